@@ -1,0 +1,34 @@
+// UTF-8 decoding that never fails: an invalid byte decodes as U+FFFD and
+// consumes exactly one byte, so byte offsets stay meaningful. Also terminal
+// display widths, so carets line up under Chinese text.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace kpic {
+
+inline constexpr uint32_t kReplacementChar = 0xFFFD;
+
+/// Decodes one code point at `pos` (< s.size()). Returns the number of bytes
+/// consumed (1 to 4). Invalid, overlong or truncated sequences and surrogates
+/// give U+FFFD and consume one byte.
+size_t DecodeUtf8(std::string_view s, size_t pos, uint32_t* cp);
+
+/// Returns the byte offset of the first invalid sequence, or npos.
+size_t FindInvalidUtf8(std::string_view s);
+
+/// Appends the UTF-8 encoding of `cp`.
+void AppendUtf8(std::string* out, uint32_t cp);
+
+/// Columns a code point occupies in a terminal: 0, 1 or 2 (East Asian wide).
+int DisplayWidth(uint32_t cp);
+
+/// Display width of a UTF-8 string (tabs count as 4).
+size_t DisplayWidth(std::string_view s);
+
+/// Number of code points in a UTF-8 string.
+size_t CodePointCount(std::string_view s);
+
+}  // namespace kpic

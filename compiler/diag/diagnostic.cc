@@ -1,0 +1,45 @@
+// The diagnostic sink.
+#include "diag/diagnostic.h"
+
+#include <algorithm>
+
+#include "diag/registry.h"
+
+namespace kpic {
+
+Diagnostic& DiagnosticSink::Report(DiagCode code, Span span, std::string message) {
+  if (span.valid()) {
+    if (per_file_.size() <= span.file) per_file_.resize(span.file + 1);
+    if (per_file_[span.file] >= kMaxPerFile) {
+      ++suppressed_;
+      overflow_ = Diagnostic{};
+      return overflow_;
+    }
+    ++per_file_[span.file];
+  }
+  Diagnostic d;
+  d.code = code;
+  d.severity = InfoOf(code).severity;
+  d.span = span;
+  d.message = std::move(message);
+  diags_.push_back(std::move(d));
+  return diags_.back();
+}
+
+size_t DiagnosticSink::error_count() const {
+  return std::count_if(diags_.begin(), diags_.end(), [](const Diagnostic& d) { return d.severity == Severity::kError; });
+}
+
+size_t DiagnosticSink::warning_count() const {
+  return std::count_if(diags_.begin(), diags_.end(),
+                       [](const Diagnostic& d) { return d.severity == Severity::kWarning; });
+}
+
+void DiagnosticSink::SortByPosition() {
+  std::stable_sort(diags_.begin(), diags_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.span.file != b.span.file) return a.span.file < b.span.file;
+    return a.span.begin < b.span.begin;
+  });
+}
+
+}  // namespace kpic

@@ -1,0 +1,89 @@
+// The diagnostic record and the sink that collects diagnostics. Every stage
+// reports through a DiagnosticSink; nothing in the compiler prints directly.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/source_manager.h"
+
+namespace kpic {
+
+enum class DiagCode {
+#define KPIC_DIAG(code, severity, title) code,
+#include "diag/codes.def"
+#undef KPIC_DIAG
+};
+
+enum class Severity { kError, kWarning, kNote };
+
+/// A secondary span with its own message ("previous definition is here").
+struct DiagLabel {
+  Span span;
+  std::string message;
+};
+
+/// A machine-applicable edit: replace `span` with `replacement`.
+struct Fix {
+  Span span;
+  std::string replacement;
+  std::string message;
+};
+
+struct Diagnostic {
+  DiagCode code{};
+  Severity severity = Severity::kError;
+  std::string message;        ///< lowercase, no trailing period, names in backticks
+  Span span;                  ///< primary span; may be empty (a point)
+  std::string span_label;     ///< text under the primary carets, may be empty
+  std::vector<DiagLabel> labels;  ///< secondary spans
+  std::vector<std::string> notes;  ///< "help: ..." / "note: ..." lines
+  std::vector<Fix> fixes;
+
+  Diagnostic& Label(Span s, std::string msg) {
+    labels.push_back({s, std::move(msg)});
+    return *this;
+  }
+  Diagnostic& Help(std::string msg) {
+    notes.push_back("help: " + std::move(msg));
+    return *this;
+  }
+  Diagnostic& Note(std::string msg) {
+    notes.push_back("note: " + std::move(msg));
+    return *this;
+  }
+  Diagnostic& WithFix(Span s, std::string replacement, std::string msg) {
+    fixes.push_back({s, std::move(replacement), std::move(msg)});
+    return *this;
+  }
+};
+
+/// Collects diagnostics in report order. Caps the number per file so that a
+/// binary blob cannot produce millions of lines.
+class DiagnosticSink {
+ public:
+  static constexpr size_t kMaxPerFile = 50;
+
+  /// Adds a diagnostic with the registry's default severity for its code and
+  /// returns it for further decoration (labels, help, fixes).
+  Diagnostic& Report(DiagCode code, Span span, std::string message);
+
+  const std::vector<Diagnostic>& diagnostics() const { return diags_; }
+  size_t error_count() const;
+  size_t warning_count() const;
+  bool has_errors() const { return error_count() > 0; }
+  /// Number of diagnostics dropped because a file hit kMaxPerFile.
+  size_t suppressed() const { return suppressed_; }
+
+  /// Sorts by file, then offset, keeping report order for ties.
+  void SortByPosition();
+
+ private:
+  std::vector<Diagnostic> diags_;
+  std::vector<size_t> per_file_;
+  size_t suppressed_ = 0;
+  Diagnostic overflow_;  ///< returned when a diagnostic is dropped
+};
+
+}  // namespace kpic

@@ -1,0 +1,140 @@
+// Implementations of `check`, `explain` and `compile`.
+#include "driver/commands.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "diag/registry.h"
+#include "diag/render.h"
+#include "driver/session.h"
+#include "syntax/ast.h"
+
+namespace kpic {
+namespace {
+
+bool UseColor(const CommonOptions& common) {
+  if (common.color == "always") return true;
+  if (common.color == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  return isatty(STDERR_FILENO) && !(term && std::string(term) == "dumb");
+}
+
+SessionOptions ToSessionOptions(const CommonOptions& common) {
+  SessionOptions o;
+  o.stdlib_dir = common.stdlib_dir;
+  o.no_stdlib = common.no_stdlib;
+  return o;
+}
+
+void PrintHuman(const Session& s, const CommonOptions& common) {
+  HumanStyle style;
+  style.color = UseColor(common);
+  for (const Diagnostic& d : s.diags.diagnostics()) {
+    std::string text = RenderHuman(s.sm, d, style);
+    std::fprintf(stderr, "%s\n", text.c_str());
+  }
+}
+
+std::string Plural(size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+
+}  // namespace
+
+int RunCheck(const CheckOptions& options, const CommonOptions& common) {
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const DiagnosticSink& diags = s->diags;
+  if (options.format == "json") {
+    std::fputs(RenderJson(s->sm, diags.diagnostics()).c_str(), stdout);
+  } else if (options.format == "gcc") {
+    for (const Diagnostic& d : diags.diagnostics()) std::fputs(RenderGcc(s->sm, d).c_str(), stdout);
+  } else {
+    PrintHuman(*s, common);
+  }
+  std::string summary = RenderSummary(diags.error_count(), diags.warning_count(), diags.suppressed());
+  if (diags.has_errors()) {
+    std::fprintf(stderr, "kpic: check failed: %s\n", summary.c_str());
+    return 1;
+  }
+  auto counts = s->catalog.Counts();
+  std::set<std::string> packages;
+  for (const auto& [name, pkg] : s->catalog.packages)
+    if (!pkg.from_stdlib) packages.insert(name);
+  std::vector<std::string> parts;
+  for (auto [kind, word] : std::vector<std::pair<ast::DeclKind, const char*>>{
+           {ast::DeclKind::kDimension, "dimension"}, {ast::DeclKind::kSource, "source"},
+           {ast::DeclKind::kMetric, "metric"}, {ast::DeclKind::kFn, "function"}, {ast::DeclKind::kGoal, "goal"},
+           {ast::DeclKind::kRole, "role"}, {ast::DeclKind::kReport, "report"}}) {
+    if (counts[kind]) parts.push_back(Plural(counts[kind], word));
+  }
+  std::fprintf(stderr, "kpic: checked %s in %s (%s) in %.0f ms: %s%s\n", Plural(s->user_files, "file").c_str(),
+               Plural(packages.size(), "package").c_str(), fmt::format("{}", fmt::join(packages, ", ")).c_str(), ms,
+               parts.empty() ? "nothing declared" : fmt::format("{}", fmt::join(parts, ", ")).c_str(),
+               summary.empty() ? "" : ("; " + summary).c_str());
+  return 0;
+}
+
+int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
+  if (auto code = ParseCode(options.name)) {
+    std::string_view page = DocPage(*code);
+    const DiagInfo& info = InfoOf(*code);
+    if (page.empty()) {
+      std::printf("%s: %s\n", std::string(info.name).c_str(), std::string(info.title).c_str());
+    } else {
+      std::fwrite(page.data(), 1, page.size(), stdout);
+    }
+    return 0;
+  }
+  if (options.name.size() == 5 && (options.name[0] == 'E' || options.name[0] == 'W') &&
+      std::isdigit(static_cast<unsigned char>(options.name[1]))) {
+    throw UsageError(fmt::format("unknown diagnostic code `{}`", options.name));
+  }
+  if (options.paths.empty())
+    throw UsageError(fmt::format("`{}` is not a diagnostic code; to explain a metric, give the files that define it",
+                                 options.name));
+  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+  if (s->diags.has_errors()) {
+    PrintHuman(*s, common);
+    std::fprintf(stderr, "kpic: cannot explain `%s`: the files have errors\n", options.name.c_str());
+    return 1;
+  }
+  auto home = s->catalog.metric_home.find(options.name);
+  if (home == s->catalog.metric_home.end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, p] : s->catalog.metric_home) names.push_back(n);
+    throw UsageError(fmt::format("unknown metric `{}`", options.name));
+  }
+  const Package* pkg = s->catalog.FindPackage(home->second);
+  const auto* m = static_cast<const ast::MetricDecl*>(pkg->decls.at(options.name));
+  Position pos = s->sm.Resolve(m->name.span.file, m->name.span.begin);
+  std::printf("metric %s%s\n", m->name.name.c_str(), m->label ? fmt::format(" \"{}\"", *m->label).c_str() : "");
+  std::printf("  package:  %s\n", home->second.c_str());
+  std::printf("  defined:  %s:%u:%u\n", s->sm.Get(m->name.span.file).path.c_str(), pos.line, pos.char_column);
+  std::printf("  formula:  %s\n", std::string(s->sm.Text(m->expr ? m->expr->span : Span{})).c_str());
+  if (m->unit) std::printf("  unit:     %s (declared)\n", m->unit->ToString().c_str());
+  for (const auto& a : m->attrs) {
+    if (a.values.empty()) continue;
+    std::printf("  %-9s %s\n", (a.key.name + (a.lang.empty() ? "" : "." + a.lang) + ":").c_str(),
+                a.values[0].text.c_str());
+  }
+  if (!m->doc.empty()) std::printf("  doc:      %s\n", m->doc.c_str());
+  return 0;
+}
+
+int RunCompile(const CompileOptions& options, const CommonOptions& common) {
+  std::unique_ptr<Session> s = LoadAndParse(options.paths);
+  for (const auto& f : s->files) {
+    std::printf("== %s\n%s", s->sm.Get(f->id).path.c_str(), ast::Dump(*f, s->sm).c_str());
+  }
+  s->diags.SortByPosition();
+  PrintHuman(*s, common);
+  return s->diags.has_errors() ? 1 : 0;
+}
+
+}  // namespace kpic

@@ -1,0 +1,35 @@
+// The commands of the kpic CLI, one function each (commands.cc).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kpic {
+
+struct CommonOptions {
+  std::optional<std::string> stdlib_dir;
+  bool no_stdlib = false;
+  std::string color = "auto";
+};
+
+struct CheckOptions {
+  std::vector<std::string> paths;
+  std::string format = "human";
+};
+
+struct ExplainOptions {
+  std::string name;
+  std::vector<std::string> paths;
+};
+
+struct CompileOptions {
+  std::vector<std::string> paths;
+  std::string emit;
+};
+
+int RunCheck(const CheckOptions& options, const CommonOptions& common);
+int RunExplain(const ExplainOptions& options, const CommonOptions& common);
+int RunCompile(const CompileOptions& options, const CommonOptions& common);
+
+}  // namespace kpic

@@ -1,0 +1,97 @@
+// The kpic command line. Each command lives in its own function; this file
+// only wires flags to them and maps failures to the exit codes of the CLI
+// contract (docs/cli.md).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "codegen/jit.h"
+#include "diag/registry.h"
+#include "diag/render.h"
+#include "driver/commands.h"
+#include "driver/session.h"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 70;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace kpic;
+  CLI::App app{"kpic: the compiler toolchain for .kpi indicator definitions", "kpic"};
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "print the version and exit");
+
+  CommonOptions common;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--stdlib", common.stdlib_dir, "directory of the standard library (default: next to the binary)");
+    cmd->add_flag("--no-stdlib", common.no_stdlib, "do not load the standard library");
+    cmd->add_option("--color", common.color, "colored diagnostics: auto, always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+  };
+
+  CheckOptions check;
+  CLI::App* check_cmd = app.add_subcommand("check", "parse and check .kpi files or directories (recursively)");
+  check_cmd->add_option("paths", check.paths, "files or directories")->required();
+  check_cmd->add_option("--format", check.format, "diagnostics format: human (stderr), json or gcc (stdout)")
+      ->check(CLI::IsMember({"human", "json", "gcc"}));
+  add_common(check_cmd);
+
+  ExplainOptions explain;
+  CLI::App* explain_cmd =
+      app.add_subcommand("explain", "show the documentation of a diagnostic code, or the lineage of a metric");
+  explain_cmd->add_option("name", explain.name, "a diagnostic code such as E0201, or a metric name")->required();
+  explain_cmd->add_option("paths", explain.paths, "files or directories to look for the metric in");
+  add_common(explain_cmd);
+
+  CompileOptions compile;
+  CLI::App* compile_cmd = app.add_subcommand("compile", "dump one stage of the compiler");
+  compile_cmd->add_option("paths", compile.paths, "files or directories")->required();
+  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast")
+      ->required()
+      ->check(CLI::IsMember({"ast"}));
+  add_common(compile_cmd);
+
+  CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    std::fprintf(stderr, "Run `kpic --help` for the commands, or `kpic COMMAND --help` for one command.\n");
+    return kExitUsage;
+  }
+
+  try {
+    if (show_version || version_cmd->parsed()) {
+      std::printf("kpic %s\n%s\n", KPIC_VERSION, DescribeCodegen().c_str());
+      return 0;
+    }
+    if (check_cmd->parsed()) return RunCheck(check, common);
+    if (explain_cmd->parsed()) return RunExplain(explain, common);
+    if (compile_cmd->parsed()) return RunCompile(compile, common);
+    std::fprintf(stderr, "%s", app.help().c_str());
+    return kExitUsage;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\nThis is a bug in kpic; please report it with the input that caused it.\n",
+                 e.what());
+    return kExitInternal;
+  } catch (...) {
+    std::fprintf(stderr, "internal error: unknown exception\nThis is a bug in kpic; please report it.\n");
+    return kExitInternal;
+  }
+}

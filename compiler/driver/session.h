@@ -1,0 +1,51 @@
+// A compilation session: the inputs, their sources, ASTs, diagnostics and
+// the checked catalog. Commands build one Session and render from it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/source_manager.h"
+#include "diag/diagnostic.h"
+#include "sema/catalog.h"
+#include "syntax/ast.h"
+
+namespace kpic {
+
+struct SessionOptions {
+  std::optional<std::string> stdlib_dir;  ///< overrides the default search
+  bool no_stdlib = false;
+};
+
+struct Session {
+  SourceManager sm;
+  DiagnosticSink diags;
+  std::vector<std::unique_ptr<ast::File>> files;
+  std::set<FileId> stdlib_files;
+  Catalog catalog;
+  size_t user_files = 0;
+};
+
+/// Thrown for problems with the command line itself (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Expands files and directories (recursively, `.kpi` only, sorted) into a
+/// list of file paths. A missing path is a UsageError.
+std::vector<std::string> CollectInputs(const std::vector<std::string>& paths);
+
+/// The stdlib directory: the option, $KPIC_STDLIB, `<binary>/../stdlib`,
+/// or the source tree's stdlib/ recorded at build time.
+std::optional<std::string> FindStdlib(const SessionOptions& options);
+
+/// Reads, parses and checks the inputs together with the stdlib.
+std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options);
+
+/// Reads and parses only (no stdlib, no checking), for `compile --emit ast`.
+std::unique_ptr<Session> LoadAndParse(const std::vector<std::string>& paths);
+
+}  // namespace kpic

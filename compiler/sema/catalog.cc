@@ -1,0 +1,227 @@
+// Catalog construction: packages, declarations, imports and cycles,
+// duplicate and conflicting definitions. Name resolution inside
+// declarations lives in resolve.cc.
+#include "sema/catalog.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+#include "base/suggest.h"
+#include "sema/resolve.h"
+
+namespace kpic {
+
+const Package* Catalog::FindPackage(const std::string& name) const {
+  auto it = packages.find(name);
+  return it == packages.end() ? nullptr : &it->second;
+}
+
+std::map<ast::DeclKind, size_t> Catalog::Counts() const {
+  std::map<ast::DeclKind, size_t> counts;
+  for (const auto& [name, pkg] : packages) {
+    if (pkg.from_stdlib) continue;
+    for (const auto& [n, d] : pkg.decls) ++counts[d->kind];
+  }
+  return counts;
+}
+
+namespace {
+
+std::string Canonical(const ast::MetricDecl& m) {
+  return (m.unit ? m.unit->ToString() : std::string()) + "=" + (m.expr ? ast::DumpExpr(*m.expr) : "");
+}
+
+class CatalogBuilder {
+ public:
+  CatalogBuilder(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags)
+      : input_(input), sm_(sm), diags_(diags) {}
+
+  Catalog Run() {
+    for (const ast::File* f : input_.files) AddFile(*f);
+    ResolveImports();
+    FindCycles();
+    IndexMetrics();
+    return std::move(catalog_);
+  }
+
+ private:
+  void AddFile(const ast::File& file) {
+    // Package clause: first, at most once. Imports: before declarations.
+    const ast::PackageDecl* pkg_decl = nullptr;
+    bool seen_any = false, seen_decl = false;
+    for (const auto& d : file.decls) {
+      if (d->kind == ast::DeclKind::kPackage) {
+        if (pkg_decl) {
+          diags_.Report(DiagCode::E0109, d->span, "a file has only one `package` clause")
+              .Label(pkg_decl->span, "the package is already named here")
+              .span_label = "second package clause";
+          continue;
+        }
+        if (seen_any) {
+          diags_.Report(DiagCode::E0109, d->span, "`package` must be the first declaration in the file")
+              .Help("move this line to the top of the file")
+              .span_label = "too late";
+        }
+        pkg_decl = static_cast<const ast::PackageDecl*>(d.get());
+      } else if (d->kind == ast::DeclKind::kImport) {
+        if (seen_decl) {
+          diags_.Report(DiagCode::E0109, d->span, "`import` must come before the declarations of the file")
+              .Help("move the import to the top of the file, after `package`")
+              .span_label = "import after a declaration";
+        }
+      } else {
+        seen_decl = true;
+      }
+      seen_any = true;
+    }
+    std::string name = pkg_decl && !pkg_decl->path.parts.empty() ? pkg_decl->path.Joined() : kDefaultPackage;
+    Package& pkg = catalog_.packages[name];
+    pkg.name = name;
+    pkg.files.push_back(&file);
+    if (input_.stdlib_files.count(file.id)) pkg.from_stdlib = true;
+
+    for (const auto& d : file.decls) {
+      if (d->kind == ast::DeclKind::kPackage) continue;
+      if (d->kind == ast::DeclKind::kImport) {
+        pkg.imports.push_back(static_cast<const ast::ImportDecl*>(d.get()));
+        continue;
+      }
+      if (d->name.name.empty()) {
+        if (d->kind == ast::DeclKind::kCalendar) {
+          // The anonymous calendar is the package's default calendar.
+          RegisterDecl(pkg, "calendar", d.get());
+        }
+        continue;
+      }
+      RegisterDecl(pkg, d->name.name, d.get());
+    }
+  }
+
+  void RegisterDecl(Package& pkg, const std::string& name, const ast::Decl* d) {
+    auto [it, inserted] = pkg.decls.emplace(name, d);
+    if (inserted) return;
+    const ast::Decl* prev = it->second;
+    Span at = d->name.span.valid() ? d->name.span : d->keyword_span;
+    Span prev_at = prev->name.span.valid() ? prev->name.span : prev->keyword_span;
+    std::string what = prev->kind == d->kind ? ast::DeclKindName(d->kind)
+                                             : fmt::format("{} (already a {})", ast::DeclKindName(d->kind),
+                                                           ast::DeclKindName(prev->kind));
+    auto& diag = diags_.Report(DiagCode::E0202, at,
+                               fmt::format("`{}` is defined twice in package `{}`", name, pkg.name));
+    diag.span_label = fmt::format("second definition, a {}", what);
+    diag.Label(prev_at, "first defined here");
+    diag.Help("give one of them another name; names in a package are shared by metrics, sources, dimensions and goals");
+  }
+
+  void ResolveImports() {
+    std::vector<std::string> names;
+    for (const auto& [n, p] : catalog_.packages) names.push_back(n);
+    for (auto& [name, pkg] : catalog_.packages) {
+      std::set<std::string> seen;
+      for (const ast::ImportDecl* imp : pkg.imports) {
+        std::string target = imp->path.Joined();
+        if (target.empty()) continue;
+        if (!catalog_.packages.count(target)) {
+          auto& d = diags_.Report(DiagCode::E0203, imp->path.span, fmt::format("unknown package `{}`", target));
+          d.span_label = "no file declares this package";
+          if (auto s = Suggest(target, names)) {
+            d.Help(fmt::format("did you mean `{}`?", *s));
+            d.WithFix(imp->path.span, *s, fmt::format("import `{}`", *s));
+          } else {
+            d.Help("pass the files of that package to kpic, or check the stdlib path (--stdlib)");
+          }
+          continue;
+        }
+        if (target == name) {
+          diags_.Report(DiagCode::E0204, imp->path.span, fmt::format("package `{}` imports itself", name))
+              .span_label = "remove this import";
+          continue;
+        }
+        if (!seen.insert(fmt::format("{}#{}", imp->span.file, target)).second) {
+          diags_.Report(DiagCode::W0002, imp->span, fmt::format("package `{}` is imported twice", target))
+              .span_label = "duplicate import";
+          continue;
+        }
+        pkg.imported.insert(target);
+        std::string alias = imp->alias ? imp->alias->name : imp->path.parts.back().name;
+        pkg.aliases[alias] = target;
+      }
+    }
+  }
+
+  void FindCycles() {
+    // Depth-first search over package imports; report each cycle once, at
+    // the import that closes it.
+    std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
+    std::vector<std::string> stack;
+    std::set<std::string> reported;
+    std::function<void(const std::string&)> visit = [&](const std::string& name) {
+      state[name] = 1;
+      stack.push_back(name);
+      const Package& pkg = catalog_.packages[name];
+      for (const ast::ImportDecl* imp : pkg.imports) {
+        std::string target = imp->path.Joined();
+        if (!pkg.imported.count(target)) continue;
+        if (state[target] == 1) {
+          auto pos = std::find(stack.begin(), stack.end(), target);
+          std::vector<std::string> cycle(pos, stack.end());
+          std::vector<std::string> sorted = cycle;
+          std::sort(sorted.begin(), sorted.end());
+          std::string key = fmt::format("{}", fmt::join(sorted, ","));
+          if (!reported.insert(key).second) continue;
+          std::string path = fmt::format("{} -> {}", fmt::join(cycle, " -> "), target);
+          diags_.Report(DiagCode::E0204, imp->path.span, fmt::format("import cycle: {}", path))
+              .Help("move the shared definitions into a package that both can import")
+              .span_label = "this import closes the cycle";
+        } else if (state[target] == 0) {
+          visit(target);
+        }
+      }
+      stack.pop_back();
+      state[name] = 2;
+    };
+    for (const auto& [name, pkg] : catalog_.packages)
+      if (state[name] == 0) visit(name);
+  }
+
+  void IndexMetrics() {
+    std::map<std::string, const ast::MetricDecl*> first;
+    for (const auto& [pname, pkg] : catalog_.packages) {
+      for (const auto& [name, d] : pkg.decls) {
+        if (d->kind != ast::DeclKind::kMetric) continue;
+        auto* m = static_cast<const ast::MetricDecl*>(d);
+        auto it = first.find(name);
+        if (it == first.end()) {
+          first[name] = m;
+          catalog_.metric_home[name] = pname;
+          continue;
+        }
+        if (Canonical(*it->second) == Canonical(*m) || m->has_syntax_error || it->second->has_syntax_error) continue;
+        const std::string& home = catalog_.metric_home[name];
+        auto& diag = diags_.Report(
+            DiagCode::E0501, m->name.span,
+            fmt::format("metric `{}` is defined differently in packages `{}` and `{}`", name, home, pname));
+        diag.span_label = "this definition";
+        diag.Label(it->second->name.span, fmt::format("the definition in `{}`", home));
+        diag.Note("a metric name means one thing across the whole catalog: one indicator, one definition");
+        diag.Help("rename one of them, or import the agreed definition instead of redefining it");
+      }
+    }
+  }
+
+  const CheckInput& input_;
+  const SourceManager& sm_;
+  DiagnosticSink& diags_;
+  Catalog catalog_;
+};
+
+}  // namespace
+
+Catalog Check(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags) {
+  Catalog catalog = CatalogBuilder(input, sm, diags).Run();
+  ResolveNames(catalog, diags);
+  return catalog;
+}
+
+}  // namespace kpic

@@ -1,0 +1,50 @@
+// The catalog: every package compiled together (the user's files plus
+// stdlib/), with one symbol table per package and one global index of
+// metric names, because a metric name means one thing everywhere.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/source_manager.h"
+#include "diag/diagnostic.h"
+#include "syntax/ast.h"
+
+namespace kpic {
+
+/// The package a file belongs to when it has no `package` clause.
+inline constexpr const char* kDefaultPackage = "main";
+
+struct Package {
+  std::string name;
+  std::vector<const ast::File*> files;
+  std::map<std::string, const ast::Decl*> decls;       ///< every named declaration
+  std::vector<const ast::ImportDecl*> imports;         ///< as written, all files
+  std::set<std::string> imported;                      ///< resolved package names
+  std::map<std::string, std::string> aliases;          ///< short name -> package
+  bool from_stdlib = false;
+};
+
+struct Catalog {
+  std::map<std::string, Package> packages;
+  /// Metric name -> defining package. Identical re-definitions in several
+  /// packages are allowed; different ones are E0501.
+  std::map<std::string, std::string> metric_home;
+
+  const Package* FindPackage(const std::string& name) const;
+  /// Counts by declaration kind across the user's packages (not stdlib).
+  std::map<ast::DeclKind, size_t> Counts() const;
+};
+
+struct CheckInput {
+  std::vector<const ast::File*> files;
+  std::set<FileId> stdlib_files;
+};
+
+/// Builds the catalog and reports unknown and duplicate names, import
+/// problems and conflicting definitions.
+Catalog Check(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags);
+
+}  // namespace kpic

@@ -1,0 +1,780 @@
+// Name resolution. One Resolver per package; lookups go: local parameters,
+// the package itself, its imports, then the global metric index.
+#include "sema/resolve.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "base/suggest.h"
+#include "sema/builtins.h"
+
+namespace kpic {
+namespace {
+
+using ast::Decl;
+using ast::DeclKind;
+using ast::Expr;
+using ast::ExprKind;
+
+const std::vector<std::string> kWeekdays = {"monday", "tuesday", "wednesday", "thursday",
+                                            "friday", "saturday", "sunday"};
+const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
+const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
+const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline"};
+const std::vector<std::string> kReportSettings = {"title", "grain", "period", "language", "top"};
+const std::vector<std::string> kChartKinds = {"line", "bar", "area", "pie", "table", "scorecard", "waterfall"};
+const std::vector<std::string> kSeverities = {"info", "warning", "critical"};
+const std::vector<std::string> kRollups = {"last", "first", "avg", "min", "max"};
+const std::vector<std::string> kBindingKinds = {"csv", "sqlite", "postgres", "postgresql"};
+const std::vector<std::string> kCsvOptions = {"path", "delimiter", "null", "date_format", "timestamp_format",
+                                              "header", "quote"};
+const std::vector<std::string> kDbOptions = {"path", "uri", "table", "schema"};
+const std::vector<std::string> kDurationUnits = {"day", "days", "week", "weeks", "month", "months",
+                                                 "quarter", "quarters", "year", "years"};
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+const char* Article(DeclKind k) {
+  switch (k) {
+    case DeclKind::kImport:
+    case DeclKind::kFn: return "an";
+    default: return "a";
+  }
+}
+
+/// What a path in an expression turned out to name.
+struct Ref {
+  enum class Kind { kNone, kLocal, kDecl, kColumn, kMetricMember, kPackage } kind = Kind::kNone;
+  const Decl* decl = nullptr;
+};
+
+class Resolver {
+ public:
+  Resolver(const Catalog& catalog, const Package& pkg, DiagnosticSink& diags)
+      : catalog_(catalog), pkg_(pkg), diags_(diags) {}
+
+  void Run() {
+    for (const auto& [name, d] : pkg_.decls) {
+      if (d->has_syntax_error) continue;
+      switch (d->kind) {
+        case DeclKind::kDimension: Dimension(static_cast<const ast::DimensionDecl&>(*d)); break;
+        case DeclKind::kCalendar: Calendar(static_cast<const ast::CalendarDecl&>(*d)); break;
+        case DeclKind::kSource: Source(static_cast<const ast::SourceDecl&>(*d)); break;
+        case DeclKind::kMetric: Metric(static_cast<const ast::MetricDecl&>(*d)); break;
+        case DeclKind::kFn: Fn(static_cast<const ast::FnDecl&>(*d)); break;
+        case DeclKind::kGoal: Goal(static_cast<const ast::GoalDecl&>(*d)); break;
+        case DeclKind::kRole: Role(static_cast<const ast::RoleDecl&>(*d)); break;
+        case DeclKind::kReport: Report(static_cast<const ast::ReportDecl&>(*d)); break;
+        default: break;
+      }
+    }
+  }
+
+ private:
+  // ---- lookup -------------------------------------------------------------
+
+  /// Finds `name` as seen from this package. Reports E0205 at `at` when two
+  /// imports provide it and the package itself does not.
+  const Decl* Lookup(const std::string& name, Span at) {
+    auto own = pkg_.decls.find(name);
+    if (own != pkg_.decls.end()) return own->second;
+    std::vector<std::pair<std::string, const Decl*>> found;
+    for (const std::string& imp : pkg_.imported) {
+      const Package* p = catalog_.FindPackage(imp);
+      if (!p) continue;
+      auto it = p->decls.find(name);
+      if (it != p->decls.end()) found.emplace_back(imp, it->second);
+    }
+    if (found.size() > 1) {
+      bool all_same_metric = true;
+      for (auto& f : found) all_same_metric &= f.second->kind == DeclKind::kMetric;
+      if (!all_same_metric) {
+        auto& d = diags_.Report(DiagCode::E0205, at,
+                                fmt::format("`{}` is defined in both `{}` and `{}`", name, found[0].first,
+                                            found[1].first));
+        d.span_label = "ambiguous";
+        d.Label(found[0].second->name.span, fmt::format("defined in `{}`", found[0].first));
+        d.Label(found[1].second->name.span, fmt::format("defined in `{}`", found[1].first));
+        d.Help(fmt::format("qualify the name, for example `{}.{}`", Short(found[0].first), name));
+      }
+      return found[0].second;
+    }
+    if (found.size() == 1) return found[0].second;
+    auto metric = catalog_.metric_home.find(name);
+    if (metric != catalog_.metric_home.end()) {
+      const Package* p = catalog_.FindPackage(metric->second);
+      if (p) {
+        auto it = p->decls.find(name);
+        if (it != p->decls.end()) return it->second;
+      }
+    }
+    return nullptr;
+  }
+
+  static std::string Short(const std::string& pkg) {
+    auto dot = pkg.rfind('.');
+    return dot == std::string::npos ? pkg : pkg.substr(dot + 1);
+  }
+
+  std::vector<std::string> VisibleNames(bool (*filter)(DeclKind)) const {
+    std::vector<std::string> out;
+    for (const auto& [n, d] : pkg_.decls)
+      if (!filter || filter(d->kind)) out.push_back(n);
+    for (const std::string& imp : pkg_.imported) {
+      if (const Package* p = catalog_.FindPackage(imp))
+        for (const auto& [n, d] : p->decls)
+          if (!filter || filter(d->kind)) out.push_back(n);
+    }
+    if (!filter || filter(DeclKind::kMetric))
+      for (const auto& [n, home] : catalog_.metric_home) out.push_back(n);
+    for (const std::string& l : locals_) out.push_back(l);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  void SuggestInto(Diagnostic& d, const std::string& name, const std::vector<std::string>& candidates, Span at,
+                   const char* what = "a name") {
+    if (auto s = Suggest(name, candidates)) {
+      if (std::string_view(what) == "a name")
+        d.Help(fmt::format("did you mean `{}`?", *s));
+      else
+        d.Help(fmt::format("{} with a similar name exists: `{}`", what, *s));
+      d.WithFix(at, *s, fmt::format("replace with `{}`", *s));
+    }
+  }
+
+  /// Reports an unknown value in a closed vocabulary (grains, severities...).
+  bool CheckOption(const ast::Ident& id, const std::vector<std::string>& allowed, const char* what) {
+    if (id.name.empty() || Contains(allowed, id.name)) return true;
+    auto& d = diags_.Report(DiagCode::E0212, id.span, fmt::format("unknown {} `{}`", what, id.name));
+    d.span_label = fmt::format("not a {}", what);
+    if (auto s = Suggest(id.name, allowed)) {
+      d.Help(fmt::format("did you mean `{}`?", *s));
+      d.WithFix(id.span, *s, fmt::format("replace with `{}`", *s));
+    } else {
+      d.Help(fmt::format("expected one of: {}", fmt::join(allowed, ", ")));
+    }
+    return false;
+  }
+
+  const ast::SourceDecl* FindSource(const ast::Ident& id, bool report) {
+    const Decl* d = Lookup(id.name, id.span);
+    if (d && d->kind == DeclKind::kSource) return static_cast<const ast::SourceDecl*>(d);
+    if (report && !id.name.empty()) {
+      auto& diag = diags_.Report(DiagCode::E0209, id.span,
+                                 d ? fmt::format("`{}` is {} {}, not a source", id.name, Article(d->kind),
+                                                 ast::DeclKindName(d->kind))
+                                   : fmt::format("unknown source `{}`", id.name));
+      diag.span_label = "expected a source";
+      if (!d) SuggestInto(diag, id.name, VisibleNames([](DeclKind k) { return k == DeclKind::kSource; }), id.span, "a source");
+    }
+    return nullptr;
+  }
+
+  void ExpectKind(const ast::Ident& id, DeclKind kind, DiagCode code, const char* what) {
+    if (id.name.empty()) return;
+    const Decl* d = Lookup(id.name, id.span);
+    if (d && d->kind == kind) return;
+    auto& diag = diags_.Report(code, id.span,
+                               d ? fmt::format("`{}` is {} {}, not {} {}", id.name, Article(d->kind),
+                                               ast::DeclKindName(d->kind), Article(kind), what)
+                                 : fmt::format("unknown {} `{}`", what, id.name));
+    diag.span_label = fmt::format("expected {} {}", Article(kind), what);
+    if (!d) {
+      std::vector<std::string> cands;
+      for (const auto& n : VisibleNames(nullptr)) {
+        const Decl* c = Lookup(n, id.span);
+        if (c && c->kind == kind) cands.push_back(n);
+      }
+      SuggestInto(diag, id.name, cands, id.span, fmt::format("{} {}", Article(kind), what).c_str());
+    }
+  }
+
+  void ExpectDimensionOrGrain(const ast::Ident& id) {
+    if (Contains(GrainNames(), id.name)) return;
+    ExpectKind(id, DeclKind::kDimension, DiagCode::E0208, "dimension");
+  }
+
+  // ---- expressions ---------------------------------------------------------
+
+  static bool FlattenPath(const Expr& e, std::vector<const ast::Ident*>* out) {
+    if (e.kind == ExprKind::kName) {
+      out->push_back(&e.name);
+      return true;
+    }
+    if (e.kind == ExprKind::kMember && e.lhs && FlattenPath(*e.lhs, out)) {
+      out->push_back(&e.name);
+      return true;
+    }
+    return false;
+  }
+
+  void UnknownName(const ast::Ident& id) {
+    auto& d = diags_.Report(DiagCode::E0201, id.span, fmt::format("unknown name `{}`", id.name));
+    d.span_label = "not defined";
+    SuggestInto(d, id.name, VisibleNames(nullptr), id.span);
+  }
+
+  void ColumnMember(const ast::SourceDecl& src, const std::vector<const ast::Ident*>& path, size_t i) {
+    const ast::SourceDecl* cur = &src;
+    for (; i < path.size(); ++i) {
+      const ast::Ident& part = *path[i];
+      const ast::Column* col = nullptr;
+      for (const auto& c : cur->columns)
+        if (c.name.name == part.name) col = &c;
+      if (!col) {
+        auto& d = diags_.Report(DiagCode::E0206, part.span,
+                                fmt::format("unknown column `{}` in source `{}`", part.name, cur->name.name));
+        d.span_label = fmt::format("not a column of `{}`", cur->name.name);
+        std::vector<std::string> cols;
+        for (const auto& c : cur->columns) cols.push_back(c.name.name);
+        SuggestInto(d, part.name, cols, part.span, "a column");
+        return;
+      }
+      if (i + 1 < path.size()) {
+        // Only a column that references another source can be followed.
+        if (!col->references) {
+          diags_.Report(DiagCode::E0206, path[i + 1]->span,
+                        fmt::format("column `{}.{}` does not reference another source, so it has no column `{}`",
+                                    cur->name.name, col->name.name, path[i + 1]->name))
+              .Help("declare the lookup on the column: `references SOURCE`")
+              .span_label = "no such column";
+          return;
+        }
+        ast::Ident target = col->references->parts.empty() ? ast::Ident{} : col->references->parts.back();
+        const Decl* d = Lookup(target.name, target.span);
+        if (!d || d->kind != DeclKind::kSource) return;  // reported at the column
+        cur = static_cast<const ast::SourceDecl*>(d);
+      }
+    }
+  }
+
+  /// Resolves a dotted path. `callee` is true when the path is called.
+  void Path(const std::vector<const ast::Ident*>& path, bool callee, size_t call_args) {
+    const ast::Ident& first = *path[0];
+    if (locals_.count(first.name)) {
+      if (path.size() > 1)
+        diags_.Report(DiagCode::E0201, path[1]->span,
+                      fmt::format("`{}` is a parameter; it has no member `{}`", first.name, path[1]->name))
+            .span_label = "no such member";
+      return;
+    }
+    // Package-qualified: the longest prefix that names a package.
+    const Package* qualified = nullptr;
+    size_t next = 0;
+    {
+      std::string prefix;
+      for (size_t i = 0; i + 1 < path.size(); ++i) {
+        prefix += (i ? "." : "") + path[i]->name;
+        if (i == 0) {
+          auto alias = pkg_.aliases.find(prefix);
+          if (alias != pkg_.aliases.end() && !pkg_.decls.count(prefix)) {
+            qualified = catalog_.FindPackage(alias->second);
+            next = 1;
+            continue;
+          }
+        }
+        if (const Package* p = catalog_.FindPackage(prefix); p && !pkg_.decls.count(path[0]->name)) {
+          if (!pkg_.imported.count(prefix) && prefix != pkg_.name) {
+            Span span{first.span.file, first.span.begin, path[i]->span.end};
+            diags_.Report(DiagCode::E0203, span, fmt::format("package `{}` is not imported", prefix))
+                .Help(fmt::format("add `import {}` at the top of the file", prefix))
+                .span_label = "used here";
+            return;
+          }
+          qualified = p;
+          next = i + 1;
+        }
+      }
+    }
+    const Decl* decl = nullptr;
+    if (qualified) {
+      const ast::Ident& name = *path[next];
+      auto it = qualified->decls.find(name.name);
+      if (it == qualified->decls.end()) {
+        auto& d = diags_.Report(callee && next + 1 == path.size() ? DiagCode::E0207 : DiagCode::E0201, name.span,
+                                fmt::format("package `{}` has no {} `{}`", qualified->name,
+                                            callee && next + 1 == path.size() ? "function" : "declaration",
+                                            name.name));
+        d.span_label = "not found";
+        std::vector<std::string> cands;
+        for (const auto& [n, x] : qualified->decls) cands.push_back(n);
+        SuggestInto(d, name.name, cands, name.span);
+        return;
+      }
+      decl = it->second;
+      ++next;
+    } else {
+      decl = Lookup(first.name, first.span);
+      next = 1;
+      if (!decl) {
+        if (callee && path.size() == 1) {
+          UnknownFunction(first);
+        } else {
+          UnknownName(first);
+        }
+        return;
+      }
+    }
+    if (next == path.size()) {
+      if (callee && decl->kind != DeclKind::kFn) {
+        diags_.Report(DiagCode::E0207, path.back()->span,
+                      fmt::format("`{}` is {} {}, not a function", decl->name.name, Article(decl->kind),
+                                  ast::DeclKindName(decl->kind)))
+            .span_label = "cannot be called";
+      }
+      if (callee && decl->kind == DeclKind::kFn) {
+        CheckFnArity(static_cast<const ast::FnDecl&>(*decl), *path.back(), call_args);
+      }
+      return;
+    }
+    switch (decl->kind) {
+      case DeclKind::kSource:
+        if (callee) {
+          diags_.Report(DiagCode::E0207, path.back()->span, "a column cannot be called")
+              .span_label = "not a function";
+          return;
+        }
+        ColumnMember(static_cast<const ast::SourceDecl&>(*decl), path, next);
+        return;
+      case DeclKind::kMetric:
+        MetricMemberPath(path, next, callee, call_args);
+        return;
+      default:
+        diags_.Report(DiagCode::E0201, path[next]->span,
+                      fmt::format("`{}` is {} {}; it has no member `{}`", decl->name.name, Article(decl->kind),
+                                  ast::DeclKindName(decl->kind), path[next]->name))
+            .span_label = "no such member";
+    }
+  }
+
+  void MetricMemberPath(const std::vector<const ast::Ident*>& path, size_t i, bool callee, size_t call_args) {
+    for (; i < path.size(); ++i) {
+      const ast::Ident& m = *path[i];
+      bool last = i + 1 == path.size();
+      if (last && callee) {
+        const Builtin* method = FindMethod(m.name);
+        if (!method) {
+          std::vector<std::string> names;
+          for (const auto& b : MetricMethods()) names.emplace_back(b.name);
+          auto& d = diags_.Report(DiagCode::E0207, m.span, fmt::format("unknown metric method `{}`", m.name));
+          d.span_label = "not a method of metrics";
+          SuggestInto(d, m.name, names, m.span, "a method");
+          return;
+        }
+        CheckArity(*method, m, call_args);
+        return;
+      }
+      if (!Contains(kpic::MetricMembers(), m.name)) {
+        auto& d = diags_.Report(DiagCode::E0201, m.span, fmt::format("unknown period operator `.{}`", m.name));
+        d.span_label = "not a member of metrics";
+        std::vector<std::string> names = kpic::MetricMembers();
+        for (const auto& b : MetricMethods()) names.emplace_back(b.name);
+        SuggestInto(d, m.name, names, m.span, "an operator");
+        return;
+      }
+    }
+  }
+
+  void UnknownFunction(const ast::Ident& id) {
+    auto& d = diags_.Report(DiagCode::E0207, id.span, fmt::format("unknown function `{}`", id.name));
+    d.span_label = "not a function";
+    std::vector<std::string> names;
+    for (const auto& b : Builtins()) names.emplace_back(b.name);
+    for (const auto& n : VisibleNames([](DeclKind k) { return k == DeclKind::kFn; })) names.push_back(n);
+    SuggestInto(d, id.name, names, id.span, "a function");
+  }
+
+  void CheckArity(const Builtin& b, const ast::Ident& at, size_t n) {
+    if (static_cast<int>(n) >= b.min_args && (b.max_args < 0 || static_cast<int>(n) <= b.max_args)) return;
+    std::string expected = b.max_args < 0       ? fmt::format("at least {}", b.min_args)
+                           : b.min_args == b.max_args ? fmt::format("{}", b.min_args)
+                                                      : fmt::format("{} to {}", b.min_args, b.max_args);
+    diags_.Report(DiagCode::E0301, at.span,
+                  fmt::format("`{}` takes {} argument{}, but {} {} given", b.name, expected,
+                              b.max_args == 1 && b.min_args == 1 ? "" : "s", n, n == 1 ? "was" : "were"))
+        .Note(fmt::format("`{}`: {}", b.name, b.summary))
+        .span_label = "wrong number of arguments";
+  }
+
+  void CheckFnArity(const ast::FnDecl& fn, const ast::Ident& at, size_t n) {
+    if (n == fn.params.size()) return;
+    diags_.Report(DiagCode::E0301, at.span,
+                  fmt::format("function `{}` takes {} argument{}, but {} {} given", fn.name.name, fn.params.size(),
+                              fn.params.size() == 1 ? "" : "s", n, n == 1 ? "was" : "were"))
+        .Label(fn.name.span, "defined here")
+        .span_label = "wrong number of arguments";
+  }
+
+  void SymbolArg(const ast::Arg& a, ArgKind kind) {
+    const Expr* v = a.value.get();
+    if (!v) return;
+    switch (kind) {
+      case ArgKind::kGrain:
+      case ArgKind::kPeriod:
+        if (v->kind == ExprKind::kName) {
+          CheckOption(v->name, kind == ArgKind::kGrain ? GrainNames() : PeriodNames(),
+                      kind == ArgKind::kGrain ? "grain" : "period");
+          return;
+        }
+        break;
+      case ArgKind::kCurrency:
+        if (v->kind == ExprKind::kName) return;  // units are checked by the type checker
+        break;
+      case ArgKind::kSource:
+        if (v->kind == ExprKind::kName) {
+          FindSource(v->name, true);
+          return;
+        }
+        break;
+      case ArgKind::kDuration:
+        if (v->kind == ExprKind::kNumber && v->unit) {
+          CheckOption(*v->unit, kDurationUnits, "duration unit");
+          return;
+        }
+        break;
+      case ArgKind::kSourceOrExpr:
+        if (v->kind == ExprKind::kName && Lookup(v->name.name, v->name.span) &&
+            Lookup(v->name.name, v->name.span)->kind == DeclKind::kSource)
+          return;
+        Resolve(*v);
+        return;
+      case ArgKind::kExpr: Resolve(*v); return;
+    }
+    const char* what = kind == ArgKind::kGrain      ? "a grain such as `month`"
+                       : kind == ArgKind::kPeriod   ? "a period such as `last_year` or `month`"
+                       : kind == ArgKind::kCurrency ? "a currency such as `USD`"
+                       : kind == ArgKind::kSource   ? "a source name"
+                                                    : "a duration such as `3 months`";
+    diags_.Report(DiagCode::E0107, v->span, fmt::format("expected {} here", what)).span_label = "not allowed here";
+  }
+
+  void Call(const Expr& e) {
+    const Expr* callee = e.lhs.get();
+    if (!callee) return;
+    const Builtin* builtin = nullptr;
+    std::vector<const ast::Ident*> path;
+    if (callee->kind == ExprKind::kName && !locals_.count(callee->name.name) &&
+        !pkg_.decls.count(callee->name.name) && (builtin = FindBuiltin(callee->name.name))) {
+      CheckArity(*builtin, callee->name, e.args.size());
+    } else if (FlattenPath(*callee, &path)) {
+      Path(path, true, e.args.size());
+      // Methods on metrics take symbolic arguments.
+      if (path.size() >= 2) {
+        if (const Builtin* m = FindMethod(path.back()->name)) builtin = m;
+      }
+    } else if (callee->kind == ExprKind::kMember && callee->lhs) {
+      // `(a / b).rolling(3 months)`: a method on a computed metric.
+      Resolve(*callee->lhs);
+      builtin = FindMethod(callee->name.name);
+      if (!builtin) {
+        std::vector<std::string> names;
+        for (const auto& b : MetricMethods()) names.emplace_back(b.name);
+        auto& d = diags_.Report(DiagCode::E0207, callee->name.span,
+                                fmt::format("unknown metric method `{}`", callee->name.name));
+        d.span_label = "not a method of metrics";
+        SuggestInto(d, callee->name.name, names, callee->name.span, "a method");
+      } else {
+        CheckArity(*builtin, callee->name, e.args.size());
+      }
+    } else {
+      diags_.Report(DiagCode::E0207, callee->span, "this expression cannot be called").span_label = "not a function";
+    }
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      const ast::Arg& a = e.args[i];
+      if (a.name && builtin) {
+        diags_.Report(DiagCode::E0212, a.name->span,
+                      fmt::format("`{}` takes no named arguments", builtin->name))
+            .span_label = "remove the name";
+      }
+      if (builtin) {
+        SymbolArg(a, KindOfArg(*builtin, i));
+      } else if (a.value) {
+        Resolve(*a.value);
+      }
+      for (const ast::Ident& by : a.by) ExpectDimensionOrGrain(by);
+    }
+  }
+
+  void Resolve(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kName: {
+        if (locals_.count(e.name.name)) return;
+        std::vector<const ast::Ident*> path{&e.name};
+        Path(path, false, 0);
+        return;
+      }
+      case ExprKind::kMember: {
+        std::vector<const ast::Ident*> path;
+        if (FlattenPath(e, &path)) {
+          Path(path, false, 0);
+          return;
+        }
+        if (e.lhs) Resolve(*e.lhs);
+        if (!Contains(kpic::MetricMembers(), e.name.name)) {
+          auto& d = diags_.Report(DiagCode::E0201, e.name.span,
+                                  fmt::format("unknown period operator `.{}`", e.name.name));
+          d.span_label = "not a member of metrics";
+          SuggestInto(d, e.name.name, kpic::MetricMembers(), e.name.span, "an operator");
+        }
+        return;
+      }
+      case ExprKind::kCall: Call(e); return;
+      case ExprKind::kUnary:
+      case ExprKind::kParen:
+      case ExprKind::kIsNull:
+        if (e.lhs) Resolve(*e.lhs);
+        return;
+      case ExprKind::kBinary:
+      case ExprKind::kWhere:
+        if (e.lhs) Resolve(*e.lhs);
+        if (e.rhs) Resolve(*e.rhs);
+        return;
+      case ExprKind::kIn:
+        if (e.lhs) Resolve(*e.lhs);
+        for (const auto& i : e.items)
+          if (i) Resolve(*i);
+        return;
+      default: return;
+    }
+  }
+
+  void ResolveOpt(const ast::ExprPtr& e) {
+    if (e) Resolve(*e);
+  }
+
+  // ---- declarations --------------------------------------------------------
+
+  void CheckAttrs(const std::vector<ast::Attribute>& attrs, const std::vector<std::string>* allowed,
+                  const char* what) {
+    std::map<std::string, const ast::Attribute*> seen;
+    for (const ast::Attribute& a : attrs) {
+      if (allowed && !CheckOption(a.key, *allowed, what)) continue;
+      std::string key = a.key.name + (a.lang.empty() ? "" : "." + a.lang);
+      auto [it, inserted] = seen.emplace(key, &a);
+      if (!inserted && a.key.name != "tags") {
+        diags_.Report(DiagCode::E0213, a.key.span, fmt::format("`{}` is given twice", key))
+            .Label(it->second->key.span, "first given here")
+            .span_label = "duplicate";
+      }
+    }
+  }
+
+  void CheckType(const ast::TypeRef& t) {
+    if (t.name.name.empty() || Contains(ColumnTypeNames(), t.name.name)) return;
+    auto& d = diags_.Report(DiagCode::E0214, t.name.span, fmt::format("unknown type `{}`", t.name.name));
+    d.span_label = "not a type";
+    if (auto s = Suggest(t.name.name, ColumnTypeNames())) {
+      d.Help(fmt::format("did you mean `{}`?", *s));
+      d.WithFix(t.name.span, *s, fmt::format("replace with `{}`", *s));
+    } else {
+      d.Help(fmt::format("the types are: {}", fmt::join(ColumnTypeNames(), ", ")));
+    }
+  }
+
+  void Dimension(const ast::DimensionDecl& d) {
+    if (d.type) CheckType(*d.type);
+    CheckAttrs(d.attrs, &kDimensionSettings, "dimension setting");
+  }
+
+  void Calendar(const ast::CalendarDecl& c) {
+    CheckAttrs(c.attrs, &kCalendarSettings, "calendar setting");
+    for (const ast::Attribute& a : c.attrs) {
+      if (a.key.name == "week_start" && !a.values.empty()) {
+        const ast::AttrValue& v = a.values[0];
+        ast::Ident id{v.text, v.span};
+        CheckOption(id, kWeekdays, "weekday");
+      }
+    }
+  }
+
+  void Source(const ast::SourceDecl& s) {
+    if (s.binding) {
+      const ast::Binding& b = *s.binding;
+      if (CheckOptionCode(b.kind, kBindingKinds, DiagCode::E0216, "data binding kind")) {
+        const auto& options = b.kind.name == "csv" ? kCsvOptions : kDbOptions;
+        for (const ast::BindingArg& a : b.args)
+          if (a.name) CheckOption(*a.name, options, fmt::format("{} option", b.kind.name).c_str());
+      }
+    }
+    std::map<std::string, const ast::Column*> seen;
+    const ast::Column* time_col = nullptr;
+    for (const ast::Column& c : s.columns) {
+      auto [it, inserted] = seen.emplace(c.name.name, &c);
+      if (!inserted) {
+        diags_.Report(DiagCode::E0213, c.name.span,
+                      fmt::format("column `{}` is declared twice in source `{}`", c.name.name, s.name.name))
+            .Label(it->second->name.span, "first declared here")
+            .span_label = "duplicate column";
+      }
+      CheckType(c.type);
+      if (c.time) {
+        if (time_col) {
+          diags_.Report(DiagCode::E0213, c.name.span,
+                        fmt::format("source `{}` has two time columns", s.name.name))
+              .Label(time_col->name.span, "the time axis is already this column")
+              .Help("a source has one time axis; remove `time` from one of the columns")
+              .span_label = "second time column";
+        }
+        time_col = &c;
+      }
+      if (c.dimension) ExpectKind(*c.dimension, DeclKind::kDimension, DiagCode::E0208, "dimension");
+      if (c.references && !c.references->parts.empty()) {
+        const ast::Ident& target = c.references->parts.back();
+        ast::Ident whole{c.references->Joined(), c.references->span};
+        if (c.references->parts.size() == 1) {
+          FindSource(target, true);
+        } else {
+          std::vector<const ast::Ident*> path;
+          for (const auto& p : c.references->parts) path.push_back(&p);
+          Path(path, false, 0);
+        }
+      }
+      if (c.rollup) CheckOption(*c.rollup, kRollups, "roll-up");
+    }
+  }
+
+  bool CheckOptionCode(const ast::Ident& id, const std::vector<std::string>& allowed, DiagCode code,
+                       const char* what) {
+    if (id.name.empty() || Contains(allowed, id.name)) return true;
+    auto& d = diags_.Report(code, id.span, fmt::format("unknown {} `{}`", what, id.name));
+    d.span_label = "not supported";
+    if (auto s = Suggest(id.name, allowed)) {
+      d.Help(fmt::format("did you mean `{}`?", *s));
+      d.WithFix(id.span, *s, fmt::format("replace with `{}`", *s));
+    } else {
+      d.Help(fmt::format("expected one of: {}", fmt::join(allowed, ", ")));
+    }
+    return false;
+  }
+
+  void Metric(const ast::MetricDecl& m) {
+    ResolveOpt(m.expr);
+    CheckAttrs(m.attrs, nullptr, "attribute");
+  }
+
+  void Fn(const ast::FnDecl& f) {
+    std::map<std::string, const ast::Param*> seen;
+    for (const ast::Param& p : f.params) {
+      auto [it, inserted] = seen.emplace(p.name.name, &p);
+      if (!inserted)
+        diags_.Report(DiagCode::E0213, p.name.span, fmt::format("parameter `{}` is declared twice", p.name.name))
+            .Label(it->second->name.span, "first declared here")
+            .span_label = "duplicate parameter";
+      locals_.insert(p.name.name);
+    }
+    ResolveOpt(f.body);
+    locals_.clear();
+  }
+
+  void Goal(const ast::GoalDecl& g) {
+    using K = ast::GoalItem::Kind;
+    std::map<std::string, const ast::GoalItem*> once;
+    for (const ast::GoalItem& it : g.items) {
+      const char* single = it.kind == K::kMetric ? "metric" : it.kind == K::kPeriod ? "period"
+                           : it.kind == K::kGrain ? "grain" : nullptr;
+      if (single) {
+        auto [pos, inserted] = once.emplace(single, &it);
+        if (!inserted)
+          diags_.Report(DiagCode::E0213, it.keyword_span, fmt::format("goal `{}` has two `{}` lines", g.name.name, single))
+              .Label(pos->second->keyword_span, "first given here")
+              .span_label = "duplicate";
+      }
+      switch (it.kind) {
+        case K::kMetric:
+        case K::kTarget: ResolveOpt(it.expr); break;
+        case K::kPeriod:
+        case K::kGrain:
+          if (it.name) CheckOption(*it.name, GrainNames(), "grain");
+          break;
+        case K::kDecompose:
+          if (it.name) ExpectKind(*it.name, DeclKind::kMetric, DiagCode::E0210, "metric");
+          ResolveOpt(it.expr);
+          break;
+        case K::kDrill:
+          for (const ast::Ident& d : it.names) ExpectKind(d, DeclKind::kDimension, DiagCode::E0208, "dimension");
+          break;
+        case K::kAlert:
+          ResolveOpt(it.expr);
+          if (it.severity) CheckOption(*it.severity, kSeverities, "severity");
+          break;
+        case K::kAttr: break;
+        case K::kSetting: CheckOption(it.attr.key, kGoalSettings, "goal setting"); break;
+      }
+    }
+    std::vector<ast::Attribute> attrs;
+    for (const ast::GoalItem& it : g.items)
+      if (it.kind == K::kAttr) attrs.push_back(it.attr);
+    CheckAttrs(attrs, nullptr, "attribute");
+  }
+
+  void Role(const ast::RoleDecl& r) {
+    std::map<std::string, const ast::Param*> seen;
+    for (const ast::Param& p : r.params) {
+      auto [it, inserted] = seen.emplace(p.name.name, &p);
+      if (!inserted)
+        diags_.Report(DiagCode::E0213, p.name.span, fmt::format("parameter `{}` is declared twice", p.name.name))
+            .Label(it->second->name.span, "first declared here")
+            .span_label = "duplicate parameter";
+      if (p.type) CheckType(*p.type);
+      locals_.insert(p.name.name);
+    }
+    std::map<std::string, const ast::RoleItem*> sources;
+    for (const ast::RoleItem& it : r.items) {
+      if (it.source.parts.empty()) continue;
+      const ast::Ident& src = it.source.parts.back();
+      FindSource(src, true);
+      auto [pos, inserted] = sources.emplace(src.name, &it);
+      if (!inserted)
+        diags_.Report(DiagCode::E0213, src.span,
+                      fmt::format("role `{}` lists source `{}` twice", r.name.name, src.name))
+            .Label(pos->second->source.span, "first listed here")
+            .Help("combine the conditions with `and` or `or`")
+            .span_label = "duplicate";
+      ResolveOpt(it.filter);
+    }
+    locals_.clear();
+  }
+
+  void Report(const ast::ReportDecl& r) {
+    using K = ast::ReportItem::Kind;
+    for (const ast::ReportItem& it : r.items) {
+      switch (it.kind) {
+        case K::kGoals:
+          for (const auto& n : it.names) ExpectKind(n, DeclKind::kGoal, DiagCode::E0211, "goal");
+          break;
+        case K::kMetrics:
+          for (const auto& n : it.names) ExpectKind(n, DeclKind::kMetric, DiagCode::E0210, "metric");
+          break;
+        case K::kRole:
+          for (const auto& n : it.names) ExpectKind(n, DeclKind::kRole, DiagCode::E0215, "role");
+          break;
+        case K::kChart:
+          ResolveOpt(it.expr);
+          for (const auto& b : it.by) ExpectDimensionOrGrain(b);
+          if (it.as) CheckOption(*it.as, kChartKinds, "chart kind");
+          break;
+        case K::kAttr: break;
+        case K::kSetting: CheckOption(it.attr.key, kReportSettings, "report setting"); break;
+      }
+    }
+  }
+
+  const Catalog& catalog_;
+  const Package& pkg_;
+  DiagnosticSink& diags_;
+  std::set<std::string> locals_;
+};
+
+}  // namespace
+
+void ResolveNames(const Catalog& catalog, DiagnosticSink& diags) {
+  for (const auto& [name, pkg] : catalog.packages) Resolver(catalog, pkg, diags).Run();
+}
+
+}  // namespace kpic

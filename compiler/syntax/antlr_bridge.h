@@ -1,0 +1,91 @@
+// Internal to compiler/syntax: the pieces shared by the ANTLR-facing files
+// (parse.cc, error_strategy.cc, ast_builder.cc). Nothing outside
+// compiler/syntax includes this header.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "KpiLexer.h"
+#include "KpiParser.h"
+#include "antlr4-runtime.h"
+#include "base/source_manager.h"
+#include "diag/diagnostic.h"
+#include "syntax/ast.h"
+
+namespace kpic::syntax {
+
+/// Maps ANTLR's code-point indices back to byte offsets in the file.
+struct OffsetMap {
+  FileId file = kNoFile;
+  std::vector<uint32_t> cp_to_byte;  ///< size = code points + 1
+
+  uint32_t Byte(size_t cp_index) const {
+    return cp_index < cp_to_byte.size() ? cp_to_byte[cp_index] : cp_to_byte.back();
+  }
+  Span TokenSpan(const antlr4::Token* t) const;
+  Span ContextSpan(antlr4::ParserRuleContext* ctx) const;
+};
+
+/// What the error strategy needs to know about the chunk being parsed.
+struct ChunkInfo {
+  const OffsetMap* map = nullptr;
+  DiagnosticSink* diags = nullptr;
+  bool last_chunk = true;  ///< the chunk's EOF is the real end of file
+  size_t errors = 0;
+};
+
+/// Reports syntax errors in analyst language instead of ANTLR's
+/// "mismatched input" messages.
+class KpiErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  explicit KpiErrorStrategy(ChunkInfo* info) : info_(info) {}
+
+ protected:
+  void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override;
+  void reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) override;
+  void reportFailedPredicate(antlr4::Parser* p, const antlr4::FailedPredicateException& e) override;
+  void reportUnwantedToken(antlr4::Parser* p) override;
+  void reportMissingToken(antlr4::Parser* p) override;
+
+ private:
+  void ReportExpected(antlr4::Parser* p, antlr4::Token* found, const antlr4::misc::IntervalSet& expected);
+  ChunkInfo* info_;
+};
+
+/// Builds the AST of one chunk's parse tree. Tolerates the holes that error
+/// recovery leaves (null children).
+class AstBuilder {
+ public:
+  AstBuilder(const OffsetMap& map, DiagnosticSink& diags) : map_(map), diags_(diags) {}
+  void BuildTopItem(kpic_gen::KpiParser::TopItemContext* ctx, std::vector<std::unique_ptr<ast::Decl>>* out);
+
+ private:
+  std::unique_ptr<ast::Decl> BuildDecl(kpic_gen::KpiParser::TopItemContext* ctx);
+  ast::Ident Ident(kpic_gen::KpiParser::IdentContext* ctx);
+  ast::Ident Ident(antlr4::Token* t);
+  ast::QualifiedName Qualified(kpic_gen::KpiParser::QualifiedNameContext* ctx);
+  ast::ExprPtr Expr(kpic_gen::KpiParser::ExprContext* ctx);
+  ast::ExprPtr Primary(kpic_gen::KpiParser::PrimaryContext* ctx);
+  ast::Arg Arg(kpic_gen::KpiParser::ArgContext* ctx);
+  ast::AttrValue Value(kpic_gen::KpiParser::AttrValueContext* ctx);
+  ast::Attribute BlockAttr(kpic_gen::KpiParser::BlockAttrContext* ctx);
+  ast::Attribute MetricAttr(kpic_gen::KpiParser::MetricAttrContext* ctx);
+  ast::UnitExpr Unit(kpic_gen::KpiParser::UnitExprContext* ctx);
+  void UnitInto(kpic_gen::KpiParser::UnitExprContext* ctx, int sign, ast::UnitExpr* out);
+  ast::TypeRef Type(kpic_gen::KpiParser::TypeRefContext* ctx);
+  ast::Column Column(kpic_gen::KpiParser::ColumnDeclContext* ctx);
+  void GoalItem(kpic_gen::KpiParser::GoalItemContext* ctx, ast::GoalDecl* goal);
+  void ReportItem(kpic_gen::KpiParser::ReportItemContext* ctx, ast::ReportDecl* report);
+  std::string StringValue(antlr4::Token* t);
+  void CheckDate(antlr4::Token* t);
+  void CheckNumber(antlr4::Token* t);
+
+  const OffsetMap& map_;
+  DiagnosticSink& diags_;
+};
+
+/// Human description of a token: "`metric`", "end of file".
+std::string DescribeToken(const antlr4::Token* t);
+
+}  // namespace kpic::syntax

@@ -1,0 +1,285 @@
+// The abstract syntax tree of a .kpi file. Every node carries a byte span
+// into the SourceManager; no node knows line numbers. Comments are kept on
+// the File so that the formatter can put them back. The tree owns its
+// children through unique_ptr; the parser bounds nesting depth (E0105,
+// E0106) so recursive destruction cannot overflow the stack.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/source_manager.h"
+
+namespace kpic::ast {
+
+struct Ident {
+  std::string name;
+  Span span;
+};
+
+struct QualifiedName {
+  std::vector<Ident> parts;
+  Span span;
+  std::string Joined() const;
+};
+
+// ---- expressions ------------------------------------------------------------
+
+enum class ExprKind {
+  kNumber,     ///< text = digits ("1.28", "1e-9"); unit = optional unit name
+  kPercent,    ///< text = the number without "%" ("12")
+  kString,     ///< text = unescaped value
+  kDate,       ///< text = "2026-01-31"
+  kTimestamp,  ///< text = ISO 8601 as written
+  kBool,       ///< bool_value
+  kNull,
+  kName,       ///< name
+  kMember,     ///< lhs.name
+  kCall,       ///< lhs(args)
+  kUnary,      ///< uop lhs
+  kBinary,     ///< lhs bop rhs
+  kIn,         ///< lhs [not] in (items)
+  kIsNull,     ///< lhs is [not] null
+  kWhere,      ///< lhs where rhs
+  kParen,      ///< (lhs)
+};
+
+enum class BinaryOp { kAdd, kSub, kMul, kDiv, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
+enum class UnaryOp { kNeg, kNot };
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+/// A call argument: `name: value by dim, dim` (name and `by` optional).
+struct Arg {
+  std::optional<Ident> name;
+  ExprPtr value;
+  std::vector<Ident> by;
+  Span span;
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::kNull;
+  Span span;
+  std::string text;
+  std::optional<Ident> unit;  ///< kNumber: `100 CNY`, `3 months`
+  bool bool_value = false;
+  bool negated = false;       ///< kIn: `not in`; kIsNull: `is not null`
+  Ident name;                 ///< kName, kMember
+  BinaryOp bop = BinaryOp::kAdd;
+  UnaryOp uop = UnaryOp::kNeg;
+  ExprPtr lhs, rhs;
+  std::vector<Arg> args;       ///< kCall
+  std::vector<ExprPtr> items;  ///< kIn
+};
+
+// ---- shared pieces -------------------------------------------------------------
+
+struct AttrValue {
+  enum class Kind { kString, kNumber, kPercent, kDate, kTimestamp, kBool, kName, kList };
+  Kind kind = Kind::kString;
+  std::string text;  ///< literal value (strings unescaped); name joined for kName
+  QualifiedName name;
+  std::vector<AttrValue> list;
+  Span span;
+};
+
+/// `owner "ops"`, `label.en "Sales"`, `week_start monday`, `tags "a", "b"`.
+struct Attribute {
+  Ident key;
+  std::string lang;  ///< `label.en` gives "en"
+  std::vector<AttrValue> values;
+  Span span;
+};
+
+/// A unit as written: `CNY`, `CNY/order`, `visit^2`, `1`. Factors are
+/// flattened; denominators have negative powers.
+struct UnitFactor {
+  Ident name;
+  int power = 1;
+};
+struct UnitExpr {
+  std::vector<UnitFactor> factors;
+  Span span;
+  std::string ToString() const;  ///< canonical text: "CNY/order", "1"
+};
+
+struct TypeRef {
+  Ident name;                 ///< int, float, decimal, bool, string, date, timestamp
+  std::optional<int> scale;   ///< decimal(2)
+  Span span;
+};
+
+struct Param {
+  Ident name;
+  std::optional<UnitExpr> unit;  ///< fn parameters
+  std::optional<TypeRef> type;   ///< role parameters
+  Span span;
+};
+
+// ---- declarations -----------------------------------------------------------------
+
+enum class DeclKind { kPackage, kImport, kDimension, kCalendar, kSource, kMetric, kFn, kGoal, kRole, kReport };
+
+const char* DeclKindName(DeclKind k);
+
+struct Decl {
+  explicit Decl(DeclKind k) : kind(k) {}
+  virtual ~Decl() = default;
+  DeclKind kind;
+  Ident name;                      ///< empty for package/import/anonymous calendar
+  std::optional<std::string> label;
+  Span label_span;
+  Span span;                       ///< the whole declaration
+  Span keyword_span;
+  std::string doc;                 ///< joined `///` comments before the declaration
+  bool has_syntax_error = false;   ///< the parser recovered inside this declaration
+};
+
+struct PackageDecl : Decl {
+  PackageDecl() : Decl(DeclKind::kPackage) {}
+  QualifiedName path;
+};
+
+struct ImportDecl : Decl {
+  ImportDecl() : Decl(DeclKind::kImport) {}
+  QualifiedName path;
+  std::optional<Ident> alias;
+};
+
+struct DimensionDecl : Decl {
+  DimensionDecl() : Decl(DeclKind::kDimension) {}
+  std::optional<TypeRef> type;
+  std::vector<Attribute> attrs;
+};
+
+struct CalendarDecl : Decl {
+  CalendarDecl() : Decl(DeclKind::kCalendar) {}
+  std::vector<Attribute> attrs;
+};
+
+struct BindingArg {
+  std::optional<Ident> name;
+  AttrValue value;
+};
+
+/// `from csv("data/orders.csv", delimiter: ";")`
+struct Binding {
+  Ident kind;
+  std::vector<BindingArg> args;
+  Span span;
+};
+
+struct Column {
+  Ident name;
+  TypeRef type;
+  std::optional<std::string> header;  ///< `"Order Date"`
+  Span header_span;
+  bool key = false;
+  bool time = false;
+  std::optional<Ident> dimension;     ///< `-> store`
+  std::optional<UnitExpr> unit;
+  std::optional<Ident> entity;
+  std::optional<QualifiedName> references;
+  std::optional<Ident> rollup;        ///< last | first | avg
+  std::optional<std::string> label;
+  Span span;
+};
+
+struct SourceDecl : Decl {
+  SourceDecl() : Decl(DeclKind::kSource) {}
+  std::optional<Binding> binding;
+  std::vector<Column> columns;
+};
+
+struct MetricDecl : Decl {
+  MetricDecl() : Decl(DeclKind::kMetric) {}
+  std::optional<UnitExpr> unit;
+  ExprPtr expr;
+  std::vector<Attribute> attrs;
+};
+
+struct FnDecl : Decl {
+  FnDecl() : Decl(DeclKind::kFn) {}
+  std::vector<Ident> unit_params;
+  std::vector<Param> params;
+  std::optional<UnitExpr> result_unit;
+  ExprPtr body;
+  std::vector<Attribute> attrs;
+};
+
+struct GoalItem {
+  enum class Kind { kMetric, kPeriod, kGrain, kTarget, kDecompose, kDrill, kAlert, kAttr, kSetting };
+  Kind kind = Kind::kMetric;
+  Span span;
+  Span keyword_span;
+  ExprPtr expr;                ///< metric, target, decompose rhs, alert condition
+  std::optional<Ident> name;   ///< decompose lhs, grain, `period ... by GRAIN`
+  std::vector<Ident> names;    ///< drill dimensions
+  std::optional<int64_t> top;  ///< drill ... top N
+  std::string text;            ///< alert name; period spec text
+  Span text_span;
+  std::string period_end;      ///< `period D1 .. D2`
+  std::optional<Ident> severity;
+  std::optional<std::string> message;
+  Attribute attr;              ///< kAttr, kSetting
+};
+
+struct GoalDecl : Decl {
+  GoalDecl() : Decl(DeclKind::kGoal) {}
+  std::vector<GoalItem> items;
+};
+
+struct RoleItem {
+  QualifiedName source;
+  bool all = false;
+  ExprPtr filter;
+  Span span;
+};
+
+struct RoleDecl : Decl {
+  RoleDecl() : Decl(DeclKind::kRole) {}
+  std::vector<Param> params;
+  std::vector<RoleItem> items;
+};
+
+struct ReportItem {
+  enum class Kind { kGoals, kMetrics, kRole, kChart, kAttr, kSetting };
+  Kind kind = Kind::kGoals;
+  Span span;
+  std::vector<Ident> names;  ///< goals, metrics, role
+  ExprPtr expr;              ///< chart
+  std::vector<Ident> by;     ///< chart ... by
+  std::optional<Ident> as;   ///< chart ... as line
+  Attribute attr;
+};
+
+struct ReportDecl : Decl {
+  ReportDecl() : Decl(DeclKind::kReport) {}
+  std::vector<ReportItem> items;
+};
+
+// ---- files ---------------------------------------------------------------------------
+
+struct Comment {
+  enum class Kind { kLine, kBlock, kDoc };
+  Kind kind = Kind::kLine;
+  Span span;
+};
+
+struct File {
+  FileId id = kNoFile;
+  std::vector<std::unique_ptr<Decl>> decls;  ///< in source order, package/imports included
+  std::vector<Comment> comments;
+
+  const PackageDecl* package() const;
+  std::vector<const ImportDecl*> imports() const;
+};
+
+/// A stable, indented text dump for `kpic compile --emit ast` and golden tests.
+std::string Dump(const File& file, const SourceManager& sm);
+std::string DumpExpr(const Expr& e);
+
+}  // namespace kpic::ast

@@ -1,0 +1,702 @@
+// Builds the AST from ANTLR parse-tree contexts by explicit construction
+// (no visitor return values: antlrcpp::Any loses strings when copied). Error
+// recovery can leave any child null, so every access is checked.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "base/utf8.h"
+#include "syntax/antlr_bridge.h"
+
+namespace kpic::syntax {
+
+using P = kpic_gen::KpiParser;
+using L = kpic_gen::KpiLexer;
+
+Span OffsetMap::TokenSpan(const antlr4::Token* t) const {
+  if (!t) return {file, 0, 0};
+  size_t start = t->getStartIndex();
+  size_t stop = t->getStopIndex();
+  if (t->getType() == antlr4::Token::EOF || stop == INVALID_INDEX || stop < start) {
+    uint32_t b = Byte(start);
+    return {file, b, b};
+  }
+  return {file, Byte(start), Byte(stop + 1)};
+}
+
+Span OffsetMap::ContextSpan(antlr4::ParserRuleContext* ctx) const {
+  if (!ctx || !ctx->getStart()) return {file, 0, 0};
+  Span s = TokenSpan(ctx->getStart());
+  const antlr4::Token* stop = ctx->getStop();
+  if (stop && stop->getType() != antlr4::Token::EOF && stop->getTokenIndex() >= ctx->getStart()->getTokenIndex()) {
+    Span e = TokenSpan(stop);
+    if (e.end > s.begin) s.end = e.end;
+  }
+  return s;
+}
+
+namespace {
+
+Span Join(Span a, Span b) {
+  if (!a.valid()) return b;
+  if (!b.valid()) return a;
+  return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
+}
+
+}  // namespace
+
+ast::Ident AstBuilder::Ident(P::IdentContext* ctx) {
+  ast::Ident id;
+  if (!ctx || !ctx->getStart()) return id;
+  id.name = ctx->getStart()->getText();
+  id.span = map_.TokenSpan(ctx->getStart());
+  return id;
+}
+
+ast::Ident AstBuilder::Ident(antlr4::Token* t) {
+  ast::Ident id;
+  if (!t) return id;
+  id.name = t->getText();
+  id.span = map_.TokenSpan(t);
+  return id;
+}
+
+ast::QualifiedName AstBuilder::Qualified(P::QualifiedNameContext* ctx) {
+  ast::QualifiedName q;
+  if (!ctx) return q;
+  for (auto* i : ctx->ident()) q.parts.push_back(Ident(i));
+  q.span = map_.ContextSpan(ctx);
+  return q;
+}
+
+std::string AstBuilder::StringValue(antlr4::Token* t) {
+  if (!t) return {};
+  std::string raw = t->getText();
+  // The lexer guarantees the opening quote; an unterminated string (already
+  // reported) may lack the closing one.
+  size_t end = raw.size() >= 2 && raw.back() == raw.front() ? raw.size() - 1 : raw.size();
+  std::string out;
+  Span span = map_.TokenSpan(t);
+  for (size_t i = 1; i < end; ++i) {
+    char c = raw[i];
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (i + 1 >= end) break;
+    char e = raw[++i];
+    switch (e) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case 'u': {
+        // \u{XXXX}
+        size_t close = raw.find('}', i);
+        uint32_t cp = 0;
+        bool ok = i + 1 < end && raw[i + 1] == '{' && close != std::string::npos && close < end && close > i + 2 &&
+                  close - i - 2 <= 6;
+        if (ok) {
+          auto r = std::from_chars(raw.data() + i + 2, raw.data() + close, cp, 16);
+          ok = r.ec == std::errc() && r.ptr == raw.data() + close && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+        }
+        if (ok) {
+          AppendUtf8(&out, cp);
+          i = close;
+          break;
+        }
+        Span es{span.file, span.begin + static_cast<uint32_t>(i) - 1, span.begin + static_cast<uint32_t>(i) + 1};
+        diags_.Report(DiagCode::E0111, es, "invalid unicode escape in string")
+            .Help("write a code point as `\\u{4E2D}`");
+        break;
+      }
+      default: {
+        Span es{span.file, span.begin + static_cast<uint32_t>(i) - 1, span.begin + static_cast<uint32_t>(i) + 1};
+        diags_.Report(DiagCode::E0111, es, fmt::format("unknown escape sequence `\\{}` in string", e))
+            .Help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r` and `\\u{...}`")
+            .span_label = "unknown escape";
+        out += e;
+      }
+    }
+  }
+  return out;
+}
+
+void AstBuilder::CheckDate(antlr4::Token* t) {
+  if (!t) return;
+  std::string s = t->getText();
+  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  bool ok = m >= 1 && m <= 12 && d >= 1 && d <= kDays[m - 1] && !(m == 2 && d == 29 && !leap);
+  if (t->getType() == L::TIMESTAMP && ok && s.size() >= 16) {
+    int hh = std::stoi(s.substr(11, 2)), mm = std::stoi(s.substr(14, 2));
+    int ss = s.size() >= 19 && s[16] == ':' ? std::stoi(s.substr(17, 2)) : 0;
+    ok = hh < 24 && mm < 60 && ss < 60;
+  }
+  if (!ok)
+    diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("`{}` is not a valid date", s)).span_label =
+        "no such day";
+}
+
+void AstBuilder::CheckNumber(antlr4::Token* t) {
+  if (!t) return;
+  std::string digits;
+  for (char c : t->getText())
+    if (c != '_') digits += c;
+  if (t->getType() == L::INT) {
+    int64_t v;
+    auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (r.ec != std::errc())
+      diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("number `{}` is too large", t->getText()))
+          .Help("whole numbers must fit in 64 bits (at most 9223372036854775807)");
+  } else {
+    // Decimal literals keep at most 18 significant digits, so they stay exact.
+    size_t sig = 0;
+    bool seen_nonzero = false;
+    for (char c : digits) {
+      if (c == 'e' || c == 'E') break;
+      if (c >= '1' && c <= '9') seen_nonzero = true;
+      if (c >= '0' && c <= '9' && seen_nonzero) ++sig;
+    }
+    if (sig > 18)
+      diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("number `{}` has too many digits", t->getText()))
+          .Help("a number literal keeps at most 18 significant digits so that it stays exact");
+  }
+}
+
+ast::AttrValue AstBuilder::Value(P::AttrValueContext* ctx) {
+  ast::AttrValue v;
+  if (!ctx) return v;
+  v.span = map_.ContextSpan(ctx);
+  if (ctx->qualifiedName()) {
+    v.kind = ast::AttrValue::Kind::kName;
+    v.name = Qualified(ctx->qualifiedName());
+    v.text = v.name.Joined();
+    return v;
+  }
+  if (ctx->LBRACK()) {
+    v.kind = ast::AttrValue::Kind::kList;
+    for (auto* e : ctx->attrValue()) v.list.push_back(Value(e));
+    return v;
+  }
+  antlr4::Token* t = ctx->getStart();
+  if (!t) return v;
+  switch (t->getType()) {
+    case L::STRING:
+    case L::UNTERMINATED_STRING:
+      v.kind = ast::AttrValue::Kind::kString;
+      v.text = StringValue(t);
+      break;
+    case L::PERCENT:
+      v.kind = ast::AttrValue::Kind::kPercent;
+      v.text = t->getText().substr(0, t->getText().size() - 1);
+      break;
+    case L::DATE:
+      v.kind = ast::AttrValue::Kind::kDate;
+      v.text = t->getText();
+      CheckDate(t);
+      break;
+    case L::TIMESTAMP:
+      v.kind = ast::AttrValue::Kind::kTimestamp;
+      v.text = t->getText();
+      CheckDate(t);
+      break;
+    case L::TRUE_:
+    case L::FALSE_:
+      v.kind = ast::AttrValue::Kind::kBool;
+      v.text = t->getText();
+      break;
+    case L::MINUS: {
+      v.kind = ast::AttrValue::Kind::kNumber;
+      antlr4::Token* n = ctx->getStop();
+      v.text = "-" + (n ? n->getText() : std::string());
+      CheckNumber(n);
+      break;
+    }
+    default:
+      v.kind = ast::AttrValue::Kind::kNumber;
+      v.text = t->getText();
+      CheckNumber(t);
+  }
+  return v;
+}
+
+ast::Attribute AstBuilder::BlockAttr(P::BlockAttrContext* ctx) {
+  ast::Attribute a;
+  if (!ctx) return a;
+  a.key = Ident(ctx->ident());
+  for (auto* v : ctx->attrValue()) a.values.push_back(Value(v));
+  a.span = map_.ContextSpan(ctx);
+  return a;
+}
+
+ast::Attribute AstBuilder::MetricAttr(P::MetricAttrContext* ctx) {
+  ast::Attribute a;
+  if (!ctx) return a;
+  if (auto* k = ctx->attrKey()) {
+    a.key = Ident(k->getStart());
+    if (k->IDENT()) a.lang = k->IDENT()->getText();
+  }
+  for (auto* v : ctx->attrValue()) a.values.push_back(Value(v));
+  a.span = map_.ContextSpan(ctx);
+  return a;
+}
+
+void AstBuilder::UnitInto(P::UnitExprContext* ctx, int sign, ast::UnitExpr* out) {
+  if (!ctx) return;
+  // unitTerm ((STAR | SLASH) unitTerm)*: children alternate term, op, term...
+  int op_sign = 1;
+  for (auto* child : ctx->children) {
+    if (auto* term = dynamic_cast<antlr4::tree::TerminalNode*>(child)) {
+      op_sign = term->getSymbol()->getType() == L::SLASH ? -1 : 1;
+      continue;
+    }
+    int s = sign * op_sign;
+    if (auto* named = dynamic_cast<P::NamedUnitContext*>(child)) {
+      ast::UnitFactor f;
+      f.name = Ident(named->ident());
+      int power = 1;
+      if (named->INT()) {
+        std::from_chars(named->INT()->getText().data(),
+                        named->INT()->getText().data() + named->INT()->getText().size(), power);
+        if (named->MINUS()) power = -power;
+      }
+      f.power = s * power;
+      if (!f.name.name.empty()) out->factors.push_back(f);
+    } else if (auto* paren = dynamic_cast<P::ParenUnitContext*>(child)) {
+      UnitInto(paren->unitExpr(), s, out);
+    }
+    // `1` contributes nothing.
+  }
+}
+
+ast::UnitExpr AstBuilder::Unit(P::UnitExprContext* ctx) {
+  ast::UnitExpr u;
+  u.span = map_.ContextSpan(ctx);
+  UnitInto(ctx, 1, &u);
+  return u;
+}
+
+ast::TypeRef AstBuilder::Type(P::TypeRefContext* ctx) {
+  ast::TypeRef t;
+  if (!ctx) return t;
+  t.name = Ident(ctx->ident());
+  if (ctx->INT()) {
+    int scale = 0;
+    std::string s = ctx->INT()->getText();
+    auto r = std::from_chars(s.data(), s.data() + s.size(), scale);
+    if (r.ec != std::errc() || scale > 18) {
+      diags_.Report(DiagCode::E0110, map_.TokenSpan(ctx->INT()->getSymbol()),
+                    fmt::format("decimal scale `{}` is out of range", s))
+          .Help("a decimal keeps between 0 and 18 digits after the point");
+      scale = 18;
+    }
+    t.scale = scale;
+  }
+  t.span = map_.ContextSpan(ctx);
+  return t;
+}
+
+ast::Column AstBuilder::Column(P::ColumnDeclContext* ctx) {
+  ast::Column c;
+  c.name = Ident(ctx->name);
+  c.type = Type(ctx->typeRef());
+  c.span = map_.ContextSpan(ctx);
+  for (auto* m : ctx->columnModifier()) {
+    if (dynamic_cast<P::HeaderModifierContext*>(m)) {
+      c.header = StringValue(m->getStart());
+      c.header_span = map_.TokenSpan(m->getStart());
+    } else if (dynamic_cast<P::KeyModifierContext*>(m)) {
+      c.key = true;
+    } else if (dynamic_cast<P::TimeModifierContext*>(m)) {
+      c.time = true;
+    } else if (auto* d = dynamic_cast<P::DimensionModifierContext*>(m)) {
+      c.dimension = Ident(d->ident());
+    } else if (auto* u = dynamic_cast<P::UnitModifierContext*>(m)) {
+      c.unit = Unit(u->unitExpr());
+    } else if (auto* e = dynamic_cast<P::EntityModifierContext*>(m)) {
+      c.entity = Ident(e->ident());
+    } else if (auto* r = dynamic_cast<P::ReferencesModifierContext*>(m)) {
+      c.references = Qualified(r->qualifiedName());
+    } else if (auto* ro = dynamic_cast<P::RollupModifierContext*>(m)) {
+      c.rollup = Ident(ro->ident());
+    } else if (auto* l = dynamic_cast<P::LabelModifierContext*>(m)) {
+      c.label = StringValue(l->STRING() ? l->STRING()->getSymbol() : nullptr);
+    }
+  }
+  return c;
+}
+
+ast::Arg AstBuilder::Arg(P::ArgContext* ctx) {
+  ast::Arg a;
+  a.span = map_.ContextSpan(ctx);
+  // `ident COLON` appears before the expression only for named arguments;
+  // `by` dimensions follow it.
+  auto ids = ctx->ident();
+  size_t first_by = 0;
+  if (ctx->COLON()) {
+    if (!ids.empty()) a.name = Ident(ids[0]);
+    first_by = 1;
+  }
+  for (size_t i = first_by; i < ids.size(); ++i) a.by.push_back(Ident(ids[i]));
+  a.value = Expr(ctx->expr());
+  return a;
+}
+
+ast::ExprPtr AstBuilder::Primary(P::PrimaryContext* ctx) {
+  auto e = std::make_unique<ast::Expr>();
+  e->span = map_.ContextSpan(ctx);
+  if (auto* n = dynamic_cast<P::NumberLitContext*>(ctx)) {
+    e->kind = ast::ExprKind::kNumber;
+    e->text = n->number ? n->number->getText() : "0";
+    CheckNumber(n->number);
+    if (n->unitName) e->unit = Ident(n->unitName);
+  } else if (auto* p = dynamic_cast<P::PercentLitContext*>(ctx)) {
+    e->kind = ast::ExprKind::kPercent;
+    std::string t = p->getStart()->getText();
+    e->text = t.substr(0, t.size() - 1);
+  } else if (auto* s = dynamic_cast<P::StringLitContext*>(ctx)) {
+    e->kind = ast::ExprKind::kString;
+    e->text = StringValue(s->getStart());
+  } else if (auto* d = dynamic_cast<P::DateLitContext*>(ctx)) {
+    e->kind = ast::ExprKind::kDate;
+    e->text = d->getStart()->getText();
+    CheckDate(d->getStart());
+  } else if (auto* ts = dynamic_cast<P::TimestampLitContext*>(ctx)) {
+    e->kind = ast::ExprKind::kTimestamp;
+    e->text = ts->getStart()->getText();
+    CheckDate(ts->getStart());
+  } else if (auto* b = dynamic_cast<P::BoolLitContext*>(ctx)) {
+    e->kind = ast::ExprKind::kBool;
+    e->bool_value = b->getStart()->getType() == L::TRUE_;
+  } else if (dynamic_cast<P::NullLitContext*>(ctx)) {
+    e->kind = ast::ExprKind::kNull;
+  } else if (auto* r = dynamic_cast<P::NameRefContext*>(ctx)) {
+    e->kind = ast::ExprKind::kName;
+    e->name = Ident(r->ident());
+  } else if (auto* pe = dynamic_cast<P::ParenExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kParen;
+    e->lhs = Expr(pe->expr());
+  } else {
+    return nullptr;
+  }
+  return e;
+}
+
+ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
+  if (!ctx) return nullptr;
+  auto e = std::make_unique<ast::Expr>();
+  e->span = map_.ContextSpan(ctx);
+  auto binary = [&](ast::BinaryOp op, P::ExprContext* l, P::ExprContext* r) {
+    e->kind = ast::ExprKind::kBinary;
+    e->bop = op;
+    e->lhs = Expr(l);
+    e->rhs = Expr(r);
+  };
+  if (auto* m = dynamic_cast<P::MemberExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kMember;
+    e->lhs = Expr(m->expr());
+    e->name = Ident(m->ident());
+  } else if (auto* c = dynamic_cast<P::CallExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kCall;
+    e->lhs = Expr(c->expr());
+    for (auto* a : c->arg()) e->args.push_back(Arg(a));
+  } else if (auto* n = dynamic_cast<P::NegExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kUnary;
+    e->uop = ast::UnaryOp::kNeg;
+    e->lhs = Expr(n->expr());
+  } else if (auto* nt = dynamic_cast<P::NotExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kUnary;
+    e->uop = ast::UnaryOp::kNot;
+    e->lhs = Expr(nt->expr());
+  } else if (auto* mu = dynamic_cast<P::MulExprContext*>(ctx)) {
+    binary(mu->op && mu->op->getType() == L::SLASH ? ast::BinaryOp::kDiv : ast::BinaryOp::kMul, mu->expr(0),
+           mu->expr(1));
+  } else if (auto* ad = dynamic_cast<P::AddExprContext*>(ctx)) {
+    binary(ad->op && ad->op->getType() == L::MINUS ? ast::BinaryOp::kSub : ast::BinaryOp::kAdd, ad->expr(0),
+           ad->expr(1));
+  } else if (auto* cm = dynamic_cast<P::CmpExprContext*>(ctx)) {
+    ast::BinaryOp op = ast::BinaryOp::kEq;
+    switch (cm->op ? cm->op->getType() : L::EQEQ) {
+      case L::NEQ: op = ast::BinaryOp::kNe; break;
+      case L::LT: op = ast::BinaryOp::kLt; break;
+      case L::LE: op = ast::BinaryOp::kLe; break;
+      case L::GT: op = ast::BinaryOp::kGt; break;
+      case L::GE: op = ast::BinaryOp::kGe; break;
+      default: break;
+    }
+    binary(op, cm->expr(0), cm->expr(1));
+  } else if (auto* an = dynamic_cast<P::AndExprContext*>(ctx)) {
+    binary(ast::BinaryOp::kAnd, an->expr(0), an->expr(1));
+  } else if (auto* o = dynamic_cast<P::OrExprContext*>(ctx)) {
+    binary(ast::BinaryOp::kOr, o->expr(0), o->expr(1));
+  } else if (auto* in = dynamic_cast<P::InExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kIn;
+    e->negated = in->NOT() != nullptr;
+    auto exprs = in->expr();
+    if (!exprs.empty()) e->lhs = Expr(exprs[0]);
+    for (size_t i = 1; i < exprs.size(); ++i) e->items.push_back(Expr(exprs[i]));
+  } else if (auto* is = dynamic_cast<P::IsNullExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kIsNull;
+    e->negated = is->NOT() != nullptr;
+    e->lhs = Expr(is->expr());
+  } else if (auto* w = dynamic_cast<P::WhereExprContext*>(ctx)) {
+    e->kind = ast::ExprKind::kWhere;
+    e->lhs = Expr(w->expr(0));
+    e->rhs = Expr(w->expr(1));
+  } else if (auto* pr = dynamic_cast<P::PrimaryExprContext*>(ctx)) {
+    return pr->primary() ? Primary(pr->primary()) : nullptr;
+  } else {
+    return nullptr;
+  }
+  return e;
+}
+
+void AstBuilder::GoalItem(P::GoalItemContext* ctx, ast::GoalDecl* goal) {
+  ast::GoalItem it;
+  it.span = map_.ContextSpan(ctx);
+  it.keyword_span = map_.TokenSpan(ctx->getStart());
+  using K = ast::GoalItem::Kind;
+  if (auto* m = dynamic_cast<P::GoalMetricContext*>(ctx)) {
+    it.kind = K::kMetric;
+    it.expr = Expr(m->expr());
+  } else if (auto* p = dynamic_cast<P::GoalPeriodContext*>(ctx)) {
+    it.kind = K::kPeriod;
+    if (auto* spec = p->periodSpec()) {
+      it.text_span = map_.ContextSpan(spec);
+      auto dates = spec->DATE();
+      if (!dates.empty()) {
+        it.text = dates[0]->getText();
+        CheckDate(dates[0]->getSymbol());
+        if (dates.size() > 1) {
+          it.period_end = dates[1]->getText();
+          CheckDate(dates[1]->getSymbol());
+        }
+      } else if (spec->STRING()) {
+        it.text = StringValue(spec->STRING()->getSymbol());
+      } else if (spec->getStart()) {
+        it.text = spec->getStart()->getText();
+      }
+    }
+    if (p->ident()) it.name = Ident(p->ident());
+  } else if (auto* g = dynamic_cast<P::GoalGrainContext*>(ctx)) {
+    it.kind = K::kGrain;
+    it.name = Ident(g->ident());
+  } else if (auto* t = dynamic_cast<P::GoalTargetContext*>(ctx)) {
+    it.kind = K::kTarget;
+    it.expr = Expr(t->expr());
+  } else if (auto* d = dynamic_cast<P::GoalDecomposeContext*>(ctx)) {
+    it.kind = K::kDecompose;
+    it.name = Ident(d->ident());
+    it.expr = Expr(d->expr());
+  } else if (auto* dr = dynamic_cast<P::GoalDrillContext*>(ctx)) {
+    it.kind = K::kDrill;
+    for (auto* i : dr->ident()) it.names.push_back(Ident(i));
+    if (dr->INT()) {
+      int64_t n = 0;
+      std::string s = dr->INT()->getText();
+      std::from_chars(s.data(), s.data() + s.size(), n);
+      it.top = n;
+    }
+  } else if (auto* a = dynamic_cast<P::GoalAlertContext*>(ctx)) {
+    it.kind = K::kAlert;
+    // STRING tokens: an optional name before `when`, an optional message after `message`.
+    for (auto* s : a->STRING()) {
+      size_t idx = s->getSymbol()->getTokenIndex();
+      bool after_message = a->MESSAGE() && idx > a->MESSAGE()->getSymbol()->getTokenIndex();
+      if (after_message) {
+        it.message = StringValue(s->getSymbol());
+      } else {
+        it.text = StringValue(s->getSymbol());
+        it.text_span = map_.TokenSpan(s->getSymbol());
+      }
+    }
+    it.expr = Expr(a->expr());
+    if (a->ident()) it.severity = Ident(a->ident());
+  } else if (auto* at = dynamic_cast<P::GoalAttrContext*>(ctx)) {
+    it.kind = K::kAttr;
+    it.attr = MetricAttr(at->metricAttr());
+  } else if (auto* st = dynamic_cast<P::GoalSettingContext*>(ctx)) {
+    it.kind = K::kSetting;
+    it.attr.key = Ident(st->IDENT() ? st->IDENT()->getSymbol() : nullptr);
+    for (auto* v : st->attrValue()) it.attr.values.push_back(Value(v));
+    it.attr.span = it.span;
+  } else {
+    return;
+  }
+  goal->items.push_back(std::move(it));
+}
+
+void AstBuilder::ReportItem(P::ReportItemContext* ctx, ast::ReportDecl* report) {
+  ast::ReportItem it;
+  it.span = map_.ContextSpan(ctx);
+  using K = ast::ReportItem::Kind;
+  if (auto* g = dynamic_cast<P::ReportGoalsContext*>(ctx)) {
+    it.kind = K::kGoals;
+    for (auto* i : g->ident()) it.names.push_back(Ident(i));
+  } else if (auto* m = dynamic_cast<P::ReportMetricsContext*>(ctx)) {
+    it.kind = K::kMetrics;
+    for (auto* i : m->ident()) it.names.push_back(Ident(i));
+  } else if (auto* r = dynamic_cast<P::ReportRoleContext*>(ctx)) {
+    it.kind = K::kRole;
+    it.names.push_back(Ident(r->ident()));
+  } else if (auto* c = dynamic_cast<P::ReportChartContext*>(ctx)) {
+    it.kind = K::kChart;
+    it.expr = Expr(c->expr());
+    auto ids = c->ident();
+    size_t n = ids.size();
+    if (c->AS() && n > 0) {
+      it.as = Ident(ids[n - 1]);
+      --n;
+    }
+    for (size_t i = 0; i < n; ++i) it.by.push_back(Ident(ids[i]));
+  } else if (auto* a = dynamic_cast<P::ReportAttrContext*>(ctx)) {
+    it.kind = K::kAttr;
+    it.attr = MetricAttr(a->metricAttr());
+  } else if (auto* s = dynamic_cast<P::ReportSettingContext*>(ctx)) {
+    it.kind = K::kSetting;
+    it.attr.key = Ident(s->IDENT() ? s->IDENT()->getSymbol() : nullptr);
+    for (auto* v : s->attrValue()) it.attr.values.push_back(Value(v));
+    it.attr.span = it.span;
+  } else {
+    return;
+  }
+  report->items.push_back(std::move(it));
+}
+
+std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
+  auto base = [&](ast::Decl* d, antlr4::ParserRuleContext* c, P::IdentContext* name, antlr4::Token* label) {
+    d->span = map_.ContextSpan(c);
+    d->keyword_span = map_.TokenSpan(c->getStart());
+    if (name) d->name = Ident(name);
+    if (label) {
+      d->label = StringValue(label);
+      d->label_span = map_.TokenSpan(label);
+    }
+  };
+  if (auto* c = ctx->packageDecl()) {
+    auto d = std::make_unique<ast::PackageDecl>();
+    base(d.get(), c, nullptr, nullptr);
+    d->path = Qualified(c->qualifiedName());
+    d->name.name = d->path.Joined();
+    d->name.span = d->path.span;
+    return d;
+  }
+  if (auto* c = ctx->importDecl()) {
+    auto d = std::make_unique<ast::ImportDecl>();
+    base(d.get(), c, nullptr, nullptr);
+    d->path = Qualified(c->qualifiedName());
+    d->name.name = d->path.Joined();
+    d->name.span = d->path.span;
+    if (c->alias) d->alias = Ident(c->alias);
+    return d;
+  }
+  if (auto* c = ctx->dimensionDecl()) {
+    auto d = std::make_unique<ast::DimensionDecl>();
+    base(d.get(), c, c->name, c->label);
+    if (c->typeRef()) d->type = Type(c->typeRef());
+    if (c->attrBlock())
+      for (auto* a : c->attrBlock()->blockAttr()) d->attrs.push_back(BlockAttr(a));
+    return d;
+  }
+  if (auto* c = ctx->calendarDecl()) {
+    auto d = std::make_unique<ast::CalendarDecl>();
+    base(d.get(), c, c->name, c->label);
+    if (c->attrBlock())
+      for (auto* a : c->attrBlock()->blockAttr()) d->attrs.push_back(BlockAttr(a));
+    return d;
+  }
+  if (auto* c = ctx->sourceDecl()) {
+    auto d = std::make_unique<ast::SourceDecl>();
+    base(d.get(), c, c->name, c->label);
+    if (auto* b = c->binding()) {
+      ast::Binding binding;
+      binding.kind = Ident(b->kind);
+      binding.span = map_.ContextSpan(b);
+      for (auto* a : b->bindingArg()) {
+        ast::BindingArg arg;
+        if (a->ident()) arg.name = Ident(a->ident());
+        arg.value = Value(a->attrValue());
+        binding.args.push_back(std::move(arg));
+      }
+      d->binding = std::move(binding);
+    }
+    if (auto* body = c->sourceBody())
+      for (auto* item : body->sourceItem())
+        if (item->columnDecl()) d->columns.push_back(Column(item->columnDecl()));
+    return d;
+  }
+  if (auto* c = ctx->metricDecl()) {
+    auto d = std::make_unique<ast::MetricDecl>();
+    base(d.get(), c, c->name, c->label);
+    if (c->unitExpr()) d->unit = Unit(c->unitExpr());
+    d->expr = Expr(c->expr());
+    for (auto* a : c->metricAttr()) d->attrs.push_back(MetricAttr(a));
+    return d;
+  }
+  if (auto* c = ctx->fnDecl()) {
+    auto d = std::make_unique<ast::FnDecl>();
+    base(d.get(), c, c->name, nullptr);
+    auto ids = c->ident();
+    for (auto* i : ids)
+      if (i != c->name) d->unit_params.push_back(Ident(i));
+    for (auto* p : c->param()) {
+      ast::Param param;
+      param.name = Ident(p->ident());
+      if (p->unitExpr()) param.unit = Unit(p->unitExpr());
+      param.span = map_.ContextSpan(p);
+      d->params.push_back(std::move(param));
+    }
+    if (c->unitExpr()) d->result_unit = Unit(c->unitExpr());
+    d->body = Expr(c->expr());
+    for (auto* a : c->metricAttr()) d->attrs.push_back(MetricAttr(a));
+    return d;
+  }
+  if (auto* c = ctx->goalDecl()) {
+    auto d = std::make_unique<ast::GoalDecl>();
+    base(d.get(), c, c->name, c->label);
+    for (auto* it : c->goalItem()) GoalItem(it, d.get());
+    return d;
+  }
+  if (auto* c = ctx->roleDecl()) {
+    auto d = std::make_unique<ast::RoleDecl>();
+    base(d.get(), c, c->name, c->label);
+    for (auto* p : c->roleParam()) {
+      ast::Param param;
+      param.name = Ident(p->ident());
+      param.type = Type(p->typeRef());
+      param.span = map_.ContextSpan(p);
+      d->params.push_back(std::move(param));
+    }
+    for (auto* it : c->roleItem()) {
+      ast::RoleItem item;
+      item.span = map_.ContextSpan(it);
+      if (auto* f = dynamic_cast<P::RoleFilterContext*>(it)) {
+        item.source = Qualified(f->qualifiedName());
+        item.filter = Expr(f->expr());
+      } else if (auto* a = dynamic_cast<P::RoleAllContext*>(it)) {
+        item.source = Qualified(a->qualifiedName());
+        item.all = true;
+      }
+      d->items.push_back(std::move(item));
+    }
+    return d;
+  }
+  if (auto* c = ctx->reportDecl()) {
+    auto d = std::make_unique<ast::ReportDecl>();
+    base(d.get(), c, c->name, c->label);
+    for (auto* it : c->reportItem()) ReportItem(it, d.get());
+    return d;
+  }
+  return nullptr;
+}
+
+void AstBuilder::BuildTopItem(P::TopItemContext* ctx, std::vector<std::unique_ptr<ast::Decl>>* out) {
+  if (!ctx) return;
+  auto d = BuildDecl(ctx);
+  if (d) out->push_back(std::move(d));
+}
+
+}  // namespace kpic::syntax

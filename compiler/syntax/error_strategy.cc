@@ -1,0 +1,308 @@
+// Syntax error messages written for analysts. ANTLR knows which tokens it
+// expected; this file turns that set into words ("an expression", "a name",
+// "`=`"), names what it found, says what it came after ("after metric name
+// `sales`"), and recognises misspelt keywords ("did you mean `metric`?").
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "base/suggest.h"
+#include "syntax/antlr_bridge.h"
+
+namespace kpic::syntax {
+
+using kpic_gen::KpiLexer;
+using kpic_gen::KpiParser;
+
+namespace {
+
+// The generated parser keeps its vocabulary private; each report sets this
+// from the parser at hand.
+thread_local const antlr4::dfa::Vocabulary* tls_vocabulary = nullptr;
+
+bool IsWordToken(size_t type) {
+  return type == KpiLexer::IDENT || (type >= KpiLexer::AND && type <= KpiLexer::CHART);
+}
+
+std::string Literal(size_t type) {
+  std::string name = tls_vocabulary ? tls_vocabulary->getLiteralName(type) : std::string();
+  if (name.size() >= 2 && name.front() == '\'') return name.substr(1, name.size() - 2);
+  return {};
+}
+
+const std::vector<size_t>& DeclKeywords() {
+  static const std::vector<size_t> k = {KpiLexer::PACKAGE, KpiLexer::IMPORT, KpiLexer::DIMENSION,
+                                        KpiLexer::CALENDAR, KpiLexer::SOURCE, KpiLexer::METRIC,
+                                        KpiLexer::FN, KpiLexer::GOAL, KpiLexer::ROLE, KpiLexer::REPORT};
+  return k;
+}
+
+bool IsSoftKeyword(size_t t) { return t >= KpiLexer::PACKAGE && t <= KpiLexer::CHART; }
+
+/// The expected token types, with soft keywords dropped when a name is
+/// expected anyway (they are all names too).
+std::vector<size_t> Expected(const antlr4::misc::IntervalSet& set) {
+  std::vector<size_t> all;
+  for (ssize_t t : set.toList()) all.push_back(static_cast<size_t>(t));
+  bool has_ident = std::find(all.begin(), all.end(), KpiLexer::IDENT) != all.end();
+  if (!has_ident) return all;
+  std::vector<size_t> out;
+  for (size_t t : all)
+    if (!IsSoftKeyword(t)) out.push_back(t);
+  return out;
+}
+
+bool Has(const std::vector<size_t>& v, size_t t) { return std::find(v.begin(), v.end(), t) != v.end(); }
+
+std::string DescribeType(size_t t) {
+  switch (t) {
+    case KpiLexer::IDENT: return "a name";
+    case KpiLexer::STRING: return "a string";
+    case KpiLexer::INT: return "a whole number";
+    case KpiLexer::DECIMAL: return "a number";
+    case KpiLexer::PERCENT: return "a percentage";
+    case KpiLexer::DATE: return "a date";
+    case KpiLexer::TIMESTAMP: return "a timestamp";
+    case antlr4::Token::EOF: return "end of file";
+    default: break;
+  }
+  std::string lit = Literal(t);
+  if (!lit.empty()) return "`" + lit + "`";
+  return tls_vocabulary ? tls_vocabulary->getDisplayName(t) : std::string("a token");
+}
+
+std::string JoinAlternatives(const std::vector<std::string>& parts) {
+  if (parts.empty()) return "something else";
+  if (parts.size() == 1) return parts[0];
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += i + 1 == parts.size() ? " or " : ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string DescribeExpected(const std::vector<size_t>& types) {
+  bool decls = std::all_of(DeclKeywords().begin(), DeclKeywords().end(), [&](size_t k) { return Has(types, k); });
+  if (decls) return "a declaration (`metric`, `source`, `dimension`, `goal`, ...)";
+  if (Has(types, KpiLexer::IDENT) && Has(types, KpiLexer::INT) && Has(types, KpiLexer::LPAREN) &&
+      Has(types, KpiLexer::STRING))
+    return "an expression";
+  if (Has(types, KpiLexer::IDENT) && Has(types, KpiLexer::INT) && Has(types, KpiLexer::STRING))
+    return "a value";
+  std::vector<std::string> parts;
+  for (size_t t : types) {
+    if (t == antlr4::Token::EOF) continue;
+    parts.push_back(DescribeType(t));
+  }
+  if (parts.size() > 6) {
+    parts.resize(5);
+    parts.push_back("...");
+    std::string out = "one of ";
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+    return out;
+  }
+  return JoinAlternatives(parts);
+}
+
+/// The keyword spellings in an expected set, for "did you mean".
+std::vector<std::string> KeywordCandidates(const antlr4::misc::IntervalSet& set) {
+  std::vector<std::string> out;
+  for (ssize_t t : set.toList()) {
+    if (t >= static_cast<ssize_t>(KpiLexer::AND) && t <= static_cast<ssize_t>(KpiLexer::CHART)) {
+      out.push_back(Literal(static_cast<size_t>(t)));
+    }
+  }
+  return out;
+}
+
+/// The kind word of the top-level declaration being parsed, or "".
+const char* DeclWord(antlr4::ParserRuleContext* ctx, antlr4::ParserRuleContext** decl_out) {
+  for (auto* c = ctx; c != nullptr; c = dynamic_cast<antlr4::ParserRuleContext*>(c->parent)) {
+    const char* word = nullptr;
+    switch (c->getRuleIndex()) {
+      case KpiParser::RuleDimensionDecl: word = "dimension"; break;
+      case KpiParser::RuleCalendarDecl: word = "calendar"; break;
+      case KpiParser::RuleSourceDecl: word = "source"; break;
+      case KpiParser::RuleMetricDecl: word = "metric"; break;
+      case KpiParser::RuleFnDecl: word = "function"; break;
+      case KpiParser::RuleGoalDecl: word = "goal"; break;
+      case KpiParser::RuleRoleDecl: word = "role"; break;
+      case KpiParser::RuleReportDecl: word = "report"; break;
+      case KpiParser::RuleColumnDecl: word = "column"; break;
+      default: break;
+    }
+    if (word) {
+      *decl_out = c;
+      return word;
+    }
+  }
+  *decl_out = nullptr;
+  return "";
+}
+
+/// "metric name `sales`" when `prev` is the name of the enclosing
+/// declaration, otherwise "`prev`".
+std::string DescribePrevious(antlr4::Parser* p, antlr4::Token* prev) {
+  antlr4::ParserRuleContext* decl = nullptr;
+  const char* word = DeclWord(p->getContext(), &decl);
+  if (decl && decl->children.size() >= 2) {
+    auto* name_ctx = dynamic_cast<antlr4::ParserRuleContext*>(decl->children[decl->getRuleIndex() == KpiParser::RuleColumnDecl ? 0 : 1]);
+    if (name_ctx && name_ctx->getStart() && name_ctx->getStart()->getTokenIndex() == prev->getTokenIndex() &&
+        name_ctx->getStop() == name_ctx->getStart()) {
+      return fmt::format("{} name `{}`", word, prev->getText());
+    }
+  }
+  return DescribeToken(prev);
+}
+
+bool IsChunkEnd(const antlr4::Token* t, const ChunkInfo& info) {
+  return t->getType() == antlr4::Token::EOF && !info.last_chunk;
+}
+
+/// `targte sales > 1` inside a goal parses `targte sales` as a free-form
+/// setting and then fails at `>`. When the setting just parsed has a name
+/// close to a goal or report keyword, the misspelt keyword is the real error.
+bool ReportMisspeltSetting(antlr4::Parser* p, ChunkInfo* info) {
+  static const std::vector<std::string> kGoalWords = {
+      "metric", "period", "grain", "target", "decompose", "drill", "alert", "owner", "description", "label",
+      "format", "tags"};
+  static const std::vector<std::string> kReportWords = {"goals", "metrics", "role", "chart", "owner",
+                                                        "description", "label", "format", "tags"};
+  antlr4::ParserRuleContext* ctx = p->getContext();
+  if (!ctx || ctx->children.empty()) return false;
+  antlr4::tree::TerminalNode* name = nullptr;
+  const std::vector<std::string>* words = nullptr;
+  if (auto* g = dynamic_cast<KpiParser::GoalSettingContext*>(ctx->children.back())) {
+    name = g->IDENT();
+    words = &kGoalWords;
+  } else if (auto* r = dynamic_cast<KpiParser::ReportSettingContext*>(ctx->children.back())) {
+    name = r->IDENT();
+    words = &kReportWords;
+  }
+  if (!name) return false;
+  auto suggestion = Suggest(name->getText(), *words);
+  if (!suggestion) return false;
+  Span span = info->map->TokenSpan(name->getSymbol());
+  info->diags->Report(DiagCode::E0102, span, fmt::format("unknown keyword `{}`", name->getText()))
+      .Help(fmt::format("did you mean `{}`?", *suggestion))
+      .WithFix(span, *suggestion, fmt::format("replace with `{}`", *suggestion))
+      .span_label = "not a keyword here";
+  return true;
+}
+
+}  // namespace
+
+std::string DescribeToken(const antlr4::Token* t) {
+  if (t->getType() == antlr4::Token::EOF) return "end of file";
+  std::string text = t->getText();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  if (t->getType() == KpiLexer::STRING) return "string " + text;
+  return "`" + text + "`";
+}
+
+void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
+                                      const antlr4::misc::IntervalSet& expected_set) {
+  tls_vocabulary = &p->getVocabulary();
+  ++info_->errors;
+  if (ReportMisspeltSetting(p, info_)) return;
+  const OffsetMap& map = *info_->map;
+  std::vector<size_t> expected = Expected(expected_set);
+  std::string what = DescribeExpected(expected);
+  antlr4::Token* prev = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
+
+  // A word where a keyword was expected: probably a misspelt keyword.
+  if (IsWordToken(found->getType()) && !Has(expected, KpiLexer::IDENT)) {
+    auto candidates = KeywordCandidates(expected_set);
+    if (!candidates.empty()) {
+      Span span = map.TokenSpan(found);
+      auto suggestion = Suggest(found->getText(), candidates);
+      if (suggestion) {
+        info_->diags->Report(DiagCode::E0102, span, fmt::format("unknown keyword `{}`", found->getText()))
+            .Help(fmt::format("did you mean `{}`?", *suggestion))
+            .WithFix(span, *suggestion, fmt::format("replace with `{}`", *suggestion))
+            .span_label = "not a keyword here";
+        return;
+      }
+      if (Has(expected, KpiLexer::METRIC) && Has(expected, KpiLexer::SOURCE)) {
+        auto& d = info_->diags->Report(DiagCode::E0102, span,
+                                       fmt::format("unknown keyword `{}`: a declaration starts with a keyword",
+                                                   found->getText()));
+        d.span_label = "expected " + what;
+        return;
+      }
+    }
+  }
+
+  if (IsChunkEnd(found, *info_) || found->getType() == antlr4::Token::EOF) {
+    // Point just after the last real token: that is where something is missing.
+    Span span = prev ? map.TokenSpan(prev) : map.TokenSpan(found);
+    span.begin = span.end;
+    std::string where = IsChunkEnd(found, *info_) ? "before the next declaration" : "before the end of the file";
+    std::string after = prev ? " after " + DescribePrevious(p, prev) : "";
+    info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{} {}", what, after, where)).span_label =
+        "the declaration is incomplete";
+    return;
+  }
+  Span span = map.TokenSpan(found);
+  std::string after = prev ? " after " + DescribePrevious(p, prev) : "";
+  info_->diags->Report(DiagCode::E0107, span,
+                       fmt::format("expected {}{}, found {}", what, after, DescribeToken(found)))
+      .span_label = "expected " + what;
+}
+
+void KpiErrorStrategy::reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) {
+  ReportExpected(p, e.getOffendingToken(), p->getExpectedTokens());
+}
+
+void KpiErrorStrategy::reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) {
+  ReportExpected(p, e.getOffendingToken(), e.getExpectedTokens());
+}
+
+void KpiErrorStrategy::reportFailedPredicate(antlr4::Parser* p, const antlr4::FailedPredicateException& e) {
+  ReportExpected(p, e.getOffendingToken(), p->getExpectedTokens());
+}
+
+void KpiErrorStrategy::reportUnwantedToken(antlr4::Parser* p) {
+  if (inErrorRecoveryMode(p)) return;
+  beginErrorCondition(p);
+  tls_vocabulary = &p->getVocabulary();
+  ++info_->errors;
+  if (ReportMisspeltSetting(p, info_)) return;
+  antlr4::Token* t = p->getCurrentToken();
+  antlr4::misc::IntervalSet expected_set = getExpectedTokens(p);
+  std::vector<size_t> expected = Expected(expected_set);
+  Span span = info_->map->TokenSpan(t);
+  if (IsWordToken(t->getType()) && !Has(expected, KpiLexer::IDENT)) {
+    auto suggestion = Suggest(t->getText(), KeywordCandidates(expected_set));
+    if (suggestion) {
+      info_->diags->Report(DiagCode::E0102, span, fmt::format("unknown keyword `{}`", t->getText()))
+          .Help(fmt::format("did you mean `{}`?", *suggestion))
+          .WithFix(span, *suggestion, fmt::format("replace with `{}`", *suggestion))
+          .span_label = "not a keyword here";
+      return;
+    }
+  }
+  info_->diags->Report(DiagCode::E0108, span, fmt::format("unexpected {}", DescribeToken(t)))
+      .Help("expected " + DescribeExpected(expected))
+      .span_label = "not expected here";
+}
+
+void KpiErrorStrategy::reportMissingToken(antlr4::Parser* p) {
+  if (inErrorRecoveryMode(p)) return;
+  beginErrorCondition(p);
+  tls_vocabulary = &p->getVocabulary();
+  ++info_->errors;
+  antlr4::Token* t = p->getCurrentToken();
+  antlr4::misc::IntervalSet expected_set = getExpectedTokens(p);
+  std::string what = DescribeExpected(Expected(expected_set));
+  antlr4::Token* prev = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
+  Span span = prev ? info_->map->TokenSpan(prev) : info_->map->TokenSpan(t);
+  if (prev) span.begin = span.end;
+  std::string after = prev ? " after " + DescribePrevious(p, prev) : "";
+  std::string found = IsChunkEnd(t, *info_) ? "the next declaration" : DescribeToken(t);
+  info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{}, found {}", what, after, found))
+      .span_label = "expected " + what;
+}
+
+}  // namespace kpic::syntax

@@ -1,0 +1,457 @@
+// The parser driver: input checks, lexing, token-level checks, splitting
+// the file into top-level declarations, and parsing each declaration on its
+// own token stream so that one bad declaration never hides the next one's
+// errors. ANTLR's recursive descent would overflow the stack on absurd
+// nesting, so nesting and operator counts are checked on the token stream
+// before any declaration is parsed (E0105, E0106).
+#include "syntax/parse.h"
+
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include <cstring>
+
+#include "base/utf8.h"
+#include "syntax/antlr_bridge.h"
+
+namespace kpic {
+
+using kpic_gen::KpiLexer;
+using kpic_gen::KpiParser;
+using syntax::OffsetMap;
+
+namespace {
+
+/// A char stream over pre-decoded code points, so that invalid UTF-8 (already
+/// reported) cannot make ANTLR's own decoder throw.
+class CodePointStream : public antlr4::ANTLRInputStream {
+ public:
+  explicit CodePointStream(std::u32string data) {
+    _data = std::move(data);
+    p = 0;
+  }
+};
+
+bool IsDeclKeyword(size_t t) {
+  switch (t) {
+    case KpiLexer::PACKAGE:
+    case KpiLexer::IMPORT:
+    case KpiLexer::DIMENSION:
+    case KpiLexer::CALENDAR:
+    case KpiLexer::SOURCE:
+    case KpiLexer::METRIC:
+    case KpiLexer::FN:
+    case KpiLexer::GOAL:
+    case KpiLexer::ROLE:
+    case KpiLexer::REPORT: return true;
+    default: return false;
+  }
+}
+
+/// Tokens after which a declaration may end (so that a keyword following
+/// one starts a new declaration rather than continuing an expression).
+bool CanEndDecl(size_t t) {
+  switch (t) {
+    case KpiLexer::DOT:
+    case KpiLexer::COMMA:
+    case KpiLexer::COLON:
+    case KpiLexer::ARROW:
+    case KpiLexer::ASSIGN:
+    case KpiLexer::LPAREN:
+    case KpiLexer::LBRACK:
+    case KpiLexer::LBRACE:
+    case KpiLexer::PLUS:
+    case KpiLexer::MINUS:
+    case KpiLexer::STAR:
+    case KpiLexer::SLASH:
+    case KpiLexer::EQEQ:
+    case KpiLexer::NEQ:
+    case KpiLexer::LT:
+    case KpiLexer::LE:
+    case KpiLexer::GT:
+    case KpiLexer::GE:
+    case KpiLexer::AND:
+    case KpiLexer::OR:
+    case KpiLexer::NOT:
+    case KpiLexer::WHERE:
+    case KpiLexer::IN:
+    case KpiLexer::IS:
+    case KpiLexer::CARET:
+    case KpiLexer::DOTDOT:
+    case KpiLexer::FROM:
+    case KpiLexer::AS:
+    case KpiLexer::PACKAGE:
+    case KpiLexer::IMPORT: return false;
+    default: return true;
+  }
+}
+
+bool IsOperator(size_t t) {
+  switch (t) {
+    case KpiLexer::DOT:
+    case KpiLexer::LPAREN:
+    case KpiLexer::PLUS:
+    case KpiLexer::MINUS:
+    case KpiLexer::STAR:
+    case KpiLexer::SLASH:
+    case KpiLexer::EQEQ:
+    case KpiLexer::NEQ:
+    case KpiLexer::LT:
+    case KpiLexer::LE:
+    case KpiLexer::GT:
+    case KpiLexer::GE:
+    case KpiLexer::AND:
+    case KpiLexer::OR:
+    case KpiLexer::NOT:
+    case KpiLexer::WHERE:
+    case KpiLexer::IN:
+    case KpiLexer::IS: return true;
+    default: return false;
+  }
+}
+
+bool IsOpen(size_t t) { return t == KpiLexer::LPAREN || t == KpiLexer::LBRACE || t == KpiLexer::LBRACK; }
+bool IsClose(size_t t) { return t == KpiLexer::RPAREN || t == KpiLexer::RBRACE || t == KpiLexer::RBRACK; }
+
+struct Chunk {
+  size_t begin = 0;  ///< index into the default-channel token list
+  size_t end = 0;
+  bool skip = false;  ///< limits exceeded: reported, not parsed
+};
+
+class FileParser {
+ public:
+  FileParser(const SourceManager& sm, FileId id, DiagnosticSink& diags, const ParseLimits& limits)
+      : sm_(sm), id_(id), diags_(diags), limits_(limits) {}
+
+  std::unique_ptr<ast::File> Run();
+
+ private:
+  bool CheckInput();
+  void Decode();
+  void Lex();
+  void ScanTrivia();
+  std::vector<Chunk> Split();
+  void CheckLimits(Chunk* chunk);
+  void ParseChunk(const Chunk& chunk, bool last);
+  std::string DocBefore(size_t token_index);
+
+  const SourceManager& sm_;
+  FileId id_;
+  DiagnosticSink& diags_;
+  ParseLimits limits_;
+  std::unique_ptr<ast::File> file_ = std::make_unique<ast::File>();
+  OffsetMap map_;
+  std::u32string code_points_;
+  std::unique_ptr<CodePointStream> input_;
+  std::unique_ptr<KpiLexer> lexer_;
+  std::unique_ptr<antlr4::CommonTokenStream> stream_;
+  std::vector<antlr4::Token*> all_;   ///< every token, all channels
+  std::vector<antlr4::Token*> main_;  ///< default channel, EOF last
+  std::vector<antlr4::Token*> docs_;  ///< `///` comments
+};
+
+bool FileParser::CheckInput() {
+  const std::string& text = sm_.Get(id_).text;
+  if (text.size() > limits_.max_file_bytes) {
+    diags_.Report(DiagCode::E0004, Span{id_, 0, 0},
+                  fmt::format("file is too large to check ({} bytes, the limit is {} bytes)", text.size(),
+                              limits_.max_file_bytes))
+        .Help("split the package into several files");
+    return false;
+  }
+  const void* nul = std::memchr(text.data(), 0, text.size());
+  if (nul) {
+    uint32_t at = static_cast<uint32_t>(static_cast<const char*>(nul) - text.data());
+    diags_.Report(DiagCode::E0003, Span{id_, at, at + 1}, "file looks binary: it contains a NUL byte")
+        .Help("a .kpi file is UTF-8 text; check that the right file was given");
+    return false;
+  }
+  size_t bad = FindInvalidUtf8(text);
+  if (bad != std::string::npos) {
+    size_t count = 0;
+    for (size_t i = 0; i < text.size();) {
+      uint32_t cp;
+      size_t n = DecodeUtf8(text, i, &cp);
+      if (cp == kReplacementChar && n == 1) ++count;
+      i += n;
+    }
+    auto& d = diags_.Report(DiagCode::E0002, Span{id_, static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)},
+                            fmt::format("file is not valid UTF-8 (byte 0x{:02X} at offset {})",
+                                        static_cast<unsigned char>(text[bad]), bad));
+    d.span_label = "invalid byte";
+    if (count > 1) d.Note(fmt::format("{} invalid bytes in total", count));
+    d.Help("save the file as UTF-8 (files in GBK or GB18030 must be converted, e.g. with `iconv -f GBK -t UTF-8`)");
+  }
+  return true;
+}
+
+void FileParser::Decode() {
+  const std::string& text = sm_.Get(id_).text;
+  map_.file = id_;
+  map_.cp_to_byte.reserve(text.size() + 1);
+  code_points_.reserve(text.size());
+  size_t i = 0;
+  // A UTF-8 byte order mark is not part of the text.
+  if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) i = 3;
+  while (i < text.size()) {
+    uint32_t cp;
+    size_t n = DecodeUtf8(text, i, &cp);
+    map_.cp_to_byte.push_back(static_cast<uint32_t>(i));
+    code_points_.push_back(static_cast<char32_t>(cp));
+    i += n;
+  }
+  map_.cp_to_byte.push_back(static_cast<uint32_t>(text.size()));
+}
+
+void FileParser::Lex() {
+  input_ = std::make_unique<CodePointStream>(std::move(code_points_));
+  lexer_ = std::make_unique<KpiLexer>(input_.get());
+  lexer_->removeErrorListeners();  // ERROR_CHAR catches everything
+  stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
+  stream_->fill();
+  for (antlr4::Token* t : stream_->getTokens()) {
+    all_.push_back(t);
+    if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) main_.push_back(t);
+  }
+}
+
+void FileParser::ScanTrivia() {
+  for (size_t i = 0; i < all_.size(); ++i) {
+    antlr4::Token* t = all_[i];
+    Span span = map_.TokenSpan(t);
+    switch (t->getType()) {
+      case KpiLexer::LINE_COMMENT: file_->comments.push_back({ast::Comment::Kind::kLine, span}); break;
+      case KpiLexer::BLOCK_COMMENT: file_->comments.push_back({ast::Comment::Kind::kBlock, span}); break;
+      case KpiLexer::DOC_COMMENT:
+        file_->comments.push_back({ast::Comment::Kind::kDoc, span});
+        docs_.push_back(t);
+        break;
+      case KpiLexer::UNTERMINATED_COMMENT: {
+        Span open{span.file, span.begin, span.begin + 2};
+        auto& d = diags_.Report(DiagCode::E0104, open, "block comment is never closed");
+        d.span_label = "comment starts here";
+        d.Help("close it with `*/`");
+        file_->comments.push_back({ast::Comment::Kind::kBlock, span});
+        break;
+      }
+      case KpiLexer::UNTERMINATED_STRING: {
+        diags_.Report(DiagCode::E0103, span, "string is never closed: a string ends with `\"` on the same line")
+            .span_label = "string starts here";
+        // Parse on as if the string were closed.
+        if (auto* w = dynamic_cast<antlr4::WritableToken*>(t)) w->setType(KpiLexer::STRING);
+        break;
+      }
+      case KpiLexer::SINGLE_QUOTED_STRING: {
+        std::string text = t->getText();
+        std::string fixed = "\"" + text.substr(1, text.size() - 2) + "\"";
+        auto& d = diags_.Report(DiagCode::E0101, span, "strings are written in double quotes, not single quotes");
+        d.span_label = "single-quoted";
+        d.WithFix(span, fixed, "use double quotes");
+        d.Help(fmt::format("write {}", fixed));
+        if (auto* w = dynamic_cast<antlr4::WritableToken*>(t)) w->setType(KpiLexer::STRING);
+        break;
+      }
+      case KpiLexer::ERROR_CHAR: {
+        // Merge a run of stray characters into one diagnostic.
+        size_t j = i;
+        while (j + 1 < all_.size() && all_[j + 1]->getType() == KpiLexer::ERROR_CHAR) ++j;
+        Span run = span;
+        run.end = map_.TokenSpan(all_[j]).end;
+        std::string text = t->getText();
+        uint32_t cp = text.empty() ? 0 : 0;
+        if (!text.empty()) DecodeUtf8(text, 0, &cp);
+        std::string shown = cp == kReplacementChar || cp < 0x20 ? fmt::format("U+{:04X}", cp) : "`" + text + "`";
+        auto& d = diags_.Report(DiagCode::E0101, run, fmt::format("unexpected character {}", shown));
+        d.span_label = "not part of the language";
+        if (text == "'") d.Help("strings are written in double quotes: \"...\"");
+        else if (text == "！" || text == "，" || text == "：" || text == "（" || text == "）" || text == "；")
+          d.Help("this is a full-width punctuation mark; use its ASCII form outside of strings");
+        else if (text == "&" || text == "|")
+          d.Help("write `and` and `or` for logical operators");
+        else if (text == "!")
+          d.Help("write `not` for negation, or `!=` for inequality");
+        i = j;
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+std::vector<Chunk> FileParser::Split() {
+  std::vector<Chunk> chunks;
+  // main_ ends with EOF; chunks cover [0, main_.size() - 1).
+  const size_t n = main_.size() - 1;
+  size_t depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    size_t t = main_[i]->getType();
+    if (i > start && IsDeclKeyword(t)) {
+      bool boundary = depth == 0 && CanEndDecl(main_[i - 1]->getType());
+      if (!boundary && main_[i]->getCharPositionInLine() == 0 && i + 2 <= n) {
+        // A keyword at the start of a line inside an unclosed block: a new
+        // declaration if what follows looks like a declaration header.
+        size_t after = i + 2 < n ? main_[i + 2]->getType() : antlr4::Token::EOF;
+        boundary = t == KpiLexer::PACKAGE || t == KpiLexer::IMPORT || after == KpiLexer::ASSIGN ||
+                   after == KpiLexer::COLON || after == KpiLexer::STRING || after == KpiLexer::LBRACE ||
+                   after == KpiLexer::LPAREN || after == KpiLexer::FROM;
+      }
+      if (boundary) {
+        chunks.push_back({start, i});
+        start = i;
+        depth = 0;
+      }
+    }
+    if (IsOpen(t)) ++depth;
+    if (IsClose(t) && depth > 0) --depth;
+  }
+  if (start < n) chunks.push_back({start, n});
+  return chunks;
+}
+
+void FileParser::CheckLimits(Chunk* chunk) {
+  size_t depth = 0, ops = 0;
+  for (size_t i = chunk->begin; i < chunk->end; ++i) {
+    size_t t = main_[i]->getType();
+    if (IsOpen(t)) {
+      if (++depth > limits_.max_nesting) {
+        diags_.Report(DiagCode::E0105, map_.TokenSpan(main_[i]),
+                      fmt::format("brackets are nested more than {} deep", limits_.max_nesting))
+            .Help("split the expression into smaller metrics")
+            .span_label = "too deep here";
+        chunk->skip = true;
+        return;
+      }
+    } else if (IsClose(t) && depth > 0) {
+      --depth;
+    }
+    if (IsOperator(t) && ++ops > limits_.max_operators) {
+      diags_.Report(DiagCode::E0106, map_.TokenSpan(main_[chunk->begin]),
+                    fmt::format("declaration has more than {} operators", limits_.max_operators))
+          .Help("split it into several metrics that build on each other")
+          .span_label = "this declaration";
+      chunk->skip = true;
+      return;
+    }
+  }
+}
+
+std::string FileParser::DocBefore(size_t token_index) {
+  // Doc comments directly before the declaration's first token, separated
+  // only by whitespace.
+  std::string doc;
+  std::vector<antlr4::Token*> found;
+  for (size_t k = token_index; k-- > 0;) {
+    antlr4::Token* t = all_[k];
+    if (t->getType() == KpiLexer::WS) continue;
+    if (t->getType() != KpiLexer::DOC_COMMENT) break;
+    found.push_back(t);
+  }
+  for (size_t k = found.size(); k-- > 0;) {
+    std::string line = found[k]->getText().substr(3);
+    if (!line.empty() && line[0] == ' ') line.erase(0, 1);
+    if (!doc.empty()) doc += '\n';
+    doc += line;
+  }
+  return doc;
+}
+
+void FileParser::ParseChunk(const Chunk& chunk, bool last) {
+  std::vector<std::unique_ptr<antlr4::Token>> tokens;
+  for (size_t i = chunk.begin; i < chunk.end; ++i) tokens.push_back(std::make_unique<antlr4::CommonToken>(main_[i]));
+  // The chunk's EOF sits where the next declaration (or the file) begins.
+  antlr4::Token* next = main_[chunk.end];
+  auto eof = std::make_unique<antlr4::CommonToken>(next);
+  eof->setType(antlr4::Token::EOF);
+  eof->setStopIndex(next->getStartIndex() - 1);
+  tokens.push_back(std::move(eof));
+
+  antlr4::ListTokenSource source(std::move(tokens));
+  antlr4::CommonTokenStream stream(&source);
+  KpiParser parser(&stream);
+  parser.removeErrorListeners();
+  syntax::ChunkInfo info;
+  info.map = &map_;
+  info.diags = &diags_;
+  info.last_chunk = last;
+  auto strategy = std::make_shared<syntax::KpiErrorStrategy>(&info);
+  parser.setErrorHandler(strategy);
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+
+  KpiParser::FileContext* tree = parser.file();
+  syntax::AstBuilder builder(map_, diags_);
+  size_t before = file_->decls.size();
+  for (auto* item : tree->topItem()) builder.BuildTopItem(item, &file_->decls);
+  for (size_t k = before; k < file_->decls.size(); ++k) {
+    file_->decls[k]->has_syntax_error = info.errors > 0;
+  }
+  if (before < file_->decls.size()) {
+    file_->decls[before]->doc = DocBefore(main_[chunk.begin]->getTokenIndex());
+  }
+}
+
+std::unique_ptr<ast::File> FileParser::Run() {
+  file_->id = id_;
+  if (!CheckInput()) return std::move(file_);
+  Decode();
+  Lex();
+  ScanTrivia();
+  if (main_.size() <= 1) {
+    diags_.Report(DiagCode::W0001, Span{id_, 0, 0}, "file declares nothing")
+        .Help("a .kpi file holds declarations such as `metric`, `source` or `goal`");
+    return std::move(file_);
+  }
+  std::vector<Chunk> chunks = Split();
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    CheckLimits(&chunks[c]);
+    if (chunks[c].skip) continue;
+    ParseChunk(chunks[c], c + 1 == chunks.size());
+  }
+  return std::move(file_);
+}
+
+struct ThreadJob {
+  FileParser* parser;
+  std::unique_ptr<ast::File> result;
+  std::string error;
+};
+
+void* RunJob(void* arg) {
+  auto* job = static_cast<ThreadJob*>(arg);
+  try {
+    job->result = job->parser->Run();
+  } catch (const std::exception& e) {
+    job->error = e.what();
+  } catch (...) {
+    job->error = "unknown exception";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,
+                                     const ParseLimits& limits) {
+  FileParser parser(sm, id, diags, limits);
+  ThreadJob job{&parser, nullptr, {}};
+  // ANTLR's parser is recursive descent; run it on a thread with a large
+  // stack so that nesting up to the limits is safe even under sanitizers.
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, size_t{256} << 20);
+  pthread_t thread;
+  bool threaded = pthread_create(&thread, &attr, RunJob, &job) == 0;
+  pthread_attr_destroy(&attr);
+  if (threaded) {
+    pthread_join(thread, nullptr);
+  } else {
+    RunJob(&job);
+  }
+  if (!job.error.empty() || !job.result) {
+    throw std::runtime_error("parser failed on " + sm.Get(id).path + ": " + job.error);
+  }
+  return std::move(job.result);
+}
+
+}  // namespace kpic

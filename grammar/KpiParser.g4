@@ -1,0 +1,148 @@
+// Parser for the .kpi language. See docs/language.md for the specification,
+// including the operator precedence table that the `expr` rule encodes.
+//
+// The grammar is written for error recovery and for an AST builder that
+// walks the parse tree directly (no visitor return values): every
+// alternative that the builder distinguishes carries a `#label`.
+parser grammar KpiParser;
+
+options { tokenVocab = KpiLexer; }
+
+file: topItem* EOF;
+
+topItem
+  : packageDecl
+  | importDecl
+  | dimensionDecl
+  | calendarDecl
+  | sourceDecl
+  | metricDecl
+  | fnDecl
+  | goalDecl
+  | roleDecl
+  | reportDecl
+  ;
+
+packageDecl: PACKAGE qualifiedName SEMI?;
+importDecl: IMPORT qualifiedName (AS alias=ident)? SEMI?;
+qualifiedName: ident (DOT ident)*;
+
+// ---- dimensions and calendars ---------------------------------------------
+dimensionDecl: DIMENSION name=ident label=STRING? (COLON typeRef)? attrBlock?;
+calendarDecl: CALENDAR name=ident? label=STRING? attrBlock;
+attrBlock: LBRACE blockAttr* RBRACE;
+blockAttr: ident attrValue (COMMA attrValue)* SEMI?;
+attrValue
+  : STRING | INT | DECIMAL | PERCENT | DATE | TIMESTAMP | TRUE_ | FALSE_
+  | MINUS (INT | DECIMAL)
+  | qualifiedName
+  | LBRACK (attrValue (COMMA attrValue)*)? RBRACK
+  ;
+
+// ---- sources ---------------------------------------------------------------
+sourceDecl: SOURCE name=ident label=STRING? binding? sourceBody?;
+binding: FROM kind=ident LPAREN (bindingArg (COMMA bindingArg)*)? COMMA? RPAREN;
+bindingArg: (ident COLON)? attrValue;
+sourceBody: LBRACE (sourceItem (COMMA | SEMI)?)* RBRACE;
+sourceItem: columnDecl;
+columnDecl: name=ident COLON typeRef columnModifier*;
+typeRef: ident (LPAREN INT RPAREN)?;
+columnModifier
+  : STRING                         #headerModifier
+  | KEY                            #keyModifier
+  | TIME                           #timeModifier
+  | ARROW ident                    #dimensionModifier
+  | UNIT unitExpr                  #unitModifier
+  | ENTITY ident                   #entityModifier
+  | REFERENCES qualifiedName       #referencesModifier
+  | ROLLUP ident                   #rollupModifier
+  | LABEL STRING                   #labelModifier
+  ;
+
+// ---- units -------------------------------------------------------------------
+unitExpr: unitTerm ((STAR | SLASH) unitTerm)*;
+unitTerm
+  : ident (CARET MINUS? INT)?     #namedUnit
+  | INT                           #oneUnit
+  | LPAREN unitExpr RPAREN        #parenUnit
+  ;
+
+// ---- metrics and functions ------------------------------------------------------
+metricDecl: METRIC name=ident label=STRING? (COLON unitExpr)? ASSIGN expr metricAttr*;
+fnDecl: FN name=ident (LT ident (COMMA ident)* GT)? LPAREN (param (COMMA param)*)? RPAREN (COLON unitExpr)? ASSIGN expr metricAttr*;
+param: ident (COLON unitExpr)?;
+metricAttr: attrKey attrValue (COMMA attrValue)*;
+attrKey: OWNER | DESCRIPTION | FORMAT | TAGS | LABEL (DOT IDENT)?;
+
+// ---- goals ----------------------------------------------------------------------
+goalDecl: GOAL name=ident label=STRING? LBRACE goalItem* RBRACE;
+goalItem
+  : METRIC expr SEMI?                                                   #goalMetric
+  | PERIOD periodSpec (BY ident)? SEMI?                                 #goalPeriod
+  | GRAIN ident SEMI?                                                   #goalGrain
+  | TARGET expr SEMI?                                                   #goalTarget
+  | DECOMPOSE ident ASSIGN expr SEMI?                                   #goalDecompose
+  | DRILL ident (COMMA ident)* (TOP INT)? SEMI?                         #goalDrill
+  | ALERT STRING? WHEN expr (SEVERITY ident)? (MESSAGE STRING)? SEMI?   #goalAlert
+  | metricAttr SEMI?                                                    #goalAttr
+  | IDENT attrValue (COMMA attrValue)* SEMI?                            #goalSetting
+  ;
+periodSpec: INT | DATE (DOTDOT DATE)? | STRING;
+
+// ---- roles and reports -------------------------------------------------------------
+roleDecl: ROLE name=ident label=STRING? (LPAREN (roleParam (COMMA roleParam)*)? RPAREN)? LBRACE roleItem* RBRACE;
+roleParam: ident COLON typeRef;
+roleItem
+  : qualifiedName WHERE expr SEMI?     #roleFilter
+  | qualifiedName COLON ALL SEMI?      #roleAll
+  ;
+
+reportDecl: REPORT name=ident label=STRING? LBRACE reportItem* RBRACE;
+reportItem
+  : GOALS ident (COMMA ident)* SEMI?                                 #reportGoals
+  | METRICS ident (COMMA ident)* SEMI?                               #reportMetrics
+  | ROLE ident SEMI?                                                 #reportRole
+  | CHART expr (BY ident (COMMA ident)*)? (AS ident)? SEMI?          #reportChart
+  | metricAttr SEMI?                                                 #reportAttr
+  | IDENT attrValue (COMMA attrValue)* SEMI?                         #reportSetting
+  ;
+
+// ---- expressions -----------------------------------------------------------------
+// Earlier alternatives bind tighter. See the precedence table in docs/language.md.
+expr
+  : expr DOT ident                                  #memberExpr
+  | expr LPAREN (arg (COMMA arg)*)? COMMA? RPAREN    #callExpr
+  | MINUS expr                                      #negExpr
+  | expr op=(STAR | SLASH) expr                     #mulExpr
+  | expr op=(PLUS | MINUS) expr                     #addExpr
+  | expr op=(EQEQ | NEQ | LT | LE | GT | GE) expr   #cmpExpr
+  | expr NOT? IN LPAREN expr (COMMA expr)* RPAREN   #inExpr
+  | expr IS NOT? NULL_                               #isNullExpr
+  | NOT expr                                        #notExpr
+  | expr AND expr                                   #andExpr
+  | expr OR expr                                    #orExpr
+  | expr WHERE expr                                 #whereExpr
+  | primary                                         #primaryExpr
+  ;
+
+arg: (ident COLON)? expr (BY ident (COMMA ident)*)?;
+
+primary
+  : number=(INT | DECIMAL) unitName=IDENT?          #numberLit
+  | PERCENT                                         #percentLit
+  | STRING                                          #stringLit
+  | DATE                                            #dateLit
+  | TIMESTAMP                                       #timestampLit
+  | (TRUE_ | FALSE_)                                  #boolLit
+  | NULL_                                            #nullLit
+  | ident                                           #nameRef
+  | LPAREN expr RPAREN                              #parenExpr
+  ;
+
+ident
+  : IDENT
+  | PACKAGE | IMPORT | AS | DIMENSION | CALENDAR | SOURCE | FROM | METRIC | METRICS
+  | FN | GOAL | GOALS | ROLE | REPORT | KEY | TIME | UNIT | ENTITY | REFERENCES
+  | ROLLUP | OWNER | DESCRIPTION | LABEL | FORMAT | TAGS | PERIOD | GRAIN | TARGET
+  | DECOMPOSE | DRILL | TOP | ALERT | WHEN | SEVERITY | MESSAGE | BY | ALL | CHART
+  ;
