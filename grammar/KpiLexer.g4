@@ -104,7 +104,8 @@ DOC_COMMENT: '///' ~[\r\n]* -> channel(COMMENTS);
 LINE_COMMENT: '//' ~[\r\n]* -> channel(COMMENTS);
 BLOCK_COMMENT: '/*' .*? '*/' -> channel(COMMENTS);
 UNTERMINATED_COMMENT: '/*' ( ~'*' | '*'+ ~[*/] )* '*'* EOF -> channel(ERRORS);
-WS: [ \t\r\n\u000C\u00A0\u3000\uFEFF]+ -> channel(HIDDEN);
+HASH_COMMENT: '#' ~[\r\n]* -> channel(ERRORS);
+WS: [ \t\r\n\u000C\u00A0\u3000\uFEFF]+ -> skip;
 ERROR_CHAR: . -> channel(ERRORS);
 
 fragment DIGIT: [0-9];

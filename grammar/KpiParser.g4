@@ -42,7 +42,7 @@ attrValue
 // ---- sources ---------------------------------------------------------------
 sourceDecl: SOURCE name=ident label=STRING? binding? sourceBody?;
 binding: FROM kind=ident LPAREN (bindingArg (COMMA bindingArg)*)? COMMA? RPAREN;
-bindingArg: (ident COLON)? attrValue;
+bindingArg: ((ident | NULL_) COLON)? attrValue;
 sourceBody: LBRACE (sourceItem (COMMA | SEMI)?)* RBRACE;
 sourceItem: columnDecl;
 columnDecl: name=ident COLON typeRef columnModifier*;

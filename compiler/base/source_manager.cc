@@ -30,6 +30,8 @@ Position SourceManager::Resolve(FileId id, uint32_t offset) const {
   p.line = line_index + 1;
   p.byte_column = offset - start + 1;
   std::string_view prefix(f.text.data() + start, offset - start);
+  // A byte order mark is invisible in editors, so it takes no column.
+  if (start == 0 && prefix.substr(0, 3) == "\xEF\xBB\xBF") prefix.remove_prefix(3);
   uint32_t chars = 0, units = 0;
   for (size_t i = 0; i < prefix.size();) {
     uint32_t cp = 0;

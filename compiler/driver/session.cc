@@ -2,7 +2,10 @@
 #include "driver/session.h"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <filesystem>
@@ -65,19 +68,36 @@ std::optional<std::string> FindStdlib(const SessionOptions& options) {
 
 namespace {
 
-void ReadAndParse(Session& s, const std::string& path, bool stdlib) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  bool ok = static_cast<bool>(in);
-  if (ok) {
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    ok = !in.bad();
-    text = buf.str();
+/// Reads a whole file with POSIX calls so that every failure has an errno.
+bool ReadWholeFile(const std::string& path, std::string* out, int* error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = errno;
+    return false;
   }
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *error = errno;
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    out->append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return true;
+}
+
+void ReadAndParse(Session& s, const std::string& path, bool stdlib) {
+  std::string text;
+  int error = 0;
+  bool ok = ReadWholeFile(path, &text, &error);
   FileId id = s.sm.Add(path, ok ? std::move(text) : std::string());
   if (!ok) {
-    std::error_code ec(errno, std::generic_category());
+    std::error_code ec(error, std::generic_category());
     s.diags.Report(DiagCode::E0001, Span{id, 0, 0}, fmt::format("cannot read file `{}`: {}", path, ec.message()));
     s.files.push_back(std::make_unique<ast::File>());
     s.files.back()->id = id;

@@ -32,6 +32,7 @@ struct ChunkInfo {
   const OffsetMap* map = nullptr;
   DiagnosticSink* diags = nullptr;
   bool last_chunk = true;  ///< the chunk's EOF is the real end of file
+  bool quiet = false;      ///< count syntax errors but do not report them
   size_t errors = 0;
 };
 

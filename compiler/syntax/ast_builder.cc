@@ -618,6 +618,7 @@ std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
       for (auto* a : b->bindingArg()) {
         ast::BindingArg arg;
         if (a->ident()) arg.name = Ident(a->ident());
+        if (a->NULL_()) arg.name = Ident(a->NULL_()->getSymbol());
         arg.value = Value(a->attrValue());
         binding.args.push_back(std::move(arg));
       }

@@ -205,6 +205,7 @@ void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
                                       const antlr4::misc::IntervalSet& expected_set) {
   tls_vocabulary = &p->getVocabulary();
   ++info_->errors;
+  if (info_->quiet) return;
   if (ReportMisspeltSetting(p, info_)) return;
   const OffsetMap& map = *info_->map;
   std::vector<size_t> expected = Expected(expected_set);
@@ -267,9 +268,18 @@ void KpiErrorStrategy::reportUnwantedToken(antlr4::Parser* p) {
   if (inErrorRecoveryMode(p)) return;
   beginErrorCondition(p);
   tls_vocabulary = &p->getVocabulary();
+  if (info_->quiet) {
+    ++info_->errors;
+    return;
+  }
+  antlr4::Token* t = p->getCurrentToken();
+  if (t->getType() == antlr4::Token::EOF) {
+    // Something is missing before the end: say what, not "unexpected end".
+    ReportExpected(p, t, getExpectedTokens(p));
+    return;
+  }
   ++info_->errors;
   if (ReportMisspeltSetting(p, info_)) return;
-  antlr4::Token* t = p->getCurrentToken();
   antlr4::misc::IntervalSet expected_set = getExpectedTokens(p);
   std::vector<size_t> expected = Expected(expected_set);
   Span span = info_->map->TokenSpan(t);
@@ -293,6 +303,7 @@ void KpiErrorStrategy::reportMissingToken(antlr4::Parser* p) {
   beginErrorCondition(p);
   tls_vocabulary = &p->getVocabulary();
   ++info_->errors;
+  if (info_->quiet) return;
   antlr4::Token* t = p->getCurrentToken();
   antlr4::misc::IntervalSet expected_set = getExpectedTokens(p);
   std::string what = DescribeExpected(Expected(expected_set));

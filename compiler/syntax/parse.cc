@@ -7,9 +7,14 @@
 #include "syntax/parse.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <tuple>
 
 #include "base/utf8.h"
 #include "syntax/antlr_bridge.h"
@@ -131,6 +136,7 @@ class FileParser {
   void Decode();
   void Lex();
   void ScanTrivia();
+  void CollectMain();
   std::vector<Chunk> Split();
   void CheckLimits(Chunk* chunk);
   void ParseChunk(const Chunk& chunk, bool last);
@@ -149,6 +155,7 @@ class FileParser {
   std::vector<antlr4::Token*> all_;   ///< every token, all channels
   std::vector<antlr4::Token*> main_;  ///< default channel, EOF last
   std::vector<antlr4::Token*> docs_;  ///< `///` comments
+  std::set<size_t> unterminated_;     ///< token indices of unterminated strings
 };
 
 bool FileParser::CheckInput() {
@@ -210,10 +217,12 @@ void FileParser::Lex() {
   lexer_->removeErrorListeners();  // ERROR_CHAR catches everything
   stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
   stream_->fill();
-  for (antlr4::Token* t : stream_->getTokens()) {
-    all_.push_back(t);
+  for (antlr4::Token* t : stream_->getTokens()) all_.push_back(t);
+}
+
+void FileParser::CollectMain() {
+  for (antlr4::Token* t : all_)
     if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) main_.push_back(t);
-  }
 }
 
 void FileParser::ScanTrivia() {
@@ -238,8 +247,18 @@ void FileParser::ScanTrivia() {
       case KpiLexer::UNTERMINATED_STRING: {
         diags_.Report(DiagCode::E0103, span, "string is never closed: a string ends with `\"` on the same line")
             .span_label = "string starts here";
-        // Parse on as if the string were closed.
+        // Parse on as if the string were closed, but keep quiet about the
+        // syntax of the rest of that declaration: the string swallowed it.
         if (auto* w = dynamic_cast<antlr4::WritableToken*>(t)) w->setType(KpiLexer::STRING);
+        unterminated_.insert(t->getTokenIndex());
+        break;
+      }
+      case KpiLexer::HASH_COMMENT: {
+        Span hash{span.file, span.begin, span.begin + 1};
+        auto& d = diags_.Report(DiagCode::E0101, hash, "comments start with `//`, not `#`");
+        d.span_label = "not a comment in .kpi files";
+        d.WithFix(hash, "//", "replace with `//`");
+        file_->comments.push_back({ast::Comment::Kind::kLine, span});
         break;
       }
       case KpiLexer::SINGLE_QUOTED_STRING: {
@@ -262,11 +281,29 @@ void FileParser::ScanTrivia() {
         uint32_t cp = text.empty() ? 0 : 0;
         if (!text.empty()) DecodeUtf8(text, 0, &cp);
         std::string shown = cp == kReplacementChar || cp < 0x20 ? fmt::format("U+{:04X}", cp) : "`" + text + "`";
+        static const std::vector<std::tuple<std::string, std::string, size_t>> kFullWidth = {
+            {"（", "(", KpiLexer::LPAREN}, {"）", ")", KpiLexer::RPAREN}, {"，", ",", KpiLexer::COMMA},
+            {"：", ":", KpiLexer::COLON},  {"；", ";", KpiLexer::SEMI},   {"＝", "=", KpiLexer::ASSIGN},
+            {"【", "[", KpiLexer::LBRACK}, {"】", "]", KpiLexer::RBRACK}, {"＋", "+", KpiLexer::PLUS},
+            {"－", "-", KpiLexer::MINUS},  {"＊", "*", KpiLexer::STAR},   {"／", "/", KpiLexer::SLASH}};
+        auto fw = std::find_if(kFullWidth.begin(), kFullWidth.end(),
+                               [&](const auto& e) { return std::get<0>(e) == text; });
+        if (fw != kFullWidth.end() && j == i) {
+          // Parse on as if the ASCII mark had been typed: one diagnostic, not a cascade.
+          auto& d = diags_.Report(DiagCode::E0101, span,
+                                  fmt::format("full-width `{}` outside a string", std::get<0>(*fw)));
+          d.span_label = fmt::format("use `{}`", std::get<1>(*fw));
+          d.Help(fmt::format("outside of strings, write the ASCII `{}`", std::get<1>(*fw)));
+          d.WithFix(span, std::get<1>(*fw), fmt::format("replace with `{}`", std::get<1>(*fw)));
+          if (auto* w = dynamic_cast<antlr4::WritableToken*>(t)) {
+            w->setType(std::get<2>(*fw));
+            w->setChannel(antlr4::Token::DEFAULT_CHANNEL);
+          }
+          break;
+        }
         auto& d = diags_.Report(DiagCode::E0101, run, fmt::format("unexpected character {}", shown));
         d.span_label = "not part of the language";
         if (text == "'") d.Help("strings are written in double quotes: \"...\"");
-        else if (text == "！" || text == "，" || text == "：" || text == "（" || text == "）" || text == "；")
-          d.Help("this is a full-width punctuation mark; use its ASCII form outside of strings");
         else if (text == "&" || text == "|")
           d.Help("write `and` and `or` for logical operators");
         else if (text == "!")
@@ -338,13 +375,12 @@ void FileParser::CheckLimits(Chunk* chunk) {
 }
 
 std::string FileParser::DocBefore(size_t token_index) {
-  // Doc comments directly before the declaration's first token, separated
-  // only by whitespace.
+  // Doc comments directly before the declaration's first token (whitespace
+  // is skipped by the lexer, so nothing else may come between).
   std::string doc;
   std::vector<antlr4::Token*> found;
   for (size_t k = token_index; k-- > 0;) {
     antlr4::Token* t = all_[k];
-    if (t->getType() == KpiLexer::WS) continue;
     if (t->getType() != KpiLexer::DOC_COMMENT) break;
     found.push_back(t);
   }
@@ -375,6 +411,8 @@ void FileParser::ParseChunk(const Chunk& chunk, bool last) {
   info.map = &map_;
   info.diags = &diags_;
   info.last_chunk = last;
+  for (size_t i = chunk.begin; i < chunk.end; ++i)
+    if (unterminated_.count(main_[i]->getTokenIndex())) info.quiet = true;
   auto strategy = std::make_shared<syntax::KpiErrorStrategy>(&info);
   parser.setErrorHandler(strategy);
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
@@ -397,6 +435,7 @@ std::unique_ptr<ast::File> FileParser::Run() {
   Decode();
   Lex();
   ScanTrivia();
+  CollectMain();
   if (main_.size() <= 1) {
     diags_.Report(DiagCode::W0001, Span{id_, 0, 0}, "file declares nothing")
         .Help("a .kpi file holds declarations such as `metric`, `source` or `goal`");
@@ -433,6 +472,11 @@ void* RunJob(void* arg) {
 
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,
                                      const ParseLimits& limits) {
+  // A second thread would get its own malloc arena, which glibc grows a page
+  // range at a time; parsing allocates millions of small objects, and that
+  // growth cost more than the parse itself. One arena serves kpic well.
+  static std::once_flag arena_once;
+  std::call_once(arena_once, [] { mallopt(M_ARENA_MAX, 1); });
   FileParser parser(sm, id, diags, limits);
   ThreadJob job{&parser, nullptr, {}};
   // ANTLR's parser is recursive descent; run it on a thread with a large

@@ -1,0 +1,63 @@
+// Unit tests of compiler/base: UTF-8 decoding, display widths, positions
+// and "did you mean" suggestions. Expected values are worked out by hand.
+#include <doctest/doctest.h>
+
+#include "base/source_manager.h"
+#include "base/suggest.h"
+#include "base/utf8.h"
+
+using namespace kpic;
+
+TEST_CASE("utf-8 decoding never fails and consumes one byte per error") {
+  uint32_t cp = 0;
+  CHECK(DecodeUtf8("A", 0, &cp) == 1);
+  CHECK(cp == 'A');
+  CHECK(DecodeUtf8("\xE9\x94\x80", 0, &cp) == 3);  // 销
+  CHECK(cp == 0x9500);
+  CHECK(DecodeUtf8("\xF0\x9F\x98\x80", 0, &cp) == 4);
+  CHECK(cp == 0x1F600);
+  CHECK(DecodeUtf8("\xC0\xAF", 0, &cp) == 1);  // overlong '/'
+  CHECK(cp == kReplacementChar);
+  CHECK(DecodeUtf8("\xED\xA0\x80", 0, &cp) == 1);  // surrogate
+  CHECK(cp == kReplacementChar);
+  CHECK(DecodeUtf8("\xE9\x94", 0, &cp) == 1);  // truncated
+  CHECK(FindInvalidUtf8("ok 销售") == std::string_view::npos);
+  CHECK(FindInvalidUtf8("ok\xFF") == 2);
+  CHECK(FindInvalidUtf8("\xEF\xBF\xBD") == std::string_view::npos);  // a real U+FFFD is valid
+}
+
+TEST_CASE("display width counts Chinese characters as two columns") {
+  CHECK(DisplayWidth("abc") == 3);
+  CHECK(DisplayWidth("销售额") == 6);
+  CHECK(DisplayWidth("a\tb") == 6);
+  CHECK(CodePointCount("销售a") == 3);
+}
+
+TEST_CASE("positions count bytes, code points and UTF-16 units separately") {
+  SourceManager sm;
+  FileId f = sm.Add("x.kpi", "line one\n销售 😀x\r\nlast");
+  // 'x' on line 2: after 销(3 bytes) 售(3) space(1) 😀(4) = byte 11.
+  uint32_t x = static_cast<uint32_t>(std::string("line one\n").size() + 11);
+  Position p = sm.Resolve(f, x);
+  CHECK(p.line == 2);
+  CHECK(p.byte_column == 12);
+  CHECK(p.char_column == 5);
+  CHECK(p.utf16_column == 6);
+  CHECK(sm.LineText(f, 2) == "销售 😀x");
+  CHECK(sm.LineText(f, 3) == "last");
+  Position end = sm.Resolve(f, 10000);  // clamped
+  CHECK(end.line == 3);
+  CHECK(end.byte_column == 5);
+}
+
+TEST_CASE("suggestions find near misses and ignore far ones") {
+  std::vector<std::string> names = {"sales", "order_count", "visitors", "conversion"};
+  CHECK(Suggest("salse", names).value_or("") == "sales");
+  CHECK(Suggest("Sales", names).value_or("") == "sales");
+  CHECK(Suggest("visitor", names).value_or("") == "visitors");
+  CHECK(Suggest("convertion", names).value_or("") == "conversion");
+  CHECK_FALSE(Suggest("profit", names).has_value());
+  CHECK(EditDistance("ab", "ba") == 1);  // a transposition is one edit
+  CHECK(EditDistance("销售额", "销量额") == 1);
+  CHECK(Suggest("门点", {"门店", "渠道"}).value_or("") == "门店");
+}

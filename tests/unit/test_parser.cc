@@ -1,0 +1,189 @@
+// Parser unit tests: precedence, literals, declarations and comments, by
+// comparing the AST dump against trees written out by hand.
+#include <doctest/doctest.h>
+
+#include "diag/registry.h"
+#include "syntax/parse.h"
+
+using namespace kpic;
+
+namespace {
+
+struct Parsed {
+  std::string dump;
+  std::vector<std::string> codes;
+};
+
+Parsed Parse(const std::string& text) {
+  SourceManager sm;
+  DiagnosticSink diags;
+  FileId id = sm.Add("t.kpi", text);
+  auto file = ParseFile(sm, id, diags);
+  Parsed p;
+  p.dump = ast::Dump(*file, sm);
+  for (const auto& d : diags.diagnostics()) p.codes.emplace_back(CodeName(d.code));
+  return p;
+}
+
+/// The dumped expression of `metric m = EXPR`.
+std::string ExprOf(const std::string& expr) {
+  Parsed p = Parse("metric m = " + expr + "\n");
+  REQUIRE_MESSAGE(p.codes.empty(), expr);
+  auto start = p.dump.find("  = ");
+  auto end = p.dump.find('\n', start);
+  return p.dump.substr(start + 4, end - start - 4);
+}
+
+}  // namespace
+
+TEST_CASE("arithmetic precedence and associativity") {
+  CHECK(ExprOf("a + b * c - d / e") == "((a + (b * c)) - (d / e))");
+  CHECK(ExprOf("1 - 2 - 3") == "((1 - 2) - 3)");
+  CHECK(ExprOf("(1 - 2) * 3") == "((1 - 2) * 3)");
+  CHECK(ExprOf("-a.b.previous") == "(-a.b.previous)");
+  CHECK(ExprOf("- 2 * 3") == "((-2) * 3)");
+}
+
+TEST_CASE("logical precedence: comparison binds tighter than not, not than and, and than or") {
+  CHECK(ExprOf("not a == b and c or d") == "(((not (a == b)) and c) or d)");
+  CHECK(ExprOf("a or b and c") == "(a or (b and c))");
+  CHECK(ExprOf("x not in (\"a\", \"b\") and y is not null") ==
+        "((x not in (\"a\", \"b\")) and (y is not null))");
+  CHECK(ExprOf("a + 1 > b * 2") == "((a + 1) > (b * 2))");
+}
+
+TEST_CASE("where binds loosest, inside and outside aggregates") {
+  CHECK(ExprOf("sum(o.x where o.t == \"vip\") / sum(o.x) where not o.r") ==
+        "((sum((o.x where (o.t == \"vip\"))) / sum(o.x)) where (not o.r))");
+  CHECK(ExprOf("count(o where o.a > 1 or o.b)") == "count((o where ((o.a > 1) or o.b)))");
+}
+
+TEST_CASE("literals: percent, money, durations, dates and strings") {
+  CHECK(ExprOf("sales.rolling(3 months) + 12% + 100 CNY") == "((sales.rolling(3 months) + 12%) + 100 CNY)");
+  CHECK(ExprOf("1_000_000.50 USD") == "1_000_000.50 USD");
+  CHECK(ExprOf("if(d >= 2026-01-01, 1e-3, 2.5%)") == "if((d >= 2026-01-01), 1e-3, 2.5%)");
+  CHECK(ExprOf("t < 2026-03-01T08:30:00+08:00") == "(t < 2026-03-01T08:30:00+08:00)");
+  CHECK(ExprOf("\"a\\\"b\\u{9500}\"") == "\"a\\\"b销\"");
+  CHECK(ExprOf("coalesce(a, null, true)") == "coalesce(a, null, true)");
+}
+
+TEST_CASE("calls: qualified names, methods, named arguments and re-aggregation") {
+  CHECK(ExprOf("std.retail.conversion(order_count, visitors)") == "std.retail.conversion(order_count, visitors)");
+  CHECK(ExprOf("avg(sales by day, store)") == "avg(sales by day, store)");
+  CHECK(ExprOf("convert(sales, USD, rates)") == "convert(sales, USD, rates)");
+  CHECK(ExprOf("f(x: 1, y: 2,)") == "f(x: 1, y: 2)");
+  CHECK(ExprOf("growth(sales, last_year)") == "growth(sales, last_year)");
+}
+
+TEST_CASE("soft keywords can be column and metric names") {
+  CHECK(ExprOf("rates.from == rates.to and x.time > x.key") == "((rates.from == rates.to) and (x.time > x.key))");
+  Parsed p = Parse("source rates from csv(\"r.csv\") {\n  from: string\n  to: string\n  time: date time\n}\n");
+  CHECK(p.codes.empty());
+  CHECK(p.dump ==
+        "source rates @1:1\n"
+        "  from csv(\"r.csv\")\n"
+        "  column from: string\n"
+        "  column to: string\n"
+        "  column time: date time\n"
+        "comments 0\n");
+}
+
+TEST_CASE("a source with every column modifier") {
+  Parsed p = Parse(
+      "source orders \"订单\" from csv(\"data/o.csv\", delimiter: \";\", null: [\"\", \"NA\"]) {\n"
+      "  id: string key entity order\n"
+      "  at: timestamp time \"下单时间\"\n"
+      "  store: string -> store\n"
+      "  amount: decimal(2) unit CNY/order\n"
+      "  customer: int references crm.customers\n"
+      "  stock: int unit item rollup last label \"库存\"\n"
+      "}\n");
+  CHECK(p.codes.empty());
+  CHECK(p.dump ==
+        "source orders \"订单\" @1:1\n"
+        "  from csv(\"data/o.csv\", delimiter: \";\", null: [\"\", \"NA\"])\n"
+        "  column id: string key entity order\n"
+        "  column at: timestamp header \"下单时间\" time\n"
+        "  column store: string -> store\n"
+        "  column amount: decimal(2) unit CNY/order\n"
+        "  column customer: int references crm.customers\n"
+        "  column stock: int unit item rollup last label \"库存\"\n"
+        "comments 0\n");
+}
+
+TEST_CASE("goals, roles and reports") {
+  Parsed p = Parse(
+      "goal g \"增长\" {\n"
+      "  owner \"ops\"\n"
+      "  metric sales\n"
+      "  period 2026-01-01 .. 2026-07-01 by month\n"
+      "  target sales >= 1.28 * sales.last_year\n"
+      "  at_risk 95%\n"
+      "  decompose sales = visitors * conversion * aov\n"
+      "  drill channel, store top 5\n"
+      "  alert \"低\" when conversion < 12% severity critical message \"看看\"\n"
+      "  alert when sales.change(month) < -10% severity warning\n"
+      "}\n"
+      "role manager(store_id: string) {\n"
+      "  orders where orders.store == store_id\n"
+      "  products: all\n"
+      "}\n"
+      "report weekly \"周报\" {\n"
+      "  goals g\n"
+      "  role manager\n"
+      "  chart conversion by channel as bar\n"
+      "  title \"Weekly\"\n"
+      "}\n");
+  CHECK(p.codes.empty());
+  CHECK(p.dump ==
+        "goal g \"增长\" @1:1\n"
+        "  owner \"ops\"\n"
+        "  metric sales\n"
+        "  period 2026-01-01 .. 2026-07-01 by month\n"
+        "  target (sales >= (1.28 * sales.last_year))\n"
+        "  at_risk 95%\n"
+        "  decompose sales = ((visitors * conversion) * aov)\n"
+        "  drill channel, store top 5\n"
+        "  alert \"低\" when (conversion < 12%) severity critical message \"看看\"\n"
+        "  alert when (sales.change(month) < (-10%)) severity warning\n"
+        "role manager @12:1\n"
+        "  param store_id: string\n"
+        "  orders where (orders.store == store_id)\n"
+        "  products: all\n"
+        "report weekly \"周报\" @16:1\n"
+        "  goals g\n"
+        "  role manager\n"
+        "  chart conversion by channel as bar\n"
+        "  title \"Weekly\"\n"
+        "comments 0\n");
+}
+
+TEST_CASE("comments are kept and doc comments attach to the next declaration") {
+  Parsed p = Parse(
+      "// header\n"
+      "/// Net sales.\n"
+      "/// After returns.\n"
+      "metric sales: CNY = sum(o.amount) /* inline */ owner \"ops\" label.en \"Sales\"\n"
+      "fn ratio<M>(a: M, b: M): 1 = a / b\n");
+  CHECK(p.codes.empty());
+  CHECK(p.dump ==
+        "metric sales @4:1\n"
+        "  doc \"Net sales.\\nAfter returns.\"\n"
+        "  unit CNY\n"
+        "  = sum(o.amount)\n"
+        "  owner \"ops\"\n"
+        "  label.en \"Sales\"\n"
+        "fn ratio @5:1\n"
+        "  units M\n"
+        "  param a: M\n"
+        "  param b: M\n"
+        "  returns 1\n"
+        "  = (a / b)\n"
+        "comments 4\n");
+}
+
+TEST_CASE("a UTF-8 byte order mark is ignored and Chinese identifiers parse") {
+  Parsed p = Parse("\xEF\xBB\xBFmetric 销售额 = sum(订单.金额)\n");
+  CHECK(p.codes.empty());
+  CHECK(p.dump == "metric 销售额 @1:1\n  = sum(订单.金额)\ncomments 0\n");
+}
