@@ -294,6 +294,8 @@ ast::TypeRef AstBuilder::Type(P::TypeRefContext* ctx) {
       scale = 18;
     }
     t.scale = scale;
+  } else if (t.name.name == "decimal") {
+    t.scale = 2;  // plain `decimal` is money: two places (docs/language.md)
   }
   t.span = map_.ContextSpan(ctx);
   return t;

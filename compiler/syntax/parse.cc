@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <mutex>
 #include <set>
 #include <tuple>
@@ -118,10 +119,44 @@ bool IsOperator(size_t t) {
 bool IsOpen(size_t t) { return t == KpiLexer::LPAREN || t == KpiLexer::LBRACE || t == KpiLexer::LBRACK; }
 bool IsClose(size_t t) { return t == KpiLexer::RPAREN || t == KpiLexer::RBRACE || t == KpiLexer::RBRACK; }
 
+/// Runs `fn` on a thread with a 256 MiB stack and waits for it. ANTLR's
+/// parser and the AST builder recurse once per nesting level; declarations
+/// near the nesting limits need more than the main thread's 8 MiB, more so
+/// under sanitizers. Exceptions are carried back to the caller.
+template <typename Fn>
+void RunOnBigStack(Fn fn) {
+  struct Job {
+    Fn* fn;
+    std::exception_ptr error;
+  } job{&fn, nullptr};
+  auto entry = [](void* arg) -> void* {
+    auto* j = static_cast<Job*>(arg);
+    try {
+      (*j->fn)();
+    } catch (...) {
+      j->error = std::current_exception();
+    }
+    return nullptr;
+  };
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, size_t{256} << 20);
+  pthread_t thread;
+  bool threaded = pthread_create(&thread, &attr, entry, &job) == 0;
+  pthread_attr_destroy(&attr);
+  if (threaded) {
+    pthread_join(thread, nullptr);
+  } else {
+    entry(&job);
+  }
+  if (job.error) std::rethrow_exception(job.error);
+}
+
 struct Chunk {
   size_t begin = 0;  ///< index into the default-channel token list
   size_t end = 0;
-  bool skip = false;  ///< limits exceeded: reported, not parsed
+  bool skip = false;   ///< limits exceeded: reported, not parsed
+  bool heavy = false;  ///< deep or long: parse on a big stack
 };
 
 class FileParser {
@@ -363,7 +398,9 @@ void FileParser::CheckLimits(Chunk* chunk) {
     } else if (IsClose(t) && depth > 0) {
       --depth;
     }
-    if (IsOperator(t) && ++ops > limits_.max_operators) {
+    if (depth > 24) chunk->heavy = true;
+    if (IsOperator(t) && ++ops > 400) chunk->heavy = true;
+    if (IsOperator(t) && ops > limits_.max_operators) {
       diags_.Report(DiagCode::E0106, map_.TokenSpan(main_[chunk->begin]),
                     fmt::format("declaration has more than {} operators", limits_.max_operators))
           .Help("split it into several metrics that build on each other")
@@ -445,57 +482,27 @@ std::unique_ptr<ast::File> FileParser::Run() {
   for (size_t c = 0; c < chunks.size(); ++c) {
     CheckLimits(&chunks[c]);
     if (chunks[c].skip) continue;
-    ParseChunk(chunks[c], c + 1 == chunks.size());
+    bool last = c + 1 == chunks.size();
+    if (chunks[c].heavy) {
+      RunOnBigStack([&] { ParseChunk(chunks[c], last); });
+    } else {
+      ParseChunk(chunks[c], last);
+    }
   }
   return std::move(file_);
-}
-
-struct ThreadJob {
-  FileParser* parser;
-  std::unique_ptr<ast::File> result;
-  std::string error;
-};
-
-void* RunJob(void* arg) {
-  auto* job = static_cast<ThreadJob*>(arg);
-  try {
-    job->result = job->parser->Run();
-  } catch (const std::exception& e) {
-    job->error = e.what();
-  } catch (...) {
-    job->error = "unknown exception";
-  }
-  return nullptr;
 }
 
 }  // namespace
 
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,
                                      const ParseLimits& limits) {
-  // A second thread would get its own malloc arena, which glibc grows a page
-  // range at a time; parsing allocates millions of small objects, and that
-  // growth cost more than the parse itself. One arena serves kpic well.
+  // A big-stack thread (RunOnBigStack) would get its own malloc arena, which
+  // glibc grows a page range at a time; for a large declaration that growth
+  // cost more than the parse itself. One arena serves kpic well.
   static std::once_flag arena_once;
   std::call_once(arena_once, [] { mallopt(M_ARENA_MAX, 1); });
   FileParser parser(sm, id, diags, limits);
-  ThreadJob job{&parser, nullptr, {}};
-  // ANTLR's parser is recursive descent; run it on a thread with a large
-  // stack so that nesting up to the limits is safe even under sanitizers.
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, size_t{256} << 20);
-  pthread_t thread;
-  bool threaded = pthread_create(&thread, &attr, RunJob, &job) == 0;
-  pthread_attr_destroy(&attr);
-  if (threaded) {
-    pthread_join(thread, nullptr);
-  } else {
-    RunJob(&job);
-  }
-  if (!job.error.empty() || !job.result) {
-    throw std::runtime_error("parser failed on " + sm.Get(id).path + ": " + job.error);
-  }
-  return std::move(job.result);
+  return parser.Run();
 }
 
 }  // namespace kpic

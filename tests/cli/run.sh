@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End-to-end tests of the kpic command line: exit codes, output formats and
+# the examples. Expected values are written by hand from the CLI contract.
+# Usage: run.sh KPIC_BINARY REPO_ROOT
+set -u
+KPIC="$1"
+ROOT="$2"
+CASES="$ROOT/tests/diagnostics/cases"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+# expect NAME EXPECTED_EXIT COMMAND...   (stdout in $TMP/out, stderr in $TMP/err)
+expect() {
+  local name="$1" want="$2"
+  shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+  local got=$?
+  if [ "$got" -eq "$want" ]; then
+    last_ok=1
+  else
+    last_ok=0
+    echo "FAIL $name: exit $got, expected $want"
+    sed 's/^/  stderr: /' "$TMP/err" | head -20
+  fi
+}
+# contains FILE TEXT: the last command's output holds TEXT
+contains() {
+  if [ "$last_ok" -eq 1 ] && grep -qF -- "$2" "$TMP/$1"; then
+    passed=$((passed + 1))
+  else
+    [ "$last_ok" -eq 1 ] && { echo "FAIL: $1 lacks: $2"; sed 's/^/  | /' "$TMP/$1" | head -20; }
+    failed=$((failed + 1))
+  fi
+}
+
+expect "help" 0 "$KPIC" --help
+contains out "check"
+expect "command help" 0 "$KPIC" check --help
+contains out "--format"
+expect "no command arguments" 2 "$KPIC" check
+contains err "paths is required"
+expect "unknown command" 2 "$KPIC" frobnicate
+contains err "kpic --help"
+expect "bad flag value" 2 "$KPIC" check --format xml "$ROOT/examples"
+contains err "xml"
+expect "missing path" 2 "$KPIC" check "$TMP/nope.kpi"
+contains err "no such file or directory"
+expect "retail example" 0 "$KPIC" check "$ROOT/examples/retail"
+contains err "3 sources, 15 metrics, 2 goals, 2 roles, 1 report"
+expect "saas example" 0 "$KPIC" check "$ROOT/examples/saas"
+contains err "14 metrics"
+expect "all examples together" 0 "$KPIC" check "$ROOT/examples"
+contains err "2 packages (retail, saas)"
+expect "a file named twice is read once" 0 "$KPIC" check "$ROOT/examples/retail" "$ROOT/examples/retail/metrics.kpi"
+contains err "checked 3 files"
+expect "errors exit 1" 1 "$KPIC" check "$CASES/names_unknown_column.kpi"
+contains err "error[E0206]: unknown column \`amont\` in source \`orders\`"
+# gcc format counts bytes: 金钱 starts at byte 43, code point 27.
+cd "$CASES"
+expect "gcc format" 1 "$KPIC" check --format gcc names_chinese_labels.kpi
+contains out "names_chinese_labels.kpi:6:43: error: unknown column \`金钱\` in source \`订单\` [E0206]"
+expect "json format" 1 "$KPIC" check --format json names_chinese_labels.kpi
+contains out '"version": 1'
+python3 - "$TMP/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: json shape"; }
+import json, sys
+doc = json.load(open(sys.argv[1]))
+d = doc["diagnostics"][0]
+assert d["code"] == "E0206" and d["severity"] == "error", d
+assert d["range"]["start"] == {"line": 6, "column": 27}, d["range"]
+assert d["range"]["end"] == {"line": 6, "column": 29}, d["range"]
+assert d["fixes"][0]["replacement"] == "金额" and d["file"] == "names_chinese_labels.kpi", d
+PY
+expect "json fixes" 1 "$KPIC" check --format json syntax_unknown_keyword_top.kpi
+contains out '"replacement": "metric"'
+cd - >/dev/null
+expect "color always" 1 "$KPIC" check --color always "$CASES/names_unknown_name.kpi"
+contains err $'\x1b[1;31merror'
+expect "no color when piped" 1 "$KPIC" check "$CASES/names_unknown_name.kpi"
+if grep -q $'\x1b' "$TMP/err"; then failed=$((failed + 1)); echo "FAIL: color when piped"; else passed=$((passed + 1)); fi
+expect "explain a code" 0 "$KPIC" explain E0201
+contains out "# E0201: unknown name"
+expect "explain lowercase code" 0 "$KPIC" explain w0001
+contains out "# W0001"
+expect "explain unknown code" 2 "$KPIC" explain E9999
+contains err "unknown diagnostic code"
+expect "explain a metric" 0 "$KPIC" explain sales "$ROOT/examples/retail"
+contains out "formula:  sum(orders.amount) where not orders.returned"
+expect "explain an unknown metric" 2 "$KPIC" explain salse "$ROOT/examples/retail"
+contains err "unknown metric"
+expect "compile --emit ast" 0 "$KPIC" compile --emit ast "$ROOT/examples/retail/metrics.kpi"
+contains out 'metric sales "销售额" @4:1'
+expect "compile --emit with an unknown stage" 2 "$KPIC" compile --emit bytecode "$ROOT/examples/retail"
+contains err "bytecode"
+expect "version" 0 "$KPIC" version
+contains out "LLVM 19"
+expect "stdlib override" 1 "$KPIC" check --no-stdlib "$ROOT/examples/retail"
+contains err "unknown package \`std.retail\`"
+expect "stdlib missing" 2 "$KPIC" check --stdlib "$TMP/none" "$ROOT/examples/retail"
+contains err "stdlib directory not found"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
