@@ -27,15 +27,15 @@ struct Span {
 /// 1-based and counts a different unit, because each consumer wants its own.
 struct Position {
   uint32_t line = 1;
-  uint32_t byte_column = 1;       ///< gcc-style consumers
-  uint32_t char_column = 1;       ///< code points: human, JSON, SARIF
-  uint32_t utf16_column = 1;      ///< LSP default
+  uint32_t byte_column = 1;   ///< gcc-style consumers
+  uint32_t char_column = 1;   ///< code points: human, JSON, SARIF
+  uint32_t utf16_column = 1;  ///< LSP default
 };
 
 struct SourceFile {
   FileId id = kNoFile;
-  std::string path;   ///< as given by the user (relative paths stay relative)
-  std::string text;   ///< raw bytes, possibly invalid UTF-8
+  std::string path;                   ///< as given by the user (relative paths stay relative)
+  std::string text;                   ///< raw bytes, possibly invalid UTF-8
   std::vector<uint32_t> line_starts;  ///< byte offset of each line start
 };
 

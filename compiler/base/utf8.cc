@@ -24,8 +24,8 @@ size_t DecodeUtf8(std::string_view s, size_t pos, uint32_t* cp) {
     }
   }
   if (c0 >= 0xF0 && c0 <= 0xF4 && cont(1) && cont(2) && cont(3)) {
-    uint32_t v = ((c0 & 0x07u) << 18) | ((b(pos + 1) & 0x3Fu) << 12) | ((b(pos + 2) & 0x3Fu) << 6) |
-                 (b(pos + 3) & 0x3Fu);
+    uint32_t v =
+        ((c0 & 0x07u) << 18) | ((b(pos + 1) & 0x3Fu) << 12) | ((b(pos + 2) & 0x3Fu) << 6) | (b(pos + 3) & 0x3Fu);
     if (v >= 0x10000 && v <= 0x10FFFF) {
       *cp = v;
       return 4;
@@ -70,8 +70,7 @@ int DisplayWidth(uint32_t cp) {
   if (cp == 0) return 0;
   if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 0;
   // Combining marks (the common blocks).
-  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F))
-    return 0;
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0xFE00 && cp <= 0xFE0F)) return 0;
   // East Asian Wide and Fullwidth ranges (abridged from UAX #11).
   if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
       (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||

@@ -27,7 +27,8 @@ Diagnostic& DiagnosticSink::Report(DiagCode code, Span span, std::string message
 }
 
 size_t DiagnosticSink::error_count() const {
-  return std::count_if(diags_.begin(), diags_.end(), [](const Diagnostic& d) { return d.severity == Severity::kError; });
+  return std::count_if(diags_.begin(), diags_.end(),
+                       [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
 size_t DiagnosticSink::warning_count() const {

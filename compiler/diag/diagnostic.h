@@ -34,10 +34,10 @@ struct Fix {
 struct Diagnostic {
   DiagCode code{};
   Severity severity = Severity::kError;
-  std::string message;        ///< lowercase, no trailing period, names in backticks
-  Span span;                  ///< primary span; may be empty (a point)
-  std::string span_label;     ///< text under the primary carets, may be empty
-  std::vector<DiagLabel> labels;  ///< secondary spans
+  std::string message;             ///< lowercase, no trailing period, names in backticks
+  Span span;                       ///< primary span; may be empty (a point)
+  std::string span_label;          ///< text under the primary carets, may be empty
+  std::vector<DiagLabel> labels;   ///< secondary spans
   std::vector<std::string> notes;  ///< "help: ..." / "note: ..." lines
   std::vector<Fix> fixes;
 

@@ -13,7 +13,7 @@ namespace kpic {
 
 struct DiagInfo {
   DiagCode code;
-  std::string_view name;   ///< "E0201"
+  std::string_view name;  ///< "E0201"
   Severity severity;
   std::string_view title;
 };

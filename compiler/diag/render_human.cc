@@ -126,8 +126,8 @@ std::string RenderHuman(const SourceManager& sm, const Diagnostic& d, const Huma
     Position p = sm.Resolve(l.span.file, l.span.begin);
     if (l.span.file != d.span.file || p.line != primary.line) {
       if (l.span.file != d.span.file) {
-        out += fmt::format("{}{}:::{} {}:{}:{}\n", pad, c.blue, c.reset, sm.Get(l.span.file).path, p.line,
-                           p.char_column);
+        out +=
+            fmt::format("{}{}:::{} {}:{}:{}\n", pad, c.blue, c.reset, sm.Get(l.span.file).path, p.line, p.char_column);
       }
       out += fmt::format("{} {}|{}\n", pad, c.blue, c.reset);
     }
@@ -141,8 +141,7 @@ std::string RenderHuman(const SourceManager& sm, const Diagnostic& d, const Huma
 }
 
 std::string RenderGcc(const SourceManager& sm, const Diagnostic& d) {
-  if (!d.span.valid())
-    return fmt::format("kpic: {}: {} [{}]\n", SeverityName(d.severity), d.message, CodeName(d.code));
+  if (!d.span.valid()) return fmt::format("kpic: {}: {} [{}]\n", SeverityName(d.severity), d.message, CodeName(d.code));
   Position p = sm.Resolve(d.span.file, d.span.begin);
   std::string out = fmt::format("{}:{}:{}: {}: {} [{}]\n", sm.Get(d.span.file).path, p.line, p.byte_column,
                                 SeverityName(d.severity), d.message, CodeName(d.code));

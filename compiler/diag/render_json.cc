@@ -11,7 +11,8 @@ namespace {
 nlohmann::json RangeOf(const SourceManager& sm, Span span) {
   Position b = sm.Resolve(span.file, span.begin);
   Position e = sm.Resolve(span.file, std::max(span.end, span.begin));
-  return {{"start", {{"line", b.line}, {"column", b.char_column}}}, {"end", {{"line", e.line}, {"column", e.char_column}}}};
+  return {{"start", {{"line", b.line}, {"column", b.char_column}}},
+          {"end", {{"line", e.line}, {"column", e.char_column}}}};
 }
 
 /// JSON strings must be valid UTF-8; file text may not be.
@@ -49,7 +50,8 @@ std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& d
     nlohmann::json labels = nlohmann::json::array();
     for (const auto& l : d.labels) {
       if (!l.span.valid()) continue;
-      labels.push_back({{"file", Clean(sm.Get(l.span.file).path)}, {"range", RangeOf(sm, l.span)}, {"message", Clean(l.message)}});
+      labels.push_back(
+          {{"file", Clean(sm.Get(l.span.file).path)}, {"range", RangeOf(sm, l.span)}, {"message", Clean(l.message)}});
     }
     j["labels"] = labels;
     nlohmann::json notes = nlohmann::json::array();
@@ -57,8 +59,10 @@ std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& d
     j["notes"] = notes;
     nlohmann::json fixes = nlohmann::json::array();
     for (const auto& f : d.fixes) {
-      fixes.push_back({{"file", Clean(sm.Get(f.span.file).path)}, {"range", RangeOf(sm, f.span)},
-                       {"replacement", Clean(f.replacement)}, {"message", Clean(f.message)}});
+      fixes.push_back({{"file", Clean(sm.Get(f.span.file).path)},
+                       {"range", RangeOf(sm, f.span)},
+                       {"replacement", Clean(f.replacement)},
+                       {"message", Clean(f.message)}});
     }
     j["fixes"] = fixes;
     arr.push_back(std::move(j));

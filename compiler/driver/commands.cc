@@ -67,10 +67,13 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   for (const auto& [name, pkg] : s->catalog.packages)
     if (!pkg.from_stdlib) packages.insert(name);
   std::vector<std::string> parts;
-  for (auto [kind, word] : std::vector<std::pair<ast::DeclKind, const char*>>{
-           {ast::DeclKind::kDimension, "dimension"}, {ast::DeclKind::kSource, "source"},
-           {ast::DeclKind::kMetric, "metric"}, {ast::DeclKind::kFn, "function"}, {ast::DeclKind::kGoal, "goal"},
-           {ast::DeclKind::kRole, "role"}, {ast::DeclKind::kReport, "report"}}) {
+  for (auto [kind, word] : std::vector<std::pair<ast::DeclKind, const char*>>{{ast::DeclKind::kDimension, "dimension"},
+                                                                              {ast::DeclKind::kSource, "source"},
+                                                                              {ast::DeclKind::kMetric, "metric"},
+                                                                              {ast::DeclKind::kFn, "function"},
+                                                                              {ast::DeclKind::kGoal, "goal"},
+                                                                              {ast::DeclKind::kRole, "role"},
+                                                                              {ast::DeclKind::kReport, "report"}}) {
     if (counts[kind]) parts.push_back(Plural(counts[kind], word));
   }
   std::fprintf(stderr, "kpic: checked %s in %s (%s) in %.0f ms: %s%s\n", Plural(s->user_files, "file").c_str(),
@@ -96,8 +99,8 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
     throw UsageError(fmt::format("unknown diagnostic code `{}`", options.name));
   }
   if (options.paths.empty())
-    throw UsageError(fmt::format("`{}` is not a diagnostic code; to explain a metric, give the files that define it",
-                                 options.name));
+    throw UsageError(
+        fmt::format("`{}` is not a diagnostic code; to explain a metric, give the files that define it", options.name));
   std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
   if (s->diags.has_errors()) {
     PrintHuman(*s, common);

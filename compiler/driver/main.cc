@@ -1,9 +1,9 @@
 // The kpic command line. Each command lives in its own function; this file
 // only wires flags to them and maps failures to the exit codes of the CLI
 // contract (docs/cli.md).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -54,9 +54,7 @@ int main(int argc, char** argv) {
   CompileOptions compile;
   CLI::App* compile_cmd = app.add_subcommand("compile", "dump one stage of the compiler");
   compile_cmd->add_option("paths", compile.paths, "files or directories")->required();
-  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast")
-      ->required()
-      ->check(CLI::IsMember({"ast"}));
+  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast")->required()->check(CLI::IsMember({"ast"}));
   add_common(compile_cmd);
 
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");

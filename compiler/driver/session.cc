@@ -1,8 +1,8 @@
 // Input collection, stdlib discovery and the front-end pipeline.
 #include "driver/session.h"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,8 +55,8 @@ std::optional<std::string> FindStdlib(const SessionOptions& options) {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    for (fs::path candidate : {exe.parent_path().parent_path() / "stdlib",
-                               exe.parent_path().parent_path() / "share" / "kpic" / "stdlib"}) {
+    for (fs::path candidate :
+         {exe.parent_path().parent_path() / "stdlib", exe.parent_path().parent_path() / "share" / "kpic" / "stdlib"}) {
       if (fs::is_directory(candidate, ec)) return candidate.string();
     }
   }

@@ -29,7 +29,12 @@ const std::vector<Builtin>& Builtins() {
       {"abs", C::kRow, 1, 1, {K::kExpr}, "absolute value"},
       {"round", C::kRow, 1, 2, {K::kExpr, K::kExpr}, "round to n decimal places"},
       {"growth", C::kMetric, 1, 2, {K::kExpr, K::kPeriod}, "growth(m, last_year) = m / m.last_year - 1"},
-      {"convert", C::kMetric, 3, 3, {K::kExpr, K::kCurrency, K::kSource}, "convert(m, USD, rates): dated currency conversion"},
+      {"convert",
+       C::kMetric,
+       3,
+       3,
+       {K::kExpr, K::kCurrency, K::kSource},
+       "convert(m, USD, rates): dated currency conversion"},
       {"share", C::kMetric, 1, 1, {K::kExpr}, "share of the total across the breakdown"},
   };
   return all;

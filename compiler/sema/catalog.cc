@@ -107,8 +107,8 @@ class CatalogBuilder {
     std::string what = prev->kind == d->kind ? ast::DeclKindName(d->kind)
                                              : fmt::format("{} (already a {})", ast::DeclKindName(d->kind),
                                                            ast::DeclKindName(prev->kind));
-    auto& diag = diags_.Report(DiagCode::E0202, at,
-                               fmt::format("`{}` is defined twice in package `{}`", name, pkg.name));
+    auto& diag =
+        diags_.Report(DiagCode::E0202, at, fmt::format("`{}` is defined twice in package `{}`", name, pkg.name));
     diag.span_label = fmt::format("second definition, a {}", what);
     diag.Label(prev_at, "first defined here");
     diag.Help("give one of them another name; names in a package are shared by metrics, sources, dimensions and goals");
@@ -134,13 +134,13 @@ class CatalogBuilder {
           continue;
         }
         if (target == name) {
-          diags_.Report(DiagCode::E0204, imp->path.span, fmt::format("package `{}` imports itself", name))
-              .span_label = "remove this import";
+          diags_.Report(DiagCode::E0204, imp->path.span, fmt::format("package `{}` imports itself", name)).span_label =
+              "remove this import";
           continue;
         }
         if (!seen.insert(fmt::format("{}#{}", imp->span.file, target)).second) {
-          diags_.Report(DiagCode::W0002, imp->span, fmt::format("package `{}` is imported twice", target))
-              .span_label = "duplicate import";
+          diags_.Report(DiagCode::W0002, imp->span, fmt::format("package `{}` is imported twice", target)).span_label =
+              "duplicate import";
           continue;
         }
         pkg.imported.insert(target);

@@ -20,10 +20,10 @@ inline constexpr const char* kDefaultPackage = "main";
 struct Package {
   std::string name;
   std::vector<const ast::File*> files;
-  std::map<std::string, const ast::Decl*> decls;       ///< every named declaration
-  std::vector<const ast::ImportDecl*> imports;         ///< as written, all files
-  std::set<std::string> imported;                      ///< resolved package names
-  std::map<std::string, std::string> aliases;          ///< short name -> package
+  std::map<std::string, const ast::Decl*> decls;  ///< every named declaration
+  std::vector<const ast::ImportDecl*> imports;    ///< as written, all files
+  std::set<std::string> imported;                 ///< resolved package names
+  std::map<std::string, std::string> aliases;     ///< short name -> package
   bool from_stdlib = false;
 };
 

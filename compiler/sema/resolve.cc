@@ -18,7 +18,7 @@ using ast::DeclKind;
 using ast::Expr;
 using ast::ExprKind;
 
-const std::vector<std::string> kWeekdays = {"monday", "tuesday", "wednesday", "thursday",
+const std::vector<std::string> kWeekdays = {"monday", "tuesday",  "wednesday", "thursday",
                                             "friday", "saturday", "sunday"};
 const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
@@ -28,11 +28,11 @@ const std::vector<std::string> kChartKinds = {"line", "bar", "area", "pie", "tab
 const std::vector<std::string> kSeverities = {"info", "warning", "critical"};
 const std::vector<std::string> kRollups = {"last", "first", "avg", "min", "max"};
 const std::vector<std::string> kBindingKinds = {"csv", "sqlite", "postgres", "postgresql"};
-const std::vector<std::string> kCsvOptions = {"path", "delimiter", "null", "date_format", "timestamp_format",
+const std::vector<std::string> kCsvOptions = {"path",   "delimiter", "null", "date_format", "timestamp_format",
                                               "header", "quote"};
 const std::vector<std::string> kDbOptions = {"path", "uri", "table", "schema"};
-const std::vector<std::string> kDurationUnits = {"day", "days", "week", "weeks", "month", "months",
-                                                 "quarter", "quarters", "year", "years"};
+const std::vector<std::string> kDurationUnits = {"day",    "days",    "week",     "weeks", "month",
+                                                 "months", "quarter", "quarters", "year",  "years"};
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -41,8 +41,10 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 const char* Article(DeclKind k) {
   switch (k) {
     case DeclKind::kImport:
-    case DeclKind::kFn: return "an";
-    default: return "a";
+    case DeclKind::kFn:
+      return "an";
+    default:
+      return "a";
   }
 }
 
@@ -61,15 +63,32 @@ class Resolver {
     for (const auto& [name, d] : pkg_.decls) {
       if (d->has_syntax_error) continue;
       switch (d->kind) {
-        case DeclKind::kDimension: Dimension(static_cast<const ast::DimensionDecl&>(*d)); break;
-        case DeclKind::kCalendar: Calendar(static_cast<const ast::CalendarDecl&>(*d)); break;
-        case DeclKind::kSource: Source(static_cast<const ast::SourceDecl&>(*d)); break;
-        case DeclKind::kMetric: Metric(static_cast<const ast::MetricDecl&>(*d)); break;
-        case DeclKind::kFn: Fn(static_cast<const ast::FnDecl&>(*d)); break;
-        case DeclKind::kGoal: Goal(static_cast<const ast::GoalDecl&>(*d)); break;
-        case DeclKind::kRole: Role(static_cast<const ast::RoleDecl&>(*d)); break;
-        case DeclKind::kReport: Report(static_cast<const ast::ReportDecl&>(*d)); break;
-        default: break;
+        case DeclKind::kDimension:
+          Dimension(static_cast<const ast::DimensionDecl&>(*d));
+          break;
+        case DeclKind::kCalendar:
+          Calendar(static_cast<const ast::CalendarDecl&>(*d));
+          break;
+        case DeclKind::kSource:
+          Source(static_cast<const ast::SourceDecl&>(*d));
+          break;
+        case DeclKind::kMetric:
+          Metric(static_cast<const ast::MetricDecl&>(*d));
+          break;
+        case DeclKind::kFn:
+          Fn(static_cast<const ast::FnDecl&>(*d));
+          break;
+        case DeclKind::kGoal:
+          Goal(static_cast<const ast::GoalDecl&>(*d));
+          break;
+        case DeclKind::kRole:
+          Role(static_cast<const ast::RoleDecl&>(*d));
+          break;
+        case DeclKind::kReport:
+          Report(static_cast<const ast::ReportDecl&>(*d));
+          break;
+        default:
+          break;
       }
     }
   }
@@ -93,9 +112,9 @@ class Resolver {
       bool all_same_metric = true;
       for (auto& f : found) all_same_metric &= f.second->kind == DeclKind::kMetric;
       if (!all_same_metric) {
-        auto& d = diags_.Report(DiagCode::E0205, at,
-                                fmt::format("`{}` is defined in both `{}` and `{}`", name, found[0].first,
-                                            found[1].first));
+        auto& d =
+            diags_.Report(DiagCode::E0205, at,
+                          fmt::format("`{}` is defined in both `{}` and `{}`", name, found[0].first, found[1].first));
         d.span_label = "ambiguous";
         d.Label(found[0].second->name.span, fmt::format("defined in `{}`", found[0].first));
         d.Label(found[1].second->name.span, fmt::format("defined in `{}`", found[1].first));
@@ -166,12 +185,14 @@ class Resolver {
     const Decl* d = Lookup(id.name, id.span);
     if (d && d->kind == DeclKind::kSource) return static_cast<const ast::SourceDecl*>(d);
     if (report && !id.name.empty()) {
-      auto& diag = diags_.Report(DiagCode::E0209, id.span,
-                                 d ? fmt::format("`{}` is {} {}, not a source", id.name, Article(d->kind),
-                                                 ast::DeclKindName(d->kind))
-                                   : fmt::format("unknown source `{}`", id.name));
+      auto& diag = diags_.Report(
+          DiagCode::E0209, id.span,
+          d ? fmt::format("`{}` is {} {}, not a source", id.name, Article(d->kind), ast::DeclKindName(d->kind))
+            : fmt::format("unknown source `{}`", id.name));
       diag.span_label = "expected a source";
-      if (!d) SuggestInto(diag, id.name, VisibleNames([](DeclKind k) { return k == DeclKind::kSource; }), id.span, "a source");
+      if (!d)
+        SuggestInto(diag, id.name, VisibleNames([](DeclKind k) { return k == DeclKind::kSource; }), id.span,
+                    "a source");
     }
     return nullptr;
   }
@@ -239,9 +260,10 @@ class Resolver {
       if (i + 1 < path.size()) {
         // Only a column that references another source can be followed.
         if (!col->references) {
-          diags_.Report(DiagCode::E0206, path[i + 1]->span,
-                        fmt::format("column `{}.{}` does not reference another source, so it has no column `{}`",
-                                    cur->name.name, col->name.name, path[i + 1]->name))
+          diags_
+              .Report(DiagCode::E0206, path[i + 1]->span,
+                      fmt::format("column `{}.{}` does not reference another source, so it has no column `{}`",
+                                  cur->name.name, col->name.name, path[i + 1]->name))
               .Help("declare the lookup on the column: `references SOURCE`")
               .span_label = "no such column";
           return;
@@ -259,8 +281,9 @@ class Resolver {
     const ast::Ident& first = *path[0];
     if (locals_.count(first.name)) {
       if (path.size() > 1)
-        diags_.Report(DiagCode::E0201, path[1]->span,
-                      fmt::format("`{}` is a parameter; it has no member `{}`", first.name, path[1]->name))
+        diags_
+            .Report(DiagCode::E0201, path[1]->span,
+                    fmt::format("`{}` is a parameter; it has no member `{}`", first.name, path[1]->name))
             .span_label = "no such member";
       return;
     }
@@ -299,8 +322,7 @@ class Resolver {
       if (it == qualified->decls.end()) {
         auto& d = diags_.Report(callee && next + 1 == path.size() ? DiagCode::E0207 : DiagCode::E0201, name.span,
                                 fmt::format("package `{}` has no {} `{}`", qualified->name,
-                                            callee && next + 1 == path.size() ? "function" : "declaration",
-                                            name.name));
+                                            callee && next + 1 == path.size() ? "function" : "declaration", name.name));
         d.span_label = "not found";
         std::vector<std::string> cands;
         for (const auto& [n, x] : qualified->decls) cands.push_back(n);
@@ -323,9 +345,10 @@ class Resolver {
     }
     if (next == path.size()) {
       if (callee && decl->kind != DeclKind::kFn) {
-        diags_.Report(DiagCode::E0207, path.back()->span,
-                      fmt::format("`{}` is {} {}, not a function", decl->name.name, Article(decl->kind),
-                                  ast::DeclKindName(decl->kind)))
+        diags_
+            .Report(DiagCode::E0207, path.back()->span,
+                    fmt::format("`{}` is {} {}, not a function", decl->name.name, Article(decl->kind),
+                                ast::DeclKindName(decl->kind)))
             .span_label = "cannot be called";
       }
       if (callee && decl->kind == DeclKind::kFn) {
@@ -336,8 +359,7 @@ class Resolver {
     switch (decl->kind) {
       case DeclKind::kSource:
         if (callee) {
-          diags_.Report(DiagCode::E0207, path.back()->span, "a column cannot be called")
-              .span_label = "not a function";
+          diags_.Report(DiagCode::E0207, path.back()->span, "a column cannot be called").span_label = "not a function";
           return;
         }
         ColumnMember(static_cast<const ast::SourceDecl&>(*decl), path, next);
@@ -346,9 +368,10 @@ class Resolver {
         MetricMemberPath(path, next, callee, call_args);
         return;
       default:
-        diags_.Report(DiagCode::E0201, path[next]->span,
-                      fmt::format("`{}` is {} {}; it has no member `{}`", decl->name.name, Article(decl->kind),
-                                  ast::DeclKindName(decl->kind), path[next]->name))
+        diags_
+            .Report(DiagCode::E0201, path[next]->span,
+                    fmt::format("`{}` is {} {}; it has no member `{}`", decl->name.name, Article(decl->kind),
+                                ast::DeclKindName(decl->kind), path[next]->name))
             .span_label = "no such member";
     }
   }
@@ -392,21 +415,23 @@ class Resolver {
 
   void CheckArity(const Builtin& b, const ast::Ident& at, size_t n) {
     if (static_cast<int>(n) >= b.min_args && (b.max_args < 0 || static_cast<int>(n) <= b.max_args)) return;
-    std::string expected = b.max_args < 0       ? fmt::format("at least {}", b.min_args)
+    std::string expected = b.max_args < 0             ? fmt::format("at least {}", b.min_args)
                            : b.min_args == b.max_args ? fmt::format("{}", b.min_args)
                                                       : fmt::format("{} to {}", b.min_args, b.max_args);
-    diags_.Report(DiagCode::E0301, at.span,
-                  fmt::format("`{}` takes {} argument{}, but {} {} given", b.name, expected,
-                              b.max_args == 1 && b.min_args == 1 ? "" : "s", n, n == 1 ? "was" : "were"))
+    diags_
+        .Report(DiagCode::E0301, at.span,
+                fmt::format("`{}` takes {} argument{}, but {} {} given", b.name, expected,
+                            b.max_args == 1 && b.min_args == 1 ? "" : "s", n, n == 1 ? "was" : "were"))
         .Note(fmt::format("`{}`: {}", b.name, b.summary))
         .span_label = "wrong number of arguments";
   }
 
   void CheckFnArity(const ast::FnDecl& fn, const ast::Ident& at, size_t n) {
     if (n == fn.params.size()) return;
-    diags_.Report(DiagCode::E0301, at.span,
-                  fmt::format("function `{}` takes {} argument{}, but {} {} given", fn.name.name, fn.params.size(),
-                              fn.params.size() == 1 ? "" : "s", n, n == 1 ? "was" : "were"))
+    diags_
+        .Report(DiagCode::E0301, at.span,
+                fmt::format("function `{}` takes {} argument{}, but {} {} given", fn.name.name, fn.params.size(),
+                            fn.params.size() == 1 ? "" : "s", n, n == 1 ? "was" : "were"))
         .Label(fn.name.span, "defined here")
         .span_label = "wrong number of arguments";
   }
@@ -444,7 +469,9 @@ class Resolver {
           return;
         Resolve(*v);
         return;
-      case ArgKind::kExpr: Resolve(*v); return;
+      case ArgKind::kExpr:
+        Resolve(*v);
+        return;
     }
     const char* what = kind == ArgKind::kGrain      ? "a grain such as `month`"
                        : kind == ArgKind::kPeriod   ? "a period such as `last_year` or `month`"
@@ -459,8 +486,8 @@ class Resolver {
     if (!callee) return;
     const Builtin* builtin = nullptr;
     std::vector<const ast::Ident*> path;
-    if (callee->kind == ExprKind::kName && !locals_.count(callee->name.name) &&
-        !pkg_.decls.count(callee->name.name) && (builtin = FindBuiltin(callee->name.name))) {
+    if (callee->kind == ExprKind::kName && !locals_.count(callee->name.name) && !pkg_.decls.count(callee->name.name) &&
+        (builtin = FindBuiltin(callee->name.name))) {
       CheckArity(*builtin, callee->name, e.args.size());
     } else if (FlattenPath(*callee, &path)) {
       Path(path, true, e.args.size());
@@ -488,8 +515,7 @@ class Resolver {
     for (size_t i = 0; i < e.args.size(); ++i) {
       const ast::Arg& a = e.args[i];
       if (a.name && builtin) {
-        diags_.Report(DiagCode::E0212, a.name->span,
-                      fmt::format("`{}` takes no named arguments", builtin->name))
+        diags_.Report(DiagCode::E0212, a.name->span, fmt::format("`{}` takes no named arguments", builtin->name))
             .span_label = "remove the name";
       }
       if (builtin) {
@@ -517,14 +543,16 @@ class Resolver {
         }
         if (e.lhs) Resolve(*e.lhs);
         if (!Contains(kpic::MetricMembers(), e.name.name)) {
-          auto& d = diags_.Report(DiagCode::E0201, e.name.span,
-                                  fmt::format("unknown period operator `.{}`", e.name.name));
+          auto& d =
+              diags_.Report(DiagCode::E0201, e.name.span, fmt::format("unknown period operator `.{}`", e.name.name));
           d.span_label = "not a member of metrics";
           SuggestInto(d, e.name.name, kpic::MetricMembers(), e.name.span, "an operator");
         }
         return;
       }
-      case ExprKind::kCall: Call(e); return;
+      case ExprKind::kCall:
+        Call(e);
+        return;
       case ExprKind::kUnary:
       case ExprKind::kParen:
       case ExprKind::kIsNull:
@@ -540,7 +568,8 @@ class Resolver {
         for (const auto& i : e.items)
           if (i) Resolve(*i);
         return;
-      default: return;
+      default:
+        return;
     }
   }
 
@@ -550,8 +579,7 @@ class Resolver {
 
   // ---- declarations --------------------------------------------------------
 
-  void CheckAttrs(const std::vector<ast::Attribute>& attrs, const std::vector<std::string>* allowed,
-                  const char* what) {
+  void CheckAttrs(const std::vector<ast::Attribute>& attrs, const std::vector<std::string>* allowed, const char* what) {
     std::map<std::string, const ast::Attribute*> seen;
     for (const ast::Attribute& a : attrs) {
       if (allowed && !CheckOption(a.key, *allowed, what)) continue;
@@ -607,16 +635,16 @@ class Resolver {
     for (const ast::Column& c : s.columns) {
       auto [it, inserted] = seen.emplace(c.name.name, &c);
       if (!inserted) {
-        diags_.Report(DiagCode::E0213, c.name.span,
-                      fmt::format("column `{}` is declared twice in source `{}`", c.name.name, s.name.name))
+        diags_
+            .Report(DiagCode::E0213, c.name.span,
+                    fmt::format("column `{}` is declared twice in source `{}`", c.name.name, s.name.name))
             .Label(it->second->name.span, "first declared here")
             .span_label = "duplicate column";
       }
       CheckType(c.type);
       if (c.time) {
         if (time_col) {
-          diags_.Report(DiagCode::E0213, c.name.span,
-                        fmt::format("source `{}` has two time columns", s.name.name))
+          diags_.Report(DiagCode::E0213, c.name.span, fmt::format("source `{}` has two time columns", s.name.name))
               .Label(time_col->name.span, "the time axis is already this column")
               .Help("a source has one time axis; remove `time` from one of the columns")
               .span_label = "second time column";
@@ -639,8 +667,7 @@ class Resolver {
     }
   }
 
-  bool CheckOptionCode(const ast::Ident& id, const std::vector<std::string>& allowed, DiagCode code,
-                       const char* what) {
+  bool CheckOptionCode(const ast::Ident& id, const std::vector<std::string>& allowed, DiagCode code, const char* what) {
     if (id.name.empty() || Contains(allowed, id.name)) return true;
     auto& d = diags_.Report(code, id.span, fmt::format("unknown {} `{}`", what, id.name));
     d.span_label = "not supported";
@@ -676,18 +703,24 @@ class Resolver {
     using K = ast::GoalItem::Kind;
     std::map<std::string, const ast::GoalItem*> once;
     for (const ast::GoalItem& it : g.items) {
-      const char* single = it.kind == K::kMetric ? "metric" : it.kind == K::kPeriod ? "period"
-                           : it.kind == K::kGrain ? "grain" : nullptr;
+      const char* single = it.kind == K::kMetric   ? "metric"
+                           : it.kind == K::kPeriod ? "period"
+                           : it.kind == K::kGrain  ? "grain"
+                                                   : nullptr;
       if (single) {
         auto [pos, inserted] = once.emplace(single, &it);
         if (!inserted)
-          diags_.Report(DiagCode::E0213, it.keyword_span, fmt::format("goal `{}` has two `{}` lines", g.name.name, single))
+          diags_
+              .Report(DiagCode::E0213, it.keyword_span,
+                      fmt::format("goal `{}` has two `{}` lines", g.name.name, single))
               .Label(pos->second->keyword_span, "first given here")
               .span_label = "duplicate";
       }
       switch (it.kind) {
         case K::kMetric:
-        case K::kTarget: ResolveOpt(it.expr); break;
+        case K::kTarget:
+          ResolveOpt(it.expr);
+          break;
         case K::kPeriod:
         case K::kGrain:
           if (it.name) CheckOption(*it.name, GrainNames(), "grain");
@@ -703,8 +736,11 @@ class Resolver {
           ResolveOpt(it.expr);
           if (it.severity) CheckOption(*it.severity, kSeverities, "severity");
           break;
-        case K::kAttr: break;
-        case K::kSetting: CheckOption(it.attr.key, kGoalSettings, "goal setting"); break;
+        case K::kAttr:
+          break;
+        case K::kSetting:
+          CheckOption(it.attr.key, kGoalSettings, "goal setting");
+          break;
       }
     }
     std::vector<ast::Attribute> attrs;
@@ -731,8 +767,8 @@ class Resolver {
       FindSource(src, true);
       auto [pos, inserted] = sources.emplace(src.name, &it);
       if (!inserted)
-        diags_.Report(DiagCode::E0213, src.span,
-                      fmt::format("role `{}` lists source `{}` twice", r.name.name, src.name))
+        diags_
+            .Report(DiagCode::E0213, src.span, fmt::format("role `{}` lists source `{}` twice", r.name.name, src.name))
             .Label(pos->second->source.span, "first listed here")
             .Help("combine the conditions with `and` or `or`")
             .span_label = "duplicate";
@@ -759,8 +795,11 @@ class Resolver {
           for (const auto& b : it.by) ExpectDimensionOrGrain(b);
           if (it.as) CheckOption(*it.as, kChartKinds, "chart kind");
           break;
-        case K::kAttr: break;
-        case K::kSetting: CheckOption(it.attr.key, kReportSettings, "report setting"); break;
+        case K::kAttr:
+          break;
+        case K::kSetting:
+          CheckOption(it.attr.key, kReportSettings, "report setting");
+          break;
       }
     }
   }

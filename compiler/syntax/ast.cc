@@ -29,16 +29,26 @@ std::string UnitExpr::ToString() const {
 
 const char* DeclKindName(DeclKind k) {
   switch (k) {
-    case DeclKind::kPackage: return "package";
-    case DeclKind::kImport: return "import";
-    case DeclKind::kDimension: return "dimension";
-    case DeclKind::kCalendar: return "calendar";
-    case DeclKind::kSource: return "source";
-    case DeclKind::kMetric: return "metric";
-    case DeclKind::kFn: return "fn";
-    case DeclKind::kGoal: return "goal";
-    case DeclKind::kRole: return "role";
-    case DeclKind::kReport: return "report";
+    case DeclKind::kPackage:
+      return "package";
+    case DeclKind::kImport:
+      return "import";
+    case DeclKind::kDimension:
+      return "dimension";
+    case DeclKind::kCalendar:
+      return "calendar";
+    case DeclKind::kSource:
+      return "source";
+    case DeclKind::kMetric:
+      return "metric";
+    case DeclKind::kFn:
+      return "fn";
+    case DeclKind::kGoal:
+      return "goal";
+    case DeclKind::kRole:
+      return "role";
+    case DeclKind::kReport:
+      return "report";
   }
   return "?";
 }
@@ -60,18 +70,30 @@ namespace {
 
 const char* BinaryOpText(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kEq: return "==";
-    case BinaryOp::kNe: return "!=";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kAnd: return "and";
-    case BinaryOp::kOr: return "or";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kEq:
+      return "==";
+    case BinaryOp::kNe:
+      return "!=";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kAnd:
+      return "and";
+    case BinaryOp::kOr:
+      return "or";
   }
   return "?";
 }
@@ -91,14 +113,17 @@ std::string Quote(const std::string& s) {
 
 std::string DumpAttrValue(const AttrValue& v) {
   switch (v.kind) {
-    case AttrValue::Kind::kString: return Quote(v.text);
-    case AttrValue::Kind::kPercent: return v.text + "%";
+    case AttrValue::Kind::kString:
+      return Quote(v.text);
+    case AttrValue::Kind::kPercent:
+      return v.text + "%";
     case AttrValue::Kind::kList: {
       std::string out = "[";
       for (size_t i = 0; i < v.list.size(); ++i) out += (i ? ", " : "") + DumpAttrValue(v.list[i]);
       return out + "]";
     }
-    default: return v.text;
+    default:
+      return v.text;
   }
 }
 
@@ -119,15 +144,23 @@ std::string Names(const std::vector<Ident>& ids) {
 
 std::string DumpExpr(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kNumber: return e.unit ? e.text + " " + e.unit->name : e.text;
-    case ExprKind::kPercent: return e.text + "%";
-    case ExprKind::kString: return Quote(e.text);
+    case ExprKind::kNumber:
+      return e.unit ? e.text + " " + e.unit->name : e.text;
+    case ExprKind::kPercent:
+      return e.text + "%";
+    case ExprKind::kString:
+      return Quote(e.text);
     case ExprKind::kDate:
-    case ExprKind::kTimestamp: return e.text;
-    case ExprKind::kBool: return e.bool_value ? "true" : "false";
-    case ExprKind::kNull: return "null";
-    case ExprKind::kName: return e.name.name;
-    case ExprKind::kMember: return (e.lhs ? DumpExpr(*e.lhs) : "?") + "." + e.name.name;
+    case ExprKind::kTimestamp:
+      return e.text;
+    case ExprKind::kBool:
+      return e.bool_value ? "true" : "false";
+    case ExprKind::kNull:
+      return "null";
+    case ExprKind::kName:
+      return e.name.name;
+    case ExprKind::kMember:
+      return (e.lhs ? DumpExpr(*e.lhs) : "?") + "." + e.name.name;
     case ExprKind::kCall: {
       std::string out = (e.lhs ? DumpExpr(*e.lhs) : "?") + "(";
       for (size_t i = 0; i < e.args.size(); ++i) {
@@ -153,7 +186,8 @@ std::string DumpExpr(const Expr& e) {
       return "(" + (e.lhs ? DumpExpr(*e.lhs) : "?") + (e.negated ? " is not null)" : " is null)");
     case ExprKind::kWhere:
       return "(" + (e.lhs ? DumpExpr(*e.lhs) : "?") + " where " + (e.rhs ? DumpExpr(*e.rhs) : "?") + ")";
-    case ExprKind::kParen: return e.lhs ? DumpExpr(*e.lhs) : "?";
+    case ExprKind::kParen:
+      return e.lhs ? DumpExpr(*e.lhs) : "?";
   }
   return "?";
 }
@@ -234,7 +268,8 @@ std::string Dump(const File& file, const SourceManager& sm) {
         const auto& x = static_cast<const FnDecl&>(d);
         header(d);
         if (!x.unit_params.empty()) out += "  units " + Names(x.unit_params) + "\n";
-        for (const Param& p : x.params) out += "  param " + p.name.name + (p.unit ? ": " + p.unit->ToString() : "") + "\n";
+        for (const Param& p : x.params)
+          out += "  param " + p.name.name + (p.unit ? ": " + p.unit->ToString() : "") + "\n";
         if (x.result_unit) out += "  returns " + x.result_unit->ToString() + "\n";
         out += "  = " + (x.body ? DumpExpr(*x.body) : "?") + "\n";
         break;
@@ -245,14 +280,22 @@ std::string Dump(const File& file, const SourceManager& sm) {
           using K = GoalItem::Kind;
           std::string e = it.expr ? DumpExpr(*it.expr) : "";
           switch (it.kind) {
-            case K::kMetric: out += "  metric " + e + "\n"; break;
+            case K::kMetric:
+              out += "  metric " + e + "\n";
+              break;
             case K::kPeriod:
               out += "  period " + it.text + (it.period_end.empty() ? "" : " .. " + it.period_end) +
                      (it.name ? " by " + it.name->name : "") + "\n";
               break;
-            case K::kGrain: out += "  grain " + (it.name ? it.name->name : "?") + "\n"; break;
-            case K::kTarget: out += "  target " + e + "\n"; break;
-            case K::kDecompose: out += "  decompose " + (it.name ? it.name->name : "?") + " = " + e + "\n"; break;
+            case K::kGrain:
+              out += "  grain " + (it.name ? it.name->name : "?") + "\n";
+              break;
+            case K::kTarget:
+              out += "  target " + e + "\n";
+              break;
+            case K::kDecompose:
+              out += "  decompose " + (it.name ? it.name->name : "?") + " = " + e + "\n";
+              break;
             case K::kDrill:
               out += "  drill " + Names(it.names) + (it.top ? fmt::format(" top {}", *it.top) : "") + "\n";
               break;
@@ -262,7 +305,9 @@ std::string Dump(const File& file, const SourceManager& sm) {
                      (it.message ? " message " + Quote(*it.message) : "") + "\n";
               break;
             case K::kAttr:
-            case K::kSetting: out += "  " + DumpAttr(it.attr) + "\n"; break;
+            case K::kSetting:
+              out += "  " + DumpAttr(it.attr) + "\n";
+              break;
           }
         }
         break;
@@ -270,9 +315,11 @@ std::string Dump(const File& file, const SourceManager& sm) {
       case DeclKind::kRole: {
         const auto& x = static_cast<const RoleDecl&>(d);
         header(d);
-        for (const Param& p : x.params) out += "  param " + p.name.name + ": " + (p.type ? p.type->name.name : "?") + "\n";
+        for (const Param& p : x.params)
+          out += "  param " + p.name.name + ": " + (p.type ? p.type->name.name : "?") + "\n";
         for (const RoleItem& it : x.items)
-          out += "  " + it.source.Joined() + (it.all ? ": all" : " where " + (it.filter ? DumpExpr(*it.filter) : "?")) + "\n";
+          out += "  " + it.source.Joined() + (it.all ? ": all" : " where " + (it.filter ? DumpExpr(*it.filter) : "?")) +
+                 "\n";
         break;
       }
       case DeclKind::kReport: {
@@ -280,15 +327,23 @@ std::string Dump(const File& file, const SourceManager& sm) {
         for (const ReportItem& it : static_cast<const ReportDecl&>(d).items) {
           using K = ReportItem::Kind;
           switch (it.kind) {
-            case K::kGoals: out += "  goals " + Names(it.names) + "\n"; break;
-            case K::kMetrics: out += "  metrics " + Names(it.names) + "\n"; break;
-            case K::kRole: out += "  role " + Names(it.names) + "\n"; break;
+            case K::kGoals:
+              out += "  goals " + Names(it.names) + "\n";
+              break;
+            case K::kMetrics:
+              out += "  metrics " + Names(it.names) + "\n";
+              break;
+            case K::kRole:
+              out += "  role " + Names(it.names) + "\n";
+              break;
             case K::kChart:
               out += "  chart " + (it.expr ? DumpExpr(*it.expr) : "?") + (it.by.empty() ? "" : " by " + Names(it.by)) +
                      (it.as ? " as " + it.as->name : "") + "\n";
               break;
             case K::kAttr:
-            case K::kSetting: out += "  " + DumpAttr(it.attr) + "\n"; break;
+            case K::kSetting:
+              out += "  " + DumpAttr(it.attr) + "\n";
+              break;
           }
         }
         break;

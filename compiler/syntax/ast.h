@@ -35,15 +35,15 @@ enum class ExprKind {
   kTimestamp,  ///< text = ISO 8601 as written
   kBool,       ///< bool_value
   kNull,
-  kName,       ///< name
-  kMember,     ///< lhs.name
-  kCall,       ///< lhs(args)
-  kUnary,      ///< uop lhs
-  kBinary,     ///< lhs bop rhs
-  kIn,         ///< lhs [not] in (items)
-  kIsNull,     ///< lhs is [not] null
-  kWhere,      ///< lhs where rhs
-  kParen,      ///< (lhs)
+  kName,    ///< name
+  kMember,  ///< lhs.name
+  kCall,    ///< lhs(args)
+  kUnary,   ///< uop lhs
+  kBinary,  ///< lhs bop rhs
+  kIn,      ///< lhs [not] in (items)
+  kIsNull,  ///< lhs is [not] null
+  kWhere,   ///< lhs where rhs
+  kParen,   ///< (lhs)
 };
 
 enum class BinaryOp { kAdd, kSub, kMul, kDiv, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
@@ -66,8 +66,8 @@ struct Expr {
   std::string text;
   std::optional<Ident> unit;  ///< kNumber: `100 CNY`, `3 months`
   bool bool_value = false;
-  bool negated = false;       ///< kIn: `not in`; kIsNull: `is not null`
-  Ident name;                 ///< kName, kMember
+  bool negated = false;  ///< kIn: `not in`; kIsNull: `is not null`
+  Ident name;            ///< kName, kMember
   BinaryOp bop = BinaryOp::kAdd;
   UnaryOp uop = UnaryOp::kNeg;
   ExprPtr lhs, rhs;
@@ -107,8 +107,8 @@ struct UnitExpr {
 };
 
 struct TypeRef {
-  Ident name;                 ///< int, float, decimal, bool, string, date, timestamp
-  std::optional<int> scale;   ///< decimal(2)
+  Ident name;                ///< int, float, decimal, bool, string, date, timestamp
+  std::optional<int> scale;  ///< decimal(2)
   Span span;
 };
 
@@ -129,13 +129,13 @@ struct Decl {
   explicit Decl(DeclKind k) : kind(k) {}
   virtual ~Decl() = default;
   DeclKind kind;
-  Ident name;                      ///< empty for package/import/anonymous calendar
+  Ident name;  ///< empty for package/import/anonymous calendar
   std::optional<std::string> label;
   Span label_span;
-  Span span;                       ///< the whole declaration
+  Span span;  ///< the whole declaration
   Span keyword_span;
-  std::string doc;                 ///< joined `///` comments before the declaration
-  bool has_syntax_error = false;   ///< the parser recovered inside this declaration
+  std::string doc;                ///< joined `///` comments before the declaration
+  bool has_syntax_error = false;  ///< the parser recovered inside this declaration
 };
 
 struct PackageDecl : Decl {
@@ -179,11 +179,11 @@ struct Column {
   Span header_span;
   bool key = false;
   bool time = false;
-  std::optional<Ident> dimension;     ///< `-> store`
+  std::optional<Ident> dimension;  ///< `-> store`
   std::optional<UnitExpr> unit;
   std::optional<Ident> entity;
   std::optional<QualifiedName> references;
-  std::optional<Ident> rollup;        ///< last | first | avg
+  std::optional<Ident> rollup;  ///< last | first | avg
   std::optional<std::string> label;
   Span span;
 };
@@ -221,10 +221,10 @@ struct GoalItem {
   std::optional<int64_t> top;  ///< drill ... top N
   std::string text;            ///< alert name; period spec text
   Span text_span;
-  std::string period_end;      ///< `period D1 .. D2`
+  std::string period_end;  ///< `period D1 .. D2`
   std::optional<Ident> severity;
   std::optional<std::string> message;
-  Attribute attr;              ///< kAttr, kSetting
+  Attribute attr;  ///< kAttr, kSetting
 };
 
 struct GoalDecl : Decl {

@@ -86,11 +86,21 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
     if (i + 1 >= end) break;
     char e = raw[++i];
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
       case 'u': {
         // \u{XXXX}
         size_t close = raw.find('}', i);
@@ -259,8 +269,8 @@ void AstBuilder::UnitInto(P::UnitExprContext* ctx, int sign, ast::UnitExpr* out)
       f.name = Ident(named->ident());
       int power = 1;
       if (named->INT()) {
-        std::from_chars(named->INT()->getText().data(),
-                        named->INT()->getText().data() + named->INT()->getText().size(), power);
+        std::from_chars(named->INT()->getText().data(), named->INT()->getText().data() + named->INT()->getText().size(),
+                        power);
         if (named->MINUS()) power = -power;
       }
       f.power = s * power;
@@ -288,8 +298,9 @@ ast::TypeRef AstBuilder::Type(P::TypeRefContext* ctx) {
     std::string s = ctx->INT()->getText();
     auto r = std::from_chars(s.data(), s.data() + s.size(), scale);
     if (r.ec != std::errc() || scale > 18) {
-      diags_.Report(DiagCode::E0110, map_.TokenSpan(ctx->INT()->getSymbol()),
-                    fmt::format("decimal scale `{}` is out of range", s))
+      diags_
+          .Report(DiagCode::E0110, map_.TokenSpan(ctx->INT()->getSymbol()),
+                  fmt::format("decimal scale `{}` is out of range", s))
           .Help("a decimal keeps between 0 and 18 digits after the point");
       scale = 18;
     }
@@ -422,12 +433,23 @@ ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
   } else if (auto* cm = dynamic_cast<P::CmpExprContext*>(ctx)) {
     ast::BinaryOp op = ast::BinaryOp::kEq;
     switch (cm->op ? cm->op->getType() : L::EQEQ) {
-      case L::NEQ: op = ast::BinaryOp::kNe; break;
-      case L::LT: op = ast::BinaryOp::kLt; break;
-      case L::LE: op = ast::BinaryOp::kLe; break;
-      case L::GT: op = ast::BinaryOp::kGt; break;
-      case L::GE: op = ast::BinaryOp::kGe; break;
-      default: break;
+      case L::NEQ:
+        op = ast::BinaryOp::kNe;
+        break;
+      case L::LT:
+        op = ast::BinaryOp::kLt;
+        break;
+      case L::LE:
+        op = ast::BinaryOp::kLe;
+        break;
+      case L::GT:
+        op = ast::BinaryOp::kGt;
+        break;
+      case L::GE:
+        op = ast::BinaryOp::kGe;
+        break;
+      default:
+        break;
     }
     binary(op, cm->expr(0), cm->expr(1));
   } else if (auto* an = dynamic_cast<P::AndExprContext*>(ctx)) {

@@ -20,9 +20,7 @@ namespace {
 // from the parser at hand.
 thread_local const antlr4::dfa::Vocabulary* tls_vocabulary = nullptr;
 
-bool IsWordToken(size_t type) {
-  return type == KpiLexer::IDENT || (type >= KpiLexer::AND && type <= KpiLexer::CHART);
-}
+bool IsWordToken(size_t type) { return type == KpiLexer::IDENT || (type >= KpiLexer::AND && type <= KpiLexer::CHART); }
 
 std::string Literal(size_t type) {
   std::string name = tls_vocabulary ? tls_vocabulary->getLiteralName(type) : std::string();
@@ -31,9 +29,9 @@ std::string Literal(size_t type) {
 }
 
 const std::vector<size_t>& DeclKeywords() {
-  static const std::vector<size_t> k = {KpiLexer::PACKAGE, KpiLexer::IMPORT, KpiLexer::DIMENSION,
-                                        KpiLexer::CALENDAR, KpiLexer::SOURCE, KpiLexer::METRIC,
-                                        KpiLexer::FN, KpiLexer::GOAL, KpiLexer::ROLE, KpiLexer::REPORT};
+  static const std::vector<size_t> k = {KpiLexer::PACKAGE, KpiLexer::IMPORT, KpiLexer::DIMENSION, KpiLexer::CALENDAR,
+                                        KpiLexer::SOURCE,  KpiLexer::METRIC, KpiLexer::FN,        KpiLexer::GOAL,
+                                        KpiLexer::ROLE,    KpiLexer::REPORT};
   return k;
 }
 
@@ -56,15 +54,24 @@ bool Has(const std::vector<size_t>& v, size_t t) { return std::find(v.begin(), v
 
 std::string DescribeType(size_t t) {
   switch (t) {
-    case KpiLexer::IDENT: return "a name";
-    case KpiLexer::STRING: return "a string";
-    case KpiLexer::INT: return "a whole number";
-    case KpiLexer::DECIMAL: return "a number";
-    case KpiLexer::PERCENT: return "a percentage";
-    case KpiLexer::DATE: return "a date";
-    case KpiLexer::TIMESTAMP: return "a timestamp";
-    case antlr4::Token::EOF: return "end of file";
-    default: break;
+    case KpiLexer::IDENT:
+      return "a name";
+    case KpiLexer::STRING:
+      return "a string";
+    case KpiLexer::INT:
+      return "a whole number";
+    case KpiLexer::DECIMAL:
+      return "a number";
+    case KpiLexer::PERCENT:
+      return "a percentage";
+    case KpiLexer::DATE:
+      return "a date";
+    case KpiLexer::TIMESTAMP:
+      return "a timestamp";
+    case antlr4::Token::EOF:
+      return "end of file";
+    default:
+      break;
   }
   std::string lit = Literal(t);
   if (!lit.empty()) return "`" + lit + "`";
@@ -88,8 +95,7 @@ std::string DescribeExpected(const std::vector<size_t>& types) {
   if (Has(types, KpiLexer::IDENT) && Has(types, KpiLexer::INT) && Has(types, KpiLexer::LPAREN) &&
       Has(types, KpiLexer::STRING))
     return "an expression";
-  if (Has(types, KpiLexer::IDENT) && Has(types, KpiLexer::INT) && Has(types, KpiLexer::STRING))
-    return "a value";
+  if (Has(types, KpiLexer::IDENT) && Has(types, KpiLexer::INT) && Has(types, KpiLexer::STRING)) return "a value";
   std::vector<std::string> parts;
   for (size_t t : types) {
     if (t == antlr4::Token::EOF) continue;
@@ -121,16 +127,35 @@ const char* DeclWord(antlr4::ParserRuleContext* ctx, antlr4::ParserRuleContext**
   for (auto* c = ctx; c != nullptr; c = dynamic_cast<antlr4::ParserRuleContext*>(c->parent)) {
     const char* word = nullptr;
     switch (c->getRuleIndex()) {
-      case KpiParser::RuleDimensionDecl: word = "dimension"; break;
-      case KpiParser::RuleCalendarDecl: word = "calendar"; break;
-      case KpiParser::RuleSourceDecl: word = "source"; break;
-      case KpiParser::RuleMetricDecl: word = "metric"; break;
-      case KpiParser::RuleFnDecl: word = "function"; break;
-      case KpiParser::RuleGoalDecl: word = "goal"; break;
-      case KpiParser::RuleRoleDecl: word = "role"; break;
-      case KpiParser::RuleReportDecl: word = "report"; break;
-      case KpiParser::RuleColumnDecl: word = "column"; break;
-      default: break;
+      case KpiParser::RuleDimensionDecl:
+        word = "dimension";
+        break;
+      case KpiParser::RuleCalendarDecl:
+        word = "calendar";
+        break;
+      case KpiParser::RuleSourceDecl:
+        word = "source";
+        break;
+      case KpiParser::RuleMetricDecl:
+        word = "metric";
+        break;
+      case KpiParser::RuleFnDecl:
+        word = "function";
+        break;
+      case KpiParser::RuleGoalDecl:
+        word = "goal";
+        break;
+      case KpiParser::RuleRoleDecl:
+        word = "role";
+        break;
+      case KpiParser::RuleReportDecl:
+        word = "report";
+        break;
+      case KpiParser::RuleColumnDecl:
+        word = "column";
+        break;
+      default:
+        break;
     }
     if (word) {
       *decl_out = c;
@@ -147,7 +172,8 @@ std::string DescribePrevious(antlr4::Parser* p, antlr4::Token* prev) {
   antlr4::ParserRuleContext* decl = nullptr;
   const char* word = DeclWord(p->getContext(), &decl);
   if (decl && decl->children.size() >= 2) {
-    auto* name_ctx = dynamic_cast<antlr4::ParserRuleContext*>(decl->children[decl->getRuleIndex() == KpiParser::RuleColumnDecl ? 0 : 1]);
+    auto* name_ctx = dynamic_cast<antlr4::ParserRuleContext*>(
+        decl->children[decl->getRuleIndex() == KpiParser::RuleColumnDecl ? 0 : 1]);
     if (name_ctx && name_ctx->getStart() && name_ctx->getStart()->getTokenIndex() == prev->getTokenIndex() &&
         name_ctx->getStop() == name_ctx->getStart()) {
       return fmt::format("{} name `{}`", word, prev->getText());
@@ -164,11 +190,10 @@ bool IsChunkEnd(const antlr4::Token* t, const ChunkInfo& info) {
 /// setting and then fails at `>`. When the setting just parsed has a name
 /// close to a goal or report keyword, the misspelt keyword is the real error.
 bool ReportMisspeltSetting(antlr4::Parser* p, ChunkInfo* info) {
-  static const std::vector<std::string> kGoalWords = {
-      "metric", "period", "grain", "target", "decompose", "drill", "alert", "owner", "description", "label",
-      "format", "tags"};
-  static const std::vector<std::string> kReportWords = {"goals", "metrics", "role", "chart", "owner",
-                                                        "description", "label", "format", "tags"};
+  static const std::vector<std::string> kGoalWords = {"metric", "period", "grain",       "target", "decompose", "drill",
+                                                      "alert",  "owner",  "description", "label",  "format",    "tags"};
+  static const std::vector<std::string> kReportWords = {"goals",       "metrics", "role",   "chart", "owner",
+                                                        "description", "label",   "format", "tags"};
   antlr4::ParserRuleContext* ctx = p->getContext();
   if (!ctx || ctx->children.empty()) return false;
   antlr4::tree::TerminalNode* name = nullptr;
@@ -226,9 +251,9 @@ void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
         return;
       }
       if (Has(expected, KpiLexer::METRIC) && Has(expected, KpiLexer::SOURCE)) {
-        auto& d = info_->diags->Report(DiagCode::E0102, span,
-                                       fmt::format("unknown keyword `{}`: a declaration starts with a keyword",
-                                                   found->getText()));
+        auto& d = info_->diags->Report(
+            DiagCode::E0102, span,
+            fmt::format("unknown keyword `{}`: a declaration starts with a keyword", found->getText()));
         d.span_label = "expected " + what;
         return;
       }
@@ -247,8 +272,7 @@ void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
   }
   Span span = map.TokenSpan(found);
   std::string after = prev ? " after " + DescribePrevious(p, prev) : "";
-  info_->diags->Report(DiagCode::E0107, span,
-                       fmt::format("expected {}{}, found {}", what, after, DescribeToken(found)))
+  info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{}, found {}", what, after, DescribeToken(found)))
       .span_label = "expected " + what;
 }
 
@@ -312,8 +336,8 @@ void KpiErrorStrategy::reportMissingToken(antlr4::Parser* p) {
   if (prev) span.begin = span.end;
   std::string after = prev ? " after " + DescribePrevious(p, prev) : "";
   std::string found = IsChunkEnd(t, *info_) ? "the next declaration" : DescribeToken(t);
-  info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{}, found {}", what, after, found))
-      .span_label = "expected " + what;
+  info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{}, found {}", what, after, found)).span_label =
+      "expected " + what;
 }
 
 }  // namespace kpic::syntax

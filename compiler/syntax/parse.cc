@@ -49,8 +49,10 @@ bool IsDeclKeyword(size_t t) {
     case KpiLexer::FN:
     case KpiLexer::GOAL:
     case KpiLexer::ROLE:
-    case KpiLexer::REPORT: return true;
-    default: return false;
+    case KpiLexer::REPORT:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -87,8 +89,10 @@ bool CanEndDecl(size_t t) {
     case KpiLexer::FROM:
     case KpiLexer::AS:
     case KpiLexer::PACKAGE:
-    case KpiLexer::IMPORT: return false;
-    default: return true;
+    case KpiLexer::IMPORT:
+      return false;
+    default:
+      return true;
   }
 }
 
@@ -111,8 +115,10 @@ bool IsOperator(size_t t) {
     case KpiLexer::NOT:
     case KpiLexer::WHERE:
     case KpiLexer::IN:
-    case KpiLexer::IS: return true;
-    default: return false;
+    case KpiLexer::IS:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -196,9 +202,10 @@ class FileParser {
 bool FileParser::CheckInput() {
   const std::string& text = sm_.Get(id_).text;
   if (text.size() > limits_.max_file_bytes) {
-    diags_.Report(DiagCode::E0004, Span{id_, 0, 0},
-                  fmt::format("file is too large to check ({} bytes, the limit is {} bytes)", text.size(),
-                              limits_.max_file_bytes))
+    diags_
+        .Report(DiagCode::E0004, Span{id_, 0, 0},
+                fmt::format("file is too large to check ({} bytes, the limit is {} bytes)", text.size(),
+                            limits_.max_file_bytes))
         .Help("split the package into several files");
     return false;
   }
@@ -265,8 +272,12 @@ void FileParser::ScanTrivia() {
     antlr4::Token* t = all_[i];
     Span span = map_.TokenSpan(t);
     switch (t->getType()) {
-      case KpiLexer::LINE_COMMENT: file_->comments.push_back({ast::Comment::Kind::kLine, span}); break;
-      case KpiLexer::BLOCK_COMMENT: file_->comments.push_back({ast::Comment::Kind::kBlock, span}); break;
+      case KpiLexer::LINE_COMMENT:
+        file_->comments.push_back({ast::Comment::Kind::kLine, span});
+        break;
+      case KpiLexer::BLOCK_COMMENT:
+        file_->comments.push_back({ast::Comment::Kind::kBlock, span});
+        break;
       case KpiLexer::DOC_COMMENT:
         file_->comments.push_back({ast::Comment::Kind::kDoc, span});
         docs_.push_back(t);
@@ -321,12 +332,12 @@ void FileParser::ScanTrivia() {
             {"：", ":", KpiLexer::COLON},  {"；", ";", KpiLexer::SEMI},   {"＝", "=", KpiLexer::ASSIGN},
             {"【", "[", KpiLexer::LBRACK}, {"】", "]", KpiLexer::RBRACK}, {"＋", "+", KpiLexer::PLUS},
             {"－", "-", KpiLexer::MINUS},  {"＊", "*", KpiLexer::STAR},   {"／", "/", KpiLexer::SLASH}};
-        auto fw = std::find_if(kFullWidth.begin(), kFullWidth.end(),
-                               [&](const auto& e) { return std::get<0>(e) == text; });
+        auto fw =
+            std::find_if(kFullWidth.begin(), kFullWidth.end(), [&](const auto& e) { return std::get<0>(e) == text; });
         if (fw != kFullWidth.end() && j == i) {
           // Parse on as if the ASCII mark had been typed: one diagnostic, not a cascade.
-          auto& d = diags_.Report(DiagCode::E0101, span,
-                                  fmt::format("full-width `{}` outside a string", std::get<0>(*fw)));
+          auto& d =
+              diags_.Report(DiagCode::E0101, span, fmt::format("full-width `{}` outside a string", std::get<0>(*fw)));
           d.span_label = fmt::format("use `{}`", std::get<1>(*fw));
           d.Help(fmt::format("outside of strings, write the ASCII `{}`", std::get<1>(*fw)));
           d.WithFix(span, std::get<1>(*fw), fmt::format("replace with `{}`", std::get<1>(*fw)));
@@ -338,7 +349,8 @@ void FileParser::ScanTrivia() {
         }
         auto& d = diags_.Report(DiagCode::E0101, run, fmt::format("unexpected character {}", shown));
         d.span_label = "not part of the language";
-        if (text == "'") d.Help("strings are written in double quotes: \"...\"");
+        if (text == "'")
+          d.Help("strings are written in double quotes: \"...\"");
         else if (text == "&" || text == "|")
           d.Help("write `and` and `or` for logical operators");
         else if (text == "!")
@@ -346,7 +358,8 @@ void FileParser::ScanTrivia() {
         i = j;
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -388,8 +401,9 @@ void FileParser::CheckLimits(Chunk* chunk) {
     size_t t = main_[i]->getType();
     if (IsOpen(t)) {
       if (++depth > limits_.max_nesting) {
-        diags_.Report(DiagCode::E0105, map_.TokenSpan(main_[i]),
-                      fmt::format("brackets are nested more than {} deep", limits_.max_nesting))
+        diags_
+            .Report(DiagCode::E0105, map_.TokenSpan(main_[i]),
+                    fmt::format("brackets are nested more than {} deep", limits_.max_nesting))
             .Help("split the expression into smaller metrics")
             .span_label = "too deep here";
         chunk->skip = true;
@@ -401,8 +415,9 @@ void FileParser::CheckLimits(Chunk* chunk) {
     if (depth > 24) chunk->heavy = true;
     if (IsOperator(t) && ++ops > 400) chunk->heavy = true;
     if (IsOperator(t) && ops > limits_.max_operators) {
-      diags_.Report(DiagCode::E0106, map_.TokenSpan(main_[chunk->begin]),
-                    fmt::format("declaration has more than {} operators", limits_.max_operators))
+      diags_
+          .Report(DiagCode::E0106, map_.TokenSpan(main_[chunk->begin]),
+                  fmt::format("declaration has more than {} operators", limits_.max_operators))
           .Help("split it into several metrics that build on each other")
           .span_label = "this declaration";
       chunk->skip = true;

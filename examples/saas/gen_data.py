@@ -9,24 +9,8 @@ import datetime as dt
 import os
 import sys
 
-
-class Rng:
-    def __init__(self, seed):
-        self.s = seed & 0xFFFFFFFFFFFFFFFF or 1
-
-    def next(self):
-        s = self.s
-        s ^= (s << 13) & 0xFFFFFFFFFFFFFFFF
-        s ^= s >> 7
-        s ^= (s << 17) & 0xFFFFFFFFFFFFFFFF
-        self.s = s
-        return s
-
-    def uniform(self):
-        return (self.next() >> 11) / float(1 << 53)
-
-    def below(self, n):
-        return self.next() % n
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from xorshift import Rng  # noqa: E402
 
 
 PLANS = [("starter", 4900), ("growth", 19900), ("enterprise", 99900)]  # cents per month

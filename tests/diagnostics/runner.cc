@@ -187,7 +187,8 @@ int Coverage(const fs::path& cases, const fs::path& unit_dir, const fs::path& do
       problems += " no doc page;";
     } else {
       std::string text = ReadFile(page);
-      if (text.find("# " + code) != 0 || text.find("```") == std::string::npos) problems += " doc page lacks a title or an example;";
+      if (text.find("# " + code) != 0 || text.find("```") == std::string::npos)
+        problems += " doc page lacks a title or an example;";
       if (DocPage(info.code).empty()) problems += " doc page not embedded;";
     }
     if (problems.empty()) {

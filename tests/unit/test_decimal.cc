@@ -10,7 +10,7 @@ TEST_CASE("decimals parse exactly at the column's scale") {
   CHECK(ParseDecimal("-0.07", 2).value() == -7);
   CHECK(ParseDecimal("+12", 2).value() == 1200);
   CHECK(ParseDecimal("1.5", 2).value() == 150);
-  CHECK(ParseDecimal("1.50000", 2).value() == 150);  // trailing zeros lose nothing
+  CHECK(ParseDecimal("1.50000", 2).value() == 150);   // trailing zeros lose nothing
   CHECK_FALSE(ParseDecimal("1.505", 2).has_value());  // would lose a digit
   CHECK_FALSE(ParseDecimal("1.2.3", 2).has_value());
   CHECK_FALSE(ParseDecimal("", 2).has_value());

@@ -47,8 +47,7 @@ TEST_CASE("arithmetic precedence and associativity") {
 TEST_CASE("logical precedence: comparison binds tighter than not, not than and, and than or") {
   CHECK(ExprOf("not a == b and c or d") == "(((not (a == b)) and c) or d)");
   CHECK(ExprOf("a or b and c") == "(a or (b and c))");
-  CHECK(ExprOf("x not in (\"a\", \"b\") and y is not null") ==
-        "((x not in (\"a\", \"b\")) and (y is not null))");
+  CHECK(ExprOf("x not in (\"a\", \"b\") and y is not null") == "((x not in (\"a\", \"b\")) and (y is not null))");
   CHECK(ExprOf("a + 1 > b * 2") == "((a + 1) > (b * 2))");
 }
 
