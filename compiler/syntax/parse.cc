@@ -465,11 +465,21 @@ void FileParser::ParseChunk(const Chunk& chunk, bool last) {
   info.last_chunk = last;
   for (size_t i = chunk.begin; i < chunk.end; ++i)
     if (unterminated_.count(main_[i]->getTokenIndex())) info.quiet = true;
-  auto strategy = std::make_shared<syntax::KpiErrorStrategy>(&info);
-  parser.setErrorHandler(strategy);
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-
-  KpiParser::FileContext* tree = parser.file();
+  // Two-stage parsing: the fast SLL prediction with a bail-out strategy
+  // succeeds on correct input; on a syntax error, parse again with full LL
+  // prediction and the reporting strategy, so messages are exact.
+  auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  sim->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  KpiParser::FileContext* tree = nullptr;
+  try {
+    tree = parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    parser.reset();
+    sim->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    parser.setErrorHandler(std::make_shared<syntax::KpiErrorStrategy>(&info));
+    tree = parser.file();
+  }
   syntax::AstBuilder builder(map_, diags_);
   size_t before = file_->decls.size();
   for (auto* item : tree->topItem()) builder.BuildTopItem(item, &file_->decls);
