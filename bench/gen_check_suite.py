@@ -41,15 +41,15 @@ def main():
         c = i % 8
         kind = i % 6
         if kind == 0 or i < 20:
-            body = f"sum({s}.amount{c}) where not {s}.flag"
+            body = f"sum({s}.amount{c} where {s}.qty{i % 4} >= {i}) where not {s}.flag"
         elif kind == 1:
-            body = f'count({s} where {s}.dim{i % 5} == "v{i % 7}" and {s}.qty{i % 4} > {i % 5})'
+            body = f'count({s} where {s}.dim{i % 5} == "v{i % 7}" and {s}.qty{i % 4} > {i})'
         elif kind == 2:
-            body = f"count_distinct({s}.dim{i % 5})"
+            body = f"count_distinct({s}.dim{i % 5} where {s}.qty{i % 4} < {i})"
         elif kind == 3:
-            body = f"avg({s}.amount{c} * {s}.qty{i % 4} where {s}.amount{c} > 0)"
+            body = f"avg({s}.amount{c} * {s}.qty{i % 4} where {s}.qty{(i + 1) % 4} > {i})"
         elif kind == 4:
-            body = f"std.kpi.ratio(m{i - 4}, m{i - 3} + m{i - 10})"
+            body = f"std.kpi.ratio(m{i - 4}, m{i - 10} + m{i - 16})"
         else:
             body = f"(m{i - 5} - m{i - 17}.last_year) / m{i - 17}.last_year"
         metrics.append(f"/// Generated metric {i}.")

@@ -110,9 +110,15 @@ std::string RenderHuman(const SourceManager& sm, const Diagnostic& d, const Huma
   out += fmt::format("{}{}-->{} {}:{}:{}\n", pad, c.blue, c.reset, f.path, primary.line, primary.char_column);
   out += fmt::format("{} {}|{}\n", pad, c.blue, c.reset);
 
+  // A label on the line just shown gets only its own underline row.
+  FileId shown_file = kNoFile;
+  uint32_t shown_line = 0;
   auto emit_line = [&](Span span, const Position& pos, char mark, const std::string& label, const char* color) {
     Snippet s = MakeSnippet(sm, span, pos.line);
-    out += fmt::format("{}{:>{}} |{} {}\n", c.blue, pos.line, gutter, c.reset, s.text);
+    if (span.file != shown_file || pos.line != shown_line)
+      out += fmt::format("{}{:>{}} |{} {}\n", c.blue, pos.line, gutter, c.reset, s.text);
+    shown_file = span.file;
+    shown_line = pos.line;
     out += fmt::format("{} {}|{} {}{}{}", pad, c.blue, c.reset, std::string(s.caret_col, ' '), color,
                        std::string(s.caret_width, mark));
     if (!label.empty()) out += " " + label;

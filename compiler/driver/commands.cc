@@ -11,6 +11,7 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "driver/session.h"
+#include "sema/checked.h"
 #include "syntax/ast.h"
 
 namespace kpic {
@@ -131,6 +132,12 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
 }
 
 int RunCompile(const CompileOptions& options, const CommonOptions& common) {
+  if (options.emit == "checked") {
+    std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+    std::fputs(DumpChecked(s->catalog.checked).c_str(), stdout);
+    PrintHuman(*s, common);
+    return s->diags.has_errors() ? 1 : 0;
+  }
   std::unique_ptr<Session> s = LoadAndParse(options.paths);
   for (const auto& f : s->files) {
     std::printf("== %s\n%s", s->sm.Get(f->id).path.c_str(), ast::Dump(*f, s->sm).c_str());

@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
   CompileOptions compile;
   CLI::App* compile_cmd = app.add_subcommand("compile", "dump one stage of the compiler");
   compile_cmd->add_option("paths", compile.paths, "files or directories")->required();
-  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast")->required()->check(CLI::IsMember({"ast"}));
+  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast or checked")
+      ->required()
+      ->check(CLI::IsMember({"ast", "checked"}));
   add_common(compile_cmd);
 
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");

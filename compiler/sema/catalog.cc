@@ -9,6 +9,7 @@
 
 #include "base/suggest.h"
 #include "sema/resolve.h"
+#include "sema/typecheck.h"
 
 namespace kpic {
 
@@ -221,6 +222,7 @@ class CatalogBuilder {
 Catalog Check(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags) {
   Catalog catalog = CatalogBuilder(input, sm, diags).Run();
   ResolveNames(catalog, diags);
+  catalog.checked = TypeCheck(catalog, diags);
   return catalog;
 }
 

@@ -10,6 +10,7 @@
 
 #include "base/source_manager.h"
 #include "diag/diagnostic.h"
+#include "sema/checked.h"
 #include "syntax/ast.h"
 
 namespace kpic {
@@ -32,6 +33,8 @@ struct Catalog {
   /// Metric name -> defining package. Identical re-definitions in several
   /// packages are allowed; different ones are E0501.
   std::map<std::string, std::string> metric_home;
+  /// Units, additivity, sources and dimensions of every metric.
+  CheckedModule checked;
 
   const Package* FindPackage(const std::string& name) const;
   /// Counts by declaration kind across the user's packages (not stdlib).
@@ -43,8 +46,9 @@ struct CheckInput {
   std::set<FileId> stdlib_files;
 };
 
-/// Builds the catalog and reports unknown and duplicate names, import
-/// problems and conflicting definitions.
+/// Builds the catalog, reports unknown and duplicate names, import
+/// problems and conflicting definitions, then type-checks units,
+/// additivity, dimensions and grains.
 Catalog Check(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags);
 
 }  // namespace kpic

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <typeinfo>
 
 #include "base/utf8.h"
 #include "syntax/antlr_bridge.h"
@@ -36,6 +37,14 @@ Span OffsetMap::ContextSpan(antlr4::ParserRuleContext* ctx) const {
 }
 
 namespace {
+
+/// Exact-type test for the generated context classes of labelled
+/// alternatives (leaf classes): cheaper than dynamic_cast, which the AST
+/// builder would otherwise run a dozen times per expression node.
+template <typename T, typename C>
+T* As(C* ctx) {
+  return ctx && typeid(*ctx) == typeid(T) ? static_cast<T*>(ctx) : nullptr;
+}
 
 Span Join(Span a, Span b) {
   if (!a.valid()) return b;
@@ -361,35 +370,35 @@ ast::Arg AstBuilder::Arg(P::ArgContext* ctx) {
 ast::ExprPtr AstBuilder::Primary(P::PrimaryContext* ctx) {
   auto e = std::make_unique<ast::Expr>();
   e->span = map_.ContextSpan(ctx);
-  if (auto* n = dynamic_cast<P::NumberLitContext*>(ctx)) {
+  if (auto* n = As<P::NumberLitContext>(ctx)) {
     e->kind = ast::ExprKind::kNumber;
     e->text = n->number ? n->number->getText() : "0";
     CheckNumber(n->number);
     if (n->unitName) e->unit = Ident(n->unitName);
-  } else if (auto* p = dynamic_cast<P::PercentLitContext*>(ctx)) {
+  } else if (auto* p = As<P::PercentLitContext>(ctx)) {
     e->kind = ast::ExprKind::kPercent;
     std::string t = p->getStart()->getText();
     e->text = t.substr(0, t.size() - 1);
-  } else if (auto* s = dynamic_cast<P::StringLitContext*>(ctx)) {
+  } else if (auto* s = As<P::StringLitContext>(ctx)) {
     e->kind = ast::ExprKind::kString;
     e->text = StringValue(s->getStart());
-  } else if (auto* d = dynamic_cast<P::DateLitContext*>(ctx)) {
+  } else if (auto* d = As<P::DateLitContext>(ctx)) {
     e->kind = ast::ExprKind::kDate;
     e->text = d->getStart()->getText();
     CheckDate(d->getStart());
-  } else if (auto* ts = dynamic_cast<P::TimestampLitContext*>(ctx)) {
+  } else if (auto* ts = As<P::TimestampLitContext>(ctx)) {
     e->kind = ast::ExprKind::kTimestamp;
     e->text = ts->getStart()->getText();
     CheckDate(ts->getStart());
-  } else if (auto* b = dynamic_cast<P::BoolLitContext*>(ctx)) {
+  } else if (auto* b = As<P::BoolLitContext>(ctx)) {
     e->kind = ast::ExprKind::kBool;
     e->bool_value = b->getStart()->getType() == L::TRUE_;
-  } else if (dynamic_cast<P::NullLitContext*>(ctx)) {
+  } else if (As<P::NullLitContext>(ctx)) {
     e->kind = ast::ExprKind::kNull;
-  } else if (auto* r = dynamic_cast<P::NameRefContext*>(ctx)) {
+  } else if (auto* r = As<P::NameRefContext>(ctx)) {
     e->kind = ast::ExprKind::kName;
     e->name = Ident(r->ident());
-  } else if (auto* pe = dynamic_cast<P::ParenExprContext*>(ctx)) {
+  } else if (auto* pe = As<P::ParenExprContext>(ctx)) {
     e->kind = ast::ExprKind::kParen;
     e->lhs = Expr(pe->expr());
   } else {
@@ -408,29 +417,29 @@ ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
     e->lhs = Expr(l);
     e->rhs = Expr(r);
   };
-  if (auto* m = dynamic_cast<P::MemberExprContext*>(ctx)) {
+  if (auto* m = As<P::MemberExprContext>(ctx)) {
     e->kind = ast::ExprKind::kMember;
     e->lhs = Expr(m->expr());
     e->name = Ident(m->ident());
-  } else if (auto* c = dynamic_cast<P::CallExprContext*>(ctx)) {
+  } else if (auto* c = As<P::CallExprContext>(ctx)) {
     e->kind = ast::ExprKind::kCall;
     e->lhs = Expr(c->expr());
     for (auto* a : c->arg()) e->args.push_back(Arg(a));
-  } else if (auto* n = dynamic_cast<P::NegExprContext*>(ctx)) {
+  } else if (auto* n = As<P::NegExprContext>(ctx)) {
     e->kind = ast::ExprKind::kUnary;
     e->uop = ast::UnaryOp::kNeg;
     e->lhs = Expr(n->expr());
-  } else if (auto* nt = dynamic_cast<P::NotExprContext*>(ctx)) {
+  } else if (auto* nt = As<P::NotExprContext>(ctx)) {
     e->kind = ast::ExprKind::kUnary;
     e->uop = ast::UnaryOp::kNot;
     e->lhs = Expr(nt->expr());
-  } else if (auto* mu = dynamic_cast<P::MulExprContext*>(ctx)) {
+  } else if (auto* mu = As<P::MulExprContext>(ctx)) {
     binary(mu->op && mu->op->getType() == L::SLASH ? ast::BinaryOp::kDiv : ast::BinaryOp::kMul, mu->expr(0),
            mu->expr(1));
-  } else if (auto* ad = dynamic_cast<P::AddExprContext*>(ctx)) {
+  } else if (auto* ad = As<P::AddExprContext>(ctx)) {
     binary(ad->op && ad->op->getType() == L::MINUS ? ast::BinaryOp::kSub : ast::BinaryOp::kAdd, ad->expr(0),
            ad->expr(1));
-  } else if (auto* cm = dynamic_cast<P::CmpExprContext*>(ctx)) {
+  } else if (auto* cm = As<P::CmpExprContext>(ctx)) {
     ast::BinaryOp op = ast::BinaryOp::kEq;
     switch (cm->op ? cm->op->getType() : L::EQEQ) {
       case L::NEQ:
@@ -452,25 +461,25 @@ ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
         break;
     }
     binary(op, cm->expr(0), cm->expr(1));
-  } else if (auto* an = dynamic_cast<P::AndExprContext*>(ctx)) {
+  } else if (auto* an = As<P::AndExprContext>(ctx)) {
     binary(ast::BinaryOp::kAnd, an->expr(0), an->expr(1));
-  } else if (auto* o = dynamic_cast<P::OrExprContext*>(ctx)) {
+  } else if (auto* o = As<P::OrExprContext>(ctx)) {
     binary(ast::BinaryOp::kOr, o->expr(0), o->expr(1));
-  } else if (auto* in = dynamic_cast<P::InExprContext*>(ctx)) {
+  } else if (auto* in = As<P::InExprContext>(ctx)) {
     e->kind = ast::ExprKind::kIn;
     e->negated = in->NOT() != nullptr;
     auto exprs = in->expr();
     if (!exprs.empty()) e->lhs = Expr(exprs[0]);
     for (size_t i = 1; i < exprs.size(); ++i) e->items.push_back(Expr(exprs[i]));
-  } else if (auto* is = dynamic_cast<P::IsNullExprContext*>(ctx)) {
+  } else if (auto* is = As<P::IsNullExprContext>(ctx)) {
     e->kind = ast::ExprKind::kIsNull;
     e->negated = is->NOT() != nullptr;
     e->lhs = Expr(is->expr());
-  } else if (auto* w = dynamic_cast<P::WhereExprContext*>(ctx)) {
+  } else if (auto* w = As<P::WhereExprContext>(ctx)) {
     e->kind = ast::ExprKind::kWhere;
     e->lhs = Expr(w->expr(0));
     e->rhs = Expr(w->expr(1));
-  } else if (auto* pr = dynamic_cast<P::PrimaryExprContext*>(ctx)) {
+  } else if (auto* pr = As<P::PrimaryExprContext>(ctx)) {
     return pr->primary() ? Primary(pr->primary()) : nullptr;
   } else {
     return nullptr;

@@ -181,6 +181,8 @@ class FileParser {
   std::vector<Chunk> Split();
   void CheckLimits(Chunk* chunk);
   void ParseChunk(const Chunk& chunk, bool last);
+  bool FastParse(const Chunk& chunk, std::vector<KpiParser::TopItemContext*>* items);
+  void BuildChunk(const Chunk& chunk, const std::vector<KpiParser::TopItemContext*>& items, bool had_errors);
   std::string DocBefore(size_t token_index);
 
   const SourceManager& sm_;
@@ -193,6 +195,7 @@ class FileParser {
   std::unique_ptr<CodePointStream> input_;
   std::unique_ptr<KpiLexer> lexer_;
   std::unique_ptr<antlr4::CommonTokenStream> stream_;
+  std::unique_ptr<KpiParser> fast_parser_;  ///< declared after stream_: destroyed first
   std::vector<antlr4::Token*> all_;   ///< every token, all channels
   std::vector<antlr4::Token*> main_;  ///< default channel, EOF last
   std::vector<antlr4::Token*> docs_;  ///< `///` comments
@@ -445,10 +448,54 @@ std::string FileParser::DocBefore(size_t token_index) {
   return doc;
 }
 
+bool FileParser::FastParse(const Chunk& chunk, std::vector<KpiParser::TopItemContext*>* items) {
+  // One SLL parser over the whole file's token stream, seeking to each
+  // declaration: no token copies, no per-declaration parser. Any syntax
+  // error bails out to the isolated, reporting path in ParseChunk.
+  if (!fast_parser_) {
+    fast_parser_ = std::make_unique<KpiParser>(stream_.get());
+    fast_parser_->removeErrorListeners();
+    fast_parser_->getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::SLL);
+    fast_parser_->setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  }
+  fast_parser_->reset();  // frees the previous declaration's parse tree
+  stream_->seek(main_[chunk.begin]->getTokenIndex());
+  const size_t end = main_[chunk.end]->getTokenIndex();
+  try {
+    while (stream_->LT(1)->getTokenIndex() < end) items->push_back(fast_parser_->topItem());
+  } catch (const antlr4::ParseCancellationException&) {
+    items->clear();
+    return false;
+  }
+  if (stream_->LT(1)->getTokenIndex() != end) {
+    items->clear();
+    return false;
+  }
+  return true;
+}
+
+void FileParser::BuildChunk(const Chunk& chunk, const std::vector<KpiParser::TopItemContext*>& items,
+                            bool had_errors) {
+  syntax::AstBuilder builder(map_, diags_);
+  size_t before = file_->decls.size();
+  for (auto* item : items) builder.BuildTopItem(item, &file_->decls);
+  for (size_t k = before; k < file_->decls.size(); ++k) file_->decls[k]->has_syntax_error = had_errors;
+  if (before < file_->decls.size()) file_->decls[before]->doc = DocBefore(main_[chunk.begin]->getTokenIndex());
+}
+
 void FileParser::ParseChunk(const Chunk& chunk, bool last) {
+  std::vector<KpiParser::TopItemContext*> items;
+  if (FastParse(chunk, &items)) {
+    BuildChunk(chunk, items, false);
+    return;
+  }
+  // The declaration has a syntax error: parse it on its own token stream,
+  // ending at the next declaration, with full LL prediction and the
+  // reporting strategy, so that messages are exact and recovery cannot
+  // run into the next declaration.
   std::vector<std::unique_ptr<antlr4::Token>> tokens;
   for (size_t i = chunk.begin; i < chunk.end; ++i) tokens.push_back(std::make_unique<antlr4::CommonToken>(main_[i]));
-  // The chunk's EOF sits where the next declaration (or the file) begins.
   antlr4::Token* next = main_[chunk.end];
   auto eof = std::make_unique<antlr4::CommonToken>(next);
   eof->setType(antlr4::Token::EOF);
@@ -465,30 +512,10 @@ void FileParser::ParseChunk(const Chunk& chunk, bool last) {
   info.last_chunk = last;
   for (size_t i = chunk.begin; i < chunk.end; ++i)
     if (unterminated_.count(main_[i]->getTokenIndex())) info.quiet = true;
-  // Two-stage parsing: the fast SLL prediction with a bail-out strategy
-  // succeeds on correct input; on a syntax error, parse again with full LL
-  // prediction and the reporting strategy, so messages are exact.
-  auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
-  sim->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-  KpiParser::FileContext* tree = nullptr;
-  try {
-    tree = parser.file();
-  } catch (const antlr4::ParseCancellationException&) {
-    parser.reset();
-    sim->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    parser.setErrorHandler(std::make_shared<syntax::KpiErrorStrategy>(&info));
-    tree = parser.file();
-  }
-  syntax::AstBuilder builder(map_, diags_);
-  size_t before = file_->decls.size();
-  for (auto* item : tree->topItem()) builder.BuildTopItem(item, &file_->decls);
-  for (size_t k = before; k < file_->decls.size(); ++k) {
-    file_->decls[k]->has_syntax_error = info.errors > 0;
-  }
-  if (before < file_->decls.size()) {
-    file_->decls[before]->doc = DocBefore(main_[chunk.begin]->getTokenIndex());
-  }
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  parser.setErrorHandler(std::make_shared<syntax::KpiErrorStrategy>(&info));
+  KpiParser::FileContext* tree = parser.file();
+  BuildChunk(chunk, tree->topItem(), info.errors > 0);
 }
 
 std::unique_ptr<ast::File> FileParser::Run() {

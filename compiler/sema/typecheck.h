@@ -1,0 +1,15 @@
+// The type checker: units, value kinds, additivity, row versus metric
+// level, dimension availability and grains, goals, alerts and roles.
+// Runs after name resolution; unknown names (already reported) type as
+// errors and never cause a second diagnostic.
+#pragma once
+
+#include "diag/diagnostic.h"
+#include "sema/catalog.h"
+#include "sema/checked.h"
+
+namespace kpic {
+
+CheckedModule TypeCheck(const Catalog& catalog, DiagnosticSink& diags);
+
+}  // namespace kpic
