@@ -280,6 +280,11 @@ class Resolver {
   void Path(const std::vector<const ast::Ident*>& path, bool callee, size_t call_args) {
     const ast::Ident& first = *path[0];
     if (locals_.count(first.name)) {
+      // A function's parameters are metrics: they take period operators.
+      if (path.size() > 1 && in_fn_) {
+        MetricMemberPath(path, 1, callee, call_args);
+        return;
+      }
       if (path.size() > 1)
         diags_
             .Report(DiagCode::E0201, path[1]->span,
@@ -374,6 +379,14 @@ class Resolver {
                                 ast::DeclKindName(decl->kind), path[next]->name))
             .span_label = "no such member";
     }
+  }
+
+  /// Whether all parts but the last name an imported package or alias.
+  bool NamesPackage(const std::vector<const ast::Ident*>& path) const {
+    std::string prefix;
+    for (size_t i = 0; i + 1 < path.size(); ++i) prefix += (i ? "." : "") + path[i]->name;
+    if (pkg_.decls.count(path[0]->name) || locals_.count(path[0]->name)) return false;
+    return catalog_.FindPackage(prefix) != nullptr || (path.size() == 2 && pkg_.aliases.count(prefix));
   }
 
   void MetricMemberPath(const std::vector<const ast::Ident*>& path, size_t i, bool callee, size_t call_args) {
@@ -491,8 +504,9 @@ class Resolver {
       CheckArity(*builtin, callee->name, e.args.size());
     } else if (FlattenPath(*callee, &path)) {
       Path(path, true, e.args.size());
-      // Methods on metrics take symbolic arguments.
-      if (path.size() >= 2) {
+      // Methods on metrics take symbolic arguments; a package's function
+      // that happens to share a method's name (`std.kpi.change`) does not.
+      if (path.size() >= 2 && !NamesPackage(path)) {
         if (const Builtin* m = FindMethod(path.back()->name)) builtin = m;
       }
     } else if (callee->kind == ExprKind::kMember && callee->lhs) {
@@ -695,7 +709,9 @@ class Resolver {
             .span_label = "duplicate parameter";
       locals_.insert(p.name.name);
     }
+    in_fn_ = true;
     ResolveOpt(f.body);
+    in_fn_ = false;
     locals_.clear();
   }
 
@@ -808,6 +824,7 @@ class Resolver {
   const Package& pkg_;
   DiagnosticSink& diags_;
   std::set<std::string> locals_;
+  bool in_fn_ = false;
 };
 
 }  // namespace

@@ -200,7 +200,11 @@ class Checker {
   }
 
   Ty PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
-    if (auto it = locals_.find(path[0]->name); it != locals_.end()) return path.size() == 1 ? it->second : Error();
+    if (auto it = locals_.find(path[0]->name); it != locals_.end()) {
+      Ty t = it->second;
+      for (size_t i = 1; i < path.size() && !t.error(); ++i) t = Member(t, *path[i]);
+      return t;
+    }
     size_t next = 0;
     const ast::Decl* d = ResolvePath(path, &next);
     if (!d) return Error();
@@ -713,9 +717,14 @@ class Checker {
       std::vector<const ast::Ident*> base_path;
       bool base_is_metric = true;
       if (Flatten(*base, &base_path)) {
-        size_t next = 0;
-        const ast::Decl* d = ResolvePath(base_path, &next);
-        base_is_metric = d && d->kind == DeclKind::kMetric;
+        auto local = locals_.find(base_path[0]->name);
+        if (base_path.size() == 1 && local != locals_.end()) {
+          base_is_metric = local->second.level == Level::kMetric;  // a function's metric parameter
+        } else {
+          size_t next = 0;
+          const ast::Decl* d = ResolvePath(base_path, &next);
+          base_is_metric = d && d->kind == DeclKind::kMetric;
+        }
       }
       if (base_is_metric) {
         Ty t = Type(*base, in_aggregate);
@@ -871,6 +880,33 @@ class Checker {
     return true;
   }
 
+  /// Binds a parameter unit made only of unbound unit parameters, at most
+  /// one in the numerator and one in the denominator, to an argument's unit.
+  static bool BindQuotient(const ast::UnitExpr& param, const Unit& arg, const std::set<std::string>& generic,
+                           std::map<std::string, Unit>* bound) {
+    const ast::UnitFactor* num = nullptr;
+    const ast::UnitFactor* den = nullptr;
+    for (const ast::UnitFactor& f : param.factors) {
+      if (!generic.count(f.name.name) || bound->count(f.name.name) || (f.power != 1 && f.power != -1)) return false;
+      const ast::UnitFactor*& slot = f.power > 0 ? num : den;
+      if (slot) return false;
+      slot = &f;
+    }
+    if (!num || !den) return false;  // a bare parameter is bound elsewhere
+    Unit up, down;
+    for (const auto& [name, power] : arg.powers()) {
+      for (int i = 0; i < (power > 0 ? power : -power); ++i) {
+        if (power > 0)
+          up = up * Unit::Named(name);
+        else
+          down = down * Unit::Named(name);
+      }
+    }
+    (*bound)[num->name.name] = up;
+    (*bound)[den->name.name] = down;
+    return true;
+  }
+
   Ty Fn(const Expr& e, const ast::FnDecl& fn, bool in_aggregate) {
     if (e.args.size() != fn.params.size() || !fn.body) return Error();
     std::map<std::string, Ty> env;
@@ -895,6 +931,8 @@ class Checker {
                 .span_label = "unit differs";
             return Error();
           }
+        } else if (BindQuotient(*p.unit, t.unit, generic, &unit_params)) {
+          // `M/C` against `CNY/customer`: M = CNY, C = customer.
         } else if (std::none_of(p.unit->factors.begin(), p.unit->factors.end(), [&](const ast::UnitFactor& f) {
                      return generic.count(f.name.name) && !unit_params.count(f.name.name);
                    })) {
