@@ -8,7 +8,11 @@
 #include <cstdio>
 #include <set>
 
+#include <cerrno>
+#include <cstring>
+
 #include "diag/registry.h"
+#include "driver/catalog_export.h"
 #include "diag/render.h"
 #include "driver/session.h"
 #include "sema/checked.h"
@@ -114,20 +118,35 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
     for (const auto& [n, p] : s->catalog.metric_home) names.push_back(n);
     throw UsageError(fmt::format("unknown metric `{}`", options.name));
   }
-  const Package* pkg = s->catalog.FindPackage(home->second);
-  const auto* m = static_cast<const ast::MetricDecl*>(pkg->decls.at(options.name));
-  Position pos = s->sm.Resolve(m->name.span.file, m->name.span.begin);
-  std::printf("metric %s%s\n", m->name.name.c_str(), m->label ? fmt::format(" \"{}\"", *m->label).c_str() : "");
-  std::printf("  package:  %s\n", home->second.c_str());
-  std::printf("  defined:  %s:%u:%u\n", s->sm.Get(m->name.span.file).path.c_str(), pos.line, pos.char_column);
-  std::printf("  formula:  %s\n", std::string(s->sm.Text(m->expr ? m->expr->span : Span{})).c_str());
-  if (m->unit) std::printf("  unit:     %s (declared)\n", m->unit->ToString().c_str());
-  for (const auto& a : m->attrs) {
-    if (a.values.empty()) continue;
-    std::printf("  %-9s %s\n", (a.key.name + (a.lang.empty() ? "" : "." + a.lang) + ":").c_str(),
-                a.values[0].text.c_str());
+  std::fputs(ExplainLineage(*s, options.name).c_str(), stdout);
+  return 0;
+}
+
+int RunCatalog(const CatalogOptions& options, const CommonOptions& common) {
+  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+  if (s->diags.has_errors()) {
+    PrintHuman(*s, common);
+    std::fprintf(stderr, "kpic: catalog not exported: %s\n",
+                 RenderSummary(s->diags.error_count(), s->diags.warning_count(), s->diags.suppressed()).c_str());
+    return 1;
   }
-  if (!m->doc.empty()) std::printf("  doc:      %s\n", m->doc.c_str());
+  std::string text = options.format == "markdown" ? CatalogMarkdown(*s)
+                     : options.format == "html"   ? CatalogHtml(*s)
+                                                  : CatalogJson(*s);
+  if (options.output.empty()) {
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+  // Write to a temporary file, then rename: no partial output on failure.
+  std::string tmp = options.output + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw UsageError(fmt::format("cannot write {}: {}", options.output, std::strerror(errno)));
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), options.output.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw UsageError(fmt::format("cannot write {}: {}", options.output, std::strerror(errno)));
+  }
   return 0;
 }
 

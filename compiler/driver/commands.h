@@ -23,6 +23,12 @@ struct ExplainOptions {
   std::vector<std::string> paths;
 };
 
+struct CatalogOptions {
+  std::vector<std::string> paths;
+  std::string format = "json";
+  std::string output;  ///< -o FILE; stdout when empty
+};
+
 struct CompileOptions {
   std::vector<std::string> paths;
   std::string emit;
@@ -30,6 +36,7 @@ struct CompileOptions {
 
 int RunCheck(const CheckOptions& options, const CommonOptions& common);
 int RunExplain(const ExplainOptions& options, const CommonOptions& common);
+int RunCatalog(const CatalogOptions& options, const CommonOptions& common);
 int RunCompile(const CompileOptions& options, const CommonOptions& common);
 
 }  // namespace kpic

@@ -51,6 +51,14 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("paths", explain.paths, "files or directories to look for the metric in");
   add_common(explain_cmd);
 
+  CatalogOptions catalog;
+  CLI::App* catalog_cmd = app.add_subcommand("catalog", "export the unified metric catalog");
+  catalog_cmd->add_option("paths", catalog.paths, "files or directories")->required();
+  catalog_cmd->add_option("--format", catalog.format, "json (default), markdown or html")
+      ->check(CLI::IsMember({"json", "markdown", "html"}));
+  catalog_cmd->add_option("-o,--output", catalog.output, "write to FILE instead of stdout");
+  add_common(catalog_cmd);
+
   CompileOptions compile;
   CLI::App* compile_cmd = app.add_subcommand("compile", "dump one stage of the compiler");
   compile_cmd->add_option("paths", compile.paths, "files or directories")->required();
@@ -81,6 +89,7 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return RunCheck(check, common);
     if (explain_cmd->parsed()) return RunExplain(explain, common);
     if (compile_cmd->parsed()) return RunCompile(compile, common);
+    if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     std::fprintf(stderr, "%s", app.help().c_str());
     return kExitUsage;
   } catch (const UsageError& e) {

@@ -31,6 +31,8 @@ struct MetricType {
   std::set<std::string> depends_on;  ///< metrics used directly
   std::set<std::string> dimensions;  ///< dimensions every source under it has
   bool has_time = true;              ///< every source under it has a time axis
+  std::set<std::string> columns;     ///< `source.column` read by its own formula
+  std::vector<Span> filters;         ///< `where` conditions of its own formula
 };
 
 struct CheckedModule {

@@ -230,6 +230,11 @@ class Checker {
           if (!cur) return Error();
         }
       }
+      if (current_) {
+        std::string text;
+        for (size_t i = next - 1; i < path.size(); ++i) text += (text.empty() ? "" : ".") + path[i]->name;
+        current_->columns.insert(text);
+      }
       return ColumnTy(*src, *col);
     }
     if (d->kind == DeclKind::kMetric) {
@@ -309,13 +314,16 @@ class Checker {
       Checker* c;
       const Package* pkg;
       std::map<std::string, Ty> locals;
+      MetricType* current;
       ~Restore() {
         c->pkg_ = pkg;
         c->locals_ = std::move(locals);
+        c->current_ = current;
       }
-    } restore{this, pkg_, std::move(locals_)};
+    } restore{this, pkg_, std::move(locals_), current_};
     locals_.clear();
     pkg_ = pkg;
+    current_ = &m;
     Ty t = Metric(*decl->expr);
     visiting_.erase(name);
     if (t.error()) return &m;
@@ -605,6 +613,7 @@ class Checker {
     Ty l = Type(*e.lhs, in_aggregate);
     Ty c = Type(*e.rhs, true);
     if (l.error() || c.error()) return Error();
+    if (current_) current_->filters.push_back(e.rhs->span);
     if (!ExpectBool(c, *e.rhs, "a filter must be a condition")) return Error();
     // The filter reads the rows of the source being aggregated.
     const ast::SourceDecl* rows = l.level == Level::kRow ? l.source : nullptr;
@@ -1161,6 +1170,7 @@ class Checker {
   std::set<std::string> visiting_;
   std::set<std::string> cycle_reported_;
   std::map<std::string, Ty> locals_;
+  MetricType* current_ = nullptr;  ///< the metric whose formula is being typed
 };
 
 }  // namespace

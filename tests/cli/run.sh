@@ -86,7 +86,38 @@ contains out "# W0001"
 expect "explain unknown code" 2 "$KPIC" explain E9999
 contains err "unknown diagnostic code"
 expect "explain a metric" 0 "$KPIC" explain sales "$ROOT/examples/retail"
-contains out "formula:  sum(orders.amount) where not orders.returned"
+contains out "= sum(orders.amount) where not orders.returned"
+expect "explain shows lineage" 0 "$KPIC" explain aov "$ROOT/examples/retail"
+contains out "│  └─ filter not orders.returned"
+expect "catalog json" 0 "$KPIC" catalog "$ROOT/examples/retail"
+python3 - "$TMP/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: catalog json shape"; }
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["version"] == 1
+m = {x["name"]: x for x in doc["metrics"]}
+c = m["conversion"]
+assert c["unit"] == "order/visit" and c["percent"] is True and c["additivity"] == "non_additive", c
+assert c["sources"] == ["retail:orders", "retail:traffic"] and c["dimensions"] == ["channel", "store"], c
+assert c["depends_on"] == ["order_count", "visitors"] and c["owner"] == "growth", c
+assert c["label"] == "转化率" and c["location"]["line"] == 31 and c["location"]["column"] == 8, c
+assert m["sales"]["formula"] == "sum(orders.amount) where not orders.returned"
+assert m["sales"]["description"] == "Net sales after returns: the amount customers kept."
+assert {d["name"] for d in doc["dimensions"]} == {"store", "channel", "customer_type", "category"}
+src = {x["name"]: x for x in doc["sources"]}
+cols = {x["name"]: x for x in src["orders"]["columns"]}
+assert cols["ordered_at"]["header"] == "下单时间" and cols["ordered_at"]["time"] is True
+assert cols["amount"]["scale"] == 2 and cols["amount"]["unit"] == "CNY"
+g = {x["name"]: x for x in doc["goals"]}["grow_sales"]
+assert g["decompose"] == [{"metric": "sales", "formula": "visitors * conversion * aov"}], g
+assert g["drill"] == ["channel", "store", "customer_type", "category"] and len(g["alerts"]) == 3
+assert len([f for f in doc["functions"] if f["package"].startswith("std.")]) >= 30
+PY
+expect "catalog markdown" 0 "$KPIC" catalog --format markdown "$ROOT/examples/saas"
+contains out "| [\`mrr\`](#mrr) | MRR | \`USD\` | semi_additive | finance | saas |"
+expect "catalog html to a file" 0 "$KPIC" catalog --format html -o "$TMP/catalog.html" "$ROOT/examples/retail"
+if grep -q "<td>销售额</td>" "$TMP/catalog.html" && [ ! -e "$TMP/catalog.html.tmp" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: catalog html"; fi
+expect "catalog refuses a package with errors" 1 "$KPIC" catalog "$CASES/types_units_add.kpi"
+contains err "catalog not exported"
 expect "explain an unknown metric" 2 "$KPIC" explain salse "$ROOT/examples/retail"
 contains err "unknown metric"
 expect "compile --emit ast" 0 "$KPIC" compile --emit ast "$ROOT/examples/retail/metrics.kpi"
