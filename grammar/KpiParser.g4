@@ -23,7 +23,7 @@ topItem
   | reportDecl
   ;
 
-packageDecl: PACKAGE qualifiedName SEMI?;
+packageDecl: PACKAGE qualifiedName attrBlock? SEMI?;
 importDecl: IMPORT qualifiedName (AS alias=ident)? SEMI?;
 qualifiedName: ident (DOT ident)*;
 

@@ -80,6 +80,11 @@ class CatalogBuilder {
     Package& pkg = catalog_.packages[name];
     pkg.name = name;
     pkg.files.push_back(&file);
+    if (pkg_decl) {
+      pkg.clauses.push_back(pkg_decl);
+      for (const ast::Attribute& a : pkg_decl->attrs)
+        if (a.key.name == "governed" && !a.values.empty() && a.values[0].text == "true") pkg.governed = true;
+    }
     if (input_.stdlib_files.count(file.id)) pkg.from_stdlib = true;
 
     for (const auto& d : file.decls) {

@@ -26,6 +26,10 @@ struct Package {
   std::set<std::string> imported;                 ///< resolved package names
   std::map<std::string, std::string> aliases;     ///< short name -> package
   bool from_stdlib = false;
+  /// `package NAME { governed true }`: every metric needs an owner and a
+  /// description (W0004).
+  bool governed = false;
+  std::vector<const ast::PackageDecl*> clauses;  ///< the package clauses of its files
 };
 
 struct Catalog {

@@ -20,6 +20,7 @@ using ast::ExprKind;
 
 const std::vector<std::string> kWeekdays = {"monday", "tuesday",  "wednesday", "thursday",
                                             "friday", "saturday", "sunday"};
+const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages"};
 const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
 const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline"};
@@ -60,6 +61,8 @@ class Resolver {
       : catalog_(catalog), pkg_(pkg), diags_(diags) {}
 
   void Run() {
+    for (const ast::PackageDecl* clause : pkg_.clauses) CheckAttrs(clause->attrs, &kPackageSettings, "package setting");
+    if (pkg_.governed) Governance();
     for (const auto& [name, d] : pkg_.decls) {
       if (d->has_syntax_error) continue;
       switch (d->kind) {
@@ -94,6 +97,29 @@ class Resolver {
   }
 
  private:
+  /// In a governed package, every metric names its owner and says what it
+  /// means (a `description` attribute or a `///` doc comment).
+  void Governance() {
+    for (const auto& [name, d] : pkg_.decls) {
+      if (d->kind != DeclKind::kMetric || d->has_syntax_error) continue;
+      const auto& m = static_cast<const ast::MetricDecl&>(*d);
+      auto has = [&](const char* key) {
+        return std::any_of(m.attrs.begin(), m.attrs.end(), [&](const ast::Attribute& a) { return a.key.name == key; });
+      };
+      std::vector<std::string> missing;
+      if (!has("owner")) missing.push_back("an owner");
+      if (!has("description") && m.doc.empty()) missing.push_back("a description");
+      if (missing.empty()) continue;
+      auto& diag = diags_.Report(DiagCode::W0004, m.name.span,
+                                 fmt::format("metric `{}` has no {} in governed package `{}`", name,
+                                             missing.size() == 2 ? "owner and no description"
+                                                                 : missing[0].substr(missing[0].find(' ') + 1),
+                                             pkg_.name));
+      diag.span_label = "ungoverned";
+      diag.Help("add `owner \"team\"` and a `///` doc comment (or `description \"...\"`) to the metric");
+    }
+  }
+
   // ---- lookup -------------------------------------------------------------
 
   /// Finds `name` as seen from this package. Reports E0205 at `at` when two

@@ -211,6 +211,7 @@ std::string Dump(const File& file, const SourceManager& sm) {
     switch (d.kind) {
       case DeclKind::kPackage:
         out += "package " + static_cast<const PackageDecl&>(d).path.Joined() + " " + pos(d.span) + "\n";
+        for (const auto& a : static_cast<const PackageDecl&>(d).attrs) out += "  " + DumpAttr(a) + "\n";
         break;
       case DeclKind::kImport: {
         const auto& i = static_cast<const ImportDecl&>(d);

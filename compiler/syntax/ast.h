@@ -141,6 +141,7 @@ struct Decl {
 struct PackageDecl : Decl {
   PackageDecl() : Decl(DeclKind::kPackage) {}
   QualifiedName path;
+  std::vector<Attribute> attrs;  ///< `package retail { governed true }`
 };
 
 struct ImportDecl : Decl {

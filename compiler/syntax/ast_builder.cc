@@ -615,6 +615,8 @@ std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
     d->path = Qualified(c->qualifiedName());
     d->name.name = d->path.Joined();
     d->name.span = d->path.span;
+    if (c->attrBlock())
+      for (auto* a : c->attrBlock()->blockAttr()) d->attrs.push_back(BlockAttr(a));
     return d;
   }
   if (auto* c = ctx->importDecl()) {

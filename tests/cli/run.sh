@@ -99,7 +99,7 @@ c = m["conversion"]
 assert c["unit"] == "order/visit" and c["percent"] is True and c["additivity"] == "non_additive", c
 assert c["sources"] == ["retail:orders", "retail:traffic"] and c["dimensions"] == ["channel", "store"], c
 assert c["depends_on"] == ["order_count", "visitors"] and c["owner"] == "growth", c
-assert c["label"] == "转化率" and c["location"]["line"] == 31 and c["location"]["column"] == 8, c
+assert c["label"] == "转化率" and c["location"]["line"] == 33 and c["location"]["column"] == 8, c
 assert m["sales"]["formula"] == "sum(orders.amount) where not orders.returned"
 assert m["sales"]["description"] == "Net sales after returns: the amount customers kept."
 assert {d["name"] for d in doc["dimensions"]} == {"store", "channel", "customer_type", "category"}
