@@ -696,7 +696,7 @@ class Resolver {
         const ast::Ident& target = c.references->parts.back();
         ast::Ident whole{c.references->Joined(), c.references->span};
         if (c.references->parts.size() == 1) {
-          FindSource(target, true);
+          if (const ast::SourceDecl* t = FindSource(target, true)) CheckLookup(s, c, *t);
         } else {
           std::vector<const ast::Ident*> path;
           for (const auto& p : c.references->parts) path.push_back(&p);
@@ -704,6 +704,37 @@ class Resolver {
         }
       }
       if (c.rollup) CheckOption(*c.rollup, kRollups, "roll-up");
+    }
+  }
+
+  /// A lookup joins many-to-one: the referenced source must have exactly one
+  /// key column, of the referencing column's type; otherwise rows could fan
+  /// out and be counted twice.
+  void CheckLookup(const ast::SourceDecl& from, const ast::Column& c, const ast::SourceDecl& to) {
+    std::vector<const ast::Column*> keys;
+    for (const ast::Column& k : to.columns)
+      if (k.key) keys.push_back(&k);
+    if (keys.size() != 1) {
+      auto& d = diags_.Report(
+          DiagCode::E0408, c.references->span,
+          keys.empty() ? fmt::format("`{}.{}` references `{}`, which declares no `key` column", from.name.name,
+                                     c.name.name, to.name.name)
+                       : fmt::format("`{}.{}` references `{}`, which has {} key columns", from.name.name, c.name.name,
+                                     to.name.name, keys.size()));
+      d.span_label = "could fan out";
+      d.Help(fmt::format("mark the one column of `{}` that identifies a row with `key`, so that each row of `{}` "
+                         "matches at most one row",
+                         to.name.name, from.name.name));
+      return;
+    }
+    const ast::Column& k = *keys[0];
+    bool same = k.type.name.name == c.type.name.name && k.type.scale == c.type.scale;
+    if (!same) {
+      diags_.Report(DiagCode::E0408, c.type.span,
+                    fmt::format("`{}.{}` is `{}` but the key `{}.{}` it references is `{}`", from.name.name,
+                                c.name.name, c.type.name.name, to.name.name, k.name.name, k.type.name.name))
+          .Label(k.type.span, "the key's type")
+          .span_label = "types differ";
     }
   }
 

@@ -91,6 +91,7 @@ class Checker {
       }
     }
     SameFormulas();
+    RoleCoverage();
     return std::move(module_);
   }
 
@@ -1136,6 +1137,54 @@ class Checker {
 
   static bool Contains(const std::vector<std::string>& v, const std::string& s) {
     return std::find(v.begin(), v.end(), s) != v.end();
+  }
+
+  /// Every source read by a goal of the package is mentioned by each of its
+  /// roles: restricted with a rule, or explicitly `all`.
+  void RoleCoverage() {
+    for (const auto& [pname, pkg] : catalog_.packages) {
+      pkg_ = &pkg;
+      for (const auto& [rname, rd] : pkg.decls) {
+        if (rd->kind != DeclKind::kRole || rd->has_syntax_error) continue;
+        const auto& role = static_cast<const ast::RoleDecl&>(*rd);
+        std::set<std::string> listed;
+        for (const ast::RoleItem& it : role.items)
+          if (!it.source.parts.empty()) listed.insert(it.source.parts.back().name);
+        std::set<std::string> reported;
+        for (const auto& [gname, gd] : pkg.decls) {
+          if (gd->kind != DeclKind::kGoal || gd->has_syntax_error) continue;
+          const auto& goal = static_cast<const ast::GoalDecl&>(*gd);
+          std::vector<std::string> metrics;
+          for (const ast::GoalItem& it : goal.items) {
+            if (it.kind == ast::GoalItem::Kind::kMetric && it.expr && it.expr->kind == ExprKind::kName)
+              metrics.push_back(it.expr->name.name);
+            if (it.kind == ast::GoalItem::Kind::kDecompose && it.expr) CollectNames(*it.expr, &metrics);
+          }
+          for (const std::string& mname : metrics) {
+            auto mt = module_.metrics.find(mname);
+            if (mt == module_.metrics.end() || !mt->second.ok) continue;
+            for (const std::string& key : mt->second.sources) {
+              std::string src = key.substr(key.rfind(':') + 1);
+              if (listed.count(src) || !reported.insert(src).second) continue;
+              auto& d = diags_.Report(DiagCode::W0005, role.name.span,
+                                      fmt::format("role `{}` says nothing about source `{}`, which goal `{}` reads",
+                                                  role.name.name, src, goal.name.name));
+              d.span_label = "incomplete";
+              d.Help(fmt::format("restrict it with `{} where ...`, or write `{}: all` to show it is deliberate", src,
+                                 src));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static void CollectNames(const Expr& e, std::vector<std::string>* out) {
+    if (e.kind == ExprKind::kName) out->push_back(e.name.name);
+    if (e.lhs) CollectNames(*e.lhs, out);
+    if (e.rhs) CollectNames(*e.rhs, out);
+    for (const auto& a : e.args)
+      if (a.value) CollectNames(*a.value, out);
   }
 
   /// The same formula under two names in one package: one indicator, one
