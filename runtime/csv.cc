@@ -1,0 +1,332 @@
+// The CSV reader. One pass over the bytes: a record is split into field
+// views (unquoting into a scratch buffer only when a field has doubled
+// quotes), then the requested fields are converted and appended. A row
+// with a bad value is either an error (the default) or skipped whole and
+// counted.
+#include "csv.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "decimal.h"
+
+namespace kpic::rt {
+
+namespace {
+
+std::string Shown(std::string_view v) {
+  std::string s(v.substr(0, 60));
+  if (v.size() > 60) s += "...";
+  return s;
+}
+
+bool ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    if (n == 3) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return false;
+    }
+    if (n == 4) {
+      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+struct Field {
+  std::string_view text;
+  bool quoted = false;
+};
+
+/// Splits records; tracks physical line numbers.
+class Splitter {
+ public:
+  Splitter(std::string_view data, const CsvOptions& o, const std::string& file) : d_(data), o_(o), file_(file) {
+    if (d_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  }
+
+  bool AtEnd() const { return pos_ >= d_.size(); }
+  size_t line() const { return line_; }
+
+  /// Reads one record into `fields`; returns the line it started on.
+  size_t Next(std::vector<Field>* fields, std::vector<std::string>* scratch) {
+    fields->clear();
+    size_t start_line = line_;
+    size_t used = 0;
+    for (;;) {
+      Field f;
+      if (pos_ < d_.size() && d_[pos_] == o_.quote) {
+        f.quoted = true;
+        size_t begin = ++pos_;
+        bool doubled = false;
+        for (;;) {
+          if (pos_ >= d_.size())
+            throw DataError(file_, start_line, "", "", "a quoted field is never closed");
+          char c = d_[pos_];
+          if (c == o_.quote) {
+            if (pos_ + 1 < d_.size() && d_[pos_ + 1] == o_.quote) {
+              doubled = true;
+              pos_ += 2;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n') ++line_;
+          ++pos_;
+        }
+        std::string_view raw = d_.substr(begin, pos_ - begin);
+        ++pos_;  // closing quote
+        if (doubled) {
+          if (scratch->size() <= used) scratch->emplace_back();
+          std::string& buf = (*scratch)[used++];
+          buf.clear();
+          for (size_t i = 0; i < raw.size(); ++i) {
+            buf += raw[i];
+            if (raw[i] == o_.quote) ++i;
+          }
+          f.text = buf;
+        } else {
+          f.text = raw;
+        }
+        if (pos_ < d_.size() && d_[pos_] != o_.delimiter && d_[pos_] != '\n' && d_[pos_] != '\r')
+          throw DataError(file_, line_, "", std::string(1, d_[pos_]),
+                          "unexpected text after a closing quote (a quote inside a quoted field is written \"\")");
+      } else {
+        size_t begin = pos_;
+        while (pos_ < d_.size() && d_[pos_] != o_.delimiter && d_[pos_] != '\n') ++pos_;
+        size_t end = pos_;
+        if (end > begin && pos_ <= d_.size() && d_[end - 1] == '\r' && (pos_ == d_.size() || d_[pos_] == '\n')) --end;
+        f.text = d_.substr(begin, end - begin);
+      }
+      fields->push_back(f);
+      if (pos_ < d_.size() && d_[pos_] == o_.delimiter) {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < d_.size() && d_[pos_] == '\r') ++pos_;
+      if (pos_ < d_.size() && d_[pos_] == '\n') {
+        ++pos_;
+        ++line_;
+      }
+      return start_line;
+    }
+  }
+
+ private:
+  std::string_view d_;
+  const CsvOptions& o_;
+  const std::string& file_;
+  size_t pos_ = 0;
+  size_t line_ = 1;
+};
+
+/// Converts one field into the column; returns an error reason, or "".
+std::string Append(Column& col, const Field& f, const CsvOptions& o) {
+  std::string_view v = f.text;
+  bool is_null = std::find(o.nulls.begin(), o.nulls.end(), v) != o.nulls.end();
+  if (!is_null && v.empty() && col.type != ColType::kString && !f.quoted) is_null = true;
+  if (is_null) {
+    col.valid.push_back(0);
+    switch (col.type) {
+      case ColType::kFloat: col.floats.push_back(0); break;
+      case ColType::kString: col.codes.push_back(0); break;
+      default: col.ints.push_back(0);
+    }
+    return {};
+  }
+  switch (col.type) {
+    case ColType::kInt: {
+      int64_t x;
+      const char* b = v.data();
+      if (!v.empty() && v[0] == '+') ++b;
+      auto r = std::from_chars(b, v.data() + v.size(), x);
+      if (r.ec == std::errc::result_out_of_range) return "is too large for an int (64 bits)";
+      if (r.ec != std::errc() || r.ptr != v.data() + v.size() || v.empty()) return "is not a whole number";
+      col.ints.push_back(x);
+      break;
+    }
+    case ColType::kFloat: {
+      double x;
+      auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+      if (r.ec != std::errc() || r.ptr != v.data() + v.size()) return "is not a number";
+      col.floats.push_back(x);
+      break;
+    }
+    case ColType::kDecimal: {
+      auto x = ParseDecimal(v, col.scale);
+      if (!x) {
+        auto dot = v.find('.');
+        bool digits_ok = v.find_first_not_of("+-0123456789.") == std::string_view::npos;
+        if (digits_ok && dot != std::string_view::npos && v.size() - dot - 1 > static_cast<size_t>(col.scale))
+          return "has more than " + std::to_string(col.scale) + " digits after the point for decimal(" +
+                 std::to_string(col.scale) + ") (rounding would change the amount)";
+        return digits_ok ? "is out of range for decimal(" + std::to_string(col.scale) + ")"
+                         : "is not a decimal number";
+      }
+      col.ints.push_back(*x);
+      break;
+    }
+    case ColType::kBool: {
+      std::string l = Lower(v);
+      if (l == "true" || l == "t" || l == "1" || l == "yes" || l == "y")
+        col.ints.push_back(1);
+      else if (l == "false" || l == "f" || l == "0" || l == "no" || l == "n")
+        col.ints.push_back(0);
+      else
+        return "is not a boolean (true/false, 1/0, yes/no)";
+      break;
+    }
+    case ColType::kString:
+      if (!ValidUtf8(v)) return "is not valid UTF-8";
+      col.codes.push_back(col.dict.Intern(v));
+      break;
+    case ColType::kDate: {
+      auto x = ParseDate(v, o.date_format);
+      if (!x) return "is not a date in the format " + o.date_format.pattern;
+      col.ints.push_back(*x);
+      break;
+    }
+    case ColType::kTimestamp: {
+      auto x = ParseTimestamp(v, o.tz_offset_minutes);
+      if (!x) return "is not an ISO 8601 timestamp (2026-03-01T08:30:00, optionally with Z or +08:00)";
+      col.ints.push_back(*x);
+      break;
+    }
+  }
+  col.valid.push_back(1);
+  return {};
+}
+
+}  // namespace
+
+DataError::DataError(std::string file, size_t line, std::string column, std::string value, std::string reason)
+    : std::runtime_error([&] {
+        std::string m = file + ":" + std::to_string(line) + ": ";
+        if (!column.empty()) m += "column `" + column + "`: ";
+        if (!value.empty() || (!column.empty() && reason.rfind("missing", 0) != 0)) m += "value `" + Shown(value) + "` ";
+        return m + reason;
+      }()),
+      file_(std::move(file)),
+      column_(std::move(column)),
+      value_(std::move(value)),
+      reason_(std::move(reason)),
+      line_(line) {}
+
+CsvResult ParseCsv(std::string_view data, const std::string& file, const std::vector<CsvColumnRequest>& requests,
+                   const CsvOptions& o) {
+  CsvResult result;
+  Splitter split(data, o, file);
+  std::vector<Field> fields;
+  std::vector<std::string> scratch;
+  if (split.AtEnd()) throw DataError(file, 1, "", "", "the file is empty: expected a header row");
+  std::vector<size_t> index(requests.size());
+  size_t width = 0;
+  if (o.header) {
+    split.Next(&fields, &scratch);
+    width = fields.size();
+    std::vector<std::string> headers;
+    for (const Field& f : fields) headers.emplace_back(f.text);
+    for (size_t r = 0; r < requests.size(); ++r) {
+      auto it = std::find(headers.begin(), headers.end(), requests[r].header);
+      if (it == headers.end()) {
+        std::string list;
+        for (size_t i = 0; i < headers.size() && i < 20; ++i) list += (i ? ", " : "") + headers[i];
+        throw DataError(file, 1, requests[r].name, "",
+                        "missing: the header row has no column `" + requests[r].header + "` (it has: " + list + ")");
+      }
+      if (std::find(it + 1, headers.end(), requests[r].header) != headers.end())
+        throw DataError(file, 1, requests[r].name, "", "the header row has two columns named `" + requests[r].header + "`");
+      index[r] = static_cast<size_t>(it - headers.begin());
+    }
+  } else {
+    for (size_t r = 0; r < requests.size(); ++r) index[r] = r;
+  }
+  result.columns.resize(requests.size());
+  for (size_t r = 0; r < requests.size(); ++r) {
+    result.columns[r].name = requests[r].name;
+    result.columns[r].type = requests[r].type;
+    result.columns[r].scale = requests[r].scale;
+  }
+  while (!split.AtEnd()) {
+    size_t line = split.Next(&fields, &scratch);
+    if (width == 0) width = fields.size();
+    std::string bad_column, bad_value, reason;
+    if (fields.size() != width) {
+      reason = "the row has " + std::to_string(fields.size()) + " fields, the header has " + std::to_string(width);
+      if (fields.size() == 1 && fields[0].text.empty()) reason = "the row is empty";
+    } else {
+      for (size_t r = 0; r < requests.size(); ++r) {
+        const Field& f = fields[index[r]];
+        reason = Append(result.columns[r], f, o);
+        if (!reason.empty()) {
+          bad_column = requests[r].name;
+          bad_value = std::string(f.text);
+          break;
+        }
+      }
+    }
+    if (reason.empty()) {
+      ++result.rows;
+      continue;
+    }
+    for (Column& c : result.columns) c.Truncate(result.rows);
+    if (!o.skip_bad_rows) throw DataError(file, line, bad_column, bad_value, reason);
+    ++result.skipped;
+    if (result.bad.size() < o.max_reported) result.bad.push_back({line, bad_column, bad_value, reason});
+  }
+  return result;
+}
+
+CsvResult ReadCsv(const std::string& path, const std::vector<CsvColumnRequest>& columns, const CsvOptions& options) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw DataError(path, 0, "", "", std::string("cannot open: ") + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw DataError(path, 0, "", "", "not a regular file");
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return ParseCsv({}, path, columns, options);
+  }
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) throw DataError(path, 0, "", "", std::string("cannot map: ") + std::strerror(errno));
+  ::madvise(map, size, MADV_SEQUENTIAL);
+  try {
+    CsvResult r = ParseCsv(std::string_view(static_cast<const char*>(map), size), path, columns, options);
+    ::munmap(map, size);
+    return r;
+  } catch (...) {
+    ::munmap(map, size);
+    throw;
+  }
+}
+
+}  // namespace kpic::rt

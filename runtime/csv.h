@@ -1,0 +1,74 @@
+// The CSV reader: RFC 4180 (quoted fields, doubled quotes, embedded
+// delimiters and newlines, CRLF), a UTF-8 byte order mark, configurable
+// delimiter, null tokens and date format; typed conversion into columns of
+// the declared types; and honest errors that name the file, line, column and
+// value. Only the requested columns are converted.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "column.h"
+#include "datetime.h"
+
+namespace kpic::rt {
+
+struct CsvOptions {
+  char delimiter = ',';
+  char quote = '"';
+  bool header = true;
+  /// Tokens read as null. An empty field of a non-string column is always
+  /// null; an empty string field is the empty string unless "" is listed.
+  std::vector<std::string> nulls;
+  DateFormat date_format;
+  int tz_offset_minutes = 0;  ///< for timestamps without an offset
+  bool skip_bad_rows = false; ///< --on-bad-row skip
+  size_t max_reported = 10;   ///< bad rows kept in the result when skipping
+};
+
+struct CsvColumnRequest {
+  std::string header;  ///< name in the header row
+  std::string name;    ///< column name in the .kpi file (for messages)
+  ColType type = ColType::kString;
+  int scale = 0;
+};
+
+struct BadRow {
+  size_t line = 0;
+  std::string column;
+  std::string value;
+  std::string reason;
+};
+
+struct CsvResult {
+  std::vector<Column> columns;  ///< in request order
+  size_t rows = 0;
+  size_t skipped = 0;
+  std::vector<BadRow> bad;  ///< the first max_reported skipped rows
+};
+
+/// A data error: exit code 3. `what()` is the full analyst-facing message.
+class DataError : public std::runtime_error {
+ public:
+  DataError(std::string file, size_t line, std::string column, std::string value, std::string reason);
+  const std::string& file() const { return file_; }
+  size_t line() const { return line_; }
+  const std::string& column() const { return column_; }
+  const std::string& value() const { return value_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string file_, column_, value_, reason_;
+  size_t line_;
+};
+
+/// Parses CSV text. `file` is used in messages only.
+CsvResult ParseCsv(std::string_view data, const std::string& file, const std::vector<CsvColumnRequest>& columns,
+                   const CsvOptions& options);
+
+/// Reads a CSV file (memory-mapped) and parses it.
+CsvResult ReadCsv(const std::string& path, const std::vector<CsvColumnRequest>& columns, const CsvOptions& options);
+
+}  // namespace kpic::rt
