@@ -13,6 +13,7 @@
 
 #include "diag/registry.h"
 #include "driver/catalog_export.h"
+#include "driver/data.h"
 #include "diag/render.h"
 #include "driver/session.h"
 #include "sema/checked.h"
@@ -66,6 +67,30 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   if (diags.has_errors()) {
     std::fprintf(stderr, "kpic: check failed: %s\n", summary.c_str());
     return 1;
+  }
+  if (options.data) {
+    DataOptions data_options;
+    data_options.skip_bad_rows = options.on_bad_row == "skip";
+    for (const std::string& b : options.binds) {
+      auto eq = b.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
+      data_options.binds[b.substr(0, eq)] = b.substr(eq + 1);
+    }
+    std::vector<std::string> unsupported;
+    for (const SourceData& d : ReadSources(*s, data_options, &unsupported)) {
+      std::fprintf(stderr, "kpic: %s: %zu rows, %zu columns read from %s\n", d.source.c_str(), d.data.rows,
+                   d.data.columns.size(), d.uri.c_str());
+      if (d.data.skipped > 0) {
+        std::fprintf(stderr, "warning: %s: skipped %zu bad rows (--on-bad-row skip); the first:\n", d.source.c_str(),
+                     d.data.skipped);
+        for (const rt::BadRow& b : d.data.bad)
+          std::fprintf(stderr, "  line %zu: %s%s%s\n", b.line, b.column.empty() ? "" : ("column `" + b.column + "`: ").c_str(),
+                       b.value.empty() ? "" : ("value `" + b.value + "` ").c_str(), b.reason.c_str());
+      }
+    }
+    for (const std::string& u : unsupported)
+      std::fprintf(stderr, "note: data of source %s not checked: only CSV bindings are read so far\n", u.c_str());
   }
   auto counts = s->catalog.Counts();
   std::set<std::string> packages;

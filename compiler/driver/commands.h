@@ -16,6 +16,9 @@ struct CommonOptions {
 struct CheckOptions {
   std::vector<std::string> paths;
   std::string format = "human";
+  bool data = false;                ///< also read and check every source's data
+  std::vector<std::string> binds;   ///< SOURCE=URI
+  std::string on_bad_row = "fail";  ///< fail | skip
 };
 
 struct ExplainOptions {

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "codegen/jit.h"
+#include "csv.h"
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "driver/commands.h"
@@ -18,6 +19,7 @@
 namespace {
 
 constexpr int kExitUsage = 2;
+constexpr int kExitData = 3;
 constexpr int kExitInternal = 70;
 
 }  // namespace
@@ -42,6 +44,10 @@ int main(int argc, char** argv) {
   check_cmd->add_option("paths", check.paths, "files or directories")->required();
   check_cmd->add_option("--format", check.format, "diagnostics format: human (stderr), json or gcc (stdout)")
       ->check(CLI::IsMember({"human", "json", "gcc"}));
+  check_cmd->add_flag("--data", check.data, "also read every source's data and check it against the declarations");
+  check_cmd->add_option("--bind", check.binds, "override a source's binding: SOURCE=csv:path/to.csv (repeatable)");
+  check_cmd->add_option("--on-bad-row", check.on_bad_row, "fail (default) or skip, counting and reporting skipped rows")
+      ->check(CLI::IsMember({"fail", "skip"}));
   add_common(check_cmd);
 
   ExplainOptions explain;
@@ -92,6 +98,9 @@ int main(int argc, char** argv) {
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     std::fprintf(stderr, "%s", app.help().c_str());
     return kExitUsage;
+  } catch (const rt::DataError& e) {
+    std::fprintf(stderr, "error[data]: %s\n", e.what());
+    return kExitData;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return kExitUsage;

@@ -19,6 +19,7 @@ namespace kpic::syntax {
 struct OffsetMap {
   FileId file = kNoFile;
   std::vector<uint32_t> cp_to_byte;  ///< size = code points + 1
+  std::string_view text;             ///< the file's original bytes
 
   uint32_t Byte(size_t cp_index) const {
     return cp_index < cp_to_byte.size() ? cp_to_byte[cp_index] : cp_to_byte.back();

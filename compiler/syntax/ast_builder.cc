@@ -80,7 +80,10 @@ ast::QualifiedName AstBuilder::Qualified(P::QualifiedNameContext* ctx) {
 
 std::string AstBuilder::StringValue(antlr4::Token* t) {
   if (!t) return {};
-  std::string raw = t->getText();
+  // Work on the original bytes, not ANTLR's re-encoded text: offsets into
+  // `raw` must be offsets into the file (invalid UTF-8 re-encodes longer).
+  Span token = map_.TokenSpan(t);
+  std::string raw(map_.text.substr(token.begin, token.end - token.begin));
   // The lexer guarantees the opening quote; an unterminated string (already
   // reported) may lack the closing one.
   size_t end = raw.size() >= 2 && raw.back() == raw.front() ? raw.size() - 1 : raw.size();

@@ -241,6 +241,7 @@ bool FileParser::CheckInput() {
 void FileParser::Decode() {
   const std::string& text = sm_.Get(id_).text;
   map_.file = id_;
+  map_.text = text;
   map_.cp_to_byte.reserve(text.size() + 1);
   code_points_.reserve(text.size());
   size_t i = 0;

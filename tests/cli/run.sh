@@ -131,5 +131,22 @@ contains err "unknown package \`std.retail\`"
 expect "stdlib missing" 2 "$KPIC" check --stdlib "$TMP/none" "$ROOT/examples/retail"
 contains err "stdlib directory not found"
 
+# Data checks: row counts come from wc -l, not from kpic.
+orders_rows=$(( $(wc -l < "$ROOT/examples/retail/data/orders.csv") - 1 ))
+expect "check --data" 0 "$KPIC" check --data "$ROOT/examples"
+contains err "retail:orders: $orders_rows rows, 13 columns read from csv:"
+mkdir -p "$TMP/bad"
+head -5 "$ROOT/examples/retail/data/orders.csv" > "$TMP/bad/orders.csv"
+sed -i '4s/,\([0-9]*\)\.\([0-9][0-9]\),/,\1.\25,/' "$TMP/bad/orders.csv"   # row 4: amount gets a third decimal
+bad_amount=$(sed -n 4p "$TMP/bad/orders.csv" | cut -d, -f9)
+expect "bad data exits 3" 3 "$KPIC" check --data --bind "orders=csv:$TMP/bad/orders.csv" "$ROOT/examples/retail"
+contains err "error[data]: $TMP/bad/orders.csv:4: column \`amount\`: value \`$bad_amount\` has more than 2 digits after the point"
+expect "skip bad rows" 0 "$KPIC" check --data --on-bad-row skip --bind "orders=csv:$TMP/bad/orders.csv" "$ROOT/examples/retail"
+contains err "skipped 1 bad rows"
+expect "bind an unknown source" 2 "$KPIC" check --data --bind "ordres=csv:x.csv" "$ROOT/examples/retail"
+contains err "unknown source \`ordres\`"
+expect "missing data file" 3 "$KPIC" check --data --bind "orders=csv:$TMP/none.csv" "$ROOT/examples/retail"
+contains err "cannot open: No such file or directory"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,98 @@
+// Reading sources' data.
+#include "driver/data.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace kpic {
+namespace fs = std::filesystem;
+
+namespace {
+
+rt::ColType TypeOf(const ast::TypeRef& t) {
+  const std::string& n = t.name.name;
+  if (n == "int") return rt::ColType::kInt;
+  if (n == "float") return rt::ColType::kFloat;
+  if (n == "decimal") return rt::ColType::kDecimal;
+  if (n == "bool") return rt::ColType::kBool;
+  if (n == "date") return rt::ColType::kDate;
+  if (n == "timestamp") return rt::ColType::kTimestamp;
+  return rt::ColType::kString;
+}
+
+std::string Arg(const ast::Binding& b, const std::string& name) {
+  for (const auto& a : b.args)
+    if (a.name && a.name->name == name) return a.value.text;
+  return {};
+}
+
+rt::CsvOptions OptionsOf(const ast::Binding& b) {
+  rt::CsvOptions o;
+  std::string d = Arg(b, "delimiter");
+  if (d == "\\t" || d == "\t") o.delimiter = '\t';
+  else if (d.size() == 1) o.delimiter = d[0];
+  std::string q = Arg(b, "quote");
+  if (q.size() == 1) o.quote = q[0];
+  std::string h = Arg(b, "header");
+  if (h == "false") o.header = false;
+  std::string df = Arg(b, "date_format");
+  if (!df.empty()) o.date_format.pattern = df;
+  for (const auto& a : b.args) {
+    if (!a.name || a.name->name != "null") continue;
+    if (a.value.kind == ast::AttrValue::Kind::kList)
+      for (const auto& v : a.value.list) o.nulls.push_back(v.text);
+    else
+      o.nulls.push_back(a.value.text);
+  }
+  return o;
+}
+
+}  // namespace
+
+std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options,
+                                    std::vector<std::string>* unsupported) {
+  std::vector<SourceData> out;
+  std::set<std::string> known;
+  for (const auto& [pname, pkg] : s.catalog.packages) {
+    if (pkg.from_stdlib) continue;
+    for (const auto& [name, d] : pkg.decls) {
+      if (d->kind != ast::DeclKind::kSource) continue;
+      known.insert(name);
+      const auto& src = static_cast<const ast::SourceDecl&>(*d);
+      std::string uri;
+      std::string kind = src.binding ? src.binding->kind.name : "";
+      std::string path;
+      if (auto bind = options.binds.find(name); bind != options.binds.end()) {
+        uri = bind->second;
+        if (uri.rfind("csv:", 0) != 0) {
+          unsupported->push_back(fmt::format("{} ({})", name, uri));
+          continue;
+        }
+        path = uri.substr(4);
+        kind = "csv";
+      } else {
+        if (kind != "csv" || src.binding->args.empty()) {
+          unsupported->push_back(fmt::format("{} ({})", name, kind.empty() ? "no binding" : kind));
+          continue;
+        }
+        path = src.binding->args[0].value.text;
+        // Relative paths resolve against the .kpi file's folder.
+        if (fs::path(path).is_relative())
+          path = (fs::path(s.sm.Get(src.span.file).path).parent_path() / path).lexically_normal().string();
+        uri = "csv:" + path;
+      }
+      std::vector<rt::CsvColumnRequest> cols;
+      for (const ast::Column& c : src.columns)
+        cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
+      rt::CsvOptions o = src.binding && src.binding->kind.name == "csv" ? OptionsOf(*src.binding) : rt::CsvOptions{};
+      o.skip_bad_rows = options.skip_bad_rows;
+      out.push_back({pname + ":" + name, uri, rt::ReadCsv(path, cols, o)});
+    }
+  }
+  for (const auto& [name, uri] : options.binds)
+    if (!known.count(name)) throw UsageError(fmt::format("--bind names unknown source `{}`", name));
+  return out;
+}
+
+}  // namespace kpic

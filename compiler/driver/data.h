@@ -1,0 +1,33 @@
+// The bridge from checked `source` declarations to the runtime's readers:
+// resolves a binding (relative to the .kpi file's folder, or overridden by
+// --bind), builds the typed column requests, and reads the data.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "csv.h"
+#include "driver/session.h"
+
+namespace kpic {
+
+struct DataOptions {
+  std::map<std::string, std::string> binds;  ///< source name -> URI (`csv:path`)
+  bool skip_bad_rows = false;
+};
+
+struct SourceData {
+  std::string source;  ///< package:source
+  std::string uri;     ///< what was read, for messages
+  rt::CsvResult data;
+};
+
+/// Reads every CSV-bound source of the user's packages, checking the data
+/// against the declarations. Throws rt::DataError on bad data (exit 3) and
+/// UsageError for a --bind naming an unknown source. Sources bound to
+/// other kinds are listed in `unsupported`.
+std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options,
+                                    std::vector<std::string>* unsupported);
+
+}  // namespace kpic
