@@ -58,10 +58,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-struct Field {
-  std::string_view text;
-  bool quoted = false;
-};
 
 /// Splits records; tracks physical line numbers.
 class Splitter {
@@ -145,8 +141,9 @@ class Splitter {
   size_t line_ = 1;
 };
 
-/// Converts one field into the column; returns an error reason, or "".
-std::string Append(Column& col, const Field& f, const CsvOptions& o) {
+}  // namespace
+
+std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
   std::string_view v = f.text;
   bool is_null = std::find(o.nulls.begin(), o.nulls.end(), v) != o.nulls.end();
   if (!is_null && v.empty() && col.type != ColType::kString && !f.quoted) is_null = true;
@@ -222,13 +219,12 @@ std::string Append(Column& col, const Field& f, const CsvOptions& o) {
   return {};
 }
 
-}  // namespace
-
-DataError::DataError(std::string file, size_t line, std::string column, std::string value, std::string reason)
+DataError::DataError(std::string file, size_t line, std::string column, std::string value, std::string reason,
+                     bool show_value)
     : std::runtime_error([&] {
         std::string m = file + ":" + std::to_string(line) + ": ";
         if (!column.empty()) m += "column `" + column + "`: ";
-        if (!value.empty() || (!column.empty() && reason.rfind("missing", 0) != 0)) m += "value `" + Shown(value) + "` ";
+        if (show_value && (!value.empty() || !column.empty())) m += "value `" + Shown(value) + "` ";
         return m + reason;
       }()),
       file_(std::move(file)),
@@ -257,10 +253,12 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
         std::string list;
         for (size_t i = 0; i < headers.size() && i < 20; ++i) list += (i ? ", " : "") + headers[i];
         throw DataError(file, 1, requests[r].name, "",
-                        "missing: the header row has no column `" + requests[r].header + "` (it has: " + list + ")");
+                        "missing: the header row has no column `" + requests[r].header + "` (it has: " + list + ")",
+                        false);
       }
       if (std::find(it + 1, headers.end(), requests[r].header) != headers.end())
-        throw DataError(file, 1, requests[r].name, "", "the header row has two columns named `" + requests[r].header + "`");
+        throw DataError(file, 1, requests[r].name, "", "the header row has two columns named `" + requests[r].header + "`",
+                        false);
       index[r] = static_cast<size_t>(it - headers.begin());
     }
   } else {
@@ -282,7 +280,7 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
     } else {
       for (size_t r = 0; r < requests.size(); ++r) {
         const Field& f = fields[index[r]];
-        reason = Append(result.columns[r], f, o);
+        reason = AppendField(result.columns[r], f, o);
         if (!reason.empty()) {
           bad_column = requests[r].name;
           bad_value = std::string(f.text);

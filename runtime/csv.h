@@ -52,7 +52,9 @@ struct CsvResult {
 /// A data error: exit code 3. `what()` is the full analyst-facing message.
 class DataError : public std::runtime_error {
  public:
-  DataError(std::string file, size_t line, std::string column, std::string value, std::string reason);
+  /// `show_value` is false for errors about a column rather than one value.
+  DataError(std::string file, size_t line, std::string column, std::string value, std::string reason,
+            bool show_value = true);
   const std::string& file() const { return file_; }
   size_t line() const { return line_; }
   const std::string& column() const { return column_; }
@@ -63,6 +65,20 @@ class DataError : public std::runtime_error {
   std::string file_, column_, value_, reason_;
   size_t line_;
 };
+
+/// The data of one source, read by any reader: typed columns in request
+/// order, the row count, and the rows skipped under --on-bad-row skip.
+using TableData = CsvResult;
+
+/// One field as text; `quoted` fields are never null by emptiness.
+struct Field {
+  std::string_view text;
+  bool quoted = false;
+};
+
+/// Converts one field into the column (the rules shared by every reader);
+/// returns why the value is bad, or "" when it was appended.
+std::string AppendField(Column& col, const Field& f, const CsvOptions& o);
 
 /// Parses CSV text. `file` is used in messages only.
 CsvResult ParseCsv(std::string_view data, const std::string& file, const std::vector<CsvColumnRequest>& columns,

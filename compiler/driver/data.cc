@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "sqlite_source.h"
+
 namespace kpic {
 namespace fs = std::filesystem;
 
@@ -60,34 +62,46 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
       if (d->kind != ast::DeclKind::kSource) continue;
       known.insert(name);
       const auto& src = static_cast<const ast::SourceDecl&>(*d);
-      std::string uri;
-      std::string kind = src.binding ? src.binding->kind.name : "";
-      std::string path;
+      // The binding: --bind URI, else the declaration (relative paths resolve
+      // against the .kpi file's folder).
+      std::string kind, path, table;
       if (auto bind = options.binds.find(name); bind != options.binds.end()) {
-        uri = bind->second;
-        if (uri.rfind("csv:", 0) != 0) {
-          unsupported->push_back(fmt::format("{} ({})", name, uri));
+        const std::string& u = bind->second;
+        if (u.rfind("csv:", 0) == 0) {
+          kind = "csv";
+          path = u.substr(4);
+        } else if (u.rfind("sqlite:", 0) == 0) {
+          kind = "sqlite";
+          std::string rest = u.substr(7);
+          auto hash = rest.rfind('#');
+          if (hash == std::string::npos)
+            throw UsageError(fmt::format("--bind {}: a sqlite URI names its table: sqlite:path.db#table", name));
+          path = rest.substr(0, hash);
+          table = rest.substr(hash + 1);
+        } else {
+          unsupported->push_back(fmt::format("{} ({})", name, u));
           continue;
         }
-        path = uri.substr(4);
-        kind = "csv";
       } else {
-        if (kind != "csv" || src.binding->args.empty()) {
+        kind = src.binding ? src.binding->kind.name : "";
+        if ((kind != "csv" && kind != "sqlite") || src.binding->args.empty()) {
           unsupported->push_back(fmt::format("{} ({})", name, kind.empty() ? "no binding" : kind));
           continue;
         }
         path = src.binding->args[0].value.text;
-        // Relative paths resolve against the .kpi file's folder.
+        table = Arg(*src.binding, "table");
+        if (table.empty()) table = name;
         if (fs::path(path).is_relative())
           path = (fs::path(s.sm.Get(src.span.file).path).parent_path() / path).lexically_normal().string();
-        uri = "csv:" + path;
       }
+      std::string uri = kind == "csv" ? "csv:" + path : "sqlite:" + path + "#" + table;
       std::vector<rt::CsvColumnRequest> cols;
       for (const ast::Column& c : src.columns)
         cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
       rt::CsvOptions o = src.binding && src.binding->kind.name == "csv" ? OptionsOf(*src.binding) : rt::CsvOptions{};
       o.skip_bad_rows = options.skip_bad_rows;
-      out.push_back({pname + ":" + name, uri, rt::ReadCsv(path, cols, o)});
+      out.push_back({pname + ":" + name, uri,
+                     kind == "csv" ? rt::ReadCsv(path, cols, o) : rt::ReadSqlite(path, table, cols, o)});
     }
   }
   for (const auto& [name, uri] : options.binds)

@@ -147,6 +147,21 @@ expect "bind an unknown source" 2 "$KPIC" check --data --bind "ordres=csv:x.csv"
 contains err "unknown source \`ordres\`"
 expect "missing data file" 3 "$KPIC" check --data --bind "orders=csv:$TMP/none.csv" "$ROOT/examples/retail"
 contains err "cannot open: No such file or directory"
+python3 - "$TMP/orders.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE orders (order_id TEXT, ordered_at TEXT, store TEXT, channel TEXT, customer_type TEXT, "
+           "customer_id TEXT, product_id TEXT, quantity INTEGER, amount NUMERIC, discount NUMERIC, returned INTEGER, "
+           "is_repeat INTEGER, shipped_at TEXT)")
+db.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               [(f"O{i}", "2026-01-01T10:00:00", "北京朝阳店", "online", "vip", "C1", "P001", 1, "9.90", "0.00", 0, 0, None)
+                for i in range(7)])
+db.commit()
+PY
+expect "sqlite binding" 0 "$KPIC" check --data --bind "orders=sqlite:$TMP/orders.db#orders" "$ROOT/examples/retail"
+contains err "retail:orders: 7 rows, 13 columns read from sqlite:$TMP/orders.db#orders"
+expect "sqlite missing table" 3 "$KPIC" check --data --bind "orders=sqlite:$TMP/orders.db#order" "$ROOT/examples/retail"
+contains err "the database has no table or view \`order\`"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,138 @@
+// The SQLite reader.
+#include "sqlite_source.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <memory>
+
+namespace kpic::rt {
+
+namespace {
+
+std::string Quote(const std::string& id) {
+  std::string out = "\"";
+  for (char c : id) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// Whether a column declared in SQLite with `decl` (its type affinity) can
+/// hold values of the .kpi type. Loose on purpose: SQLite stores dates as
+/// text and money as text, integers or reals; the values are checked one by
+/// one anyway. Only clear contradictions are refused.
+bool Compatible(ColType t, const std::string& decl_raw) {
+  std::string decl = Upper(decl_raw);
+  bool text = decl.find("CHAR") != std::string::npos || decl.find("TEXT") != std::string::npos ||
+              decl.find("CLOB") != std::string::npos;
+  bool blob = decl.find("BLOB") != std::string::npos;
+  if (blob) return false;
+  switch (t) {
+    case ColType::kString: return true;
+    case ColType::kInt: return !text && decl.find("REAL") == std::string::npos && decl.find("FLOA") == std::string::npos &&
+                               decl.find("DOUB") == std::string::npos;
+    default: return true;
+  }
+}
+
+}  // namespace
+
+TableData ReadSqlite(const std::string& path, const std::string& table, const std::vector<CsvColumnRequest>& columns,
+                     const CsvOptions& options) {
+  const std::string uri = "sqlite:" + path + "#" + table;
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+  if (rc != SQLITE_OK)
+    throw DataError(uri, 0, "", "", std::string("cannot open the database: ") + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+
+  auto prepare = [&](const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+      throw DataError(uri, 0, "", "", std::string("query failed: ") + sqlite3_errmsg(db.get()));
+    return std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>(st, &sqlite3_finalize);
+  };
+
+  // The table's columns and declared types.
+  std::map<std::string, std::string> declared;
+  {
+    auto st = prepare("SELECT name, type FROM pragma_table_info(?1)");
+    sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(st.get()) == SQLITE_ROW) {
+      const char* n = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
+      const char* t = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 1));
+      declared[n ? n : ""] = t ? t : "";
+    }
+  }
+  if (declared.empty()) throw DataError(uri, 0, "", "", "the database has no table or view `" + table + "`");
+  std::string select;
+  for (const CsvColumnRequest& c : columns) {
+    auto it = declared.find(c.header);
+    if (it == declared.end())
+      throw DataError(uri, 0, c.name, "", "missing: table `" + table + "` has no column `" + c.header + "`", false);
+    if (!Compatible(c.type, it->second))
+      throw DataError(uri, 0, c.name, "",
+                      "is declared `" + std::string(ColTypeName(c.type)) + "` but the table declares it `" + it->second + "`",
+                      false);
+    select += (select.empty() ? "" : ", ") + Quote(c.header);
+  }
+
+  TableData result;
+  result.columns.resize(columns.size());
+  for (size_t r = 0; r < columns.size(); ++r) {
+    result.columns[r].name = columns[r].name;
+    result.columns[r].type = columns[r].type;
+    result.columns[r].scale = columns[r].scale;
+  }
+  auto st = prepare("SELECT " + select + " FROM " + Quote(table));
+  size_t row = 0;
+  for (;;) {
+    rc = sqlite3_step(st.get());
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) throw DataError(uri, row, "", "", std::string("read failed: ") + sqlite3_errmsg(db.get()));
+    ++row;
+    std::string reason, bad_column, bad_value;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      Column& col = result.columns[c];
+      int type = sqlite3_column_type(st.get(), static_cast<int>(c));
+      if (type == SQLITE_NULL) {
+        AppendField(col, Field{"", false}, CsvOptions{});  // empty unquoted: null (a string gets "")
+        if (col.type == ColType::kString) {
+          col.Truncate(col.size() - 1);
+          col.valid.push_back(0);
+          col.codes.push_back(0);
+        }
+        continue;
+      }
+      const char* text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), static_cast<int>(c)));
+      int n = sqlite3_column_bytes(st.get(), static_cast<int>(c));
+      Field f{std::string_view(text ? text : "", static_cast<size_t>(n)), true};
+      reason = AppendField(col, f, options);
+      if (!reason.empty()) {
+        bad_column = columns[c].name;
+        bad_value = std::string(f.text);
+        break;
+      }
+    }
+    if (reason.empty()) {
+      ++result.rows;
+      continue;
+    }
+    for (Column& col : result.columns) col.Truncate(result.rows);
+    if (!options.skip_bad_rows) throw DataError(uri, row, bad_column, bad_value, reason);
+    ++result.skipped;
+    if (result.bad.size() < options.max_reported) result.bad.push_back({row, bad_column, bad_value, reason});
+  }
+  return result;
+}
+
+}  // namespace kpic::rt
