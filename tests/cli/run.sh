@@ -150,7 +150,7 @@ contains err "cannot open: No such file or directory"
 python3 - "$TMP/orders.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.execute("CREATE TABLE orders (order_id TEXT, ordered_at TEXT, store TEXT, channel TEXT, customer_type TEXT, "
+db.execute("CREATE TABLE orders (order_id TEXT, \"下单时间\" TEXT, store TEXT, channel TEXT, customer_type TEXT, "
            "customer_id TEXT, product_id TEXT, quantity INTEGER, amount NUMERIC, discount NUMERIC, returned INTEGER, "
            "is_repeat INTEGER, shipped_at TEXT)")
 db.executemany("INSERT INTO orders VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
