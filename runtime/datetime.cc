@@ -101,9 +101,14 @@ std::optional<int64_t> ParseTimestamp(std::string_view s, int default_offset_min
   if (pos < s.size()) {
     if (s[pos] == 'Z' && pos + 1 == s.size()) {
       offset = 0;
-    } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
-      int oh, om;
-      if (!Digits(s, pos + 1, 2, &oh) || !Digits(s, pos + 4, 2, &om) || oh > 23 || om > 59) return std::nullopt;
+    } else if (s[pos] == '+' || s[pos] == '-') {
+      // ±hh:mm, ±hhmm or ±hh (PostgreSQL prints `+08`).
+      int oh = 0, om = 0;
+      size_t rest = s.size() - pos - 1;
+      bool ok = Digits(s, pos + 1, 2, &oh) &&
+                (rest == 2 || (rest == 5 && s[pos + 3] == ':' && Digits(s, pos + 4, 2, &om)) ||
+                 (rest == 4 && Digits(s, pos + 3, 2, &om)));
+      if (!ok || oh > 23 || om > 59) return std::nullopt;
       offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
     } else {
       return std::nullopt;

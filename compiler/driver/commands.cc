@@ -90,7 +90,7 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
       }
     }
     for (const std::string& u : unsupported)
-      std::fprintf(stderr, "note: data of source %s not checked: only CSV bindings are read so far\n", u.c_str());
+      std::fprintf(stderr, "note: data of source %s not checked: it has no binding that kpic can read (csv, sqlite, postgres)\n", u.c_str());
   }
   auto counts = s->catalog.Counts();
   std::set<std::string> packages;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "postgres_source.h"
 #include "sqlite_source.h"
 
 namespace kpic {
@@ -78,30 +79,42 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
             throw UsageError(fmt::format("--bind {}: a sqlite URI names its table: sqlite:path.db#table", name));
           path = rest.substr(0, hash);
           table = rest.substr(hash + 1);
+        } else if (u.rfind("postgresql://", 0) == 0 || u.rfind("postgres://", 0) == 0) {
+          kind = "postgres";
+          auto hash = u.rfind('#');
+          if (hash == std::string::npos)
+            throw UsageError(fmt::format("--bind {}: a postgresql URI names its table: postgresql://...#schema.table", name));
+          path = u.substr(0, hash);
+          table = u.substr(hash + 1);
         } else {
           unsupported->push_back(fmt::format("{} ({})", name, u));
           continue;
         }
       } else {
         kind = src.binding ? src.binding->kind.name : "";
-        if ((kind != "csv" && kind != "sqlite") || src.binding->args.empty()) {
+        if (kind == "postgresql") kind = "postgres";
+        if ((kind != "csv" && kind != "sqlite" && kind != "postgres") || src.binding->args.empty()) {
           unsupported->push_back(fmt::format("{} ({})", name, kind.empty() ? "no binding" : kind));
           continue;
         }
         path = src.binding->args[0].value.text;
         table = Arg(*src.binding, "table");
         if (table.empty()) table = name;
-        if (fs::path(path).is_relative())
+        if (kind != "postgres" && fs::path(path).is_relative())
           path = (fs::path(s.sm.Get(src.span.file).path).parent_path() / path).lexically_normal().string();
       }
-      std::string uri = kind == "csv" ? "csv:" + path : "sqlite:" + path + "#" + table;
+      std::string uri = kind == "csv"      ? "csv:" + path
+                        : kind == "sqlite" ? "sqlite:" + path + "#" + table
+                                           : rt::MaskPassword(path) + "#" + table;
       std::vector<rt::CsvColumnRequest> cols;
       for (const ast::Column& c : src.columns)
         cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
       rt::CsvOptions o = src.binding && src.binding->kind.name == "csv" ? OptionsOf(*src.binding) : rt::CsvOptions{};
       o.skip_bad_rows = options.skip_bad_rows;
       out.push_back({pname + ":" + name, uri,
-                     kind == "csv" ? rt::ReadCsv(path, cols, o) : rt::ReadSqlite(path, table, cols, o)});
+                     kind == "csv"      ? rt::ReadCsv(path, cols, o)
+                     : kind == "sqlite" ? rt::ReadSqlite(path, table, cols, o)
+                                        : rt::ReadPostgres(path, table, cols, o)});
     }
   }
   for (const auto& [name, uri] : options.binds)

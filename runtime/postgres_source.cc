@@ -1,0 +1,153 @@
+// The PostgreSQL reader.
+#include "postgres_source.h"
+
+#include <libpq-fe.h>
+
+#include <map>
+#include <memory>
+
+namespace kpic::rt {
+
+namespace {
+
+using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+std::string QuoteIdent(const std::string& id) {
+  std::string out = "\"";
+  for (char c : id) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+/// Whether the server's type can hold values of the .kpi type.
+bool Compatible(ColType t, int scale, const std::string& pg, int pg_scale) {
+  bool integer = pg == "smallint" || pg == "integer" || pg == "bigint";
+  switch (t) {
+    case ColType::kInt: return integer;
+    case ColType::kFloat: return integer || pg == "real" || pg == "double precision" || pg == "numeric";
+    case ColType::kDecimal: return integer || (pg == "numeric" && (pg_scale < 0 || pg_scale <= scale));
+    case ColType::kBool: return pg == "boolean";
+    case ColType::kString: return pg == "text" || pg == "character varying" || pg == "character";
+    case ColType::kDate: return pg == "date";
+    case ColType::kTimestamp:
+      return pg == "timestamp without time zone" || pg == "timestamp with time zone";
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string MaskPassword(const std::string& uri) {
+  // scheme://user:password@host -> scheme://user:***@host
+  auto scheme = uri.find("://");
+  if (scheme == std::string::npos) return uri;
+  auto at = uri.find('@', scheme + 3);
+  if (at == std::string::npos) return uri;
+  auto colon = uri.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return uri;
+  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+}
+
+TableData ReadPostgres(const std::string& uri, const std::string& table, const std::vector<CsvColumnRequest>& columns,
+                       const CsvOptions& options) {
+  const std::string shown = MaskPassword(uri) + "#" + table;
+  Conn conn(PQconnectdb(uri.c_str()), &PQfinish);
+  if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
+    throw DataError(shown, 0, "", "", "cannot connect: " + Trim(conn ? PQerrorMessage(conn.get()) : "out of memory"));
+  auto exec = [&](const std::string& sql, const std::vector<std::string>& params = {}) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    Result r(PQexecParams(conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                          nullptr, 0),
+             &PQclear);
+    ExecStatusType st = PQresultStatus(r.get());
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+      throw DataError(shown, 0, "", "", "query failed: " + Trim(PQerrorMessage(conn.get())));
+    return r;
+  };
+  exec("SET datestyle = ISO, YMD");
+  exec("SET TIME ZONE 'UTC'");
+  std::string schema = "public", name = table;
+  if (auto dot = table.find('.'); dot != std::string::npos) {
+    schema = table.substr(0, dot);
+    name = table.substr(dot + 1);
+  }
+  Result info = exec(
+      "SELECT column_name, data_type, coalesce(numeric_scale, -1) FROM information_schema.columns "
+      "WHERE table_schema = $1 AND table_name = $2",
+      {schema, name});
+  std::map<std::string, std::pair<std::string, int>> declared;
+  for (int i = 0; i < PQntuples(info.get()); ++i)
+    declared[PQgetvalue(info.get(), i, 0)] = {PQgetvalue(info.get(), i, 1), std::stoi(PQgetvalue(info.get(), i, 2))};
+  if (declared.empty()) throw DataError(shown, 0, "", "", "the database has no table or view `" + table + "`");
+  std::string select;
+  for (const CsvColumnRequest& c : columns) {
+    auto it = declared.find(c.header);
+    if (it == declared.end())
+      throw DataError(shown, 0, c.name, "", "missing: table `" + table + "` has no column `" + c.header + "`", false);
+    if (!Compatible(c.type, c.scale, it->second.first, it->second.second))
+      throw DataError(shown, 0, c.name, "",
+                      "is declared `" + std::string(ColTypeName(c.type)) +
+                          (c.type == ColType::kDecimal ? "(" + std::to_string(c.scale) + ")" : "") +
+                          "` but the table has `" + it->second.first +
+                          (it->second.second >= 0 && it->second.first == "numeric"
+                               ? "` with scale " + std::to_string(it->second.second)
+                               : "`"),
+                      false);
+    select += (select.empty() ? "" : ", ") + QuoteIdent(c.header);
+  }
+  Result data = exec("SELECT " + select + " FROM " + QuoteIdent(schema) + "." + QuoteIdent(name));
+  TableData result;
+  result.columns.resize(columns.size());
+  for (size_t r = 0; r < columns.size(); ++r) {
+    result.columns[r].name = columns[r].name;
+    result.columns[r].type = columns[r].type;
+    result.columns[r].scale = columns[r].scale;
+  }
+  const int rows = PQntuples(data.get());
+  for (int row = 0; row < rows; ++row) {
+    std::string reason, bad_column, bad_value;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      Column& col = result.columns[c];
+      if (PQgetisnull(data.get(), row, static_cast<int>(c))) {
+        col.valid.push_back(0);
+        if (col.type == ColType::kFloat)
+          col.floats.push_back(0);
+        else if (col.type == ColType::kString)
+          col.codes.push_back(0);
+        else
+          col.ints.push_back(0);
+        continue;
+      }
+      Field f{std::string_view(PQgetvalue(data.get(), row, static_cast<int>(c)),
+                               static_cast<size_t>(PQgetlength(data.get(), row, static_cast<int>(c)))),
+              true};
+      reason = AppendField(col, f, options);
+      if (!reason.empty()) {
+        bad_column = columns[c].name;
+        bad_value = std::string(f.text);
+        break;
+      }
+    }
+    if (reason.empty()) {
+      ++result.rows;
+      continue;
+    }
+    for (Column& col : result.columns) col.Truncate(result.rows);
+    if (!options.skip_bad_rows) throw DataError(shown, static_cast<size_t>(row) + 1, bad_column, bad_value, reason);
+    ++result.skipped;
+    if (result.bad.size() < options.max_reported)
+      result.bad.push_back({static_cast<size_t>(row) + 1, bad_column, bad_value, reason});
+  }
+  return result;
+}
+
+}  // namespace kpic::rt

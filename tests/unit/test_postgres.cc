@@ -1,0 +1,136 @@
+// The PostgreSQL reader against the real server that scripts/pg starts on
+// loopback (the `postgres_server` CTest fixture). Expected values are the
+// literals inserted, or what PostgreSQL itself computes.
+#include <doctest/doctest.h>
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "decimal.h"
+#include "postgres_source.h"
+
+using namespace kpic::rt;
+
+namespace {
+
+std::string Uri() {
+  const char* env = std::getenv("KPIC_PG_URI");
+  return env && *env ? env : "postgresql://postgres@127.0.0.1:55432/postgres";
+}
+
+/// Runs SQL and returns the first value of the result (or "").
+std::string Sql(PGconn* c, const std::string& sql) {
+  PGresult* r = PQexec(c, sql.c_str());
+  ExecStatusType st = PQresultStatus(r);
+  INFO(sql);
+  INFO(PQerrorMessage(c));
+  REQUIRE((st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK));
+  std::string v = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+  PQclear(r);
+  return v;
+}
+
+struct Conn {
+  PGconn* c = PQconnectdb(Uri().c_str());
+  Conn() { REQUIRE_MESSAGE(PQstatus(c) == CONNECTION_OK, PQerrorMessage(c)); }
+  ~Conn() { PQfinish(c); }
+};
+
+CsvColumnRequest Col(const char* name, ColType t, int scale = 0) { return {name, name, t, scale}; }
+
+std::string ErrorOf(const std::string& uri, const char* table, std::vector<CsvColumnRequest> cols) {
+  try {
+    ReadPostgres(uri, table, cols, {});
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("postgres: types, nulls and schemas") {
+  Conn db;
+  Sql(db.c, "DROP SCHEMA IF EXISTS kpic_t CASCADE; CREATE SCHEMA kpic_t");
+  Sql(db.c,
+      "CREATE TABLE kpic_t.orders (id bigint, amount numeric(12,2), ratio double precision, ok boolean, "
+      "name text, day date, at timestamptz, local timestamp)");
+  Sql(db.c,
+      "INSERT INTO kpic_t.orders VALUES (1, 12.50, 0.25, true, '门店', '2026-01-31', '2026-03-01 08:30:00+08', "
+      "'2026-03-01 08:30:00'), (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+  TableData r = ReadPostgres(Uri(), "kpic_t.orders",
+                             {Col("id", ColType::kInt), Col("amount", ColType::kDecimal, 2), Col("ratio", ColType::kFloat),
+                              Col("ok", ColType::kBool), Col("name", ColType::kString), Col("day", ColType::kDate),
+                              Col("at", ColType::kTimestamp), Col("local", ColType::kTimestamp)},
+                             {});
+  REQUIRE(r.rows == 2);
+  CHECK(r.columns[0].ints == std::vector<int64_t>{1, 2});
+  CHECK(r.columns[1].ints[0] == 1250);
+  CHECK(r.columns[1].valid == std::vector<uint8_t>{1, 0});
+  CHECK(r.columns[2].floats[0] == 0.25);
+  CHECK(r.columns[3].ints[0] == 1);
+  CHECK(r.columns[4].dict.At(r.columns[4].codes[0]) == "门店");
+  CHECK(FormatDate(static_cast<int32_t>(r.columns[5].ints[0])) == "2026-01-31");
+  CHECK(FormatTimestamp(r.columns[6].ints[0]) == "2026-03-01T00:30:00Z");
+  CHECK(FormatTimestamp(r.columns[7].ints[0]) == "2026-03-01T08:30:00Z");
+  CHECK(r.columns[7].valid == std::vector<uint8_t>{1, 0});
+}
+
+TEST_CASE("postgres: errors name the table and mask the password") {
+  Conn db;
+  Sql(db.c, "DROP TABLE IF EXISTS kpic_types; CREATE TABLE kpic_types (amount numeric(12,4), name text)");
+  CHECK(ErrorOf(Uri(), "kpic_missing", {Col("x", ColType::kInt)}).find("has no table or view `kpic_missing`") !=
+        std::string::npos);
+  CHECK(ErrorOf(Uri(), "kpic_types", {Col("amount", ColType::kDecimal, 2)}).find(
+            "column `amount`: is declared `decimal(2)` but the table has `numeric` with scale 4") != std::string::npos);
+  CHECK(ErrorOf(Uri(), "kpic_types", {Col("name", ColType::kInt)}).find("is declared `int` but the table has `text`") !=
+        std::string::npos);
+  std::string e = ErrorOf("postgresql://kpic:s3cret@127.0.0.1:1/nowhere", "t", {Col("x", ColType::kInt)});
+  CHECK(e.find("postgresql://kpic:***@127.0.0.1:1/nowhere#t:0: cannot connect") == 0);
+  CHECK(e.find("s3cret") == std::string::npos);
+}
+
+TEST_CASE("postgres: exact decimal sums equal PostgreSQL's numeric sums over the same CSV") {
+  // PostgreSQL parses the example's CSV itself (COPY) and sums in numeric;
+  // kpic parses the same file and sums its scaled integers in 128 bits.
+  const std::string csv = std::string(KPIC_SOURCE_DIR) + "/examples/retail/data/orders.csv";
+  Conn db;
+  Sql(db.c,
+      "DROP TABLE IF EXISTS kpic_orders; CREATE TABLE kpic_orders (order_id text, ordered_at timestamp, store text, "
+      "channel text, customer_type text, customer_id text, product_id text, quantity int, amount numeric(12,2), "
+      "discount numeric(12,2), returned boolean, is_repeat boolean, shipped_at timestamp)");
+  std::ifstream in(csv, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  PGresult* r = PQexec(db.c, "COPY kpic_orders FROM STDIN WITH (FORMAT csv, HEADER true)");
+  REQUIRE(PQresultStatus(r) == PGRES_COPY_IN);
+  PQclear(r);
+  std::string data = text.str();
+  REQUIRE(PQputCopyData(db.c, data.data(), static_cast<int>(data.size())) == 1);
+  REQUIRE(PQputCopyEnd(db.c, nullptr) == 1);
+  r = PQgetResult(db.c);
+  REQUIRE(PQresultStatus(r) == PGRES_COMMAND_OK);
+  PQclear(r);
+  while ((r = PQgetResult(db.c)) != nullptr) PQclear(r);
+  std::string pg_amount = Sql(db.c, "SELECT sum(amount) FROM kpic_orders");
+  std::string pg_discount = Sql(db.c, "SELECT sum(discount) FROM kpic_orders WHERE NOT returned");
+
+  TableData t = ReadCsv(csv,
+                        {{"amount", "amount", ColType::kDecimal, 2}, {"discount", "discount", ColType::kDecimal, 2},
+                         {"returned", "returned", ColType::kBool, 0}},
+                        {});
+  __int128 amount = 0, discount = 0;
+  for (size_t i = 0; i < t.rows; ++i) {
+    amount += t.columns[0].ints[i];
+    if (!t.columns[2].ints[i]) discount += t.columns[1].ints[i];
+  }
+  CHECK(FormatDecimal(amount, 2) == pg_amount);
+  CHECK(FormatDecimal(discount, 2) == pg_discount);
+  // And read back through the PostgreSQL reader: the same exact sum.
+  TableData back = ReadPostgres(Uri(), "kpic_orders", {Col("amount", ColType::kDecimal, 2)}, {});
+  __int128 back_sum = 0;
+  for (int64_t v : back.columns[0].ints) back_sum += v;
+  CHECK(FormatDecimal(back_sum, 2) == pg_amount);
+}
