@@ -97,9 +97,12 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
           unsupported->push_back(fmt::format("{} ({})", name, kind.empty() ? "no binding" : kind));
           continue;
         }
-        path = src.binding->args[0].value.text;
+        // The location: the first positional argument, or `path:` / `uri:`.
+        path = Arg(*src.binding, kind == "postgres" ? "uri" : "path");
+        if (path.empty() && !src.binding->args[0].name) path = src.binding->args[0].value.text;
         table = Arg(*src.binding, "table");
         if (table.empty()) table = name;
+        if (std::string schema = Arg(*src.binding, "schema"); !schema.empty()) table = schema + "." + table;
         if (kind != "postgres" && fs::path(path).is_relative())
           path = (fs::path(s.sm.Get(src.span.file).path).parent_path() / path).lexically_normal().string();
       }

@@ -162,6 +162,14 @@ expect "sqlite binding" 0 "$KPIC" check --data --bind "orders=sqlite:$TMP/orders
 contains err "retail:orders: 7 rows, 13 columns read from sqlite:$TMP/orders.db#orders"
 expect "sqlite missing table" 3 "$KPIC" check --data --bind "orders=sqlite:$TMP/orders.db#order" "$ROOT/examples/retail"
 contains err "the database has no table or view \`order\`"
+cat > "$TMP/named.kpi" <<'KPI'
+source t from sqlite(path: "orders.db", table: "orders") {
+  order_id: string key
+}
+metric n = count(t)
+KPI
+expect "named binding arguments, relative to the .kpi file" 0 "$KPIC" check --data "$TMP/named.kpi"
+contains err "main:t: 7 rows, 1 columns read from sqlite:$TMP/orders.db#orders"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
