@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <exception>
+#include <thread>
 
 #include "decimal.h"
 
@@ -65,9 +67,13 @@ class Splitter {
   Splitter(std::string_view data, const CsvOptions& o, const std::string& file) : d_(data), o_(o), file_(file) {
     if (d_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
   }
+  /// A splitter over data[start, data.size()) whose first line is `first_line`.
+  Splitter(std::string_view data, size_t start, size_t first_line, const CsvOptions& o, const std::string& file)
+      : d_(data), o_(o), file_(file), pos_(start), line_(first_line) {}
 
   bool AtEnd() const { return pos_ >= d_.size(); }
   size_t line() const { return line_; }
+  size_t position() const { return pos_; }
 
   /// Reads one record into `fields`; returns the line it started on.
   size_t Next(std::vector<Field>* fields, std::vector<std::string>* scratch) {
@@ -233,37 +239,19 @@ DataError::DataError(std::string file, size_t line, std::string column, std::str
       reason_(std::move(reason)),
       line_(line) {}
 
-CsvResult ParseCsv(std::string_view data, const std::string& file, const std::vector<CsvColumnRequest>& requests,
-                   const CsvOptions& o) {
+namespace {
+
+constexpr size_t kParallelBytes = size_t{16} << 20;
+
+/// Parses the records of data[start, data.size()), the first on line
+/// `first_line`, into fresh columns.
+CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, size_t width,
+                     const std::vector<size_t>& index, const std::string& file,
+                     const std::vector<CsvColumnRequest>& requests, const CsvOptions& o) {
   CsvResult result;
-  Splitter split(data, o, file);
+  Splitter split(data, start, first_line, o, file);
   std::vector<Field> fields;
   std::vector<std::string> scratch;
-  if (split.AtEnd()) throw DataError(file, 1, "", "", "the file is empty: expected a header row");
-  std::vector<size_t> index(requests.size());
-  size_t width = 0;
-  if (o.header) {
-    split.Next(&fields, &scratch);
-    width = fields.size();
-    std::vector<std::string> headers;
-    for (const Field& f : fields) headers.emplace_back(f.text);
-    for (size_t r = 0; r < requests.size(); ++r) {
-      auto it = std::find(headers.begin(), headers.end(), requests[r].header);
-      if (it == headers.end()) {
-        std::string list;
-        for (size_t i = 0; i < headers.size() && i < 20; ++i) list += (i ? ", " : "") + headers[i];
-        throw DataError(file, 1, requests[r].name, "",
-                        "missing: the header row has no column `" + requests[r].header + "` (it has: " + list + ")",
-                        false);
-      }
-      if (std::find(it + 1, headers.end(), requests[r].header) != headers.end())
-        throw DataError(file, 1, requests[r].name, "", "the header row has two columns named `" + requests[r].header + "`",
-                        false);
-      index[r] = static_cast<size_t>(it - headers.begin());
-    }
-  } else {
-    for (size_t r = 0; r < requests.size(); ++r) index[r] = r;
-  }
   result.columns.resize(requests.size());
   for (size_t r = 0; r < requests.size(); ++r) {
     result.columns[r].name = requests[r].name;
@@ -298,6 +286,91 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
     if (result.bad.size() < o.max_reported) result.bad.push_back({line, bad_column, bad_value, reason});
   }
   return result;
+}
+
+}  // namespace
+
+CsvResult ParseCsv(std::string_view data, const std::string& file, const std::vector<CsvColumnRequest>& requests,
+                   const CsvOptions& o) {
+  Splitter split(data, o, file);
+  std::vector<Field> fields;
+  std::vector<std::string> scratch;
+  if (split.AtEnd()) throw DataError(file, 1, "", "", "the file is empty: expected a header row");
+  std::vector<size_t> index(requests.size());
+  size_t width = 0;
+  if (o.header) {
+    split.Next(&fields, &scratch);
+    width = fields.size();
+    std::vector<std::string> headers;
+    for (const Field& f : fields) headers.emplace_back(f.text);
+    for (size_t r = 0; r < requests.size(); ++r) {
+      auto it = std::find(headers.begin(), headers.end(), requests[r].header);
+      if (it == headers.end()) {
+        std::string list;
+        for (size_t i = 0; i < headers.size() && i < 20; ++i) list += (i ? ", " : "") + headers[i];
+        throw DataError(file, 1, requests[r].name, "",
+                        "missing: the header row has no column `" + requests[r].header + "` (it has: " + list + ")",
+                        false);
+      }
+      if (std::find(it + 1, headers.end(), requests[r].header) != headers.end())
+        throw DataError(file, 1, requests[r].name, "", "the header row has two columns named `" + requests[r].header + "`",
+                        false);
+      index[r] = static_cast<size_t>(it - headers.begin());
+    }
+  } else {
+    for (size_t r = 0; r < requests.size(); ++r) index[r] = r;
+  }
+  if (width == 0 || data.size() - split.position() < kParallelBytes) {
+    return ParseRange(data, split.position(), split.line(), width, index, file, requests, o);
+  }
+  // Two cores: split the rows at a newline near the middle. The split is
+  // outside a quoted field when the quotes before it pair up; otherwise
+  // parse on one core. The second half's lines are counted and its string
+  // codes remapped when the halves are joined.
+  const size_t begin = split.position();
+  size_t mid = data.find('\n', begin + (data.size() - begin) / 2);
+  if (mid == std::string_view::npos || mid + 1 >= data.size())
+    return ParseRange(data, begin, split.line(), width, index, file, requests, o);
+  mid += 1;
+  size_t quotes = std::count(data.begin() + begin, data.begin() + mid, o.quote);
+  if (quotes % 2 != 0) return ParseRange(data, begin, split.line(), width, index, file, requests, o);
+  CsvResult second;
+  std::exception_ptr second_error;
+  size_t lines_before = 0;
+  std::thread worker([&] {
+    try {
+      lines_before = static_cast<size_t>(std::count(data.begin(), data.begin() + mid, '\n'));
+      second = ParseRange(data, mid, lines_before + 1, width, index, file, requests, o);
+    } catch (...) {
+      second_error = std::current_exception();
+    }
+  });
+  CsvResult first;
+  try {
+    first = ParseRange(data.substr(0, mid), begin, split.line(), width, index, file, requests, o);
+  } catch (...) {
+    worker.join();
+    throw;  // the earlier error wins
+  }
+  worker.join();
+  if (second_error) std::rethrow_exception(second_error);
+  for (size_t c = 0; c < first.columns.size(); ++c) {
+    Column& a = first.columns[c];
+    Column& b = second.columns[c];
+    a.valid.insert(a.valid.end(), b.valid.begin(), b.valid.end());
+    a.ints.insert(a.ints.end(), b.ints.begin(), b.ints.end());
+    a.floats.insert(a.floats.end(), b.floats.begin(), b.floats.end());
+    if (a.type == ColType::kString) {
+      std::vector<uint32_t> remap(b.dict.size());
+      for (uint32_t k = 0; k < b.dict.size(); ++k) remap[k] = a.dict.Intern(b.dict.At(k));
+      for (uint32_t code : b.codes) a.codes.push_back(remap.empty() ? 0 : remap[code]);
+    }
+  }
+  first.rows += second.rows;
+  first.skipped += second.skipped;
+  for (const BadRow& bad : second.bad)
+    if (first.bad.size() < o.max_reported) first.bad.push_back(bad);
+  return first;
 }
 
 CsvResult ReadCsv(const std::string& path, const std::vector<CsvColumnRequest>& columns, const CsvOptions& options) {

@@ -153,3 +153,43 @@ TEST_CASE("calendar arithmetic round-trips") {
     CHECK(DaysFromCivil(y, m, dd).value() == d);
   }
 }
+
+TEST_CASE("a large file is parsed on two cores with the same results and line numbers") {
+  // Row i (1-based): n = i, amount = i.05, note quoted, with an embedded
+  // newline every 1000th row, so physical lines run ahead of rows.
+  std::string csv = "n,amount,note\n";
+  const int64_t rows = 700000;
+  int64_t newlines_in_notes = 0;
+  for (int64_t i = 1; i <= rows; ++i) {
+    csv += std::to_string(i) + "," + std::to_string(i) + ".05,";
+    if (i % 1000 == 0) {
+      csv += "\"line one\nline, two\"\n";
+      ++newlines_in_notes;
+    } else {
+      csv += "\"plain " + std::to_string(i % 7) + "\"\n";
+    }
+  }
+  REQUIRE(csv.size() > (size_t{16} << 20));
+  std::vector<CsvColumnRequest> cols = {Col("n", ColType::kInt), Col("amount", ColType::kDecimal, 2),
+                                        Col("note", ColType::kString)};
+  CsvResult r = ParseCsv(csv, "big.csv", cols, {});
+  REQUIRE(r.rows == static_cast<size_t>(rows));
+  __int128 n_sum = 0, amount_sum = 0;
+  for (size_t i = 0; i < r.rows; ++i) {
+    n_sum += r.columns[0].ints[i];
+    amount_sum += r.columns[1].ints[i];
+  }
+  CHECK(static_cast<int64_t>(n_sum) == rows * (rows + 1) / 2);
+  CHECK(static_cast<int64_t>(amount_sum) == rows * (rows + 1) / 2 * 100 + rows * 5);
+  CHECK(r.columns[2].dict.size() == 8);  // 7 plain notes and the two-line one
+  CHECK(Str(r.columns[2], 999) == "line one\nline, two");
+  CHECK(Str(r.columns[2], 350000) == "plain " + std::to_string(350001 % 7));
+  // A bad value near the end is reported at its physical line.
+  std::string bad = csv;
+  std::string needle = "\n699999,699999.05,";
+  size_t at = bad.find(needle);
+  REQUIRE(at != std::string::npos);
+  bad.replace(at + 1, 6, "69x999");
+  int64_t line = 1 + 699999 + (699998 / 1000);  // header + rows before + embedded newlines before it
+  CHECK(ErrorOf(bad, cols) == "f.csv:" + std::to_string(line) + ": column `n`: value `69x999` is not a whole number");
+}
