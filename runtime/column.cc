@@ -5,13 +5,20 @@ namespace kpic::rt {
 
 const char* ColTypeName(ColType t) {
   switch (t) {
-    case ColType::kInt: return "int";
-    case ColType::kFloat: return "float";
-    case ColType::kDecimal: return "decimal";
-    case ColType::kBool: return "bool";
-    case ColType::kString: return "string";
-    case ColType::kDate: return "date";
-    case ColType::kTimestamp: return "timestamp";
+    case ColType::kInt:
+      return "int";
+    case ColType::kFloat:
+      return "float";
+    case ColType::kDecimal:
+      return "decimal";
+    case ColType::kBool:
+      return "bool";
+    case ColType::kString:
+      return "string";
+    case ColType::kDate:
+      return "date";
+    case ColType::kTimestamp:
+      return "timestamp";
   }
   return "?";
 }

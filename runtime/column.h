@@ -32,12 +32,12 @@ class StringDict {
 struct Column {
   std::string name;
   ColType type = ColType::kInt;
-  int scale = 0;                 ///< decimal places for kDecimal
-  std::vector<int64_t> ints;     ///< int, decimal, bool, date, timestamp
-  std::vector<double> floats;    ///< float
-  std::vector<uint32_t> codes;   ///< string: codes into dict
+  int scale = 0;                ///< decimal places for kDecimal
+  std::vector<int64_t> ints;    ///< int, decimal, bool, date, timestamp
+  std::vector<double> floats;   ///< float
+  std::vector<uint32_t> codes;  ///< string: codes into dict
   StringDict dict;
-  std::vector<uint8_t> valid;    ///< 1 = value, 0 = null
+  std::vector<uint8_t> valid;  ///< 1 = value, 0 = null
 
   size_t size() const { return valid.size(); }
   bool IsNull(size_t row) const { return valid[row] == 0; }

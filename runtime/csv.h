@@ -23,9 +23,9 @@ struct CsvOptions {
   /// null; an empty string field is the empty string unless "" is listed.
   std::vector<std::string> nulls;
   DateFormat date_format;
-  int tz_offset_minutes = 0;  ///< for timestamps without an offset
-  bool skip_bad_rows = false; ///< --on-bad-row skip
-  size_t max_reported = 10;   ///< bad rows kept in the result when skipping
+  int tz_offset_minutes = 0;   ///< for timestamps without an offset
+  bool skip_bad_rows = false;  ///< --on-bad-row skip
+  size_t max_reported = 10;    ///< bad rows kept in the result when skipping
 };
 
 struct CsvColumnRequest {
@@ -79,6 +79,31 @@ struct Field {
 /// Converts one field into the column (the rules shared by every reader);
 /// returns why the value is bad, or "" when it was appended.
 std::string AppendField(Column& col, const Field& f, const CsvOptions& o);
+
+/// Builds a table row by row with the policy every reader shares: a row
+/// with a bad value is a DataError, or under `skip_bad_rows` it is dropped
+/// whole, counted, and the first few are kept for the report.
+class TableBuilder {
+ public:
+  TableBuilder(const std::vector<CsvColumnRequest>& requests, const CsvOptions& options);
+  /// Appends one value; `field` null means SQL NULL. Returns false when the
+  /// value is bad; the rest of the row is then ignored until EndRow.
+  bool Add(size_t column, const Field* field);
+  /// Marks the current row wrong as a whole (ragged, empty).
+  void FailRow(std::string reason);
+  /// Ends the current row: commits it, or handles the failure. `file` and
+  /// `line` locate it in messages.
+  void EndRow(const std::string& file, size_t line);
+  /// Pre-sizes every column for about `rows` rows.
+  void Reserve(size_t rows);
+  TableData Finish() { return std::move(data_); }
+
+ private:
+  const std::vector<CsvColumnRequest>& requests_;
+  const CsvOptions& options_;
+  TableData data_;
+  std::string reason_, bad_column_, bad_value_;
+};
 
 /// Parses CSV text. `file` is used in messages only.
 CsvResult ParseCsv(std::string_view data, const std::string& file, const std::vector<CsvColumnRequest>& columns,

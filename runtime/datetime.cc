@@ -61,10 +61,14 @@ std::optional<int32_t> ParseDate(std::string_view text, const DateFormat& format
       int v;
       if (!Digits(text, pos, n, &v)) return std::nullopt;
       pos += n;
-      if (f == 'Y') y = v;
-      else if (f == 'm') m = v;
-      else if (f == 'd') d = v;
-      else return std::nullopt;
+      if (f == 'Y')
+        y = v;
+      else if (f == 'm')
+        m = v;
+      else if (f == 'd')
+        d = v;
+      else
+        return std::nullopt;
     } else {
       if (pos >= text.size() || text[pos] != p[i]) return std::nullopt;
       ++pos;
@@ -105,9 +109,9 @@ std::optional<int64_t> ParseTimestamp(std::string_view s, int default_offset_min
       // ±hh:mm, ±hhmm or ±hh (PostgreSQL prints `+08`).
       int oh = 0, om = 0;
       size_t rest = s.size() - pos - 1;
-      bool ok = Digits(s, pos + 1, 2, &oh) &&
-                (rest == 2 || (rest == 5 && s[pos + 3] == ':' && Digits(s, pos + 4, 2, &om)) ||
-                 (rest == 4 && Digits(s, pos + 3, 2, &om)));
+      bool ok =
+          Digits(s, pos + 1, 2, &oh) && (rest == 2 || (rest == 5 && s[pos + 3] == ':' && Digits(s, pos + 4, 2, &om)) ||
+                                         (rest == 4 && Digits(s, pos + 3, 2, &om)));
       if (!ok || oh > 23 || om > 59) return std::nullopt;
       offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
     } else {

@@ -31,12 +31,18 @@ std::string Trim(std::string s) {
 bool Compatible(ColType t, int scale, const std::string& pg, int pg_scale) {
   bool integer = pg == "smallint" || pg == "integer" || pg == "bigint";
   switch (t) {
-    case ColType::kInt: return integer;
-    case ColType::kFloat: return integer || pg == "real" || pg == "double precision" || pg == "numeric";
-    case ColType::kDecimal: return integer || (pg == "numeric" && (pg_scale < 0 || pg_scale <= scale));
-    case ColType::kBool: return pg == "boolean";
-    case ColType::kString: return pg == "text" || pg == "character varying" || pg == "character";
-    case ColType::kDate: return pg == "date";
+    case ColType::kInt:
+      return integer;
+    case ColType::kFloat:
+      return integer || pg == "real" || pg == "double precision" || pg == "numeric";
+    case ColType::kDecimal:
+      return integer || (pg == "numeric" && (pg_scale < 0 || pg_scale <= scale));
+    case ColType::kBool:
+      return pg == "boolean";
+    case ColType::kString:
+      return pg == "text" || pg == "character varying" || pg == "character";
+    case ColType::kDate:
+      return pg == "date";
     case ColType::kTimestamp:
       return pg == "timestamp without time zone" || pg == "timestamp with time zone";
   }
@@ -105,49 +111,23 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
     select += (select.empty() ? "" : ", ") + QuoteIdent(c.header);
   }
   Result data = exec("SELECT " + select + " FROM " + QuoteIdent(schema) + "." + QuoteIdent(name));
-  TableData result;
-  result.columns.resize(columns.size());
-  for (size_t r = 0; r < columns.size(); ++r) {
-    result.columns[r].name = columns[r].name;
-    result.columns[r].type = columns[r].type;
-    result.columns[r].scale = columns[r].scale;
-  }
+  TableBuilder builder(columns, options);
   const int rows = PQntuples(data.get());
+  builder.Reserve(static_cast<size_t>(rows));
   for (int row = 0; row < rows; ++row) {
-    std::string reason, bad_column, bad_value;
     for (size_t c = 0; c < columns.size(); ++c) {
-      Column& col = result.columns[c];
-      if (PQgetisnull(data.get(), row, static_cast<int>(c))) {
-        col.valid.push_back(0);
-        if (col.type == ColType::kFloat)
-          col.floats.push_back(0);
-        else if (col.type == ColType::kString)
-          col.codes.push_back(0);
-        else
-          col.ints.push_back(0);
+      int i = static_cast<int>(c);
+      if (PQgetisnull(data.get(), row, i)) {
+        builder.Add(c, nullptr);
         continue;
       }
-      Field f{std::string_view(PQgetvalue(data.get(), row, static_cast<int>(c)),
-                               static_cast<size_t>(PQgetlength(data.get(), row, static_cast<int>(c)))),
+      Field f{std::string_view(PQgetvalue(data.get(), row, i), static_cast<size_t>(PQgetlength(data.get(), row, i))),
               true};
-      reason = AppendField(col, f, options);
-      if (!reason.empty()) {
-        bad_column = columns[c].name;
-        bad_value = std::string(f.text);
-        break;
-      }
+      if (!builder.Add(c, &f)) break;
     }
-    if (reason.empty()) {
-      ++result.rows;
-      continue;
-    }
-    for (Column& col : result.columns) col.Truncate(result.rows);
-    if (!options.skip_bad_rows) throw DataError(shown, static_cast<size_t>(row) + 1, bad_column, bad_value, reason);
-    ++result.skipped;
-    if (result.bad.size() < options.max_reported)
-      result.bad.push_back({static_cast<size_t>(row) + 1, bad_column, bad_value, reason});
+    builder.EndRow(shown, static_cast<size_t>(row) + 1);
   }
-  return result;
+  return builder.Finish();
 }
 
 }  // namespace kpic::rt

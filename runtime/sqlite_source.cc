@@ -37,10 +37,13 @@ bool Compatible(ColType t, const std::string& decl_raw) {
   bool blob = decl.find("BLOB") != std::string::npos;
   if (blob) return false;
   switch (t) {
-    case ColType::kString: return true;
-    case ColType::kInt: return !text && decl.find("REAL") == std::string::npos && decl.find("FLOA") == std::string::npos &&
-                               decl.find("DOUB") == std::string::npos;
-    default: return true;
+    case ColType::kString:
+      return true;
+    case ColType::kInt:
+      return !text && decl.find("REAL") == std::string::npos && decl.find("FLOA") == std::string::npos &&
+             decl.find("DOUB") == std::string::npos;
+    default:
+      return true;
   }
 }
 
@@ -53,7 +56,8 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
   std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
   if (rc != SQLITE_OK)
-    throw DataError(uri, 0, "", "", std::string("cannot open the database: ") + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    throw DataError(uri, 0, "", "",
+                    std::string("cannot open the database: ") + (raw ? sqlite3_errmsg(raw) : "out of memory"));
 
   auto prepare = [&](const std::string& sql) {
     sqlite3_stmt* st = nullptr;
@@ -80,19 +84,14 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
     if (it == declared.end())
       throw DataError(uri, 0, c.name, "", "missing: table `" + table + "` has no column `" + c.header + "`", false);
     if (!Compatible(c.type, it->second))
-      throw DataError(uri, 0, c.name, "",
-                      "is declared `" + std::string(ColTypeName(c.type)) + "` but the table declares it `" + it->second + "`",
-                      false);
+      throw DataError(
+          uri, 0, c.name, "",
+          "is declared `" + std::string(ColTypeName(c.type)) + "` but the table declares it `" + it->second + "`",
+          false);
     select += (select.empty() ? "" : ", ") + Quote(c.header);
   }
 
-  TableData result;
-  result.columns.resize(columns.size());
-  for (size_t r = 0; r < columns.size(); ++r) {
-    result.columns[r].name = columns[r].name;
-    result.columns[r].type = columns[r].type;
-    result.columns[r].scale = columns[r].scale;
-  }
+  TableBuilder builder(columns, options);
   auto st = prepare("SELECT " + select + " FROM " + Quote(table));
   size_t row = 0;
   for (;;) {
@@ -100,39 +99,19 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) throw DataError(uri, row, "", "", std::string("read failed: ") + sqlite3_errmsg(db.get()));
     ++row;
-    std::string reason, bad_column, bad_value;
     for (size_t c = 0; c < columns.size(); ++c) {
-      Column& col = result.columns[c];
-      int type = sqlite3_column_type(st.get(), static_cast<int>(c));
-      if (type == SQLITE_NULL) {
-        AppendField(col, Field{"", false}, CsvOptions{});  // empty unquoted: null (a string gets "")
-        if (col.type == ColType::kString) {
-          col.Truncate(col.size() - 1);
-          col.valid.push_back(0);
-          col.codes.push_back(0);
-        }
+      int i = static_cast<int>(c);
+      if (sqlite3_column_type(st.get(), i) == SQLITE_NULL) {
+        builder.Add(c, nullptr);
         continue;
       }
-      const char* text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), static_cast<int>(c)));
-      int n = sqlite3_column_bytes(st.get(), static_cast<int>(c));
-      Field f{std::string_view(text ? text : "", static_cast<size_t>(n)), true};
-      reason = AppendField(col, f, options);
-      if (!reason.empty()) {
-        bad_column = columns[c].name;
-        bad_value = std::string(f.text);
-        break;
-      }
+      const char* text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
+      Field f{std::string_view(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(st.get(), i))), true};
+      if (!builder.Add(c, &f)) break;
     }
-    if (reason.empty()) {
-      ++result.rows;
-      continue;
-    }
-    for (Column& col : result.columns) col.Truncate(result.rows);
-    if (!options.skip_bad_rows) throw DataError(uri, row, bad_column, bad_value, reason);
-    ++result.skipped;
-    if (result.bad.size() < options.max_reported) result.bad.push_back({row, bad_column, bad_value, reason});
+    builder.EndRow(uri, row);
   }
-  return result;
+  return builder.Finish();
 }
 
 }  // namespace kpic::rt

@@ -96,7 +96,9 @@ json GoalJson(const Session& s, const std::string& pkg, const ast::GoalDecl& g) 
   for (const ast::GoalItem& it : g.items) {
     using K = ast::GoalItem::Kind;
     switch (it.kind) {
-      case K::kMetric: j["metric"] = it.expr ? Text(s, it.expr->span) : ""; break;
+      case K::kMetric:
+        j["metric"] = it.expr ? Text(s, it.expr->span) : "";
+        break;
       case K::kPeriod:
         j["period"] = it.text + (it.period_end.empty() ? "" : " .. " + it.period_end);
         if (it.name) j["grain"] = it.name->name;
@@ -104,9 +106,12 @@ json GoalJson(const Session& s, const std::string& pkg, const ast::GoalDecl& g) 
       case K::kGrain:
         if (it.name) j["grain"] = it.name->name;
         break;
-      case K::kTarget: j["target"] = it.expr ? Text(s, it.expr->span) : ""; break;
+      case K::kTarget:
+        j["target"] = it.expr ? Text(s, it.expr->span) : "";
+        break;
       case K::kDecompose:
-        decompose.push_back({{"metric", it.name ? it.name->name : ""}, {"formula", it.expr ? Text(s, it.expr->span) : ""}});
+        decompose.push_back(
+            {{"metric", it.name ? it.name->name : ""}, {"formula", it.expr ? Text(s, it.expr->span) : ""}});
         break;
       case K::kDrill:
         for (const auto& d : it.names) drill.push_back(d.name);
@@ -119,7 +124,8 @@ json GoalJson(const Session& s, const std::string& pkg, const ast::GoalDecl& g) 
       case K::kAttr:
         if (it.attr.key.name == "owner" && !it.attr.values.empty()) owner = it.attr.values[0].text;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   j["owner"] = owner.empty() ? json(nullptr) : json(owner);
@@ -143,11 +149,20 @@ std::string HtmlEscape(std::string_view in) {
   std::string out;
   for (char c : in) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -156,9 +171,12 @@ std::string HtmlEscape(std::string_view in) {
 std::string MdCell(std::string in) {
   std::string out;
   for (char c : in) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -169,13 +187,14 @@ std::string CatalogJson(const Session& s) {
   json metrics = json::array(), dims = json::array(), sources = json::array(), goals = json::array(),
        fns = json::array();
   for (const auto& [name, t] : s.catalog.checked.metrics) metrics.push_back(MetricJson(s, name, t));
-  ForEachDecl<ast::DimensionDecl>(s, ast::DeclKind::kDimension, [&](const std::string& pkg, const ast::DimensionDecl& d) {
-    dims.push_back({{"name", d.name.name},
-                    {"package", pkg},
-                    {"label", d.label ? json(*d.label) : json(nullptr)},
-                    {"type", d.type ? d.type->name.name : "string"},
-                    {"location", Location(s, d.name.span)}});
-  });
+  ForEachDecl<ast::DimensionDecl>(s, ast::DeclKind::kDimension,
+                                  [&](const std::string& pkg, const ast::DimensionDecl& d) {
+                                    dims.push_back({{"name", d.name.name},
+                                                    {"package", pkg},
+                                                    {"label", d.label ? json(*d.label) : json(nullptr)},
+                                                    {"type", d.type ? d.type->name.name : "string"},
+                                                    {"location", Location(s, d.name.span)}});
+                                  });
   ForEachDecl<ast::SourceDecl>(s, ast::DeclKind::kSource, [&](const std::string& pkg, const ast::SourceDecl& d) {
     json cols = json::array();
     for (const auto& c : d.columns) cols.push_back(ColumnJson(c));
@@ -186,8 +205,9 @@ std::string CatalogJson(const Session& s) {
                        {"columns", cols},
                        {"location", Location(s, d.name.span)}});
   });
-  ForEachDecl<ast::GoalDecl>(s, ast::DeclKind::kGoal,
-                             [&](const std::string& pkg, const ast::GoalDecl& g) { goals.push_back(GoalJson(s, pkg, g)); });
+  ForEachDecl<ast::GoalDecl>(s, ast::DeclKind::kGoal, [&](const std::string& pkg, const ast::GoalDecl& g) {
+    goals.push_back(GoalJson(s, pkg, g));
+  });
   ForEachDecl<ast::FnDecl>(s, ast::DeclKind::kFn, [&](const std::string& pkg, const ast::FnDecl& f) {
     json params = json::array();
     for (const auto& p : f.params)
@@ -201,7 +221,7 @@ std::string CatalogJson(const Session& s) {
                    {"description", desc.empty() ? (f.doc.empty() ? json(nullptr) : json(f.doc)) : json(desc)},
                    {"location", Location(s, f.name.span)}});
   });
-  json doc = {{"version", 1},     {"metrics", metrics}, {"dimensions", dims},
+  json doc = {{"version", 1},       {"metrics", metrics}, {"dimensions", dims},
               {"sources", sources}, {"goals", goals},     {"functions", fns}};
   return doc.dump(2) + "\n";
 }
@@ -225,7 +245,8 @@ std::string CatalogMarkdown(const Session& s) {
     out += fmt::format("- additivity: {}\n", AdditivityName(t.additivity));
     if (!t.depends_on.empty()) out += fmt::format("- depends on: {}\n", fmt::join(t.depends_on, ", "));
     out += fmt::format("- sources: {}\n", fmt::join(t.sources, ", "));
-    out += fmt::format("- dimensions: {}\n", t.dimensions.empty() ? "(none)" : fmt::format("{}", fmt::join(t.dimensions, ", ")));
+    out += fmt::format("- dimensions: {}\n",
+                       t.dimensions.empty() ? "(none)" : fmt::format("{}", fmt::join(t.dimensions, ", ")));
     if (!Attr(m.attrs, "owner").empty()) out += fmt::format("- owner: {}\n", Attr(m.attrs, "owner"));
     Position p = s.sm.Resolve(m.name.span.file, m.name.span.begin);
     out += fmt::format("- defined in: `{}:{}`\n", s.sm.Get(m.name.span.file).path, p.line);
@@ -269,11 +290,12 @@ std::string ExplainLineage(const Session& s, const std::string& metric) {
   if (it == s.catalog.checked.metrics.end()) return {};
   std::string out;
   std::function<void(const std::string&, const std::string&, int)> node = [&](const std::string& name,
-                                                                             const std::string& indent, int depth) {
+                                                                              const std::string& indent, int depth) {
     const MetricType& t = s.catalog.checked.metrics.at(name);
     const ast::MetricDecl& m = *t.decl;
     out += fmt::format("{}{} : {} {}{}\n", name, m.label ? fmt::format(" \"{}\"", *m.label) : "", t.unit.ToString(),
-                       AdditivityName(t.additivity), Attr(m.attrs, "owner").empty() ? "" : ", owner " + Attr(m.attrs, "owner"));
+                       AdditivityName(t.additivity),
+                       Attr(m.attrs, "owner").empty() ? "" : ", owner " + Attr(m.attrs, "owner"));
     std::vector<std::string> children;
     std::vector<std::string> leaves;
     leaves.push_back(fmt::format("= {}", m.expr ? Text(s, m.expr->span) : ""));
@@ -298,7 +320,8 @@ std::string ExplainLineage(const Session& s, const std::string& metric) {
   out += fmt::format("\npackage {}, defined at {}:{}:{}\n", t.package, s.sm.Get(t.decl->name.span.file).path, p.line,
                      p.char_column);
   out += fmt::format("sources: {}\n", fmt::join(t.sources, ", "));
-  out += fmt::format("dimensions: {}\n", t.dimensions.empty() ? "(none)" : fmt::format("{}", fmt::join(t.dimensions, ", ")));
+  out += fmt::format("dimensions: {}\n",
+                     t.dimensions.empty() ? "(none)" : fmt::format("{}", fmt::join(t.dimensions, ", ")));
   std::string desc = Description(*t.decl);
   if (!desc.empty()) out += "description: " + desc + "\n";
   return out;

@@ -12,9 +12,9 @@
 #include <cstring>
 
 #include "diag/registry.h"
+#include "diag/render.h"
 #include "driver/catalog_export.h"
 #include "driver/data.h"
-#include "diag/render.h"
 #include "driver/session.h"
 #include "sema/checked.h"
 #include "syntax/ast.h"
@@ -73,8 +73,7 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
     data_options.skip_bad_rows = options.on_bad_row == "skip";
     for (const std::string& b : options.binds) {
       auto eq = b.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
+      if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
       data_options.binds[b.substr(0, eq)] = b.substr(eq + 1);
     }
     std::vector<std::string> unsupported;
@@ -85,12 +84,15 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
         std::fprintf(stderr, "warning: %s: skipped %zu bad rows (--on-bad-row skip); the first:\n", d.source.c_str(),
                      d.data.skipped);
         for (const rt::BadRow& b : d.data.bad)
-          std::fprintf(stderr, "  line %zu: %s%s%s\n", b.line, b.column.empty() ? "" : ("column `" + b.column + "`: ").c_str(),
+          std::fprintf(stderr, "  line %zu: %s%s%s\n", b.line,
+                       b.column.empty() ? "" : ("column `" + b.column + "`: ").c_str(),
                        b.value.empty() ? "" : ("value `" + b.value + "` ").c_str(), b.reason.c_str());
       }
     }
     for (const std::string& u : unsupported)
-      std::fprintf(stderr, "note: data of source %s not checked: it has no binding that kpic can read (csv, sqlite, postgres)\n", u.c_str());
+      std::fprintf(
+          stderr, "note: data of source %s not checked: it has no binding that kpic can read (csv, sqlite, postgres)\n",
+          u.c_str());
   }
   auto counts = s->catalog.Counts();
   std::set<std::string> packages;

@@ -33,8 +33,10 @@ std::string Arg(const ast::Binding& b, const std::string& name) {
 rt::CsvOptions OptionsOf(const ast::Binding& b) {
   rt::CsvOptions o;
   std::string d = Arg(b, "delimiter");
-  if (d == "\\t" || d == "\t") o.delimiter = '\t';
-  else if (d.size() == 1) o.delimiter = d[0];
+  if (d == "\\t" || d == "\t")
+    o.delimiter = '\t';
+  else if (d.size() == 1)
+    o.delimiter = d[0];
   std::string q = Arg(b, "quote");
   if (q.size() == 1) o.quote = q[0];
   std::string h = Arg(b, "header");
@@ -83,7 +85,8 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
           kind = "postgres";
           auto hash = u.rfind('#');
           if (hash == std::string::npos)
-            throw UsageError(fmt::format("--bind {}: a postgresql URI names its table: postgresql://...#schema.table", name));
+            throw UsageError(
+                fmt::format("--bind {}: a postgresql URI names its table: postgresql://...#schema.table", name));
           path = u.substr(0, hash);
           table = u.substr(hash + 1);
         } else {

@@ -110,11 +110,11 @@ class Resolver {
       if (!has("owner")) missing.push_back("an owner");
       if (!has("description") && m.doc.empty()) missing.push_back("a description");
       if (missing.empty()) continue;
-      auto& diag = diags_.Report(DiagCode::W0004, m.name.span,
-                                 fmt::format("metric `{}` has no {} in governed package `{}`", name,
-                                             missing.size() == 2 ? "owner and no description"
-                                                                 : missing[0].substr(missing[0].find(' ') + 1),
-                                             pkg_.name));
+      auto& diag = diags_.Report(
+          DiagCode::W0004, m.name.span,
+          fmt::format("metric `{}` has no {} in governed package `{}`", name,
+                      missing.size() == 2 ? "owner and no description" : missing[0].substr(missing[0].find(' ') + 1),
+                      pkg_.name));
       diag.span_label = "ungoverned";
       diag.Help("add `owner \"team\"` and a `///` doc comment (or `description \"...\"`) to the metric");
     }
@@ -715,24 +715,25 @@ class Resolver {
     for (const ast::Column& k : to.columns)
       if (k.key) keys.push_back(&k);
     if (keys.size() != 1) {
-      auto& d = diags_.Report(
-          DiagCode::E0408, c.references->span,
-          keys.empty() ? fmt::format("`{}.{}` references `{}`, which declares no `key` column", from.name.name,
-                                     c.name.name, to.name.name)
-                       : fmt::format("`{}.{}` references `{}`, which has {} key columns", from.name.name, c.name.name,
-                                     to.name.name, keys.size()));
+      auto& d = diags_.Report(DiagCode::E0408, c.references->span,
+                              keys.empty() ? fmt::format("`{}.{}` references `{}`, which declares no `key` column",
+                                                         from.name.name, c.name.name, to.name.name)
+                                           : fmt::format("`{}.{}` references `{}`, which has {} key columns",
+                                                         from.name.name, c.name.name, to.name.name, keys.size()));
       d.span_label = "could fan out";
-      d.Help(fmt::format("mark the one column of `{}` that identifies a row with `key`, so that each row of `{}` "
-                         "matches at most one row",
-                         to.name.name, from.name.name));
+      d.Help(
+          fmt::format("mark the one column of `{}` that identifies a row with `key`, so that each row of `{}` "
+                      "matches at most one row",
+                      to.name.name, from.name.name));
       return;
     }
     const ast::Column& k = *keys[0];
     bool same = k.type.name.name == c.type.name.name && k.type.scale == c.type.scale;
     if (!same) {
-      diags_.Report(DiagCode::E0408, c.type.span,
-                    fmt::format("`{}.{}` is `{}` but the key `{}.{}` it references is `{}`", from.name.name,
-                                c.name.name, c.type.name.name, to.name.name, k.name.name, k.type.name.name))
+      diags_
+          .Report(DiagCode::E0408, c.type.span,
+                  fmt::format("`{}.{}` is `{}` but the key `{}.{}` it references is `{}`", from.name.name, c.name.name,
+                              c.type.name.name, to.name.name, k.name.name, k.type.name.name))
           .Label(k.type.span, "the key's type")
           .span_label = "types differ";
     }

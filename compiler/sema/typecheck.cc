@@ -14,9 +14,12 @@ namespace kpic {
 
 const char* AdditivityName(Additivity a) {
   switch (a) {
-    case Additivity::kAdditive: return "additive";
-    case Additivity::kSemiAdditive: return "semi_additive";
-    case Additivity::kNonAdditive: return "non_additive";
+    case Additivity::kAdditive:
+      return "additive";
+    case Additivity::kSemiAdditive:
+      return "semi_additive";
+    case Additivity::kNonAdditive:
+      return "non_additive";
   }
   return "?";
 }
@@ -45,14 +48,22 @@ enum class Level { kConst, kRow, kMetric };
 
 const char* KindName(VKind k) {
   switch (k) {
-    case VKind::kNumber: return "number";
-    case VKind::kBool: return "bool";
-    case VKind::kString: return "string";
-    case VKind::kDate: return "date";
-    case VKind::kTimestamp: return "timestamp";
-    case VKind::kNull: return "null";
-    case VKind::kSource: return "source";
-    default: return "error";
+    case VKind::kNumber:
+      return "number";
+    case VKind::kBool:
+      return "bool";
+    case VKind::kString:
+      return "string";
+    case VKind::kDate:
+      return "date";
+    case VKind::kTimestamp:
+      return "timestamp";
+    case VKind::kNull:
+      return "null";
+    case VKind::kSource:
+      return "source";
+    default:
+      return "error";
   }
 }
 
@@ -329,8 +340,9 @@ class Checker {
     visiting_.erase(name);
     if (t.error()) return &m;
     if (t.kind != VKind::kNumber && t.kind != VKind::kNull) {
-      diags_.Report(DiagCode::E0307, decl->expr->span,
-                    fmt::format("metric `{}` is a {}, but a metric must be a number", name, KindName(t.kind)))
+      diags_
+          .Report(DiagCode::E0307, decl->expr->span,
+                  fmt::format("metric `{}` is a {}, but a metric must be a number", name, KindName(t.kind)))
           .span_label = "not a number";
       return &m;
     }
@@ -405,12 +417,18 @@ class Checker {
         t.kind = VKind::kNumber;
         return t;
       }
-      case ExprKind::kString: return Const(VKind::kString);
-      case ExprKind::kDate: return Const(VKind::kDate);
-      case ExprKind::kTimestamp: return Const(VKind::kTimestamp);
-      case ExprKind::kBool: return Const(VKind::kBool);
-      case ExprKind::kNull: return Const(VKind::kNull);
-      case ExprKind::kParen: return e.lhs ? Type(*e.lhs, in_aggregate) : Error();
+      case ExprKind::kString:
+        return Const(VKind::kString);
+      case ExprKind::kDate:
+        return Const(VKind::kDate);
+      case ExprKind::kTimestamp:
+        return Const(VKind::kTimestamp);
+      case ExprKind::kBool:
+        return Const(VKind::kBool);
+      case ExprKind::kNull:
+        return Const(VKind::kNull);
+      case ExprKind::kParen:
+        return e.lhs ? Type(*e.lhs, in_aggregate) : Error();
       case ExprKind::kName:
       case ExprKind::kMember: {
         std::vector<const ast::Ident*> path;
@@ -419,7 +437,8 @@ class Checker {
         Ty base = Type(*e.lhs, in_aggregate);
         return base.error() ? base : Member(base, e.name);
       }
-      case ExprKind::kCall: return Call(e, in_aggregate);
+      case ExprKind::kCall:
+        return Call(e, in_aggregate);
       case ExprKind::kUnary: {
         if (!e.lhs) return Error();
         Ty t = Type(*e.lhs, in_aggregate);
@@ -431,7 +450,8 @@ class Checker {
         if (!t.numeric()) return Mismatch(e, fmt::format("cannot negate a {}", KindName(t.kind)));
         return t;
       }
-      case ExprKind::kBinary: return Binary(e, in_aggregate);
+      case ExprKind::kBinary:
+        return Binary(e, in_aggregate);
       case ExprKind::kIn: {
         if (!e.lhs) return Error();
         Ty l = Type(*e.lhs, in_aggregate);
@@ -448,7 +468,8 @@ class Checker {
         Ty l = Type(*e.lhs, in_aggregate);
         return l.error() ? l : Bool(l);
       }
-      case ExprKind::kWhere: return Where(e, in_aggregate);
+      case ExprKind::kWhere:
+        return Where(e, in_aggregate);
     }
     return Error();
   }
@@ -482,25 +503,12 @@ class Checker {
   /// Combines the levels and sources of two operands, reporting a row
   /// expression that mixes the rows of two sources.
   bool Join(const Expr& at, const Ty& l, const Ty& r, Ty* out) {
-    if (l.level == Level::kRow && r.level == Level::kRow && l.source && r.source && l.source != r.source) {
-      auto& d = diags_.Report(DiagCode::E0402, at.span,
-                              fmt::format("this expression mixes rows of `{}` and `{}`", l.source->name.name,
-                                          r.source->name.name));
-      d.span_label = "two sources in one row";
-      d.Help("aggregate each source on its own and combine the metrics, e.g. `sum(a.x) / sum(b.y)`");
-      return false;
-    }
-    if ((l.level == Level::kRow && r.level == Level::kMetric) || (l.level == Level::kMetric && r.level == Level::kRow)) {
+    if ((l.level == Level::kRow && r.level == Level::kMetric) ||
+        (l.level == Level::kMetric && r.level == Level::kRow)) {
       RowOutsideAggregate(l.level == Level::kRow ? *at.lhs : *at.rhs);
       return false;
     }
-    out->level = std::max(l.level, r.level);
-    out->source = l.source ? l.source : r.source;
-    out->sources = l.sources;
-    out->sources.insert(r.sources.begin(), r.sources.end());
-    out->deps = l.deps;
-    out->deps.insert(r.deps.begin(), r.deps.end());
-    return true;
+    return JoinTys(at, l, r, out);
   }
 
   Ty Binary(const Expr& e, bool in_aggregate) {
@@ -526,8 +534,7 @@ class Checker {
       case B::kLe:
       case B::kGt:
       case B::kGe: {
-        if (l.kind != r.kind && l.kind != VKind::kNull && r.kind != VKind::kNull &&
-            !(IsTime(l.kind) && IsTime(r.kind)))
+        if (l.kind != r.kind && l.kind != VKind::kNull && r.kind != VKind::kNull && !(IsTime(l.kind) && IsTime(r.kind)))
           return Mismatch(e, fmt::format("cannot compare a {} with a {}", KindName(l.kind), KindName(r.kind)));
         if (l.kind == VKind::kNumber && r.kind == VKind::kNumber && !l.zero && !r.zero &&
             !UnitsAgree(e, l.unit, r.unit, "compare"))
@@ -550,8 +557,7 @@ class Checker {
         if (!l.numeric() || !r.numeric())
           return Mismatch(e, fmt::format("cannot {} a {} and a {}", e.bop == B::kAdd ? "add" : "subtract",
                                          KindName(l.kind), KindName(r.kind)));
-        if (!l.zero && !r.zero && !UnitsAgree(e, l.unit, r.unit, e.bop == B::kAdd ? "add" : "subtract"))
-          return Error();
+        if (!l.zero && !r.zero && !UnitsAgree(e, l.unit, r.unit, e.bop == B::kAdd ? "add" : "subtract")) return Error();
         out.kind = VKind::kNumber;
         out.unit = l.unit.IsOne() ? r.unit : l.unit;
         // A constant added to a metric is added once per group: not summable.
@@ -568,8 +574,8 @@ class Checker {
                                          KindName(l.kind), KindName(r.kind)));
         out.kind = VKind::kNumber;
         out.unit = e.bop == B::kMul ? l.unit * r.unit : l.unit / r.unit;
-        bool scaled = e.bop == B::kMul ? (l.level == Level::kConst || r.level == Level::kConst)
-                                       : r.level == Level::kConst;
+        bool scaled =
+            e.bop == B::kMul ? (l.level == Level::kConst || r.level == Level::kConst) : r.level == Level::kConst;
         out.add = scaled ? Worst(l.add, r.add) : Additivity::kNonAdditive;
         if (out.level == Level::kConst) out.add = Additivity::kAdditive;
         return out;
@@ -603,8 +609,7 @@ class Checker {
         d.Help(fmt::format("give the number its unit: `{} {}`", lit->text, other.ToString()));
       else
         d.Help(fmt::format("the other side is `{}`", other.ToString()));
-    }
-    else
+    } else
       d.Help("both sides of `+`, `-` and comparisons need the same unit");
     return false;
   }
@@ -620,9 +625,9 @@ class Checker {
     const ast::SourceDecl* rows = l.level == Level::kRow ? l.source : nullptr;
     if (l.level == Level::kMetric && l.sources.size() == 1) rows = *l.sources.begin();
     if (rows && c.source && c.source != rows) {
-      auto& d = diags_.Report(DiagCode::E0402, e.rhs->span,
-                              fmt::format("the filter reads `{}`, but the rows are from `{}`", c.source->name.name,
-                                          rows->name.name));
+      auto& d = diags_.Report(
+          DiagCode::E0402, e.rhs->span,
+          fmt::format("the filter reads `{}`, but the rows are from `{}`", c.source->name.name, rows->name.name));
       d.span_label = "another source";
       d.Help("a filter restricts the rows of the source it aggregates");
       return Error();
@@ -665,15 +670,16 @@ class Checker {
     }
     if (name == "count_distinct") {
       out.unit = a.column && a.column->entity ? Unit::Named(a.column->entity->name)
-                 : a.column                  ? Unit::Named(a.column->name.name)
-                                             : Unit::One();
+                 : a.column                   ? Unit::Named(a.column->name.name)
+                                              : Unit::One();
       out.add = Additivity::kNonAdditive;
       return out;
     }
     bool orderable = a.kind == VKind::kDate || a.kind == VKind::kTimestamp;
     if (!(a.numeric() || (a.kind == VKind::kBool && (name == "sum" || name == "avg")) ||
           (orderable && (name == "min" || name == "max")))) {
-      auto& d = diags_.Report(DiagCode::E0305, arg.span, fmt::format("cannot take `{}` of a {}", name, KindName(a.kind)));
+      auto& d =
+          diags_.Report(DiagCode::E0305, arg.span, fmt::format("cannot take `{}` of a {}", name, KindName(a.kind)));
       d.span_label = fmt::format("a {}", KindName(a.kind));
       if (a.kind == VKind::kString) d.Help("count it with `count(...)` or `count_distinct(...)`");
       return Error();
@@ -759,11 +765,11 @@ class Checker {
     if (name == "sum" || name == "avg" || name == "min" || name == "max" || name == "last") {
       if (name == "sum" && t.add != Additivity::kAdditive) {
         const ast::Ident& grain = e.args.empty() || !e.args[0].value ? e.lhs->name : e.args[0].value->name;
-        auto& d = diags_.Report(
-            DiagCode::E0403, e.span,
-            t.add == Additivity::kNonAdditive
-                ? "cannot sum a non-additive metric (a ratio, average or distinct count) over periods"
-                : "cannot sum a semi-additive metric (a balance) over time");
+        auto& d =
+            diags_.Report(DiagCode::E0403, e.span,
+                          t.add == Additivity::kNonAdditive
+                              ? "cannot sum a non-additive metric (a ratio, average or distinct count) over periods"
+                              : "cannot sum a semi-additive metric (a balance) over time");
         d.span_label = fmt::format("summed over `{}`", grain.name);
         d.Help(t.add == Additivity::kNonAdditive
                    ? "a ratio is recomputed from its parts at every grain; sum the parts instead"
@@ -830,8 +836,8 @@ class Checker {
     if (name == "year" || name == "quarter" || name == "month" || name == "week" || name == "day" ||
         name == "weekday" || name == "hour" || name == "date") {
       if (!IsTime(args[0].kind))
-        return Mismatch(*e.args[0].value, fmt::format("`{}` needs a date or timestamp, not a {}", name,
-                                                      KindName(args[0].kind)));
+        return Mismatch(*e.args[0].value,
+                        fmt::format("`{}` needs a date or timestamp, not a {}", name, KindName(args[0].kind)));
       out.kind = name == "date" ? VKind::kDate : VKind::kNumber;
       out.unit = Unit::One();
       out.column = nullptr;
@@ -852,8 +858,9 @@ class Checker {
     if (name == "convert") {
       if (args[0].level != Level::kMetric) return Error();
       if (args[0].unit.Currency().empty()) {
-        diags_.Report(DiagCode::E0302, e.args[0].value->span,
-                      fmt::format("`convert` needs an amount in one currency, not `{}`", args[0].unit.ToString()))
+        diags_
+            .Report(DiagCode::E0302, e.args[0].value->span,
+                    fmt::format("`convert` needs an amount in one currency, not `{}`", args[0].unit.ToString()))
             .span_label = "not money";
         return Error();
       }
@@ -876,9 +883,11 @@ class Checker {
 
   bool JoinTys(const Expr& at, const Ty& l, const Ty& r, Ty* out) {
     if (l.level == Level::kRow && r.level == Level::kRow && l.source && r.source && l.source != r.source) {
-      diags_.Report(DiagCode::E0402, at.span,
-                    fmt::format("this expression mixes rows of `{}` and `{}`", l.source->name.name, r.source->name.name))
-          .span_label = "two sources in one row";
+      auto& d = diags_.Report(
+          DiagCode::E0402, at.span,
+          fmt::format("this expression mixes rows of `{}` and `{}`", l.source->name.name, r.source->name.name));
+      d.span_label = "two sources in one row";
+      d.Help("aggregate each source on its own and combine the metrics, e.g. `sum(a.x) / sum(b.y)`");
       return false;
     }
     out->level = std::max(l.level, r.level);
@@ -935,9 +944,10 @@ class Checker {
           const std::string& u = p.unit->factors[0].name.name;
           auto [it, inserted] = unit_params.emplace(u, t.unit);
           if (!inserted && !Comparable(it->second, t.unit)) {
-            diags_.Report(DiagCode::E0302, e.args[i].value->span,
-                          fmt::format("`{}` expects `{}` to be `{}` here (as for an earlier argument), not `{}`",
-                                      fn.name.name, p.name.name, it->second.ToString(), t.unit.ToString()))
+            diags_
+                .Report(DiagCode::E0302, e.args[i].value->span,
+                        fmt::format("`{}` expects `{}` to be `{}` here (as for an earlier argument), not `{}`",
+                                    fn.name.name, p.name.name, it->second.ToString(), t.unit.ToString()))
                 .span_label = "unit differs";
             return Error();
           }
@@ -948,9 +958,10 @@ class Checker {
                    })) {
           Unit want = Unit::FromAst(*p.unit, &unit_params);
           if (!Comparable(want, t.unit)) {
-            diags_.Report(DiagCode::E0302, e.args[i].value->span,
-                          fmt::format("`{}` expects `{}` in `{}`, not `{}`", fn.name.name, p.name.name,
-                                      want.ToString(), t.unit.ToString()))
+            diags_
+                .Report(DiagCode::E0302, e.args[i].value->span,
+                        fmt::format("`{}` expects `{}` in `{}`, not `{}`", fn.name.name, p.name.name, want.ToString(),
+                                    t.unit.ToString()))
                 .span_label = "unit differs";
             return Error();
           }
@@ -970,9 +981,10 @@ class Checker {
     if (!out.error() && fn.result_unit) {
       Unit declared = Unit::FromAst(*fn.result_unit, &unit_params);
       if (!Comparable(declared, out.unit)) {
-        diags_.Report(DiagCode::E0304, fn.result_unit->span,
-                      fmt::format("function `{}` is declared to return `{}` but gives `{}` here", fn.name.name,
-                                  declared.ToString(), out.unit.ToString()))
+        diags_
+            .Report(DiagCode::E0304, fn.result_unit->span,
+                    fmt::format("function `{}` is declared to return `{}` but gives `{}` here", fn.name.name,
+                                declared.ToString(), out.unit.ToString()))
             .Label(e.span, "called here")
             .span_label = "declared unit";
         return Error();
@@ -1032,9 +1044,9 @@ class Checker {
       const ast::SourceDecl* s = SourceByNameAnywhere(key);
       if (s && !HasTime(*s)) lacking = s->name.name;
     }
-    diags_.Report(DiagCode::E0405, at,
-                  fmt::format("`{}` cannot be broken down by time: source `{}` has no time column", metric_name,
-                              lacking))
+    diags_
+        .Report(DiagCode::E0405, at,
+                fmt::format("`{}` cannot be broken down by time: source `{}` has no time column", metric_name, lacking))
         .Help("mark the source's date or timestamp column with `time`")
         .span_label = "needs a time axis";
   }
@@ -1058,8 +1070,9 @@ class Checker {
         case K::kAlert:
           if (it.expr) {
             Ty t = Condition(*it.expr);
-            ExpectBool(t, *it.expr, it.kind == K::kTarget ? "a target must be a comparison"
-                                                         : "an alert condition must be a condition");
+            ExpectBool(
+                t, *it.expr,
+                it.kind == K::kTarget ? "a target must be a comparison" : "an alert condition must be a condition");
           }
           break;
         case K::kDecompose:
@@ -1084,7 +1097,8 @@ class Checker {
         case K::kGrain:
           if (m && m->ok) RequireTime(*m, it.keyword_span, mname);
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -1094,12 +1108,12 @@ class Checker {
     for (const ast::Param& p : r.params) {
       Ty t;
       const std::string ty = p.type ? p.type->name.name : "";
-      t.kind = ty == "string"                                     ? VKind::kString
-               : ty == "bool"                                     ? VKind::kBool
-               : ty == "date"                                     ? VKind::kDate
-               : ty == "timestamp"                                ? VKind::kTimestamp
+      t.kind = ty == "string"                                      ? VKind::kString
+               : ty == "bool"                                      ? VKind::kBool
+               : ty == "date"                                      ? VKind::kDate
+               : ty == "timestamp"                                 ? VKind::kTimestamp
                : (ty == "int" || ty == "float" || ty == "decimal") ? VKind::kNumber
-                                                                  : VKind::kError;
+                                                                   : VKind::kError;
       locals_[p.name.name] = t;
     }
     for (const ast::RoleItem& it : r.items) {
@@ -1109,10 +1123,10 @@ class Checker {
       if (t.error()) continue;
       if (!ExpectBool(t, *it.filter, "a role filter must be a condition")) continue;
       if (src && t.source && t.source != src) {
-        diags_.Report(DiagCode::E0402, it.filter->span,
-                      fmt::format("the rule for `{}` reads rows of `{}`", src->name.name, t.source->name.name))
-            .Help(fmt::format("a role's rule restricts the rows of its own source; write it over `{}`",
-                              src->name.name))
+        diags_
+            .Report(DiagCode::E0402, it.filter->span,
+                    fmt::format("the rule for `{}` reads rows of `{}`", src->name.name, t.source->name.name))
+            .Help(fmt::format("a role's rule restricts the rows of its own source; write it over `{}`", src->name.name))
             .span_label = "another source";
       }
     }
@@ -1195,9 +1209,11 @@ class Checker {
       std::map<std::string, const ast::MetricDecl*> seen;
       std::vector<const ast::MetricDecl*> metrics;
       for (const auto& [n, d] : pkg.decls)
-        if (d->kind == DeclKind::kMetric && !d->has_syntax_error) metrics.push_back(static_cast<const ast::MetricDecl*>(d));
-      std::sort(metrics.begin(), metrics.end(),
-                [](auto* a, auto* b) { return std::tie(a->span.file, a->span.begin) < std::tie(b->span.file, b->span.begin); });
+        if (d->kind == DeclKind::kMetric && !d->has_syntax_error)
+          metrics.push_back(static_cast<const ast::MetricDecl*>(d));
+      std::sort(metrics.begin(), metrics.end(), [](auto* a, auto* b) {
+        return std::tie(a->span.file, a->span.begin) < std::tie(b->span.file, b->span.begin);
+      });
       for (const ast::MetricDecl* m : metrics) {
         if (!m->expr) continue;
         std::string key = ast::DumpExpr(*m->expr);

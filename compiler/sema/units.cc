@@ -8,8 +8,8 @@ namespace kpic {
 namespace {
 
 bool IsDurationName(const std::string& n) {
-  return n == "second" || n == "minute" || n == "hour" || n == "day" || n == "week" || n == "month" ||
-         n == "quarter" || n == "year";
+  return n == "second" || n == "minute" || n == "hour" || n == "day" || n == "week" || n == "month" || n == "quarter" ||
+         n == "year";
 }
 
 }  // namespace
@@ -23,7 +23,7 @@ bool IsCurrencyName(const std::string& name) {
 
 std::string CanonicalUnitName(const std::string& name) {
   static const std::map<std::string, std::string> plurals = {
-      {"seconds", "second"}, {"minutes", "minute"}, {"hours", "hour"},     {"days", "day"},
+      {"seconds", "second"}, {"minutes", "minute"}, {"hours", "hour"},       {"days", "day"},
       {"weeks", "week"},     {"months", "month"},   {"quarters", "quarter"}, {"years", "year"}};
   auto it = plurals.find(name);
   return it == plurals.end() ? name : it->second;

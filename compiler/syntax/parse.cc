@@ -196,10 +196,10 @@ class FileParser {
   std::unique_ptr<KpiLexer> lexer_;
   std::unique_ptr<antlr4::CommonTokenStream> stream_;
   std::unique_ptr<KpiParser> fast_parser_;  ///< declared after stream_: destroyed first
-  std::vector<antlr4::Token*> all_;   ///< every token, all channels
-  std::vector<antlr4::Token*> main_;  ///< default channel, EOF last
-  std::vector<antlr4::Token*> docs_;  ///< `///` comments
-  std::set<size_t> unterminated_;     ///< token indices of unterminated strings
+  std::vector<antlr4::Token*> all_;         ///< every token, all channels
+  std::vector<antlr4::Token*> main_;        ///< default channel, EOF last
+  std::vector<antlr4::Token*> docs_;        ///< `///` comments
+  std::set<size_t> unterminated_;           ///< token indices of unterminated strings
 };
 
 bool FileParser::CheckInput() {
@@ -476,8 +476,7 @@ bool FileParser::FastParse(const Chunk& chunk, std::vector<KpiParser::TopItemCon
   return true;
 }
 
-void FileParser::BuildChunk(const Chunk& chunk, const std::vector<KpiParser::TopItemContext*>& items,
-                            bool had_errors) {
+void FileParser::BuildChunk(const Chunk& chunk, const std::vector<KpiParser::TopItemContext*>& items, bool had_errors) {
   syntax::AstBuilder builder(map_, diags_);
   size_t before = file_->decls.size();
   for (auto* item : items) builder.BuildTopItem(item, &file_->decls);

@@ -11,9 +11,7 @@ using namespace kpic::rt;
 
 namespace {
 
-CsvColumnRequest Col(const char* header, ColType t, int scale = 0) {
-  return {header, header, t, scale};
-}
+CsvColumnRequest Col(const char* header, ColType t, int scale = 0) { return {header, header, t, scale}; }
 
 std::string Str(const Column& c, size_t row) { return c.dict.At(c.codes[row]); }
 
@@ -86,8 +84,9 @@ TEST_CASE("options: delimiter, date format, only requested columns, header names
   CsvOptions o;
   o.delimiter = ';';
   o.date_format.pattern = "%d/%m/%Y";
-  CsvResult r = ParseCsv("Order Date;skip;下单金额\n31/01/2026;zzz;3.5\n", "f.csv",
-                         {{"Order Date", "ordered_on", ColType::kDate, 0}, {"下单金额", "amount", ColType::kDecimal, 2}}, o);
+  CsvResult r =
+      ParseCsv("Order Date;skip;下单金额\n31/01/2026;zzz;3.5\n", "f.csv",
+               {{"Order Date", "ordered_on", ColType::kDate, 0}, {"下单金额", "amount", ColType::kDecimal, 2}}, o);
   REQUIRE(r.rows == 1);
   CHECK(FormatDate(static_cast<int32_t>(r.columns[0].ints[0])) == "2026-01-31");
   CHECK(r.columns[0].name == "ordered_on");
@@ -102,8 +101,9 @@ TEST_CASE("bad input is an error naming file, line, column and value") {
   CHECK(ErrorOf("amount\n12,3\n", cols) == "f.csv:2: the row has 2 fields, the header has 1");
   CHECK(ErrorOf("amount\nabc\n", cols) == "f.csv:2: column `amount`: value `abc` is not a decimal number");
   CHECK(ErrorOf("", cols) == "f.csv:1: the file is empty: expected a header row");
-  CHECK(ErrorOf("price\n1\n", cols) == "f.csv:1: column `amount`: missing: the header row has no column `amount` "
-                                       "(it has: price)");
+  CHECK(ErrorOf("price\n1\n", cols) ==
+        "f.csv:1: column `amount`: missing: the header row has no column `amount` "
+        "(it has: price)");
   CHECK(ErrorOf("s\n\xFF\n", {Col("s", ColType::kString)}) == "f.csv:2: column `s`: value `\xFF` is not valid UTF-8");
   CHECK(ErrorOf("d\n2026-02-30\n", {Col("d", ColType::kDate)}) ==
         "f.csv:2: column `d`: value `2026-02-30` is not a date in the format %Y-%m-%d");
@@ -122,7 +122,8 @@ TEST_CASE("a header-only file has no rows") {
 TEST_CASE("skipping bad rows counts and reports them and keeps columns aligned") {
   CsvOptions o;
   o.skip_bad_rows = true;
-  CsvResult r = ParseCsv("a,b\n1,x\n2,3\nbad,4\n5\n6,7\n", "f.csv", {Col("a", ColType::kInt), Col("b", ColType::kInt)}, o);
+  CsvResult r =
+      ParseCsv("a,b\n1,x\n2,3\nbad,4\n5\n6,7\n", "f.csv", {Col("a", ColType::kInt), Col("b", ColType::kInt)}, o);
   CHECK(r.rows == 2);
   CHECK(r.skipped == 3);
   CHECK(r.columns[0].ints == std::vector<int64_t>{2, 6});

@@ -60,11 +60,12 @@ TEST_CASE("postgres: types, nulls and schemas") {
   Sql(db.c,
       "INSERT INTO kpic_t.orders VALUES (1, 12.50, 0.25, true, '门店', '2026-01-31', '2026-03-01 08:30:00+08', "
       "'2026-03-01 08:30:00'), (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
-  TableData r = ReadPostgres(Uri(), "kpic_t.orders",
-                             {Col("id", ColType::kInt), Col("amount", ColType::kDecimal, 2), Col("ratio", ColType::kFloat),
-                              Col("ok", ColType::kBool), Col("name", ColType::kString), Col("day", ColType::kDate),
-                              Col("at", ColType::kTimestamp), Col("local", ColType::kTimestamp)},
-                             {});
+  TableData r =
+      ReadPostgres(Uri(), "kpic_t.orders",
+                   {Col("id", ColType::kInt), Col("amount", ColType::kDecimal, 2), Col("ratio", ColType::kFloat),
+                    Col("ok", ColType::kBool), Col("name", ColType::kString), Col("day", ColType::kDate),
+                    Col("at", ColType::kTimestamp), Col("local", ColType::kTimestamp)},
+                   {});
   REQUIRE(r.rows == 2);
   CHECK(r.columns[0].ints == std::vector<int64_t>{1, 2});
   CHECK(r.columns[1].ints[0] == 1250);
@@ -83,8 +84,9 @@ TEST_CASE("postgres: errors name the table and mask the password") {
   Sql(db.c, "DROP TABLE IF EXISTS kpic_types; CREATE TABLE kpic_types (amount numeric(12,4), name text)");
   CHECK(ErrorOf(Uri(), "kpic_missing", {Col("x", ColType::kInt)}).find("has no table or view `kpic_missing`") !=
         std::string::npos);
-  CHECK(ErrorOf(Uri(), "kpic_types", {Col("amount", ColType::kDecimal, 2)}).find(
-            "column `amount`: is declared `decimal(2)` but the table has `numeric` with scale 4") != std::string::npos);
+  CHECK(ErrorOf(Uri(), "kpic_types", {Col("amount", ColType::kDecimal, 2)})
+            .find("column `amount`: is declared `decimal(2)` but the table has `numeric` with scale 4") !=
+        std::string::npos);
   CHECK(ErrorOf(Uri(), "kpic_types", {Col("name", ColType::kInt)}).find("is declared `int` but the table has `text`") !=
         std::string::npos);
   std::string e = ErrorOf("postgresql://kpic:s3cret@127.0.0.1:1/nowhere", "t", {Col("x", ColType::kInt)});
@@ -118,7 +120,8 @@ TEST_CASE("postgres: exact decimal sums equal PostgreSQL's numeric sums over the
   std::string pg_discount = Sql(db.c, "SELECT sum(discount) FROM kpic_orders WHERE NOT returned");
 
   TableData t = ReadCsv(csv,
-                        {{"amount", "amount", ColType::kDecimal, 2}, {"discount", "discount", ColType::kDecimal, 2},
+                        {{"amount", "amount", ColType::kDecimal, 2},
+                         {"discount", "discount", ColType::kDecimal, 2},
                          {"returned", "returned", ColType::kBool, 0}},
                         {});
   __int128 amount = 0, discount = 0;

@@ -43,9 +43,9 @@ TEST_CASE("sqlite: every storage class converts exactly, nulls stay null") {
       "INSERT INTO t VALUES (1, '12.50', 0.25, 1, '门店', '2026-01-31', '2026-03-01T08:30:00Z');"
       "INSERT INTO t VALUES (2, 7, 1.5, 0, NULL, NULL, NULL);");
   TableData r = ReadSqlite(db.path, "t",
-                           {Col("id", ColType::kInt), Col("amount", ColType::kDecimal, 2), Col("price", ColType::kFloat),
-                            Col("ok", ColType::kBool), Col("name", ColType::kString), Col("day", ColType::kDate),
-                            Col("at", ColType::kTimestamp)},
+                           {Col("id", ColType::kInt), Col("amount", ColType::kDecimal, 2),
+                            Col("price", ColType::kFloat), Col("ok", ColType::kBool), Col("name", ColType::kString),
+                            Col("day", ColType::kDate), Col("at", ColType::kTimestamp)},
                            {});
   REQUIRE(r.rows == 2);
   CHECK(r.columns[0].ints == std::vector<int64_t>{1, 2});

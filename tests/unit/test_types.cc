@@ -85,7 +85,7 @@ TEST_CASE("unit algebra") {
   CHECK((cny * cny).ToString() == "CNY^2");
   CHECK(Unit::Named("days") == Unit::Named("day"));
   CHECK(Unit::Named("percent").IsOne());
-  CHECK(Comparable(order / visit, Unit::One()));      // conversion < 12%
+  CHECK(Comparable(order / visit, Unit::One()));        // conversion < 12%
   CHECK(Comparable(Unit::Named("item"), Unit::One()));  // quantity > 2
   CHECK_FALSE(Comparable(order, visit));
   CHECK_FALSE(Comparable(cny / visit, Unit::One()));  // money per visit is not a percentage
