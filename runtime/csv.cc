@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "decimal.h"
+#include "timezone.h"
 
 namespace kpic::rt {
 
@@ -221,7 +222,7 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
       break;
     }
     case ColType::kTimestamp: {
-      auto x = ParseTimestamp(v, o.tz_offset_minutes);
+      auto x = o.zone ? ParseTimestampIn(v, *o.zone) : ParseTimestamp(v, o.tz_offset_minutes);
       if (!x) return "is not an ISO 8601 timestamp (2026-03-01T08:30:00, optionally with Z or +08:00)";
       col.ints.push_back(*x);
       break;

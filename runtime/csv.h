@@ -15,6 +15,8 @@
 
 namespace kpic::rt {
 
+class TimeZone;
+
 struct CsvOptions {
   char delimiter = ',';
   char quote = '"';
@@ -23,7 +25,8 @@ struct CsvOptions {
   /// null; an empty string field is the empty string unless "" is listed.
   std::vector<std::string> nulls;
   DateFormat date_format;
-  int tz_offset_minutes = 0;   ///< for timestamps without an offset
+  int tz_offset_minutes = 0;       ///< for timestamps without an offset
+  const TimeZone* zone = nullptr;  ///< when set, used instead of tz_offset_minutes
   bool skip_bad_rows = false;  ///< --on-bad-row skip
   size_t max_reported = 10;    ///< bad rows kept in the result when skipping
 };

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "timezone.h"
+
 namespace kpic::rt {
 
 namespace {
@@ -78,16 +80,42 @@ std::optional<int32_t> ParseDate(std::string_view text, const DateFormat& format
   return DaysFromCivil(y, m, d);
 }
 
+namespace {
+
+/// Parses into local seconds, microseconds and the explicit offset (minutes).
+bool ParseTimestampParts(std::string_view s, int64_t* local_seconds, int64_t* micros_out,
+                         std::optional<int>* offset_out);
+
+}  // namespace
+
 std::optional<int64_t> ParseTimestamp(std::string_view s, int default_offset_minutes) {
+  int64_t local, micros;
+  std::optional<int> offset;
+  if (!ParseTimestampParts(s, &local, &micros, &offset)) return std::nullopt;
+  return (local - int64_t{offset.value_or(default_offset_minutes)} * 60) * 1000000 + micros;
+}
+
+std::optional<int64_t> ParseTimestampIn(std::string_view s, const TimeZone& zone) {
+  int64_t local, micros;
+  std::optional<int> offset;
+  if (!ParseTimestampParts(s, &local, &micros, &offset)) return std::nullopt;
+  int64_t utc = offset ? local - int64_t{*offset} * 60 : zone.LocalToUtc(local);
+  return utc * 1000000 + micros;
+}
+
+namespace {
+
+bool ParseTimestampParts(std::string_view s, int64_t* local_seconds, int64_t* micros_out,
+                         std::optional<int>* offset_out) {
   int y, mo, d, h, mi, sec = 0;
   if (!Digits(s, 0, 4, &y) || s.size() < 16 || s[4] != '-' || !Digits(s, 5, 2, &mo) || s[7] != '-' ||
       !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') || !Digits(s, 11, 2, &h) || s[13] != ':' ||
       !Digits(s, 14, 2, &mi))
-    return std::nullopt;
+    return false;
   size_t pos = 16;
   int64_t micros = 0;
   if (pos < s.size() && s[pos] == ':') {
-    if (!Digits(s, pos + 1, 2, &sec)) return std::nullopt;
+    if (!Digits(s, pos + 1, 2, &sec)) return false;
     pos += 3;
     if (pos < s.size() && s[pos] == '.') {
       ++pos;
@@ -97,11 +125,11 @@ std::optional<int64_t> ParseTimestamp(std::string_view s, int default_offset_min
         ++digits;
         ++pos;
       }
-      if (digits == 0) return std::nullopt;
+      if (digits == 0) return false;
       for (int i = digits; i < 6; ++i) micros *= 10;
     }
   }
-  int offset = default_offset_minutes;
+  std::optional<int> offset;
   if (pos < s.size()) {
     if (s[pos] == 'Z' && pos + 1 == s.size()) {
       offset = 0;
@@ -112,18 +140,22 @@ std::optional<int64_t> ParseTimestamp(std::string_view s, int default_offset_min
       bool ok =
           Digits(s, pos + 1, 2, &oh) && (rest == 2 || (rest == 5 && s[pos + 3] == ':' && Digits(s, pos + 4, 2, &om)) ||
                                          (rest == 4 && Digits(s, pos + 3, 2, &om)));
-      if (!ok || oh > 23 || om > 59) return std::nullopt;
+      if (!ok || oh > 23 || om > 59) return false;
       offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
     } else {
-      return std::nullopt;
+      return false;
     }
   }
-  if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  if (h > 23 || mi > 59 || sec > 59) return false;
   auto days = DaysFromCivil(y, mo, d);
-  if (!days) return std::nullopt;
-  int64_t seconds = int64_t{*days} * 86400 + h * 3600 + mi * 60 + sec - int64_t{offset} * 60;
-  return seconds * 1000000 + micros;
+  if (!days) return false;
+  *local_seconds = int64_t{*days} * 86400 + h * 3600 + mi * 60 + sec;
+  *micros_out = micros;
+  *offset_out = offset;
+  return true;
 }
+
+}  // namespace
 
 std::string FormatDate(int32_t days) {
   int y, m, d;

@@ -28,6 +28,11 @@ std::optional<int32_t> ParseDate(std::string_view text, const DateFormat& format
 /// Without an offset the time is local to `default_offset_minutes`.
 std::optional<int64_t> ParseTimestamp(std::string_view text, int default_offset_minutes);
 
+class TimeZone;
+/// Like ParseTimestamp, but a timestamp without an offset is local time in
+/// `zone` (daylight-saving time included).
+std::optional<int64_t> ParseTimestampIn(std::string_view text, const TimeZone& zone);
+
 std::string FormatDate(int32_t days);
 std::string FormatTimestamp(int64_t micros);  ///< UTC, `2026-03-01T00:30:00Z`
 

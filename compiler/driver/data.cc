@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "postgres_source.h"
+#include "timezone.h"
 #include "sqlite_source.h"
 
 namespace kpic {
@@ -27,6 +28,12 @@ rt::ColType TypeOf(const ast::TypeRef& t) {
 std::string Arg(const ast::Binding& b, const std::string& name) {
   for (const auto& a : b.args)
     if (a.name && a.name->name == name) return a.value.text;
+  return {};
+}
+
+std::string AttrText(const std::vector<ast::Attribute>& attrs, const std::string& key) {
+  for (const auto& a : attrs)
+    if (a.key.name == key && !a.values.empty()) return a.values[0].text;
   return {};
 }
 
@@ -61,6 +68,14 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
   std::set<std::string> known;
   for (const auto& [pname, pkg] : s.catalog.packages) {
     if (pkg.from_stdlib) continue;
+    // Timestamps without an offset are in the package calendar's time zone.
+    std::optional<rt::TimeZone> zone;
+    for (const auto& [n, d] : pkg.decls) {
+      if (d->kind != ast::DeclKind::kCalendar) continue;
+      std::string tz = AttrText(static_cast<const ast::CalendarDecl&>(*d).attrs, "time_zone");
+      std::string error;
+      if (!tz.empty()) zone = rt::TimeZone::Load(tz, &error);
+    }
     for (const auto& [name, d] : pkg.decls) {
       if (d->kind != ast::DeclKind::kSource) continue;
       known.insert(name);
@@ -117,6 +132,7 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
         cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
       rt::CsvOptions o = src.binding && src.binding->kind.name == "csv" ? OptionsOf(*src.binding) : rt::CsvOptions{};
       o.skip_bad_rows = options.skip_bad_rows;
+      if (zone) o.zone = &*zone;
       out.push_back({pname + ":" + name, uri,
                      kind == "csv"      ? rt::ReadCsv(path, cols, o)
                      : kind == "sqlite" ? rt::ReadSqlite(path, table, cols, o)

@@ -9,6 +9,7 @@
 
 #include "base/suggest.h"
 #include "sema/builtins.h"
+#include "timezone.h"
 
 namespace kpic {
 namespace {
@@ -653,6 +654,15 @@ class Resolver {
   void Calendar(const ast::CalendarDecl& c) {
     CheckAttrs(c.attrs, &kCalendarSettings, "calendar setting");
     for (const ast::Attribute& a : c.attrs) {
+      if (a.key.name == "time_zone" && !a.values.empty()) {
+        std::string error;
+        if (!rt::TimeZone::Load(a.values[0].text, &error)) {
+          diags_.Report(DiagCode::E0212, a.values[0].span,
+                        fmt::format("unknown time zone `{}`: {}", a.values[0].text, error))
+              .Help("use an IANA name such as \"Asia/Shanghai\", \"UTC\", or a fixed offset such as \"+08:00\"")
+              .span_label = "not a time zone";
+        }
+      }
       if (a.key.name == "week_start" && !a.values.empty()) {
         const ast::AttrValue& v = a.values[0];
         ast::Ident id{v.text, v.span};
