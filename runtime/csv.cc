@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <thread>
 
@@ -76,7 +77,7 @@ class Splitter {
   size_t position() const { return pos_; }
 
   /// Reads one record into `fields`; returns the line it started on.
-  size_t Next(std::vector<Field>* fields, std::vector<std::string>* scratch) {
+  size_t Next(std::vector<Field>* fields, std::deque<std::string>* scratch) {
     fields->clear();
     size_t start_line = line_;
     size_t used = 0;
@@ -258,7 +259,7 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
   TableBuilder table(requests, o);
   Splitter split(data, start, first_line, o, file);
   std::vector<Field> fields;
-  std::vector<std::string> scratch;
+  std::deque<std::string> scratch;  // deque: fields keep views into it
   // Reserve the columns from the row size of a sample, so that they never
   // grow by copying (that copying and its page faults cost more than parsing).
   size_t sample_end = std::min(data.size(), start + (size_t{1} << 16));
@@ -267,7 +268,16 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
     table.Reserve((data.size() - start) / std::max<size_t>(1, (sample_end - start) / newlines) * 21 / 20 + 16);
   while (!split.AtEnd()) {
     size_t line = split.Next(&fields, &scratch);
-    if (width == 0) width = fields.size();
+    if (width == 0) {
+      // Without a header the first row fixes the width; it must hold every
+      // declared column.
+      width = fields.size();
+      for (size_t i : index)
+        if (i >= width)
+          throw DataError(file, line, "", "",
+                          "the file has " + std::to_string(width) + " columns per row, but " +
+                              std::to_string(index.size()) + " are declared and there is no header");
+    }
     if (fields.size() != width) {
       table.FailRow(fields.size() == 1 && fields[0].text.empty()
                         ? std::string("the row is empty")
@@ -288,7 +298,7 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
                    const CsvOptions& o) {
   Splitter split(data, o, file);
   std::vector<Field> fields;
-  std::vector<std::string> scratch;
+  std::deque<std::string> scratch;  // deque: fields keep views into it
   if (split.AtEnd()) throw DataError(file, 1, "", "", "the file is empty: expected a header row");
   std::vector<size_t> index(requests.size());
   size_t width = 0;

@@ -194,3 +194,23 @@ TEST_CASE("a large file is parsed on two cores with the same results and line nu
   int64_t line = 1 + 699999 + (699998 / 1000);  // header + rows before + embedded newlines before it
   CHECK(ErrorOf(bad, cols) == "f.csv:" + std::to_string(line) + ": column `n`: value `69x999` is not a whole number");
 }
+
+TEST_CASE("regression (fuzzer): a headerless file with fewer fields than declared columns") {
+  CsvOptions o;
+  o.header = false;
+  CHECK(
+      ErrorOf(std::string(",,b\0\0b\0\0", 9),
+              {Col("a", ColType::kInt), Col("b", ColType::kInt), Col("c", ColType::kString), Col("d", ColType::kDate)},
+              o) == "f.csv:1: the file has 3 columns per row, but 4 are declared and there is no header");
+  CsvResult r = ParseCsv("1,x\n2,y\n", "f.csv", {Col("n", ColType::kInt), Col("s", ColType::kString)}, o);
+  CHECK(r.rows == 2);
+}
+
+TEST_CASE("regression (fuzzer): several fields with doubled quotes in one row keep their values") {
+  CsvResult r = ParseCsv("a,b,c\n\"1\"\"\",\"2\"\"\",\"3\"\"\"\n", "f.csv",
+                         {Col("a", ColType::kString), Col("b", ColType::kString), Col("c", ColType::kString)}, {});
+  REQUIRE(r.rows == 1);
+  CHECK(Str(r.columns[0], 0) == "1\"");
+  CHECK(Str(r.columns[1], 0) == "2\"");
+  CHECK(Str(r.columns[2], 0) == "3\"");
+}
