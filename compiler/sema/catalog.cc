@@ -36,7 +36,7 @@ std::string Canonical(const ast::MetricDecl& m) {
 class CatalogBuilder {
  public:
   CatalogBuilder(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags)
-      : input_(input), sm_(sm), diags_(diags) {}
+      : input_(input), diags_(diags) {}
 
   Catalog Run() {
     for (const ast::File* f : input_.files) AddFile(*f);
@@ -217,7 +217,6 @@ class CatalogBuilder {
   }
 
   const CheckInput& input_;
-  const SourceManager& sm_;
   DiagnosticSink& diags_;
   Catalog catalog_;
 };
