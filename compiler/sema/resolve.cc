@@ -9,6 +9,7 @@
 
 #include "base/suggest.h"
 #include "sema/builtins.h"
+#include "sema/scope.h"
 #include "timezone.h"
 
 namespace kpic {
@@ -126,39 +127,22 @@ class Resolver {
   /// Finds `name` as seen from this package. Reports E0205 at `at` when two
   /// imports provide it and the package itself does not.
   const Decl* Lookup(const std::string& name, Span at) {
-    auto own = pkg_.decls.find(name);
-    if (own != pkg_.decls.end()) return own->second;
     std::vector<std::pair<std::string, const Decl*>> found;
-    for (const std::string& imp : pkg_.imported) {
-      const Package* p = catalog_.FindPackage(imp);
-      if (!p) continue;
-      auto it = p->decls.find(name);
-      if (it != p->decls.end()) found.emplace_back(imp, it->second);
-    }
+    const Decl* d = Scope(catalog_, &pkg_).Lookup(name, &found);
     if (found.size() > 1) {
       bool all_same_metric = true;
       for (auto& f : found) all_same_metric &= f.second->kind == DeclKind::kMetric;
       if (!all_same_metric) {
-        auto& d =
+        auto& diag =
             diags_.Report(DiagCode::E0205, at,
                           fmt::format("`{}` is defined in both `{}` and `{}`", name, found[0].first, found[1].first));
-        d.span_label = "ambiguous";
-        d.Label(found[0].second->name.span, fmt::format("defined in `{}`", found[0].first));
-        d.Label(found[1].second->name.span, fmt::format("defined in `{}`", found[1].first));
-        d.Help(fmt::format("qualify the name, for example `{}.{}`", Short(found[0].first), name));
-      }
-      return found[0].second;
-    }
-    if (found.size() == 1) return found[0].second;
-    auto metric = catalog_.metric_home.find(name);
-    if (metric != catalog_.metric_home.end()) {
-      const Package* p = catalog_.FindPackage(metric->second);
-      if (p) {
-        auto it = p->decls.find(name);
-        if (it != p->decls.end()) return it->second;
+        diag.span_label = "ambiguous";
+        diag.Label(found[0].second->name.span, fmt::format("defined in `{}`", found[0].first));
+        diag.Label(found[1].second->name.span, fmt::format("defined in `{}`", found[1].first));
+        diag.Help(fmt::format("qualify the name, for example `{}.{}`", Short(found[0].first), name));
       }
     }
-    return nullptr;
+    return d;
   }
 
   static std::string Short(const std::string& pkg) {
@@ -250,17 +234,7 @@ class Resolver {
 
   // ---- expressions ---------------------------------------------------------
 
-  static bool FlattenPath(const Expr& e, std::vector<const ast::Ident*>* out) {
-    if (e.kind == ExprKind::kName) {
-      out->push_back(&e.name);
-      return true;
-    }
-    if (e.kind == ExprKind::kMember && e.lhs && FlattenPath(*e.lhs, out)) {
-      out->push_back(&e.name);
-      return true;
-    }
-    return false;
-  }
+  static bool FlattenPath(const Expr& e, std::vector<const ast::Ident*>* out) { return Scope::FlattenPath(e, out); }
 
   void UnknownName(const ast::Ident& id) {
     auto& d = diags_.Report(DiagCode::E0201, id.span, fmt::format("unknown name `{}`", id.name));

@@ -3,12 +3,15 @@
 // an additivity and the set of sources it reads.
 #include "sema/typecheck.h"
 
+#include "sema/scope.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <functional>
 
 #include "sema/builtins.h"
+#include "sema/scope.h"
 
 namespace kpic {
 
@@ -109,63 +112,13 @@ class Checker {
  private:
   // ---- lookup (diagnostics for unknown names come from resolve.cc) ---------
 
-  const ast::Decl* Lookup(const std::string& name) const {
-    auto own = pkg_->decls.find(name);
-    if (own != pkg_->decls.end()) return own->second;
-    for (const std::string& imp : pkg_->imported) {
-      if (const Package* p = catalog_.FindPackage(imp)) {
-        auto it = p->decls.find(name);
-        if (it != p->decls.end()) return it->second;
-      }
-    }
-    auto m = catalog_.metric_home.find(name);
-    if (m != catalog_.metric_home.end()) {
-      const Package* p = catalog_.FindPackage(m->second);
-      auto it = p->decls.find(name);
-      if (it != p->decls.end()) return it->second;
-    }
-    return nullptr;
-  }
-
-  /// Resolves a dotted path to a declaration, following package prefixes
-  /// and aliases; `next` gets the index of the first unconsumed part.
+  Scope Here() const { return Scope(catalog_, pkg_); }
+  const ast::Decl* Lookup(const std::string& name) const { return Here().Lookup(name); }
   const ast::Decl* ResolvePath(const std::vector<const ast::Ident*>& path, size_t* next) const {
-    std::string prefix;
-    for (size_t i = 0; i + 1 < path.size(); ++i) {
-      prefix += (i ? "." : "") + path[i]->name;
-      const Package* p = nullptr;
-      if (i == 0 && pkg_->aliases.count(prefix) && !pkg_->decls.count(prefix))
-        p = catalog_.FindPackage(pkg_->aliases.at(prefix));
-      else if (!pkg_->decls.count(path[0]->name))
-        p = catalog_.FindPackage(prefix);
-      if (p) {
-        auto it = p->decls.find(path[i + 1]->name);
-        if (it != p->decls.end()) {
-          *next = i + 2;
-          return it->second;
-        }
-      }
-    }
-    *next = 1;
-    return Lookup(path[0]->name);
+    return Here().ResolvePath(path, next);
   }
-
-  static bool Flatten(const Expr& e, std::vector<const ast::Ident*>* out) {
-    if (e.kind == ExprKind::kName) {
-      out->push_back(&e.name);
-      return true;
-    }
-    if (e.kind == ExprKind::kMember && e.lhs && Flatten(*e.lhs, out)) {
-      out->push_back(&e.name);
-      return true;
-    }
-    return false;
-  }
-
-  const ast::SourceDecl* SourceByName(const std::string& name) const {
-    const ast::Decl* d = Lookup(name);
-    return d && d->kind == DeclKind::kSource ? static_cast<const ast::SourceDecl*>(d) : nullptr;
-  }
+  static bool Flatten(const Expr& e, std::vector<const ast::Ident*>* out) { return Scope::FlattenPath(e, out); }
+  const ast::SourceDecl* SourceByName(const std::string& name) const { return Here().SourceByName(name); }
 
   // ---- sources: dimensions and time ------------------------------------------
 
@@ -272,22 +225,10 @@ class Checker {
   }
 
   const ast::SourceDecl* SourceByNameAnywhere(const std::string& qualified) const {
-    auto dot = qualified.rfind(':');
-    const Package* p = catalog_.FindPackage(qualified.substr(0, dot));
-    if (!p) return nullptr;
-    auto it = p->decls.find(qualified.substr(dot + 1));
-    return it != p->decls.end() && it->second->kind == DeclKind::kSource
-               ? static_cast<const ast::SourceDecl*>(it->second)
-               : nullptr;
+    return Here().SourceByKey(qualified);
   }
 
-  std::string SourceKey(const ast::SourceDecl* s) const {
-    for (const auto& [pname, pkg] : catalog_.packages) {
-      auto it = pkg.decls.find(s->name.name);
-      if (it != pkg.decls.end() && it->second == s) return pname + ":" + s->name.name;
-    }
-    return s->name.name;
-  }
+  std::string SourceKey(const ast::SourceDecl* s) const { return Here().SourceKey(s); }
 
   /// `m.previous`, `m.last_year`, `m.target`: same unit and additivity.
   Ty Member(Ty t, const ast::Ident& member) {
