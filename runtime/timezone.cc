@@ -97,6 +97,14 @@ int32_t TimeZone::OffsetAt(int64_t utc) const {
   return offsets_[static_cast<size_t>(it - transitions_.begin()) - 1];
 }
 
+int32_t TimeZone::OffsetAt(int64_t utc, int64_t* lo, int64_t* hi) const {
+  auto it = std::upper_bound(transitions_.begin(), transitions_.end(), utc);
+  *lo = it == transitions_.begin() ? INT64_MIN : *(it - 1);
+  *hi = it == transitions_.end() ? INT64_MAX : *it;
+  if (it == transitions_.begin()) return initial_;
+  return offsets_[static_cast<size_t>(it - transitions_.begin()) - 1];
+}
+
 int64_t TimeZone::LocalToUtc(int64_t local) const {
   // The offsets in effect a day either side bound the candidates.
   int32_t before = OffsetAt(local - 86400), after = OffsetAt(local + 86400);

@@ -18,6 +18,9 @@ class TimeZone {
 
   /// Seconds east of UTC in effect at a UTC instant.
   int32_t OffsetAt(int64_t utc_seconds) const;
+  /// Like OffsetAt, and sets [lo, hi) to the UTC interval over which the
+  /// same offset holds, so callers can skip lookups for nearby instants.
+  int32_t OffsetAt(int64_t utc_seconds, int64_t* lo, int64_t* hi) const;
   /// The UTC instant of a local wall-clock time. A time skipped by a
   /// daylight-saving jump is read with the offset before the jump (so it
   /// moves forward); a repeated time is the first occurrence.

@@ -80,6 +80,12 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
       if (d->kind != ast::DeclKind::kSource) continue;
       known.insert(name);
       const auto& src = static_cast<const ast::SourceDecl&>(*d);
+      const std::set<std::string>* wanted = nullptr;
+      if (options.needed) {
+        auto it = options.needed->find(pname + ":" + name);
+        if (it == options.needed->end()) continue;
+        wanted = &it->second;
+      }
       // The binding: --bind URI, else the declaration (relative paths resolve
       // against the .kpi file's folder).
       std::string kind, path, table;
@@ -129,7 +135,8 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
                                            : rt::MaskPassword(path) + "#" + table;
       std::vector<rt::CsvColumnRequest> cols;
       for (const ast::Column& c : src.columns)
-        cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
+        if (!wanted || wanted->count(c.name.name))
+          cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
       rt::CsvOptions o = src.binding && src.binding->kind.name == "csv" ? OptionsOf(*src.binding) : rt::CsvOptions{};
       o.skip_bad_rows = options.skip_bad_rows;
       if (zone) o.zone = &*zone;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace kpic {
 struct DataOptions {
   std::map<std::string, std::string> binds;  ///< source name -> URI (`csv:path`)
   bool skip_bad_rows = false;
+  /// When set, only these sources ("package:source") are read, and only
+  /// the listed columns of each (in declaration order).
+  const std::map<std::string, std::set<std::string>>* needed = nullptr;
 };
 
 struct SourceData {

@@ -14,6 +14,7 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "driver/commands.h"
+#include "driver/run.h"
 #include "driver/session.h"
 
 namespace {
@@ -65,12 +66,39 @@ int main(int argc, char** argv) {
   catalog_cmd->add_option("-o,--output", catalog.output, "write to FILE instead of stdout");
   add_common(catalog_cmd);
 
+  RunOptions run;
+  auto add_selection = [&](CLI::App* cmd) {
+    cmd->add_option("paths", run.paths, "files or directories")->required();
+    cmd->add_option("--goal", run.goals, "evaluate only these goals (repeatable; default: every goal)");
+    cmd->add_option("--metric", run.metrics, "an ad-hoc query of these metrics instead of goals (repeatable)");
+    cmd->add_option("--by", run.by, "dimensions to break down by: DIM[,DIM...]");
+    cmd->add_option("--grain", run.grain, "time grain: day, week, month, quarter, year or all (default: month)");
+    cmd->add_option("--from", run.from, "first day of the window, inclusive (YYYY-MM-DD)");
+    cmd->add_option("--to", run.to, "end of the window, exclusive (YYYY-MM-DD)");
+    cmd->add_option("--role", run.role, "evaluate as this role: only its rows are read");
+    cmd->add_option("--param", run.params, "a role parameter KEY=VALUE (repeatable)");
+  };
+  CLI::App* run_cmd = app.add_subcommand("run", "evaluate goals, or ad-hoc metrics, over the bound data");
+  add_selection(run_cmd);
+  run_cmd->add_option("--bind", run.binds, "override a source's binding: SOURCE=URI (repeatable)");
+  run_cmd->add_option("--engine", run.engine, "auto (default), jit or interp")
+      ->check(CLI::IsMember({"auto", "jit", "interp"}));
+  run_cmd->add_option("--format", run.format, "table (default), json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  run_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");
+  run_cmd->add_option("--fail-on", run.fail_on, "exit 4 when an alert of this severity or worse fired")
+      ->check(CLI::IsMember({"info", "warning", "critical"}));
+  run_cmd->add_option("--on-bad-row", run.on_bad_row, "fail (default) or skip, counting and reporting skipped rows")
+      ->check(CLI::IsMember({"fail", "skip"}));
+  run_cmd->add_option("--max-groups", run.max_groups, "limit on groups per scan and rows per metric (default 10000000)");
+  add_common(run_cmd);
+
   CompileOptions compile;
   CLI::App* compile_cmd = app.add_subcommand("compile", "dump one stage of the compiler");
-  compile_cmd->add_option("paths", compile.paths, "files or directories")->required();
-  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast or checked")
+  add_selection(compile_cmd);
+  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast, checked, plan or llvm-ir")
       ->required()
-      ->check(CLI::IsMember({"ast", "checked"}));
+      ->check(CLI::IsMember({"ast", "checked", "plan", "llvm-ir"}));
   add_common(compile_cmd);
 
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");
@@ -94,7 +122,15 @@ int main(int argc, char** argv) {
     }
     if (check_cmd->parsed()) return RunCheck(check, common);
     if (explain_cmd->parsed()) return RunExplain(explain, common);
-    if (compile_cmd->parsed()) return RunCompile(compile, common);
+    if (compile_cmd->parsed()) {
+      compile.paths = run.paths;
+      if (compile.emit == "plan" || compile.emit == "llvm-ir") {
+        run.emit = compile.emit;
+        return RunEmitPlan(run, common);
+      }
+      return RunCompile(compile, common);
+    }
+    if (run_cmd->parsed()) return RunRun(run, common);
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     std::fprintf(stderr, "%s", app.help().c_str());
     return kExitUsage;

@@ -1,0 +1,910 @@
+// Scan kernels generated with LLVM and compiled by ORC LLJIT.
+//
+// The kernel is `i32 kpic_scan(KArgs*, i64 begin, i64 end)`. The group id
+// of every row is computed beforehand (engine/group.cc) so that the kernel
+// only filters, evaluates and accumulates. Each row expression node yields a
+// value, a null flag and an overflow code (0, or the node id + 1 of the
+// first overflow in the interpreter's evaluation order), so that the kernel
+// reports exactly the overflows the interpreter would, and no others.
+#include "codegen/kernel.h"
+
+#include <fmt/format.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "decimal.h"
+#include "engine/group.h"
+#include "engine/scan_util.h"
+
+namespace kpic {
+
+using plan::AggSpec;
+using plan::RowNode;
+using plan::VT;
+
+namespace {
+
+// ---- the runtime interface of kernels ------------------------------------------------
+
+/// Everything a kernel reads and writes; built per chunk (states move as
+/// groups are added).
+struct KArgs {
+  const void* const* col_data;
+  const uint8_t* const* col_valid;
+  const uint32_t* gid;  ///< gid[row - begin]
+  int64_t* rows;
+  void* const* st_main;   ///< per aggregate: isum/fsum/imin/.../vector array
+  int64_t* const* st_count;
+  const uint8_t* const* tables;  ///< per node: string predicate table
+  const rt::Calendar* cal;
+  void* const* helpers;  ///< kHelpers
+  int64_t err_row;
+  int32_t err_node;
+};
+
+enum Helper { kDatePartFn, kPushDistinctFn, kPushValueFn, kHelpers };
+
+extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::Calendar* cal) {
+  static const char* kParts[] = {"year", "quarter", "month", "week", "day", "weekday", "hour", "date"};
+  return engine::DatePart(kParts[part], ts != 0, v, *cal);
+}
+extern "C" void KpicPushDistinct(void* sets, uint32_t g, int64_t v) {
+  engine::PushDistinct(&static_cast<std::vector<int64_t>*>(sets)[g], v);
+}
+extern "C" void KpicPushValue(void* lists, uint32_t g, double v) {
+  static_cast<std::vector<double>*>(lists)[g].push_back(v);
+}
+
+int PartIndex(const std::string& p) {
+  static const char* kParts[] = {"year", "quarter", "month", "week", "day", "weekday", "hour", "date"};
+  for (int i = 0; i < 8; ++i)
+    if (p == kParts[i]) return i;
+  return 0;
+}
+
+bool IsStringPredicate(const plan::Scan& s, const RowNode& n) {
+  using O = RowNode::Op;
+  if (n.op != O::kEq && n.op != O::kNe && n.op != O::kLt && n.op != O::kLe && n.op != O::kGt && n.op != O::kGe &&
+      n.op != O::kIn)
+    return false;
+  return s.nodes[n.args[0]].type == VT::kString || (n.args.size() > 1 && s.nodes[n.args[1]].type == VT::kString);
+}
+
+/// For a string predicate, the string column it tests (or -1).
+int PredicateColumn(const plan::Scan& s, const RowNode& n, bool* flipped) {
+  *flipped = false;
+  const RowNode& a = s.nodes[n.args[0]];
+  if (a.op == RowNode::Op::kColumn) {
+    for (size_t k = 1; k < n.args.size(); ++k)
+      if (s.nodes[n.args[k]].op != RowNode::Op::kConst) return -1;
+    return a.column;
+  }
+  if (n.op != RowNode::Op::kIn && a.op == RowNode::Op::kConst && s.nodes[n.args[1]].op == RowNode::Op::kColumn) {
+    *flipped = true;
+    return s.nodes[n.args[1]].column;
+  }
+  return -1;
+}
+
+std::string ErrorText(llvm::Error err) {
+  std::string msg;
+  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase& e) { msg += e.message(); });
+  return msg;
+}
+
+// ---- code generation ----------------------------------------------------------------------
+
+struct V {
+  llvm::Value* v;     ///< i64 or double
+  llvm::Value* null;  ///< i1
+  llvm::Value* ovf;   ///< i32: 0, or node id + 1
+};
+
+class Gen {
+ public:
+  Gen(const plan::Scan& s, llvm::LLVMContext& ctx, llvm::Module& mod) : s_(s), ctx_(ctx), mod_(mod), b_(ctx) {
+    i1_ = b_.getInt1Ty();
+    i8_ = b_.getInt8Ty();
+    i32_ = b_.getInt32Ty();
+    i64_ = b_.getInt64Ty();
+    i128_ = b_.getInt128Ty();
+    f64_ = b_.getDoubleTy();
+    f80_ = llvm::Type::getX86_FP80Ty(ctx);
+    ptr_ = b_.getPtrTy();
+  }
+
+  llvm::Function* Build() {
+    auto* fty = llvm::FunctionType::get(i32_, {ptr_, i64_, i64_}, false);
+    fn_ = llvm::Function::Create(fty, llvm::Function::ExternalLinkage, "kpic_scan", mod_);
+    auto it = fn_->arg_begin();
+    args_ = &*it++;
+    llvm::Value* begin = &*it++;
+    llvm::Value* end = &*it;
+    auto* entry = Block("entry");
+    auto* loop = Block("loop");
+    auto* body = Block("row");
+    auto* next = Block("next");
+    auto* done = Block("done");
+    err_ = Block("overflow");
+
+    b_.SetInsertPoint(entry);
+    col_data_ = LoadField(offsetof(KArgs, col_data));
+    col_valid_ = LoadField(offsetof(KArgs, col_valid));
+    gid_ = LoadField(offsetof(KArgs, gid));
+    rows_ = LoadField(offsetof(KArgs, rows));
+    st_main_ = LoadField(offsetof(KArgs, st_main));
+    st_count_ = LoadField(offsetof(KArgs, st_count));
+    tables_ = LoadField(offsetof(KArgs, tables));
+    cal_ = LoadField(offsetof(KArgs, cal));
+    helpers_ = LoadField(offsetof(KArgs, helpers));
+    // Column pointers are loop-invariant: load them once.
+    for (size_t c = 0; c < s_.columns.size(); ++c) {
+      data_.push_back(LoadPtr(col_data_, c));
+      valid_.push_back(LoadPtr(col_valid_, c));
+    }
+    for (size_t a = 0; a < s_.aggs.size(); ++a) {
+      main_.push_back(LoadPtr(st_main_, a));
+      count_.push_back(LoadPtr(st_count_, a));
+    }
+    for (size_t n = 0; n < s_.nodes.size(); ++n)
+      table_.push_back(IsStringPredicate(s_, s_.nodes[n]) ? LoadPtr(tables_, n) : nullptr);
+    b_.CreateBr(loop);
+
+    b_.SetInsertPoint(loop);
+    row_ = b_.CreatePHI(i64_, 2, "i");
+    row_->addIncoming(begin, entry);
+    b_.CreateCondBr(b_.CreateICmpSLT(row_, end), body, done);
+
+    b_.SetInsertPoint(body);
+    memo_.clear();
+    llvm::Value* g32 = b_.CreateLoad(i32_, b_.CreateGEP(i32_, gid_, b_.CreateSub(row_, begin)));
+    gidx_ = b_.CreateZExt(g32, i64_);
+    auto* grouped = Block("grouped");
+    b_.CreateCondBr(b_.CreateICmpEQ(g32, b_.getInt32(UINT32_MAX)), next, grouped);
+    b_.SetInsertPoint(grouped);
+    if (s_.filter >= 0) {
+      V f = Node(s_.filter);
+      CheckOverflow(f.ovf);
+      auto* pass = Block("role_pass");
+      b_.CreateCondBr(Truthy(f), pass, next);
+      b_.SetInsertPoint(pass);
+    }
+    Increment(rows_, gidx_);
+    // Every value the row needs is computed here, before any branch, so it
+    // dominates its uses; overflows are checked later, in the order the
+    // interpreter evaluates.
+    for (const AggSpec& spec : s_.aggs) {
+      if (spec.filter >= 0) Node(spec.filter);
+      if (spec.arg >= 0) Node(spec.arg);
+    }
+    for (size_t a = 0; a < s_.aggs.size(); ++a) Aggregate(a, next);
+    b_.CreateBr(next);
+
+    b_.SetInsertPoint(next);
+    llvm::Value* inc = b_.CreateAdd(row_, b_.getInt64(1));
+    row_->addIncoming(inc, next);
+    b_.CreateBr(loop);
+
+    b_.SetInsertPoint(done);
+    b_.CreateRet(b_.getInt32(0));
+
+    b_.SetInsertPoint(err_);
+    err_row_ = b_.CreatePHI(i64_, 4);
+    err_code_ = b_.CreatePHI(i32_, 4);
+    for (auto& [bb, row, code] : err_incoming_) {
+      err_row_->addIncoming(row, bb);
+      err_code_->addIncoming(code, bb);
+    }
+    b_.CreateStore(err_row_, FieldPtr(offsetof(KArgs, err_row)));
+    b_.CreateStore(b_.CreateSub(err_code_, b_.getInt32(1)), FieldPtr(offsetof(KArgs, err_node)));
+    b_.CreateRet(b_.getInt32(1));
+    if (err_incoming_.empty()) {
+      // No overflow check: the block is unreachable; keep the IR valid.
+      err_row_->eraseFromParent();
+      err_code_->eraseFromParent();
+      err_->eraseFromParent();
+    }
+    return fn_;
+  }
+
+ private:
+  llvm::BasicBlock* Block(const char* name) { return llvm::BasicBlock::Create(ctx_, name, fn_); }
+  llvm::Value* FieldPtr(size_t offset) { return b_.CreateConstGEP1_64(i8_, args_, offset); }
+  llvm::Value* LoadField(size_t offset) { return b_.CreateLoad(ptr_, FieldPtr(offset)); }
+  llvm::Value* LoadPtr(llvm::Value* array, size_t index) {
+    return b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, array, index));
+  }
+
+  void Increment(llvm::Value* array, llvm::Value* index) {
+    llvm::Value* p = b_.CreateGEP(i64_, array, index);
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, p), b_.getInt64(1)), p);
+  }
+
+  llvm::Value* Truthy(const V& v) {
+    llvm::Value* nz = v.v->getType()->isDoubleTy() ? b_.CreateFCmpUNE(v.v, llvm::ConstantFP::get(f64_, 0.0))
+                                                   : b_.CreateICmpNE(v.v, b_.getInt64(0));
+    return b_.CreateAnd(b_.CreateNot(v.null), nz);
+  }
+
+  void CheckOverflow(llvm::Value* ovf) {
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(ovf); c && c->isZero()) return;
+    auto* ok = Block("no_overflow");
+    err_incoming_.push_back({b_.GetInsertBlock(), row_, ovf});
+    b_.CreateCondBr(b_.CreateICmpNE(ovf, b_.getInt32(0)), err_, ok);
+    b_.SetInsertPoint(ok);
+  }
+
+  /// First non-zero overflow code in order.
+  llvm::Value* FirstOvf(llvm::Value* a, llvm::Value* b) {
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(a); c && c->isZero()) return b;
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(b); c && c->isZero()) return a;
+    return b_.CreateSelect(b_.CreateICmpNE(a, b_.getInt32(0)), a, b);
+  }
+  llvm::Value* OvfIf(llvm::Value* cond, llvm::Value* ovf) {
+    if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(ovf); c && c->isZero()) return ovf;
+    return b_.CreateSelect(cond, ovf, b_.getInt32(0));
+  }
+
+  llvm::Value* Zero(VT t) { return t == VT::kFloat ? llvm::ConstantFP::get(f64_, 0.0) : b_.getInt64(0); }
+
+  V Node(int id) {
+    if (auto it = memo_.find(id); it != memo_.end()) return it->second;
+    V v = Emit(id);
+    memo_[id] = v;
+    return v;
+  }
+
+  /// -1, 0, 1 style comparison flags as in the interpreter (`a < b ? -1 : a > b ? 1 : 0`).
+  llvm::Value* CompareOp(RowNode::Op op, llvm::Value* a, llvm::Value* b) {
+    bool fl = a->getType()->isDoubleTy();
+    llvm::Value* lt = fl ? b_.CreateFCmpOLT(a, b) : b_.CreateICmpSLT(a, b);
+    llvm::Value* gt = fl ? b_.CreateFCmpOGT(a, b) : b_.CreateICmpSGT(a, b);
+    using O = RowNode::Op;
+    switch (op) {
+      case O::kEq:
+        return b_.CreateNot(b_.CreateOr(lt, gt));
+      case O::kNe:
+        return b_.CreateOr(lt, gt);
+      case O::kLt:
+        return lt;
+      case O::kLe:
+        return b_.CreateNot(gt);
+      case O::kGt:
+        return gt;
+      default:
+        return b_.CreateNot(lt);
+    }
+  }
+
+  llvm::Value* Bool64(llvm::Value* b) { return b_.CreateZExt(b, i64_); }
+
+  V Emit(int id) {
+    const RowNode& n = s_.nodes[id];
+    using O = RowNode::Op;
+    llvm::Value* none = b_.getInt32(0);
+    llvm::Value* own = b_.getInt32(id + 1);
+    switch (n.op) {
+      case O::kColumn: {
+        llvm::Value* valid = b_.CreateLoad(i8_, b_.CreateGEP(i8_, valid_[n.column], row_));
+        llvm::Value* null = b_.CreateICmpEQ(valid, b_.getInt8(0));
+        llvm::Value* v;
+        if (n.type == VT::kFloat)
+          v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, data_[n.column], row_));
+        else if (n.type == VT::kString)
+          v = b_.CreateZExt(b_.CreateLoad(i32_, b_.CreateGEP(i32_, data_[n.column], row_)), i64_);
+        else
+          v = b_.CreateLoad(i64_, b_.CreateGEP(i64_, data_[n.column], row_));
+        return {v, null, none};
+      }
+      case O::kConst:
+        if (n.type == VT::kFloat) return {llvm::ConstantFP::get(f64_, n.f), b_.getFalse(), none};
+        return {b_.getInt64(n.i), b_.getInt1(n.type == VT::kNull), none};
+      case O::kNeg: {
+        V a = Node(n.args[0]);
+        if (n.type == VT::kFloat) return {b_.CreateFNeg(a.v), a.null, a.ovf};
+        llvm::Value* bad = b_.CreateAnd(b_.CreateNot(a.null), b_.CreateICmpEQ(a.v, b_.getInt64(INT64_MIN)));
+        return {b_.CreateSub(b_.getInt64(0), a.v), a.null, FirstOvf(a.ovf, OvfIf(bad, own))};
+      }
+      case O::kAbs: {
+        V a = Node(n.args[0]);
+        if (n.type == VT::kFloat) {
+          llvm::Function* fabs = llvm::Intrinsic::getDeclaration(&mod_, llvm::Intrinsic::fabs, {f64_});
+          return {b_.CreateCall(fabs, {a.v}), a.null, a.ovf};
+        }
+        llvm::Value* bad = b_.CreateAnd(b_.CreateNot(a.null), b_.CreateICmpEQ(a.v, b_.getInt64(INT64_MIN)));
+        llvm::Value* v = b_.CreateSelect(b_.CreateICmpSLT(a.v, b_.getInt64(0)), b_.CreateSub(b_.getInt64(0), a.v), a.v);
+        return {v, a.null, FirstOvf(a.ovf, OvfIf(bad, own))};
+      }
+      case O::kNot: {
+        V a = Node(n.args[0]);
+        return {Bool64(b_.CreateICmpEQ(a.v, b_.getInt64(0))), a.null, a.ovf};
+      }
+      case O::kIsNull: {
+        V a = Node(n.args[0]);
+        return {Bool64(a.null), b_.getFalse(), a.ovf};
+      }
+      case O::kIsNotNull: {
+        V a = Node(n.args[0]);
+        return {Bool64(b_.CreateNot(a.null)), b_.getFalse(), a.ovf};
+      }
+      case O::kAnd:
+      case O::kOr: {
+        V a = Node(n.args[0]);
+        V b = Node(n.args[1]);
+        bool is_and = n.op == O::kAnd;
+        // The interpreter stops after `a` when it decides: false for and, true for or.
+        llvm::Value* a_true = b_.CreateICmpNE(a.v, b_.getInt64(0));
+        llvm::Value* b_true = b_.CreateICmpNE(b.v, b_.getInt64(0));
+        llvm::Value* a_decides = b_.CreateAnd(b_.CreateNot(a.null), is_and ? b_.CreateNot(a_true) : a_true);
+        llvm::Value* b_decides = b_.CreateAnd(b_.CreateNot(b.null), is_and ? b_.CreateNot(b_true) : b_true);
+        llvm::Value* decided = b_.CreateOr(a_decides, b_decides);
+        llvm::Value* null = b_.CreateAnd(b_.CreateNot(decided), b_.CreateOr(a.null, b.null));
+        llvm::Value* v = is_and ? b_.CreateNot(decided) : decided;
+        return {Bool64(v), null, FirstOvf(a.ovf, OvfIf(b_.CreateNot(a_decides), b.ovf))};
+      }
+      case O::kAdd:
+      case O::kSub:
+      case O::kMul:
+      case O::kDiv:
+        return Arith(id, n);
+      case O::kEq:
+      case O::kNe:
+      case O::kLt:
+      case O::kLe:
+      case O::kGt:
+      case O::kGe:
+      case O::kIn: {
+        if (table_[id]) {
+          bool flipped;
+          int col = PredicateColumn(s_, n, &flipped);
+          V c = Node(flipped ? n.args[1] : n.args[0]);
+          (void)col;
+          llvm::Value* t = b_.CreateLoad(i8_, b_.CreateGEP(i8_, table_[id], c.v));
+          return {b_.CreateZExt(t, i64_), c.null, none};
+        }
+        V a = Node(n.args[0]);
+        if (n.op == O::kIn) {
+          llvm::Value* found = b_.getFalse();
+          for (size_t k = 1; k < n.args.size(); ++k) {
+            V item = Node(n.args[k]);
+            if (auto* c = llvm::dyn_cast<llvm::ConstantInt>(item.null); c && c->isOne()) continue;
+            found = b_.CreateOr(found, CompareOp(O::kEq, a.v, item.v));
+          }
+          if (n.negated) found = b_.CreateNot(found);
+          return {Bool64(found), a.null, a.ovf};
+        }
+        V b = Node(n.args[1]);
+        return {Bool64(CompareOp(n.op, a.v, b.v)), b_.CreateOr(a.null, b.null), FirstOvf(a.ovf, b.ovf)};
+      }
+      case O::kIf: {
+        V c = Node(n.args[0]);
+        V a = Node(n.args[1]);
+        V b = Node(n.args[2]);
+        llvm::Value* t = Truthy(c);
+        llvm::Value* av = a.v, *bv = b.v;
+        if (av->getType() != bv->getType()) {
+          // One branch is a null literal (i64 0): give it the other's type.
+          if (av->getType()->isDoubleTy()) bv = llvm::ConstantFP::get(f64_, 0.0);
+          else av = llvm::ConstantFP::get(f64_, 0.0);
+        }
+        return {b_.CreateSelect(t, av, bv), b_.CreateSelect(t, a.null, b.null),
+                FirstOvf(c.ovf, b_.CreateSelect(t, a.ovf, b.ovf))};
+      }
+      case O::kCoalesce: {
+        // Evaluate from the last: value = a0 if a0 not null else rest.
+        V acc{Zero(n.type), b_.getTrue(), none};
+        for (size_t k = n.args.size(); k-- > 0;) {
+          V a = Node(n.args[k]);
+          llvm::Value* av = a.v;
+          if (av->getType() != acc.v->getType()) av = Zero(n.type);
+          acc = {b_.CreateSelect(a.null, acc.v, av), b_.CreateSelect(a.null, acc.null, a.null),
+                 FirstOvf(a.ovf, OvfIf(a.null, acc.ovf))};
+        }
+        return acc;
+      }
+      case O::kDatePart: {
+        V a = Node(n.args[0]);
+        auto* hty = llvm::FunctionType::get(i64_, {i64_, i32_, i32_, ptr_}, false);
+        llvm::Value* h = LoadPtr(helpers_, kDatePartFn);
+        bool ts = s_.nodes[n.args[0]].type == VT::kTimestamp;
+        // Call only for non-null values (the helper needs a real date).
+        llvm::Value* arg = b_.CreateSelect(a.null, b_.getInt64(0), a.v);
+        llvm::Value* v = b_.CreateCall(hty, h, {arg, b_.getInt32(ts), b_.getInt32(PartIndex(n.part)), cal_});
+        return {v, a.null, a.ovf};
+      }
+      case O::kToFloat: {
+        V a = Node(n.args[0]);
+        const RowNode& from = s_.nodes[n.args[0]];
+        if (from.type == VT::kFloat) return a;
+        if (from.type == VT::kDecimal) {
+          llvm::Value* x = b_.CreateSIToFP(a.v, f80_);
+          llvm::Value* p = llvm::ConstantFP::get(f80_, static_cast<double>(static_cast<int64_t>(rt::Pow10(from.scale))));
+          return {b_.CreateFPTrunc(b_.CreateFDiv(x, p), f64_), a.null, a.ovf};
+        }
+        return {b_.CreateSIToFP(a.v, f64_), a.null, a.ovf};
+      }
+      case O::kRescale: {
+        V a = Node(n.args[0]);
+        const RowNode& from = s_.nodes[n.args[0]];
+        int fs = from.type == VT::kDecimal ? from.scale : 0;
+        int64_t factor = static_cast<int64_t>(rt::Pow10(n.scale - fs));
+        llvm::Function* smul = llvm::Intrinsic::getDeclaration(&mod_, llvm::Intrinsic::smul_with_overflow, {i64_});
+        llvm::Value* pair = b_.CreateCall(smul, {a.v, b_.getInt64(factor)});
+        llvm::Value* bad = b_.CreateAnd(b_.CreateNot(a.null), b_.CreateExtractValue(pair, 1));
+        return {b_.CreateExtractValue(pair, 0), a.null, FirstOvf(a.ovf, OvfIf(bad, own))};
+      }
+    }
+    return {b_.getInt64(0), b_.getTrue(), none};
+  }
+
+  V Arith(int id, const RowNode& n) {
+    using O = RowNode::Op;
+    V a = Node(n.args[0]);
+    V b = Node(n.args[1]);
+    llvm::Value* null = b_.CreateOr(a.null, b.null);
+    llvm::Value* ovf = FirstOvf(a.ovf, b.ovf);
+    VT ta = s_.nodes[n.args[0]].type;
+    if (n.op == O::kSub && ta == VT::kDate) return {b_.CreateSub(a.v, b.v), null, ovf};
+    if (n.op == O::kSub && ta == VT::kTimestamp) {
+      llvm::Value* d = b_.CreateSIToFP(b_.CreateSub(a.v, b.v), f64_);
+      return {b_.CreateFDiv(d, llvm::ConstantFP::get(f64_, 3.6e9)), null, ovf};
+    }
+    if (n.type == VT::kFloat) {
+      llvm::Value* av = a.v->getType()->isDoubleTy() ? a.v : llvm::ConstantFP::get(f64_, 0.0);
+      llvm::Value* bv = b.v->getType()->isDoubleTy() ? b.v : llvm::ConstantFP::get(f64_, 0.0);
+      switch (n.op) {
+        case O::kAdd:
+          return {b_.CreateFAdd(av, bv), null, ovf};
+        case O::kSub:
+          return {b_.CreateFSub(av, bv), null, ovf};
+        case O::kMul:
+          return {b_.CreateFMul(av, bv), null, ovf};
+        default: {
+          llvm::Value* zero = b_.CreateFCmpOEQ(bv, llvm::ConstantFP::get(f64_, 0.0));
+          return {b_.CreateFDiv(av, bv), b_.CreateOr(null, zero), ovf};
+        }
+      }
+    }
+    llvm::Intrinsic::ID iid = n.op == O::kAdd   ? llvm::Intrinsic::sadd_with_overflow
+                              : n.op == O::kSub ? llvm::Intrinsic::ssub_with_overflow
+                                                : llvm::Intrinsic::smul_with_overflow;
+    llvm::Function* f = llvm::Intrinsic::getDeclaration(&mod_, iid, {i64_});
+    llvm::Value* pair = b_.CreateCall(f, {a.v, b.v});
+    llvm::Value* bad = b_.CreateAnd(b_.CreateNot(null), b_.CreateExtractValue(pair, 1));
+    return {b_.CreateExtractValue(pair, 0), null, FirstOvf(ovf, OvfIf(bad, b_.getInt32(id + 1)))};
+  }
+
+  void Aggregate(size_t a, llvm::BasicBlock* next) {
+    (void)next;
+    const AggSpec& spec = s_.aggs[a];
+    auto* after = Block("agg_done");
+    if (spec.filter >= 0) {
+      V f = Node(spec.filter);
+      CheckOverflow(f.ovf);
+      auto* pass = Block("agg_pass");
+      b_.CreateCondBr(Truthy(f), pass, after);
+      b_.SetInsertPoint(pass);
+    }
+    if (spec.fn == AggSpec::Fn::kCountRows) {
+      Increment(count_[a], gidx_);
+      b_.CreateBr(after);
+      b_.SetInsertPoint(after);
+      return;
+    }
+    V v = Node(spec.arg);
+    CheckOverflow(v.ovf);
+    auto* value = Block("agg_value");
+    b_.CreateCondBr(v.null, after, value);
+    b_.SetInsertPoint(value);
+    llvm::Value* cp = b_.CreateGEP(i64_, count_[a], gidx_);
+    llvm::Value* count = b_.CreateAdd(b_.CreateLoad(i64_, cp), b_.getInt64(1));
+    b_.CreateStore(count, cp);
+    bool fl = v.v->getType()->isDoubleTy();
+    const RowNode& arg = s_.nodes[spec.arg];
+    using F = AggSpec::Fn;
+    switch (spec.fn) {
+      case F::kSum:
+      case F::kAvg:
+        if (fl) {
+          llvm::Value* p = b_.CreateGEP(f64_, main_[a], gidx_);
+          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, p), v.v), p);
+        } else {
+          llvm::Value* p = b_.CreateGEP(i128_, main_[a], gidx_);
+          b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i128_, p), b_.CreateSExt(v.v, i128_)), p);
+        }
+        break;
+      case F::kMin:
+      case F::kMax: {
+        llvm::Type* t = fl ? f64_ : i64_;
+        llvm::Value* p = b_.CreateGEP(t, main_[a], gidx_);
+        llvm::Value* old = b_.CreateLoad(t, p);
+        // std::min(old, v) = v < old ? v : old; std::max(old, v) = old < v ? v : old.
+        llvm::Value* take = spec.fn == F::kMin ? (fl ? b_.CreateFCmpOLT(v.v, old) : b_.CreateICmpSLT(v.v, old))
+                                               : (fl ? b_.CreateFCmpOLT(old, v.v) : b_.CreateICmpSLT(old, v.v));
+        take = b_.CreateOr(take, b_.CreateICmpEQ(count, b_.getInt64(1)));
+        b_.CreateStore(b_.CreateSelect(take, v.v, old), p);
+        break;
+      }
+      case F::kCountDistinct: {
+        llvm::Value* key = fl ? b_.CreateBitCast(v.v, i64_) : v.v;
+        auto* hty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i32_, i64_}, false);
+        b_.CreateCall(hty, LoadPtr(helpers_, kPushDistinctFn), {main_[a], b_.CreateTrunc(gidx_, i32_), key});
+        break;
+      }
+      case F::kMedian:
+      case F::kPercentile: {
+        llvm::Value* d = v.v;
+        if (!fl) {
+          if (arg.type == VT::kDecimal) {
+            llvm::Value* p = llvm::ConstantFP::get(f80_, static_cast<double>(static_cast<int64_t>(rt::Pow10(arg.scale))));
+            d = b_.CreateFPTrunc(b_.CreateFDiv(b_.CreateSIToFP(v.v, f80_), p), f64_);
+          } else {
+            d = b_.CreateSIToFP(v.v, f64_);
+          }
+        }
+        auto* hty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i32_, f64_}, false);
+        b_.CreateCall(hty, LoadPtr(helpers_, kPushValueFn), {main_[a], b_.CreateTrunc(gidx_, i32_), d});
+        break;
+      }
+      default:
+        break;
+    }
+    b_.CreateBr(after);
+    b_.SetInsertPoint(after);
+  }
+
+  const plan::Scan& s_;
+  llvm::LLVMContext& ctx_;
+  llvm::Module& mod_;
+  llvm::IRBuilder<> b_;
+  llvm::Type *i1_, *i8_, *i32_, *i64_, *i128_, *f64_, *f80_, *ptr_;
+  llvm::Function* fn_ = nullptr;
+  llvm::Value *args_ = nullptr, *col_data_ = nullptr, *col_valid_ = nullptr, *gid_ = nullptr, *rows_ = nullptr;
+  llvm::Value *st_main_ = nullptr, *st_count_ = nullptr, *tables_ = nullptr, *cal_ = nullptr, *helpers_ = nullptr;
+  std::vector<llvm::Value*> data_, valid_, main_, count_, table_;
+  llvm::PHINode* row_ = nullptr;
+  llvm::Value* gidx_ = nullptr;
+  llvm::BasicBlock* err_ = nullptr;
+  llvm::PHINode *err_row_ = nullptr, *err_code_ = nullptr;
+  std::vector<std::tuple<llvm::BasicBlock*, llvm::Value*, llvm::Value*>> err_incoming_;
+  std::map<int, V> memo_;
+};
+
+void InitLlvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+void Optimize(llvm::Module& mod) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb;
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cam, mam);
+  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(mod, mam);
+}
+
+std::unique_ptr<llvm::Module> BuildModule(const plan::Scan& scan, llvm::LLVMContext& ctx) {
+  auto mod = std::make_unique<llvm::Module>("kpic_scan", ctx);
+  Gen gen(scan, ctx, *mod);
+  llvm::Function* fn = gen.Build();
+  std::string err;
+  llvm::raw_string_ostream os(err);
+  if (llvm::verifyFunction(*fn, &os)) throw std::runtime_error("generated invalid IR for a scan kernel: " + err);
+  Optimize(*mod);
+  return mod;
+}
+
+using KernelFn = int32_t (*)(KArgs*, int64_t, int64_t);
+
+/// One JIT for the process; each scan adds a module in its own dylib.
+class Jit {
+ public:
+  static Jit& Get() {
+    static Jit jit;
+    return jit;
+  }
+  KernelFn Compile(const plan::Scan& scan) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto ctx = std::make_unique<llvm::LLVMContext>();
+    auto mod = BuildModule(scan, *ctx);
+    auto& jd = jit_->getExecutionSession().createBareJITDylib(fmt::format("scan{}", counter_++));
+    if (auto e = jit_->addIRModule(jd, llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
+      throw std::runtime_error("cannot add a scan kernel to the JIT: " + ErrorText(std::move(e)));
+    auto sym = jit_->lookup(jd, "kpic_scan");
+    if (!sym) throw std::runtime_error("cannot find a scan kernel: " + ErrorText(sym.takeError()));
+    return sym->toPtr<KernelFn>();
+  }
+
+ private:
+  Jit() {
+    InitLlvm();
+    auto j = llvm::orc::LLJITBuilder().create();
+    if (!j) throw std::runtime_error("cannot create the JIT: " + ErrorText(j.takeError()));
+    jit_ = std::move(*j);
+  }
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
+  std::mutex mu_;
+  int counter_ = 0;
+};
+
+// ---- running ------------------------------------------------------------------------------
+
+/// The partial result of one thread: a grouper and the states of its groups.
+struct Partial {
+  std::unique_ptr<engine::Grouper> grouper;
+  engine::ScanResult result;
+};
+
+std::vector<std::vector<uint8_t>> PredicateTables(const plan::Scan& scan, const engine::ScanInput& in) {
+  std::vector<std::vector<uint8_t>> tables(scan.nodes.size());
+  for (size_t id = 0; id < scan.nodes.size(); ++id) {
+    const RowNode& n = scan.nodes[id];
+    if (!IsStringPredicate(scan, n)) continue;
+    bool flipped;
+    int col = PredicateColumn(scan, n, &flipped);
+    const rt::Column& c = *in.columns[col];
+    auto& t = tables[id];
+    t.resize(std::max<size_t>(c.dict.size(), 1));
+    for (uint32_t code = 0; code < c.dict.size(); ++code) {
+      std::string_view v = c.dict.At(code);
+      if (n.op == RowNode::Op::kIn) {
+        bool found = false;
+        for (size_t k = 1; k < n.args.size(); ++k)
+          if (scan.nodes[n.args[k]].type != VT::kNull && scan.nodes[n.args[k]].s == v) found = true;
+        t[code] = found != n.negated;
+        continue;
+      }
+      std::string_view k = scan.nodes[n.args[flipped ? 0 : 1]].s;
+      int cmp = flipped ? (k < v ? -1 : k > v ? 1 : 0) : (v < k ? -1 : v > k ? 1 : 0);
+      using O = RowNode::Op;
+      t[code] = n.op == O::kEq ? cmp == 0 : n.op == O::kNe ? cmp != 0 : n.op == O::kLt ? cmp < 0 : n.op == O::kLe ? cmp <= 0 : n.op == O::kGt ? cmp > 0 : cmp >= 0;
+    }
+  }
+  return tables;
+}
+
+void RunPartial(const plan::Scan& scan, const engine::ScanInput& in, const rt::Calendar& cal,
+                const engine::Limits& limits, KernelFn kernel, const std::vector<std::vector<uint8_t>>& tables,
+                size_t lo, size_t hi, Partial* out) {
+  constexpr size_t kChunk = 1 << 16;
+  out->grouper = std::make_unique<engine::Grouper>(scan, in, cal);
+  engine::ScanResult& r = out->result;
+  r.aggs.resize(scan.aggs.size());
+  std::vector<uint32_t> gids(kChunk);
+  std::vector<const void*> data(scan.columns.size());
+  std::vector<const uint8_t*> valid(scan.columns.size());
+  for (size_t c = 0; c < scan.columns.size(); ++c) {
+    const rt::Column& col = *in.columns[c];
+    data[c] = col.type == rt::ColType::kFloat    ? static_cast<const void*>(col.floats.data())
+              : col.type == rt::ColType::kString ? static_cast<const void*>(col.codes.data())
+                                                 : static_cast<const void*>(col.ints.data());
+    valid[c] = col.valid.data();
+  }
+  std::vector<const uint8_t*> table_ptrs(scan.nodes.size());
+  for (size_t i = 0; i < tables.size(); ++i) table_ptrs[i] = tables[i].empty() ? nullptr : tables[i].data();
+  void* helpers[kHelpers] = {reinterpret_cast<void*>(&KpicDatePart), reinterpret_cast<void*>(&KpicPushDistinct),
+                             reinterpret_cast<void*>(&KpicPushValue)};
+  std::vector<void*> main(scan.aggs.size());
+  std::vector<int64_t*> counts(scan.aggs.size());
+  for (size_t begin = lo; begin < hi; begin += kChunk) {
+    size_t end = std::min(hi, begin + kChunk);
+    r.rows_without_time += out->grouper->Assign(begin, end, gids.data());
+    size_t groups = out->grouper->groups();
+    if (groups > limits.max_groups)
+      throw engine::LimitError(fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
+                                           "fewer dimensions or a coarser grain",
+                                           limits.max_groups, in.source_name));
+    if (r.rows.size() < groups) {
+      r.rows.resize(groups, 0);
+      for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], groups);
+    }
+    for (size_t a = 0; a < scan.aggs.size(); ++a) {
+      engine::AggStates& st = r.aggs[a];
+      counts[a] = st.count.data();
+      main[a] = !st.isum.empty()       ? static_cast<void*>(st.isum.data())
+                : !st.fsum.empty()     ? static_cast<void*>(st.fsum.data())
+                : !st.imin.empty()     ? static_cast<void*>(st.imin.data())
+                : !st.imax.empty()     ? static_cast<void*>(st.imax.data())
+                : !st.fmin.empty()     ? static_cast<void*>(st.fmin.data())
+                : !st.fmax.empty()     ? static_cast<void*>(st.fmax.data())
+                : !st.distinct.empty() ? static_cast<void*>(st.distinct.data())
+                : !st.values.empty()   ? static_cast<void*>(st.values.data())
+                                       : nullptr;
+    }
+    KArgs args{data.data(), valid.data(), gids.data(), r.rows.data(), main.data(), counts.data(), table_ptrs.data(),
+               &cal, helpers, 0, 0};
+    if (kernel(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0)
+      throw engine::OverflowError(fmt::format("exact arithmetic overflowed 64 bits in `{}` at row {} of `{}`",
+                                              plan::DumpRow(scan, args.err_node), args.err_row + 1, in.source_name));
+  }
+}
+
+void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, const engine::ScanResult& from,
+                 uint32_t h) {
+  into->rows[g] += from.rows[h];
+  for (size_t a = 0; a < scan.aggs.size(); ++a) {
+    engine::AggStates& x = into->aggs[a];
+    const engine::AggStates& y = from.aggs[a];
+    int64_t before = x.count[g];
+    x.count[g] += y.count[h];
+    if (!x.isum.empty()) x.isum[g] += y.isum[h];
+    if (!x.fsum.empty()) x.fsum[g] += y.fsum[h];
+    if (y.count[h] > 0) {
+      if (!x.imin.empty()) x.imin[g] = before ? std::min(x.imin[g], y.imin[h]) : y.imin[h];
+      if (!x.imax.empty()) x.imax[g] = before ? std::max(x.imax[g], y.imax[h]) : y.imax[h];
+      if (!x.fmin.empty()) x.fmin[g] = before ? std::min(x.fmin[g], y.fmin[h]) : y.fmin[h];
+      if (!x.fmax.empty()) x.fmax[g] = before ? std::max(x.fmax[g], y.fmax[h]) : y.fmax[h];
+    }
+    if (!x.distinct.empty()) x.distinct[g].insert(x.distinct[g].end(), y.distinct[h].begin(), y.distinct[h].end());
+    if (!x.values.empty()) x.values[g].insert(x.values[g].end(), y.values[h].begin(), y.values[h].end());
+  }
+}
+
+}  // namespace
+
+bool JitSupports(const plan::Scan& scan, std::string* why) {
+  for (size_t id = 0; id < scan.nodes.size(); ++id) {
+    const RowNode& n = scan.nodes[id];
+    if (IsStringPredicate(scan, n)) {
+      bool flipped;
+      if (PredicateColumn(scan, n, &flipped) < 0) {
+        *why = "a string comparison that is not a column against literals";
+        return false;
+      }
+      continue;
+    }
+    if (n.type == VT::kString && n.op != RowNode::Op::kColumn && n.op != RowNode::Op::kConst) {
+      *why = "a computed string";
+      return false;
+    }
+    if ((n.op == RowNode::Op::kIsNull || n.op == RowNode::Op::kIsNotNull) && false) return false;
+  }
+  // String constants outside predicates (e.g. `if(c, "a", "b")`) are not compiled.
+  for (size_t id = 0; id < scan.nodes.size(); ++id) {
+    const RowNode& n = scan.nodes[id];
+    if (IsStringPredicate(scan, n)) continue;
+    for (int a : n.args)
+      if (scan.nodes[a].type == VT::kString && scan.nodes[a].op == RowNode::Op::kConst) {
+        *why = "a string literal outside a comparison";
+        return false;
+      }
+  }
+  return true;
+}
+
+engine::ScanResult JitScan(const plan::Scan& scan, const engine::ScanInput& in, const rt::Calendar& cal,
+                           const engine::Limits& limits, JitStats* stats) {
+  std::string why;
+  if (!JitSupports(scan, &why) || scan.filter_denies_all) {
+    if (stats) ++stats->interpreted;
+    return engine::InterpretScan(scan, in, cal, limits);
+  }
+  auto start = std::chrono::steady_clock::now();
+  KernelFn kernel = Jit::Get().Compile(scan);
+  if (stats) {
+    stats->compile_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    ++stats->kernels;
+  }
+  auto tables = PredicateTables(scan, in);
+  // Float sums depend on the order of addition: keep them on one thread so
+  // that they equal the interpreter's to the last bit.
+  bool float_sums = false;
+  for (const auto& a : scan.aggs)
+    if ((a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg) && a.arg >= 0 && scan.nodes[a.arg].type == VT::kFloat)
+      float_sums = true;
+  size_t threads = in.rows >= 200'000 && !float_sums ? 2 : 1;
+  std::vector<Partial> parts(threads);
+  std::vector<std::exception_ptr> errors(threads);
+  auto work = [&](size_t t) {
+    try {
+      size_t lo = in.rows * t / threads, hi = in.rows * (t + 1) / threads;
+      RunPartial(scan, in, cal, limits, kernel, tables, lo, hi, &parts[t]);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  if (threads == 1) {
+    work(0);
+  } else {
+    std::thread second(work, 1);
+    work(0);
+    second.join();
+  }
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  // Merge into the first partial, then keep only groups with rows (a role
+  // filter can leave a group empty) and attach their keys.
+  engine::ScanResult& r = parts[0].result;
+  std::map<std::string, uint32_t> keys;
+  for (uint32_t g = 0; g < parts[0].grouper->groups(); ++g) keys[parts[0].grouper->KeyBytes(g)] = g;
+  size_t without_time = r.rows_without_time;
+  for (size_t t = 1; t < threads; ++t) {
+    engine::ScanResult& o = parts[t].result;
+    without_time += o.rows_without_time;
+    for (uint32_t h = 0; h < parts[t].grouper->groups(); ++h) {
+      std::string k = parts[t].grouper->KeyBytes(h);
+      auto it = keys.find(k);
+      uint32_t g;
+      if (it == keys.end()) {
+        g = static_cast<uint32_t>(r.rows.size());
+        keys.emplace(k, g);
+        r.rows.push_back(0);
+        for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], g + 1);
+        r.period.resize(g + 1);
+        r.dims.resize(g + 1);
+        r.period[g] = parts[t].grouper->Period(h);
+        r.dims[g] = parts[t].grouper->Dims(h);
+      } else {
+        g = it->second;
+      }
+      MergeStates(scan, &r, g, o, h);
+    }
+  }
+  size_t n0 = parts[0].grouper->groups();
+  r.period.resize(r.rows.size());
+  r.dims.resize(r.rows.size());
+  for (uint32_t g = 0; g < n0; ++g) {
+    r.period[g] = parts[0].grouper->Period(g);
+    r.dims[g] = parts[0].grouper->Dims(g);
+  }
+  engine::ScanResult out;
+  out.aggs.resize(scan.aggs.size());
+  out.rows_without_time = without_time;
+  std::vector<uint32_t> keep;
+  for (uint32_t g = 0; g < r.rows.size(); ++g)
+    if (r.rows[g] > 0) keep.push_back(g);
+  if (keep.size() == r.rows.size()) {
+    r.rows_without_time = without_time;
+    engine::Finish(&r);
+    return std::move(r);
+  }
+  for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &out.aggs[a], keep.size());
+  out.rows.resize(keep.size(), 0);
+  for (uint32_t i = 0; i < keep.size(); ++i) {
+    out.period.push_back(r.period[keep[i]]);
+    out.dims.push_back(r.dims[keep[i]]);
+    MergeStates(scan, &out, i, r, keep[i]);
+  }
+  engine::Finish(&out);
+  return out;
+}
+
+std::string KernelIr(const plan::Scan& scan, int index) {
+  std::string why;
+  if (!JitSupports(scan, &why))
+    return fmt::format("; scan s{} ({}) runs in the interpreter: {}\n", index, scan.source, why);
+  InitLlvm();
+  llvm::LLVMContext ctx;
+  auto mod = BuildModule(scan, ctx);
+  mod->setModuleIdentifier(fmt::format("kpic_scan_s{}", index));
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << fmt::format("; scan s{} over {}\n", index, scan.source);
+  mod->print(os, nullptr);
+  return out;
+}
+
+}  // namespace kpic

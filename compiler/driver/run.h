@@ -1,0 +1,37 @@
+// `kpic run`: evaluates goals or ad-hoc metrics over the bound data, and the
+// plan-level dumps of `kpic compile --emit plan|llvm-ir`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "driver/commands.h"
+
+namespace kpic {
+
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> goals, metrics, by;
+  std::string grain;
+  std::string from, to;
+  std::vector<std::string> binds;
+  std::string role;
+  std::vector<std::string> params;
+  std::string engine = "auto";  ///< auto | jit | interp
+  std::string format = "table";
+  std::string output;
+  std::string fail_on;
+  std::string on_bad_row = "fail";
+  size_t max_groups = 10'000'000;
+  std::string emit;  ///< compile: plan | llvm-ir
+};
+
+int RunRun(const RunOptions& options, const CommonOptions& common);
+/// `kpic compile --emit plan|llvm-ir` with the selection options of run.
+int RunEmitPlan(const RunOptions& options, const CommonOptions& common);
+
+/// Writes `text` to `path` through a temporary file in the same folder and a
+/// rename, so that a failure never leaves a partial file. Throws on failure.
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+}  // namespace kpic

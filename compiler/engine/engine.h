@@ -1,0 +1,124 @@
+// The evaluation engine: executes a plan's scans (reference interpreter or
+// LLVM JIT kernels) over columnar tables, then evaluates metrics, goals and
+// alerts per output row from the aggregate states.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "column.h"
+#include "csv.h"
+#include "engine/value.h"
+#include "plan/plan.h"
+
+namespace kpic::engine {
+
+/// A dimension member: null, an integer (int and date dimensions) or text.
+struct DimValue {
+  bool null = false;
+  int64_t i = 0;
+  std::string s;
+  bool operator==(const DimValue& o) const { return null == o.null && i == o.i && s == o.s; }
+  /// Code-point order for text, numeric for integers, nulls last.
+  bool operator<(const DimValue& o) const {
+    if (null != o.null) return o.null;
+    if (i != o.i) return i < o.i;
+    return s < o.s;
+  }
+};
+using DimTuple = std::vector<DimValue>;
+
+/// The aggregate states of one aggregate for every group of a scan. Only
+/// the vectors its function needs are sized.
+struct AggStates {
+  std::vector<__int128> isum;
+  std::vector<double> fsum;
+  std::vector<int64_t> count;  ///< non-null values that passed the filter
+  std::vector<int64_t> imin, imax;
+  std::vector<double> fmin, fmax;
+  std::vector<std::vector<int64_t>> distinct;  ///< sorted, unique after Finish
+  std::vector<std::vector<double>> values;     ///< median, percentile
+};
+
+/// What a scan produced: one group per (period, dimension members).
+struct ScanResult {
+  std::vector<int64_t> period;        ///< ordinal at the scan's grain
+  std::vector<DimTuple> dims;
+  std::vector<int64_t> rows;          ///< rows in the group (before aggregate filters)
+  std::vector<AggStates> aggs;        ///< per AggSpec
+  size_t rows_without_time = 0;       ///< rows with a null time value, left out
+};
+
+/// The input columns of a scan, one per ScanColumn, all of the source's
+/// row count (lookups already joined).
+struct ScanInput {
+  std::vector<const rt::Column*> columns;
+  size_t rows = 0;
+  std::string source_name;  ///< for messages
+};
+
+/// A limit was reached (exit code 5).
+struct LimitError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Limits {
+  size_t max_groups = 10'000'000;  ///< --max-groups
+};
+
+/// The plain, obviously correct evaluator: one row at a time.
+ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::Calendar& cal, const Limits& limits);
+
+/// Merges the value of one aggregate over several groups and finishes it.
+Val AggValue(const plan::Scan& scan, int agg, const ScanResult& r, const std::vector<uint32_t>& groups);
+
+/// Sorts and dedups distinct sets (after a scan, before evaluation).
+void Finish(ScanResult* r);
+
+// ---- results ------------------------------------------------------------------------
+
+struct Row {
+  int64_t period = 0;
+  DimTuple dims;
+  Val value;
+};
+
+struct MetricResult {
+  const plan::Output* output = nullptr;
+  std::vector<Row> rows;
+};
+
+struct FiredAlert {
+  std::string name, severity, message;
+  int64_t period = 0;
+  Val value;
+};
+
+struct GoalPeriod {
+  int64_t period = 0;
+  Val value, target;
+  bool has_attainment = false;
+  double attainment = 0;
+  bool has_data = false;
+  std::string status;  ///< met at_risk missed no_data
+};
+
+struct GoalResult {
+  const plan::GoalPlan* goal = nullptr;
+  std::string status;
+  std::vector<GoalPeriod> periods;
+  std::vector<FiredAlert> alerts;
+};
+
+struct Results {
+  std::vector<MetricResult> metrics;
+  std::vector<GoalResult> goals;
+  std::vector<std::string> warnings;
+};
+
+/// Evaluates outputs and goals from the scans' results.
+Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits);
+
+}  // namespace kpic::engine

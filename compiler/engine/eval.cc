@@ -1,0 +1,411 @@
+// Post-aggregation: metric expressions evaluated per output row from the
+// scans' aggregate states. An aggregate leaf over a range of periods merges
+// the states of the groups in that range, so ratios, distinct counts and
+// medians are recomputed from their parts at every grain and window, never
+// averaged.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "datetime.h"
+#include "decimal.h"
+#include "engine/engine.h"
+
+namespace kpic::engine {
+
+using plan::MNode;
+using rt::Grain;
+
+namespace {
+
+int Months(Grain g) { return g == Grain::kMonth ? 1 : g == Grain::kQuarter ? 3 : g == Grain::kYear ? 12 : 0; }
+
+int32_t ShiftDayByMonths(int32_t day, int months) {
+  int y, m, d;
+  rt::CivilFromDays(day, &y, &m, &d);
+  int64_t total = int64_t{y} * 12 + (m - 1) - months;
+  int ny = static_cast<int>(total >= 0 ? total / 12 : (total - 11) / 12);
+  int nm = static_cast<int>(total - int64_t{ny} * 12) + 1;
+  for (int dd = d; dd >= 28; --dd)
+    if (auto r = rt::DaysFromCivil(ny, nm, dd)) return *r;
+  return rt::DaysFromCivil(ny, nm, std::min(d, 28)).value_or(day);
+}
+
+class Evaluator {
+ public:
+  Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const Limits& limits)
+      : p_(p), r_(r), limits_(limits) {
+    idx_.resize(r.size());
+    for (size_t s = 0; s < r.size(); ++s) {
+      for (uint32_t g = 0; g < r[s].period.size(); ++g) idx_[s][r[s].dims[g]][r[s].period[g]] = g;
+      Grain gr = p.scans[s].grain;
+      if (gr == Grain::kAll || r[s].period.empty()) continue;
+      auto [mn, mx] = std::minmax_element(r[s].period.begin(), r[s].period.end());
+      min_day_ = std::min(min_day_, rt::PeriodStart(gr, *mn, p.calendar));
+      max_day_ = std::max(max_day_, rt::PeriodEnd(gr, *mx, p.calendar) - 1);
+    }
+  }
+
+  struct Ctx {
+    Grain g = Grain::kAll;
+    int64_t lo = 0, hi = 0;  ///< inclusive ordinals at g
+    const DimTuple* dims = nullptr;  ///< nullptr: every member (totals)
+  };
+
+  Val Eval(int id, const Ctx& c) {
+    const MNode& n = p_.mnodes[id];
+    using O = MNode::Op;
+    auto arg = [&](size_t k) { return Eval(n.args[k], c); };
+    switch (n.op) {
+      case O::kAgg:
+        return Leaf(n, c);
+      case O::kConst:
+        return n.is_float ? Val::Float(n.f) : n.scale == 0 ? Val::Int(n.i) : Val::Dec(n.i, n.scale);
+      case O::kNull:
+        return Val::Null();
+      case O::kNeg:
+        return Neg(arg(0));
+      case O::kAdd:
+        return Add(arg(0), arg(1));
+      case O::kSub:
+        return Sub(arg(0), arg(1));
+      case O::kMul:
+        return Mul(arg(0), arg(1));
+      case O::kDiv:
+        return Div(arg(0), arg(1));
+      case O::kAbs: {
+        Val v = arg(0);
+        return !v.null() && (v.exact() ? v.i < 0 : v.f < 0) ? Neg(v) : v;
+      }
+      case O::kRound:
+        return Round(arg(0), static_cast<int>(n.count));
+      case O::kEq:
+      case O::kNe:
+      case O::kLt:
+      case O::kLe:
+      case O::kGt:
+      case O::kGe: {
+        Val a = arg(0), b = arg(1);
+        if (a.null() || b.null()) return Val::Null();
+        int k = Compare(a, b);
+        bool r = n.op == O::kEq   ? k == 0
+                 : n.op == O::kNe ? k != 0
+                 : n.op == O::kLt ? k < 0
+                 : n.op == O::kLe ? k <= 0
+                 : n.op == O::kGt ? k > 0
+                                  : k >= 0;
+        return Val::Int(r);
+      }
+      case O::kAnd: {
+        Val a = arg(0);
+        if (!a.null() && !Truthy(a)) return Val::Int(0);
+        Val b = arg(1);
+        if (!b.null() && !Truthy(b)) return Val::Int(0);
+        return a.null() || b.null() ? Val::Null() : Val::Int(1);
+      }
+      case O::kOr: {
+        Val a = arg(0);
+        if (Truthy(a)) return Val::Int(1);
+        Val b = arg(1);
+        if (Truthy(b)) return Val::Int(1);
+        return a.null() || b.null() ? Val::Null() : Val::Int(0);
+      }
+      case O::kNot: {
+        Val a = arg(0);
+        return a.null() ? a : Val::Int(!Truthy(a));
+      }
+      case O::kIf: {
+        Val cnd = arg(0);
+        return Truthy(cnd) ? arg(1) : arg(2);
+      }
+      case O::kCoalesce:
+        for (size_t k = 0; k < n.args.size(); ++k) {
+          Val v = arg(k);
+          if (!v.null()) return v;
+        }
+        return Val::Null();
+      case O::kShift:
+        return Shift(n, c);
+      case O::kToDate: {
+        if (c.g == Grain::kAll) return arg(0);
+        Ctx w = c;
+        int32_t start = rt::PeriodStart(c.g, c.lo, p_.calendar);
+        int32_t from = rt::PeriodStart(n.grain, rt::PeriodOf(n.grain, start, p_.calendar), p_.calendar);
+        w.lo = rt::PeriodOf(c.g, from, p_.calendar);
+        return Eval(n.args[0], w);
+      }
+      case O::kRolling: {
+        if (c.g == Grain::kAll) return Val::Null();
+        Ctx w = c;
+        if (n.grain != c.g) {
+          int64_t end = rt::PeriodOf(n.grain, rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1, p_.calendar);
+          w.g = n.grain;
+          w.hi = end;
+        }
+        w.lo = w.hi - n.count + 1;
+        return Eval(n.args[0], w);
+      }
+      case O::kReagg:
+        return Reagg(n, c);
+      case O::kShare: {
+        Val part = arg(0);
+        Ctx total = c;
+        total.dims = nullptr;
+        return Div(part, Eval(n.args[0], total));
+      }
+    }
+    return Val::Null();
+  }
+
+  /// Whether any of the scans has rows in the period range (at grain g).
+  bool HasData(const std::vector<int>& scans, Grain g, int64_t lo, int64_t hi) const {
+    for (int s : scans) {
+      auto [blo, bhi] = Range(s, Ctx{g, lo, hi, nullptr});
+      for (size_t k = 0; k < r_[s].period.size(); ++k)
+        if (r_[s].period[k] >= blo && r_[s].period[k] <= bhi && r_[s].rows[k] > 0) return true;
+    }
+    return false;
+  }
+
+  /// Dimension tuples seen in the scans within the period range.
+  std::vector<DimTuple> Tuples(const std::vector<int>& scans, Grain g, int64_t lo, int64_t hi, bool all) const {
+    std::vector<DimTuple> out;
+    for (int s : scans) {
+      auto [blo, bhi] = all ? std::pair<int64_t, int64_t>{INT64_MIN, INT64_MAX} : Range(s, Ctx{g, lo, hi, nullptr});
+      for (const auto& [dims, periods] : idx_[s]) {
+        auto it = periods.lower_bound(blo);
+        if (it != periods.end() && it->first <= bhi) out.push_back(dims);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  /// The data's period range at grain g over the scans, or false when empty.
+  bool DataRange(const std::vector<int>& scans, Grain g, int64_t* lo, int64_t* hi) const {
+    bool any = false;
+    for (int s : scans) {
+      Grain sg = p_.scans[s].grain;
+      for (int64_t o : r_[s].period) {
+        int64_t a = sg == Grain::kAll ? 0 : rt::PeriodOf(g, rt::PeriodStart(sg, o, p_.calendar), p_.calendar);
+        int64_t b = sg == Grain::kAll ? 0 : rt::PeriodOf(g, rt::PeriodEnd(sg, o, p_.calendar) - 1, p_.calendar);
+        if (!any || a < *lo) *lo = a;
+        if (!any || b > *hi) *hi = b;
+        any = true;
+      }
+    }
+    return any;
+  }
+
+ private:
+  /// The scan's ordinals covering the context's periods.
+  std::pair<int64_t, int64_t> Range(int s, const Ctx& c) const {
+    Grain b = p_.scans[s].grain;
+    if (b == Grain::kAll || c.g == Grain::kAll) return {INT64_MIN, INT64_MAX};
+    if (b == c.g) return {c.lo, c.hi};
+    int32_t start = rt::PeriodStart(c.g, c.lo, p_.calendar), end = rt::PeriodEnd(c.g, c.hi, p_.calendar);
+    return {rt::PeriodOf(b, start, p_.calendar), rt::PeriodOf(b, end - 1, p_.calendar)};
+  }
+
+  Val Leaf(const MNode& n, const Ctx& c) {
+    auto [lo, hi] = Range(n.scan, c);
+    std::vector<uint32_t> groups;
+    auto collect = [&](const std::map<int64_t, uint32_t>& periods) {
+      for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it) groups.push_back(it->second);
+    };
+    const auto& index = idx_[n.scan];
+    if (c.dims) {
+      auto it = index.find(*c.dims);
+      if (it != index.end()) collect(it->second);
+    } else {
+      for (const auto& [dims, periods] : index) collect(periods);
+    }
+    return AggValue(p_.scans[n.scan], n.agg, r_[n.scan], groups);
+  }
+
+  Val Shift(const MNode& n, const Ctx& c) {
+    if (c.g == Grain::kAll) return Val::Null();
+    Ctx w = c;
+    int64_t k = 1;
+    if (n.grain != c.g) {
+      if (Months(n.grain) && Months(c.g)) {
+        k = Months(n.grain) / Months(c.g);
+      } else if (c.g == Grain::kDay && Months(n.grain)) {
+        // Days shift by calendar months (29 February goes to the 28th).
+        w.lo = ShiftDayByMonths(static_cast<int32_t>(c.lo), Months(n.grain));
+        w.hi = ShiftDayByMonths(static_cast<int32_t>(c.hi), Months(n.grain));
+        return Eval(n.args[0], w);
+      } else if (c.g == Grain::kWeek) {
+        k = n.grain == Grain::kYear ? 52 : n.grain == Grain::kQuarter ? 13 : 4;
+      } else if (c.g == Grain::kDay && n.grain == Grain::kWeek) {
+        k = 7;
+      }
+    }
+    w.lo -= k;
+    w.hi -= k;
+    return Eval(n.args[0], w);
+  }
+
+  Val Reagg(const MNode& n, const Ctx& c) {
+    int64_t lo, hi;
+    if (c.g == Grain::kAll) {
+      if (min_day_ > max_day_) return Val::Null();
+      lo = rt::PeriodOf(n.grain, min_day_, p_.calendar);
+      hi = rt::PeriodOf(n.grain, max_day_, p_.calendar);
+    } else {
+      lo = rt::PeriodOf(n.grain, rt::PeriodStart(c.g, c.lo, p_.calendar), p_.calendar);
+      hi = rt::PeriodOf(n.grain, rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1, p_.calendar);
+    }
+    Val acc;
+    Val last;
+    int64_t count = 0;
+    for (int64_t o = lo; o <= hi; ++o) {
+      Ctx w{n.grain, o, o, c.dims};
+      Val v = Eval(n.args[0], w);
+      if (v.null()) continue;
+      last = v;
+      ++count;
+      if (acc.null()) {
+        acc = v;
+      } else if (n.fn == "sum" || n.fn == "avg") {
+        acc = Add(acc, v);
+      } else if (n.fn == "min") {
+        if (Compare(v, acc) < 0) acc = v;
+      } else if (n.fn == "max") {
+        if (Compare(v, acc) > 0) acc = v;
+      }
+    }
+    if (n.fn == "last") return last;
+    if (n.fn == "avg") return count ? Div(acc, Val::Int(count)) : Val::Null();
+    if (n.fn == "sum" && acc.null()) return Val::Int(0);
+    return acc;
+  }
+
+  static Val Round(Val v, int digits) {
+    if (v.null()) return v;
+    if (!v.exact()) {
+      double p = std::pow(10.0, digits);
+      return Val::Float(std::round(v.f * p) / p);
+    }
+    if (v.scale <= digits) return v;
+    __int128 p = rt::Pow10(v.scale - digits);
+    __int128 q = v.i / p, rem = v.i % p;
+    if (rem * 2 >= p) ++q;
+    if (rem * 2 <= -p) --q;
+    return digits == 0 && v.kind == Val::Kind::kInt ? Val::Int(q) : Val::Dec(q, digits);
+  }
+
+  const plan::Plan& p_;
+  const std::vector<ScanResult>& r_;
+  const Limits& limits_;
+  std::vector<std::map<DimTuple, std::map<int64_t, uint32_t>>> idx_;
+  int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
+};
+
+std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* attainment, bool* has_att) {
+  *has_att = false;
+  if (!gp.has_data || gp.value.null()) return "no_data";
+  if (g.target < 0 || gp.target.null()) return "no_data";
+  int k = Compare(gp.value, gp.target);
+  bool met = g.cmp == ">="   ? k >= 0
+             : g.cmp == ">"  ? k > 0
+             : g.cmp == "<=" ? k <= 0
+             : g.cmp == "<"  ? k < 0
+             : g.cmp == "!=" ? k != 0
+                             : k == 0;
+  Val ratio = g.cmp == "<=" || g.cmp == "<" ? Div(gp.target, gp.value) : Div(gp.value, gp.target);
+  if (!ratio.null()) {
+    *has_att = true;
+    *attainment = ratio.AsDouble();
+  }
+  if (met) return "met";
+  if (*has_att && *attainment >= g.at_risk) return "at_risk";
+  return "missed";
+}
+
+}  // namespace
+
+Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits) {
+  Results out;
+  Evaluator ev(plan, scans, limits);
+  for (size_t s = 0; s < scans.size(); ++s) {
+    if (scans[s].rows_without_time > 0) {
+      const plan::Scan& sc = plan.scans[s];
+      out.warnings.push_back(fmt::format("{} row(s) of `{}` have no `{}` and fall in no period", scans[s].rows_without_time,
+                                         sc.decl->name.name, sc.columns[sc.time_column].Text()));
+    }
+  }
+  std::vector<int> every;
+  for (size_t s = 0; s < plan.scans.size(); ++s) every.push_back(static_cast<int>(s));
+  for (const plan::Output& o : plan.outputs) {
+    MetricResult mr;
+    mr.output = &o;
+    const std::vector<int>& scans_of = o.scans.empty() ? every : o.scans;
+    Grain g = plan.grain;
+    int64_t lo = 0, hi = 0;
+    bool any = true;
+    if (g == Grain::kAll) {
+      lo = hi = 0;
+    } else if (plan.from_day || plan.to_day) {
+      int64_t dlo = 0, dhi = 0;
+      bool data = ev.DataRange(scans_of, g, &dlo, &dhi);
+      lo = plan.from_day ? rt::PeriodOf(g, *plan.from_day, plan.calendar) : dlo;
+      hi = plan.to_day ? rt::PeriodOf(g, *plan.to_day - 1, plan.calendar) : dhi;
+      if (!data && (!plan.from_day || !plan.to_day)) any = false;
+    } else {
+      any = ev.DataRange(scans_of, g, &lo, &hi);
+    }
+    if (any && hi >= lo) {
+      std::vector<DimTuple> tuples =
+          plan.by.empty() ? std::vector<DimTuple>{DimTuple{}} : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll);
+      size_t n = static_cast<size_t>(hi - lo + 1) * tuples.size();
+      if (n > limits.max_groups)
+        throw LimitError(fmt::format("metric `{}` would have {} rows ({} periods x {} members), more than --max-groups {}",
+                                     o.metric, n, hi - lo + 1, tuples.size(), limits.max_groups));
+      for (int64_t p = lo; p <= hi; ++p)
+        for (const DimTuple& t : tuples) {
+          Evaluator::Ctx c{g, p, p, &t};
+          mr.rows.push_back({p, t, ev.Eval(o.root, c)});
+        }
+    }
+    out.metrics.push_back(std::move(mr));
+  }
+  for (const plan::GoalPlan& g : plan.goals) {
+    GoalResult gr;
+    gr.goal = &g;
+    const std::vector<int>& scans_of = g.scans.empty() ? every : g.scans;
+    int64_t lo = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.from_day, plan.calendar);
+    int64_t hi = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.to_day - 1, plan.calendar);
+    DimTuple none;
+    for (int64_t p = lo; p <= hi; ++p) {
+      Evaluator::Ctx c{g.grain, p, p, &none};
+      GoalPeriod gp;
+      gp.period = p;
+      gp.has_data = ev.HasData(scans_of, g.grain, p, p);
+      gp.value = ev.Eval(g.value, c);
+      if (g.target >= 0) gp.target = ev.Eval(g.target, c);
+      gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
+      if (gp.has_data) {
+        gr.status = gp.status;
+        for (const auto& a : g.alerts) {
+          if (!Truthy(ev.Eval(a.cond, c))) continue;
+          FiredAlert fa;
+          fa.name = a.name;
+          fa.severity = a.severity;
+          fa.message = a.message;
+          fa.period = p;
+          if (a.value >= 0) fa.value = ev.Eval(a.value, c);
+          gr.alerts.push_back(fa);
+        }
+      }
+      gr.periods.push_back(gp);
+    }
+    if (gr.status.empty()) gr.status = "no_data";
+    out.goals.push_back(std::move(gr));
+  }
+  return out;
+}
+
+}  // namespace kpic::engine

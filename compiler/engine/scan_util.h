@@ -1,0 +1,31 @@
+// Pieces shared by both scan engines (interpreter and JIT): date parts,
+// state allocation and group keys.
+#pragma once
+
+#include <cstring>
+#include <string>
+
+#include "calendar.h"
+#include "engine/engine.h"
+
+namespace kpic::engine {
+
+/// year quarter month week (ISO) day weekday (1 = Monday) hour, or `date`
+/// (days) of a date (days) or timestamp (microseconds, read in the
+/// calendar's zone).
+int64_t DatePart(const std::string& part, bool timestamp, int64_t value, const rt::Calendar& cal);
+
+double ScaledToDouble(int64_t v, int scale);
+
+/// Sizes the state vectors that aggregate `a` needs for `groups` groups.
+void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t groups);
+
+/// The dimension member of a column at a row.
+DimValue DimOf(const rt::Column& c, size_t row);
+
+/// The distinct-count key of a string column at a row: its dictionary code.
+inline int64_t StringKey(const plan::Scan& scan, int node, const ScanInput& in, size_t row) {
+  return in.columns[scan.nodes[node].column]->codes[row];
+}
+
+}  // namespace kpic::engine

@@ -1,0 +1,269 @@
+// The stable text form of a plan (`kpic compile --emit plan`).
+#include <fmt/format.h>
+
+#include "datetime.h"
+#include "decimal.h"
+#include "plan/plan.h"
+
+namespace kpic::plan {
+
+const char* VTName(VT t) {
+  switch (t) {
+    case VT::kNull:
+      return "null";
+    case VT::kBool:
+      return "bool";
+    case VT::kInt:
+      return "int";
+    case VT::kFloat:
+      return "float";
+    case VT::kDecimal:
+      return "decimal";
+    case VT::kString:
+      return "string";
+    case VT::kDate:
+      return "date";
+    case VT::kTimestamp:
+      return "timestamp";
+  }
+  return "?";
+}
+
+VT FromColType(rt::ColType t) {
+  switch (t) {
+    case rt::ColType::kInt:
+      return VT::kInt;
+    case rt::ColType::kFloat:
+      return VT::kFloat;
+    case rt::ColType::kDecimal:
+      return VT::kDecimal;
+    case rt::ColType::kBool:
+      return VT::kBool;
+    case rt::ColType::kString:
+      return VT::kString;
+    case rt::ColType::kDate:
+      return VT::kDate;
+    case rt::ColType::kTimestamp:
+      return VT::kTimestamp;
+  }
+  return VT::kNull;
+}
+
+const char* AggFnName(AggSpec::Fn f) {
+  using F = AggSpec::Fn;
+  switch (f) {
+    case F::kSum:
+      return "sum";
+    case F::kCount:
+      return "count";
+    case F::kCountRows:
+      return "count_rows";
+    case F::kCountDistinct:
+      return "count_distinct";
+    case F::kMin:
+      return "min";
+    case F::kMax:
+      return "max";
+    case F::kAvg:
+      return "avg";
+    case F::kMedian:
+      return "median";
+    case F::kPercentile:
+      return "percentile";
+  }
+  return "?";
+}
+
+std::string ScanColumn::Text() const { return fmt::format("{}", fmt::join(path, ".")); }
+
+namespace {
+
+std::string TypeText(VT t, int scale) {
+  return t == VT::kDecimal ? fmt::format("decimal({})", scale) : std::string(VTName(t));
+}
+
+const char* OpText(RowNode::Op op) {
+  using O = RowNode::Op;
+  switch (op) {
+    case O::kAdd:
+      return "+";
+    case O::kSub:
+      return "-";
+    case O::kMul:
+      return "*";
+    case O::kDiv:
+      return "/";
+    case O::kEq:
+      return "==";
+    case O::kNe:
+      return "!=";
+    case O::kLt:
+      return "<";
+    case O::kLe:
+      return "<=";
+    case O::kGt:
+      return ">";
+    case O::kGe:
+      return ">=";
+    case O::kAnd:
+      return "and";
+    case O::kOr:
+      return "or";
+    default:
+      return "?";
+  }
+}
+
+std::string MText(const Plan& p, int i) {
+  const MNode& n = p.mnodes[i];
+  using O = MNode::Op;
+  auto arg = [&](size_t k) { return MText(p, n.args[k]); };
+  switch (n.op) {
+    case O::kAgg:
+      return fmt::format("s{}.a{}", n.scan, n.agg);
+    case O::kConst:
+      return n.is_float ? fmt::format("{}", n.f) : rt::FormatDecimal(n.i, n.scale);
+    case O::kNull:
+      return "null";
+    case O::kNeg:
+      return "-" + arg(0);
+    case O::kNot:
+      return "not " + arg(0);
+    case O::kAdd:
+    case O::kSub:
+    case O::kMul:
+    case O::kDiv:
+    case O::kEq:
+    case O::kNe:
+    case O::kLt:
+    case O::kLe:
+    case O::kGt:
+    case O::kGe:
+    case O::kAnd:
+    case O::kOr: {
+      static const char* kOps[] = {"+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"};
+      int k = static_cast<int>(n.op) - static_cast<int>(O::kAdd);
+      if (n.op >= O::kEq) k = 4 + static_cast<int>(n.op) - static_cast<int>(O::kEq);
+      return fmt::format("({} {} {})", arg(0), kOps[k], arg(1));
+    }
+    case O::kAbs:
+      return fmt::format("abs({})", arg(0));
+    case O::kRound:
+      return fmt::format("round({}, {})", arg(0), n.count);
+    case O::kShift:
+      return fmt::format("shift({}, 1 {})", arg(0), rt::GrainName(n.grain));
+    case O::kToDate:
+      return fmt::format("to_date({}, {})", arg(0), rt::GrainName(n.grain));
+    case O::kRolling:
+      return fmt::format("rolling({}, {} {})", arg(0), n.count, rt::GrainName(n.grain));
+    case O::kReagg:
+      return fmt::format("{}_over_{}({})", n.fn, rt::GrainName(n.grain), arg(0));
+    case O::kShare:
+      return fmt::format("share({})", arg(0));
+    case O::kIf:
+      return fmt::format("if({}, {}, {})", arg(0), arg(1), arg(2));
+    case O::kCoalesce: {
+      std::string s = "coalesce(";
+      for (size_t k = 0; k < n.args.size(); ++k) s += (k ? ", " : "") + arg(k);
+      return s + ")";
+    }
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string DumpRow(const Scan& s, int i) {
+  const RowNode& n = s.nodes[i];
+  using O = RowNode::Op;
+  auto arg = [&](size_t k) { return DumpRow(s, n.args[k]); };
+  switch (n.op) {
+    case O::kColumn:
+      return "$" + s.columns[n.column].Text();
+    case O::kConst:
+      switch (n.type) {
+        case VT::kNull:
+          return "null";
+        case VT::kBool:
+          return n.i ? "true" : "false";
+        case VT::kInt:
+          return std::to_string(n.i);
+        case VT::kFloat:
+          return fmt::format("{}", n.f);
+        case VT::kDecimal:
+          return rt::FormatDecimal(n.i, n.scale);
+        case VT::kString:
+          return fmt::format("\"{}\"", n.s);
+        case VT::kDate:
+          return rt::FormatDate(static_cast<int32_t>(n.i));
+        case VT::kTimestamp:
+          return rt::FormatTimestamp(n.i);
+      }
+      return "?";
+    case O::kNeg:
+      return "-" + arg(0);
+    case O::kNot:
+      return "not " + arg(0);
+    case O::kIsNull:
+      return fmt::format("({} is null)", arg(0));
+    case O::kIsNotNull:
+      return fmt::format("({} is not null)", arg(0));
+    case O::kIn: {
+      std::string items;
+      for (size_t k = 1; k < n.args.size(); ++k) items += (k > 1 ? ", " : "") + arg(k);
+      return fmt::format("({} {}in ({}))", arg(0), n.negated ? "not " : "", items);
+    }
+    case O::kIf:
+      return fmt::format("if({}, {}, {})", arg(0), arg(1), arg(2));
+    case O::kCoalesce: {
+      std::string out = "coalesce(";
+      for (size_t k = 0; k < n.args.size(); ++k) out += (k ? ", " : "") + arg(k);
+      return out + ")";
+    }
+    case O::kDatePart:
+      return fmt::format("{}({})", n.part, arg(0));
+    case O::kAbs:
+      return fmt::format("abs({})", arg(0));
+    case O::kToFloat:
+      return fmt::format("float({})", arg(0));
+    case O::kRescale:
+      return fmt::format("{}({})", TypeText(n.type, n.scale), arg(0));
+    default:
+      return fmt::format("({} {} {})", arg(0), OpText(n.op), arg(1));
+  }
+}
+
+std::string Dump(const Plan& p) {
+  std::string out;
+  out += fmt::format("plan grain={} by=[{}]", rt::GrainName(p.grain), fmt::join(p.by, ", "));
+  if (p.from_day) out += " from=" + rt::FormatDate(*p.from_day);
+  if (p.to_day) out += " to=" + rt::FormatDate(*p.to_day);
+  out += fmt::format("\ncalendar week_start={} fiscal_year_start={} time_zone={}\n", p.week_start, p.fiscal_start,
+                     p.time_zone.empty() ? "UTC" : p.time_zone);
+  for (size_t i = 0; i < p.scans.size(); ++i) {
+    const Scan& s = p.scans[i];
+    out += fmt::format("\nscan s{} {} grain={}", i, s.source, rt::GrainName(s.grain));
+    if (s.from_day) out += " from=" + rt::FormatDate(*s.from_day);
+    if (s.to_day) out += " to=" + rt::FormatDate(*s.to_day);
+    out += "\n";
+    for (size_t c = 0; c < s.columns.size(); ++c)
+      out += fmt::format("  column ${}: {}\n", s.columns[c].Text(), TypeText(s.columns[c].type, s.columns[c].scale));
+    if (s.time_column >= 0) out += fmt::format("  time ${}\n", s.columns[s.time_column].Text());
+    for (size_t d = 0; d < s.dim_columns.size(); ++d)
+      out += fmt::format("  group {} = ${}\n", p.by.size() > d ? p.by[d] : "?", s.columns[s.dim_columns[d]].Text());
+    if (s.filter_denies_all) out += "  filter false (the role does not grant this source)\n";
+    if (s.filter >= 0) out += "  filter " + DumpRow(s, s.filter) + "\n";
+    for (size_t a = 0; a < s.aggs.size(); ++a) out += fmt::format("  a{} = {}\n", a, s.aggs[a].text);
+  }
+  for (const Output& o : p.outputs)
+    out += fmt::format("\nmetric {}: {} ({}) = {}\n", o.metric, o.unit, o.additivity, MText(p, o.root));
+  for (const GoalPlan& g : p.goals) {
+    out += fmt::format("\ngoal {} grain={} period={}..{}\n  value = {}\n", g.name, rt::GrainName(g.grain),
+                       rt::FormatDate(g.from_day), rt::FormatDate(g.to_day), MText(p, g.value));
+    if (g.target >= 0) out += fmt::format("  target {} {}\n", g.cmp, MText(p, g.target));
+    for (const auto& a : g.alerts) out += fmt::format("  alert \"{}\" {} when {}\n", a.name, a.severity, MText(p, a.cond));
+  }
+  return out;
+}
+
+}  // namespace kpic::plan

@@ -1,0 +1,21 @@
+// Lowering: from the checked catalog and a `kpic run` request to a plan.
+#pragma once
+
+#include <stdexcept>
+
+#include "plan/plan.h"
+#include "sema/catalog.h"
+
+namespace kpic::plan {
+
+/// A request the plan cannot satisfy: an unknown metric, goal or
+/// dimension, a grain asked of a source without a time axis, a missing role
+/// parameter. Exit code 2.
+struct PlanError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Lowers the request. The catalog must have been checked without errors.
+Plan Lower(const Catalog& catalog, const Request& request);
+
+}  // namespace kpic::plan

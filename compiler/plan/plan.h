@@ -1,0 +1,177 @@
+// The evaluation plan: what `kpic run` computes, lowered from the checked
+// module. Per source, one fused scan evaluates the row filter, the group
+// key (dimensions plus time bucket) and the input of every aggregate that
+// any requested metric needs from that source; identical aggregates are
+// computed once. A post-aggregation stage then evaluates metric
+// expressions (ratios recomputed from their parts, period operators,
+// joins of several sources on conformed dimensions and period) per output
+// row. Both engines (the interpreter and the JIT) execute scans; the
+// post-aggregation stage is shared.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calendar.h"
+#include "column.h"
+#include "syntax/ast.h"
+
+namespace kpic::plan {
+
+/// Value types of row expressions.
+enum class VT : uint8_t { kNull, kBool, kInt, kFloat, kDecimal, kString, kDate, kTimestamp };
+const char* VTName(VT t);
+VT FromColType(rt::ColType t);
+
+/// A column a scan reads: `path[0]` is a column of the scanned source; each
+/// further part follows a `references` lookup into another source.
+struct ScanColumn {
+  std::vector<std::string> path;
+  std::vector<std::string> sources;  ///< catalog key of the source each part is read from
+  VT type = VT::kInt;
+  int scale = 0;
+  std::string Text() const;  ///< `product_id.unit_cost`
+};
+
+/// A typed row expression node; children index the scan's node pool.
+struct RowNode {
+  enum class Op {
+    kColumn, kConst,
+    kNeg, kNot, kIsNull, kIsNotNull,
+    kAdd, kSub, kMul, kDiv,
+    kEq, kNe, kLt, kLe, kGt, kGe,
+    kAnd, kOr,
+    kIn,        ///< args[0] in (args[1..]) (all constants)
+    kIf,        ///< if(args[0], args[1], args[2])
+    kCoalesce,  ///< first non-null of args
+    kDatePart,  ///< part(args[0])
+    kAbs,
+    kToFloat,   ///< widening casts inserted by the planner
+    kRescale,   ///< int/decimal to decimal at `scale`
+  };
+  Op op = Op::kConst;
+  VT type = VT::kNull;
+  int scale = 0;
+  int column = -1;  ///< kColumn
+  // kConst (type says which field); a null constant has type kNull.
+  int64_t i = 0;
+  double f = 0;
+  std::string s;
+  std::string part;  ///< kDatePart: year quarter month week day weekday hour date
+  bool negated = false;  ///< kIn: `not in`
+  std::vector<int> args;
+};
+
+struct AggSpec {
+  enum class Fn { kSum, kCount, kCountRows, kCountDistinct, kMin, kMax, kAvg, kMedian, kPercentile };
+  Fn fn = Fn::kSum;
+  int arg = -1;     ///< row node; -1 for kCountRows
+  int filter = -1;  ///< row node (bool), or -1
+  double p = 0.5;   ///< kPercentile
+  std::string text; ///< canonical text, unique within a scan
+};
+const char* AggFnName(AggSpec::Fn f);
+
+/// One pass over one source.
+struct Scan {
+  std::string source;  ///< catalog key "package:source"
+  const ast::SourceDecl* decl = nullptr;
+  std::vector<ScanColumn> columns;
+  std::vector<RowNode> nodes;
+  int time_column = -1;  ///< column index of the time axis, when bucketed
+  std::vector<int> dim_columns;  ///< per requested dimension, a column index
+  int filter = -1;       ///< the role's row filter (bool node), or -1
+  bool filter_denies_all = false;  ///< the role does not mention this source
+  std::optional<int32_t> from_day, to_day;  ///< rows outside [from, to) are skipped
+  std::vector<AggSpec> aggs;
+  rt::Grain grain = rt::Grain::kAll;  ///< the bucket of the group key
+};
+
+/// A metric-level expression node; children index Plan::mnodes.
+struct MNode {
+  enum class Op {
+    kAgg,      ///< scan, agg
+    kConst,    ///< exact decimal `i` at `scale`, or float `f` when is_float
+    kNull,
+    kNeg, kAdd, kSub, kMul, kDiv, kAbs, kRound,
+    kShift,    ///< args[0] over the period `shift` grains earlier (previous, last_year, change)
+    kToDate,   ///< args[0] over [start of the `grain` period, end of this period)
+    kRolling,  ///< args[0] over the `count` periods of `grain` ending with this one
+    kReagg,    ///< `fn` of args[0] evaluated at each `grain` period inside this one
+    kShare,    ///< args[0] / args[0] over every member of the breakdown
+    kIf, kCoalesce,
+    kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot,
+  };
+  Op op = Op::kNull;
+  int scan = -1, agg = -1;
+  __int128 i = 0;
+  int scale = 0;
+  double f = 0;
+  bool is_float = false;
+  rt::Grain grain = rt::Grain::kAll;
+  int64_t count = 1;
+  std::string fn;  ///< kReagg: avg sum min max last; kRound digits in `count`
+  std::vector<int> args;
+};
+
+struct Output {
+  std::string metric;
+  std::string label;
+  std::string unit;
+  bool percent = false;
+  std::string additivity;
+  int root = -1;  ///< mnode
+  std::vector<int> scans;  ///< scans it reads, for its rows
+};
+
+struct GoalPlan {
+  std::string name, label, owner, metric;
+  int value = -1;   ///< mnode
+  int target = -1;  ///< mnode, or -1 without a target
+  std::string cmp;  ///< >= > <= < ==
+  double at_risk = 0.95;
+  rt::Grain grain = rt::Grain::kMonth;
+  int32_t from_day = 0, to_day = 0;
+  std::vector<int> scans;
+  struct Alert {
+    std::string name, severity, message;
+    int cond = -1;  ///< bool mnode
+    int value = -1; ///< the left side of the condition, for the report
+  };
+  std::vector<Alert> alerts;
+};
+
+/// What was asked: `kpic run` selection options.
+struct Request {
+  std::vector<std::string> metrics;
+  std::vector<std::string> goals;
+  bool all_goals = false;
+  std::vector<std::string> by;
+  std::optional<rt::Grain> grain;
+  std::optional<int32_t> from_day, to_day;
+  std::string role;
+  std::map<std::string, std::string> params;
+};
+
+struct Plan {
+  rt::Grain grain = rt::Grain::kMonth;
+  std::vector<std::string> by;
+  std::vector<VT> by_types;
+  std::optional<int32_t> from_day, to_day;
+  rt::Calendar calendar;
+  std::string time_zone;  ///< for the dump
+  int week_start = 0, fiscal_start = 1;
+  std::vector<Scan> scans;
+  std::vector<MNode> mnodes;
+  std::vector<Output> outputs;
+  std::vector<GoalPlan> goals;
+};
+
+/// A stable text dump for `kpic compile --emit plan`.
+std::string Dump(const Plan& p);
+std::string DumpRow(const Scan& s, int node);
+
+}  // namespace kpic::plan

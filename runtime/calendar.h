@@ -1,0 +1,46 @@
+// Time buckets: grains from day to year plus `all`, ISO or custom weeks and
+// fiscal years. A period is an integer ordinal at a grain, so that the
+// previous period is `ordinal - 1` and ranges of periods are integer
+// ranges; every period also maps to the half-open range of days it covers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace kpic::rt {
+
+class TimeZone;
+
+enum class Grain { kDay, kWeek, kMonth, kQuarter, kYear, kAll };
+
+const char* GrainName(Grain g);
+std::optional<Grain> ParseGrain(const std::string& name);
+
+/// The package calendar. Weeks start on `week_start` (0 = Monday; ISO
+/// labels `2026-W09` when Monday, else the start date). Fiscal years start
+/// in `fiscal_start` (1..12); a fiscal year is named by the calendar year in
+/// which it ends (`FY2027` runs from April 2026 when it starts in April).
+struct Calendar {
+  int week_start = 0;
+  int fiscal_start = 1;
+  const TimeZone* zone = nullptr;  ///< nullptr: UTC
+};
+
+/// The ordinal of the period at grain `g` containing day `day` (days since
+/// 1970-01-01). `all` is always 0.
+int64_t PeriodOf(Grain g, int32_t day, const Calendar& c);
+/// The first day of a period, and the first day after it.
+int32_t PeriodStart(Grain g, int64_t ordinal, const Calendar& c);
+int32_t PeriodEnd(Grain g, int64_t ordinal, const Calendar& c);
+/// `2026`, `FY2027`, `2026-Q3`, `2026-03`, `2026-W09`, `2026-03-05`, `all`.
+std::string PeriodLabel(Grain g, int64_t ordinal, const Calendar& c);
+/// The local day of a timestamp (microseconds since the epoch, UTC) in the
+/// calendar's zone.
+int32_t LocalDay(int64_t micros, const Calendar& c);
+
+/// Whether grain `a` is at least as coarse as `b` and its periods are unions
+/// of `b`'s (weeks do not nest in months).
+bool Nests(Grain fine, Grain coarse);
+
+}  // namespace kpic::rt
