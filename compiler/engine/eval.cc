@@ -148,6 +148,8 @@ class Evaluator {
       }
       case O::kReagg:
         return Reagg(n, c);
+      case O::kRollup:
+        return Rollup(n, c);
       case O::kShare: {
         Val part = arg(0);
         Ctx total = c;
@@ -281,6 +283,46 @@ class Evaluator {
     if (n.fn == "avg") return count ? Div(acc, Val::Int(count)) : Val::Null();
     if (n.fn == "sum" && acc.null()) return Val::Int(0);
     return acc;
+  }
+
+  /// A balance over time: the daily sums (across members) on the days that
+  /// have rows, combined by the column's rule.
+  Val Rollup(const MNode& n, const Ctx& c) {
+    int64_t lo, hi;
+    if (c.g == Grain::kAll) {
+      if (min_day_ > max_day_) return Val::Null();
+      lo = min_day_, hi = max_day_;
+    } else {
+      lo = rt::PeriodStart(c.g, c.lo, p_.calendar);
+      hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1;
+    }
+    const MNode& leaf = p_.mnodes[n.args[0]];
+    const auto& index = idx_[leaf.scan];
+    const engine::AggStates& st = r_[leaf.scan].aggs[leaf.agg];
+    // Days with values, in order, each with its groups.
+    std::map<int64_t, std::vector<uint32_t>> days;
+    auto collect = [&](const std::map<int64_t, uint32_t>& periods) {
+      for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it)
+        if (st.count[it->second] > 0) days[it->first].push_back(it->second);
+    };
+    if (c.dims) {
+      if (auto it = index.find(*c.dims); it != index.end()) collect(it->second);
+    } else {
+      for (const auto& [dims, periods] : index) collect(periods);
+    }
+    if (days.empty()) return Val::Null();
+    const plan::Scan& scan = p_.scans[leaf.scan];
+    if (n.fn == "last") return AggValue(scan, leaf.agg, r_[leaf.scan], days.rbegin()->second);
+    if (n.fn == "first") return AggValue(scan, leaf.agg, r_[leaf.scan], days.begin()->second);
+    Val acc;
+    for (const auto& [day, groups] : days) {
+      Val v = AggValue(scan, leaf.agg, r_[leaf.scan], groups);
+      if (acc.null()) acc = v;
+      else if (n.fn == "avg") acc = Add(acc, v);
+      else if (n.fn == "min" && Compare(v, acc) < 0) acc = v;
+      else if (n.fn == "max" && Compare(v, acc) > 0) acc = v;
+    }
+    return n.fn == "avg" ? Div(acc, Val::Int(static_cast<int64_t>(days.size()))) : acc;
   }
 
   static Val Round(Val v, int digits) {

@@ -160,6 +160,8 @@ std::string MText(const Plan& p, int i) {
       return fmt::format("{}_over_{}({})", n.fn, rt::GrainName(n.grain), arg(0));
     case O::kShare:
       return fmt::format("share({})", arg(0));
+    case O::kRollup:
+      return fmt::format("rollup_{}({})", n.fn, arg(0));
     case O::kIf:
       return fmt::format("if({}, {}, {})", arg(0), arg(1), arg(2));
     case O::kCoalesce: {

@@ -721,6 +721,19 @@ class Lowerer {
     const ast::SourceDecl* src = value ? SourceOfRow(*value, env) : nullptr;
     if (!src && filter) src = SourceOfRow(*filter, env);
     if (!src) throw PlanError(fmt::format("`{}` reads no source", fn));
+    // A sum of a balance (`rollup last` ...) is summed per day across
+    // dimensions, then rolled up over time by the column's rule.
+    std::string rollup = fn == "sum" && value ? RollupOf(*value, env) : "";
+    if (!rollup.empty() && lc.grain != Grain::kDay) {
+      LCtx daily = lc;
+      daily.grain = Grain::kDay;
+      if (lc.grain == Grain::kAll) daily.windowed = lc.windowed;
+      MNode r;
+      r.op = MNode::Op::kRollup;
+      r.fn = rollup;
+      r.args = {Aggregate(fn, call, env, daily)};
+      return MAdd(std::move(r));
+    }
     int scan = ScanFor(*src, lc);
     AggSpec a;
     bool rows = false;
@@ -779,6 +792,31 @@ class Lowerer {
     m.scan = scan;
     m.agg = slot;
     return MAdd(std::move(m));
+  }
+
+  /// The `rollup` rule of a balance column read by a row expression, or "".
+  std::string RollupOf(const Expr& e, const Env& env) {
+    if (e.kind == ExprKind::kName || e.kind == ExprKind::kMember) {
+      std::vector<const ast::Ident*> path;
+      if (Scope::FlattenPath(e, &path)) {
+        if (auto it = env.locals.find(path[0]->name); it != env.locals.end() && path.size() == 1)
+          return RollupOf(*it->second.first, *it->second.second);
+        Scope sc(cat_, env.pkg);
+        size_t next = 0;
+        const ast::Decl* d = sc.ResolvePath(path, &next);
+        if (d && d->kind == ast::DeclKind::kSource && next + 1 == path.size())
+          if (const ast::Column* c = ColumnOf(static_cast<const ast::SourceDecl&>(*d), path.back()->name))
+            if (c->rollup) return c->rollup->name;
+        return "";
+      }
+    }
+    for (const Expr* c : {e.lhs.get(), e.rhs.get()})
+      if (c)
+        if (auto r = RollupOf(*c, env); !r.empty()) return r;
+    for (const auto& a : e.args)
+      if (a.value)
+        if (auto r = RollupOf(*a.value, env); !r.empty()) return r;
+    return "";
   }
 
   // ---- metric expressions ----------------------------------------------------------

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Period semantics of `kpic run`, on seven rows whose results are worked out
+by hand below (tests/engine/periods/data/s.csv):
+
+    2025-01-15 A 10.00    2025-02-10 A 20.00    2025-02-11 B 5.00
+    2025-04-01 A 7.50     2026-01-20 A 30.00    2026-02-05 B 15.00
+    2026-03-03 A 1.25
+
+Also the run command's exit codes and output formats.
+
+usage: periods_test.py KPIC ROOT [ENGINE]
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+KPIC, ROOT = sys.argv[1], sys.argv[2]
+ENGINE = sys.argv[3] if len(sys.argv) > 3 else "interp"
+PKG = os.path.join(ROOT, "tests", "engine", "periods")
+failures = []
+
+
+def run(*args, code=0, fmt="json"):
+    p = subprocess.run([KPIC, "run", PKG, "--engine", ENGINE, "--format", fmt, *args], capture_output=True, text=True)
+    if p.returncode != code:
+        failures.append(f"run {' '.join(args)}: exit {p.returncode}, expected {code}\n{p.stderr}")
+        return None, p.stderr
+    return (json.loads(p.stdout) if fmt == "json" and code == 0 and p.stdout else p.stdout), p.stderr
+
+
+def column(result, metric, dims=()):
+    for r in result["results"]:
+        if r["metric"] == metric:
+            return {(row["period"],) + tuple(row[d] for d in dims): row["value"] for row in r["rows"]}
+    raise KeyError(metric)
+
+
+def expect(name, got, want):
+    if isinstance(want, float):
+        ok = isinstance(got, float) and abs(got - want) <= 1e-12 * max(1, abs(want))
+    else:
+        ok = got == want and type(got) is type(want)
+    if not ok:
+        failures.append(f"{name}: got {got!r}, expected {want!r}")
+
+
+MONTHS = [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-01", "2026-02", "2026-03"]
+# Monthly totals, with the months without rows filled with zero.
+TOTAL = dict.fromkeys(MONTHS, "0.00")
+TOTAL.update({"2025-01": "10.00", "2025-02": "25.00", "2025-04": "7.50",
+              "2026-01": "30.00", "2026-02": "15.00", "2026-03": "1.25"})
+
+res, _ = run("--metric", "total,prev,ly,mom,ytd,r3,daily,yoy,per_row,cnt", "--grain", "month")
+if res:
+    expect("months", sorted(column(res, "total")), [(m,) for m in MONTHS])
+    for m in MONTHS:
+        expect(f"total {m}", column(res, "total")[(m,)], TOTAL[m])
+    # The period before the first has no rows: an additive metric is zero there.
+    expect("prev 2025-01", column(res, "prev")[("2025-01",)], "0.00")
+    expect("prev 2025-03", column(res, "prev")[("2025-03",)], "25.00")
+    expect("prev 2026-01", column(res, "prev")[("2026-01",)], "0.00")
+    expect("ly 2026-01", column(res, "ly")[("2026-01",)], "10.00")
+    expect("ly 2026-02", column(res, "ly")[("2026-02",)], "25.00")
+    expect("ly 2026-03", column(res, "ly")[("2026-03",)], "0.00")
+    # Change over a zero previous period is a division by zero: null.
+    expect("mom 2025-01", column(res, "mom")[("2025-01",)], None)
+    expect("mom 2025-02", column(res, "mom")[("2025-02",)], 1.5)
+    expect("mom 2025-03", column(res, "mom")[("2025-03",)], -1.0)
+    expect("mom 2026-03", column(res, "mom")[("2026-03",)], 1.25 / 15 - 1)
+    expect("ytd 2025-04", column(res, "ytd")[("2025-04",)], "42.50")
+    expect("ytd 2026-01", column(res, "ytd")[("2026-01",)], "30.00")
+    expect("ytd 2026-03", column(res, "ytd")[("2026-03",)], "46.25")
+    expect("r3 2025-04", column(res, "r3")[("2025-04",)], "32.50")  # Feb + Mar + Apr
+    expect("r3 2025-06", column(res, "r3")[("2025-06",)], "7.50")
+    expect("r3 2026-01", column(res, "r3")[("2026-01",)], "30.00")
+    # The average of daily totals over every day of the month.
+    expect("daily 2025-02", column(res, "daily")[("2025-02",)], 25 / 28)
+    expect("daily 2026-03", column(res, "daily")[("2026-03",)], 1.25 / 31)
+    expect("daily 2025-03", column(res, "daily")[("2025-03",)], 0.0)
+    expect("yoy 2026-01", column(res, "yoy")[("2026-01",)], 2.0)
+    expect("yoy 2026-02", column(res, "yoy")[("2026-02",)], -0.4)
+    expect("yoy 2025-05", column(res, "yoy")[("2025-05",)], None)
+    expect("per_row 2025-02", column(res, "per_row")[("2025-02",)], 12.5)
+    expect("per_row 2025-03", column(res, "per_row")[("2025-03",)], None)
+    expect("cnt 2025-02", column(res, "cnt")[("2025-02",)], 2)
+    expect("cnt 2025-03", column(res, "cnt")[("2025-03",)], 0)
+
+res, _ = run("--metric", "total,prev,ly", "--grain", "quarter")
+if res:
+    expect("quarters", sorted(column(res, "total")),
+           [("2025-Q1",), ("2025-Q2",), ("2025-Q3",), ("2025-Q4",), ("2026-Q1",)])
+    expect("total 2025-Q1", column(res, "total")[("2025-Q1",)], "35.00")
+    expect("total 2026-Q1", column(res, "total")[("2026-Q1",)], "46.25")
+    expect("prev 2025-Q2", column(res, "prev")[("2025-Q2",)], "35.00")
+    expect("ly 2026-Q1", column(res, "ly")[("2026-Q1",)], "35.00")
+
+res, _ = run("--metric", "total,shr", "--by", "store", "--grain", "year")
+if res:
+    expect("total 2025 A", column(res, "total", ["store"])[("2025", "A")], "37.50")
+    expect("total 2025 B", column(res, "total", ["store"])[("2025", "B")], "5.00")
+    expect("shr 2025 A", column(res, "shr", ["store"])[("2025", "A")], 37.5 / 42.5)
+    expect("shr 2026 B", column(res, "shr", ["store"])[("2026", "B")], 15 / 46.25)
+
+# ISO weeks: 2025-01-15 is in 2025-W03; 2026-03-03 in 2026-W10.
+res, _ = run("--metric", "total", "--grain", "week", "--from", "2025-01-13", "--to", "2025-01-27")
+if res:
+    expect("weeks", column(res, "total"), {("2025-W03",): "10.00", ("2025-W04",): "0.00"})
+
+# A window that does not fall on period boundaries filters rows: from is
+# inclusive, to exclusive.
+res, _ = run("--metric", "total,cnt", "--grain", "all", "--from", "2025-02-11", "--to", "2026-01-20")
+if res:
+    expect("window total", column(res, "total"), {("all",): "12.50"})
+    expect("window cnt", column(res, "cnt"), {("all",): 2})
+res, _ = run("--metric", "total", "--grain", "month", "--from", "2025-02-11", "--to", "2025-04-02")
+if res:
+    expect("partial months", column(res, "total"), {("2025-02",): "5.00", ("2025-03",): "0.00", ("2025-04",): "7.50"})
+res, _ = run("--metric", "undated", "--grain", "all")
+if res:
+    expect("undated", column(res, "undated"), {("all",): "88.75"})
+
+# Balances: summed across members per day, then rolled up over time by the
+# column's rule (the last day with rows; the average over days with rows).
+res, _ = run("--metric", "stock_last,stock_avg", "--grain", "month")
+if res:
+    expect("stock_last", column(res, "stock_last"), {("2025-01",): 10, ("2025-02",): 4})
+    expect("stock_avg", column(res, "stock_avg"), {("2025-01",): 7.5, ("2025-02",): 4})
+res, _ = run("--metric", "stock_last", "--by", "store", "--grain", "month")
+if res:
+    expect("stock_last by store", column(res, "stock_last", ["store"]),
+           {("2025-01", "A"): 7, ("2025-01", "B"): 3, ("2025-02", "A"): 4, ("2025-02", "B"): None})
+res, _ = run("--metric", "stock_last", "--grain", "all")
+if res:
+    expect("stock_last all", column(res, "stock_last"), {("all",): 4})
+
+# CSV: one row per period and member, a column per metric; decimals exact.
+out, _ = run("--metric", "total,cnt", "--by", "store", "--grain", "year", fmt="csv")
+expect("csv", out, "period,store,total,cnt\n2025,A,37.50,3\n2025,B,5.00,1\n2026,A,31.25,2\n2026,B,15.00,1\n")
+
+# -o writes the file whole.
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "out.json")
+    run("--metric", "total", "--grain", "all", "-o", path)
+    with open(path) as f:
+        expect("-o", json.load(f)["results"][0]["rows"][0]["value"], "88.75")
+    expect("no temporary files", os.listdir(tmp), ["out.json"])
+
+# Usage errors exit 2 with a message naming the problem.
+_, err = run("--metric", "totl", code=2)
+expect("did you mean", "did you mean `total`?" in err, True)
+_, err = run("--metric", "total", "--by", "stor", code=2)
+expect("unknown dimension", "unknown dimension `stor`" in err, True)
+_, err = run("--metric", "undated", "--grain", "month", code=2)
+expect("no time column", "has no time column" in err, True)
+_, err = run("--metric", "total", "--from", "2025-13-01", code=2)
+expect("bad date", "is not a date" in err, True)
+_, err = run("--metric", "total", "--from", "2026-01-01", "--to", "2025-01-01", code=2)
+_, err = run("--metric", "total", "--grain", "fortnight", code=2)
+_, err = run(code=2)  # no goals in the package, and no --metric
+expect("nothing to evaluate", "no goals" in err, True)
+_, err = run("--metric", "total", "--by", "store", "--grain", "day", "--max-groups", "3", code=5)
+expect("limit", "more than 3 groups" in err or "--max-groups 3" in err, True)
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(f"{len(failures)} failures")
+print(f"periods ({ENGINE}): all hand-computed values agree")
