@@ -9,7 +9,11 @@
 #include "codegen/kernel.h"
 
 #include <fmt/format.h>
+#include <llvm/Config/llvm-config.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/Target/TargetMachine.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
@@ -20,8 +24,11 @@
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -606,15 +613,41 @@ void Optimize(llvm::Module& mod) {
   pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(mod, mam);
 }
 
-std::unique_ptr<llvm::Module> BuildModule(const plan::Scan& scan, llvm::LLVMContext& ctx) {
+std::unique_ptr<llvm::Module> BuildModule(const plan::Scan& scan, llvm::LLVMContext& ctx, bool optimize = true) {
   auto mod = std::make_unique<llvm::Module>("kpic_scan", ctx);
   Gen gen(scan, ctx, *mod);
   llvm::Function* fn = gen.Build();
   std::string err;
   llvm::raw_string_ostream os(err);
   if (llvm::verifyFunction(*fn, &os)) throw std::runtime_error("generated invalid IR for a scan kernel: " + err);
-  Optimize(*mod);
+  if (optimize) Optimize(*mod);
   return mod;
+}
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+/// The folder of cached kernel objects: $KPIC_CACHE_DIR, else
+/// $XDG_CACHE_HOME/kpic/kernels, else ~/.cache/kpic/kernels; "" when
+/// caching is off (KPIC_NO_CACHE=1) or no folder can be made.
+std::string CacheDir() {
+  if (const char* off = std::getenv("KPIC_NO_CACHE"); off && *off && std::string(off) != "0") return "";
+  std::string dir;
+  if (const char* d = std::getenv("KPIC_CACHE_DIR"); d && *d) {
+    dir = d;
+  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
+    dir = std::string(x) + "/kpic/kernels";
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    dir = std::string(h) + "/.cache/kpic/kernels";
+  } else {
+    return "";
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return ec ? "" : dir;
 }
 
 using KernelFn = int32_t (*)(KArgs*, int64_t, int64_t);
@@ -626,12 +659,56 @@ class Jit {
     static Jit jit;
     return jit;
   }
-  KernelFn Compile(const plan::Scan& scan) {
+  /// Compiles a kernel, or loads its object code from the cache: the key is
+  /// a hash of the unoptimised IR, the LLVM version and the CPU, so an
+  /// unchanged scan compiles nothing on the next run.
+  KernelFn Compile(const plan::Scan& scan, JitStats* stats) {
     std::lock_guard<std::mutex> lock(mu_);
-    auto ctx = std::make_unique<llvm::LLVMContext>();
-    auto mod = BuildModule(scan, *ctx);
+    llvm::LLVMContext ctx;
+    auto mod = BuildModule(scan, ctx, /*optimize=*/false);
+    mod->setDataLayout(tm_->createDataLayout());
+    mod->setTargetTriple(tm_->getTargetTriple().str());
+    std::string ir;
+    llvm::raw_string_ostream os(ir);
+    os << *mod << LLVM_VERSION_STRING << tm_->getTargetCPU() << tm_->getTargetFeatureString();
+    std::string key = fmt::format("{:016x}", Fnv1a(ir));
+    std::string dir = CacheDir();
+    std::string path = dir.empty() ? "" : dir + "/" + key + ".o";
+    std::unique_ptr<llvm::MemoryBuffer> obj;
+    if (!path.empty()) {
+      auto cached = llvm::MemoryBuffer::getFile(path);
+      if (cached) obj = std::move(*cached);
+    }
+    if (obj) {
+      if (stats) ++stats->cached;
+    } else {
+      auto start = std::chrono::steady_clock::now();
+      Optimize(*mod);
+      llvm::orc::SimpleCompiler compiler(*tm_);
+      auto compiled = compiler(*mod);
+      if (!compiled) throw std::runtime_error("cannot compile a scan kernel: " + ErrorText(compiled.takeError()));
+      obj = std::move(*compiled);
+      if (stats) {
+        stats->compile_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        ++stats->kernels;
+      }
+      if (!path.empty()) {
+        // Write whole, then rename: a concurrent run never reads half a file.
+        std::string tmp = path + fmt::format(".tmp{}", static_cast<long>(getpid()));
+        std::error_code ec;
+        llvm::raw_fd_ostream out(tmp, ec);
+        if (!ec) {
+          out << obj->getBuffer();
+          out.close();
+          if (out.has_error() || std::rename(tmp.c_str(), path.c_str()) != 0) {
+            out.clear_error();
+            std::remove(tmp.c_str());
+          }
+        }
+      }
+    }
     auto& jd = jit_->getExecutionSession().createBareJITDylib(fmt::format("scan{}", counter_++));
-    if (auto e = jit_->addIRModule(jd, llvm::orc::ThreadSafeModule(std::move(mod), std::move(ctx))))
+    if (auto e = jit_->addObjectFile(jd, std::move(obj)))
       throw std::runtime_error("cannot add a scan kernel to the JIT: " + ErrorText(std::move(e)));
     auto sym = jit_->lookup(jd, "kpic_scan");
     if (!sym) throw std::runtime_error("cannot find a scan kernel: " + ErrorText(sym.takeError()));
@@ -644,8 +721,15 @@ class Jit {
     auto j = llvm::orc::LLJITBuilder().create();
     if (!j) throw std::runtime_error("cannot create the JIT: " + ErrorText(j.takeError()));
     jit_ = std::move(*j);
+    auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!jtmb) throw std::runtime_error("cannot detect the host: " + ErrorText(jtmb.takeError()));
+    jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+    auto tm = jtmb->createTargetMachine();
+    if (!tm) throw std::runtime_error("cannot create a target machine: " + ErrorText(tm.takeError()));
+    tm_ = std::move(*tm);
   }
   std::unique_ptr<llvm::orc::LLJIT> jit_;
+  std::unique_ptr<llvm::TargetMachine> tm_;
   std::mutex mu_;
   int counter_ = 0;
 };
@@ -802,12 +886,7 @@ engine::ScanResult JitScan(const plan::Scan& scan, const engine::ScanInput& in, 
     if (stats) ++stats->interpreted;
     return engine::InterpretScan(scan, in, cal, limits);
   }
-  auto start = std::chrono::steady_clock::now();
-  KernelFn kernel = Jit::Get().Compile(scan);
-  if (stats) {
-    stats->compile_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    ++stats->kernels;
-  }
+  KernelFn kernel = Jit::Get().Compile(scan, stats);
   auto tables = PredicateTables(scan, in);
   // Float sums depend on the order of addition: keep them on one thread so
   // that they equal the interpreter's to the last bit.

@@ -18,8 +18,9 @@ namespace kpic {
 bool JitSupports(const plan::Scan& scan, std::string* why);
 
 struct JitStats {
-  double compile_ms = 0;
-  int kernels = 0;
+  double compile_ms = 0;  ///< optimisation and code generation
+  int kernels = 0;        ///< kernels compiled
+  int cached = 0;         ///< kernels loaded from the cache
   int interpreted = 0;  ///< scans the JIT could not compile
 };
 

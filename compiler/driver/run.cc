@@ -510,6 +510,9 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   }
   std::vector<std::string> unsupported;
   Tables t;
+  using Clock = std::chrono::steady_clock;
+  auto ms = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  auto t_read = Clock::now();
   for (SourceData& d : ReadSources(*s, dopt, &unsupported)) {
     std::string key = d.source;
     auto& idx = t.column_index[key];
@@ -527,6 +530,7 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
       throw UsageError(fmt::format("source `{}` has no data binding kpic can read; bind it with --bind {}=URI",
                                    src.substr(src.rfind(':') + 1), src.substr(src.rfind(':') + 1)));
 
+  auto t_join = Clock::now();
   engine::Limits limits;
   limits.max_groups = o.max_groups;
   std::vector<engine::ScanInput> inputs(p.scans.size());
@@ -544,11 +548,24 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   // saves), the JIT otherwise.
   bool jit = o.engine == "jit" || (o.engine == "auto" && total_rows >= 100'000);
   std::vector<engine::ScanResult> results(p.scans.size());
+  JitStats stats;
   try {
+    auto t_scan = Clock::now();
     for (size_t i = 0; i < p.scans.size(); ++i)
-      results[i] = jit ? JitScan(p.scans[i], inputs[i], p.calendar, limits)
+      results[i] = jit ? JitScan(p.scans[i], inputs[i], p.calendar, limits, &stats)
                        : engine::InterpretScan(p.scans[i], inputs[i], p.calendar, limits);
+    auto t_eval = Clock::now();
     engine::Results r = engine::Evaluate(p, results, limits);
+    if (o.timings) {
+      auto t_end = Clock::now();
+      std::fprintf(stderr,
+                   "kpic: timings: read %zu rows in %.1f ms; joined lookups in %.1f ms; %s: %zu scan(s), %d kernel(s) "
+                   "compiled in %.1f ms, %d from the cache, %d interpreted; scanned in %.1f ms (compile included); "
+                   "evaluated in %.1f ms\n",
+                   total_rows, ms(t_read, t_join), ms(t_join, t_scan), jit ? "jit" : "interp", p.scans.size(),
+                   stats.kernels, stats.compile_ms, stats.cached, stats.interpreted, ms(t_scan, t_eval),
+                   ms(t_eval, t_end));
+    }
     r.warnings.insert(r.warnings.begin(), t.warnings.begin(), t.warnings.end());
     for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");

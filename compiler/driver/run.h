@@ -24,6 +24,7 @@ struct RunOptions {
   std::string on_bad_row = "fail";
   size_t max_groups = 10'000'000;
   std::string emit;  ///< compile: plan | llvm-ir
+  bool timings = false;  ///< --timings: print where the time went
 };
 
 int RunRun(const RunOptions& options, const CommonOptions& common);

@@ -20,6 +20,8 @@ KPIC, ROOT = sys.argv[1], sys.argv[2]
 ENGINE = sys.argv[3] if len(sys.argv) > 3 else "interp"
 PKG = os.path.join(ROOT, "tests", "engine", "periods")
 failures = []
+CACHE = tempfile.mkdtemp(prefix="kpic-cache-")
+os.environ["KPIC_CACHE_DIR"] = CACHE
 
 
 def run(*args, code=0, fmt="json"):
@@ -162,6 +164,15 @@ _, err = run(code=2)  # no goals in the package, and no --metric
 expect("nothing to evaluate", "no goals" in err, True)
 _, err = run("--metric", "total", "--by", "store", "--grain", "day", "--max-groups", "3", code=5)
 expect("limit", "more than 3 groups" in err or "--max-groups 3" in err, True)
+
+# The JIT's code cache: an unchanged suite compiles nothing the second time.
+if ENGINE == "jit":
+    os.environ["KPIC_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpic-cache-")
+    for attempt in (1, 2):
+        _, err = run("--metric", "total,r3,shr", "--by", "store", "--timings", fmt="csv")
+        compiled = "0 kernel(s) compiled" not in err
+        expect(f"compiled on run {attempt}", compiled, attempt == 1)
+        expect(f"cache hits on run {attempt}", "0 from the cache" not in err, attempt == 2)
 
 if failures:
     print("\n".join(failures))
