@@ -255,8 +255,9 @@ constexpr size_t kParallelBytes = size_t{16} << 20;
 /// `first_line`, into fresh columns.
 CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, size_t width,
                      const std::vector<size_t>& index, const std::string& file,
-                     const std::vector<CsvColumnRequest>& requests, const CsvOptions& o) {
+                     const std::vector<CsvColumnRequest>& requests, const CsvOptions& o, int part = 0) {
   TableBuilder table(requests, o);
+  size_t streamed = 0;  // rows handed to the sink
   Splitter split(data, start, first_line, o, file);
   std::vector<Field> fields;
   std::deque<std::string> scratch;  // deque: fields keep views into it
@@ -264,9 +265,16 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
   // grow by copying (that copying and its page faults cost more than parsing).
   size_t sample_end = std::min(data.size(), start + (size_t{1} << 16));
   size_t newlines = static_cast<size_t>(std::count(data.begin() + start, data.begin() + sample_end, '\n'));
-  if (newlines > 0)
+  if (o.on_chunk)
+    table.Reserve(o.chunk_rows + 1);
+  else if (newlines > 0)
     table.Reserve((data.size() - start) / std::max<size_t>(1, (sample_end - start) / newlines) * 21 / 20 + 16);
   while (!split.AtEnd()) {
+    if (o.on_chunk && table.data().rows >= o.chunk_rows) {
+      streamed += table.data().rows;
+      o.on_chunk(part, table.data(), false);
+      table.ClearRows();
+    }
     size_t line = split.Next(&fields, &scratch);
     if (width == 0) {
       // Without a header the first row fixes the width; it must hold every
@@ -289,7 +297,13 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
     }
     table.EndRow(file, line);
   }
-  return table.Finish();
+  if (!o.on_chunk) return table.Finish();
+  size_t rows = table.data().rows;
+  o.on_chunk(part, table.data(), true);
+  CsvResult counts = table.Finish();
+  counts.columns.clear();
+  counts.rows = streamed + rows;
+  return counts;
 }
 
 }  // namespace
@@ -344,7 +358,7 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
   std::thread worker([&] {
     try {
       lines_before = static_cast<size_t>(std::count(data.begin(), data.begin() + mid, '\n'));
-      second = ParseRange(data, mid, lines_before + 1, width, index, file, requests, o);
+      second = ParseRange(data, mid, lines_before + 1, width, index, file, requests, o, 1);
     } catch (...) {
       second_error = std::current_exception();
     }
@@ -358,7 +372,7 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
   }
   worker.join();
   if (second_error) std::rethrow_exception(second_error);
-  for (size_t c = 0; c < first.columns.size(); ++c) {
+  for (size_t c = 0; c < first.columns.size() && c < second.columns.size(); ++c) {
     Column& a = first.columns[c];
     Column& b = second.columns[c];
     a.valid.insert(a.valid.end(), b.valid.begin(), b.valid.end());
@@ -385,6 +399,11 @@ TableBuilder::TableBuilder(const std::vector<CsvColumnRequest>& requests, const 
     data_.columns[r].type = requests[r].type;
     data_.columns[r].scale = requests[r].scale;
   }
+}
+
+void TableBuilder::ClearRows() {
+  for (Column& c : data_.columns) c.Truncate(0);
+  data_.rows = 0;
 }
 
 void TableBuilder::Reserve(size_t rows) {
@@ -451,7 +470,10 @@ CsvResult ReadCsv(const std::string& path, const std::vector<CsvColumnRequest>& 
   }
   // MAP_POPULATE maps the whole (usually cached) file at once instead of
   // taking a page fault per 4 KiB page while parsing.
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  // A file larger than 4 GiB is read page by page, so that streaming it
+  // does not ask for all of it at once.
+  int populate = size < (size_t{4} << 30) ? MAP_POPULATE : 0;
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | populate, fd, 0);
   ::close(fd);
   if (map == MAP_FAILED) throw DataError(path, 0, "", "", std::string("cannot map: ") + std::strerror(errno));
   ::madvise(map, size, MADV_SEQUENTIAL);

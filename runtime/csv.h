@@ -5,6 +5,7 @@
 // value. Only the requested columns are converted.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,6 +30,13 @@ struct CsvOptions {
   const TimeZone* zone = nullptr;  ///< when set, used instead of tz_offset_minutes
   bool skip_bad_rows = false;  ///< --on-bad-row skip
   size_t max_reported = 10;    ///< bad rows kept in the result when skipping
+  /// Streaming: when set, rows are handed over in chunks of `chunk_rows`
+  /// instead of being collected. `part` is the reading thread (0 or 1; a
+  /// part's string dictionaries persist across its chunks); `last` marks a
+  /// part's final chunk, whose columns the sink may keep (move). The
+  /// returned result then has the counts but no columns.
+  std::function<void(int part, struct CsvResult& chunk, bool last)> on_chunk;
+  size_t chunk_rows = size_t{1} << 16;
 };
 
 struct CsvColumnRequest {
@@ -99,6 +107,10 @@ class TableBuilder {
   void EndRow(const std::string& file, size_t line);
   /// Pre-sizes every column for about `rows` rows.
   void Reserve(size_t rows);
+  /// Drops the rows collected so far (streaming), keeping dictionaries,
+  /// counts and the bad-row report.
+  void ClearRows();
+  TableData& data() { return data_; }
   TableData Finish() { return std::move(data_); }
 
  private:

@@ -736,12 +736,6 @@ class Jit {
 
 // ---- running ------------------------------------------------------------------------------
 
-/// The partial result of one thread: a grouper and the states of its groups.
-struct Partial {
-  std::unique_ptr<engine::Grouper> grouper;
-  engine::ScanResult result;
-};
-
 std::vector<std::vector<uint8_t>> PredicateTables(const plan::Scan& scan, const engine::ScanInput& in) {
   std::vector<std::vector<uint8_t>> tables(scan.nodes.size());
   for (size_t id = 0; id < scan.nodes.size(); ++id) {
@@ -764,67 +758,109 @@ std::vector<std::vector<uint8_t>> PredicateTables(const plan::Scan& scan, const 
       std::string_view k = scan.nodes[n.args[flipped ? 0 : 1]].s;
       int cmp = flipped ? (k < v ? -1 : k > v ? 1 : 0) : (v < k ? -1 : v > k ? 1 : 0);
       using O = RowNode::Op;
-      t[code] = n.op == O::kEq ? cmp == 0 : n.op == O::kNe ? cmp != 0 : n.op == O::kLt ? cmp < 0 : n.op == O::kLe ? cmp <= 0 : n.op == O::kGt ? cmp > 0 : cmp >= 0;
+      t[code] = n.op == O::kEq   ? cmp == 0
+                : n.op == O::kNe ? cmp != 0
+                : n.op == O::kLt ? cmp < 0
+                : n.op == O::kLe ? cmp <= 0
+                : n.op == O::kGt ? cmp > 0
+                                 : cmp >= 0;
     }
   }
   return tables;
 }
 
-void RunPartial(const plan::Scan& scan, const engine::ScanInput& in, const rt::Calendar& cal,
-                const engine::Limits& limits, KernelFn kernel, const std::vector<std::vector<uint8_t>>& tables,
-                size_t lo, size_t hi, Partial* out) {
-  constexpr size_t kChunk = 1 << 16;
-  out->grouper = std::make_unique<engine::Grouper>(scan, in, cal);
-  engine::ScanResult& r = out->result;
-  r.aggs.resize(scan.aggs.size());
-  std::vector<uint32_t> gids(kChunk);
-  std::vector<const void*> data(scan.columns.size());
-  std::vector<const uint8_t*> valid(scan.columns.size());
-  for (size_t c = 0; c < scan.columns.size(); ++c) {
-    const rt::Column& col = *in.columns[c];
-    data[c] = col.type == rt::ColType::kFloat    ? static_cast<const void*>(col.floats.data())
-              : col.type == rt::ColType::kString ? static_cast<const void*>(col.codes.data())
-                                                 : static_cast<const void*>(col.ints.data());
-    valid[c] = col.valid.data();
+/// One thread's scan: its grouper, the states of its groups, and the
+/// buffers a kernel call needs. Fed with row ranges of tables (whole
+/// tables, or the chunks of a streamed one).
+class Runner {
+ public:
+  Runner(const plan::Scan& scan, const rt::Calendar& cal, const engine::Limits& limits, KernelFn kernel)
+      : scan_(scan), cal_(cal), limits_(limits), kernel_(kernel), grouper_(scan, cal), gids_(kChunk) {
+    r_.aggs.resize(scan.aggs.size());
   }
-  std::vector<const uint8_t*> table_ptrs(scan.nodes.size());
-  for (size_t i = 0; i < tables.size(); ++i) table_ptrs[i] = tables[i].empty() ? nullptr : tables[i].data();
-  void* helpers[kHelpers] = {reinterpret_cast<void*>(&KpicDatePart), reinterpret_cast<void*>(&KpicPushDistinct),
-                             reinterpret_cast<void*>(&KpicPushValue)};
-  std::vector<void*> main(scan.aggs.size());
-  std::vector<int64_t*> counts(scan.aggs.size());
-  for (size_t begin = lo; begin < hi; begin += kChunk) {
-    size_t end = std::min(hi, begin + kChunk);
-    r.rows_without_time += out->grouper->Assign(begin, end, gids.data());
-    size_t groups = out->grouper->groups();
-    if (groups > limits.max_groups)
-      throw engine::LimitError(fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
-                                           "fewer dimensions or a coarser grain",
-                                           limits.max_groups, in.source_name));
-    if (r.rows.size() < groups) {
-      r.rows.resize(groups, 0);
-      for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], groups);
+
+  void Consume(const engine::ScanInput& in, size_t lo, size_t hi) {
+    // String predicate tables follow the dictionaries, which grow.
+    if (tables_.empty() || DictsGrew(in)) tables_ = PredicateTables(scan_, in);
+    std::vector<const void*> data(scan_.columns.size());
+    std::vector<const uint8_t*> valid(scan_.columns.size());
+    for (size_t c = 0; c < scan_.columns.size(); ++c) {
+      const rt::Column& col = *in.columns[c];
+      data[c] = col.type == rt::ColType::kFloat    ? static_cast<const void*>(col.floats.data())
+                : col.type == rt::ColType::kString ? static_cast<const void*>(col.codes.data())
+                                                   : static_cast<const void*>(col.ints.data());
+      valid[c] = col.valid.data();
     }
-    for (size_t a = 0; a < scan.aggs.size(); ++a) {
-      engine::AggStates& st = r.aggs[a];
-      counts[a] = st.count.data();
-      main[a] = !st.isum.empty()       ? static_cast<void*>(st.isum.data())
-                : !st.fsum.empty()     ? static_cast<void*>(st.fsum.data())
-                : !st.imin.empty()     ? static_cast<void*>(st.imin.data())
-                : !st.imax.empty()     ? static_cast<void*>(st.imax.data())
-                : !st.fmin.empty()     ? static_cast<void*>(st.fmin.data())
-                : !st.fmax.empty()     ? static_cast<void*>(st.fmax.data())
-                : !st.distinct.empty() ? static_cast<void*>(st.distinct.data())
-                : !st.values.empty()   ? static_cast<void*>(st.values.data())
-                                       : nullptr;
+    std::vector<const uint8_t*> table_ptrs(scan_.nodes.size());
+    for (size_t i = 0; i < tables_.size(); ++i) table_ptrs[i] = tables_[i].empty() ? nullptr : tables_[i].data();
+    void* helpers[kHelpers] = {reinterpret_cast<void*>(&KpicDatePart), reinterpret_cast<void*>(&KpicPushDistinct),
+                               reinterpret_cast<void*>(&KpicPushValue)};
+    std::vector<void*> main(scan_.aggs.size());
+    std::vector<int64_t*> counts(scan_.aggs.size());
+    for (size_t begin = lo; begin < hi; begin += kChunk) {
+      size_t end = std::min(hi, begin + kChunk);
+      r_.rows_without_time += grouper_.Assign(in, begin, end, gids_.data());
+      size_t groups = grouper_.groups();
+      if (groups > limits_.max_groups)
+        throw engine::LimitError(fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
+                                             "fewer dimensions or a coarser grain",
+                                             limits_.max_groups, in.source_name));
+      if (r_.rows.size() < groups) {
+        r_.rows.resize(groups, 0);
+        for (size_t a = 0; a < scan_.aggs.size(); ++a) engine::GrowStates(scan_, a, &r_.aggs[a], groups);
+      }
+      for (size_t a = 0; a < scan_.aggs.size(); ++a) {
+        engine::AggStates& st = r_.aggs[a];
+        counts[a] = st.count.data();
+        main[a] = !st.isum.empty()       ? static_cast<void*>(st.isum.data())
+                  : !st.fsum.empty()     ? static_cast<void*>(st.fsum.data())
+                  : !st.imin.empty()     ? static_cast<void*>(st.imin.data())
+                  : !st.imax.empty()     ? static_cast<void*>(st.imax.data())
+                  : !st.fmin.empty()     ? static_cast<void*>(st.fmin.data())
+                  : !st.fmax.empty()     ? static_cast<void*>(st.fmax.data())
+                  : !st.distinct.empty() ? static_cast<void*>(st.distinct.data())
+                  : !st.values.empty()   ? static_cast<void*>(st.values.data())
+                                         : nullptr;
+      }
+      KArgs args{data.data(), valid.data(), gids_.data(), r_.rows.data(), main.data(), counts.data(),
+                 table_ptrs.data(), &cal_, helpers, 0, 0};
+      if (kernel_(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0)
+        throw engine::OverflowError(fmt::format("exact arithmetic overflowed 64 bits in `{}` at row {} of `{}`",
+                                                plan::DumpRow(scan_, args.err_node), offset_ + args.err_row + 1,
+                                                in.source_name));
     }
-    KArgs args{data.data(), valid.data(), gids.data(), r.rows.data(), main.data(), counts.data(), table_ptrs.data(),
-               &cal, helpers, 0, 0};
-    if (kernel(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0)
-      throw engine::OverflowError(fmt::format("exact arithmetic overflowed 64 bits in `{}` at row {} of `{}`",
-                                              plan::DumpRow(scan, args.err_node), args.err_row + 1, in.source_name));
   }
-}
+
+  /// Rows before the current table (streaming), for messages.
+  void Advance(size_t rows) { offset_ += rows; }
+  engine::ScanResult& result() { return r_; }
+  const engine::Grouper& grouper() const { return grouper_; }
+
+ private:
+  static constexpr size_t kChunk = size_t{1} << 16;
+
+  bool DictsGrew(const engine::ScanInput& in) {
+    bool grew = false;
+    dict_sizes_.resize(scan_.columns.size(), 0);
+    for (size_t c = 0; c < scan_.columns.size(); ++c) {
+      size_t n = in.columns[c]->dict.size();
+      if (n != dict_sizes_[c]) grew = true;
+      dict_sizes_[c] = n;
+    }
+    return grew;
+  }
+
+  const plan::Scan& scan_;
+  const rt::Calendar& cal_;
+  const engine::Limits& limits_;
+  KernelFn kernel_;
+  engine::Grouper grouper_;
+  engine::ScanResult r_;
+  std::vector<uint32_t> gids_;
+  std::vector<std::vector<uint8_t>> tables_;
+  std::vector<size_t> dict_sizes_;
+  size_t offset_ = 0;
+};
 
 void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, const engine::ScanResult& from,
                  uint32_t h) {
@@ -845,6 +881,40 @@ void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, c
     if (!x.distinct.empty()) x.distinct[g].insert(x.distinct[g].end(), y.distinct[h].begin(), y.distinct[h].end());
     if (!x.values.empty()) x.values[g].insert(x.values[g].end(), y.values[h].begin(), y.values[h].end());
   }
+}
+
+/// Merges the threads' partial results by group key, drops groups without
+/// rows (a role filter can leave a group empty), and finishes the states.
+engine::ScanResult Merge(const plan::Scan& scan, std::vector<std::unique_ptr<Runner>>& parts) {
+  engine::ScanResult r;
+  r.aggs.resize(scan.aggs.size());
+  std::unordered_map<std::string, uint32_t> keys;
+  for (auto& part : parts) {
+    engine::ScanResult& o = part->result();
+    r.rows_without_time += o.rows_without_time;
+    const engine::Grouper& gr = part->grouper();
+    for (uint32_t h = 0; h < gr.groups(); ++h) {
+      if (o.rows[h] == 0) continue;
+      auto [it, inserted] = keys.emplace(gr.KeyBytes(h), static_cast<uint32_t>(r.rows.size()));
+      uint32_t g = it->second;
+      if (inserted) {
+        r.rows.push_back(0);
+        r.period.push_back(gr.Period(h));
+        r.dims.push_back(gr.Dims(h));
+        for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], g + 1);
+      }
+      MergeStates(scan, &r, g, o, h);
+    }
+  }
+  engine::Finish(&r);
+  return r;
+}
+
+bool FloatSums(const plan::Scan& scan) {
+  for (const auto& a : scan.aggs)
+    if ((a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg) && a.arg >= 0 && scan.nodes[a.arg].type == VT::kFloat)
+      return true;
+  return false;
 }
 
 }  // namespace
@@ -887,20 +957,16 @@ engine::ScanResult JitScan(const plan::Scan& scan, const engine::ScanInput& in, 
     return engine::InterpretScan(scan, in, cal, limits);
   }
   KernelFn kernel = Jit::Get().Compile(scan, stats);
-  auto tables = PredicateTables(scan, in);
   // Float sums depend on the order of addition: keep them on one thread so
   // that they equal the interpreter's to the last bit.
-  bool float_sums = false;
-  for (const auto& a : scan.aggs)
-    if ((a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg) && a.arg >= 0 && scan.nodes[a.arg].type == VT::kFloat)
-      float_sums = true;
-  size_t threads = in.rows >= 200'000 && !float_sums ? 2 : 1;
-  std::vector<Partial> parts(threads);
+  size_t threads = in.rows >= 200'000 && !FloatSums(scan) ? 2 : 1;
+  std::vector<std::unique_ptr<Runner>> parts;
+  for (size_t t = 0; t < threads; ++t) parts.push_back(std::make_unique<Runner>(scan, cal, limits, kernel));
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](size_t t) {
     try {
       size_t lo = in.rows * t / threads, hi = in.rows * (t + 1) / threads;
-      RunPartial(scan, in, cal, limits, kernel, tables, lo, hi, &parts[t]);
+      parts[t]->Consume(in, lo, hi);
     } catch (...) {
       errors[t] = std::current_exception();
     }
@@ -914,60 +980,95 @@ engine::ScanResult JitScan(const plan::Scan& scan, const engine::ScanInput& in, 
   }
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
-  // Merge into the first partial, then keep only groups with rows (a role
-  // filter can leave a group empty) and attach their keys.
-  engine::ScanResult& r = parts[0].result;
-  std::map<std::string, uint32_t> keys;
-  for (uint32_t g = 0; g < parts[0].grouper->groups(); ++g) keys[parts[0].grouper->KeyBytes(g)] = g;
-  size_t without_time = r.rows_without_time;
-  for (size_t t = 1; t < threads; ++t) {
-    engine::ScanResult& o = parts[t].result;
-    without_time += o.rows_without_time;
-    for (uint32_t h = 0; h < parts[t].grouper->groups(); ++h) {
-      std::string k = parts[t].grouper->KeyBytes(h);
-      auto it = keys.find(k);
-      uint32_t g;
-      if (it == keys.end()) {
-        g = static_cast<uint32_t>(r.rows.size());
-        keys.emplace(k, g);
-        r.rows.push_back(0);
-        for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], g + 1);
-        r.period.resize(g + 1);
-        r.dims.resize(g + 1);
-        r.period[g] = parts[t].grouper->Period(h);
-        r.dims[g] = parts[t].grouper->Dims(h);
-      } else {
-        g = it->second;
+  return Merge(scan, parts);
+}
+
+// ---- streaming ------------------------------------------------------------------------------
+
+struct StreamScans::Impl {
+  std::vector<const plan::Scan*> scans;
+  const rt::Calendar* cal;
+  const engine::Limits* limits;
+  std::vector<KernelFn> kernels;
+  std::vector<std::vector<std::unique_ptr<Runner>>> runners;  ///< [scan][part]
+  std::vector<rt::CsvResult> last;                            ///< each part's final columns
+  std::vector<size_t> rows_seen;                              ///< per part
+  std::string name;
+};
+
+StreamScans::StreamScans(const std::vector<const plan::Scan*>& scans, const rt::Calendar& cal,
+                         const engine::Limits& limits, const std::string& name, JitStats* stats)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->scans = scans;
+  impl_->cal = &cal;
+  impl_->limits = &limits;
+  impl_->name = name;
+  impl_->last.resize(2);
+  impl_->rows_seen.resize(2, 0);
+  for (const plan::Scan* s : scans) {
+    impl_->kernels.push_back(Jit::Get().Compile(*s, stats));
+    std::vector<std::unique_ptr<Runner>> parts;
+    for (int p = 0; p < 2; ++p) parts.push_back(std::make_unique<Runner>(*s, cal, limits, impl_->kernels.back()));
+    impl_->runners.push_back(std::move(parts));
+  }
+}
+
+StreamScans::~StreamScans() = default;
+
+bool StreamScans::Supports(const plan::Scan& scan) {
+  std::string why;
+  if (!JitSupports(scan, &why) || scan.filter_denies_all || FloatSums(scan)) return false;
+  for (const auto& c : scan.columns)
+    if (c.path.size() != 1) return false;  // lookups join against the whole table
+  return true;
+}
+
+void StreamScans::Consume(int part, rt::CsvResult& chunk, bool last) {
+  for (size_t s = 0; s < impl_->scans.size(); ++s) {
+    const plan::Scan& scan = *impl_->scans[s];
+    engine::ScanInput in;
+    in.rows = chunk.rows;
+    // The second reading thread starts mid-file: its row numbers count from there.
+    in.source_name = part == 0 ? impl_->name : impl_->name + " (counting from the middle of the file)";
+    for (const auto& sc : scan.columns)
+      for (const auto& col : chunk.columns)
+        if (col.name == sc.path[0]) in.columns.push_back(&col);
+    Runner& r = *impl_->runners[s][part];
+    r.Consume(in, 0, chunk.rows);
+    r.Advance(chunk.rows);
+  }
+  impl_->rows_seen[part] += chunk.rows;
+  if (last) impl_->last[part] = std::move(chunk);
+}
+
+std::vector<engine::ScanResult> StreamScans::Finish() {
+  std::vector<engine::ScanResult> out;
+  for (size_t s = 0; s < impl_->scans.size(); ++s) {
+    const plan::Scan& scan = *impl_->scans[s];
+    // Part 1 read with its own dictionaries: its distinct string codes are
+    // renumbered into part 0's before the merge.
+    auto& parts = impl_->runners[s];
+    for (size_t a = 0; a < scan.aggs.size(); ++a) {
+      const AggSpec& spec = scan.aggs[a];
+      if (spec.fn != AggSpec::Fn::kCountDistinct || scan.nodes[spec.arg].type != VT::kString) continue;
+      const std::string& name = scan.columns[scan.nodes[spec.arg].column].path[0];
+      rt::Column* c0 = nullptr;
+      const rt::Column* c1 = nullptr;
+      for (auto& c : impl_->last[0].columns)
+        if (c.name == name) c0 = &c;
+      for (auto& c : impl_->last[1].columns)
+        if (c.name == name) c1 = &c;
+      if (!c1) continue;
+      if (!c0) {
+        impl_->last[0].columns.emplace_back();
+        c0 = &impl_->last[0].columns.back();
+        c0->name = name;
       }
-      MergeStates(scan, &r, g, o, h);
+      for (auto& set : parts[1]->result().aggs[a].distinct)
+        for (int64_t& code : set) code = c0->dict.Intern(c1->dict.At(static_cast<uint32_t>(code)));
     }
+    out.push_back(Merge(scan, parts));
   }
-  size_t n0 = parts[0].grouper->groups();
-  r.period.resize(r.rows.size());
-  r.dims.resize(r.rows.size());
-  for (uint32_t g = 0; g < n0; ++g) {
-    r.period[g] = parts[0].grouper->Period(g);
-    r.dims[g] = parts[0].grouper->Dims(g);
-  }
-  engine::ScanResult out;
-  out.aggs.resize(scan.aggs.size());
-  out.rows_without_time = without_time;
-  std::vector<uint32_t> keep;
-  for (uint32_t g = 0; g < r.rows.size(); ++g)
-    if (r.rows[g] > 0) keep.push_back(g);
-  if (keep.size() == r.rows.size()) {
-    r.rows_without_time = without_time;
-    engine::Finish(&r);
-    return std::move(r);
-  }
-  for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &out.aggs[a], keep.size());
-  out.rows.resize(keep.size(), 0);
-  for (uint32_t i = 0; i < keep.size(); ++i) {
-    out.period.push_back(r.period[keep[i]]);
-    out.dims.push_back(r.dims[keep[i]]);
-    MergeStates(scan, &out, i, r, keep[i]);
-  }
-  engine::Finish(&out);
   return out;
 }
 

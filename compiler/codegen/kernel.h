@@ -7,7 +7,9 @@
 // merged.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 
@@ -28,6 +30,27 @@ struct JitStats {
 /// JIT does not support it.
 engine::ScanResult JitScan(const plan::Scan& scan, const engine::ScanInput& in, const rt::Calendar& cal,
                            const engine::Limits& limits, JitStats* stats = nullptr);
+
+/// Scans fed by a streamed table: each chunk of each reading thread is
+/// scanned as it arrives, so memory stays near the groups' states plus one
+/// chunk per thread, whatever the size of the file.
+class StreamScans {
+ public:
+  StreamScans(const std::vector<const plan::Scan*>& scans, const rt::Calendar& cal, const engine::Limits& limits,
+              const std::string& name, JitStats* stats);
+  ~StreamScans();
+  /// Whether a scan can be fed chunk by chunk (compiled, no lookups, no
+  /// float sums whose order would differ from the interpreter's).
+  static bool Supports(const plan::Scan& scan);
+  /// A chunk from reading thread `part` (0 or 1); `last` chunks are kept
+  /// for their dictionaries.
+  void Consume(int part, rt::CsvResult& chunk, bool last);
+  std::vector<engine::ScanResult> Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// The kernel's LLVM IR, optimised, for `kpic compile --emit llvm-ir`.
 std::string KernelIr(const plan::Scan& scan, int index);

@@ -3,6 +3,7 @@
 // --bind), builds the typed column requests, and reads the data.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -19,6 +20,10 @@ struct DataOptions {
   /// When set, only these sources ("package:source") are read, and only
   /// the listed columns of each (in declaration order).
   const std::map<std::string, std::set<std::string>>* needed = nullptr;
+  /// CSV sources to stream: chunks go to the sink instead of being kept
+  /// (the SourceData then has the row counts and no columns).
+  std::map<std::string, std::function<void(int, rt::CsvResult&, bool)>> stream;
+  size_t stream_min_bytes = 0;  ///< smaller files are read whole
 };
 
 struct SourceData {

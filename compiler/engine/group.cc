@@ -11,13 +11,11 @@ namespace kpic::engine {
 
 namespace {
 
-int BitsFor(uint64_t n) {  // bits to hold 0..n
-  int b = 0;
-  while (b < 64 && (n >> b) != 0) ++b;
-  return std::max(b, 1);
+uint64_t Hash(int64_t period, const uint32_t* c) {
+  uint64_t h = static_cast<uint64_t>(period) * 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 3; ++i) h = (h ^ c[i]) * 0xBF58476D1CE4E5B9ULL;
+  return h ^ (h >> 31);
 }
-
-constexpr int kDirectBits = 18;
 
 }  // namespace
 
@@ -30,108 +28,110 @@ void PushDistinct(std::vector<int64_t>* set, int64_t v) {
   set->push_back(v);
 }
 
-Grouper::Grouper(const plan::Scan& scan, const ScanInput& in, const rt::Calendar& cal)
-    : scan_(scan), in_(in), cal_(cal) {
-  for (int c : scan.dim_columns) dims_.push_back(in.columns[c]);
-  // The period range, from the time column's extremes.
-  int total = 0;
-  if (scan.time_column >= 0 && scan.grain != rt::Grain::kAll) {
-    const rt::Column& t = *in.columns[scan.time_column];
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t i = 0; i < t.size(); ++i)
-      if (t.valid[i]) lo = std::min(lo, t.ints[i]), hi = std::max(hi, t.ints[i]);
-    if (lo <= hi) {
-      bool date = scan.columns[scan.time_column].type == plan::VT::kDate;
-      // A zone offset moves a timestamp by at most a day either way.
-      int32_t dlo = date ? static_cast<int32_t>(lo) : rt::LocalDay(lo, cal) - 1;
-      int32_t dhi = date ? static_cast<int32_t>(hi) : rt::LocalDay(hi, cal) + 1;
-      min_period_ = rt::PeriodOf(scan.grain, dlo, cal);
-      period_bits_ = BitsFor(static_cast<uint64_t>(rt::PeriodOf(scan.grain, dhi, cal) - min_period_));
-    }
-    total += period_bits_;
+Grouper::Grouper(const plan::Scan& scan, const rt::Calendar& cal) : scan_(scan), cal_(cal) {
+  packed_ = scan.dim_columns.size() <= 3;
+  for (int c : scan.dim_columns)
+    if (scan.columns[c].type != plan::VT::kString) packed_ = false;
+  if (packed_) {
+    keys_.resize(64);
+    ids_.assign(64, UINT32_MAX);
+    mask_ = 63;
   }
-  packed_ = true;
-  for (const rt::Column* d : dims_) {
-    if (d->type != rt::ColType::kString) {
-      packed_ = false;
-      break;
-    }
-    dim_bits_.push_back(BitsFor(d->dict.size()));
-    total += dim_bits_.back();
-  }
-  if (total > 63) packed_ = false;
-  if (packed_ && total <= kDirectBits) direct_.assign(size_t{1} << total, UINT32_MAX);
-}
-
-DimTuple Grouper::Dims(uint32_t g) const {
-  DimTuple t;
-  for (const rt::Column* d : dims_) t.push_back(DimOf(*d, first_row_[g]));
-  return t;
 }
 
 std::string Grouper::KeyBytes(uint32_t g) const {
   std::string k(reinterpret_cast<const char*>(&periods_[g]), sizeof(int64_t));
-  for (const rt::Column* d : dims_) {
-    size_t r = first_row_[g];
-    if (d->IsNull(r)) {
+  for (const DimValue& d : dims_[g]) {
+    if (d.null) {
       k += '\0';
-    } else if (d->type == rt::ColType::kString) {
-      const std::string& s = d->dict.At(d->codes[r]);
-      k += '\1';
-      uint32_t n = static_cast<uint32_t>(s.size());
-      k.append(reinterpret_cast<const char*>(&n), sizeof n);
-      k += s;
-    } else {
-      k += '\2';
-      int64_t v = d->type == rt::ColType::kFloat ? 0 : d->ints[r];
-      if (d->type == rt::ColType::kFloat) std::memcpy(&v, &d->floats[r], sizeof v);
-      k.append(reinterpret_cast<const char*>(&v), sizeof v);
+      continue;
     }
+    k += '\1';
+    k.append(reinterpret_cast<const char*>(&d.i), sizeof d.i);
+    uint32_t n = static_cast<uint32_t>(d.s.size());
+    k.append(reinterpret_cast<const char*>(&n), sizeof n);
+    k += d.s;
   }
   return k;
 }
 
-uint32_t Grouper::Lookup(uint64_t packed, size_t row, int64_t period) {
-  uint32_t* slot;
-  if (!direct_.empty()) {
-    slot = &direct_[packed];
-  } else {
-    auto [it, inserted] = hashed_.emplace(packed, UINT32_MAX);
-    slot = &it->second;
-  }
-  if (*slot == UINT32_MAX) {
-    *slot = static_cast<uint32_t>(periods_.size());
-    periods_.push_back(period);
-    first_row_.push_back(static_cast<uint32_t>(row));
-  }
-  return *slot;
+uint32_t Grouper::NewGroup(const ScanInput& in, size_t row, int64_t period) {
+  periods_.push_back(period);
+  DimTuple t;
+  for (int c : scan_.dim_columns) t.push_back(DimOf(*in.columns[c], row));
+  dims_.push_back(std::move(t));
+  return static_cast<uint32_t>(periods_.size() - 1);
 }
 
-uint32_t Grouper::LookupBytes(size_t row, int64_t period) {
+void Grouper::Grow() {
+  std::vector<Key> keys(keys_.size() * 2);
+  std::vector<uint32_t> ids(keys_.size() * 2, UINT32_MAX);
+  size_t mask = keys.size() - 1;
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (ids_[i] == UINT32_MAX) continue;
+    size_t s = Hash(keys_[i].period, keys_[i].c) & mask;
+    while (ids[s] != UINT32_MAX) s = (s + 1) & mask;
+    keys[s] = keys_[i];
+    ids[s] = ids_[i];
+  }
+  keys_.swap(keys);
+  ids_.swap(ids);
+  mask_ = mask;
+}
+
+uint32_t Grouper::Lookup(const Key& k, const ScanInput& in, size_t row) {
+  if (k.period == last_.period && std::memcmp(k.c, last_.c, sizeof k.c) == 0) return last_id_;
+  size_t s = Hash(k.period, k.c) & mask_;
+  while (ids_[s] != UINT32_MAX) {
+    if (keys_[s].period == k.period && std::memcmp(keys_[s].c, k.c, sizeof k.c) == 0) {
+      last_ = k;
+      return last_id_ = ids_[s];
+    }
+    s = (s + 1) & mask_;
+  }
+  uint32_t id = NewGroup(in, row, k.period);
+  keys_[s] = k;
+  ids_[s] = id;
+  if (periods_.size() * 2 > keys_.size()) Grow();
+  last_ = k;
+  return last_id_ = id;
+}
+
+uint32_t Grouper::LookupBytes(const ScanInput& in, size_t row, int64_t period) {
   std::string k(reinterpret_cast<const char*>(&period), sizeof period);
-  for (const rt::Column* d : dims_) {
+  for (int ci : scan_.dim_columns) {
+    const rt::Column* d = in.columns[ci];
     if (d->IsNull(row)) {
       k += '\0';
       continue;
     }
     k += '\1';
-    int64_t v = d->type == rt::ColType::kString ? d->codes[row] : d->type == rt::ColType::kFloat ? 0 : d->ints[row];
-    if (d->type == rt::ColType::kFloat) std::memcpy(&v, &d->floats[row], sizeof v);
-    k.append(reinterpret_cast<const char*>(&v), sizeof v);
+    if (d->type == rt::ColType::kString) {
+      const std::string& s = d->dict.At(d->codes[row]);
+      uint32_t n = static_cast<uint32_t>(s.size());
+      k.append(reinterpret_cast<const char*>(&n), sizeof n);
+      k += s;
+    } else {
+      int64_t v = d->type == rt::ColType::kFloat ? 0 : d->ints[row];
+      if (d->type == rt::ColType::kFloat) std::memcpy(&v, &d->floats[row], sizeof v);
+      k.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
   }
-  auto [it, inserted] = bytes_.emplace(std::move(k), static_cast<uint32_t>(periods_.size()));
-  if (inserted) {
-    periods_.push_back(period);
-    first_row_.push_back(static_cast<uint32_t>(row));
-  }
-  return it->second;
+  auto it = bytes_.find(k);
+  if (it != bytes_.end()) return it->second;
+  uint32_t id = NewGroup(in, row, period);
+  bytes_.emplace(std::move(k), id);
+  return id;
 }
 
-size_t Grouper::Assign(size_t begin, size_t end, uint32_t* out) {
+size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* out) {
   size_t without_time = 0;
-  const rt::Column* t = scan_.time_column >= 0 ? in_.columns[scan_.time_column] : nullptr;
+  const rt::Column* t = scan_.time_column >= 0 ? in.columns[scan_.time_column] : nullptr;
   bool date = t && scan_.columns[scan_.time_column].type == plan::VT::kDate;
   bool bucket = t && scan_.grain != rt::Grain::kAll;
+  const rt::Column* dims[3] = {nullptr, nullptr, nullptr};
+  if (packed_)
+    for (size_t d = 0; d < scan_.dim_columns.size(); ++d) dims[d] = in.columns[scan_.dim_columns[d]];
   for (size_t row = begin; row < end; ++row) {
     uint32_t& gid = out[row - begin];
     int64_t period = 0;
@@ -147,7 +147,8 @@ size_t Grouper::Assign(size_t begin, size_t end, uint32_t* out) {
       } else {
         int64_t micros = t->ints[row];
         int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
-        if (cal_.zone && !(secs >= zone_lo_ && secs < zone_hi_)) zone_offset_ = cal_.zone->OffsetAt(secs, &zone_lo_, &zone_hi_);
+        if (cal_.zone && !(secs >= zone_lo_ && secs < zone_hi_))
+          zone_offset_ = cal_.zone->OffsetAt(secs, &zone_lo_, &zone_hi_);
         int64_t local = secs + (cal_.zone ? zone_offset_ : 0);
         day = static_cast<int32_t>(local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
       }
@@ -164,16 +165,11 @@ size_t Grouper::Assign(size_t begin, size_t end, uint32_t* out) {
       }
     }
     if (packed_) {
-      uint64_t key = static_cast<uint64_t>(period - min_period_);
-      int shift = period_bits_;
-      for (size_t d = 0; d < dims_.size(); ++d) {
-        uint64_t c = dims_[d]->valid[row] ? uint64_t{dims_[d]->codes[row]} + 1 : 0;
-        key |= c << shift;
-        shift += dim_bits_[d];
-      }
-      gid = Lookup(key, row, period);
+      Key k{period, {0, 0, 0}};
+      for (int d = 0; d < 3 && dims[d]; ++d) k.c[d] = dims[d]->valid[row] ? dims[d]->codes[row] + 1 : 0;
+      gid = Lookup(k, in, row);
     } else {
-      gid = LookupBytes(row, period);
+      gid = LookupBytes(in, row, period);
     }
   }
   return without_time;

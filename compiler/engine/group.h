@@ -1,7 +1,9 @@
 // Group keys for the JIT path: maps each row to a dense group id from its
-// time bucket and dimension members. Keys are packed into one 64-bit word
-// when they fit (a direct table when the key space is small, a hash map
-// otherwise), else hashed as bytes.
+// time bucket and dimension members. When every dimension is a string (the
+// common case) and there are at most three, the key is the period and the
+// dictionary codes, looked up in an open-addressing table; otherwise the key
+// is hashed as bytes. Members are recorded when a group is created, so
+// chunks of a streamed table can be dropped after they are scanned.
 #pragma once
 
 #include <string>
@@ -14,36 +16,41 @@ namespace kpic::engine {
 
 class Grouper {
  public:
-  Grouper(const plan::Scan& scan, const ScanInput& in, const rt::Calendar& cal);
+  Grouper(const plan::Scan& scan, const rt::Calendar& cal);
 
-  /// Group ids of rows [begin, end) into out[0..end-begin); UINT32_MAX for a
-  /// row outside any group (null time, outside --from/--to). Returns the
-  /// rows with a null time.
-  size_t Assign(size_t begin, size_t end, uint32_t* out);
+  /// Group ids of rows [begin, end) of `in` into out[0..end-begin);
+  /// UINT32_MAX for a row outside any group (null time, outside
+  /// --from/--to). Returns the rows with a null time. String codes must
+  /// come from the same dictionaries on every call.
+  size_t Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* out);
   size_t groups() const { return periods_.size(); }
   int64_t Period(uint32_t g) const { return periods_[g]; }
-  DimTuple Dims(uint32_t g) const;
+  const DimTuple& Dims(uint32_t g) const { return dims_[g]; }
   /// An identity of a group's key comparable across Groupers of one scan.
   std::string KeyBytes(uint32_t g) const;
 
  private:
-  uint32_t Lookup(uint64_t packed, size_t row, int64_t period);
-  uint32_t LookupBytes(size_t row, int64_t period);
+  struct Key {
+    int64_t period;
+    uint32_t c[3];
+  };
+  uint32_t Lookup(const Key& k, const ScanInput& in, size_t row);
+  uint32_t LookupBytes(const ScanInput& in, size_t row, int64_t period);
+  uint32_t NewGroup(const ScanInput& in, size_t row, int64_t period);
+  void Grow();
 
   const plan::Scan& scan_;
-  const ScanInput& in_;
   const rt::Calendar& cal_;
-  std::vector<const rt::Column*> dims_;
-  bool packed_ = false;
-  int period_bits_ = 0;
-  int64_t min_period_ = 0;
-  std::vector<int> dim_bits_;
-  std::vector<uint32_t> direct_;  ///< packed key -> gid when the key space is small
-  std::unordered_map<uint64_t, uint32_t> hashed_;
+  bool packed_ = true;
+  std::vector<Key> keys_;        ///< open addressing; slot empty when ids_ is UINT32_MAX
+  std::vector<uint32_t> ids_;
+  size_t mask_ = 0;
   std::unordered_map<std::string, uint32_t> bytes_;
   std::vector<int64_t> periods_;
-  std::vector<uint32_t> first_row_;  ///< a row of each group, for its members
-  // The day of the last row and its period: rows come in time order often.
+  std::vector<DimTuple> dims_;
+  Key last_{INT64_MIN, {0, 0, 0}};
+  uint32_t last_id_ = UINT32_MAX;
+  // The day of the last row and its period: rows often come in time order.
   int32_t last_day_ = INT32_MIN;
   int64_t last_period_ = 0;
   int64_t zone_lo_ = 1, zone_hi_ = 0;
