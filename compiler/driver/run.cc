@@ -289,6 +289,7 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
     j["name"] = g.goal->name;
     j["label"] = g.goal->label;
     j["metric"] = g.goal->metric;
+    j["unit"] = g.goal->unit;
     j["owner"] = g.goal->owner;
     j["grain"] = rt::GrainName(g.goal->grain);
     j["status"] = g.status;
@@ -428,7 +429,8 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
                        paint(g.status));
     std::vector<std::vector<std::string>> rows;
     for (const auto& gp : g.periods)
-      rows.push_back({Label(g.goal->grain, gp.period, p), DisplayValue(gp.value, false), DisplayValue(gp.target, false),
+      rows.push_back({Label(g.goal->grain, gp.period, p), DisplayValue(gp.value, g.goal->percent),
+                      DisplayValue(gp.target, g.goal->percent),
                       gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100) : "-", gp.status});
     std::string grid = Grid({"period", "value", "target", "attainment", "status"}, rows,
                             {false, true, true, true, false});
@@ -614,6 +616,19 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
       if (n_streamed)
         std::fprintf(stderr, "kpic: timings: %zu scan(s) streamed while reading (their time is in the read)\n",
                      n_streamed);
+      // Anonymous memory excludes the memory-mapped input file.
+      if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        std::string mem;
+        while (std::fgets(line, sizeof line, f))
+          if (!std::strncmp(line, "VmHWM:", 6) || !std::strncmp(line, "RssAnon:", 8)) {
+            std::string l(line);
+            l.erase(l.find_last_not_of(" \n") + 1);
+            mem += (mem.empty() ? "" : ", ") + l;
+          }
+        std::fclose(f);
+        std::fprintf(stderr, "kpic: timings: memory at the end: %s\n", mem.c_str());
+      }
     }
     r.warnings.insert(r.warnings.begin(), t.warnings.begin(), t.warnings.end());
     for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());

@@ -1152,7 +1152,13 @@ class Lowerer {
     if (gp.from_day == 0 && gp.to_day == 0)
       throw PlanError(fmt::format("goal `{}` has no `period`; pass --from and --to", gp.name));
     if (!metric) throw PlanError(fmt::format("goal `{}` has no `metric`", gp.name));
-    if (metric->kind == ExprKind::kName) gp.metric = metric->name.name;
+    if (metric->kind == ExprKind::kName) {
+      gp.metric = metric->name.name;
+      if (auto mt = cat_.checked.metrics.find(gp.metric); mt != cat_.checked.metrics.end()) {
+        gp.percent = mt->second.percent;
+        gp.unit = mt->second.percent ? "percent" : mt->second.unit.ToString();
+      }
+    }
     LCtx lc;
     lc.grain = gp.grain;
     // Goal scans cover the goal's period only through the period list; the

@@ -130,6 +130,8 @@ struct Output {
 
 struct GoalPlan {
   std::string name, label, owner, metric;
+  std::string unit;
+  bool percent = false;  ///< the goal's metric is shown as a percentage
   int value = -1;   ///< mnode
   int target = -1;  ///< mnode, or -1 without a target
   std::string cmp;  ///< >= > <= < ==

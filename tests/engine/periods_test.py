@@ -137,6 +137,18 @@ res, _ = run("--metric", "stock_last", "--grain", "all")
 if res:
     expect("stock_last all", column(res, "stock_last"), {("all",): 4})
 
+# Roles: only the role's rows are read; a source the role does not grant
+# has no rows at all for it.
+res, _ = run("--metric", "total,undated", "--grain", "all", "--role", "only_store", "--param", "store_id=A")
+if res:
+    expect("role total", column(res, "total"), {("all",): "68.75"})
+    expect("role undated", column(res, "undated"), {("all",): "0.00"})
+res, _ = run("--metric", "total", "--by", "store", "--grain", "year", "--role", "only_store", "--param", "store_id=B")
+if res:
+    expect("role by store", column(res, "total", ["store"]), {("2025", "B"): "5.00", ("2026", "B"): "15.00"})
+_, err = run("--metric", "total", "--role", "only_store", code=2)
+expect("role param", "needs --param store_id" in err, True)
+
 # CSV: one row per period and member, a column per metric; decimals exact.
 out, _ = run("--metric", "total,cnt", "--by", "store", "--grain", "year", fmt="csv")
 expect("csv", out, "period,store,total,cnt\n2025,A,37.50,3\n2025,B,5.00,1\n2026,A,31.25,2\n2026,B,15.00,1\n")

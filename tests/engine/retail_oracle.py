@@ -168,6 +168,20 @@ for p in goal["periods"]:
     if p["status"] != status:
         failures.append(f"grow_sales status {p['period']}: kpic {p['status']}, expected {status}")
 
+# ---- a role reads only its store's rows ------------------------------------------------------------------
+res = kpic("--metric", "sales,conversion", "--grain", "quarter", "--role", "store_manager",
+           "--param", "store_id=北京朝阳店")
+sales_q = rows_of(res, "sales", ["period"])
+conv_q = rows_of(res, "conversion", ["period"])
+Q = "substr(ts, 1, 4) || '-Q' || ((cast(substr(ts, 6, 2) as int) + 2) / 3)"
+for quarter, sales, orders in db.execute(f"""
+    select {Q}, sum(case when not returned then amount else 0 end), sum(case when not returned then 1 else 0 end)
+    from orders where store = '北京朝阳店' group by 1"""):
+    same(f"role sales {quarter}", sales_q[(quarter,)], ("cents", sales))
+    visitors = db.execute("""select sum(visitors) from traffic where store = '北京朝阳店'
+        and substr(day, 1, 4) || '-Q' || ((cast(substr(day, 6, 2) as int) + 2) / 3) = ?""", (quarter,)).fetchone()[0]
+    same(f"role conversion {quarter}", conv_q[(quarter,)], orders / visitors)
+
 if failures:
     print("\n".join(failures[:40]))
     sys.exit(f"{len(failures)} mismatches")
