@@ -91,6 +91,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--on-bad-row", run.on_bad_row, "fail (default) or skip, counting and reporting skipped rows")
       ->check(CLI::IsMember({"fail", "skip"}));
   run_cmd->add_option("--max-groups", run.max_groups, "limit on groups per scan and rows per metric (default 10000000)");
+  run_cmd->add_flag("--no-stream", run.no_stream,
+                    "read large tables whole before scanning them (by default they stream through the JIT)");
   run_cmd->add_flag("--timings", run.timings, "print where the time went (read, compile, scan, evaluate) on stderr");
   add_common(run_cmd);
 

@@ -524,7 +524,7 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
     bool used = false;
   };
   std::map<std::string, Streamed> streamed;
-  if (o.engine != "interp") {
+  if (o.engine != "interp" && !o.no_stream) {
     for (size_t i = 0; i < p.scans.size(); ++i) streamed[p.scans[i].source].scans.push_back(static_cast<int>(i));
     for (auto it = streamed.begin(); it != streamed.end();) {
       bool ok = std::all_of(it->second.scans.begin(), it->second.scans.end(),

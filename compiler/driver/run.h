@@ -25,6 +25,7 @@ struct RunOptions {
   size_t max_groups = 10'000'000;
   std::string emit;  ///< compile: plan | llvm-ir
   bool timings = false;  ///< --timings: print where the time went
+  bool no_stream = false;  ///< --no-stream: read tables whole, then scan the columns in memory
 };
 
 int RunRun(const RunOptions& options, const CommonOptions& common);

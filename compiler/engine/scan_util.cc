@@ -98,7 +98,7 @@ DimValue DimOf(const rt::Column& c, size_t row) {
 void Finish(ScanResult* r) {
   for (AggStates& st : r->aggs) {
     for (auto& d : st.distinct) {
-      std::sort(d.begin(), d.end());
+      if (!std::is_sorted(d.begin(), d.end())) std::sort(d.begin(), d.end());
       d.erase(std::unique(d.begin(), d.end()), d.end());
     }
     for (auto& v : st.values) std::sort(v.begin(), v.end());

@@ -24,8 +24,8 @@ CACHE = tempfile.mkdtemp(prefix="kpic-cache-")
 os.environ["KPIC_CACHE_DIR"] = CACHE
 
 
-def run(*args, code=0, fmt="json"):
-    p = subprocess.run([KPIC, "run", PKG, "--engine", ENGINE, "--format", fmt, *args], capture_output=True, text=True)
+def run(*args, code=0, fmt="json", pkg=PKG):
+    p = subprocess.run([KPIC, "run", pkg, "--engine", ENGINE, "--format", fmt, *args], capture_output=True, text=True)
     if p.returncode != code:
         failures.append(f"run {' '.join(args)}: exit {p.returncode}, expected {code}\n{p.stderr}")
         return None, p.stderr
@@ -176,6 +176,21 @@ _, err = run(code=2)  # no goals in the package, and no --metric
 expect("nothing to evaluate", "no goals" in err, True)
 _, err = run("--metric", "total", "--by", "store", "--grain", "day", "--max-groups", "3", code=5)
 expect("limit", "more than 3 groups" in err or "--max-groups 3" in err, True)
+
+# Fiscal years from April (named by the year they end in), weeks from
+# Sunday labelled by their first day, timestamps in New York time across the
+# 2026-03-08 daylight-saving jump (tests/engine/fiscal/data/events.csv).
+FISCAL = os.path.join(ROOT, "tests", "engine", "fiscal")
+want = {
+    "year": "period,total,at_3am,at_11pm\nFY2026,101111,100,1001\nFY2027,10000,0,0\n",
+    "quarter": "period,total,at_3am,at_11pm\nFY2026-Q4,101111,100,1001\nFY2027-Q1,10000,0,0\n",
+    "month": "period,total,at_3am,at_11pm\n2026-03,101111,100,1001\n2026-04,10000,0,0\n",
+    "week": "period,total,at_3am,at_11pm\n2026-03-01,100000,0,0\n2026-03-08,110,100,0\n2026-03-15,0,0,0\n"
+            "2026-03-22,0,0,0\n2026-03-29,11001,0,1001\n",
+}
+for grain, text in want.items():
+    out, _ = run("--metric", "total,at_3am,at_11pm", "--grain", grain, fmt="csv", pkg=FISCAL)
+    expect(f"fiscal {grain}", out, text)
 
 # The JIT's code cache: an unchanged suite compiles nothing the second time.
 if ENGINE == "jit":
