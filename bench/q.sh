@@ -45,7 +45,6 @@ for q in q1 q2; do
     kc+="$(ms /usr/bin/time -f 'maxrss_kb=%M' "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${args[@]}" --format csv --timings) "
     rss+="$(field 'maxrss_kb=' err) "
     anon=$(grep -o 'RssAnon:[^,]*' "$OUT/last.err" | tr -s ' \t' ' ')
-    kpic_rev=$(awk -F, 'NR>1 {print $3}' "$OUT/last.out" | head -1)
     dc+="$(ms node "$ROOT/bench/duckdb_q.mjs" "$OUT" "$q" csv) "
     duck_line=$(cat "$OUT/last.out")
     "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${args[@]}" --format csv --timings --no-stream > /dev/null 2> "$OUT/last.err"

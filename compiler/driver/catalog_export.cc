@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/utf8.h"
+#include "driver/values.h"
 #include "sema/checked.h"
 
 namespace kpic {
@@ -143,29 +144,6 @@ void ForEachDecl(const Session& s, ast::DeclKind kind, Fn fn) {
     for (const auto& [name, d] : pkg.decls)
       if (d->kind == kind) fn(pname, static_cast<const T&>(*d));
   }
-}
-
-std::string HtmlEscape(std::string_view in) {
-  std::string out;
-  for (char c : in) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string MdCell(std::string in) {

@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--bind", run.binds, "override a source's binding: SOURCE=URI (repeatable)");
   run_cmd->add_option("--engine", run.engine, "auto (default), jit or interp")
       ->check(CLI::IsMember({"auto", "jit", "interp"}));
-  run_cmd->add_option("--format", run.format, "table (default), json or csv")
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+  run_cmd->add_option("--format", run.format, "table (default), json, csv or html (a self-contained report)")
+      ->check(CLI::IsMember({"table", "json", "csv", "html"}));
   run_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");
   run_cmd->add_option("--fail-on", run.fail_on, "exit 4 when an alert of this severity or worse fired")
       ->check(CLI::IsMember({"info", "warning", "critical"}));

@@ -23,6 +23,8 @@
 #include "diag/render.h"
 #include "driver/data.h"
 #include "driver/session.h"
+#include "driver/report_html.h"
+#include "driver/values.h"
 #include "engine/engine.h"
 #include "plan/lower.h"
 #include "sema/scope.h"
@@ -211,46 +213,6 @@ std::optional<rt::TimeZone> LoadZone(const plan::Plan& p) {
 
 // ---- output ----------------------------------------------------------------------------
 
-std::string Label(rt::Grain g, int64_t o, const plan::Plan& p) { return rt::PeriodLabel(g, o, p.calendar); }
-
-nlohmann::json JsonValue(const Val& v) {
-  switch (v.kind) {
-    case Val::Kind::kNull:
-      return nullptr;
-    case Val::Kind::kDec:
-      return v.Text();
-    case Val::Kind::kInt:
-      if (v.i >= INT64_MIN && v.i <= INT64_MAX) return static_cast<int64_t>(v.i);
-      return v.Text();
-    case Val::Kind::kFloat:
-      if (!std::isfinite(v.f)) return nullptr;
-      return v.f;
-  }
-  return nullptr;
-}
-
-nlohmann::json JsonDim(const engine::DimValue& d, plan::VT t) {
-  if (d.null) return nullptr;
-  if (t == plan::VT::kString) return d.s;
-  if (t == plan::VT::kDate) return rt::FormatDate(static_cast<int32_t>(d.i));
-  return d.i;
-}
-
-std::string DimText(const engine::DimValue& d, plan::VT t) {
-  if (d.null) return "(null)";
-  if (t == plan::VT::kString) return d.s;
-  if (t == plan::VT::kDate) return rt::FormatDate(static_cast<int32_t>(d.i));
-  return std::to_string(d.i);
-}
-
-std::string DisplayValue(const Val& v, bool percent) {
-  if (v.null()) return "-";
-  if (percent) return fmt::format("{:.2f}%", v.AsDouble() * 100);
-  if (v.exact()) return v.Text();
-  double a = std::fabs(v.f);
-  return a >= 100 ? fmt::format("{:.2f}", v.f) : fmt::format("{:.4f}", v.f);
-}
-
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -302,6 +264,58 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
       jp["attainment"] = gp.has_attainment ? nlohmann::ordered_json(gp.attainment) : nlohmann::ordered_json(nullptr);
       jp["status"] = gp.status;
       j["periods"].push_back(jp);
+    }
+    j["decomposition"] = nlohmann::json::array();
+    j["drill"] = nlohmann::json::array();
+    if (g.compared) {
+      using Kind = plan::GoalPlan::Decomposition::Kind;
+      for (const auto& d : g.decomposition) {
+        nlohmann::ordered_json jd;
+        jd["name"] = d.node->name;
+        jd["formula"] = d.node->formula;
+        jd["kind"] = d.node->kind == Kind::kAdditive ? "additive" : d.node->kind == Kind::kMultiplicative ? "multiplicative" : "other";
+        jd["period"] = Label(g.goal->grain, g.period, p);
+        jd["previous_period"] = Label(g.goal->grain, g.previous_period, p);
+        jd["value"] = JsonValue(d.value);
+        jd["previous"] = JsonValue(d.previous);
+        jd["change"] = JsonValue(engine::Sub(d.value, d.previous));
+        jd["identity"] = JsonValue(d.identity);
+        jd["gap"] = JsonValue(d.gap);
+        jd["holds"] = d.holds;
+        jd["terms"] = nlohmann::json::array();
+        for (size_t i = 0; i < d.terms.size(); ++i) {
+          nlohmann::ordered_json jt;
+          jt["term"] = d.node->terms[i].text;
+          jt[d.node->kind == Kind::kMultiplicative ? "exponent" : "sign"] = d.node->terms[i].sign;
+          jt["value"] = JsonValue(d.terms[i].value);
+          jt["previous"] = JsonValue(d.terms[i].previous);
+          jt["contribution"] = JsonValue(d.terms[i].contribution);
+          jd["terms"].push_back(jt);
+        }
+        j["decomposition"].push_back(jd);
+      }
+      for (const auto& dr : g.drill) {
+        nlohmann::ordered_json jd;
+        jd["dimension"] = dr.drill->dim;
+        jd["period"] = Label(g.goal->grain, g.period, p);
+        jd["previous_period"] = Label(g.goal->grain, g.previous_period, p);
+        jd["members"] = dr.members;
+        auto member = [&](const engine::DrillResult::Member& m) {
+          nlohmann::ordered_json jm;
+          jm["member"] = JsonDim(m.member, dr.drill->type);
+          jm["value"] = JsonValue(m.value);
+          jm["previous"] = JsonValue(m.previous);
+          jm["change"] = JsonValue(m.change);
+          jm["target"] = JsonValue(m.target);
+          jm["attainment"] = m.has_attainment ? nlohmann::ordered_json(m.attainment) : nlohmann::ordered_json(nullptr);
+          return jm;
+        };
+        jd["top"] = nlohmann::json::array();
+        jd["bottom"] = nlohmann::json::array();
+        for (const auto& m : dr.top) jd["top"].push_back(member(m));
+        for (const auto& m : dr.bottom) jd["bottom"].push_back(member(m));
+        j["drill"].push_back(jd);
+      }
     }
     j["alerts"] = nlohmann::json::array();
     for (const auto& a : g.alerts) {
@@ -452,6 +466,33 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
       if (!a.message.empty()) line += " (" + a.message + ")";
       if (color && a.severity == "critical") line = "\033[31m" + line + "\033[0m";
       out += line + "\n";
+    }
+    if (g.compared) {
+      for (const auto& d : g.decomposition) {
+        out += fmt::format("  decomposition {} vs {}: {} = {}{}\n", Label(g.goal->grain, g.period, p),
+                           Label(g.goal->grain, g.previous_period, p), d.node->name, d.node->formula,
+                           d.holds ? "" : fmt::format("  (does not hold: gap {})", d.gap.Text()));
+        std::vector<std::vector<std::string>> rows;
+        for (size_t i = 0; i < d.terms.size(); ++i)
+          rows.push_back({"    " + d.node->terms[i].text, DisplayValue(d.terms[i].value, false),
+                          DisplayValue(d.terms[i].previous, false), DisplayValue(d.terms[i].contribution, false)});
+        rows.push_back({"    = " + d.node->name, DisplayValue(d.value, false), DisplayValue(d.previous, false),
+                        DisplayValue(engine::Sub(d.value, d.previous), false)});
+        out += Grid({"    driver", "now", "before", "contribution"}, rows, {false, true, true, true});
+      }
+      for (const auto& dr : g.drill) {
+        out += fmt::format("  drill by {}: {} vs {}, largest and smallest changes of {} members\n", dr.drill->dim,
+                           Label(g.goal->grain, g.period, p), Label(g.goal->grain, g.previous_period, p), dr.members);
+        std::vector<std::vector<std::string>> rows;
+        auto add = [&](const engine::DrillResult::Member& m) {
+          rows.push_back({"    " + DimText(m.member, dr.drill->type), DisplayValue(m.value, g.goal->percent),
+                          DisplayValue(m.change, g.goal->percent),
+                          m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-"});
+        };
+        for (const auto& m : dr.top) add(m);
+        for (auto it = dr.bottom.rbegin(); it != dr.bottom.rend(); ++it) add(*it);
+        out += Grid({"    member", "now", "change", "attainment"}, rows, {false, true, true, true});
+      }
     }
   }
   return out;
@@ -634,7 +675,16 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
     for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
     if (common.color == "always") color = true;
-    std::string text = o.format == "json" ? Json(p, r) : o.format == "csv" ? Csv(p, r) : Table(p, r, color);
+    std::string title = "KPI report";
+    for (const auto& g : p.goals)
+      if (!g.label.empty()) {
+        title = g.label;
+        break;
+      }
+    std::string text = o.format == "json"   ? Json(p, r)
+                       : o.format == "csv"  ? Csv(p, r)
+                       : o.format == "html" ? RenderHtml(p, r, title)
+                                            : Table(p, r, color);
     if (o.output.empty())
       std::fputs(text.c_str(), stdout);
     else

@@ -105,11 +105,43 @@ struct GoalPeriod {
   std::string status;  ///< met at_risk missed no_data
 };
 
+/// One `decompose` line, between the last period with data and the one
+/// before it.
+struct DecompositionResult {
+  const plan::GoalPlan::Decomposition* node = nullptr;
+  Val value, previous;  ///< the node's metric
+  Val identity;         ///< the right side evaluated now
+  Val gap;              ///< value - identity
+  bool holds = true;    ///< |gap| within 1e-9 of |value| (exact when exact)
+  struct Term {
+    Val value, previous;
+    Val contribution;  ///< exact differences (additive) or the LMDI share (multiplicative)
+  };
+  std::vector<Term> terms;
+};
+
+/// One `drill` dimension: members ranked by their change.
+struct DrillResult {
+  const plan::GoalPlan::Drill* drill = nullptr;
+  struct Member {
+    DimValue member;
+    Val value, previous, change, target;
+    bool has_attainment = false;
+    double attainment = 0;
+  };
+  std::vector<Member> top, bottom;  ///< largest and smallest changes
+  size_t members = 0;
+};
+
 struct GoalResult {
   const plan::GoalPlan* goal = nullptr;
   std::string status;
   std::vector<GoalPeriod> periods;
   std::vector<FiredAlert> alerts;
+  bool compared = false;  ///< a period with data and one before it were found
+  int64_t period = 0, previous_period = 0;  ///< what decomposition and drill compare
+  std::vector<DecompositionResult> decomposition;
+  std::vector<DrillResult> drill;
 };
 
 struct Results {

@@ -367,6 +367,95 @@ std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* atta
   return "missed";
 }
 
+/// Log mean: L(a, b) = (a - b) / (ln a - ln b), L(a, a) = a.
+double LogMean(double a, double b) {
+  if (a == b) return a;
+  return (a - b) / (std::log(a) - std::log(b));
+}
+
+/// Decomposition and drill-down between the goal's last period with data
+/// and the period before it.
+void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
+  int64_t p1 = 0;
+  bool found = false;
+  for (const GoalPeriod& gp : gr->periods)
+    if (gp.has_data) p1 = gp.period, found = true;
+  if (!found || g.grain == Grain::kAll) return;
+  int64_t p0 = p1 - 1;
+  gr->compared = true;
+  gr->period = p1;
+  gr->previous_period = p0;
+  DimTuple none;
+  Evaluator::Ctx now{g.grain, p1, p1, &none}, before{g.grain, p0, p0, &none};
+  using Kind = plan::GoalPlan::Decomposition::Kind;
+  for (const auto& d : g.decompositions) {
+    DecompositionResult r;
+    r.node = &d;
+    r.value = ev.Eval(d.value, now);
+    r.previous = ev.Eval(d.value, before);
+    r.identity = ev.Eval(d.rhs, now);
+    r.gap = Sub(r.value, r.identity);
+    if (!r.gap.null()) {
+      double gap = std::fabs(r.gap.AsDouble()), scale = std::fabs(r.value.AsDouble());
+      r.holds = r.gap.exact() ? r.gap.i == 0 : gap <= 1e-9 * std::max(1.0, scale);
+    }
+    Val change = Sub(r.value, r.previous);
+    for (const auto& t : d.terms) {
+      DecompositionResult::Term term;
+      term.value = ev.Eval(t.value, now);
+      term.previous = ev.Eval(t.value, before);
+      if (d.kind == Kind::kAdditive) {
+        Val delta = Sub(term.value, term.previous);
+        term.contribution = t.sign > 0 ? delta : Neg(delta);
+      } else if (d.kind == Kind::kMultiplicative && !r.value.null() && !r.previous.null() && !term.value.null() &&
+                 !term.previous.null()) {
+        // LMDI: each factor's share of the change is L(V1, V0) * ln(x1 / x0),
+        // and the shares add up to V1 - V0 when the identity holds.
+        double v1 = r.value.AsDouble(), v0 = r.previous.AsDouble();
+        double x1 = term.value.AsDouble(), x0 = term.previous.AsDouble();
+        if (v1 > 0 && v0 > 0 && x1 > 0 && x0 > 0)
+          term.contribution = Val::Float(LogMean(v1, v0) * t.sign * std::log(x1 / x0));
+      }
+      r.terms.push_back(term);
+    }
+    (void)change;
+    gr->decomposition.push_back(std::move(r));
+  }
+  for (const auto& dr : g.drills) {
+    DrillResult r;
+    r.drill = &dr;
+    std::vector<DimTuple> members = ev.Tuples(dr.scans, g.grain, p0, p1, false);
+    std::vector<DrillResult::Member> all;
+    for (const DimTuple& m : members) {
+      Evaluator::Ctx a{g.grain, p1, p1, &m}, b{g.grain, p0, p0, &m};
+      DrillResult::Member mem;
+      mem.member = m.empty() ? DimValue{} : m[0];
+      mem.value = ev.Eval(dr.value, a);
+      mem.previous = ev.Eval(dr.value, b);
+      mem.change = Sub(mem.value, mem.previous);
+      if (dr.target >= 0) {
+        mem.target = ev.Eval(dr.target, a);
+        Val att = g.cmp == "<=" || g.cmp == "<" ? Div(mem.target, mem.value) : Div(mem.value, mem.target);
+        if (!att.null()) mem.has_attainment = true, mem.attainment = att.AsDouble();
+      }
+      all.push_back(std::move(mem));
+    }
+    r.members = all.size();
+    // Largest change first; nulls last; ties by member.
+    std::stable_sort(all.begin(), all.end(), [](const DrillResult::Member& x, const DrillResult::Member& y) {
+      if (x.change.null() != y.change.null()) return y.change.null();
+      if (x.change.null()) return x.member < y.member;
+      int c = Compare(x.change, y.change);
+      return c != 0 ? c > 0 : x.member < y.member;
+    });
+    size_t n = static_cast<size_t>(std::max<int64_t>(0, g.drill_top));
+    for (size_t i = 0; i < all.size() && i < n; ++i) r.top.push_back(all[i]);
+    for (size_t i = all.size(); i-- > 0 && r.bottom.size() < n;)
+      if (i >= n) r.bottom.push_back(all[i]);
+    gr->drill.push_back(std::move(r));
+  }
+}
+
 }  // namespace
 
 Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits) {
@@ -445,6 +534,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       gr.periods.push_back(gp);
     }
     if (gr.status.empty()) gr.status = "no_data";
+    Explain(ev, g, &gr);
     out.goals.push_back(std::move(gr));
   }
   return out;

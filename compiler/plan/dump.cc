@@ -264,6 +264,11 @@ std::string Dump(const Plan& p) {
                        rt::FormatDate(g.from_day), rt::FormatDate(g.to_day), MText(p, g.value));
     if (g.target >= 0) out += fmt::format("  target {} {}\n", g.cmp, MText(p, g.target));
     for (const auto& a : g.alerts) out += fmt::format("  alert \"{}\" {} when {}\n", a.name, a.severity, MText(p, a.cond));
+    for (const auto& d : g.decompositions) {
+      out += fmt::format("  decompose {} = {}\n", d.name, MText(p, d.rhs));
+      for (const auto& t : d.terms) out += fmt::format("    {} {} = {}\n", t.sign > 0 ? "+" : "-", t.text, MText(p, t.value));
+    }
+    for (const auto& d : g.drills) out += fmt::format("  drill {} = {}\n", d.dim, MText(p, d.value));
   }
   return out;
 }

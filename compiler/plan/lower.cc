@@ -1111,6 +1111,42 @@ class Lowerer {
     plan_.outputs.push_back(std::move(o));
   }
 
+  /// Flattens `a + b - c` or `a * b / c` into terms.
+  static void Terms(const Expr& e, ast::BinaryOp plus, ast::BinaryOp minus, int sign,
+                    std::vector<std::pair<const Expr*, int>>* out) {
+    const Expr* x = &e;
+    while (x->kind == ExprKind::kParen) x = x->lhs.get();
+    if (x->kind == ExprKind::kBinary && (x->bop == plus || x->bop == minus)) {
+      Terms(*x->lhs, plus, minus, sign, out);
+      Terms(*x->rhs, plus, minus, x->bop == minus ? -sign : sign, out);
+      return;
+    }
+    out->push_back({x, sign});
+  }
+
+  void Decompose(GoalPlan& gp, const ast::GoalItem& it, const Env& env, const LCtx& lc) {
+    GoalPlan::Decomposition d;
+    d.name = it.name->name;
+    d.formula = ast::DumpExpr(*it.expr);
+    Expr name;
+    name.kind = ExprKind::kName;
+    name.name = *it.name;
+    d.value = M(name, env, lc);
+    d.rhs = M(*it.expr, env, lc);
+    const Expr* top = it.expr.get();
+    while (top->kind == ExprKind::kParen) top = top->lhs.get();
+    std::vector<std::pair<const Expr*, int>> terms;
+    if (top->kind == ExprKind::kBinary && (top->bop == BinaryOp::kAdd || top->bop == BinaryOp::kSub)) {
+      d.kind = GoalPlan::Decomposition::Kind::kAdditive;
+      Terms(*top, BinaryOp::kAdd, BinaryOp::kSub, 1, &terms);
+    } else if (top->kind == ExprKind::kBinary && (top->bop == BinaryOp::kMul || top->bop == BinaryOp::kDiv)) {
+      d.kind = GoalPlan::Decomposition::Kind::kMultiplicative;
+      Terms(*top, BinaryOp::kMul, BinaryOp::kDiv, 1, &terms);
+    }
+    for (const auto& [e, sign] : terms) d.terms.push_back({ast::DumpExpr(*e), M(*e, env, lc), sign});
+    gp.decompositions.push_back(std::move(d));
+  }
+
   void Goal(const ast::GoalDecl& g) {
     GoalPlan gp;
     gp.name = g.name.name;
@@ -1169,6 +1205,30 @@ class Lowerer {
       static const char* kCmp[] = {"==", "!=", "<", "<=", ">", ">="};
       gp.cmp = kCmp[static_cast<int>(target->bop) - static_cast<int>(BinaryOp::kEq)];
       gp.target = M(*target->rhs, env, lc);
+    }
+    for (const auto& it : g.items) {
+      if (it.kind == ast::GoalItem::Kind::kDecompose && it.name && it.expr) Decompose(gp, it, env, lc);
+      if (it.kind == ast::GoalItem::Kind::kDrill) {
+        if (it.top) gp.drill_top = *it.top;
+        for (const auto& d : it.names) {
+          GoalPlan::Drill dr;
+          dr.dim = d.name;
+          if (const ast::DimensionDecl* dd = FindDimension(d.name); dd && dd->type)
+            dr.type = dd->type->name.name == "int" ? VT::kInt : dd->type->name.name == "date" ? VT::kDate : VT::kString;
+          LCtx by = lc;
+          by.dims = {d.name};
+          touched_ = &dr.scans;
+          try {
+            dr.value = M(*metric, env, by);
+            if (target && gp.target >= 0) dr.target = M(*target->rhs, env, by);
+          } catch (const PlanError&) {
+            touched_ = &gp.scans;
+            continue;  // a dimension the goal's sources lack (E0404 already warned of it)
+          }
+          touched_ = &gp.scans;
+          gp.drills.push_back(std::move(dr));
+        }
+      }
     }
     for (const auto& it : g.items) {
       if (it.kind != ast::GoalItem::Kind::kAlert || !it.expr) continue;

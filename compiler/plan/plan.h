@@ -145,6 +145,30 @@ struct GoalPlan {
     int value = -1; ///< the left side of the condition, for the report
   };
   std::vector<Alert> alerts;
+  /// `decompose NAME = EXPR`: the node's metric, the identity's right side,
+  /// and its terms: summands with a sign (additive), or factors with an
+  /// exponent of 1 or -1 (multiplicative).
+  struct Decomposition {
+    std::string name, formula;
+    enum class Kind { kAdditive, kMultiplicative, kOther } kind = Kind::kOther;
+    int value = -1, rhs = -1;
+    struct Term {
+      std::string text;
+      int value = -1;
+      int sign = 1;  ///< additive: +1 / -1; multiplicative: exponent
+    };
+    std::vector<Term> terms;
+  };
+  std::vector<Decomposition> decompositions;
+  /// `drill DIMS [top N]`: the goal's metric and target per member of each.
+  struct Drill {
+    std::string dim;
+    VT type = VT::kString;
+    int value = -1, target = -1;
+    std::vector<int> scans;
+  };
+  std::vector<Drill> drills;
+  int64_t drill_top = 5;
 };
 
 /// What was asked: `kpic run` selection options.

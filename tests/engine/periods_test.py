@@ -172,7 +172,7 @@ _, err = run("--metric", "total", "--from", "2025-13-01", code=2)
 expect("bad date", "is not a date" in err, True)
 _, err = run("--metric", "total", "--from", "2026-01-01", "--to", "2025-01-01", code=2)
 _, err = run("--metric", "total", "--grain", "fortnight", code=2)
-_, err = run(code=2)  # no goals in the package, and no --metric
+_, err = run(code=2, pkg=os.path.join(ROOT, "tests", "engine", "fiscal"))  # no goals and no --metric
 expect("nothing to evaluate", "no goals" in err, True)
 _, err = run("--metric", "total", "--by", "store", "--grain", "day", "--max-groups", "3", code=5)
 expect("limit", "more than 3 groups" in err or "--max-groups 3" in err, True)
@@ -191,6 +191,63 @@ want = {
 for grain, text in want.items():
     out, _ = run("--metric", "total,at_3am,at_11pm", "--grain", grain, fmt="csv", pkg=FISCAL)
     expect(f"fiscal {grain}", out, text)
+
+# A goal: 2026 by month against the same month last year. 2026 has rows in
+# January (A 30.00), February (B 15.00) and March (A 1.25).
+res, _ = run("--goal", "grow")
+if res:
+    g = res["goals"][0]
+    periods = {p["period"]: p for p in g["periods"]}
+    expect("goal periods", len(periods), 12)
+    expect("jan", (periods["2026-01"]["value"], periods["2026-01"]["target"], periods["2026-01"]["status"]),
+           ("30.00", "10.00", "met"))
+    expect("jan attainment", periods["2026-01"]["attainment"], 3.0)
+    expect("feb", (periods["2026-02"]["value"], periods["2026-02"]["target"], periods["2026-02"]["status"]),
+           ("15.00", "25.00", "missed"))
+    expect("feb attainment", periods["2026-02"]["attainment"], 0.6)
+    # A zero target is met by any value; the attainment is undefined (null).
+    expect("mar", (periods["2026-03"]["status"], periods["2026-03"]["attainment"]), ("met", None))
+    expect("apr", periods["2026-04"]["status"], "no_data")
+    expect("goal status", g["status"], "met")  # the last period with data
+    # Alerts: February fell 50% from January (not below -50%); March fell 91.7%.
+    expect("alerts", [(a["name"], a["period"], a["severity"]) for a in g["alerts"]], [("跌幅过大", "2026-03", "critical")])
+    expect("alert value", g["alerts"][0]["value"], 1.25 / 15 - 1)
+    # Decomposition of March against February.
+    add, mul = g["decomposition"]
+    expect("additive", (add["kind"], add["period"], add["previous_period"], add["holds"]),
+           ("additive", "2026-03", "2026-02", True))
+    expect("additive contributions", [(t["term"], t["contribution"]) for t in add["terms"]],
+           [("total_a", "1.25"), ("total_b", "-15.00")])
+    expect("additive change", add["change"], "-13.75")
+    expect("multiplicative", (mul["kind"], mul["holds"]), ("multiplicative", True))
+    total_term, cnt = mul["terms"]
+    # per_row = total / cnt with one row in each month: the whole change
+    # (1.25 - 15) falls on the total; the count (1 both months) gets zero.
+    expect("lmdi cnt", (cnt["term"], cnt["exponent"], cnt["contribution"]), ("cnt", -1, 0.0))
+    expect("lmdi total", (total_term["term"], abs(total_term["contribution"] - (-13.75)) < 1e-12), ("total", True))
+    drill = g["drill"][0]
+    expect("drill", (drill["dimension"], drill["members"]), ("store", 2))
+    expect("drill top", [(m["member"], m["change"], m["target"], m["attainment"]) for m in drill["top"]],
+           [("A", "1.25", "0.00", None)])
+    expect("drill bottom", [(m["member"], m["change"], m["target"], m["attainment"]) for m in drill["bottom"]],
+           [("B", "-15.00", "0.00", None)])  # B had no rows in March 2025
+_, _ = run("--goal", "grow", "--fail-on", "critical", code=4)
+_, _ = run("--goal", "grow", "--fail-on", "critical", "--from", "2026-01-01", "--to", "2026-03-01")
+html, _ = run("--goal", "grow", fmt="html")
+if html:
+    from html.parser import HTMLParser
+    class Check(HTMLParser):
+        tags = []
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            for k, v in attrs:
+                if k in ("src", "href") and v and not v.startswith("#"):
+                    failures.append(f"html: external reference {k}={v}")
+    c = Check()
+    c.feed(html)
+    expect("html charts", c.tags.count("svg") >= 3, True)
+    expect("html self-contained", "<script" not in html and "http" not in html, True)
+    expect("html labels", "同比增长" in html and "跌幅过大" in html and "status met" in html, True)
 
 # The JIT's code cache: an unchanged suite compiles nothing the second time.
 if ENGINE == "jit":

@@ -168,6 +168,35 @@ for p in goal["periods"]:
     if p["status"] != status:
         failures.append(f"grow_sales status {p['period']}: kpic {p['status']}, expected {status}")
 
+# ---- decomposition (LMDI) and drill-down of the goal, December against November 2026 ---------------------
+import math
+d = goal["decomposition"][0]
+assert (d["period"], d["previous_period"], d["holds"]) == ("2026-12", "2026-11", True), d
+def month_facts(m):
+    sales, orders = db.execute(f"""select sum(case when not returned then amount else 0 end),
+        sum(case when not returned then 1 else 0 end) from orders where {M} = ?""", (m,)).fetchone()
+    visitors = db.execute("select sum(visitors) from traffic where substr(day, 1, 7) = ?", (m,)).fetchone()[0]
+    return sales / 100, orders, visitors
+s1, o1, v1 = month_facts("2026-12")
+s0, o0, v0 = month_facts("2026-11")
+L = (s1 - s0) / (math.log(s1) - math.log(s0))
+want = {"visitors": L * math.log(v1 / v0), "conversion": L * math.log((o1 / v1) / (o0 / v0)),
+        "aov": L * math.log((s1 / o1) / (s0 / o0))}
+total = 0
+for t in d["terms"]:
+    if abs(t["contribution"] - want[t["term"]]) > 1e-9 * abs(s1 - s0):
+        failures.append(f"lmdi {t['term']}: kpic {t['contribution']}, SQL {want[t['term']]}")
+    total += t["contribution"]
+if abs(total - (s1 - s0)) > 1e-6:
+    failures.append(f"lmdi contributions add up to {total}, the change is {s1 - s0}")
+drill = {dd["dimension"]: dd for dd in goal["drill"]}["channel"]
+changes = dict(db.execute(f"""select channel, sum(case when {M} = '2026-12' and not returned then amount else 0 end)
+    - sum(case when {M} = '2026-11' and not returned then amount else 0 end) from orders group by 1"""))
+got = [(m["member"], cents(m["change"])) for m in drill["top"]]
+want_top = sorted(changes.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+if got != want_top:
+    failures.append(f"drill by channel: kpic {got}, SQL {want_top}")
+
 # ---- a role reads only its store's rows ------------------------------------------------------------------
 res = kpic("--metric", "sales,conversion", "--grain", "quarter", "--role", "store_manager",
            "--param", "store_id=北京朝阳店")

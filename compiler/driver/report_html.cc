@@ -1,0 +1,229 @@
+// The HTML report of `kpic run --format html`: one self-contained, offline
+// file (inline CSS and SVG written here, no script, no network) with a goal
+// scorecard, trend charts with the target line, the decomposition with each
+// driver's contribution, drill-down bar charts and the alert list.
+#include "driver/report_html.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "driver/values.h"
+
+namespace kpic {
+
+namespace {
+
+using engine::Val;
+
+std::string Esc(const std::string& s) { return HtmlEscape(s); }
+
+const char* kStyle = R"(
+body{font-family:-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#1f2933;background:#f7f8fa}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:14px;margin:16px 0 6px;color:#52606d}
+.sub{color:#7b8794;font-size:12px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
+.card{background:#fff;border-radius:8px;padding:12px 16px;min-width:220px;box-shadow:0 1px 3px rgba(0,0,0,.12);border-left:6px solid #9aa5b1}
+.card.met{border-color:#2f9e44}.card.at_risk{border-color:#f08c00}.card.missed{border-color:#e03131}
+.card .v{font-size:22px;font-weight:600}.card .s{font-size:12px;color:#52606d}
+.status{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;background:#9aa5b1}
+.status.met{background:#2f9e44}.status.at_risk{background:#f08c00}.status.missed{background:#e03131}
+table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
+th,td{padding:4px 10px;border-bottom:1px solid #e4e7eb;text-align:right}th{background:#f0f2f5}
+td.l,th.l{text-align:left}
+.alert{padding:6px 10px;margin:4px 0;border-radius:4px;background:#fff;border-left:4px solid #f08c00}
+.alert.critical{border-color:#e03131;background:#fff5f5;color:#c92a2a}
+.gap{color:#e03131}
+svg text{font-size:11px;fill:#52606d}
+)";
+
+/// A line chart of values over periods, with a dashed target line.
+std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
+                       const std::vector<std::optional<double>>& targets) {
+  const double w = 640, h = 220, left = 70, right = 10, top = 10, bottom = 40;
+  double lo = 0, hi = 0;
+  bool any = false;
+  for (const auto* series : {&values, &targets})
+    for (const auto& v : *series)
+      if (v) {
+        lo = any ? std::min(lo, *v) : *v;
+        hi = any ? std::max(hi, *v) : *v;
+        any = true;
+      }
+  if (!any) return "<p class=sub>no data</p>";
+  lo = std::min(lo, 0.0);
+  if (hi == lo) hi = lo + 1;
+  size_t n = labels.size();
+  auto x = [&](size_t i) { return left + (n <= 1 ? 0 : (w - left - right) * static_cast<double>(i) / (n - 1)); };
+  auto y = [&](double v) { return top + (h - top - bottom) * (1 - (v - lo) / (hi - lo)); };
+  std::string svg = fmt::format(R"(<svg width="{}" height="{}" viewBox="0 0 {} {}" role="img">)", w, h, w, h);
+  for (int k = 0; k <= 4; ++k) {
+    double v = lo + (hi - lo) * k / 4;
+    svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e4e7eb"/><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
+                       left, w - right, y(v), y(v), left - 6, y(v) + 4, fmt::format("{:.4g}", v));
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (n <= 12 || i % ((n + 11) / 12) == 0)
+      svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 16, Esc(labels[i]));
+  auto line = [&](const std::vector<std::optional<double>>& s, const char* color, const char* dash) {
+    std::string pts;
+    for (size_t i = 0; i < s.size(); ++i)
+      if (s[i]) pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*s[i]));
+    if (pts.empty()) return std::string();
+    std::string out = fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="2" {} points="{}"/>)", color, dash, pts);
+    for (size_t i = 0; i < s.size(); ++i)
+      if (s[i]) out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="{}"/>)", x(i), y(*s[i]), color);
+    return out;
+  };
+  svg += line(targets, "#f08c00", R"(stroke-dasharray="5,4")");
+  svg += line(values, "#1c7ed6", "");
+  svg += fmt::format(R"(<text x="{}" y="{}">— value 实际</text><text x="{}" y="{}" fill="#f08c00">- - target 目标</text>)",
+                     left, h - 6, left + 110, h - 6);
+  return svg + "</svg>";
+}
+
+/// Horizontal bars around zero (green up, red down).
+std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>>& items) {
+  if (items.empty()) return "";
+  double m = 0;
+  for (const auto& [label, v] : items)
+    if (v) m = std::max(m, std::fabs(*v));
+  if (m == 0) m = 1;
+  const double w = 640, label_w = 180, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 60;
+  double h = row * static_cast<double>(items.size()) + 8;
+  std::string svg = fmt::format(R"(<svg width="{}" height="{}" viewBox="0 0 {} {}" role="img">)", w, h, w, h);
+  svg += fmt::format(R"(<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#9aa5b1"/>)", mid, mid, h);
+  for (size_t i = 0; i < items.size(); ++i) {
+    double yy = 4 + row * static_cast<double>(i);
+    svg += fmt::format(R"(<text x="{}" y="{:.1f}" text-anchor="end">{}</text>)", label_w - 8, yy + 14, Esc(items[i].first));
+    if (!items[i].second) continue;
+    double v = *items[i].second, len = half * std::fabs(v) / m;
+    double x0 = v >= 0 ? mid : mid - len;
+    svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{}" fill="{}"/>)", x0, yy + 3, std::max(len, 1.0),
+                       row - 8, v >= 0 ? "#2f9e44" : "#e03131");
+    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>)", v >= 0 ? mid + len + 4 : mid - len - 4,
+                       yy + 14, v >= 0 ? "start" : "end", fmt::format("{:.6g}", v));
+  }
+  return svg + "</svg>";
+}
+
+std::optional<double> Num(const Val& v) {
+  if (v.null()) return std::nullopt;
+  return v.AsDouble();
+}
+
+std::string Td(const std::string& s, bool left = false) { return fmt::format("<td{}>{}</td>", left ? " class=l" : "", Esc(s)); }
+
+std::string MemberText(const engine::DimValue& d, plan::VT t) { return DimText(d, t); }
+
+}  // namespace
+
+std::string RenderHtml(const plan::Plan& p, const engine::Results& r, const std::string& title) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
+  out += fmt::format("<title>{}</title><style>{}</style></head><body>", Esc(title), kStyle);
+  out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告</div>", Esc(title));
+  if (!r.goals.empty()) {
+    out += "<h2>Scorecard · 目标记分卡</h2><div class=cards>";
+    for (const auto& g : r.goals) {
+      const engine::GoalPeriod* last = nullptr;
+      for (const auto& gp : g.periods)
+        if (gp.has_data) last = &gp;
+      out += fmt::format("<div class=\"card {}\"><div><b>{}</b> <span class=sub>{}</span></div>", g.status,
+                         Esc(g.goal->label.empty() ? g.goal->name : g.goal->label), Esc(g.goal->name));
+      if (last) {
+        out += fmt::format("<div class=v>{}</div><div class=s>{} · target 目标 {} · {}</div>",
+                           Esc(DisplayValue(last->value, g.goal->percent)), Esc(Label(g.goal->grain, last->period, p)),
+                           Esc(DisplayValue(last->target, g.goal->percent)),
+                           last->has_attainment ? fmt::format("{:.1f}%", last->attainment * 100) : "-");
+      }
+      out += fmt::format("<div><span class=\"status {}\">{}</span> <span class=sub>owner {}</span></div></div>", g.status,
+                         g.status, Esc(g.goal->owner));
+    }
+    out += "</div>";
+  }
+  for (const auto& g : r.goals) {
+    bool pct = g.goal->percent;
+    out += fmt::format("<h2>{} <span class=sub>{} · {}</span></h2>", Esc(g.goal->label.empty() ? g.goal->name : g.goal->label),
+                       Esc(g.goal->name), Esc(g.goal->metric));
+    std::vector<std::string> labels;
+    std::vector<std::optional<double>> values, targets;
+    for (const auto& gp : g.periods) {
+      labels.push_back(Label(g.goal->grain, gp.period, p));
+      values.push_back(gp.has_data ? Num(gp.value) : std::nullopt);
+      targets.push_back(Num(gp.target));
+    }
+    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets);
+    out += "<table><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th><th>attainment 达成率</th><th class=l>status 状态</th></tr>";
+    for (const auto& gp : g.periods)
+      out += fmt::format("<tr>{}{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
+                         Td(Label(g.goal->grain, gp.period, p), true), Td(DisplayValue(gp.value, pct)),
+                         Td(DisplayValue(gp.target, pct)),
+                         Td(gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100) : "-"), gp.status, gp.status);
+    out += "</table>";
+    if (g.compared && !g.decomposition.empty()) {
+      out += fmt::format("<h3>Decomposition · 指标分解 ({} vs {})</h3>", Esc(Label(g.goal->grain, g.period, p)),
+                         Esc(Label(g.goal->grain, g.previous_period, p)));
+      for (const auto& d : g.decomposition) {
+        out += fmt::format("<p><b>{}</b> = {} {}</p>", Esc(d.node->name), Esc(d.node->formula),
+                           d.holds ? "" : fmt::format("<span class=gap>identity does not hold: gap {} · 恒等式不成立</span>",
+                                                      Esc(d.gap.Text())));
+        out += "<table><tr><th class=l>driver 驱动因素</th><th>now 本期</th><th>before 上期</th><th>contribution 贡献</th></tr>";
+        std::vector<std::pair<std::string, std::optional<double>>> bars;
+        for (size_t i = 0; i < d.terms.size(); ++i) {
+          const auto& t = d.terms[i];
+          std::string name = (d.node->terms[i].sign < 0 ? (d.node->kind == plan::GoalPlan::Decomposition::Kind::kAdditive ? "− " : "÷ ") : "") + d.node->terms[i].text;
+          out += fmt::format("<tr>{}{}{}{}</tr>", Td(name, true), Td(DisplayValue(t.value, false)),
+                             Td(DisplayValue(t.previous, false)), Td(DisplayValue(t.contribution, false)));
+          bars.push_back({name, Num(t.contribution)});
+        }
+        out += fmt::format("<tr><td class=l><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name), Td(DisplayValue(d.value, false)),
+                           Td(DisplayValue(d.previous, false)), Td(DisplayValue(engine::Sub(d.value, d.previous), false)));
+        out += Bars(bars);
+      }
+    }
+    if (g.compared)
+      for (const auto& dr : g.drill) {
+        out += fmt::format("<h3>Drill-down by {} · 下钻 (change {} vs {}, {} members)</h3>", Esc(dr.drill->dim),
+                           Esc(Label(g.goal->grain, g.period, p)), Esc(Label(g.goal->grain, g.previous_period, p)), dr.members);
+        std::vector<std::pair<std::string, std::optional<double>>> bars;
+        out += "<table><tr><th class=l>member 成员</th><th>now 本期</th><th>before 上期</th><th>change 变化</th><th>target 目标</th><th>attainment 达成率</th></tr>";
+        auto row = [&](const engine::DrillResult::Member& m) {
+          out += fmt::format("<tr>{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
+                             Td(DisplayValue(m.value, pct)), Td(DisplayValue(m.previous, pct)), Td(DisplayValue(m.change, pct)),
+                             Td(DisplayValue(m.target, pct)),
+                             Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-"));
+          bars.push_back({MemberText(m.member, dr.drill->type), Num(m.change)});
+        };
+        for (const auto& m : dr.top) row(m);
+        for (auto it = dr.bottom.rbegin(); it != dr.bottom.rend(); ++it) row(*it);
+        out += "</table>" + Bars(bars);
+      }
+    out += "<h3>Alerts · 预警</h3>";
+    if (g.alerts.empty()) out += "<p class=sub>no alert fired · 无预警</p>";
+    for (const auto& a : g.alerts)
+      out += fmt::format("<div class=\"alert {}\">[{}] {} · {} · {}{}</div>", Esc(a.severity), Esc(a.severity), Esc(a.name),
+                         Esc(Label(g.goal->grain, a.period, p)), Esc(a.value.Text()),
+                         a.message.empty() ? "" : " · " + Esc(a.message));
+  }
+  if (!r.metrics.empty()) {
+    out += "<h2>Metrics · 指标</h2><table><tr><th class=l>metric</th><th class=l>period</th>";
+    for (const auto& d : p.by) out += "<th class=l>" + Esc(d) + "</th>";
+    out += "<th>value</th></tr>";
+    for (const auto& m : r.metrics)
+      for (const auto& row : m.rows) {
+        out += "<tr>" + Td(m.output->metric + (m.output->label.empty() ? "" : " " + m.output->label), true) +
+               Td(Label(p.grain, row.period, p), true);
+        for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(row.dims[d], p.by_types[d]), true);
+        out += Td(DisplayValue(row.value, m.output->percent) + (m.output->percent ? "" : " " + m.output->unit)) + "</tr>";
+      }
+    out += "</table>";
+  }
+  if (!r.warnings.empty()) {
+    out += "<h2>Warnings · 警告</h2>";
+    for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w) + "</div>";
+  }
+  return out + "</body></html>\n";
+}
+
+}  // namespace kpic

@@ -1,0 +1,77 @@
+// Value and label formatting for the renderers of `kpic run`.
+#include "driver/values.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "datetime.h"
+
+namespace kpic {
+
+using engine::Val;
+
+std::string Label(rt::Grain g, int64_t o, const plan::Plan& p) { return rt::PeriodLabel(g, o, p.calendar); }
+
+nlohmann::json JsonValue(const Val& v) {
+  switch (v.kind) {
+    case Val::Kind::kNull:
+      return nullptr;
+    case Val::Kind::kDec:
+      return v.Text();
+    case Val::Kind::kInt:
+      if (v.i >= INT64_MIN && v.i <= INT64_MAX) return static_cast<int64_t>(v.i);
+      return v.Text();
+    case Val::Kind::kFloat:
+      if (!std::isfinite(v.f)) return nullptr;
+      return v.f;
+  }
+  return nullptr;
+}
+
+nlohmann::json JsonDim(const engine::DimValue& d, plan::VT t) {
+  if (d.null) return nullptr;
+  if (t == plan::VT::kString) return d.s;
+  if (t == plan::VT::kDate) return rt::FormatDate(static_cast<int32_t>(d.i));
+  return d.i;
+}
+
+std::string DimText(const engine::DimValue& d, plan::VT t) {
+  if (d.null) return "(null)";
+  if (t == plan::VT::kString) return d.s;
+  if (t == plan::VT::kDate) return rt::FormatDate(static_cast<int32_t>(d.i));
+  return std::to_string(d.i);
+}
+
+std::string DisplayValue(const Val& v, bool percent) {
+  if (v.null()) return "-";
+  if (percent) return fmt::format("{:.2f}%", v.AsDouble() * 100);
+  if (v.exact()) return v.Text();
+  double a = std::fabs(v.f);
+  return a >= 100 ? fmt::format("{:.2f}", v.f) : fmt::format("{:.4f}", v.f);
+}
+
+std::string HtmlEscape(std::string_view in) {
+  std::string out;
+  for (char c : in) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace kpic

@@ -1,0 +1,26 @@
+// Value and label formatting shared by the renderers of `kpic run`
+// (table, JSON, CSV, HTML).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "engine/engine.h"
+#include "plan/plan.h"
+
+namespace kpic {
+
+/// `2026-03`, `2026-Q1`, `FY2027`, `2026-W09`, `all`.
+std::string Label(rt::Grain g, int64_t o, const plan::Plan& p);
+/// Exact decimals as strings, other numbers as numbers, null as null.
+nlohmann::json JsonValue(const engine::Val& v);
+nlohmann::json JsonDim(const engine::DimValue& d, plan::VT t);
+/// A member for people: `(null)` for null, dates as dates.
+std::string DimText(const engine::DimValue& d, plan::VT t);
+/// Text escaped for HTML content and attribute values.
+std::string HtmlEscape(std::string_view in);
+/// A value for people: decimals exact, quotients rounded, `12.34%`.
+std::string DisplayValue(const engine::Val& v, bool percent);
+
+}  // namespace kpic
