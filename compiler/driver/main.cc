@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--from", run.from, "first day of the window, inclusive (YYYY-MM-DD)");
     cmd->add_option("--to", run.to, "end of the window, exclusive (YYYY-MM-DD)");
     cmd->add_option("--role", run.role, "evaluate as this role: only its rows are read");
+    cmd->add_option("--report", run.report, "what a `report` declaration shows: its goals, metrics, role and charts");
     cmd->add_option("--param", run.params, "a role parameter KEY=VALUE (repeatable)");
   };
   CLI::App* run_cmd = app.add_subcommand("run", "evaluate goals, or ad-hoc metrics, over the bound data");

@@ -206,6 +206,35 @@ std::string RenderHtml(const plan::Plan& p, const engine::Results& r, const std:
                          Esc(Label(g.goal->grain, a.period, p)), Esc(a.value.Text()),
                          a.message.empty() ? "" : " · " + Esc(a.message));
   }
+  if (!r.charts.empty()) out += "<h2>Charts · 图表</h2>";
+  for (const auto& c : r.charts) {
+    const plan::Output& o = *c.output;
+    out += fmt::format("<h3>{}{} <span class=sub>{}{}</span></h3>", Esc(o.label.empty() ? o.metric : o.label),
+                       o.by.empty() ? "" : " by " + Esc(o.by[0]), Esc(o.formula),
+                       o.unit.empty() || o.unit == "1" ? "" : " · " + Esc(o.unit));
+    if (o.by.empty() && o.grain != rt::Grain::kAll) {
+      std::vector<std::string> labels;
+      std::vector<std::optional<double>> values;
+      for (const auto& row : c.rows) {
+        labels.push_back(Label(o.grain, row.period, p));
+        values.push_back(Num(row.value));
+      }
+      out += TrendChart(labels, values, {});
+    } else if (o.by.size() == 1 && o.grain == rt::Grain::kAll) {
+      std::vector<std::pair<std::string, std::optional<double>>> bars;
+      for (const auto& row : c.rows) bars.push_back({DimText(row.dims[0], o.by_types[0]), Num(row.value)});
+      out += Bars(bars);
+    }
+    out += "<table><tr><th class=l>period</th>";
+    for (const auto& d : o.by) out += "<th class=l>" + Esc(d) + "</th>";
+    out += "<th>value</th></tr>";
+    for (const auto& row : c.rows) {
+      out += "<tr>" + Td(Label(o.grain, row.period, p), true);
+      for (size_t d = 0; d < o.by.size(); ++d) out += Td(DimText(row.dims[d], o.by_types[d]), true);
+      out += Td(DisplayValue(row.value, o.percent)) + "</tr>";
+    }
+    out += "</table>";
+  }
   if (!r.metrics.empty()) {
     out += "<h2>Metrics · 指标</h2><table><tr><th class=l>metric</th><th class=l>period</th>";
     for (const auto& d : p.by) out += "<th class=l>" + Esc(d) + "</th>";

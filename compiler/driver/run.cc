@@ -75,7 +75,8 @@ plan::Request ToRequest(const RunOptions& o) {
   plan::Request r;
   r.metrics = SplitCommas(o.metrics);
   r.goals = SplitCommas(o.goals);
-  r.all_goals = r.metrics.empty() && r.goals.empty();
+  r.report = o.report;
+  r.all_goals = r.metrics.empty() && r.goals.empty() && r.report.empty();
   r.by = SplitCommas(o.by);
   if (!o.grain.empty()) {
     r.grain = rt::ParseGrain(o.grain);
@@ -101,7 +102,7 @@ plan::Request ToRequest(const RunOptions& o) {
 plan::Plan MakePlan(const Session& s, const plan::Request& req) {
   try {
     plan::Plan p = plan::Lower(s.catalog, req);
-    if (p.outputs.empty() && p.goals.empty())
+    if (p.outputs.empty() && p.goals.empty() && p.charts.empty())
       throw UsageError("nothing to evaluate: the package declares no goals; ask for metrics with --metric NAME");
     return p;
   } catch (const plan::PlanError& e) {
@@ -265,6 +266,20 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
       jp["status"] = gp.status;
       j["periods"].push_back(jp);
     }
+    if (g.has_progress) {
+      auto ratio = [&](const engine::Val& a, const engine::Val& b) {
+        engine::Val r = g.goal->cmp == "<=" || g.goal->cmp == "<" ? engine::Div(b, a) : engine::Div(a, b);
+        return JsonValue(r);
+      };
+      j["to_date"] = {{"through", Label(g.goal->grain, g.through, p)},
+                      {"value", JsonValue(g.to_date)},
+                      {"target", JsonValue(g.target_to_date)},
+                      {"attainment", ratio(g.to_date, g.target_to_date)}};
+      j["projection"] = {{"method", g.additive ? "straight_line" : "to_date_rate"},
+                         {"value", JsonValue(g.projection)},
+                         {"target", JsonValue(g.target_total)},
+                         {"attainment", ratio(g.projection, g.target_total)}};
+    }
     j["decomposition"] = nlohmann::json::array();
     j["drill"] = nlohmann::json::array();
     if (g.compared) {
@@ -329,6 +344,26 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
       j["alerts"].push_back(ja);
     }
     out["goals"].push_back(j);
+  }
+  if (!r.charts.empty()) {
+    out["charts"] = nlohmann::json::array();
+    for (const auto& c : r.charts) {
+      nlohmann::ordered_json j;
+      j["chart"] = c.output->chart;
+      j["formula"] = c.output->formula;
+      j["unit"] = c.output->unit;
+      j["grain"] = rt::GrainName(c.output->grain);
+      j["by"] = c.output->by;
+      j["rows"] = nlohmann::json::array();
+      for (const auto& row : c.rows) {
+        nlohmann::ordered_json jr;
+        jr["period"] = Label(c.output->grain, row.period, p);
+        for (size_t d = 0; d < c.output->by.size(); ++d) jr[c.output->by[d]] = JsonDim(row.dims[d], c.output->by_types[d]);
+        jr["value"] = JsonValue(row.value);
+        j["rows"].push_back(jr);
+      }
+      out["charts"].push_back(j);
+    }
   }
   out["warnings"] = r.warnings;
   return out.dump(2) + "\n";
@@ -460,6 +495,13 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
       }
     }
     out += grid;
+    if (g.has_progress) {
+      engine::Val att = engine::Div(g.projection, g.target_total);
+      out += fmt::format("  to date (through {}): {} of {}; projected {} of {}{}\n", Label(g.goal->grain, g.through, p),
+                         DisplayValue(g.to_date, g.goal->percent), DisplayValue(g.target_to_date, g.goal->percent),
+                         DisplayValue(g.projection, g.goal->percent), DisplayValue(g.target_total, g.goal->percent),
+                         att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100));
+    }
     for (const auto& a : g.alerts) {
       std::string line = fmt::format("  alert [{}] {} in {}: {}", a.severity, a.name, Label(g.goal->grain, a.period, p),
                                      a.value.null() ? "-" : a.value.Text());
@@ -675,9 +717,9 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
     for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
     if (common.color == "always") color = true;
-    std::string title = "KPI report";
+    std::string title = p.title.empty() ? "KPI report" : p.title;
     for (const auto& g : p.goals)
-      if (!g.label.empty()) {
+      if (!g.label.empty() && p.title.empty()) {
         title = g.label;
         break;
       }

@@ -17,6 +17,7 @@ struct RunOptions {
   std::vector<std::string> binds;
   std::string role;
   std::vector<std::string> params;
+  std::string report;  ///< --report NAME
   std::string engine = "auto";  ///< auto | jit | interp
   std::string format = "table";
   std::string output;

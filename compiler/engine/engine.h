@@ -138,6 +138,13 @@ struct GoalResult {
   std::string status;
   std::vector<GoalPeriod> periods;
   std::vector<FiredAlert> alerts;
+  /// Progress: the metric and target over the goal's periods up to the
+  /// last one with data (recomputed from their parts), and a straight-line
+  /// projection to the end of the goal's period.
+  bool has_progress = false;
+  int64_t through = 0;
+  Val to_date, target_to_date, target_total, projection;
+  bool additive = false;  ///< projection scales the to-date value; else it is the to-date value
   bool compared = false;  ///< a period with data and one before it were found
   int64_t period = 0, previous_period = 0;  ///< what decomposition and drill compare
   std::vector<DecompositionResult> decomposition;
@@ -146,6 +153,7 @@ struct GoalResult {
 
 struct Results {
   std::vector<MetricResult> metrics;
+  std::vector<MetricResult> charts;
   std::vector<GoalResult> goals;
   std::vector<std::string> warnings;
 };

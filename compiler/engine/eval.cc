@@ -380,7 +380,25 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   bool found = false;
   for (const GoalPeriod& gp : gr->periods)
     if (gp.has_data) p1 = gp.period, found = true;
-  if (!found || g.grain == Grain::kAll) return;
+  if (!found || g.grain == Grain::kAll || gr->periods.empty()) return;
+  {
+    // Progress through the last period with data, and a straight-line
+    // projection to the end of the goal's period.
+    DimTuple none;
+    int64_t first = gr->periods.front().period, last = gr->periods.back().period;
+    Evaluator::Ctx so_far{g.grain, first, p1, &none}, whole{g.grain, first, last, &none};
+    gr->has_progress = true;
+    gr->through = p1;
+    gr->additive = g.additive;
+    gr->to_date = ev.Eval(g.value, so_far);
+    if (g.target >= 0) {
+      gr->target_to_date = ev.Eval(g.target, so_far);
+      gr->target_total = ev.Eval(g.target, whole);
+    }
+    double elapsed = static_cast<double>(p1 - first + 1), total = static_cast<double>(last - first + 1);
+    gr->projection = g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed)
+                                                       : gr->to_date;
+  }
   int64_t p0 = p1 - 1;
   gr->compared = true;
   gr->period = p1;
@@ -470,11 +488,11 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   }
   std::vector<int> every;
   for (size_t s = 0; s < plan.scans.size(); ++s) every.push_back(static_cast<int>(s));
-  for (const plan::Output& o : plan.outputs) {
+  auto output = [&](const plan::Output& o) {
     MetricResult mr;
     mr.output = &o;
     const std::vector<int>& scans_of = o.scans.empty() ? every : o.scans;
-    Grain g = plan.grain;
+    Grain g = o.grain;
     int64_t lo = 0, hi = 0;
     bool any = true;
     if (g == Grain::kAll) {
@@ -490,7 +508,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     }
     if (any && hi >= lo) {
       std::vector<DimTuple> tuples =
-          plan.by.empty() ? std::vector<DimTuple>{DimTuple{}} : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll);
+          o.by.empty() ? std::vector<DimTuple>{DimTuple{}} : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll);
       size_t n = static_cast<size_t>(hi - lo + 1) * tuples.size();
       if (n > limits.max_groups)
         throw LimitError(fmt::format("metric `{}` would have {} rows ({} periods x {} members), more than --max-groups {}",
@@ -501,8 +519,10 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           mr.rows.push_back({p, t, ev.Eval(o.root, c)});
         }
     }
-    out.metrics.push_back(std::move(mr));
-  }
+    return mr;
+  };
+  for (const plan::Output& o : plan.outputs) out.metrics.push_back(output(o));
+  for (const plan::Output& o : plan.charts) out.charts.push_back(output(o));
   for (const plan::GoalPlan& g : plan.goals) {
     GoalResult gr;
     gr.goal = &g;

@@ -259,6 +259,9 @@ std::string Dump(const Plan& p) {
   }
   for (const Output& o : p.outputs)
     out += fmt::format("\nmetric {}: {} ({}) = {}\n", o.metric, o.unit, o.additivity, MText(p, o.root));
+  for (const Output& o : p.charts)
+    out += fmt::format("\nchart {} as {} grain={} by=[{}] = {}\n", o.formula, o.chart, rt::GrainName(o.grain),
+                       fmt::join(o.by, ", "), MText(p, o.root));
   for (const GoalPlan& g : p.goals) {
     out += fmt::format("\ngoal {} grain={} period={}..{}\n  value = {}\n", g.name, rt::GrainName(g.grain),
                        rt::FormatDate(g.from_day), rt::FormatDate(g.to_day), MText(p, g.value));
@@ -266,7 +269,10 @@ std::string Dump(const Plan& p) {
     for (const auto& a : g.alerts) out += fmt::format("  alert \"{}\" {} when {}\n", a.name, a.severity, MText(p, a.cond));
     for (const auto& d : g.decompositions) {
       out += fmt::format("  decompose {} = {}\n", d.name, MText(p, d.rhs));
-      for (const auto& t : d.terms) out += fmt::format("    {} {} = {}\n", t.sign > 0 ? "+" : "-", t.text, MText(p, t.value));
+      bool mul = d.kind == GoalPlan::Decomposition::Kind::kMultiplicative;
+      for (const auto& t : d.terms)
+        out += fmt::format("    {} {} = {}\n", mul ? (t.sign > 0 ? "*" : "/") : (t.sign > 0 ? "+" : "-"), t.text,
+                           MText(p, t.value));
     }
     for (const auto& d : g.drills) out += fmt::format("  drill {} = {}\n", d.dim, MText(p, d.value));
   }

@@ -78,17 +78,36 @@ class Lowerer {
       std::string t = dim->type ? dim->type->name.name : "string";
       plan_.by_types.push_back(t == "int" ? VT::kInt : t == "date" ? VT::kDate : VT::kString);
     }
-    plan_.grain = req_.grain.value_or(req_.metrics.empty() ? Grain::kMonth : Grain::kMonth);
-    for (const std::string& m : req_.metrics) Metric(m);
+    plan_.grain = req_.grain.value_or(Grain::kMonth);
+    role_name_ = req_.role;
+    std::vector<std::string> metrics = req_.metrics, goal_names = req_.goals;
+    bool all_goals = req_.all_goals;
+    const ast::ReportDecl* report = req_.report.empty() ? nullptr : FindReport(req_.report);
+    if (report) {
+      all_goals = false;
+      plan_.title = report->label.value_or(report->name.name);
+      for (const ast::ReportItem& it : report->items) {
+        using K = ast::ReportItem::Kind;
+        if (it.kind == K::kGoals)
+          for (const auto& n : it.names) goal_names.push_back(n.name);
+        if (it.kind == K::kMetrics)
+          for (const auto& n : it.names) metrics.push_back(n.name);
+        if (it.kind == K::kRole && !it.names.empty() && role_name_.empty()) role_name_ = it.names[0].name;
+        if ((it.kind == K::kAttr || it.kind == K::kSetting) && it.attr.key.name == "title" && !it.attr.values.empty())
+          plan_.title = it.attr.values[0].text;
+      }
+    }
+    for (const std::string& m : metrics) Metric(m);
+    if (report) Charts(*report);
     std::vector<const ast::GoalDecl*> goals;
-    if (req_.all_goals) {
+    if (all_goals) {
       for (const auto& [pname, pkg] : cat_.packages) {
         if (pkg.from_stdlib) continue;
         for (const auto& [n, d] : pkg.decls)
           if (d->kind == ast::DeclKind::kGoal) goals.push_back(static_cast<const ast::GoalDecl*>(d));
       }
     }
-    for (const std::string& g : req_.goals) {
+    for (const std::string& g : goal_names) {
       const ast::GoalDecl* gd = nullptr;
       std::vector<std::string> cands;
       for (const auto& [pname, pkg] : cat_.packages)
@@ -282,19 +301,71 @@ class Lowerer {
     return static_cast<int>(scan.columns.size()) - 1;
   }
 
+  const ast::ReportDecl* FindReport(const std::string& name) const {
+    std::vector<std::string> cands;
+    for (const auto& [pname, pkg] : cat_.packages)
+      for (const auto& [n, d] : pkg.decls)
+        if (d->kind == ast::DeclKind::kReport) {
+          if (n == name) return static_cast<const ast::ReportDecl*>(d);
+          cands.push_back(n);
+        }
+    auto s = Suggest(name, cands);
+    throw PlanError(fmt::format("unknown report `{}`{}", name, s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
+  }
+
+  /// A report's charts: `chart EXPR by GRAIN|DIM... as KIND`, each lowered
+  /// at its own grain (the grain named in `by`, else all of the window) and
+  /// dimensions.
+  void Charts(const ast::ReportDecl& r) {
+    Env env;
+    env.pkg = ScopeOf(&r).package();
+    for (const ast::ReportItem& it : r.items) {
+      if (it.kind != ast::ReportItem::Kind::kChart || !it.expr) continue;
+      Output o;
+      o.formula = ast::DumpExpr(*it.expr);
+      o.metric = it.expr->kind == ExprKind::kName ? it.expr->name.name : o.formula;
+      o.chart = it.as ? it.as->name : "table";
+      o.grain = Grain::kAll;
+      for (const auto& b : it.by) {
+        if (auto g = rt::ParseGrain(b.name)) {
+          o.grain = *g;
+        } else {
+          o.by.push_back(b.name);
+          const ast::DimensionDecl* dd = FindDimension(b.name);
+          std::string t = dd && dd->type ? dd->type->name.name : "string";
+          o.by_types.push_back(t == "int" ? VT::kInt : t == "date" ? VT::kDate : VT::kString);
+        }
+      }
+      if (it.expr->kind == ExprKind::kName)
+        if (auto mt = cat_.checked.metrics.find(it.expr->name.name); mt != cat_.checked.metrics.end()) {
+          o.label = mt->second.decl->label.value_or("");
+          o.percent = mt->second.percent;
+          o.unit = mt->second.percent ? "percent" : mt->second.unit.ToString();
+          o.additivity = AdditivityName(mt->second.additivity);
+        }
+      LCtx lc;
+      lc.grain = o.grain;
+      lc.dims = o.by;
+      touched_ = &o.scans;
+      o.root = M(*it.expr, env, lc);
+      touched_ = nullptr;
+      plan_.charts.push_back(std::move(o));
+    }
+  }
+
   void RoleFilter(int index) {
-    if (req_.role.empty()) return;
+    if (role_name_.empty()) return;
     const ast::RoleDecl* role = nullptr;
     std::vector<std::string> cands;
     for (const auto& [pname, pkg] : cat_.packages)
       for (const auto& [n, d] : pkg.decls)
         if (d->kind == ast::DeclKind::kRole) {
           cands.push_back(n);
-          if (n == req_.role) role = static_cast<const ast::RoleDecl*>(d);
+          if (n == role_name_) role = static_cast<const ast::RoleDecl*>(d);
         }
     if (!role) {
-      auto s = Suggest(req_.role, cands);
-      throw PlanError(fmt::format("unknown role `{}`{}", req_.role,
+      auto s = Suggest(role_name_, cands);
+      throw PlanError(fmt::format("unknown role `{}`{}", role_name_,
                                   s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
     }
     for (const auto& p : role->params)
@@ -317,6 +388,7 @@ class Lowerer {
   }
 
   const ast::RoleDecl* role_ = nullptr;
+  std::string role_name_;  ///< --role, else the report's role
 
   // ---- row expressions ------------------------------------------------------------
 
@@ -1105,6 +1177,9 @@ class Lowerer {
     LCtx lc;
     lc.grain = plan_.grain;
     lc.dims = req_.by;
+    o.grain = plan_.grain;
+    o.by = req_.by;
+    o.by_types = plan_.by_types;
     touched_ = &o.scans;
     o.root = MetricRef(*mt.decl, lc);
     touched_ = nullptr;
@@ -1192,6 +1267,7 @@ class Lowerer {
       gp.metric = metric->name.name;
       if (auto mt = cat_.checked.metrics.find(gp.metric); mt != cat_.checked.metrics.end()) {
         gp.percent = mt->second.percent;
+        gp.additive = mt->second.additivity == Additivity::kAdditive;
         gp.unit = mt->second.percent ? "percent" : mt->second.unit.ToString();
       }
     }

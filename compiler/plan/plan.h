@@ -126,12 +126,18 @@ struct Output {
   std::string additivity;
   int root = -1;  ///< mnode
   std::vector<int> scans;  ///< scans it reads, for its rows
+  rt::Grain grain = rt::Grain::kMonth;  ///< its periods
+  std::vector<std::string> by;          ///< its dimensions
+  std::vector<VT> by_types;
+  std::string chart;  ///< charts of a report: line, bar, ...; the formula as written in `formula`
+  std::string formula;
 };
 
 struct GoalPlan {
   std::string name, label, owner, metric;
   std::string unit;
   bool percent = false;  ///< the goal's metric is shown as a percentage
+  bool additive = false;  ///< the goal's metric is additive (projections scale it)
   int value = -1;   ///< mnode
   int target = -1;  ///< mnode, or -1 without a target
   std::string cmp;  ///< >= > <= < ==
@@ -181,6 +187,7 @@ struct Request {
   std::optional<int32_t> from_day, to_day;
   std::string role;
   std::map<std::string, std::string> params;
+  std::string report;  ///< `--report NAME`: its goals, metrics, role and charts
 };
 
 struct Plan {
@@ -194,7 +201,9 @@ struct Plan {
   std::vector<Scan> scans;
   std::vector<MNode> mnodes;
   std::vector<Output> outputs;
+  std::vector<Output> charts;  ///< a report's charts, each at its own grain and dimensions
   std::vector<GoalPlan> goals;
+  std::string title;  ///< the report's title, when a report was asked for
 };
 
 /// A stable text dump for `kpic compile --emit plan`.

@@ -212,6 +212,15 @@ if res:
     # Alerts: February fell 50% from January (not below -50%); March fell 91.7%.
     expect("alerts", [(a["name"], a["period"], a["severity"]) for a in g["alerts"]], [("跌幅过大", "2026-03", "critical")])
     expect("alert value", g["alerts"][0]["value"], 1.25 / 15 - 1)
+    # Progress through March (the last month with data) and a straight line
+    # to December: 46.25 in 3 of 12 months projects 185.00; last year's
+    # January-March was 35.00 and its whole year 42.50.
+    expect("to date", (g["to_date"]["through"], g["to_date"]["value"], g["to_date"]["target"]),
+           ("2026-03", "46.25", "35.00"))
+    expect("to date attainment", g["to_date"]["attainment"], 46.25 / 35)
+    expect("projection", (g["projection"]["method"], g["projection"]["value"], g["projection"]["target"]),
+           ("straight_line", 185.0, "42.50"))
+    expect("projection attainment", g["projection"]["attainment"], 185 / 42.5)
     # Decomposition of March against February.
     add, mul = g["decomposition"]
     expect("additive", (add["kind"], add["period"], add["previous_period"], add["holds"]),
@@ -248,6 +257,21 @@ if html:
     expect("html charts", c.tags.count("svg") >= 3, True)
     expect("html self-contained", "<script" not in html and "http" not in html, True)
     expect("html labels", "同比增长" in html and "跌幅过大" in html and "status met" in html, True)
+
+# A report chooses goals, metrics and charts, each chart at its own grain.
+res, _ = run("--report", "monthly")
+if res:
+    expect("report goals", [g["name"] for g in res["goals"]], ["grow"])
+    expect("report metrics", [m["metric"] for m in res["results"]], ["cnt"])
+    line, bar = res["charts"]
+    expect("line chart", (line["chart"], line["grain"], len(line["rows"])), ("line", "month", 15))
+    expect("bar chart", (bar["chart"], bar["grain"], [(r["store"], r["value"]) for r in bar["rows"]]),
+           ("bar", "all", [("A", "68.75"), ("B", "20.00")]))
+html, _ = run("--report", "monthly", fmt="html")
+if html:
+    expect("report title", "<title>Monthly report</title>" in html, True)
+_, err = run("--report", "monthy", code=2)
+expect("unknown report", "did you mean `monthly`?" in err, True)
 
 # The JIT's code cache: an unchanged suite compiles nothing the second time.
 if ENGINE == "jit":
