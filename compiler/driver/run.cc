@@ -224,6 +224,21 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+/// `grain`, `by` and `rows` of a metric or chart.
+void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
+  const plan::Output& o = *m.output;
+  (*j)["grain"] = rt::GrainName(o.grain);
+  (*j)["by"] = o.by;
+  (*j)["rows"] = nlohmann::json::array();
+  for (const auto& row : m.rows) {
+    nlohmann::ordered_json jr;
+    jr["period"] = Label(o.grain, row.period, p);
+    for (size_t d = 0; d < o.by.size(); ++d) jr[o.by[d]] = JsonDim(row.dims[d], o.by_types[d]);
+    jr["value"] = JsonValue(row.value);
+    (*j)["rows"].push_back(jr);
+  }
+}
+
 std::string Json(const plan::Plan& p, const engine::Results& r) {
   nlohmann::ordered_json out;
   out["version"] = 1;
@@ -234,16 +249,7 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
     j["label"] = m.output->label;
     j["unit"] = m.output->unit;
     j["additivity"] = m.output->additivity;
-    j["grain"] = rt::GrainName(p.grain);
-    j["by"] = p.by;
-    j["rows"] = nlohmann::json::array();
-    for (const auto& row : m.rows) {
-      nlohmann::ordered_json jr;
-      jr["period"] = Label(p.grain, row.period, p);
-      for (size_t d = 0; d < p.by.size(); ++d) jr[p.by[d]] = JsonDim(row.dims[d], p.by_types[d]);
-      jr["value"] = JsonValue(row.value);
-      j["rows"].push_back(jr);
-    }
+    JsonRows(m, p, &j);
     out["results"].push_back(j);
   }
   out["goals"] = nlohmann::json::array();
@@ -352,16 +358,7 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
       j["chart"] = c.output->chart;
       j["formula"] = c.output->formula;
       j["unit"] = c.output->unit;
-      j["grain"] = rt::GrainName(c.output->grain);
-      j["by"] = c.output->by;
-      j["rows"] = nlohmann::json::array();
-      for (const auto& row : c.rows) {
-        nlohmann::ordered_json jr;
-        jr["period"] = Label(c.output->grain, row.period, p);
-        for (size_t d = 0; d < c.output->by.size(); ++d) jr[c.output->by[d]] = JsonDim(row.dims[d], c.output->by_types[d]);
-        jr["value"] = JsonValue(row.value);
-        j["rows"].push_back(jr);
-      }
+      JsonRows(c, p, &j);
       out["charts"].push_back(j);
     }
   }
