@@ -150,6 +150,30 @@ class Evaluator {
         return Reagg(n, c);
       case O::kRollup:
         return Rollup(n, c);
+      case O::kZScore: {
+        // Distance from the recent trend: in sample standard deviations of
+        // the N periods before this one (nulls skipped; at least two).
+        if (c.g == Grain::kAll) return Val::Null();
+        Val now = arg(0);
+        if (now.null()) return now;
+        std::vector<double> xs;
+        for (int64_t k = 1; k <= n.count; ++k) {
+          Ctx w = c;
+          w.lo -= k;
+          w.hi -= k;
+          Val v = Eval(n.args[0], w);
+          if (!v.null()) xs.push_back(v.AsDouble());
+        }
+        if (xs.size() < 2) return Val::Null();
+        double mean = 0;
+        for (double x : xs) mean += x;
+        mean /= static_cast<double>(xs.size());
+        double ss = 0;
+        for (double x : xs) ss += (x - mean) * (x - mean);
+        double sd = std::sqrt(ss / static_cast<double>(xs.size() - 1));
+        if (sd == 0) return Val::Null();
+        return Val::Float((now.AsDouble() - mean) / sd);
+      }
       case O::kShare: {
         Val part = arg(0);
         Ctx total = c;

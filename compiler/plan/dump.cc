@@ -160,6 +160,8 @@ std::string MText(const Plan& p, int i) {
       return fmt::format("{}_over_{}({})", n.fn, rt::GrainName(n.grain), arg(0));
     case O::kShare:
       return fmt::format("share({})", arg(0));
+    case O::kZScore:
+      return fmt::format("zscore({}, {})", arg(0), n.count);
     case O::kRollup:
       return fmt::format("rollup_{}({})", n.fn, arg(0));
     case O::kIf:

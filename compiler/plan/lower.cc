@@ -1079,6 +1079,18 @@ class Lowerer {
           return MAdd(std::move(t));
         }
         if (method == "rolling") return Rolling(base, arg, env, lc);
+        if (method == "zscore") {
+          auto n = arg && arg->kind == ExprKind::kNumber ? ExactLiteral(arg->text) : std::nullopt;
+          if (!n || n->second != 0 || n->first < 2 || n->first > 1000)
+            throw PlanError("`zscore(N)` needs a whole number of periods N from 2 to 1000");
+          LCtx w = lc;
+          w.windowed = true;
+          MNode z;
+          z.op = MNode::Op::kZScore;
+          z.count = static_cast<int64_t>(n->first);
+          z.args = {M(base, env, w)};
+          return MAdd(std::move(z));
+        }
         if (method == "sum" || method == "avg" || method == "min" || method == "max" || method == "last") {
           Grain g = arg ? rt::ParseGrain(arg->name.name).value_or(Grain::kDay) : Grain::kDay;
           if (lc.grain != Grain::kAll && !rt::Nests(g, lc.grain))

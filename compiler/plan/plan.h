@@ -102,6 +102,7 @@ struct MNode {
     kRolling,  ///< args[0] over the `count` periods of `grain` ending with this one
     kReagg,    ///< `fn` of args[0] evaluated at each `grain` period inside this one
     kShare,    ///< args[0] / args[0] over every member of the breakdown
+    kZScore,   ///< (args[0] - mean) / sample sd of args[0] over the `count` periods before
     kRollup,   ///< a balance (agg leaf args[0] at day grain) over time by `fn`: last first avg min max
     kIf, kCoalesce,
     kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot,

@@ -51,6 +51,8 @@ const std::vector<Builtin>& MetricMethods() {
       {"min", C::kMethod, 1, 1, {K::kGrain}, "smallest per-grain value"},
       {"max", C::kMethod, 1, 1, {K::kGrain}, "largest per-grain value"},
       {"last", C::kMethod, 1, 1, {K::kGrain}, "last per-grain value"},
+      {"zscore", C::kMethod, 1, 1, {K::kExpr},
+       "standard deviations from the mean of the N periods before, e.g. sales.zscore(6)"},
   };
   return all;
 }

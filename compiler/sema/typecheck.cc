@@ -698,7 +698,7 @@ class Checker {
   }
 
   Ty Method(const Expr& e, Ty t, const std::string& name) {
-    if (name == "change" || name == "growth") {
+    if (name == "change" || name == "growth" || name == "zscore") {
       t.unit = Unit::One();
       t.add = Additivity::kNonAdditive;
       return t;

@@ -89,6 +89,21 @@ if res:
     expect("cnt 2025-02", column(res, "cnt")[("2025-02",)], 2)
     expect("cnt 2025-03", column(res, "cnt")[("2025-03",)], 0)
 
+# zscore(3): standard deviations from the mean of the three months before
+# (sample standard deviation, months before the data count as zero).
+import statistics
+res, _ = run("--metric", "z3", "--grain", "month")
+if res:
+    z = column(res, "z3")
+    series = [0.0, 0.0, 0.0] + [float(TOTAL[m]) for m in MONTHS]
+    for i, m in enumerate(MONTHS):
+        before = series[i:i + 3]
+        sd = statistics.stdev(before)
+        want = None if sd == 0 else (series[i + 3] - statistics.mean(before)) / sd
+        got = z[(m,)]
+        if (want is None) != (got is None) or (want is not None and abs(got - want) > 1e-12 * max(1, abs(want))):
+            failures.append(f"z3 {m}: got {got}, expected {want}")
+
 res, _ = run("--metric", "total,prev,ly", "--grain", "quarter")
 if res:
     expect("quarters", sorted(column(res, "total")),
@@ -210,8 +225,12 @@ if res:
     expect("apr", periods["2026-04"]["status"], "no_data")
     expect("goal status", g["status"], "met")  # the last period with data
     # Alerts: February fell 50% from January (not below -50%); March fell 91.7%.
-    expect("alerts", [(a["name"], a["period"], a["severity"]) for a in g["alerts"]], [("跌幅过大", "2026-03", "critical")])
+    # March is also 0.92 standard deviations below the mean of the three
+    # months before it (0, 30, 15): (1.25 - 15) / 15.
+    expect("alerts", [(a["name"], a["period"], a["severity"]) for a in g["alerts"]],
+           [("跌幅过大", "2026-03", "critical"), ("偏离趋势", "2026-03", "warning")])
     expect("alert value", g["alerts"][0]["value"], 1.25 / 15 - 1)
+    expect("zscore alert value", abs(g["alerts"][1]["value"] - (1.25 - 15) / 15) < 1e-12, True)
     # Progress through March (the last month with data) and a straight line
     # to December: 46.25 in 3 of 12 months projects 185.00; last year's
     # January-March was 35.00 and its whole year 42.50.
