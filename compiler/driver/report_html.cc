@@ -187,12 +187,16 @@ std::string RenderHtml(const plan::Plan& p, const engine::Results& r, const std:
         out += fmt::format("<h3>Drill-down by {} · 下钻 (change {} vs {}, {} members)</h3>", Esc(dr.drill->dim),
                            Esc(Label(g.goal->grain, g.period, p)), Esc(Label(g.goal->grain, g.previous_period, p)), dr.members);
         std::vector<std::pair<std::string, std::optional<double>>> bars;
-        out += "<table><tr><th class=l>member 成员</th><th>now 本期</th><th>before 上期</th><th>change 变化</th><th>target 目标</th><th>attainment 达成率</th></tr>";
+        bool fx = !dr.top.empty() && dr.top[0].has_effects;
+        out += "<table><tr><th class=l>member 成员</th><th>now 本期</th><th>before 上期</th><th>change 变化</th><th>target 目标</th><th>attainment 达成率</th>";
+        out += fx ? "<th>mix 结构效应</th><th>rate 比率效应</th></tr>" : "</tr>";
         auto row = [&](const engine::DrillResult::Member& m) {
-          out += fmt::format("<tr>{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
+          out += fmt::format("<tr>{}{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
                              Td(DisplayValue(m.value, pct)), Td(DisplayValue(m.previous, pct)), Td(DisplayValue(m.change, pct)),
                              Td(DisplayValue(m.target, pct)),
-                             Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-"));
+                             Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-"),
+                             m.has_effects ? Td(DisplayValue(Val::Float(m.mix), pct)) + Td(DisplayValue(Val::Float(m.rate), pct))
+                                           : std::string());
           bars.push_back({MemberText(m.member, dr.drill->type), Num(m.change)});
         };
         for (const auto& m : dr.top) row(m);

@@ -329,6 +329,10 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
           jm["change"] = JsonValue(m.change);
           jm["target"] = JsonValue(m.target);
           jm["attainment"] = m.has_attainment ? nlohmann::ordered_json(m.attainment) : nlohmann::ordered_json(nullptr);
+          if (m.has_effects) {
+            jm["mix_effect"] = m.mix;
+            jm["rate_effect"] = m.rate;
+          }
           return jm;
         };
         jd["top"] = nlohmann::json::array();
@@ -526,11 +530,18 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
         auto add = [&](const engine::DrillResult::Member& m) {
           rows.push_back({"    " + DimText(m.member, dr.drill->type), DisplayValue(m.value, g.goal->percent),
                           DisplayValue(m.change, g.goal->percent),
-                          m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-"});
+                          m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-",
+                          m.has_effects ? DisplayValue(engine::Val::Float(m.mix), g.goal->percent) : "",
+                          m.has_effects ? DisplayValue(engine::Val::Float(m.rate), g.goal->percent) : ""});
         };
         for (const auto& m : dr.top) add(m);
         for (auto it = dr.bottom.rbegin(); it != dr.bottom.rend(); ++it) add(*it);
-        out += Grid({"    member", "now", "change", "attainment"}, rows, {false, true, true, true});
+        bool fx = !dr.top.empty() && dr.top[0].has_effects;
+        if (!fx)
+          for (auto& row : rows) row.resize(4);
+        out += fx ? Grid({"    member", "now", "change", "attainment", "mix", "rate"}, rows,
+                         {false, true, true, true, true, true})
+                  : Grid({"    member", "now", "change", "attainment"}, rows, {false, true, true, true});
       }
     }
   }

@@ -128,6 +128,11 @@ struct DrillResult {
     Val value, previous, change, target;
     bool has_attainment = false;
     double attainment = 0;
+    /// A ratio's change split: mix (the member's weight in the denominator
+    /// moved) and rate (its own ratio moved); summed over members they give
+    /// the whole ratio's change.
+    bool has_effects = false;
+    double mix = 0, rate = 0;
   };
   std::vector<Member> top, bottom;  ///< largest and smallest changes
   size_t members = 0;

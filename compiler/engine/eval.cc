@@ -468,6 +468,18 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     r.drill = &dr;
     std::vector<DimTuple> members = ev.Tuples(dr.scans, g.grain, p0, p1, false);
     std::vector<DrillResult::Member> all;
+    double sum_d1 = 0, sum_d0 = 0;
+    // Mix and rate effects of a ratio R = N / D with member weights w = d / D
+    // and rates r = n / d: rate_i = w_i1 (r_i1 - r_i0), mix_i = (w_i1 - w_i0)
+    // (r_i0 - R0); a member without a denominator before takes r_i0 = R0.
+    bool effects = dr.num >= 0;
+    double N1 = 0, D1 = 0, N0 = 0, D0 = 0;
+    if (effects) {
+      Val n1 = ev.Eval(dr.total_num, now), d1 = ev.Eval(dr.total_den, now);
+      Val n0 = ev.Eval(dr.total_num, before), d0 = ev.Eval(dr.total_den, before);
+      effects = !n1.null() && !d1.null() && !n0.null() && !d0.null() && d1.AsDouble() != 0 && d0.AsDouble() != 0;
+      if (effects) N1 = n1.AsDouble(), D1 = d1.AsDouble(), N0 = n0.AsDouble(), D0 = d0.AsDouble();
+    }
     for (const DimTuple& m : members) {
       Evaluator::Ctx a{g.grain, p1, p1, &m}, b{g.grain, p0, p0, &m};
       DrillResult::Member mem;
@@ -480,8 +492,24 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
         Val att = g.cmp == "<=" || g.cmp == "<" ? Div(mem.target, mem.value) : Div(mem.value, mem.target);
         if (!att.null()) mem.has_attainment = true, mem.attainment = att.AsDouble();
       }
+      if (effects) {
+        Val n1 = ev.Eval(dr.num, a), d1 = ev.Eval(dr.den, a), n0 = ev.Eval(dr.num, b), d0 = ev.Eval(dr.den, b);
+        double dn1 = d1.null() ? 0 : d1.AsDouble(), dn0 = d0.null() ? 0 : d0.AsDouble();
+        double nn1 = n1.null() ? 0 : n1.AsDouble(), nn0 = n0.null() ? 0 : n0.AsDouble();
+        double R0 = N0 / D0, w1 = dn1 / D1, w0 = dn0 / D0;
+        double r0 = dn0 != 0 ? nn0 / dn0 : R0, r1 = dn1 != 0 ? nn1 / dn1 : r0;
+        mem.has_effects = true;
+        mem.rate = w1 * (r1 - r0) + 0.0;  // + 0.0: no negative zero
+        mem.mix = (w1 - w0) * (r0 - R0) + 0.0;
+        sum_d1 += dn1;
+        sum_d0 += dn0;
+      }
       all.push_back(std::move(mem));
     }
+    // The split holds only when the members' denominators add up to the
+    // whole (not for distinct counts, where a customer can be in two members).
+    if (effects && (std::fabs(sum_d1 - D1) > 1e-9 * std::fabs(D1) || std::fabs(sum_d0 - D0) > 1e-9 * std::fabs(D0)))
+      for (auto& m : all) m.has_effects = false;
     r.members = all.size();
     // Largest change first; nulls last; ties by member.
     std::stable_sort(all.begin(), all.end(), [](const DrillResult::Member& x, const DrillResult::Member& y) {

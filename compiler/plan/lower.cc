@@ -1309,6 +1309,13 @@ class Lowerer {
           try {
             dr.value = M(*metric, env, by);
             if (target && gp.target >= 0) dr.target = M(*target->rhs, env, by);
+            if (!gp.additive && plan_.mnodes[dr.value].op == MNode::Op::kDiv &&
+                plan_.mnodes[gp.value].op == MNode::Op::kDiv) {
+              dr.num = plan_.mnodes[dr.value].args[0];
+              dr.den = plan_.mnodes[dr.value].args[1];
+              dr.total_num = plan_.mnodes[gp.value].args[0];
+              dr.total_den = plan_.mnodes[gp.value].args[1];
+            }
           } catch (const PlanError&) {
             touched_ = &gp.scans;
             continue;  // a dimension the goal's sources lack (E0404 already warned of it)

@@ -172,6 +172,9 @@ struct GoalPlan {
     std::string dim;
     VT type = VT::kString;
     int value = -1, target = -1;
+    /// For a ratio metric (num / den): both parts per member, and for the
+    /// whole, so that a member's change splits into mix and rate effects.
+    int num = -1, den = -1, total_num = -1, total_den = -1;
     std::vector<int> scans;
   };
   std::vector<Drill> drills;

@@ -259,6 +259,19 @@ if res:
            [("A", "1.25", "0.00", None)])
     expect("drill bottom", [(m["member"], m["change"], m["target"], m["attainment"]) for m in drill["bottom"]],
            [("B", "-15.00", "0.00", None)])  # B had no rows in March 2025
+# A ratio goal's drill-down splits each member's change into mix and rate
+# effects. February against January 2025: A (20 of 2 rows' 25) and B (5);
+# January had A alone (10). R0 = 10, R1 = 12.5; A: rate 0.5 * (20 - 10) = 5,
+# B (new): rate 0.5 * (5 - 10) = -2.5; no mix since A's January rate is R0.
+res, _ = run("--goal", "row_value")
+if res:
+    dr = res["goals"][0]["drill"][0]
+    effects = {m["member"]: (m["mix_effect"], m["rate_effect"]) for m in dr["top"]}
+    expect("effects A", effects.get("A"), (0.0, 5.0))
+    expect("effects B", effects.get("B"), (0.0, -2.5))
+res, _ = run("--goal", "grow")
+if res:
+    expect("no effects for a sum", "mix_effect" in json.dumps(res), False)
 _, _ = run("--goal", "grow", "--fail-on", "critical", code=4)
 _, _ = run("--goal", "grow", "--fail-on", "critical", "--from", "2026-01-01", "--to", "2026-03-01")
 html, _ = run("--goal", "grow", fmt="html")
