@@ -120,7 +120,12 @@ class Splitter {
                           "unexpected text after a closing quote (a quote inside a quoted field is written \"\")");
       } else {
         size_t begin = pos_;
-        while (pos_ < d_.size() && d_[pos_] != o_.delimiter && d_[pos_] != '\n') ++pos_;
+        // The hot loop: a plain pointer walk with the delimiter in a register.
+        const char delim = o_.delimiter;
+        const char* p = d_.data() + pos_;
+        const char* stop = d_.data() + d_.size();
+        while (p < stop && *p != delim && *p != '\n') ++p;
+        pos_ = static_cast<size_t>(p - d_.data());
         size_t end = pos_;
         if (end > begin && pos_ <= d_.size() && d_[end - 1] == '\r' && (pos_ == d_.size() || d_[pos_] == '\n')) --end;
         f.text = d_.substr(begin, end - begin);
@@ -251,6 +256,20 @@ namespace {
 
 constexpr size_t kParallelBytes = size_t{16} << 20;
 
+/// Occurrences of a byte, found with memchr (vectorised in glibc).
+size_t CountByte(std::string_view s, char c) {
+  size_t n = 0;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  while (p < end) {
+    const void* hit = std::memchr(p, c, static_cast<size_t>(end - p));
+    if (!hit) break;
+    ++n;
+    p = static_cast<const char*>(hit) + 1;
+  }
+  return n;
+}
+
 /// Parses the records of data[start, data.size()), the first on line
 /// `first_line`, into fresh columns.
 CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, size_t width,
@@ -350,14 +369,14 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
   if (mid == std::string_view::npos || mid + 1 >= data.size())
     return ParseRange(data, begin, split.line(), width, index, file, requests, o);
   mid += 1;
-  size_t quotes = std::count(data.begin() + begin, data.begin() + mid, o.quote);
+  size_t quotes = CountByte(data.substr(begin, mid - begin), o.quote);
   if (quotes % 2 != 0) return ParseRange(data, begin, split.line(), width, index, file, requests, o);
   CsvResult second;
   std::exception_ptr second_error;
   size_t lines_before = 0;
   std::thread worker([&] {
     try {
-      lines_before = static_cast<size_t>(std::count(data.begin(), data.begin() + mid, '\n'));
+      lines_before = CountByte(data.substr(0, mid), '\n');
       second = ParseRange(data, mid, lines_before + 1, width, index, file, requests, o, 1);
     } catch (...) {
       second_error = std::current_exception();
