@@ -415,9 +415,14 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     gr->through = p1;
     gr->additive = g.additive;
     gr->to_date = ev.Eval(g.value, so_far);
-    if (g.target >= 0) {
+    if (g.target >= 0 && g.phasing.empty()) {
       gr->target_to_date = ev.Eval(g.target, so_far);
       gr->target_total = ev.Eval(g.target, whole);
+    } else if (g.target >= 0) {
+      gr->target_total = ev.Eval(g.target, whole);
+      gr->target_to_date = Val::Int(0);
+      for (const GoalPeriod& gp : gr->periods)
+        if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, gp.target);
     }
     double elapsed = static_cast<double>(p1 - first + 1), total = static_cast<double>(last - first + 1);
     gr->projection = g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed)
@@ -582,13 +587,20 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     int64_t lo = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.from_day, plan.calendar);
     int64_t hi = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.to_day - 1, plan.calendar);
     DimTuple none;
+    // A phased target is for the whole period: spread evenly, or in
+    // proportion to the metric in the same periods last year.
+    Evaluator::Ctx whole{g.grain, lo, hi, &none};
+    Val total_target = g.target >= 0 && !g.phasing.empty() ? ev.Eval(g.target, whole) : Val::Null();
+    Val last_year_total = g.last_year >= 0 ? ev.Eval(g.last_year, whole) : Val::Null();
     for (int64_t p = lo; p <= hi; ++p) {
       Evaluator::Ctx c{g.grain, p, p, &none};
       GoalPeriod gp;
       gp.period = p;
       gp.has_data = ev.HasData(scans_of, g.grain, p, p);
       gp.value = ev.Eval(g.value, c);
-      if (g.target >= 0) gp.target = ev.Eval(g.target, c);
+      if (g.target >= 0 && g.phasing.empty()) gp.target = ev.Eval(g.target, c);
+      if (g.phasing == "even") gp.target = Div(total_target, Val::Int(hi - lo + 1));
+      if (g.phasing == "last_year") gp.target = Mul(total_target, Div(ev.Eval(g.last_year, c), last_year_total));
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
       if (gp.has_data) {
         gr.status = gp.status;

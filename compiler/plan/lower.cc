@@ -1247,6 +1247,8 @@ class Lowerer {
       if (it.kind == K::kMetric) metric = it.expr.get();
       if (it.kind == K::kTarget) target = it.expr.get();
       if (it.kind == K::kAttr && it.attr.key.name == "owner" && !it.attr.values.empty()) gp.owner = it.attr.values[0].text;
+      if (it.kind == K::kSetting && it.attr.key.name == "phasing" && !it.attr.values.empty())
+        gp.phasing = it.attr.values[0].text;
       if (it.kind == K::kSetting && it.attr.key.name == "at_risk" && !it.attr.values.empty()) {
         double v = std::strtod(it.attr.values[0].text.c_str(), nullptr);
         gp.at_risk = it.attr.values[0].kind == ast::AttrValue::Kind::kPercent ? v / 100 : v;
@@ -1293,6 +1295,11 @@ class Lowerer {
       static const char* kCmp[] = {"==", "!=", "<", "<=", ">", ">="};
       gp.cmp = kCmp[static_cast<int>(target->bop) - static_cast<int>(BinaryOp::kEq)];
       gp.target = M(*target->rhs, env, lc);
+    }
+    if (gp.phasing == "last_year") {
+      LCtx w = lc;
+      w.windowed = true;
+      gp.last_year = Shift(M(*metric, env, w), Grain::kYear);
     }
     for (const auto& it : g.items) {
       if (it.kind == ast::GoalItem::Kind::kDecompose && it.name && it.expr) Decompose(gp, it, env, lc);

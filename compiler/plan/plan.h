@@ -143,6 +143,11 @@ struct GoalPlan {
   int target = -1;  ///< mnode, or -1 without a target
   std::string cmp;  ///< >= > <= < ==
   double at_risk = 0.95;
+  /// `phasing even|last_year`: the target is for the whole goal period and
+  /// is spread over its periods evenly, or like the metric last year
+  /// (`last_year` is the metric a year earlier, per period).
+  std::string phasing;
+  int last_year = -1;
   rt::Grain grain = rt::Grain::kMonth;
   int32_t from_day = 0, to_day = 0;
   std::vector<int> scans;

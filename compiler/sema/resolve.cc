@@ -25,7 +25,8 @@ const std::vector<std::string> kWeekdays = {"monday", "tuesday",  "wednesday", "
 const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages"};
 const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
-const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline"};
+const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline", "phasing"};
+const std::vector<std::string> kPhasings = {"even", "last_year"};
 const std::vector<std::string> kReportSettings = {"title", "grain", "period", "language", "top"};
 const std::vector<std::string> kChartKinds = {"line", "bar", "area", "pie", "table", "scorecard", "waterfall"};
 const std::vector<std::string> kSeverities = {"info", "warning", "critical"};
@@ -798,6 +799,10 @@ class Resolver {
           break;
         case K::kSetting:
           CheckOption(it.attr.key, kGoalSettings, "goal setting");
+          if (it.attr.key.name == "phasing" && !it.attr.values.empty()) {
+            ast::Ident v{it.attr.values[0].text, it.attr.values[0].span};
+            CheckOption(v, kPhasings, "phasing");
+          }
           break;
       }
     }

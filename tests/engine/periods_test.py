@@ -290,6 +290,19 @@ if html:
     expect("html self-contained", "<script" not in html and "http" not in html, True)
     expect("html labels", "同比增长" in html and "跌幅过大" in html and "status met" in html, True)
 
+# Phased targets: 40 for 2025 spread evenly over its quarters (10 each);
+# 50 for 2026 spread like 2025's quarters (35, 7.50, 0, 0 of 42.50).
+res, _ = run("--goal", "phased_even,phased_ly")
+if res:
+    even, ly = res["goals"]
+    expect("even targets", [p["target"] for p in even["periods"]], [10.0, 10.0, 10.0, 10.0])
+    expect("even statuses", [p["status"] for p in even["periods"]], ["met", "missed", "no_data", "no_data"])
+    expect("even to date", (even["to_date"]["value"], even["to_date"]["target"]), ("42.50", 20.0))
+    got = [p["target"] for p in ly["periods"]]
+    want = [50 * 35 / 42.5, 50 * 7.5 / 42.5, 0.0, 0.0]
+    expect("last-year phasing", all(abs(a - b) < 1e-9 for a, b in zip(got, want)) and len(got) == 4, True)
+    expect("last-year status", ly["periods"][0]["status"], "met")
+
 # A report chooses goals, metrics and charts, each chart at its own grain.
 res, _ = run("--report", "monthly")
 if res:
