@@ -971,7 +971,7 @@ bool JitSupports(const plan::Scan& scan, std::string* why) {
 engine::ScanResult JitScan(const plan::Scan& scan, const engine::ScanInput& in, const rt::Calendar& cal,
                            const engine::Limits& limits, JitStats* stats) {
   std::string why;
-  if (!JitSupports(scan, &why) || scan.filter_denies_all) {
+  if (!JitSupports(scan, &why)) {
     if (stats) ++stats->interpreted;
     return engine::InterpretScan(scan, in, cal, limits);
   }
@@ -1036,7 +1036,7 @@ StreamScans::~StreamScans() = default;
 
 bool StreamScans::Supports(const plan::Scan& scan) {
   std::string why;
-  if (!JitSupports(scan, &why) || scan.filter_denies_all || FloatSums(scan)) return false;
+  if (!JitSupports(scan, &why) || FloatSums(scan)) return false;
   for (const auto& c : scan.columns)
     if (c.path.size() != 1) return false;  // lookups join against the whole table
   return true;

@@ -20,7 +20,7 @@ using engine::Val;
 std::string Esc(const std::string& s) { return HtmlEscape(s); }
 
 const char* kStyle = R"(
-body{font-family:-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#1f2933;background:#f7f8fa}
+body{font-family:-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:24px;color:#1f2933;background:#f7f8fa}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:14px;margin:16px 0 6px;color:#52606d}
 .sub{color:#7b8794;font-size:12px}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
@@ -206,8 +206,9 @@ std::string RenderHtml(const plan::Plan& p, const engine::Results& r, const std:
     out += "<h3>Alerts · 预警</h3>";
     if (g.alerts.empty()) out += "<p class=sub>no alert fired · 无预警</p>";
     for (const auto& a : g.alerts)
-      out += fmt::format("<div class=\"alert {}\">[{}] {} · {} · {}{}</div>", Esc(a.severity), Esc(a.severity), Esc(a.name),
-                         Esc(Label(g.goal->grain, a.period, p)), Esc(a.value.Text()),
+      out += fmt::format("<div class=\"alert {}\">[{}] {} · {}{} · {}{}</div>", Esc(a.severity), Esc(a.severity), Esc(a.name),
+                         Esc(Label(g.goal->grain, a.period, p)),
+                         a.dim.empty() ? "" : " · " + Esc(a.dim + " " + DimText(a.member, a.dim_type)), Esc(a.value.Text()),
                          a.message.empty() ? "" : " · " + Esc(a.message));
   }
   if (!r.charts.empty()) out += "<h2>Charts · 图表</h2>";

@@ -349,6 +349,7 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
       ja["severity"] = a.severity;
       ja["period"] = Label(g.goal->grain, a.period, p);
       ja["dims"] = nlohmann::json::object();
+      if (!a.dim.empty()) ja["dims"][a.dim] = JsonDim(a.member, a.dim_type);
       ja["value"] = JsonValue(a.value);
       ja["message"] = a.message.empty() ? a.name : a.message;
       j["alerts"].push_back(ja);
@@ -503,13 +504,22 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
                          DisplayValue(g.projection, g.goal->percent), DisplayValue(g.target_total, g.goal->percent),
                          att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100));
     }
+    // The terminal shows the goal's own alerts and the members' alerts of
+    // the last period with data; JSON and HTML list them all.
+    size_t hidden = 0;
     for (const auto& a : g.alerts) {
-      std::string line = fmt::format("  alert [{}] {} in {}: {}", a.severity, a.name, Label(g.goal->grain, a.period, p),
-                                     a.value.null() ? "-" : a.value.Text());
+      if (!a.dim.empty() && (!g.compared || a.period != g.period)) {
+        ++hidden;
+        continue;
+      }
+      std::string where = a.dim.empty() ? "" : fmt::format(" ({} {})", a.dim, DimText(a.member, a.dim_type));
+      std::string line = fmt::format("  alert [{}] {} in {}{}: {}", a.severity, a.name, Label(g.goal->grain, a.period, p),
+                                     where, a.value.null() ? "-" : a.value.Text());
       if (!a.message.empty()) line += " (" + a.message + ")";
       if (color && a.severity == "critical") line = "\033[31m" + line + "\033[0m";
       out += line + "\n";
     }
+    if (hidden) out += fmt::format("  ({} alert(s) on members in earlier periods: see --format json or html)\n", hidden);
     if (g.compared) {
       for (const auto& d : g.decomposition) {
         out += fmt::format("  decomposition {} vs {}: {} = {}{}\n", Label(g.goal->grain, g.period, p),

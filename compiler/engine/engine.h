@@ -94,6 +94,9 @@ struct FiredAlert {
   std::string name, severity, message;
   int64_t period = 0;
   Val value;
+  std::string dim;  ///< empty for the goal's total
+  plan::VT dim_type = plan::VT::kString;
+  DimValue member;
 };
 
 struct GoalPeriod {

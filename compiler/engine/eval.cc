@@ -604,16 +604,30 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
       if (gp.has_data) {
         gr.status = gp.status;
-        for (const auto& a : g.alerts) {
-          if (!Truthy(ev.Eval(a.cond, c))) continue;
+        // An alert fires for the goal's total, and for each member (with
+        // rows in this period or the one before: one that stopped selling is
+        // news too) of each drill dimension.
+        auto fire = [&](const plan::GoalPlan::Alert& a, int cond, int value, const Evaluator::Ctx& at,
+                        const plan::GoalPlan::Alert::ByMember* bm) {
+          if (!Truthy(ev.Eval(cond, at))) return;
           FiredAlert fa;
           fa.name = a.name;
           fa.severity = a.severity;
           fa.message = a.message;
           fa.period = p;
-          if (a.value >= 0) fa.value = ev.Eval(a.value, c);
+          if (bm) {
+            fa.dim = bm->dim;
+            fa.dim_type = bm->type;
+            fa.member = at.dims->empty() ? DimValue{} : (*at.dims)[0];
+          }
+          if (value >= 0) fa.value = ev.Eval(value, at);
           gr.alerts.push_back(fa);
-        }
+        };
+        for (const auto& a : g.alerts) fire(a, a.cond, a.value, c, nullptr);
+        for (const auto& a : g.alerts)
+          for (const auto& bm : a.by)
+            for (const DimTuple& m : ev.Tuples(bm.scans, g.grain, p - 1, p, false))
+              fire(a, bm.cond, bm.value, Evaluator::Ctx{g.grain, p, p, &m}, &bm);
       }
       gr.periods.push_back(gp);
     }

@@ -251,7 +251,6 @@ class RowEval {
 ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::Calendar& cal, const Limits& limits) {
   ScanResult out;
   out.aggs.resize(scan.aggs.size());
-  if (scan.filter_denies_all) return out;
   RowEval ev(scan, in, cal);
   std::map<std::pair<int64_t, std::vector<int64_t>>, uint32_t> groups;
   std::vector<int64_t> key_dims(scan.dim_columns.size());

@@ -255,7 +255,6 @@ std::string Dump(const Plan& p) {
     if (s.time_column >= 0) out += fmt::format("  time ${}\n", s.columns[s.time_column].Text());
     for (size_t d = 0; d < s.dim_columns.size(); ++d)
       out += fmt::format("  group {} = ${}\n", p.by.size() > d ? p.by[d] : "?", s.columns[s.dim_columns[d]].Text());
-    if (s.filter_denies_all) out += "  filter false (the role does not grant this source)\n";
     if (s.filter >= 0) out += "  filter " + DumpRow(s, s.filter) + "\n";
     for (size_t a = 0; a < s.aggs.size(); ++a) out += fmt::format("  a{} = {}\n", a, s.aggs[a].text);
   }

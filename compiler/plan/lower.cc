@@ -383,8 +383,10 @@ class Lowerer {
       plan_.scans[index].filter = Bool(index, f);
       return;
     }
-    // Not mentioned: the role sees none of this source's rows.
-    scan.filter_denies_all = true;
+    // Not mentioned: refused, so that a role never reads a source by omission.
+    throw PlanError(fmt::format("role `{}` does not say which rows of source `{}` it may read; add `{} where ...` to "
+                                "restrict it, or `{}: all` to allow every row",
+                                role->name.name, scan.decl->name.name, scan.decl->name.name, scan.decl->name.name));
   }
 
   const ast::RoleDecl* role_ = nullptr;
@@ -1343,6 +1345,25 @@ class Lowerer {
       while (c->kind == ExprKind::kParen) c = c->lhs.get();
       if (c->kind == ExprKind::kBinary && c->bop >= BinaryOp::kEq && c->bop <= BinaryOp::kGe)
         a.value = M(*c->lhs, env, lc);
+      // Alerts also fire per member of each drill dimension that the
+      // condition's sources have.
+      for (const auto& dr : gp.drills) {
+        GoalPlan::Alert::ByMember bm;
+        bm.dim = dr.dim;
+        bm.type = dr.type;
+        LCtx by = lc;
+        by.dims = {dr.dim};
+        touched_ = &bm.scans;
+        try {
+          bm.cond = M(*it.expr, env, by);
+          if (c->kind == ExprKind::kBinary && c->bop >= BinaryOp::kEq && c->bop <= BinaryOp::kGe)
+            bm.value = M(*c->lhs, env, by);
+          a.by.push_back(std::move(bm));
+        } catch (const PlanError&) {
+          // a dimension one of the condition's sources lacks
+        }
+        touched_ = &gp.scans;
+      }
       gp.alerts.push_back(a);
     }
     touched_ = nullptr;

@@ -84,7 +84,6 @@ struct Scan {
   int time_column = -1;  ///< column index of the time axis, when bucketed
   std::vector<int> dim_columns;  ///< per requested dimension, a column index
   int filter = -1;       ///< the role's row filter (bool node), or -1
-  bool filter_denies_all = false;  ///< the role does not mention this source
   std::optional<int32_t> from_day, to_day;  ///< rows outside [from, to) are skipped
   std::vector<AggSpec> aggs;
   rt::Grain grain = rt::Grain::kAll;  ///< the bucket of the group key
@@ -155,6 +154,14 @@ struct GoalPlan {
     std::string name, severity, message;
     int cond = -1;  ///< bool mnode
     int value = -1; ///< the left side of the condition, for the report
+    /// The same condition per member of each drill dimension.
+    struct ByMember {
+      std::string dim;
+      VT type = VT::kString;
+      int cond = -1, value = -1;
+      std::vector<int> scans;
+    };
+    std::vector<ByMember> by;
   };
   std::vector<Alert> alerts;
   /// `decompose NAME = EXPR`: the node's metric, the identity's right side,

@@ -152,12 +152,13 @@ res, _ = run("--metric", "stock_last", "--grain", "all")
 if res:
     expect("stock_last all", column(res, "stock_last"), {("all",): 4})
 
-# Roles: only the role's rows are read; a source the role does not grant
-# has no rows at all for it.
-res, _ = run("--metric", "total,undated", "--grain", "all", "--role", "only_store", "--param", "store_id=A")
+# Roles: only the role's rows are read; a needed source that the role does
+# not mention is refused (exit 2), never read by omission.
+res, _ = run("--metric", "total", "--grain", "all", "--role", "only_store", "--param", "store_id=A")
 if res:
     expect("role total", column(res, "total"), {("all",): "68.75"})
-    expect("role undated", column(res, "undated"), {("all",): "0.00"})
+_, err = run("--metric", "total,undated", "--grain", "all", "--role", "only_store", "--param", "store_id=A", code=2)
+expect("unmentioned source refused", "does not say which rows of source `nodate`" in err, True)
 res, _ = run("--metric", "total", "--by", "store", "--grain", "year", "--role", "only_store", "--param", "store_id=B")
 if res:
     expect("role by store", column(res, "total", ["store"]), {("2025", "B"): "5.00", ("2026", "B"): "15.00"})
@@ -227,10 +228,15 @@ if res:
     # Alerts: February fell 50% from January (not below -50%); March fell 91.7%.
     # March is also 0.92 standard deviations below the mean of the three
     # months before it (0, 30, 15): (1.25 - 15) / 15.
-    expect("alerts", [(a["name"], a["period"], a["severity"]) for a in g["alerts"]],
+    total_alerts = [a for a in g["alerts"] if not a["dims"]]
+    expect("alerts", [(a["name"], a["period"], a["severity"]) for a in total_alerts],
            [("跌幅过大", "2026-03", "critical"), ("偏离趋势", "2026-03", "warning")])
-    expect("alert value", g["alerts"][0]["value"], 1.25 / 15 - 1)
-    expect("zscore alert value", abs(g["alerts"][1]["value"] - (1.25 - 15) / 15) < 1e-12, True)
+    # Per member of the drill dimension: A fell from 30 to 0 in February, B
+    # from 15 to 0 in March (a change from zero is undefined and never fires).
+    expect("member alerts", [(a["name"], a["period"], a["dims"]) for a in g["alerts"] if a["dims"]],
+           [("跌幅过大", "2026-02", {"store": "A"}), ("跌幅过大", "2026-03", {"store": "B"})])
+    expect("alert value", total_alerts[0]["value"], 1.25 / 15 - 1)
+    expect("zscore alert value", abs(total_alerts[1]["value"] - (1.25 - 15) / 15) < 1e-12, True)
     # Progress through March (the last month with data) and a straight line
     # to December: 46.25 in 3 of 12 months projects 185.00; last year's
     # January-March was 35.00 and its whole year 42.50.
@@ -273,7 +279,7 @@ res, _ = run("--goal", "grow")
 if res:
     expect("no effects for a sum", "mix_effect" in json.dumps(res), False)
 _, _ = run("--goal", "grow", "--fail-on", "critical", code=4)
-_, _ = run("--goal", "grow", "--fail-on", "critical", "--from", "2026-01-01", "--to", "2026-03-01")
+_, _ = run("--goal", "grow", "--fail-on", "critical", "--from", "2026-01-01", "--to", "2026-02-01")
 html, _ = run("--goal", "grow", fmt="html")
 if html:
     from html.parser import HTMLParser
@@ -317,6 +323,21 @@ if html:
     expect("report title", "<title>Monthly report</title>" in html, True)
 _, err = run("--report", "monthy", code=2)
 expect("unknown report", "did you mean `monthly`?" in err, True)
+
+# Role isolation: for every output format, the output under the role equals
+# the output over data filtered beforehand to the role's rows.
+with tempfile.TemporaryDirectory() as tmp:
+    import csv as csvmod
+    with open(os.path.join(PKG, "data", "s.csv")) as f:
+        rows = list(csvmod.reader(f))
+    filtered = os.path.join(tmp, "s_a.csv")
+    with open(filtered, "w", newline="") as f:
+        csvmod.writer(f).writerows([rows[0]] + [r for r in rows[1:] if r[1] == "A"])
+    for fmt_name in ("table", "json", "csv", "html"):
+        for args in (("--goal", "grow"), ("--metric", "total,per_row,r3,shr", "--by", "store", "--grain", "quarter")):
+            a, _ = run(*args, "--role", "only_store", "--param", "store_id=A", fmt=fmt_name)
+            b, _ = run(*args, "--bind", f"s=csv:{filtered}", fmt=fmt_name)
+            expect(f"role isolation {fmt_name} {args[0]}", a == b and a is not None, True)
 
 # The JIT's code cache: an unchanged suite compiles nothing the second time.
 if ENGINE == "jit":
