@@ -202,6 +202,16 @@ std::string RenderHtml(const plan::Plan& p, const engine::Results& r, const std:
         for (const auto& m : dr.top) row(m);
         for (auto it = dr.bottom.rbegin(); it != dr.bottom.rend(); ++it) row(*it);
         out += "</table>" + Bars(bars);
+        if (!dr.best.empty()) {
+          auto names = [&](const std::vector<engine::DrillResult::Member>& ms) {
+            std::string s;
+            for (const auto& m : ms)
+              s += (s.empty() ? "" : ", ") + MemberText(m.member, dr.drill->type) + fmt::format(" {:.1f}%", m.attainment * 100);
+            return Esc(s);
+          };
+          out += fmt::format("<p class=sub>highest attainment 达成率最高: {}<br>lowest attainment 达成率最低: {}</p>",
+                             names(dr.best), names(dr.worst));
+        }
       }
     out += "<h3>Alerts · 预警</h3>";
     if (g.alerts.empty()) out += "<p class=sub>no alert fired · 无预警</p>";

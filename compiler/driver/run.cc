@@ -339,6 +339,10 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
         jd["bottom"] = nlohmann::json::array();
         for (const auto& m : dr.top) jd["top"].push_back(member(m));
         for (const auto& m : dr.bottom) jd["bottom"].push_back(member(m));
+        jd["best_attainment"] = nlohmann::json::array();
+        jd["worst_attainment"] = nlohmann::json::array();
+        for (const auto& m : dr.best) jd["best_attainment"].push_back(member(m));
+        for (const auto& m : dr.worst) jd["worst_attainment"].push_back(member(m));
         j["drill"].push_back(jd);
       }
     }

@@ -138,6 +138,7 @@ struct DrillResult {
     double mix = 0, rate = 0;
   };
   std::vector<Member> top, bottom;  ///< largest and smallest changes
+  std::vector<Member> best, worst;  ///< highest and lowest attainment (members with one)
   size_t members = 0;
 };
 

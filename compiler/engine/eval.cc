@@ -527,6 +527,16 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     for (size_t i = 0; i < all.size() && i < n; ++i) r.top.push_back(all[i]);
     for (size_t i = all.size(); i-- > 0 && r.bottom.size() < n;)
       if (i >= n) r.bottom.push_back(all[i]);
+    // The same members ranked by attainment (highest first; ties by member).
+    std::vector<DrillResult::Member> rated;
+    for (const auto& m : all)
+      if (m.has_attainment) rated.push_back(m);
+    std::stable_sort(rated.begin(), rated.end(), [](const DrillResult::Member& x, const DrillResult::Member& y) {
+      return x.attainment != y.attainment ? x.attainment > y.attainment : x.member < y.member;
+    });
+    for (size_t i = 0; i < rated.size() && i < n; ++i) r.best.push_back(rated[i]);
+    for (size_t i = rated.size(); i-- > 0 && r.worst.size() < n;)
+      if (i >= n) r.worst.push_back(rated[i]);
     gr->drill.push_back(std::move(r));
   }
 }

@@ -265,6 +265,8 @@ if res:
            [("A", "1.25", "0.00", None)])
     expect("drill bottom", [(m["member"], m["change"], m["target"], m["attainment"]) for m in drill["bottom"]],
            [("B", "-15.00", "0.00", None)])  # B had no rows in March 2025
+    # Neither member has an attainment in March 2026 (last year's March was zero).
+    expect("attainment ranking", (drill["best_attainment"], drill["worst_attainment"]), ([], []))
 # A ratio goal's drill-down splits each member's change into mix and rate
 # effects. February against January 2025: A (20 of 2 rows' 25) and B (5);
 # January had A alone (10). R0 = 10, R1 = 12.5; A: rate 0.5 * (20 - 10) = 5,

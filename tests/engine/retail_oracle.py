@@ -196,6 +196,22 @@ got = [(m["member"], cents(m["change"])) for m in drill["top"]]
 want_top = sorted(changes.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
 if got != want_top:
     failures.append(f"drill by channel: kpic {got}, SQL {want_top}")
+# Attainment per store: December 2026 sales over 1.28 x December 2025, highest first.
+att = []
+for store, now, last in db.execute(f"""select store,
+        sum(case when {M} = '2026-12' and not returned then amount else 0 end),
+        sum(case when {M} = '2025-12' and not returned then amount else 0 end) from orders group by 1"""):
+    att.append((store, now / (1.28 * last)))
+att.sort(key=lambda kv: (-kv[1], kv[0]))
+store_drill = {dd["dimension"]: dd for dd in goal["drill"]}["store"]
+got = [(m["member"], m["attainment"]) for m in store_drill["best_attainment"]]
+if [g[0] for g in got] != [a[0] for a in att[:5]] or any(abs(g[1] - a[1]) > 1e-12 for g, a in zip(got, att)):
+    failures.append(f"best attainment by store: kpic {got}, SQL {att[:5]}")
+# The lowest, leaving out stores already among the 5 highest (6 stores: one).
+got = [m["member"] for m in store_drill["worst_attainment"]]
+want_worst = [a[0] for a in reversed(att)][:max(0, len(att) - 5)]
+if got != want_worst:
+    failures.append(f"worst attainment by store: kpic {got}, SQL {want_worst}")
 
 # ---- a role reads only its store's rows ------------------------------------------------------------------
 res = kpic("--metric", "sales,conversion", "--grain", "quarter", "--role", "store_manager",
