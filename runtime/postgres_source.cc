@@ -1,6 +1,8 @@
 // The PostgreSQL reader.
 #include "postgres_source.h"
 
+#include <algorithm>
+
 #include <libpq-fe.h>
 
 #include <map>
@@ -110,24 +112,49 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
                       false);
     select += (select.empty() ? "" : ", ") + QuoteIdent(c.header);
   }
-  Result data = exec("SELECT " + select + " FROM " + QuoteIdent(schema) + "." + QuoteIdent(name));
+  // Rows come through a server-side cursor, `chunk_rows` at a time, so that
+  // neither libpq nor kpic ever holds the whole result as text; with a
+  // streaming sink, each chunk is handed over and dropped.
+  exec("BEGIN READ ONLY");
+  exec("DECLARE kpic_rows NO SCROLL CURSOR FOR SELECT " + select + " FROM " + QuoteIdent(schema) + "." +
+       QuoteIdent(name));
+  const size_t chunk = std::max<size_t>(1, options.chunk_rows);
+  const std::string fetch = "FETCH FORWARD " + std::to_string(chunk) + " FROM kpic_rows";
   TableBuilder builder(columns, options);
-  const int rows = PQntuples(data.get());
-  builder.Reserve(static_cast<size_t>(rows));
-  for (int row = 0; row < rows; ++row) {
-    for (size_t c = 0; c < columns.size(); ++c) {
-      int i = static_cast<int>(c);
-      if (PQgetisnull(data.get(), row, i)) {
-        builder.Add(c, nullptr);
-        continue;
+  if (options.on_chunk) builder.Reserve(chunk);
+  size_t seen = 0, streamed = 0;
+  for (;;) {
+    Result data = exec(fetch);
+    const int rows = PQntuples(data.get());
+    if (rows == 0) break;
+    if (!options.on_chunk) builder.Reserve(builder.data().rows + static_cast<size_t>(rows));
+    for (int row = 0; row < rows; ++row) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        int i = static_cast<int>(c);
+        if (PQgetisnull(data.get(), row, i)) {
+          builder.Add(c, nullptr);
+          continue;
+        }
+        Field f{std::string_view(PQgetvalue(data.get(), row, i), static_cast<size_t>(PQgetlength(data.get(), row, i))),
+                true};
+        if (!builder.Add(c, &f)) break;
       }
-      Field f{std::string_view(PQgetvalue(data.get(), row, i), static_cast<size_t>(PQgetlength(data.get(), row, i))),
-              true};
-      if (!builder.Add(c, &f)) break;
+      builder.EndRow(shown, ++seen);
     }
-    builder.EndRow(shown, static_cast<size_t>(row) + 1);
+    if (options.on_chunk && builder.data().rows >= chunk) {
+      streamed += builder.data().rows;
+      options.on_chunk(0, builder.data(), false);
+      builder.ClearRows();
+    }
   }
-  return builder.Finish();
+  exec("COMMIT");
+  if (!options.on_chunk) return builder.Finish();
+  size_t rest = builder.data().rows;
+  options.on_chunk(0, builder.data(), true);
+  TableData counts = builder.Finish();
+  counts.columns.clear();
+  counts.rows = streamed + rest;
+  return counts;
 }
 
 }  // namespace kpic::rt

@@ -140,10 +140,13 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
       rt::CsvOptions o = src.binding && src.binding->kind.name == "csv" ? OptionsOf(*src.binding) : rt::CsvOptions{};
       o.skip_bad_rows = options.skip_bad_rows;
       if (zone) o.zone = &*zone;
-      if (auto st = options.stream.find(pname + ":" + name); st != options.stream.end() && kind == "csv") {
+      if (auto st = options.stream.find(pname + ":" + name); st != options.stream.end()) {
+        // CSV files from a size on; PostgreSQL tables always (their size is
+        // not known before reading).
         std::error_code ec;
-        auto bytes = fs::file_size(path, ec);
-        if (!ec && bytes >= options.stream_min_bytes) o.on_chunk = st->second;
+        auto bytes = kind == "csv" ? fs::file_size(path, ec) : 0;
+        if (kind == "postgres" || (kind == "csv" && !ec && bytes >= options.stream_min_bytes))
+          o.on_chunk = st->second;
       }
       out.push_back({pname + ":" + name, uri,
                      kind == "csv"      ? rt::ReadCsv(path, cols, o)

@@ -136,4 +136,25 @@ TEST_CASE("postgres: exact decimal sums equal PostgreSQL's numeric sums over the
   __int128 back_sum = 0;
   for (int64_t v : back.columns[0].ints) back_sum += v;
   CHECK(FormatDecimal(back_sum, 2) == pg_amount);
+  // Streamed in chunks of 1,000 rows through the cursor: the same rows and
+  // the same exact sum, with no chunk larger than asked.
+  CsvOptions chunked;
+  chunked.chunk_rows = 1000;
+  size_t chunks = 0, rows = 0, largest = 0;
+  __int128 chunk_sum = 0;
+  chunked.on_chunk = [&](int part, TableData& c, bool last) {
+    CHECK(part == 0);
+    ++chunks;
+    rows += c.rows;
+    largest = std::max(largest, c.rows);
+    for (size_t i = 0; i < c.rows; ++i) chunk_sum += c.columns[0].ints[i];
+    (void)last;
+  };
+  TableData counts = ReadPostgres(Uri(), "kpic_orders", {Col("amount", ColType::kDecimal, 2)}, chunked);
+  CHECK(counts.rows == back.rows);
+  CHECK(counts.columns.empty());
+  CHECK(rows == back.rows);
+  CHECK(largest <= 1000);
+  CHECK(chunks == (back.rows + 999) / 1000 + (back.rows % 1000 == 0 ? 1 : 0));
+  CHECK(FormatDecimal(chunk_sum, 2) == pg_amount);
 }
