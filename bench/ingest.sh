@@ -11,16 +11,9 @@ OUT="$ROOT/bench/out/ingest"
 KPIC="$ROOT/build/kpic"
 GEN="$ROOT/build/bench/gen_orders"
 [ -x "$KPIC" ] && [ -x "$GEN" ] || { echo "build first (scripts/demo)" >&2; exit 2; }
-mkdir -p "$OUT"
-if [ ! -f "$OUT/orders.csv" ] || [ "$(cat "$OUT/rows" 2>/dev/null)" != "$ROWS" ]; then
-  echo "generating $ROWS rows..." >&2
-  "$GEN" "$OUT" "$ROWS"
-  echo "$ROWS" > "$OUT/rows"
-fi
-if [ ! -d "$ROOT/bench/node_modules/@duckdb/node-api" ]; then
-  echo "installing @duckdb/node-api..." >&2
-  (cd "$ROOT/bench" && npm install --no-save --silent @duckdb/node-api >/dev/null)
-fi
+source "$ROOT/bench/common.sh"
+ensure_orders "$OUT" "$ROWS"
+ensure_duckdb
 FILE="$OUT/orders.csv"
 cat "$FILE" > /dev/null  # warm the page cache
 

@@ -12,16 +12,9 @@ KPIC="$ROOT/build/kpic"
 GEN="$ROOT/build/bench/gen_orders"
 HAND="$ROOT/build/bench/hand_q"
 [ -x "$KPIC" ] && [ -x "$GEN" ] && [ -x "$HAND" ] || { echo "build first (scripts/demo)" >&2; exit 2; }
-mkdir -p "$OUT"
-if [ ! -f "$OUT/orders.csv" ] || [ "$(cat "$OUT/rows" 2>/dev/null)" != "$ROWS" ]; then
-  echo "generating $ROWS rows..." >&2
-  "$GEN" "$OUT" "$ROWS"
-  echo "$ROWS" > "$OUT/rows"
-fi
-if [ ! -d "$ROOT/bench/node_modules/@duckdb/node-api" ]; then
-  echo "installing @duckdb/node-api..." >&2
-  (cd "$ROOT/bench" && npm install --no-save --silent @duckdb/node-api >/dev/null)
-fi
+source "$ROOT/bench/common.sh"
+ensure_orders "$OUT" "$ROWS"
+ensure_duckdb
 cat "$OUT/orders.csv" "$OUT/sessions.csv" > /dev/null  # warm the page cache
 export KPIC_CACHE_DIR="$OUT/kernel-cache"
 BINDS=(--bind "orders=csv:$OUT/orders.csv" --bind "sessions=csv:$OUT/sessions.csv")

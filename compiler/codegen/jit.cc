@@ -2,6 +2,8 @@
 // that include third-party compiler headers.
 #include "codegen/jit.h"
 
+#include "codegen/llvm_support.h"
+
 #include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -18,7 +20,8 @@
 #include <stdexcept>
 
 namespace kpic {
-namespace {
+
+namespace codegen {
 
 void InitLlvm() {
   static std::once_flag once;
@@ -33,6 +36,30 @@ std::string ErrorText(llvm::Error err) {
   llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase& e) { msg += e.message(); });
   return msg;
 }
+
+void Optimize(llvm::Module& mod) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb;
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cam, mam);
+  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
+  mpm.run(mod, mam);
+}
+
+}  // namespace codegen
+
+namespace {
+
+using codegen::ErrorText;
+using codegen::InitLlvm;
+using codegen::Optimize;
+
 
 /// int32 kpic_checked_sum(const int64* data, int64 n, int64* out)
 /// returns 1 on overflow, 0 otherwise.
@@ -84,21 +111,6 @@ std::unique_ptr<llvm::Module> BuildSumModule(llvm::LLVMContext& ctx) {
 
   if (llvm::verifyFunction(*fn, &llvm::errs())) throw std::runtime_error("generated invalid IR");
   return mod;
-}
-
-void Optimize(llvm::Module& mod) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb;
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cam, mam);
-  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
-  mpm.run(mod, mam);
 }
 
 }  // namespace

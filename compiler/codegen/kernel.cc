@@ -8,6 +8,8 @@
 // reports exactly the overflows the interpreter would, and no others.
 #include "codegen/kernel.h"
 
+#include "codegen/llvm_support.h"
+
 #include <fmt/format.h>
 #include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
@@ -44,6 +46,10 @@ using plan::RowNode;
 using plan::VT;
 
 namespace {
+
+using codegen::ErrorText;
+using codegen::InitLlvm;
+using codegen::Optimize;
 
 // ---- the runtime interface of kernels ------------------------------------------------
 
@@ -107,11 +113,6 @@ int PredicateColumn(const plan::Scan& s, const RowNode& n, bool* flipped) {
   return -1;
 }
 
-std::string ErrorText(llvm::Error err) {
-  std::string msg;
-  llvm::handleAllErrors(std::move(err), [&](const llvm::ErrorInfoBase& e) { msg += e.message(); });
-  return msg;
-}
 
 // ---- code generation ----------------------------------------------------------------------
 
@@ -183,13 +184,7 @@ class Gen {
     auto* grouped = Block("grouped");
     b_.CreateCondBr(b_.CreateICmpEQ(g32, b_.getInt32(UINT32_MAX)), next, grouped);
     b_.SetInsertPoint(grouped);
-    if (s_.filter >= 0) {
-      V f = Node(s_.filter);
-      CheckOverflow(f.ovf);
-      auto* pass = Block("role_pass");
-      b_.CreateCondBr(Truthy(f), pass, next);
-      b_.SetInsertPoint(pass);
-    }
+    if (s_.filter >= 0) PassOrSkip(s_.filter, "role_pass", next);
     Increment(rows_, gidx_);
     // Every value the row needs is computed here, before any branch, so it
     // dominates its uses; overflows are checked later, in the order the
@@ -198,7 +193,7 @@ class Gen {
       if (spec.filter >= 0) Node(spec.filter);
       if (spec.arg >= 0) Node(spec.arg);
     }
-    for (size_t a = 0; a < s_.aggs.size(); ++a) Aggregate(a, next);
+    for (size_t a = 0; a < s_.aggs.size(); ++a) Aggregate(a);
     b_.CreateBr(next);
 
     b_.SetInsertPoint(next);
@@ -495,17 +490,20 @@ class Gen {
     return {b_.CreateExtractValue(pair, 0), null, FirstOvf(ovf, OvfIf(bad, b_.getInt32(id + 1)))};
   }
 
-  void Aggregate(size_t a, llvm::BasicBlock* next) {
-    (void)next;
+  /// Evaluates a filter (its overflow is an error), then continues in a new
+  /// block when it holds and jumps to `skip` otherwise.
+  void PassOrSkip(int filter, const char* name, llvm::BasicBlock* skip) {
+    V f = Node(filter);
+    CheckOverflow(f.ovf);
+    auto* pass = Block(name);
+    b_.CreateCondBr(Truthy(f), pass, skip);
+    b_.SetInsertPoint(pass);
+  }
+
+  void Aggregate(size_t a) {
     const AggSpec& spec = s_.aggs[a];
     auto* after = Block("agg_done");
-    if (spec.filter >= 0) {
-      V f = Node(spec.filter);
-      CheckOverflow(f.ovf);
-      auto* pass = Block("agg_pass");
-      b_.CreateCondBr(Truthy(f), pass, after);
-      b_.SetInsertPoint(pass);
-    }
+    if (spec.filter >= 0) PassOrSkip(spec.filter, "agg_pass", after);
     if (spec.fn == AggSpec::Fn::kCountRows) {
       Increment(count_[a], gidx_);
       b_.CreateBr(after);
@@ -590,28 +588,6 @@ class Gen {
   std::vector<std::tuple<llvm::BasicBlock*, llvm::Value*, llvm::Value*>> err_incoming_;
   std::map<int, V> memo_;
 };
-
-void InitLlvm() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
-
-void Optimize(llvm::Module& mod) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb;
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cam, mam);
-  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(mod, mam);
-}
 
 std::unique_ptr<llvm::Module> BuildModule(const plan::Scan& scan, llvm::LLVMContext& ctx, bool optimize = true) {
   auto mod = std::make_unique<llvm::Module>("kpic_scan", ctx);
@@ -953,7 +929,6 @@ bool JitSupports(const plan::Scan& scan, std::string* why) {
       *why = "a computed string";
       return false;
     }
-    if ((n.op == RowNode::Op::kIsNull || n.op == RowNode::Op::kIsNotNull) && false) return false;
   }
   // String constants outside predicates (e.g. `if(c, "a", "b")`) are not compiled.
   for (size_t id = 0; id < scan.nodes.size(); ++id) {

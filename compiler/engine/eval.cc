@@ -446,7 +446,6 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       double gap = std::fabs(r.gap.AsDouble()), scale = std::fabs(r.value.AsDouble());
       r.holds = r.gap.exact() ? r.gap.i == 0 : gap <= 1e-9 * std::max(1.0, scale);
     }
-    Val change = Sub(r.value, r.previous);
     for (const auto& t : d.terms) {
       DecompositionResult::Term term;
       term.value = ev.Eval(t.value, now);
@@ -465,7 +464,6 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       }
       r.terms.push_back(term);
     }
-    (void)change;
     gr->decomposition.push_back(std::move(r));
   }
   for (const auto& dr : g.drills) {
@@ -478,12 +476,12 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     // and rates r = n / d: rate_i = w_i1 (r_i1 - r_i0), mix_i = (w_i1 - w_i0)
     // (r_i0 - R0); a member without a denominator before takes r_i0 = R0.
     bool effects = dr.num >= 0;
-    double N1 = 0, D1 = 0, N0 = 0, D0 = 0;
+    double D1 = 0, N0 = 0, D0 = 0;
     if (effects) {
-      Val n1 = ev.Eval(dr.total_num, now), d1 = ev.Eval(dr.total_den, now);
+      Val d1 = ev.Eval(dr.total_den, now);
       Val n0 = ev.Eval(dr.total_num, before), d0 = ev.Eval(dr.total_den, before);
-      effects = !n1.null() && !d1.null() && !n0.null() && !d0.null() && d1.AsDouble() != 0 && d0.AsDouble() != 0;
-      if (effects) N1 = n1.AsDouble(), D1 = d1.AsDouble(), N0 = n0.AsDouble(), D0 = d0.AsDouble();
+      effects = !d1.null() && !n0.null() && !d0.null() && d1.AsDouble() != 0 && d0.AsDouble() != 0;
+      if (effects) D1 = d1.AsDouble(), N0 = n0.AsDouble(), D0 = d0.AsDouble();
     }
     for (const DimTuple& m : members) {
       Evaluator::Ctx a{g.grain, p1, p1, &m}, b{g.grain, p0, p0, &m};

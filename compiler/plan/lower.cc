@@ -16,6 +16,7 @@
 #include "base/suggest.h"
 #include "datetime.h"
 #include "decimal.h"
+#include "sema/builtins.h"
 #include "sema/scope.h"
 
 namespace kpic::plan {
@@ -65,16 +66,7 @@ class Lowerer {
     plan_.from_day = req_.from_day;
     plan_.to_day = req_.to_day;
     for (const std::string& d : req_.by) {
-      const ast::DimensionDecl* dim = FindDimension(d);
-      if (!dim) {
-        std::vector<std::string> cands;
-        for (const auto& [pname, pkg] : cat_.packages)
-          for (const auto& [n, decl] : pkg.decls)
-            if (decl->kind == ast::DeclKind::kDimension) cands.push_back(n);
-        auto s = Suggest(d, cands);
-        throw PlanError(fmt::format("unknown dimension `{}` in --by{}", d,
-                                    s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
-      }
+      const auto* dim = &Find<ast::DimensionDecl>(ast::DeclKind::kDimension, d, "dimension");
       std::string t = dim->type ? dim->type->name.name : "string";
       plan_.by_types.push_back(t == "int" ? VT::kInt : t == "date" ? VT::kDate : VT::kString);
     }
@@ -82,7 +74,8 @@ class Lowerer {
     role_name_ = req_.role;
     std::vector<std::string> metrics = req_.metrics, goal_names = req_.goals;
     bool all_goals = req_.all_goals;
-    const ast::ReportDecl* report = req_.report.empty() ? nullptr : FindReport(req_.report);
+    const ast::ReportDecl* report =
+        req_.report.empty() ? nullptr : &Find<ast::ReportDecl>(ast::DeclKind::kReport, req_.report, "report");
     if (report) {
       all_goals = false;
       plan_.title = report->label.value_or(report->name.name);
@@ -107,22 +100,7 @@ class Lowerer {
           if (d->kind == ast::DeclKind::kGoal) goals.push_back(static_cast<const ast::GoalDecl*>(d));
       }
     }
-    for (const std::string& g : goal_names) {
-      const ast::GoalDecl* gd = nullptr;
-      std::vector<std::string> cands;
-      for (const auto& [pname, pkg] : cat_.packages)
-        for (const auto& [n, d] : pkg.decls)
-          if (d->kind == ast::DeclKind::kGoal) {
-            cands.push_back(n);
-            if (n == g) gd = static_cast<const ast::GoalDecl*>(d);
-          }
-      if (!gd) {
-        auto s = Suggest(g, cands);
-        throw PlanError(
-            fmt::format("unknown goal `{}`{}", g, s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
-      }
-      goals.push_back(gd);
-    }
+    for (const std::string& g : goal_names) goals.push_back(&Find<ast::GoalDecl>(ast::DeclKind::kGoal, g, "goal"));
     for (const ast::GoalDecl* g : goals) Goal(*g);
     return std::move(plan_);
   }
@@ -162,6 +140,22 @@ class Lowerer {
     }
     plan_.calendar.week_start = plan_.week_start;
     plan_.calendar.fiscal_start = plan_.fiscal_start;
+  }
+
+  /// The declaration `name` of a kind, in any package; an unknown name is a
+  /// PlanError with a suggestion.
+  template <typename T>
+  const T& Find(ast::DeclKind kind, const std::string& name, const char* what) const {
+    std::vector<std::string> cands;
+    for (const auto& [pname, pkg] : cat_.packages)
+      for (const auto& [n, d] : pkg.decls)
+        if (d->kind == kind) {
+          if (n == name) return static_cast<const T&>(*d);
+          cands.push_back(n);
+        }
+    auto s = Suggest(name, cands);
+    throw PlanError(
+        fmt::format("unknown {} `{}`{}", what, name, s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
   }
 
   const ast::DimensionDecl* FindDimension(const std::string& name) const {
@@ -301,18 +295,6 @@ class Lowerer {
     return static_cast<int>(scan.columns.size()) - 1;
   }
 
-  const ast::ReportDecl* FindReport(const std::string& name) const {
-    std::vector<std::string> cands;
-    for (const auto& [pname, pkg] : cat_.packages)
-      for (const auto& [n, d] : pkg.decls)
-        if (d->kind == ast::DeclKind::kReport) {
-          if (n == name) return static_cast<const ast::ReportDecl*>(d);
-          cands.push_back(n);
-        }
-    auto s = Suggest(name, cands);
-    throw PlanError(fmt::format("unknown report `{}`{}", name, s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
-  }
-
   /// A report's charts: `chart EXPR by GRAIN|DIM... as KIND`, each lowered
   /// at its own grain (the grain named in `by`, else all of the window) and
   /// dimensions.
@@ -355,19 +337,7 @@ class Lowerer {
 
   void RoleFilter(int index) {
     if (role_name_.empty()) return;
-    const ast::RoleDecl* role = nullptr;
-    std::vector<std::string> cands;
-    for (const auto& [pname, pkg] : cat_.packages)
-      for (const auto& [n, d] : pkg.decls)
-        if (d->kind == ast::DeclKind::kRole) {
-          cands.push_back(n);
-          if (n == role_name_) role = static_cast<const ast::RoleDecl*>(d);
-        }
-    if (!role) {
-      auto s = Suggest(role_name_, cands);
-      throw PlanError(fmt::format("unknown role `{}`{}", role_name_,
-                                  s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
-    }
+    const ast::RoleDecl* role = &Find<ast::RoleDecl>(ast::DeclKind::kRole, role_name_, "role");
     for (const auto& p : role->params)
       if (!req_.params.count(p.name.name))
         throw PlanError(fmt::format("role `{}` needs --param {}=VALUE", role->name.name, p.name.name));
@@ -532,7 +502,7 @@ class Lowerer {
     if (e.kind == ExprKind::kCall && e.lhs) {
       std::vector<const ast::Ident*> path;
       Scope sc(cat_, env.pkg);
-      if (Scope::FlattenPath(*e.lhs, &path) && !(path.size() == 1 && FindBuiltin(path[0]->name))) {
+      if (Scope::FlattenPath(*e.lhs, &path) && !(path.size() == 1 && ::kpic::FindBuiltin(path[0]->name))) {
         size_t next = 0;
         const ast::Decl* d = sc.ResolvePath(path, &next);
         if (d && d->kind == ast::DeclKind::kFn) {
@@ -551,7 +521,6 @@ class Lowerer {
     return nullptr;
   }
 
-  static bool FindBuiltin(const std::string& name);
 
   Env Bind(const ast::FnDecl& fn, const Expr& call, const Env& env) {
     Env inner;
@@ -1370,15 +1339,6 @@ class Lowerer {
     plan_.goals.push_back(std::move(gp));
   }
 };
-
-bool Lowerer::FindBuiltin(const std::string& name) {
-  static const char* kRow[] = {"if", "coalesce", "year", "quarter", "month", "week", "day", "weekday", "hour", "date",
-                               "abs", "round", "sum", "count", "count_distinct", "avg", "min", "max", "median",
-                               "percentile", "growth", "share", "convert"};
-  for (const char* r : kRow)
-    if (name == r) return true;
-  return false;
-}
 
 }  // namespace
 
