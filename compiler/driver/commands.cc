@@ -15,6 +15,7 @@
 #include "diag/render.h"
 #include "driver/catalog_export.h"
 #include "driver/data.h"
+#include "driver/run_support.h"
 #include "driver/session.h"
 #include "sema/checked.h"
 #include "syntax/ast.h"
@@ -29,13 +30,6 @@ bool UseColor(const CommonOptions& common) {
   if (no_color && *no_color) return false;
   const char* term = std::getenv("TERM");
   return isatty(STDERR_FILENO) && !(term && std::string(term) == "dumb");
-}
-
-SessionOptions ToSessionOptions(const CommonOptions& common) {
-  SessionOptions o;
-  o.stdlib_dir = common.stdlib_dir;
-  o.no_stdlib = common.no_stdlib;
-  return o;
 }
 
 void PrintHuman(const Session& s, const CommonOptions& common) {
@@ -53,7 +47,7 @@ std::string Plural(size_t n, const char* word) { return fmt::format("{} {}{}", n
 
 int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const DiagnosticSink& diags = s->diags;
   if (options.format == "json") {
@@ -133,7 +127,7 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
   if (options.paths.empty())
     throw UsageError(
         fmt::format("`{}` is not a diagnostic code; to explain a metric, give the files that define it", options.name));
-  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
   if (s->diags.has_errors()) {
     PrintHuman(*s, common);
     std::fprintf(stderr, "kpic: cannot explain `%s`: the files have errors\n", options.name.c_str());
@@ -150,7 +144,7 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
 }
 
 int RunCatalog(const CatalogOptions& options, const CommonOptions& common) {
-  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
   if (s->diags.has_errors()) {
     PrintHuman(*s, common);
     std::fprintf(stderr, "kpic: catalog not exported: %s\n",
@@ -179,7 +173,7 @@ int RunCatalog(const CatalogOptions& options, const CommonOptions& common) {
 
 int RunCompile(const CompileOptions& options, const CommonOptions& common) {
   if (options.emit == "checked") {
-    std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSessionOptions(common));
+    std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
     std::fputs(DumpChecked(s->catalog.checked).c_str(), stdout);
     PrintHuman(*s, common);
     return s->diags.has_errors() ? 1 : 0;

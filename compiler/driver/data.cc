@@ -62,6 +62,54 @@ rt::CsvOptions OptionsOf(const ast::Binding& b) {
 
 }  // namespace
 
+std::optional<ResolvedBinding> ResolveBinding(const Session& s, const ast::SourceDecl& src, const std::string& name,
+                                              const std::map<std::string, std::string>& binds, std::string* why) {
+  // The binding: --bind URI, else the declaration (relative paths resolve
+  // against the .kpi file's folder).
+  std::string kind, path, table;
+  if (auto bind = binds.find(name); bind != binds.end()) {
+    const std::string& u = bind->second;
+    if (u.rfind("csv:", 0) == 0) {
+      kind = "csv";
+      path = u.substr(4);
+    } else if (u.rfind("sqlite:", 0) == 0) {
+      kind = "sqlite";
+      std::string rest = u.substr(7);
+      auto hash = rest.rfind('#');
+      if (hash == std::string::npos)
+        throw UsageError(fmt::format("--bind {}: a sqlite URI names its table: sqlite:path.db#table", name));
+      path = rest.substr(0, hash);
+      table = rest.substr(hash + 1);
+    } else if (u.rfind("postgresql://", 0) == 0 || u.rfind("postgres://", 0) == 0) {
+      kind = "postgres";
+      auto hash = u.rfind('#');
+      if (hash == std::string::npos)
+        throw UsageError(fmt::format("--bind {}: a postgresql URI names its table: postgresql://...#schema.table", name));
+      path = u.substr(0, hash);
+      table = u.substr(hash + 1);
+    } else {
+      *why = fmt::format("{} ({})", name, u);
+      return std::nullopt;
+    }
+  } else {
+    kind = src.binding ? src.binding->kind.name : "";
+    if (kind == "postgresql") kind = "postgres";
+    if ((kind != "csv" && kind != "sqlite" && kind != "postgres") || src.binding->args.empty()) {
+      *why = fmt::format("{} ({})", name, kind.empty() ? "no binding" : kind);
+      return std::nullopt;
+    }
+    // The location: the first positional argument, or `path:` / `uri:`.
+    path = Arg(*src.binding, kind == "postgres" ? "uri" : "path");
+    if (path.empty() && !src.binding->args[0].name) path = src.binding->args[0].value.text;
+    table = Arg(*src.binding, "table");
+    if (table.empty()) table = name;
+    if (std::string schema = Arg(*src.binding, "schema"); !schema.empty()) table = schema + "." + table;
+    if (kind != "postgres" && fs::path(path).is_relative())
+      path = (fs::path(s.sm.Get(src.span.file).path).parent_path() / path).lexically_normal().string();
+  }
+  return ResolvedBinding{kind, path, table};
+}
+
 std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options,
                                     std::vector<std::string>* unsupported) {
   std::vector<SourceData> out;
@@ -86,50 +134,13 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
         if (it == options.needed->end()) continue;
         wanted = &it->second;
       }
-      // The binding: --bind URI, else the declaration (relative paths resolve
-      // against the .kpi file's folder).
-      std::string kind, path, table;
-      if (auto bind = options.binds.find(name); bind != options.binds.end()) {
-        const std::string& u = bind->second;
-        if (u.rfind("csv:", 0) == 0) {
-          kind = "csv";
-          path = u.substr(4);
-        } else if (u.rfind("sqlite:", 0) == 0) {
-          kind = "sqlite";
-          std::string rest = u.substr(7);
-          auto hash = rest.rfind('#');
-          if (hash == std::string::npos)
-            throw UsageError(fmt::format("--bind {}: a sqlite URI names its table: sqlite:path.db#table", name));
-          path = rest.substr(0, hash);
-          table = rest.substr(hash + 1);
-        } else if (u.rfind("postgresql://", 0) == 0 || u.rfind("postgres://", 0) == 0) {
-          kind = "postgres";
-          auto hash = u.rfind('#');
-          if (hash == std::string::npos)
-            throw UsageError(
-                fmt::format("--bind {}: a postgresql URI names its table: postgresql://...#schema.table", name));
-          path = u.substr(0, hash);
-          table = u.substr(hash + 1);
-        } else {
-          unsupported->push_back(fmt::format("{} ({})", name, u));
-          continue;
-        }
-      } else {
-        kind = src.binding ? src.binding->kind.name : "";
-        if (kind == "postgresql") kind = "postgres";
-        if ((kind != "csv" && kind != "sqlite" && kind != "postgres") || src.binding->args.empty()) {
-          unsupported->push_back(fmt::format("{} ({})", name, kind.empty() ? "no binding" : kind));
-          continue;
-        }
-        // The location: the first positional argument, or `path:` / `uri:`.
-        path = Arg(*src.binding, kind == "postgres" ? "uri" : "path");
-        if (path.empty() && !src.binding->args[0].name) path = src.binding->args[0].value.text;
-        table = Arg(*src.binding, "table");
-        if (table.empty()) table = name;
-        if (std::string schema = Arg(*src.binding, "schema"); !schema.empty()) table = schema + "." + table;
-        if (kind != "postgres" && fs::path(path).is_relative())
-          path = (fs::path(s.sm.Get(src.span.file).path).parent_path() / path).lexically_normal().string();
+      std::string why;
+      std::optional<ResolvedBinding> b = ResolveBinding(s, src, name, options.binds, &why);
+      if (!b) {
+        unsupported->push_back(why);
+        continue;
       }
+      const std::string &kind = b->kind, &path = b->path, &table = b->table;
       std::string uri = kind == "csv"      ? "csv:" + path
                         : kind == "sqlite" ? "sqlite:" + path + "#" + table
                                            : rt::MaskPassword(path) + "#" + table;

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,6 +32,16 @@ struct SourceData {
   std::string uri;     ///< what was read, for messages
   rt::CsvResult data;
 };
+
+/// Where a source's rows are: `csv` (path), `sqlite` (path, table) or
+/// `postgres` (URI, `schema.table`), from --bind or the declaration.
+struct ResolvedBinding {
+  std::string kind, path, table;
+};
+/// nullopt (with `why` set) for a binding kpic cannot read; UsageError for
+/// a malformed --bind URI.
+std::optional<ResolvedBinding> ResolveBinding(const Session& s, const ast::SourceDecl& src, const std::string& name,
+                                              const std::map<std::string, std::string>& binds, std::string* why);
 
 /// Reads every CSV-bound source of the user's packages, checking the data
 /// against the declarations. Throws rt::DataError on bad data (exit 3) and

@@ -97,12 +97,21 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--timings", run.timings, "print where the time went (read, compile, scan, evaluate) on stderr");
   add_common(run_cmd);
 
+  std::string dialect = "postgres";
+  CLI::App* sql_cmd = app.add_subcommand("sql", "emit the SQL that computes the selection on another engine");
+  add_selection(sql_cmd);
+  sql_cmd->add_option("--dialect", dialect, "postgres, duckdb, sqlite, trino, spark, clickhouse or bigquery")->required();
+  sql_cmd->add_option("--bind", run.binds, "a database binding SOURCE=URI#schema.table names the table to read");
+  sql_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");
+  add_common(sql_cmd);
+
   CompileOptions compile;
   CLI::App* compile_cmd = app.add_subcommand("compile", "dump one stage of the compiler");
   add_selection(compile_cmd);
-  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast, checked, plan or llvm-ir")
+  compile_cmd->add_option("--emit", compile.emit, "stage to dump: ast, checked, plan, llvm-ir or sql")
       ->required()
-      ->check(CLI::IsMember({"ast", "checked", "plan", "llvm-ir"}));
+      ->check(CLI::IsMember({"ast", "checked", "plan", "llvm-ir", "sql"}));
+  compile_cmd->add_option("--dialect", dialect, "for --emit sql: the dialect (default postgres)");
   add_common(compile_cmd);
 
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");
@@ -128,6 +137,7 @@ int main(int argc, char** argv) {
     if (explain_cmd->parsed()) return RunExplain(explain, common);
     if (compile_cmd->parsed()) {
       compile.paths = run.paths;
+      if (compile.emit == "sql") return RunSql(run, dialect, common);
       if (compile.emit == "plan" || compile.emit == "llvm-ir") {
         run.emit = compile.emit;
         return RunEmitPlan(run, common);
@@ -135,6 +145,7 @@ int main(int argc, char** argv) {
       return RunCompile(compile, common);
     }
     if (run_cmd->parsed()) return RunRun(run, common);
+    if (sql_cmd->parsed()) return RunSql(run, dialect, common);
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     std::fprintf(stderr, "%s", app.help().c_str());
     return kExitUsage;

@@ -24,6 +24,7 @@
 #include "driver/data.h"
 #include "driver/session.h"
 #include "driver/report_html.h"
+#include "driver/run_support.h"
 #include "driver/values.h"
 #include "engine/engine.h"
 #include "plan/lower.h"
@@ -31,10 +32,6 @@
 #include "timezone.h"
 
 namespace kpic {
-
-namespace {
-
-using engine::Val;
 
 SessionOptions ToSession(const CommonOptions& c) {
   SessionOptions o;
@@ -109,6 +106,21 @@ plan::Plan MakePlan(const Session& s, const plan::Request& req) {
     throw UsageError(e.what());
   }
 }
+
+std::optional<rt::TimeZone> LoadZone(const plan::Plan& p) {
+  if (p.time_zone.empty()) return std::nullopt;
+  std::string error;
+  auto z = rt::TimeZone::Load(p.time_zone, &error);
+  if (!z) throw UsageError(fmt::format("time zone `{}`: {}", p.time_zone, error));
+  return z;
+}
+
+namespace {
+
+using engine::Val;
+
+
+
 
 // ---- data ------------------------------------------------------------------------
 
@@ -204,13 +216,6 @@ const rt::Column* JoinPath(const Session& s, Tables& t, const plan::ScanColumn& 
   return &t.joined.back();
 }
 
-std::optional<rt::TimeZone> LoadZone(const plan::Plan& p) {
-  if (p.time_zone.empty()) return std::nullopt;
-  std::string error;
-  auto z = rt::TimeZone::Load(p.time_zone, &error);
-  if (!z) throw UsageError(fmt::format("time zone `{}`: {}", p.time_zone, error));
-  return z;
-}
 
 // ---- output ----------------------------------------------------------------------------
 

@@ -33,6 +33,9 @@ int RunRun(const RunOptions& options, const CommonOptions& common);
 /// `kpic compile --emit plan|llvm-ir` with the selection options of run.
 int RunEmitPlan(const RunOptions& options, const CommonOptions& common);
 
+/// `kpic sql` (and `compile --emit sql`): the selection as SQL of a dialect.
+int RunSql(const RunOptions& options, const std::string& dialect, const CommonOptions& common);
+
 /// Writes `text` to `path` through a temporary file in the same folder and a
 /// rename, so that a failure never leaves a partial file. Throws on failure.
 void WriteFileAtomically(const std::string& path, const std::string& text);

@@ -1,0 +1,72 @@
+// `kpic sql` and `kpic compile --emit sql`: the plan of a selection as SQL
+// for one dialect.
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "driver/data.h"
+#include "driver/run.h"
+#include "driver/run_support.h"
+#include "sema/scope.h"
+#include "sql/emit.h"
+
+namespace kpic {
+
+sql::Options SqlOptions(const Session& s, const plan::Plan& p, const sql::Dialect& d,
+                        const std::map<std::string, std::string>& binds) {
+  sql::Options o;
+  o.dialect = &d;
+  o.zone_name = p.time_zone;
+  const Catalog* catalog = &s.catalog;
+  o.source = [catalog](const std::string& key) { return Scope(*catalog, nullptr).SourceByKey(key); };
+  // Tables: a database binding names its table (`#schema.table`, or
+  // `table:`/`schema:`); any other source is a table of its own name.
+  for (const auto& [pname, pkg] : s.catalog.packages) {
+    if (pkg.from_stdlib) continue;
+    for (const auto& [name, decl] : pkg.decls) {
+      if (decl->kind != ast::DeclKind::kSource) continue;
+      std::string why;
+      auto b = ResolveBinding(s, static_cast<const ast::SourceDecl&>(*decl), name, binds, &why);
+      if (b && b->kind != "csv") o.tables[pname + ":" + name] = b->table;
+    }
+  }
+  return o;
+}
+
+std::map<std::string, std::string> BindMap(const std::vector<std::string>& binds) {
+  std::map<std::string, std::string> out;
+  for (const std::string& b : binds) {
+    auto eq = b.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
+    out[b.substr(0, eq)] = b.substr(eq + 1);
+  }
+  return out;
+}
+
+int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions& common) {
+  const sql::Dialect* d = sql::FindDialect(dialect);
+  if (!d) {
+    auto names = sql::DialectNames();
+    throw UsageError(fmt::format("unknown --dialect `{}`: use {}", dialect, fmt::join(names, ", ")));
+  }
+  std::unique_ptr<Session> s = Load(o, common);
+  if (s->diags.has_errors()) return 1;
+  plan::Request req = ToRequest(o);
+  plan::Plan p = MakePlan(*s, req);
+  auto zone = LoadZone(p);
+  if (zone) p.calendar.zone = &*zone;
+  sql::Options so = SqlOptions(*s, p, *d, BindMap(o.binds));
+  std::string out;
+  try {
+    if (!p.outputs.empty()) out += sql::EmitMetrics(p, so) + ";\n";
+    for (size_t g = 0; g < p.goals.size(); ++g) out += (out.empty() ? "" : "\n") + sql::EmitGoal(p, g, so) + ";\n";
+  } catch (const sql::SqlError& e) {
+    throw UsageError(e.what());
+  }
+  if (out.empty()) throw UsageError("nothing to compile: ask for metrics with --metric NAME or goals with --goal NAME");
+  if (!o.output.empty()) WriteFileAtomically(o.output, out);
+  else std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+}  // namespace kpic

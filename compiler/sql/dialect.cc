@@ -1,0 +1,177 @@
+// One row per dialect. Templates take SQL expressions as {0}, {1}, ...;
+// `series` takes {name} {bounds} {n} {unit} {UNIT} {step_i}.
+#include "sql/dialect.h"
+
+namespace kpic::sql {
+
+namespace {
+
+// clang-format off
+const Dialect kDialects[] = {
+  {
+    .name = "postgres", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
+    .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
+    .trunc_month = "CAST(date_trunc('month', {0}) AS DATE)",
+    .trunc_quarter = "CAST(date_trunc('quarter', {0}) AS DATE)",
+    .trunc_year = "CAST(date_trunc('year', {0}) AS DATE)",
+    .add_days = "({0} + CAST({1} AS INTEGER))",
+    .add_months = "CAST({0} + ({1}) * INTERVAL '1 month' AS DATE)",
+    .iso_dow = "CAST(EXTRACT(ISODOW FROM {0}) AS INTEGER)",
+    .year = "CAST(EXTRACT(YEAR FROM {0}) AS INTEGER)", .month = "CAST(EXTRACT(MONTH FROM {0}) AS INTEGER)",
+    .day = "CAST(EXTRACT(DAY FROM {0}) AS INTEGER)", .hour = "CAST(EXTRACT(HOUR FROM {0}) AS INTEGER)",
+    .iso_week = "CAST(EXTRACT(WEEK FROM {0}) AS INTEGER)",
+    .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE PRECISION",
+    .decimal_type = "NUMERIC(38, {0})", .decimal_lit = "CAST({0} AS NUMERIC(38, {1}))",
+    .percentile = "percentile_cont({0}) WITHIN GROUP (ORDER BY {1})",
+    .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
+    .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
+              "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} / {1})", .mod = "({0} % {1})",
+    .binary_text = "{0} COLLATE \"C\"", .day_diff = "({0} - {1})",
+    .hours_between = "(EXTRACT(EPOCH FROM ({0} - {1})) / 3600.0)",
+  },
+  {
+    .name = "duckdb", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
+    .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
+    .trunc_month = "CAST(date_trunc('month', {0}) AS DATE)",
+    .trunc_quarter = "CAST(date_trunc('quarter', {0}) AS DATE)",
+    .trunc_year = "CAST(date_trunc('year', {0}) AS DATE)",
+    .add_days = "CAST({0} + to_days(CAST({1} AS INTEGER)) AS DATE)",
+    .add_months = "CAST({0} + to_months(CAST({1} AS INTEGER)) AS DATE)",
+    .iso_dow = "isodow({0})",
+    .year = "year({0})", .month = "month({0})", .day = "day({0})", .hour = "hour({0})",
+    .iso_week = "weekofyear({0})",
+    .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE",
+    .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
+    .percentile = "quantile_cont({1}, {0})",
+    .round_float = "round({0}, {1})",
+    .series = "{name} AS (\n  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), "
+              "INTERVAL '{n} {unit}')) AS DATE) AS p\n  FROM ({bounds}) AS b)",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} // {1})", .mod = "({0} % {1})",
+    .binary_text = "{0}", .day_diff = "date_diff('day', {1}, {0})",
+    .hours_between = "(CAST(epoch_us({0}) - epoch_us({1}) AS DOUBLE) / 3600000000.0)",
+  },
+  {
+    .name = "sqlite", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
+    .date_lit = "'{0}'", .timestamp_lit = "'{0}'", .to_date = "date({0})",
+    .trunc_month = "date({0}, 'start of month')",
+    .trunc_quarter = "date({0}, 'start of month', printf('-%d months', (CAST(strftime('%m', {0}) AS INTEGER) - 1) % 3))",
+    .trunc_year = "date({0}, 'start of year')",
+    .add_days = "date({0}, printf('%+d days', {1}))",
+    .add_months = "min(date({0}, printf('%+d months', {1})), date({0}, 'start of month', printf('%+d months', ({1}) + 1), "
+                  "'-1 day'))",
+    .iso_dow = "((CAST(strftime('%w', {0}) AS INTEGER) + 6) % 7 + 1)",
+    .year = "CAST(strftime('%Y', {0}) AS INTEGER)", .month = "CAST(strftime('%m', {0}) AS INTEGER)",
+    .day = "CAST(strftime('%d', {0}) AS INTEGER)", .hour = "CAST(strftime('%H', {0}) AS INTEGER)",
+    .iso_week = "((CAST(strftime('%j', date({0}, printf('%+d days', 3 - (CAST(strftime('%w', {0}) AS INTEGER) + 6) % 7))) "
+                "AS INTEGER) - 1) / 7 + 1)",
+    .null_safe_eq = "{0} IS {1}", .dbl = "REAL",
+    .decimal_type = "INTEGER", .decimal_lit = "{0}",
+    .percentile = "",
+    .round_float = "round({0}, {1})",
+    .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL\n  UNION ALL\n"
+              "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
+    .scaled_decimals = true, .timestamp_col = "datetime({0})", .int_div = "({0} / {1})", .mod = "({0} % {1})",
+    .binary_text = "{0}", .day_diff = "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
+    .hours_between = "((unixepoch({0}) - unixepoch({1})) / 3600.0)",
+  },
+  {
+    .name = "trino", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
+    .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
+    .trunc_month = "date_trunc('month', {0})",
+    .trunc_quarter = "date_trunc('quarter', {0})",
+    .trunc_year = "date_trunc('year', {0})",
+    .add_days = "date_add('day', {1}, {0})",
+    .add_months = "date_add('month', {1}, {0})",
+    .iso_dow = "day_of_week({0})",
+    .year = "year({0})", .month = "month({0})", .day = "day({0})", .hour = "hour({0})",
+    .iso_week = "week({0})",
+    .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE",
+    .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST(DECIMAL '{0}' AS DECIMAL(38, {1}))",
+    .percentile = "",
+    .round_float = "round({0}, {1})",
+    .series = "{name} AS (\n  SELECT q.p\n  FROM ({bounds}) AS b\n"
+              "  CROSS JOIN UNNEST(sequence(b.lo, b.hi, INTERVAL '{n}' {UNIT})) AS q(p))",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} / {1})", .mod = "({0} % {1})",
+    .binary_text = "{0}", .day_diff = "date_diff('day', {1}, {0})",
+    .hours_between = "(CAST(date_diff('millisecond', {1}, {0}) AS DOUBLE) / 3600000.0)",
+  },
+  {
+    .name = "spark", .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
+    .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
+    .trunc_month = "trunc({0}, 'MM')",
+    .trunc_quarter = "trunc({0}, 'QUARTER')",
+    .trunc_year = "trunc({0}, 'YEAR')",
+    .add_days = "date_add({0}, {1})",
+    .add_months = "add_months({0}, {1})",
+    .iso_dow = "((dayofweek({0}) + 5) % 7 + 1)",
+    .year = "year({0})", .month = "month({0})", .day = "dayofmonth({0})", .hour = "hour({0})",
+    .iso_week = "weekofyear({0})",
+    .null_safe_eq = "{0} <=> {1}", .dbl = "DOUBLE",
+    .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
+    .percentile = "percentile({1}, {0})",
+    .round_float = "round({0}, {1})",
+    .series = "{name} AS (\n  SELECT explode(sequence(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p\n  FROM ({bounds}) AS b)",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} DIV {1})", .mod = "({0} % {1})",
+    .binary_text = "{0}", .day_diff = "datediff({0}, {1})",
+    .hours_between = "((CAST({0} AS DOUBLE) - CAST({1} AS DOUBLE)) / 3600.0)",
+  },
+  {
+    .name = "clickhouse", .quote_open = '"', .quote_close = '"', .backslash_escapes = true, .with = "WITH",
+    .date_lit = "toDate('{0}')", .timestamp_lit = "toDateTime('{0}')", .to_date = "toDate({0})",
+    .trunc_month = "toStartOfMonth({0})",
+    .trunc_quarter = "toStartOfQuarter({0})",
+    .trunc_year = "toStartOfYear({0})",
+    .add_days = "addDays({0}, {1})",
+    .add_months = "addMonths({0}, {1})",
+    .iso_dow = "toDayOfWeek({0})",
+    .year = "toYear({0})", .month = "toMonth({0})", .day = "toDayOfMonth({0})", .hour = "toHour({0})",
+    .iso_week = "toISOWeek({0})",
+    .null_safe_eq = "isNotDistinctFrom({0}, {1})", .dbl = "Float64",
+    .decimal_type = "Decimal(38, {0})", .decimal_lit = "toDecimal128('{0}', {1})",
+    .percentile = "quantileExactInclusive({0})({1})",
+    .round_float = "round({0}, {1})",
+    .series = "{name} AS (\n  SELECT arrayJoin(arrayMap(i -> {step_i}, range(toUInt32(dateDiff('{unit}', b.lo, b.hi) / {n} + 1)))) "
+              "AS p\n  FROM ({bounds}) AS b)",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "intDiv({0}, {1})", .mod = "({0} % {1})",
+    .binary_text = "{0}", .day_diff = "dateDiff('day', {1}, {0})",
+    .hours_between = "(dateDiff('second', {1}, {0}) / 3600.0)",
+  },
+  {
+    .name = "bigquery", .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
+    .date_lit = "DATE '{0}'", .timestamp_lit = "DATETIME '{0}'", .to_date = "DATE({0})",
+    .trunc_month = "DATE_TRUNC({0}, MONTH)",
+    .trunc_quarter = "DATE_TRUNC({0}, QUARTER)",
+    .trunc_year = "DATE_TRUNC({0}, YEAR)",
+    .add_days = "DATE_ADD({0}, INTERVAL ({1}) DAY)",
+    .add_months = "DATE_ADD({0}, INTERVAL ({1}) MONTH)",
+    .iso_dow = "(MOD(EXTRACT(DAYOFWEEK FROM {0}) + 5, 7) + 1)",
+    .year = "EXTRACT(YEAR FROM {0})", .month = "EXTRACT(MONTH FROM {0})", .day = "EXTRACT(DAY FROM {0})",
+    .hour = "EXTRACT(HOUR FROM {0})", .iso_week = "EXTRACT(ISOWEEK FROM {0})",
+    .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "FLOAT64",
+    .decimal_type = "BIGNUMERIC", .decimal_lit = "BIGNUMERIC '{0}'",
+    .percentile = "",
+    .round_float = "ROUND({0}, {1})",
+    .series = "{name} AS (\n  SELECT p\n  FROM ({bounds}) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p)",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "DIV({0}, {1})", .mod = "MOD({0}, {1})",
+    .binary_text = "{0}", .day_diff = "DATE_DIFF({0}, {1}, DAY)",
+    .hours_between = "(DATETIME_DIFF({0}, {1}, MICROSECOND) / 3600000000.0)",
+  },
+};
+// clang-format on
+
+}  // namespace
+
+const Dialect* FindDialect(const std::string& name) {
+  for (const Dialect& d : kDialects)
+    if (name == d.name) return &d;
+  return nullptr;
+}
+
+std::vector<std::string> DialectNames() {
+  std::vector<std::string> out;
+  for (const Dialect& d : kDialects) out.push_back(d.name);
+  return out;
+}
+
+}  // namespace kpic::sql

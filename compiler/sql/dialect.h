@@ -1,0 +1,60 @@
+// SQL dialects as data. Everything that differs between engines (quoting,
+// literals, date arithmetic and buckets, null-safe equality, series of
+// periods, exact percentiles, decimal representation) is one row of the
+// table in dialect.cc; the emitter never branches on a dialect's name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kpic::sql {
+
+struct Dialect {
+  const char* name;
+  /// Identifier quotes; a quote inside a name is doubled.
+  char quote_open, quote_close;
+  /// String literals: backslash escapes (`\'`, `\\`) rather than doubling `'`.
+  bool backslash_escapes;
+  /// Keyword that starts the WITH clause (SQLite and PostgreSQL need
+  /// RECURSIVE for the recursive period series).
+  const char* with;
+  // Templates: {0}, {1}, ... are SQL expressions substituted verbatim.
+  const char* date_lit;       ///< {0}: YYYY-MM-DD
+  const char* timestamp_lit;  ///< {0}: YYYY-MM-DD HH:MM:SS
+  const char* to_date;        ///< the local day of a timestamp expression
+  const char* trunc_month;    ///< first day of the month of a date
+  const char* trunc_quarter;
+  const char* trunc_year;
+  const char* add_days;       ///< date {0} plus {1} days ({1} may be negative)
+  const char* add_months;     ///< date {0} plus {1} months, clamped to the month's end
+  const char* iso_dow;        ///< Monday = 1 .. Sunday = 7
+  const char* year, *month, *day, *hour, *iso_week;
+  const char* null_safe_eq;   ///< {0} equals {1}, nulls equal
+  const char* dbl;            ///< the double type
+  const char* decimal_type;   ///< {0}: scale
+  const char* decimal_lit;    ///< {0}: text like -12.50, {1}: scale
+  const char* percentile;     ///< {0}: fraction, {1}: value; empty: no exact percentile
+  const char* round_float;    ///< {0} rounded to {1} digits, as a double
+  /// A series of period starts from {lo} to {hi} (columns of the one row
+  /// of the bounds query {bounds}), stepping {n} {unit}s (day or month);
+  /// the CTE is named {name} with column `p`.
+  const char* series;
+  /// Exact decimals are held as integers scaled by 10^scale (SQLite, whose
+  /// numbers are otherwise binary floats) and printed exactly at the end.
+  bool scaled_decimals;
+  /// Engines that cannot take a date literal as text compare dates as
+  /// ISO text (SQLite); timestamps are normalised with this template.
+  const char* timestamp_col;  ///< how a timestamp column is read ({0})
+  const char* int_div;        ///< integer division
+  const char* mod;            ///< remainder
+  const char* binary_text;    ///< text compared and ordered by code point
+  const char* day_diff;       ///< days from date {1} to date {0}
+  const char* hours_between;  ///< hours from timestamp {1} to {0}, as a double
+};
+
+/// The dialect of a name, or nullptr.
+const Dialect* FindDialect(const std::string& name);
+/// The names, in the order of the CLI contract.
+std::vector<std::string> DialectNames();
+
+}  // namespace kpic::sql

@@ -1,0 +1,1258 @@
+// Plan -> SQL. The query mirrors the embedded engine's two stages:
+//
+//   s0, s1, ...   one CTE per scan: the row filter, the lookups (LEFT JOIN
+//                 on the referenced key), the group key (period start and
+//                 members) and every mergeable aggregate state;
+//   v0_1, ...     the values of a distinct count or percentile, per group;
+//   bounds/periods/members/grid
+//                 the output rows: every period from the first to the last
+//                 (filled), times the members seen in that range;
+//   l0, l1, ...   one CTE per aggregate leaf and context: the states of the
+//                 groups inside the context's periods (and members) merged,
+//                 so ratios, distinct counts and windows are recomputed from
+//                 their parts, never averaged;
+//   f0, x0, ...   nested frames for `.avg(day)`-style re-aggregation,
+//                 `zscore` and balances (`rollup`);
+//   final SELECT  the metric expressions over the leaves.
+//
+// A context is the engine's (grain, first period, last period, members)
+// with the periods as SQL date expressions over the frame row `f`.
+#include "sql/emit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+
+#include "calendar.h"
+#include "datetime.h"
+#include "decimal.h"
+#include "engine/value.h"
+#include "timezone.h"
+
+namespace kpic::sql {
+
+using plan::AggSpec;
+using plan::MNode;
+using plan::RowNode;
+using plan::VT;
+using rt::Grain;
+
+namespace {
+
+template <typename... Args>
+std::string T(const char* tmpl, Args&&... args) {
+  return fmt::format(fmt::runtime(tmpl), std::forward<Args>(args)...);
+}
+
+std::string Int128Text(__int128 v) { return rt::FormatDecimal(v, 0); }
+
+std::string Pow10Text(int k) { return "1" + std::string(static_cast<size_t>(k), '0'); }
+
+int MonthsOf(Grain g) { return g == Grain::kMonth ? 1 : g == Grain::kQuarter ? 3 : g == Grain::kYear ? 12 : 0; }
+
+/// A typed SQL expression after aggregation.
+struct MV {
+  std::string sql;
+  enum class K { kNull, kInt, kDec, kFloat, kBool } k = K::kNull;
+  int scale = 0;
+  bool exact() const { return k == K::kInt || k == K::kDec; }
+};
+
+/// A typed SQL row expression.
+struct SV {
+  std::string sql;
+  VT t = VT::kNull;
+  int scale = 0;
+};
+
+struct Ctx {
+  Grain g = Grain::kAll;
+  std::string lo, hi;  ///< first and last period start at g (unset at `all`)
+  bool total = false;  ///< every member
+};
+
+struct Frame {
+  std::string name;
+  size_t ndims = 0;
+  std::vector<std::string> joins;  ///< CTEs joined on rid
+  std::set<std::string> joined;
+};
+
+class Emitter {
+ public:
+  Emitter(const plan::Plan& p, const Options& o) : p_(p), o_(o), d_(*o.dialect) {
+    scan_cte_.assign(p.scans.size(), -1);
+    needs_n_.resize(p.scans.size());
+    values_cte_.resize(p.scans.size());
+    for (size_t s = 0; s < p.scans.size(); ++s) values_cte_[s].assign(p.scans[s].aggs.size(), -1);
+  }
+
+  // ---- basics --------------------------------------------------------------------
+
+  std::string Q(const std::string& name) const {
+    std::string out(1, d_.quote_open);
+    for (char c : name) {
+      if (c == d_.quote_close) out += c;
+      out += c;
+    }
+    return out + d_.quote_close;
+  }
+
+  std::string Lit(const std::string& s) const {
+    std::string out = "'";
+    for (char c : s) {
+      if (c == '\'') out += d_.backslash_escapes ? "\\'" : "''";
+      else if (c == '\\' && d_.backslash_escapes) out += "\\\\";
+      else out += c;
+    }
+    return out + "'";
+  }
+
+  std::string Table(const std::string& key) const {
+    std::string name;
+    if (auto it = o_.tables.find(key); it != o_.tables.end()) {
+      name = it->second;
+    } else {
+      const ast::SourceDecl* d = o_.source ? o_.source(key) : nullptr;
+      name = d ? d->name.name : key.substr(key.find(':') + 1);
+    }
+    std::string out;
+    size_t start = 0;
+    while (true) {
+      size_t dot = name.find('.', start);
+      out += Q(name.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+      if (dot == std::string::npos) break;
+      out += ".";
+      start = dot + 1;
+    }
+    return out;
+  }
+
+  std::string DateLit(int32_t day) const { return T(d_.date_lit, rt::FormatDate(day)); }
+
+  std::string AddDays(const std::string& e, const std::string& n) const { return T(d_.add_days, e, n); }
+  std::string AddMonths(const std::string& e, const std::string& n) const { return T(d_.add_months, e, n); }
+  std::string Mod(const std::string& a, const std::string& b) const { return T(d_.mod, "(" + a + ")", b); }
+
+  /// `e` plus n periods of g (n is SQL).
+  std::string AddGrain(Grain g, const std::string& e, const std::string& n) const {
+    switch (g) {
+      case Grain::kDay:
+        return AddDays(e, n);
+      case Grain::kWeek:
+        return AddDays(e, "(" + n + ") * 7");
+      case Grain::kMonth:
+        return AddMonths(e, n);
+      case Grain::kQuarter:
+        return AddMonths(e, "(" + n + ") * 3");
+      case Grain::kYear:
+        return AddMonths(e, "(" + n + ") * 12");
+      case Grain::kAll:
+        break;
+    }
+    return e;
+  }
+  std::string AddGrain(Grain g, const std::string& e, int64_t n) const {
+    if (n == 0) return e;
+    if (g == Grain::kWeek) return AddDays(e, std::to_string(n * 7));
+    if (g == Grain::kQuarter) return AddMonths(e, std::to_string(n * 3));
+    if (g == Grain::kYear) return AddMonths(e, std::to_string(n * 12));
+    return AddGrain(g, e, std::to_string(n));
+  }
+  /// The last day of the period of g starting at `start`.
+  std::string LastDay(Grain g, const std::string& start) const {
+    if (g == Grain::kDay) return start;
+    return AddDays(AddGrain(g, start, 1), "-1");
+  }
+
+  /// The first day of the period of g containing the day `day`.
+  std::string Bucket(Grain g, const std::string& day) const {
+    int k = p_.calendar.fiscal_start - 1;
+    switch (g) {
+      case Grain::kDay:
+        return day;
+      case Grain::kWeek:
+        return AddDays(day, "-" + Mod(T(d_.iso_dow, day) + " + " + std::to_string(6 - p_.calendar.week_start), "7"));
+      case Grain::kMonth:
+        return T(d_.trunc_month, day);
+      case Grain::kQuarter:
+      case Grain::kYear: {
+        const char* trunc = g == Grain::kQuarter ? d_.trunc_quarter : d_.trunc_year;
+        if (k == 0) return T(trunc, day);
+        return AddMonths(T(trunc, AddMonths(T(d_.trunc_month, day), std::to_string(-k))), std::to_string(k));
+      }
+      case Grain::kAll:
+        break;
+    }
+    return day;
+  }
+
+  /// A period series CTE (column p) from the bounds query's lo to hi.
+  std::string Series(const std::string& name, Grain g, const std::string& bounds) const {
+    bool days = g == Grain::kDay || g == Grain::kWeek;
+    int n = g == Grain::kDay ? 1 : g == Grain::kWeek ? 7 : MonthsOf(g);
+    std::string step = days ? AddDays("b.lo", "i * " + std::to_string(n)) : AddMonths("b.lo", "i * " + std::to_string(n));
+    return fmt::format(fmt::runtime(d_.series), fmt::arg("name", name), fmt::arg("bounds", bounds), fmt::arg("n", n),
+                       fmt::arg("unit", days ? "day" : "month"), fmt::arg("UNIT", days ? "DAY" : "MONTH"),
+                       fmt::arg("step_i", step));
+  }
+
+  // ---- CTE bookkeeping -----------------------------------------------------------
+
+  /// Adds a CTE; its text is `name AS (\n  body)` unless `raw`.
+  std::string Cte(const std::string& prefix, const std::string& body, bool memo = true) {
+    if (memo) {
+      auto it = memo_.find(prefix + "|" + body);
+      if (it != memo_.end()) return it->second;
+    }
+    std::string name = fmt::format("{}{}", prefix, counter_[prefix]++);
+    ctes_.push_back({name, body, false});
+    if (memo) memo_[prefix + "|" + body] = name;
+    return name;
+  }
+  /// A new name for a CTE whose whole text (`name AS (...)` or
+  /// `name(p) AS (...)`) comes from a dialect template.
+  std::string RawCte(const std::string& prefix, const std::function<std::string(const std::string&)>& text) {
+    std::string name = fmt::format("{}{}", prefix, counter_[prefix]++);
+    ctes_.push_back({name, text(name), true});
+    return name;
+  }
+
+  std::string Assemble(const std::string& select) {
+    // Scan CTEs are filled in last, when every use (and every state column
+    // they need) is known.
+    for (size_t s = 0; s < p_.scans.size(); ++s)
+      if (scan_cte_[s] >= 0) ctes_[static_cast<size_t>(scan_cte_[s])].body = ScanGroupsSql(s, true);
+    std::string out = std::string(d_.with) + "\n";
+    for (size_t i = 0; i < ctes_.size(); ++i) {
+      const auto& c = ctes_[i];
+      out += c.raw ? c.body : c.name + " AS (\n  " + c.body + ")";
+      out += i + 1 < ctes_.size() ? ",\n" : "\n";
+    }
+    return out + select;
+  }
+
+  // ---- rows ----------------------------------------------------------------------
+
+  struct ScanFrom {
+    std::string from;                         ///< FROM ... LEFT JOIN ...
+    std::vector<std::string> column_sql;      ///< per scan column
+  };
+
+  std::string Physical(const ast::SourceDecl* decl, const std::string& column) const {
+    if (decl)
+      for (const auto& c : decl->columns)
+        if (c.name.name == column) return c.header.value_or(c.name.name);
+    return column;
+  }
+
+  ScanFrom From(const plan::Scan& scan) const {
+    ScanFrom f;
+    f.from = Table(scan.source) + " AS t0";
+    std::map<std::string, std::string> alias;  // path prefix -> alias of the referenced source
+    int next = 1;
+    for (const auto& c : scan.columns) {
+      std::string cur = "t0";
+      const ast::SourceDecl* decl = scan.decl;
+      std::string prefix;
+      for (size_t k = 0; k + 1 < c.path.size(); ++k) {
+        prefix += c.path[k] + ".";
+        const ast::SourceDecl* target = o_.source ? o_.source(c.sources[k + 1]) : nullptr;
+        auto it = alias.find(prefix);
+        if (it == alias.end()) {
+          std::string a = fmt::format("t{}", next++);
+          std::string key;
+          if (target)
+            for (const auto& col : target->columns)
+              if (col.key) key = Physical(target, col.name.name);
+          if (key.empty()) throw SqlError(fmt::format("the source referenced by `{}` has no key column", c.path[k]));
+          f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {}.{} = {}.{}", Table(c.sources[k + 1]), a, a, Q(key), cur,
+                                Q(Physical(decl, c.path[k])));
+          it = alias.emplace(prefix, a).first;
+        }
+        cur = it->second;
+        decl = target;
+      }
+      std::string sql = cur + "." + Q(Physical(decl, c.path.back()));
+      if (c.type == VT::kTimestamp) {
+        if (o_.zoned && o_.zoned(c.sources.back(), Physical(decl, c.path.back())))
+          sql = fmt::format("({} AT TIME ZONE {})", sql, Lit(o_.zone_name));
+        else
+          sql = T(d_.timestamp_col, sql);
+      }
+      if (c.type == VT::kDecimal && d_.scaled_decimals)
+        sql = fmt::format("CAST(ROUND({} * {}) AS INTEGER)", sql, Pow10Text(c.scale));
+      f.column_sql.push_back(sql);
+    }
+    return f;
+  }
+
+  std::string Dbl(const SV& v) const {
+    if (v.t == VT::kFloat) return v.sql;
+    if (v.t == VT::kDecimal && d_.scaled_decimals)
+      return fmt::format("(CAST({} AS {}) / {})", v.sql, d_.dbl, Pow10Text(v.scale));
+    if (v.t == VT::kBool) return fmt::format("CAST({} AS {})", BoolToInt(v.sql), d_.dbl);
+    return fmt::format("CAST({} AS {})", v.sql, d_.dbl);
+  }
+  static std::string BoolToInt(const std::string& b) { return fmt::format("CASE WHEN {0} THEN 1 WHEN NOT {0} THEN 0 END", b); }
+
+  std::string TimestampLit(int64_t micros) const {
+    int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
+    int64_t local = secs + (p_.calendar.zone ? p_.calendar.zone->OffsetAt(secs) : 0);
+    int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t rem = local - day * 86400;
+    return T(d_.timestamp_lit, fmt::format("{} {:02}:{:02}:{:02}", rt::FormatDate(static_cast<int32_t>(day)), rem / 3600,
+                                           rem / 60 % 60, rem % 60));
+  }
+
+  std::string FloatLit(double f) const {
+    if (!std::isfinite(f)) throw SqlError("a constant is not a finite number");
+    return fmt::format("CAST({:.17g} AS {})", f, d_.dbl);
+  }
+
+  SV Row(const plan::Scan& s, const ScanFrom& from, int id) const {
+    const RowNode& n = s.nodes[static_cast<size_t>(id)];
+    using O = RowNode::Op;
+    auto arg = [&](size_t k) { return Row(s, from, n.args[k]); };
+    SV out{"", n.type, n.scale};
+    switch (n.op) {
+      case O::kColumn:
+        out.sql = from.column_sql[static_cast<size_t>(n.column)];
+        return out;
+      case O::kConst:
+        switch (n.type) {
+          case VT::kNull:
+            out.sql = "NULL";
+            break;
+          case VT::kBool:
+            out.sql = n.i ? "TRUE" : "FALSE";
+            break;
+          case VT::kInt:
+            out.sql = std::to_string(n.i);
+            break;
+          case VT::kFloat:
+            out.sql = FloatLit(n.f);
+            break;
+          case VT::kDecimal:
+            out.sql = d_.scaled_decimals ? std::to_string(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale);
+            break;
+          case VT::kString:
+            out.sql = Lit(n.s);
+            break;
+          case VT::kDate:
+            out.sql = DateLit(static_cast<int32_t>(n.i));
+            break;
+          case VT::kTimestamp:
+            out.sql = TimestampLit(n.i);
+            break;
+        }
+        return out;
+      case O::kNeg:
+        out.sql = "(-" + arg(0).sql + ")";
+        return out;
+      case O::kNot:
+        out.sql = "(NOT " + arg(0).sql + ")";
+        return out;
+      case O::kIsNull:
+        out.sql = "(" + arg(0).sql + " IS NULL)";
+        return out;
+      case O::kIsNotNull:
+        out.sql = "(" + arg(0).sql + " IS NOT NULL)";
+        return out;
+      case O::kAdd:
+      case O::kSub:
+      case O::kMul: {
+        SV a = arg(0), b = arg(1);
+        if (n.op == O::kSub && a.t == VT::kDate) {
+          out.sql = T(d_.day_diff, a.sql, b.sql);
+          return out;
+        }
+        if (n.op == O::kSub && a.t == VT::kTimestamp) {
+          out.sql = T(d_.hours_between, a.sql, b.sql);
+          out.t = VT::kFloat;
+          return out;
+        }
+        const char* op = n.op == O::kAdd ? " + " : n.op == O::kSub ? " - " : " * ";
+        if (n.type == VT::kFloat) out.sql = "(" + Dbl(a) + op + Dbl(b) + ")";
+        else out.sql = "(" + a.sql + op + b.sql + ")";
+        return out;
+      }
+      case O::kDiv: {
+        SV a = arg(0), b = arg(1);
+        out.sql = fmt::format("({} / NULLIF({}, 0))", Dbl(a), Dbl(b));
+        out.t = VT::kFloat;
+        return out;
+      }
+      case O::kEq:
+      case O::kNe:
+      case O::kLt:
+      case O::kLe:
+      case O::kGt:
+      case O::kGe: {
+        SV a = arg(0), b = arg(1);
+        const char* op = n.op == O::kEq   ? " = "
+                         : n.op == O::kNe ? " <> "
+                         : n.op == O::kLt ? " < "
+                         : n.op == O::kLe ? " <= "
+                         : n.op == O::kGt ? " > "
+                                          : " >= ";
+        bool text = a.t == VT::kString && n.op != O::kEq && n.op != O::kNe;
+        std::string x = text ? T(d_.binary_text, a.sql) : a.sql, y = text ? T(d_.binary_text, b.sql) : b.sql;
+        if ((a.t == VT::kFloat) != (b.t == VT::kFloat) && a.t != VT::kNull && b.t != VT::kNull)
+          x = Dbl(a), y = Dbl(b);
+        out.sql = "(" + x + op + y + ")";
+        return out;
+      }
+      case O::kAnd:
+      case O::kOr:
+        out.sql = "(" + arg(0).sql + (n.op == O::kAnd ? " AND " : " OR ") + arg(1).sql + ")";
+        return out;
+      case O::kIn: {
+        std::string list;
+        for (size_t k = 1; k < n.args.size(); ++k) list += (k > 1 ? ", " : "") + arg(k).sql;
+        out.sql = "(" + arg(0).sql + (n.negated ? " NOT IN (" : " IN (") + list + "))";
+        return out;
+      }
+      case O::kIf:
+        out.sql = fmt::format("CASE WHEN {} THEN {} ELSE {} END", arg(0).sql, arg(1).sql, arg(2).sql);
+        return out;
+      case O::kCoalesce: {
+        std::string list;
+        for (size_t k = 0; k < n.args.size(); ++k) list += (k ? ", " : "") + arg(k).sql;
+        out.sql = "COALESCE(" + list + ")";
+        return out;
+      }
+      case O::kDatePart: {
+        SV a = arg(0);
+        std::string day = a.t == VT::kTimestamp ? T(d_.to_date, a.sql) : a.sql;
+        const std::string& part = n.part;
+        if (part == "date") out.sql = day;
+        else if (part == "hour") out.sql = a.t == VT::kTimestamp ? T(d_.hour, a.sql) : "0";
+        else if (part == "year") out.sql = T(d_.year, day);
+        else if (part == "month") out.sql = T(d_.month, day);
+        else if (part == "quarter") out.sql = T(d_.int_div, "(" + T(d_.month, day) + " + 2)", "3");
+        else if (part == "day") out.sql = T(d_.day, day);
+        else if (part == "weekday") out.sql = T(d_.iso_dow, day);
+        else if (part == "week") out.sql = T(d_.iso_week, day);
+        else throw SqlError(fmt::format("date part `{}` is not supported by `kpic sql`", part));
+        return out;
+      }
+      case O::kAbs:
+        out.sql = "ABS(" + arg(0).sql + ")";
+        return out;
+      case O::kToFloat:
+        out.sql = Dbl(arg(0));
+        return out;
+      case O::kRescale: {
+        SV a = arg(0);
+        if (n.type == VT::kInt) {
+          out.sql = a.t == VT::kBool ? BoolToInt(a.sql) : a.sql;
+          return out;
+        }
+        int from = a.t == VT::kDecimal ? a.scale : 0;
+        std::string src = a.t == VT::kBool ? BoolToInt(a.sql) : a.sql;
+        if (d_.scaled_decimals)
+          out.sql = n.scale == from ? src : fmt::format("({} * {})", src, Pow10Text(n.scale - from));
+        else
+          out.sql = fmt::format("CAST({} AS {})", src, T(d_.decimal_type, n.scale));
+        return out;
+      }
+    }
+    return out;
+  }
+
+  /// The local day of the scan's time column.
+  std::string TimeDay(const plan::Scan& s, const ScanFrom& f) const {
+    const std::string& t = f.column_sql[static_cast<size_t>(s.time_column)];
+    return s.columns[static_cast<size_t>(s.time_column)].type == VT::kTimestamp ? T(d_.to_date, t) : t;
+  }
+
+  /// The scan's row conditions: time present and inside [from, to), the role's filter.
+  std::vector<std::string> Where(const plan::Scan& s, const ScanFrom& f) const {
+    std::vector<std::string> w;
+    if (s.time_column >= 0 && (s.grain != Grain::kAll || s.from_day || s.to_day)) {
+      const std::string& t = f.column_sql[static_cast<size_t>(s.time_column)];
+      bool ts = s.columns[static_cast<size_t>(s.time_column)].type == VT::kTimestamp;
+      w.push_back(t + " IS NOT NULL");
+      auto bound = [&](int32_t day) {
+        return ts ? T(d_.timestamp_lit, rt::FormatDate(day) + " 00:00:00") : DateLit(day);
+      };
+      if (s.from_day) w.push_back(t + " >= " + bound(*s.from_day));
+      if (s.to_day) w.push_back(t + " < " + bound(*s.to_day));
+    }
+    if (s.filter >= 0) w.push_back(Row(s, f, s.filter).sql);
+    return w;
+  }
+
+  static std::string WhereText(const std::vector<std::string>& w, const std::string& extra = "") {
+    std::vector<std::string> all = w;
+    if (!extra.empty()) all.push_back(extra);
+    if (all.empty()) return "";
+    return "\n  WHERE " + fmt::format("{}", fmt::join(all, "\n    AND "));
+  }
+
+  /// Group key expressions: period start (unless `all`) and members.
+  std::vector<std::string> Keys(const plan::Scan& s, const ScanFrom& f, std::vector<std::string>* names) const {
+    std::vector<std::string> k;
+    if (s.grain != Grain::kAll) {
+      k.push_back(Bucket(s.grain, TimeDay(s, f)));
+      names->push_back("p");
+    }
+    for (size_t i = 0; i < s.dim_columns.size(); ++i) {
+      SV v{f.column_sql[static_cast<size_t>(s.dim_columns[i])], s.columns[static_cast<size_t>(s.dim_columns[i])].type, 0};
+      k.push_back(v.t == VT::kTimestamp ? T(d_.to_date, v.sql) : v.t == VT::kBool ? BoolToInt(v.sql) : v.sql);
+      names->push_back(fmt::format("d{}", i));
+    }
+    return k;
+  }
+
+  static bool ValuesAgg(AggSpec::Fn f) {
+    return f == AggSpec::Fn::kCountDistinct || f == AggSpec::Fn::kMedian || f == AggSpec::Fn::kPercentile;
+  }
+
+  /// The scan's groups with their mergeable states.
+  std::string ScanGroupsSql(size_t si, bool only_used) const {
+    const plan::Scan& s = p_.scans[si];
+    ScanFrom f = From(s);
+    std::vector<std::string> names;
+    std::vector<std::string> keys = Keys(s, f, &names);
+    std::vector<std::string> cols;
+    for (size_t i = 0; i < keys.size(); ++i) cols.push_back(keys[i] + " AS " + names[i]);
+    cols.push_back("COUNT(*) AS n");
+    for (size_t a = 0; a < s.aggs.size(); ++a) {
+      const AggSpec& g = s.aggs[a];
+      if (ValuesAgg(g.fn)) continue;
+      std::string cond = g.filter >= 0 ? Row(s, f, g.filter).sql : "";
+      SV x = g.arg >= 0 ? Row(s, f, g.arg) : SV{"1", VT::kInt, 0};
+      std::string xs = x.t == VT::kBool ? BoolToInt(x.sql) : x.sql;
+      std::string in = cond.empty() ? xs : fmt::format("CASE WHEN {} THEN {} END", cond, xs);
+      switch (g.fn) {
+        case AggSpec::Fn::kCountRows:
+          cols.push_back(fmt::format("{} AS a{}", cond.empty() ? "COUNT(*)" : "COUNT(" + in + ")", a));
+          break;
+        case AggSpec::Fn::kCount:
+          cols.push_back(fmt::format("COUNT({}) AS a{}", in, a));
+          break;
+        case AggSpec::Fn::kSum:
+        case AggSpec::Fn::kAvg:
+          cols.push_back(fmt::format("SUM({}) AS a{}", in, a));
+          break;
+        case AggSpec::Fn::kMin:
+          cols.push_back(fmt::format("MIN({}) AS a{}", in, a));
+          break;
+        case AggSpec::Fn::kMax:
+          cols.push_back(fmt::format("MAX({}) AS a{}", in, a));
+          break;
+        default:
+          break;
+      }
+      bool n_col = g.fn == AggSpec::Fn::kAvg || (!only_used && g.fn != AggSpec::Fn::kCount && g.fn != AggSpec::Fn::kCountRows) ||
+                   needs_n_[si].count(a);
+      if (n_col) cols.push_back(fmt::format("COUNT({}) AS a{}_n", in, a));
+    }
+    std::string sql = "-- " + s.source + " at " + rt::GrainName(s.grain) + "\n  SELECT " +
+                      fmt::format("{}", fmt::join(cols, ",\n    ")) + "\n  FROM " + f.from + WhereText(Where(s, f));
+    if (!keys.empty()) sql += "\n  GROUP BY " + fmt::format("{}", fmt::join(keys, ", "));
+    else sql += "\n  HAVING COUNT(*) > 0";
+    return sql;
+  }
+
+  /// The values of a distinct count or percentile aggregate, per group.
+  std::string ScanValuesSql(size_t si, size_t a) const {
+    const plan::Scan& s = p_.scans[si];
+    const AggSpec& g = s.aggs[a];
+    ScanFrom f = From(s);
+    std::vector<std::string> names;
+    std::vector<std::string> keys = Keys(s, f, &names);
+    std::vector<std::string> cols;
+    for (size_t i = 0; i < keys.size(); ++i) cols.push_back(keys[i] + " AS " + names[i]);
+    SV x = Row(s, f, g.arg);
+    std::string xs = g.fn == AggSpec::Fn::kCountDistinct ? (x.t == VT::kBool ? BoolToInt(x.sql) : x.sql) : Dbl(x);
+    cols.push_back(xs + " AS x");
+    std::vector<std::string> w = Where(s, f);
+    if (g.filter >= 0) w.push_back(Row(s, f, g.filter).sql);
+    w.push_back(x.sql + " IS NOT NULL");
+    return fmt::format("-- {} of {}\n  SELECT {}{}\n  FROM {}{}", AggFnName(g.fn), s.source,
+                       g.fn == AggSpec::Fn::kCountDistinct ? "DISTINCT " : "", fmt::join(cols, ", "), f.from,
+                       WhereText(w));
+  }
+
+  std::string ScanCte(size_t s) {
+    if (scan_cte_[s] < 0) {
+      scan_cte_[s] = static_cast<int>(ctes_.size());
+      ctes_.push_back({fmt::format("s{}", s), "", false});
+    }
+    return ctes_[static_cast<size_t>(scan_cte_[s])].name;
+  }
+
+  std::string ValuesCte(size_t s, size_t a) {
+    if (values_cte_[s][a] < 0) {
+      values_cte_[s][a] = static_cast<int>(ctes_.size());
+      ctes_.push_back({fmt::format("v{}_{}", s, a), ScanValuesSql(s, a), false});
+    }
+    return ctes_[static_cast<size_t>(values_cte_[s][a])].name;
+  }
+
+  // ---- metric expressions --------------------------------------------------------
+
+  std::string Dbl(const MV& v) const {
+    switch (v.k) {
+      case MV::K::kFloat:
+        return v.sql;
+      case MV::K::kNull:
+        return fmt::format("CAST(NULL AS {})", d_.dbl);
+      case MV::K::kBool:
+        return fmt::format("CAST({} AS {})", BoolToInt(v.sql), d_.dbl);
+      case MV::K::kDec:
+        if (d_.scaled_decimals) return fmt::format("(CAST({} AS {}) / {})", v.sql, d_.dbl, Pow10Text(v.scale));
+        [[fallthrough]];
+      default:
+        return fmt::format("CAST({} AS {})", v.sql, d_.dbl);
+    }
+  }
+
+  /// An exact value at a larger scale (scaled decimals only move).
+  std::string AtScale(const MV& v, int scale) const {
+    if (!d_.scaled_decimals || v.scale == scale || v.k == MV::K::kNull) return v.sql;
+    return fmt::format("({} * {})", v.sql, Pow10Text(scale - v.scale));
+  }
+
+  std::string AsBool(const MV& v) const {
+    if (v.k == MV::K::kBool || v.k == MV::K::kNull) return v.sql;
+    return "(" + v.sql + " <> 0)";
+  }
+
+  MV AsValue(MV v) const {
+    if (v.k == MV::K::kBool) return {BoolToInt(v.sql), MV::K::kInt, 0};
+    return v;
+  }
+
+  /// Brings values to one type: float wins, then decimal at the largest scale.
+  std::vector<MV> Unify(std::vector<MV> vs, MV::K* kind, int* scale) const {
+    bool fl = false, dec = false;
+    int s = 0;
+    for (auto& v : vs) {
+      v = AsValue(v);
+      fl |= v.k == MV::K::kFloat;
+      if (v.k == MV::K::kDec) dec = true, s = std::max(s, v.scale);
+    }
+    *kind = fl ? MV::K::kFloat : dec ? MV::K::kDec : MV::K::kInt;
+    *scale = fl ? 0 : s;
+    for (auto& v : vs) {
+      if (v.k == MV::K::kNull) continue;
+      v.sql = fl ? Dbl(v) : AtScale(v, s);
+    }
+    if (std::all_of(vs.begin(), vs.end(), [](const MV& v) { return v.k == MV::K::kNull; })) *kind = MV::K::kNull;
+    return vs;
+  }
+
+  MV LeafType(const plan::Scan& s, const AggSpec& g) const {
+    using F = AggSpec::Fn;
+    if (g.fn == F::kCount || g.fn == F::kCountRows || g.fn == F::kCountDistinct) return {"", MV::K::kInt, 0};
+    if (g.fn == F::kAvg || g.fn == F::kMedian || g.fn == F::kPercentile) return {"", MV::K::kFloat, 0};
+    const RowNode& a = s.nodes[static_cast<size_t>(g.arg)];
+    if (a.type == VT::kFloat) return {"", MV::K::kFloat, 0};
+    if (a.type == VT::kDecimal) return {"", MV::K::kDec, a.scale};
+    return {"", MV::K::kInt, 0};
+  }
+
+  /// The scan rows of a context: periods and members.
+  std::vector<std::string> RangeConds(const plan::Scan& s, const Ctx& c, const std::string& alias) const {
+    std::vector<std::string> w;
+    if (s.grain != Grain::kAll && c.g != Grain::kAll) {
+      if (s.grain == c.g) {
+        if (c.lo == c.hi) w.push_back(fmt::format("{}.p = {}", alias, c.lo));
+        else w.push_back(fmt::format("{}.p BETWEEN {} AND {}", alias, c.lo, c.hi));
+      } else {
+        w.push_back(fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo),
+                                Bucket(s.grain, LastDay(c.g, c.hi))));
+      }
+    }
+    if (!c.total)
+      for (size_t i = 0; i < s.dim_columns.size(); ++i)
+        w.push_back(T(d_.null_safe_eq, fmt::format("{}.d{}", alias, i), fmt::format("f.d{}", i)));
+    return w;
+  }
+
+  static std::string On(const std::vector<std::string>& w) {
+    return w.empty() ? "1 = 1" : fmt::format("{}", fmt::join(w, "\n    AND "));
+  }
+
+  void Join(Frame* fr, const std::string& cte) {
+    if (fr->joined.insert(cte).second) fr->joins.push_back(cte);
+  }
+
+  MV Leaf(const MNode& n, const Ctx& c, Frame* fr) {
+    const plan::Scan& s = p_.scans[static_cast<size_t>(n.scan)];
+    const AggSpec& g = s.aggs[static_cast<size_t>(n.agg)];
+    MV t = LeafType(s, g);
+    using F = AggSpec::Fn;
+    std::string src, v;
+    size_t a = static_cast<size_t>(n.agg);
+    if (ValuesAgg(g.fn)) {
+      src = ValuesCte(static_cast<size_t>(n.scan), a);
+      if (g.fn == F::kCountDistinct) {
+        v = "COUNT(DISTINCT s.x)";
+      } else {
+        if (!*d_.percentile)
+          throw SqlError(fmt::format("dialect {} has no exact percentile, so `{}` cannot be computed there; use postgres, "
+                                     "duckdb, spark or clickhouse, or `kpic run`",
+                                     d_.name, g.text));
+        v = T(d_.percentile, fmt::format("{}", g.fn == F::kMedian ? 0.5 : g.p), "s.x");
+      }
+    } else {
+      src = ScanCte(static_cast<size_t>(n.scan));
+      switch (g.fn) {
+        case F::kSum:
+          v = t.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(s.a{}), {})", a, FloatLit(0)) : fmt::format("COALESCE(SUM(s.a{}), 0)", a);
+          break;
+        case F::kCount:
+        case F::kCountRows:
+          v = fmt::format("COALESCE(SUM(s.a{}), 0)", a);
+          break;
+        case F::kAvg: {
+          AggSpec as_sum = g;
+          as_sum.fn = F::kSum;
+          MV sum = LeafType(s, as_sum);
+          sum.sql = fmt::format("SUM(s.a{})", a);
+          v = fmt::format("{} / NULLIF(SUM(s.a{}_n), 0)", Dbl(sum), a);
+          break;
+        }
+        case F::kMin:
+          v = fmt::format("MIN(s.a{})", a);
+          break;
+        case F::kMax:
+          v = fmt::format("MAX(s.a{})", a);
+          break;
+        default:
+          break;
+      }
+    }
+    std::string body = fmt::format("-- {}\n  SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS s ON {}\n  GROUP BY f.rid",
+                                   g.text, v, fr->name, src, On(RangeConds(s, c, "s")));
+    std::string name = Cte("l", body);
+    Join(fr, name);
+    t.sql = name + ".v";
+    return t;
+  }
+
+  /// Data days over every scan with a time axis (for `all`-grain windows).
+  std::string DataDays() {
+    if (!dr_.empty()) return dr_;
+    std::vector<std::string> parts;
+    for (size_t s = 0; s < p_.scans.size(); ++s) {
+      if (p_.scans[s].grain == Grain::kAll) continue;
+      parts.push_back(fmt::format("SELECT MIN(p) AS lo, MAX({}) AS hi FROM {}", LastDay(p_.scans[s].grain, "p"), ScanCte(s)));
+    }
+    if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");
+    dr_ = Cte("dr", fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u", fmt::join(parts, "\n    UNION ALL ")));
+    return dr_;
+  }
+
+  std::string FrameDims(size_t n, const std::string& alias) const {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += fmt::format(", {}.d{}", alias, i);
+    return out;
+  }
+
+  /// The value CTE of a frame: its rid (and parent) with one expression.
+  std::string FrameValues(const Frame& fr, const std::string& expr, bool with_p) {
+    std::string joins;
+    for (const auto& j : fr.joins) joins += fmt::format("\n  LEFT JOIN {0} ON {0}.rid = f.rid", j);
+    return Cte("x", fmt::format("SELECT f.rid, f.prid{}, {} AS x\n  FROM {} AS f{}", with_p ? ", f.p" : "", expr, fr.name, joins));
+  }
+
+  MV Reagg(const MNode& n, const Ctx& c, Frame* fr) {
+    Grain G = n.grain;
+    std::string qlo, qhi;
+    if (c.g == Grain::kAll) {
+      std::string dr = DataDays();
+      qlo = Bucket(G, fmt::format("(SELECT lo FROM {})", dr));
+      qhi = Bucket(G, fmt::format("(SELECT hi FROM {})", dr));
+    } else {
+      qlo = Bucket(G, c.lo);
+      qhi = Bucket(G, LastDay(c.g, c.hi));
+    }
+    std::string q = RawCte("q", [&](const std::string& name) {
+      return Series(name, G, fmt::format("SELECT MIN({}) AS lo, MAX({}) AS hi FROM {} AS f", qlo, qhi, fr->name));
+    });
+    Frame sub;
+    sub.ndims = fr->ndims;
+    sub.name = Cte("f", fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p{}\n"
+                                    "  FROM {} AS f\n  JOIN {} AS q ON q.p BETWEEN {} AND {}",
+                                    FrameDims(fr->ndims, "f"), fr->name, q, qlo, qhi));
+    MV x = AsValue(M(n.args[0], Ctx{G, "f.p", "f.p", c.total}, &sub));
+    if (x.k == MV::K::kNull) x.k = MV::K::kInt;
+    std::string xv = FrameValues(sub, x.sql, true);
+    std::string body;
+    MV out = x;
+    if (n.fn == "last") {
+      body = fmt::format("SELECT f.rid, t.x AS v\n  FROM {} AS f\n  LEFT JOIN (SELECT prid, x, ROW_NUMBER() OVER (PARTITION BY "
+                         "prid ORDER BY p DESC) AS rn FROM {} WHERE x IS NOT NULL) AS t ON t.prid = f.rid AND t.rn = 1",
+                         fr->name, xv);
+    } else {
+      std::string agg;
+      if (n.fn == "sum") agg = x.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(x.x), {})", FloatLit(0)) : "COALESCE(SUM(x.x), 0)";
+      else if (n.fn == "avg") {
+        agg = fmt::format("{} / NULLIF(COUNT(x.x), 0)", Dbl(MV{"SUM(x.x)", x.k, x.scale}));
+        out = {"", MV::K::kFloat, 0};
+      } else if (n.fn == "min") agg = "MIN(x.x)";
+      else if (n.fn == "max") agg = "MAX(x.x)";
+      else throw SqlError(fmt::format("re-aggregation `{}` is not supported by `kpic sql`", n.fn));
+      body = fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS x ON x.prid = f.rid\n  GROUP BY f.rid", agg,
+                         fr->name, xv);
+    }
+    std::string name = Cte("r", body);
+    Join(fr, name);
+    out.sql = name + ".v";
+    return out;
+  }
+
+  MV ZScore(const MNode& n, const Ctx& c, Frame* fr) {
+    if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
+    MV now = M(n.args[0], c, fr);
+    std::string ks;
+    for (int64_t k = 1; k <= n.count; ++k) ks += fmt::format("{}SELECT {} AS k", k > 1 ? " UNION ALL " : "", k);
+    Frame sub;
+    sub.ndims = fr->ndims;
+    sub.name = Cte("f", fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, {} AS p, {} AS ph{}\n"
+                                    "  FROM {} AS f\n  CROSS JOIN ({}) AS k",
+                                    AddGrain(c.g, c.lo, "-k.k"), AddGrain(c.g, c.hi, "-k.k"), FrameDims(fr->ndims, "f"),
+                                    fr->name, ks));
+    MV x = M(n.args[0], Ctx{c.g, "f.p", "f.ph", c.total}, &sub);
+    std::string xv = FrameValues(sub, Dbl(AsValue(x)), false);
+    std::string stats = Cte("z", fmt::format("SELECT f.rid, COUNT(x.x) AS n, AVG(x.x) AS m\n  FROM {} AS f\n  LEFT JOIN {} AS x ON "
+                                             "x.prid = f.rid\n  GROUP BY f.rid",
+                                             fr->name, xv));
+    std::string sd = Cte("z", fmt::format("SELECT z.rid, z.n, z.m, SQRT(SUM((x.x - z.m) * (x.x - z.m)) / NULLIF(z.n - 1, 0)) AS sd\n"
+                                          "  FROM {} AS z\n  LEFT JOIN {} AS x ON x.prid = z.rid\n  GROUP BY z.rid, z.n, z.m",
+                                          stats, xv));
+    Join(fr, sd);
+    return {fmt::format("CASE WHEN {0}.n < 2 OR {0}.sd = 0 THEN NULL ELSE ({1} - {0}.m) / {0}.sd END", sd, Dbl(AsValue(now))),
+            MV::K::kFloat, 0};
+  }
+
+  MV Rollup(const MNode& n, const Ctx& c, Frame* fr) {
+    const MNode& leaf = p_.mnodes[static_cast<size_t>(n.args[0])];
+    size_t si = static_cast<size_t>(leaf.scan), a = static_cast<size_t>(leaf.agg);
+    const plan::Scan& s = p_.scans[si];
+    const AggSpec& g = s.aggs[a];
+    if (ValuesAgg(g.fn) || g.fn == AggSpec::Fn::kAvg)
+      throw SqlError("a balance over a distinct count, median or average is not supported by `kpic sql`");
+    needs_n_[si].insert(a);
+    std::string dlo, dhi;
+    if (c.g == Grain::kAll) {
+      std::string dr = DataDays();
+      dlo = fmt::format("(SELECT lo FROM {})", dr);
+      dhi = fmt::format("(SELECT hi FROM {})", dr);
+    } else {
+      dlo = c.lo;
+      dhi = LastDay(c.g, c.hi);
+    }
+    std::vector<std::string> w{fmt::format("s.p BETWEEN {} AND {}", dlo, dhi)};
+    if (!c.total)
+      for (size_t i = 0; i < s.dim_columns.size(); ++i) w.push_back(T(d_.null_safe_eq, fmt::format("s.d{}", i), fmt::format("f.d{}", i)));
+    const char* merge = g.fn == AggSpec::Fn::kMin ? "MIN" : g.fn == AggSpec::Fn::kMax ? "MAX" : "SUM";
+    std::string days = Cte("b", fmt::format("-- {} per day\n  SELECT f.rid, s.p AS day, {}(s.a{}) AS v\n  FROM {} AS f\n  JOIN {} AS s ON {}\n"
+                                            "  GROUP BY f.rid, s.p\n  HAVING SUM(s.a{}_n) > 0",
+                                            g.text, merge, a, fr->name, ScanCte(si), On(w), a));
+    MV t = LeafType(s, g);
+    std::string body;
+    if (n.fn == "last" || n.fn == "first") {
+      body = fmt::format("SELECT f.rid, t.v\n  FROM {} AS f\n  LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER "
+                         "BY day {}) AS rn FROM {}) AS t ON t.rid = f.rid AND t.rn = 1",
+                         fr->name, n.fn == "last" ? "DESC" : "ASC", days);
+    } else {
+      std::string agg;
+      if (n.fn == "avg") {
+        agg = fmt::format("{} / NULLIF(COUNT(t.v), 0)", Dbl(MV{"SUM(t.v)", t.k, t.scale}));
+        t = {"", MV::K::kFloat, 0};
+      } else if (n.fn == "min" || n.fn == "max") {
+        agg = n.fn == "min" ? "MIN(t.v)" : "MAX(t.v)";
+      } else {
+        throw SqlError(fmt::format("balance rule `{}` is not supported by `kpic sql`", n.fn));
+      }
+      body = fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS t ON t.rid = f.rid\n  GROUP BY f.rid", agg,
+                         fr->name, days);
+    }
+    std::string name = Cte("r", body);
+    Join(fr, name);
+    t.sql = name + ".v";
+    return t;
+  }
+
+  MV M(int id, const Ctx& c, Frame* fr) {
+    const MNode& n = p_.mnodes[static_cast<size_t>(id)];
+    using O = MNode::Op;
+    auto arg = [&](size_t k) { return M(n.args[k], c, fr); };
+    switch (n.op) {
+      case O::kAgg:
+        return Leaf(n, c, fr);
+      case O::kConst:
+        if (n.is_float) return {FloatLit(n.f), MV::K::kFloat, 0};
+        if (n.scale == 0) return {Int128Text(n.i), MV::K::kInt, 0};
+        return {d_.scaled_decimals ? Int128Text(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale), MV::K::kDec,
+                n.scale};
+      case O::kNull:
+        return {"NULL", MV::K::kNull, 0};
+      case O::kNeg: {
+        MV a = AsValue(arg(0));
+        a.sql = "(-" + a.sql + ")";
+        return a;
+      }
+      case O::kAbs: {
+        MV a = AsValue(arg(0));
+        a.sql = "ABS(" + a.sql + ")";
+        return a;
+      }
+      case O::kAdd:
+      case O::kSub: {
+        MV::K k;
+        int s;
+        auto v = Unify({arg(0), arg(1)}, &k, &s);
+        return {"(" + v[0].sql + (n.op == O::kAdd ? " + " : " - ") + v[1].sql + ")", k, s};
+      }
+      case O::kMul: {
+        MV a = AsValue(arg(0)), b = AsValue(arg(1));
+        if (a.k == MV::K::kNull || b.k == MV::K::kNull) return {"NULL", MV::K::kNull, 0};
+        if (a.k == MV::K::kFloat || b.k == MV::K::kFloat) return {"(" + Dbl(a) + " * " + Dbl(b) + ")", MV::K::kFloat, 0};
+        int s = a.scale + b.scale;
+        return {"(" + a.sql + " * " + b.sql + ")", s ? MV::K::kDec : MV::K::kInt, s};
+      }
+      case O::kDiv: {
+        MV a = AsValue(arg(0)), b = AsValue(arg(1));
+        return {fmt::format("({} / NULLIF({}, 0))", Dbl(a), Dbl(b)), MV::K::kFloat, 0};
+      }
+      case O::kRound: {
+        MV a = AsValue(arg(0));
+        int digits = static_cast<int>(n.count);
+        if (a.k == MV::K::kFloat) return {T(d_.round_float, a.sql, digits), MV::K::kFloat, 0};
+        if (!a.exact() || a.scale <= digits) return a;
+        if (d_.scaled_decimals) {
+          std::string p = Pow10Text(a.scale - digits), h = "5" + std::string(static_cast<size_t>(a.scale - digits - 1), '0');
+          return {fmt::format("(({0} + CASE WHEN {0} < 0 THEN -{1} ELSE {1} END) / {2})", a.sql, h, p),
+                  digits ? MV::K::kDec : MV::K::kInt, digits};
+        }
+        return {fmt::format("ROUND({}, {})", a.sql, digits), MV::K::kDec, digits};
+      }
+      case O::kEq:
+      case O::kNe:
+      case O::kLt:
+      case O::kLe:
+      case O::kGt:
+      case O::kGe: {
+        MV::K k;
+        int s;
+        auto v = Unify({arg(0), arg(1)}, &k, &s);
+        const char* op = n.op == O::kEq   ? " = "
+                         : n.op == O::kNe ? " <> "
+                         : n.op == O::kLt ? " < "
+                         : n.op == O::kLe ? " <= "
+                         : n.op == O::kGt ? " > "
+                                          : " >= ";
+        return {"(" + v[0].sql + op + v[1].sql + ")", MV::K::kBool, 0};
+      }
+      case O::kAnd:
+      case O::kOr:
+        return {"(" + AsBool(arg(0)) + (n.op == O::kAnd ? " AND " : " OR ") + AsBool(arg(1)) + ")", MV::K::kBool, 0};
+      case O::kNot:
+        return {"(NOT " + AsBool(arg(0)) + ")", MV::K::kBool, 0};
+      case O::kIf: {
+        std::string cnd = AsBool(arg(0));
+        MV::K k;
+        int s;
+        auto v = Unify({arg(1), arg(2)}, &k, &s);
+        return {fmt::format("CASE WHEN {} THEN {} ELSE {} END", cnd, v[0].sql, v[1].sql), k, s};
+      }
+      case O::kCoalesce: {
+        std::vector<MV> xs;
+        for (size_t k = 0; k < n.args.size(); ++k) xs.push_back(arg(k));
+        MV::K k;
+        int s;
+        auto v = Unify(xs, &k, &s);
+        std::string list;
+        for (size_t i = 0; i < v.size(); ++i) list += (i ? ", " : "") + v[i].sql;
+        return {"COALESCE(" + list + ")", k, s};
+      }
+      case O::kShift: {
+        if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
+        Ctx w = c;
+        int64_t k = 1;
+        if (n.grain != c.g) {
+          if (MonthsOf(n.grain) && MonthsOf(c.g)) {
+            k = MonthsOf(n.grain) / MonthsOf(c.g);
+          } else if (c.g == Grain::kDay && MonthsOf(n.grain)) {
+            // Days shift by calendar months (29 February goes to the 28th).
+            w.lo = AddMonths(c.lo, std::to_string(-MonthsOf(n.grain)));
+            w.hi = c.lo == c.hi ? w.lo : AddMonths(c.hi, std::to_string(-MonthsOf(n.grain)));
+            return M(n.args[0], w, fr);
+          } else if (c.g == Grain::kWeek) {
+            k = n.grain == Grain::kYear ? 52 : n.grain == Grain::kQuarter ? 13 : 4;
+          } else if (c.g == Grain::kDay && n.grain == Grain::kWeek) {
+            k = 7;
+          }
+        }
+        w.lo = AddGrain(c.g, c.lo, -k);
+        w.hi = c.lo == c.hi ? w.lo : AddGrain(c.g, c.hi, -k);
+        return M(n.args[0], w, fr);
+      }
+      case O::kToDate: {
+        if (c.g == Grain::kAll) return arg(0);
+        Ctx w = c;
+        std::string from = Bucket(n.grain, c.lo);
+        w.lo = rt::Nests(c.g, n.grain) ? from : Bucket(c.g, from);
+        return M(n.args[0], w, fr);
+      }
+      case O::kRolling: {
+        if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
+        Ctx w = c;
+        if (n.grain != c.g) {
+          w.hi = Bucket(n.grain, LastDay(c.g, c.hi));
+          w.g = n.grain;
+        }
+        w.lo = AddGrain(w.g, w.hi, -(n.count - 1));
+        return M(n.args[0], w, fr);
+      }
+      case O::kReagg:
+        return Reagg(n, c, fr);
+      case O::kRollup:
+        return Rollup(n, c, fr);
+      case O::kZScore:
+        return ZScore(n, c, fr);
+      case O::kShare: {
+        MV part = AsValue(arg(0));
+        Ctx total = c;
+        total.total = true;
+        MV whole = AsValue(M(n.args[0], total, fr));
+        return {fmt::format("({} / NULLIF({}, 0))", Dbl(part), Dbl(whole)), MV::K::kFloat, 0};
+      }
+    }
+    return {"NULL", MV::K::kNull, 0};
+  }
+
+  /// The final text of a value: exact decimals held scaled are printed
+  /// exactly; booleans as 0/1.
+  std::string Output(const MV& v) const {
+    if (v.k == MV::K::kBool) return BoolToInt(v.sql);
+    if (v.k == MV::K::kDec && d_.scaled_decimals) {
+      std::string p = Pow10Text(v.scale);
+      return fmt::format("CASE WHEN {0} IS NULL THEN NULL ELSE (CASE WHEN {0} < 0 THEN '-' ELSE '' END) || (ABS({0}) / {1}) || '.' "
+                         "|| substr('{2}' || (ABS({0}) % {1}), -{3}) END",
+                         v.sql, p, std::string(static_cast<size_t>(v.scale), '0'), v.scale);
+    }
+    return v.sql;
+  }
+
+  // ---- the output grid -----------------------------------------------------------
+
+  /// Output rows of a set of scans at grain g: bounds, periods and members.
+  std::string Grid(const std::vector<int>& scans, Grain g, size_t ndims, std::string* periods_out) {
+    std::string members, periods;
+    std::string bounds;
+    if (g != Grain::kAll) {
+      std::vector<std::string> parts;
+      for (int s : scans) {
+        const plan::Scan& sc = p_.scans[static_cast<size_t>(s)];
+        if (sc.grain == Grain::kAll) continue;
+        std::string lo = sc.grain == g ? "MIN(p)" : fmt::format("MIN({})", Bucket(g, "p"));
+        std::string hi = sc.grain == g ? "MAX(p)" : fmt::format("MAX({})", Bucket(g, LastDay(sc.grain, "p")));
+        parts.push_back(fmt::format("SELECT {} AS lo, {} AS hi FROM {}", lo, hi, ScanCte(static_cast<size_t>(s))));
+      }
+      if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");
+      std::string data = fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u", fmt::join(parts, "\n    UNION ALL "));
+      if (p_.from_day || p_.to_day) {
+        std::string lo = p_.from_day ? Bucket(g, DateLit(*p_.from_day)) : "d.lo";
+        std::string hi = p_.to_day ? Bucket(g, DateLit(*p_.to_day - 1)) : "d.hi";
+        if (!(p_.from_day && p_.to_day)) {
+          lo = fmt::format("CASE WHEN d.lo IS NULL THEN NULL ELSE {} END", lo);
+          hi = fmt::format("CASE WHEN d.lo IS NULL THEN NULL ELSE {} END", hi);
+        }
+        data = fmt::format("SELECT {} AS lo, {} AS hi FROM ({}) AS d", lo, hi, data);
+      }
+      bounds = Cte("bounds", data);
+      periods = RawCte("periods", [&](const std::string& name) { return Series(name, g, "SELECT lo, hi FROM " + bounds); });
+    }
+    if (ndims) {
+      std::vector<std::string> parts;
+      std::string dl;
+      for (size_t i = 0; i < ndims; ++i) dl += fmt::format("{}s.d{}", i ? ", " : "", i);
+      for (int s : scans) {
+        const plan::Scan& sc = p_.scans[static_cast<size_t>(s)];
+        Ctx c{g, "b.lo", "b.hi", true};
+        std::vector<std::string> w = RangeConds(sc, c, "s");
+        std::string from = fmt::format("{} AS s", ScanCte(static_cast<size_t>(s)));
+        if (!w.empty()) from += ", " + bounds + " AS b";
+        parts.push_back(fmt::format("SELECT {} FROM {}{}", dl, from, w.empty() ? "" : " WHERE " + fmt::format("{}", fmt::join(w, " AND "))));
+      }
+      std::string cols;
+      for (size_t i = 0; i < ndims; ++i) cols += fmt::format("{}d{}", i ? ", " : "", i);
+      members = Cte("members", fmt::format("SELECT DISTINCT {} FROM (\n    {}) AS u", cols, fmt::join(parts, "\n    UNION ALL ")));
+    }
+    *periods_out = periods;
+    return members;
+  }
+
+  std::string OrderKeys(bool has_p, size_t ndims, const std::string& alias, const std::vector<VT>& types) const {
+    std::vector<std::string> k;
+    if (has_p) k.push_back(alias + ".p");
+    for (size_t i = 0; i < ndims; ++i) {
+      std::string d = fmt::format("{}.d{}", alias, i);
+      if (i < types.size() && types[i] == VT::kString) d = T(d_.binary_text, d);
+      k.push_back(d + " NULLS LAST");
+    }
+    return fmt::format("{}", fmt::join(k, ", "));
+  }
+
+  std::string Metrics() {
+    if (p_.outputs.empty()) throw SqlError("nothing to compile: ask for metrics with --metric NAME (or a goal with --goal NAME)");
+    Grain g = p_.grain;
+    size_t nd = p_.by.size();
+    bool has_p = g != Grain::kAll;
+    // Outputs that read the same scans share their rows; the grid is the
+    // union, with a flag per group (the engine leaves other cells empty).
+    std::vector<std::vector<int>> groups;
+    std::vector<size_t> group_of;
+    for (const auto& o : p_.outputs) {
+      std::vector<int> sc = o.scans;
+      if (sc.empty())
+        for (size_t s = 0; s < p_.scans.size(); ++s) sc.push_back(static_cast<int>(s));
+      std::sort(sc.begin(), sc.end());
+      auto it = std::find(groups.begin(), groups.end(), sc);
+      group_of.push_back(static_cast<size_t>(it - groups.begin()));
+      if (it == groups.end()) groups.push_back(sc);
+    }
+    std::vector<std::string> parts;
+    std::string cols;
+    if (has_p) cols += "q.p";
+    for (size_t i = 0; i < nd; ++i) cols += fmt::format("{}m.d{}", cols.empty() ? "" : ", ", i);
+    for (size_t k = 0; k < groups.size(); ++k) {
+      std::string periods;
+      std::string members = Grid(groups[k], g, nd, &periods);
+      std::string flags;
+      for (size_t j = 0; j < groups.size() && groups.size() > 1; ++j) flags += fmt::format(", {} AS g{}", j == k ? 1 : 0, j);
+      std::string from = has_p ? periods + " AS q" : "";
+      if (nd) from += (from.empty() ? "" : " CROSS JOIN ") + members + " AS m";
+      parts.push_back(from.empty() ? fmt::format("SELECT 1 AS one{}", flags) : fmt::format("SELECT {}{} FROM {}", cols.empty() ? "1 AS one" : cols, flags, from));
+    }
+    std::string keys;
+    if (has_p) keys += "p";
+    for (size_t i = 0; i < nd; ++i) keys += fmt::format("{}d{}", keys.empty() ? "" : ", ", i);
+    std::string grid;
+    if (groups.size() == 1) {
+      grid = Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER ({}) AS rid{}\n  FROM ({}) AS u",
+                                     keys.empty() ? "" : "ORDER BY " + OrderKeys(has_p, nd, "u", p_.by_types),
+                                     keys.empty() ? "" : ", " + keys, parts[0]));
+    } else {
+      std::string maxes;
+      for (size_t j = 0; j < groups.size(); ++j) maxes += fmt::format(", MAX(g{0}) AS g{0}", j);
+      std::string inner = fmt::format("SELECT {}{}\n    FROM (\n    {}) AS a{}", keys.empty() ? "1 AS one" : keys, maxes,
+                                      fmt::join(parts, "\n    UNION ALL\n    "), keys.empty() ? "" : "\n    GROUP BY " + keys);
+      grid = Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER ({}) AS rid{}{}\n  FROM (\n    {}) AS u",
+                                     keys.empty() ? "" : "ORDER BY " + OrderKeys(has_p, nd, "u", p_.by_types),
+                                     keys.empty() ? "" : ", " + keys, [&] {
+                                       std::string s;
+                                       for (size_t j = 0; j < groups.size(); ++j) s += fmt::format(", g{}", j);
+                                       return s;
+                                     }(),
+                                     inner));
+    }
+    Frame fr;
+    fr.name = grid;
+    fr.ndims = nd;
+    std::vector<std::string> select;
+    if (has_p) select.push_back("f.p AS " + Q("period"));
+    for (size_t i = 0; i < nd; ++i) select.push_back(fmt::format("f.d{} AS {}", i, Q(p_.by[i])));
+    for (size_t k = 0; k < p_.outputs.size(); ++k) {
+      const auto& o = p_.outputs[k];
+      Ctx c{g, "f.p", "f.p", false};
+      MV v = M(o.root, c, &fr);
+      std::string out = Output(v);
+      if (groups.size() > 1) out = fmt::format("CASE WHEN f.g{} = 1 THEN {} END", group_of[k], out);
+      select.push_back(out + " AS " + Q(o.metric));
+    }
+    std::string joins;
+    for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);
+    std::string head = fmt::format("-- kpic sql --dialect {}: {} by {}{}\n", d_.name, rt::GrainName(g),
+                                   nd ? fmt::format("{}", fmt::join(p_.by, ", ")) : "nothing",
+                                   p_.from_day || p_.to_day ? fmt::format(", from {} to {}", p_.from_day ? rt::FormatDate(*p_.from_day) : "the start",
+                                                                          p_.to_day ? rt::FormatDate(*p_.to_day) : "the end")
+                                                            : "");
+    head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL.\n";
+    return head + Assemble(fmt::format("SELECT\n  {}\nFROM {} AS f{}\nORDER BY f.rid", fmt::join(select, ",\n  "), grid, joins));
+  }
+
+  std::string Goal(size_t gi) {
+    const plan::GoalPlan& g = p_.goals.at(gi);
+    if (g.grain == Grain::kAll) throw SqlError("a goal at grain `all` has one period; use --metric instead");
+    std::string lo = Bucket(g.grain, DateLit(g.from_day)), hi = Bucket(g.grain, DateLit(g.to_day - 1));
+    std::string periods = RawCte("periods", [&](const std::string& name) {
+      return Series(name, g.grain, fmt::format("SELECT {} AS lo, {} AS hi", lo, hi));
+    });
+    std::string grid = Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM {} AS q", periods));
+    Frame fr;
+    fr.name = grid;
+    Ctx c{g.grain, "f.p", "f.p", false};
+    MV value = M(g.value, c, &fr);
+    MV target{"NULL", MV::K::kNull, 0};
+    Ctx whole{g.grain, lo, hi, false};
+    if (g.target >= 0 && g.phasing.empty()) {
+      target = M(g.target, c, &fr);
+    } else if (g.target >= 0 && g.phasing == "even") {
+      target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))", Dbl(AsValue(M(g.target, whole, &fr))),
+                            periods, d_.dbl),
+                MV::K::kFloat, 0};
+    } else if (g.target >= 0 && g.phasing == "last_year") {
+      MV total = AsValue(M(g.target, whole, &fr)), ly = AsValue(M(g.last_year, c, &fr)), ly_total = AsValue(M(g.last_year, whole, &fr));
+      target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), Dbl(ly_total)), MV::K::kFloat, 0};
+    }
+    std::string joins;
+    for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);
+    std::string head = fmt::format("-- kpic sql --dialect {}: goal {} ({}) per {}, {} to {}\n", d_.name, g.name, g.metric,
+                                   rt::GrainName(g.grain), rt::FormatDate(g.from_day), rt::FormatDate(g.to_day));
+    head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL.\n";
+    return head + Assemble(fmt::format("SELECT\n  f.p AS {},\n  {} AS {},\n  {} AS {}\nFROM {} AS f{}\nORDER BY f.rid", Q("period"),
+                                       Output(value), Q("value"), Output(target), Q("target"), grid, joins));
+  }
+
+  ScanSql States(size_t s) const {
+    ScanSql out;
+    out.groups = ScanGroupsSql(s, false);
+    out.groups = out.groups.substr(out.groups.find('\n') + 3);  // drop the comment line
+    out.values.resize(p_.scans[s].aggs.size());
+    for (size_t a = 0; a < p_.scans[s].aggs.size(); ++a)
+      if (ValuesAgg(p_.scans[s].aggs[a].fn)) {
+        out.values[a] = ScanValuesSql(s, a);
+        out.values[a] = out.values[a].substr(out.values[a].find('\n') + 3);
+      }
+    return out;
+  }
+
+ private:
+  struct CteText {
+    std::string name, body;
+    bool raw;
+  };
+  const plan::Plan& p_;
+  const Options& o_;
+  const Dialect& d_;
+  std::vector<CteText> ctes_;
+  std::map<std::string, std::string> memo_;
+  std::map<std::string, int> counter_;
+  std::vector<int> scan_cte_;
+  std::vector<std::set<size_t>> needs_n_;
+  std::vector<std::vector<int>> values_cte_;
+  std::string dr_;
+};
+
+}  // namespace
+
+std::string EmitMetrics(const plan::Plan& p, const Options& o) { return Emitter(p, o).Metrics(); }
+
+std::string EmitGoal(const plan::Plan& p, size_t goal, const Options& o) { return Emitter(p, o).Goal(goal); }
+
+ScanSql EmitScanStates(const plan::Plan& p, size_t scan, const Options& o) { return Emitter(p, o).States(scan); }
+
+}  // namespace kpic::sql
