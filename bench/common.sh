@@ -12,10 +12,11 @@ ensure_orders() {
   fi
 }
 
-# ensure_duckdb: installs @duckdb/node-api into bench/node_modules once.
+# ensure_duckdb: installs bench/package.json (@duckdb/node-api, node-sql-parser)
+# into bench/node_modules once.
 ensure_duckdb() {
-  if [ ! -d "$ROOT/bench/node_modules/@duckdb/node-api" ]; then
-    echo "installing @duckdb/node-api..." >&2
-    (cd "$ROOT/bench" && npm install --no-save --silent @duckdb/node-api >/dev/null)
+  if [ ! -d "$ROOT/bench/node_modules/@duckdb/node-api" ] || [ ! -d "$ROOT/bench/node_modules/node-sql-parser" ]; then
+    echo "installing bench/package.json..." >&2
+    (cd "$ROOT/bench" && npm install --no-audit --no-fund --no-package-lock --silent >/dev/null)
   fi
 }

@@ -731,11 +731,29 @@ class Emitter {
           break;
       }
     }
-    std::string body = fmt::format("-- {}\n  SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS s ON {}\n  GROUP BY f.rid",
-                                   g.text, v, fr->name, src, On(RangeConds(s, c, "s")));
-    std::string name = Cte("l", body);
+    // Leaves over the same scan, frame and context share one CTE, a column each.
+    std::string key = fr->name + "|" + src + "|" + On(RangeConds(s, c, "s"));
+    auto [it, fresh] = leaf_groups_.try_emplace(key);
+    LeafGroup& lg = it->second;
+    if (fresh) {
+      lg.frame = fr->name;
+      lg.src = src;
+      lg.on = On(RangeConds(s, c, "s"));
+      lg.cte = ctes_.size();
+      ctes_.push_back({fmt::format("l{}", counter_["l"]++), "", false});
+    }
+    size_t col = std::find(lg.exprs.begin(), lg.exprs.end(), v) - lg.exprs.begin();
+    if (col == lg.exprs.size()) {
+      lg.exprs.push_back(v);
+      lg.comments.push_back(g.text);
+      std::string cols;
+      for (size_t k = 0; k < lg.exprs.size(); ++k) cols += fmt::format(",\n    {} AS v{}", lg.exprs[k], k);
+      ctes_[lg.cte].body = fmt::format("-- {}\n  SELECT f.rid{}\n  FROM {} AS f\n  LEFT JOIN {} AS s ON {}\n  GROUP BY f.rid",
+                                       fmt::join(lg.comments, "; "), cols, lg.frame, lg.src, lg.on);
+    }
+    const std::string& name = ctes_[lg.cte].name;
     Join(fr, name);
-    t.sql = name + ".v";
+    t.sql = fmt::format("{}.v{}", name, col);
     return t;
   }
 
@@ -1101,7 +1119,9 @@ class Emitter {
     for (size_t i = 0; i < ndims; ++i) {
       std::string d = fmt::format("{}.d{}", alias, i);
       if (i < types.size() && types[i] == VT::kString) d = T(d_.binary_text, d);
-      k.push_back(d + " NULLS LAST");
+      // Nulls last, spelled so that every engine (and parser) takes it.
+      k.push_back(fmt::format("CASE WHEN {}.d{} IS NULL THEN 1 ELSE 0 END", alias, i));
+      k.push_back(d);
     }
     return fmt::format("{}", fmt::join(k, ", "));
   }
@@ -1245,6 +1265,12 @@ class Emitter {
   std::vector<std::set<size_t>> needs_n_;
   std::vector<std::vector<int>> values_cte_;
   std::string dr_;
+  struct LeafGroup {
+    std::string frame, src, on;
+    size_t cte = 0;
+    std::vector<std::string> exprs, comments;
+  };
+  std::map<std::string, LeafGroup> leaf_groups_;
 };
 
 }  // namespace

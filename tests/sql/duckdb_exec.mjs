@@ -17,7 +17,9 @@ const q = (s) => `'${s.replaceAll("'", "''")}'`;
 const id = (s) => `"${s.replaceAll('"', '""')}"`;
 for (const t of manifest.tables) {
   const cols = Object.entries(t.columns).map(([k, v]) => `${q(k)}: ${q(v)}`).join(', ');
-  await con.run(`CREATE TABLE ${id(t.name)} AS SELECT * FROM read_csv(${q(t.csv)}, header = true, columns = {${cols}})`);
+  // An empty string field is the empty string (docs/cli.md), not null.
+  const strings = t.strings.length ? `, force_not_null = [${t.strings.map(q).join(', ')}]` : '';
+  await con.run(`CREATE TABLE ${id(t.name)} AS SELECT * FROM read_csv(${q(t.csv)}, header = true, columns = {${cols}}${strings})`);
 }
 const out = [];
 for (const file of manifest.queries) {

@@ -200,7 +200,7 @@ def load_sqlite(pkg):
 
         def conv(v, t):
             if v == "":
-                return None
+                return "" if t == "string" else None  # docs/cli.md: an empty string field is the empty string
             if t == "bool":
                 return 1 if v.lower() in ("true", "1", "t", "yes") else 0
             if t == "int":
@@ -220,7 +220,9 @@ def load_pg(pkg, uri, schema):
     script = [f"DROP SCHEMA IF EXISTS {schema} CASCADE;", f"CREATE SCHEMA {schema};"]
     for name, path, cols in pkg.tables:
         script.append(f'CREATE TABLE {schema}."{name}" ({", ".join(chr(34) + h + chr(34) + " " + PG_TYPES[t] for h, t in cols)});')
-        script.append(f"\\copy {schema}.\"{name}\" FROM '{path}' WITH (FORMAT csv, HEADER true)")
+        strings = ", ".join(chr(34) + h + chr(34) for h, t in cols if t == "string")
+        force = f", FORCE_NOT_NULL ({strings})" if strings else ""
+        script.append(f"\\copy {schema}.\"{name}\" FROM '{path}' WITH (FORMAT csv, HEADER true{force})")
     run(["psql", "-q", "-v", "ON_ERROR_STOP=1", uri], input="\n".join(script) + "\n")
 
 
@@ -246,17 +248,29 @@ def main():
         d, f = e.rsplit(":", 1)
         spec = json.load(open(f))
         cases[d] = (spec["fiscal"], spec["monday"], spec.get("zone", "UTC"), [(q, set(spec.get("skip", {}).get(q, []))) for q in spec["queries"]])
-    errors, checked = [], 0
+    errors, checked, refused = [], 0, 0
     tmp = tmpdir
     for rel, (fiscal, monday, zone, queries) in cases.items():
         pkg = Package(args.kpic, args.root, rel, zone)
         engine = []
         for q, _ in queries:
             argv = shlex.split(q)
-            engine.append((argv, engine_table(json.loads(run([args.kpic, "run", pkg.dir, *argv, "--format", "json"])), fiscal, monday)))
+            p = subprocess.run([args.kpic, "run", pkg.dir, *argv, "--format", "json"], capture_output=True, text=True)
+            if p.returncode == 2:
+                engine.append((argv, None))  # refused (a dimension a source lacks, ...): SQL must refuse too
+                continue
+            if p.returncode != 0:
+                raise RuntimeError(f"kpic run {rel} {q} exited {p.returncode}:\n{p.stderr}")
+            engine.append((argv, engine_table(json.loads(p.stdout), fiscal, monday)))
         for d in dialects:
             todo = []
             for (argv, eng), (q, skip) in zip(engine, queries):
+                if eng is None:
+                    p = subprocess.run([args.kpic, "sql", pkg.dir, *argv, "--dialect", d], capture_output=True, text=True)
+                    if p.returncode != 2:
+                        errors.append(f"{rel} {d} {q}: `kpic run` refused it, but `kpic sql` exited {p.returncode}")
+                    refused += 1
+                    continue
                 if d in skip:
                     p = subprocess.run([args.kpic, "sql", pkg.dir, *argv, "--dialect", d], capture_output=True, text=True)
                     if p.returncode != 2 or "percentile" not in p.stderr:
@@ -289,7 +303,8 @@ def main():
                 for i, (q, argv, eng, sql) in enumerate(todo):
                     files.append(os.path.join(tmp, f"{pkg.name}_{i}.sql"))
                     open(files[-1], "w").write(sql)
-                manifest = {"tables": [{"name": n, "csv": p, "columns": {h: DUCK_TYPES[t] for h, t in c}} for n, p, c in pkg.tables],
+                manifest = {"tables": [{"name": n, "csv": p, "columns": {h: DUCK_TYPES[t] for h, t in c},
+                                "strings": [h for h, t in c if t == "string"]} for n, p, c in pkg.tables],
                             "queries": files}
                 mf = os.path.join(tmp, f"{pkg.name}.json")
                 json.dump(manifest, open(mf, "w"))
@@ -304,7 +319,8 @@ def main():
                     checked += 1
     for e in errors[:40]:
         print("FAIL", e)
-    print(f"{checked} queries compared across {', '.join(dialects)}; {len(errors)} mismatches")
+    print(f"{checked} queries compared across {', '.join(dialects)} ({refused} refused by both engines); "
+          f"{len(errors)} mismatches")
     return 1 if errors else 0
 
 

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Golden tests of `kpic sql` in every dialect: the emitted SQL is stable and
+# reviewed. Trino, Spark, ClickHouse and BigQuery are not run by the test
+# suite (no server here), so these files are what proves them; where
+# node-sql-parser knows the dialect (trino, bigquery; hive for spark), each
+# file must also parse. postgres, duckdb and sqlite are proven by execution
+# in sql_diff.py.
+# usage: golden.sh KPIC ROOT [--update]
+set -euo pipefail
+KPIC=$1 ROOT=$2 UPDATE=${3:-}
+dir="$ROOT/tests/sql/golden"
+status=0
+parse=()
+check() {  # name, then kpic arguments
+  local name=$1; shift
+  for d in postgres duckdb sqlite trino spark clickhouse bigquery; do
+    local got file="$dir/$name.$d.sql"
+    got=$("$KPIC" sql "$@" --dialect "$d" 2>&1) || true
+    if [ "$UPDATE" = "--update" ]; then
+      printf '%s\n' "$got" > "$file"
+    elif ! diff -u "$file" <(printf '%s\n' "$got"); then
+      echo "golden mismatch: $name.$d (rerun with --update after checking the diff)"
+      status=1
+    fi
+    case $d in
+      trino) parse+=("$file:trino") ;;
+      bigquery) parse+=("$file:bigquery") ;;
+      spark) parse+=("$file:hive") ;;
+    esac
+  done
+}
+cd "$ROOT"
+check retail_channel examples/retail --metric sales,aov,conversion,gross_margin --by channel --grain month
+check retail_windows examples/retail --metric avg_daily_sales,repurchase_rate,ship_hours --grain quarter --from 2025-01-01 --to 2026-01-01
+check retail_role examples/retail --metric sales --by store --role store_manager --param "store_id=x'; DROP TABLE orders; --"
+check retail_goal examples/retail --goal grow_sales
+check periods tests/engine/periods --metric total,prev,ly,ytd,r3,daily,shr,yoy,z3,stock_last,stock_avg --by store --grain month
+check fiscal tests/engine/fiscal --metric total,at_3am --grain quarter
+check saas examples/saas --metric mrr,paying_accounts,churn_rate,nrr,csat --grain month
+check saas_median examples/saas --metric resolution_hours,p90_resolution_hours --by region --grain quarter
+if [ "$UPDATE" != "--update" ]; then
+  modules="$(cd "$ROOT" && pwd)/bench/node_modules"
+  modules="${KPIC_NODE_MODULES:-$modules}"
+  if ! command -v node >/dev/null; then
+    echo "SKIP syntax check: Node.js is missing"
+  else
+    if [ ! -d "$modules/node-sql-parser" ]; then
+      (mkdir -p "$modules" && cd "$modules/.." && npm install --no-save --silent node-sql-parser >/dev/null 2>&1) ||
+        { echo "node-sql-parser could not be installed"; exit 1; }
+    fi
+    KPIC_NODE_MODULES="$modules" node "$ROOT/tests/sql/parse_check.cjs" "${parse[@]}" || status=1
+  fi
+fi
+exit $status

@@ -1,0 +1,234 @@
+-- kpic sql --dialect spark: month by store
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- periods:s at month
+  SELECT trunc(t0.`day`, 'MM') AS p,
+    t0.`store` AS d0,
+    COUNT(*) AS n,
+    SUM(t0.`amt`) AS a0
+  FROM `s` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY trunc(t0.`day`, 'MM'), t0.`store`),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+s1 AS (
+  -- periods:s at day
+  SELECT t0.`day` AS p,
+    t0.`store` AS d0,
+    COUNT(*) AS n,
+    SUM(t0.`amt`) AS a0
+  FROM `s` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`, t0.`store`),
+s2 AS (
+  -- periods:stock at day
+  SELECT t0.`day` AS p,
+    t0.`store` AS d0,
+    COUNT(*) AS n,
+    SUM(t0.`level`) AS a0,
+    COUNT(t0.`level`) AS a0_n,
+    SUM(t0.`avg_level`) AS a1,
+    COUNT(t0.`avg_level`) AS a1_n
+  FROM `stock` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`, t0.`store`),
+bounds1 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
+    UNION ALL SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s1
+    UNION ALL SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s2) AS u),
+periods1 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds1) AS b),
+members1 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND b.hi
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1)
+    UNION ALL SELECT s.d0 FROM s2 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1)) AS u),
+bounds2 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s1) AS u),
+periods2 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds2) AS b),
+members2 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s1 AS s, bounds2 AS b WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1)) AS u),
+bounds3 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s2) AS u),
+periods3 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds3) AS b),
+members3 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s2 AS s, bounds3 AS b WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1)) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2, g3
+  FROM (
+    SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2, MAX(g3) AS g3
+    FROM (
+    SELECT q.p, m.d0, 1 AS g0, 0 AS g1, 0 AS g2, 0 AS g3 FROM periods0 AS q CROSS JOIN members0 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 1 AS g1, 0 AS g2, 0 AS g3 FROM periods1 AS q CROSS JOIN members1 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2, 0 AS g3 FROM periods2 AS q CROSS JOIN members2 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 0 AS g2, 1 AS g3 FROM periods3 AS q CROSS JOIN members3 AS m) AS a
+    GROUP BY p, d0) AS u),
+l0 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+l1 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = add_months(f.p, -1)
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+l2 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = add_months(f.p, -12)
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+l3 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p BETWEEN trunc(f.p, 'YEAR') AND f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+l4 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p BETWEEN add_months(f.p, -2) AND f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+q0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 DAY)) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(date_add(add_months(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+f0 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  FROM grid0 AS f
+  JOIN q0 AS q ON q.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)),
+l5 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f0 AS f
+  LEFT JOIN s1 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+x0 AS (
+  SELECT f.rid, f.prid, f.p, l5.v0 AS x
+  FROM f0 AS f
+  LEFT JOIN l5 ON l5.rid = f.rid),
+r0 AS (
+  SELECT f.rid, CAST(SUM(x.x) AS DOUBLE) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x0 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+l6 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+  GROUP BY f.rid),
+f1 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, add_months(f.p, -k.k) AS p, add_months(f.p, -k.k) AS ph, f.d0
+  FROM grid0 AS f
+  CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k) AS k),
+l7 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f1 AS f
+  LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND f.ph
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+x1 AS (
+  SELECT f.rid, f.prid, CAST(l7.v0 AS DOUBLE) AS x
+  FROM f1 AS f
+  LEFT JOIN l7 ON l7.rid = f.rid),
+z0 AS (
+  SELECT f.rid, COUNT(x.x) AS n, AVG(x.x) AS m
+  FROM grid0 AS f
+  LEFT JOIN x1 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+z1 AS (
+  SELECT z.rid, z.n, z.m, SQRT(SUM((x.x - z.m) * (x.x - z.m)) / NULLIF(z.n - 1, 0)) AS sd
+  FROM z0 AS z
+  LEFT JOIN x1 AS x ON x.prid = z.rid
+  GROUP BY z.rid, z.n, z.m),
+b0 AS (
+  -- sum($level) per day
+  SELECT f.rid, s.p AS day, SUM(s.a0) AS v
+  FROM grid0 AS f
+  JOIN s2 AS s ON s.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid, s.p
+  HAVING SUM(s.a0_n) > 0),
+r1 AS (
+  SELECT f.rid, t.v
+  FROM grid0 AS f
+  LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER BY day DESC) AS rn FROM b0) AS t ON t.rid = f.rid AND t.rn = 1),
+b1 AS (
+  -- sum($avg_level) per day
+  SELECT f.rid, s.p AS day, SUM(s.a1) AS v
+  FROM grid0 AS f
+  JOIN s2 AS s ON s.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid, s.p
+  HAVING SUM(s.a1_n) > 0),
+r2 AS (
+  SELECT f.rid, CAST(SUM(t.v) AS DOUBLE) / NULLIF(COUNT(t.v), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN b1 AS t ON t.rid = f.rid
+  GROUP BY f.rid)
+SELECT
+  f.p AS `period`,
+  f.d0 AS `store`,
+  CASE WHEN f.g0 = 1 THEN l0.v0 END AS `total`,
+  CASE WHEN f.g1 = 1 THEN l1.v0 END AS `prev`,
+  CASE WHEN f.g1 = 1 THEN l2.v0 END AS `ly`,
+  CASE WHEN f.g1 = 1 THEN l3.v0 END AS `ytd`,
+  CASE WHEN f.g1 = 1 THEN l4.v0 END AS `r3`,
+  CASE WHEN f.g2 = 1 THEN r0.v END AS `daily`,
+  CASE WHEN f.g0 = 1 THEN (CAST(l0.v0 AS DOUBLE) / NULLIF(CAST(l6.v0 AS DOUBLE), 0)) END AS `shr`,
+  CASE WHEN f.g0 = 1 THEN ((CAST(l0.v0 AS DOUBLE) / NULLIF(CAST(l2.v0 AS DOUBLE), 0)) - CAST(1 AS DOUBLE)) END AS `yoy`,
+  CASE WHEN f.g1 = 1 THEN CASE WHEN z1.n < 2 OR z1.sd = 0 THEN NULL ELSE (CAST(l0.v0 AS DOUBLE) - z1.m) / z1.sd END END AS `z3`,
+  CASE WHEN f.g3 = 1 THEN r1.v END AS `stock_last`,
+  CASE WHEN f.g3 = 1 THEN r2.v END AS `stock_avg`
+FROM grid0 AS f
+LEFT JOIN l0 ON l0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+LEFT JOIN l2 ON l2.rid = f.rid
+LEFT JOIN l3 ON l3.rid = f.rid
+LEFT JOIN l4 ON l4.rid = f.rid
+LEFT JOIN r0 ON r0.rid = f.rid
+LEFT JOIN l6 ON l6.rid = f.rid
+LEFT JOIN z1 ON z1.rid = f.rid
+LEFT JOIN r1 ON r1.rid = f.rid
+LEFT JOIN r2 ON r2.rid = f.rid
+ORDER BY f.rid;

@@ -1,0 +1,82 @@
+-- kpic sql --dialect bigquery: month by channel
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- retail:orders at month
+  SELECT DATE_TRUNC(DATE(t0.`下单时间`), MONTH) AS p,
+    t0.`channel` AS d0,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN t0.`amount` END) AS a0,
+    COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN (t0.`quantity` * t1.`unit_cost`) END) AS a2
+  FROM `orders` AS t0
+  LEFT JOIN `products` AS t1 ON t1.`product_id` = t0.`product_id`
+  WHERE t0.`下单时间` IS NOT NULL
+  GROUP BY DATE_TRUNC(DATE(t0.`下单时间`), MONTH), t0.`channel`),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT p
+  FROM (SELECT lo, hi FROM bounds0) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+s1 AS (
+  -- retail:traffic at month
+  SELECT DATE_TRUNC(t0.`day`, MONTH) AS p,
+    t0.`channel` AS d0,
+    COUNT(*) AS n,
+    SUM(t0.`visitors`) AS a0
+  FROM `traffic` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY DATE_TRUNC(t0.`day`, MONTH), t0.`channel`),
+bounds1 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
+    UNION ALL SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u),
+periods1 AS (
+  SELECT p
+  FROM (SELECT lo, hi FROM bounds1) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
+members1 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND b.hi
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1
+  FROM (
+    SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1
+    FROM (
+    SELECT q.p, m.d0, 1 AS g0, 0 AS g1 FROM periods0 AS q CROSS JOIN members0 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 1 AS g1 FROM periods1 AS q CROSS JOIN members1 AS m) AS a
+    GROUP BY p, d0) AS u),
+l0 AS (
+  -- sum($amount where not $returned); count_rows(* where not $returned); sum(($quantity * $product_id.unit_cost) where not $returned)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a1), 0) AS v1,
+    COALESCE(SUM(s.a2), 0) AS v2
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+l1 AS (
+  -- sum($visitors)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s1 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid)
+SELECT
+  f.p AS `period`,
+  f.d0 AS `channel`,
+  CASE WHEN f.g0 = 1 THEN l0.v0 END AS `sales`,
+  CASE WHEN f.g0 = 1 THEN (CAST(l0.v0 AS FLOAT64) / NULLIF(CAST(l0.v1 AS FLOAT64), 0)) END AS `aov`,
+  CASE WHEN f.g1 = 1 THEN (CAST(l0.v1 AS FLOAT64) / NULLIF(CAST(l1.v0 AS FLOAT64), 0)) END AS `conversion`,
+  CASE WHEN f.g0 = 1 THEN (l0.v0 - l0.v2) END AS `gross_margin`
+FROM grid0 AS f
+LEFT JOIN l0 ON l0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+ORDER BY f.rid;

@@ -1,0 +1,109 @@
+-- kpic sql --dialect duckdb: quarter by nothing, from 2025-01-01 to 2026-01-01
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- retail:orders at day
+  SELECT CAST(t0."下单时间" AS DATE) AS p,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (NOT t0."returned") THEN t0."amount" END) AS a0
+  FROM "orders" AS t0
+  WHERE t0."下单时间" IS NOT NULL
+  GROUP BY CAST(t0."下单时间" AS DATE)),
+bounds0 AS (
+  SELECT CAST(date_trunc('quarter', DATE '2025-01-01') AS DATE) AS lo, CAST(date_trunc('quarter', DATE '2025-12-31') AS DATE) AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(CAST(date_trunc('quarter', p) AS DATE)) AS lo, MAX(CAST(date_trunc('quarter', p) AS DATE)) AS hi FROM s0) AS u) AS d),
+periods0 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '3 month')) AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+s1 AS (
+  -- retail:orders at quarter
+  SELECT CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (CAST(epoch_us(t0."shipped_at") - epoch_us(t0."下单时间") AS DOUBLE) / 3600000000.0) END) AS a2,
+    COUNT(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (CAST(epoch_us(t0."shipped_at") - epoch_us(t0."下单时间") AS DOUBLE) / 3600000000.0) END) AS a2_n
+  FROM "orders" AS t0
+  WHERE t0."下单时间" IS NOT NULL
+  GROUP BY CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE)),
+bounds1 AS (
+  SELECT CAST(date_trunc('quarter', DATE '2025-01-01') AS DATE) AS lo, CAST(date_trunc('quarter', DATE '2025-12-31') AS DATE) AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u) AS d),
+periods1 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '3 month')) AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds1) AS b),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1
+  FROM (
+    SELECT p, MAX(g0) AS g0, MAX(g1) AS g1
+    FROM (
+    SELECT q.p, 1 AS g0, 0 AS g1 FROM periods0 AS q
+    UNION ALL
+    SELECT q.p, 0 AS g0, 1 AS g1 FROM periods1 AS q) AS a
+    GROUP BY p) AS u),
+q0 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 day')) AS DATE) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(CAST(CAST(f.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS hi FROM grid0 AS f) AS b),
+f0 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p
+  FROM grid0 AS f
+  JOIN q0 AS q ON q.p BETWEEN f.p AND CAST(CAST(f.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)),
+l0 AS (
+  -- sum($amount where not $returned)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+  GROUP BY f.rid),
+x0 AS (
+  SELECT f.rid, f.prid, f.p, l0.v0 AS x
+  FROM f0 AS f
+  LEFT JOIN l0 ON l0.rid = f.rid),
+r0 AS (
+  SELECT f.rid, CAST(SUM(x.x) AS DOUBLE) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x0 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+v1_0 AS (
+  -- count_distinct of retail:orders
+  SELECT DISTINCT CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE) AS p, t0."customer_id" AS x
+  FROM "orders" AS t0
+  WHERE t0."下单时间" IS NOT NULL
+    AND t0."is_repeat"
+    AND t0."customer_id" IS NOT NULL),
+l1 AS (
+  -- count_distinct($customer_id where $is_repeat)
+  SELECT f.rid,
+    COUNT(DISTINCT s.x) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v1_0 AS s ON s.p = f.p
+  GROUP BY f.rid),
+v1_1 AS (
+  -- count_distinct of retail:orders
+  SELECT DISTINCT CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE) AS p, t0."customer_id" AS x
+  FROM "orders" AS t0
+  WHERE t0."下单时间" IS NOT NULL
+    AND t0."customer_id" IS NOT NULL),
+l2 AS (
+  -- count_distinct($customer_id)
+  SELECT f.rid,
+    COUNT(DISTINCT s.x) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v1_1 AS s ON s.p = f.p
+  GROUP BY f.rid),
+l3 AS (
+  -- avg(($shipped_at - $ordered_at) where ($shipped_at is not null))
+  SELECT f.rid,
+    SUM(s.a2) / NULLIF(SUM(s.a2_n), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s1 AS s ON s.p = f.p
+  GROUP BY f.rid)
+SELECT
+  f.p AS "period",
+  CASE WHEN f.g0 = 1 THEN r0.v END AS "avg_daily_sales",
+  CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS DOUBLE) / NULLIF(CAST(l2.v0 AS DOUBLE), 0)) END AS "repurchase_rate",
+  CASE WHEN f.g1 = 1 THEN l3.v0 END AS "ship_hours"
+FROM grid0 AS f
+LEFT JOIN r0 ON r0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+LEFT JOIN l2 ON l2.rid = f.rid
+LEFT JOIN l3 ON l3.rid = f.rid
+ORDER BY f.rid;

@@ -1,0 +1,112 @@
+-- kpic sql --dialect sqlite: quarter by nothing, from 2025-01-01 to 2026-01-01
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH RECURSIVE
+s0 AS (
+  -- retail:orders at day
+  SELECT date(datetime(t0."下单时间")) AS p,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (NOT t0."returned") THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) END) AS a0
+  FROM "orders" AS t0
+  WHERE datetime(t0."下单时间") IS NOT NULL
+  GROUP BY date(datetime(t0."下单时间"))),
+bounds0 AS (
+  SELECT date('2025-01-01', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-01-01') AS INTEGER) - 1) % 3)) AS lo, date('2025-12-31', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-12-31') AS INTEGER) - 1) % 3)) AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS lo, MAX(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS hi FROM s0) AS u) AS d),
+periods0(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds0) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+3 month') FROM periods0 WHERE date(p, '+3 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds0))),
+s1 AS (
+  -- retail:orders at quarter
+  SELECT date(date(datetime(t0."下单时间")), 'start of month', printf('-%d months', (CAST(strftime('%m', date(datetime(t0."下单时间"))) AS INTEGER) - 1) % 3)) AS p,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (datetime(t0."shipped_at") IS NOT NULL) THEN ((unixepoch(datetime(t0."shipped_at")) - unixepoch(datetime(t0."下单时间"))) / 3600.0) END) AS a2,
+    COUNT(CASE WHEN (datetime(t0."shipped_at") IS NOT NULL) THEN ((unixepoch(datetime(t0."shipped_at")) - unixepoch(datetime(t0."下单时间"))) / 3600.0) END) AS a2_n
+  FROM "orders" AS t0
+  WHERE datetime(t0."下单时间") IS NOT NULL
+  GROUP BY date(date(datetime(t0."下单时间")), 'start of month', printf('-%d months', (CAST(strftime('%m', date(datetime(t0."下单时间"))) AS INTEGER) - 1) % 3))),
+bounds1 AS (
+  SELECT date('2025-01-01', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-01-01') AS INTEGER) - 1) % 3)) AS lo, date('2025-12-31', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-12-31') AS INTEGER) - 1) % 3)) AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u) AS d),
+periods1(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds1) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+3 month') FROM periods1 WHERE date(p, '+3 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds1))),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1
+  FROM (
+    SELECT p, MAX(g0) AS g0, MAX(g1) AS g1
+    FROM (
+    SELECT q.p, 1 AS g0, 0 AS g1 FROM periods0 AS q
+    UNION ALL
+    SELECT q.p, 0 AS g0, 1 AS g1 FROM periods1 AS q) AS a
+    GROUP BY p) AS u),
+q0(p) AS (
+  SELECT lo FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 3)), date(f.p, 'start of month', printf('%+d months', (3) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+1 day') FROM q0 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 3)), date(f.p, 'start of month', printf('%+d months', (3) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f))),
+f0 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p
+  FROM grid0 AS f
+  JOIN q0 AS q ON q.p BETWEEN f.p AND date(min(date(f.p, printf('%+d months', 3)), date(f.p, 'start of month', printf('%+d months', (3) + 1), '-1 day')), printf('%+d days', -1))),
+l0 AS (
+  -- sum($amount where not $returned)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+  GROUP BY f.rid),
+x0 AS (
+  SELECT f.rid, f.prid, f.p, l0.v0 AS x
+  FROM f0 AS f
+  LEFT JOIN l0 ON l0.rid = f.rid),
+r0 AS (
+  SELECT f.rid, (CAST(SUM(x.x) AS REAL) / 100) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x0 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+v1_0 AS (
+  -- count_distinct of retail:orders
+  SELECT DISTINCT date(date(datetime(t0."下单时间")), 'start of month', printf('-%d months', (CAST(strftime('%m', date(datetime(t0."下单时间"))) AS INTEGER) - 1) % 3)) AS p, t0."customer_id" AS x
+  FROM "orders" AS t0
+  WHERE datetime(t0."下单时间") IS NOT NULL
+    AND t0."is_repeat"
+    AND t0."customer_id" IS NOT NULL),
+l1 AS (
+  -- count_distinct($customer_id where $is_repeat)
+  SELECT f.rid,
+    COUNT(DISTINCT s.x) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v1_0 AS s ON s.p = f.p
+  GROUP BY f.rid),
+v1_1 AS (
+  -- count_distinct of retail:orders
+  SELECT DISTINCT date(date(datetime(t0."下单时间")), 'start of month', printf('-%d months', (CAST(strftime('%m', date(datetime(t0."下单时间"))) AS INTEGER) - 1) % 3)) AS p, t0."customer_id" AS x
+  FROM "orders" AS t0
+  WHERE datetime(t0."下单时间") IS NOT NULL
+    AND t0."customer_id" IS NOT NULL),
+l2 AS (
+  -- count_distinct($customer_id)
+  SELECT f.rid,
+    COUNT(DISTINCT s.x) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v1_1 AS s ON s.p = f.p
+  GROUP BY f.rid),
+l3 AS (
+  -- avg(($shipped_at - $ordered_at) where ($shipped_at is not null))
+  SELECT f.rid,
+    SUM(s.a2) / NULLIF(SUM(s.a2_n), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s1 AS s ON s.p = f.p
+  GROUP BY f.rid)
+SELECT
+  f.p AS "period",
+  CASE WHEN f.g0 = 1 THEN r0.v END AS "avg_daily_sales",
+  CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS REAL) / NULLIF(CAST(l2.v0 AS REAL), 0)) END AS "repurchase_rate",
+  CASE WHEN f.g1 = 1 THEN l3.v0 END AS "ship_hours"
+FROM grid0 AS f
+LEFT JOIN r0 ON r0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+LEFT JOIN l2 ON l2.rid = f.rid
+LEFT JOIN l3 ON l3.rid = f.rid
+ORDER BY f.rid;

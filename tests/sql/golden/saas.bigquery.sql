@@ -1,0 +1,149 @@
+-- kpic sql --dialect bigquery: month by nothing
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- saas:mrr_snapshots at day
+  SELECT t0.`Month` AS p,
+    COUNT(*) AS n,
+    SUM(t0.`MRR (USD)`) AS a0,
+    COUNT(t0.`MRR (USD)`) AS a0_n
+  FROM `mrr_snapshots` AS t0
+  WHERE t0.`Month` IS NOT NULL
+  GROUP BY t0.`Month`),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT p
+  FROM (SELECT lo, hi FROM bounds0) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
+s1 AS (
+  -- saas:mrr_snapshots at month
+  SELECT DATE_TRUNC(t0.`Month`, MONTH) AS p,
+    COUNT(*) AS n,
+    SUM(t0.`expansion`) AS a2,
+    SUM(t0.`contraction`) AS a3,
+    SUM(t0.`churned_mrr`) AS a4
+  FROM `mrr_snapshots` AS t0
+  WHERE t0.`Month` IS NOT NULL
+  GROUP BY DATE_TRUNC(t0.`Month`, MONTH)),
+bounds1 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u),
+periods1 AS (
+  SELECT p
+  FROM (SELECT lo, hi FROM bounds1) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
+s2 AS (
+  -- saas:tickets at month
+  SELECT DATE_TRUNC(DATE(t0.`opened_at`), MONTH) AS p,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a0,
+    COUNT(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a0_n
+  FROM `tickets` AS t0
+  WHERE t0.`opened_at` IS NOT NULL
+  GROUP BY DATE_TRUNC(DATE(t0.`opened_at`), MONTH)),
+bounds2 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u),
+periods2 AS (
+  SELECT p
+  FROM (SELECT lo, hi FROM bounds2) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1, g2
+  FROM (
+    SELECT p, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
+    FROM (
+    SELECT q.p, 1 AS g0, 0 AS g1, 0 AS g2 FROM periods0 AS q
+    UNION ALL
+    SELECT q.p, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q
+    UNION ALL
+    SELECT q.p, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q) AS a
+    GROUP BY p) AS u),
+b0 AS (
+  -- sum($mrr) per day
+  SELECT f.rid, s.p AS day, SUM(s.a0) AS v
+  FROM grid0 AS f
+  JOIN s0 AS s ON s.p BETWEEN f.p AND DATE_ADD(DATE_ADD(f.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY)
+  GROUP BY f.rid, s.p
+  HAVING SUM(s.a0_n) > 0),
+r0 AS (
+  SELECT f.rid, t.v
+  FROM grid0 AS f
+  LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER BY day DESC) AS rn FROM b0) AS t ON t.rid = f.rid AND t.rn = 1),
+v1_0 AS (
+  -- count_distinct of saas:mrr_snapshots
+  SELECT DISTINCT DATE_TRUNC(t0.`Month`, MONTH) AS p, t0.`account_id` AS x
+  FROM `mrr_snapshots` AS t0
+  WHERE t0.`Month` IS NOT NULL
+    AND (t0.`MRR (USD)` > CAST(0 AS NUMERIC))
+    AND t0.`account_id` IS NOT NULL),
+l0 AS (
+  -- count_distinct($account_id where ($mrr > decimal(2)(0)))
+  SELECT f.rid,
+    COUNT(DISTINCT s.x) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v1_0 AS s ON s.p = f.p
+  GROUP BY f.rid),
+v1_1 AS (
+  -- count_distinct of saas:mrr_snapshots
+  SELECT DISTINCT DATE_TRUNC(t0.`Month`, MONTH) AS p, t0.`account_id` AS x
+  FROM `mrr_snapshots` AS t0
+  WHERE t0.`Month` IS NOT NULL
+    AND t0.`churned`
+    AND t0.`account_id` IS NOT NULL),
+l1 AS (
+  -- count_distinct($account_id where $churned)
+  SELECT f.rid,
+    COUNT(DISTINCT s.x) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v1_1 AS s ON s.p = f.p
+  GROUP BY f.rid),
+l2 AS (
+  -- count_distinct($account_id where ($mrr > decimal(2)(0)))
+  SELECT f.rid,
+    COUNT(DISTINCT s.x) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v1_0 AS s ON s.p = DATE_ADD(f.p, INTERVAL (-1) MONTH)
+  GROUP BY f.rid),
+b1 AS (
+  -- sum($mrr) per day
+  SELECT f.rid, s.p AS day, SUM(s.a0) AS v
+  FROM grid0 AS f
+  JOIN s0 AS s ON s.p BETWEEN DATE_ADD(f.p, INTERVAL (-1) MONTH) AND DATE_ADD(DATE_ADD(DATE_ADD(f.p, INTERVAL (-1) MONTH), INTERVAL (1) MONTH), INTERVAL (-1) DAY)
+  GROUP BY f.rid, s.p
+  HAVING SUM(s.a0_n) > 0),
+r1 AS (
+  SELECT f.rid, t.v
+  FROM grid0 AS f
+  LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER BY day DESC) AS rn FROM b1) AS t ON t.rid = f.rid AND t.rn = 1),
+l3 AS (
+  -- sum($expansion); sum($contraction); sum($churned_mrr)
+  SELECT f.rid,
+    COALESCE(SUM(s.a2), 0) AS v0,
+    COALESCE(SUM(s.a3), 0) AS v1,
+    COALESCE(SUM(s.a4), 0) AS v2
+  FROM grid0 AS f
+  LEFT JOIN s1 AS s ON s.p = f.p
+  GROUP BY f.rid),
+l4 AS (
+  -- avg($csat where ($resolved_at is not null))
+  SELECT f.rid,
+    CAST(SUM(s.a0) AS FLOAT64) / NULLIF(SUM(s.a0_n), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s2 AS s ON s.p = f.p
+  GROUP BY f.rid)
+SELECT
+  f.p AS `period`,
+  CASE WHEN f.g0 = 1 THEN r0.v END AS `mrr`,
+  CASE WHEN f.g1 = 1 THEN l0.v0 END AS `paying_accounts`,
+  CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS FLOAT64) / NULLIF(CAST(l2.v0 AS FLOAT64), 0)) END AS `churn_rate`,
+  CASE WHEN f.g1 = 1 THEN (CAST((((r1.v + l3.v0) - l3.v1) - l3.v2) AS FLOAT64) / NULLIF(CAST(r1.v AS FLOAT64), 0)) END AS `nrr`,
+  CASE WHEN f.g2 = 1 THEN l4.v0 END AS `csat`
+FROM grid0 AS f
+LEFT JOIN r0 ON r0.rid = f.rid
+LEFT JOIN l0 ON l0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+LEFT JOIN l2 ON l2.rid = f.rid
+LEFT JOIN r1 ON r1.rid = f.rid
+LEFT JOIN l3 ON l3.rid = f.rid
+LEFT JOIN l4 ON l4.rid = f.rid
+ORDER BY f.rid;

@@ -1,0 +1,63 @@
+-- kpic sql --dialect spark: quarter by region
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- saas:tickets at quarter
+  SELECT trunc(CAST(t0.`opened_at` AS DATE), 'QUARTER') AS p,
+    t1.`region` AS d0,
+    COUNT(*) AS n
+  FROM `tickets` AS t0
+  LEFT JOIN `accounts` AS t1 ON t1.`account_id` = t0.`account_id`
+  WHERE t0.`opened_at` IS NOT NULL
+  GROUP BY trunc(CAST(t0.`opened_at` AS DATE), 'QUARTER'), t1.`region`),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 3 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0
+  FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u),
+v0_0 AS (
+  -- median of saas:tickets
+  SELECT trunc(CAST(t0.`opened_at` AS DATE), 'QUARTER') AS p, t1.`region` AS d0, ((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0) AS x
+  FROM `tickets` AS t0
+  LEFT JOIN `accounts` AS t1 ON t1.`account_id` = t0.`account_id`
+  WHERE t0.`opened_at` IS NOT NULL
+    AND ((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0) IS NOT NULL),
+l0 AS (
+  -- median(($resolved_at - $opened_at))
+  SELECT f.rid,
+    percentile(s.x, 0.5) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v0_0 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid),
+v0_1 AS (
+  -- percentile of saas:tickets
+  SELECT trunc(CAST(t0.`opened_at` AS DATE), 'QUARTER') AS p, t1.`region` AS d0, ((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0) AS x
+  FROM `tickets` AS t0
+  LEFT JOIN `accounts` AS t1 ON t1.`account_id` = t0.`account_id`
+  WHERE t0.`opened_at` IS NOT NULL
+    AND ((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0) IS NOT NULL),
+l1 AS (
+  -- percentile(($resolved_at - $opened_at), 0.9)
+  SELECT f.rid,
+    percentile(s.x, 0.9) AS v0
+  FROM grid0 AS f
+  LEFT JOIN v0_1 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid)
+SELECT
+  f.p AS `period`,
+  f.d0 AS `region`,
+  l0.v0 AS `resolution_hours`,
+  l1.v0 AS `p90_resolution_hours`
+FROM grid0 AS f
+LEFT JOIN l0 ON l0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+ORDER BY f.rid;

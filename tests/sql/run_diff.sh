@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The SQL differential test: `kpic sql` run on SQLite, PostgreSQL (the test
+# server) and DuckDB (@duckdb/node-api; skipped, with a message, only when
+# Node.js is missing) must equal `kpic run`, for the examples and for a
+# randomised suite (tests/sql/gen_random.py).
+# usage: run_diff.sh KPIC ROOT   (needs the server of `scripts/pg start`)
+set -euo pipefail
+KPIC=$1 ROOT=$(cd "$2" && pwd)
+dialects=sqlite,postgres
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  # shellcheck source=../../bench/common.sh
+  source "$ROOT/bench/common.sh"
+  ensure_duckdb
+  dialects+=,duckdb
+else
+  echo "SKIP duckdb dialect: Node.js is missing (install nodejs and npm to run it)"
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+extra=()
+for seed in ${KPIC_SQL_SEEDS:-1 2 3 4 5 6 7 8}; do
+  python3 "$ROOT/tests/sql/gen_random.py" "$tmp/r$seed" "$seed"
+  extra+=(--extra "$tmp/r$seed:$tmp/r$seed/cases.json")
+done
+python3 "$ROOT/tests/sql/sql_diff.py" "$KPIC" "$ROOT" --dialects "$dialects" "${extra[@]}"
