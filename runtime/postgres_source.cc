@@ -51,6 +51,59 @@ bool Compatible(ColType t, int scale, const std::string& pg, int pg_scale) {
   return false;
 }
 
+/// Runs one statement with text parameters; a DataError naming `shown` and
+/// `what` when it fails.
+Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, const std::vector<std::string>& params,
+            const std::string& what) {
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p.c_str());
+  Result r(
+      PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0),
+      &PQclear);
+  ExecStatusType st = PQresultStatus(r.get());
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+    throw DataError(shown, 0, "", "", what + " failed: " + Trim(PQerrorMessage(conn)));
+  return r;
+}
+
+std::pair<std::string, std::string> SplitTable(const std::string& table) {
+  if (auto dot = table.find('.'); dot != std::string::npos) return {table.substr(0, dot), table.substr(dot + 1)};
+  return {"public", table};
+}
+
+/// Checks the table's columns against the declarations; returns the
+/// server's type of each requested column.
+template <typename Exec>
+std::vector<std::string> CheckTable(Exec& exec, const std::string& shown, const std::string& table,
+                                    const std::vector<CsvColumnRequest>& columns) {
+  auto [schema, name] = SplitTable(table);
+  Result info = exec(
+      "SELECT column_name, data_type, coalesce(numeric_scale, -1) FROM information_schema.columns "
+      "WHERE table_schema = $1 AND table_name = $2",
+      std::vector<std::string>{schema, name});
+  std::map<std::string, std::pair<std::string, int>> declared;
+  for (int i = 0; i < PQntuples(info.get()); ++i)
+    declared[PQgetvalue(info.get(), i, 0)] = {PQgetvalue(info.get(), i, 1), std::stoi(PQgetvalue(info.get(), i, 2))};
+  if (declared.empty()) throw DataError(shown, 0, "", "", "the database has no table or view `" + table + "`");
+  std::vector<std::string> types;
+  for (const CsvColumnRequest& c : columns) {
+    auto it = declared.find(c.header);
+    if (it == declared.end())
+      throw DataError(shown, 0, c.name, "", "missing: table `" + table + "` has no column `" + c.header + "`", false);
+    if (!Compatible(c.type, c.scale, it->second.first, it->second.second))
+      throw DataError(shown, 0, c.name, "",
+                      "is declared `" + std::string(ColTypeName(c.type)) +
+                          (c.type == ColType::kDecimal ? "(" + std::to_string(c.scale) + ")" : "") +
+                          "` but the table has `" + it->second.first +
+                          (it->second.second >= 0 && it->second.first == "numeric"
+                               ? "` with scale " + std::to_string(it->second.second)
+                               : "`"),
+                      false);
+    types.push_back(it->second.first);
+  }
+  return types;
+}
+
 }  // namespace
 
 std::string MaskPassword(const std::string& uri) {
@@ -71,47 +124,14 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
     throw DataError(shown, 0, "", "", "cannot connect: " + Trim(conn ? PQerrorMessage(conn.get()) : "out of memory"));
   auto exec = [&](const std::string& sql, const std::vector<std::string>& params = {}) {
-    std::vector<const char*> values;
-    for (const auto& p : params) values.push_back(p.c_str());
-    Result r(PQexecParams(conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                          nullptr, 0),
-             &PQclear);
-    ExecStatusType st = PQresultStatus(r.get());
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-      throw DataError(shown, 0, "", "", "query failed: " + Trim(PQerrorMessage(conn.get())));
-    return r;
+    return Exec(conn.get(), shown, sql, params, "query");
   };
   exec("SET datestyle = ISO, YMD");
   exec("SET TIME ZONE 'UTC'");
-  std::string schema = "public", name = table;
-  if (auto dot = table.find('.'); dot != std::string::npos) {
-    schema = table.substr(0, dot);
-    name = table.substr(dot + 1);
-  }
-  Result info = exec(
-      "SELECT column_name, data_type, coalesce(numeric_scale, -1) FROM information_schema.columns "
-      "WHERE table_schema = $1 AND table_name = $2",
-      {schema, name});
-  std::map<std::string, std::pair<std::string, int>> declared;
-  for (int i = 0; i < PQntuples(info.get()); ++i)
-    declared[PQgetvalue(info.get(), i, 0)] = {PQgetvalue(info.get(), i, 1), std::stoi(PQgetvalue(info.get(), i, 2))};
-  if (declared.empty()) throw DataError(shown, 0, "", "", "the database has no table or view `" + table + "`");
+  auto [schema, name] = SplitTable(table);
   std::string select;
-  for (const CsvColumnRequest& c : columns) {
-    auto it = declared.find(c.header);
-    if (it == declared.end())
-      throw DataError(shown, 0, c.name, "", "missing: table `" + table + "` has no column `" + c.header + "`", false);
-    if (!Compatible(c.type, c.scale, it->second.first, it->second.second))
-      throw DataError(shown, 0, c.name, "",
-                      "is declared `" + std::string(ColTypeName(c.type)) +
-                          (c.type == ColType::kDecimal ? "(" + std::to_string(c.scale) + ")" : "") +
-                          "` but the table has `" + it->second.first +
-                          (it->second.second >= 0 && it->second.first == "numeric"
-                               ? "` with scale " + std::to_string(it->second.second)
-                               : "`"),
-                      false);
-    select += (select.empty() ? "" : ", ") + QuoteIdent(c.header);
-  }
+  for (const CsvColumnRequest& c : columns) select += (select.empty() ? "" : ", ") + QuoteIdent(c.header);
+  CheckTable(exec, shown, table, columns);
   // Rows come through a server-side cursor, `chunk_rows` at a time, so that
   // neither libpq nor kpic ever holds the whole result as text; with a
   // streaming sink, each chunk is handed over and dropped.
@@ -155,6 +175,55 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
   counts.columns.clear();
   counts.rows = streamed + rest;
   return counts;
+}
+
+}  // namespace kpic::rt
+
+namespace kpic::rt {
+
+struct PgSession::Impl {
+  Conn conn{nullptr, &PQfinish};
+  Result Exec(const std::string& shown, const std::string& sql, const std::vector<std::string>& params,
+              const std::string& what) {
+    return rt::Exec(conn.get(), shown, sql, params, what);
+  }
+};
+
+PgSession::PgSession(const std::string& uri) : impl_(std::make_unique<Impl>()), shown_(MaskPassword(uri)) {
+  impl_->conn = Conn(PQconnectdb(uri.c_str()), &PQfinish);
+  if (!impl_->conn || PQstatus(impl_->conn.get()) != CONNECTION_OK)
+    throw DataError(shown_, 0, "", "",
+                    "cannot connect: " + Trim(impl_->conn ? PQerrorMessage(impl_->conn.get()) : "out of memory"));
+  impl_->Exec(shown_, "SET datestyle = ISO, YMD", {}, "setting the date style");
+  impl_->Exec(shown_, "SET TIME ZONE 'UTC'", {}, "setting the time zone");
+  impl_->Exec(shown_, "SET extra_float_digits = 3", {}, "setting the float digits");
+}
+
+PgSession::~PgSession() = default;
+
+PgSession::Rows PgSession::Query(const std::string& sql, const std::string& what) {
+  Result r = impl_->Exec(shown_, sql, {}, what);
+  Rows out;
+  int cols = PQnfields(r.get()), rows = PQntuples(r.get());
+  for (int c = 0; c < cols; ++c) out.columns.push_back(PQfname(r.get(), c));
+  out.rows.resize(static_cast<size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    auto& row = out.rows[static_cast<size_t>(i)];
+    row.reserve(static_cast<size_t>(cols));
+    for (int c = 0; c < cols; ++c)
+      row.push_back(PQgetisnull(r.get(), i, c) ? std::nullopt
+                                               : std::optional<std::string>(std::string(PQgetvalue(r.get(), i, c),
+                                                                                        PQgetlength(r.get(), i, c))));
+  }
+  return out;
+}
+
+std::vector<std::string> PgSession::CheckColumns(const std::string& table,
+                                                 const std::vector<CsvColumnRequest>& columns) {
+  auto exec = [&](const std::string& sql, const std::vector<std::string>& params) {
+    return impl_->Exec(shown_ + "#" + table, sql, params, "reading the table's columns");
+  };
+  return CheckTable(exec, shown_ + "#" + table, table, columns);
 }
 
 }  // namespace kpic::rt

@@ -3,6 +3,8 @@
 // the server's column types first.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,34 @@ namespace kpic::rt {
 /// URI with any password masked.
 TableData ReadPostgres(const std::string& uri, const std::string& table, const std::vector<CsvColumnRequest>& columns,
                        const CsvOptions& options);
+
+/// A connection for the queries of `kpic run --engine postgres`: kpic's own
+/// SQL, results as text. Errors are DataErrors naming the URI (password
+/// masked) and what was being done.
+class PgSession {
+ public:
+  explicit PgSession(const std::string& uri);
+  ~PgSession();
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+
+  struct Rows {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+  };
+  /// Runs one statement; `what` names it in errors (`the scan of orders`).
+  Rows Query(const std::string& sql, const std::string& what);
+  /// Checks that `table` (`schema.table` or `table`) exists with columns of
+  /// compatible types (as ReadPostgres does); returns the server's type of
+  /// each requested column, in order.
+  std::vector<std::string> CheckColumns(const std::string& table, const std::vector<CsvColumnRequest>& columns);
+  const std::string& uri() const { return shown_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string shown_;
+};
 
 /// The URI with the password replaced by `***`.
 std::string MaskPassword(const std::string& uri);

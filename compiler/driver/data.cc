@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "postgres_source.h"
-#include "timezone.h"
 #include "sqlite_source.h"
+#include "timezone.h"
 
 namespace kpic {
 namespace fs = std::filesystem;
@@ -62,6 +62,14 @@ rt::CsvOptions OptionsOf(const ast::Binding& b) {
 
 }  // namespace
 
+std::vector<rt::CsvColumnRequest> ColumnRequests(const ast::SourceDecl& src, const std::set<std::string>* wanted) {
+  std::vector<rt::CsvColumnRequest> cols;
+  for (const ast::Column& c : src.columns)
+    if (!wanted || wanted->count(c.name.name))
+      cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
+  return cols;
+}
+
 std::optional<ResolvedBinding> ResolveBinding(const Session& s, const ast::SourceDecl& src, const std::string& name,
                                               const std::map<std::string, std::string>& binds, std::string* why) {
   // The binding: --bind URI, else the declaration (relative paths resolve
@@ -84,7 +92,8 @@ std::optional<ResolvedBinding> ResolveBinding(const Session& s, const ast::Sourc
       kind = "postgres";
       auto hash = u.rfind('#');
       if (hash == std::string::npos)
-        throw UsageError(fmt::format("--bind {}: a postgresql URI names its table: postgresql://...#schema.table", name));
+        throw UsageError(
+            fmt::format("--bind {}: a postgresql URI names its table: postgresql://...#schema.table", name));
       path = u.substr(0, hash);
       table = u.substr(hash + 1);
     } else {
@@ -144,10 +153,7 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
       std::string uri = kind == "csv"      ? "csv:" + path
                         : kind == "sqlite" ? "sqlite:" + path + "#" + table
                                            : rt::MaskPassword(path) + "#" + table;
-      std::vector<rt::CsvColumnRequest> cols;
-      for (const ast::Column& c : src.columns)
-        if (!wanted || wanted->count(c.name.name))
-          cols.push_back({c.header.value_or(c.name.name), c.name.name, TypeOf(c.type), c.type.scale.value_or(0)});
+      std::vector<rt::CsvColumnRequest> cols = ColumnRequests(src, wanted);
       rt::CsvOptions o = src.binding && src.binding->kind.name == "csv" ? OptionsOf(*src.binding) : rt::CsvOptions{};
       o.skip_bad_rows = options.skip_bad_rows;
       if (zone) o.zone = &*zone;
@@ -156,8 +162,7 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
         // not known before reading).
         std::error_code ec;
         auto bytes = kind == "csv" ? fs::file_size(path, ec) : 0;
-        if (kind == "postgres" || (kind == "csv" && !ec && bytes >= options.stream_min_bytes))
-          o.on_chunk = st->second;
+        if (kind == "postgres" || (kind == "csv" && !ec && bytes >= options.stream_min_bytes)) o.on_chunk = st->second;
       }
       out.push_back({pname + ":" + name, uri,
                      kind == "csv"      ? rt::ReadCsv(path, cols, o)

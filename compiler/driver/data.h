@@ -33,6 +33,9 @@ struct SourceData {
   rt::CsvResult data;
 };
 
+/// The typed columns of a source to read: all, or the `wanted` ones.
+std::vector<rt::CsvColumnRequest> ColumnRequests(const ast::SourceDecl& src, const std::set<std::string>* wanted);
+
 /// Where a source's rows are: `csv` (path), `sqlite` (path, table) or
 /// `postgres` (URI, `schema.table`), from --bind or the declaration.
 struct ResolvedBinding {

@@ -82,8 +82,9 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "evaluate goals, or ad-hoc metrics, over the bound data");
   add_selection(run_cmd);
   run_cmd->add_option("--bind", run.binds, "override a source's binding: SOURCE=URI (repeatable)");
-  run_cmd->add_option("--engine", run.engine, "auto (default), jit or interp")
-      ->check(CLI::IsMember({"auto", "jit", "interp"}));
+  run_cmd->add_option("--engine", run.engine,
+                      "auto (default), jit, interp, or postgres (the scans run inside PostgreSQL, where the sources are)")
+      ->check(CLI::IsMember({"auto", "jit", "interp", "postgres"}));
   run_cmd->add_option("--format", run.format, "table (default), json, csv or html (a self-contained report)")
       ->check(CLI::IsMember({"table", "json", "csv", "html"}));
   run_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");

@@ -22,9 +22,10 @@
 #include "datetime.h"
 #include "diag/render.h"
 #include "driver/data.h"
-#include "driver/session.h"
+#include "driver/pushdown.h"
 #include "driver/report_html.h"
 #include "driver/run_support.h"
+#include "driver/session.h"
 #include "driver/values.h"
 #include "engine/engine.h"
 #include "plan/lower.h"
@@ -77,7 +78,8 @@ plan::Request ToRequest(const RunOptions& o) {
   r.by = SplitCommas(o.by);
   if (!o.grain.empty()) {
     r.grain = rt::ParseGrain(o.grain);
-    if (!r.grain) throw UsageError(fmt::format("unknown --grain `{}`: use day, week, month, quarter, year or all", o.grain));
+    if (!r.grain)
+      throw UsageError(fmt::format("unknown --grain `{}`: use day, week, month, quarter, year or all", o.grain));
   }
   for (auto [text, slot] : {std::pair{&o.from, &r.from_day}, std::pair{&o.to, &r.to_day}}) {
     if (text->empty()) continue;
@@ -118,9 +120,6 @@ std::optional<rt::TimeZone> LoadZone(const plan::Plan& p) {
 namespace {
 
 using engine::Val;
-
-
-
 
 // ---- data ------------------------------------------------------------------------
 
@@ -216,7 +215,6 @@ const rt::Column* JoinPath(const Session& s, Tables& t, const plan::ScanColumn& 
   return &t.joined.back();
 }
 
-
 // ---- output ----------------------------------------------------------------------------
 
 std::string CsvField(const std::string& s) {
@@ -299,7 +297,9 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
         nlohmann::ordered_json jd;
         jd["name"] = d.node->name;
         jd["formula"] = d.node->formula;
-        jd["kind"] = d.node->kind == Kind::kAdditive ? "additive" : d.node->kind == Kind::kMultiplicative ? "multiplicative" : "other";
+        jd["kind"] = d.node->kind == Kind::kAdditive         ? "additive"
+                     : d.node->kind == Kind::kMultiplicative ? "multiplicative"
+                                                             : "other";
         jd["period"] = Label(g.goal->grain, g.period, p);
         jd["previous_period"] = Label(g.goal->grain, g.previous_period, p);
         jd["value"] = JsonValue(d.value);
@@ -482,7 +482,10 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
     if (!out.empty()) out += "\n";
     auto paint = [&](const std::string& status) {
       if (!color) return status;
-      const char* c = status == "met" ? "\033[32m" : status == "at_risk" ? "\033[33m" : status == "missed" ? "\033[31m" : "\033[2m";
+      const char* c = status == "met"       ? "\033[32m"
+                      : status == "at_risk" ? "\033[33m"
+                      : status == "missed"  ? "\033[31m"
+                                            : "\033[2m";
       return std::string(c) + status + "\033[0m";
     };
     out += fmt::format("goal {}{}: {}\n", g.goal->name, g.goal->label.empty() ? "" : " \"" + g.goal->label + "\"",
@@ -492,8 +495,8 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
       rows.push_back({Label(g.goal->grain, gp.period, p), DisplayValue(gp.value, g.goal->percent),
                       DisplayValue(gp.target, g.goal->percent),
                       gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100) : "-", gp.status});
-    std::string grid = Grid({"period", "value", "target", "attainment", "status"}, rows,
-                            {false, true, true, true, false});
+    std::string grid =
+        Grid({"period", "value", "target", "attainment", "status"}, rows, {false, true, true, true, false});
     if (color) {
       for (const char* s : {"at_risk", "missed", "met"}) {
         size_t pos = 0;
@@ -522,13 +525,14 @@ std::string Table(const plan::Plan& p, const engine::Results& r, bool color) {
         continue;
       }
       std::string where = a.dim.empty() ? "" : fmt::format(" ({} {})", a.dim, DimText(a.member, a.dim_type));
-      std::string line = fmt::format("  alert [{}] {} in {}{}: {}", a.severity, a.name, Label(g.goal->grain, a.period, p),
-                                     where, a.value.null() ? "-" : a.value.Text());
+      std::string line = fmt::format("  alert [{}] {} in {}{}: {}", a.severity, a.name,
+                                     Label(g.goal->grain, a.period, p), where, a.value.null() ? "-" : a.value.Text());
       if (!a.message.empty()) line += " (" + a.message + ")";
       if (color && a.severity == "critical") line = "\033[31m" + line + "\033[0m";
       out += line + "\n";
     }
-    if (hidden) out += fmt::format("  ({} alert(s) on members in earlier periods: see --format json or html)\n", hidden);
+    if (hidden)
+      out += fmt::format("  ({} alert(s) on members in earlier periods: see --format json or html)\n", hidden);
     if (g.compared) {
       for (const auto& d : g.decomposition) {
         out += fmt::format("  decomposition {} vs {}: {} = {}{}\n", Label(g.goal->grain, g.period, p),
@@ -590,6 +594,68 @@ void WriteFileAtomically(const std::string& path, const std::string& text) {
   }
 }
 
+/// Runs an evaluation, mapping overflow to exit 3 and limits to exit 5.
+int WithEngineErrors(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const engine::OverflowError& e) {
+    std::fprintf(stderr, "error[data]: %s\n", e.what());
+    return 3;
+  } catch (const engine::LimitError& e) {
+    std::fprintf(stderr, "error[limit]: %s\n", e.what());
+    return 5;
+  }
+}
+
+/// Evaluates the scans' states and writes the chosen format: shared by the
+/// embedded engines and --engine postgres.
+int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p,
+           const std::vector<engine::ScanResult>& results, const std::vector<std::string>& warnings,
+           const engine::Limits& limits, const std::function<void(double)>& timings) {
+  auto t_eval = std::chrono::steady_clock::now();
+  engine::Results r = engine::Evaluate(p, results, limits);
+  timings(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count());
+  if (o.timings) {
+    // Anonymous memory excludes the memory-mapped input file.
+    if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+      char line[256];
+      std::string mem;
+      while (std::fgets(line, sizeof line, f))
+        if (!std::strncmp(line, "VmHWM:", 6) || !std::strncmp(line, "RssAnon:", 8)) {
+          std::string l(line);
+          l.erase(l.find_last_not_of(" \n") + 1);
+          mem += (mem.empty() ? "" : ", ") + l;
+        }
+      std::fclose(f);
+      std::fprintf(stderr, "kpic: timings: memory at the end: %s\n", mem.c_str());
+    }
+  }
+  r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
+  for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
+  if (common.color == "always") color = true;
+  std::string title = p.title.empty() ? "KPI report" : p.title;
+  for (const auto& g : p.goals)
+    if (!g.label.empty() && p.title.empty()) {
+      title = g.label;
+      break;
+    }
+  std::string text = o.format == "json"   ? Json(p, r)
+                     : o.format == "csv"  ? Csv(p, r)
+                     : o.format == "html" ? RenderHtml(p, r, title)
+                                          : Table(p, r, color);
+  if (o.output.empty())
+    std::fputs(text.c_str(), stdout);
+  else
+    WriteFileAtomically(o.output, text);
+  if (!o.fail_on.empty()) {
+    for (const auto& g : r.goals)
+      for (const auto& a : g.alerts)
+        if (SeverityRank(a.severity) >= SeverityRank(o.fail_on)) return 4;
+  }
+  return 0;
+}
+
 int RunRun(const RunOptions& o, const CommonOptions& common) {
   std::unique_ptr<Session> s = Load(o, common);
   if (s->diags.has_errors()) return 1;
@@ -623,6 +689,19 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   }
   engine::Limits limits;
   limits.max_groups = o.max_groups;
+  if (o.engine == "postgres") {
+    return WithEngineErrors([&] {
+      std::vector<std::string> warnings;
+      auto t0 = std::chrono::steady_clock::now();
+      std::vector<engine::ScanResult> results = PushdownScans(*s, p, dopt.binds, limits, &warnings);
+      double push_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return Report(o, common, p, results, warnings, limits, [&](double eval_ms) {
+        if (o.timings)
+          std::fprintf(stderr, "kpic: timings: postgres: %zu scan(s) pushed down in %.1f ms; evaluated in %.1f ms\n",
+                       p.scans.size(), push_ms, eval_ms);
+      });
+    });
+  }
   JitStats stats;
   // Large CSV tables are streamed through compiled scans when every scan
   // over them can be (see StreamScans::Supports); the interpreter reads
@@ -656,122 +735,81 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
       };
     }
   }
-  try {
-  std::vector<std::string> unsupported;
-  Tables t;
-  using Clock = std::chrono::steady_clock;
-  auto ms = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  auto t_read = Clock::now();
-  for (SourceData& d : ReadSources(*s, dopt, &unsupported)) {
-    std::string key = d.source;
-    auto& idx = t.column_index[key];
-    for (size_t i = 0; i < d.data.columns.size(); ++i) idx[d.data.columns[i].name] = i;
-    if (d.data.skipped) {
-      t.warnings.push_back(fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped));
-      for (const auto& b : d.data.bad)
-        std::fprintf(stderr, "kpic: skipped %s line %zu, column `%s`: %s\n", d.uri.c_str(), b.line, b.column.c_str(),
-                     b.reason.c_str());
+  return WithEngineErrors([&] {
+    std::vector<std::string> unsupported;
+    Tables t;
+    using Clock = std::chrono::steady_clock;
+    auto ms = [](Clock::time_point a, Clock::time_point b) {
+      return std::chrono::duration<double, std::milli>(b - a).count();
+    };
+    auto t_read = Clock::now();
+    for (SourceData& d : ReadSources(*s, dopt, &unsupported)) {
+      std::string key = d.source;
+      auto& idx = t.column_index[key];
+      for (size_t i = 0; i < d.data.columns.size(); ++i) idx[d.data.columns[i].name] = i;
+      if (d.data.skipped) {
+        t.warnings.push_back(fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped));
+        for (const auto& b : d.data.bad)
+          std::fprintf(stderr, "kpic: skipped %s line %zu, column `%s`: %s\n", d.uri.c_str(), b.line, b.column.c_str(),
+                       b.reason.c_str());
+      }
+      t.by_source.emplace(key, std::move(d));
     }
-    t.by_source.emplace(key, std::move(d));
-  }
-  for (const auto& [src, cols] : needed)
-    if (!t.by_source.count(src))
-      throw UsageError(fmt::format("source `{}` has no data binding kpic can read; bind it with --bind {}=URI",
-                                   src.substr(src.rfind(':') + 1), src.substr(src.rfind(':') + 1)));
+    for (const auto& [src, cols] : needed)
+      if (!t.by_source.count(src))
+        throw UsageError(fmt::format("source `{}` has no data binding kpic can read; bind it with --bind {}=URI",
+                                     src.substr(src.rfind(':') + 1), src.substr(src.rfind(':') + 1)));
 
-  auto t_join = Clock::now();
-  std::vector<engine::ScanInput> inputs(p.scans.size());
-  std::vector<bool> done(p.scans.size(), false);
-  std::vector<engine::ScanResult> results(p.scans.size());
-  size_t total_rows = 0;
-  for (auto& [src, st] : streamed) {
-    if (!st.used) continue;
-    std::vector<engine::ScanResult> r = st.ss->Finish();
-    for (size_t k = 0; k < st.scans.size(); ++k) {
-      results[st.scans[k]] = std::move(r[k]);
-      done[st.scans[k]] = true;
-    }
-  }
-  for (size_t i = 0; i < p.scans.size(); ++i) {
-    const plan::Scan& sc = p.scans[i];
-    const SourceData& d = t.by_source.at(sc.source);
-    total_rows += d.data.rows;
-    if (done[i]) continue;
-    inputs[i].rows = d.data.rows;
-    inputs[i].source_name = d.uri;
-    for (const plan::ScanColumn& c : sc.columns)
-      inputs[i].columns.push_back(c.path.size() == 1 ? &TableColumn(t, c.sources[0], c.path[0]) : JoinPath(*s, t, c));
-  }
-  // auto: the interpreter for small data (compiling costs more than it
-  // saves), the JIT otherwise.
-  bool jit = o.engine == "jit" || (o.engine == "auto" && total_rows >= 100'000);
-  {
-    auto t_scan = Clock::now();
-    for (size_t i = 0; i < p.scans.size(); ++i)
-      if (!done[i]) results[i] = jit ? JitScan(p.scans[i], inputs[i], p.calendar, limits, &stats)
-                       : engine::InterpretScan(p.scans[i], inputs[i], p.calendar, limits);
-    auto t_eval = Clock::now();
-    engine::Results r = engine::Evaluate(p, results, limits);
-    if (o.timings) {
-      auto t_end = Clock::now();
-      std::fprintf(stderr,
-                   "kpic: timings: read %zu rows in %.1f ms; joined lookups in %.1f ms; %s: %zu scan(s), %d kernel(s) "
-                   "compiled in %.1f ms, %d from the cache, %d interpreted; scanned in %.1f ms (compile included); "
-                   "evaluated in %.1f ms\n",
-                   total_rows, ms(t_read, t_join), ms(t_join, t_scan), jit ? "jit" : "interp", p.scans.size(),
-                   stats.kernels, stats.compile_ms, stats.cached, stats.interpreted, ms(t_scan, t_eval),
-                   ms(t_eval, t_end));
-      size_t n_streamed = 0;
-      for (auto& [src, st] : streamed) n_streamed += st.used ? st.scans.size() : 0;
-      if (n_streamed)
-        std::fprintf(stderr, "kpic: timings: %zu scan(s) streamed while reading (their time is in the read)\n",
-                     n_streamed);
-      // Anonymous memory excludes the memory-mapped input file.
-      if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
-        char line[256];
-        std::string mem;
-        while (std::fgets(line, sizeof line, f))
-          if (!std::strncmp(line, "VmHWM:", 6) || !std::strncmp(line, "RssAnon:", 8)) {
-            std::string l(line);
-            l.erase(l.find_last_not_of(" \n") + 1);
-            mem += (mem.empty() ? "" : ", ") + l;
-          }
-        std::fclose(f);
-        std::fprintf(stderr, "kpic: timings: memory at the end: %s\n", mem.c_str());
+    auto t_join = Clock::now();
+    std::vector<engine::ScanInput> inputs(p.scans.size());
+    std::vector<bool> done(p.scans.size(), false);
+    std::vector<engine::ScanResult> results(p.scans.size());
+    size_t total_rows = 0;
+    for (auto& [src, st] : streamed) {
+      if (!st.used) continue;
+      std::vector<engine::ScanResult> r = st.ss->Finish();
+      for (size_t k = 0; k < st.scans.size(); ++k) {
+        results[st.scans[k]] = std::move(r[k]);
+        done[st.scans[k]] = true;
       }
     }
-    r.warnings.insert(r.warnings.begin(), t.warnings.begin(), t.warnings.end());
-    for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-    bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
-    if (common.color == "always") color = true;
-    std::string title = p.title.empty() ? "KPI report" : p.title;
-    for (const auto& g : p.goals)
-      if (!g.label.empty() && p.title.empty()) {
-        title = g.label;
-        break;
-      }
-    std::string text = o.format == "json"   ? Json(p, r)
-                       : o.format == "csv"  ? Csv(p, r)
-                       : o.format == "html" ? RenderHtml(p, r, title)
-                                            : Table(p, r, color);
-    if (o.output.empty())
-      std::fputs(text.c_str(), stdout);
-    else
-      WriteFileAtomically(o.output, text);
-    if (!o.fail_on.empty()) {
-      for (const auto& g : r.goals)
-        for (const auto& a : g.alerts)
-          if (SeverityRank(a.severity) >= SeverityRank(o.fail_on)) return 4;
+    for (size_t i = 0; i < p.scans.size(); ++i) {
+      const plan::Scan& sc = p.scans[i];
+      const SourceData& d = t.by_source.at(sc.source);
+      total_rows += d.data.rows;
+      if (done[i]) continue;
+      inputs[i].rows = d.data.rows;
+      inputs[i].source_name = d.uri;
+      for (const plan::ScanColumn& c : sc.columns)
+        inputs[i].columns.push_back(c.path.size() == 1 ? &TableColumn(t, c.sources[0], c.path[0]) : JoinPath(*s, t, c));
     }
-    return 0;
-  }
-  } catch (const engine::OverflowError& e) {
-    std::fprintf(stderr, "error[data]: %s\n", e.what());
-    return 3;
-  } catch (const engine::LimitError& e) {
-    std::fprintf(stderr, "error[limit]: %s\n", e.what());
-    return 5;
-  }
+    // auto: the interpreter for small data (compiling costs more than it
+    // saves), the JIT otherwise.
+    bool jit = o.engine == "jit" || (o.engine == "auto" && total_rows >= 100'000);
+    {
+      auto t_scan = Clock::now();
+      for (size_t i = 0; i < p.scans.size(); ++i)
+        if (!done[i])
+          results[i] = jit ? JitScan(p.scans[i], inputs[i], p.calendar, limits, &stats)
+                           : engine::InterpretScan(p.scans[i], inputs[i], p.calendar, limits);
+      auto t_eval = Clock::now();
+      return Report(o, common, p, results, t.warnings, limits, [&](double eval_ms) {
+        if (!o.timings) return;
+        std::fprintf(
+            stderr,
+            "kpic: timings: read %zu rows in %.1f ms; joined lookups in %.1f ms; %s: %zu scan(s), %d kernel(s) "
+            "compiled in %.1f ms, %d from the cache, %d interpreted; scanned in %.1f ms (compile included); "
+            "evaluated in %.1f ms\n",
+            total_rows, ms(t_read, t_join), ms(t_join, t_scan), jit ? "jit" : "interp", p.scans.size(), stats.kernels,
+            stats.compile_ms, stats.cached, stats.interpreted, ms(t_scan, t_eval), eval_ms);
+        size_t n_streamed = 0;
+        for (auto& [src, st] : streamed) n_streamed += st.used ? st.scans.size() : 0;
+        if (n_streamed)
+          std::fprintf(stderr, "kpic: timings: %zu scan(s) streamed while reading (their time is in the read)\n",
+                       n_streamed);
+      });
+    }
+  });
 }
 
 int RunEmitPlan(const RunOptions& o, const CommonOptions& common) {

@@ -64,8 +64,15 @@ int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions&
     throw UsageError(e.what());
   }
   if (out.empty()) throw UsageError("nothing to compile: ask for metrics with --metric NAME or goals with --goal NAME");
-  if (!o.output.empty()) WriteFileAtomically(o.output, out);
-  else std::fputs(out.c_str(), stdout);
+  if (!p.charts.empty())
+    out = fmt::format(
+              "-- The report's {} chart(s) are drawn by `kpic run --report`; their data is not part of this SQL.\n",
+              p.charts.size()) +
+          out;
+  if (!o.output.empty())
+    WriteFileAtomically(o.output, out);
+  else
+    std::fputs(out.c_str(), stdout);
   return 0;
 }
 

@@ -25,16 +25,16 @@ struct Dialect {
   const char* trunc_month;    ///< first day of the month of a date
   const char* trunc_quarter;
   const char* trunc_year;
-  const char* add_days;       ///< date {0} plus {1} days ({1} may be negative)
-  const char* add_months;     ///< date {0} plus {1} months, clamped to the month's end
-  const char* iso_dow;        ///< Monday = 1 .. Sunday = 7
-  const char* year, *month, *day, *hour, *iso_week;
-  const char* null_safe_eq;   ///< {0} equals {1}, nulls equal
-  const char* dbl;            ///< the double type
-  const char* decimal_type;   ///< {0}: scale
-  const char* decimal_lit;    ///< {0}: text like -12.50, {1}: scale
-  const char* percentile;     ///< {0}: fraction, {1}: value; empty: no exact percentile
-  const char* round_float;    ///< {0} rounded to {1} digits, as a double
+  const char* add_days;    ///< date {0} plus {1} days ({1} may be negative)
+  const char* add_months;  ///< date {0} plus {1} months, clamped to the month's end
+  const char* iso_dow;     ///< Monday = 1 .. Sunday = 7
+  const char *year, *month, *day, *hour, *iso_week;
+  const char* null_safe_eq;  ///< {0} equals {1}, nulls equal
+  const char* dbl;           ///< the double type
+  const char* decimal_type;  ///< {0}: scale
+  const char* decimal_lit;   ///< {0}: text like -12.50, {1}: scale
+  const char* percentile;    ///< {0}: fraction, {1}: value; empty: no exact percentile
+  const char* round_float;   ///< {0} rounded to {1} digits, as a double
   /// A series of period starts from {lo} to {hi} (columns of the one row
   /// of the bounds query {bounds}), stepping {n} {unit}s (day or month);
   /// the CTE is named {name} with column `p`.

@@ -104,9 +104,12 @@ class Emitter {
   std::string Lit(const std::string& s) const {
     std::string out = "'";
     for (char c : s) {
-      if (c == '\'') out += d_.backslash_escapes ? "\\'" : "''";
-      else if (c == '\\' && d_.backslash_escapes) out += "\\\\";
-      else out += c;
+      if (c == '\'')
+        out += d_.backslash_escapes ? "\\'" : "''";
+      else if (c == '\\' && d_.backslash_escapes)
+        out += "\\\\";
+      else
+        out += c;
     }
     return out + "'";
   }
@@ -194,7 +197,8 @@ class Emitter {
   std::string Series(const std::string& name, Grain g, const std::string& bounds) const {
     bool days = g == Grain::kDay || g == Grain::kWeek;
     int n = g == Grain::kDay ? 1 : g == Grain::kWeek ? 7 : MonthsOf(g);
-    std::string step = days ? AddDays("b.lo", "i * " + std::to_string(n)) : AddMonths("b.lo", "i * " + std::to_string(n));
+    std::string step =
+        days ? AddDays("b.lo", "i * " + std::to_string(n)) : AddMonths("b.lo", "i * " + std::to_string(n));
     return fmt::format(fmt::runtime(d_.series), fmt::arg("name", name), fmt::arg("bounds", bounds), fmt::arg("n", n),
                        fmt::arg("unit", days ? "day" : "month"), fmt::arg("UNIT", days ? "DAY" : "MONTH"),
                        fmt::arg("step_i", step));
@@ -238,8 +242,8 @@ class Emitter {
   // ---- rows ----------------------------------------------------------------------
 
   struct ScanFrom {
-    std::string from;                         ///< FROM ... LEFT JOIN ...
-    std::vector<std::string> column_sql;      ///< per scan column
+    std::string from;                     ///< FROM ... LEFT JOIN ...
+    std::vector<std::string> column_sql;  ///< per scan column
   };
 
   std::string Physical(const ast::SourceDecl* decl, const std::string& column) const {
@@ -297,15 +301,17 @@ class Emitter {
     if (v.t == VT::kBool) return fmt::format("CAST({} AS {})", BoolToInt(v.sql), d_.dbl);
     return fmt::format("CAST({} AS {})", v.sql, d_.dbl);
   }
-  static std::string BoolToInt(const std::string& b) { return fmt::format("CASE WHEN {0} THEN 1 WHEN NOT {0} THEN 0 END", b); }
+  static std::string BoolToInt(const std::string& b) {
+    return fmt::format("CASE WHEN {0} THEN 1 WHEN NOT {0} THEN 0 END", b);
+  }
 
   std::string TimestampLit(int64_t micros) const {
     int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
     int64_t local = secs + (p_.calendar.zone ? p_.calendar.zone->OffsetAt(secs) : 0);
     int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     int64_t rem = local - day * 86400;
-    return T(d_.timestamp_lit, fmt::format("{} {:02}:{:02}:{:02}", rt::FormatDate(static_cast<int32_t>(day)), rem / 3600,
-                                           rem / 60 % 60, rem % 60));
+    return T(d_.timestamp_lit, fmt::format("{} {:02}:{:02}:{:02}", rt::FormatDate(static_cast<int32_t>(day)),
+                                           rem / 3600, rem / 60 % 60, rem % 60));
   }
 
   std::string FloatLit(double f) const {
@@ -337,7 +343,8 @@ class Emitter {
             out.sql = FloatLit(n.f);
             break;
           case VT::kDecimal:
-            out.sql = d_.scaled_decimals ? std::to_string(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale);
+            out.sql =
+                d_.scaled_decimals ? std::to_string(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale);
             break;
           case VT::kString:
             out.sql = Lit(n.s);
@@ -376,8 +383,10 @@ class Emitter {
           return out;
         }
         const char* op = n.op == O::kAdd ? " + " : n.op == O::kSub ? " - " : " * ";
-        if (n.type == VT::kFloat) out.sql = "(" + Dbl(a) + op + Dbl(b) + ")";
-        else out.sql = "(" + a.sql + op + b.sql + ")";
+        if (n.type == VT::kFloat)
+          out.sql = "(" + Dbl(a) + op + Dbl(b) + ")";
+        else
+          out.sql = "(" + a.sql + op + b.sql + ")";
         return out;
       }
       case O::kDiv: {
@@ -401,8 +410,7 @@ class Emitter {
                                           : " >= ";
         bool text = a.t == VT::kString && n.op != O::kEq && n.op != O::kNe;
         std::string x = text ? T(d_.binary_text, a.sql) : a.sql, y = text ? T(d_.binary_text, b.sql) : b.sql;
-        if ((a.t == VT::kFloat) != (b.t == VT::kFloat) && a.t != VT::kNull && b.t != VT::kNull)
-          x = Dbl(a), y = Dbl(b);
+        if ((a.t == VT::kFloat) != (b.t == VT::kFloat) && a.t != VT::kNull && b.t != VT::kNull) x = Dbl(a), y = Dbl(b);
         out.sql = "(" + x + op + y + ")";
         return out;
       }
@@ -429,15 +437,24 @@ class Emitter {
         SV a = arg(0);
         std::string day = a.t == VT::kTimestamp ? T(d_.to_date, a.sql) : a.sql;
         const std::string& part = n.part;
-        if (part == "date") out.sql = day;
-        else if (part == "hour") out.sql = a.t == VT::kTimestamp ? T(d_.hour, a.sql) : "0";
-        else if (part == "year") out.sql = T(d_.year, day);
-        else if (part == "month") out.sql = T(d_.month, day);
-        else if (part == "quarter") out.sql = T(d_.int_div, "(" + T(d_.month, day) + " + 2)", "3");
-        else if (part == "day") out.sql = T(d_.day, day);
-        else if (part == "weekday") out.sql = T(d_.iso_dow, day);
-        else if (part == "week") out.sql = T(d_.iso_week, day);
-        else throw SqlError(fmt::format("date part `{}` is not supported by `kpic sql`", part));
+        if (part == "date")
+          out.sql = day;
+        else if (part == "hour")
+          out.sql = a.t == VT::kTimestamp ? T(d_.hour, a.sql) : "0";
+        else if (part == "year")
+          out.sql = T(d_.year, day);
+        else if (part == "month")
+          out.sql = T(d_.month, day);
+        else if (part == "quarter")
+          out.sql = T(d_.int_div, "(" + T(d_.month, day) + " + 2)", "3");
+        else if (part == "day")
+          out.sql = T(d_.day, day);
+        else if (part == "weekday")
+          out.sql = T(d_.iso_dow, day);
+        else if (part == "week")
+          out.sql = T(d_.iso_week, day);
+        else
+          throw SqlError(fmt::format("date part `{}` is not supported by `kpic sql`", part));
         return out;
       }
       case O::kAbs:
@@ -502,7 +519,8 @@ class Emitter {
       names->push_back("p");
     }
     for (size_t i = 0; i < s.dim_columns.size(); ++i) {
-      SV v{f.column_sql[static_cast<size_t>(s.dim_columns[i])], s.columns[static_cast<size_t>(s.dim_columns[i])].type, 0};
+      SV v{f.column_sql[static_cast<size_t>(s.dim_columns[i])], s.columns[static_cast<size_t>(s.dim_columns[i])].type,
+           0};
       k.push_back(v.t == VT::kTimestamp ? T(d_.to_date, v.sql) : v.t == VT::kBool ? BoolToInt(v.sql) : v.sql);
       names->push_back(fmt::format("d{}", i));
     }
@@ -549,14 +567,17 @@ class Emitter {
         default:
           break;
       }
-      bool n_col = g.fn == AggSpec::Fn::kAvg || (!only_used && g.fn != AggSpec::Fn::kCount && g.fn != AggSpec::Fn::kCountRows) ||
+      bool n_col = g.fn == AggSpec::Fn::kAvg ||
+                   (!only_used && g.fn != AggSpec::Fn::kCount && g.fn != AggSpec::Fn::kCountRows) ||
                    needs_n_[si].count(a);
       if (n_col) cols.push_back(fmt::format("COUNT({}) AS a{}_n", in, a));
     }
     std::string sql = "-- " + s.source + " at " + rt::GrainName(s.grain) + "\n  SELECT " +
                       fmt::format("{}", fmt::join(cols, ",\n    ")) + "\n  FROM " + f.from + WhereText(Where(s, f));
-    if (!keys.empty()) sql += "\n  GROUP BY " + fmt::format("{}", fmt::join(keys, ", "));
-    else sql += "\n  HAVING COUNT(*) > 0";
+    if (!keys.empty())
+      sql += "\n  GROUP BY " + fmt::format("{}", fmt::join(keys, ", "));
+    else
+      sql += "\n  HAVING COUNT(*) > 0";
     return sql;
   }
 
@@ -664,11 +685,13 @@ class Emitter {
     std::vector<std::string> w;
     if (s.grain != Grain::kAll && c.g != Grain::kAll) {
       if (s.grain == c.g) {
-        if (c.lo == c.hi) w.push_back(fmt::format("{}.p = {}", alias, c.lo));
-        else w.push_back(fmt::format("{}.p BETWEEN {} AND {}", alias, c.lo, c.hi));
+        if (c.lo == c.hi)
+          w.push_back(fmt::format("{}.p = {}", alias, c.lo));
+        else
+          w.push_back(fmt::format("{}.p BETWEEN {} AND {}", alias, c.lo, c.hi));
       } else {
-        w.push_back(fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo),
-                                Bucket(s.grain, LastDay(c.g, c.hi))));
+        w.push_back(
+            fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo), Bucket(s.grain, LastDay(c.g, c.hi))));
       }
     }
     if (!c.total)
@@ -698,16 +721,18 @@ class Emitter {
         v = "COUNT(DISTINCT s.x)";
       } else {
         if (!*d_.percentile)
-          throw SqlError(fmt::format("dialect {} has no exact percentile, so `{}` cannot be computed there; use postgres, "
-                                     "duckdb, spark or clickhouse, or `kpic run`",
-                                     d_.name, g.text));
+          throw SqlError(
+              fmt::format("dialect {} has no exact percentile, so `{}` cannot be computed there; use postgres, "
+                          "duckdb, spark or clickhouse, or `kpic run`",
+                          d_.name, g.text));
         v = T(d_.percentile, fmt::format("{}", g.fn == F::kMedian ? 0.5 : g.p), "s.x");
       }
     } else {
       src = ScanCte(static_cast<size_t>(n.scan));
       switch (g.fn) {
         case F::kSum:
-          v = t.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(s.a{}), {})", a, FloatLit(0)) : fmt::format("COALESCE(SUM(s.a{}), 0)", a);
+          v = t.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(s.a{}), {})", a, FloatLit(0))
+                                   : fmt::format("COALESCE(SUM(s.a{}), 0)", a);
           break;
         case F::kCount:
         case F::kCountRows:
@@ -748,8 +773,9 @@ class Emitter {
       lg.comments.push_back(g.text);
       std::string cols;
       for (size_t k = 0; k < lg.exprs.size(); ++k) cols += fmt::format(",\n    {} AS v{}", lg.exprs[k], k);
-      ctes_[lg.cte].body = fmt::format("-- {}\n  SELECT f.rid{}\n  FROM {} AS f\n  LEFT JOIN {} AS s ON {}\n  GROUP BY f.rid",
-                                       fmt::join(lg.comments, "; "), cols, lg.frame, lg.src, lg.on);
+      ctes_[lg.cte].body =
+          fmt::format("-- {}\n  SELECT f.rid{}\n  FROM {} AS f\n  LEFT JOIN {} AS s ON {}\n  GROUP BY f.rid",
+                      fmt::join(lg.comments, "; "), cols, lg.frame, lg.src, lg.on);
     }
     const std::string& name = ctes_[lg.cte].name;
     Join(fr, name);
@@ -763,10 +789,12 @@ class Emitter {
     std::vector<std::string> parts;
     for (size_t s = 0; s < p_.scans.size(); ++s) {
       if (p_.scans[s].grain == Grain::kAll) continue;
-      parts.push_back(fmt::format("SELECT MIN(p) AS lo, MAX({}) AS hi FROM {}", LastDay(p_.scans[s].grain, "p"), ScanCte(s)));
+      parts.push_back(
+          fmt::format("SELECT MIN(p) AS lo, MAX({}) AS hi FROM {}", LastDay(p_.scans[s].grain, "p"), ScanCte(s)));
     }
     if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");
-    dr_ = Cte("dr", fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u", fmt::join(parts, "\n    UNION ALL ")));
+    dr_ = Cte("dr", fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u",
+                                fmt::join(parts, "\n    UNION ALL ")));
     return dr_;
   }
 
@@ -780,7 +808,8 @@ class Emitter {
   std::string FrameValues(const Frame& fr, const std::string& expr, bool with_p) {
     std::string joins;
     for (const auto& j : fr.joins) joins += fmt::format("\n  LEFT JOIN {0} ON {0}.rid = f.rid", j);
-    return Cte("x", fmt::format("SELECT f.rid, f.prid{}, {} AS x\n  FROM {} AS f{}", with_p ? ", f.p" : "", expr, fr.name, joins));
+    return Cte("x", fmt::format("SELECT f.rid, f.prid{}, {} AS x\n  FROM {} AS f{}", with_p ? ", f.p" : "", expr,
+                                fr.name, joins));
   }
 
   MV Reagg(const MNode& n, const Ctx& c, Frame* fr) {
@@ -808,20 +837,26 @@ class Emitter {
     std::string body;
     MV out = x;
     if (n.fn == "last") {
-      body = fmt::format("SELECT f.rid, t.x AS v\n  FROM {} AS f\n  LEFT JOIN (SELECT prid, x, ROW_NUMBER() OVER (PARTITION BY "
-                         "prid ORDER BY p DESC) AS rn FROM {} WHERE x IS NOT NULL) AS t ON t.prid = f.rid AND t.rn = 1",
-                         fr->name, xv);
+      body = fmt::format(
+          "SELECT f.rid, t.x AS v\n  FROM {} AS f\n  LEFT JOIN (SELECT prid, x, ROW_NUMBER() OVER (PARTITION BY "
+          "prid ORDER BY p DESC) AS rn FROM {} WHERE x IS NOT NULL) AS t ON t.prid = f.rid AND t.rn = 1",
+          fr->name, xv);
     } else {
       std::string agg;
-      if (n.fn == "sum") agg = x.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(x.x), {})", FloatLit(0)) : "COALESCE(SUM(x.x), 0)";
+      if (n.fn == "sum")
+        agg = x.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(x.x), {})", FloatLit(0)) : "COALESCE(SUM(x.x), 0)";
       else if (n.fn == "avg") {
         agg = fmt::format("{} / NULLIF(COUNT(x.x), 0)", Dbl(MV{"SUM(x.x)", x.k, x.scale}));
         out = {"", MV::K::kFloat, 0};
-      } else if (n.fn == "min") agg = "MIN(x.x)";
-      else if (n.fn == "max") agg = "MAX(x.x)";
-      else throw SqlError(fmt::format("re-aggregation `{}` is not supported by `kpic sql`", n.fn));
-      body = fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS x ON x.prid = f.rid\n  GROUP BY f.rid", agg,
-                         fr->name, xv);
+      } else if (n.fn == "min")
+        agg = "MIN(x.x)";
+      else if (n.fn == "max")
+        agg = "MAX(x.x)";
+      else
+        throw SqlError(fmt::format("re-aggregation `{}` is not supported by `kpic sql`", n.fn));
+      body =
+          fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS x ON x.prid = f.rid\n  GROUP BY f.rid",
+                      agg, fr->name, xv);
     }
     std::string name = Cte("r", body);
     Join(fr, name);
@@ -836,20 +871,24 @@ class Emitter {
     for (int64_t k = 1; k <= n.count; ++k) ks += fmt::format("{}SELECT {} AS k", k > 1 ? " UNION ALL " : "", k);
     Frame sub;
     sub.ndims = fr->ndims;
-    sub.name = Cte("f", fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, {} AS p, {} AS ph{}\n"
-                                    "  FROM {} AS f\n  CROSS JOIN ({}) AS k",
-                                    AddGrain(c.g, c.lo, "-k.k"), AddGrain(c.g, c.hi, "-k.k"), FrameDims(fr->ndims, "f"),
-                                    fr->name, ks));
+    sub.name = Cte(
+        "f",
+        fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, {} AS p, {} AS ph{}\n"
+                    "  FROM {} AS f\n  CROSS JOIN ({}) AS k",
+                    AddGrain(c.g, c.lo, "-k.k"), AddGrain(c.g, c.hi, "-k.k"), FrameDims(fr->ndims, "f"), fr->name, ks));
     MV x = M(n.args[0], Ctx{c.g, "f.p", "f.ph", c.total}, &sub);
     std::string xv = FrameValues(sub, Dbl(AsValue(x)), false);
-    std::string stats = Cte("z", fmt::format("SELECT f.rid, COUNT(x.x) AS n, AVG(x.x) AS m\n  FROM {} AS f\n  LEFT JOIN {} AS x ON "
-                                             "x.prid = f.rid\n  GROUP BY f.rid",
-                                             fr->name, xv));
-    std::string sd = Cte("z", fmt::format("SELECT z.rid, z.n, z.m, SQRT(SUM((x.x - z.m) * (x.x - z.m)) / NULLIF(z.n - 1, 0)) AS sd\n"
-                                          "  FROM {} AS z\n  LEFT JOIN {} AS x ON x.prid = z.rid\n  GROUP BY z.rid, z.n, z.m",
-                                          stats, xv));
+    std::string stats =
+        Cte("z", fmt::format("SELECT f.rid, COUNT(x.x) AS n, AVG(x.x) AS m\n  FROM {} AS f\n  LEFT JOIN {} AS x ON "
+                             "x.prid = f.rid\n  GROUP BY f.rid",
+                             fr->name, xv));
+    std::string sd =
+        Cte("z", fmt::format("SELECT z.rid, z.n, z.m, SQRT(SUM((x.x - z.m) * (x.x - z.m)) / NULLIF(z.n - 1, 0)) AS sd\n"
+                             "  FROM {} AS z\n  LEFT JOIN {} AS x ON x.prid = z.rid\n  GROUP BY z.rid, z.n, z.m",
+                             stats, xv));
     Join(fr, sd);
-    return {fmt::format("CASE WHEN {0}.n < 2 OR {0}.sd = 0 THEN NULL ELSE ({1} - {0}.m) / {0}.sd END", sd, Dbl(AsValue(now))),
+    return {fmt::format("CASE WHEN {0}.n < 2 OR {0}.sd = 0 THEN NULL ELSE ({1} - {0}.m) / {0}.sd END", sd,
+                        Dbl(AsValue(now))),
             MV::K::kFloat, 0};
   }
 
@@ -872,17 +911,21 @@ class Emitter {
     }
     std::vector<std::string> w{fmt::format("s.p BETWEEN {} AND {}", dlo, dhi)};
     if (!c.total)
-      for (size_t i = 0; i < s.dim_columns.size(); ++i) w.push_back(T(d_.null_safe_eq, fmt::format("s.d{}", i), fmt::format("f.d{}", i)));
+      for (size_t i = 0; i < s.dim_columns.size(); ++i)
+        w.push_back(T(d_.null_safe_eq, fmt::format("s.d{}", i), fmt::format("f.d{}", i)));
     const char* merge = g.fn == AggSpec::Fn::kMin ? "MIN" : g.fn == AggSpec::Fn::kMax ? "MAX" : "SUM";
-    std::string days = Cte("b", fmt::format("-- {} per day\n  SELECT f.rid, s.p AS day, {}(s.a{}) AS v\n  FROM {} AS f\n  JOIN {} AS s ON {}\n"
-                                            "  GROUP BY f.rid, s.p\n  HAVING SUM(s.a{}_n) > 0",
-                                            g.text, merge, a, fr->name, ScanCte(si), On(w), a));
+    std::string days = Cte(
+        "b",
+        fmt::format("-- {} per day\n  SELECT f.rid, s.p AS day, {}(s.a{}) AS v\n  FROM {} AS f\n  JOIN {} AS s ON {}\n"
+                    "  GROUP BY f.rid, s.p\n  HAVING SUM(s.a{}_n) > 0",
+                    g.text, merge, a, fr->name, ScanCte(si), On(w), a));
     MV t = LeafType(s, g);
     std::string body;
     if (n.fn == "last" || n.fn == "first") {
-      body = fmt::format("SELECT f.rid, t.v\n  FROM {} AS f\n  LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER "
-                         "BY day {}) AS rn FROM {}) AS t ON t.rid = f.rid AND t.rn = 1",
-                         fr->name, n.fn == "last" ? "DESC" : "ASC", days);
+      body = fmt::format(
+          "SELECT f.rid, t.v\n  FROM {} AS f\n  LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER "
+          "BY day {}) AS rn FROM {}) AS t ON t.rid = f.rid AND t.rn = 1",
+          fr->name, n.fn == "last" ? "DESC" : "ASC", days);
     } else {
       std::string agg;
       if (n.fn == "avg") {
@@ -893,8 +936,9 @@ class Emitter {
       } else {
         throw SqlError(fmt::format("balance rule `{}` is not supported by `kpic sql`", n.fn));
       }
-      body = fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS t ON t.rid = f.rid\n  GROUP BY f.rid", agg,
-                         fr->name, days);
+      body =
+          fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS t ON t.rid = f.rid\n  GROUP BY f.rid",
+                      agg, fr->name, days);
     }
     std::string name = Cte("r", body);
     Join(fr, name);
@@ -912,8 +956,8 @@ class Emitter {
       case O::kConst:
         if (n.is_float) return {FloatLit(n.f), MV::K::kFloat, 0};
         if (n.scale == 0) return {Int128Text(n.i), MV::K::kInt, 0};
-        return {d_.scaled_decimals ? Int128Text(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale), MV::K::kDec,
-                n.scale};
+        return {d_.scaled_decimals ? Int128Text(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale),
+                MV::K::kDec, n.scale};
       case O::kNull:
         return {"NULL", MV::K::kNull, 0};
       case O::kNeg: {
@@ -936,7 +980,8 @@ class Emitter {
       case O::kMul: {
         MV a = AsValue(arg(0)), b = AsValue(arg(1));
         if (a.k == MV::K::kNull || b.k == MV::K::kNull) return {"NULL", MV::K::kNull, 0};
-        if (a.k == MV::K::kFloat || b.k == MV::K::kFloat) return {"(" + Dbl(a) + " * " + Dbl(b) + ")", MV::K::kFloat, 0};
+        if (a.k == MV::K::kFloat || b.k == MV::K::kFloat)
+          return {"(" + Dbl(a) + " * " + Dbl(b) + ")", MV::K::kFloat, 0};
         int s = a.scale + b.scale;
         return {"(" + a.sql + " * " + b.sql + ")", s ? MV::K::kDec : MV::K::kInt, s};
       }
@@ -950,7 +995,8 @@ class Emitter {
         if (a.k == MV::K::kFloat) return {T(d_.round_float, a.sql, digits), MV::K::kFloat, 0};
         if (!a.exact() || a.scale <= digits) return a;
         if (d_.scaled_decimals) {
-          std::string p = Pow10Text(a.scale - digits), h = "5" + std::string(static_cast<size_t>(a.scale - digits - 1), '0');
+          std::string p = Pow10Text(a.scale - digits),
+                      h = "5" + std::string(static_cast<size_t>(a.scale - digits - 1), '0');
           return {fmt::format("(({0} + CASE WHEN {0} < 0 THEN -{1} ELSE {1} END) / {2})", a.sql, h, p),
                   digits ? MV::K::kDec : MV::K::kInt, digits};
         }
@@ -1057,9 +1103,10 @@ class Emitter {
     if (v.k == MV::K::kBool) return BoolToInt(v.sql);
     if (v.k == MV::K::kDec && d_.scaled_decimals) {
       std::string p = Pow10Text(v.scale);
-      return fmt::format("CASE WHEN {0} IS NULL THEN NULL ELSE (CASE WHEN {0} < 0 THEN '-' ELSE '' END) || (ABS({0}) / {1}) || '.' "
-                         "|| substr('{2}' || (ABS({0}) % {1}), -{3}) END",
-                         v.sql, p, std::string(static_cast<size_t>(v.scale), '0'), v.scale);
+      return fmt::format(
+          "CASE WHEN {0} IS NULL THEN NULL ELSE (CASE WHEN {0} < 0 THEN '-' ELSE '' END) || (ABS({0}) / {1}) || '.' "
+          "|| substr('{2}' || (ABS({0}) % {1}), -{3}) END",
+          v.sql, p, std::string(static_cast<size_t>(v.scale), '0'), v.scale);
     }
     return v.sql;
   }
@@ -1080,7 +1127,8 @@ class Emitter {
         parts.push_back(fmt::format("SELECT {} AS lo, {} AS hi FROM {}", lo, hi, ScanCte(static_cast<size_t>(s))));
       }
       if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");
-      std::string data = fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u", fmt::join(parts, "\n    UNION ALL "));
+      std::string data =
+          fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u", fmt::join(parts, "\n    UNION ALL "));
       if (p_.from_day || p_.to_day) {
         std::string lo = p_.from_day ? Bucket(g, DateLit(*p_.from_day)) : "d.lo";
         std::string hi = p_.to_day ? Bucket(g, DateLit(*p_.to_day - 1)) : "d.hi";
@@ -1091,7 +1139,8 @@ class Emitter {
         data = fmt::format("SELECT {} AS lo, {} AS hi FROM ({}) AS d", lo, hi, data);
       }
       bounds = Cte("bounds", data);
-      periods = RawCte("periods", [&](const std::string& name) { return Series(name, g, "SELECT lo, hi FROM " + bounds); });
+      periods =
+          RawCte("periods", [&](const std::string& name) { return Series(name, g, "SELECT lo, hi FROM " + bounds); });
     }
     if (ndims) {
       std::vector<std::string> parts;
@@ -1103,11 +1152,13 @@ class Emitter {
         std::vector<std::string> w = RangeConds(sc, c, "s");
         std::string from = fmt::format("{} AS s", ScanCte(static_cast<size_t>(s)));
         if (!w.empty()) from += ", " + bounds + " AS b";
-        parts.push_back(fmt::format("SELECT {} FROM {}{}", dl, from, w.empty() ? "" : " WHERE " + fmt::format("{}", fmt::join(w, " AND "))));
+        parts.push_back(fmt::format("SELECT {} FROM {}{}", dl, from,
+                                    w.empty() ? "" : " WHERE " + fmt::format("{}", fmt::join(w, " AND "))));
       }
       std::string cols;
       for (size_t i = 0; i < ndims; ++i) cols += fmt::format("{}d{}", i ? ", " : "", i);
-      members = Cte("members", fmt::format("SELECT DISTINCT {} FROM (\n    {}) AS u", cols, fmt::join(parts, "\n    UNION ALL ")));
+      members = Cte("members",
+                    fmt::format("SELECT DISTINCT {} FROM (\n    {}) AS u", cols, fmt::join(parts, "\n    UNION ALL ")));
     }
     *periods_out = periods;
     return members;
@@ -1127,7 +1178,8 @@ class Emitter {
   }
 
   std::string Metrics() {
-    if (p_.outputs.empty()) throw SqlError("nothing to compile: ask for metrics with --metric NAME (or a goal with --goal NAME)");
+    if (p_.outputs.empty())
+      throw SqlError("nothing to compile: ask for metrics with --metric NAME (or a goal with --goal NAME)");
     Grain g = p_.grain;
     size_t nd = p_.by.size();
     bool has_p = g != Grain::kAll;
@@ -1152,10 +1204,12 @@ class Emitter {
       std::string periods;
       std::string members = Grid(groups[k], g, nd, &periods);
       std::string flags;
-      for (size_t j = 0; j < groups.size() && groups.size() > 1; ++j) flags += fmt::format(", {} AS g{}", j == k ? 1 : 0, j);
+      for (size_t j = 0; j < groups.size() && groups.size() > 1; ++j)
+        flags += fmt::format(", {} AS g{}", j == k ? 1 : 0, j);
       std::string from = has_p ? periods + " AS q" : "";
       if (nd) from += (from.empty() ? "" : " CROSS JOIN ") + members + " AS m";
-      parts.push_back(from.empty() ? fmt::format("SELECT 1 AS one{}", flags) : fmt::format("SELECT {}{} FROM {}", cols.empty() ? "1 AS one" : cols, flags, from));
+      parts.push_back(from.empty() ? fmt::format("SELECT 1 AS one{}", flags)
+                                   : fmt::format("SELECT {}{} FROM {}", cols.empty() ? "1 AS one" : cols, flags, from));
     }
     std::string keys;
     if (has_p) keys += "p";
@@ -1168,16 +1222,19 @@ class Emitter {
     } else {
       std::string maxes;
       for (size_t j = 0; j < groups.size(); ++j) maxes += fmt::format(", MAX(g{0}) AS g{0}", j);
-      std::string inner = fmt::format("SELECT {}{}\n    FROM (\n    {}) AS a{}", keys.empty() ? "1 AS one" : keys, maxes,
-                                      fmt::join(parts, "\n    UNION ALL\n    "), keys.empty() ? "" : "\n    GROUP BY " + keys);
-      grid = Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER ({}) AS rid{}{}\n  FROM (\n    {}) AS u",
-                                     keys.empty() ? "" : "ORDER BY " + OrderKeys(has_p, nd, "u", p_.by_types),
-                                     keys.empty() ? "" : ", " + keys, [&] {
-                                       std::string s;
-                                       for (size_t j = 0; j < groups.size(); ++j) s += fmt::format(", g{}", j);
-                                       return s;
-                                     }(),
-                                     inner));
+      std::string inner =
+          fmt::format("SELECT {}{}\n    FROM (\n    {}) AS a{}", keys.empty() ? "1 AS one" : keys, maxes,
+                      fmt::join(parts, "\n    UNION ALL\n    "), keys.empty() ? "" : "\n    GROUP BY " + keys);
+      grid = Cte("grid", fmt::format(
+                             "SELECT ROW_NUMBER() OVER ({}) AS rid{}{}\n  FROM (\n    {}) AS u",
+                             keys.empty() ? "" : "ORDER BY " + OrderKeys(has_p, nd, "u", p_.by_types),
+                             keys.empty() ? "" : ", " + keys,
+                             [&] {
+                               std::string s;
+                               for (size_t j = 0; j < groups.size(); ++j) s += fmt::format(", g{}", j);
+                               return s;
+                             }(),
+                             inner));
     }
     Frame fr;
     fr.name = grid;
@@ -1195,13 +1252,16 @@ class Emitter {
     }
     std::string joins;
     for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);
-    std::string head = fmt::format("-- kpic sql --dialect {}: {} by {}{}\n", d_.name, rt::GrainName(g),
-                                   nd ? fmt::format("{}", fmt::join(p_.by, ", ")) : "nothing",
-                                   p_.from_day || p_.to_day ? fmt::format(", from {} to {}", p_.from_day ? rt::FormatDate(*p_.from_day) : "the start",
-                                                                          p_.to_day ? rt::FormatDate(*p_.to_day) : "the end")
-                                                            : "");
+    std::string head =
+        fmt::format("-- kpic sql --dialect {}: {} by {}{}\n", d_.name, rt::GrainName(g),
+                    nd ? fmt::format("{}", fmt::join(p_.by, ", ")) : "nothing",
+                    p_.from_day || p_.to_day
+                        ? fmt::format(", from {} to {}", p_.from_day ? rt::FormatDate(*p_.from_day) : "the start",
+                                      p_.to_day ? rt::FormatDate(*p_.to_day) : "the end")
+                        : "");
     head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL.\n";
-    return head + Assemble(fmt::format("SELECT\n  {}\nFROM {} AS f{}\nORDER BY f.rid", fmt::join(select, ",\n  "), grid, joins));
+    return head + Assemble(fmt::format("SELECT\n  {}\nFROM {} AS f{}\nORDER BY f.rid", fmt::join(select, ",\n  "), grid,
+                                       joins));
   }
 
   std::string Goal(size_t gi) {
@@ -1211,7 +1271,8 @@ class Emitter {
     std::string periods = RawCte("periods", [&](const std::string& name) {
       return Series(name, g.grain, fmt::format("SELECT {} AS lo, {} AS hi", lo, hi));
     });
-    std::string grid = Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM {} AS q", periods));
+    std::string grid =
+        Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM {} AS q", periods));
     Frame fr;
     fr.name = grid;
     Ctx c{g.grain, "f.p", "f.p", false};
@@ -1221,20 +1282,23 @@ class Emitter {
     if (g.target >= 0 && g.phasing.empty()) {
       target = M(g.target, c, &fr);
     } else if (g.target >= 0 && g.phasing == "even") {
-      target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))", Dbl(AsValue(M(g.target, whole, &fr))),
-                            periods, d_.dbl),
+      target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
+                            Dbl(AsValue(M(g.target, whole, &fr))), periods, d_.dbl),
                 MV::K::kFloat, 0};
     } else if (g.target >= 0 && g.phasing == "last_year") {
-      MV total = AsValue(M(g.target, whole, &fr)), ly = AsValue(M(g.last_year, c, &fr)), ly_total = AsValue(M(g.last_year, whole, &fr));
+      MV total = AsValue(M(g.target, whole, &fr)), ly = AsValue(M(g.last_year, c, &fr)),
+         ly_total = AsValue(M(g.last_year, whole, &fr));
       target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), Dbl(ly_total)), MV::K::kFloat, 0};
     }
     std::string joins;
     for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);
-    std::string head = fmt::format("-- kpic sql --dialect {}: goal {} ({}) per {}, {} to {}\n", d_.name, g.name, g.metric,
-                                   rt::GrainName(g.grain), rt::FormatDate(g.from_day), rt::FormatDate(g.to_day));
+    std::string head =
+        fmt::format("-- kpic sql --dialect {}: goal {} ({}) per {}, {} to {}\n", d_.name, g.name, g.metric,
+                    rt::GrainName(g.grain), rt::FormatDate(g.from_day), rt::FormatDate(g.to_day));
     head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL.\n";
-    return head + Assemble(fmt::format("SELECT\n  f.p AS {},\n  {} AS {},\n  {} AS {}\nFROM {} AS f{}\nORDER BY f.rid", Q("period"),
-                                       Output(value), Q("value"), Output(target), Q("target"), grid, joins));
+    return head +
+           Assemble(fmt::format("SELECT\n  f.p AS {},\n  {} AS {},\n  {} AS {}\nFROM {} AS f{}\nORDER BY f.rid",
+                                Q("period"), Output(value), Q("value"), Output(target), Q("target"), grid, joins));
   }
 
   ScanSql States(size_t s) const {

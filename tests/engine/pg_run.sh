@@ -18,8 +18,15 @@ CREATE TABLE kpic_run.orders (order_id text, "下单时间" timestamp, store tex
   customer_id text, product_id text, quantity int, amount numeric(12,2), discount numeric(12,2), returned boolean,
   is_repeat boolean, shipped_at timestamp);
 CREATE TABLE kpic_run.traffic (day date, store text, channel text, visitors int);
+CREATE TABLE kpic_run.products (product_id text, "商品名称" text, category text, unit_cost numeric(12,2));
 \copy kpic_run.orders FROM '$ROOT/examples/retail/data/orders.csv' WITH (FORMAT csv, HEADER true)
 \copy kpic_run.traffic FROM '$ROOT/examples/retail/data/traffic.csv' WITH (FORMAT csv, HEADER true)
+\copy kpic_run.products FROM '$ROOT/examples/retail/data/products.csv' WITH (FORMAT csv, HEADER true)
+-- The same orders with absolute instants (timestamptz), loaded as Shanghai time.
+SET timezone = 'Asia/Shanghai';
+CREATE TABLE kpic_run.orders_tz AS SELECT * FROM kpic_run.orders WHERE false;
+ALTER TABLE kpic_run.orders_tz ALTER COLUMN "下单时间" TYPE timestamptz;
+\copy kpic_run.orders_tz FROM '$ROOT/examples/retail/data/orders.csv' WITH (FORMAT csv, HEADER true)
 SQL
 binds=(--bind "orders=$URI#kpic_run.orders" --bind "traffic=$URI#kpic_run.traffic")
 for engine in jit interp; do
@@ -32,4 +39,45 @@ for engine in jit interp; do
     echo "$engine, $args: PostgreSQL and CSV agree ($(wc -c < "$tmp/pg.json") bytes)"
   done
 done
+
+# --engine postgres: the scans run inside PostgreSQL; every output format must
+# equal the embedded engine's over the CSV files, byte for byte.
+push=(--engine postgres --bind "orders=$URI#kpic_run.orders" --bind "traffic=$URI#kpic_run.traffic"
+  --bind "products=$URI#kpic_run.products")
+for args in "--goal grow_sales" "--goal keep_customers" "--report weekly" \
+    "--metric sales,conversion,aov,repurchase_rate,gross_margin,ship_hours,vip_share --by channel --grain quarter" \
+    "--metric sales,gross_margin --by category --grain month" \
+    "--metric sales --by store --role store_manager --param store_id=北京朝阳店"; do
+  for format in json table csv html; do
+    # shellcheck disable=SC2086
+    "$KPIC" run "$ROOT/examples/retail" $args --format $format > "$tmp/csv.out" 2> "$tmp/csv.err"
+    # shellcheck disable=SC2086
+    "$KPIC" run "$ROOT/examples/retail" $args --format $format "${push[@]}" > "$tmp/pg.out" 2> "$tmp/pg.err"
+    diff "$tmp/csv.out" "$tmp/pg.out" > /dev/null || { echo "--engine postgres differs: $args --format $format"; diff "$tmp/csv.out" "$tmp/pg.out" | head; exit 1; }
+    diff "$tmp/csv.err" "$tmp/pg.err" > /dev/null || { echo "--engine postgres warns differently: $args"; diff "$tmp/csv.err" "$tmp/pg.err" | head; exit 1; }
+  done
+  echo "--engine postgres, $args: all formats equal the embedded engine's"
+done
+# timestamptz columns are read in the calendar's zone.
+"$KPIC" run "$ROOT/examples/retail" --metric sales,order_count --grain day --format csv > "$tmp/csv.out"
+"$KPIC" run "$ROOT/examples/retail" --metric sales,order_count --grain day --format csv "${push[@]}" \
+  --bind "orders=$URI#kpic_run.orders_tz" > "$tmp/pg.out"
+diff "$tmp/csv.out" "$tmp/pg.out" > /dev/null || { echo "timestamptz days differ"; diff "$tmp/csv.out" "$tmp/pg.out" | head; exit 1; }
+echo "--engine postgres over timestamptz: the same days"
+# A source that is not in PostgreSQL is refused (exit 2), naming it.
+set +e
+"$KPIC" run "$ROOT/examples/retail" --goal grow_sales --engine postgres --bind "orders=$URI#kpic_run.orders" \
+  > /dev/null 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "is bound to csv" "$tmp/err" || { echo "expected exit 2 naming a CSV source, got $rc"; cat "$tmp/err"; exit 1; }
+# A duplicated lookup key is a data error (exit 3) naming the key and value.
+psql -q "$URI" -c "INSERT INTO kpic_run.products SELECT * FROM kpic_run.products WHERE product_id = 'P003'"
+set +e
+"$KPIC" run "$ROOT/examples/retail" --metric gross_margin "${push[@]}" > /dev/null 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc -eq 3 ] && grep -q "P003" "$tmp/err" && grep -q "duplicated" "$tmp/err" ||
+  { echo "expected exit 3 for the duplicated key, got $rc"; cat "$tmp/err"; exit 1; }
+echo "--engine postgres refuses CSV sources (2) and duplicated lookup keys (3)"
 psql -q "$URI" -c "DROP SCHEMA kpic_run CASCADE"

@@ -68,7 +68,7 @@ with open(os.path.join(out, "u.csv"), "w", encoding="utf-8") as f:
             f.write(f"{(start + dt.timedelta(days=d)).isoformat()},{k},{maybe(str(rng.randint(0, 40)))}\n")
 
 VALUES = ["t.amt", "t.q", "t.f", "t.amt * t.q", "abs(t.amt)", "if(t.b, t.amt, 0)", "coalesce(t.q, 0)", "t.q * 2",
-          "-t.amt", "t.amt * 1.5", "t.f * t.q", "t.pid.cost", "t.q * t.pid.cost", "month(t.ts)", "t.dd - t.dd",
+          "-t.amt", "t.amt * 1.5", "t.f * t.q", "t.pid.cost", "t.q * t.pid.cost", "month(t.ts)",
           "day(t.dd)", "weekday(t.ts)", "week(t.ts)", "quarter(t.dd)"]
 FILTERS = ["t.b", "not t.b", 't.k == "a"', 't.k in ("a", "北京")', "t.q > 2", "t.amt >= 10.5", "t.f < 0.5",
            "t.k is null", "t.q is not null and t.b", 't.s2 != "x" or t.q < 0', "hour(t.ts) < 12", 't.k < "b"',
@@ -99,6 +99,8 @@ for i in range(6):
         f = f"{aggregate(plain=True)} - {aggregate(plain=True)}"
     elif shape == 2:
         f = f"({aggregate(facts_only=True)}) where {rng.choice(FILTERS)}"
+    elif rng.random() < 0.15:
+        f = f"max(t.dd - 2025-01-01)"  # days: a unit of its own, so alone
     else:
         f = aggregate()
     base.append((f"m{i}", f))

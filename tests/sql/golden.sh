@@ -44,9 +44,10 @@ if [ "$UPDATE" != "--update" ]; then
   if ! command -v node >/dev/null; then
     echo "SKIP syntax check: Node.js is missing"
   else
-    if [ ! -d "$modules/node-sql-parser" ]; then
-      (mkdir -p "$modules" && cd "$modules/.." && npm install --no-save --silent node-sql-parser >/dev/null 2>&1) ||
-        { echo "node-sql-parser could not be installed"; exit 1; }
+    if [ -z "${KPIC_NODE_MODULES:-}" ]; then
+      # shellcheck source=../../bench/common.sh
+      source "$ROOT/bench/common.sh"
+      ensure_duckdb
     fi
     KPIC_NODE_MODULES="$modules" node "$ROOT/tests/sql/parse_check.cjs" "${parse[@]}" || status=1
   fi
