@@ -171,5 +171,22 @@ KPI
 expect "named binding arguments, relative to the .kpi file" 0 "$KPIC" check --data "$TMP/named.kpi"
 contains err "main:t: 7 rows, 1 columns read from sqlite:$TMP/orders.db#orders"
 
+# kpic sql: the dialect is required and checked; compile --emit sql defaults to postgres.
+expect "sql needs a dialect" 2 "$KPIC" sql "$ROOT/examples/retail" --metric sales
+expect "sql unknown dialect" 2 "$KPIC" sql "$ROOT/examples/retail" --metric sales --dialect oracle
+contains err "unknown --dialect \`oracle\`: use postgres, duckdb, sqlite, trino, spark, clickhouse, bigquery"
+expect "sql unknown metric" 2 "$KPIC" sql "$ROOT/examples/retail" --metric salse --dialect duckdb
+contains err "did you mean"
+expect "sql percentile refused where inexact" 2 "$KPIC" sql "$ROOT/examples/saas" --metric resolution_hours --dialect trino
+contains err "dialect trino has no exact percentile"
+expect "compile --emit sql" 0 "$KPIC" compile "$ROOT/examples/retail" --metric sales --emit sql
+contains out "-- kpic sql --dialect postgres: month by nothing"
+expect "sql of a report notes its charts" 0 "$KPIC" sql "$ROOT/examples/retail" --report weekly --dialect sqlite
+contains out "chart(s) are drawn by \`kpic run --report\`"
+expect "sql to a file" 0 "$KPIC" sql "$ROOT/examples/retail" --goal grow_sales --dialect spark -o "$TMP/g.sql"
+[ -s "$TMP/g.sql" ] && grep -q 'AS `target`' "$TMP/g.sql" && passed=$((passed + 1)) || { echo "FAIL sql -o"; failed=$((failed + 1)); }
+expect "engine postgres needs postgres sources" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --engine postgres
+contains err "source \`orders\` is bound to csv"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
