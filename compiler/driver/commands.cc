@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <iostream>
+#include <iterator>
 #include <set>
 
 #include <cerrno>
@@ -17,6 +19,9 @@
 #include "driver/data.h"
 #include "driver/run_support.h"
 #include "driver/session.h"
+#include "driver/run.h"
+#include "syntax/format.h"
+#include "syntax/parse.h"
 #include "sema/checked.h"
 #include "syntax/ast.h"
 
@@ -107,6 +112,49 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
                parts.empty() ? "nothing declared" : fmt::format("{}", fmt::join(parts, ", ")).c_str(),
                summary.empty() ? "" : ("; " + summary).c_str());
   return 0;
+}
+
+int RunFmt(const FmtOptions& options, const CommonOptions& common) {
+  auto s = std::make_unique<Session>();
+  bool from_stdin = options.paths.size() == 1 && options.paths[0] == "-";
+  if (from_stdin) {
+    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    FileId id = s->sm.Add("<stdin>", std::move(text));
+    s->files.push_back(ParseFile(s->sm, id, s->diags));
+  } else {
+    s = LoadAndParse(options.paths);
+  }
+  std::set<FileId> broken;
+  for (const Diagnostic& d : s->diags.diagnostics())
+    if (d.severity == Severity::kError) broken.insert(d.span.file);
+  if (!broken.empty()) PrintHuman(*s, common);
+  size_t changed = 0, unchanged = 0;
+  for (const auto& f : s->files) {
+    if (broken.count(f->id)) continue;
+    const SourceFile& file = s->sm.Get(f->id);
+    std::optional<std::string> out = FormatKpi(file.text);
+    if (!out) {
+      broken.insert(f->id);
+      std::fprintf(stderr, "error: %s: cannot be formatted (it does not lex cleanly)\n", file.path.c_str());
+      continue;
+    }
+    if (from_stdin) {
+      std::fputs(out->c_str(), stdout);
+      continue;
+    }
+    if (*out == file.text) {
+      ++unchanged;
+      continue;
+    }
+    ++changed;
+    if (options.check) std::printf("%s\n", file.path.c_str());
+    else WriteFileAtomically(file.path, *out);
+  }
+  if (!from_stdin)
+    std::fprintf(stderr, "kpic fmt: %s %s, %s already formatted%s\n", Plural(changed, "file").c_str(),
+                 options.check ? "would change" : "formatted", Plural(unchanged, "file").c_str(),
+                 broken.empty() ? "" : fmt::format(", {} not formatted (errors)", Plural(broken.size(), "file")).c_str());
+  return !broken.empty() || (options.check && changed) ? 1 : 0;
 }
 
 int RunExplain(const ExplainOptions& options, const CommonOptions& common) {

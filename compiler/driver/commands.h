@@ -21,6 +21,11 @@ struct CheckOptions {
   std::string on_bad_row = "fail";  ///< fail | skip
 };
 
+struct FmtOptions {
+  std::vector<std::string> paths;  ///< files or directories; `-` reads stdin and writes stdout
+  bool check = false;              ///< list files that would change; exit 1 if any
+};
+
 struct ExplainOptions {
   std::string name;
   std::vector<std::string> paths;
@@ -37,6 +42,8 @@ struct CompileOptions {
   std::string emit;
 };
 
+/// `kpic fmt`: rewrites files in the canonical format (syntax/format.h).
+int RunFmt(const FmtOptions& options, const CommonOptions& common);
 int RunCheck(const CheckOptions& options, const CommonOptions& common);
 int RunExplain(const ExplainOptions& options, const CommonOptions& common);
 int RunCatalog(const CatalogOptions& options, const CommonOptions& common);

@@ -51,6 +51,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"fail", "skip"}));
   add_common(check_cmd);
 
+  FmtOptions fmt_options;
+  CLI::App* fmt_cmd = app.add_subcommand("fmt", "rewrite .kpi files in the canonical format");
+  fmt_cmd->add_option("paths", fmt_options.paths, "files or directories (recursively); `-` formats stdin to stdout")
+      ->required();
+  fmt_cmd->add_flag("--check", fmt_options.check, "change nothing: list the files that would change, exit 1 if any");
+  add_common(fmt_cmd);
+
   ExplainOptions explain;
   CLI::App* explain_cmd =
       app.add_subcommand("explain", "show the documentation of a diagnostic code, or the lineage of a metric");
@@ -135,6 +142,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (check_cmd->parsed()) return RunCheck(check, common);
+    if (fmt_cmd->parsed()) return RunFmt(fmt_options, common);
     if (explain_cmd->parsed()) return RunExplain(explain, common);
     if (compile_cmd->parsed()) {
       compile.paths = run.paths;

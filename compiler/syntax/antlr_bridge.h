@@ -15,6 +15,89 @@
 
 namespace kpic::syntax {
 
+/// A char stream over pre-decoded code points, so that invalid UTF-8 (already
+/// reported) cannot make ANTLR's own decoder throw.
+class CodePointStream : public antlr4::ANTLRInputStream {
+ public:
+  explicit CodePointStream(std::u32string data) {
+    _data = std::move(data);
+    p = 0;
+  }
+};
+
+/// Tokens that start a top-level declaration.
+inline bool IsDeclKeyword(size_t t) {
+  switch (t) {
+    case kpic_gen::KpiLexer::PACKAGE:
+    case kpic_gen::KpiLexer::IMPORT:
+    case kpic_gen::KpiLexer::DIMENSION:
+    case kpic_gen::KpiLexer::CALENDAR:
+    case kpic_gen::KpiLexer::SOURCE:
+    case kpic_gen::KpiLexer::METRIC:
+    case kpic_gen::KpiLexer::FN:
+    case kpic_gen::KpiLexer::GOAL:
+    case kpic_gen::KpiLexer::ROLE:
+    case kpic_gen::KpiLexer::REPORT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Tokens that cannot start a declaration but continue an expression.
+inline bool IsOperator(size_t t) {
+  switch (t) {
+    case kpic_gen::KpiLexer::DOT:
+    case kpic_gen::KpiLexer::LPAREN:
+    case kpic_gen::KpiLexer::PLUS:
+    case kpic_gen::KpiLexer::MINUS:
+    case kpic_gen::KpiLexer::STAR:
+    case kpic_gen::KpiLexer::SLASH:
+    case kpic_gen::KpiLexer::EQEQ:
+    case kpic_gen::KpiLexer::NEQ:
+    case kpic_gen::KpiLexer::LT:
+    case kpic_gen::KpiLexer::LE:
+    case kpic_gen::KpiLexer::GT:
+    case kpic_gen::KpiLexer::GE:
+    case kpic_gen::KpiLexer::AND:
+    case kpic_gen::KpiLexer::OR:
+    case kpic_gen::KpiLexer::NOT:
+    case kpic_gen::KpiLexer::WHERE:
+    case kpic_gen::KpiLexer::IN:
+    case kpic_gen::KpiLexer::IS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Tokens after which a declaration may end (so that a keyword following
+/// one starts a new declaration rather than continuing an expression).
+inline bool CanEndDecl(size_t t) {
+  if (IsOperator(t)) return false;
+  switch (t) {
+    case kpic_gen::KpiLexer::COMMA:
+    case kpic_gen::KpiLexer::COLON:
+    case kpic_gen::KpiLexer::ARROW:
+    case kpic_gen::KpiLexer::ASSIGN:
+    case kpic_gen::KpiLexer::LBRACK:
+    case kpic_gen::KpiLexer::LBRACE:
+    case kpic_gen::KpiLexer::CARET:
+    case kpic_gen::KpiLexer::DOTDOT:
+    case kpic_gen::KpiLexer::FROM:
+    case kpic_gen::KpiLexer::AS:
+    case kpic_gen::KpiLexer::PACKAGE:
+    case kpic_gen::KpiLexer::IMPORT:
+      return false;
+    default:
+      return true;
+  }
+}
+
+/// Decodes a file's bytes (a UTF-8 byte order mark is not part of the text)
+/// into code points and the byte offset of each, plus the end.
+void DecodeText(std::string_view text, std::u32string* code_points, std::vector<uint32_t>* cp_to_byte);
+
 /// Maps ANTLR's code-point indices back to byte offsets in the file.
 struct OffsetMap {
   FileId file = kNoFile;

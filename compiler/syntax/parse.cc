@@ -24,103 +24,12 @@ namespace kpic {
 
 using kpic_gen::KpiLexer;
 using kpic_gen::KpiParser;
+using syntax::CanEndDecl;
+using syntax::IsDeclKeyword;
+using syntax::IsOperator;
 using syntax::OffsetMap;
 
 namespace {
-
-/// A char stream over pre-decoded code points, so that invalid UTF-8 (already
-/// reported) cannot make ANTLR's own decoder throw.
-class CodePointStream : public antlr4::ANTLRInputStream {
- public:
-  explicit CodePointStream(std::u32string data) {
-    _data = std::move(data);
-    p = 0;
-  }
-};
-
-bool IsDeclKeyword(size_t t) {
-  switch (t) {
-    case KpiLexer::PACKAGE:
-    case KpiLexer::IMPORT:
-    case KpiLexer::DIMENSION:
-    case KpiLexer::CALENDAR:
-    case KpiLexer::SOURCE:
-    case KpiLexer::METRIC:
-    case KpiLexer::FN:
-    case KpiLexer::GOAL:
-    case KpiLexer::ROLE:
-    case KpiLexer::REPORT:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/// Tokens after which a declaration may end (so that a keyword following
-/// one starts a new declaration rather than continuing an expression).
-bool CanEndDecl(size_t t) {
-  switch (t) {
-    case KpiLexer::DOT:
-    case KpiLexer::COMMA:
-    case KpiLexer::COLON:
-    case KpiLexer::ARROW:
-    case KpiLexer::ASSIGN:
-    case KpiLexer::LPAREN:
-    case KpiLexer::LBRACK:
-    case KpiLexer::LBRACE:
-    case KpiLexer::PLUS:
-    case KpiLexer::MINUS:
-    case KpiLexer::STAR:
-    case KpiLexer::SLASH:
-    case KpiLexer::EQEQ:
-    case KpiLexer::NEQ:
-    case KpiLexer::LT:
-    case KpiLexer::LE:
-    case KpiLexer::GT:
-    case KpiLexer::GE:
-    case KpiLexer::AND:
-    case KpiLexer::OR:
-    case KpiLexer::NOT:
-    case KpiLexer::WHERE:
-    case KpiLexer::IN:
-    case KpiLexer::IS:
-    case KpiLexer::CARET:
-    case KpiLexer::DOTDOT:
-    case KpiLexer::FROM:
-    case KpiLexer::AS:
-    case KpiLexer::PACKAGE:
-    case KpiLexer::IMPORT:
-      return false;
-    default:
-      return true;
-  }
-}
-
-bool IsOperator(size_t t) {
-  switch (t) {
-    case KpiLexer::DOT:
-    case KpiLexer::LPAREN:
-    case KpiLexer::PLUS:
-    case KpiLexer::MINUS:
-    case KpiLexer::STAR:
-    case KpiLexer::SLASH:
-    case KpiLexer::EQEQ:
-    case KpiLexer::NEQ:
-    case KpiLexer::LT:
-    case KpiLexer::LE:
-    case KpiLexer::GT:
-    case KpiLexer::GE:
-    case KpiLexer::AND:
-    case KpiLexer::OR:
-    case KpiLexer::NOT:
-    case KpiLexer::WHERE:
-    case KpiLexer::IN:
-    case KpiLexer::IS:
-      return true;
-    default:
-      return false;
-  }
-}
 
 bool IsOpen(size_t t) { return t == KpiLexer::LPAREN || t == KpiLexer::LBRACE || t == KpiLexer::LBRACK; }
 bool IsClose(size_t t) { return t == KpiLexer::RPAREN || t == KpiLexer::RBRACE || t == KpiLexer::RBRACK; }
@@ -192,7 +101,7 @@ class FileParser {
   std::unique_ptr<ast::File> file_ = std::make_unique<ast::File>();
   OffsetMap map_;
   std::u32string code_points_;
-  std::unique_ptr<CodePointStream> input_;
+  std::unique_ptr<syntax::CodePointStream> input_;
   std::unique_ptr<KpiLexer> lexer_;
   std::unique_ptr<antlr4::CommonTokenStream> stream_;
   std::unique_ptr<KpiParser> fast_parser_;  ///< declared after stream_: destroyed first
@@ -242,23 +151,11 @@ void FileParser::Decode() {
   const std::string& text = sm_.Get(id_).text;
   map_.file = id_;
   map_.text = text;
-  map_.cp_to_byte.reserve(text.size() + 1);
-  code_points_.reserve(text.size());
-  size_t i = 0;
-  // A UTF-8 byte order mark is not part of the text.
-  if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) i = 3;
-  while (i < text.size()) {
-    uint32_t cp;
-    size_t n = DecodeUtf8(text, i, &cp);
-    map_.cp_to_byte.push_back(static_cast<uint32_t>(i));
-    code_points_.push_back(static_cast<char32_t>(cp));
-    i += n;
-  }
-  map_.cp_to_byte.push_back(static_cast<uint32_t>(text.size()));
+  syntax::DecodeText(text, &code_points_, &map_.cp_to_byte);
 }
 
 void FileParser::Lex() {
-  input_ = std::make_unique<CodePointStream>(std::move(code_points_));
+  input_ = std::make_unique<syntax::CodePointStream>(std::move(code_points_));
   lexer_ = std::make_unique<KpiLexer>(input_.get());
   lexer_->removeErrorListeners();  // ERROR_CHAR catches everything
   stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
