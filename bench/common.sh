@@ -12,10 +12,11 @@ ensure_orders() {
   fi
 }
 
-# ensure_duckdb: installs bench/package.json (@duckdb/node-api, node-sql-parser)
-# into bench/node_modules once.
+# ensure_duckdb: installs bench/package.json (@duckdb/node-api, node-sql-parser,
+# @microsoft/sarif-multitool) into bench/node_modules once.
 ensure_duckdb() {
-  if [ ! -d "$ROOT/bench/node_modules/@duckdb/node-api" ] || [ ! -d "$ROOT/bench/node_modules/node-sql-parser" ]; then
+  if [ ! -d "$ROOT/bench/node_modules/@duckdb/node-api" ] || [ ! -d "$ROOT/bench/node_modules/node-sql-parser" ] ||
+     [ ! -d "$ROOT/bench/node_modules/@microsoft/sarif-multitool" ]; then
     echo "installing bench/package.json..." >&2
     (cd "$ROOT/bench" && npm install --no-audit --no-fund --no-package-lock --silent >/dev/null)
   fi

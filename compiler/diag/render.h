@@ -24,6 +24,10 @@ std::string RenderGcc(const SourceManager& sm, const Diagnostic& d);
 /// The versioned JSON document of the CLI contract (columns in code points).
 std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& diags);
 
+/// A SARIF 2.1.0 log (one run of tool `kpic` at `version`, every registered
+/// code a rule), for code-scanning tools.
+std::string RenderSarif(const SourceManager& sm, const std::vector<Diagnostic>& diags, const std::string& version);
+
 /// The one-line summary printed after human diagnostics, e.g.
 /// "2 errors, 1 warning". Empty when there is nothing to say.
 std::string RenderSummary(size_t errors, size_t warnings, size_t suppressed);

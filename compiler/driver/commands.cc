@@ -17,13 +17,14 @@
 #include "diag/render.h"
 #include "driver/catalog_export.h"
 #include "driver/data.h"
+#include "driver/run.h"
 #include "driver/run_support.h"
 #include "driver/session.h"
-#include "driver/run.h"
+#include "sema/checked.h"
+#include "sema/lint.h"
+#include "syntax/ast.h"
 #include "syntax/format.h"
 #include "syntax/parse.h"
-#include "sema/checked.h"
-#include "syntax/ast.h"
 
 namespace kpic {
 namespace {
@@ -114,6 +115,35 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   return 0;
 }
 
+int RunLint(const LintOptions& options, const CommonOptions& common) {
+  if (options.rules) {
+    std::printf("%-6s %-15s %-6s %s\n", "code", "rule", "level", "finds");
+    for (const LintRule& r : LintRules())
+      std::printf("%-6s %-15s %-6s %s\n", std::string(CodeName(r.code)).c_str(), r.name, r.level, r.summary);
+    return 0;
+  }
+  if (options.paths.empty()) throw UsageError("kpic lint needs files or directories to lint");
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
+  Lint(s->catalog, s->diags);
+  s->diags.SortByPosition();
+  const DiagnosticSink& diags = s->diags;
+  if (options.format == "json") {
+    std::fputs(RenderJson(s->sm, diags.diagnostics()).c_str(), stdout);
+  } else if (options.format == "sarif") {
+    std::fputs(RenderSarif(s->sm, diags.diagnostics(), options.version).c_str(), stdout);
+  } else if (options.format == "gcc") {
+    for (const Diagnostic& d : diags.diagnostics()) std::fputs(RenderGcc(s->sm, d).c_str(), stdout);
+  } else {
+    PrintHuman(*s, common);
+  }
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::string summary = RenderSummary(diags.error_count(), diags.warning_count(), diags.suppressed());
+  std::fprintf(stderr, "kpic: linted %s in %.0f ms: %s\n", Plural(s->user_files, "file").c_str(), ms,
+               summary.empty() ? "no findings" : summary.c_str());
+  return diags.has_errors() ? 1 : 0;
+}
+
 int RunFmt(const FmtOptions& options, const CommonOptions& common) {
   auto s = std::make_unique<Session>();
   bool from_stdin = options.paths.size() == 1 && options.paths[0] == "-";
@@ -147,13 +177,16 @@ int RunFmt(const FmtOptions& options, const CommonOptions& common) {
       continue;
     }
     ++changed;
-    if (options.check) std::printf("%s\n", file.path.c_str());
-    else WriteFileAtomically(file.path, *out);
+    if (options.check)
+      std::printf("%s\n", file.path.c_str());
+    else
+      WriteFileAtomically(file.path, *out);
   }
   if (!from_stdin)
-    std::fprintf(stderr, "kpic fmt: %s %s, %s already formatted%s\n", Plural(changed, "file").c_str(),
-                 options.check ? "would change" : "formatted", Plural(unchanged, "file").c_str(),
-                 broken.empty() ? "" : fmt::format(", {} not formatted (errors)", Plural(broken.size(), "file")).c_str());
+    std::fprintf(
+        stderr, "kpic fmt: %s %s, %s already formatted%s\n", Plural(changed, "file").c_str(),
+        options.check ? "would change" : "formatted", Plural(unchanged, "file").c_str(),
+        broken.empty() ? "" : fmt::format(", {} not formatted (errors)", Plural(broken.size(), "file")).c_str());
   return !broken.empty() || (options.check && changed) ? 1 : 0;
 }
 

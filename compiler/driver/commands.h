@@ -21,6 +21,13 @@ struct CheckOptions {
   std::string on_bad_row = "fail";  ///< fail | skip
 };
 
+struct LintOptions {
+  std::vector<std::string> paths;
+  std::string format = "human";  ///< human (stderr), gcc, json or sarif (stdout)
+  bool rules = false;            ///< list the lint rules and exit
+  std::string version;           ///< kpic's version, for SARIF
+};
+
 struct FmtOptions {
   std::vector<std::string> paths;  ///< files or directories; `-` reads stdin and writes stdout
   bool check = false;              ///< list files that would change; exit 1 if any
@@ -42,6 +49,8 @@ struct CompileOptions {
   std::string emit;
 };
 
+/// `kpic lint`: the checker's diagnostics plus the lint rules (sema/lint.h).
+int RunLint(const LintOptions& options, const CommonOptions& common);
 /// `kpic fmt`: rewrites files in the canonical format (syntax/format.h).
 int RunFmt(const FmtOptions& options, const CommonOptions& common);
 int RunCheck(const CheckOptions& options, const CommonOptions& common);

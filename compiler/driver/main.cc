@@ -51,6 +51,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"fail", "skip"}));
   add_common(check_cmd);
 
+  LintOptions lint;
+  lint.version = KPIC_VERSION;
+  CLI::App* lint_cmd = app.add_subcommand("lint", "check .kpi files and run the lint rules (style, governance)");
+  lint_cmd->add_option("paths", lint.paths, "files or directories (recursively)");
+  lint_cmd->add_option("--format", lint.format, "human (stderr), gcc, json or sarif (stdout)")
+      ->check(CLI::IsMember({"human", "gcc", "json", "sarif"}));
+  lint_cmd->add_flag("--rules", lint.rules, "list the lint rules, their codes and default levels");
+  add_common(lint_cmd);
+
   FmtOptions fmt_options;
   CLI::App* fmt_cmd = app.add_subcommand("fmt", "rewrite .kpi files in the canonical format");
   fmt_cmd->add_option("paths", fmt_options.paths, "files or directories (recursively); `-` formats stdin to stdout")
@@ -143,6 +152,7 @@ int main(int argc, char** argv) {
     }
     if (check_cmd->parsed()) return RunCheck(check, common);
     if (fmt_cmd->parsed()) return RunFmt(fmt_options, common);
+    if (lint_cmd->parsed()) return RunLint(lint, common);
     if (explain_cmd->parsed()) return RunExplain(explain, common);
     if (compile_cmd->parsed()) {
       compile.paths = run.paths;

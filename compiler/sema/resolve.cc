@@ -22,7 +22,7 @@ using ast::ExprKind;
 
 const std::vector<std::string> kWeekdays = {"monday", "tuesday",  "wednesday", "thursday",
                                             "friday", "saturday", "sunday"};
-const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages"};
+const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages", "lint"};
 const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
 const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline", "phasing"};

@@ -37,7 +37,7 @@ struct Tok {
   bool comment = false;
   std::string text;
   size_t line = 0, end_line = 0;
-  bool unary = false;     ///< a unary minus or plus
+  bool unary = false;        ///< a unary minus or plus
   bool tight_after = false;  ///< no space after (unit operators, `<` of type parameters)
   bool tight_before = false;
 };
@@ -154,7 +154,8 @@ void Classify(std::vector<Tok>& toks) {
         t.tight_before = true;
       }
       if (t.type == KpiLexer::LPAREN || t.type == KpiLexer::LBRACE || t.type == KpiLexer::LBRACK) ++depth;
-      if (t.type == KpiLexer::RPAREN || t.type == KpiLexer::RBRACE || t.type == KpiLexer::RBRACK) depth = depth ? depth - 1 : 0;
+      if (t.type == KpiLexer::RPAREN || t.type == KpiLexer::RBRACE || t.type == KpiLexer::RBRACK)
+        depth = depth ? depth - 1 : 0;
       if (unit_start) unit = Unit::kTerm;
     }
     pp = p;
@@ -193,10 +194,10 @@ struct Line {
   std::vector<size_t> toks;
   std::vector<std::string> gaps;  ///< before each token but the first
   bool blank_before = false;
-  size_t depth = 0;               ///< open brackets before the line (after a leading closer)
+  size_t depth = 0;  ///< open brackets before the line (after a leading closer)
   bool continuation = false;
-  size_t block = 0;               ///< the keyword of the innermost `{`'s line
-  size_t block_id = 0;            ///< which `{`, for alignment groups
+  size_t block = 0;     ///< the keyword of the innermost `{`'s line
+  size_t block_id = 0;  ///< which `{`, for alignment groups
   bool comment_only = false;
 };
 
@@ -234,7 +235,8 @@ std::optional<std::string> FormatKpi(std::string_view text) {
       size_t braces = 0;
       for (size_t k = 0; k < depth; ++k) braces += stack[k].type == KpiLexer::LBRACE;
       if (!t.comment) {
-        if (braces == 0) l.continuation = !IsDeclKeyword(t.type) && last_code && t.type != KpiLexer::RBRACE;
+        if (braces == 0)
+          l.continuation = !IsDeclKeyword(t.type) && last_code && t.type != KpiLexer::RBRACE;
         else if (!closer)
           l.continuation = (last_code && !CanEndDecl(last_code->type) && last_code->type != KpiLexer::LBRACE &&
                             last_code->type != KpiLexer::LPAREN && last_code->type != KpiLexer::LBRACK) ||
@@ -274,8 +276,10 @@ std::optional<std::string> FormatKpi(std::string_view text) {
     if (!lines[i].comment_only) continue;
     for (size_t j = i + 1; j < lines.size(); ++j)
       if (!lines[j].comment_only) {
-        if (lines[j].depth == lines[i].depth) lines[i].continuation = lines[j].continuation;
-        else if (lines[j].depth + 1 == lines[i].depth) lines[i].continuation = false;
+        if (lines[j].depth == lines[i].depth)
+          lines[i].continuation = lines[j].continuation;
+        else if (lines[j].depth + 1 == lines[i].depth)
+          lines[i].continuation = false;
         break;
       }
   }

@@ -28,6 +28,7 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "driver/session.h"
+#include "sema/lint.h"
 
 namespace fs = std::filesystem;
 using namespace kpic;
@@ -69,7 +70,7 @@ std::vector<fs::path> CaseFiles(const fs::path& c) {
 
 std::vector<Expectation> Expected(const fs::path& c) {
   std::vector<Expectation> out;
-  static const std::regex inline_re(R"(//~(\^*)\s*([EW][0-9]{4})\s*@([0-9]+))");
+  static const std::regex inline_re(R"(//~(\^*)\s*([EWL][0-9]{4})\s*@([0-9]+))");
   for (const fs::path& f : CaseFiles(c)) {
     if (fs::is_symlink(f)) continue;  // special files: see the sidecar
     std::string text = ReadFile(f);
@@ -121,6 +122,11 @@ Outcome RunCase(const fs::path& c, const std::string& stdlib, bool update) {
   SessionOptions options;
   options.stdlib_dir = stdlib;
   std::unique_ptr<Session> s = LoadAndCheck({c.string()}, options);
+  // Cases named lint_* also run the lint rules, as `kpic lint` does.
+  if (c.filename().string().rfind("lint_", 0) == 0) {
+    Lint(s->catalog, s->diags);
+    s->diags.SortByPosition();
+  }
   std::vector<Expectation> actual;
   std::string rendered;
   for (const Diagnostic& d : s->diags.diagnostics()) {
@@ -172,7 +178,7 @@ int Coverage(const fs::path& cases, const fs::path& unit_dir, const fs::path& do
     if (e.path().extension() == ".expect" || e.path().extension() == ".stderr") continue;
     for (const Expectation& x : Expected(e.path())) tested.insert(x.code);
   }
-  static const std::regex unit_re(R"(DiagCode::([EW][0-9]{4}))");
+  static const std::regex unit_re(R"(DiagCode::([EWL][0-9]{4}))");
   for (auto& e : fs::directory_iterator(unit_dir)) {
     std::string text = ReadFile(e.path());
     for (std::sregex_iterator it(text.begin(), text.end(), unit_re), end; it != end; ++it) tested.insert((*it)[1]);
