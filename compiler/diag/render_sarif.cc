@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 
+#include "base/uri.h"
 #include "base/utf8.h"
 #include "diag/registry.h"
 #include "diag/render.h"
@@ -35,27 +36,13 @@ std::string Valid(std::string_view s) {
 
 const char* Level(Severity s) { return s == Severity::kError ? "error" : s == Severity::kWarning ? "warning" : "note"; }
 
-std::string Encode(const std::string& p) {
-  std::string out;
-  for (unsigned char c : p) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || c >= 0x80) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 /// A URI relative to `base` when the file is under it (true), else absolute.
 std::pair<std::string, bool> Uri(const std::string& path, const fs::path& base) {
   std::error_code ec;
   fs::path abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
   fs::path rel = abs.lexically_relative(base);
-  if (!rel.empty() && rel.generic_string().rfind("..", 0) != 0) return {Encode(rel.generic_string()), true};
-  return {"file://" + Encode(abs.generic_string()), false};
+  if (!rel.empty() && rel.generic_string().rfind("..", 0) != 0) return {PercentEncodePath(rel.generic_string()), true};
+  return {"file://" + PercentEncodePath(abs.generic_string()), false};
 }
 
 /// `unknown name` -> `UnknownName`: the rule's readable name (SARIF wants it
@@ -145,7 +132,7 @@ std::string RenderSarif(const SourceManager& sm, const std::vector<Diagnostic>& 
   }
   nlohmann::ordered_json run;
   run["tool"] = {{"driver", {{"name", "kpic"}, {"version", version}, {"semanticVersion", version}, {"rules", rules}}}};
-  run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", "file://" + Encode(base.generic_string()) + "/"}}}};
+  run["originalUriBaseIds"] = {{"%SRCROOT%", {{"uri", "file://" + PercentEncodePath(base.generic_string()) + "/"}}}};
   run["columnKind"] = "unicodeCodePoints";
   run["results"] = results;
   nlohmann::ordered_json log;

@@ -16,6 +16,7 @@
 #include "driver/commands.h"
 #include "driver/run.h"
 #include "driver/session.h"
+#include "lsp/server.h"
 
 namespace {
 
@@ -98,8 +99,9 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "evaluate goals, or ad-hoc metrics, over the bound data");
   add_selection(run_cmd);
   run_cmd->add_option("--bind", run.binds, "override a source's binding: SOURCE=URI (repeatable)");
-  run_cmd->add_option("--engine", run.engine,
-                      "auto (default), jit, interp, or postgres (the scans run inside PostgreSQL, where the sources are)")
+  run_cmd
+      ->add_option("--engine", run.engine,
+                   "auto (default), jit, interp, or postgres (the scans run inside PostgreSQL, where the sources are)")
       ->check(CLI::IsMember({"auto", "jit", "interp", "postgres"}));
   run_cmd->add_option("--format", run.format, "table (default), json, csv or html (a self-contained report)")
       ->check(CLI::IsMember({"table", "json", "csv", "html"}));
@@ -108,7 +110,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"info", "warning", "critical"}));
   run_cmd->add_option("--on-bad-row", run.on_bad_row, "fail (default) or skip, counting and reporting skipped rows")
       ->check(CLI::IsMember({"fail", "skip"}));
-  run_cmd->add_option("--max-groups", run.max_groups, "limit on groups per scan and rows per metric (default 10000000)");
+  run_cmd->add_option("--max-groups", run.max_groups,
+                      "limit on groups per scan and rows per metric (default 10000000)");
   run_cmd->add_flag("--no-stream", run.no_stream,
                     "read large tables whole before scanning them (by default they stream through the JIT)");
   run_cmd->add_flag("--timings", run.timings, "print where the time went (read, compile, scan, evaluate) on stderr");
@@ -117,7 +120,8 @@ int main(int argc, char** argv) {
   std::string dialect = "postgres";
   CLI::App* sql_cmd = app.add_subcommand("sql", "emit the SQL that computes the selection on another engine");
   add_selection(sql_cmd);
-  sql_cmd->add_option("--dialect", dialect, "postgres, duckdb, sqlite, trino, spark, clickhouse or bigquery")->required();
+  sql_cmd->add_option("--dialect", dialect, "postgres, duckdb, sqlite, trino, spark, clickhouse or bigquery")
+      ->required();
   sql_cmd->add_option("--bind", run.binds, "a database binding SOURCE=URI#schema.table names the table to read");
   sql_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");
   add_common(sql_cmd);
@@ -130,6 +134,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"ast", "checked", "plan", "llvm-ir", "sql"}));
   compile_cmd->add_option("--dialect", dialect, "for --emit sql: the dialect (default postgres)");
   add_common(compile_cmd);
+
+  lsp::ServerOptions lsp_options;
+  CLI::App* lsp_cmd = app.add_subcommand("lsp", "run the language server over stdio (JSON-RPC, LSP 3.17)");
+  lsp_cmd->add_option("--debounce-ms", lsp_options.debounce_ms,
+                      "diagnostics wait this long after a change (default 25)");
+  lsp_cmd->add_option("--max-file-bytes", lsp_options.limits.max_file_bytes,
+                      "documents larger than this are not analysed (default 8388608)");
+  add_common(lsp_cmd);
 
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");
 
@@ -153,6 +165,12 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return RunCheck(check, common);
     if (fmt_cmd->parsed()) return RunFmt(fmt_options, common);
     if (lint_cmd->parsed()) return RunLint(lint, common);
+    if (lsp_cmd->parsed()) {
+      SessionOptions so;
+      so.stdlib_dir = common.stdlib_dir;
+      so.no_stdlib = common.no_stdlib;
+      return lsp::Serve(STDIN_FILENO, stdout, so, lsp_options);
+    }
     if (explain_cmd->parsed()) return RunExplain(explain, common);
     if (compile_cmd->parsed()) {
       compile.paths = run.paths;

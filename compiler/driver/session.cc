@@ -116,30 +116,52 @@ std::unique_ptr<Session> LoadAndParse(const std::vector<std::string>& paths) {
   return s;
 }
 
-std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options) {
-  auto s = std::make_unique<Session>();
-  std::vector<std::string> inputs = CollectInputs(paths);
-  std::set<std::string> user;
-  for (const std::string& f : inputs) {
-    std::error_code ec;
-    user.insert(fs::weakly_canonical(f, ec).string());
-    ReadAndParse(*s, f, false);
-  }
-  s->user_files = s->files.size();
+namespace {
+
+/// Adds the stdlib (except files already given as user files), then checks.
+void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const SessionOptions& options) {
+  s.user_files = s.files.size();
   if (auto dir = FindStdlib(options)) {
     std::error_code ec;
     if (!fs::is_directory(*dir, ec)) throw UsageError(fmt::format("stdlib directory not found: {}", *dir));
     for (const std::string& f : CollectInputs({*dir})) {
       // A stdlib file passed explicitly is read once, as a user file.
       if (user.count(fs::weakly_canonical(f, ec).string())) continue;
-      ReadAndParse(*s, f, true);
+      ReadAndParse(s, f, true);
     }
   }
   CheckInput input;
-  for (const auto& f : s->files) input.files.push_back(f.get());
-  input.stdlib_files = s->stdlib_files;
-  s->catalog = Check(input, s->sm, s->diags);
-  s->diags.SortByPosition();
+  for (const auto& f : s.files) input.files.push_back(f.get());
+  input.stdlib_files = s.stdlib_files;
+  s.catalog = Check(input, s.sm, s.diags);
+  s.diags.SortByPosition();
+}
+
+}  // namespace
+
+std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options) {
+  auto s = std::make_unique<Session>();
+  std::set<std::string> user;
+  for (const std::string& f : CollectInputs(paths)) {
+    std::error_code ec;
+    user.insert(fs::weakly_canonical(f, ec).string());
+    ReadAndParse(*s, f, false);
+  }
+  AddStdlibAndCheck(*s, user, options);
+  return s;
+}
+
+std::unique_ptr<Session> CheckTexts(const std::vector<std::pair<std::string, std::string>>& files,
+                                    const SessionOptions& options) {
+  auto s = std::make_unique<Session>();
+  std::set<std::string> user;
+  for (const auto& [path, text] : files) {
+    std::error_code ec;
+    user.insert(fs::weakly_canonical(path, ec).string());
+    FileId id = s->sm.Add(path, text);
+    s->files.push_back(ParseFile(s->sm, id, s->diags));
+  }
+  AddStdlibAndCheck(*s, user, options);
   return s;
 }
 

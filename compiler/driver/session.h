@@ -45,6 +45,11 @@ std::optional<std::string> FindStdlib(const SessionOptions& options);
 /// Reads, parses and checks the inputs together with the stdlib.
 std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options);
 
+/// Parses and checks texts held in memory (an editor's buffers), with the
+/// stdlib from disk.
+std::unique_ptr<Session> CheckTexts(const std::vector<std::pair<std::string, std::string>>& files,
+                                    const SessionOptions& options);
+
 /// Reads and parses only (no stdlib, no checking), for `compile --emit ast`.
 std::unique_ptr<Session> LoadAndParse(const std::vector<std::string>& paths);
 

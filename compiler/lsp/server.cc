@@ -1,0 +1,369 @@
+// JSON-RPC 2.0 over stdio for the language server. One thread: messages are
+// handled in order; diagnostics are published once no change has arrived
+// for `debounce_ms` (poll with a timeout), and any request first brings the
+// analysis up to date. Bad input gets an error reply, never a crash.
+#include "lsp/server.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "base/uri.h"
+
+namespace kpic::lsp {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kParseError = -32700, kInvalidRequest = -32600, kMethodNotFound = -32601, kInvalidParams = -32602,
+              kInternalError = -32603, kServerNotInitialized = -32002, kRequestFailed = -32803;
+
+struct RpcError : std::runtime_error {
+  int code;
+  RpcError(int c, const std::string& m) : std::runtime_error(m), code(c) {}
+};
+
+std::string UriToPath(const std::string& uri) {
+  auto p = PathOfFileUri(uri);
+  if (!p) throw RpcError(kInvalidParams, "only file:// URIs are supported, got " + uri);
+  return *p;
+}
+
+std::string PathToUri(const std::string& path) { return FileUri(path); }
+
+json ToJson(Pos p) { return {{"line", p.line}, {"character", p.character}}; }
+json ToJson(const Range& r) { return {{"start", ToJson(r.start)}, {"end", ToJson(r.end)}}; }
+json ToJson(const Location& l) { return {{"uri", PathToUri(l.path)}, {"range", ToJson(l.range)}}; }
+Pos PosFrom(const json& j) { return {j.at("line").get<uint32_t>(), j.at("character").get<uint32_t>()}; }
+Range RangeFrom(const json& j) { return {PosFrom(j.at("start")), PosFrom(j.at("end"))}; }
+
+json DiagJson(const LspDiagnostic& d) {
+  json j = {{"range", ToJson(d.range)},
+            {"severity", d.severity == "error"     ? 1
+                         : d.severity == "warning" ? 2
+                                                   : 3},
+            {"code", d.code},
+            {"source", "kpic"},
+            {"message", d.message}};
+  for (const auto& n : d.notes) j["message"] = j["message"].get<std::string>() + "\n" + n;
+  return j;
+}
+
+json SymbolJson(const Symbol& s) {
+  json j = {{"name", s.name}, {"kind", s.kind}, {"range", ToJson(s.range)}, {"selectionRange", ToJson(s.selection)}};
+  if (!s.detail.empty()) j["detail"] = s.detail;
+  if (!s.children.empty()) {
+    j["children"] = json::array();
+    for (const auto& c : s.children) j["children"].push_back(SymbolJson(c));
+  }
+  return j;
+}
+
+class Server {
+ public:
+  Server(int in_fd, std::FILE* out, const SessionOptions& session, const ServerOptions& options)
+      : in_(in_fd), out_(out), ws_(session, options.limits), options_(options) {}
+
+  int Run() {
+    while (true) {
+      int timeout = -1;
+      if (pending_) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+        timeout = static_cast<int>(std::max<int64_t>(0, left));
+      }
+      if (buf_.find("\r\n\r\n") == std::string::npos) {
+        struct pollfd p = {in_, POLLIN, 0};
+        int r = poll(&p, 1, timeout);
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0) {
+          Publish();
+          continue;
+        }
+        char chunk[65536];
+        ssize_t n = read(in_, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return shutdown_ ? 0 : 1;  // the client went away
+        buf_.append(chunk, static_cast<size_t>(n));
+      }
+      std::string body;
+      while (NextMessage(&body)) {
+        if (!Handle(body)) return shutdown_ ? 0 : 1;
+      }
+    }
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  /// Takes one framed message out of the buffer, reading more as needed.
+  bool NextMessage(std::string* body) {
+    size_t end = buf_.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    size_t length = std::string::npos;
+    std::string headers = buf_.substr(0, end);
+    for (size_t s = 0; s <= headers.size();) {
+      size_t e = headers.find("\r\n", s);
+      if (e == std::string::npos) e = headers.size();
+      std::string line = headers.substr(s, e - s);
+      std::string lower = line;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.rfind("content-length:", 0) == 0) {
+        try {
+          length = std::stoull(line.substr(15));
+        } catch (const std::exception&) {
+          length = std::string::npos;
+        }
+      }
+      s = e + 2;
+    }
+    if (length == std::string::npos || length > (size_t{256} << 20)) {
+      // Unframed or absurd: drop the headers and report.
+      buf_.erase(0, end + 4);
+      Send({{"jsonrpc", "2.0"},
+            {"id", nullptr},
+            {"error", {{"code", kParseError}, {"message", "missing or invalid Content-Length header"}}}});
+      return false;
+    }
+    while (buf_.size() < end + 4 + length) {
+      char chunk[65536];
+      ssize_t n = read(in_, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      buf_.append(chunk, static_cast<size_t>(n));
+    }
+    *body = buf_.substr(end + 4, length);
+    buf_.erase(0, end + 4 + length);
+    return true;
+  }
+
+  void Send(const json& j) {
+    std::string body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::fprintf(out_, "Content-Length: %zu\r\n\r\n%s", body.size(), body.c_str());
+    std::fflush(out_);
+  }
+
+  void Schedule() {
+    pending_ = true;
+    deadline_ = Clock::now() + std::chrono::milliseconds(options_.debounce_ms);
+  }
+
+  void Publish() {
+    pending_ = false;
+    for (const auto& [path, diags] : ws_.Diagnostics()) {
+      json arr = json::array();
+      for (const auto& d : diags) arr.push_back(DiagJson(d));
+      std::string key = arr.dump();
+      if (published_[path] == key && published_.count(path)) continue;
+      published_[path] = key;
+      Send({{"jsonrpc", "2.0"},
+            {"method", "textDocument/publishDiagnostics"},
+            {"params", {{"uri", PathToUri(path)}, {"diagnostics", arr}}}});
+    }
+  }
+
+  /// Handles one message; false after `exit`.
+  bool Handle(const std::string& body) {
+    json msg;
+    try {
+      msg = json::parse(body);
+    } catch (const std::exception& e) {
+      Send({{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", kParseError}, {"message", e.what()}}}});
+      return true;
+    }
+    json id = msg.is_object() && msg.contains("id") ? msg["id"] : json();
+    bool request = msg.is_object() && msg.contains("id");
+    try {
+      if (!msg.is_object() || !msg.contains("method") || !msg["method"].is_string())
+        throw RpcError(kInvalidRequest, "a message needs a string `method`");
+      std::string method = msg["method"];
+      const json params = msg.contains("params") ? msg["params"] : json::object();
+      if (method == "exit") return false;
+      if (!initialized_ && method != "initialize") {
+        if (request) throw RpcError(kServerNotInitialized, "the server is not initialized");
+        return true;
+      }
+      json result = Dispatch(method, params, request);
+      if (request) Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+    } catch (const RpcError& e) {
+      if (request) Send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", e.code}, {"message", e.what()}}}});
+    } catch (const json::exception& e) {
+      if (request)
+        Send({{"jsonrpc", "2.0"},
+              {"id", id},
+              {"error", {{"code", kInvalidParams}, {"message", std::string("invalid params: ") + e.what()}}}});
+    } catch (const std::exception& e) {
+      if (request) Send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", kInternalError}, {"message", e.what()}}}});
+    }
+    return true;
+  }
+
+  std::string PathOf(const json& params) { return UriToPath(params.at("textDocument").at("uri").get<std::string>()); }
+
+  void NeedDoc(const std::string& path) {
+    if (!ws_.Has(path)) throw RpcError(kInvalidParams, "unknown document " + path + ": open it first");
+  }
+
+  json Dispatch(const std::string& method, const json& params, bool request) {
+    if (method == "initialize") {
+      std::string encoding = "utf-16";
+      if (params.contains("capabilities") && params["capabilities"].contains("general") &&
+          params["capabilities"]["general"].contains("positionEncodings"))
+        for (const auto& e : params["capabilities"]["general"]["positionEncodings"]) {
+          std::string s = e.get<std::string>();
+          if (s == "utf-8" || s == "utf-16" || s == "utf-32") {
+            encoding = s;
+            break;
+          }
+        }
+      ws_.set_encoding(encoding == "utf-8"    ? Encoding::kUtf8
+                       : encoding == "utf-32" ? Encoding::kUtf32
+                                              : Encoding::kUtf16);
+      if (params.contains("workspaceFolders") && params["workspaceFolders"].is_array())
+        for (const auto& f : params["workspaceFolders"]) ws_.AddFolder(UriToPath(f.at("uri").get<std::string>()));
+      else if (params.contains("rootUri") && params["rootUri"].is_string())
+        ws_.AddFolder(UriToPath(params["rootUri"].get<std::string>()));
+      initialized_ = true;
+      return {{"capabilities",
+               {{"positionEncoding", encoding},
+                {"textDocumentSync", {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+                {"hoverProvider", true},
+                {"definitionProvider", true},
+                {"referencesProvider", true},
+                {"completionProvider", {{"triggerCharacters", json::array({"."})}}},
+                {"documentSymbolProvider", true},
+                {"documentFormattingProvider", true},
+                {"renameProvider", true},
+                {"codeActionProvider", {{"codeActionKinds", json::array({"quickfix"})}}}}},
+              {"serverInfo", {{"name", "kpic"}}}};
+    }
+    if (method == "initialized" || method.rfind("$/", 0) == 0 || method == "textDocument/didSave" ||
+        method == "workspace/didChangeConfiguration" || method == "workspace/didChangeWatchedFiles")
+      return nullptr;
+    if (method == "shutdown") {
+      shutdown_ = true;
+      return nullptr;
+    }
+    if (method == "textDocument/didOpen") {
+      const json& td = params.at("textDocument");
+      ws_.Open(UriToPath(td.at("uri").get<std::string>()), td.at("text").get<std::string>());
+      Schedule();
+      return nullptr;
+    }
+    if (method == "textDocument/didChange") {
+      std::string path = PathOf(params);
+      for (const auto& c : params.at("contentChanges")) {
+        std::optional<Range> r;
+        if (c.contains("range")) r = RangeFrom(c["range"]);
+        ws_.Change(path, r, c.at("text").get<std::string>());
+      }
+      Schedule();
+      return nullptr;
+    }
+    if (method == "textDocument/didClose") {
+      ws_.Close(PathOf(params));
+      Schedule();
+      return nullptr;
+    }
+    if (!request) return nullptr;  // other notifications are ignored
+    if (method == "textDocument/hover") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      auto h = ws_.Hover(path, PosFrom(params.at("position")));
+      if (!h) return nullptr;
+      return {{"contents", {{"kind", "markdown"}, {"value", *h}}}};
+    }
+    if (method == "textDocument/definition") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      auto l = ws_.Definition(path, PosFrom(params.at("position")));
+      return l ? ToJson(*l) : json(nullptr);
+    }
+    if (method == "textDocument/references") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      bool decl = params.contains("context") && params["context"].value("includeDeclaration", true);
+      json arr = json::array();
+      for (const auto& l : ws_.References(path, PosFrom(params.at("position")), decl)) arr.push_back(ToJson(l));
+      return arr;
+    }
+    if (method == "textDocument/completion") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      json items = json::array();
+      for (const auto& c : ws_.Completion(path, PosFrom(params.at("position"))))
+        items.push_back({{"label", c.label}, {"kind", c.kind}, {"detail", c.detail}});
+      return {{"isIncomplete", false}, {"items", items}};
+    }
+    if (method == "textDocument/documentSymbol") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      json arr = json::array();
+      for (const auto& s : ws_.Symbols(path)) arr.push_back(SymbolJson(s));
+      return arr;
+    }
+    if (method == "textDocument/formatting") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      auto e = ws_.Format(path);
+      if (!e) return json::array();
+      return json::array({{{"range", ToJson(e->range)}, {"newText", e->text}}});
+    }
+    if (method == "textDocument/rename") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      std::string error;
+      auto edits = ws_.Rename(path, PosFrom(params.at("position")), params.at("newName").get<std::string>(), &error);
+      if (!error.empty()) throw RpcError(kRequestFailed, error);
+      json changes = json::object();
+      for (const auto& [p, es] : edits) {
+        json arr = json::array();
+        for (const auto& e : es) arr.push_back({{"range", ToJson(e.range)}, {"newText", e.text}});
+        changes[PathToUri(p)] = arr;
+      }
+      return {{"changes", changes}};
+    }
+    if (method == "textDocument/codeAction") {
+      std::string path = PathOf(params);
+      NeedDoc(path);
+      Range want = RangeFrom(params.at("range"));
+      json actions = json::array();
+      auto all = ws_.Diagnostics();
+      for (const auto& d : all[path]) {
+        bool overlaps = !(d.range.end.line < want.start.line || d.range.start.line > want.end.line);
+        if (!overlaps) continue;
+        for (const auto& f : d.fixes)
+          actions.push_back(
+              {{"title", f.title},
+               {"kind", "quickfix"},
+               {"diagnostics", json::array({DiagJson(d)})},
+               {"isPreferred", d.fixes.size() == 1},
+               {"edit",
+                {{"changes", {{PathToUri(path), json::array({{{"range", ToJson(f.range)}, {"newText", f.text}}})}}}}}});
+      }
+      return actions;
+    }
+    throw RpcError(kMethodNotFound, "method not supported: " + method);
+  }
+
+  int in_;
+  std::FILE* out_;
+  Workspace ws_;
+  ServerOptions options_;
+  std::string buf_;
+  bool initialized_ = false, shutdown_ = false, pending_ = false;
+  Clock::time_point deadline_;
+  std::map<std::string, std::string> published_;
+};
+
+}  // namespace
+
+int Serve(int in_fd, std::FILE* out, const SessionOptions& session, const ServerOptions& options) {
+  return Server(in_fd, out, session, options).Run();
+}
+
+}  // namespace kpic::lsp

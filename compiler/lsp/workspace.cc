@@ -1,0 +1,650 @@
+// The language server's core (no JSON here).
+#include "lsp/workspace.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "base/utf8.h"
+#include "diag/registry.h"
+#include "sema/builtins.h"
+#include "sema/checked.h"
+#include "sema/lint.h"
+#include "sema/scope.h"
+#include "syntax/format.h"
+
+namespace kpic::lsp {
+
+namespace fs = std::filesystem;
+using ast::DeclKind;
+
+namespace {
+
+bool WordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+/// A dotted name in the text, with the byte range of each part.
+struct PathOcc {
+  struct Part {
+    std::string name;
+    uint32_t begin, end;
+  };
+  std::vector<Part> parts;
+};
+
+/// Every dotted name outside strings and comments (numbers and dates skipped).
+std::vector<PathOcc> Paths(std::string_view t) {
+  std::vector<PathOcc> out;
+  size_t i = 0, n = t.size();
+  while (i < n) {
+    char c = t[i];
+    if (c == '"' || c == '\'') {
+      for (++i; i < n && t[i] != c && t[i] != '\n'; ++i)
+        if (t[i] == '\\') ++i;
+      ++i;
+    } else if (c == '/' && i + 1 < n && t[i + 1] == '/') {
+      while (i < n && t[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < n && t[i + 1] == '*') {
+      size_t e = t.find("*/", i + 2);
+      i = e == std::string_view::npos ? n : e + 2;
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      while (i < n &&
+             (WordByte(static_cast<unsigned char>(t[i])) || t[i] == '.' || t[i] == '-' || t[i] == ':' || t[i] == '%'))
+        ++i;
+    } else if (WordByte(static_cast<unsigned char>(c))) {
+      PathOcc p;
+      while (true) {
+        size_t b = i;
+        while (i < n && WordByte(static_cast<unsigned char>(t[i]))) ++i;
+        p.parts.push_back({std::string(t.substr(b, i - b)), static_cast<uint32_t>(b), static_cast<uint32_t>(i)});
+        if (i + 1 < n && t[i] == '.' && WordByte(static_cast<unsigned char>(t[i + 1])) &&
+            !std::isdigit(static_cast<unsigned char>(t[i + 1])))
+          ++i;
+        else
+          break;
+      }
+      out.push_back(std::move(p));
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+const std::vector<std::string> kKeywords = {
+    "package", "import",      "as",    "dimension", "calendar", "source", "from",  "metric", "metrics",    "fn",
+    "goal",    "goals",       "role",  "report",    "key",      "time",   "unit",  "entity", "references", "rollup",
+    "owner",   "description", "label", "format",    "tags",     "period", "grain", "target", "decompose",  "drill",
+    "top",     "alert",       "when",  "severity",  "message",  "by",     "all",   "chart",  "and",        "or",
+    "not",     "in",          "is",    "where",     "true",     "false",  "null"};
+
+const std::set<std::string> kReserved = {"and", "or", "not", "in", "is", "where", "true", "false", "null"};
+
+std::string AttrText(const std::vector<ast::Attribute>& attrs, const char* key) {
+  for (const auto& a : attrs)
+    if (a.key.name == key && a.lang.empty() && !a.values.empty()) return a.values[0].text;
+  return "";
+}
+
+const char* TypeText(const ast::TypeRef& t, std::string* buf) {
+  *buf = t.name.name + (t.scale ? fmt::format("({})", *t.scale) : "");
+  return buf->c_str();
+}
+
+}  // namespace
+
+struct Workspace::Target {
+  enum class Kind { kDecl, kColumn, kBuiltin } kind = Kind::kDecl;
+  const ast::Decl* decl = nullptr;      ///< kDecl; kColumn: the source
+  const ast::Column* column = nullptr;  ///< kColumn
+  const Builtin* builtin = nullptr;     ///< kBuiltin
+};
+
+// ---- documents -------------------------------------------------------------------------
+
+void Workspace::AddFolder(const std::string& root) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (it->is_directory(ec) && (name == ".git" || name == "node_modules" || name.rfind("build", 0) == 0)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (p.extension() != ".kpi" || !it->is_regular_file(ec)) continue;
+    std::string path = p.lexically_normal().string();
+    if (docs_.count(path)) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    docs_[path] = Doc{ss.str(), false};
+  }
+  dirty_ = true;
+}
+
+void Workspace::Open(const std::string& path, std::string text) {
+  docs_[path] = Doc{std::move(text), true};
+  dirty_ = true;
+}
+
+void Workspace::Change(const std::string& path, const std::optional<Range>& range, const std::string& text) {
+  Doc& d = docs_[path];
+  d.open = true;
+  if (!range) {
+    d.text = text;
+  } else {
+    uint32_t a = Offset(d.text, range->start), b = Offset(d.text, range->end);
+    if (b < a) std::swap(a, b);
+    d.text.replace(a, b - a, text);
+  }
+  dirty_ = true;
+}
+
+void Workspace::Close(const std::string& path) {
+  auto it = docs_.find(path);
+  if (it == docs_.end()) return;
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    it->second = Doc{ss.str(), false};
+  } else {
+    docs_.erase(it);
+  }
+  dirty_ = true;
+}
+
+// ---- positions -------------------------------------------------------------------------
+
+uint32_t Workspace::Offset(const std::string& text, Pos p) const {
+  size_t start = 0;
+  for (uint32_t l = 0; l < p.line; ++l) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) return static_cast<uint32_t>(text.size());
+    start = nl + 1;
+  }
+  size_t end = text.find('\n', start);
+  if (end == std::string::npos) end = text.size();
+  size_t i = start;
+  if (start == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
+  uint32_t units = 0;
+  while (i < end && units < p.character) {
+    uint32_t cp;
+    size_t n = DecodeUtf8(text, i, &cp);
+    units += enc_ == Encoding::kUtf8 ? static_cast<uint32_t>(n) : enc_ == Encoding::kUtf16 && cp >= 0x10000 ? 2 : 1;
+    i += n;
+  }
+  return static_cast<uint32_t>(i);
+}
+
+Pos Workspace::PosOf(const std::string& text, uint32_t offset) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
+  Pos p;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i)
+    if (text[i] == '\n') ++p.line, line_start = i + 1;
+  size_t i = line_start;
+  if (line_start == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0 && offset >= 3) i = 3;
+  while (i < offset) {
+    uint32_t cp;
+    size_t n = DecodeUtf8(text, i, &cp);
+    p.character += enc_ == Encoding::kUtf8                     ? static_cast<uint32_t>(n)
+                   : enc_ == Encoding::kUtf16 && cp >= 0x10000 ? 2
+                                                               : 1;
+    i += n;
+  }
+  return p;
+}
+
+Range Workspace::RangeOf(const std::string& path, uint32_t begin, uint32_t end) const {
+  const std::string& t = docs_.count(path) ? docs_.at(path).text : session_->sm.Get(file_of_.at(path)).text;
+  return {PosOf(t, begin), PosOf(t, std::max(begin, end))};
+}
+
+Range Workspace::SpanRange(Span s) const {
+  const SourceFile& f = session_->sm.Get(s.file);
+  return {PosOf(f.text, s.begin), PosOf(f.text, std::max(s.begin, s.end))};
+}
+
+// ---- analysis ----------------------------------------------------------------------------
+
+void Workspace::Analyze() {
+  if (!dirty_ && session_) return;
+  dirty_ = false;
+  std::vector<std::pair<std::string, std::string>> files;
+  std::vector<std::string> too_big;
+  for (const auto& [path, doc] : docs_) {
+    if (doc.text.size() > limits_.max_file_bytes)
+      too_big.push_back(path);
+    else
+      files.emplace_back(path, doc.text);
+  }
+  session_ = CheckTexts(files, options_);
+  Lint(session_->catalog, session_->diags);
+  session_->diags.SortByPosition();
+  file_of_.clear();
+  for (const auto& f : session_->files) file_of_[session_->sm.Get(f->id).path] = f->id;
+  diagnostics_.clear();
+  for (const auto& [path, doc] : docs_) diagnostics_[path];
+  for (const std::string& path : too_big)
+    diagnostics_[path].push_back(
+        {{},
+         "E0004",
+         fmt::format("the file has {} bytes, more than the language server analyses ({}); `kpic check` reads it",
+                     docs_.at(path).text.size(), limits_.max_file_bytes),
+         "error",
+         {},
+         {}});
+  for (const Diagnostic& d : session_->diags.diagnostics()) {
+    if (!d.span.valid() && d.span.file == kNoFile) continue;
+    const std::string& path = session_->sm.Get(d.span.file).path;
+    auto it = diagnostics_.find(path);
+    if (it == diagnostics_.end()) continue;  // the stdlib
+    LspDiagnostic ld;
+    ld.range = SpanRange(d.span);
+    ld.code = std::string(CodeName(d.code));
+    ld.message = d.message;
+    ld.severity = d.severity == Severity::kError     ? "error"
+                  : d.severity == Severity::kWarning ? "warning"
+                                                     : "information";
+    ld.notes = d.notes;
+    for (const Fix& f : d.fixes) ld.fixes.push_back({f.message, SpanRange(f.span), f.replacement});
+    it->second.push_back(std::move(ld));
+  }
+}
+
+std::map<std::string, std::vector<LspDiagnostic>> Workspace::Diagnostics() {
+  Analyze();
+  return diagnostics_;
+}
+
+// ---- names -------------------------------------------------------------------------------
+
+namespace {
+
+const Package* PackageOfFile(const Session& s, FileId id) {
+  for (const auto& f : s.files)
+    if (f->id == id) {
+      const ast::PackageDecl* p = f->package();
+      return s.catalog.FindPackage(p ? p->path.Joined() : "main");
+    }
+  return nullptr;
+}
+
+const ast::Column* ColumnOf(const ast::SourceDecl* s, const std::string& name) {
+  if (!s) return nullptr;
+  for (const auto& c : s->columns)
+    if (c.name.name == name) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<Workspace::Target> Workspace::Resolve(const std::string& path, Pos p) {
+  Analyze();
+  auto fid = file_of_.find(path);
+  if (fid == file_of_.end()) return std::nullopt;
+  const std::string& text = session_->sm.Get(fid->second).text;
+  uint32_t off = Offset(text, p);
+  const Package* pkg = PackageOfFile(*session_, fid->second);
+  if (!pkg) return std::nullopt;
+  Scope scope(session_->catalog, pkg);
+  for (const PathOcc& occ : Paths(text)) {
+    for (size_t k = 0; k < occ.parts.size(); ++k) {
+      if (off < occ.parts[k].begin || off > occ.parts[k].end) continue;
+      std::vector<ast::Ident> ids(k + 1);
+      std::vector<const ast::Ident*> ptrs;
+      for (size_t i = 0; i <= k; ++i) ids[i].name = occ.parts[i].name, ptrs.push_back(&ids[i]);
+      size_t next = 0;
+      const ast::Decl* d = scope.ResolvePath(ptrs, &next);
+      // A column declared in a source body.
+      for (const auto& f : session_->files) {
+        if (f->id != fid->second) continue;
+        for (const auto& decl : f->decls) {
+          if (decl->kind != DeclKind::kSource || off < decl->span.begin || off > decl->span.end) continue;
+          for (const auto& c : static_cast<const ast::SourceDecl&>(*decl).columns)
+            if (c.name.span.begin <= off && off <= c.name.span.end)
+              return Target{Target::Kind::kColumn, decl.get(), &c, nullptr};
+        }
+      }
+      if (d && next == k + 1) return Target{Target::Kind::kDecl, d, nullptr, nullptr};
+      if (d && d->kind == DeclKind::kSource && next <= k) {
+        // Columns, following lookups: `orders.product_id.category`.
+        const ast::SourceDecl* src = static_cast<const ast::SourceDecl*>(d);
+        const ast::Column* col = nullptr;
+        for (size_t i = next; i <= k && src; ++i) {
+          col = ColumnOf(src, occ.parts[i].name);
+          if (!col) return std::nullopt;
+          if (i < k) {
+            if (!col->references) return std::nullopt;
+            src = scope.SourceByName(col->references->parts.back().name);
+          }
+        }
+        if (col) return Target{Target::Kind::kColumn, src, col, nullptr};
+      }
+      if (d && d->kind == DeclKind::kMetric && next <= k)
+        if (const Builtin* b = FindMethod(occ.parts[k].name))
+          return Target{Target::Kind::kBuiltin, nullptr, nullptr, b};
+      if (k == 0)
+        if (const Builtin* b = FindBuiltin(occ.parts[0].name))
+          return Target{Target::Kind::kBuiltin, nullptr, nullptr, b};
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
+  auto t = Resolve(path, p);
+  if (!t) return std::nullopt;
+  std::string out, buf;
+  if (t->kind == Target::Kind::kBuiltin) {
+    return fmt::format("**{}** — builtin\n\n{}", t->builtin->name, t->builtin->summary);
+  }
+  if (t->kind == Target::Kind::kColumn) {
+    const ast::Column& c = *t->column;
+    out = fmt::format("**{}.{}**: `{}`", t->decl->name.name, c.name.name, TypeText(c.type, &buf));
+    if (c.unit) out += fmt::format(" · unit `{}`", c.unit->ToString());
+    if (c.header) out += fmt::format("\n\nheader `{}`", *c.header);
+    if (c.key) out += "\n\nkey";
+    if (c.time) out += "\n\nthe time axis";
+    if (c.dimension) out += fmt::format("\n\ndimension `{}`", c.dimension->name);
+    if (c.references) out += fmt::format("\n\nreferences `{}`", c.references->Joined());
+    if (c.rollup) out += fmt::format("\n\nrolls up over time by `{}`", c.rollup->name);
+    return out;
+  }
+  const ast::Decl& d = *t->decl;
+  out = fmt::format("**{}**{} — {}", d.name.name, d.label ? " " + *d.label : "", ast::DeclKindName(d.kind));
+  if (d.kind == DeclKind::kMetric) {
+    const auto& m = static_cast<const ast::MetricDecl&>(d);
+    auto it = session_->catalog.checked.metrics.find(d.name.name);
+    if (it != session_->catalog.checked.metrics.end() && it->second.decl == &m) {
+      const MetricType& mt = it->second;
+      out += fmt::format("\n\nunit `{}`{} · {}", mt.percent ? "percent" : mt.unit.ToString(), "",
+                         AdditivityName(mt.additivity));
+    }
+    if (m.expr) out += fmt::format("\n\n```kpi\n{}\n```", session_->sm.Text(m.expr->span));
+    std::string owner = AttrText(m.attrs, "owner"), desc = AttrText(m.attrs, "description");
+    if (!owner.empty()) out += fmt::format("\n\nowner: {}", owner);
+    if (!d.doc.empty()) out += "\n\n" + d.doc;
+    if (!desc.empty()) out += "\n\n" + desc;
+  } else if (d.kind == DeclKind::kSource) {
+    const auto& s = static_cast<const ast::SourceDecl&>(d);
+    if (s.binding) out += fmt::format("\n\nfrom `{}`", session_->sm.Text(s.binding->span));
+    out += fmt::format("\n\n{} columns", s.columns.size());
+    if (!d.doc.empty()) out += "\n\n" + d.doc;
+  } else {
+    if (!d.doc.empty()) out += "\n\n" + d.doc;
+  }
+  return out;
+}
+
+std::optional<Location> Workspace::Definition(const std::string& path, Pos p) {
+  auto t = Resolve(path, p);
+  if (!t || t->kind == Target::Kind::kBuiltin) return std::nullopt;
+  Span s = t->kind == Target::Kind::kColumn ? t->column->name.span : t->decl->name.span;
+  if (!s.valid()) s = t->decl->span;
+  return Location{session_->sm.Get(s.file).path, SpanRange(s)};
+}
+
+std::vector<Location> Workspace::Occurrences(const Target& t) {
+  std::vector<Location> out;
+  std::set<std::pair<std::string, uint32_t>> seen;
+  auto add = [&](const std::string& path, uint32_t b, uint32_t e) {
+    if (seen.insert({path, b}).second) out.push_back({path, RangeOf(path, b, e)});
+  };
+  for (const auto& f : session_->files) {
+    if (session_->stdlib_files.count(f->id)) continue;
+    const std::string& path = session_->sm.Get(f->id).path;
+    const std::string& text = session_->sm.Get(f->id).text;
+    const Package* pkg = PackageOfFile(*session_, f->id);
+    if (!pkg) continue;
+    Scope scope(session_->catalog, pkg);
+    // Column names in source bodies are declarations, not uses of a metric.
+    std::vector<std::pair<uint32_t, uint32_t>> bodies;
+    for (const auto& d : f->decls)
+      if (d->kind == DeclKind::kSource) bodies.push_back({d->span.begin, d->span.end});
+    for (const PathOcc& occ : Paths(text)) {
+      bool in_body = false;
+      for (auto [b, e] : bodies) in_body |= occ.parts[0].begin > b && occ.parts[0].begin < e;
+      std::vector<ast::Ident> ids(occ.parts.size());
+      std::vector<const ast::Ident*> ptrs;
+      for (size_t i = 0; i < occ.parts.size(); ++i) {
+        ids[i].name = occ.parts[i].name;
+        ptrs.push_back(&ids[i]);
+        size_t next = 0;
+        const ast::Decl* d = scope.ResolvePath(ptrs, &next);
+        if (t.kind == Target::Kind::kDecl && d == t.decl && next == i + 1 &&
+            (!in_body || t.decl->kind == DeclKind::kSource))
+          add(path, occ.parts[i].begin, occ.parts[i].end);
+        if (t.kind == Target::Kind::kColumn && d && d->kind == DeclKind::kSource && next < occ.parts.size()) {
+          const ast::SourceDecl* src = static_cast<const ast::SourceDecl*>(d);
+          for (size_t j = next; j < occ.parts.size() && src; ++j) {
+            const ast::Column* c = ColumnOf(src, occ.parts[j].name);
+            if (!c) break;
+            if (c == t.column) add(path, occ.parts[j].begin, occ.parts[j].end);
+            src = c->references ? scope.SourceByName(c->references->parts.back().name) : nullptr;
+          }
+          break;
+        }
+      }
+    }
+  }
+  Span decl_span = t.kind == Target::Kind::kColumn ? t.column->name.span : t.decl->name.span;
+  if (decl_span.valid()) add(session_->sm.Get(decl_span.file).path, decl_span.begin, decl_span.end);
+  std::sort(out.begin(), out.end(), [](const Location& a, const Location& b) {
+    return std::tie(a.path, a.range.start.line, a.range.start.character) <
+           std::tie(b.path, b.range.start.line, b.range.start.character);
+  });
+  return out;
+}
+
+std::vector<Location> Workspace::References(const std::string& path, Pos p, bool include_declaration) {
+  auto t = Resolve(path, p);
+  if (!t || t->kind == Target::Kind::kBuiltin) return {};
+  std::vector<Location> all = Occurrences(*t);
+  if (include_declaration) return all;
+  Span ds = t->kind == Target::Kind::kColumn ? t->column->name.span : t->decl->name.span;
+  Location decl{session_->sm.Get(ds.file).path, SpanRange(ds)};
+  all.erase(std::remove_if(all.begin(), all.end(),
+                           [&](const Location& l) {
+                             return l.path == decl.path && l.range.start.line == decl.range.start.line &&
+                                    l.range.start.character == decl.range.start.character;
+                           }),
+            all.end());
+  return all;
+}
+
+std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p) {
+  Analyze();
+  std::vector<CompletionItem> out;
+  auto fid = file_of_.find(path);
+  if (fid == file_of_.end()) return out;
+  const std::string& text = docs_.count(path) ? docs_.at(path).text : session_->sm.Get(fid->second).text;
+  uint32_t off = Offset(text, p);
+  // The dotted name being typed, up to the cursor.
+  size_t b = off;
+  while (b > 0 && (WordByte(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '.')) --b;
+  std::string typed = text.substr(b, off - b);
+  const Package* pkg = PackageOfFile(*session_, fid->second);
+  Scope scope(session_->catalog, pkg);
+  std::string buf;
+  if (auto dot = typed.rfind('.'); dot != std::string::npos) {
+    std::vector<ast::Ident> ids;
+    std::string prefix = typed.substr(0, dot);
+    for (size_t s = 0; s <= prefix.size();) {
+      size_t e = prefix.find('.', s);
+      if (e == std::string::npos) e = prefix.size();
+      ast::Ident id;
+      id.name = prefix.substr(s, e - s);
+      ids.push_back(id);
+      s = e + 1;
+    }
+    std::vector<const ast::Ident*> ptrs;
+    for (const auto& i : ids) ptrs.push_back(&i);
+    size_t next = 0;
+    const ast::Decl* d = pkg ? scope.ResolvePath(ptrs, &next) : nullptr;
+    if (d && d->kind == DeclKind::kSource) {
+      const ast::SourceDecl* src = static_cast<const ast::SourceDecl*>(d);
+      for (size_t i = next; i < ids.size() && src; ++i) {
+        const ast::Column* c = ColumnOf(src, ids[i].name);
+        src = c && c->references ? scope.SourceByName(c->references->parts.back().name) : nullptr;
+      }
+      if (src)
+        for (const auto& c : src->columns) out.push_back({c.name.name, TypeText(c.type, &buf), 5});
+    } else if (d && d->kind == DeclKind::kMetric && next == ids.size()) {
+      for (const Builtin& m : MetricMethods()) out.push_back({std::string(m.name), std::string(m.summary), 2});
+    } else if (const Package* other = session_->catalog.FindPackage(prefix)) {
+      for (const auto& [name, decl] : other->decls)
+        out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
+    } else if (pkg && pkg->aliases.count(prefix)) {
+      if (const Package* aliased = session_->catalog.FindPackage(pkg->aliases.at(prefix)))
+        for (const auto& [name, decl] : aliased->decls)
+          out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
+    }
+    return out;
+  }
+  std::set<std::string> seen;
+  auto add = [&](const std::string& label, std::string detail, int kind) {
+    if (seen.insert(label).second) out.push_back({label, std::move(detail), kind});
+  };
+  auto kind_of = [](DeclKind k) {
+    switch (k) {
+      case DeclKind::kMetric:
+        return 3;  // Function
+      case DeclKind::kFn:
+        return 3;
+      case DeclKind::kSource:
+        return 22;  // Struct
+      case DeclKind::kDimension:
+        return 13;  // Enum
+      default:
+        return 6;  // Variable
+    }
+  };
+  if (pkg) {
+    for (const auto& [name, d] : pkg->decls)
+      add(name, fmt::format("{}{}", ast::DeclKindName(d->kind), d->label ? " " + *d->label : ""), kind_of(d->kind));
+    for (const std::string& imp : pkg->imported)
+      if (const Package* other = session_->catalog.FindPackage(imp))
+        for (const auto& [name, d] : other->decls)
+          if (d->kind == DeclKind::kMetric || d->kind == DeclKind::kFn || d->kind == DeclKind::kDimension)
+            add(name, fmt::format("{} from {}", ast::DeclKindName(d->kind), imp), kind_of(d->kind));
+  }
+  for (const auto& [name, m] : session_->catalog.checked.metrics)
+    add(name, fmt::format("metric from {}", m.package), 3);
+  for (const Builtin& b : Builtins()) add(std::string(b.name), std::string(b.summary), 3);
+  for (const std::string& k : kKeywords) add(k, "keyword", 14);
+  return out;
+}
+
+std::vector<Symbol> Workspace::Symbols(const std::string& path) {
+  Analyze();
+  std::vector<Symbol> out;
+  auto fid = file_of_.find(path);
+  if (fid == file_of_.end()) return out;
+  for (const auto& f : session_->files) {
+    if (f->id != fid->second) continue;
+    for (const auto& d : f->decls) {
+      Symbol s;
+      s.name = d->name.name.empty()
+                   ? (d->kind == DeclKind::kPackage  ? static_cast<const ast::PackageDecl&>(*d).path.Joined()
+                      : d->kind == DeclKind::kImport ? static_cast<const ast::ImportDecl&>(*d).path.Joined()
+                                                     : std::string(ast::DeclKindName(d->kind)))
+                   : d->name.name;
+      s.detail = d->label.value_or("");
+      switch (d->kind) {
+        case DeclKind::kPackage:
+          s.kind = 4;
+          break;
+        case DeclKind::kImport:
+          s.kind = 2;
+          break;
+        case DeclKind::kDimension:
+          s.kind = 10;
+          break;
+        case DeclKind::kCalendar:
+          s.kind = 19;
+          break;
+        case DeclKind::kSource:
+          s.kind = 23;
+          break;
+        case DeclKind::kMetric:
+          s.kind = 12;
+          break;
+        case DeclKind::kFn:
+          s.kind = 6;
+          break;
+        case DeclKind::kGoal:
+          s.kind = 24;
+          break;
+        case DeclKind::kRole:
+          s.kind = 11;
+          break;
+        case DeclKind::kReport:
+          s.kind = 1;
+          break;
+      }
+      s.range = SpanRange(d->span);
+      s.selection = d->name.span.valid() ? SpanRange(d->name.span) : SpanRange(d->keyword_span);
+      if (d->kind == DeclKind::kSource) {
+        std::string buf;
+        for (const auto& c : static_cast<const ast::SourceDecl&>(*d).columns)
+          s.children.push_back({c.name.name, TypeText(c.type, &buf), 8, SpanRange(c.span), SpanRange(c.name.span), {}});
+      }
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+std::optional<Edit> Workspace::Format(const std::string& path) {
+  Analyze();
+  auto fid = file_of_.find(path);
+  if (fid == file_of_.end()) return std::nullopt;
+  for (const Diagnostic& d : session_->diags.diagnostics())
+    if (d.span.file == fid->second && d.severity == Severity::kError && CodeName(d.code)[1] <= '1') return std::nullopt;
+  const std::string& text = session_->sm.Get(fid->second).text;
+  std::optional<std::string> out = FormatKpi(text);
+  if (!out) return std::nullopt;
+  return Edit{{Pos{}, PosOf(text, static_cast<uint32_t>(text.size()))}, *out};
+}
+
+std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& path, Pos p, const std::string& new_name,
+                                                           std::string* error) {
+  std::map<std::string, std::vector<Edit>> out;
+  auto t = Resolve(path, p);
+  if (!t || t->kind != Target::Kind::kDecl || t->decl->kind != DeclKind::kMetric) {
+    *error = "only metrics can be renamed: put the cursor on a metric's name or a use of it";
+    return out;
+  }
+  if (session_->stdlib_files.count(t->decl->name.span.file)) {
+    *error =
+        fmt::format("`{}` is defined in the standard library, which the workspace cannot change", t->decl->name.name);
+    return out;
+  }
+  bool ok = !new_name.empty() && !std::isdigit(static_cast<unsigned char>(new_name[0])) && !kReserved.count(new_name);
+  for (unsigned char c : new_name) ok &= WordByte(c);
+  if (!ok) {
+    *error = fmt::format(
+        "`{}` is not a name: use letters, digits and `_`, not starting with a digit, and not a reserved word",
+        new_name);
+    return out;
+  }
+  Scope scope(session_->catalog, nullptr);
+  if (const Package* pkg = scope.PackageOf(t->decl); pkg && pkg->decls.count(new_name)) {
+    *error = fmt::format("package `{}` already declares `{}`", pkg->name, new_name);
+    return out;
+  }
+  for (const Location& l : Occurrences(*t)) out[l.path].push_back({l.range, new_name});
+  return out;
+}
+
+}  // namespace kpic::lsp

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""JSON-RPC transcripts against `kpic lsp`: every feature once, positions in
+UTF-16 (and UTF-8 when negotiated) on lines holding Chinese text, and bad
+requests answered with errors. Expected values are written by hand from the
+example files.
+
+usage: lsp_test.py KPIC ROOT
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+KPIC, ROOT = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def check(cond, what):
+    print(("ok: " if cond else "FAIL: ") + what)
+    if not cond:
+        failures.append(what)
+
+
+class Client:
+    def __init__(self, root, encodings=None):
+        self.p = subprocess.Popen([KPIC, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.next_id = 0
+        self.notes = []
+        caps = {"general": {"positionEncodings": encodings}} if encodings else {}
+        self.init = self.request("initialize", {"processId": None, "rootUri": "file://" + root, "capabilities": caps})
+
+    def send(self, msg):
+        body = json.dumps(msg).encode()
+        self.p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.p.stdin.flush()
+
+    def raw(self, data):
+        self.p.stdin.write(data)
+        self.p.stdin.flush()
+
+    def read(self):
+        length = None
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                raise EOFError("the server closed its output")
+            if line in (b"\r\n", b"\n"):
+                break
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        return json.loads(self.p.stdout.read(length))
+
+    def request(self, method, params):
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return self.reply(self.next_id)
+
+    def reply(self, rid):
+        while True:
+            m = self.read()
+            if m.get("id") == rid and "method" not in m:
+                return m
+            self.notes.append(m)
+
+    def notify(self, method, params):
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def diagnostics(self, uri, timeout=10):
+        """The next publishDiagnostics for uri (waits for it)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for i, m in enumerate(self.notes):
+                if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri:
+                    del self.notes[i]
+                    return m["params"]["diagnostics"]
+            self.notes.append(self.read())
+        raise TimeoutError("no diagnostics for " + uri)
+
+
+def pos_of(text, needle, offset=0, encoding="utf-16"):
+    """LSP position of the first `needle` (plus offset chars) in text."""
+    i = text.index(needle) + offset
+    line = text.count("\n", 0, i)
+    col_text = text[text.rfind("\n", 0, i) + 1:i]
+    units = len(col_text.encode("utf-16-le")) // 2 if encoding == "utf-16" else len(col_text.encode("utf-8"))
+    return {"line": line, "character": units}
+
+
+ws = tempfile.mkdtemp()
+shutil.copytree(os.path.join(ROOT, "examples/retail"), os.path.join(ws, "retail"), ignore=shutil.ignore_patterns("data", "out"))
+metrics_path = os.path.join(ws, "retail", "metrics.kpi")
+goals_path = os.path.join(ws, "retail", "goals.kpi")
+model_path = os.path.join(ws, "retail", "model.kpi")
+metrics_uri, goals_uri, model_uri = ("file://" + p for p in (metrics_path, goals_path, model_path))
+metrics = open(metrics_path, encoding="utf-8").read()
+goals = open(goals_path, encoding="utf-8").read()
+
+c = Client(ws)
+caps = c.init["result"]["capabilities"]
+check(caps["positionEncoding"] == "utf-16", "UTF-16 positions unless the client negotiates")
+check(caps["textDocumentSync"]["change"] == 2, "incremental sync offered")
+c.notify("initialized", {})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": metrics_uri, "languageId": "kpi", "version": 1, "text": metrics}})
+check(c.diagnostics(metrics_uri) == [], "the example opens without diagnostics")
+
+# Hover on a metric use after Chinese text on the same line (UTF-16 columns).
+line = next(l for l in metrics.splitlines() if l.startswith("metric aov"))
+h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
+                                     "position": pos_of(metrics, "aov(sales", 4)})["result"]
+v = h["contents"]["value"] if h else ""
+check("**sales** 销售额 — metric" in v and "unit `CNY`" in v and "additive" in v and "sum(orders.amount)" in v
+      and "owner: sales-ops" in v, "hover: a metric's label, unit, additivity, formula and owner after 客单价 on the line")
+h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
+                                     "position": pos_of(metrics, "orders.amount", 8)})["result"]
+check(h and "**orders.amount**: `decimal(2)`" in h["contents"]["value"] and "unit `CNY`" in h["contents"]["value"],
+      "hover: a column's type and unit")
+
+# Definition across files: `sales` in metrics.kpi -> its declaration; `orders` -> model.kpi.
+d = c.request("textDocument/definition", {"textDocument": {"uri": metrics_uri},
+                                          "position": pos_of(metrics, "sum(orders.amount)", 4)})["result"]
+model = open(model_path, encoding="utf-8").read()
+check(d and d["uri"] == model_uri and d["range"]["start"] == pos_of(model, "source orders", 7),
+      "definition of a source in another file")
+refs = c.request("textDocument/references", {"textDocument": {"uri": metrics_uri}, "context": {"includeDeclaration": True},
+                                             "position": pos_of(metrics, "metric sales", 7)})["result"]
+ref_files = sorted({r["uri"] for r in refs})
+check(goals_uri in ref_files and metrics_uri in ref_files and len(refs) >= 8,
+      f"references of `sales` across files ({len(refs)} in {len(ref_files)} files)")
+
+# Completion of columns after `orders.` and of metrics and keywords.
+comp = c.request("textDocument/completion", {"textDocument": {"uri": metrics_uri},
+                                             "position": pos_of(metrics, "orders.amount", 7)})["result"]["items"]
+labels = {i["label"] for i in comp}
+check({"amount", "channel", "下单时间"} & labels == {"amount", "channel"} and "ordered_at" in labels, "completion: a source's columns")
+comp = c.request("textDocument/completion", {"textDocument": {"uri": metrics_uri},
+                                             "position": {"line": 0, "character": 0}})["result"]["items"]
+labels = {i["label"] for i in comp}
+check({"sales", "conversion", "sum", "count_distinct", "metric", "where", "orders", "store"} <= labels,
+      "completion: metrics, functions, keywords, sources and dimensions")
+syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": metrics_uri}})["result"]
+check([s["name"] for s in syms][:2] == ["retail", "sales"] and any(s["name"] == "sales" and s["kind"] == 12 for s in syms),
+      "document symbols")
+
+# An error typed in an incremental change: code and position arrive.
+p = pos_of(metrics, "orders.amount", 7)
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 2},
+                                    "contentChanges": [{"range": {"start": p, "end": {"line": p["line"], "character": p["character"] + 6}},
+                                                        "text": "amout"}]})
+diags = c.diagnostics(metrics_uri)
+check(len(diags) >= 1 and diags[0]["code"] == "E0206" and diags[0]["range"]["start"] == p and "amount" in diags[0]["message"],
+      f"diagnostic after an incremental change: {diags[:1]}")
+acts = c.request("textDocument/codeAction", {"textDocument": {"uri": metrics_uri}, "range": {"start": p, "end": p},
+                                             "context": {"diagnostics": diags}})["result"]
+check(any(a["kind"] == "quickfix" and a["edit"]["changes"][metrics_uri][0]["newText"] == "amount" for a in acts),
+      "quick fix from the diagnostic's did-you-mean")
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 3},
+                                    "contentChanges": [{"text": metrics}]})
+check(c.diagnostics(metrics_uri) == [], "a full-text change clears it")
+
+# Formatting and rename.
+c.notify("textDocument/didOpen", {"textDocument": {"uri": goals_uri, "languageId": "kpi", "version": 1,
+                                                   "text": goals.replace("owner  \"crm\"", "owner     \"crm\"")}})
+f = c.request("textDocument/formatting", {"textDocument": {"uri": goals_uri}, "options": {"tabSize": 2, "insertSpaces": True}})["result"]
+check(len(f) == 1 and f[0]["newText"] == goals, "formatting gives the canonical text")
+r = c.request("textDocument/rename", {"textDocument": {"uri": metrics_uri}, "position": pos_of(metrics, "metric sales", 7),
+                                      "newName": "net_sales"})["result"]
+check(metrics_uri in r["changes"] and goals_uri in r["changes"] and all(e["newText"] == "net_sales" for e in r["changes"][goals_uri]),
+      "rename a metric across the workspace")
+bad = c.request("textDocument/rename", {"textDocument": {"uri": metrics_uri}, "position": pos_of(metrics, "metric sales", 7),
+                                        "newName": "2x"})
+check("error" in bad, "rename to a non-name is refused with an error")
+
+# Bad or unexpected requests get error replies.
+check(c.request("workspace/frobnicate", {})["error"]["code"] == -32601, "unknown method: -32601")
+check(c.request("textDocument/hover", {"textDocument": {}})["error"]["code"] == -32602, "bad params: -32602")
+check(c.request("textDocument/hover", {"textDocument": {"uri": "file:///nope.kpi"}, "position": {"line": 0, "character": 0}})["error"]["code"] == -32602,
+      "unknown document: -32602")
+c.raw(b"Content-Length: 9\r\n\r\n{not json")
+check(c.read()["error"]["code"] == -32700, "garbage: -32700")
+check(c.request("shutdown", None).get("result", 1) is None, "shutdown")
+c.notify("exit", None)
+check(c.p.wait(timeout=10) == 0, "exit after shutdown: 0")
+
+# UTF-8 positions when the client asks for them.
+c = Client(ws, ["utf-8", "utf-16"])
+check(c.init["result"]["capabilities"]["positionEncoding"] == "utf-8", "negotiates UTF-8")
+c.notify("textDocument/didOpen", {"textDocument": {"uri": metrics_uri, "languageId": "kpi", "version": 1, "text": metrics}})
+h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
+                                     "position": pos_of(metrics, "aov(sales", 4, "utf-8")})["result"]
+check(h and "**sales**" in h["contents"]["value"], "hover with UTF-8 columns")
+c.p.kill()
+shutil.rmtree(ws)
+print(f"lsp: {len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
