@@ -154,16 +154,20 @@ class Server {
 
   void Publish() {
     pending_ = false;
-    for (const auto& [path, diags] : ws_.Diagnostics()) {
+    auto all = ws_.Diagnostics();
+    for (const auto& [path, diags] : all) {
       json arr = json::array();
       for (const auto& d : diags) arr.push_back(DiagJson(d));
       std::string key = arr.dump();
-      if (published_[path] == key && published_.count(path)) continue;
+      // A document the client changed always gets a fresh publish; others
+      // only when their diagnostics changed.
+      if (!touched_.count(path) && published_.count(path) && published_[path] == key) continue;
       published_[path] = key;
       Send({{"jsonrpc", "2.0"},
             {"method", "textDocument/publishDiagnostics"},
             {"params", {{"uri", PathToUri(path)}, {"diagnostics", arr}}}});
     }
+    touched_.clear();
   }
 
   /// Handles one message; false after `exit`.
@@ -250,7 +254,9 @@ class Server {
     }
     if (method == "textDocument/didOpen") {
       const json& td = params.at("textDocument");
-      ws_.Open(UriToPath(td.at("uri").get<std::string>()), td.at("text").get<std::string>());
+      std::string path = UriToPath(td.at("uri").get<std::string>());
+      ws_.Open(path, td.at("text").get<std::string>());
+      touched_.insert(path);
       Schedule();
       return nullptr;
     }
@@ -261,6 +267,7 @@ class Server {
         if (c.contains("range")) r = RangeFrom(c["range"]);
         ws_.Change(path, r, c.at("text").get<std::string>());
       }
+      touched_.insert(path);
       Schedule();
       return nullptr;
     }
@@ -358,6 +365,7 @@ class Server {
   bool initialized_ = false, shutdown_ = false, pending_ = false;
   Clock::time_point deadline_;
   std::map<std::string, std::string> published_;
+  std::set<std::string> touched_;  ///< documents changed since the last publish
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "sema/checked.h"
 #include "sema/lint.h"
 #include "sema/scope.h"
+#include "syntax/parse.h"
 #include "syntax/format.h"
 
 namespace kpic::lsp {
@@ -204,56 +205,108 @@ Pos Workspace::PosOf(const std::string& text, uint32_t offset) const {
 }
 
 Range Workspace::RangeOf(const std::string& path, uint32_t begin, uint32_t end) const {
-  const std::string& t = docs_.count(path) ? docs_.at(path).text : session_->sm.Get(file_of_.at(path)).text;
+  const std::string& t = sm_.Get(file_of_.at(path)).text;
   return {PosOf(t, begin), PosOf(t, std::max(begin, end))};
 }
 
 Range Workspace::SpanRange(Span s) const {
-  const SourceFile& f = session_->sm.Get(s.file);
+  const SourceFile& f = sm_.Get(s.file);
   return {PosOf(f.text, s.begin), PosOf(f.text, std::max(s.begin, s.end))};
 }
 
 // ---- analysis ----------------------------------------------------------------------------
 
 void Workspace::Analyze() {
-  if (!dirty_ && session_) return;
+  if (!dirty_ && analysed_) return;
   dirty_ = false;
-  std::vector<std::pair<std::string, std::string>> files;
-  std::vector<std::string> too_big;
-  for (const auto& [path, doc] : docs_) {
-    if (doc.text.size() > limits_.max_file_bytes)
-      too_big.push_back(path);
-    else
-      files.emplace_back(path, doc.text);
+  analysed_ = true;
+  // Old texts pile up in the source manager as documents change; start over
+  // now and then.
+  if (sm_.size() > 4 * (docs_.size() + 64)) {
+    parsed_.clear();
+    sm_ = SourceManager();
   }
-  session_ = CheckTexts(files, options_);
-  Lint(session_->catalog, session_->diags);
-  session_->diags.SortByPosition();
+  // Parse what changed; every other file keeps its AST and its parse
+  // diagnostics.
+  auto parse = [&](const std::string& path, const std::string& text, bool stdlib) {
+    Parsed& p = parsed_[path];
+    if (p.file && p.text == text) return;
+    p.text = text;
+    p.stdlib = stdlib;
+    FileId id = sm_.Add(path, text);
+    DiagnosticSink sink;
+    p.file = ParseFile(sm_, id, sink);
+    p.diags = sink.diagnostics();
+  };
+  std::vector<std::string> too_big;
+  std::set<std::string> live;
+  for (const auto& [path, doc] : docs_) {
+    if (doc.text.size() > limits_.max_file_bytes) {
+      too_big.push_back(path);
+      continue;
+    }
+    parse(path, doc.text, false);
+    live.insert(path);
+  }
+  if (!stdlib_loaded_) {
+    stdlib_loaded_ = true;
+    if (auto dir = FindStdlib(options_); dir && !options_.no_stdlib) {
+      std::error_code ec;
+      if (fs::is_directory(*dir, ec))
+        for (const std::string& f : CollectInputs({*dir})) {
+          std::ifstream in(f, std::ios::binary);
+          std::stringstream ss;
+          ss << in.rdbuf();
+          stdlib_texts_[f] = ss.str();
+        }
+    }
+  }
+  for (const auto& [path, text] : stdlib_texts_)
+    if (!docs_.count(path)) {
+      parse(path, text, true);
+      live.insert(path);
+    }
+  for (auto it = parsed_.begin(); it != parsed_.end();) it = live.count(it->first) ? std::next(it) : parsed_.erase(it);
+  // Check everything together, then lint.
+  diags_ = DiagnosticSink();
+  files_.clear();
+  stdlib_.clear();
   file_of_.clear();
-  for (const auto& f : session_->files) file_of_[session_->sm.Get(f->id).path] = f->id;
+  CheckInput input;
+  for (auto& [path, p] : parsed_) {
+    for (const Diagnostic& d : p.diags) {
+      Diagnostic& copy = diags_.Report(d.code, d.span, d.message);
+      copy = d;
+    }
+    files_.push_back(p.file.get());
+    input.files.push_back(p.file.get());
+    file_of_[path] = p.file->id;
+    if (p.stdlib) {
+      stdlib_.insert(p.file->id);
+      input.stdlib_files.insert(p.file->id);
+    }
+  }
+  catalog_ = Check(input, sm_, diags_);
+  Lint(catalog_, diags_);
+  diags_.SortByPosition();
   diagnostics_.clear();
   for (const auto& [path, doc] : docs_) diagnostics_[path];
   for (const std::string& path : too_big)
     diagnostics_[path].push_back(
-        {{},
-         "E0004",
+        {{}, "E0004",
          fmt::format("the file has {} bytes, more than the language server analyses ({}); `kpic check` reads it",
                      docs_.at(path).text.size(), limits_.max_file_bytes),
-         "error",
-         {},
-         {}});
-  for (const Diagnostic& d : session_->diags.diagnostics()) {
-    if (!d.span.valid() && d.span.file == kNoFile) continue;
-    const std::string& path = session_->sm.Get(d.span.file).path;
+         "error", {}, {}});
+  for (const Diagnostic& d : diags_.diagnostics()) {
+    if (d.span.file == kNoFile) continue;
+    const std::string& path = sm_.Get(d.span.file).path;
     auto it = diagnostics_.find(path);
-    if (it == diagnostics_.end()) continue;  // the stdlib
+    if (it == diagnostics_.end() || stdlib_.count(d.span.file)) continue;
     LspDiagnostic ld;
     ld.range = SpanRange(d.span);
     ld.code = std::string(CodeName(d.code));
     ld.message = d.message;
-    ld.severity = d.severity == Severity::kError     ? "error"
-                  : d.severity == Severity::kWarning ? "warning"
-                                                     : "information";
+    ld.severity = d.severity == Severity::kError ? "error" : d.severity == Severity::kWarning ? "warning" : "information";
     ld.notes = d.notes;
     for (const Fix& f : d.fixes) ld.fixes.push_back({f.message, SpanRange(f.span), f.replacement});
     it->second.push_back(std::move(ld));
@@ -269,11 +322,11 @@ std::map<std::string, std::vector<LspDiagnostic>> Workspace::Diagnostics() {
 
 namespace {
 
-const Package* PackageOfFile(const Session& s, FileId id) {
-  for (const auto& f : s.files)
+const Package* PackageOfFile(const Catalog& catalog, const std::vector<const ast::File*>& files, FileId id) {
+  for (const ast::File* f : files)
     if (f->id == id) {
       const ast::PackageDecl* p = f->package();
-      return s.catalog.FindPackage(p ? p->path.Joined() : "main");
+      return catalog.FindPackage(p ? p->path.Joined() : "main");
     }
   return nullptr;
 }
@@ -291,11 +344,11 @@ std::optional<Workspace::Target> Workspace::Resolve(const std::string& path, Pos
   Analyze();
   auto fid = file_of_.find(path);
   if (fid == file_of_.end()) return std::nullopt;
-  const std::string& text = session_->sm.Get(fid->second).text;
+  const std::string& text = sm_.Get(fid->second).text;
   uint32_t off = Offset(text, p);
-  const Package* pkg = PackageOfFile(*session_, fid->second);
+  const Package* pkg = PackageOfFile(catalog_, files_, fid->second);
   if (!pkg) return std::nullopt;
-  Scope scope(session_->catalog, pkg);
+  Scope scope(catalog_, pkg);
   for (const PathOcc& occ : Paths(text)) {
     for (size_t k = 0; k < occ.parts.size(); ++k) {
       if (off < occ.parts[k].begin || off > occ.parts[k].end) continue;
@@ -305,7 +358,7 @@ std::optional<Workspace::Target> Workspace::Resolve(const std::string& path, Pos
       size_t next = 0;
       const ast::Decl* d = scope.ResolvePath(ptrs, &next);
       // A column declared in a source body.
-      for (const auto& f : session_->files) {
+      for (const auto& f : files_) {
         if (f->id != fid->second) continue;
         for (const auto& decl : f->decls) {
           if (decl->kind != DeclKind::kSource || off < decl->span.begin || off > decl->span.end) continue;
@@ -364,20 +417,20 @@ std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
   out = fmt::format("**{}**{} — {}", d.name.name, d.label ? " " + *d.label : "", ast::DeclKindName(d.kind));
   if (d.kind == DeclKind::kMetric) {
     const auto& m = static_cast<const ast::MetricDecl&>(d);
-    auto it = session_->catalog.checked.metrics.find(d.name.name);
-    if (it != session_->catalog.checked.metrics.end() && it->second.decl == &m) {
+    auto it = catalog_.checked.metrics.find(d.name.name);
+    if (it != catalog_.checked.metrics.end() && it->second.decl == &m) {
       const MetricType& mt = it->second;
       out += fmt::format("\n\nunit `{}`{} · {}", mt.percent ? "percent" : mt.unit.ToString(), "",
                          AdditivityName(mt.additivity));
     }
-    if (m.expr) out += fmt::format("\n\n```kpi\n{}\n```", session_->sm.Text(m.expr->span));
+    if (m.expr) out += fmt::format("\n\n```kpi\n{}\n```", sm_.Text(m.expr->span));
     std::string owner = AttrText(m.attrs, "owner"), desc = AttrText(m.attrs, "description");
     if (!owner.empty()) out += fmt::format("\n\nowner: {}", owner);
     if (!d.doc.empty()) out += "\n\n" + d.doc;
     if (!desc.empty()) out += "\n\n" + desc;
   } else if (d.kind == DeclKind::kSource) {
     const auto& s = static_cast<const ast::SourceDecl&>(d);
-    if (s.binding) out += fmt::format("\n\nfrom `{}`", session_->sm.Text(s.binding->span));
+    if (s.binding) out += fmt::format("\n\nfrom `{}`", sm_.Text(s.binding->span));
     out += fmt::format("\n\n{} columns", s.columns.size());
     if (!d.doc.empty()) out += "\n\n" + d.doc;
   } else {
@@ -391,7 +444,7 @@ std::optional<Location> Workspace::Definition(const std::string& path, Pos p) {
   if (!t || t->kind == Target::Kind::kBuiltin) return std::nullopt;
   Span s = t->kind == Target::Kind::kColumn ? t->column->name.span : t->decl->name.span;
   if (!s.valid()) s = t->decl->span;
-  return Location{session_->sm.Get(s.file).path, SpanRange(s)};
+  return Location{sm_.Get(s.file).path, SpanRange(s)};
 }
 
 std::vector<Location> Workspace::Occurrences(const Target& t) {
@@ -400,13 +453,13 @@ std::vector<Location> Workspace::Occurrences(const Target& t) {
   auto add = [&](const std::string& path, uint32_t b, uint32_t e) {
     if (seen.insert({path, b}).second) out.push_back({path, RangeOf(path, b, e)});
   };
-  for (const auto& f : session_->files) {
-    if (session_->stdlib_files.count(f->id)) continue;
-    const std::string& path = session_->sm.Get(f->id).path;
-    const std::string& text = session_->sm.Get(f->id).text;
-    const Package* pkg = PackageOfFile(*session_, f->id);
+  for (const auto& f : files_) {
+    if (stdlib_.count(f->id)) continue;
+    const std::string& path = sm_.Get(f->id).path;
+    const std::string& text = sm_.Get(f->id).text;
+    const Package* pkg = PackageOfFile(catalog_, files_, f->id);
     if (!pkg) continue;
-    Scope scope(session_->catalog, pkg);
+    Scope scope(catalog_, pkg);
     // Column names in source bodies are declarations, not uses of a metric.
     std::vector<std::pair<uint32_t, uint32_t>> bodies;
     for (const auto& d : f->decls)
@@ -438,7 +491,7 @@ std::vector<Location> Workspace::Occurrences(const Target& t) {
     }
   }
   Span decl_span = t.kind == Target::Kind::kColumn ? t.column->name.span : t.decl->name.span;
-  if (decl_span.valid()) add(session_->sm.Get(decl_span.file).path, decl_span.begin, decl_span.end);
+  if (decl_span.valid()) add(sm_.Get(decl_span.file).path, decl_span.begin, decl_span.end);
   std::sort(out.begin(), out.end(), [](const Location& a, const Location& b) {
     return std::tie(a.path, a.range.start.line, a.range.start.character) <
            std::tie(b.path, b.range.start.line, b.range.start.character);
@@ -452,7 +505,7 @@ std::vector<Location> Workspace::References(const std::string& path, Pos p, bool
   std::vector<Location> all = Occurrences(*t);
   if (include_declaration) return all;
   Span ds = t->kind == Target::Kind::kColumn ? t->column->name.span : t->decl->name.span;
-  Location decl{session_->sm.Get(ds.file).path, SpanRange(ds)};
+  Location decl{sm_.Get(ds.file).path, SpanRange(ds)};
   all.erase(std::remove_if(all.begin(), all.end(),
                            [&](const Location& l) {
                              return l.path == decl.path && l.range.start.line == decl.range.start.line &&
@@ -467,14 +520,14 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
   std::vector<CompletionItem> out;
   auto fid = file_of_.find(path);
   if (fid == file_of_.end()) return out;
-  const std::string& text = docs_.count(path) ? docs_.at(path).text : session_->sm.Get(fid->second).text;
+  const std::string& text = docs_.count(path) ? docs_.at(path).text : sm_.Get(fid->second).text;
   uint32_t off = Offset(text, p);
   // The dotted name being typed, up to the cursor.
   size_t b = off;
   while (b > 0 && (WordByte(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '.')) --b;
   std::string typed = text.substr(b, off - b);
-  const Package* pkg = PackageOfFile(*session_, fid->second);
-  Scope scope(session_->catalog, pkg);
+  const Package* pkg = PackageOfFile(catalog_, files_, fid->second);
+  Scope scope(catalog_, pkg);
   std::string buf;
   if (auto dot = typed.rfind('.'); dot != std::string::npos) {
     std::vector<ast::Ident> ids;
@@ -501,11 +554,11 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
         for (const auto& c : src->columns) out.push_back({c.name.name, TypeText(c.type, &buf), 5});
     } else if (d && d->kind == DeclKind::kMetric && next == ids.size()) {
       for (const Builtin& m : MetricMethods()) out.push_back({std::string(m.name), std::string(m.summary), 2});
-    } else if (const Package* other = session_->catalog.FindPackage(prefix)) {
+    } else if (const Package* other = catalog_.FindPackage(prefix)) {
       for (const auto& [name, decl] : other->decls)
         out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
     } else if (pkg && pkg->aliases.count(prefix)) {
-      if (const Package* aliased = session_->catalog.FindPackage(pkg->aliases.at(prefix)))
+      if (const Package* aliased = catalog_.FindPackage(pkg->aliases.at(prefix)))
         for (const auto& [name, decl] : aliased->decls)
           out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
     }
@@ -533,12 +586,12 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
     for (const auto& [name, d] : pkg->decls)
       add(name, fmt::format("{}{}", ast::DeclKindName(d->kind), d->label ? " " + *d->label : ""), kind_of(d->kind));
     for (const std::string& imp : pkg->imported)
-      if (const Package* other = session_->catalog.FindPackage(imp))
+      if (const Package* other = catalog_.FindPackage(imp))
         for (const auto& [name, d] : other->decls)
           if (d->kind == DeclKind::kMetric || d->kind == DeclKind::kFn || d->kind == DeclKind::kDimension)
             add(name, fmt::format("{} from {}", ast::DeclKindName(d->kind), imp), kind_of(d->kind));
   }
-  for (const auto& [name, m] : session_->catalog.checked.metrics)
+  for (const auto& [name, m] : catalog_.checked.metrics)
     add(name, fmt::format("metric from {}", m.package), 3);
   for (const Builtin& b : Builtins()) add(std::string(b.name), std::string(b.summary), 3);
   for (const std::string& k : kKeywords) add(k, "keyword", 14);
@@ -550,7 +603,7 @@ std::vector<Symbol> Workspace::Symbols(const std::string& path) {
   std::vector<Symbol> out;
   auto fid = file_of_.find(path);
   if (fid == file_of_.end()) return out;
-  for (const auto& f : session_->files) {
+  for (const auto& f : files_) {
     if (f->id != fid->second) continue;
     for (const auto& d : f->decls) {
       Symbol s;
@@ -609,9 +662,9 @@ std::optional<Edit> Workspace::Format(const std::string& path) {
   Analyze();
   auto fid = file_of_.find(path);
   if (fid == file_of_.end()) return std::nullopt;
-  for (const Diagnostic& d : session_->diags.diagnostics())
+  for (const Diagnostic& d : diags_.diagnostics())
     if (d.span.file == fid->second && d.severity == Severity::kError && CodeName(d.code)[1] <= '1') return std::nullopt;
-  const std::string& text = session_->sm.Get(fid->second).text;
+  const std::string& text = sm_.Get(fid->second).text;
   std::optional<std::string> out = FormatKpi(text);
   if (!out) return std::nullopt;
   return Edit{{Pos{}, PosOf(text, static_cast<uint32_t>(text.size()))}, *out};
@@ -625,7 +678,7 @@ std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& pa
     *error = "only metrics can be renamed: put the cursor on a metric's name or a use of it";
     return out;
   }
-  if (session_->stdlib_files.count(t->decl->name.span.file)) {
+  if (stdlib_.count(t->decl->name.span.file)) {
     *error =
         fmt::format("`{}` is defined in the standard library, which the workspace cannot change", t->decl->name.name);
     return out;
@@ -638,7 +691,7 @@ std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& pa
         new_name);
     return out;
   }
-  Scope scope(session_->catalog, nullptr);
+  Scope scope(catalog_, nullptr);
   if (const Package* pkg = scope.PackageOf(t->decl); pkg && pkg->decls.count(new_name)) {
     *error = fmt::format("package `{}` already declares `{}`", pkg->name, new_name);
     return out;

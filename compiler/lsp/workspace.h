@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,9 +112,24 @@ class Workspace {
   Limits limits_;
   Encoding enc_ = Encoding::kUtf16;
   std::map<std::string, Doc> docs_;
-  bool dirty_ = true;
-  std::unique_ptr<Session> session_;
-  std::map<std::string, FileId> file_of_;  ///< path -> file id in session_
+  bool dirty_ = true, analysed_ = false;
+  /// The texts and ASTs of every file: only changed documents are parsed
+  /// again; the catalog is rebuilt from all of them.
+  struct Parsed {
+    std::string text;
+    std::unique_ptr<ast::File> file;
+    std::vector<Diagnostic> diags;  ///< of parsing
+    bool stdlib = false;
+  };
+  SourceManager sm_;
+  std::map<std::string, Parsed> parsed_;
+  bool stdlib_loaded_ = false;
+  std::map<std::string, std::string> stdlib_texts_;
+  std::vector<const ast::File*> files_;
+  std::set<FileId> stdlib_;
+  Catalog catalog_;
+  DiagnosticSink diags_;
+  std::map<std::string, FileId> file_of_;  ///< path -> current file id
   std::map<std::string, std::vector<LspDiagnostic>> diagnostics_;
 };
 
