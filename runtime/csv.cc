@@ -5,6 +5,8 @@
 // counted.
 #include "csv.h"
 
+#include <atomic>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -496,14 +498,40 @@ CsvResult ReadCsv(const std::string& path, const std::vector<CsvColumnRequest>& 
   ::close(fd);
   if (map == MAP_FAILED) throw DataError(path, 0, "", "", std::string("cannot map: ") + std::strerror(errno));
   ::madvise(map, size, MADV_SEQUENTIAL);
+  // A file that shrinks under the mapping raises SIGBUS; the driver's
+  // handler names this file (see MappedFile).
+  MappedFile() = path.c_str();
+  // A file that changed while it was read gives rows from two versions (or
+  // a row cut in half): refuse them rather than evaluate a mixture.
+  auto changed = [&] {
+    struct stat after;
+    return ::stat(path.c_str(), &after) != 0 || after.st_size != st.st_size ||
+           after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec ||
+           after.st_ino != st.st_ino;
+  };
+  const char* why = "the file changed (or disappeared) while it was being read; nothing was evaluated, run again";
+  CsvResult r;
   try {
-    CsvResult r = ParseCsv(std::string_view(static_cast<const char*>(map), size), path, columns, options);
+    r = ParseCsv(std::string_view(static_cast<const char*>(map), size), path, columns, options);
+  } catch (const DataError&) {
     ::munmap(map, size);
-    return r;
+    MappedFile() = nullptr;
+    if (changed()) throw DataError(path, 0, "", "", why);
+    throw;
   } catch (...) {
     ::munmap(map, size);
+    MappedFile() = nullptr;
     throw;
   }
+  ::munmap(map, size);
+  MappedFile() = nullptr;
+  if (changed()) throw DataError(path, 0, "", "", why);
+  return r;
+}
+
+std::atomic<const char*>& MappedFile() {
+  static std::atomic<const char*> file{nullptr};
+  return file;
 }
 
 }  // namespace kpic::rt

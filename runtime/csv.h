@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <stdexcept>
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,10 @@
 #include "datetime.h"
 
 namespace kpic::rt {
+
+/// The CSV file currently memory-mapped by ReadCsv (nullptr when none), for
+/// a SIGBUS handler to name when the file shrinks under the mapping.
+std::atomic<const char*>& MappedFile();
 
 class TimeZone;
 

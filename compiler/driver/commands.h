@@ -11,6 +11,7 @@ struct CommonOptions {
   std::optional<std::string> stdlib_dir;
   bool no_stdlib = false;
   std::string color = "auto";
+  size_t max_depth = 128;  ///< --max-depth: brackets nested in one expression (E0105)
 };
 
 struct CheckOptions {

@@ -14,6 +14,7 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "driver/commands.h"
+#include "driver/interrupt.h"
 #include "driver/run.h"
 #include "driver/session.h"
 #include "lsp/server.h"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--stdlib", common.stdlib_dir, "directory of the standard library (default: next to the binary)");
     cmd->add_flag("--no-stdlib", common.no_stdlib, "do not load the standard library");
+    cmd->add_option("--max-depth", common.max_depth, "deepest bracket nesting of an expression (default 128; E0105)");
     cmd->add_option("--color", common.color, "colored diagnostics: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
   };
@@ -114,6 +116,10 @@ int main(int argc, char** argv) {
                       "limit on groups per scan and rows per metric (default 10000000)");
   run_cmd->add_flag("--no-stream", run.no_stream,
                     "read large tables whole before scanning them (by default they stream through the JIT)");
+  run_cmd->add_option("--max-distinct", run.max_distinct,
+                      "limit on the values one scan's distinct counts hold (default 100000000); beyond it, exit 5");
+  run_cmd->add_option("--timeout", run.timeout,
+                      "stop with exit 5 after this many seconds (default: none); no output is written");
   run_cmd->add_flag("--timings", run.timings, "print where the time went (read, compile, scan, evaluate) on stderr");
   add_common(run_cmd);
 
@@ -157,6 +163,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  InstallStopHandlers();
   try {
     if (show_version || version_cmd->parsed()) {
       std::printf("kpic %s\n%s\n", KPIC_VERSION, DescribeCodegen().c_str());
@@ -169,6 +176,7 @@ int main(int argc, char** argv) {
       SessionOptions so;
       so.stdlib_dir = common.stdlib_dir;
       so.no_stdlib = common.no_stdlib;
+      so.parse.max_nesting = common.max_depth;
       return lsp::Serve(STDIN_FILENO, stdout, so, lsp_options);
     }
     if (explain_cmd->parsed()) return RunExplain(explain, common);
@@ -181,7 +189,10 @@ int main(int argc, char** argv) {
       }
       return RunCompile(compile, common);
     }
-    if (run_cmd->parsed()) return RunRun(run, common);
+    if (run_cmd->parsed()) {
+      StartTimeout(run.timeout);
+      return RunRun(run, common);
+    }
     if (sql_cmd->parsed()) return RunSql(run, dialect, common);
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     std::fprintf(stderr, "%s", app.help().c_str());

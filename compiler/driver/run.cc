@@ -22,6 +22,7 @@
 #include "datetime.h"
 #include "diag/render.h"
 #include "driver/data.h"
+#include "driver/interrupt.h"
 #include "driver/pushdown.h"
 #include "driver/report_html.h"
 #include "driver/run_support.h"
@@ -38,6 +39,7 @@ SessionOptions ToSession(const CommonOptions& c) {
   SessionOptions o;
   o.stdlib_dir = c.stdlib_dir;
   o.no_stdlib = c.no_stdlib;
+  o.parse.max_nesting = c.max_depth;
   return o;
 }
 
@@ -582,16 +584,31 @@ struct Executed {
 
 void WriteFileAtomically(const std::string& path, const std::string& text) {
   std::string tmp = path + ".tmp" + std::to_string(getpid());
+  SetPendingOutput(tmp);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw UsageError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fflush(f) == 0 && ok;
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (!f) {
     int err = errno;
-    std::remove(tmp.c_str());
-    throw UsageError(fmt::format("cannot write {}: {}", path, std::strerror(err)));
+    SetPendingOutput("");
+    throw rt::DataError(path, 0, "", "", fmt::format("cannot write the output: {}", std::strerror(err)));
   }
+  // A full disk (or a file size limit) shows as a short write or a failed
+  // flush; the temporary file is removed and the target left untouched.
+  errno = 0;
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  int err = errno;
+  ok = std::fflush(f) == 0 && ok;
+  if (!err) err = errno;
+  ok = std::fclose(f) == 0 && ok;
+  if (!err) err = errno;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (!err) err = errno;
+    std::remove(tmp.c_str());
+    SetPendingOutput("");
+    throw rt::DataError(
+        path, 0, "", "",
+        fmt::format("cannot write the output: {}; nothing was written", std::strerror(err ? err : EIO)));
+  }
+  SetPendingOutput("");
 }
 
 /// Runs an evaluation, mapping overflow to exit 3 and limits to exit 5.
@@ -612,6 +629,17 @@ int WithEngineErrors(const std::function<int()>& body) {
 int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p,
            const std::vector<engine::ScanResult>& results, const std::vector<std::string>& warnings,
            const engine::Limits& limits, const std::function<void(double)>& timings) {
+  // The values distinct counts keep (their memory) are bounded per scan.
+  for (size_t i = 0; i < results.size(); ++i) {
+    size_t held = 0;
+    for (const engine::AggStates& a : results[i].aggs)
+      for (const auto& d : a.distinct) held += d.size();
+    if (held > limits.max_distinct)
+      throw engine::LimitError(
+          fmt::format("the distinct counts of the scan of `{}` hold {} values, more than "
+                      "--max-distinct {}; ask for a coarser grain or fewer dimensions, or raise it",
+                      p.scans[i].decl->name.name, held, limits.max_distinct));
+  }
   auto t_eval = std::chrono::steady_clock::now();
   engine::Results r = engine::Evaluate(p, results, limits);
   timings(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count());
@@ -689,6 +717,7 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   }
   engine::Limits limits;
   limits.max_groups = o.max_groups;
+  limits.max_distinct = o.max_distinct;
   if (o.engine == "postgres") {
     return WithEngineErrors([&] {
       std::vector<std::string> warnings;

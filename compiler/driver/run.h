@@ -24,9 +24,11 @@ struct RunOptions {
   std::string fail_on;
   std::string on_bad_row = "fail";
   size_t max_groups = 10'000'000;
+  size_t max_distinct = 100'000'000;  ///< values held by one scan's distinct counts
   std::string emit;  ///< compile: plan | llvm-ir
   bool timings = false;  ///< --timings: print where the time went
   bool no_stream = false;  ///< --no-stream: read tables whole, then scan the columns in memory
+  double timeout = 0;      ///< --timeout SECONDS: stop with exit 5 (0: none)
 };
 
 int RunRun(const RunOptions& options, const CommonOptions& common);
@@ -37,7 +39,8 @@ int RunEmitPlan(const RunOptions& options, const CommonOptions& common);
 int RunSql(const RunOptions& options, const std::string& dialect, const CommonOptions& common);
 
 /// Writes `text` to `path` through a temporary file in the same folder and a
-/// rename, so that a failure never leaves a partial file. Throws on failure.
+/// rename, so that a failure (a full disk, SIGINT, --timeout) never leaves a
+/// partial file. Throws rt::DataError (exit 3) on failure.
 void WriteFileAtomically(const std::string& path, const std::string& text);
 
 }  // namespace kpic

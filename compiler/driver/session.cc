@@ -104,7 +104,7 @@ void ReadAndParse(Session& s, const std::string& path, bool stdlib) {
     return;
   }
   if (stdlib) s.stdlib_files.insert(id);
-  s.files.push_back(ParseFile(s.sm, id, s.diags));
+  s.files.push_back(ParseFile(s.sm, id, s.diags, s.parse));
 }
 
 }  // namespace
@@ -141,6 +141,7 @@ void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const Sess
 
 std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options) {
   auto s = std::make_unique<Session>();
+  s->parse = options.parse;
   std::set<std::string> user;
   for (const std::string& f : CollectInputs(paths)) {
     std::error_code ec;
@@ -154,12 +155,13 @@ std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, con
 std::unique_ptr<Session> CheckTexts(const std::vector<std::pair<std::string, std::string>>& files,
                                     const SessionOptions& options) {
   auto s = std::make_unique<Session>();
+  s->parse = options.parse;
   std::set<std::string> user;
   for (const auto& [path, text] : files) {
     std::error_code ec;
     user.insert(fs::weakly_canonical(path, ec).string());
     FileId id = s->sm.Add(path, text);
-    s->files.push_back(ParseFile(s->sm, id, s->diags));
+    s->files.push_back(ParseFile(s->sm, id, s->diags, s->parse));
   }
   AddStdlibAndCheck(*s, user, options);
   return s;

@@ -12,12 +12,14 @@
 #include "diag/diagnostic.h"
 #include "sema/catalog.h"
 #include "syntax/ast.h"
+#include "syntax/parse.h"
 
 namespace kpic {
 
 struct SessionOptions {
   std::optional<std::string> stdlib_dir;  ///< overrides the default search
   bool no_stdlib = false;
+  ParseLimits parse;                      ///< nesting, operators, file size
 };
 
 struct Session {
@@ -27,6 +29,7 @@ struct Session {
   std::set<FileId> stdlib_files;
   Catalog catalog;
   size_t user_files = 0;
+  ParseLimits parse;  ///< what files are parsed with
 };
 
 /// Thrown for problems with the command line itself (exit code 2).

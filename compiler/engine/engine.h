@@ -65,7 +65,8 @@ struct LimitError : std::runtime_error {
 };
 
 struct Limits {
-  size_t max_groups = 10'000'000;  ///< --max-groups
+  size_t max_groups = 10'000'000;     ///< --max-groups
+  size_t max_distinct = 100'000'000;  ///< --max-distinct: values held by one scan's distinct counts
 };
 
 /// The plain, obviously correct evaluator: one row at a time.

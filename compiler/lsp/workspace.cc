@@ -235,7 +235,7 @@ void Workspace::Analyze() {
     p.stdlib = stdlib;
     FileId id = sm_.Add(path, text);
     DiagnosticSink sink;
-    p.file = ParseFile(sm_, id, sink);
+    p.file = ParseFile(sm_, id, sink, options_.parse);
     p.diags = sink.diagnostics();
   };
   std::vector<std::string> too_big;

@@ -80,4 +80,25 @@ set -e
 [ $rc -eq 3 ] && grep -q "P003" "$tmp/err" && grep -q "duplicated" "$tmp/err" ||
   { echo "expected exit 3 for the duplicated key, got $rc"; cat "$tmp/err"; exit 1; }
 echo "--engine postgres refuses CSV sources (2) and duplicated lookup keys (3)"
+# A dropped connection: the server terminates kpic's backend in the middle
+# of a slow query; kpic stops with a data error naming the (masked) URI and
+# writes nothing, both pushed down and through the cursor.
+psql -q "$URI" -c "DELETE FROM kpic_run.products a USING kpic_run.products b WHERE a.ctid > b.ctid AND a.product_id = b.product_id"
+psql -q "$URI" -c "CREATE VIEW kpic_run.orders_slow AS SELECT o.* FROM kpic_run.orders o WHERE pg_sleep(0.001)::text IS NOT NULL"
+for mode in postgres interp; do
+  ( sleep 1
+    psql -q -X "$URI" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()
+      AND (query ILIKE '%orders_slow%' OR query ILIKE 'FETCH FORWARD%')" > /dev/null ) &
+  killer=$!
+  set +e
+  "$KPIC" run "$ROOT/examples/retail" --metric sales --engine $mode "${push[@]:2}" --bind "orders=$URI#kpic_run.orders_slow" \
+    --format json -o "$tmp/dropped.json" > /dev/null 2> "$tmp/err"
+  rc=$?
+  set -e
+  wait $killer
+  [ $rc -eq 3 ] && grep -q "postgresql://postgres@127.0.0.1" "$tmp/err" && grep -Eiq "terminat|connection" "$tmp/err" &&
+    [ ! -e "$tmp/dropped.json" ] ||
+    { echo "a dropped connection (--engine $mode) should exit 3 naming the URI, got $rc:"; cat "$tmp/err"; exit 1; }
+  echo "dropped PostgreSQL connection (--engine $mode): exit 3, no output"
+done
 psql -q "$URI" -c "DROP SCHEMA kpic_run CASCADE"

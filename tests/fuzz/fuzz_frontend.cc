@@ -1,5 +1,5 @@
-// libFuzzer target for the front end: parse, then check, one input as one
-// file (with no stdlib). Any crash, hang, sanitizer report or a diagnostic
+// libFuzzer target for the checker: parse, then check and lint, one input
+// as one file (with no stdlib). Any crash, hang, sanitizer report or a diagnostic
 // without a position is a bug. Seed corpus: examples/ and the diagnostics
 // cases (see scripts/fuzz).
 #include <cstddef>
@@ -10,6 +10,7 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "sema/catalog.h"
+#include "sema/lint.h"
 #include "syntax/parse.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -21,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckInput input;
   input.files.push_back(file.get());
   Catalog catalog = Check(input, sm, diags);
+  Lint(catalog, diags);
   for (const Diagnostic& d : diags.diagnostics()) {
     if (!d.span.valid() || d.span.begin > size || d.message.empty()) std::abort();
     // Rendering must cope with any text, including invalid UTF-8.

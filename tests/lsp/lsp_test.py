@@ -192,6 +192,17 @@ h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
                                      "position": pos_of(metrics, "aov(sales", 4, "utf-8")})["result"]
 check(h and "**sales**" in h["contents"]["value"], "hover with UTF-8 columns")
 c.p.kill()
+
+# A document over --max-file-bytes is not analysed; one E0004 says so.
+c = Client(ws)
+c.p.kill()
+c.p = subprocess.Popen([KPIC, "lsp", "--max-file-bytes", "200"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+c.request("initialize", {"processId": None, "capabilities": {}})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": metrics_uri, "languageId": "kpi", "version": 1, "text": metrics}})
+d = c.diagnostics(metrics_uri)
+check(len(d) == 1 and d[0]["code"] == "E0004" and "more than the language server analyses (200)" in d[0]["message"],
+      "--max-file-bytes: a large document gets one E0004 and is not analysed")
+c.p.kill()
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
