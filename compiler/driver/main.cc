@@ -118,6 +118,9 @@ int main(int argc, char** argv) {
                     "read large tables whole before scanning them (by default they stream through the JIT)");
   run_cmd->add_option("--max-distinct", run.max_distinct,
                       "limit on the values one scan's distinct counts hold (default 100000000); beyond it, exit 5");
+  run_cmd->add_option("--max-decimal-digits", run.max_decimal_digits,
+                      "exact results with more digits are an error, exit 3 (default 38: what 128 bits hold)")
+      ->check(CLI::Range(1, 38));
   run_cmd->add_option("--timeout", run.timeout,
                       "stop with exit 5 after this many seconds (default: none); no output is written");
   run_cmd->add_flag("--timings", run.timings, "print where the time went (read, compile, scan, evaluate) on stderr");

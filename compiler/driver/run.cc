@@ -624,6 +624,26 @@ int WithEngineErrors(const std::function<int()>& body) {
   }
 }
 
+/// Exact results with more digits than --max-decimal-digits are an error
+/// (exit 3), so that they fit where they are going (e.g. a DECIMAL(18, 2)).
+void CheckDigits(const plan::Plan& p, const engine::Results& r, int max_digits) {
+  if (max_digits >= 39) return;  // 128 bits hold every 38-digit number; overflow beyond is already an error
+  __int128 bound = 1;
+  for (int i = 0; i < max_digits; ++i) bound *= 10;
+  auto check = [&](const Val& v, const std::string& what, int64_t period, rt::Grain g) {
+    if (!v.exact() || (v.i < bound && -v.i < bound)) return;
+    throw engine::OverflowError(fmt::format("{} in {} is {}, which has more than {} digits (--max-decimal-digits {})",
+                                            what, Label(g, period, p), v.Text(), max_digits, max_digits));
+  };
+  for (const auto& m : r.metrics)
+    for (const auto& row : m.rows) check(row.value, "metric `" + m.output->metric + "`", row.period, m.output->grain);
+  for (const auto& g : r.goals)
+    for (const auto& gp : g.periods) {
+      check(gp.value, "goal `" + g.goal->name + "`", gp.period, g.goal->grain);
+      check(gp.target, "the target of goal `" + g.goal->name + "`", gp.period, g.goal->grain);
+    }
+}
+
 /// Evaluates the scans' states and writes the chosen format: shared by the
 /// embedded engines and --engine postgres.
 int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p,
@@ -642,6 +662,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   }
   auto t_eval = std::chrono::steady_clock::now();
   engine::Results r = engine::Evaluate(p, results, limits);
+  CheckDigits(p, r, o.max_decimal_digits);
   timings(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count());
   if (o.timings) {
     // Anonymous memory excludes the memory-mapped input file.

@@ -3,8 +3,8 @@
 # and never leave partial output files behind:
 #   SIGINT during a long run (130), --timeout (5), a full disk while the
 #   report is written (3), a source that changes, disappears or shrinks
-#   while it is read (3), --max-groups and --max-distinct (5), --max-depth
-#   (E0105, 1). A dropped PostgreSQL connection is in tests/engine/pg_run.sh;
+#   while it is read (3), --max-groups and --max-distinct (5),
+#   --max-decimal-digits (3), --max-depth (E0105, 1). A dropped PostgreSQL connection is in tests/engine/pg_run.sh;
 #   the language server's file size limit in tests/lsp/lsp_test.py.
 # usage: failures.sh KPIC ROOT GEN_ORDERS
 set -euo pipefail
@@ -96,6 +96,15 @@ rc=$?
 set -e
 [ $rc -eq 5 ] && grep -q "more than --max-distinct 1000" "$tmp/err" && ok "--max-distinct: exit 5" ||
   bad "--max-distinct: exit $rc, $(cat "$tmp/err")"
+# Exact results are bounded by --max-decimal-digits (the precision of a
+# DECIMAL(p, s) they must fit); 116041.70 has 8 digits.
+set +e
+"$KPIC" run "$ROOT/examples/retail" --metric sales --max-decimal-digits 7 --format csv -o "$tmp/out/s.csv" 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc -eq 3 ] && grep -q "116041.70, which has more than 7 digits" "$tmp/err" && ! leftovers &&
+  ok "--max-decimal-digits: exit 3, no output" || bad "--max-decimal-digits: exit $rc, $(cat "$tmp/err")"
+"$KPIC" run "$ROOT/examples/retail" --metric sales --max-decimal-digits 8 > /dev/null && ok "8 digits fit" || bad "8 digits"
 printf 'metric deep = ((((((1))))))\n' > "$tmp/deep.kpi"
 set +e
 "$KPIC" check --max-depth 4 "$tmp/deep.kpi" > /dev/null 2> "$tmp/err"
