@@ -32,7 +32,7 @@ grep -q "activate" dist/extension.js && grep -q "deactivate" dist/extension.js |
   { echo "FAIL: the bundle lacks activate/deactivate"; exit 1; }
 rm -f kpic.vsix
 npm run --silent package > /dev/null
-unzip -l kpic.vsix > listing.txt
+python3 -c "import sys, zipfile; print(\"\\n\".join(zipfile.ZipFile(\"kpic.vsix\").namelist()))" > listing.txt
 for f in extension/dist/extension.js extension/syntaxes/kpi.tmLanguage.json extension/language-configuration.json extension/package.json; do
   grep -q "$f" listing.txt || { echo "FAIL: kpic.vsix lacks $f"; cat listing.txt; exit 1; }
 done
