@@ -220,7 +220,11 @@ std::optional<std::string> FormatKpi(std::string_view text) {
   const Tok* last_code = nullptr;  // the last code token of the previous line
   for (size_t i = 0; i < toks.size(); ++i) {
     const Tok& t = toks[i];
-    bool new_line = lines.empty() || t.line > toks[lines.back().toks.back()].end_line;
+    // A line comment always ends its line: a lone CR (which ANTLR does not
+    // count as a line break) must not put the next token inside it.
+    const Tok* prev = lines.empty() ? nullptr : &toks[lines.back().toks.back()];
+    bool after_line_comment = prev && prev->comment && prev->text.rfind("//", 0) == 0;
+    bool new_line = !prev || t.line > prev->end_line || after_line_comment;
     if (new_line) {
       // The last code token so far ends the previous line.
       if (!lines.empty())

@@ -13,10 +13,14 @@ fail=0
 
 # 1. The messy file (BOM, CRLF, comments of every kind, units, type
 #    parameters, signs, alignment by display width) against its expected form.
-"$KPIC" fmt - < "$ROOT/tests/fmt/messy.kpi" > "$tmp/messy.out"
-diff -u "$ROOT/tests/fmt/messy.expected.kpi" "$tmp/messy.out" || { echo "FAIL messy.kpi"; fail=1; }
-"$KPIC" fmt - < "$ROOT/tests/fmt/messy.expected.kpi" | cmp -s - "$ROOT/tests/fmt/messy.expected.kpi" ||
-  { echo "FAIL: the expected form is not a fixed point"; fail=1; }
+#    Then regressions found by fuzz_format: lone_cr.kpi (a line comment ended
+#    by a lone CR swallowed the next line's code).
+for case in messy lone_cr; do
+  "$KPIC" fmt - < "$ROOT/tests/fmt/$case.kpi" > "$tmp/$case.out"
+  diff -u "$ROOT/tests/fmt/$case.expected.kpi" "$tmp/$case.out" || { echo "FAIL $case.kpi"; fail=1; }
+  "$KPIC" fmt - < "$ROOT/tests/fmt/$case.expected.kpi" | cmp -s - "$ROOT/tests/fmt/$case.expected.kpi" ||
+    { echo "FAIL: the expected form of $case is not a fixed point"; fail=1; }
+done
 
 # 2. The committed examples and stdlib are formatted.
 "$KPIC" fmt --check "$ROOT/examples" "$ROOT/stdlib" "$ROOT/tests/engine/periods" "$ROOT/tests/engine/fiscal" \

@@ -12,11 +12,23 @@
 
 namespace {
 
+/// The text without what the lexer skips as whitespace: space, tab, CR, LF,
+/// form feed, NBSP (C2 A0), the ideographic space (E3 80 80) and BOMs (EF BB BF).
 std::string Squeeze(const std::string& s) {
   std::string out;
-  size_t i = s.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  for (; i < s.size(); ++i)
-    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') out += s[i];
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f') continue;
+    if (s.compare(i, 2, "\xC2\xA0") == 0) {
+      i += 1;
+      continue;
+    }
+    if (s.compare(i, 3, "\xE3\x80\x80") == 0 || s.compare(i, 3, "\xEF\xBB\xBF") == 0) {
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
   return out;
 }
 
