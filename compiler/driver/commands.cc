@@ -71,11 +71,7 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   if (options.data) {
     DataOptions data_options;
     data_options.skip_bad_rows = options.on_bad_row == "skip";
-    for (const std::string& b : options.binds) {
-      auto eq = b.find('=');
-      if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
-      data_options.binds[b.substr(0, eq)] = b.substr(eq + 1);
-    }
+    data_options.binds = BindMap(options.binds);
     std::vector<std::string> unsupported;
     for (const SourceData& d : ReadSources(*s, data_options, &unsupported)) {
       std::fprintf(stderr, "kpic: %s: %zu rows, %zu columns read from %s\n", d.source.c_str(), d.data.rows,

@@ -62,6 +62,16 @@ rt::CsvOptions OptionsOf(const ast::Binding& b) {
 
 }  // namespace
 
+std::map<std::string, std::string> BindMap(const std::vector<std::string>& binds) {
+  std::map<std::string, std::string> out;
+  for (const std::string& b : binds) {
+    auto eq = b.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
+    out[b.substr(0, eq)] = b.substr(eq + 1);
+  }
+  return out;
+}
+
 std::vector<rt::CsvColumnRequest> ColumnRequests(const ast::SourceDecl& src, const std::set<std::string>* wanted) {
   std::vector<rt::CsvColumnRequest> cols;
   for (const ast::Column& c : src.columns)

@@ -33,6 +33,9 @@ struct SourceData {
   rt::CsvResult data;
 };
 
+/// `--bind SOURCE=URI` flags as a map (UsageError for a malformed one).
+std::map<std::string, std::string> BindMap(const std::vector<std::string>& binds);
+
 /// The typed columns of a source to read: all, or the `wanted` ones.
 std::vector<rt::CsvColumnRequest> ColumnRequests(const ast::SourceDecl& src, const std::set<std::string>* wanted);
 

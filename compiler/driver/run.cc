@@ -731,11 +731,7 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   DataOptions dopt;
   dopt.skip_bad_rows = o.on_bad_row == "skip";
   dopt.needed = &needed;
-  for (const std::string& b : o.binds) {
-    auto eq = b.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
-    dopt.binds[b.substr(0, eq)] = b.substr(eq + 1);
-  }
+  dopt.binds = BindMap(o.binds);
   engine::Limits limits;
   limits.max_groups = o.max_groups;
   limits.max_distinct = o.max_distinct;

@@ -33,15 +33,6 @@ sql::Options SqlOptions(const Session& s, const plan::Plan& p, const sql::Dialec
   return o;
 }
 
-std::map<std::string, std::string> BindMap(const std::vector<std::string>& binds) {
-  std::map<std::string, std::string> out;
-  for (const std::string& b : binds) {
-    auto eq = b.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
-    out[b.substr(0, eq)] = b.substr(eq + 1);
-  }
-  return out;
-}
 
 int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions& common) {
   const sql::Dialect* d = sql::FindDialect(dialect);
