@@ -18,7 +18,12 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <optional>
 #include <thread>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "decimal.h"
 #include "timezone.h"
@@ -75,6 +80,11 @@ class Splitter {
       : d_(data), o_(o), file_(file), pos_(start), line_(first_line) {}
 
   bool AtEnd() const { return pos_ >= d_.size(); }
+  /// Moves past `records` one-line records that end before `pos`.
+  void Skip(size_t pos, size_t records) {
+    pos_ = pos;
+    line_ += records;
+  }
   size_t line() const { return line_; }
   size_t position() const { return pos_; }
 
@@ -161,17 +171,7 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
   bool is_null = std::find(o.nulls.begin(), o.nulls.end(), v) != o.nulls.end();
   if (!is_null && v.empty() && col.type != ColType::kString && !f.quoted) is_null = true;
   if (is_null) {
-    col.valid.push_back(0);
-    switch (col.type) {
-      case ColType::kFloat:
-        col.floats.push_back(0);
-        break;
-      case ColType::kString:
-        col.codes.push_back(0);
-        break;
-      default:
-        col.ints.push_back(0);
-    }
+    AppendNull(col);
     return {};
   }
   switch (col.type) {
@@ -252,13 +252,370 @@ DataError::DataError(std::string file, size_t line, std::string column, std::str
       column_(std::move(column)),
       value_(std::move(value)),
       reason_(std::move(reason)),
-      line_(line) {}
+      line_(line),
+      show_value_(show_value) {}
 
 namespace {
 
 constexpr size_t kParallelBytes = size_t{16} << 20;
 
-/// Occurrences of a byte, found with memchr (vectorised in glibc).
+/// The reader's fast path, for the common record: no quoted field, the
+/// header's width, every value in its usual form. A converter is chosen
+/// once per column, fields are converted as they are split (no field
+/// vector), strings are checked for UTF-8 only when they first enter the
+/// dictionary, and timestamps reuse the previous row's date and zone
+/// offset. A record the fast path does not take is rolled back and read
+/// by the general path (Splitter and AppendField), which also produces
+/// every error message, so both paths accept and refuse the same input.
+class FastRows {
+ public:
+  FastRows(size_t width, const std::vector<size_t>& index, const std::vector<CsvColumnRequest>& requests,
+           const CsvOptions& o)
+      : width_(width), o_(o), field_col_(width, -1) {
+    for (size_t r = 0; r < requests.size(); ++r)
+      if (index[r] < width) field_col_[index[r]] = static_cast<int>(r);
+    cols_.resize(requests.size());
+    for (size_t r = 0; r < requests.size(); ++r) {
+      // By ColType: int, float, decimal, bool, string, date, timestamp.
+      static constexpr Kind kKinds[] = {Kind::kInt,    Kind::kOther, Kind::kDecimal,  Kind::kBool,
+                                        Kind::kString, Kind::kOther, Kind::kTimestamp};
+      cols_[r].kind = kKinds[static_cast<int>(requests[r].type)];
+      cols_[r].scale = requests[r].scale;
+    }
+    usable_ = width > 0 && o.delimiter != '\n' && o.delimiter != '\r' && o.delimiter != o.quote;
+  }
+
+  bool usable() const { return usable_; }
+
+  /// Reads records from `*p` while they take the fast path, at most
+  /// `max_rows`; returns how many, with `*p` after the last one. A record
+  /// that does not take it is left at `*p`, its values rolled back.
+  [[gnu::flatten]] size_t Rows(const char** p, const char* end, size_t max_rows, std::vector<Column>& columns,
+                               size_t rows_before) {
+    size_t n = 0;
+    const char* q = *p;
+    const char delim = o_.delimiter;
+    const char quote = o_.quote;
+    while (n < max_rows && q < end) {
+      const char* rec = q;
+      bool ok = true;
+      for (size_t i = 0; i < width_; ++i) {
+        if (q < end && *q == quote) {
+          ok = false;
+          break;
+        }
+        const char* b = q;
+        q = FieldEnd(q, end, delim);
+        const char* e = q;
+        if (i + 1 < width_) {
+          if (q >= end || *q != delim) {
+            ok = false;
+            break;
+          }
+        } else {
+          if (q < end && *q == delim) {
+            ok = false;
+            break;
+          }
+          if (e > b && e[-1] == '\r') --e;
+        }
+        int c = field_col_[i];
+        if (c >= 0 && !Convert(static_cast<size_t>(c), columns[static_cast<size_t>(c)], b, e)) {
+          ok = false;
+          break;
+        }
+        if (i + 1 < width_) ++q;
+      }
+      if (!ok) {
+        for (Column& col : columns) col.Truncate(rows_before + n);
+        q = rec;
+        break;
+      }
+      if (q < end) ++q;  // the newline
+      ++n;
+    }
+    *p = q;
+    return n;
+  }
+
+ private:
+  /// Where the delimiters and newlines are in 64 bytes from `base_`: one
+  /// bit per byte, computed with SSE2 and reused by every field that ends
+  /// in the window.
+  const char* base_ = nullptr;
+  uint64_t mask_ = 0;
+
+  /// The first delimiter or newline at or after `q` (or `end`).
+  const char* FieldEnd(const char* q, const char* end, char delim) {
+#if defined(__SSE2__)
+    for (;;) {
+      size_t off = static_cast<size_t>(q - base_);
+      if (base_ && q >= base_ && off < 64) {
+        uint64_t m = mask_ >> off;
+        if (m != 0) return q + __builtin_ctzll(m);
+        q = base_ + 64;  // nothing more in this window
+      }
+      if (end - q < 64) break;
+      base_ = q;
+      __builtin_prefetch(q + 2048);  // the mapping is cold: fetch ahead of use
+      const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n');
+      uint64_t m = 0;
+      for (int k = 0; k < 4; ++k) {
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 16 * k));
+        m |= uint64_t{static_cast<uint16_t>(
+                 _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vd), _mm_cmpeq_epi8(x, vn))))}
+             << (16 * k);
+      }
+      mask_ = m;
+    }
+    base_ = nullptr;
+#endif
+    while (q < end && *q != delim && *q != '\n') ++q;
+    return q;
+  }
+
+  /// Strings of up to 16 bytes as two words (zero-padded): the key of a
+  /// per-column cache in front of the dictionary, compared without memcmp.
+  struct ShortKey {
+    uint64_t a = 0, b = 0;
+    uint32_t len = UINT32_MAX, code = 0;
+  };
+  static void Pack(const char* p, size_t n, uint64_t* a, uint64_t* b) {
+    *a = 0;
+    *b = 0;
+    if (n >= 8) {
+      std::memcpy(a, p, 8);
+      std::memcpy(b, p + n - 8, 8);  // overlaps `a` when n < 16; with n in the key, still unique
+    } else if (n >= 4) {
+      uint32_t x, y;
+      std::memcpy(&x, p, 4);
+      std::memcpy(&y, p + n - 4, 4);
+      *a = x | (uint64_t{y} << 32);
+    } else {
+      for (size_t i = 0; i < n; ++i) *a |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    }
+  }
+  struct ShortCache {
+    std::vector<ShortKey> slots;
+    size_t used = 0;
+  };
+  /// The code of a string of at most 16 bytes through the column's cache;
+  /// UINT32_MAX when it is not valid UTF-8.
+  uint32_t ShortCode(ShortCache& cache, Column& col, const char* p, size_t n) {
+    uint64_t a, b;
+    Pack(p, n, &a, &b);
+    uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ ((b + n) * 0xC2B2AE3D27D4EB4FULL);
+    h ^= h >> 29;
+    if (cache.slots.empty()) cache.slots.resize(64);
+    size_t mask = cache.slots.size() - 1;
+    size_t i = h & mask;
+    for (;; i = (i + 1) & mask) {
+      const ShortKey& k = cache.slots[i];
+      if (k.len == UINT32_MAX) break;
+      if (k.a == a && k.b == b && k.len == n) return k.code;
+    }
+    return ShortMiss(cache, col, p, n, a, b, i);
+  }
+  [[gnu::noinline]] static uint32_t ShortMiss(ShortCache& cache, Column& col, const char* p, size_t n, uint64_t a,
+                                              uint64_t b, size_t i) {
+    std::string_view v(p, n);
+    uint32_t code = col.dict.Find(v);
+    if (code == UINT32_MAX) {
+      if (!ValidUtf8(v)) return UINT32_MAX;
+      code = col.dict.Intern(v);
+    }
+    cache.slots[i] = {a, b, static_cast<uint32_t>(n), code};
+    size_t mask;
+    if (++cache.used * 2 > cache.slots.size()) {
+      std::vector<ShortKey> old(cache.slots.size() * 2);
+      old.swap(cache.slots);
+      mask = cache.slots.size() - 1;
+      for (const ShortKey& k : old) {
+        if (k.len == UINT32_MAX) continue;
+        uint64_t kh = (k.a * 0x9E3779B97F4A7C15ULL) ^ ((k.b + k.len) * 0xC2B2AE3D27D4EB4FULL);
+        kh ^= kh >> 29;
+        size_t j = kh & mask;
+        while (cache.slots[j].len != UINT32_MAX) j = (j + 1) & mask;
+        cache.slots[j] = k;
+      }
+    }
+    return code;
+  }
+
+  /// The code of a longer string; UINT32_MAX when it is not valid UTF-8.
+  [[gnu::noinline]] static uint32_t LongCode(Column& col, const char* b, size_t n) {
+    std::string_view v(b, n);
+    uint32_t code = col.dict.Find(v);
+    if (code == UINT32_MAX) {
+      if (!ValidUtf8(v)) return UINT32_MAX;
+      code = col.dict.Intern(v);
+    }
+    return code;
+  }
+
+  enum class Kind { kInt, kDecimal, kBool, kString, kTimestamp, kOther };
+  struct ColState {
+    Kind kind = Kind::kOther;
+    int scale = 0;
+    char last_date[10] = {};
+    int64_t last_days = 0;
+    bool have_date = false;
+    int64_t zone_lo = 1, zone_hi = 0, zone_offset = 0;  // local seconds [lo, hi) read with one offset
+    ShortCache short_cache;
+  };
+
+  /// A local time outside the cached interval: read it in the zone, and
+  /// cache the offset for local times at least a day from either
+  /// transition, where no time is skipped or repeated.
+  [[gnu::noinline]] int64_t ZoneMiss(ColState& st, int64_t local) const {
+    int64_t utc = o_.zone->LocalToUtc(local);
+    int64_t off = local - utc, lo, hi;
+    if (o_.zone->OffsetAt(utc, &lo, &hi) == off) {
+      st.zone_offset = off;
+      st.zone_lo = lo == INT64_MIN ? INT64_MIN : lo + off + 86400;
+      st.zone_hi = hi == INT64_MAX ? INT64_MAX : hi + off - 86400;
+    }
+    return utc;
+  }
+
+  [[gnu::noinline]] static void PushNull(Column& col) { AppendNull(col); }
+
+  /// The general conversion of one field; false when it is bad.
+  [[gnu::noinline, gnu::cold]] bool Slow(Column& col, const char* b, const char* e) {
+    return AppendField(col, Field{std::string_view(b, static_cast<size_t>(e - b)), false}, o_).empty();
+  }
+
+  /// Up to 18 digits; false for anything else.
+  static bool Digits18(const char* b, const char* e, int64_t* out) {
+    if (b == e || e - b > 18) return false;
+    int64_t x = 0;
+    for (; b < e; ++b) {
+      unsigned d = static_cast<unsigned char>(*b) - '0';
+      if (d > 9) return false;
+      x = x * 10 + d;
+    }
+    *out = x;
+    return true;
+  }
+
+  static bool Two(const char* b, int* out) {
+    unsigned d0 = static_cast<unsigned char>(b[0]) - '0', d1 = static_cast<unsigned char>(b[1]) - '0';
+    if (d0 > 9 || d1 > 9) return false;
+    *out = static_cast<int>(d0 * 10 + d1);
+    return true;
+  }
+
+  bool Convert(size_t c, Column& col, const char* b, const char* e) {
+    ColState& st = cols_[c];
+    if (!o_.nulls.empty()) {
+      std::string_view v(b, static_cast<size_t>(e - b));
+      for (const std::string& t : o_.nulls)
+        if (v == t) {
+          PushNull(col);
+          return true;
+        }
+    }
+    if (b == e && st.kind != Kind::kString) {
+      PushNull(col);
+      return true;
+    }
+    switch (st.kind) {
+      case Kind::kInt: {
+        bool neg = *b == '-';
+        int64_t x;
+        if (!Digits18(b + (neg || *b == '+'), e, &x)) return Slow(col, b, e);
+        col.ints.push_back(neg ? -x : x);
+        break;
+      }
+      case Kind::kDecimal: {
+        // [-+]digits[.digits], at most `scale` fractional digits and 18 in all.
+        const char* q = b;
+        bool neg = *q == '-';
+        if (neg || *q == '+') ++q;
+        int64_t x = 0;
+        int digits = 0, frac = 0;
+        bool point = false;
+        for (; q < e; ++q) {
+          unsigned d = static_cast<unsigned char>(*q) - '0';
+          if (d <= 9) {
+            x = x * 10 + d;
+            ++digits;
+            frac += point;
+          } else if (*q == '.' && !point) {
+            point = true;
+          } else {
+            return Slow(col, b, e);
+          }
+        }
+        if (digits == 0 || digits > 18 || frac > st.scale || (point && frac == 0)) return Slow(col, b, e);
+        for (int k = frac; k < st.scale; ++k) {
+          if (x > INT64_MAX / 10) return Slow(col, b, e);
+          x *= 10;
+        }
+        col.ints.push_back(neg ? -x : x);
+        break;
+      }
+      case Kind::kBool:
+        if (e - b != 1 || (*b != '0' && *b != '1')) return Slow(col, b, e);
+        col.ints.push_back(*b - '0');
+        break;
+      case Kind::kString: {
+        size_t n = static_cast<size_t>(e - b);
+        if (n <= 16) {
+          uint32_t code = ShortCode(st.short_cache, col, b, n);
+          if (code == UINT32_MAX) return false;
+          col.codes.push_back(code);
+          break;
+        }
+        uint32_t code = LongCode(col, b, n);
+        if (code == UINT32_MAX) return false;
+        col.codes.push_back(code);
+        break;
+      }
+      case Kind::kTimestamp: {
+        // YYYY-MM-DDTHH:MM:SS (or a space for T), no fraction, no offset.
+        int h, mi, sec;
+        if (e - b != 19 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' ||
+            b[16] != ':' || !Two(b + 11, &h) || !Two(b + 14, &mi) || !Two(b + 17, &sec) || h > 23 || mi > 59 ||
+            sec > 59)
+          return Slow(col, b, e);
+        if (!st.have_date || std::memcmp(st.last_date, b, 10) != 0) {
+          int y1, y2, mo, d;
+          if (!Two(b, &y1) || !Two(b + 2, &y2) || !Two(b + 5, &mo) || !Two(b + 8, &d)) return Slow(col, b, e);
+          auto days = DaysFromCivil(y1 * 100 + y2, mo, d);
+          if (!days) return Slow(col, b, e);
+          std::memcpy(st.last_date, b, 10);
+          st.last_days = *days;
+          st.have_date = true;
+        }
+        int64_t local = st.last_days * 86400 + h * 3600 + mi * 60 + sec;
+        int64_t utc;
+        if (!o_.zone) {
+          utc = local - int64_t{o_.tz_offset_minutes} * 60;
+        } else if (local >= st.zone_lo && local < st.zone_hi) {
+          utc = local - st.zone_offset;
+        } else {
+          utc = ZoneMiss(st, local);
+        }
+        col.ints.push_back(utc * 1000000);
+        break;
+      }
+      case Kind::kOther:
+        return Slow(col, b, e);
+    }
+    col.valid.push_back(1);
+    return true;
+  }
+
+  size_t width_;
+  const CsvOptions& o_;
+  std::vector<int> field_col_;  // request fed by each field, or -1
+  std::vector<ColState> cols_;
+  bool usable_ = false;
+};
+
+/// Occurrences of a byte, found with memchr (vectorised in glibc; fast
+/// when the byte is rare, as quotes usually are).
 size_t CountByte(std::string_view s, char c) {
   size_t n = 0;
   const char* p = s.data();
@@ -276,7 +633,8 @@ size_t CountByte(std::string_view s, char c) {
 /// `first_line`, into fresh columns.
 CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, size_t width,
                      const std::vector<size_t>& index, const std::string& file,
-                     const std::vector<CsvColumnRequest>& requests, const CsvOptions& o, int part = 0) {
+                     const std::vector<CsvColumnRequest>& requests, const CsvOptions& o, int part = 0,
+                     size_t* next_line = nullptr) {
   TableBuilder table(requests, o);
   size_t streamed = 0;  // rows handed to the sink
   Splitter split(data, start, first_line, o, file);
@@ -290,11 +648,24 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
     table.Reserve(o.chunk_rows + 1);
   else if (newlines > 0)
     table.Reserve((data.size() - start) / std::max<size_t>(1, (sample_end - start) / newlines) * 21 / 20 + 16);
+  std::optional<FastRows> fast;
+  if (width > 0) fast.emplace(width, index, requests, o);
+  const char* end = data.data() + data.size();
   while (!split.AtEnd()) {
     if (o.on_chunk && table.data().rows >= o.chunk_rows) {
       streamed += table.data().rows;
       o.on_chunk(part, table.data(), false);
       table.ClearRows();
+    }
+    if (fast && fast->usable()) {
+      const char* p = data.data() + split.position();
+      size_t room = o.on_chunk ? o.chunk_rows - table.data().rows : SIZE_MAX;
+      size_t n = fast->Rows(&p, end, room, table.data().columns, table.data().rows);
+      if (n > 0) {
+        table.data().rows += n;
+        split.Skip(static_cast<size_t>(p - data.data()), n);
+        continue;
+      }
     }
     size_t line = split.Next(&fields, &scratch);
     if (width == 0) {
@@ -307,6 +678,7 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
                           "the file has " + std::to_string(width) + " columns per row, but " +
                               std::to_string(index.size()) + " are declared and there is no header");
     }
+    if (!fast && width > 0) fast.emplace(width, index, requests, o);
     if (fields.size() != width) {
       table.FailRow(fields.size() == 1 && fields[0].text.empty()
                         ? std::string("the row is empty")
@@ -318,6 +690,7 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
     }
     table.EndRow(file, line);
   }
+  if (next_line) *next_line = split.line();
   if (!o.on_chunk) return table.Finish();
   size_t rows = table.data().rows;
   o.on_chunk(part, table.data(), true);
@@ -371,28 +744,42 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
   if (mid == std::string_view::npos || mid + 1 >= data.size())
     return ParseRange(data, begin, split.line(), width, index, file, requests, o);
   mid += 1;
-  size_t quotes = CountByte(data.substr(begin, mid - begin), o.quote);
+  // Quotes before the split, counted on both cores.
+  size_t half = begin + (mid - begin) / 2, quotes_after_half = 0;
+  std::thread counter([&] { quotes_after_half = CountByte(data.substr(half, mid - half), o.quote); });
+  size_t quotes = CountByte(data.substr(begin, half - begin), o.quote);
+  counter.join();
+  quotes += quotes_after_half;
   if (quotes % 2 != 0) return ParseRange(data, begin, split.line(), width, index, file, requests, o);
+  // The second half counts lines from its own start; they are shifted by
+  // the first half's count (known when it ends) in its errors and reports.
   CsvResult second;
   std::exception_ptr second_error;
-  size_t lines_before = 0;
   std::thread worker([&] {
     try {
-      lines_before = CountByte(data.substr(0, mid), '\n');
-      second = ParseRange(data, mid, lines_before + 1, width, index, file, requests, o, 1);
+      second = ParseRange(data, mid, 1, width, index, file, requests, o, 1);
     } catch (...) {
       second_error = std::current_exception();
     }
   });
   CsvResult first;
+  size_t second_line = 0;  // the line the second half starts on
   try {
-    first = ParseRange(data.substr(0, mid), begin, split.line(), width, index, file, requests, o);
+    first = ParseRange(data.substr(0, mid), begin, split.line(), width, index, file, requests, o, 0, &second_line);
   } catch (...) {
     worker.join();
     throw;  // the earlier error wins
   }
   worker.join();
-  if (second_error) std::rethrow_exception(second_error);
+  const size_t shift = second_line - 1;
+  if (second_error) {
+    try {
+      std::rethrow_exception(second_error);
+    } catch (const DataError& e) {
+      throw e.Shifted(shift);
+    }
+  }
+  for (BadRow& bad : second.bad) bad.line += shift;
   for (size_t c = 0; c < first.columns.size() && c < second.columns.size(); ++c) {
     Column& a = first.columns[c];
     Column& b = second.columns[c];
@@ -442,13 +829,7 @@ void TableBuilder::Reserve(size_t rows) {
 bool TableBuilder::Add(size_t column, const Field* field) {
   Column& col = data_.columns[column];
   if (!field) {
-    col.valid.push_back(0);
-    if (col.type == ColType::kFloat)
-      col.floats.push_back(0);
-    else if (col.type == ColType::kString)
-      col.codes.push_back(0);
-    else
-      col.ints.push_back(0);
+    AppendNull(col);
     return true;
   }
   reason_ = AppendField(col, *field, options_);

@@ -5,9 +5,9 @@
 // value. Only the requested columns are converted.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <stdexcept>
-#include <atomic>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +33,8 @@ struct CsvOptions {
   DateFormat date_format;
   int tz_offset_minutes = 0;       ///< for timestamps without an offset
   const TimeZone* zone = nullptr;  ///< when set, used instead of tz_offset_minutes
-  bool skip_bad_rows = false;  ///< --on-bad-row skip
-  size_t max_reported = 10;    ///< bad rows kept in the result when skipping
+  bool skip_bad_rows = false;      ///< --on-bad-row skip
+  size_t max_reported = 10;        ///< bad rows kept in the result when skipping
   /// Streaming: when set, rows are handed over in chunks of `chunk_rows`
   /// instead of being collected. `part` is the reading thread (0 or 1; a
   /// part's string dictionaries persist across its chunks); `last` marks a
@@ -76,10 +76,17 @@ class DataError : public std::runtime_error {
   const std::string& column() const { return column_; }
   const std::string& value() const { return value_; }
   const std::string& reason() const { return reason_; }
+  /// The same error `lines` lines further down (a part of the file read
+  /// with line numbers counted from its own start). File-level errors
+  /// (line 0) stay as they are.
+  DataError Shifted(size_t lines) const {
+    return DataError(file_, line_ == 0 ? 0 : line_ + lines, column_, value_, reason_, show_value_);
+  }
 
  private:
   std::string file_, column_, value_, reason_;
   size_t line_;
+  bool show_value_;
 };
 
 /// The data of one source, read by any reader: typed columns in request

@@ -72,10 +72,11 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
     DataOptions data_options;
     data_options.skip_bad_rows = options.on_bad_row == "skip";
     data_options.binds = BindMap(options.binds);
+    data_options.discard_rows = true;
     std::vector<std::string> unsupported;
     for (const SourceData& d : ReadSources(*s, data_options, &unsupported)) {
-      std::fprintf(stderr, "kpic: %s: %zu rows, %zu columns read from %s\n", d.source.c_str(), d.data.rows,
-                   d.data.columns.size(), d.uri.c_str());
+      std::fprintf(stderr, "kpic: %s: %zu rows, %zu columns read from %s\n", d.source.c_str(), d.data.rows, d.columns,
+                   d.uri.c_str());
       if (d.data.skipped > 0) {
         std::fprintf(stderr, "warning: %s: skipped %zu bad rows (--on-bad-row skip); the first:\n", d.source.c_str(),
                      d.data.skipped);

@@ -173,11 +173,14 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
         std::error_code ec;
         auto bytes = kind == "csv" ? fs::file_size(path, ec) : 0;
         if (kind == "postgres" || (kind == "csv" && !ec && bytes >= options.stream_min_bytes)) o.on_chunk = st->second;
+      } else if (options.discard_rows && kind != "sqlite") {
+        o.on_chunk = [](int, rt::CsvResult&, bool) {};
       }
       out.push_back({pname + ":" + name, uri,
                      kind == "csv"      ? rt::ReadCsv(path, cols, o)
                      : kind == "sqlite" ? rt::ReadSqlite(path, table, cols, o)
-                                        : rt::ReadPostgres(path, table, cols, o)});
+                                        : rt::ReadPostgres(path, table, cols, o),
+                     cols.size()});
     }
   }
   for (const auto& [name, uri] : options.binds)

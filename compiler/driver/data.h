@@ -25,12 +25,16 @@ struct DataOptions {
   /// (the SourceData then has the row counts and no columns).
   std::map<std::string, std::function<void(int, rt::CsvResult&, bool)>> stream;
   size_t stream_min_bytes = 0;  ///< smaller files are read whole
+  /// Check only: CSV and PostgreSQL rows are converted and checked chunk by
+  /// chunk, then dropped (memory O(chunk), as when `run` streams).
+  bool discard_rows = false;
 };
 
 struct SourceData {
   std::string source;  ///< package:source
   std::string uri;     ///< what was read, for messages
   rt::CsvResult data;
+  size_t columns = 0;  ///< columns read (also when their rows were streamed)
 };
 
 /// `--bind SOURCE=URI` flags as a map (UsageError for a malformed one).
