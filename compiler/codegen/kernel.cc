@@ -15,7 +15,6 @@
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/Target/TargetMachine.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
@@ -25,6 +24,7 @@
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
 
 #include <unistd.h>
 
@@ -60,7 +60,7 @@ struct KArgs {
   const uint8_t* const* col_valid;
   const uint32_t* gid;  ///< gid[row - begin]
   int64_t* rows;
-  void* const* st_main;   ///< per aggregate: isum/fsum/imin/.../vector array
+  void* const* st_main;  ///< per aggregate: isum/fsum/imin/.../vector array
   int64_t* const* st_count;
   const uint8_t* const* tables;  ///< per node: string predicate table
   const rt::Calendar* cal;
@@ -76,7 +76,7 @@ extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::C
   return engine::DatePart(kParts[part], ts != 0, v, *cal);
 }
 extern "C" void KpicPushDistinct(void* sets, uint32_t g, int64_t v) {
-  engine::PushDistinct(&static_cast<std::vector<int64_t>*>(sets)[g], v);
+  static_cast<engine::DistinctSet*>(sets)[g].Add(v);
 }
 extern "C" void KpicPushValue(void* lists, uint32_t g, double v) {
   static_cast<std::vector<double>*>(lists)[g].push_back(v);
@@ -112,7 +112,6 @@ int PredicateColumn(const plan::Scan& s, const RowNode& n, bool* flipped) {
   }
   return -1;
 }
-
 
 // ---- code generation ----------------------------------------------------------------------
 
@@ -397,11 +396,13 @@ class Gen {
         V a = Node(n.args[1]);
         V b = Node(n.args[2]);
         llvm::Value* t = Truthy(c);
-        llvm::Value* av = a.v, *bv = b.v;
+        llvm::Value *av = a.v, *bv = b.v;
         if (av->getType() != bv->getType()) {
           // One branch is a null literal (i64 0): give it the other's type.
-          if (av->getType()->isDoubleTy()) bv = llvm::ConstantFP::get(f64_, 0.0);
-          else av = llvm::ConstantFP::get(f64_, 0.0);
+          if (av->getType()->isDoubleTy())
+            bv = llvm::ConstantFP::get(f64_, 0.0);
+          else
+            av = llvm::ConstantFP::get(f64_, 0.0);
         }
         return {b_.CreateSelect(t, av, bv), b_.CreateSelect(t, a.null, b.null),
                 FirstOvf(c.ovf, b_.CreateSelect(t, a.ovf, b.ovf))};
@@ -434,7 +435,8 @@ class Gen {
         if (from.type == VT::kFloat) return a;
         if (from.type == VT::kDecimal) {
           llvm::Value* x = b_.CreateSIToFP(a.v, f80_);
-          llvm::Value* p = llvm::ConstantFP::get(f80_, static_cast<double>(static_cast<int64_t>(rt::Pow10(from.scale))));
+          llvm::Value* p =
+              llvm::ConstantFP::get(f80_, static_cast<double>(static_cast<int64_t>(rt::Pow10(from.scale))));
           return {b_.CreateFPTrunc(b_.CreateFDiv(x, p), f64_), a.null, a.ovf};
         }
         return {b_.CreateSIToFP(a.v, f64_), a.null, a.ovf};
@@ -555,7 +557,8 @@ class Gen {
         llvm::Value* d = v.v;
         if (!fl) {
           if (arg.type == VT::kDecimal) {
-            llvm::Value* p = llvm::ConstantFP::get(f80_, static_cast<double>(static_cast<int64_t>(rt::Pow10(arg.scale))));
+            llvm::Value* p =
+                llvm::ConstantFP::get(f80_, static_cast<double>(static_cast<int64_t>(rt::Pow10(arg.scale))));
             d = b_.CreateFPTrunc(b_.CreateFDiv(b_.CreateSIToFP(v.v, f80_), p), f64_);
           } else {
             d = b_.CreateSIToFP(v.v, f64_);
@@ -665,7 +668,8 @@ class Jit {
       if (!compiled) throw std::runtime_error("cannot compile a scan kernel: " + ErrorText(compiled.takeError()));
       obj = std::move(*compiled);
       if (stats) {
-        stats->compile_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        stats->compile_ms +=
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         ++stats->kernels;
       }
       if (!path.empty()) {
@@ -778,9 +782,10 @@ class Runner {
       r_.rows_without_time += grouper_.Assign(in, begin, end, gids_.data());
       size_t groups = grouper_.groups();
       if (groups > limits_.max_groups)
-        throw engine::LimitError(fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
-                                             "fewer dimensions or a coarser grain",
-                                             limits_.max_groups, in.source_name));
+        throw engine::LimitError(
+            fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
+                        "fewer dimensions or a coarser grain",
+                        limits_.max_groups, in.source_name));
       if (r_.rows.size() < groups) {
         r_.rows.resize(groups, 0);
         for (size_t a = 0; a < scan_.aggs.size(); ++a) engine::GrowStates(scan_, a, &r_.aggs[a], groups);
@@ -798,8 +803,17 @@ class Runner {
                   : !st.values.empty()   ? static_cast<void*>(st.values.data())
                                          : nullptr;
       }
-      KArgs args{data.data(), valid.data(), gids_.data(), r_.rows.data(), main.data(), counts.data(),
-                 table_ptrs.data(), &cal_, helpers, 0, 0};
+      KArgs args{data.data(),
+                 valid.data(),
+                 gids_.data(),
+                 r_.rows.data(),
+                 main.data(),
+                 counts.data(),
+                 table_ptrs.data(),
+                 &cal_,
+                 helpers,
+                 0,
+                 0};
       if (kernel_(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0)
         throw engine::OverflowError(fmt::format("exact arithmetic overflowed 64 bits in `{}` at row {} of `{}`",
                                                 plan::DumpRow(scan_, args.err_node), offset_ + args.err_row + 1,
@@ -855,11 +869,7 @@ void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, c
       if (!x.fmax.empty()) x.fmax[g] = before ? std::max(x.fmax[g], y.fmax[h]) : y.fmax[h];
     }
     if (!x.distinct.empty()) {
-      // Both sides are sorted (Finish ran on each part): merge in linear time.
-      auto& d = x.distinct[g];
-      size_t mid = d.size();
-      d.insert(d.end(), y.distinct[h].begin(), y.distinct[h].end());
-      std::inplace_merge(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(mid), d.end());
+      x.distinct[g].Merge(y.distinct[h]);  // bitmaps merge word by word
     }
     if (!x.values.empty()) x.values[g].insert(x.values[g].end(), y.values[h].begin(), y.values[h].end());
   }
@@ -1058,8 +1068,10 @@ std::vector<engine::ScanResult> StreamScans::Finish() {
         c0 = &impl_->last[0].columns.back();
         c0->name = name;
       }
-      for (auto& set : parts[1]->result().aggs[a].distinct)
-        for (int64_t& code : set) code = c0->dict.Intern(c1->dict.At(static_cast<uint32_t>(code)));
+      for (auto& set : parts[1]->result().aggs[a].distinct) {
+        set.Finish();
+        set = set.Mapped([&](int64_t code) { return c0->dict.Intern(c1->dict.At(static_cast<uint32_t>(code))); });
+      }
     }
     out.push_back(Merge(scan, parts));
   }

@@ -217,7 +217,7 @@ struct ScanRunner {
         if (!x) continue;
         if (spec.fn == AggSpec::Fn::kCountDistinct) {
           auto [c, fresh] = codes.emplace(*x, static_cast<int64_t>(codes.size()));
-          st.distinct[it->second].push_back(c->second);
+          st.distinct[it->second].Add(c->second);
           ++st.count[it->second];
         } else {
           st.values[it->second].push_back(Float(x, "x"));

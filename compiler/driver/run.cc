@@ -653,7 +653,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   for (size_t i = 0; i < results.size(); ++i) {
     size_t held = 0;
     for (const engine::AggStates& a : results[i].aggs)
-      for (const auto& d : a.distinct) held += d.size();
+      for (const auto& d : a.distinct) held += d.held();
     if (held > limits.max_distinct)
       throw engine::LimitError(
           fmt::format("the distinct counts of the scan of `{}` hold {} values, more than "

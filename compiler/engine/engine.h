@@ -10,6 +10,7 @@
 
 #include "column.h"
 #include "csv.h"
+#include "engine/distinct.h"
 #include "engine/value.h"
 #include "plan/plan.h"
 
@@ -38,17 +39,17 @@ struct AggStates {
   std::vector<int64_t> count;  ///< non-null values that passed the filter
   std::vector<int64_t> imin, imax;
   std::vector<double> fmin, fmax;
-  std::vector<std::vector<int64_t>> distinct;  ///< sorted, unique after Finish
-  std::vector<std::vector<double>> values;     ///< median, percentile
+  std::vector<DistinctSet> distinct;        ///< exact after Finish
+  std::vector<std::vector<double>> values;  ///< median, percentile
 };
 
 /// What a scan produced: one group per (period, dimension members).
 struct ScanResult {
-  std::vector<int64_t> period;        ///< ordinal at the scan's grain
+  std::vector<int64_t> period;  ///< ordinal at the scan's grain
   std::vector<DimTuple> dims;
-  std::vector<int64_t> rows;          ///< rows in the group (before aggregate filters)
-  std::vector<AggStates> aggs;        ///< per AggSpec
-  size_t rows_without_time = 0;       ///< rows with a null time value, left out
+  std::vector<int64_t> rows;     ///< rows in the group (before aggregate filters)
+  std::vector<AggStates> aggs;   ///< per AggSpec
+  size_t rows_without_time = 0;  ///< rows with a null time value, left out
 };
 
 /// The input columns of a scan, one per ScanColumn, all of the source's
@@ -154,8 +155,8 @@ struct GoalResult {
   bool has_progress = false;
   int64_t through = 0;
   Val to_date, target_to_date, target_total, projection;
-  bool additive = false;  ///< projection scales the to-date value; else it is the to-date value
-  bool compared = false;  ///< a period with data and one before it were found
+  bool additive = false;                    ///< projection scales the to-date value; else it is the to-date value
+  bool compared = false;                    ///< a period with data and one before it were found
   int64_t period = 0, previous_period = 0;  ///< what decomposition and drill compare
   std::vector<DecompositionResult> decomposition;
   std::vector<DrillResult> drill;

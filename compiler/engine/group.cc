@@ -19,15 +19,6 @@ uint64_t Hash(int64_t period, const uint32_t* c) {
 
 }  // namespace
 
-void PushDistinct(std::vector<int64_t>* set, int64_t v) {
-  if (set->size() == set->capacity() && set->size() >= 64) {
-    std::sort(set->begin(), set->end());
-    set->erase(std::unique(set->begin(), set->end()), set->end());
-    if (set->size() * 2 > set->capacity()) set->reserve(set->capacity() * 2);
-  }
-  set->push_back(v);
-}
-
 Grouper::Grouper(const plan::Scan& scan, const rt::Calendar& cal) : scan_(scan), cal_(cal) {
   packed_ = scan.dim_columns.size() <= 3;
   for (int c : scan.dim_columns)

@@ -42,7 +42,7 @@ class Grouper {
   const plan::Scan& scan_;
   const rt::Calendar& cal_;
   bool packed_ = true;
-  std::vector<Key> keys_;        ///< open addressing; slot empty when ids_ is UINT32_MAX
+  std::vector<Key> keys_;  ///< open addressing; slot empty when ids_ is UINT32_MAX
   std::vector<uint32_t> ids_;
   size_t mask_ = 0;
   std::unordered_map<std::string, uint32_t> bytes_;
@@ -56,9 +56,5 @@ class Grouper {
   int64_t zone_lo_ = 1, zone_hi_ = 0;
   int32_t zone_offset_ = 0;
 };
-
-/// Appends to a distinct-count set, compacting it (sort, unique) when it
-/// would grow, so memory stays near the number of distinct values.
-void PushDistinct(std::vector<int64_t>* set, int64_t v);
 
 }  // namespace kpic::engine

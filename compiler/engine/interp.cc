@@ -333,7 +333,7 @@ ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::
             int64_t k = v.i;
             if (fl) std::memcpy(&k, &v.f, sizeof k);
             if (arg.type == VT::kString) k = StringKey(scan, spec.arg, in, row);
-            PushDistinct(&st.distinct[g], k);
+            st.distinct[g].Add(k);
             break;
           }
           case F::kMedian:

@@ -97,10 +97,7 @@ DimValue DimOf(const rt::Column& c, size_t row) {
 
 void Finish(ScanResult* r) {
   for (AggStates& st : r->aggs) {
-    for (auto& d : st.distinct) {
-      if (!std::is_sorted(d.begin(), d.end())) std::sort(d.begin(), d.end());
-      d.erase(std::unique(d.begin(), d.end()), d.end());
-    }
+    for (auto& d : st.distinct) d.Finish();
     for (auto& v : st.values) std::sort(v.begin(), v.end());
   }
 }
@@ -149,11 +146,15 @@ Val AggValue(const plan::Scan& scan, int a, const ScanResult& r, const std::vect
       for (uint32_t g : groups) {
         if (st.count[g] == 0) continue;
         if (spec.fn == F::kMin) {
-          if (fl) fv = first ? st.fmin[g] : std::min(fv, st.fmin[g]);
-          else iv = first ? st.imin[g] : std::min(iv, st.imin[g]);
+          if (fl)
+            fv = first ? st.fmin[g] : std::min(fv, st.fmin[g]);
+          else
+            iv = first ? st.imin[g] : std::min(iv, st.imin[g]);
         } else {
-          if (fl) fv = first ? st.fmax[g] : std::max(fv, st.fmax[g]);
-          else iv = first ? st.imax[g] : std::max(iv, st.imax[g]);
+          if (fl)
+            fv = first ? st.fmax[g] : std::max(fv, st.fmax[g]);
+          else
+            iv = first ? st.imax[g] : std::max(iv, st.imax[g]);
         }
         first = false;
       }
@@ -161,10 +162,10 @@ Val AggValue(const plan::Scan& scan, int a, const ScanResult& r, const std::vect
     }
     case F::kCountDistinct: {
       if (groups.size() == 1) return Val::Int(static_cast<int64_t>(st.distinct[groups[0]].size()));
-      std::vector<int64_t> all;
-      for (uint32_t g : groups) all.insert(all.end(), st.distinct[g].begin(), st.distinct[g].end());
-      std::sort(all.begin(), all.end());
-      return Val::Int(static_cast<int64_t>(std::unique(all.begin(), all.end()) - all.begin()));
+      DistinctSet all;
+      for (uint32_t g : groups) all.Merge(st.distinct[g]);
+      all.Finish();
+      return Val::Int(static_cast<int64_t>(all.size()));
     }
     case F::kMedian:
     case F::kPercentile: {

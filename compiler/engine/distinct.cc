@@ -1,0 +1,121 @@
+// Distinct-count sets: vectors while sparse, bitmaps once dense.
+#include "engine/distinct.h"
+
+#include <algorithm>
+
+namespace kpic::engine {
+
+namespace {
+
+/// A bitmap is used when the keys cover at least 1/256 of its range (so it
+/// takes at most four times the memory of the keys as a vector, and
+/// usually much less as the set fills) and there are enough of them for
+/// the switch to pay.
+constexpr size_t kMinBitmapKeys = 512;
+constexpr unsigned kDensity = 256;
+constexpr unsigned __int128 kMaxBitmapBits = static_cast<unsigned __int128>(1) << 40;
+
+int64_t AlignDown(int64_t v) { return static_cast<int64_t>(static_cast<uint64_t>(v) & ~uint64_t{63}); }
+
+/// hi - lo + 1 without overflow.
+unsigned __int128 Span(int64_t lo, int64_t hi) {
+  return static_cast<unsigned __int128>(static_cast<__int128>(hi) - static_cast<__int128>(lo)) + 1;
+}
+
+}  // namespace
+
+size_t DistinctSet::BitCount() const {
+  size_t n = 0;
+  for (uint64_t w : bits_) n += static_cast<size_t>(__builtin_popcountll(w));
+  return n;
+}
+
+void DistinctSet::Cover(int64_t lo, int64_t hi) {
+  if (!bits_.empty()) {
+    lo = std::min(lo, base_);
+    hi = std::max(hi, static_cast<int64_t>(static_cast<uint64_t>(base_) + bits_.size() * 64 - 1));
+  }
+  int64_t nb = AlignDown(lo);
+  size_t words = static_cast<size_t>((static_cast<uint64_t>(hi) - static_cast<uint64_t>(nb)) / 64 + 1);
+  if (bits_.empty()) {
+    bits_.assign(words, 0);
+  } else if (nb != base_ || words != bits_.size()) {
+    std::vector<uint64_t> grown(words, 0);
+    size_t at = static_cast<size_t>((static_cast<uint64_t>(base_) - static_cast<uint64_t>(nb)) / 64);
+    std::copy(bits_.begin(), bits_.end(), grown.begin() + static_cast<std::ptrdiff_t>(at));
+    bits_.swap(grown);
+  }
+  base_ = nb;
+  // Keys the bitmap now covers move into it: a key is in one form only.
+  size_t kept = 0;
+  for (int64_t v : vals_) {
+    uint64_t off = static_cast<uint64_t>(v) - static_cast<uint64_t>(base_);
+    if (off < bits_.size() * 64)
+      bits_[off >> 6] |= uint64_t{1} << (off & 63);
+    else
+      vals_[kept++] = v;
+  }
+  vals_.resize(kept);
+}
+
+void DistinctSet::Compact(bool growing) {
+  std::sort(vals_.begin(), vals_.end());
+  vals_.erase(std::unique(vals_.begin(), vals_.end()), vals_.end());
+  size_t in_bits = BitCount();
+  if (!vals_.empty()) {
+    int64_t lo = vals_.front(), hi = vals_.back();
+    if (!bits_.empty()) {
+      lo = std::min(lo, base_);
+      hi = std::max(hi, static_cast<int64_t>(static_cast<uint64_t>(base_) + bits_.size() * 64 - 1));
+    }
+    size_t keys = in_bits + vals_.size();
+    unsigned __int128 span = Span(lo, hi);
+    if (keys >= kMinBitmapKeys && span <= static_cast<unsigned __int128>(keys) * kDensity && span <= kMaxBitmapBits) {
+      Cover(lo, hi);
+      in_bits = keys;
+    }
+  }
+  if (growing && vals_.size() * 2 > vals_.capacity()) vals_.reserve(std::max<size_t>(64, vals_.capacity() * 2));
+  count_ = in_bits + vals_.size();
+}
+
+void DistinctSet::Merge(const DistinctSet& o) {
+  if (!o.bits_.empty()) {
+    int64_t olo = o.base_;
+    int64_t ohi = static_cast<int64_t>(static_cast<uint64_t>(o.base_) + o.bits_.size() * 64 - 1);
+    bool cover = bits_.empty();
+    if (!cover) {
+      int64_t lo = std::min(olo, base_);
+      int64_t hi = std::max(ohi, static_cast<int64_t>(static_cast<uint64_t>(base_) + bits_.size() * 64 - 1));
+      unsigned __int128 span = Span(lo, hi);
+      cover = span <= static_cast<unsigned __int128>(bits_.size() + o.bits_.size()) * 64 * 2 && span <= kMaxBitmapBits;
+    }
+    if (cover) {
+      Cover(olo, ohi);
+      size_t at = static_cast<size_t>((static_cast<uint64_t>(o.base_) - static_cast<uint64_t>(base_)) / 64);
+      for (size_t i = 0; i < o.bits_.size(); ++i) bits_[at + i] |= o.bits_[i];
+    } else {
+      for (size_t i = 0; i < o.bits_.size(); ++i)
+        for (uint64_t w = o.bits_[i]; w; w &= w - 1)
+          Add(static_cast<int64_t>(static_cast<uint64_t>(o.base_) + i * 64 +
+                                   static_cast<uint64_t>(__builtin_ctzll(w))));
+    }
+  }
+  for (int64_t v : o.vals_) Add(v);
+}
+
+void DistinctSet::ForEach(const std::function<void(int64_t)>& f) const {
+  for (size_t i = 0; i < bits_.size(); ++i)
+    for (uint64_t w = bits_[i]; w; w &= w - 1)
+      f(static_cast<int64_t>(static_cast<uint64_t>(base_) + i * 64 + static_cast<uint64_t>(__builtin_ctzll(w))));
+  for (int64_t v : vals_) f(v);
+}
+
+DistinctSet DistinctSet::Mapped(const std::function<int64_t(int64_t)>& f) const {
+  DistinctSet r;
+  ForEach([&](int64_t v) { r.Add(f(v)); });
+  r.Finish();
+  return r;
+}
+
+}  // namespace kpic::engine

@@ -1,0 +1,64 @@
+// The state of an exact distinct count: a set of 64-bit keys (integers,
+// dictionary codes, or the bits of a float) that picks its form by
+// density. Sparse sets are vectors, sorted and deduplicated when they
+// would grow; once the keys cover at least 1/256 of their range, the set
+// becomes a bitmap over that range (one bit per possible key), with the
+// keys outside it kept in the vector. Counting is then a popcount, and a
+// union is an OR of words. Both forms are exact.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace kpic::engine {
+
+class DistinctSet {
+ public:
+  /// Adds a key (the scan loops' hot path).
+  void Add(int64_t v) {
+    uint64_t off = static_cast<uint64_t>(v) - static_cast<uint64_t>(base_);
+    if (off < bits_.size() * 64) {
+      bits_[off >> 6] |= uint64_t{1} << (off & 63);
+      return;
+    }
+    if (vals_.size() == vals_.capacity() && vals_.size() >= 64) {
+      Compact(true);
+      if (!bits_.empty()) {
+        // The bitmap may now cover v: a key is kept in one form only.
+        Add(v);
+        return;
+      }
+    }
+    vals_.push_back(v);
+  }
+
+  /// Deduplicates, and turns dense sets into bitmaps (after a scan).
+  void Finish() { Compact(false); }
+  /// The number of distinct keys (after Finish).
+  size_t size() const { return count_; }
+  /// Memory held, in 64-bit words: keys in the vector plus bitmap words.
+  size_t held() const { return vals_.size() + bits_.size(); }
+  /// Adds every key of `o` (then Finish this set again before size()).
+  void Merge(const DistinctSet& o);
+  /// Calls `f` for every key (after Finish): bitmap keys in ascending order,
+  /// then the others in ascending order.
+  void ForEach(const std::function<void(int64_t)>& f) const;
+  /// The set of f(key) for every key (after Finish), finished.
+  DistinctSet Mapped(const std::function<int64_t(int64_t)>& f) const;
+
+ private:
+  /// Sorts and deduplicates the vector, considers a bitmap, and (when
+  /// `growing`) makes room to append.
+  void Compact(bool growing);
+  /// Makes the bitmap cover [lo, hi] (base kept a multiple of 64).
+  void Cover(int64_t lo, int64_t hi);
+  size_t BitCount() const;
+
+  std::vector<int64_t> vals_;   ///< keys outside the bitmap
+  std::vector<uint64_t> bits_;  ///< bit i: key base_ + i
+  int64_t base_ = 0;
+  size_t count_ = 0;
+};
+
+}  // namespace kpic::engine
