@@ -852,8 +852,10 @@ class Runner {
   size_t offset_ = 0;
 };
 
-void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, const engine::ScanResult& from,
-                 uint32_t h) {
+/// Adds group h of `from` into group g of `into`. `fresh`: g was just
+/// created, so distinct sets and value lists are moved, not copied.
+void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, engine::ScanResult& from, uint32_t h,
+                 bool fresh) {
   into->rows[g] += from.rows[h];
   for (size_t a = 0; a < scan.aggs.size(); ++a) {
     engine::AggStates& x = into->aggs[a];
@@ -869,9 +871,17 @@ void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, c
       if (!x.fmax.empty()) x.fmax[g] = before ? std::max(x.fmax[g], y.fmax[h]) : y.fmax[h];
     }
     if (!x.distinct.empty()) {
-      x.distinct[g].Merge(y.distinct[h]);  // bitmaps merge word by word
+      if (fresh)
+        x.distinct[g] = std::move(from.aggs[a].distinct[h]);
+      else
+        x.distinct[g].Merge(y.distinct[h]);  // bitmaps merge word by word
     }
-    if (!x.values.empty()) x.values[g].insert(x.values[g].end(), y.values[h].begin(), y.values[h].end());
+    if (!x.values.empty()) {
+      if (fresh)
+        x.values[g] = std::move(from.aggs[a].values[h]);
+      else
+        x.values[g].insert(x.values[g].end(), y.values[h].begin(), y.values[h].end());
+    }
   }
 }
 
@@ -908,7 +918,7 @@ engine::ScanResult Merge(const plan::Scan& scan, std::vector<std::unique_ptr<Run
         r.dims.push_back(gr.Dims(h));
         for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], g + 1);
       }
-      MergeStates(scan, &r, g, o, h);
+      MergeStates(scan, &r, g, o, h, inserted);
     }
   }
   engine::Finish(&r);

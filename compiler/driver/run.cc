@@ -841,13 +841,13 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
       auto t_eval = Clock::now();
       return Report(o, common, p, results, t.warnings, limits, [&](double eval_ms) {
         if (!o.timings) return;
-        std::fprintf(
-            stderr,
-            "kpic: timings: read %zu rows in %.1f ms; joined lookups in %.1f ms; %s: %zu scan(s), %d kernel(s) "
-            "compiled in %.1f ms, %d from the cache, %d interpreted; scanned in %.1f ms (compile included); "
-            "evaluated in %.1f ms\n",
-            total_rows, ms(t_read, t_join), ms(t_join, t_scan), jit ? "jit" : "interp", p.scans.size(), stats.kernels,
-            stats.compile_ms, stats.cached, stats.interpreted, ms(t_scan, t_eval), eval_ms);
+        std::fprintf(stderr,
+                     "kpic: timings: read %zu rows in %.1f ms; merged streamed states and joined lookups in %.1f ms; "
+                     "%s: %zu scan(s), %d kernel(s) "
+                     "compiled in %.1f ms, %d from the cache, %d interpreted; scanned in %.1f ms (compile included); "
+                     "evaluated in %.1f ms\n",
+                     total_rows, ms(t_read, t_join), ms(t_join, t_scan), jit ? "jit" : "interp", p.scans.size(),
+                     stats.kernels, stats.compile_ms, stats.cached, stats.interpreted, ms(t_scan, t_eval), eval_ms);
         size_t n_streamed = 0;
         for (auto& [src, st] : streamed) n_streamed += st.used ? st.scans.size() : 0;
         if (n_streamed)

@@ -2,6 +2,7 @@
 #include "engine/distinct.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace kpic::engine {
 
@@ -59,8 +60,13 @@ void DistinctSet::Cover(int64_t lo, int64_t hi) {
 }
 
 void DistinctSet::Compact(bool growing) {
-  std::sort(vals_.begin(), vals_.end());
-  vals_.erase(std::unique(vals_.begin(), vals_.end()), vals_.end());
+  size_t before = vals_.size();
+  if (!sorted_) {
+    std::sort(vals_.begin(), vals_.end());
+    vals_.erase(std::unique(vals_.begin(), vals_.end()), vals_.end());
+    sorted_ = true;
+  }
+  if (growing) lazy_ = (before - vals_.size()) * 10 < before;
   size_t in_bits = BitCount();
   if (!vals_.empty()) {
     int64_t lo = vals_.front(), hi = vals_.back();
@@ -101,7 +107,24 @@ void DistinctSet::Merge(const DistinctSet& o) {
                                    static_cast<uint64_t>(__builtin_ctzll(w))));
     }
   }
-  for (int64_t v : o.vals_) Add(v);
+  if (!sorted_ || !o.sorted_) {
+    for (int64_t v : o.vals_) Add(v);
+    return;
+  }
+  // Both vectors sorted (finished sets): keys the bitmap covers go into
+  // it, the others are merged in linear time.
+  std::vector<int64_t> outside, merged;
+  outside.reserve(o.vals_.size());
+  for (int64_t v : o.vals_) {
+    uint64_t off = static_cast<uint64_t>(v) - static_cast<uint64_t>(base_);
+    if (off < bits_.size() * 64)
+      bits_[off >> 6] |= uint64_t{1} << (off & 63);
+    else
+      outside.push_back(v);
+  }
+  merged.reserve(vals_.size() + outside.size());
+  std::set_union(vals_.begin(), vals_.end(), outside.begin(), outside.end(), std::back_inserter(merged));
+  vals_.swap(merged);
 }
 
 void DistinctSet::ForEach(const std::function<void(int64_t)>& f) const {

@@ -22,7 +22,7 @@ class DistinctSet {
       bits_[off >> 6] |= uint64_t{1} << (off & 63);
       return;
     }
-    if (vals_.size() == vals_.capacity() && vals_.size() >= 64) {
+    if (vals_.size() == vals_.capacity() && vals_.size() >= 64 && (!lazy_ || vals_.size() >= kLazyLimit)) {
       Compact(true);
       if (!bits_.empty()) {
         // The bitmap may now cover v: a key is kept in one form only.
@@ -31,6 +31,7 @@ class DistinctSet {
       }
     }
     vals_.push_back(v);
+    sorted_ = false;
   }
 
   /// Deduplicates, and turns dense sets into bitmaps (after a scan).
@@ -55,7 +56,14 @@ class DistinctSet {
   void Cover(int64_t lo, int64_t hi);
   size_t BitCount() const;
 
-  std::vector<int64_t> vals_;   ///< keys outside the bitmap
+  /// A set whose last compaction found few duplicates grows without
+  /// sorting until it holds this many keys (sorting at every doubling
+  /// costs more than it saves when keys rarely repeat).
+  static constexpr size_t kLazyLimit = 4096;
+
+  std::vector<int64_t> vals_;  ///< keys outside the bitmap
+  bool sorted_ = true;         ///< vals_ is sorted and unique
+  bool lazy_ = false;
   std::vector<uint64_t> bits_;  ///< bit i: key base_ + i
   int64_t base_ = 0;
   size_t count_ = 0;
