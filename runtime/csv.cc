@@ -282,7 +282,7 @@ class FastRows {
       cols_[r].kind = kKinds[static_cast<int>(requests[r].type)];
       cols_[r].scale = requests[r].scale;
     }
-    usable_ = width > 0 && o.delimiter != '\n' && o.delimiter != '\r' && o.delimiter != o.quote;
+    usable_ = o.fast_path && width > 0 && o.delimiter != '\n' && o.delimiter != '\r' && o.delimiter != o.quote;
   }
 
   bool usable() const { return usable_; }
@@ -538,8 +538,8 @@ class FastRows {
         for (; q < e; ++q) {
           unsigned d = static_cast<unsigned char>(*q) - '0';
           if (d <= 9) {
+            if (++digits > 18) return Slow(col, b, e);  // before x could overflow
             x = x * 10 + d;
-            ++digits;
             frac += point;
           } else if (*q == '.' && !point) {
             point = true;
@@ -547,7 +547,7 @@ class FastRows {
             return Slow(col, b, e);
           }
         }
-        if (digits == 0 || digits > 18 || frac > st.scale || (point && frac == 0)) return Slow(col, b, e);
+        if (digits == 0 || frac > st.scale || (point && frac == 0)) return Slow(col, b, e);
         for (int k = frac; k < st.scale; ++k) {
           if (x > INT64_MAX / 10) return Slow(col, b, e);
           x *= 10;

@@ -35,6 +35,9 @@ struct CsvOptions {
   const TimeZone* zone = nullptr;  ///< when set, used instead of tz_offset_minutes
   bool skip_bad_rows = false;      ///< --on-bad-row skip
   size_t max_reported = 10;        ///< bad rows kept in the result when skipping
+  /// The fast path for plain records (on by default); the tests turn it off
+  /// to compare it with the general path, which reads every record alone.
+  bool fast_path = true;
   /// Streaming: when set, rows are handed over in chunks of `chunk_rows`
   /// instead of being collected. `part` is the reading thread (0 or 1; a
   /// part's string dictionaries persist across its chunks); `last` marks a
