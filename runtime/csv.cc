@@ -290,8 +290,8 @@ class FastRows {
   /// Reads records from `*p` while they take the fast path, at most
   /// `max_rows`; returns how many, with `*p` after the last one. A record
   /// that does not take it is left at `*p`, its values rolled back.
-  [[gnu::flatten]] size_t Rows(const char** p, const char* end, size_t max_rows, std::vector<Column>& columns,
-                               size_t rows_before) {
+  [[gnu::flatten]] size_t Rows(const char** p, const char* end, bool end_is_eof, size_t max_rows,
+                               std::vector<Column>& columns, size_t rows_before) {
     size_t n = 0;
     const char* q = *p;
     const char delim = o_.delimiter;
@@ -313,7 +313,7 @@ class FastRows {
             break;
           }
         } else {
-          if (q < end && *q == delim) {
+          if ((q < end && *q == delim) || (q >= end && !end_is_eof)) {  // more fields, or cut by a bound
             ok = false;
             break;
           }
@@ -614,27 +614,20 @@ class FastRows {
   bool usable_ = false;
 };
 
-/// Occurrences of a byte, found with memchr (vectorised in glibc; fast
-/// when the byte is rare, as quotes usually are).
-size_t CountByte(std::string_view s, char c) {
-  size_t n = 0;
-  const char* p = s.data();
-  const char* end = p + s.size();
-  while (p < end) {
-    const void* hit = std::memchr(p, c, static_cast<size_t>(end - p));
-    if (!hit) break;
-    ++n;
-    p = static_cast<const char*>(hit) + 1;
-  }
-  return n;
-}
+/// Where the second core started: the first stops there when it lands on
+/// it (the point is a record boundary), and reads on when it passes it
+/// inside a record (`passed`; the second core's rows are then discarded).
+struct SplitPoint {
+  size_t pos;
+  bool passed = false;
+};
 
 /// Parses the records of data[start, data.size()), the first on line
 /// `first_line`, into fresh columns.
 CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, size_t width,
                      const std::vector<size_t>& index, const std::string& file,
                      const std::vector<CsvColumnRequest>& requests, const CsvOptions& o, int part = 0,
-                     size_t* next_line = nullptr, size_t reserve_bytes = 0) {
+                     size_t* next_line = nullptr, size_t reserve_bytes = 0, SplitPoint* split_at = nullptr) {
   TableBuilder table(requests, o);
   size_t streamed = 0;  // rows handed to the sink
   Splitter split(data, start, first_line, o, file);
@@ -652,8 +645,14 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
                   16);
   std::optional<FastRows> fast;
   if (width > 0) fast.emplace(width, index, requests, o);
-  const char* end = data.data() + data.size();
+  const char* const eof = data.data() + data.size();
+  const char* end = split_at ? data.data() + split_at->pos : eof;  // the fast path's bound
   while (!split.AtEnd()) {
+    if (split_at && end != eof && split.position() >= split_at->pos) {
+      if (split.position() == split_at->pos) break;  // a record boundary: the second core read from here
+      split_at->passed = true;                       // the split point was inside a record: read on to the end
+      end = eof;
+    }
     if (o.on_chunk && table.data().rows >= o.chunk_rows) {
       streamed += table.data().rows;
       o.on_chunk(part, table.data(), false);
@@ -662,7 +661,7 @@ CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, siz
     if (fast && fast->usable()) {
       const char* p = data.data() + split.position();
       size_t room = o.on_chunk ? o.chunk_rows - table.data().rows : SIZE_MAX;
-      size_t n = fast->Rows(&p, end, room, table.data().columns, table.data().rows);
+      size_t n = fast->Rows(&p, end, end == eof, room, table.data().columns, table.data().rows);
       if (n > 0) {
         table.data().rows += n;
         split.Skip(static_cast<size_t>(p - data.data()), n);
@@ -737,24 +736,24 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
   if (width == 0 || data.size() - split.position() < kParallelBytes) {
     return ParseRange(data, split.position(), split.line(), width, index, file, requests, o);
   }
-  // Two cores: split the rows at a newline near the middle. The split is
-  // outside a quoted field when the quotes before it pair up; otherwise
-  // parse on one core. The second half's lines are counted and its string
-  // codes remapped when the halves are joined.
+  // Two cores: the second reads from the first line break after the
+  // middle, while the first reads from the start. The first core's reading
+  // is the true one, so when it lands on the split point, that point is a
+  // record boundary and the second core's rows are right; when it passes it
+  // inside a record (a quoted field with a line break), the second core's
+  // rows are discarded (`on_discard`) and the first reads on to the end.
+  // A streaming sink that cannot discard gets one core. The second half
+  // counts lines from its own start; they are shifted by the first half's
+  // count (known when it ends) in its errors and reports, and its string
+  // codes are remapped when the halves are joined.
+  if (o.on_chunk && !o.on_discard)
+    return ParseRange(data, split.position(), split.line(), width, index, file, requests, o);
   const size_t begin = split.position();
   size_t mid = data.find('\n', begin + (data.size() - begin) / 2);
   if (mid == std::string_view::npos || mid + 1 >= data.size())
     return ParseRange(data, begin, split.line(), width, index, file, requests, o);
   mid += 1;
-  // Quotes before the split, counted on both cores.
-  size_t half = begin + (mid - begin) / 2, quotes_after_half = 0;
-  std::thread counter([&] { quotes_after_half = CountByte(data.substr(half, mid - half), o.quote); });
-  size_t quotes = CountByte(data.substr(begin, half - begin), o.quote);
-  counter.join();
-  quotes += quotes_after_half;
-  if (quotes % 2 != 0) return ParseRange(data, begin, split.line(), width, index, file, requests, o);
-  // The second half counts lines from its own start; they are shifted by
-  // the first half's count (known when it ends) in its errors and reports.
+  SplitPoint split_at{mid};
   CsvResult second;
   std::exception_ptr second_error;
   std::thread worker([&] {
@@ -769,13 +768,19 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
   try {
     // The first half reserves room for the whole file, so that joining the
     // second half to it appends without moving the first.
-    first = ParseRange(data.substr(0, mid), begin, split.line(), width, index, file, requests, o, 0, &second_line,
-                       data.size() - begin);
+    first = ParseRange(data, begin, split.line(), width, index, file, requests, o, 0, &second_line, data.size() - begin,
+                       &split_at);
   } catch (...) {
     worker.join();
     throw;  // the earlier error wins
   }
   worker.join();
+  if (split_at.passed) {
+    // The second core started inside a record: its rows (and errors) are
+    // not the file's.
+    if (o.on_discard) o.on_discard(1);
+    return first;
+  }
   const size_t shift = second_line - 1;
   if (second_error) {
     try {

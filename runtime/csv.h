@@ -44,6 +44,11 @@ struct CsvOptions {
   /// part's final chunk, whose columns the sink may keep (move). The
   /// returned result then has the counts but no columns.
   std::function<void(int part, struct CsvResult& chunk, bool last)> on_chunk;
+  /// Streaming: forget every chunk of a part (the second reading thread
+  /// started at a point that turned out to be inside a record; the first
+  /// thread then reads its rows). Without it, a streamed file is read on
+  /// one thread.
+  std::function<void(int part)> on_discard;
   size_t chunk_rows = size_t{1} << 16;
 };
 

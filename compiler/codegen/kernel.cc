@@ -1055,6 +1055,14 @@ void StreamScans::Consume(int part, rt::CsvResult& chunk, bool last) {
   if (last) impl_->last[part] = std::move(chunk);
 }
 
+void StreamScans::Discard(int part) {
+  for (size_t s = 0; s < impl_->scans.size(); ++s)
+    impl_->runners[s][static_cast<size_t>(part)] =
+        std::make_unique<Runner>(*impl_->scans[s], *impl_->cal, *impl_->limits, impl_->kernels[s]);
+  impl_->rows_seen[static_cast<size_t>(part)] = 0;
+  impl_->last[static_cast<size_t>(part)] = rt::CsvResult{};
+}
+
 std::vector<engine::ScanResult> StreamScans::Finish() {
   std::vector<engine::ScanResult> out;
   for (size_t s = 0; s < impl_->scans.size(); ++s) {

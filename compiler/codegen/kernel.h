@@ -23,7 +23,7 @@ struct JitStats {
   double compile_ms = 0;  ///< optimisation and code generation
   int kernels = 0;        ///< kernels compiled
   int cached = 0;         ///< kernels loaded from the cache
-  int interpreted = 0;  ///< scans the JIT could not compile
+  int interpreted = 0;    ///< scans the JIT could not compile
 };
 
 /// Runs the scan with a compiled kernel, or with the interpreter when the
@@ -45,6 +45,8 @@ class StreamScans {
   /// A chunk from reading thread `part` (0 or 1); `last` chunks are kept
   /// for their dictionaries.
   void Consume(int part, rt::CsvResult& chunk, bool last);
+  /// Forgets every chunk of a part (rt::CsvOptions::on_discard).
+  void Discard(int part);
   std::vector<engine::ScanResult> Finish();
 
  private:

@@ -172,9 +172,13 @@ std::vector<SourceData> ReadSources(const Session& s, const DataOptions& options
         // not known before reading).
         std::error_code ec;
         auto bytes = kind == "csv" ? fs::file_size(path, ec) : 0;
-        if (kind == "postgres" || (kind == "csv" && !ec && bytes >= options.stream_min_bytes)) o.on_chunk = st->second;
+        if (kind == "postgres" || (kind == "csv" && !ec && bytes >= options.stream_min_bytes)) {
+          o.on_chunk = st->second.chunk;
+          o.on_discard = st->second.discard;
+        }
       } else if (options.discard_rows && kind != "sqlite") {
         o.on_chunk = [](int, rt::CsvResult&, bool) {};
+        o.on_discard = [](int) {};
       }
       out.push_back({pname + ":" + name, uri,
                      kind == "csv"      ? rt::ReadCsv(path, cols, o)

@@ -23,7 +23,11 @@ struct DataOptions {
   const std::map<std::string, std::set<std::string>>* needed = nullptr;
   /// CSV sources to stream: chunks go to the sink instead of being kept
   /// (the SourceData then has the row counts and no columns).
-  std::map<std::string, std::function<void(int, rt::CsvResult&, bool)>> stream;
+  struct StreamSink {
+    std::function<void(int, rt::CsvResult&, bool)> chunk;  ///< rt::CsvOptions::on_chunk
+    std::function<void(int)> discard;                      ///< rt::CsvOptions::on_discard
+  };
+  std::map<std::string, StreamSink> stream;
   size_t stream_min_bytes = 0;  ///< smaller files are read whole
   /// Check only: CSV and PostgreSQL rows are converted and checked chunk by
   /// chunk, then dropped (memory O(chunk), as when `run` streams).

@@ -770,7 +770,10 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
     for (auto& [src, st] : streamed) {
       Streamed* sp = &st;
       std::string name = src.substr(src.rfind(':') + 1);
-      dopt.stream[src] = [&p, &limits, &stats, sp, name](int part, rt::CsvResult& chunk, bool last) {
+      dopt.stream[src].discard = [sp](int part) {
+        if (sp->ss) sp->ss->Discard(part);
+      };
+      dopt.stream[src].chunk = [&p, &limits, &stats, sp, name](int part, rt::CsvResult& chunk, bool last) {
         std::call_once(sp->once, [&] {
           std::vector<const plan::Scan*> scans;
           for (int i : sp->scans) scans.push_back(&p.scans[i]);
