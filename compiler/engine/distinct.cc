@@ -23,6 +23,35 @@ unsigned __int128 Span(int64_t lo, int64_t hi) {
   return static_cast<unsigned __int128>(static_cast<__int128>(hi) - static_cast<__int128>(lo)) + 1;
 }
 
+/// Sorts keys by their offset from the smallest, one byte per pass over
+/// only the bytes the range needs (three for a million customer ids): for
+/// the sparse sets of many small groups this is several times faster than
+/// comparison sorting, whose branches mispredict on random keys.
+void SortKeys(std::vector<int64_t>* v) {
+  if (v->size() < 128) {
+    std::sort(v->begin(), v->end());
+    return;
+  }
+  auto [lo_it, hi_it] = std::minmax_element(v->begin(), v->end());
+  const uint64_t lo = static_cast<uint64_t>(*lo_it);
+  const uint64_t range = static_cast<uint64_t>(*hi_it) - lo;
+  int passes = 0;
+  for (uint64_t r = range; r; r >>= 8) ++passes;
+  thread_local std::vector<int64_t> scratch;
+  scratch.resize(v->size());
+  std::vector<int64_t>* from = v;
+  std::vector<int64_t>* to = &scratch;
+  for (int pass = 0; pass < passes; ++pass) {
+    const int shift = 8 * pass;
+    size_t count[257] = {};
+    for (int64_t x : *from) ++count[((static_cast<uint64_t>(x) - lo) >> shift & 255) + 1];
+    for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
+    for (int64_t x : *from) (*to)[count[(static_cast<uint64_t>(x) - lo) >> shift & 255]++] = x;
+    std::swap(from, to);
+  }
+  if (from != v) v->swap(scratch);  // an odd number of passes ended in the scratch buffer
+}
+
 }  // namespace
 
 size_t DistinctSet::BitCount() const {
@@ -62,7 +91,7 @@ void DistinctSet::Cover(int64_t lo, int64_t hi) {
 void DistinctSet::Compact(bool growing) {
   size_t before = vals_.size();
   if (!sorted_) {
-    std::sort(vals_.begin(), vals_.end());
+    SortKeys(&vals_);
     vals_.erase(std::unique(vals_.begin(), vals_.end()), vals_.end());
     sorted_ = true;
   }
