@@ -426,3 +426,22 @@ TEST_CASE("regression: a split point inside a quoted field is found and the rows
     break;
   }
 }
+
+TEST_CASE("skipped rows of a large file are reported at their physical lines from both cores") {
+  // Rows i = 1..rows, "i,i.05"; rows 7 and rows - 3 hold a bad amount. Row i
+  // is on line i + 1 (the header is line 1).
+  const int64_t rows = 1'200'000;
+  std::string csv = "n,amount\n";
+  for (int64_t i = 1; i <= rows; ++i)
+    csv += std::to_string(i) + "," + (i == 7 || i == rows - 3 ? std::string("x") : std::to_string(i) + ".05") + "\n";
+  REQUIRE(csv.size() > (size_t{16} << 20));
+  CsvOptions o;
+  o.skip_bad_rows = true;
+  CsvResult r = ParseCsv(csv, "f.csv", {Col("n", ColType::kInt), Col("amount", ColType::kDecimal, 2)}, o);
+  CHECK(r.rows == static_cast<size_t>(rows - 2));
+  CHECK(r.skipped == 2);
+  REQUIRE(r.bad.size() == 2);
+  CHECK(r.bad[0].line == 8);
+  CHECK(r.bad[1].line == static_cast<size_t>(rows - 3 + 1));
+  CHECK(r.bad[1].value == "x");
+}
