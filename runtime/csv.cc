@@ -401,14 +401,16 @@ class FastRows {
   };
   /// The code of a string of at most 16 bytes through the column's cache;
   /// UINT32_MAX when it is not valid UTF-8.
+  static uint64_t ShortHash(uint64_t a, uint64_t b, size_t n) {
+    uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ ((b + n) * 0xC2B2AE3D27D4EB4FULL);
+    return h ^ (h >> 29);
+  }
   uint32_t ShortCode(ShortCache& cache, Column& col, const char* p, size_t n) {
     uint64_t a, b;
     Pack(p, n, &a, &b);
-    uint64_t h = (a * 0x9E3779B97F4A7C15ULL) ^ ((b + n) * 0xC2B2AE3D27D4EB4FULL);
-    h ^= h >> 29;
     if (cache.slots.empty()) cache.slots.resize(64);
     size_t mask = cache.slots.size() - 1;
-    size_t i = h & mask;
+    size_t i = ShortHash(a, b, n) & mask;
     for (;; i = (i + 1) & mask) {
       const ShortKey& k = cache.slots[i];
       if (k.len == UINT32_MAX) break;
@@ -418,23 +420,16 @@ class FastRows {
   }
   [[gnu::noinline]] static uint32_t ShortMiss(ShortCache& cache, Column& col, const char* p, size_t n, uint64_t a,
                                               uint64_t b, size_t i) {
-    std::string_view v(p, n);
-    uint32_t code = col.dict.Find(v);
-    if (code == UINT32_MAX) {
-      if (!ValidUtf8(v)) return UINT32_MAX;
-      code = col.dict.Intern(v);
-    }
+    uint32_t code = DictCode(col, p, n);
+    if (code == UINT32_MAX) return code;
     cache.slots[i] = {a, b, static_cast<uint32_t>(n), code};
-    size_t mask;
     if (++cache.used * 2 > cache.slots.size()) {
       std::vector<ShortKey> old(cache.slots.size() * 2);
       old.swap(cache.slots);
-      mask = cache.slots.size() - 1;
+      size_t mask = cache.slots.size() - 1;
       for (const ShortKey& k : old) {
         if (k.len == UINT32_MAX) continue;
-        uint64_t kh = (k.a * 0x9E3779B97F4A7C15ULL) ^ ((k.b + k.len) * 0xC2B2AE3D27D4EB4FULL);
-        kh ^= kh >> 29;
-        size_t j = kh & mask;
+        size_t j = ShortHash(k.a, k.b, k.len) & mask;
         while (cache.slots[j].len != UINT32_MAX) j = (j + 1) & mask;
         cache.slots[j] = k;
       }
@@ -442,8 +437,9 @@ class FastRows {
     return code;
   }
 
-  /// The code of a longer string; UINT32_MAX when it is not valid UTF-8.
-  [[gnu::noinline]] static uint32_t LongCode(Column& col, const char* b, size_t n) {
+  /// A string's dictionary code, checking UTF-8 only for a string the
+  /// dictionary does not hold yet; UINT32_MAX when it is not valid UTF-8.
+  [[gnu::noinline]] static uint32_t DictCode(Column& col, const char* b, size_t n) {
     std::string_view v(b, n);
     uint32_t code = col.dict.Find(v);
     if (code == UINT32_MAX) {
@@ -567,7 +563,7 @@ class FastRows {
           col.codes.push_back(code);
           break;
         }
-        uint32_t code = LongCode(col, b, n);
+        uint32_t code = DictCode(col, b, n);
         if (code == UINT32_MAX) return false;
         col.codes.push_back(code);
         break;
