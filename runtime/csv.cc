@@ -15,9 +15,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -256,8 +258,6 @@ DataError::DataError(std::string file, size_t line, std::string column, std::str
       show_value_(show_value) {}
 
 namespace {
-
-constexpr size_t kParallelBytes = size_t{16} << 20;
 
 /// The reader's fast path, for the common record: no quoted field, the
 /// header's width, every value in its usual form. A converter is chosen
@@ -610,91 +610,163 @@ class FastRows {
   bool usable_ = false;
 };
 
-/// Where the second core started: the first stops there when it lands on
-/// it (the point is a record boundary), and reads on when it passes it
-/// inside a record (`passed`; the second core's rows are then discarded).
-struct SplitPoint {
-  size_t pos;
-  bool passed = false;
-};
+/// One reading thread: its table (the columns, or the chunk handed to a
+/// streaming sink), its fast path and the general path's buffers. A thread
+/// reads one or more ranges of records into it.
+class RangeReader {
+ public:
+  RangeReader(std::string_view data, size_t width, const std::vector<size_t>& index, const std::string& file,
+              const std::vector<CsvColumnRequest>& requests, const CsvOptions& o, int part)
+      : data_(data),
+        width_(width),
+        index_(index),
+        file_(file),
+        requests_(requests),
+        o_(o),
+        part_(part),
+        table_(requests, o) {
+    if (width_ > 0) fast_.emplace(width_, index_, requests_, o_);
+  }
 
-/// Parses the records of data[start, data.size()), the first on line
-/// `first_line`, into fresh columns.
-CsvResult ParseRange(std::string_view data, size_t start, size_t first_line, size_t width,
-                     const std::vector<size_t>& index, const std::string& file,
-                     const std::vector<CsvColumnRequest>& requests, const CsvOptions& o, int part = 0,
-                     size_t* next_line = nullptr, size_t reserve_bytes = 0, SplitPoint* split_at = nullptr) {
-  TableBuilder table(requests, o);
-  size_t streamed = 0;  // rows handed to the sink
-  Splitter split(data, start, first_line, o, file);
-  std::vector<Field> fields;
-  std::deque<std::string> scratch;  // deque: fields keep views into it
-  // Reserve the columns from the row size of a sample, so that they never
-  // grow by copying (that copying and its page faults cost more than parsing).
-  size_t sample_end = std::min(data.size(), start + (size_t{1} << 16));
-  size_t newlines = static_cast<size_t>(std::count(data.begin() + start, data.begin() + sample_end, '\n'));
-  if (o.on_chunk)
-    table.Reserve(o.chunk_rows + 1);
-  else if (newlines > 0)
-    table.Reserve((reserve_bytes ? reserve_bytes : data.size() - start) /
-                      std::max<size_t>(1, (sample_end - start) / newlines) * 21 / 20 +
-                  16);
-  std::optional<FastRows> fast;
-  if (width > 0) fast.emplace(width, index, requests, o);
-  const char* const eof = data.data() + data.size();
-  const char* end = split_at ? data.data() + split_at->pos : eof;  // the fast path's bound
-  while (!split.AtEnd()) {
-    if (split_at && end != eof && split.position() >= split_at->pos) {
-      if (split.position() == split_at->pos) break;  // a record boundary: the second core read from here
-      split_at->passed = true;                       // the split point was inside a record: read on to the end
-      end = eof;
+  /// Reserves the columns for the records of about `bytes` bytes, from the
+  /// row size of a sample at `start`, so that they never grow by copying
+  /// (that copying and its page faults cost more than parsing).
+  void Reserve(size_t start, size_t bytes) {
+    if (o_.on_chunk) {
+      table_.Reserve(o_.chunk_rows + 1);
+      return;
     }
-    if (o.on_chunk && table.data().rows >= o.chunk_rows) {
-      streamed += table.data().rows;
-      o.on_chunk(part, table.data(), false);
-      table.ClearRows();
-    }
-    if (fast && fast->usable()) {
-      const char* p = data.data() + split.position();
-      size_t room = o.on_chunk ? o.chunk_rows - table.data().rows : SIZE_MAX;
-      size_t n = fast->Rows(&p, end, end == eof, room, table.data().columns, table.data().rows);
-      if (n > 0) {
-        table.data().rows += n;
-        split.Skip(static_cast<size_t>(p - data.data()), n);
+    size_t sample_end = std::min(data_.size(), start + (size_t{1} << 16));
+    size_t newlines = static_cast<size_t>(std::count(data_.begin() + start, data_.begin() + sample_end, '\n'));
+    if (newlines > 0) table_.Reserve(bytes / std::max<size_t>(1, (sample_end - start) / newlines) * 21 / 20 + 16);
+  }
+
+  /// Reads the records from `start`, the first on line `first_line`, until
+  /// the end of the data or until the position reaches or passes `bound`;
+  /// then `at_bound(position, &bound)` says whether to read on (to a new
+  /// bound). Returns the line after the last record read.
+  template <class AtBound>
+  size_t Read(size_t start, size_t first_line, size_t bound, AtBound&& at_bound) {
+    Splitter split(data_, start, first_line, o_, file_);
+    const char* const eof = data_.data() + data_.size();
+    while (!split.AtEnd()) {
+      if (split.position() >= bound) {
+        if (!at_bound(split.position(), &bound)) break;
         continue;
       }
+      if (o_.on_chunk && table_.data().rows >= o_.chunk_rows) {
+        streamed_ += table_.data().rows;
+        o_.on_chunk(part_, table_.data(), false);
+        table_.ClearRows();
+      }
+      if (fast_ && fast_->usable()) {
+        const char* p = data_.data() + split.position();
+        const char* end = bound >= data_.size() ? eof : data_.data() + bound;
+        size_t room = o_.on_chunk ? o_.chunk_rows - table_.data().rows : SIZE_MAX;
+        size_t n = fast_->Rows(&p, end, end == eof, room, table_.data().columns, table_.data().rows);
+        if (n > 0) {
+          table_.data().rows += n;
+          split.Skip(static_cast<size_t>(p - data_.data()), n);
+          continue;
+        }
+      }
+      size_t line = split.Next(&fields_, &scratch_);
+      if (width_ == 0) {
+        // Without a header the first row fixes the width; it must hold
+        // every declared column.
+        width_ = fields_.size();
+        for (size_t i : index_)
+          if (i >= width_)
+            throw DataError(file_, line, "", "",
+                            "the file has " + std::to_string(width_) + " columns per row, but " +
+                                std::to_string(index_.size()) + " are declared and there is no header");
+        fast_.emplace(width_, index_, requests_, o_);
+      }
+      if (fields_.size() != width_) {
+        table_.FailRow(fields_.size() == 1 && fields_[0].text.empty()
+                           ? std::string("the row is empty")
+                           : "the row has " + std::to_string(fields_.size()) + " fields, the header has " +
+                                 std::to_string(width_));
+      } else {
+        for (size_t r = 0; r < requests_.size(); ++r)
+          if (!table_.Add(r, &fields_[index_[r]])) break;
+      }
+      table_.EndRow(file_, line);
     }
-    size_t line = split.Next(&fields, &scratch);
-    if (width == 0) {
-      // Without a header the first row fixes the width; it must hold every
-      // declared column.
-      width = fields.size();
-      for (size_t i : index)
-        if (i >= width)
-          throw DataError(file, line, "", "",
-                          "the file has " + std::to_string(width) + " columns per row, but " +
-                              std::to_string(index.size()) + " are declared and there is no header");
-    }
-    if (!fast && width > 0) fast.emplace(width, index, requests, o);
-    if (fields.size() != width) {
-      table.FailRow(fields.size() == 1 && fields[0].text.empty()
-                        ? std::string("the row is empty")
-                        : "the row has " + std::to_string(fields.size()) + " fields, the header has " +
-                              std::to_string(width));
-    } else {
-      for (size_t r = 0; r < requests.size(); ++r)
-        if (!table.Add(r, &fields[index[r]])) break;
-    }
-    table.EndRow(file, line);
+    return split.line();
   }
-  if (next_line) *next_line = split.line();
-  if (!o.on_chunk) return table.Finish();
-  size_t rows = table.data().rows;
-  o.on_chunk(part, table.data(), true);
-  CsvResult counts = table.Finish();
-  counts.columns.clear();
-  counts.rows = streamed + rows;
-  return counts;
+
+  /// Reads the records from `start` to the end.
+  size_t ReadToEnd(size_t start, size_t first_line) {
+    return Read(start, first_line, SIZE_MAX, [](size_t, size_t*) { return false; });
+  }
+
+  TableBuilder& table() { return table_; }
+
+  /// The result: the columns, or when streaming, the counts after the last
+  /// chunk is handed over.
+  CsvResult Finish() {
+    if (!o_.on_chunk) return table_.Finish();
+    size_t rows = table_.data().rows;
+    o_.on_chunk(part_, table_.data(), true);
+    CsvResult counts = table_.Finish();
+    counts.columns.clear();
+    counts.rows = streamed_ + rows;
+    return counts;
+  }
+
+ private:
+  std::string_view data_;
+  size_t width_;
+  const std::vector<size_t>& index_;
+  const std::string& file_;
+  const std::vector<CsvColumnRequest>& requests_;
+  const CsvOptions& o_;
+  int part_;
+  TableBuilder table_;
+  std::optional<FastRows> fast_;
+  std::vector<Field> fields_;
+  std::deque<std::string> scratch_;  // deque: fields keep views into it
+  size_t streamed_ = 0;              // rows handed to the sink
+};
+
+/// The file in blocks for two reading threads. The first thread reads from
+/// the start, block after block, always knowing where records begin. The
+/// second takes blocks from the end backwards, each from the first line
+/// break in it: a guess, right unless that line break is inside a quoted
+/// field. The threads meet wherever their speeds make them meet (the two
+/// cores of a virtual machine can differ by 2x). The guesses are checked:
+/// each of the second thread's blocks must end exactly where the block
+/// after it began, and the first thread must land exactly on the start of
+/// the second thread's lowest block. If either check fails, the second
+/// thread's rows are discarded and the first reads on to the end.
+struct Blocks {
+  std::vector<size_t> start;  ///< start[i]: where block i's records begin; start[n] = the data's end
+  std::mutex m;
+  std::condition_variable cv;
+  size_t lo = 1;        ///< the first thread has taken blocks [0, lo)
+  size_t hi = 0;        ///< the second thread has taken blocks [hi, n)
+  bool stop = false;    ///< the second thread is to take no more blocks
+  bool done = false;    ///< the second thread has finished
+  bool broken = false;  ///< a guess of the second thread's was wrong
+  size_t count() const { return start.size() - 1; }
+};
+
+/// One block read by the second thread.
+struct ReadBlock {
+  size_t index;
+  size_t row_begin, row_end;  ///< its rows in the second thread's table (not streaming)
+  size_t lines;               ///< lines in it
+  std::vector<BadRow> bad;    ///< its skipped rows, lines counted from its start
+};
+
+/// Appends rows [from, to) of `b` to `a`, renumbering string codes by `remap`.
+void AppendRows(Column& a, const Column& b, size_t from, size_t to, const std::vector<uint32_t>& remap) {
+  a.valid.insert(a.valid.end(), b.valid.begin() + from, b.valid.begin() + to);
+  if (!b.ints.empty()) a.ints.insert(a.ints.end(), b.ints.begin() + from, b.ints.begin() + to);
+  if (!b.floats.empty()) a.floats.insert(a.floats.end(), b.floats.begin() + from, b.floats.begin() + to);
+  if (a.type == ColType::kString)
+    for (size_t i = from; i < to; ++i) a.codes.push_back(remap.empty() ? 0 : remap[b.codes[i]]);
 }
 
 }  // namespace
@@ -729,80 +801,147 @@ CsvResult ParseCsv(std::string_view data, const std::string& file, const std::ve
   } else {
     for (size_t r = 0; r < requests.size(); ++r) index[r] = r;
   }
-  if (width == 0 || data.size() - split.position() < kParallelBytes) {
-    return ParseRange(data, split.position(), split.line(), width, index, file, requests, o);
-  }
-  // Two cores: the second reads from the first line break after the
-  // middle, while the first reads from the start. The first core's reading
-  // is the true one, so when it lands on the split point, that point is a
-  // record boundary and the second core's rows are right; when it passes it
-  // inside a record (a quoted field with a line break), the second core's
-  // rows are discarded (`on_discard`) and the first reads on to the end.
-  // A streaming sink that cannot discard gets one core. The second half
-  // counts lines from its own start; they are shifted by the first half's
-  // count (known when it ends) in its errors and reports, and its string
-  // codes are remapped when the halves are joined.
-  if (o.on_chunk && !o.on_discard)
-    return ParseRange(data, split.position(), split.line(), width, index, file, requests, o);
   const size_t begin = split.position();
-  size_t mid = data.find('\n', begin + (data.size() - begin) / 2);
-  if (mid == std::string_view::npos || mid + 1 >= data.size())
-    return ParseRange(data, begin, split.line(), width, index, file, requests, o);
-  mid += 1;
-  SplitPoint split_at{mid};
-  CsvResult second;
-  std::exception_ptr second_error;
+  auto one_thread = [&] {
+    RangeReader reader(data, width, index, file, requests, o, 0);
+    reader.Reserve(begin, data.size() - begin);
+    reader.ReadToEnd(begin, split.line());
+    return reader.Finish();
+  };
+  // A streaming sink that cannot discard gets one core.
+  if (width == 0 || data.size() - begin < o.parallel_bytes || (o.on_chunk && !o.on_discard)) return one_thread();
+  Blocks blocks;
+  blocks.start.push_back(begin);
+  for (size_t at = begin + std::max<size_t>(1, o.block_bytes); at < data.size();
+       at += std::max<size_t>(1, o.block_bytes)) {
+    size_t nl = data.find('\n', at);
+    if (nl == std::string_view::npos || nl + 1 >= data.size()) break;
+    if (nl + 1 > blocks.start.back()) blocks.start.push_back(nl + 1);
+  }
+  blocks.start.push_back(data.size());
+  if (blocks.count() < 2) return one_thread();
+  blocks.hi = blocks.count();
+
+  // The second thread. Its errors count for the file only if its guesses
+  // hold; an error that is not about the data (from a streaming sink's
+  // evaluation) discards its rows instead, so that the first thread meets
+  // the same row and reports it where it is.
+  RangeReader second(data, width, index, file, requests, o, 1);
+  second.Reserve(begin, (data.size() - begin) / 2);
+  std::vector<ReadBlock> read;  // in the order read: descending
+  std::optional<DataError> second_error;
+  std::exception_ptr second_other;
+  CsvResult second_counts;  // streaming
   std::thread worker([&] {
     try {
-      second = ParseRange(data, mid, 1, width, index, file, requests, o, 1);
+      for (;;) {
+        size_t j;
+        {
+          std::lock_guard lock(blocks.m);
+          if (blocks.stop || blocks.hi <= blocks.lo) break;
+          j = --blocks.hi;
+        }
+        ReadBlock rb{j, second.table().data().rows, 0, 0, {}};
+        std::swap(rb.bad, second.table().data().bad);  // a block's skipped rows are kept apart
+        bool ok = j + 1 == blocks.count();             // a block before the last must end where the next begins
+        size_t line = 1;
+        try {
+          line = second.Read(blocks.start[j], 1, blocks.start[j + 1], [&](size_t pos, size_t*) {
+            ok = pos == blocks.start[j + 1];
+            return false;
+          });
+        } catch (const DataError& e) {
+          second_error.emplace(e);
+        }
+        std::swap(rb.bad, second.table().data().bad);
+        rb.row_end = second.table().data().rows;
+        rb.lines = line - 1;
+        read.push_back(std::move(rb));
+        if (second_error) break;
+        if (!ok) {
+          std::lock_guard lock(blocks.m);
+          blocks.broken = true;
+          break;
+        }
+      }
+      if (o.on_chunk && !second_error && !blocks.broken) second_counts = second.Finish();
     } catch (...) {
-      second_error = std::current_exception();
+      second_other = std::current_exception();
+      std::lock_guard lock(blocks.m);
+      blocks.broken = true;
     }
+    std::lock_guard lock(blocks.m);
+    blocks.done = true;
+    blocks.cv.notify_all();
   });
-  CsvResult first;
-  size_t second_line = 0;  // the line the second half starts on
+
+  RangeReader first(data, width, index, file, requests, o, 0);
+  // The first thread reserves room for the whole file, so that joining the
+  // second thread's rows to it appends without moving its own.
+  first.Reserve(begin, data.size() - begin);
+  bool met = false;      // the first thread stopped where the second began
+  size_t meet_line = 0;  // the line where the second thread's first block begins
   try {
-    // The first half reserves room for the whole file, so that joining the
-    // second half to it appends without moving the first.
-    first = ParseRange(data, begin, split.line(), width, index, file, requests, o, 0, &second_line, data.size() - begin,
-                       &split_at);
+    size_t end_line = first.Read(begin, split.line(), blocks.start[1], [&](size_t pos, size_t* bound) {
+      std::unique_lock lock(blocks.m);
+      while (blocks.lo < blocks.hi) {
+        *bound = blocks.start[++blocks.lo];  // take the next block
+        if (*bound > pos) return true;
+      }
+      // The next block is the second thread's: wait for it to finish, then
+      // check where it started.
+      blocks.stop = true;
+      blocks.cv.wait(lock, [&] { return blocks.done; });
+      if (!blocks.broken && blocks.hi < blocks.count() && pos == blocks.start[blocks.hi]) {
+        met = true;
+        return false;
+      }
+      *bound = SIZE_MAX;  // read on to the end; the second thread's rows are not the file's
+      return true;
+    });
+    meet_line = end_line;
   } catch (...) {
+    {
+      std::lock_guard lock(blocks.m);
+      blocks.stop = true;
+    }
     worker.join();
     throw;  // the earlier error wins
   }
   worker.join();
-  if (split_at.passed) {
-    // The second core started inside a record: its rows (and errors) are
-    // not the file's.
-    if (o.on_discard) o.on_discard(1);
-    return first;
+  if (!met) {  // the first thread read to the end
+    if (o.on_chunk) o.on_discard(1);
+    return first.Finish();
   }
-  const size_t shift = second_line - 1;
-  if (second_error) {
-    try {
-      std::rethrow_exception(second_error);
-    } catch (const DataError& e) {
-      throw e.Shifted(shift);
+  // The second thread's blocks, in file order, start on these lines.
+  std::reverse(read.begin(), read.end());
+  std::vector<size_t> first_line(read.size());
+  for (size_t k = 0, line = meet_line; k < read.size(); ++k) {
+    first_line[k] = line;
+    line += read[k].lines;
+  }
+  if (second_error) throw second_error->Shifted(first_line[0] - 1);  // its lowest block is the one that failed
+  CsvResult a = first.Finish();
+  CsvResult b = o.on_chunk ? std::move(second_counts) : second.table().Finish();
+  if (!o.on_chunk) {
+    for (size_t c = 0; c < a.columns.size() && c < b.columns.size(); ++c) {
+      Column& to = a.columns[c];
+      const Column& from = b.columns[c];
+      std::vector<uint32_t> remap;
+      if (to.type == ColType::kString) {
+        remap.resize(from.dict.size());
+        for (uint32_t k = 0; k < from.dict.size(); ++k) remap[k] = to.dict.Intern(from.dict.At(k));
+      }
+      for (const ReadBlock& rb : read) AppendRows(to, from, rb.row_begin, rb.row_end, remap);
     }
   }
-  for (BadRow& bad : second.bad) bad.line += shift;
-  for (size_t c = 0; c < first.columns.size() && c < second.columns.size(); ++c) {
-    Column& a = first.columns[c];
-    Column& b = second.columns[c];
-    a.valid.insert(a.valid.end(), b.valid.begin(), b.valid.end());
-    a.ints.insert(a.ints.end(), b.ints.begin(), b.ints.end());
-    a.floats.insert(a.floats.end(), b.floats.begin(), b.floats.end());
-    if (a.type == ColType::kString) {
-      std::vector<uint32_t> remap(b.dict.size());
-      for (uint32_t k = 0; k < b.dict.size(); ++k) remap[k] = a.dict.Intern(b.dict.At(k));
-      for (uint32_t code : b.codes) a.codes.push_back(remap.empty() ? 0 : remap[code]);
-    }
-  }
-  first.rows += second.rows;
-  first.skipped += second.skipped;
-  for (const BadRow& bad : second.bad)
-    if (first.bad.size() < o.max_reported) first.bad.push_back(bad);
-  return first;
+  a.rows += b.rows;
+  a.skipped += b.skipped;
+  for (size_t k = 0; k < read.size(); ++k)
+    for (const BadRow& bad : read[k].bad)
+      if (a.bad.size() < o.max_reported)
+        a.bad.push_back({bad.line + first_line[k] - 1, bad.column, bad.value, bad.reason});
+  return a;
 }
 
 TableBuilder::TableBuilder(const std::vector<CsvColumnRequest>& requests, const CsvOptions& options)

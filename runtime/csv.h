@@ -50,6 +50,10 @@ struct CsvOptions {
   /// one thread.
   std::function<void(int part)> on_discard;
   size_t chunk_rows = size_t{1} << 16;
+  /// Files from this size are read by two threads, in blocks of
+  /// `block_bytes` (tests make both small).
+  size_t parallel_bytes = size_t{16} << 20;
+  size_t block_bytes = size_t{4} << 20;
 };
 
 struct CsvColumnRequest {

@@ -1042,8 +1042,7 @@ void StreamScans::Consume(int part, rt::CsvResult& chunk, bool last) {
     const plan::Scan& scan = *impl_->scans[s];
     engine::ScanInput in;
     in.rows = chunk.rows;
-    // The second reading thread starts mid-file: its row numbers count from there.
-    in.source_name = part == 0 ? impl_->name : impl_->name + " (counting from the middle of the file)";
+    in.source_name = impl_->name;  // the second reading thread's errors discard its rows (see ParseCsv)
     for (const auto& sc : scan.columns)
       for (const auto& col : chunk.columns)
         if (col.name == sc.path[0]) in.columns.push_back(&col);

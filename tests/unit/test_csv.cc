@@ -25,6 +25,26 @@ std::string ErrorOf(std::string_view csv, std::vector<CsvColumnRequest> cols, Cs
   return "no error";
 }
 
+/// Everything a parse produced (counts, skipped rows, every value), or the
+/// error's message: what differential tests compare.
+std::string Outcome(const std::string& text, const std::vector<CsvColumnRequest>& cols, const CsvOptions& o) {
+  std::string out;
+  try {
+    CsvResult r = ParseCsv(text, "f.csv", cols, o);
+    out = std::to_string(r.rows) + "/" + std::to_string(r.skipped);
+    for (const BadRow& b : r.bad) out += "|" + std::to_string(b.line) + b.column + b.reason;
+    for (const Column& c : r.columns)
+      for (size_t i = 0; i < c.size(); ++i)
+        out += !c.valid[i]                  ? std::string("|null")
+               : c.type == ColType::kString ? "|" + c.dict.At(c.codes[i])
+               : c.type == ColType::kFloat  ? "|" + std::to_string(c.floats[i])
+                                            : "|" + std::to_string(c.ints[i]);
+  } catch (const DataError& e) {
+    out = e.what();
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("every column type converts exactly") {
@@ -315,23 +335,7 @@ TEST_CASE("the fast path and the general path read random files alike") {
                                         Col("c", ColType::kString),    Col("d", ColType::kDate),
                                         Col("e", ColType::kTimestamp), Col("f", ColType::kBool),
                                         Col("g", ColType::kFloat)};
-  auto outcome = [&](const std::string& text, CsvOptions o) {
-    std::string out;
-    try {
-      CsvResult r = ParseCsv(text, "f.csv", cols, o);
-      out = std::to_string(r.rows) + "/" + std::to_string(r.skipped);
-      for (const BadRow& b : r.bad) out += "|" + std::to_string(b.line) + b.column + b.reason;
-      for (const Column& c : r.columns)
-        for (size_t i = 0; i < c.size(); ++i)
-          out += !c.valid[i]                  ? std::string("|null")
-                 : c.type == ColType::kString ? "|" + c.dict.At(c.codes[i])
-                 : c.type == ColType::kFloat  ? "|" + std::to_string(c.floats[i])
-                                              : "|" + std::to_string(c.ints[i]);
-    } catch (const DataError& e) {
-      out = e.what();
-    }
-    return out;
-  };
+  auto outcome = [&](const std::string& text, const CsvOptions& o) { return Outcome(text, cols, o); };
   for (int file = 0; file < 200; ++file) {
     std::string text = "a,b,c,d,e,f,g\n";
     int rows = 1 + static_cast<int>(rng() % 40);
@@ -397,7 +401,11 @@ TEST_CASE("regression: a split point inside a quoted field is found and the rows
     REQUIRE(csv.size() == size);
     REQUIRE(csv.find('\n', target) == header.size() + spanning * 16 + 11);
     std::vector<CsvColumnRequest> cols = {Col("n", ColType::kInt), Col("note", ColType::kString)};
-    CsvResult r = ParseCsv(csv, "f.csv", cols, {});
+    // Two blocks: the second thread's guess is the first line break after
+    // the middle, which is inside the quoted field.
+    CsvOptions whole;
+    whole.block_bytes = target - header.size();
+    CsvResult r = ParseCsv(csv, "f.csv", cols, whole);
     REQUIRE(r.rows == n);
     CHECK(r.columns[0].ints[spanning] == static_cast<int64_t>(spanning));
     CHECK(r.columns[0].ints[n - 1] == static_cast<int64_t>(n - 1));
@@ -405,7 +413,7 @@ TEST_CASE("regression: a split point inside a quoted field is found and the rows
     CHECK(Str(r.columns[1], 5) == "xx\"yyyy");
     // Streamed: the second thread's chunks are discarded, and the rows kept
     // are each row once.
-    CsvOptions o;
+    CsvOptions o = whole;
     std::vector<size_t> rows(2, 0);
     std::vector<__int128> sums(2, 0);
     int discarded = -1;
@@ -444,4 +452,70 @@ TEST_CASE("skipped rows of a large file are reported at their physical lines fro
   CHECK(r.bad[0].line == 8);
   CHECK(r.bad[1].line == static_cast<size_t>(rows - 3 + 1));
   CHECK(r.bad[1].value == "x");
+}
+
+TEST_CASE("two threads reading in small blocks read random files as one thread does") {
+  // Differential, with blocks of 1 to 80 bytes so that the second thread's
+  // guessed record starts fall everywhere: inside quoted fields with line
+  // breaks, on doubled quotes, next to literal quotes and bad rows. One
+  // thread reading the whole file is the reference; the fixture tests above
+  // check that reading against hand-written values.
+  std::mt19937_64 rng(11);
+  const std::vector<std::string> notes = {"plain", "\"two\nlines\"", "\"a,\"\"b\"\"\nc\"", "x\"y", "", "\"\n\"",
+                                          "\"\"",  "北京",           "\"\r\n\"",           "z"};
+  std::vector<CsvColumnRequest> cols = {Col("n", ColType::kInt), Col("note", ColType::kString),
+                                        Col("amount", ColType::kDecimal, 2)};
+  auto outcome = [&](const std::string& text, const CsvOptions& o) { return Outcome(text, cols, o); };
+  // Streamed: each part's values of n, with a part's discarded by on_discard;
+  // the kept values, sorted, must be the file's.
+  auto streamed = [&](const std::string& text, CsvOptions o) {
+    std::vector<std::vector<int64_t>> parts(2);
+    o.chunk_rows = 3;
+    o.on_chunk = [&](int part, CsvResult& chunk, bool) {
+      for (size_t k = 0; k < chunk.rows; ++k)
+        parts[static_cast<size_t>(part)].push_back(chunk.columns[0].valid[k] ? chunk.columns[0].ints[k] : -1);
+    };
+    o.on_discard = [&](int part) { parts[static_cast<size_t>(part)].clear(); };
+    std::vector<int64_t> all;
+    try {
+      CsvResult r = ParseCsv(text, "f.csv", cols, o);
+      all = parts[0];
+      all.insert(all.end(), parts[1].begin(), parts[1].end());
+      std::sort(all.begin(), all.end());
+      CHECK(r.rows == all.size());
+    } catch (const DataError& e) {
+      all = {-2};
+    }
+    return all;
+  };
+  int two_thread_files = 0;
+  for (int file = 0; file < 400; ++file) {
+    std::string text = "n,note,amount\n";
+    int rows = 1 + static_cast<int>(rng() % 60);
+    for (int r = 1; r <= rows; ++r) {
+      bool ragged = rng() % 40 == 0;
+      bool bad = rng() % 30 == 0;
+      text += (bad ? "x" : std::to_string(r)) + "," + notes[rng() % notes.size()];
+      if (!ragged) text += "," + std::to_string(r) + ".0" + std::to_string(r % 10);
+      text += rng() % 8 == 0 ? "\r\n" : "\n";
+    }
+    for (bool skip : {false, true}) {
+      CsvOptions one;
+      one.skip_bad_rows = skip;
+      one.parallel_bytes = SIZE_MAX;
+      CsvOptions two = one;
+      two.parallel_bytes = 0;
+      two.block_bytes = 1 + rng() % 80;
+      CAPTURE(text);
+      CAPTURE(two.block_bytes);
+      std::string expected = outcome(text, one);
+      CHECK(outcome(text, two) == expected);
+      std::vector<int64_t> expected_rows = streamed(text, one);
+      CHECK(streamed(text, two) == expected_rows);
+      two.fast_path = false;
+      CHECK(outcome(text, two) == expected);
+      two_thread_files += text.size() > 2 * two.block_bytes;
+    }
+  }
+  CHECK(two_thread_files > 500);
 }
