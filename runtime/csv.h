@@ -54,6 +54,8 @@ struct CsvOptions {
   /// `block_bytes` (tests make both small).
   size_t parallel_bytes = size_t{16} << 20;
   size_t block_bytes = size_t{4} << 20;
+  /// The fast path reads through a buffer of this size.
+  size_t window_bytes = size_t{256} << 10;
 };
 
 struct CsvColumnRequest {

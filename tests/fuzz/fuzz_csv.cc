@@ -1,10 +1,10 @@
 // libFuzzer target for the CSV reader: arbitrary bytes parsed as a CSV with
 // one column of every type, in both error modes, once with the fast path,
 // once with the general path alone, and once on two threads in blocks of a
-// few bytes (their size taken from the input's length). A DataError is a
-// correct answer; a crash, a sanitizer report, misaligned columns, or the
-// readings disagreeing (on a value, a null, the row counts or the error)
-// are bugs.
+// few bytes with a fast-path buffer of a few bytes (their sizes taken from
+// the input's length). A DataError is a correct answer; a crash, a
+// sanitizer report, misaligned columns, or the readings disagreeing (on a
+// value, a null, the row counts or the error) are bugs.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -67,8 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       o.fast_path = true;
       o.parallel_bytes = 0;
       o.block_bytes = 1 + size % 61;
+      o.window_bytes = 16 + size % 47;
       if (fast != Outcome(text, cols, o)) std::abort();
       o.parallel_bytes = CsvOptions{}.parallel_bytes;
+      o.window_bytes = CsvOptions{}.window_bytes;
     }
   }
   return 0;

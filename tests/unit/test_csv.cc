@@ -25,24 +25,27 @@ std::string ErrorOf(std::string_view csv, std::vector<CsvColumnRequest> cols, Cs
   return "no error";
 }
 
-/// Everything a parse produced (counts, skipped rows, every value), or the
-/// error's message: what differential tests compare.
-std::string Outcome(const std::string& text, const std::vector<CsvColumnRequest>& cols, const CsvOptions& o) {
-  std::string out;
-  try {
-    CsvResult r = ParseCsv(text, "f.csv", cols, o);
-    out = std::to_string(r.rows) + "/" + std::to_string(r.skipped);
-    for (const BadRow& b : r.bad) out += "|" + std::to_string(b.line) + b.column + b.reason;
-    for (const Column& c : r.columns)
-      for (size_t i = 0; i < c.size(); ++i)
-        out += !c.valid[i]                  ? std::string("|null")
-               : c.type == ColType::kString ? "|" + c.dict.At(c.codes[i])
-               : c.type == ColType::kFloat  ? "|" + std::to_string(c.floats[i])
-                                            : "|" + std::to_string(c.ints[i]);
-  } catch (const DataError& e) {
-    out = e.what();
-  }
+/// Everything a parse produced: counts, skipped rows, every value.
+std::string Describe(const CsvResult& r) {
+  std::string out = std::to_string(r.rows) + "/" + std::to_string(r.skipped);
+  for (const BadRow& b : r.bad) out += "|" + std::to_string(b.line) + b.column + b.reason;
+  for (const Column& c : r.columns)
+    for (size_t i = 0; i < c.size(); ++i)
+      out += !c.valid[i]                  ? std::string("|null")
+             : c.type == ColType::kString ? "|" + c.dict.At(c.codes[i])
+             : c.type == ColType::kFloat  ? "|" + std::to_string(c.floats[i])
+                                          : "|" + std::to_string(c.ints[i]);
   return out;
+}
+
+/// What parsing `text` as f.csv gives, or the error's message: what
+/// differential tests compare.
+std::string Outcome(const std::string& text, const std::vector<CsvColumnRequest>& cols, const CsvOptions& o) {
+  try {
+    return Describe(ParseCsv(text, "f.csv", cols, o));
+  } catch (const DataError& e) {
+    return e.what();
+  }
 }
 
 }  // namespace
@@ -506,12 +509,26 @@ TEST_CASE("two threads reading in small blocks read random files as one thread d
       CsvOptions two = one;
       two.parallel_bytes = 0;
       two.block_bytes = 1 + rng() % 80;
+      two.window_bytes = 16 + rng() % 100;  // the fast path's buffer refilled every few records
       CAPTURE(text);
       CAPTURE(two.block_bytes);
+      CAPTURE(two.window_bytes);
       std::string expected = outcome(text, one);
       CHECK(outcome(text, two) == expected);
       std::vector<int64_t> expected_rows = streamed(text, one);
       CHECK(streamed(text, two) == expected_rows);
+      if (file % 20 == 0) {  // from a file: the fast path reads it with pread(2)
+        const std::string path = "kpic_test_blocks.csv";
+        std::ofstream(path, std::ios::binary) << text;
+        std::string read;
+        try {
+          read = Describe(ReadCsv(path, cols, two));
+        } catch (const DataError& e) {
+          read = std::string(e.what()).replace(0, path.size(), "f.csv");
+        }
+        CHECK(read == expected);
+        std::remove(path.c_str());
+      }
       two.fast_path = false;
       CHECK(outcome(text, two) == expected);
       two_thread_files += text.size() > 2 * two.block_bytes;
