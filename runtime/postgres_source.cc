@@ -1,19 +1,82 @@
 // The PostgreSQL reader.
 #include "postgres_source.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 
 #include <libpq-fe.h>
 
 #include <map>
 #include <memory>
+#include <mutex>
 
 namespace kpic::rt {
 
 namespace {
 
-using Conn = std::unique_ptr<PGconn, decltype(&PQfinish)>;
-using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
+/// libpq, loaded when a PostgreSQL source is first read. Linking it would
+/// load it and the dozen libraries it needs (TLS, Kerberos, LDAP, SASL) on
+/// every start of kpic, which took 11 ms of each start on the benchmark
+/// machine, whether or not PostgreSQL was used.
+#define KPIC_LIBPQ_FUNCTIONS(X)   \
+  X(PQconnectdb, connectdb)       \
+  X(PQstatus, status)             \
+  X(PQerrorMessage, errorMessage) \
+  X(PQfinish, finish)             \
+  X(PQexecParams, execParams)     \
+  X(PQresultStatus, resultStatus) \
+  X(PQclear, clear)               \
+  X(PQntuples, ntuples)           \
+  X(PQnfields, nfields)           \
+  X(PQfname, fname)               \
+  X(PQgetvalue, getvalue)         \
+  X(PQgetlength, getlength)       \
+  X(PQgetisnull, getisnull)
+
+struct LibPq {
+#define KPIC_LIBPQ_MEMBER(function, member) decltype(&::function) member = nullptr;
+  KPIC_LIBPQ_FUNCTIONS(KPIC_LIBPQ_MEMBER)
+#undef KPIC_LIBPQ_MEMBER
+};
+
+LibPq lib;  // filled by Load
+
+/// The library once Load has succeeded (every connection starts with Load).
+const LibPq& Pq() { return lib; }
+
+/// Loads the library, or throws a DataError naming `shown` (the source's
+/// URI) when it cannot be loaded.
+void Load(const std::string& shown) {
+  static std::string error;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    void* h = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+      error = ::dlerror();
+      return;
+    }
+    auto load = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
+      if (!fn && error.empty()) error = std::string("libpq.so.5 has no ") + name;
+    };
+#define KPIC_LIBPQ_LOAD(function, member) load(lib.member, #function);
+    KPIC_LIBPQ_FUNCTIONS(KPIC_LIBPQ_LOAD)
+#undef KPIC_LIBPQ_LOAD
+  });
+  if (!error.empty())
+    throw DataError(shown, 0, "", "", "PostgreSQL sources need libpq (Debian package libpq5): " + error);
+}
+
+struct Finish {
+  void operator()(PGconn* c) const { Pq().finish(c); }
+};
+struct Clear {
+  void operator()(PGresult* r) const { Pq().clear(r); }
+};
+
+using Conn = std::unique_ptr<PGconn, Finish>;
+using Result = std::unique_ptr<PGresult, Clear>;
 
 std::string QuoteIdent(const std::string& id) {
   std::string out = "\"";
@@ -58,11 +121,10 @@ Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, cons
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p.c_str());
   Result r(
-      PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0),
-      &PQclear);
-  ExecStatusType st = PQresultStatus(r.get());
+      Pq().execParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+  ExecStatusType st = Pq().resultStatus(r.get());
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-    throw DataError(shown, 0, "", "", what + " failed: " + Trim(PQerrorMessage(conn)));
+    throw DataError(shown, 0, "", "", what + " failed: " + Trim(Pq().errorMessage(conn)));
   return r;
 }
 
@@ -82,8 +144,9 @@ std::vector<std::string> CheckTable(Exec& exec, const std::string& shown, const 
       "WHERE table_schema = $1 AND table_name = $2",
       std::vector<std::string>{schema, name});
   std::map<std::string, std::pair<std::string, int>> declared;
-  for (int i = 0; i < PQntuples(info.get()); ++i)
-    declared[PQgetvalue(info.get(), i, 0)] = {PQgetvalue(info.get(), i, 1), std::stoi(PQgetvalue(info.get(), i, 2))};
+  for (int i = 0; i < Pq().ntuples(info.get()); ++i)
+    declared[Pq().getvalue(info.get(), i, 0)] = {Pq().getvalue(info.get(), i, 1),
+                                                 std::stoi(Pq().getvalue(info.get(), i, 2))};
   if (declared.empty()) throw DataError(shown, 0, "", "", "the database has no table or view `" + table + "`");
   std::vector<std::string> types;
   for (const CsvColumnRequest& c : columns) {
@@ -120,9 +183,11 @@ std::string MaskPassword(const std::string& uri) {
 TableData ReadPostgres(const std::string& uri, const std::string& table, const std::vector<CsvColumnRequest>& columns,
                        const CsvOptions& options) {
   const std::string shown = MaskPassword(uri) + "#" + table;
-  Conn conn(PQconnectdb(uri.c_str()), &PQfinish);
-  if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
-    throw DataError(shown, 0, "", "", "cannot connect: " + Trim(conn ? PQerrorMessage(conn.get()) : "out of memory"));
+  Load(shown);
+  Conn conn(Pq().connectdb(uri.c_str()));
+  if (!conn || Pq().status(conn.get()) != CONNECTION_OK)
+    throw DataError(shown, 0, "", "",
+                    "cannot connect: " + Trim(conn ? Pq().errorMessage(conn.get()) : "out of memory"));
   auto exec = [&](const std::string& sql, const std::vector<std::string>& params = {}) {
     return Exec(conn.get(), shown, sql, params, "query");
   };
@@ -145,17 +210,18 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
   size_t seen = 0, streamed = 0;
   for (;;) {
     Result data = exec(fetch);
-    const int rows = PQntuples(data.get());
+    const int rows = Pq().ntuples(data.get());
     if (rows == 0) break;
     if (!options.on_chunk) builder.Reserve(builder.data().rows + static_cast<size_t>(rows));
     for (int row = 0; row < rows; ++row) {
       for (size_t c = 0; c < columns.size(); ++c) {
         int i = static_cast<int>(c);
-        if (PQgetisnull(data.get(), row, i)) {
+        if (Pq().getisnull(data.get(), row, i)) {
           builder.Add(c, nullptr);
           continue;
         }
-        Field f{std::string_view(PQgetvalue(data.get(), row, i), static_cast<size_t>(PQgetlength(data.get(), row, i))),
+        Field f{std::string_view(Pq().getvalue(data.get(), row, i),
+                                 static_cast<size_t>(Pq().getlength(data.get(), row, i))),
                 true};
         if (!builder.Add(c, &f)) break;
       }
@@ -182,7 +248,7 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
 namespace kpic::rt {
 
 struct PgSession::Impl {
-  Conn conn{nullptr, &PQfinish};
+  Conn conn;
   Result Exec(const std::string& shown, const std::string& sql, const std::vector<std::string>& params,
               const std::string& what) {
     return rt::Exec(conn.get(), shown, sql, params, what);
@@ -190,10 +256,11 @@ struct PgSession::Impl {
 };
 
 PgSession::PgSession(const std::string& uri) : impl_(std::make_unique<Impl>()), shown_(MaskPassword(uri)) {
-  impl_->conn = Conn(PQconnectdb(uri.c_str()), &PQfinish);
-  if (!impl_->conn || PQstatus(impl_->conn.get()) != CONNECTION_OK)
+  Load(shown_);
+  impl_->conn = Conn(Pq().connectdb(uri.c_str()));
+  if (!impl_->conn || Pq().status(impl_->conn.get()) != CONNECTION_OK)
     throw DataError(shown_, 0, "", "",
-                    "cannot connect: " + Trim(impl_->conn ? PQerrorMessage(impl_->conn.get()) : "out of memory"));
+                    "cannot connect: " + Trim(impl_->conn ? Pq().errorMessage(impl_->conn.get()) : "out of memory"));
   impl_->Exec(shown_, "SET datestyle = ISO, YMD", {}, "setting the date style");
   impl_->Exec(shown_, "SET TIME ZONE 'UTC'", {}, "setting the time zone");
   impl_->Exec(shown_, "SET extra_float_digits = 3", {}, "setting the float digits");
@@ -204,16 +271,16 @@ PgSession::~PgSession() = default;
 PgSession::Rows PgSession::Query(const std::string& sql, const std::string& what) {
   Result r = impl_->Exec(shown_, sql, {}, what);
   Rows out;
-  int cols = PQnfields(r.get()), rows = PQntuples(r.get());
-  for (int c = 0; c < cols; ++c) out.columns.push_back(PQfname(r.get(), c));
+  int cols = Pq().nfields(r.get()), rows = Pq().ntuples(r.get());
+  for (int c = 0; c < cols; ++c) out.columns.push_back(Pq().fname(r.get(), c));
   out.rows.resize(static_cast<size_t>(rows));
   for (int i = 0; i < rows; ++i) {
     auto& row = out.rows[static_cast<size_t>(i)];
     row.reserve(static_cast<size_t>(cols));
     for (int c = 0; c < cols; ++c)
-      row.push_back(PQgetisnull(r.get(), i, c) ? std::nullopt
-                                               : std::optional<std::string>(std::string(PQgetvalue(r.get(), i, c),
-                                                                                        PQgetlength(r.get(), i, c))));
+      row.push_back(Pq().getisnull(r.get(), i, c) ? std::nullopt
+                                                  : std::optional<std::string>(std::string(
+                                                        Pq().getvalue(r.get(), i, c), Pq().getlength(r.get(), i, c))));
   }
   return out;
 }

@@ -9,6 +9,7 @@
 #include "codegen/kernel.h"
 
 #include "codegen/llvm_support.h"
+#include "hugepages.h"
 
 #include <fmt/format.h>
 #include <llvm/Config/llvm-config.h>
@@ -779,6 +780,7 @@ class Runner {
     std::vector<int64_t*> counts(scan_.aggs.size());
     for (size_t begin = lo; begin < hi; begin += kChunk) {
       size_t end = std::min(hi, begin + kChunk);
+      rt::AdviseHeapHugePages();  // the states about to grow
       r_.rows_without_time += grouper_.Assign(in, begin, end, gids_.data());
       size_t groups = grouper_.groups();
       if (groups > limits_.max_groups)

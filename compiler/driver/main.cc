@@ -30,31 +30,8 @@ constexpr int kExitInternal = 70;
 
 }  // namespace
 
-namespace {
-
-/// `kpic run` keeps many small and growing allocations (the states of every
-/// group, distinct-count sets); filling them 4 KiB page by page costs a page
-/// fault each, which on a virtual machine was a sixth of a 12,000-group
-/// query. glibc backs its heap with transparent huge pages when the
-/// `glibc.malloc.hugetlb` tunable is set, which it reads only at start-up:
-/// so `run` starts itself once more with it set, unless GLIBC_TUNABLES
-/// already says (set `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` to opt out).
-/// If the restart fails, kpic carries on as it is.
-void RestartWithHugePages(int argc, char** argv) {
-  if (argc < 2 || std::string_view(argv[1]) != "run") return;
-  const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if (tunables && std::strstr(tunables, "glibc.malloc.hugetlb")) return;
-  std::string value =
-      tunables && *tunables ? std::string(tunables) + ":glibc.malloc.hugetlb=1" : "glibc.malloc.hugetlb=1";
-  if (::setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace kpic;
-  RestartWithHugePages(argc, argv);
   CLI::App app{"kpic: the compiler toolchain for .kpi indicator definitions", "kpic"};
   app.require_subcommand(0, 1);
   bool show_version = false;

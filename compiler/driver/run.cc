@@ -29,6 +29,7 @@
 #include "driver/session.h"
 #include "driver/values.h"
 #include "engine/engine.h"
+#include "hugepages.h"
 #include "plan/lower.h"
 #include "sema/scope.h"
 #include "timezone.h"
@@ -791,6 +792,7 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
     auto ms = [](Clock::time_point a, Clock::time_point b) {
       return std::chrono::duration<double, std::milli>(b - a).count();
     };
+    rt::PrepareHeapForHugePages();  // the groups' states grow in huge pages (runtime/hugepages.cc)
     auto t_read = Clock::now();
     for (SourceData& d : ReadSources(*s, dopt, &unsupported)) {
       std::string key = d.source;

@@ -11,6 +11,7 @@
 #include "datetime.h"
 #include "decimal.h"
 #include "engine/engine.h"
+#include "hugepages.h"
 
 namespace kpic::engine {
 
@@ -49,7 +50,7 @@ class Evaluator {
 
   struct Ctx {
     Grain g = Grain::kAll;
-    int64_t lo = 0, hi = 0;  ///< inclusive ordinals at g
+    int64_t lo = 0, hi = 0;          ///< inclusive ordinals at g
     const DimTuple* dims = nullptr;  ///< nullptr: every member (totals)
   };
 
@@ -239,7 +240,8 @@ class Evaluator {
     auto [lo, hi] = Range(n.scan, c);
     std::vector<uint32_t> groups;
     auto collect = [&](const std::map<int64_t, uint32_t>& periods) {
-      for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it) groups.push_back(it->second);
+      for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it)
+        groups.push_back(it->second);
     };
     const auto& index = idx_[n.scan];
     if (c.dims) {
@@ -341,10 +343,14 @@ class Evaluator {
     Val acc;
     for (const auto& [day, groups] : days) {
       Val v = AggValue(scan, leaf.agg, r_[leaf.scan], groups);
-      if (acc.null()) acc = v;
-      else if (n.fn == "avg") acc = Add(acc, v);
-      else if (n.fn == "min" && Compare(v, acc) < 0) acc = v;
-      else if (n.fn == "max" && Compare(v, acc) > 0) acc = v;
+      if (acc.null())
+        acc = v;
+      else if (n.fn == "avg")
+        acc = Add(acc, v);
+      else if (n.fn == "min" && Compare(v, acc) < 0)
+        acc = v;
+      else if (n.fn == "max" && Compare(v, acc) > 0)
+        acc = v;
     }
     return n.fn == "avg" ? Div(acc, Val::Int(static_cast<int64_t>(days.size()))) : acc;
   }
@@ -425,8 +431,8 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, gp.target);
     }
     double elapsed = static_cast<double>(p1 - first + 1), total = static_cast<double>(last - first + 1);
-    gr->projection = g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed)
-                                                       : gr->to_date;
+    gr->projection =
+        g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed) : gr->to_date;
   }
   int64_t p0 = p1 - 1;
   gr->compared = true;
@@ -547,8 +553,9 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   for (size_t s = 0; s < scans.size(); ++s) {
     if (scans[s].rows_without_time > 0) {
       const plan::Scan& sc = plan.scans[s];
-      out.warnings.push_back(fmt::format("{} row(s) of `{}` have no `{}` and fall in no period", scans[s].rows_without_time,
-                                         sc.decl->name.name, sc.columns[sc.time_column].Text()));
+      out.warnings.push_back(fmt::format("{} row(s) of `{}` have no `{}` and fall in no period",
+                                         scans[s].rows_without_time, sc.decl->name.name,
+                                         sc.columns[sc.time_column].Text()));
     }
   }
   std::vector<int> every;
@@ -576,8 +583,11 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           o.by.empty() ? std::vector<DimTuple>{DimTuple{}} : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll);
       size_t n = static_cast<size_t>(hi - lo + 1) * tuples.size();
       if (n > limits.max_groups)
-        throw LimitError(fmt::format("metric `{}` would have {} rows ({} periods x {} members), more than --max-groups {}",
-                                     o.metric, n, hi - lo + 1, tuples.size(), limits.max_groups));
+        throw LimitError(
+            fmt::format("metric `{}` would have {} rows ({} periods x {} members), more than --max-groups {}", o.metric,
+                        n, hi - lo + 1, tuples.size(), limits.max_groups));
+      mr.rows.reserve(n);
+      rt::AdviseHeapHugePages();  // before the rows are filled
       for (int64_t p = lo; p <= hi; ++p)
         for (const DimTuple& t : tuples) {
           Evaluator::Ctx c{g, p, p, &t};
