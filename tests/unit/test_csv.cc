@@ -273,6 +273,17 @@ TEST_CASE("fast and general paths agree: rows that leave the fast path are read 
   CHECK(FormatTimestamp(r.columns[4].ints[4]) == "2026-01-02T03:04:09Z");
 }
 
+TEST_CASE("strings of one to three bytes that share their first, middle or last byte stay apart") {
+  const std::vector<std::string> values = {"a", "aa", "aaa", "ab", "ba", "aab", "abb", "aba", "bab", "b", "bb", "abc"};
+  std::string csv = "s\n";
+  for (int round = 0; round < 2; ++round)
+    for (const std::string& v : values) csv += v + "\n";
+  CsvResult r = ParseCsv(csv, "f.csv", {Col("s", ColType::kString)}, {});
+  REQUIRE(r.rows == 2 * values.size());
+  CHECK(r.columns[0].dict.size() == values.size());
+  for (size_t i = 0; i < r.rows; ++i) CHECK(Str(r.columns[0], i) == values[i % values.size()]);
+}
+
 TEST_CASE("short strings that differ only in length or trailing NUL bytes stay apart") {
   std::string csv = "s\na\n";
   csv += std::string("a\0", 2) + "\n";
