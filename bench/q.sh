@@ -56,7 +56,7 @@ for q in q1 q2; do
   printf '  %-34s %7s ms  (runs: %s)\n' "kpic scan over in-memory columns" "$(median "$km")" "$km"
   printf '  %-34s %7s ms  (runs: %s)\n' "DuckDB query over a loaded table" "$(median "$dm")" "$dm"
   printf '  %-34s %7s ms  (runs: %s)\n' "hand-written loops" "$(median "$hm")" "$hm"
-  echo "  kpic peak RSS (file mapped): $(median "$rss") kB; at the end: $anon"
+  echo "  kpic peak RSS (the CSV file is read with pread, mostly not mapped in): $(median "$rss") kB; at the end: $anon"
   echo "  ratios: DuckDB/kpic end to end = $(ratio "$(median "$dc")" "$(median "$kc")"); kpic in memory / hand = $(ratio "$(median "$km")" "$(median "$hm")"); DuckDB in memory / kpic in memory = $(ratio "$(median "$dm")" "$(median "$km")")"
 done
 
