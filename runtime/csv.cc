@@ -717,6 +717,18 @@ class RangeReader {
 
   TableBuilder& table() { return table_; }
 
+  /// The result: the columns, or when streaming, the counts after the last
+  /// chunk is handed over.
+  CsvResult Finish() {
+    if (!o_.on_chunk) return table_.Finish();
+    size_t rows = table_.data().rows;
+    o_.on_chunk(part_, table_.data(), true);
+    CsvResult counts = table_.Finish();
+    counts.columns.clear();
+    counts.rows = streamed_ + rows;
+    return counts;
+  }
+
  private:
   /// Copies the bytes from `pos` (up to `lim`, at most a window) into the
   /// window: pread(2) from the file when there is one, else from memory.
@@ -757,20 +769,6 @@ class RangeReader {
 #endif
   }
 
- public:
-  /// The result: the columns, or when streaming, the counts after the last
-  /// chunk is handed over.
-  CsvResult Finish() {
-    if (!o_.on_chunk) return table_.Finish();
-    size_t rows = table_.data().rows;
-    o_.on_chunk(part_, table_.data(), true);
-    CsvResult counts = table_.Finish();
-    counts.columns.clear();
-    counts.rows = streamed_ + rows;
-    return counts;
-  }
-
- private:
   std::string_view data_;
   int fd_;  ///< the file, or -1 when `data_` is only in memory
   size_t width_;

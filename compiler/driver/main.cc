@@ -7,10 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
-#include <string_view>
 
 #include "codegen/jit.h"
 #include "csv.h"
