@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <condition_variable>
@@ -259,6 +260,10 @@ DataError::DataError(std::string file, size_t line, std::string column, std::str
 
 namespace {
 
+/// Bytes readable past the end of the fast path's buffer, so that it can
+/// load a whole word (or two) at the start of any field in it.
+constexpr size_t kPad = 64;
+
 /// The reader's fast path, for the common record: no quoted field, the
 /// header's width, every value in its usual form. A converter is chosen
 /// once per column, fields are converted as they are split (no field
@@ -331,13 +336,17 @@ class FastRows {
         if (i + 1 < width_) ++q;
       }
       if (!ok) {
-        for (Column& col : columns) col.Truncate(rows_before + n);
+        for (Column& col : columns) {
+          Sync(col);
+          col.Truncate(rows_before + n);
+        }
         q = rec;
         break;
       }
       if (q < end) ++q;  // the newline
       ++n;
     }
+    for (Column& col : columns) Sync(col);
     *p = q;
     return n;
   }
@@ -384,22 +393,24 @@ class FastRows {
     uint64_t a = 0, b = 0;
     uint32_t len = UINT32_MAX, code = 0;
   };
+  /// The first `n` bytes at `p` (n <= 16; the 16 bytes at `p` are
+  /// readable, see kPad) as two words, the rest zeroed. Masks, not
+  /// branches on `n`: string lengths vary from row to row.
   static void Pack(const char* p, size_t n, uint64_t* a, uint64_t* b) {
-    *a = 0;
-    *b = 0;
-    if (n >= 8) {
-      std::memcpy(a, p, 8);
-      std::memcpy(b, p + n - 8, 8);  // overlaps `a` when n < 16; with n in the key, still unique
-    } else if (n >= 4) {
-      uint32_t x, y;
-      std::memcpy(&x, p, 4);
-      std::memcpy(&y, p + n - 4, 4);
-      *a = x | (uint64_t{y} << 32);
-    } else if (n > 0) {
-      // The first, middle and last bytes: with n in the key, unique for n <= 3.
-      *a = uint64_t{static_cast<unsigned char>(p[0])} | uint64_t{static_cast<unsigned char>(p[n / 2])} << 8 |
-           uint64_t{static_cast<unsigned char>(p[n - 1])} << 16;
-    }
+    static constexpr auto kMasks = [] {
+      std::array<std::array<uint64_t, 2>, 17> m{};
+      for (size_t k = 0; k <= 16; ++k) {
+        size_t lo = std::min<size_t>(k, 8), hi = k - lo;
+        m[k][0] = lo == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * lo)) - 1;
+        m[k][1] = hi == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * hi)) - 1;
+      }
+      return m;
+    }();
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, p + 8, 8);
+    *a = x & kMasks[n][0];
+    *b = y & kMasks[n][1];
   }
   struct ShortCache {
     std::vector<ShortKey> slots;
@@ -480,11 +491,63 @@ class FastRows {
     return utc;
   }
 
-  [[gnu::noinline]] static void PushNull(Column& col) { AppendNull(col); }
+  /// Inside Rows a value appended by the fast path leaves its validity
+  /// unwritten; Sync writes the 1s it owes (one fill per column and call,
+  /// not a push per value). Every other append to a column is preceded by
+  /// Sync, so the validity bytes stay in row order.
+  static void Sync(Column& col) {
+    size_t values = col.type == ColType::kFloat    ? col.floats.size()
+                    : col.type == ColType::kString ? col.codes.size()
+                                                   : col.ints.size();
+    if (col.valid.size() < values) col.valid.resize(values, 1);
+  }
+
+  [[gnu::noinline]] static void PushNull(Column& col) {
+    Sync(col);
+    AppendNull(col);
+  }
 
   /// The general conversion of one field; false when it is bad.
   [[gnu::noinline, gnu::cold]] bool Slow(Column& col, const char* b, const char* e) {
+    Sync(col);
     return AppendField(col, Field{std::string_view(b, static_cast<size_t>(e - b)), false}, o_).empty();
+  }
+
+  /// The value of the word `w` holding eight ASCII digits, the first in
+  /// its lowest byte; -1 when a byte is not a digit. No branches on the
+  /// digits (SWAR, as in Lemire's parse_eight_digits_unrolled).
+  static int64_t EightDigits(uint64_t w) {
+    constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+    if (((w & kHigh) | (((w + 0x0606060606060606ULL) & kHigh) >> 4)) != 0x3333333333333333ULL) return -1;
+    w -= 0x3030303030303030ULL;
+    w = w * 10 + (w >> 8);
+    w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+         (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+        32;
+    return static_cast<int64_t>(w);
+  }
+
+  /// 1-8 digits at `b` (the 8 bytes at `b` are readable): the value, or
+  /// -1. The digits are moved to the top of the word and '0's fill below.
+  static int64_t ShortDigits(const char* b, size_t len) {
+    uint64_t w;
+    std::memcpy(&w, b, 8);
+    unsigned sh = static_cast<unsigned>(8 * (8 - len));
+    w = (w << sh) | (0x3030303030303030ULL & ((uint64_t{1} << sh) - 1));
+    return EightDigits(w);
+  }
+
+  /// A decimal of 3-8 bytes at `b` with exactly `scale` (1-6) digits after
+  /// its point and at least one before: the scaled value, or -1.
+  static int64_t ShortDecimal(const char* b, size_t len, int scale) {
+    uint64_t w;
+    std::memcpy(&w, b, 8);
+    w <<= 8 * (8 - len);  // the last digit in the top byte, the point in byte 7 - scale
+    unsigned point = static_cast<unsigned>(8 * (7 - scale));
+    if (((w >> point) & 0xFF) != '.') return -1;
+    uint64_t below = w & ((uint64_t{1} << point) - 1), frac = w & ~((uint64_t{1} << (point + 8)) - 1);
+    unsigned fill = static_cast<unsigned>(8 * (9 - len));  // the bytes left empty by the point's removal
+    return EightDigits((below << 8) | frac | (0x3030303030303030ULL & ((uint64_t{1} << fill) - 1)));
   }
 
   /// Up to 18 digits; false for anything else.
@@ -524,8 +587,10 @@ class FastRows {
     switch (st.kind) {
       case Kind::kInt: {
         bool neg = *b == '-';
-        int64_t x;
-        if (!Digits18(b + (neg || *b == '+'), e, &x)) return Slow(col, b, e);
+        const char* d = b + (neg || *b == '+');
+        size_t len = static_cast<size_t>(e - d);
+        int64_t x = len - 1 < 8 ? ShortDigits(d, len) : -1;
+        if (x < 0 && !Digits18(d, e, &x)) return Slow(col, b, e);
         col.ints.push_back(neg ? -x : x);
         break;
       }
@@ -534,6 +599,14 @@ class FastRows {
         const char* q = b;
         bool neg = *q == '-';
         if (neg || *q == '+') ++q;
+        size_t len = static_cast<size_t>(e - q);
+        if (st.scale >= 1 && st.scale <= 6 && len >= static_cast<size_t>(st.scale) + 2 && len <= 8) {
+          int64_t v = ShortDecimal(q, len, st.scale);
+          if (v >= 0) {
+            col.ints.push_back(neg ? -v : v);
+            break;
+          }
+        }
         int64_t x = 0;
         int digits = 0, frac = 0;
         bool point = false;
@@ -605,8 +678,7 @@ class FastRows {
       case Kind::kOther:
         return Slow(col, b, e);
     }
-    col.valid.push_back(1);
-    return true;
+    return true;  // its validity is written by Sync
   }
 
   size_t width_;
@@ -632,7 +704,8 @@ class RangeReader {
         o_(o),
         part_(part),
         table_(requests, o),
-        window_(std::max<size_t>(16, o.window_bytes)) {
+        window_cap_(std::max<size_t>(16, o.window_bytes)),
+        window_(window_cap_ + kPad) {
     if (width_ > 0) fast_.emplace(width_, index_, requests_, o_);
   }
 
@@ -670,7 +743,7 @@ class RangeReader {
       if (fast_ && fast_->usable()) {
         // The fast path reads a copy of the bytes ahead (see Fill).
         size_t pos = split.position();
-        if (pos < win_begin_ || pos >= win_end_ || (win_end_ < lim && win_end_ - pos < window_.size() / 16))
+        if (pos < win_begin_ || pos >= win_end_ || (win_end_ < lim && win_end_ - pos < window_cap_ / 16))
           Fill(pos, lim);
         const size_t stop = std::min(lim, win_end_);
         const char* p = window_.data() + (pos - win_begin_);
@@ -736,7 +809,7 @@ class RangeReader {
   /// virtual machine (2.3 GB/s per core here), while the kernel's copy runs
   /// at 7 GB/s and leaves the bytes in the core's cache.
   void Fill(size_t pos, size_t lim) {
-    size_t len = std::min(window_.size(), lim - pos);
+    size_t len = std::min(window_cap_, lim - pos);
     if (fd_ < 0) {
       std::memcpy(window_.data(), data_.data() + pos, len);
     } else {
@@ -782,7 +855,8 @@ class RangeReader {
   std::vector<Field> fields_;
   std::deque<std::string> scratch_;  // deque: fields keep views into it
   size_t streamed_ = 0;              // rows handed to the sink
-  std::vector<char> window_;         // the bytes [win_begin_, win_end_) of the data
+  size_t window_cap_;
+  std::vector<char> window_;  // the bytes [win_begin_, win_end_) of the data, then kPad readable bytes
   size_t win_begin_ = 0, win_end_ = 0;
   size_t populated_ = 0;  // the mapped pages before this are mapped in
 };
