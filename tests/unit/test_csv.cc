@@ -354,6 +354,33 @@ TEST_CASE("short numbers are read word-at-a-time to the same values as digit by 
   }
 }
 
+TEST_CASE("times of day with a bad byte anywhere are read alike by the fast and general paths") {
+  CsvResult r = ParseCsv("t\n2026-01-02T03:04:05\n2026-01-02 23:59:59\n2026-01-03T00:00:00\n", "f.csv",
+                         {Col("t", ColType::kTimestamp)}, {});
+  CHECK(r.columns[0].ints ==
+        std::vector<int64_t>{(20455 * 86400 + 3 * 3600 + 4 * 60 + 5) * int64_t{1000000},
+                             (20455 * 86400 + 23 * 3600 + 59 * 60 + 59) * int64_t{1000000}, 20456 * 86400 * int64_t{1000000}});
+  std::vector<CsvColumnRequest> cols = {Col("t", ColType::kTimestamp)};
+  const std::string good = "2026-01-02T13:45:56";
+  std::vector<std::string> values = {good, "2026-01-02T24:00:00", "2026-01-02T23:60:00", "2026-01-02T23:59:60",
+                                     "2026-01-02T09:09:09", "2026-01-02T19:59:59"};
+  for (size_t at = 0; at < good.size(); ++at)
+    for (char bad : std::string("/:.a -T\x7f\x80\xff" "0", 11)) {
+      std::string v = good;
+      v[at] = bad;
+      values.push_back(v);
+    }
+  for (const std::string& v : values) {
+    // The row before sets the fast path's cached date; the value's own date may differ.
+    std::string text = "t\n2026-01-02T00:00:00\n" + v + "\n";
+    CsvOptions o;
+    std::string fast = Outcome(text, cols, o);
+    o.fast_path = false;
+    CAPTURE(v);
+    CHECK(fast == Outcome(text, cols, o));
+  }
+}
+
 TEST_CASE("the fast path and the general path read random files alike") {
   // Differential: the general path alone (fast_path off) is the reference.
   // Fields mix plain, quoted, empty, null-token, malformed and long forms.
