@@ -287,6 +287,7 @@ class FastRows {
       cols_[r].kind = kKinds[static_cast<int>(requests[r].type)];
       cols_[r].scale = requests[r].scale;
     }
+    has_nulls_ = !o.nulls.empty();
     usable_ = o.fast_path && width > 0 && o.delimiter != '\n' && o.delimiter != '\r' && o.delimiter != o.quote;
   }
 
@@ -305,35 +306,43 @@ class FastRows {
     const char* q = *p;
     const char delim = o_.delimiter;
     const char quote = o_.quote;
+    // What each field feeds: its column and converter, or nothing.
+    steps_.assign(width_, Step{});
+    for (size_t i = 0; i < width_; ++i)
+      if (field_col_[i] >= 0) {
+        size_t c = static_cast<size_t>(field_col_[i]);
+        steps_[i] = {&cols_[c], &columns[c]};
+      }
+    const Step* steps = steps_.data();
+    const size_t last = width_ - 1;
     while (n < max_rows && q < end) {
       const char* rec = q;
       bool ok = true;
-      for (size_t i = 0; i < width_; ++i) {
-        if (q < end && *q == quote) {
+      // A byte at `end` is readable (kPad): a quote there only refuses a
+      // record that is cut by `end` anyway.
+      for (size_t i = 0; i < last; ++i) {
+        const char* b = q;
+        if (*q == quote) {
           ok = false;
           break;
         }
+        q = FieldEnd(q, end, delim);
+        if (q >= end || *q != delim || (steps[i].st && !Convert(*steps[i].st, *steps[i].col, b, q))) {
+          ok = false;
+          break;
+        }
+        ++q;
+      }
+      if (ok) {
         const char* b = q;
         q = FieldEnd(q, end, delim);
         const char* e = q;
-        if (i + 1 < width_) {
-          if (q >= end || *q != delim) {
-            ok = false;
-            break;
-          }
-        } else {
-          if ((q < end && *q == delim) || (q >= end && !end_is_eof)) {  // more fields, or cut by a bound
-            ok = false;
-            break;
-          }
-          if (e > b && e[-1] == '\r') --e;
-        }
-        int c = field_col_[i];
-        if (c >= 0 && !Convert(static_cast<size_t>(c), columns[static_cast<size_t>(c)], b, e)) {
+        if (*b == quote || (q < end && *q == delim) || (q >= end && !end_is_eof)) {  // more fields, or cut by a bound
           ok = false;
-          break;
+        } else {
+          if (e > b && e[-1] == '\r') --e;
+          ok = !steps[last].st || Convert(*steps[last].st, *steps[last].col, b, e);
         }
-        if (i + 1 < width_) ++q;
       }
       if (!ok) {
         for (Column& col : columns) {
@@ -570,9 +579,8 @@ class FastRows {
     return true;
   }
 
-  bool Convert(size_t c, Column& col, const char* b, const char* e) {
-    ColState& st = cols_[c];
-    if (!o_.nulls.empty()) {
+  bool Convert(ColState& st, Column& col, const char* b, const char* e) {
+    if (has_nulls_) {
       std::string_view v(b, static_cast<size_t>(e - b));
       for (const std::string& t : o_.nulls)
         if (v == t) {
@@ -685,6 +693,12 @@ class FastRows {
   const CsvOptions& o_;
   std::vector<int> field_col_;  // request fed by each field, or -1
   std::vector<ColState> cols_;
+  struct Step {
+    ColState* st = nullptr;  // null: the field is not read
+    Column* col = nullptr;
+  };
+  std::vector<Step> steps_;
+  bool has_nulls_ = false;
   bool usable_ = false;
 };
 
