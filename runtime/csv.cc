@@ -371,15 +371,15 @@ class FastRows {
   const char* FieldEnd(const char* q, const char* end, char delim) {
 #if defined(__SSE2__)
     for (;;) {
-      size_t off = static_cast<size_t>(q - base_);
-      if (base_ && q >= base_ && off < 64) {
+      // Unsigned: before `base_` (or with no window, base_ 0) it is large.
+      uintptr_t off = reinterpret_cast<uintptr_t>(q) - reinterpret_cast<uintptr_t>(base_);
+      if (off < 64) {
         uint64_t m = mask_ >> off;
         if (m != 0) return q + __builtin_ctzll(m);
         q = base_ + 64;  // nothing more in this window
       }
       if (end - q < 64) break;
       base_ = q;
-      __builtin_prefetch(q + 2048);  // the mapping is cold: fetch ahead of use
       const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n');
       uint64_t m = 0;
       for (int k = 0; k < 4; ++k) {
