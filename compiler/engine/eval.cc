@@ -35,8 +35,7 @@ int32_t ShiftDayByMonths(int32_t day, int months) {
 
 class Evaluator {
  public:
-  Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const Limits& limits)
-      : p_(p), r_(r), limits_(limits) {
+  Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r) : p_(p), r_(r) {
     idx_.resize(r.size());
     for (size_t s = 0; s < r.size(); ++s) {
       for (uint32_t g = 0; g < r[s].period.size(); ++g) idx_[s][r[s].dims[g]][r[s].period[g]] = g;
@@ -371,7 +370,6 @@ class Evaluator {
 
   const plan::Plan& p_;
   const std::vector<ScanResult>& r_;
-  const Limits& limits_;
   std::vector<std::map<DimTuple, std::map<int64_t, uint32_t>>> idx_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
 };
@@ -549,7 +547,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
 
 Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits) {
   Results out;
-  Evaluator ev(plan, scans, limits);
+  Evaluator ev(plan, scans);
   for (size_t s = 0; s < scans.size(); ++s) {
     if (scans[s].rows_without_time > 0) {
       const plan::Scan& sc = plan.scans[s];

@@ -103,7 +103,7 @@ std::string Unit::ToString() const {
     int a = p > 0 ? p : -p;
     if (a != 1) side += fmt::format("^{}", a);
   }
-  if (num.empty()) num = "1";
+  if (num.empty()) num.push_back('1');  // not = "1": g++ 12 warns falsely (-Wrestrict)
   return den.empty() ? num : num + "/" + den;
 }
 

@@ -46,12 +46,6 @@ T* As(C* ctx) {
   return ctx && typeid(*ctx) == typeid(T) ? static_cast<T*>(ctx) : nullptr;
 }
 
-Span Join(Span a, Span b) {
-  if (!a.valid()) return b;
-  if (!b.valid()) return a;
-  return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
-}
-
 }  // namespace
 
 ast::Ident AstBuilder::Ident(P::IdentContext* ctx) {
@@ -148,13 +142,26 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
 void AstBuilder::CheckDate(antlr4::Token* t) {
   if (!t) return;
   std::string s = t->getText();
-  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  // The digits at [at, at + n), or -1. A token the parser conjured while
+  // recovering from a syntax error ("<missing DATE>") has none; that error
+  // is reported already.
+  auto num = [&s](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (i >= s.size() || s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  if (y < 0 || m < 0 || d < 0) return;
   static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   bool ok = m >= 1 && m <= 12 && d >= 1 && d <= kDays[m - 1] && !(m == 2 && d == 29 && !leap);
   if (t->getType() == L::TIMESTAMP && ok && s.size() >= 16) {
-    int hh = std::stoi(s.substr(11, 2)), mm = std::stoi(s.substr(14, 2));
-    int ss = s.size() >= 19 && s[16] == ':' ? std::stoi(s.substr(17, 2)) : 0;
+    int hh = num(11, 2), mm = num(14, 2);
+    int ss = s.size() >= 19 && s[16] == ':' ? num(17, 2) : 0;
+    if (hh < 0 || mm < 0 || ss < 0) return;
     ok = hh < 24 && mm < 60 && ss < 60;
   }
   if (!ok)
@@ -444,7 +451,7 @@ ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
            ad->expr(1));
   } else if (auto* cm = As<P::CmpExprContext>(ctx)) {
     ast::BinaryOp op = ast::BinaryOp::kEq;
-    switch (cm->op ? cm->op->getType() : L::EQEQ) {
+    switch (cm->op ? cm->op->getType() : static_cast<size_t>(L::EQEQ)) {
       case L::NEQ:
         op = ast::BinaryOp::kNe;
         break;
