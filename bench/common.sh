@@ -1,6 +1,10 @@
 # Shared by the benchmark scripts: the generated data and the DuckDB peer.
 # Source it after setting ROOT.
 
+source "$ROOT/scripts/lib.sh"
+# The scripts time with GNU time (peak RSS) and compute ratios with bc.
+ensure_packages time bc
+
 # ensure_orders DIR ROWS: generates orders.csv and sessions.csv once per row count.
 ensure_orders() {
   local out=$1 rows=$2

@@ -35,5 +35,7 @@ echo "file: $FILE, $ROWS rows, $size bytes; $RUNS runs each, alternating; median
 echo "kpic:   $kpic_line"
 echo "duckdb: $duck_line"
 for name in wc cat kpic duckdb; do printf '  %-7s %6s ms   (runs: %s)\n' "$name" "$(median "${T[$name]}")" "${T[$name]}"; done
+/usr/bin/time -o "$OUT/rss" -f "%M" "$KPIC" check --data --bind "orders=csv:$FILE" "$ROOT/bench/ingest.kpi" > /dev/null 2>&1
+echo "kpic peak RSS (one more run, /usr/bin/time): $(cat "$OUT/rss") kB"
 k=$(median "${T[kpic]}"); d=$(median "${T[duckdb]}"); w=$(median "${T[wc]}")
 echo "ratios: DuckDB/kpic = $(echo "scale=2; $d / $k" | bc), kpic/wc -l = $(echo "scale=2; $k / $w" | bc)"
