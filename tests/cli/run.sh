@@ -19,18 +19,23 @@ expect() {
   local got=$?
   if [ "$got" -eq "$want" ]; then
     last_ok=1
+    passed=$((passed + 1))
   else
     last_ok=0
+    failed=$((failed + 1))
     echo "FAIL $name: exit $got, expected $want"
     sed 's/^/  stderr: /' "$TMP/err" | head -20
   fi
 }
-# contains FILE TEXT: the last command's output holds TEXT
+# contains FILE TEXT: the last command's output holds TEXT. After a failed
+# `expect` the check is not run (that failure is already counted).
 contains() {
-  if [ "$last_ok" -eq 1 ] && grep -qF -- "$2" "$TMP/$1"; then
+  [ "$last_ok" -eq 1 ] || return 0
+  if grep -qF -- "$2" "$TMP/$1"; then
     passed=$((passed + 1))
   else
-    [ "$last_ok" -eq 1 ] && { echo "FAIL: $1 lacks: $2"; sed 's/^/  | /' "$TMP/$1" | head -20; }
+    echo "FAIL: $1 lacks: $2"
+    sed 's/^/  | /' "$TMP/$1" | head -20
     failed=$((failed + 1))
   fi
 }

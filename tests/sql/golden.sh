@@ -43,6 +43,7 @@ if [ "$UPDATE" != "--update" ]; then
   modules="${KPIC_NODE_MODULES:-$modules}"
   if ! command -v node >/dev/null; then
     echo "SKIP syntax check: Node.js is missing"
+    [ $status -eq 0 ] && status=77
   else
     if [ -z "${KPIC_NODE_MODULES:-}" ]; then
       # shellcheck source=../../bench/common.sh

@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT=$(cd "$1" && pwd)
 if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
   echo "SKIP the VS Code extension: Node.js or npm is missing"
-  exit 0
+  exit 77
 fi
 ext="$ROOT/editors/vscode"
 # Work in a copy, so that node_modules and the package stay out of the tree.
