@@ -11,7 +11,7 @@
 
 #include "base/utf8.h"
 #include "diag/registry.h"
-#include "sema/builtins.h"
+#include "builtins/builtins.h"
 #include "sema/checked.h"
 #include "sema/lint.h"
 #include "sema/scope.h"
@@ -101,7 +101,7 @@ struct Workspace::Target {
   enum class Kind { kDecl, kColumn, kBuiltin } kind = Kind::kDecl;
   const ast::Decl* decl = nullptr;      ///< kDecl; kColumn: the source
   const ast::Column* column = nullptr;  ///< kColumn
-  const Builtin* builtin = nullptr;     ///< kBuiltin
+  const builtins::Builtin* builtin = nullptr;  ///< kBuiltin
 };
 
 // ---- documents -------------------------------------------------------------------------
@@ -383,10 +383,10 @@ std::optional<Workspace::Target> Workspace::Resolve(const std::string& path, Pos
         if (col) return Target{Target::Kind::kColumn, src, col, nullptr};
       }
       if (d && d->kind == DeclKind::kMetric && next <= k)
-        if (const Builtin* b = FindMethod(occ.parts[k].name))
+        if (const builtins::Builtin* b = builtins::FindMethod(occ.parts[k].name))
           return Target{Target::Kind::kBuiltin, nullptr, nullptr, b};
       if (k == 0)
-        if (const Builtin* b = FindBuiltin(occ.parts[0].name))
+        if (const builtins::Builtin* b = builtins::FindFunction(occ.parts[0].name))
           return Target{Target::Kind::kBuiltin, nullptr, nullptr, b};
       return std::nullopt;
     }
@@ -553,7 +553,9 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
       if (src)
         for (const auto& c : src->columns) out.push_back({c.name.name, TypeText(c.type, &buf), 5});
     } else if (d && d->kind == DeclKind::kMetric && next == ids.size()) {
-      for (const Builtin& m : MetricMethods()) out.push_back({std::string(m.name), std::string(m.summary), 2});
+      for (const builtins::Builtin* m : builtins::All())
+        if (m->category == builtins::Category::kMethod)
+          out.push_back({std::string(m->name), std::string(m->summary), 2});
     } else if (const Package* other = catalog_.FindPackage(prefix)) {
       for (const auto& [name, decl] : other->decls)
         out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
@@ -593,7 +595,9 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
   }
   for (const auto& [name, m] : catalog_.checked.metrics)
     add(name, fmt::format("metric from {}", m.package), 3);
-  for (const Builtin& b : Builtins()) add(std::string(b.name), std::string(b.summary), 3);
+  for (const builtins::Builtin* b : builtins::All())
+    if (b->category != builtins::Category::kMethod && b->category != builtins::Category::kMember)
+      add(std::string(b->name), std::string(b->summary), 3);
   for (const std::string& k : kKeywords) add(k, "keyword", 14);
   return out;
 }

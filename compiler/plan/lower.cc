@@ -16,7 +16,7 @@
 #include "base/suggest.h"
 #include "datetime.h"
 #include "decimal.h"
-#include "sema/builtins.h"
+#include "builtins/builtins.h"
 #include "sema/scope.h"
 
 namespace kpic::plan {
@@ -502,7 +502,7 @@ class Lowerer {
     if (e.kind == ExprKind::kCall && e.lhs) {
       std::vector<const ast::Ident*> path;
       Scope sc(cat_, env.pkg);
-      if (Scope::FlattenPath(*e.lhs, &path) && !(path.size() == 1 && ::kpic::FindBuiltin(path[0]->name))) {
+      if (Scope::FlattenPath(*e.lhs, &path) && !(path.size() == 1 && builtins::FindFunction(path[0]->name))) {
         size_t next = 0;
         const ast::Decl* d = sc.ResolvePath(path, &next);
         if (d && d->kind == ast::DeclKind::kFn) {

@@ -8,12 +8,19 @@
 #include <set>
 
 #include "base/suggest.h"
-#include "sema/builtins.h"
+#include "builtins/builtins.h"
 #include "sema/scope.h"
 #include "timezone.h"
 
 namespace kpic {
 namespace {
+
+using builtins::ArgKind;
+using builtins::Builtin;
+using builtins::ColumnTypeNames;
+using builtins::FindMethod;
+using builtins::GrainNames;
+using builtins::PeriodNames;
 
 using ast::Decl;
 using ast::DeclKind;
@@ -398,8 +405,7 @@ class Resolver {
       if (last && callee) {
         const Builtin* method = FindMethod(m.name);
         if (!method) {
-          std::vector<std::string> names;
-          for (const auto& b : MetricMethods()) names.emplace_back(b.name);
+          std::vector<std::string> names = builtins::MethodNames();
           auto& d = diags_.Report(DiagCode::E0207, m.span, fmt::format("unknown metric method `{}`", m.name));
           d.span_label = "not a method of metrics";
           SuggestInto(d, m.name, names, m.span, "a method");
@@ -408,11 +414,11 @@ class Resolver {
         CheckArity(*method, m, call_args);
         return;
       }
-      if (!Contains(kpic::MetricMembers(), m.name)) {
+      if (!builtins::FindMember(m.name)) {
         auto& d = diags_.Report(DiagCode::E0201, m.span, fmt::format("unknown period operator `.{}`", m.name));
         d.span_label = "not a member of metrics";
-        std::vector<std::string> names = kpic::MetricMembers();
-        for (const auto& b : MetricMethods()) names.emplace_back(b.name);
+        std::vector<std::string> names = builtins::MemberNames();
+        for (const auto& n : builtins::MethodNames()) names.push_back(n);
         SuggestInto(d, m.name, names, m.span, "an operator");
         return;
       }
@@ -422,8 +428,7 @@ class Resolver {
   void UnknownFunction(const ast::Ident& id) {
     auto& d = diags_.Report(DiagCode::E0207, id.span, fmt::format("unknown function `{}`", id.name));
     d.span_label = "not a function";
-    std::vector<std::string> names;
-    for (const auto& b : Builtins()) names.emplace_back(b.name);
+    std::vector<std::string> names = builtins::FunctionNames();
     for (const auto& n : VisibleNames([](DeclKind k) { return k == DeclKind::kFn; })) names.push_back(n);
     SuggestInto(d, id.name, names, id.span, "a function");
   }
@@ -485,6 +490,7 @@ class Resolver {
         Resolve(*v);
         return;
       case ArgKind::kExpr:
+      case ArgKind::kConstant:
         Resolve(*v);
         return;
     }
@@ -502,7 +508,7 @@ class Resolver {
     const Builtin* builtin = nullptr;
     std::vector<const ast::Ident*> path;
     if (callee->kind == ExprKind::kName && !locals_.count(callee->name.name) && !pkg_.decls.count(callee->name.name) &&
-        (builtin = FindBuiltin(callee->name.name))) {
+        (builtin = builtins::FindFunction(callee->name.name))) {
       CheckArity(*builtin, callee->name, e.args.size());
     } else if (FlattenPath(*callee, &path)) {
       Path(path, true, e.args.size());
@@ -516,8 +522,7 @@ class Resolver {
       Resolve(*callee->lhs);
       builtin = FindMethod(callee->name.name);
       if (!builtin) {
-        std::vector<std::string> names;
-        for (const auto& b : MetricMethods()) names.emplace_back(b.name);
+        std::vector<std::string> names = builtins::MethodNames();
         auto& d = diags_.Report(DiagCode::E0207, callee->name.span,
                                 fmt::format("unknown metric method `{}`", callee->name.name));
         d.span_label = "not a method of metrics";
@@ -558,11 +563,11 @@ class Resolver {
           return;
         }
         if (e.lhs) Resolve(*e.lhs);
-        if (!Contains(kpic::MetricMembers(), e.name.name)) {
+        if (!builtins::FindMember(e.name.name)) {
           auto& d =
               diags_.Report(DiagCode::E0201, e.name.span, fmt::format("unknown period operator `.{}`", e.name.name));
           d.span_label = "not a member of metrics";
-          SuggestInto(d, e.name.name, kpic::MetricMembers(), e.name.span, "an operator");
+          SuggestInto(d, e.name.name, builtins::MemberNames(), e.name.span, "an operator");
         }
         return;
       }

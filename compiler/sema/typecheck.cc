@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <functional>
 
-#include "sema/builtins.h"
+#include "builtins/builtins.h"
 #include "sema/scope.h"
 
 namespace kpic {
@@ -45,6 +45,9 @@ namespace {
 using ast::DeclKind;
 using ast::Expr;
 using ast::ExprKind;
+using builtins::ArgKind;
+using builtins::Builtin;
+using builtins::Fn;
 
 enum class VKind { kError, kNumber, kBool, kString, kDate, kTimestamp, kNull, kSource };
 enum class Level { kConst, kRow, kMetric };
@@ -585,7 +588,7 @@ class Checker {
       diags_.Report(DiagCode::E0407, arg.span, fmt::format("`{}` is applied to a metric, not to rows", b.name))
           .Help(fmt::format("aggregates read source columns; to re-aggregate a metric use a method such as "
                             "`m.{}(day)`",
-                            b.name == "count" ? "sum" : std::string(b.name)))
+                            b.fn == Fn::kCount ? "sum" : std::string(b.name)))
           .span_label = "already aggregated";
       return Error();
     }
@@ -595,7 +598,7 @@ class Checker {
     if (a.source) out.sources.insert(a.source);
     out.deps = a.deps;
     std::string name(b.name);
-    if (name == "count") {
+    if (b.fn == Fn::kCount) {
       if (a.kind == VKind::kSource || a.column == nullptr) {
         out.unit = a.source ? Unit::Named(EntityOf(*a.source)) : Unit::One();
       } else {
@@ -609,7 +612,7 @@ class Checker {
           .span_label = "a source";
       return Error();
     }
-    if (name == "count_distinct") {
+    if (b.fn == Fn::kCountDistinct) {
       out.unit = a.column && a.column->entity ? Unit::Named(a.column->entity->name)
                  : a.column                   ? Unit::Named(a.column->name.name)
                                               : Unit::One();
@@ -617,8 +620,8 @@ class Checker {
       return out;
     }
     bool orderable = a.kind == VKind::kDate || a.kind == VKind::kTimestamp;
-    if (!(a.numeric() || (a.kind == VKind::kBool && (name == "sum" || name == "avg")) ||
-          (orderable && (name == "min" || name == "max")))) {
+    if (!(a.numeric() || (a.kind == VKind::kBool && (b.fn == Fn::kSum || b.fn == Fn::kAvg)) ||
+          (orderable && !b.numeric_only))) {
       auto& d =
           diags_.Report(DiagCode::E0305, arg.span, fmt::format("cannot take `{}` of a {}", name, KindName(a.kind)));
       d.span_label = fmt::format("a {}", KindName(a.kind));
@@ -631,7 +634,8 @@ class Checker {
       return out;
     }
     out.unit = a.kind == VKind::kBool ? Unit::One() : a.unit;
-    if (name == "sum") {
+    if (b.unit == builtins::UnitRule::kArgSquared) out.unit = out.unit * out.unit;
+    if (b.fn == Fn::kSum) {
       out.add = a.column && a.column->rollup ? Additivity::kSemiAdditive : Additivity::kAdditive;
     } else {
       out.add = Additivity::kNonAdditive;
@@ -652,11 +656,11 @@ class Checker {
     bool flat = Flatten(*callee, &path);
     // Builtins by plain name, unless shadowed by a declaration.
     if (callee->kind == ExprKind::kName && !locals_.count(callee->name.name) && !pkg_->decls.count(callee->name.name)) {
-      if (const Builtin* b = FindBuiltin(callee->name.name)) {
+      if (const Builtin* b = builtins::FindFunction(callee->name.name)) {
         if (static_cast<int>(e.args.size()) < b->min_args ||
             (b->max_args >= 0 && static_cast<int>(e.args.size()) > b->max_args))
           return Error();  // E0301 already reported
-        if (b->category == BuiltinCategory::kAggregate) {
+        if (b->category == builtins::Category::kAggregate) {
           if (in_aggregate) {
             diags_.Report(DiagCode::E0407, e.span, fmt::format("`{}` inside another aggregate", b->name))
                 .Help("aggregates read rows; nest metrics instead, e.g. `m.avg(day)` for an average of daily totals")
@@ -670,7 +674,7 @@ class Checker {
     }
     // Methods on metrics: m.to_date(year), m.rolling(3 months), m.avg(day)...
     const Expr* base = callee->kind == ExprKind::kMember ? callee->lhs.get() : nullptr;
-    if (base && FindMethod(callee->name.name)) {
+    if (base && builtins::FindMethod(callee->name.name)) {
       std::vector<const ast::Ident*> base_path;
       bool base_is_metric = true;
       if (Flatten(*base, &base_path)) {
@@ -687,7 +691,7 @@ class Checker {
         Ty t = Type(*base, in_aggregate);
         if (t.error()) return t;
         if (t.level != Level::kMetric) return Error();
-        return Method(e, t, callee->name.name);
+        return Method(e, t, *builtins::FindMethod(callee->name.name));
       }
     }
     if (!flat) return Error();
@@ -697,14 +701,15 @@ class Checker {
     return Fn(e, static_cast<const ast::FnDecl&>(*d), in_aggregate);
   }
 
-  Ty Method(const Expr& e, Ty t, const std::string& name) {
-    if (name == "change" || name == "growth" || name == "zscore") {
+  Ty Method(const Expr& e, Ty t, const Builtin& m) {
+    if (m.fn == Fn::kChange || m.fn == Fn::kGrowthMethod || m.fn == Fn::kZScore) {
       t.unit = Unit::One();
       t.add = Additivity::kNonAdditive;
       return t;
     }
-    if (name == "sum" || name == "avg" || name == "min" || name == "max" || name == "last") {
-      if (name == "sum" && t.add != Additivity::kAdditive) {
+    if (m.fn == Fn::kReaggSum || m.fn == Fn::kReaggAvg || m.fn == Fn::kReaggMin || m.fn == Fn::kReaggMax ||
+        m.fn == Fn::kReaggLast) {
+      if (m.fn == Fn::kReaggSum && t.add != Additivity::kAdditive) {
         const ast::Ident& grain = e.args.empty() || !e.args[0].value ? e.lhs->name : e.args[0].value->name;
         auto& d =
             diags_.Report(DiagCode::E0403, e.span,
@@ -717,7 +722,7 @@ class Checker {
                    : "a balance rolls up over time by its `rollup` rule; use `.last(...)` or `.avg(...)`");
         return Error();
       }
-      if (name != "sum") t.add = Additivity::kNonAdditive;
+      if (m.fn != Fn::kReaggSum) t.add = Additivity::kNonAdditive;
       return t;
     }
     return t;  // to_date, rolling: same unit and additivity
@@ -727,7 +732,7 @@ class Checker {
     std::vector<Ty> args;
     std::string name(b.name);
     for (size_t i = 0; i < e.args.size(); ++i) {
-      ArgKind k = KindOfArg(b, i);
+      ArgKind k = builtins::KindOfArg(b, i);
       if (k != ArgKind::kExpr && k != ArgKind::kSourceOrExpr) {
         args.push_back(Ty{});  // symbolic: grain, currency, source
         continue;
@@ -749,7 +754,7 @@ class Checker {
       }
       return true;
     };
-    if (name == "if") {
+    if (b.fn == Fn::kIf) {
       if (!ExpectBool(args[0], *e.args[0].value, "the first argument of `if` must be a condition")) return Error();
       out = args[1];
       if (!join_all(0)) return Error();
@@ -762,7 +767,7 @@ class Checker {
       out.add = Additivity::kNonAdditive;
       return out;
     }
-    if (name == "coalesce") {
+    if (b.fn == Fn::kCoalesce) {
       if (!join_all(1)) return Error();
       for (size_t i = 1; i < args.size(); ++i) {
         if (args[i].kind != args[0].kind && args[i].kind != VKind::kNull && args[0].kind != VKind::kNull)
@@ -774,29 +779,28 @@ class Checker {
       out.column = nullptr;
       return out;
     }
-    if (name == "year" || name == "quarter" || name == "month" || name == "week" || name == "day" ||
-        name == "weekday" || name == "hour" || name == "date") {
+    if (b.fn >= Fn::kYear && b.fn <= Fn::kDate) {
       if (!IsTime(args[0].kind))
         return Mismatch(*e.args[0].value,
                         fmt::format("`{}` needs a date or timestamp, not a {}", name, KindName(args[0].kind)));
-      out.kind = name == "date" ? VKind::kDate : VKind::kNumber;
+      out.kind = b.fn == Fn::kDate ? VKind::kDate : VKind::kNumber;
       out.unit = Unit::One();
       out.column = nullptr;
       return out;
     }
-    if (name == "abs" || name == "round") {
+    if (b.fn == Fn::kAbs || b.fn == Fn::kRound) {
       if (!args[0].numeric()) return Mismatch(*e.args[0].value, fmt::format("`{}` needs a number", name));
       out.column = nullptr;
-      if (name == "round") out.add = Additivity::kNonAdditive;
+      if (b.fn == Fn::kRound) out.add = Additivity::kNonAdditive;
       return out;
     }
-    if (name == "growth" || name == "share") {
+    if (b.fn == Fn::kGrowth || b.fn == Fn::kShare) {
       if (args[0].level != Level::kMetric) return Error();
       out.unit = Unit::One();
       out.add = Additivity::kNonAdditive;
       return out;
     }
-    if (name == "convert") {
+    if (b.fn == Fn::kConvert) {
       if (args[0].level != Level::kMetric) return Error();
       if (args[0].unit.Currency().empty()) {
         diags_
@@ -1082,7 +1086,7 @@ class Checker {
       const MetricType* m = MetricOf(it.expr->name.name);
       if (!m || !m->ok) continue;
       for (const ast::Ident& by : it.by) {
-        if (Contains(GrainNames(), by.name))
+        if (Contains(builtins::GrainNames(), by.name))
           RequireTime(*m, by.span, it.expr->name.name);
         else
           RequireDims(*m, by, it.expr->name.name);
