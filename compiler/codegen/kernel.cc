@@ -73,21 +73,13 @@ struct KArgs {
 enum Helper { kDatePartFn, kPushDistinctFn, kPushValueFn, kHelpers };
 
 extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::Calendar* cal) {
-  static const char* kParts[] = {"year", "quarter", "month", "week", "day", "weekday", "hour", "date"};
-  return engine::DatePart(kParts[part], ts != 0, v, *cal);
+  return engine::DatePart(static_cast<builtins::Fn>(part), ts != 0, v, *cal);
 }
 extern "C" void KpicPushDistinct(void* sets, uint32_t g, int64_t v) {
   static_cast<engine::DistinctSet*>(sets)[g].Add(v);
 }
 extern "C" void KpicPushValue(void* lists, uint32_t g, double v) {
   static_cast<std::vector<double>*>(lists)[g].push_back(v);
-}
-
-int PartIndex(const std::string& p) {
-  static const char* kParts[] = {"year", "quarter", "month", "week", "day", "weekday", "hour", "date"};
-  for (int i = 0; i < 8; ++i)
-    if (p == kParts[i]) return i;
-  return 0;
 }
 
 bool IsStringPredicate(const plan::Scan& s, const RowNode& n) {
@@ -427,7 +419,7 @@ class Gen {
         bool ts = s_.nodes[n.args[0]].type == VT::kTimestamp;
         // Call only for non-null values (the helper needs a real date).
         llvm::Value* arg = b_.CreateSelect(a.null, b_.getInt64(0), a.v);
-        llvm::Value* v = b_.CreateCall(hty, h, {arg, b_.getInt32(ts), b_.getInt32(PartIndex(n.part)), cal_});
+        llvm::Value* v = b_.CreateCall(hty, h, {arg, b_.getInt32(ts), b_.getInt32(static_cast<int32_t>(n.part)), cal_});
         return {v, a.null, a.ovf};
       }
       case O::kToFloat: {

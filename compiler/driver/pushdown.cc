@@ -126,14 +126,14 @@ struct ScanRunner {
                          const std::string& table) const {
     const plan::Scan& sc = p.scans[si];
     sql::ScanSql q = sql::EmitScanStates(p, si, so);
-    const std::string what = fmt::format("the scan of `{}`", sc.decl->name.name);
+    const std::string what = fmt::format("the scan of `{}`", p.SourceOf(sc).name);
     // One more row than the limit tells that the limit is exceeded.
     rt::PgSession::Rows g = pg.Query(q.groups + fmt::format("\n  LIMIT {}", limits.max_groups + 1), what);
     if (g.rows.size() > limits.max_groups)
       throw engine::LimitError(
           fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for fewer "
                       "dimensions or a coarser grain",
-                      limits.max_groups, sc.decl->name.name));
+                      limits.max_groups, p.SourceOf(sc).name));
     std::map<std::string, size_t> col;
     for (size_t c = 0; c < g.columns.size(); ++c) col[g.columns[c]] = c;
     engine::ScanResult r;
@@ -364,7 +364,6 @@ std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan
     sql::Options so;
     so.dialect = sql::FindDialect("postgres");
     so.zone_name = p.time_zone.empty() ? "UTC" : p.time_zone;
-    so.source = [&scope](const std::string& key) { return scope.SourceByKey(key); };
     for (const auto& [key, wh] : where) so.tables[key] = wh.table;
     so.zoned = [&server_types](const std::string& source, const std::string& column) {
       auto it = server_types.find(source);
@@ -375,8 +374,8 @@ std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan
     std::string time_col;
     if (sc.time_column >= 0) {
       const plan::ScanColumn& tc = sc.columns[static_cast<size_t>(sc.time_column)];
-      for (const auto& col : sc.decl->columns)
-        if (col.name.name == tc.path[0]) time_col = QuoteTable(col.header.value_or(col.name.name));
+      for (const auto& col : p.SourceOf(sc).columns)
+        if (col.name == tc.path[0]) time_col = QuoteTable(col.header);
     }
     ScanRunner runner{s, p, limits, rt::MaskPassword(w.uri) + "#" + w.table};
     out[i] = runner.Run(session(w.uri), i, so, time_col, QuoteTable(w.table));

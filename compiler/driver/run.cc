@@ -103,7 +103,7 @@ plan::Request ToRequest(const RunOptions& o) {
 
 plan::Plan MakePlan(const Session& s, const plan::Request& req) {
   try {
-    plan::Plan p = plan::Lower(s.catalog, req);
+    plan::Plan p = plan::Lower(s.catalog.checked.ir, req);
     if (p.outputs.empty() && p.goals.empty() && p.charts.empty())
       throw UsageError("nothing to evaluate: the package declares no goals; ask for metrics with --metric NAME");
     return p;
@@ -280,7 +280,7 @@ std::string Json(const plan::Plan& p, const engine::Results& r) {
     }
     if (g.has_progress) {
       auto ratio = [&](const engine::Val& a, const engine::Val& b) {
-        engine::Val r = g.goal->cmp == "<=" || g.goal->cmp == "<" ? engine::Div(b, a) : engine::Div(a, b);
+        engine::Val r = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(b, a) : engine::Div(a, b);
         return JsonValue(r);
       };
       j["to_date"] = {{"through", Label(g.goal->grain, g.through, p)},
@@ -659,7 +659,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
       throw engine::LimitError(
           fmt::format("the distinct counts of the scan of `{}` hold {} values, more than "
                       "--max-distinct {}; ask for a coarser grain or fewer dimensions, or raise it",
-                      p.scans[i].decl->name.name, held, limits.max_distinct));
+                      p.SourceOf(p.scans[i]).name, held, limits.max_distinct));
   }
   auto t_eval = std::chrono::steady_clock::now();
   engine::Results r = engine::Evaluate(p, results, limits);

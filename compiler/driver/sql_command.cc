@@ -17,8 +17,6 @@ sql::Options SqlOptions(const Session& s, const plan::Plan& p, const sql::Dialec
   sql::Options o;
   o.dialect = &d;
   o.zone_name = p.time_zone;
-  const Catalog* catalog = &s.catalog;
-  o.source = [catalog](const std::string& key) { return Scope(*catalog, nullptr).SourceByKey(key); };
   // Tables: a database binding names its table (`#schema.table`, or
   // `table:`/`schema:`); any other source is a table of its own name.
   for (const auto& [pname, pkg] : s.catalog.packages) {

@@ -15,6 +15,7 @@
 
 namespace kpic::engine {
 
+using builtins::Fn;
 using plan::MNode;
 using rt::Grain;
 
@@ -296,17 +297,17 @@ class Evaluator {
       ++count;
       if (acc.null()) {
         acc = v;
-      } else if (n.fn == "sum" || n.fn == "avg") {
+      } else if (n.reagg == Fn::kReaggSum || n.reagg == Fn::kReaggAvg) {
         acc = Add(acc, v);
-      } else if (n.fn == "min") {
+      } else if (n.reagg == Fn::kReaggMin) {
         if (Compare(v, acc) < 0) acc = v;
-      } else if (n.fn == "max") {
+      } else if (n.reagg == Fn::kReaggMax) {
         if (Compare(v, acc) > 0) acc = v;
       }
     }
-    if (n.fn == "last") return last;
-    if (n.fn == "avg") return count ? Div(acc, Val::Int(count)) : Val::Null();
-    if (n.fn == "sum" && acc.null()) return Val::Int(0);
+    if (n.reagg == Fn::kReaggLast) return last;
+    if (n.reagg == Fn::kReaggAvg) return count ? Div(acc, Val::Int(count)) : Val::Null();
+    if (n.reagg == Fn::kReaggSum && acc.null()) return Val::Int(0);
     return acc;
   }
 
@@ -337,21 +338,21 @@ class Evaluator {
     }
     if (days.empty()) return Val::Null();
     const plan::Scan& scan = p_.scans[leaf.scan];
-    if (n.fn == "last") return AggValue(scan, leaf.agg, r_[leaf.scan], days.rbegin()->second);
-    if (n.fn == "first") return AggValue(scan, leaf.agg, r_[leaf.scan], days.begin()->second);
+    if (n.rollup == plan::Rollup::kLast) return AggValue(scan, leaf.agg, r_[leaf.scan], days.rbegin()->second);
+    if (n.rollup == plan::Rollup::kFirst) return AggValue(scan, leaf.agg, r_[leaf.scan], days.begin()->second);
     Val acc;
     for (const auto& [day, groups] : days) {
       Val v = AggValue(scan, leaf.agg, r_[leaf.scan], groups);
       if (acc.null())
         acc = v;
-      else if (n.fn == "avg")
+      else if (n.rollup == plan::Rollup::kAvg)
         acc = Add(acc, v);
-      else if (n.fn == "min" && Compare(v, acc) < 0)
+      else if (n.rollup == plan::Rollup::kMin && Compare(v, acc) < 0)
         acc = v;
-      else if (n.fn == "max" && Compare(v, acc) > 0)
+      else if (n.rollup == plan::Rollup::kMax && Compare(v, acc) > 0)
         acc = v;
     }
-    return n.fn == "avg" ? Div(acc, Val::Int(static_cast<int64_t>(days.size()))) : acc;
+    return n.rollup == plan::Rollup::kAvg ? Div(acc, Val::Int(static_cast<int64_t>(days.size()))) : acc;
   }
 
   static Val Round(Val v, int digits) {
@@ -379,13 +380,14 @@ std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* atta
   if (!gp.has_data || gp.value.null()) return "no_data";
   if (g.target < 0 || gp.target.null()) return "no_data";
   int k = Compare(gp.value, gp.target);
-  bool met = g.cmp == ">="   ? k >= 0
-             : g.cmp == ">"  ? k > 0
-             : g.cmp == "<=" ? k <= 0
-             : g.cmp == "<"  ? k < 0
-             : g.cmp == "!=" ? k != 0
-                             : k == 0;
-  Val ratio = g.cmp == "<=" || g.cmp == "<" ? Div(gp.target, gp.value) : Div(gp.value, gp.target);
+  using plan::Cmp;
+  bool met = g.cmp == Cmp::kGe   ? k >= 0
+             : g.cmp == Cmp::kGt ? k > 0
+             : g.cmp == Cmp::kLe ? k <= 0
+             : g.cmp == Cmp::kLt ? k < 0
+             : g.cmp == Cmp::kNe ? k != 0
+                                 : k == 0;
+  Val ratio = plan::LowerIsBetter(g.cmp) ? Div(gp.target, gp.value) : Div(gp.value, gp.target);
   if (!ratio.null()) {
     *has_att = true;
     *attainment = ratio.AsDouble();
@@ -419,7 +421,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     gr->through = p1;
     gr->additive = g.additive;
     gr->to_date = ev.Eval(g.value, so_far);
-    if (g.target >= 0 && g.phasing.empty()) {
+    if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
       gr->target_to_date = ev.Eval(g.target, so_far);
       gr->target_total = ev.Eval(g.target, whole);
     } else if (g.target >= 0) {
@@ -496,7 +498,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       mem.change = Sub(mem.value, mem.previous);
       if (dr.target >= 0) {
         mem.target = ev.Eval(dr.target, a);
-        Val att = g.cmp == "<=" || g.cmp == "<" ? Div(mem.target, mem.value) : Div(mem.value, mem.target);
+        Val att = plan::LowerIsBetter(g.cmp) ? Div(mem.target, mem.value) : Div(mem.value, mem.target);
         if (!att.null()) mem.has_attainment = true, mem.attainment = att.AsDouble();
       }
       if (effects) {
@@ -552,7 +554,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     if (scans[s].rows_without_time > 0) {
       const plan::Scan& sc = plan.scans[s];
       out.warnings.push_back(fmt::format("{} row(s) of `{}` have no `{}` and fall in no period",
-                                         scans[s].rows_without_time, sc.decl->name.name,
+                                         scans[s].rows_without_time, plan.SourceOf(sc).name,
                                          sc.columns[sc.time_column].Text()));
     }
   }
@@ -606,7 +608,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     // A phased target is for the whole period: spread evenly, or in
     // proportion to the metric in the same periods last year.
     Evaluator::Ctx whole{g.grain, lo, hi, &none};
-    Val total_target = g.target >= 0 && !g.phasing.empty() ? ev.Eval(g.target, whole) : Val::Null();
+    Val total_target = g.target >= 0 && g.phasing != plan::Phasing::kNone ? ev.Eval(g.target, whole) : Val::Null();
     Val last_year_total = g.last_year >= 0 ? ev.Eval(g.last_year, whole) : Val::Null();
     for (int64_t p = lo; p <= hi; ++p) {
       Evaluator::Ctx c{g.grain, p, p, &none};
@@ -614,9 +616,9 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       gp.period = p;
       gp.has_data = ev.HasData(scans_of, g.grain, p, p);
       gp.value = ev.Eval(g.value, c);
-      if (g.target >= 0 && g.phasing.empty()) gp.target = ev.Eval(g.target, c);
-      if (g.phasing == "even") gp.target = Div(total_target, Val::Int(hi - lo + 1));
-      if (g.phasing == "last_year") gp.target = Mul(total_target, Div(ev.Eval(g.last_year, c), last_year_total));
+      if (g.target >= 0 && g.phasing == plan::Phasing::kNone) gp.target = ev.Eval(g.target, c);
+      if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
+      if (g.phasing == plan::Phasing::kLastYear) gp.target = Mul(total_target, Div(ev.Eval(g.last_year, c), last_year_total));
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
       if (gp.has_data) {
         gr.status = gp.status;

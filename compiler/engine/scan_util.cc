@@ -13,10 +13,11 @@ namespace kpic::engine {
 using plan::AggSpec;
 using plan::VT;
 
-int64_t DatePart(const std::string& part, bool timestamp, int64_t v, const rt::Calendar& cal) {
+int64_t DatePart(builtins::Fn part, bool timestamp, int64_t v, const rt::Calendar& cal) {
+  using builtins::Fn;
   int32_t day = timestamp ? rt::LocalDay(v, cal) : static_cast<int32_t>(v);
-  if (part == "date") return day;
-  if (part == "hour") {
+  if (part == Fn::kDate) return day;
+  if (part == Fn::kHour) {
     if (!timestamp) return 0;
     int64_t secs = v >= 0 ? v / 1000000 : -((-v + 999999) / 1000000);
     int64_t local = secs + (cal.zone ? cal.zone->OffsetAt(secs) : 0);
@@ -24,13 +25,13 @@ int64_t DatePart(const std::string& part, bool timestamp, int64_t v, const rt::C
   }
   int y, m, d;
   rt::CivilFromDays(day, &y, &m, &d);
-  if (part == "year") return y;
-  if (part == "quarter") return (m - 1) / 3 + 1;
-  if (part == "month") return m;
-  if (part == "day") return d;
+  if (part == Fn::kYear) return y;
+  if (part == Fn::kQuarter) return (m - 1) / 3 + 1;
+  if (part == Fn::kMonth) return m;
+  if (part == Fn::kDay) return d;
   int64_t weekday = ((int64_t{day} + 3) % 7 + 7) % 7;  // Monday = 0
-  if (part == "weekday") return weekday + 1;
-  if (part == "week") {
+  if (part == Fn::kWeekday) return weekday + 1;
+  if (part == Fn::kWeek) {
     int32_t thursday = day - static_cast<int32_t>(weekday) + 3;
     int ty, tm, td;
     rt::CivilFromDays(thursday, &ty, &tm, &td);

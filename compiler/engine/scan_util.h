@@ -13,7 +13,7 @@ namespace kpic::engine {
 /// year quarter month week (ISO) day weekday (1 = Monday) hour, or `date`
 /// (days) of a date (days) or timestamp (microseconds, read in the
 /// calendar's zone).
-int64_t DatePart(const std::string& part, bool timestamp, int64_t value, const rt::Calendar& cal);
+int64_t DatePart(builtins::Fn part, bool timestamp, int64_t value, const rt::Calendar& cal);
 
 double ScaledToDouble(int64_t v, int scale);
 

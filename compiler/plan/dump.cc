@@ -7,28 +7,6 @@
 
 namespace kpic::plan {
 
-const char* VTName(VT t) {
-  switch (t) {
-    case VT::kNull:
-      return "null";
-    case VT::kBool:
-      return "bool";
-    case VT::kInt:
-      return "int";
-    case VT::kFloat:
-      return "float";
-    case VT::kDecimal:
-      return "decimal";
-    case VT::kString:
-      return "string";
-    case VT::kDate:
-      return "date";
-    case VT::kTimestamp:
-      return "timestamp";
-  }
-  return "?";
-}
-
 VT FromColType(rt::ColType t) {
   switch (t) {
     case rt::ColType::kInt:
@@ -47,6 +25,41 @@ VT FromColType(rt::ColType t) {
       return VT::kTimestamp;
   }
   return VT::kNull;
+}
+
+rt::ColType ToColType(VT t) {
+  switch (t) {
+    case VT::kInt:
+      return rt::ColType::kInt;
+    case VT::kFloat:
+      return rt::ColType::kFloat;
+    case VT::kDecimal:
+      return rt::ColType::kDecimal;
+    case VT::kBool:
+      return rt::ColType::kBool;
+    case VT::kDate:
+      return rt::ColType::kDate;
+    case VT::kTimestamp:
+      return rt::ColType::kTimestamp;
+    default:
+      return rt::ColType::kString;
+  }
+}
+
+const char* RollupName(Rollup r) {
+  static const char* kNames[] = {"last", "first", "avg", "min", "max"};
+  return kNames[static_cast<int>(r)];
+}
+
+std::optional<Rollup> ParseRollup(const std::string& name) {
+  for (int i = 0; i < 5; ++i)
+    if (name == RollupName(static_cast<Rollup>(i))) return static_cast<Rollup>(i);
+  return std::nullopt;
+}
+
+const char* CmpText(Cmp c) {
+  static const char* kText[] = {"", "==", "!=", "<", "<=", ">", ">="};
+  return kText[static_cast<int>(c)];
 }
 
 const char* AggFnName(AggSpec::Fn f) {
@@ -70,6 +83,10 @@ const char* AggFnName(AggSpec::Fn f) {
       return "median";
     case F::kPercentile:
       return "percentile";
+    case F::kStddev:
+      return "stddev";
+    case F::kVariance:
+      return "variance";
   }
   return "?";
 }
@@ -157,13 +174,13 @@ std::string MText(const Plan& p, int i) {
     case O::kRolling:
       return fmt::format("rolling({}, {} {})", arg(0), n.count, rt::GrainName(n.grain));
     case O::kReagg:
-      return fmt::format("{}_over_{}({})", n.fn, rt::GrainName(n.grain), arg(0));
+      return fmt::format("{}_over_{}({})", builtins::Get(n.reagg).name, rt::GrainName(n.grain), arg(0));
     case O::kShare:
       return fmt::format("share({})", arg(0));
     case O::kZScore:
       return fmt::format("zscore({}, {})", arg(0), n.count);
     case O::kRollup:
-      return fmt::format("rollup_{}({})", n.fn, arg(0));
+      return fmt::format("rollup_{}({})", RollupName(n.rollup), arg(0));
     case O::kIf:
       return fmt::format("if({}, {}, {})", arg(0), arg(1), arg(2));
     case O::kCoalesce: {
@@ -225,7 +242,7 @@ std::string DumpRow(const Scan& s, int i) {
       return out + ")";
     }
     case O::kDatePart:
-      return fmt::format("{}({})", n.part, arg(0));
+      return fmt::format("{}({})", builtins::Get(n.part).name, arg(0));
     case O::kAbs:
       return fmt::format("abs({})", arg(0));
     case O::kToFloat:
@@ -266,7 +283,7 @@ std::string Dump(const Plan& p) {
   for (const GoalPlan& g : p.goals) {
     out += fmt::format("\ngoal {} grain={} period={}..{}\n  value = {}\n", g.name, rt::GrainName(g.grain),
                        rt::FormatDate(g.from_day), rt::FormatDate(g.to_day), MText(p, g.value));
-    if (g.target >= 0) out += fmt::format("  target {} {}\n", g.cmp, MText(p, g.target));
+    if (g.target >= 0) out += fmt::format("  target {} {}\n", CmpText(g.cmp), MText(p, g.target));
     for (const auto& a : g.alerts) out += fmt::format("  alert \"{}\" {} when {}\n", a.name, a.severity, MText(p, a.cond));
     for (const auto& d : g.decompositions) {
       out += fmt::format("  decompose {} = {}\n", d.name, MText(p, d.rhs));

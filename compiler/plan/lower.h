@@ -1,10 +1,10 @@
-// Lowering: from the checked catalog and a `kpic run` request to a plan.
+// Lowering: from the typed IR and a `kpic run` request to a plan.
 #pragma once
 
 #include <stdexcept>
 
+#include "ir/ir.h"
 #include "plan/plan.h"
-#include "sema/catalog.h"
 
 namespace kpic::plan {
 
@@ -15,7 +15,7 @@ struct PlanError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Lowers the request. The catalog must have been checked without errors.
-Plan Lower(const Catalog& catalog, const Request& request);
+/// Lowers the request. The module must have been checked without errors.
+Plan Lower(const ir::Module& module, const Request& request);
 
 }  // namespace kpic::plan

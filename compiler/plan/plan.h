@@ -1,12 +1,16 @@
-// The evaluation plan: what `kpic run` computes, lowered from the checked
-// module. Per source, one fused scan evaluates the row filter, the group
-// key (dimensions plus time bucket) and the input of every aggregate that
-// any requested metric needs from that source; identical aggregates are
+// The evaluation plan: what `kpic run` computes, lowered from the typed IR.
+// Per source, one fused scan evaluates the row filter, the group key
+// (dimensions plus time bucket) and the input of every aggregate that any
+// requested metric needs from that source; identical aggregates are
 // computed once. A post-aggregation stage then evaluates metric
-// expressions (ratios recomputed from their parts, period operators,
-// joins of several sources on conformed dimensions and period) per output
-// row. Both engines (the interpreter and the JIT) execute scans; the
+// expressions (ratios recomputed from their parts, period operators, joins
+// of several sources on conformed dimensions and period) per output row.
+// Both engines (the interpreter and the JIT) execute scans; the
 // post-aggregation stage is shared.
+//
+// The plan is self-contained: it owns the sources it reads (their columns,
+// bindings and lookups) and the calendar, and points into nothing else.
+// Operators, date parts, functions and comparisons are enums.
 #pragma once
 
 #include <cstdint>
@@ -15,16 +19,32 @@
 #include <string>
 #include <vector>
 
+#include "builtins/builtins.h"
 #include "calendar.h"
 #include "column.h"
-#include "syntax/ast.h"
+#include "ir/ir.h"
 
 namespace kpic::plan {
 
 /// Value types of row expressions.
-enum class VT : uint8_t { kNull, kBool, kInt, kFloat, kDecimal, kString, kDate, kTimestamp };
-const char* VTName(VT t);
+using VT = ir::VT;
+using ir::VTName;
 VT FromColType(rt::ColType t);
+rt::ColType ToColType(VT t);
+
+/// How a balance rolls up over time (`rollup` of its column).
+enum class Rollup : uint8_t { kLast, kFirst, kAvg, kMin, kMax };
+const char* RollupName(Rollup r);
+std::optional<Rollup> ParseRollup(const std::string& name);
+
+/// How a goal compares its metric with its target.
+enum class Cmp : uint8_t { kNone, kEq, kNe, kLt, kLe, kGt, kGe };
+const char* CmpText(Cmp c);
+/// Whether lower values are better (`<`, `<=`).
+inline bool LowerIsBetter(Cmp c) { return c == Cmp::kLt || c == Cmp::kLe; }
+
+/// How a whole-period target is spread over the goal's periods.
+enum class Phasing : uint8_t { kNone, kEven, kLastYear };
 
 /// A column a scan reads: `path[0]` is a column of the scanned source; each
 /// further part follows a `references` lookup into another source.
@@ -47,7 +67,7 @@ struct RowNode {
     kIn,        ///< args[0] in (args[1..]) (all constants)
     kIf,        ///< if(args[0], args[1], args[2])
     kCoalesce,  ///< first non-null of args
-    kDatePart,  ///< part(args[0])
+    kDatePart,  ///< `part`(args[0])
     kAbs,
     kToFloat,   ///< widening casts inserted by the planner
     kRescale,   ///< int/decimal to decimal at `scale`
@@ -60,13 +80,13 @@ struct RowNode {
   int64_t i = 0;
   double f = 0;
   std::string s;
-  std::string part;  ///< kDatePart: year quarter month week day weekday hour date
+  builtins::Fn part = builtins::Fn::kYear;  ///< kDatePart: year quarter month week day weekday hour date
   bool negated = false;  ///< kIn: `not in`
   std::vector<int> args;
 };
 
 struct AggSpec {
-  enum class Fn { kSum, kCount, kCountRows, kCountDistinct, kMin, kMax, kAvg, kMedian, kPercentile };
+  enum class Fn { kSum, kCount, kCountRows, kCountDistinct, kMin, kMax, kAvg, kMedian, kPercentile, kStddev, kVariance };
   Fn fn = Fn::kSum;
   int arg = -1;     ///< row node; -1 for kCountRows
   int filter = -1;  ///< row node (bool), or -1
@@ -78,7 +98,7 @@ const char* AggFnName(AggSpec::Fn f);
 /// One pass over one source.
 struct Scan {
   std::string source;  ///< catalog key "package:source"
-  const ast::SourceDecl* decl = nullptr;
+  int src = -1;        ///< the source, in Plan::sources
   std::vector<ScanColumn> columns;
   std::vector<RowNode> nodes;
   int time_column = -1;  ///< column index of the time axis, when bucketed
@@ -114,7 +134,8 @@ struct MNode {
   bool is_float = false;
   rt::Grain grain = rt::Grain::kAll;
   int64_t count = 1;
-  std::string fn;  ///< kReagg: avg sum min max last; kRound digits in `count`
+  builtins::Fn reagg = builtins::Fn::kReaggSum;  ///< kReagg: avg sum min max last (the method)
+  Rollup rollup = Rollup::kLast;                 ///< kRollup
   std::vector<int> args;
 };
 
@@ -140,12 +161,12 @@ struct GoalPlan {
   bool additive = false;  ///< the goal's metric is additive (projections scale it)
   int value = -1;   ///< mnode
   int target = -1;  ///< mnode, or -1 without a target
-  std::string cmp;  ///< >= > <= < ==
+  Cmp cmp = Cmp::kNone;
   double at_risk = 0.95;
   /// `phasing even|last_year`: the target is for the whole goal period and
   /// is spread over its periods evenly, or like the metric last year
   /// (`last_year` is the metric a year earlier, per period).
-  std::string phasing;
+  Phasing phasing = Phasing::kNone;
   int last_year = -1;
   rt::Grain grain = rt::Grain::kMonth;
   int32_t from_day = 0, to_day = 0;
@@ -207,6 +228,10 @@ struct Request {
 };
 
 struct Plan {
+  /// Every source of the catalog (scans index it; lookups follow its
+  /// columns' `references`).
+  std::vector<ir::Source> sources;
+  const ir::Source& SourceOf(const Scan& s) const { return sources[static_cast<size_t>(s.src)]; }
   rt::Grain grain = rt::Grain::kMonth;
   std::vector<std::string> by;
   std::vector<VT> by_types;

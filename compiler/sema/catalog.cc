@@ -226,7 +226,7 @@ class CatalogBuilder {
 Catalog Check(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags) {
   Catalog catalog = CatalogBuilder(input, sm, diags).Run();
   ResolveNames(catalog, diags);
-  catalog.checked = TypeCheck(catalog, diags);
+  catalog.checked = TypeCheck(catalog, sm, diags);
   return catalog;
 }
 

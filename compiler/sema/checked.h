@@ -1,5 +1,7 @@
 // The checked module: what the type checker learned about each metric, for
-// the planner, the catalog export and `kpic explain`. Built by typecheck.cc.
+// the catalog export, lint and the language server (with the declarations
+// they came from), and the typed IR (ir/ir.h), which is what the lowering
+// reads. Built by the checker (sema/check_*.cc).
 #pragma once
 
 #include <map>
@@ -7,18 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "sema/units.h"
+#include "ir/ir.h"
+#include "ir/unit.h"
 #include "syntax/ast.h"
 
 namespace kpic {
 
-/// How a metric rolls up. Non-additive metrics (ratios, averages, distinct
-/// counts, percentiles) are recomputed from their parts at every grain,
-/// never summed; semi-additive ones (balances) are summed across dimensions
-/// but rolled up over time by their column's `rollup` rule.
-enum class Additivity { kAdditive, kSemiAdditive, kNonAdditive };
-
-const char* AdditivityName(Additivity a);
+using ir::Additivity;
+using ir::AdditivityName;
 
 struct MetricType {
   const ast::MetricDecl* decl = nullptr;
@@ -33,10 +31,12 @@ struct MetricType {
   bool has_time = true;              ///< every source under it has a time axis
   std::set<std::string> columns;     ///< `source.column` read by its own formula
   std::vector<Span> filters;         ///< `where` conditions of its own formula
+  int ir = -1;                       ///< its index in the IR's metrics
 };
 
 struct CheckedModule {
   std::map<std::string, MetricType> metrics;
+  ir::Module ir;
 };
 
 /// A stable text dump for `kpic compile --emit checked`.

@@ -10,6 +10,8 @@
 
 namespace kpic {
 
-CheckedModule TypeCheck(const Catalog& catalog, DiagnosticSink& diags);
+/// Types every metric, goal, role and report of the catalog and builds the
+/// typed IR (CheckedModule::ir).
+CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags);
 
 }  // namespace kpic

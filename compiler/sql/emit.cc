@@ -119,8 +119,8 @@ class Emitter {
     if (auto it = o_.tables.find(key); it != o_.tables.end()) {
       name = it->second;
     } else {
-      const ast::SourceDecl* d = o_.source ? o_.source(key) : nullptr;
-      name = d ? d->name.name : key.substr(key.find(':') + 1);
+      const ir::Source* d = Source(key);
+      name = d ? d->name : key.substr(key.find(':') + 1);
     }
     std::string out;
     size_t start = 0;
@@ -246,10 +246,16 @@ class Emitter {
     std::vector<std::string> column_sql;  ///< per scan column
   };
 
-  std::string Physical(const ast::SourceDecl* decl, const std::string& column) const {
-    if (decl)
-      for (const auto& c : decl->columns)
-        if (c.name.name == column) return c.header.value_or(c.name.name);
+  const ir::Source* Source(const std::string& key) const {
+    for (const ir::Source& s : p_.sources)
+      if (s.key == key) return &s;
+    return nullptr;
+  }
+
+  static std::string Physical(const ir::Source* src, const std::string& column) {
+    if (src)
+      for (const auto& c : src->columns)
+        if (c.name == column) return c.header;
     return column;
   }
 
@@ -260,18 +266,16 @@ class Emitter {
     int next = 1;
     for (const auto& c : scan.columns) {
       std::string cur = "t0";
-      const ast::SourceDecl* decl = scan.decl;
+      const ir::Source* decl = &p_.SourceOf(scan);
       std::string prefix;
       for (size_t k = 0; k + 1 < c.path.size(); ++k) {
         prefix += c.path[k] + ".";
-        const ast::SourceDecl* target = o_.source ? o_.source(c.sources[k + 1]) : nullptr;
+        const ir::Source* target = Source(c.sources[k + 1]);
         auto it = alias.find(prefix);
         if (it == alias.end()) {
           std::string a = fmt::format("t{}", next++);
           std::string key;
-          if (target)
-            for (const auto& col : target->columns)
-              if (col.key) key = Physical(target, col.name.name);
+          if (target && target->key_column >= 0) key = target->columns[target->key_column].header;
           if (key.empty()) throw SqlError(fmt::format("the source referenced by `{}` has no key column", c.path[k]));
           f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {}.{} = {}.{}", Table(c.sources[k + 1]), a, a, Q(key), cur,
                                 Q(Physical(decl, c.path[k])));
@@ -436,25 +440,35 @@ class Emitter {
       case O::kDatePart: {
         SV a = arg(0);
         std::string day = a.t == VT::kTimestamp ? T(d_.to_date, a.sql) : a.sql;
-        const std::string& part = n.part;
-        if (part == "date")
-          out.sql = day;
-        else if (part == "hour")
-          out.sql = a.t == VT::kTimestamp ? T(d_.hour, a.sql) : "0";
-        else if (part == "year")
-          out.sql = T(d_.year, day);
-        else if (part == "month")
-          out.sql = T(d_.month, day);
-        else if (part == "quarter")
-          out.sql = T(d_.int_div, "(" + T(d_.month, day) + " + 2)", "3");
-        else if (part == "day")
-          out.sql = T(d_.day, day);
-        else if (part == "weekday")
-          out.sql = T(d_.iso_dow, day);
-        else if (part == "week")
-          out.sql = T(d_.iso_week, day);
-        else
-          throw SqlError(fmt::format("date part `{}` is not supported by `kpic sql`", part));
+        using builtins::Fn;
+        switch (n.part) {
+          case Fn::kDate:
+            out.sql = day;
+            break;
+          case Fn::kHour:
+            out.sql = a.t == VT::kTimestamp ? T(d_.hour, a.sql) : "0";
+            break;
+          case Fn::kYear:
+            out.sql = T(d_.year, day);
+            break;
+          case Fn::kMonth:
+            out.sql = T(d_.month, day);
+            break;
+          case Fn::kQuarter:
+            out.sql = T(d_.int_div, "(" + T(d_.month, day) + " + 2)", "3");
+            break;
+          case Fn::kDay:
+            out.sql = T(d_.day, day);
+            break;
+          case Fn::kWeekday:
+            out.sql = T(d_.iso_dow, day);
+            break;
+          case Fn::kWeek:
+            out.sql = T(d_.iso_week, day);
+            break;
+          default:
+            throw SqlError(fmt::format("date part `{}` is not supported by `kpic sql`", builtins::Get(n.part).name));
+        }
         return out;
       }
       case O::kAbs:
@@ -836,24 +850,26 @@ class Emitter {
     std::string xv = FrameValues(sub, x.sql, true);
     std::string body;
     MV out = x;
-    if (n.fn == "last") {
+    using builtins::Fn;
+    if (n.reagg == Fn::kReaggLast) {
       body = fmt::format(
           "SELECT f.rid, t.x AS v\n  FROM {} AS f\n  LEFT JOIN (SELECT prid, x, ROW_NUMBER() OVER (PARTITION BY "
           "prid ORDER BY p DESC) AS rn FROM {} WHERE x IS NOT NULL) AS t ON t.prid = f.rid AND t.rn = 1",
           fr->name, xv);
     } else {
       std::string agg;
-      if (n.fn == "sum")
+      if (n.reagg == Fn::kReaggSum)
         agg = x.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(x.x), {})", FloatLit(0)) : "COALESCE(SUM(x.x), 0)";
-      else if (n.fn == "avg") {
+      else if (n.reagg == Fn::kReaggAvg) {
         agg = fmt::format("{} / NULLIF(COUNT(x.x), 0)", Dbl(MV{"SUM(x.x)", x.k, x.scale}));
         out = {"", MV::K::kFloat, 0};
-      } else if (n.fn == "min")
+      } else if (n.reagg == Fn::kReaggMin)
         agg = "MIN(x.x)";
-      else if (n.fn == "max")
+      else if (n.reagg == Fn::kReaggMax)
         agg = "MAX(x.x)";
       else
-        throw SqlError(fmt::format("re-aggregation `{}` is not supported by `kpic sql`", n.fn));
+        throw SqlError(
+            fmt::format("re-aggregation `{}` is not supported by `kpic sql`", builtins::Get(n.reagg).name));
       body =
           fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS x ON x.prid = f.rid\n  GROUP BY f.rid",
                       agg, fr->name, xv);
@@ -921,20 +937,21 @@ class Emitter {
                     g.text, merge, a, fr->name, ScanCte(si), On(w), a));
     MV t = LeafType(s, g);
     std::string body;
-    if (n.fn == "last" || n.fn == "first") {
+    using plan::Rollup;
+    if (n.rollup == Rollup::kLast || n.rollup == Rollup::kFirst) {
       body = fmt::format(
           "SELECT f.rid, t.v\n  FROM {} AS f\n  LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER "
           "BY day {}) AS rn FROM {}) AS t ON t.rid = f.rid AND t.rn = 1",
-          fr->name, n.fn == "last" ? "DESC" : "ASC", days);
+          fr->name, n.rollup == Rollup::kLast ? "DESC" : "ASC", days);
     } else {
       std::string agg;
-      if (n.fn == "avg") {
+      if (n.rollup == Rollup::kAvg) {
         agg = fmt::format("{} / NULLIF(COUNT(t.v), 0)", Dbl(MV{"SUM(t.v)", t.k, t.scale}));
         t = {"", MV::K::kFloat, 0};
-      } else if (n.fn == "min" || n.fn == "max") {
-        agg = n.fn == "min" ? "MIN(t.v)" : "MAX(t.v)";
+      } else if (n.rollup == Rollup::kMin || n.rollup == Rollup::kMax) {
+        agg = n.rollup == Rollup::kMin ? "MIN(t.v)" : "MAX(t.v)";
       } else {
-        throw SqlError(fmt::format("balance rule `{}` is not supported by `kpic sql`", n.fn));
+        throw SqlError(fmt::format("balance rule `{}` is not supported by `kpic sql`", plan::RollupName(n.rollup)));
       }
       body =
           fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS t ON t.rid = f.rid\n  GROUP BY f.rid",
@@ -1279,13 +1296,13 @@ class Emitter {
     MV value = M(g.value, c, &fr);
     MV target{"NULL", MV::K::kNull, 0};
     Ctx whole{g.grain, lo, hi, false};
-    if (g.target >= 0 && g.phasing.empty()) {
+    if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
       target = M(g.target, c, &fr);
-    } else if (g.target >= 0 && g.phasing == "even") {
+    } else if (g.target >= 0 && g.phasing == plan::Phasing::kEven) {
       target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
                             Dbl(AsValue(M(g.target, whole, &fr))), periods, d_.dbl),
                 MV::K::kFloat, 0};
-    } else if (g.target >= 0 && g.phasing == "last_year") {
+    } else if (g.target >= 0 && g.phasing == plan::Phasing::kLastYear) {
       MV total = AsValue(M(g.target, whole, &fr)), ly = AsValue(M(g.last_year, c, &fr)),
          ly_total = AsValue(M(g.last_year, whole, &fr));
       target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), Dbl(ly_total)), MV::K::kFloat, 0};

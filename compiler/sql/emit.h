@@ -25,8 +25,6 @@ struct Options {
   /// The table of each source (catalog key -> `schema.table` or `table`);
   /// sources not listed use their own name.
   std::map<std::string, std::string> tables;
-  /// The declaration of a source by catalog key (for lookups' keys).
-  std::function<const ast::SourceDecl*(const std::string&)> source;
   /// Whether a source's time column holds absolute instants
   /// (`timestamptz`), read in the calendar's zone; by default timestamps are
   /// local wall-clock times.

@@ -193,7 +193,7 @@ bool RunCase(uint64_t seed) {
   }
   plan::Plan p;
   try {
-    p = plan::Lower(catalog, req);
+    p = plan::Lower(catalog.checked.ir, req);
   } catch (const plan::PlanError&) {
     return false;
   }

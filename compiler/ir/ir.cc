@@ -1,0 +1,138 @@
+// The IR's names, lookups and text dump.
+#include "ir/ir.h"
+
+#include <fmt/format.h>
+
+namespace kpic::ir {
+
+const char* AdditivityName(Additivity a) {
+  switch (a) {
+    case Additivity::kAdditive:
+      return "additive";
+    case Additivity::kSemiAdditive:
+      return "semi_additive";
+    case Additivity::kNonAdditive:
+      return "non_additive";
+  }
+  return "?";
+}
+
+const char* VTName(VT t) {
+  switch (t) {
+    case VT::kNull:
+      return "null";
+    case VT::kBool:
+      return "bool";
+    case VT::kInt:
+      return "int";
+    case VT::kFloat:
+      return "float";
+    case VT::kDecimal:
+      return "decimal";
+    case VT::kString:
+      return "string";
+    case VT::kDate:
+      return "date";
+    case VT::kTimestamp:
+      return "timestamp";
+  }
+  return "?";
+}
+
+const char* BinaryOpText(BinaryOp op) {
+  static const char* kText[] = {"+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "and", "or"};
+  return kText[static_cast<int>(op)];
+}
+
+int Source::ColumnIndex(const std::string& name) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+const Source* Module::FindSource(const std::string& key) const {
+  auto it = source_index.find(key);
+  return it == source_index.end() ? nullptr : &sources[static_cast<size_t>(it->second)];
+}
+
+const Dimension* Module::FindDimension(const std::string& name) const {
+  for (const Dimension& d : dimensions)
+    if (d.name == name) return &d;
+  return nullptr;
+}
+
+int Module::MetricIndex(const std::string& name) const {
+  auto it = metric_index.find(name);
+  return it == metric_index.end() ? -1 : it->second;
+}
+
+const Goal* Module::FindGoal(const std::string& name) const {
+  for (const Goal& g : goals)
+    if (g.name == name) return &g;
+  return nullptr;
+}
+
+const Role* Module::FindRole(const std::string& name) const {
+  for (const Role& r : roles)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+const Report* Module::FindReport(const std::string& name) const {
+  for (const Report& r : reports)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+std::string DumpNode(const Module& m, int i) {
+  if (i < 0) return "<error>";
+  const Node& n = m.node(i);
+  auto arg = [&](size_t k) { return k < n.args.size() ? DumpNode(m, n.args[k]) : std::string("?"); };
+  auto args = [&](size_t from) {
+    std::string s;
+    for (size_t k = from; k < n.args.size(); ++k) s += (k > from ? ", " : "") + DumpNode(m, n.args[k]);
+    return s;
+  };
+  switch (n.kind) {
+    case Kind::kLiteral:
+      if (n.type.scalar.vt == VT::kString) return fmt::format("\"{}\"", n.text);
+      return n.text.empty() ? std::string(VTName(n.type.scalar.vt)) : n.text;
+    case Kind::kColumn: {
+      std::string s = n.source >= 0 ? m.sources[n.source].name : "?";
+      int src = n.source;
+      for (int c : n.path) {
+        if (src < 0 || c < 0 || c >= static_cast<int>(m.sources[src].columns.size())) return s + ".?";
+        s += "." + m.sources[src].columns[c].name;
+        src = m.sources[src].columns[c].references;
+      }
+      return s;
+    }
+    case Kind::kRows:
+      return n.source >= 0 ? m.sources[n.source].name : "?";
+    case Kind::kParam:
+      return fmt::format("$param{}", n.param);
+    case Kind::kMetric:
+      return n.metric >= 0 ? m.metrics[n.metric].name : "?";
+    case Kind::kUnary:
+      return fmt::format("{}{}", n.unary == UnaryOp::kNot ? "not " : "-", arg(0));
+    case Kind::kBinary:
+      return fmt::format("({} {} {})", arg(0), BinaryOpText(n.binary), arg(1));
+    case Kind::kIsNull:
+      return fmt::format("({} is {}null)", arg(0), n.negated ? "not " : "");
+    case Kind::kIn:
+      return fmt::format("({} {}in ({}))", arg(0), n.negated ? "not " : "", args(1));
+    case Kind::kWhere:
+      return fmt::format("({} where {})", arg(0), arg(1));
+    case Kind::kCall:
+      return fmt::format("{}({})", builtins::Get(n.fn).name, args(0));
+    case Kind::kMethod:
+      return fmt::format("{}.{}({})", arg(0), builtins::Get(n.fn).name, args(1));
+    case Kind::kMember:
+      return fmt::format("{}.{}", arg(0), builtins::Get(n.fn).name);
+    case Kind::kSymbol:
+      return n.text;
+  }
+  return "?";
+}
+
+}  // namespace kpic::ir

@@ -1,0 +1,273 @@
+// The checked IR: what the checker (sema/) hands to every later stage.
+// Every name is resolved once, here: a node refers to a source, a column
+// path through lookups, a metric, a role parameter or a builtin by index
+// or enum, never by a name to look up again. Every node carries its type
+// (value type and decimal scale, unit, level, additivity, the source of its
+// rows) and the conversions its operands need, so the lowering, the
+// language server's hover and `kpic explain` read facts instead of
+// re-deriving them. Calls of user functions are instantiated: a parameter
+// stands for the argument's node, which may be shared (the IR is a DAG).
+//
+// The IR holds no pointer into the AST; spans locate nodes for messages.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/source_manager.h"
+#include "builtins/builtins.h"
+#include "calendar.h"
+#include "ir/unit.h"
+
+namespace kpic::ir {
+
+/// How a metric rolls up. Non-additive metrics (ratios, averages, distinct
+/// counts, percentiles) are recomputed from their parts at every grain,
+/// never summed; semi-additive ones (balances) are summed across dimensions
+/// but rolled up over time by their column's `rollup` rule.
+enum class Additivity : uint8_t { kAdditive, kSemiAdditive, kNonAdditive };
+const char* AdditivityName(Additivity a);
+
+/// Value types of rows and constants. Metric-level values are numbers
+/// whose exactness is decided per period at evaluation.
+enum class VT : uint8_t { kNull, kBool, kInt, kFloat, kDecimal, kString, kDate, kTimestamp };
+const char* VTName(VT t);
+
+/// Where an expression is evaluated: a constant, once per row of one
+/// source (inside an aggregate), or once per output row (a metric).
+enum class Level : uint8_t { kConst, kRow, kMetric };
+
+using rt::Grain;
+
+enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
+enum class UnaryOp : uint8_t { kNeg, kNot };
+const char* BinaryOpText(BinaryOp op);
+
+/// A value type with its decimal scale.
+struct Scalar {
+  VT vt = VT::kNull;
+  int scale = 0;
+  bool operator==(const Scalar& o) const { return vt == o.vt && (vt != VT::kDecimal || scale == o.scale); }
+  bool operator!=(const Scalar& o) const { return !(*this == o); }
+};
+
+struct Type {
+  Scalar scalar;
+  Unit unit;
+  Level level = Level::kConst;
+  Additivity additivity = Additivity::kAdditive;
+  int source = -1;  ///< row level: the source whose rows it reads
+};
+
+enum class Kind : uint8_t {
+  kLiteral,  ///< a constant: `exact`/`exact_scale` for exact numbers, `f` for floats, `text` for strings,
+             ///< `exact` as days (date) or microseconds (timestamp), `exact` 0/1 for bools
+  kColumn,   ///< `source` and `path`: column indices from the source through `references`
+  kRows,     ///< the rows of `source` (`count(orders)`)
+  kParam,    ///< a role parameter (`param` indexes the role's parameters)
+  kMetric,   ///< a metric (`metric` indexes Module::metrics)
+  kUnary,    ///< `unary` args[0]
+  kBinary,   ///< args[0] `binary` args[1]
+  kIsNull,   ///< args[0] is [not] null (`negated`)
+  kIn,       ///< args[0] [not] in (args[1..]), all literals
+  kWhere,    ///< args[0] where args[1]
+  kCall,     ///< a builtin function or aggregate `fn` over args
+  kMethod,   ///< a builtin method `fn`: args[0] is the metric, then its arguments
+  kMember,   ///< a period member `fn` (previous, last_year, target) of args[0]
+  kSymbol,   ///< a symbolic argument: a grain or period (`grain`, `text`), a currency (`text`),
+             ///< a source (`source`), a duration (`exact` units of `grain`)
+};
+
+struct Node {
+  Kind kind = Kind::kLiteral;
+  Type type;
+  Span span;
+  std::vector<int> args;
+  /// Per argument, the scalar it is converted to before the operation
+  /// (decided by the checker; equal to the argument's own when none).
+  std::vector<Scalar> conv;
+  builtins::Fn fn = builtins::Fn::kSum;
+  BinaryOp binary = BinaryOp::kAdd;
+  UnaryOp unary = UnaryOp::kNeg;
+  bool negated = false;
+  // Literals and symbols.
+  __int128 exact = 0;
+  int exact_scale = 0;
+  bool is_exact = true;  ///< numbers: whether `exact` holds the value (a row reads `f` when its scalar is float)
+  double f = 0;
+  std::string text;
+  std::optional<Grain> grain;  ///< kSymbol: a grain (or `previous` as nullopt with text "previous")
+  // References.
+  int source = -1;        ///< kColumn, kRows, kSymbol of a source
+  std::vector<int> path;  ///< kColumn
+  int metric = -1;        ///< kMetric
+  int param = -1;         ///< kParam
+};
+
+// ---- the catalog's declarations, resolved --------------------------------------------
+
+struct Column {
+  std::string name;
+  std::string header;  ///< the name in the data (the declared header, else the name)
+  Scalar scalar;
+  Unit unit;
+  bool key = false, time = false;
+  std::string entity;     ///< `entity customer`
+  std::string dimension;  ///< `-> store`
+  int references = -1;    ///< the source a `references` column looks up
+  std::string rollup;     ///< balances: last first avg min max
+  std::string label;
+  Span span;
+};
+
+/// Where a source's rows are, as declared (`--bind` may override it).
+struct Binding {
+  std::string kind;  ///< csv sqlite postgres (postgresql is spelled postgres), or what was written
+  std::string location;  ///< the path or URI: the first positional argument, or `path:` / `uri:`
+  std::string table;     ///< sqlite and postgres: `table:`, else the source's name; with `schema.` when given
+  std::string base_dir;  ///< the folder of the .kpi file, for relative paths
+  // CSV options.
+  std::string delimiter, quote, header, date_format, timestamp_format;
+  std::vector<std::string> nulls;
+  Span span;
+};
+
+struct Source {
+  std::string key;  ///< "package:name"
+  std::string name, package, label;
+  std::vector<Column> columns;
+  int time_column = -1;
+  int key_column = -1;
+  std::optional<Binding> binding;
+  Span span;
+  /// The column named `name`, or -1.
+  int ColumnIndex(const std::string& name) const;
+};
+
+struct Dimension {
+  std::string name, label, package;
+  VT vt = VT::kString;
+  Span span;
+};
+
+struct Calendar {
+  int week_start = 0;    ///< 0 = Monday
+  int fiscal_start = 1;  ///< month the fiscal year starts
+  std::string time_zone;
+};
+
+struct Metric {
+  std::string name, label, package;
+  bool ok = false;  ///< false when its formula has an error (then `root` is -1)
+  int root = -1;
+  Unit unit;
+  bool percent = false;
+  Additivity additivity = Additivity::kAdditive;
+  std::set<std::string> sources;     ///< source keys read, directly or through other metrics
+  std::set<std::string> dimensions;  ///< dimensions every source under it has
+  bool has_time = true;
+  std::set<std::string> depends_on;
+  Span span;
+};
+
+struct Goal {
+  std::string name, label, owner, package;
+  int metric = -1;          ///< node: the goal's metric expression
+  std::string metric_name;  ///< when it is a plain metric name
+  // `target LHS CMP RHS`
+  int target_lhs = -1, target_rhs = -1;
+  std::string cmp;  ///< == != < <= > >=, empty without a target
+  Span target_span;
+  std::string phasing;
+  std::optional<double> at_risk;
+  std::optional<Grain> grain;
+  std::optional<int32_t> from_day, to_day;  ///< the `period`, as days [from, to)
+  struct Decomposition {
+    std::string name;     ///< the metric decomposed
+    int value = -1;       ///< node: the metric
+    int rhs = -1;         ///< node: the identity's right side
+    std::string formula;  ///< as written
+    enum class Kind : uint8_t { kAdditive, kMultiplicative, kOther } kind = Kind::kOther;
+    struct Term {
+      std::string text;
+      int node = -1;
+      int sign = 1;  ///< additive: +1 / -1; multiplicative: exponent
+    };
+    std::vector<Term> terms;
+    int item = 0;  ///< its position among the goal's items
+  };
+  std::vector<Decomposition> decompositions;
+  std::vector<std::string> drills;
+  std::vector<int> drill_items;  ///< per drill dimension, its item's position
+  std::optional<int64_t> drill_top;
+  struct Alert {
+    std::string name, severity, message;
+    int cond = -1;   ///< node (bool)
+    int value = -1;  ///< node: the compared side, for the report
+    Span span;
+  };
+  std::vector<Alert> alerts;
+  Span span;
+};
+
+struct Role {
+  std::string name, label, package;
+  struct Param {
+    std::string name;
+    Scalar scalar;
+  };
+  std::vector<Param> params;
+  struct Item {
+    int source = -1;
+    bool all = false;
+    int filter = -1;  ///< node (bool), or -1
+  };
+  std::vector<Item> items;
+  Span span;
+};
+
+struct Report {
+  std::string name, title, package;
+  std::vector<std::string> goals, metrics;
+  std::string role;
+  struct Chart {
+    int node = -1;
+    std::string formula;  ///< as written
+    std::string metric;   ///< when it is a plain metric name
+    std::string kind;     ///< line bar area pie table scorecard waterfall
+    std::optional<Grain> grain;
+    std::vector<std::string> by;
+  };
+  std::vector<Chart> charts;
+  Span span;
+};
+
+struct Module {
+  std::vector<Node> nodes;
+  std::vector<Source> sources;
+  std::vector<Dimension> dimensions;
+  Calendar calendar;
+  std::vector<Metric> metrics;
+  std::vector<Goal> goals;  ///< the user's goals (not the standard library's)
+  std::vector<Role> roles;
+  std::vector<Report> reports;
+
+  const Node& node(int i) const { return nodes[static_cast<size_t>(i)]; }
+  const Source* FindSource(const std::string& key) const;
+  const Dimension* FindDimension(const std::string& name) const;
+  int MetricIndex(const std::string& name) const;
+  const Goal* FindGoal(const std::string& name) const;
+  const Role* FindRole(const std::string& name) const;
+  const Report* FindReport(const std::string& name) const;
+
+  std::map<std::string, int> source_index, metric_index;
+};
+
+/// A stable text dump of an expression, for messages and golden tests.
+std::string DumpNode(const Module& m, int node);
+
+}  // namespace kpic::ir

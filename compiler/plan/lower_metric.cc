@@ -1,0 +1,264 @@
+// Lowering metric expressions: arithmetic over aggregates, period members
+// (`previous`, `last_year`), methods (`change`, `to_date`, `rolling`,
+// re-aggregations, `zscore`) and metric functions (`growth`, `share`). A
+// period operator lowers its operand in a windowed context, because it
+// reads periods outside --from/--to.
+#include <fmt/format.h>
+
+#include "plan/lowerer.h"
+
+namespace kpic::plan {
+
+using builtins::Fn;
+using rt::Grain;
+
+namespace {
+
+int Rank(Grain g) { return static_cast<int>(g); }
+
+}  // namespace
+
+int Lowerer::MAdd(MNode n) {
+  plan_.mnodes.push_back(std::move(n));
+  return static_cast<int>(plan_.mnodes.size()) - 1;
+}
+
+int Lowerer::MOp(MNode::Op op, std::vector<int> args) {
+  MNode n;
+  n.op = op;
+  n.args = std::move(args);
+  return MAdd(std::move(n));
+}
+
+int Lowerer::MConst(__int128 v, int scale) {
+  MNode n;
+  n.op = MNode::Op::kConst;
+  n.i = v;
+  n.scale = scale;
+  return MAdd(std::move(n));
+}
+
+/// Shift by one period of `g` (previous: the current grain; last_year: year).
+int Lowerer::Shift(int a, Grain g) {
+  MNode n;
+  n.op = MNode::Op::kShift;
+  n.grain = g;
+  n.args = {a};
+  return MAdd(std::move(n));
+}
+
+int Lowerer::MetricRef(int metric, const LCtx& lc) {
+  const ir::Metric& m = m_.metrics[metric];
+  if (m.root < 0) throw PlanError(fmt::format("metric `{}` has errors", m.name));
+  return M(m.root, lc);
+}
+
+int Lowerer::M(int e, const LCtx& lc) {
+  using O = MNode::Op;
+  const ir::Node& n = m_.node(e);
+  switch (n.kind) {
+    case ir::Kind::kLiteral: {
+      if (n.type.scalar.vt == VT::kNull) return MOp(O::kNull, {});
+      if (n.type.scalar.vt != VT::kInt && n.type.scalar.vt != VT::kDecimal && n.type.scalar.vt != VT::kFloat) break;
+      if (n.is_exact) return MConst(n.exact, n.exact_scale);
+      MNode c;
+      c.op = O::kConst;
+      c.is_float = true;
+      c.f = n.f;
+      return MAdd(std::move(c));
+    }
+    case ir::Kind::kWhere: {
+      LCtx inner = lc;
+      inner.filters.push_back(n.args[1]);
+      return M(n.args[0], inner);
+    }
+    case ir::Kind::kUnary:
+      return MOp(n.unary == ir::UnaryOp::kNot ? O::kNot : O::kNeg, {M(n.args[0], lc)});
+    case ir::Kind::kBinary: {
+      static const O kOps[] = {O::kAdd, O::kSub, O::kMul, O::kDiv, O::kEq,  O::kNe,
+                               O::kLt,  O::kLe,  O::kGt,  O::kGe,  O::kAnd, O::kOr};
+      int a = M(n.args[0], lc);
+      int b = M(n.args[1], lc);
+      return MOp(kOps[static_cast<int>(n.binary)], {a, b});
+    }
+    case ir::Kind::kMetric:
+      return MetricRef(n.metric, lc);
+    case ir::Kind::kMember:
+      return Member(n.args[0], n.fn, lc);
+    case ir::Kind::kCall:
+      return MCall(n, lc);
+    case ir::Kind::kMethod:
+      return Method(n, lc);
+    case ir::Kind::kColumn:
+    case ir::Kind::kRows:
+      throw PlanError(fmt::format("`{}` is not a metric", ir::DumpNode(m_, e)));
+    default:
+      break;
+  }
+  throw PlanError(fmt::format("`{}` cannot be evaluated as a metric", ir::DumpNode(m_, e)));
+}
+
+int Lowerer::Member(int base, Fn member, const LCtx& lc) {
+  LCtx w = lc;
+  w.windowed = true;
+  if (member == Fn::kPrevious) return Shift(M(base, w), lc.grain);
+  if (member == Fn::kLastYear) return Shift(M(base, w), Grain::kYear);
+  throw PlanError(fmt::format("`.{}` is not supported by the engine yet", builtins::Get(member).name));
+}
+
+int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
+  using O = MNode::Op;
+  switch (builtins::Get(n.fn).category) {
+    case builtins::Category::kAggregate:
+      return Aggregate(n, lc);
+    default:
+      break;
+  }
+  switch (n.fn) {
+    case Fn::kGrowth:
+      return Growth(n.args[0], n.args.size() > 1 ? n.args[1] : -1, lc);
+    case Fn::kShare: {
+      MNode s;
+      s.op = O::kShare;
+      s.args = {M(n.args[0], lc)};
+      return MAdd(std::move(s));
+    }
+    case Fn::kAbs:
+      return MOp(O::kAbs, {M(n.args[0], lc)});
+    case Fn::kRound: {
+      MNode r;
+      r.op = O::kRound;
+      r.args = {M(n.args[0], lc)};
+      r.count = n.args.size() > 1 ? std::atoi(m_.node(n.args[1]).text.c_str()) : 0;
+      return MAdd(std::move(r));
+    }
+    case Fn::kIf: {
+      int c = M(n.args[0], lc), a = M(n.args[1], lc), b = M(n.args[2], lc);
+      return MOp(O::kIf, {c, a, b});
+    }
+    case Fn::kCoalesce: {
+      std::vector<int> args;
+      for (int a : n.args) args.push_back(M(a, lc));
+      return MOp(O::kCoalesce, args);
+    }
+    case Fn::kConvert:
+      throw PlanError("`convert` is not supported by the engine yet");
+    default:
+      throw PlanError(fmt::format("`{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
+  }
+}
+
+int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
+  int base = n.args[0];
+  int arg = n.args.size() > 1 ? n.args[1] : -1;
+  switch (n.fn) {
+    case Fn::kChange:
+    case Fn::kGrowthMethod:
+      return Growth(base, arg, lc);
+    case Fn::kToDate: {
+      Grain g = arg >= 0 ? m_.node(arg).grain.value_or(Grain::kYear) : Grain::kYear;
+      LCtx w = lc;
+      w.windowed = true;
+      MNode t;
+      t.op = MNode::Op::kToDate;
+      t.grain = g;
+      t.args = {M(base, w)};
+      return MAdd(std::move(t));
+    }
+    case Fn::kRolling:
+      return Rolling(base, arg, lc);
+    case Fn::kZScore: {
+      const ir::Node* k = arg >= 0 ? &m_.node(arg) : nullptr;
+      if (!k || k->kind != ir::Kind::kLiteral || !k->is_exact || k->exact_scale != 0 || k->exact < 2 ||
+          k->exact > 1000)
+        throw PlanError("`zscore(N)` needs a whole number of periods N from 2 to 1000");
+      LCtx w = lc;
+      w.windowed = true;
+      MNode z;
+      z.op = MNode::Op::kZScore;
+      z.count = static_cast<int64_t>(k->exact);
+      z.args = {M(base, w)};
+      return MAdd(std::move(z));
+    }
+    case Fn::kReaggSum:
+    case Fn::kReaggAvg:
+    case Fn::kReaggMin:
+    case Fn::kReaggMax:
+    case Fn::kReaggLast: {
+      Grain g = arg >= 0 ? m_.node(arg).grain.value_or(Grain::kDay) : Grain::kDay;
+      const char* method = builtins::Get(n.fn).name.data();
+      if (lc.grain != Grain::kAll && !rt::Nests(g, lc.grain))
+        throw PlanError(fmt::format("`.{}({})` needs a grain coarser than {} (got --grain {})", method,
+                                    rt::GrainName(g), rt::GrainName(g), rt::GrainName(lc.grain)));
+      LCtx inner = lc;
+      inner.grain = g;
+      if (lc.grain == Grain::kAll) inner.windowed = true;
+      MNode r;
+      r.op = MNode::Op::kReagg;
+      r.reagg = n.fn;
+      r.grain = g;
+      r.args = {M(base, inner)};
+      return MAdd(std::move(r));
+    }
+    default:
+      throw PlanError(fmt::format("`.{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
+  }
+}
+
+int Lowerer::Growth(int m, int period, const LCtx& lc) {
+  int now = M(m, lc);
+  LCtx w = lc;
+  w.windowed = true;
+  int before = Shift(M(m, w), PeriodGrain(period, lc));
+  return MOp(MNode::Op::kSub, {MOp(MNode::Op::kDiv, {now, before}), MConst(1, 0)});
+}
+
+Grain Lowerer::PeriodGrain(int period, const LCtx& lc) {
+  if (period < 0) return lc.grain;
+  const ir::Node& n = m_.node(period);
+  const std::string& p = n.text;
+  if (p == "previous") return lc.grain;
+  if (p == "last_year") return Grain::kYear;
+  if (n.grain) {
+    if (Rank(*n.grain) < Rank(lc.grain) && lc.grain != Grain::kAll)
+      throw PlanError(fmt::format("a change over a {} needs a grain of {} or finer", p, p));
+    return *n.grain;
+  }
+  throw PlanError(fmt::format("unknown period `{}`", p));
+}
+
+int Lowerer::Rolling(int base, int duration, const LCtx& lc) {
+  const ir::Node* d = duration >= 0 ? &m_.node(duration) : nullptr;
+  if (!d || d->kind != ir::Kind::kSymbol || d->text.find(' ') == std::string::npos)
+    throw PlanError("`rolling` needs a duration such as `3 months`");
+  int64_t n = static_cast<int64_t>(d->exact);
+  auto g = d->grain;
+  if (!g || *g == Grain::kAll || n < 1) throw PlanError(fmt::format("cannot roll over `{}`", d->text));
+  Grain cur = lc.grain;
+  LCtx w = lc;
+  w.windowed = true;
+  auto months = [](Grain x) { return x == Grain::kMonth ? 1 : x == Grain::kQuarter ? 3 : x == Grain::kYear ? 12 : 0; };
+  MNode r;
+  r.op = MNode::Op::kRolling;
+  if (cur == *g || cur == Grain::kAll) {
+    r.grain = *g;
+    r.count = n;
+    w.grain = cur == Grain::kAll ? *g : cur;
+  } else if (months(cur) && months(*g) && months(*g) % months(cur) == 0) {
+    r.grain = cur;
+    r.count = n * months(*g) / months(cur);
+  } else if (cur == Grain::kDay && *g == Grain::kWeek) {
+    r.grain = Grain::kDay;
+    r.count = n * 7;
+  } else if (rt::Nests(*g, cur)) {
+    r.grain = *g;  // finer than the grain: evaluate the window at the finer grain
+    r.count = n;
+    w.grain = *g;
+  } else {
+    throw PlanError(fmt::format("`rolling({})` does not fit --grain {}", d->text, rt::GrainName(cur)));
+  }
+  r.args = {M(base, w)};
+  return MAdd(std::move(r));
+}
+
+}  // namespace kpic::plan

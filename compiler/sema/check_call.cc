@@ -1,0 +1,450 @@
+// The checker's calls: aggregates, row and metric functions, methods on
+// metrics, and user functions. Builtins come from the builtin table
+// (builtins/builtins.h); a user function is instantiated at each call, its
+// parameters standing for the arguments' types and IR nodes, so its body's
+// IR is the caller's expression.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sema/checker.h"
+
+namespace kpic::check {
+
+using ast::DeclKind;
+using ast::Expr;
+using ast::ExprKind;
+using builtins::ArgKind;
+using builtins::Fn;
+using ir::Scalar;
+using ir::VT;
+
+namespace {
+
+/// Binds a parameter unit made only of unbound unit parameters, at most
+/// one in the numerator and one in the denominator, to an argument's unit.
+bool BindQuotient(const ast::UnitExpr& param, const Unit& arg, const std::set<std::string>& generic,
+                  std::map<std::string, Unit>* bound) {
+  const ast::UnitFactor* num = nullptr;
+  const ast::UnitFactor* den = nullptr;
+  for (const ast::UnitFactor& f : param.factors) {
+    if (!generic.count(f.name.name) || bound->count(f.name.name) || (f.power != 1 && f.power != -1)) return false;
+    const ast::UnitFactor*& slot = f.power > 0 ? num : den;
+    if (slot) return false;
+    slot = &f;
+  }
+  if (!num || !den) return false;  // a bare parameter is bound elsewhere
+  Unit up, down;
+  for (const auto& [name, power] : arg.powers()) {
+    for (int i = 0; i < (power > 0 ? power : -power); ++i) {
+      if (power > 0)
+        up = up * Unit::Named(name);
+      else
+        down = down * Unit::Named(name);
+    }
+  }
+  (*bound)[num->name.name] = up;
+  (*bound)[den->name.name] = down;
+  return true;
+}
+
+}  // namespace
+
+std::string Checker::EntityOf(const ast::SourceDecl& s) {
+  for (const auto& c : s.columns)
+    if (c.key && c.entity) return c.entity->name;
+  return s.name.name;
+}
+
+int Checker::Symbol(const Expr& e, ArgKind kind) {
+  ir::Node n;
+  n.kind = ir::Kind::kSymbol;
+  n.span = e.span;
+  switch (kind) {
+    case ArgKind::kGrain:
+    case ArgKind::kPeriod:
+      n.text = e.kind == ExprKind::kName ? e.name.name : e.text;
+      n.grain = rt::ParseGrain(n.text);
+      break;
+    case ArgKind::kCurrency:
+      n.text = e.kind == ExprKind::kName ? e.name.name : e.text;
+      break;
+    case ArgKind::kSource:
+      n.text = e.kind == ExprKind::kName ? e.name.name : e.text;
+      if (e.kind == ExprKind::kName)
+        if (const ast::SourceDecl* s = SourceByName(e.name.name)) n.source = SourceIndex(s);
+      break;
+    case ArgKind::kDuration: {
+      n.text = e.text;
+      n.exact = std::atoll(e.text.c_str());
+      if (e.unit) {
+        std::string unit = e.unit->name;
+        n.text = e.text + " " + unit;
+        if (!unit.empty() && unit.back() == 's') unit.pop_back();
+        n.grain = rt::ParseGrain(unit);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return Emit(std::move(n));
+}
+
+Ty Checker::Aggregate(const Expr& e, const builtins::Builtin& b) {
+  if (e.args.empty() || !e.args[0].value) return Error();
+  const Expr& arg = *e.args[0].value;
+  Ty a = Type(arg, true);
+  if (a.error()) return a;
+  if (a.level == Level::kMetric) {
+    diags_.Report(DiagCode::E0407, arg.span, fmt::format("`{}` is applied to a metric, not to rows", b.name))
+        .Help(fmt::format("aggregates read source columns; to re-aggregate a metric use a method such as "
+                          "`m.{}(day)`",
+                          b.fn == Fn::kCount ? "sum" : std::string(b.name)))
+        .span_label = "already aggregated";
+    return Error();
+  }
+  Ty out;
+  out.kind = VKind::kNumber;
+  out.level = Level::kMetric;
+  if (a.source) out.sources.insert(a.source);
+  out.deps = a.deps;
+  std::vector<int> args{a.node};
+  for (size_t i = 1; i < e.args.size(); ++i)
+    if (e.args[i].value) {
+      const Expr& x = *e.args[i].value;
+      args.push_back(x.kind == ExprKind::kNumber || x.kind == ExprKind::kPercent ? Literal(x).node : -1);
+    }
+  auto emit = [&](Ty t) {
+    t.node = Node(ir::Kind::kCall, t, e.span, args);
+    module_.ir.nodes[t.node].fn = b.fn;
+    return t;
+  };
+  std::string name(b.name);
+  if (b.fn == Fn::kCount) {
+    if (a.kind == VKind::kSource || a.column == nullptr) {
+      out.unit = a.source ? Unit::Named(EntityOf(*a.source)) : Unit::One();
+    } else {
+      out.unit = a.column->entity ? Unit::Named(a.column->entity->name) : Unit::Named(EntityOf(*a.source));
+    }
+    out.add = Additivity::kAdditive;
+    return emit(out);
+  }
+  if (a.kind == VKind::kSource) {
+    diags_.Report(DiagCode::E0305, arg.span, fmt::format("`{}` needs a column, not a whole source", name)).span_label =
+        "a source";
+    return Error();
+  }
+  if (b.fn == Fn::kCountDistinct) {
+    out.unit = a.column && a.column->entity ? Unit::Named(a.column->entity->name)
+               : a.column                   ? Unit::Named(a.column->name.name)
+                                            : Unit::One();
+    out.add = Additivity::kNonAdditive;
+    return emit(out);
+  }
+  bool orderable = a.kind == VKind::kDate || a.kind == VKind::kTimestamp;
+  if (!(a.numeric() || (a.kind == VKind::kBool && (b.fn == Fn::kSum || b.fn == Fn::kAvg)) ||
+        (orderable && !b.numeric_only))) {
+    auto& d = diags_.Report(DiagCode::E0305, arg.span, fmt::format("cannot take `{}` of a {}", name, KindName(a.kind)));
+    d.span_label = fmt::format("a {}", KindName(a.kind));
+    if (a.kind == VKind::kString) d.Help("count it with `count(...)` or `count_distinct(...)`");
+    return Error();
+  }
+  if (orderable) {
+    out.kind = a.kind;
+    out.add = Additivity::kNonAdditive;
+    return emit(out);
+  }
+  out.unit = a.kind == VKind::kBool ? Unit::One() : a.unit;
+  if (b.unit == builtins::UnitRule::kArgSquared) out.unit = out.unit * out.unit;
+  if (b.fn == Fn::kSum) {
+    out.add = a.column && a.column->rollup ? Additivity::kSemiAdditive : Additivity::kAdditive;
+  } else {
+    out.add = Additivity::kNonAdditive;
+  }
+  return emit(out);
+}
+
+Ty Checker::Call(const Expr& e, bool in_aggregate) {
+  const Expr* callee = e.lhs.get();
+  if (!callee) return Error();
+  std::vector<const ast::Ident*> path;
+  bool flat = Scope::FlattenPath(*callee, &path);
+  // Builtins by plain name, unless shadowed by a declaration.
+  if (callee->kind == ExprKind::kName && !locals_.count(callee->name.name) && !pkg_->decls.count(callee->name.name)) {
+    if (const builtins::Builtin* b = builtins::FindFunction(callee->name.name)) {
+      if (static_cast<int>(e.args.size()) < b->min_args ||
+          (b->max_args >= 0 && static_cast<int>(e.args.size()) > b->max_args))
+        return Error();  // E0301 already reported
+      if (b->category == builtins::Category::kAggregate) {
+        if (in_aggregate) {
+          diags_.Report(DiagCode::E0407, e.span, fmt::format("`{}` inside another aggregate", b->name))
+              .Help("aggregates read rows; nest metrics instead, e.g. `m.avg(day)` for an average of daily totals")
+              .span_label = "nested aggregate";
+          return Error();
+        }
+        return Aggregate(e, *b);
+      }
+      return Builtin(e, *b, in_aggregate);
+    }
+  }
+  // Methods on metrics: m.to_date(year), m.rolling(3 months), m.avg(day)...
+  const Expr* base = callee->kind == ExprKind::kMember ? callee->lhs.get() : nullptr;
+  if (base && builtins::FindMethod(callee->name.name)) {
+    std::vector<const ast::Ident*> base_path;
+    bool base_is_metric = true;
+    if (Scope::FlattenPath(*base, &base_path)) {
+      auto local = locals_.find(base_path[0]->name);
+      if (base_path.size() == 1 && local != locals_.end()) {
+        base_is_metric = local->second.level == Level::kMetric;  // a function's metric parameter
+      } else {
+        size_t next = 0;
+        const ast::Decl* d = ResolvePath(base_path, &next);
+        base_is_metric = d && d->kind == DeclKind::kMetric;
+      }
+    }
+    if (base_is_metric) {
+      Ty t = Type(*base, in_aggregate);
+      if (t.error()) return t;
+      if (t.level != Level::kMetric) return Error();
+      return Method(e, t, *builtins::FindMethod(callee->name.name));
+    }
+  }
+  if (!flat) return Error();
+  size_t next = 0;
+  const ast::Decl* d = ResolvePath(path, &next);
+  if (!d || d->kind != DeclKind::kFn || next != path.size()) return Error();
+  return Fn(e, static_cast<const ast::FnDecl&>(*d), in_aggregate);
+}
+
+Ty Checker::Method(const Expr& e, Ty t, const builtins::Builtin& m) {
+  std::vector<int> args{t.node};
+  for (size_t i = 0; i < e.args.size(); ++i)
+    if (e.args[i].value) {
+      ArgKind k = builtins::KindOfArg(m, i);
+      args.push_back(k == ArgKind::kConstant ? Literal(*e.args[i].value).node : Symbol(*e.args[i].value, k));
+    }
+  auto emit = [&](Ty out) {
+    out.node = Node(ir::Kind::kMethod, out, e.span, args);
+    module_.ir.nodes[out.node].fn = m.fn;
+    return out;
+  };
+  if (m.fn == Fn::kChange || m.fn == Fn::kGrowthMethod || m.fn == Fn::kZScore) {
+    t.unit = Unit::One();
+    t.add = Additivity::kNonAdditive;
+    return emit(t);
+  }
+  if (m.fn == Fn::kReaggSum || m.fn == Fn::kReaggAvg || m.fn == Fn::kReaggMin || m.fn == Fn::kReaggMax ||
+      m.fn == Fn::kReaggLast) {
+    if (m.fn == Fn::kReaggSum && t.add != Additivity::kAdditive) {
+      const ast::Ident& grain = e.args.empty() || !e.args[0].value ? e.lhs->name : e.args[0].value->name;
+      auto& d = diags_.Report(DiagCode::E0403, e.span,
+                              t.add == Additivity::kNonAdditive
+                                  ? "cannot sum a non-additive metric (a ratio, average or distinct count) over periods"
+                                  : "cannot sum a semi-additive metric (a balance) over time");
+      d.span_label = fmt::format("summed over `{}`", grain.name);
+      d.Help(t.add == Additivity::kNonAdditive
+                 ? "a ratio is recomputed from its parts at every grain; sum the parts instead"
+                 : "a balance rolls up over time by its `rollup` rule; use `.last(...)` or `.avg(...)`");
+      return Error();
+    }
+    if (m.fn != Fn::kReaggSum) t.add = Additivity::kNonAdditive;
+    return emit(t);
+  }
+  return emit(t);  // to_date, rolling: same unit and additivity
+}
+
+Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate) {
+  std::vector<Ty> args;
+  std::vector<int> nodes;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    ArgKind k = builtins::KindOfArg(b, i);
+    if (k != ArgKind::kExpr && k != ArgKind::kSourceOrExpr) {
+      args.push_back(Ty{});  // symbolic: grain, currency, source
+      nodes.push_back(e.args[i].value ? Symbol(*e.args[i].value, k) : -1);
+      continue;
+    }
+    if (!e.args[i].value) return Error();
+    Ty t = Type(*e.args[i].value, in_aggregate);
+    if (t.error()) return t;
+    args.push_back(t);
+    nodes.push_back(t.node);
+  }
+  std::vector<Scalar> conv;
+  for (const Ty& a : args) conv.push_back(a.scalar);
+  auto emit = [&](Ty t) {
+    t.node = Node(ir::Kind::kCall, t, e.span, nodes, conv);
+    module_.ir.nodes[t.node].fn = b.fn;
+    return t;
+  };
+  Ty out = args.empty() ? Ty{} : args[0];
+  auto join_all = [&](size_t from) {
+    for (size_t i = from; i < args.size(); ++i) {
+      Ty merged;
+      if (!JoinTys(e, out, args[i], &merged)) return false;
+      out.level = merged.level;
+      out.source = merged.source;
+      out.sources = merged.sources;
+      out.deps = merged.deps;
+    }
+    return true;
+  };
+  if (b.fn == Fn::kIf) {
+    if (!ExpectBool(args[0], *e.args[0].value, "the first argument of `if` must be a condition")) return Error();
+    out = args[1];
+    if (!join_all(0)) return Error();
+    if (args[1].kind != args[2].kind && args[1].kind != VKind::kNull && args[2].kind != VKind::kNull)
+      return Mismatch(*e.args[2].value, fmt::format("`if` gives a {} in one branch and a {} in the other",
+                                                    KindName(args[1].kind), KindName(args[2].kind)));
+    if (args[1].numeric() && args[2].numeric() && !UnitsAgree(e, args[1].unit, args[2].unit, "choose between"))
+      return Error();
+    if (args[1].kind == VKind::kNull) out.kind = args[2].kind, out.unit = args[2].unit;
+    out.add = Additivity::kNonAdditive;
+    Scalar a = conv[1], c = conv[2];
+    if (NumericVT(a.vt) && NumericVT(c.vt)) Promote(&a, &c);
+    conv[1] = a, conv[2] = c;
+    out.scalar = a.vt == VT::kNull ? c : a;
+    out.scalar.scale = std::max(a.scale, c.scale);
+    return emit(out);
+  }
+  if (b.fn == Fn::kCoalesce) {
+    if (!join_all(1)) return Error();
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i].kind != args[0].kind && args[i].kind != VKind::kNull && args[0].kind != VKind::kNull)
+        return Mismatch(*e.args[i].value, fmt::format("`coalesce` mixes a {} and a {}", KindName(args[0].kind),
+                                                      KindName(args[i].kind)));
+      if (args[i].numeric() && args[0].numeric() && !UnitsAgree(e, args[0].unit, args[i].unit, "coalesce"))
+        return Error();
+    }
+    out.column = nullptr;
+    // Every argument to the widest numeric type (two passes bring the first
+    // arguments up to what later ones need).
+    for (int pass = 0; pass < 2; ++pass)
+      for (size_t i = 1; i < conv.size(); ++i)
+        if (NumericVT(conv[0].vt) && NumericVT(conv[i].vt)) Promote(&conv[0], &conv[i]);
+    out.scalar = Scalar{};
+    for (const Scalar& c : conv)
+      if (c.vt != VT::kNull) out.scalar = c;
+    return emit(out);
+  }
+  if (b.fn >= Fn::kYear && b.fn <= Fn::kDate) {
+    if (!IsTime(args[0].kind))
+      return Mismatch(*e.args[0].value,
+                      fmt::format("`{}` needs a date or timestamp, not a {}", b.name, KindName(args[0].kind)));
+    out.kind = b.fn == Fn::kDate ? VKind::kDate : VKind::kNumber;
+    out.unit = Unit::One();
+    out.column = nullptr;
+    out.scalar = b.fn == Fn::kDate ? Scalar{VT::kDate, 0} : Scalar{VT::kInt, 0};
+    return emit(out);
+  }
+  if (b.fn == Fn::kAbs || b.fn == Fn::kRound) {
+    if (!args[0].numeric()) return Mismatch(*e.args[0].value, fmt::format("`{}` needs a number", b.name));
+    out.column = nullptr;
+    if (b.fn == Fn::kRound) out.add = Additivity::kNonAdditive;
+    if (out.scalar.vt == VT::kBool) out.scalar = conv[0] = Scalar{VT::kInt, 0};
+    return emit(out);
+  }
+  if (b.fn == Fn::kGrowth || b.fn == Fn::kShare) {
+    if (args[0].level != Level::kMetric) return Error();
+    out.unit = Unit::One();
+    out.add = Additivity::kNonAdditive;
+    return emit(out);
+  }
+  if (b.fn == Fn::kConvert) {
+    if (args[0].level != Level::kMetric) return Error();
+    if (args[0].unit.Currency().empty()) {
+      diags_
+          .Report(DiagCode::E0302, e.args[0].value->span,
+                  fmt::format("`convert` needs an amount in one currency, not `{}`", args[0].unit.ToString()))
+          .span_label = "not money";
+      return Error();
+    }
+    const Expr* cur = e.args[1].value.get();
+    if (cur && cur->kind == ExprKind::kName) out.unit = Unit::Named(cur->name.name);
+    if (cur && cur->kind == ExprKind::kName && !IsCurrencyName(cur->name.name)) {
+      diags_.Report(DiagCode::E0302, cur->span, fmt::format("`{}` is not a currency code", cur->name.name))
+          .Help("currencies are three-letter ISO codes such as `USD` or `CNY`")
+          .span_label = "not a currency";
+      return Error();
+    }
+    const Expr* rates = e.args[2].value.get();
+    if (rates && rates->kind == ExprKind::kName)
+      if (const ast::SourceDecl* r = SourceByName(rates->name.name)) out.sources.insert(r);
+    out.add = Additivity::kAdditive;
+    return emit(out);
+  }
+  return emit(out);
+}
+
+Ty Checker::Fn(const Expr& e, const ast::FnDecl& fn, bool in_aggregate) {
+  if (e.args.size() != fn.params.size() || !fn.body) return Error();
+  std::map<std::string, Ty> env;
+  std::map<std::string, Unit> unit_params;
+  std::set<std::string> generic;
+  for (const auto& u : fn.unit_params) generic.insert(u.name);
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (!e.args[i].value) return Error();
+    Ty t = Type(*e.args[i].value, in_aggregate);
+    if (t.error()) return t;
+    const ast::Param& p = fn.params[i];
+    if (p.unit && t.numeric()) {
+      // Bind a bare unit parameter; otherwise check the declared unit.
+      if (p.unit->factors.size() == 1 && p.unit->factors[0].power == 1 &&
+          generic.count(p.unit->factors[0].name.name)) {
+        const std::string& u = p.unit->factors[0].name.name;
+        auto [it, inserted] = unit_params.emplace(u, t.unit);
+        if (!inserted && !Comparable(it->second, t.unit)) {
+          diags_
+              .Report(DiagCode::E0302, e.args[i].value->span,
+                      fmt::format("`{}` expects `{}` to be `{}` here (as for an earlier argument), not `{}`",
+                                  fn.name.name, p.name.name, it->second.ToString(), t.unit.ToString()))
+              .span_label = "unit differs";
+          return Error();
+        }
+      } else if (BindQuotient(*p.unit, t.unit, generic, &unit_params)) {
+        // `M/C` against `CNY/customer`: M = CNY, C = customer.
+      } else if (std::none_of(p.unit->factors.begin(), p.unit->factors.end(), [&](const ast::UnitFactor& f) {
+                   return generic.count(f.name.name) && !unit_params.count(f.name.name);
+                 })) {
+        Unit want = UnitFromAst(*p.unit, &unit_params);
+        if (!Comparable(want, t.unit)) {
+          diags_
+              .Report(DiagCode::E0302, e.args[i].value->span,
+                      fmt::format("`{}` expects `{}` in `{}`, not `{}`", fn.name.name, p.name.name, want.ToString(),
+                                  t.unit.ToString()))
+              .span_label = "unit differs";
+          return Error();
+        }
+      }
+    }
+    env[p.name.name] = t;
+  }
+  // A function that calls itself would be instantiated forever.
+  if (fn_depth_ >= 64) return Error();
+  // Type the body in the function's own package, with the arguments bound.
+  const Package* saved = pkg_;
+  for (const auto& [pname, pkg] : catalog_.packages)
+    if (pkg.decls.count(fn.name.name) && pkg.decls.at(fn.name.name) == &fn) pkg_ = &pkg;
+  auto saved_locals = std::move(locals_);
+  locals_ = env;
+  ++fn_depth_;
+  Ty out = Type(*fn.body, in_aggregate);
+  --fn_depth_;
+  locals_ = std::move(saved_locals);
+  pkg_ = saved;
+  if (!out.error() && fn.result_unit) {
+    Unit declared = UnitFromAst(*fn.result_unit, &unit_params);
+    if (!Comparable(declared, out.unit)) {
+      diags_
+          .Report(DiagCode::E0304, fn.result_unit->span,
+                  fmt::format("function `{}` is declared to return `{}` but gives `{}` here", fn.name.name,
+                              declared.ToString(), out.unit.ToString()))
+          .Label(e.span, "called here")
+          .span_label = "declared unit";
+      return Error();
+    }
+  }
+  return out;
+}
+
+}  // namespace kpic::check

@@ -1,0 +1,523 @@
+// The checker's declarations: sources, dimensions and the calendar become
+// the IR's tables; goals, roles and reports are checked (targets and alerts
+// are conditions, decompositions add up, drills and charts only use
+// dimensions every source has) and recorded in the IR with their
+// expressions' nodes and their settings parsed once.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+
+#include "datetime.h"
+#include "sema/checker.h"
+
+namespace kpic::check {
+
+using ast::DeclKind;
+using ast::Expr;
+using ast::ExprKind;
+using ir::Scalar;
+using ir::VT;
+
+namespace {
+
+std::string BindingArg(const ast::Binding& b, const std::string& name) {
+  for (const auto& a : b.args)
+    if (a.name && a.name->name == name) return a.value.text;
+  return {};
+}
+
+const Expr* StripParens(const Expr* e) {
+  while (e && e->kind == ExprKind::kParen) e = e->lhs.get();
+  return e;
+}
+
+bool IsComparison(const Expr* e) {
+  return e && e->kind == ExprKind::kBinary && e->bop >= ast::BinaryOp::kEq && e->bop <= ast::BinaryOp::kGe;
+}
+
+/// Flattens `a + b - c` or `a * b / c` into terms with their signs.
+void Terms(const Expr& e, ast::BinaryOp plus, ast::BinaryOp minus, int sign,
+           std::vector<std::pair<const Expr*, int>>* out) {
+  const Expr* x = StripParens(&e);
+  if (x->kind == ExprKind::kBinary && (x->bop == plus || x->bop == minus)) {
+    Terms(*x->lhs, plus, minus, sign, out);
+    Terms(*x->rhs, plus, minus, x->bop == minus ? -sign : sign, out);
+    return;
+  }
+  out->push_back({x, sign});
+}
+
+}  // namespace
+
+const Package* Checker::UserPackage() const {
+  for (const auto& [n, p] : catalog_.packages)
+    if (!p.from_stdlib) return &p;
+  return nullptr;
+}
+
+// ---- sources, dimensions, calendar ------------------------------------------------------
+
+void Checker::Sources() {
+  ir::Module& m = module_.ir;
+  for (const auto& [pname, pkg] : catalog_.packages) {
+    for (const auto& [name, d] : pkg.decls) {
+      if (d->kind == DeclKind::kDimension) {
+        const auto& dd = static_cast<const ast::DimensionDecl&>(*d);
+        ir::Dimension dim;
+        dim.name = name;
+        dim.label = dd.label.value_or("");
+        dim.package = pname;
+        std::string t = dd.type ? dd.type->name.name : "string";
+        dim.vt = t == "int" ? VT::kInt : t == "date" ? VT::kDate : VT::kString;
+        dim.span = dd.name.span;
+        m.dimensions.push_back(std::move(dim));
+      }
+      if (d->kind != DeclKind::kSource) continue;
+      const auto& sd = static_cast<const ast::SourceDecl&>(*d);
+      ir::Source s;
+      s.key = pname + ":" + name;
+      s.name = name;
+      s.package = pname;
+      s.label = sd.label.value_or("");
+      s.span = sd.name.span;
+      for (const ast::Column& c : sd.columns) {
+        ir::Column col;
+        col.name = c.name.name;
+        col.header = c.header.value_or(c.name.name);
+        col.scalar = TypeScalar(c.type);
+        if (c.unit) col.unit = UnitFromAst(*c.unit);
+        col.key = c.key;
+        col.time = c.time;
+        if (c.entity) col.entity = c.entity->name;
+        if (c.dimension) col.dimension = c.dimension->name;
+        if (c.rollup) col.rollup = c.rollup->name;
+        col.label = c.label.value_or("");
+        col.span = c.name.span;
+        if (c.time && s.time_column < 0) s.time_column = static_cast<int>(s.columns.size());
+        if (c.key) s.key_column = static_cast<int>(s.columns.size());
+        s.columns.push_back(std::move(col));
+      }
+      if (sd.binding) {
+        const ast::Binding& b = *sd.binding;
+        ir::Binding ib;
+        ib.kind = b.kind.name == "postgresql" ? "postgres" : b.kind.name;
+        ib.location = BindingArg(b, ib.kind == "postgres" ? "uri" : "path");
+        if (ib.location.empty() && !b.args.empty() && !b.args[0].name) ib.location = b.args[0].value.text;
+        ib.table = BindingArg(b, "table");
+        if (ib.table.empty()) ib.table = name;
+        if (std::string schema = BindingArg(b, "schema"); !schema.empty()) ib.table = schema + "." + ib.table;
+        ib.base_dir = std::filesystem::path(sm_.Get(sd.span.file).path).parent_path().string();
+        ib.delimiter = BindingArg(b, "delimiter");
+        ib.quote = BindingArg(b, "quote");
+        ib.header = BindingArg(b, "header");
+        ib.date_format = BindingArg(b, "date_format");
+        ib.timestamp_format = BindingArg(b, "timestamp_format");
+        for (const auto& a : b.args) {
+          if (!a.name || a.name->name != "null") continue;
+          if (a.value.kind == ast::AttrValue::Kind::kList)
+            for (const auto& v : a.value.list) ib.nulls.push_back(v.text);
+          else
+            ib.nulls.push_back(a.value.text);
+        }
+        ib.span = b.span;
+        s.binding = std::move(ib);
+      }
+      source_index_[&sd] = static_cast<int>(m.sources.size());
+      m.source_index[s.key] = static_cast<int>(m.sources.size());
+      m.sources.push_back(std::move(s));
+    }
+  }
+  // References: the looked-up source of each `references` column.
+  for (const auto& [sd, index] : source_index_) {
+    pkg_ = Here().PackageOf(sd);
+    for (size_t c = 0; c < sd->columns.size(); ++c) {
+      const ast::Column& col = sd->columns[c];
+      if (!col.references || col.references->parts.empty()) continue;
+      if (const ast::SourceDecl* t = SourceByName(col.references->parts.back().name))
+        m.sources[index].columns[c].references = SourceIndex(t);
+    }
+  }
+  pkg_ = nullptr;
+  if (const Package* home = UserPackage()) {
+    for (const auto& [n, d] : home->decls) {
+      if (d->kind != DeclKind::kCalendar) continue;
+      for (const ast::Attribute& a : static_cast<const ast::CalendarDecl&>(*d).attrs) {
+        if (a.values.empty()) continue;
+        const std::string& v = a.values[0].text;
+        if (a.key.name == "week_start") {
+          static const char* kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+          for (int i = 0; i < 7; ++i)
+            if (v == kDays[i]) m.calendar.week_start = i;
+        } else if (a.key.name == "fiscal_year_start") {
+          m.calendar.fiscal_start = std::clamp(std::atoi(v.c_str()), 1, 12);
+        } else if (a.key.name == "time_zone") {
+          m.calendar.time_zone = v;
+        }
+      }
+    }
+  }
+}
+
+// ---- goals -----------------------------------------------------------------------------
+
+const MetricType* Checker::GoalMetric(const ast::GoalDecl& g) {
+  for (const ast::GoalItem& it : g.items) {
+    if (it.kind != ast::GoalItem::Kind::kMetric || !it.expr) continue;
+    if (it.expr->kind == ExprKind::kName) {
+      const ast::Decl* d = Lookup(it.expr->name.name);
+      if (d && d->kind == DeclKind::kMetric) return MetricOf(d->name.name);
+    }
+  }
+  return nullptr;
+}
+
+void Checker::RequireDims(const MetricType& m, const ast::Ident& dim, const std::string& metric_name) {
+  if (m.dimensions.count(dim.name)) return;
+  // An undeclared dimension, or a source whose mapping names one, was
+  // reported by name resolution (E0208); do not report it twice.
+  const ast::Decl* declared = Lookup(dim.name);
+  if (!declared || declared->kind != DeclKind::kDimension) return;
+  for (const std::string& key : m.sources) {
+    const ast::SourceDecl* s = SourceByNameAnywhere(key);
+    for (const ast::Column& c : s ? s->columns : std::vector<ast::Column>{}) {
+      if (!c.dimension) continue;
+      const ast::Decl* target = Lookup(c.dimension->name);
+      if (!target || target->kind != DeclKind::kDimension) return;
+    }
+  }
+  // Name the source that lacks it.
+  std::string lacking;
+  for (const std::string& key : m.sources) {
+    const ast::SourceDecl* s = SourceByNameAnywhere(key);
+    if (s && !DimensionsOf(*s).count(dim.name)) {
+      lacking = s->name.name;
+      break;
+    }
+  }
+  auto& d = diags_.Report(DiagCode::E0404, dim.span,
+                          fmt::format("`{}` cannot be broken down by `{}`: source `{}` has no column mapped to it",
+                                      metric_name, dim.name, lacking));
+  d.span_label = "dimension not available";
+  d.Help(m.dimensions.empty() ? std::string("this metric has no dimension every source shares")
+                              : fmt::format("available: {}", fmt::join(m.dimensions, ", ")));
+}
+
+void Checker::RequireTime(const MetricType& m, Span at, const std::string& metric_name) {
+  if (m.has_time) return;
+  std::string lacking;
+  for (const std::string& key : m.sources) {
+    const ast::SourceDecl* s = SourceByNameAnywhere(key);
+    if (s && !HasTime(*s)) lacking = s->name.name;
+  }
+  diags_
+      .Report(DiagCode::E0405, at,
+              fmt::format("`{}` cannot be broken down by time: source `{}` has no time column", metric_name, lacking))
+      .Help("mark the source's date or timestamp column with `time`")
+      .span_label = "needs a time axis";
+}
+
+void Checker::Goal(const ast::GoalDecl& g) {
+  using K = ast::GoalItem::Kind;
+  const MetricType* m = GoalMetric(g);
+  std::string mname = m && m->decl ? m->decl->name.name : "";
+  ir::Goal goal;
+  goal.name = g.name.name;
+  goal.label = g.label.value_or("");
+  goal.package = pkg_->name;
+  goal.span = g.name.span;
+  const ir::Calendar& cal = module_.ir.calendar;
+  for (size_t item = 0; item < g.items.size(); ++item) {
+    const ast::GoalItem& it = g.items[item];
+    switch (it.kind) {
+      case K::kMetric:
+        if (it.expr) {
+          Ty t = Metric(*it.expr);
+          goal.metric = t.error() ? -1 : t.node;
+          if (it.expr->kind == ExprKind::kName) goal.metric_name = it.expr->name.name;
+        }
+        break;
+      case K::kTarget:
+      case K::kAlert:
+        if (it.expr) {
+          Ty t = Condition(*it.expr);
+          bool ok = ExpectBool(
+              t, *it.expr,
+              it.kind == K::kTarget ? "a target must be a comparison" : "an alert condition must be a condition");
+          const Expr* top = StripParens(it.expr.get());
+          const ir::Node* n = ok && t.node >= 0 ? &module_.ir.nodes[t.node] : nullptr;
+          bool cmp = n && IsComparison(top) && n->kind == ir::Kind::kBinary;
+          if (it.kind == K::kTarget && cmp) {
+            static const char* kCmp[] = {"==", "!=", "<", "<=", ">", ">="};
+            goal.cmp = kCmp[static_cast<int>(top->bop) - static_cast<int>(ast::BinaryOp::kEq)];
+            goal.target_lhs = n->args[0];
+            goal.target_rhs = n->args[1];
+            goal.target_span = it.expr->span;
+          }
+          if (it.kind == K::kAlert && ok) {
+            ir::Goal::Alert a;
+            a.name = it.text;
+            a.severity = it.severity ? it.severity->name : "warning";
+            a.message = it.message.value_or("");
+            a.cond = t.node;
+            a.value = cmp ? n->args[0] : -1;
+            a.span = it.span;
+            goal.alerts.push_back(std::move(a));
+          }
+        }
+        break;
+      case K::kDecompose:
+        if (it.name && it.expr) {
+          const ast::Decl* d = Lookup(it.name->name);
+          const MetricType* lhs = d && d->kind == DeclKind::kMetric ? MetricOf(d->name.name) : nullptr;
+          Ty rhs = Metric(*it.expr);
+          if (lhs && lhs->ok && !rhs.error() && rhs.unit != lhs->unit) {
+            auto& diag = diags_.Report(DiagCode::E0308, it.expr->span,
+                                       fmt::format("the decomposition gives `{}`, but `{}` is `{}`",
+                                                   rhs.unit.ToString(), it.name->name, lhs->unit.ToString()));
+            diag.span_label = fmt::format("this is `{}`", rhs.unit.ToString());
+            diag.Help("the drivers' units must multiply (or add) up to the metric's unit");
+          } else if (lhs && lhs->ok && !rhs.error()) {
+            ir::Goal::Decomposition dec;
+            dec.name = it.name->name;
+            dec.value = MetricTy(d->name.name, it.name->span).node;
+            dec.rhs = rhs.node;
+            dec.formula = ast::DumpExpr(*it.expr);
+            dec.item = static_cast<int>(item);
+            const Expr* top = StripParens(it.expr.get());
+            std::vector<std::pair<const Expr*, int>> terms;
+            using B = ast::BinaryOp;
+            if (top->kind == ExprKind::kBinary && (top->bop == B::kAdd || top->bop == B::kSub)) {
+              dec.kind = ir::Goal::Decomposition::Kind::kAdditive;
+              Terms(*top, B::kAdd, B::kSub, 1, &terms);
+            } else if (top->kind == ExprKind::kBinary && (top->bop == B::kMul || top->bop == B::kDiv)) {
+              dec.kind = ir::Goal::Decomposition::Kind::kMultiplicative;
+              Terms(*top, B::kMul, B::kDiv, 1, &terms);
+            }
+            for (const auto& [e, sign] : terms) dec.terms.push_back({ast::DumpExpr(*e), Metric(*e).node, sign});
+            goal.decompositions.push_back(std::move(dec));
+          }
+        }
+        break;
+      case K::kDrill:
+        if (m && m->ok)
+          for (const ast::Ident& dim : it.names) RequireDims(*m, dim, mname);
+        for (const ast::Ident& dim : it.names) {
+          goal.drills.push_back(dim.name);
+          goal.drill_items.push_back(static_cast<int>(item));
+        }
+        if (it.top) goal.drill_top = *it.top;
+        break;
+      case K::kPeriod:
+      case K::kGrain:
+        if (m && m->ok) RequireTime(*m, it.keyword_span, mname);
+        if (it.name) {
+          if (auto gr = rt::ParseGrain(it.name->name)) goal.grain = *gr;
+        }
+        if (it.kind == K::kPeriod) {
+          if (!it.period_end.empty()) {
+            goal.from_day = rt::ParseDate(it.text, rt::DateFormat{}).value_or(0);
+            goal.to_day = rt::ParseDate(it.period_end, rt::DateFormat{}).value_or(0);
+          } else if (it.text.size() == 4) {
+            int y = std::atoi(it.text.c_str());
+            // A year is the fiscal year named by it (the calendar year when fiscal years start in January).
+            rt::Calendar c;
+            c.week_start = cal.week_start;
+            c.fiscal_start = cal.fiscal_start;
+            int64_t o = cal.fiscal_start == 1 ? y : y - 1;
+            goal.from_day = rt::PeriodStart(rt::Grain::kYear, o, c);
+            goal.to_day = rt::PeriodEnd(rt::Grain::kYear, o, c);
+          } else if (auto day = rt::ParseDate(it.text, rt::DateFormat{})) {
+            goal.from_day = *day;
+            goal.to_day = *day + 1;
+          }
+        }
+        break;
+      case K::kAttr:
+        if (it.attr.key.name == "owner" && !it.attr.values.empty()) goal.owner = it.attr.values[0].text;
+        break;
+      case K::kSetting:
+        if (it.attr.values.empty()) break;
+        if (it.attr.key.name == "phasing") goal.phasing = it.attr.values[0].text;
+        if (it.attr.key.name == "at_risk") {
+          double v = std::strtod(it.attr.values[0].text.c_str(), nullptr);
+          goal.at_risk = it.attr.values[0].kind == ast::AttrValue::Kind::kPercent ? v / 100 : v;
+        }
+        break;
+    }
+  }
+  if (!pkg_->from_stdlib) module_.ir.goals.push_back(std::move(goal));
+}
+
+// ---- roles and reports ---------------------------------------------------------------------
+
+void Checker::Role(const ast::RoleDecl& r) {
+  locals_.clear();
+  ir::Role role;
+  role.name = r.name.name;
+  role.label = r.label.value_or("");
+  role.package = pkg_->name;
+  role.span = r.name.span;
+  for (const ast::Param& p : r.params) {
+    Ty t;
+    const std::string ty = p.type ? p.type->name.name : "";
+    t.kind = ty == "string"                                      ? VKind::kString
+             : ty == "bool"                                      ? VKind::kBool
+             : ty == "date"                                      ? VKind::kDate
+             : ty == "timestamp"                                 ? VKind::kTimestamp
+             : (ty == "int" || ty == "float" || ty == "decimal") ? VKind::kNumber
+                                                                 : VKind::kError;
+    t.scalar = p.type ? TypeScalar(*p.type) : Scalar{VT::kString, 0};
+    t.node = Node(ir::Kind::kParam, t, p.name.span, {});
+    module_.ir.nodes[t.node].param = static_cast<int>(role.params.size());
+    role.params.push_back({p.name.name, t.scalar});
+    locals_[p.name.name] = t;
+  }
+  for (const ast::RoleItem& it : r.items) {
+    if (it.source.parts.empty()) continue;
+    const ast::SourceDecl* src = SourceByName(it.source.parts.back().name);
+    ir::Role::Item item;
+    item.source = src ? SourceIndex(src) : -1;
+    item.all = it.all;
+    if (it.filter) {
+      Ty t = Type(*it.filter, true);
+      if (!t.error() && ExpectBool(t, *it.filter, "a role filter must be a condition")) {
+        item.filter = t.node;
+        if (src && t.source && t.source != src) {
+          diags_
+              .Report(DiagCode::E0402, it.filter->span,
+                      fmt::format("the rule for `{}` reads rows of `{}`", src->name.name, t.source->name.name))
+              .Help(fmt::format("a role's rule restricts the rows of its own source; write it over `{}`",
+                                src->name.name))
+              .span_label = "another source";
+        }
+      }
+    }
+    role.items.push_back(item);
+  }
+  locals_.clear();
+  module_.ir.roles.push_back(std::move(role));
+}
+
+void Checker::Report(const ast::ReportDecl& r) {
+  ir::Report rep;
+  rep.name = r.name.name;
+  rep.title = r.label.value_or(r.name.name);
+  rep.package = pkg_->name;
+  rep.span = r.name.span;
+  for (const ast::ReportItem& it : r.items) {
+    using RK = ast::ReportItem::Kind;
+    if (it.kind == RK::kGoals)
+      for (const auto& n : it.names) rep.goals.push_back(n.name);
+    if (it.kind == RK::kMetrics)
+      for (const auto& n : it.names) rep.metrics.push_back(n.name);
+    if (it.kind == RK::kRole && !it.names.empty() && rep.role.empty()) rep.role = it.names[0].name;
+    if ((it.kind == RK::kAttr || it.kind == RK::kSetting) && it.attr.key.name == "title" && !it.attr.values.empty())
+      rep.title = it.attr.values[0].text;
+    if (it.kind != RK::kChart || !it.expr) continue;
+    Ty t = Metric(*it.expr);
+    if (!t.error()) {
+      ir::Report::Chart c;
+      c.node = t.node;
+      c.formula = ast::DumpExpr(*it.expr);
+      if (it.expr->kind == ExprKind::kName) c.metric = it.expr->name.name;
+      c.kind = it.as ? it.as->name : "table";
+      for (const auto& b : it.by) {
+        if (auto g = rt::ParseGrain(b.name))
+          c.grain = *g;
+        else
+          c.by.push_back(b.name);
+      }
+      rep.charts.push_back(std::move(c));
+    }
+    if (t.error() || it.expr->kind != ExprKind::kName) continue;
+    const MetricType* m = MetricOf(it.expr->name.name);
+    if (!m || !m->ok) continue;
+    for (const ast::Ident& by : it.by) {
+      const auto& grains = builtins::GrainNames();
+      if (std::find(grains.begin(), grains.end(), by.name) != grains.end())
+        RequireTime(*m, by.span, it.expr->name.name);
+      else
+        RequireDims(*m, by, it.expr->name.name);
+    }
+  }
+  module_.ir.reports.push_back(std::move(rep));
+}
+
+/// Every source read by a goal of the package is mentioned by each of its
+/// roles: restricted with a rule, or explicitly `all`.
+void Checker::RoleCoverage() {
+  for (const auto& [pname, pkg] : catalog_.packages) {
+    pkg_ = &pkg;
+    for (const auto& [rname, rd] : pkg.decls) {
+      if (rd->kind != DeclKind::kRole || rd->has_syntax_error) continue;
+      const auto& role = static_cast<const ast::RoleDecl&>(*rd);
+      std::set<std::string> listed;
+      for (const ast::RoleItem& it : role.items)
+        if (!it.source.parts.empty()) listed.insert(it.source.parts.back().name);
+      std::set<std::string> reported;
+      for (const auto& [gname, gd] : pkg.decls) {
+        if (gd->kind != DeclKind::kGoal || gd->has_syntax_error) continue;
+        const auto& goal = static_cast<const ast::GoalDecl&>(*gd);
+        std::vector<std::string> metrics;
+        std::function<void(const Expr&)> collect = [&](const Expr& e) {
+          if (e.kind == ExprKind::kName) metrics.push_back(e.name.name);
+          if (e.lhs) collect(*e.lhs);
+          if (e.rhs) collect(*e.rhs);
+          for (const auto& a : e.args)
+            if (a.value) collect(*a.value);
+        };
+        for (const ast::GoalItem& it : goal.items) {
+          if (it.kind == ast::GoalItem::Kind::kMetric && it.expr && it.expr->kind == ExprKind::kName)
+            metrics.push_back(it.expr->name.name);
+          if (it.kind == ast::GoalItem::Kind::kDecompose && it.expr) collect(*it.expr);
+        }
+        for (const std::string& mname : metrics) {
+          auto mt = module_.metrics.find(mname);
+          if (mt == module_.metrics.end() || !mt->second.ok) continue;
+          for (const std::string& key : mt->second.sources) {
+            std::string src = key.substr(key.rfind(':') + 1);
+            if (listed.count(src) || !reported.insert(src).second) continue;
+            auto& d = diags_.Report(DiagCode::W0005, role.name.span,
+                                    fmt::format("role `{}` says nothing about source `{}`, which goal `{}` reads",
+                                                role.name.name, src, goal.name.name));
+            d.span_label = "incomplete";
+            d.Help(
+                fmt::format("restrict it with `{} where ...`, or write `{}: all` to show it is deliberate", src, src));
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The same formula under two names in one package: one indicator, one
+/// definition.
+void Checker::SameFormulas() {
+  for (const auto& [pname, pkg] : catalog_.packages) {
+    if (pkg.from_stdlib) continue;
+    std::map<std::string, const ast::MetricDecl*> seen;
+    std::vector<const ast::MetricDecl*> metrics;
+    for (const auto& [n, d] : pkg.decls)
+      if (d->kind == DeclKind::kMetric && !d->has_syntax_error)
+        metrics.push_back(static_cast<const ast::MetricDecl*>(d));
+    std::sort(metrics.begin(), metrics.end(), [](auto* a, auto* b) {
+      return std::tie(a->span.file, a->span.begin) < std::tie(b->span.file, b->span.begin);
+    });
+    for (const ast::MetricDecl* m : metrics) {
+      if (!m->expr) continue;
+      std::string key = ast::DumpExpr(*m->expr);
+      auto [it, inserted] = seen.emplace(key, m);
+      if (inserted) continue;
+      auto& d = diags_.Report(DiagCode::W0003, m->name.span,
+                              fmt::format("`{}` has the same formula as `{}`", m->name.name, it->second->name.name));
+      d.span_label = "same formula";
+      d.Label(it->second->name.span, "first defined here");
+      d.Help(fmt::format("keep one definition and refer to `{}`", it->second->name.name));
+    }
+  }
+}
+
+}  // namespace kpic::check

@@ -1,0 +1,219 @@
+// The checker's driver and metrics: every metric is typed once, on first
+// use (so dependencies are typed before the metrics that read them, and a
+// cycle is seen as a metric met again while it is being typed); then goals,
+// roles and reports; then the checks over the whole catalog. The typed
+// metrics are copied into the IR's metric table at the end.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sema/checker.h"
+#include "sema/typecheck.h"
+
+namespace kpic {
+
+namespace check {
+
+using ast::DeclKind;
+using ast::Expr;
+
+const char* KindName(VKind k) {
+  switch (k) {
+    case VKind::kNumber:
+      return "number";
+    case VKind::kBool:
+      return "bool";
+    case VKind::kString:
+      return "string";
+    case VKind::kDate:
+      return "date";
+    case VKind::kTimestamp:
+      return "timestamp";
+    case VKind::kNull:
+      return "null";
+    case VKind::kSource:
+      return "source";
+    default:
+      return "error";
+  }
+}
+
+CheckedModule Checker::Run() {
+  Sources();
+  for (const auto& [name, home] : catalog_.metric_home) MetricOf(name);
+  for (const auto& [pname, pkg] : catalog_.packages) {
+    pkg_ = &pkg;
+    for (const auto& [name, d] : pkg.decls) {
+      if (d->has_syntax_error) continue;
+      if (d->kind == DeclKind::kGoal) Goal(static_cast<const ast::GoalDecl&>(*d));
+      if (d->kind == DeclKind::kRole) Role(static_cast<const ast::RoleDecl&>(*d));
+      if (d->kind == DeclKind::kReport) Report(static_cast<const ast::ReportDecl&>(*d));
+    }
+  }
+  SameFormulas();
+  RoleCoverage();
+  FillMetricIr();
+  return std::move(module_);
+}
+
+std::set<std::string> Checker::DimensionsOf(const ast::SourceDecl& s, int depth) const {
+  std::set<std::string> dims;
+  for (const ast::Column& c : s.columns) {
+    if (c.dimension) dims.insert(c.dimension->name);
+    if (c.references && depth < 4 && !c.references->parts.empty()) {
+      // A many-to-one lookup brings the referenced source's dimensions.
+      if (const ast::SourceDecl* t = SourceByName(c.references->parts.back().name)) {
+        auto more = DimensionsOf(*t, depth + 1);
+        dims.insert(more.begin(), more.end());
+      }
+    }
+  }
+  return dims;
+}
+
+bool Checker::HasTime(const ast::SourceDecl& s) {
+  return std::any_of(s.columns.begin(), s.columns.end(), [](const ast::Column& c) { return c.time; });
+}
+
+int Checker::MetricIndex(const std::string& name) {
+  auto& index = module_.ir.metric_index;
+  if (auto it = index.find(name); it != index.end()) return it->second;
+  int i = static_cast<int>(module_.ir.metrics.size());
+  module_.ir.metrics.emplace_back();
+  module_.ir.metrics.back().name = name;
+  index[name] = i;
+  return i;
+}
+
+const MetricType* Checker::MetricOf(const std::string& name, Span at) {
+  if (auto it = module_.metrics.find(name); it != module_.metrics.end()) {
+    if (visiting_.count(name)) {
+      if (!cycle_reported_.count(name)) {
+        cycle_reported_.insert(name);
+        auto& d = diags_.Report(DiagCode::E0406, at.valid() ? at : it->second.decl->name.span,
+                                fmt::format("metric `{}` depends on itself", name));
+        d.span_label = "this reference closes the cycle";
+        d.Help("a metric cannot be defined in terms of itself, directly or through other metrics");
+      }
+      return nullptr;
+    }
+    return &it->second;
+  }
+  auto home = catalog_.metric_home.find(name);
+  if (home == catalog_.metric_home.end()) return nullptr;
+  const Package* pkg = catalog_.FindPackage(home->second);
+  const auto* decl = static_cast<const ast::MetricDecl*>(pkg->decls.at(name));
+  MetricType& m = module_.metrics[name];
+  m.decl = decl;
+  m.package = home->second;
+  m.ir = MetricIndex(name);
+  if (decl->has_syntax_error || !decl->expr) return &m;
+  visiting_.insert(name);
+  visiting_order_.push_back(name);
+  // Names in the formula (and the sources' lookups) resolve in the
+  // metric's own package until this function returns.
+  struct Restore {
+    Checker* c;
+    const Package* pkg;
+    std::map<std::string, Ty> locals;
+    MetricType* current;
+    ~Restore() {
+      c->pkg_ = pkg;
+      c->locals_ = std::move(locals);
+      c->current_ = current;
+    }
+  } restore{this, pkg_, std::move(locals_), current_};
+  locals_.clear();
+  pkg_ = pkg;
+  current_ = &m;
+  Ty t = Metric(*decl->expr);
+  visiting_.erase(name);
+  visiting_order_.pop_back();
+  if (t.error()) return &m;
+  if (t.kind != VKind::kNumber && t.kind != VKind::kNull) {
+    diags_
+        .Report(DiagCode::E0307, decl->expr->span,
+                fmt::format("metric `{}` is a {}, but a metric must be a number", name, KindName(t.kind)))
+        .span_label = "not a number";
+    return &m;
+  }
+  if (t.level == Level::kRow) {
+    RowOutsideAggregate(*decl->expr);
+    return &m;
+  }
+  m.unit = t.unit;
+  if (decl->unit) {
+    bool percent = decl->unit->factors.size() == 1 && decl->unit->factors[0].name.name == "percent";
+    m.percent = percent;
+    Unit declared = UnitFromAst(*decl->unit);
+    if (!(percent ? t.unit.OnlyCounts() && Comparable(t.unit, Unit::One()) : declared == t.unit)) {
+      auto& d = diags_.Report(DiagCode::E0304, decl->unit->span,
+                              fmt::format("metric `{}` is declared `{}` but its formula gives `{}`", name,
+                                          decl->unit->ToString(), t.unit.ToString()));
+      d.span_label = "declared unit";
+      d.Label(decl->expr->span, fmt::format("this is `{}`", t.unit.ToString()));
+      if (percent)
+        d.Help("`percent` fits a dimensionless ratio, or a ratio of counts such as orders per visit");
+      else
+        d.Help(fmt::format("declare `: {}`, or change the formula", t.unit.ToString()));
+      return &m;
+    }
+    if (!percent) m.unit = declared;
+  }
+  m.additivity = t.level == Level::kConst ? Additivity::kNonAdditive : t.add;
+  std::set<std::string> dims;
+  bool first = true;
+  for (const ast::SourceDecl* s : t.sources) {
+    m.sources.insert(SourceKey(s));
+    auto d = DimensionsOf(*s);
+    if (first) {
+      dims = d;
+      first = false;
+    } else {
+      std::set<std::string> both;
+      std::set_intersection(dims.begin(), dims.end(), d.begin(), d.end(), std::inserter(both, both.begin()));
+      dims = both;
+    }
+    if (!HasTime(*s)) m.has_time = false;
+  }
+  m.dimensions = dims;
+  for (const std::string& dep : t.deps)
+    if (dep != name) m.depends_on.insert(dep);
+  m.ok = true;
+  module_.ir.metrics[m.ir].root = t.node;
+  return &m;
+}
+
+void Checker::RowOutsideAggregate(const Expr& e) {
+  diags_.Report(DiagCode::E0401, e.span, "a column is used outside an aggregate")
+      .Help("a metric summarises many rows: wrap the column in an aggregate such as `sum(...)` or `count(...)`")
+      .span_label = "one value per row";
+}
+
+void Checker::FillMetricIr() {
+  for (const auto& [name, t] : module_.metrics) {
+    ir::Metric& m = module_.ir.metrics[t.ir];
+    m.package = t.package;
+    m.ok = t.ok;
+    if (!t.ok) m.root = -1;
+    m.unit = t.unit;
+    m.percent = t.percent;
+    m.additivity = t.additivity;
+    m.sources = t.sources;
+    m.dimensions = t.dimensions;
+    m.has_time = t.has_time;
+    m.depends_on = t.depends_on;
+    if (t.decl) {
+      m.label = t.decl->label.value_or("");
+      m.span = t.decl->name.span;
+    }
+  }
+}
+
+}  // namespace check
+
+CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags) {
+  return check::Checker(catalog, sm, diags).Run();
+}
+
+}  // namespace kpic

@@ -1,0 +1,154 @@
+// The type checker's state, shared by its files (private to sema/):
+// check_metric.cc (metrics, the order of checking), check_expr.cc
+// (expressions, units, levels), check_call.cc (builtins, methods and user
+// functions), check_decl.cc (sources, goals, roles, reports). As it types an
+// expression it also builds that expression's IR node (ir/ir.h), so the
+// facts it proves are recorded once, where later stages read them.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "builtins/builtins.h"
+#include "diag/diagnostic.h"
+#include "ir/ir.h"
+#include "sema/catalog.h"
+#include "sema/checked.h"
+#include "sema/scope.h"
+#include "sema/units.h"
+
+namespace kpic::check {
+
+enum class VKind { kError, kNumber, kBool, kString, kDate, kTimestamp, kNull, kSource };
+using ir::Level;
+
+const char* KindName(VKind k);
+
+/// What the checker knows of an expression while typing it.
+struct Ty {
+  VKind kind = VKind::kError;
+  Unit unit;
+  Level level = Level::kConst;
+  const ast::SourceDecl* source = nullptr;  ///< row level: whose rows
+  const ast::Column* column = nullptr;      ///< row level: a bare column
+  Additivity add = Additivity::kAdditive;
+  std::set<const ast::SourceDecl*> sources;  ///< metric level
+  std::set<std::string> deps;
+  bool zero = false;  ///< the literal 0, which fits any unit
+  int node = -1;      ///< its IR node
+  ir::Scalar scalar;  ///< row and constant level: the value type
+
+  bool error() const { return kind == VKind::kError; }
+  bool numeric() const { return kind == VKind::kNumber || kind == VKind::kNull; }
+};
+
+inline Ty Error() { return Ty{}; }
+
+/// Numbers and bools (0/1) take part in arithmetic and promotion.
+inline bool NumericVT(ir::VT t) {
+  return t == ir::VT::kInt || t == ir::VT::kFloat || t == ir::VT::kDecimal || t == ir::VT::kBool;
+}
+
+/// The common type of two numeric operands: float wins, then decimal (at
+/// the larger scale), then int; bools count as 0/1 ints. A null operand
+/// takes the other's type without converting it.
+void Promote(ir::Scalar* a, ir::Scalar* b);
+
+/// The value type of a declared column or parameter type.
+ir::Scalar TypeScalar(const ast::TypeRef& t);
+
+class Checker {
+ public:
+  Checker(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags)
+      : catalog_(catalog), sm_(sm), diags_(diags) {}
+
+  CheckedModule Run();
+
+ private:
+  // ---- check_metric.cc ----------------------------------------------------------
+  Scope Here() const { return Scope(catalog_, pkg_); }
+  const ast::Decl* Lookup(const std::string& name) const { return Here().Lookup(name); }
+  const ast::Decl* ResolvePath(const std::vector<const ast::Ident*>& path, size_t* next) const {
+    return Here().ResolvePath(path, next);
+  }
+  const ast::SourceDecl* SourceByName(const std::string& name) const { return Here().SourceByName(name); }
+  const ast::SourceDecl* SourceByNameAnywhere(const std::string& key) const { return Here().SourceByKey(key); }
+  std::string SourceKey(const ast::SourceDecl* s) const { return Here().SourceKey(s); }
+  std::set<std::string> DimensionsOf(const ast::SourceDecl& s, int depth = 0) const;
+  static bool HasTime(const ast::SourceDecl& s);
+
+  const MetricType* MetricOf(const std::string& name, Span at = {});
+  /// The IR index of a metric, assigned on first use.
+  int MetricIndex(const std::string& name);
+  void RowOutsideAggregate(const ast::Expr& e);
+  void FillMetricIr();
+
+  // ---- check_expr.cc ---------------------------------------------------------------
+  /// Types a metric-level expression.
+  Ty Metric(const ast::Expr& e) { return Type(e, /*in_aggregate=*/false); }
+  Ty Type(const ast::Expr& e, bool in_aggregate);
+  Ty Literal(const ast::Expr& e);
+  Ty ColumnTy(const ast::SourceDecl& root, const ast::Column& c);
+  Ty PathTy(const ast::Expr& e, const std::vector<const ast::Ident*>& path);
+  Ty MetricTy(const std::string& name, Span at);
+  Ty Member(Ty t, const ast::Ident& member, Span at);
+  Ty Binary(const ast::Expr& e, bool in_aggregate);
+  Ty In(const ast::Expr& e, bool in_aggregate);
+  Ty Where(const ast::Expr& e, bool in_aggregate);
+  static Ty Const(VKind k);
+  static Ty Bool(Ty t);
+  Ty Mismatch(const ast::Expr& at, const std::string& message);
+  bool ExpectBool(const Ty& t, const ast::Expr& at, const std::string& why);
+  bool Join(const ast::Expr& at, const Ty& l, const Ty& r, Ty* out);
+  bool JoinTys(const ast::Expr& at, const Ty& l, const Ty& r, Ty* out);
+  bool UnitsAgree(const ast::Expr& at, const Unit& a, const Unit& b, const char* verb);
+  static bool IsTime(VKind k) { return k == VKind::kDate || k == VKind::kTimestamp; }
+  Ty Condition(const ast::Expr& e);
+
+  // IR construction.
+  int Emit(ir::Node n);
+  /// A node for `t` at `span` of `kind` over `args`, converting each
+  /// argument to `conv` (when given).
+  int Node(ir::Kind kind, const Ty& t, Span span, std::vector<int> args, std::vector<ir::Scalar> conv = {});
+  ir::Scalar ScalarOf(int node) const;
+  int SourceIndex(const ast::SourceDecl* s);
+
+  // ---- check_call.cc ----------------------------------------------------------------
+  Ty Call(const ast::Expr& e, bool in_aggregate);
+  Ty Aggregate(const ast::Expr& e, const builtins::Builtin& b);
+  Ty Method(const ast::Expr& e, Ty t, const builtins::Builtin& m);
+  Ty Builtin(const ast::Expr& e, const builtins::Builtin& b, bool in_aggregate);
+  Ty Fn(const ast::Expr& e, const ast::FnDecl& fn, bool in_aggregate);
+  /// The IR node of a symbolic argument (grain, period, currency, source, duration).
+  int Symbol(const ast::Expr& e, builtins::ArgKind kind);
+  static std::string EntityOf(const ast::SourceDecl& s);
+
+  // ---- check_decl.cc ----------------------------------------------------------------
+  void Sources();
+  void Goal(const ast::GoalDecl& g);
+  void Role(const ast::RoleDecl& r);
+  void Report(const ast::ReportDecl& r);
+  void RoleCoverage();
+  void SameFormulas();
+  const MetricType* GoalMetric(const ast::GoalDecl& g);
+  void RequireDims(const MetricType& m, const ast::Ident& dim, const std::string& metric_name);
+  void RequireTime(const MetricType& m, Span at, const std::string& metric_name);
+  const Package* UserPackage() const;
+
+  const Catalog& catalog_;
+  const SourceManager& sm_;
+  DiagnosticSink& diags_;
+  const Package* pkg_ = nullptr;
+  CheckedModule module_;
+  std::set<std::string> visiting_;
+  std::vector<std::string> visiting_order_;  ///< metrics being typed, outermost first (for cycle paths)
+  std::set<std::string> cycle_reported_;
+  std::map<std::string, Ty> locals_;
+  MetricType* current_ = nullptr;  ///< the metric whose formula is being typed
+  int fn_depth_ = 0;               ///< nested user-function instantiations
+  std::map<const ast::SourceDecl*, int> source_index_;
+};
+
+}  // namespace kpic::check
