@@ -91,7 +91,7 @@ std::vector<ColumnPlan> PlanColumns(const ParquetFile& file, const std::vector<C
   const FlatSchema& schema = file.schema();
   for (size_t r = 0; r < requests.size(); ++r) {
     const CsvColumnRequest& req = requests[r];
-    const Field* f = schema.Find(req.header);
+    const FileColumn* f = schema.Find(req.header);
     if (!f) {
       if (std::find(partitions.begin(), partitions.end(), req.header) != partitions.end()) continue;
       std::string list;

@@ -43,7 +43,7 @@ class ParquetFile {
 
 /// How a requested column is read from one file.
 struct ColumnPlan {
-  const Field* field = nullptr;  ///< null: not in the file (a partition column)
+  const FileColumn* field = nullptr;  ///< null: not in the file (a partition column)
   const SchemaElement* element = nullptr;
   ValueKind kind;
   std::optional<Converter> convert;

@@ -205,8 +205,8 @@ std::string Incompatible(const ValueKind& k, ColType type, int scale) {
   return ok ? "" : "the types contradict";
 }
 
-const Field* FlatSchema::Find(const std::string& name) const {
-  for (const Field& f : fields)
+const FileColumn* FlatSchema::Find(const std::string& name) const {
+  for (const FileColumn& f : fields)
     if (f.name == name) return &f;
   return nullptr;
 }
@@ -222,7 +222,7 @@ FlatSchema Flatten(const FileMeta& meta) {
   size_t i = 1;
   for (int32_t c = 0; c < el[0].num_children; ++c) {
     if (i >= el.size()) throw FormatError("the schema ends inside the root's children");
-    Field f;
+    FileColumn f;
     f.name = el[i].name;
     f.element = static_cast<int>(i);
     f.repeated = el[i].repetition == Repetition::kRepeated;

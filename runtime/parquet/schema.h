@@ -48,7 +48,7 @@ std::string DescribeType(const SchemaElement& e);
 std::string Incompatible(const ValueKind& k, ColType type, int scale);
 
 /// A top-level field of the schema.
-struct Field {
+struct FileColumn {
   std::string name;
   int element = -1;  ///< index in FileMeta::schema
   int leaf = -1;     ///< its column chunk's index in each row group (-1 for a group)
@@ -60,9 +60,9 @@ struct Field {
 /// The top-level fields, in schema order, and the number of leaf columns.
 /// FormatError when the schema's tree is malformed.
 struct FlatSchema {
-  std::vector<Field> fields;
+  std::vector<FileColumn> fields;
   size_t leaves = 0;
-  const Field* Find(const std::string& name) const;
+  const FileColumn* Find(const std::string& name) const;
 };
 FlatSchema Flatten(const FileMeta& meta);
 
