@@ -55,5 +55,39 @@ for (const c of cases) {
     if (bad === 0) passed++;
   }
 }
+// Corrupt files: a DataError that names the file (and, inside a column
+// chunk, the row group, column and byte offset), never a crash. The
+// reader's exit status is checked by execFileSync (a crash throws).
+const good = fs.readFileSync(`${dir}/duckdb_snappy.parquet`);
+const mutations = [
+  ['truncated', good.subarray(0, Math.floor(good.length * 0.6)), 'not a Parquet file'],
+  ['footer length', (() => { const b = Buffer.from(good); b.writeUInt32LE(0x7FFFFFF0, b.length - 8); return b; })(),
+    "the footer's length"],
+  ['first page header', (() => { const b = Buffer.from(good); b.fill(0xFF, 4, 24); return b; })(),
+    'column `id`: corrupt or unreadable Parquet data in row group 0 (column chunk at byte offset 4)'],
+];
+// Bytes flipped all over the file: any outcome but a crash.
+for (let k = 1; k <= 40; k++) {
+  const b = Buffer.from(good);
+  const at = Math.floor((good.length * k) / 41);
+  for (let j = 0; j < 8 && at + j < b.length - 8; j++) b[at + j] ^= 0x5A + j;
+  mutations.push([`flipped at ${at}`, b, null]);
+}
+for (const [what, bytes, message] of mutations) {
+  const file = `${dir}/corrupt.parquet`;
+  fs.writeFileSync(file, bytes);
+  const c = { name: `corrupt (${what})`, writer: 'duckdb' };
+  let got;
+  try {
+    got = JSON.parse(execFileSync(dump, ['--json', file, ...cases[0].columns.map(([n, t, s]) => (s === undefined ? `${n}:${t}` : `${n}:${t}:${s}`))],
+      { maxBuffer: 1 << 28 }).toString());
+  } catch (e) {
+    fail(c, `the reader crashed: ${e.message.split('\n')[0]}`);
+    continue;
+  }
+  if (message && !(got.error && got.error.startsWith(file) && got.error.includes(message))) fail(c, `expected "${message}", got ${JSON.stringify(got.error ?? 'rows')}`);
+  else passed++;
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
