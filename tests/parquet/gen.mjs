@@ -21,7 +21,7 @@ const con = await db.connect();
 const cases = [];
 
 // ---- DuckDB: v1 pages, PLAIN_DICTIONARY, decimals on INT32/INT64/FLBA ----
-const N = 5000;
+const N = Number(process.env.PQ_ROWS || 5000);  // PQ_ROWS: small files as fuzzing seeds
 const nul = (k, e) => `CASE WHEN i % ${k} = 3 THEN NULL ELSE ${e} END`;
 await con.run(`CREATE TABLE t AS SELECT
   i::BIGINT AS id,
@@ -91,7 +91,7 @@ cases.push({ name: 'hive', dir: true, writer: 'duckdb', columns: [['id', 'int'],
   order: 'id' });
 
 // ---- arrow-rs: v2 (and v1) pages, DELTA_*, BYTE_STREAM_SPLIT ----
-const M = 3000;
+const M = Number(process.env.PQ_ROWS || 3000);
 const valid = (i, k) => i % k !== 3;
 function build(type, values) {
   const n = values.length;

@@ -3,11 +3,13 @@
 // list of typed columns, printed as canonical text for compare.mjs.
 //   parquet_dump FILE
 //   parquet_dump --json [--stream] PATH NAME:TYPE[:SCALE]...
+//   parquet_dump --time PATH NAME:TYPE[:SCALE]...   (streams, drops the rows)
 // JSON output: {"rows": [[value or null, ...], ...]} or {"error": "..."}.
 // Canonical text: integers; decimals with the declared scale's digits;
 // dates as days and timestamps as microseconds since 1970-01-01; floats
 // in their shortest round-trip form; bools true/false.
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -69,7 +71,7 @@ std::string Rows(const std::vector<Column>& cols, size_t rows) {
 }
 
 int JsonMode(int argc, char** argv) {
-  bool stream = false;
+  bool stream = false, timing = std::string(argv[1]) == "--time";
   int i = 2;
   if (i < argc && std::string(argv[i]) == "--stream") {
     stream = true;
@@ -98,6 +100,17 @@ int JsonMode(int argc, char** argv) {
       std::string rows = Rows(chunk.columns, chunk.rows);
       if (!rows.empty()) body += (body.empty() ? "" : ",\n") + rows;
     };
+  }
+  if (timing) {
+    o.on_chunk = [](int, CsvResult&, bool) {};
+    ParquetCounts counts;
+    ParquetOptions po;
+    po.counts = &counts;
+    auto t0 = std::chrono::steady_clock::now();
+    TableData t = ReadParquet(path, requests, o, po);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("%zu rows, %zu row groups, %.3f s\n", t.rows, counts.row_groups, s);
+    return 0;
   }
   try {
     TableData t = ReadParquet(path, requests, o);
@@ -144,7 +157,7 @@ int Describe(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc >= 3 && std::string(argv[1]) == "--json") return JsonMode(argc, argv);
+  if (argc >= 3 && (std::string(argv[1]) == "--json" || std::string(argv[1]) == "--time")) return JsonMode(argc, argv);
   if (argc != 2) {
     std::fprintf(stderr, "usage: parquet_dump FILE | parquet_dump --json [--stream] PATH NAME:TYPE[:SCALE]...\n");
     return 2;
