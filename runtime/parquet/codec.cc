@@ -69,8 +69,8 @@ void Decompress(Codec codec, const uint8_t* in, size_t in_size, uint8_t* out, si
       size_t n = 0;
       const char* src = reinterpret_cast<const char*>(in);
       if (!snappy::GetUncompressedLength(src, in_size, &n)) Fail(codec, "no length");
-      if (n != out_size) Fail(codec, "it holds " + std::to_string(n) + " bytes, the page header says " +
-                                         std::to_string(out_size));
+      if (n != out_size)
+        Fail(codec, "it holds " + std::to_string(n) + " bytes, the page header says " + std::to_string(out_size));
       if (!snappy::RawUncompress(src, in_size, reinterpret_cast<char*>(out))) Fail(codec, "snappy refused it");
       return;
     }

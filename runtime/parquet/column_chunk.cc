@@ -151,9 +151,8 @@ void ReadColumnChunk(const uint8_t* bytes, size_t size, uint64_t file_offset, Co
     const uint64_t page_offset = file_offset + pos;
     try {
       size_t header_len = 0;
-      PageHeader h =
-          DecodePageHeader(std::string_view(reinterpret_cast<const char*>(bytes + pos), size - pos), page_offset,
-                           &header_len);
+      PageHeader h = DecodePageHeader(std::string_view(reinterpret_cast<const char*>(bytes + pos), size - pos),
+                                      page_offset, &header_len);
       pos += header_len;
       if (h.compressed_size < 0 || h.uncompressed_size < 0 || static_cast<size_t>(h.compressed_size) > size - pos)
         throw FormatError("the page's size runs past the end of the column chunk");
@@ -161,7 +160,8 @@ void ReadColumnChunk(const uint8_t* bytes, size_t size, uint64_t file_offset, Co
       const size_t body_size = static_cast<size_t>(h.compressed_size);
       const size_t full_size = static_cast<size_t>(h.uncompressed_size);
       pos += body_size;
-      if (full_size > kMaxPageBytes) throw FormatError("a page of " + std::to_string(full_size) + " bytes is too large");
+      if (full_size > kMaxPageBytes)
+        throw FormatError("a page of " + std::to_string(full_size) + " bytes is too large");
       // The page's bytes from `skip` on, uncompressed.
       auto expand = [&](size_t skip) -> const uint8_t* {
         if (skip > body_size || skip > full_size) throw FormatError("the page's levels are longer than the page");

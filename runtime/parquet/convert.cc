@@ -56,8 +56,9 @@ Converter::Converter(const ValueKind& kind, Physical physical, ColType target, i
 
 std::string Converter::Describe(int64_t raw) const {
   if (kind_.kind == ValueKind::kDecimal) return FormatDecimal(raw, kind_.scale);
-  if (unsigned_) return std::to_string(physical_ == Physical::kInt32 ? uint64_t{static_cast<uint32_t>(raw)}
-                                                                     : static_cast<uint64_t>(raw));
+  if (unsigned_)
+    return std::to_string(physical_ == Physical::kInt32 ? uint64_t{static_cast<uint32_t>(raw)}
+                                                        : static_cast<uint64_t>(raw));
   if (kind_.kind == ValueKind::kTimestamp) {
     static const char* const kUnits[] = {"", " ms", " us", " ns"};
     return std::to_string(raw) + kUnits[kind_.unit] + " since 1970-01-01";
@@ -144,8 +145,7 @@ void Converter::IntsToFloats(const int64_t* in, double* out, size_t n) const {
   for (size_t i = 0; i < n; ++i) out[i] = static_cast<double>(in[i]) / float_div_;
 }
 
-std::string Converter::DecimalBytes(std::string_view b, int64_t* out_int, double* out_float,
-                                    std::string* shown) const {
+std::string Converter::DecimalBytes(std::string_view b, int64_t* out_int, double* out_float, std::string* shown) const {
   // Big-endian two's complement; bytes beyond 16 must only extend the sign.
   const auto* p = reinterpret_cast<const uint8_t*>(b.data());
   size_t n = b.size();

@@ -87,8 +87,10 @@ std::vector<DatasetFile> ListDataset(const std::string& path) {
     DatasetFile d;
     d.path = f;
     fs::path rel = fs::path(f).lexically_normal().lexically_relative(base);
-    if (rel.empty() || *rel.begin() == "..") rel = fs::path(f).parent_path();
-    else rel = rel.parent_path();
+    if (rel.empty() || *rel.begin() == "..")
+      rel = fs::path(f).parent_path();
+    else
+      rel = rel.parent_path();
     for (const fs::path& part : rel) {
       std::string s = part.string();
       size_t eq = s.find('=');

@@ -94,8 +94,8 @@ class DeltaLengthReader {
  public:
   DeltaLengthReader(const uint8_t* data, size_t size, size_t n) : data_(data), size_(size), lengths_(data, size) {
     if (lengths_.total() != n)
-      throw FormatError("DELTA_LENGTH_BYTE_ARRAY data has " + std::to_string(lengths_.total()) +
-                        " lengths for " + std::to_string(n) + " values");
+      throw FormatError("DELTA_LENGTH_BYTE_ARRAY data has " + std::to_string(lengths_.total()) + " lengths for " +
+                        std::to_string(n) + " values");
     pos_ = DeltaBinaryDecoder(lengths_).SkipRest();
   }
   template <class F>
@@ -124,7 +124,8 @@ class DeltaLengthReader {
 
 }  // namespace
 
-size_t DecodeDeltaLength(const uint8_t* data, size_t size, size_t n, const std::function<void(std::string_view)>& each) {
+size_t DecodeDeltaLength(const uint8_t* data, size_t size, size_t n,
+                         const std::function<void(std::string_view)>& each) {
   DeltaLengthReader r(data, size, n);
   r.Each(n, each);
   return r.position();

@@ -31,7 +31,8 @@ ParquetFile::ParquetFile(std::string path) : path_(std::move(path)) {
   }
   size_ = static_cast<uint64_t>(st.st_size);
   try {
-    if (size_ < 12) throw DataError(path_, 0, "", "", "not a Parquet file: it has only " + std::to_string(size_) + " bytes");
+    if (size_ < 12)
+      throw DataError(path_, 0, "", "", "not a Parquet file: it has only " + std::to_string(size_) + " bytes");
     uint8_t head[4], tail[8];
     ReadAt(0, 4, head);
     ReadAt(size_ - 8, 8, tail);
@@ -42,8 +43,9 @@ ParquetFile::ParquetFile(std::string path) : path_(std::move(path)) {
     uint32_t len;
     std::memcpy(&len, tail, 4);
     if (len > size_ - 12 || len > kMaxFooter)
-      throw DataError(path_, 0, "", "", "corrupt Parquet file: the footer's length (" + std::to_string(len) +
-                                            " bytes) does not fit in the file");
+      throw DataError(
+          path_, 0, "", "",
+          "corrupt Parquet file: the footer's length (" + std::to_string(len) + " bytes) does not fit in the file");
     std::string footer(len, '\0');
     const uint64_t at = size_ - 8 - len;
     ReadAt(at, len, reinterpret_cast<uint8_t*>(footer.data()));
@@ -72,9 +74,9 @@ ParquetFile::~ParquetFile() { ::close(fd_); }
 
 void ParquetFile::ReadAt(uint64_t offset, size_t n, uint8_t* out) const {
   if (offset > size_ || n > size_ - offset)
-    throw DataError(path_, 0, "", "", "corrupt Parquet file: bytes " + std::to_string(offset) + ".." +
-                                          std::to_string(offset + n) + " are past its end (" + std::to_string(size_) +
-                                          " bytes)");
+    throw DataError(path_, 0, "", "",
+                    "corrupt Parquet file: bytes " + std::to_string(offset) + ".." + std::to_string(offset + n) +
+                        " are past its end (" + std::to_string(size_) + " bytes)");
   for (size_t got = 0; got < n;) {
     ssize_t r = ::pread(fd_, out + got, n - got, static_cast<off_t>(offset + got));
     if (r < 0 && errno == EINTR) continue;
@@ -111,10 +113,10 @@ std::vector<ColumnPlan> PlanColumns(const ParquetFile& file, const std::vector<C
     p.kind = KindOf(e);
     std::string why = Incompatible(p.kind, req.type, req.scale);
     if (!why.empty())
-      throw DataError(file.path(), 0, req.name, "",
-                      "is declared `" + Declared(req) + "` but the Parquet file has `" + DescribeType(e) + "` (" + why +
-                          ")",
-                      false);
+      throw DataError(
+          file.path(), 0, req.name, "",
+          "is declared `" + Declared(req) + "` but the Parquet file has `" + DescribeType(e) + "` (" + why + ")",
+          false);
     p.convert.emplace(p.kind, *e.type, req.type, req.scale, options);
   }
   return plans;
@@ -139,7 +141,8 @@ void ReadRowGroup(const ParquetFile& file, size_t rg, const std::vector<ColumnPl
     if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 && *m.dictionary_page_offset < start)
       start = *m.dictionary_page_offset;
     if (!m.has_metadata || m.external) fail(0, "the column chunk's data is not in this file");
-    if (m.type != *p.element->type) fail(static_cast<uint64_t>(start), "the column chunk's type disagrees with the schema");
+    if (m.type != *p.element->type)
+      fail(static_cast<uint64_t>(start), "the column chunk's type disagrees with the schema");
     if (start < 4 || m.total_compressed_size < 0 || static_cast<uint64_t>(start) > file.size() ||
         static_cast<uint64_t>(m.total_compressed_size) > file.size() - static_cast<uint64_t>(start))
       fail(static_cast<uint64_t>(start), "the column chunk lies outside the file");

@@ -26,7 +26,7 @@ struct Dictionary {
   std::vector<double> floats;
   std::vector<uint32_t> codes;
   size_t size = 0;
-  std::vector<uint8_t> bad;  ///< per entry, when any is bad
+  std::vector<uint8_t> bad;                              ///< per entry, when any is bad
   std::vector<std::pair<std::string, std::string>> why;  ///< per entry: value, reason (when bad)
 };
 

@@ -124,7 +124,8 @@ void AppendAll(std::vector<Column>& to, const std::vector<Column>& from, std::ve
     a.valid.insert(a.valid.end(), b.valid.begin(), b.valid.end());
     if (a.type == ColType::kString) {
       std::vector<uint32_t>& m = remap[c];
-      for (uint32_t k = static_cast<uint32_t>(m.size()); k < b.dict.size(); ++k) m.push_back(a.dict.Intern(b.dict.At(k)));
+      for (uint32_t k = static_cast<uint32_t>(m.size()); k < b.dict.size(); ++k)
+        m.push_back(a.dict.Intern(b.dict.At(k)));
       size_t base = a.codes.size();
       a.codes.resize(base + b.codes.size());
       for (size_t i = 0; i < b.codes.size(); ++i) a.codes[base + i] = m[b.codes[i]];
@@ -221,9 +222,9 @@ class Reader {
         row += rows;
         if (!parquet_.filter.empty()) {
           for (size_t r = 0; r < requests_.size(); ++r)
-            stats[r] = st->plans[r].field ? std::optional<ColumnStats>(DecodeStats(*st->file, g, st->plans[r],
-                                                                                   requests_[r].type))
-                                          : ConstantStats(st->constants[r], rows);
+            stats[r] = st->plans[r].field
+                           ? std::optional<ColumnStats>(DecodeStats(*st->file, g, st->plans[r], requests_[r].type))
+                           : ConstantStats(st->constants[r], rows);
           if (!MayMatch(parquet_.filter, requests_, stats, rows)) {
             ++counts_.row_groups_skipped;
             continue;
@@ -295,8 +296,9 @@ class Reader {
     for (size_t r = 0; r < cols.size(); ++r)
       if (!f.plans[r].field) AppendConstant(cols[r], f.constants[r], rows);
     if (bad.empty()) return rows;
-    std::sort(bad.begin(), bad.end(),
-              [](const BadValue& a, const BadValue& b) { return a.row != b.row ? a.row < b.row : a.column < b.column; });
+    std::sort(bad.begin(), bad.end(), [](const BadValue& a, const BadValue& b) {
+      return a.row != b.row ? a.row < b.row : a.column < b.column;
+    });
     auto line = [&](size_t row) { return f.first_row[t.rg] + row + 1; };
     const std::string where = " (row group " + std::to_string(t.rg) + ")";
     if (!options_.skip_bad_rows) {

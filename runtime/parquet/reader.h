@@ -45,7 +45,7 @@ struct ParquetOptions {
 /// chunks of the two parts interleave. Errors are DataErrors naming the
 /// file, and for values the row (its number in the file), column and
 /// row group; corrupt data also names the byte offset.
-TableData ReadParquet(const std::string& path, const std::vector<CsvColumnRequest>& columns,
-                      const CsvOptions& options, const ParquetOptions& parquet = {});
+TableData ReadParquet(const std::string& path, const std::vector<CsvColumnRequest>& columns, const CsvOptions& options,
+                      const ParquetOptions& parquet = {});
 
 }  // namespace kpic::rt

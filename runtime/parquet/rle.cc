@@ -24,8 +24,7 @@ uint64_t ReadBits(const uint8_t* p, size_t size, uint64_t bit, int width) {
   size_t byte = static_cast<size_t>(bit >> 3);
   unsigned shift = static_cast<unsigned>(bit & 7);
   uint64_t lo = byte < size ? Load64(p + byte, size - byte) >> shift : 0;
-  if (shift + static_cast<unsigned>(width) > 64 && byte + 8 < size)
-    lo |= uint64_t{p[byte + 8]} << (64 - shift);
+  if (shift + static_cast<unsigned>(width) > 64 && byte + 8 < size) lo |= uint64_t{p[byte + 8]} << (64 - shift);
   return width == 64 ? lo : lo & ((uint64_t{1} << width) - 1);
 }
 

@@ -144,8 +144,8 @@ std::string DescribeType(const SchemaElement& e) {
       return s + " DATE";
     case Logical::kTime:
     case Logical::kTimestamp:
-      return s + (l.kind == Logical::kTime ? " TIME(" : " TIMESTAMP(") + kUnits[l.unit >= 1 && l.unit <= 3 ? l.unit : 0] +
-             (l.utc ? ", UTC)" : ", local)");
+      return s + (l.kind == Logical::kTime ? " TIME(" : " TIMESTAMP(") +
+             kUnits[l.unit >= 1 && l.unit <= 3 ? l.unit : 0] + (l.utc ? ", UTC)" : ", local)");
     case Logical::kInteger:
       return s + " INT(" + std::to_string(l.bit_width) + (l.is_signed ? ", signed)" : ", unsigned)");
     case Logical::kUnknown:
@@ -159,14 +159,33 @@ std::string DescribeType(const SchemaElement& e) {
     default:
       return s + " (logical type " + std::to_string(l.kind) + ")";
   }
-  static const char* const kConverted[] = {
-      "UTF8",   "MAP",   "MAP_KEY_VALUE", "LIST",   "ENUM",  "DECIMAL", "DATE", "TIME_MILLIS",
-      "TIME_MICROS", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS", "UINT_8", "UINT_16", "UINT_32", "UINT_64",
-      "INT_8",  "INT_16", "INT_32",      "INT_64", "JSON",  "BSON",    "INTERVAL"};
+  static const char* const kConverted[] = {"UTF8",
+                                           "MAP",
+                                           "MAP_KEY_VALUE",
+                                           "LIST",
+                                           "ENUM",
+                                           "DECIMAL",
+                                           "DATE",
+                                           "TIME_MILLIS",
+                                           "TIME_MICROS",
+                                           "TIMESTAMP_MILLIS",
+                                           "TIMESTAMP_MICROS",
+                                           "UINT_8",
+                                           "UINT_16",
+                                           "UINT_32",
+                                           "UINT_64",
+                                           "INT_8",
+                                           "INT_16",
+                                           "INT_32",
+                                           "INT_64",
+                                           "JSON",
+                                           "BSON",
+                                           "INTERVAL"};
   int c = static_cast<int>(e.converted);
   if (c >= 0 && c <= 21) {
     s += std::string(" ") + kConverted[c];
-    if (e.converted == Converted::kDecimal) s += "(" + std::to_string(e.precision) + "," + std::to_string(e.scale) + ")";
+    if (e.converted == Converted::kDecimal)
+      s += "(" + std::to_string(e.precision) + "," + std::to_string(e.scale) + ")";
   }
   return s;
 }

@@ -31,10 +31,10 @@ struct ValueKind {
     kOther,      ///< anything kpic does not read (TIME, UUID, INTERVAL, ...)
   };
   Kind kind = kOther;
-  int scale = 0;     ///< kDecimal
-  int unit = 2;      ///< kTimestamp: 1 millis, 2 micros, 3 nanos (INT96 is 3)
-  bool utc = true;   ///< kTimestamp: isAdjustedToUTC (else wall-clock time)
-  int bits = 64;     ///< k*Int: 8, 16, 32 or 64
+  int scale = 0;    ///< kDecimal
+  int unit = 2;     ///< kTimestamp: 1 millis, 2 micros, 3 nanos (INT96 is 3)
+  bool utc = true;  ///< kTimestamp: isAdjustedToUTC (else wall-clock time)
+  int bits = 64;    ///< k*Int: 8, 16, 32 or 64
 };
 
 ValueKind KindOf(const SchemaElement& e);

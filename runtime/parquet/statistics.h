@@ -33,7 +33,7 @@ ColumnStats DecodeStats(const ParquetFile& file, size_t rg, const ColumnPlan& pl
 /// Nulls never match a filter. Columns are named by the request's `name`.
 struct ParquetFilter {
   struct TimeRange {
-    std::string column;  ///< a date or timestamp column
+    std::string column;                                ///< a date or timestamp column
     int64_t from_day = INT64_MIN, to_day = INT64_MAX;  ///< [from_day, to_day), days since 1970-01-01 (UTC)
   };
   std::optional<TimeRange> time;

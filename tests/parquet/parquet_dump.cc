@@ -132,7 +132,9 @@ int Describe(const std::string& path) {
   for (const FileColumn& c : f.schema().fields) {
     const SchemaElement& e = m.schema[static_cast<size_t>(c.element)];
     std::printf("  %-20s %s%s\n", c.name.c_str(), DescribeType(e).c_str(),
-                c.repeated ? " REPEATED" : c.optional ? " OPTIONAL" : "");
+                c.repeated   ? " REPEATED"
+                : c.optional ? " OPTIONAL"
+                             : "");
   }
   for (size_t g = 0; g < m.row_groups.size(); ++g) {
     const RowGroupMeta& rg = m.row_groups[g];
@@ -143,12 +145,13 @@ int Describe(const std::string& path) {
       std::string enc;
       for (Encoding e : cc.encodings) enc += (enc.empty() ? "" : ",") + EncodingName(e);
       const RawStatistics& s = cc.statistics;
-      std::printf("  %-20s %s %s at %lld, %lld bytes; nulls %s, min/max %s\n", c.name.c_str(),
-                  CodecName(cc.codec).c_str(), enc.c_str(),
-                  static_cast<long long>(cc.dictionary_page_offset.value_or(cc.data_page_offset)),
-                  static_cast<long long>(cc.total_compressed_size),
-                  s.null_count ? std::to_string(*s.null_count).c_str() : "?",
-                  s.min_value ? "(min_value/max_value)" : s.min ? "(deprecated min/max)" : "none");
+      std::printf(
+          "  %-20s %s %s at %lld, %lld bytes; nulls %s, min/max %s\n", c.name.c_str(), CodecName(cc.codec).c_str(),
+          enc.c_str(), static_cast<long long>(cc.dictionary_page_offset.value_or(cc.data_page_offset)),
+          static_cast<long long>(cc.total_compressed_size), s.null_count ? std::to_string(*s.null_count).c_str() : "?",
+          s.min_value ? "(min_value/max_value)"
+          : s.min     ? "(deprecated min/max)"
+                      : "none");
     }
   }
   return 0;

@@ -84,8 +84,8 @@ TEST_CASE("DELTA_BINARY_PACKED: the spec's examples (with a valid block of 128 v
         std::vector<int64_t>{7, 5, 3, 1, 2, 3, 4, 5});
   // Wrapping arithmetic: INT64_MAX then +1 wraps to INT64_MIN.
   // first = zigzag(INT64_MAX) = 0xFFFFFFFFFFFFFFFE; min delta zigzag(1) = 2.
-  CHECK(Delta(Bytes({0x80, 0x01, 4, 2, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 2, 0, 0, 0, 0}), 2) ==
-        std::vector<int64_t>{INT64_MAX, INT64_MIN});
+  CHECK(Delta(Bytes({0x80, 0x01, 4, 2, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 2, 0, 0, 0, 0}),
+              2) == std::vector<int64_t>{INT64_MAX, INT64_MIN});
   // Invalid headers: a block size not a multiple of 128; too few values.
   CHECK_THROWS_AS(Delta(Bytes({8, 1, 5, 2, 2, 0}), 5), FormatError);
   CHECK_THROWS_AS(Delta(Bytes({0x80, 0x01, 4, 5, 2, 2, 0, 0, 0, 0}), 6), FormatError);
@@ -110,7 +110,8 @@ TEST_CASE("DELTA_BYTE_ARRAY: the spec's axis axle babble babyhood") {
   std::vector<uint8_t> b = Bytes({0x80, 0x01, 4, 4, 0, 3, 3, 0, 0, 0, 0x44, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   // Suffix lengths 4 2 6 5: first zigzag(4) = 8; deltas -2 4 -1, min -2,
   // relative 0 6 1 at 3 bits: bits 4, 5 and 6: 0x70.
-  for (int x : {0x80, 0x01, 4, 4, 8, 3, 3, 0, 0, 0, 0x70, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}) b.push_back(static_cast<uint8_t>(x));
+  for (int x : {0x80, 0x01, 4, 4, 8, 3, 3, 0, 0, 0, 0x70, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+    b.push_back(static_cast<uint8_t>(x));
   for (char c : std::string("axislebabbleyhood")) b.push_back(static_cast<uint8_t>(c));
   CHECK(Strings(b, 4, true) == std::vector<std::string>{"axis", "axle", "babble", "babyhood"});
   // A prefix longer than the previous value is corrupt: make the first prefix 1.
@@ -150,11 +151,16 @@ TEST_CASE("Thrift compact protocol: fields, deltas, lists, skipping, bounds") {
   std::vector<int64_t> l;
   bool flag = false;
   r.Struct([&](int16_t id, TType t) {
-    if (id == 1) i = r.I32();
-    else if (id == 3) s = std::string(r.Binary());
-    else if (id == 4) r.List([&](TType) { l.push_back(r.I64()); });
-    else if (id == 20) flag = r.Bool(t);
-    else r.Skip(t);
+    if (id == 1)
+      i = r.I32();
+    else if (id == 3)
+      s = std::string(r.Binary());
+    else if (id == 4)
+      r.List([&](TType) { l.push_back(r.I64()); });
+    else if (id == 20)
+      flag = r.Bool(t);
+    else
+      r.Skip(t);
   });
   CHECK(i == -3);
   CHECK(s == "ab");
@@ -172,7 +178,9 @@ TEST_CASE("Thrift compact protocol: fields, deltas, lists, skipping, bounds") {
 TEST_CASE("Conversion: decimals never rounded, nanoseconds floored, unsigned checked, wall-clock times") {
   CsvOptions o;
   std::vector<std::string> bad;
-  BadFn on_bad = [&](size_t i, std::string v, std::string why) { bad.push_back(std::to_string(i) + " " + v + " " + why); };
+  BadFn on_bad = [&](size_t i, std::string v, std::string why) {
+    bad.push_back(std::to_string(i) + " " + v + " " + why);
+  };
   ValueKind dec;
   dec.kind = ValueKind::kDecimal;
   dec.scale = 4;
