@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "delta.h"
 #include "rle.h"
@@ -252,6 +253,22 @@ void FromStaged(const std::vector<T>& staged, size_t from, T* out, size_t n,
 
 }  // namespace
 
+template <class T>
+void PageValues::DecimalsFromBytes(T* out, size_t n, const BadFn& bad) {
+  Bytes(n, [&](size_t i, std::string_view b) {
+    std::string shown;
+    std::string why;
+    if constexpr (std::is_same_v<T, double>)
+      why = ctx_.convert->DecimalBytes(b, nullptr, &out[i], &shown);
+    else
+      why = ctx_.convert->DecimalBytes(b, &out[i], nullptr, &shown);
+    if (!why.empty()) {
+      out[i] = 0;
+      bad(i, shown, why);
+    }
+  });
+}
+
 void PageValues::Ints(int64_t* out, size_t n, const BadFn& bad) {
   if (index_ + n > count_) throw FormatError("a page has fewer values than its levels say");
   if (dictionary_) return FromDictionary(out, n, dict_->ints, bad);
@@ -262,15 +279,7 @@ void PageValues::Ints(int64_t* out, size_t n, const BadFn& bad) {
   }
   const Physical phys = ctx_.physical;
   if (phys == Physical::kByteArray || phys == Physical::kFixedLenByteArray) {
-    Bytes(n, [&](size_t i, std::string_view b) {
-      std::string shown;
-      std::string why = ctx_.convert->DecimalBytes(b, &out[i], nullptr, &shown);
-      if (!why.empty()) {
-        out[i] = 0;
-        bad(i, shown, why);
-      }
-    });
-    return;
+    return DecimalsFromBytes(out, n, bad);
   }
   if (phys == Physical::kInt96) {
     if (encoding_ != Encoding::kPlain) Unsupported(encoding_, phys);
@@ -300,15 +309,7 @@ void PageValues::Floats(double* out, size_t n, const BadFn& bad) {
   const Physical phys = ctx_.physical;
   if (phys == Physical::kFloat || phys == Physical::kDouble) return RawFloats(out, n);
   if (phys == Physical::kByteArray || phys == Physical::kFixedLenByteArray) {
-    Bytes(n, [&](size_t i, std::string_view b) {
-      std::string shown;
-      std::string why = ctx_.convert->DecimalBytes(b, nullptr, &out[i], &shown);
-      if (!why.empty()) {
-        out[i] = 0;
-        bad(i, shown, why);
-      }
-    });
-    return;
+    return DecimalsFromBytes(out, n, bad);
   }
   std::vector<int64_t> raw(n);
   RawInts(raw.data(), n);

@@ -58,6 +58,9 @@ class PageValues {
   template <class F>
   void Bytes(size_t n, F&& each);
   const uint8_t* Take(size_t bytes);
+  /// Decimals stored as byte arrays, into ints or doubles.
+  template <class T>
+  void DecimalsFromBytes(T* out, size_t n, const BadFn& bad);
   template <class T>
   void FromDictionary(T* out, size_t n, const std::vector<T>& values, const BadFn& bad);
   size_t FixedWidth() const;
