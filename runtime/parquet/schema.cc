@@ -38,7 +38,7 @@ ValueKind KindOf(const SchemaElement& e) {
       if (!IsIntegral(p) && !bytes) return Of(ValueKind::kOther);
       ValueKind k = Of(ValueKind::kDecimal);
       k.scale = l.scale;
-      return k;
+      return k.scale >= 0 && k.scale <= 38 ? k : Of(ValueKind::kOther);  // beyond any 128-bit decimal
     }
     case Logical::kDate:
       return Of(p == Physical::kInt32 ? ValueKind::kDate : ValueKind::kOther);
@@ -70,7 +70,7 @@ ValueKind KindOf(const SchemaElement& e) {
       if (!IsIntegral(p) && !bytes) return Of(ValueKind::kOther);
       ValueKind k = Of(ValueKind::kDecimal);
       k.scale = e.scale;
-      return k;
+      return k.scale >= 0 && k.scale <= 38 ? k : Of(ValueKind::kOther);
     }
     case Converted::kDate:
       return Of(p == Physical::kInt32 ? ValueKind::kDate : ValueKind::kOther);

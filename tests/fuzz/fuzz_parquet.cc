@@ -70,7 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         ColType t = TypeFor(KindOf(f.meta().schema[static_cast<size_t>(c.element)]), &scale);
         requests.push_back({c.name, c.name, t, scale});
       }
-      std::vector<ColumnPlan> plans = PlanColumns(f, requests, {}, CsvOptions{});
+      const CsvOptions options;  // the plans refer to it
+      std::vector<ColumnPlan> plans = PlanColumns(f, requests, {}, options);
       for (size_t g = 0; g < f.meta().row_groups.size(); ++g)
         for (size_t r = 0; r < plans.size(); ++r) DecodeStats(f, g, plans[r], requests[r].type);
     }
