@@ -33,14 +33,6 @@
 
 namespace kpic::rt {
 
-namespace {
-
-std::string Shown(std::string_view v) {
-  std::string s(v.substr(0, 60));
-  if (v.size() > 60) s += "...";
-  return s;
-}
-
 bool ValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -64,6 +56,14 @@ bool ValidUtf8(std::string_view s) {
     i += n;
   }
   return true;
+}
+
+namespace {
+
+std::string Shown(std::string_view v) {
+  std::string s(v.substr(0, 60));
+  if (v.size() > 60) s += "...";
+  return s;
 }
 
 std::string Lower(std::string_view s) {

@@ -113,6 +113,9 @@ struct Field {
   bool quoted = false;
 };
 
+/// Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates).
+bool ValidUtf8(std::string_view s);
+
 /// Converts one field into the column (the rules shared by every reader);
 /// returns why the value is bad, or "" when it was appended.
 std::string AppendField(Column& col, const Field& f, const CsvOptions& o);

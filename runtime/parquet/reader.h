@@ -1,0 +1,51 @@
+// Reading Parquet data into kpic's columns: a file, a folder or a glob of
+// files (with Hive partition folders as columns), only the requested
+// columns, row groups that the filter's statistics rule out skipped, on
+// two threads. Either whole (TableData) or streamed chunk by chunk through
+// CsvOptions::on_chunk, with memory for one row group per thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "csv.h"
+#include "statistics.h"
+
+namespace kpic::rt {
+
+/// What was read and skipped, for --timings.
+struct ParquetCounts {
+  size_t files = 0;               ///< files read
+  size_t files_skipped = 0;       ///< files ruled out by their partition values
+  size_t row_groups = 0;          ///< row groups read
+  size_t row_groups_skipped = 0;  ///< row groups ruled out by their statistics
+};
+
+struct ParquetOptions {
+  /// Row groups and partitions that cannot hold a matching row are
+  /// skipped. The rows that are read are not filtered: the caller still
+  /// applies its own filter to them.
+  parquet::ParquetFilter filter;
+  int threads = 2;
+  ParquetCounts* counts = nullptr;  ///< filled when set
+};
+
+/// Reads the requested columns (CsvColumnRequest::header is the Parquet
+/// column's name, or a partition's key) of the dataset at `path` (see
+/// parquet/dataset.h). Of `options`, it uses skip_bad_rows and
+/// max_reported (a bad value is a DataError, or its row is skipped), the
+/// time zone (zone, tz_offset_minutes) for timestamps not adjusted to UTC,
+/// nulls and date_format for partition values (read as CSV text), and
+/// on_chunk and chunk_rows to stream. Streaming hands each reading thread's
+/// rows over when they reach chunk_rows (at a row group's end, so a chunk
+/// can be larger); `part` is 0 or 1, a part's dictionaries persist across
+/// its chunks, and its last chunk is marked `last`; on_discard is never
+/// called. Rows come in file and row-group order when read whole; streamed
+/// chunks of the two parts interleave. Errors are DataErrors naming the
+/// file, and for values the row (its number in the file), column and
+/// row group; corrupt data also names the byte offset.
+TableData ReadParquet(const std::string& path, const std::vector<CsvColumnRequest>& columns, const CsvOptions& options,
+                      const ParquetOptions& parquet = {});
+
+}  // namespace kpic::rt
