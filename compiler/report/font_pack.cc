@@ -33,7 +33,9 @@ class QuietStderr {
   QuietStderr() {
     std::fflush(stderr);
     int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null_fd < 0) return;
+    // Descriptor 2 was closed and /dev/null took its place: the line goes
+    // nowhere already, and stderr stays /dev/null rather than closed.
+    if (null_fd < 0 || null_fd == STDERR_FILENO) return;
     saved_ = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
     if (saved_ >= 0 && dup2(null_fd, STDERR_FILENO) < 0) {
       close(saved_);
