@@ -1,0 +1,253 @@
+// Maximum-likelihood estimation of one ETS model (see fit.h).
+//
+// The unknowns are statsmodels': alpha, beta* = beta / alpha, gamma* = gamma
+// / (1 - alpha), each in [1e-4, 1 - 1e-4], phi in [0.8, 0.98], and the
+// initial states, free, with season0[0] fixed (0 or 1) because level and
+// seasonals are otherwise confounded. The bounded ones are optimised through
+// a logistic map onto their interval.
+//
+// Strategy, all deterministic:
+//  1. A grid of 72 smoothing-parameter points plus statsmodels' own start.
+//     At each, the initial states are the least-squares ones where the
+//     predictions are linear in them (no multiplicative season), otherwise
+//     the heuristic ones.
+//  2. From the two best grid points and any warm starts, BFGS: over the
+//     smoothing parameters alone with the states profiled by least squares
+//     (exact under additive errors), then, unless that was exact, over every
+//     unknown at once.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "forecast/fit.h"
+#include "forecast/initial.h"
+#include "forecast/likelihood.h"
+#include "forecast/optimize.h"
+
+namespace kpic::forecast::internal {
+namespace {
+
+constexpr double kLow = 1e-4, kHigh = 1 - 1e-4, kPhiLow = 0.8, kPhiHigh = 0.98;
+// A perfect fit would have an infinite likelihood; flooring the mean squared
+// error (in series units, values near 1) keeps the optimiser's arithmetic finite.
+constexpr double kMseFloor = 1e-20;
+// BFGS runs from this many of the best grid points (and every warm start).
+constexpr size_t kStarts = 3;
+
+double ToBox(double u, double lo, double hi) { return lo + (hi - lo) / (1.0 + std::exp(-u)); }
+double FromBox(double v, double lo, double hi) {
+  const double p = std::clamp((v - lo) / (hi - lo), 1e-9, 1 - 1e-9);
+  return std::log(p / (1 - p));
+}
+
+// Maps the optimiser's vector to Params and back: first the bounded
+// smoothing parameters, then (if `states`) level0, trend0, season0[1..m-1].
+class Layout {
+ public:
+  Layout(const Spec& spec, bool states) : spec_(spec), states_(states) {}
+
+  size_t Size() const {
+    size_t k = 1 + spec_.HasTrend() + spec_.HasSeason() + spec_.Damped();
+    if (states_) k += 1 + spec_.HasTrend() + (spec_.HasSeason() ? spec_.Period() - 1 : 0);
+    return k;
+  }
+
+  std::vector<double> Encode(const Params& p) const {
+    std::vector<double> x;
+    x.push_back(FromBox(p.alpha, kLow, kHigh));
+    const double alpha = std::clamp(p.alpha, kLow, kHigh);
+    if (spec_.HasTrend()) x.push_back(FromBox(p.beta / alpha, kLow, kHigh));
+    if (spec_.HasSeason()) x.push_back(FromBox(p.gamma / (1 - alpha), kLow, kHigh));
+    if (spec_.Damped()) x.push_back(FromBox(p.phi, kPhiLow, kPhiHigh));
+    if (states_) {
+      x.push_back(p.level0);
+      if (spec_.HasTrend()) x.push_back(p.trend0);
+      for (int j = 1; spec_.HasSeason() && j < spec_.Period(); ++j) x.push_back(p.season0[j]);
+    }
+    return x;
+  }
+
+  // States come from x when the layout has them, else from `base`.
+  Params Decode(std::span<const double> x, const Params& base) const {
+    Params p = base;
+    size_t i = 0;
+    p.alpha = ToBox(x[i++], kLow, kHigh);
+    p.beta = spec_.HasTrend() ? p.alpha * ToBox(x[i++], kLow, kHigh) : 0.0;
+    p.gamma = spec_.HasSeason() ? (1 - p.alpha) * ToBox(x[i++], kLow, kHigh) : 0.0;
+    p.phi = spec_.Damped() ? ToBox(x[i++], kPhiLow, kPhiHigh) : 1.0;
+    if (states_) {
+      p.level0 = x[i++];
+      p.trend0 = spec_.HasTrend() ? x[i++] : 0.0;
+      if (spec_.HasSeason()) {
+        p.season0.assign(spec_.Period(), spec_.season == Season::kMul ? 1.0 : 0.0);
+        for (int j = 1; j < spec_.Period(); ++j) p.season0[j] = x[i++];
+      }
+    }
+    return p;
+  }
+
+ private:
+  Spec spec_;
+  bool states_;
+};
+
+// Initial states for the smoothing parameters in p, improved from the
+// states in `from` (or the heuristic ones) by `iterations` Gauss-Newton steps.
+Params Profiled(const Series& series, const Spec& spec, Params p, const Params* from, int iterations) {
+  if (from) {
+    p.level0 = from->level0, p.trend0 = from->trend0, p.season0 = from->season0;
+  } else {
+    p = HeuristicStates(series, spec, p);
+  }
+  ImproveStates(series, spec, &p, iterations);
+  return p;
+}
+
+// The logistic map only approaches the bounds, where many optima lie (alpha
+// = 0.9999, beta* = 1e-4, phi = 0.98 ...) and where statsmodels' L-BFGS-B
+// lands exactly. So each smoothing parameter near a bound is tried on it,
+// the states following, and kept there if the likelihood improves.
+Estimate SnapToBounds(const Series& series, const Spec& spec, Estimate best, bool exact) {
+  struct Box {
+    bool used;
+    double lo, hi;
+  };
+  const std::array<Box, 4> boxes = {Box{true, kLow, kHigh}, Box{spec.HasTrend(), kLow, kHigh},
+                                    Box{spec.HasSeason(), kLow, kHigh}, Box{spec.Damped(), kPhiLow, kPhiHigh}};
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    if (!boxes[i].used) continue;
+    for (const double bound : {boxes[i].lo, boxes[i].hi}) {
+      const Params& p = best.params;
+      // alpha, beta* = beta / alpha, gamma* = gamma / (1 - alpha), phi
+      std::array<double, 4> v = {p.alpha, p.beta / p.alpha, p.gamma / (1 - p.alpha), p.phi};
+      if (std::fabs(v[i] - bound) > 0.05 * (boxes[i].hi - boxes[i].lo) || v[i] == bound) continue;
+      v[i] = bound;
+      Params trial = p;
+      trial.alpha = v[0];
+      trial.beta = spec.HasTrend() ? v[0] * v[1] : 0.0;
+      trial.gamma = spec.HasSeason() ? (1 - v[0]) * v[2] : 0.0;
+      trial.phi = spec.Damped() ? v[3] : 1.0;
+      trial = Profiled(series, spec, trial, &trial, exact ? 1 : 3);
+      const double ll = SeriesLogLik(series, spec, trial);
+      if (ll > best.loglik) best = {trial, ll};
+    }
+  }
+  return best;
+}
+
+// Smoothing-parameter grid in statsmodels' starred form, statsmodels' own
+// starting point first.
+std::vector<Params> Grid(const Spec& spec) {
+  std::vector<Params> grid;
+  auto add = [&](double alpha, double beta_star, double gamma_star, double phi) {
+    Params p;
+    p.alpha = alpha;
+    p.beta = spec.HasTrend() ? alpha * beta_star : 0.0;
+    p.gamma = spec.HasSeason() ? (1 - alpha) * gamma_star : 0.0;
+    p.phi = spec.Damped() ? phi : 1.0;
+    grid.push_back(p);
+  };
+  add(0.1, 0.1, 0.01 / 0.9, 0.98);
+  const std::array<double, 4> alphas = {0.05, 0.2, 0.5, 0.9};
+  const std::array<double, 4> stars = {0.01, 0.1, 0.5, 0.9};
+  const std::array<double, 2> phis = {0.9, 0.98};
+  for (double a : alphas)
+    for (size_t b = 0; b < (spec.HasTrend() ? stars.size() : 1); ++b)
+      for (size_t g = 0; g < (spec.HasSeason() ? stars.size() : 1); ++g)
+        for (size_t d = 0; d < (spec.Damped() ? phis.size() : 1); ++d) add(a, stars[b], stars[g], phis[d]);
+  return grid;
+}
+
+}  // namespace
+
+Series Prepare(std::span<const double> y) {
+  Series s;
+  s.scale = ScaleOf(y);
+  s.y.reserve(y.size());
+  double first = kNaN;
+  s.positive = true;
+  s.constant = true;
+  for (double v : y) {
+    if (!std::isfinite(v)) {
+      ++s.missing;
+      s.y.push_back(kNaN);
+      continue;
+    }
+    ++s.observed;
+    if (!(v > 0)) s.positive = false;
+    if (std::isnan(first)) first = v;
+    if (v != first) s.constant = false;
+    s.y.push_back(v / s.scale);
+  }
+  if (s.observed == 0) s.positive = s.constant = false;
+  return s;
+}
+
+Estimate EstimateModel(const Series& series, const Spec& spec, std::span<const Params> warm) {
+  // With predictions linear in the states (no multiplicative season), one
+  // least-squares step gives the states: exact under additive errors, a
+  // close start under multiplicative ones. A multiplicative season needs a
+  // few Gauss-Newton steps.
+  const bool linear = spec.season != Season::kMul;
+  const bool exact = linear && spec.error == Error::kAdd;
+  const int iterations = linear ? 1 : 4;
+  // 1. Grid, then the best few and the warm starts.
+  std::vector<Estimate> starts;
+  for (const Params& g : Grid(spec)) {
+    Params p = Profiled(series, spec, g, nullptr, iterations);
+    starts.push_back({p, SeriesLogLik(series, spec, p)});
+  }
+  std::stable_sort(starts.begin(), starts.end(),
+                   [](const Estimate& a, const Estimate& b) { return a.loglik > b.loglik; });
+  starts.resize(std::min<size_t>(starts.size(), kStarts));
+  for (const Params& w : warm) {
+    Params p = w;
+    NormalizeSeason(spec, &p, /*first=*/true);
+    p = Profiled(series, spec, p, &p, exact ? 1 : 0);
+    starts.push_back({p, SeriesLogLik(series, spec, p)});
+  }
+  // 2. BFGS from each start: under additive errors with no multiplicative
+  // season over the smoothing parameters alone, the states following them;
+  // otherwise over every unknown at once.
+  const Layout smoothing(spec, false), full(spec, true);
+  const Layout& layout = exact ? smoothing : full;
+  const int size = static_cast<int>(layout.Size());
+  auto minimize = [&](const Estimate& start, const BfgsOptions& options) {
+    const Params base = start.params;
+    auto objective = [&](std::span<const double> x) {
+      Params p = layout.Decode(x, base);
+      if (exact) p = Profiled(series, spec, p, &base, 1);
+      return -SeriesLogLik(series, spec, p);
+    };
+    Minimum min = MinimizeBfgs(objective, layout.Encode(base), options);
+    Params p = layout.Decode(min.x, base);
+    if (exact) p = Profiled(series, spec, p, &base, 1);
+    const double ll = SeriesLogLik(series, spec, p);
+    return ll > start.loglik ? Estimate{p, ll} : start;
+  };
+  // 2. A short, rough BFGS from each start (forward differences, about 20
+  // iterations), then the best one on to convergence.
+  Estimate best = starts.front();
+  for (const Estimate& start : starts) {
+    Estimate e = minimize(start, {20 * (size + 3), 1e-8, false});
+    if (e.loglik > best.loglik) best = e;
+  }
+  return SnapToBounds(series, spec, minimize(best, {300 * (size + 1), 1e-10, true}), exact);
+}
+
+double SeriesLogLik(const Series& series, const Spec& spec, const Params& p) {
+  const double ll = Concentrated(Run(series.y, spec, p), spec.error, kMseFloor);
+  return std::isfinite(ll) ? ll : -1e300;
+}
+
+Fit Finish(std::span<const double> y, const Series& series, const Spec& spec, const Estimate& estimate) {
+  Params p = estimate.params;
+  NormalizeSeason(spec, &p, /*first=*/false);
+  p = ScaleParams(spec, p, series.scale);
+  if (!spec.HasTrend()) p.beta = p.trend0 = 0;
+  if (!spec.HasSeason()) p.gamma = 0, p.season0.clear();
+  if (!spec.Damped()) p.phi = 1;
+  return Evaluate(y, spec, p);
+}
+
+}  // namespace kpic::forecast::internal
