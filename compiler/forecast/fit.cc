@@ -3,21 +3,24 @@
 // The unknowns are statsmodels': alpha, beta* = beta / alpha, gamma* = gamma
 // / (1 - alpha), each in [1e-4, 1 - 1e-4], phi in [0.8, 0.98], and the
 // initial states, free, with season0[0] fixed (0 or 1) because level and
-// seasonals are otherwise confounded. The bounded ones are optimised through
-// a logistic map onto their interval.
+// seasonals are otherwise confounded.
 //
 // Strategy, all deterministic:
-//  1. A grid of 72 smoothing-parameter points plus statsmodels' own start.
-//     At each, the initial states are the least-squares ones where the
-//     predictions are linear in them (no multiplicative season), otherwise
-//     the heuristic ones.
-//  2. From the two best grid points and any warm starts, BFGS: over the
-//     smoothing parameters alone with the states profiled by least squares
-//     (exact under additive errors), then, unless that was exact, over every
-//     unknown at once.
+//  1. A grid of smoothing parameters (alpha in {0.05, 0.2, 0.5, 0.9}, beta*
+//     and gamma* in {0.01, 0.1, 0.5, 0.9}, phi in {0.9, 0.98}, as the model
+//     has them) plus statsmodels' own start. At each point the initial
+//     states come from least squares (one step, exact under additive errors
+//     where the predictions are linear in the states, i.e. no multiplicative
+//     season) or from Gauss-Newton steps (a multiplicative season).
+//  2. From the 3 best grid points and every warm start, a short BFGS with
+//     forward differences; then the best on to convergence with central
+//     differences. Under additive errors without a multiplicative season the
+//     search is over the smoothing parameters alone, the states following
+//     by least squares; otherwise over every unknown at once.
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 #include "forecast/fit.h"
 #include "forecast/initial.h"
@@ -34,31 +37,34 @@ constexpr double kMseFloor = 1e-20;
 // BFGS runs from this many of the best grid points (and every warm start).
 constexpr size_t kStarts = 3;
 
-double ToBox(double u, double lo, double hi) { return lo + (hi - lo) / (1.0 + std::exp(-u)); }
-double FromBox(double v, double lo, double hi) {
-  const double p = std::clamp((v - lo) / (hi - lo), 1e-9, 1 - 1e-9);
-  return std::log(p / (1 - p));
-}
-
-// Maps the optimiser's vector to Params and back: first the bounded
-// smoothing parameters, then (if `states`) level0, trend0, season0[1..m-1].
+// Maps the optimiser's vector to Params and back: first the smoothing
+// parameters in statsmodels' form (alpha, beta*, gamma*, phi), then (if
+// `states`) level0, trend0, season0[1..m-1].
 class Layout {
  public:
-  Layout(const Spec& spec, bool states) : spec_(spec), states_(states) {}
-
-  size_t Size() const {
-    size_t k = 1 + spec_.HasTrend() + spec_.HasSeason() + spec_.Damped();
-    if (states_) k += 1 + spec_.HasTrend() + (spec_.HasSeason() ? spec_.Period() - 1 : 0);
-    return k;
+  Layout(const Spec& spec, bool states) : spec_(spec), states_(states) {
+    auto add = [&](double lo, double hi) {
+      lower_.push_back(lo);
+      upper_.push_back(hi);
+    };
+    add(kLow, kHigh);
+    if (spec_.HasTrend()) add(kLow, kHigh);
+    if (spec_.HasSeason()) add(kLow, kHigh);
+    if (spec_.Damped()) add(kPhiLow, kPhiHigh);
+    const size_t k = states_ ? 1 + spec_.HasTrend() + (spec_.HasSeason() ? spec_.Period() - 1 : 0) : 0;
+    for (size_t i = 0; i < k; ++i) add(-kFree, kFree);
   }
+
+  size_t Size() const { return lower_.size(); }
+  const std::vector<double>& Lower() const { return lower_; }
+  const std::vector<double>& Upper() const { return upper_; }
 
   std::vector<double> Encode(const Params& p) const {
     std::vector<double> x;
-    x.push_back(FromBox(p.alpha, kLow, kHigh));
-    const double alpha = std::clamp(p.alpha, kLow, kHigh);
-    if (spec_.HasTrend()) x.push_back(FromBox(p.beta / alpha, kLow, kHigh));
-    if (spec_.HasSeason()) x.push_back(FromBox(p.gamma / (1 - alpha), kLow, kHigh));
-    if (spec_.Damped()) x.push_back(FromBox(p.phi, kPhiLow, kPhiHigh));
+    x.push_back(p.alpha);
+    if (spec_.HasTrend()) x.push_back(p.alpha > 0 ? p.beta / p.alpha : kLow);
+    if (spec_.HasSeason()) x.push_back(p.alpha < 1 ? p.gamma / (1 - p.alpha) : kLow);
+    if (spec_.Damped()) x.push_back(p.phi);
     if (states_) {
       x.push_back(p.level0);
       if (spec_.HasTrend()) x.push_back(p.trend0);
@@ -71,10 +77,10 @@ class Layout {
   Params Decode(std::span<const double> x, const Params& base) const {
     Params p = base;
     size_t i = 0;
-    p.alpha = ToBox(x[i++], kLow, kHigh);
-    p.beta = spec_.HasTrend() ? p.alpha * ToBox(x[i++], kLow, kHigh) : 0.0;
-    p.gamma = spec_.HasSeason() ? (1 - p.alpha) * ToBox(x[i++], kLow, kHigh) : 0.0;
-    p.phi = spec_.Damped() ? ToBox(x[i++], kPhiLow, kPhiHigh) : 1.0;
+    p.alpha = x[i++];
+    p.beta = spec_.HasTrend() ? p.alpha * x[i++] : 0.0;
+    p.gamma = spec_.HasSeason() ? (1 - p.alpha) * x[i++] : 0.0;
+    p.phi = spec_.Damped() ? x[i++] : 1.0;
     if (states_) {
       p.level0 = x[i++];
       p.trend0 = spec_.HasTrend() ? x[i++] : 0.0;
@@ -87,8 +93,10 @@ class Layout {
   }
 
  private:
+  static constexpr double kFree = std::numeric_limits<double>::infinity();
   Spec spec_;
   bool states_;
+  std::vector<double> lower_, upper_;
 };
 
 // Initial states for the smoothing parameters in p, improved from the
@@ -101,38 +109,6 @@ Params Profiled(const Series& series, const Spec& spec, Params p, const Params* 
   }
   ImproveStates(series, spec, &p, iterations);
   return p;
-}
-
-// The logistic map only approaches the bounds, where many optima lie (alpha
-// = 0.9999, beta* = 1e-4, phi = 0.98 ...) and where statsmodels' L-BFGS-B
-// lands exactly. So each smoothing parameter near a bound is tried on it,
-// the states following, and kept there if the likelihood improves.
-Estimate SnapToBounds(const Series& series, const Spec& spec, Estimate best, bool exact) {
-  struct Box {
-    bool used;
-    double lo, hi;
-  };
-  const std::array<Box, 4> boxes = {Box{true, kLow, kHigh}, Box{spec.HasTrend(), kLow, kHigh},
-                                    Box{spec.HasSeason(), kLow, kHigh}, Box{spec.Damped(), kPhiLow, kPhiHigh}};
-  for (size_t i = 0; i < boxes.size(); ++i) {
-    if (!boxes[i].used) continue;
-    for (const double bound : {boxes[i].lo, boxes[i].hi}) {
-      const Params& p = best.params;
-      // alpha, beta* = beta / alpha, gamma* = gamma / (1 - alpha), phi
-      std::array<double, 4> v = {p.alpha, p.beta / p.alpha, p.gamma / (1 - p.alpha), p.phi};
-      if (std::fabs(v[i] - bound) > 0.05 * (boxes[i].hi - boxes[i].lo) || v[i] == bound) continue;
-      v[i] = bound;
-      Params trial = p;
-      trial.alpha = v[0];
-      trial.beta = spec.HasTrend() ? v[0] * v[1] : 0.0;
-      trial.gamma = spec.HasSeason() ? (1 - v[0]) * v[2] : 0.0;
-      trial.phi = spec.Damped() ? v[3] : 1.0;
-      trial = Profiled(series, spec, trial, &trial, exact ? 1 : 3);
-      const double ll = SeriesLogLik(series, spec, trial);
-      if (ll > best.loglik) best = {trial, ll};
-    }
-  }
-  return best;
 }
 
 // Smoothing-parameter grid in statsmodels' starred form, statsmodels' own
@@ -219,7 +195,7 @@ Estimate EstimateModel(const Series& series, const Spec& spec, std::span<const P
       if (exact) p = Profiled(series, spec, p, &base, 1);
       return -SeriesLogLik(series, spec, p);
     };
-    Minimum min = MinimizeBfgs(objective, layout.Encode(base), options);
+    Minimum min = MinimizeBfgs(objective, layout.Encode(base), layout.Lower(), layout.Upper(), options);
     Params p = layout.Decode(min.x, base);
     if (exact) p = Profiled(series, spec, p, &base, 1);
     const double ll = SeriesLogLik(series, spec, p);
@@ -232,7 +208,7 @@ Estimate EstimateModel(const Series& series, const Spec& spec, std::span<const P
     Estimate e = minimize(start, {20 * (size + 3), 1e-8, false});
     if (e.loglik > best.loglik) best = e;
   }
-  return SnapToBounds(series, spec, minimize(best, {300 * (size + 1), 1e-10, true}), exact);
+  return minimize(best, {300 * (size + 1), 1e-10, true});
 }
 
 double SeriesLogLik(const Series& series, const Spec& spec, const Params& p) {

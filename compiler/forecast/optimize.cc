@@ -1,7 +1,7 @@
-// BFGS with numeric gradients (see optimize.h). The likelihoods are smooth in
-// the transformed parameters, cheap to evaluate (one pass over a short
-// series), and have at most a few dozen unknowns, so a dense inverse-Hessian
-// update with central differences is accurate and fast enough.
+// Bounded BFGS with numeric gradients (see optimize.h). The likelihoods are
+// smooth, cheap to evaluate (one pass over a short series) and have at most
+// a few dozen unknowns, so a dense inverse-Hessian update with finite
+// differences is accurate and fast enough.
 #include "forecast/optimize.h"
 
 #include <algorithm>
@@ -68,10 +68,14 @@ void SetIdentity(std::vector<double>& h, size_t n, double scale) {
 
 }  // namespace
 
-Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const BfgsOptions& options) {
-  const int max_evaluations = options.max_evaluations;
+Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const std::vector<double>& lower,
+                     const std::vector<double>& upper, const BfgsOptions& options) {
   Counted f(objective);
   const size_t n = x.size();
+  auto clip = [&](std::vector<double>& v) {
+    for (size_t i = 0; i < n; ++i) v[i] = std::clamp(v[i], lower[i], upper[i]);
+  };
+  clip(x);
   double fx = f(x);
   if (fx >= Counted::kInfinity || n == 0) return {x, fx, f.count()};
   std::vector<double> g = Gradient(f, x, fx, options.central);
@@ -80,19 +84,26 @@ Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const Bf
   bool fresh = true;  // h is a (scaled) identity
   int small_steps = 0;
   std::vector<double> d(n), trial(n), s(n), yv(n), hy(n);
-  while (f.count() < max_evaluations) {
+  std::vector<char> held(n);
+  while (f.count() < options.max_evaluations) {
+    // Hold the variables at a bound that the gradient pushes outward; move
+    // the others along -H g restricted to them.
+    double g_free = 0;
+    for (size_t i = 0; i < n; ++i) {
+      held[i] = (x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0);
+      if (!held[i]) g_free = std::max(g_free, std::fabs(g[i]));
+    }
+    if (g_free < 1e-12) break;
     for (size_t i = 0; i < n; ++i) {
       double acc = 0;
-      for (size_t j = 0; j < n; ++j) acc -= h[i * n + j] * g[j];
+      for (size_t j = 0; j < n && !held[i]; ++j)
+        if (!held[j]) acc -= h[i * n + j] * g[j];
       d[i] = acc;
     }
-    double slope = Dot(g, d);
-    if (!(slope < 0)) {  // not a descent direction: restart from steepest descent
-      for (size_t i = 0; i < n; ++i) d[i] = -g[i];
-      slope = -Dot(g, g);
+    if (!(Dot(g, d) < 0)) {  // not a descent direction: restart from steepest descent
+      for (size_t i = 0; i < n; ++i) d[i] = held[i] ? 0.0 : -g[i];
       SetIdentity(h, n, 1.0);
       fresh = true;
-      if (!(slope < 0)) break;  // zero gradient
     }
     // The first step of a fresh search moves by at most 1 in any coordinate.
     double step = 1.0;
@@ -103,18 +114,22 @@ Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const Bf
     }
     double f_trial = Counted::kInfinity;
     bool accepted = false;
-    for (int tries = 0; tries < 40 && f.count() < max_evaluations; ++tries) {
+    for (int tries = 0; tries < 40 && f.count() < options.max_evaluations; ++tries) {
       for (size_t i = 0; i < n; ++i) trial[i] = x[i] + step * d[i];
+      clip(trial);
+      double slope = 0;  // along the projected step
+      for (size_t i = 0; i < n; ++i) slope += g[i] * (trial[i] - x[i]);
+      if (!(slope < 0)) break;
       f_trial = f(trial);
-      if (f_trial <= fx + 1e-4 * step * slope) {
+      if (f_trial <= fx + 1e-4 * slope) {
         accepted = true;
         break;
       }
       // Quadratic interpolation of the step, kept within [0.1, 0.5] of it.
       double next = 0.5 * step;
       if (f_trial < Counted::kInfinity) {
-        const double denom = 2.0 * (f_trial - fx - slope * step);
-        if (denom > 0) next = std::clamp(-slope * step * step / denom, 0.1 * step, 0.5 * step);
+        const double denom = 2.0 * (f_trial - fx - slope);
+        if (denom > 0) next = std::clamp(-slope * step / denom, 0.1 * step, 0.5 * step);
       }
       step = next;
     }
@@ -135,9 +150,7 @@ Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const Bf
     const double previous = fx;
     fx = f_trial;
     small_steps = improvement <= options.tolerance * (std::fabs(previous) + 1.0) ? small_steps + 1 : 0;
-    double g_max = 0;
-    for (double v : g) g_max = std::max(g_max, std::fabs(v));
-    if (small_steps >= 2 || g_max < 1e-9) break;
+    if (small_steps >= 2) break;
     const double sy = Dot(s, yv);
     if (sy <= 1e-12 * std::sqrt(Dot(s, s) * Dot(yv, yv))) continue;  // curvature too weak to update
     if (fresh) {
