@@ -9,7 +9,7 @@ BUILD_PACKAGES=(cmake ninja-build g++ pkg-config python3 default-jre-headless an
   libsqlite3-dev libpq-dev tzdata libharfbuzz-dev libwoff-dev libfontconfig-dev)
 # Extra packages for the test suite: the sanitizer and fuzzing toolchain.
 TEST_PACKAGES=(clang-19 libclang-rt-19-dev postgresql chromium fonts-wqy-zenhei neovim
-  fonts-noto-cjk python3-fonttools python3-brotli)
+  fonts-noto-cjk python3-fonttools python3-brotli python3-statsmodels)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
