@@ -87,7 +87,7 @@ Outlook Chance(const Fit& fit, int h, double to_date, bool cumulative, std::stri
   if (inputs_ok && h == 0 && cumulative) {
     SetGaussian(&out, cmp, target, to_date, 0.0);  // nothing left to come: the total is known
   } else if (inputs_ok && h > 0) {
-    switch (fit.method) {
+    switch (fit.spec.Valid() ? fit.method : Method::kNone) {
       case Method::kNone:
         break;
       case Method::kConstant:

@@ -28,6 +28,10 @@ enum class Error { kAdd, kMul };
 enum class Trend { kNone, kAdd, kAddDamped };
 enum class Season { kNone, kAdd, kMul };
 
+/// The longest season modelled: 52 (weeks in a year). A longer one has too
+/// many states to estimate from any realistic history.
+inline constexpr int kMaxSeason = 52;
+
 /// An ETS model: the error, trend and season types, and the season length m
 /// (periods per cycle: 12 for months, 4 for quarters, 7 for days, 52 for
 /// weeks). m is ignored without a season.
@@ -46,6 +50,8 @@ struct Spec {
   bool HasTrend() const { return trend != Trend::kNone; }
   bool Damped() const { return trend == Trend::kAddDamped; }
   bool HasSeason() const { return season != Season::kNone; }
+  /// False for a season shorter than 2 or longer than kMaxSeason periods.
+  bool Valid() const;
   /// The season length in effect: m with a season, 1 without.
   int Period() const { return HasSeason() ? m : 1; }
   /// The number of estimated parameters: the smoothing parameters, phi when
@@ -127,6 +133,7 @@ double LogLikelihood(std::span<const double> y, const Spec& spec, const Params& 
 
 /// Runs the model over y at the given parameters without estimating
 /// anything: the log-likelihood, information criteria, sigma2 and end state.
+/// An invalid spec (see Spec::Valid) gives Method::kNone.
 Fit Evaluate(std::span<const double> y, const Spec& spec, const Params& params);
 
 /// Fits the given model by maximum likelihood (smoothing parameters within
@@ -145,7 +152,7 @@ Fit Auto(std::span<const double> y, int m, std::string_view unit = "period");
 
 /// Settings of the Monte Carlo simulations, used where no closed form exists.
 struct Simulation {
-  int paths = 5000;
+  int paths = 5000;  // clamped to [1, 100000]
   uint64_t seed = 20240601;
 };
 

@@ -6,8 +6,8 @@
 // seasonals are otherwise confounded.
 //
 // Strategy, all deterministic:
-//  1. A grid of smoothing parameters (alpha in {0.05, 0.2, 0.5, 0.9}, beta*
-//     and gamma* in {0.01, 0.1, 0.5, 0.9}, phi in {0.9, 0.98}, as the model
+//  1. A grid of smoothing parameters (alpha in {0.1, 0.5, 0.9}, beta* and
+//     gamma* in {0.01, 0.2, 0.9}, phi in {0.9, 0.98}, as the model
 //     has them) plus statsmodels' own start. At each point the initial
 //     states come from least squares (one step, exact under additive errors
 //     where the predictions are linear in the states, i.e. no multiplicative
@@ -23,6 +23,7 @@
 #include <limits>
 
 #include "forecast/fit.h"
+#include "forecast/gradient.h"
 #include "forecast/initial.h"
 #include "forecast/likelihood.h"
 #include "forecast/optimize.h"
@@ -36,6 +37,8 @@ constexpr double kLow = 1e-4, kHigh = 1 - 1e-4, kPhiLow = 0.8, kPhiHigh = 0.98;
 constexpr double kMseFloor = 1e-20;
 // BFGS runs from this many of the best grid points (and every warm start).
 constexpr size_t kStarts = 3;
+// ... and goes on to convergence from this many of them.
+constexpr size_t kFinalists = 3;
 
 // Maps the optimiser's vector to Params and back: first the smoothing
 // parameters in statsmodels' form (alpha, beta*, gamma*, phi), then (if
@@ -73,9 +76,9 @@ class Layout {
     return x;
   }
 
-  // States come from x when the layout has them, else from `base`.
-  Params Decode(std::span<const double> x, const Params& base) const {
-    Params p = base;
+  // Into *out: states from x when the layout has them, else from `base`.
+  void Decode(std::span<const double> x, const Params& base, Params* out) const {
+    Params& p = *out;
     size_t i = 0;
     p.alpha = x[i++];
     p.beta = spec_.HasTrend() ? p.alpha * x[i++] : 0.0;
@@ -88,8 +91,9 @@ class Layout {
         p.season0.assign(spec_.Period(), spec_.season == Season::kMul ? 1.0 : 0.0);
         for (int j = 1; j < spec_.Period(); ++j) p.season0[j] = x[i++];
       }
+    } else {
+      p.level0 = base.level0, p.trend0 = base.trend0, p.season0 = base.season0;
     }
-    return p;
   }
 
  private:
@@ -125,7 +129,7 @@ std::vector<Params> Grid(const Spec& spec) {
   };
   add(0.1, 0.1, 0.01 / 0.9, 0.98);
   const std::array<double, 4> alphas = {0.05, 0.2, 0.5, 0.9};
-  const std::array<double, 4> stars = {0.01, 0.1, 0.5, 0.9};
+  const std::array<double, 3> stars = {0.01, 0.2, 0.9};
   const std::array<double, 2> phis = {0.9, 0.98};
   for (double a : alphas)
     for (size_t b = 0; b < (spec.HasTrend() ? stars.size() : 1); ++b)
@@ -166,7 +170,7 @@ Estimate EstimateModel(const Series& series, const Spec& spec, std::span<const P
   // few Gauss-Newton steps.
   const bool linear = spec.season != Season::kMul;
   const bool exact = linear && spec.error == Error::kAdd;
-  const int iterations = linear ? 1 : 4;
+  const int iterations = linear ? 1 : 2;
   // 1. Grid, then the best few and the warm starts.
   std::vector<Estimate> starts;
   for (const Params& g : Grid(spec)) {
@@ -190,25 +194,50 @@ Estimate EstimateModel(const Series& series, const Spec& spec, std::span<const P
   const int size = static_cast<int>(layout.Size());
   auto minimize = [&](const Estimate& start, const BfgsOptions& options) {
     const Params base = start.params;
-    auto objective = [&](std::span<const double> x) {
-      Params p = layout.Decode(x, base);
-      if (exact) p = Profiled(series, spec, p, &base, 1);
-      return -SeriesLogLik(series, spec, p);
+    std::vector<Params> scratch;
+    auto objective = [&](const std::vector<std::vector<double>>& xs, std::vector<double>& values) {
+      scratch.resize(xs.size(), base);
+      for (size_t i = 0; i < xs.size(); ++i) layout.Decode(xs[i], base, &scratch[i]);
+      if (exact) {
+        for (size_t i = 0; i < xs.size(); ++i)
+          values[i] = -SeriesLogLik(series, spec, Profiled(series, spec, scratch[i], &base, 1));
+      } else {
+        const std::vector<Pass> passes = RunMany(series.y, spec, scratch);
+        for (size_t i = 0; i < xs.size(); ++i) values[i] = -Concentrated(passes[i], spec.error, kMseFloor);
+      }
     };
-    Minimum min = MinimizeBfgs(objective, layout.Encode(base), layout.Lower(), layout.Upper(), options);
-    Params p = layout.Decode(min.x, base);
+    // Exact gradients: of the likelihood for the joint problem; for the
+    // profiled one, where the states are optimal, the derivatives with
+    // respect to the smoothing parameters at fixed states (the envelope
+    // theorem).
+    Params at = base;
+    auto gradient = [&](const std::vector<double>& x, std::vector<double>& g) {
+      layout.Decode(x, base, &at);
+      if (exact) at = Profiled(series, spec, at, &base, 1);
+      const double ll = LogLikWithGradient(series.y, spec, at, kMseFloor, &g);
+      g.resize(x.size());
+      for (double& gi : g) gi = -gi;
+      return -ll;
+    };
+    Minimum min = MinimizeBfgs(objective, layout.Encode(base), layout.Lower(), layout.Upper(), options, gradient);
+    Params p = base;
+    layout.Decode(min.x, base, &p);
     if (exact) p = Profiled(series, spec, p, &base, 1);
     const double ll = SeriesLogLik(series, spec, p);
     return ll > start.loglik ? Estimate{p, ll} : start;
   };
   // 2. A short, rough BFGS from each start (forward differences, about 20
-  // iterations), then the best one on to convergence.
-  Estimate best = starts.front();
-  for (const Estimate& start : starts) {
-    Estimate e = minimize(start, {20 * (size + 3), 1e-8, false});
+  // iterations), then the best few on to convergence.
+  std::vector<Estimate> rough;
+  for (const Estimate& start : starts) rough.push_back(minimize(start, {20, 30 * (size + 3), 1e-8, false}));
+  std::stable_sort(rough.begin(), rough.end(),
+                   [](const Estimate& a, const Estimate& b) { return a.loglik > b.loglik; });
+  Estimate best = rough.front();
+  for (size_t i = 0; i < rough.size() && i < kFinalists; ++i) {
+    Estimate e = minimize(rough[i], {300, 300 * (size + 1), 1e-10, true});
     if (e.loglik > best.loglik) best = e;
   }
-  return minimize(best, {300 * (size + 1), 1e-10, true});
+  return best;
 }
 
 double SeriesLogLik(const Series& series, const Spec& spec, const Params& p) {

@@ -2,6 +2,8 @@
 // data rescaled by an exact power of two so that huge values do not overflow.
 #include "forecast/likelihood.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -11,15 +13,21 @@
 namespace kpic::forecast {
 namespace internal {
 
-Pass Run(std::span<const double> y, const Spec& spec, const Params& params, bool keep_end) {
+namespace {
+
+// One model's pass in progress.
+struct Lane {
+  explicit Lane(Runner r) : runner(r) {}
+
+  Runner runner;
   Pass pass;
-  Runner runner(spec, params);
-  const bool mul_error = spec.error == Error::kMul;
-  // sum(log yhat) as the log of a running product, taken when the product
-  // leaves [1e-150, 1e150] (factors outside [1e-100, 1e100] go straight to the log): one log every few dozen periods
-  // instead of one per period, which dominated the fits' time.
   double product = 1.0;
-  for (double v : y) {
+
+  // sum(log yhat) is the log of a running product, taken when the product
+  // leaves [1e-150, 1e150] (factors outside [1e-100, 1e100] go straight to
+  // the log): one log every few dozen periods instead of one per period,
+  // which dominated the fits' time.
+  void Step(double v, bool mul_error) {
     const double yhat = runner.Predict();
     if (std::isfinite(v)) {
       const double e = mul_error ? (v - yhat) / yhat : v - yhat;
@@ -42,9 +50,40 @@ Pass Run(std::span<const double> y, const Spec& spec, const Params& params, bool
     }
     runner.Update(v);
   }
-  pass.sum_log += std::log(product);
-  if (keep_end) pass.end = runner.Snapshot();
-  return pass;
+
+  void Finish() {
+    pass.sum_log += std::log(product);
+    product = 1.0;
+  }
+};
+
+}  // namespace
+
+Pass Run(std::span<const double> y, const Spec& spec, const Params& params, bool keep_end) {
+  Lane lane(Runner(spec, params));
+  const bool mul_error = spec.error == Error::kMul;
+  for (double v : y) lane.Step(v, mul_error);
+  lane.Finish();
+  if (keep_end) lane.pass.end = lane.runner.Snapshot();
+  return lane.pass;
+}
+
+std::vector<Pass> RunMany(std::span<const double> y, const Spec& spec, std::span<const Params> params) {
+  std::vector<Lane> lanes;
+  lanes.reserve(params.size());
+  for (const Params& p : params) lanes.emplace_back(Runner(spec, p));
+  const bool mul_error = spec.error == Error::kMul;
+  // Period by period across the lanes: each lane's recursion is a chain of
+  // dependent divisions, and independent chains overlap in the processor.
+  for (double v : y)
+    for (Lane& lane : lanes) lane.Step(v, mul_error);
+  std::vector<Pass> out;
+  out.reserve(lanes.size());
+  for (Lane& lane : lanes) {
+    lane.Finish();
+    out.push_back(std::move(lane.pass));
+  }
+  return out;
 }
 
 double Concentrated(const Pass& pass, Error error, double mse_floor) {
@@ -104,6 +143,11 @@ Fit Evaluate(std::span<const double> y, const Spec& spec, const Params& params) 
   fit.method = Method::kEts;
   fit.spec = spec;
   fit.params = params;
+  if (!spec.Valid()) {
+    fit.method = Method::kNone;
+    fit.why = fmt::format("A season of {} periods is not supported (2 to {}).", spec.m, kMaxSeason);
+    return fit;
+  }
   const double scale = ScaleOf(y);
   std::vector<double> scaled(y.begin(), y.end());
   for (double& v : scaled) {

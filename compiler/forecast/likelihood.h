@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "forecast/ets.h"
 
@@ -19,6 +20,10 @@ struct Pass {
 
 /// One pass; the end states only with keep_end.
 Pass Run(std::span<const double> y, const Spec& spec, const Params& params, bool keep_end = false);
+
+/// Passes of the same model at several parameter values at once (faster
+/// than one by one: the passes interleave).
+std::vector<Pass> RunMany(std::span<const double> y, const Spec& spec, std::span<const Params> params);
 
 /// statsmodels' concentrated log-likelihood, -n/2 (log(2 pi sse/n) + 1) -
 /// sum_log (the last term under multiplicative errors); NaN when n = 0. With

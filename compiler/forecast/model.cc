@@ -25,6 +25,8 @@ std::string Spec::Describe() const {
   return out;
 }
 
+bool Spec::Valid() const { return !HasSeason() || (m >= 2 && m <= kMaxSeason); }
+
 int Spec::NumParams() const {
   int k = 2;  // alpha, level0
   if (HasTrend()) k += 2;

@@ -13,43 +13,55 @@ namespace {
 class Counted {
  public:
   explicit Counted(const Objective& f) : f_(f) {}
-  double operator()(std::span<const double> x) {
-    ++count_;
-    const double v = f_(x);
-    return std::isfinite(v) ? v : kInfinity;
+  static constexpr double kInfinity = 1e300;  // finite, so that differences stay defined
+
+  double operator()(const std::vector<double>& x) {
+    points_.assign(1, x);
+    return Many()[0];
+  }
+
+  // Evaluates the points in points() together.
+  std::vector<std::vector<double>>& points() { return points_; }
+  const std::vector<double>& Many() {
+    values_.assign(points_.size(), kInfinity);
+    f_(points_, values_);
+    count_ += static_cast<int>(points_.size());
+    for (double& v : values_)
+      if (!std::isfinite(v)) v = kInfinity;
+    return values_;
   }
   int count() const { return count_; }
-  static constexpr double kInfinity = 1e300;  // finite, so that differences stay defined
 
  private:
   const Objective& f_;
+  std::vector<std::vector<double>> points_;
+  std::vector<double> values_;
   int count_ = 0;
 };
 
 // Central differences (or forward ones); one-sided where a side is
-// inadmissible.
-std::vector<double> Gradient(Counted& f, std::vector<double>& x, double fx, bool central) {
-  std::vector<double> g(x.size(), 0.0);
-  for (size_t i = 0; i < x.size(); ++i) {
-    const double xi = x[i];
-    const double h = (central ? 1e-6 : 1e-8) * std::max(1.0, std::fabs(xi));
-    x[i] = xi + h;
-    const double up = f(x);
-    if (!central) {
-      x[i] = xi;
-      g[i] = up < Counted::kInfinity ? (up - fx) / h : 0.0;
-      continue;
-    }
-    x[i] = xi - h;
-    const double down = f(x);
-    x[i] = xi;
+// inadmissible. All the points go to the objective in one batch.
+std::vector<double> Gradient(Counted& f, const std::vector<double>& x, double fx, bool central) {
+  const size_t n = x.size();
+  std::vector<double> h(n);
+  std::vector<std::vector<double>>& points = f.points();
+  points.assign(central ? 2 * n : n, x);
+  for (size_t i = 0; i < n; ++i) {
+    h[i] = (central ? 1e-6 : 1e-8) * std::max(1.0, std::fabs(x[i]));
+    points[i][i] += h[i];
+    if (central) points[n + i][i] -= h[i];
+  }
+  const std::vector<double>& values = f.Many();
+  std::vector<double> g(n, 0.0);
+  for (size_t i = 0; i < n; ++i) {
+    const double up = values[i], down = central ? values[n + i] : Counted::kInfinity;
     const bool up_ok = up < Counted::kInfinity, down_ok = down < Counted::kInfinity;
     if (up_ok && down_ok) {
-      g[i] = (up - down) / (2 * h);
+      g[i] = (up - down) / (2 * h[i]);
     } else if (up_ok) {
-      g[i] = (up - fx) / h;
+      g[i] = (up - fx) / h[i];
     } else if (down_ok) {
-      g[i] = (fx - down) / h;
+      g[i] = (fx - down) / h[i];
     }
   }
   return g;
@@ -69,23 +81,37 @@ void SetIdentity(std::vector<double>& h, size_t n, double scale) {
 }  // namespace
 
 Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const std::vector<double>& lower,
-                     const std::vector<double>& upper, const BfgsOptions& options) {
+                     const std::vector<double>& upper, const BfgsOptions& options, const WithGradient& gradient) {
   Counted f(objective);
   const size_t n = x.size();
   auto clip = [&](std::vector<double>& v) {
     for (size_t i = 0; i < n; ++i) v[i] = std::clamp(v[i], lower[i], upper[i]);
   };
   clip(x);
+  int gradients = 0;  // exact gradients taken, each counted as 2 calls of f
+  auto value_and_gradient = [&](const std::vector<double>& at, double value, std::vector<double>& g_out) {
+    if (!gradient) {
+      g_out = Gradient(f, at, value, options.central);
+      return value;
+    }
+    ++gradients;
+    const double v = gradient(at, g_out);
+    for (double& gi : g_out)
+      if (!std::isfinite(gi)) gi = 0;
+    return std::isfinite(v) ? v : Counted::kInfinity;
+  };
+  auto used = [&] { return f.count() + 2 * gradients; };
   double fx = f(x);
-  if (fx >= Counted::kInfinity || n == 0) return {x, fx, f.count()};
-  std::vector<double> g = Gradient(f, x, fx, options.central);
+  if (fx >= Counted::kInfinity || n == 0) return {x, fx, used()};
+  std::vector<double> g;
+  fx = value_and_gradient(x, fx, g);
   std::vector<double> h(n * n);  // inverse Hessian approximation, row-major
   SetIdentity(h, n, 1.0);
   bool fresh = true;  // h is a (scaled) identity
   int small_steps = 0;
   std::vector<double> d(n), trial(n), s(n), yv(n), hy(n);
   std::vector<char> held(n);
-  while (f.count() < options.max_evaluations) {
+  for (int iteration = 0; iteration < options.max_iterations && used() < options.max_evaluations; ++iteration) {
     // Hold the variables at a bound that the gradient pushes outward; move
     // the others along -H g restricted to them.
     double g_free = 0;
@@ -114,7 +140,7 @@ Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const st
     }
     double f_trial = Counted::kInfinity;
     bool accepted = false;
-    for (int tries = 0; tries < 40 && f.count() < options.max_evaluations; ++tries) {
+    for (int tries = 0; tries < 40 && used() < options.max_evaluations; ++tries) {
       for (size_t i = 0; i < n; ++i) trial[i] = x[i] + step * d[i];
       clip(trial);
       double slope = 0;  // along the projected step
@@ -139,7 +165,8 @@ Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const st
       fresh = true;
       continue;
     }
-    std::vector<double> g_new = Gradient(f, trial, f_trial, options.central);
+    std::vector<double> g_new;
+    f_trial = value_and_gradient(trial, f_trial, g_new);
     for (size_t i = 0; i < n; ++i) {
       s[i] = trial[i] - x[i];
       yv[i] = g_new[i] - g[i];
@@ -169,7 +196,7 @@ Minimum MinimizeBfgs(const Objective& objective, std::vector<double> x, const st
       for (size_t j = 0; j < n; ++j)
         h[i * n + j] += rho * ((1.0 + rho * yhy) * s[i] * s[j] - hy[i] * s[j] - s[i] * hy[j]);
   }
-  return {x, fx, f.count()};
+  return {x, fx, used()};
 }
 
 }  // namespace kpic::forecast::internal

@@ -13,9 +13,15 @@
 
 namespace kpic::forecast::internal {
 
-/// The objective: a value to minimise; +inf or NaN marks an inadmissible
-/// point. It is evaluated a little outside the box too (differences).
-using Objective = std::function<double(std::span<const double>)>;
+/// The objective at several points at once: values[i] = f(points[i]), a
+/// value to minimise; +inf or NaN marks an inadmissible point. Batches (the
+/// points of a numeric gradient) let the caller interleave the work. It is
+/// evaluated a little outside the box too (differences).
+using Objective = std::function<void(const std::vector<std::vector<double>>& points, std::vector<double>& values)>;
+
+/// Optionally, the objective and its exact gradient at one point: returns
+/// f(x) and fills g (used instead of numeric differences).
+using WithGradient = std::function<double(const std::vector<double>& x, std::vector<double>& g)>;
 
 struct Minimum {
   std::vector<double> x;
@@ -24,9 +30,10 @@ struct Minimum {
 };
 
 struct BfgsOptions {
-  int max_evaluations = 1000;  // calls of f, roughly (a line search is finished)
-  double tolerance = 1e-10;    // stop when two iterations in a row gain less, relative to |f| + 1
-  bool central = true;         // central differences, else forward (half the calls, less accurate)
+  int max_iterations = 200;
+  int max_evaluations = 10000;  // calls of f (an exact gradient counts 2), roughly: a line search is finished
+  double tolerance = 1e-10;     // stop when two iterations in a row gain less, relative to |f| + 1
+  bool central = true;          // numeric gradients: central differences, else forward (half the calls)
 };
 
 /// Minimises f over the box [lower, upper] (use +-infinity for a free
@@ -34,6 +41,7 @@ struct BfgsOptions {
 /// iterations in a row improve f by less than the tolerance, when the
 /// projected gradient vanishes, or when the budget is spent.
 Minimum MinimizeBfgs(const Objective& f, std::vector<double> x0, const std::vector<double>& lower,
-                     const std::vector<double>& upper, const BfgsOptions& options);
+                     const std::vector<double>& upper, const BfgsOptions& options,
+                     const WithGradient& gradient = nullptr);
 
 }  // namespace kpic::forecast::internal

@@ -29,7 +29,7 @@ void PushGaussian(Path* path, double mean, double variance) {
 Path Predict(const Fit& fit, int h, const Simulation& sim) {
   Path path;
   h = std::clamp(h, 0, kMaxHorizon);
-  switch (fit.method) {
+  switch (fit.spec.Valid() ? fit.method : Method::kNone) {
     case Method::kNone:
       for (int j = 0; j < h; ++j) PushGaussian(&path, kNaN, kNaN);
       return path;

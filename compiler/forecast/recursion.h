@@ -15,13 +15,17 @@
 // update) rather than by L; we follow it, see docs/forecast.md.
 #pragma once
 
+#include <array>
+#include <cmath>
 #include <vector>
 
 #include "forecast/ets.h"
 
 namespace kpic::forecast::internal {
 
-/// The running states of a model. Cheap to copy (one vector of m seasonals).
+/// The running states of a model. Holds its seasonals inline (no
+/// allocation), since fits create and copy runners by the thousand. The
+/// spec must be valid (Spec::Valid).
 class Runner {
  public:
   /// Starts from the initial states in params (before the first period).
@@ -38,20 +42,38 @@ class Runner {
 
   /// Moves past the next period with observed value y; a missing y (NaN or
   /// infinite) is taken to be its prediction, so the states evolve with a
-  /// zero innovation.
-  void Update(double y);
+  /// zero innovation. Inline: it is the inner loop of every fit.
+  void Update(double y) {
+    const double big_l = level_ + phi_ * trend_;
+    const double s = season_[pos_];
+    if (!std::isfinite(y)) {
+      level_ = big_l;
+      trend_ *= phi_;
+    } else {
+      const double u = (mul_season_ ? y / s : y - s) - big_l;
+      level_ = big_l + alpha_ * u;
+      trend_ = phi_ * trend_ + beta_ * u;
+      if (mul_season_) {
+        season_[pos_] = gamma_star_ * y / level_ + (1.0 - gamma_star_) * s;
+      } else if (has_season_) {
+        season_[pos_] = s + gamma_ * u;
+      }
+    }
+    if (++pos_ == m_) pos_ = 0;
+  }
 
   /// The states now, with season[j] the seasonal state j+1 periods ahead.
   State Snapshot() const;
 
  private:
-  void SetCoefficients(const Spec& spec, const Params& params);
+  void Init(const Spec& spec, const Params& params, double level, double trend, const std::vector<double>& season);
 
   double alpha_ = 0, beta_ = 0, gamma_ = 0, gamma_star_ = 0, phi_ = 1;
   bool mul_season_ = false;
   bool has_season_ = false;
   double level_ = 0, trend_ = 0;
-  std::vector<double> season_;  // ring: season_[pos_] applies to the next period
+  std::array<double, kMaxSeason> season_;  // ring of m_: season_[pos_] applies to the next period
+  size_t m_ = 1;
   size_t pos_ = 0;
 };
 

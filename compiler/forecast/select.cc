@@ -19,9 +19,6 @@ namespace {
 using internal::Estimate;
 using internal::Series;
 
-// Seasons longer than this are not modelled: m + 5 unknowns make the fit
-// slow and the estimates poor at any realistic length of history.
-constexpr int kMaxSeason = 52;
 // Auto() considers a season from two full seasons plus this many values.
 constexpr int kSeasonExtra = 2;
 // Auto() considers a model when n >= df + kMargin (df counts the variance),

@@ -36,6 +36,7 @@ std::vector<double> ImpulseResponse(const Fit& fit, int h) {
 }
 
 std::vector<double> SimulateWith(const Fit& fit, std::span<const double> innovations) {
+  if (!fit.spec.Valid()) return {};
   Runner runner(fit.spec, fit.params, fit.end);
   const bool mul_error = fit.spec.error == Error::kMul;
   std::vector<double> out;
@@ -51,7 +52,7 @@ std::vector<double> SimulateWith(const Fit& fit, std::span<const double> innovat
 
 Simulator::Simulator(const Fit& fit, const Simulation& sim)
     : random_(sim.seed), sigma_(std::sqrt(std::max(fit.sigma2, 0.0))), mul_error_(fit.spec.error == Error::kMul) {
-  const int paths = std::clamp(sim.paths, 1, 1000000);
+  const int paths = std::clamp(sim.paths, 1, 100000);
   runners_.assign(paths, Runner(fit.spec, fit.params, fit.end));
   values_.resize(paths);
 }
