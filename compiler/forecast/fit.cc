@@ -7,7 +7,7 @@
 //
 // Strategy, all deterministic:
 //  1. A grid of smoothing parameters (alpha in {0.1, 0.5, 0.9}, beta* and
-//     gamma* in {0.01, 0.2, 0.9}, phi in {0.9, 0.98}, as the model
+//     gamma* in {0.01, 0.2, 0.9}, phi in {0.8, 0.98}, as the model
 //     has them) plus statsmodels' own start. At each point the initial
 //     states come from least squares (one step, exact under additive errors
 //     where the predictions are linear in the states, i.e. no multiplicative
@@ -116,7 +116,7 @@ Params Profiled(const Series& series, const Spec& spec, Params p, const Params* 
 }
 
 // Smoothing-parameter grid in statsmodels' starred form, statsmodels' own
-// starting point first.
+// starting point first, then the corners where nothing adapts.
 std::vector<Params> Grid(const Spec& spec) {
   std::vector<Params> grid;
   auto add = [&](double alpha, double beta_star, double gamma_star, double phi) {
@@ -128,9 +128,13 @@ std::vector<Params> Grid(const Spec& spec) {
     grid.push_back(p);
   };
   add(0.1, 0.1, 0.01 / 0.9, 0.98);
+  // The corners where nothing adapts (a fixed trend and season), common
+  // optima of short or regular series.
+  add(kLow, kLow, kLow, kPhiHigh);
+  if (spec.Damped()) add(kLow, kLow, kLow, kPhiLow);
   const std::array<double, 4> alphas = {0.05, 0.2, 0.5, 0.9};
   const std::array<double, 3> stars = {0.01, 0.2, 0.9};
-  const std::array<double, 2> phis = {0.9, 0.98};
+  const std::array<double, 2> phis = {0.8, 0.98};
   for (double a : alphas)
     for (size_t b = 0; b < (spec.HasTrend() ? stars.size() : 1); ++b)
       for (size_t g = 0; g < (spec.HasSeason() ? stars.size() : 1); ++g)
