@@ -62,7 +62,7 @@ void SetSimulated(Outlook* out, const Fit& fit, int h, double to_date, bool cumu
   }
   size_t met = 0;
   for (double x : quantity) met += cmp.Holds(x, target) ? 1 : 0;  // an overflowed (NaN) path meets nothing
-  internal::SortValues(quantity);
+  const std::vector<double> q = internal::Quantiles(quantity, {0.1, 0.9, 0.025, 0.975});
   const std::vector<double> point = internal::PointForecast(fit, h);
   double mean = cumulative ? to_date : point.back();
   if (cumulative)
@@ -70,10 +70,10 @@ void SetSimulated(Outlook* out, const Fit& fit, int h, double to_date, bool cumu
   out->simulated = true;
   out->probability = double(met) / double(quantity.size());
   out->end_mean = mean;
-  out->end_lo80 = internal::SortedQuantile(quantity, 0.1);
-  out->end_hi80 = internal::SortedQuantile(quantity, 0.9);
-  out->end_lo95 = internal::SortedQuantile(quantity, 0.025);
-  out->end_hi95 = internal::SortedQuantile(quantity, 0.975);
+  out->end_lo80 = q[0];
+  out->end_hi80 = q[1];
+  out->end_lo95 = q[2];
+  out->end_hi95 = q[3];
 }
 
 }  // namespace

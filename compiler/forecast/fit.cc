@@ -7,7 +7,7 @@
 //
 // Strategy, all deterministic:
 //  1. A grid of smoothing parameters (alpha in {0.1, 0.5, 0.9}, beta* and
-//     gamma* in {0.01, 0.2, 0.9}, phi in {0.8, 0.98}, as the model
+//     gamma* in {0.01, 0.2, 0.9}, phi in {0.8, 0.9, 0.98}, as the model
 //     has them) plus statsmodels' own start. At each point the initial
 //     states come from least squares (one step, exact under additive errors
 //     where the predictions are linear in the states, i.e. no multiplicative
@@ -134,7 +134,7 @@ std::vector<Params> Grid(const Spec& spec) {
   if (spec.Damped()) add(kLow, kLow, kLow, kPhiLow);
   const std::array<double, 4> alphas = {0.05, 0.2, 0.5, 0.9};
   const std::array<double, 3> stars = {0.01, 0.2, 0.9};
-  const std::array<double, 2> phis = {0.8, 0.98};
+  const std::array<double, 3> phis = {0.8, 0.9, 0.98};
   for (double a : alphas)
     for (size_t b = 0; b < (spec.HasTrend() ? stars.size() : 1); ++b)
       for (size_t g = 0; g < (spec.HasSeason() ? stars.size() : 1); ++g)

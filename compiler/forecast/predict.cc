@@ -58,12 +58,12 @@ Path Predict(const Fit& fit, int h, const Simulation& sim) {
   std::vector<double> values;
   for (int j = 0; j < h; ++j) {
     values = simulator.Step();
-    internal::SortValues(values);
+    const std::vector<double> q = internal::Quantiles(values, {0.1, 0.9, 0.025, 0.975});
     path.mean.push_back(mean[j]);
-    path.lo80.push_back(internal::SortedQuantile(values, 0.1));
-    path.hi80.push_back(internal::SortedQuantile(values, 0.9));
-    path.lo95.push_back(internal::SortedQuantile(values, 0.025));
-    path.hi95.push_back(internal::SortedQuantile(values, 0.975));
+    path.lo80.push_back(q[0]);
+    path.hi80.push_back(q[1]);
+    path.lo95.push_back(q[2]);
+    path.hi95.push_back(q[3]);
   }
   return path;
 }

@@ -1,12 +1,12 @@
 // A small, portable pseudo-random source for the simulations: xoshiro256**
-// seeded through splitmix64, and Box-Muller normals. The standard library's
-// distributions are implementation-defined, so they would make simulated
-// intervals differ between standard libraries; this does not.
+// seeded through splitmix64, and normals by Marsaglia's polar method (one
+// log and one square root per pair, no trigonometry). The standard
+// library's distributions are implementation-defined, so they would make
+// simulated intervals differ between standard libraries; this does not.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
-#include <numbers>
 
 namespace kpic::forecast::internal {
 
@@ -43,11 +43,16 @@ class Random {
       has_spare_ = false;
       return spare_;
     }
-    const double r = std::sqrt(-2.0 * std::log(Uniform()));
-    const double angle = 2.0 * std::numbers::pi * Uniform();
-    spare_ = r * std::sin(angle);
+    double u, v, r2;
+    do {
+      u = 2.0 * Uniform() - 1.0;
+      v = 2.0 * Uniform() - 1.0;
+      r2 = u * u + v * v;
+    } while (r2 >= 1.0 || r2 == 0.0);
+    const double f = std::sqrt(-2.0 * std::log(r2) / r2);
+    spare_ = v * f;
     has_spare_ = true;
-    return r * std::cos(angle);
+    return u * f;
   }
 
  private:

@@ -71,17 +71,23 @@ const std::vector<double>& Simulator::Step() {
   return values_;
 }
 
-void SortValues(std::vector<double>& v) {
-  std::sort(v.begin(), v.end(), [](double a, double b) { return a < b || (!std::isnan(a) && std::isnan(b)); });
-}
-
-double SortedQuantile(const std::vector<double>& v, double q) {
-  if (v.empty()) return kNaN;
-  const double pos = q * double(v.size() - 1);
-  const size_t lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  const double t = pos - double(lo);
-  return v[lo] + (v[hi] - v[lo]) * t;
+std::vector<double> Quantiles(std::vector<double>& v, std::initializer_list<double> qs) {
+  std::vector<double> out;
+  auto less = [](double a, double b) { return a < b || (!std::isnan(a) && std::isnan(b)); };
+  for (double q : qs) {
+    if (v.empty()) {
+      out.push_back(kNaN);
+      continue;
+    }
+    const double pos = q * double(v.size() - 1);
+    const size_t lo = static_cast<size_t>(std::floor(pos));
+    std::nth_element(v.begin(), v.begin() + lo, v.end(), less);
+    const double a = v[lo];
+    // The next order statistic is the smallest of what lies above.
+    const double b = lo + 1 < v.size() ? *std::min_element(v.begin() + lo + 1, v.end(), less) : a;
+    out.push_back(a + (b - a) * (pos - double(lo)));
+  }
+  return out;
 }
 
 }  // namespace kpic::forecast::internal

@@ -44,11 +44,9 @@ class Simulator {
   bool mul_error_;
 };
 
-/// Sorts simulated values ascending, NaN (an overflowed path) last.
-void SortValues(std::vector<double>& v);
-
-/// The q-quantile of sorted values with numpy's default (linear)
-/// interpolation; NaN when there are none.
-double SortedQuantile(const std::vector<double>& v, double q);
+/// The q-quantiles of values with numpy's default (linear) interpolation,
+/// NaN (an overflowed path) counting as the largest; NaN when there are
+/// none. Reorders `values` (partial selections, no full sort).
+std::vector<double> Quantiles(std::vector<double>& values, std::initializer_list<double> qs);
 
 }  // namespace kpic::forecast::internal
