@@ -6,15 +6,16 @@
 // seasonals are otherwise confounded.
 //
 // Strategy, all deterministic:
-//  1. A grid of smoothing parameters (alpha in {0.1, 0.5, 0.9}, beta* and
-//     gamma* in {0.01, 0.2, 0.9}, phi in {0.8, 0.9, 0.98}, as the model
-//     has them) plus statsmodels' own start. At each point the initial
-//     states come from least squares (one step, exact under additive errors
-//     where the predictions are linear in the states, i.e. no multiplicative
-//     season) or from Gauss-Newton steps (a multiplicative season).
-//  2. From the 3 best grid points and every warm start, a short BFGS with
-//     forward differences; then the best on to convergence with central
-//     differences. Under additive errors without a multiplicative season the
+//  1. A grid of smoothing parameters (alpha in {0.05, 0.2, 0.5, 0.9}, beta*
+//     and gamma* in {0.01, 0.2, 0.9}, phi in {0.8, 0.9, 0.98}, as the model
+//     has them), statsmodels' own start and the corners where nothing
+//     adapts. At each point the initial states come from least squares (one
+//     step, exact under additive errors where the predictions are linear in
+//     the states, i.e. no multiplicative season) or from 2 Gauss-Newton
+//     steps (a multiplicative season).
+//  2. From the 3 best grid points and every warm start, 20 iterations of a
+//     bounded BFGS with exact gradients (gradient.h); then the 3 best on to
+//     convergence. Under additive errors without a multiplicative season the
 //     search is over the smoothing parameters alone, the states following
 //     by least squares; otherwise over every unknown at once.
 #include <algorithm>
@@ -190,9 +191,9 @@ Estimate EstimateModel(const Series& series, const Spec& spec, std::span<const P
     p = Profiled(series, spec, p, &p, exact ? 1 : 0);
     starts.push_back({p, SeriesLogLik(series, spec, p)});
   }
-  // 2. BFGS from each start: under additive errors with no multiplicative
-  // season over the smoothing parameters alone, the states following them;
-  // otherwise over every unknown at once.
+  // The search space: under additive errors with no multiplicative season
+  // the smoothing parameters alone, the states following them; otherwise
+  // every unknown at once.
   const Layout smoothing(spec, false), full(spec, true);
   const Layout& layout = exact ? smoothing : full;
   const int size = static_cast<int>(layout.Size());
@@ -230,15 +231,14 @@ Estimate EstimateModel(const Series& series, const Spec& spec, std::span<const P
     const double ll = SeriesLogLik(series, spec, p);
     return ll > start.loglik ? Estimate{p, ll} : start;
   };
-  // 2. A short, rough BFGS from each start (forward differences, about 20
-  // iterations), then the best few on to convergence.
+  // 2. A short BFGS from each start, then the best few on to convergence.
   std::vector<Estimate> rough;
-  for (const Estimate& start : starts) rough.push_back(minimize(start, {20, 30 * (size + 3), 1e-8, false}));
+  for (const Estimate& start : starts) rough.push_back(minimize(start, {20, 30 * (size + 3), 1e-8}));
   std::stable_sort(rough.begin(), rough.end(),
                    [](const Estimate& a, const Estimate& b) { return a.loglik > b.loglik; });
   Estimate best = rough.front();
   for (size_t i = 0; i < rough.size() && i < kFinalists; ++i) {
-    Estimate e = minimize(rough[i], {300, 300 * (size + 1), 1e-10, true});
+    Estimate e = minimize(rough[i], {300, 300 * (size + 1), 1e-10});
     if (e.loglik > best.loglik) best = e;
   }
   return best;

@@ -1,7 +1,6 @@
-// Bounded BFGS with numeric gradients (see optimize.h). The likelihoods are
-// smooth, cheap to evaluate (one pass over a short series) and have at most
-// a few dozen unknowns, so a dense inverse-Hessian update with finite
-// differences is accurate and fast enough.
+// Bounded BFGS (see optimize.h). The likelihoods are smooth, cheap to
+// evaluate (one pass over a short series) and have at most a few dozen
+// unknowns, so a dense inverse-Hessian update is accurate and fast enough.
 #include "forecast/optimize.h"
 
 #include <algorithm>

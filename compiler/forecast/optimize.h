@@ -1,10 +1,11 @@
-// A small minimiser for the likelihood fits: BFGS with numeric gradients,
-// box bounds handled by projection (the variables at a bound that the
-// gradient pushes outward are held there, the others move, and every trial
-// point is clipped into the box), and a backtracking line search. Optima on
-// a bound (alpha = 0.9999, phi = 0.98, ...) are common in these models and
-// are reached exactly, as statsmodels' L-BFGS-B reaches them. Deterministic,
-// and bounded in work by an evaluation budget.
+// A small minimiser for the likelihood fits: BFGS with the caller's exact
+// gradients (or numeric ones), box bounds handled by projection (variables
+// at a bound that the gradient pushes outward are held there, the others
+// move, and every trial point is clipped into the box), and a backtracking
+// line search. Optima on a bound (alpha = 0.9999, phi = 0.98, ...) are
+// common in these models and are reached exactly, as statsmodels' L-BFGS-B
+// reaches them. Deterministic, and bounded in work by iteration and
+// evaluation budgets.
 #pragma once
 
 #include <functional>
