@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/utf8.h"
-#include "driver/values.h"
+#include "output/values.h"
 #include "sema/checked.h"
 
 namespace kpic {
@@ -239,9 +239,9 @@ std::string CatalogHtml(const Session& s) {
     rows += fmt::format(
         "<tr id=\"{0}\"><td><code>{0}</code></td><td>{1}</td><td><code>{2}</code></td><td>{3}</td><td>{4}</td>"
         "<td><code>{5}</code></td><td>{6}</td><td>{7}</td></tr>\n",
-        HtmlEscape(name), HtmlEscape(m.label.value_or("")), HtmlEscape(t.unit.ToString()), AdditivityName(t.additivity),
-        HtmlEscape(Attr(m.attrs, "owner")), HtmlEscape(m.expr ? Text(s, m.expr->span) : ""),
-        HtmlEscape(fmt::format("{}", fmt::join(t.dimensions, ", "))), HtmlEscape(Description(m)));
+        output::HtmlEscape(name), output::HtmlEscape(m.label.value_or("")), output::HtmlEscape(t.unit.ToString()), AdditivityName(t.additivity),
+        output::HtmlEscape(Attr(m.attrs, "owner")), output::HtmlEscape(m.expr ? Text(s, m.expr->span) : ""),
+        output::HtmlEscape(fmt::format("{}", fmt::join(t.dimensions, ", "))), output::HtmlEscape(Description(m)));
   }
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Metric catalog · 指标目录</title>

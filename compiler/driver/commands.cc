@@ -16,7 +16,8 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "driver/catalog_export.h"
-#include "driver/data.h"
+#include "exec/sources.h"
+#include "timezone.h"
 #include "driver/run.h"
 #include "driver/run_support.h"
 #include "driver/session.h"
@@ -69,12 +70,19 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
     return 1;
   }
   if (options.data) {
-    DataOptions data_options;
+    exec::ReadOptions data_options;
     data_options.skip_bad_rows = options.on_bad_row == "skip";
-    data_options.binds = BindMap(options.binds);
+    data_options.binds = exec::ParseBinds(options.binds);
     data_options.discard_rows = true;
+    // Timestamps without an offset are in the calendar's time zone.
+    std::optional<rt::TimeZone> zone;
+    if (!s->catalog.checked.ir.calendar.time_zone.empty()) {
+      std::string error;
+      zone = rt::TimeZone::Load(s->catalog.checked.ir.calendar.time_zone, &error);
+    }
+    if (zone) data_options.zone = &*zone;
     std::vector<std::string> unsupported;
-    for (const SourceData& d : ReadSources(*s, data_options, &unsupported)) {
+    for (const exec::SourceData& d : exec::ReadSources(s->catalog.checked.ir.sources, data_options, &unsupported)) {
       std::fprintf(stderr, "kpic: %s: %zu rows, %zu columns read from %s\n", d.source.c_str(), d.data.rows, d.columns,
                    d.uri.c_str());
       if (d.data.skipped > 0) {
@@ -88,8 +96,8 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
     }
     for (const std::string& u : unsupported)
       std::fprintf(
-          stderr, "note: data of source %s not checked: it has no binding that kpic can read (csv, sqlite, postgres)\n",
-          u.c_str());
+          stderr, "note: data of source %s not checked: it has no binding that kpic can read (%s)\n", u.c_str(),
+          exec::BindingKindNames().c_str());
   }
   auto counts = s->catalog.Counts();
   std::set<std::string> packages;

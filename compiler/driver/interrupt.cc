@@ -2,6 +2,8 @@
 // unlinks the registered path, writes a fixed message and calls _exit.
 #include "driver/interrupt.h"
 
+#include "base/exit_codes.h"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -34,10 +36,10 @@ void OnSignal(int sig) {
     Say("error[data]: ");
     Say(file ? file : "an input file");
     Say(": the file shrank while it was being read; nothing was evaluated, run again\n");
-    ::_exit(3);
+    ::_exit(kExitData);
   }
   Say(sig == SIGINT ? "\nkpic: interrupted; no output was written\n" : "kpic: terminated; no output was written\n");
-  ::_exit(130);
+  ::_exit(kExitInterrupted);
 }
 
 }  // namespace
@@ -60,7 +62,7 @@ void StartTimeout(double seconds) {
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     Cleanup();
     Say(g_timeout_message);
-    ::_exit(5);
+    ::_exit(kExitLimit);
   }).detach();
 }
 

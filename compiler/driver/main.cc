@@ -13,17 +13,16 @@
 #include "csv.h"
 #include "diag/registry.h"
 #include "diag/render.h"
+#include "base/exit_codes.h"
 #include "driver/commands.h"
 #include "driver/interrupt.h"
 #include "driver/run.h"
 #include "driver/session.h"
 #include "lsp/server.h"
+#include "output/output.h"
 
 namespace {
 
-constexpr int kExitUsage = 2;
-constexpr int kExitData = 3;
-constexpr int kExitInternal = 70;
 
 }  // namespace
 
@@ -105,8 +104,10 @@ int main(int argc, char** argv) {
       ->add_option("--engine", run.engine,
                    "auto (default), jit, interp, or postgres (the scans run inside PostgreSQL, where the sources are)")
       ->check(CLI::IsMember({"auto", "jit", "interp", "postgres"}));
+  std::vector<std::string> formats;
+  for (const output::Writer& w : output::Writers()) formats.emplace_back(w.name);
   run_cmd->add_option("--format", run.format, "table (default), json, csv or html (a self-contained report)")
-      ->check(CLI::IsMember({"table", "json", "csv", "html"}));
+      ->check(CLI::IsMember(formats));
   run_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");
   run_cmd->add_option("--fail-on", run.fail_on, "exit 4 when an alert of this severity or worse fired")
       ->check(CLI::IsMember({"info", "warning", "critical"}));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/source_manager.h"
+#include "base/errors.h"
 #include "diag/diagnostic.h"
 #include "sema/catalog.h"
 #include "syntax/ast.h"
@@ -32,10 +33,6 @@ struct Session {
   ParseLimits parse;  ///< what files are parsed with
 };
 
-/// Thrown for problems with the command line itself (exit code 2).
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 /// Expands files and directories (recursively, `.kpi` only, sorted) into a
 /// list of file paths. A missing path is a UsageError.

@@ -4,29 +4,24 @@
 
 #include <cstdio>
 
-#include "driver/data.h"
 #include "driver/run.h"
 #include "driver/run_support.h"
-#include "sema/scope.h"
+#include "exec/binding.h"
 #include "sql/emit.h"
 
 namespace kpic {
 
-sql::Options SqlOptions(const Session& s, const plan::Plan& p, const sql::Dialect& d,
-                        const std::map<std::string, std::string>& binds) {
+sql::Options SqlOptions(const plan::Plan& p, const sql::Dialect& d, const exec::BindMap& binds) {
   sql::Options o;
   o.dialect = &d;
   o.zone_name = p.time_zone;
   // Tables: a database binding names its table (`#schema.table`, or
   // `table:`/`schema:`); any other source is a table of its own name.
-  for (const auto& [pname, pkg] : s.catalog.packages) {
-    if (pkg.from_stdlib) continue;
-    for (const auto& [name, decl] : pkg.decls) {
-      if (decl->kind != ast::DeclKind::kSource) continue;
-      std::string why;
-      auto b = ResolveBinding(s, static_cast<const ast::SourceDecl&>(*decl), name, binds, &why);
-      if (b && b->kind != "csv") o.tables[pname + ":" + name] = b->table;
-    }
+  for (const ir::Source& src : p.sources) {
+    if (src.stdlib) continue;
+    std::string why;
+    auto b = exec::ResolveBinding(src, binds, &why);
+    if (b && b->kind != "csv") o.tables[src.key] = b->table;
   }
   return o;
 }
@@ -44,7 +39,7 @@ int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions&
   plan::Plan p = MakePlan(*s, req);
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
-  sql::Options so = SqlOptions(*s, p, *d, BindMap(o.binds));
+  sql::Options so = SqlOptions(p, *d, exec::ParseBinds(o.binds));
   std::string out;
   try {
     if (!p.outputs.empty()) out += sql::EmitMetrics(p, so) + ";\n";

@@ -143,6 +143,7 @@ struct Source {
   int time_column = -1;
   int key_column = -1;
   std::optional<Binding> binding;
+  bool stdlib = false;  ///< declared by the standard library
   Span span;
   /// The column named `name`, or -1.
   int ColumnIndex(const std::string& name) const;

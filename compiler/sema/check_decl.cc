@@ -81,6 +81,7 @@ void Checker::Sources() {
       s.key = pname + ":" + name;
       s.name = name;
       s.package = pname;
+      s.stdlib = pkg.from_stdlib;
       s.label = sd.label.value_or("");
       s.span = sd.name.span;
       for (const ast::Column& c : sd.columns) {

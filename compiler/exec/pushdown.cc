@@ -4,7 +4,7 @@
 // aggregate's state), and only one row per group crosses the wire. The
 // states become the same ScanResults the embedded engines produce, so
 // metrics, goals, alerts and reports are evaluated by the same code.
-#include "driver/pushdown.h"
+#include "exec/pushdown.h"
 
 #include <fmt/format.h>
 
@@ -14,13 +14,12 @@
 
 #include "datetime.h"
 #include "decimal.h"
-#include "driver/data.h"
+#include "base/errors.h"
 #include "engine/scan_util.h"
 #include "postgres_source.h"
-#include "sema/scope.h"
 #include "sql/emit.h"
 
-namespace kpic {
+namespace kpic::exec {
 
 namespace {
 
@@ -58,7 +57,6 @@ std::optional<__int128> Scaled(const std::string& text, int scale) {
 }
 
 struct ScanRunner {
-  const Session& s;
   const plan::Plan& p;
   const engine::Limits& limits;
   std::string shown;  ///< the source, for messages
@@ -256,10 +254,13 @@ std::string QuoteTable(const std::string& table) {
 
 }  // namespace
 
-std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan& p,
-                                              const std::map<std::string, std::string>& binds,
-                                              const engine::Limits& limits, std::vector<std::string>* warnings) {
-  Scope scope(s.catalog, nullptr);
+std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap& binds, const engine::Limits& limits,
+                                              std::vector<std::string>* warnings) {
+  auto source = [&p](const std::string& key) -> const ir::Source& {
+    for (const ir::Source& s : p.sources)
+      if (s.key == key) return s;
+    throw std::logic_error("a plan scan reads a source the plan does not hold: " + key);
+  };
   // Where each needed source lives: it must be a PostgreSQL table.
   struct Where {
     std::string uri, table;
@@ -267,9 +268,9 @@ std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan
   std::map<std::string, Where> where;
   auto locate = [&](const std::string& key) -> const Where& {
     if (auto it = where.find(key); it != where.end()) return it->second;
-    const ast::SourceDecl* decl = scope.SourceByKey(key);
-    std::string name = decl->name.name, why;
-    auto b = ResolveBinding(s, *decl, name, binds, &why);
+    const ir::Source& decl = source(key);
+    std::string name = decl.name, why;
+    auto b = ResolveBinding(decl, binds, &why);
     if (!b || b->kind != "postgres")
       throw UsageError(
           fmt::format("--engine postgres runs the scans inside PostgreSQL, but source `{}` is bound to {}; "
@@ -291,14 +292,13 @@ std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan
       for (size_t i = 0; i < c.path.size(); ++i) {
         needed[c.sources[i]].insert(c.path[i]);
         if (i > 0)
-          for (const auto& col : scope.SourceByKey(c.sources[i])->columns)
-            if (col.key) needed[c.sources[i]].insert(col.name.name);
+          for (const auto& col : source(c.sources[i]).columns)
+            if (col.key) needed[c.sources[i]].insert(col.name);
       }
   for (const plan::Scan& sc : p.scans) needed[sc.source];
   for (const auto& [key, cols] : needed) {
     const Where& w = locate(key);
-    const ast::SourceDecl* decl = scope.SourceByKey(key);
-    std::vector<rt::CsvColumnRequest> req = ColumnRequests(*decl, &cols);
+    std::vector<rt::CsvColumnRequest> req = ColumnRequests(source(key), &cols);
     std::vector<std::string> types = session(w.uri).CheckColumns(w.table, req);
     for (size_t i = 0; i < req.size(); ++i) server_types[key][req[i].header] = types[i];
   }
@@ -314,48 +314,48 @@ std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan
           throw UsageError(
               fmt::format("--engine postgres joins `{}` to `{}` inside one database, but they are bound to "
                           "different servers or databases",
-                          scope.SourceByKey(c.sources[i - 1])->name.name, scope.SourceByKey(c.sources[i])->name.name));
+                          source(c.sources[i - 1]).name, source(c.sources[i]).name));
         if (!checked_keys.insert(c.sources[i]).second) continue;
-        const ast::SourceDecl* decl = scope.SourceByKey(c.sources[i]);
+        const ir::Source& decl = source(c.sources[i]);
         std::string key_name, key_header;
-        for (const auto& col : decl->columns)
-          if (col.key) key_name = col.name.name, key_header = col.header.value_or(col.name.name);
+        for (const auto& col : decl.columns)
+          if (col.key) key_name = col.name, key_header = col.header;
         std::string kq = QuoteTable(key_header);
         auto dup = session(to.uri).Query(fmt::format("SELECT {0}, COUNT(*) FROM {1} WHERE {0} IS NOT NULL GROUP BY {0} "
                                                      "HAVING COUNT(*) > 1 ORDER BY {0} LIMIT 1",
                                                      kq, QuoteTable(to.table)),
-                                         "the key check of `" + decl->name.name + "`");
+                                         "the key check of `" + decl.name + "`");
         if (!dup.rows.empty())
           throw rt::DataError(
               rt::MaskPassword(to.uri) + "#" + to.table, 0, key_name, dup.rows[0][0].value_or(""),
               fmt::format("the key of `{}` is duplicated ({} rows), so a lookup into it would count rows "
                           "twice",
-                          decl->name.name, dup.rows[0][1].value_or("?")));
+                          decl.name, dup.rows[0][1].value_or("?")));
       }
   // Unmatched lookup keys become null members: counted and reported.
   std::set<std::string> reported;
   for (const plan::Scan& sc : p.scans)
     for (const plan::ScanColumn& c : sc.columns) {
       if (c.path.size() != 2 || !reported.insert(c.sources[0] + "|" + c.path[0] + "|" + c.path[1]).second) continue;
-      const ast::SourceDecl* from = scope.SourceByKey(c.sources[0]);
-      const ast::SourceDecl* to = scope.SourceByKey(c.sources[1]);
+      const ir::Source& from = source(c.sources[0]);
+      const ir::Source& to = source(c.sources[1]);
       std::string fk, key_header;
-      for (const auto& col : from->columns)
-        if (col.name.name == c.path[0]) fk = col.header.value_or(col.name.name);
-      for (const auto& col : to->columns)
-        if (col.key) key_header = col.header.value_or(col.name.name);
+      for (const auto& col : from.columns)
+        if (col.name == c.path[0]) fk = col.header;
+      for (const auto& col : to.columns)
+        if (col.key) key_header = col.header;
       const Where& wf = locate(c.sources[0]);
       const Where& wt = locate(c.sources[1]);
       auto um = session(wf.uri).Query(
           fmt::format("SELECT COUNT(*), MIN(t0.{0}) FROM {1} AS t0 LEFT JOIN {2} AS t1 ON t1.{3} = t0.{0} "
                       "WHERE t0.{0} IS NOT NULL AND t1.{3} IS NULL",
                       QuoteTable(fk), QuoteTable(wf.table), QuoteTable(wt.table), QuoteTable(key_header)),
-          "the lookup check of `" + from->name.name + "`");
+          "the lookup check of `" + from.name + "`");
       int64_t n = um.rows.empty() ? 0 : std::stoll(um.rows[0][0].value_or("0"));
       if (n > 0)
         warnings->push_back(
             fmt::format("{} row(s) have a `{}` not found in `{}` (for example `{}`); their `{}` is null", n, c.path[0],
-                        to->name.name, um.rows[0][1].value_or(""), c.path[1]));
+                        to.name, um.rows[0][1].value_or(""), c.path[1]));
     }
   std::vector<engine::ScanResult> out(p.scans.size());
   for (size_t i = 0; i < p.scans.size(); ++i) {
@@ -377,10 +377,10 @@ std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan
       for (const auto& col : p.SourceOf(sc).columns)
         if (col.name == tc.path[0]) time_col = QuoteTable(col.header);
     }
-    ScanRunner runner{s, p, limits, rt::MaskPassword(w.uri) + "#" + w.table};
+    ScanRunner runner{p, limits, rt::MaskPassword(w.uri) + "#" + w.table};
     out[i] = runner.Run(session(w.uri), i, so, time_col, QuoteTable(w.table));
   }
   return out;
 }
 
-}  // namespace kpic
+}  // namespace kpic::exec

@@ -9,7 +9,7 @@
 #include "engine/engine.h"
 #include "plan/plan.h"
 
-namespace kpic {
+namespace kpic::output {
 
 /// `2026-03`, `2026-Q1`, `FY2027`, `2026-W09`, `all`.
 std::string Label(rt::Grain g, int64_t o, const plan::Plan& p);
@@ -23,4 +23,4 @@ std::string HtmlEscape(std::string_view in);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
 
-}  // namespace kpic
+}  // namespace kpic::output

@@ -1,5 +1,5 @@
 // Value and label formatting for the renderers of `kpic run`.
-#include "driver/values.h"
+#include "output/values.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "datetime.h"
 
-namespace kpic {
+namespace kpic::output {
 
 using engine::Val;
 
@@ -74,4 +74,4 @@ std::string HtmlEscape(std::string_view in) {
   return out;
 }
 
-}  // namespace kpic
+}  // namespace kpic::output

@@ -2,16 +2,16 @@
 // file (inline CSS and SVG written here, no script, no network) with a goal
 // scorecard, trend charts with the target line, the decomposition with each
 // driver's contribution, drill-down bar charts and the alert list.
-#include "driver/report_html.h"
+#include "output/output.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "driver/values.h"
+#include "output/values.h"
 
-namespace kpic {
+namespace kpic::output {
 
 namespace {
 
@@ -119,7 +119,10 @@ std::string MemberText(const engine::DimValue& d, plan::VT t) { return DimText(d
 
 }  // namespace
 
-std::string RenderHtml(const plan::Plan& p, const engine::Results& r, const std::string& title) {
+std::string Html(const Context& ctx) {
+  const plan::Plan& p = ctx.plan;
+  const engine::Results& r = ctx.results;
+  const std::string& title = ctx.title;
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
   out += fmt::format("<title>{}</title><style>{}</style></head><body>", Esc(title), kStyle);
   out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告</div>", Esc(title));
@@ -270,4 +273,4 @@ std::string RenderHtml(const plan::Plan& p, const engine::Results& r, const std:
   return out + "</body></html>\n";
 }
 
-}  // namespace kpic
+}  // namespace kpic::output

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "driver/session.h"
+#include "exec/binding.h"
 #include "engine/engine.h"
 #include "plan/plan.h"
 
-namespace kpic {
+namespace kpic::exec {
 
 /// Runs each scan of the plan in the PostgreSQL database its source is bound
 /// to (--bind or the declaration) and returns the aggregate states the
@@ -17,8 +17,7 @@ namespace kpic {
 /// lookups' keys first (DataError), refuses sources that are not in
 /// PostgreSQL (UsageError), and adds the engine's warnings (null time
 /// values, unmatched lookup keys).
-std::vector<engine::ScanResult> PushdownScans(const Session& s, const plan::Plan& p,
-                                              const std::map<std::string, std::string>& binds,
-                                              const engine::Limits& limits, std::vector<std::string>* warnings);
+std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap& binds, const engine::Limits& limits,
+                                              std::vector<std::string>* warnings);
 
-}  // namespace kpic
+}  // namespace kpic::exec

@@ -1,0 +1,103 @@
+// The binding registry and what every kind shares: --bind parsing,
+// resolving a source's binding, its column requests and reader options.
+#include "exec/binding.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "base/errors.h"
+#include "postgres_source.h"
+
+namespace kpic::exec {
+
+namespace fs = std::filesystem;
+
+const std::vector<BindingKind>& BindingKinds() {
+  static const std::vector<BindingKind> kinds = {CsvBinding(), SqliteBinding(), PostgresBinding()};
+  return kinds;
+}
+
+const BindingKind* FindBindingKind(std::string_view name) {
+  for (const BindingKind& k : BindingKinds()) {
+    if (k.name == name) return &k;
+    for (std::string_view a : k.aliases)
+      if (a == name) return &k;
+  }
+  return nullptr;
+}
+
+std::string BindingKindNames() {
+  std::string out;
+  for (const BindingKind& k : BindingKinds()) out += (out.empty() ? "" : ", ") + std::string(k.name);
+  return out;
+}
+
+std::string ResolvedBinding::Display() const {
+  const BindingKind* k = FindBindingKind(kind);
+  if (k && !k->relative_paths) return rt::MaskPassword(path) + "#" + table;
+  return table.empty() ? kind + ":" + path : kind + ":" + path + "#" + table;
+}
+
+BindMap ParseBinds(const std::vector<std::string>& binds) {
+  BindMap out;
+  for (const std::string& b : binds) {
+    auto eq = b.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
+    out[b.substr(0, eq)] = b.substr(eq + 1);
+  }
+  return out;
+}
+
+std::optional<ResolvedBinding> ResolveBinding(const ir::Source& src, const BindMap& binds, std::string* why) {
+  if (auto bind = binds.find(src.name); bind != binds.end()) {
+    const std::string& uri = bind->second;
+    for (const BindingKind& k : BindingKinds())
+      for (std::string_view prefix : k.uri_prefixes)
+        if (uri.rfind(prefix, 0) == 0) return k.parse_uri(src.name, uri);
+    *why = fmt::format("{} ({})", src.name, uri);
+    return std::nullopt;
+  }
+  const BindingKind* k = src.binding ? FindBindingKind(src.binding->kind) : nullptr;
+  if (!k || src.binding->location.empty()) {
+    *why = fmt::format("{} ({})", src.name, src.binding ? src.binding->kind : "no binding");
+    return std::nullopt;
+  }
+  ResolvedBinding b{std::string(k->name), src.binding->location, src.binding->table};
+  if (k->relative_paths && fs::path(b.path).is_relative())
+    b.path = (fs::path(src.binding->base_dir) / b.path).lexically_normal().string();
+  return b;
+}
+
+std::vector<rt::CsvColumnRequest> ColumnRequests(const ir::Source& src, const std::set<std::string>* wanted) {
+  std::vector<rt::CsvColumnRequest> cols;
+  for (const ir::Column& c : src.columns) {
+    if (wanted && !wanted->count(c.name)) continue;
+    rt::ColType t = c.scalar.vt == ir::VT::kInt       ? rt::ColType::kInt
+                    : c.scalar.vt == ir::VT::kFloat   ? rt::ColType::kFloat
+                    : c.scalar.vt == ir::VT::kDecimal ? rt::ColType::kDecimal
+                    : c.scalar.vt == ir::VT::kBool    ? rt::ColType::kBool
+                    : c.scalar.vt == ir::VT::kDate    ? rt::ColType::kDate
+                    : c.scalar.vt == ir::VT::kTimestamp ? rt::ColType::kTimestamp
+                                                        : rt::ColType::kString;
+    cols.push_back({c.header, c.name, t, c.scalar.vt == ir::VT::kDecimal ? c.scalar.scale : 0});
+  }
+  return cols;
+}
+
+rt::CsvOptions ReaderOptions(const ir::Source& src) {
+  rt::CsvOptions o;
+  if (!src.binding || src.binding->kind != "csv") return o;
+  const ir::Binding& b = *src.binding;
+  if (b.delimiter == "\\t" || b.delimiter == "\t")
+    o.delimiter = '\t';
+  else if (b.delimiter.size() == 1)
+    o.delimiter = b.delimiter[0];
+  if (b.quote.size() == 1) o.quote = b.quote[0];
+  if (b.header == "false") o.header = false;
+  if (!b.date_format.empty()) o.date_format.pattern = b.date_format;
+  o.nulls = b.nulls;
+  return o;
+}
+
+}  // namespace kpic::exec

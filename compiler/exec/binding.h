@@ -1,0 +1,78 @@
+// Bindings: where a source's rows are, and how to read them. Every kind of
+// binding (csv, sqlite, postgres, ...) is one entry of a registry, in a file
+// of its own (bind_csv.cc, bind_sqlite.cc, bind_postgres.cc): how a
+// `--bind SOURCE=URI` of that kind is written, how the declaration's
+// `from kind(...)` arguments locate it, and how its rows are read into
+// typed columns. A new kind is one such file and one line in binding.cc.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "csv.h"
+#include "ir/ir.h"
+
+namespace kpic::exec {
+
+/// A binding with its location settled: the declaration's, or --bind's.
+struct ResolvedBinding {
+  std::string kind;   ///< the registry entry's name
+  std::string path;   ///< file path, or the database URI
+  std::string table;  ///< databases: `table` or `schema.table`
+  /// What was read, for messages and stamps (passwords masked).
+  std::string Display() const;
+};
+
+struct BindingKind {
+  std::string_view name;                  ///< `csv`
+  std::vector<std::string_view> aliases;  ///< other spellings of the declaration's kind (`postgresql`)
+  /// The prefixes of its --bind URIs (`csv:`, `postgresql://`).
+  std::vector<std::string_view> uri_prefixes;
+  /// Parses a --bind URI with one of the prefixes (UsageError when malformed).
+  std::function<ResolvedBinding(const std::string& source, const std::string& uri)> parse_uri;
+  /// Whether a declared location is a file path, resolved against the .kpi file's folder.
+  bool relative_paths = true;
+  /// Reads the requested columns (rt::DataError on bad data). Honours
+  /// CsvOptions::on_chunk when `streams`.
+  std::function<rt::TableData(const ResolvedBinding&, const std::vector<rt::CsvColumnRequest>&,
+                              const rt::CsvOptions&)>
+      read;
+  bool streams = false;
+  /// The size of the data before reading, when known (streaming decides by it).
+  std::function<std::optional<size_t>(const ResolvedBinding&)> size;
+};
+
+/// The registry, in the order of the docs.
+const std::vector<BindingKind>& BindingKinds();
+/// The kind a declaration or a resolved binding names, or nullptr.
+const BindingKind* FindBindingKind(std::string_view name);
+/// The names, for messages: "csv, sqlite, postgres".
+std::string BindingKindNames();
+
+/// `--bind SOURCE=URI` flags as a map (UsageError for a malformed one).
+using BindMap = std::map<std::string, std::string>;
+BindMap ParseBinds(const std::vector<std::string>& binds);
+
+/// Where `src`'s rows are: --bind (by the source's name), else its
+/// declaration. nullopt, with `why` saying what the binding is, when kpic
+/// cannot read it; UsageError for a malformed --bind URI.
+std::optional<ResolvedBinding> ResolveBinding(const ir::Source& src, const BindMap& binds, std::string* why);
+
+/// The typed columns of a source to read: all, or those named in `wanted`.
+std::vector<rt::CsvColumnRequest> ColumnRequests(const ir::Source& src, const std::set<std::string>* wanted);
+
+/// The reader options a declared binding sets (CSV: delimiter, quote,
+/// header, null tokens, date format).
+rt::CsvOptions ReaderOptions(const ir::Source& src);
+
+// Registry entries, one per file.
+BindingKind CsvBinding();
+BindingKind SqliteBinding();
+BindingKind PostgresBinding();
+
+}  // namespace kpic::exec

@@ -1,0 +1,190 @@
+// Execution: read, join, scan. Large tables stream through compiled scans
+// while they are read (when every scan over them can be fed chunk by
+// chunk); the rest are read whole and scanned by the interpreter or the
+// JIT. `auto` interprets small data (compiling would cost more than it
+// saves) and compiles the rest.
+#include "exec/execute.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include "base/errors.h"
+#include "codegen/kernel.h"
+#include "exec/pushdown.h"
+#include "exec/sources.h"
+#include "exec/tables.h"
+#include "hugepages.h"
+
+namespace kpic::exec {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
+
+/// The scans over one streamed source, fed as its chunks arrive.
+struct Streamed {
+  std::vector<int> scans;
+  std::once_flag once;
+  std::unique_ptr<StreamScans> ss;
+  bool used = false;
+};
+
+Execution Pushdown(const plan::Plan& p, const ExecOptions& o) {
+  Execution ex;
+  auto t0 = Clock::now();
+  ex.results = PushdownScans(p, o.binds, o.limits, &ex.warnings);
+  ex.timings.engine = "postgres";
+  ex.timings.scans = p.scans.size();
+  ex.timings.pushed_ms = Ms(t0, Clock::now());
+  return ex;
+}
+
+}  // namespace
+
+std::map<std::string, std::set<std::string>> NeededColumns(const plan::Plan& p) {
+  std::map<std::string, std::set<std::string>> needed;
+  for (const plan::Scan& sc : p.scans) {
+    needed[sc.source];
+    for (const plan::ScanColumn& c : sc.columns)
+      for (size_t i = 0; i < c.path.size(); ++i) {
+        needed[c.sources[i]].insert(c.path[i]);
+        if (i == 0) continue;
+        for (const ir::Source& s : p.sources)
+          if (s.key == c.sources[i] && s.key_column >= 0) needed[s.key].insert(s.columns[s.key_column].name);
+      }
+  }
+  return needed;
+}
+
+Execution Execute(const plan::Plan& p, const ExecOptions& o) {
+  if (o.engine == "postgres") return Pushdown(p, o);
+  Execution ex;
+  Timings& tm = ex.timings;
+  tm.scans = p.scans.size();
+  std::map<std::string, std::set<std::string>> needed = NeededColumns(p);
+  ReadOptions ro;
+  ro.skip_bad_rows = o.skip_bad_rows;
+  ro.needed = &needed;
+  ro.binds = o.binds;
+  ro.zone = p.calendar.zone;
+  JitStats stats;
+  std::map<std::string, Streamed> streamed;
+  if (o.engine != "interp" && !o.no_stream) {
+    for (size_t i = 0; i < p.scans.size(); ++i) streamed[p.scans[i].source].scans.push_back(static_cast<int>(i));
+    for (auto it = streamed.begin(); it != streamed.end();) {
+      bool ok = std::all_of(it->second.scans.begin(), it->second.scans.end(),
+                            [&](int i) { return StreamScans::Supports(p.scans[i]); });
+      it = ok ? std::next(it) : streamed.erase(it);
+    }
+    ro.stream_min_bytes = o.engine == "jit" ? 0 : size_t{8} << 20;
+    for (auto& [src, st] : streamed) {
+      Streamed* sp = &st;
+      std::string name = src.substr(src.rfind(':') + 1);
+      ro.stream[src].discard = [sp](int part) {
+        if (sp->ss) sp->ss->Discard(part);
+      };
+      ro.stream[src].chunk = [&p, &o, &stats, sp, name](int part, rt::CsvResult& chunk, bool last) {
+        std::call_once(sp->once, [&] {
+          std::vector<const plan::Scan*> scans;
+          for (int i : sp->scans) scans.push_back(&p.scans[i]);
+          sp->ss = std::make_unique<StreamScans>(scans, p.calendar, o.limits, name, &stats);
+          sp->used = true;
+        });
+        sp->ss->Consume(part, chunk, last);
+      };
+    }
+  }
+  std::vector<std::string> unsupported;
+  Tables t;
+  rt::PrepareHeapForHugePages();  // the groups' states grow in huge pages (runtime/hugepages.cc)
+  auto t_read = Clock::now();
+  for (SourceData& d : ReadSources(p.sources, ro, &unsupported)) {
+    if (d.data.skipped) {
+      t.warnings.push_back(fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped));
+      for (const auto& b : d.data.bad)
+        ex.skipped_rows.push_back(fmt::format("{} line {}, column `{}`: {}", d.uri, b.line, b.column, b.reason));
+    }
+    t.Add(std::move(d));
+  }
+  for (const auto& [src, cols] : needed)
+    if (!t.by_source.count(src))
+      throw UsageError(fmt::format("source `{}` has no data binding kpic can read; bind it with --bind {}=URI",
+                                   src.substr(src.rfind(':') + 1), src.substr(src.rfind(':') + 1)));
+
+  auto t_join = Clock::now();
+  std::vector<engine::ScanInput> inputs(p.scans.size());
+  std::vector<bool> done(p.scans.size(), false);
+  ex.results.resize(p.scans.size());
+  for (auto& [src, st] : streamed) {
+    if (!st.used) continue;
+    std::vector<engine::ScanResult> r = st.ss->Finish();
+    for (size_t k = 0; k < st.scans.size(); ++k) {
+      ex.results[st.scans[k]] = std::move(r[k]);
+      done[st.scans[k]] = true;
+      ++tm.streamed;
+    }
+  }
+  std::set<std::string> counted;
+  size_t scanned_rows = 0;  // rows over all scans: what `auto` weighs
+  for (size_t i = 0; i < p.scans.size(); ++i) {
+    const plan::Scan& sc = p.scans[i];
+    const SourceData& d = t.by_source.at(sc.source);
+    if (counted.insert(sc.source).second) tm.rows += d.data.rows;
+    scanned_rows += d.data.rows;
+    if (done[i]) continue;
+    inputs[i].rows = d.data.rows;
+    inputs[i].source_name = d.uri;
+    for (const plan::ScanColumn& c : sc.columns)
+      inputs[i].columns.push_back(c.path.size() == 1 ? &t.Column(c.sources[0], c.path[0]) : JoinPath(p, t, c));
+  }
+  // auto: the interpreter for small data (compiling costs more than it
+  // saves), the JIT otherwise.
+  bool jit = o.engine == "jit" || (o.engine == "auto" && scanned_rows >= 100'000);
+  tm.engine = jit || tm.streamed > 0 ? "jit" : "interp";
+  auto t_scan = Clock::now();
+  for (size_t i = 0; i < p.scans.size(); ++i) {
+    if (done[i]) continue;
+    if (jit) {
+      ex.results[i] = JitScan(p.scans[i], inputs[i], p.calendar, o.limits, &stats);
+    } else {
+      ex.results[i] = engine::InterpretScan(p.scans[i], inputs[i], p.calendar, o.limits);
+      ++tm.interpreted;
+    }
+  }
+  auto t_end = Clock::now();
+  tm.read_ms = Ms(t_read, t_join);
+  tm.join_ms = Ms(t_join, t_scan);
+  tm.scan_ms = Ms(t_scan, t_end);
+  tm.compile_ms = stats.compile_ms;
+  tm.kernels = stats.kernels;
+  tm.cached = stats.cached;
+  tm.interpreted += stats.interpreted;
+  ex.warnings = std::move(t.warnings);
+  return ex;
+}
+
+std::string Timings::Describe(double eval_ms) const {
+  if (engine == "postgres")
+    return fmt::format("kpic: timings: engine postgres: {} scan(s) pushed down in {:.1f} ms; evaluated in {:.1f} ms\n",
+                       scans, pushed_ms, eval_ms);
+  std::string out = fmt::format("kpic: timings: engine {}: read {} rows in {:.1f} ms", engine, rows, read_ms);
+  if (streamed) out += fmt::format(" ({} scan(s) streamed while reading)", streamed);
+  out += fmt::format("; merged streamed states and joined lookups in {:.1f} ms", join_ms);
+  size_t in_memory = scans - streamed;
+  if (engine == "jit")
+    out += fmt::format("; {} kernel(s) compiled in {:.1f} ms, {} from the cache", kernels, compile_ms, cached);
+  if (interpreted) out += fmt::format("; {} scan(s) interpreted", interpreted);
+  out += fmt::format("; {} scan(s) over in-memory columns scanned in {:.1f} ms", in_memory, scan_ms);
+  if (engine == "jit") out += " (compile included)";
+  out += fmt::format("; evaluated in {:.1f} ms\n", eval_ms);
+  if (streamed) out += fmt::format("kpic: timings: {} scan(s) streamed while reading (their time is in the read)\n", streamed);
+  return out;
+}
+
+}  // namespace kpic::exec

@@ -1,0 +1,53 @@
+// Reading sources through the binding registry.
+#include "exec/sources.h"
+
+#include <fmt/format.h>
+
+#include "base/errors.h"
+
+namespace kpic::exec {
+
+std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, const ReadOptions& options,
+                                    std::vector<std::string>* unsupported) {
+  std::vector<SourceData> out;
+  std::set<std::string> known;
+  for (const ir::Source& src : sources) {
+    if (src.stdlib) continue;
+    known.insert(src.name);
+    const std::set<std::string>* wanted = nullptr;
+    if (options.needed) {
+      auto it = options.needed->find(src.key);
+      if (it == options.needed->end()) continue;
+      wanted = &it->second;
+    }
+    std::string why;
+    std::optional<ResolvedBinding> b = ResolveBinding(src, options.binds, &why);
+    if (!b) {
+      unsupported->push_back(why);
+      continue;
+    }
+    const BindingKind& kind = *FindBindingKind(b->kind);
+    std::vector<rt::CsvColumnRequest> cols = ColumnRequests(src, wanted);
+    rt::CsvOptions o = ReaderOptions(src);
+    o.skip_bad_rows = options.skip_bad_rows;
+    o.zone = options.zone;
+    if (auto st = options.stream.find(src.key); st != options.stream.end()) {
+      // Large files from a size on; sources of unknown size (database
+      // tables) always.
+      std::optional<size_t> bytes = kind.size ? kind.size(*b) : std::optional<size_t>{};
+      if (kind.streams && (!bytes || *bytes >= options.stream_min_bytes)) {
+        o.on_chunk = st->second.chunk;
+        o.on_discard = st->second.discard;
+      }
+    } else if (options.discard_rows && kind.streams) {
+      o.on_chunk = [](int, rt::CsvResult&, bool) {};
+      o.on_discard = [](int) {};
+    }
+    out.push_back({src.key, b->Display(), kind.read(*b, cols, o), cols.size()});
+  }
+  for (const auto& [name, uri] : options.binds)
+    if (!known.count(name)) throw UsageError(fmt::format("--bind names unknown source `{}`", name));
+  return out;
+}
+
+}  // namespace kpic::exec

@@ -1,0 +1,58 @@
+// `--format csv`: one row per period and member with one column per
+// metric, then the goals' periods. Exact values as text, nulls empty.
+#include <fmt/format.h>
+
+#include "output/output.h"
+#include "output/values.h"
+
+namespace kpic::output {
+
+namespace {
+
+using engine::Val;
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// `grain`, `by` and `rows` of a metric or chart.
+}  // namespace
+
+std::string Csv(const Context& ctx) {
+  const plan::Plan& p = ctx.plan;
+  const engine::Results& r = ctx.results;
+  std::string out;
+  if (!r.metrics.empty()) {
+    out += "period";
+    for (const auto& d : p.by) out += "," + CsvField(d);
+    for (const auto& m : r.metrics) out += "," + CsvField(m.output->metric);
+    out += "\n";
+    Wide w = Pivot(r);
+    for (size_t i = 0; i < w.keys.size(); ++i) {
+      out += Label(p.grain, w.keys[i].first, p);
+      for (size_t d = 0; d < p.by.size(); ++d)
+        out += "," + (w.keys[i].second[d].null ? std::string() : CsvField(DimText(w.keys[i].second[d], p.by_types[d])));
+      for (const Val* v : w.cells[i]) out += "," + (v ? v->Text() : std::string());
+      out += "\n";
+    }
+  }
+  if (!r.goals.empty()) {
+    if (!out.empty()) out += "\n";
+    out += "goal,period,value,target,attainment,status\n";
+    for (const auto& g : r.goals)
+      for (const auto& gp : g.periods)
+        out += fmt::format("{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
+                           gp.value.Text(), gp.target.Text(), gp.has_attainment ? fmt::format("{}", gp.attainment) : "",
+                           gp.status);
+  }
+  return out;
+}
+
+
+}  // namespace kpic::output

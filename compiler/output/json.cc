@@ -1,0 +1,173 @@
+// `--format json`: the results, goals (periods, progress, decomposition,
+// drill-down, alerts), charts and warnings, as version 1 of the shape in
+// docs/cli.md. Exact decimals are strings; other numbers are numbers.
+#include <nlohmann/json.hpp>
+
+#include "output/output.h"
+#include "output/values.h"
+
+namespace kpic::output {
+
+namespace {
+
+using engine::Val;
+
+void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
+  const plan::Output& o = *m.output;
+  (*j)["grain"] = rt::GrainName(o.grain);
+  (*j)["by"] = o.by;
+  (*j)["rows"] = nlohmann::json::array();
+  for (const auto& row : m.rows) {
+    nlohmann::ordered_json jr;
+    jr["period"] = Label(o.grain, row.period, p);
+    for (size_t d = 0; d < o.by.size(); ++d) jr[o.by[d]] = JsonDim(row.dims[d], o.by_types[d]);
+    jr["value"] = JsonValue(row.value);
+    (*j)["rows"].push_back(jr);
+  }
+}
+
+}  // namespace
+
+std::string Json(const Context& ctx) {
+  const plan::Plan& p = ctx.plan;
+  const engine::Results& r = ctx.results;
+  nlohmann::ordered_json out;
+  out["version"] = 1;
+  out["results"] = nlohmann::json::array();
+  for (const auto& m : r.metrics) {
+    nlohmann::ordered_json j;
+    j["metric"] = m.output->metric;
+    j["label"] = m.output->label;
+    j["unit"] = m.output->unit;
+    j["additivity"] = m.output->additivity;
+    JsonRows(m, p, &j);
+    out["results"].push_back(j);
+  }
+  out["goals"] = nlohmann::json::array();
+  for (const auto& g : r.goals) {
+    nlohmann::ordered_json j;
+    j["name"] = g.goal->name;
+    j["label"] = g.goal->label;
+    j["metric"] = g.goal->metric;
+    j["unit"] = g.goal->unit;
+    j["owner"] = g.goal->owner;
+    j["grain"] = rt::GrainName(g.goal->grain);
+    j["status"] = g.status;
+    j["periods"] = nlohmann::json::array();
+    for (const auto& gp : g.periods) {
+      nlohmann::ordered_json jp;
+      jp["period"] = Label(g.goal->grain, gp.period, p);
+      jp["value"] = JsonValue(gp.value);
+      jp["target"] = JsonValue(gp.target);
+      jp["attainment"] = gp.has_attainment ? nlohmann::ordered_json(gp.attainment) : nlohmann::ordered_json(nullptr);
+      jp["status"] = gp.status;
+      j["periods"].push_back(jp);
+    }
+    if (g.has_progress) {
+      auto ratio = [&](const engine::Val& a, const engine::Val& b) {
+        engine::Val r = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(b, a) : engine::Div(a, b);
+        return JsonValue(r);
+      };
+      j["to_date"] = {{"through", Label(g.goal->grain, g.through, p)},
+                      {"value", JsonValue(g.to_date)},
+                      {"target", JsonValue(g.target_to_date)},
+                      {"attainment", ratio(g.to_date, g.target_to_date)}};
+      j["projection"] = {{"method", g.additive ? "straight_line" : "to_date_rate"},
+                         {"value", JsonValue(g.projection)},
+                         {"target", JsonValue(g.target_total)},
+                         {"attainment", ratio(g.projection, g.target_total)}};
+    }
+    j["decomposition"] = nlohmann::json::array();
+    j["drill"] = nlohmann::json::array();
+    if (g.compared) {
+      using Kind = plan::GoalPlan::Decomposition::Kind;
+      for (const auto& d : g.decomposition) {
+        nlohmann::ordered_json jd;
+        jd["name"] = d.node->name;
+        jd["formula"] = d.node->formula;
+        jd["kind"] = d.node->kind == Kind::kAdditive         ? "additive"
+                     : d.node->kind == Kind::kMultiplicative ? "multiplicative"
+                                                             : "other";
+        jd["period"] = Label(g.goal->grain, g.period, p);
+        jd["previous_period"] = Label(g.goal->grain, g.previous_period, p);
+        jd["value"] = JsonValue(d.value);
+        jd["previous"] = JsonValue(d.previous);
+        jd["change"] = JsonValue(engine::Sub(d.value, d.previous));
+        jd["identity"] = JsonValue(d.identity);
+        jd["gap"] = JsonValue(d.gap);
+        jd["holds"] = d.holds;
+        jd["terms"] = nlohmann::json::array();
+        for (size_t i = 0; i < d.terms.size(); ++i) {
+          nlohmann::ordered_json jt;
+          jt["term"] = d.node->terms[i].text;
+          jt[d.node->kind == Kind::kMultiplicative ? "exponent" : "sign"] = d.node->terms[i].sign;
+          jt["value"] = JsonValue(d.terms[i].value);
+          jt["previous"] = JsonValue(d.terms[i].previous);
+          jt["contribution"] = JsonValue(d.terms[i].contribution);
+          jd["terms"].push_back(jt);
+        }
+        j["decomposition"].push_back(jd);
+      }
+      for (const auto& dr : g.drill) {
+        nlohmann::ordered_json jd;
+        jd["dimension"] = dr.drill->dim;
+        jd["period"] = Label(g.goal->grain, g.period, p);
+        jd["previous_period"] = Label(g.goal->grain, g.previous_period, p);
+        jd["members"] = dr.members;
+        auto member = [&](const engine::DrillResult::Member& m) {
+          nlohmann::ordered_json jm;
+          jm["member"] = JsonDim(m.member, dr.drill->type);
+          jm["value"] = JsonValue(m.value);
+          jm["previous"] = JsonValue(m.previous);
+          jm["change"] = JsonValue(m.change);
+          jm["target"] = JsonValue(m.target);
+          jm["attainment"] = m.has_attainment ? nlohmann::ordered_json(m.attainment) : nlohmann::ordered_json(nullptr);
+          if (m.has_effects) {
+            jm["mix_effect"] = m.mix;
+            jm["rate_effect"] = m.rate;
+          }
+          return jm;
+        };
+        jd["top"] = nlohmann::json::array();
+        jd["bottom"] = nlohmann::json::array();
+        for (const auto& m : dr.top) jd["top"].push_back(member(m));
+        for (const auto& m : dr.bottom) jd["bottom"].push_back(member(m));
+        jd["best_attainment"] = nlohmann::json::array();
+        jd["worst_attainment"] = nlohmann::json::array();
+        for (const auto& m : dr.best) jd["best_attainment"].push_back(member(m));
+        for (const auto& m : dr.worst) jd["worst_attainment"].push_back(member(m));
+        j["drill"].push_back(jd);
+      }
+    }
+    j["alerts"] = nlohmann::json::array();
+    for (const auto& a : g.alerts) {
+      nlohmann::ordered_json ja;
+      ja["name"] = a.name;
+      ja["severity"] = a.severity;
+      ja["period"] = Label(g.goal->grain, a.period, p);
+      ja["dims"] = nlohmann::json::object();
+      if (!a.dim.empty()) ja["dims"][a.dim] = JsonDim(a.member, a.dim_type);
+      ja["value"] = JsonValue(a.value);
+      ja["message"] = a.message.empty() ? a.name : a.message;
+      j["alerts"].push_back(ja);
+    }
+    out["goals"].push_back(j);
+  }
+  if (!r.charts.empty()) {
+    out["charts"] = nlohmann::json::array();
+    for (const auto& c : r.charts) {
+      nlohmann::ordered_json j;
+      j["chart"] = c.output->chart;
+      j["formula"] = c.output->formula;
+      j["unit"] = c.output->unit;
+      JsonRows(c, p, &j);
+      out["charts"].push_back(j);
+    }
+  }
+  out["warnings"] = r.warnings;
+  return out.dump(2) + "\n";
+}
+
+/// Rows keyed by period and members, with one column per metric.
+
+}  // namespace kpic::output

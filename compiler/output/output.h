@@ -1,0 +1,49 @@
+// The output writers of `kpic run`: one registry entry per format (table,
+// json, csv, html), each a function from the evaluated results to text.
+// `main.cc` lists the formats from here; a new format is one file and one
+// entry in writers.cc.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "plan/plan.h"
+
+namespace kpic::output {
+
+/// What every writer reads.
+struct Context {
+  const plan::Plan& plan;
+  const engine::Results& results;
+  std::string title;   ///< the report's title (html)
+  bool color = false;  ///< terminal colours (table)
+};
+
+struct Writer {
+  std::string_view name;
+  std::string_view summary;
+  std::string (*render)(const Context&);
+};
+
+const std::vector<Writer>& Writers();
+const Writer* FindWriter(std::string_view name);
+/// "table, json, csv, html", for help and messages.
+std::string WriterNames();
+
+// Entries, one per file.
+std::string Table(const Context& c);
+std::string Json(const Context& c);
+std::string Csv(const Context& c);
+std::string Html(const Context& c);
+
+/// Rows keyed by period and members, with one column per metric (shared by
+/// the table and CSV writers).
+struct Wide {
+  std::vector<std::pair<int64_t, engine::DimTuple>> keys;
+  std::vector<std::vector<const engine::Val*>> cells;
+};
+Wide Pivot(const engine::Results& r);
+
+}  // namespace kpic::output
