@@ -69,6 +69,42 @@ void AddAggregates(std::vector<Builtin>* out) {
   out->push_back({Fn::kVariance, "variance", C::kAggregate, 1, 1, {K::kExpr}, UnitRule::kArgSquared,
                   AddRule::kNonAdditive, NullPolicy::kSkipsNulls, State::kMoments,
                   "sample variance of non-null values (null for fewer than two)", "{0}"});
+  for (Builtin& b : *out) {
+    switch (b.fn) {
+      case Fn::kSum:
+        b.signature = "sum(x)";
+        break;
+      case Fn::kCount:
+        b.signature = "count(source) / count(x)";
+        break;
+      case Fn::kCountDistinct:
+        b.signature = "count_distinct(x)";
+        break;
+      case Fn::kAvg:
+        b.signature = "avg(x)";
+        break;
+      case Fn::kMin:
+        b.signature = "min(x)";
+        break;
+      case Fn::kMax:
+        b.signature = "max(x)";
+        break;
+      case Fn::kMedian:
+        b.signature = "median(x)";
+        break;
+      case Fn::kPercentile:
+        b.signature = "percentile(x, p)";
+        break;
+      case Fn::kStddev:
+        b.signature = "stddev(x)";
+        break;
+      case Fn::kVariance:
+        b.signature = "variance(x)";
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 }  // namespace kpic::builtins

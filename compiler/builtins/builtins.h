@@ -120,6 +120,8 @@ struct Builtin {
   /// Whether the aggregate reads numbers only (false: also dates for min/max,
   /// any value for count and count_distinct).
   bool numeric_only = true;
+  /// How it is written, for docs, hover and messages: `percentile(x, p)`.
+  std::string_view signature;
 };
 
 /// Every builtin, indexed by Fn.
@@ -148,6 +150,11 @@ const char* SqlOf(Fn fn, Dialect d, const char** why = nullptr);
 const std::vector<std::string>& GrainNames();
 const std::vector<std::string>& PeriodNames();
 const std::vector<std::string>& ColumnTypeNames();
+
+/// The table as markdown (one row per builtin), as docs/language.md
+/// shows it; `kpic explain builtins` prints it and a test holds the docs
+/// against it.
+std::string MarkdownTable();
 
 /// Per-entry registration, one function per category file.
 void AddAggregates(std::vector<Builtin>* out);

@@ -46,6 +46,60 @@ void AddMetricFunctions(std::vector<Builtin>* out) {
       "the value for the same period a year earlier");
   add(Fn::kTarget, "target", C::kMember, 0, 0, {}, UnitRule::kSameAsArg, AddRule::kSameAsArg,
       "the goal's target for the period (in goals and alerts)");
+  for (Builtin& b : *out) {
+    switch (b.fn) {
+      case Fn::kGrowth:
+        b.signature = "growth(m[, period])";
+        break;
+      case Fn::kConvert:
+        b.signature = "convert(m, CUR, rates)";
+        break;
+      case Fn::kShare:
+        b.signature = "share(m)";
+        break;
+      case Fn::kToDate:
+        b.signature = "m.to_date(grain)";
+        break;
+      case Fn::kRolling:
+        b.signature = "m.rolling(duration)";
+        break;
+      case Fn::kChange:
+        b.signature = "m.change([period])";
+        break;
+      case Fn::kGrowthMethod:
+        b.signature = "m.growth([period])";
+        break;
+      case Fn::kReaggAvg:
+        b.signature = "m.avg(grain)";
+        break;
+      case Fn::kReaggSum:
+        b.signature = "m.sum(grain)";
+        break;
+      case Fn::kReaggMin:
+        b.signature = "m.min(grain)";
+        break;
+      case Fn::kReaggMax:
+        b.signature = "m.max(grain)";
+        break;
+      case Fn::kReaggLast:
+        b.signature = "m.last(grain)";
+        break;
+      case Fn::kZScore:
+        b.signature = "m.zscore(N)";
+        break;
+      case Fn::kPrevious:
+        b.signature = "m.previous";
+        break;
+      case Fn::kLastYear:
+        b.signature = "m.last_year";
+        break;
+      case Fn::kTarget:
+        b.signature = "m.target";
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 }  // namespace kpic::builtins

@@ -30,6 +30,48 @@ void AddRowFunctions(std::vector<Builtin>* out) {
   row(Fn::kAbs, "abs", 1, 1, {K::kExpr}, UnitRule::kSameAsArg, NullPolicy::kNullIfAnyNull, "absolute value");
   row(Fn::kRound, "round", 1, 2, {K::kExpr, K::kExpr}, UnitRule::kSameAsArg, NullPolicy::kNullIfAnyNull,
       "round to n decimal places");
+  for (Builtin& b : *out) {
+    switch (b.fn) {
+      case Fn::kIf:
+        b.signature = "if(c, a, b)";
+        break;
+      case Fn::kCoalesce:
+        b.signature = "coalesce(a, b, ...)";
+        break;
+      case Fn::kYear:
+        b.signature = "year(d)";
+        break;
+      case Fn::kQuarter:
+        b.signature = "quarter(d)";
+        break;
+      case Fn::kMonth:
+        b.signature = "month(d)";
+        break;
+      case Fn::kWeek:
+        b.signature = "week(d)";
+        break;
+      case Fn::kDay:
+        b.signature = "day(d)";
+        break;
+      case Fn::kWeekday:
+        b.signature = "weekday(d)";
+        break;
+      case Fn::kHour:
+        b.signature = "hour(t)";
+        break;
+      case Fn::kDate:
+        b.signature = "date(t)";
+        break;
+      case Fn::kAbs:
+        b.signature = "abs(x)";
+        break;
+      case Fn::kRound:
+        b.signature = "round(x[, n])";
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 }  // namespace kpic::builtins

@@ -62,6 +62,7 @@ struct KArgs {
   const uint32_t* gid;  ///< gid[row - begin]
   int64_t* rows;
   void* const* st_main;  ///< per aggregate: isum/fsum/imin/.../vector array
+  void* const* st_aux;   ///< per aggregate: isumsq/fsumsq (stddev, variance), else null
   int64_t* const* st_count;
   const uint8_t* const* tables;  ///< per node: string predicate table
   const rt::Calendar* cal;
@@ -71,6 +72,10 @@ struct KArgs {
 };
 
 enum Helper { kDatePartFn, kPushDistinctFn, kPushValueFn, kHelpers };
+
+/// Overflow codes from this on name an aggregate (code - 1 - this) whose
+/// exact sum of squares left 128 bits; below it, a row node (code - 1).
+constexpr int32_t kSumSquaresError = 1 << 24;
 
 extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::Calendar* cal) {
   return engine::DatePart(static_cast<builtins::Fn>(part), ts != 0, v, *cal);
@@ -147,6 +152,7 @@ class Gen {
     gid_ = LoadField(offsetof(KArgs, gid));
     rows_ = LoadField(offsetof(KArgs, rows));
     st_main_ = LoadField(offsetof(KArgs, st_main));
+    st_aux_ = LoadField(offsetof(KArgs, st_aux));
     st_count_ = LoadField(offsetof(KArgs, st_count));
     tables_ = LoadField(offsetof(KArgs, tables));
     cal_ = LoadField(offsetof(KArgs, cal));
@@ -158,6 +164,8 @@ class Gen {
     }
     for (size_t a = 0; a < s_.aggs.size(); ++a) {
       main_.push_back(LoadPtr(st_main_, a));
+      bool moments = s_.aggs[a].fn == AggSpec::Fn::kStddev || s_.aggs[a].fn == AggSpec::Fn::kVariance;
+      aux_.push_back(moments ? LoadPtr(st_aux_, a) : nullptr);
       count_.push_back(LoadPtr(st_count_, a));
     }
     for (size_t n = 0; n < s_.nodes.size(); ++n)
@@ -539,6 +547,25 @@ class Gen {
         b_.CreateStore(b_.CreateSelect(take, v.v, old), p);
         break;
       }
+      case F::kStddev:
+      case F::kVariance:
+        if (fl) {
+          llvm::Value* p = b_.CreateGEP(f64_, main_[a], gidx_);
+          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, p), v.v), p);
+          llvm::Value* q = b_.CreateGEP(f64_, aux_[a], gidx_);
+          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, q), b_.CreateFMul(v.v, v.v)), q);
+        } else {
+          llvm::Value* x = b_.CreateSExt(v.v, i128_);
+          llvm::Value* p = b_.CreateGEP(i128_, main_[a], gidx_);
+          b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i128_, p), x), p);
+          // A square of 64 bits fits in 127; their sum is checked.
+          llvm::Value* q = b_.CreateGEP(i128_, aux_[a], gidx_);
+          llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, b_.CreateLoad(i128_, q),
+                                                       b_.CreateMul(x, x));
+          CheckOverflow(OvfIf(b_.CreateExtractValue(pair, 1), b_.getInt32(kSumSquaresError + static_cast<int>(a) + 1)));
+          b_.CreateStore(b_.CreateExtractValue(pair, 0), q);
+        }
+        break;
       case F::kCountDistinct: {
         llvm::Value* key = fl ? b_.CreateBitCast(v.v, i64_) : v.v;
         auto* hty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i32_, i64_}, false);
@@ -575,8 +602,9 @@ class Gen {
   llvm::Type *i1_, *i8_, *i32_, *i64_, *i128_, *f64_, *f80_, *ptr_;
   llvm::Function* fn_ = nullptr;
   llvm::Value *args_ = nullptr, *col_data_ = nullptr, *col_valid_ = nullptr, *gid_ = nullptr, *rows_ = nullptr;
-  llvm::Value *st_main_ = nullptr, *st_count_ = nullptr, *tables_ = nullptr, *cal_ = nullptr, *helpers_ = nullptr;
-  std::vector<llvm::Value*> data_, valid_, main_, count_, table_;
+  llvm::Value *st_main_ = nullptr, *st_aux_ = nullptr, *st_count_ = nullptr, *tables_ = nullptr, *cal_ = nullptr,
+              *helpers_ = nullptr;
+  std::vector<llvm::Value*> data_, valid_, main_, aux_, count_, table_;
   llvm::PHINode* row_ = nullptr;
   llvm::Value* gidx_ = nullptr;
   llvm::BasicBlock* err_ = nullptr;
@@ -768,7 +796,7 @@ class Runner {
     for (size_t i = 0; i < tables_.size(); ++i) table_ptrs[i] = tables_[i].empty() ? nullptr : tables_[i].data();
     void* helpers[kHelpers] = {reinterpret_cast<void*>(&KpicDatePart), reinterpret_cast<void*>(&KpicPushDistinct),
                                reinterpret_cast<void*>(&KpicPushValue)};
-    std::vector<void*> main(scan_.aggs.size());
+    std::vector<void*> main(scan_.aggs.size()), aux(scan_.aggs.size());
     std::vector<int64_t*> counts(scan_.aggs.size());
     for (size_t begin = lo; begin < hi; begin += kChunk) {
       size_t end = std::min(hi, begin + kChunk);
@@ -796,22 +824,32 @@ class Runner {
                   : !st.distinct.empty() ? static_cast<void*>(st.distinct.data())
                   : !st.values.empty()   ? static_cast<void*>(st.values.data())
                                          : nullptr;
+        aux[a] = !st.isumsq.empty()   ? static_cast<void*>(st.isumsq.data())
+                 : !st.fsumsq.empty() ? static_cast<void*>(st.fsumsq.data())
+                                      : nullptr;
       }
       KArgs args{data.data(),
                  valid.data(),
                  gids_.data(),
                  r_.rows.data(),
                  main.data(),
+                 aux.data(),
                  counts.data(),
                  table_ptrs.data(),
                  &cal_,
                  helpers,
                  0,
                  0};
-      if (kernel_(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0)
+      if (kernel_(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0) {
+        if (args.err_node >= kSumSquaresError)
+          throw engine::OverflowError(fmt::format(
+              "the sum of squares of `{}` overflowed 128 bits at row {} of `{}`",
+              plan::DumpRow(scan_, scan_.aggs[args.err_node - kSumSquaresError].arg), offset_ + args.err_row + 1,
+              in.source_name));
         throw engine::OverflowError(fmt::format("exact arithmetic overflowed 64 bits in `{}` at row {} of `{}`",
                                                 plan::DumpRow(scan_, args.err_node), offset_ + args.err_row + 1,
                                                 in.source_name));
+      }
     }
   }
 
@@ -858,6 +896,10 @@ void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, e
     x.count[g] += y.count[h];
     if (!x.isum.empty()) x.isum[g] += y.isum[h];
     if (!x.fsum.empty()) x.fsum[g] += y.fsum[h];
+    if (!x.isumsq.empty() && __builtin_add_overflow(x.isumsq[g], y.isumsq[h], &x.isumsq[g]))
+      throw engine::OverflowError(
+          fmt::format("the sum of squares of `{}` overflowed 128 bits", plan::DumpRow(scan, scan.aggs[a].arg)));
+    if (!x.fsumsq.empty()) x.fsumsq[g] += y.fsumsq[h];
     if (y.count[h] > 0) {
       if (!x.imin.empty()) x.imin[g] = before ? std::min(x.imin[g], y.imin[h]) : y.imin[h];
       if (!x.imax.empty()) x.imax[g] = before ? std::max(x.imax[g], y.imax[h]) : y.imax[h];
@@ -921,7 +963,9 @@ engine::ScanResult Merge(const plan::Scan& scan, std::vector<std::unique_ptr<Run
 
 bool FloatSums(const plan::Scan& scan) {
   for (const auto& a : scan.aggs)
-    if ((a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg) && a.arg >= 0 && scan.nodes[a.arg].type == VT::kFloat)
+    if ((a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg || a.fn == AggSpec::Fn::kStddev ||
+         a.fn == AggSpec::Fn::kVariance) &&
+        a.arg >= 0 && scan.nodes[a.arg].type == VT::kFloat)
       return true;
   return false;
 }

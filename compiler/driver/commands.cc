@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "builtins/builtins.h"
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "driver/catalog_export.h"
@@ -210,9 +211,15 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
       std::isdigit(static_cast<unsigned char>(options.name[1]))) {
     throw UsageError(fmt::format("unknown diagnostic code `{}`", options.name));
   }
+  if (options.name == "builtins" && options.paths.empty()) {
+    std::fputs(builtins::MarkdownTable().c_str(), stdout);
+    return 0;
+  }
   if (options.paths.empty())
     throw UsageError(
-        fmt::format("`{}` is not a diagnostic code; to explain a metric, give the files that define it", options.name));
+        fmt::format("`{}` is not a diagnostic code; to explain a metric, give the files that define it (or "
+                    "`kpic explain builtins` for the builtin functions)",
+                    options.name));
   std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
   if (s->diags.has_errors()) {
     PrintHuman(*s, common);

@@ -36,6 +36,8 @@ using DimTuple = std::vector<DimValue>;
 struct AggStates {
   std::vector<__int128> isum;
   std::vector<double> fsum;
+  std::vector<__int128> isumsq;  ///< stddev, variance: exact sum of squares (of scaled values)
+  std::vector<double> fsumsq;    ///< stddev, variance over floats
   std::vector<int64_t> count;  ///< non-null values that passed the filter
   std::vector<int64_t> imin, imax;
   std::vector<double> fmin, fmax;

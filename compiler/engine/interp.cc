@@ -329,6 +329,19 @@ ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::
             else
               st.imax[g] = st.count[g] == 1 ? v.i : std::max(st.imax[g], v.i);
             break;
+          case F::kStddev:
+          case F::kVariance:
+            if (fl) {
+              st.fsum[g] += v.f;
+              st.fsumsq[g] += v.f * v.f;
+            } else {
+              st.isum[g] += v.i;
+              __int128 sq = static_cast<__int128>(v.i) * v.i;
+              if (__builtin_add_overflow(st.isumsq[g], sq, &st.isumsq[g]))
+                throw OverflowError(fmt::format("the sum of squares of `{}` overflowed 128 bits at row {} of `{}`",
+                                                plan::DumpRow(scan, spec.arg), row + 1, in.source_name));
+            }
+            break;
           case F::kCountDistinct: {
             int64_t k = v.i;
             if (fl) std::memcpy(&k, &v.f, sizeof k);

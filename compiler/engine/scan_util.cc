@@ -69,6 +69,16 @@ void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t n) {
       else
         st->imax.resize(n, 0);
       break;
+    case AggSpec::Fn::kStddev:
+    case AggSpec::Fn::kVariance:
+      if (fl) {
+        st->fsum.resize(n, 0);
+        st->fsumsq.resize(n, 0);
+      } else {
+        st->isum.resize(n, 0);
+        st->isumsq.resize(n, 0);
+      }
+      break;
     case AggSpec::Fn::kCountDistinct:
       st->distinct.resize(n);
       break;
@@ -101,6 +111,39 @@ void Finish(ScanResult* r) {
     for (auto& d : st.distinct) d.Finish();
     for (auto& v : st.values) std::sort(v.begin(), v.end());
   }
+}
+
+bool SampleVariance(const AggStates& st, const std::vector<uint32_t>& groups, int64_t n, bool fl, int scale,
+                    double* out) {
+  if (n < 2) return false;
+  long double dn = static_cast<long double>(n);
+  if (fl) {
+    double s = 0, q = 0;
+    for (uint32_t g : groups) s += st.fsum[g], q += st.fsumsq[g];
+    long double num = dn * q - static_cast<long double>(s) * s;
+    *out = static_cast<double>(std::max<long double>(num, 0) / (dn * (dn - 1)));
+    return true;
+  }
+  // Exact: n * sum(x^2) - sum(x)^2 over the scaled integers, then one
+  // division (by n (n - 1) and the scale squared), as the SQL does.
+  __int128 s = 0, q = 0, nq = 0, ss = 0, num = 0;
+  bool ovf = false;
+  for (uint32_t g : groups) {
+    ovf |= __builtin_add_overflow(s, st.isum[g], &s);
+    ovf |= __builtin_add_overflow(q, st.isumsq[g], &q);
+  }
+  if (ovf) throw OverflowError("a sum of squares for `stddev`/`variance` overflowed 128 bits");
+  long double scale2 = 1;
+  for (int k = 0; k < 2 * scale; ++k) scale2 *= 10;
+  if (__builtin_mul_overflow(static_cast<__int128>(n), q, &nq) || __builtin_mul_overflow(s, s, &ss) ||
+      __builtin_sub_overflow(nq, ss, &num)) {
+    // Beyond 128 bits: the same formula in extended precision.
+    long double ls = static_cast<long double>(s), lq = static_cast<long double>(q);
+    *out = static_cast<double>(std::max<long double>(dn * lq - ls * ls, 0) / (dn * (dn - 1)) / scale2);
+    return true;
+  }
+  *out = static_cast<double>(static_cast<long double>(num) / (dn * (dn - 1)) / scale2);
+  return true;
 }
 
 Val AggValue(const plan::Scan& scan, int a, const ScanResult& r, const std::vector<uint32_t>& groups) {
@@ -160,6 +203,12 @@ Val AggValue(const plan::Scan& scan, int a, const ScanResult& r, const std::vect
         first = false;
       }
       return fl ? Val::Float(fv) : exact(iv);
+    }
+    case F::kStddev:
+    case F::kVariance: {
+      double var = 0;
+      if (!SampleVariance(st, groups, count, fl, scale, &var)) return Val::Null();
+      return Val::Float(spec.fn == F::kStddev ? std::sqrt(var) : var);
     }
     case F::kCountDistinct: {
       if (groups.size() == 1) return Val::Int(static_cast<int64_t>(st.distinct[groups[0]].size()));

@@ -17,6 +17,12 @@ int64_t DatePart(builtins::Fn part, bool timestamp, int64_t value, const rt::Cal
 
 double ScaledToDouble(int64_t v, int scale);
 
+/// The sample variance of the moments of `groups` (n values in all):
+/// false when n < 2. Exact moments (scaled integers at `scale`) give an
+/// exact numerator n * sum(x^2) - sum(x)^2 and one rounding at the end.
+bool SampleVariance(const AggStates& st, const std::vector<uint32_t>& groups, int64_t n, bool fl, int scale,
+                    double* out);
+
 /// Sizes the state vectors that aggregate `a` needs for `groups` groups.
 void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t groups);
 

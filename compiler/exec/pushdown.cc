@@ -169,6 +169,17 @@ struct ScanRunner {
             else
               st.isum[row] = Exact(v[col.at(name)], scale, name);
             break;
+          case F::kStddev:
+          case F::kVariance:
+            st.count[row] = Int(v[col.at(name + "_n")], name);
+            if (fl) {
+              st.fsum[row] = Float(v[col.at(name)], name);
+              st.fsumsq[row] = Float(v[col.at(name + "_q")], name);
+            } else {
+              st.isum[row] = Exact(v[col.at(name)], scale, name);
+              st.isumsq[row] = Exact(v[col.at(name + "_q")], 2 * scale, name);
+            }
+            break;
           case F::kMin:
           case F::kMax: {
             st.count[row] = Int(v[col.at(name + "_n")], name);

@@ -9,7 +9,7 @@ namespace {
 // clang-format off
 const Dialect kDialects[] = {
   {
-    .name = "postgres", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
+    .name = "postgres", .id = builtins::Dialect::kPostgres, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
     .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
     .trunc_month = "CAST(date_trunc('month', {0}) AS DATE)",
     .trunc_quarter = "CAST(date_trunc('quarter', {0}) AS DATE)",
@@ -22,7 +22,6 @@ const Dialect kDialects[] = {
     .iso_week = "CAST(EXTRACT(WEEK FROM {0}) AS INTEGER)",
     .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE PRECISION",
     .decimal_type = "NUMERIC(38, {0})", .decimal_lit = "CAST({0} AS NUMERIC(38, {1}))",
-    .percentile = "percentile_cont({0}) WITHIN GROUP (ORDER BY {1})",
     .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
               "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",
@@ -31,7 +30,7 @@ const Dialect kDialects[] = {
     .hours_between = "(EXTRACT(EPOCH FROM ({0} - {1})) / 3600.0)",
   },
   {
-    .name = "duckdb", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
+    .name = "duckdb", .id = builtins::Dialect::kDuckdb, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
     .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
     .trunc_month = "CAST(date_trunc('month', {0}) AS DATE)",
     .trunc_quarter = "CAST(date_trunc('quarter', {0}) AS DATE)",
@@ -43,7 +42,6 @@ const Dialect kDialects[] = {
     .iso_week = "weekofyear({0})",
     .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE",
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
-    .percentile = "quantile_cont({1}, {0})",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), "
               "INTERVAL '{n} {unit}')) AS DATE) AS p\n  FROM ({bounds}) AS b)",
@@ -52,7 +50,7 @@ const Dialect kDialects[] = {
     .hours_between = "(CAST(epoch_us({0}) - epoch_us({1}) AS DOUBLE) / 3600000000.0)",
   },
   {
-    .name = "sqlite", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
+    .name = "sqlite", .id = builtins::Dialect::kSqlite, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
     .date_lit = "'{0}'", .timestamp_lit = "'{0}'", .to_date = "date({0})",
     .trunc_month = "date({0}, 'start of month')",
     .trunc_quarter = "date({0}, 'start of month', printf('-%d months', (CAST(strftime('%m', {0}) AS INTEGER) - 1) % 3))",
@@ -67,7 +65,6 @@ const Dialect kDialects[] = {
                 "AS INTEGER) - 1) / 7 + 1)",
     .null_safe_eq = "{0} IS {1}", .dbl = "REAL",
     .decimal_type = "INTEGER", .decimal_lit = "{0}",
-    .percentile = "",
     .round_float = "round({0}, {1})",
     .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL\n  UNION ALL\n"
               "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
@@ -76,7 +73,7 @@ const Dialect kDialects[] = {
     .hours_between = "((unixepoch({0}) - unixepoch({1})) / 3600.0)",
   },
   {
-    .name = "trino", .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
+    .name = "trino", .id = builtins::Dialect::kTrino, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
     .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
     .trunc_month = "date_trunc('month', {0})",
     .trunc_quarter = "date_trunc('quarter', {0})",
@@ -88,7 +85,6 @@ const Dialect kDialects[] = {
     .iso_week = "week({0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "DOUBLE",
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
-    .percentile = "",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT q.p\n  FROM ({bounds}) AS b\n"
               "  CROSS JOIN UNNEST(sequence(b.lo, b.hi, INTERVAL '{n}' {UNIT})) AS q(p))",
@@ -97,7 +93,7 @@ const Dialect kDialects[] = {
     .hours_between = "(CAST(date_diff('millisecond', {1}, {0}) AS DOUBLE) / 3600000.0)",
   },
   {
-    .name = "spark", .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
+    .name = "spark", .id = builtins::Dialect::kSpark, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
     .date_lit = "DATE '{0}'", .timestamp_lit = "TIMESTAMP '{0}'", .to_date = "CAST({0} AS DATE)",
     .trunc_month = "trunc({0}, 'MM')",
     .trunc_quarter = "trunc({0}, 'QUARTER')",
@@ -109,7 +105,6 @@ const Dialect kDialects[] = {
     .iso_week = "weekofyear({0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "DOUBLE",
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
-    .percentile = "percentile({1}, {0})",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT explode(sequence(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p\n  FROM ({bounds}) AS b)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} DIV {1})", .mod = "({0} % {1})",
@@ -117,7 +112,7 @@ const Dialect kDialects[] = {
     .hours_between = "((CAST({0} AS DOUBLE) - CAST({1} AS DOUBLE)) / 3600.0)",
   },
   {
-    .name = "clickhouse", .quote_open = '"', .quote_close = '"', .backslash_escapes = true, .with = "WITH",
+    .name = "clickhouse", .id = builtins::Dialect::kClickhouse, .quote_open = '"', .quote_close = '"', .backslash_escapes = true, .with = "WITH",
     .date_lit = "toDate('{0}')", .timestamp_lit = "toDateTime('{0}')", .to_date = "toDate({0})",
     .trunc_month = "toStartOfMonth({0})",
     .trunc_quarter = "toStartOfQuarter({0})",
@@ -129,7 +124,6 @@ const Dialect kDialects[] = {
     .iso_week = "toISOWeek({0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "Float64",
     .decimal_type = "Decimal(38, {0})", .decimal_lit = "toDecimal128('{0}', {1})",
-    .percentile = "quantileExactInclusive({0})({1})",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT arrayJoin(arrayMap(i -> {step_i}, range(toUInt32(dateDiff('{unit}', b.lo, b.hi) / {n} + 1)))) "
               "AS p\n  FROM ({bounds}) AS b)",
@@ -138,7 +132,7 @@ const Dialect kDialects[] = {
     .hours_between = "(dateDiff('second', {1}, {0}) / 3600.0)",
   },
   {
-    .name = "bigquery", .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
+    .name = "bigquery", .id = builtins::Dialect::kBigquery, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
     .date_lit = "DATE '{0}'", .timestamp_lit = "DATETIME '{0}'", .to_date = "DATE({0})",
     .trunc_month = "DATE_TRUNC({0}, MONTH)",
     .trunc_quarter = "DATE_TRUNC({0}, QUARTER)",
@@ -150,7 +144,6 @@ const Dialect kDialects[] = {
     .hour = "EXTRACT(HOUR FROM {0})", .iso_week = "EXTRACT(ISOWEEK FROM {0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "FLOAT64",
     .decimal_type = "NUMERIC", .decimal_lit = "CAST('{0}' AS NUMERIC)",
-    .percentile = "",
     .round_float = "ROUND({0}, {1})",
     .series = "{name} AS (\n  SELECT p\n  FROM ({bounds}) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "DIV({0}, {1})", .mod = "MOD({0}, {1})",

@@ -1,16 +1,21 @@
 // SQL dialects as data. Everything that differs between engines (quoting,
 // literals, date arithmetic and buckets, null-safe equality, series of
-// periods, exact percentiles, decimal representation) is one row of the
-// table in dialect.cc; the emitter never branches on a dialect's name.
+// periods, decimal representation) is one row of the table in dialect.cc;
+// how each builtin function is spelled, or refused, per dialect is in the
+// builtin table (builtins/builtins.h). The emitter never branches on a
+// dialect's name.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "builtins/builtins.h"
+
 namespace kpic::sql {
 
 struct Dialect {
   const char* name;
+  builtins::Dialect id;  ///< its row in the builtin table's spellings
   /// Identifier quotes; a quote inside a name is doubled.
   char quote_open, quote_close;
   /// String literals: backslash escapes (`\'`, `\\`) rather than doubling `'`.
@@ -33,7 +38,6 @@ struct Dialect {
   const char* dbl;           ///< the double type
   const char* decimal_type;  ///< {0}: scale
   const char* decimal_lit;   ///< {0}: text like -12.50, {1}: scale
-  const char* percentile;    ///< {0}: fraction, {1}: value; empty: no exact percentile
   const char* round_float;   ///< {0} rounded to {1} digits, as a double
   /// A series of period starts from {lo} to {hi} (columns of the one row
   /// of the bounds query {bounds}), stepping {n} {unit}s (day or month);

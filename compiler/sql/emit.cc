@@ -572,6 +572,19 @@ class Emitter {
         case AggSpec::Fn::kAvg:
           cols.push_back(fmt::format("SUM({}) AS a{}", in, a));
           break;
+        case AggSpec::Fn::kStddev:
+        case AggSpec::Fn::kVariance:
+          // The moments: the sum, and the sum of squares (exact where
+          // decimals are exact; a double over SQLite's scaled integers,
+          // whose 64 bits a sum of squares would overflow).
+          cols.push_back(fmt::format("SUM({}) AS a{}", in, a));
+          if (x.t != VT::kFloat && d_.scaled_decimals)
+            cols.push_back(fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, d_.dbl, a));
+          else if (x.t != VT::kFloat && x.t != VT::kDecimal)  // integers: squared exactly, past 64 bits
+            cols.push_back(fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, T(d_.decimal_type, "0"), a));
+          else
+            cols.push_back(fmt::format("SUM({0} * {0}) AS a{1}_q", in, a));
+          break;
         case AggSpec::Fn::kMin:
           cols.push_back(fmt::format("MIN({}) AS a{}", in, a));
           break;
@@ -581,7 +594,7 @@ class Emitter {
         default:
           break;
       }
-      bool n_col = g.fn == AggSpec::Fn::kAvg ||
+      bool n_col = g.fn == AggSpec::Fn::kAvg || g.fn == AggSpec::Fn::kStddev || g.fn == AggSpec::Fn::kVariance ||
                    (!only_used && g.fn != AggSpec::Fn::kCount && g.fn != AggSpec::Fn::kCountRows) ||
                    needs_n_[si].count(a);
       if (n_col) cols.push_back(fmt::format("COUNT({}) AS a{}_n", in, a));
@@ -687,7 +700,8 @@ class Emitter {
   MV LeafType(const plan::Scan& s, const AggSpec& g) const {
     using F = AggSpec::Fn;
     if (g.fn == F::kCount || g.fn == F::kCountRows || g.fn == F::kCountDistinct) return {"", MV::K::kInt, 0};
-    if (g.fn == F::kAvg || g.fn == F::kMedian || g.fn == F::kPercentile) return {"", MV::K::kFloat, 0};
+    if (g.fn == F::kAvg || g.fn == F::kMedian || g.fn == F::kPercentile || g.fn == F::kStddev || g.fn == F::kVariance)
+      return {"", MV::K::kFloat, 0};
     const RowNode& a = s.nodes[static_cast<size_t>(g.arg)];
     if (a.type == VT::kFloat) return {"", MV::K::kFloat, 0};
     if (a.type == VT::kDecimal) return {"", MV::K::kDec, a.scale};
@@ -734,12 +748,14 @@ class Emitter {
       if (g.fn == F::kCountDistinct) {
         v = "COUNT(DISTINCT s.x)";
       } else {
-        if (!*d_.percentile)
+        builtins::Fn fn = g.fn == F::kMedian ? builtins::Fn::kMedian : builtins::Fn::kPercentile;
+        const char* tmpl = builtins::SqlOf(fn, d_.id);
+        if (!tmpl)
           throw SqlError(
               fmt::format("dialect {} has no exact percentile, so `{}` cannot be computed there; use postgres, "
                           "duckdb, spark or clickhouse, or `kpic run`",
                           d_.name, g.text));
-        v = T(d_.percentile, fmt::format("{}", g.fn == F::kMedian ? 0.5 : g.p), "s.x");
+        v = T(tmpl, "s.x", fmt::format("{}", g.fn == F::kMedian ? 0.5 : g.p));
       }
     } else {
       src = ScanCte(static_cast<size_t>(n.scan));
@@ -758,6 +774,24 @@ class Emitter {
           MV sum = LeafType(s, as_sum);
           sum.sql = fmt::format("SUM(s.a{})", a);
           v = fmt::format("{} / NULLIF(SUM(s.a{}_n), 0)", Dbl(sum), a);
+          break;
+        }
+        case F::kStddev:
+        case F::kVariance: {
+          // (n * sum(x^2) - sum(x)^2) / (n (n - 1)), from the moments.
+          const RowNode& arg = s.nodes[static_cast<size_t>(g.arg)];
+          MV sum{fmt::format("SUM(s.a{})", a), arg.type == VT::kFloat ? MV::K::kFloat : arg.type == VT::kDecimal ? MV::K::kDec : MV::K::kInt,
+                 arg.type == VT::kDecimal ? arg.scale : 0};
+          std::string q = fmt::format("CAST(SUM(s.a{}_q) AS {})", a, d_.dbl);
+          if (arg.type == VT::kDecimal && d_.scaled_decimals) q = fmt::format("({} / {})", q, Pow10Text(2 * arg.scale));
+          std::string n = fmt::format("CAST(SUM(s.a{}_n) AS {})", a, d_.dbl);
+          // Rounding in a double can leave a tiny negative numerator for
+          // constant values: it is zero, as the engine's exact one.
+          std::string num = fmt::format("({0} * {1} - {2} * {2})", n, q, Dbl(sum));
+          std::string var = fmt::format("CASE WHEN SUM(s.a{0}_n) > 1 THEN (CASE WHEN {1} < 0 THEN 0 ELSE {1} END) / "
+                                        "({2} * ({2} - 1)) END",
+                                        a, num, n);
+          v = T(builtins::SqlOf(g.fn == F::kStddev ? builtins::Fn::kStddev : builtins::Fn::kVariance, d_.id), var);
           break;
         }
         case F::kMin:

@@ -55,7 +55,7 @@ contains err "no such file or directory"
 expect "retail example" 0 "$KPIC" check "$ROOT/examples/retail"
 contains err "3 sources, 15 metrics, 2 goals, 2 roles, 1 report"
 expect "saas example" 0 "$KPIC" check "$ROOT/examples/saas"
-contains err "14 metrics"
+contains err "16 metrics"
 expect "all examples together" 0 "$KPIC" check "$ROOT/examples"
 contains err "2 packages (retail, saas)"
 expect "a file named twice is read once" 0 "$KPIC" check "$ROOT/examples/retail" "$ROOT/examples/retail/metrics.kpi"
@@ -192,6 +192,12 @@ expect "sql to a file" 0 "$KPIC" sql "$ROOT/examples/retail" --goal grow_sales -
 [ -s "$TMP/g.sql" ] && grep -q 'AS `target`' "$TMP/g.sql" && passed=$((passed + 1)) || { echo "FAIL sql -o"; failed=$((failed + 1)); }
 expect "engine postgres needs postgres sources" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --engine postgres
 contains err "source \`orders\` is bound to csv"
+
+# docs/language.md's builtin table is the builtin table.
+expect "explain builtins" 0 "$KPIC" explain builtins
+sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
+if diff -u "$TMP/doc_builtins" "$TMP/out" > "$TMP/builtins.diff"; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL: docs/language.md's builtin table differs from \`kpic explain builtins\`:"; head -20 "$TMP/builtins.diff"; fi
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

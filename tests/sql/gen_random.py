@@ -74,7 +74,7 @@ FILTERS = ["t.b", "not t.b", 't.k == "a"', 't.k in ("a", "北京")', "t.q > 2", 
            "t.k is null", "t.q is not null and t.b", 't.s2 != "x" or t.q < 0', "hour(t.ts) < 12", 't.k < "b"',
            't.k not in ("c")', "t.q in (1, 2, 3)", "t.dd >= 2025-03-01", 't.pid.cat == "家居"', "t.pid.cat is null",
            'year(t.ts) == 2025']
-FNS = ["sum", "sum", "sum", "avg", "min", "max", "count"]
+FNS = ["sum", "sum", "sum", "avg", "min", "max", "count", "stddev", "variance"]
 
 
 def aggregate(facts_only=False, plain=False):

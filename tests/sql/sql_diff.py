@@ -50,6 +50,8 @@ CASES = {
         ("--metric new_mrr,expansion_mrr,contraction_mrr,churned_mrr,nrr --grain quarter", set()),
         ("--metric csat,resolution_hours,p90_resolution_hours --grain month", NO_PERCENTILE),
         ("--metric mrr,paying_accounts --by region --grain quarter", set()),
+        ("--metric csat,csat_spread,resolution_variance --by region --grain quarter", set()),
+        ("--metric csat_spread,resolution_variance --grain all", set()),
     ]),
     "tests/engine/periods": (1, True, "UTC", [
         ("--metric total,cnt,prev,ly,mom,ytd,r3,daily,yoy,per_row --grain month", set()),

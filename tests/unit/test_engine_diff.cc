@@ -64,7 +64,7 @@ struct Case {
     return One(kFilters);
   }
   std::string Aggregate() {
-    static const std::vector<std::string> kFns = {"sum", "avg", "min", "max", "count", "median", "sum", "sum"};
+    static const std::vector<std::string> kFns = {"sum", "avg", "min", "max", "count", "median", "sum", "sum", "stddev", "variance"};
     size_t kind = Pick(10);
     std::string filter = Chance(0.5) ? " where " + Filter() : "";
     if (kind == 0) return "count(t" + filter + ")";

@@ -1,0 +1,51 @@
+-- kpic sql --dialect spark: quarter by region
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- saas:tickets at quarter
+  SELECT trunc(CAST(t0.`opened_at` AS DATE), 'QUARTER') AS p,
+    t1.`region` AS d0,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a0,
+    COUNT(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a0_n,
+    SUM(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a1,
+    SUM(CAST(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END AS DECIMAL(38, 0)) * CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a1_q,
+    COUNT(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a1_n,
+    SUM(((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0)) AS a2,
+    SUM(((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0) * ((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0)) AS a2_q,
+    COUNT(((CAST(t0.`resolved_at` AS DOUBLE) - CAST(t0.`opened_at` AS DOUBLE)) / 3600.0)) AS a2_n
+  FROM `tickets` AS t0
+  LEFT JOIN `accounts` AS t1 ON t1.`account_id` = t0.`account_id`
+  WHERE t0.`opened_at` IS NOT NULL
+  GROUP BY trunc(CAST(t0.`opened_at` AS DATE), 'QUARTER'), t1.`region`),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 3 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0
+  FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u),
+l0 AS (
+  -- avg($csat where ($resolved_at is not null)); stddev($csat where ($resolved_at is not null)); variance(($resolved_at - $opened_at))
+  SELECT f.rid,
+    CAST(SUM(s.a0) AS DOUBLE) / NULLIF(SUM(s.a0_n), 0) AS v0,
+    SQRT(CASE WHEN SUM(s.a1_n) > 1 THEN (CASE WHEN (CAST(SUM(s.a1_n) AS DOUBLE) * CAST(SUM(s.a1_q) AS DOUBLE) - CAST(SUM(s.a1) AS DOUBLE) * CAST(SUM(s.a1) AS DOUBLE)) < 0 THEN 0 ELSE (CAST(SUM(s.a1_n) AS DOUBLE) * CAST(SUM(s.a1_q) AS DOUBLE) - CAST(SUM(s.a1) AS DOUBLE) * CAST(SUM(s.a1) AS DOUBLE)) END) / (CAST(SUM(s.a1_n) AS DOUBLE) * (CAST(SUM(s.a1_n) AS DOUBLE) - 1)) END) AS v1,
+    CASE WHEN SUM(s.a2_n) > 1 THEN (CASE WHEN (CAST(SUM(s.a2_n) AS DOUBLE) * CAST(SUM(s.a2_q) AS DOUBLE) - SUM(s.a2) * SUM(s.a2)) < 0 THEN 0 ELSE (CAST(SUM(s.a2_n) AS DOUBLE) * CAST(SUM(s.a2_q) AS DOUBLE) - SUM(s.a2) * SUM(s.a2)) END) / (CAST(SUM(s.a2_n) AS DOUBLE) * (CAST(SUM(s.a2_n) AS DOUBLE) - 1)) END AS v2
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+  GROUP BY f.rid)
+SELECT
+  f.p AS `period`,
+  f.d0 AS `region`,
+  l0.v0 AS `csat`,
+  l0.v1 AS `csat_spread`,
+  l0.v2 AS `resolution_variance`
+FROM grid0 AS f
+LEFT JOIN l0 ON l0.rid = f.rid
+ORDER BY f.rid;

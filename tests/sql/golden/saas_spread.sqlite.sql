@@ -1,0 +1,52 @@
+-- kpic sql --dialect sqlite: quarter by region
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH RECURSIVE
+s0 AS (
+  -- saas:tickets at quarter
+  SELECT date(date(datetime(t0."opened_at")), 'start of month', printf('-%d months', (CAST(strftime('%m', date(datetime(t0."opened_at"))) AS INTEGER) - 1) % 3)) AS p,
+    t1."region" AS d0,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (datetime(t0."resolved_at") IS NOT NULL) THEN t0."csat" END) AS a0,
+    COUNT(CASE WHEN (datetime(t0."resolved_at") IS NOT NULL) THEN t0."csat" END) AS a0_n,
+    SUM(CASE WHEN (datetime(t0."resolved_at") IS NOT NULL) THEN t0."csat" END) AS a1,
+    SUM(CAST(CASE WHEN (datetime(t0."resolved_at") IS NOT NULL) THEN t0."csat" END AS REAL) * CASE WHEN (datetime(t0."resolved_at") IS NOT NULL) THEN t0."csat" END) AS a1_q,
+    COUNT(CASE WHEN (datetime(t0."resolved_at") IS NOT NULL) THEN t0."csat" END) AS a1_n,
+    SUM(((unixepoch(datetime(t0."resolved_at")) - unixepoch(datetime(t0."opened_at"))) / 3600.0)) AS a2,
+    SUM(((unixepoch(datetime(t0."resolved_at")) - unixepoch(datetime(t0."opened_at"))) / 3600.0) * ((unixepoch(datetime(t0."resolved_at")) - unixepoch(datetime(t0."opened_at"))) / 3600.0)) AS a2_q,
+    COUNT(((unixepoch(datetime(t0."resolved_at")) - unixepoch(datetime(t0."opened_at"))) / 3600.0)) AS a2_n
+  FROM "tickets" AS t0
+  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
+  WHERE datetime(t0."opened_at") IS NOT NULL
+  GROUP BY date(date(datetime(t0."opened_at")), 'start of month', printf('-%d months', (CAST(strftime('%m', date(datetime(t0."opened_at"))) AS INTEGER) - 1) % 3)), t1."region"),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+periods0(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds0) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+3 month') FROM periods0 WHERE date(p, '+3 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds0))),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0
+  FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u),
+l0 AS (
+  -- avg($csat where ($resolved_at is not null)); stddev($csat where ($resolved_at is not null)); variance(($resolved_at - $opened_at))
+  SELECT f.rid,
+    CAST(SUM(s.a0) AS REAL) / NULLIF(SUM(s.a0_n), 0) AS v0,
+    SQRT(CASE WHEN SUM(s.a1_n) > 1 THEN (CASE WHEN (CAST(SUM(s.a1_n) AS REAL) * CAST(SUM(s.a1_q) AS REAL) - CAST(SUM(s.a1) AS REAL) * CAST(SUM(s.a1) AS REAL)) < 0 THEN 0 ELSE (CAST(SUM(s.a1_n) AS REAL) * CAST(SUM(s.a1_q) AS REAL) - CAST(SUM(s.a1) AS REAL) * CAST(SUM(s.a1) AS REAL)) END) / (CAST(SUM(s.a1_n) AS REAL) * (CAST(SUM(s.a1_n) AS REAL) - 1)) END) AS v1,
+    CASE WHEN SUM(s.a2_n) > 1 THEN (CASE WHEN (CAST(SUM(s.a2_n) AS REAL) * CAST(SUM(s.a2_q) AS REAL) - SUM(s.a2) * SUM(s.a2)) < 0 THEN 0 ELSE (CAST(SUM(s.a2_n) AS REAL) * CAST(SUM(s.a2_q) AS REAL) - SUM(s.a2) * SUM(s.a2)) END) / (CAST(SUM(s.a2_n) AS REAL) * (CAST(SUM(s.a2_n) AS REAL) - 1)) END AS v2
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.d0 IS f.d0
+  GROUP BY f.rid)
+SELECT
+  f.p AS "period",
+  f.d0 AS "region",
+  l0.v0 AS "csat",
+  l0.v1 AS "csat_spread",
+  l0.v2 AS "resolution_variance"
+FROM grid0 AS f
+LEFT JOIN l0 ON l0.rid = f.rid
+ORDER BY f.rid;
