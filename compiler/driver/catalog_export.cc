@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "base/utf8.h"
@@ -274,12 +275,32 @@ std::string ExplainLineage(const Session& s, const std::string& metric) {
     out += fmt::format("{}{} : {} {}{}\n", name, m.label ? fmt::format(" \"{}\"", *m.label) : "", t.unit.ToString(),
                        AdditivityName(t.additivity),
                        Attr(m.attrs, "owner").empty() ? "" : ", owner " + Attr(m.attrs, "owner"));
-    std::vector<std::string> children;
+    // The lineage as the checker resolved it (the IR): function calls are
+    // expanded, names are what they resolved to.
+    const ir::Module& mod = s.catalog.checked.ir;
+    std::set<std::string> columns, deps;
+    std::vector<std::string> filters;
+    std::set<int> seen;
+    std::function<void(int)> walk = [&](int id) {
+      if (id < 0 || !seen.insert(id).second) return;
+      const ir::Node& n = mod.node(id);
+      if (n.kind == ir::Kind::kColumn) columns.insert(ir::DumpNode(mod, id));
+      if (n.kind == ir::Kind::kMetric && n.metric >= 0) {
+        deps.insert(mod.metrics[n.metric].name);
+        return;
+      }
+      if (n.kind == ir::Kind::kWhere && n.args.size() == 2) filters.push_back(ir::DumpNode(mod, n.args[1]));
+      for (int a : n.args) walk(a);
+    };
+    int root = t.ir >= 0 ? mod.metrics[t.ir].root : -1;
+    walk(root);
+    std::vector<std::string> children(deps.begin(), deps.end());
     std::vector<std::string> leaves;
-    leaves.push_back(fmt::format("= {}", m.expr ? Text(s, m.expr->span) : ""));
-    for (const std::string& c : t.columns) leaves.push_back("column " + c);
-    for (Span f : t.filters) leaves.push_back("filter " + Text(s, f));
-    for (const std::string& d : t.depends_on) children.push_back(d);
+    std::string written = m.expr ? Text(s, m.expr->span) : "";
+    leaves.push_back(fmt::format("= {}", written));
+    if (root >= 0 && m.expr && m.expr->kind == ast::ExprKind::kCall) leaves.push_back("= " + ir::DumpNode(mod, root));
+    for (const std::string& c : columns) leaves.push_back("column " + c);
+    for (const std::string& f : filters) leaves.push_back("filter " + f);
     size_t total = leaves.size() + children.size(), i = 0;
     for (const std::string& l : leaves) out += fmt::format("{}{} {}\n", indent, ++i == total ? "└─" : "├─", l);
     for (const std::string& c : children) {

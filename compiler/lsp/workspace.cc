@@ -394,12 +394,39 @@ std::optional<Workspace::Target> Workspace::Resolve(const std::string& path, Pos
   return std::nullopt;
 }
 
+std::optional<std::string> Workspace::TypeAt(const std::string& path, Pos p) {
+  auto fid = file_of_.find(path);
+  if (fid == file_of_.end()) return std::nullopt;
+  uint32_t off = Offset(sm_.Get(fid->second).text, p);
+  // The innermost typed expression under the cursor, as the checker typed it.
+  const ir::Module& m = catalog_.checked.ir;
+  int best = -1;
+  for (size_t i = 0; i < m.nodes.size(); ++i) {
+    const ir::Node& n = m.nodes[i];
+    if (n.span.file != fid->second || off < n.span.begin || off > n.span.end || n.kind == ir::Kind::kSymbol) continue;
+    if (best < 0 || n.span.size() < m.nodes[best].span.size()) best = static_cast<int>(i);
+  }
+  if (best < 0) return std::nullopt;
+  const ir::Type& t = m.nodes[best].type;
+  std::string where = t.level == ir::Level::kRow && t.source >= 0 ? fmt::format("per row of `{}`", m.sources[t.source].name)
+                      : t.level == ir::Level::kMetric        ? "per period and member"
+                                                             : "a constant";
+  std::string value = t.level == ir::Level::kMetric ? "number" : ir::VTName(t.scalar.vt);
+  if (t.level != ir::Level::kMetric && t.scalar.vt == ir::VT::kDecimal) value = fmt::format("decimal({})", t.scalar.scale);
+  std::string out = fmt::format("`{}` · {} · unit `{}` · {}", ir::DumpNode(m, best), value, t.unit.ToString(), where);
+  if (t.level == ir::Level::kMetric) out += fmt::format(" · {}", ir::AdditivityName(t.additivity));
+  return out;
+}
+
 std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
   auto t = Resolve(path, p);
-  if (!t) return std::nullopt;
+  std::optional<std::string> type = TypeAt(path, p);
+  if (!t) return type;
   std::string out, buf;
   if (t->kind == Target::Kind::kBuiltin) {
-    return fmt::format("**{}** — builtin\n\n{}", t->builtin->name, t->builtin->summary);
+    out = fmt::format("**{}** — builtin `{}`\n\n{}", t->builtin->name, t->builtin->signature, t->builtin->summary);
+    if (type) out += "\n\n" + *type;
+    return out;
   }
   if (t->kind == Target::Kind::kColumn) {
     const ast::Column& c = *t->column;
@@ -418,10 +445,10 @@ std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
   if (d.kind == DeclKind::kMetric) {
     const auto& m = static_cast<const ast::MetricDecl&>(d);
     auto it = catalog_.checked.metrics.find(d.name.name);
-    if (it != catalog_.checked.metrics.end() && it->second.decl == &m) {
-      const MetricType& mt = it->second;
+    if (it != catalog_.checked.metrics.end() && it->second.decl == &m && it->second.ir >= 0) {
+      const ir::Metric& mt = catalog_.checked.ir.metrics[it->second.ir];
       out += fmt::format("\n\nunit `{}`{} · {}", mt.percent ? "percent" : mt.unit.ToString(), "",
-                         AdditivityName(mt.additivity));
+                         ir::AdditivityName(mt.additivity));
     }
     if (m.expr) out += fmt::format("\n\n```kpi\n{}\n```", sm_.Text(m.expr->span));
     std::string owner = AttrText(m.attrs, "owner"), desc = AttrText(m.attrs, "description");

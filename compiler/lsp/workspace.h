@@ -83,6 +83,9 @@ class Workspace {
   std::map<std::string, std::vector<LspDiagnostic>> Diagnostics();
 
   std::optional<std::string> Hover(const std::string& path, Pos p);
+  /// The type of the innermost expression at `p`, from the checker's IR
+  /// (value, unit, level and additivity), or nullopt.
+  std::optional<std::string> TypeAt(const std::string& path, Pos p);
   std::optional<Location> Definition(const std::string& path, Pos p);
   std::vector<Location> References(const std::string& path, Pos p, bool include_declaration);
   std::vector<CompletionItem> Completion(const std::string& path, Pos p);

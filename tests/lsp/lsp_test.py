@@ -118,6 +118,18 @@ h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
 check(h and "**orders.amount**: `decimal(2)`" in h["contents"]["value"] and "unit `CNY`" in h["contents"]["value"],
       "hover: a column's type and unit")
 
+# Hover on an operator: the expression's type as the checker typed it (the IR).
+h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
+                                     "position": pos_of(metrics, "/ gross_sales", 0)})["result"]
+v = h["contents"]["value"] if h else ""
+check("`(sum(orders.discount) / gross_sales)`" in v and "unit `1`" in v and "per period and member" in v
+      and "non_additive" in v, "hover: an operator shows its expression's unit, level and additivity")
+h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
+                                     "position": pos_of(metrics, "orders.shipped_at - orders.ordered_at", 19)})["result"]
+v = h["contents"]["value"] if h else ""
+check("float" in v and "unit `hour`" in v and "per row of `orders`" in v,
+      "hover: a row expression's value type, unit and source")
+
 # Definition across files: `sales` in metrics.kpi -> its declaration; `orders` -> model.kpi.
 d = c.request("textDocument/definition", {"textDocument": {"uri": metrics_uri},
                                           "position": pos_of(metrics, "sum(orders.amount)", 4)})["result"]
