@@ -47,30 +47,29 @@ double ScaledToDouble(int64_t v, int scale) {
 void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t n) {
   const AggSpec& spec = scan.aggs[a];
   st->count.resize(n, 0);
-  if (spec.fn == AggSpec::Fn::kCountRows || spec.fn == AggSpec::Fn::kCount) return;
   bool fl = spec.arg >= 0 && scan.nodes[spec.arg].type == VT::kFloat;
-  switch (spec.fn) {
-    case AggSpec::Fn::kSum:
-    case AggSpec::Fn::kAvg:
+  // The state each aggregate keeps is its builtin entry's.
+  switch (builtins::Get(plan::BuiltinOf(spec.fn)).state) {
+    case builtins::State::kSum:
       if (fl)
         st->fsum.resize(n, 0);
       else
         st->isum.resize(n, 0);
       break;
-    case AggSpec::Fn::kMin:
-      if (fl)
-        st->fmin.resize(n, 0);
-      else
-        st->imin.resize(n, 0);
+    case builtins::State::kMinMax:
+      if (spec.fn == AggSpec::Fn::kMin) {
+        if (fl)
+          st->fmin.resize(n, 0);
+        else
+          st->imin.resize(n, 0);
+      } else {
+        if (fl)
+          st->fmax.resize(n, 0);
+        else
+          st->imax.resize(n, 0);
+      }
       break;
-    case AggSpec::Fn::kMax:
-      if (fl)
-        st->fmax.resize(n, 0);
-      else
-        st->imax.resize(n, 0);
-      break;
-    case AggSpec::Fn::kStddev:
-    case AggSpec::Fn::kVariance:
+    case builtins::State::kMoments:
       if (fl) {
         st->fsum.resize(n, 0);
         st->fsumsq.resize(n, 0);
@@ -79,14 +78,14 @@ void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t n) {
         st->isumsq.resize(n, 0);
       }
       break;
-    case AggSpec::Fn::kCountDistinct:
+    case builtins::State::kDistinct:
       st->distinct.resize(n);
       break;
-    case AggSpec::Fn::kMedian:
-    case AggSpec::Fn::kPercentile:
+    case builtins::State::kValues:
       st->values.resize(n);
       break;
-    default:
+    case builtins::State::kCount:
+    case builtins::State::kNone:
       break;
   }
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -88,8 +89,12 @@ struct Node {
   Span span;
   std::vector<int> args;
   /// Per argument, the scalar it is converted to before the operation
-  /// (decided by the checker; equal to the argument's own when none).
+  /// (decided by the checker); empty when no argument is converted.
   std::vector<Scalar> conv;
+  /// The scalar argument `i` is converted to.
+  Scalar Conv(size_t i, const std::deque<Node>& nodes) const {
+    return i < conv.size() ? conv[i] : nodes[static_cast<size_t>(args[i])].type.scalar;
+  }
   builtins::Fn fn = builtins::Fn::kSum;
   BinaryOp binary = BinaryOp::kAdd;
   UnaryOp unary = UnaryOp::kNeg;
@@ -248,7 +253,9 @@ struct Report {
 };
 
 struct Module {
-  std::vector<Node> nodes;
+  /// A deque: nodes never move as the checker adds them (a vector's
+  /// regrowth moved them all, about a sixth of checking a large package).
+  std::deque<Node> nodes;
   std::vector<Source> sources;
   std::vector<Dimension> dimensions;
   Calendar calendar;

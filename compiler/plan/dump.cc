@@ -62,6 +62,35 @@ const char* CmpText(Cmp c) {
   return kText[static_cast<int>(c)];
 }
 
+builtins::Fn BuiltinOf(AggSpec::Fn f) {
+  using F = AggSpec::Fn;
+  using B = builtins::Fn;
+  switch (f) {
+    case F::kSum:
+      return B::kSum;
+    case F::kCount:
+    case F::kCountRows:
+      return B::kCount;
+    case F::kCountDistinct:
+      return B::kCountDistinct;
+    case F::kMin:
+      return B::kMin;
+    case F::kMax:
+      return B::kMax;
+    case F::kAvg:
+      return B::kAvg;
+    case F::kMedian:
+      return B::kMedian;
+    case F::kPercentile:
+      return B::kPercentile;
+    case F::kStddev:
+      return B::kStddev;
+    case F::kVariance:
+      return B::kVariance;
+  }
+  return B::kSum;
+}
+
 const char* AggFnName(AggSpec::Fn f) {
   using F = AggSpec::Fn;
   switch (f) {

@@ -191,7 +191,7 @@ int Lowerer::Row(int e, int scan) {
     case ir::Kind::kUnary: {
       RowNode r;
       r.op = n.unary == ir::UnaryOp::kNot ? O::kNot : O::kNeg;
-      int a = RowAs(n.args[0], scan, n.conv[0]);
+      int a = RowAs(n.args[0], scan, n.Conv(0, m_.nodes));
       r.type = r.op == O::kNot ? VT::kBool : N(scan, a).type;
       r.scale = N(scan, a).scale;
       r.args = {a};
@@ -201,8 +201,8 @@ int Lowerer::Row(int e, int scan) {
       static const O kOps[] = {O::kAdd, O::kSub, O::kMul, O::kDiv, O::kEq,  O::kNe,
                                O::kLt,  O::kLe,  O::kGt,  O::kGe,  O::kAnd, O::kOr};
       O op = kOps[static_cast<int>(n.binary)];
-      int a = RowAs(n.args[0], scan, n.conv[0]);
-      int b = RowAs(n.args[1], scan, n.conv[1]);
+      int a = RowAs(n.args[0], scan, n.Conv(0, m_.nodes));
+      int b = RowAs(n.args[1], scan, n.Conv(1, m_.nodes));
       VT ta = N(scan, a).type, tb = N(scan, b).type;
       bool arith = op == O::kAdd || op == O::kSub || op == O::kMul || op == O::kDiv;
       bool time_diff = op == O::kSub && ((ta == VT::kDate && tb == VT::kDate) ||
@@ -234,11 +234,11 @@ int Lowerer::Row(int e, int scan) {
       r.negated = n.negated;
       r.args.push_back(Row(n.args[0], scan));
       for (size_t k = 1; k < n.args.size(); ++k) {
-        int item = RowAs(n.args[k], scan, n.conv[k]);
+        int item = RowAs(n.args[k], scan, n.Conv(k, m_.nodes));
         int raw = item;
         while (N(scan, raw).op == O::kRescale || N(scan, raw).op == O::kToFloat) raw = N(scan, raw).args[0];
         if (N(scan, raw).op != O::kConst) throw PlanError("the list after `in` must hold literal values");
-        if (n.conv[0] != m_.node(n.args[0]).type.scalar)
+        if (n.Conv(0, m_.nodes) != m_.node(n.args[0]).type.scalar)
           throw PlanError("`in` lists must have the type of the value tested");
         r.args.push_back(item);
       }
@@ -271,7 +271,7 @@ int Lowerer::RowCall(const ir::Node& n, int scan) {
   switch (n.fn) {
     case Fn::kIf: {
       int c = Bool(scan, Row(n.args[0], scan));
-      int a = RowAs(n.args[1], scan, n.conv[1]), b = RowAs(n.args[2], scan, n.conv[2]);
+      int a = RowAs(n.args[1], scan, n.Conv(1, m_.nodes)), b = RowAs(n.args[2], scan, n.Conv(2, m_.nodes));
       RowNode r;
       r.op = O::kIf;
       r.type = N(scan, a).type == VT::kNull ? N(scan, b).type : N(scan, a).type;
@@ -283,7 +283,7 @@ int Lowerer::RowCall(const ir::Node& n, int scan) {
       RowNode r;
       r.op = O::kCoalesce;
       r.type = VT::kNull;
-      for (size_t k = 0; k < n.args.size(); ++k) r.args.push_back(RowAs(n.args[k], scan, n.conv[k]));
+      for (size_t k = 0; k < n.args.size(); ++k) r.args.push_back(RowAs(n.args[k], scan, n.Conv(k, m_.nodes)));
       for (int a : r.args)
         if (N(scan, a).type != VT::kNull) r.type = N(scan, a).type, r.scale = N(scan, a).scale;
       return Node(scan, std::move(r));
@@ -304,7 +304,7 @@ int Lowerer::RowCall(const ir::Node& n, int scan) {
       return Node(scan, std::move(r));
     }
     case Fn::kAbs: {
-      int a = RowAs(n.args[0], scan, n.conv[0]);
+      int a = RowAs(n.args[0], scan, n.Conv(0, m_.nodes));
       RowNode r;
       r.op = O::kAbs;
       r.type = N(scan, a).type;

@@ -94,6 +94,9 @@ struct AggSpec {
   std::string text; ///< canonical text, unique within a scan
 };
 const char* AggFnName(AggSpec::Fn f);
+/// The builtin an aggregate computes (count of rows is `count`): its entry
+/// says which state every engine keeps for it.
+builtins::Fn BuiltinOf(AggSpec::Fn f);
 
 /// One pass over one source.
 struct Scan {

@@ -82,10 +82,12 @@ int Checker::Node(ir::Kind kind, const Ty& t, Span span, std::vector<int> args, 
   n.type.additivity = t.add;
   n.type.source = t.level == Level::kRow && t.source ? SourceIndex(t.source) : -1;
   n.span = span;
-  if (conv.empty())
-    for (int a : args) conv.push_back(ScalarOf(a));
+  // Conversions are kept only when one changes an operand's type (most
+  // nodes convert nothing, and a large package has many nodes).
+  bool converts = false;
+  for (size_t i = 0; i < conv.size() && i < args.size(); ++i) converts |= conv[i] != ScalarOf(args[i]);
   n.args = std::move(args);
-  n.conv = std::move(conv);
+  if (converts) n.conv = std::move(conv);
   return Emit(std::move(n));
 }
 
