@@ -28,8 +28,8 @@ importDecl: IMPORT qualifiedName (AS alias=ident)? SEMI?;
 qualifiedName: ident (DOT ident)*;
 
 // ---- dimensions and calendars ---------------------------------------------
-dimensionDecl: DIMENSION name=ident label=STRING? (COLON typeRef)? attrBlock?;
-calendarDecl: CALENDAR name=ident? label=STRING? attrBlock;
+dimensionDecl: DIMENSION name=ident label=STRING? (COLON typeRef)? attrBlock? SEMI?;
+calendarDecl: CALENDAR name=ident? label=STRING? attrBlock SEMI?;
 attrBlock: LBRACE blockAttr* RBRACE;
 blockAttr: ident attrValue (COMMA attrValue)* SEMI?;
 attrValue
@@ -40,7 +40,7 @@ attrValue
   ;
 
 // ---- sources ---------------------------------------------------------------
-sourceDecl: SOURCE name=ident label=STRING? binding? sourceBody?;
+sourceDecl: SOURCE name=ident label=STRING? binding? sourceBody? SEMI?;
 binding: FROM kind=ident LPAREN (bindingArg (COMMA bindingArg)*)? COMMA? RPAREN;
 bindingArg: ((ident | NULL_) COLON)? attrValue;
 sourceBody: LBRACE (sourceItem (COMMA | SEMI)?)* RBRACE;
@@ -68,14 +68,14 @@ unitTerm
   ;
 
 // ---- metrics and functions ------------------------------------------------------
-metricDecl: METRIC name=ident label=STRING? (COLON unitExpr)? ASSIGN expr metricAttr*;
-fnDecl: FN name=ident (LT ident (COMMA ident)* GT)? LPAREN (param (COMMA param)*)? RPAREN (COLON unitExpr)? ASSIGN expr metricAttr*;
+metricDecl: METRIC name=ident label=STRING? (COLON unitExpr)? ASSIGN expr SEMI? (metricAttr SEMI?)*;
+fnDecl: FN name=ident (LT ident (COMMA ident)* GT)? LPAREN (param (COMMA param)*)? RPAREN (COLON unitExpr)? ASSIGN expr SEMI? (metricAttr SEMI?)*;
 param: ident (COLON unitExpr)?;
 metricAttr: attrKey attrValue (COMMA attrValue)*;
 attrKey: OWNER | DESCRIPTION | FORMAT | TAGS | LABEL (DOT IDENT)?;
 
 // ---- goals ----------------------------------------------------------------------
-goalDecl: GOAL name=ident label=STRING? LBRACE goalItem* RBRACE;
+goalDecl: GOAL name=ident label=STRING? LBRACE goalItem* RBRACE SEMI?;
 goalItem
   : METRIC expr SEMI?                                                   #goalMetric
   | PERIOD periodSpec (BY ident)? SEMI?                                 #goalPeriod
@@ -90,14 +90,14 @@ goalItem
 periodSpec: INT | DATE (DOTDOT DATE)? | STRING;
 
 // ---- roles and reports -------------------------------------------------------------
-roleDecl: ROLE name=ident label=STRING? (LPAREN (roleParam (COMMA roleParam)*)? RPAREN)? LBRACE roleItem* RBRACE;
+roleDecl: ROLE name=ident label=STRING? (LPAREN (roleParam (COMMA roleParam)*)? RPAREN)? LBRACE roleItem* RBRACE SEMI?;
 roleParam: ident COLON typeRef;
 roleItem
   : qualifiedName WHERE expr SEMI?     #roleFilter
   | qualifiedName COLON ALL SEMI?      #roleAll
   ;
 
-reportDecl: REPORT name=ident label=STRING? LBRACE reportItem* RBRACE;
+reportDecl: REPORT name=ident label=STRING? LBRACE reportItem* RBRACE SEMI?;
 reportItem
   : GOALS ident (COMMA ident)* SEMI?                                 #reportGoals
   | METRICS ident (COMMA ident)* SEMI?                               #reportMetrics
