@@ -108,6 +108,11 @@ std::string RenderHuman(const SourceManager& sm, const Diagnostic& d, const Huma
 
   const SourceFile& f = sm.Get(d.span.file);
   out += fmt::format("{}{}-->{} {}:{}:{}\n", pad, c.blue, c.reset, f.path, primary.line, primary.char_column);
+  // A file or folder that could not be read has no text to show.
+  if (f.text.empty() && d.span.size() == 0 && d.labels.empty()) {
+    for (const std::string& n : d.notes) out += fmt::format("{} {}={} {}\n", pad, c.blue, c.reset, n);
+    return out;
+  }
   out += fmt::format("{} {}|{}\n", pad, c.blue, c.reset);
 
   // A label on the line just shown gets only its own underline row.

@@ -18,34 +18,94 @@ namespace kpic {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> CollectInputs(const std::vector<std::string>& paths) {
+namespace {
+
+/// Walks a folder for `.kpi` files (symbolic links to folders are not
+/// followed, so a link cannot make a loop); what cannot be read is a
+/// problem to report, never an exception.
+void Walk(const fs::path& dir, int depth, Inputs* in) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    in->problems.push_back({dir.string(), fmt::format("cannot read folder `{}`: {}", dir.string(), ec.message())});
+    return;
+  }
+  std::vector<fs::path> files, dirs;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const fs::path& p = it->path();
+    std::error_code lec, sec;
+    fs::file_status link = it->symlink_status(lec);
+    bool kpi = p.extension() == ".kpi";
+    if (fs::is_symlink(link)) {
+      fs::file_status target = fs::status(p, sec);
+      if (sec || !fs::exists(target)) {
+        if (kpi)
+          in->problems.push_back({p.string(), fmt::format("cannot read file `{}`: the link leads nowhere ({})",
+                                                          p.string(), sec ? sec.message() : "no such file")});
+        continue;
+      }
+      if (kpi && fs::is_regular_file(target)) files.push_back(p);
+      continue;
+    }
+    if (fs::is_directory(link)) {
+      dirs.push_back(p);
+    } else if (kpi && fs::is_regular_file(link)) {
+      files.push_back(p);
+    }
+  }
+  if (ec)
+    in->problems.push_back({dir.string(), fmt::format("cannot read folder `{}`: {}", dir.string(), ec.message())});
+  std::sort(files.begin(), files.end());
+  std::sort(dirs.begin(), dirs.end());
+  for (const fs::path& f : files) in->files.push_back(f.string());
+  if (depth >= 64) {
+    if (!dirs.empty())
+      in->problems.push_back({dir.string(), fmt::format("folder `{}` is nested more than 64 levels deep; its "
+                                                        "subfolders were not read",
+                                                        dir.string())});
+    return;
+  }
+  for (const fs::path& d : dirs) Walk(d, depth + 1, in);
+}
+
+}  // namespace
+
+Inputs CollectInputs(const std::vector<std::string>& paths) {
+  Inputs in;
   std::vector<std::string> out;
   for (const std::string& p : paths) {
     std::error_code ec;
     fs::file_status st = fs::status(p, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      throw UsageError(fmt::format("cannot read {}: {}", p, ec.message()));
     if (ec || !fs::exists(st)) throw UsageError(fmt::format("no such file or directory: {}", p));
     if (fs::is_directory(st)) {
-      std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file() && it->path().extension() == ".kpi") found.push_back(it->path().string());
-      }
-      if (ec) throw UsageError(fmt::format("cannot read directory {}: {}", p, ec.message()));
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
+      Inputs found;
+      Walk(p, 0, &found);
+      // Sorted as one list, as before: files of a folder before its subfolders' files interleave by name.
+      std::sort(found.files.begin(), found.files.end());
+      out.insert(out.end(), found.files.begin(), found.files.end());
+      in.problems.insert(in.problems.end(), found.problems.begin(), found.problems.end());
     } else {
       out.push_back(p);
     }
   }
   // The same file named twice is read once.
-  std::vector<std::string> unique;
   std::set<std::string> seen;
   for (const std::string& f : out) {
     std::error_code ec;
     std::string key = fs::weakly_canonical(f, ec).string();
-    if (seen.insert(ec ? f : key).second) unique.push_back(f);
+    if (seen.insert(ec ? f : key).second) in.files.push_back(f);
   }
-  return unique;
+  return in;
+}
+
+void ReportInputProblems(Session& s, const std::vector<InputProblem>& problems) {
+  for (const InputProblem& p : problems) {
+    FileId id = s.sm.Add(p.path, std::string());
+    s.diags.Report(DiagCode::E0005, Span{id, 0, 0}, p.message).span_label = "not read";
+  }
 }
 
 std::optional<std::string> FindStdlib(const SessionOptions& options) {
@@ -111,7 +171,9 @@ void ReadAndParse(Session& s, const std::string& path, bool stdlib) {
 
 std::unique_ptr<Session> LoadAndParse(const std::vector<std::string>& paths) {
   auto s = std::make_unique<Session>();
-  for (const std::string& f : CollectInputs(paths)) ReadAndParse(*s, f, false);
+  Inputs in = CollectInputs(paths);
+  ReportInputProblems(*s, in.problems);
+  for (const std::string& f : in.files) ReadAndParse(*s, f, false);
   s->user_files = s->files.size();
   return s;
 }
@@ -124,7 +186,9 @@ void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const Sess
   if (auto dir = FindStdlib(options)) {
     std::error_code ec;
     if (!fs::is_directory(*dir, ec)) throw UsageError(fmt::format("stdlib directory not found: {}", *dir));
-    for (const std::string& f : CollectInputs({*dir})) {
+    Inputs in = CollectInputs({*dir});
+    ReportInputProblems(s, in.problems);
+    for (const std::string& f : in.files) {
       // A stdlib file passed explicitly is read once, as a user file.
       if (user.count(fs::weakly_canonical(f, ec).string())) continue;
       ReadAndParse(s, f, true);
@@ -143,7 +207,9 @@ std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, con
   auto s = std::make_unique<Session>();
   s->parse = options.parse;
   std::set<std::string> user;
-  for (const std::string& f : CollectInputs(paths)) {
+  Inputs in = CollectInputs(paths);
+  ReportInputProblems(*s, in.problems);
+  for (const std::string& f : in.files) {
     std::error_code ec;
     user.insert(fs::weakly_canonical(f, ec).string());
     ReadAndParse(*s, f, false);

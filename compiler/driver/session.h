@@ -34,9 +34,23 @@ struct Session {
 };
 
 
-/// Expands files and directories (recursively, `.kpi` only, sorted) into a
-/// list of file paths. A missing path is a UsageError.
-std::vector<std::string> CollectInputs(const std::vector<std::string>& paths);
+/// A folder or link that could not be read while collecting inputs.
+struct InputProblem {
+  std::string path;
+  std::string message;
+};
+struct Inputs {
+  std::vector<std::string> files;
+  std::vector<InputProblem> problems;
+};
+
+/// Expands files and directories (recursively, `.kpi` only, sorted;
+/// symbolic links to folders are not followed) into a list of file paths.
+/// A missing path is a UsageError; an unreadable folder, a dangling or
+/// looping link to a `.kpi` file is a problem, reported as E0005.
+Inputs CollectInputs(const std::vector<std::string>& paths);
+/// Reports input problems as diagnostics (E0005) of the session.
+void ReportInputProblems(Session& s, const std::vector<InputProblem>& problems);
 
 /// The stdlib directory: the option, $KPIC_STDLIB, `<binary>/../stdlib`,
 /// or the source tree's stdlib/ recorded at build time.

@@ -253,7 +253,7 @@ void Workspace::Analyze() {
     if (auto dir = FindStdlib(options_); dir && !options_.no_stdlib) {
       std::error_code ec;
       if (fs::is_directory(*dir, ec))
-        for (const std::string& f : CollectInputs({*dir})) {
+        for (const std::string& f : CollectInputs({*dir}).files) {
           std::ifstream in(f, std::ios::binary);
           std::stringstream ss;
           ss << in.rdbuf();

@@ -88,12 +88,34 @@ int Checker::MetricIndex(const std::string& name) {
 const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   if (auto it = module_.metrics.find(name); it != module_.metrics.end()) {
     if (visiting_.count(name)) {
-      if (!cycle_reported_.count(name)) {
-        cycle_reported_.insert(name);
-        auto& d = diags_.Report(DiagCode::E0406, at.valid() ? at : it->second.decl->name.span,
-                                fmt::format("metric `{}` depends on itself", name));
-        d.span_label = "this reference closes the cycle";
-        d.Help("a metric cannot be defined in terms of itself, directly or through other metrics");
+      // The cycle: the metrics being typed from `name` on, back to `name`.
+      auto first = std::find(visiting_order_.begin(), visiting_order_.end(), name);
+      std::vector<std::string> cycle(first, visiting_order_.end());
+      bool reported = std::any_of(cycle.begin(), cycle.end(), [&](const std::string& m) {
+        return cycle_reported_.count(m) > 0;
+      });
+      if (!reported) {
+        for (const std::string& m : cycle) cycle_reported_.insert(m);
+        Span where = at.valid() ? at : it->second.decl->name.span;
+        if (cycle.size() <= 1) {
+          auto& d = diags_.Report(DiagCode::E0406, where, fmt::format("metric `{}` depends on itself", name));
+          d.span_label = "this reference closes the cycle";
+          d.Help("a metric cannot be defined in terms of itself, directly or through other metrics");
+        } else {
+          std::string path;
+          for (const std::string& m : cycle) path += "`" + m + "` → ";
+          path += "`" + name + "`";
+          auto& d = diags_.Report(DiagCode::E0406, where, fmt::format("metrics form a cycle: {}", path));
+          d.span_label = fmt::format("`{}` reads `{}` here, which closes the cycle", cycle.back(), name);
+          for (size_t i = 0; i + 1 < cycle.size(); ++i) {  // the last one is the primary span's
+            const MetricType& mt = module_.metrics.at(cycle[i]);
+            if (mt.decl)
+              d.Label(mt.decl->name.span,
+                      fmt::format("`{}` reads `{}`", cycle[i], cycle[i + 1]));
+          }
+          d.Help("a metric cannot be defined in terms of itself, directly or through other metrics; break the cycle "
+                 "by defining one of them from source columns");
+        }
       }
       return nullptr;
     }

@@ -193,6 +193,13 @@ expect "sql to a file" 0 "$KPIC" sql "$ROOT/examples/retail" --goal grow_sales -
 expect "engine postgres needs postgres sources" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --engine postgres
 contains err "source \`orders\` is bound to csv"
 
+# Filesystem trouble while collecting inputs is a diagnostic (E0005), never exit 70.
+mkdir -p "$TMP/walk/sub"
+echo 'metric one = 1' > "$TMP/walk/ok.kpi"
+ln -s b.kpi "$TMP/walk/a.kpi"; ln -s a.kpi "$TMP/walk/b.kpi"; ln -s .. "$TMP/walk/sub/up"
+expect "a link loop among the inputs" 1 "$KPIC" check "$TMP/walk"
+contains err "error[E0005]: cannot read file \`$TMP/walk/a.kpi\`: the link leads nowhere"
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
