@@ -10,9 +10,12 @@ namespace kpic {
 Diagnostic& DiagnosticSink::Report(DiagCode code, Span span, std::string message) {
   if (span.valid()) {
     if (per_file_.size() <= span.file) per_file_.resize(span.file + 1);
-    if (per_file_[span.file] >= kMaxPerFile) {
+    if (per_file_[span.file] >= max_per_file_) {
       ++suppressed_;
+      if (suppressed_per_file_.size() <= span.file) suppressed_per_file_.resize(span.file + 1);
+      ++suppressed_per_file_[span.file];
       overflow_ = Diagnostic{};
+      overflow_.dropped = true;
       return overflow_;
     }
     ++per_file_[span.file];

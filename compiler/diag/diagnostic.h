@@ -40,6 +40,9 @@ struct Diagnostic {
   std::vector<DiagLabel> labels;   ///< secondary spans
   std::vector<std::string> notes;  ///< "help: ..." / "note: ..." lines
   std::vector<Fix> fixes;
+  /// Past the per-file limit: this diagnostic is discarded, so callers may
+  /// skip the work of decorating it (suggestions scan every name).
+  bool dropped = false;
 
   Diagnostic& Label(Span s, std::string msg) {
     labels.push_back({s, std::move(msg)});
@@ -59,11 +62,16 @@ struct Diagnostic {
   }
 };
 
-/// Collects diagnostics in report order. Caps the number per file so that a
-/// binary blob cannot produce millions of lines.
+/// Collects diagnostics in report order. Caps the number per file
+/// (`--max-errors`, 50 by default) so that a binary blob or a generated file
+/// with many mistakes reports in seconds, with a count of what was left out.
 class DiagnosticSink {
  public:
   static constexpr size_t kMaxPerFile = 50;
+  void set_max_per_file(size_t n) { max_per_file_ = n == 0 ? 1 : n; }
+  size_t max_per_file() const { return max_per_file_; }
+  /// Diagnostics dropped per file (by file id).
+  const std::vector<size_t>& suppressed_per_file() const { return suppressed_per_file_; }
 
   /// Adds a diagnostic with the registry's default severity for its code and
   /// returns it for further decoration (labels, help, fixes).
@@ -82,7 +90,9 @@ class DiagnosticSink {
  private:
   std::vector<Diagnostic> diags_;
   std::vector<size_t> per_file_;
+  std::vector<size_t> suppressed_per_file_;
   size_t suppressed_ = 0;
+  size_t max_per_file_ = kMaxPerFile;
   Diagnostic overflow_;  ///< returned when a diagnostic is dropped
 };
 

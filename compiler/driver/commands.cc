@@ -47,6 +47,13 @@ void PrintHuman(const Session& s, const CommonOptions& common) {
     std::string text = RenderHuman(s.sm, d, style);
     std::fprintf(stderr, "%s\n", text.c_str());
   }
+  const auto& dropped = s.diags.suppressed_per_file();
+  for (size_t f = 0; f < dropped.size(); ++f)
+    if (dropped[f])
+      std::fprintf(stderr, "note: %s: %zu more diagnostic%s not shown (the first %zu of each file are; --max-errors N "
+                   "shows more)\n",
+                   s.sm.Get(static_cast<FileId>(f)).path.c_str(), dropped[f], dropped[f] == 1 ? "" : "s",
+                   s.diags.max_per_file());
 }
 
 std::string Plural(size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }

@@ -12,6 +12,7 @@ struct CommonOptions {
   bool no_stdlib = false;
   std::string color = "auto";
   size_t max_depth = 128;  ///< --max-depth: brackets nested in one expression (E0105)
+  size_t max_errors = 50;  ///< --max-errors: diagnostics shown per file; the rest are counted
 };
 
 struct CheckOptions {

@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
     cmd->add_option("--stdlib", common.stdlib_dir, "directory of the standard library (default: next to the binary)");
     cmd->add_flag("--no-stdlib", common.no_stdlib, "do not load the standard library");
     cmd->add_option("--max-depth", common.max_depth, "deepest bracket nesting of an expression (default 128; E0105)");
+    cmd->add_option("--max-errors", common.max_errors,
+                    "diagnostics shown per file (default 50); the rest are counted, and checking that file's names "
+                    "stops looking for suggestions")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--color", common.color, "colored diagnostics: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
   };

@@ -37,6 +37,7 @@ SessionOptions ToSession(const CommonOptions& c) {
   o.stdlib_dir = c.stdlib_dir;
   o.no_stdlib = c.no_stdlib;
   o.parse.max_nesting = c.max_depth;
+  o.max_errors = c.max_errors;
   return o;
 }
 

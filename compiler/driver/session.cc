@@ -206,6 +206,7 @@ void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const Sess
 std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options) {
   auto s = std::make_unique<Session>();
   s->parse = options.parse;
+  s->diags.set_max_per_file(options.max_errors);
   std::set<std::string> user;
   Inputs in = CollectInputs(paths);
   ReportInputProblems(*s, in.problems);

@@ -21,6 +21,7 @@ struct SessionOptions {
   std::optional<std::string> stdlib_dir;  ///< overrides the default search
   bool no_stdlib = false;
   ParseLimits parse;                      ///< nesting, operators, file size
+  size_t max_errors = DiagnosticSink::kMaxPerFile;  ///< diagnostics kept per file
 };
 
 struct Session {

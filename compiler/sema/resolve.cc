@@ -158,22 +158,32 @@ class Resolver {
     return dot == std::string::npos ? pkg : pkg.substr(dot + 1);
   }
 
+  /// Every name visible from the package (of the kinds `filter` accepts),
+  /// sorted; the names outside function bodies are computed once per filter.
   std::vector<std::string> VisibleNames(bool (*filter)(DeclKind)) const {
-    std::vector<std::string> out;
-    for (const auto& [n, d] : pkg_.decls)
-      if (!filter || filter(d->kind)) out.push_back(n);
-    for (const std::string& imp : pkg_.imported) {
-      if (const Package* p = catalog_.FindPackage(imp))
-        for (const auto& [n, d] : p->decls)
-          if (!filter || filter(d->kind)) out.push_back(n);
+    auto [it, fresh] = visible_.try_emplace(filter);
+    std::vector<std::string>& base = it->second;
+    if (fresh) {
+      for (const auto& [n, d] : pkg_.decls)
+        if (!filter || filter(d->kind)) base.push_back(n);
+      for (const std::string& imp : pkg_.imported) {
+        if (const Package* p = catalog_.FindPackage(imp))
+          for (const auto& [n, d] : p->decls)
+            if (!filter || filter(d->kind)) base.push_back(n);
+      }
+      if (!filter || filter(DeclKind::kMetric))
+        for (const auto& [n, home] : catalog_.metric_home) base.push_back(n);
+      std::sort(base.begin(), base.end());
+      base.erase(std::unique(base.begin(), base.end()), base.end());
     }
-    if (!filter || filter(DeclKind::kMetric))
-      for (const auto& [n, home] : catalog_.metric_home) out.push_back(n);
-    for (const std::string& l : locals_) out.push_back(l);
-    std::sort(out.begin(), out.end());
+    if (locals_.empty()) return base;
+    std::vector<std::string> locals(locals_.begin(), locals_.end()), out;
+    std::sort(locals.begin(), locals.end());
+    std::merge(base.begin(), base.end(), locals.begin(), locals.end(), std::back_inserter(out));
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
+  mutable std::map<bool (*)(DeclKind), std::vector<std::string>> visible_;
 
   void SuggestInto(Diagnostic& d, const std::string& name, const std::vector<std::string>& candidates, Span at,
                    const char* what = "a name") {
@@ -209,7 +219,7 @@ class Resolver {
           d ? fmt::format("`{}` is {} {}, not a source", id.name, Article(d->kind), ast::DeclKindName(d->kind))
             : fmt::format("unknown source `{}`", id.name));
       diag.span_label = "expected a source";
-      if (!d)
+      if (!d && !diag.dropped)
         SuggestInto(diag, id.name, VisibleNames([](DeclKind k) { return k == DeclKind::kSource; }), id.span,
                     "a source");
     }
@@ -225,7 +235,7 @@ class Resolver {
                                                ast::DeclKindName(d->kind), Article(kind), what)
                                  : fmt::format("unknown {} `{}`", what, id.name));
     diag.span_label = fmt::format("expected {} {}", Article(kind), what);
-    if (!d) {
+    if (!d && !diag.dropped) {
       std::vector<std::string> cands;
       for (const auto& n : VisibleNames(nullptr)) {
         const Decl* c = Lookup(n, id.span);
@@ -247,7 +257,7 @@ class Resolver {
   void UnknownName(const ast::Ident& id) {
     auto& d = diags_.Report(DiagCode::E0201, id.span, fmt::format("unknown name `{}`", id.name));
     d.span_label = "not defined";
-    SuggestInto(d, id.name, VisibleNames(nullptr), id.span);
+    if (!d.dropped) SuggestInto(d, id.name, VisibleNames(nullptr), id.span);
   }
 
   void ColumnMember(const ast::SourceDecl& src, const std::vector<const ast::Ident*>& path, size_t i) {
@@ -428,6 +438,7 @@ class Resolver {
   void UnknownFunction(const ast::Ident& id) {
     auto& d = diags_.Report(DiagCode::E0207, id.span, fmt::format("unknown function `{}`", id.name));
     d.span_label = "not a function";
+    if (d.dropped) return;
     std::vector<std::string> names = builtins::FunctionNames();
     for (const auto& n : VisibleNames([](DeclKind k) { return k == DeclKind::kFn; })) names.push_back(n);
     SuggestInto(d, id.name, names, id.span, "a function");

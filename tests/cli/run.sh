@@ -200,6 +200,11 @@ ln -s b.kpi "$TMP/walk/a.kpi"; ln -s a.kpi "$TMP/walk/b.kpi"; ln -s .. "$TMP/wal
 expect "a link loop among the inputs" 1 "$KPIC" check "$TMP/walk"
 contains err "error[E0005]: cannot read file \`$TMP/walk/a.kpi\`: the link leads nowhere"
 
+# A file with many errors stops at --max-errors per file, with a count of the rest.
+seq 0 2999 | awk '{ print "metric m" $1 " = sum(nosuch.x)" }' > "$TMP/many.kpi"
+expect "many errors" 1 "$KPIC" check --max-errors 5 "$TMP/many.kpi"
+contains err "note: $TMP/many.kpi: 2995 more diagnostics not shown (the first 5 of each file are; --max-errors N shows more)"
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
