@@ -16,6 +16,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -56,6 +57,23 @@ bool ValidUtf8(std::string_view s) {
     i += n;
   }
   return true;
+}
+
+const char* InvisibleCharacter(std::string_view s) {
+  // Every character below is three bytes starting with 0xE2 or 0xEF.
+  for (size_t i = 0; i + 2 < s.size(); ++i) {
+    unsigned char c0 = static_cast<unsigned char>(s[i]);
+    if (c0 != 0xE2 && c0 != 0xEF) continue;
+    unsigned c = (c0 & 0x0Fu) << 12 | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6 |
+                 (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+    if (c == 0xFEFF) return "U+FEFF (a byte-order mark)";
+    if (c == 0x200B) return "U+200B (a zero-width space)";
+    if (c == 0x200E || c == 0x200F) return "a left-to-right or right-to-left mark (U+200E/U+200F)";
+    if (c >= 0x202A && c <= 0x202E) return "a bidirectional embedding or override (U+202A-U+202E)";
+    if (c >= 0x2060 && c <= 0x2064) return "a word joiner or invisible operator (U+2060-U+2064)";
+    if (c >= 0x2066 && c <= 0x2069) return "a bidirectional isolate (U+2066-U+2069)";
+  }
+  return nullptr;
 }
 
 namespace {
@@ -192,6 +210,9 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
       double x;
       auto r = std::from_chars(v.data(), v.data() + v.size(), x);
       if (r.ec != std::errc() || r.ptr != v.data() + v.size()) return "is not a number";
+      if (!std::isfinite(x))
+        return "is not a finite number (NaN and infinities cannot be summed; declare the token with `null:` if it "
+               "means a missing value)";
       col.floats.push_back(x);
       break;
     }
@@ -224,6 +245,9 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
     }
     case ColType::kString:
       if (!ValidUtf8(v)) return "is not valid UTF-8";
+      if (const char* what = InvisibleCharacter(v))
+        return std::string("contains an invisible character, ") + what +
+               ", which would make it a member apart from the same visible text";
       col.codes.push_back(col.dict.Intern(v));
       break;
     case ColType::kDate: {
@@ -469,7 +493,7 @@ class FastRows {
     std::string_view v(b, n);
     uint32_t code = col.dict.Find(v);
     if (code == UINT32_MAX) {
-      if (!ValidUtf8(v)) return UINT32_MAX;
+      if (!ValidUtf8(v) || InvisibleCharacter(v)) return UINT32_MAX;  // the general path says why
       code = col.dict.Intern(v);
     }
     return code;

@@ -116,6 +116,13 @@ struct Field {
 /// Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates).
 bool ValidUtf8(std::string_view s);
 
+/// The invisible format character in `s` that would make a text value a
+/// member apart from the same visible text (a byte-order mark, a zero-width
+/// space, bidirectional controls, word joiners), described; nullptr when
+/// there is none. Zero-width joiners (U+200C/U+200D) are allowed: scripts
+/// and emoji need them.
+const char* InvisibleCharacter(std::string_view s);
+
 /// Converts one field into the column (the rules shared by every reader);
 /// returns why the value is bad, or "" when it was appended.
 std::string AppendField(Column& col, const Field& f, const CsvOptions& o);

@@ -60,6 +60,13 @@ std::optional<int32_t> ParseDate(std::string_view text, const DateFormat& format
     if (p[i] == '%' && i + 1 < p.size()) {
       char f = p[++i];
       size_t n = f == 'Y' ? 4 : 2;
+      // Months and days may be unpadded (`3/7/2025`), as strptime reads
+      // them, unless the pattern runs straight on into more digits.
+      bool next_is_literal = i + 1 < p.size() && p[i + 1] != '%';
+      if (n == 2 && next_is_literal && pos + 1 < text.size() && text[pos] >= '0' && text[pos] <= '9' &&
+          (text[pos + 1] < '0' || text[pos + 1] > '9'))
+        n = 1;
+      if (n == 2 && !next_is_literal && i + 1 >= p.size() && pos + 1 == text.size()) n = 1;
       int v;
       if (!Digits(text, pos, n, &v)) return std::nullopt;
       pos += n;

@@ -609,3 +609,55 @@ TEST_CASE("two threads reading in small blocks read random files as one thread d
   }
   CHECK(two_thread_files > 500);
 }
+
+TEST_CASE("date formats read unpadded months and days, as strptime does") {
+  DateFormat us{"%m/%d/%Y"};
+  CHECK(ParseDate("3/7/2025", us) == DaysFromCivil(2025, 3, 7));
+  CHECK(ParseDate("03/07/2025", us) == DaysFromCivil(2025, 3, 7));
+  CHECK(ParseDate("12/31/2025", us) == DaysFromCivil(2025, 12, 31));
+  CHECK(ParseDate("1/15/2025", us) == DaysFromCivil(2025, 1, 15));
+  CHECK_FALSE(ParseDate("13/1/2025", us));
+  CHECK_FALSE(ParseDate("3//2025", us));
+  DateFormat iso{"%Y-%m-%d"};
+  CHECK(ParseDate("2025-3-7", iso) == DaysFromCivil(2025, 3, 7));
+  DateFormat packed{"%Y%m%d"};  // no separators: two digits each, always
+  CHECK(ParseDate("20250307", packed) == DaysFromCivil(2025, 3, 7));
+  CsvOptions o;
+  o.date_format = us;
+  for (bool fast : {true, false}) {
+    o.fast_path = fast;
+    CsvResult r = ParseCsv("d\n3/7/2025\n11/2/2025\n", "f.csv", {Col("d", ColType::kDate)}, o);
+    CHECK(Describe(r) == "2/0|" + std::to_string(*DaysFromCivil(2025, 3, 7)) + "|" +
+                             std::to_string(*DaysFromCivil(2025, 11, 2)));
+  }
+}
+
+TEST_CASE("NaN and infinities in a float column are data errors, unless declared null tokens") {
+  for (const char* v : {"nan", "NaN", "inf", "-inf", "Infinity"}) {
+    std::string csv = std::string("f\n1.5\n") + v + "\n";
+    CHECK(ErrorOf(csv, {Col("f", ColType::kFloat)}) ==
+          std::string("f.csv:3: column `f`: value `") + v +
+              "` is not a finite number (NaN and infinities cannot be summed; declare the token with `null:` if it "
+              "means a missing value)");
+  }
+  CsvOptions o;
+  o.nulls = {"NaN"};
+  CHECK(Describe(ParseCsv("f\n1.5\nNaN\n", "f.csv", {Col("f", ColType::kFloat)}, o)) == "2/0|1.500000|null");
+}
+
+TEST_CASE("invisible characters inside a value are data errors on both reading paths") {
+  for (bool fast : {true, false}) {
+    CsvOptions o;
+    o.fast_path = fast;
+    CHECK(ErrorOf("s\nabc\n\xEF\xBB\xBF" "abc\n", {Col("s", ColType::kString)}, o) ==
+          "f.csv:3: column `s`: value `\xEF\xBB\xBF" "abc` contains an invisible character, U+FEFF (a byte-order "
+          "mark), which would make it a member apart from the same visible text");
+    CHECK(ErrorOf("s\na\xE2\x80\xAE" "b\n", {Col("s", ColType::kString)}, o).find("bidirectional") !=
+          std::string::npos);
+    // Zero-width joiners stay: emoji and some scripts need them.
+    CHECK(Describe(ParseCsv("s\na\xE2\x80\x8D" "b\n", "f.csv", {Col("s", ColType::kString)}, o)) ==
+          "1/0|a\xE2\x80\x8D" "b");
+  }
+  // The byte-order mark at the very start of the file is the file's, not a value's.
+  CHECK(Describe(ParseCsv("\xEF\xBB\xBFs\nabc\n", "f.csv", {Col("s", ColType::kString)}, {})) == "1/0|abc");
+}
