@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "base/source_manager.h"
+#include "base/number_format.h"
 #include "base/suggest.h"
 #include "base/utf8.h"
 
@@ -60,4 +61,30 @@ TEST_CASE("suggestions find near misses and ignore far ones") {
   CHECK(EditDistance("ab", "ba") == 1);  // a transposition is one edit
   CHECK(EditDistance("销售额", "销量额") == 1);
   CHECK(Suggest("门点", {"门店", "渠道"}).value_or("") == "门店");
+}
+
+TEST_CASE("format patterns: what they accept and how they show numbers") {
+  std::string why;
+  auto f = kpic::ParseNumberFormat("#,##0.00", &why);
+  REQUIRE(f);
+  CHECK(kpic::ApplyNumberFormat(*f, 1234567.891) == "1,234,567.89");
+  CHECK(kpic::ApplyNumberFormat(*f, -0.004) == "0.00");  // rounds to zero: no sign
+  CHECK(kpic::ApplyNumberFormat(*f, -12.5) == "−12.50");
+  f = kpic::ParseNumberFormat("¥#,##0", &why);
+  REQUIRE(f);
+  CHECK(kpic::ApplyNumberFormat(*f, 12345.5) == "¥12,346");
+  f = kpic::ParseNumberFormat("0.0%", &why);
+  REQUIRE(f);
+  CHECK(kpic::ApplyNumberFormat(*f, 0.1234) == "12.3%");
+  f = kpic::ParseNumberFormat("#,##0 元", &why);
+  REQUIRE(f);
+  CHECK(kpic::ApplyNumberFormat(*f, 999.5) == "1,000 元");
+  f = kpic::ParseNumberFormat("0", &why);
+  REQUIRE(f);
+  CHECK(kpic::ApplyNumberFormat(*f, 1234.4) == "1234");
+  for (const char* bad : {"abc", "#,##0.00.0", "0.#", "0.", "0#", "0.0000000000", "0 and 0"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(kpic::ParseNumberFormat(bad, &why));
+    CHECK_FALSE(why.empty());
+  }
 }
