@@ -210,7 +210,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error[data]: %s\n", e.what());
     return kExitData;
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
+    if (e.code.empty())
+      std::fprintf(stderr, "error: %s\n", e.what());
+    else
+      std::fprintf(stderr, "error[%s]: %s\n", e.code.c_str(), e.what());
     return kExitUsage;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "internal error: %s\nThis is a bug in kpic; please report it with the input that caused it.\n",

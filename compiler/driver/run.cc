@@ -93,7 +93,8 @@ plan::Request ToRequest(const RunOptions& o) {
   for (const std::string& p : o.params) {
     auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--param expects KEY=VALUE, got `{}`", p));
-    r.params[p.substr(0, eq)] = p.substr(eq + 1);
+    if (!r.params.emplace(p.substr(0, eq), p.substr(eq + 1)).second)
+      throw UsageError("E0603", fmt::format("--param {} is given twice", p.substr(0, eq)));
   }
   return r;
 }
@@ -105,7 +106,7 @@ plan::Plan MakePlan(const Session& s, const plan::Request& req) {
       throw UsageError("nothing to evaluate: the package declares no goals; ask for metrics with --metric NAME");
     return p;
   } catch (const plan::PlanError& e) {
-    throw UsageError(e.what());
+    throw UsageError(e.code, e.what());
   }
 }
 

@@ -45,7 +45,7 @@ int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions&
     if (!p.outputs.empty()) out += sql::EmitMetrics(p, so) + ";\n";
     for (size_t g = 0; g < p.goals.size(); ++g) out += (out.empty() ? "" : "\n") + sql::EmitGoal(p, g, so) + ";\n";
   } catch (const sql::SqlError& e) {
-    throw UsageError(e.what());
+    throw UsageError(e.code, e.what());
   }
   if (out.empty()) throw UsageError("nothing to compile: ask for metrics with --metric NAME or goals with --goal NAME");
   if (!p.charts.empty())

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace kpic::ir {
 
 const char* AdditivityName(Additivity a) {
@@ -82,6 +84,16 @@ const Report* Module::FindReport(const std::string& name) const {
   for (const Report& r : reports)
     if (r.name == name) return &r;
   return nullptr;
+}
+
+double LiteralValue(const Node& n) {
+  if (n.kind != Kind::kLiteral || (n.type.scalar.vt != VT::kInt && n.type.scalar.vt != VT::kDecimal &&
+                                   n.type.scalar.vt != VT::kFloat))
+    return std::nan("");
+  if (!n.is_exact) return n.f;
+  double den = 1;
+  for (int k = 0; k < n.exact_scale; ++k) den *= 10;
+  return static_cast<double>(n.exact) / den;
 }
 
 std::string DumpNode(const Module& m, int i) {

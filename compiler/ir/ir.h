@@ -168,6 +168,7 @@ struct Calendar {
 
 struct Metric {
   std::string name, label, package;
+  std::string format;  ///< the `format` pattern (checked), or empty
   bool ok = false;  ///< false when its formula has an error (then `root` is -1)
   int root = -1;
   Unit unit;
@@ -277,5 +278,9 @@ struct Module {
 
 /// A stable text dump of an expression, for messages and golden tests.
 std::string DumpNode(const Module& m, int node);
+
+/// A numeric literal's value (a percentage as a fraction), NaN for any
+/// other node.
+double LiteralValue(const Node& n);
 
 }  // namespace kpic::ir

@@ -5,6 +5,7 @@
 #include "plan/lower.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -21,7 +22,7 @@ namespace {
 [[noreturn]] void Unknown(const char* what, const std::string& name, const std::vector<std::string>& candidates) {
   auto s = Suggest(name, candidates);
   throw PlanError(
-      fmt::format("unknown {} `{}`{}", what, name, s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
+      "E0601", fmt::format("unknown {} `{}`{}", what, name, s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
 }
 
 }  // namespace
@@ -68,6 +69,21 @@ Plan Lowerer::Run() {
       std::vector<std::string> names;
       for (const ir::Role& r : m_.roles) names.push_back(r.name);
       Unknown("role", role, names);
+    }
+  }
+  // Parameters belong to the role: one value each, none unknown.
+  for (const auto& [key, value] : req_.params) {
+    if (!role_)
+      throw PlanError("E0603",
+                      fmt::format("--param {} is given without --role (parameters belong to a role)", key));
+    std::vector<std::string> names;
+    for (const ir::Role::Param& p : role_->params) names.push_back(p.name);
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
+      auto s = Suggest(key, names);
+      throw PlanError("E0603", fmt::format("role `{}` has no parameter `{}`{}", role_->name, key,
+                                           s ? fmt::format("; did you mean `{}`?", *s)
+                                             : names.empty() ? std::string(" (it takes none)")
+                                                             : fmt::format(" (it takes {})", fmt::join(names, ", "))));
     }
   }
   for (const std::string& m : metrics) Metric(m);
@@ -118,7 +134,7 @@ void Lowerer::Metric(const std::string& name) {
     std::vector<std::string> cands;
     for (const auto& [n, i] : m_.metric_index) cands.push_back(n);
     auto s = Suggest(name, cands);
-    throw PlanError(fmt::format("unknown metric `{}` in --metric{}", name,
+    throw PlanError("E0601", fmt::format("unknown metric `{}` in --metric{}", name,
                                 s ? fmt::format("; did you mean `{}`?", *s) : std::string()));
   }
   const ir::Metric& mt = m_.metrics[index];
@@ -130,12 +146,13 @@ void Lowerer::Metric(const std::string& name) {
         auto it = m_.source_index.find(key);
         if (it != m_.source_index.end() && !DimPath(it->second, d, &p)) lacking = m_.sources[it->second].name;
       }
-      throw PlanError(fmt::format("metric `{}` cannot be broken down by `{}`: source `{}` has no `{}`", name, d,
+      throw PlanError("E0602", fmt::format("metric `{}` cannot be broken down by `{}`: source `{}` has no `{}`", name, d,
                                   lacking, d));
     }
   Output o;
   o.metric = name;
   o.label = mt.label;
+  o.format = mt.format;
   o.unit = mt.percent ? "percent" : mt.unit.ToString();
   o.percent = mt.percent;
   o.additivity = ir::AdditivityName(mt.additivity);
@@ -169,6 +186,7 @@ void Lowerer::Charts(const ir::Report& r) {
       if (int i = m_.MetricIndex(c.metric); i >= 0) {
         const ir::Metric& mt = m_.metrics[i];
         o.label = mt.label;
+        o.format = mt.format;
         o.percent = mt.percent;
         o.unit = mt.percent ? "percent" : mt.unit.ToString();
         o.additivity = ir::AdditivityName(mt.additivity);
@@ -187,7 +205,7 @@ void Lowerer::RoleFilter(int index) {
   if (!role_) return;
   for (const ir::Role::Param& p : role_->params)
     if (!req_.params.count(p.name))
-      throw PlanError(fmt::format("role `{}` needs --param {}=VALUE", role_->name, p.name));
+      throw PlanError("E0603", fmt::format("role `{}` needs --param {}=VALUE", role_->name, p.name));
   const ir::Source& src = plan_.SourceOf(plan_.scans[index]);
   for (const ir::Role::Item& item : role_->items) {
     if (item.source < 0 || m_.sources[item.source].name != src.name) continue;
@@ -199,7 +217,7 @@ void Lowerer::RoleFilter(int index) {
     return;
   }
   // Not mentioned: refused, so that a role never reads a source by omission.
-  throw PlanError(fmt::format("role `{}` does not say which rows of source `{}` it may read; add `{} where ...` to "
+  throw PlanError("E0604", fmt::format("role `{}` does not say which rows of source `{}` it may read; add `{} where ...` to "
                               "restrict it, or `{}: all` to allow every row",
                               role_->name, src.name, src.name, src.name));
 }
@@ -207,6 +225,11 @@ void Lowerer::RoleFilter(int index) {
 // ---- goals -------------------------------------------------------------------------------
 
 void Lowerer::Goal(const ir::Goal& g) {
+  goal_ = &g;
+  struct Reset {
+    const ir::Goal** p;
+    ~Reset() { *p = nullptr; }
+  } reset{&goal_};
   GoalPlan gp;
   gp.name = g.name;
   gp.label = g.label;
@@ -220,13 +243,14 @@ void Lowerer::Goal(const ir::Goal& g) {
   if (req_.to_day) gp.to_day = *req_.to_day;
   if (req_.grain) gp.grain = *req_.grain;
   if (gp.from_day == 0 && gp.to_day == 0)
-    throw PlanError(fmt::format("goal `{}` has no `period`; pass --from and --to", gp.name));
-  if (g.metric < 0) throw PlanError(fmt::format("goal `{}` has no `metric`", gp.name));
+    throw PlanError("E0602", fmt::format("goal `{}` has no `period`; pass --from and --to", gp.name));
+  if (g.metric < 0) Unreachable(fmt::format("goal `{}` has no `metric`", gp.name));
   if (!g.metric_name.empty()) {
     gp.metric = g.metric_name;
     if (int i = m_.MetricIndex(gp.metric); i >= 0) {
       const ir::Metric& mt = m_.metrics[i];
       gp.percent = mt.percent;
+      gp.format = mt.format;
       gp.additive = mt.additivity == ir::Additivity::kAdditive;
       gp.unit = mt.percent ? "percent" : mt.unit.ToString();
     }
@@ -322,6 +346,10 @@ void Lowerer::Goal(const ir::Goal& g) {
   }
   touched_ = nullptr;
   plan_.goals.push_back(std::move(gp));
+}
+
+void Unreachable(const std::string& what) {
+  throw std::logic_error(fmt::format("the lowering met what `kpic check` should have refused: {}", what));
 }
 
 Plan Lower(const ir::Module& module, const Request& request) { return Lowerer(module, request).Run(); }

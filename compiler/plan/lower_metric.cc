@@ -49,7 +49,7 @@ int Lowerer::Shift(int a, Grain g) {
 
 int Lowerer::MetricRef(int metric, const LCtx& lc) {
   const ir::Metric& m = m_.metrics[metric];
-  if (m.root < 0) throw PlanError(fmt::format("metric `{}` has errors", m.name));
+  if (m.root < 0) Unreachable(fmt::format("metric `{}` has errors", m.name));
   return M(m.root, lc);
 }
 
@@ -91,11 +91,11 @@ int Lowerer::M(int e, const LCtx& lc) {
       return Method(n, lc);
     case ir::Kind::kColumn:
     case ir::Kind::kRows:
-      throw PlanError(fmt::format("`{}` is not a metric", ir::DumpNode(m_, e)));
+      Unreachable(fmt::format("`{}` is not a metric", ir::DumpNode(m_, e)));
     default:
       break;
   }
-  throw PlanError(fmt::format("`{}` cannot be evaluated as a metric", ir::DumpNode(m_, e)));
+  Unreachable(fmt::format("`{}` cannot be evaluated as a metric", ir::DumpNode(m_, e)));
 }
 
 int Lowerer::Member(int base, Fn member, const LCtx& lc) {
@@ -103,7 +103,8 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
   w.windowed = true;
   if (member == Fn::kPrevious) return Shift(M(base, w), lc.grain);
   if (member == Fn::kLastYear) return Shift(M(base, w), Grain::kYear);
-  throw PlanError(fmt::format("`.{}` is not supported by the engine yet", builtins::Get(member).name));
+  if (member == Fn::kTarget && goal_ && goal_->target_rhs >= 0) return M(goal_->target_rhs, lc);
+  Unreachable(fmt::format("`.{}` outside a goal with a target", builtins::Get(member).name));
 }
 
 int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
@@ -144,7 +145,7 @@ int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
     case Fn::kConvert:
       throw PlanError("`convert` is not supported by the engine yet");
     default:
-      throw PlanError(fmt::format("`{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
+      Unreachable(fmt::format("`{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
   }
 }
 
@@ -171,7 +172,7 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
       const ir::Node* k = arg >= 0 ? &m_.node(arg) : nullptr;
       if (!k || k->kind != ir::Kind::kLiteral || !k->is_exact || k->exact_scale != 0 || k->exact < 2 ||
           k->exact > 1000)
-        throw PlanError("`zscore(N)` needs a whole number of periods N from 2 to 1000");
+        Unreachable("`zscore(N)` needs a whole number of periods N from 2 to 1000");
       LCtx w = lc;
       w.windowed = true;
       MNode z;
@@ -188,7 +189,7 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
       Grain g = arg >= 0 ? m_.node(arg).grain.value_or(Grain::kDay) : Grain::kDay;
       const char* method = builtins::Get(n.fn).name.data();
       if (lc.grain != Grain::kAll && !rt::Nests(g, lc.grain))
-        throw PlanError(fmt::format("`.{}({})` needs a grain coarser than {} (got --grain {})", method,
+        throw PlanError("E0602", fmt::format("`.{}({})` needs a grain coarser than {} (got --grain {})", method,
                                     rt::GrainName(g), rt::GrainName(g), rt::GrainName(lc.grain)));
       LCtx inner = lc;
       inner.grain = g;
@@ -201,7 +202,7 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
       return MAdd(std::move(r));
     }
     default:
-      throw PlanError(fmt::format("`.{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
+      Unreachable(fmt::format("`.{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
   }
 }
 
@@ -221,19 +222,19 @@ Grain Lowerer::PeriodGrain(int period, const LCtx& lc) {
   if (p == "last_year") return Grain::kYear;
   if (n.grain) {
     if (Rank(*n.grain) < Rank(lc.grain) && lc.grain != Grain::kAll)
-      throw PlanError(fmt::format("a change over a {} needs a grain of {} or finer", p, p));
+      throw PlanError("E0602", fmt::format("a change over a {} needs a grain of {} or finer", p, p));
     return *n.grain;
   }
-  throw PlanError(fmt::format("unknown period `{}`", p));
+  Unreachable(fmt::format("unknown period `{}`", p));
 }
 
 int Lowerer::Rolling(int base, int duration, const LCtx& lc) {
   const ir::Node* d = duration >= 0 ? &m_.node(duration) : nullptr;
   if (!d || d->kind != ir::Kind::kSymbol || d->text.find(' ') == std::string::npos)
-    throw PlanError("`rolling` needs a duration such as `3 months`");
+    Unreachable("`rolling` needs a duration such as `3 months`");
   int64_t n = static_cast<int64_t>(d->exact);
   auto g = d->grain;
-  if (!g || *g == Grain::kAll || n < 1) throw PlanError(fmt::format("cannot roll over `{}`", d->text));
+  if (!g || *g == Grain::kAll || n < 1) Unreachable(fmt::format("cannot roll over `{}`", d->text));
   Grain cur = lc.grain;
   LCtx w = lc;
   w.windowed = true;
@@ -255,7 +256,7 @@ int Lowerer::Rolling(int base, int duration, const LCtx& lc) {
     r.count = n;
     w.grain = *g;
   } else {
-    throw PlanError(fmt::format("`rolling({})` does not fit --grain {}", d->text, rt::GrainName(cur)));
+    throw PlanError("E0602", fmt::format("`rolling({})` does not fit --grain {}", d->text, rt::GrainName(cur)));
   }
   r.args = {M(base, w)};
   return MAdd(std::move(r));

@@ -31,7 +31,7 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   Grain g = lc.grain;
   bool has_time = src.time_column >= 0;
   if (g != Grain::kAll && !has_time)
-    throw PlanError(fmt::format("source `{}` has no time column, so it cannot be broken down by {}; use --grain all",
+    throw PlanError("E0602", fmt::format("source `{}` has no time column, so it cannot be broken down by {}; use --grain all",
                                 src.name, rt::GrainName(g)));
   // Rows outside --from/--to are skipped in the scan unless the window
   // falls on period boundaries (then whole periods are dropped instead)
@@ -64,12 +64,12 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
     for (const ir::Column& c : src.columns)
       if (c.time) plan_.scans[index].time_column = Col(plan_.scans[index], {c.name});
     if (plan_.scans[index].time_column < 0)
-      throw PlanError(fmt::format("source `{}` has no time column for --from/--to", src.name));
+      throw PlanError("E0602", fmt::format("source `{}` has no time column for --from/--to", src.name));
   }
   for (const std::string& d : lc.dims) {
     std::vector<std::string> path;
     if (!DimPath(source, d, &path))
-      throw PlanError(fmt::format("source `{}` has no dimension `{}` (no column maps to it, directly or through a "
+      throw PlanError("E0602", fmt::format("source `{}` has no dimension `{}` (no column maps to it, directly or through a "
                                   "lookup), so metrics over it cannot be broken down by `{}`",
                                   src.name, d, d));
     plan_.scans[index].dim_columns.push_back(Col(plan_.scans[index], path));
@@ -92,7 +92,7 @@ int Lowerer::Col(Scan& scan, const std::vector<std::string>& path) {
   const ir::Column* col = nullptr;
   for (size_t i = 0; i < path.size(); ++i) {
     int c = cur >= 0 ? m_.sources[cur].ColumnIndex(path[i]) : -1;
-    if (c < 0) throw PlanError(fmt::format("unknown column `{}`", fmt::join(path, ".")));
+    if (c < 0) Unreachable(fmt::format("unknown column `{}`", fmt::join(path, ".")));
     col = &m_.sources[cur].columns[c];
     sc.sources.push_back(m_.sources[cur].key);
     if (i + 1 < path.size()) cur = col->references;
@@ -124,7 +124,7 @@ int Lowerer::Const(int scan, VT t, int64_t i, double f, std::string s, int scale
 
 int Lowerer::Bool(int scan, int node) {
   VT t = N(scan, node).type;
-  if (t != VT::kBool && t != VT::kNull) throw PlanError("a filter must be a condition");
+  if (t != VT::kBool && t != VT::kNull) Unreachable("a filter must be a condition");
   return node;
 }
 
@@ -168,7 +168,7 @@ int Lowerer::Row(int e, int scan) {
       break;
     case ir::Kind::kColumn: {
       if (n.source != plan_.scans[scan].src)
-        throw PlanError(fmt::format("`{}` reads source `{}` inside an aggregate of `{}`", ir::DumpNode(m_, e),
+        Unreachable(fmt::format("`{}` reads source `{}` inside an aggregate of `{}`", ir::DumpNode(m_, e),
                                     m_.sources[n.source].name, plan_.SourceOf(plan_.scans[scan]).name));
       std::vector<std::string> cols;
       int src = n.source;
@@ -187,11 +187,17 @@ int Lowerer::Row(int e, int scan) {
       if (!filtering_) break;
       return RoleParam(scan, n.param);
     case ir::Kind::kRows:
-      throw PlanError(fmt::format("source `{}` used as a value", m_.sources[n.source].name));
+      Unreachable(fmt::format("source `{}` used as a value", m_.sources[n.source].name));
     case ir::Kind::kUnary: {
       RowNode r;
       r.op = n.unary == ir::UnaryOp::kNot ? O::kNot : O::kNeg;
       int a = RowAs(n.args[0], scan, n.Conv(0, m_.nodes));
+      if (r.op == O::kNeg && N(scan, a).op == O::kConst && N(scan, a).type != VT::kNull) {
+        RowNode c = N(scan, a);  // a negative literal is a constant (`in (-1, 2)` lists constants)
+        c.i = -c.i;
+        c.f = -c.f;
+        return Node(scan, std::move(c));
+      }
       r.type = r.op == O::kNot ? VT::kBool : N(scan, a).type;
       r.scale = N(scan, a).scale;
       r.args = {a};
@@ -208,11 +214,11 @@ int Lowerer::Row(int e, int scan) {
       bool time_diff = op == O::kSub && ((ta == VT::kDate && tb == VT::kDate) ||
                                          (ta == VT::kTimestamp && tb == VT::kTimestamp));
       if (arith && !time_diff) {
-        if (!Numeric(ta) && ta != VT::kNull) throw PlanError(fmt::format("cannot do arithmetic on a {}", VTName(ta)));
-        if (!Numeric(tb) && tb != VT::kNull) throw PlanError(fmt::format("cannot do arithmetic on a {}", VTName(tb)));
+        if (!Numeric(ta) && ta != VT::kNull) Unreachable(fmt::format("arithmetic on a {}", VTName(ta)));
+        if (!Numeric(tb) && tb != VT::kNull) Unreachable(fmt::format("arithmetic on a {}", VTName(tb)));
       }
       if (op == O::kMul && n.type.scalar.vt == VT::kDecimal && n.type.scalar.scale > rt::kMaxScale)
-        throw PlanError("a product of decimals needs more than 18 decimal places");
+        Unreachable("a product of decimals needs more than 18 decimal places");
       RowNode r;
       r.op = op;
       r.type = n.type.scalar.vt;
@@ -232,14 +238,12 @@ int Lowerer::Row(int e, int scan) {
       r.op = O::kIn;
       r.type = VT::kBool;
       r.negated = n.negated;
-      r.args.push_back(Row(n.args[0], scan));
+      r.args.push_back(RowAs(n.args[0], scan, n.Conv(0, m_.nodes)));
       for (size_t k = 1; k < n.args.size(); ++k) {
         int item = RowAs(n.args[k], scan, n.Conv(k, m_.nodes));
         int raw = item;
         while (N(scan, raw).op == O::kRescale || N(scan, raw).op == O::kToFloat) raw = N(scan, raw).args[0];
-        if (N(scan, raw).op != O::kConst) throw PlanError("the list after `in` must hold literal values");
-        if (n.Conv(0, m_.nodes) != m_.node(n.args[0]).type.scalar)
-          throw PlanError("`in` lists must have the type of the value tested");
+        if (N(scan, raw).op != O::kConst) Unreachable("the list after `in` must hold literal values");
         r.args.push_back(item);
       }
       return Node(scan, std::move(r));
@@ -259,11 +263,11 @@ int Lowerer::Row(int e, int scan) {
     case ir::Kind::kCall:
       return RowCall(n, scan);
     case ir::Kind::kMetric:
-      throw PlanError(fmt::format("`{}` is not a column", ir::DumpNode(m_, e)));
+      Unreachable(fmt::format("`{}` is not a column", ir::DumpNode(m_, e)));
     default:
       break;
   }
-  throw PlanError(fmt::format("`{}` cannot be evaluated per row", ir::DumpNode(m_, e)));
+  Unreachable(fmt::format("`{}` cannot be evaluated per row", ir::DumpNode(m_, e)));
 }
 
 int Lowerer::RowCall(const ir::Node& n, int scan) {
@@ -313,7 +317,7 @@ int Lowerer::RowCall(const ir::Node& n, int scan) {
       return Node(scan, std::move(r));
     }
     default:
-      throw PlanError(fmt::format("`{}` cannot be evaluated per row", builtins::Get(n.fn).name));
+      Unreachable(fmt::format("`{}` cannot be evaluated per row", builtins::Get(n.fn).name));
   }
 }
 
@@ -324,21 +328,21 @@ int Lowerer::RoleParam(int scan, int param) {
     case VT::kInt: {
       char* end = nullptr;
       long long x = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end) throw PlanError(fmt::format("--param {}={}: not an int", p.name, v));
+      if (v.empty() || *end) throw PlanError("E0603", fmt::format("--param {}={}: not an int", p.name, v));
       return Const(scan, VT::kInt, x);
     }
     case VT::kDecimal: {
       auto d = rt::ParseDecimal(v, p.scalar.scale);
-      if (!d) throw PlanError(fmt::format("--param {}={}: not a decimal({})", p.name, v, p.scalar.scale));
+      if (!d) throw PlanError("E0603", fmt::format("--param {}={}: not a decimal({})", p.name, v, p.scalar.scale));
       return Const(scan, VT::kDecimal, *d, 0, {}, p.scalar.scale);
     }
     case VT::kDate: {
       auto d = rt::ParseDate(v, rt::DateFormat{});
-      if (!d) throw PlanError(fmt::format("--param {}={}: not a date (YYYY-MM-DD)", p.name, v));
+      if (!d) throw PlanError("E0603", fmt::format("--param {}={}: not a date (YYYY-MM-DD)", p.name, v));
       return Const(scan, VT::kDate, *d);
     }
     case VT::kBool:
-      if (v != "true" && v != "false") throw PlanError(fmt::format("--param {}={}: not true or false", p.name, v));
+      if (v != "true" && v != "false") throw PlanError("E0603", fmt::format("--param {}={}: not true or false", p.name, v));
       return Const(scan, VT::kBool, v == "true");
     default:
       return Const(scan, VT::kString, 0, 0, v);
@@ -379,7 +383,7 @@ int Lowerer::Aggregate(const ir::Node& call, const LCtx& lc) {
   }
   int src = value >= 0 ? SourceOfRow(value) : -1;
   if (src < 0 && filter >= 0) src = SourceOfRow(filter);
-  if (src < 0) throw PlanError(fmt::format("`{}` reads no source", builtins::Get(call.fn).name));
+  if (src < 0) Unreachable(fmt::format("`{}` reads no source", builtins::Get(call.fn).name));
   // A sum of a balance (`rollup last` ...) is summed per day across
   // dimensions, then rolled up over time by the column's rule.
   std::string rollup = call.fn == Fn::kSum && value >= 0 ? RollupOf(value) : "";
@@ -433,25 +437,16 @@ int Lowerer::Aggregate(const ir::Node& call, const LCtx& lc) {
     VT t = N(scan, a.arg).type;
     if (a.fn != F::kCount && a.fn != F::kCountDistinct && !Numeric(t) &&
         !((a.fn == F::kMin || a.fn == F::kMax) && (t == VT::kDate || t == VT::kTimestamp)))
-      throw PlanError(fmt::format("`{}` needs numbers, not {}", builtins::Get(call.fn).name, VTName(t)));
+      Unreachable(fmt::format("`{}` needs numbers, not {}", builtins::Get(call.fn).name, VTName(t)));
     if (t == VT::kBool && a.fn != F::kCount && a.fn != F::kCountDistinct)
       a.arg = Cast(scan, a.arg, ir::Scalar{VT::kInt, 0});
     if (a.fn == F::kCountDistinct && t == VT::kString && N(scan, a.arg).op != RowNode::Op::kColumn)
-      throw PlanError("`count_distinct` of a computed string is not supported yet; count a column");
+      Unreachable("`count_distinct` of a computed string");
   }
   if (a.fn == F::kPercentile) {
     int p = call.args.size() > 1 ? call.args[1] : -1;
-    if (p >= 0) {
-      const ir::Node& pn = m_.node(p);
-      if (pn.is_exact) {
-        double den = 1;
-        for (int k = 0; k < pn.exact_scale; ++k) den *= 10;
-        a.p = static_cast<double>(pn.exact) / den;
-      } else {
-        a.p = pn.f;
-      }
-    }
-    if (!(a.p >= 0 && a.p <= 1)) throw PlanError("percentile needs p between 0 and 1");
+    if (p >= 0) a.p = ir::LiteralValue(m_.node(p));
+    if (!(a.p >= 0 && a.p <= 1)) Unreachable("percentile needs p between 0 and 1");
   }
   std::vector<int> conds;
   if (filter >= 0) conds.push_back(Bool(scan, Row(filter, scan)));

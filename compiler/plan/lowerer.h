@@ -32,6 +32,7 @@ class Lowerer {
   void Metric(const std::string& name);
   void Charts(const ir::Report& r);
   void Goal(const ir::Goal& g);
+  const ir::Goal* goal_ = nullptr;  ///< the goal being lowered (`m.target` reads its target)
   void RoleFilter(int scan);
   const ir::Role* role_ = nullptr;  ///< --role, else the report's role
   /// The source of `dim` in `s`: the column path to it, directly or through lookups.

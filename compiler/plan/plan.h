@@ -145,6 +145,7 @@ struct MNode {
 struct Output {
   std::string metric;
   std::string label;
+  std::string format;  ///< the metric's `format` pattern, or empty
   std::string unit;
   bool percent = false;
   std::string additivity;
@@ -159,6 +160,7 @@ struct Output {
 
 struct GoalPlan {
   std::string name, label, owner, metric;
+  std::string format;  ///< the goal's metric's `format` pattern, or empty
   std::string unit;
   bool percent = false;  ///< the goal's metric is shown as a percentage
   bool additive = false;  ///< the goal's metric is additive (projections scale it)

@@ -121,6 +121,26 @@ Ty Checker::Aggregate(const Expr& e, const builtins::Builtin& b) {
     return t;
   };
   std::string name(b.name);
+  if (!a.source) {
+    diags_.Report(DiagCode::E0305, arg.span, fmt::format("`{}` needs a column of a source, not a constant", name))
+        .Help(fmt::format("aggregates read rows, e.g. `{}(orders.amount)`; a constant metric needs no aggregate",
+                          b.fn == Fn::kCount ? "count" : name))
+        .span_label = "reads no rows";
+    return Error();
+  }
+  if (b.fn == Fn::kPercentile) {
+    const Expr* p = e.args.size() > 1 ? e.args[1].value.get() : nullptr;
+    int pn = args.size() > 1 ? args[1] : -1;
+    double v = pn >= 0 ? LiteralValue(module_.ir.nodes[pn]) : -1;
+    if (p && !(v >= 0 && v <= 1)) {
+      diags_
+          .Report(DiagCode::E0310, p->span,
+                  fmt::format("`percentile` needs a constant p from 0 to 1, not `{}`", ast::DumpExpr(*p)))
+          .Help("write the fraction of rows below the value: `percentile(x, 0.9)` or `percentile(x, 90%)`")
+          .span_label = "not in 0..1";
+      return Error();
+    }
+  }
   if (b.fn == Fn::kCount) {
     if (a.kind == VKind::kSource || a.column == nullptr) {
       out.unit = a.source ? Unit::Named(EntityOf(*a.source)) : Unit::One();
@@ -229,6 +249,27 @@ Ty Checker::Method(const Expr& e, Ty t, const builtins::Builtin& m) {
     module_.ir.nodes[out.node].fn = m.fn;
     return out;
   };
+  if (m.fn == Fn::kZScore) {
+    const ir::Node* k = args.size() > 1 && args[1] >= 0 ? &module_.ir.nodes[args[1]] : nullptr;
+    if (!k || k->kind != ir::Kind::kLiteral || !k->is_exact || k->exact_scale != 0 || k->exact < 2 ||
+        k->exact > 1000) {
+      diags_
+          .Report(DiagCode::E0310, k ? k->span : e.span,
+                  "`zscore(N)` needs a whole number of periods N from 2 to 1000")
+          .Help("e.g. `sales.zscore(12)`: how far this period is from the mean of the 12 before, in deviations")
+          .span_label = "not in 2..1000";
+      return Error();
+    }
+  }
+  if (m.fn == Fn::kRolling && args.size() > 1 && args[1] >= 0) {
+    const ir::Node& d = module_.ir.nodes[args[1]];
+    if (d.kind == ir::Kind::kSymbol && d.grain && (*d.grain == rt::Grain::kAll || d.exact < 1)) {
+      diags_.Report(DiagCode::E0310, d.span, fmt::format("cannot roll over `{}`", d.text))
+          .Help("a window is one or more days, weeks, months, quarters or years, e.g. `rolling(3 months)`")
+          .span_label = "an empty window";
+      return Error();
+    }
+  }
   if (m.fn == Fn::kChange || m.fn == Fn::kGrowthMethod || m.fn == Fn::kZScore) {
     t.unit = Unit::One();
     t.add = Additivity::kNonAdditive;
@@ -336,6 +377,12 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     out.column = nullptr;
     out.scalar = b.fn == Fn::kDate ? Scalar{VT::kDate, 0} : Scalar{VT::kInt, 0};
     return emit(out);
+  }
+  if (b.fn == Fn::kRound && !args.empty() && args[0].level == Level::kRow) {
+    diags_.Report(DiagCode::E0311, e.span, "`round` applies to a metric's value, not to each row")
+        .Help("round the metric instead (`round(sum(orders.amount), 0)`); rows keep their exact values")
+        .span_label = "per row";
+    return Error();
   }
   if (b.fn == Fn::kAbs || b.fn == Fn::kRound) {
     if (!args[0].numeric()) return Mismatch(*e.args[0].value, fmt::format("`{}` needs a number", b.name));

@@ -29,11 +29,6 @@ std::string BindingArg(const ast::Binding& b, const std::string& name) {
   return {};
 }
 
-const Expr* StripParens(const Expr* e) {
-  while (e && e->kind == ExprKind::kParen) e = e->lhs.get();
-  return e;
-}
-
 bool IsComparison(const Expr* e) {
   return e && e->kind == ExprKind::kBinary && e->bop >= ast::BinaryOp::kEq && e->bop <= ast::BinaryOp::kGe;
 }
@@ -230,8 +225,19 @@ void Checker::Goal(const ast::GoalDecl& g) {
   goal.package = pkg_->name;
   goal.span = g.name.span;
   const ir::Calendar& cal = module_.ir.calendar;
+  GoalContext ctx;
+  ctx.goal = g.name.name;
+  ctx.metric = mname;
+  ctx.metric_ir = m ? m->ir : -1;
+  for (const ast::GoalItem& it : g.items) ctx.has_target |= it.kind == K::kTarget;
+  goal_ctx_ = &ctx;
+  struct Reset {
+    const GoalContext** p;
+    ~Reset() { *p = nullptr; }
+  } reset{&goal_ctx_};
   for (size_t item = 0; item < g.items.size(); ++item) {
     const ast::GoalItem& it = g.items[item];
+    ctx.in_target = it.kind == K::kTarget;
     switch (it.kind) {
       case K::kMetric:
         if (it.expr) {

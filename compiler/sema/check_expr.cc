@@ -179,6 +179,12 @@ Ty Checker::Literal(const Expr& e) {
         n.is_exact = false;
         n.f = std::strtod(e.text.c_str(), nullptr);
         t.scalar = {VT::kFloat, 0};
+        if (!std::isfinite(n.f)) {
+          diags_.Report(DiagCode::E0310, e.span, fmt::format("`{}` is too large for a number", e.text))
+              .Help("numbers go up to about 1.8e308 (floats) or 18 digits (exact decimals)")
+              .span_label = "out of range";
+          return Error();
+        }
       }
       break;
     }
@@ -344,6 +350,31 @@ Ty Checker::Member(Ty t, const ast::Ident& member, Span at) {
     t.node = -1;  // reported by name resolution
     return t;
   }
+  if (b->fn == builtins::Fn::kTarget) {
+    // The goal's target for the period: only in that goal, of its metric,
+    // outside the target itself.
+    const ir::Node& bn = module_.ir.nodes[base];
+    std::string why, help;
+    if (!goal_ctx_) {
+      why = "`.target` is read only inside a goal, where it is the goal's target for the period";
+      help = "use it in the goal's alerts, e.g. `alert \"behind\" when sales < 0.9 * sales.target`";
+    } else if (bn.kind != ir::Kind::kMetric || bn.metric != goal_ctx_->metric_ir) {
+      why = fmt::format("goal `{}` sets a target for `{}` only", goal_ctx_->goal, goal_ctx_->metric);
+      help = goal_ctx_->metric.empty() ? "give the goal a `metric`"
+                                       : fmt::format("write `{}.target`", goal_ctx_->metric);
+    } else if (!goal_ctx_->has_target) {
+      why = fmt::format("goal `{}` has no `target`", goal_ctx_->goal);
+      help = fmt::format("add one, e.g. `target {} >= 1.1 * {}.last_year`", goal_ctx_->metric, goal_ctx_->metric);
+    } else if (goal_ctx_->in_target) {
+      why = "a target cannot be defined by itself";
+      help = "compare the metric with another value, e.g. its `.last_year`";
+    }
+    if (!why.empty()) {
+      diags_.Report(DiagCode::E0312, Span{at.file, at.begin, member.span.end}, why).Help(help).span_label =
+          "no target here";
+      return Error();
+    }
+  }
   t.node = Node(ir::Kind::kMember, t, Span{at.file, at.begin, member.span.end}, {base});
   module_.ir.nodes[t.node].fn = b->fn;
   return t;
@@ -440,6 +471,13 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
         return emit(out);
       }
       if (IsTime(l.kind) && r.kind == VKind::kNumber && r.unit.IsDuration()) {
+        if (l.level == Level::kRow) {
+          diags_.Report(DiagCode::E0311, e.span, "a date cannot be moved by a duration row by row")
+              .Help("compare dates directly (`orders.shipped_on - orders.ordered_on > 3 days`), or use "
+                    "`--from`/`--to` and the period methods for windows")
+              .span_label = "per row";
+          return Error();
+        }
         out.kind = l.kind;
         out.scalar = l.scalar;
         return emit(out);
@@ -482,6 +520,16 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
       } else if (cl.vt == VT::kDecimal || cr.vt == VT::kDecimal) {
         out.scalar = {VT::kDecimal,
                       (cl.vt == VT::kDecimal ? cl.scale : 0) + (cr.vt == VT::kDecimal ? cr.scale : 0)};
+        if (out.scalar.scale > rt::kMaxScale && out.level == Level::kRow) {
+          diags_
+              .Report(DiagCode::E0310, e.span,
+                      fmt::format("this product of exact decimals has {} decimal places; at most {} are kept exactly",
+                                  out.scalar.scale, rt::kMaxScale))
+              .Help("a product keeps both sides' decimals; round a side first in its source (`decimal(2)`), or "
+                    "multiply metrics instead of rows")
+              .span_label = fmt::format("{} decimal places", out.scalar.scale);
+          return Error();
+        }
       } else {
         out.scalar = cl.vt == VT::kNull ? cr : cl;
       }
@@ -500,14 +548,28 @@ Ty Checker::In(const Expr& e, bool in_aggregate) {
   std::vector<Scalar> conv{l.scalar};
   for (const auto& item : e.items) {
     if (!item) continue;
+    const Expr* lit = StripParens(item.get());
+    if (lit->kind == ExprKind::kUnary && lit->uop == ast::UnaryOp::kNeg && lit->lhs) lit = StripParens(lit->lhs.get());
+    bool literal = lit->kind == ExprKind::kNumber || lit->kind == ExprKind::kPercent ||
+                   lit->kind == ExprKind::kString || lit->kind == ExprKind::kDate ||
+                   lit->kind == ExprKind::kTimestamp || lit->kind == ExprKind::kBool || lit->kind == ExprKind::kNull;
+    if (!literal) {
+      diags_.Report(DiagCode::E0307, item->span, "the list after `in` holds literal values only")
+          .Help("compare with `==` and combine with `or` to test against other values")
+          .span_label = "not a literal";
+      return Error();
+    }
     Ty r = Type(*item, in_aggregate);
     if (!l.error() && !r.error() && l.kind != r.kind && r.kind != VKind::kNull)
       return Mismatch(*item, fmt::format("a {} cannot be in a list of {}s", KindName(l.kind), KindName(r.kind)));
     args.push_back(r.node);
-    Scalar cl = l.scalar, cr = r.scalar;
-    if (NumericVT(cl.vt) && NumericVT(cr.vt)) Promote(&cl, &cr);
-    if (cl != l.scalar) conv[0] = cl;
-    conv.push_back(cr);
+    conv.push_back(r.scalar);
+  }
+  // The tested value and every item take the widest numeric type of them all.
+  if (NumericVT(conv[0].vt)) {
+    for (int pass = 0; pass < 2; ++pass)
+      for (size_t i = 1; i < conv.size(); ++i)
+        if (NumericVT(conv[i].vt)) Promote(&conv[0], &conv[i]);
   }
   if (l.error()) return l;
   Ty t = Bool(l);

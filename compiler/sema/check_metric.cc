@@ -227,6 +227,8 @@ void Checker::FillMetricIr() {
     m.depends_on = t.depends_on;
     if (t.decl) {
       m.label = t.decl->label.value_or("");
+      for (const ast::Attribute& a : t.decl->attrs)
+        if (a.key.name == "format" && !a.values.empty()) m.format = a.values[0].text;
       m.span = t.decl->name.span;
     }
   }

@@ -46,6 +46,12 @@ struct Ty {
 
 inline Ty Error() { return Ty{}; }
 
+/// The expression inside any parentheses.
+inline const ast::Expr* StripParens(const ast::Expr* e) {
+  while (e && e->kind == ast::ExprKind::kParen) e = e->lhs.get();
+  return e;
+}
+
 /// Numbers and bools (0/1) take part in arithmetic and promotion.
 inline bool NumericVT(ir::VT t) {
   return t == ir::VT::kInt || t == ir::VT::kFloat || t == ir::VT::kDecimal || t == ir::VT::kBool;
@@ -147,6 +153,13 @@ class Checker {
   std::set<std::string> cycle_reported_;
   std::map<std::string, Ty> locals_;
   MetricType* current_ = nullptr;  ///< the metric whose formula is being typed
+  /// The goal whose items are being typed, for `m.target`.
+  struct GoalContext {
+    std::string goal, metric;  ///< the goal's name and its metric's name
+    int metric_ir = -1;        ///< the metric's index in the IR
+    bool has_target = false, in_target = false;
+  };
+  const GoalContext* goal_ctx_ = nullptr;
   int fn_depth_ = 0;               ///< nested user-function instantiations
   std::map<const ast::SourceDecl*, int> source_index_;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/number_format.h"
 #include "base/suggest.h"
 #include "builtins/builtins.h"
 #include "sema/scope.h"
@@ -39,8 +40,7 @@ const std::vector<std::string> kChartKinds = {"line", "bar", "area", "pie", "tab
 const std::vector<std::string> kSeverities = {"info", "warning", "critical"};
 const std::vector<std::string> kRollups = {"last", "first", "avg", "min", "max"};
 const std::vector<std::string> kBindingKinds = {"csv", "sqlite", "postgres", "postgresql"};
-const std::vector<std::string> kCsvOptions = {"path",   "delimiter", "null", "date_format", "timestamp_format",
-                                              "header", "quote"};
+const std::vector<std::string> kCsvOptions = {"path", "delimiter", "null", "date_format", "header", "quote"};
 const std::vector<std::string> kDbOptions = {"path", "uri", "table", "schema"};
 const std::vector<std::string> kDurationUnits = {"day",    "days",    "week",     "weeks", "month",
                                                  "months", "quarter", "quarters", "year",  "years"};
@@ -622,6 +622,16 @@ class Resolver {
             .Label(it->second->key.span, "first given here")
             .span_label = "duplicate";
       }
+      if (a.key.name == "format" && !a.values.empty()) {
+        std::string why;
+        if (!ParseNumberFormat(a.values[0].text, &why))
+          diags_
+              .Report(DiagCode::E0309, a.values[0].span,
+                      fmt::format("`format \"{}\"` is not a number pattern: {}", a.values[0].text, why))
+              .Help("patterns are like \"#,##0.00\", \"¥#,##0\", \"0.0%\" or \"#,##0 元\" (docs/language.md, "
+                    "\"Formats\")")
+              .span_label = "not a pattern";
+      }
     }
   }
 
@@ -662,13 +672,50 @@ class Resolver {
     }
   }
 
+  /// The values of CSV options: a date format the reader understands, one
+  /// character for a delimiter or quote, true or false for a header.
+  void CsvOptionValue(const ast::Ident& key, const ast::AttrValue& v) {
+    const std::string& text = v.text;
+    auto bad = [&](std::string message, std::string help) {
+      diags_.Report(DiagCode::E0309, v.span, std::move(message)).Help(std::move(help)).span_label = "not understood";
+    };
+    if (key.name == "date_format") {
+      std::map<char, int> seen;
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') continue;
+        char f = i + 1 < text.size() ? text[i + 1] : '\0';
+        if (f != 'Y' && f != 'm' && f != 'd') {
+          bad(fmt::format("`%{}` is not a date field in `date_format \"{}\"`", f ? std::string(1, f) : "", text),
+              "a date format has %Y (four-digit year), %m (month) and %d (day), each once, between literal "
+              "characters, e.g. \"%d/%m/%Y\"");
+          return;
+        }
+        ++seen[f];
+        ++i;
+      }
+      if (seen['Y'] != 1 || seen['m'] != 1 || seen['d'] != 1)
+        bad(fmt::format("`date_format \"{}\"` needs %Y, %m and %d exactly once each", text),
+            "e.g. \"%Y-%m-%d\", \"%d/%m/%Y\" or \"%m/%d/%Y\"");
+    } else if (key.name == "delimiter" || key.name == "quote") {
+      if (!(text.size() == 1 || (key.name == "delimiter" && (text == "\\t" || text == "\t"))))
+        bad(fmt::format("`{}` must be one character, not `{}`", key.name, text),
+            key.name == "delimiter" ? "e.g. \";\", \"|\" or \"\\t\" for a tab" : "e.g. \"'\"");
+    } else if (key.name == "header") {
+      if (text != "true" && text != "false")
+        bad(fmt::format("`header` is true or false, not `{}`", text), "false reads the columns by position");
+    }
+  }
+
   void Source(const ast::SourceDecl& s) {
     if (s.binding) {
       const ast::Binding& b = *s.binding;
       if (CheckOptionCode(b.kind, kBindingKinds, DiagCode::E0216, "data binding kind")) {
         const auto& options = b.kind.name == "csv" ? kCsvOptions : kDbOptions;
-        for (const ast::BindingArg& a : b.args)
-          if (a.name) CheckOption(*a.name, options, fmt::format("{} option", b.kind.name).c_str());
+        for (const ast::BindingArg& a : b.args) {
+          if (!a.name) continue;
+          if (CheckOption(*a.name, options, fmt::format("{} option", b.kind.name).c_str()) && b.kind.name == "csv")
+            CsvOptionValue(*a.name, a.value);
+        }
       }
     }
     std::map<std::string, const ast::Column*> seen;

@@ -9,15 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "base/errors.h"
 #include "plan/plan.h"
 #include "sql/dialect.h"
 
 namespace kpic::sql {
 
 /// A plan that a dialect cannot express (for example an exact median in
-/// Trino): exit code 2 with this message.
-struct SqlError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+/// Trino), or a request it cannot answer: exit code 2 with this message and
+/// its code.
+struct SqlError : UsageError {
+  using UsageError::UsageError;
 };
 
 struct Options {

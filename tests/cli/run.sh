@@ -205,6 +205,38 @@ seq 0 2999 | awk '{ print "metric m" $1 " = sum(nosuch.x)" }' > "$TMP/many.kpi"
 expect "many errors" 1 "$KPIC" check --max-errors 5 "$TMP/many.kpi"
 contains err "more diagnostics not shown (the first 5 of each file are; --max-errors N shows more)"
 
+# `m.target` in a goal's alert is the goal's target for the period: by hand,
+# January 2026 105.00 < 1.1 × 100.00 fires; February 230.00 >= 220.00 does not.
+mkdir -p "$TMP/target"
+printf 'day,amt\n2025-01-10,100.00\n2025-02-10,200.00\n2026-01-10,105.00\n2026-02-10,230.00\n' > "$TMP/target/s.csv"
+cat > "$TMP/target/p.kpi" <<'KPI'
+source s from csv("s.csv") {
+  day: date time
+  amt: decimal(2) unit CNY
+}
+metric sales: CNY = sum(s.amt)
+goal grow {
+  metric sales
+  period 2026-01-01..2026-03-01 by month
+  target sales >= 1.1 * sales.last_year
+  alert "behind plan" when sales < sales.target
+}
+KPI
+expect "m.target in an alert" 0 "$KPIC" run "$TMP/target"
+contains out "alert [warning] behind plan in 2026-01: 105.00"
+if grep -q "behind plan in 2026-02" "$TMP/out"; then failed=$((failed + 1)); echo "FAIL: m.target alert fired in 2026-02"; else passed=$((passed + 1)); fi
+for d in postgres duckdb sqlite trino; do
+  expect "m.target in SQL ($d)" 0 "$KPIC" sql "$TMP/target" --goal grow --dialect "$d"
+done
+
+# Requests the definitions cannot answer are coded usage errors (exit 2).
+expect "unknown metric is E0601" 2 "$KPIC" run "$ROOT/examples/retail" --metric salse
+contains err "error[E0601]: unknown metric \`salse\` in --metric; did you mean \`sales\`?"
+expect "repeated --param is E0603" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --role store_manager --param store_id=S001 --param store_id=S002
+contains err "error[E0603]: --param store_id is given twice"
+expect "--param without a role is E0603" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --param store_id=S001
+contains err "error[E0603]: --param store_id is given without --role"
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"

@@ -1,0 +1,112 @@
+// Requests the definitions cannot answer: each is a coded usage error
+// (E06xx, exit 2), never an uncoded refusal after a clean check.
+#include <doctest/doctest.h>
+
+#include "diag/registry.h"
+#include "plan/lower.h"
+#include "sema/catalog.h"
+#include "syntax/parse.h"
+
+using namespace kpic;
+
+namespace {
+
+const char* kPackage = R"(
+dimension store: string
+dimension region: string
+source orders from csv("o.csv") {
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+source plan from csv("p.csv") {
+  store: string -> store
+  budget: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+metric budget: CNY = sum(plan.budget)
+metric trend: CNY = sales.rolling(2 weeks)
+metric mom = sales.change(month)
+goal open_ended { metric sales }
+role manager(store_id: string) { orders where orders.store == store_id }
+)";
+
+/// The code of the error that lowering `req` raises, or "" when it lowers.
+std::string CodeOf(const plan::Request& req) {
+  SourceManager sm;
+  DiagnosticSink diags;
+  FileId id = sm.Add("t.kpi", kPackage);
+  auto file = ParseFile(sm, id, diags);
+  CheckInput input;
+  input.files.push_back(file.get());
+  Catalog catalog = Check(input, sm, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  try {
+    plan::Lower(catalog.checked.ir, req);
+  } catch (const plan::PlanError& e) {
+    CHECK_FALSE(std::string(e.what()).empty());
+    return e.code;
+  }
+  return "";
+}
+
+std::string Name(DiagCode c) { return std::string(CodeName(c)); }
+
+}  // namespace
+
+TEST_CASE("unknown names in a request are E0601") {
+  plan::Request r;
+  r.metrics = {"salse"};
+  CHECK(CodeOf(r) == Name(DiagCode::E0601));
+  r.metrics = {"sales"};
+  r.role = "mangaer";
+  CHECK(CodeOf(r) == Name(DiagCode::E0601));
+}
+
+TEST_CASE("breakdowns, grains and windows the sources cannot give are E0602") {
+  plan::Request r;
+  r.metrics = {"sales"};
+  r.by = {"region"};  // no source maps a column to it
+  CHECK(CodeOf(r) == Name(DiagCode::E0602));
+  r.by = {};
+  r.metrics = {"budget"};
+  r.grain = rt::Grain::kMonth;  // `plan` has no time column
+  CHECK(CodeOf(r) == Name(DiagCode::E0602));
+  r.metrics = {"trend"};
+  r.grain = rt::Grain::kMonth;  // weeks do not tile a month
+  CHECK(CodeOf(r) == Name(DiagCode::E0602));
+  r.metrics = {"mom"};
+  r.grain = rt::Grain::kYear;  // a change over a month at grain year
+  CHECK(CodeOf(r) == Name(DiagCode::E0602));
+  r.metrics = {};
+  r.grain.reset();
+  r.goals = {"open_ended"};  // no period and no --from/--to
+  CHECK(CodeOf(r) == Name(DiagCode::E0602));
+  r.goals = {};
+  r.metrics = {"sales"};
+  r.grain = rt::Grain::kMonth;
+  CHECK(CodeOf(r) == "");  // the control: this one lowers
+}
+
+TEST_CASE("role parameters: missing, unknown, without a role, badly typed are E0603") {
+  plan::Request r;
+  r.metrics = {"sales"};
+  r.role = "manager";
+  CHECK(CodeOf(r) == Name(DiagCode::E0603));  // store_id missing
+  r.params = {{"store_id", "S1"}, {"stor", "S1"}};
+  CHECK(CodeOf(r) == Name(DiagCode::E0603));  // unknown key
+  r.role = "";
+  r.params = {{"store_id", "S1"}};
+  CHECK(CodeOf(r) == Name(DiagCode::E0603));  // no role
+  r.role = "manager";
+  CHECK(CodeOf(r) == "");
+}
+
+TEST_CASE("a source the role does not mention is E0604") {
+  plan::Request r;
+  r.metrics = {"budget"};
+  r.grain = rt::Grain::kAll;  // `plan` has no time column
+  r.role = "manager";
+  r.params = {{"store_id", "S1"}};
+  CHECK(CodeOf(r) == Name(DiagCode::E0604));
+}
