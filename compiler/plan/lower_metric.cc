@@ -79,7 +79,12 @@ int Lowerer::M(int e, const LCtx& lc) {
                                O::kLt,  O::kLe,  O::kGt,  O::kGe,  O::kAnd, O::kOr};
       int a = M(n.args[0], lc);
       int b = M(n.args[1], lc);
-      return MOp(kOps[static_cast<int>(n.binary)], {a, b});
+      int r = MOp(kOps[static_cast<int>(n.binary)], {a, b});
+      // Two instants (microseconds) differ by hours, as they do row by row.
+      if (n.binary == ir::BinaryOp::kSub && m_.node(n.args[0]).type.scalar.vt == VT::kTimestamp &&
+          m_.node(n.args[1]).type.scalar.vt == VT::kTimestamp)
+        r = MOp(O::kDiv, {r, MConst(3600000000, 0)});
+      return r;
     }
     case ir::Kind::kMetric:
       return MetricRef(n.metric, lc);

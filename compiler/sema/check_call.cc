@@ -172,6 +172,7 @@ Ty Checker::Aggregate(const Expr& e, const builtins::Builtin& b) {
   }
   if (orderable) {
     out.kind = a.kind;
+    out.scalar = a.scalar;
     out.add = Additivity::kNonAdditive;
     return emit(out);
   }

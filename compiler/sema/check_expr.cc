@@ -468,6 +468,7 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
         out.kind = VKind::kNumber;
         out.unit = Unit::Named(l.kind == VKind::kDate && r.kind == VKind::kDate ? "day" : "hour");
         out.scalar = cl.vt == VT::kDate && cr.vt == VT::kDate ? Scalar{VT::kInt, 0} : Scalar{VT::kFloat, 0};
+        out.add = std::max(l.add, r.add);  // the span of a max and a min is not summable
         return emit(out);
       }
       if (IsTime(l.kind) && r.kind == VKind::kNumber && r.unit.IsDuration()) {

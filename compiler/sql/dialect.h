@@ -54,6 +54,10 @@ struct Dialect {
   const char* binary_text;    ///< text compared and ordered by code point
   const char* day_diff;       ///< days from date {1} to date {0}
   const char* hours_between;  ///< hours from timestamp {1} to {0}, as a double
+  /// microseconds since 1970-01-01 00:00 of timestamp {0}, an integer, on
+  /// the same clock as `hours_between` (the min and max of timestamps are
+  /// kept this way, so that their difference is hours as row by row)
+  const char* epoch_us;
 };
 
 /// The dialect of a name, or nullptr.

@@ -559,7 +559,12 @@ class Emitter {
       if (ValuesAgg(g.fn)) continue;
       std::string cond = g.filter >= 0 ? Row(s, f, g.filter).sql : "";
       SV x = g.arg >= 0 ? Row(s, f, g.arg) : SV{"1", VT::kInt, 0};
-      std::string xs = x.t == VT::kBool ? BoolToInt(x.sql) : x.sql;
+      // Dates and timestamps aggregate as numbers (days, microseconds since
+      // 1970), as in the embedded engine, so that metrics can subtract them.
+      std::string xs = x.t == VT::kBool        ? BoolToInt(x.sql)
+                       : x.t == VT::kTimestamp ? T(d_.epoch_us, x.sql)
+                       : x.t == VT::kDate      ? T(d_.day_diff, x.sql, DateLit(0))
+                                               : x.sql;
       std::string in = cond.empty() ? xs : fmt::format("CASE WHEN {} THEN {} END", cond, xs);
       switch (g.fn) {
         case AggSpec::Fn::kCountRows:

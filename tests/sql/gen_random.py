@@ -100,7 +100,8 @@ for i in range(6):
     elif shape == 2:
         f = f"({aggregate(facts_only=True)}) where {rng.choice(FILTERS)}"
     elif rng.random() < 0.15:
-        f = f"max(t.dd - 2025-01-01)"  # days: a unit of its own, so alone
+        # days or hours: units of their own, so alone
+        f = rng.choice(["max(t.dd - 2025-01-01)", "max(t.dd) - min(t.dd)", "max(t.ts) - min(t.ts)"])
     else:
         f = aggregate()
     base.append((f"m{i}", f))
