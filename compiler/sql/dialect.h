@@ -54,6 +54,10 @@ struct Dialect {
   const char* binary_text;    ///< text compared and ordered by code point
   const char* day_diff;       ///< days from date {1} to date {0}
   const char* hours_between;  ///< hours from timestamp {1} to {0}, as a double
+  /// A Parquet dataset as a table ({0}: the files as a string literal,
+  /// {1}: `true` when Hive partition folders may hold columns), or nullptr:
+  /// the dialect reads a Parquet-bound source as a table of its name.
+  const char* read_parquet = nullptr;
 };
 
 /// The dialect of a name, or nullptr.
