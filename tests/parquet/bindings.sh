@@ -21,8 +21,19 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export KPIC_CACHE_DIR="$tmp/cache"
-EX="$ROOT/examples/retail"
-node "$EX/gen_parquet.mjs" "$tmp/pq" > /dev/null
+node "$ROOT/examples/retail/gen_parquet.mjs" "$tmp/pq" > /dev/null
+# The example, plus metrics under period operators (which read rows outside
+# --from/--to, so that those windows must not skip them).
+EX="$tmp/retail"
+cp -r "$ROOT/examples/retail" "$EX"
+rm -rf "$EX/out"
+cat > "$EX/windows.kpi" << 'EOF'
+package retail
+metric sales_previous = sales.previous
+metric sales_rolling = sales.rolling(3 months)
+metric sales_ytd = sales.to_date(year)
+metric sales_yoy = std.kpi.yoy(sales)
+EOF
 PQ=(--bind "orders=parquet:$tmp/pq/orders.parquet" --bind "traffic=parquet:$tmp/pq/traffic.parquet"
     --bind "products=parquet:$tmp/pq/products.parquet")
 HIVE=(--bind "orders=parquet:$tmp/pq/orders_by_store" --bind "traffic=parquet:$tmp/pq/traffic.parquet"
@@ -58,6 +69,8 @@ same report --report weekly
 same role --report weekly --role store_manager --param store_id=北京朝阳店
 same window --metric sales,order_count,aov --by store --from 2026-03-01 --to 2026-05-01
 same window_days --metric sales,conversion --grain all --from 2026-03-10 --to 2026-04-02
+same periods --metric sales_previous,sales_rolling,sales_ytd,sales_yoy --by channel --from 2026-03-01 --to 2026-05-01
+same goal_window --goal grow_sales --from 2026-03-01 --to 2026-05-01
 echo "same JSON as CSV: $n selections x (flat, Hive) x (interp, jit), streamed and not"
 
 # Pruning: what was skipped, and that the answer did not change (above).
