@@ -88,6 +88,30 @@ grep -q "orders.parquet: 7 row groups of 1 file read" "$tmp/t.err" ||
   { cat "$tmp/t.err"; fail "a role over an unsorted store column cannot skip a row group"; }
 echo "pruning: --from/--to skips row groups, a role skips partition files"
 
+# Rows without a time value are counted and reported whatever is skipped:
+# data whose time column may hold nulls is always read.
+node --input-type=module -e "
+import { createRequire } from 'node:module';
+const require = createRequire('$KPIC_NODE_MODULES/');
+const { DuckDBInstance } = require('@duckdb/node-api');
+const con = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
+await con.run(\"CREATE TABLE o AS SELECT * REPLACE (CASE WHEN hash(order_id) % 40 = 0 THEN NULL ELSE 下单时间 END AS 下单时间) FROM '$tmp/pq/orders.parquet'\");
+await con.run(\"COPY o TO '$tmp/nulls.parquet' (FORMAT parquet, ROW_GROUP_SIZE 2048)\");
+await con.run(\"COPY o TO '$tmp/nulls.csv' (HEADER, DELIMITER ',', NULLSTR '')\");
+"
+for args in "--from 2026-03-01 --to 2026-05-01" "--role store_manager --param store_id=北京朝阳店"; do
+  # shellcheck disable=SC2086
+  "$KPIC" run "$EX" --bind orders=csv:"$tmp/nulls.csv" --metric sales --by store $args --format json \
+    > "$tmp/csv.json" 2> "$tmp/csv.err"
+  # shellcheck disable=SC2086
+  "$KPIC" run "$EX" --bind orders=parquet:"$tmp/nulls.parquet" --metric sales --by store $args --format json \
+    > "$tmp/pq.json" 2> "$tmp/pq.err"
+  grep -q "row(s) of .orders. have no .ordered_at." "$tmp/csv.err" || { cat "$tmp/csv.err"; head -3 "$tmp/nulls.csv"; fail "no null times in the CSV?"; }
+  cmp -s "$tmp/csv.json" "$tmp/pq.json" || fail "null times, $args: JSON differs"
+  diff <(grep "have no" "$tmp/csv.err") <(grep "have no" "$tmp/pq.err") || fail "null times, $args: the warning differs"
+done
+echo "rows without a time value: the same warning as CSV under --from/--to and a role"
+
 # `kpic check --data` reads Parquet too.
 "$KPIC" check "$EX" --data "${PQ[@]}" 2> "$tmp/c.err" || { cat "$tmp/c.err"; fail "check --data"; }
 grep -q "retail:orders: 12431 rows, 13 columns read from parquet:$tmp/pq/orders.parquet" "$tmp/c.err" ||
