@@ -25,3 +25,12 @@ ensure_duckdb() {
     (cd "$ROOT/bench" && npm install --no-audit --no-fund --no-package-lock --silent >/dev/null)
   fi
 }
+
+# Timing helpers (OUT set): `ms CMD...` runs CMD with its stdout in
+# $OUT/last.out and stderr in $OUT/last.err and prints the wall time in ms;
+# `median "LIST"`; `field PREFIX out|err` finds PREFIX<number> in last.out
+# or last.err; `ratio A B` is A / B to two places.
+ms() { local s e; s=$(date +%s%N); "$@" > "$OUT/last.out" 2> "$OUT/last.err"; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+median() { printf '%s\n' $1 | sort -n | sed -n "$(( ($(echo $1 | wc -w) + 1) / 2 ))p"; }
+field() { grep -o "$1[0-9.]*" "$OUT/last.$2" | head -1 | sed "s/$1//"; }
+ratio() { echo "scale=2; $1 / $2" | bc; }

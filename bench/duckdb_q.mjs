@@ -1,18 +1,21 @@
 // DuckDB peer for workloads Q1 and Q2 (../shared/design/benchmark.md):
 //   node duckdb_q.mjs DIR q1|q2 csv      read_csv end to end (query time printed)
 //   node duckdb_q.mjs DIR q1|q2 memory   tables loaded first (not timed), then the query
+//   node duckdb_q.mjs DIR q1|q2 parquet  read_parquet of bench/to_parquet.mjs's files end to end
 // Explicit column types, exact count(DISTINCT), two threads.
 import { DuckDBInstance } from '@duckdb/node-api';
+import { orderCols, sessionCols } from './workload.mjs';
 
 const [dir, query, mode] = process.argv.slice(2);
 const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
 const con = await instance.connect();
-const orderCols = `{'order_id': 'BIGINT', 'ts': 'TIMESTAMP', 'store_id': 'VARCHAR', 'channel': 'VARCHAR',
-  'product_id': 'INTEGER', 'category': 'INTEGER', 'customer_id': 'BIGINT', 'customer_type': 'VARCHAR',
-  'amount': 'DECIMAL(12,2)', 'qty': 'INTEGER', 'discount': 'DECIMAL(4,2)', 'returned': 'INTEGER'}`;
-const sessionCols = `{'date': 'DATE', 'store_id': 'VARCHAR', 'channel': 'VARCHAR', 'visitors': 'INTEGER'}`;
 let orders = `read_csv('${dir}/orders.csv', header = true, columns = ${orderCols})`;
 let sessions = `read_csv('${dir}/sessions.csv', header = true, columns = ${sessionCols})`;
+if (mode === 'parquet') {
+  // The files of bench/to_parquet.mjs (returned is a BOOLEAN there).
+  orders = `(SELECT * REPLACE (CAST(returned AS INTEGER) AS returned) FROM read_parquet('${dir}/orders.parquet'))`;
+  sessions = `read_parquet('${dir}/sessions.parquet')`;
+}
 if (mode === 'memory') {
   await con.run(`CREATE TABLE orders AS SELECT * FROM ${orders}`);
   await con.run(`CREATE TABLE sessions AS SELECT * FROM ${sessions}`);

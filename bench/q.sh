@@ -21,11 +21,6 @@ BINDS=(--bind "orders=csv:$OUT/orders.csv" --bind "sessions=csv:$OUT/sessions.cs
 Q1=(--metric revenue,orders_n,customers,aov,discount_rate,return_rate,vip_revenue_share --by channel --grain month)
 Q2=(--metric revenue,orders_n,customers,aov,discount_rate,return_rate,vip_revenue_share,conversion --by store --grain month)
 
-ms() { local s e; s=$(date +%s%N); "$@" > "$OUT/last.out" 2> "$OUT/last.err"; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { printf '%s\n' $1 | sort -n | sed -n "$(( ($(echo $1 | wc -w) + 1) / 2 ))p"; }
-field() { grep -o "$1[0-9.]*" "$OUT/last.$2" | head -1 | sed "s/$1//"; }
-ratio() { echo "scale=2; $1 / $2" | bc; }
-
 # Warm the kernel cache once, so that runs measure execution (compile is reported separately).
 "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${Q1[@]}" --format csv > /dev/null
 "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${Q2[@]}" --format csv > /dev/null

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "driver/run.h"
 #include "driver/run_support.h"
@@ -16,12 +17,24 @@ sql::Options SqlOptions(const plan::Plan& p, const sql::Dialect& d, const exec::
   o.dialect = &d;
   o.zone_name = p.time_zone;
   // Tables: a database binding names its table (`#schema.table`, or
-  // `table:`/`schema:`); any other source is a table of its own name.
+  // `table:`/`schema:`); a Parquet source is its files where the dialect
+  // reads Parquet (DuckDB's read_parquet: a folder as all its *.parquet
+  // files, absolute paths); any other source is a table of its own name.
   for (const ir::Source& src : p.sources) {
     if (src.stdlib) continue;
     std::string why;
     auto b = exec::ResolveBinding(src, binds, &why);
-    if (b && b->kind != "csv") o.tables[src.key] = b->table;
+    if (!b) continue;
+    const exec::BindingKind* k = exec::FindBindingKind(b->kind);
+    if (k && k->names_table && !b->table.empty()) {
+      o.tables[src.key] = b->table;
+    } else if (b->kind == "parquet") {
+      std::error_code ec;
+      std::filesystem::path path = std::filesystem::absolute(b->path, ec).lexically_normal();
+      bool folder = std::filesystem::is_directory(path, ec);
+      bool glob = b->path.find_first_of("*?[") != std::string::npos;
+      o.parquet[src.key] = {folder ? (path / "**" / "*.parquet").string() : path.string(), folder || glob};
+    }
   }
   return o;
 }

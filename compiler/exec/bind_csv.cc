@@ -12,7 +12,8 @@ BindingKind CsvBinding() {
   k.name = "csv";
   k.uri_prefixes = {"csv:"};
   k.parse_uri = [](const std::string&, const std::string& uri) { return ResolvedBinding{"csv", uri.substr(4), ""}; };
-  k.read = [](const ResolvedBinding& b, const std::vector<rt::CsvColumnRequest>& cols, const rt::CsvOptions& o) {
+  k.read = [](const ResolvedBinding& b, const std::vector<rt::CsvColumnRequest>& cols, const rt::CsvOptions& o,
+              ReadContext&) {
     return rt::ReadCsv(b.path, cols, o);
   };
   k.streams = true;

@@ -23,7 +23,9 @@ BindingKind PostgresBinding() {
     return ResolvedBinding{"postgres", uri.substr(0, hash), uri.substr(hash + 1)};
   };
   k.relative_paths = false;
-  k.read = [](const ResolvedBinding& b, const std::vector<rt::CsvColumnRequest>& cols, const rt::CsvOptions& o) {
+  k.names_table = true;
+  k.read = [](const ResolvedBinding& b, const std::vector<rt::CsvColumnRequest>& cols, const rt::CsvOptions& o,
+              ReadContext&) {
     return rt::ReadPostgres(b.path, b.table, cols, o);
   };
   k.streams = true;

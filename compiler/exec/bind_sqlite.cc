@@ -19,7 +19,9 @@ BindingKind SqliteBinding() {
       throw UsageError(fmt::format("--bind {}: a sqlite URI names its table: sqlite:path.db#table", source));
     return ResolvedBinding{"sqlite", rest.substr(0, hash), rest.substr(hash + 1)};
   };
-  k.read = [](const ResolvedBinding& b, const std::vector<rt::CsvColumnRequest>& cols, const rt::CsvOptions& o) {
+  k.names_table = true;
+  k.read = [](const ResolvedBinding& b, const std::vector<rt::CsvColumnRequest>& cols, const rt::CsvOptions& o,
+              ReadContext&) {
     return rt::ReadSqlite(b.path, b.table, cols, o);
   };
   return k;

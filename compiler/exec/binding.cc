@@ -14,7 +14,7 @@ namespace kpic::exec {
 namespace fs = std::filesystem;
 
 const std::vector<BindingKind>& BindingKinds() {
-  static const std::vector<BindingKind> kinds = {CsvBinding(), SqliteBinding(), PostgresBinding()};
+  static const std::vector<BindingKind> kinds = {CsvBinding(), SqliteBinding(), PostgresBinding(), ParquetBinding()};
   return kinds;
 }
 

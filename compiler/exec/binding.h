@@ -28,6 +28,34 @@ struct ResolvedBinding {
   std::string Display() const;
 };
 
+/// What the plan keeps of a source's rows, for readers that can skip data
+/// by its statistics (Parquet row groups and Hive partitions): rows whose
+/// time column falls in [from_day, to_day) (days in the calendar's zone),
+/// and rows whose column is one of a set of values (a role's filter).
+/// Readers may skip what cannot match and still return every row of what
+/// they read; the scans filter the rows themselves.
+struct Pruning {
+  std::string time_column;  ///< a column name, or empty
+  bool time_is_date = false;
+  std::optional<int32_t> from_day, to_day;
+  struct Values {
+    std::string column;
+    std::vector<std::string> strings;  ///< for a string column
+    std::vector<int64_t> ints;         ///< int, bool, date, decimal (scaled) columns
+  };
+  std::vector<Values> values;
+  /// Data whose values of this column may be null must be read: the scans
+  /// count the rows without a time value, whatever the filters.
+  std::string keep_nulls;
+  bool empty() const { return !from_day && !to_day && values.empty(); }
+};
+
+/// What a read may use beyond the columns and options, and what it reports.
+struct ReadContext {
+  const Pruning* pruning = nullptr;  ///< nullptr: every row is kept
+  std::string detail;                ///< out: what was read and skipped, for --timings ("12 of 40 row groups")
+};
+
 struct BindingKind {
   std::string_view name;                  ///< `csv`
   std::vector<std::string_view> aliases;  ///< other spellings of the declaration's kind (`postgresql`)
@@ -37,10 +65,13 @@ struct BindingKind {
   std::function<ResolvedBinding(const std::string& source, const std::string& uri)> parse_uri;
   /// Whether a declared location is a file path, resolved against the .kpi file's folder.
   bool relative_paths = true;
+  /// Whether its bindings name a table (`sqlite:x.db#t`): `kpic sql` uses
+  /// that table; other sources are tables of their own name.
+  bool names_table = false;
   /// Reads the requested columns (rt::DataError on bad data). Honours
   /// CsvOptions::on_chunk when `streams`.
   std::function<rt::TableData(const ResolvedBinding&, const std::vector<rt::CsvColumnRequest>&,
-                              const rt::CsvOptions&)>
+                              const rt::CsvOptions&, ReadContext&)>
       read;
   bool streams = false;
   /// The size of the data before reading, when known (streaming decides by it).
@@ -74,5 +105,6 @@ rt::CsvOptions ReaderOptions(const ir::Source& src);
 BindingKind CsvBinding();
 BindingKind SqliteBinding();
 BindingKind PostgresBinding();
+BindingKind ParquetBinding();
 
 }  // namespace kpic::exec

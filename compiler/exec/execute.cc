@@ -73,6 +73,8 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   ro.needed = &needed;
   ro.binds = o.binds;
   ro.zone = p.calendar.zone;
+  std::map<std::string, Pruning> pruning = PlanPruning(p);
+  ro.pruning = &pruning;
   JitStats stats;
   std::map<std::string, Streamed> streamed;
   if (o.engine != "interp" && !o.no_stream) {
@@ -105,6 +107,7 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   rt::PrepareHeapForHugePages();  // the groups' states grow in huge pages (runtime/hugepages.cc)
   auto t_read = Clock::now();
   for (SourceData& d : ReadSources(p.sources, ro, &unsupported)) {
+    if (!d.detail.empty()) tm.reads.push_back(fmt::format("{}: {}", d.uri, d.detail));
     if (d.data.skipped) {
       t.warnings.push_back(fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped));
       for (const auto& b : d.data.bad)
@@ -184,6 +187,7 @@ std::string Timings::Describe(double eval_ms) const {
   if (engine == "jit") out += " (compile included)";
   out += fmt::format("; evaluated in {:.1f} ms\n", eval_ms);
   if (streamed) out += fmt::format("kpic: timings: {} scan(s) streamed while reading (their time is in the read)\n", streamed);
+  for (const std::string& r : reads) out += fmt::format("kpic: timings: read {}\n", r);
   return out;
 }
 

@@ -35,6 +35,7 @@ struct Timings {
   double compile_ms = 0;  ///< JIT: optimisation and code generation
   int kernels = 0, cached = 0, interpreted = 0;
   double pushed_ms = 0;  ///< postgres: the scans inside the server
+  std::vector<std::string> reads;  ///< per source that reported it: what was read and skipped
   /// One line for stderr, with the evaluation's time.
   std::string Describe(double eval_ms) const;
 };
@@ -55,5 +56,9 @@ Execution Execute(const plan::Plan& p, const ExecOptions& options);
 /// The columns each source must provide: the scans' columns and the keys
 /// their lookups join on.
 std::map<std::string, std::set<std::string>> NeededColumns(const plan::Plan& p);
+
+/// What the plan keeps of each source's rows (its time window and role
+/// filter), for readers that skip data by statistics (exec/pruning.cc).
+std::map<std::string, Pruning> PlanPruning(const plan::Plan& p);
 
 }  // namespace kpic::exec

@@ -43,7 +43,12 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
       o.on_chunk = [](int, rt::CsvResult&, bool) {};
       o.on_discard = [](int) {};
     }
-    out.push_back({src.key, b->Display(), kind.read(*b, cols, o), cols.size()});
+    ReadContext ctx;
+    if (options.pruning)
+      if (auto pr = options.pruning->find(src.key); pr != options.pruning->end() && !pr->second.empty())
+        ctx.pruning = &pr->second;
+    rt::TableData data = kind.read(*b, cols, o, ctx);
+    out.push_back({src.key, b->Display(), std::move(data), cols.size(), std::move(ctx.detail)});
   }
   for (const auto& [name, uri] : options.binds)
     if (!known.count(name)) throw UsageError(fmt::format("--bind names unknown source `{}`", name));

@@ -37,6 +37,9 @@ struct ReadOptions {
   bool discard_rows = false;
   /// Timestamps without an offset are in this zone (nullptr: UTC).
   const rt::TimeZone* zone = nullptr;
+  /// What the plan keeps of each source ("package:source"), for readers
+  /// that skip data by statistics (see PlanPruning in execute.h).
+  const std::map<std::string, Pruning>* pruning = nullptr;
 };
 
 struct SourceData {
@@ -44,6 +47,7 @@ struct SourceData {
   std::string uri;     ///< what was read, for messages
   rt::TableData data;
   size_t columns = 0;  ///< columns read (also when their rows were streamed)
+  std::string detail;  ///< the reader's account of what it read and skipped, or empty
 };
 
 /// Reads the user's sources (not the standard library's) that `options`

@@ -49,6 +49,7 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
                                from ? *from : INT32_MIN, to ? *to : INT32_MAX);
   if (auto it = scan_index_.find(id); it != scan_index_.end()) {
     if (!lc.windowed) Touch(it->second);
+    if (lc.windowed) plan_.scans[it->second].windowed = true;
     return it->second;
   }
   Scan s;
@@ -57,6 +58,7 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   s.grain = g;
   s.from_day = from;
   s.to_day = to;
+  s.windowed = lc.windowed;
   plan_.scans.push_back(std::move(s));
   int index = static_cast<int>(plan_.scans.size()) - 1;
   scan_index_[id] = index;

@@ -108,6 +108,9 @@ struct Scan {
   std::vector<int> dim_columns;  ///< per requested dimension, a column index
   int filter = -1;       ///< the role's row filter (bool node), or -1
   std::optional<int32_t> from_day, to_day;  ///< rows outside [from, to) are skipped
+  /// Read under a period operator (previous, last_year, to_date, rolling,
+  /// zscore, ...): its rows outside --from/--to count too.
+  bool windowed = false;
   std::vector<AggSpec> aggs;
   rt::Grain grain = rt::Grain::kAll;  ///< the bucket of the group key
 };

@@ -39,9 +39,10 @@ const std::vector<std::string> kReportSettings = {"title", "grain", "period", "l
 const std::vector<std::string> kChartKinds = {"line", "bar", "area", "pie", "table", "scorecard", "waterfall"};
 const std::vector<std::string> kSeverities = {"info", "warning", "critical"};
 const std::vector<std::string> kRollups = {"last", "first", "avg", "min", "max"};
-const std::vector<std::string> kBindingKinds = {"csv", "sqlite", "postgres", "postgresql"};
+const std::vector<std::string> kBindingKinds = {"csv", "sqlite", "postgres", "postgresql", "parquet"};
 const std::vector<std::string> kCsvOptions = {"path", "delimiter", "null", "date_format", "header", "quote"};
 const std::vector<std::string> kDbOptions = {"path", "uri", "table", "schema"};
+const std::vector<std::string> kParquetOptions = {"path"};
 const std::vector<std::string> kDurationUnits = {"day",    "days",    "week",     "weeks", "month",
                                                  "months", "quarter", "quarters", "year",  "years"};
 
@@ -710,7 +711,9 @@ class Resolver {
     if (s.binding) {
       const ast::Binding& b = *s.binding;
       if (CheckOptionCode(b.kind, kBindingKinds, DiagCode::E0216, "data binding kind")) {
-        const auto& options = b.kind.name == "csv" ? kCsvOptions : kDbOptions;
+        const auto& options = b.kind.name == "csv"       ? kCsvOptions
+                              : b.kind.name == "parquet" ? kParquetOptions
+                                                         : kDbOptions;
         for (const ast::BindingArg& a : b.args) {
           if (!a.name) continue;
           if (CheckOption(*a.name, options, fmt::format("{} option", b.kind.name).c_str()) && b.kind.name == "csv")

@@ -29,6 +29,7 @@ const Dialect kDialects[] = {
     .binary_text = "{0} COLLATE \"C\"", .day_diff = "({0} - {1})",
     .hours_between = "(EXTRACT(EPOCH FROM ({0} - {1})) / 3600.0)",
     .epoch_us = "CAST(EXTRACT(EPOCH FROM {0}) * 1000000 AS BIGINT)",
+    .read_parquet = nullptr,
   },
   {
     .name = "duckdb", .id = builtins::Dialect::kDuckdb, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -50,6 +51,7 @@ const Dialect kDialects[] = {
     .binary_text = "{0}", .day_diff = "date_diff('day', {1}, {0})",
     .hours_between = "(CAST(epoch_us({0}) - epoch_us({1}) AS DOUBLE) / 3600000000.0)",
     .epoch_us = "epoch_us({0})",
+    .read_parquet = "read_parquet({0}, hive_partitioning = {1}, hive_types_autocast = false)",
   },
   {
     .name = "sqlite", .id = builtins::Dialect::kSqlite, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
@@ -74,6 +76,7 @@ const Dialect kDialects[] = {
     .binary_text = "{0}", .day_diff = "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
     .hours_between = "((unixepoch({0}) - unixepoch({1})) / 3600.0)",
     .epoch_us = "(unixepoch({0}) * 1000000)",
+    .read_parquet = nullptr,
   },
   {
     .name = "trino", .id = builtins::Dialect::kTrino, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -95,6 +98,7 @@ const Dialect kDialects[] = {
     .binary_text = "{0}", .day_diff = "date_diff('day', {1}, {0})",
     .hours_between = "(CAST(date_diff('millisecond', {1}, {0}) AS DOUBLE) / 3600000.0)",
     .epoch_us = "(date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00', {0}) * 1000)",
+    .read_parquet = nullptr,
   },
   {
     .name = "spark", .id = builtins::Dialect::kSpark, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -115,6 +119,7 @@ const Dialect kDialects[] = {
     .binary_text = "{0}", .day_diff = "datediff({0}, {1})",
     .hours_between = "((CAST({0} AS DOUBLE) - CAST({1} AS DOUBLE)) / 3600.0)",
     .epoch_us = "CAST(CAST({0} AS DOUBLE) * 1000000 AS BIGINT)",
+    .read_parquet = nullptr,
   },
   {
     .name = "clickhouse", .id = builtins::Dialect::kClickhouse, .quote_open = '"', .quote_close = '"', .backslash_escapes = true, .with = "WITH",
@@ -136,6 +141,7 @@ const Dialect kDialects[] = {
     .binary_text = "{0}", .day_diff = "dateDiff('day', {1}, {0})",
     .hours_between = "(dateDiff('second', {1}, {0}) / 3600.0)",
     .epoch_us = "(toInt64(toUnixTimestamp({0})) * 1000000)",
+    .read_parquet = nullptr,
   },
   {
     .name = "bigquery", .id = builtins::Dialect::kBigquery, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -156,6 +162,7 @@ const Dialect kDialects[] = {
     .binary_text = "{0}", .day_diff = "DATE_DIFF({0}, {1}, DAY)",
     .hours_between = "(DATETIME_DIFF({0}, {1}, MICROSECOND) / 3600000000.0)",
     .epoch_us = "DATETIME_DIFF({0}, DATETIME '1970-01-01 00:00:00', MICROSECOND)",
+    .read_parquet = nullptr,
   },
 };
 // clang-format on

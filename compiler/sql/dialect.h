@@ -58,6 +58,10 @@ struct Dialect {
   /// the same clock as `hours_between` (the min and max of timestamps are
   /// kept this way, so that their difference is hours as row by row)
   const char* epoch_us;
+  /// A Parquet dataset as a table ({0}: the files as a string literal,
+  /// {1}: `true` when Hive partition folders may hold columns), or nullptr:
+  /// the dialect reads a Parquet-bound source as a table of its name.
+  const char* read_parquet = nullptr;
 };
 
 /// The dialect of a name, or nullptr.

@@ -115,6 +115,8 @@ class Emitter {
   }
 
   std::string Table(const std::string& key) const {
+    if (auto pq = o_.parquet.find(key); pq != o_.parquet.end() && d_.read_parquet)
+      return T(d_.read_parquet, Lit(pq->second.files), pq->second.hive ? "true" : "false");
     std::string name;
     if (auto it = o_.tables.find(key); it != o_.tables.end()) {
       name = it->second;

@@ -27,6 +27,15 @@ struct Options {
   /// The table of each source (catalog key -> `schema.table` or `table`);
   /// sources not listed use their own name.
   std::map<std::string, std::string> tables;
+  /// Sources bound to Parquet (catalog key -> the files: a path or a glob,
+  /// and whether Hive partition folders may hold columns): in a dialect
+  /// with `read_parquet`, the files themselves; elsewhere a table of the
+  /// source's name.
+  struct ParquetFiles {
+    std::string files;
+    bool hive = false;
+  };
+  std::map<std::string, ParquetFiles> parquet;
   /// Whether a source's time column holds absolute instants
   /// (`timestamptz`), read in the calendar's zone; by default timestamps are
   /// local wall-clock times.

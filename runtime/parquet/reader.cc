@@ -215,6 +215,7 @@ class Reader {
       st->entry = std::move(e);
       ++counts_.files;
       const FileMeta& m = st->file->meta();
+      const size_t tasks_before = tasks_.size(), skipped_before = counts_.row_groups_skipped;
       size_t row = 0;
       for (size_t g = 0; g < m.row_groups.size(); ++g) {
         st->first_row.push_back(row);
@@ -233,6 +234,11 @@ class Reader {
         if (rows == 0) continue;
         tasks_.push_back({files_.size(), g});
         ++counts_.row_groups;
+      }
+      // A file whose row groups were all ruled out was opened, not read.
+      if (tasks_.size() == tasks_before && skipped_before < counts_.row_groups_skipped) {
+        --counts_.files;
+        ++counts_.files_skipped;
       }
       files_.push_back(std::move(st));
     }

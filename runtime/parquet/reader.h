@@ -17,7 +17,7 @@ namespace kpic::rt {
 /// What was read and skipped, for --timings.
 struct ParquetCounts {
   size_t files = 0;               ///< files read
-  size_t files_skipped = 0;       ///< files ruled out by their partition values
+  size_t files_skipped = 0;       ///< files ruled out by their partition values (not opened) or all of their row groups' statistics
   size_t row_groups = 0;          ///< row groups read
   size_t row_groups_skipped = 0;  ///< row groups ruled out by their statistics
 };

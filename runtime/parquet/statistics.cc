@@ -99,6 +99,10 @@ bool MayMatch(const ParquetFilter& filter, const std::vector<CsvColumnRequest>& 
   };
   // Only nulls: no row can match any filter.
   auto all_null = [&](const ColumnStats& s) { return s.null_count && static_cast<size_t>(*s.null_count) >= rows; };
+  if (!filter.keep_nulls.empty()) {
+    const ColumnStats* s = find(filter.keep_nulls);
+    if (!s || !s->null_count || *s->null_count > 0) return true;
+  }
   if (filter.time) {
     const ColumnStats* s = find(filter.time->column);
     int r = index(filter.time->column);

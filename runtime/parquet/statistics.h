@@ -43,6 +43,11 @@ struct ParquetFilter {
     std::vector<int64_t> ints;         ///< for an int, bool, date, decimal (scaled) or timestamp column
   };
   std::vector<ValueSet> values;
+  /// When set, a row group (or a partition's file) whose `keep_nulls`
+  /// column may hold nulls (a positive or unknown null count) always
+  /// matches: the caller counts those rows (kpic's scans count the rows
+  /// without a time value, whatever the filters).
+  std::string keep_nulls;
   bool empty() const { return !time && values.empty(); }
 };
 

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Parquet as a binding kind (docs/parquet.md, "Bindings"): the retail
+# example's data written as Parquet by DuckDB (examples/retail/gen_parquet.mjs,
+# row groups of 2048 rows) must give byte for byte the JSON that the CSV
+# data gives (whose values tests/engine/retail_oracle.py checks against
+# hand-written SQL), with each engine, streamed or not, for metrics, goals,
+# a report and a role; also Hive-partitioned. --from/--to and a role skip
+# row groups and partition files (--timings says how many) without changing
+# a byte. Bad files are data errors (exit 3) naming the file, and inside
+# it the row group, column and offset or value; `kpic sql --dialect duckdb`
+# reads the files with read_parquet and DuckDB's answer matches kpic's.
+# Exit 77 (skipped) without Node.js or bench/node_modules (node_deps).
+# usage: bindings.sh KPIC ROOT
+set -euo pipefail
+KPIC=$1 ROOT=$2
+export KPIC_NODE_MODULES="$ROOT/bench/node_modules"
+if ! command -v node > /dev/null || [ ! -d "$KPIC_NODE_MODULES/@duckdb/node-api" ]; then
+  echo "SKIP: Node.js or bench/node_modules (the node_deps test) is missing"
+  exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export KPIC_CACHE_DIR="$tmp/cache"
+node "$ROOT/examples/retail/gen_parquet.mjs" "$tmp/pq" > /dev/null
+# The example, plus metrics under period operators (which read rows outside
+# --from/--to, so that those windows must not skip them).
+EX="$tmp/retail"
+cp -r "$ROOT/examples/retail" "$EX"
+rm -rf "$EX/out"
+cat > "$EX/windows.kpi" << 'EOF'
+package retail
+metric sales_previous = sales.previous
+metric sales_rolling = sales.rolling(3 months)
+metric sales_ytd = sales.to_date(year)
+metric sales_yoy = std.kpi.yoy(sales)
+EOF
+PQ=(--bind "orders=parquet:$tmp/pq/orders.parquet" --bind "traffic=parquet:$tmp/pq/traffic.parquet"
+    --bind "products=parquet:$tmp/pq/products.parquet")
+HIVE=(--bind "orders=parquet:$tmp/pq/orders_by_store" --bind "traffic=parquet:$tmp/pq/traffic.parquet"
+      --bind "products=parquet:$tmp/pq/products.parquet")
+fail() { echo "FAIL: $*"; exit 1; }
+n=0
+
+# same NAME ARGS...: CSV and Parquet (flat and Hive) give the same JSON.
+same() {
+  local name=$1
+  shift
+  "$KPIC" run "$EX" --format json "$@" > "$tmp/csv.json" 2> "$tmp/csv.err" || { cat "$tmp/csv.err"; fail "$name: csv"; }
+  for variant in PQ HIVE; do
+    declare -n binds=$variant
+    for engine in interp jit; do
+      "$KPIC" run "$EX" --format json --engine $engine "${binds[@]}" "$@" > "$tmp/pq.json" 2> "$tmp/pq.err" ||
+        { cat "$tmp/pq.err"; fail "$name: $variant $engine"; }
+      cmp -s "$tmp/csv.json" "$tmp/pq.json" || { diff "$tmp/csv.json" "$tmp/pq.json" | head; fail "$name: $variant $engine differs from CSV"; }
+    done
+  done
+  # Streamed (the JIT reads row groups while scanning) and read whole.
+  "$KPIC" run "$EX" --format json --engine jit "${PQ[@]}" "$@" --timings > "$tmp/pq.json" 2> "$tmp/pq.err"
+  grep -q "streamed while reading" "$tmp/pq.err" || { cat "$tmp/pq.err"; fail "$name: not streamed"; }
+  cmp -s "$tmp/csv.json" "$tmp/pq.json" || fail "$name: streamed differs from CSV"
+  "$KPIC" run "$EX" --format json --no-stream "${PQ[@]}" "$@" > "$tmp/pq.json"
+  cmp -s "$tmp/csv.json" "$tmp/pq.json" || fail "$name: --no-stream differs from CSV"
+  n=$((n + 1))
+}
+same metrics --metric sales,gross_sales,order_count,aov,conversion,repurchase_rate,return_rate,vip_share,discount_rate,ship_hours,gross_margin --by channel
+same by_store --metric sales,aov,conversion,gross_margin,avg_daily_sales --by store --grain quarter
+same goals --goal grow_sales,keep_customers
+same report --report weekly
+same role --report weekly --role store_manager --param store_id=北京朝阳店
+same window --metric sales,order_count,aov --by store --from 2026-03-01 --to 2026-05-01
+same window_days --metric sales,conversion --grain all --from 2026-03-10 --to 2026-04-02
+same periods --metric sales_previous,sales_rolling,sales_ytd,sales_yoy --by channel --from 2026-03-01 --to 2026-05-01
+same goal_window --goal grow_sales --from 2026-03-01 --to 2026-05-01
+echo "same JSON as CSV: $n selections x (flat, Hive) x (interp, jit), streamed and not"
+
+# Pruning: what was skipped, and that the answer did not change (above).
+"$KPIC" run "$EX" "${PQ[@]}" --metric sales --by store --from 2026-03-01 --to 2026-05-01 --timings --format csv \
+  > /dev/null 2> "$tmp/t.err"
+grep -q "orders.parquet: [0-9]* row groups\? of 1 file read, [1-9][0-9]* row groups and 0 files skipped" "$tmp/t.err" ||
+  { cat "$tmp/t.err"; fail "--from/--to skipped no row group"; }
+"$KPIC" run "$EX" "${HIVE[@]}" --metric sales --by store --grain all --role store_manager --param store_id=北京朝阳店 \
+  --timings --format csv > /dev/null 2> "$tmp/t.err"
+grep -q "orders_by_store: [0-9]* row groups\? of 1 file read, 0 row groups and 5 files skipped" "$tmp/t.err" ||
+  { cat "$tmp/t.err"; fail "the role skipped no partition"; }
+"$KPIC" run "$EX" "${PQ[@]}" --metric sales --by store --grain all --role store_manager --param store_id=北京朝阳店 \
+  --timings --format csv > /dev/null 2> "$tmp/t.err"
+grep -q "orders.parquet: 7 row groups of 1 file read" "$tmp/t.err" ||
+  { cat "$tmp/t.err"; fail "a role over an unsorted store column cannot skip a row group"; }
+echo "pruning: --from/--to skips row groups, a role skips partition files"
+
+# Rows without a time value are counted and reported whatever is skipped:
+# data whose time column may hold nulls is always read.
+node --input-type=module -e "
+import { createRequire } from 'node:module';
+const require = createRequire('$KPIC_NODE_MODULES/');
+const { DuckDBInstance } = require('@duckdb/node-api');
+const con = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
+await con.run(\"CREATE TABLE o AS SELECT * REPLACE (CASE WHEN hash(order_id) % 40 = 0 THEN NULL ELSE 下单时间 END AS 下单时间) FROM '$tmp/pq/orders.parquet'\");
+await con.run(\"COPY o TO '$tmp/nulls.parquet' (FORMAT parquet, ROW_GROUP_SIZE 2048)\");
+await con.run(\"COPY o TO '$tmp/nulls.csv' (HEADER, DELIMITER ',', NULLSTR '')\");
+"
+for args in "--from 2026-03-01 --to 2026-05-01" "--role store_manager --param store_id=北京朝阳店"; do
+  # shellcheck disable=SC2086
+  "$KPIC" run "$EX" --bind orders=csv:"$tmp/nulls.csv" --metric sales --by store $args --format json \
+    > "$tmp/csv.json" 2> "$tmp/csv.err"
+  # shellcheck disable=SC2086
+  "$KPIC" run "$EX" --bind orders=parquet:"$tmp/nulls.parquet" --metric sales --by store $args --format json \
+    > "$tmp/pq.json" 2> "$tmp/pq.err"
+  grep -q "row(s) of .orders. have no .ordered_at." "$tmp/csv.err" || { cat "$tmp/csv.err"; head -3 "$tmp/nulls.csv"; fail "no null times in the CSV?"; }
+  cmp -s "$tmp/csv.json" "$tmp/pq.json" || fail "null times, $args: JSON differs"
+  diff <(grep "have no" "$tmp/csv.err") <(grep "have no" "$tmp/pq.err") || fail "null times, $args: the warning differs"
+done
+echo "rows without a time value: the same warning as CSV under --from/--to and a role"
+
+# `kpic check --data` reads Parquet too.
+"$KPIC" check "$EX" --data "${PQ[@]}" 2> "$tmp/c.err" || { cat "$tmp/c.err"; fail "check --data"; }
+grep -q "retail:orders: 12431 rows, 13 columns read from parquet:$tmp/pq/orders.parquet" "$tmp/c.err" ||
+  { cat "$tmp/c.err"; fail "check --data: no row count"; }
+
+# Bad files and mismatched declarations: exit 3, naming what is wrong.
+mkdir -p "$tmp/bad"
+cat > "$tmp/bad/m.kpi" << 'EOF'
+source s from parquet("s.parquet") {
+  ordered_at: timestamp time "下单时间"
+  amount:     int
+}
+metric total = sum(s.amount)
+EOF
+expect3() {
+  local what=$1 pattern=$2
+  shift 2
+  set +e
+  "$KPIC" run "$@" > /dev/null 2> "$tmp/e.err"
+  local rc=$?
+  set -e
+  [ $rc -eq 3 ] || { cat "$tmp/e.err"; fail "$what: exit $rc, not 3"; }
+  grep -q -- "$pattern" "$tmp/e.err" || { cat "$tmp/e.err"; fail "$what: message lacks $pattern"; }
+}
+cp "$tmp/pq/orders.parquet" "$tmp/bad/s.parquet"
+expect3 "a decimal declared int" 's.parquet:0: column .amount.: is declared .int. but the Parquet file has .INT64 DECIMAL(18,2).' \
+  "$tmp/bad" --metric total
+sed -i 's/amount:     int/amount:     decimal(2)\n  missing: string/' "$tmp/bad/m.kpi"
+sed -i 's/^metric total = sum(s.amount)$/metric total = sum(s.amount) where s.missing == "x"/' "$tmp/bad/m.kpi"
+expect3 "a missing column" 's.parquet.*missing' "$tmp/bad" --metric total
+sed -i 's/^  missing: string$/  missing: int/' "$tmp/bad/m.kpi"
+sed -i 's/where s.missing == "x"/where s.missing == 1/' "$tmp/bad/m.kpi"
+node --input-type=module -e "
+import { createRequire } from 'node:module';
+const require = createRequire('$KPIC_NODE_MODULES/');
+const { DuckDBInstance } = require('@duckdb/node-api');
+const con = await (await DuckDBInstance.create(':memory:')).connect();
+await con.run(\"COPY (SELECT TIMESTAMP '2026-01-01 10:00:00' AS 下单时间, 1.25::DECIMAL(18,2) AS amount, {'a': 1} AS missing) TO '$tmp/bad/nested.parquet' (FORMAT parquet)\");
+await con.run(\"COPY (SELECT TIMESTAMP '2026-01-01 10:00:00' + INTERVAL (i) MINUTE AS 下单时间, CASE WHEN i = 3000 THEN 1.255 ELSE 1.25 END::DECIMAL(18,3) AS amount, 1 AS missing FROM range(5000) t(i)) TO '$tmp/bad/digits.parquet' (FORMAT parquet, ROW_GROUP_SIZE 2048)\");
+"
+expect3 "a nested column" 'nested.parquet.*missing' "$tmp/bad" --bind s=parquet:"$tmp/bad/nested.parquet" --metric total
+expect3 "extra digits" 'digits.parquet:3001.*amount.*1.255.*row group 1' "$tmp/bad" \
+  --bind s=parquet:"$tmp/bad/digits.parquet" --metric total
+size=$(stat -c %s "$tmp/pq/orders.parquet")
+head -c $((size / 2)) "$tmp/pq/orders.parquet" > "$tmp/bad/s.parquet"
+expect3 "a truncated file" 's.parquet' "$tmp/bad" --bind s=parquet:"$tmp/bad/s.parquet" --metric total
+# A page's bytes overwritten in the middle of the amount column's chunk.
+python3 - "$tmp/pq/orders.parquet" "$tmp/bad/s.parquet" << 'EOF'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+for i in range(4, len(data) // 3):
+    data[i] = 0xFF
+open(sys.argv[2], "wb").write(bytes(data))
+EOF
+mkdir -p "$tmp/bad2"
+mv "$tmp/bad/s.parquet" "$tmp/bad2/s.parquet"
+printf 'source s from parquet("s.parquet") {\n  ordered_at: timestamp time "下单时间"\n  amount: decimal(2)\n}\nmetric total = sum(s.amount)\n' \
+  > "$tmp/bad2/m.kpi"
+expect3 "a corrupt page" 's.parquet:0: column `ordered_at`: corrupt or unreadable Parquet data in row group 0 (column chunk at byte offset [0-9]*): page at byte offset' \
+  "$tmp/bad2" --metric total
+expect3 "no file" 'nothing.parquet' "$tmp/bad" --bind s=parquet:"$tmp/bad/nothing.parquet" --metric total
+echo "bad files and declarations: exit 3 with the file, column, row group and offset or value"
+
+# SQL: DuckDB reads the same files through read_parquet, and agrees.
+"$KPIC" sql "$EX" "${HIVE[@]}" --metric sales,order_count --by store --grain year --dialect duckdb > "$tmp/q.sql"
+grep -q "read_parquet('$tmp/pq/orders_by_store/\*\*/\*.parquet', hive_partitioning = true" "$tmp/q.sql" ||
+  { head -30 "$tmp/q.sql"; fail "no read_parquet of the folder"; }
+"$KPIC" sql "$EX" "${PQ[@]}" --metric sales --dialect postgres | grep -q 'FROM "orders" AS t0' ||
+  fail "postgres: a Parquet source is not the table of its name"
+node --input-type=module -e "
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+const require = createRequire('$KPIC_NODE_MODULES/');
+const { DuckDBInstance } = require('@duckdb/node-api');
+const con = await (await DuckDBInstance.create(':memory:')).connect();
+const rows = (await con.runAndReadAll(readFileSync('$tmp/q.sql', 'utf8'))).getRows();
+for (const r of rows) console.log(r.map((v) => v === null ? '' : String(v)).join(','));
+" | sed 's/-01-01,/,/' | sort > "$tmp/duck.csv"
+"$KPIC" run "$EX" "${HIVE[@]}" --metric sales,order_count --by store --grain year --format csv |
+  tail -n +2 | sort > "$tmp/kpic.csv"
+[ "$(wc -l < "$tmp/kpic.csv")" -ge 12 ] || fail "kpic sql: too few rows"
+diff "$tmp/kpic.csv" "$tmp/duck.csv" > /dev/null || { diff "$tmp/kpic.csv" "$tmp/duck.csv" | head; fail "DuckDB's read_parquet disagrees"; }
+echo "kpic sql --dialect duckdb over Parquet: the same $(wc -l < "$tmp/kpic.csv") rows as kpic run"
