@@ -73,8 +73,10 @@ class Resolver {
   void Run() {
     for (const ast::PackageDecl* clause : pkg_.clauses) {
       CheckAttrs(clause->attrs, &kPackageSettings, "package setting");
+      // A clause with a syntax error (`dialects` without a value, E0107)
+      // holds what the parser recovered: not checked again.
       for (const ast::Attribute& a : clause->attrs)
-        if (a.key.name == "dialects") Dialects(a);
+        if (a.key.name == "dialects" && !clause->has_syntax_error) Dialects(a);
     }
     if (pkg_.governed) Governance();
     for (const auto& [name, d] : pkg_.decls) {
@@ -135,14 +137,9 @@ class Resolver {
   }
 
   /// `dialects postgres, trino`: names of `kpic sql` dialects (E0217 for
-  /// another name, with the closest one; E0213 for one named twice).
+  /// another name, with the closest one, or a value that is not a name;
+  /// E0213 for one named twice).
   void Dialects(const ast::Attribute& a) {
-    if (a.values.empty()) {
-      diags_.Report(DiagCode::E0217, a.key.span, "`dialects` names no dialect")
-          .Help(fmt::format("name one or more of: {}", fmt::join(builtins::DialectNames(), ", ")))
-          .span_label = "no dialect";
-      return;
-    }
     std::map<std::string, Span> seen;
     for (const ast::AttrValue* v : DialectValues(a)) {
       bool name = v->kind == ast::AttrValue::Kind::kName || v->kind == ast::AttrValue::Kind::kString;
