@@ -188,7 +188,7 @@ check("error" in bad, "rename to a non-name is refused with an error")
 # Declared SQL dialects: a median that Trino refuses is E0601 on the call;
 # hover over the setting and a dialect; completion of settings and dialects.
 declared = metrics.replace("package retail\n", "package retail { dialects postgres, trino }\n", 1) + \
-    "metric typical_order = median(orders.amount)\n"
+    "/// The median order.\nmetric typical_order = median(orders.amount)\n  owner \"sales-ops\"\n"
 c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 4},
                                     "contentChanges": [{"text": declared}]})
 diags = c.diagnostics(metrics_uri)
