@@ -187,6 +187,14 @@ class Splitter {
 
 }  // namespace
 
+std::string FloatAsDecimalText(double x, bool single) {
+  if (!std::isfinite(x)) return std::isnan(x) ? "nan" : "inf";
+  char buf[400];  // the longest positional double, 1.8e308, has 309 digits
+  auto r = single ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(x), std::chars_format::fixed)
+                  : std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed);
+  return std::string(buf, r.ptr);
+}
+
 std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
   std::string_view v = f.text;
   bool is_null = std::find(o.nulls.begin(), o.nulls.end(), v) != o.nulls.end();

@@ -123,6 +123,14 @@ bool ValidUtf8(std::string_view s);
 /// and emoji need them.
 const char* InvisibleCharacter(std::string_view s);
 
+/// A binary float read for a `decimal(n)` column, as its text: the shortest
+/// decimal that reads back as the same float, in positional notation (1e6
+/// is "1000000", 0.1 is "0.1", 0.1 + 0.2 is "0.30000000000000004"); then
+/// the decimal rule applies to it (docs/sql.md, "Exact decimals"). A
+/// non-finite value gives "nan" or "inf", which no decimal accepts. The
+/// float is a double, or a single-precision `real` when `single`.
+std::string FloatAsDecimalText(double x, bool single = false);
+
 /// Converts one field into the column (the rules shared by every reader);
 /// returns why the value is bad, or "" when it was appended.
 std::string AppendField(Column& col, const Field& f, const CsvOptions& o);

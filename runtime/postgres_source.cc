@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include <libpq-fe.h>
 
@@ -101,7 +102,11 @@ bool Compatible(ColType t, int scale, const std::string& pg, int pg_scale) {
     case ColType::kFloat:
       return integer || pg == "real" || pg == "double precision" || pg == "numeric";
     case ColType::kDecimal:
-      return integer || (pg == "numeric" && (pg_scale < 0 || pg_scale <= scale));
+      // Floats are read as their shortest round-trip text (extra_float_digits
+      // = 3), which must then have at most `scale` digits after the point
+      // (docs/sql.md, "Exact decimals").
+      return integer || pg == "real" || pg == "double precision" ||
+             (pg == "numeric" && (pg_scale < 0 || pg_scale <= scale));
     case ColType::kBool:
       return pg == "boolean";
     case ColType::kString:
@@ -196,7 +201,13 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
   auto [schema, name] = SplitTable(table);
   std::string select;
   for (const CsvColumnRequest& c : columns) select += (select.empty() ? "" : ", ") + QuoteIdent(c.header);
-  CheckTable(exec, shown, table, columns);
+  std::vector<std::string> types = CheckTable(exec, shown, table, columns);
+  // A float bound to a `decimal(n)` column is read as its shortest
+  // positional decimal text (the server may write 1e+06).
+  std::vector<int> float_decimal(columns.size(), 0);  // 0: no, 1: double, 2: real
+  for (size_t c = 0; c < columns.size(); ++c)
+    if (columns[c].type == ColType::kDecimal)
+      float_decimal[c] = types[c] == "double precision" ? 1 : types[c] == "real" ? 2 : 0;
   // Rows come through a server-side cursor, `chunk_rows` at a time, so that
   // neither libpq nor kpic ever holds the whole result as text; with a
   // streaming sink, each chunk is handed over and dropped.
@@ -223,6 +234,15 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
         Field f{std::string_view(Pq().getvalue(data.get(), row, i),
                                  static_cast<size_t>(Pq().getlength(data.get(), row, i))),
                 true};
+        std::string text;
+        if (float_decimal[c]) {
+          double x = 0;
+          auto r = std::from_chars(f.text.data(), f.text.data() + f.text.size(), x);
+          if (r.ec == std::errc() && r.ptr == f.text.data() + f.text.size()) {
+            text = FloatAsDecimalText(x, float_decimal[c] == 2);
+            f.text = text;
+          }
+        }
         if (!builder.Add(c, &f)) break;
       }
       builder.EndRow(shown, ++seen);

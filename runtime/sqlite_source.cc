@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <string>
 #include <map>
 #include <memory>
 
@@ -103,6 +105,22 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
       int i = static_cast<int>(c);
       if (sqlite3_column_type(st.get(), i) == SQLITE_NULL) {
         builder.Add(c, nullptr);
+        continue;
+      }
+      // A REAL read as a float or a decimal is its shortest decimal that
+      // reads back as the same double (0.1 is "0.1", 0.1 + 0.2 is
+      // "0.30000000000000004"), where SQLite's own text keeps 15 digits and
+      // would hide a value that is not the decimal it looks like
+      // (docs/sql.md, "Exact decimals").
+      if (sqlite3_column_type(st.get(), i) == SQLITE_FLOAT &&
+          (columns[c].type == ColType::kDecimal || columns[c].type == ColType::kFloat)) {
+        double x = sqlite3_column_double(st.get(), i);
+        char buf[32];
+        std::string text = columns[c].type == ColType::kDecimal
+                               ? FloatAsDecimalText(x)
+                               : std::string(buf, std::to_chars(buf, buf + sizeof buf, x).ptr);
+        Field f{text, true};
+        if (!builder.Add(c, &f)) break;
         continue;
       }
       const char* text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));

@@ -93,6 +93,10 @@ enum class State : uint8_t {
 enum class Dialect : uint8_t { kPostgres, kDuckdb, kSqlite, kTrino, kSpark, kClickhouse, kBigquery, kCount_ };
 inline constexpr int kDialectCount = static_cast<int>(Dialect::kCount_);
 const char* DialectName(Dialect d);
+/// The dialect of a name (`postgres`, `trino`, ...); false when there is none.
+bool FindDialect(std::string_view name, Dialect* out);
+/// Every dialect's name, in enum order.
+const std::vector<std::string>& DialectNames();
 
 /// How one dialect spells a builtin: a template over SQL expressions
 /// ({0} the value, {1} a constant such as p), or a refusal with its reason.

@@ -46,6 +46,24 @@ const char* DialectName(Dialect d) {
   return kNames[static_cast<int>(d)];
 }
 
+bool FindDialect(std::string_view name, Dialect* out) {
+  for (int d = 0; d < kDialectCount; ++d)
+    if (name == DialectName(static_cast<Dialect>(d))) {
+      *out = static_cast<Dialect>(d);
+      return true;
+    }
+  return false;
+}
+
+const std::vector<std::string>& DialectNames() {
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> v;
+    for (int d = 0; d < kDialectCount; ++d) v.push_back(DialectName(static_cast<Dialect>(d)));
+    return v;
+  }();
+  return all;
+}
+
 const Builtin& Get(Fn fn) { return *T().by_fn[static_cast<int>(fn)]; }
 const std::vector<const Builtin*>& All() { return T().all; }
 

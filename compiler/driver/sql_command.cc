@@ -2,12 +2,18 @@
 // for one dialect.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 
 #include "driver/run.h"
 #include "driver/run_support.h"
 #include "exec/binding.h"
+#include "base/exit_codes.h"
+#include "base/suggest.h"
+#include "diag/render.h"
+#include "sema/dialects.h"
 #include "sql/emit.h"
 
 namespace kpic {
@@ -40,16 +46,51 @@ sql::Options SqlOptions(const plan::Plan& p, const sql::Dialect& d, const exec::
 }
 
 
+namespace {
+
+/// E0502 for each construct of the selection that the dialect refuses, as
+/// `kpic check` reports it for a declared dialect; true when there is one.
+bool RefusedByDialect(const Session& s, const plan::Plan& p, const plan::Request& req, builtins::Dialect d,
+                      const CommonOptions& common) {
+  const ir::Module& m = s.catalog.checked.ir;
+  std::vector<DialectRoot> roots;
+  for (const plan::Output& o : p.outputs) {
+    int i = m.MetricIndex(o.metric);
+    if (i >= 0 && m.metrics[static_cast<size_t>(i)].ok)
+      roots.push_back({m.metrics[static_cast<size_t>(i)].root, m.metrics[static_cast<size_t>(i)].package});
+  }
+  for (const plan::GoalPlan& gp : p.goals)
+    if (const ir::Goal* g = m.FindGoal(gp.name))
+      for (int n : {g->metric, g->target_lhs, g->target_rhs}) roots.push_back({n, g->package});
+  if (!req.report.empty())
+    if (const ir::Report* r = m.FindReport(req.report))
+      for (const auto& c : r->charts) roots.push_back({c.node, r->package});
+  DiagnosticSink diags;
+  if (CheckDialect(m, d, roots, diags) == 0) return false;
+  diags.SortByPosition();
+  HumanStyle style;
+  style.color = common.color == "always" || (common.color == "auto" && isatty(STDERR_FILENO));
+  for (const Diagnostic& x : diags.diagnostics()) std::fprintf(stderr, "%s\n", RenderHuman(s.sm, x, style).c_str());
+  std::fprintf(stderr, "kpic: no SQL for dialect %s: %s\n", builtins::DialectName(d),
+               RenderSummary(diags.error_count(), diags.warning_count(), diags.suppressed()).c_str());
+  return true;
+}
+
+}  // namespace
+
 int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions& common) {
   const sql::Dialect* d = sql::FindDialect(dialect);
   if (!d) {
     auto names = sql::DialectNames();
-    throw UsageError(fmt::format("unknown --dialect `{}`: use {}", dialect, fmt::join(names, ", ")));
+    auto close = Suggest(dialect, names);
+    throw UsageError(fmt::format("unknown --dialect `{}`{}: use {}", dialect,
+                                 close ? fmt::format(" (did you mean `{}`?)", *close) : "", fmt::join(names, ", ")));
   }
   std::unique_ptr<Session> s = Load(o, common);
   if (s->diags.has_errors()) return 1;
   plan::Request req = ToRequest(o);
   plan::Plan p = MakePlan(*s, req);
+  if (RefusedByDialect(*s, p, req, d->id, common)) return kExitUsage;
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
   sql::Options so = SqlOptions(p, *d, exec::ParseBinds(o.binds));

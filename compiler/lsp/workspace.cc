@@ -12,6 +12,7 @@
 #include "base/utf8.h"
 #include "diag/registry.h"
 #include "builtins/builtins.h"
+#include "sema/catalog.h"
 #include "sema/checked.h"
 #include "sema/lint.h"
 #include "sema/scope.h"
@@ -93,6 +94,26 @@ std::string AttrText(const std::vector<ast::Attribute>& attrs, const char* key) 
 const char* TypeText(const ast::TypeRef& t, std::string* buf) {
   *buf = t.name.name + (t.scale ? fmt::format("({})", *t.scale) : "");
   return buf->c_str();
+}
+
+/// Package settings, for completion inside `package NAME { ... }`.
+const std::vector<std::pair<std::string, std::string>> kPackageSettingDocs = {
+    {"governed", "every metric needs an owner and a description"},
+    {"owner", "who answers for the package"},
+    {"description", "what the package is for"},
+    {"languages", "the languages of its labels: \"zh\", \"en\""},
+    {"lint", "levels of lint rules: \"RULE: off|warn|error\""},
+    {"dialects", "the SQL dialects it must compile to: postgres, trino"},
+};
+
+/// What a dialect refuses, for hover and completion.
+std::string DialectDoc(builtins::Dialect d) {
+  std::string refused;
+  for (const builtins::Builtin* b : builtins::All())
+    if (const char* why = b->dialects[static_cast<int>(d)].refused)
+      refused += fmt::format("\n- `{}`: {}", b->name, why);
+  return refused.empty() ? "computes every builtin"
+                         : "refuses (E0502 in a package that declares it):" + refused;
 }
 
 }  // namespace
@@ -418,7 +439,38 @@ std::optional<std::string> Workspace::TypeAt(const std::string& path, Pos p) {
   return out;
 }
 
+/// The `dialects` setting of a package clause, or one of its values,
+/// under the cursor.
+std::optional<std::string> Workspace::SettingHover(const std::string& path, Pos p) {
+  Analyze();
+  auto fid = file_of_.find(path);
+  if (fid == file_of_.end()) return std::nullopt;
+  uint32_t off = Offset(sm_.Get(fid->second).text, p);
+  for (const auto& f : files_) {
+    if (f->id != fid->second) continue;
+    for (const auto& d : f->decls) {
+      if (d->kind != DeclKind::kPackage || off < d->span.begin || off > d->span.end) continue;
+      for (const ast::Attribute& a : static_cast<const ast::PackageDecl&>(*d).attrs) {
+        if (a.key.name != "dialects") continue;
+        if (a.key.span.begin <= off && off <= a.key.span.end)
+          return fmt::format(
+              "**dialects** — package setting\n\nThe SQL dialects of `kpic sql` that the package must compile to: "
+              "`kpic check` reports every construct one of them refuses (E0502). The dialects: {}.",
+              fmt::join(builtins::DialectNames(), ", "));
+        for (const ast::AttrValue* v : DialectValues(a)) {
+          builtins::Dialect dl;
+          if (v->span.begin <= off && off <= v->span.end && builtins::FindDialect(v->text, &dl))
+            return fmt::format("**{}** — SQL dialect (`kpic sql --dialect {}`)\n\n{}", v->text, v->text,
+                               DialectDoc(dl));
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
+  if (auto h = SettingHover(path, p)) return h;
   auto t = Resolve(path, p);
   std::optional<std::string> type = TypeAt(path, p);
   if (!t) return type;
@@ -592,6 +644,35 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
           out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
     }
     return out;
+  }
+  // Inside a package clause: its settings, or after `dialects` the
+  // dialects' names.
+  for (const auto& f : files_) {
+    if (f->id != fid->second) continue;
+    for (const auto& d : f->decls) {
+      // By the text, so that a clause being typed (`dialects` without a
+      // value yet is a syntax error) still counts.
+      if (d->kind != DeclKind::kPackage || off <= d->span.begin) continue;
+      size_t brace = text.find_first_of("{\n", d->span.begin);
+      if (brace == std::string::npos || text[brace] != '{' || brace >= off) break;
+      size_t close = text.find('}', brace);
+      if (close != std::string::npos && close < off) break;
+      size_t line = text.rfind('\n', b == 0 ? 0 : b - 1);
+      size_t from = std::max(line == std::string::npos ? size_t{0} : line + 1, brace + 1);
+      std::string before = text.substr(from, b - from);
+      size_t k = before.find_first_not_of(" \t");
+      bool after_dialects = k != std::string::npos && before.compare(k, 8, "dialects") == 0 &&
+                            (before.size() == k + 8 || before[k + 8] == ' ' || before[k + 8] == '\t');
+      if (after_dialects) {
+        for (int i = 0; i < builtins::kDialectCount; ++i) {
+          auto dl = static_cast<builtins::Dialect>(i);
+          out.push_back({builtins::DialectName(dl), "SQL dialect: " + DialectDoc(dl), 20});
+        }
+      } else if (k == std::string::npos) {
+        for (const auto& [name, doc] : kPackageSettingDocs) out.push_back({name, doc, 10});
+      }
+      return out;
+    }
   }
   std::set<std::string> seen;
   auto add = [&](const std::string& label, std::string detail, int kind) {

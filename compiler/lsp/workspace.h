@@ -83,6 +83,8 @@ class Workspace {
   std::map<std::string, std::vector<LspDiagnostic>> Diagnostics();
 
   std::optional<std::string> Hover(const std::string& path, Pos p);
+  /// Hover over the `dialects` package setting or one of its dialects.
+  std::optional<std::string> SettingHover(const std::string& path, Pos p);
   /// The type of the innermost expression at `p`, from the checker's IR
   /// (value, unit, level and additivity), or nullopt.
   std::optional<std::string> TypeAt(const std::string& path, Pos p);

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "base/suggest.h"
+#include "sema/dialects.h"
 #include "sema/resolve.h"
 #include "sema/typecheck.h"
 
@@ -16,6 +17,17 @@ namespace kpic {
 const Package* Catalog::FindPackage(const std::string& name) const {
   auto it = packages.find(name);
   return it == packages.end() ? nullptr : &it->second;
+}
+
+std::vector<const ast::AttrValue*> DialectValues(const ast::Attribute& a) {
+  std::vector<const ast::AttrValue*> out;
+  for (const ast::AttrValue& v : a.values) {
+    if (v.kind == ast::AttrValue::Kind::kList)
+      for (const ast::AttrValue& x : v.list) out.push_back(&x);
+    else
+      out.push_back(&v);
+  }
+  return out;
 }
 
 std::map<ast::DeclKind, size_t> Catalog::Counts() const {
@@ -83,7 +95,17 @@ class CatalogBuilder {
     if (pkg_decl) {
       pkg.clauses.push_back(pkg_decl);
       for (const ast::Attribute& a : pkg_decl->attrs)
-        if (a.key.name == "governed" && !a.values.empty() && a.values[0].text == "true") pkg.governed = true;
+        if (a.key.name == "governed" && !a.values.empty() && a.values[0].text == "true") {
+          pkg.governed = true;
+        } else if (a.key.name == "dialects") {
+          for (const ast::AttrValue* v : DialectValues(a)) {
+            builtins::Dialect d;
+            if (!builtins::FindDialect(v->text, &d)) continue;  // E0217, by the resolver
+            bool seen = false;
+            for (const auto& x : pkg.dialects) seen |= x.dialect == d;
+            if (!seen) pkg.dialects.push_back({d, v->span});
+          }
+        }
     }
     if (input_.stdlib_files.count(file.id)) pkg.from_stdlib = true;
 
@@ -227,6 +249,7 @@ Catalog Check(const CheckInput& input, const SourceManager& sm, DiagnosticSink& 
   Catalog catalog = CatalogBuilder(input, sm, diags).Run();
   ResolveNames(catalog, diags);
   catalog.checked = TypeCheck(catalog, sm, diags);
+  CheckDeclaredDialects(catalog, diags);
   return catalog;
 }
 

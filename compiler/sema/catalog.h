@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/source_manager.h"
+#include "builtins/builtins.h"
 #include "diag/diagnostic.h"
 #include "sema/checked.h"
 #include "syntax/ast.h"
@@ -29,6 +30,15 @@ struct Package {
   /// `package NAME { governed true }`: every metric needs an owner and a
   /// description (W0004).
   bool governed = false;
+  /// `package NAME { dialects postgres, trino }`: the SQL dialects the
+  /// package must compile to, each with where it is named (unknown names are
+  /// E0217 and left out). `kpic check` reports every construct one of them
+  /// refuses (E0502).
+  struct DeclaredDialect {
+    builtins::Dialect dialect;
+    Span span;
+  };
+  std::vector<DeclaredDialect> dialects;
   std::vector<const ast::PackageDecl*> clauses;  ///< the package clauses of its files
 };
 
@@ -44,6 +54,10 @@ struct Catalog {
   /// Counts by declaration kind across the user's packages (not stdlib).
   std::map<ast::DeclKind, size_t> Counts() const;
 };
+
+/// The values of a `dialects` package setting, lists flattened
+/// (`dialects postgres, trino` or `dialects [postgres, trino]`).
+std::vector<const ast::AttrValue*> DialectValues(const ast::Attribute& a);
 
 struct CheckInput {
   std::vector<const ast::File*> files;

@@ -30,7 +30,7 @@ using ast::ExprKind;
 
 const std::vector<std::string> kWeekdays = {"monday", "tuesday",  "wednesday", "thursday",
                                             "friday", "saturday", "sunday"};
-const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages", "lint"};
+const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages", "lint", "dialects"};
 const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
 const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline", "phasing"};
@@ -72,7 +72,13 @@ class Resolver {
       : catalog_(catalog), pkg_(pkg), diags_(diags) {}
 
   void Run() {
-    for (const ast::PackageDecl* clause : pkg_.clauses) CheckAttrs(clause->attrs, &kPackageSettings, "package setting");
+    for (const ast::PackageDecl* clause : pkg_.clauses) {
+      CheckAttrs(clause->attrs, &kPackageSettings, "package setting");
+      // A clause with a syntax error (`dialects` without a value, E0107)
+      // holds what the parser recovered: not checked again.
+      for (const ast::Attribute& a : clause->attrs)
+        if (a.key.name == "dialects" && !clause->has_syntax_error) Dialects(a);
+    }
     if (pkg_.governed) Governance();
     for (const auto& [name, d] : pkg_.decls) {
       if (d->has_syntax_error) continue;
@@ -128,6 +134,29 @@ class Resolver {
                       pkg_.name));
       diag.span_label = "ungoverned";
       diag.Help("add `owner \"team\"` and a `///` doc comment (or `description \"...\"`) to the metric");
+    }
+  }
+
+  /// `dialects postgres, trino`: names of `kpic sql` dialects (E0217 for
+  /// another name, with the closest one, or a value that is not a name;
+  /// E0213 for one named twice).
+  void Dialects(const ast::Attribute& a) {
+    std::map<std::string, Span> seen;
+    for (const ast::AttrValue* v : DialectValues(a)) {
+      bool name = v->kind == ast::AttrValue::Kind::kName || v->kind == ast::AttrValue::Kind::kString;
+      ast::Ident id{name ? v->text : std::string(), v->span};
+      if (!name || v->text.empty()) {
+        diags_.Report(DiagCode::E0217, v->span, "a dialect is a name such as `postgres`")
+            .Help(fmt::format("name one or more of: {}", fmt::join(builtins::DialectNames(), ", ")))
+            .span_label = "not a dialect";
+        continue;
+      }
+      if (!CheckOptionCode(id, builtins::DialectNames(), DiagCode::E0217, "SQL dialect")) continue;
+      auto [it, fresh] = seen.emplace(v->text, v->span);
+      if (!fresh)
+        diags_.Report(DiagCode::E0213, v->span, fmt::format("dialect `{}` is named twice", v->text))
+            .Label(it->second, "first named here")
+            .span_label = "duplicate";
     }
   }
 

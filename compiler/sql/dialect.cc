@@ -22,6 +22,9 @@ const Dialect kDialects[] = {
     .iso_week = "CAST(EXTRACT(WEEK FROM {0}) AS INTEGER)",
     .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE PRECISION",
     .decimal_type = "NUMERIC(38, {0})", .decimal_lit = "CAST({0} AS NUMERIC(38, {1}))",
+    .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
+    .decimal_col = "CASE WHEN CAST(CAST({0} AS TEXT) AS {1}) = {0} THEN CAST(CAST({0} AS TEXT) AS {1}) "
+                   "ELSE CAST({2} || CAST({0} AS TEXT) || {3} AS {1}) END",
     .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
               "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",
@@ -44,6 +47,9 @@ const Dialect kDialects[] = {
     .iso_week = "weekofyear({0})",
     .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE",
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
+    .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
+    .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST({0} AS {1}) = {0} THEN CAST({0} AS {1}) "
+                   "ELSE error({2} || CAST({0} AS VARCHAR) || {3}) END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), "
               "INTERVAL '{n} {unit}')) AS DATE) AS p\n  FROM ({bounds}) AS b)",
@@ -69,6 +75,9 @@ const Dialect kDialects[] = {
                 "AS INTEGER) - 1) / 7 + 1)",
     .null_safe_eq = "{0} IS {1}", .dbl = "REAL",
     .decimal_type = "INTEGER", .decimal_lit = "{0}",
+    .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
+    .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST(ROUND({0} * {6}) AS INTEGER) / {6}.0 = CAST({0} AS REAL) "
+                   "THEN CAST(ROUND({0} * {6}) AS INTEGER) ELSE json_extract('{{}}', {2} || {0} || {3}) END",
     .round_float = "round({0}, {1})",
     .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL\n  UNION ALL\n"
               "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
@@ -91,6 +100,9 @@ const Dialect kDialects[] = {
     .iso_week = "week({0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "DOUBLE",
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
+    .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
+    .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST({0} AS {1}) = {0} THEN CAST({0} AS {1}) "
+                   "ELSE CAST(fail({2} || CAST({0} AS VARCHAR) || {3}) AS {1}) END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT q.p\n  FROM ({bounds}) AS b\n"
               "  CROSS JOIN UNNEST(sequence(b.lo, b.hi, INTERVAL '{n}' {UNIT})) AS q(p))",
@@ -113,6 +125,9 @@ const Dialect kDialects[] = {
     .iso_week = "weekofyear({0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "DOUBLE",
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
+    .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
+    .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST({0} AS {1}) = {0} THEN CAST({0} AS {1}) "
+                   "ELSE CAST(raise_error(concat({2}, CAST({0} AS STRING), {3})) AS {1}) END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT explode(sequence(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p\n  FROM ({bounds}) AS b)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} DIV {1})", .mod = "({0} % {1})",
@@ -134,6 +149,9 @@ const Dialect kDialects[] = {
     .iso_week = "toISOWeek({0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "Float64",
     .decimal_type = "Decimal(38, {0})", .decimal_lit = "toDecimal128('{0}', {1})",
+    .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
+    .decimal_col = "if(isNull({0}), NULL, CAST(toString({0}) AS {1}) + throwIf(toFloat64(CAST(toString({0}) AS {1})) "
+                   "!= toFloat64({0}), {4}))",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT arrayJoin(arrayMap(i -> {step_i}, range(toUInt32(dateDiff('{unit}', b.lo, b.hi) / {n} + 1)))) "
               "AS p\n  FROM ({bounds}) AS b)",
@@ -156,6 +174,9 @@ const Dialect kDialects[] = {
     .hour = "EXTRACT(HOUR FROM {0})", .iso_week = "EXTRACT(ISOWEEK FROM {0})",
     .null_safe_eq = "({0} = {1} OR ({0} IS NULL AND {1} IS NULL))", .dbl = "FLOAT64",
     .decimal_type = "NUMERIC", .decimal_lit = "CAST('{0}' AS NUMERIC)",
+    .wide_decimal_above = 9, .decimal_type_wide = "BIGNUMERIC", .decimal_lit_wide = "CAST('{0}' AS BIGNUMERIC)",
+    .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN ROUND(CAST({0} AS {1}), {5}) = {0} THEN ROUND(CAST({0} AS {1}), {5}) "
+                   "ELSE ERROR(CONCAT({2}, CAST({0} AS STRING), {3})) END",
     .round_float = "ROUND({0}, {1})",
     .series = "{name} AS (\n  SELECT p\n  FROM ({bounds}) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "DIV({0}, {1})", .mod = "MOD({0}, {1})",

@@ -38,6 +38,19 @@ struct Dialect {
   const char* dbl;           ///< the double type
   const char* decimal_type;  ///< {0}: scale
   const char* decimal_lit;   ///< {0}: text like -12.50, {1}: scale
+  /// Scales above this use the wide type and literal (BigQuery's NUMERIC
+  /// keeps 9 digits after the point, BIGNUMERIC 38); 0: no wide type.
+  int wide_decimal_above;
+  const char* decimal_type_wide;
+  const char* decimal_lit_wide;
+  /// A `decimal(n)` column read exactly, whatever its stored type:
+  /// {0} the column, {1} the decimal type, {5} the scale n, {6} 10^n. A
+  /// value that is not a decimal with at most n digits after the point
+  /// (a float: the shortest decimal that reads back as it) stops the query
+  /// with an error whose text is {2} value {3} (literals), or the literal
+  /// {4} where the message cannot hold the value; never rounded
+  /// (docs/sql.md, "Exact decimals").
+  const char* decimal_col;
   const char* round_float;   ///< {0} rounded to {1} digits, as a double
   /// A series of period starts from {lo} to {hi} (columns of the one row
   /// of the bounds query {bounds}), stepping {n} {unit}s (day or month);

@@ -293,11 +293,31 @@ class Emitter {
         else
           sql = T(d_.timestamp_col, sql);
       }
-      if (c.type == VT::kDecimal && d_.scaled_decimals)
-        sql = fmt::format("CAST(ROUND({} * {}) AS INTEGER)", sql, Pow10Text(c.scale));
+      if (c.type == VT::kDecimal) sql = ExactDecimal(sql, scan, c);
       f.column_sql.push_back(sql);
     }
     return f;
+  }
+
+  /// A `decimal(n)` column as DECIMAL(38, n) (SQLite: an integer scaled by
+  /// 10^n), whatever its stored type; a value with more digits after the
+  /// point is an error, never rounded (docs/sql.md, "Exact decimals").
+  std::string ExactDecimal(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
+    std::string where = fmt::format("kpic: source {}, column {}: ", p_.SourceOf(scan).name, c.Text());
+    std::string rule =
+        fmt::format("more than {0} digits after the point for decimal({0}) (rounding would change the amount)", c.scale);
+    return T(d_.decimal_col, col, DecType(c.scale), Lit(where + "value "), Lit(" has " + rule),
+             Lit(where + "a value has " + rule), c.scale, Pow10Text(c.scale));
+  }
+
+  /// The decimal type of a scale, and a literal of it.
+  std::string DecType(int scale) const {
+    bool wide = d_.wide_decimal_above > 0 && scale > d_.wide_decimal_above;
+    return T(wide ? d_.decimal_type_wide : d_.decimal_type, scale);
+  }
+  std::string DecLit(__int128 v, int scale) const {
+    bool wide = d_.wide_decimal_above > 0 && scale > d_.wide_decimal_above;
+    return T(wide ? d_.decimal_lit_wide : d_.decimal_lit, rt::FormatDecimal(v, scale), scale);
   }
 
   std::string Dbl(const SV& v) const {
@@ -350,7 +370,7 @@ class Emitter {
             break;
           case VT::kDecimal:
             out.sql =
-                d_.scaled_decimals ? std::to_string(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale);
+                d_.scaled_decimals ? std::to_string(n.i) : DecLit(n.i, n.scale);
             break;
           case VT::kString:
             out.sql = Lit(n.s);
@@ -490,7 +510,7 @@ class Emitter {
         if (d_.scaled_decimals)
           out.sql = n.scale == from ? src : fmt::format("({} * {})", src, Pow10Text(n.scale - from));
         else
-          out.sql = fmt::format("CAST({} AS {})", src, T(d_.decimal_type, n.scale));
+          out.sql = fmt::format("CAST({} AS {})", src, DecType(n.scale));
         return out;
       }
     }
@@ -588,7 +608,7 @@ class Emitter {
           if (x.t != VT::kFloat && d_.scaled_decimals)
             cols.push_back(fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, d_.dbl, a));
           else if (x.t != VT::kFloat && x.t != VT::kDecimal)  // integers: squared exactly, past 64 bits
-            cols.push_back(fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, T(d_.decimal_type, "0"), a));
+            cols.push_back(fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, DecType(0), a));
           else
             cols.push_back(fmt::format("SUM({0} * {0}) AS a{1}_q", in, a));
           break;
@@ -1014,7 +1034,7 @@ class Emitter {
       case O::kConst:
         if (n.is_float) return {FloatLit(n.f), MV::K::kFloat, 0};
         if (n.scale == 0) return {Int128Text(n.i), MV::K::kInt, 0};
-        return {d_.scaled_decimals ? Int128Text(n.i) : T(d_.decimal_lit, rt::FormatDecimal(n.i, n.scale), n.scale),
+        return {d_.scaled_decimals ? Int128Text(n.i) : DecLit(n.i, n.scale),
                 MV::K::kDec, n.scale};
       case O::kNull:
         return {"NULL", MV::K::kNull, 0};

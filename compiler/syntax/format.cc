@@ -288,14 +288,14 @@ std::optional<std::string> FormatKpi(std::string_view text) {
       }
   }
   // Alignment: `source` columns in three columns (name, type, the rest);
-  // the items of `calendar`, `goal`, `report` and `role` blocks in two (the
-  // keyword or `source:`, the rest).
+  // the items of `package`, `calendar`, `goal`, `report` and `role` blocks
+  // in two (the keyword or `source:`, the rest).
   std::map<size_t, std::vector<size_t>> groups;  // block id -> lines
   for (size_t i = 0; i < lines.size(); ++i) {
     const Line& l = lines[i];
     if (l.comment_only || l.continuation || !l.block_id) continue;
-    if (l.block != KpiLexer::SOURCE && l.block != KpiLexer::CALENDAR && l.block != KpiLexer::GOAL &&
-        l.block != KpiLexer::REPORT && l.block != KpiLexer::ROLE)
+    if (l.block != KpiLexer::SOURCE && l.block != KpiLexer::PACKAGE && l.block != KpiLexer::CALENDAR &&
+        l.block != KpiLexer::GOAL && l.block != KpiLexer::REPORT && l.block != KpiLexer::ROLE)
       continue;
     groups[l.block_id].push_back(i);
   }

@@ -180,10 +180,38 @@ contains err "main:t: 7 rows, 1 columns read from sqlite:$TMP/orders.db#orders"
 expect "sql needs a dialect" 2 "$KPIC" sql "$ROOT/examples/retail" --metric sales
 expect "sql unknown dialect" 2 "$KPIC" sql "$ROOT/examples/retail" --metric sales --dialect oracle
 contains err "unknown --dialect \`oracle\`: use postgres, duckdb, sqlite, trino, spark, clickhouse, bigquery"
+expect "sql misspelt dialect" 2 "$KPIC" sql "$ROOT/examples/retail" --metric sales --dialect trinno
+contains err "unknown --dialect \`trinno\` (did you mean \`trino\`?)"
 expect "sql unknown metric" 2 "$KPIC" sql "$ROOT/examples/retail" --metric salse --dialect duckdb
 contains err "did you mean"
+# A dialect's refusal (an exact median in Trino) is E0502 on the call, the
+# same code and span as `kpic check` gives for a declared dialect; only the
+# selection is checked (mrr has no median).
 expect "sql percentile refused where inexact" 2 "$KPIC" sql "$ROOT/examples/saas" --metric resolution_hours --dialect trino
-contains err "dialect trino has no exact percentile"
+contains err "error[E0502]: \`median\` cannot be computed in dialect \`trino\`"
+contains err "examples/saas/metrics.kpi:38:37"
+contains err "kpic: no SQL for dialect trino: 1 error"
+[ -s "$TMP/out" ] && { echo "FAIL: sql printed SQL for a refused dialect"; failed=$((failed + 1)); }
+expect "sql of a selection the dialect computes" 0 "$KPIC" sql "$ROOT/examples/saas" --metric mrr,churn_rate --dialect trino
+expect "sql of a goal whose metric a dialect refuses" 2 "$KPIC" sql "$ROOT/examples/saas" --metric p90_resolution_hours --dialect bigquery
+contains err "examples/saas/metrics.kpi:41:42"
+cp -r "$ROOT/examples/saas" "$TMP/saas_declared"
+sed -i '1s/^package saas$/package saas { dialects postgres, trino }/' "$TMP/saas_declared/metrics.kpi"
+expect "check reports what a declared dialect refuses" 1 "$KPIC" check "$TMP/saas_declared"
+contains err "error[E0502]: \`median\` cannot be computed in dialect \`trino\`"
+contains err "saas_declared/metrics.kpi:38:37"
+contains err "error[E0502]: \`percentile\` cannot be computed in dialect \`trino\`"
+contains err "kpic: check failed: 2 errors"
+expect "check --format json: E0502 with its range" 1 "$KPIC" check "$TMP/saas_declared" --format json
+contains out '"code": "E0502"'
+expect "sql in a declared dialect: check refused it" 1 "$KPIC" sql "$TMP/saas_declared" --metric mrr --dialect trino
+contains err "error[E0502]"
+cp -r "$ROOT/examples/saas" "$TMP/saas_pg"
+sed -i '1s/^package saas$/package saas { dialects postgres, duckdb }/' "$TMP/saas_pg/metrics.kpi"
+expect "check: the dialects declared compute everything" 0 "$KPIC" check "$TMP/saas_pg"
+expect "sql in a dialect it does not declare" 2 "$KPIC" sql "$TMP/saas_pg" --metric resolution_hours --dialect sqlite
+contains err "error[E0502]: \`median\` cannot be computed in dialect \`sqlite\`"
+contains err "saas_pg/metrics.kpi:38:37"
 expect "compile --emit sql" 0 "$KPIC" compile "$ROOT/examples/retail" --metric sales --emit sql
 contains out "-- kpic sql --dialect postgres: month by nothing"
 expect "sql of a report notes its charts" 0 "$KPIC" sql "$ROOT/examples/retail" --report weekly --dialect sqlite

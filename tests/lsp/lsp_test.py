@@ -185,6 +185,46 @@ bad = c.request("textDocument/rename", {"textDocument": {"uri": metrics_uri}, "p
                                         "newName": "2x"})
 check("error" in bad, "rename to a non-name is refused with an error")
 
+# Declared SQL dialects: a median that Trino refuses is E0502 on the call;
+# hover over the setting and a dialect; completion of settings and dialects.
+declared = metrics.replace("package retail\n", "package retail { dialects postgres, trino }\n", 1) + \
+    "/// The median order.\nmetric typical_order = median(orders.amount)\n  owner \"sales-ops\"\n"
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 4},
+                                    "contentChanges": [{"text": declared}]})
+diags = c.diagnostics(metrics_uri)
+p = pos_of(declared, "median(orders.amount)")
+check(len(diags) == 1 and diags[0]["code"] == "E0502" and diags[0]["range"]["start"] == p
+      and "`median` cannot be computed in dialect `trino`" in diags[0]["message"],
+      f"E0502 on a median that a declared dialect refuses: {diags}")
+h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
+                                     "position": pos_of(declared, "trino }", 1)})["result"]
+v = h["contents"]["value"] if h else ""
+check("**trino** — SQL dialect" in v and "`median`: Trino has only approximate percentiles" in v,
+      f"hover on a declared dialect says what it refuses: {v!r}")
+h = c.request("textDocument/hover", {"textDocument": {"uri": metrics_uri},
+                                     "position": pos_of(declared, "dialects postgres", 2)})["result"]
+v = h["contents"]["value"] if h else ""
+check("**dialects** — package setting" in v and "bigquery" in v, f"hover on `dialects`: {v!r}")
+comp = c.request("textDocument/completion", {"textDocument": {"uri": metrics_uri},
+                                             "position": pos_of(declared, "trino }")})["result"]["items"]
+labels = {i["label"] for i in comp}
+check(labels == {"postgres", "duckdb", "sqlite", "trino", "spark", "clickhouse", "bigquery"},
+      f"completion after `dialects`: the dialects only ({sorted(labels)})")
+comp = c.request("textDocument/completion", {"textDocument": {"uri": metrics_uri},
+                                             "position": pos_of(declared, "dialects postgres")})["result"]["items"]
+labels = {i["label"] for i in comp}
+check({"dialects", "governed", "languages", "lint"} <= labels and "sales" not in labels,
+      f"completion in a package block: its settings ({sorted(labels)})")
+typo = declared.replace("trino }", "trinno }", 1)
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 5},
+                                    "contentChanges": [{"text": typo}]})
+diags = c.diagnostics(metrics_uri)
+check(any(d["code"] == "E0217" and "did you mean `trino`?" in json.dumps(d) for d in diags),
+      f"an unknown dialect is E0217 with a did-you-mean: {diags}")
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 6},
+                                    "contentChanges": [{"text": metrics}]})
+check(c.diagnostics(metrics_uri) == [], "removing them clears the diagnostics")
+
 # Bad or unexpected requests get error replies.
 check(c.request("workspace/frobnicate", {})["error"]["code"] == -32601, "unknown method: -32601")
 check(c.request("textDocument/hover", {"textDocument": {}})["error"]["code"] == -32602, "bad params: -32602")

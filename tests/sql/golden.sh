@@ -38,6 +38,7 @@ check periods tests/engine/periods --metric total,prev,ly,ytd,r3,daily,shr,yoy,z
 check fiscal tests/engine/fiscal --metric total,at_3am --grain quarter
 check saas examples/saas --metric mrr,paying_accounts,churn_rate,nrr,csat --grain month
 check saas_median examples/saas --metric resolution_hours,p90_resolution_hours --by region --grain quarter
+check exact tests/sql/exact --metric total,tripled,big,rate_sum --grain month
 check saas_spread examples/saas --metric csat,csat_spread,resolution_variance --by region --grain quarter
 if [ "$UPDATE" != "--update" ]; then
   modules="$(cd "$ROOT" && pwd)/bench/node_modules"

@@ -2,7 +2,8 @@
 # The SQL differential test: `kpic sql` run on SQLite, PostgreSQL (the test
 # server) and DuckDB (@duckdb/node-api; skipped, with a message, only when
 # Node.js is missing; the test then reports itself skipped, exit 77) must equal `kpic run`, for the examples and for a
-# randomised suite (tests/sql/gen_random.py).
+# randomised suite (tests/sql/gen_random.py); and the exact decimals of
+# tests/sql/exact_decimals.py over tables that store them as floats.
 # usage: run_diff.sh KPIC ROOT   (needs the server of `scripts/pg start`)
 set -euo pipefail
 KPIC=$1 ROOT=$(cd "$2" && pwd)
@@ -25,5 +26,7 @@ for seed in ${KPIC_SQL_SEEDS:-1 2 3 4 5 6 7 8}; do
   extra+=(--extra "$tmp/r$seed:$tmp/r$seed/cases.json")
 done
 python3 "$ROOT/tests/sql/sql_diff.py" "$KPIC" "$ROOT" --dialects "$dialects" "${extra[@]}"
+# Exact decimals over float-typed tables, and values that are not decimals.
+python3 "$ROOT/tests/sql/exact_decimals.py" "$KPIC" "$ROOT" --dialects "$dialects"
 # Everything else passed, but a part did not run: CTest shows it skipped.
 [ $skipped -eq 0 ] || exit 77

@@ -2,6 +2,7 @@
 // is read off the fixture text, not produced by the reader.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 #include <random>
 
@@ -71,6 +72,21 @@ TEST_CASE("every column type converts exactly") {
   CHECK(FormatDate(static_cast<int32_t>(r.columns[5].ints[1])) == "2024-02-29");
   CHECK(FormatTimestamp(r.columns[6].ints[0]) == "2026-03-01T08:30:00Z");
   CHECK(FormatTimestamp(r.columns[6].ints[1]) == "2026-03-01T00:30:00Z");  // +08:00
+}
+
+TEST_CASE("a float read for a decimal column is its shortest positional decimal") {
+  // By hand: each double is the nearest to the decimal written, which reads
+  // back as it; 0.1 + 0.2 is not the double nearest to 0.3.
+  CHECK(FloatAsDecimalText(0.1) == "0.1");
+  CHECK(FloatAsDecimalText(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(FloatAsDecimalText(-12.5) == "-12.5");
+  CHECK(FloatAsDecimalText(1e6) == "1000000");
+  CHECK(FloatAsDecimalText(1e-7) == "0.0000001");
+  CHECK(FloatAsDecimalText(12345678901234.56) == "12345678901234.56");
+  CHECK(FloatAsDecimalText(static_cast<double>(0.1f), true) == "0.1");
+  CHECK(FloatAsDecimalText(static_cast<double>(0.1f)) == "0.10000000149011612");
+  CHECK(FloatAsDecimalText(std::nan("")) == "nan");
+  CHECK(FloatAsDecimalText(-HUGE_VAL) == "inf");
 }
 
 TEST_CASE("quoting: doubled quotes, embedded delimiters and newlines, CRLF, BOM") {

@@ -94,6 +94,35 @@ TEST_CASE("postgres: errors name the table and mask the password") {
   CHECK(e.find("s3cret") == std::string::npos);
 }
 
+TEST_CASE("postgres: a float column read as decimal(n) follows the decimal rule") {
+  // 0.1, 0.2 and 0.3 as doubles are the decimals they look like (their
+  // shortest round-trip text); 0.1 + 0.2 computed in double is
+  // 0.30000000000000004, and 0.125 has three digits after the point.
+  Conn db;
+  Sql(db.c,
+      "DROP SCHEMA IF EXISTS kpic_dialects_float CASCADE; CREATE SCHEMA kpic_dialects_float; "
+      "CREATE TABLE kpic_dialects_float.ok (x double precision, y real); "
+      "INSERT INTO kpic_dialects_float.ok VALUES (0.1, 0.1), (0.2, 0.2), (0.3, 0.3), (-12.5, 1e6), (NULL, NULL); "
+      "CREATE TABLE kpic_dialects_float.noise (x double precision); "
+      "INSERT INTO kpic_dialects_float.noise VALUES (0.1), (CAST(0.1 AS double precision) + CAST(0.2 AS double "
+      "precision)); "
+      "CREATE TABLE kpic_dialects_float.third (x double precision); "
+      "INSERT INTO kpic_dialects_float.third VALUES (0.125)");
+  TableData r = ReadPostgres(Uri(), "kpic_dialects_float.ok",
+                             {Col("x", ColType::kDecimal, 2), Col("y", ColType::kDecimal, 2)}, {});
+  REQUIRE(r.rows == 5);
+  CHECK(r.columns[0].ints == std::vector<int64_t>{10, 20, 30, -1250, 0});
+  CHECK(r.columns[0].valid == std::vector<uint8_t>{1, 1, 1, 1, 0});
+  CHECK(std::vector<int64_t>(r.columns[1].ints.begin(), r.columns[1].ints.begin() + 4) ==
+        std::vector<int64_t>{10, 20, 30, 100000000});
+  std::string e = ErrorOf(Uri(), "kpic_dialects_float.noise", {Col("x", ColType::kDecimal, 2)});
+  CHECK(e.find("0.30000000000000004") != std::string::npos);
+  CHECK(e.find("has more than 2 digits after the point for decimal(2)") != std::string::npos);
+  CHECK(ErrorOf(Uri(), "kpic_dialects_float.third", {Col("x", ColType::kDecimal, 2)})
+            .find("has more than 2 digits after the point for decimal(2)") != std::string::npos);
+  Sql(db.c, "DROP SCHEMA kpic_dialects_float CASCADE");
+}
+
 TEST_CASE("postgres: exact decimal sums equal PostgreSQL's numeric sums over the same CSV") {
   // PostgreSQL parses the example's CSV itself (COPY) and sums in numeric;
   // kpic parses the same file and sums its scaled integers in 128 bits.

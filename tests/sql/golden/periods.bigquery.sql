@@ -6,7 +6,7 @@ s0 AS (
   SELECT DATE_TRUNC(t0.`day`, MONTH) AS p,
     t0.`store` AS d0,
     COUNT(*) AS n,
-    SUM(t0.`amt`) AS a0
+    SUM(CASE WHEN t0.`amt` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amt` AS NUMERIC), 2) = t0.`amt` THEN ROUND(CAST(t0.`amt` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source s, column amt: value ', CAST(t0.`amt` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0
   FROM `s` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY DATE_TRUNC(t0.`day`, MONTH), t0.`store`),
@@ -24,7 +24,7 @@ s1 AS (
   SELECT t0.`day` AS p,
     t0.`store` AS d0,
     COUNT(*) AS n,
-    SUM(t0.`amt`) AS a0
+    SUM(CASE WHEN t0.`amt` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amt` AS NUMERIC), 2) = t0.`amt` THEN ROUND(CAST(t0.`amt` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source s, column amt: value ', CAST(t0.`amt` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0
   FROM `s` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY t0.`day`, t0.`store`),

@@ -6,7 +6,7 @@ s0 AS (
   SELECT date(t0."day", 'start of month') AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."amt" * 100) AS INTEGER)) AS a0
+    SUM(CASE WHEN t0."amt" IS NULL THEN NULL WHEN CAST(ROUND(t0."amt" * 100) AS INTEGER) / 100.0 = CAST(t0."amt" AS REAL) THEN CAST(ROUND(t0."amt" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source s, column amt: value ' || t0."amt" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
   FROM "s" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY date(t0."day", 'start of month'), t0."store"),
@@ -25,7 +25,7 @@ s1 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."amt" * 100) AS INTEGER)) AS a0
+    SUM(CASE WHEN t0."amt" IS NULL THEN NULL WHEN CAST(ROUND(t0."amt" * 100) AS INTEGER) / 100.0 = CAST(t0."amt" AS REAL) THEN CAST(ROUND(t0."amt" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source s, column amt: value ' || t0."amt" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
   FROM "s" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),

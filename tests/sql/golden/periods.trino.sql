@@ -6,7 +6,7 @@ s0 AS (
   SELECT date_trunc('month', t0."day") AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amt") AS a0
+    SUM(CASE WHEN t0."amt" IS NULL THEN NULL WHEN CAST(t0."amt" AS DECIMAL(38, 2)) = t0."amt" THEN CAST(t0."amt" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source s, column amt: value ' || CAST(t0."amt" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0
   FROM "s" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY date_trunc('month', t0."day"), t0."store"),
@@ -25,7 +25,7 @@ s1 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amt") AS a0
+    SUM(CASE WHEN t0."amt" IS NULL THEN NULL WHEN CAST(t0."amt" AS DECIMAL(38, 2)) = t0."amt" THEN CAST(t0."amt" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source s, column amt: value ' || CAST(t0."amt" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0
   FROM "s" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),

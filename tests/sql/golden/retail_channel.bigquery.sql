@@ -6,9 +6,9 @@ s0 AS (
   SELECT DATE_TRUNC(DATE(t0.`下单时间`), MONTH) AS p,
     t0.`channel` AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0.`returned`) THEN t0.`amount` END) AS a0,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
     COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
-    SUM(CASE WHEN (NOT t0.`returned`) THEN (t0.`quantity` * t1.`unit_cost`) END) AS a2
+    SUM(CASE WHEN (NOT t0.`returned`) THEN (t0.`quantity` * CASE WHEN t1.`unit_cost` IS NULL THEN NULL WHEN ROUND(CAST(t1.`unit_cost` AS NUMERIC), 2) = t1.`unit_cost` THEN ROUND(CAST(t1.`unit_cost` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column product_id.unit_cost: value ', CAST(t1.`unit_cost` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) END) AS a2
   FROM `orders` AS t0
   LEFT JOIN `products` AS t1 ON t1.`product_id` = t0.`product_id`
   WHERE t0.`下单时间` IS NOT NULL

@@ -6,9 +6,9 @@ s0 AS (
   SELECT toStartOfMonth(toDate(t0."下单时间")) AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN t0."amount" END) AS a0,
+    SUM(CASE WHEN (NOT t0."returned") THEN if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source orders, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
-    SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * t1."unit_cost") END) AS a2
+    SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * if(isNull(t1."unit_cost"), NULL, CAST(toString(t1."unit_cost") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t1."unit_cost") AS Decimal(38, 2))) != toFloat64(t1."unit_cost"), 'kpic: source orders, column product_id.unit_cost: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) END) AS a2
   FROM "orders" AS t0
   LEFT JOIN "products" AS t1 ON t1."product_id" = t0."product_id"
   WHERE t0."下单时间" IS NOT NULL

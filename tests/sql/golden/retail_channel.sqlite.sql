@@ -6,9 +6,9 @@ s0 AS (
   SELECT date(date(datetime(t0."下单时间")), 'start of month') AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) END) AS a0,
+    SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
-    SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * CAST(ROUND(t1."unit_cost" * 100) AS INTEGER)) END) AS a2
+    SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * CASE WHEN t1."unit_cost" IS NULL THEN NULL WHEN CAST(ROUND(t1."unit_cost" * 100) AS INTEGER) / 100.0 = CAST(t1."unit_cost" AS REAL) THEN CAST(ROUND(t1."unit_cost" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column product_id.unit_cost: value ' || t1."unit_cost" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) END) AS a2
   FROM "orders" AS t0
   LEFT JOIN "products" AS t1 ON t1."product_id" = t0."product_id"
   WHERE datetime(t0."下单时间") IS NOT NULL

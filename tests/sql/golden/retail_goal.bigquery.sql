@@ -10,7 +10,7 @@ s0 AS (
   -- retail:orders at month
   SELECT DATE_TRUNC(DATE(t0.`下单时间`), MONTH) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0.`returned`) THEN t0.`amount` END) AS a0,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
     COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
     COUNT(CASE WHEN t0.`returned` THEN 1 END) AS a2,
     COUNT(*) AS a3

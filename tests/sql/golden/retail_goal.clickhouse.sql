@@ -10,7 +10,7 @@ s0 AS (
   -- retail:orders at month
   SELECT toStartOfMonth(toDate(t0."下单时间")) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN t0."amount" END) AS a0,
+    SUM(CASE WHEN (NOT t0."returned") THEN if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source orders, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3

@@ -10,7 +10,7 @@ s0 AS (
   -- retail:orders at month
   SELECT CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN t0."amount" END) AS a0,
+    SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source orders, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3

@@ -11,7 +11,7 @@ s0 AS (
   -- retail:orders at month
   SELECT date(date(datetime(t0."下单时间")), 'start of month') AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) END) AS a0,
+    SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3

@@ -6,7 +6,7 @@ s0 AS (
   SELECT toStartOfMonth(toDate(t0."下单时间")) AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN t0."amount" END) AS a0
+    SUM(CASE WHEN (NOT t0."returned") THEN if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source orders, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0
   FROM "orders" AS t0
   WHERE t0."下单时间" IS NOT NULL
     AND (t0."store" = 'x\'; DROP TABLE orders; --')

@@ -6,7 +6,7 @@ s0 AS (
   SELECT CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN t0."amount" END) AS a0
+    SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source orders, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0
   FROM "orders" AS t0
   WHERE t0."下单时间" IS NOT NULL
     AND (t0."store" = 'x''; DROP TABLE orders; --')

@@ -6,7 +6,7 @@ s0 AS (
   SELECT date(date(datetime(t0."下单时间")), 'start of month') AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) END) AS a0
+    SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0
   FROM "orders" AS t0
   WHERE datetime(t0."下单时间") IS NOT NULL
     AND (t0."store" = 'x''; DROP TABLE orders; --')

@@ -5,7 +5,7 @@ s0 AS (
   -- retail:orders at day
   SELECT CAST(t0.`下单时间` AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0.`returned`) THEN t0.`amount` END) AS a0
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END END) AS a0
   FROM `orders` AS t0
   WHERE t0.`下单时间` IS NOT NULL
   GROUP BY CAST(t0.`下单时间` AS DATE)),

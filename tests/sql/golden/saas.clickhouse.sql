@@ -5,8 +5,8 @@ s0 AS (
   -- saas:mrr_snapshots at day
   SELECT t0."Month" AS p,
     COUNT(*) AS n,
-    SUM(t0."MRR (USD)") AS a0,
-    COUNT(t0."MRR (USD)") AS a0_n
+    SUM(if(isNull(t0."MRR (USD)"), NULL, CAST(toString(t0."MRR (USD)") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."MRR (USD)") AS Decimal(38, 2))) != toFloat64(t0."MRR (USD)"), 'kpic: source mrr_snapshots, column mrr: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a0,
+    COUNT(if(isNull(t0."MRR (USD)"), NULL, CAST(toString(t0."MRR (USD)") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."MRR (USD)") AS Decimal(38, 2))) != toFloat64(t0."MRR (USD)"), 'kpic: source mrr_snapshots, column mrr: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a0_n
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY t0."Month"),
@@ -20,9 +20,9 @@ s1 AS (
   -- saas:mrr_snapshots at month
   SELECT toStartOfMonth(t0."Month") AS p,
     COUNT(*) AS n,
-    SUM(t0."expansion") AS a2,
-    SUM(t0."contraction") AS a3,
-    SUM(t0."churned_mrr") AS a4
+    SUM(if(isNull(t0."expansion"), NULL, CAST(toString(t0."expansion") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."expansion") AS Decimal(38, 2))) != toFloat64(t0."expansion"), 'kpic: source mrr_snapshots, column expansion: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a2,
+    SUM(if(isNull(t0."contraction"), NULL, CAST(toString(t0."contraction") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."contraction") AS Decimal(38, 2))) != toFloat64(t0."contraction"), 'kpic: source mrr_snapshots, column contraction: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a3,
+    SUM(if(isNull(t0."churned_mrr"), NULL, CAST(toString(t0."churned_mrr") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."churned_mrr") AS Decimal(38, 2))) != toFloat64(t0."churned_mrr"), 'kpic: source mrr_snapshots, column churned_mrr: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a4
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY toStartOfMonth(t0."Month")),
@@ -74,7 +74,7 @@ v1_0 AS (
   SELECT DISTINCT toStartOfMonth(t0."Month") AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
-    AND (t0."MRR (USD)" > CAST(0 AS Decimal(38, 2)))
+    AND (if(isNull(t0."MRR (USD)"), NULL, CAST(toString(t0."MRR (USD)") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."MRR (USD)") AS Decimal(38, 2))) != toFloat64(t0."MRR (USD)"), 'kpic: source mrr_snapshots, column mrr: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) > CAST(0 AS Decimal(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l0 AS (
   -- count_distinct($account_id where ($mrr > decimal(2)(0)))

@@ -5,8 +5,8 @@ s0 AS (
   -- saas:mrr_snapshots at day
   SELECT t0."Month" AS p,
     COUNT(*) AS n,
-    SUM(t0."MRR (USD)") AS a0,
-    COUNT(t0."MRR (USD)") AS a0_n
+    SUM(CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) = t0."MRR (USD)" THEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
+    COUNT(CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) = t0."MRR (USD)" THEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0_n
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY t0."Month"),
@@ -20,9 +20,9 @@ s1 AS (
   -- saas:mrr_snapshots at month
   SELECT CAST(date_trunc('month', t0."Month") AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(t0."expansion") AS a2,
-    SUM(t0."contraction") AS a3,
-    SUM(t0."churned_mrr") AS a4
+    SUM(CASE WHEN t0."expansion" IS NULL THEN NULL WHEN CAST(t0."expansion" AS DECIMAL(38, 2)) = t0."expansion" THEN CAST(t0."expansion" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a2,
+    SUM(CASE WHEN t0."contraction" IS NULL THEN NULL WHEN CAST(t0."contraction" AS DECIMAL(38, 2)) = t0."contraction" THEN CAST(t0."contraction" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a3,
+    SUM(CASE WHEN t0."churned_mrr" IS NULL THEN NULL WHEN CAST(t0."churned_mrr" AS DECIMAL(38, 2)) = t0."churned_mrr" THEN CAST(t0."churned_mrr" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a4
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY CAST(date_trunc('month', t0."Month") AS DATE)),
@@ -74,7 +74,7 @@ v1_0 AS (
   SELECT DISTINCT CAST(date_trunc('month', t0."Month") AS DATE) AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
-    AND (t0."MRR (USD)" > CAST(0 AS DECIMAL(38, 2)))
+    AND (CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) = t0."MRR (USD)" THEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END > CAST(0 AS DECIMAL(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l0 AS (
   -- count_distinct($account_id where ($mrr > decimal(2)(0)))

@@ -5,8 +5,8 @@ s0 AS (
   -- saas:mrr_snapshots at day
   SELECT t0."Month" AS p,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER)) AS a0,
-    COUNT(CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER)) AS a0_n
+    SUM(CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER) / 100.0 = CAST(t0."MRR (USD)" AS REAL) THEN CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source mrr_snapshots, column mrr: value ' || t0."MRR (USD)" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
+    COUNT(CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER) / 100.0 = CAST(t0."MRR (USD)" AS REAL) THEN CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source mrr_snapshots, column mrr: value ' || t0."MRR (USD)" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0_n
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY t0."Month"),
@@ -21,9 +21,9 @@ s1 AS (
   -- saas:mrr_snapshots at month
   SELECT date(t0."Month", 'start of month') AS p,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."expansion" * 100) AS INTEGER)) AS a2,
-    SUM(CAST(ROUND(t0."contraction" * 100) AS INTEGER)) AS a3,
-    SUM(CAST(ROUND(t0."churned_mrr" * 100) AS INTEGER)) AS a4
+    SUM(CASE WHEN t0."expansion" IS NULL THEN NULL WHEN CAST(ROUND(t0."expansion" * 100) AS INTEGER) / 100.0 = CAST(t0."expansion" AS REAL) THEN CAST(ROUND(t0."expansion" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source mrr_snapshots, column expansion: value ' || t0."expansion" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a2,
+    SUM(CASE WHEN t0."contraction" IS NULL THEN NULL WHEN CAST(ROUND(t0."contraction" * 100) AS INTEGER) / 100.0 = CAST(t0."contraction" AS REAL) THEN CAST(ROUND(t0."contraction" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source mrr_snapshots, column contraction: value ' || t0."contraction" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a3,
+    SUM(CASE WHEN t0."churned_mrr" IS NULL THEN NULL WHEN CAST(ROUND(t0."churned_mrr" * 100) AS INTEGER) / 100.0 = CAST(t0."churned_mrr" AS REAL) THEN CAST(ROUND(t0."churned_mrr" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source mrr_snapshots, column churned_mrr: value ' || t0."churned_mrr" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a4
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY date(t0."Month", 'start of month')),
@@ -77,7 +77,7 @@ v1_0 AS (
   SELECT DISTINCT date(t0."Month", 'start of month') AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
-    AND (CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER) > (0 * 100))
+    AND (CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER) / 100.0 = CAST(t0."MRR (USD)" AS REAL) THEN CAST(ROUND(t0."MRR (USD)" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source mrr_snapshots, column mrr: value ' || t0."MRR (USD)" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END > (0 * 100))
     AND t0."account_id" IS NOT NULL),
 l0 AS (
   -- count_distinct($account_id where ($mrr > decimal(2)(0)))

@@ -1,1 +1,21 @@
-error: dialect bigquery has no exact percentile, so `median(($resolved_at - $opened_at))` cannot be computed there; use postgres, duckdb, spark or clickhouse, or `kpic run`
+error[E0502]: `median` cannot be computed in dialect `bigquery`
+  --> examples/saas/metrics.kpi:38:37
+   |
+38 | metric resolution_hours "解决时长中位数" = median(tickets.resolved_at - tickets.opened_at)
+   |                                            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not in bigquery
+   |
+   = note: bigquery: BigQuery has only approximate percentiles as aggregates
+   = help: `median` is computed by postgres, duckdb, spark, clickhouse and `kpic run`
+   = help: a package that must compile to bigquery declares it (`package NAME { dialects bigquery }`), so that `kpic check` and the editor report this
+
+error[E0502]: `percentile` cannot be computed in dialect `bigquery`
+  --> examples/saas/metrics.kpi:41:42
+   |
+41 | metric p90_resolution_hours "解决时长 P90" = percentile(tickets.resolved_at - tickets.opened_at, 0.9)
+   |                                              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ not in bigquery
+   |
+   = note: bigquery: BigQuery has only approximate percentiles as aggregates
+   = help: `percentile` is computed by postgres, duckdb, spark, clickhouse and `kpic run`
+   = help: a package that must compile to bigquery declares it (`package NAME { dialects bigquery }`), so that `kpic check` and the editor report this
+
+kpic: no SQL for dialect bigquery: 2 errors

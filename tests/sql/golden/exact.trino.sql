@@ -1,0 +1,43 @@
+-- kpic sql --dialect trino: month by nothing
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- exact:amounts at month
+  SELECT date_trunc('month', t0."day") AS p,
+    COUNT(*) AS n,
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0,
+    SUM((CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END * 3)) AS a1,
+    SUM(CASE WHEN (CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END >= CAST(CAST('0.2' AS DECIMAL(38, 1)) AS DECIMAL(38, 2))) THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END END) AS a2,
+    SUM(CASE WHEN t0."rate" IS NULL THEN NULL WHEN CAST(t0."rate" AS DECIMAL(38, 12)) = t0."rate" THEN CAST(t0."rate" AS DECIMAL(38, 12)) ELSE CAST(fail('kpic: source amounts, column rate: value ' || CAST(t0."rate" AS VARCHAR) || ' has more than 12 digits after the point for decimal(12) (rounding would change the amount)') AS DECIMAL(38, 12)) END) AS a3
+  FROM "amounts" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY date_trunc('month', t0."day")),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT q.p
+  FROM (SELECT lo, hi FROM bounds0) AS b
+  CROSS JOIN UNNEST(sequence(b.lo, b.hi, INTERVAL '1' MONTH)) AS q(p)),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p
+  FROM (SELECT q.p FROM periods0 AS q) AS u),
+l0 AS (
+  -- sum($amount); sum(($amount * 3)); sum($amount where ($amount >= decimal(2)(0.2))); sum($rate)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a1), 0) AS v1,
+    COALESCE(SUM(s.a2), 0) AS v2,
+    COALESCE(SUM(s.a3), 0) AS v3
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+  GROUP BY f.rid)
+SELECT
+  f.p AS "period",
+  l0.v0 AS "total",
+  l0.v1 AS "tripled",
+  l0.v2 AS "big",
+  l0.v3 AS "rate_sum"
+FROM grid0 AS f
+LEFT JOIN l0 ON l0.rid = f.rid
+ORDER BY f.rid;
