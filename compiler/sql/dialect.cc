@@ -28,6 +28,7 @@ const Dialect kDialects[] = {
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} / {1})", .mod = "({0} % {1})",
     .binary_text = "{0} COLLATE \"C\"", .day_diff = "({0} - {1})",
     .hours_between = "(EXTRACT(EPOCH FROM ({0} - {1})) / 3600.0)",
+    .fail = "CAST({1} || CAST({0} AS TEXT) AS INTEGER)",
   },
   {
     .name = "duckdb", .id = builtins::Dialect::kDuckdb, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -48,6 +49,7 @@ const Dialect kDialects[] = {
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} // {1})", .mod = "({0} % {1})",
     .binary_text = "{0}", .day_diff = "date_diff('day', {1}, {0})",
     .hours_between = "(CAST(epoch_us({0}) - epoch_us({1}) AS DOUBLE) / 3600000000.0)",
+    .fail = "error({1} || CAST({0} AS VARCHAR))",
   },
   {
     .name = "sqlite", .id = builtins::Dialect::kSqlite, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
@@ -71,6 +73,7 @@ const Dialect kDialects[] = {
     .scaled_decimals = true, .timestamp_col = "datetime({0})", .int_div = "({0} / {1})", .mod = "({0} % {1})",
     .binary_text = "{0}", .day_diff = "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
     .hours_between = "((unixepoch({0}) - unixepoch({1})) / 3600.0)",
+    .fail = "json_extract('{{}}', {1} || {0})",
   },
   {
     .name = "trino", .id = builtins::Dialect::kTrino, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -91,6 +94,7 @@ const Dialect kDialects[] = {
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} / {1})", .mod = "({0} % {1})",
     .binary_text = "{0}", .day_diff = "date_diff('day', {1}, {0})",
     .hours_between = "(CAST(date_diff('millisecond', {1}, {0}) AS DOUBLE) / 3600000.0)",
+    .fail = "fail({1} || CAST({0} AS VARCHAR))",
   },
   {
     .name = "spark", .id = builtins::Dialect::kSpark, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -107,9 +111,10 @@ const Dialect kDialects[] = {
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT explode(sequence(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p\n  FROM ({bounds}) AS b)",
-    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} DIV {1})", .mod = "({0} % {1})",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "div({0}, {1})", .mod = "({0} % {1})",
     .binary_text = "{0}", .day_diff = "datediff({0}, {1})",
     .hours_between = "((CAST({0} AS DOUBLE) - CAST({1} AS DOUBLE)) / 3600.0)",
+    .fail = "raise_error({1} || CAST({0} AS STRING))",
   },
   {
     .name = "clickhouse", .id = builtins::Dialect::kClickhouse, .quote_open = '"', .quote_close = '"', .backslash_escapes = true, .with = "WITH",
@@ -130,6 +135,7 @@ const Dialect kDialects[] = {
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "intDiv({0}, {1})", .mod = "({0} % {1})",
     .binary_text = "{0}", .day_diff = "dateDiff('day', {1}, {0})",
     .hours_between = "(dateDiff('second', {1}, {0}) / 3600.0)",
+    .fail = "throwIf(1, {1})",
   },
   {
     .name = "bigquery", .id = builtins::Dialect::kBigquery, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -149,6 +155,7 @@ const Dialect kDialects[] = {
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "DIV({0}, {1})", .mod = "MOD({0}, {1})",
     .binary_text = "{0}", .day_diff = "DATE_DIFF({0}, {1}, DAY)",
     .hours_between = "(DATETIME_DIFF({0}, {1}, MICROSECOND) / 3600000000.0)",
+    .fail = "ERROR({1} || CAST({0} AS STRING))",
   },
 };
 // clang-format on

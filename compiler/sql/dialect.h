@@ -54,6 +54,10 @@ struct Dialect {
   const char* binary_text;    ///< text compared and ordered by code point
   const char* day_diff;       ///< days from date {1} to date {0}
   const char* hours_between;  ///< hours from timestamp {1} to {0}, as a double
+  /// Stops the query with an error whose message is the text literal {1}
+  /// followed by the date {0} (where the engine allows a message that is
+  /// not a constant); evaluated only where it is reached.
+  const char* fail;
 };
 
 /// The dialect of a name, or nullptr.

@@ -39,6 +39,7 @@ check fiscal tests/engine/fiscal --metric total,at_3am --grain quarter
 check saas examples/saas --metric mrr,paying_accounts,churn_rate,nrr,csat --grain month
 check saas_median examples/saas --metric resolution_hours,p90_resolution_hours --by region --grain quarter
 check saas_spread examples/saas --metric csat,csat_spread,resolution_variance --by region --grain quarter
+check convert tests/convert --metric sales_cny,total_cny,sales_usd --by store --grain month
 if [ "$UPDATE" != "--update" ]; then
   modules="$(cd "$ROOT" && pwd)/bench/node_modules"
   modules="${KPIC_NODE_MODULES:-$modules}"
