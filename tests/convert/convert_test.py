@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 kpic, root, engine = sys.argv[1], sys.argv[2], sys.argv[3]
 pkg = os.path.join(root, "tests/convert")
@@ -87,6 +88,28 @@ p = subprocess.run([kpic, "run", pkg, "--metric", "early_cny", "--engine", engin
 want = "no rate from USD to CNY (nor from CNY to USD) on or before 2025-12-15"
 if p.returncode != 3 or want not in p.stderr or "rates" not in p.stderr:
     errors.append(f"missing rate: exit {p.returncode}, stderr {p.stderr!r}; want exit 3 and {want!r}")
+
+# Bad rates of the pair are data errors naming the row (other pairs are not read;
+# the same quote twice is not a conflict).
+bad = {
+    "zero": ("2026-01-01,USD,CNY,7.1000\n2026-01-05,USD,CNY,0.0000\n",
+             "data row 2: column `rate`: the USD->CNY rate on 2026-01-05 is 0.0000; a rate must be positive"),
+    "null": ("2026-01-01,USD,CNY,7.1000\n2026-01-05,EUR,CNY,\n2026-01-06,USD,CNY,\n",
+             "data row 3: column `rate`: the USD->CNY rate on 2026-01-06 is null; a rate must be positive"),
+    "negative": ("2026-01-01,CNY,USD,-0.1400\n", "the CNY->USD rate on 2026-01-01 is -0.1400; a rate must be positive"),
+    "twice": ("2026-01-01,USD,CNY,7.1000\n2026-01-01,USD,CNY,7.1000\n2026-01-05,CNY,USD,0.1400\n"
+              "2026-01-05,CNY,USD,0.1500\n",
+              "data row 4: column `rate`: two CNY->USD rates on 2026-01-05: 0.1400 (data row 3) and 0.1500"),
+}
+with tempfile.TemporaryDirectory() as tmp:
+    for name, (rows, want) in bad.items():
+        path = os.path.join(tmp, name + ".csv")
+        with open(path, "w") as f:
+            f.write("day,from,to,rate\n" + rows)
+        p = subprocess.run([kpic, "run", pkg, "--metric", "sales_cny", "--engine", engine, "--bind", f"rates=csv:{path}"],
+                           capture_output=True, text=True)
+        if p.returncode != 3 or want not in p.stderr or path not in p.stderr:
+            errors.append(f"bad rates {name}: exit {p.returncode}, stderr {p.stderr!r}; want exit 3 and {want!r}")
 
 for e in errors:
     print("FAIL:", e)
