@@ -53,6 +53,9 @@ void AddMetricFunctions(std::vector<Builtin>* out) {
         break;
       case Fn::kConvert:
         b.signature = "convert(m, CUR, rates)";
+        b.nulls = NullPolicy::kSkipsNulls;  // a day without an amount is left out; none gives 0
+        b.dialects[static_cast<int>(Dialect::kBigquery)].refused =
+            "BigQuery's NUMERIC keeps 9 decimals, and a converted amount needs its own scale plus 10";
         break;
       case Fn::kShare:
         b.signature = "share(m)";

@@ -163,6 +163,9 @@ int WithEngineErrors(const std::function<int()>& body) {
   } catch (const engine::OverflowError& e) {
     std::fprintf(stderr, "error[data]: %s\n", e.what());
     return kExitData;
+  } catch (const engine::RateError& e) {
+    std::fprintf(stderr, "error[data]: %s\n", e.what());
+    return kExitData;
   } catch (const engine::LimitError& e) {
     std::fprintf(stderr, "error[limit]: %s\n", e.what());
     return kExitLimit;
@@ -206,7 +209,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
                       p.SourceOf(p.scans[i]).name, held, limits.max_distinct));
   }
   auto t_eval = std::chrono::steady_clock::now();
-  engine::Results r = engine::Evaluate(p, results, limits);
+  engine::Results r = engine::Evaluate(p, results, limits, ex.rates);
   CheckDigits(p, r, o.max_decimal_digits);
   double eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count();
   if (o.timings) {

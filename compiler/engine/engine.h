@@ -171,7 +171,26 @@ struct Results {
   std::vector<std::string> warnings;
 };
 
-/// Evaluates outputs and goals from the scans' results.
-Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits);
+/// The rates of one conversion (plan::Plan::conversions): the rate in
+/// effect from each date on, at plan::kRateScale (exec/rates.cc builds it
+/// from the rates source).
+struct RateTable {
+  std::vector<int32_t> day;     ///< ascending
+  std::vector<__int128> rate;   ///< units of `to` per unit of `from`, scaled by 10^kRateScale
+  std::string source;           ///< the rates source and where it was read, for messages
+};
+
+/// No rate for a date that has an amount to convert (exit code 3).
+struct RateError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// `v` rounded half-even to `digits` decimals (exact values only).
+Val RoundHalfEven(const Val& v, int digits);
+
+/// Evaluates outputs and goals from the scans' results (`rates`: one table
+/// per plan conversion).
+Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits,
+                 const std::vector<RateTable>& rates = {});
 
 }  // namespace kpic::engine

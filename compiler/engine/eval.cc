@@ -36,7 +36,8 @@ int32_t ShiftDayByMonths(int32_t day, int months) {
 
 class Evaluator {
  public:
-  Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r) : p_(p), r_(r) {
+  Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const std::vector<RateTable>& rates)
+      : p_(p), r_(r), rates_(rates) {
     idx_.resize(r.size());
     for (size_t s = 0; s < r.size(); ++s) {
       for (uint32_t g = 0; g < r[s].period.size(); ++g) idx_[s][r[s].dims[g]][r[s].period[g]] = g;
@@ -151,6 +152,8 @@ class Evaluator {
         return Reagg(n, c);
       case O::kRollup:
         return Rollup(n, c);
+      case O::kConvert:
+        return Convert(n, c);
       case O::kZScore: {
         // Distance from the recent trend: in sample standard deviations of
         // the N periods before this one (nulls skipped; at least two).
@@ -355,6 +358,38 @@ class Evaluator {
     return n.rollup == plan::Rollup::kAvg ? Div(acc, Val::Int(static_cast<int64_t>(days.size()))) : acc;
   }
 
+  /// The amount of each day times the rate in effect on that day (the
+  /// latest on or before it), summed exactly. A day whose amount is zero
+  /// needs no rate.
+  Val Convert(const MNode& n, const Ctx& c) {
+    const plan::Conversion& cv = p_.conversions[static_cast<size_t>(n.count)];
+    if (static_cast<size_t>(n.count) >= rates_.size())
+      throw std::logic_error(fmt::format("the rates of `{}` were not read", p_.sources[cv.src].name));
+    const RateTable& t = rates_[static_cast<size_t>(n.count)];
+    int64_t lo, hi;
+    if (c.g == Grain::kAll) {
+      lo = min_day_, hi = max_day_;
+      if (p_.from_day) lo = std::max<int64_t>(lo, *p_.from_day);
+      if (p_.to_day) hi = std::min<int64_t>(hi, *p_.to_day - 1);
+    } else {
+      lo = rt::PeriodStart(c.g, c.lo, p_.calendar);
+      hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1;
+    }
+    Val acc = Val::Int(0);
+    for (int64_t day = lo; day <= hi; ++day) {
+      Val v = Eval(n.args[0], Ctx{Grain::kDay, day, day, c.dims});
+      if (v.null()) continue;
+      if (v.exact() ? v.i == 0 : v.f == 0) continue;
+      auto it = std::upper_bound(t.day.begin(), t.day.end(), static_cast<int32_t>(day));
+      if (it == t.day.begin())
+        throw RateError(fmt::format("no rate from {} to {} (nor from {} to {}) on or before {} in {}", cv.from, cv.to,
+                                    cv.to, cv.from, rt::FormatDate(static_cast<int32_t>(day)), t.source));
+      __int128 rate = t.rate[static_cast<size_t>(it - t.day.begin() - 1)];
+      acc = Add(acc, Mul(v, Val::Dec(rate, plan::kRateScale)));
+    }
+    return acc;
+  }
+
   static Val Round(Val v, int digits) {
     if (v.null()) return v;
     if (!v.exact()) {
@@ -371,6 +406,7 @@ class Evaluator {
 
   const plan::Plan& p_;
   const std::vector<ScanResult>& r_;
+  const std::vector<RateTable>& rates_;
   std::vector<std::map<DimTuple, std::map<int64_t, uint32_t>>> idx_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
 };
@@ -547,9 +583,20 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
 
 }  // namespace
 
-Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits) {
+Val RoundHalfEven(const Val& v, int digits) {
+  if (!v.exact()) return v;
+  if (v.scale <= digits) return Val::Dec(v.i * rt::Pow10(digits - v.scale), digits);
+  __int128 p = rt::Pow10(v.scale - digits);
+  __int128 q = v.i / p, rem = v.i % p;  // truncated towards zero
+  __int128 twice = rem < 0 ? -2 * rem : 2 * rem;
+  if (twice > p || (twice == p && q % 2 != 0)) q += v.i < 0 ? -1 : 1;
+  return Val::Dec(q, digits);
+}
+
+Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits,
+                 const std::vector<RateTable>& rates) {
   Results out;
-  Evaluator ev(plan, scans);
+  Evaluator ev(plan, scans, rates);
   for (size_t s = 0; s < scans.size(); ++s) {
     if (scans[s].rows_without_time > 0) {
       const plan::Scan& sc = plan.scans[s];
@@ -591,7 +638,8 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       for (int64_t p = lo; p <= hi; ++p)
         for (const DimTuple& t : tuples) {
           Evaluator::Ctx c{g, p, p, &t};
-          mr.rows.push_back({p, t, ev.Eval(o.root, c)});
+          Val v = ev.Eval(o.root, c);
+          mr.rows.push_back({p, t, o.round >= 0 ? RoundHalfEven(v, o.round) : v});
         }
     }
     return mr;

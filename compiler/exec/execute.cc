@@ -15,6 +15,7 @@
 #include "base/errors.h"
 #include "codegen/kernel.h"
 #include "exec/pushdown.h"
+#include "exec/rates.h"
 #include "exec/sources.h"
 #include "exec/tables.h"
 #include "hugepages.h"
@@ -39,6 +40,7 @@ Execution Pushdown(const plan::Plan& p, const ExecOptions& o) {
   Execution ex;
   auto t0 = Clock::now();
   ex.results = PushdownScans(p, o.binds, o.limits, &ex.warnings);
+  ex.rates = ReadRates(p, o.binds, o.skip_bad_rows);
   ex.timings.engine = "postgres";
   ex.timings.scans = p.scans.size();
   ex.timings.pushed_ms = Ms(t0, Clock::now());
@@ -169,6 +171,7 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   tm.cached = stats.cached;
   tm.interpreted += stats.interpreted;
   ex.warnings = std::move(t.warnings);
+  ex.rates = ReadRates(p, o.binds, o.skip_bad_rows);
   return ex;
 }
 

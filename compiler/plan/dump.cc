@@ -210,6 +210,10 @@ std::string MText(const Plan& p, int i) {
       return fmt::format("zscore({}, {})", arg(0), n.count);
     case O::kRollup:
       return fmt::format("rollup_{}({})", RollupName(n.rollup), arg(0));
+    case O::kConvert: {
+      const Conversion& c = p.conversions[static_cast<size_t>(n.count)];
+      return fmt::format("convert_{}_to_{}_by_day({}, k{})", c.from, c.to, arg(0), n.count);
+    }
     case O::kIf:
       return fmt::format("if({}, {}, {})", arg(0), arg(1), arg(2));
     case O::kCoalesce: {
@@ -304,8 +308,18 @@ std::string Dump(const Plan& p) {
     if (s.filter >= 0) out += "  filter " + DumpRow(s, s.filter) + "\n";
     for (size_t a = 0; a < s.aggs.size(); ++a) out += fmt::format("  a{} = {}\n", a, s.aggs[a].text);
   }
-  for (const Output& o : p.outputs)
+  for (size_t i = 0; i < p.conversions.size(); ++i) {
+    const Conversion& c = p.conversions[i];
+    const ir::Source& r = p.sources[static_cast<size_t>(c.src)];
+    auto col = [&](int k) { return r.columns[static_cast<size_t>(k)].name; };
+    out += fmt::format("\nrates k{} {} {}->{}: date ${} from ${} to ${} rate ${} (decimal({}), used at scale {})\n", i,
+                       r.key, c.from, c.to, col(c.time_column), col(c.from_column), col(c.to_column),
+                       col(c.rate_column), c.rate_scale, kRateScale);
+  }
+  for (const Output& o : p.outputs) {
     out += fmt::format("\nmetric {}: {} ({}) = {}\n", o.metric, o.unit, o.additivity, MText(p, o.root));
+    if (o.round >= 0) out += fmt::format("  shown rounded half-even to {} decimals\n", o.round);
+  }
   for (const Output& o : p.charts)
     out += fmt::format("\nchart {} as {} grain={} by=[{}] = {}\n", o.formula, o.chart, rt::GrainName(o.grain),
                        fmt::join(o.by, ", "), MText(p, o.root));

@@ -165,6 +165,7 @@ void Lowerer::Metric(const std::string& name) {
   touched_ = &o.scans;
   o.root = MetricRef(index, lc);
   touched_ = nullptr;
+  o.round = RoundOf(o.root, o.percent ? "percent" : o.unit);
   plan_.outputs.push_back(std::move(o));
 }
 
@@ -197,8 +198,24 @@ void Lowerer::Charts(const ir::Report& r) {
     touched_ = &o.scans;
     o.root = M(c.node, lc);
     touched_ = nullptr;
+    o.round = RoundOf(o.root, m_.node(c.node).type.unit.ToString());
     plan_.charts.push_back(std::move(o));
   }
+}
+
+/// A converted amount in one currency is shown rounded half-even to that
+/// currency's minor unit; everything else as it is.
+int Lowerer::RoundOf(int root, const std::string& unit) const {
+  if (unit.size() != 3 || !std::all_of(unit.begin(), unit.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+    return -1;
+  std::vector<int> todo{root};
+  while (!todo.empty()) {
+    const MNode& n = plan_.mnodes[static_cast<size_t>(todo.back())];
+    todo.pop_back();
+    if (n.op == MNode::Op::kConvert) return MinorUnit(unit);
+    todo.insert(todo.end(), n.args.begin(), n.args.end());
+  }
+  return -1;
 }
 
 void Lowerer::RoleFilter(int index) {

@@ -148,10 +148,55 @@ int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
       return MOp(O::kCoalesce, args);
     }
     case Fn::kConvert:
-      throw PlanError("`convert` is not supported by the engine yet");
+      return Convert(n, lc);
     default:
       Unreachable(fmt::format("`{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
   }
+}
+
+/// `convert(m, CUR, rates)`: every row of m's sources converted at the rate
+/// of its date. The rate is the same for every row of a day, so this is m
+/// per day times that day's rate, summed (exact: the products are exact).
+int Lowerer::Convert(const ir::Node& n, const LCtx& lc) {
+  const ir::Node& m = m_.node(n.args[0]);
+  const ir::Node& r = m_.node(n.args[2]);
+  Conversion cv;
+  cv.from = m.type.unit.Currency();
+  cv.to = n.type.unit.Currency();
+  if (cv.from.empty() || cv.to.empty() || r.source < 0 || r.path.size() != 4)
+    throw PlanError(fmt::format("`{}` cannot be converted", ir::DumpNode(m_, n.args[0])));
+  if (cv.from == cv.to) return M(n.args[0], lc);  // the amount unchanged
+  cv.src = r.source;
+  cv.time_column = r.path[0], cv.from_column = r.path[1], cv.to_column = r.path[2], cv.rate_column = r.path[3];
+  cv.rate_scale = m_.sources[static_cast<size_t>(r.source)].columns[static_cast<size_t>(cv.rate_column)].scalar.scale;
+  cv.minor = MinorUnit(cv.to);
+  int index = -1;
+  for (size_t i = 0; i < plan_.conversions.size(); ++i) {
+    const Conversion& c = plan_.conversions[i];
+    if (c.src == cv.src && c.from == cv.from && c.to == cv.to) index = static_cast<int>(i);
+  }
+  if (index < 0) {
+    index = static_cast<int>(plan_.conversions.size());
+    plan_.conversions.push_back(cv);
+  }
+  LCtx day = lc;
+  day.grain = Grain::kDay;
+  MNode c;
+  c.op = MNode::Op::kConvert;
+  c.count = index;
+  c.args = {M(n.args[0], day)};
+  return MAdd(std::move(c));
+}
+
+int MinorUnit(const std::string& currency) {
+  static const char* const kZero[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
+                                      "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
+  static const char* const kThree[] = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
+  for (const char* c : kZero)
+    if (currency == c) return 0;
+  for (const char* c : kThree)
+    if (currency == c) return 3;
+  return 2;
 }
 
 int Lowerer::Method(const ir::Node& n, const LCtx& lc) {

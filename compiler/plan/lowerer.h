@@ -34,6 +34,7 @@ class Lowerer {
   void Goal(const ir::Goal& g);
   const ir::Goal* goal_ = nullptr;  ///< the goal being lowered (`m.target` reads its target)
   void RoleFilter(int scan);
+  int RoundOf(int root, const std::string& unit) const;
   const ir::Role* role_ = nullptr;  ///< --role, else the report's role
   /// The source of `dim` in `s`: the column path to it, directly or through lookups.
   bool DimPath(int source, const std::string& dim, std::vector<std::string>* path, int depth = 0) const;
@@ -66,6 +67,7 @@ class Lowerer {
   int Method(const ir::Node& n, const LCtx& lc);
   int Member(int base, builtins::Fn member, const LCtx& lc);
   int Growth(int m, int period, const LCtx& lc);
+  int Convert(const ir::Node& n, const LCtx& lc);
   int Rolling(int base, int duration, const LCtx& lc);
   rt::Grain PeriodGrain(int period, const LCtx& lc);
   int MAdd(MNode n);

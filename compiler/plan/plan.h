@@ -129,6 +129,7 @@ struct MNode {
     kShare,    ///< args[0] / args[0] over every member of the breakdown
     kZScore,   ///< (args[0] - mean) / sample sd of args[0] over the `count` periods before
     kRollup,   ///< a balance (agg leaf args[0] at day grain) over time by `fn`: last first avg min max
+    kConvert,  ///< args[0] (at day grain) times the rate of each day, summed: conversion `count` of Plan::conversions
     kIf, kCoalesce,
     kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot,
   };
@@ -145,6 +146,23 @@ struct MNode {
   std::vector<int> args;
 };
 
+/// Every rate is used at this scale: a direct rate exactly, an inverse
+/// (1 / rate) rounded half-even to it.
+constexpr int kRateScale = 10;
+
+/// `convert(m, CUR, rates)` from one currency to another: where the rates
+/// are (columns of the rates source, in Plan::sources).
+struct Conversion {
+  int src = -1;
+  int time_column = -1, from_column = -1, to_column = -1, rate_column = -1;
+  int rate_scale = 0;    ///< the rate column's declared scale
+  std::string from, to;  ///< the amount's currency and the target currency
+  int minor = 2;         ///< digits of `to`'s minor unit
+};
+
+/// Digits of a currency's minor unit (ISO 4217): 2 unless listed.
+int MinorUnit(const std::string& currency);
+
 struct Output {
   std::string metric;
   std::string label;
@@ -159,6 +177,9 @@ struct Output {
   std::vector<VT> by_types;
   std::string chart;  ///< charts of a report: line, bar, ...; the formula as written in `formula`
   std::string formula;
+  /// Shown rounded half-even to this many decimals (a converted amount:
+  /// its currency's minor unit), or -1.
+  int round = -1;
 };
 
 struct GoalPlan {
@@ -249,6 +270,7 @@ struct Plan {
   int week_start = 0, fiscal_start = 1;
   std::vector<Scan> scans;
   std::vector<MNode> mnodes;
+  std::vector<Conversion> conversions;
   std::vector<Output> outputs;
   std::vector<Output> charts;  ///< a report's charts, each at its own grain and dimensions
   std::vector<GoalPlan> goals;

@@ -415,13 +415,107 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
           .span_label = "not a currency";
       return Error();
     }
+    if (!ConvertibleByRow(*e.args[0].value, args[0])) return Error();
+    // The rates source is read for its rates, not as one of the metric's
+    // sources: it adds no rows, dimensions or time axis to the metric.
     const Expr* rates = e.args[2].value.get();
-    if (rates && rates->kind == ExprKind::kName)
-      if (const ast::SourceDecl* r = SourceByName(rates->name.name)) out.sources.insert(r);
+    const ast::SourceDecl* r = rates && rates->kind == ExprKind::kName ? SourceByName(rates->name.name) : nullptr;
+    if (!r) return Error();  // not a source: E0107, E0201 or E0209 from name resolution
+    std::vector<int> cols;
+    if (!RateColumns(*r, *rates, &cols)) return Error();
+    module_.ir.nodes[static_cast<size_t>(nodes[2])].path = cols;
     out.add = Additivity::kAdditive;
     return emit(out);
   }
   return emit(out);
+}
+
+bool Checker::ConvertibleByRow(const Expr& arg, const Ty& t) {
+  auto refuse = [&](const std::string& why, const std::string& help) {
+    diags_.Report(DiagCode::E0314, arg.span, fmt::format("`convert` cannot convert this row by row: {}", why))
+        .Help(help)
+        .span_label = "not convertible row by row";
+    return false;
+  };
+  if (t.add != Additivity::kAdditive)
+    return refuse(t.add == Additivity::kNonAdditive
+                      ? "it is non-additive (a ratio, average, distinct count or extreme)"
+                      : "it is a balance (semi-additive), which is not summed over time",
+                  "convert the sums it is made of, e.g. `convert(sum(x), USD, rates) / count(orders)`");
+  for (const ast::SourceDecl* s : t.sources)
+    if (!HasTime(*s))
+      return refuse(fmt::format("source `{}` has no time column, so its rows have no date to take a rate at",
+                                s->name.name),
+                    "mark the source's date or timestamp column with `time`");
+  // Only sums of rows: a period operator inside would be evaluated per day.
+  std::vector<int> todo{t.node};
+  std::set<int> seen;
+  while (!todo.empty()) {
+    int i = todo.back();
+    todo.pop_back();
+    if (i < 0 || !seen.insert(i).second) continue;
+    const ir::Node& n = module_.ir.nodes[static_cast<size_t>(i)];
+    if (n.kind == ir::Kind::kMethod || n.kind == ir::Kind::kMember ||
+        (n.kind == ir::Kind::kCall && n.type.level == Level::kMetric &&
+         builtins::Get(n.fn).category != builtins::Category::kAggregate && n.fn != Fn::kConvert))
+      return refuse(fmt::format("it applies `{}` to a metric", builtins::Get(n.fn).name),
+                    "apply the period operator or function to the converted metric instead, "
+                    "e.g. `convert(sales, USD, rates).previous`");
+    if (n.kind == ir::Kind::kCall && builtins::Get(n.fn).category == builtins::Category::kAggregate) continue;
+    if (n.kind == ir::Kind::kMetric && n.metric >= 0)
+      todo.push_back(module_.ir.metrics[static_cast<size_t>(n.metric)].root);
+    for (int a : n.args) todo.push_back(a);
+  }
+  return true;
+}
+
+bool Checker::RateColumns(const ast::SourceDecl& r, const Expr& at, std::vector<int>* cols) {
+  auto refuse = [&](const std::string& why) {
+    diags_.Report(DiagCode::E0315, at.span, fmt::format("`{}` does not fit as a source of rates: {}", r.name.name, why))
+        .Help("a rates source has a `time` date column, two string columns `from` and `to` (currency codes) and "
+              "one `rate` column of type decimal(n), n at most 8: units of `to` per unit of `from`")
+        .span_label = "rates";
+    return false;
+  };
+  int time = -1, from = -1, to = -1, rate = -1;
+  std::vector<int> strings, decimals;
+  for (size_t i = 0; i < r.columns.size(); ++i) {
+    const ast::Column& c = r.columns[i];
+    Scalar sc = TypeScalar(c.type);
+    int k = static_cast<int>(i);
+    if (c.time) time = k;
+    if (c.time) continue;
+    if (sc.vt == VT::kString) {
+      strings.push_back(k);
+      if (c.name.name == "from") from = k;
+      if (c.name.name == "to") to = k;
+    }
+    if (sc.vt == VT::kDecimal) decimals.push_back(k);
+    if (c.name.name == "rate") rate = k;
+  }
+  if (time < 0) return refuse("it needs a `time` column of type date, the date of each rate");
+  if (const ast::Column& t = r.columns[static_cast<size_t>(time)]; TypeScalar(t.type).vt != VT::kDate)
+    return refuse(fmt::format("its `time` column `{}` must be a date, not a {}", t.name.name, t.type.name.name));
+  if (from < 0 || to < 0) {
+    if (strings.size() != 2)
+      return refuse(fmt::format("it has {} string column{} and not both `from` and `to`", strings.size(),
+                                strings.size() == 1 ? "" : "s"));
+    from = strings[0], to = strings[1];
+  }
+  if (rate < 0) {
+    if (decimals.size() != 1)
+      return refuse(fmt::format("it has {} decimal column{} and none named `rate`", decimals.size(),
+                                decimals.size() == 1 ? "" : "s"));
+    rate = decimals[0];
+  }
+  Scalar rs = TypeScalar(r.columns[static_cast<size_t>(rate)].type);
+  if (rs.vt != VT::kDecimal || rs.scale > 8)
+    return refuse(fmt::format("its rate `{}` must be decimal(n) with n at most 8, not {}",
+                              r.columns[static_cast<size_t>(rate)].name.name,
+                              rs.vt == VT::kDecimal ? fmt::format("decimal({})", rs.scale)
+                                                    : r.columns[static_cast<size_t>(rate)].type.name.name));
+  *cols = {time, from, to, rate};
+  return true;
 }
 
 Ty Checker::Fn(const Expr& e, const ast::FnDecl& fn, bool in_aggregate) {

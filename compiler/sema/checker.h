@@ -110,6 +110,11 @@ class Checker {
   bool Join(const ast::Expr& at, const Ty& l, const Ty& r, Ty* out);
   bool JoinTys(const ast::Expr& at, const Ty& l, const Ty& r, Ty* out);
   bool UnitsAgree(const ast::Expr& at, const Unit& a, const Unit& b, const char* verb);
+  /// `convert(m, ...)`: whether `m` (typed `t`) is a sum of rows that can be
+  /// converted row by row (E0314 otherwise).
+  bool ConvertibleByRow(const ast::Expr& arg, const Ty& t);
+  /// The rates source's time, from, to and rate columns (E0315 if it does not fit).
+  bool RateColumns(const ast::SourceDecl& r, const ast::Expr& at, std::vector<int>* cols);
   static bool IsTime(VKind k) { return k == VKind::kDate || k == VKind::kTimestamp; }
   Ty Condition(const ast::Expr& e);
 

@@ -83,6 +83,10 @@ class Linter {
       used_sources_.insert(m.sources.begin(), m.sources.end());
       used_metrics_.insert(m.depends_on.begin(), m.depends_on.end());
     }
+    // A source of rates (`convert(m, CUR, rates)`) is read for its rates.
+    for (const ir::Node& n : c_.checked.ir.nodes)
+      if (n.kind == ir::Kind::kSymbol && n.source >= 0 && static_cast<size_t>(n.source) < c_.checked.ir.sources.size())
+        used_sources_.insert(c_.checked.ir.sources[static_cast<size_t>(n.source)].key);
     // A source referenced by a used source's column is used through lookups.
     bool grew = true;
     while (grew) {

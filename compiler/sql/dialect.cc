@@ -33,6 +33,7 @@ const Dialect kDialects[] = {
     .hours_between = "(EXTRACT(EPOCH FROM ({0} - {1})) / 3600.0)",
     .epoch_us = "CAST(EXTRACT(EPOCH FROM {0}) * 1000000 AS BIGINT)",
     .read_parquet = nullptr,
+    .fail = "CAST({1} || CAST({0} AS TEXT) AS INTEGER)",
   },
   {
     .name = "duckdb", .id = builtins::Dialect::kDuckdb, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -58,6 +59,7 @@ const Dialect kDialects[] = {
     .hours_between = "(CAST(epoch_us({0}) - epoch_us({1}) AS DOUBLE) / 3600000000.0)",
     .epoch_us = "epoch_us({0})",
     .read_parquet = "read_parquet({0}, hive_partitioning = {1}, hive_types_autocast = false)",
+    .fail = "error({1} || CAST({0} AS VARCHAR))",
   },
   {
     .name = "sqlite", .id = builtins::Dialect::kSqlite, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
@@ -86,6 +88,7 @@ const Dialect kDialects[] = {
     .hours_between = "((unixepoch({0}) - unixepoch({1})) / 3600.0)",
     .epoch_us = "(unixepoch({0}) * 1000000)",
     .read_parquet = nullptr,
+    .fail = "json_extract('{{}}', {1} || {0})",
   },
   {
     .name = "trino", .id = builtins::Dialect::kTrino, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -111,6 +114,7 @@ const Dialect kDialects[] = {
     .hours_between = "(CAST(date_diff('millisecond', {1}, {0}) AS DOUBLE) / 3600000.0)",
     .epoch_us = "(date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00', {0}) * 1000)",
     .read_parquet = nullptr,
+    .fail = "fail({1} || CAST({0} AS VARCHAR))",
   },
   {
     .name = "spark", .id = builtins::Dialect::kSpark, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -130,11 +134,12 @@ const Dialect kDialects[] = {
                    "ELSE CAST(raise_error(concat({2}, CAST({0} AS STRING), {3})) AS {1}) END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT explode(sequence(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p\n  FROM ({bounds}) AS b)",
-    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} DIV {1})", .mod = "({0} % {1})",
+    .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "div({0}, {1})", .mod = "({0} % {1})",
     .binary_text = "{0}", .day_diff = "datediff({0}, {1})",
     .hours_between = "((CAST({0} AS DOUBLE) - CAST({1} AS DOUBLE)) / 3600.0)",
     .epoch_us = "CAST(CAST({0} AS DOUBLE) * 1000000 AS BIGINT)",
     .read_parquet = nullptr,
+    .fail = "raise_error({1} || CAST({0} AS STRING))",
   },
   {
     .name = "clickhouse", .id = builtins::Dialect::kClickhouse, .quote_open = '"', .quote_close = '"', .backslash_escapes = true, .with = "WITH",
@@ -160,6 +165,7 @@ const Dialect kDialects[] = {
     .hours_between = "(dateDiff('second', {1}, {0}) / 3600.0)",
     .epoch_us = "(toInt64(toUnixTimestamp({0})) * 1000000)",
     .read_parquet = nullptr,
+    .fail = "throwIf(1, {1})",
   },
   {
     .name = "bigquery", .id = builtins::Dialect::kBigquery, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -184,6 +190,7 @@ const Dialect kDialects[] = {
     .hours_between = "(DATETIME_DIFF({0}, {1}, MICROSECOND) / 3600000000.0)",
     .epoch_us = "DATETIME_DIFF({0}, DATETIME '1970-01-01 00:00:00', MICROSECOND)",
     .read_parquet = nullptr,
+    .fail = "ERROR({1} || CAST({0} AS STRING))",
   },
 };
 // clang-format on

@@ -75,6 +75,10 @@ struct Dialect {
   /// {1}: `true` when Hive partition folders may hold columns), or nullptr:
   /// the dialect reads a Parquet-bound source as a table of its name.
   const char* read_parquet = nullptr;
+  /// Stops the query with an error whose message is the text literal {1}
+  /// followed by the date {0} (where the engine allows a message that is
+  /// not a constant); evaluated only where it is reached.
+  const char* fail;
 };
 
 /// The dialect of a name, or nullptr.

@@ -887,6 +887,20 @@ class Emitter {
                                 fr.name, joins));
   }
 
+  /// A nested frame: one row per period of grain G from `lo` to `hi` (SQL
+  /// over the frame `fr`'s row `f`) for each row of `fr`, its parent `prid`.
+  Frame PeriodsFrame(const Frame& fr, Grain G, const std::string& lo, const std::string& hi) {
+    std::string q = RawCte("q", [&](const std::string& name) {
+      return Series(name, G, fmt::format("SELECT MIN({}) AS lo, MAX({}) AS hi FROM {} AS f", lo, hi, fr.name));
+    });
+    Frame sub;
+    sub.ndims = fr.ndims;
+    sub.name = Cte("f", fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p{}\n"
+                                    "  FROM {} AS f\n  JOIN {} AS q ON q.p BETWEEN {} AND {}",
+                                    FrameDims(fr.ndims, "f"), fr.name, q, lo, hi));
+    return sub;
+  }
+
   MV Reagg(const MNode& n, const Ctx& c, Frame* fr) {
     Grain G = n.grain;
     std::string qlo, qhi;
@@ -898,14 +912,7 @@ class Emitter {
       qlo = Bucket(G, c.lo);
       qhi = Bucket(G, LastDay(c.g, c.hi));
     }
-    std::string q = RawCte("q", [&](const std::string& name) {
-      return Series(name, G, fmt::format("SELECT MIN({}) AS lo, MAX({}) AS hi FROM {} AS f", qlo, qhi, fr->name));
-    });
-    Frame sub;
-    sub.ndims = fr->ndims;
-    sub.name = Cte("f", fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p{}\n"
-                                    "  FROM {} AS f\n  JOIN {} AS q ON q.p BETWEEN {} AND {}",
-                                    FrameDims(fr->ndims, "f"), fr->name, q, qlo, qhi));
+    Frame sub = PeriodsFrame(*fr, G, qlo, qhi);
     MV x = AsValue(M(n.args[0], Ctx{G, "f.p", "f.p", c.total}, &sub));
     if (x.k == MV::K::kNull) x.k = MV::K::kInt;
     std::string xv = FrameValues(sub, x.sql, true);
@@ -939,6 +946,126 @@ class Emitter {
     Join(fr, name);
     out.sql = name + ".v";
     return out;
+  }
+
+  /// The quotes of conversion `k` in effect from each date on: `d` and the
+  /// rate `r` at plan::kRateScale. A direct quote is exact; an inverse one
+  /// is 1 / rate rounded half-even in 64-bit integers (rates have at most 8
+  /// decimals, so 10^(scale + 10) fits); a date with both takes the direct.
+  std::string Rates(int k) {
+    const plan::Conversion& cv = p_.conversions[static_cast<size_t>(k)];
+    const ir::Source& src = p_.sources[static_cast<size_t>(cv.src)];
+    auto col = [&](int i) { return "t." + Q(src.columns[static_cast<size_t>(i)].header); };
+    std::string day = col(cv.time_column), rate = col(cv.rate_column);
+    int s = cv.rate_scale, R = plan::kRateScale;
+    std::string ri = fmt::format("CAST(ROUND({} * {}) AS BIGINT)", rate, Pow10Text(s));
+    auto where = [&](const std::string& from, const std::string& to) {
+      return fmt::format("{} = {} AND {} = {} AND {} IS NOT NULL AND {} > 0", col(cv.from_column), Lit(from),
+                         col(cv.to_column), Lit(to), day, ri);
+    };
+    std::string direct = d_.scaled_decimals ? fmt::format("({} * {})", ri, Pow10Text(R - s))
+                                            : fmt::format("CAST({} AS {})", rate, T(d_.decimal_type, R));
+    std::string n = Pow10Text(s + R);
+    std::string rem = fmt::format("({} - i.q * i.ri)", n);
+    std::string inv = fmt::format("(i.q + CASE WHEN 2 * {0} > i.ri OR (2 * {0} = i.ri AND {1} = 1) THEN 1 ELSE 0 END)",
+                                  rem, T(d_.mod, "i.q", "2"));
+    if (!d_.scaled_decimals)
+      inv = fmt::format("({} * {})", inv, T(d_.decimal_lit, rt::FormatDecimal(1, R), R));
+    return Cte("k", fmt::format(
+                        "-- rates {}->{} from {}: the quote in effect from each date on\n"
+                        "  SELECT w.d, w.r FROM (\n"
+                        "    SELECT u.d, u.r, ROW_NUMBER() OVER (PARTITION BY u.d ORDER BY u.inv) AS rn FROM (\n"
+                        "      SELECT {} AS d, {} AS r, 0 AS inv FROM {} AS t WHERE {}\n"
+                        "      UNION ALL\n"
+                        "      SELECT i.d, {} AS r, 1 AS inv FROM (\n"
+                        "        SELECT {} AS d, {} AS ri, {} AS q FROM {} AS t WHERE {}) AS i\n"
+                        "    ) AS u\n"
+                        "  ) AS w WHERE w.rn = 1",
+                        cv.from, cv.to, src.name, day, direct, Table(src.key), where(cv.from, cv.to), inv, day, ri,
+                        T(d_.int_div, n, ri), Table(src.key), where(cv.to, cv.from)));
+  }
+
+  /// `convert`: the amount of each day of the row's periods times the quote
+  /// in effect on that day (the latest on or before it), summed exactly; a
+  /// day with an amount and no quote stops the query with the dialect's
+  /// error, naming the pair and the date.
+  MV Convert(const MNode& n, const Ctx& c, Frame* fr) {
+    const char* why = nullptr;
+    builtins::SqlOf(builtins::Fn::kConvert, d_.id, &why);
+    if (why) throw SqlError(fmt::format("dialect {} cannot convert currencies exactly: {}", d_.name, why));
+    const plan::Conversion& cv = p_.conversions[static_cast<size_t>(n.count)];
+    std::string dlo, dhi;
+    if (c.g == Grain::kAll) {
+      std::string dr = DataDays();
+      dlo = fmt::format("(SELECT lo FROM {})", dr);
+      dhi = fmt::format("(SELECT hi FROM {})", dr);
+      auto clamp = [](const std::string& v, const std::string& b, const char* cmp) {
+        return fmt::format("CASE WHEN {0} {2} {1} THEN {1} ELSE {0} END", v, b, cmp);
+      };
+      if (p_.from_day) dlo = clamp(dlo, DateLit(*p_.from_day), "<");
+      if (p_.to_day) dhi = clamp(dhi, DateLit(*p_.to_day - 1), ">");
+    } else {
+      dlo = c.lo;
+      dhi = LastDay(c.g, c.hi);
+    }
+    Frame sub = PeriodsFrame(*fr, Grain::kDay, dlo, dhi);
+    MV x = AsValue(M(n.args[0], Ctx{Grain::kDay, "f.p", "f.p", c.total}, &sub));
+    if (x.k == MV::K::kNull) x.k = MV::K::kInt;
+    std::string xv = FrameValues(sub, x.sql, true);
+    std::string k = Rates(static_cast<int>(n.count));
+    std::string xr = Cte(
+        "xr", fmt::format("SELECT x.prid, x.p, x.x, e.r\n  FROM {0} AS x\n"
+                          "  LEFT JOIN (SELECT y.rid, MAX(k.d) AS d FROM {0} AS y JOIN {1} AS k ON k.d <= y.p "
+                          "GROUP BY y.rid) AS m ON m.rid = x.rid\n"
+                          "  LEFT JOIN {1} AS e ON e.d = m.d",
+                          xv, k));
+    MV out;
+    std::string product;
+    if (x.k == MV::K::kFloat) {
+      product = fmt::format("(xr.x * {})", Dbl(MV{"xr.r", MV::K::kDec, plan::kRateScale}));
+      out = {"", MV::K::kFloat, 0};
+    } else {
+      product = "(xr.x * xr.r)";
+      out = {"", MV::K::kDec, x.scale + plan::kRateScale};
+    }
+    std::string fail = T(d_.fail, "xr.p",
+                         Lit(fmt::format("kpic: no rate from {} to {} (nor from {} to {}) on or before ", cv.from, cv.to,
+                                         cv.to, cv.from)));
+    std::string name = Cte(
+        "r", fmt::format("-- convert {}->{}: each day's amount at the quote in effect\n"
+                         "  SELECT f.rid, COALESCE(SUM(CASE WHEN xr.x IS NULL OR xr.x = 0 THEN NULL WHEN xr.r IS NULL "
+                         "THEN {} ELSE {} END), 0) AS v\n  FROM {} AS f\n  LEFT JOIN {} AS xr ON xr.prid = f.rid\n"
+                         "  GROUP BY f.rid",
+                         cv.from, cv.to, fail, product, fr->name, xr));
+    Join(fr, name);
+    out.sql = name + ".v";
+    return out;
+  }
+
+  /// An exact value rounded half-even to `digits` decimals (a converted
+  /// amount, shown at its currency's minor unit).
+  MV RoundHalfEven(const MV& v, int digits) const {
+    if (!v.exact()) return v;
+    if (v.scale <= digits) {
+      if (d_.scaled_decimals) return {AtScale(v, digits), MV::K::kDec, digits};
+      return {fmt::format("CAST({} AS {})", v.sql, T(d_.decimal_type, digits)), MV::K::kDec, digits};
+    }
+    if (d_.scaled_decimals) {
+      std::string p = Pow10Text(v.scale - digits), x = v.sql;
+      std::string q = T(d_.int_div, x, p), r = T(d_.mod, x, p);
+      return {fmt::format("({0} + CASE WHEN 2 * ABS({1}) > {2} OR (2 * ABS({1}) = {2} AND ABS({3}) = 1) THEN "
+                          "(CASE WHEN {4} < 0 THEN -1 ELSE 1 END) ELSE 0 END)",
+                          q, r, p, T(d_.mod, q, "2"), x),
+              MV::K::kDec, digits};
+    }
+    std::string t = fmt::format("({} * {})", v.sql, T(d_.decimal_lit, Pow10Text(digits), 0));
+    std::string f = fmt::format("FLOOR({})", t);
+    std::string r = fmt::format("({} - {})", t, f);
+    std::string half = T(d_.decimal_lit, "0.5", 1);
+    std::string whole = fmt::format("CAST(({0} + CASE WHEN {1} > {2} OR ({1} = {2} AND {3} <> 0) THEN 1 ELSE 0 END) AS {4})",
+                                    f, r, half, T(d_.mod, f, "2"), T(d_.decimal_type, 0));
+    return {fmt::format("({} * {})", whole, T(d_.decimal_lit, rt::FormatDecimal(1, digits), digits)), MV::K::kDec,
+            digits};
   }
 
   MV ZScore(const MNode& n, const Ctx& c, Frame* fr) {
@@ -1162,6 +1289,8 @@ class Emitter {
         return Reagg(n, c, fr);
       case O::kRollup:
         return Rollup(n, c, fr);
+      case O::kConvert:
+        return Convert(n, c, fr);
       case O::kZScore:
         return ZScore(n, c, fr);
       case O::kShare: {
@@ -1324,6 +1453,7 @@ class Emitter {
       const auto& o = p_.outputs[k];
       Ctx c{g, "f.p", "f.p", false};
       MV v = M(o.root, c, &fr);
+      if (o.round >= 0) v = RoundHalfEven(v, o.round);
       std::string out = Output(v);
       if (groups.size() > 1) out = fmt::format("CASE WHEN f.g{} = 1 THEN {} END", group_of[k], out);
       select.push_back(out + " AS " + Q(o.metric));

@@ -23,4 +23,5 @@ check retail_role examples/retail --metric sales,conversion --role store_manager
 check periods tests/engine/periods --metric ytd,r3,daily,yoy,shr --by store --grain month --from 2025-02-11 --to 2026-01-01
 check saas examples/saas --grain month
 check retail_report examples/retail --report weekly
+check convert tests/convert --metric total_cny,sales_usd,cny_per_order --by store --grain month
 exit $status

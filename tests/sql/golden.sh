@@ -40,6 +40,7 @@ check saas examples/saas --metric mrr,paying_accounts,churn_rate,nrr,csat --grai
 check saas_median examples/saas --metric resolution_hours,p90_resolution_hours --by region --grain quarter
 check exact tests/sql/exact --metric total,tripled,big,rate_sum --grain month
 check saas_spread examples/saas --metric csat,csat_spread,resolution_variance --by region --grain quarter
+check convert tests/convert --metric sales_cny,total_cny,sales_usd --by store --grain month
 if [ "$UPDATE" != "--update" ]; then
   modules="$(cd "$ROOT" && pwd)/bench/node_modules"
   modules="${KPIC_NODE_MODULES:-$modules}"

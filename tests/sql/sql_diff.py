@@ -65,12 +65,27 @@ CASES = {
         ("--metric total,daily,undated --grain all", set()),
         ("--metric total_a,total_b,total --grain year", set()),
     ]),
+    "tests/convert": (1, True, "UTC", [
+        ("--metric sales,sales_cny,sales_usd,eur_cny,total_cny,big_cny,cny_per_order --grain month", set()),
+        ("--metric sales_cny,eur_cny,total_cny --by store --grain month", set()),
+        ("--metric sales_cny,total_cny --grain all", set()),
+        ("--metric sales_cny,eur_cny --grain day --from 2026-01-10 --to 2026-02-12", set()),
+        ("--metric sales_cny --grain all --from 2026-01-05 --to 2026-01-21", set()),
+        ("--metric sales_cny,total_cny --by store --grain week", set()),
+    ]),
     "tests/engine/fiscal": (4, False, "America/New_York", [
         ("--metric total,at_3am,at_11pm --grain day", set()),
         ("--metric total --grain quarter", set()),
         ("--metric total --grain year", set()),
         ("--metric total --grain week", set()),
     ]),
+}
+
+# package -> [(args, text the error must contain)]: queries whose data must stop every engine.
+ERRORS = {
+    "tests/convert": [
+        ("--metric early_cny --grain month", "no rate from USD to CNY (nor from CNY to USD) on or before 2025-12-15"),
+    ],
 }
 
 PG_TYPES = {"string": "text", "int": "bigint", "float": "double precision", "decimal": "numeric",
@@ -264,7 +279,15 @@ def main():
             if p.returncode != 0:
                 raise RuntimeError(f"kpic run {rel} {q} exited {p.returncode}:\n{p.stderr}")
             engine.append((argv, engine_table(json.loads(p.stdout), fiscal, monday)))
+        bad = []  # (query, argv, text the error must contain)
+        for q, want in ERRORS.get(rel, []):
+            argv = shlex.split(q)
+            p = subprocess.run([args.kpic, "run", pkg.dir, *argv], capture_output=True, text=True)
+            if p.returncode != 3 or want not in p.stderr:
+                errors.append(f"{rel} kpic run {q}: want exit 3 and {want!r}, got {p.returncode}: {p.stderr.strip()}")
+            bad.append((q, argv, want))
         for d in dialects:
+            bad_sql = [(q, argv, want, run([args.kpic, "sql", pkg.dir, *argv, "--dialect", d])) for q, argv, want in bad]
             todo = []
             for (argv, eng), (q, skip) in zip(engine, queries):
                 if eng is None:
@@ -289,6 +312,14 @@ def main():
                     ndims = len(next(iter(eng))[1]) if eng else 0
                     errors += compare(f"{rel} sqlite {q}", eng, sql_table(cols, results, ndims))
                     checked += 1
+                for q, argv, want, sql in bad_sql:
+                    try:
+                        db.execute(sql).fetchall()
+                        errors.append(f"{rel} sqlite {q}: ran, but should stop with {want!r}")
+                    except sqlite3.Error as e:
+                        if want not in str(e):
+                            errors.append(f"{rel} sqlite {q}: error {e}, want {want!r}")
+                    checked += 1
             elif d == "postgres":
                 schema = "kpic_sql_" + pkg.name
                 load_pg(pkg, args.pg, schema)
@@ -308,12 +339,25 @@ def main():
                     errors += compare(f"{rel} --engine postgres {q}", eng,
                                       {k: {c: None if v is None else str(v) for c, v in row.items()} for k, row in pushed.items()})
                     pushed_checked += 1
+                for q, argv, want, sql in bad_sql:
+                    try:
+                        run_pg(args.pg, schema, sql)
+                        errors.append(f"{rel} postgres {q}: ran, but should stop with {want!r}")
+                    except RuntimeError as e:
+                        if want not in str(e):
+                            errors.append(f"{rel} postgres {q}: error {e}, want {want!r}")
+                    p = subprocess.run([args.kpic, "run", pkg.dir, *argv, "--engine", "postgres", *binds],
+                                       capture_output=True, text=True)
+                    if p.returncode != 3 or want not in p.stderr:
+                        errors.append(f"{rel} --engine postgres {q}: want exit 3 and {want!r}, got {p.returncode}: "
+                                      f"{p.stderr.strip()}")
+                    checked += 1
                 # The injected parameter stayed a value: the table is still there.
                 run(["psql", "-q", "-X", args.pg, "-c", f'SELECT count(*) FROM {schema}."{pkg.tables[0][0]}"'])
                 run(["psql", "-q", "-X", args.pg, "-c", f"DROP SCHEMA {schema} CASCADE"])
             elif d == "duckdb":
                 files = []
-                for i, (q, argv, eng, sql) in enumerate(todo):
+                for i, (q, argv, eng, sql) in enumerate(todo + [(q, argv, None, sql) for q, argv, _, sql in bad_sql]):
                     files.append(os.path.join(tmp, f"{pkg.name}_{i}.sql"))
                     open(files[-1], "w").write(sql)
                 manifest = {"tables": [{"name": n, "csv": p, "columns": {h: DUCK_TYPES[t] for h, t in c},
@@ -329,6 +373,10 @@ def main():
                         continue
                     ndims = len(next(iter(eng))[1]) if eng else 0
                     errors += compare(f"{rel} duckdb {q}", eng, sql_table(res["columns"], res["rows"], ndims))
+                    checked += 1
+                for (q, argv, want, sql), res in zip(bad_sql, out[len(todo):]):
+                    if want not in res.get("error", ""):
+                        errors.append(f"{rel} duckdb {q}: {res}, want an error with {want!r}")
                     checked += 1
     for e in errors[:40]:
         print("FAIL", e)

@@ -1,0 +1,200 @@
+-- kpic sql --dialect duckdb: month by store
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- main:orders at day
+  SELECT t0."day" AS p,
+    t0."store" AS d0,
+    COUNT(*) AS n,
+    SUM(t0."amount") AS a0
+  FROM "orders" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY t0."day", t0."store"),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month')) AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND CAST(CAST(b.hi + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS u),
+s1 AS (
+  -- main:eur_orders at day
+  SELECT t0."day" AS p,
+    t0."store" AS d0,
+    COUNT(*) AS n,
+    SUM(t0."amount") AS a0
+  FROM "eur_orders" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY t0."day", t0."store"),
+bounds1 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s0
+    UNION ALL SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s1) AS u),
+periods1 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month')) AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds1) AS b),
+members1 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND CAST(CAST(b.hi + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND CAST(CAST(b.hi + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS u),
+s2 AS (
+  -- main:orders at month
+  SELECT CAST(date_trunc('month', t0."day") AS DATE) AS p,
+    t0."store" AS d0,
+    COUNT(*) AS n,
+    SUM(t0."amount") AS a0
+  FROM "orders" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY CAST(date_trunc('month', t0."day") AS DATE), t0."store"),
+bounds2 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u),
+periods2 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month')) AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds2) AS b),
+members2 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s2 AS s, bounds2 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2
+  FROM (
+    SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
+    FROM (
+    SELECT q.p, m.d0, 1 AS g0, 0 AS g1, 0 AS g2 FROM periods0 AS q CROSS JOIN members0 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q CROSS JOIN members1 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q CROSS JOIN members2 AS m) AS a
+    GROUP BY p, d0) AS u),
+q0 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 day')) AS DATE) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS hi FROM grid0 AS f) AS b),
+f0 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  FROM grid0 AS f
+  JOIN q0 AS q ON q.p BETWEEN f.p AND CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)),
+l0 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.d0 IS NOT DISTINCT FROM f.d0
+  GROUP BY f.rid),
+x0 AS (
+  SELECT f.rid, f.prid, f.p, l0.v0 AS x
+  FROM f0 AS f
+  LEFT JOIN l0 ON l0.rid = f.rid),
+k0 AS (
+  -- rates USD->CNY from rates: the quote in effect from each date on
+  SELECT w.d, w.r FROM (
+    SELECT u.d, u.r, ROW_NUMBER() OVER (PARTITION BY u.d ORDER BY u.inv) AS rn FROM (
+      SELECT t."day" AS d, CAST(t."rate" AS DECIMAL(38, 10)) AS r, 0 AS inv FROM "rates" AS t WHERE t."from" = 'USD' AND t."to" = 'CNY' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0
+      UNION ALL
+      SELECT i.d, ((i.q + CASE WHEN 2 * (100000000000000 - i.q * i.ri) > i.ri OR (2 * (100000000000000 - i.q * i.ri) = i.ri AND (i.q % 2) = 1) THEN 1 ELSE 0 END) * CAST('0.0000000001' AS DECIMAL(38, 10))) AS r, 1 AS inv FROM (
+        SELECT t."day" AS d, CAST(ROUND(t."rate" * 10000) AS BIGINT) AS ri, (100000000000000 // CAST(ROUND(t."rate" * 10000) AS BIGINT)) AS q FROM "rates" AS t WHERE t."from" = 'CNY' AND t."to" = 'USD' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0) AS i
+    ) AS u
+  ) AS w WHERE w.rn = 1),
+xr0 AS (
+  SELECT x.prid, x.p, x.x, e.r
+  FROM x0 AS x
+  LEFT JOIN (SELECT y.rid, MAX(k.d) AS d FROM x0 AS y JOIN k0 AS k ON k.d <= y.p GROUP BY y.rid) AS m ON m.rid = x.rid
+  LEFT JOIN k0 AS e ON e.d = m.d),
+r0 AS (
+  -- convert USD->CNY: each day's amount at the quote in effect
+  SELECT f.rid, COALESCE(SUM(CASE WHEN xr.x IS NULL OR xr.x = 0 THEN NULL WHEN xr.r IS NULL THEN error('kpic: no rate from USD to CNY (nor from CNY to USD) on or before ' || CAST(xr.p AS VARCHAR)) ELSE (xr.x * xr.r) END), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN xr0 AS xr ON xr.prid = f.rid
+  GROUP BY f.rid),
+q1 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 day')) AS DATE) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS hi FROM grid0 AS f) AS b),
+f1 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  FROM grid0 AS f
+  JOIN q1 AS q ON q.p BETWEEN f.p AND CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)),
+l1 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f1 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.d0 IS NOT DISTINCT FROM f.d0
+  GROUP BY f.rid),
+x1 AS (
+  SELECT f.rid, f.prid, f.p, l1.v0 AS x
+  FROM f1 AS f
+  LEFT JOIN l1 ON l1.rid = f.rid),
+xr1 AS (
+  SELECT x.prid, x.p, x.x, e.r
+  FROM x1 AS x
+  LEFT JOIN (SELECT y.rid, MAX(k.d) AS d FROM x1 AS y JOIN k0 AS k ON k.d <= y.p GROUP BY y.rid) AS m ON m.rid = x.rid
+  LEFT JOIN k0 AS e ON e.d = m.d),
+r1 AS (
+  -- convert USD->CNY: each day's amount at the quote in effect
+  SELECT f.rid, COALESCE(SUM(CASE WHEN xr.x IS NULL OR xr.x = 0 THEN NULL WHEN xr.r IS NULL THEN error('kpic: no rate from USD to CNY (nor from CNY to USD) on or before ' || CAST(xr.p AS VARCHAR)) ELSE (xr.x * xr.r) END), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN xr1 AS xr ON xr.prid = f.rid
+  GROUP BY f.rid),
+q2 AS (
+  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 day')) AS DATE) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS hi FROM grid0 AS f) AS b),
+f2 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  FROM grid0 AS f
+  JOIN q2 AS q ON q.p BETWEEN f.p AND CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)),
+l2 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f2 AS f
+  LEFT JOIN s1 AS s ON s.p = f.p
+    AND s.d0 IS NOT DISTINCT FROM f.d0
+  GROUP BY f.rid),
+x2 AS (
+  SELECT f.rid, f.prid, f.p, l2.v0 AS x
+  FROM f2 AS f
+  LEFT JOIN l2 ON l2.rid = f.rid),
+k1 AS (
+  -- rates EUR->CNY from rates: the quote in effect from each date on
+  SELECT w.d, w.r FROM (
+    SELECT u.d, u.r, ROW_NUMBER() OVER (PARTITION BY u.d ORDER BY u.inv) AS rn FROM (
+      SELECT t."day" AS d, CAST(t."rate" AS DECIMAL(38, 10)) AS r, 0 AS inv FROM "rates" AS t WHERE t."from" = 'EUR' AND t."to" = 'CNY' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0
+      UNION ALL
+      SELECT i.d, ((i.q + CASE WHEN 2 * (100000000000000 - i.q * i.ri) > i.ri OR (2 * (100000000000000 - i.q * i.ri) = i.ri AND (i.q % 2) = 1) THEN 1 ELSE 0 END) * CAST('0.0000000001' AS DECIMAL(38, 10))) AS r, 1 AS inv FROM (
+        SELECT t."day" AS d, CAST(ROUND(t."rate" * 10000) AS BIGINT) AS ri, (100000000000000 // CAST(ROUND(t."rate" * 10000) AS BIGINT)) AS q FROM "rates" AS t WHERE t."from" = 'CNY' AND t."to" = 'EUR' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0) AS i
+    ) AS u
+  ) AS w WHERE w.rn = 1),
+xr2 AS (
+  SELECT x.prid, x.p, x.x, e.r
+  FROM x2 AS x
+  LEFT JOIN (SELECT y.rid, MAX(k.d) AS d FROM x2 AS y JOIN k1 AS k ON k.d <= y.p GROUP BY y.rid) AS m ON m.rid = x.rid
+  LEFT JOIN k1 AS e ON e.d = m.d),
+r2 AS (
+  -- convert EUR->CNY: each day's amount at the quote in effect
+  SELECT f.rid, COALESCE(SUM(CASE WHEN xr.x IS NULL OR xr.x = 0 THEN NULL WHEN xr.r IS NULL THEN error('kpic: no rate from EUR to CNY (nor from CNY to EUR) on or before ' || CAST(xr.p AS VARCHAR)) ELSE (xr.x * xr.r) END), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN xr2 AS xr ON xr.prid = f.rid
+  GROUP BY f.rid),
+l3 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s2 AS s ON s.p = f.p
+    AND s.d0 IS NOT DISTINCT FROM f.d0
+  GROUP BY f.rid)
+SELECT
+  f.p AS "period",
+  f.d0 AS "store",
+  CASE WHEN f.g0 = 1 THEN (CAST((FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0)))) + CASE WHEN ((r0.v * CAST('100' AS DECIMAL(38, 0))) - FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0))))) > CAST('0.5' AS DECIMAL(38, 1)) OR (((r0.v * CAST('100' AS DECIMAL(38, 0))) - FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0))))) = CAST('0.5' AS DECIMAL(38, 1)) AND (FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0)))) % 2) <> 0) THEN 1 ELSE 0 END) AS DECIMAL(38, 0)) * CAST('0.01' AS DECIMAL(38, 2))) END AS "sales_cny",
+  CASE WHEN f.g1 = 1 THEN (CAST((FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0)))) + CASE WHEN (((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))) - FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))))) > CAST('0.5' AS DECIMAL(38, 1)) OR ((((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))) - FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))))) = CAST('0.5' AS DECIMAL(38, 1)) AND (FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0)))) % 2) <> 0) THEN 1 ELSE 0 END) AS DECIMAL(38, 0)) * CAST('0.01' AS DECIMAL(38, 2))) END AS "total_cny",
+  CASE WHEN f.g2 = 1 THEN l3.v0 END AS "sales_usd"
+FROM grid0 AS f
+LEFT JOIN r0 ON r0.rid = f.rid
+LEFT JOIN r1 ON r1.rid = f.rid
+LEFT JOIN r2 ON r2.rid = f.rid
+LEFT JOIN l3 ON l3.rid = f.rid
+ORDER BY f.rid;

@@ -1,0 +1,206 @@
+-- kpic sql --dialect sqlite: month by store
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH RECURSIVE
+s0 AS (
+  -- main:orders at day
+  SELECT t0."day" AS p,
+    t0."store" AS d0,
+    COUNT(*) AS n,
+    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0
+  FROM "orders" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY t0."day", t0."store"),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s0) AS u),
+periods0(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds0) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+1 month') FROM periods0 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds0))),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS u),
+s1 AS (
+  -- main:eur_orders at day
+  SELECT t0."day" AS p,
+    t0."store" AS d0,
+    COUNT(*) AS n,
+    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0
+  FROM "eur_orders" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY t0."day", t0."store"),
+bounds1 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s0
+    UNION ALL SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s1) AS u),
+periods1(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds1) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+1 month') FROM periods1 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds1))),
+members1 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS u),
+s2 AS (
+  -- main:orders at month
+  SELECT date(t0."day", 'start of month') AS p,
+    t0."store" AS d0,
+    COUNT(*) AS n,
+    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0
+  FROM "orders" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY date(t0."day", 'start of month'), t0."store"),
+bounds2 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u),
+periods2(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds2) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+1 month') FROM periods2 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds2))),
+members2 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s2 AS s, bounds2 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2
+  FROM (
+    SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
+    FROM (
+    SELECT q.p, m.d0, 1 AS g0, 0 AS g1, 0 AS g2 FROM periods0 AS q CROSS JOIN members0 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q CROSS JOIN members1 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q CROSS JOIN members2 AS m) AS a
+    GROUP BY p, d0) AS u),
+q0(p) AS (
+  SELECT lo FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+1 day') FROM q0 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f))),
+f0 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  FROM grid0 AS f
+  JOIN q0 AS q ON q.p BETWEEN f.p AND date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))),
+l0 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.d0 IS f.d0
+  GROUP BY f.rid),
+x0 AS (
+  SELECT f.rid, f.prid, f.p, l0.v0 AS x
+  FROM f0 AS f
+  LEFT JOIN l0 ON l0.rid = f.rid),
+k0 AS (
+  -- rates USD->CNY from rates: the quote in effect from each date on
+  SELECT w.d, w.r FROM (
+    SELECT u.d, u.r, ROW_NUMBER() OVER (PARTITION BY u.d ORDER BY u.inv) AS rn FROM (
+      SELECT t."day" AS d, (CAST(ROUND(t."rate" * 10000) AS BIGINT) * 1000000) AS r, 0 AS inv FROM "rates" AS t WHERE t."from" = 'USD' AND t."to" = 'CNY' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0
+      UNION ALL
+      SELECT i.d, (i.q + CASE WHEN 2 * (100000000000000 - i.q * i.ri) > i.ri OR (2 * (100000000000000 - i.q * i.ri) = i.ri AND (i.q % 2) = 1) THEN 1 ELSE 0 END) AS r, 1 AS inv FROM (
+        SELECT t."day" AS d, CAST(ROUND(t."rate" * 10000) AS BIGINT) AS ri, (100000000000000 / CAST(ROUND(t."rate" * 10000) AS BIGINT)) AS q FROM "rates" AS t WHERE t."from" = 'CNY' AND t."to" = 'USD' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0) AS i
+    ) AS u
+  ) AS w WHERE w.rn = 1),
+xr0 AS (
+  SELECT x.prid, x.p, x.x, e.r
+  FROM x0 AS x
+  LEFT JOIN (SELECT y.rid, MAX(k.d) AS d FROM x0 AS y JOIN k0 AS k ON k.d <= y.p GROUP BY y.rid) AS m ON m.rid = x.rid
+  LEFT JOIN k0 AS e ON e.d = m.d),
+r0 AS (
+  -- convert USD->CNY: each day's amount at the quote in effect
+  SELECT f.rid, COALESCE(SUM(CASE WHEN xr.x IS NULL OR xr.x = 0 THEN NULL WHEN xr.r IS NULL THEN json_extract('{}', 'kpic: no rate from USD to CNY (nor from CNY to USD) on or before ' || xr.p) ELSE (xr.x * xr.r) END), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN xr0 AS xr ON xr.prid = f.rid
+  GROUP BY f.rid),
+q1(p) AS (
+  SELECT lo FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+1 day') FROM q1 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f))),
+f1 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  FROM grid0 AS f
+  JOIN q1 AS q ON q.p BETWEEN f.p AND date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))),
+l1 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f1 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.d0 IS f.d0
+  GROUP BY f.rid),
+x1 AS (
+  SELECT f.rid, f.prid, f.p, l1.v0 AS x
+  FROM f1 AS f
+  LEFT JOIN l1 ON l1.rid = f.rid),
+xr1 AS (
+  SELECT x.prid, x.p, x.x, e.r
+  FROM x1 AS x
+  LEFT JOIN (SELECT y.rid, MAX(k.d) AS d FROM x1 AS y JOIN k0 AS k ON k.d <= y.p GROUP BY y.rid) AS m ON m.rid = x.rid
+  LEFT JOIN k0 AS e ON e.d = m.d),
+r1 AS (
+  -- convert USD->CNY: each day's amount at the quote in effect
+  SELECT f.rid, COALESCE(SUM(CASE WHEN xr.x IS NULL OR xr.x = 0 THEN NULL WHEN xr.r IS NULL THEN json_extract('{}', 'kpic: no rate from USD to CNY (nor from CNY to USD) on or before ' || xr.p) ELSE (xr.x * xr.r) END), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN xr1 AS xr ON xr.prid = f.rid
+  GROUP BY f.rid),
+q2(p) AS (
+  SELECT lo FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL
+  UNION ALL
+  SELECT date(p, '+1 day') FROM q2 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f))),
+f2 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  FROM grid0 AS f
+  JOIN q2 AS q ON q.p BETWEEN f.p AND date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))),
+l2 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f2 AS f
+  LEFT JOIN s1 AS s ON s.p = f.p
+    AND s.d0 IS f.d0
+  GROUP BY f.rid),
+x2 AS (
+  SELECT f.rid, f.prid, f.p, l2.v0 AS x
+  FROM f2 AS f
+  LEFT JOIN l2 ON l2.rid = f.rid),
+k1 AS (
+  -- rates EUR->CNY from rates: the quote in effect from each date on
+  SELECT w.d, w.r FROM (
+    SELECT u.d, u.r, ROW_NUMBER() OVER (PARTITION BY u.d ORDER BY u.inv) AS rn FROM (
+      SELECT t."day" AS d, (CAST(ROUND(t."rate" * 10000) AS BIGINT) * 1000000) AS r, 0 AS inv FROM "rates" AS t WHERE t."from" = 'EUR' AND t."to" = 'CNY' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0
+      UNION ALL
+      SELECT i.d, (i.q + CASE WHEN 2 * (100000000000000 - i.q * i.ri) > i.ri OR (2 * (100000000000000 - i.q * i.ri) = i.ri AND (i.q % 2) = 1) THEN 1 ELSE 0 END) AS r, 1 AS inv FROM (
+        SELECT t."day" AS d, CAST(ROUND(t."rate" * 10000) AS BIGINT) AS ri, (100000000000000 / CAST(ROUND(t."rate" * 10000) AS BIGINT)) AS q FROM "rates" AS t WHERE t."from" = 'CNY' AND t."to" = 'EUR' AND t."day" IS NOT NULL AND CAST(ROUND(t."rate" * 10000) AS BIGINT) > 0) AS i
+    ) AS u
+  ) AS w WHERE w.rn = 1),
+xr2 AS (
+  SELECT x.prid, x.p, x.x, e.r
+  FROM x2 AS x
+  LEFT JOIN (SELECT y.rid, MAX(k.d) AS d FROM x2 AS y JOIN k1 AS k ON k.d <= y.p GROUP BY y.rid) AS m ON m.rid = x.rid
+  LEFT JOIN k1 AS e ON e.d = m.d),
+r2 AS (
+  -- convert EUR->CNY: each day's amount at the quote in effect
+  SELECT f.rid, COALESCE(SUM(CASE WHEN xr.x IS NULL OR xr.x = 0 THEN NULL WHEN xr.r IS NULL THEN json_extract('{}', 'kpic: no rate from EUR to CNY (nor from CNY to EUR) on or before ' || xr.p) ELSE (xr.x * xr.r) END), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN xr2 AS xr ON xr.prid = f.rid
+  GROUP BY f.rid),
+l3 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s2 AS s ON s.p = f.p
+    AND s.d0 IS f.d0
+  GROUP BY f.rid)
+SELECT
+  f.p AS "period",
+  f.d0 AS "store",
+  CASE WHEN f.g0 = 1 THEN CASE WHEN ((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END) IS NULL THEN NULL ELSE (CASE WHEN ((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END) < 0 THEN '-' ELSE '' END) || (ABS(((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END)) / 100) || '.' || substr('00' || (ABS(((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END)) % 100), -2) END END AS "sales_cny",
+  CASE WHEN f.g1 = 1 THEN CASE WHEN (((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END) IS NULL THEN NULL ELSE (CASE WHEN (((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END) < 0 THEN '-' ELSE '' END) || (ABS((((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END)) / 100) || '.' || substr('00' || (ABS((((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END)) % 100), -2) END END AS "total_cny",
+  CASE WHEN f.g2 = 1 THEN CASE WHEN l3.v0 IS NULL THEN NULL ELSE (CASE WHEN l3.v0 < 0 THEN '-' ELSE '' END) || (ABS(l3.v0) / 100) || '.' || substr('00' || (ABS(l3.v0) % 100), -2) END END AS "sales_usd"
+FROM grid0 AS f
+LEFT JOIN r0 ON r0.rid = f.rid
+LEFT JOIN r1 ON r1.rid = f.rid
+LEFT JOIN r2 ON r2.rid = f.rid
+LEFT JOIN l3 ON l3.rid = f.rid
+ORDER BY f.rid;
