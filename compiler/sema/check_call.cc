@@ -338,9 +338,11 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     if (args[1].kind != args[2].kind && args[1].kind != VKind::kNull && args[2].kind != VKind::kNull)
       return Mismatch(*e.args[2].value, fmt::format("`if` gives a {} in one branch and a {} in the other",
                                                     KindName(args[1].kind), KindName(args[2].kind)));
-    if (args[1].numeric() && args[2].numeric() && !UnitsAgree(e, args[1].unit, args[2].unit, "choose between"))
+    // The literal 0 fits any unit, as in `+` and comparisons: `if(o.ok, o.amount, 0)`.
+    if (args[1].numeric() && args[2].numeric() && !args[1].zero && !args[2].zero &&
+        !UnitsAgree(e, args[1].unit, args[2].unit, "choose between"))
       return Error();
-    if (args[1].kind == VKind::kNull) out.kind = args[2].kind, out.unit = args[2].unit;
+    if (args[1].kind == VKind::kNull || args[1].zero) out.kind = args[2].kind, out.unit = args[2].unit;
     out.add = Additivity::kNonAdditive;
     Scalar a = conv[1], c = conv[2];
     if (NumericVT(a.vt) && NumericVT(c.vt)) Promote(&a, &c);
@@ -355,7 +357,8 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
       if (args[i].kind != args[0].kind && args[i].kind != VKind::kNull && args[0].kind != VKind::kNull)
         return Mismatch(*e.args[i].value, fmt::format("`coalesce` mixes a {} and a {}", KindName(args[0].kind),
                                                       KindName(args[i].kind)));
-      if (args[i].numeric() && args[0].numeric() && !UnitsAgree(e, args[0].unit, args[i].unit, "coalesce"))
+      if (args[i].numeric() && args[0].numeric() && !args[0].zero && !args[i].zero &&
+          !UnitsAgree(e, args[0].unit, args[i].unit, "coalesce"))
         return Error();
     }
     out.column = nullptr;

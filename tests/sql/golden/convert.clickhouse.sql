@@ -6,7 +6,7 @@ s0 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source orders, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a0
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
@@ -24,7 +24,7 @@ s1 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source eur_orders, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a0
   FROM "eur_orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
@@ -44,7 +44,7 @@ s2 AS (
   SELECT toStartOfMonth(t0."day") AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source orders, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a0
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY toStartOfMonth(t0."day"), t0."store"),

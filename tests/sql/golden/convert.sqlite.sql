@@ -6,7 +6,7 @@ s0 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
@@ -25,7 +25,7 @@ s1 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source eur_orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
   FROM "eur_orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
@@ -46,7 +46,7 @@ s2 AS (
   SELECT date(t0."day", 'start of month') AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY date(t0."day", 'start of month'), t0."store"),

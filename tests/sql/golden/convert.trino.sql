@@ -6,7 +6,7 @@ s0 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source orders, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
@@ -25,7 +25,7 @@ s1 AS (
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source eur_orders, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0
   FROM "eur_orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
@@ -46,7 +46,7 @@ s2 AS (
   SELECT date_trunc('month', t0."day") AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source orders, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY date_trunc('month', t0."day"), t0."store"),
