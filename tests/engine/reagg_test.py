@@ -165,6 +165,26 @@ if res:
     expect("week W03 avg", t.get(("avg_store_day", "2025-W03"), "missing"), None)
     expect("week W05 avg", t.get(("avg_store_day", "2025-W05"), "missing"), F(4, 7))
 
+# A goal on avg_store_day, drilled by channel: January is met (91/62),
+# February missed (4/28); the drill compares each channel's value.
+p = subprocess.run([KPIC, "run", PKG, "--engine", ENGINE, "--format", "json", "--goal", "steady"],
+                   capture_output=True, text=True)
+if p.returncode != 0:
+    failures.append(f"goal: exit {p.returncode}: {p.stderr}")
+else:
+    g = json.loads(p.stdout)["goals"][0]
+    for row, (period, value, status) in zip(g["periods"], [("2025-01", F(91, 62), "met"), ("2025-02", F(4, 28), "missed")]):
+        expect(f"goal {period}", (row["period"], row["status"]), (period, status))
+        expect(f"goal {period} value", row["value"], value)
+    top = {m["member"]: m for m in g["drill"][0]["top"]}
+    expect("drill members", g["drill"][0]["members"], 2)
+    expect("drill web", top["web"]["value"], F(4, 28))
+    expect("drill web before", top["web"]["previous"], F(66, 62))
+    expect("drill shop before", top["shop"]["previous"], F(25, 62))
+    expect("drill shop", top["shop"]["value"], None)
+    fired = sorted((a["period"], a["dims"].get("channel", "")) for a in g["alerts"])
+    expect("alerts", fired, [("2025-01", "shop"), ("2025-02", ""), ("2025-02", "web")])
+
 if failures:
     print("\n".join(failures))
     sys.exit(f"{len(failures)} failures")
