@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "datetime.h"
 #include "decimal.h"
@@ -53,6 +54,9 @@ class Evaluator {
     Grain g = Grain::kAll;
     int64_t lo = 0, hi = 0;          ///< inclusive ordinals at g
     const DimTuple* dims = nullptr;  ///< nullptr: every member (totals)
+    /// Inside `avg(m by day, store)`: the members of the added dimensions,
+    /// which follow the breakdown's in the scans under it.
+    DimTuple extra = {};
   };
 
   Val Eval(int id, const Ctx& c) {
@@ -182,6 +186,7 @@ class Evaluator {
         Val part = arg(0);
         Ctx total = c;
         total.dims = nullptr;
+        total.extra.clear();
         return Div(part, Eval(n.args[0], total));
       }
     }
@@ -198,14 +203,17 @@ class Evaluator {
     return false;
   }
 
-  /// Dimension tuples seen in the scans within the period range.
-  std::vector<DimTuple> Tuples(const std::vector<int>& scans, Grain g, int64_t lo, int64_t hi, bool all) const {
+  /// Dimension tuples seen in the scans within the period range (their
+  /// first `ndims` members: a scan under `avg(m by day, store)` has more).
+  std::vector<DimTuple> Tuples(const std::vector<int>& scans, Grain g, int64_t lo, int64_t hi, bool all,
+                               size_t ndims) const {
     std::vector<DimTuple> out;
     for (int s : scans) {
       auto [blo, bhi] = all ? std::pair<int64_t, int64_t>{INT64_MIN, INT64_MAX} : Range(s, Ctx{g, lo, hi, nullptr});
       for (const auto& [dims, periods] : idx_[s]) {
         auto it = periods.lower_bound(blo);
-        if (it != periods.end() && it->first <= bhi) out.push_back(dims);
+        if (it != periods.end() && it->first <= bhi)
+          out.push_back(dims.size() > ndims ? DimTuple(dims.begin(), dims.begin() + static_cast<long>(ndims)) : dims);
       }
     }
     std::sort(out.begin(), out.end());
@@ -239,20 +247,34 @@ class Evaluator {
     return {rt::PeriodOf(b, start, p_.calendar), rt::PeriodOf(b, end - 1, p_.calendar)};
   }
 
+  /// Calls f with the periods of each member of the scan in the context:
+  /// its members (or all), followed by the added dimensions' (`extra`).
+  template <typename F>
+  void ForMembers(int scan, const Ctx& c, F&& f) const {
+    const auto& index = idx_[scan];
+    if (c.dims) {
+      if (c.extra.empty()) {
+        if (auto it = index.find(*c.dims); it != index.end()) f(it->second);
+        return;
+      }
+      DimTuple key = *c.dims;
+      key.insert(key.end(), c.extra.begin(), c.extra.end());
+      if (auto it = index.find(key); it != index.end()) f(it->second);
+      return;
+    }
+    for (const auto& [dims, periods] : index)
+      if (c.extra.empty() || (dims.size() >= c.extra.size() &&
+                              std::equal(c.extra.begin(), c.extra.end(), dims.end() - static_cast<long>(c.extra.size()))))
+        f(periods);
+  }
+
   Val Leaf(const MNode& n, const Ctx& c) {
     auto [lo, hi] = Range(n.scan, c);
     std::vector<uint32_t> groups;
-    auto collect = [&](const std::map<int64_t, uint32_t>& periods) {
+    ForMembers(n.scan, c, [&](const std::map<int64_t, uint32_t>& periods) {
       for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it)
         groups.push_back(it->second);
-    };
-    const auto& index = idx_[n.scan];
-    if (c.dims) {
-      auto it = index.find(*c.dims);
-      if (it != index.end()) collect(it->second);
-    } else {
-      for (const auto& [dims, periods] : index) collect(periods);
-    }
+    });
     return AggValue(p_.scans[n.scan], n.agg, r_[n.scan], groups);
   }
 
@@ -279,7 +301,67 @@ class Evaluator {
     return Eval(n.args[0], w);
   }
 
+  /// Folds the values of a re-aggregation's cells: nulls are skipped.
+  struct Fold {
+    Fn fn;
+    Val acc, last;
+    int64_t count = 0;
+    void Add(const Val& v) {
+      if (v.null()) return;
+      last = v;
+      ++count;
+      if (acc.null()) {
+        acc = v;
+      } else if (fn == Fn::kReaggSum || fn == Fn::kReaggAvg) {
+        acc = engine::Add(acc, v);
+      } else if (fn == Fn::kReaggMin) {
+        if (Compare(v, acc) < 0) acc = v;
+      } else if (fn == Fn::kReaggMax) {
+        if (Compare(v, acc) > 0) acc = v;
+      }
+    }
+    Val Result() const {
+      if (fn == Fn::kReaggLast) return last;
+      if (fn == Fn::kReaggAvg) return count ? Div(acc, Val::Int(count)) : Val::Null();
+      if (fn == Fn::kReaggSum && acc.null()) return Val::Int(0);
+      return acc;
+    }
+  };
+
+  const std::vector<int>& ScansUnder(int id) {
+    auto [it, fresh] = scans_under_.try_emplace(id);
+    if (fresh) it->second = plan::ScansUnder(p_, id);
+    return it->second;
+  }
+
   Val Reagg(const MNode& n, const Ctx& c) {
+    Fold fold{n.reagg, {}, {}, 0};
+    // Over dimensions: the members of the added dimensions seen (in the
+    // scans under the argument) in this row's periods and members.
+    std::set<DimTuple> members;
+    if (!n.by.empty()) {
+      size_t k0 = n.outer, k1 = n.outer + n.by.size();
+      size_t nd = n.outer - std::min(n.outer, c.extra.size());  // the row's own dimensions
+      for (int s : ScansUnder(n.args[0])) {
+        auto [blo, bhi] = Range(s, c);
+        for (const auto& [dims, periods] : idx_[s]) {
+          if (dims.size() < k1) continue;
+          if (c.dims && (c.dims->size() != nd || !std::equal(c.dims->begin(), c.dims->end(), dims.begin()))) continue;
+          if (!std::equal(c.extra.begin(), c.extra.end(), dims.begin() + static_cast<long>(nd))) continue;
+          auto it = periods.lower_bound(blo);
+          if (it == periods.end() || it->first > bhi) continue;
+          members.emplace(dims.begin() + static_cast<long>(k0), dims.begin() + static_cast<long>(k1));
+        }
+      }
+      if (n.grain == Grain::kAll) {  // no time split: the row's own periods
+        for (const DimTuple& m : members) {
+          Ctx w = c;
+          w.extra.insert(w.extra.end(), m.begin(), m.end());
+          fold.Add(Eval(n.args[0], w));
+        }
+        return fold.Result();
+      }
+    }
     int64_t lo, hi;
     if (c.g == Grain::kAll) {
       if (min_day_ > max_day_) return Val::Null();
@@ -289,29 +371,19 @@ class Evaluator {
       lo = rt::PeriodOf(n.grain, rt::PeriodStart(c.g, c.lo, p_.calendar), p_.calendar);
       hi = rt::PeriodOf(n.grain, rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1, p_.calendar);
     }
-    Val acc;
-    Val last;
-    int64_t count = 0;
     for (int64_t o = lo; o <= hi; ++o) {
-      Ctx w{n.grain, o, o, c.dims};
-      Val v = Eval(n.args[0], w);
-      if (v.null()) continue;
-      last = v;
-      ++count;
-      if (acc.null()) {
-        acc = v;
-      } else if (n.reagg == Fn::kReaggSum || n.reagg == Fn::kReaggAvg) {
-        acc = Add(acc, v);
-      } else if (n.reagg == Fn::kReaggMin) {
-        if (Compare(v, acc) < 0) acc = v;
-      } else if (n.reagg == Fn::kReaggMax) {
-        if (Compare(v, acc) > 0) acc = v;
+      if (n.by.empty()) {
+        Ctx w{n.grain, o, o, c.dims, c.extra};
+        fold.Add(Eval(n.args[0], w));
+        continue;
+      }
+      for (const DimTuple& m : members) {
+        Ctx w{n.grain, o, o, c.dims, c.extra};
+        w.extra.insert(w.extra.end(), m.begin(), m.end());
+        fold.Add(Eval(n.args[0], w));
       }
     }
-    if (n.reagg == Fn::kReaggLast) return last;
-    if (n.reagg == Fn::kReaggAvg) return count ? Div(acc, Val::Int(count)) : Val::Null();
-    if (n.reagg == Fn::kReaggSum && acc.null()) return Val::Int(0);
-    return acc;
+    return fold.Result();
   }
 
   /// A balance over time: the daily sums (across members) on the days that
@@ -326,19 +398,13 @@ class Evaluator {
       hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1;
     }
     const MNode& leaf = p_.mnodes[n.args[0]];
-    const auto& index = idx_[leaf.scan];
     const engine::AggStates& st = r_[leaf.scan].aggs[leaf.agg];
     // Days with values, in order, each with its groups.
     std::map<int64_t, std::vector<uint32_t>> days;
-    auto collect = [&](const std::map<int64_t, uint32_t>& periods) {
+    ForMembers(leaf.scan, c, [&](const std::map<int64_t, uint32_t>& periods) {
       for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it)
         if (st.count[it->second] > 0) days[it->first].push_back(it->second);
-    };
-    if (c.dims) {
-      if (auto it = index.find(*c.dims); it != index.end()) collect(it->second);
-    } else {
-      for (const auto& [dims, periods] : index) collect(periods);
-    }
+    });
     if (days.empty()) return Val::Null();
     const plan::Scan& scan = p_.scans[leaf.scan];
     if (n.rollup == plan::Rollup::kLast) return AggValue(scan, leaf.agg, r_[leaf.scan], days.rbegin()->second);
@@ -408,6 +474,7 @@ class Evaluator {
   const std::vector<ScanResult>& r_;
   const std::vector<RateTable>& rates_;
   std::vector<std::map<DimTuple, std::map<int64_t, uint32_t>>> idx_;
+  std::map<int, std::vector<int>> scans_under_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
 };
 
@@ -511,7 +578,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   for (const auto& dr : g.drills) {
     DrillResult r;
     r.drill = &dr;
-    std::vector<DimTuple> members = ev.Tuples(dr.scans, g.grain, p0, p1, false);
+    std::vector<DimTuple> members = ev.Tuples(dr.scans, g.grain, p0, p1, false, 1);
     std::vector<DrillResult::Member> all;
     double sum_d1 = 0, sum_d0 = 0;
     // Mix and rate effects of a ratio R = N / D with member weights w = d / D
@@ -627,7 +694,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     }
     if (any && hi >= lo) {
       std::vector<DimTuple> tuples =
-          o.by.empty() ? std::vector<DimTuple>{DimTuple{}} : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll);
+          o.by.empty() ? std::vector<DimTuple>{DimTuple{}} : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll, o.by.size());
       size_t n = static_cast<size_t>(hi - lo + 1) * tuples.size();
       if (n > limits.max_groups)
         throw LimitError(
@@ -692,7 +759,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
         for (const auto& a : g.alerts) fire(a, a.cond, a.value, c, nullptr);
         for (const auto& a : g.alerts)
           for (const auto& bm : a.by)
-            for (const DimTuple& m : ev.Tuples(bm.scans, g.grain, p - 1, p, false))
+            for (const DimTuple& m : ev.Tuples(bm.scans, g.grain, p - 1, p, false, 1))
               fire(a, bm.cond, bm.value, Evaluator::Ctx{g.grain, p, p, &m}, &bm);
       }
       gr.periods.push_back(gp);

@@ -2,6 +2,7 @@
 #include "ir/ir.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 
@@ -138,6 +139,10 @@ std::string DumpNode(const Module& m, int i) {
     case Kind::kCall:
       return fmt::format("{}({})", builtins::Get(n.fn).name, args(0));
     case Kind::kMethod:
+      if (!n.dims.empty())
+        return fmt::format("{}({} by {})", builtins::Get(n.fn).name, arg(0),
+                           fmt::format("{}{}{}", args(1), n.args.size() > 1 && !n.dims.empty() ? ", " : "",
+                                       fmt::join(n.dims, ", ")));
       return fmt::format("{}.{}({})", arg(0), builtins::Get(n.fn).name, args(1));
     case Kind::kMember:
       return fmt::format("{}.{}", arg(0), builtins::Get(n.fn).name);

@@ -77,7 +77,9 @@ enum class Kind : uint8_t {
   kIn,       ///< args[0] [not] in (args[1..]), all literals
   kWhere,    ///< args[0] where args[1]
   kCall,     ///< a builtin function or aggregate `fn` over args
-  kMethod,   ///< a builtin method `fn`: args[0] is the metric, then its arguments
+  kMethod,   ///< a builtin method `fn`: args[0] is the metric, then its arguments; a re-aggregation
+             ///< `avg(m by G, D...)` is the method `fn` (kReaggAvg...) with args {m, G} ({m} without
+             ///< a grain: the context's own periods) and `dims` D
   kMember,   ///< a period member `fn` (previous, last_year, target) of args[0]
   kSymbol,   ///< a symbolic argument: a grain or period (`grain`, `text`), a currency (`text`),
              ///< a source (`source`), a duration (`exact` units of `grain`)
@@ -111,6 +113,9 @@ struct Node {
   std::vector<int> path;  ///< kColumn
   int metric = -1;        ///< kMetric
   int param = -1;         ///< kParam
+  /// kMethod re-aggregations over dimensions: `avg(m by day, store)` has
+  /// `store` here (the output's breakdown plus these, per grain period).
+  std::vector<std::string> dims;
 };
 
 // ---- the catalog's declarations, resolved --------------------------------------------

@@ -1,5 +1,8 @@
 // The stable text form of a plan (`kpic compile --emit plan`).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "datetime.h"
 #include "decimal.h"
@@ -44,6 +47,17 @@ rt::ColType ToColType(VT t) {
     default:
       return rt::ColType::kString;
   }
+}
+
+std::vector<int> ScansUnder(const Plan& p, int mnode) {
+  std::vector<int> out, stack{mnode};
+  while (!stack.empty()) {
+    const MNode& m = p.mnodes[static_cast<size_t>(stack.back())];
+    stack.pop_back();
+    if (m.op == MNode::Op::kAgg && std::find(out.begin(), out.end(), m.scan) == out.end()) out.push_back(m.scan);
+    for (auto it = m.args.rbegin(); it != m.args.rend(); ++it) stack.push_back(*it);
+  }
+  return out;
 }
 
 const char* RollupName(Rollup r) {
@@ -203,6 +217,10 @@ std::string MText(const Plan& p, int i) {
     case O::kRolling:
       return fmt::format("rolling({}, {} {})", arg(0), n.count, rt::GrainName(n.grain));
     case O::kReagg:
+      if (!n.by.empty())
+        return fmt::format("{}_over_{}{}({})", builtins::Get(n.reagg).name,
+                           n.grain == rt::Grain::kAll ? "" : std::string(rt::GrainName(n.grain)) + "_",
+                           fmt::format("{}", fmt::join(n.by, "_")), arg(0));
       return fmt::format("{}_over_{}({})", builtins::Get(n.reagg).name, rt::GrainName(n.grain), arg(0));
     case O::kShare:
       return fmt::format("share({})", arg(0));

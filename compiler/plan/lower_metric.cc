@@ -5,6 +5,8 @@
 // reads periods outside --from/--to.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "plan/lowerer.h"
 
 namespace kpic::plan {
@@ -236,18 +238,32 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
     case Fn::kReaggMin:
     case Fn::kReaggMax:
     case Fn::kReaggLast: {
-      Grain g = arg >= 0 ? m_.node(arg).grain.value_or(Grain::kDay) : Grain::kDay;
+      // `avg(m by store)` without a grain re-aggregates within the context's
+      // own periods (no time split): grain `all` on the node.
+      bool whole = arg < 0 && !n.dims.empty();
+      Grain g = whole ? lc.grain : arg >= 0 ? m_.node(arg).grain.value_or(Grain::kDay) : Grain::kDay;
       const char* method = builtins::Get(n.fn).name.data();
-      if (lc.grain != Grain::kAll && !rt::Nests(g, lc.grain))
-        throw PlanError("E0602", fmt::format("`.{}({})` needs a grain coarser than {} (got --grain {})", method,
-                                    rt::GrainName(g), rt::GrainName(g), rt::GrainName(lc.grain)));
+      if (!whole && lc.grain != Grain::kAll && !rt::Nests(g, lc.grain))
+        throw PlanError("E0602",
+                        n.dims.empty()
+                            ? fmt::format("`.{}({})` needs a grain coarser than {} (got --grain {})", method,
+                                          rt::GrainName(g), rt::GrainName(g), rt::GrainName(lc.grain))
+                            : fmt::format("`{}(... by {})` needs a grain coarser than {} (got --grain {})", method,
+                                          rt::GrainName(g), rt::GrainName(g), rt::GrainName(lc.grain)));
       LCtx inner = lc;
       inner.grain = g;
-      if (lc.grain == Grain::kAll) inner.windowed = true;
+      if (lc.grain == Grain::kAll && !whole) inner.windowed = true;
       MNode r;
       r.op = MNode::Op::kReagg;
       r.reagg = n.fn;
-      r.grain = g;
+      r.grain = whole ? Grain::kAll : g;
+      r.outer = lc.dims.size();
+      for (const std::string& d : n.dims)
+        if (std::find(lc.dims.begin(), lc.dims.end(), d) == lc.dims.end()) {
+          r.by.push_back(d);
+          inner.dims.push_back(d);
+        }
+      if (whole && r.by.empty()) return M(base, lc);  // every dimension is already in the breakdown
       r.args = {M(base, inner)};
       return MAdd(std::move(r));
     }

@@ -125,7 +125,8 @@ struct MNode {
     kShift,    ///< args[0] over the period `shift` grains earlier (previous, last_year, change)
     kToDate,   ///< args[0] over [start of the `grain` period, end of this period)
     kRolling,  ///< args[0] over the `count` periods of `grain` ending with this one
-    kReagg,    ///< `fn` of args[0] evaluated at each `grain` period inside this one
+    kReagg,    ///< `fn` of args[0] evaluated at each `grain` period inside this one (and, with `by`, at
+               ///< each member of those dimensions seen in this row's periods); grain `all`: no time split
     kShare,    ///< args[0] / args[0] over every member of the breakdown
     kZScore,   ///< (args[0] - mean) / sample sd of args[0] over the `count` periods before
     kRollup,   ///< a balance (agg leaf args[0] at day grain) over time by `fn`: last first avg min max
@@ -142,6 +143,11 @@ struct MNode {
   rt::Grain grain = rt::Grain::kAll;
   int64_t count = 1;
   builtins::Fn reagg = builtins::Fn::kReaggSum;  ///< kReagg: avg sum min max last (the method)
+  /// kReagg over dimensions (`avg(m by day, store)`): the dimensions added
+  /// to the breakdown (args[0]'s scans group by the breakdown, then these),
+  /// and how many dimensions the breakdown had (`outer`).
+  std::vector<std::string> by;
+  size_t outer = 0;
   Rollup rollup = Rollup::kLast;                 ///< kRollup
   std::vector<int> args;
 };
@@ -276,6 +282,10 @@ struct Plan {
   std::vector<GoalPlan> goals;
   std::string title;  ///< the report's title, when a report was asked for
 };
+
+/// The scans whose aggregates metric expression `mnode` reads, in order of
+/// first appearance (the members of `avg(m by day, store)` come from them).
+std::vector<int> ScansUnder(const Plan& p, int mnode);
 
 /// A stable text dump for `kpic compile --emit plan`.
 std::string Dump(const Plan& p);

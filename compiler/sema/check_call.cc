@@ -4,9 +4,11 @@
 // parameters standing for the arguments' types and IR nodes, so its body's
 // IR is the caller's expression.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
+#include "base/suggest.h"
 #include "sema/checker.h"
 
 namespace kpic::check {
@@ -91,8 +93,156 @@ int Checker::Symbol(const Expr& e, ArgKind kind) {
   return Emit(std::move(n));
 }
 
+bool Checker::NoBy(const Expr& e, const std::string& what) {
+  for (const ast::Arg& a : e.args) {
+    if (a.by.empty()) continue;
+    Span at{a.by.front().span.file, a.by.front().span.begin, a.by.back().span.end};
+    diags_.Report(DiagCode::E0409, at, fmt::format("`by` does not apply to {}", what))
+        .Help("`by` re-aggregates a metric: `avg(sales by day, store)` is the average of each day's sales in each "
+              "store; it works in `sum`, `avg`, `min` and `max`")
+        .span_label = "not a re-aggregation";
+    return false;
+  }
+  return true;
+}
+
+Ty Checker::ReaggBy(const Expr& e, const builtins::Builtin& b) {
+  const ast::Arg& a0 = e.args[0];
+  const Expr& arg = *a0.value;
+  builtins::Fn method = b.fn == Fn::kSum ? Fn::kReaggSum
+              : b.fn == Fn::kAvg ? Fn::kReaggAvg
+              : b.fn == Fn::kMin ? Fn::kReaggMin
+              : b.fn == Fn::kMax ? Fn::kReaggMax
+                                 : Fn::kCount;
+  Span by_span{a0.by.front().span.file, a0.by.front().span.begin, a0.by.back().span.end};
+  if (method == Fn::kCount) {
+    diags_.Report(DiagCode::E0409, by_span, fmt::format("`{}` does not re-aggregate a metric", b.name))
+        .Help("re-aggregate with `sum`, `avg`, `min` or `max`, e.g. `avg(sales by day, store)`; `count` counts rows")
+        .span_label = "not a re-aggregation";
+    return Error();
+  }
+  for (size_t i = 1; i < e.args.size(); ++i)
+    if (!e.args[i].by.empty()) return NoBy(e, "this argument"), Error();
+  Ty t = Type(arg, /*in_aggregate=*/false);
+  if (t.error()) return t;
+  if (t.level != Level::kMetric) {
+    diags_.Report(DiagCode::E0409, by_span, fmt::format("`by` re-aggregates a metric, but `{}` is {}", ast::DumpExpr(arg),
+                                                        t.level == Level::kRow ? "a value per row" : "a constant"))
+        .Help(fmt::format("aggregate the rows first, e.g. `{}({})`, or re-aggregate a metric: `{}(sales by day, store)`",
+                          b.name, ast::DumpExpr(arg), b.name))
+        .span_label = "not a metric";
+    return Error();
+  }
+  // The grain (at most one) and the dimensions, each once.
+  const ast::Ident* grain = nullptr;
+  std::vector<std::string> dims;
+  std::set<std::string> seen;
+  for (const ast::Ident& id : a0.by) {
+    if (!seen.insert(id.name).second) {
+      diags_.Report(DiagCode::E0409, id.span, fmt::format("`{}` is named twice after `by`", id.name)).span_label =
+          "repeated";
+      return Error();
+    }
+    bool is_grain = std::find(builtins::GrainNames().begin(), builtins::GrainNames().end(), id.name) !=
+                    builtins::GrainNames().end();
+    if (is_grain) {
+      if (grain) {
+        diags_.Report(DiagCode::E0409, id.span, fmt::format("two time grains after `by`: `{}` and `{}`", grain->name, id.name))
+            .Help("name one grain, then dimensions: `avg(sales by day, store)`")
+            .span_label = "second grain";
+        return Error();
+      }
+      grain = &id;
+      continue;
+    }
+    const ast::Decl* d = Lookup(id.name);
+    if (!d || d->kind != DeclKind::kDimension) return Error();  // E0208 already reported
+    dims.push_back(id.name);
+  }
+  // Every source under the metric must have the time axis and each dimension.
+  std::vector<const ast::SourceDecl*> sources(t.sources.begin(), t.sources.end());
+  std::sort(sources.begin(), sources.end(),
+            [](const ast::SourceDecl* x, const ast::SourceDecl* y) { return x->name.name < y->name.name; });
+  std::string what = ast::DumpExpr(arg);
+  if (grain)
+    for (const ast::SourceDecl* s : sources)
+      if (!HasTime(*s)) {
+        diags_
+            .Report(DiagCode::E0405, grain->span,
+                    fmt::format("`{}` cannot be re-aggregated by {}: source `{}` has no time column", what, grain->name,
+                                s->name.name))
+            .Help("mark the source's date or timestamp column with `time`")
+            .span_label = "needs a time axis";
+        return Error();
+      }
+  for (const std::string& dim : dims) {
+    std::set<std::string> shared;
+    bool first = true;
+    const ast::SourceDecl* lacking = nullptr;
+    for (const ast::SourceDecl* s : sources) {
+      std::set<std::string> ds = DimensionsOf(*s);
+      if (!ds.count(dim) && !lacking) lacking = s;
+      if (first) {
+        shared = ds;
+      } else {
+        std::set<std::string> both;
+        for (const std::string& x : ds)
+          if (shared.count(x)) both.insert(x);
+        shared = both;
+      }
+      first = false;
+    }
+    if (!lacking) continue;
+    const ast::Ident* id = nullptr;
+    for (const ast::Ident& x : a0.by)
+      if (x.name == dim) id = &x;
+    auto& d = diags_.Report(DiagCode::E0404, id->span,
+                            fmt::format("`{}` cannot be re-aggregated by `{}`: source `{}` has no column mapped to it",
+                                        what, dim, lacking->name.name));
+    d.span_label = "dimension not available";
+    std::vector<std::string> names(shared.begin(), shared.end());
+    if (auto s = Suggest(dim, names))
+      d.Help(fmt::format("did you mean `{}`?", *s));
+    else
+      d.Help(names.empty() ? std::string("this metric has no dimension every source shares")
+                           : fmt::format("available: {}", fmt::join(names, ", ")));
+    return Error();
+  }
+  if (method == Fn::kReaggSum && t.add != Additivity::kAdditive &&
+      (grain || t.add == Additivity::kNonAdditive)) {
+    auto& d = diags_.Report(DiagCode::E0403, e.span,
+                            t.add == Additivity::kNonAdditive
+                                ? "cannot sum a non-additive metric (a ratio, average or distinct count)"
+                                : "cannot sum a semi-additive metric (a balance) over time");
+    std::vector<std::string> names;
+    for (const ast::Ident& x : a0.by) names.push_back("`" + x.name + "`");
+    d.span_label = fmt::format("summed by {}", fmt::join(names, ", "));
+    d.Help(t.add == Additivity::kNonAdditive
+               ? "a ratio is recomputed from its parts at every grain; sum the parts instead, or take `avg`, `min` "
+                 "or `max`"
+               : "a balance rolls up over time by its `rollup` rule; use `.last(...)` or `avg(...)`");
+    return Error();
+  }
+  std::vector<int> args{t.node};
+  if (grain) {
+    ir::Node g;
+    g.kind = ir::Kind::kSymbol;
+    g.span = grain->span;
+    g.text = grain->name;
+    g.grain = rt::ParseGrain(grain->name);
+    args.push_back(Emit(std::move(g)));
+  }
+  if (method != Fn::kReaggSum) t.add = Additivity::kNonAdditive;
+  t.node = Node(ir::Kind::kMethod, t, e.span, args);
+  module_.ir.nodes[t.node].fn = method;
+  module_.ir.nodes[t.node].dims = dims;
+  return t;
+}
+
 Ty Checker::Aggregate(const Expr& e, const builtins::Builtin& b) {
   if (e.args.empty() || !e.args[0].value) return Error();
+  if (!e.args[0].by.empty()) return ReaggBy(e, b);
+  if (!NoBy(e, fmt::format("an argument of `{}`", b.name))) return Error();
   const Expr& arg = *e.args[0].value;
   Ty a = Type(arg, true);
   if (a.error()) return a;
@@ -206,6 +356,7 @@ Ty Checker::Call(const Expr& e, bool in_aggregate) {
         }
         return Aggregate(e, *b);
       }
+      if (!NoBy(e, fmt::format("an argument of `{}`", b->name))) return Error();
       return Builtin(e, *b, in_aggregate);
     }
   }
@@ -228,6 +379,7 @@ Ty Checker::Call(const Expr& e, bool in_aggregate) {
       Ty t = Type(*base, in_aggregate);
       if (t.error()) return t;
       if (t.level != Level::kMetric) return Error();
+      if (!NoBy(e, fmt::format("an argument of `.{}`", callee->name.name))) return Error();
       return Method(e, t, *builtins::FindMethod(callee->name.name));
     }
   }
@@ -235,6 +387,7 @@ Ty Checker::Call(const Expr& e, bool in_aggregate) {
   size_t next = 0;
   const ast::Decl* d = ResolvePath(path, &next);
   if (!d || d->kind != DeclKind::kFn || next != path.size()) return Error();
+  if (!NoBy(e, fmt::format("an argument of `{}`", d->name.name))) return Error();
   return Fn(e, static_cast<const ast::FnDecl&>(*d), in_aggregate);
 }
 

@@ -129,6 +129,10 @@ class Checker {
   // ---- check_call.cc ----------------------------------------------------------------
   Ty Call(const ast::Expr& e, bool in_aggregate);
   Ty Aggregate(const ast::Expr& e, const builtins::Builtin& b);
+  /// `avg(m by day, store)`: a metric re-aggregated over a grain and dimensions.
+  Ty ReaggBy(const ast::Expr& e, const builtins::Builtin& b);
+  /// E0409 for `by` in an argument of anything but sum/avg/min/max of a metric.
+  bool NoBy(const ast::Expr& e, const std::string& what);
   Ty Method(const ast::Expr& e, Ty t, const builtins::Builtin& m);
   Ty Builtin(const ast::Expr& e, const builtins::Builtin& b, bool in_aggregate);
   Ty Fn(const ast::Expr& e, const ast::FnDecl& fn, bool in_aggregate);

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <set>
 
@@ -71,7 +72,10 @@ struct SV {
 struct Ctx {
   Grain g = Grain::kAll;
   std::string lo, hi;  ///< first and last period start at g (unset at `all`)
-  bool total = false;  ///< every member
+  bool total = false;  ///< every member of the breakdown
+  /// With `total`: the first member column still compared (the added
+  /// dimensions of a re-aggregation under `share`); none by default.
+  size_t from = SIZE_MAX;
 };
 
 struct Frame {
@@ -749,9 +753,8 @@ class Emitter {
             fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo), Bucket(s.grain, LastDay(c.g, c.hi))));
       }
     }
-    if (!c.total)
-      for (size_t i = 0; i < s.dim_columns.size(); ++i)
-        w.push_back(T(d_.null_safe_eq, fmt::format("{}.d{}", alias, i), fmt::format("f.d{}", i)));
+    for (size_t i = c.total ? c.from : 0; i < s.dim_columns.size(); ++i)
+      w.push_back(T(d_.null_safe_eq, fmt::format("{}.d{}", alias, i), fmt::format("f.d{}", i)));
     return w;
   }
 
@@ -903,19 +906,67 @@ class Emitter {
 
   MV Reagg(const MNode& n, const Ctx& c, Frame* fr) {
     Grain G = n.grain;
-    std::string qlo, qhi;
-    if (c.g == Grain::kAll) {
+    bool split = G != Grain::kAll;  // by a grain; else within the row's own periods
+    std::string qlo, qhi, q;
+    if (split && c.g == Grain::kAll) {
       std::string dr = DataDays();
       qlo = Bucket(G, fmt::format("(SELECT lo FROM {})", dr));
       qhi = Bucket(G, fmt::format("(SELECT hi FROM {})", dr));
-    } else {
+    } else if (split) {
       qlo = Bucket(G, c.lo);
       qhi = Bucket(G, LastDay(c.g, c.hi));
     }
-    Frame sub = PeriodsFrame(*fr, G, qlo, qhi);
-    MV x = AsValue(M(n.args[0], Ctx{G, "f.p", "f.p", c.total}, &sub));
+    if (split)
+      q = RawCte("q", [&](const std::string& name) {
+        return Series(name, G, fmt::format("SELECT MIN({}) AS lo, MAX({}) AS hi FROM {} AS f", qlo, qhi, fr->name));
+      });
+    // Over dimensions: per row, the members of the added dimensions seen in
+    // its periods and members, in the scans under the argument.
+    size_t k0 = fr->ndims, ne = n.by.size();
+    std::string mb;
+    if (ne) {
+      Ctx periods = c;
+      periods.total = true;
+      periods.from = SIZE_MAX;
+      std::vector<std::string> parts;
+      for (int si : plan::ScansUnder(p_, n.args[0])) {
+        const plan::Scan& sc = p_.scans[static_cast<size_t>(si)];
+        if (sc.dim_columns.size() < k0 + ne) continue;
+        std::vector<std::string> w = RangeConds(sc, periods, "s");
+        for (size_t i = c.total ? std::min(c.from, k0) : 0; i < k0; ++i)
+          w.push_back(T(d_.null_safe_eq, fmt::format("s.d{}", i), fmt::format("f.d{}", i)));
+        std::string cols;
+        for (size_t j = 0; j < ne; ++j) cols += fmt::format(", s.d{} AS e{}", k0 + j, j);
+        parts.push_back(fmt::format("SELECT f.rid AS prid{} FROM {} AS f JOIN {} AS s ON {}", cols, fr->name,
+                                    ScanCte(static_cast<size_t>(si)), On(w)));
+      }
+      std::string es;
+      for (size_t j = 0; j < ne; ++j) es += fmt::format(", e{}", j);
+      mb = Cte("m", fmt::format("-- members of {}\n  SELECT DISTINCT prid{} FROM (\n    {}) AS u",
+                                fmt::join(n.by, ", "), es, fmt::join(parts, "\n    UNION ALL ")));
+    }
+    Frame sub;
+    sub.ndims = fr->ndims + ne;
+    std::string cols = FrameDims(fr->ndims, "f"), from = fmt::format("{} AS f", fr->name), order = "f.rid";
+    Ctx inner{G, "f.p", "f.p", c.total, c.total ? std::min(c.from, k0) : c.from};
+    if (split) {
+      cols = " AS p" + cols;
+      from += fmt::format("\n  JOIN {} AS q ON q.p BETWEEN {} AND {}", q, qlo, qhi);
+      order += ", q.p";
+      cols = ", q.p" + cols;
+    } else if (c.g != Grain::kAll) {
+      cols = fmt::format(", {} AS p, {} AS ph{}", c.lo, c.hi, cols);
+      inner = Ctx{c.g, "f.p", "f.ph", inner.total, inner.from};
+    } else {
+      inner = Ctx{Grain::kAll, "", "", inner.total, inner.from};
+    }
+    for (size_t j = 0; j < ne; ++j) cols += fmt::format(", m.e{} AS d{}", j, k0 + j);
+    if (ne) from += fmt::format("\n  JOIN {} AS m ON m.prid = f.rid", mb);
+    sub.name = Cte("f", fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY {}) AS rid{}\n  FROM {}", order,
+                                    cols, from));
+    MV x = AsValue(M(n.args[0], inner, &sub));
     if (x.k == MV::K::kNull) x.k = MV::K::kInt;
-    std::string xv = FrameValues(sub, x.sql, true);
+    std::string xv = FrameValues(sub, x.sql, split || c.g != Grain::kAll);
     std::string body;
     MV out = x;
     using builtins::Fn;
@@ -1080,7 +1131,7 @@ class Emitter {
         fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, {} AS p, {} AS ph{}\n"
                     "  FROM {} AS f\n  CROSS JOIN ({}) AS k",
                     AddGrain(c.g, c.lo, "-k.k"), AddGrain(c.g, c.hi, "-k.k"), FrameDims(fr->ndims, "f"), fr->name, ks));
-    MV x = M(n.args[0], Ctx{c.g, "f.p", "f.ph", c.total}, &sub);
+    MV x = M(n.args[0], Ctx{c.g, "f.p", "f.ph", c.total, c.from}, &sub);
     std::string xv = FrameValues(sub, Dbl(AsValue(x)), false);
     std::string stats =
         Cte("z", fmt::format("SELECT f.rid, COUNT(x.x) AS n, AVG(x.x) AS m\n  FROM {} AS f\n  LEFT JOIN {} AS x ON "
@@ -1114,9 +1165,8 @@ class Emitter {
       dhi = LastDay(c.g, c.hi);
     }
     std::vector<std::string> w{fmt::format("s.p BETWEEN {} AND {}", dlo, dhi)};
-    if (!c.total)
-      for (size_t i = 0; i < s.dim_columns.size(); ++i)
-        w.push_back(T(d_.null_safe_eq, fmt::format("s.d{}", i), fmt::format("f.d{}", i)));
+    for (size_t i = c.total ? c.from : 0; i < s.dim_columns.size(); ++i)
+      w.push_back(T(d_.null_safe_eq, fmt::format("s.d{}", i), fmt::format("f.d{}", i)));
     const char* merge = g.fn == AggSpec::Fn::kMin ? "MIN" : g.fn == AggSpec::Fn::kMax ? "MAX" : "SUM";
     std::string days = Cte(
         "b",
@@ -1297,6 +1347,7 @@ class Emitter {
         MV part = AsValue(arg(0));
         Ctx total = c;
         total.total = true;
+        total.from = SIZE_MAX;
         MV whole = AsValue(M(n.args[0], total, fr));
         return {fmt::format("({} / NULLIF({}, 0))", Dbl(part), Dbl(whole)), MV::K::kFloat, 0};
       }

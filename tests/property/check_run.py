@@ -26,7 +26,8 @@ import tempfile
 ap = argparse.ArgumentParser()
 ap.add_argument("kpic")
 ap.add_argument("root")
-ap.add_argument("--seeds", default="1:150", help="random packages FIRST:LAST (inclusive)")
+ap.add_argument("--seeds", default=os.environ.get("KPIC_PROPERTY_SEEDS", "1:150"),
+                help="random packages FIRST:LAST (inclusive); default $KPIC_PROPERTY_SEEDS or 1:150")
 ap.add_argument("--no-fixed", action="store_true", help="skip the examples and test packages")
 args = ap.parse_args()
 KPIC, ROOT = os.path.abspath(args.kpic), os.path.abspath(args.root)

@@ -35,6 +35,7 @@ check retail_windows examples/retail --metric avg_daily_sales,repurchase_rate,sh
 check retail_role examples/retail --metric sales --by store --role store_manager --param "store_id=x'; DROP TABLE orders; --"
 check retail_goal examples/retail --goal grow_sales
 check periods tests/engine/periods --metric total,prev,ly,ytd,r3,daily,shr,yoy,z3,stock_last,stock_avg --by store --grain month
+check reagg tests/engine/reagg --metric avg_store_day,avg_ticket,avg_store,share_avg --by channel --grain month
 check fiscal tests/engine/fiscal --metric total,at_3am --grain quarter
 check saas examples/saas --metric mrr,paying_accounts,churn_rate,nrr,csat --grain month
 check saas_median examples/saas --metric resolution_hours,p90_resolution_hours --by region --grain quarter

@@ -72,6 +72,18 @@ CASES = {
         ("--metric sales_cny,eur_cny --grain day --from 2026-01-10 --to 2026-02-12", set()),
         ("--metric sales_cny --grain all --from 2026-01-05 --to 2026-01-21", set()),
         ("--metric sales_cny,total_cny --by store --grain week", set()),
+    "tests/engine/reagg": (1, True, "UTC", [
+        ("--metric revenue,avg_store_day,max_store_day,min_store_day,sum_store_day,avg_store,avg_ticket,share_avg,"
+         "ytd_store,daily --grain month", set()),
+        ("--metric avg_store_day,sum_store_day,avg_store,avg_ticket,share_avg,ytd_store --by channel --grain month",
+         set()),
+        ("--metric avg_store_day,avg_store,max_store_day --by store --grain month", set()),
+        ("--metric avg_store_day,sum_store_day,avg_store,avg_ticket,share_avg --grain all", set()),
+        ("--metric avg_store_day,avg_store,avg_ticket --by channel --grain all", set()),
+        ("--metric avg_store_day,max_store_day,avg_store --grain week", set()),
+        ("--metric avg_store_day,avg_store,share_avg --by channel --grain day --from 2025-01-01 --to 2025-01-04",
+         set()),
+        ("--goal steady", set()),
     ]),
     "tests/engine/fiscal": (4, False, "America/New_York", [
         ("--metric total,at_3am,at_11pm --grain day", set()),
@@ -258,6 +270,7 @@ def main():
     ap.add_argument("--pg", default=os.environ.get("KPIC_PG_URI", "postgresql://postgres@127.0.0.1:55432/postgres"))
     ap.add_argument("--node-modules", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../bench/node_modules"))
     ap.add_argument("--extra", action="append", default=[], help="DIR:CASES.json, a package with its own cases")
+    ap.add_argument("--only", default="", help="only the packages whose path contains this text")
     args = ap.parse_args()
     dialects = args.dialects.split(",")
     cases = dict(CASES)
@@ -265,6 +278,7 @@ def main():
         d, f = e.rsplit(":", 1)
         spec = json.load(open(f))
         cases[d] = (spec["fiscal"], spec["monday"], spec.get("zone", "UTC"), [(q, set(spec.get("skip", {}).get(q, []))) for q in spec["queries"]])
+    cases = {d: c for d, c in cases.items() if args.only in d}
     errors, checked, refused, pushed_checked = [], 0, 0, 0
     tmp = tmpdir
     for rel, (fiscal, monday, zone, queries) in cases.items():

@@ -1,0 +1,205 @@
+-- kpic sql --dialect clickhouse: month by channel
+-- period is the first day of each period; decimals are exact; x / 0 is NULL.
+WITH
+s0 AS (
+  -- main:sales at day
+  SELECT t0."day" AS p,
+    t0."channel" AS d0,
+    t0."store" AS d1,
+    COUNT(*) AS n,
+    SUM(t0."amount") AS a0,
+    COUNT(*) AS a1
+  FROM "sales" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY t0."day", t0."channel", t0."store"),
+bounds0 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(toStartOfMonth(p)) AS lo, MAX(toStartOfMonth(p)) AS hi FROM s0) AS u),
+periods0 AS (
+  SELECT arrayJoin(arrayMap(i -> addMonths(b.lo, i * 1), range(toUInt32(dateDiff('month', b.lo, b.hi) / 1 + 1)))) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND addDays(addMonths(b.hi, 1), -1)) AS u),
+s1 AS (
+  -- main:sales at month
+  SELECT toStartOfMonth(t0."day") AS p,
+    t0."channel" AS d0,
+    t0."store" AS d1,
+    COUNT(*) AS n,
+    SUM(t0."amount") AS a0
+  FROM "sales" AS t0
+  WHERE t0."day" IS NOT NULL
+  GROUP BY toStartOfMonth(t0."day"), t0."channel", t0."store"),
+bounds1 AS (
+  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u),
+periods1 AS (
+  SELECT arrayJoin(arrayMap(i -> addMonths(b.lo, i * 1), range(toUInt32(dateDiff('month', b.lo, b.hi) / 1 + 1)))) AS p
+  FROM (SELECT lo, hi FROM bounds1) AS b),
+members1 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+grid0 AS (
+  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1
+  FROM (
+    SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1
+    FROM (
+    SELECT q.p, m.d0, 1 AS g0, 0 AS g1 FROM periods0 AS q CROSS JOIN members0 AS m
+    UNION ALL
+    SELECT q.p, m.d0, 0 AS g0, 1 AS g1 FROM periods1 AS q CROSS JOIN members1 AS m) AS a
+    GROUP BY p, d0) AS u),
+q0 AS (
+  SELECT arrayJoin(arrayMap(i -> addDays(b.lo, i * 1), range(toUInt32(dateDiff('day', b.lo, b.hi) / 1 + 1)))) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(addDays(addMonths(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+m0 AS (
+  -- members of store
+  SELECT DISTINCT prid, e0 FROM (
+    SELECT f.rid AS prid, s.d1 AS e0 FROM grid0 AS f JOIN s0 AS s ON s.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))) AS u),
+f0 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0, m.e0 AS d1
+  FROM grid0 AS f
+  JOIN q0 AS q ON q.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)
+  JOIN m0 AS m ON m.prid = f.rid),
+l0 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f0 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+    AND (s.d1 = f.d1 OR (s.d1 IS NULL AND f.d1 IS NULL))
+  GROUP BY f.rid),
+x0 AS (
+  SELECT f.rid, f.prid, f.p, l0.v0 AS x
+  FROM f0 AS f
+  LEFT JOIN l0 ON l0.rid = f.rid),
+r0 AS (
+  SELECT f.rid, CAST(SUM(x.x) AS Float64) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x0 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+q1 AS (
+  SELECT arrayJoin(arrayMap(i -> addDays(b.lo, i * 1), range(toUInt32(dateDiff('day', b.lo, b.hi) / 1 + 1)))) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(addDays(addMonths(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+f1 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0, m.e0 AS d1
+  FROM grid0 AS f
+  JOIN q1 AS q ON q.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)
+  JOIN m0 AS m ON m.prid = f.rid),
+l1 AS (
+  -- sum($amount); count_rows(*)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a1), 0) AS v1
+  FROM f1 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+    AND (s.d1 = f.d1 OR (s.d1 IS NULL AND f.d1 IS NULL))
+  GROUP BY f.rid),
+x1 AS (
+  SELECT f.rid, f.prid, f.p, (CAST(l1.v0 AS Float64) / NULLIF(CAST(l1.v1 AS Float64), 0)) AS x
+  FROM f1 AS f
+  LEFT JOIN l1 ON l1.rid = f.rid),
+r1 AS (
+  SELECT f.rid, SUM(x.x) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x1 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+m1 AS (
+  -- members of store
+  SELECT DISTINCT prid, e0 FROM (
+    SELECT f.rid AS prid, s.d1 AS e0 FROM grid0 AS f JOIN s1 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))) AS u),
+f2 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid) AS rid, f.p AS p, f.p AS ph, f.d0, m.e0 AS d1
+  FROM grid0 AS f
+  JOIN m1 AS m ON m.prid = f.rid),
+l2 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f2 AS f
+  LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND f.ph
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+    AND (s.d1 = f.d1 OR (s.d1 IS NULL AND f.d1 IS NULL))
+  GROUP BY f.rid),
+x2 AS (
+  SELECT f.rid, f.prid, f.p, l2.v0 AS x
+  FROM f2 AS f
+  LEFT JOIN l2 ON l2.rid = f.rid),
+r2 AS (
+  SELECT f.rid, CAST(SUM(x.x) AS Float64) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x2 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+q2 AS (
+  SELECT arrayJoin(arrayMap(i -> addDays(b.lo, i * 1), range(toUInt32(dateDiff('day', b.lo, b.hi) / 1 + 1)))) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(addDays(addMonths(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+f3 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0, m.e0 AS d1
+  FROM grid0 AS f
+  JOIN q2 AS q ON q.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)
+  JOIN m0 AS m ON m.prid = f.rid),
+l3 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f3 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
+    AND (s.d1 = f.d1 OR (s.d1 IS NULL AND f.d1 IS NULL))
+  GROUP BY f.rid),
+x3 AS (
+  SELECT f.rid, f.prid, f.p, l3.v0 AS x
+  FROM f3 AS f
+  LEFT JOIN l3 ON l3.rid = f.rid),
+r3 AS (
+  SELECT f.rid, CAST(SUM(x.x) AS Float64) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x3 AS x ON x.prid = f.rid
+  GROUP BY f.rid),
+q3 AS (
+  SELECT arrayJoin(arrayMap(i -> addDays(b.lo, i * 1), range(toUInt32(dateDiff('day', b.lo, b.hi) / 1 + 1)))) AS p
+  FROM (SELECT MIN(f.p) AS lo, MAX(addDays(addMonths(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+m2 AS (
+  -- members of store
+  SELECT DISTINCT prid, e0 FROM (
+    SELECT f.rid AS prid, s.d1 AS e0 FROM grid0 AS f JOIN s0 AS s ON s.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)) AS u),
+f4 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0, m.e0 AS d1
+  FROM grid0 AS f
+  JOIN q3 AS q ON q.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)
+  JOIN m2 AS m ON m.prid = f.rid),
+l4 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM f4 AS f
+  LEFT JOIN s0 AS s ON s.p = f.p
+    AND (s.d1 = f.d1 OR (s.d1 IS NULL AND f.d1 IS NULL))
+  GROUP BY f.rid),
+x4 AS (
+  SELECT f.rid, f.prid, f.p, l4.v0 AS x
+  FROM f4 AS f
+  LEFT JOIN l4 ON l4.rid = f.rid),
+r4 AS (
+  SELECT f.rid, CAST(SUM(x.x) AS Float64) / NULLIF(COUNT(x.x), 0) AS v
+  FROM grid0 AS f
+  LEFT JOIN x4 AS x ON x.prid = f.rid
+  GROUP BY f.rid)
+SELECT
+  f.p AS "period",
+  f.d0 AS "channel",
+  CASE WHEN f.g0 = 1 THEN r0.v END AS "avg_store_day",
+  CASE WHEN f.g0 = 1 THEN r1.v END AS "avg_ticket",
+  CASE WHEN f.g1 = 1 THEN r2.v END AS "avg_store",
+  CASE WHEN f.g0 = 1 THEN (r3.v / NULLIF(r4.v, 0)) END AS "share_avg"
+FROM grid0 AS f
+LEFT JOIN r0 ON r0.rid = f.rid
+LEFT JOIN r1 ON r1.rid = f.rid
+LEFT JOIN r2 ON r2.rid = f.rid
+LEFT JOIN r3 ON r3.rid = f.rid
+LEFT JOIN r4 ON r4.rid = f.rid
+ORDER BY f.rid;
