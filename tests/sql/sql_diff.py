@@ -72,6 +72,7 @@ CASES = {
         ("--metric sales_cny,eur_cny --grain day --from 2026-01-10 --to 2026-02-12", set()),
         ("--metric sales_cny --grain all --from 2026-01-05 --to 2026-01-21", set()),
         ("--metric sales_cny,total_cny --by store --grain week", set()),
+    ]),
     "tests/engine/reagg": (1, True, "UTC", [
         ("--metric revenue,avg_store_day,max_store_day,min_store_day,sum_store_day,avg_store,avg_ticket,share_avg,"
          "ytd_store,daily --grain month", set()),
