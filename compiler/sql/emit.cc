@@ -282,7 +282,7 @@ class Emitter {
           std::string a = fmt::format("t{}", next++);
           std::string key;
           if (target && target->key_column >= 0) key = target->columns[target->key_column].header;
-          if (key.empty()) throw SqlError(fmt::format("the source referenced by `{}` has no key column", c.path[k]));
+          if (key.empty()) throw std::logic_error(fmt::format("the source referenced by `{}` has no key column (E0408)", c.path[k]));
           f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {}.{} = {}.{}", Table(c.sources[k + 1]), a, a, Q(key), cur,
                                 Q(Physical(decl, c.path[k])));
           it = alias.emplace(prefix, a).first;
@@ -345,7 +345,7 @@ class Emitter {
   }
 
   std::string FloatLit(double f) const {
-    if (!std::isfinite(f)) throw SqlError("a constant is not a finite number");
+    if (!std::isfinite(f)) throw std::logic_error("a constant is not a finite number (E0310)");
     return fmt::format("CAST({:.17g} AS {})", f, d_.dbl);
   }
 
@@ -493,7 +493,7 @@ class Emitter {
             out.sql = T(d_.iso_week, day);
             break;
           default:
-            throw SqlError(fmt::format("date part `{}` is not supported by `kpic sql`", builtins::Get(n.part).name));
+            throw std::logic_error(fmt::format("date part `{}` unknown to the emitter", builtins::Get(n.part).name));
         }
         return out;
       }
@@ -782,7 +782,7 @@ class Emitter {
         const char* tmpl = builtins::SqlOf(fn, d_.id);
         if (!tmpl)
           throw SqlError(
-              fmt::format("dialect {} has no exact percentile, so `{}` cannot be computed there; use postgres, "
+              "E0502", fmt::format("dialect {} has no exact percentile, so `{}` cannot be computed there; use postgres, "
                           "duckdb, spark or clickhouse, or `kpic run`",
                           d_.name, g.text));
         v = T(tmpl, "s.x", fmt::format("{}", g.fn == F::kMedian ? 0.5 : g.p));
@@ -987,8 +987,7 @@ class Emitter {
       else if (n.reagg == Fn::kReaggMax)
         agg = "MAX(x.x)";
       else
-        throw SqlError(
-            fmt::format("re-aggregation `{}` is not supported by `kpic sql`", builtins::Get(n.reagg).name));
+        throw std::logic_error(fmt::format("re-aggregation `{}` unknown to the emitter", builtins::Get(n.reagg).name));
       body =
           fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS x ON x.prid = f.rid\n  GROUP BY f.rid",
                       agg, fr->name, xv);
@@ -1043,7 +1042,7 @@ class Emitter {
   MV Convert(const MNode& n, const Ctx& c, Frame* fr) {
     const char* why = nullptr;
     builtins::SqlOf(builtins::Fn::kConvert, d_.id, &why);
-    if (why) throw SqlError(fmt::format("dialect {} cannot convert currencies exactly: {}", d_.name, why));
+    if (why) throw SqlError("E0502", fmt::format("dialect {} cannot convert currencies exactly: {}", d_.name, why));
     const plan::Conversion& cv = p_.conversions[static_cast<size_t>(n.count)];
     std::string dlo, dhi;
     if (c.g == Grain::kAll) {
@@ -1153,7 +1152,7 @@ class Emitter {
     const plan::Scan& s = p_.scans[si];
     const AggSpec& g = s.aggs[a];
     if (ValuesAgg(g.fn) || g.fn == AggSpec::Fn::kAvg)
-      throw SqlError("a balance over a distinct count, median or average is not supported by `kpic sql`");
+      throw std::logic_error("a balance over a distinct count, median or average (only sums keep a rollup)");
     needs_n_[si].insert(a);
     std::string dlo, dhi;
     if (c.g == Grain::kAll) {
@@ -1189,7 +1188,7 @@ class Emitter {
       } else if (n.rollup == Rollup::kMin || n.rollup == Rollup::kMax) {
         agg = n.rollup == Rollup::kMin ? "MIN(t.v)" : "MAX(t.v)";
       } else {
-        throw SqlError(fmt::format("balance rule `{}` is not supported by `kpic sql`", plan::RollupName(n.rollup)));
+        throw std::logic_error(fmt::format("balance rule `{}` unknown to the emitter", plan::RollupName(n.rollup)));
       }
       body =
           fmt::format("SELECT f.rid, {} AS v\n  FROM {} AS f\n  LEFT JOIN {} AS t ON t.rid = f.rid\n  GROUP BY f.rid",
@@ -1525,7 +1524,7 @@ class Emitter {
 
   std::string Goal(size_t gi) {
     const plan::GoalPlan& g = p_.goals.at(gi);
-    if (g.grain == Grain::kAll) throw SqlError("a goal at grain `all` has one period; use --metric instead");
+    if (g.grain == Grain::kAll) throw SqlError("E0602", "a goal at grain `all` has one period; use --metric instead");
     std::string lo = Bucket(g.grain, DateLit(g.from_day)), hi = Bucket(g.grain, DateLit(g.to_day - 1));
     std::string periods = RawCte("periods", [&](const std::string& name) {
       return Series(name, g.grain, fmt::format("SELECT {} AS lo, {} AS hi", lo, hi));

@@ -7,7 +7,7 @@ s0 AS (
     t0.`channel` AS d0,
     t0.`store` AS d1,
     COUNT(*) AS n,
-    SUM(t0.`amount`) AS a0,
+    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source sales, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0,
     COUNT(*) AS a1
   FROM `sales` AS t0
   WHERE t0.`day` IS NOT NULL
@@ -27,7 +27,7 @@ s1 AS (
     t0.`channel` AS d0,
     t0.`store` AS d1,
     COUNT(*) AS n,
-    SUM(t0.`amount`) AS a0
+    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source sales, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0
   FROM `sales` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY DATE_TRUNC(t0.`day`, MONTH), t0.`channel`, t0.`store`),

@@ -7,7 +7,7 @@ s0 AS (
     t0."channel" AS d0,
     t0."store" AS d1,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0,
+    SUM(if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source sales, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a0,
     COUNT(*) AS a1
   FROM "sales" AS t0
   WHERE t0."day" IS NOT NULL
@@ -27,7 +27,7 @@ s1 AS (
     t0."channel" AS d0,
     t0."store" AS d1,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(if(isNull(t0."amount"), NULL, CAST(toString(t0."amount") AS Decimal(38, 2)) + throwIf(toFloat64(CAST(toString(t0."amount") AS Decimal(38, 2))) != toFloat64(t0."amount"), 'kpic: source sales, column amount: a value has more than 2 digits after the point for decimal(2) (rounding would change the amount)'))) AS a0
   FROM "sales" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY toStartOfMonth(t0."day"), t0."channel", t0."store"),

@@ -7,7 +7,7 @@ s0 AS (
     t0."channel" AS d0,
     t0."store" AS d1,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0,
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source sales, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
     COUNT(*) AS a1
   FROM "sales" AS t0
   WHERE t0."day" IS NOT NULL
@@ -28,7 +28,7 @@ s1 AS (
     t0."channel" AS d0,
     t0."store" AS d1,
     COUNT(*) AS n,
-    SUM(CAST(ROUND(t0."amount" * 100) AS INTEGER)) AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source sales, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
   FROM "sales" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY date(t0."day", 'start of month'), t0."channel", t0."store"),

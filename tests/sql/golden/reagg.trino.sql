@@ -7,7 +7,7 @@ s0 AS (
     t0."channel" AS d0,
     t0."store" AS d1,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0,
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source sales, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0,
     COUNT(*) AS a1
   FROM "sales" AS t0
   WHERE t0."day" IS NOT NULL
@@ -28,7 +28,7 @@ s1 AS (
     t0."channel" AS d0,
     t0."store" AS d1,
     COUNT(*) AS n,
-    SUM(t0."amount") AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE CAST(fail('kpic: source sales, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') AS DECIMAL(38, 2)) END) AS a0
   FROM "sales" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY date_trunc('month', t0."day"), t0."channel", t0."store"),
