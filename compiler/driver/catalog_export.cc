@@ -147,9 +147,13 @@ void ForEachDecl(const Session& s, ast::DeclKind kind, Fn fn) {
   }
 }
 
+/// Text in the Markdown catalog: HTML in labels and descriptions is shown,
+/// never rendered (a `<script>` in a label stays text).
+std::string MdText(std::string_view in) { return output::HtmlEscape(in); }
+
 std::string MdCell(std::string in) {
   std::string out;
-  for (char c : in) {
+  for (char c : MdText(in)) {
     if (c == '|')
       out += "\\|";
     else if (c == '\n')
@@ -217,8 +221,8 @@ std::string CatalogMarkdown(const Session& s) {
   for (const auto& [name, t] : s.catalog.checked.metrics) {
     const ast::MetricDecl& m = *t.decl;
     out += fmt::format("\n## {}\n\n", name);
-    if (m.label) out += fmt::format("**{}**\n\n", *m.label);
-    if (!Description(m).empty()) out += Description(m) + "\n\n";
+    if (m.label) out += fmt::format("**{}**\n\n", MdText(*m.label));
+    if (!Description(m).empty()) out += MdText(Description(m)) + "\n\n";
     out += fmt::format("```kpi\n{}\n```\n\n", m.expr ? Text(s, m.expr->span) : "");
     out += fmt::format("- unit: `{}`{}\n", t.unit.ToString(), t.percent ? " (shown as a percentage)" : "");
     out += fmt::format("- additivity: {}\n", AdditivityName(t.additivity));
@@ -226,7 +230,7 @@ std::string CatalogMarkdown(const Session& s) {
     out += fmt::format("- sources: {}\n", fmt::join(t.sources, ", "));
     out += fmt::format("- dimensions: {}\n",
                        t.dimensions.empty() ? "(none)" : fmt::format("{}", fmt::join(t.dimensions, ", ")));
-    if (!Attr(m.attrs, "owner").empty()) out += fmt::format("- owner: {}\n", Attr(m.attrs, "owner"));
+    if (!Attr(m.attrs, "owner").empty()) out += fmt::format("- owner: {}\n", MdText(Attr(m.attrs, "owner")));
     Position p = s.sm.Resolve(m.name.span.file, m.name.span.begin);
     out += fmt::format("- defined in: `{}:{}`\n", s.sm.Get(m.name.span.file).path, p.line);
   }
@@ -244,8 +248,8 @@ std::string CatalogHtml(const Session& s) {
         output::HtmlEscape(Attr(m.attrs, "owner")), output::HtmlEscape(m.expr ? Text(s, m.expr->span) : ""),
         output::HtmlEscape(fmt::format("{}", fmt::join(t.dimensions, ", "))), output::HtmlEscape(Description(m)));
   }
-  return fmt::format(R"(<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>Metric catalog · 指标目录</title>
+  std::string html = fmt::format(R"(<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">@CSP@<title>Metric catalog · 指标目录</title>
 <style>
 body {{ font-family: system-ui, "PingFang SC", "Noto Sans CJK SC", sans-serif; margin: 2rem; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; }}
@@ -261,7 +265,9 @@ code {{ font-family: ui-monospace, monospace; font-size: .9em; }}
 {}</table>
 </body></html>
 )",
-                     s.catalog.checked.metrics.size(), rows);
+                                 s.catalog.checked.metrics.size(), rows);
+  html.replace(html.find("@CSP@"), 5, output::kHtmlCsp);
+  return html;
 }
 
 std::string ExplainLineage(const Session& s, const std::string& metric) {

@@ -2,6 +2,9 @@
 // metric, then the goals' periods. Exact values as text, nulls empty.
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <string_view>
+
 #include "output/output.h"
 #include "output/values.h"
 
@@ -11,7 +14,19 @@ namespace {
 
 using engine::Val;
 
-std::string CsvField(const std::string& s) {
+/// A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return first) gets a leading `'`, the OWASP
+/// way; a number (`-5`, `+1.5e3`) is left alone.
+std::string Neutralised(const std::string& s) {
+  if (s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos) return s;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  if (end && *end == '\0' && s.find_first_of("\t\r") == std::string::npos) return s;
+  return "'" + s;
+}
+
+std::string CsvField(std::string s) {
+  s = Neutralised(s);
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {

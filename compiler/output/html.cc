@@ -124,6 +124,7 @@ std::string Html(const Context& ctx) {
   const engine::Results& r = ctx.results;
   const std::string& title = ctx.title;
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
+  out += kHtmlCsp;
   out += fmt::format("<title>{}</title><style>{}</style></head><body>", Esc(title), kStyle);
   out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告</div>", Esc(title));
   if (!r.goals.empty()) {

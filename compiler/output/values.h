@@ -20,6 +20,13 @@ nlohmann::json JsonDim(const engine::DimValue& d, plan::VT t);
 std::string DimText(const engine::DimValue& d, plan::VT t);
 /// Text escaped for HTML content and attribute values.
 std::string HtmlEscape(std::string_view in);
+
+/// The Content-Security-Policy of every HTML page kpic writes: nothing from
+/// outside the file (no network, no script at all), its own inline styles,
+/// and images and fonts embedded as data: URIs.
+inline constexpr const char* kHtmlCsp =
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; base-uri 'none'; form-action 'none'\">";
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
 

@@ -86,6 +86,18 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
   for (size_t i = 1; i < end; ++i) {
     char c = raw[i];
     if (c != '\\') {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f) {
+        // A raw control byte (a NUL, an escape sequence of a terminal) would
+        // reach labels, reports and terminals as it is.
+        Span cs{span.file, span.begin + static_cast<uint32_t>(i), span.begin + static_cast<uint32_t>(i) + 1};
+        diags_
+            .Report(DiagCode::E0112, cs,
+                    fmt::format("a raw control character (U+{:04X}) inside a string", static_cast<unsigned>(u)))
+            .Help("write a tab as `\\t` and a line break as `\\n`; other control characters are not allowed")
+            .span_label = "control character";
+        continue;
+      }
       out += c;
       continue;
     }
@@ -116,6 +128,14 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
         if (ok) {
           auto r = std::from_chars(raw.data() + i + 2, raw.data() + close, cp, 16);
           ok = r.ec == std::errc() && r.ptr == raw.data() + close && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+        }
+        if (ok && ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)) {
+          Span es{span.file, span.begin + static_cast<uint32_t>(i) - 1, span.begin + static_cast<uint32_t>(close) + 1};
+          diags_.Report(DiagCode::E0112, es, fmt::format("`\\u{{{:X}}}` is a control character", cp))
+              .Help("only `\\t`, `\\n` and `\\r` of the control characters may be written in a string")
+              .span_label = "control character";
+          i = close;
+          break;
         }
         if (ok) {
           AppendUtf8(&out, cp);

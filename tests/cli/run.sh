@@ -265,6 +265,34 @@ contains err "error[E0603]: --param store_id is given twice"
 expect "--param without a role is E0603" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --param store_id=S001
 contains err "error[E0603]: --param store_id is given without --role"
 
+# Outputs that cannot be turned on their reader: CSV cells that a spreadsheet
+# would run get a leading ' (numbers, negative ones included, stay); the
+# Markdown catalog shows HTML as text; HTML pages carry a CSP.
+mkdir -p "$TMP/inj"
+printf 'day,store,amt\n2026-01-05,=HYPERLINK("http://x"),1.00\n2026-01-06,-5,2.00\n2026-01-07,@SUM(A1),3.00\n' > "$TMP/inj/s.csv"
+cat > "$TMP/inj/p.kpi" <<'KPI'
+dimension store: string
+source s from csv("s.csv") {
+  day: date time
+  store: string -> store
+  amt: decimal(2) unit CNY
+}
+/// <img src=x onerror=alert(2)>
+metric sales "销售<script>额</script>": CNY = sum(s.amt)
+KPI
+expect "csv neutralises formulas" 0 "$KPIC" run "$TMP/inj" --metric sales --by store --format csv
+contains out "2026-01,-5,2.00"
+contains out "2026-01,\"'=HYPERLINK(\"\"http://x\"\")\",1.00"
+contains out "2026-01,'@SUM(A1),3.00"
+expect "markdown catalog escapes HTML" 0 "$KPIC" catalog "$TMP/inj" --format markdown
+contains out "**销售&lt;script&gt;额&lt;/script&gt;**"
+contains out "&lt;img src=x onerror=alert(2)&gt;"
+if grep -q "<script>\|<img" "$TMP/out"; then failed=$((failed + 1)); echo "FAIL: raw HTML in the markdown catalog"; else passed=$((passed + 1)); fi
+expect "html catalog has a CSP" 0 "$KPIC" catalog "$TMP/inj" --format html
+contains out "Content-Security-Policy\" content=\"default-src 'none'"
+expect "html report has a CSP" 0 "$KPIC" run "$TMP/inj" --metric sales --format html
+contains out "Content-Security-Policy\" content=\"default-src 'none'"
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
