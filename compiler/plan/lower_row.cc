@@ -67,6 +67,11 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
       if (c.time) plan_.scans[index].time_column = Col(plan_.scans[index], {c.name});
     if (plan_.scans[index].time_column < 0)
       throw PlanError("E0602", fmt::format("source `{}` has no time column for --from/--to", src.name));
+  } else if (has_time) {
+    // Grain `all` needs no period, but the time column is still read, so
+    // that a value that is not a date is the same data error at every grain.
+    for (const ir::Column& c : src.columns)
+      if (c.time) Col(plan_.scans[index], {c.name});
   }
   for (const std::string& d : lc.dims) {
     std::vector<std::string> path;

@@ -293,6 +293,16 @@ contains out "Content-Security-Policy\" content=\"default-src 'none'"
 expect "html report has a CSP" 0 "$KPIC" run "$TMP/inj" --metric sales --format html
 contains out "Content-Security-Policy\" content=\"default-src 'none'"
 
+# The time column is validated at every grain: a value that is not a
+# timestamp is the same data error at grain all as at grain month.
+mkdir -p "$TMP/tc"
+printf 'ts,amt\n2026-01-05T10:00:00,1.00\nnot-a-time,2.00\n' > "$TMP/tc/s.csv"
+printf 'source s from csv("s.csv") {\n  ts: timestamp time\n  amt: decimal(2) unit CNY\n}\nmetric sales: CNY = sum(s.amt)\n' > "$TMP/tc/p.kpi"
+for engine in interp jit; do
+  expect "bad time value at grain all ($engine)" 3 "$KPIC" run "$TMP/tc" --metric sales --grain all --engine $engine
+  contains err "s.csv:3: column \`ts\`: value \`not-a-time\`"
+done
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
