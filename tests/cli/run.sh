@@ -250,8 +250,10 @@ goal grow {
   alert "behind plan" when sales < sales.target
 }
 KPI
-expect "m.target in an alert" 0 "$KPIC" run "$TMP/target"
-contains out "alert [warning] behind plan in 2026-01: 105.00"
+for engine in interp jit; do
+  expect "m.target in an alert ($engine)" 0 "$KPIC" run "$TMP/target" --engine $engine
+  contains out "alert [warning] behind plan in 2026-01: 105.00"
+done
 if grep -q "behind plan in 2026-02" "$TMP/out"; then failed=$((failed + 1)); echo "FAIL: m.target alert fired in 2026-02"; else passed=$((passed + 1)); fi
 for d in postgres duckdb sqlite trino; do
   expect "m.target in SQL ($d)" 0 "$KPIC" sql "$TMP/target" --goal grow --dialect "$d"
