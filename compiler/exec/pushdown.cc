@@ -88,25 +88,6 @@ struct ScanRunner {
     return static_cast<int64_t>(Exact(v, 0, what));
   }
 
-  int64_t Day(const std::string& v, const std::string& what) const {
-    if (!v.empty() && v.find_first_not_of("-0123456789") == std::string::npos) return Int(v, what);  // day_diff
-    auto day = rt::ParseDate(v, rt::DateFormat{});
-    if (!day) Bad(what, v, "PostgreSQL returned a value that is not a date");
-    return *day;
-  }
-
-  /// A timestamp as PostgreSQL prints it: `2026-01-05 10:00:00[.ffffff]`,
-  /// with `+08` or `+05:30` for a timestamptz (in the session's zone);
-  /// without an offset it is local to the calendar's zone, as in a CSV file.
-  int64_t Instant(std::string v, const std::string& what) const {
-    if (!v.empty() && v.find_first_not_of("-0123456789") == std::string::npos) return Int(v, what);  // epoch_us
-    size_t sign = v.find_last_of("+-");
-    if (sign != std::string::npos && sign > 10 && v.size() - sign == 3) v += ":00";
-    auto t = p.calendar.zone ? rt::ParseTimestampIn(v, *p.calendar.zone) : rt::ParseTimestamp(v, 0);
-    if (!t) Bad(what, v, "PostgreSQL returned a value that is not a timestamp");
-    return *t;
-  }
-
   int64_t Period(const plan::Scan& sc, const std::optional<std::string>& v) const {
     if (sc.grain == rt::Grain::kAll) return 0;
     auto day = v ? rt::ParseDate(*v, rt::DateFormat{}) : std::nullopt;
@@ -204,10 +185,10 @@ struct ScanRunner {
             st.count[row] = Int(v[col.at(name + "_n")], name);
             const auto& x = v[col.at(name)];
             if (arg && (arg->type == VT::kDate || arg->type == VT::kTimestamp)) {
-              // Dates as days, timestamps as microseconds: what the embedded engine keeps.
+              // The emitted SQL aggregates them as days and microseconds
+              // since 1970 (sql/emit.cc), which is what the engine keeps.
               if (!x) break;
-              int64_t t = arg->type == VT::kDate ? Day(*x, name) : Instant(*x, name);
-              (spec.fn == F::kMin ? st.imin : st.imax)[row] = t;
+              (spec.fn == F::kMin ? st.imin : st.imax)[row] = Int(x, name);
               break;
             }
             if (spec.fn == F::kMin) {
