@@ -35,6 +35,7 @@ FN: 'fn';
 GOAL: 'goal';
 GOALS: 'goals';
 ROLE: 'role';
+HIDE: 'hide';
 REPORT: 'report';
 KEY: 'key';
 TIME: 'time';

@@ -95,6 +95,7 @@ roleParam: ident COLON typeRef;
 roleItem
   : qualifiedName WHERE expr SEMI?     #roleFilter
   | qualifiedName COLON ALL SEMI?      #roleAll
+  | HIDE qualifiedName (COMMA qualifiedName)* SEMI?  #roleHide
   ;
 
 reportDecl: REPORT name=ident label=STRING? LBRACE reportItem* RBRACE SEMI?;
@@ -142,7 +143,7 @@ primary
 ident
   : IDENT
   | PACKAGE | IMPORT | AS | DIMENSION | CALENDAR | SOURCE | FROM | METRIC | METRICS
-  | FN | GOAL | GOALS | ROLE | REPORT | KEY | TIME | UNIT | ENTITY | REFERENCES
+  | FN | GOAL | GOALS | ROLE | HIDE | REPORT | KEY | TIME | UNIT | ENTITY | REFERENCES
   | ROLLUP | OWNER | DESCRIPTION | LABEL | FORMAT | TAGS | PERIOD | GRAIN | TARGET
   | DECOMPOSE | DRILL | TOP | ALERT | WHEN | SEVERITY | MESSAGE | BY | ALL | CHART
   ;

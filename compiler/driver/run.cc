@@ -192,6 +192,49 @@ void CheckDigits(const plan::Plan& p, const engine::Results& r, int max_digits) 
     }
 }
 
+/// Under a role, the run's warnings describe only the rows the role may see:
+/// the counts come from the plan's audit scans (plan::Plan::audits), and the
+/// engines' own counts over every row are dropped, as are the lines and
+/// values of skipped bad rows (docs/language.md, "Roles").
+void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) {
+  auto own = [](const Warning& w) { return w.code == "W0701" || w.code == "W0702"; };
+  std::erase_if(ex.warnings, own);
+  std::erase_if(r.warnings, own);
+  for (Warning& w : ex.warnings)
+    if (w.code == "W0703")
+      w.message = fmt::format("{}; under role `{}` their number and lines are not shown, as they may be outside its "
+                              "access",
+                              w.message.substr(0, w.message.find(": skipped")) + ": skipped bad rows (--on-bad-row skip)",
+                              p.role);
+  ex.skipped_rows.clear();
+  auto total = [&](int scan, int agg) -> int64_t {
+    const engine::ScanResult& res = ex.results[static_cast<size_t>(scan)];
+    std::vector<uint32_t> all(res.period.size());
+    for (size_t g = 0; g < all.size(); ++g) all[g] = static_cast<uint32_t>(g);
+    Val v = engine::AggValue(p.scans[static_cast<size_t>(scan)], agg, res, all);
+    return v.null() ? 0 : static_cast<int64_t>(v.i);
+  };
+  std::vector<Warning> out;
+  for (const plan::Plan::Audit& a : p.audits) {
+    const std::string& name = p.SourceOf(p.scans[static_cast<size_t>(a.scan)]).name;
+    if (total(a.scan, a.rows) == 0 && !a.params.empty()) {
+      out.push_back({"W0704", fmt::format("--param {} matches no row of `{}` that role `{}` may see, so the results over "
+                                          "`{}` are empty",
+                                          fmt::join(a.params, " --param "), name, p.role, name)});
+      continue;
+    }
+    if (a.no_time >= 0)
+      if (int64_t n = total(a.scan, a.no_time); n > 0)
+        out.push_back({"W0702", fmt::format("{} row(s) of `{}` have no `{}` and fall in no period", n, name,
+                                            a.time_column)});
+    for (const auto& l : a.lookups)
+      if (int64_t n = total(a.scan, l.agg); n > 0)
+        out.push_back({"W0701", fmt::format("{} row(s) of `{}` have a `{}` not found in `{}`; what they look up is null",
+                                            n, name, l.key, l.target)});
+  }
+  r.warnings.insert(r.warnings.begin(), out.begin(), out.end());
+}
+
 /// Evaluates the scans' states and writes the chosen format: shared by
 /// every engine.
 int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p, exec::Execution& ex,
@@ -228,9 +271,11 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
       std::fprintf(stderr, "kpic: timings: memory at the end: %s\n", mem.c_str());
     }
   }
+  if (!p.role.empty()) RoleWarnings(p, ex, r);
   for (const std::string& line : ex.skipped_rows) std::fprintf(stderr, "kpic: skipped %s\n", line.c_str());
   r.warnings.insert(r.warnings.begin(), ex.warnings.begin(), ex.warnings.end());
-  for (const std::string& w : r.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  r.warnings.insert(r.warnings.begin(), p.notes.begin(), p.notes.end());
+  for (const Warning& w : r.warnings) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
   if (common.color == "always") color = true;
   std::string title = p.title.empty() ? "KPI report" : p.title;
@@ -270,7 +315,19 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   eo.limits.max_groups = o.max_groups;
   eo.limits.max_distinct = o.max_distinct;
   return WithEngineErrors([&] {
-    exec::Execution ex = exec::Execute(p, eo);
+    exec::Execution ex;
+    try {
+      ex = exec::Execute(p, eo);
+    } catch (const rt::DataError& e) {
+      // Under a role, a bad row may be another member's: its file and line
+      // are shown, never its value (the run stops for every role alike).
+      if (p.role.empty() || (e.line() == 0 && e.value().empty())) throw;
+      throw rt::DataError(e.file(), e.line(), e.column(), "",
+                          fmt::format("a row that may be outside role `{}`'s access is invalid; its value is not shown "
+                                      "(run as a role that may see every row for the details)",
+                                      p.role),
+                          false);
+    }
     return Report(o, common, p, ex, eo.limits);
   });
 }

@@ -168,7 +168,7 @@ struct Results {
   std::vector<MetricResult> metrics;
   std::vector<MetricResult> charts;
   std::vector<GoalResult> goals;
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;
 };
 
 /// The rates of one conversion (plan::Plan::conversions): the rate in

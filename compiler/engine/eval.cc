@@ -667,9 +667,9 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   for (size_t s = 0; s < scans.size(); ++s) {
     if (scans[s].rows_without_time > 0) {
       const plan::Scan& sc = plan.scans[s];
-      out.warnings.push_back(fmt::format("{} row(s) of `{}` have no `{}` and fall in no period",
-                                         scans[s].rows_without_time, plan.SourceOf(sc).name,
-                                         sc.columns[sc.time_column].Text()));
+      out.warnings.push_back({"W0702", fmt::format("{} row(s) of `{}` have no `{}` and fall in no period",
+                                                   scans[s].rows_without_time, plan.SourceOf(sc).name,
+                                                   sc.columns[sc.time_column].Text())});
     }
   }
   std::vector<int> every;

@@ -111,7 +111,7 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   for (SourceData& d : ReadSources(p.sources, ro, &unsupported)) {
     if (!d.detail.empty()) tm.reads.push_back(fmt::format("{}: {}", d.uri, d.detail));
     if (d.data.skipped) {
-      t.warnings.push_back(fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped));
+      t.warnings.push_back({"W0703", fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped)});
       for (const auto& b : d.data.bad)
         ex.skipped_rows.push_back(fmt::format("{} line {}, column `{}`: {}", d.uri, b.line, b.column, b.reason));
     }

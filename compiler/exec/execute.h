@@ -43,7 +43,7 @@ struct Timings {
 struct Execution {
   std::vector<engine::ScanResult> results;  ///< one per plan scan
   std::vector<engine::RateTable> rates;      ///< one per plan conversion (exec/rates.h)
-  std::vector<std::string> warnings;         ///< skipped rows, unmatched lookups
+  std::vector<Warning> warnings;             ///< skipped rows, unmatched lookups
   std::vector<std::string> skipped_rows;     ///< `--on-bad-row skip`: the rows listed for stderr
   Timings timings;
 };

@@ -269,7 +269,7 @@ std::string QuoteTable(const std::string& table) {
 }  // namespace
 
 std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap& binds, const engine::Limits& limits,
-                                              std::vector<std::string>* warnings) {
+                                              std::vector<Warning>* warnings) {
   auto source = [&p](const std::string& key) -> const ir::Source& {
     for (const ir::Source& s : p.sources)
       if (s.key == key) return s;
@@ -368,8 +368,8 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
       int64_t n = um.rows.empty() ? 0 : std::stoll(um.rows[0][0].value_or("0"));
       if (n > 0)
         warnings->push_back(
-            fmt::format("{} row(s) have a `{}` not found in `{}` (for example `{}`); their `{}` is null", n, c.path[0],
-                        to.name, um.rows[0][1].value_or(""), c.path[1]));
+            {"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example `{}`); their `{}` is null", n,
+                                  c.path[0], to.name, um.rows[0][1].value_or(""), c.path[1])});
     }
   std::vector<engine::ScanResult> out(p.scans.size());
   for (size_t i = 0; i < p.scans.size(); ++i) {

@@ -18,6 +18,6 @@ namespace kpic::exec {
 /// PostgreSQL (UsageError), and adds the engine's warnings (null time
 /// values, unmatched lookup keys).
 std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap& binds, const engine::Limits& limits,
-                                              std::vector<std::string>* warnings);
+                                              std::vector<Warning>* warnings);
 
 }  // namespace kpic::exec

@@ -15,7 +15,7 @@ struct Tables {
   std::map<std::string, SourceData> by_source;  ///< catalog key -> data
   std::map<std::string, std::map<std::string, size_t>> column_index;
   std::deque<rt::Column> joined;  ///< lookup columns built for scans
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;
 
   /// Adds a source's data, indexing its columns by name.
   void Add(SourceData d);

@@ -47,6 +47,12 @@ const char* BinaryOpText(BinaryOp op) {
   return kText[static_cast<int>(op)];
 }
 
+bool Role::Hides(int source, int column) const {
+  for (const Hidden& h : hidden)
+    if (h.source == source && h.column == column) return true;
+  return false;
+}
+
 int Source::ColumnIndex(const std::string& name) const {
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i].name == name) return static_cast<int>(i);

@@ -239,6 +239,13 @@ struct Role {
     int filter = -1;  ///< node (bool), or -1
   };
   std::vector<Item> items;
+  struct Hidden {
+    int source = -1, column = -1;
+    Span span;
+  };
+  std::vector<Hidden> hidden;  ///< `hide SOURCE.COLUMN`
+  /// Whether the role hides column `column` of source `source`.
+  bool Hides(int source, int column) const;
   Span span;
 };
 
@@ -246,6 +253,7 @@ struct Report {
   std::string name, title, package;
   std::vector<std::string> goals, metrics;
   std::string role;
+  Span role_span;  ///< the `role` line's name
   struct Chart {
     int node = -1;
     std::string formula;  ///< as written

@@ -269,7 +269,7 @@ std::string Html(const Context& ctx) {
   }
   if (!r.warnings.empty()) {
     out += "<h2>Warnings · 警告</h2>";
-    for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w) + "</div>";
+    for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w.code + ": " + w.message) + "</div>";
   }
   return out + "</body></html>\n";
 }

@@ -164,7 +164,13 @@ std::string Json(const Context& ctx) {
       out["charts"].push_back(j);
     }
   }
-  out["warnings"] = r.warnings;
+  // The messages, as before, and each with its code (docs/diagnostics/W07xx.md).
+  out["warnings"] = nlohmann::ordered_json::array();
+  out["warning_codes"] = nlohmann::ordered_json::array();
+  for (const Warning& w : r.warnings) {
+    out["warnings"].push_back(w.message);
+    out["warning_codes"].push_back({{"code", w.code}, {"message", w.message}});
+  }
   return out.dump(2) + "\n";
 }
 

@@ -27,6 +27,33 @@ namespace {
 
 }  // namespace
 
+template <class F>
+void Lowerer::Guard(bool in_report, const std::string& what, F lower) {
+  reading_ = what;
+  if (!in_report || !role_ || role_->hidden.empty()) {
+    lower();
+    reading_.clear();
+    return;
+  }
+  Plan saved = plan_;
+  auto saved_index = scan_index_;
+  try {
+    lower();
+  } catch (const PlanError& e) {
+    if (e.code != "E0605") throw;
+    plan_ = std::move(saved);
+    scan_index_ = std::move(saved_index);
+    goal_ = nullptr;
+    touched_ = nullptr;
+    filtering_ = nullptr;
+    prefix_.clear();
+    prefix_src_ = -1;
+    role_read_ = false;
+    plan_.notes.push_back({"W0705", fmt::format("{} is left out of this report: {}", what, e.what())});
+  }
+  reading_.clear();
+}
+
 Plan Lowerer::Run() {
   plan_.sources = m_.sources;
   plan_.week_start = m_.calendar.week_start;
@@ -86,8 +113,11 @@ Plan Lowerer::Run() {
                                                              : fmt::format(" (it takes {})", fmt::join(names, ", "))));
     }
   }
-  for (const std::string& m : metrics) Metric(m);
-  if (report) Charts(*report);
+  for (const std::string& m : metrics)
+    Guard(report != nullptr, fmt::format("metric `{}`", m), [&] { Metric(m); });
+  if (report)
+    for (const ir::Report::Chart& c : report->charts)
+      Guard(true, fmt::format("chart `{}`", c.formula), [&] { Chart(c); });
   std::vector<const ir::Goal*> goals;
   if (all_goals)
     for (const ir::Goal& g : m_.goals) goals.push_back(&g);
@@ -100,9 +130,101 @@ Plan Lowerer::Run() {
     }
     goals.push_back(g);
   }
-  for (const ir::Goal* g : goals) Goal(*g);
+  for (const ir::Goal* g : goals)
+    Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
+  if (role_) Audits();
   return std::move(plan_);
 }
+
+void Lowerer::Audits() {
+  plan_.role = role_->name;
+  // The lookups each source's scans join (each step of each column path).
+  std::map<int, std::vector<std::vector<std::string>>> steps;
+  std::vector<int> order;
+  for (const Scan& s : plan_.scans) {
+    if (!steps.count(s.src)) order.push_back(s.src);
+    auto& list = steps[s.src];
+    for (const ScanColumn& c : s.columns)
+      for (size_t k = 1; k < c.path.size(); ++k) {
+        std::vector<std::string> fk(c.path.begin(), c.path.begin() + static_cast<long>(k));
+        if (std::find(list.begin(), list.end(), fk) == list.end()) list.push_back(fk);
+      }
+  }
+  auto column = [&](int scan, const std::vector<std::string>& path) {
+    RowNode n;
+    n.op = RowNode::Op::kColumn;
+    role_read_ = true;
+    n.column = Col(plan_.scans[scan], path);
+    role_read_ = false;
+    n.type = plan_.scans[scan].columns[n.column].type;
+    n.scale = plan_.scans[scan].columns[n.column].scale;
+    return Node(scan, std::move(n));
+  };
+  auto count = [&](int scan, int filter, std::string text) {
+    AggSpec a;
+    a.fn = AggSpec::Fn::kCountRows;
+    a.filter = filter;
+    a.text = std::move(text);
+    plan_.scans[scan].aggs.push_back(std::move(a));
+    return static_cast<int>(plan_.scans[scan].aggs.size()) - 1;
+  };
+  auto test = [&](int scan, RowNode::Op op, int arg) {
+    RowNode n;
+    n.op = op;
+    n.type = VT::kBool;
+    n.args = {arg};
+    return Node(scan, std::move(n));
+  };
+  for (int src : order) {
+    LCtx lc;
+    lc.windowed = true;
+    int scan = ScanFor(src, lc);
+    const ir::Source& s = m_.sources[src];
+    Plan::Audit a;
+    a.scan = scan;
+    a.rows = count(scan, -1, "kpic.audit.rows");
+    if (s.time_column >= 0) {
+      a.time_column = s.columns[static_cast<size_t>(s.time_column)].name;
+      a.no_time = count(scan, test(scan, RowNode::Op::kIsNull, column(scan, {a.time_column})), "kpic.audit.no_time");
+    }
+    for (const auto& fk : steps[src]) {
+      // The source the key is looked up in: follow the path.
+      int cur = src;
+      for (const std::string& part : fk) cur = m_.sources[cur].columns[m_.sources[cur].ColumnIndex(part)].references;
+      const ir::Source& t = m_.sources[cur];
+      if (t.key_column < 0) continue;
+      std::vector<std::string> key = fk;
+      key.push_back(t.columns[static_cast<size_t>(t.key_column)].name);
+      RowNode both;
+      both.op = RowNode::Op::kAnd;
+      both.type = VT::kBool;
+      both.args = {test(scan, RowNode::Op::kIsNotNull, column(scan, fk)), test(scan, RowNode::Op::kIsNull, column(scan, key))};
+      Plan::Audit::Lookup l;
+      l.agg = count(scan, Node(scan, std::move(both)), fmt::format("kpic.audit.unmatched({})", fmt::join(fk, ".")));
+      l.key = fmt::format("{}", fmt::join(fk, "."));
+      l.target = t.name;
+      l.column = key.back();
+      a.lookups.push_back(std::move(l));
+    }
+    for (const ir::Role::Item& item : role_->items) {
+      if (item.source != src || item.all || item.filter < 0) continue;
+      std::vector<int> todo{item.filter};
+      while (!todo.empty()) {
+        const ir::Node& n = m_.node(todo.back());
+        todo.pop_back();
+        if (n.kind == ir::Kind::kParam && n.param >= 0) {
+          const std::string& name = role_->params[static_cast<size_t>(n.param)].name;
+          auto v = req_.params.find(name);
+          std::string kv = fmt::format("{}={}", name, v == req_.params.end() ? "" : v->second);
+          if (std::find(a.params.begin(), a.params.end(), kv) == a.params.end()) a.params.push_back(kv);
+        }
+        todo.insert(todo.end(), n.args.begin(), n.args.end());
+      }
+    }
+    plan_.audits.push_back(std::move(a));
+  }
+}
+
 
 VT Lowerer::DimType(const std::string& dim) const {
   const ir::Dimension* d = m_.FindDimension(dim);
@@ -172,35 +294,33 @@ void Lowerer::Metric(const std::string& name) {
 /// A report's charts: `chart EXPR by GRAIN|DIM... as KIND`, each lowered at
 /// its own grain (the grain named in `by`, else all of the window) and
 /// dimensions.
-void Lowerer::Charts(const ir::Report& r) {
-  for (const ir::Report::Chart& c : r.charts) {
-    Output o;
-    o.formula = c.formula;
-    o.metric = c.metric.empty() ? c.formula : c.metric;
-    o.chart = c.kind;
-    o.grain = c.grain.value_or(Grain::kAll);
-    for (const std::string& b : c.by) {
-      o.by.push_back(b);
-      o.by_types.push_back(DimType(b));
-    }
-    if (!c.metric.empty())
-      if (int i = m_.MetricIndex(c.metric); i >= 0) {
-        const ir::Metric& mt = m_.metrics[i];
-        o.label = mt.label;
-        o.format = mt.format;
-        o.percent = mt.percent;
-        o.unit = mt.percent ? "percent" : mt.unit.ToString();
-        o.additivity = ir::AdditivityName(mt.additivity);
-      }
-    LCtx lc;
-    lc.grain = o.grain;
-    lc.dims = o.by;
-    touched_ = &o.scans;
-    o.root = M(c.node, lc);
-    touched_ = nullptr;
-    o.round = RoundOf(o.root, m_.node(c.node).type.unit.ToString());
-    plan_.charts.push_back(std::move(o));
+void Lowerer::Chart(const ir::Report::Chart& c) {
+  Output o;
+  o.formula = c.formula;
+  o.metric = c.metric.empty() ? c.formula : c.metric;
+  o.chart = c.kind;
+  o.grain = c.grain.value_or(Grain::kAll);
+  for (const std::string& b : c.by) {
+    o.by.push_back(b);
+    o.by_types.push_back(DimType(b));
   }
+  if (!c.metric.empty())
+    if (int i = m_.MetricIndex(c.metric); i >= 0) {
+      const ir::Metric& mt = m_.metrics[i];
+      o.label = mt.label;
+      o.format = mt.format;
+      o.percent = mt.percent;
+      o.unit = mt.percent ? "percent" : mt.unit.ToString();
+      o.additivity = ir::AdditivityName(mt.additivity);
+    }
+  LCtx lc;
+  lc.grain = o.grain;
+  lc.dims = o.by;
+  touched_ = &o.scans;
+  o.root = M(c.node, lc);
+  touched_ = nullptr;
+  o.round = RoundOf(o.root, m_.node(c.node).type.unit.ToString());
+  plan_.charts.push_back(std::move(o));
 }
 
 /// A converted amount in one currency is shown rounded half-even to that
@@ -223,20 +343,94 @@ void Lowerer::RoleFilter(int index) {
   for (const ir::Role::Param& p : role_->params)
     if (!req_.params.count(p.name))
       throw PlanError("E0603", fmt::format("role `{}` needs --param {}=VALUE", role_->name, p.name));
-  const ir::Source& src = plan_.SourceOf(plan_.scans[index]);
-  for (const ir::Role::Item& item : role_->items) {
-    if (item.source < 0 || m_.sources[item.source].name != src.name) continue;
-    if (item.all || item.filter < 0) return;
-    filtering_ = role_;
-    int f = Row(item.filter, index);
-    filtering_ = nullptr;
-    plan_.scans[index].filter = Bool(index, f);
-    return;
-  }
+  std::vector<int> on_path;
+  int f = Visible(index, plan_.scans[index].src, {}, &on_path);
+  if (f >= 0) plan_.scans[index].filter = Bool(index, f);
+}
+
+const ir::Role::Item& Lowerer::RoleItem(int source, int via) const {
+  for (const ir::Role::Item& item : role_->items)
+    if (item.source == source) return item;
   // Not mentioned: refused, so that a role never reads a source by omission.
-  throw PlanError("E0604", fmt::format("role `{}` does not say which rows of source `{}` it may read; add `{} where ...` to "
-                              "restrict it, or `{}: all` to allow every row",
-                              role_->name, src.name, src.name, src.name));
+  const std::string& name = m_.sources[source].name;
+  std::string why = via < 0 ? ""
+                            : fmt::format(" (`{}` references it, and a row of `{}` is visible only if the rows it "
+                                          "looks up are)",
+                                          m_.sources[via].name, m_.sources[via].name);
+  throw PlanError("E0604", fmt::format("role `{}` does not say which rows of source `{}` it may read{}; add `{} where "
+                                       "...` to restrict it, or `{}: all` to allow every row",
+                                       role_->name, name, why, name, name));
+}
+
+bool Lowerer::Restricted(int source, int via, std::vector<int>* on_path) const {
+  const ir::Role::Item& item = RoleItem(source, via);
+  bool restricted = !item.all && item.filter >= 0;
+  on_path->push_back(source);
+  for (const ir::Column& c : m_.sources[source].columns) {
+    if (c.references < 0 || std::count(on_path->begin(), on_path->end(), c.references)) continue;
+    // Every reachable source is looked at, so that each must be named.
+    if (Restricted(c.references, source, on_path)) restricted = true;
+  }
+  on_path->pop_back();
+  return restricted;
+}
+
+// The visibility rule (docs/language.md, "Roles"): a row is visible when the
+// role's filter on its source holds and, for each `references` column into a
+// restricted source, the key is matched by a visible row. A chain never
+// revisits a source already on it.
+int Lowerer::Visible(int scan, int source, const std::vector<std::string>& prefix, std::vector<int>* on_path) {
+  const ir::Role::Item& item = RoleItem(source, on_path->empty() ? -1 : on_path->back());
+  int cond = -1;
+  auto conj = [&](int f) {
+    if (cond < 0) {
+      cond = f;
+      return;
+    }
+    RowNode a;
+    a.op = RowNode::Op::kAnd;
+    a.type = VT::kBool;
+    a.args = {cond, f};
+    cond = Node(scan, std::move(a));
+  };
+  if (!item.all && item.filter >= 0) {
+    filtering_ = role_;
+    prefix_ = prefix;
+    prefix_src_ = source;
+    int f = Row(item.filter, scan);
+    filtering_ = nullptr;
+    prefix_.clear();
+    prefix_src_ = -1;
+    conj(Bool(scan, f));
+  }
+  on_path->push_back(source);
+  for (const ir::Column& c : m_.sources[source].columns) {
+    int target = c.references;
+    if (target < 0 || std::count(on_path->begin(), on_path->end(), target)) continue;
+    if (!Restricted(target, source, on_path)) continue;
+    std::vector<std::string> path = prefix;
+    path.push_back(c.name);
+    const ir::Source& t = m_.sources[target];
+    if (t.key_column < 0) Unreachable(fmt::format("lookup `{}` has no key column", t.name));
+    std::vector<std::string> key_path = path;
+    key_path.push_back(t.columns[static_cast<size_t>(t.key_column)].name);
+    RowNode col;
+    col.op = RowNode::Op::kColumn;
+    role_read_ = true;
+    col.column = Col(plan_.scans[scan], key_path);
+    role_read_ = false;
+    col.type = plan_.scans[scan].columns[col.column].type;
+    col.scale = plan_.scans[scan].columns[col.column].scale;
+    RowNode matched;
+    matched.op = RowNode::Op::kIsNotNull;
+    matched.type = VT::kBool;
+    matched.args = {Node(scan, std::move(col))};
+    conj(Node(scan, std::move(matched)));
+    int sub = Visible(scan, target, path, on_path);
+    if (sub >= 0) conj(sub);
+  }
+  on_path->pop_back();
+  return cond;
 }
 
 // ---- goals -------------------------------------------------------------------------------

@@ -70,8 +70,10 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   } else if (has_time) {
     // Grain `all` needs no period, but the time column is still read, so
     // that a value that is not a date is the same data error at every grain.
+    role_read_ = true;
     for (const ir::Column& c : src.columns)
       if (c.time) Col(plan_.scans[index], {c.name});
+    role_read_ = false;
   }
   for (const std::string& d : lc.dims) {
     std::vector<std::string> path;
@@ -91,6 +93,20 @@ void Lowerer::Touch(int scan) {
 }
 
 int Lowerer::Col(Scan& scan, const std::vector<std::string>& path) {
+  if (role_ && !filtering_ && !role_read_ && !role_->hidden.empty()) {
+    // The value read is the path's last column; the lookups on the way only
+    // find the row, as the role's own visibility joins do.
+    int cur = scan.src;
+    for (size_t i = 0; i + 1 < path.size() && cur >= 0; ++i) {
+      int c = m_.sources[cur].ColumnIndex(path[i]);
+      cur = c < 0 ? -1 : m_.sources[cur].columns[c].references;
+    }
+    int c = cur >= 0 ? m_.sources[cur].ColumnIndex(path.back()) : -1;
+    if (c >= 0 && role_->Hides(cur, c))
+      throw PlanError("E0605", fmt::format("role `{}` hides column `{}.{}`, which {} reads{}", role_->name,
+                                           m_.sources[cur].name, path.back(), reading_.empty() ? "the request" : reading_,
+                                           path.size() > 1 ? fmt::format(" (through `{}.{}`)", m_.sources[scan.src].name, fmt::join(path, ".")) : ""));
+  }
   for (size_t i = 0; i < scan.columns.size(); ++i)
     if (scan.columns[i].path == path) return static_cast<int>(i);
   ScanColumn sc;
@@ -174,10 +190,11 @@ int Lowerer::Row(int e, int scan) {
       }
       break;
     case ir::Kind::kColumn: {
-      if (n.source != plan_.scans[scan].src)
+      if (n.source != (prefix_src_ >= 0 ? prefix_src_ : plan_.scans[scan].src))
         Unreachable(fmt::format("`{}` reads source `{}` inside an aggregate of `{}`", ir::DumpNode(m_, e),
                                     m_.sources[n.source].name, plan_.SourceOf(plan_.scans[scan]).name));
-      std::vector<std::string> cols;
+      // A lookup's role filter reads the lookup's row through the path to it.
+      std::vector<std::string> cols = prefix_;
       int src = n.source;
       for (int c : n.path) {
         cols.push_back(m_.sources[src].columns[c].name);

@@ -30,10 +30,26 @@ class Lowerer {
  private:
   // ---- lower.cc ----------------------------------------------------------------------
   void Metric(const std::string& name);
-  void Charts(const ir::Report& r);
+  void Chart(const ir::Report::Chart& c);
   void Goal(const ir::Goal& g);
+  /// Runs `lower` (one output); in a report, an output that reads a column
+  /// the role hides (E0605) is left out with a note instead, so that the
+  /// rest of the report, and bursting, still work.
+  template <class F>
+  void Guard(bool in_report, const std::string& what, F lower);
   const ir::Goal* goal_ = nullptr;  ///< the goal being lowered (`m.target` reads its target)
   void RoleFilter(int scan);
+  /// Under a role: the audit scans (Plan::audits).
+  void Audits();
+  /// The role's item for a source, or E0604 when the role does not name it
+  /// (`via`: the source whose `references` led here, for the message).
+  const ir::Role::Item& RoleItem(int source, int via) const;
+  /// Whether the role restricts `source`'s rows, by its own filter or through
+  /// a lookup it references; names every source reachable (E0604).
+  bool Restricted(int source, int via, std::vector<int>* on_path) const;
+  /// The condition under which the scan's row, reached through the lookup
+  /// `prefix` (empty: the scanned row itself), is visible; -1 when always.
+  int Visible(int scan, int source, const std::vector<std::string>& prefix, std::vector<int>* on_path);
   int RoundOf(int root, const std::string& unit) const;
   const ir::Role* role_ = nullptr;  ///< --role, else the report's role
   /// The source of `dim` in `s`: the column path to it, directly or through lookups.
@@ -81,6 +97,15 @@ class Lowerer {
   std::map<std::string, int> scan_index_;
   std::vector<int>* touched_ = nullptr;  ///< scans read by the output being lowered
   const ir::Role* filtering_ = nullptr;  ///< the role whose filter is being lowered (its parameters)
+  /// While lowering a lookup's role filter: the path from the scanned row to
+  /// the lookup's row, and the lookup.
+  std::vector<std::string> prefix_;
+  int prefix_src_ = -1;
+  /// Set while the role itself reads columns (its visibility joins, the time
+  /// column's validation): a hidden column may be read then.
+  bool role_read_ = false;
+  /// What the output being lowered is, for E0605 (`metric `sales``).
+  std::string reading_;
 };
 
 }  // namespace kpic::plan

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "base/warning.h"
 #include "builtins/builtins.h"
 #include "calendar.h"
 #include "column.h"
@@ -281,6 +282,28 @@ struct Plan {
   std::vector<Output> charts;  ///< a report's charts, each at its own grain and dimensions
   std::vector<GoalPlan> goals;
   std::string title;  ///< the report's title, when a report was asked for
+  /// What the lowering left out and why (a report's output that reads a
+  /// column its role hides, W0705).
+  std::vector<Warning> notes;
+  /// Under a role: the role, and per source read, a scan (grain `all`, the
+  /// whole source, the role's filter) counting what the run's warnings
+  /// report, over the rows the role may see only. The engines' own counts
+  /// (over every row) are then not shown.
+  std::string role;
+  struct Audit {
+    int scan = -1;
+    int rows = -1;     ///< agg: the visible rows
+    int no_time = -1;  ///< agg: visible rows without a time value, or -1
+    std::string time_column;
+    struct Lookup {
+      int agg = -1;  ///< visible rows whose key is not null and not found
+      std::string key, target, column;
+    };
+    std::vector<Lookup> lookups;
+    /// The role's parameters its rule on this source compares, as `k=v`.
+    std::vector<std::string> params;
+  };
+  std::vector<Audit> audits;
 };
 
 /// The scans whose aggregates metric expression `mnode` reads, in order of

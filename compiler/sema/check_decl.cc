@@ -383,6 +383,16 @@ void Checker::Role(const ast::RoleDecl& r) {
     locals_[p.name.name] = t;
   }
   for (const ast::RoleItem& it : r.items) {
+    for (const ast::QualifiedName& q : it.hidden) {
+      if (q.parts.size() != 2) continue;
+      const ast::SourceDecl* hs = SourceByName(q.parts[0].name);
+      if (!hs) continue;
+      ir::Role::Hidden h;
+      h.source = SourceIndex(hs);
+      h.column = module_.ir.sources[static_cast<size_t>(h.source)].ColumnIndex(q.parts[1].name);
+      h.span = q.span;
+      if (h.column >= 0) role.hidden.push_back(h);
+    }
     if (it.source.parts.empty()) continue;
     const ast::SourceDecl* src = SourceByName(it.source.parts.back().name);
     ir::Role::Item item;
@@ -420,7 +430,10 @@ void Checker::Report(const ast::ReportDecl& r) {
       for (const auto& n : it.names) rep.goals.push_back(n.name);
     if (it.kind == RK::kMetrics)
       for (const auto& n : it.names) rep.metrics.push_back(n.name);
-    if (it.kind == RK::kRole && !it.names.empty() && rep.role.empty()) rep.role = it.names[0].name;
+    if (it.kind == RK::kRole && !it.names.empty() && rep.role.empty()) {
+      rep.role = it.names[0].name;
+      rep.role_span = it.names[0].span;
+    }
     if ((it.kind == RK::kAttr || it.kind == RK::kSetting) && it.attr.key.name == "title" && !it.attr.values.empty())
       rep.title = it.attr.values[0].text;
     if (it.kind != RK::kChart || !it.expr) continue;
@@ -453,48 +466,111 @@ void Checker::Report(const ast::ReportDecl& r) {
   module_.ir.reports.push_back(std::move(rep));
 }
 
-/// Every source read by a goal of the package is mentioned by each of its
-/// roles: restricted with a rule, or explicitly `all`.
+void Checker::Reads(int n, std::set<int>* sources, std::set<std::pair<int, int>>* columns,
+                    std::set<int>* metrics) const {
+  if (n < 0) return;
+  const ir::Node& node = module_.ir.node(n);
+  if (node.kind == ir::Kind::kMetric && node.metric >= 0 && metrics->insert(node.metric).second)
+    Reads(module_.ir.metrics[static_cast<size_t>(node.metric)].root, sources, columns, metrics);
+  if (node.source >= 0 && node.kind != ir::Kind::kSymbol) sources->insert(node.source);
+  if (node.kind == ir::Kind::kColumn) {
+    int src = node.source;
+    for (size_t i = 0; i < node.path.size() && src >= 0; ++i) {
+      sources->insert(src);
+      const ir::Column& c = module_.ir.sources[static_cast<size_t>(src)].columns[static_cast<size_t>(node.path[i])];
+      if (i + 1 == node.path.size()) columns->insert({src, node.path[i]});
+      src = c.references;
+    }
+  }
+  for (int a : node.args) Reads(a, sources, columns, metrics);
+}
+
+/// Every source a role's outputs read, lookups included (a row is visible
+/// only if the rows it looks up are), is mentioned by the role: restricted
+/// with a rule, or explicitly `all`. For a report's role that is an error
+/// (E0316): the report could not run. For the package's goals under any
+/// role it is W0005. A report's output that reads a column its role hides
+/// is left out of the report (W0006).
 void Checker::RoleCoverage() {
-  for (const auto& [pname, pkg] : catalog_.packages) {
-    pkg_ = &pkg;
-    for (const auto& [rname, rd] : pkg.decls) {
-      if (rd->kind != DeclKind::kRole || rd->has_syntax_error) continue;
-      const auto& role = static_cast<const ast::RoleDecl&>(*rd);
-      std::set<std::string> listed;
-      for (const ast::RoleItem& it : role.items)
-        if (!it.source.parts.empty()) listed.insert(it.source.parts.back().name);
-      std::set<std::string> reported;
-      for (const auto& [gname, gd] : pkg.decls) {
-        if (gd->kind != DeclKind::kGoal || gd->has_syntax_error) continue;
-        const auto& goal = static_cast<const ast::GoalDecl&>(*gd);
-        std::vector<std::string> metrics;
-        std::function<void(const Expr&)> collect = [&](const Expr& e) {
-          if (e.kind == ExprKind::kName) metrics.push_back(e.name.name);
-          if (e.lhs) collect(*e.lhs);
-          if (e.rhs) collect(*e.rhs);
-          for (const auto& a : e.args)
-            if (a.value) collect(*a.value);
-        };
-        for (const ast::GoalItem& it : goal.items) {
-          if (it.kind == ast::GoalItem::Kind::kMetric && it.expr && it.expr->kind == ExprKind::kName)
-            metrics.push_back(it.expr->name.name);
-          if (it.kind == ast::GoalItem::Kind::kDecompose && it.expr) collect(*it.expr);
+  const ir::Module& m = module_.ir;
+  auto closure = [&](std::set<int> srcs) {
+    std::vector<int> todo(srcs.begin(), srcs.end());
+    while (!todo.empty()) {
+      int s = todo.back();
+      todo.pop_back();
+      for (const ir::Column& c : m.sources[static_cast<size_t>(s)].columns)
+        if (c.references >= 0 && srcs.insert(c.references).second) todo.push_back(c.references);
+    }
+    return srcs;
+  };
+  auto goal_nodes = [](const ir::Goal& g) {
+    std::vector<int> nodes{g.metric, g.target_lhs, g.target_rhs};
+    for (const auto& d : g.decompositions) {
+      nodes.push_back(d.value);
+      nodes.push_back(d.rhs);
+      for (const auto& t : d.terms) nodes.push_back(t.node);
+    }
+    for (const auto& a : g.alerts) nodes.push_back(a.cond);
+    return nodes;
+  };
+  auto named = [](const ir::Role& r, int src) {
+    return std::any_of(r.items.begin(), r.items.end(), [&](const ir::Role::Item& it) { return it.source == src; });
+  };
+  for (const ir::Role& role : m.roles) {
+    std::set<int> refused;
+    for (const ir::Report& rep : m.reports) {
+      if (rep.role != role.name || rep.package != role.package) continue;
+      // What the report shows, output by output.
+      std::vector<std::pair<std::string, std::vector<int>>> outputs;
+      for (const std::string& g : rep.goals)
+        if (const ir::Goal* goal = m.FindGoal(g)) outputs.push_back({fmt::format("goal `{}`", g), goal_nodes(*goal)});
+      for (const std::string& name : rep.metrics)
+        if (int i = m.MetricIndex(name); i >= 0)
+          outputs.push_back({fmt::format("metric `{}`", name), {m.metrics[static_cast<size_t>(i)].root}});
+      for (const ir::Report::Chart& c : rep.charts) outputs.push_back({fmt::format("chart `{}`", c.formula), {c.node}});
+      for (const auto& [what, nodes] : outputs) {
+        std::set<int> srcs, metrics;
+        std::set<std::pair<int, int>> cols;
+        for (int n : nodes) Reads(n, &srcs, &cols, &metrics);
+        for (int s : closure(srcs)) {
+          if (named(role, s) || !refused.insert(s).second) continue;
+          const std::string& name = m.sources[static_cast<size_t>(s)].name;
+          auto& d = diags_.Report(DiagCode::E0316, rep.role_span,
+                                  fmt::format("report `{}` runs as role `{}`, which says nothing about source `{}`, {} its {}",
+                                              rep.name, role.name, name,
+                                              srcs.count(s) ? "read by" : "looked up by the rows of", what));
+          d.span_label = "incomplete role";
+          d.Label(role.span, "the role");
+          d.Help(fmt::format("add `{} where ...` to the role to restrict it, or `{}: all` to allow every row", name, name));
         }
-        for (const std::string& mname : metrics) {
-          auto mt = module_.metrics.find(mname);
-          if (mt == module_.metrics.end() || !mt->second.ok) continue;
-          for (const std::string& key : mt->second.sources) {
-            std::string src = key.substr(key.rfind(':') + 1);
-            if (listed.count(src) || !reported.insert(src).second) continue;
-            auto& d = diags_.Report(DiagCode::W0005, role.name.span,
-                                    fmt::format("role `{}` says nothing about source `{}`, which goal `{}` reads",
-                                                role.name.name, src, goal.name.name));
-            d.span_label = "incomplete";
-            d.Help(
-                fmt::format("restrict it with `{} where ...`, or write `{}: all` to show it is deliberate", src, src));
-          }
+        for (const auto& [s, c] : cols) {
+          if (!role.Hides(s, c)) continue;
+          const ir::Source& src = m.sources[static_cast<size_t>(s)];
+          auto& d = diags_.Report(DiagCode::W0006, rep.role_span,
+                                  fmt::format("report `{}` leaves out its {} under role `{}`: it reads column `{}.{}`, "
+                                              "which the role hides",
+                                              rep.name, what, role.name, src.name, src.columns[static_cast<size_t>(c)].name));
+          d.span_label = "hides a column it reads";
+          d.Help("the report still runs, with a note in place of the output; show a metric that does not read the "
+                 "column, or stop hiding it");
+          break;
         }
+      }
+    }
+    std::set<int> warned;
+    for (const ir::Goal& goal : m.goals) {
+      if (goal.package != role.package) continue;
+      std::set<int> srcs, metrics;
+      std::set<std::pair<int, int>> cols;
+      for (int n : goal_nodes(goal)) Reads(n, &srcs, &cols, &metrics);
+      for (int s : closure(srcs)) {
+        if (named(role, s) || refused.count(s) || !warned.insert(s).second) continue;
+        const std::string& name = m.sources[static_cast<size_t>(s)].name;
+        auto& d = diags_.Report(DiagCode::W0005, role.span,
+                                fmt::format("role `{}` says nothing about source `{}`, which goal `{}` reads{}", role.name,
+                                            name, goal.name, srcs.count(s) ? "" : " through a lookup"));
+        d.span_label = "incomplete";
+        d.Help(fmt::format("restrict it with `{} where ...`, or write `{}: all` to show it is deliberate", name, name));
       }
     }
   }

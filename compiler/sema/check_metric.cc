@@ -51,8 +51,8 @@ CheckedModule Checker::Run() {
     }
   }
   SameFormulas();
-  RoleCoverage();
   FillMetricIr();
+  RoleCoverage();
   return std::move(module_);
 }
 

@@ -146,6 +146,9 @@ class Checker {
   void Role(const ast::RoleDecl& r);
   void Report(const ast::ReportDecl& r);
   void RoleCoverage();
+  /// The sources IR node `n` reads (through metrics and lookups too) and the
+  /// columns whose values it reads, as (source, column).
+  void Reads(int n, std::set<int>* sources, std::set<std::pair<int, int>>* columns, std::set<int>* metrics) const;
   void SameFormulas();
   const MetricType* GoalMetric(const ast::GoalDecl& g);
   void RequireDims(const MetricType& m, const ast::Ident& dim, const std::string& metric_name);

@@ -920,6 +920,16 @@ class Resolver {
     }
     std::map<std::string, const ast::RoleItem*> sources;
     for (const ast::RoleItem& it : r.items) {
+      for (const ast::QualifiedName& q : it.hidden) {
+        if (q.parts.size() != 2) {
+          diags_
+              .Report(DiagCode::E0206, q.span,
+                      fmt::format("`hide {}` names no column; write `hide SOURCE.COLUMN`", q.Joined()))
+              .span_label = "expected `SOURCE.COLUMN`";
+          continue;
+        }
+        if (const ast::SourceDecl* s = FindSource(q.parts[0], true)) ColumnMember(*s, {&q.parts[1]}, 0);
+      }
       if (it.source.parts.empty()) continue;
       const ast::Ident& src = it.source.parts.back();
       FindSource(src, true);

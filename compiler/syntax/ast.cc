@@ -2,6 +2,7 @@
 #include "syntax/ast.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace kpic::ast {
 
@@ -318,9 +319,16 @@ std::string Dump(const File& file, const SourceManager& sm) {
         header(d);
         for (const Param& p : x.params)
           out += "  param " + p.name.name + ": " + (p.type ? p.type->name.name : "?") + "\n";
-        for (const RoleItem& it : x.items)
+        for (const RoleItem& it : x.items) {
+          if (it.source.parts.empty()) {
+            std::vector<std::string> cols;
+            for (const QualifiedName& q : it.hidden) cols.push_back(q.Joined());
+            out += "  hide " + fmt::format("{}", fmt::join(cols, ", ")) + "\n";
+            continue;
+          }
           out += "  " + it.source.Joined() + (it.all ? ": all" : " where " + (it.filter ? DumpExpr(*it.filter) : "?")) +
                  "\n";
+        }
         break;
       }
       case DeclKind::kReport: {

@@ -234,9 +234,10 @@ struct GoalDecl : Decl {
 };
 
 struct RoleItem {
-  QualifiedName source;
+  QualifiedName source;  ///< empty for `hide`
   bool all = false;
   ExprPtr filter;
+  std::vector<QualifiedName> hidden;  ///< `hide SOURCE.COLUMN, ...`
   Span span;
 };
 

@@ -745,6 +745,8 @@ std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
       } else if (auto* a = dynamic_cast<P::RoleAllContext*>(it)) {
         item.source = Qualified(a->qualifiedName());
         item.all = true;
+      } else if (auto* h = dynamic_cast<P::RoleHideContext*>(it)) {
+        for (auto* q : h->qualifiedName()) item.hidden.push_back(Qualified(q));
       }
       d->items.push_back(std::move(item));
     }

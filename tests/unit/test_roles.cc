@@ -1,0 +1,162 @@
+// Roles as a security boundary (docs/language.md, "Roles"): visibility
+// through lookups, hidden columns, and the audit scans that make a run's
+// warnings describe only the rows the role may see.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "diag/registry.h"
+#include "plan/lower.h"
+#include "sema/catalog.h"
+#include "syntax/parse.h"
+
+using namespace kpic;
+
+namespace {
+
+const char* kShop = R"(
+source orders from csv("o.csv") {
+  id:         string key
+  day:        date time
+  product_id: string references products
+  store:      string
+  amount:     decimal(2) unit CNY
+}
+source products from csv("p.csv") {
+  pid:      string key
+  brand_id: string references brands
+  cost:     decimal(2) unit CNY
+}
+source brands from csv("b.csv") {
+  bid:     string key
+  country: string
+}
+metric sales: CNY = sum(orders.amount)
+metric cost: CNY = sum(orders.product_id.cost)
+metric brands_sold = count_distinct(orders.product_id.brand_id)
+role country_manager(c: string) {
+  orders: all
+  products: all
+  brands where brands.country == c
+  hide products.cost
+}
+role store_manager(s: string) {
+  orders where orders.store == s
+  products: all
+  brands: all
+}
+role forgetful(s: string) {
+  orders where orders.store == s
+  products: all
+}
+report overview {
+  metrics sales, cost
+  role country_manager
+}
+)";
+
+struct Lowered {
+  plan::Plan plan;
+  std::string code;
+};
+
+Lowered LowerShop(const plan::Request& req) {
+  SourceManager sm;
+  DiagnosticSink diags;
+  FileId id = sm.Add("t.kpi", kShop);
+  auto file = ParseFile(sm, id, diags);
+  CheckInput input;
+  input.files.push_back(file.get());
+  Catalog catalog = Check(input, sm, diags);
+  REQUIRE_FALSE(diags.has_errors());
+  Lowered out;
+  try {
+    out.plan = plan::Lower(catalog.checked.ir, req);
+  } catch (const plan::PlanError& e) {
+    out.code = e.code;
+  }
+  return out;
+}
+
+std::string Name(DiagCode c) { return std::string(CodeName(c)); }
+
+}  // namespace
+
+TEST_CASE("a restricted lookup two levels down filters the fact rows") {
+  plan::Request r;
+  r.metrics = {"sales"};
+  r.role = "country_manager";
+  r.params = {{"c", "CN"}};
+  Lowered l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  // The scan of orders carries the rule: the product and its brand are
+  // found, and the brand's country is the parameter.
+  const plan::Scan& s = l.plan.scans.at(0);
+  REQUIRE(s.filter >= 0);
+  std::string f = plan::DumpRow(s, s.filter);
+  CHECK(f.find("$product_id.pid is not null") != std::string::npos);
+  CHECK(f.find("$product_id.brand_id.bid is not null") != std::string::npos);
+  CHECK(f.find("$product_id.brand_id.country == \"CN\"") != std::string::npos);
+}
+
+TEST_CASE("an unrestricted chain adds no condition") {
+  plan::Request r;
+  r.metrics = {"sales"};
+  r.role = "store_manager";
+  r.params = {{"s", "S1"}};
+  Lowered l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  const plan::Scan& s = l.plan.scans.at(0);
+  CHECK(plan::DumpRow(s, s.filter) == "($store == \"S1\")");
+}
+
+TEST_CASE("a lookup the role does not name is E0604, even when no column of it is read") {
+  plan::Request r;
+  r.metrics = {"sales"};
+  r.role = "forgetful";
+  r.params = {{"s", "S1"}};
+  CHECK(LowerShop(r).code == Name(DiagCode::E0604));
+}
+
+TEST_CASE("reading a hidden column is E0605, also through a lookup and in count_distinct") {
+  plan::Request r;
+  r.role = "country_manager";
+  r.params = {{"c", "CN"}};
+  r.metrics = {"cost"};
+  CHECK(LowerShop(r).code == Name(DiagCode::E0605));
+  // brand_id is not hidden: a distinct count of it is allowed.
+  r.metrics = {"brands_sold"};
+  CHECK(LowerShop(r).code.empty());
+}
+
+TEST_CASE("a report leaves out an output that reads a hidden column, with W0705") {
+  plan::Request r;
+  r.report = "overview";
+  r.params = {{"c", "CN"}};
+  Lowered l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.outputs.size() == 1);
+  CHECK(l.plan.outputs[0].metric == "sales");
+  REQUIRE(l.plan.notes.size() == 1);
+  CHECK(l.plan.notes[0].code == Name(DiagCode::W0705));
+  CHECK(l.plan.notes[0].message.find("products.cost") != std::string::npos);
+}
+
+TEST_CASE("under a role, each source read gets an audit scan for the run's warnings") {
+  plan::Request r;
+  r.metrics = {"sales"};
+  r.role = "store_manager";
+  r.params = {{"s", "S1"}};
+  Lowered l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.audits.size() == 1);
+  const plan::Plan::Audit& a = l.plan.audits[0];
+  const plan::Scan& s = l.plan.scans.at(static_cast<size_t>(a.scan));
+  // Rows (for W0704), rows without a time (W0702), both over the role's rows.
+  CHECK(s.filter >= 0);
+  CHECK(s.aggs.at(static_cast<size_t>(a.rows)).fn == plan::AggSpec::Fn::kCountRows);
+  CHECK(a.no_time >= 0);
+  CHECK(a.time_column == "day");
+  CHECK(a.params == std::vector<std::string>{"s=S1"});
+  CHECK(Name(DiagCode::W0702) == "W0702");
+}
