@@ -150,16 +150,7 @@ void Lowerer::Audits() {
         if (std::find(list.begin(), list.end(), fk) == list.end()) list.push_back(fk);
       }
   }
-  auto column = [&](int scan, const std::vector<std::string>& path) {
-    RowNode n;
-    n.op = RowNode::Op::kColumn;
-    role_read_ = true;
-    n.column = Col(plan_.scans[scan], path);
-    role_read_ = false;
-    n.type = plan_.scans[scan].columns[n.column].type;
-    n.scale = plan_.scans[scan].columns[n.column].scale;
-    return Node(scan, std::move(n));
-  };
+  auto column = [&](int scan, const std::vector<std::string>& path) { return RoleColumn(scan, path); };
   auto count = [&](int scan, int filter, std::string text) {
     AggSpec a;
     a.fn = AggSpec::Fn::kCountRows;
@@ -348,6 +339,17 @@ void Lowerer::RoleFilter(int index) {
   if (f >= 0) plan_.scans[index].filter = Bool(index, f);
 }
 
+int Lowerer::RoleColumn(int scan, const std::vector<std::string>& path) {
+  RowNode n;
+  n.op = RowNode::Op::kColumn;
+  role_read_ = true;
+  n.column = Col(plan_.scans[scan], path);
+  role_read_ = false;
+  n.type = plan_.scans[scan].columns[n.column].type;
+  n.scale = plan_.scans[scan].columns[n.column].scale;
+  return Node(scan, std::move(n));
+}
+
 const ir::Role::Item& Lowerer::RoleItem(int source, int via) const {
   for (const ir::Role::Item& item : role_->items)
     if (item.source == source) return item;
@@ -414,17 +416,10 @@ int Lowerer::Visible(int scan, int source, const std::vector<std::string>& prefi
     if (t.key_column < 0) Unreachable(fmt::format("lookup `{}` has no key column", t.name));
     std::vector<std::string> key_path = path;
     key_path.push_back(t.columns[static_cast<size_t>(t.key_column)].name);
-    RowNode col;
-    col.op = RowNode::Op::kColumn;
-    role_read_ = true;
-    col.column = Col(plan_.scans[scan], key_path);
-    role_read_ = false;
-    col.type = plan_.scans[scan].columns[col.column].type;
-    col.scale = plan_.scans[scan].columns[col.column].scale;
     RowNode matched;
     matched.op = RowNode::Op::kIsNotNull;
     matched.type = VT::kBool;
-    matched.args = {Node(scan, std::move(col))};
+    matched.args = {RoleColumn(scan, key_path)};
     conj(Node(scan, std::move(matched)));
     int sub = Visible(scan, target, path, on_path);
     if (sub >= 0) conj(sub);

@@ -39,6 +39,8 @@ class Lowerer {
   void Guard(bool in_report, const std::string& what, F lower);
   const ir::Goal* goal_ = nullptr;  ///< the goal being lowered (`m.target` reads its target)
   void RoleFilter(int scan);
+  /// A column the role itself reads (a hidden one too), as a row node.
+  int RoleColumn(int scan, const std::vector<std::string>& path);
   /// Under a role: the audit scans (Plan::audits).
   void Audits();
   /// The role's item for a source, or E0604 when the role does not name it
