@@ -19,7 +19,6 @@
 #include "driver/run.h"
 #include "driver/session.h"
 #include "lsp/server.h"
-#include "output/output.h"
 
 namespace {
 
@@ -108,11 +107,13 @@ int main(int argc, char** argv) {
       ->add_option("--engine", run.engine,
                    "auto (default), jit, interp, or postgres (the scans run inside PostgreSQL, where the sources are)")
       ->check(CLI::IsMember({"auto", "jit", "interp", "postgres"}));
-  std::vector<std::string> formats;
-  for (const output::Writer& w : output::Writers()) formats.emplace_back(w.name);
-  run_cmd->add_option("--format", run.format, "table (default), json, csv or html (a self-contained report)")
-      ->check(CLI::IsMember(formats));
-  run_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");
+  run_cmd->add_option("--format", run.format,
+                      "table (default), json, csv or html (a self-contained report); with --each a list "
+                      "FORMAT,FORMAT... (default html)");
+  run_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout; with --each, the folder DIR");
+  run_cmd->add_option("--each", run.each,
+                      "one output per member of a role parameter, into -o DIR with a manifest.json: PARAM (its "
+                      "values in the data) or PARAM=V1,V2,...");
   run_cmd->add_option("--fail-on", run.fail_on, "exit 4 when an alert of this severity or worse fired")
       ->check(CLI::IsMember({"info", "warning", "critical"}));
   run_cmd->add_option("--on-bad-row", run.on_bad_row, "fail (default) or skip, counting and reporting skipped rows")

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <deque>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -20,6 +22,7 @@
 #include "codegen/kernel.h"
 #include "datetime.h"
 #include "diag/render.h"
+#include "driver/burst.h"
 #include "driver/interrupt.h"
 #include "driver/run_support.h"
 #include "driver/session.h"
@@ -110,12 +113,28 @@ plan::Plan MakePlan(const Session& s, const plan::Request& req) {
   }
 }
 
-std::optional<rt::TimeZone> LoadZone(const plan::Plan& p) {
-  if (p.time_zone.empty()) return std::nullopt;
+std::optional<rt::TimeZone> LoadZone(const std::string& name) {
+  if (name.empty()) return std::nullopt;
   std::string error;
-  auto z = rt::TimeZone::Load(p.time_zone, &error);
-  if (!z) throw UsageError(fmt::format("time zone `{}`: {}", p.time_zone, error));
+  auto z = rt::TimeZone::Load(name, &error);
+  if (!z) throw UsageError(fmt::format("time zone `{}`: {}", name, error));
   return z;
+}
+
+std::optional<rt::TimeZone> LoadZone(const plan::Plan& p) { return LoadZone(p.time_zone); }
+
+std::vector<std::string> Formats(const RunOptions& o) {
+  std::vector<std::string> formats;
+  std::string asked = !o.format.empty() ? o.format : o.each.empty() ? "table" : "html";
+  for (const std::string& f : SplitCommas({asked})) {
+    if (!output::FindWriter(f))
+      throw UsageError(fmt::format("unknown --format `{}`: use {}", f, output::WriterNames()));
+    if (std::find(formats.begin(), formats.end(), f) == formats.end()) formats.push_back(f);
+  }
+  if (formats.empty()) throw UsageError(fmt::format("--format needs a format: {}", output::WriterNames()));
+  if (formats.size() > 1 && o.each.empty())
+    throw UsageError("several formats (--format a,b) need --each: one run writes one format");
+  return formats;
 }
 
 namespace {
@@ -235,10 +254,10 @@ void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) 
   r.warnings.insert(r.warnings.begin(), out.begin(), out.end());
 }
 
-/// Evaluates the scans' states and writes the chosen format: shared by
-/// every engine.
+/// Evaluates the scans' states and renders each format into `texts`:
+/// shared by every engine.
 int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p, exec::Execution& ex,
-           const engine::Limits& limits) {
+           const engine::Limits& limits, const std::vector<std::string>& formats, std::vector<std::string>* texts) {
   const std::vector<engine::ScanResult>& results = ex.results;
   // The values distinct counts keep (their memory) are bounded per scan.
   for (size_t i = 0; i < results.size(); ++i) {
@@ -284,14 +303,11 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
       title = g.label;
       break;
     }
-  const output::Writer* writer = output::FindWriter(o.format);
-  if (!writer)
-    throw UsageError(fmt::format("unknown --format `{}`: use {}", o.format, output::WriterNames()));
-  std::string text = writer->render(output::Context{p, r, title, color});
-  if (o.output.empty())
-    std::fputs(text.c_str(), stdout);
-  else
-    WriteFileAtomically(o.output, text);
+  for (const std::string& f : formats) {
+    const output::Writer* writer = output::FindWriter(f);
+    if (!writer) throw std::logic_error("--format `" + f + "` was not checked");  // Formats() checks them
+    texts->push_back(writer->render(output::Context{p, r, title, color}));
+  }
   if (!o.fail_on.empty()) {
     for (const auto& g : r.goals)
       for (const auto& a : g.alerts)
@@ -300,11 +316,10 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   return kExitOk;
 }
 
-int RunRun(const RunOptions& o, const CommonOptions& common) {
-  std::unique_ptr<Session> s = Load(o, common);
-  if (s->diags.has_errors()) return kExitInputErrors;
+int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
+             const std::vector<std::string>& formats, std::vector<std::string>* texts) {
   plan::Request req = ToRequest(o);
-  plan::Plan p = MakePlan(*s, req);
+  plan::Plan p = MakePlan(s, req);
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
   exec::ExecOptions eo;
@@ -328,8 +343,23 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
                                       p.role),
                           false);
     }
-    return Report(o, common, p, ex, eo.limits);
+    return Report(o, common, p, ex, eo.limits, formats, texts);
   });
+}
+
+int RunRun(const RunOptions& o, const CommonOptions& common) {
+  if (!o.each.empty()) return RunBurst(o, common);
+  std::vector<std::string> formats = Formats(o);
+  std::unique_ptr<Session> s = Load(o, common);
+  if (s->diags.has_errors()) return kExitInputErrors;
+  std::vector<std::string> texts;
+  int code = Evaluate(o, common, *s, formats, &texts);
+  if (code != kExitOk && code != kExitAlerts) return code;  // an engine error, already reported
+  if (o.output.empty())
+    std::fputs(texts[0].c_str(), stdout);
+  else
+    WriteFileAtomically(o.output, texts[0]);
+  return code;
 }
 
 int RunEmitPlan(const RunOptions& o, const CommonOptions& common) {

@@ -19,8 +19,9 @@ struct RunOptions {
   std::vector<std::string> params;
   std::string report;  ///< --report NAME
   std::string engine = "auto";  ///< auto | jit | interp
-  std::string format = "table";
+  std::string format;  ///< FORMAT, or with --each FORMAT,FORMAT...; empty: table (html with --each)
   std::string output;
+  std::string each;    ///< --each PARAM or PARAM=V1,V2,...: one output per member (driver/burst.h)
   std::string fail_on;
   std::string on_bad_row = "fail";
   size_t max_groups = 10'000'000;

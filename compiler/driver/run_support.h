@@ -26,5 +26,17 @@ plan::Request ToRequest(const RunOptions& o);
 plan::Plan MakePlan(const Session& s, const plan::Request& req);
 /// The plan's calendar zone, loaded.
 std::optional<rt::TimeZone> LoadZone(const plan::Plan& p);
+/// A calendar zone by name (none when empty); UsageError when unknown.
+std::optional<rt::TimeZone> LoadZone(const std::string& name);
+/// The formats asked with --format, checked (UsageError): one, or with
+/// --each a list; the default is table, html with --each.
+std::vector<std::string> Formats(const RunOptions& o);
+/// One complete evaluation of the selection over a loaded session: plan,
+/// read, scan, evaluate, and each of `formats` rendered into `texts`, as
+/// `kpic run` writes them. Returns kExitOk, kExitAlerts (--fail-on), or the
+/// exit code of an engine error it has printed (overflow 3, a limit 5).
+/// Throws UsageError (2) and rt::DataError (3).
+int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
+             const std::vector<std::string>& formats, std::vector<std::string>* texts);
 
 }  // namespace kpic
