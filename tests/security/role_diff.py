@@ -243,25 +243,35 @@ def evaluate(e, src, row, params):
 
 # ---- the oracle ----------------------------------------------------------------------------------
 
-def reachable(pkg, name):
-    """Sources reachable from `name` through `references` (not `name` itself,
-    unless a cycle leads back to it)."""
+OWN_FILTER_ONLY = False  # --self-check: the rule without (b), as kpic had it before issue #21
+# --cycles-avoid-chain: T is restricted when a source with a filter is
+# reachable from it without passing through the chain (only differs from the
+# rule above when `references` form a cycle).
+AVOID_CHAIN = False
+
+
+def reachable(pkg, name, avoid=()):
+    """Sources reachable from `name` through `references`, not passing
+    through those in `avoid` (`name` itself only through a cycle)."""
     out, todo = set(), [name]
     while todo:
         for c in pkg.sources[todo.pop()].cols:
-            if c.ref and c.ref not in out:
+            if c.ref and c.ref not in out and c.ref not in avoid:
                 out.add(c.ref)
                 todo.append(c.ref)
     return out
 
 
-OWN_FILTER_ONLY = False  # --self-check: the rule without (b), as kpic had it before issue #21
-
-
 def visible_rows(pkg):
     """{source: [indexes of its visible rows]} under the role."""
-    restricted = {n: not OWN_FILTER_ONLY and (n in pkg.filters or any(r in pkg.filters for r in reachable(pkg, n)))
-                  for n in pkg.sources}
+    plain = {n: n in pkg.filters or any(r in pkg.filters for r in reachable(pkg, n)) for n in pkg.sources}
+
+    def restricted(name, chain):
+        if OWN_FILTER_ONLY:
+            return False
+        if AVOID_CHAIN:
+            return name in pkg.filters or any(r in pkg.filters for r in reachable(pkg, name, chain))
+        return plain[name]
     index = {}
     for n, s in pkg.sources.items():
         k = s.key()
@@ -282,7 +292,7 @@ def visible_rows(pkg):
         if f is not None and evaluate(f, s, row, pkg.params) is not True:
             ok = False
         for c in s.cols if ok else []:
-            if not c.ref or c.ref in chain or not restricted[c.ref]:
+            if not c.ref or c.ref in chain or not restricted(c.ref, chain):
                 continue
             v = s.value(row, c.name)
             if v is None or not any(visible(c.ref, j, chain + (c.ref,)) for j in index[c.ref].get(v, [])):
@@ -790,7 +800,7 @@ def results_diff(a, b):
     return None
 
 
-def compare_outcomes(act, exp, hidden):
+def compare_outcomes(act, exp, hidden, warnings=True):
     """A description of the mismatch between the role's run and the run over
     the visible rows, or None. `hidden`: the hidden columns the query reads."""
     if hidden:
@@ -807,7 +817,7 @@ def compare_outcomes(act, exp, hidden):
     d = results_diff(act["results"], exp["results"])
     if d:
         return d
-    if act["warnings"] != exp["warnings"]:
+    if warnings and act["warnings"] != exp["warnings"]:
         return f"warnings differ: role's run {act['warnings']}, visible data {exp['warnings']}"
     return None
 
@@ -949,6 +959,9 @@ def main():
     ap.add_argument("--shrink", type=int, default=int(os.environ.get("KPIC_SECURITY_SHRINK", "1")),
                     help="shrink the first N mismatches to few rows and one metric (default 1)")
     ap.add_argument("--cycles", action="store_true", help="also generate reference cycles (products -> brands -> products)")
+    ap.add_argument("--cycles-avoid-chain", action="store_true",
+                    help="with --cycles: a source is restricted when a filtered source is reachable from it without "
+                         "passing through the chain of lookups that led to it")
     ap.add_argument("--no-hide", action="store_true", help="never hide columns, even when kpic accepts `hide`")
     ap.add_argument("--strict-hide", action="store_true",
                     help="also hide `references` columns, and expect a lookup through one to be refused")
@@ -958,8 +971,8 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     kpic, root = os.path.abspath(args.kpic), os.path.abspath(args.root)
-    global OWN_FILTER_ONLY
-    OWN_FILTER_ONLY = args.self_check
+    global OWN_FILTER_ONLY, AVOID_CHAIN
+    OWN_FILTER_ONLY, AVOID_CHAIN = args.self_check, args.cycles_avoid_chain
     first, last = (int(x) for x in args.seeds.split(":"))
     node_modules = args.node_modules or os.path.join(root, "bench", "node_modules")
     dialects = [d for d in args.dialects.split(",") if d]
@@ -1016,11 +1029,14 @@ def main():
             if pg:
                 drop_pg(args.pg, [schema, schema + "_v"])
         # Reproducers: one per failing query, the first ones shrunk.
-        for qi in sorted({f.qi for f in seed_findings}):
+        def only_warnings(qi):
+            return all(f.what.startswith("warnings") for f in seed_findings if f.qi == qi)
+        for qi in sorted({f.qi for f in seed_findings}, key=lambda qi: (only_warnings(qi), qi)):
             fs = [f for f in seed_findings if f.qi == qi]
             small = None
             if shrunk < args.shrink:
-                small = shrink(pkg, pkg.queries[qi], run, os.path.join(sdir, "shrink"))
+                # Shrink what matters most first: results, refusals, exit codes; then warnings.
+                small = shrink(pkg, pkg.queries[qi], run, os.path.join(sdir, "shrink"), only_warnings(qi))
                 shrunk += small is not None
             keep_repro(out, pkg, qi, full, seen, small, fs[0], fs)
         findings += seed_findings
@@ -1153,9 +1169,10 @@ def subset(pkg, keep):
     return small
 
 
-def mismatch(pkg, q, run, folder):
+def mismatch_(pkg, q, run, folder, warnings):
     """Whether the role's run differs from the run over the visible rows, on
-    the interpreter or in SQLite (the cheap checks, for shrinking)."""
+    the interpreter or in SQLite (the cheap checks, for shrinking); in the
+    warnings only if `warnings`, else in anything but the warnings."""
     shutil.rmtree(folder, ignore_errors=True)
     full, seen = os.path.join(folder, "full"), os.path.join(folder, "visible")
     names = q[0]
@@ -1164,8 +1181,9 @@ def mismatch(pkg, q, run, folder):
     qa, hidden = query_args(q), hidden_reads(pkg, q)
     exp = outcome(*run("run", seen, *qa, "--format", "json", "--engine", "interp"))
     act = outcome(*run("run", full, *qa, *role_args(pkg), "--format", "json", "--engine", "interp"))
-    if compare_outcomes(act, exp, hidden):
-        return True
+    d = compare_outcomes(act, exp, hidden, warnings)
+    if d or warnings:
+        return bool(d) and d.startswith("warnings") == warnings
     if hidden or exp["rc"] != 0:
         return False
     rc, sql, _ = run("sql", full, *qa, *role_args(pkg), "--dialect", "sqlite")
@@ -1179,10 +1197,13 @@ def mismatch(pkg, q, run, folder):
         return True
 
 
-def shrink(pkg, q, run, folder):
+def shrink(pkg, q, run, folder, warnings):
     """Fewer metrics, no breakdown, grain all, and fewer rows, while the
-    mismatch stays: (package, query), or None if the cheap checks do not see
-    the mismatch."""
+    mismatch (of the warnings, or of anything else) stays: (package, query),
+    or None if the cheap checks do not see the mismatch."""
+
+    def mismatch(pkg, q, run, folder):
+        return mismatch_(pkg, q, run, folder, warnings)
     if not mismatch(pkg, q, run, folder):
         return None
     names, by, grain, window = q
@@ -1239,7 +1260,9 @@ def keep_repro(out, pkg, qi, full, seen, small, finding, fs=()):
         write_package(spkg, sseen, vis, metric_names=sq[0])
         qa = " ".join(shlex.quote(a) for a in query_args(sq))
         ra = " ".join(shlex.quote(a) for a in role_args(spkg))
-        rep = [f"---- minimal reproducer, seed {pkg.seed} query {qi}: {d}/small", "p.kpi:", kpi_text(spkg, sq[0])]
+        kind = "warnings" if all(f.what.startswith("warnings") for f in (fs or [finding])) else "results"
+        rep = [f"---- minimal reproducer ({kind} differ), seed {pkg.seed} query {qi}: {d}/small", "p.kpi:",
+               kpi_text(spkg, sq[0])]
         for n, s in spkg.sources.items():
             if not s.rows:
                 rep.append(f"{n}.csv: the header only ({','.join(c.name for c in s.cols)})")
