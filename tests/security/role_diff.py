@@ -978,10 +978,15 @@ def main():
     dialects = [d for d in args.dialects.split(",") if d]
     engines = [e for e in args.engines.split(",") if e]
     skipped = []
-    if ("postgres" in dialects or "postgres" in engines) and not shutil.which("psql"):
-        skipped.append("PostgreSQL (psql is missing)")
-        dialects = [d for d in dialects if d != "postgres"]
-        engines = [e for e in engines if e != "postgres"]
+    if "postgres" in dialects or "postgres" in engines:
+        why = "psql is missing" if not shutil.which("psql") else None
+        if not why:
+            p = psql(args.pg, "SELECT 1;")
+            why = f"cannot connect to {args.pg} (scripts/pg start): {p.stderr.strip()[:200]}" if p.returncode else None
+        if why:
+            skipped.append(f"PostgreSQL ({why})")
+            dialects = [d for d in dialects if d != "postgres"]
+            engines = [e for e in engines if e != "postgres"]
     if "duckdb" in dialects and not (shutil.which("node") and os.path.isdir(os.path.join(node_modules, "@duckdb", "node-api"))):
         skipped.append(f"DuckDB (Node.js or {node_modules}/@duckdb/node-api is missing)")
         dialects = [d for d in dialects if d != "duckdb"]
