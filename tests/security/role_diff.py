@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The differential security test of roles (issue #21, item 8).
 
-For random packages (one per seed), a role restricts some sources with
-`where` filters over their own columns and marks the others `: all`. This
+For random packages (one per seed: sources with lookups, metrics, queries and
+sometimes a goal with a drill-down and an alert), a role restricts some
+sources with `where` filters over their own columns and marks the others
+`: all`. This
 file decides, independently of kpic, which rows of every source the role may
 see (the oracle below), writes those rows to a second copy of the package,
 and checks that
@@ -11,8 +13,8 @@ and checks that
  == kpic run VISIBLE QUERY                               (only the visible rows, no role)
 
 for the interpreter, the JIT and `--engine postgres` (each engine against
-itself without the role; the JSON `results` exactly, decimals as their
-strings, and the `warnings`, which must describe only visible rows), and that
+itself without the role; the JSON `results` and `goals` exactly, decimals as
+their strings, and the `warnings`, which must describe only visible rows), and that
 `kpic sql ... --role viewer --param ...` run on SQLite, PostgreSQL and DuckDB
 over the full data gives the cells of the interpreter's run over the visible
 rows (exact decimals and counts, 1e-9 for doubles: tests/sql/sql_diff.py).
@@ -136,6 +138,7 @@ class Package:
         self.filters = {}  # source -> filter AST (restricted sources only)
         self.params = {}  # name -> (type text, CLI value, python value)
         self.hidden = []  # (source, column)
+        self.goal = None  # (metric name, drill dimensions): `goal g` over orders
         self.metrics = []
         self.queries = []  # (metric names, by dims, grain, window or None)
         self.notes = []
@@ -456,6 +459,8 @@ def generate(seed, hide_supported, cycles, strict_hide=False):
     # ---- metrics
     gen_metrics(rng, pkg, has_brands, has_makers, has_stores, has_visits)
     gen_queries(rng, pkg)
+    if rng.random() < 0.5:
+        gen_goal(rng, pkg)
     if pkg.hidden:
         reading_query(rng, pkg)
     return pkg
@@ -649,6 +654,28 @@ def gen_queries(rng, pkg):
         pkg.queries.append((names, by, grain, window))
 
 
+def gen_goal(rng, pkg):
+    """A goal over an additive orders metric, with a drill-down and an
+    alert: its periods, drill members and alerts must show visible rows only."""
+    additive = [m for m in pkg.metrics if m.family == "orders" and m.text.startswith(("sum(orders.amount)", "count("))
+                and "/" not in m.text]
+    if additive:
+        m = rng.choice(additive)
+    else:
+        m = Metric(f"m{len(pkg.metrics)}", "count(orders)", {"orders"}, set(), "orders")
+        pkg.metrics.append(m)
+    dims = sorted(dims_of(pkg, "orders"))
+    pkg.goal = (m.name, sorted(rng.sample(dims, min(len(dims), rng.randint(1, 2)))))
+    pkg.queries.append(([m.name], [], "goal", None))
+
+
+def goal_text(pkg):
+    m, drill = pkg.goal
+    return (f"goal g {{\n  metric m\n  period 2025 by month\n  target {m} >= 1.05 * {m}.previous\n"
+            f"  drill  {', '.join(drill)} top 3\n  alert  \"drop\" when {m} < 0.9 * {m}.previous severity warning\n}}\n"
+            ).replace("metric m\n", f"metric {m}\n")
+
+
 # ---- writing packages ----------------------------------------------------------------------------
 
 def kpi_text(pkg, metric_names=None, hide=True):
@@ -678,6 +705,8 @@ def kpi_text(pkg, metric_names=None, hide=True):
         if keep is None or m.name in keep:
             lines.append(f"metric {m.name} = {m.text}")
     lines.append("")
+    if pkg.goal and (keep is None or pkg.goal[0] in keep):
+        lines.append(goal_text(pkg))
     ps = ", ".join(f"{n}: {t}" for n, (t, _, _) in pkg.params.items())
     lines.append(f"role {ROLE}" + (f"({ps})" if ps else "") + " {")
     for n in pkg.sources:
@@ -711,6 +740,8 @@ def write_package(pkg, folder, rows=None, metric_names=None, hide=True):
 
 def query_args(q):
     names, by, grain, window = q
+    if grain == "goal":
+        return ["--goal", "g"]
     a = ["--metric", ",".join(names), "--grain", grain]
     if by:
         a += ["--by", ",".join(by)]
@@ -733,6 +764,8 @@ def hidden_reads(pkg, q):
     --strict-hide hides such columns); the time column of its sources when
     it has a grain finer than `all` or a window."""
     names, by, grain, window = q
+    if grain == "goal":  # its drill dimensions are read like --by, at its grain (month)
+        by = pkg.goal[1]
     reads = set(pkg.reads_of(names))
     for s in pkg.sources_of(names):
         d = dims_of(pkg, s)
@@ -800,6 +833,29 @@ def results_diff(a, b):
     return None
 
 
+def json_diff(a, b, path):
+    """The first place where two JSON values differ, or None."""
+    if type(a) is not type(b):
+        return f"{path}: role's run {json.dumps(a, ensure_ascii=False)[:300]}, visible data " \
+               f"{json.dumps(b, ensure_ascii=False)[:300]}"
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            d = json_diff(a.get(k), b.get(k), f"{path}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items in the role's run, {len(b)} over the visible data: " \
+                   f"{json.dumps(a, ensure_ascii=False)[:300]} vs {json.dumps(b, ensure_ascii=False)[:300]}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = json_diff(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{path}: role's run {a!r}, visible data {b!r}"
+
+
 def compare_outcomes(act, exp, hidden, warnings=True):
     """A description of the mismatch between the role's run and the run over
     the visible rows, or None. `hidden`: the hidden columns the query reads."""
@@ -814,7 +870,8 @@ def compare_outcomes(act, exp, hidden, warnings=True):
             return (f"exit {act['rc']} ({act.get('code')}) under the role, exit {exp['rc']} ({exp.get('code')}) over the "
                     f"visible data: {act.get('stderr') or exp.get('stderr')}")
         return None
-    d = results_diff(act["results"], exp["results"])
+    d = results_diff(act["results"], exp["results"]) or json_diff(act["json"].get("goals"), exp["json"].get("goals"),
+                                                                     "goals")
     if d:
         return d
     if warnings and act["warnings"] != exp["warnings"]:
@@ -1098,7 +1155,7 @@ def check_seed(pkg, full, seen, sdir, run, engines, dialects, pg_uri, schema, du
         if qi not in expected:
             expected[qi] = outcome(*run("run", seen, *qa, "--format", "json", "--engine", "interp"))
         exp = expected[qi]
-        if exp["rc"] == 0 and not any(r["rows"] for r in exp["results"]):
+        if exp["rc"] == 0 and q[2] != "goal" and not any(r["rows"] for r in exp["results"]):
             stats["empty"] += 1
         for d in dialects:
             rc, sql, err = run("sql", full, *qa, *role_args(pkg), "--dialect", d)
@@ -1212,12 +1269,13 @@ def shrink(pkg, q, run, folder, warnings):
     if not mismatch(pkg, q, run, folder):
         return None
     names, by, grain, window = q
-    for n in names:
+    for n in names if grain != "goal" else []:
         if mismatch(pkg, ([n], by, grain, window), run, folder):
             names = [n]
             break
     q = (names, by, grain, window)
-    for cand in [(names, [], grain, window), (names, q[1], "all", None), (names, q[1], q[2], None)]:
+    for cand in [(names, [], grain, window), (names, q[1], "all", None), (names, q[1], q[2], None)] \
+            if grain != "goal" else []:
         if cand != q and mismatch(pkg, cand, run, folder):
             q = cand
     for b in list(q[1]):
