@@ -910,11 +910,13 @@ def norm_warnings(warnings):
     """The warnings as compared (docs/testing.md): a lookup warning is its
     count, column and looked-up source, whichever of its two wordings (one
     line per column looked up, with an example key; or, under a role, one
-    line without one); identical lines count once; order does not matter."""
+    line without one, naming the lookup's whole path); identical lines count
+    once; order does not matter."""
     out = set()
     for w in warnings:
         m = LOOKUP_NO_ROLE.match(w) or LOOKUP_ROLE.match(w)
-        out.add(f"{m.group(1)} row(s) have a `{m.group(2)}` not found in `{m.group(3)}`" if m else w)
+        # A lookup two levels down is `product_id.brand_id` in one wording, `brand_id` in the other.
+        out.add(f"{m.group(1)} row(s) have a `{m.group(2).split('.')[-1]}` not found in `{m.group(3)}`" if m else w)
     return sorted(out)
 
 
