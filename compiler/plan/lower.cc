@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <set>
 
 #include "base/suggest.h"
 #include "plan/lowerer.h"
@@ -141,7 +142,9 @@ void Lowerer::Audits() {
   // The lookups each source's scans join (each step of each column path).
   std::map<int, std::vector<std::vector<std::string>>> steps;
   std::vector<int> order;
+  std::set<int> bucketed;  ///< sources read by period: rows without a time fall in none
   for (const Scan& s : plan_.scans) {
+    if (s.time_column >= 0) bucketed.insert(s.src);
     if (!steps.count(s.src)) order.push_back(s.src);
     auto& list = steps[s.src];
     for (const ScanColumn& c : s.columns)
@@ -174,7 +177,7 @@ void Lowerer::Audits() {
     Plan::Audit a;
     a.scan = scan;
     a.rows = count(scan, -1, "kpic.audit.rows");
-    if (s.time_column >= 0) {
+    if (s.time_column >= 0 && bucketed.count(src)) {
       a.time_column = s.columns[static_cast<size_t>(s.time_column)].name;
       a.no_time = count(scan, test(scan, RowNode::Op::kIsNull, column(scan, {a.time_column})), "kpic.audit.no_time");
     }
@@ -516,9 +519,14 @@ void Lowerer::Goal(const ir::Goal& g) {
         dr.total_num = plan_.mnodes[gp.value].args[0];
         dr.total_den = plan_.mnodes[gp.value].args[1];
       }
-    } catch (const PlanError&) {
+    } catch (const PlanError& e) {
       touched_ = &gp.scans;
-      continue;  // a dimension the goal's sources lack (E0404 already warned of it)
+      // A dimension the role hides is said; one the goal's sources lack was
+      // already warned of at check (E0404).
+      if (e.code == "E0605")
+        plan_.notes.push_back({"W0705", fmt::format("the drill-down of goal `{}` by `{}` is left out: {}", g.name, dim,
+                                                    e.what())});
+      continue;
     }
     touched_ = &gp.scans;
     gp.drills.push_back(std::move(dr));

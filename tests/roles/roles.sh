@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Roles as a security boundary (docs/language.md, "Roles"): each gap of
+# issue #21 as a regression test, with the values worked out by hand from
+# tests/roles/*.csv. The broad differential test is tests/security/.
+set -u
+KPIC="$1"
+ROOT="$2"
+PKG="$ROOT/tests/roles/shop.kpi"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+last_ok=0
+expect() {
+  local name="$1" want="$2"
+  shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+  local got=$?
+  if [ "$got" -eq "$want" ]; then
+    last_ok=1
+    passed=$((passed + 1))
+  else
+    last_ok=0
+    failed=$((failed + 1))
+    echo "FAIL $name: exit $got, expected $want"
+    sed 's/^/  stderr: /' "$TMP/err" | head -20
+  fi
+}
+has() {  # has FILE TEXT
+  [ "$last_ok" -eq 1 ] || return 0
+  if grep -qF -- "$2" "$TMP/$1"; then passed=$((passed + 1)); else
+    echo "FAIL: $1 lacks: $2"; sed 's/^/  | /' "$TMP/$1" | head -20; failed=$((failed + 1)); fi
+}
+lacks() {  # lacks FILE TEXT
+  [ "$last_ok" -eq 1 ] || return 0
+  if grep -qF -- "$2" "$TMP/$1"; then
+    echo "FAIL: $1 contains: $2"; sed 's/^/  | /' "$TMP/$1" | head -20; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+}
+json() {  # json PYTHON-EXPRESSION-OVER-d EXPECTED
+  [ "$last_ok" -eq 1 ] || return 0
+  local got
+  got=$(python3 -c "import json,sys; d=json.load(open('$TMP/out')); print($1)")
+  if [ "$got" = "$2" ]; then passed=$((passed + 1)); else
+    echo "FAIL: $1 is $got, expected $2"; failed=$((failed + 1)); fi
+}
+total='[r["value"] for r in d["results"][0]["rows"]]'
+codes='sorted(w["code"] for w in d["warning_codes"])'
+
+for engine in interp jit; do
+  run=("$KPIC" run "$PKG" --engine "$engine" --format json)
+  # The lookup leak: brand A's orders are 1 and 5 (10.00 + 1.50), with or
+  # without a breakdown; unmatched and null keys are invisible.
+  expect "$engine: brand A total" 0 "${run[@]}" --metric sales --grain all --role brand_manager --param b=A
+  json "$total" "['11.50']"
+  json "$codes" "[]"
+  expect "$engine: brand A by month" 0 "${run[@]}" --metric sales --grain month --role brand_manager --param b=A
+  json "$total" "['10.00', '1.50']"
+  # Brand B: orders 2 and 6; order 6 has no day (one visible row, W0702).
+  expect "$engine: brand B by month" 0 "${run[@]}" --metric sales --grain month --role brand_manager --param b=B
+  json "$total" "['20.00']"
+  json "$codes" "['W0702']"
+  json 'd["warnings"][0]' '1 row(s) of `orders` have no `day` and fall in no period'
+  # At grain all the row without a day counts: no W0702 (a regression).
+  expect "$engine: brand B all" 0 "${run[@]}" --metric sales --grain all --role brand_manager --param b=B
+  json "$total" "['120.00']"
+  json "$codes" "[]"
+  # Warning counts describe the role's rows: store s2 sees orders 3-6, of
+  # which 3 ("") and 4 (p9) have no product; s1 sees none such.
+  expect "$engine: store s2 warnings" 0 "${run[@]}" --metric cost_total --grain month --role store_clerk --param s=s2
+  json "$total" "['0.00', '1.00']"
+  json "$codes" "['W0701', 'W0702']"
+  json '[w for w in d["warnings"] if "not found" in w][0]' '2 row(s) of `orders` have a `product_id` not found in `products`; what they look up is null'
+  expect "$engine: store s1 warnings" 0 "${run[@]}" --metric cost_total --grain month --role store_clerk --param s=s1
+  json "$total" "['3.00']"
+  json "$codes" "[]"
+  # Without a role the engines' own counts are kept (with an example key).
+  expect "$engine: no role" 0 "${run[@]}" --metric cost_total --grain all
+  json "$total" "['6.00']"
+  json "$codes" "['W0701']"
+  json 'd["warnings"][0]' '2 row(s) have a `product_id` not found in `products` (for example ``); their `cost` is null'
+  # A mistyped member: W0704, and the reason is said.
+  expect "$engine: member matching nothing" 0 "${run[@]}" --metric sales --grain all --role store_manager --param s=s3
+  json "$codes" "['W0704']"
+  json 'd["warnings"][0]' '--param s=s3 matches no row of `orders` that role `store_manager` may see, so the results over `orders` are empty'
+done
+
+# Hidden columns: refused with E0605, also through a lookup and for the
+# key that a hidden reference holds.
+expect "hidden cost" 2 "$KPIC" run "$PKG" --metric cost_total --role store_manager --param s=s1
+has err 'error[E0605]: role `store_manager` hides column `products.cost`, which metric `cost_total` reads'
+expect "hidden reference's key" 2 "$KPIC" run "$PKG" --metric product_count --role store_manager --param s=s1
+has err 'hides column `orders.product_id`'
+# A report leaves the output out, with W0705, and shows the rest.
+expect "report under hiding role" 0 "$KPIC" run "$PKG" --report store_weekly --param s=s1 --grain all --format json
+json '[r["metric"] for r in d["results"]]' "['sales']"
+json "$codes" "['W0705']"
+expect "check warns of it" 0 "$KPIC" check "$PKG"
+has err 'warning[W0006]: report `store_weekly` leaves out its metric `cost_total`'
+
+# The error leak: a bad value in store s2's row, run as s1, names the file
+# and line but never the value; without a role the value is shown.
+expect "bad row outside the role" 3 "$KPIC" run "$PKG" --metric sales --grain all --role store_manager --param s=s1 \
+  --bind "orders=csv:$ROOT/tests/roles/orders_bad.csv"
+has err 'orders_bad.csv:3'
+has err "may be outside role \`store_manager\`'s access"
+lacks err 'SECRET-42'
+expect "bad row, no role" 3 "$KPIC" run "$PKG" --metric sales --grain all --bind "orders=csv:$ROOT/tests/roles/orders_bad.csv"
+has err 'SECRET-42'
+expect "skipped rows under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_manager --param s=s1 \
+  --bind "orders=csv:$ROOT/tests/roles/orders_bad.csv" --on-bad-row skip --format json
+lacks err 'SECRET-42'
+json "$total" "['10.00']"
+json "$codes" "['W0703']"
+
+echo "roles: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
