@@ -673,7 +673,8 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     }
   }
   std::vector<int> every;
-  for (size_t s = 0; s < plan.scans.size(); ++s) every.push_back(static_cast<int>(s));
+  for (size_t s = 0; s < plan.scans.size(); ++s)
+    if (!plan.scans[s].audit) every.push_back(static_cast<int>(s));
   auto output = [&](const plan::Output& o) {
     MetricResult mr;
     mr.output = &o;

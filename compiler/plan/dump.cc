@@ -317,6 +317,7 @@ std::string Dump(const Plan& p) {
     out += fmt::format("\nscan s{} {} grain={}", i, s.source, rt::GrainName(s.grain));
     if (s.from_day) out += " from=" + rt::FormatDate(*s.from_day);
     if (s.to_day) out += " to=" + rt::FormatDate(*s.to_day);
+    if (s.audit) out += " (audit: the role's warnings)";
     out += "\n";
     for (size_t c = 0; c < s.columns.size(); ++c)
       out += fmt::format("  column ${}: {}\n", s.columns[c].Text(), TypeText(s.columns[c].type, s.columns[c].scale));

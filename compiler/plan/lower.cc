@@ -172,7 +172,9 @@ void Lowerer::Audits() {
   for (int src : order) {
     LCtx lc;
     lc.windowed = true;
+    size_t before = plan_.scans.size();
     int scan = ScanFor(src, lc);
+    if (static_cast<size_t>(scan) >= before) plan_.scans[static_cast<size_t>(scan)].audit = true;
     const ir::Source& s = m_.sources[src];
     Plan::Audit a;
     a.scan = scan;

@@ -112,6 +112,8 @@ struct Scan {
   /// Read under a period operator (previous, last_year, to_date, rolling,
   /// zscore, ...): its rows outside --from/--to count too.
   bool windowed = false;
+  /// Made only to count a role's warnings (Plan::audits): no output reads it.
+  bool audit = false;
   std::vector<AggSpec> aggs;
   rt::Grain grain = rt::Grain::kAll;  ///< the bucket of the group key
 };

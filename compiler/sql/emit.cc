@@ -1447,7 +1447,8 @@ class Emitter {
     for (const auto& o : p_.outputs) {
       std::vector<int> sc = o.scans;
       if (sc.empty())
-        for (size_t s = 0; s < p_.scans.size(); ++s) sc.push_back(static_cast<int>(s));
+        for (size_t s = 0; s < p_.scans.size(); ++s)
+          if (!p_.scans[s].audit) sc.push_back(static_cast<int>(s));
       std::sort(sc.begin(), sc.end());
       auto it = std::find(groups.begin(), groups.end(), sc);
       group_of.push_back(static_cast<size_t>(it - groups.begin()));

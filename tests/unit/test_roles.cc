@@ -160,3 +160,66 @@ TEST_CASE("under a role, each source read gets an audit scan for the run's warni
   CHECK(a.params == std::vector<std::string>{"s=S1"});
   CHECK(Name(DiagCode::W0702) == "W0702");
 }
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "exec/execute.h"
+
+namespace {
+
+/// Runs `req` over small CSV files written here; returns the execution's warnings.
+std::vector<Warning> RunShop(const plan::Request& req, bool skip_bad_rows) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("kpic_roles_{}", static_cast<long>(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "o.csv") << "id,day,product_id,store,amount\n1,2026-01-01,p1,s1,10.00\n2,2026-01-02,p9,s1,2.00\n"
+                                  "3,2026-01-03,p1,s2,oops\n";
+  std::ofstream(dir / "p.csv") << "pid,brand_id,cost\np1,b1,1.00\n";
+  std::ofstream(dir / "b.csv") << "bid,country\nb1,CN\n";
+  Lowered l = LowerShop(req);
+  REQUIRE(l.code.empty());
+  exec::ExecOptions o;
+  o.engine = "interp";
+  o.skip_bad_rows = skip_bad_rows;
+  o.binds = exec::ParseBinds({"orders=csv:" + (dir / "o.csv").string(), "products=csv:" + (dir / "p.csv").string(),
+                              "brands=csv:" + (dir / "b.csv").string()});
+  exec::Execution ex = exec::Execute(l.plan, o);
+  fs::remove_all(dir);
+  return ex.warnings;
+}
+
+bool HasCode(const std::vector<Warning>& ws, DiagCode c) {
+  return std::any_of(ws.begin(), ws.end(), [&](const Warning& w) { return w.code == Name(c); });
+}
+
+}  // namespace
+
+TEST_CASE("the engines' warnings carry codes: W0701 a key not found, W0703 rows skipped") {
+  plan::Request r;
+  r.metrics = {"cost", "sales"};
+  r.grain = rt::Grain::kAll;
+  std::vector<Warning> ws = RunShop(r, /*skip_bad_rows=*/true);
+  CHECK(HasCode(ws, DiagCode::W0701));  // order 2's p9
+  CHECK(HasCode(ws, DiagCode::W0703));  // order 3's amount
+}
+
+TEST_CASE("a role's audit counts what W0704 needs: the visible rows, per source") {
+  plan::Request r;
+  r.metrics = {"sales"};
+  r.role = "store_manager";
+  r.params = {{"s", "nobody"}};
+  Lowered l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.audits.size() == 1);
+  // The audit scan carries the role's filter, so its row count is 0 for a
+  // member that does not exist: the run says so as W0704.
+  const plan::Scan& s = l.plan.scans.at(static_cast<size_t>(l.plan.audits[0].scan));
+  CHECK(s.audit);
+  CHECK(plan::DumpRow(s, s.filter) == "($store == \"nobody\")");
+  CHECK(Name(DiagCode::W0704) == "W0704");
+}
