@@ -255,6 +255,24 @@ d = c.diagnostics(metrics_uri)
 check(len(d) == 1 and d[0]["code"] == "E0004" and "more than the language server analyses (200)" in d[0]["message"],
       "--max-file-bytes: a large document gets one E0004 and is not analysed")
 c.p.kill()
+
+# A role's `hide` line: hover names the source and the hidden column.
+roles_dir = os.path.join(ws, "roles")
+shutil.copytree(os.path.join(ROOT, "tests/roles"), roles_dir, ignore=shutil.ignore_patterns("*.sh", "*.csv"))
+shop = open(os.path.join(roles_dir, "shop.kpi"), encoding="utf-8").read()
+shop_uri = "file://" + os.path.join(roles_dir, "shop.kpi")
+c = Client(roles_dir)
+c.notify("initialized", {})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": shop_uri, "languageId": "kpi", "version": 1, "text": shop}})
+c.diagnostics(shop_uri)
+h = c.request("textDocument/hover", {"textDocument": {"uri": shop_uri},
+                                     "position": pos_of(shop, "hide products.cost", 15)})["result"]
+check(h and "**products.cost**: `decimal(2)`" in h["contents"]["value"], "hover on a hidden column")
+items = c.request("textDocument/completion", {"textDocument": {"uri": shop_uri},
+                                              "position": pos_of(shop, "hide products.cost", 0)})["result"]
+labels = [i["label"] for i in (items["items"] if isinstance(items, dict) else items)]
+check("hide" in labels, "completion offers `hide`")
+c.p.kill()
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
