@@ -516,7 +516,44 @@ void Checker::RoleCoverage() {
   auto named = [](const ir::Role& r, int src) {
     return std::any_of(r.items.begin(), r.items.end(), [&](const ir::Role::Item& it) { return it.source == src; });
   };
+  // Sources on a cycle of `references` (one that reaches itself).
+  const size_t n = m.sources.size();
+  auto reach = [&](int from) {
+    std::set<int> seen;
+    std::vector<int> todo{from};
+    while (!todo.empty()) {
+      int s = todo.back();
+      todo.pop_back();
+      for (const ir::Column& c : m.sources[static_cast<size_t>(s)].columns)
+        if (c.references >= 0 && seen.insert(c.references).second) todo.push_back(c.references);
+    }
+    return seen;
+  };
+  std::vector<std::set<int>> reaches(n);
+  for (size_t s = 0; s < n; ++s) reaches[s] = reach(static_cast<int>(s));
   for (const ir::Role& role : m.roles) {
+    // A source is restricted when the role filters it or it reaches one
+    // that is filtered. Visibility through a cycle of restricted sources
+    // would depend on where the chain starts: refused (E0317).
+    std::set<int> filtered;
+    for (const ir::Role::Item& it : role.items)
+      if (it.source >= 0 && !it.all && it.filter >= 0) filtered.insert(it.source);
+    for (size_t s = 0; s < n; ++s) {
+      if (!reaches[s].count(static_cast<int>(s))) continue;  // not on a cycle
+      bool restricted = filtered.count(static_cast<int>(s)) > 0;
+      for (int t : reaches[s]) restricted = restricted || filtered.count(t) > 0;
+      if (!restricted) continue;
+      std::vector<std::string> cycle;
+      for (int t : reaches[s])
+        if (reaches[static_cast<size_t>(t)].count(static_cast<int>(s))) cycle.push_back(m.sources[static_cast<size_t>(t)].name);
+      auto& d = diags_.Report(DiagCode::E0317, role.span,
+                              fmt::format("role `{}` restricts rows that a cycle of `references` reaches ({}): whether "
+                                          "a row of `{}` is visible would depend on the source the chain starts from",
+                                          role.name, fmt::join(cycle, ", "), m.sources[s].name));
+      d.span_label = "restricts a cycle";
+      d.Help("remove one `references` of the cycle, or restrict only sources that no cycle reaches");
+      break;  // one error per role
+    }
     std::set<int> refused;
     for (const ir::Report& rep : m.reports) {
       if (rep.role != role.name || rep.package != role.package) continue;
