@@ -493,15 +493,24 @@ void Checker::Reads(int n, std::set<int>* sources, std::set<std::pair<int, int>>
 /// is left out of the report (W0006).
 void Checker::RoleCoverage() {
   const ir::Module& m = module_.ir;
-  auto closure = [&](std::set<int> srcs) {
-    std::vector<int> todo(srcs.begin(), srcs.end());
+  // The sources reachable through `references` (a source on a cycle reaches itself).
+  const size_t n = m.sources.size();
+  auto reach = [&](int from) {
+    std::set<int> seen;
+    std::vector<int> todo{from};
     while (!todo.empty()) {
       int s = todo.back();
       todo.pop_back();
       for (const ir::Column& c : m.sources[static_cast<size_t>(s)].columns)
-        if (c.references >= 0 && srcs.insert(c.references).second) todo.push_back(c.references);
+        if (c.references >= 0 && seen.insert(c.references).second) todo.push_back(c.references);
     }
-    return srcs;
+    return seen;
+  };
+  auto closure = [&](std::set<int> srcs) {
+    std::set<int> out = srcs;
+    for (int s : srcs)
+      for (int t : reach(s)) out.insert(t);
+    return out;
   };
   auto goal_nodes = [](const ir::Goal& g) {
     std::vector<int> nodes{g.metric, g.target_lhs, g.target_rhs};
@@ -515,19 +524,6 @@ void Checker::RoleCoverage() {
   };
   auto named = [](const ir::Role& r, int src) {
     return std::any_of(r.items.begin(), r.items.end(), [&](const ir::Role::Item& it) { return it.source == src; });
-  };
-  // Sources on a cycle of `references` (one that reaches itself).
-  const size_t n = m.sources.size();
-  auto reach = [&](int from) {
-    std::set<int> seen;
-    std::vector<int> todo{from};
-    while (!todo.empty()) {
-      int s = todo.back();
-      todo.pop_back();
-      for (const ir::Column& c : m.sources[static_cast<size_t>(s)].columns)
-        if (c.references >= 0 && seen.insert(c.references).second) todo.push_back(c.references);
-    }
-    return seen;
   };
   std::vector<std::set<int>> reaches(n);
   for (size_t s = 0; s < n; ++s) reaches[s] = reach(static_cast<int>(s));
