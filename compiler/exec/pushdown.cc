@@ -7,6 +7,7 @@
 #include "exec/pushdown.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 #include <memory>
@@ -346,31 +347,39 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
                           "twice",
                           decl.name, dup.rows[0][1].value_or("?")));
       }
-  // Unmatched lookup keys become null members: counted and reported.
+  // Unmatched lookup keys become null members: counted and reported, at
+  // every step of a path (a key of a looked-up row, too), over the scanned
+  // source's rows, as the embedded engine counts them.
   std::set<std::string> reported;
+  auto header = [&](const ir::Source& s, const std::string& name, bool key) {
+    for (const auto& col : s.columns)
+      if (key ? col.key : col.name == name) return col.header;
+    return std::string();
+  };
   for (const plan::Scan& sc : p.scans)
-    for (const plan::ScanColumn& c : sc.columns) {
-      if (c.path.size() != 2 || !reported.insert(c.sources[0] + "|" + c.path[0] + "|" + c.path[1]).second) continue;
-      const ir::Source& from = source(c.sources[0]);
-      const ir::Source& to = source(c.sources[1]);
-      std::string fk, key_header;
-      for (const auto& col : from.columns)
-        if (col.name == c.path[0]) fk = col.header;
-      for (const auto& col : to.columns)
-        if (col.key) key_header = col.header;
-      const Where& wf = locate(c.sources[0]);
-      const Where& wt = locate(c.sources[1]);
-      auto um = session(wf.uri).Query(
-          fmt::format("SELECT COUNT(*), MIN(t0.{0}) FROM {1} AS t0 LEFT JOIN {2} AS t1 ON t1.{3} = t0.{0} "
-                      "WHERE t0.{0} IS NOT NULL AND t1.{3} IS NULL",
-                      QuoteTable(fk), QuoteTable(wf.table), QuoteTable(wt.table), QuoteTable(key_header)),
-          "the lookup check of `" + from.name + "`");
-      int64_t n = um.rows.empty() ? 0 : std::stoll(um.rows[0][0].value_or("0"));
-      if (n > 0)
-        warnings->push_back(
-            {"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example `{}`); their `{}` is null", n,
-                                  c.path[0], to.name, um.rows[0][1].value_or(""), c.path[1])});
-    }
+    for (const plan::ScanColumn& c : sc.columns)
+      for (size_t k = 1; k < c.path.size(); ++k) {
+        std::string id = c.sources[0] + "|" + fmt::format("{}", fmt::join(c.path.begin(), c.path.begin() + static_cast<long>(k), ".")) + "|" + c.path.back();
+        if (!reported.insert(id).second) continue;
+        // t0 is the scanned source; t_i the source of path part i.
+        std::string from_sql = QuoteTable(locate(c.sources[0]).table) + " AS t0";
+        for (size_t i = 1; i <= k; ++i)
+          from_sql += fmt::format(" LEFT JOIN {} AS t{} ON t{}.{} = t{}.{}", QuoteTable(locate(c.sources[i]).table), i, i,
+                                  QuoteTable(header(source(c.sources[i]), "", true)), i - 1,
+                                  QuoteTable(header(source(c.sources[i - 1]), c.path[i - 1], false)));
+        std::string fk = fmt::format("t{}.{}", k - 1, QuoteTable(header(source(c.sources[k - 1]), c.path[k - 1], false)));
+        std::string key = fmt::format("t{}.{}", k, QuoteTable(header(source(c.sources[k]), "", true)));
+        auto um = session(locate(c.sources[0]).uri)
+                      .Query(fmt::format("SELECT COUNT(*), MIN({0}) FROM {1} WHERE {0} IS NOT NULL AND {2} IS NULL", fk,
+                                         from_sql, key),
+                             "the lookup check of `" + source(c.sources[0]).name + "`");
+        int64_t n = um.rows.empty() ? 0 : std::stoll(um.rows[0][0].value_or("0"));
+        if (n > 0)
+          warnings->push_back(
+              {"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example `{}`); their `{}` is null", n,
+                                    c.path[k - 1], source(c.sources[k]).name, um.rows[0][1].value_or(""),
+                                    c.path.back())});
+      }
   std::vector<engine::ScanResult> out(p.scans.size());
   for (size_t i = 0; i < p.scans.size(); ++i) {
     const plan::Scan& sc = p.scans[i];

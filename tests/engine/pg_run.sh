@@ -101,4 +101,23 @@ for mode in postgres interp; do
     { echo "a dropped connection (--engine $mode) should exit 3 naming the URI, got $rc:"; cat "$tmp/err"; exit 1; }
   echo "dropped PostgreSQL connection (--engine $mode): exit 3, no output"
 done
+# W0701 for a lookup reached through another lookup: --engine postgres
+# warns of it as the embedded engine does (a regression: it said nothing).
+N="$ROOT/tests/engine/nested_lookup"
+psql -q -v ON_ERROR_STOP=1 "$URI" <<SQL
+CREATE TABLE kpic_run.n_orders (id text, ts timestamp, product_id text, amount numeric(12,2));
+CREATE TABLE kpic_run.n_products (product_id text, maker_id text);
+CREATE TABLE kpic_run.n_makers (maker_id text, region text);
+\copy kpic_run.n_orders FROM '$N/orders.csv' WITH (FORMAT csv, HEADER true)
+\copy kpic_run.n_products FROM '$N/products.csv' WITH (FORMAT csv, HEADER true)
+\copy kpic_run.n_makers FROM '$N/makers.csv' WITH (FORMAT csv, HEADER true)
+SQL
+want='warning[W0701]: 1 row(s) have a `maker_id` not found in `makers` (for example `ZZ`); their `region` is null'
+"$KPIC" run "$N/p.kpi" --metric total --by region --grain all > /dev/null 2> "$tmp/n_csv"
+"$KPIC" run "$N/p.kpi" --metric total --by region --grain all --engine postgres --bind "orders=$URI#kpic_run.n_orders" \
+  --bind "products=$URI#kpic_run.n_products" --bind "makers=$URI#kpic_run.n_makers" > /dev/null 2> "$tmp/n_pg"
+for f in n_csv n_pg; do
+  grep -qF -- "$want" "$tmp/$f" || { echo "$f lacks the nested lookup's W0701:"; cat "$tmp/$f"; exit 1; }
+done
+echo "a lookup through a lookup: W0701 from the embedded engine and --engine postgres"
 psql -q "$URI" -c "DROP SCHEMA kpic_run CASCADE"
