@@ -275,6 +275,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   CheckDigits(p, r, o.max_decimal_digits);
   double eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count();
   if (o.timings) {
+    ex.timings.redacted = !p.role.empty();
     std::fputs(ex.timings.Describe(eval_ms).c_str(), stderr);
     // Anonymous memory excludes the memory-mapped input file.
     if (std::FILE* f = std::fopen("/proc/self/status", "r")) {

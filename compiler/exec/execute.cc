@@ -179,7 +179,8 @@ std::string Timings::Describe(double eval_ms) const {
   if (engine == "postgres")
     return fmt::format("kpic: timings: engine postgres: {} scan(s) pushed down in {:.1f} ms; evaluated in {:.1f} ms\n",
                        scans, pushed_ms, eval_ms);
-  std::string out = fmt::format("kpic: timings: engine {}: read {} rows in {:.1f} ms", engine, rows, read_ms);
+  std::string out = redacted ? fmt::format("kpic: timings: engine {}: read in {:.1f} ms", engine, read_ms)
+                             : fmt::format("kpic: timings: engine {}: read {} rows in {:.1f} ms", engine, rows, read_ms);
   if (streamed) out += fmt::format(" ({} scan(s) streamed while reading)", streamed);
   out += fmt::format("; merged streamed states and joined lookups in {:.1f} ms", join_ms);
   size_t in_memory = scans - streamed;
@@ -190,7 +191,8 @@ std::string Timings::Describe(double eval_ms) const {
   if (engine == "jit") out += " (compile included)";
   out += fmt::format("; evaluated in {:.1f} ms\n", eval_ms);
   if (streamed) out += fmt::format("kpic: timings: {} scan(s) streamed while reading (their time is in the read)\n", streamed);
-  for (const std::string& r : reads) out += fmt::format("kpic: timings: read {}\n", r);
+  if (!redacted)
+    for (const std::string& r : reads) out += fmt::format("kpic: timings: read {}\n", r);
   return out;
 }
 

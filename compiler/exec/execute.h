@@ -36,6 +36,9 @@ struct Timings {
   int kernels = 0, cached = 0, interpreted = 0;
   double pushed_ms = 0;  ///< postgres: the scans inside the server
   std::vector<std::string> reads;  ///< per source that reported it: what was read and skipped
+  /// Under a role: no row counts nor per-source reads, which would describe
+  /// rows outside it (docs/language.md, "Roles").
+  bool redacted = false;
   /// One line for stderr, with the evaluation's time.
   std::string Describe(double eval_ms) const;
 };

@@ -112,5 +112,12 @@ lacks err 'SECRET-42'
 json "$total" "['10.00']"
 json "$codes" "['W0703']"
 
+# --timings under a role counts no rows (the whole file's rows are outside it).
+expect "timings under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s1 --timings
+has err 'kpic: timings: engine'
+lacks err ' rows in '
+expect "timings without a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --timings
+has err 'read 6 rows in'
+
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
