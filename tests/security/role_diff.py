@@ -808,6 +808,7 @@ class Runner:
             return -1, "", "timeout"
 
 
+LEFT_OUT = re.compile(r"^the drill-down of goal `[^`]+` by `[^`]+` is left out: role `[^`]+` hides column")
 NO_MEMBER = re.compile(r"^--param (\S+?)=.* matches no row of `([^`]+)` that role `[^`]+` may see")
 
 
@@ -826,6 +827,9 @@ def run_role(run, pkg, folder, qa, engine, extra=()):
             s = NO_MEMBER.match(w).group(2)
             if s in vis and vis[s] and "--from" not in qa:
                 act["leaked"].append(f"{w} (but {len(vis[s])} row(s) of `{s}` are visible)")
+        # W0705: a drill-down that reads a hidden column is left out, which
+        # the role's run says and the run over the visible rows cannot.
+        act["warnings"] = [w for w in act["warnings"] if not LEFT_OUT.match(w)]
     return act
 
 
