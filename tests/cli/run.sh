@@ -8,37 +8,7 @@ ROOT="$2"
 CASES="$ROOT/tests/diagnostics/cases"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-
-# expect NAME EXPECTED_EXIT COMMAND...   (stdout in $TMP/out, stderr in $TMP/err)
-expect() {
-  local name="$1" want="$2"
-  shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-  local got=$?
-  if [ "$got" -eq "$want" ]; then
-    last_ok=1
-    passed=$((passed + 1))
-  else
-    last_ok=0
-    failed=$((failed + 1))
-    echo "FAIL $name: exit $got, expected $want"
-    sed 's/^/  stderr: /' "$TMP/err" | head -20
-  fi
-}
-# contains FILE TEXT: the last command's output holds TEXT. After a failed
-# `expect` the check is not run (that failure is already counted).
-contains() {
-  [ "$last_ok" -eq 1 ] || return 0
-  if grep -qF -- "$2" "$TMP/$1"; then
-    passed=$((passed + 1))
-  else
-    echo "FAIL: $1 lacks: $2"
-    sed 's/^/  | /' "$TMP/$1" | head -20
-    failed=$((failed + 1))
-  fi
-}
+source "$ROOT/tests/cli/expect.sh"
 
 expect "help" 0 "$KPIC" --help
 contains out "check"
