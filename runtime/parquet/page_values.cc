@@ -195,7 +195,8 @@ void PageValues::RawInts(int64_t* out, size_t n) {
       out[i] = v;
     }
   } else if (encoding_ == Encoding::kPlain && phys == Physical::kInt64) {
-    std::memcpy(out, Take(8 * n), 8 * n);
+    const uint8_t* p = Take(8 * n);
+    if (n != 0) std::memcpy(out, p, 8 * n);
   } else {
     Unsupported(encoding_, phys);
   }
@@ -228,7 +229,8 @@ void PageValues::RawFloats(double* out, size_t n) {
       out[i] = f;
     }
   } else {
-    std::memcpy(out, Take(8 * n), 8 * n);
+    const uint8_t* p = Take(8 * n);
+    if (n != 0) std::memcpy(out, p, 8 * n);
   }
   index_ += n;
 }

@@ -128,7 +128,10 @@ void AppendAll(std::vector<Column>& to, const std::vector<Column>& from, std::ve
         m.push_back(a.dict.Intern(b.dict.At(k)));
       size_t base = a.codes.size();
       a.codes.resize(base + b.codes.size());
-      for (size_t i = 0; i < b.codes.size(); ++i) a.codes[base + i] = m[b.codes[i]];
+      // A null row's code is 0 whether or not the part's dictionary has an
+      // entry (a part of only nulls has none); it stays 0.
+      for (size_t i = 0; i < b.codes.size(); ++i)
+        a.codes[base + i] = b.valid[i] != 0 ? m.at(b.codes[i]) : 0;
     } else if (a.type == ColType::kFloat) {
       a.floats.insert(a.floats.end(), b.floats.begin(), b.floats.end());
     } else {
