@@ -103,6 +103,29 @@ double LiteralValue(const Node& n) {
   return static_cast<double>(n.exact) / den;
 }
 
+bool IsPeriodOperator(const Node& n) {
+  using builtins::Fn;
+  return (n.kind == Kind::kMember && (n.fn == Fn::kPrevious || n.fn == Fn::kLastYear)) ||
+         (n.kind == Kind::kMethod &&
+          (n.fn == Fn::kChange || n.fn == Fn::kGrowthMethod || n.fn == Fn::kRolling || n.fn == Fn::kZScore)) ||
+         (n.kind == Kind::kCall && n.fn == Fn::kGrowth);
+}
+
+namespace {
+const Node* FindPeriodOperator(const Module& m, int node, int depth) {
+  if (node < 0 || depth > 64) return nullptr;
+  const Node& n = m.node(node);
+  if (IsPeriodOperator(n)) return &n;
+  if (n.kind == Kind::kMetric && n.metric >= 0)
+    if (const Node* f = FindPeriodOperator(m, m.metrics[static_cast<size_t>(n.metric)].root, depth + 1)) return f;
+  for (int a : n.args)
+    if (const Node* f = FindPeriodOperator(m, a, depth + 1)) return f;
+  return nullptr;
+}
+}  // namespace
+
+const Node* FindPeriodOperator(const Module& m, int node) { return FindPeriodOperator(m, node, 0); }
+
 std::string DumpNode(const Module& m, int i) {
   if (i < 0) return "<error>";
   const Node& n = m.node(i);

@@ -291,6 +291,12 @@ struct Module {
 
 /// A stable text dump of an expression, for messages and golden tests.
 std::string DumpNode(const Module& m, int node);
+/// `.previous`, `.last_year`, `.change`, `growth`, `.rolling`, `.zscore`:
+/// an operator that compares a period with others (null at grain `all`).
+bool IsPeriodOperator(const Node& n);
+/// The first period operator in expression `node`, through the metrics it
+/// reads, or nullptr.
+const Node* FindPeriodOperator(const Module& m, int node);
 
 /// A numeric literal's value (a percentage as a fraction), NaN for any
 /// other node.

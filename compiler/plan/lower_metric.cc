@@ -58,6 +58,16 @@ int Lowerer::MetricRef(int metric, const LCtx& lc) {
 int Lowerer::M(int e, const LCtx& lc) {
   using O = MNode::Op;
   const ir::Node& n = m_.node(e);
+  if (lc.grain == Grain::kAll && ir::IsPeriodOperator(n)) {
+    // At grain `all` there is no period before the whole: say so once.
+    std::string text = ir::DumpNode(m_, e);
+    std::string msg = fmt::format("`{}` compares periods, but at grain `all` there is no period before the whole: "
+                                  "it is null (run with --grain month, or another grain, to compare)",
+                                  text);
+    bool seen = false;
+    for (const Warning& w : plan_.notes) seen |= w.code == "W0706" && w.message == msg;
+    if (!seen) plan_.notes.push_back({"W0706", msg});
+  }
   switch (n.kind) {
     case ir::Kind::kLiteral: {
       if (n.type.scalar.vt == VT::kNull) return MOp(O::kNull, {});

@@ -4,6 +4,7 @@
 // dimensions every source has) and recorded in the IR with their
 // expressions' nodes and their settings parsed once.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -235,6 +236,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
     const GoalContext** p;
     ~Reset() { *p = nullptr; }
   } reset{&goal_ctx_};
+  std::vector<std::pair<const ast::GoalItem*, Ty>> conds;  // targets and alerts, typed
   for (size_t item = 0; item < g.items.size(); ++item) {
     const ast::GoalItem& it = g.items[item];
     ctx.in_target = it.kind == K::kTarget;
@@ -262,7 +264,9 @@ void Checker::Goal(const ast::GoalDecl& g) {
             goal.target_lhs = n->args[0];
             goal.target_rhs = n->args[1];
             goal.target_span = it.expr->span;
+            TargetMeasures(g, ctx, *top, n->args[0], n->args[1]);
           }
+          if (ok) conds.push_back({&it, t});
           if (it.kind == K::kAlert && ok) {
             ir::Goal::Alert a;
             a.name = it.text;
@@ -355,7 +359,82 @@ void Checker::Goal(const ast::GoalDecl& g) {
         break;
     }
   }
+  AlertMembers(g, conds);
   if (!pkg_->from_stdlib) module_.ir.goals.push_back(std::move(goal));
+}
+
+/// An alert that cannot fire per member of a drill dimension, because a
+/// source of its condition lacks it, says so (W0007). (A goal's grain is
+/// never `all` in a file; `--grain all` warns at run, W0706.)
+void Checker::AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<const ast::GoalItem*, Ty>>& conds) {
+  using K = ast::GoalItem::Kind;
+  std::vector<const ast::Ident*> drills;
+  for (const ast::GoalItem& it : g.items)
+    if (it.kind == K::kDrill)
+      for (const ast::Ident& dim : it.names) drills.push_back(&dim);
+  for (const auto& [it, t] : conds) {
+    if (it->kind != K::kAlert) continue;
+    for (const ast::Ident* dim : drills) {
+      const ast::Decl* declared = Lookup(dim->name);
+      if (!declared || declared->kind != DeclKind::kDimension) continue;
+      for (const ast::SourceDecl* s : t.sources) {
+        if (!s || DimensionsOf(*s).count(dim->name)) continue;
+        auto& d = diags_.Report(
+            DiagCode::W0007, it->span,
+            fmt::format("alert{} fires for the goal's total only, not per `{}`: source `{}` of its condition has no "
+                        "column mapped to `{}`",
+                        it->text.empty() ? "" : fmt::format(" \"{}\"", it->text), dim->name, s->name.name, dim->name));
+        d.span_label = fmt::format("not per `{}`", dim->name);
+        d.Label(dim->span, "members drilled here");
+        d.Help(fmt::format("map a column of `{}` to `{}` (directly or through a lookup) for per-member alerts", s->name.name,
+                           dim->name));
+        break;
+      }
+    }
+  }
+}
+
+/// Whether the IR expression `node` reads metric `metric` (directly, or
+/// through a period operator or function of it).
+static bool ReadsMetric(const std::deque<ir::Node>& nodes, int node, int metric) {
+  if (node < 0) return false;
+  const ir::Node& n = nodes[static_cast<size_t>(node)];
+  if (n.kind == ir::Kind::kMetric && n.metric == metric) return true;
+  for (int a : n.args)
+    if (ReadsMetric(nodes, a, metric)) return true;
+  return false;
+}
+
+/// A target's compared (left) side is the goal's metric or an expression
+/// over it; the other side may read anything. A target over another metric
+/// would measure the goal by a number of a different meaning (E0318).
+void Checker::TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const Expr& cmp, int lhs, int rhs) {
+  if (ctx.metric_ir < 0 || ReadsMetric(module_.ir.nodes, lhs, ctx.metric_ir)) return;
+  std::vector<std::string> read;
+  std::function<void(int)> collect = [&](int id) {
+    if (id < 0) return;
+    const ir::Node& n = module_.ir.nodes[static_cast<size_t>(id)];
+    if (n.kind == ir::Kind::kMetric && n.metric >= 0) {
+      const std::string& name = module_.ir.metrics[static_cast<size_t>(n.metric)].name;
+      if (std::find(read.begin(), read.end(), name) == read.end()) read.push_back(name);
+    }
+    for (int a : n.args) collect(a);
+  };
+  collect(lhs);
+  std::string what = fmt::format("`{}`", read.empty() && cmp.lhs ? ast::DumpExpr(*cmp.lhs) : fmt::format("{}", fmt::join(read, "`, `")));
+  auto& d = diags_.Report(DiagCode::E0318, cmp.lhs ? cmp.lhs->span : cmp.span,
+                          fmt::format("goal `{}` measures `{}`, but its target compares {}", g.name.name, ctx.metric,
+                                      what));
+  d.span_label = fmt::format("not `{}`", ctx.metric);
+  if (ReadsMetric(module_.ir.nodes, rhs, ctx.metric_ir))
+    d.Help(fmt::format("put `{}` on the left: the left side is what the goal measures", ctx.metric));
+  else if (read.size() == 1)
+    d.Help(fmt::format("write the target over `{}` (e.g. `target {} >= 1.1 * {}.last_year`), or make `{}` the "
+                       "goal's metric",
+                       ctx.metric, ctx.metric, ctx.metric, read[0]));
+  else
+    d.Help(fmt::format("write the target over `{}`, e.g. `target {} >= 1.1 * {}.last_year`", ctx.metric, ctx.metric,
+                       ctx.metric));
 }
 
 // ---- roles and reports ---------------------------------------------------------------------
@@ -439,6 +518,22 @@ void Checker::Report(const ast::ReportDecl& r) {
     if (it.kind != RK::kChart || !it.expr) continue;
     Ty t = Metric(*it.expr);
     if (!t.error()) {
+      bool timed = false;
+      for (const auto& b : it.by) timed |= rt::ParseGrain(b.name).has_value();
+      if (const ir::Node* op = timed ? nullptr : ir::FindPeriodOperator(module_.ir, t.node)) {
+        // Without a grain a chart is over the whole time range: no period
+        // before it to compare with.
+        auto& d = diags_.Report(DiagCode::E0412, it.expr->span,
+                                fmt::format("this chart has no time axis, so `{}` has no period to compare with and "
+                                            "would be null for every bar",
+                                            sm_.Text(op->span)));
+        d.span_label = "compares periods";
+        bool inside = op->span.file == it.expr->span.file && op->span.begin >= it.expr->span.begin &&
+                      op->span.end <= it.expr->span.end;
+        if (!inside) d.Label(op->span, "the period operator, in the metric's definition");
+        d.Help(fmt::format("add a grain (`chart {} by month, ...`), or chart the metric itself",
+                           ast::DumpExpr(*it.expr)));
+      }
       ir::Report::Chart c;
       c.node = t.node;
       c.formula = ast::DumpExpr(*it.expr);

@@ -456,6 +456,20 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
       if (l.kind == VKind::kNumber && r.kind == VKind::kNumber && !l.zero && !r.zero &&
           !UnitsAgree(e, l.unit, r.unit, "compare"))
         return Error();
+      // A count (a sum or count of rows, without a unit) against a
+      // percentage: `order_count >= 28%` is 0.28 orders, never what was meant.
+      for (auto [side, other, lit] : {std::tuple{&l, e.lhs.get(), e.rhs.get()}, std::tuple{&r, e.rhs.get(), e.lhs.get()}}) {
+        const Expr* pct = StripParens(lit);
+        if (side->level != Level::kMetric || side->add != Additivity::kAdditive || !pct ||
+            pct->kind != ExprKind::kPercent)
+          continue;
+        auto& d = diags_.Report(DiagCode::E0302, e.span,
+                                fmt::format("cannot compare a count with a percentage: `{}` counts, `{}%` is a ratio",
+                                            ast::DumpExpr(*other), pct->text));
+        d.span_label = "a count and a percentage";
+        PercentHelp(d, *pct, *other);
+        return Error();
+      }
       out.kind = VKind::kBool;
       out.scalar = {VT::kBool, 0};
       if (NumericVT(cl.vt) && NumericVT(cr.vt) && !(cl.vt == VT::kBool && cr.vt == VT::kBool)) Promote(&cl, &cr);
@@ -579,6 +593,23 @@ Ty Checker::In(const Expr& e, bool in_aggregate) {
   return t;
 }
 
+/// The help for a percentage compared with an amount or a count: a target
+/// of growth compares with last year's value (`28%` -> `1.28 *
+/// m.last_year`), and a share divides.
+void Checker::PercentHelp(Diagnostic& d, const Expr& pct, const Expr& other) {
+  double p = std::strtod(pct.text.c_str(), nullptr);
+  std::string m = ast::DumpExpr(other);
+  bool simple = StripParens(&other)->kind == ExprKind::kName;
+  std::string base = simple ? m : "(" + m + ")";
+  if (goal_ctx_ && goal_ctx_->in_target)
+    d.Help(fmt::format("for growth of {}% on last year, write `{} >= {} * {}.last_year`{}", pct.text, m, 1 + p / 100,
+                       base, simple ? "" : " (over a metric)"));
+  else
+    d.Help(fmt::format("compare a change or a ratio with it, e.g. `{}.change(month) {} {}%`, or give the number "
+                       "`{}`'s unit",
+                       base, p < 0 ? "<" : ">", pct.text, m));
+}
+
 bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const char* verb) {
   if (Comparable(a, b)) return true;
   std::string ca = a.Currency(), cb = b.Currency();
@@ -598,7 +629,14 @@ bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const cha
     for (const Expr* side : {at.lhs.get(), at.rhs.get()})
       if (side && side->kind == ExprKind::kNumber && !side->unit) lit = side;
     Unit other = a.IsOne() ? b : a;
-    if (lit)
+    const Expr* pct = nullptr;
+    for (const Expr* side : {at.lhs.get(), at.rhs.get()})
+      if (const Expr* x = StripParens(side); x && x->kind == ExprKind::kPercent) pct = x;
+    if (pct) {
+      d.message = fmt::format("cannot compare `{}` with a percentage: `{}%` is a ratio, without a unit", other.ToString(),
+                              pct->text);
+      PercentHelp(d, *pct, StripParens(at.lhs.get()) == pct ? *at.rhs : *at.lhs);
+    } else if (lit)
       d.Help(fmt::format("give the number its unit: `{} {}`", lit->text, other.ToString()));
     else
       d.Help(fmt::format("the other side is `{}`", other.ToString()));

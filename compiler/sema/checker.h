@@ -172,6 +172,9 @@ class Checker {
     bool has_target = false, in_target = false;
   };
   const GoalContext* goal_ctx_ = nullptr;
+  void AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<const ast::GoalItem*, Ty>>& conds);
+  void PercentHelp(Diagnostic& d, const ast::Expr& pct, const ast::Expr& other);
+  void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations
   std::map<const ast::SourceDecl*, int> source_index_;
 };

@@ -31,18 +31,27 @@ goal open_ended { metric sales }
 role manager(store_id: string) { orders where orders.store == store_id }
 )";
 
-/// The code of the error that lowering `req` raises, or "" when it lowers.
-std::string CodeOf(const plan::Request& req) {
+/// The package, checked (it checks clean); the sources and the syntax
+/// tree live as long as the catalog that points into them.
+struct Checked {
   SourceManager sm;
   DiagnosticSink diags;
-  FileId id = sm.Add("t.kpi", kPackage);
-  auto file = ParseFile(sm, id, diags);
-  CheckInput input;
-  input.files.push_back(file.get());
-  Catalog catalog = Check(input, sm, diags);
-  REQUIRE_FALSE(diags.has_errors());
+  std::unique_ptr<ast::File> file;
+  Catalog catalog;
+  Checked() {
+    file = ParseFile(sm, sm.Add("t.kpi", kPackage), diags);
+    CheckInput input;
+    input.files.push_back(file.get());
+    catalog = Check(input, sm, diags);
+    REQUIRE_FALSE(diags.has_errors());
+  }
+};
+
+/// The code of the error that lowering `req` raises, or "" when it lowers.
+std::string CodeOf(const plan::Request& req) {
+  Checked c;
   try {
-    plan::Lower(catalog.checked.ir, req);
+    plan::Lower(c.catalog.checked.ir, req);
   } catch (const plan::PlanError& e) {
     CHECK_FALSE(std::string(e.what()).empty());
     return e.code;
@@ -109,4 +118,18 @@ TEST_CASE("a source the role does not mention is E0604") {
   r.role = "manager";
   r.params = {{"store_id", "S1"}};
   CHECK(CodeOf(r) == Name(DiagCode::E0604));
+}
+
+TEST_CASE("a period operator at --grain all is null, and the plan says so with W0706, once per operator") {
+  Checked c;
+  const Catalog& catalog = c.catalog;
+  plan::Request r;
+  r.metrics = {"mom", "sales", "mom"};
+  r.grain = rt::Grain::kAll;
+  plan::Plan p = plan::Lower(catalog.checked.ir, r);
+  REQUIRE(p.notes.size() == 1);
+  CHECK(p.notes[0].code == Name(DiagCode::W0706));
+  CHECK(p.notes[0].message.find("sales.change(month)") != std::string::npos);
+  r.grain = rt::Grain::kMonth;
+  CHECK(plan::Lower(catalog.checked.ir, r).notes.empty());
 }
