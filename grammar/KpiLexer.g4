@@ -36,6 +36,7 @@ GOAL: 'goal';
 GOALS: 'goals';
 ROLE: 'role';
 HIDE: 'hide';
+DEPRECATED: 'deprecated';
 REPORT: 'report';
 KEY: 'key';
 TIME: 'time';

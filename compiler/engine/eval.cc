@@ -524,9 +524,18 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     gr->through = p1;
     gr->additive = g.additive;
     gr->to_date = ev.Eval(g.value, so_far);
-    if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
+    if (g.target >= 0 && g.phasing == plan::Phasing::kNone && !g.additive) {
+      // A ratio or an average: its target over the span, as the metric is.
       gr->target_to_date = ev.Eval(g.target, so_far);
       gr->target_total = ev.Eval(g.target, whole);
+    } else if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
+      // An amount: the period targets add up, so that a year to date is
+      // compared with the months' targets so far, not with one month's.
+      gr->target_to_date = gr->target_total = Val::Int(0);
+      for (const GoalPeriod& gp : gr->periods) {
+        if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, gp.target);
+        gr->target_total = Add(gr->target_total, gp.target);
+      }
     } else if (g.target >= 0) {
       gr->target_total = ev.Eval(g.target, whole);
       gr->target_to_date = Val::Int(0);

@@ -79,7 +79,7 @@ std::vector<PathOcc> Paths(std::string_view t) {
 const std::vector<std::string> kKeywords = {
     "package", "import",      "as",    "dimension", "calendar", "source", "from",  "metric", "metrics",    "fn",
     "goal",    "goals",       "role",  "hide",  "report",    "key",      "time",   "unit",  "entity", "references", "rollup",
-    "owner",   "description", "label", "format",    "tags",     "period", "grain", "target", "decompose",  "drill",
+    "owner",   "description", "deprecated", "label", "format",    "tags",     "period", "grain", "target", "decompose",  "drill",
     "top",     "alert",       "when",  "severity",  "message",  "by",     "all",   "chart",  "and",        "or",
     "not",     "in",          "is",    "where",     "true",     "false",  "null"};
 

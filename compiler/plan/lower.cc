@@ -5,6 +5,8 @@
 #include "plan/lower.h"
 
 #include <fmt/format.h>
+
+#include <functional>
 #include <fmt/ranges.h>
 
 #include <algorithm>
@@ -513,7 +515,10 @@ void Lowerer::Goal(const ir::Goal& g) {
     touched_ = &dr.scans;
     try {
       dr.value = M(g.metric, by);
-      if (gp.target >= 0) dr.target = M(g.target_rhs, by);
+      // A member's target is the target evaluated for the member: a
+      // relative target (`1.28 * sales.last_year`) gives each its own; an
+      // absolute one (`100000 CNY`) is the company's, and gives none.
+      if (gp.target >= 0 && TargetIsRelative(g)) dr.target = M(g.target_rhs, by);
       if (!gp.additive && plan_.mnodes[dr.value].op == MNode::Op::kDiv &&
           plan_.mnodes[gp.value].op == MNode::Op::kDiv) {
         dr.num = plan_.mnodes[dr.value].args[0];
@@ -562,6 +567,18 @@ void Lowerer::Goal(const ir::Goal& g) {
   }
   touched_ = nullptr;
   plan_.goals.push_back(std::move(gp));
+}
+
+bool Lowerer::TargetIsRelative(const ir::Goal& g) const {
+  std::function<bool(int)> reads = [&](int id) {
+    if (id < 0) return false;
+    const ir::Node& n = m_.node(id);
+    if (n.kind == ir::Kind::kMetric) return true;
+    for (int a : n.args)
+      if (reads(a)) return true;
+    return false;
+  };
+  return reads(g.target_rhs);
 }
 
 void Unreachable(const std::string& what) {

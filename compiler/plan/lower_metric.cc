@@ -120,7 +120,11 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
   w.windowed = true;
   if (member == Fn::kPrevious) return Shift(M(base, w), lc.grain);
   if (member == Fn::kLastYear) return Shift(M(base, w), Grain::kYear);
-  if (member == Fn::kTarget && goal_ && goal_->target_rhs >= 0) return M(goal_->target_rhs, lc);
+  if (member == Fn::kTarget && goal_ && goal_->target_rhs >= 0) {
+    // Per member, an absolute target is the company's: the member has none.
+    if (!lc.dims.empty() && !TargetIsRelative(*goal_)) return MOp(MNode::Op::kNull, {});
+    return M(goal_->target_rhs, lc);
+  }
   Unreachable(fmt::format("`.{}` outside a goal with a target", builtins::Get(member).name));
 }
 

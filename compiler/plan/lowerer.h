@@ -85,6 +85,9 @@ class Lowerer {
   int Method(const ir::Node& n, const LCtx& lc);
   int Member(int base, builtins::Fn member, const LCtx& lc);
   int Growth(int m, int period, const LCtx& lc);
+  /// Whether goal `g`'s target reads a metric (relative) or is a constant
+  /// (absolute: the company's number, which members do not have).
+  bool TargetIsRelative(const ir::Goal& g) const;
   int Convert(const ir::Node& n, const LCtx& lc);
   int Rolling(int base, int duration, const LCtx& lc);
   rt::Grain PeriodGrain(int period, const LCtx& lc);

@@ -71,6 +71,7 @@ class Linter {
             break;
         }
         Labels(*d);
+        Deprecated(*d);
       }
     }
   }
@@ -173,6 +174,58 @@ class Linter {
     return d;
   }
 
+  /// `a.b.c` for a chain of names, or "".
+  static std::string Dotted(const Expr& e) {
+    if (e.kind == ExprKind::kName) return e.name.name;
+    if (e.kind != ExprKind::kMember || !e.lhs) return "";
+    std::string base = Dotted(*e.lhs);
+    return base.empty() ? "" : base + "." + e.name.name;
+  }
+
+  /// The metric or function a name written in the current package means.
+  const ast::Decl* Resolve(const std::string& dotted) const {
+    auto dot = dotted.rfind('.');
+    const Package* pkg = pkg_;
+    std::string name = dotted;
+    if (dot != std::string::npos) {
+      std::string p = dotted.substr(0, dot);
+      if (auto a = pkg_->aliases.find(p); a != pkg_->aliases.end()) p = a->second;
+      auto it = c_.packages.find(p);
+      if (it == c_.packages.end()) return nullptr;
+      pkg = &it->second;
+      name = dotted.substr(dot + 1);
+    }
+    auto d = pkg->decls.find(name);
+    if (d == pkg->decls.end()) return nullptr;
+    return d->second->kind == DeclKind::kMetric || d->second->kind == DeclKind::kFn ? d->second : nullptr;
+  }
+
+  /// Uses of a metric or function marked `deprecated "..."`: an old name
+  /// kept as an alias of a new one.
+  void Deprecated(const ast::Decl& d) {
+    std::vector<const Expr*> exprs;
+    if (d.kind == DeclKind::kMetric) exprs.push_back(static_cast<const ast::MetricDecl&>(d).expr.get());
+    if (d.kind == DeclKind::kFn) exprs.push_back(static_cast<const ast::FnDecl&>(d).body.get());
+    if (d.kind == DeclKind::kGoal)
+      for (const auto& it : static_cast<const ast::GoalDecl&>(d).items) exprs.push_back(it.expr.get());
+    if (d.kind == DeclKind::kReport)
+      for (const auto& it : static_cast<const ast::ReportDecl&>(d).items) exprs.push_back(it.expr.get());
+    for (const Expr* root : exprs)
+      Walk(root, [&](const Expr& e) {
+        if (e.kind != ExprKind::kName && e.kind != ExprKind::kMember) return;
+        std::string dotted = Dotted(e);
+        const ast::Decl* target = dotted.empty() ? nullptr : Resolve(dotted);
+        if (!target) return;
+        const auto& attrs = target->kind == DeclKind::kMetric ? static_cast<const ast::MetricDecl*>(target)->attrs
+                                                              : static_cast<const ast::FnDecl*>(target)->attrs;
+        for (const auto& a : attrs)
+          if (a.key.name == "deprecated") {
+            std::string why = a.values.empty() ? "" : a.values[0].text;
+            Report("deprecated", e.span, fmt::format("`{}` is deprecated{}{}", dotted, why.empty() ? "" : ": ", why));
+          }
+      });
+  }
+
   static bool HasAttr(const std::vector<ast::Attribute>& attrs, const char* key) {
     for (const auto& a : attrs)
       if (a.key.name == key) return true;
@@ -258,6 +311,7 @@ const std::vector<LintRule>& LintRules() {
       {"unused-metric", DiagCode::L0003, "off", "a metric that no goal, report, role or other metric uses"},
       {"label-language", DiagCode::L0004, "warn", "a label missing in one of the languages the package declares"},
       {"magic-number", DiagCode::L0005, "warn", "a goal target that compares with a bare number of 10 or more"},
+      {"deprecated", DiagCode::L0007, "warn", "a metric or function marked `deprecated` (an old name kept as an alias)"},
   };
   return rules;
 }

@@ -43,3 +43,12 @@ lacks() {
     passed=$((passed + 1))
   fi
 }
+# json PYTHON-EXPRESSION-OVER-d EXPECTED: the last command's JSON output
+# (parsed as `d`) gives EXPECTED when the expression is printed.
+json() {
+  [ "$last_ok" -eq 1 ] || return 0
+  local got
+  got=$(python3 -c "import json,sys; d=json.load(open('$TMP/out')); print($1)")
+  if [ "$got" = "$2" ]; then passed=$((passed + 1)); else
+    echo "FAIL: $1 is $got, expected $2"; failed=$((failed + 1)); fi
+}

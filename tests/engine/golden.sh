@@ -18,7 +18,7 @@ check() {  # name, then kpic arguments
 }
 cd "$ROOT"
 check retail_goals examples/retail
-check retail_channel examples/retail --metric sales,conversion,gross_margin,vip_share,repurchase_rate --by channel --grain quarter
+check retail_channel examples/retail --metric sales,conversion,gross_profit,vip_share,repurchase_rate --by channel --grain quarter
 check retail_role examples/retail --metric sales,conversion --role store_manager --param store_id=北京朝阳店
 check periods tests/engine/periods --metric ytd,r3,daily,yoy,shr --by store --grain month --from 2025-02-11 --to 2026-01-01
 check saas examples/saas --grain month

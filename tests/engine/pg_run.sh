@@ -45,8 +45,8 @@ done
 push=(--engine postgres --bind "orders=$URI#kpic_run.orders" --bind "traffic=$URI#kpic_run.traffic"
   --bind "products=$URI#kpic_run.products")
 for args in "--goal grow_sales" "--goal keep_customers" "--report weekly" \
-    "--metric sales,conversion,aov,repurchase_rate,gross_margin,ship_hours,vip_share --by channel --grain quarter" \
-    "--metric sales,gross_margin --by category --grain month" \
+    "--metric sales,conversion,aov,repurchase_rate,gross_profit,ship_hours,vip_share --by channel --grain quarter" \
+    "--metric sales,gross_profit --by category --grain month" \
     "--metric sales --by store --role store_manager --param store_id=北京朝阳店"; do
   for format in json table csv html; do
     # shellcheck disable=SC2086
@@ -74,7 +74,7 @@ set -e
 # A duplicated lookup key is a data error (exit 3) naming the key and value.
 psql -q "$URI" -c "INSERT INTO kpic_run.products SELECT * FROM kpic_run.products WHERE product_id = 'P003'"
 set +e
-"$KPIC" run "$ROOT/examples/retail" --metric gross_margin "${push[@]}" > /dev/null 2> "$tmp/err"
+"$KPIC" run "$ROOT/examples/retail" --metric gross_profit "${push[@]}" > /dev/null 2> "$tmp/err"
 rc=$?
 set -e
 [ $rc -eq 3 ] && grep -q "P003" "$tmp/err" && grep -q "duplicated" "$tmp/err" ||

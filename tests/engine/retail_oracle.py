@@ -116,13 +116,13 @@ for month, channel, orders, visitors in db.execute(f"""
     same(f"conversion {(month, channel)}", conv[(month, channel)], orders / visitors if visitors else None)
 
 # ---- quarter x category, through the products lookup ------------------------------------------------
-res = kpic("--metric", "gross_margin,repurchase_rate", "--by", "category", "--grain", "quarter")
-gm = rows_of(res, "gross_margin", ["period", "category"])
+res = kpic("--metric", "gross_profit,repurchase_rate", "--by", "category", "--grain", "quarter")
+gm = rows_of(res, "gross_profit", ["period", "category"])
 for quarter, category, margin in db.execute("""
     select substr(ts, 1, 4) || '-Q' || ((cast(substr(ts, 6, 2) as int) + 2) / 3), p.category,
            sum(case when not returned then amount - quantity * p.unit_cost else 0 end)
     from orders o join products p using (product_id) group by 1, 2"""):
-    same(f"gross_margin {(quarter, category)}", gm[(quarter, category)], ("cents", margin))
+    same(f"gross_profit {(quarter, category)}", gm[(quarter, category)], ("cents", margin))
 rr = rows_of(res, "repurchase_rate", ["period", "category"])
 for quarter, category, repeat, customers in db.execute("""
     select substr(ts, 1, 4) || '-Q' || ((cast(substr(ts, 6, 2) as int) + 2) / 3), p.category,

@@ -14,8 +14,15 @@ cases="$ROOT/tests/diagnostics/cases"
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fail=1; }
 
-"$KPIC" lint "$ROOT/examples" 2> "$tmp/err" && grep -q "no findings" "$tmp/err" && ok "examples lint clean" ||
-  bad "examples: $(cat "$tmp/err")"
+# The examples lint clean but for the retail goal's conversion alert, which
+# reads the traffic source: it cannot fire per customer type or category,
+# and says so (W0007), twice.
+"$KPIC" lint "$ROOT/examples" --format gcc > "$tmp/out" 2> "$tmp/err"
+if [ "$(grep -c ': warning: ' "$tmp/out")" = 2 ] && [ "$(grep -c 'goals.kpi:11:3: warning: .*\[W0007\]$' "$tmp/out")" = 2 ]; then
+  ok "examples lint clean but for W0007"
+else
+  bad "examples: $(cat "$tmp/out" "$tmp/err")"
+fi
 set +e
 "$KPIC" lint "$cases/lint_goal_owner.kpi" 2> /dev/null; rc_warn=$?
 "$KPIC" lint "$cases/lint_unused.kpi" 2> /dev/null; rc_err=$?

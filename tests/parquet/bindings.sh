@@ -62,8 +62,8 @@ same() {
   cmp -s "$tmp/csv.json" "$tmp/pq.json" || fail "$name: --no-stream differs from CSV"
   n=$((n + 1))
 }
-same metrics --metric sales,gross_sales,order_count,aov,conversion,repurchase_rate,return_rate,vip_share,discount_rate,ship_hours,gross_margin --by channel
-same by_store --metric sales,aov,conversion,gross_margin,avg_daily_sales --by store --grain quarter
+same metrics --metric sales,gross_sales,order_count,aov,conversion,repurchase_rate,return_rate,vip_share,discount_rate,ship_hours,gross_profit --by channel
+same by_store --metric sales,aov,conversion,gross_profit,avg_daily_sales --by store --grain quarter
 same goals --goal grow_sales,keep_customers
 same report --report weekly
 same role --report weekly --role store_manager --param store_id=北京朝阳店

@@ -9,13 +9,6 @@ PKG="$ROOT/tests/roles/shop.kpi"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 source "$ROOT/tests/cli/expect.sh"
-json() {  # json PYTHON-EXPRESSION-OVER-d EXPECTED
-  [ "$last_ok" -eq 1 ] || return 0
-  local got
-  got=$(python3 -c "import json,sys; d=json.load(open('$TMP/out')); print($1)")
-  if [ "$got" = "$2" ]; then passed=$((passed + 1)); else
-    echo "FAIL: $1 is $got, expected $2"; failed=$((failed + 1)); fi
-}
 total='[r["value"] for r in d["results"][0]["rows"]]'
 codes='sorted(w["code"] for w in d["warning_codes"])'
 

@@ -30,7 +30,7 @@ check() {  # name, then kpic arguments
   done
 }
 cd "$ROOT"
-check retail_channel examples/retail --metric sales,aov,conversion,gross_margin --by channel --grain month
+check retail_channel examples/retail --metric sales,aov,conversion,gross_profit --by channel --grain month
 check retail_windows examples/retail --metric avg_daily_sales,repurchase_rate,ship_hours --grain quarter --from 2025-01-01 --to 2026-01-01
 check retail_role examples/retail --metric sales --by store --role store_manager --param "store_id=x'; DROP TABLE orders; --"
 check retail_goal examples/retail --goal grow_sales

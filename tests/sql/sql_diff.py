@@ -35,7 +35,7 @@ CASES = {
         ("--metric sales,aov,conversion,order_count --by channel --grain month", set()),
         ("--metric sales,gross_sales,discount_rate,return_rate,vip_share,repurchase_rate --grain quarter", set()),
         ("--metric sales,visitors,conversion --by store --grain week", set()),
-        ("--metric sales,ship_hours,gross_margin --by category --grain month", set()),
+        ("--metric sales,ship_hours,gross_profit --by category --grain month", set()),
         ("--metric avg_daily_sales,sales --grain month", set()),
         ("--metric avg_daily_sales --grain all", set()),
         ("--metric sales,aov --by channel,customer_type --grain all", set()),

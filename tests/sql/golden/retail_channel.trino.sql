@@ -77,7 +77,7 @@ SELECT
   CASE WHEN f.g0 = 1 THEN l0.v0 END AS "sales",
   CASE WHEN f.g0 = 1 THEN (CAST(l0.v0 AS DOUBLE) / NULLIF(CAST(l0.v1 AS DOUBLE), 0)) END AS "aov",
   CASE WHEN f.g1 = 1 THEN (CAST(l0.v1 AS DOUBLE) / NULLIF(CAST(l1.v0 AS DOUBLE), 0)) END AS "conversion",
-  CASE WHEN f.g0 = 1 THEN (l0.v0 - l0.v2) END AS "gross_margin"
+  CASE WHEN f.g0 = 1 THEN (l0.v0 - l0.v2) END AS "gross_profit"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 LEFT JOIN l1 ON l1.rid = f.rid

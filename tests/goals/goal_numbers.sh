@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Goal numbers a controller can sign off (docs/language.md, "Goals"): each
+# figure worked out by hand from tests/goals/orders.csv:
+#   2025-01: A 10, B 30 (40)   2025-02: A 20, B 20 (40)
+#   2026-01: A 60, B 30 (90)   2026-02: A 10, B 50 (60)   2026-03: none
+set -u
+KPIC="$1"
+ROOT="$2"
+PKG="$ROOT/tests/goals/goals.kpi"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source "$ROOT/tests/cli/expect.sh"
+goal='next(g for g in d["goals"] if g["name"] == "'
+drill='"]["drill"][0]["top"]'
+
+for engine in interp jit; do
+  run=("$KPIC" run "$PKG" --engine "$engine" --format json)
+  # A fixed monthly target of 100: to date (Jan, Feb) is 150 against the
+  # two months' 200, not against one month's 100; the whole period's is 300.
+  expect "$engine: fixed" 0 "${run[@]}" --goal fixed
+  json "${goal}fixed\")['to_date']['value'], ${goal}fixed\")['to_date']['target']" "150.00 200"
+  json "${goal}fixed\")['projection']['value'], ${goal}fixed\")['projection']['target']" "225.0 300"
+  # An absolute target is the company's: a store has none, so no
+  # attainment, and the per-member alert on `.target` does not fire.
+  json "[(m['member'], m['target'], m['attainment']) for m in ${goal}fixed\")['drill'][0]['top']]" \
+    "[('B', None, None), ('A', None, None)]"
+  json "[(a['period'], a['dims'], a['value']) for a in ${goal}fixed\")['alerts']]" "[('2026-02', {}, '60.00')]"
+  # A relative target gives each store its own: 1.5 x its February 2025.
+  expect "$engine: relative" 0 "${run[@]}" --goal rel
+  json "[(m['member'], m['target']) for m in ${goal}rel\")['drill'][0]['top']]" "[('B', '30.000'), ('A', '30.000')]"
+  json "${goal}rel\")['to_date']['target']" "120.000"
+  # A ratio's to-date target is the target over the span: 40, and the
+  # to-date average is (60 + 30 + 10 + 50) / 4 = 37.5.
+  expect "$engine: average" 0 "${run[@]}" --goal avg_goal
+  json "${goal}avg_goal\")['to_date']['value'], ${goal}avg_goal\")['to_date']['target']" "37.5 40"
+done
+
+echo "goal_numbers: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
