@@ -584,6 +584,11 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     }
     gr->decomposition.push_back(std::move(r));
   }
+  // The goal's target for the period compared (phased or not), which an
+  // allocation shares out among the members.
+  Val target_now;
+  for (const GoalPeriod& gp : gr->periods)
+    if (gp.period == p1) target_now = gp.target;
   for (const auto& dr : g.drills) {
     DrillResult r;
     r.drill = &dr;
@@ -608,8 +613,8 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       mem.value = ev.Eval(dr.value, a);
       mem.previous = ev.Eval(dr.value, b);
       mem.change = Sub(mem.value, mem.previous);
-      if (dr.target >= 0) {
-        mem.target = ev.Eval(dr.target, a);
+      if (dr.target >= 0 || dr.share >= 0) {
+        mem.target = dr.target >= 0 ? ev.Eval(dr.target, a) : Mul(target_now, ev.Eval(dr.share, a));
         Val att = plan::LowerIsBetter(g.cmp) ? Div(mem.target, mem.value) : Div(mem.value, mem.target);
         if (!att.null()) mem.has_attainment = true, mem.attainment = att.AsDouble();
       }

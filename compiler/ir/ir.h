@@ -195,6 +195,7 @@ struct Goal {
   std::string cmp;  ///< == != < <= > >=, empty without a target
   Span target_span;
   std::string phasing;
+  std::string allocate;  ///< `allocate last_year`: members' shares of an absolute target
   std::optional<double> at_risk;
   std::optional<Grain> grain;
   std::optional<int32_t> from_day, to_day;  ///< the `period`, as days [from, to)

@@ -519,6 +519,7 @@ void Lowerer::Goal(const ir::Goal& g) {
       // relative target (`1.28 * sales.last_year`) gives each its own; an
       // absolute one (`100000 CNY`) is the company's, and gives none.
       if (gp.target >= 0 && TargetIsRelative(g)) dr.target = M(g.target_rhs, by);
+      if (gp.target >= 0 && !TargetIsRelative(g) && g.allocate == "last_year") dr.share = LastYearShare(g, by);
       if (!gp.additive && plan_.mnodes[dr.value].op == MNode::Op::kDiv &&
           plan_.mnodes[gp.value].op == MNode::Op::kDiv) {
         dr.num = plan_.mnodes[dr.value].args[0];
@@ -579,6 +580,15 @@ bool Lowerer::TargetIsRelative(const ir::Goal& g) const {
     return false;
   };
   return reads(g.target_rhs);
+}
+
+int Lowerer::LastYearShare(const ir::Goal& g, const LCtx& by) {
+  LCtx w = by;
+  w.windowed = true;
+  MNode s;
+  s.op = MNode::Op::kShare;
+  s.args = {Shift(M(g.metric, w), Grain::kYear)};
+  return MAdd(std::move(s));
 }
 
 void Unreachable(const std::string& what) {

@@ -122,7 +122,12 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
   if (member == Fn::kLastYear) return Shift(M(base, w), Grain::kYear);
   if (member == Fn::kTarget && goal_ && goal_->target_rhs >= 0) {
     // Per member, an absolute target is the company's: the member has none.
-    if (!lc.dims.empty() && !TargetIsRelative(*goal_)) return MOp(MNode::Op::kNull, {});
+    if (!lc.dims.empty() && !TargetIsRelative(*goal_)) {
+      // Allocated (unphased): the company's target times the member's share.
+      if (goal_->allocate == "last_year" && goal_->phasing.empty())
+        return MOp(MNode::Op::kMul, {M(goal_->target_rhs, lc), LastYearShare(*goal_, lc)});
+      return MOp(MNode::Op::kNull, {});
+    }
     return M(goal_->target_rhs, lc);
   }
   Unreachable(fmt::format("`.{}` outside a goal with a target", builtins::Get(member).name));

@@ -88,6 +88,9 @@ class Lowerer {
   /// Whether goal `g`'s target reads a metric (relative) or is a constant
   /// (absolute: the company's number, which members do not have).
   bool TargetIsRelative(const ir::Goal& g) const;
+  /// `allocate last_year`: a member's share of the goal's metric in the
+  /// same period a year earlier.
+  int LastYearShare(const ir::Goal& g, const LCtx& by);
   int Convert(const ir::Node& n, const LCtx& lc);
   int Rolling(int base, int duration, const LCtx& lc);
   rt::Grain PeriodGrain(int period, const LCtx& lc);

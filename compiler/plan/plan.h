@@ -243,6 +243,9 @@ struct GoalPlan {
     std::string dim;
     VT type = VT::kString;
     int value = -1, target = -1;
+    /// `allocate last_year`: the member's share of the metric a year
+    /// earlier; its target is the goal's period target times it.
+    int share = -1;
     /// For a ratio metric (num / den): both parts per member, and for the
     /// whole, so that a member's change splits into mix and rate effects.
     int num = -1, den = -1, total_num = -1, total_den = -1;

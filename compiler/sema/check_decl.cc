@@ -352,6 +352,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
       case K::kSetting:
         if (it.attr.values.empty()) break;
         if (it.attr.key.name == "phasing") goal.phasing = it.attr.values[0].text;
+        if (it.attr.key.name == "allocate") goal.allocate = it.attr.values[0].text;
         if (it.attr.key.name == "at_risk") {
           double v = std::strtod(it.attr.values[0].text.c_str(), nullptr);
           goal.at_risk = it.attr.values[0].kind == ast::AttrValue::Kind::kPercent ? v / 100 : v;

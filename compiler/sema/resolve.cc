@@ -33,8 +33,9 @@ const std::vector<std::string> kWeekdays = {"monday", "tuesday",  "wednesday", "
 const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages", "lint", "dialects"};
 const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
-const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline", "phasing"};
+const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline", "phasing", "allocate"};
 const std::vector<std::string> kPhasings = {"even", "last_year"};
+const std::vector<std::string> kAllocations = {"last_year"};
 const std::vector<std::string> kReportSettings = {"title", "grain", "period", "language", "top"};
 const std::vector<std::string> kChartKinds = {"line", "bar", "area", "pie", "table", "scorecard", "waterfall"};
 const std::vector<std::string> kSeverities = {"info", "warning", "critical"};
@@ -897,6 +898,10 @@ class Resolver {
           if (it.attr.key.name == "phasing" && !it.attr.values.empty()) {
             ast::Ident v{it.attr.values[0].text, it.attr.values[0].span};
             CheckOption(v, kPhasings, "phasing");
+          }
+          if (it.attr.key.name == "allocate" && !it.attr.values.empty()) {
+            ast::Ident v{it.attr.values[0].text, it.attr.values[0].span};
+            CheckOption(v, kAllocations, "way to allocate");
           }
           break;
       }

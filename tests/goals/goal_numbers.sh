@@ -33,6 +33,15 @@ for engine in interp jit; do
   # to-date average is (60 + 30 + 10 + 50) / 4 = 37.5.
   expect "$engine: average" 0 "${run[@]}" --goal avg_goal
   json "${goal}avg_goal\")['to_date']['value'], ${goal}avg_goal\")['to_date']['target']" "37.5 40"
+  # `allocate last_year`: February's 100 shared as February 2025's sales
+  # were (A 20, B 20: 50 each); per member the alert reads the member's
+  # target: January B 30 < 0.9 x 75 (B had 30 of 40), February A 10 < 0.9 x
+  # 50; the total fires in February only (60 < 90; January's 90 is not < 90).
+  expect "$engine: allocated" 0 "${run[@]}" --goal alloc
+  json "[(m['member'], m['target'], m['attainment']) for m in ${goal}alloc\")['drill'][0]['top']]" \
+    "[('B', 50.0, 1.0), ('A', 50.0, 0.2)]"
+  json "[(a['period'], a['dims'], a['value']) for a in ${goal}alloc\")['alerts']]" \
+    "[('2026-01', {'store': 'B'}, '30.00'), ('2026-02', {}, '60.00'), ('2026-02', {'store': 'A'}, '10.00')]"
 done
 
 echo "goal_numbers: $passed passed, $failed failed"
