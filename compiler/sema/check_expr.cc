@@ -456,17 +456,24 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
       if (l.kind == VKind::kNumber && r.kind == VKind::kNumber && !l.zero && !r.zero &&
           !UnitsAgree(e, l.unit, r.unit, "compare"))
         return Error();
-      // A count (a sum or count of rows, without a unit) against a
-      // percentage: `order_count >= 28%` is 0.28 orders, never what was meant.
+      // A count (a sum or count of rows) or a score in a unit of its own
+      // (`nps`: base units only, no quotient) against a percentage:
+      // `order_count >= 28%` is 0.28 orders, `nps > 30%` is 0.3 points;
+      // never what was meant. A ratio (`order/visit`, `1`) may be one.
       for (auto [side, other, lit] : {std::tuple{&l, e.lhs.get(), e.rhs.get()}, std::tuple{&r, e.rhs.get(), e.lhs.get()}}) {
         const Expr* pct = StripParens(lit);
-        if (side->level != Level::kMetric || side->add != Additivity::kAdditive || !pct ||
-            pct->kind != ExprKind::kPercent)
-          continue;
-        auto& d = diags_.Report(DiagCode::E0302, e.span,
-                                fmt::format("cannot compare a count with a percentage: `{}` counts, `{}%` is a ratio",
-                                            ast::DumpExpr(*other), pct->text));
-        d.span_label = "a count and a percentage";
+        if (side->level != Level::kMetric || !pct || pct->kind != ExprKind::kPercent) continue;
+        bool quotient = false;
+        for (const auto& [base, power] : side->unit.powers()) quotient |= power < 0;
+        bool count = side->add == Additivity::kAdditive;
+        if (!count && (side->unit.IsOne() || quotient)) continue;
+        auto& d = diags_.Report(
+            DiagCode::E0302, e.span,
+            count ? fmt::format("cannot compare a count with a percentage: `{}` counts, `{}%` is a ratio",
+                                ast::DumpExpr(*other), pct->text)
+                  : fmt::format("cannot compare `{}` with a percentage: `{}` is in `{}`, `{}%` is a ratio",
+                                side->unit.ToString(), ast::DumpExpr(*other), side->unit.ToString(), pct->text));
+        d.span_label = count ? "a count and a percentage" : "a score and a percentage";
         PercentHelp(d, *pct, *other);
         return Error();
       }

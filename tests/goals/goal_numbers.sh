@@ -42,6 +42,9 @@ for engine in interp jit; do
     "[('B', 50.0, 1.0), ('A', 50.0, 0.2)]"
   json "[(a['period'], a['dims'], a['value']) for a in ${goal}alloc\")['alerts']]" \
     "[('2026-01', {'store': 'B'}, '30.00'), ('2026-02', {}, '60.00'), ('2026-02', {'store': 'A'}, '10.00')]"
+  # NPS in its own unit: 100 x (3 promoters - 1 detractor) / 5 answers.
+  expect "$engine: nps" 0 "${run[@]}" --metric nps
+  json "d['results'][0]['unit'], d['results'][0]['rows'][0]['value']" "nps 40.0"
 done
 
 echo "goal_numbers: $passed passed, $failed failed"
