@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Retail (NRF 4-5-4) and working-day calendars against SQL on PostgreSQL.
+
+The expected values are computed by PostgreSQL from the package's CSV files
+and a calendar written here from the NRF's published fiscal years (not from
+kpic): NRF fiscal 2021 starts 31 January 2021, 2022 on 30 January 2022, 2023
+(53 weeks) on 29 January 2023, 2024 on 4 February 2024, 2025 on 2 February
+2025. kpic names each by the year it ends in: NRF 2023 is FY2024. Months
+have 4, 5 and 4 weeks in each 13-week quarter; the 53rd week is the last
+month's. Working days: Monday to Friday unless data/holidays.csv lists the
+day (working true or false).
+
+The engine (interp, jit, or postgres: `--engine postgres` over the same
+tables) must give every period's value exactly (decimals), within 1e-9 for
+doubles, and the same nulls.
+
+usage: calendar_test.py KPIC ROOT ENGINE   (needs the server of `scripts/pg start`)
+"""
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+kpic, root, engine = sys.argv[1], sys.argv[2], sys.argv[3]
+pkg = os.path.join(root, "tests/calendar")
+uri = os.environ.get("KPIC_PG_URI", "postgresql://postgres@127.0.0.1:55432/postgres")
+schema = f"kpic_calendar_{engine}"
+errors = []
+
+
+def psql(sql):
+    p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", "\t", uri],
+                       input=sql, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"psql failed:\n{p.stderr}")
+    return [line.split("\t") for line in p.stdout.splitlines() if line]
+
+
+psql(f"""
+DROP SCHEMA IF EXISTS {schema} CASCADE;
+CREATE SCHEMA {schema};
+SET search_path = {schema};
+CREATE TABLE sales (day date, store text, amount numeric(12,2));
+CREATE TABLE holidays (day date, working boolean);
+\\copy sales FROM '{pkg}/data/sales.csv' WITH (FORMAT csv, HEADER true)
+\\copy holidays FROM '{pkg}/data/holidays.csv' WITH (FORMAT csv, HEADER true)
+-- The NRF's fiscal years (published), named by kpic's label.
+CREATE TABLE fy (fy int, label text, start date, stop date);
+INSERT INTO fy VALUES
+  (2020, 'FY2021', '2020-02-02', '2021-01-31'), (2021, 'FY2022', '2021-01-31', '2022-01-30'),
+  (2022, 'FY2023', '2022-01-30', '2023-01-29'), (2023, 'FY2024', '2023-01-29', '2024-02-04'),
+  (2024, 'FY2025', '2024-02-04', '2025-02-02');
+-- 4-5-4: the first week of each month; the 53rd week is in month 12.
+CREATE TABLE pat (m int, w int);
+INSERT INTO pat VALUES (1,0),(2,4),(3,9),(4,13),(5,17),(6,22),(7,26),(8,30),(9,35),(10,39),(11,43),(12,48);
+CREATE VIEW months AS
+  SELECT fy.fy, pat.m, fy.label || '-P' || lpad(pat.m::text, 2, '0') AS label, fy.start + 7 * pat.w AS lo,
+         COALESCE(fy.start + 7 * (SELECT p2.w FROM pat p2 WHERE p2.m = pat.m + 1), fy.stop) AS hi
+  FROM fy, pat;
+CREATE VIEW quarters AS
+  SELECT fy.fy, q, fy.label || '-Q' || q AS label, fy.start + 91 * (q - 1) AS lo,
+         CASE WHEN q = 4 THEN fy.stop ELSE fy.start + 91 * q END AS hi
+  FROM fy, generate_series(1, 4) AS q;
+CREATE VIEW years AS SELECT fy, 1 AS k, label, start AS lo, stop AS hi FROM fy;
+CREATE VIEW weeks AS
+  SELECT fy.fy, n, fy.label || '-W' || lpad(n::text, 2, '0') AS label, fy.start + 7 * (n - 1) AS lo,
+         fy.start + 7 * n AS hi
+  FROM fy, generate_series(1, 53) AS n WHERE fy.start + 7 * (n - 1) < fy.stop;
+CREATE VIEW days AS SELECT d::date AS day FROM generate_series(DATE '2020-01-01', DATE '2025-12-31', INTERVAL '1 day') AS d;
+CREATE VIEW working AS
+  SELECT days.day, COALESCE(h.working, extract(isodow FROM days.day) <= 5) AS worked
+  FROM days LEFT JOIN holidays h ON h.day = days.day;
+""")
+
+
+def revenue(lo, hi):
+    return f"(SELECT sum(amount) FROM {schema}.sales s WHERE s.day >= {lo} AND s.day < {hi})"
+
+
+def workdays(lo, hi):
+    return f"(SELECT count(*) FROM {schema}.working w WHERE w.worked AND w.day >= {lo} AND w.day < {hi})"
+
+
+def expected(sql):
+    """{label: {column: text or None}} from a query whose first column is the label."""
+    out = {}
+    cols = None
+    for r in psql(f"SET search_path = {schema};\n" + sql):
+        out[r[0]] = [None if v == "" else v for v in r[1:]]
+    return out
+
+
+def run(*args):
+    binds = []
+    if engine == "postgres":
+        binds = ["--bind", f"sales={uri}#{schema}.sales", "--bind", f"holidays={uri}#{schema}.holidays"]
+    p = subprocess.run([kpic, "run", pkg, *args, "--engine", engine, "--format", "json", *binds],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"kpic run {' '.join(args)} exited {p.returncode}:\n{p.stderr}")
+    out = {}
+    for res in json.loads(p.stdout)["results"]:
+        for row in res["rows"]:
+            out.setdefault(row["period"], {})[res["metric"]] = row["value"]
+    return out
+
+
+def same(got, want):
+    if want is None or got is None:
+        return got is None and want is None
+    if isinstance(got, float) or "." in want and len(want.split(".")[1]) > 2:
+        return abs(float(got) - float(want)) <= 1e-9 * max(1.0, abs(float(want)))
+    return Decimal(str(got)) == Decimal(want)
+
+
+def check(what, got, want, metrics):
+    if set(got) != set(want):
+        errors.append(f"{what}: periods differ: kpic only {sorted(set(got) - set(want))[:5]}, "
+                      f"SQL only {sorted(set(want) - set(got))[:5]}")
+    for label in sorted(set(got) & set(want)):
+        for k, m in enumerate(metrics):
+            g, w = got[label].get(m, "<missing>"), want[label][k]
+            if not same(g, w):
+                errors.append(f"{what} {label} {m}: kpic {g!r}, SQL {w!r}")
+
+
+def periods(view, where="TRUE"):
+    """Rows of a calendar view with data: the whole fiscal years 2021..2024 (FY2022..FY2025)."""
+    return f"FROM {view} p WHERE p.fy BETWEEN 2021 AND 2024 AND {where}"
+
+
+empty = "COALESCE({}, 0)"
+# Months, quarters, years: the value, last year's (the same fiscal period a
+# year earlier: no data before FY2022 gives 0), the period before, the same
+# weekdays 52 weeks earlier (the period's days moved back 364 days).
+for grain, view in (("month", "months"), ("quarter", "quarters"), ("year", "years")):
+    key = {"months": "m", "quarters": "q", "years": "k"}[view]
+    want = expected(f"""
+      SELECT p.label, {empty.format(revenue('p.lo', 'p.hi'))},
+        (SELECT {empty.format(revenue('o.lo', 'o.hi'))} FROM {view} o WHERE o.fy = p.fy - 1 AND o.{key} = p.{key}),
+        {empty.format(revenue("p.lo - 364", "p.hi - 364"))},
+        {workdays('p.lo', 'p.hi')},
+        {revenue('p.lo', 'p.hi')}::double precision / NULLIF({workdays('p.lo', 'p.hi')}, 0),
+        (SELECT {workdays('o.lo', 'o.hi')} FROM {view} o WHERE o.fy = p.fy - 1 AND o.{key} = p.{key})
+      {periods(view)} ORDER BY p.lo""")
+    got = run("--metric", "revenue,revenue_ly,revenue_wly,workdays,per_workday,workdays_ly", "--grain", grain)
+    check(grain, got, want, ["revenue", "revenue_ly", "revenue_wly", "workdays", "per_workday", "workdays_ly"])
+
+# Months: previous is the month before (across years), year to date.
+want = expected(f"""
+  SELECT p.label,
+    (SELECT {empty.format(revenue('o.lo', 'o.hi'))} FROM months o WHERE o.hi = p.lo),
+    {empty.format(revenue("(SELECT start FROM fy WHERE fy.fy = p.fy)", 'p.hi'))}
+  {periods('months')} ORDER BY p.lo""")
+got = run("--metric", "revenue_prev,revenue_ytd", "--grain", "month")
+got.pop("FY2022-P01", None)  # its previous month has no data: null, not 0
+want.pop("FY2022-P01", None)
+check("month previous/ytd", got, want, ["revenue_prev", "revenue_ytd"])
+
+# Weeks: last year is the same fiscal week number; the 53rd week (FY2024-W53)
+# compares with nothing (null); a week of FY2025 compares with FY2024's week
+# of the same number, 53 weeks earlier. last_year_weekday: 52 weeks earlier.
+want = expected(f"""
+  SELECT p.label, {empty.format(revenue('p.lo', 'p.hi'))},
+    CASE WHEN p.n = 53 THEN NULL ELSE
+      (SELECT {empty.format(revenue('o.lo', 'o.hi'))} FROM weeks o WHERE o.fy = p.fy - 1 AND o.n = p.n) END,
+    {empty.format(revenue("p.lo - 364", "p.hi - 364"))}, {workdays('p.lo', 'p.hi')}
+  {periods('weeks')} ORDER BY p.lo""")
+got = run("--metric", "revenue,revenue_ly,revenue_wly,workdays", "--grain", "week")
+check("week", got, want, ["revenue", "revenue_ly", "revenue_wly", "workdays"])
+if got.get("FY2024-W53", {}).get("revenue_ly", "x") is not None:
+    errors.append(f"FY2024-W53 revenue_ly: want null, got {got.get('FY2024-W53')}")
+
+# Days around the 53rd week: last year is the same day of the same fiscal
+# week (null in the 53rd), last_year_weekday the day 364 days before.
+want = expected(f"""
+  SELECT to_char(d.day, 'YYYY-MM-DD'), {empty.format(revenue('d.day', 'd.day + 1'))},
+    CASE WHEN d.day - f.start >= 364 THEN NULL
+         ELSE {empty.format(revenue('g.start + (d.day - f.start)', 'g.start + (d.day - f.start) + 1'))} END,
+    {empty.format(revenue('d.day - 364', 'd.day - 363'))}, CASE WHEN w.worked THEN 1 ELSE 0 END
+  FROM days d JOIN fy f ON d.day >= f.start AND d.day < f.stop JOIN fy g ON g.fy = f.fy - 1
+  JOIN working w ON w.day = d.day
+  WHERE d.day >= DATE '2024-01-25' AND d.day < DATE '2024-02-20' ORDER BY d.day""")
+got = run("--metric", "revenue,revenue_ly,revenue_wly,workdays", "--grain", "day", "--from", "2024-01-25",
+          "--to", "2024-02-20")
+check("day", got, want, ["revenue", "revenue_ly", "revenue_wly", "workdays"])
+
+# A window that cuts months: working days count the days inside it only.
+want = expected(f"""
+  SELECT p.label, {revenue("GREATEST(p.lo, DATE '2024-02-07')", "LEAST(p.hi, DATE '2024-04-10')")},
+    {workdays("GREATEST(p.lo, DATE '2024-02-07')", "LEAST(p.hi, DATE '2024-04-10')")}
+  FROM months p WHERE p.hi > DATE '2024-02-07' AND p.lo < DATE '2024-04-10' ORDER BY p.lo""")
+got = run("--metric", "revenue,workdays", "--grain", "month", "--from", "2024-02-07", "--to", "2024-04-10")
+check("cut months", got, want, ["revenue", "workdays"])
+
+psql(f"DROP SCHEMA {schema} CASCADE;")
+if errors:
+    print("\n".join(errors[:40]))
+    print(f"{len(errors)} mismatch(es)")
+    sys.exit(1)
+print(f"calendar ({engine}): retail periods, last year, same weekdays and working days agree with PostgreSQL")
