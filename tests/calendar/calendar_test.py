@@ -10,11 +10,11 @@ have 4, 5 and 4 weeks in each 13-week quarter; the 53rd week is the last
 month's. Working days: Monday to Friday unless data/holidays.csv lists the
 day (working true or false).
 
-The engine (interp, jit, or postgres: `--engine postgres` over the same
+Each engine (interp, jit, and postgres: `--engine postgres` over the same
 tables) must give every period's value exactly (decimals), within 1e-9 for
 doubles, and the same nulls.
 
-usage: calendar_test.py KPIC ROOT ENGINE   (needs the server of `scripts/pg start`)
+usage: calendar_test.py KPIC ROOT [ENGINE...]   (default: all three; needs the server of `scripts/pg start`)
 """
 import json
 import os
@@ -22,10 +22,11 @@ import subprocess
 import sys
 from decimal import Decimal
 
-kpic, root, engine = sys.argv[1], sys.argv[2], sys.argv[3]
+kpic, root = sys.argv[1], sys.argv[2]
+engines = sys.argv[3:] or ["interp", "jit", "postgres"]
 pkg = os.path.join(root, "tests/calendar")
 uri = os.environ.get("KPIC_PG_URI", "postgresql://postgres@127.0.0.1:55432/postgres")
-schema = f"kpic_calendar_{engine}"
+schema = "kpic_calendar"
 errors = []
 
 
@@ -91,19 +92,22 @@ def expected(sql):
     return out
 
 
-def run(*args):
+def run(engine, *args):
     binds = []
     if engine == "postgres":
         binds = ["--bind", f"sales={uri}#{schema}.sales", "--bind", f"holidays={uri}#{schema}.holidays"]
     p = subprocess.run([kpic, "run", pkg, *args, "--engine", engine, "--format", "json", *binds],
                        capture_output=True, text=True)
     if p.returncode != 0:
-        raise SystemExit(f"kpic run {' '.join(args)} exited {p.returncode}:\n{p.stderr}")
+        raise SystemExit(f"kpic run {' '.join(args)} --engine {engine} exited {p.returncode}:\n{p.stderr}")
     out = {}
     for res in json.loads(p.stdout)["results"]:
         for row in res["rows"]:
             out.setdefault(row["period"], {})[res["metric"]] = row["value"]
     return out
+
+
+cases = []  # (what, kpic run arguments, expected rows, metrics)
 
 
 def same(got, want):
@@ -115,6 +119,7 @@ def same(got, want):
 
 
 def check(what, got, want, metrics):
+    what = f"{engine}: {what}"
     if set(got) != set(want):
         errors.append(f"{what}: periods differ: kpic only {sorted(set(got) - set(want))[:5]}, "
                       f"SQL only {sorted(set(want) - set(got))[:5]}")
@@ -144,8 +149,8 @@ for grain, view in (("month", "months"), ("quarter", "quarters"), ("year", "year
         {revenue('p.lo', 'p.hi')}::double precision / NULLIF({workdays('p.lo', 'p.hi')}, 0),
         (SELECT {workdays('o.lo', 'o.hi')} FROM {view} o WHERE o.fy = p.fy - 1 AND o.{key} = p.{key})
       {periods(view)} ORDER BY p.lo""")
-    got = run("--metric", "revenue,revenue_ly,revenue_wly,workdays,per_workday,workdays_ly", "--grain", grain)
-    check(grain, got, want, ["revenue", "revenue_ly", "revenue_wly", "workdays", "per_workday", "workdays_ly"])
+    cases.append((grain, ["--metric", "revenue,revenue_ly,revenue_wly,workdays,per_workday,workdays_ly", "--grain", grain],
+                  want, ["revenue", "revenue_ly", "revenue_wly", "workdays", "per_workday", "workdays_ly"]))
 
 # Months: previous is the month before (across years), year to date.
 want = expected(f"""
@@ -153,10 +158,8 @@ want = expected(f"""
     (SELECT {empty.format(revenue('o.lo', 'o.hi'))} FROM months o WHERE o.hi = p.lo),
     {empty.format(revenue("(SELECT start FROM fy WHERE fy.fy = p.fy)", 'p.hi'))}
   {periods('months')} ORDER BY p.lo""")
-got = run("--metric", "revenue_prev,revenue_ytd", "--grain", "month")
-got.pop("FY2022-P01", None)  # its previous month has no data: null, not 0
-want.pop("FY2022-P01", None)
-check("month previous/ytd", got, want, ["revenue_prev", "revenue_ytd"])
+cases.append(("month previous/ytd", ["--metric", "revenue_prev,revenue_ytd", "--grain", "month"], want,
+              ["revenue_prev", "revenue_ytd"]))
 
 # Weeks: last year is the same fiscal week number; the 53rd week (FY2024-W53)
 # compares with nothing (null); a week of FY2025 compares with FY2024's week
@@ -167,10 +170,10 @@ want = expected(f"""
       (SELECT {empty.format(revenue('o.lo', 'o.hi'))} FROM weeks o WHERE o.fy = p.fy - 1 AND o.n = p.n) END,
     {empty.format(revenue("p.lo - 364", "p.hi - 364"))}, {workdays('p.lo', 'p.hi')}
   {periods('weeks')} ORDER BY p.lo""")
-got = run("--metric", "revenue,revenue_ly,revenue_wly,workdays", "--grain", "week")
-check("week", got, want, ["revenue", "revenue_ly", "revenue_wly", "workdays"])
-if got.get("FY2024-W53", {}).get("revenue_ly", "x") is not None:
-    errors.append(f"FY2024-W53 revenue_ly: want null, got {got.get('FY2024-W53')}")
+if want["FY2024-W53"][1] is not None:
+    errors.append(f"SQL: FY2024-W53 revenue_ly is {want['FY2024-W53'][1]!r}, not null")
+cases.append(("week", ["--metric", "revenue,revenue_ly,revenue_wly,workdays", "--grain", "week"], want,
+              ["revenue", "revenue_ly", "revenue_wly", "workdays"]))
 
 # Days around the 53rd week: last year is the same day of the same fiscal
 # week (null in the 53rd), last_year_weekday the day 364 days before.
@@ -182,21 +185,30 @@ want = expected(f"""
   FROM days d JOIN fy f ON d.day >= f.start AND d.day < f.stop JOIN fy g ON g.fy = f.fy - 1
   JOIN working w ON w.day = d.day
   WHERE d.day >= DATE '2024-01-25' AND d.day < DATE '2024-02-20' ORDER BY d.day""")
-got = run("--metric", "revenue,revenue_ly,revenue_wly,workdays", "--grain", "day", "--from", "2024-01-25",
-          "--to", "2024-02-20")
-check("day", got, want, ["revenue", "revenue_ly", "revenue_wly", "workdays"])
+cases.append(("day", ["--metric", "revenue,revenue_ly,revenue_wly,workdays", "--grain", "day", "--from", "2024-01-25",
+                       "--to", "2024-02-20"], want, ["revenue", "revenue_ly", "revenue_wly", "workdays"]))
 
 # A window that cuts months: working days count the days inside it only.
 want = expected(f"""
   SELECT p.label, {revenue("GREATEST(p.lo, DATE '2024-02-07')", "LEAST(p.hi, DATE '2024-04-10')")},
     {workdays("GREATEST(p.lo, DATE '2024-02-07')", "LEAST(p.hi, DATE '2024-04-10')")}
   FROM months p WHERE p.hi > DATE '2024-02-07' AND p.lo < DATE '2024-04-10' ORDER BY p.lo""")
-got = run("--metric", "revenue,workdays", "--grain", "month", "--from", "2024-02-07", "--to", "2024-04-10")
-check("cut months", got, want, ["revenue", "workdays"])
+cases.append(("cut months", ["--metric", "revenue,workdays", "--grain", "month", "--from", "2024-02-07", "--to",
+                              "2024-04-10"], want, ["revenue", "workdays"]))
 
+# The whole window at --grain all: its working days.
+want = expected(f"""SELECT 'all', {revenue("DATE '2024-02-07'", "DATE '2024-04-10'")},
+  {workdays("DATE '2024-02-07'", "DATE '2024-04-10'")}""")
+cases.append(("all", ["--metric", "revenue,workdays", "--grain", "all", "--from", "2024-02-07", "--to", "2024-04-10"],
+              want, ["revenue", "workdays"]))
+
+for engine in engines:
+    for what, args, want, metrics in cases:
+        check(what, run(engine, *args), want, metrics)
 psql(f"DROP SCHEMA {schema} CASCADE;")
 if errors:
     print("\n".join(errors[:40]))
     print(f"{len(errors)} mismatch(es)")
     sys.exit(1)
-print(f"calendar ({engine}): retail periods, last year, same weekdays and working days agree with PostgreSQL")
+print(f"calendar ({', '.join(engines)}): {len(cases)} queries; retail periods, last year, same weekdays and working "
+      "days agree with PostgreSQL")
