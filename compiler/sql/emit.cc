@@ -260,6 +260,15 @@ class Emitter {
     return AddDays(RetailEpoch(), weeks + " * 7");
   }
 
+  /// The first day of the last period of `fine` in the period of g that
+  /// starts on `start`: in a retail calendar, a week ends a month, quarter
+  /// or year, so its last week starts 7 days before the next one.
+  std::string LastStart(Grain fine, Grain g, const std::string& start) const {
+    if (fine == Grain::kDay) return LastDay(g, start);
+    if (fine == Grain::kWeek && Retail(g)) return AddDays(AddGrain(g, start, 1), "-7");
+    return Bucket(fine, LastDay(g, start));
+  }
+
   /// The first day of the period of g containing the day `day`.
   std::string Bucket(Grain g, const std::string& day) const {
     if (Retail(g)) {
@@ -843,7 +852,7 @@ class Emitter {
           w.push_back(fmt::format("{}.p BETWEEN {} AND {}", alias, c.lo, c.hi));
       } else {
         w.push_back(
-            fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo), Bucket(s.grain, LastDay(c.g, c.hi))));
+            fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo), LastStart(s.grain, c.g, c.hi)));
       }
     }
     for (size_t i = c.total ? c.from : 0; i < s.dim_columns.size(); ++i)
@@ -1030,7 +1039,7 @@ class Emitter {
       qhi = Bucket(G, fmt::format("(SELECT hi FROM {})", dr));
     } else if (split) {
       qlo = Bucket(G, c.lo);
-      qhi = Bucket(G, LastDay(c.g, c.hi));
+      qhi = LastStart(G, c.g, c.hi);
     }
     if (split)
       q = RawCte("q", [&](const std::string& name) {
@@ -1501,7 +1510,7 @@ class Emitter {
         if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
         Ctx w = c;
         if (n.grain != c.g) {
-          w.hi = Bucket(n.grain, LastDay(c.g, c.hi));
+          w.hi = LastStart(n.grain, c.g, c.hi);
           w.g = n.grain;
         }
         w.lo = AddGrain(w.g, w.hi, -(n.count - 1));
@@ -1553,7 +1562,7 @@ class Emitter {
         const plan::Scan& sc = p_.scans[static_cast<size_t>(s)];
         if (sc.grain == Grain::kAll) continue;
         std::string lo = sc.grain == g ? "MIN(p)" : fmt::format("MIN({})", Bucket(g, "p"));
-        std::string hi = sc.grain == g ? "MAX(p)" : fmt::format("MAX({})", Bucket(g, LastDay(sc.grain, "p")));
+        std::string hi = sc.grain == g ? "MAX(p)" : fmt::format("MAX({})", LastStart(g, sc.grain, "p"));
         parts.push_back(fmt::format("SELECT {} AS lo, {} AS hi FROM {}", lo, hi, ScanCte(static_cast<size_t>(s))));
       }
       if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");

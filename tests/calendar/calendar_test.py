@@ -153,13 +153,16 @@ for grain, view in (("month", "months"), ("quarter", "quarters"), ("year", "year
                   want, ["revenue", "revenue_ly", "revenue_wly", "workdays", "per_workday", "workdays_ly"]))
 
 # Months: previous is the month before (across years), year to date.
+# `.avg(week)`: the average of the month's weekly totals (weeks nest in months).
 want = expected(f"""
   SELECT p.label,
     (SELECT {empty.format(revenue('o.lo', 'o.hi'))} FROM months o WHERE o.hi = p.lo),
-    {empty.format(revenue("(SELECT start FROM fy WHERE fy.fy = p.fy)", 'p.hi'))}
+    {empty.format(revenue("(SELECT start FROM fy WHERE fy.fy = p.fy)", 'p.hi'))},
+    (SELECT avg({empty.format(revenue('w.lo', 'w.hi'))}) FROM weeks w WHERE w.lo >= p.lo AND w.lo < p.hi)
   {periods('months')} ORDER BY p.lo""")
-cases.append(("month previous/ytd", ["--metric", "revenue_prev,revenue_ytd", "--grain", "month"], want,
-              ["revenue_prev", "revenue_ytd"]))
+cases.append(("month previous/ytd/weekly average", ["--metric", "revenue_prev,revenue_ytd,revenue_weekly_avg",
+                                                     "--grain", "month"], want,
+              ["revenue_prev", "revenue_ytd", "revenue_weekly_avg"]))
 
 # Weeks: last year is the same fiscal week number; the 53rd week (FY2024-W53)
 # compares with nothing (null); a week of FY2025 compares with FY2024's week
@@ -202,9 +205,29 @@ want = expected(f"""SELECT 'all', {revenue("DATE '2024-02-07'", "DATE '2024-04-1
 cases.append(("all", ["--metric", "revenue,workdays", "--grain", "all", "--from", "2024-02-07", "--to", "2024-04-10"],
               want, ["revenue", "workdays"]))
 
+# The goal `grow` over `period 2025`: the retail year FY2025 (4 February 2024 to
+# 1 February 2025) by month, each month against 1.05 times the same month of FY2024.
+goal_want = expected(f"""
+  SELECT p.label, {empty.format(revenue('p.lo', 'p.hi'))},
+    1.05 * (SELECT {empty.format(revenue('o.lo', 'o.hi'))} FROM months o WHERE o.fy = p.fy - 1 AND o.m = p.m)
+  FROM months p WHERE p.fy = 2024 ORDER BY p.lo""")
+
+
+def goal(engine):
+    binds = []
+    if engine == "postgres":
+        binds = ["--bind", f"sales={uri}#{schema}.sales", "--bind", f"holidays={uri}#{schema}.holidays"]
+    p = subprocess.run([kpic, "run", pkg, "--goal", "grow", "--engine", engine, "--format", "json", *binds],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"kpic run --goal grow --engine {engine} exited {p.returncode}:\n{p.stderr}")
+    return {r["period"]: {"value": r["value"], "target": r["target"]} for r in json.loads(p.stdout)["goals"][0]["periods"]}
+
+
 for engine in engines:
     for what, args, want, metrics in cases:
         check(what, run(engine, *args), want, metrics)
+    check("goal over period 2025", goal(engine), goal_want, ["value", "target"])
 psql(f"DROP SCHEMA {schema} CASCADE;")
 if errors:
     print("\n".join(errors[:40]))
