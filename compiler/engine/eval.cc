@@ -333,9 +333,10 @@ class Evaluator {
     Ctx w = c;
     if (p_.calendar.Retail() && n.grain == Grain::kYear && (c.g == Grain::kDay || c.g == Grain::kWeek)) {
       // A retail year has 52 or 53 weeks: the same fiscal week (and day of
-      // it) a year earlier; a 53rd week compares with nothing. In a window,
-      // a first day in a 53rd week moves to the next year's first, a last
-      // day to the previous year's last.
+      // it) a year earlier; a 53rd week compares with nothing. A window
+      // starting in a 53rd week is compared from the start of that year
+      // (where the next year's first day compares), one ending in it up to
+      // the last day of the year before (where the 52nd week compares).
       const rt::Calendar& cal = p_.calendar;
       bool week = c.g == Grain::kWeek;
       int32_t lo = week ? rt::PeriodStart(Grain::kWeek, c.lo, cal) : static_cast<int32_t>(c.lo);

@@ -986,8 +986,8 @@ class Emitter {
 
   /// `last_year` at day or week grain in a retail calendar: the same day of
   /// the same fiscal week a year earlier; null for a 53rd week (as the
-  /// evaluator's Shift). A window's first day in a 53rd week moves to its
-  /// year's first day, its last day to the previous year's last.
+  /// evaluator's Shift). A window starting in a 53rd week is compared from
+  /// the start of that year, one ending in it up to the day before.
   MV RetailLastYear(const MNode& n, const Ctx& c, Frame* fr) {
     bool week = c.g == Grain::kWeek;
     auto map = [&](const std::string& day, bool first) {
