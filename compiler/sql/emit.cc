@@ -228,7 +228,8 @@ class Emitter {
   /// The week (from the epoch) a retail year containing `day` starts: the
   /// week's first day nearest the first day of its Gregorian fiscal year,
   /// or of the one before or after.
-  std::string RetailYearWeek(const std::string& day) const {
+  /// With `back` 1, the week the retail year before it starts.
+  std::string RetailYearWeek(const std::string& day, int back = 0) const {
     // The first day of month `fiscal_year_start` in the day's year, the year
     // before and the year after: the nominal starts of the candidates.
     std::string jan = T(d_.trunc_year, day);
@@ -236,9 +237,9 @@ class Emitter {
       int months = 12 * years + p_.calendar.fiscal_start - 1;
       return NearestWeekNo(months == 0 ? jan : AddMonthsFirst(jan, std::to_string(months)));
     };
-    std::string before = nominal(-1), now = nominal(0), next = nominal(1);
     std::string w = WeekNo(day);
-    return fmt::format("(CASE WHEN {0} >= {1} THEN {1} WHEN {0} >= {2} THEN {2} ELSE {3} END)", w, next, now, before);
+    return fmt::format("(CASE WHEN {0} >= {1} THEN {2} WHEN {0} >= {3} THEN {4} ELSE {5} END)", w, nominal(1),
+                       nominal(1 - back), nominal(0), nominal(-back), nominal(-1 - back));
   }
   /// The first day of the retail period of g (month, quarter, year) holding `day`.
   std::string RetailBucket(Grain g, const std::string& day) const {
@@ -990,20 +991,23 @@ class Emitter {
   /// the start of that year, one ending in it up to the day before.
   MV RetailLastYear(const MNode& n, const Ctx& c, Frame* fr) {
     bool week = c.g == Grain::kWeek;
+    // The day's offset in its retail year, in days from that year's start
+    // (weeks from the epoch, as RetailBucket counts them).
+    auto offset = [&](const std::string& day) {
+      return fmt::format("({} - 7 * {})", T(d_.day_diff, day, RetailEpoch()), RetailYearWeek(day));
+    };
     auto map = [&](const std::string& day, bool first) {
-      std::string ys = Bucket(Grain::kYear, day);
-      std::string offset = T(d_.day_diff, day, ys);
-      std::string prev = Bucket(Grain::kYear, AddDays(ys, "-1"));
+      std::string ys = AddDays(RetailEpoch(), RetailYearWeek(day) + " * 7");
       std::string in53 = first ? ys : AddDays(ys, week ? "-7" : "-1");
-      return fmt::format("CASE WHEN {} >= 364 THEN {} ELSE {} END", offset, in53, AddDays(prev, offset));
+      std::string moved = AddDays(RetailEpoch(), fmt::format("{} * 7 + {}", RetailYearWeek(day, 1), offset(day)));
+      return fmt::format("CASE WHEN {} >= 364 THEN {} ELSE {} END", offset(day), in53, moved);
     };
     Ctx w = c;
     w.lo = map(c.lo, true);
     w.hi = c.lo == c.hi ? w.lo : map(c.hi, false);
     MV v = M(n.args[0], w, fr);
     if (c.lo != c.hi) return v;
-    std::string ys = Bucket(Grain::kYear, c.lo);
-    v.sql = fmt::format("CASE WHEN {} >= 364 THEN NULL ELSE {} END", T(d_.day_diff, c.lo, ys), v.sql);
+    v.sql = fmt::format("CASE WHEN {} >= 364 THEN NULL ELSE {} END", offset(c.lo), v.sql);
     return v;
   }
 

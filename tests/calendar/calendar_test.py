@@ -178,6 +178,26 @@ if want["FY2024-W53"][1] is not None:
 cases.append(("week", ["--metric", "revenue,revenue_ly,revenue_wly,workdays", "--grain", "week"], want,
               ["revenue", "revenue_ly", "revenue_wly", "workdays"]))
 
+# Windows and last year at week grain. `revenue.rolling(4 weeks).last_year`
+# is the four weeks to the same fiscal week a year earlier (null for the 53rd).
+# `revenue.last_year.rolling(4 weeks)` adds up each week's last year: each end
+# of the window moves to the same fiscal week a year earlier, a first week that
+# is a 53rd to the start of its own year, a last week that is a 53rd to the end
+# of the year before (so the 53rd week adds nothing).
+def moved(d, first):
+    return f"""(SELECT CASE WHEN {d} - f.start >= 364 THEN {'f.start' if first else 'f.start - 7'}
+                            ELSE g.start + ({d} - f.start) END
+               FROM fy f JOIN fy g ON g.fy = f.fy - 1 WHERE {d} >= f.start AND {d} < f.stop)"""
+
+
+want = expected(f"""
+  SELECT p.label,
+    CASE WHEN p.n = 53 THEN NULL ELSE {empty.format(revenue(moved('p.lo', True) + ' - 21', moved('p.lo', True) + ' + 7'))} END,
+    {empty.format(revenue(moved('p.lo - 21', True), moved('p.lo', False) + ' + 7'))}
+  {periods('weeks', "p.fy >= 2022")} ORDER BY p.lo""")
+cases.append(("week windows and last year", ["--metric", "revenue_r4_ly,revenue_ly_r4", "--grain", "week", "--from",
+                                             "2022-01-30"], want, ["revenue_r4_ly", "revenue_ly_r4"]))
+
 # Days around the 53rd week: last year is the same day of the same fiscal
 # week (null in the 53rd), last_year_weekday the day 364 days before.
 want = expected(f"""

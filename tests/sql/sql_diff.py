@@ -98,7 +98,7 @@ CASES = {
         ("--metric revenue,revenue_ly,revenue_prev,revenue_wly,workdays,per_workday --grain month", set()),
         ("--metric revenue,revenue_ly,revenue_ytd,workdays_ly,revenue_weekly_avg --grain quarter", set()),
         ("--goal grow", set()),
-        ("--metric revenue,revenue_ly,revenue_wly,workdays --grain week", set()),
+        ("--metric revenue,revenue_ly,revenue_wly,workdays,revenue_r4_ly,revenue_ly_r4 --grain week", set()),
         ("--metric revenue,revenue_ly,revenue_wly,workdays --grain day --from 2024-01-25 --to 2024-02-20", set()),
         ("--metric revenue,workdays,per_workday --by store --grain month --from 2024-02-07 --to 2024-04-10", set()),
     ]),
