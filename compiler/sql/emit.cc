@@ -1246,9 +1246,14 @@ class Emitter {
       const ir::Source& src = p_.sources[static_cast<size_t>(p_.work.src)];
       const std::string& t = src.columns[static_cast<size_t>(p_.work.time_column)].name;
       const std::string& w = src.columns[static_cast<size_t>(p_.work.flag_column)].name;
-      listed = Cte("wd", fmt::format("-- the days listed in `{}`: 1 worked, 0 a holiday\n  SELECT h.{} AS d, MAX({}) AS w\n"
-                                     "  FROM {} AS h\n  WHERE h.{} IS NOT NULL AND h.{} IS NOT NULL\n  GROUP BY h.{}",
-                                     src.name, Q(t), BoolToInt("h." + Q(w)), Table(src.key), Q(t), Q(w), Q(t)));
+      // A day listed both worked and not stops the query, as it stops `kpic run`.
+      std::string flag = BoolToInt("h." + Q(w));
+      std::string fail = T(d_.fail, "h." + Q(t),
+                           Lit(fmt::format("kpic: `{}` lists a day both as worked and as a holiday: ", src.name)));
+      listed = Cte("wd", fmt::format("-- the days listed in `{0}`: 1 worked, 0 a holiday\n"
+                                     "  SELECT h.{1} AS d, CASE WHEN MIN({2}) = MAX({2}) THEN MAX({2}) ELSE {3} END AS w\n"
+                                     "  FROM {4} AS h\n  WHERE h.{1} IS NOT NULL AND h.{5} IS NOT NULL\n  GROUP BY h.{1}",
+                                     src.name, Q(t), flag, fail, Table(src.key), Q(w)));
     }
     std::string weekday = fmt::format("CASE WHEN {} <= 5 THEN 1 ELSE 0 END", T(d_.iso_dow, "s.p"));
     std::string name = Cte(

@@ -18,8 +18,10 @@ usage: calendar_test.py KPIC ROOT [ENGINE...]   (default: all three; needs the s
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 
 kpic, root = sys.argv[1], sys.argv[2]
@@ -248,6 +250,31 @@ for engine in engines:
     for what, args, want, metrics in cases:
         check(what, run(engine, *args), want, metrics)
     check("goal over period 2025", goal(engine), goal_want, ["value", "target"])
+# A day listed both as worked and as a holiday stops every engine (exit 3)
+# and the SQL of `kpic sql` on PostgreSQL.
+bad = tempfile.mkdtemp()
+shutil.copytree(pkg, os.path.join(bad, "pkg"))
+with open(os.path.join(bad, "pkg/data/holidays.csv"), "a") as f:
+    f.write("2024-02-04,false\n")  # also listed true (a make-up working day)
+psql(f"""SET search_path = {schema};
+  CREATE TABLE holidays_bad AS SELECT * FROM holidays;
+  INSERT INTO holidays_bad VALUES ('2024-02-04', false);""")
+for engine in engines:
+    binds = ["--bind", f"sales={uri}#{schema}.sales", "--bind", f"holidays={uri}#{schema}.holidays_bad"] \
+        if engine == "postgres" else []
+    p = subprocess.run([kpic, "run", os.path.join(bad, "pkg"), "--metric", "workdays", "--grain", "month",
+                        "--engine", engine, *binds], capture_output=True, text=True)
+    if p.returncode != 3 or "2024-02-04 is listed as" not in p.stderr:
+        errors.append(f"{engine}: a day listed twice: want exit 3 naming 2024-02-04, got {p.returncode}: {p.stderr}")
+sql = subprocess.run([kpic, "sql", pkg, "--metric", "revenue,workdays", "--grain", "month", "--dialect", "postgres"],
+                     capture_output=True, text=True).stdout
+p = subprocess.run(["psql", "-X", "-q", uri], input=f"SET search_path = {schema};\n"
+                   "ALTER TABLE holidays RENAME TO holidays_good; ALTER TABLE holidays_bad RENAME TO holidays;\n" + sql,
+                   capture_output=True, text=True)
+if "lists a day both as worked and as a holiday: 2024-02-04" not in p.stderr:
+    errors.append(f"kpic sql: a day listed twice must stop the query, got: {p.stdout[:200]} {p.stderr[:300]}")
+shutil.rmtree(bad)
+
 psql(f"DROP SCHEMA {schema} CASCADE;")
 if errors:
     print("\n".join(errors[:40]))
