@@ -25,11 +25,11 @@ enum class Fn : uint8_t {
   // row functions
   kIf, kCoalesce, kYear, kQuarter, kMonth, kWeek, kDay, kWeekday, kHour, kDate, kAbs, kRound,
   // metric functions
-  kGrowth, kConvert, kShare,
+  kGrowth, kConvert, kShare, kWorkingDays,
   // methods on metrics
   kToDate, kRolling, kChange, kGrowthMethod, kReaggAvg, kReaggSum, kReaggMin, kReaggMax, kReaggLast, kZScore,
   // members of metrics (no arguments)
-  kPrevious, kLastYear, kTarget,
+  kPrevious, kLastYear, kTarget, kLastYearWeekday,
   kCount_,  ///< the number of builtins (not one)
 };
 inline constexpr int kFnCount = static_cast<int>(Fn::kCount_);
@@ -57,6 +57,7 @@ enum class UnitRule : uint8_t {
   kArgSquared,      ///< variance: the argument's unit squared
   kCurrencyArg,     ///< convert: the currency named by the second argument
   kCommon,          ///< if/coalesce: the branches' common unit
+  kDays,            ///< working_days: a number of days
 };
 
 /// How the result rolls up (docs/language.md, "Additivity").
@@ -75,6 +76,7 @@ enum class NullPolicy : uint8_t {
   kFirstNonNull,     ///< coalesce
   kByCondition,      ///< if: null condition takes the else branch
   kNullWithoutBase,  ///< period operators: null when the compared period has no value
+  kNeverNull,        ///< working_days: a count (null only at `all` without a window)
 };
 
 /// The mergeable state an aggregate keeps per group. Every engine keeps the

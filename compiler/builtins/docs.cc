@@ -40,6 +40,8 @@ const char* UnitText(UnitRule u) {
       return "the currency `CUR`";
     case UnitRule::kCommon:
       return "the branches' (which must agree)";
+    case UnitRule::kDays:
+      return "`day`";
   }
   return "?";
 }
@@ -72,6 +74,8 @@ const char* NullText(NullPolicy n) {
       return "a null condition takes `b`";
     case NullPolicy::kNullWithoutBase:
       return "null without the compared value";
+    case NullPolicy::kNeverNull:
+      return "a count (null at `all` without --from and --to)";
   }
   return "?";
 }

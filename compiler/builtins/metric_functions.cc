@@ -18,6 +18,8 @@ void AddMetricFunctions(std::vector<Builtin>* out) {
       AddRule::kAdditive, "convert(m, USD, rates): dated currency conversion");
   add(Fn::kShare, "share", C::kMetric, 1, 1, {K::kExpr}, UnitRule::kOne, AddRule::kNonAdditive,
       "share of the total across the breakdown");
+  add(Fn::kWorkingDays, "working_days", C::kMetric, 0, 0, {}, UnitRule::kDays, AddRule::kAdditive,
+      "working days in the period (within --from/--to), by the calendar's `working_days`");
 
   add(Fn::kToDate, "to_date", C::kMethod, 1, 1, {K::kGrain}, UnitRule::kSameAsArg, AddRule::kSameAsArg,
       "cumulative value since the start of the grain");
@@ -46,6 +48,8 @@ void AddMetricFunctions(std::vector<Builtin>* out) {
       "the value for the same period a year earlier");
   add(Fn::kTarget, "target", C::kMember, 0, 0, {}, UnitRule::kSameAsArg, AddRule::kSameAsArg,
       "the goal's target for the period (in goals and alerts)");
+  add(Fn::kLastYearWeekday, "last_year_weekday", C::kMember, 0, 0, {}, UnitRule::kSameAsArg, AddRule::kSameAsArg,
+      "the value 52 weeks (364 days) earlier: the same weekdays a year earlier");
   for (Builtin& b : *out) {
     switch (b.fn) {
       case Fn::kGrowth:
@@ -59,6 +63,13 @@ void AddMetricFunctions(std::vector<Builtin>* out) {
         break;
       case Fn::kShare:
         b.signature = "share(m)";
+        break;
+      case Fn::kWorkingDays:
+        b.signature = "working_days()";
+        b.nulls = NullPolicy::kNeverNull;
+        break;
+      case Fn::kLastYearWeekday:
+        b.signature = "m.last_year_weekday";
         break;
       case Fn::kToDate:
         b.signature = "m.to_date(grain)";

@@ -271,7 +271,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
                       p.SourceOf(p.scans[i]).name, held, limits.max_distinct));
   }
   auto t_eval = std::chrono::steady_clock::now();
-  engine::Results r = engine::Evaluate(p, results, limits, ex.rates);
+  engine::Results r = engine::Evaluate(p, results, limits, ex.rates, &ex.work);
   CheckDigits(p, r, o.max_decimal_digits);
   double eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count();
   if (o.timings) {

@@ -180,6 +180,15 @@ struct RateTable {
   std::string source;           ///< the rates source and where it was read, for messages
 };
 
+/// The calendar's working days (plan::Plan::work): Monday to Friday,
+/// except the days listed (exec/workdays.cc reads them from the source).
+struct WorkDays {
+  std::vector<int32_t> day;     ///< ascending, each once
+  std::vector<uint8_t> worked;  ///< 1: a working day (even on a weekend); 0: a holiday
+  /// Working days from `lo` to `hi` inclusive.
+  int64_t Count(int32_t lo, int32_t hi) const;
+};
+
 /// No rate for a date that has an amount to convert (exit code 3).
 struct RateError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -191,6 +200,6 @@ Val RoundHalfEven(const Val& v, int digits);
 /// Evaluates outputs and goals from the scans' results (`rates`: one table
 /// per plan conversion).
 Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits,
-                 const std::vector<RateTable>& rates = {});
+                 const std::vector<RateTable>& rates = {}, const WorkDays* work = nullptr);
 
 }  // namespace kpic::engine

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "datetime.h"
@@ -35,10 +36,43 @@ int32_t ShiftDayByMonths(int32_t day, int months) {
   return rt::DaysFromCivil(ny, nm, std::min(d, 28)).value_or(day);
 }
 
+/// Monday-to-Friday days in [0, x) counted from a Monday (day -3, 1969-12-29).
+int64_t WeekdaysBefore(int64_t x) {
+  int64_t k = x + 3;
+  int64_t w = k >= 0 ? k / 7 : -((-k + 6) / 7);
+  return w * 5 + std::min<int64_t>(k - w * 7, 5);
+}
+
+/// A retail calendar's `last_year` of a day: the same day of the same
+/// fiscal week a year earlier (none for the days of a 53rd week).
+std::optional<int32_t> RetailDayLastYear(int32_t day, const rt::Calendar& cal) {
+  int64_t y = rt::RetailYearOf(day, cal);
+  int32_t offset = day - rt::RetailYearStart(y, cal);
+  if (offset >= 364) return std::nullopt;
+  return rt::RetailYearStart(y - 1, cal) + offset;
+}
+
+}  // namespace
+
+int64_t WorkDays::Count(int32_t lo, int32_t hi) const {
+  if (hi < lo) return 0;
+  int64_t n = WeekdaysBefore(int64_t{hi} + 1) - WeekdaysBefore(lo);
+  for (auto it = std::lower_bound(day.begin(), day.end(), lo); it != day.end() && *it <= hi; ++it) {
+    int wd = static_cast<int>(((int64_t{*it} + 3) % 7 + 7) % 7);  // Monday = 0
+    bool weekday = wd < 5;
+    bool w = worked[static_cast<size_t>(it - day.begin())] != 0;
+    n += static_cast<int64_t>(w) - static_cast<int64_t>(weekday);
+  }
+  return n;
+}
+
+namespace {
+
 class Evaluator {
  public:
-  Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const std::vector<RateTable>& rates)
-      : p_(p), r_(r), rates_(rates) {
+  Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const std::vector<RateTable>& rates,
+            const WorkDays* work)
+      : p_(p), r_(r), rates_(rates), work_(work) {
     idx_.resize(r.size());
     for (size_t s = 0; s < r.size(); ++s) {
       for (uint32_t g = 0; g < r[s].period.size(); ++g) idx_[s][r[s].dims[g]][r[s].period[g]] = g;
@@ -133,6 +167,22 @@ class Evaluator {
         return Val::Null();
       case O::kShift:
         return Shift(n, c);
+      case O::kShiftDays: {
+        if (c.g == Grain::kAll) return Val::Null();
+        Ctx w = c;
+        if (c.g == Grain::kDay) {
+          w.lo -= n.count, w.hi -= n.count;
+        } else if (c.g == Grain::kWeek && n.count % 7 == 0) {
+          w.lo -= n.count / 7, w.hi -= n.count / 7;
+        } else {  // the period's days, moved (the argument is read by day)
+          w.g = Grain::kDay;
+          w.lo = rt::PeriodStart(c.g, c.lo, p_.calendar) - n.count;
+          w.hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1 - n.count;
+        }
+        return Eval(n.args[0], w);
+      }
+      case O::kWorkingDays:
+        return WorkingDays(n, c);
       case O::kToDate: {
         if (c.g == Grain::kAll) return arg(0);
         Ctx w = c;
@@ -281,6 +331,25 @@ class Evaluator {
   Val Shift(const MNode& n, const Ctx& c) {
     if (c.g == Grain::kAll) return Val::Null();
     Ctx w = c;
+    if (p_.calendar.Retail() && n.grain == Grain::kYear && (c.g == Grain::kDay || c.g == Grain::kWeek)) {
+      // A retail year has 52 or 53 weeks: the same fiscal week (and day of
+      // it) a year earlier; a 53rd week compares with nothing. A window
+      // starting in a 53rd week is compared from the start of that year
+      // (where the next year's first day compares), one ending in it up to
+      // the last day of the year before (where the 52nd week compares).
+      const rt::Calendar& cal = p_.calendar;
+      bool week = c.g == Grain::kWeek;
+      int32_t lo = week ? rt::PeriodStart(Grain::kWeek, c.lo, cal) : static_cast<int32_t>(c.lo);
+      int32_t hi = week ? rt::PeriodStart(Grain::kWeek, c.hi, cal) : static_cast<int32_t>(c.hi);
+      auto a = RetailDayLastYear(lo, cal), b = RetailDayLastYear(hi, cal);
+      if (c.lo == c.hi && !a) return Val::Null();
+      if (!a) a = rt::RetailYearStart(rt::RetailYearOf(lo, cal), cal);
+      if (!b) b = rt::RetailYearStart(rt::RetailYearOf(hi, cal), cal) - (week ? 7 : 1);
+      w.lo = week ? rt::PeriodOf(Grain::kWeek, *a, cal) : *a;
+      w.hi = week ? rt::PeriodOf(Grain::kWeek, *b, cal) : *b;
+      if (w.hi < w.lo) return Val::Null();
+      return Eval(n.args[0], w);
+    }
     int64_t k = 1;
     if (n.grain != c.g) {
       if (Months(n.grain) && Months(c.g)) {
@@ -424,6 +493,26 @@ class Evaluator {
     return n.rollup == plan::Rollup::kAvg ? Div(acc, Val::Int(static_cast<int64_t>(days.size()))) : acc;
   }
 
+  /// The working days of the context's days (clipped to --from/--to
+  /// unless under a period operator); at `all`, of the window, which then
+  /// needs both --from and --to.
+  Val WorkingDays(const MNode& n, const Ctx& c) {
+    int64_t lo, hi;
+    if (c.g == Grain::kAll) {
+      if (!p_.from_day || !p_.to_day) return Val::Null();
+      lo = *p_.from_day, hi = *p_.to_day - 1;
+    } else {
+      lo = rt::PeriodStart(c.g, c.lo, p_.calendar);
+      hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1;
+      if (n.scale) {
+        if (p_.from_day) lo = std::max<int64_t>(lo, *p_.from_day);
+        if (p_.to_day) hi = std::min<int64_t>(hi, *p_.to_day - 1);
+      }
+    }
+    static const WorkDays kWeekdays;
+    return Val::Int((work_ ? *work_ : kWeekdays).Count(static_cast<int32_t>(lo), static_cast<int32_t>(hi)));
+  }
+
   /// The amount of each day times the rate in effect on that day (the
   /// latest on or before it), summed exactly. A day whose amount is zero
   /// needs no rate.
@@ -473,6 +562,7 @@ class Evaluator {
   const plan::Plan& p_;
   const std::vector<ScanResult>& r_;
   const std::vector<RateTable>& rates_;
+  const WorkDays* work_;
   std::vector<std::map<DimTuple, std::map<int64_t, uint32_t>>> idx_;
   std::map<int, std::vector<int>> scans_under_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
@@ -675,9 +765,9 @@ Val RoundHalfEven(const Val& v, int digits) {
 }
 
 Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits,
-                 const std::vector<RateTable>& rates) {
+                 const std::vector<RateTable>& rates, const WorkDays* work) {
   Results out;
-  Evaluator ev(plan, scans, rates);
+  Evaluator ev(plan, scans, rates, work);
   for (size_t s = 0; s < scans.size(); ++s) {
     if (scans[s].rows_without_time > 0) {
       const plan::Scan& sc = plan.scans[s];

@@ -16,6 +16,7 @@
 #include "codegen/kernel.h"
 #include "exec/pushdown.h"
 #include "exec/rates.h"
+#include "exec/workdays.h"
 #include "exec/sources.h"
 #include "exec/tables.h"
 #include "hugepages.h"
@@ -41,6 +42,7 @@ Execution Pushdown(const plan::Plan& p, const ExecOptions& o) {
   auto t0 = Clock::now();
   ex.results = PushdownScans(p, o.binds, o.limits, &ex.warnings);
   ex.rates = ReadRates(p, o.binds, o.skip_bad_rows);
+  ex.work = ReadWorkDays(p, o.binds, o.skip_bad_rows);
   ex.timings.engine = "postgres";
   ex.timings.scans = p.scans.size();
   ex.timings.pushed_ms = Ms(t0, Clock::now());
@@ -172,6 +174,7 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   tm.interpreted += stats.interpreted;
   ex.warnings = std::move(t.warnings);
   ex.rates = ReadRates(p, o.binds, o.skip_bad_rows);
+  ex.work = ReadWorkDays(p, o.binds, o.skip_bad_rows);
   return ex;
 }
 

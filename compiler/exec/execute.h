@@ -46,6 +46,7 @@ struct Timings {
 struct Execution {
   std::vector<engine::ScanResult> results;  ///< one per plan scan
   std::vector<engine::RateTable> rates;      ///< one per plan conversion (exec/rates.h)
+  engine::WorkDays work;                     ///< the calendar's working days (exec/workdays.h)
   std::vector<Warning> warnings;             ///< skipped rows, unmatched lookups
   std::vector<std::string> skipped_rows;     ///< `--on-bad-row skip`: the rows listed for stderr
   Timings timings;

@@ -35,13 +35,7 @@ std::vector<engine::RateTable> ReadRates(const plan::Plan& p, const BindMap& bin
     for (int k : {c.time_column, c.from_column, c.to_column, c.rate_column})
       needed[s.key].insert(s.columns[static_cast<size_t>(k)].name);
   }
-  ReadOptions ro;
-  ro.binds = binds;
-  ro.needed = &needed;
-  ro.skip_bad_rows = skip_bad_rows;
-  ro.zone = p.calendar.zone;
-  std::vector<std::string> unsupported;
-  std::vector<SourceData> read = ReadSources(p.sources, ro, &unsupported);
+  std::vector<SourceData> read = ReadSideTables(p.sources, p.calendar.zone, needed, binds, skip_bad_rows);
   for (const plan::Conversion& c : p.conversions) {
     const ir::Source& s = p.sources[static_cast<size_t>(c.src)];
     const SourceData* d = nullptr;

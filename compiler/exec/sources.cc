@@ -55,4 +55,16 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
   return out;
 }
 
+std::vector<SourceData> ReadSideTables(const std::vector<ir::Source>& sources, const rt::TimeZone* zone,
+                                       const std::map<std::string, std::set<std::string>>& needed,
+                                       const BindMap& binds, bool skip_bad_rows) {
+  ReadOptions ro;
+  ro.binds = binds;
+  ro.needed = &needed;
+  ro.skip_bad_rows = skip_bad_rows;
+  ro.zone = zone;
+  std::vector<std::string> unsupported;
+  return ReadSources(sources, ro, &unsupported);
+}
+
 }  // namespace kpic::exec

@@ -58,4 +58,10 @@ struct SourceData {
 std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, const ReadOptions& options,
                                     std::vector<std::string>* unsupported);
 
+/// Reads the listed columns of a plan's side tables (the rates of
+/// `convert`, the calendar's working days) whole, in the calendar's zone.
+std::vector<SourceData> ReadSideTables(const std::vector<ir::Source>& sources, const rt::TimeZone* zone,
+                                       const std::map<std::string, std::set<std::string>>& needed,
+                                       const BindMap& binds, bool skip_bad_rows);
+
 }  // namespace kpic::exec

@@ -105,7 +105,7 @@ double LiteralValue(const Node& n) {
 
 bool IsPeriodOperator(const Node& n) {
   using builtins::Fn;
-  return (n.kind == Kind::kMember && (n.fn == Fn::kPrevious || n.fn == Fn::kLastYear)) ||
+  return (n.kind == Kind::kMember && (n.fn == Fn::kPrevious || n.fn == Fn::kLastYear || n.fn == Fn::kLastYearWeekday)) ||
          (n.kind == Kind::kMethod &&
           (n.fn == Fn::kChange || n.fn == Fn::kGrowthMethod || n.fn == Fn::kRolling || n.fn == Fn::kZScore)) ||
          (n.kind == Kind::kCall && n.fn == Fn::kGrowth);

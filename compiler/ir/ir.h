@@ -169,6 +169,10 @@ struct Calendar {
   int week_start = 0;    ///< 0 = Monday
   int fiscal_start = 1;  ///< month the fiscal year starts
   std::string time_zone;
+  int pattern[3] = {0, 0, 0};  ///< a retail calendar's weeks per month of a quarter (rt::Calendar)
+  /// `working_days SOURCE`: the source listing holidays and make-up working
+  /// days, its `time` date column and its boolean column (true: worked).
+  int work_source = -1, work_time = -1, work_flag = -1;
 };
 
 struct Metric {

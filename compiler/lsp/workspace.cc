@@ -106,6 +106,21 @@ const std::vector<std::pair<std::string, std::string>> kPackageSettingDocs = {
     {"dialects", "the SQL dialects it must compile to: postgres, trino"},
 };
 
+/// Calendar settings, for hover and for completion inside `calendar { ... }`.
+const std::vector<std::pair<std::string, std::string>> kCalendarSettingDocs = {
+    {"week_start", "the first day of a week: monday (ISO weeks, the default) .. sunday"},
+    {"fiscal_year_start", "the month (1-12) the fiscal year starts in; a fiscal year is named by the year it ends in"},
+    {"time_zone", "the zone timestamps are bucketed in: an IANA name, \"UTC\" or \"+08:00\""},
+    {"pattern",
+     "a retail calendar: \"4-4-5\", \"4-5-4\" or \"5-4-4\" weeks in the months of each 13-week quarter; the "
+     "year is 52 or 53 whole weeks ending on the week's last day nearest the end of the month before "
+     "fiscal_year_start (NRF: week_start sunday, fiscal_year_start 2, pattern \"4-5-4\"); the 53rd week is the "
+     "last month's"},
+    {"working_days",
+     "the source of holidays and make-up working days for working_days(): a `time` date column and a bool column "
+     "(`working`), true for a day worked; other days are worked Monday to Friday"},
+};
+
 /// What a dialect refuses, for hover and completion.
 std::string DialectDoc(builtins::Dialect d) {
   std::string refused;
@@ -449,6 +464,13 @@ std::optional<std::string> Workspace::SettingHover(const std::string& path, Pos 
   for (const auto& f : files_) {
     if (f->id != fid->second) continue;
     for (const auto& d : f->decls) {
+      if (d->kind == DeclKind::kCalendar && off >= d->span.begin && off <= d->span.end) {
+        for (const ast::Attribute& a : static_cast<const ast::CalendarDecl&>(*d).attrs) {
+          if (off < a.key.span.begin || off > a.key.span.end) continue;
+          for (const auto& [name, doc] : kCalendarSettingDocs)
+            if (name == a.key.name) return fmt::format("**{}** — calendar setting\n\n{}", name, doc);
+        }
+      }
       if (d->kind != DeclKind::kPackage || off < d->span.begin || off > d->span.end) continue;
       for (const ast::Attribute& a : static_cast<const ast::PackageDecl&>(*d).attrs) {
         if (a.key.name != "dialects") continue;
@@ -644,6 +666,40 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
           out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
     }
     return out;
+  }
+  // Inside a calendar block: its settings, the retail patterns after
+  // `pattern`, the weekdays after `week_start`, sources after `working_days`.
+  for (const auto& f : files_) {
+    if (f->id != fid->second) continue;
+    for (const auto& d : f->decls) {
+      if (d->kind == DeclKind::kCalendar && off > d->span.begin) {
+        size_t brace = text.find('{', d->span.begin);
+        size_t close = brace == std::string::npos ? brace : text.find('}', brace);
+        if (brace == std::string::npos || brace >= off || (close != std::string::npos && close < off)) continue;
+        size_t line = text.rfind('\n', b == 0 ? 0 : b - 1);
+        size_t from = std::max(line == std::string::npos ? size_t{0} : line + 1, brace + 1);
+        std::string before = text.substr(from, b - from);
+        size_t k = before.find_first_not_of(" \t");
+        auto after = [&](const std::string& key) {
+          return k != std::string::npos && before.compare(k, key.size(), key) == 0 &&
+                 (before.size() == k + key.size() || before[k + key.size()] == ' ' || before[k + key.size()] == '\t');
+        };
+        if (k == std::string::npos) {
+          for (const auto& [name, doc] : kCalendarSettingDocs) out.push_back({name, doc, 10});
+        } else if (after("pattern")) {
+          for (const char* pat : {"\"4-4-5\"", "\"4-5-4\"", "\"5-4-4\""})
+            out.push_back({pat, "retail calendar: weeks in the months of each 13-week quarter", 21});
+        } else if (after("week_start")) {
+          for (const char* day : {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+            out.push_back({day, "the first day of a week", 21});
+        } else if (after("working_days") && pkg) {
+          for (const auto& [name, decl] : pkg->decls)
+            if (decl->kind == DeclKind::kSource)
+              out.push_back({name, "source: holidays and make-up working days", 22});
+        }
+        return out;
+      }
+    }
   }
   // Inside a package clause: its settings, or after `dialects` the
   // dialects' names.

@@ -228,6 +228,10 @@ std::string MText(const Plan& p, int i) {
       return fmt::format("zscore({}, {})", arg(0), n.count);
     case O::kRollup:
       return fmt::format("rollup_{}({})", RollupName(n.rollup), arg(0));
+    case O::kShiftDays:
+      return fmt::format("shift_days({}, {})", arg(0), n.count);
+    case O::kWorkingDays:
+      return "working_days()";
     case O::kConvert: {
       const Conversion& c = p.conversions[static_cast<size_t>(n.count)];
       return fmt::format("convert_{}_to_{}_by_day({}, k{})", c.from, c.to, arg(0), n.count);
@@ -312,6 +316,12 @@ std::string Dump(const Plan& p) {
   if (p.to_day) out += " to=" + rt::FormatDate(*p.to_day);
   out += fmt::format("\ncalendar week_start={} fiscal_year_start={} time_zone={}\n", p.week_start, p.fiscal_start,
                      p.time_zone.empty() ? "UTC" : p.time_zone);
+  if (p.calendar.Retail())
+    out += fmt::format("calendar pattern {}-{}-{}\n", p.calendar.pattern[0], p.calendar.pattern[1], p.calendar.pattern[2]);
+  if (p.work.needed)
+    out += p.work.src < 0 ? "working days monday..friday\n"
+                          : fmt::format("working days monday..friday, with the days listed in {}\n",
+                                        p.sources[static_cast<size_t>(p.work.src)].key);
   for (size_t i = 0; i < p.scans.size(); ++i) {
     const Scan& s = p.scans[i];
     out += fmt::format("\nscan s{} {} grain={}", i, s.source, rt::GrainName(s.grain));

@@ -64,6 +64,10 @@ Plan Lowerer::Run() {
   plan_.time_zone = m_.calendar.time_zone;
   plan_.calendar.week_start = plan_.week_start;
   plan_.calendar.fiscal_start = plan_.fiscal_start;
+  for (int k = 0; k < 3; ++k) plan_.calendar.pattern[k] = m_.calendar.pattern[k];
+  plan_.work.src = m_.calendar.work_source;
+  plan_.work.time_column = m_.calendar.work_time;
+  plan_.work.flag_column = m_.calendar.work_flag;
   plan_.by = req_.by;
   plan_.from_day = req_.from_day;
   plan_.to_day = req_.to_day;
@@ -259,7 +263,7 @@ void Lowerer::Metric(const std::string& name) {
   }
   const ir::Metric& mt = m_.metrics[index];
   for (const std::string& d : req_.by)
-    if (!mt.dimensions.count(d)) {
+    if (!mt.dimensions.count(d) && !mt.sources.empty()) {  // a metric of no source (`working_days()`) fits any
       std::string lacking;
       for (const std::string& key : mt.sources) {
         std::vector<std::string> p;

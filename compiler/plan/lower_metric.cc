@@ -120,6 +120,16 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
   w.windowed = true;
   if (member == Fn::kPrevious) return Shift(M(base, w), lc.grain);
   if (member == Fn::kLastYear) return Shift(M(base, w), Grain::kYear);
+  if (member == Fn::kLastYearWeekday) {
+    // The same weekdays 52 weeks earlier: day and week grains shift their
+    // ordinals; coarser periods shift their days, so read them by day.
+    if (lc.grain != Grain::kDay && lc.grain != Grain::kWeek && lc.grain != Grain::kAll) w.grain = Grain::kDay;
+    MNode n;
+    n.op = MNode::Op::kShiftDays;
+    n.count = 364;
+    n.args = {M(base, w)};
+    return MAdd(std::move(n));
+  }
   if (member == Fn::kTarget && goal_ && goal_->target_rhs >= 0) {
     // Per member, an absolute target is the company's: the member has none.
     if (!lc.dims.empty() && !TargetIsRelative(*goal_)) {
@@ -170,6 +180,15 @@ int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
     }
     case Fn::kConvert:
       return Convert(n, lc);
+    case Fn::kWorkingDays: {
+      // Clipped to --from/--to as the scans' rows are, except under a
+      // period operator (which reads whole periods outside the window).
+      plan_.work.needed = true;
+      MNode w;
+      w.op = O::kWorkingDays;
+      w.scale = lc.windowed ? 0 : 1;
+      return MAdd(std::move(w));
+    }
     default:
       Unreachable(fmt::format("`{}` cannot be evaluated as a metric", builtins::Get(n.fn).name));
   }
@@ -262,7 +281,7 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
       bool whole = arg < 0 && !n.dims.empty();
       Grain g = whole ? lc.grain : arg >= 0 ? m_.node(arg).grain.value_or(Grain::kDay) : Grain::kDay;
       const char* method = builtins::Get(n.fn).name.data();
-      if (!whole && lc.grain != Grain::kAll && !rt::Nests(g, lc.grain))
+      if (!whole && lc.grain != Grain::kAll && !rt::Nests(g, lc.grain, plan_.calendar))
         throw PlanError("E0602",
                         n.dims.empty()
                             ? fmt::format("`.{}({})` needs a grain coarser than {} (got --grain {})", method,
@@ -336,7 +355,7 @@ int Lowerer::Rolling(int base, int duration, const LCtx& lc) {
   } else if (cur == Grain::kDay && *g == Grain::kWeek) {
     r.grain = Grain::kDay;
     r.count = n * 7;
-  } else if (rt::Nests(*g, cur)) {
+  } else if (rt::Nests(*g, cur, plan_.calendar)) {
     r.grain = *g;  // finer than the grain: evaluate the window at the finer grain
     r.count = n;
     w.grain = *g;

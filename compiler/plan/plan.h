@@ -134,6 +134,8 @@ struct MNode {
     kZScore,   ///< (args[0] - mean) / sample sd of args[0] over the `count` periods before
     kRollup,   ///< a balance (agg leaf args[0] at day grain) over time by `fn`: last first avg min max
     kConvert,  ///< args[0] (at day grain) times the rate of each day, summed: conversion `count` of Plan::conversions
+    kShiftDays,    ///< args[0] over this period's days `count` days earlier (`last_year_weekday`: 364)
+    kWorkingDays,  ///< the working days of the period within --from/--to (Plan::work)
     kIf, kCoalesce,
     kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot,
   };
@@ -283,6 +285,12 @@ struct Plan {
   std::vector<Scan> scans;
   std::vector<MNode> mnodes;
   std::vector<Conversion> conversions;
+  /// The calendar's `working_days` source (src -1: none, Monday to Friday),
+  /// read when `needed` (a `working_days()` is evaluated).
+  struct WorkDays {
+    int src = -1, time_column = -1, flag_column = -1;
+    bool needed = false;
+  } work;
   std::vector<Output> outputs;
   std::vector<Output> charts;  ///< a report's charts, each at its own grain and dimensions
   std::vector<GoalPlan> goals;

@@ -548,6 +548,16 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     if (out.scalar.vt == VT::kBool) out.scalar = conv[0] = Scalar{VT::kInt, 0};
     return emit(out);
   }
+  if (b.fn == Fn::kWorkingDays) {
+    // The working days of the period: a metric of no source, in days.
+    out = Ty{};
+    out.kind = VKind::kNumber;
+    out.unit = Unit::Named("day");
+    out.level = Level::kMetric;
+    out.add = Additivity::kAdditive;
+    out.scalar = Scalar{VT::kInt, 0};
+    return emit(out);
+  }
   if (b.fn == Fn::kGrowth || b.fn == Fn::kShare) {
     if (args[0].level != Level::kMetric) return Error();
     out.unit = Unit::One();

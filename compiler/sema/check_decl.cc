@@ -152,10 +152,65 @@ void Checker::Sources() {
           m.calendar.fiscal_start = std::clamp(std::atoi(v.c_str()), 1, 12);
         } else if (a.key.name == "time_zone") {
           m.calendar.time_zone = v;
+        } else if (a.key.name == "pattern") {
+          rt::ParseRetailPattern(v, m.calendar.pattern);
+        } else if (a.key.name == "working_days") {
+          pkg_ = home;  // names are looked up in the calendar's package
+          WorkingDaySource(a.values[0], &m.calendar);
+          pkg_ = nullptr;
         }
       }
     }
   }
+}
+
+/// `working_days holidays`: a source with a `time` column of type date (the
+/// day) and one bool column (the one named `working`, or else its only one):
+/// true for a day worked (a make-up working day), false for a holiday.
+void Checker::WorkingDaySource(const ast::AttrValue& v, ir::Calendar* cal) {
+  auto refuse = [&](const std::string& why) {
+    diags_.Report(DiagCode::E0219, v.span, why)
+        .Help("a working-day source has a `time` column of type date and a bool column (`working`, or its only "
+              "bool column): true for a day worked (a make-up working day on a weekend), false for a holiday")
+        .span_label = "working days";
+  };
+  const ast::SourceDecl* s = v.kind == ast::AttrValue::Kind::kName ? SourceByName(v.text) : nullptr;
+  if (!s) {
+    const ast::Decl* d = v.kind == ast::AttrValue::Kind::kName ? Lookup(v.text) : nullptr;
+    return refuse(d ? fmt::format("`{}` is not a source: `working_days` names the source of holidays", v.text)
+                    : fmt::format("unknown source `{}` for `working_days`", v.text));
+  }
+  int time = -1, flag = -1;
+  std::vector<int> bools;
+  for (size_t i = 0; i < s->columns.size(); ++i) {
+    const ast::Column& c = s->columns[i];
+    if (c.time) {
+      time = static_cast<int>(i);
+      continue;
+    }
+    if (TypeScalar(c.type).vt != VT::kBool) continue;
+    bools.push_back(static_cast<int>(i));
+    if (c.name.name == "working") flag = static_cast<int>(i);
+  }
+  if (time < 0)
+    return refuse(fmt::format("`{}` does not fit as a source of working days: it needs a `time` column of type date",
+                              v.text));
+  if (const ast::Column& t = s->columns[static_cast<size_t>(time)]; TypeScalar(t.type).vt != VT::kDate)
+    return refuse(fmt::format("`{}` does not fit as a source of working days: its `time` column `{}` must be a date, "
+                              "not a {}",
+                              v.text, t.name.name, t.type.name.name));
+  if (flag < 0) {
+    if (bools.size() != 1)
+      return refuse(fmt::format("`{}` does not fit as a source of working days: it has {} bool columns and none "
+                                "named `working`",
+                                v.text, bools.size()));
+    flag = bools[0];
+  }
+  auto it = source_index_.find(s);
+  if (it == source_index_.end()) return;
+  cal->work_source = it->second;
+  cal->work_time = time;
+  cal->work_flag = flag;
 }
 
 // ---- goals -----------------------------------------------------------------------------
@@ -337,6 +392,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
             rt::Calendar c;
             c.week_start = cal.week_start;
             c.fiscal_start = cal.fiscal_start;
+            for (int k = 0; k < 3; ++k) c.pattern[k] = cal.pattern[k];  // a retail year: FY2025 by its weeks
             int64_t o = cal.fiscal_start == 1 ? y : y - 1;
             goal.from_day = rt::PeriodStart(rt::Grain::kYear, o, c);
             goal.to_day = rt::PeriodEnd(rt::Grain::kYear, o, c);

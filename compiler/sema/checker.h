@@ -115,6 +115,8 @@ class Checker {
   bool ConvertibleByRow(const ast::Expr& arg, const Ty& t);
   /// The rates source's time, from, to and rate columns (E0315 if it does not fit).
   bool RateColumns(const ast::SourceDecl& r, const ast::Expr& at, std::vector<int>* cols);
+  /// `working_days SOURCE` in the calendar (E0219 when the source does not fit).
+  void WorkingDaySource(const ast::AttrValue& v, ir::Calendar* cal);
   static bool IsTime(VKind k) { return k == VKind::kDate || k == VKind::kTimestamp; }
   Ty Condition(const ast::Expr& e);
 

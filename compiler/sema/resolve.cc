@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "base/number_format.h"
@@ -31,7 +32,9 @@ using ast::ExprKind;
 const std::vector<std::string> kWeekdays = {"monday", "tuesday",  "wednesday", "thursday",
                                             "friday", "saturday", "sunday"};
 const std::vector<std::string> kPackageSettings = {"governed", "owner", "description", "languages", "lint", "dialects"};
-const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone"};
+const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_start", "time_zone", "pattern",
+                                                    "working_days"};
+const std::vector<std::string> kRetailPatterns = {"4-4-5", "4-5-4", "5-4-4"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
 const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline", "phasing", "allocate"};
 const std::vector<std::string> kPhasings = {"even", "last_year"};
@@ -700,6 +703,31 @@ class Resolver {
         ast::Ident id{v.text, v.span};
         CheckOption(id, kWeekdays, "weekday");
       }
+      if (a.key.name == "pattern" && !a.values.empty()) RetailPattern(a.values[0]);
+      if (a.key.name == "fiscal_year_start" && !a.values.empty()) {
+        const ast::AttrValue& v = a.values[0];
+        char* end = nullptr;
+        long month = std::strtol(v.text.c_str(), &end, 10);
+        if (v.kind != ast::AttrValue::Kind::kNumber || end == v.text.c_str() || *end || month < 1 || month > 12)
+          diags_.Report(DiagCode::E0218, v.span, fmt::format("`fiscal_year_start` is a month from 1 to 12, not `{}`", v.text))
+              .Help("e.g. `fiscal_year_start 2` for a year starting in February (the NRF retail calendar)")
+              .span_label = "not a month";
+      }
+    }
+  }
+
+  /// `pattern "4-5-4"`: the weeks of a retail quarter's months (E0218).
+  void RetailPattern(const ast::AttrValue& v) {
+    if (v.kind == ast::AttrValue::Kind::kString && Contains(kRetailPatterns, v.text)) return;
+    auto& d = diags_.Report(DiagCode::E0218, v.span, fmt::format("unknown retail calendar pattern `{}`", v.text));
+    d.span_label = "not a pattern";
+    auto s = Suggest(v.text, kRetailPatterns);
+    if (s && v.kind == ast::AttrValue::Kind::kString) {
+      d.Help(fmt::format("did you mean `\"{}\"`? the months of each 13-week quarter have 4-4-5, 4-5-4 or 5-4-4 weeks", *s));
+      d.WithFix(v.span, fmt::format("\"{}\"", *s), fmt::format("replace with `\"{}\"`", *s));
+    } else {
+      d.Help("a retail pattern is one of \"4-4-5\", \"4-5-4\" or \"5-4-4\": the weeks of the months of each "
+             "13-week quarter");
     }
   }
 

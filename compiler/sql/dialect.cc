@@ -89,6 +89,7 @@ const Dialect kDialects[] = {
     .epoch_us = "(unixepoch({0}) * 1000000)",
     .read_parquet = nullptr,
     .fail = "json_extract('{{}}', {1} || {0})",
+    .add_months_first = "date({0}, printf('%+d months', {1}))",
   },
   {
     .name = "trino", .id = builtins::Dialect::kTrino, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",

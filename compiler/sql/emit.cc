@@ -144,10 +144,30 @@ class Emitter {
 
   std::string AddDays(const std::string& e, const std::string& n) const { return T(d_.add_days, e, n); }
   std::string AddMonths(const std::string& e, const std::string& n) const { return T(d_.add_months, e, n); }
+  /// `e`, the first day of a month, plus n months.
+  std::string AddMonthsFirst(const std::string& e, const std::string& n) const {
+    return T(d_.add_months_first ? d_.add_months_first : d_.add_months, e, n);
+  }
   std::string Mod(const std::string& a, const std::string& b) const { return T(d_.mod, "(" + a + ")", b); }
 
   /// `e` plus n periods of g (n is SQL).
   std::string AddGrain(Grain g, const std::string& e, const std::string& n) const {
+    if (Retail(g)) {
+      // A retail period n periods on: the one holding the day n Gregorian
+      // periods on plus half a period (retail periods stay within days of
+      // their Gregorian months, so this lands inside the right one; the unit
+      // tests check it for every pattern, week start and fiscal start).
+      // A start that is itself a shift of another is shifted from that one
+      // at once, so that nested period operators stay short.
+      if (auto it = retail_shifts_.find({g, e}); it != retail_shifts_.end())
+        return AddGrain(g, it->second.first, "(" + it->second.second + ") + (" + n + ")");
+      int k = MonthsOf(g), half = g == Grain::kMonth ? 14 : g == Grain::kQuarter ? 45 : 182;
+      std::string month = T(d_.trunc_month, AddDays(e, "15"));  // the Gregorian month of e's period
+      std::string out =
+          Bucket(g, AddDays(AddMonthsFirst(month, "(" + n + ") * " + std::to_string(k)), std::to_string(half)));
+      retail_shifts_[{g, out}] = {e, n};
+      return out;
+    }
     switch (g) {
       case Grain::kDay:
         return AddDays(e, n);
@@ -166,6 +186,7 @@ class Emitter {
   }
   std::string AddGrain(Grain g, const std::string& e, int64_t n) const {
     if (n == 0) return e;
+    if (Retail(g)) return AddGrain(g, e, std::to_string(n));
     if (g == Grain::kWeek) return AddDays(e, std::to_string(n * 7));
     if (g == Grain::kQuarter) return AddMonths(e, std::to_string(n * 3));
     if (g == Grain::kYear) return AddMonths(e, std::to_string(n * 12));
@@ -177,8 +198,87 @@ class Emitter {
     return AddDays(AddGrain(g, start, 1), "-1");
   }
 
+  /// Retail period starts made by AddGrain: (grain, SQL) -> (the start it
+  /// was shifted from, by how many periods).
+  mutable std::map<std::pair<Grain, std::string>, std::pair<std::string, std::string>> retail_shifts_;
+
+  /// Whether g's periods follow a retail (4-4-5) calendar.
+  bool Retail(Grain g) const {
+    return p_.calendar.Retail() && (g == Grain::kMonth || g == Grain::kQuarter || g == Grain::kYear);
+  }
+
+  /// Retail periods are counted in weeks from an epoch that starts a week
+  /// (the first `week_start` day from 1970-01-05, a Monday); the offset
+  /// keeps the numerator of each division positive, so that truncating
+  /// division floors.
+  static constexpr int64_t kWeekBias = 100000;
+  std::string RetailEpoch() const { return DateLit(4 + p_.calendar.week_start); }
+  /// The week (from the epoch) holding `day`.
+  std::string WeekNo(const std::string& day) const {
+    return "(" +
+           T(d_.int_div, "(" + T(d_.day_diff, day, RetailEpoch()) + " + " + std::to_string(7 * kWeekBias) + ")", "7") +
+           " - " + std::to_string(kWeekBias) + ")";
+  }
+  /// The week (from the epoch) starting on the week's first day nearest `f`.
+  std::string NearestWeekNo(const std::string& f) const {
+    return "(" +
+           T(d_.int_div, "(" + T(d_.day_diff, f, RetailEpoch()) + " + " + std::to_string(7 * kWeekBias + 3) + ")", "7") +
+           " - " + std::to_string(kWeekBias) + ")";
+  }
+  /// The week (from the epoch) a retail year containing `day` starts: the
+  /// week's first day nearest the first day of its Gregorian fiscal year,
+  /// or of the one before or after.
+  /// With `back` 1, the week the retail year before it starts.
+  std::string RetailYearWeek(const std::string& day, int back = 0) const {
+    // The first day of month `fiscal_year_start` in the day's year, the year
+    // before and the year after: the nominal starts of the candidates.
+    std::string jan = T(d_.trunc_year, day);
+    auto nominal = [&](int years) {
+      int months = 12 * years + p_.calendar.fiscal_start - 1;
+      return NearestWeekNo(months == 0 ? jan : AddMonthsFirst(jan, std::to_string(months)));
+    };
+    std::string w = WeekNo(day);
+    return fmt::format("(CASE WHEN {0} >= {1} THEN {2} WHEN {0} >= {3} THEN {4} ELSE {5} END)", w, nominal(1),
+                       nominal(1 - back), nominal(0), nominal(-back), nominal(-1 - back));
+  }
+  /// The first day of the retail period of g (month, quarter, year) holding `day`.
+  std::string RetailBucket(Grain g, const std::string& day) const {
+    std::string ys = RetailYearWeek(day);
+    std::string weeks = ys;
+    if (g != Grain::kYear) {
+      // The week of the year (0..52) to the first week of its month or
+      // quarter; the 53rd week is in the last month.
+      std::string cases;
+      for (int w = 0; w <= 52; ++w) {
+        int u = std::min(w, 51), q = u / 13, r = u % 13, m = 0;
+        const int* pat = p_.calendar.pattern;
+        if (r >= pat[0]) m = r >= pat[0] + pat[1] ? 2 : 1;
+        int first = g == Grain::kQuarter ? 13 * q : 13 * q + (m == 0 ? 0 : m == 1 ? pat[0] : pat[0] + pat[1]);
+        cases += fmt::format(" WHEN {} THEN {}", w, first);
+      }
+      weeks = fmt::format("({} + CASE {} - {}{} END)", ys, WeekNo(day), ys, cases);
+    }
+    return AddDays(RetailEpoch(), weeks + " * 7");
+  }
+
+  /// The first day of the last period of `fine` in the period of g that
+  /// starts on `start`: in a retail calendar, a week ends a month, quarter
+  /// or year, so its last week starts 7 days before the next one.
+  std::string LastStart(Grain fine, Grain g, const std::string& start) const {
+    if (fine == Grain::kDay) return LastDay(g, start);
+    if (fine == Grain::kWeek && Retail(g)) return AddDays(AddGrain(g, start, 1), "-7");
+    return Bucket(fine, LastDay(g, start));
+  }
+
   /// The first day of the period of g containing the day `day`.
   std::string Bucket(Grain g, const std::string& day) const {
+    if (Retail(g)) {
+      if (retail_shifts_.count({g, day})) return day;  // already a start of g
+      return RetailBucket(g, day);
+    }
+    return GregorianBucket(g, day);
+  }
+  std::string GregorianBucket(Grain g, const std::string& day) const {
     int k = p_.calendar.fiscal_start - 1;
     switch (g) {
       case Grain::kDay:
@@ -201,6 +301,9 @@ class Emitter {
 
   /// A period series CTE (column p) from the bounds query's lo to hi.
   std::string Series(const std::string& name, Grain g, const std::string& bounds) const {
+    if (Retail(g))  // the weeks from lo to hi, then the distinct periods holding them
+      return Series(name + "w", Grain::kWeek, bounds) +
+             fmt::format(",\n{} AS (\n  SELECT DISTINCT {} AS p\n  FROM {}w)", name, Bucket(g, "p"), name);
     bool days = g == Grain::kDay || g == Grain::kWeek;
     int n = g == Grain::kDay ? 1 : g == Grain::kWeek ? 7 : MonthsOf(g);
     std::string step =
@@ -750,7 +853,7 @@ class Emitter {
           w.push_back(fmt::format("{}.p BETWEEN {} AND {}", alias, c.lo, c.hi));
       } else {
         w.push_back(
-            fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo), Bucket(s.grain, LastDay(c.g, c.hi))));
+            fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo), LastStart(s.grain, c.g, c.hi)));
       }
     }
     for (size_t i = c.total ? c.from : 0; i < s.dim_columns.size(); ++i)
@@ -882,6 +985,32 @@ class Emitter {
     return out;
   }
 
+  /// `last_year` at day or week grain in a retail calendar: the same day of
+  /// the same fiscal week a year earlier; null for a 53rd week (as the
+  /// evaluator's Shift). A window starting in a 53rd week is compared from
+  /// the start of that year, one ending in it up to the day before.
+  MV RetailLastYear(const MNode& n, const Ctx& c, Frame* fr) {
+    bool week = c.g == Grain::kWeek;
+    // The day's offset in its retail year, in days from that year's start
+    // (weeks from the epoch, as RetailBucket counts them).
+    auto offset = [&](const std::string& day) {
+      return fmt::format("({} - 7 * {})", T(d_.day_diff, day, RetailEpoch()), RetailYearWeek(day));
+    };
+    auto map = [&](const std::string& day, bool first) {
+      std::string ys = AddDays(RetailEpoch(), RetailYearWeek(day) + " * 7");
+      std::string in53 = first ? ys : AddDays(ys, week ? "-7" : "-1");
+      std::string moved = AddDays(RetailEpoch(), fmt::format("{} * 7 + {}", RetailYearWeek(day, 1), offset(day)));
+      return fmt::format("CASE WHEN {} >= 364 THEN {} ELSE {} END", offset(day), in53, moved);
+    };
+    Ctx w = c;
+    w.lo = map(c.lo, true);
+    w.hi = c.lo == c.hi ? w.lo : map(c.hi, false);
+    MV v = M(n.args[0], w, fr);
+    if (c.lo != c.hi) return v;
+    v.sql = fmt::format("CASE WHEN {} >= 364 THEN NULL ELSE {} END", offset(c.lo), v.sql);
+    return v;
+  }
+
   /// The value CTE of a frame: its rid (and parent) with one expression.
   std::string FrameValues(const Frame& fr, const std::string& expr, bool with_p) {
     std::string joins;
@@ -914,7 +1043,7 @@ class Emitter {
       qhi = Bucket(G, fmt::format("(SELECT hi FROM {})", dr));
     } else if (split) {
       qlo = Bucket(G, c.lo);
-      qhi = Bucket(G, LastDay(c.g, c.hi));
+      qhi = LastStart(G, c.g, c.hi);
     }
     if (split)
       q = RawCte("q", [&](const std::string& name) {
@@ -1090,6 +1219,50 @@ class Emitter {
     Join(fr, name);
     out.sql = name + ".v";
     return out;
+  }
+
+  /// `working_days()`: one frame row per day of the context (clipped to
+  /// --from/--to unless under a period operator; at `all`, the window),
+  /// each a working day when the working-day source says so, else when it
+  /// is Monday to Friday.
+  MV WorkingDays(const MNode& n, const Ctx& c, Frame* fr) {
+    std::string dlo, dhi;
+    auto clamp = [](const std::string& v, const std::string& b, const char* cmp) {
+      return fmt::format("CASE WHEN {0} {2} {1} THEN {1} ELSE {0} END", v, b, cmp);
+    };
+    if (c.g == Grain::kAll) {
+      if (!p_.from_day || !p_.to_day) return {"NULL", MV::K::kNull, 0};
+      dlo = DateLit(*p_.from_day);
+      dhi = DateLit(*p_.to_day - 1);
+    } else {
+      dlo = c.lo;
+      dhi = LastDay(c.g, c.hi);
+      if (n.scale && p_.from_day) dlo = clamp(dlo, DateLit(*p_.from_day), "<");
+      if (n.scale && p_.to_day) dhi = clamp(dhi, DateLit(*p_.to_day - 1), ">");
+    }
+    Frame sub = PeriodsFrame(*fr, Grain::kDay, dlo, dhi);
+    std::string listed;
+    if (p_.work.src >= 0) {
+      const ir::Source& src = p_.sources[static_cast<size_t>(p_.work.src)];
+      const std::string& t = src.columns[static_cast<size_t>(p_.work.time_column)].name;
+      const std::string& w = src.columns[static_cast<size_t>(p_.work.flag_column)].name;
+      // A day listed both worked and not stops the query, as it stops `kpic run`.
+      std::string flag = BoolToInt("h." + Q(w));
+      std::string fail = T(d_.fail, "h." + Q(t),
+                           Lit(fmt::format("kpic: `{}` lists a day both as worked and as a holiday: ", src.name)));
+      listed = Cte("wd", fmt::format("-- the days listed in `{0}`: 1 worked, 0 a holiday\n"
+                                     "  SELECT h.{1} AS d, CASE WHEN MIN({2}) = MAX({2}) THEN MAX({2}) ELSE {3} END AS w\n"
+                                     "  FROM {4} AS h\n  WHERE h.{1} IS NOT NULL AND h.{5} IS NOT NULL\n  GROUP BY h.{1}",
+                                     src.name, Q(t), flag, fail, Table(src.key), Q(w)));
+    }
+    std::string weekday = fmt::format("CASE WHEN {} <= 5 THEN 1 ELSE 0 END", T(d_.iso_dow, "s.p"));
+    std::string name = Cte(
+        "w", fmt::format("-- working days\n  SELECT f.rid, COALESCE(SUM({}), 0) AS v\n  FROM {} AS f\n"
+                         "  LEFT JOIN {} AS s ON s.prid = f.rid{}\n  GROUP BY f.rid",
+                         listed.empty() ? weekday : fmt::format("CASE WHEN h.w IS NOT NULL THEN h.w ELSE {} END", weekday),
+                         fr->name, sub.name, listed.empty() ? "" : fmt::format("\n  LEFT JOIN {} AS h ON h.d = s.p", listed)));
+    Join(fr, name);
+    return {name + ".v", MV::K::kInt, 0};
   }
 
   /// An exact value rounded half-even to `digits` decimals (a converted
@@ -1298,6 +1471,8 @@ class Emitter {
       case O::kShift: {
         if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
         Ctx w = c;
+        if (p_.calendar.Retail() && n.grain == Grain::kYear && (c.g == Grain::kDay || c.g == Grain::kWeek))
+          return RetailLastYear(n, c, fr);
         int64_t k = 1;
         if (n.grain != c.g) {
           if (MonthsOf(n.grain) && MonthsOf(c.g)) {
@@ -1317,18 +1492,34 @@ class Emitter {
         w.hi = c.lo == c.hi ? w.lo : AddGrain(c.g, c.hi, -k);
         return M(n.args[0], w, fr);
       }
+      case O::kShiftDays: {
+        if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
+        Ctx w = c;
+        std::string back = std::to_string(-n.count);
+        if (c.g == Grain::kDay || (c.g == Grain::kWeek && n.count % 7 == 0)) {
+          w.lo = AddDays(c.lo, back);
+          w.hi = c.lo == c.hi ? w.lo : AddDays(c.hi, back);
+        } else {  // the period's days, moved (the argument is read by day)
+          w.g = Grain::kDay;
+          w.lo = AddDays(c.lo, back);
+          w.hi = AddDays(LastDay(c.g, c.hi), back);
+        }
+        return M(n.args[0], w, fr);
+      }
+      case O::kWorkingDays:
+        return WorkingDays(n, c, fr);
       case O::kToDate: {
         if (c.g == Grain::kAll) return arg(0);
         Ctx w = c;
         std::string from = Bucket(n.grain, c.lo);
-        w.lo = rt::Nests(c.g, n.grain) ? from : Bucket(c.g, from);
+        w.lo = rt::Nests(c.g, n.grain, p_.calendar) ? from : Bucket(c.g, from);
         return M(n.args[0], w, fr);
       }
       case O::kRolling: {
         if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
         Ctx w = c;
         if (n.grain != c.g) {
-          w.hi = Bucket(n.grain, LastDay(c.g, c.hi));
+          w.hi = LastStart(n.grain, c.g, c.hi);
           w.g = n.grain;
         }
         w.lo = AddGrain(w.g, w.hi, -(n.count - 1));
@@ -1380,7 +1571,7 @@ class Emitter {
         const plan::Scan& sc = p_.scans[static_cast<size_t>(s)];
         if (sc.grain == Grain::kAll) continue;
         std::string lo = sc.grain == g ? "MIN(p)" : fmt::format("MIN({})", Bucket(g, "p"));
-        std::string hi = sc.grain == g ? "MAX(p)" : fmt::format("MAX({})", Bucket(g, LastDay(sc.grain, "p")));
+        std::string hi = sc.grain == g ? "MAX(p)" : fmt::format("MAX({})", LastStart(g, sc.grain, "p"));
         parts.push_back(fmt::format("SELECT {} AS lo, {} AS hi FROM {}", lo, hi, ScanCte(static_cast<size_t>(s))));
       }
       if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");

@@ -225,6 +225,32 @@ c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "versio
                                     "contentChanges": [{"text": metrics}]})
 check(c.diagnostics(metrics_uri) == [], "removing them clears the diagnostics")
 
+# Calendar settings: hover over `pattern`; completion of the settings, the
+# retail patterns and the sources for `working_days`.
+cal = metrics + '\ncalendar {\n  pattern "4-5-4"\n  working_days orders\n}\n'
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 7},
+                                    "contentChanges": [{"text": cal}]})
+c.diagnostics(metrics_uri)
+
+
+def at(method, needle, offset=0):
+    return c.request(method, {"textDocument": {"uri": metrics_uri}, "position": pos_of(cal, needle, offset)})["result"]
+
+
+h = at("textDocument/hover", 'pattern "4-5-4"', 2)
+v = h["contents"]["value"] if h else ""
+check("**pattern** — calendar setting" in v and "53rd week" in v, f"hover on `pattern`: {v!r}")
+labels = {i["label"] for i in at("textDocument/completion", 'pattern "4-5-4"')["items"]}
+check({"week_start", "fiscal_year_start", "pattern", "working_days"} <= labels and "sales" not in labels,
+      f"completion in a calendar block: its settings ({sorted(labels)})")
+labels = {i["label"] for i in at("textDocument/completion", '"4-5-4"\n')["items"]}
+check(labels == {'"4-4-5"', '"4-5-4"', '"5-4-4"'}, f"completion after `pattern`: the patterns ({sorted(labels)})")
+labels = {i["label"] for i in at("textDocument/completion", "orders\n}")["items"]}
+check("orders" in labels and "sales" not in labels, f"completion after `working_days`: sources ({sorted(labels)})")
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 8},
+                                    "contentChanges": [{"text": metrics}]})
+check(c.diagnostics(metrics_uri) == [], "removing the calendar clears the diagnostics")
+
 # Bad or unexpected requests get error replies.
 check(c.request("workspace/frobnicate", {})["error"]["code"] == -32601, "unknown method: -32601")
 check(c.request("textDocument/hover", {"textDocument": {}})["error"]["code"] == -32602, "bad params: -32602")

@@ -92,6 +92,16 @@ CASES = {
         ("--metric total --grain year", set()),
         ("--metric total --grain week", set()),
     ]),
+    # A retail (NRF 4-5-4) calendar with working days: (pattern weeks, fiscal start, week start with
+    # Monday = 0) in place of the fiscal start.
+    "tests/calendar": (((4, 5, 4), 2, 6), False, "UTC", [
+        ("--metric revenue,revenue_ly,revenue_prev,revenue_wly,workdays,per_workday --grain month", set()),
+        ("--metric revenue,revenue_ly,revenue_ytd,workdays_ly,revenue_weekly_avg --grain quarter", set()),
+        ("--goal grow", set()),
+        ("--metric revenue,revenue_ly,revenue_wly,workdays,revenue_r4_ly,revenue_ly_r4 --grain week", set()),
+        ("--metric revenue,revenue_ly,revenue_wly,workdays --grain day --from 2024-01-25 --to 2024-02-20", set()),
+        ("--metric revenue,workdays,per_workday --by store --grain month --from 2024-02-07 --to 2024-04-10", set()),
+    ]),
 }
 
 # package -> [(args, text the error must contain)]: queries whose data must stop every engine.
@@ -114,10 +124,29 @@ def run(cmd, **kw):
     return p.stdout
 
 
+def retail_start(label, grain, pattern, fiscal, week_start):
+    """The first day of a retail period from its label (docs/language.md, "Retail calendars"): the
+    year starts on the week's first day nearest the first of its fiscal month."""
+    def year_start(o):
+        nominal = dt.date(o, fiscal, 1)
+        delta = (week_start - nominal.weekday()) % 7
+        return nominal + dt.timedelta(days=delta - 7 if delta > 3 else delta)
+    name, _, rest = label[2:].partition("-")
+    o = int(name) - (1 if fiscal > 1 else 0)
+    start = year_start(o)
+    if grain == "year":
+        return start.isoformat()
+    n = int(rest[1:]) - 1
+    weeks = {"week": n, "quarter": 13 * n, "month": 13 * (n // 3) + sum(pattern[:n % 3])}[grain]
+    return (start + dt.timedelta(weeks=weeks)).isoformat()
+
+
 def period_start(label, grain, fiscal, monday):
     """The first day of a period from kpic's label (docs/language.md)."""
     if grain == "all":
         return "all"
+    if isinstance(fiscal, tuple) and grain != "day":
+        return retail_start(label, grain, *fiscal)
     if grain == "day" or (grain == "week" and not monday):
         return label
     if grain == "week":
