@@ -16,6 +16,21 @@ using kpic::rt::Grain;
 
 int32_t D(int y, int m, int d) { return kpic::rt::DaysFromCivil(y, m, d).value(); }
 
+/// Calls f(pattern, calendar) for every retail pattern, week start and
+/// fiscal start.
+template <class F>
+void ForEachRetailCalendar(F&& f) {
+  for (const char* pattern : {"4-4-5", "4-5-4", "5-4-4"})
+    for (int ws = 0; ws < 7; ++ws)
+      for (int fs = 1; fs <= 12; ++fs) {
+        Calendar c;
+        c.week_start = ws;
+        c.fiscal_start = fs;
+        REQUIRE(kpic::rt::ParseRetailPattern(pattern, c.pattern));
+        f(pattern, c);
+      }
+}
+
 /// NRF: weeks Sunday to Saturday, the year ends on the Saturday nearest
 /// 31 January, months 4-5-4.
 Calendar Nrf(const char* pattern = "4-5-4") {
@@ -67,8 +82,8 @@ TEST_CASE("NRF 4-5-4 years: 2017 and 2023 have 53 weeks") {
 TEST_CASE("NRF 4-5-4 months and quarters of fiscal 2023, the 53rd week in January") {
   Calendar c = Nrf();
   // First day of each month (February .. January), as published by the NRF.
-  const int32_t starts[13] = {D(2023, 1, 29), D(2023, 2, 26), D(2023, 4, 2),   D(2023, 4, 30), D(2023, 5, 28),
-                              D(2023, 7, 2),  D(2023, 7, 30), D(2023, 8, 27),  D(2023, 10, 1), D(2023, 10, 29),
+  const int32_t starts[13] = {D(2023, 1, 29),  D(2023, 2, 26),  D(2023, 4, 2),  D(2023, 4, 30), D(2023, 5, 28),
+                              D(2023, 7, 2),   D(2023, 7, 30),  D(2023, 8, 27), D(2023, 10, 1), D(2023, 10, 29),
                               D(2023, 11, 26), D(2023, 12, 31), D(2024, 2, 4)};
   for (int m = 0; m < 12; ++m) {
     int64_t o = 2023 * 12 + m;
@@ -101,12 +116,12 @@ TEST_CASE("NRF 4-5-4 months and quarters of fiscal 2023, the 53rd week in Januar
 
 TEST_CASE("4-4-5 and 5-4-4 months of NRF fiscal 2024") {
   Calendar a = Nrf("4-4-5");
-  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 1, a) == D(2024, 3, 3));    // after 4 weeks
-  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 2, a) == D(2024, 3, 31));   // after 8
-  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 3, a) == D(2024, 5, 5));    // after 13
+  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 1, a) == D(2024, 3, 3));   // after 4 weeks
+  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 2, a) == D(2024, 3, 31));  // after 8
+  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 3, a) == D(2024, 5, 5));   // after 13
   Calendar b = Nrf("5-4-4");
-  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 1, b) == D(2024, 3, 10));   // after 5 weeks
-  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 11, b) == D(2025, 1, 5));   // after 48
+  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 1, b) == D(2024, 3, 10));  // after 5 weeks
+  CHECK(kpic::rt::PeriodStart(Grain::kMonth, 2024 * 12 + 11, b) == D(2025, 1, 5));  // after 48
 }
 
 TEST_CASE("retail periods tile the days, nest, start on the week's first day") {
@@ -117,35 +132,28 @@ TEST_CASE("retail periods tile the days, nest, start on the week's first day") {
     if (ok) return;
     if (bad++ == 0) first = std::string(what) + " on " + kpic::rt::FormatDate(day);
   };
-  for (const char* pattern : {"4-4-5", "4-5-4", "5-4-4"}) {
-    for (int ws = 0; ws < 7; ++ws) {
-      for (int fs = 1; fs <= 12; fs += 1) {
-        Calendar c;
-        c.week_start = ws;
-        c.fiscal_start = fs;
-        REQUIRE(kpic::rt::ParseRetailPattern(pattern, c.pattern));
-        int64_t prev_month = kpic::rt::PeriodOf(Grain::kMonth, D(2000, 1, 1) - 1, c);
-        for (int32_t d = D(2000, 1, 1); d < D(2025, 1, 1); ++d) {
-          int64_t m = kpic::rt::PeriodOf(Grain::kMonth, d, c);
-          if (m != prev_month) {
-            expect(m == prev_month + 1, "months follow each other", d);
-            expect(kpic::rt::PeriodStart(Grain::kMonth, m, c) == d, "a month starts where the last ended", d);
-            expect((d + 3 - ws) % 7 == 0, "a month starts on the week's first day", d);
-            int len = kpic::rt::PeriodEnd(Grain::kMonth, m, c) - d;
-            expect(len == 28 || len == 35 || len == 42, "a month is 4, 5 or 6 weeks", d);
-            prev_month = m;
-          }
-          int64_t q = kpic::rt::PeriodOf(Grain::kQuarter, d, c), y = kpic::rt::PeriodOf(Grain::kYear, d, c);
-          expect(q == (m - y * 12) / 3 + y * 4, "months nest in quarters", d);
-          expect(kpic::rt::PeriodStart(Grain::kYear, y, c) <= d && kpic::rt::PeriodEnd(Grain::kYear, y, c) > d,
-                 "a day is in its year", d);
-          int64_t w = kpic::rt::PeriodOf(Grain::kWeek, d, c);
-          expect(kpic::rt::PeriodOf(Grain::kMonth, kpic::rt::PeriodStart(Grain::kWeek, w, c), c) == m,
-                 "weeks nest in months", d);
-        }
+  ForEachRetailCalendar([&](const char*, const Calendar& c) {
+    const int ws = c.week_start;
+    int64_t prev_month = kpic::rt::PeriodOf(Grain::kMonth, D(2000, 1, 1) - 1, c);
+    for (int32_t d = D(2000, 1, 1); d < D(2025, 1, 1); ++d) {
+      int64_t m = kpic::rt::PeriodOf(Grain::kMonth, d, c);
+      if (m != prev_month) {
+        expect(m == prev_month + 1, "months follow each other", d);
+        expect(kpic::rt::PeriodStart(Grain::kMonth, m, c) == d, "a month starts where the last ended", d);
+        expect((d + 3 - ws) % 7 == 0, "a month starts on the week's first day", d);
+        int len = kpic::rt::PeriodEnd(Grain::kMonth, m, c) - d;
+        expect(len == 28 || len == 35 || len == 42, "a month is 4, 5 or 6 weeks", d);
+        prev_month = m;
       }
+      int64_t q = kpic::rt::PeriodOf(Grain::kQuarter, d, c), y = kpic::rt::PeriodOf(Grain::kYear, d, c);
+      expect(q == (m - y * 12) / 3 + y * 4, "months nest in quarters", d);
+      expect(kpic::rt::PeriodStart(Grain::kYear, y, c) <= d && kpic::rt::PeriodEnd(Grain::kYear, y, c) > d,
+             "a day is in its year", d);
+      int64_t w = kpic::rt::PeriodOf(Grain::kWeek, d, c);
+      expect(kpic::rt::PeriodOf(Grain::kMonth, kpic::rt::PeriodStart(Grain::kWeek, w, c), c) == m,
+             "weeks nest in months", d);
     }
-  }
+  });
   CHECK_MESSAGE(bad == 0, first);
 }
 
@@ -176,30 +184,23 @@ TEST_CASE("a retail period n periods on holds its Gregorian month plus n periods
   };
   int64_t bad = 0;
   std::string first;
-  for (const char* pattern : {"4-4-5", "4-5-4", "5-4-4"}) {
-    for (int ws = 0; ws < 7; ++ws) {
-      for (int fs = 1; fs <= 12; fs += 1) {
-        Calendar c;
-        c.week_start = ws;
-        c.fiscal_start = fs;
-        REQUIRE(kpic::rt::ParseRetailPattern(pattern, c.pattern));
-        for (G g : {G{Grain::kMonth, 1, 14}, G{Grain::kQuarter, 3, 45}, G{Grain::kYear, 12, 182}}) {
-          int64_t o0 = kpic::rt::PeriodOf(g.g, D(1990, 1, 1), c), o1 = kpic::rt::PeriodOf(g.g, D(2040, 1, 1), c);
-          for (int64_t o = o0; o <= o1; ++o) {
-            int32_t e = kpic::rt::PeriodStart(g.g, o, c);
-            int y, m, d;
-            kpic::rt::CivilFromDays(e + 15, &y, &m, &d);
-            int32_t month = D(y, m, 1);  // the Gregorian month of e's period
-            for (int64_t n : {-60, -13, -12, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 11, 12, 13, 24, 60}) {
-              int32_t at = AddMonths(month, n * g.months) + g.half;
-              if (kpic::rt::PeriodOf(g.g, at, c) != o + n && bad++ == 0)
-                first = fmt::format("{} {} ws {} fs {}: {} + {} periods", pattern, kpic::rt::GrainName(g.g), ws, fs,
-                                    kpic::rt::FormatDate(e), n);
-            }
-          }
+  ForEachRetailCalendar([&](const char* pattern, const Calendar& c) {
+    const int ws = c.week_start, fs = c.fiscal_start;
+    for (G g : {G{Grain::kMonth, 1, 14}, G{Grain::kQuarter, 3, 45}, G{Grain::kYear, 12, 182}}) {
+      int64_t o0 = kpic::rt::PeriodOf(g.g, D(1990, 1, 1), c), o1 = kpic::rt::PeriodOf(g.g, D(2040, 1, 1), c);
+      for (int64_t o = o0; o <= o1; ++o) {
+        int32_t e = kpic::rt::PeriodStart(g.g, o, c);
+        int y, m, d;
+        kpic::rt::CivilFromDays(e + 15, &y, &m, &d);
+        int32_t month = D(y, m, 1);  // the Gregorian month of e's period
+        for (int64_t n : {-60, -13, -12, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 11, 12, 13, 24, 60}) {
+          int32_t at = AddMonths(month, n * g.months) + g.half;
+          if (kpic::rt::PeriodOf(g.g, at, c) != o + n && bad++ == 0)
+            first = fmt::format("{} {} ws {} fs {}: {} + {} periods", pattern, kpic::rt::GrainName(g.g), ws, fs,
+                                kpic::rt::FormatDate(e), n);
         }
       }
     }
-  }
+  });
   CHECK_MESSAGE(bad == 0, first);
 }
