@@ -96,6 +96,9 @@ int main(int argc, char** argv) {
     cmd->add_option("--grain", run.grain, "time grain: day, week, month, quarter, year or all (default: month)");
     cmd->add_option("--from", run.from, "first day of the window, inclusive (YYYY-MM-DD)");
     cmd->add_option("--to", run.to, "end of the window, exclusive (YYYY-MM-DD)");
+    cmd->add_option("--as-of", run.as_of,
+                    "the data as of this day (YYYY-MM-DD): later rows are left out, and the period holding it is "
+                    "partial (default: the last day with rows the run may see)");
     cmd->add_option("--role", run.role, "evaluate as this role: only its rows are read");
     cmd->add_option("--report", run.report, "what a `report` declaration shows: its goals, metrics, role and charts");
     cmd->add_option("--param", run.params, "a role parameter KEY=VALUE (repeatable)");

@@ -84,7 +84,8 @@ plan::Request ToRequest(const RunOptions& o) {
     if (!r.grain)
       throw UsageError(fmt::format("unknown --grain `{}`: use day, week, month, quarter, year or all", o.grain));
   }
-  for (auto [text, slot] : {std::pair{&o.from, &r.from_day}, std::pair{&o.to, &r.to_day}}) {
+  for (auto [text, slot] :
+       {std::pair{&o.from, &r.from_day}, std::pair{&o.to, &r.to_day}, std::pair{&o.as_of, &r.as_of_day}}) {
     if (text->empty()) continue;
     auto d = rt::ParseDate(*text, rt::DateFormat{});
     if (!d) throw UsageError(fmt::format("`{}` is not a date: write YYYY-MM-DD", *text));
@@ -92,6 +93,8 @@ plan::Request ToRequest(const RunOptions& o) {
   }
   if (r.from_day && r.to_day && *r.from_day >= *r.to_day)
     throw UsageError("--from must be before --to (--from is inclusive, --to exclusive)");
+  if (r.as_of_day && r.from_day && *r.as_of_day < *r.from_day)
+    throw UsageError("--as-of is before --from: the window would hold no data");
   r.role = o.role;
   for (const std::string& p : o.params) {
     auto eq = p.find('=');

@@ -14,6 +14,7 @@ struct RunOptions {
   std::vector<std::string> goals, metrics, by;
   std::string grain;
   std::string from, to;
+  std::string as_of;  ///< --as-of DATE
   std::vector<std::string> binds;
   std::string role;
   std::vector<std::string> params;

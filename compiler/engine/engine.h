@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,10 +84,18 @@ void Finish(ScanResult* r);
 
 // ---- results ------------------------------------------------------------------------
 
+/// The days of a period that count: all of them, or (partial) those within
+/// --from/--to and up to the as-of date.
+struct Span {
+  bool partial = false;
+  int32_t first = 0, last = 0;  ///< inclusive, when partial
+};
+
 struct Row {
   int64_t period = 0;
   DimTuple dims;
   Val value;
+  Span span;
 };
 
 struct MetricResult {
@@ -109,7 +118,16 @@ struct GoalPeriod {
   bool has_attainment = false;
   double attainment = 0;
   bool has_data = false;
-  std::string status;  ///< met at_risk missed no_data
+  std::string status;  ///< met at_risk missed no_data in_progress
+  /// A partial period (cut by the window or the as-of date): its status is
+  /// in_progress, its attainment is left out, and `pace` compares the value
+  /// with the target pro rata (`elapsed` of the period's days) for an
+  /// additive metric, or with the target over the span for any other.
+  Span span;
+  double elapsed = 1;
+  bool has_pace = false;
+  double pace = 0;
+  Val pace_target;  ///< the target the pace compares with
 };
 
 /// One `decompose` line, between the last period with data and the one
@@ -156,6 +174,7 @@ struct GoalResult {
   /// projection to the end of the goal's period.
   bool has_progress = false;
   int64_t through = 0;
+  Span through_span;  ///< the last period with data, when partial
   Val to_date, target_to_date, target_total, projection;
   bool additive = false;                    ///< projection scales the to-date value; else it is the to-date value
   bool compared = false;                    ///< a period with data and one before it were found
@@ -169,6 +188,9 @@ struct Results {
   std::vector<MetricResult> charts;
   std::vector<GoalResult> goals;
   std::vector<Warning> warnings;
+  /// The as-of date: --as-of, or the last day with rows the run may see
+  /// within --from/--to (none when no row was seen).
+  std::optional<int32_t> as_of;
 };
 
 /// The rates of one conversion (plan::Plan::conversions): the rate in

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "datetime.h"
 #include "decimal.h"
@@ -24,6 +25,7 @@ using rt::Grain;
 namespace {
 
 int Months(Grain g) { return g == Grain::kMonth ? 1 : g == Grain::kQuarter ? 3 : g == Grain::kYear ? 12 : 0; }
+int MonthsOf(Grain g) { return Months(g); }
 
 int32_t ShiftDayByMonths(int32_t day, int months) {
   int y, m, d;
@@ -91,7 +93,35 @@ class Evaluator {
     /// Inside `avg(m by day, store)`: the members of the added dimensions,
     /// which follow the breakdown's in the scans under it.
     DimTuple extra = {};
+    /// A partial period's span (inclusive days): only these days of the
+    /// periods count. Period operators move it with the periods, so that a
+    /// partial period is compared with the same span of the other.
+    int32_t clo = INT32_MIN, chi = INT32_MAX;
+    bool Clipped() const { return clo != INT32_MIN || chi != INT32_MAX; }
   };
+
+  /// The context `w` (c moved by a period operator) with c's span moved
+  /// alike: by calendar months (`months`, when not 0), else by the days
+  /// between the two windows' first days.
+  Ctx MoveSpan(const Ctx& c, Ctx w, int months) const {
+    w.clo = c.clo, w.chi = c.chi;
+    if (!c.Clipped() || c.g == Grain::kAll) return w;
+    if (months != 0 && !p_.calendar.Retail()) {
+      if (w.clo != INT32_MIN) w.clo = ShiftDayByMonths(w.clo, months);
+      if (w.chi != INT32_MAX) w.chi = ShiftDayByMonths(w.chi, months);
+      return w;
+    }
+    int64_t delta = int64_t{rt::PeriodStart(w.g, w.lo, p_.calendar)} - rt::PeriodStart(c.g, c.lo, p_.calendar);
+    if (w.clo != INT32_MIN) w.clo = static_cast<int32_t>(w.clo + delta);
+    if (w.chi != INT32_MAX) w.chi = static_cast<int32_t>(w.chi + delta);
+    return w;
+  }
+
+  /// The first and last day of the context's periods, within its span.
+  std::pair<int64_t, int64_t> Days(const Ctx& c) const {
+    int64_t lo = rt::PeriodStart(c.g, c.lo, p_.calendar), hi = int64_t{rt::PeriodEnd(c.g, c.hi, p_.calendar)} - 1;
+    return {std::max<int64_t>(lo, c.clo), std::min<int64_t>(hi, c.chi)};
+  }
 
   Val Eval(int id, const Ctx& c) {
     const MNode& n = p_.mnodes[id];
@@ -170,14 +200,17 @@ class Evaluator {
       case O::kShiftDays: {
         if (c.g == Grain::kAll) return Val::Null();
         Ctx w = c;
+        if (w.clo != INT32_MIN) w.clo = static_cast<int32_t>(w.clo - n.count);
+        if (w.chi != INT32_MAX) w.chi = static_cast<int32_t>(w.chi - n.count);
         if (c.g == Grain::kDay) {
           w.lo -= n.count, w.hi -= n.count;
         } else if (c.g == Grain::kWeek && n.count % 7 == 0) {
           w.lo -= n.count / 7, w.hi -= n.count / 7;
         } else {  // the period's days, moved (the argument is read by day)
+          auto [dlo, dhi] = Days(c);
           w.g = Grain::kDay;
-          w.lo = rt::PeriodStart(c.g, c.lo, p_.calendar) - n.count;
-          w.hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1 - n.count;
+          w.lo = dlo - n.count;
+          w.hi = dhi - n.count;
         }
         return Eval(n.args[0], w);
       }
@@ -189,13 +222,16 @@ class Evaluator {
         int32_t start = rt::PeriodStart(c.g, c.lo, p_.calendar);
         int32_t from = rt::PeriodStart(n.grain, rt::PeriodOf(n.grain, start, p_.calendar), p_.calendar);
         w.lo = rt::PeriodOf(c.g, from, p_.calendar);
+        w.clo = INT32_MIN;  // from the start of the enclosing period, to the end of this span
         return Eval(n.args[0], w);
       }
       case O::kRolling: {
         if (c.g == Grain::kAll) return Val::Null();
         Ctx w = c;
+        w.clo = INT32_MIN;  // the whole periods before, and this span
         if (n.grain != c.g) {
-          int64_t end = rt::PeriodOf(n.grain, rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1, p_.calendar);
+          int64_t last = std::min<int64_t>(int64_t{rt::PeriodEnd(c.g, c.hi, p_.calendar)} - 1, c.chi);
+          int64_t end = rt::PeriodOf(n.grain, static_cast<int32_t>(last), p_.calendar);
           w.g = n.grain;
           w.hi = end;
         }
@@ -219,6 +255,7 @@ class Evaluator {
           Ctx w = c;
           w.lo -= k;
           w.hi -= k;
+          w = MoveSpan(c, w, Months(c.g) * static_cast<int>(k));
           Val v = Eval(n.args[0], w);
           if (!v.null()) xs.push_back(v.AsDouble());
         }
@@ -244,9 +281,10 @@ class Evaluator {
   }
 
   /// Whether any of the scans has rows in the period range (at grain g).
-  bool HasData(const std::vector<int>& scans, Grain g, int64_t lo, int64_t hi) const {
+  bool HasData(const std::vector<int>& scans, Grain g, int64_t lo, int64_t hi, int32_t clo = INT32_MIN,
+               int32_t chi = INT32_MAX) const {
     for (int s : scans) {
-      auto [blo, bhi] = Range(s, Ctx{g, lo, hi, nullptr});
+      auto [blo, bhi] = Range(s, Ctx{g, lo, hi, nullptr, {}, clo, chi});
       for (size_t k = 0; k < r_[s].period.size(); ++k)
         if (r_[s].period[k] >= blo && r_[s].period[k] <= bhi && r_[s].rows[k] > 0) return true;
     }
@@ -256,10 +294,11 @@ class Evaluator {
   /// Dimension tuples seen in the scans within the period range (their
   /// first `ndims` members: a scan under `avg(m by day, store)` has more).
   std::vector<DimTuple> Tuples(const std::vector<int>& scans, Grain g, int64_t lo, int64_t hi, bool all,
-                               size_t ndims) const {
+                               size_t ndims, int32_t clo = INT32_MIN, int32_t chi = INT32_MAX) const {
     std::vector<DimTuple> out;
     for (int s : scans) {
-      auto [blo, bhi] = all ? std::pair<int64_t, int64_t>{INT64_MIN, INT64_MAX} : Range(s, Ctx{g, lo, hi, nullptr});
+      auto [blo, bhi] =
+          all ? std::pair<int64_t, int64_t>{INT64_MIN, INT64_MAX} : Range(s, Ctx{g, lo, hi, nullptr, {}, clo, chi});
       for (const auto& [dims, periods] : idx_[s]) {
         auto it = periods.lower_bound(blo);
         if (it != periods.end() && it->first <= bhi)
@@ -292,9 +331,11 @@ class Evaluator {
   std::pair<int64_t, int64_t> Range(int s, const Ctx& c) const {
     Grain b = p_.scans[s].grain;
     if (b == Grain::kAll || c.g == Grain::kAll) return {INT64_MIN, INT64_MAX};
-    if (b == c.g) return {c.lo, c.hi};
-    int32_t start = rt::PeriodStart(c.g, c.lo, p_.calendar), end = rt::PeriodEnd(c.g, c.hi, p_.calendar);
-    return {rt::PeriodOf(b, start, p_.calendar), rt::PeriodOf(b, end - 1, p_.calendar)};
+    if (b == c.g && !c.Clipped()) return {c.lo, c.hi};
+    auto [first, last] = Days(c);
+    if (first > last) return {1, 0};
+    return {rt::PeriodOf(b, static_cast<int32_t>(first), p_.calendar),
+            rt::PeriodOf(b, static_cast<int32_t>(last), p_.calendar)};
   }
 
   /// Calls f with the periods of each member of the scan in the context:
@@ -348,7 +389,7 @@ class Evaluator {
       w.lo = week ? rt::PeriodOf(Grain::kWeek, *a, cal) : *a;
       w.hi = week ? rt::PeriodOf(Grain::kWeek, *b, cal) : *b;
       if (w.hi < w.lo) return Val::Null();
-      return Eval(n.args[0], w);
+      return Eval(n.args[0], MoveSpan(c, w, 0));
     }
     int64_t k = 1;
     if (n.grain != c.g) {
@@ -358,7 +399,7 @@ class Evaluator {
         // Days shift by calendar months (29 February goes to the 28th).
         w.lo = ShiftDayByMonths(static_cast<int32_t>(c.lo), Months(n.grain));
         w.hi = ShiftDayByMonths(static_cast<int32_t>(c.hi), Months(n.grain));
-        return Eval(n.args[0], w);
+        return Eval(n.args[0], MoveSpan(c, w, Months(n.grain)));
       } else if (c.g == Grain::kWeek) {
         k = n.grain == Grain::kYear ? 52 : n.grain == Grain::kQuarter ? 13 : 4;
       } else if (c.g == Grain::kDay && n.grain == Grain::kWeek) {
@@ -367,7 +408,7 @@ class Evaluator {
     }
     w.lo -= k;
     w.hi -= k;
-    return Eval(n.args[0], w);
+    return Eval(n.args[0], MoveSpan(c, w, Months(c.g) * static_cast<int>(k)));
   }
 
   /// Folds the values of a re-aggregation's cells: nulls are skipped.
@@ -437,17 +478,19 @@ class Evaluator {
       lo = rt::PeriodOf(n.grain, min_day_, p_.calendar);
       hi = rt::PeriodOf(n.grain, max_day_, p_.calendar);
     } else {
-      lo = rt::PeriodOf(n.grain, rt::PeriodStart(c.g, c.lo, p_.calendar), p_.calendar);
-      hi = rt::PeriodOf(n.grain, rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1, p_.calendar);
+      auto [first, last] = Days(c);
+      if (first > last) return fold.Result();
+      lo = rt::PeriodOf(n.grain, static_cast<int32_t>(first), p_.calendar);
+      hi = rt::PeriodOf(n.grain, static_cast<int32_t>(last), p_.calendar);
     }
     for (int64_t o = lo; o <= hi; ++o) {
       if (n.by.empty()) {
-        Ctx w{n.grain, o, o, c.dims, c.extra};
+        Ctx w{n.grain, o, o, c.dims, c.extra, c.clo, c.chi};
         fold.Add(Eval(n.args[0], w));
         continue;
       }
       for (const DimTuple& m : members) {
-        Ctx w{n.grain, o, o, c.dims, c.extra};
+        Ctx w{n.grain, o, o, c.dims, c.extra, c.clo, c.chi};
         w.extra.insert(w.extra.end(), m.begin(), m.end());
         fold.Add(Eval(n.args[0], w));
       }
@@ -463,8 +506,7 @@ class Evaluator {
       if (min_day_ > max_day_) return Val::Null();
       lo = min_day_, hi = max_day_;
     } else {
-      lo = rt::PeriodStart(c.g, c.lo, p_.calendar);
-      hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1;
+      std::tie(lo, hi) = Days(c);
     }
     const MNode& leaf = p_.mnodes[n.args[0]];
     const engine::AggStates& st = r_[leaf.scan].aggs[leaf.agg];
@@ -502,8 +544,7 @@ class Evaluator {
       if (!p_.from_day || !p_.to_day) return Val::Null();
       lo = *p_.from_day, hi = *p_.to_day - 1;
     } else {
-      lo = rt::PeriodStart(c.g, c.lo, p_.calendar);
-      hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1;
+      std::tie(lo, hi) = Days(c);
       if (n.scale) {
         if (p_.from_day) lo = std::max<int64_t>(lo, *p_.from_day);
         if (p_.to_day) hi = std::min<int64_t>(hi, *p_.to_day - 1);
@@ -527,8 +568,7 @@ class Evaluator {
       if (p_.from_day) lo = std::max<int64_t>(lo, *p_.from_day);
       if (p_.to_day) hi = std::min<int64_t>(hi, *p_.to_day - 1);
     } else {
-      lo = rt::PeriodStart(c.g, c.lo, p_.calendar);
-      hi = rt::PeriodEnd(c.g, c.hi, p_.calendar) - 1;
+      std::tie(lo, hi) = Days(c);
     }
     Val acc = Val::Int(0);
     for (int64_t day = lo; day <= hi; ++day) {
@@ -590,6 +630,26 @@ std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* atta
   return "missed";
 }
 
+/// A partial period: in progress, with its pace (GoalPeriod). `span_target`
+/// is the target evaluated over the span.
+void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_target, GoalPeriod* gp) {
+  int64_t days = int64_t{rt::PeriodEnd(g.grain, gp->period, plan.calendar)} -
+                 rt::PeriodStart(g.grain, gp->period, plan.calendar);
+  int64_t in = std::max<int64_t>(0, int64_t{gp->span.last} - gp->span.first + 1);
+  gp->elapsed = days > 0 ? static_cast<double>(in) / static_cast<double>(days) : 1;
+  gp->status = "in_progress";
+  gp->has_attainment = false;
+  if (g.target < 0 && g.phasing == plan::Phasing::kNone) return;
+  // An amount's fixed or phased target is for the whole period: pro rata.
+  // A relative target was evaluated over the span already.
+  bool pro_rata = g.additive && (!g.target_relative || g.phasing != plan::Phasing::kNone);
+  gp->pace_target = pro_rata                               ? Mul(gp->target, Val::Float(gp->elapsed))
+                    : g.phasing != plan::Phasing::kNone ? gp->target
+                                                        : span_target;
+  Val v = plan::LowerIsBetter(g.cmp) ? Div(gp->pace_target, gp->value) : Div(gp->value, gp->pace_target);
+  if (!v.null()) gp->has_pace = true, gp->pace = v.AsDouble();
+}
+
 /// Log mean: L(a, b) = (a - b) / (ln a - ln b), L(a, a) = a.
 double LogMean(double a, double b) {
   if (a == b) return a;
@@ -601,17 +661,25 @@ double LogMean(double a, double b) {
 void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   int64_t p1 = 0;
   bool found = false;
+  const GoalPeriod* last_gp = nullptr;
   for (const GoalPeriod& gp : gr->periods)
-    if (gp.has_data) p1 = gp.period, found = true;
+    if (gp.has_data) p1 = gp.period, found = true, last_gp = &gp;
   if (!found || g.grain == Grain::kAll || gr->periods.empty()) return;
+  // A period's own target, or its pro-rata part when it is partial.
+  auto target_of = [](const GoalPeriod& gp) { return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target; };
+  const Span& span1 = last_gp->span;
   {
     // Progress through the last period with data, and a straight-line
     // projection to the end of the goal's period.
     DimTuple none;
     int64_t first = gr->periods.front().period, last = gr->periods.back().period;
     Evaluator::Ctx so_far{g.grain, first, p1, &none}, whole{g.grain, first, last, &none};
+    const Span& span0 = gr->periods.front().span;
+    if (span0.partial) so_far.clo = span0.first;
+    if (span1.partial) so_far.chi = span1.last;
     gr->has_progress = true;
     gr->through = p1;
+    gr->through_span = span1;
     gr->additive = g.additive;
     gr->to_date = ev.Eval(g.value, so_far);
     if (g.target >= 0 && g.phasing == plan::Phasing::kNone && !g.additive) {
@@ -623,16 +691,17 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       // compared with the months' targets so far, not with one month's.
       gr->target_to_date = gr->target_total = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods) {
-        if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, gp.target);
+        if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
         gr->target_total = Add(gr->target_total, gp.target);
       }
     } else if (g.target >= 0) {
       gr->target_total = ev.Eval(g.target, whole);
       gr->target_to_date = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods)
-        if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, gp.target);
+        if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
     }
-    double elapsed = static_cast<double>(p1 - first + 1), total = static_cast<double>(last - first + 1);
+    double elapsed = static_cast<double>(p1 - first) + (span1.partial ? last_gp->elapsed : 1.0);
+    double total = static_cast<double>(last - first + 1);
     gr->projection =
         g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed) : gr->to_date;
   }
@@ -641,7 +710,14 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   gr->period = p1;
   gr->previous_period = p0;
   DimTuple none;
-  Evaluator::Ctx now{g.grain, p1, p1, &none}, before{g.grain, p0, p0, &none};
+  // A partial period is compared with the same span of the period before.
+  auto spanned = [&](const DimTuple* t, Evaluator::Ctx* a, Evaluator::Ctx* b) {
+    *a = Evaluator::Ctx{g.grain, p1, p1, t};
+    if (span1.partial) a->clo = span1.first, a->chi = span1.last;
+    *b = ev.MoveSpan(*a, Evaluator::Ctx{g.grain, p0, p0, t}, MonthsOf(g.grain));
+  };
+  Evaluator::Ctx now, before;
+  spanned(&none, &now, &before);
   using Kind = plan::GoalPlan::Decomposition::Kind;
   for (const auto& d : g.decompositions) {
     DecompositionResult r;
@@ -676,9 +752,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   }
   // The goal's target for the period compared (phased or not), which an
   // allocation shares out among the members.
-  Val target_now;
-  for (const GoalPeriod& gp : gr->periods)
-    if (gp.period == p1) target_now = gp.target;
+  Val target_now = target_of(*last_gp);
   for (const auto& dr : g.drills) {
     DrillResult r;
     r.drill = &dr;
@@ -697,7 +771,8 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       if (effects) D1 = d1.AsDouble(), N0 = n0.AsDouble(), D0 = d0.AsDouble();
     }
     for (const DimTuple& m : members) {
-      Evaluator::Ctx a{g.grain, p1, p1, &m}, b{g.grain, p0, p0, &m};
+      Evaluator::Ctx a, b;
+      spanned(&m, &a, &b);
       DrillResult::Member mem;
       mem.member = m.empty() ? DimValue{} : m[0];
       mem.value = ev.Eval(dr.value, a);
@@ -764,10 +839,59 @@ Val RoundHalfEven(const Val& v, int digits) {
   return Val::Dec(q, digits);
 }
 
+namespace {
+
+/// The last day with rows within [from, to) over the scans' as-of
+/// aggregates (a group that reaches past `to` means the window is full).
+std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanResult>& scans) {
+  std::optional<int32_t> best;
+  int64_t from = plan.from_day ? *plan.from_day : INT64_MIN, to = plan.to_day ? *plan.to_day : INT64_MAX;
+  for (size_t s = 0; s < scans.size(); ++s) {
+    const plan::Scan& sc = plan.scans[s];
+    if (sc.audit || sc.as_of_agg < 0) continue;
+    const AggStates& st = scans[s].aggs[static_cast<size_t>(sc.as_of_agg)];
+    bool date = sc.nodes[static_cast<size_t>(sc.aggs[static_cast<size_t>(sc.as_of_agg)].arg)].type == plan::VT::kDate;
+    for (size_t g = 0; g < scans[s].period.size(); ++g) {
+      if (st.count.empty() || st.count[g] == 0) continue;
+      int64_t v = st.imax[g];
+      int64_t day = date ? v : rt::LocalDay(v, plan.calendar);
+      if (day < from) continue;
+      day = std::min(day, to - 1);
+      if (!best || day > *best) best = static_cast<int32_t>(day);
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
 Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits,
                  const std::vector<RateTable>& rates, const WorkDays* work) {
   Results out;
   Evaluator ev(plan, scans, rates, work);
+  out.as_of = plan.as_of_day ? plan.as_of_day : LastDay(plan, scans);
+  // The days of a period that count, in a window [from, to) and up to the
+  // as-of date; partial when some of its days do not.
+  auto span_of = [&](Grain g, int64_t p, std::optional<int32_t> from, std::optional<int32_t> to) {
+    Span sp;
+    if (g == Grain::kAll || g == Grain::kDay) return sp;
+    int32_t ps = rt::PeriodStart(g, p, plan.calendar), pe = rt::PeriodEnd(g, p, plan.calendar) - 1;
+    int32_t a = ps, b = pe;
+    if (from) a = std::max(a, *from);
+    if (to) b = std::min(b, *to - 1);
+    if (out.as_of) b = std::min(b, *out.as_of);
+    if (a > ps || b < pe) sp.partial = true, sp.first = a, sp.last = b;
+    return sp;
+  };
+  auto ctx_of = [](Grain g, int64_t p, const DimTuple* t, const Span& sp) {
+    Evaluator::Ctx c{g, p, p, t};
+    if (sp.partial) c.clo = sp.first, c.chi = sp.last;
+    return c;
+  };
+  // The whole window's days (for the members seen in it).
+  int32_t wlo = plan.from_day ? *plan.from_day : INT32_MIN;
+  int32_t whi = plan.to_day ? *plan.to_day - 1 : INT32_MAX;
+  if (out.as_of) whi = std::min(whi, *out.as_of);
   for (size_t s = 0; s < scans.size(); ++s) {
     if (scans[s].rows_without_time > 0) {
       const plan::Scan& sc = plan.scans[s];
@@ -797,9 +921,11 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     } else {
       any = ev.DataRange(scans_of, g, &lo, &hi);
     }
+    // No period after the as-of date's: nothing is known of it yet.
+    if (g != Grain::kAll && out.as_of) hi = std::min(hi, rt::PeriodOf(g, *out.as_of, plan.calendar));
     if (any && hi >= lo) {
-      std::vector<DimTuple> tuples =
-          o.by.empty() ? std::vector<DimTuple>{DimTuple{}} : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll, o.by.size());
+      std::vector<DimTuple> tuples = o.by.empty() ? std::vector<DimTuple>{DimTuple{}}
+                                                  : ev.Tuples(scans_of, g, lo, hi, g == Grain::kAll, o.by.size(), wlo, whi);
       size_t n = static_cast<size_t>(hi - lo + 1) * tuples.size();
       if (n > limits.max_groups)
         throw LimitError(
@@ -807,12 +933,13 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
                         n, hi - lo + 1, tuples.size(), limits.max_groups));
       mr.rows.reserve(n);
       rt::AdviseHeapHugePages();  // before the rows are filled
-      for (int64_t p = lo; p <= hi; ++p)
+      for (int64_t p = lo; p <= hi; ++p) {
+        Span sp = span_of(g, p, plan.from_day, plan.to_day);
         for (const DimTuple& t : tuples) {
-          Evaluator::Ctx c{g, p, p, &t};
-          Val v = ev.Eval(o.root, c);
-          mr.rows.push_back({p, t, o.round >= 0 ? RoundHalfEven(v, o.round) : v});
+          Val v = ev.Eval(o.root, ctx_of(g, p, &t, sp));
+          mr.rows.push_back({p, t, o.round >= 0 ? RoundHalfEven(v, o.round) : v, sp});
         }
+      }
     }
     return mr;
   };
@@ -830,16 +957,32 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     Evaluator::Ctx whole{g.grain, lo, hi, &none};
     Val total_target = g.target >= 0 && g.phasing != plan::Phasing::kNone ? ev.Eval(g.target, whole) : Val::Null();
     Val last_year_total = g.last_year >= 0 ? ev.Eval(g.last_year, whole) : Val::Null();
+    std::set<std::string> held;  // alerts not evaluated on a partial period
+    std::optional<int32_t> gfrom = g.from_day, gto = g.to_day;
     for (int64_t p = lo; p <= hi; ++p) {
-      Evaluator::Ctx c{g.grain, p, p, &none};
       GoalPeriod gp;
       gp.period = p;
-      gp.has_data = ev.HasData(scans_of, g.grain, p, p);
+      gp.span = span_of(g.grain, p, gfrom, gto);
+      Evaluator::Ctx c = ctx_of(g.grain, p, &none, gp.span);
+      bool after = gp.span.partial && gp.span.first > gp.span.last;  // wholly after the as-of date
+      gp.has_data = !after && ev.HasData(scans_of, g.grain, p, p, c.clo, c.chi);
+      if (after) {
+        gp.status = "no_data";
+        gr.periods.push_back(gp);
+        continue;
+      }
       gp.value = ev.Eval(g.value, c);
-      if (g.target >= 0 && g.phasing == plan::Phasing::kNone) gp.target = ev.Eval(g.target, c);
+      // The period's target is for the whole period; a partial one's pace
+      // compares with the target over its span.
+      Val span_target;
+      if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
+        span_target = ev.Eval(g.target, c);
+        gp.target = gp.span.partial ? ev.Eval(g.target, Evaluator::Ctx{g.grain, p, p, &none}) : span_target;
+      }
       if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
       if (g.phasing == plan::Phasing::kLastYear) gp.target = Mul(total_target, Div(ev.Eval(g.last_year, c), last_year_total));
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
+      if (gp.span.partial && gp.status != "no_data") Pace(plan, g, span_target, &gp);
       if (gp.has_data) {
         gr.status = gp.status;
         // An alert fires for the goal's total, and for each member (with
@@ -847,6 +990,10 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
         // news too) of each drill dimension.
         auto fire = [&](const plan::GoalPlan::Alert& a, int cond, int value, const Evaluator::Ctx& at,
                         const plan::GoalPlan::Alert::ByMember* bm) {
+          if (gp.span.partial && a.held) {
+            held.insert(a.name);
+            return;
+          }
           if (!Truthy(ev.Eval(cond, at))) return;
           FiredAlert fa;
           fa.name = a.name;
@@ -865,11 +1012,17 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
         for (const auto& a : g.alerts)
           for (const auto& bm : a.by)
             for (const DimTuple& m : ev.Tuples(bm.scans, g.grain, p - 1, p, false, 1))
-              fire(a, bm.cond, bm.value, Evaluator::Ctx{g.grain, p, p, &m}, &bm);
+              fire(a, bm.cond, bm.value, ctx_of(g.grain, p, &m, gp.span), &bm);
       }
       gr.periods.push_back(gp);
     }
     if (gr.status.empty()) gr.status = "no_data";
+    for (const std::string& name : held)
+      out.warnings.push_back(
+          {"W0707", fmt::format("alert `{}` of goal `{}` compares an amount that grows through the period with a fixed "
+                                "threshold, so it waits for the period to end: it was not evaluated on the partial "
+                                "period (data as of {})",
+                                name, g.name, out.as_of ? rt::FormatDate(*out.as_of) : std::string("-"))});
     Explain(ev, g, &gr);
     out.goals.push_back(std::move(gr));
   }

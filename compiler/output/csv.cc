@@ -47,24 +47,24 @@ std::string Csv(const Context& ctx) {
     out += "period";
     for (const auto& d : p.by) out += "," + CsvField(d);
     for (const auto& m : r.metrics) out += "," + CsvField(m.output->metric);
-    out += "\n";
+    out += ",partial\n";
     Wide w = Pivot(r);
     for (size_t i = 0; i < w.keys.size(); ++i) {
       out += Label(p.grain, w.keys[i].first, p);
       for (size_t d = 0; d < p.by.size(); ++d)
         out += "," + (w.keys[i].second[d].null ? std::string() : CsvField(DimText(w.keys[i].second[d], p.by_types[d])));
       for (const Val* v : w.cells[i]) out += "," + (v ? v->Text() : std::string());
-      out += "\n";
+      out += "," + SpanText(w.spans[i]) + "\n";
     }
   }
   if (!r.goals.empty()) {
     if (!out.empty()) out += "\n";
-    out += "goal,period,value,target,attainment,status\n";
+    out += "goal,period,value,target,attainment,status,partial,pace\n";
     for (const auto& g : r.goals)
       for (const auto& gp : g.periods)
-        out += fmt::format("{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
+        out += fmt::format("{},{},{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
                            gp.value.Text(), gp.target.Text(), gp.has_attainment ? fmt::format("{}", gp.attainment) : "",
-                           gp.status);
+                           gp.status, SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "");
   }
   return out;
 }

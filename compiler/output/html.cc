@@ -28,7 +28,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-siz
 .card.met{border-color:#2f9e44}.card.at_risk{border-color:#f08c00}.card.missed{border-color:#e03131}
 .card .v{font-size:22px;font-weight:600}.card .s{font-size:12px;color:#52606d}
 .status{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;background:#9aa5b1}
-.status.met{background:#2f9e44}.status.at_risk{background:#f08c00}.status.missed{background:#e03131}
+.status.met{background:#2f9e44}.status.at_risk{background:#f08c00}.status.missed{background:#e03131}.status.in_progress{background:#1c7ed6}
+.partial{color:#1c7ed6;font-size:12px}
 table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
 th,td{padding:4px 10px;border-bottom:1px solid #e4e7eb;text-align:right}th{background:#f0f2f5}
 td.l,th.l{text-align:left}
@@ -126,7 +127,20 @@ std::string Html(const Context& ctx) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
   out += kHtmlCsp;
   out += fmt::format("<title>{}</title><style>{}</style></head><body>", Esc(title), kStyle);
-  out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告</div>", Esc(title));
+  out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告{}</div>", Esc(title),
+                     r.as_of ? " · data as of 数据截至 " + rt::FormatDate(*r.as_of) : std::string());
+  // A period's label, with its days when it is partial.
+  auto plabel = [&](rt::Grain g, int64_t period, const engine::Span& sp) {
+    std::string l = Esc(Label(g, period, p));
+    if (sp.partial && sp.first <= sp.last)
+      l += fmt::format(" <span class=partial>partial 未完 {} – {}</span>", rt::FormatDate(sp.first), rt::FormatDate(sp.last));
+    return l;
+  };
+  auto att_text = [](const engine::GoalPeriod& gp) {
+    return gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100)
+           : gp.has_pace     ? fmt::format("pace 进度 {:.1f}%", gp.pace * 100)
+                             : std::string("-");
+  };
   if (!r.goals.empty()) {
     out += "<h2>Scorecard · 目标记分卡</h2><div class=cards>";
     for (const auto& g : r.goals) {
@@ -137,12 +151,13 @@ std::string Html(const Context& ctx) {
                          Esc(g.goal->label.empty() ? g.goal->name : g.goal->label), Esc(g.goal->name));
       if (last) {
         out += fmt::format("<div class=v>{}</div><div class=s>{} · target 目标 {} · {}</div>",
-                           Esc(DisplayValue(last->value, g.goal->percent)), Esc(Label(g.goal->grain, last->period, p)),
-                           Esc(DisplayValue(last->target, g.goal->percent)),
-                           last->has_attainment ? fmt::format("{:.1f}%", last->attainment * 100) : "-");
+                           Esc(DisplayValue(last->value, g.goal->percent)), plabel(g.goal->grain, last->period, last->span),
+                           Esc(DisplayValue(last->span.partial && last->has_pace ? last->pace_target : last->target,
+                                            g.goal->percent)),
+                           Esc(att_text(*last)));
       }
-      out += fmt::format("<div><span class=\"status {}\">{}</span> <span class=sub>owner {}</span></div></div>", g.status,
-                         g.status, Esc(g.goal->owner));
+      out += fmt::format("<div><span class=\"status {}\">{}</span>{}</div></div>", g.status, g.status,
+                         g.goal->owner.empty() ? "" : " <span class=sub>owner 负责人 " + Esc(g.goal->owner) + "</span>");
     }
     out += "</div>";
   }
@@ -160,11 +175,17 @@ std::string Html(const Context& ctx) {
     out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets);
     out += "<table><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th><th>attainment 达成率</th><th class=l>status 状态</th></tr>";
     for (const auto& gp : g.periods)
-      out += fmt::format("<tr>{}{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
-                         Td(Label(g.goal->grain, gp.period, p), true), Td(DisplayValue(gp.value, pct)),
-                         Td(DisplayValue(gp.target, pct)),
-                         Td(gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100) : "-"), gp.status, gp.status);
+      out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
+                         plabel(g.goal->grain, gp.period, gp.span), Td(DisplayValue(gp.value, pct)),
+                         Td(DisplayValue(gp.target, pct)), Td(att_text(gp)), gp.status, gp.status);
     out += "</table>";
+    for (const auto& gp : g.periods)
+      if (gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace)
+        out += fmt::format("<p class=sub>{} is partial ({} – {}): its value is for those days, compared with the same "
+                           "days of other periods; pace compares it with the target for those days, {}. "
+                           "本期未完，按同期天数比较。</p>",
+                           Esc(Label(g.goal->grain, gp.period, p)), rt::FormatDate(gp.span.first),
+                           rt::FormatDate(gp.span.last), Esc(DisplayValue(gp.pace_target, pct)));
     if (g.compared && !g.decomposition.empty()) {
       out += fmt::format("<h3>Decomposition · 指标分解 ({} vs {})</h3>", Esc(Label(g.goal->grain, g.period, p)),
                          Esc(Label(g.goal->grain, g.previous_period, p)));
@@ -248,7 +269,7 @@ std::string Html(const Context& ctx) {
     for (const auto& d : o.by) out += "<th class=l>" + Esc(d) + "</th>";
     out += "<th>value</th></tr>";
     for (const auto& row : c.rows) {
-      out += "<tr>" + Td(Label(o.grain, row.period, p), true);
+      out += "<tr><td class=l>" + plabel(o.grain, row.period, row.span) + "</td>";
       for (size_t d = 0; d < o.by.size(); ++d) out += Td(DimText(row.dims[d], o.by_types[d]), true);
       out += Td(DisplayValue(row.value, o.percent)) + "</tr>";
     }
@@ -261,7 +282,7 @@ std::string Html(const Context& ctx) {
     for (const auto& m : r.metrics)
       for (const auto& row : m.rows) {
         out += "<tr>" + Td(m.output->metric + (m.output->label.empty() ? "" : " " + m.output->label), true) +
-               Td(Label(p.grain, row.period, p), true);
+               "<td class=l>" + plabel(p.grain, row.period, row.span) + "</td>";
         for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(row.dims[d], p.by_types[d]), true);
         out += Td(DisplayValue(row.value, m.output->percent) + (m.output->percent ? "" : " " + m.output->unit)) + "</tr>";
       }

@@ -12,6 +12,14 @@ namespace {
 
 using engine::Val;
 
+/// A partial period's flag and days, on the object of its row.
+template <class J>
+void JsonSpan(const engine::Span& sp, J* j) {
+  if (!sp.partial) return;
+  (*j)["partial"] = true;
+  (*j)["span"] = {rt::FormatDate(sp.first), rt::FormatDate(sp.last)};
+}
+
 void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
   const plan::Output& o = *m.output;
   (*j)["grain"] = rt::GrainName(o.grain);
@@ -22,6 +30,7 @@ void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::orde
     jr["period"] = Label(o.grain, row.period, p);
     for (size_t d = 0; d < o.by.size(); ++d) jr[o.by[d]] = JsonDim(row.dims[d], o.by_types[d]);
     jr["value"] = JsonValue(row.value);
+    JsonSpan(row.span, &jr);
     (*j)["rows"].push_back(jr);
   }
 }
@@ -33,6 +42,7 @@ std::string Json(const Context& ctx) {
   const engine::Results& r = ctx.results;
   nlohmann::ordered_json out;
   out["version"] = 1;
+  out["as_of"] = r.as_of ? nlohmann::ordered_json(rt::FormatDate(*r.as_of)) : nlohmann::ordered_json(nullptr);
   out["results"] = nlohmann::json::array();
   for (const auto& m : r.metrics) {
     nlohmann::ordered_json j;
@@ -61,6 +71,12 @@ std::string Json(const Context& ctx) {
       jp["target"] = JsonValue(gp.target);
       jp["attainment"] = gp.has_attainment ? nlohmann::ordered_json(gp.attainment) : nlohmann::ordered_json(nullptr);
       jp["status"] = gp.status;
+      JsonSpan(gp.span, &jp);
+      if (gp.span.partial) {
+        jp["elapsed"] = gp.elapsed;
+        jp["pace_target"] = JsonValue(gp.pace_target);
+        jp["pace"] = gp.has_pace ? nlohmann::ordered_json(gp.pace) : nlohmann::ordered_json(nullptr);
+      }
       j["periods"].push_back(jp);
     }
     if (g.has_progress) {
@@ -72,6 +88,7 @@ std::string Json(const Context& ctx) {
                       {"value", JsonValue(g.to_date)},
                       {"target", JsonValue(g.target_to_date)},
                       {"attainment", ratio(g.to_date, g.target_to_date)}};
+      JsonSpan(g.through_span, &j["to_date"]);
       j["projection"] = {{"method", g.additive ? "straight_line" : "to_date_rate"},
                          {"value", JsonValue(g.projection)},
                          {"target", JsonValue(g.target_total)},
@@ -90,6 +107,7 @@ std::string Json(const Context& ctx) {
                                                              : "other";
         jd["period"] = Label(g.goal->grain, g.period, p);
         jd["previous_period"] = Label(g.goal->grain, g.previous_period, p);
+        JsonSpan(g.through_span, &jd);
         jd["value"] = JsonValue(d.value);
         jd["previous"] = JsonValue(d.previous);
         jd["change"] = JsonValue(engine::Sub(d.value, d.previous));
@@ -113,6 +131,7 @@ std::string Json(const Context& ctx) {
         jd["dimension"] = dr.drill->dim;
         jd["period"] = Label(g.goal->grain, g.period, p);
         jd["previous_period"] = Label(g.goal->grain, g.previous_period, p);
+        JsonSpan(g.through_span, &jd);
         jd["members"] = dr.members;
         auto member = [&](const engine::DrillResult::Member& m) {
           nlohmann::ordered_json jm;
@@ -145,6 +164,8 @@ std::string Json(const Context& ctx) {
       ja["name"] = a.name;
       ja["severity"] = a.severity;
       ja["period"] = Label(g.goal->grain, a.period, p);
+      for (const auto& gp : g.periods)
+        if (gp.period == a.period) JsonSpan(gp.span, &ja);
       ja["dims"] = nlohmann::json::object();
       if (!a.dim.empty()) ja["dims"][a.dim] = JsonDim(a.member, a.dim_type);
       ja["value"] = JsonValue(a.value);

@@ -43,6 +43,7 @@ std::string Html(const Context& c);
 struct Wide {
   std::vector<std::pair<int64_t, engine::DimTuple>> keys;
   std::vector<std::vector<const engine::Val*>> cells;
+  std::vector<engine::Span> spans;  ///< per key: its period's days (partial or whole)
 };
 Wide Pivot(const engine::Results& r);
 

@@ -40,6 +40,26 @@ std::string Grid(const std::vector<std::string>& head, const std::vector<std::ve
   return out;
 }
 
+/// The footnote under a table with partial periods.
+std::string PartialNote(const std::vector<std::pair<std::string, engine::Span>>& partial,
+                        const std::optional<int32_t>& as_of, const char* indent, bool goal) {
+  if (partial.empty()) return "";
+  std::string out;
+  for (const auto& [label, sp] : partial)
+    out += fmt::format("{}* {} is partial: {} to {}", indent, label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
+  if (partial.size() > 1) {
+    out.clear();
+    out += indent;
+    out += "* partial:";
+    for (const auto& [label, sp] : partial)
+      out += fmt::format(" {} ({} to {})", label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
+  }
+  if (as_of) out += fmt::format("; data as of {}", rt::FormatDate(*as_of));
+  out += goal ? fmt::format(".\n{}  Period operators compare the same days; pace compares with the target for them.\n", indent)
+              : fmt::format(".\n{}  Period operators compare the same days of the other periods.\n", indent);
+  return out;
+}
+
 }  // namespace
 
 std::string Table(const Context& ctx) {
@@ -58,14 +78,18 @@ std::string Table(const Context& ctx) {
     }
     Wide w = Pivot(r);
     std::vector<std::vector<std::string>> rows;
+    std::vector<std::pair<std::string, engine::Span>> partial;
     for (size_t i = 0; i < w.keys.size(); ++i) {
-      std::vector<std::string> row{Label(p.grain, w.keys[i].first, p)};
+      std::string label = Label(p.grain, w.keys[i].first, p);
+      if (w.spans[i].partial && (partial.empty() || partial.back().first != label)) partial.push_back({label, w.spans[i]});
+      std::vector<std::string> row{w.spans[i].partial ? label + "*" : label};
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(DimText(w.keys[i].second[d], p.by_types[d]));
       for (size_t m = 0; m < r.metrics.size(); ++m)
         row.push_back(w.cells[i][m] ? DisplayValue(*w.cells[i][m], r.metrics[m].output->percent) : "");
       rows.push_back(row);
     }
     out += Grid(head, rows, right);
+    out += PartialNote(partial, r.as_of, "", false);
   }
   for (const auto& g : r.goals) {
     if (!out.empty()) out += "\n";
@@ -80,10 +104,17 @@ std::string Table(const Context& ctx) {
     out += fmt::format("goal {}{}: {}\n", g.goal->name, g.goal->label.empty() ? "" : " \"" + g.goal->label + "\"",
                        paint(g.status));
     std::vector<std::vector<std::string>> rows;
-    for (const auto& gp : g.periods)
-      rows.push_back({Label(g.goal->grain, gp.period, p), DisplayValue(gp.value, g.goal->percent),
-                      DisplayValue(gp.target, g.goal->percent),
-                      gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100) : "-", gp.status});
+    std::vector<std::pair<std::string, engine::Span>> partial;
+    for (const auto& gp : g.periods) {
+      std::string label = Label(g.goal->grain, gp.period, p);
+      bool cut = gp.span.partial && gp.span.first <= gp.span.last;
+      if (cut) partial.push_back({label, gp.span});
+      std::string att = gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100)
+                        : gp.has_pace     ? fmt::format("pace {:.1f}%", gp.pace * 100)
+                                          : "-";
+      rows.push_back({cut ? label + "*" : label, DisplayValue(gp.value, g.goal->percent),
+                      DisplayValue(gp.target, g.goal->percent), att, gp.status});
+    }
     std::string grid =
         Grid({"period", "value", "target", "attainment", "status"}, rows, {false, true, true, true, false});
     if (color) {
@@ -98,9 +129,11 @@ std::string Table(const Context& ctx) {
       }
     }
     out += grid;
+    out += PartialNote(partial, r.as_of, "  ", true);
     if (g.has_progress) {
       engine::Val att = engine::Div(g.projection, g.target_total);
-      out += fmt::format("  to date (through {}): {} of {}; projected {} of {}{}\n", Label(g.goal->grain, g.through, p),
+      out += fmt::format("  to date (through {}): {} of {}; projected {} of {}{}\n",
+                         g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p),
                          DisplayValue(g.to_date, g.goal->percent), DisplayValue(g.target_to_date, g.goal->percent),
                          DisplayValue(g.projection, g.goal->percent), DisplayValue(g.target_total, g.goal->percent),
                          att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100));

@@ -74,4 +74,8 @@ std::string HtmlEscape(std::string_view in) {
   return out;
 }
 
+std::string SpanText(const engine::Span& sp) {
+  return sp.partial ? rt::FormatDate(sp.first) + "/" + rt::FormatDate(sp.last) : std::string();
+}
+
 }  // namespace kpic::output

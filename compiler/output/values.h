@@ -27,6 +27,8 @@ std::string HtmlEscape(std::string_view in);
 inline constexpr const char* kHtmlCsp =
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:; base-uri 'none'; form-action 'none'\">";
+/// A partial period's days, `2026-12-01/2026-12-14` (ISO 8601), or "".
+std::string SpanText(const engine::Span& sp);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
 

@@ -37,8 +37,13 @@ Wide Pivot(const engine::Results& r) {
     w.keys.push_back(k);
   }
   w.cells.assign(w.keys.size(), std::vector<const engine::Val*>(r.metrics.size(), nullptr));
+  w.spans.assign(w.keys.size(), engine::Span{});
   for (size_t m = 0; m < r.metrics.size(); ++m)
-    for (const auto& row : r.metrics[m].rows) w.cells[at[{row.period, row.dims}]][m] = &row.value;
+    for (const auto& row : r.metrics[m].rows) {
+      size_t i = at[{row.period, row.dims}];
+      w.cells[i][m] = &row.value;
+      if (row.span.partial) w.spans[i] = row.span;
+    }
   return w;
 }
 

@@ -71,6 +71,7 @@ Plan Lowerer::Run() {
   plan_.by = req_.by;
   plan_.from_day = req_.from_day;
   plan_.to_day = req_.to_day;
+  plan_.as_of_day = req_.as_of_day;
   for (const std::string& d : req_.by) {
     if (!m_.FindDimension(d)) {
       std::vector<std::string> names;
@@ -140,7 +141,35 @@ Plan Lowerer::Run() {
   for (const ir::Goal* g : goals)
     Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
   if (role_) Audits();
+  AsOfAggregates();
   return std::move(plan_);
+}
+
+void Lowerer::AsOfAggregates() {
+  // The latest time value of each group, so that the default as-of date is
+  // the last day with rows the run may see (the role's filter applies).
+  for (size_t k = 0; k < plan_.scans.size(); ++k) {
+    Scan& s = plan_.scans[k];
+    if (s.audit) continue;
+    const ir::Source& src = plan_.sources[static_cast<size_t>(s.src)];
+    if (src.time_column < 0) continue;
+    int col = -1;
+    for (size_t c = 0; c < s.columns.size(); ++c)
+      if (s.columns[c].path.size() == 1 &&
+          s.columns[c].path[0] == src.columns[static_cast<size_t>(src.time_column)].name)
+        col = static_cast<int>(c);
+    if (col < 0) continue;
+    RowNode n;
+    n.op = RowNode::Op::kColumn;
+    n.column = col;
+    n.type = s.columns[static_cast<size_t>(col)].type;
+    AggSpec a;
+    a.fn = AggSpec::Fn::kMax;
+    a.text = "kpic.as_of";
+    a.arg = Node(static_cast<int>(k), std::move(n));
+    s.aggs.push_back(std::move(a));
+    s.as_of_agg = static_cast<int>(s.aggs.size()) - 1;
+  }
 }
 
 void Lowerer::Audits() {
@@ -478,6 +507,7 @@ void Lowerer::Goal(const ir::Goal& g) {
   // window options of the request do not filter them.
   touched_ = &gp.scans;
   gp.value = M(g.metric, lc);
+  gp.target_relative = TargetIsRelative(g);
   if (!g.cmp.empty()) {
     static const std::pair<const char*, Cmp> kCmps[] = {{"==", Cmp::kEq}, {"!=", Cmp::kNe}, {"<", Cmp::kLt},
                                                          {"<=", Cmp::kLe}, {">", Cmp::kGt},  {">=", Cmp::kGe}};
@@ -550,6 +580,20 @@ void Lowerer::Goal(const ir::Goal& g) {
     a.message = it.message;
     a.cond = M(it.cond, lc);
     if (it.value >= 0) a.value = M(it.value, lc);
+    // An amount that grows through the period against a fixed threshold
+    // (no period operator, no target): judged only on whole periods.
+    if (it.value >= 0) {
+      const ir::Node& left = m_.node(it.value);
+      std::function<bool(int)> reads_target = [&](int id) {
+        const ir::Node& n = m_.node(id);
+        if (n.kind == ir::Kind::kMember && n.fn == builtins::Fn::kTarget) return true;
+        for (int x : n.args)
+          if (reads_target(x)) return true;
+        return false;
+      };
+      a.held = left.type.level == ir::Level::kMetric && left.type.additivity == ir::Additivity::kAdditive &&
+               !ir::FindPeriodOperator(m_, it.cond) && !reads_target(it.cond);
+    }
     // Alerts also fire per member of each drill dimension that the
     // condition's sources have.
     for (const auto& dr : gp.drills) {

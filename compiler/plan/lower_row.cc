@@ -36,6 +36,10 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   // Rows outside --from/--to are skipped in the scan unless the window
   // falls on period boundaries (then whole periods are dropped instead)
   // or the aggregate sits under a period operator.
+  // Under a period operator, and for a goal, rows are bucketed by day, so
+  // that a period cut by the window or the as-of date is compared with the
+  // same span of the period it is compared with.
+  if ((lc.windowed || goal_) && has_time && g != Grain::kAll && g != Grain::kDay) g = Grain::kDay;
   std::optional<int32_t> from, to;
   if (!lc.windowed && (req_.from_day || req_.to_day)) {
     bool aligned = g != Grain::kAll;
@@ -45,6 +49,8 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
       aligned = rt::PeriodStart(g, rt::PeriodOf(g, *req_.to_day, plan_.calendar), plan_.calendar) == *req_.to_day;
     if (!aligned) from = req_.from_day, to = req_.to_day;
   }
+  // Rows after --as-of do not exist for this run.
+  if (req_.as_of_day && has_time) to = std::min(to.value_or(INT32_MAX), *req_.as_of_day + 1);
   std::string id = fmt::format("{}|{}|{}|{}|{}", key, rt::GrainName(g), fmt::join(lc.dims, ","),
                                from ? *from : INT32_MIN, to ? *to : INT32_MAX);
   if (auto it = scan_index_.find(id); it != scan_index_.end()) {

@@ -43,6 +43,8 @@ class Lowerer {
   int RoleColumn(int scan, const std::vector<std::string>& path);
   /// Under a role: the audit scans (Plan::audits).
   void Audits();
+  /// Adds each scan's as-of aggregate (Scan::as_of_agg).
+  void AsOfAggregates();
   /// The role's item for a source, or E0604 when the role does not name it
   /// (`via`: the source whose `references` led here, for the message).
   const ir::Role::Item& RoleItem(int source, int via) const;

@@ -116,6 +116,9 @@ struct Scan {
   bool audit = false;
   std::vector<AggSpec> aggs;
   rt::Grain grain = rt::Grain::kAll;  ///< the bucket of the group key
+  /// The aggregate holding the latest time value of each group (the
+  /// default as-of date is the latest over every scan), or -1.
+  int as_of_agg = -1;
 };
 
 /// A metric-level expression node; children index Plan::mnodes.
@@ -199,6 +202,9 @@ struct GoalPlan {
   std::string unit;
   bool percent = false;  ///< the goal's metric is shown as a percentage
   bool additive = false;  ///< the goal's metric is additive (projections scale it)
+  /// The target reads a metric (evaluated per period, member and span);
+  /// else it is a fixed number for each whole period.
+  bool target_relative = false;
   int value = -1;   ///< mnode
   int target = -1;  ///< mnode, or -1 without a target
   Cmp cmp = Cmp::kNone;
@@ -213,6 +219,9 @@ struct GoalPlan {
   std::vector<int> scans;
   struct Alert {
     std::string name, severity, message;
+    /// Compares an additive metric with a fixed threshold (no period
+    /// operator, no target): not evaluated on a partial period (W0707).
+    bool held = false;
     int cond = -1;  ///< bool mnode
     int value = -1; ///< the left side of the condition, for the report
     /// The same condition per member of each drill dimension.
@@ -265,6 +274,9 @@ struct Request {
   std::vector<std::string> by;
   std::optional<rt::Grain> grain;
   std::optional<int32_t> from_day, to_day;
+  /// `--as-of DATE`: rows after it are left out, and the period holding it
+  /// is partial. Without it, the last day with rows the run may see.
+  std::optional<int32_t> as_of_day;
   std::string role;
   std::map<std::string, std::string> params;
   std::string report;  ///< `--report NAME`: its goals, metrics, role and charts
@@ -279,6 +291,7 @@ struct Plan {
   std::vector<std::string> by;
   std::vector<VT> by_types;
   std::optional<int32_t> from_day, to_day;
+  std::optional<int32_t> as_of_day;  ///< --as-of, when given
   rt::Calendar calendar;
   std::string time_zone;  ///< for the dump
   int week_start = 0, fiscal_start = 1;
