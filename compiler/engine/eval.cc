@@ -850,11 +850,9 @@ std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanRes
     const plan::Scan& sc = plan.scans[s];
     if (sc.audit || sc.as_of_agg < 0) continue;
     const AggStates& st = scans[s].aggs[static_cast<size_t>(sc.as_of_agg)];
-    bool date = sc.nodes[static_cast<size_t>(sc.aggs[static_cast<size_t>(sc.as_of_agg)].arg)].type == plan::VT::kDate;
     for (size_t g = 0; g < scans[s].period.size(); ++g) {
       if (st.count.empty() || st.count[g] == 0) continue;
-      int64_t v = st.imax[g];
-      int64_t day = date ? v : rt::LocalDay(v, plan.calendar);
+      int64_t day = st.imax[g];  // a date (a timestamp's day in the calendar's zone)
       if (day < from) continue;
       day = std::min(day, to - 1);
       if (!best || day > *best) best = static_cast<int32_t>(day);
@@ -965,22 +963,25 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       gp.span = span_of(g.grain, p, gfrom, gto);
       Evaluator::Ctx c = ctx_of(g.grain, p, &none, gp.span);
       bool after = gp.span.partial && gp.span.first > gp.span.last;  // wholly after the as-of date
+      if (after) gp.span = Span{};
       gp.has_data = !after && ev.HasData(scans_of, g.grain, p, p, c.clo, c.chi);
+      // The period's target is for the whole period; a partial one's pace
+      // compares with the target over its span.
+      Evaluator::Ctx full{g.grain, p, p, &none};
+      Val span_target;
+      if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
+        if (!after) span_target = ev.Eval(g.target, c);
+        gp.target = gp.span.partial || after ? ev.Eval(g.target, full) : span_target;
+      }
+      if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
+      if (g.phasing == plan::Phasing::kLastYear)
+        gp.target = Mul(total_target, Div(ev.Eval(g.last_year, full), last_year_total));
       if (after) {
         gp.status = "no_data";
         gr.periods.push_back(gp);
         continue;
       }
       gp.value = ev.Eval(g.value, c);
-      // The period's target is for the whole period; a partial one's pace
-      // compares with the target over its span.
-      Val span_target;
-      if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
-        span_target = ev.Eval(g.target, c);
-        gp.target = gp.span.partial ? ev.Eval(g.target, Evaluator::Ctx{g.grain, p, p, &none}) : span_target;
-      }
-      if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
-      if (g.phasing == plan::Phasing::kLastYear) gp.target = Mul(total_target, Div(ev.Eval(g.last_year, c), last_year_total));
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
       if (gp.span.partial && gp.status != "no_data") Pace(plan, g, span_target, &gp);
       if (gp.has_data) {

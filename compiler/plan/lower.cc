@@ -163,12 +163,23 @@ void Lowerer::AsOfAggregates() {
     n.op = RowNode::Op::kColumn;
     n.column = col;
     n.type = s.columns[static_cast<size_t>(col)].type;
+    int arg = Node(static_cast<int>(k), std::move(n));
+    if (plan_.scans[k].nodes[static_cast<size_t>(arg)].type == VT::kTimestamp) {
+      // The day in the calendar's time zone, as every engine buckets it.
+      RowNode d;
+      d.op = RowNode::Op::kDatePart;
+      d.part = builtins::Fn::kDate;
+      d.type = VT::kDate;
+      d.args = {arg};
+      arg = Node(static_cast<int>(k), std::move(d));
+    }
+    Scan& s2 = plan_.scans[k];
     AggSpec a;
     a.fn = AggSpec::Fn::kMax;
-    a.text = "kpic.as_of";
-    a.arg = Node(static_cast<int>(k), std::move(n));
-    s.aggs.push_back(std::move(a));
-    s.as_of_agg = static_cast<int>(s.aggs.size()) - 1;
+    a.text = fmt::format("max({}) as of", DumpRow(s2, arg));
+    a.arg = arg;
+    s2.aggs.push_back(std::move(a));
+    s2.as_of_agg = static_cast<int>(s2.aggs.size()) - 1;
   }
 }
 
@@ -581,7 +592,7 @@ void Lowerer::Goal(const ir::Goal& g) {
     a.cond = M(it.cond, lc);
     if (it.value >= 0) a.value = M(it.value, lc);
     // An amount that grows through the period against a fixed threshold
-    // (no period operator, no target): judged only on whole periods.
+    // (no period operator, no relative target): judged only on whole periods.
     if (it.value >= 0) {
       const ir::Node& left = m_.node(it.value);
       std::function<bool(int)> reads_target = [&](int id) {
@@ -592,7 +603,7 @@ void Lowerer::Goal(const ir::Goal& g) {
         return false;
       };
       a.held = left.type.level == ir::Level::kMetric && left.type.additivity == ir::Additivity::kAdditive &&
-               !ir::FindPeriodOperator(m_, it.cond) && !reads_target(it.cond);
+               !ir::FindPeriodOperator(m_, it.cond) && !(reads_target(it.cond) && TargetIsRelative(g));
     }
     // Alerts also fire per member of each drill dimension that the
     // condition's sources have.

@@ -25,6 +25,10 @@ os.environ["KPIC_CACHE_DIR"] = CACHE
 
 
 def run(*args, code=0, fmt="json", pkg=PKG):
+    # These are whole-period semantics: the data is complete (tests/partial/
+    # covers periods cut by the as-of date), unless a test says otherwise.
+    if "--as-of" not in args:
+        args = (*args, "--as-of", "2099-12-31")
     p = subprocess.run([KPIC, "run", pkg, "--engine", ENGINE, "--format", fmt, *args], capture_output=True, text=True)
     if p.returncode != code:
         failures.append(f"run {' '.join(args)}: exit {p.returncode}, expected {code}\n{p.stderr}")
@@ -167,7 +171,7 @@ expect("role param", "needs --param store_id" in err, True)
 
 # CSV: one row per period and member, a column per metric; decimals exact.
 out, _ = run("--metric", "total,cnt", "--by", "store", "--grain", "year", fmt="csv")
-expect("csv", out, "period,store,total,cnt\n2025,A,37.50,3\n2025,B,5.00,1\n2026,A,31.25,2\n2026,B,15.00,1\n")
+expect("csv", out, "period,store,total,cnt,partial\n2025,A,37.50,3,\n2025,B,5.00,1,\n2026,A,31.25,2,\n2026,B,15.00,1,\n")
 
 # -o writes the file whole.
 with tempfile.TemporaryDirectory() as tmp:
@@ -198,11 +202,11 @@ expect("limit", "more than 3 groups" in err or "--max-groups 3" in err, True)
 # 2026-03-08 daylight-saving jump (tests/engine/fiscal/data/events.csv).
 FISCAL = os.path.join(ROOT, "tests", "engine", "fiscal")
 want = {
-    "year": "period,total,at_3am,at_11pm\nFY2026,101111,100,1001\nFY2027,10000,0,0\n",
-    "quarter": "period,total,at_3am,at_11pm\nFY2026-Q4,101111,100,1001\nFY2027-Q1,10000,0,0\n",
-    "month": "period,total,at_3am,at_11pm\n2026-03,101111,100,1001\n2026-04,10000,0,0\n",
-    "week": "period,total,at_3am,at_11pm\n2026-03-01,100000,0,0\n2026-03-08,110,100,0\n2026-03-15,0,0,0\n"
-            "2026-03-22,0,0,0\n2026-03-29,11001,0,1001\n",
+    "year": "period,total,at_3am,at_11pm,partial\nFY2026,101111,100,1001,\nFY2027,10000,0,0,\n",
+    "quarter": "period,total,at_3am,at_11pm,partial\nFY2026-Q4,101111,100,1001,\nFY2027-Q1,10000,0,0,\n",
+    "month": "period,total,at_3am,at_11pm,partial\n2026-03,101111,100,1001,\n2026-04,10000,0,0,\n",
+    "week": "period,total,at_3am,at_11pm,partial\n2026-03-01,100000,0,0,\n2026-03-08,110,100,0,\n2026-03-15,0,0,0,\n"
+            "2026-03-22,0,0,0,\n2026-03-29,11001,0,1001,\n",
 }
 for grain, text in want.items():
     out, _ = run("--metric", "total,at_3am,at_11pm", "--grain", grain, fmt="csv", pkg=FISCAL)

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Partial periods and the as-of date (docs/language.md, "Evaluation
+# semantics"), every figure worked out by hand from tests/partial/orders.csv:
+#   2025-02-05 A 10   2025-02-20 A 40   2025-02-10 B 20
+#   2026-01-15 A 50   2026-01-15 B 50   2026-02-03 A 30   2026-02-12 B 15
+# The data ends on 2026-02-12, so February 2026 is partial (1st to 12th,
+# 12 of 28 days) and compares with 1 to 12 February 2025 (A 10 + B 20 = 30,
+# not the month's 70) and with 1 to 12 January 2026 (nothing).
+set -u
+KPIC="$1"
+ROOT="$2"
+PKG="$ROOT/tests/partial/partial.kpi"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source "$ROOT/tests/cli/expect.sh"
+goal='next(g for g in d["goals"] if g["name"] == "'
+rows='[(r["period"], r["value"], r.get("span")) for r in d["results"]'
+
+for engine in interp jit; do
+  run=("$KPIC" run "$PKG" --engine "$engine" --format json)
+  # Metrics: the as-of date is the last day; March is not a row.
+  m=(--metric sales,sales_ly,sales_prev,sales_ytd,sales_r2,sales_yoy --from 2026-01-01 --to 2026-04-01)
+  expect "$engine: metrics" 0 "${run[@]}" "${m[@]}"
+  json "d['as_of']" "2026-02-12"
+  json "${rows}[0]['rows']]" "[('2026-01', '100.00', None), ('2026-02', '45.00', ['2026-02-01', '2026-02-12'])]"
+  json "[r['value'] for r in d['results'][1]['rows']]" "['0.00', '30.00']"   # last year: the same days
+  json "[r['value'] for r in d['results'][2]['rows']]" "['0.00', '0.00']"    # 1-12 Jan: nothing
+  json "[r['value'] for r in d['results'][3]['rows']]" "['100.00', '145.00']" # to date: to 12 Feb
+  json "[r['value'] for r in d['results'][4]['rows']]" "['100.00', '145.00']" # 1 Jan to 12 Feb
+  json "[r['value'] for r in d['results'][5]['rows']]" "[None, 0.5]"          # 45 / 30 - 1
+  # A year cut by the as-of date: 1 Jan to 12 Feb, against the same days of 2025.
+  expect "$engine: year" 0 "${run[@]}" --metric sales,sales_ly,sales_yoy --grain year --from 2026-01-01 --to 2027-01-01
+  json "[(r['results'][0]['rows'], r['results'][1]['rows'][0]['value'], r['results'][2]['rows'][0]['value']) for r in [d]]" \
+    "[([{'period': '2026', 'value': '145.00', 'partial': True, 'span': ['2026-01-01', '2026-02-12']}], '30.00', 3.833333333333333)]"
+  # A quarter: Q4 2025's same span (1 Oct to 12 Nov) is empty.
+  expect "$engine: quarter" 0 "${run[@]}" --metric sales,sales_ly,sales_prev --grain quarter --from 2026-01-01
+  json "[(r['period'], r['value']) for x in d['results'] for r in x['rows']]" \
+    "[('2026-Q1', '145.00'), ('2026-Q1', '30.00'), ('2026-Q1', '0.00')]"
+  # --to cuts February: rows past --to exist, so the as-of date is 9 February.
+  expect "$engine: window" 0 "${run[@]}" --metric sales,sales_ly --from 2026-01-01 --to 2026-02-10
+  json "d['as_of'], ${rows}[0]['rows']], [r['value'] for r in d['results'][1]['rows']]" \
+    "2026-02-09 [('2026-01', '100.00', None), ('2026-02', '30.00', ['2026-02-01', '2026-02-09'])] ['0.00', '10.00']"
+  # --as-of 2026-02-05: later rows do not exist; 1-5 February against 1-5 February 2025.
+  expect "$engine: as-of" 0 "${run[@]}" --metric sales,sales_ly --from 2026-01-01 --as-of 2026-02-05
+  json "[[r['value'] for r in x['rows']] for x in d['results']]" "[['100.00', '30.00'], ['0.00', '10.00']]"
+  # --as-of at the month's end: February is whole.
+  expect "$engine: whole" 0 "${run[@]}" --metric sales,sales_ly --from 2026-01-01 --as-of 2026-02-28
+  json "[[(r['value'], 'partial' in r) for r in x['rows']] for x in d['results']]" \
+    "[[('100.00', False), ('45.00', False)], [('0.00', False), ('70.00', False)]]"
+  # Under a role, its own rows: store A's last day is 3 February.
+  expect "$engine: role" 0 "${run[@]}" --metric sales --from 2026-01-01 --role manager --param store_id=A
+  json "d['as_of'], ${rows}[0]['rows']]" "2026-02-03 [('2026-01', '50.00', None), ('2026-02', '30.00', ['2026-02-01', '2026-02-03'])]"
+
+  # Goals. A relative target over the span: 1.5 x 30 = 45 for 1-12 Feb
+  # (the whole month's is 1.5 x 70 = 105); pace 45 / 45.
+  expect "$engine: relative goal" 0 "${run[@]}" --goal rel
+  json "${goal}rel\")['status']" "in_progress"
+  json "[(p['period'], p['status'], p['value'], p['target'], p['attainment'], p.get('pace'), p.get('pace_target')) for p in ${goal}rel\")['periods']]" \
+    "[('2026-01', 'met', '100.00', '0.000', None, None, None), ('2026-02', 'in_progress', '45.00', '105.000', None, 1.0, '45.000'), ('2026-03', 'no_data', None, '0.000', None, None, None)]"
+  json "${goal}rel\")['periods'][1]['elapsed'], ${goal}rel\")['periods'][1]['span']" "0.42857142857142855 ['2026-02-01', '2026-02-12']"
+  # The alert compares like with like: 45 < 2 x 30 for the total, and for B
+  # 15 < 2 x 20; A's 30 is not < 2 x 10.
+  json "[(a['period'], a['dims'], a['value'], a.get('partial')) for a in ${goal}rel\")['alerts']]" \
+    "[('2026-02', {}, '45.00', True), ('2026-02', {'store': 'B'}, '15.00', True)]"
+  # Drill-down: 1-12 Feb against 1-12 Jan (nothing); each store's target is
+  # 1.5 x its own 1-12 Feb 2025 (A 10, B 20).
+  json "[(m['member'], m['value'], m['previous'], m['target'], m['attainment']) for m in ${goal}rel\")['drill'][0]['top']]" \
+    "[('A', '30.00', '0.00', '15.000', 2.0), ('B', '15.00', '0.00', '30.000', 0.5)]"
+  # A fixed target pro rata: 280 x 12/28 = 120, pace 45 / 120; to date 100 +
+  # 45 against 280 + 120; projected 145 x 3 / (1 + 12/28) against 3 x 280.
+  expect "$engine: fixed goal" 0 "${run[@]}" --goal fixed
+  json "[(p['status'], p['attainment'], p.get('pace'), p.get('pace_target')) for p in ${goal}fixed\")['periods'][:2]]" \
+    "[('missed', 0.35714285714285715, None, None), ('in_progress', None, 0.375, 120.0)]"
+  json "${goal}fixed\")['to_date']['value'], ${goal}fixed\")['to_date']['target'], ${goal}fixed\")['to_date']['span']" \
+    "145.00 400.0 ['2026-02-01', '2026-02-12']"
+  json "${goal}fixed\")['projection']['value'], ${goal}fixed\")['projection']['target']" "304.5 840"
+  # `sales < 100 CNY` waits for February's end (W0707); January's 100 is not < 100.
+  json "${goal}fixed\")['alerts'], [w['code'] for w in d['warning_codes']]" "[] ['W0707']"
+  # A ratio's target is not pro rata: 45 / 2 = 22.5 against 40.
+  expect "$engine: ratio goal" 0 "${run[@]}" --goal ratio
+  json "[(p['status'], p['value'], p.get('pace')) for p in ${goal}ratio\")['periods'][:2]]" \
+    "[('met', 50.0, None), ('in_progress', 22.5, 0.5625)]"
+  # With the whole of February (--as-of its last day) the goal is judged.
+  expect "$engine: goal as of the month's end" 0 "${run[@]}" --goal rel --as-of 2026-02-28
+  json "[(p['status'], p['target'], p['attainment']) for p in ${goal}rel\")['periods'][1:2]]" \
+    "[('missed', '105.000', 0.42857142857142855)]"
+done
+
+# The other formats flag the partial period too.
+expect "csv" 0 "$KPIC" run "$PKG" --metric sales,sales_ly --from 2026-01-01 --format csv
+contains out "period,sales,sales_ly,partial"
+contains out "2026-02,45.00,30.00,2026-02-01/2026-02-12"
+contains out "2026-01,100.00,0.00,"
+expect "csv goals" 0 "$KPIC" run "$PKG" --goal fixed --format csv
+contains out "goal,period,value,target,attainment,status,partial,pace"
+contains out "fixed,2026-02,45.00,280,,in_progress,2026-02-01/2026-02-12,0.375"
+expect "table" 0 "$KPIC" run "$PKG" --metric sales --from 2026-01-01
+contains out "2026-02*"
+contains out "* 2026-02 is partial: 2026-02-01 to 2026-02-12; data as of 2026-02-12."
+expect "table goal" 0 "$KPIC" run "$PKG" --goal fixed
+contains out "pace 37.5%"
+contains out "in_progress"
+contains err "warning[W0707]"
+expect "html" 0 "$KPIC" run "$PKG" --goal rel --format html
+contains out "data as of 数据截至 2026-02-12"
+contains out "partial 未完 2026-02-01 – 2026-02-12"
+# A bad --as-of is a usage error.
+expect "bad as-of" 2 "$KPIC" run "$PKG" --metric sales --as-of 2026-13-01
+expect "as-of before from" 2 "$KPIC" run "$PKG" --metric sales --from 2026-02-01 --as-of 2026-01-01
+
+echo "partial goals: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
