@@ -69,7 +69,7 @@ const Dialect kDialects[] = {
     .trunc_month = "date({0}, 'start of month')",
     .trunc_quarter = "date({0}, 'start of month', printf('-%d months', (CAST(strftime('%m', {0}) AS INTEGER) - 1) % 3))",
     .trunc_year = "date({0}, 'start of year')",
-    .add_days = "date({0}, printf('%+d days', {1}))",
+    .add_days = "date({0}, ({1}) || ' days')",
     .add_months = "min(date({0}, printf('%+d months', {1})), date({0}, 'start of month', printf('%+d months', ({1}) + 1), "
                   "'-1 day'))",
     .iso_dow = "((CAST(strftime('%w', {0}) AS INTEGER) + 6) % 7 + 1)",

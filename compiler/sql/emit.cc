@@ -230,7 +230,9 @@ class Emitter {
       if (d.empty()) return d;
       if (!months.empty() && !p_.calendar.Retail()) return AddMonths(d, "-(" + months + ")");
       if (w.lo == c.lo) return d;
-      return AddDays(d, T(d_.day_diff, w.lo, c.lo));
+      // The same days from the moved first day (w.lo, a long expression in
+      // a retail calendar, nested as little as possible).
+      return AddDays(w.lo, T(d_.day_diff, d, c.lo));
     };
     w.clo = move(c.clo);
     w.chi = move(c.chi);
@@ -740,6 +742,12 @@ class Emitter {
       // time value is the local day itself, for the as-of date.
       if (only_used && static_cast<int>(a) == s.as_of_agg)
         xs = x.t == VT::kTimestamp ? T(d_.to_date, x.sql) : x.sql;
+      // For `--engine postgres` (always PostgreSQL), whose engine takes the
+      // as-of date's local day of an instant: the wall-clock time read in
+      // the calendar's zone, as microseconds since 1970 UTC.
+      if (!only_used && static_cast<int>(a) == s.as_of_agg && x.t == VT::kTimestamp)
+        xs = fmt::format("CAST(EXTRACT(EPOCH FROM ({} AT TIME ZONE {})) * 1000000 AS BIGINT)", x.sql,
+                         Lit(o_.zone_name.empty() ? "UTC" : o_.zone_name));
       std::string in = cond.empty() ? xs : fmt::format("CASE WHEN {} THEN {} END", cond, xs);
       switch (g.fn) {
         case AggSpec::Fn::kCountRows:
@@ -1153,8 +1161,10 @@ class Emitter {
       qlo = Bucket(G, fmt::format("(SELECT lo FROM {})", dr));
       qhi = Bucket(G, fmt::format("(SELECT hi FROM {})", dr));
     } else if (split) {
-      qlo = Bucket(G, FirstDay(c));
-      qhi = c.chi.empty() ? LastStart(G, c.g, c.hi) : Bucket(G, LastDayOf(c));
+      // The periods of G holding the context's days within its span (a
+      // bucket is monotone: the later of the buckets, the earlier of them).
+      qlo = c.clo.empty() ? Bucket(G, c.lo) : LaterOf(Bucket(G, c.lo), Bucket(G, c.clo));
+      qhi = c.chi.empty() ? LastStart(G, c.g, c.hi) : EarlierOf(LastStart(G, c.g, c.hi), Bucket(G, c.chi));
     }
     if (split)
       q = RawCte("q", [&](const std::string& name) {
@@ -1343,18 +1353,18 @@ class Emitter {
   /// is Monday to Friday.
   MV WorkingDays(const MNode& n, const Ctx& c, Frame* fr) {
     std::string dlo, dhi;
-    auto clamp = [](const std::string& v, const std::string& b, const char* cmp) {
-      return fmt::format("CASE WHEN {0} {2} {1} THEN {1} ELSE {0} END", v, b, cmp);
-    };
     if (c.g == Grain::kAll) {
       if (!p_.from_day || !p_.to_day) return {"NULL", MV::K::kNull, 0};
       dlo = DateLit(*p_.from_day);
       dhi = DateLit(*p_.to_day - 1);
     } else {
-      dlo = FirstDay(c);
-      dhi = LastDayOf(c);
-      if (n.scale && p_.from_day) dlo = clamp(dlo, DateLit(*p_.from_day), "<");
-      if (n.scale && p_.to_day) dhi = clamp(dhi, DateLit(*p_.to_day - 1), ">");
+      // The span and the window bound the days together (one comparison
+      // with the period's bounds: a retail period's last day is long).
+      Ctx b = c;
+      if (n.scale && p_.from_day) b.clo = LaterOf(DateLit(*p_.from_day), c.clo);
+      if (n.scale && p_.to_day) b.chi = EarlierOf(DateLit(*p_.to_day - 1), c.chi);
+      dlo = FirstDay(b);
+      dhi = LastDayOf(b);
     }
     Frame sub = PeriodsFrame(*fr, Grain::kDay, dlo, dhi);
     std::string listed;
@@ -1648,7 +1658,8 @@ class Emitter {
         Ctx w = c;
         w.clo.clear();  // the whole periods before, and this span
         if (n.grain != c.g) {
-          w.hi = c.chi.empty() ? LastStart(n.grain, c.g, c.hi) : Bucket(n.grain, LastDayOf(c));
+          w.hi = c.chi.empty() ? LastStart(n.grain, c.g, c.hi)
+                               : EarlierOf(LastStart(n.grain, c.g, c.hi), Bucket(n.grain, c.chi));
           w.g = n.grain;
         }
         w.lo = AddGrain(w.g, w.hi, -(n.count - 1));
