@@ -64,6 +64,7 @@ CASES = [
     ("as-of 29 February, month", "month", D(2024, 1, 1), None, D(2024, 2, 29), None),
     ("as-of in a window, quarter", "quarter", D(2024, 5, 15), D(2025, 1, 1), D(2024, 11, 3), None),
     ("as-of after the data, month", "month", D(2026, 1, 1), D(2026, 5, 1), D(2026, 4, 5), None),
+    ("window past the data, no row after it, year", "year", D(2025, 7, 1), D(2027, 7, 1), None, None),
     ("as-of by channel, quarter", "quarter", D(2025, 1, 1), None, D(2025, 5, 3), "channel"),
 ]
 
