@@ -1916,6 +1916,7 @@ class Emitter {
                     rt::GrainName(g.grain), rt::FormatDate(g.from_day), rt::FormatDate(g.to_day));
     head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a "
             "period cut by the as-of date.\n";
+    if (p_.as_of_day) head += fmt::format("-- data as of {} (--as-of)\n", rt::FormatDate(*p_.as_of_day));
     std::string out_value = Output(value), out_target = Output(target);
     if (spans) {  // a period wholly after the as-of date: nothing is known of it yet
       out_value = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", out_value);
