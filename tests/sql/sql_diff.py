@@ -118,6 +118,9 @@ CASES = {
         ("--metric revenue,revenue_ly,revenue_prev,workdays,revenue_weekly_avg --grain quarter --from 2023-03-15 "
          "--as-of 2024-05-20", set()),
         ("--metric revenue,revenue_ly,revenue_ytd,revenue_wly --grain month --as-of 2024-02-14", set()),
+        ("--metric revenue,revenue_ly,revenue_wly,revenue_r4_ly,revenue_ly_r4,workdays --grain week --from 2024-01-03 "
+         "--as-of 2024-05-22", set()),
+        ("--metric revenue,revenue_ly,revenue_ytd --grain year --as-of 2024-05-22", set()),
     ]),
 }
 
