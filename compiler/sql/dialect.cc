@@ -34,6 +34,7 @@ const Dialect kDialects[] = {
     .epoch_us = "CAST(EXTRACT(EPOCH FROM {0}) * 1000000 AS BIGINT)",
     .read_parquet = nullptr,
     .fail = "CAST({1} || CAST({0} AS TEXT) AS INTEGER)",
+    .date_text = "to_char({0}, 'YYYY-MM-DD')",
   },
   {
     .name = "duckdb", .id = builtins::Dialect::kDuckdb, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -60,6 +61,7 @@ const Dialect kDialects[] = {
     .epoch_us = "epoch_us({0})",
     .read_parquet = "read_parquet({0}, hive_partitioning = {1}, hive_types_autocast = false)",
     .fail = "error({1} || CAST({0} AS VARCHAR))",
+    .date_text = "strftime({0}, '%Y-%m-%d')",
   },
   {
     .name = "sqlite", .id = builtins::Dialect::kSqlite, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
@@ -67,7 +69,7 @@ const Dialect kDialects[] = {
     .trunc_month = "date({0}, 'start of month')",
     .trunc_quarter = "date({0}, 'start of month', printf('-%d months', (CAST(strftime('%m', {0}) AS INTEGER) - 1) % 3))",
     .trunc_year = "date({0}, 'start of year')",
-    .add_days = "date({0}, printf('%+d days', {1}))",
+    .add_days = "date({0}, ({1}) || ' days')",
     .add_months = "min(date({0}, printf('%+d months', {1})), date({0}, 'start of month', printf('%+d months', ({1}) + 1), "
                   "'-1 day'))",
     .iso_dow = "((CAST(strftime('%w', {0}) AS INTEGER) + 6) % 7 + 1)",
@@ -81,7 +83,7 @@ const Dialect kDialects[] = {
     .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST(ROUND({0} * {6}) AS INTEGER) / {6}.0 = CAST({0} AS REAL) "
                    "THEN CAST(ROUND({0} * {6}) AS INTEGER) ELSE json_extract('{{}}', {2} || {0} || {3}) END",
     .round_float = "round({0}, {1})",
-    .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL\n  UNION ALL\n"
+    .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL AND lo <= hi\n  UNION ALL\n"
               "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
     .scaled_decimals = true, .timestamp_col = "datetime({0})", .int_div = "({0} / {1})", .mod = "({0} % {1})",
     .binary_text = "{0}", .day_diff = "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
@@ -89,6 +91,7 @@ const Dialect kDialects[] = {
     .epoch_us = "(unixepoch({0}) * 1000000)",
     .read_parquet = nullptr,
     .fail = "json_extract('{{}}', {1} || {0})",
+    .date_text = "{0}",
     .add_months_first = "date({0}, printf('%+d months', {1}))",
   },
   {
@@ -116,6 +119,7 @@ const Dialect kDialects[] = {
     .epoch_us = "(date_diff('millisecond', TIMESTAMP '1970-01-01 00:00:00', {0}) * 1000)",
     .read_parquet = nullptr,
     .fail = "fail({1} || CAST({0} AS VARCHAR))",
+    .date_text = "CAST({0} AS VARCHAR)",
   },
   {
     .name = "spark", .id = builtins::Dialect::kSpark, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -141,6 +145,7 @@ const Dialect kDialects[] = {
     .epoch_us = "CAST(CAST({0} AS DOUBLE) * 1000000 AS BIGINT)",
     .read_parquet = nullptr,
     .fail = "raise_error({1} || CAST({0} AS STRING))",
+    .date_text = "CAST({0} AS STRING)",
   },
   {
     .name = "clickhouse", .id = builtins::Dialect::kClickhouse, .quote_open = '"', .quote_close = '"', .backslash_escapes = true, .with = "WITH",
@@ -167,6 +172,7 @@ const Dialect kDialects[] = {
     .epoch_us = "(toInt64(toUnixTimestamp({0})) * 1000000)",
     .read_parquet = nullptr,
     .fail = "throwIf(1, {1})",
+    .date_text = "toString({0})",
   },
   {
     .name = "bigquery", .id = builtins::Dialect::kBigquery, .quote_open = '`', .quote_close = '`', .backslash_escapes = true, .with = "WITH",
@@ -192,6 +198,7 @@ const Dialect kDialects[] = {
     .epoch_us = "DATETIME_DIFF({0}, DATETIME '1970-01-01 00:00:00', MICROSECOND)",
     .read_parquet = nullptr,
     .fail = "ERROR({1} || CAST({0} AS STRING))",
+    .date_text = "CAST({0} AS STRING)",
   },
 };
 // clang-format on

@@ -79,6 +79,8 @@ struct Dialect {
   /// followed by the date {0} (where the engine allows a message that is
   /// not a constant); evaluated only where it is reached.
   const char* fail;
+  /// Date {0} as text YYYY-MM-DD (a partial period's span in the output).
+  const char* date_text;
   /// Date {0}, the first day of a month, plus {1} months: the same as
   /// `add_months` without its clamping (retail calendar arithmetic), or
   /// nullptr for `add_months`.

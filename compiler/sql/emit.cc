@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "calendar.h"
@@ -76,6 +77,11 @@ struct Ctx {
   /// With `total`: the first member column still compared (the added
   /// dimensions of a re-aggregation under `share`); none by default.
   size_t from = SIZE_MAX;
+  /// A partial period's span: its first and last day (SQL dates, NULL at
+  /// run time when the row's period is whole), or empty: no bound. Only
+  /// these days of the periods count; period operators move the span with
+  /// the periods (the engine's Ctx clo/chi).
+  std::string clo = {}, chi = {};
 };
 
 struct Frame {
@@ -196,6 +202,44 @@ class Emitter {
   std::string LastDay(Grain g, const std::string& start) const {
     if (g == Grain::kDay) return start;
     return AddDays(AddGrain(g, start, 1), "-1");
+  }
+
+  /// The later of two dates; `b` may be NULL at run time or empty (then `a`).
+  static std::string LaterOf(const std::string& a, const std::string& b) {
+    if (b.empty()) return a;
+    return fmt::format("CASE WHEN {1} > {0} THEN {1} ELSE {0} END", a, b);
+  }
+  /// The earlier of two dates; `b` may be NULL at run time or empty (then `a`).
+  static std::string EarlierOf(const std::string& a, const std::string& b) {
+    if (b.empty()) return a;
+    return fmt::format("CASE WHEN {1} < {0} THEN {1} ELSE {0} END", a, b);
+  }
+  /// The first and last day of a context's periods, within its span (the
+  /// engine's Days).
+  std::string FirstDay(const Ctx& c) const { return LaterOf(c.lo, c.clo); }
+  std::string LastDayOf(const Ctx& c) const { return EarlierOf(LastDay(c.g, c.hi), c.chi); }
+
+  /// The context `w` (c moved by a period operator to the periods from
+  /// `w.lo`) with c's span moved alike: by calendar months (`months`, SQL,
+  /// when not empty, in a Gregorian calendar), else by the days between the
+  /// two contexts' first days (the engine's MoveSpan).
+  Ctx MoveSpan(const Ctx& c, Ctx w, const std::string& months) const {
+    w.clo = c.clo, w.chi = c.chi;
+    if ((c.clo.empty() && c.chi.empty()) || c.g == Grain::kAll) return w;
+    auto move = [&](const std::string& d) -> std::string {
+      if (d.empty()) return d;
+      if (!months.empty() && !p_.calendar.Retail()) return AddMonths(d, "-(" + months + ")");
+      if (w.lo == c.lo) return d;
+      // The same days from the moved first day (w.lo, a long expression in
+      // a retail calendar, nested as little as possible).
+      return AddDays(w.lo, T(d_.day_diff, d, c.lo));
+    };
+    w.clo = move(c.clo);
+    w.chi = move(c.chi);
+    return w;
+  }
+  Ctx MoveSpan(const Ctx& c, Ctx w, int64_t months) const {
+    return MoveSpan(c, std::move(w), months ? std::to_string(months) : std::string());
   }
 
   /// Retail period starts made by AddGrain: (grain, SQL) -> (the start it
@@ -694,6 +738,16 @@ class Emitter {
                        : x.t == VT::kTimestamp ? T(d_.epoch_us, x.sql)
                        : x.t == VT::kDate      ? T(d_.day_diff, x.sql, DateLit(0))
                                                : x.sql;
+      // In the query (not the states `--engine postgres` reads), the latest
+      // time value is the local day itself, for the as-of date.
+      if (only_used && static_cast<int>(a) == s.as_of_agg)
+        xs = x.t == VT::kTimestamp ? T(d_.to_date, x.sql) : x.sql;
+      // For `--engine postgres` (always PostgreSQL), whose engine takes the
+      // as-of date's local day of an instant: the wall-clock time read in
+      // the calendar's zone, as microseconds since 1970 UTC.
+      if (!only_used && static_cast<int>(a) == s.as_of_agg && x.t == VT::kTimestamp)
+        xs = fmt::format("CAST(EXTRACT(EPOCH FROM ({} AT TIME ZONE {})) * 1000000 AS BIGINT)", x.sql,
+                         Lit(o_.zone_name.empty() ? "UTC" : o_.zone_name));
       std::string in = cond.empty() ? xs : fmt::format("CASE WHEN {} THEN {} END", cond, xs);
       switch (g.fn) {
         case AggSpec::Fn::kCountRows:
@@ -855,6 +909,11 @@ class Emitter {
         w.push_back(
             fmt::format("{}.p BETWEEN {} AND {}", alias, Bucket(s.grain, c.lo), LastStart(s.grain, c.g, c.hi)));
       }
+      // A partial period's span: the scan's periods holding its days (no
+      // bound where the span is NULL, i.e. the period is whole).
+      auto bucket = [&](const std::string& d) { return s.grain == Grain::kDay ? d : Bucket(s.grain, d); };
+      if (!c.clo.empty()) w.push_back(fmt::format("{0}.p >= COALESCE({1}, {0}.p)", alias, bucket(c.clo)));
+      if (!c.chi.empty()) w.push_back(fmt::format("{0}.p <= COALESCE({1}, {0}.p)", alias, bucket(c.chi)));
     }
     for (size_t i = c.total ? c.from : 0; i < s.dim_columns.size(); ++i)
       w.push_back(T(d_.null_safe_eq, fmt::format("{}.d{}", alias, i), fmt::format("f.d{}", i)));
@@ -964,6 +1023,66 @@ class Emitter {
     return t;
   }
 
+  /// The as-of date (CTE `as_of`, column `d`): --as-of, or the last day
+  /// with rows the run may see (every scan's latest local day, the role's
+  /// filter applied) within --from/--to, clamped to the day before --to;
+  /// NULL without rows (the engine's LastDay).
+  std::string AsOf() {
+    if (!as_of_.empty()) return as_of_;
+    std::string body;
+    if (p_.as_of_day) {
+      body = fmt::format("-- the data as of --as-of\n  SELECT {} AS d", DateLit(*p_.as_of_day));
+    } else {
+      std::vector<std::string> parts;
+      for (size_t s = 0; s < p_.scans.size(); ++s) {
+        const plan::Scan& sc = p_.scans[s];
+        if (sc.audit || sc.as_of_agg < 0) continue;
+        parts.push_back(fmt::format("SELECT MAX(a{}) AS d FROM {}", sc.as_of_agg, ScanCte(s)));
+      }
+      if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS d");
+      std::string d = "m.d";
+      std::string clamp;
+      if (p_.from_day) clamp += fmt::format(" WHEN {} < {} THEN NULL", d, DateLit(*p_.from_day));
+      if (p_.to_day) clamp += fmt::format(" WHEN {0} > {1} THEN {1}", d, DateLit(*p_.to_day - 1));
+      body = fmt::format(
+          "-- the data as of its last day with rows{}\n  SELECT {} AS d\n  FROM (SELECT MAX(d) AS d FROM (\n    {}) AS u) AS m",
+          p_.from_day || p_.to_day ? " within the window" : "",
+          clamp.empty() ? d : fmt::format("CASE{} ELSE {} END", clamp, d), fmt::join(parts, "\n    UNION ALL "));
+    }
+    as_of_ = "as_of";
+    ctes_.push_back({as_of_, body, false});
+    return as_of_;
+  }
+
+  /// The rows `body` (columns `cols`, among them the period start `p` at
+  /// grain g) with their span: `sf` and `sl`, the first and last day that
+  /// count of a period cut by the window [from, to) or the as-of date, NULL
+  /// when the period is whole.
+  std::string WithSpans(const std::string& body, const std::vector<std::string>& cols, Grain g,
+                        std::optional<int32_t> from, std::optional<int32_t> to) {
+    auto list = [&](const char* alias) {
+      std::string out;
+      for (const auto& c : cols) out += fmt::format("{}{}.{}", out.empty() ? "" : ", ", alias, c);
+      return out;
+    };
+    std::string y = fmt::format("SELECT {}, {} AS e FROM ({}) AS x", list("x"), LastDay(g, "x.p"), body);
+    std::string a = from ? LaterOf("y.p", DateLit(*from)) : "y.p";
+    std::string b = EarlierOf(to ? EarlierOf("y.e", DateLit(*to - 1)) : "y.e", "ao.d");
+    std::string z = fmt::format("SELECT {}, y.e, {} AS a, {} AS b\n    FROM ({}) AS y CROSS JOIN {} AS ao", list("y"), a,
+                                b, y, AsOf());
+    std::string cut = "z.a > z.p OR z.b < z.e";
+    return fmt::format("SELECT {0}, CASE WHEN {1} THEN z.a END AS sf, CASE WHEN {1} THEN z.b END AS sl\n  FROM (\n    {2}) AS z",
+                       list("z"), cut, z);
+  }
+
+  /// The `partial` column: a partial period's span as FIRST/LAST (as
+  /// `kpic run --format csv`), else NULL.
+  std::string PartialText(bool spans) const {
+    if (!spans) return "NULL";
+    return fmt::format("CASE WHEN f.sf IS NULL THEN NULL ELSE {} || '/' || {} END", T(d_.date_text, "f.sf"),
+                       T(d_.date_text, "f.sl"));
+  }
+
   /// Data days over every scan with a time axis (for `all`-grain windows).
   std::string DataDays() {
     if (!dr_.empty()) return dr_;
@@ -1005,7 +1124,7 @@ class Emitter {
     Ctx w = c;
     w.lo = map(c.lo, true);
     w.hi = c.lo == c.hi ? w.lo : map(c.hi, false);
-    MV v = M(n.args[0], w, fr);
+    MV v = M(n.args[0], MoveSpan(c, w, 0), fr);
     if (c.lo != c.hi) return v;
     v.sql = fmt::format("CASE WHEN {} >= 364 THEN NULL ELSE {} END", offset(c.lo), v.sql);
     return v;
@@ -1042,8 +1161,10 @@ class Emitter {
       qlo = Bucket(G, fmt::format("(SELECT lo FROM {})", dr));
       qhi = Bucket(G, fmt::format("(SELECT hi FROM {})", dr));
     } else if (split) {
-      qlo = Bucket(G, c.lo);
-      qhi = LastStart(G, c.g, c.hi);
+      // The periods of G holding the context's days within its span (a
+      // bucket is monotone: the later of the buckets, the earlier of them).
+      qlo = c.clo.empty() ? Bucket(G, c.lo) : LaterOf(Bucket(G, c.lo), Bucket(G, c.clo));
+      qhi = c.chi.empty() ? LastStart(G, c.g, c.hi) : EarlierOf(LastStart(G, c.g, c.hi), Bucket(G, c.chi));
     }
     if (split)
       q = RawCte("q", [&](const std::string& name) {
@@ -1088,6 +1209,11 @@ class Emitter {
       inner = Ctx{c.g, "f.p", "f.ph", inner.total, inner.from};
     } else {
       inner = Ctx{Grain::kAll, "", "", inner.total, inner.from};
+    }
+    // Each cell keeps the row's span (the engine's Reagg passes it on).
+    if (c.g != Grain::kAll) {
+      if (!c.clo.empty()) cols += fmt::format(", {} AS sf", c.clo), inner.clo = "f.sf";
+      if (!c.chi.empty()) cols += fmt::format(", {} AS sl", c.chi), inner.chi = "f.sl";
     }
     for (size_t j = 0; j < ne; ++j) cols += fmt::format(", m.e{} AS d{}", j, k0 + j);
     if (ne) from += fmt::format("\n  JOIN {} AS m ON m.prid = f.rid", mb);
@@ -1184,8 +1310,8 @@ class Emitter {
       if (p_.from_day) dlo = clamp(dlo, DateLit(*p_.from_day), "<");
       if (p_.to_day) dhi = clamp(dhi, DateLit(*p_.to_day - 1), ">");
     } else {
-      dlo = c.lo;
-      dhi = LastDay(c.g, c.hi);
+      dlo = FirstDay(c);
+      dhi = LastDayOf(c);
     }
     Frame sub = PeriodsFrame(*fr, Grain::kDay, dlo, dhi);
     MV x = AsValue(M(n.args[0], Ctx{Grain::kDay, "f.p", "f.p", c.total}, &sub));
@@ -1227,18 +1353,18 @@ class Emitter {
   /// is Monday to Friday.
   MV WorkingDays(const MNode& n, const Ctx& c, Frame* fr) {
     std::string dlo, dhi;
-    auto clamp = [](const std::string& v, const std::string& b, const char* cmp) {
-      return fmt::format("CASE WHEN {0} {2} {1} THEN {1} ELSE {0} END", v, b, cmp);
-    };
     if (c.g == Grain::kAll) {
       if (!p_.from_day || !p_.to_day) return {"NULL", MV::K::kNull, 0};
       dlo = DateLit(*p_.from_day);
       dhi = DateLit(*p_.to_day - 1);
     } else {
-      dlo = c.lo;
-      dhi = LastDay(c.g, c.hi);
-      if (n.scale && p_.from_day) dlo = clamp(dlo, DateLit(*p_.from_day), "<");
-      if (n.scale && p_.to_day) dhi = clamp(dhi, DateLit(*p_.to_day - 1), ">");
+      // The span and the window bound the days together (one comparison
+      // with the period's bounds: a retail period's last day is long).
+      Ctx b = c;
+      if (n.scale && p_.from_day) b.clo = LaterOf(DateLit(*p_.from_day), c.clo);
+      if (n.scale && p_.to_day) b.chi = EarlierOf(DateLit(*p_.to_day - 1), c.chi);
+      dlo = FirstDay(b);
+      dhi = LastDayOf(b);
     }
     Frame sub = PeriodsFrame(*fr, Grain::kDay, dlo, dhi);
     std::string listed;
@@ -1298,12 +1424,21 @@ class Emitter {
     for (int64_t k = 1; k <= n.count; ++k) ks += fmt::format("{}SELECT {} AS k", k > 1 ? " UNION ALL " : "", k);
     Frame sub;
     sub.ndims = fr->ndims;
+    // The N periods before, each with the row's span moved alike.
+    Ctx back = c;
+    back.lo = AddGrain(c.g, c.lo, "-k.k");
+    back.hi = AddGrain(c.g, c.hi, "-k.k");
+    back = MoveSpan(c, back, MonthsOf(c.g) ? fmt::format("{} * k.k", MonthsOf(c.g)) : std::string());
+    Ctx inner{c.g, "f.p", "f.ph", c.total, c.from};
+    std::string spans;
+    if (!back.clo.empty()) spans += fmt::format(", {} AS sf", back.clo), inner.clo = "f.sf";
+    if (!back.chi.empty()) spans += fmt::format(", {} AS sl", back.chi), inner.chi = "f.sl";
     sub.name = Cte(
         "f",
-        fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, {} AS p, {} AS ph{}\n"
+        fmt::format("SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, {} AS p, {} AS ph{}{}\n"
                     "  FROM {} AS f\n  CROSS JOIN ({}) AS k",
-                    AddGrain(c.g, c.lo, "-k.k"), AddGrain(c.g, c.hi, "-k.k"), FrameDims(fr->ndims, "f"), fr->name, ks));
-    MV x = M(n.args[0], Ctx{c.g, "f.p", "f.ph", c.total, c.from}, &sub);
+                    back.lo, back.hi, spans, FrameDims(fr->ndims, "f"), fr->name, ks));
+    MV x = M(n.args[0], inner, &sub);
     std::string xv = FrameValues(sub, Dbl(AsValue(x)), false);
     std::string stats =
         Cte("z", fmt::format("SELECT f.rid, COUNT(x.x) AS n, AVG(x.x) AS m\n  FROM {} AS f\n  LEFT JOIN {} AS x ON "
@@ -1333,8 +1468,8 @@ class Emitter {
       dlo = fmt::format("(SELECT lo FROM {})", dr);
       dhi = fmt::format("(SELECT hi FROM {})", dr);
     } else {
-      dlo = c.lo;
-      dhi = LastDay(c.g, c.hi);
+      dlo = FirstDay(c);
+      dhi = LastDayOf(c);
     }
     std::vector<std::string> w{fmt::format("s.p BETWEEN {} AND {}", dlo, dhi)};
     for (size_t i = c.total ? c.from : 0; i < s.dim_columns.size(); ++i)
@@ -1481,7 +1616,7 @@ class Emitter {
             // Days shift by calendar months (29 February goes to the 28th).
             w.lo = AddMonths(c.lo, std::to_string(-MonthsOf(n.grain)));
             w.hi = c.lo == c.hi ? w.lo : AddMonths(c.hi, std::to_string(-MonthsOf(n.grain)));
-            return M(n.args[0], w, fr);
+            return M(n.args[0], MoveSpan(c, w, MonthsOf(n.grain)), fr);
           } else if (c.g == Grain::kWeek) {
             k = n.grain == Grain::kYear ? 52 : n.grain == Grain::kQuarter ? 13 : 4;
           } else if (c.g == Grain::kDay && n.grain == Grain::kWeek) {
@@ -1490,19 +1625,21 @@ class Emitter {
         }
         w.lo = AddGrain(c.g, c.lo, -k);
         w.hi = c.lo == c.hi ? w.lo : AddGrain(c.g, c.hi, -k);
-        return M(n.args[0], w, fr);
+        return M(n.args[0], MoveSpan(c, w, MonthsOf(c.g) * k), fr);
       }
       case O::kShiftDays: {
         if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
         Ctx w = c;
         std::string back = std::to_string(-n.count);
+        if (!c.clo.empty()) w.clo = AddDays(c.clo, back);
+        if (!c.chi.empty()) w.chi = AddDays(c.chi, back);
         if (c.g == Grain::kDay || (c.g == Grain::kWeek && n.count % 7 == 0)) {
           w.lo = AddDays(c.lo, back);
           w.hi = c.lo == c.hi ? w.lo : AddDays(c.hi, back);
-        } else {  // the period's days, moved (the argument is read by day)
+        } else {  // the period's days within the span, moved (the argument is read by day)
           w.g = Grain::kDay;
-          w.lo = AddDays(c.lo, back);
-          w.hi = AddDays(LastDay(c.g, c.hi), back);
+          w.lo = AddDays(FirstDay(c), back);
+          w.hi = AddDays(LastDayOf(c), back);
         }
         return M(n.args[0], w, fr);
       }
@@ -1513,13 +1650,16 @@ class Emitter {
         Ctx w = c;
         std::string from = Bucket(n.grain, c.lo);
         w.lo = rt::Nests(c.g, n.grain, p_.calendar) ? from : Bucket(c.g, from);
+        w.clo.clear();  // from the start of the enclosing period, to the end of this span
         return M(n.args[0], w, fr);
       }
       case O::kRolling: {
         if (c.g == Grain::kAll) return {"NULL", MV::K::kNull, 0};
         Ctx w = c;
+        w.clo.clear();  // the whole periods before, and this span
         if (n.grain != c.g) {
-          w.hi = LastStart(n.grain, c.g, c.hi);
+          w.hi = c.chi.empty() ? LastStart(n.grain, c.g, c.hi)
+                               : EarlierOf(LastStart(n.grain, c.g, c.hi), Bucket(n.grain, c.chi));
           w.g = n.grain;
         }
         w.lo = AddGrain(w.g, w.hi, -(n.count - 1));
@@ -1586,6 +1726,9 @@ class Emitter {
         }
         data = fmt::format("SELECT {} AS lo, {} AS hi FROM ({}) AS d", lo, hi, data);
       }
+      // No period after the as-of date's: nothing is known of it yet.
+      data = fmt::format("SELECT x.lo, {} AS hi FROM ({}) AS x CROSS JOIN {} AS ao", EarlierOf("x.hi", Bucket(g, "ao.d")),
+                         data, AsOf());
       bounds = Cte("bounds", data);
       periods =
           RawCte("periods", [&](const std::string& name) { return Series(name, g, "SELECT lo, hi FROM " + bounds); });
@@ -1597,9 +1740,16 @@ class Emitter {
       for (int s : scans) {
         const plan::Scan& sc = p_.scans[static_cast<size_t>(s)];
         Ctx c{g, "b.lo", "b.hi", true};
+        // The members seen on the window's days, up to the as-of date.
+        bool window = g != Grain::kAll && sc.grain != Grain::kAll;
+        if (window) {
+          if (p_.from_day) c.clo = DateLit(*p_.from_day);
+          c.chi = p_.to_day ? EarlierOf(DateLit(*p_.to_day - 1), "ao.d") : "ao.d";
+        }
         std::vector<std::string> w = RangeConds(sc, c, "s");
         std::string from = fmt::format("{} AS s", ScanCte(static_cast<size_t>(s)));
         if (!w.empty()) from += ", " + bounds + " AS b";
+        if (window) from += ", " + AsOf() + " AS ao";
         parts.push_back(fmt::format("SELECT {} FROM {}{}", dl, from,
                                     w.empty() ? "" : " WHERE " + fmt::format("{}", fmt::join(w, " AND "))));
       }
@@ -1663,18 +1813,27 @@ class Emitter {
     std::string keys;
     if (has_p) keys += "p";
     for (size_t i = 0; i < nd; ++i) keys += fmt::format("{}d{}", keys.empty() ? "" : ", ", i);
+    // Weeks to years can be partial: each row gets its span (WithSpans).
+    bool spans = g == Grain::kWeek || g == Grain::kMonth || g == Grain::kQuarter || g == Grain::kYear;
+    std::vector<std::string> grid_cols{"rid"};
+    if (has_p) grid_cols.push_back("p");
+    for (size_t i = 0; i < nd; ++i) grid_cols.push_back(fmt::format("d{}", i));
+    for (size_t j = 0; j < groups.size() && groups.size() > 1; ++j) grid_cols.push_back(fmt::format("g{}", j));
+    auto grid_cte = [&](const std::string& body) {
+      return Cte("grid", spans ? WithSpans(body, grid_cols, g, p_.from_day, p_.to_day) : body);
+    };
     std::string grid;
     if (groups.size() == 1) {
-      grid = Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER ({}) AS rid{}\n  FROM ({}) AS u",
-                                     keys.empty() ? "" : "ORDER BY " + OrderKeys(has_p, nd, "u", p_.by_types),
-                                     keys.empty() ? "" : ", " + keys, parts[0]));
+      grid = grid_cte(fmt::format("SELECT ROW_NUMBER() OVER ({}) AS rid{}\n  FROM ({}) AS u",
+                                  keys.empty() ? "" : "ORDER BY " + OrderKeys(has_p, nd, "u", p_.by_types),
+                                  keys.empty() ? "" : ", " + keys, parts[0]));
     } else {
       std::string maxes;
       for (size_t j = 0; j < groups.size(); ++j) maxes += fmt::format(", MAX(g{0}) AS g{0}", j);
       std::string inner =
           fmt::format("SELECT {}{}\n    FROM (\n    {}) AS a{}", keys.empty() ? "1 AS one" : keys, maxes,
                       fmt::join(parts, "\n    UNION ALL\n    "), keys.empty() ? "" : "\n    GROUP BY " + keys);
-      grid = Cte("grid", fmt::format(
+      grid = grid_cte(fmt::format(
                              "SELECT ROW_NUMBER() OVER ({}) AS rid{}{}\n  FROM (\n    {}) AS u",
                              keys.empty() ? "" : "ORDER BY " + OrderKeys(has_p, nd, "u", p_.by_types),
                              keys.empty() ? "" : ", " + keys,
@@ -1694,12 +1853,14 @@ class Emitter {
     for (size_t k = 0; k < p_.outputs.size(); ++k) {
       const auto& o = p_.outputs[k];
       Ctx c{g, "f.p", "f.p", false};
+      if (spans) c.clo = "f.sf", c.chi = "f.sl";
       MV v = M(o.root, c, &fr);
       if (o.round >= 0) v = RoundHalfEven(v, o.round);
       std::string out = Output(v);
       if (groups.size() > 1) out = fmt::format("CASE WHEN f.g{} = 1 THEN {} END", group_of[k], out);
       select.push_back(out + " AS " + Q(o.metric));
     }
+    select.push_back(PartialText(spans) + " AS " + Q("partial"));
     std::string joins;
     for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);
     std::string head =
@@ -1709,7 +1870,9 @@ class Emitter {
                         ? fmt::format(", from {} to {}", p_.from_day ? rt::FormatDate(*p_.from_day) : "the start",
                                       p_.to_day ? rt::FormatDate(*p_.to_day) : "the end")
                         : "");
-    head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL.\n";
+    head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a "
+            "period cut by the window or the as-of date.\n";
+    if (p_.as_of_day) head += fmt::format("-- data as of {} (--as-of)\n", rt::FormatDate(*p_.as_of_day));
     return head + Assemble(fmt::format("SELECT\n  {}\nFROM {} AS f{}\nORDER BY f.rid", fmt::join(select, ",\n  "), grid,
                                        joins));
   }
@@ -1721,16 +1884,22 @@ class Emitter {
     std::string periods = RawCte("periods", [&](const std::string& name) {
       return Series(name, g.grain, fmt::format("SELECT {} AS lo, {} AS hi", lo, hi));
     });
-    std::string grid =
-        Cte("grid", fmt::format("SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM {} AS q", periods));
+    // Weeks to years can be partial: cut by the goal's own period or the
+    // as-of date (a period wholly after it has no value).
+    bool spans = g.grain == Grain::kWeek || g.grain == Grain::kMonth || g.grain == Grain::kQuarter ||
+                 g.grain == Grain::kYear;
+    std::string rows = fmt::format("SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM {} AS q", periods);
+    std::string grid = Cte("grid", spans ? WithSpans(rows, {"rid", "p"}, g.grain, g.from_day, g.to_day) : rows);
     Frame fr;
     fr.name = grid;
     Ctx c{g.grain, "f.p", "f.p", false};
+    Ctx period = c;  // the whole period (a partial period's target is the whole period's)
+    if (spans) c.clo = "f.sf", c.chi = "f.sl";
     MV value = M(g.value, c, &fr);
     MV target{"NULL", MV::K::kNull, 0};
     Ctx whole{g.grain, lo, hi, false};
     if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
-      target = M(g.target, c, &fr);
+      target = M(g.target, period, &fr);
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kEven) {
       target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
                             Dbl(AsValue(M(g.target, whole, &fr))), periods, d_.dbl),
@@ -1745,10 +1914,18 @@ class Emitter {
     std::string head =
         fmt::format("-- kpic sql --dialect {}: goal {} ({}) per {}, {} to {}\n", d_.name, g.name, g.metric,
                     rt::GrainName(g.grain), rt::FormatDate(g.from_day), rt::FormatDate(g.to_day));
-    head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL.\n";
-    return head +
-           Assemble(fmt::format("SELECT\n  f.p AS {},\n  {} AS {},\n  {} AS {}\nFROM {} AS f{}\nORDER BY f.rid",
-                                Q("period"), Output(value), Q("value"), Output(target), Q("target"), grid, joins));
+    head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a "
+            "period cut by the as-of date.\n";
+    if (p_.as_of_day) head += fmt::format("-- data as of {} (--as-of)\n", rt::FormatDate(*p_.as_of_day));
+    std::string out_value = Output(value), out_target = Output(target);
+    if (spans) {  // a period wholly after the as-of date: nothing is known of it yet
+      out_value = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", out_value);
+      out_target = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", out_target);
+    }
+    return head + Assemble(fmt::format(
+                      "SELECT\n  f.p AS {},\n  {} AS {},\n  {} AS {},\n  {} AS {}\nFROM {} AS f{}\nORDER BY f.rid",
+                      Q("period"), out_value, Q("value"), out_target, Q("target"), PartialText(spans), Q("partial"),
+                      grid, joins));
   }
 
   ScanSql States(size_t s) const {
@@ -1778,7 +1955,7 @@ class Emitter {
   std::vector<int> scan_cte_;
   std::vector<std::set<size_t>> needs_n_;
   std::vector<std::vector<int>> values_cte_;
-  std::string dr_;
+  std::string dr_, as_of_;
   struct LeafGroup {
     std::string frame, src, on;
     size_t cte = 0;

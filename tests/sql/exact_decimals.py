@@ -50,9 +50,9 @@ def kpic_sql(kpic, dialect, table="amounts"):
 
 
 def norm(row):
-    """period as YYYY-MM-DD, decimals as text with two digits."""
+    """period as YYYY-MM-DD, decimals as text with two digits (the trailing `partial` column left out)."""
     out = [str(row[0])[:10]]
-    for v in row[1:]:
+    for v in row[1:4]:
         s = str(v)
         if "." not in s:
             s += "."

@@ -170,6 +170,9 @@ source u from csv("u.csv") {{
         f.write(f"metric {name} = {formula}\n")
 
 queries = []
+# The as-of dates come from their own generator, so that the rest of a seed's
+# suite stays what it was.
+as_of_rng = random.Random(seed * 7919 + 1)
 for _ in range(6):
     names = [m for m, _ in rng.sample(metrics, rng.randint(1, 4))]
     grain = rng.choice(["day", "week", "month", "month", "quarter", "year", "all"])
@@ -177,9 +180,13 @@ for _ in range(6):
     q = f"--metric {','.join(names)} --grain {grain}"
     if by:
         q += f" --by {','.join(by)}"
+    a = start
     if rng.random() < 0.3 and grain not in ("all",):
         a = start + dt.timedelta(days=rng.randrange(days // 2))
         q += f" --from {a.isoformat()} --to {(a + dt.timedelta(days=rng.randrange(20, days))).isoformat()}"
+    # Partial periods: the data as of a day (on or after --from).
+    if as_of_rng.random() < 0.4:
+        q += f" --as-of {(a + dt.timedelta(days=as_of_rng.randrange(days))).isoformat()}"
     queries.append(q)
 # One selection that surely reads the re-aggregations (weeks nest only in
 # weeks and all).

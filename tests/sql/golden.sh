@@ -42,6 +42,8 @@ check saas_median examples/saas --metric resolution_hours,p90_resolution_hours -
 check exact tests/sql/exact --metric total,tripled,big,rate_sum --grain month
 check saas_spread examples/saas --metric csat,csat_spread,resolution_variance --by region --grain quarter
 check convert tests/convert --metric sales_cny,total_cny,sales_usd --by store --grain month
+check partial tests/partial --metric sales,prev,ly,ytd,r3,aov --by channel --grain quarter --from 2025-02-10 --as-of 2025-11-19
+check partial_goal tests/partial --goal grow
 if [ "$UPDATE" != "--update" ]; then
   modules="$(cd "$ROOT" && pwd)/bench/node_modules"
   modules="${KPIC_NODE_MODULES:-$modules}"

@@ -1,64 +1,77 @@
 -- kpic sql --dialect spark: month by store
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- main:orders at day
   SELECT t0.`day` AS p,
     t0.`store` AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) AS a0
+    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) AS a0,
+    MAX(t0.`day`) AS a1
   FROM `orders` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY t0.`day`, t0.`store`),
-bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s0) AS u),
-periods0 AS (
-  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
-  FROM (SELECT lo, hi FROM bounds0) AS b),
-members0 AS (
-  SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1)) AS u),
 s1 AS (
   -- main:eur_orders at day
   SELECT t0.`day` AS p,
     t0.`store` AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source eur_orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) AS a0
+    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source eur_orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) AS a0,
+    MAX(t0.`day`) AS a1
   FROM `eur_orders` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY t0.`day`, t0.`store`),
-bounds1 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s0
-    UNION ALL SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s1) AS u),
-periods1 AS (
-  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
-  FROM (SELECT lo, hi FROM bounds1) AS b),
-members1 AS (
-  SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1)
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1)) AS u),
 s2 AS (
   -- main:orders at month
   SELECT trunc(t0.`day`, 'MM') AS p,
     t0.`store` AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) AS a0
+    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) AS a0,
+    MAX(t0.`day`) AS a1
   FROM `orders` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY trunc(t0.`day`, 'MM'), t0.`store`),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a1) AS d FROM s0
+    UNION ALL SELECT MAX(a1) AS d FROM s1
+    UNION ALL SELECT MAX(a1) AS d FROM s2) AS u) AS m),
+bounds0 AS (
+  SELECT x.lo, CASE WHEN trunc(ao.d, 'MM') < x.hi THEN trunc(ao.d, 'MM') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
+periods0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+bounds1 AS (
+  SELECT x.lo, CASE WHEN trunc(ao.d, 'MM') < x.hi THEN trunc(ao.d, 'MM') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s0
+    UNION ALL SELECT MIN(trunc(p, 'MM')) AS lo, MAX(trunc(p, 'MM')) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
+periods1 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds1) AS b),
+members1 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1) AND s.p <= COALESCE(ao.d, s.p)
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date_add(add_months(b.hi, 1), -1) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 bounds2 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u),
+  SELECT x.lo, CASE WHEN trunc(ao.d, 'MM') < x.hi THEN trunc(ao.d, 'MM') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
 periods2 AS (
   SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
   FROM (SELECT lo, hi FROM bounds2) AS b),
 members2 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s2 AS s, bounds2 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+    SELECT s.d0 FROM s2 AS s, bounds2 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(trunc(ao.d, 'MM'), s.p)) AS u),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2
+  SELECT z.rid, z.p, z.d0, z.g0, z.g1, z.g2, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.d0, y.g0, y.g1, y.g2, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, x.g2, date_add(add_months(x.p, 1), -1) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2
   FROM (
     SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
     FROM (
@@ -67,14 +80,14 @@ grid0 AS (
     SELECT q.p, m.d0, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q CROSS JOIN members1 AS m
     UNION ALL
     SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q CROSS JOIN members2 AS m) AS a
-    GROUP BY p, d0) AS u),
+    GROUP BY p, d0) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 q0 AS (
   SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 DAY)) AS p
-  FROM (SELECT MIN(f.p) AS lo, MAX(date_add(add_months(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+  FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date_add(add_months(f.p, 1), -1) THEN f.sl ELSE date_add(add_months(f.p, 1), -1) END) AS hi FROM grid0 AS f) AS b),
 f0 AS (
   SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
   FROM grid0 AS f
-  JOIN q0 AS q ON q.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)),
+  JOIN q0 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < date_add(add_months(f.p, 1), -1) THEN f.sl ELSE date_add(add_months(f.p, 1), -1) END),
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
@@ -110,11 +123,11 @@ r0 AS (
   GROUP BY f.rid),
 q1 AS (
   SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 DAY)) AS p
-  FROM (SELECT MIN(f.p) AS lo, MAX(date_add(add_months(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+  FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date_add(add_months(f.p, 1), -1) THEN f.sl ELSE date_add(add_months(f.p, 1), -1) END) AS hi FROM grid0 AS f) AS b),
 f1 AS (
   SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
   FROM grid0 AS f
-  JOIN q1 AS q ON q.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)),
+  JOIN q1 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < date_add(add_months(f.p, 1), -1) THEN f.sl ELSE date_add(add_months(f.p, 1), -1) END),
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
@@ -140,11 +153,11 @@ r1 AS (
   GROUP BY f.rid),
 q2 AS (
   SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 DAY)) AS p
-  FROM (SELECT MIN(f.p) AS lo, MAX(date_add(add_months(f.p, 1), -1)) AS hi FROM grid0 AS f) AS b),
+  FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date_add(add_months(f.p, 1), -1) THEN f.sl ELSE date_add(add_months(f.p, 1), -1) END) AS hi FROM grid0 AS f) AS b),
 f2 AS (
   SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
   FROM grid0 AS f
-  JOIN q2 AS q ON q.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)),
+  JOIN q2 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < date_add(add_months(f.p, 1), -1) THEN f.sl ELSE date_add(add_months(f.p, 1), -1) END),
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
@@ -184,6 +197,8 @@ l3 AS (
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s2 AS s ON s.p = f.p
+    AND s.p >= COALESCE(trunc(f.sf, 'MM'), s.p)
+    AND s.p <= COALESCE(trunc(f.sl, 'MM'), s.p)
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
   GROUP BY f.rid)
 SELECT
@@ -191,7 +206,8 @@ SELECT
   f.d0 AS `store`,
   CASE WHEN f.g0 = 1 THEN (CAST((FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0)))) + CASE WHEN ((r0.v * CAST('100' AS DECIMAL(38, 0))) - FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0))))) > CAST('0.5' AS DECIMAL(38, 1)) OR (((r0.v * CAST('100' AS DECIMAL(38, 0))) - FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0))))) = CAST('0.5' AS DECIMAL(38, 1)) AND (FLOOR((r0.v * CAST('100' AS DECIMAL(38, 0)))) % 2) <> 0) THEN 1 ELSE 0 END) AS DECIMAL(38, 0)) * CAST('0.01' AS DECIMAL(38, 2))) END AS `sales_cny`,
   CASE WHEN f.g1 = 1 THEN (CAST((FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0)))) + CASE WHEN (((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))) - FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))))) > CAST('0.5' AS DECIMAL(38, 1)) OR ((((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))) - FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0))))) = CAST('0.5' AS DECIMAL(38, 1)) AND (FLOOR(((r1.v + r2.v) * CAST('100' AS DECIMAL(38, 0)))) % 2) <> 0) THEN 1 ELSE 0 END) AS DECIMAL(38, 0)) * CAST('0.01' AS DECIMAL(38, 2))) END AS `total_cny`,
-  CASE WHEN f.g2 = 1 THEN l3.v0 END AS `sales_usd`
+  CASE WHEN f.g2 = 1 THEN l3.v0 END AS `sales_usd`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN r0 ON r0.rid = f.rid
 LEFT JOIN r1 ON r1.rid = f.rid

@@ -1,67 +1,80 @@
 -- kpic sql --dialect sqlite: month by store
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH RECURSIVE
 s0 AS (
   -- main:orders at day
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
+    MAX(t0."day") AS a1
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
-bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s0) AS u),
-periods0(p) AS (
-  SELECT lo FROM (SELECT lo, hi FROM bounds0) WHERE lo IS NOT NULL
-  UNION ALL
-  SELECT date(p, '+1 month') FROM periods0 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds0))),
-members0 AS (
-  SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS u),
 s1 AS (
   -- main:eur_orders at day
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source eur_orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source eur_orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
+    MAX(t0."day") AS a1
   FROM "eur_orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
-bounds1 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s0
-    UNION ALL SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s1) AS u),
-periods1(p) AS (
-  SELECT lo FROM (SELECT lo, hi FROM bounds1) WHERE lo IS NOT NULL
-  UNION ALL
-  SELECT date(p, '+1 month') FROM periods1 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds1))),
-members1 AS (
-  SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS u),
 s2 AS (
   -- main:orders at month
   SELECT date(t0."day", 'start of month') AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0
+    SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
+    MAX(t0."day") AS a1
   FROM "orders" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY date(t0."day", 'start of month'), t0."store"),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a1) AS d FROM s0
+    UNION ALL SELECT MAX(a1) AS d FROM s1
+    UNION ALL SELECT MAX(a1) AS d FROM s2) AS u) AS m),
+bounds0 AS (
+  SELECT x.lo, CASE WHEN date(ao.d, 'start of month') < x.hi THEN date(ao.d, 'start of month') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
+periods0(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds0) WHERE lo IS NOT NULL AND lo <= hi
+  UNION ALL
+  SELECT date(p, '+1 month') FROM periods0 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds0))),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') AND s.p <= COALESCE(ao.d, s.p)) AS u),
+bounds1 AS (
+  SELECT x.lo, CASE WHEN date(ao.d, 'start of month') < x.hi THEN date(ao.d, 'start of month') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s0
+    UNION ALL SELECT MIN(date(p, 'start of month')) AS lo, MAX(date(p, 'start of month')) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
+periods1(p) AS (
+  SELECT lo FROM (SELECT lo, hi FROM bounds1) WHERE lo IS NOT NULL AND lo <= hi
+  UNION ALL
+  SELECT date(p, '+1 month') FROM periods1 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds1))),
+members1 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') AND s.p <= COALESCE(ao.d, s.p)
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 1)), date(b.hi, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') AND s.p <= COALESCE(ao.d, s.p)) AS u),
 bounds2 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u),
+  SELECT x.lo, CASE WHEN date(ao.d, 'start of month') < x.hi THEN date(ao.d, 'start of month') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
 periods2(p) AS (
-  SELECT lo FROM (SELECT lo, hi FROM bounds2) WHERE lo IS NOT NULL
+  SELECT lo FROM (SELECT lo, hi FROM bounds2) WHERE lo IS NOT NULL AND lo <= hi
   UNION ALL
   SELECT date(p, '+1 month') FROM periods2 WHERE date(p, '+1 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds2))),
 members2 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s2 AS s, bounds2 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+    SELECT s.d0 FROM s2 AS s, bounds2 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(date(ao.d, 'start of month'), s.p)) AS u),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2
+  SELECT z.rid, z.p, z.d0, z.g0, z.g1, z.g2, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.d0, y.g0, y.g1, y.g2, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, x.g2, date(min(date(x.p, printf('%+d months', 1)), date(x.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2
   FROM (
     SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
     FROM (
@@ -70,15 +83,15 @@ grid0 AS (
     SELECT q.p, m.d0, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q CROSS JOIN members1 AS m
     UNION ALL
     SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q CROSS JOIN members2 AS m) AS a
-    GROUP BY p, d0) AS u),
+    GROUP BY p, d0) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 q0(p) AS (
-  SELECT lo FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL
+  SELECT lo FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL AND lo <= hi
   UNION ALL
-  SELECT date(p, '+1 day') FROM q0 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f))),
+  SELECT date(p, '+1 day') FROM q0 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END) AS hi FROM grid0 AS f))),
 f0 AS (
   SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
   FROM grid0 AS f
-  JOIN q0 AS q ON q.p BETWEEN f.p AND date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))),
+  JOIN q0 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END),
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
@@ -113,13 +126,13 @@ r0 AS (
   LEFT JOIN xr0 AS xr ON xr.prid = f.rid
   GROUP BY f.rid),
 q1(p) AS (
-  SELECT lo FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL
+  SELECT lo FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL AND lo <= hi
   UNION ALL
-  SELECT date(p, '+1 day') FROM q1 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f))),
+  SELECT date(p, '+1 day') FROM q1 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END) AS hi FROM grid0 AS f))),
 f1 AS (
   SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
   FROM grid0 AS f
-  JOIN q1 AS q ON q.p BETWEEN f.p AND date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))),
+  JOIN q1 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END),
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
@@ -144,13 +157,13 @@ r1 AS (
   LEFT JOIN xr1 AS xr ON xr.prid = f.rid
   GROUP BY f.rid),
 q2(p) AS (
-  SELECT lo FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL
+  SELECT lo FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END) AS hi FROM grid0 AS f) WHERE lo IS NOT NULL AND lo <= hi
   UNION ALL
-  SELECT date(p, '+1 day') FROM q2 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(f.p) AS lo, MAX(date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))) AS hi FROM grid0 AS f))),
+  SELECT date(p, '+1 day') FROM q2 WHERE date(p, '+1 day') <= (SELECT hi FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END) AS hi FROM grid0 AS f))),
 f2 AS (
   SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
   FROM grid0 AS f
-  JOIN q2 AS q ON q.p BETWEEN f.p AND date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), printf('%+d days', -1))),
+  JOIN q2 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') THEN f.sl ELSE date(min(date(f.p, printf('%+d months', 1)), date(f.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') END),
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
@@ -190,6 +203,8 @@ l3 AS (
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s2 AS s ON s.p = f.p
+    AND s.p >= COALESCE(date(f.sf, 'start of month'), s.p)
+    AND s.p <= COALESCE(date(f.sl, 'start of month'), s.p)
     AND s.d0 IS f.d0
   GROUP BY f.rid)
 SELECT
@@ -197,7 +212,8 @@ SELECT
   f.d0 AS "store",
   CASE WHEN f.g0 = 1 THEN CASE WHEN ((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END) IS NULL THEN NULL ELSE (CASE WHEN ((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END) < 0 THEN '-' ELSE '' END) || (ABS(((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END)) / 100) || '.' || substr('00' || (ABS(((r0.v / 10000000000) + CASE WHEN 2 * ABS((r0.v % 10000000000)) > 10000000000 OR (2 * ABS((r0.v % 10000000000)) = 10000000000 AND ABS(((r0.v / 10000000000) % 2)) = 1) THEN (CASE WHEN r0.v < 0 THEN -1 ELSE 1 END) ELSE 0 END)) % 100), -2) END END AS "sales_cny",
   CASE WHEN f.g1 = 1 THEN CASE WHEN (((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END) IS NULL THEN NULL ELSE (CASE WHEN (((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END) < 0 THEN '-' ELSE '' END) || (ABS((((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END)) / 100) || '.' || substr('00' || (ABS((((r1.v + r2.v) / 10000000000) + CASE WHEN 2 * ABS(((r1.v + r2.v) % 10000000000)) > 10000000000 OR (2 * ABS(((r1.v + r2.v) % 10000000000)) = 10000000000 AND ABS((((r1.v + r2.v) / 10000000000) % 2)) = 1) THEN (CASE WHEN (r1.v + r2.v) < 0 THEN -1 ELSE 1 END) ELSE 0 END)) % 100), -2) END END AS "total_cny",
-  CASE WHEN f.g2 = 1 THEN CASE WHEN l3.v0 IS NULL THEN NULL ELSE (CASE WHEN l3.v0 < 0 THEN '-' ELSE '' END) || (ABS(l3.v0) / 100) || '.' || substr('00' || (ABS(l3.v0) % 100), -2) END END AS "sales_usd"
+  CASE WHEN f.g2 = 1 THEN CASE WHEN l3.v0 IS NULL THEN NULL ELSE (CASE WHEN l3.v0 < 0 THEN '-' ELSE '' END) || (ABS(l3.v0) / 100) || '.' || substr('00' || (ABS(l3.v0) % 100), -2) END END AS "sales_usd",
+  CASE WHEN f.sf IS NULL THEN NULL ELSE f.sf || '/' || f.sl END AS "partial"
 FROM grid0 AS f
 LEFT JOIN r0 ON r0.rid = f.rid
 LEFT JOIN r1 ON r1.rid = f.rid

@@ -1,5 +1,5 @@
 -- kpic sql --dialect bigquery: month by nothing
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- exact:amounts at month
@@ -8,19 +8,28 @@ s0 AS (
     SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source amounts, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0,
     SUM((CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source amounts, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END * 3)) AS a1,
     SUM(CASE WHEN (CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source amounts, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END >= CAST(CAST('0.2' AS NUMERIC) AS NUMERIC)) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source amounts, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a2,
-    SUM(CASE WHEN t0.`rate` IS NULL THEN NULL WHEN ROUND(CAST(t0.`rate` AS BIGNUMERIC), 12) = t0.`rate` THEN ROUND(CAST(t0.`rate` AS BIGNUMERIC), 12) ELSE ERROR(CONCAT('kpic: source amounts, column rate: value ', CAST(t0.`rate` AS STRING), ' has more than 12 digits after the point for decimal(12) (rounding would change the amount)')) END) AS a3
+    SUM(CASE WHEN t0.`rate` IS NULL THEN NULL WHEN ROUND(CAST(t0.`rate` AS BIGNUMERIC), 12) = t0.`rate` THEN ROUND(CAST(t0.`rate` AS BIGNUMERIC), 12) ELSE ERROR(CONCAT('kpic: source amounts, column rate: value ', CAST(t0.`rate` AS STRING), ' has more than 12 digits after the point for decimal(12) (rounding would change the amount)')) END) AS a3,
+    MAX(t0.`day`) AS a4
   FROM `amounts` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY DATE_TRUNC(t0.`day`, MONTH)),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a4) AS d FROM s0) AS u) AS m),
 bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+  SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, MONTH) < x.hi THEN DATE_TRUNC(ao.d, MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
 periods0 AS (
   SELECT p
   FROM (SELECT lo, hi FROM bounds0) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p
-  FROM (SELECT q.p FROM periods0 AS q) AS u),
+  SELECT z.rid, z.p, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, DATE_ADD(DATE_ADD(x.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p
+  FROM (SELECT q.p FROM periods0 AS q) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amount); sum(($amount * 3)); sum($amount where ($amount >= decimal(2)(0.2))); sum($rate)
   SELECT f.rid,
@@ -30,13 +39,16 @@ l0 AS (
     COALESCE(SUM(s.a3), 0) AS v3
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(DATE_TRUNC(f.sf, MONTH), s.p)
+    AND s.p <= COALESCE(DATE_TRUNC(f.sl, MONTH), s.p)
   GROUP BY f.rid)
 SELECT
   f.p AS `period`,
   l0.v0 AS `total`,
   l0.v1 AS `tripled`,
   l0.v2 AS `big`,
-  l0.v3 AS `rate_sum`
+  l0.v3 AS `rate_sum`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 ORDER BY f.rid;

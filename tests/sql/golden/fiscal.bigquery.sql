@@ -1,24 +1,33 @@
 -- kpic sql --dialect bigquery: quarter by nothing
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- fiscal:events at quarter
   SELECT DATE_ADD(DATE_TRUNC(DATE_ADD(DATE_TRUNC(DATE(t0.`ts`), MONTH), INTERVAL (-3) MONTH), QUARTER), INTERVAL (3) MONTH) AS p,
     COUNT(*) AS n,
     SUM(t0.`amt`) AS a0,
-    SUM(CASE WHEN (EXTRACT(HOUR FROM t0.`ts`) = 3) THEN t0.`amt` END) AS a1
+    SUM(CASE WHEN (EXTRACT(HOUR FROM t0.`ts`) = 3) THEN t0.`amt` END) AS a1,
+    MAX(DATE(t0.`ts`)) AS a2
   FROM `events` AS t0
   WHERE t0.`ts` IS NOT NULL
   GROUP BY DATE_ADD(DATE_TRUNC(DATE_ADD(DATE_TRUNC(DATE(t0.`ts`), MONTH), INTERVAL (-3) MONTH), QUARTER), INTERVAL (3) MONTH)),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a2) AS d FROM s0) AS u) AS m),
 bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+  SELECT x.lo, CASE WHEN DATE_ADD(DATE_TRUNC(DATE_ADD(DATE_TRUNC(ao.d, MONTH), INTERVAL (-3) MONTH), QUARTER), INTERVAL (3) MONTH) < x.hi THEN DATE_ADD(DATE_TRUNC(DATE_ADD(DATE_TRUNC(ao.d, MONTH), INTERVAL (-3) MONTH), QUARTER), INTERVAL (3) MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
 periods0 AS (
   SELECT p
   FROM (SELECT lo, hi FROM bounds0) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 3 MONTH)) AS p),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p
-  FROM (SELECT q.p FROM periods0 AS q) AS u),
+  SELECT z.rid, z.p, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, DATE_ADD(DATE_ADD(x.p, INTERVAL (3) MONTH), INTERVAL (-1) DAY) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p
+  FROM (SELECT q.p FROM periods0 AS q) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amt); sum($amt where (hour($ts) == 3))
   SELECT f.rid,
@@ -26,11 +35,14 @@ l0 AS (
     COALESCE(SUM(s.a1), 0) AS v1
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(DATE_ADD(DATE_TRUNC(DATE_ADD(DATE_TRUNC(f.sf, MONTH), INTERVAL (-3) MONTH), QUARTER), INTERVAL (3) MONTH), s.p)
+    AND s.p <= COALESCE(DATE_ADD(DATE_TRUNC(DATE_ADD(DATE_TRUNC(f.sl, MONTH), INTERVAL (-3) MONTH), QUARTER), INTERVAL (3) MONTH), s.p)
   GROUP BY f.rid)
 SELECT
   f.p AS `period`,
   l0.v0 AS `total`,
-  l0.v1 AS `at_3am`
+  l0.v1 AS `at_3am`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 ORDER BY f.rid;

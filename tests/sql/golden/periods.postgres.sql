@@ -1,31 +1,23 @@
 -- kpic sql --dialect postgres: month by store
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- periods:s at month
   SELECT CAST(date_trunc('month', t0."day") AS DATE) AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) = t0."amt" THEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source s, column amt: value ' || CAST(t0."amt" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0
+    SUM(CASE WHEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) = t0."amt" THEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source s, column amt: value ' || CAST(t0."amt" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
+    MAX(t0."day") AS a1
   FROM "s" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY CAST(date_trunc('month', t0."day") AS DATE), t0."store"),
-bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
-periods0 AS (
-  SELECT CAST(gs AS DATE) AS p
-  FROM (SELECT lo, hi FROM bounds0) AS b,
-    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
-members0 AS (
-  SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
 s1 AS (
   -- periods:s at day
   SELECT t0."day" AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) = t0."amt" THEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source s, column amt: value ' || CAST(t0."amt" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0
+    SUM(CASE WHEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) = t0."amt" THEN CAST(CAST(t0."amt" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source s, column amt: value ' || CAST(t0."amt" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
+    MAX(t0."day") AS a1
   FROM "s" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
@@ -37,46 +29,67 @@ s2 AS (
     SUM(t0."level") AS a0,
     COUNT(t0."level") AS a0_n,
     SUM(t0."avg_level") AS a1,
-    COUNT(t0."avg_level") AS a1_n
+    COUNT(t0."avg_level") AS a1_n,
+    MAX(t0."day") AS a2
   FROM "stock" AS t0
   WHERE t0."day" IS NOT NULL
   GROUP BY t0."day", t0."store"),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a1) AS d FROM s0
+    UNION ALL SELECT MAX(a1) AS d FROM s1
+    UNION ALL SELECT MAX(a2) AS d FROM s2) AS u) AS m),
+bounds0 AS (
+  SELECT x.lo, CASE WHEN CAST(date_trunc('month', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('month', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
+periods0 AS (
+  SELECT CAST(gs AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b,
+    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(CAST(date_trunc('month', ao.d) AS DATE), s.p)) AS u),
 bounds1 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+  SELECT x.lo, CASE WHEN CAST(date_trunc('month', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('month', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
     SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
     UNION ALL SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s1
-    UNION ALL SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s2) AS u),
+    UNION ALL SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT CAST(gs AS DATE) AS p
   FROM (SELECT lo, hi FROM bounds1) AS b,
     generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND b.hi
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
-    UNION ALL SELECT s.d0 FROM s2 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS u),
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(CAST(date_trunc('month', ao.d) AS DATE), s.p)
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AND s.p <= COALESCE(ao.d, s.p)
+    UNION ALL SELECT s.d0 FROM s2 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 bounds2 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s1) AS u),
+  SELECT x.lo, CASE WHEN CAST(date_trunc('month', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('month', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
 periods2 AS (
   SELECT CAST(gs AS DATE) AS p
   FROM (SELECT lo, hi FROM bounds2) AS b,
     generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 members2 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s1 AS s, bounds2 AS b WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS u),
+    SELECT s.d0 FROM s1 AS s, bounds2 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 bounds3 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s2) AS u),
+  SELECT x.lo, CASE WHEN CAST(date_trunc('month', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('month', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
 periods3 AS (
   SELECT CAST(gs AS DATE) AS p
   FROM (SELECT lo, hi FROM bounds3) AS b,
     generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 members3 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s2 AS s, bounds3 AS b WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS u),
+    SELECT s.d0 FROM s2 AS s, bounds3 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND (CAST(b.hi + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0 COLLATE "C") AS rid, p, d0, g0, g1, g2, g3
+  SELECT z.rid, z.p, z.d0, z.g0, z.g1, z.g2, z.g3, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.d0, y.g0, y.g1, y.g2, y.g3, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, x.g2, x.g3, (CAST(x.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0 COLLATE "C") AS rid, p, d0, g0, g1, g2, g3
   FROM (
     SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2, MAX(g3) AS g3
     FROM (
@@ -87,13 +100,15 @@ grid0 AS (
     SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2, 0 AS g3 FROM periods2 AS q CROSS JOIN members2 AS m
     UNION ALL
     SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 0 AS g2, 1 AS g3 FROM periods3 AS q CROSS JOIN members3 AS m) AS a
-    GROUP BY p, d0) AS u),
+    GROUP BY p, d0) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amt)
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(date_trunc('month', f.sl) AS DATE), s.p)
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid),
 l1 AS (
@@ -101,7 +116,9 @@ l1 AS (
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
-  LEFT JOIN s0 AS s ON s.p = CAST(f.p + (-1) * INTERVAL '1 month' AS DATE)
+  LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+    AND s.p >= COALESCE(CAST(f.sf + (-(1)) * INTERVAL '1 month' AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(f.sl + (-(1)) * INTERVAL '1 month' AS DATE), s.p)
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid),
 l2 AS (
@@ -109,7 +126,9 @@ l2 AS (
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
-  LEFT JOIN s0 AS s ON s.p = CAST(f.p + (-12) * INTERVAL '1 month' AS DATE)
+  LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+    AND s.p >= COALESCE(CAST(f.sf + (-(12)) * INTERVAL '1 month' AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(f.sl + (-(12)) * INTERVAL '1 month' AS DATE), s.p)
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid),
 l3 AS (
@@ -117,7 +136,8 @@ l3 AS (
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
-  LEFT JOIN s0 AS s ON s.p BETWEEN CAST(date_trunc('year', f.p) AS DATE) AND f.p
+  LEFT JOIN s1 AS s ON s.p BETWEEN CAST(date_trunc('year', f.p) AS DATE) AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+    AND s.p <= COALESCE(f.sl, s.p)
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid),
 l4 AS (
@@ -125,23 +145,26 @@ l4 AS (
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
-  LEFT JOIN s0 AS s ON s.p BETWEEN CAST(f.p + (-2) * INTERVAL '1 month' AS DATE) AND f.p
+  LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-2) * INTERVAL '1 month' AS DATE) AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+    AND s.p <= COALESCE(f.sl, s.p)
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid),
 q0 AS (
   SELECT CAST(gs AS DATE) AS p
-  FROM (SELECT MIN(f.p) AS lo, MAX((CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS hi FROM grid0 AS f) AS b,
+  FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) THEN f.sl ELSE (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) END) AS hi FROM grid0 AS f) AS b,
     generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 day') AS gs),
 f0 AS (
-  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.d0, f.sf AS sf, f.sl AS sl
   FROM grid0 AS f
-  JOIN q0 AS q ON q.p BETWEEN f.p AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))),
+  JOIN q0 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) THEN f.sl ELSE (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) END),
 l5 AS (
   -- sum($amt)
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM f0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(f.sf, s.p)
+    AND s.p <= COALESCE(f.sl, s.p)
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid),
 x0 AS (
@@ -159,23 +182,37 @@ l6 AS (
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(date_trunc('month', f.sl) AS DATE), s.p)
   GROUP BY f.rid),
-f1 AS (
-  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, CAST(f.p + (-k.k) * INTERVAL '1 month' AS DATE) AS p, CAST(f.p + (-k.k) * INTERVAL '1 month' AS DATE) AS ph, f.d0
-  FROM grid0 AS f
-  CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k) AS k),
 l7 AS (
   -- sum($amt)
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+    AND s.p >= COALESCE(f.sf, s.p)
+    AND s.p <= COALESCE(f.sl, s.p)
+    AND s.d0 IS NOT DISTINCT FROM f.d0
+  GROUP BY f.rid),
+f1 AS (
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, k.k) AS rid, CAST(f.p + (-k.k) * INTERVAL '1 month' AS DATE) AS p, CAST(f.p + (-k.k) * INTERVAL '1 month' AS DATE) AS ph, CAST(f.sf + (-(1 * k.k)) * INTERVAL '1 month' AS DATE) AS sf, CAST(f.sl + (-(1 * k.k)) * INTERVAL '1 month' AS DATE) AS sl, f.d0
+  FROM grid0 AS f
+  CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 AS k UNION ALL SELECT 3 AS k) AS k),
+l8 AS (
+  -- sum($amt)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
   FROM f1 AS f
-  LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND f.ph
+  LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND (CAST(f.ph + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+    AND s.p >= COALESCE(f.sf, s.p)
+    AND s.p <= COALESCE(f.sl, s.p)
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid),
 x1 AS (
-  SELECT f.rid, f.prid, CAST(l7.v0 AS DOUBLE PRECISION) AS x
+  SELECT f.rid, f.prid, CAST(l8.v0 AS DOUBLE PRECISION) AS x
   FROM f1 AS f
-  LEFT JOIN l7 ON l7.rid = f.rid),
+  LEFT JOIN l8 ON l8.rid = f.rid),
 z0 AS (
   SELECT f.rid, COUNT(x.x) AS n, AVG(x.x) AS m
   FROM grid0 AS f
@@ -190,7 +227,7 @@ b0 AS (
   -- sum($level) per day
   SELECT f.rid, s.p AS day, SUM(s.a0) AS v
   FROM grid0 AS f
-  JOIN s2 AS s ON s.p BETWEEN f.p AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+  JOIN s2 AS s ON s.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) THEN f.sl ELSE (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) END
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid, s.p
   HAVING SUM(s.a0_n) > 0),
@@ -202,7 +239,7 @@ b1 AS (
   -- sum($avg_level) per day
   SELECT f.rid, s.p AS day, SUM(s.a1) AS v
   FROM grid0 AS f
-  JOIN s2 AS s ON s.p BETWEEN f.p AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+  JOIN s2 AS s ON s.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) THEN f.sl ELSE (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) END
     AND s.d0 IS NOT DISTINCT FROM f.d0
   GROUP BY f.rid, s.p
   HAVING SUM(s.a1_n) > 0),
@@ -222,9 +259,10 @@ SELECT
   CASE WHEN f.g2 = 1 THEN r0.v END AS "daily",
   CASE WHEN f.g0 = 1 THEN (CAST(l0.v0 AS DOUBLE PRECISION) / NULLIF(CAST(l6.v0 AS DOUBLE PRECISION), 0)) END AS "shr",
   CASE WHEN f.g0 = 1 THEN ((CAST(l0.v0 AS DOUBLE PRECISION) / NULLIF(CAST(l2.v0 AS DOUBLE PRECISION), 0)) - CAST(1 AS DOUBLE PRECISION)) END AS "yoy",
-  CASE WHEN f.g1 = 1 THEN CASE WHEN z1.n < 2 OR z1.sd = 0 THEN NULL ELSE (CAST(l0.v0 AS DOUBLE PRECISION) - z1.m) / z1.sd END END AS "z3",
+  CASE WHEN f.g1 = 1 THEN CASE WHEN z1.n < 2 OR z1.sd = 0 THEN NULL ELSE (CAST(l7.v0 AS DOUBLE PRECISION) - z1.m) / z1.sd END END AS "z3",
   CASE WHEN f.g3 = 1 THEN r1.v END AS "stock_last",
-  CASE WHEN f.g3 = 1 THEN r2.v END AS "stock_avg"
+  CASE WHEN f.g3 = 1 THEN r2.v END AS "stock_avg",
+  CASE WHEN f.sf IS NULL THEN NULL ELSE to_char(f.sf, 'YYYY-MM-DD') || '/' || to_char(f.sl, 'YYYY-MM-DD') END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 LEFT JOIN l1 ON l1.rid = f.rid
@@ -233,6 +271,7 @@ LEFT JOIN l3 ON l3.rid = f.rid
 LEFT JOIN l4 ON l4.rid = f.rid
 LEFT JOIN r0 ON r0.rid = f.rid
 LEFT JOIN l6 ON l6.rid = f.rid
+LEFT JOIN l7 ON l7.rid = f.rid
 LEFT JOIN z1 ON z1.rid = f.rid
 LEFT JOIN r1 ON r1.rid = f.rid
 LEFT JOIN r2 ON r2.rid = f.rid

@@ -1,5 +1,5 @@
 -- kpic sql --dialect spark: month by channel
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- retail:orders at month
@@ -8,49 +8,60 @@ s0 AS (
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END END) AS a0,
     COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
-    SUM(CASE WHEN (NOT t0.`returned`) THEN (t0.`quantity` * CASE WHEN t1.`unit_cost` IS NULL THEN NULL WHEN CAST(t1.`unit_cost` AS DECIMAL(38, 2)) = t1.`unit_cost` THEN CAST(t1.`unit_cost` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column product_id.unit_cost: value ', CAST(t1.`unit_cost` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) END) AS a2
+    SUM(CASE WHEN (NOT t0.`returned`) THEN (t0.`quantity` * CASE WHEN t1.`unit_cost` IS NULL THEN NULL WHEN CAST(t1.`unit_cost` AS DECIMAL(38, 2)) = t1.`unit_cost` THEN CAST(t1.`unit_cost` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column product_id.unit_cost: value ', CAST(t1.`unit_cost` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) END) AS a2,
+    MAX(CAST(t0.`下单时间` AS DATE)) AS a3
   FROM `orders` AS t0
   LEFT JOIN `products` AS t1 ON t1.`product_id` = t0.`product_id`
   WHERE t0.`下单时间` IS NOT NULL
   GROUP BY trunc(CAST(t0.`下单时间` AS DATE), 'MM'), t0.`channel`),
-bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
-periods0 AS (
-  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
-  FROM (SELECT lo, hi FROM bounds0) AS b),
-members0 AS (
-  SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
 s1 AS (
   -- retail:traffic at month
   SELECT trunc(t0.`day`, 'MM') AS p,
     t0.`channel` AS d0,
     COUNT(*) AS n,
-    SUM(t0.`visitors`) AS a0
+    SUM(t0.`visitors`) AS a0,
+    MAX(t0.`day`) AS a1
   FROM `traffic` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY trunc(t0.`day`, 'MM'), t0.`channel`),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a3) AS d FROM s0
+    UNION ALL SELECT MAX(a1) AS d FROM s1) AS u) AS m),
+bounds0 AS (
+  SELECT x.lo, CASE WHEN trunc(ao.d, 'MM') < x.hi THEN trunc(ao.d, 'MM') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
+periods0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
+members0 AS (
+  SELECT DISTINCT d0 FROM (
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(trunc(ao.d, 'MM'), s.p)) AS u),
 bounds1 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+  SELECT x.lo, CASE WHEN trunc(ao.d, 'MM') < x.hi THEN trunc(ao.d, 'MM') ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
     SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
-    UNION ALL SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u),
+    UNION ALL SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
   FROM (SELECT lo, hi FROM bounds1) AS b),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND b.hi
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(trunc(ao.d, 'MM'), s.p)
+    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(trunc(ao.d, 'MM'), s.p)) AS u),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1
+  SELECT z.rid, z.p, z.d0, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.d0, y.g0, y.g1, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, date_add(add_months(x.p, 1), -1) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1
   FROM (
     SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1
     FROM (
     SELECT q.p, m.d0, 1 AS g0, 0 AS g1 FROM periods0 AS q CROSS JOIN members0 AS m
     UNION ALL
     SELECT q.p, m.d0, 0 AS g0, 1 AS g1 FROM periods1 AS q CROSS JOIN members1 AS m) AS a
-    GROUP BY p, d0) AS u),
+    GROUP BY p, d0) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amount where not $returned); count_rows(* where not $returned); sum(($quantity * $product_id.unit_cost) where not $returned)
   SELECT f.rid,
@@ -59,6 +70,8 @@ l0 AS (
     COALESCE(SUM(s.a2), 0) AS v2
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(trunc(f.sf, 'MM'), s.p)
+    AND s.p <= COALESCE(trunc(f.sl, 'MM'), s.p)
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
   GROUP BY f.rid),
 l1 AS (
@@ -67,6 +80,8 @@ l1 AS (
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(trunc(f.sf, 'MM'), s.p)
+    AND s.p <= COALESCE(trunc(f.sl, 'MM'), s.p)
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
   GROUP BY f.rid)
 SELECT
@@ -75,7 +90,8 @@ SELECT
   CASE WHEN f.g0 = 1 THEN l0.v0 END AS `sales`,
   CASE WHEN f.g0 = 1 THEN (CAST(l0.v0 AS DOUBLE) / NULLIF(CAST(l0.v1 AS DOUBLE), 0)) END AS `aov`,
   CASE WHEN f.g1 = 1 THEN (CAST(l0.v1 AS DOUBLE) / NULLIF(CAST(l1.v0 AS DOUBLE), 0)) END AS `conversion`,
-  CASE WHEN f.g0 = 1 THEN (l0.v0 - l0.v2) END AS `gross_profit`
+  CASE WHEN f.g0 = 1 THEN (l0.v0 - l0.v2) END AS `gross_profit`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 LEFT JOIN l1 ON l1.rid = f.rid

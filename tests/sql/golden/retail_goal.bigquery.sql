@@ -1,40 +1,159 @@
 -- kpic sql --dialect bigquery: goal grow_sales (sales) per month, 2026-01-01 to 2027-01-01
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the as-of date.
 WITH
 periods0 AS (
   SELECT p
   FROM (SELECT DATE_TRUNC(DATE '2026-01-01', MONTH) AS lo, DATE_TRUNC(DATE '2026-12-31', MONTH) AS hi) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
-grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM periods0 AS q),
 s0 AS (
-  -- retail:orders at month
-  SELECT DATE_TRUNC(DATE(t0.`下单时间`), MONTH) AS p,
+  -- retail:orders at day
+  SELECT DATE(t0.`下单时间`) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
     COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
     COUNT(CASE WHEN t0.`returned` THEN 1 END) AS a2,
-    COUNT(*) AS a3
+    COUNT(*) AS a3,
+    MAX(DATE(t0.`下单时间`)) AS a4
   FROM `orders` AS t0
   WHERE t0.`下单时间` IS NOT NULL
-  GROUP BY DATE_TRUNC(DATE(t0.`下单时间`), MONTH)),
+  GROUP BY DATE(t0.`下单时间`)),
+s1 AS (
+  -- retail:traffic at day
+  SELECT t0.`day` AS p,
+    COUNT(*) AS n,
+    SUM(t0.`visitors`) AS a0,
+    MAX(t0.`day`) AS a1
+  FROM `traffic` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`),
+s2 AS (
+  -- retail:orders at day
+  SELECT DATE(t0.`下单时间`) AS p,
+    t0.`channel` AS d0,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
+    COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
+    COUNT(CASE WHEN t0.`returned` THEN 1 END) AS a2,
+    COUNT(*) AS a3,
+    MAX(DATE(t0.`下单时间`)) AS a4
+  FROM `orders` AS t0
+  WHERE t0.`下单时间` IS NOT NULL
+  GROUP BY DATE(t0.`下单时间`), t0.`channel`),
+s3 AS (
+  -- retail:orders at day
+  SELECT DATE(t0.`下单时间`) AS p,
+    t0.`store` AS d0,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
+    COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
+    COUNT(CASE WHEN t0.`returned` THEN 1 END) AS a2,
+    COUNT(*) AS a3,
+    MAX(DATE(t0.`下单时间`)) AS a4
+  FROM `orders` AS t0
+  WHERE t0.`下单时间` IS NOT NULL
+  GROUP BY DATE(t0.`下单时间`), t0.`store`),
+s4 AS (
+  -- retail:orders at day
+  SELECT DATE(t0.`下单时间`) AS p,
+    t0.`customer_type` AS d0,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
+    COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
+    COUNT(CASE WHEN t0.`returned` THEN 1 END) AS a2,
+    COUNT(*) AS a3,
+    MAX(DATE(t0.`下单时间`)) AS a4
+  FROM `orders` AS t0
+  WHERE t0.`下单时间` IS NOT NULL
+  GROUP BY DATE(t0.`下单时间`), t0.`customer_type`),
+s5 AS (
+  -- retail:orders at day
+  SELECT DATE(t0.`下单时间`) AS p,
+    t1.`category` AS d0,
+    COUNT(*) AS n,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
+    COUNT(CASE WHEN (NOT t0.`returned`) THEN 1 END) AS a1,
+    COUNT(CASE WHEN t0.`returned` THEN 1 END) AS a2,
+    COUNT(*) AS a3,
+    MAX(DATE(t0.`下单时间`)) AS a4
+  FROM `orders` AS t0
+  LEFT JOIN `products` AS t1 ON t1.`product_id` = t0.`product_id`
+  WHERE t0.`下单时间` IS NOT NULL
+  GROUP BY DATE(t0.`下单时间`), t1.`category`),
+s6 AS (
+  -- retail:traffic at day
+  SELECT t0.`day` AS p,
+    t0.`channel` AS d0,
+    COUNT(*) AS n,
+    SUM(t0.`visitors`) AS a0,
+    MAX(t0.`day`) AS a1
+  FROM `traffic` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`, t0.`channel`),
+s7 AS (
+  -- retail:traffic at day
+  SELECT t0.`day` AS p,
+    t0.`store` AS d0,
+    COUNT(*) AS n,
+    SUM(t0.`visitors`) AS a0,
+    MAX(t0.`day`) AS a1
+  FROM `traffic` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`, t0.`store`),
+s8 AS (
+  -- retail:traffic at day
+  SELECT t0.`day` AS p,
+    COUNT(*) AS n,
+    MAX(t0.`day`) AS a0
+  FROM `traffic` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`),
+s9 AS (
+  -- retail:traffic at day
+  SELECT t0.`day` AS p,
+    COUNT(*) AS n,
+    MAX(t0.`day`) AS a0
+  FROM `traffic` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a4) AS d FROM s0
+    UNION ALL SELECT MAX(a1) AS d FROM s1
+    UNION ALL SELECT MAX(a4) AS d FROM s2
+    UNION ALL SELECT MAX(a4) AS d FROM s3
+    UNION ALL SELECT MAX(a4) AS d FROM s4
+    UNION ALL SELECT MAX(a4) AS d FROM s5
+    UNION ALL SELECT MAX(a1) AS d FROM s6
+    UNION ALL SELECT MAX(a1) AS d FROM s7
+    UNION ALL SELECT MAX(a0) AS d FROM s8
+    UNION ALL SELECT MAX(a0) AS d FROM s9) AS u) AS m),
+grid0 AS (
+  SELECT z.rid, z.p, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.e, CASE WHEN DATE '2026-01-01' > y.p THEN DATE '2026-01-01' ELSE y.p END AS a, CASE WHEN ao.d < CASE WHEN DATE '2026-12-31' < y.e THEN DATE '2026-12-31' ELSE y.e END THEN ao.d ELSE CASE WHEN DATE '2026-12-31' < y.e THEN DATE '2026-12-31' ELSE y.e END END AS b
+    FROM (SELECT x.rid, x.p, DATE_ADD(DATE_ADD(x.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM periods0 AS q) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
-  LEFT JOIN s0 AS s ON s.p = f.p
+  LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND DATE_ADD(DATE_ADD(f.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY)
+    AND s.p >= COALESCE(f.sf, s.p)
+    AND s.p <= COALESCE(f.sl, s.p)
   GROUP BY f.rid),
 l1 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM grid0 AS f
-  LEFT JOIN s0 AS s ON s.p = DATE_ADD(f.p, INTERVAL (-12) MONTH)
+  LEFT JOIN s0 AS s ON s.p BETWEEN DATE_ADD(f.p, INTERVAL (-12) MONTH) AND DATE_ADD(DATE_ADD(DATE_ADD(f.p, INTERVAL (-12) MONTH), INTERVAL (1) MONTH), INTERVAL (-1) DAY)
   GROUP BY f.rid)
 SELECT
   f.p AS `period`,
-  l0.v0 AS `value`,
-  (CAST('1.28' AS NUMERIC) * l1.v0) AS `target`
+  CASE WHEN f.sf > f.sl THEN NULL ELSE l0.v0 END AS `value`,
+  CASE WHEN f.sf > f.sl THEN NULL ELSE (CAST('1.28' AS NUMERIC) * l1.v0) END AS `target`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 LEFT JOIN l1 ON l1.rid = f.rid

@@ -1,57 +1,70 @@
 -- kpic sql --dialect spark: quarter by nothing, from 2025-01-01 to 2026-01-01
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- retail:orders at day
   SELECT CAST(t0.`下单时间` AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END END) AS a0
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END END) AS a0,
+    MAX(CAST(t0.`下单时间` AS DATE)) AS a1
   FROM `orders` AS t0
   WHERE t0.`下单时间` IS NOT NULL
   GROUP BY CAST(t0.`下单时间` AS DATE)),
-bounds0 AS (
-  SELECT trunc(DATE '2025-01-01', 'QUARTER') AS lo, trunc(DATE '2025-12-31', 'QUARTER') AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(trunc(p, 'QUARTER')) AS lo, MAX(trunc(p, 'QUARTER')) AS hi FROM s0) AS u) AS d),
-periods0 AS (
-  SELECT explode(sequence(b.lo, b.hi, INTERVAL 3 MONTH)) AS p
-  FROM (SELECT lo, hi FROM bounds0) AS b),
 s1 AS (
   -- retail:orders at quarter
   SELECT trunc(CAST(t0.`下单时间` AS DATE), 'QUARTER') AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN (t0.`shipped_at` IS NOT NULL) THEN ((CAST(t0.`shipped_at` AS DOUBLE) - CAST(t0.`下单时间` AS DOUBLE)) / 3600.0) END) AS a2,
-    COUNT(CASE WHEN (t0.`shipped_at` IS NOT NULL) THEN ((CAST(t0.`shipped_at` AS DOUBLE) - CAST(t0.`下单时间` AS DOUBLE)) / 3600.0) END) AS a2_n
+    COUNT(CASE WHEN (t0.`shipped_at` IS NOT NULL) THEN ((CAST(t0.`shipped_at` AS DOUBLE) - CAST(t0.`下单时间` AS DOUBLE)) / 3600.0) END) AS a2_n,
+    MAX(CAST(t0.`下单时间` AS DATE)) AS a3
   FROM `orders` AS t0
   WHERE t0.`下单时间` IS NOT NULL
   GROUP BY trunc(CAST(t0.`下单时间` AS DATE), 'QUARTER')),
+as_of AS (
+  -- the data as of its last day with rows within the window
+  SELECT CASE WHEN m.d < DATE '2025-01-01' THEN NULL WHEN m.d > DATE '2025-12-31' THEN DATE '2025-12-31' ELSE m.d END AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a1) AS d FROM s0
+    UNION ALL SELECT MAX(a3) AS d FROM s1) AS u) AS m),
+bounds0 AS (
+  SELECT x.lo, CASE WHEN trunc(ao.d, 'QUARTER') < x.hi THEN trunc(ao.d, 'QUARTER') ELSE x.hi END AS hi FROM (SELECT trunc(DATE '2025-01-01', 'QUARTER') AS lo, trunc(DATE '2025-12-31', 'QUARTER') AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(trunc(p, 'QUARTER')) AS lo, MAX(trunc(p, 'QUARTER')) AS hi FROM s0) AS u) AS d) AS x CROSS JOIN as_of AS ao),
+periods0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 3 MONTH)) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b),
 bounds1 AS (
-  SELECT trunc(DATE '2025-01-01', 'QUARTER') AS lo, trunc(DATE '2025-12-31', 'QUARTER') AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u) AS d),
+  SELECT x.lo, CASE WHEN trunc(ao.d, 'QUARTER') < x.hi THEN trunc(ao.d, 'QUARTER') ELSE x.hi END AS hi FROM (SELECT trunc(DATE '2025-01-01', 'QUARTER') AS lo, trunc(DATE '2025-12-31', 'QUARTER') AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT explode(sequence(b.lo, b.hi, INTERVAL 3 MONTH)) AS p
   FROM (SELECT lo, hi FROM bounds1) AS b),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1
+  SELECT z.rid, z.p, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.g0, y.g1, y.e, CASE WHEN DATE '2025-01-01' > y.p THEN DATE '2025-01-01' ELSE y.p END AS a, CASE WHEN ao.d < CASE WHEN DATE '2025-12-31' < y.e THEN DATE '2025-12-31' ELSE y.e END THEN ao.d ELSE CASE WHEN DATE '2025-12-31' < y.e THEN DATE '2025-12-31' ELSE y.e END END AS b
+    FROM (SELECT x.rid, x.p, x.g0, x.g1, date_add(add_months(x.p, 3), -1) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1
   FROM (
     SELECT p, MAX(g0) AS g0, MAX(g1) AS g1
     FROM (
     SELECT q.p, 1 AS g0, 0 AS g1 FROM periods0 AS q
     UNION ALL
     SELECT q.p, 0 AS g0, 1 AS g1 FROM periods1 AS q) AS a
-    GROUP BY p) AS u),
+    GROUP BY p) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 q0 AS (
   SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 DAY)) AS p
-  FROM (SELECT MIN(f.p) AS lo, MAX(date_add(add_months(f.p, 3), -1)) AS hi FROM grid0 AS f) AS b),
+  FROM (SELECT MIN(CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END) AS lo, MAX(CASE WHEN f.sl < date_add(add_months(f.p, 3), -1) THEN f.sl ELSE date_add(add_months(f.p, 3), -1) END) AS hi FROM grid0 AS f) AS b),
 f0 AS (
-  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p
+  SELECT f.rid AS prid, ROW_NUMBER() OVER (ORDER BY f.rid, q.p) AS rid, q.p AS p, f.sf AS sf, f.sl AS sl
   FROM grid0 AS f
-  JOIN q0 AS q ON q.p BETWEEN f.p AND date_add(add_months(f.p, 3), -1)),
+  JOIN q0 AS q ON q.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < date_add(add_months(f.p, 3), -1) THEN f.sl ELSE date_add(add_months(f.p, 3), -1) END),
 l0 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
     COALESCE(SUM(s.a0), 0) AS v0
   FROM f0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(f.sf, s.p)
+    AND s.p <= COALESCE(f.sl, s.p)
   GROUP BY f.rid),
 x0 AS (
   SELECT f.rid, f.prid, f.p, l0.v0 AS x
@@ -75,6 +88,8 @@ l1 AS (
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
   LEFT JOIN v1_0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(trunc(f.sf, 'QUARTER'), s.p)
+    AND s.p <= COALESCE(trunc(f.sl, 'QUARTER'), s.p)
   GROUP BY f.rid),
 v1_1 AS (
   -- count_distinct of retail:orders
@@ -88,6 +103,8 @@ l2 AS (
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
   LEFT JOIN v1_1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(trunc(f.sf, 'QUARTER'), s.p)
+    AND s.p <= COALESCE(trunc(f.sl, 'QUARTER'), s.p)
   GROUP BY f.rid),
 l3 AS (
   -- avg(($shipped_at - $ordered_at) where ($shipped_at is not null))
@@ -95,12 +112,15 @@ l3 AS (
     SUM(s.a2) / NULLIF(SUM(s.a2_n), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(trunc(f.sf, 'QUARTER'), s.p)
+    AND s.p <= COALESCE(trunc(f.sl, 'QUARTER'), s.p)
   GROUP BY f.rid)
 SELECT
   f.p AS `period`,
   CASE WHEN f.g0 = 1 THEN r0.v END AS `avg_daily_sales`,
   CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS DOUBLE) / NULLIF(CAST(l2.v0 AS DOUBLE), 0)) END AS `repurchase_rate`,
-  CASE WHEN f.g1 = 1 THEN l3.v0 END AS `ship_hours`
+  CASE WHEN f.g1 = 1 THEN l3.v0 END AS `ship_hours`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN r0 ON r0.rid = f.rid
 LEFT JOIN l1 ON l1.rid = f.rid

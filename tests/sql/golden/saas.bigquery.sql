@@ -1,54 +1,67 @@
 -- kpic sql --dialect bigquery: month by nothing
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- saas:mrr_snapshots at day
   SELECT t0.`Month` AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN t0.`MRR (USD)` IS NULL THEN NULL WHEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) = t0.`MRR (USD)` THEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column mrr: value ', CAST(t0.`MRR (USD)` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0,
-    COUNT(CASE WHEN t0.`MRR (USD)` IS NULL THEN NULL WHEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) = t0.`MRR (USD)` THEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column mrr: value ', CAST(t0.`MRR (USD)` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0_n
+    COUNT(CASE WHEN t0.`MRR (USD)` IS NULL THEN NULL WHEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) = t0.`MRR (USD)` THEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column mrr: value ', CAST(t0.`MRR (USD)` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a0_n,
+    MAX(t0.`Month`) AS a2
   FROM `mrr_snapshots` AS t0
   WHERE t0.`Month` IS NOT NULL
   GROUP BY t0.`Month`),
-bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s0) AS u),
-periods0 AS (
-  SELECT p
-  FROM (SELECT lo, hi FROM bounds0) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
 s1 AS (
   -- saas:mrr_snapshots at month
   SELECT DATE_TRUNC(t0.`Month`, MONTH) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN t0.`expansion` IS NULL THEN NULL WHEN ROUND(CAST(t0.`expansion` AS NUMERIC), 2) = t0.`expansion` THEN ROUND(CAST(t0.`expansion` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column expansion: value ', CAST(t0.`expansion` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a2,
     SUM(CASE WHEN t0.`contraction` IS NULL THEN NULL WHEN ROUND(CAST(t0.`contraction` AS NUMERIC), 2) = t0.`contraction` THEN ROUND(CAST(t0.`contraction` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column contraction: value ', CAST(t0.`contraction` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a3,
-    SUM(CASE WHEN t0.`churned_mrr` IS NULL THEN NULL WHEN ROUND(CAST(t0.`churned_mrr` AS NUMERIC), 2) = t0.`churned_mrr` THEN ROUND(CAST(t0.`churned_mrr` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column churned_mrr: value ', CAST(t0.`churned_mrr` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a4
+    SUM(CASE WHEN t0.`churned_mrr` IS NULL THEN NULL WHEN ROUND(CAST(t0.`churned_mrr` AS NUMERIC), 2) = t0.`churned_mrr` THEN ROUND(CAST(t0.`churned_mrr` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column churned_mrr: value ', CAST(t0.`churned_mrr` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END) AS a4,
+    MAX(t0.`Month`) AS a5
   FROM `mrr_snapshots` AS t0
   WHERE t0.`Month` IS NOT NULL
   GROUP BY DATE_TRUNC(t0.`Month`, MONTH)),
-bounds1 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u),
-periods1 AS (
-  SELECT p
-  FROM (SELECT lo, hi FROM bounds1) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
 s2 AS (
   -- saas:tickets at month
   SELECT DATE_TRUNC(DATE(t0.`opened_at`), MONTH) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a0,
-    COUNT(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a0_n
+    COUNT(CASE WHEN (t0.`resolved_at` IS NOT NULL) THEN t0.`csat` END) AS a0_n,
+    MAX(DATE(t0.`opened_at`)) AS a1
   FROM `tickets` AS t0
   WHERE t0.`opened_at` IS NOT NULL
   GROUP BY DATE_TRUNC(DATE(t0.`opened_at`), MONTH)),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a2) AS d FROM s0
+    UNION ALL SELECT MAX(a5) AS d FROM s1
+    UNION ALL SELECT MAX(a1) AS d FROM s2) AS u) AS m),
+bounds0 AS (
+  SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, MONTH) < x.hi THEN DATE_TRUNC(ao.d, MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
+periods0 AS (
+  SELECT p
+  FROM (SELECT lo, hi FROM bounds0) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
+bounds1 AS (
+  SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, MONTH) < x.hi THEN DATE_TRUNC(ao.d, MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
+periods1 AS (
+  SELECT p
+  FROM (SELECT lo, hi FROM bounds1) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
 bounds2 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u),
+  SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, MONTH) < x.hi THEN DATE_TRUNC(ao.d, MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
 periods2 AS (
   SELECT p
   FROM (SELECT lo, hi FROM bounds2) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1, g2
+  SELECT z.rid, z.p, z.g0, z.g1, z.g2, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.g0, y.g1, y.g2, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.g0, x.g1, x.g2, DATE_ADD(DATE_ADD(x.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1, g2
   FROM (
     SELECT p, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
     FROM (
@@ -57,12 +70,12 @@ grid0 AS (
     SELECT q.p, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q
     UNION ALL
     SELECT q.p, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q) AS a
-    GROUP BY p) AS u),
+    GROUP BY p) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 b0 AS (
   -- sum($mrr) per day
   SELECT f.rid, s.p AS day, SUM(s.a0) AS v
   FROM grid0 AS f
-  JOIN s0 AS s ON s.p BETWEEN f.p AND DATE_ADD(DATE_ADD(f.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY)
+  JOIN s0 AS s ON s.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < DATE_ADD(DATE_ADD(f.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY) THEN f.sl ELSE DATE_ADD(DATE_ADD(f.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY) END
   GROUP BY f.rid, s.p
   HAVING SUM(s.a0_n) > 0),
 r0 AS (
@@ -82,6 +95,8 @@ l0 AS (
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
   LEFT JOIN v1_0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(DATE_TRUNC(f.sf, MONTH), s.p)
+    AND s.p <= COALESCE(DATE_TRUNC(f.sl, MONTH), s.p)
   GROUP BY f.rid),
 v1_1 AS (
   -- count_distinct of saas:mrr_snapshots
@@ -96,19 +111,30 @@ l1 AS (
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
   LEFT JOIN v1_1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(DATE_TRUNC(f.sf, MONTH), s.p)
+    AND s.p <= COALESCE(DATE_TRUNC(f.sl, MONTH), s.p)
   GROUP BY f.rid),
+v0_1 AS (
+  -- count_distinct of saas:mrr_snapshots
+  SELECT DISTINCT t0.`Month` AS p, t0.`account_id` AS x
+  FROM `mrr_snapshots` AS t0
+  WHERE t0.`Month` IS NOT NULL
+    AND (CASE WHEN t0.`MRR (USD)` IS NULL THEN NULL WHEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) = t0.`MRR (USD)` THEN ROUND(CAST(t0.`MRR (USD)` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source mrr_snapshots, column mrr: value ', CAST(t0.`MRR (USD)` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END > CAST(0 AS NUMERIC))
+    AND t0.`account_id` IS NOT NULL),
 l2 AS (
   -- count_distinct($account_id where ($mrr > decimal(2)(0)))
   SELECT f.rid,
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
-  LEFT JOIN v1_0 AS s ON s.p = DATE_ADD(f.p, INTERVAL (-1) MONTH)
+  LEFT JOIN v0_1 AS s ON s.p BETWEEN DATE_ADD(f.p, INTERVAL (-1) MONTH) AND DATE_ADD(DATE_ADD(DATE_ADD(f.p, INTERVAL (-1) MONTH), INTERVAL (1) MONTH), INTERVAL (-1) DAY)
+    AND s.p >= COALESCE(DATE_ADD(f.sf, INTERVAL (-(1)) MONTH), s.p)
+    AND s.p <= COALESCE(DATE_ADD(f.sl, INTERVAL (-(1)) MONTH), s.p)
   GROUP BY f.rid),
 b1 AS (
   -- sum($mrr) per day
   SELECT f.rid, s.p AS day, SUM(s.a0) AS v
   FROM grid0 AS f
-  JOIN s0 AS s ON s.p BETWEEN DATE_ADD(f.p, INTERVAL (-1) MONTH) AND DATE_ADD(DATE_ADD(DATE_ADD(f.p, INTERVAL (-1) MONTH), INTERVAL (1) MONTH), INTERVAL (-1) DAY)
+  JOIN s0 AS s ON s.p BETWEEN CASE WHEN DATE_ADD(f.sf, INTERVAL (-(1)) MONTH) > DATE_ADD(f.p, INTERVAL (-1) MONTH) THEN DATE_ADD(f.sf, INTERVAL (-(1)) MONTH) ELSE DATE_ADD(f.p, INTERVAL (-1) MONTH) END AND CASE WHEN DATE_ADD(f.sl, INTERVAL (-(1)) MONTH) < DATE_ADD(DATE_ADD(DATE_ADD(f.p, INTERVAL (-1) MONTH), INTERVAL (1) MONTH), INTERVAL (-1) DAY) THEN DATE_ADD(f.sl, INTERVAL (-(1)) MONTH) ELSE DATE_ADD(DATE_ADD(DATE_ADD(f.p, INTERVAL (-1) MONTH), INTERVAL (1) MONTH), INTERVAL (-1) DAY) END
   GROUP BY f.rid, s.p
   HAVING SUM(s.a0_n) > 0),
 r1 AS (
@@ -123,6 +149,8 @@ l3 AS (
     COALESCE(SUM(s.a4), 0) AS v2
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(DATE_TRUNC(f.sf, MONTH), s.p)
+    AND s.p <= COALESCE(DATE_TRUNC(f.sl, MONTH), s.p)
   GROUP BY f.rid),
 l4 AS (
   -- avg($csat where ($resolved_at is not null))
@@ -130,6 +158,8 @@ l4 AS (
     CAST(SUM(s.a0) AS FLOAT64) / NULLIF(SUM(s.a0_n), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s2 AS s ON s.p = f.p
+    AND s.p >= COALESCE(DATE_TRUNC(f.sf, MONTH), s.p)
+    AND s.p <= COALESCE(DATE_TRUNC(f.sl, MONTH), s.p)
   GROUP BY f.rid)
 SELECT
   f.p AS `period`,
@@ -137,7 +167,8 @@ SELECT
   CASE WHEN f.g1 = 1 THEN l0.v0 END AS `paying_accounts`,
   CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS FLOAT64) / NULLIF(CAST(l2.v0 AS FLOAT64), 0)) END AS `churn_rate`,
   CASE WHEN f.g1 = 1 THEN (CAST((((r1.v + l3.v0) - l3.v1) - l3.v2) AS FLOAT64) / NULLIF(CAST(r1.v AS FLOAT64), 0)) END AS `nrr`,
-  CASE WHEN f.g2 = 1 THEN l4.v0 END AS `csat`
+  CASE WHEN f.g2 = 1 THEN l4.v0 END AS `csat`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN r0 ON r0.rid = f.rid
 LEFT JOIN l0 ON l0.rid = f.rid

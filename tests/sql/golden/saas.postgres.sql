@@ -1,57 +1,70 @@
 -- kpic sql --dialect postgres: month by nothing
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- saas:mrr_snapshots at day
   SELECT t0."Month" AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
-    COUNT(CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0_n
+    COUNT(CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0_n,
+    MAX(t0."Month") AS a2
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY t0."Month"),
-bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s0) AS u),
-periods0 AS (
-  SELECT CAST(gs AS DATE) AS p
-  FROM (SELECT lo, hi FROM bounds0) AS b,
-    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 s1 AS (
   -- saas:mrr_snapshots at month
   SELECT CAST(date_trunc('month', t0."Month") AS DATE) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) = t0."expansion" THEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a2,
     SUM(CASE WHEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) = t0."contraction" THEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a3,
-    SUM(CASE WHEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) = t0."churned_mrr" THEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a4
+    SUM(CASE WHEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) = t0."churned_mrr" THEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a4,
+    MAX(t0."Month") AS a5
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
   GROUP BY CAST(date_trunc('month', t0."Month") AS DATE)),
-bounds1 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u),
-periods1 AS (
-  SELECT CAST(gs AS DATE) AS p
-  FROM (SELECT lo, hi FROM bounds1) AS b,
-    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 s2 AS (
   -- saas:tickets at month
   SELECT CAST(date_trunc('month', CAST(t0."opened_at" AS DATE)) AS DATE) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0,
-    COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0_n
+    COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0_n,
+    MAX(CAST(t0."opened_at" AS DATE)) AS a1
   FROM "tickets" AS t0
   WHERE t0."opened_at" IS NOT NULL
   GROUP BY CAST(date_trunc('month', CAST(t0."opened_at" AS DATE)) AS DATE)),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a2) AS d FROM s0
+    UNION ALL SELECT MAX(a5) AS d FROM s1
+    UNION ALL SELECT MAX(a1) AS d FROM s2) AS u) AS m),
+bounds0 AS (
+  SELECT x.lo, CASE WHEN CAST(date_trunc('month', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('month', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(CAST(date_trunc('month', p) AS DATE)) AS lo, MAX(CAST(date_trunc('month', p) AS DATE)) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
+periods0 AS (
+  SELECT CAST(gs AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds0) AS b,
+    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
+bounds1 AS (
+  SELECT x.lo, CASE WHEN CAST(date_trunc('month', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('month', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
+periods1 AS (
+  SELECT CAST(gs AS DATE) AS p
+  FROM (SELECT lo, hi FROM bounds1) AS b,
+    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 bounds2 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u),
+  SELECT x.lo, CASE WHEN CAST(date_trunc('month', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('month', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
 periods2 AS (
   SELECT CAST(gs AS DATE) AS p
   FROM (SELECT lo, hi FROM bounds2) AS b,
     generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1, g2
+  SELECT z.rid, z.p, z.g0, z.g1, z.g2, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.g0, y.g1, y.g2, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.g0, x.g1, x.g2, (CAST(x.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p) AS rid, p, g0, g1, g2
   FROM (
     SELECT p, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
     FROM (
@@ -60,12 +73,12 @@ grid0 AS (
     SELECT q.p, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q
     UNION ALL
     SELECT q.p, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q) AS a
-    GROUP BY p) AS u),
+    GROUP BY p) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 b0 AS (
   -- sum($mrr) per day
   SELECT f.rid, s.p AS day, SUM(s.a0) AS v
   FROM grid0 AS f
-  JOIN s0 AS s ON s.p BETWEEN f.p AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+  JOIN s0 AS s ON s.p BETWEEN CASE WHEN f.sf > f.p THEN f.sf ELSE f.p END AND CASE WHEN f.sl < (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) THEN f.sl ELSE (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) END
   GROUP BY f.rid, s.p
   HAVING SUM(s.a0_n) > 0),
 r0 AS (
@@ -85,6 +98,8 @@ l0 AS (
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
   LEFT JOIN v1_0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(date_trunc('month', f.sl) AS DATE), s.p)
   GROUP BY f.rid),
 v1_1 AS (
   -- count_distinct of saas:mrr_snapshots
@@ -99,19 +114,30 @@ l1 AS (
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
   LEFT JOIN v1_1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(date_trunc('month', f.sl) AS DATE), s.p)
   GROUP BY f.rid),
+v0_1 AS (
+  -- count_distinct of saas:mrr_snapshots
+  SELECT DISTINCT t0."Month" AS p, t0."account_id" AS x
+  FROM "mrr_snapshots" AS t0
+  WHERE t0."Month" IS NOT NULL
+    AND (CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END > CAST(0 AS NUMERIC(38, 2)))
+    AND t0."account_id" IS NOT NULL),
 l2 AS (
   -- count_distinct($account_id where ($mrr > decimal(2)(0)))
   SELECT f.rid,
     COUNT(DISTINCT s.x) AS v0
   FROM grid0 AS f
-  LEFT JOIN v1_0 AS s ON s.p = CAST(f.p + (-1) * INTERVAL '1 month' AS DATE)
+  LEFT JOIN v0_1 AS s ON s.p BETWEEN CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+    AND s.p >= COALESCE(CAST(f.sf + (-(1)) * INTERVAL '1 month' AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(f.sl + (-(1)) * INTERVAL '1 month' AS DATE), s.p)
   GROUP BY f.rid),
 b1 AS (
   -- sum($mrr) per day
   SELECT f.rid, s.p AS day, SUM(s.a0) AS v
   FROM grid0 AS f
-  JOIN s0 AS s ON s.p BETWEEN CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
+  JOIN s0 AS s ON s.p BETWEEN CASE WHEN CAST(f.sf + (-(1)) * INTERVAL '1 month' AS DATE) > CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) THEN CAST(f.sf + (-(1)) * INTERVAL '1 month' AS DATE) ELSE CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) END AND CASE WHEN CAST(f.sl + (-(1)) * INTERVAL '1 month' AS DATE) < (CAST(CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) THEN CAST(f.sl + (-(1)) * INTERVAL '1 month' AS DATE) ELSE (CAST(CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) END
   GROUP BY f.rid, s.p
   HAVING SUM(s.a0_n) > 0),
 r1 AS (
@@ -126,6 +152,8 @@ l3 AS (
     COALESCE(SUM(s.a4), 0) AS v2
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(date_trunc('month', f.sl) AS DATE), s.p)
   GROUP BY f.rid),
 l4 AS (
   -- avg($csat where ($resolved_at is not null))
@@ -133,6 +161,8 @@ l4 AS (
     CAST(SUM(s.a0) AS DOUBLE PRECISION) / NULLIF(SUM(s.a0_n), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s2 AS s ON s.p = f.p
+    AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
+    AND s.p <= COALESCE(CAST(date_trunc('month', f.sl) AS DATE), s.p)
   GROUP BY f.rid)
 SELECT
   f.p AS "period",
@@ -140,7 +170,8 @@ SELECT
   CASE WHEN f.g1 = 1 THEN l0.v0 END AS "paying_accounts",
   CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS DOUBLE PRECISION) / NULLIF(CAST(l2.v0 AS DOUBLE PRECISION), 0)) END AS "churn_rate",
   CASE WHEN f.g1 = 1 THEN (CAST((((r1.v + l3.v0) - l3.v1) - l3.v2) AS DOUBLE PRECISION) / NULLIF(CAST(r1.v AS DOUBLE PRECISION), 0)) END AS "nrr",
-  CASE WHEN f.g2 = 1 THEN l4.v0 END AS "csat"
+  CASE WHEN f.g2 = 1 THEN l4.v0 END AS "csat",
+  CASE WHEN f.sf IS NULL THEN NULL ELSE to_char(f.sf, 'YYYY-MM-DD') || '/' || to_char(f.sl, 'YYYY-MM-DD') END AS "partial"
 FROM grid0 AS f
 LEFT JOIN r0 ON r0.rid = f.rid
 LEFT JOIN l0 ON l0.rid = f.rid

@@ -1,5 +1,5 @@
 -- kpic sql --dialect clickhouse: quarter by region
--- period is the first day of each period; decimals are exact; x / 0 is NULL.
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the window or the as-of date.
 WITH
 s0 AS (
   -- saas:tickets at quarter
@@ -13,23 +13,32 @@ s0 AS (
     COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a1_n,
     SUM((dateDiff('second', t0."opened_at", t0."resolved_at") / 3600.0)) AS a2,
     SUM((dateDiff('second', t0."opened_at", t0."resolved_at") / 3600.0) * (dateDiff('second', t0."opened_at", t0."resolved_at") / 3600.0)) AS a2_q,
-    COUNT((dateDiff('second', t0."opened_at", t0."resolved_at") / 3600.0)) AS a2_n
+    COUNT((dateDiff('second', t0."opened_at", t0."resolved_at") / 3600.0)) AS a2_n,
+    MAX(toDate(t0."opened_at")) AS a3
   FROM "tickets" AS t0
   LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
   WHERE t0."opened_at" IS NOT NULL
   GROUP BY toStartOfQuarter(toDate(t0."opened_at")), t1."region"),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a3) AS d FROM s0) AS u) AS m),
 bounds0 AS (
-  SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u),
+  SELECT x.lo, CASE WHEN toStartOfQuarter(ao.d) < x.hi THEN toStartOfQuarter(ao.d) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
+    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0) AS u) AS x CROSS JOIN as_of AS ao),
 periods0 AS (
   SELECT arrayJoin(arrayMap(i -> addMonths(b.lo, i * 3), range(toUInt32(dateDiff('month', b.lo, b.hi) / 3 + 1)))) AS p
   FROM (SELECT lo, hi FROM bounds0) AS b),
 members0 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds0 AS b WHERE s.p BETWEEN b.lo AND b.hi) AS u),
+    SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(toStartOfQuarter(ao.d), s.p)) AS u),
 grid0 AS (
-  SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0
-  FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u),
+  SELECT z.rid, z.p, z.d0, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.d0, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.d0, addDays(addMonths(x.p, 3), -1) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0
+  FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- avg($csat where ($resolved_at is not null)); stddev($csat where ($resolved_at is not null)); variance(($resolved_at - $opened_at))
   SELECT f.rid,
@@ -38,6 +47,8 @@ l0 AS (
     CASE WHEN SUM(s.a2_n) > 1 THEN (CASE WHEN (CAST(SUM(s.a2_n) AS Float64) * CAST(SUM(s.a2_q) AS Float64) - SUM(s.a2) * SUM(s.a2)) < 0 THEN 0 ELSE (CAST(SUM(s.a2_n) AS Float64) * CAST(SUM(s.a2_q) AS Float64) - SUM(s.a2) * SUM(s.a2)) END) / (CAST(SUM(s.a2_n) AS Float64) * (CAST(SUM(s.a2_n) AS Float64) - 1)) END AS v2
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
+    AND s.p >= COALESCE(toStartOfQuarter(f.sf), s.p)
+    AND s.p <= COALESCE(toStartOfQuarter(f.sl), s.p)
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
   GROUP BY f.rid)
 SELECT
@@ -45,7 +56,8 @@ SELECT
   f.d0 AS "region",
   l0.v0 AS "csat",
   l0.v1 AS "csat_spread",
-  l0.v2 AS "resolution_variance"
+  l0.v2 AS "resolution_variance",
+  CASE WHEN f.sf IS NULL THEN NULL ELSE toString(f.sf) || '/' || toString(f.sl) END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 ORDER BY f.rid;

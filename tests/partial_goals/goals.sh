@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Partial periods and the as-of date (docs/language.md, "Evaluation
-# semantics"), every figure worked out by hand from tests/partial/orders.csv:
+# semantics"), every figure worked out by hand from tests/partial_goals/orders.csv:
 #   2025-02-05 A 10   2025-02-20 A 40   2025-02-10 B 20
 #   2026-01-15 A 50   2026-01-15 B 50   2026-02-03 A 30   2026-02-12 B 15
 # The data ends on 2026-02-12, so February 2026 is partial (1st to 12th,
@@ -9,7 +9,7 @@
 set -u
 KPIC="$1"
 ROOT="$2"
-PKG="$ROOT/tests/partial/partial.kpi"
+PKG="$ROOT/tests/partial_goals/partial.kpi"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 source "$ROOT/tests/cli/expect.sh"

@@ -1,0 +1,50 @@
+-- kpic sql --dialect spark: goal grow (sales) per month, 2026-01-01 to 2027-01-01
+-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a period cut by the as-of date.
+WITH
+periods0 AS (
+  SELECT explode(sequence(b.lo, b.hi, INTERVAL 1 MONTH)) AS p
+  FROM (SELECT trunc(DATE '2026-01-01', 'MM') AS lo, trunc(DATE '2026-12-31', 'MM') AS hi) AS b),
+s0 AS (
+  -- partial:orders at day
+  SELECT t0.`day` AS p,
+    COUNT(*) AS n,
+    SUM(CASE WHEN t0.`amount` IS NULL THEN NULL WHEN CAST(t0.`amount` AS DECIMAL(38, 2)) = t0.`amount` THEN CAST(t0.`amount` AS DECIMAL(38, 2)) ELSE CAST(raise_error(concat('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) AS DECIMAL(38, 2)) END) AS a0,
+    MAX(t0.`day`) AS a1
+  FROM `orders` AS t0
+  WHERE t0.`day` IS NOT NULL
+  GROUP BY t0.`day`),
+as_of AS (
+  -- the data as of its last day with rows
+  SELECT m.d AS d
+  FROM (SELECT MAX(d) AS d FROM (
+    SELECT MAX(a1) AS d FROM s0) AS u) AS m),
+grid0 AS (
+  SELECT z.rid, z.p, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  FROM (
+    SELECT y.rid, y.p, y.e, CASE WHEN DATE '2026-01-01' > y.p THEN DATE '2026-01-01' ELSE y.p END AS a, CASE WHEN ao.d < CASE WHEN DATE '2026-12-31' < y.e THEN DATE '2026-12-31' ELSE y.e END THEN ao.d ELSE CASE WHEN DATE '2026-12-31' < y.e THEN DATE '2026-12-31' ELSE y.e END END AS b
+    FROM (SELECT x.rid, x.p, date_add(add_months(x.p, 1), -1) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY q.p) AS rid, q.p FROM periods0 AS q) AS x) AS y CROSS JOIN as_of AS ao) AS z),
+l0 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)
+    AND s.p >= COALESCE(f.sf, s.p)
+    AND s.p <= COALESCE(f.sl, s.p)
+  GROUP BY f.rid),
+l1 AS (
+  -- sum($amount)
+  SELECT f.rid,
+    COALESCE(SUM(s.a0), 0) AS v0
+  FROM grid0 AS f
+  LEFT JOIN s0 AS s ON s.p BETWEEN add_months(f.p, -12) AND date_add(add_months(add_months(f.p, -12), 1), -1)
+  GROUP BY f.rid)
+SELECT
+  f.p AS `period`,
+  CASE WHEN f.sf > f.sl THEN NULL ELSE l0.v0 END AS `value`,
+  CASE WHEN f.sf > f.sl THEN NULL ELSE l1.v0 END AS `target`,
+  CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
+FROM grid0 AS f
+LEFT JOIN l0 ON l0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+ORDER BY f.rid;
