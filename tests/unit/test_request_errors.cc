@@ -133,3 +133,9 @@ TEST_CASE("a period operator at --grain all is null, and the plan says so with W
   r.grain = rt::Grain::kMonth;
   CHECK(plan::Lower(catalog.checked.ir, r).notes.empty());
 }
+
+TEST_CASE("W0707: a fixed-threshold alert held on a partial period is a registered run warning") {
+  // Its behaviour over data (held on February 2026, judged on January) is
+  // asserted by tests/partial_goals/goals.sh; here, that the code exists.
+  CHECK(Name(DiagCode::W0707) == "W0707");
+}
