@@ -1905,7 +1905,7 @@ class Emitter {
                             Dbl(AsValue(M(g.target, whole, &fr))), periods, d_.dbl),
                 MV::K::kFloat, 0};
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kLastYear) {
-      MV total = AsValue(M(g.target, whole, &fr)), ly = AsValue(M(g.last_year, c, &fr)),
+      MV total = AsValue(M(g.target, whole, &fr)), ly = AsValue(M(g.last_year, period, &fr)),
          ly_total = AsValue(M(g.last_year, whole, &fr));
       target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), Dbl(ly_total)), MV::K::kFloat, 0};
     }
@@ -1917,14 +1917,14 @@ class Emitter {
     head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a "
             "period cut by the as-of date.\n";
     if (p_.as_of_day) head += fmt::format("-- data as of {} (--as-of)\n", rt::FormatDate(*p_.as_of_day));
-    std::string out_value = Output(value), out_target = Output(target);
-    if (spans) {  // a period wholly after the as-of date: nothing is known of it yet
+    std::string out_value = Output(value), out_target = Output(target), partial = PartialText(spans);
+    if (spans) {  // a period wholly after the as-of date: no value yet, its whole target, not partial
       out_value = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", out_value);
-      out_target = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", out_target);
+      partial = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", partial);
     }
     return head + Assemble(fmt::format(
                       "SELECT\n  f.p AS {},\n  {} AS {},\n  {} AS {},\n  {} AS {}\nFROM {} AS f{}\nORDER BY f.rid",
-                      Q("period"), out_value, Q("value"), out_target, Q("target"), PartialText(spans), Q("partial"),
+                      Q("period"), out_value, Q("value"), out_target, Q("target"), partial, Q("partial"),
                       grid, joins));
   }
 

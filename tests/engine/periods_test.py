@@ -352,7 +352,9 @@ if ENGINE == "jit":
         _, err = run("--metric", "total,r3,shr", "--by", "store", "--timings", fmt="csv")
         compiled = "0 kernel(s) compiled" not in err
         expect(f"compiled on run {attempt}", compiled, attempt == 1)
-        expect(f"cache hits on run {attempt}", "0 from the cache" not in err, attempt == 2)
+        # (run 1 may hit too: two scans with the same kernel compile it once)
+        if attempt == 2:
+            expect(f"cache hits on run {attempt}", "0 from the cache" not in err, True)
 
 if failures:
     print("\n".join(failures))
