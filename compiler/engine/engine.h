@@ -110,6 +110,7 @@ struct FiredAlert {
   std::string dim;  ///< empty for the goal's total
   plan::VT dim_type = plan::VT::kString;
   DimValue member;
+  bool percent = false;  ///< the value is a ratio shown as a percentage
 };
 
 struct GoalPeriod {

@@ -842,13 +842,15 @@ Val RoundHalfEven(const Val& v, int digits) {
 namespace {
 
 /// The last day with rows within [from, to) over the scans' as-of
-/// aggregates (a group that reaches past `to` means the window is full).
-std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanResult>& scans) {
+/// aggregates (a group that reaches past `to` means the window is full);
+/// with `source`, over that source's scans only.
+std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanResult>& scans,
+                               const std::string* source = nullptr) {
   std::optional<int32_t> best;
   int64_t from = plan.from_day ? *plan.from_day : INT64_MIN, to = plan.to_day ? *plan.to_day : INT64_MAX;
   for (size_t s = 0; s < scans.size(); ++s) {
     const plan::Scan& sc = plan.scans[s];
-    if (sc.audit || sc.as_of_agg < 0) continue;
+    if (sc.audit || sc.as_of_agg < 0 || (source && sc.source != *source)) continue;
     const AggStates& st = scans[s].aggs[static_cast<size_t>(sc.as_of_agg)];
     for (size_t g = 0; g < scans[s].period.size(); ++g) {
       if (st.count.empty() || st.count[g] == 0) continue;
@@ -868,6 +870,22 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   Results out;
   Evaluator ev(plan, scans, rates, work);
   out.as_of = plan.as_of_day ? plan.as_of_day : LastDay(plan, scans);
+  // Freshness: a source whose rows end before the as-of date (one loaded
+  // late) leaves its numbers short for the days after.
+  if (out.as_of) {
+    std::set<std::string> seen;
+    for (const plan::Scan& sc : plan.scans) {
+      if (sc.audit || sc.as_of_agg < 0 || !seen.insert(sc.source).second) continue;
+      std::optional<int32_t> last = LastDay(plan, scans, &sc.source);
+      if (!last || *last >= *out.as_of) continue;
+      std::string name = sc.source.substr(sc.source.find(':') + 1);
+      int32_t lag = *out.as_of - *last;
+      out.warnings.push_back(
+          {"W0708", fmt::format("source `{}` has no rows after {}, {} day{} before the as-of date {}: if its "
+                                "data is late, what it counts is short for those days",
+                                name, rt::FormatDate(*last), lag, lag == 1 ? "" : "s", rt::FormatDate(*out.as_of))});
+    }
+  }
   // The days of a period that count, in a window [from, to) and up to the
   // as-of date; partial when some of its days do not.
   auto span_of = [&](Grain g, int64_t p, std::optional<int32_t> from, std::optional<int32_t> to) {
@@ -999,6 +1017,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           FiredAlert fa;
           fa.name = a.name;
           fa.severity = a.severity;
+          fa.percent = a.percent;
           fa.message = a.message;
           fa.period = p;
           if (bm) {

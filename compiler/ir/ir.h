@@ -105,6 +105,7 @@ struct Node {
   __int128 exact = 0;
   int exact_scale = 0;
   bool is_exact = true;  ///< numbers: whether `exact` holds the value (a row reads `f` when its scalar is float)
+  bool percent = false;  ///< a literal written as a percentage (`8%`)
   double f = 0;
   std::string text;
   std::optional<Grain> grain;  ///< kSymbol: a grain (or `previous` as nullopt with text "previous")

@@ -39,10 +39,29 @@ td.l,th.l{text-align:left}
 svg text{font-size:11px;fill:#52606d}
 )";
 
-/// A line chart of values over periods, with a dashed target line.
+/// An axis label: `150,000`, `2.5`, `35%` (no exponent notation); `step`
+/// is the distance between ticks, which decides the decimals shown.
+std::string AxisText(double v, double step, bool percent) {
+  if (percent) v *= 100, step *= 100;
+  int decimals = 0;
+  while (decimals < 6 && step * std::pow(10.0, decimals) < 0.999) ++decimals;
+  if (std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6 && decimals < 6)
+    ++decimals;  // 2.5 steps
+  std::string s = fmt::format("{:.{}f}", std::fabs(v) < step * 1e-9 ? 0.0 : v, decimals);
+  // thousands separators in the integer part
+  size_t dot = s.find('.'), end = dot == std::string::npos ? s.size() : dot;
+  size_t start = s[0] == '-' ? 1 : 0;
+  for (size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, ",");
+  return percent ? s + "%" : s;
+}
+
+/// A line chart of values over periods, with a dashed target line. A
+/// partial period (`partial[i]`) is drawn hollow, reached by a dotted
+/// segment: its value and target are for the days it has.
 std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
-                       const std::vector<std::optional<double>>& targets) {
-  const double w = 640, h = 220, left = 70, right = 10, top = 10, bottom = 40;
+                       const std::vector<std::optional<double>>& targets, bool percent = false,
+                       const std::vector<bool>& partial = {}) {
+  const double w = 640, h = 220, left = 70, right = 36, top = 10, bottom = 40;
   double lo = 0, hi = 0;
   bool any = false;
   for (const auto* series : {&values, &targets})
@@ -55,32 +74,68 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   if (!any) return "<p class=sub>no data</p>";
   lo = std::min(lo, 0.0);
   if (hi == lo) hi = lo + 1;
+  // Round ticks: 1, 2, 2.5 or 5 times a power of ten, about four of them.
+  double raw = (hi - lo) / 4, mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double f : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (f * mag >= raw) {
+      step = f * mag;
+      break;
+    }
+  lo = std::floor(lo / step + 1e-9) * step;
+  hi = std::ceil(hi / step - 1e-9) * step;
+  int ticks = static_cast<int>(std::lround((hi - lo) / step));
   size_t n = labels.size();
   auto x = [&](size_t i) { return left + (n <= 1 ? 0 : (w - left - right) * static_cast<double>(i) / (n - 1)); };
   auto y = [&](double v) { return top + (h - top - bottom) * (1 - (v - lo) / (hi - lo)); };
   std::string svg = fmt::format(R"(<svg width="{}" height="{}" viewBox="0 0 {} {}" role="img">)", w, h, w, h);
-  for (int k = 0; k <= 4; ++k) {
-    double v = lo + (hi - lo) * k / 4;
+  for (int k = 0; k <= ticks; ++k) {
+    double v = lo + step * k;
     svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e4e7eb"/><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
-                       left, w - right, y(v), y(v), left - 6, y(v) + 4, fmt::format("{:.4g}", v));
+                       left, w - right, y(v), y(v), left - 6, y(v) + 4, AxisText(v, step, percent));
   }
+  auto cut = [&](size_t i) { return i < partial.size() && partial[i]; };
   for (size_t i = 0; i < n; ++i)
     if (n <= 12 || i % ((n + 11) / 12) == 0)
-      svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 16, Esc(labels[i]));
+      svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 16,
+                         Esc(labels[i] + (cut(i) ? "*" : "")));
   auto line = [&](const std::vector<std::optional<double>>& s, const char* color, const char* dash) {
-    std::string pts;
+    std::string pts, out;
+    std::optional<size_t> last;  // the last whole period drawn
     for (size_t i = 0; i < s.size(); ++i)
-      if (s[i]) pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*s[i]));
-    if (pts.empty()) return std::string();
-    std::string out = fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="2" {} points="{}"/>)", color, dash, pts);
-    for (size_t i = 0; i < s.size(); ++i)
-      if (s[i]) out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="{}"/>)", x(i), y(*s[i]), color);
+      if (s[i] && !cut(i)) pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*s[i])), last = i;
+    if (!pts.empty())
+      out += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="2" {} points="{}"/>)", color, dash, pts);
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!s[i]) continue;
+      if (!cut(i)) {
+        out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="{}"/>)", x(i), y(*s[i]), color);
+        continue;
+      }
+      std::optional<size_t> before;
+      for (size_t k = i; k-- > 0;)
+        if (s[k] && !cut(k)) {
+          before = k;
+          break;
+        }
+      if (before)
+        out += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1.5" stroke-dasharray="2,3"/>)",
+                           x(*before), y(*s[*before]), x(i), y(*s[i]), color);
+      out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="#fff" stroke="{}" stroke-width="1.5"/>)", x(i),
+                         y(*s[i]), color);
+    }
+    (void)last;
     return out;
   };
   svg += line(targets, "#f08c00", R"(stroke-dasharray="5,4")");
   svg += line(values, "#1c7ed6", "");
-  svg += fmt::format(R"(<text x="{}" y="{}">— value 实际</text><text x="{}" y="{}" fill="#f08c00">- - target 目标</text>)",
-                     left, h - 6, left + 110, h - 6);
+  svg += fmt::format(R"(<text x="{}" y="{}">— value 实际</text>)", left, h - 6);
+  if (!targets.empty()) svg += fmt::format(R"(<text x="{}" y="{}" fill="#f08c00">- - target 目标</text>)", left + 110, h - 6);
+  bool any_cut = false;
+  for (size_t i = 0; i < n; ++i) any_cut = any_cut || cut(i);
+  if (any_cut)
+    svg += fmt::format(R"(<text x="{}" y="{}">○ * partial: the days so far 未完</text>)", left + (targets.empty() ? 110 : 240),
+                       h - 6);
   return svg + "</svg>";
 }
 
@@ -167,12 +222,16 @@ std::string Html(const Context& ctx) {
                        Esc(g.goal->name), Esc(g.goal->metric));
     std::vector<std::string> labels;
     std::vector<std::optional<double>> values, targets;
+    std::vector<bool> cut;
     for (const auto& gp : g.periods) {
       labels.push_back(Label(g.goal->grain, gp.period, p));
       values.push_back(gp.has_data ? Num(gp.value) : std::nullopt);
-      targets.push_back(Num(gp.target));
+      // A partial period: its value against the target for the same days.
+      bool partial = gp.span.partial && gp.span.first <= gp.span.last;
+      cut.push_back(partial);
+      targets.push_back(Num(partial && gp.has_pace ? gp.pace_target : gp.target));
     }
-    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets);
+    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets, pct, cut);
     out += "<table><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th><th>attainment 达成率</th><th class=l>status 状态</th></tr>";
     for (const auto& gp : g.periods)
       out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
@@ -187,8 +246,7 @@ std::string Html(const Context& ctx) {
                            Esc(Label(g.goal->grain, gp.period, p)), rt::FormatDate(gp.span.first),
                            rt::FormatDate(gp.span.last), Esc(DisplayValue(gp.pace_target, pct)));
     if (g.compared && !g.decomposition.empty()) {
-      out += fmt::format("<h3>Decomposition · 指标分解 ({} vs {})</h3>", Esc(Label(g.goal->grain, g.period, p)),
-                         Esc(Label(g.goal->grain, g.previous_period, p)));
+      out += fmt::format("<h3>Decomposition · 指标分解 ({})</h3>", Esc(ComparedText(g, p)));
       for (const auto& d : g.decomposition) {
         out += fmt::format("<p><b>{}</b> = {} {}</p>", Esc(d.node->name), Esc(d.node->formula),
                            d.holds ? "" : fmt::format("<span class=gap>identity does not hold: gap {} · 恒等式不成立</span>",
@@ -209,8 +267,8 @@ std::string Html(const Context& ctx) {
     }
     if (g.compared)
       for (const auto& dr : g.drill) {
-        out += fmt::format("<h3>Drill-down by {} · 下钻 (change {} vs {}, {} members)</h3>", Esc(dr.drill->dim),
-                           Esc(Label(g.goal->grain, g.period, p)), Esc(Label(g.goal->grain, g.previous_period, p)), dr.members);
+        out += fmt::format("<h3>Drill-down by {} · 下钻 (change {}, {} members)</h3>", Esc(dr.drill->dim),
+                           Esc(ComparedText(g, p)), dr.members);
         std::vector<std::pair<std::string, std::optional<double>>> bars;
         bool fx = !dr.top.empty() && dr.top[0].has_effects;
         out += "<table><tr><th class=l>member 成员</th><th>now 本期</th><th>before 上期</th><th>change 变化</th><th>target 目标</th><th>attainment 达成率</th>";
@@ -219,7 +277,7 @@ std::string Html(const Context& ctx) {
           out += fmt::format("<tr>{}{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
                              Td(DisplayValue(m.value, pct)), Td(DisplayValue(m.previous, pct)), Td(DisplayValue(m.change, pct)),
                              Td(DisplayValue(m.target, pct)),
-                             Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-"),
+                             Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—"),
                              m.has_effects ? Td(DisplayValue(Val::Float(m.mix), pct)) + Td(DisplayValue(Val::Float(m.rate), pct))
                                            : std::string());
           bars.push_back({MemberText(m.member, dr.drill->type), Num(m.change)});
@@ -234,8 +292,11 @@ std::string Html(const Context& ctx) {
               s += (s.empty() ? "" : ", ") + MemberText(m.member, dr.drill->type) + fmt::format(" {:.1f}%", m.attainment * 100);
             return Esc(s);
           };
-          out += fmt::format("<p class=sub>highest attainment 达成率最高: {}<br>lowest attainment 达成率最低: {}</p>",
-                             names(dr.best), names(dr.worst));
+          if (dr.worst.empty())  // every member is listed: highest first
+            out += fmt::format("<p class=sub>by attainment, highest first 按达成率排序: {}</p>", names(dr.best));
+          else
+            out += fmt::format("<p class=sub>highest attainment 达成率最高: {}<br>lowest attainment 达成率最低: {}</p>",
+                               names(dr.best), names(dr.worst));
         }
       }
     out += "<h3>Alerts · 预警</h3>";
@@ -243,7 +304,7 @@ std::string Html(const Context& ctx) {
     for (const auto& a : g.alerts)
       out += fmt::format("<div class=\"alert {}\">[{}] {} · {}{} · {}{}</div>", Esc(a.severity), Esc(a.severity), Esc(a.name),
                          Esc(Label(g.goal->grain, a.period, p)),
-                         a.dim.empty() ? "" : " · " + Esc(a.dim + " " + DimText(a.member, a.dim_type)), Esc(a.value.Text()),
+                         a.dim.empty() ? "" : " · " + Esc(a.dim + " " + DimText(a.member, a.dim_type)), Esc(a.value.null() ? "-" : DisplayValue(a.value, a.percent)),
                          a.message.empty() ? "" : " · " + Esc(a.message));
   }
   if (!r.charts.empty()) out += "<h2>Charts · 图表</h2>";
@@ -255,11 +316,13 @@ std::string Html(const Context& ctx) {
     if (o.by.empty() && o.grain != rt::Grain::kAll) {
       std::vector<std::string> labels;
       std::vector<std::optional<double>> values;
+      std::vector<bool> cut;
       for (const auto& row : c.rows) {
         labels.push_back(Label(o.grain, row.period, p));
         values.push_back(Num(row.value));
+        cut.push_back(row.span.partial);
       }
-      out += TrendChart(labels, values, {});
+      out += TrendChart(labels, values, {}, o.percent, cut);
     } else if (o.by.size() == 1 && o.grain == rt::Grain::kAll) {
       std::vector<std::pair<std::string, std::optional<double>>> bars;
       for (const auto& row : c.rows) bars.push_back({DimText(row.dims[0], o.by_types[0]), Num(row.value)});

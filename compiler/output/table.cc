@@ -148,7 +148,7 @@ std::string Table(const Context& ctx) {
       }
       std::string where = a.dim.empty() ? "" : fmt::format(" ({} {})", a.dim, DimText(a.member, a.dim_type));
       std::string line = fmt::format("  alert [{}] {} in {}{}: {}", a.severity, a.name,
-                                     Label(g.goal->grain, a.period, p), where, a.value.null() ? "-" : a.value.Text());
+                                     Label(g.goal->grain, a.period, p), where, a.value.null() ? "-" : DisplayValue(a.value, a.percent));
       if (!a.message.empty()) line += " (" + a.message + ")";
       if (color && a.severity == "critical") line = "\033[31m" + line + "\033[0m";
       out += line + "\n";
@@ -157,8 +157,7 @@ std::string Table(const Context& ctx) {
       out += fmt::format("  ({} alert(s) on members in earlier periods: see --format json or html)\n", hidden);
     if (g.compared) {
       for (const auto& d : g.decomposition) {
-        out += fmt::format("  decomposition {} vs {}: {} = {}{}\n", Label(g.goal->grain, g.period, p),
-                           Label(g.goal->grain, g.previous_period, p), d.node->name, d.node->formula,
+        out += fmt::format("  decomposition {}: {} = {}{}\n", ComparedText(g, p), d.node->name, d.node->formula,
                            d.holds ? "" : fmt::format("  (does not hold: gap {})", d.gap.Text()));
         std::vector<std::vector<std::string>> rows;
         for (size_t i = 0; i < d.terms.size(); ++i)
@@ -169,13 +168,13 @@ std::string Table(const Context& ctx) {
         out += Grid({"    driver", "now", "before", "contribution"}, rows, {false, true, true, true});
       }
       for (const auto& dr : g.drill) {
-        out += fmt::format("  drill by {}: {} vs {}, largest and smallest changes of {} members\n", dr.drill->dim,
-                           Label(g.goal->grain, g.period, p), Label(g.goal->grain, g.previous_period, p), dr.members);
+        out += fmt::format("  drill by {}: {}, largest and smallest changes of {} members\n", dr.drill->dim,
+                           ComparedText(g, p), dr.members);
         std::vector<std::vector<std::string>> rows;
         auto add = [&](const engine::DrillResult::Member& m) {
           rows.push_back({"    " + DimText(m.member, dr.drill->type), DisplayValue(m.value, g.goal->percent),
                           DisplayValue(m.change, g.goal->percent),
-                          m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "-",
+                          m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
                           m.has_effects ? DisplayValue(engine::Val::Float(m.mix), g.goal->percent) : "",
                           m.has_effects ? DisplayValue(engine::Val::Float(m.rate), g.goal->percent) : ""});
         };

@@ -74,6 +74,14 @@ std::string HtmlEscape(std::string_view in) {
   return out;
 }
 
+std::string ComparedText(const engine::GoalResult& g, const plan::Plan& p) {
+  std::string now = Label(g.goal->grain, g.period, p), before = Label(g.goal->grain, g.previous_period, p);
+  if (g.through_span.partial && g.through == g.period)
+    return fmt::format("{} to {} vs the same days of {}", rt::FormatDate(g.through_span.first),
+                       rt::FormatDate(g.through_span.last), before);
+  return now + " vs " + before;
+}
+
 std::string SpanText(const engine::Span& sp) {
   return sp.partial ? rt::FormatDate(sp.first) + "/" + rt::FormatDate(sp.last) : std::string();
 }

@@ -29,6 +29,10 @@ inline constexpr const char* kHtmlCsp =
     "img-src data:; font-src data:; base-uri 'none'; form-action 'none'\">";
 /// A partial period's days, `2026-12-01/2026-12-14` (ISO 8601), or "".
 std::string SpanText(const engine::Span& sp);
+/// What a goal's decomposition and drill compare: `2026-12 vs 2026-11`,
+/// or for a partial period `2026-12-01 to 2026-12-14 vs the same days of
+/// 2026-11`.
+std::string ComparedText(const engine::GoalResult& g, const plan::Plan& p);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
 

@@ -602,6 +602,18 @@ void Lowerer::Goal(const ir::Goal& g) {
           if (reads_target(x)) return true;
         return false;
       };
+      std::function<bool(int)> shows_percent = [&](int id) {
+        const ir::Node& n = m_.node(id);
+        if (n.percent) return true;
+        if (n.kind == ir::Kind::kMetric && m_.metrics[static_cast<size_t>(n.metric)].percent) return true;
+        if (n.kind == ir::Kind::kMethod && (n.fn == builtins::Fn::kChange || n.fn == builtins::Fn::kGrowthMethod))
+          return true;
+        if (n.kind == ir::Kind::kCall && n.fn == builtins::Fn::kGrowth) return true;
+        for (int x : n.args)
+          if (shows_percent(x)) return true;
+        return false;
+      };
+      a.percent = left.type.unit.IsOne() && shows_percent(it.cond);
       a.held = left.type.level == ir::Level::kMetric && left.type.additivity == ir::Additivity::kAdditive &&
                !ir::FindPeriodOperator(m_, it.cond) && !(reads_target(it.cond) && TargetIsRelative(g));
     }

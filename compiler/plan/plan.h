@@ -222,6 +222,9 @@ struct GoalPlan {
     /// Compares an additive metric with a fixed threshold (no period
     /// operator, no target): not evaluated on a partial period (W0707).
     bool held = false;
+    /// The compared side is a ratio the condition states in percent (or a
+    /// percent metric, or a change): shown as a percentage.
+    bool percent = false;
     int cond = -1;  ///< bool mnode
     int value = -1; ///< the left side of the condition, for the report
     /// The same condition per member of each drill dimension.

@@ -194,6 +194,7 @@ Ty Checker::Literal(const Expr& e) {
       // Metric level keeps an exact value at any scale; a row reads a
       // float beyond the exact decimals' scale.
       n.is_exact = v.has_value();
+      n.percent = true;
       if (v) {
         n.exact = v->first;
         n.exact_scale = v->second + 2;

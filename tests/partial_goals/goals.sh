@@ -104,6 +104,35 @@ contains err "warning[W0707]"
 expect "html" 0 "$KPIC" run "$PKG" --goal rel --format html
 contains out "data as of 数据截至 2026-02-12"
 contains out "partial 未完 2026-02-01 – 2026-02-12"
+# The terminal as a store manager reads it: a growth alert in percent (45 /
+# 30 - 1; A: 30 / 10 - 1), the drill compares 1-12 Feb with 1-12 Jan, and a
+# member has no share of the company's fixed target ("—").
+expect "table: alert and drill" 0 "$KPIC" run "$PKG" --goal yoy
+contains out "alert [warning] up on last year in 2026-02: 50.00%"
+contains out "alert [warning] up on last year in 2026-02 (store A): 200.00%"
+contains out "drill by store: 2026-02-01 to 2026-02-12 vs the same days of 2026-01"
+contains out "    A       30.00   30.00           —"
+expect "html: alert in percent" 0 "$KPIC" run "$PKG" --goal yoy --format html
+contains out "store A · 200.00%"
+contains out "change 2026-02-01 to 2026-02-12 vs the same days of 2026-01"
+
+# Freshness (W0708): visits end on 7 Feb (B), 5 days before the as-of date
+# 12 Feb; sales alone read no visits. Store A's rows end on 3 Feb (orders)
+# and 5 Feb (visits): its as-of date is 5 Feb, and its orders are 2 days behind.
+expect "fresh: orders only" 0 "$KPIC" run "$PKG" --metric sales --from 2026-01-01
+lacks err "W0708"
+expect "stale visits" 0 "$KPIC" run "$PKG" --metric sales,visit_count --from 2026-01-01 --format json
+json "[(w['code'], w['message']) for w in d['warning_codes']]" \
+  "[('W0708', 'source \`visits\` has no rows after 2026-02-07, 5 days before the as-of date 2026-02-12: if its data is late, what it counts is short for those days')]"
+expect "stale visits, table" 0 "$KPIC" run "$PKG" --metric sales,visit_count --from 2026-01-01
+contains err "warning[W0708]: source \`visits\` has no rows after 2026-02-07"
+expect "stale orders under a role" 0 "$KPIC" run "$PKG" --metric sales,visit_count --from 2026-01-01 --role manager \
+  --param store_id=A --format json
+json "d['as_of'], [w['message'][:52] for w in d['warning_codes']]" \
+  "2026-02-05 ['source \`orders\` has no rows after 2026-02-03, 2 days']"
+expect "as-of past every source" 0 "$KPIC" run "$PKG" --metric sales,visit_count --as-of 2026-02-20 --format json
+json "sorted(w['message'][:44] for w in d['warning_codes'])" \
+  "['source \`orders\` has no rows after 2026-02-12', 'source \`visits\` has no rows after 2026-02-07']"
 # A bad --as-of is a usage error.
 expect "bad as-of" 2 "$KPIC" run "$PKG" --metric sales --as-of 2026-13-01
 expect "as-of before from" 2 "$KPIC" run "$PKG" --metric sales --from 2026-02-01 --as-of 2026-01-01

@@ -139,3 +139,8 @@ TEST_CASE("W0707: a fixed-threshold alert held on a partial period is a register
   // asserted by tests/partial_goals/goals.sh; here, that the code exists.
   CHECK(Name(DiagCode::W0707) == "W0707");
 }
+
+TEST_CASE("W0708: a source ending before the as-of date is a registered run warning") {
+  // Its behaviour over data is asserted by tests/partial_goals/goals.sh.
+  CHECK(Name(DiagCode::W0708) == "W0708");
+}
