@@ -3,6 +3,7 @@
 // alerts per output row from the aggregate states.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "csv.h"
 #include "engine/distinct.h"
 #include "engine/value.h"
+#include "forecast/ets.h"
 #include "plan/plan.h"
 
 namespace kpic::engine {
@@ -147,6 +149,31 @@ struct DecompositionResult {
 };
 
 /// One `drill` dimension: members ranked by their change.
+/// Will the goal be met? An ETS forecast (docs/forecast.md) of the goal's
+/// metric over its periods still to come, fitted to the complete periods up
+/// to the as-of date, and the probability of meeting the target.
+struct GoalOutlook {
+  bool has = false;
+  std::string why;  ///< without one: why, when the goal's period is not over
+  int64_t history_from = 0;  ///< the first period fitted (the last is `from - 1`)
+  int64_t from = 0;          ///< the first period forecast (the current one when it is partial)
+  forecast::Fit fit;
+  forecast::Path path;  ///< per period from `from` to the goal's last
+  /// What is compared with the target: to date (the goal's complete
+  /// periods) plus the rest of the periods for an amount (cumulative), else
+  /// the goal's last period.
+  bool cumulative = false;
+  double to_date = forecast::kNaN, target = forecast::kNaN;
+  forecast::Outlook outlook;
+  /// `forecast.FIELD` in alerts, in ir::kForecastFields order.
+  std::array<double, 6> Fields() const {
+    return {outlook.probability, outlook.end_mean, outlook.end_lo80, outlook.end_hi80, outlook.end_lo95,
+            outlook.end_hi95};
+  }
+  /// on_track, at_risk, off_track or unknown.
+  std::string Status() const;
+};
+
 struct DrillResult {
   const plan::GoalPlan::Drill* drill = nullptr;
   struct Member {
@@ -159,10 +186,15 @@ struct DrillResult {
     /// the whole ratio's change.
     bool has_effects = false;
     double mix = 0, rate = 0;
+    /// The member's outlook (GoalOutlook, with the goal's model refitted to
+    /// the member's own series) when the goal has one.
+    std::shared_ptr<const GoalOutlook> outlook;
   };
   std::vector<Member> top, bottom;  ///< largest and smallest changes
   std::vector<Member> best, worst;  ///< highest and lowest attainment (members with one)
+  std::vector<Member> at_risk;      ///< lowest probability of meeting their target first (members with one)
   size_t members = 0;
+  size_t forecast_members = 0;  ///< members forecast (at most kMaxForecastMembers, the largest)
 };
 
 struct GoalResult {
@@ -180,6 +212,7 @@ struct GoalResult {
   bool additive = false;                    ///< projection scales the to-date value; else it is the to-date value
   bool compared = false;                    ///< a period with data and one before it were found
   int64_t period = 0, previous_period = 0;  ///< what decomposition and drill compare
+  GoalOutlook forecast;  ///< `has` when the goal has periods left after the as-of date
   std::vector<DecompositionResult> decomposition;
   std::vector<DrillResult> drill;
 };

@@ -98,7 +98,12 @@ class Evaluator {
     /// partial period is compared with the same span of the other.
     int32_t clo = INT32_MIN, chi = INT32_MAX;
     bool Clipped() const { return clo != INT32_MIN || chi != INT32_MAX; }
+    /// `forecast.FIELD` in a goal's alert: the outlook of the goal or member.
+    const std::array<double, 6>* forecast = nullptr;
   };
+
+  /// The first day with rows in any scan (INT32_MAX when none).
+  int32_t FirstDay() const { return min_day_; }
 
   /// The context `w` (c moved by a period operator) with c's span moved
   /// alike: by calendar months (`months`, when not 0), else by the days
@@ -216,6 +221,11 @@ class Evaluator {
       }
       case O::kWorkingDays:
         return WorkingDays(n, c);
+      case O::kForecast: {
+        if (!c.forecast) return Val::Null();
+        double v = (*c.forecast)[static_cast<size_t>(n.count)];
+        return std::isfinite(v) ? Val::Float(v) : Val::Null();
+      }
       case O::kToDate: {
         if (c.g == Grain::kAll) return arg(0);
         Ctx w = c;
@@ -827,7 +837,211 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   }
 }
 
+/// Periods of history fitted at most, and members forecast per drill-down.
+constexpr int64_t kMaxHistory = 240;
+constexpr size_t kMaxForecastMembers = 200;
+
+int SeasonOf(Grain g) {
+  switch (g) {
+    case Grain::kDay: return 7;
+    case Grain::kWeek: return 52;
+    case Grain::kMonth: return 12;
+    case Grain::kQuarter: return 4;
+    default: return 1;
+  }
+}
+
+/// The outlook of `value` (the goal's metric, or a drill member's with
+/// `dims`): fitted to the complete periods up to the as-of date (a partial
+/// current period is forecast whole, not fitted), forecast to the goal's
+/// last period, compared with `targets` (one per goal period). `spec`: fit
+/// that model (a member, with the goal's model) instead of choosing one.
+std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, int value,
+                                       const DimTuple* dims, const std::vector<Val>& targets, int32_t as_of,
+                                       const forecast::Spec* spec) {
+  auto o = std::make_shared<GoalOutlook>();
+  const Grain G = g.grain;
+  int64_t lo = rt::PeriodOf(G, g.from_day, plan.calendar), hi = rt::PeriodOf(G, g.to_day - 1, plan.calendar);
+  int64_t cur = rt::PeriodOf(G, as_of, plan.calendar);
+  int64_t last = rt::PeriodEnd(G, cur, plan.calendar) - 1 == as_of ? cur : cur - 1;  // the last complete period
+  // Over, or not begun by the next period: nothing to forecast.
+  if (G == Grain::kAll || last >= hi) return o;
+  if (last + 1 < lo || ev.FirstDay() > as_of) {
+    o->why = last + 1 < lo ? "the goal's period begins more than one period after the as-of date"
+                           : "there is no data up to the as-of date";
+    return o;
+  }
+  int64_t h0 = std::max<int64_t>(rt::PeriodOf(G, ev.FirstDay(), plan.calendar), last - kMaxHistory + 1);
+  std::vector<double> y;
+  for (int64_t p = h0; p <= last; ++p) {
+    Val v = ev.Eval(value, Evaluator::Ctx{G, p, p, dims});
+    y.push_back(v.null() ? forecast::kNaN : v.AsDouble());
+  }
+  // A member's series starts with its first value (leading zeros of an
+  // amount are periods before it existed).
+  size_t skip = 0;
+  while (skip < y.size() && (!std::isfinite(y[skip]) || (dims && !dims->empty() && y[skip] == 0))) ++skip;
+  y.erase(y.begin(), y.begin() + static_cast<long>(skip));
+  h0 += static_cast<int64_t>(skip);
+  o->history_from = h0;
+  o->from = last + 1;
+  int h = static_cast<int>(hi - last);
+  o->fit = spec ? forecast::FitModel(y, *spec) : forecast::Auto(y, SeasonOf(G), rt::GrainName(G));
+  o->path = forecast::Predict(o->fit, h);
+  o->cumulative = g.additive;
+  double target = 0;
+  if (o->cumulative) {
+    o->to_date = 0;
+    for (int64_t p = std::max(lo, h0); p <= last; ++p)
+      if (std::isfinite(y[static_cast<size_t>(p - h0)])) o->to_date += y[static_cast<size_t>(p - h0)];
+    for (const Val& t : targets) target = t.null() || !std::isfinite(target) ? forecast::kNaN : target + t.AsDouble();
+  } else {
+    target = targets.empty() || targets.back().null() ? forecast::kNaN : targets.back().AsDouble();
+  }
+  if (targets.empty()) target = forecast::kNaN;
+  o->target = target;
+  o->outlook = forecast::Chance(o->fit, h, o->cumulative ? o->to_date : 0, o->cumulative, plan::CmpText(g.cmp), target);
+  o->has = true;
+  return o;
+}
+
+/// The goal's outlook and its members', and the alerts that read them.
+void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, int32_t as_of, Results* out,
+              GoalResult* gr) {
+  DimTuple none;
+  std::vector<Val> targets;
+  for (const GoalPeriod& gp : gr->periods) targets.push_back(gp.target);
+  auto total = OutlookOf(ev, plan, g, g.value, &none, targets, as_of, nullptr);
+  bool reads = false;
+  for (const auto& a : g.alerts) reads |= a.forecast;
+  if (!total->has) {
+    // A goal whose period is over has nothing to forecast (its status is
+    // final); one not begun or without data is said.
+    if (reads && !total->why.empty())
+      out->warnings.push_back({"W0709", fmt::format("goal `{}` has no forecast as of {}: {}; its alerts on `forecast` "
+                                                    "were not evaluated",
+                                                    g.name, rt::FormatDate(as_of), total->why)});
+    return;
+  }
+  gr->forecast = *total;
+  const forecast::Spec* spec = total->fit.method == forecast::Method::kEts ? &total->fit.spec : nullptr;
+  const Grain G = g.grain;
+  int64_t last = total->from - 1;
+  std::map<std::pair<std::string, DimTuple>, std::shared_ptr<const GoalOutlook>> cache;
+  auto member = [&](const plan::GoalPlan::Drill& dr, const DimTuple& m) {
+    auto key = std::make_pair(dr.dim, m);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    std::vector<Val> mt;
+    for (const GoalPeriod& gp : gr->periods) {
+      Evaluator::Ctx c{G, gp.period, gp.period, &m};
+      mt.push_back(dr.target >= 0  ? ev.Eval(dr.target, c)
+                   : dr.share >= 0 ? Mul(gp.target, ev.Eval(dr.share, c))
+                                   : Val::Null());
+    }
+    std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, mt, as_of, spec);
+    cache[key] = o;
+    return o;
+  };
+  for (DrillResult& r : gr->drill) {
+    const plan::GoalPlan::Drill& dr = *r.drill;
+    // Members with rows in the last complete period or the current one;
+    // the largest there when there are many.
+    std::vector<DimTuple> members = ev.Tuples(dr.scans, G, last, last + 1, false, 1);
+    if (members.size() > kMaxForecastMembers) {
+      std::vector<std::pair<double, DimTuple>> sized;
+      for (const DimTuple& m : members) {
+        Val v = ev.Eval(dr.value, Evaluator::Ctx{G, last, last, &m});
+        sized.push_back({v.null() ? -INFINITY : std::fabs(v.AsDouble()), m});
+      }
+      std::stable_sort(sized.begin(), sized.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      members.clear();
+      for (size_t i = 0; i < kMaxForecastMembers; ++i) members.push_back(sized[i].second);
+    }
+    r.forecast_members = members.size();
+    std::vector<DrillResult::Member> risk;
+    for (const DimTuple& m : members) {
+      auto o = member(dr, m);
+      if (!o->has) continue;
+      DimValue v = m.empty() ? DimValue{} : m[0];
+      for (auto* list : {&r.top, &r.bottom, &r.best, &r.worst})
+        for (auto& x : *list)
+          if (x.member == v) x.outlook = o;
+      if (std::isfinite(o->outlook.probability)) {
+        DrillResult::Member x;
+        x.member = v;
+        x.outlook = o;
+        risk.push_back(std::move(x));
+      }
+    }
+    std::stable_sort(risk.begin(), risk.end(), [](const DrillResult::Member& a, const DrillResult::Member& b) {
+      double pa = a.outlook->outlook.probability, pb = b.outlook->outlook.probability;
+      return pa != pb ? pa < pb : a.member < b.member;
+    });
+    size_t n = static_cast<size_t>(std::max<int64_t>(0, g.drill_top));
+    for (size_t i = 0; i < risk.size() && i < n; ++i) r.at_risk.push_back(risk[i]);
+  }
+  if (!reads) return;
+  // Alerts on the forecast: once, on the latest period with data.
+  const GoalPeriod* at = nullptr;
+  for (const GoalPeriod& gp : gr->periods)
+    if (gp.has_data) at = &gp;
+  if (!at) return;
+  auto ctx_at = [&](const DimTuple* t) {
+    Evaluator::Ctx c{G, at->period, at->period, t};
+    if (at->span.partial) c.clo = at->span.first, c.chi = at->span.last;
+    return c;
+  };
+  auto fire = [&](const plan::GoalPlan::Alert& a, int cond, int value, const Evaluator::Ctx& c,
+                  const plan::GoalPlan::Alert::ByMember* bm) {
+    if (!Truthy(ev.Eval(cond, c))) return;
+    FiredAlert fa;
+    fa.name = a.name;
+    fa.severity = a.severity;
+    fa.message = a.message;
+    fa.percent = a.percent;
+    fa.period = at->period;
+    if (bm) {
+      fa.dim = bm->dim;
+      fa.dim_type = bm->type;
+      fa.member = c.dims->empty() ? DimValue{} : (*c.dims)[0];
+    }
+    if (value >= 0) fa.value = ev.Eval(value, c);
+    gr->alerts.push_back(fa);
+  };
+  std::array<double, 6> fields = total->Fields();
+  for (const auto& a : g.alerts) {
+    if (!a.forecast) continue;
+    Evaluator::Ctx c = ctx_at(&none);
+    c.forecast = &fields;
+    fire(a, a.cond, a.value, c, nullptr);
+    for (const auto& bm : a.by) {
+      const plan::GoalPlan::Drill* dr = nullptr;
+      for (const auto& d : g.drills)
+        if (d.dim == bm.dim) dr = &d;
+      if (!dr) continue;
+      // The drill's members (the condition may read only the forecast,
+      // whose scans are the drill's).
+      std::vector<int> scans = bm.scans;
+      for (int s : dr->scans)
+        if (std::find(scans.begin(), scans.end(), s) == scans.end()) scans.push_back(s);
+      for (const DimTuple& m : ev.Tuples(scans, G, at->period - 1, at->period, false, 1)) {
+        auto o = member(*dr, m);
+        if (!o->has) continue;
+        std::array<double, 6> f = o->Fields();
+        Evaluator::Ctx mc = ctx_at(&m);
+        mc.forecast = &f;
+        fire(a, bm.cond, bm.value, mc, &bm);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+std::string GoalOutlook::Status() const {
+  const std::string& s = outlook.status;
+  return s == "on track" ? "on_track" : s == "at risk" ? "at_risk" : s == "off track" ? "off_track" : "unknown";
+}
 
 Val RoundHalfEven(const Val& v, int digits) {
   if (!v.exact()) return v;
@@ -1028,11 +1242,14 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           if (value >= 0) fa.value = ev.Eval(value, at);
           gr.alerts.push_back(fa);
         };
-        for (const auto& a : g.alerts) fire(a, a.cond, a.value, c, nullptr);
         for (const auto& a : g.alerts)
+          if (!a.forecast) fire(a, a.cond, a.value, c, nullptr);
+        for (const auto& a : g.alerts) {
+          if (a.forecast) continue;  // after the forecast (Forecast)
           for (const auto& bm : a.by)
             for (const DimTuple& m : ev.Tuples(bm.scans, g.grain, p - 1, p, false, 1))
               fire(a, bm.cond, bm.value, ctx_of(g.grain, p, &m, gp.span), &bm);
+        }
       }
       gr.periods.push_back(gp);
     }
@@ -1044,6 +1261,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
                                 "period (data as of {})",
                                 name, g.name, out.as_of ? rt::FormatDate(*out.as_of) : std::string("-"))});
     Explain(ev, g, &gr);
+    if (out.as_of) Forecast(ev, plan, g, *out.as_of, &out, &gr);
     out.goals.push_back(std::move(gr));
   }
   return out;

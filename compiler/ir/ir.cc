@@ -177,6 +177,8 @@ std::string DumpNode(const Module& m, int i) {
       return fmt::format("{}.{}", arg(0), builtins::Get(n.fn).name);
     case Kind::kSymbol:
       return n.text;
+    case Kind::kForecast:
+      return "forecast." + n.text;
   }
   return "?";
 }

@@ -83,7 +83,14 @@ enum class Kind : uint8_t {
   kMember,   ///< a period member `fn` (previous, last_year, target) of args[0]
   kSymbol,   ///< a symbolic argument: a grain or period (`grain`, `text`), a currency (`text`),
              ///< a source (`source`), a duration (`exact` units of `grain`)
+  kForecast, ///< `forecast.FIELD` in a goal's alert: `text` is the field (ir::kForecastFields)
 };
+
+/// The fields of `forecast` in a goal's alert, in the order of the values
+/// the evaluator holds: the probability of meeting the target, then the
+/// forecast of the compared quantity at the goal's end and its intervals.
+inline constexpr const char* kForecastFields[] = {"probability", "value", "lo80", "hi80", "lo95", "hi95"};
+inline constexpr int kForecastFieldCount = 6;
 
 struct Node {
   Kind kind = Kind::kLiteral;

@@ -12,6 +12,7 @@
 #include "base/utf8.h"
 #include "diag/registry.h"
 #include "builtins/builtins.h"
+#include "ir/ir.h"
 #include "sema/catalog.h"
 #include "sema/checked.h"
 #include "sema/lint.h"
@@ -657,6 +658,13 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
       for (const builtins::Builtin* m : builtins::All())
         if (m->category == builtins::Category::kMethod)
           out.push_back({std::string(m->name), std::string(m->summary), 2});
+    } else if (prefix == "forecast" && !d) {
+      // A goal's outlook, in its alerts (docs/language.md, "Forecasts").
+      static const char* kDocs[] = {"the probability of meeting the goal's target (0 to 1)",
+                                    "the forecast of the goal's compared quantity at its end",
+                                    "the 80% interval's low bound", "the 80% interval's high bound",
+                                    "the 95% interval's low bound", "the 95% interval's high bound"};
+      for (int k = 0; k < ir::kForecastFieldCount; ++k) out.push_back({ir::kForecastFields[k], kDocs[k], 10});
     } else if (const Package* other = catalog_.FindPackage(prefix)) {
       for (const auto& [name, decl] : other->decls)
         out.push_back({name, ast::DeclKindName(decl->kind), decl->kind == DeclKind::kMetric ? 3 : 6});
@@ -763,6 +771,7 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
     if (b->category != builtins::Category::kMethod && b->category != builtins::Category::kMember)
       add(std::string(b->name), std::string(b->summary), 3);
   for (const std::string& k : kKeywords) add(k, "keyword", 14);
+  add("forecast", "in a goal's alert: the goal's outlook (forecast.probability, .value, .lo80, .hi80, .lo95, .hi95)", 6);
   return out;
 }
 

@@ -245,6 +245,32 @@ std::string Html(const Context& ctx) {
                            "本期未完，按同期天数比较。</p>",
                            Esc(Label(g.goal->grain, gp.period, p)), rt::FormatDate(gp.span.first),
                            rt::FormatDate(gp.span.last), Esc(DisplayValue(gp.pace_target, pct)));
+    if (g.forecast.has) {
+      const engine::GoalOutlook& o = g.forecast;
+      std::string st = o.Status();
+      out += fmt::format("<h3>Forecast · 预测 <span class=\"status {}\">{}</span></h3>",
+                         st == "on_track" ? "met" : st == "at_risk" ? "at_risk" : st == "off_track" ? "missed" : "no_data",
+                         Esc(st));
+      out += fmt::format("<p>{}</p><p class=sub>model 模型 {}: {}</p>", Esc(OutlookText(o, pct)), Esc(o.fit.ModelName()),
+                         Esc(o.fit.why));
+      out += "<table><tr><th class=l>period 期间</th><th>forecast 预测</th><th>80% interval 区间</th><th>95% interval 区间</th></tr>";
+      for (size_t i = 0; i < o.path.mean.size(); ++i)
+        out += fmt::format("<tr><td class=l>{}</td>{}{}{}</tr>",
+                           Esc(Label(g.goal->grain, o.from + static_cast<int64_t>(i), p)),
+                           Td(EstimateText(o.path.mean[i], pct)),
+                           Td(EstimateText(o.path.lo80[i], pct) + " – " + EstimateText(o.path.hi80[i], pct)),
+                           Td(EstimateText(o.path.lo95[i], pct) + " – " + EstimateText(o.path.hi95[i], pct)));
+      out += "</table>";
+      for (const auto& dr : g.drill) {
+        if (dr.at_risk.empty()) continue;
+        std::string list;
+        for (const auto& m : dr.at_risk)
+          list += fmt::format("{}{} {:.0f}%", list.empty() ? "" : ", ", MemberText(m.member, dr.drill->type),
+                              m.outlook->outlook.probability * 100);
+        out += fmt::format("<p class=sub>least likely to meet their target, by {} 最可能未达成: {}</p>", Esc(dr.drill->dim),
+                           Esc(list));
+      }
+    }
     if (g.compared && !g.decomposition.empty()) {
       out += fmt::format("<h3>Decomposition · 指标分解 ({})</h3>", Esc(ComparedText(g, p)));
       for (const auto& d : g.decomposition) {

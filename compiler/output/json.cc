@@ -3,6 +3,8 @@
 // docs/cli.md. Exact decimals are strings; other numbers are numbers.
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "output/output.h"
 #include "output/values.h"
 
@@ -18,6 +20,65 @@ void JsonSpan(const engine::Span& sp, J* j) {
   if (!sp.partial) return;
   (*j)["partial"] = true;
   (*j)["span"] = {rt::FormatDate(sp.first), rt::FormatDate(sp.last)};
+}
+
+/// A double, or null when it is not finite (NaN: not estimable).
+nlohmann::ordered_json Num(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
+
+/// A goal's outlook (docs/cli.md, "forecast"): the model and why, its
+/// parameters (to re-run it elsewhere), the forecast per remaining period,
+/// and the chance of meeting the target.
+nlohmann::ordered_json JsonOutlook(const engine::GoalOutlook& o, rt::Grain g, const plan::Plan& p) {
+  namespace fc = forecast;
+  const fc::Fit& f = o.fit;
+  nlohmann::ordered_json j;
+  j["model"] = f.ModelName();
+  j["method"] = f.method == fc::Method::kEts        ? "ets"
+                : f.method == fc::Method::kMean     ? "mean"
+                : f.method == fc::Method::kConstant ? "constant"
+                                                    : "none";
+  j["why"] = f.why;
+  j["history"] = {{"from", Label(g, o.history_from, p)},
+                  {"to", Label(g, o.from - 1, p)},
+                  {"periods", f.n},
+                  {"missing", f.missing}};
+  if (f.method == fc::Method::kEts) {
+    const fc::Spec& s = f.spec;
+    j["params"] = {{"error", s.error == fc::Error::kAdd ? "A" : "M"},
+                   {"trend", s.trend == fc::Trend::kNone ? "N" : s.trend == fc::Trend::kAdd ? "A" : "Ad"},
+                   {"season", s.season == fc::Season::kNone ? "N" : s.season == fc::Season::kAdd ? "A" : "M"},
+                   {"m", s.Period()},
+                   {"alpha", f.params.alpha},
+                   {"beta", f.params.beta},
+                   {"gamma", f.params.gamma},
+                   {"phi", f.params.phi},
+                   {"level0", f.params.level0},
+                   {"trend0", f.params.trend0},
+                   {"season0", f.params.season0}};
+    j["loglik"] = Num(f.loglik);
+    j["aicc"] = Num(f.aicc);
+  }
+  j["sigma2"] = Num(f.sigma2);
+  j["periods"] = nlohmann::json::array();
+  for (size_t i = 0; i < o.path.mean.size(); ++i)
+    j["periods"].push_back({{"period", Label(g, o.from + static_cast<int64_t>(i), p)},
+                            {"value", Num(o.path.mean[i])},
+                            {"lo80", Num(o.path.lo80[i])},
+                            {"hi80", Num(o.path.hi80[i])},
+                            {"lo95", Num(o.path.lo95[i])},
+                            {"hi95", Num(o.path.hi95[i])}});
+  j["compared"] = o.cumulative ? "total" : "last_period";
+  if (o.cumulative) j["to_date"] = Num(o.to_date);
+  j["end"] = {{"value", Num(o.outlook.end_mean)},
+              {"lo80", Num(o.outlook.end_lo80)},
+              {"hi80", Num(o.outlook.end_hi80)},
+              {"lo95", Num(o.outlook.end_lo95)},
+              {"hi95", Num(o.outlook.end_hi95)}};
+  j["target"] = Num(o.target);
+  j["probability"] = Num(o.outlook.probability);
+  j["forecast_status"] = o.Status();
+  j["simulated"] = o.outlook.simulated;
+  return j;
 }
 
 void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
@@ -94,6 +155,7 @@ std::string Json(const Context& ctx) {
                          {"target", JsonValue(g.target_total)},
                          {"attainment", ratio(g.projection, g.target_total)}};
     }
+    if (g.forecast.has) j["forecast"] = JsonOutlook(g.forecast, g.goal->grain, p);
     j["decomposition"] = nlohmann::json::array();
     j["drill"] = nlohmann::json::array();
     if (g.compared) {
@@ -145,6 +207,18 @@ std::string Json(const Context& ctx) {
             jm["mix_effect"] = m.mix;
             jm["rate_effect"] = m.rate;
           }
+          if (m.outlook) {
+            const engine::GoalOutlook& o = *m.outlook;
+            jm["forecast"] = {{"model", o.fit.ModelName()},
+                              {"value", Num(o.outlook.end_mean)},
+                              {"lo80", Num(o.outlook.end_lo80)},
+                              {"hi80", Num(o.outlook.end_hi80)},
+                              {"lo95", Num(o.outlook.end_lo95)},
+                              {"hi95", Num(o.outlook.end_hi95)},
+                              {"target", Num(o.target)},
+                              {"probability", Num(o.outlook.probability)},
+                              {"forecast_status", o.Status()}};
+          }
           return jm;
         };
         jd["top"] = nlohmann::json::array();
@@ -155,6 +229,11 @@ std::string Json(const Context& ctx) {
         jd["worst_attainment"] = nlohmann::json::array();
         for (const auto& m : dr.best) jd["best_attainment"].push_back(member(m));
         for (const auto& m : dr.worst) jd["worst_attainment"].push_back(member(m));
+        if (g.forecast.has) {
+          jd["forecast_members"] = dr.forecast_members;
+          jd["at_risk"] = nlohmann::json::array();
+          for (const auto& m : dr.at_risk) jd["at_risk"].push_back(member(m));
+        }
         j["drill"].push_back(jd);
       }
     }

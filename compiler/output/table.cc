@@ -138,6 +138,20 @@ std::string Table(const Context& ctx) {
                          DisplayValue(g.projection, g.goal->percent), DisplayValue(g.target_total, g.goal->percent),
                          att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100));
     }
+    if (g.forecast.has) {
+      const engine::GoalOutlook& o = g.forecast;
+      out += fmt::format("  forecast to {}: {}\n", Label(g.goal->grain, o.from + static_cast<int64_t>(o.path.mean.size()) - 1, p),
+                         OutlookText(o, g.goal->percent));
+      out += fmt::format("    model {}: {}\n", o.fit.ModelName(), o.fit.why);
+      for (const auto& dr : g.drill) {
+        if (dr.at_risk.empty()) continue;
+        std::string list;
+        for (const auto& m : dr.at_risk)
+          list += fmt::format("{}{} {:.0f}%", list.empty() ? "" : ", ", DimText(m.member, dr.drill->type),
+                              m.outlook->outlook.probability * 100);
+        out += fmt::format("    least likely to meet their target, by {}: {}\n", dr.drill->dim, list);
+      }
+    }
     // The terminal shows the goal's own alerts and the members' alerts of
     // the last period with data; JSON and HTML list them all.
     size_t hidden = 0;

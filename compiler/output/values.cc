@@ -43,6 +43,25 @@ std::string DimText(const engine::DimValue& d, plan::VT t) {
   return std::to_string(d.i);
 }
 
+std::string EstimateText(double v, bool percent) {
+  return std::isfinite(v) ? DisplayValue(Val::Float(v), percent) : std::string("-");
+}
+
+std::string OutlookText(const engine::GoalOutlook& o, bool percent) {
+  const forecast::Outlook& x = o.outlook;
+  std::string s = fmt::format("{}{}", EstimateText(x.end_mean, percent), o.cumulative ? " in total" : " in the last period");
+  if (std::isfinite(x.end_lo80))
+    s += fmt::format(" (80%: {} to {}; 95%: {} to {})", EstimateText(x.end_lo80, percent),
+                     EstimateText(x.end_hi80, percent), EstimateText(x.end_lo95, percent),
+                     EstimateText(x.end_hi95, percent));
+  if (std::isfinite(o.target)) s += " against " + EstimateText(o.target, percent);
+  if (std::isfinite(x.probability))
+    s += fmt::format(": {:.0f}% chance of meeting it, {}", x.probability * 100, o.Status());
+  else
+    s += ": chance unknown";
+  return s;
+}
+
 std::string DisplayValue(const Val& v, bool percent) {
   if (v.null()) return "-";
   if (percent) return fmt::format("{:.2f}%", v.AsDouble() * 100);

@@ -33,6 +33,12 @@ std::string SpanText(const engine::Span& sp);
 /// or for a partial period `2026-12-01 to 2026-12-14 vs the same days of
 /// 2026-11`.
 std::string ComparedText(const engine::GoalResult& g, const plan::Plan& p);
+/// An estimate (a double: a forecast, a bound) for people, "-" when it is
+/// not finite.
+std::string EstimateText(double v, bool percent);
+/// A goal's outlook in one sentence: the forecast at the goal's end with
+/// its intervals, the target, and the chance of meeting it.
+std::string OutlookText(const engine::GoalOutlook& o, bool percent);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
 

@@ -591,6 +591,16 @@ void Lowerer::Goal(const ir::Goal& g) {
     a.message = it.message;
     a.cond = M(it.cond, lc);
     if (it.value >= 0) a.value = M(it.value, lc);
+    {
+      std::function<bool(int)> reads_forecast = [&](int id) {
+        const ir::Node& n = m_.node(id);
+        if (n.kind == ir::Kind::kForecast) return true;
+        for (int x : n.args)
+          if (reads_forecast(x)) return true;
+        return false;
+      };
+      a.forecast = reads_forecast(it.cond);
+    }
     // An amount that grows through the period against a fixed threshold
     // (no period operator, no relative target): judged only on whole periods.
     if (it.value >= 0) {

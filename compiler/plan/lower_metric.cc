@@ -102,6 +102,13 @@ int Lowerer::M(int e, const LCtx& lc) {
       return MetricRef(n.metric, lc);
     case ir::Kind::kMember:
       return Member(n.args[0], n.fn, lc);
+    case ir::Kind::kForecast: {
+      MNode f;
+      f.op = O::kForecast;
+      for (int k = 0; k < ir::kForecastFieldCount; ++k)
+        if (n.text == ir::kForecastFields[k]) f.count = k;
+      return MAdd(std::move(f));
+    }
     case ir::Kind::kCall:
       return MCall(n, lc);
     case ir::Kind::kMethod:

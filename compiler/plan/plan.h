@@ -139,6 +139,7 @@ struct MNode {
     kConvert,  ///< args[0] (at day grain) times the rate of each day, summed: conversion `count` of Plan::conversions
     kShiftDays,    ///< args[0] over this period's days `count` days earlier (`last_year_weekday`: 364)
     kWorkingDays,  ///< the working days of the period within --from/--to (Plan::work)
+    kForecast,     ///< `forecast.FIELD` of the goal (or member) being alerted on: field `count` (ir::kForecastFields)
     kIf, kCoalesce,
     kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot,
   };
@@ -225,6 +226,9 @@ struct GoalPlan {
     /// The compared side is a ratio the condition states in percent (or a
     /// percent metric, or a change): shown as a percentage.
     bool percent = false;
+    /// The condition reads `forecast.FIELD`: evaluated once, on the goal's
+    /// latest period with data, after the forecast (and per member).
+    bool forecast = false;
     int cond = -1;  ///< bool mnode
     int value = -1; ///< the left side of the condition, for the report
     /// The same condition per member of each drill dimension.

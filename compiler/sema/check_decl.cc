@@ -295,11 +295,13 @@ void Checker::Goal(const ast::GoalDecl& g) {
   for (size_t item = 0; item < g.items.size(); ++item) {
     const ast::GoalItem& it = g.items[item];
     ctx.in_target = it.kind == K::kTarget;
+    ctx.in_alert = it.kind == K::kAlert;
     switch (it.kind) {
       case K::kMetric:
         if (it.expr) {
           Ty t = Metric(*it.expr);
           goal.metric = t.error() ? -1 : t.node;
+          ctx.metric_node = goal.metric;
           if (it.expr->kind == ExprKind::kName) goal.metric_name = it.expr->name.name;
         }
         break;

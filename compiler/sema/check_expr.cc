@@ -275,6 +275,23 @@ Ty Checker::PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
     for (size_t i = 1; i < path.size() && !t.error(); ++i) t = Member(t, *path[i], e.span);
     return t;
   }
+  if (path[0]->name == "forecast" && path.size() == 2 && goal_ctx_ && goal_ctx_->in_alert && !Lookup("forecast")) {
+    // The goal's outlook (resolve.cc reported anything else): the
+    // probability is a ratio; the rest are in the goal metric's unit.
+    int field = -1;
+    for (int k = 0; k < ir::kForecastFieldCount; ++k)
+      if (path[1]->name == ir::kForecastFields[k]) field = k;
+    if (field < 0 || (field > 0 && goal_ctx_->metric_node < 0)) return Error();
+    Ty t;
+    t.kind = VKind::kNumber;
+    t.level = Level::kMetric;
+    t.add = ir::Additivity::kNonAdditive;
+    t.scalar = {VT::kFloat, 0};
+    if (field > 0) t.unit = module_.ir.nodes[goal_ctx_->metric_node].type.unit;
+    t.node = Node(ir::Kind::kForecast, t, e.span, {});
+    module_.ir.nodes[t.node].text = ir::kForecastFields[field];
+    return t;
+  }
   size_t next = 0;
   const ast::Decl* d = ResolvePath(path, &next);
   if (!d) return Error();

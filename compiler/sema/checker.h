@@ -171,7 +171,8 @@ class Checker {
   struct GoalContext {
     std::string goal, metric;  ///< the goal's name and its metric's name
     int metric_ir = -1;        ///< the metric's index in the IR
-    bool has_target = false, in_target = false;
+    int metric_node = -1;      ///< the goal's `metric` expression (IR node), once typed
+    bool has_target = false, in_target = false, in_alert = false;
   };
   const GoalContext* goal_ctx_ = nullptr;
   void AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<const ast::GoalItem*, Ty>>& conds);

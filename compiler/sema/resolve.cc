@@ -3,6 +3,7 @@
 #include "sema/resolve.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "base/number_format.h"
 #include "base/suggest.h"
 #include "builtins/builtins.h"
+#include "ir/ir.h"
 #include "sema/scope.h"
 #include "timezone.h"
 
@@ -288,6 +290,32 @@ class Resolver {
 
   static bool FlattenPath(const Expr& e, std::vector<const ast::Ident*>* out) { return Scope::FlattenPath(e, out); }
 
+  /// `forecast.FIELD`: a goal's outlook, read only in its alerts.
+  void ForecastPath(const std::vector<const ast::Ident*>& path) {
+    const ast::Ident& first = *path[0];
+    std::vector<std::string> fields(std::begin(ir::kForecastFields), std::end(ir::kForecastFields));
+    if (!in_alert_) {
+      diags_
+          .Report(DiagCode::E0220, first.span,
+                  "`forecast` is read only in a goal's alert, where it is the goal's forecast at the end of its period")
+          .Help("use it in an alert, e.g. `alert \"at risk\" when forecast.probability < 50%`")
+          .span_label = "not in an alert";
+      return;
+    }
+    if (path.size() != 2) {
+      auto& d = diags_.Report(DiagCode::E0220, first.span,
+                              fmt::format("`forecast` needs one field: {}", fmt::join(fields, ", ")));
+      d.Help("e.g. `forecast.probability < 50%` or `forecast.value < sales.target`").span_label = "which field?";
+      return;
+    }
+    const ast::Ident& f = *path[1];
+    if (std::find(fields.begin(), fields.end(), f.name) != fields.end()) return;
+    auto& d = diags_.Report(DiagCode::E0220, f.span,
+                            fmt::format("`forecast` has no field `{}`; it has {}", f.name, fmt::join(fields, ", ")));
+    d.span_label = "unknown field";
+    if (!d.dropped) SuggestInto(d, f.name, fields, f.span);
+  }
+
   void UnknownName(const ast::Ident& id) {
     auto& d = diags_.Report(DiagCode::E0201, id.span, fmt::format("unknown name `{}`", id.name));
     d.span_label = "not defined";
@@ -343,6 +371,10 @@ class Resolver {
             .Report(DiagCode::E0201, path[1]->span,
                     fmt::format("`{}` is a parameter; it has no member `{}`", first.name, path[1]->name))
             .span_label = "no such member";
+      return;
+    }
+    if (first.name == "forecast" && !Lookup(first.name, first.span)) {
+      ForecastPath(path);
       return;
     }
     // Package-qualified: the longest prefix that names a package.
@@ -916,7 +948,9 @@ class Resolver {
           for (const ast::Ident& d : it.names) ExpectKind(d, DeclKind::kDimension, DiagCode::E0208, "dimension");
           break;
         case K::kAlert:
+          in_alert_ = true;
           ResolveOpt(it.expr);
+          in_alert_ = false;
           if (it.severity) CheckOption(*it.severity, kSeverities, "severity");
           break;
         case K::kAttr:
@@ -1010,6 +1044,7 @@ class Resolver {
   DiagnosticSink& diags_;
   std::set<std::string> locals_;
   bool in_fn_ = false;
+  bool in_alert_ = false;  ///< resolving a goal's alert condition (`forecast.FIELD` is known there)
 };
 
 }  // namespace

@@ -1645,6 +1645,8 @@ class Emitter {
       }
       case O::kWorkingDays:
         return WorkingDays(n, c, fr);
+      case O::kForecast:  // only in goals' alerts, which kpic sql does not emit
+        throw std::logic_error("forecast outside a goal's alert");
       case O::kToDate: {
         if (c.g == Grain::kAll) return arg(0);
         Ctx w = c;

@@ -84,7 +84,8 @@ assert cols["ordered_at"]["header"] == "下单时间" and cols["ordered_at"]["ti
 assert cols["amount"]["scale"] == 2 and cols["amount"]["unit"] == "CNY"
 g = {x["name"]: x for x in doc["goals"]}["grow_sales"]
 assert g["decompose"] == [{"metric": "sales", "formula": "visitors * conversion * aov"}], g
-assert g["drill"] == ["channel", "store", "customer_type", "category"] and len(g["alerts"]) == 3
+assert g["drill"] == ["channel", "store", "customer_type", "category"] and len(g["alerts"]) == 4
+assert g["alerts"][3]["condition"] == "forecast.probability < 50%", g["alerts"]
 assert len([f for f in doc["functions"] if f["package"].startswith("std.")]) >= 30
 PY
 expect "catalog markdown" 0 "$KPIC" catalog --format markdown "$ROOT/examples/saas"

@@ -144,3 +144,10 @@ TEST_CASE("W0708: a source ending before the as-of date is a registered run warn
   // Its behaviour over data is asserted by tests/partial_goals/goals.sh.
   CHECK(Name(DiagCode::W0708) == "W0708");
 }
+
+TEST_CASE("E0220 and W0709: the forecast's codes are registered") {
+  // E0220 is exercised by tests/diagnostics/cases/forecast_field.kpi, W0709
+  // and the forecast alerts over data by tests/forecast/goal_forecast_test.py.
+  CHECK(Name(DiagCode::E0220) == "E0220");
+  CHECK(Name(DiagCode::W0709) == "W0709");
+}
