@@ -837,6 +837,26 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   }
 }
 
+/// Alert `a` (for the total, or per member with `bm`) in period `period`
+/// when its condition holds in context `c`.
+void Fire(Evaluator& ev, const plan::GoalPlan::Alert& a, int cond, int value, const Evaluator::Ctx& c,
+          const plan::GoalPlan::Alert::ByMember* bm, int64_t period, std::vector<FiredAlert>* out) {
+  if (!Truthy(ev.Eval(cond, c))) return;
+  FiredAlert fa;
+  fa.name = a.name;
+  fa.severity = a.severity;
+  fa.message = a.message;
+  fa.percent = a.percent;
+  fa.period = period;
+  if (bm) {
+    fa.dim = bm->dim;
+    fa.dim_type = bm->type;
+    fa.member = c.dims->empty() ? DimValue{} : (*c.dims)[0];
+  }
+  if (value >= 0) fa.value = ev.Eval(value, c);
+  out->push_back(fa);
+}
+
 /// Periods of history fitted at most, and members forecast per drill-down.
 constexpr int64_t kMaxHistory = 240;
 constexpr size_t kMaxForecastMembers = 200;
@@ -992,22 +1012,7 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     return c;
   };
   auto fire = [&](const plan::GoalPlan::Alert& a, int cond, int value, const Evaluator::Ctx& c,
-                  const plan::GoalPlan::Alert::ByMember* bm) {
-    if (!Truthy(ev.Eval(cond, c))) return;
-    FiredAlert fa;
-    fa.name = a.name;
-    fa.severity = a.severity;
-    fa.message = a.message;
-    fa.percent = a.percent;
-    fa.period = at->period;
-    if (bm) {
-      fa.dim = bm->dim;
-      fa.dim_type = bm->type;
-      fa.member = c.dims->empty() ? DimValue{} : (*c.dims)[0];
-    }
-    if (value >= 0) fa.value = ev.Eval(value, c);
-    gr->alerts.push_back(fa);
-  };
+                  const plan::GoalPlan::Alert::ByMember* bm) { Fire(ev, a, cond, value, c, bm, at->period, &gr->alerts); };
   std::array<double, 6> fields = total->Fields();
   for (const auto& a : g.alerts) {
     if (!a.forecast) continue;
@@ -1227,20 +1232,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
             held.insert(a.name);
             return;
           }
-          if (!Truthy(ev.Eval(cond, at))) return;
-          FiredAlert fa;
-          fa.name = a.name;
-          fa.severity = a.severity;
-          fa.percent = a.percent;
-          fa.message = a.message;
-          fa.period = p;
-          if (bm) {
-            fa.dim = bm->dim;
-            fa.dim_type = bm->type;
-            fa.member = at.dims->empty() ? DimValue{} : (*at.dims)[0];
-          }
-          if (value >= 0) fa.value = ev.Eval(value, at);
-          gr.alerts.push_back(fa);
+          Fire(ev, a, cond, value, at, bm, p, &gr.alerts);
         };
         for (const auto& a : g.alerts)
           if (!a.forecast) fire(a, a.cond, a.value, c, nullptr);

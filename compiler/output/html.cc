@@ -262,13 +262,9 @@ std::string Html(const Context& ctx) {
                            Td(EstimateText(o.path.lo95[i], pct) + " – " + EstimateText(o.path.hi95[i], pct)));
       out += "</table>";
       for (const auto& dr : g.drill) {
-        if (dr.at_risk.empty()) continue;
-        std::string list;
-        for (const auto& m : dr.at_risk)
-          list += fmt::format("{}{} {:.0f}%", list.empty() ? "" : ", ", MemberText(m.member, dr.drill->type),
-                              m.outlook->outlook.probability * 100);
-        out += fmt::format("<p class=sub>least likely to meet their target, by {} 最可能未达成: {}</p>", Esc(dr.drill->dim),
-                           Esc(list));
+        if (!dr.at_risk.empty())
+          out += fmt::format("<p class=sub>least likely to meet their target, by {} 最可能未达成: {}</p>",
+                             Esc(dr.drill->dim), Esc(AtRiskText(dr)));
       }
     }
     if (g.compared && !g.decomposition.empty()) {

@@ -144,12 +144,8 @@ std::string Table(const Context& ctx) {
                          OutlookText(o, g.goal->percent));
       out += fmt::format("    model {}: {}\n", o.fit.ModelName(), o.fit.why);
       for (const auto& dr : g.drill) {
-        if (dr.at_risk.empty()) continue;
-        std::string list;
-        for (const auto& m : dr.at_risk)
-          list += fmt::format("{}{} {:.0f}%", list.empty() ? "" : ", ", DimText(m.member, dr.drill->type),
-                              m.outlook->outlook.probability * 100);
-        out += fmt::format("    least likely to meet their target, by {}: {}\n", dr.drill->dim, list);
+        if (!dr.at_risk.empty())
+          out += fmt::format("    least likely to meet their target, by {}: {}\n", dr.drill->dim, AtRiskText(dr));
       }
     }
     // The terminal shows the goal's own alerts and the members' alerts of

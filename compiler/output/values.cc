@@ -62,6 +62,14 @@ std::string OutlookText(const engine::GoalOutlook& o, bool percent) {
   return s;
 }
 
+std::string AtRiskText(const engine::DrillResult& dr) {
+  std::string list;
+  for (const auto& m : dr.at_risk)
+    list += fmt::format("{}{} {:.0f}%", list.empty() ? "" : ", ", DimText(m.member, dr.drill->type),
+                        m.outlook->outlook.probability * 100);
+  return list;
+}
+
 std::string DisplayValue(const Val& v, bool percent) {
   if (v.null()) return "-";
   if (percent) return fmt::format("{:.2f}%", v.AsDouble() * 100);

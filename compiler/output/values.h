@@ -39,6 +39,8 @@ std::string EstimateText(double v, bool percent);
 /// A goal's outlook in one sentence: the forecast at the goal's end with
 /// its intervals, the target, and the chance of meeting it.
 std::string OutlookText(const engine::GoalOutlook& o, bool percent);
+/// The members least likely to meet their target, `A 12%, B 40%`.
+std::string AtRiskText(const engine::DrillResult& dr);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
 
