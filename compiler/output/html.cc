@@ -211,6 +211,9 @@ std::string Html(const Context& ctx) {
                                             g.goal->percent)),
                            Esc(att_text(*last)));
       }
+      if (g.forecast.has && std::isfinite(g.forecast.outlook.probability))
+        out += fmt::format("<div class=s>forecast 预测: {:.0f}% chance of meeting the target 达成概率 · {}</div>",
+                           g.forecast.outlook.probability * 100, Esc(g.forecast.Status()));
       out += fmt::format("<div><span class=\"status {}\">{}</span>{}</div></div>", g.status, g.status,
                          g.goal->owner.empty() ? "" : " <span class=sub>owner 负责人 " + Esc(g.goal->owner) + "</span>");
     }
