@@ -152,6 +152,16 @@ comp = c.request("textDocument/completion", {"textDocument": {"uri": metrics_uri
 labels = {i["label"] for i in comp}
 check({"sales", "conversion", "sum", "count_distinct", "metric", "where", "orders", "store"} <= labels,
       "completion: metrics, functions, keywords, sources and dimensions")
+# A goal's alert reads its forecast: its fields complete after `forecast.`,
+# and hover gives the probability's type.
+comp = c.request("textDocument/completion", {"textDocument": {"uri": goals_uri},
+                                             "position": pos_of(goals, "forecast.probability", 9)})["result"]["items"]
+labels = {i["label"] for i in comp}
+check({"probability", "value", "lo80", "hi95"} <= labels and "sales" not in labels, f"completion: forecast fields {labels}")
+h = c.request("textDocument/hover", {"textDocument": {"uri": goals_uri},
+                                     "position": pos_of(goals, "forecast.probability", 12)})["result"]
+v = h["contents"]["value"] if h else ""
+check("forecast.probability" in v and "unit `1`" in v, f"hover: forecast.probability {v!r}")
 syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": metrics_uri}})["result"]
 check([s["name"] for s in syms][:2] == ["retail", "sales"] and any(s["name"] == "sales" and s["kind"] == 12 for s in syms),
       "document symbols")
