@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Goals' forecasts (docs/language.md, "Forecasts") against statsmodels.
 
-Usage: goal_forecast_test.py KPIC
+Usage: goal_forecast_test.py KPIC ROOT
 
 Writes a package with monthly sales of two stores from 2023-01 to 2026-12
 (a trend, a yearly season and deterministic noise), then checks `kpic run
@@ -23,6 +23,11 @@ Writes a package with monthly sales of two stores from 2023-01 to 2026-12
             the total and for each store whose own probability is below
             50%) and not on the modest one; members at risk are ranked by
             their probability
+  example   examples/retail's own monthly sales (summed here from its
+            orders.csv): kpic's log-likelihood at its parameters equals
+            statsmodels' (1e-9 relative), statsmodels' own fit of the same
+            model reaches no higher (1e-6 relative), and the point
+            forecasts agree
   edges     a goal whose period is over has no forecast and no warning; a
             goal that begins in two years gives W0709; 3 months of history
             fall back to simple exponential smoothing and say why (with no
@@ -57,7 +62,7 @@ except ImportError:
     reexec_or_skip()
 
 warnings.simplefilter("ignore")
-KPIC = sys.argv[1]
+KPIC, ROOT = sys.argv[1], sys.argv[2]
 FAILURES = []
 PATHS = 20000
 
@@ -251,7 +256,43 @@ def check_goal(tmp, rows, name, factor, as_of, last_complete, alert_expected):
             expect(got == below, f"{where}: store {store} alert {got}, probability {m['forecast']['probability']}")
 
 
+def check_example():
+    """examples/retail's goal `grow_sales` as of 30 September 2026."""
+    import csv
+    tot = {}
+    with open(os.path.join(ROOT, "examples/retail/data/orders.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["returned"] == "false":  # sales: the amount not returned (naive times, local days)
+                key = (int(r["下单时间"][:4]), int(r["下单时间"][5:7]))
+                tot[key] = tot.get(key, 0) + round(float(r["amount"]) * 100)
+    p = subprocess.run([KPIC, "run", os.path.join(ROOT, "examples/retail"), "--goal", "grow_sales", "--as-of",
+                        "2026-09-30", "--format", "json"], capture_output=True, text=True)
+    expect(p.returncode == 0, f"example: exit {p.returncode}: {p.stderr[-300:]}")
+    if p.returncode != 0:
+        return
+    f = goal(p.stdout, "grow_sales")["forecast"]
+    hist = months(2025, 1, 21)
+    y = np.array([tot[k] / 100 for k in hist])
+    expect(f["history"]["from"] == "2025-01" and f["history"]["periods"] == 21, f"example: history {f['history']}")
+    if f["method"] != "ets":
+        expect(False, f"example: method {f['method']}")
+        return
+    prm = f["params"]
+    res = sm(prm, y)
+    ll = float(res.llf)
+    expect(abs(f["loglik"] - ll) <= 1e-9 * abs(ll), f"example: loglik {f['loglik']} vs statsmodels {ll}")
+    d = rel([x["value"] for x in f["periods"]], np.asarray(res.forecast(3)))
+    expect(d < 1e-6, f"example: point forecasts differ by {d:.3g}")
+    kw = dict(error="add" if prm["error"] == "A" else "mul", trend=None if prm["trend"] == "N" else "add",
+              damped_trend=prm["trend"] == "Ad", seasonal={"N": None, "A": "add", "M": "mul"}[prm["season"]])
+    if prm["season"] != "N":
+        kw["seasonal_periods"] = prm["m"]
+    theirs = float(ETSModel(y, **kw).fit(disp=False).llf)
+    expect(f["loglik"] >= theirs - 1e-6 * abs(theirs), f"example: fitted loglik {f['loglik']} below statsmodels' {theirs}")
+
+
 def main():
+    check_example()
     with tempfile.TemporaryDirectory() as tmp:
         rows = write_package(tmp)
         # As of the end of June: July to December are forecast.
