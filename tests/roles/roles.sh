@@ -48,6 +48,14 @@ for engine in interp jit; do
   expect "$engine: member matching nothing" 0 "${run[@]}" --metric sales --grain all --role store_manager --param s=s3
   json "$codes" "['W0704']"
   json 'd["warnings"][0]' '--param s=s3 matches no row of `orders` that role `store_manager` may see, so the results over `orders` are empty'
+  # The restricted lookup scanned too (a crash of the JIT: the lookup was
+  # streamed past, not kept for the join): brand A is p1, orders 1 and 5.
+  expect "$engine: restricted lookup also scanned" 0 "${run[@]}" --metric sales,product_rows --grain all --role brand_manager --param b=A
+  json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[['11.50'], [1]]"
+  json "$codes" "[]"
+  # The same without a role: orders look products up and products are scanned.
+  expect "$engine: lookup also scanned, no role" 0 "${run[@]}" --metric cost_total,product_rows --grain all
+  json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[['6.00'], [2]]"
 done
 
 # Hidden columns: refused with E0605, also through a lookup and for the
