@@ -48,15 +48,30 @@ for engine in interp jit; do
   expect "$engine: member matching nothing" 0 "${run[@]}" --metric sales --grain all --role store_manager --param s=s3
   json "$codes" "['W0704']"
   json 'd["warnings"][0]' '--param s=s3 matches no row of `orders` that role `store_manager` may see, so the results over `orders` are empty'
+  # A member matching nothing through a lookup: no product of brand Z, so
+  # no order is visible either; W0704 names the lookup and what it empties.
+  expect "$engine: lookup member matching nothing" 0 "${run[@]}" --metric sales --grain all --role brand_manager --param b=Z
+  json "$codes" "['W0704']"
+  json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `orders` are empty'
   # The restricted lookup scanned too (a crash of the JIT: the lookup was
   # streamed past, not kept for the join): brand A is p1, orders 1 and 5.
   expect "$engine: restricted lookup also scanned" 0 "${run[@]}" --metric sales,product_rows --grain all --role brand_manager --param b=A
   json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[['11.50'], [1]]"
   json "$codes" "[]"
+  expect "$engine: scanned lookup matching nothing" 0 "${run[@]}" --metric sales,product_rows --grain all --role brand_manager --param b=Z
+  json "$codes" "['W0704']"
+  json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `products`, `orders` are empty'
   # The same without a role: orders look products up and products are scanned.
   expect "$engine: lookup also scanned, no role" 0 "${run[@]}" --metric cost_total,product_rows --grain all
   json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[['6.00'], [2]]"
 done
+
+# A burst over a member matching nothing through a lookup says so too.
+expect "burst, lookup member matching nothing" 0 "$KPIC" run "$PKG" --metric sales --grain all --role brand_manager \
+  --each b=Z --format json -o "$TMP/burst"
+cp "$TMP/burst/Z.json" "$TMP/out"
+json "$codes" "['W0704']"
+json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `orders` are empty'
 
 # Hidden columns: refused with E0605, also through a lookup and for the
 # key that a hidden reference holds.
