@@ -153,6 +153,9 @@ void Lowerer::AsOfAggregates() {
     if (s.audit) continue;
     const ir::Source& src = plan_.sources[static_cast<size_t>(s.src)];
     if (src.time_column < 0) continue;
+    // A time column the role hides gives no as-of date (docs/language.md,
+    // "Roles"): nothing derived from it reaches an output.
+    if (role_ && role_->Hides(s.src, src.time_column)) continue;
     int col = -1;
     for (size_t c = 0; c < s.columns.size(); ++c)
       if (s.columns[c].path.size() == 1 &&
@@ -256,7 +259,9 @@ void Lowerer::Audits() {
     Plan::Audit a;
     a.scan = scan;
     a.rows = count(scan, -1, "kpic.audit.rows");
-    if (s.time_column >= 0 && bucketed.count(src)) {
+    // Rows without a hidden time value are not counted either (an
+    // explicit --as-of can bucket by it): that would describe the column.
+    if (s.time_column >= 0 && bucketed.count(src) && !role_->Hides(src, s.time_column)) {
       a.time_column = s.columns[static_cast<size_t>(s.time_column)].name;
       a.no_time = count(scan, test(scan, RowNode::Op::kIsNull, column(scan, {a.time_column})), "kpic.audit.no_time");
     }
