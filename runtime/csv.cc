@@ -60,18 +60,34 @@ bool ValidUtf8(std::string_view s) {
 }
 
 const char* InvisibleCharacter(std::string_view s) {
-  // Every character below is three bytes starting with 0xE2 or 0xEF.
-  for (size_t i = 0; i + 2 < s.size(); ++i) {
+  // Every Unicode format character (general category Cf) but the zero-width
+  // non-joiner and joiner (U+200C/U+200D): emoji sequences and Persian and
+  // Indic text need them (docs/language.md, "Data errors").
+  for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c0 = static_cast<unsigned char>(s[i]);
-    if (c0 != 0xE2 && c0 != 0xEF) continue;
-    unsigned c = (c0 & 0x0Fu) << 12 | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6 |
-                 (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+    if (c0 < 0xC2) continue;  // ASCII and continuation bytes: no format character starts there
+    size_t n = c0 >= 0xF0 ? 4 : c0 >= 0xE0 ? 3 : 2;
+    if (i + n > s.size()) break;
+    char32_t c = c0 & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
+    for (size_t k = 1; k < n; ++k) c = c << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+    i += n - 1;
     if (c == 0xFEFF) return "U+FEFF (a byte-order mark)";
+    if (c == 0x00AD) return "U+00AD (a soft hyphen)";
     if (c == 0x200B) return "U+200B (a zero-width space)";
     if (c == 0x200E || c == 0x200F) return "a left-to-right or right-to-left mark (U+200E/U+200F)";
     if (c >= 0x202A && c <= 0x202E) return "a bidirectional embedding or override (U+202A-U+202E)";
     if (c >= 0x2060 && c <= 0x2064) return "a word joiner or invisible operator (U+2060-U+2064)";
     if (c >= 0x2066 && c <= 0x2069) return "a bidirectional isolate (U+2066-U+2069)";
+    if (c >= 0x206A && c <= 0x206F) return "a deprecated format character (U+206A-U+206F)";
+    if ((c >= 0x0600 && c <= 0x0605) || c == 0x061C || c == 0x06DD || c == 0x070F || c == 0x0890 || c == 0x0891 ||
+        c == 0x08E2 || c == 0x110BD || c == 0x110CD)
+      return "a number sign, abbreviation mark or letter mark (U+0600-U+0605, U+061C, U+06DD, U+070F, U+0890-U+0891, "
+             "U+08E2, U+110BD, U+110CD)";
+    if (c == 0x180E) return "U+180E (a Mongolian vowel separator)";
+    if (c >= 0xFFF9 && c <= 0xFFFB) return "an interlinear annotation character (U+FFF9-U+FFFB)";
+    if ((c >= 0x13430 && c <= 0x1343F) || (c >= 0x1BCA0 && c <= 0x1BCA3) || (c >= 0x1D173 && c <= 0x1D17A))
+      return "a hieroglyph, shorthand or musical format control (U+13430-U+1343F, U+1BCA0-U+1BCA3, U+1D173-U+1D17A)";
+    if (c == 0xE0001 || (c >= 0xE0020 && c <= 0xE007F)) return "a tag character (U+E0001, U+E0020-U+E007F)";
   }
   return nullptr;
 }

@@ -117,10 +117,12 @@ struct Field {
 bool ValidUtf8(std::string_view s);
 
 /// The invisible format character in `s` that would make a text value a
-/// member apart from the same visible text (a byte-order mark, a zero-width
-/// space, bidirectional controls, word joiners), described; nullptr when
-/// there is none. Zero-width joiners (U+200C/U+200D) are allowed: scripts
-/// and emoji need them.
+/// member apart from the same visible text (any Unicode format character,
+/// general category Cf: a byte-order mark, a soft hyphen, a zero-width
+/// space, bidirectional controls, word joiners, tags...), described;
+/// nullptr when there is none. `s` is valid UTF-8. The zero-width
+/// non-joiner and joiner (U+200C/U+200D) are allowed: scripts and emoji
+/// need them.
 const char* InvisibleCharacter(std::string_view s);
 
 /// A binary float read for a `decimal(n)` column, as its text: the shortest

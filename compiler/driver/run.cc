@@ -240,9 +240,12 @@ void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) 
   for (const plan::Plan::Audit& a : p.audits) {
     const std::string& name = p.SourceOf(p.scans[static_cast<size_t>(a.scan)]).name;
     if (total(a.scan, a.rows) == 0 && !a.params.empty()) {
+      std::vector<std::string> over;
+      for (const std::string& o : a.over.empty() ? std::vector<std::string>{name} : a.over)
+        over.push_back(fmt::format("`{}`", o));
       out.push_back({"W0704", fmt::format("--param {} matches no row of `{}` that role `{}` may see, so the results over "
-                                          "`{}` are empty",
-                                          fmt::join(a.params, " --param "), name, p.role, name)});
+                                          "{} are empty",
+                                          fmt::join(a.params, " --param "), name, p.role, fmt::join(over, ", "))});
       continue;
     }
     if (a.no_time >= 0)

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "base/errors.h"
 #include "codegen/kernel.h"
@@ -83,8 +84,16 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   std::map<std::string, Streamed> streamed;
   if (o.engine != "interp" && !o.no_stream) {
     for (size_t i = 0; i < p.scans.size(); ++i) streamed[p.scans[i].source].scans.push_back(static_cast<int>(i));
+    // A source another scan looks up (a role's visibility through lookups
+    // does so for sources the query also scans) is joined whole (JoinPath),
+    // so it is read into memory, not streamed past.
+    std::set<std::string> looked_up;
+    for (const plan::Scan& sc : p.scans)
+      for (const plan::ScanColumn& c : sc.columns)
+        for (size_t k = 1; k < c.sources.size(); ++k) looked_up.insert(c.sources[k]);
     for (auto it = streamed.begin(); it != streamed.end();) {
-      bool ok = std::all_of(it->second.scans.begin(), it->second.scans.end(),
+      bool ok = !looked_up.count(it->first) &&
+                std::all_of(it->second.scans.begin(), it->second.scans.end(),
                             [&](int i) { return StreamScans::Supports(p.scans[i]); });
       it = ok ? std::next(it) : streamed.erase(it);
     }

@@ -153,6 +153,9 @@ void Lowerer::AsOfAggregates() {
     if (s.audit) continue;
     const ir::Source& src = plan_.sources[static_cast<size_t>(s.src)];
     if (src.time_column < 0) continue;
+    // A time column the role hides gives no as-of date (docs/language.md,
+    // "Roles"): nothing derived from it reaches an output.
+    if (role_ && role_->Hides(s.src, src.time_column)) continue;
     int col = -1;
     for (size_t c = 0; c < s.columns.size(); ++c)
       if (s.columns[c].path.size() == 1 &&
@@ -215,6 +218,37 @@ void Lowerer::Audits() {
     n.args = {arg};
     return Node(scan, std::move(n));
   };
+  // The role's parameters its rule on source `src` compares, as `k=v`.
+  auto params_of = [&](int src) {
+    std::vector<std::string> out;
+    for (const ir::Role::Item& item : role_->items) {
+      if (item.source != src || item.all || item.filter < 0) continue;
+      std::vector<int> todo{item.filter};
+      while (!todo.empty()) {
+        const ir::Node& n = m_.node(todo.back());
+        todo.pop_back();
+        if (n.kind == ir::Kind::kParam && n.param >= 0) {
+          const std::string& name = role_->params[static_cast<size_t>(n.param)].name;
+          auto v = req_.params.find(name);
+          std::string kv = fmt::format("{}={}", name, v == req_.params.end() ? "" : v->second);
+          if (std::find(out.begin(), out.end(), kv) == out.end()) out.push_back(kv);
+        }
+        todo.insert(todo.end(), n.args.begin(), n.args.end());
+      }
+    }
+    return out;
+  };
+  // Whether source `from` reaches source `to` through `references`.
+  std::function<bool(int, int, std::set<int>&)> reach = [&](int from, int to, std::set<int>& seen) {
+    if (!seen.insert(from).second) return false;
+    for (const ir::Column& c : m_.sources[from].columns)
+      if (c.references >= 0 && (c.references == to || reach(c.references, to, seen))) return true;
+    return false;
+  };
+  auto reaches = [&](int from, int to) {
+    std::set<int> seen;
+    return reach(from, to, seen);
+  };
   for (int src : order) {
     LCtx lc;
     lc.windowed = true;
@@ -225,7 +259,9 @@ void Lowerer::Audits() {
     Plan::Audit a;
     a.scan = scan;
     a.rows = count(scan, -1, "kpic.audit.rows");
-    if (s.time_column >= 0 && bucketed.count(src)) {
+    // Rows without a hidden time value are not counted either (an
+    // explicit --as-of can bucket by it): that would describe the column.
+    if (s.time_column >= 0 && bucketed.count(src) && !role_->Hides(src, s.time_column)) {
       a.time_column = s.columns[static_cast<size_t>(s.time_column)].name;
       a.no_time = count(scan, test(scan, RowNode::Op::kIsNull, column(scan, {a.time_column})), "kpic.audit.no_time");
     }
@@ -248,21 +284,35 @@ void Lowerer::Audits() {
       l.column = key.back();
       a.lookups.push_back(std::move(l));
     }
-    for (const ir::Role::Item& item : role_->items) {
-      if (item.source != src || item.all || item.filter < 0) continue;
-      std::vector<int> todo{item.filter};
-      while (!todo.empty()) {
-        const ir::Node& n = m_.node(todo.back());
-        todo.pop_back();
-        if (n.kind == ir::Kind::kParam && n.param >= 0) {
-          const std::string& name = role_->params[static_cast<size_t>(n.param)].name;
-          auto v = req_.params.find(name);
-          std::string kv = fmt::format("{}={}", name, v == req_.params.end() ? "" : v->second);
-          if (std::find(a.params.begin(), a.params.end(), kv) == a.params.end()) a.params.push_back(kv);
-        }
-        todo.insert(todo.end(), n.args.begin(), n.args.end());
-      }
-    }
+    a.params = params_of(src);
+    a.over = {s.name};
+    for (int other : order)
+      if (other != src && reaches(other, src)) a.over.push_back(m_.sources[other].name);
+    plan_.audits.push_back(std::move(a));
+  }
+  // A parameter that restricts a lookup (`products where products.brand ==
+  // b`) empties every source that reaches it through `references`: a
+  // lookup whose rule compares a parameter and that the query does not scan
+  // gets an audit of its own visible rows, for W0704.
+  for (size_t l = 0; l < m_.sources.size(); ++l) {
+    int look = static_cast<int>(l);
+    if (steps.count(look)) continue;
+    std::vector<std::string> params = params_of(look);
+    if (params.empty()) continue;
+    std::vector<std::string> over;
+    for (int src : order)
+      if (reaches(src, look)) over.push_back(m_.sources[src].name);
+    if (over.empty()) continue;
+    LCtx lc;
+    lc.windowed = true;
+    size_t before = plan_.scans.size();
+    int scan = ScanFor(look, lc);
+    if (static_cast<size_t>(scan) >= before) plan_.scans[static_cast<size_t>(scan)].audit = true;
+    Plan::Audit a;
+    a.scan = scan;
+    a.rows = count(scan, -1, "kpic.audit.rows");
+    a.params = std::move(params);
+    a.over = std::move(over);
     plan_.audits.push_back(std::move(a));
   }
 }

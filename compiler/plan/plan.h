@@ -335,6 +335,9 @@ struct Plan {
     std::vector<Lookup> lookups;
     /// The role's parameters its rule on this source compares, as `k=v`.
     std::vector<std::string> params;
+    /// The sources the query reads whose results are empty when this one
+    /// has no visible row: itself, or those that look it up (W0704).
+    std::vector<std::string> over;
   };
   std::vector<Audit> audits;
 };

@@ -87,15 +87,19 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
     char c = raw[i];
     if (c != '\\') {
       unsigned char u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7f) {
-        // A raw control byte (a NUL, an escape sequence of a terminal) would
-        // reach labels, reports and terminals as it is.
-        Span cs{span.file, span.begin + static_cast<uint32_t>(i), span.begin + static_cast<uint32_t>(i) + 1};
+      // A C1 control character (U+0080-U+009F) is two bytes, 0xC2 0x80-0x9F.
+      bool c1 = u == 0xC2 && i + 1 < end && static_cast<unsigned char>(raw[i + 1]) >= 0x80 &&
+                static_cast<unsigned char>(raw[i + 1]) <= 0x9F;
+      if (u < 0x20 || u == 0x7f || c1) {
+        // A raw control character (a NUL, an escape sequence of a terminal,
+        // a C1 CSI) would reach labels, reports and terminals as it is.
+        unsigned cp = c1 ? static_cast<unsigned char>(raw[i + 1]) : u;
+        Span cs{span.file, span.begin + static_cast<uint32_t>(i), span.begin + static_cast<uint32_t>(i) + (c1 ? 2 : 1)};
         diags_
-            .Report(DiagCode::E0112, cs,
-                    fmt::format("a raw control character (U+{:04X}) inside a string", static_cast<unsigned>(u)))
+            .Report(DiagCode::E0112, cs, fmt::format("a raw control character (U+{:04X}) inside a string", cp))
             .Help("write a tab as `\\t` and a line break as `\\n`; other control characters are not allowed")
             .span_label = "control character";
+        if (c1) ++i;
         continue;
       }
       out += c;
@@ -129,7 +133,7 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
           auto r = std::from_chars(raw.data() + i + 2, raw.data() + close, cp, 16);
           ok = r.ec == std::errc() && r.ptr == raw.data() + close && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
         }
-        if (ok && ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)) {
+        if (ok && ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp <= 0x9f))) {
           Span es{span.file, span.begin + static_cast<uint32_t>(i) - 1, span.begin + static_cast<uint32_t>(close) + 1};
           diags_.Report(DiagCode::E0112, es, fmt::format("`\\u{{{:X}}}` is a control character", cp))
               .Help("only `\\t`, `\\n` and `\\r` of the control characters may be written in a string")

@@ -48,7 +48,57 @@ for engine in interp jit; do
   expect "$engine: member matching nothing" 0 "${run[@]}" --metric sales --grain all --role store_manager --param s=s3
   json "$codes" "['W0704']"
   json 'd["warnings"][0]' '--param s=s3 matches no row of `orders` that role `store_manager` may see, so the results over `orders` are empty'
+  # A member matching nothing through a lookup: no product of brand Z, so
+  # no order is visible either; W0704 names the lookup and what it empties.
+  expect "$engine: lookup member matching nothing" 0 "${run[@]}" --metric sales --grain all --role brand_manager --param b=Z
+  json "$codes" "['W0704']"
+  json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `orders` are empty'
+  # The restricted lookup scanned too (a crash of the JIT: the lookup was
+  # streamed past, not kept for the join): brand A is p1, orders 1 and 5.
+  expect "$engine: restricted lookup also scanned" 0 "${run[@]}" --metric sales,product_rows --grain all --role brand_manager --param b=A
+  json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[['11.50'], [1]]"
+  json "$codes" "[]"
+  expect "$engine: scanned lookup matching nothing" 0 "${run[@]}" --metric sales,product_rows --grain all --role brand_manager --param b=Z
+  json "$codes" "['W0704']"
+  json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `products`, `orders` are empty'
+  # The same without a role: orders look products up and products are scanned.
+  expect "$engine: lookup also scanned, no role" 0 "${run[@]}" --metric cost_total,product_rows --grain all
+  json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[['6.00'], [2]]"
+  # A hidden time column gives no as-of date: store s2's orders are 3-6
+  # (5.00 + 7.00 + 1.50 + 100.00), their last day 2026-02-01 is not shown.
+  expect "$engine: hidden time, no as-of" 0 "${run[@]}" --metric sales --grain all --role no_days --param s=s2
+  json "$total" "['113.50']"
+  json 'd["as_of"]' "None"
+  json "$codes" "[]"
+  expect "$engine: visible time, as-of" 0 "${run[@]}" --metric sales --grain all --role store_clerk --param s=s2
+  json 'd["as_of"]' "2026-02-01"
+  # --as-of drops the rows after it, by the hidden column: refused like a
+  # window, so no W0708 can show the hidden column's last day either.
+  expect "$engine: hidden time, --as-of" 2 "${run[@]}" --metric sales --grain all --role no_days --param s=s2 --as-of 2026-03-01
+  contains err 'error[E0605]: role `no_days` hides column `orders.day`'
+  expect "$engine: visible time, --as-of" 0 "${run[@]}" --metric sales --grain all --role store_clerk --param s=s2 --as-of 2026-03-01
+  json "$codes" "['W0708']"
+  json 'any(w.startswith("source `orders` has no rows after 2026-02-01, 28 days") for w in d["warnings"])' True
 done
+
+# The HTML and kpic sql say no as-of date from a hidden time column (the
+# SQL's scan computes no MAX of it for an `as_of` part).
+expect "hidden time, html" 0 "$KPIC" run "$PKG" --metric sales --grain all --role no_days --param s=s2 --format html
+lacks out 'data as of'
+lacks out '2026-02-01'
+expect "visible time, html" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s2 --format html
+contains out 'data as of 数据截至 2026-02-01'
+expect "hidden time, sql" 0 "$KPIC" sql "$PKG" --dialect sqlite --metric sales --grain all --role no_days --param s=s2
+lacks out 'MAX(t0."day")'
+expect "visible time, sql" 0 "$KPIC" sql "$PKG" --dialect sqlite --metric sales --grain all --role store_clerk --param s=s2
+contains out 'MAX(t0."day") AS a2'
+
+# A burst over a member matching nothing through a lookup says so too.
+expect "burst, lookup member matching nothing" 0 "$KPIC" run "$PKG" --metric sales --grain all --role brand_manager \
+  --each b=Z --format json -o "$TMP/burst"
+cp "$TMP/burst/Z.json" "$TMP/out"
+json "$codes" "['W0704']"
+json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `orders` are empty'
 
 # Hidden columns: refused with E0605, also through a lookup and for the
 # key that a hidden reference holds.

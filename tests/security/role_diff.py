@@ -157,17 +157,21 @@ class Package:
         self.queries = []  # (metric names, by dims, grain, window or None)
         self.notes = []
 
-    def reads_of(self, names):
-        out, todo, seen = set(), list(names), set()
+    def closure(self, names):
+        """The metrics named and those they name, at any depth."""
+        out, todo, seen = [], list(names), set()
         by_name = {m.name: m for m in self.metrics}
         while todo:
             m = by_name[todo.pop()]
             if m.name in seen:
                 continue
             seen.add(m.name)
-            out |= m.reads
+            out.append(m)
             todo += [d.name for d in m.deps]
         return out
+
+    def reads_of(self, names):
+        return set().union(*(m.reads for m in self.closure(names)))
 
     def sources_of(self, names):
         by_name = {m.name: m for m in self.metrics}
@@ -812,21 +816,55 @@ LEFT_OUT = re.compile(r"^the drill-down of goal `[^`]+` by `[^`]+` is left out: 
 NO_MEMBER = re.compile(r"^--param (\S+?)=.* matches no row of `([^`]+)` that role `[^`]+` may see")
 
 
+def has_param(e):
+    """Whether a filter AST compares a role parameter."""
+    if isinstance(e, tuple):
+        return (len(e) == 2 and e[0] == "param") or any(has_param(x) for x in e)
+    if isinstance(e, list):
+        return any(has_param(x) for x in e)
+    return False
+
+
+def query_sources(pkg, qa):
+    """The sources a query's metrics aggregate over (their dependencies'
+    too)."""
+    if "--goal" in qa:
+        names = [pkg.goal[0]]
+    elif "--metric" in qa:
+        names = qa[qa.index("--metric") + 1].split(",")
+    else:
+        return set()
+    known = {m.name for m in pkg.metrics}
+    return set().union(*(m.sources for m in pkg.closure([n for n in names if n in known])))
+
+
 def run_role(run, pkg, folder, qa, engine, extra=()):
     """`kpic run` under the role. The warnings that only a role can give
     (W0704: a parameter that matches no visible row) are set aside, and
-    checked against the oracle: the source must have no visible row (unless
-    a window may have left them out). Keys shown by lookup warnings must be
-    visible ones."""
+    checked against the oracle both ways: the source a W0704 names must have
+    no visible row (unless a window may have left them out), and a source
+    whose filter compares a parameter, that the query reads or looks up
+    (at any depth), and that has no visible row must be named by one.
+    Keys shown by lookup warnings must be visible ones."""
     act = outcome(*run("run", folder, *qa, *role_args(pkg), "--format", "json", "--engine", engine, *extra))
     if act["rc"] == 0:
         vis = visible_rows(pkg)
         act["leaked"] = leaked_examples(pkg, act["warnings"], vis)
+        named = set()
         for w in [w for w in act["warnings"] if NO_MEMBER.match(w)]:
             act["warnings"].remove(w)
             s = NO_MEMBER.match(w).group(2)
+            named.add(s)
             if s in vis and vis[s] and "--from" not in qa:
                 act["leaked"].append(f"{w} (but {len(vis[s])} row(s) of `{s}` are visible)")
+        if "--from" not in qa:
+            read = query_sources(pkg, qa)
+            for s, f in pkg.filters.items():
+                if s in named or vis.get(s) or not has_param(f):
+                    continue
+                if s in read or any(s in reachable(pkg, r) for r in read):
+                    act["leaked"].append(f"no W0704 for `{s}`: its filter compares a --param, no row of it is "
+                                         "visible, and the query reads it")
         # W0705: a drill-down that reads a hidden column is left out, which
         # the role's run says and the run over the visible rows cannot.
         act["warnings"] = [w for w in act["warnings"] if not LEFT_OUT.match(w)]

@@ -673,6 +673,30 @@ TEST_CASE("invisible characters inside a value are data errors on both reading p
     // Zero-width joiners stay: emoji and some scripts need them.
     CHECK(Describe(ParseCsv("s\na\xE2\x80\x8D" "b\n", "f.csv", {Col("s", ColType::kString)}, o)) ==
           "1/0|a\xE2\x80\x8D" "b");
+    // Every other format character (Cf) is refused, not only a fixed few: a
+    // soft hyphen makes `s1` a second member that prints like `s1`.
+    CHECK(ErrorOf("s\ns1\ns\xC2\xAD" "1\n", {Col("s", ColType::kString)}, o) ==
+          "f.csv:3: column `s`: value `s\xC2\xAD" "1` contains an invisible character, U+00AD (a soft hyphen), which "
+          "would make it a member apart from the same visible text");
+    for (const char* cf : {"\xD8\x80",           // U+0600 Arabic number sign
+                           "\xD8\x9C",           // U+061C Arabic letter mark
+                           "\xDC\x8F",           // U+070F Syriac abbreviation mark
+                           "\xE1\xA0\x8E",       // U+180E Mongolian vowel separator
+                           "\xE2\x81\xAF",       // U+206F nominal digit shapes
+                           "\xEF\xBF\xBB",       // U+FFFB interlinear annotation terminator
+                           "\xF0\x91\x82\xBD",   // U+110BD Kaithi number sign
+                           "\xF0\x93\x90\xBF",   // U+1343F Egyptian hieroglyph format control
+                           "\xF0\x9D\x85\xB3",   // U+1D173 musical symbol begin beam
+                           "\xF3\xA0\x80\x81",   // U+E0001 language tag
+                           "\xF3\xA0\x81\xBF"})  // U+E007F cancel tag
+      CHECK(ErrorOf(std::string("s\nx") + cf + "y\n", {Col("s", ColType::kString)}, o).find("contains an invisible "
+                                                                                           "character") !=
+            std::string::npos);
+    // The zero-width non-joiner stays (Persian: می‌خواهم), as do letters
+    // next to the format characters' code points (U+00AC, U+0606, U+E0080).
+    for (const char* ok : {"\xD9\x85\xDB\x8C\xE2\x80\x8C\xD8\xAE", "\xC2\xAC", "\xD8\x86", "\xF3\xA0\x82\x80"})
+      CHECK(Describe(ParseCsv(std::string("s\n") + ok + "\n", "f.csv", {Col("s", ColType::kString)}, o)) ==
+            std::string("1/0|") + ok);
   }
   // The byte-order mark at the very start of the file is the file's, not a value's.
   CHECK(Describe(ParseCsv("\xEF\xBB\xBFs\nabc\n", "f.csv", {Col("s", ColType::kString)}, {})) == "1/0|abc");
