@@ -3,6 +3,8 @@
 // docs/cli.md. Exact decimals are strings; other numbers are numbers.
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "output/output.h"
 #include "output/values.h"
 
@@ -20,18 +22,70 @@ void JsonSpan(const engine::Span& sp, J* j) {
   (*j)["span"] = {rt::FormatDate(sp.first), rt::FormatDate(sp.last)};
 }
 
+/// A row's `period` and one key per dimension.
+nlohmann::ordered_json JsonKey(const plan::Output& o, int64_t period, const engine::DimTuple& dims,
+                               const plan::Plan& p) {
+  nlohmann::ordered_json jr;
+  jr["period"] = Label(o.grain, period, p);
+  for (size_t d = 0; d < o.by.size(); ++d) jr[o.by[d]] = JsonDim(dims[d], o.by_types[d]);
+  return jr;
+}
+
 void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
   const plan::Output& o = *m.output;
   (*j)["grain"] = rt::GrainName(o.grain);
   (*j)["by"] = o.by;
   (*j)["rows"] = nlohmann::json::array();
   for (const auto& row : m.rows) {
-    nlohmann::ordered_json jr;
-    jr["period"] = Label(o.grain, row.period, p);
-    for (size_t d = 0; d < o.by.size(); ++d) jr[o.by[d]] = JsonDim(row.dims[d], o.by_types[d]);
+    nlohmann::ordered_json jr = JsonKey(o, row.period, row.dims, p);
     jr["value"] = JsonValue(row.value);
     JsonSpan(row.span, &jr);
     (*j)["rows"].push_back(jr);
+  }
+}
+
+/// A forecast number: full precision, null when the model gives none.
+nlohmann::ordered_json JsonDouble(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+/// `forecast` and `forecast_models` of a metric asked with --forecast.
+void JsonForecast(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
+  const plan::Output& o = *m.output;
+  (*j)["forecast"] = nlohmann::json::array();
+  for (const auto& f : m.forecast) {
+    nlohmann::ordered_json jf = JsonKey(o, f.period, f.dims, p);
+    jf["value"] = JsonDouble(f.value);
+    jf["lo80"] = JsonDouble(f.lo80);
+    jf["hi80"] = JsonDouble(f.hi80);
+    jf["lo95"] = JsonDouble(f.lo95);
+    jf["hi95"] = JsonDouble(f.hi95);
+    (*j)["forecast"].push_back(jf);
+  }
+  (*j)["forecast_models"] = nlohmann::json::array();
+  for (const auto& fm : m.models) {
+    const forecast::Fit& fit = fm.fit;
+    nlohmann::ordered_json jm;
+    jm["dims"] = nlohmann::ordered_json::object();
+    for (size_t d = 0; d < o.by.size(); ++d) jm["dims"][o.by[d]] = JsonDim(fm.dims[d], o.by_types[d]);
+    jm["model"] = fit.ModelName();
+    jm["why"] = fit.why;
+    jm["from"] = fm.fitted ? nlohmann::ordered_json(Label(o.grain, fm.first, p)) : nlohmann::ordered_json(nullptr);
+    jm["through"] = fm.fitted ? nlohmann::ordered_json(Label(o.grain, fm.last, p)) : nlohmann::ordered_json(nullptr);
+    jm["n"] = fit.n;
+    jm["missing"] = fit.missing;
+    jm["season"] = fit.spec.Period();
+    jm["simulated"] = fm.simulated;
+    jm["params"] = nullptr;  // the fallbacks (mean, constant, none) have none
+    if (fit.method == forecast::Method::kEts)
+      jm["params"] = {{"alpha", JsonDouble(fit.params.alpha)}, {"beta", JsonDouble(fit.params.beta)},
+                    {"gamma", JsonDouble(fit.params.gamma)}, {"phi", JsonDouble(fit.params.phi)},
+                    {"level0", JsonDouble(fit.params.level0)}, {"trend0", JsonDouble(fit.params.trend0)},
+                    {"season0", fit.params.season0}};
+    jm["sigma2"] = JsonDouble(fit.sigma2);
+    jm["loglik"] = JsonDouble(fit.loglik);
+    jm["aicc"] = JsonDouble(fit.aicc);
+    (*j)["forecast_models"].push_back(jm);
   }
 }
 
@@ -51,6 +105,7 @@ std::string Json(const Context& ctx) {
     j["unit"] = m.output->unit;
     j["additivity"] = m.output->additivity;
     JsonRows(m, p, &j);
+    if (m.horizon > 0) JsonForecast(m, p, &j);
     out["results"].push_back(j);
   }
   out["goals"] = nlohmann::json::array();
