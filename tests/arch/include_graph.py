@@ -23,7 +23,7 @@ ALLOWED = {
     "ir": {"base", "builtins"},
     "sema": {"base", "diag", "syntax", "builtins", "ir"},
     "plan": {"base", "builtins", "ir"},
-    "engine": {"base", "builtins", "ir", "plan"},
+    "engine": {"base", "builtins", "ir", "plan", "forecast"},
     "sql": {"base", "builtins", "ir", "plan", "engine"},
     "codegen": {"base", "builtins", "ir", "plan", "engine"},
     "forecast": set(),
