@@ -117,6 +117,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--each", run.each,
                       "one output per member of a role parameter, into -o DIR with a manifest.json: PARAM (its "
                       "values in the data) or PARAM=V1,V2,...");
+  run_cmd
+      ->add_option("--forecast", run.forecast,
+                   "extend each --metric's series by N periods (1 to 1000) with 80% and 95% prediction intervals "
+                   "(exponential smoothing; needs a time grain)")
+      ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--fail-on", run.fail_on, "exit 4 when an alert of this severity or worse fired")
       ->check(CLI::IsMember({"info", "warning", "critical"}));
   run_cmd->add_option("--on-bad-row", run.on_bad_row, "fail (default) or skip, counting and reporting skipped rows")

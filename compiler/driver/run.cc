@@ -260,6 +260,19 @@ void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) 
   r.warnings.insert(r.warnings.begin(), out.begin(), out.end());
 }
 
+/// --forecast extends metrics' series over time: it needs metrics, at a
+/// time grain (E0602 otherwise).
+void CheckForecast(const RunOptions& o, const plan::Plan& p) {
+  if (o.forecast == 0) return;
+  if (p.outputs.empty())
+    throw UsageError("E0602", "--forecast extends metrics' series: ask for metrics with --metric NAME");
+  for (const plan::Output& out : p.outputs)
+    if (out.grain == rt::Grain::kAll)
+      throw UsageError("E0602", fmt::format("--forecast needs a time grain: metric `{}` is asked at grain `all`, which "
+                                            "has no periods to extend; use --grain day, week, month, quarter or year",
+                                            out.metric));
+}
+
 /// Evaluates the scans' states and renders each format into `texts`:
 /// shared by every engine.
 int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p, exec::Execution& ex,
@@ -279,6 +292,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   auto t_eval = std::chrono::steady_clock::now();
   engine::Results r = engine::Evaluate(p, results, limits, ex.rates, &ex.work);
   CheckDigits(p, r, o.max_decimal_digits);
+  engine::ForecastMetrics(p, results, o.forecast, &r);
   double eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count();
   if (o.timings) {
     ex.timings.redacted = !p.role.empty();
@@ -327,6 +341,7 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
              const std::vector<std::string>& formats, std::vector<std::string>* texts) {
   plan::Request req = ToRequest(o);
   plan::Plan p = MakePlan(s, req);
+  CheckForecast(o, p);
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
   exec::ExecOptions eo;

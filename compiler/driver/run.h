@@ -32,6 +32,7 @@ struct RunOptions {
   bool no_stream = false;  ///< --no-stream: read tables whole, then scan the columns in memory
   double timeout = 0;      ///< --timeout SECONDS: stop with exit 5 (0: none)
   int max_decimal_digits = 38;  ///< exact results with more digits are an error (exit 3)
+  int forecast = 0;  ///< --forecast N: extend each metric's series by N periods (0: none)
 };
 
 int RunRun(const RunOptions& options, const CommonOptions& common);

@@ -100,9 +100,35 @@ struct Row {
   Span span;
 };
 
+/// One forecast period of one member's series (`kpic run --forecast N`):
+/// the point forecast and its 80% and 95% prediction intervals, as doubles
+/// (estimates, never exact); NaN where the model gives none.
+struct ForecastRow {
+  int64_t period = 0;
+  DimTuple dims;
+  double value = forecast::kNaN;
+  double lo80 = forecast::kNaN, hi80 = forecast::kNaN;
+  double lo95 = forecast::kNaN, hi95 = forecast::kNaN;
+};
+
+/// The model fitted to one member's series: its values per complete period
+/// from `first` to `last` (nulls are missing periods).
+struct ForecastModel {
+  DimTuple dims;
+  forecast::Fit fit;
+  bool fitted = false;  ///< the series has a period with a value
+  int64_t first = 0, last = 0;
+  bool simulated = false;  ///< the intervals are simulation quantiles
+};
+
 struct MetricResult {
   const plan::Output* output = nullptr;
   std::vector<Row> rows;
+  /// With --forecast N: N periods per member after the last complete
+  /// period, and the model of each member's series (ForecastMetrics).
+  std::vector<ForecastRow> forecast;
+  std::vector<ForecastModel> models;
+  int horizon = 0;  ///< N of --forecast N; 0 when no forecast was asked
 };
 
 struct FiredAlert {
@@ -257,5 +283,19 @@ Val RoundHalfEven(const Val& v, int digits);
 /// per plan conversion).
 Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits,
                  const std::vector<RateTable>& rates = {}, const WorkDays* work = nullptr);
+
+/// The season length of a grain's series: 7 days, 52 weeks, 12 months, 4
+/// quarters; 1 (no season) for years and `all`.
+int SeasonOf(rt::Grain g);
+
+/// Extends each metric result's series by `horizon` periods (1 to
+/// forecast::kMaxHorizon): per member, the values of the complete periods
+/// from the first in which the member has rows (in `scans`, the results
+/// Evaluate() read) to the last complete period of the result are fitted
+/// with forecast::Auto() and forecast from the period after it
+/// (docs/language.md, "Forecasts"). A partial period is never fitted; a
+/// null value is a missing period. Results at grain `all` are left alone
+/// (the driver refuses them).
+void ForecastMetrics(const plan::Plan& plan, const std::vector<ScanResult>& scans, int horizon, Results* results);
 
 }  // namespace kpic::engine

@@ -47,14 +47,37 @@ std::string Csv(const Context& ctx) {
     out += "period";
     for (const auto& d : p.by) out += "," + CsvField(d);
     for (const auto& m : r.metrics) out += "," + CsvField(m.output->metric);
-    out += ",partial\n";
+    out += ",partial";
+    // --forecast: five trailing columns per metric, empty on actual rows;
+    // the forecast rows follow the actual ones, their metric cells empty.
+    WideForecast f = PivotForecast(r);
+    const char* kParts[] = {"forecast", "lo80", "hi80", "lo95", "hi95"};
+    if (f.asked)
+      for (const auto& m : r.metrics)
+        for (const char* part : kParts)
+          out += "," + (r.metrics.size() == 1 ? std::string(part) : CsvField(m.output->metric + "_" + part));
+    out += "\n";
+    std::string no_forecast = f.asked ? std::string(5 * r.metrics.size(), ',') : std::string();
+    auto key = [&](const std::pair<int64_t, engine::DimTuple>& k) {
+      std::string s = Label(p.grain, k.first, p);
+      for (size_t d = 0; d < p.by.size(); ++d)
+        s += "," + (k.second[d].null ? std::string() : CsvField(DimText(k.second[d], p.by_types[d])));
+      return s;
+    };
     Wide w = Pivot(r);
     for (size_t i = 0; i < w.keys.size(); ++i) {
-      out += Label(p.grain, w.keys[i].first, p);
-      for (size_t d = 0; d < p.by.size(); ++d)
-        out += "," + (w.keys[i].second[d].null ? std::string() : CsvField(DimText(w.keys[i].second[d], p.by_types[d])));
+      out += key(w.keys[i]);
       for (const Val* v : w.cells[i]) out += "," + (v ? v->Text() : std::string());
-      out += "," + SpanText(w.spans[i]) + "\n";
+      out += "," + SpanText(w.spans[i]) + no_forecast + "\n";
+    }
+    for (size_t i = 0; i < f.keys.size(); ++i) {
+      out += key(f.keys[i]) + std::string(r.metrics.size() + 1, ',');
+      for (const engine::ForecastRow* row : f.cells[i])
+        for (double v :
+             {row ? row->value : forecast::kNaN, row ? row->lo80 : forecast::kNaN, row ? row->hi80 : forecast::kNaN,
+              row ? row->lo95 : forecast::kNaN, row ? row->hi95 : forecast::kNaN})
+          out += "," + ForecastNumber(v);
+      out += "\n";
     }
   }
   if (!r.goals.empty()) {

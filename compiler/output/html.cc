@@ -55,16 +55,67 @@ std::string AxisText(double v, double step, bool percent) {
   return percent ? s + "%" : s;
 }
 
+/// A forecast drawn after the actual periods (--forecast): point forecasts
+/// and the 80% interval, aligned with the chart's labels (nullopt where a
+/// period has no forecast).
+struct Band {
+  std::vector<std::optional<double>> mean, lo, hi;
+};
+
+/// The forecast of a trend chart: the 80% band as a shaded polygon and the
+/// point forecasts as a dashed line, both starting at the last whole
+/// period's value so that they continue the actual line.
+template <class X, class Y>
+std::string ForecastSvg(const Band& band, const std::vector<std::optional<double>>& values,
+                        const std::vector<bool>& partial, const X& x, const Y& y) {
+  std::optional<size_t> start;  // the first forecast period
+  for (size_t i = 0; i < band.mean.size(); ++i)
+    if (band.mean[i]) {
+      start = i;
+      break;
+    }
+  if (!start) return "";
+  std::string upper, lower, pts;
+  for (size_t k = *start; k-- > 0;)  // the anchor: the last whole period with a value
+    if (k < values.size() && values[k] && !(k < partial.size() && partial[k])) {
+      upper = lower = pts = fmt::format("{:.1f},{:.1f} ", x(k), y(*values[k]));
+      break;
+    }
+  std::vector<std::string> below;
+  for (size_t i = *start; i < band.mean.size(); ++i) {
+    if (!band.mean[i]) continue;
+    pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*band.mean[i]));
+    if (i < band.lo.size() && band.lo[i] && band.hi[i]) {
+      upper += fmt::format("{:.1f},{:.1f} ", x(i), y(*band.hi[i]));
+      below.push_back(fmt::format("{:.1f},{:.1f} ", x(i), y(*band.lo[i])));
+    }
+  }
+  std::string out;
+  if (!below.empty()) {
+    std::string poly = upper;
+    for (auto it = below.rbegin(); it != below.rend(); ++it) poly += *it;
+    poly += lower;
+    out += fmt::format(R"(<polygon fill="#7048e8" fill-opacity="0.15" stroke="none" points="{}"/>)", poly);
+  }
+  out += fmt::format(R"(<polyline fill="none" stroke="#7048e8" stroke-width="2" stroke-dasharray="6,4" points="{}"/>)",
+                     pts);
+  for (size_t i = *start; i < band.mean.size(); ++i)
+    if (band.mean[i])
+      out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="#7048e8"/>)", x(i), y(*band.mean[i]));
+  return out;
+}
+
 /// A line chart of values over periods, with a dashed target line. A
 /// partial period (`partial[i]`) is drawn hollow, reached by a dotted
-/// segment: its value and target are for the days it has.
+/// segment: its value and target are for the days it has. A forecast is a
+/// dashed line from the last whole period, in a shaded 80% band.
 std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
                        const std::vector<std::optional<double>>& targets, bool percent = false,
-                       const std::vector<bool>& partial = {}) {
+                       const std::vector<bool>& partial = {}, const Band& band = {}) {
   const double w = 640, h = 220, left = 70, right = 36, top = 10, bottom = 40;
   double lo = 0, hi = 0;
   bool any = false;
-  for (const auto* series : {&values, &targets})
+  for (const auto* series : {&values, &targets, &band.mean, &band.lo, &band.hi})
     for (const auto& v : *series)
       if (v) {
         lo = any ? std::min(lo, *v) : *v;
@@ -127,6 +178,7 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
     (void)last;
     return out;
   };
+  svg += ForecastSvg(band, values, partial, x, y);
   svg += line(targets, "#f08c00", R"(stroke-dasharray="5,4")");
   svg += line(values, "#1c7ed6", "");
   svg += fmt::format(R"(<text x="{}" y="{}">— value 实际</text>)", left, h - 6);
@@ -136,6 +188,9 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   if (any_cut)
     svg += fmt::format(R"(<text x="{}" y="{}">○ * partial: the days so far 未完</text>)", left + (targets.empty() ? 110 : 240),
                        h - 6);
+  if (!band.mean.empty())
+    svg += fmt::format(R"(<text x="{}" y="{}" fill="#7048e8">- - forecast 预测, shaded: 80% interval</text>)",
+                       left + (targets.empty() ? 110 : 240) + (any_cut ? 200 : 0), h - 6);
   return svg + "</svg>";
 }
 
@@ -172,6 +227,64 @@ std::optional<double> Num(const Val& v) {
 std::string Td(const std::string& s, bool left = false) { return fmt::format("<td{}>{}</td>", left ? " class=l" : "", Esc(s)); }
 
 std::string MemberText(const engine::DimValue& d, plan::VT t) { return DimText(d, t); }
+
+/// Most charts drawn per metric with --forecast (one per member); the
+/// table lists every member.
+constexpr size_t kMaxForecastCharts = 12;
+
+/// Per metric and member, the trend with its forecast, and the model used.
+std::string ForecastCharts(const plan::Plan& p, const engine::Results& r) {
+  std::string out = "<h2>Forecast · 预测</h2><p class=sub>Exponential smoothing of the complete periods; the dashed "
+                    "line is the forecast and the shaded band its 80% prediction interval (the table also gives the "
+                    "95% one). Forecasts are estimates, rounded for display. 预测为估计值。</p>";
+  for (const auto& m : r.metrics) {
+    const plan::Output& o = *m.output;
+    size_t drawn = 0;
+    for (const auto& fm : m.models) {
+      std::string who = MembersText(fm.dims, o);
+      out += fmt::format("<h3>{}{}</h3>", Esc(o.label.empty() ? o.metric : o.label),
+                         who.empty() ? "" : " · " + Esc(who));
+      if (fm.fitted && drawn++ < kMaxForecastCharts) {
+        // The chart's periods: the fitted ones and a partial one after
+        // them, then the forecast's (the first forecast period may be the
+        // partial current one). Periods before the member had rows (zeros
+        // of an additive metric) are left out, as they were not fitted.
+        int64_t first = fm.first, last = fm.last;
+        for (const auto& row : m.rows)
+          if (row.dims == fm.dims && row.period >= first) last = std::max(last, row.period);
+        for (const auto& f : m.forecast)
+          if (f.dims == fm.dims) last = std::max(last, f.period);
+        size_t n = static_cast<size_t>(last - first + 1);
+        std::vector<std::string> labels(n);
+        std::vector<std::optional<double>> values(n);
+        std::vector<bool> cut(n, false);
+        Band band{std::vector<std::optional<double>>(n), std::vector<std::optional<double>>(n),
+                  std::vector<std::optional<double>>(n)};
+        for (size_t i = 0; i < n; ++i) labels[i] = Label(o.grain, first + static_cast<int64_t>(i), p);
+        for (const auto& row : m.rows)
+          if (row.dims == fm.dims && row.period >= first) {
+            size_t i = static_cast<size_t>(row.period - first);
+            values[i] = Num(row.value);
+            cut[i] = row.span.partial;
+          }
+        auto finite = [](double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; };
+        for (const auto& f : m.forecast)
+          if (f.dims == fm.dims) {
+            size_t i = static_cast<size_t>(f.period - first);
+            band.mean[i] = finite(f.value);
+            band.lo[i] = finite(f.lo80);
+            band.hi[i] = finite(f.hi80);
+          }
+        out += TrendChart(labels, values, {}, o.percent, cut, band);
+      }
+      out += "<p class=sub>" + Esc(ModelText(fm, o, p)) + "</p>";
+    }
+    if (drawn > kMaxForecastCharts)
+      out += fmt::format("<p class=sub>charts for the first {} of {} members; the table lists every forecast</p>",
+                         kMaxForecastCharts, drawn);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -364,16 +477,30 @@ std::string Html(const Context& ctx) {
     out += "</table>";
   }
   if (!r.metrics.empty()) {
+    bool forecast = false;
+    for (const auto& m : r.metrics) forecast = forecast || m.horizon > 0;
+    if (forecast) out += ForecastCharts(p, r);
     out += "<h2>Metrics · 指标</h2><table><tr><th class=l>metric</th><th class=l>period</th>";
     for (const auto& d : p.by) out += "<th class=l>" + Esc(d) + "</th>";
-    out += "<th>value</th></tr>";
-    for (const auto& m : r.metrics)
+    out += forecast ? "<th>value</th><th>80% interval 区间</th><th>95% interval 区间</th></tr>" : "<th>value</th></tr>";
+    for (const auto& m : r.metrics) {
+      std::string name = m.output->metric + (m.output->label.empty() ? "" : " " + m.output->label);
+      std::string unit = m.output->percent ? "" : " " + m.output->unit;
       for (const auto& row : m.rows) {
-        out += "<tr>" + Td(m.output->metric + (m.output->label.empty() ? "" : " " + m.output->label), true) +
-               "<td class=l>" + plabel(p.grain, row.period, row.span) + "</td>";
+        out += "<tr>" + Td(name, true) + "<td class=l>" + plabel(p.grain, row.period, row.span) + "</td>";
         for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(row.dims[d], p.by_types[d]), true);
-        out += Td(DisplayValue(row.value, m.output->percent) + (m.output->percent ? "" : " " + m.output->unit)) + "</tr>";
+        out += Td(DisplayValue(row.value, m.output->percent) + unit) + (forecast ? "<td></td><td></td>" : "") + "</tr>";
       }
+      for (const auto& f : m.forecast) {
+        out += "<tr class=fc>" + Td(name, true) + "<td class=l>" + Esc(Label(p.grain, f.period, p)) +
+               " <span class=partial>forecast 预测</span></td>";
+        for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(f.dims[d], p.by_types[d]), true);
+        auto range = [&](double a, double b) {
+          return std::isnan(a) ? std::string("-") : ForecastText(a, m) + " – " + ForecastText(b, m);
+        };
+        out += Td(ForecastText(f.value, m) + unit) + Td(range(f.lo80, f.hi80)) + Td(range(f.lo95, f.hi95)) + "</tr>";
+      }
+    }
     out += "</table>";
   }
   if (!r.warnings.empty()) {

@@ -22,8 +22,10 @@ void JsonSpan(const engine::Span& sp, J* j) {
   (*j)["span"] = {rt::FormatDate(sp.first), rt::FormatDate(sp.last)};
 }
 
-/// A double, or null when it is not finite (NaN: not estimable).
-nlohmann::ordered_json Num(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
+/// A forecast number: full precision, null when the model gives none.
+nlohmann::ordered_json JsonDouble(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
 
 /// A goal's outlook (docs/cli.md, "forecast"): the model and why, its
 /// parameters (to re-run it elsewhere), the forecast per remaining period,
@@ -55,30 +57,39 @@ nlohmann::ordered_json JsonOutlook(const engine::GoalOutlook& o, rt::Grain g, co
                    {"level0", f.params.level0},
                    {"trend0", f.params.trend0},
                    {"season0", f.params.season0}};
-    j["loglik"] = Num(f.loglik);
-    j["aicc"] = Num(f.aicc);
+    j["loglik"] = JsonDouble(f.loglik);
+    j["aicc"] = JsonDouble(f.aicc);
   }
-  j["sigma2"] = Num(f.sigma2);
+  j["sigma2"] = JsonDouble(f.sigma2);
   j["periods"] = nlohmann::json::array();
   for (size_t i = 0; i < o.path.mean.size(); ++i)
     j["periods"].push_back({{"period", Label(g, o.from + static_cast<int64_t>(i), p)},
-                            {"value", Num(o.path.mean[i])},
-                            {"lo80", Num(o.path.lo80[i])},
-                            {"hi80", Num(o.path.hi80[i])},
-                            {"lo95", Num(o.path.lo95[i])},
-                            {"hi95", Num(o.path.hi95[i])}});
+                            {"value", JsonDouble(o.path.mean[i])},
+                            {"lo80", JsonDouble(o.path.lo80[i])},
+                            {"hi80", JsonDouble(o.path.hi80[i])},
+                            {"lo95", JsonDouble(o.path.lo95[i])},
+                            {"hi95", JsonDouble(o.path.hi95[i])}});
   j["compared"] = o.cumulative ? "total" : "last_period";
-  if (o.cumulative) j["to_date"] = Num(o.to_date);
-  j["end"] = {{"value", Num(o.outlook.end_mean)},
-              {"lo80", Num(o.outlook.end_lo80)},
-              {"hi80", Num(o.outlook.end_hi80)},
-              {"lo95", Num(o.outlook.end_lo95)},
-              {"hi95", Num(o.outlook.end_hi95)}};
-  j["target"] = Num(o.target);
-  j["probability"] = Num(o.outlook.probability);
+  if (o.cumulative) j["to_date"] = JsonDouble(o.to_date);
+  j["end"] = {{"value", JsonDouble(o.outlook.end_mean)},
+              {"lo80", JsonDouble(o.outlook.end_lo80)},
+              {"hi80", JsonDouble(o.outlook.end_hi80)},
+              {"lo95", JsonDouble(o.outlook.end_lo95)},
+              {"hi95", JsonDouble(o.outlook.end_hi95)}};
+  j["target"] = JsonDouble(o.target);
+  j["probability"] = JsonDouble(o.outlook.probability);
   j["forecast_status"] = o.Status();
   j["simulated"] = o.outlook.simulated;
   return j;
+}
+
+/// A row's `period` and one key per dimension.
+nlohmann::ordered_json JsonKey(const plan::Output& o, int64_t period, const engine::DimTuple& dims,
+                               const plan::Plan& p) {
+  nlohmann::ordered_json jr;
+  jr["period"] = Label(o.grain, period, p);
+  for (size_t d = 0; d < o.by.size(); ++d) jr[o.by[d]] = JsonDim(dims[d], o.by_types[d]);
+  return jr;
 }
 
 void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
@@ -87,12 +98,50 @@ void JsonRows(const engine::MetricResult& m, const plan::Plan& p, nlohmann::orde
   (*j)["by"] = o.by;
   (*j)["rows"] = nlohmann::json::array();
   for (const auto& row : m.rows) {
-    nlohmann::ordered_json jr;
-    jr["period"] = Label(o.grain, row.period, p);
-    for (size_t d = 0; d < o.by.size(); ++d) jr[o.by[d]] = JsonDim(row.dims[d], o.by_types[d]);
+    nlohmann::ordered_json jr = JsonKey(o, row.period, row.dims, p);
     jr["value"] = JsonValue(row.value);
     JsonSpan(row.span, &jr);
     (*j)["rows"].push_back(jr);
+  }
+}
+
+/// `forecast` and `forecast_models` of a metric asked with --forecast.
+void JsonForecast(const engine::MetricResult& m, const plan::Plan& p, nlohmann::ordered_json* j) {
+  const plan::Output& o = *m.output;
+  (*j)["forecast"] = nlohmann::json::array();
+  for (const auto& f : m.forecast) {
+    nlohmann::ordered_json jf = JsonKey(o, f.period, f.dims, p);
+    jf["value"] = JsonDouble(f.value);
+    jf["lo80"] = JsonDouble(f.lo80);
+    jf["hi80"] = JsonDouble(f.hi80);
+    jf["lo95"] = JsonDouble(f.lo95);
+    jf["hi95"] = JsonDouble(f.hi95);
+    (*j)["forecast"].push_back(jf);
+  }
+  (*j)["forecast_models"] = nlohmann::json::array();
+  for (const auto& fm : m.models) {
+    const forecast::Fit& fit = fm.fit;
+    nlohmann::ordered_json jm;
+    jm["dims"] = nlohmann::ordered_json::object();
+    for (size_t d = 0; d < o.by.size(); ++d) jm["dims"][o.by[d]] = JsonDim(fm.dims[d], o.by_types[d]);
+    jm["model"] = fit.ModelName();
+    jm["why"] = fit.why;
+    jm["from"] = fm.fitted ? nlohmann::ordered_json(Label(o.grain, fm.first, p)) : nlohmann::ordered_json(nullptr);
+    jm["through"] = fm.fitted ? nlohmann::ordered_json(Label(o.grain, fm.last, p)) : nlohmann::ordered_json(nullptr);
+    jm["n"] = fit.n;
+    jm["missing"] = fit.missing;
+    jm["season"] = fit.spec.Period();
+    jm["simulated"] = fm.simulated;
+    jm["params"] = nullptr;  // the fallbacks (mean, constant, none) have none
+    if (fit.method == forecast::Method::kEts)
+      jm["params"] = {{"alpha", JsonDouble(fit.params.alpha)}, {"beta", JsonDouble(fit.params.beta)},
+                    {"gamma", JsonDouble(fit.params.gamma)}, {"phi", JsonDouble(fit.params.phi)},
+                    {"level0", JsonDouble(fit.params.level0)}, {"trend0", JsonDouble(fit.params.trend0)},
+                    {"season0", fit.params.season0}};
+    jm["sigma2"] = JsonDouble(fit.sigma2);
+    jm["loglik"] = JsonDouble(fit.loglik);
+    jm["aicc"] = JsonDouble(fit.aicc);
+    (*j)["forecast_models"].push_back(jm);
   }
 }
 
@@ -112,6 +161,7 @@ std::string Json(const Context& ctx) {
     j["unit"] = m.output->unit;
     j["additivity"] = m.output->additivity;
     JsonRows(m, p, &j);
+    if (m.horizon > 0) JsonForecast(m, p, &j);
     out["results"].push_back(j);
   }
   out["goals"] = nlohmann::json::array();
@@ -210,13 +260,13 @@ std::string Json(const Context& ctx) {
           if (m.outlook) {
             const engine::GoalOutlook& o = *m.outlook;
             jm["forecast"] = {{"model", o.fit.ModelName()},
-                              {"value", Num(o.outlook.end_mean)},
-                              {"lo80", Num(o.outlook.end_lo80)},
-                              {"hi80", Num(o.outlook.end_hi80)},
-                              {"lo95", Num(o.outlook.end_lo95)},
-                              {"hi95", Num(o.outlook.end_hi95)},
-                              {"target", Num(o.target)},
-                              {"probability", Num(o.outlook.probability)},
+                              {"value", JsonDouble(o.outlook.end_mean)},
+                              {"lo80", JsonDouble(o.outlook.end_lo80)},
+                              {"hi80", JsonDouble(o.outlook.end_hi80)},
+                              {"lo95", JsonDouble(o.outlook.end_lo95)},
+                              {"hi95", JsonDouble(o.outlook.end_hi95)},
+                              {"target", JsonDouble(o.target)},
+                              {"probability", JsonDouble(o.outlook.probability)},
                               {"forecast_status", o.Status()}};
           }
           return jm;

@@ -47,4 +47,13 @@ struct Wide {
 };
 Wide Pivot(const engine::Results& r);
 
+/// The forecast rows of --forecast N keyed the same way: one cell per
+/// metric (null where a metric has no forecast for the key).
+struct WideForecast {
+  bool asked = false;  ///< some metric was asked with --forecast
+  std::vector<std::pair<int64_t, engine::DimTuple>> keys;
+  std::vector<std::vector<const engine::ForecastRow*>> cells;
+};
+WideForecast PivotForecast(const engine::Results& r);
+
 }  // namespace kpic::output

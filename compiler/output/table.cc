@@ -3,6 +3,8 @@
 // progress, alerts, decomposition and drill-down.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "base/utf8.h"
 #include "output/output.h"
 #include "output/values.h"
@@ -60,6 +62,20 @@ std::string PartialNote(const std::vector<std::pair<std::string, engine::Span>>&
   return out;
 }
 
+/// The footnote under a table with forecasts: each member's model and why.
+std::string ForecastNote(const plan::Plan& p, const engine::Results& r) {
+  std::string out =
+      "(forecast) rows: exponential smoothing of the complete periods, with 80% and 95% prediction intervals; estimates, "
+      "rounded for display (full precision in --format json or csv).\n";
+  for (const auto& m : r.metrics)
+    for (const auto& fm : m.models) {
+      std::string who = MembersText(fm.dims, *m.output);
+      out += fmt::format("  {}{}: {}\n", m.output->metric, who.empty() ? "" : " (" + who + ")",
+                         ModelText(fm, *m.output, p));
+    }
+  return out;
+}
+
 }  // namespace
 
 std::string Table(const Context& ctx) {
@@ -76,6 +92,14 @@ std::string Table(const Context& ctx) {
       head.push_back(unit == "1" ? m.output->metric : fmt::format("{} ({})", m.output->metric, unit));
       right.push_back(true);
     }
+    WideForecast f = PivotForecast(r);
+    if (f.asked)
+      for (const auto& m : r.metrics)
+        for (const char* level : {"80%", "95%"}) {
+          head.push_back(r.metrics.size() == 1 ? fmt::format("{} interval", level)
+                                               : fmt::format("{} {}", m.output->metric, level));
+          right.push_back(true);
+        }
     Wide w = Pivot(r);
     std::vector<std::vector<std::string>> rows;
     std::vector<std::pair<std::string, engine::Span>> partial;
@@ -86,10 +110,27 @@ std::string Table(const Context& ctx) {
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(DimText(w.keys[i].second[d], p.by_types[d]));
       for (size_t m = 0; m < r.metrics.size(); ++m)
         row.push_back(w.cells[i][m] ? DisplayValue(*w.cells[i][m], r.metrics[m].output->percent) : "");
+      row.resize(head.size());
+      rows.push_back(row);
+    }
+    for (size_t i = 0; i < f.keys.size(); ++i) {
+      std::vector<std::string> row{Label(p.grain, f.keys[i].first, p) + " (forecast)"};
+      for (size_t d = 0; d < p.by.size(); ++d) row.push_back(DimText(f.keys[i].second[d], p.by_types[d]));
+      for (size_t m = 0; m < r.metrics.size(); ++m)
+        row.push_back(f.cells[i][m] ? ForecastText(f.cells[i][m]->value, r.metrics[m]) : "");
+      for (size_t m = 0; m < r.metrics.size(); ++m) {
+        const engine::ForecastRow* fr = f.cells[i][m];
+        auto range = [&](double lo, double hi) {
+          return std::isnan(lo) ? std::string() : ForecastText(lo, r.metrics[m]) + " to " + ForecastText(hi, r.metrics[m]);
+        };
+        row.push_back(fr ? range(fr->lo80, fr->hi80) : "");
+        row.push_back(fr ? range(fr->lo95, fr->hi95) : "");
+      }
       rows.push_back(row);
     }
     out += Grid(head, rows, right);
     out += PartialNote(partial, r.as_of, "", false);
+    if (f.asked) out += ForecastNote(p, r);
   }
   for (const auto& g : r.goals) {
     if (!out.empty()) out += "\n";

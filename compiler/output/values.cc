@@ -78,6 +78,29 @@ std::string DisplayValue(const Val& v, bool percent) {
   return a >= 100 ? fmt::format("{:.2f}", v.f) : fmt::format("{:.4f}", v.f);
 }
 
+std::string ForecastText(double v, const engine::MetricResult& m) {
+  if (!std::isfinite(v)) return "-";
+  if (m.output->percent) return fmt::format("{:.2f}%", v * 100);
+  for (const auto& row : m.rows)
+    if (row.value.exact()) return fmt::format("{:.{}f}", v, row.value.scale);
+  return DisplayValue(Val::Float(v), false);
+}
+
+std::string ForecastNumber(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); }
+
+std::string MembersText(const engine::DimTuple& dims, const plan::Output& o) {
+  std::string out;
+  for (size_t d = 0; d < o.by.size() && d < dims.size(); ++d)
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", o.by[d], DimText(dims[d], o.by_types[d]));
+  return out;
+}
+
+std::string ModelText(const engine::ForecastModel& fm, const plan::Output& o, const plan::Plan& p) {
+  if (!fm.fitted) return fmt::format("{}: {}", fm.fit.ModelName(), fm.fit.why);
+  return fmt::format("{} on {} to {}: {}", fm.fit.ModelName(), Label(o.grain, fm.first, p), Label(o.grain, fm.last, p),
+                     fm.fit.why);
+}
+
 std::string HtmlEscape(std::string_view in) {
   std::string out;
   for (char c : in) {

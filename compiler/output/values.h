@@ -43,5 +43,16 @@ std::string OutlookText(const engine::GoalOutlook& o, bool percent);
 std::string AtRiskText(const engine::DrillResult& dr);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
+/// A forecast for people, rounded to the metric's own precision: the scale
+/// of its exact values (2 decimals for money, none for counts), a
+/// percentage, or a quotient as DisplayValue rounds it; `-` for NaN.
+std::string ForecastText(double v, const engine::MetricResult& m);
+/// A forecast number in full (shortest round-trip text), "" for NaN.
+std::string ForecastNumber(double v);
+/// A member for people, `store A, region East`; "" without dimensions.
+std::string MembersText(const engine::DimTuple& dims, const plan::Output& o);
+/// The model of one member's forecast in a line: `ETS(A,A,A) on 2024-01 to
+/// 2026-11: <why>`.
+std::string ModelText(const engine::ForecastModel& fm, const plan::Output& o, const plan::Plan& p);
 
 }  // namespace kpic::output

@@ -47,4 +47,21 @@ Wide Pivot(const engine::Results& r) {
   return w;
 }
 
+WideForecast PivotForecast(const engine::Results& r) {
+  WideForecast w;
+  std::map<std::pair<int64_t, engine::DimTuple>, size_t> at;
+  for (const auto& m : r.metrics) {
+    w.asked = w.asked || m.horizon > 0;
+    for (const auto& f : m.forecast) at.emplace(std::make_pair(f.period, f.dims), 0);
+  }
+  for (auto& [k, i] : at) {
+    i = w.keys.size();
+    w.keys.push_back(k);
+  }
+  w.cells.assign(w.keys.size(), std::vector<const engine::ForecastRow*>(r.metrics.size(), nullptr));
+  for (size_t m = 0; m < r.metrics.size(); ++m)
+    for (const auto& f : r.metrics[m].forecast) w.cells[at[{f.period, f.dims}]][m] = &f;
+  return w;
+}
+
 }  // namespace kpic::output

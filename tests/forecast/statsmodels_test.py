@@ -34,17 +34,7 @@ import sys
 import time
 import warnings
 
-
-def reexec_or_skip():
-    # The PATH's python3 may not be Debian's, where python3-statsmodels lives.
-    debian = "/usr/bin/python3"
-    if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian) \
-            and not os.environ.get("KPIC_FORECAST_REEXEC"):
-        os.environ["KPIC_FORECAST_REEXEC"] = "1"
-        os.execv(debian, [debian] + sys.argv)
-    print("SKIP: statsmodels is not installed (apt-get install python3-statsmodels)")
-    sys.exit(77)
-
+from oracle_env import reexec_or_skip
 
 try:
     import numpy as np
