@@ -43,15 +43,8 @@ import sys
 import tempfile
 import warnings
 
-
-def reexec_or_skip():
-    debian = "/usr/bin/python3"
-    if os.path.exists(debian) and os.path.realpath(sys.executable) != os.path.realpath(debian) \
-            and not os.environ.get("KPIC_FORECAST_REEXEC"):
-        os.environ["KPIC_FORECAST_REEXEC"] = "1"
-        os.execv(debian, [debian] + sys.argv)
-    print("SKIP: statsmodels is not installed (apt-get install python3-statsmodels)")
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oracle_env import reexec_or_skip  # noqa: E402
 
 
 try:
