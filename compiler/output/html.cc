@@ -347,7 +347,22 @@ std::string Html(const Context& ctx) {
       cut.push_back(partial);
       targets.push_back(Num(partial && gp.has_pace ? gp.pace_target : gp.target));
     }
-    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets, pct, cut);
+    // The goal's forecast continues the line (a dashed line in its 80% band).
+    Band band;
+    if (g.forecast.has && !g.periods.empty()) {
+      size_t n = g.periods.size();
+      band = Band{std::vector<std::optional<double>>(n), std::vector<std::optional<double>>(n),
+                  std::vector<std::optional<double>>(n)};
+      auto finite = [](double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; };
+      for (size_t k = 0; k < g.forecast.path.mean.size(); ++k) {
+        int64_t i = g.forecast.from + static_cast<int64_t>(k) - g.periods.front().period;
+        if (i < 0 || i >= static_cast<int64_t>(n)) continue;
+        band.mean[static_cast<size_t>(i)] = finite(g.forecast.path.mean[k]);
+        band.lo[static_cast<size_t>(i)] = finite(g.forecast.path.lo80[k]);
+        band.hi[static_cast<size_t>(i)] = finite(g.forecast.path.hi80[k]);
+      }
+    }
+    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets, pct, cut, band);
     out += "<table><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th><th>attainment 达成率</th><th class=l>status 状态</th></tr>";
     for (const auto& gp : g.periods)
       out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
