@@ -148,8 +148,16 @@ void ForEachDecl(const Session& s, ast::DeclKind kind, Fn fn) {
 }
 
 /// Text in the Markdown catalog: HTML in labels and descriptions is shown,
-/// never rendered (a `<script>` in a label stays text).
-std::string MdText(std::string_view in) { return output::HtmlEscape(in); }
+/// never rendered (a `<script>` in a label stays text), and brackets are
+/// escaped so that no label makes a link (`[x](javascript:...)`).
+std::string MdText(std::string_view in) {
+  std::string out;
+  for (char c : output::HtmlEscape(in)) {
+    if (c == '[' || c == ']' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
 
 std::string MdCell(std::string in) {
   std::string out;

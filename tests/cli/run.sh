@@ -250,7 +250,7 @@ source s from csv("s.csv") {
   store: string -> store
   amt: decimal(2) unit CNY
 }
-/// <img src=x onerror=alert(2)>
+/// <img src=x onerror=alert(2)> [click](javascript:alert(3))
 metric sales "销售<script>额</script>": CNY = sum(s.amt)
 KPI
 expect "csv neutralises formulas" 0 "$KPIC" run "$TMP/inj" --metric sales --by store --format csv
@@ -259,7 +259,7 @@ contains out "2026-01,\"'=HYPERLINK(\"\"http://x\"\")\",1.00"
 contains out "2026-01,'@SUM(A1),3.00"
 expect "markdown catalog escapes HTML" 0 "$KPIC" catalog "$TMP/inj" --format markdown
 contains out "**销售&lt;script&gt;额&lt;/script&gt;**"
-contains out "&lt;img src=x onerror=alert(2)&gt;"
+contains out "&lt;img src=x onerror=alert(2)&gt; \\[click\\](javascript:alert(3))"
 if grep -q "<script>\|<img" "$TMP/out"; then failed=$((failed + 1)); echo "FAIL: raw HTML in the markdown catalog"; else passed=$((passed + 1)); fi
 expect "html catalog has a CSP" 0 "$KPIC" catalog "$TMP/inj" --format html
 contains out "Content-Security-Policy\" content=\"default-src 'none'"
