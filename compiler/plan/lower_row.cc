@@ -58,6 +58,16 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
     if (lc.windowed) plan_.scans[it->second].windowed = true;
     return it->second;
   }
+  // A breakdown the source cannot give is refused before the scan exists:
+  // a half-built scan left in the plan would be read without the role's
+  // filter (it leaked other members' as-of dates).
+  for (const std::string& d : lc.dims) {
+    std::vector<std::string> path;
+    if (!DimPath(source, d, &path))
+      throw PlanError("E0602", fmt::format("source `{}` has no dimension `{}` (no column maps to it, directly or through a "
+                                  "lookup), so metrics over it cannot be broken down by `{}`",
+                                  src.name, d, d));
+  }
   Scan s;
   s.source = key;
   s.src = source;
@@ -68,28 +78,34 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   plan_.scans.push_back(std::move(s));
   int index = static_cast<int>(plan_.scans.size()) - 1;
   scan_index_[id] = index;
-  if (g != Grain::kAll || from || to) {
-    for (const ir::Column& c : src.columns)
-      if (c.time) plan_.scans[index].time_column = Col(plan_.scans[index], {c.name});
-    if (plan_.scans[index].time_column < 0)
-      throw PlanError("E0602", fmt::format("source `{}` has no time column for --from/--to", src.name));
-  } else if (has_time) {
-    // Grain `all` needs no period, but the time column is still read, so
-    // that a value that is not a date is the same data error at every grain.
-    role_read_ = true;
-    for (const ir::Column& c : src.columns)
-      if (c.time) Col(plan_.scans[index], {c.name});
+  try {
+    if (g != Grain::kAll || from || to) {
+      for (const ir::Column& c : src.columns)
+        if (c.time) plan_.scans[index].time_column = Col(plan_.scans[index], {c.name});
+      if (plan_.scans[index].time_column < 0)
+        throw PlanError("E0602", fmt::format("source `{}` has no time column for --from/--to", src.name));
+    } else if (has_time) {
+      // Grain `all` needs no period, but the time column is still read, so
+      // that a value that is not a date is the same data error at every grain.
+      role_read_ = true;
+      for (const ir::Column& c : src.columns)
+        if (c.time) Col(plan_.scans[index], {c.name});
+      role_read_ = false;
+    }
+    for (const std::string& d : lc.dims) {
+      std::vector<std::string> path;
+      DimPath(source, d, &path);
+      plan_.scans[index].dim_columns.push_back(Col(plan_.scans[index], path));
+    }
+    RoleFilter(index);
+  } catch (...) {
+    // Nothing half-built stays in the plan: every scan that runs carries the
+    // role's filter.
     role_read_ = false;
+    scan_index_.erase(id);
+    plan_.scans.pop_back();
+    throw;
   }
-  for (const std::string& d : lc.dims) {
-    std::vector<std::string> path;
-    if (!DimPath(source, d, &path))
-      throw PlanError("E0602", fmt::format("source `{}` has no dimension `{}` (no column maps to it, directly or through a "
-                                  "lookup), so metrics over it cannot be broken down by `{}`",
-                                  src.name, d, d));
-    plan_.scans[index].dim_columns.push_back(Col(plan_.scans[index], path));
-  }
-  RoleFilter(index);
   if (!lc.windowed) Touch(index);
   return index;
 }

@@ -135,5 +135,20 @@ lacks err ' rows in '
 expect "timings without a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --timings
 contains err 'read 6 rows in'
 
+# A drill by a dimension one source lacks (traffic has no brand): the scan
+# refused for it was left in the plan without the role's filter, and its
+# as-of date was store s2's last traffic day (2026-03-09), with a W0708
+# describing s2. Store s1's last day is 2026-01-02 in both sources.
+DRILL="$ROOT/tests/roles/drill.kpi"
+for engine in interp jit; do
+  expect "$engine: drill past a source, as-of" 0 "$KPIC" run "$DRILL" --engine "$engine" --format json --role store_manager --param s=s1
+  json 'd["as_of"]' '2026-01-02'
+  json "$codes" "[]"
+  json '[p["value"] for p in d["goals"][0]["periods"][:2]]' "['30.00', None]"
+done
+expect "drill past a source, plan" 0 "$KPIC" compile "$DRILL" --emit plan --role store_manager --param s=s1
+json_plan_ok=$(awk '/^scan /{if (n) print ok; n=1; ok=0} /^  filter /{ok=1} /^goal /{if (n) print ok; n=0} END{if (n) print ok}' "$TMP/out" | sort -u | tr '\n' ' ')
+if [ "$json_plan_ok" = "1 " ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: a scan without the role's filter"; fi
+
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
