@@ -181,8 +181,9 @@ struct DecompositionResult {
 struct GoalOutlook {
   bool has = false;
   std::string why;  ///< without one: why, when the goal's period is not over
-  int64_t history_from = 0;  ///< the first period fitted (the last is `from - 1`)
-  int64_t from = 0;          ///< the first period forecast (the current one when it is partial)
+  int64_t history_from = 0;  ///< the first period fitted
+  int64_t history_to = 0;    ///< the last period fitted (the last complete one)
+  int64_t from = 0;          ///< the first period listed in `path` (the current one when it is partial)
   forecast::Fit fit;
   forecast::Path path;  ///< per period from `from` to the goal's last
   /// What is compared with the target: to date (the goal's complete
@@ -190,6 +191,11 @@ struct GoalOutlook {
   /// the goal's last period.
   bool cumulative = false;
   double to_date = forecast::kNaN, target = forecast::kNaN;
+  /// For an amount, the goal's period in progress at the as-of date: its
+  /// total so far (in to_date) and the share of its days elapsed; the rest
+  /// of its forecast (1 - elapsed) is what is still to come.
+  bool partial = false;
+  double partial_actual = 0, partial_elapsed = 0;
   forecast::Outlook outlook;
   /// `forecast.FIELD` in alerts, in ir::kForecastFields order.
   std::array<double, 6> Fields() const {

@@ -877,8 +877,8 @@ int SeasonOf(Grain g) {
 /// last period, compared with `targets` (one per goal period). `spec`: fit
 /// that model (a member, with the goal's model) instead of choosing one.
 std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, int value,
-                                       const DimTuple* dims, const std::vector<Val>& targets, int32_t as_of,
-                                       const forecast::Spec* spec) {
+                                       const DimTuple* dims, const std::vector<int>& scans,
+                                       const std::vector<Val>& targets, int32_t as_of, const forecast::Spec* spec) {
   auto o = std::make_shared<GoalOutlook>();
   const Grain G = g.grain;
   int64_t lo = rt::PeriodOf(G, g.from_day, plan.calendar), hi = rt::PeriodOf(G, g.to_day - 1, plan.calendar);
@@ -886,41 +886,70 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
   int64_t last = rt::PeriodEnd(G, cur, plan.calendar) - 1 == as_of ? cur : cur - 1;  // the last complete period
   // Over, or not begun by the next period: nothing to forecast.
   if (G == Grain::kAll || last >= hi) return o;
-  if (last + 1 < lo || ev.FirstDay() > as_of) {
-    o->why = last + 1 < lo ? "the goal's period begins more than one period after the as-of date"
-                           : "there is no data up to the as-of date";
+  if (cur + 1 < lo || ev.FirstDay() > as_of) {
+    o->why = cur + 1 < lo ? "the goal's period begins more than one period after the as-of date"
+                          : "there is no data up to the as-of date";
     return o;
   }
+  const bool member = dims && !dims->empty();
   int64_t h0 = std::max<int64_t>(rt::PeriodOf(G, ev.FirstDay(), plan.calendar), last - kMaxHistory + 1);
   std::vector<double> y;
   for (int64_t p = h0; p <= last; ++p) {
+    // A period without any row is missing (a gap in the data), not zero.
+    if (!member && !scans.empty() && !ev.HasData(scans, G, p, p)) {
+      y.push_back(forecast::kNaN);
+      continue;
+    }
     Val v = ev.Eval(value, Evaluator::Ctx{G, p, p, dims});
     y.push_back(v.null() ? forecast::kNaN : v.AsDouble());
   }
   // A member's series starts with its first value (leading zeros of an
   // amount are periods before it existed).
   size_t skip = 0;
-  while (skip < y.size() && (!std::isfinite(y[skip]) || (dims && !dims->empty() && y[skip] == 0))) ++skip;
+  while (skip < y.size() && (!std::isfinite(y[skip]) || (member && y[skip] == 0))) ++skip;
   y.erase(y.begin(), y.begin() + static_cast<long>(skip));
   h0 += static_cast<int64_t>(skip);
   o->history_from = h0;
+  o->history_to = last;
   o->from = last + 1;
   int h = static_cast<int>(hi - last);
   o->fit = spec ? forecast::FitModel(y, *spec) : forecast::Auto(y, SeasonOf(G), rt::GrainName(G));
   o->path = forecast::Predict(o->fit, h);
   o->cumulative = g.additive;
+  // Each forecast period's weight in the goal's total: none before the
+  // goal begins; for the period in progress, the share of its days still to
+  // come (its days so far are counted as they are).
+  std::vector<double> weights(static_cast<size_t>(h), 1.0);
+  for (int64_t p = last + 1; p < lo && p <= hi; ++p) weights[static_cast<size_t>(p - last - 1)] = 0;
   double target = 0;
   if (o->cumulative) {
     o->to_date = 0;
     for (int64_t p = std::max(lo, h0); p <= last; ++p)
       if (std::isfinite(y[static_cast<size_t>(p - h0)])) o->to_date += y[static_cast<size_t>(p - h0)];
+    if (last < cur && cur >= lo) {
+      int32_t start = rt::PeriodStart(G, cur, plan.calendar), end = rt::PeriodEnd(G, cur, plan.calendar);
+      Val v = ev.Eval(value, Evaluator::Ctx{G, cur, cur, dims});
+      o->partial = true;
+      o->partial_actual = v.null() ? 0 : v.AsDouble();
+      o->partial_elapsed = double(as_of - start + 1) / double(end - start);
+      o->to_date += o->partial_actual;
+      weights[0] = 1 - o->partial_elapsed;
+    }
     for (const Val& t : targets) target = t.null() || !std::isfinite(target) ? forecast::kNaN : target + t.AsDouble();
   } else {
     target = targets.empty() || targets.back().null() ? forecast::kNaN : targets.back().AsDouble();
   }
   if (targets.empty()) target = forecast::kNaN;
   o->target = target;
-  o->outlook = forecast::Chance(o->fit, h, o->cumulative ? o->to_date : 0, o->cumulative, plan::CmpText(g.cmp), target);
+  o->outlook = forecast::Chance(o->fit, h, o->cumulative ? o->to_date : 0, o->cumulative, plan::CmpText(g.cmp), target,
+                                {}, weights);
+  // Only the goal's periods are listed.
+  if (lo > o->from) {
+    size_t drop = static_cast<size_t>(std::min<int64_t>(lo - o->from, h));
+    for (auto* v : {&o->path.mean, &o->path.lo80, &o->path.hi80, &o->path.lo95, &o->path.hi95})
+      v->erase(v->begin(), v->begin() + static_cast<long>(std::min(drop, v->size())));
+    o->from = lo;
+  }
   o->has = true;
   return o;
 }
@@ -931,7 +960,7 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   DimTuple none;
   std::vector<Val> targets;
   for (const GoalPeriod& gp : gr->periods) targets.push_back(gp.target);
-  auto total = OutlookOf(ev, plan, g, g.value, &none, targets, as_of, nullptr);
+  auto total = OutlookOf(ev, plan, g, g.value, &none, g.scans, targets, as_of, nullptr);
   bool reads = false;
   for (const auto& a : g.alerts) reads |= a.forecast;
   if (!total->has) {
@@ -946,7 +975,7 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   gr->forecast = *total;
   const forecast::Spec* spec = total->fit.method == forecast::Method::kEts ? &total->fit.spec : nullptr;
   const Grain G = g.grain;
-  int64_t last = total->from - 1;
+  int64_t last = total->history_to;
   std::map<std::pair<std::string, DimTuple>, std::shared_ptr<const GoalOutlook>> cache;
   auto member = [&](const plan::GoalPlan::Drill& dr, const DimTuple& m) {
     auto key = std::make_pair(dr.dim, m);
@@ -958,10 +987,11 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
                    : dr.share >= 0 ? Mul(gp.target, ev.Eval(dr.share, c))
                                    : Val::Null());
     }
-    std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, mt, as_of, spec);
+    std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, dr.scans, mt, as_of, spec);
     cache[key] = o;
     return o;
   };
+  std::map<std::string, std::set<DimTuple>> forecasted;  // per drill dimension (at most kMaxForecastMembers)
   for (DrillResult& r : gr->drill) {
     const plan::GoalPlan::Drill& dr = *r.drill;
     // Members with rows in the last complete period or the current one;
@@ -978,6 +1008,7 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
       for (size_t i = 0; i < kMaxForecastMembers; ++i) members.push_back(sized[i].second);
     }
     r.forecast_members = members.size();
+    forecasted[dr.dim].insert(members.begin(), members.end());
     std::vector<DrillResult::Member> risk;
     for (const DimTuple& m : members) {
       auto o = member(dr, m);
@@ -1030,6 +1061,7 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
       for (int s : dr->scans)
         if (std::find(scans.begin(), scans.end(), s) == scans.end()) scans.push_back(s);
       for (const DimTuple& m : ev.Tuples(scans, G, at->period - 1, at->period, false, 1)) {
+        if (!forecasted[dr->dim].count(m)) continue;  // beyond the members forecast
         auto o = member(*dr, m);
         if (!o->has) continue;
         std::array<double, 6> f = o->Fields();

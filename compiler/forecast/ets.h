@@ -191,8 +191,12 @@ struct Outlook {
 /// come); otherwise it is the value of the h-th period ahead (to_date is
 /// ignored). cmp is one of ">=", ">", "<=", "<". Uses the joint distribution
 /// of the forecast path: exact for the linear models, simulated otherwise.
+/// `weights` (cumulative only; empty: all 1) weigh each of the h periods in
+/// the total: 0 for a period outside the goal, the share still to come of a
+/// period in progress. A NaN target gives the quantity's forecast and
+/// intervals with a NaN probability.
 Outlook Chance(const Fit& fit, int h, double to_date, bool cumulative, std::string_view cmp, double target,
-               const Simulation& sim = {});
+               const Simulation& sim = {}, std::span<const double> weights = {});
 
 /// Status thresholds: at least kOnTrack is "on track", at least kAtRisk is
 /// "at risk", below is "off track".

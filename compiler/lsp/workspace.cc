@@ -446,8 +446,10 @@ std::optional<std::string> Workspace::TypeAt(const std::string& path, Pos p) {
   if (best < 0) return std::nullopt;
   const ir::Type& t = m.nodes[best].type;
   std::string where = t.level == ir::Level::kRow && t.source >= 0 ? fmt::format("per row of `{}`", m.sources[t.source].name)
-                      : t.level == ir::Level::kMetric        ? "per period and member"
-                                                             : "a constant";
+                      : m.nodes[best].kind == ir::Kind::kForecast
+                          ? "the goal's forecast at the end of its period (once, for the total and each drill member)"
+                      : t.level == ir::Level::kMetric ? "per period and member"
+                                                      : "a constant";
   std::string value = t.level == ir::Level::kMetric ? "number" : ir::VTName(t.scalar.vt);
   if (t.level != ir::Level::kMetric && t.scalar.vt == ir::VT::kDecimal) value = fmt::format("decimal({})", t.scalar.scale);
   std::string out = fmt::format("`{}` · {} · unit `{}` · {}", ir::DumpNode(m, best), value, t.unit.ToString(), where);

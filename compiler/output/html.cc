@@ -325,8 +325,8 @@ std::string Html(const Context& ctx) {
                            Esc(att_text(*last)));
       }
       if (g.forecast.has && std::isfinite(g.forecast.outlook.probability))
-        out += fmt::format("<div class=s>forecast 预测: {:.0f}% chance of meeting the target 达成概率 · {}</div>",
-                           g.forecast.outlook.probability * 100, Esc(g.forecast.Status()));
+        out += fmt::format("<div class=s>forecast 预测: {} chance of meeting the target 达成概率 · {}</div>",
+                           Esc(ChanceText(g.forecast.outlook.probability)), Esc(g.forecast.Status()));
       out += fmt::format("<div><span class=\"status {}\">{}</span>{}</div></div>", g.status, g.status,
                          g.goal->owner.empty() ? "" : " <span class=sub>owner 负责人 " + Esc(g.goal->owner) + "</span>");
     }
@@ -382,15 +382,19 @@ std::string Html(const Context& ctx) {
       out += fmt::format("<h3>Forecast · 预测 <span class=\"status {}\">{}</span></h3>",
                          st == "on_track" ? "met" : st == "at_risk" ? "at_risk" : st == "off_track" ? "missed" : "no_data",
                          Esc(st));
-      out += fmt::format("<p>{}</p><p class=sub>model 模型 {}: {}</p>", Esc(OutlookText(o, pct)), Esc(o.fit.ModelName()),
-                         Esc(o.fit.why));
+      const int digits = GoalDigits(g);
+      out += fmt::format("<p>{}</p>", Esc(OutlookText(o, pct, digits)));
+      if (o.partial)
+        out += fmt::format("<p class=sub>{}</p>", Esc(InProgressText(o, g.goal->grain, p, pct, digits)));
+      out += fmt::format("<p class=sub>model 模型 {}: {}</p>", Esc(o.fit.ModelName()), Esc(o.fit.why));
       out += "<table><tr><th class=l>period 期间</th><th>forecast 预测</th><th>80% interval 区间</th><th>95% interval 区间</th></tr>";
       for (size_t i = 0; i < o.path.mean.size(); ++i)
         out += fmt::format("<tr><td class=l>{}</td>{}{}{}</tr>",
-                           Esc(Label(g.goal->grain, o.from + static_cast<int64_t>(i), p)),
-                           Td(EstimateText(o.path.mean[i], pct)),
-                           Td(EstimateText(o.path.lo80[i], pct) + " – " + EstimateText(o.path.hi80[i], pct)),
-                           Td(EstimateText(o.path.lo95[i], pct) + " – " + EstimateText(o.path.hi95[i], pct)));
+                           Esc(Label(g.goal->grain, o.from + static_cast<int64_t>(i), p)) +
+                               (o.partial && i == 0 ? " <span class=sub>whole period 全期</span>" : ""),
+                           Td(EstimateText(o.path.mean[i], pct, digits)),
+                           Td(EstimateText(o.path.lo80[i], pct, digits) + " – " + EstimateText(o.path.hi80[i], pct, digits)),
+                           Td(EstimateText(o.path.lo95[i], pct, digits) + " – " + EstimateText(o.path.hi95[i], pct, digits)));
       out += "</table>";
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())

@@ -41,8 +41,8 @@ nlohmann::ordered_json JsonOutlook(const engine::GoalOutlook& o, rt::Grain g, co
                                                     : "none";
   j["why"] = f.why;
   j["history"] = {{"from", Label(g, o.history_from, p)},
-                  {"to", Label(g, o.from - 1, p)},
-                  {"periods", f.n},
+                  {"to", Label(g, o.history_to, p)},
+                  {"periods", f.n + f.missing},
                   {"missing", f.missing}};
   if (f.method == fc::Method::kEts) {
     const fc::Spec& s = f.spec;
@@ -71,6 +71,10 @@ nlohmann::ordered_json JsonOutlook(const engine::GoalOutlook& o, rt::Grain g, co
                             {"hi95", JsonDouble(o.path.hi95[i])}});
   j["compared"] = o.cumulative ? "total" : "last_period";
   if (o.cumulative) j["to_date"] = JsonDouble(o.to_date);
+  if (o.partial)
+    j["in_progress"] = {{"period", Label(g, o.history_to + 1, p)},
+                        {"to_date", JsonDouble(o.partial_actual)},
+                        {"elapsed", JsonDouble(o.partial_elapsed)}};
   j["end"] = {{"value", JsonDouble(o.outlook.end_mean)},
               {"lo80", JsonDouble(o.outlook.end_lo80)},
               {"hi80", JsonDouble(o.outlook.end_hi80)},
@@ -268,6 +272,7 @@ std::string Json(const Context& ctx) {
                               {"target", JsonDouble(o.target)},
                               {"probability", JsonDouble(o.outlook.probability)},
                               {"forecast_status", o.Status()}};
+            if (o.cumulative) jm["forecast"]["to_date"] = JsonDouble(o.to_date);
           }
           return jm;
         };

@@ -172,7 +172,8 @@ std::string Table(const Context& ctx) {
     out += grid;
     out += PartialNote(partial, r.as_of, "  ", true);
     if (g.has_progress) {
-      engine::Val att = engine::Div(g.projection, g.target_total);
+      engine::Val att = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(g.target_total, g.projection)
+                                                         : engine::Div(g.projection, g.target_total);
       out += fmt::format("  to date (through {}): {} of {}; projected {} of {}{}\n",
                          g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p),
                          DisplayValue(g.to_date, g.goal->percent), DisplayValue(g.target_to_date, g.goal->percent),
@@ -182,7 +183,9 @@ std::string Table(const Context& ctx) {
     if (g.forecast.has) {
       const engine::GoalOutlook& o = g.forecast;
       out += fmt::format("  forecast to {}: {}\n", Label(g.goal->grain, o.from + static_cast<int64_t>(o.path.mean.size()) - 1, p),
-                         OutlookText(o, g.goal->percent));
+                         OutlookText(o, g.goal->percent, GoalDigits(g)));
+      if (o.partial)
+        out += fmt::format("    {}\n", InProgressText(o, g.goal->grain, p, g.goal->percent, GoalDigits(g)));
       out += fmt::format("    model {}: {}\n", o.fit.ModelName(), o.fit.why);
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())

@@ -43,30 +43,53 @@ std::string DimText(const engine::DimValue& d, plan::VT t) {
   return std::to_string(d.i);
 }
 
-std::string EstimateText(double v, bool percent) {
-  return std::isfinite(v) ? DisplayValue(Val::Float(v), percent) : std::string("-");
+std::string EstimateText(double v, bool percent, int digits) {
+  if (!std::isfinite(v)) return "-";
+  if (!percent && digits >= 0) return fmt::format("{:.{}f}", v + 0.0, digits);
+  return DisplayValue(Val::Float(v), percent);
 }
 
-std::string OutlookText(const engine::GoalOutlook& o, bool percent) {
+int GoalDigits(const engine::GoalResult& g) {
+  for (const auto& gp : g.periods)
+    if (gp.value.exact()) return gp.value.scale;
+  return -1;
+}
+
+std::string ChanceText(double probability) {
+  if (!std::isfinite(probability)) return "-";
+  // Rounded down, so that the text never crosses a status threshold the
+  // probability has not reached (49.96% is "49%": off track, not "50%").
+  if (probability > 0 && probability < 0.01) return "<1%";
+  if (probability > 0.99 && probability < 1) return ">99%";
+  return fmt::format("{:.0f}%", std::floor(probability * 100));
+}
+
+std::string OutlookText(const engine::GoalOutlook& o, bool percent, int digits) {
   const forecast::Outlook& x = o.outlook;
-  std::string s = fmt::format("{}{}", EstimateText(x.end_mean, percent), o.cumulative ? " in total" : " in the last period");
+  auto est = [&](double v) { return EstimateText(v, percent, digits); };
+  std::string s = fmt::format("{}{}", est(x.end_mean), o.cumulative ? " in total" : " in the last period");
   if (std::isfinite(x.end_lo80))
-    s += fmt::format(" (80%: {} to {}; 95%: {} to {})", EstimateText(x.end_lo80, percent),
-                     EstimateText(x.end_hi80, percent), EstimateText(x.end_lo95, percent),
-                     EstimateText(x.end_hi95, percent));
-  if (std::isfinite(o.target)) s += " against " + EstimateText(o.target, percent);
+    s += fmt::format(" (80%: {} to {}; 95%: {} to {})", est(x.end_lo80), est(x.end_hi80), est(x.end_lo95),
+                     est(x.end_hi95));
+  if (std::isfinite(o.target)) s += " against " + est(o.target);
   if (std::isfinite(x.probability))
-    s += fmt::format(": {:.0f}% chance of meeting it, {}", x.probability * 100, o.Status());
+    s += fmt::format(": {} chance of meeting it, {}", ChanceText(x.probability), o.Status());
   else
-    s += ": chance unknown";
+    s += std::isfinite(o.target) ? ": chance unknown" : ": no target to compare with";
   return s;
+}
+
+std::string InProgressText(const engine::GoalOutlook& o, rt::Grain g, const plan::Plan& p, bool percent, int digits) {
+  if (!o.partial) return "";
+  return fmt::format("{} so far: {} in {:.0f}% of its days; the rest of it is forecast", Label(g, o.history_to + 1, p),
+                     EstimateText(o.partial_actual, percent, digits), o.partial_elapsed * 100);
 }
 
 std::string AtRiskText(const engine::DrillResult& dr) {
   std::string list;
   for (const auto& m : dr.at_risk)
-    list += fmt::format("{}{} {:.0f}%", list.empty() ? "" : ", ", DimText(m.member, dr.drill->type),
-                        m.outlook->outlook.probability * 100);
+    list += fmt::format("{}{} {}", list.empty() ? "" : ", ", DimText(m.member, dr.drill->type),
+                        ChanceText(m.outlook->outlook.probability));
   return list;
 }
 

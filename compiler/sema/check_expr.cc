@@ -275,7 +275,9 @@ Ty Checker::PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
     for (size_t i = 1; i < path.size() && !t.error(); ++i) t = Member(t, *path[i], e.span);
     return t;
   }
-  if (path[0]->name == "forecast" && path.size() == 2 && goal_ctx_ && goal_ctx_->in_alert && !Lookup("forecast")) {
+  if (path[0]->name == "forecast" && path.size() == 2 && goal_ctx_ && goal_ctx_->in_alert &&
+      (!Lookup("forecast") || std::find(std::begin(ir::kForecastFields), std::end(ir::kForecastFields),
+                                        path[1]->name) != std::end(ir::kForecastFields))) {
     // The goal's outlook (resolve.cc reported anything else): the
     // probability is a ratio; the rest are in the goal metric's unit.
     int field = -1;

@@ -373,9 +373,26 @@ class Resolver {
             .span_label = "no such member";
       return;
     }
-    if (first.name == "forecast" && !Lookup(first.name, first.span)) {
-      ForecastPath(path);
-      return;
+    if (first.name == "forecast") {
+      // In a goal's alert, `forecast.FIELD` is the goal's forecast even when
+      // something is declared `forecast` (reached there as `PACKAGE.forecast`).
+      bool field = in_alert_ && path.size() == 2 &&
+                   std::find(std::begin(ir::kForecastFields), std::end(ir::kForecastFields), path[1]->name) !=
+                       std::end(ir::kForecastFields);
+      const Decl* declared = Lookup(first.name, first.span);
+      if (field && declared) {
+        auto& d = diags_.Report(DiagCode::W0008, first.span,
+                                fmt::format("`forecast.{}` here is the goal's forecast, not {} `forecast`",
+                                            path[1]->name, ast::DeclKindName(declared->kind)));
+        d.span_label = "the goal's forecast";
+        d.Label(declared->name.span, "also declared here");
+        d.Help(fmt::format("to read the declared `forecast` in an alert, qualify it: `{}.forecast`; or rename it",
+                           pkg_.name.empty() ? "PACKAGE" : pkg_.name));
+      }
+      if (field || !declared) {
+        ForecastPath(path);
+        return;
+      }
     }
     // Package-qualified: the longest prefix that names a package.
     const Package* qualified = nullptr;

@@ -323,6 +323,37 @@ TEST_CASE("the Gaussian chance of a linear model") {
   CHECK(fc::Chance(fit, 0, 500, true, ">=", 499).probability == 1.0);
 }
 
+TEST_CASE("weights: a period outside the goal and a period in progress") {
+  // ETS(A,N,N): every point forecast is the level l, and a unit innovation
+  // moves each later value by alpha (c_0 = 1, c_k = alpha). Over 3 periods
+  // weighed (0, 0.5, 1) the total is to_date + 1.5 l, and its deviation's
+  // coefficients are (0.5 alpha + alpha, 0.5 + alpha, 1), by hand.
+  const std::vector<double> y = Monthly(30, 5);
+  const fc::Fit fit = fc::FitModel(y, MakeSpec(fc::Error::kAdd, fc::Trend::kNone, fc::Season::kNone, 1));
+  REQUIRE(fit.spec.Linear());
+  const double a = fit.params.alpha, l = fit.end.level;
+  const std::vector<double> w{0, 0.5, 1};
+  const fc::Outlook o = fc::Chance(fit, 3, 100, true, ">=", 100 + 1.5 * l, {}, w);
+  CHECK(o.end_mean == doctest::Approx(100 + 1.5 * l).epsilon(1e-12));
+  const double sd = std::sqrt(fit.sigma2 * ((1.5 * a) * (1.5 * a) + (0.5 + a) * (0.5 + a) + 1));
+  CHECK(o.end_hi80 - o.end_mean == doctest::Approx(1.2815515655446004 * sd).epsilon(1e-9));
+  CHECK(o.probability == doctest::Approx(0.5).epsilon(1e-9));
+  // All weights 1 is the unweighted total.
+  const fc::Outlook one = fc::Chance(fit, 3, 100, true, ">=", 100 + 3 * l, {}, std::vector<double>{1, 1, 1});
+  const fc::Outlook plain = fc::Chance(fit, 3, 100, true, ">=", 100 + 3 * l);
+  CHECK(one.end_hi95 == doctest::Approx(plain.end_hi95).epsilon(1e-12));
+  // Nothing weighed: the total is what is known.
+  CHECK(fc::Chance(fit, 3, 100, true, ">=", 100, {}, std::vector<double>{0, 0, 0}).probability == 1.0);
+  // Weights of the wrong length are refused.
+  CHECK(fc::Chance(fit, 3, 100, true, ">=", 100, {}, std::vector<double>{1, 1}).status == "unknown");
+  // No target: the forecast and its intervals, an unknown chance.
+  const fc::Outlook none = fc::Chance(fit, 3, 100, true, ">=", fc::kNaN, {}, w);
+  CHECK(none.end_mean == doctest::Approx(100 + 1.5 * l).epsilon(1e-12));
+  CHECK(std::isfinite(none.end_lo80));
+  CHECK(std::isnan(none.probability));
+  CHECK(none.status == "unknown");
+}
+
 TEST_CASE("deterministic: the same input gives the same output") {
   const std::vector<double> y = Monthly(36, 17);
   const fc::Fit a = fc::Auto(y, 12, "month"), b = fc::Auto(y, 12, "month");

@@ -81,6 +81,18 @@ goal modest {
   target sales >= 0.9 * sales.last_year
   alert  "unlikely" when forecast.probability < 50%
 }
+goal close {
+  metric sales
+  period 2026 by month
+  target sales >= 1.107 * sales.last_year
+  alert  "unlikely" when forecast.probability < 50%
+}
+goal absolute {
+  metric sales
+  period 2026 by month
+  target sales >= 100000 CNY
+  drill  store
+}
 goal later {
   metric sales
   period 2028 by month
@@ -173,7 +185,10 @@ def rel(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1.0, np.abs(b))))
 
 
-def check_goal(tmp, rows, name, factor, as_of, last_complete, alert_expected):
+def check_goal(tmp, rows, name, factor, as_of, last_complete, alert_expected, partial=None):
+    """partial: (actual so far in cents, share of the month elapsed) of the
+    month in progress at the as-of date, which counts its days so far as
+    they are and (1 - elapsed) of its forecast."""
     out = run(tmp, "--goal", name, "--as-of", as_of, "--format", "json").stdout
     g = goal(out, name)
     f = g.get("forecast")
@@ -214,22 +229,42 @@ def check_goal(tmp, rows, name, factor, as_of, last_complete, alert_expected):
     # What is compared: the year so far plus the forecast months, against the
     # sum of the months' targets (factor x the same month a year earlier).
     to_date = sum(tot[k] for k in months(2026, 1, 12) if k <= last_complete) / 100
+    weights = np.ones(h)
+    if partial:
+        to_date += partial[0] / 100
+        weights[0] = 1 - partial[1]
+        nxt = rest[0]
+        expect(f.get("in_progress") == {"period": f"{nxt[0]}-{nxt[1]:02d}", "to_date": partial[0] / 100,
+                                        "elapsed": partial[1]}, f"{where}: in_progress {f.get('in_progress')}")
+    else:
+        expect("in_progress" not in f, f"{where}: in_progress {f.get('in_progress')}")
     target = factor * sum(tot[(2025, m)] for m in range(1, 13)) / 100
     expect(f["compared"] == "total", f"{where}: compared {f['compared']}")
     expect(abs(f["to_date"] - to_date) < 1e-6, f"{where}: to_date {f['to_date']} vs {to_date}")
     expect(abs(f["target"] - target) < 1e-6 * target, f"{where}: target {f['target']} vs {target}")
-    quantity = to_date + sims.sum(axis=0)
+    quantity = to_date + (weights[:, None] * sims).sum(axis=0)
     theirs = float(np.mean(quantity >= target))
     se = math.sqrt(max(theirs * (1 - theirs), 1e-4) / PATHS * 2)
     expect(abs(f["probability"] - theirs) <= 5 * se + 0.002,
            f"{where}: probability {f['probability']:.4f} vs statsmodels' paths {theirs:.4f}")
     status = "on_track" if f["probability"] >= 0.8 else "at_risk" if f["probability"] >= 0.5 else "off_track"
     expect(f["forecast_status"] == status, f"{where}: forecast_status {f['forecast_status']}")
-    expect(abs(f["end"]["value"] - (to_date + mean.sum())) < 1e-6 * target, f"{where}: end value")
+    expect(abs(f["end"]["value"] - (to_date + (weights * mean).sum())) < 1e-6 * target, f"{where}: end value")
+    if linear:
+        # The total's 80% interval: Gaussian, its spread from the paths'.
+        sd = float(np.std(quantity))
+        mid = (f["end"]["hi80"] + f["end"]["lo80"]) / 2
+        half = (f["end"]["hi80"] - f["end"]["lo80"]) / 2
+        expect(abs(half - 1.2815515655446004 * sd) <= 0.05 * half and abs(mid - f["end"]["value"]) < 1e-6 * target,
+               f"{where}: the total's 80% interval {f['end']['lo80']}..{f['end']['hi80']} vs paths' sd {sd}")
     # The alert: once, on the latest period with data, for the total and for
     # each store below 50%.
     fired = [a for a in g["alerts"] if a["name"] == "unlikely"]
     total = [a for a in fired if not a["dims"]]
+    if alert_expected is None:
+        # In between: the case for an exact chance.
+        expect(0.02 < f["probability"] < 0.98, f"{where}: probability {f['probability']} is not in between")
+        alert_expected = f["probability"] < 0.5
     expect(bool(total) == alert_expected, f"{where}: total alert fired {bool(total)}, expected {alert_expected}")
     expect((f["probability"] < 0.5) == alert_expected, f"{where}: the data does not make the case "
            f"(probability {f['probability']})")
@@ -291,8 +326,41 @@ def main():
         # As of the end of June: July to December are forecast.
         check_goal(tmp, rows, "ambitious", 1.5, "2026-06-30", (2026, 6), True)
         check_goal(tmp, rows, "modest", 0.9, "2026-06-30", (2026, 6), False)
-        # As of 15 June: June is partial, so May is the last month fitted.
-        check_goal(tmp, rows, "ambitious", 1.5, "2026-06-15", (2026, 5), True)
+        # As of 15 June: June is partial, so May is the last month fitted;
+        # June's rows so far (the 3rd) count as they are, and half of June's
+        # forecast (15 of 30 days gone) is still to come.
+        june = sum(round(a * 100) for d, _, a in rows if "2026-06-01" <= d <= "2026-06-15")
+        check_goal(tmp, rows, "ambitious", 1.5, "2026-06-15", (2026, 5), True, partial=(june, 0.5))
+        # A goal chance in between (the total's spread matters): a target
+        # just above what the trend makes likely.
+        check_goal(tmp, rows, "close", 1.107, "2026-06-15", (2026, 5), None, partial=(june, 0.5))
+        # The goal begins the period after the as-of date's (mid-December
+        # 2025): December is not part of it (weight 0), January to December
+        # 2026 are forecast.
+        p = run(tmp, "--goal", "modest", "--as-of", "2025-12-15", "--format", "json")
+        f = goal(p.stdout, "modest").get("forecast")
+        expect(f is not None, "next period: no forecast (W0709?)")
+        if f:
+            expect([x["period"] for x in f["periods"]] == [f"2026-{m:02d}" for m in range(1, 13)],
+                   f"next period: periods {[x['period'] for x in f['periods']]}")
+            tot = monthly(rows)
+            y = np.array([tot[k] / 100 for k in months(2023, 1, 35)])
+            mean = np.asarray(sm(f["params"], y).forecast(13))
+            expect(f["to_date"] == 0 and "in_progress" not in f, f"next period: to_date {f['to_date']}")
+            want = float(mean[1:].sum())
+            expect(abs(f["end"]["value"] - want) < 1e-6 * want, f"next period: end {f['end']['value']} vs {want}")
+            codes = [w["code"] for w in json.loads(p.stdout)["warning_codes"]]
+            expect("W0709" not in codes, f"next period: warnings {codes}")
+        # Members of a goal with a company-wide absolute target have no
+        # target of their own, but still a forecast with its intervals.
+        p = run(tmp, "--goal", "absolute", "--as-of", "2026-06-30", "--format", "json")
+        g = goal(p.stdout, "absolute")
+        ms = [m for dr in g["drill"] for m in dr["top"]]
+        expect(len(ms) == 2 and all(m.get("forecast") and m["forecast"]["value"] is not None and
+                                    m["forecast"]["lo80"] is not None and
+                                    m["forecast"]["probability"] is None and
+                                    m["forecast"]["forecast_status"] == "unknown" for m in ms),
+               f"no target: members' forecasts {[m.get('forecast') for m in ms]}")
         # Over: no forecast, and no warning.
         p = run(tmp, "--goal", "ambitious", "--as-of", "2026-12-31", "--format", "json")
         g = goal(p.stdout, "ambitious")
@@ -321,6 +389,39 @@ def main():
         # and it is met for sure.
         expect(f.get("target") == 0 and f.get("probability") == 1.0 and f.get("forecast_status") == "on_track",
                f"short: target {f.get('target')}, probability {f.get('probability')}")
+    with tempfile.TemporaryDirectory() as tmp:
+        # A month without any row (May 2024, a gap in the data) is missing,
+        # not a month of zero sales.
+        rows = [r for r in write_package(tmp) if not r[0].startswith("2024-05")]
+        with open(os.path.join(tmp, "orders.csv"), "w") as f:
+            f.write("day,store,amount\n")
+            for d, st, a in rows:
+                f.write(f"{d},{st},{a:.2f}\n")
+        p = run(tmp, "--goal", "modest", "--as-of", "2026-06-30", "--format", "json")
+        f = goal(p.stdout, "modest").get("forecast", {})
+        expect(f.get("history", {}).get("missing") == 1 and f["history"]["periods"] == 42,
+               f"gap: history {f.get('history')}")
+        expect("1 of them missing" in f.get("why", ""), f"gap: why {f.get('why')}")
+    with tempfile.TemporaryDirectory() as tmp:
+        # 201 stores: at most 200 members are forecast (the largest in the
+        # latest period), and the forecast alert fires for those alone, so
+        # the smallest store (s000, 1.00 a month) has neither.
+        with open(os.path.join(tmp, "orders.csv"), "w") as f:
+            f.write("day,store,amount\n")
+            for y, m in months(2025, 1, 18):
+                for i in range(201):
+                    f.write(f"{y:04d}-{m:02d}-05,s{i:03d},{1 + i * 10 + (m % 3)}.00\n")
+        with open(os.path.join(tmp, "p.kpi"), "w") as f:
+            f.write(PACKAGE.replace('goal ambitious {', 'goal many {\n  metric sales\n  period 2026 by month\n'
+                                    '  target sales >= 1.2 * sales.last_year\n  drill  store top 300\n'
+                                    '  alert  "any" when forecast.probability <= 100%\n}\ngoal ambitious {'))
+        p = run(tmp, "--goal", "many", "--as-of", "2026-06-30", "--format", "json")
+        g = goal(p.stdout, "many")
+        stores = [a["dims"]["store"] for a in g["alerts"] if a["name"] == "any" and a["dims"]]
+        forecast_members = [m["member"] for m in g["drill"][0]["top"] if m.get("forecast")]
+        expect(len(stores) == 200 and "s000" not in stores, f"cap: {len(stores)} member alerts, s000 in: {'s000' in stores}")
+        expect(len(forecast_members) == 200 and "s000" not in forecast_members,
+               f"cap: {len(forecast_members)} members forecast")
     if FAILURES:
         print("\n".join(FAILURES))
         sys.exit(1)

@@ -161,7 +161,8 @@ check({"probability", "value", "lo80", "hi95"} <= labels and "sales" not in labe
 h = c.request("textDocument/hover", {"textDocument": {"uri": goals_uri},
                                      "position": pos_of(goals, "forecast.probability", 12)})["result"]
 v = h["contents"]["value"] if h else ""
-check("forecast.probability" in v and "unit `1`" in v, f"hover: forecast.probability {v!r}")
+check("forecast.probability" in v and "unit `1`" in v and "the goal's forecast at the end of its period" in v and "per period" not in v,
+      f"hover: forecast.probability {v!r}")
 syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": metrics_uri}})["result"]
 check([s["name"] for s in syms][:2] == ["retail", "sales"] and any(s["name"] == "sales" and s["kind"] == 12 for s in syms),
       "document symbols")

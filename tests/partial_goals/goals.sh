@@ -86,6 +86,11 @@ for engine in interp jit; do
     "[('missed', '105.000', 0.42857142857142855)]"
 done
 
+# Lower is better: the projection's attainment is target / value in the
+# table as in the JSON: 840 / 304.5 = 275.9% (it printed 304.5 / 840).
+expect "lower is better, projected" 0 "$KPIC" run "$PKG" --goal cap
+contains out 'projected 304.50 of 840 (275.9%)'
+
 # The other formats flag the partial period too.
 expect "csv" 0 "$KPIC" run "$PKG" --metric sales,sales_ly --from 2026-01-01 --format csv
 contains out "period,sales,sales_ly,partial"

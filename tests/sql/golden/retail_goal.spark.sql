@@ -98,22 +98,6 @@ s7 AS (
   FROM `traffic` AS t0
   WHERE t0.`day` IS NOT NULL
   GROUP BY t0.`day`, t0.`store`),
-s8 AS (
-  -- retail:traffic at day
-  SELECT t0.`day` AS p,
-    COUNT(*) AS n,
-    MAX(t0.`day`) AS a0
-  FROM `traffic` AS t0
-  WHERE t0.`day` IS NOT NULL
-  GROUP BY t0.`day`),
-s9 AS (
-  -- retail:traffic at day
-  SELECT t0.`day` AS p,
-    COUNT(*) AS n,
-    MAX(t0.`day`) AS a0
-  FROM `traffic` AS t0
-  WHERE t0.`day` IS NOT NULL
-  GROUP BY t0.`day`),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d
@@ -125,9 +109,7 @@ as_of AS (
     UNION ALL SELECT MAX(a4) AS d FROM s4
     UNION ALL SELECT MAX(a4) AS d FROM s5
     UNION ALL SELECT MAX(a1) AS d FROM s6
-    UNION ALL SELECT MAX(a1) AS d FROM s7
-    UNION ALL SELECT MAX(a0) AS d FROM s8
-    UNION ALL SELECT MAX(a0) AS d FROM s9) AS u) AS m),
+    UNION ALL SELECT MAX(a1) AS d FROM s7) AS u) AS m),
 grid0 AS (
   SELECT z.rid, z.p, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (
