@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <libpq-fe.h>
@@ -175,14 +176,28 @@ std::vector<std::string> CheckTable(Exec& exec, const std::string& shown, const 
 }  // namespace
 
 std::string MaskPassword(const std::string& uri) {
+  std::string out = uri;
   // scheme://user:password@host -> scheme://user:***@host
-  auto scheme = uri.find("://");
-  if (scheme == std::string::npos) return uri;
-  auto at = uri.find('@', scheme + 3);
-  if (at == std::string::npos) return uri;
-  auto colon = uri.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return uri;
-  return uri.substr(0, colon + 1) + "***" + uri.substr(at);
+  if (auto scheme = out.find("://"); scheme != std::string::npos) {
+    auto at = out.find('@', scheme + 3);
+    auto colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      out = out.substr(0, colon + 1) + "***" + out.substr(at);
+  }
+  // `?password=x&...` in a URI, `password=x` in a key=value conninfo.
+  std::string lower = out;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (size_t pos = 0; (pos = lower.find("password=", pos)) != std::string::npos;) {
+    bool starts = pos == 0 || lower[pos - 1] == '?' || lower[pos - 1] == '&' || lower[pos - 1] == ' ';
+    size_t from = pos + 9, to = from;
+    if (starts) {
+      while (to < out.size() && out[to] != '&' && out[to] != ' ') ++to;
+      out.replace(from, to - from, "***");
+      lower.replace(from, to - from, "***");
+    }
+    pos = from;
+  }
+  return out;
 }
 
 TableData ReadPostgres(const std::string& uri, const std::string& table, const std::vector<CsvColumnRequest>& columns,

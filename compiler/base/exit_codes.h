@@ -11,6 +11,7 @@ inline constexpr int kExitData = 3;         ///< the data: a missing file, a bad
 inline constexpr int kExitAlerts = 4;       ///< alerts fired at or above --fail-on (the run completed)
 inline constexpr int kExitLimit = 5;        ///< a resource limit: groups, distinct values, --timeout
 inline constexpr int kExitTestFailed = 6;   ///< `kpic test`: an expectation failed (the run completed)
+inline constexpr int kExitStale = 7;        ///< `kpic verify`: the output's numbers no longer stand
 inline constexpr int kExitInternal = 70;    ///< a bug, reported as such
 inline constexpr int kExitInterrupted = 130;  ///< SIGINT; no partial output is left behind
 

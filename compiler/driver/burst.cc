@@ -371,14 +371,18 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     };
     try {
       std::vector<std::string> texts;
-      int code = Evaluate(one, common, *s, formats, &texts);
+      nlohmann::ordered_json stamp;
+      int code = Evaluate(one, common, *s, formats, &texts, &stamp);
       if (code != kExitOk && code != kExitAlerts) {
         stopped();
         return code;
       }
       if (code == kExitAlerts) result = kExitAlerts;
-      for (size_t f = 0; f < formats.size(); ++f)
-        WriteFileAtomically((staging.path / (names[i] + "." + Extension(formats[f]))).string(), texts[f]);
+      for (size_t f = 0; f < formats.size(); ++f) {
+        std::string file = (staging.path / (names[i] + "." + Extension(formats[f]))).string();
+        if (formats[f] == "csv") WriteFileAtomically(StampSideFile(file), stamp.dump(2) + "\n");
+        WriteFileAtomically(file, texts[f]);
+      }
     } catch (...) {
       stopped();
       throw;

@@ -15,9 +15,11 @@
 #include "diag/render.h"
 #include "base/exit_codes.h"
 #include "driver/commands.h"
+#include "driver/diff.h"
 #include "driver/interrupt.h"
 #include "driver/run.h"
 #include "driver/session.h"
+#include "driver/verify.h"
 #include "lsp/server.h"
 
 namespace {
@@ -167,6 +169,29 @@ int main(int argc, char** argv) {
                       "documents larger than this are not analysed (default 8388608)");
   add_common(lsp_cmd);
 
+  VerifyOptions verify;
+  CLI::App* verify_cmd =
+      app.add_subcommand("verify", "recompute a stamped output and say whether its numbers still stand (exit 7 if not)");
+  verify_cmd->add_option("OUTPUT", verify.output, "a JSON, HTML or SQL output of kpic, or a CSV with its .stamp.json")
+      ->required();
+  verify_cmd->add_option("--bind", verify.binds, "give a source's binding again (a masked password): SOURCE=URI");
+  verify_cmd->add_option("--format", verify.format, "human (default) or json")
+      ->check(CLI::IsMember({"human", "json"}));
+  add_common(verify_cmd);
+
+  DiffOptions diff;
+  CLI::App* diff_cmd = app.add_subcommand(
+      "diff", "what a change of definitions does: meaning (fingerprints), text, reach, numbers before and after");
+  diff_cmd->add_option("OLD", diff.old_path, "the old definitions: a folder or file, or REV:PATH (git)")->required();
+  diff_cmd->add_option("NEW", diff.new_path, "the new definitions: a folder or file, or REV:PATH (git)")->required();
+  diff_cmd->add_option("--bind", diff.binds, "bind a source for both sides: SOURCE=URI");
+  diff_cmd->add_option("--grain", diff.grain, "the grain of the numbers compared (default month)");
+  diff_cmd->add_option("--as-of", diff.as_of, "the as-of date of both sides");
+  diff_cmd->add_option("--format", diff.format, "human (default), json or html")
+      ->check(CLI::IsMember({"human", "json", "html"}));
+  diff_cmd->add_option("-o,--output", diff.output, "write to FILE instead of stdout");
+  add_common(diff_cmd);
+
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");
 
   try {
@@ -213,6 +238,8 @@ int main(int argc, char** argv) {
     }
     if (sql_cmd->parsed()) return RunSql(run, dialect, common);
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
+    if (verify_cmd->parsed()) return RunVerify(verify, common);
+    if (diff_cmd->parsed()) return RunDiff(diff, common);
     std::fprintf(stderr, "%s", app.help().c_str());
     return kExitUsage;
   } catch (const rt::DataError& e) {

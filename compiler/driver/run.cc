@@ -25,6 +25,7 @@
 #include "driver/burst.h"
 #include "driver/interrupt.h"
 #include "driver/run_support.h"
+#include "driver/stamp.h"
 #include "driver/session.h"
 #include "engine/engine.h"
 #include "exec/execute.h"
@@ -276,7 +277,8 @@ void CheckForecast(const RunOptions& o, const plan::Plan& p) {
 /// Evaluates the scans' states and renders each format into `texts`:
 /// shared by every engine.
 int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p, exec::Execution& ex,
-           const engine::Limits& limits, const std::vector<std::string>& formats, std::vector<std::string>* texts) {
+           const engine::Limits& limits, const std::vector<std::string>& formats, std::vector<std::string>* texts,
+           nlohmann::ordered_json* stamp) {
   const std::vector<engine::ScanResult>& results = ex.results;
   // The values distinct counts keep (their memory) are bounded per scan.
   for (size_t i = 0; i < results.size(); ++i) {
@@ -292,6 +294,8 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   auto t_eval = std::chrono::steady_clock::now();
   engine::Results r = engine::Evaluate(p, results, limits, ex.rates, &ex.work);
   CheckDigits(p, r, o.max_decimal_digits);
+  // The as-of date the numbers are for (`kpic verify` recomputes as of it).
+  if (stamp) (*stamp)["as_of"] = r.as_of ? nlohmann::ordered_json(rt::FormatDate(*r.as_of)) : nlohmann::ordered_json(nullptr);
   engine::ForecastMetrics(p, results, o.forecast, &r);
   double eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count();
   if (o.timings) {
@@ -327,7 +331,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   for (const std::string& f : formats) {
     const output::Writer* writer = output::FindWriter(f);
     if (!writer) throw std::logic_error("--format `" + f + "` was not checked");  // Formats() checks them
-    texts->push_back(writer->render(output::Context{p, r, title, color}));
+    texts->push_back(writer->render(output::Context{p, r, title, color, stamp}));
   }
   if (!o.fail_on.empty()) {
     for (const auto& g : r.goals)
@@ -337,11 +341,15 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   return kExitOk;
 }
 
+std::string StampSideFile(const std::string& csv_path) { return csv_path + ".stamp.json"; }
+
 int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
-             const std::vector<std::string>& formats, std::vector<std::string>* texts) {
+             const std::vector<std::string>& formats, std::vector<std::string>* texts, nlohmann::ordered_json* stamp) {
   plan::Request req = ToRequest(o);
   plan::Plan p = MakePlan(s, req);
   CheckForecast(o, p);
+  // Fingerprinted before the data is read: what the numbers come from.
+  nlohmann::ordered_json own = MakeStamp("run", o, s, p);
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
   exec::ExecOptions eo;
@@ -365,7 +373,9 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
                                       p.role),
                           false);
     }
-    return Report(o, common, p, ex, eo.limits, formats, texts);
+    int code = Report(o, common, p, ex, eo.limits, formats, texts, &own);
+    if (stamp) *stamp = own;
+    return code;
   });
 }
 
@@ -375,12 +385,16 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   std::unique_ptr<Session> s = Load(o, common);
   if (s->diags.has_errors()) return kExitInputErrors;
   std::vector<std::string> texts;
-  int code = Evaluate(o, common, *s, formats, &texts);
+  nlohmann::ordered_json stamp;
+  int code = Evaluate(o, common, *s, formats, &texts, &stamp);
   if (code != kExitOk && code != kExitAlerts) return code;  // an engine error, already reported
-  if (o.output.empty())
+  if (o.output.empty()) {
     std::fputs(texts[0].c_str(), stdout);
-  else
+  } else {
+    // A CSV keeps its documented shape: its stamp goes beside it.
+    if (formats[0] == "csv") WriteFileAtomically(StampSideFile(o.output), stamp.dump(2) + "\n");
     WriteFileAtomically(o.output, texts[0]);
+  }
   return code;
 }
 

@@ -41,6 +41,9 @@ int RunEmitPlan(const RunOptions& options, const CommonOptions& common);
 
 /// `kpic sql` (and `compile --emit sql`): the selection as SQL of a dialect.
 int RunSql(const RunOptions& options, const std::string& dialect, const CommonOptions& common);
+/// The SQL text RunSql writes (with its stamp line) into `text`; returns
+/// the exit code (0, or 1/2 after printing the errors).
+int SqlText(const RunOptions& options, const std::string& dialect, const CommonOptions& common, std::string* text);
 
 /// Writes `text` to `path` through a temporary file in the same folder and a
 /// rename, so that a failure (a full disk, SIGINT, --timeout) never leaves a

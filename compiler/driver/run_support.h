@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,12 @@ std::vector<std::string> Formats(const RunOptions& o);
 /// `kpic run` writes them. Returns kExitOk, kExitAlerts (--fail-on), or the
 /// exit code of an engine error it has printed (overflow 3, a limit 5).
 /// Throws UsageError (2) and rt::DataError (3).
+/// `stamp`, when given, receives the run's stamp (driver/stamp.h), which
+/// the JSON and HTML texts carry; a CSV's goes in a side file.
 int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
-             const std::vector<std::string>& formats, std::vector<std::string>* texts);
+             const std::vector<std::string>& formats, std::vector<std::string>* texts,
+             nlohmann::ordered_json* stamp = nullptr);
+/// The side file of a CSV output's stamp: `FILE.stamp.json`.
+std::string StampSideFile(const std::string& csv_path);
 
 }  // namespace kpic

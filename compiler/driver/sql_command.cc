@@ -9,6 +9,7 @@
 
 #include "driver/run.h"
 #include "driver/run_support.h"
+#include "driver/stamp.h"
 #include "exec/binding.h"
 #include "base/exit_codes.h"
 #include "base/suggest.h"
@@ -79,6 +80,17 @@ bool RefusedByDialect(const Session& s, const plan::Plan& p, const plan::Request
 }  // namespace
 
 int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions& common) {
+  std::string out;
+  int code = SqlText(o, dialect, common, &out);
+  if (code != kExitOk) return code;
+  if (!o.output.empty())
+    WriteFileAtomically(o.output, out);
+  else
+    std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+int SqlText(const RunOptions& o, const std::string& dialect, const CommonOptions& common, std::string* text) {
   const sql::Dialect* d = sql::FindDialect(dialect);
   if (!d) {
     auto names = sql::DialectNames();
@@ -107,10 +119,12 @@ int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions&
               "-- The report's {} chart(s) are drawn by `kpic run --report`; their data is not part of this SQL.\n",
               p.charts.size()) +
           out;
-  if (!o.output.empty())
-    WriteFileAtomically(o.output, out);
-  else
-    std::fputs(out.c_str(), stdout);
+  // The stamp, as one comment line (JSON escapes every line break): what
+  // the SQL was compiled from. It reads no data here, so it has none.
+  nlohmann::ordered_json stamp = MakeStamp("sql", o, *s, p);
+  stamp["request"]["dialect"] = d->name;
+  stamp.erase("data");
+  *text = "-- kpic stamp: " + stamp.dump() + "\n" + out;
   return 0;
 }
 

@@ -526,6 +526,17 @@ std::string Html(const Context& ctx) {
     out += "<h2>Warnings · 警告</h2>";
     for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w.code + ": " + w.message) + "</div>";
   }
+  if (ctx.stamp) {
+    // The stamp: what made these numbers, for `kpic verify` (it reads the
+    // escaped JSON of #kpic-stamp back).
+    const nlohmann::ordered_json& st = *ctx.stamp;
+    size_t defs = st.contains("definitions") ? st["definitions"].value("metrics", nlohmann::ordered_json::object()).size() : 0;
+    size_t srcs = st.contains("data") ? st["data"].size() : 0;
+    out += fmt::format("<footer class=sub><details><summary>Made by kpic {} from {} metric definition(s) and {} "
+                       "source(s), fingerprinted: <code>kpic verify</code> this file to check that its numbers still "
+                       "stand · 数据来源与指纹</summary><pre id=kpic-stamp>{}</pre></details></footer>",
+                       Esc(st.value("kpic", std::string())), defs, srcs, Esc(st.dump(2)));
+  }
   return out + "</body></html>\n";
 }
 

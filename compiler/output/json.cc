@@ -326,6 +326,7 @@ std::string Json(const Context& ctx) {
     out["warnings"].push_back(w.message);
     out["warning_codes"].push_back({{"code", w.code}, {"message", w.message}});
   }
+  if (ctx.stamp) out["stamp"] = *ctx.stamp;
   return out.dump(2) + "\n";
 }
 

@@ -4,6 +4,7 @@
 // entry in writers.cc.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@ struct Context {
   const engine::Results& results;
   std::string title;   ///< the report's title (html)
   bool color = false;  ///< terminal colours (table)
+  /// The run's stamp (driver/stamp.h): the JSON's `stamp`, the HTML's
+  /// footer; nullptr for none.
+  const nlohmann::ordered_json* stamp = nullptr;
 };
 
 struct Writer {

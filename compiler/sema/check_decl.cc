@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "datetime.h"
+#include "ir/fingerprint.h"
 #include "sema/checker.h"
 
 namespace kpic::check {
@@ -763,30 +764,58 @@ void Checker::RoleCoverage() {
   }
 }
 
-/// The same formula under two names in one package: one indicator, one
-/// definition.
+/// The same meaning under two names, anywhere in the workspace: one
+/// indicator, one definition. Meaning is the definition fingerprint
+/// (ir/fingerprint.h), so `a + b` and `b + a`, `sum(x) where c` and
+/// `sum(x where c)`, a metric and its formula written out, are the same.
 void Checker::SameFormulas() {
-  for (const auto& [pname, pkg] : catalog_.packages) {
-    if (pkg.from_stdlib) continue;
-    std::map<std::string, const ast::MetricDecl*> seen;
-    std::vector<const ast::MetricDecl*> metrics;
-    for (const auto& [n, d] : pkg.decls)
-      if (d->kind == DeclKind::kMetric && !d->has_syntax_error)
-        metrics.push_back(static_cast<const ast::MetricDecl*>(d));
-    std::sort(metrics.begin(), metrics.end(), [](auto* a, auto* b) {
-      return std::tie(a->span.file, a->span.begin) < std::tie(b->span.file, b->span.begin);
-    });
-    for (const ast::MetricDecl* m : metrics) {
-      if (!m->expr) continue;
-      std::string key = ast::DumpExpr(*m->expr);
-      auto [it, inserted] = seen.emplace(key, m);
-      if (inserted) continue;
-      auto& d = diags_.Report(DiagCode::W0003, m->name.span,
-                              fmt::format("`{}` has the same formula as `{}`", m->name.name, it->second->name.name));
-      d.span_label = "same formula";
-      d.Label(it->second->name.span, "first defined here");
-      d.Help(fmt::format("keep one definition and refer to `{}`", it->second->name.name));
-    }
+  const ir::Module& m = module_.ir;
+  struct Entry {
+    int metric;
+    bool stdlib;
+    const ast::MetricDecl* decl;
+  };
+  std::vector<Entry> entries;
+  for (const auto& [name, t] : module_.metrics) {
+    if (!t.ok || !t.decl || t.decl->has_syntax_error || !t.decl->expr) continue;
+    // A pure alias (`metric load = stats.tickets_n`) refers to the other
+    // metric: that is the remedy, not the problem.
+    int root = m.metrics[static_cast<size_t>(t.ir)].root;
+    if (root >= 0 && m.node(root).kind == ir::Kind::kMetric) continue;
+    auto pkg = catalog_.packages.find(t.package);
+    bool stdlib = pkg != catalog_.packages.end() && pkg->second.from_stdlib;
+    entries.push_back({t.ir, stdlib, t.decl});
+  }
+  // The standard library first, then in the order of the files.
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    if (a.stdlib != b.stdlib) return a.stdlib;
+    return std::tie(a.decl->span.file, a.decl->span.begin) < std::tie(b.decl->span.file, b.decl->span.begin);
+  });
+  std::map<std::string, const Entry*> seen;
+  for (const Entry& e : entries) {
+    std::string fp = ir::MetricFingerprint(m, e.metric);
+    if (fp.empty()) continue;
+    auto [it, inserted] = seen.emplace(fp, &e);
+    if (inserted || e.stdlib) continue;
+    const ast::MetricDecl* first = it->second->decl;
+    // One name in two packages with one meaning is one indicator (allowed).
+    if (first->name.name == e.decl->name.name) continue;
+    const std::string& fname = m.metrics[static_cast<size_t>(it->second->metric)].package.empty()
+                                   ? first->name.name
+                                   : m.metrics[static_cast<size_t>(it->second->metric)].package + "." +
+                                         first->name.name;
+    bool same_text = ast::DumpExpr(*e.decl->expr) == ast::DumpExpr(*first->expr);
+    bool same_pkg = m.metrics[static_cast<size_t>(e.metric)].package ==
+                    m.metrics[static_cast<size_t>(it->second->metric)].package;
+    const std::string& shown = same_pkg ? first->name.name : fname;
+    auto& d = diags_.Report(DiagCode::W0003, e.decl->name.span,
+                            same_text ? fmt::format("`{}` has the same formula as `{}`", e.decl->name.name, shown)
+                                      : fmt::format("`{}` means the same as `{}`: the formulas differ only in ways that "
+                                                    "cannot change a number",
+                                                    e.decl->name.name, shown));
+    d.span_label = same_text ? "same formula" : "same meaning";
+    d.Label(first->name.span, "first defined here");
+    d.Help(fmt::format("keep one definition and refer to `{}`", shown));
   }
 }
 

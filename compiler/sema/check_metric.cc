@@ -50,8 +50,8 @@ CheckedModule Checker::Run() {
       if (d->kind == DeclKind::kReport) Report(static_cast<const ast::ReportDecl&>(*d));
     }
   }
-  SameFormulas();
   FillMetricIr();
+  SameFormulas();
   RoleCoverage();
   return std::move(module_);
 }

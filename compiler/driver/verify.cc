@@ -1,0 +1,301 @@
+// `kpic verify OUTPUT`: recomputes a stamped output (JSON, HTML, CSV with
+// its side file, SQL) and says whether its numbers still stand, and if not,
+// which definitions or which data changed (docs/cli.md, "kpic verify").
+#include "driver/verify.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/exit_codes.h"
+#include "driver/run.h"
+#include "driver/run_support.h"
+#include "driver/stamp.h"
+#include "base/errors.h"
+#include "csv.h"
+
+namespace kpic {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw rt::DataError(path, 0, "", "", "cannot read the file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string HtmlUnescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out += s[i];
+      continue;
+    }
+    static const std::pair<const char*, char> kEntities[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''}};
+    bool done = false;
+    for (const auto& [e, c] : kEntities)
+      if (s.compare(i, std::strlen(e), e) == 0) {
+        out += c;
+        i += std::strlen(e) - 1;
+        done = true;
+        break;
+      }
+    if (!done) out += s[i];
+  }
+  return out;
+}
+
+constexpr const char* kHtmlStampOpen = "<pre id=kpic-stamp>";
+constexpr const char* kSqlStamp = "-- kpic stamp: ";
+
+struct Stamped {
+  std::string format;  ///< json html csv sql
+  nlohmann::ordered_json stamp;
+  std::string text;  ///< the output itself
+};
+
+Stamped ReadStamped(const std::string& path) {
+  Stamped s;
+  s.text = ReadAll(path);
+  auto bad = [&](const std::string& why) { return rt::DataError(path, 0, "", "", why); };
+  try {
+    if (s.text.rfind(kSqlStamp, 0) == 0) {
+      s.format = "sql";
+      s.stamp = nlohmann::ordered_json::parse(s.text.substr(std::strlen(kSqlStamp), s.text.find('\n') - std::strlen(kSqlStamp)));
+    } else if (size_t at = s.text.find(kHtmlStampOpen); at != std::string::npos) {
+      s.format = "html";
+      size_t from = at + std::strlen(kHtmlStampOpen), to = s.text.find("</pre>", from);
+      if (to == std::string::npos) throw bad("the HTML's stamp is cut off");
+      s.stamp = nlohmann::ordered_json::parse(HtmlUnescape(s.text.substr(from, to - from)));
+    } else if (std::filesystem::exists(StampSideFile(path))) {
+      s.format = "csv";
+      s.stamp = nlohmann::ordered_json::parse(ReadAll(StampSideFile(path)));
+    } else {
+      nlohmann::ordered_json j = nlohmann::ordered_json::parse(s.text);
+      if (!j.is_object() || !j.contains("stamp"))
+        throw bad("the JSON has no `stamp` (made by an older kpic, or not by `kpic run`)");
+      s.format = "json";
+      s.stamp = j["stamp"];
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(fmt::format("no stamp could be read ({}); verify reads the JSON, HTML and SQL of kpic, and a CSV with "
+                          "its side file FILE.stamp.json",
+                          e.what()));
+  }
+  if (!s.stamp.is_object() || !s.stamp.contains("request") || !s.stamp["request"].is_object())
+    throw bad("the stamp has no `request`");
+  return s;
+}
+
+std::vector<std::string> Strings(const nlohmann::ordered_json& j, const char* key) {
+  std::vector<std::string> out;
+  if (j.contains(key) && j[key].is_array())
+    for (const auto& v : j[key])
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+std::string String(const nlohmann::ordered_json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+/// The output without its stamp, for comparing numbers.
+std::string Unstamped(const std::string& format, const std::string& text) {
+  if (format == "sql") return text.substr(text.find('\n') + 1);
+  if (format == "html") {
+    size_t at = text.find("<footer class=sub><details><summary>Made by kpic");
+    if (at == std::string::npos) return text;
+    size_t end = text.find("</footer>", at);
+    return text.substr(0, at) + (end == std::string::npos ? "" : text.substr(end + 9));
+  }
+  if (format == "json") {
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
+    j.erase("stamp");
+    return j.dump(2);
+  }
+  return text;
+}
+
+/// Where two JSON values differ: up to `max` paths with the old and new values.
+void JsonDiff(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b, const std::string& path,
+              std::vector<std::string>* out, size_t* count, size_t max) {
+  if (a.type() == b.type() && a.is_object()) {
+    for (auto it = a.begin(); it != a.end(); ++it)
+      JsonDiff(it.value(), b.contains(it.key()) ? b[it.key()] : nlohmann::ordered_json(), path + "." + it.key(), out,
+               count, max);
+    for (auto it = b.begin(); it != b.end(); ++it)
+      if (!a.contains(it.key())) JsonDiff(nlohmann::ordered_json(), it.value(), path + "." + it.key(), out, count, max);
+    return;
+  }
+  if (a.type() == b.type() && a.is_array() && a.size() == b.size()) {
+    for (size_t i = 0; i < a.size(); ++i) JsonDiff(a[i], b[i], fmt::format("{}[{}]", path, i), out, count, max);
+    return;
+  }
+  if (a == b) return;
+  ++*count;
+  auto shown = [](const nlohmann::ordered_json& v) {
+    std::string s = v.is_null() ? "(none)" : v.dump();
+    return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+  };
+  if (out->size() < max) out->push_back(fmt::format("{}: {} -> {}", path.empty() ? "." : path.substr(1), shown(a), shown(b)));
+}
+
+}  // namespace
+
+int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
+  Stamped old = ReadStamped(v.output);
+  const nlohmann::ordered_json& st = old.stamp;
+  const nlohmann::ordered_json& req = st["request"];
+  RunOptions o;
+  o.paths = Strings(req, "paths");
+  o.metrics = Strings(req, "metrics");
+  o.goals = Strings(req, "goals");
+  o.by = Strings(req, "by");
+  o.binds = Strings(req, "bind");
+  o.params = Strings(req, "params");
+  o.report = String(req, "report");
+  o.grain = String(req, "grain");
+  o.from = String(req, "from");
+  o.to = String(req, "to");
+  o.as_of = String(req, "as_of");
+  o.role = String(req, "role");
+  o.engine = String(req, "engine").empty() ? "auto" : String(req, "engine");
+  o.on_bad_row = String(req, "on_bad_row").empty() ? "fail" : String(req, "on_bad_row");
+  if (req.contains("forecast") && req["forecast"].is_number_integer()) o.forecast = req["forecast"].get<int>();
+  // A masked password cannot be used: --bind gives the binding again.
+  for (const std::string& b : v.binds) {
+    std::string name = b.substr(0, b.find('='));
+    std::erase_if(o.binds, [&](const std::string& x) { return x.substr(0, x.find('=')) == name; });
+    o.binds.push_back(b);
+  }
+  // The numbers are for the stamped as-of date, whatever was appended since.
+  if (o.as_of.empty() && st.contains("as_of") && st["as_of"].is_string()) o.as_of = st["as_of"].get<std::string>();
+  if (o.paths.empty()) throw UsageError("the stamp names no package to recompute from");
+  for (const std::string& path : o.paths)
+    if (!std::filesystem::exists(path))
+      throw UsageError(fmt::format("the package `{}` the output was made from is gone", path));
+
+  std::unique_ptr<Session> s = Load(o, common);
+  if (s->diags.has_errors()) return kExitInputErrors;
+
+  // What changed: definitions (by fingerprint) and data (by binding, size,
+  // time and hash).
+  plan::Plan p = MakePlan(*s, ToRequest(o));
+  nlohmann::ordered_json defs = Definitions(*s, p);
+  std::vector<std::string> changed_defs, changed_data;
+  for (const char* kind : {"metrics", "goals"}) {
+    nlohmann::ordered_json before = st.contains("definitions") && st["definitions"].contains(kind)
+                                        ? st["definitions"][kind]
+                                        : nlohmann::ordered_json::object();
+    const nlohmann::ordered_json& now = defs[kind];
+    std::string one = std::string(kind) == "metrics" ? "metric" : "goal";
+    for (auto it = before.begin(); it != before.end(); ++it)
+      if (!now.contains(it.key()))
+        changed_defs.push_back(fmt::format("{} `{}` is gone", one, it.key()));
+      else if (now[it.key()] != it.value())
+        changed_defs.push_back(fmt::format("{} `{}` changed meaning (fingerprint {} -> {})", one, it.key(),
+                                           it.value().dump(), now[it.key()].dump()));
+    for (auto it = now.begin(); it != now.end(); ++it)
+      if (!before.contains(it.key())) changed_defs.push_back(fmt::format("{} `{}` is read now", one, it.key()));
+  }
+  if (old.format != "sql") {
+    nlohmann::ordered_json before = st.value("data", nlohmann::ordered_json::object());
+    nlohmann::ordered_json now = DataFingerprints(o, p);
+    for (auto it = before.begin(); it != before.end(); ++it) {
+      const std::string& src = it.key();
+      if (!now.contains(src)) {
+        changed_data.push_back(fmt::format("source `{}` is no longer read", src));
+        continue;
+      }
+      const auto& a = it.value();
+      const auto& b = now[src];
+      if (a.value("binding", nlohmann::ordered_json()) != b.value("binding", nlohmann::ordered_json())) {
+        changed_data.push_back(fmt::format("source `{}` is bound elsewhere: {} -> {}", src,
+                                           a.value("binding", nlohmann::ordered_json()).dump(),
+                                           b.value("binding", nlohmann::ordered_json()).dump()));
+        continue;
+      }
+      std::map<std::string, nlohmann::ordered_json> fa, fb;
+      for (const auto& f : a.value("files", nlohmann::ordered_json::array())) fa[f.value("path", "")] = f;
+      for (const auto& f : b.value("files", nlohmann::ordered_json::array())) fb[f.value("path", "")] = f;
+      for (const auto& [path, f] : fa) {
+        auto it2 = fb.find(path);
+        if (it2 == fb.end())
+          changed_data.push_back(fmt::format("source `{}`: {} is gone", src, path));
+        else if (f.value("xxh3_128", "") != it2->second.value("xxh3_128", ""))
+          changed_data.push_back(fmt::format("source `{}`: {} changed (size {} -> {}, modified {} -> {})", src, path,
+                                             f.value("size", nlohmann::ordered_json()).dump(),
+                                             it2->second.value("size", nlohmann::ordered_json()).dump(),
+                                             f.value("mtime", ""), it2->second.value("mtime", "")));
+      }
+      for (const auto& [path, f] : fb)
+        if (!fa.count(path)) changed_data.push_back(fmt::format("source `{}`: {} is new", src, path));
+    }
+    for (auto it = now.begin(); it != now.end(); ++it)
+      if (!before.contains(it.key())) changed_data.push_back(fmt::format("source `{}` is read now", it.key()));
+  }
+
+  // The numbers, recomputed in the output's own format.
+  std::string recomputed;
+  if (old.format == "sql") {
+    // The SQL again, in its dialect: the same text, or not.
+    int code = SqlText(o, String(req, "dialect"), common, &recomputed);
+    if (code != kExitOk) return code;
+  } else {
+    RunOptions again = o;
+    again.format = old.format;
+    std::vector<std::string> texts;
+    int code = Evaluate(again, common, *s, {old.format}, &texts);
+    if (code != kExitOk && code != kExitAlerts) return code;
+    recomputed = texts[0];
+  }
+  std::string a = Unstamped(old.format, old.text), b = Unstamped(old.format, recomputed);
+  bool stands = a == b;
+  std::vector<std::string> diffs;
+  size_t ndiff = 0;
+  if (!stands && old.format == "json")
+    JsonDiff(nlohmann::ordered_json::parse(a), nlohmann::ordered_json::parse(b), "", &diffs, &ndiff, 10);
+
+  if (v.format == "json") {
+    nlohmann::ordered_json j;
+    j["stands"] = stands;
+    j["output"] = v.output;
+    j["format"] = old.format;
+    j["as_of"] = o.as_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(o.as_of);
+    j["definitions_changed"] = changed_defs;
+    j["data_changed"] = changed_data;
+    j["differences"] = ndiff;
+    j["first_differences"] = diffs;
+    std::fputs((j.dump(2) + "\n").c_str(), stdout);
+  } else {
+    std::string out;
+    out += stands ? fmt::format("{}: the numbers still stand", v.output)
+                  : fmt::format("{}: the numbers no longer stand", v.output);
+    out += o.as_of.empty() ? "\n" : fmt::format(" (recomputed as of {})\n", o.as_of);
+    if (!changed_defs.empty()) {
+      out += "  definitions changed:\n";
+      for (const auto& d : changed_defs) out += "    " + d + "\n";
+    }
+    if (!changed_data.empty()) {
+      out += stands ? "  data changed, but not what these numbers read:\n" : "  data changed:\n";
+      for (const auto& d : changed_data) out += "    " + d + "\n";
+    }
+    if (!stands && changed_defs.empty() && changed_data.empty())
+      out += o.role.empty() ? "  neither the definitions nor the data changed: the engine computes differently "
+                              "(a kpic version or --engine difference)\n"
+                            : "  the definitions did not change: the data did (under a role its fingerprints are "
+                              "not kept)\n";
+    if (!diffs.empty()) {
+      out += fmt::format("  {} value(s) differ, for example:\n", ndiff);
+      for (const auto& d : diffs) out += "    " + d + "\n";
+    }
+    std::fputs(out.c_str(), stdout);
+  }
+  return stands ? kExitOk : kExitStale;
+}
+
+}  // namespace kpic

@@ -1,0 +1,305 @@
+// Definition fingerprints (fingerprint.h): a canonical text per metric,
+// hashed with XXH3-128.
+//
+// Normalised as equal, because they provably compute the same:
+// - the operands of `+`, `*`, `==`, `!=`, `and`, `or` in any order, and
+//   chains of one of them in any grouping (`a + (b + c)` and `(c + a) + b`;
+//   exact decimals add and multiply exactly, so grouping cannot change a
+//   result);
+// - a metric-level `where` and the same condition inside each aggregate of
+//   its source (`sum(x) where c` and `sum(x where c)`), and conditions
+//   joined by `and` in any order or nesting (`sum(x where a) where b`);
+// - a metric read by name and its formula written out (metrics are
+//   inlined), and the standard library's functions and their expansions
+//   (the checker inlines them);
+// - the values of `in (...)` in any order.
+#include "ir/fingerprint.h"
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "decimal.h"
+
+namespace kpic::ir {
+namespace {
+
+using Conds = std::map<int, std::vector<std::string>>;  // source -> conditions pushed into its aggregates
+
+bool Commutative(BinaryOp op) {
+  return op == BinaryOp::kAdd || op == BinaryOp::kMul || op == BinaryOp::kEq || op == BinaryOp::kNe ||
+         op == BinaryOp::kAnd || op == BinaryOp::kOr;
+}
+bool Associative(BinaryOp op) {
+  return op == BinaryOp::kAdd || op == BinaryOp::kMul || op == BinaryOp::kAnd || op == BinaryOp::kOr;
+}
+
+std::string ScalarText(const Scalar& s) {
+  return s.vt == VT::kDecimal ? fmt::format("decimal({})", s.scale) : std::string(VTName(s.vt));
+}
+
+class Canon {
+ public:
+  explicit Canon(const Module& m) : m_(m) {}
+
+  std::string Calendar() {
+    const ir::Calendar& c = m_.calendar;
+    std::string s = fmt::format("calendar(week_start={},fiscal={},zone={},pattern={}-{}-{}", c.week_start,
+                                c.fiscal_start, c.time_zone, c.pattern[0], c.pattern[1], c.pattern[2]);
+    if (c.work_source >= 0)
+      s += fmt::format(",workdays={}", Source(c.work_source) + "." + ColumnText(c.work_source, c.work_time) + "." +
+                                           ColumnText(c.work_source, c.work_flag));
+    return s + ")";
+  }
+
+  std::string Expr(int node) { return Node(node, {}, 0); }
+
+  /// A metric: its declared unit and its formula.
+  std::string Metric(int metric) {
+    if (metric < 0 || metric >= static_cast<int>(m_.metrics.size())) return "?";
+    const ir::Metric& mt = m_.metrics[static_cast<size_t>(metric)];
+    return fmt::format("metric[{}]({})", mt.unit.ToString(), Inline(metric, {}, 0));
+  }
+
+ private:
+  /// A metric read by another: its formula, as if written out there (the
+  /// reader's node carries the type).
+  std::string Inline(int metric, const Conds& conds, int depth) {
+    if (metric < 0 || metric >= static_cast<int>(m_.metrics.size()) || depth > 64) return "?";
+    const ir::Metric& mt = m_.metrics[static_cast<size_t>(metric)];
+    if (conds.empty())
+      if (auto it = memo_.find(metric); it != memo_.end()) return it->second;
+    std::string s = Node(mt.root, conds, depth + 1);
+    if (conds.empty()) memo_[metric] = s;
+    return s;
+  }
+
+  /// A source as the formula sees it: its key, its time column and how its
+  /// data spells values (the location of the data is not meaning: it is in
+  /// the data fingerprint).
+  std::string Source(int s) {
+    if (s < 0 || s >= static_cast<int>(m_.sources.size())) return "?";
+    if (auto it = sources_.find(s); it != sources_.end()) return it->second;
+    const ir::Source& src = m_.sources[static_cast<size_t>(s)];
+    std::string t = fmt::format("source({}", src.key);
+    if (src.time_column >= 0) t += ",time=" + ColumnText(s, src.time_column);
+    if (src.key_column >= 0) t += ",key=" + ColumnText(s, src.key_column);
+    if (src.binding) {
+      const Binding& b = *src.binding;
+      t += fmt::format(",read={}|{}|{}|{}|{}|{}|{}", b.kind, b.delimiter, b.quote, b.header, b.date_format,
+                       b.timestamp_format, fmt::join(b.nulls, "/"));
+    }
+    t += ")";
+    sources_[s] = t;
+    return t;
+  }
+
+  std::string ColumnText(int s, int c) const {
+    if (s < 0 || c < 0 || c >= static_cast<int>(m_.sources[static_cast<size_t>(s)].columns.size())) return "?";
+    const ir::Column& col = m_.sources[static_cast<size_t>(s)].columns[static_cast<size_t>(c)];
+    return fmt::format("{}[{}:{}:{}{}{}]", col.name, col.header, ScalarText(col.scalar), col.unit.ToString(),
+                       col.rollup.empty() ? "" : ":" + col.rollup, col.dimension.empty() ? "" : "->" + col.dimension);
+  }
+
+  std::string Column(const ir::Node& n) {
+    std::string s = Source(n.source);
+    int src = n.source;
+    for (int c : n.path) {
+      if (src < 0) return s + ".?";
+      s += "." + ColumnText(src, c);
+      src = m_.sources[static_cast<size_t>(src)].columns[static_cast<size_t>(c)].references;
+      if (src >= 0) s += "@" + Source(src);
+    }
+    return s;
+  }
+
+  /// The conditions of `node` joined by `and`, each canonical.
+  void SplitAnd(int node, const Conds& conds, int depth, std::vector<std::string>* out) {
+    const ir::Node& n = m_.node(node);
+    if (n.kind == Kind::kBinary && n.binary == BinaryOp::kAnd && n.conv.empty()) {
+      for (int a : n.args) SplitAnd(a, conds, depth, out);
+      return;
+    }
+    out->push_back(Node(node, conds, depth));
+  }
+
+  /// The operands of a chain of one associative operator.
+  void Flatten(int node, BinaryOp op, const Conds& conds, int depth, std::vector<std::string>* out) {
+    const ir::Node& n = m_.node(node);
+    if (n.kind == Kind::kBinary && n.binary == op && n.conv.empty()) {
+      for (int a : n.args) Flatten(a, op, conds, depth, out);
+      return;
+    }
+    out->push_back(Node(node, conds, depth));
+  }
+
+  int RowSource(int node) const {
+    const ir::Node& n = m_.node(node);
+    if (n.kind == Kind::kRows) return n.source;
+    if (n.kind == Kind::kWhere && !n.args.empty()) return RowSource(n.args[0]);
+    return n.type.level == Level::kRow ? n.type.source : -1;
+  }
+
+  std::string Node(int i, const Conds& conds, int depth) {
+    if (i < 0 || depth > 256) return "?";
+    const ir::Node& n = m_.node(i);
+    auto conv = [&](size_t k) {
+      return k < n.conv.size() ? fmt::format(":{}", ScalarText(n.conv[k])) : std::string();
+    };
+    auto args = [&](size_t from) {
+      std::vector<std::string> out;
+      for (size_t k = from; k < n.args.size(); ++k) out.push_back(Node(n.args[k], conds, depth + 1) + conv(k));
+      return out;
+    };
+    std::string type = fmt::format("{}|{}", ScalarText(n.type.scalar), n.type.unit.ToString());
+    switch (n.kind) {
+      case Kind::kLiteral: {
+        std::string v;
+        if (n.type.scalar.vt == VT::kString) {
+          v = fmt::format("\"{}\"", n.text);
+        } else if (n.is_exact) {
+          v = fmt::format("{}e-{}", rt::FormatDecimal(n.exact, 0), n.exact_scale);
+        } else {
+          v = fmt::format("{}", n.f);
+        }
+        return fmt::format("lit[{}]{}", type, v);
+      }
+      case Kind::kColumn:
+        return "col(" + Column(n) + ")";
+      case Kind::kRows:
+        return "rows(" + Source(n.source) + ")";
+      case Kind::kParam:
+        return fmt::format("param({})", n.param);
+      case Kind::kMetric:
+        return Inline(n.metric, conds, depth + 1);
+      case Kind::kUnary:
+        return fmt::format("{}({})", n.unary == UnaryOp::kNot ? "not" : "neg", fmt::join(args(0), ","));
+      case Kind::kBinary: {
+        std::vector<std::string> ops;
+        if (Associative(n.binary) && n.conv.empty()) {
+          Flatten(i, n.binary, conds, depth + 1, &ops);
+        } else {
+          ops = args(0);
+        }
+        if (Commutative(n.binary)) std::sort(ops.begin(), ops.end());
+        return fmt::format("{}[{}]({})", BinaryOpText(n.binary), type, fmt::join(ops, ","));
+      }
+      case Kind::kIsNull:
+        return fmt::format("{}null({})", n.negated ? "not" : "", fmt::join(args(0), ","));
+      case Kind::kIn: {
+        std::vector<std::string> a = args(0), values(a.begin() + (a.empty() ? 0 : 1), a.end());
+        std::sort(values.begin(), values.end());
+        return fmt::format("{}in({};{})", n.negated ? "not" : "", a.empty() ? "?" : a[0], fmt::join(values, ","));
+      }
+      case Kind::kWhere: {
+        if (n.args.size() < 2) return "?";
+        if (m_.node(n.args[0]).type.level == Level::kMetric) {
+          // A metric-level `where`: pushed into the aggregates of its source.
+          int s = RowSource(n.args[1]);
+          Conds more = conds;
+          std::vector<std::string> c;
+          SplitAnd(n.args[1], {}, depth + 1, &c);
+          for (auto& x : c) more[s].push_back(x);
+          return Node(n.args[0], more, depth + 1);
+        }
+        // A row-level `where` (inside an aggregate): the aggregate folds it.
+        return fmt::format("where({};{})", Node(n.args[0], conds, depth + 1), Node(n.args[1], {}, depth + 1));
+      }
+      case Kind::kCall: {
+        const builtins::Builtin& b = builtins::Get(n.fn);
+        if (b.category == builtins::Category::kAggregate && !n.args.empty()) {
+          // The rows it reads, and every condition on them, in any order.
+          int arg = n.args[0];
+          std::vector<std::string> filters;
+          while (m_.node(arg).kind == Kind::kWhere && m_.node(arg).args.size() == 2 &&
+                 m_.node(m_.node(arg).args[0]).type.level != Level::kMetric) {
+            SplitAnd(m_.node(arg).args[1], {}, depth + 1, &filters);
+            arg = m_.node(arg).args[0];
+          }
+          if (auto it = conds.find(RowSource(arg)); it != conds.end())
+            filters.insert(filters.end(), it->second.begin(), it->second.end());
+          std::sort(filters.begin(), filters.end());
+          filters.erase(std::unique(filters.begin(), filters.end()), filters.end());
+          std::vector<std::string> rest;
+          for (size_t k = 1; k < n.args.size(); ++k) rest.push_back(Node(n.args[k], {}, depth + 1) + conv(k));
+          return fmt::format("{}[{}]({}{};{};{})", b.name, type, Node(arg, {}, depth + 1), conv(0),
+                             fmt::join(filters, "&"), fmt::join(rest, ","));
+        }
+        return fmt::format("{}[{}]({})", b.name, type, fmt::join(args(0), ","));
+      }
+      case Kind::kMethod:
+      case Kind::kMember: {
+        std::vector<std::string> dims = n.dims;
+        std::sort(dims.begin(), dims.end());
+        return fmt::format("{}.{}[{}]({};{})", n.kind == Kind::kMethod ? "method" : "member",
+                           builtins::Get(n.fn).name, type, fmt::join(args(0), ","), fmt::join(dims, ","));
+      }
+      case Kind::kSymbol:
+        return fmt::format("sym({}|{}|{}|{})", n.grain ? rt::GrainName(*n.grain) : "-", n.text,
+                           n.source >= 0 ? Source(n.source) : "", rt::FormatDecimal(n.exact, 0));
+      case Kind::kForecast:
+        return "forecast." + n.text;
+    }
+    return "?";
+  }
+
+  const Module& m_;
+  std::map<int, std::string> memo_, sources_;
+};
+
+}  // namespace
+
+std::string Hash128(const std::string& text) {
+  XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
+  return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+}
+
+std::string CanonicalMetric(const Module& m, int metric) {
+  Canon c(m);
+  return "kpic-fingerprint-1\n" + c.Calendar() + "\n" + c.Metric(metric);
+}
+
+std::string GoalFingerprint(const Module& m, const Goal& g) {
+  Canon c(m);
+  std::string s = "kpic-goal-fingerprint-1\n" + c.Calendar() + "\n";
+  s += fmt::format("metric={}\n", g.metric >= 0 ? c.Expr(g.metric) : "?");
+  s += fmt::format("target={} {} {}\n", g.target_lhs >= 0 ? c.Expr(g.target_lhs) : "", g.cmp,
+                   g.target_rhs >= 0 ? c.Expr(g.target_rhs) : "");
+  s += fmt::format("grain={} period={}..{} phasing={} allocate={} at_risk={}\n",
+                   g.grain ? rt::GrainName(*g.grain) : "-", g.from_day ? *g.from_day : 0, g.to_day ? *g.to_day : 0,
+                   g.phasing, g.allocate, g.at_risk ? fmt::format("{}", *g.at_risk) : "-");
+  std::vector<std::string> drills = g.drills;
+  std::sort(drills.begin(), drills.end());
+  s += fmt::format("drill={} top={}\n", fmt::join(drills, ","), g.drill_top ? *g.drill_top : -1);
+  std::vector<std::string> items;
+  for (const auto& d : g.decompositions) items.push_back("decompose " + c.Expr(d.value) + "=" + c.Expr(d.rhs));
+  for (const auto& a : g.alerts) items.push_back(fmt::format("alert {} {} {}", a.severity, c.Expr(a.cond), a.message));
+  std::sort(items.begin(), items.end());
+  s += fmt::format("{}\n", fmt::join(items, "\n"));
+  return Hash128(s);
+}
+
+void MetricsUnder(const Module& m, int node, std::set<int>* out) {
+  if (node < 0) return;
+  std::vector<int> todo{node};
+  size_t steps = 0;
+  while (!todo.empty() && ++steps < 1'000'000) {
+    const Node& n = m.node(todo.back());
+    todo.pop_back();
+    if (n.kind == Kind::kMetric && n.metric >= 0 && out->insert(n.metric).second)
+      todo.push_back(m.metrics[static_cast<size_t>(n.metric)].root);
+    for (int a : n.args)
+      if (a >= 0) todo.push_back(a);
+  }
+}
+
+std::string MetricFingerprint(const Module& m, int metric) {
+  if (metric < 0 || metric >= static_cast<int>(m.metrics.size()) || !m.metrics[static_cast<size_t>(metric)].ok)
+    return "";
+  return Hash128(CanonicalMetric(m, metric));
+}
+
+}  // namespace kpic::ir

@@ -1,0 +1,36 @@
+// Definition fingerprints: a hash of what a metric means, and of nothing
+// else. It covers the resolved formula and everything it depends on, through
+// every level (the metrics it reads, inlined; the columns it reads, with
+// their types, units, headers and how the data spells them; the lookups on
+// the way; the calendar that buckets periods). Names of the metric itself,
+// labels, comments, formatting, `format` patterns and owners do not enter
+// it. docs/language.md ("Fingerprints") lists what is normalised as equal.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "ir/ir.h"
+
+namespace kpic::ir {
+
+/// The canonical text a metric's fingerprint hashes (for tests and `kpic
+/// diff`): equal texts, equal meaning.
+std::string CanonicalMetric(const Module& m, int metric);
+
+/// The fingerprint of metric `metric`: 32 hex digits (XXH3, 128 bits) of
+/// its canonical text; "" when the metric has an error.
+std::string MetricFingerprint(const Module& m, int metric);
+
+/// The fingerprint of a goal: its metric, target, period, grain, phasing,
+/// allocation, drills, decompositions and alerts (not its label, owner or
+/// the alerts' names).
+std::string GoalFingerprint(const Module& m, const Goal& g);
+
+/// The metrics expression `node` reads, directly or through other metrics.
+void MetricsUnder(const Module& m, int node, std::set<int>* out);
+
+/// 32 hex digits of XXH3-128 of `text`.
+std::string Hash128(const std::string& text);
+
+}  // namespace kpic::ir

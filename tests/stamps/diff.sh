@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `kpic diff OLD NEW` (docs/cli.md): two folders and two git revisions,
+# of tests/stamps/fp.kpi and of the flagship example. Every number expected
+# is worked out by hand (fp) or summed here from examples/retail's
+# orders.csv with awk, never by kpic.
+set -u
+KPIC="$1"
+ROOT="$2"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source "$ROOT/tests/cli/expect.sh"
+
+# Two folders: `leaf` now keeps orders above 6 CNY. leaf = 35.50 -> 30.00
+# (5.50 is dropped, in 2026-02), and base = 2 leaf, mid = 3 leaf, top =
+# 2 leaf above it; `other` is untouched.
+mkdir -p "$TMP/a" "$TMP/b"
+cp "$ROOT/tests/stamps/fp.kpi" "$ROOT/tests/stamps/orders.csv" "$TMP/a/"
+cp "$ROOT/tests/stamps/fp.kpi" "$ROOT/tests/stamps/orders.csv" "$TMP/b/"
+sed -i 's/where orders.store != "x"/where orders.store != "x" and orders.amount > 6 CNY/' "$TMP/b/fp.kpi"
+expect "folders" 0 "$KPIC" diff "$TMP/a" "$TMP/b" --format json
+json 'd["meaning_changed"], [(m["metric"], m["why"]) for m in d["metrics"]]' \
+  "True [('leaf', 'its definition changed'), ('base', 'a definition it reads changed'), ('mid', 'a definition it reads changed'), ('top', 'a definition it reads changed')]"
+json '[(r["period"], r["before"], r["after"]) for m in d["metrics"] if m["metric"] == "leaf" for r in m["numbers"]]' \
+  "[('2026-02', '5.50', '0.00')]"
+json '[(r["period"], r["before"], r["after"]) for m in d["metrics"] if m["metric"] == "mid" for r in m["numbers"]]' \
+  "[('2026-02', '16.50', '0.00')]"
+json '[m["through"] for m in d["metrics"] if m["metric"] == "top"]' "[['base', 'leaf', 'mid']]"
+json '[l for m in d["metrics"] if m["metric"] == "leaf" for l in m["diff"] if l[0] in "+-"]' \
+  "['- metric leaf: CNY = sum(orders.amount) where orders.store != \"x\"', '+ metric leaf: CNY = sum(orders.amount) where orders.store != \"x\" and orders.amount > 6 CNY']"
+expect "folders, human" 0 "$KPIC" diff "$TMP/a" "$TMP/b"
+contains out '4 metric(s) changed meaning, 0 added, 0 removed'
+contains out '2026-02              5.50 -> 0.00'
+expect "folders, html" 0 "$KPIC" diff "$TMP/a" "$TMP/b" --format html
+contains out '<h2>metric leaf</h2>'
+contains out 'Content-Security-Policy'
+
+# A reformat and a comment: no change in meaning.
+cp "$TMP/a/fp.kpi" "$TMP/b/fp.kpi"
+"$KPIC" fmt "$TMP/b/fp.kpi" >/dev/null 2>&1
+sed -i 's|^metric other|// the largest order\nmetric other "最大订单"|' "$TMP/b/fp.kpi"
+expect "reformat" 0 "$KPIC" diff "$TMP/a" "$TMP/b"
+contains out 'no change in meaning'
+
+# Two git revisions of the flagship example: `sales` counts returned
+# orders too. Its goal and report are reached, and the 2026-06 numbers
+# before and after are sums of orders.csv (local times in the file).
+git -C "$TMP" init -q repo && cp -r "$ROOT/examples/retail" "$TMP/repo/retail" && rm -rf "$TMP/repo/retail/out"
+git -C "$TMP/repo" add retail >/dev/null && git -C "$TMP/repo" -c user.email=t@t -c user.name=t commit -qm v1
+sed -i 's/^metric sales "销售额": CNY = sum(orders.amount) where not orders.returned$/metric sales "销售额": CNY = sum(orders.amount)/' \
+  "$TMP/repo/retail/metrics.kpi"
+git -C "$TMP/repo" -c user.email=t@t -c user.name=t commit -qam v2
+read -r before after < <(awk -F, 'NR > 1 && substr($2, 1, 7) == "2026-06" { all += $9 * 100; if ($11 == "false") kept += $9 * 100 }
+  END { printf "%.2f %.2f\n", kept / 100, all / 100 }' "$ROOT/examples/retail/data/orders.csv")
+cd "$TMP/repo"
+expect "git revisions" 0 "$KPIC" diff HEAD~1:retail HEAD:retail --format json
+json '[m["metric"] for m in d["metrics"]][0], [m["goals"] for m in d["metrics"]][0], [m["reports"] for m in d["metrics"]][0]' \
+  "sales ['grow_sales'] ['weekly']"
+json '[(r["before"], r["after"]) for r in d["metrics"][0]["numbers"] if r["period"] == "2026-06"]' "[('$before', '$after')]"
+json '[g["goal"] for g in d["goals"]]' "['grow_sales']"
+expect "git revision against the work tree" 0 "$KPIC" diff HEAD~1:retail retail
+contains out 'metric sales: its definition changed'
+expect "a revision that does not exist" 2 "$KPIC" diff nosuchrev:retail retail
+contains err 'git cannot list it'
+cd "$ROOT"
+
+echo "diff: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Stamped numbers and `kpic verify` (docs/cli.md, "Stamps"): the stamp of
+# every format, fingerprints stable under reformatting and sensitive to a
+# change three levels down, data fingerprints checked against xxhsum (an
+# independent XXH3-128), passwords masked, nothing of the data under a
+# role, and verify naming what changed. Values by hand from orders.csv.
+set -u
+KPIC="$1"
+ROOT="$2"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source "$ROOT/tests/cli/expect.sh"
+cp "$ROOT/tests/stamps/fp.kpi" "$ROOT/tests/stamps/orders.csv" "$TMP/"
+PKG="$TMP/fp.kpi"
+fps='d["stamp"]["definitions"]["metrics"]'
+if ! command -v xxhsum >/dev/null; then echo "xxhsum (Debian's xxhash) is missing"; exit 1; fi
+HASH=$(xxhsum -H2 "$TMP/orders.csv" | cut -d' ' -f1)
+SIZE=$(stat -c %s "$TMP/orders.csv")
+
+# The JSON's stamp: version, request, definitions, data (path, size, hash).
+expect "json stamp" 0 "$KPIC" run "$PKG" --metric top,other --grain all --format json
+# The request as it was given.
+json 'd["stamp"]["kpic"] != "" and d["stamp"]["request"]["metrics"]' "['top,other']"
+json 'sorted(d["stamp"]["definitions"]["metrics"])' "['fp.base', 'fp.leaf', 'fp.mid', 'fp.other', 'fp.top']"
+json '[(f["size"], f["xxh3_128"], f["path"].endswith("/orders.csv")) for f in d["stamp"]["data"]["orders"]["files"]]' \
+  "[($SIZE, '$HASH', True)]"
+# top = (2 leaf + leaf) - leaf = 2 x 35.50; the largest order is 20.00.
+json 'd["stamp"]["as_of"], [r["rows"][0]["value"] for r in d["results"]]' "2026-02-03 ['71.00', '20.00']"
+cp "$TMP/out" "$TMP/before.json"
+before=$(python3 -c "import json; d=json.load(open('$TMP/before.json')); print(json.dumps($fps, sort_keys=True))")
+
+# Reformatting, comments, labels and a new unrelated metric change no
+# fingerprint; `base` is now written with its operands swapped.
+"$KPIC" fmt "$PKG" >/dev/null 2>&1
+python3 - "$PKG" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+s = s.replace("metric leaf: CNY", "// the leaf, commented\nmetric leaf \"叶子\": CNY")
+s = s.replace("leaf * 2", "2 * leaf")
+s = s.replace("sum(orders.amount) where orders.store != \"x\"", "sum(orders.amount where \"x\" != orders.store)")
+s += "\nmetric unrelated: CNY = min(orders.amount)\n"
+open(p, "w", encoding="utf-8").write(s)
+PY
+expect "reformatted" 0 "$KPIC" run "$PKG" --metric top,other --grain all --format json
+json "json.dumps($fps, sort_keys=True) == '''$before'''" "True"
+expect "verify after a reformat" 0 "$KPIC" verify "$TMP/before.json"
+contains out 'the numbers still stand'
+
+# A change three levels below `top` (in `leaf`) changes every metric above
+# it, and only those; verify names them and the values that moved.
+sed -i 's/!= orders.store)/!= orders.store and orders.amount > 6 CNY)/' "$PKG"
+expect "leaf changed" 0 "$KPIC" run "$PKG" --metric top,other --grain all --format json
+json "[k for k in sorted($fps) if $fps[k] != json.loads('''$before''')[k]]" "['fp.base', 'fp.leaf', 'fp.mid', 'fp.top']"
+expect "verify after a definition change" 7 "$KPIC" verify "$TMP/before.json"
+contains out 'the numbers no longer stand'
+contains out 'metric `fp.leaf` changed meaning'
+contains out 'metric `fp.top` changed meaning'
+lacks out 'metric `fp.other`'
+# top = 2 leaf: 2 x 35.50 before, 2 x 30.00 now (5.50 is not > 6).
+contains out 'results[0].rows[0].value: "71.00" -> "60.00"'
+cp "$ROOT/tests/stamps/fp.kpi" "$PKG"
+
+# A data change: verify names the file; the JSON form says the same.
+expect "verify, unchanged" 0 "$KPIC" verify "$TMP/before.json" --format json
+json 'd["stands"], d["definitions_changed"], d["data_changed"]' "True [] []"
+sed -i 's/^3,2026-02-03,s1,5.50$/3,2026-02-03,s1,5.60/' "$TMP/orders.csv"
+expect "verify after a data change" 7 "$KPIC" verify "$TMP/before.json" --format json
+json 'd["stands"], d["definitions_changed"], [x.split(":")[0] for x in d["data_changed"]], d["differences"]' \
+  "False [] ['source \`orders\`'] 1"
+# Rows appended after the stamped as-of date leave the numbers standing.
+cp "$ROOT/tests/stamps/orders.csv" "$TMP/orders.csv"
+echo "4,2026-03-01,s2,99.00" >>"$TMP/orders.csv"
+expect "verify after an append" 0 "$KPIC" verify "$TMP/before.json"
+contains out 'recomputed as of 2026-02-03'
+contains out 'data changed, but not what these numbers read'
+cp "$ROOT/tests/stamps/orders.csv" "$TMP/orders.csv"
+
+# HTML: the footer, escaped; verify reads it back.
+expect "html" 0 "$KPIC" run "$PKG" --metric top --grain month --format html -o "$TMP/r.html"
+grep -q '<pre id=kpic-stamp>{' "$TMP/r.html" && grep -q '&quot;kpic&quot;' "$TMP/r.html" &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: html footer"; }
+expect "verify html" 0 "$KPIC" verify "$TMP/r.html"
+# CSV: the documented shape, the stamp beside it.
+expect "csv" 0 "$KPIC" run "$PKG" --metric top --grain month --format csv -o "$TMP/r.csv"
+[ "$(head -1 "$TMP/r.csv")" = "period,top,partial" ] && [ -f "$TMP/r.csv.stamp.json" ] &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: csv side file"; head -2 "$TMP/r.csv"; }
+expect "verify csv" 0 "$KPIC" verify "$TMP/r.csv"
+# SQL: one comment line, with the password masked.
+expect "sql" 0 "$KPIC" sql "$PKG" --metric top --dialect postgres \
+  --bind 'orders=postgresql://kpic:s3cret@127.0.0.1/db?password=other#public.orders' -o "$TMP/r.sql"
+head -1 "$TMP/r.sql" | grep -q '^-- kpic stamp: {' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql stamp"; }
+if grep -q 's3cret\|other#' "$TMP/r.sql"; then failed=$((failed + 1)); echo "FAIL: a password in the stamp"; else passed=$((passed + 1)); fi
+[ "$(sed -n 2p "$TMP/r.sql" | cut -c1-14)" = "-- kpic sql --" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql after the stamp"; }
+
+# Under a role: bindings only, nothing that changes with other rows.
+expect "role" 0 "$KPIC" run "$PKG" --metric top --grain all --role store_manager --param s=s1 --format json
+json 'sorted(d["stamp"]["data"]["orders"])' "['binding', 'withheld']"
+lacks out "$HASH"
+lacks out "\"size\""
+
+echo "stamps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
