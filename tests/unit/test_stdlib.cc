@@ -28,7 +28,11 @@ TEST_CASE("every stdlib formula is typed with units") {
   SessionOptions options;
   options.stdlib_dir = std::string(KPIC_SOURCE_DIR) + "/stdlib";
   auto s = LoadAndCheck({std::string(KPIC_SOURCE_DIR) + "/tests/stdlib/all_formulas.kpi"}, options);
-  REQUIRE(s->diags.diagnostics().empty());
+  // Only W0003: the file writes several formulas that mean the same (the
+  // net margin of `sales - cogs` is the gross margin rate), which the
+  // fingerprints see through.
+  for (const Diagnostic& d : s->diags.diagnostics()) CHECK(d.code == DiagCode::W0003);
+  REQUIRE(!s->diags.has_errors());
   const std::map<std::string, std::string> expected = {
       {"r_conversion", "order/visit"},
       {"r_aov", "CNY/order"},
