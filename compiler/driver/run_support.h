@@ -3,6 +3,7 @@
 // the plan.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "driver/run.h"
 #include "driver/session.h"
+#include "exec/execute.h"
 #include "plan/plan.h"
 #include "timezone.h"
 
@@ -38,5 +40,14 @@ std::vector<std::string> Formats(const RunOptions& o);
 /// Throws UsageError (2) and rt::DataError (3).
 int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
              const std::vector<std::string>& formats, std::vector<std::string>* texts);
+
+/// The execution options of the run options (engine, binds, limits).
+exec::ExecOptions ExecOptionsOf(const RunOptions& o);
+/// Executes the plan's scans; under a role, a bad row's value is not shown.
+/// Throws rt::DataError (3).
+exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo);
+/// Runs an evaluation, mapping overflow and rate errors to exit 3 and
+/// limits to exit 5 (printed).
+int WithEngineErrors(const std::function<int()>& body);
 
 }  // namespace kpic
