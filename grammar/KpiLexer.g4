@@ -62,6 +62,16 @@ MESSAGE: 'message';
 BY: 'by';
 ALL: 'all';
 CHART: 'chart';
+EXPECT: 'expect';
+UNIQUE: 'unique';
+FOUND: 'found';
+FRESH: 'fresh';
+WITHIN: 'within';
+ROWS: 'rows';
+CHANGE: 'change';
+BETWEEN: 'between';
+RECONCILES: 'reconciles';
+WITH: 'with';
 
 // ---- punctuation ----------------------------------------------------------
 ARROW: '->';

@@ -21,6 +21,7 @@ topItem
   | goalDecl
   | roleDecl
   | reportDecl
+  | expectDecl
   ;
 
 packageDecl: PACKAGE qualifiedName attrBlock? SEMI?;
@@ -108,6 +109,24 @@ reportItem
   | IDENT attrValue (COMMA attrValue)* SEMI?                         #reportSetting
   ;
 
+// ---- data tests ------------------------------------------------------------------
+// `expect` states what the data must satisfy; `kpic test` checks it. The
+// subject of a source check is `source` or `source.column`; a metric check
+// takes any metric expression, as a chart does.
+expectDecl: EXPECT label=STRING? expectBody SEMI?;
+expectBody
+  : qualifiedName UNIQUE                                                      #expectUnique
+  | qualifiedName NOT NULL_                                                   #expectNotNull
+  | qualifiedName IN LPAREN attrValue (COMMA attrValue)* COMMA? RPAREN         #expectAccepted
+  | qualifiedName FOUND IN qualifiedName                                      #expectFound
+  | qualifiedName FRESH WITHIN INT ident                                      #expectFresh
+  | qualifiedName ROWS CHANGE WITHIN expectBound                              #expectRows
+  | expr BETWEEN expectBound AND expectBound expectBy?                        #expectRange
+  | expr RECONCILES WITH expr expectBy? WITHIN expectBound                    #expectReconcile
+  ;
+expectBy: BY ident (COMMA ident)*;
+expectBound: MINUS? primary;
+
 // ---- expressions -----------------------------------------------------------------
 // Earlier alternatives bind tighter. See the precedence table in docs/language.md.
 expr
@@ -146,4 +165,5 @@ ident
   | FN | GOAL | GOALS | ROLE | HIDE | REPORT | KEY | TIME | UNIT | ENTITY | REFERENCES
   | ROLLUP | OWNER | DESCRIPTION | DEPRECATED | LABEL | FORMAT | TAGS | PERIOD | GRAIN | TARGET
   | DECOMPOSE | DRILL | TOP | ALERT | WHEN | SEVERITY | MESSAGE | BY | ALL | CHART
+  | EXPECT | UNIQUE | FOUND | FRESH | WITHIN | ROWS | CHANGE | BETWEEN | RECONCILES | WITH
   ;

@@ -118,7 +118,8 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
                                                                               {ast::DeclKind::kFn, "function"},
                                                                               {ast::DeclKind::kGoal, "goal"},
                                                                               {ast::DeclKind::kRole, "role"},
-                                                                              {ast::DeclKind::kReport, "report"}}) {
+                                                                              {ast::DeclKind::kReport, "report"},
+                                                                              {ast::DeclKind::kExpect, "expectation"}}) {
     if (counts[kind]) parts.push_back(Plural(counts[kind], word));
   }
   std::fprintf(stderr, "kpic: checked %s in %s (%s) in %.0f ms: %s%s\n", Plural(s->user_files, "file").c_str(),

@@ -19,6 +19,7 @@
 #include "driver/interrupt.h"
 #include "driver/run.h"
 #include "driver/session.h"
+#include "driver/test_command.h"
 #include "driver/verify.h"
 #include "lsp/server.h"
 
@@ -152,6 +153,29 @@ int main(int argc, char** argv) {
   sql_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout");
   add_common(sql_cmd);
 
+  TestOptions test;
+  CLI::App* test_cmd =
+      app.add_subcommand("test", "run the `expect` declarations (data tests); exit 6 when one fails");
+  test_cmd->add_option("paths", test.run.paths, "files or directories")->required();
+  test_cmd->add_option("--as-of", test.run.as_of,
+                       "the data as of this day (YYYY-MM-DD): later rows are left out, and freshness is measured "
+                       "against it (default: today)");
+  test_cmd->add_option("--role", test.run.role, "test as this role: only its rows are read");
+  test_cmd->add_option("--param", test.run.params, "a role parameter KEY=VALUE (repeatable)");
+  test_cmd->add_option("--bind", test.run.binds, "override a source's binding: SOURCE=URI (repeatable)");
+  test_cmd->add_option("--engine", test.run.engine, "auto (default), jit, interp, or postgres (inside PostgreSQL)")
+      ->check(CLI::IsMember({"auto", "jit", "interp", "postgres"}));
+  test_cmd->add_option("--format", test.run.format, "human (default), json or junit (JUnit XML)")
+      ->check(CLI::IsMember({"human", "json", "junit"}));
+  test_cmd->add_option("-o,--output", test.run.output, "write to FILE instead of stdout");
+  test_cmd->add_option("--state", test.state,
+                       "the file of row counts that `rows change` compares with (default: "
+                       "PACKAGE/.kpic/test-state.tsv)");
+  test_cmd->add_option("--on-bad-row", test.run.on_bad_row, "fail (default) or skip bad rows")
+      ->check(CLI::IsMember({"fail", "skip"}));
+  test_cmd->add_option("--max-groups", test.run.max_groups, "limit on groups per scan (default 10000000)");
+  add_common(test_cmd);
+
   CompileOptions compile;
   CLI::App* compile_cmd = app.add_subcommand("compile", "dump one stage of the compiler");
   add_selection(compile_cmd);
@@ -237,6 +261,7 @@ int main(int argc, char** argv) {
       return RunRun(run, common);
     }
     if (sql_cmd->parsed()) return RunSql(run, dialect, common);
+    if (test_cmd->parsed()) return RunTest(test, common);
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     if (verify_cmd->parsed()) return RunVerify(verify, common);
     if (diff_cmd->parsed()) return RunDiff(diff, common);

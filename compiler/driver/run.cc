@@ -341,6 +341,32 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   return kExitOk;
 }
 
+exec::ExecOptions ExecOptionsOf(const RunOptions& o) {
+  exec::ExecOptions eo;
+  eo.engine = o.engine;
+  eo.no_stream = o.no_stream;
+  eo.skip_bad_rows = o.on_bad_row == "skip";
+  eo.binds = exec::ParseBinds(o.binds);
+  eo.limits.max_groups = o.max_groups;
+  eo.limits.max_distinct = o.max_distinct;
+  return eo;
+}
+
+exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo) {
+  try {
+    return exec::Execute(p, eo);
+  } catch (const rt::DataError& e) {
+    // Under a role, a bad row may be another member's: its file and line
+    // are shown, never its value (the run stops for every role alike).
+    if (p.role.empty() || (e.line() == 0 && e.value().empty())) throw;
+    throw rt::DataError(e.file(), e.line(), e.column(), "",
+                        fmt::format("a row that may be outside role `{}`'s access is invalid; its value is not shown "
+                                    "(run as a role that may see every row for the details)",
+                                    p.role),
+                        false);
+  }
+}
+
 std::string StampSideFile(const std::string& csv_path) { return csv_path + ".stamp.json"; }
 
 int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
@@ -352,27 +378,9 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
   nlohmann::ordered_json own = MakeStamp("run", o, s, p);
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
-  exec::ExecOptions eo;
-  eo.engine = o.engine;
-  eo.no_stream = o.no_stream;
-  eo.skip_bad_rows = o.on_bad_row == "skip";
-  eo.binds = exec::ParseBinds(o.binds);
-  eo.limits.max_groups = o.max_groups;
-  eo.limits.max_distinct = o.max_distinct;
+  exec::ExecOptions eo = ExecOptionsOf(o);
   return WithEngineErrors([&] {
-    exec::Execution ex;
-    try {
-      ex = exec::Execute(p, eo);
-    } catch (const rt::DataError& e) {
-      // Under a role, a bad row may be another member's: its file and line
-      // are shown, never its value (the run stops for every role alike).
-      if (p.role.empty() || (e.line() == 0 && e.value().empty())) throw;
-      throw rt::DataError(e.file(), e.line(), e.column(), "",
-                          fmt::format("a row that may be outside role `{}`'s access is invalid; its value is not shown "
-                                      "(run as a role that may see every row for the details)",
-                                      p.role),
-                          false);
-    }
+    exec::Execution ex = ExecutePlan(p, eo);
     int code = Report(o, common, p, ex, eo.limits, formats, texts, &own);
     if (stamp) *stamp = own;
     return code;

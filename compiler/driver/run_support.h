@@ -3,6 +3,7 @@
 // the plan.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 
 #include "driver/run.h"
 #include "driver/session.h"
+#include "exec/execute.h"
 #include "plan/plan.h"
 #include "timezone.h"
 
@@ -44,5 +46,14 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
              nlohmann::ordered_json* stamp = nullptr);
 /// The side file of a CSV output's stamp: `FILE.stamp.json`.
 std::string StampSideFile(const std::string& csv_path);
+
+/// The execution options of the run options (engine, binds, limits).
+exec::ExecOptions ExecOptionsOf(const RunOptions& o);
+/// Executes the plan's scans; under a role, a bad row's value is not shown.
+/// Throws rt::DataError (3).
+exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo);
+/// Runs an evaluation, mapping overflow and rate errors to exit 3 and
+/// limits to exit 5 (printed).
+int WithEngineErrors(const std::function<int()>& body);
 
 }  // namespace kpic

@@ -279,6 +279,37 @@ struct Report {
   Span span;
 };
 
+/// `expect ...`: a data test, checked (docs/language.md, "Data tests").
+struct Expectation {
+  enum class Check : uint8_t { kUnique, kNotNull, kAccepted, kFound, kFresh, kRows, kRange, kReconcile };
+  Check check = Check::kUnique;
+  std::string text;   ///< canonical text without `expect`: its name in `kpic test`'s output
+  std::string label;  ///< the optional label, or empty
+  std::string package;
+  std::string file;   ///< where it is declared, for the output
+  int line = 0;
+  // Source checks.
+  int source = -1;  ///< index in Module::sources
+  int column = -1;  ///< kUnique kNotNull kAccepted kFound: the column
+  int target = -1;  ///< kFound: the referenced source (the column's `references`)
+  /// kAccepted: the accepted values, as written (strings unescaped), of
+  /// the column's type.
+  std::vector<std::string> values;
+  int64_t days = 0;  ///< kFresh: the largest allowed lag
+  // Metric checks: expressions (nodes), their grain and breakdown.
+  int expr = -1, other = -1;
+  std::string formula, other_formula;  ///< the expressions as written
+  std::optional<Grain> grain;
+  std::vector<std::string> by;
+  bool percent = false;  ///< the checked expression is a percentage (values shown as such)
+  /// kRange: the bounds; kRows and kReconcile: the tolerance in `high`,
+  /// relative (a fraction) when `relative`, else in the compared unit.
+  double low = 0, high = 0;
+  bool relative = false;
+  std::string low_text, high_text;  ///< as written (`0%`, `20%`)
+  Span span;
+};
+
 struct Module {
   /// A deque: nodes never move as the checker adds them (a vector's
   /// regrowth moved them all, about a sixth of checking a large package).
@@ -290,6 +321,7 @@ struct Module {
   std::vector<Goal> goals;  ///< the user's goals (not the standard library's)
   std::vector<Role> roles;
   std::vector<Report> reports;
+  std::vector<Expectation> expectations;  ///< the user's `expect` declarations
 
   const Node& node(int i) const { return nodes[static_cast<size_t>(i)]; }
   const Source* FindSource(const std::string& key) const;

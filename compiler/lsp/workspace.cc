@@ -82,7 +82,8 @@ const std::vector<std::string> kKeywords = {
     "goal",    "goals",       "role",  "hide",  "report",    "key",      "time",   "unit",  "entity", "references", "rollup",
     "owner",   "description", "deprecated", "label", "format",    "tags",     "period", "grain", "target", "decompose",  "drill",
     "top",     "alert",       "when",  "severity",  "message",  "by",     "all",   "chart",  "and",        "or",
-    "not",     "in",          "is",    "where",     "true",     "false",  "null"};
+    "not",     "in",          "is",    "where",     "true",     "false",  "null",  "expect", "unique",     "found",
+    "fresh",   "within",      "rows",  "change",    "between",  "reconciles", "with"};
 
 const std::set<std::string> kReserved = {"and", "or", "not", "in", "is", "where", "true", "false", "null"};
 
@@ -467,6 +468,10 @@ std::optional<std::string> Workspace::SettingHover(const std::string& path, Pos 
   for (const auto& f : files_) {
     if (f->id != fid->second) continue;
     for (const auto& d : f->decls) {
+      if (d->kind == DeclKind::kExpect && off >= d->keyword_span.begin && off <= d->keyword_span.end)
+        return fmt::format("**expect** — data test\n\n```kpi\nexpect {}\n```\n\nchecked against the data by "
+                           "`kpic test` (exit 6 when it fails); see \"Data tests\" in docs/language.md",
+                           ast::ExpectText(static_cast<const ast::ExpectDecl&>(*d)));
       if (d->kind == DeclKind::kCalendar && off >= d->span.begin && off <= d->span.end) {
         for (const ast::Attribute& a : static_cast<const ast::CalendarDecl&>(*d).attrs) {
           if (off < a.key.span.begin || off > a.key.span.end) continue;
@@ -822,6 +827,10 @@ std::vector<Symbol> Workspace::Symbols(const std::string& path) {
           break;
         case DeclKind::kReport:
           s.kind = 1;
+          break;
+        case DeclKind::kExpect:
+          s.kind = 17;  // Boolean: it holds or not
+          s.name = "expect " + ast::ExpectText(static_cast<const ast::ExpectDecl&>(*d));
           break;
       }
       s.range = SpanRange(d->span);

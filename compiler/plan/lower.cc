@@ -140,9 +140,24 @@ Plan Lowerer::Run() {
   }
   for (const ir::Goal* g : goals)
     Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
+  if (req_.expectations) Expectations();
   if (role_) Audits();
   AsOfAggregates();
   return std::move(plan_);
+}
+
+void Lowerer::Expectations() {
+  // An expectation that reads a column the role hides is left out with a
+  // note (W0705), as a report's output is: the others still run.
+  for (const ir::Expectation& x : m_.expectations) {
+    ExpectPlan e;
+    Guard(true, fmt::format("expectation `{}`", x.text), [&] { Expect(x, &e); });
+    if (e.x.text.empty()) {
+      e.x = x;
+      e.skipped = plan_.notes.empty() ? "it reads a column the role hides" : plan_.notes.back().message;
+    }
+    plan_.expectations.push_back(std::move(e));
+  }
 }
 
 void Lowerer::AsOfAggregates() {
@@ -203,21 +218,8 @@ void Lowerer::Audits() {
       }
   }
   auto column = [&](int scan, const std::vector<std::string>& path) { return RoleColumn(scan, path); };
-  auto count = [&](int scan, int filter, std::string text) {
-    AggSpec a;
-    a.fn = AggSpec::Fn::kCountRows;
-    a.filter = filter;
-    a.text = std::move(text);
-    plan_.scans[scan].aggs.push_back(std::move(a));
-    return static_cast<int>(plan_.scans[scan].aggs.size()) - 1;
-  };
-  auto test = [&](int scan, RowNode::Op op, int arg) {
-    RowNode n;
-    n.op = op;
-    n.type = VT::kBool;
-    n.args = {arg};
-    return Node(scan, std::move(n));
-  };
+  auto count = [&](int scan, int filter, std::string text) { return CountRows(scan, filter, std::move(text)); };
+  auto test = [&](int scan, RowNode::Op op, int arg) { return Test(scan, op, arg); };
   // The role's parameters its rule on source `src` compares, as `k=v`.
   auto params_of = [&](int src) {
     std::vector<std::string> out;

@@ -186,6 +186,23 @@ int Lowerer::Const(int scan, VT t, int64_t i, double f, std::string s, int scale
   return Node(scan, std::move(n));
 }
 
+int Lowerer::Test(int scan, RowNode::Op op, int arg) {
+  RowNode n;
+  n.op = op;
+  n.type = VT::kBool;
+  n.args = {arg};
+  return Node(scan, std::move(n));
+}
+
+int Lowerer::CountRows(int scan, int filter, std::string text) {
+  AggSpec a;
+  a.fn = AggSpec::Fn::kCountRows;
+  a.filter = filter;
+  a.text = std::move(text);
+  plan_.scans[scan].aggs.push_back(std::move(a));
+  return static_cast<int>(plan_.scans[scan].aggs.size()) - 1;
+}
+
 int Lowerer::Bool(int scan, int node) {
   VT t = N(scan, node).type;
   if (t != VT::kBool && t != VT::kNull) Unreachable("a filter must be a condition");

@@ -6,6 +6,7 @@
 // recorded conversions.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,6 +61,15 @@ class Lowerer {
   bool DimPath(int source, const std::string& dim, std::vector<std::string>* path, int depth = 0) const;
   VT DimType(const std::string& dim) const;
 
+  // ---- lower_expect.cc ----------------------------------------------------------------
+  /// `kpic test`: every expectation (Plan::expectations).
+  void Expectations();
+  void Expect(const ir::Expectation& x, ExpectPlan* e);
+  /// A scan of its own for a source check: grain `all`, rows up to the
+  /// as-of date, the role's filter and then `cond` (-1: none), grouped by
+  /// `group` (empty: one group).
+  int ExpectScan(int source, const std::string& group, const std::function<int(int)>& cond);
+
   // ---- lower_row.cc ------------------------------------------------------------------
   int ScanFor(int source, const LCtx& lc);
   void Touch(int scan);
@@ -68,6 +78,10 @@ class Lowerer {
   const RowNode& N(int scan, int i) const { return plan_.scans[scan].nodes[i]; }
   int Const(int scan, VT t, int64_t i, double f = 0, std::string s = {}, int scale = 0);
   int Bool(int scan, int node);
+  /// A bool node `op`(arg): kIsNull, kIsNotNull, kNot.
+  int Test(int scan, RowNode::Op op, int arg);
+  /// Appends a count of the scan's rows passing `filter` (-1: all); its index.
+  int CountRows(int scan, int filter, std::string text);
   int Cast(int scan, int node, ir::Scalar to);
   /// Lowers IR node `e` as a row expression of the scan, and converts it to `to`.
   int RowAs(int e, int scan, ir::Scalar to);

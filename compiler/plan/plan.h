@@ -273,6 +273,25 @@ struct GoalPlan {
   int64_t drill_top = 5;
 };
 
+/// One `expect` of `kpic test`, lowered (docs/language.md, "Data tests").
+/// A source check reads one scan of its own (grain `all`, the role's
+/// filter, marked `audit` so that no output reads it): `unique`, `in (...)`
+/// and `found in` group it by the column (the last two keep only the
+/// failing rows, by the scan's filter), so that a failure can name its keys.
+/// A metric check evaluates its expressions as outputs at its own grain and
+/// breakdown.
+struct ExpectPlan {
+  ir::Expectation x;  ///< the checked expectation (its node indices are not used)
+  std::string source, column, target;  ///< names, for the output
+  VT type = VT::kString;               ///< the column's type
+  int scan = -1;
+  int count = -1;  ///< agg: rows that fail (`not null`), or the rows (`rows change`)
+  int total = -1;  ///< agg: the rows checked
+  int last = -1;   ///< agg: the last day (`fresh`)
+  int output = -1, other = -1;  ///< metric checks: indices into Plan::outputs
+  std::string skipped;  ///< why it could not be checked under the role, or empty
+};
+
 /// What was asked: `kpic run` selection options.
 struct Request {
   std::vector<std::string> metrics;
@@ -287,6 +306,7 @@ struct Request {
   std::string role;
   std::map<std::string, std::string> params;
   std::string report;  ///< `--report NAME`: its goals, metrics, role and charts
+  bool expectations = false;  ///< `kpic test`: every `expect` (Plan::expectations)
 };
 
 struct Plan {
@@ -340,6 +360,7 @@ struct Plan {
     std::vector<std::string> over;
   };
   std::vector<Audit> audits;
+  std::vector<ExpectPlan> expectations;  ///< `kpic test`
 };
 
 /// The scans whose aggregates metric expression `mnode` reads, in order of

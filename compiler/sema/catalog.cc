@@ -35,6 +35,7 @@ std::map<ast::DeclKind, size_t> Catalog::Counts() const {
   for (const auto& [name, pkg] : packages) {
     if (pkg.from_stdlib) continue;
     for (const auto& [n, d] : pkg.decls) ++counts[d->kind];
+    counts[ast::DeclKind::kExpect] += pkg.expects.size();
   }
   return counts;
 }
@@ -113,6 +114,10 @@ class CatalogBuilder {
       if (d->kind == ast::DeclKind::kPackage) continue;
       if (d->kind == ast::DeclKind::kImport) {
         pkg.imports.push_back(static_cast<const ast::ImportDecl*>(d.get()));
+        continue;
+      }
+      if (d->kind == ast::DeclKind::kExpect) {
+        pkg.expects.push_back(static_cast<const ast::ExpectDecl*>(d.get()));
         continue;
       }
       if (d->name.name.empty()) {

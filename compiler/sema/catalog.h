@@ -24,6 +24,7 @@ struct Package {
   std::vector<const ast::File*> files;
   std::map<std::string, const ast::Decl*> decls;  ///< every named declaration
   std::vector<const ast::ImportDecl*> imports;    ///< as written, all files
+  std::vector<const ast::ExpectDecl*> expects;    ///< `expect` declarations (anonymous), in file order
   std::set<std::string> imported;                 ///< resolved package names
   std::map<std::string, std::string> aliases;     ///< short name -> package
   bool from_stdlib = false;

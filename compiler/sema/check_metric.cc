@@ -49,6 +49,9 @@ CheckedModule Checker::Run() {
       if (d->kind == DeclKind::kRole) Role(static_cast<const ast::RoleDecl&>(*d));
       if (d->kind == DeclKind::kReport) Report(static_cast<const ast::ReportDecl&>(*d));
     }
+    if (!pkg.from_stdlib)
+      for (const ast::ExpectDecl* x : pkg.expects)
+        if (!x->has_syntax_error) Expect(*x);
   }
   FillMetricIr();
   SameFormulas();

@@ -147,6 +147,8 @@ class Checker {
   void Goal(const ast::GoalDecl& g);
   void Role(const ast::RoleDecl& r);
   void Report(const ast::ReportDecl& r);
+  // ---- check_expect.cc ----------------------------------------------------------------
+  void Expect(const ast::ExpectDecl& x);
   void RoleCoverage();
   /// The sources IR node `n` reads (through metrics and lookups too) and the
   /// columns whose values it reads, as (source, column).

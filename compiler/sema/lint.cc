@@ -119,6 +119,13 @@ class Linter {
         }
         used_metrics_.insert(names.begin(), names.end());
       }
+    for (const auto& [pname, pkg] : c_.packages)
+      for (const ast::ExpectDecl* x : pkg.expects) {
+        std::set<std::string> names;
+        Names(x->expr.get(), &names);
+        Names(x->other.get(), &names);
+        used_metrics_.insert(names.begin(), names.end());
+      }
   }
 
   /// The package's levels: the defaults, then its `lint "rule: level"` settings.

@@ -78,6 +78,8 @@ class Resolver {
       : catalog_(catalog), pkg_(pkg), diags_(diags) {}
 
   void Run() {
+    for (const ast::ExpectDecl* x : pkg_.expects)
+      if (!x->has_syntax_error) Expect(*x);
     for (const ast::PackageDecl* clause : pkg_.clauses) {
       CheckAttrs(clause->attrs, &kPackageSettings, "package setting");
       // A clause with a syntax error (`dialects` without a value, E0107)
@@ -1054,6 +1056,23 @@ class Resolver {
           break;
       }
     }
+  }
+
+  /// `expect ...`: the source and column a source check names, or the
+  /// expressions and breakdown of a metric check. Its shape (a column where
+  /// one is needed) is the checker's (E0410).
+  void Expect(const ast::ExpectDecl& x) {
+    using C = ast::ExpectDecl::Check;
+    if (x.check == C::kRange || x.check == C::kReconcile) {
+      ResolveOpt(x.expr);
+      ResolveOpt(x.other);
+      for (const auto& b : x.by) ExpectDimensionOrGrain(b);
+      return;
+    }
+    if (x.subject.parts.empty() || x.subject.parts.size() > 2) return;
+    const ast::SourceDecl* s = FindSource(x.subject.parts[0], true);
+    if (s && x.subject.parts.size() == 2) ColumnMember(*s, {&x.subject.parts[1]}, 0);
+    if (x.check == C::kFound && x.target.parts.size() == 1) FindSource(x.target.parts[0], true);
   }
 
   const Catalog& catalog_;

@@ -38,6 +38,7 @@ inline bool IsDeclKeyword(size_t t) {
     case kpic_gen::KpiLexer::GOAL:
     case kpic_gen::KpiLexer::ROLE:
     case kpic_gen::KpiLexer::REPORT:
+    case kpic_gen::KpiLexer::EXPECT:
       return true;
     default:
       return false;
@@ -162,6 +163,8 @@ class AstBuilder {
   ast::Column Column(kpic_gen::KpiParser::ColumnDeclContext* ctx);
   void GoalItem(kpic_gen::KpiParser::GoalItemContext* ctx, ast::GoalDecl* goal);
   void ReportItem(kpic_gen::KpiParser::ReportItemContext* ctx, ast::ReportDecl* report);
+  std::unique_ptr<ast::Decl> Expect(kpic_gen::KpiParser::ExpectDeclContext* ctx);
+  ast::ExprPtr Bound(kpic_gen::KpiParser::ExpectBoundContext* ctx);
   std::string StringValue(antlr4::Token* t);
   void CheckDate(antlr4::Token* t);
   void CheckNumber(antlr4::Token* t);

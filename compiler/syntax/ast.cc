@@ -50,6 +50,8 @@ const char* DeclKindName(DeclKind k) {
       return "role";
     case DeclKind::kReport:
       return "report";
+    case DeclKind::kExpect:
+      return "expect";
   }
   return "?";
 }
@@ -357,10 +359,45 @@ std::string Dump(const File& file, const SourceManager& sm) {
         }
         break;
       }
+      case DeclKind::kExpect: {
+        header(d);
+        const auto& x = static_cast<const ExpectDecl&>(d);
+        out += "  " + ExpectText(x) + "\n";
+        break;
+      }
     }
   }
   out += fmt::format("comments {}\n", file.comments.size());
   return out;
+}
+
+std::string ExpectText(const ExpectDecl& x) {
+  using C = ExpectDecl::Check;
+  auto e = [](const ExprPtr& p) { return p ? DumpExpr(*p) : std::string("?"); };
+  std::string by;
+  for (const Ident& b : x.by) by += (by.empty() ? " by " : ", ") + b.name;
+  switch (x.check) {
+    case C::kUnique:
+      return x.subject.Joined() + " unique";
+    case C::kNotNull:
+      return x.subject.Joined() + " not null";
+    case C::kAccepted: {
+      std::vector<std::string> v;
+      for (const AttrValue& a : x.values) v.push_back(a.kind == AttrValue::Kind::kString ? "\"" + a.text + "\"" : a.text);
+      return fmt::format("{} in ({})", x.subject.Joined(), fmt::join(v, ", "));
+    }
+    case C::kFound:
+      return x.subject.Joined() + " found in " + x.target.Joined();
+    case C::kFresh:
+      return fmt::format("{} fresh within {} {}", x.subject.Joined(), x.count.value_or(0), x.count_unit.name);
+    case C::kRows:
+      return x.subject.Joined() + " rows change within " + e(x.high);
+    case C::kRange:
+      return e(x.expr) + " between " + e(x.low) + " and " + e(x.high) + by;
+    case C::kReconcile:
+      return e(x.expr) + " reconciles with " + e(x.other) + by + " within " + e(x.high);
+  }
+  return "?";
 }
 
 }  // namespace kpic::ast

@@ -121,7 +121,7 @@ struct Param {
 
 // ---- declarations -----------------------------------------------------------------
 
-enum class DeclKind { kPackage, kImport, kDimension, kCalendar, kSource, kMetric, kFn, kGoal, kRole, kReport };
+enum class DeclKind { kPackage, kImport, kDimension, kCalendar, kSource, kMetric, kFn, kGoal, kRole, kReport, kExpect };
 
 const char* DeclKindName(DeclKind k);
 
@@ -263,6 +263,24 @@ struct ReportDecl : Decl {
   std::vector<ReportItem> items;
 };
 
+/// `expect ...`: a data test (docs/language.md, "Data tests"). Source checks
+/// name `source.column` (or `source`) in `subject`; metric checks hold an
+/// expression in `expr` (and `other`, the reconciled side).
+struct ExpectDecl : Decl {
+  ExpectDecl() : Decl(DeclKind::kExpect) {}
+  enum class Check { kUnique, kNotNull, kAccepted, kFound, kFresh, kRows, kRange, kReconcile };
+  Check check = Check::kUnique;
+  QualifiedName subject;        ///< source checks
+  std::vector<AttrValue> values;  ///< kAccepted
+  QualifiedName target;         ///< kFound: `found in TARGET`
+  std::optional<int64_t> count; ///< kFresh: `within N days`
+  Span count_span;
+  Ident count_unit;             ///< kFresh: `days`
+  ExprPtr expr, other;          ///< kRange, kReconcile
+  ExprPtr low, high;            ///< kRange bounds; kRows and kReconcile: `high` is the tolerance
+  std::vector<Ident> by;        ///< kRange, kReconcile: grain and dimensions
+};
+
 // ---- files ---------------------------------------------------------------------------
 
 struct Comment {
@@ -283,5 +301,8 @@ struct File {
 /// A stable, indented text dump for `kpic compile --emit ast` and golden tests.
 std::string Dump(const File& file, const SourceManager& sm);
 std::string DumpExpr(const Expr& e);
+/// An expectation in canonical text, without `expect` and its label
+/// (`orders.order_id unique`): its name in `kpic test` output.
+std::string ExpectText(const ExpectDecl& x);
 
 }  // namespace kpic::ast

@@ -633,6 +633,83 @@ void AstBuilder::ReportItem(P::ReportItemContext* ctx, ast::ReportDecl* report) 
   report->items.push_back(std::move(it));
 }
 
+ast::ExprPtr AstBuilder::Bound(P::ExpectBoundContext* ctx) {
+  if (!ctx) return nullptr;
+  ast::ExprPtr v = Primary(ctx->primary());
+  if (!v || !ctx->MINUS()) return v;
+  auto e = std::make_unique<ast::Expr>();
+  e->span = map_.ContextSpan(ctx);
+  e->kind = ast::ExprKind::kUnary;
+  e->uop = ast::UnaryOp::kNeg;
+  e->lhs = std::move(v);
+  return e;
+}
+
+std::unique_ptr<ast::Decl> AstBuilder::Expect(P::ExpectDeclContext* c) {
+  auto d = std::make_unique<ast::ExpectDecl>();
+  d->span = map_.ContextSpan(c);
+  d->keyword_span = map_.TokenSpan(c->getStart());
+  if (c->label) {
+    d->label = StringValue(c->label);
+    d->label_span = map_.TokenSpan(c->label);
+  }
+  using C = ast::ExpectDecl::Check;
+  auto by = [&](P::ExpectByContext* b) {
+    if (b)
+      for (auto* i : b->ident()) d->by.push_back(Ident(i));
+  };
+  P::ExpectBodyContext* body = c->expectBody();
+  if (auto* u = dynamic_cast<P::ExpectUniqueContext*>(body)) {
+    d->check = C::kUnique;
+    d->subject = Qualified(u->qualifiedName());
+  } else if (auto* n = dynamic_cast<P::ExpectNotNullContext*>(body)) {
+    d->check = C::kNotNull;
+    d->subject = Qualified(n->qualifiedName());
+  } else if (auto* a = dynamic_cast<P::ExpectAcceptedContext*>(body)) {
+    d->check = C::kAccepted;
+    d->subject = Qualified(a->qualifiedName());
+    for (auto* v : a->attrValue()) d->values.push_back(Value(v));
+  } else if (auto* f = dynamic_cast<P::ExpectFoundContext*>(body)) {
+    d->check = C::kFound;
+    auto q = f->qualifiedName();
+    if (!q.empty()) d->subject = Qualified(q[0]);
+    if (q.size() > 1) d->target = Qualified(q[1]);
+  } else if (auto* fr = dynamic_cast<P::ExpectFreshContext*>(body)) {
+    d->check = C::kFresh;
+    d->subject = Qualified(fr->qualifiedName());
+    if (fr->INT()) {
+      CheckNumber(fr->INT()->getSymbol());
+      d->count_span = map_.TokenSpan(fr->INT()->getSymbol());
+      try {
+        d->count = std::stoll(fr->INT()->getText());
+      } catch (...) {
+      }
+    }
+    d->count_unit = Ident(fr->ident());
+  } else if (auto* r = dynamic_cast<P::ExpectRowsContext*>(body)) {
+    d->check = C::kRows;
+    d->subject = Qualified(r->qualifiedName());
+    d->high = Bound(r->expectBound());
+  } else if (auto* g = dynamic_cast<P::ExpectRangeContext*>(body)) {
+    d->check = C::kRange;
+    d->expr = Expr(g->expr());
+    auto b = g->expectBound();
+    if (!b.empty()) d->low = Bound(b[0]);
+    if (b.size() > 1) d->high = Bound(b[1]);
+    by(g->expectBy());
+  } else if (auto* rc = dynamic_cast<P::ExpectReconcileContext*>(body)) {
+    d->check = C::kReconcile;
+    auto e = rc->expr();
+    if (!e.empty()) d->expr = Expr(e[0]);
+    if (e.size() > 1) d->other = Expr(e[1]);
+    d->high = Bound(rc->expectBound());
+    by(rc->expectBy());
+  } else {
+    return nullptr;
+  }
+  return d;
+}
+
 std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
   auto base = [&](ast::Decl* d, antlr4::ParserRuleContext* c, P::IdentContext* name, antlr4::Token* label) {
     d->span = map_.ContextSpan(c);
@@ -762,6 +839,7 @@ std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
     for (auto* it : c->reportItem()) ReportItem(it, d.get());
     return d;
   }
+  if (auto* c = ctx->expectDecl()) return Expect(c);
   return nullptr;
 }
 

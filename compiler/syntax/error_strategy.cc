@@ -20,7 +20,7 @@ namespace {
 // from the parser at hand.
 thread_local const antlr4::dfa::Vocabulary* tls_vocabulary = nullptr;
 
-bool IsWordToken(size_t type) { return type == KpiLexer::IDENT || (type >= KpiLexer::AND && type <= KpiLexer::CHART); }
+bool IsWordToken(size_t type) { return type == KpiLexer::IDENT || (type >= KpiLexer::AND && type <= KpiLexer::WITH); }
 
 std::string Literal(size_t type) {
   std::string name = tls_vocabulary ? tls_vocabulary->getLiteralName(type) : std::string();
@@ -31,11 +31,11 @@ std::string Literal(size_t type) {
 const std::vector<size_t>& DeclKeywords() {
   static const std::vector<size_t> k = {KpiLexer::PACKAGE, KpiLexer::IMPORT, KpiLexer::DIMENSION, KpiLexer::CALENDAR,
                                         KpiLexer::SOURCE,  KpiLexer::METRIC, KpiLexer::FN,        KpiLexer::GOAL,
-                                        KpiLexer::ROLE,    KpiLexer::REPORT};
+                                        KpiLexer::ROLE,    KpiLexer::REPORT, KpiLexer::EXPECT};
   return k;
 }
 
-bool IsSoftKeyword(size_t t) { return t >= KpiLexer::PACKAGE && t <= KpiLexer::CHART; }
+bool IsSoftKeyword(size_t t) { return t >= KpiLexer::PACKAGE && t <= KpiLexer::WITH; }
 
 /// The expected token types, with soft keywords dropped when a name is
 /// expected anyway (they are all names too).
@@ -115,7 +115,7 @@ std::string DescribeExpected(const std::vector<size_t>& types) {
 std::vector<std::string> KeywordCandidates(const antlr4::misc::IntervalSet& set) {
   std::vector<std::string> out;
   for (ssize_t t : set.toList()) {
-    if (t >= static_cast<ssize_t>(KpiLexer::AND) && t <= static_cast<ssize_t>(KpiLexer::CHART)) {
+    if (t >= static_cast<ssize_t>(KpiLexer::AND) && t <= static_cast<ssize_t>(KpiLexer::WITH)) {
       out.push_back(Literal(static_cast<size_t>(t)));
     }
   }
@@ -150,6 +150,9 @@ const char* DeclWord(antlr4::ParserRuleContext* ctx, antlr4::ParserRuleContext**
         break;
       case KpiParser::RuleReportDecl:
         word = "report";
+        break;
+      case KpiParser::RuleExpectDecl:
+        word = "expectation";
         break;
       case KpiParser::RuleColumnDecl:
         word = "column";

@@ -42,7 +42,7 @@ struct Tok {
   bool tight_before = false;
 };
 
-bool IsSoftKeyword(size_t t) { return t >= KpiLexer::PACKAGE && t <= KpiLexer::CHART; }
+bool IsSoftKeyword(size_t t) { return t >= KpiLexer::PACKAGE && t <= KpiLexer::WITH; }
 bool IsName(size_t t) { return t == KpiLexer::IDENT || IsSoftKeyword(t); }
 
 using syntax::IsDeclKeyword;

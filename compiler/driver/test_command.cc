@@ -1,0 +1,432 @@
+// `kpic test`: lowers every expectation into the plan (plan/lower_expect.cc),
+// executes it as `kpic run` does (so roles filter the scans, and
+// `--engine postgres` runs them inside PostgreSQL), and judges each one
+// from its scan's groups or its metric rows. Row counts for `rows change`
+// are kept in a small state file between runs.
+#include "driver/test_command.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "base/exit_codes.h"
+#include "datetime.h"
+#include "driver/run_support.h"
+#include "engine/engine.h"
+#include "output/values.h"
+#include "plan/lower.h"
+
+namespace kpic {
+
+namespace fs = std::filesystem;
+using engine::Val;
+using ECheck = ir::Expectation::Check;
+using Status = ExpectOutcome::Status;
+
+size_t TestReport::Count(ExpectOutcome::Status s) const {
+  return static_cast<size_t>(
+      std::count_if(outcomes.begin(), outcomes.end(), [&](const ExpectOutcome& o) { return o.status == s; }));
+}
+
+std::vector<std::pair<std::string, int64_t>> ParseTestState(const std::string& text, const std::string& path) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.rfind('\t');
+    std::string count = tab == std::string::npos ? "" : line.substr(tab + 1);
+    if (tab == 0 || count.empty() || count.size() > 18 || count.find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError("E0607", fmt::format("{}:{}: not a row count of `kpic test` (a line is SOURCE<TAB>COUNT); "
+                                            "delete the file to start again",
+                                            path, n));
+    out.emplace_back(line.substr(0, tab), std::stoll(count));
+  }
+  return out;
+}
+
+std::string FormatTestState(const std::vector<std::pair<std::string, int64_t>>& counts) {
+  std::string out = "# kpic test: the row counts of the last run, for `expect SOURCE rows change within N%`\n";
+  for (const auto& [key, count] : counts) out += fmt::format("{}\t{}\n", key, count);
+  return out;
+}
+
+namespace {
+
+const char* CheckName(ECheck c) {
+  switch (c) {
+    case ECheck::kUnique: return "unique";
+    case ECheck::kNotNull: return "not_null";
+    case ECheck::kAccepted: return "accepted";
+    case ECheck::kFound: return "found";
+    case ECheck::kFresh: return "fresh";
+    case ECheck::kRows: return "rows";
+    case ECheck::kRange: return "range";
+    case ECheck::kReconcile: return "reconcile";
+  }
+  return "?";
+}
+
+std::string Plural(int64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+/// The groups of a source check's scan (one per key or value), with the
+/// rows of each, sorted by key; nulls left out.
+std::vector<std::pair<engine::DimValue, int64_t>> Groups(const plan::Plan& p, const plan::ExpectPlan& e,
+                                                         const engine::ScanResult& r) {
+  std::vector<std::pair<engine::DimValue, int64_t>> out;
+  const plan::Scan& sc = p.scans[static_cast<size_t>(e.scan)];
+  for (uint32_t g = 0; g < r.period.size(); ++g) {
+    if (r.dims[g].empty() || r.dims[g][0].null) continue;
+    Val v = engine::AggValue(sc, e.count, r, {g});
+    int64_t n = v.null() ? 0 : static_cast<int64_t>(v.i);
+    if (n > 0) out.emplace_back(r.dims[g][0], n);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+int64_t Total(const plan::Plan& p, const plan::ExpectPlan& e, int agg, const engine::ScanResult& r) {
+  std::vector<uint32_t> all(r.period.size());
+  for (size_t g = 0; g < all.size(); ++g) all[g] = static_cast<uint32_t>(g);
+  Val v = engine::AggValue(p.scans[static_cast<size_t>(e.scan)], agg, r, all);
+  return v.null() ? 0 : static_cast<int64_t>(v.i);
+}
+
+/// Keys or values that fail (`unique`, `in (...)`, `found in`): how many,
+/// in how many rows, and the first as an example.
+void KeyFailures(const plan::ExpectPlan& e, const std::vector<std::pair<engine::DimValue, int64_t>>& bad,
+                 ExpectOutcome* o, const std::string& verb_one, const std::string& verb_many,
+                 const std::string& expected) {
+  int64_t rows = 0;
+  for (const auto& [key, n] : bad) rows += n;
+  o->failure_count = bad.size();
+  o->failing_rows = rows;
+  if (bad.empty()) return;
+  o->status = Status::kFail;
+  o->example = output::DimText(bad[0].first, e.type);
+  o->message = fmt::format("{} of `{}.{}` {}, in {} of `{}`; for example `{}` ({})",
+                           Plural(static_cast<int64_t>(bad.size()), "value", "values"), e.source, e.column,
+                           bad.size() == 1 ? verb_one : verb_many, Plural(rows, "row", "rows"), e.source, o->example,
+                           Plural(bad[0].second, "row", "rows"));
+  for (size_t i = 0; i < bad.size() && i < kMaxFailures; ++i)
+    o->failures.push_back({"", {{e.column, output::DimText(bad[i].first, e.type)}}, expected,
+                           Plural(bad[i].second, "row", "rows")});
+}
+
+std::string Number(double v, bool percent) { return output::EstimateText(v, percent); }
+
+/// The members of a metric row, as (dimension, member).
+std::vector<std::pair<std::string, std::string>> Members(const plan::Output& o, const engine::DimTuple& t) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (size_t i = 0; i < o.by.size() && i < t.size(); ++i)
+    out.emplace_back(o.by[i], output::DimText(t[i], o.by_types[i]));
+  return out;
+}
+
+std::string Where(const ExpectFailure& f) {
+  std::string out = f.period.empty() ? "" : f.period;
+  for (const auto& [dim, member] : f.members) out += (out.empty() ? "" : ", ") + dim + " " + member;
+  return out;
+}
+
+void Range(const plan::Plan& p, const plan::ExpectPlan& e, const engine::Results& r, ExpectOutcome* o) {
+  const engine::MetricResult& m = r.metrics[static_cast<size_t>(e.output)];
+  const plan::Output& out = *m.output;
+  bool percent = e.x.percent || e.x.low_text.find('%') != std::string::npos;
+  std::string expected = fmt::format("between {} and {}", e.x.low_text, e.x.high_text);
+  size_t checked = 0;
+  for (const engine::Row& row : m.rows) {
+    if (row.value.null()) continue;  // no data for this member in this period
+    ++checked;
+    double v = row.value.AsDouble();
+    if (v >= e.x.low && v <= e.x.high) continue;
+    if (o->failures.size() < kMaxFailures)
+      o->failures.push_back({output::Label(out.grain, row.period, p), Members(out, row.dims), expected,
+                             output::DisplayValue(row.value, percent)});
+    ++o->failure_count;
+  }
+  if (o->failure_count == 0) {
+    o->message = fmt::format("{} {}", Plural(static_cast<int64_t>(checked), "value", "values"), expected);
+    return;
+  }
+  o->status = Status::kFail;
+  const ExpectFailure& f = o->failures[0];
+  std::string where = Where(f);
+  o->message = fmt::format("`{}` is not {} in {} of {}; first: {} in {}", out.formula, expected,
+                           o->failure_count, Plural(static_cast<int64_t>(checked), "value", "values"), f.actual,
+                           where);
+}
+
+void Reconcile(const plan::Plan& p, const plan::ExpectPlan& e, const engine::Results& r, ExpectOutcome* o) {
+  const engine::MetricResult& a = r.metrics[static_cast<size_t>(e.output)];
+  const engine::MetricResult& b = r.metrics[static_cast<size_t>(e.other)];
+  const plan::Output& out = *a.output;
+  bool percent = e.x.percent;
+  // A period or member one side lacks counts as 0 there.
+  std::map<std::pair<int64_t, engine::DimTuple>, std::pair<Val, Val>> rows;
+  for (const engine::Row& row : a.rows) rows[{row.period, row.dims}].first = row.value;
+  for (const engine::Row& row : b.rows) rows[{row.period, row.dims}].second = row.value;
+  size_t checked = 0;
+  for (const auto& [key, vals] : rows) {
+    const auto& [va, vb] = vals;
+    if (va.null() && vb.null()) continue;
+    ++checked;
+    double x = va.null() ? 0 : va.AsDouble(), y = vb.null() ? 0 : vb.AsDouble();
+    double diff = std::fabs(x - y);
+    double allowed = e.x.relative ? e.x.high * std::fabs(y) : e.x.high;
+    // Doubles of exact values differ by rounding only.
+    if (diff <= allowed + 1e-12 * std::max(std::fabs(x), std::fabs(y))) continue;
+    ++o->failure_count;
+    if (o->failures.size() >= kMaxFailures) continue;
+    std::string off = y != 0 ? fmt::format(", off by {}", output::EstimateText(diff / std::fabs(y), true))
+                             : fmt::format(", off by {}", Number(diff, percent));
+    o->failures.push_back({output::Label(out.grain, key.first, p), Members(out, key.second),
+                           fmt::format("{} ({}) within {}", va.null() && !vb.null() ? Number(y, percent)
+                                                                                   : vb.null() ? "0" : output::DisplayValue(vb, percent),
+                                       b.output->formula, e.x.high_text),
+                           (va.null() ? std::string("0") : output::DisplayValue(va, percent)) + off});
+  }
+  if (o->failure_count == 0) {
+    o->message = fmt::format("{} agree within {}", Plural(static_cast<int64_t>(checked), "value", "values"),
+                             e.x.high_text);
+    return;
+  }
+  o->status = Status::kFail;
+  const ExpectFailure& f = o->failures[0];
+  o->message = fmt::format("`{}` differs from `{}` by more than {} in {} of {}; first: {} in {}, expected {}",
+                           out.formula, b.output->formula, e.x.high_text, o->failure_count,
+                           Plural(static_cast<int64_t>(checked), "value", "values"), f.actual, Where(f), f.expected);
+}
+
+/// The folder of the package being tested: where `.kpic/` goes.
+std::string PackageDir(const std::vector<std::string>& paths) {
+  if (paths.empty()) return ".";
+  fs::path p(paths[0]);
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) return p.string();
+  return p.has_parent_path() ? p.parent_path().string() : ".";
+}
+
+std::string StateKey(const plan::Plan& p, const plan::Request& req, const std::string& source) {
+  std::string key = source;
+  if (!p.role.empty() || !req.role.empty()) {
+    key += " role=" + req.role;
+    for (const auto& [k, v] : req.params) key += " " + k + "=" + v;
+  }
+  for (char& ch : key)
+    if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
+  return key;
+}
+
+int32_t Today(const std::optional<rt::TimeZone>& zone) {
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (zone) now += zone->OffsetAt(now);
+  return static_cast<int32_t>(now >= 0 ? now / 86400 : (now - 86399) / 86400);
+}
+
+}  // namespace
+
+int RunTest(const TestOptions& t, const CommonOptions& common) {
+  const RunOptions& o = t.run;
+  const std::string& format = o.format.empty() ? std::string("human") : o.format;
+  if (format != "human" && format != "json" && format != "junit")
+    throw UsageError(fmt::format("unknown --format `{}`: use human, json or junit", format));
+  std::unique_ptr<Session> s = Load(o, common);
+  if (s->diags.has_errors()) return kExitInputErrors;
+  const ir::Module& ir = s->catalog.checked.ir;
+  if (ir.expectations.empty())
+    throw UsageError("E0608", "nothing to test: the package declares no `expect`; write one such as `expect "
+                              "orders.order_id unique` (docs/language.md, \"Data tests\")");
+  plan::Request req = ToRequest(o);
+  req.all_goals = false;
+  req.expectations = true;
+  plan::Plan p;
+  try {
+    p = plan::Lower(ir, req);
+  } catch (const plan::PlanError& e) {
+    throw UsageError(e.code, e.what());
+  }
+  auto zone = LoadZone(p);
+  if (zone) p.calendar.zone = &*zone;
+  exec::ExecOptions eo = ExecOptionsOf(o);
+
+  // The row counts of the last run.
+  std::string state_path = !t.state.empty() ? t.state : (fs::path(PackageDir(o.paths)) / ".kpic" / "test-state.tsv").string();
+  std::vector<std::pair<std::string, int64_t>> state;
+  bool counts_rows = std::any_of(p.expectations.begin(), p.expectations.end(), [](const plan::ExpectPlan& e) {
+    return e.x.check == ECheck::kRows && e.skipped.empty();
+  });
+  if (counts_rows) {
+    std::ifstream in(state_path, std::ios::binary);
+    if (in) {
+      std::stringstream buf;
+      buf << in.rdbuf();
+      state = ParseTestState(buf.str(), state_path);
+    }
+  }
+
+  TestReport report;
+  report.package = ir.expectations[0].package;
+  report.role = req.role;
+  int32_t as_of = req.as_of_day ? *req.as_of_day : Today(zone);
+  report.as_of = rt::FormatDate(as_of);
+  int code = WithEngineErrors([&] {
+    exec::Execution ex = ExecutePlan(p, eo);
+    engine::Results r = engine::Evaluate(p, ex.results, eo.limits, ex.rates, &ex.work);
+    for (const Warning& w : p.notes) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
+    for (const plan::ExpectPlan& e : p.expectations) {
+      ExpectOutcome out;
+      out.name = e.x.text;
+      out.label = e.x.label;
+      out.check = CheckName(e.x.check);
+      out.file = e.x.file;
+      out.line = e.x.line;
+      out.subject = e.source.empty() ? e.x.text.substr(0, e.x.text.find(' ')) : e.source;
+      if (e.output >= 0) out.subject = r.metrics[static_cast<size_t>(e.output)].output->formula;
+      if (!e.skipped.empty()) {
+        out.status = Status::kSkip;
+        out.message = "not checked: " + e.skipped;
+        report.outcomes.push_back(std::move(out));
+        continue;
+      }
+      const engine::ScanResult* res = e.scan >= 0 ? &ex.results[static_cast<size_t>(e.scan)] : nullptr;
+      switch (e.x.check) {
+        case ECheck::kUnique: {
+          auto groups = Groups(p, e, *res);
+          std::erase_if(groups, [](const auto& g) { return g.second < 2; });
+          KeyFailures(e, groups, &out, "appears more than once", "appear more than once", "once");
+          if (out.status == Status::kPass)
+            out.message = fmt::format("every `{}` of `{}` appears once", e.column, e.source);
+          break;
+        }
+        case ECheck::kNotNull: {
+          int64_t nulls = Total(p, e, e.count, *res), rows = Total(p, e, e.total, *res);
+          out.failing_rows = nulls;
+          out.failure_count = nulls > 0 ? 1 : 0;
+          if (nulls > 0) {
+            out.status = Status::kFail;
+            out.message = fmt::format("`{}.{}` is null in {} of {}", e.source, e.column, nulls,
+                                      Plural(rows, "row", "rows"));
+            out.failures.push_back({"", {}, "no null", Plural(nulls, "null row", "null rows")});
+          } else {
+            out.message = fmt::format("`{}.{}` is never null ({})", e.source, e.column, Plural(rows, "row", "rows"));
+          }
+          break;
+        }
+        case ECheck::kAccepted: {
+          std::string list;
+          for (const std::string& v : e.x.values)
+            list += (list.empty() ? "" : ", ") + (e.type == plan::VT::kString ? "\"" + v + "\"" : v);
+          KeyFailures(e, Groups(p, e, *res), &out, fmt::format("is not in ({})", list), fmt::format("are not in ({})", list),
+                      fmt::format("one of ({})", list));
+          if (out.status == Status::kPass)
+            out.message = fmt::format("every `{}` of `{}` is one of ({})", e.column, e.source, list);
+          break;
+        }
+        case ECheck::kFound:
+          KeyFailures(e, Groups(p, e, *res), &out, fmt::format("is not found in `{}`", e.target),
+                      fmt::format("are not found in `{}`", e.target),
+                      fmt::format("a key of `{}`", e.target));
+          if (out.status == Status::kPass)
+            out.message = fmt::format("every `{}` of `{}` is found in `{}`", e.column, e.source, e.target);
+          break;
+        case ECheck::kFresh: {
+          const engine::AggStates& st = res->aggs[static_cast<size_t>(e.last)];
+          std::optional<int64_t> last;
+          for (size_t g = 0; g < res->period.size(); ++g)
+            if (!st.count.empty() && st.count[g] > 0 && (!last || st.imax[g] > *last)) last = st.imax[g];
+          std::string expected = fmt::format("a last day no more than {} before {}",
+                                             Plural(e.x.days, "day", "days"), report.as_of);
+          if (!last) {
+            out.status = Status::kFail;
+            out.message = fmt::format("`{}` has no rows up to {}", e.source, report.as_of);
+            out.failures.push_back({"", {}, expected, "no rows"});
+            out.failure_count = 1;
+            break;
+          }
+          int64_t lag = as_of - *last;
+          std::string day = rt::FormatDate(static_cast<int32_t>(*last));
+          if (lag > e.x.days) {
+            out.status = Status::kFail;
+            out.failure_count = 1;
+            out.message = fmt::format("the last day of `{}` is {}, {} before the as-of date {}; expected at most {}",
+                                      e.source, day, Plural(lag, "day", "days"), report.as_of,
+                                      Plural(e.x.days, "day", "days"));
+            out.failures.push_back({"", {}, expected, day});
+          } else {
+            out.message = fmt::format("the last day of `{}` is {}, {} before {}", e.source, day,
+                                      Plural(lag, "day", "days"), report.as_of);
+          }
+          break;
+        }
+        case ECheck::kRows: {
+          int64_t n = Total(p, e, e.count, *res);
+          std::string key = StateKey(p, req, e.source);
+          auto it = std::find_if(state.begin(), state.end(), [&](const auto& kv) { return kv.first == key; });
+          if (it == state.end()) {
+            out.message = fmt::format("`{}` has {}; recorded (no previous run to compare with)", e.source,
+                                      Plural(n, "row", "rows"));
+            state.emplace_back(key, n);
+            break;
+          }
+          int64_t prev = it->second;
+          it->second = n;
+          double change = prev == 0 ? (n == 0 ? 0 : INFINITY) : static_cast<double>(n - prev) / static_cast<double>(prev);
+          std::string pct = std::isinf(change) ? "from none" : output::EstimateText(change, true);
+          if (std::fabs(change) > e.x.high + 1e-12) {
+            out.status = Status::kFail;
+            out.failure_count = 1;
+            out.message = fmt::format("`{}` has {}, {} the {} of the previous run ({}); expected within {}", e.source,
+                                      Plural(n, "row", "rows"), n > prev ? "more than" : "fewer than", prev, pct,
+                                      e.x.high_text);
+            out.failures.push_back({"", {}, fmt::format("{} rows within {}", prev, e.x.high_text),
+                                    fmt::format("{} rows ({})", n, pct)});
+          } else {
+            out.message = fmt::format("`{}` has {}, {} against the previous run's {}", e.source,
+                                      Plural(n, "row", "rows"), pct, prev);
+          }
+          break;
+        }
+        case ECheck::kRange:
+          Range(p, e, r, &out);
+          break;
+        case ECheck::kReconcile:
+          Reconcile(p, e, r, &out);
+          break;
+      }
+      report.outcomes.push_back(std::move(out));
+    }
+    return kExitOk;
+  });
+  if (code != kExitOk) return code;
+  if (counts_rows) {
+    std::error_code ec;
+    fs::path dir = fs::path(state_path).parent_path();
+    if (!dir.empty()) fs::create_directories(dir, ec);
+    try {
+      WriteFileAtomically(state_path, FormatTestState(state));
+    } catch (const rt::DataError& e) {
+      throw UsageError("E0607", fmt::format("cannot record the row counts in {}: {}", state_path, e.what()));
+    }
+  }
+  std::string text = format == "json" ? RenderTestJson(report) : format == "junit" ? RenderTestJunit(report)
+                                                                                   : RenderTestHuman(report);
+  if (o.output.empty())
+    std::fputs(text.c_str(), stdout);
+  else
+    WriteFileAtomically(o.output, text);
+  return report.Count(Status::kFail) > 0 ? kExitTestFailed : kExitOk;
+}
+
+}  // namespace kpic

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# `kpic test` (docs/language.md, "Data tests"; docs/cli.md, `kpic test`) on a
+# hand-made shop, every figure worked out by hand from tests/datatests/shop/data:
+#   orders  O1 01-05 A store  P1 100   O2 01-20 A online P2 50   O3 01-25 B store P1 200
+#           O4 02-03 A store  P2 80    O5 02-10 B phone  P9 600  O5 02-11 B store P1 40
+#           O6 02-15 B online -  30    O7 03-01 A online P1 120  O8 03-10 A store P2 60
+#   ledger  01-31 A 150  01-31 B 200  02-28 A 80.50  02-28 B 670  03-08 A 150
+# Sales by month and store: Jan A 150 B 200, Feb A 80 B 670, Mar A 180.
+# With --as-of 2026-03-12: orders end 03-10 (2 days late), the ledger 03-08 (4).
+# Failing: O5 twice (2 rows); O6 without a product; `phone` (1 row); P9 not
+# in products (1 row); the ledger 4 days late; Feb B sales 670 > 500; Mar A
+# sales 180 against 150 in the ledger (20% > 1%). Everything of store B is
+# outside role store_a.
+set -u
+KPIC="$1"
+ROOT="$2"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source "$ROOT/tests/cli/expect.sh"
+cp -r "$ROOT/tests/datatests/shop" "$TMP/shop"
+PKG="$TMP/shop"
+ST="$TMP/state.tsv"
+t=("$KPIC" test "$PKG" --as-of 2026-03-12 --state "$ST")
+status='{x["name"]: x["status"] for x in d["expectations"]}'
+one='next(x for x in d["expectations"] if x["name"] == "'
+
+for engine in interp jit; do
+  rm -f "$ST"
+  expect "$engine: json" 6 "${t[@]}" --engine "$engine" --format json
+  json "sorted(d['summary'].items())" "[('failed', 7), ('passed', 8), ('skipped', 0), ('total', 15)]"
+  json "sorted(k for k, v in ${status}.items() if v == 'fail')" \
+    "['ledger fresh within 2 days', 'orders.channel in (\"store\", \"online\")', 'orders.order_id unique', 'orders.product_id found in products', 'orders.product_id not null', 'sales between 0 CNY and 500 CNY by month, store', 'sales reconciles with revenue by month, store within 1%']"
+  json "[(x['failing_rows'], x['example'], x['failure_count'], x['failures']) for x in [${one}orders.order_id unique\")]]" \
+    "[(2, 'O5', 1, [{'actual': '2 rows', 'expected': 'once', 'members': {'order_id': 'O5'}}])]"
+  json "[(x['failing_rows'], x['example']) for x in [${one}orders.product_id found in products\")]]" "[(1, 'P9')]"
+  json "[(x['failing_rows'], x['example']) for x in [${one}orders.channel in (\\\"store\\\", \\\"online\\\")\")]]" "[(1, 'phone')]"
+  json "${one}orders.product_id not null\")['failing_rows']" "1"
+  json "${one}sales between 0 CNY and 500 CNY by month, store\")['failures']" \
+    "[{'actual': '670.00', 'expected': 'between 0 CNY and 500 CNY', 'members': {'store': 'B'}, 'period': '2026-02'}]"
+  json "[(f['period'], f['members'], f['actual'][:6]) for f in ${one}sales reconciles with revenue by month, store within 1%\")['failures']]" \
+    "[('2026-03', {'store': 'A'}, '180.00')]"
+  json "${one}ledger fresh within 2 days\")['failures'][0]['actual']" "2026-03-08"
+  json "${one}\")['label'] if False else [x['label'] for x in d['expectations'] if x['label']]" "['产品编号唯一']"
+done
+
+# Human output: each failure names its subject, member, period, expected and actual.
+expect "human" 6 "${t[@]}"
+contains out "FAIL orders.order_id unique"
+contains out "1 value of \`orders.order_id\` appears more than once, in 2 rows of \`orders\`; for example \`O5\` (2 rows)"
+contains out "\`orders.product_id\` is null in 1 of 9 rows"
+contains out "for example \`phone\` (1 row)"
+contains out "for example \`P9\` (1 row)"
+contains out "the last day of \`ledger\` is 2026-03-08, 4 days before the as-of date 2026-03-12; expected at most 2 days"
+contains out "ok   orders fresh within 3 days"
+contains out "\`sales\` is not between 0 CNY and 500 CNY in 1 of 6 values; first: 670.00 in 2026-02, store B"
+contains out "first: 180.00, off by 20.00% in 2026-03, store A, expected 150.00 (revenue) within 1%"
+contains out "ok   sales reconciles with revenue by month within 25%"
+contains out "kpic test: 15 expectations: 8 passed, 7 failed (as of 2026-03-12)"
+
+# JUnit XML parses, with one testcase per expectation and the failures counted.
+expect "junit" 6 "${t[@]}" --format junit -o "$TMP/junit.xml"
+python3 - "$TMP/junit.xml" <<'PY' && passed=$((passed + 1)) || { echo "FAIL: junit"; failed=$((failed + 1)); }
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suite = root.find("testsuite")
+cases = suite.findall("testcase")
+assert root.get("tests") == "15" and root.get("failures") == "7", root.attrib
+assert len(cases) == 15 and sum(1 for c in cases if c.find("failure") is not None) == 7
+assert any(c.get("name") == 'products.product_id unique "产品编号唯一"' for c in cases)
+f = next(c for c in cases if c.get("name") == 'orders.channel in ("store", "online")').find("failure")
+assert "phone" in f.get("message") and "orders.channel" in f.get("message")
+PY
+
+# Row counts: the first run records 9 and passes; a count of 5 recorded
+# before makes 9 an 80% change; a malformed state file is E0607.
+json_state() { python3 -c "print(open('$ST').read().split(chr(10))[1])"; }
+[ "$(json_state)" = "$(printf 'orders\t9')" ] && passed=$((passed + 1)) || { echo "FAIL: state $(cat "$ST")"; failed=$((failed + 1)); }
+printf '# by hand\norders\t5\n' > "$ST"
+expect "rows change" 6 "${t[@]}" --format json
+json "${one}orders rows change within 10%\")['message']" \
+  "\`orders\` has 9 rows, more than the 5 of the previous run (80.00%); expected within 10%"
+json "${one}orders rows change within 10%\")['status']" "fail"
+expect "rows again" 6 "${t[@]}" --format json
+json "${one}orders rows change within 10%\")['status']" "pass"
+printf 'orders\tmany\n' > "$ST"
+expect "bad state" 2 "${t[@]}"
+contains err "error[E0607]: $ST:1: not a row count"
+# Without --state, the counts go to PACKAGE/.kpic/test-state.tsv.
+expect "default state" 6 "$KPIC" test "$PKG" --as-of 2026-03-12
+[ -f "$PKG/.kpic/test-state.tsv" ] && passed=$((passed + 1)) || { echo "FAIL: no .kpic/test-state.tsv"; failed=$((failed + 1)); }
+
+rm -f "$ST"
+# Under a role, only its rows: store B's duplicate, null, bad value and
+# unknown key are neither counted nor shown.
+expect "role" 6 "${t[@]}" --role store_a --param s=A --format json
+json "sorted(d['summary'].items()), d['role']" "[('failed', 2), ('passed', 13), ('skipped', 0), ('total', 15)] store_a"
+json "sorted(k for k, v in ${status}.items() if v == 'fail')" \
+  "['ledger fresh within 2 days', 'sales reconciles with revenue by month, store within 1%']"
+json "${one}orders.product_id not null\")['message']" "\`orders.product_id\` is never null (5 rows)"
+for leak in O5 P9 phone 670 O6; do lacks out "$leak"; done
+expect "role human" 6 "${t[@]}" --role store_a --param s=A
+for leak in O5 P9 phone 670 O6; do lacks out "$leak"; lacks err "$leak"; done
+grep -q "orders role=store_a s=A	5" "$ST" && passed=$((passed + 1)) || { echo "FAIL: role state $(cat "$ST")"; failed=$((failed + 1)); }
+
+# Everything holds: exit 0.
+cat > "$TMP/ok.kpi" <<'KPI'
+package shop
+expect products.product_id unique
+expect orders.store in ("A", "B")
+KPI
+mkdir "$TMP/ok" && cp "$PKG/model.kpi" "$TMP/ok.kpi" "$TMP/ok/" && cp -r "$PKG/data" "$TMP/ok/"
+expect "all hold" 0 "$KPIC" test "$TMP/ok" --format json
+json "sorted(d['summary'].items())" "[('failed', 0), ('passed', 2), ('skipped', 0), ('total', 2)]"
+# Nothing to test is E0608; a package with errors is exit 1.
+rm "$TMP/ok/ok.kpi"
+expect "nothing to test" 2 "$KPIC" test "$TMP/ok"
+contains err "error[E0608]"
+echo 'expect orders.ordr_id unique' >> "$TMP/ok/model.kpi"
+expect "check errors" 1 "$KPIC" test "$TMP/ok"
+contains err "help: a column with a similar name exists: \`order_id\`"
+
+echo "data tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
