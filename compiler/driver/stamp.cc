@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "exec/binding.h"
 #include "exec/execute.h"
 #include "ir/fingerprint.h"
+#include "parquet/file.h"
 #include "postgres_source.h"
 
 #ifndef KPIC_VERSION
@@ -51,6 +53,54 @@ std::string FileHash(const std::string& path) {
   if (std::ferror(f.get())) return "";
   XXH128_hash_t h = XXH3_128bits_digest(st.get());
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+}
+
+/// XXH3-128 of bytes [offset, offset + n) of a Parquet file.
+std::string RangeHash(const rt::parquet::ParquetFile& f, uint64_t offset, uint64_t n) {
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> st(XXH3_createState(), &XXH3_freeState);
+  if (!st || XXH3_128bits_reset(st.get()) != XXH_OK) return "";
+  std::vector<uint8_t> buf(1 << 20);
+  while (n > 0) {
+    size_t k = static_cast<size_t>(std::min<uint64_t>(n, buf.size()));
+    f.ReadAt(offset, k, buf.data());
+    XXH3_128bits_update(st.get(), buf.data(), k);
+    offset += k;
+    n -= k;
+  }
+  XXH128_hash_t h = XXH3_128bits_digest(st.get());
+  return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+}
+
+/// A Parquet file's footer and row groups, each hashed on its own, so that
+/// a reader can tell which row groups changed (nothing when the file is not
+/// a readable Parquet file: the whole file's hash still says it changed).
+void ParquetParts(const std::string& path, nlohmann::ordered_json* j) {
+  try {
+    rt::parquet::ParquetFile f(path);
+    uint8_t tail[8];
+    f.ReadAt(f.size() - 8, 8, tail);
+    uint32_t len;
+    std::memcpy(&len, tail, 4);
+    (*j)["footer"] = {{"offset", f.size() - 8 - len}, {"size", len}, {"xxh3_128", RangeHash(f, f.size() - 8 - len, len)}};
+    (*j)["row_groups"] = nlohmann::ordered_json::array();
+    for (const auto& g : f.meta().row_groups) {
+      int64_t lo = INT64_MAX, hi = 0;
+      for (const auto& c : g.columns) {
+        int64_t start = c.dictionary_page_offset ? std::min(*c.dictionary_page_offset, c.data_page_offset)
+                                                 : c.data_page_offset;
+        lo = std::min(lo, start);
+        hi = std::max(hi, start + c.total_compressed_size);
+      }
+      if (lo < 0 || hi < lo || static_cast<uint64_t>(hi) > f.size()) continue;
+      (*j)["row_groups"].push_back({{"rows", g.num_rows},
+                                    {"offset", lo},
+                                    {"size", hi - lo},
+                                    {"xxh3_128", RangeHash(f, static_cast<uint64_t>(lo), static_cast<uint64_t>(hi - lo))}});
+    }
+  } catch (const std::exception&) {
+    j->erase("footer");
+    j->erase("row_groups");
+  }
 }
 
 /// The files of a file binding: the file, a folder's files (recursively,
@@ -155,10 +205,12 @@ nlohmann::ordered_json DataFingerprints(const RunOptions& o, const plan::Plan& p
         if (stat(f.c_str(), &st) != 0) continue;
         std::error_code ec;
         std::filesystem::path a = std::filesystem::absolute(f, ec);
-        j["files"].push_back({{"path", ec ? f : a.lexically_normal().string()},
-                              {"size", static_cast<int64_t>(st.st_size)},
-                              {"mtime", Mtime(st)},
-                              {"xxh3_128", FileHash(f)}});
+        nlohmann::ordered_json file{{"path", ec ? f : a.lexically_normal().string()},
+                                    {"size", static_cast<int64_t>(st.st_size)},
+                                    {"mtime", Mtime(st)},
+                                    {"xxh3_128", FileHash(f)}};
+        if (b->kind == "parquet") ParquetParts(f, &file);
+        j["files"].push_back(file);
       }
       if (more) j["more_files"] = true;
     }

@@ -214,3 +214,37 @@ for (const r of rows) console.log(r.map((v) => v === null ? '' : String(v)).join
 [ "$(wc -l < "$tmp/kpic.csv")" -ge 12 ] || fail "kpic sql: too few rows"
 diff "$tmp/kpic.csv" "$tmp/duck.csv" > /dev/null || { diff "$tmp/kpic.csv" "$tmp/duck.csv" | head; fail "DuckDB's read_parquet disagrees"; }
 echo "kpic sql --dialect duckdb over Parquet: the same $(wc -l < "$tmp/kpic.csv") rows as kpic run"
+
+# The stamp hashes each Parquet file, its footer and each row group on its
+# own (docs/cli.md, "Stamps"): the ranges tile the file between the magic
+# numbers, and each hash is xxhsum's over those bytes (an independent
+# XXH3-128). A folder lists every file of the dataset.
+if command -v xxhsum > /dev/null; then
+  "$KPIC" run "$EX" "${PQ[@]}" --metric sales --grain all --format json > "$tmp/st.json" 2> /dev/null || fail "stamp run"
+  python3 - "$tmp/st.json" "$tmp/pq/orders.parquet" > "$tmp/ranges" <<'PY' || fail "stamp: the footer and row groups do not tile the file"
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+f = d["stamp"]["data"]["orders"]["files"][0]
+size = os.path.getsize(sys.argv[2])
+parts = sorted([(g["offset"], g["size"], g["xxh3_128"]) for g in f["row_groups"]] +
+               [(f["footer"]["offset"], f["footer"]["size"], f["footer"]["xxh3_128"])])
+assert f["size"] == size and len(f["row_groups"]) >= 1
+assert parts[0][0] == 4 and parts[-1][0] + parts[-1][1] == size - 8, parts
+assert all(a[0] + a[1] <= b[0] for a, b in zip(parts, parts[1:])), parts
+for off, n, h in parts:
+    print(off, n, h)
+PY
+  while read -r off n h; do
+    python3 -c "f = open('$tmp/pq/orders.parquet', 'rb'); f.seek($off); open('$tmp/part', 'wb').write(f.read($n))"
+    got=$(xxhsum -H2 "$tmp/part" | cut -d' ' -f1)
+    [ "$got" = "$h" ] || fail "stamp: the range at $off ($n bytes) hashes to $got, not $h"
+  done < "$tmp/ranges"
+  "$KPIC" run "$EX" "${HIVE[@]}" --metric sales --grain all --format json > "$tmp/st.json" 2> /dev/null
+  python3 -c "
+import json, sys
+d = json.load(open('$tmp/st.json'))
+files = d['stamp']['data']['orders']['files']
+assert len(files) == $(find "$tmp/pq/orders_by_store" -type f | wc -l) and all('row_groups' in f for f in files), files
+" || fail "stamp: the dataset's files"
+  echo "stamps of Parquet files: the footer and $(wc -l < "$tmp/ranges") part(s) hashed as xxhsum does"
+fi
