@@ -372,7 +372,8 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     try {
       std::vector<std::string> texts;
       nlohmann::ordered_json stamp;
-      int code = Evaluate(one, common, *s, formats, &texts, &stamp);
+      bool csv = std::find(formats.begin(), formats.end(), "csv") != formats.end();
+      int code = Evaluate(one, common, *s, formats, &texts, csv ? &stamp : nullptr);
       if (code != kExitOk && code != kExitAlerts) {
         stopped();
         return code;

@@ -375,7 +375,10 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
   plan::Plan p = MakePlan(s, req);
   CheckForecast(o, p);
   // Fingerprinted before the data is read: what the numbers come from.
-  nlohmann::ordered_json own = MakeStamp("run", o, s, p);
+  // The files are hashed only for an output that carries the stamp.
+  bool stamped = stamp != nullptr;
+  for (const std::string& f : formats) stamped |= f == "json" || f == "html";
+  nlohmann::ordered_json own = MakeStamp("run", o, s, p, stamped);
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
   exec::ExecOptions eo = ExecOptionsOf(o);
@@ -394,7 +397,8 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   if (s->diags.has_errors()) return kExitInputErrors;
   std::vector<std::string> texts;
   nlohmann::ordered_json stamp;
-  int code = Evaluate(o, common, *s, formats, &texts, &stamp);
+  bool side_file = formats[0] == "csv" && !o.output.empty();
+  int code = Evaluate(o, common, *s, formats, &texts, side_file ? &stamp : nullptr);
   if (code != kExitOk && code != kExitAlerts) return code;  // an engine error, already reported
   if (o.output.empty()) {
     std::fputs(texts[0].c_str(), stdout);

@@ -220,7 +220,7 @@ nlohmann::ordered_json DataFingerprints(const RunOptions& o, const plan::Plan& p
 }
 
 nlohmann::ordered_json MakeStamp(const std::string& command, const RunOptions& o, const Session& s,
-                                 const plan::Plan& p) {
+                                 const plan::Plan& p, bool with_data) {
   nlohmann::ordered_json st;
   st["kpic"] = KpicVersion();
   nlohmann::ordered_json req;
@@ -253,7 +253,7 @@ nlohmann::ordered_json MakeStamp(const std::string& command, const RunOptions& o
   req["on_bad_row"] = o.on_bad_row;
   st["request"] = req;
   st["definitions"] = Definitions(s, p);
-  st["data"] = DataFingerprints(o, p);
+  if (with_data) st["data"] = DataFingerprints(o, p);
   return st;
 }
 

@@ -16,8 +16,10 @@ namespace kpic {
 /// The stamp of a run (or of `kpic sql` with `command` "sql"): what
 /// produced it. Under a role the data fingerprints hold only the bindings
 /// (no sizes, times or hashes: those describe rows outside the role).
+/// Without `with_data` the data fingerprints are left out (no file is read
+/// for them: an output without a stamp, such as the table, skips the hash).
 nlohmann::ordered_json MakeStamp(const std::string& command, const RunOptions& o, const Session& s,
-                                 const plan::Plan& p);
+                                 const plan::Plan& p, bool with_data = true);
 
 /// The definition fingerprints of the metrics and goals `p` reads, as in a
 /// stamp's `definitions` (for `kpic verify`).
