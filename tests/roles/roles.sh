@@ -128,6 +128,64 @@ lacks err 'SECRET-42'
 json "$total" "['10.00']"
 json "$codes" "['W0703']"
 
+# Control characters in a text value are a data error (exit 3) naming the
+# file, line and column: an escape sequence would drive the terminal, a NUL
+# cut the table, CSV and HTML short. Under a role the value is not shown;
+# without one it is shown escaped (`\x1b`), never raw. The first value is
+# read by the CSV reader's fast path, the quoted one by the general path.
+VALUES="$ROOT/tests/roles/values.kpi"
+printf 'id,day,store,amount\n1,2026-01-01,s1,10.00\n2,2026-01-02,s2\033[31mRED,20.00\n' > "$TMP/esc.csv"
+printf 'id,day,store,amount\n1,2026-01-01,s1,10.00\n2,2026-01-02,"s2\000SECRET",20.00\n' > "$TMP/nul.csv"
+printf 'id,day,store,amount\n1,2026-01-01,s1,10.00\n2,2026-01-02,s2\177,20.00\n3,2026-01-02,s3\007,1.00\n' > "$TMP/del.csv"
+for f in esc nul del; do
+  expect "control character ($f) outside the role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --role store_manager \
+    --param s=s1 --bind "orders=csv:$TMP/$f.csv"
+  contains err "$f.csv:3: column \`store\`: a row that may be outside role \`store_manager\`'s access is invalid"
+  lacks err 'RED'
+  lacks err 'SECRET'
+  lacks err $'\033'
+done
+expect "escape, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/esc.csv"
+contains err 'esc.csv:3: column `store`: value `s2\x1b[31mRED` contains a control character, U+001B (an escape)'
+lacks err $'\033'
+expect "NUL, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/nul.csv"
+contains err 'nul.csv:3: column `store`: value `s2\x00SECRET` contains a control character, U+0000 (a NUL byte)'
+expect "DEL, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/del.csv"
+contains err 'del.csv:3: column `store`: value `s2\x7f` contains a control character, U+007F (a delete)'
+# The same rule for a SQLite table (every reader shares it).
+python3 - "$TMP/ctl.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE orders (id TEXT, day TEXT, store TEXT, amount NUMERIC)")
+db.executemany("INSERT INTO orders VALUES (?,?,?,?)",
+               [("1", "2026-01-01", "s1", "10.00"), ("2", "2026-01-02", "s2\x1b[2J", "20.00")])
+db.commit()
+PY
+expect "control character from SQLite" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store \
+  --bind "orders=sqlite:$TMP/ctl.db#orders"
+contains err 'column `store`: value `s2\x1b[2J` contains a control character, U+001B (an escape)'
+lacks err $'\033'
+# Tab, line feed and carriage return stay allowed: exact in JSON and CSV,
+# escaped in the table so that a value cannot break its lines or columns
+# (a backslash doubled, so that `s\n2` cannot pass for a line feed).
+printf 'id,day,store,amount\n1,2026-01-01,"s\t1",10.00\n2,2026-01-02,"s\n2",20.00\n3,2026-01-02,s\\n2,1.00\n4,2026-01-02,"s\r4",2.00\n' > "$TMP/tab.csv"
+expect "tab and newline, table" 0 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/tab.csv"
+contains out 'all     s\t1         10.00'
+contains out 'all     s\n2         20.00'
+contains out 'all     s\\n2         1.00'
+contains out 'all     s\r4          2.00'
+lacks out $'\t'
+lacks out $'\r'
+[ "$(wc -l < "$TMP/out")" -eq 6 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: the table has $(wc -l < "$TMP/out") lines, not 6"; }
+expect "tab and newline, json" 0 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/tab.csv" --format json
+json '[r["store"] for r in d["results"][0]["rows"]]' "['s\\t1', 's\\n2', 's\\r4', 's\\\\n2']"
+expect "tab and newline, csv" 0 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/tab.csv" --format csv
+python3 - "$TMP/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: CSV output does not keep the values exact"; }
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+sys.exit(0 if [r[1] for r in rows[1:]] == ["s\t1", "s\n2", "s\r4", "s\\n2"] else 1)
+PY
+
 # --timings under a role counts no rows (the whole file's rows are outside it).
 expect "timings under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s1 --timings
 contains err 'kpic: timings: engine'
