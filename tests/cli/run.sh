@@ -257,6 +257,15 @@ expect "csv neutralises formulas" 0 "$KPIC" run "$TMP/inj" --metric sales --by s
 contains out "2026-01,-5,2.00"
 contains out "2026-01,\"'=HYPERLINK(\"\"http://x\"\")\",1.00"
 contains out "2026-01,'@SUM(A1),3.00"
+# Only a plain number stays unprefixed (sign, digits, fraction, exponent):
+# strtod's hex floats, infinities and NaNs are text to a spreadsheet.
+printf 'day,store,amt\n' > "$TMP/inj/s.csv"
+for m in +0x1A -0x1p3 -infinity -inf -nan '-nan(abc)' +1.5e3 -2.50 -7E-2 -1. -.5; do
+  printf '2026-01-05,%s,1.00\n' "$m" >> "$TMP/inj/s.csv"
+done
+expect "csv: only plain numbers stay" 0 "$KPIC" run "$TMP/inj" --metric sales --by store --grain all --format csv
+for m in +0x1A -0x1p3 -infinity -inf -nan '-nan(abc)' -1. -.5; do contains out "all,'$m,1.00"; done
+for m in +1.5e3 -2.50 -7E-2; do contains out "all,$m,1.00"; done
 expect "markdown catalog escapes HTML" 0 "$KPIC" catalog "$TMP/inj" --format markdown
 contains out "**销售&lt;script&gt;额&lt;/script&gt;**"
 contains out "&lt;img src=x onerror=alert(2)&gt; \\[click\\](javascript:alert(3))"
