@@ -285,6 +285,35 @@ for engine in interp jit; do
   contains err "s.csv:3: column \`ts\`: value \`not-a-time\`"
 done
 
+# A float sum that leaves the range of a double (two rows of 1e308 in
+# March) is null in every format, `-` in the table, and warned of (W0710)
+# per metric, goal or chart: April is 1.5 (1/1.5, 15), May 1e308 (its
+# inverse 1e-308; ten times it overflows too).
+NF="$ROOT/tests/cli/nonfinite"
+overflow='is not a finite number in period 2025-03 (a float overflowed the range of a double): it is shown as null'
+for engine in interp jit; do
+  expect "non-finite float, json ($engine)" 0 "$KPIC" run "$NF" --engine $engine --metric fs,inverse,tenfold --grain month --format json
+  json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[[None, 1.5, 1e+308], [None, 0.6666666666666666, 1e-308], [None, 15.0, None]]"
+  json '[w["code"] for w in d["warning_codes"]]' "['W0710', 'W0710', 'W0710']"
+  json 'd["warnings"][0]' "metric \`fs\` $overflow"
+  json 'd["warnings"][1]' "metric \`inverse\` $overflow"
+  json 'd["warnings"][2]' 'metric `tenfold` is not a finite number in 2 rows, the first in period 2025-03 (a float overflowed the range of a double): they are shown as null'
+done
+expect "non-finite float, table" 0 "$KPIC" run "$NF" --metric inverse,tenfold --grain month
+contains out '2025-03         -        -'
+lacks out 'inf'
+contains err "warning[W0710]: metric \`inverse\` $overflow"
+expect "non-finite float, csv" 0 "$KPIC" run "$NF" --metric fs --grain month --format csv
+contains out '2025-03,,'
+lacks out 'inf'
+contains err "warning[W0710]: metric \`fs\` $overflow"
+expect "non-finite float, goal" 0 "$KPIC" run "$NF" --goal fs_goal --format json
+json '[p["value"] for p in d["goals"][0]["periods"][2:5]]' "[None, 1.5, 1e+308]"
+json 'd["warnings"]' "['goal \`fs_goal\` $overflow']"
+expect "non-finite float, html" 0 "$KPIC" run "$NF" --metric fs --grain month --format html
+lacks out 'inf<'
+contains out 'W0710'
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
