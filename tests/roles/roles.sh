@@ -113,6 +113,23 @@ json "$codes" "['W0705']"
 expect "check warns of it" 0 "$KPIC" check "$PKG"
 contains err 'warning[W0006]: report `store_weekly` leaves out its metric `cost_total`'
 
+# `check` warns (W0006) of every output `run --report` leaves out (W0705):
+# here two charts by the hidden brand and the goal's drill-down by it, one
+# warning each, the charts named apart by breakdown and kind.
+HR="$ROOT/tests/roles/hide_report.kpi"
+expect "check: charts and drill-downs by a hidden column" 0 "$KPIC" check "$HR"
+contains err 'warning[W0006]: report `weekly` leaves out its chart `sales by brand as bar` under role `store_manager`: it reads column `products.brand`'
+contains err 'warning[W0006]: report `weekly` leaves out its chart `sales by brand as pie` under role `store_manager`'
+contains err 'warning[W0006]: report `weekly` leaves out its drill-down of goal `sales_goal` by `brand` under role `store_manager`'
+lacks err 'sales by month'
+[ "$(grep -c 'warning\[W0006\]' "$TMP/err")" -eq 3 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: check gives $(grep -c 'warning\[W0006\]' "$TMP/err") W0006, not 3"; }
+expect "run: the same outputs left out" 0 "$KPIC" run "$HR" --report weekly --param s=s1 --format json
+json "$codes" "['W0705', 'W0705', 'W0705']"
+json '[c["chart"] for c in d["charts"]]' "['line']"
+json 'd["warnings"][0].split(" is left")[0]' 'chart `sales by brand as bar`'
+json 'd["warnings"][1].split(" is left")[0]' 'chart `sales by brand as pie`'
+json 'd["goals"][0]["drill"]' '[]'
+
 # The error leak: a bad value in store s2's row, run as s1, names the file
 # and line but never the value; without a role the value is shown.
 expect "bad row outside the role" 3 "$KPIC" run "$PKG" --metric sales --grain all --role store_manager --param s=s1 \
