@@ -365,6 +365,7 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     RunOptions one = o;
     one.each.clear();
     one.params.push_back(param + "=" + members[i]);
+    one.warning_prefix = "[member " + members[i] + "] ";
     auto stopped = [&] {
       std::fprintf(stderr, "kpic: --each %s stopped at member `%s` (%zu of %zu); no file was written\n", param.c_str(),
                    members[i].c_str(), i + 1, members.size());

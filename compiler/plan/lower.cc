@@ -98,6 +98,12 @@ Plan Lowerer::Run() {
     metrics.insert(metrics.end(), report->metrics.begin(), report->metrics.end());
     if (role.empty()) role = report->role;
   }
+  // A metric or goal asked for twice (`--report R --metric m`, m being one
+  // of R's metrics) is shown once, where it was first asked for.
+  for (auto* names : {&metrics, &goal_names}) {
+    std::set<std::string> seen;
+    std::erase_if(*names, [&](const std::string& n) { return !seen.insert(n).second; });
+  }
   if (!role.empty()) {
     role_ = m_.FindRole(role);
     if (!role_) {

@@ -96,6 +96,8 @@ contains out 'MAX(t0."day") AS a2'
 # A burst over a member matching nothing through a lookup says so too.
 expect "burst, lookup member matching nothing" 0 "$KPIC" run "$PKG" --metric sales --grain all --role brand_manager \
   --each b=Z --format json -o "$TMP/burst"
+# Its warning on stderr names the member it belongs to.
+contains err '[member Z] warning[W0704]: --param b=Z matches no row of `products`'
 cp "$TMP/burst/Z.json" "$TMP/out"
 json "$codes" "['W0704']"
 json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `orders` are empty'
@@ -110,6 +112,10 @@ contains err 'hides column `orders.product_id`'
 expect "report under hiding role" 0 "$KPIC" run "$PKG" --report store_weekly --param s=s1 --grain all --format json
 json '[r["metric"] for r in d["results"]]' "['sales']"
 json "$codes" "['W0705']"
+# A metric asked for with --metric and by the report is shown once, first.
+expect "report and --metric ask for one metric" 0 "$KPIC" run "$PKG" --report store_weekly --param s=s1 --grain all \
+  --metric product_rows,sales --format json
+json '[r["metric"] for r in d["results"]]' "['product_rows', 'sales']"
 expect "check warns of it" 0 "$KPIC" check "$PKG"
 contains err 'warning[W0006]: report `store_weekly` leaves out its metric `cost_total`'
 
