@@ -92,10 +92,76 @@ const char* InvisibleCharacter(std::string_view s) {
   return nullptr;
 }
 
+const char* ControlCharacter(std::string_view s) {
+  static const char* const kNames[32] = {"U+0000 (a NUL byte)",
+                                         "U+0001 (start of heading)",
+                                         "U+0002 (start of text)",
+                                         "U+0003 (end of text)",
+                                         "U+0004 (end of transmission)",
+                                         "U+0005 (enquiry)",
+                                         "U+0006 (acknowledge)",
+                                         "U+0007 (a bell)",
+                                         "U+0008 (a backspace)",
+                                         nullptr,
+                                         nullptr,
+                                         "U+000B (a vertical tab)",
+                                         "U+000C (a form feed)",
+                                         nullptr,
+                                         "U+000E (shift out)",
+                                         "U+000F (shift in)",
+                                         "U+0010 (data link escape)",
+                                         "U+0011 (device control 1)",
+                                         "U+0012 (device control 2)",
+                                         "U+0013 (device control 3)",
+                                         "U+0014 (device control 4)",
+                                         "U+0015 (negative acknowledge)",
+                                         "U+0016 (synchronous idle)",
+                                         "U+0017 (end of transmission block)",
+                                         "U+0018 (cancel)",
+                                         "U+0019 (end of medium)",
+                                         "U+001A (substitute)",
+                                         "U+001B (an escape)",
+                                         "U+001C (file separator)",
+                                         "U+001D (group separator)",
+                                         "U+001E (record separator)",
+                                         "U+001F (unit separator)"};
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && kNames[c]) return kNames[c];
+    if (c == 0x7F) return "U+007F (a delete)";
+  }
+  return nullptr;
+}
+
+std::string TextProblem(std::string_view s) {
+  if (!ValidUtf8(s)) return "is not valid UTF-8";
+  if (const char* what = ControlCharacter(s))
+    return std::string("contains a control character, ") + what +
+           ", which no text value may hold (tab, line feed and carriage return are allowed)";
+  if (const char* what = InvisibleCharacter(s))
+    return std::string("contains an invisible character, ") + what +
+           ", which would make it a member apart from the same visible text";
+  return {};
+}
+
 namespace {
 
+/// A bad value as an error message shows it: its first 60 bytes, control
+/// characters escaped (`\x1b`), so that the message cannot drive the
+/// terminal nor be cut short by a NUL.
 std::string Shown(std::string_view v) {
-  std::string s(v.substr(0, 60));
+  std::string s;
+  for (char ch : v.substr(0, 60)) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) {
+      static const char kHex[] = "0123456789abcdef";
+      s += "\\x";
+      s += kHex[c >> 4];
+      s += kHex[c & 15];
+    } else {
+      s += ch;
+    }
+  }
   if (v.size() > 60) s += "...";
   return s;
 }
@@ -268,10 +334,7 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
       break;
     }
     case ColType::kString:
-      if (!ValidUtf8(v)) return "is not valid UTF-8";
-      if (const char* what = InvisibleCharacter(v))
-        return std::string("contains an invisible character, ") + what +
-               ", which would make it a member apart from the same visible text";
+      if (std::string why = TextProblem(v); !why.empty()) return why;
       col.codes.push_back(col.dict.Intern(v));
       break;
     case ColType::kDate: {
@@ -517,7 +580,7 @@ class FastRows {
     std::string_view v(b, n);
     uint32_t code = col.dict.Find(v);
     if (code == UINT32_MAX) {
-      if (!ValidUtf8(v) || InvisibleCharacter(v)) return UINT32_MAX;  // the general path says why
+      if (!TextProblem(v).empty()) return UINT32_MAX;  // the general path says why
       code = col.dict.Intern(v);
     }
     return code;

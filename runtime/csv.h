@@ -125,6 +125,18 @@ bool ValidUtf8(std::string_view s);
 /// need them.
 const char* InvisibleCharacter(std::string_view s);
 
+/// The control character in `s` that a text value may not hold, described
+/// (`U+001B (escape)`): any C0 control but tab, line feed and carriage
+/// return, and DEL. A NUL would cut the value short in the outputs that
+/// read it as a C string, and an escape sequence would drive the reader's
+/// terminal. nullptr when there is none.
+const char* ControlCharacter(std::string_view s);
+
+/// Why a text value is refused (docs/language.md, "Data errors"): not
+/// UTF-8, an invisible format character, or a control character; "" when
+/// it is fine. Every reader applies it (CSV, SQLite, PostgreSQL, Parquet).
+std::string TextProblem(std::string_view s);
+
 /// A binary float read for a `decimal(n)` column, as its text: the shortest
 /// decimal that reads back as the same float, in positional notation (1e6
 /// is "1000000", 0.1 is "0.1", 0.1 + 0.2 is "0.30000000000000004"); then

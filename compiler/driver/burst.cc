@@ -6,8 +6,10 @@
 // DIR when every member has succeeded, and the manifest comes last.
 #include "driver/burst.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -303,6 +305,57 @@ struct Staging {
 
 }  // namespace
 
+bool MemberFileWriter::Wrote(const fs::path& path) const {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 &&
+         written_.count({static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)}) > 0;
+}
+
+std::string MemberFileWriter::Write(const fs::path& dir, const std::string& name, const std::string& member,
+                                    const std::vector<std::pair<std::string, std::string>>& files) {
+  const std::string hashed = SafeForm(member) + "-" + Hash8(member);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    if (attempt == 1 && hashed == name) continue;
+    std::string base = attempt == 0 ? name : attempt == 1 ? hashed : fmt::format("{}-{}", hashed, attempt);
+    std::vector<std::pair<fs::path, std::pair<uint64_t, uint64_t>>> made;
+    bool taken = false;
+    for (const auto& [ext, text] : files) {
+      fs::path p = dir / (base + "." + ext);
+      int fd;
+      while ((fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
+        if (errno != EEXIST) CannotWrite(p, "cannot create the file", errno, "nothing was written");
+        if (Wrote(p)) {  // another member's file under another spelling
+          taken = true;
+          break;
+        }
+        if (::unlink(p.c_str()) != 0 && errno != ENOENT)
+          CannotWrite(p, "cannot replace the file", errno, "nothing was written");
+      }
+      if (taken) break;
+      struct stat st;
+      bool ok = ::fstat(fd, &st) == 0;
+      for (size_t done = 0; ok && done < text.size();) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += static_cast<size_t>(n);
+      }
+      int err = ok ? 0 : errno ? errno : EIO;
+      if (::close(fd) != 0 && ok) ok = false, err = errno;
+      if (!ok) CannotWrite(p, "cannot write the file", err, "nothing was written");
+      std::pair<uint64_t, uint64_t> id{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+      written_.insert(id);
+      made.push_back({p, id});
+    }
+    if (!taken) return base;
+    for (const auto& [p, id] : made) {  // this member's files of the name that was taken
+      written_.erase(id);
+      ::unlink(p.c_str());
+    }
+  }
+  CannotWrite(dir / name, "cannot find a free file name", EEXIST, "nothing was written");
+}
+
 int RunBurst(const RunOptions& o, const CommonOptions& common) {
   size_t eq = o.each.find('=');
   const std::string param = o.each.substr(0, eq);
@@ -361,10 +414,12 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     CannotWrite(staging.path, "cannot create a folder", ec.value(), "nothing was written");
 
   int result = kExitOk;
+  MemberFileWriter writer;
   for (size_t i = 0; i < members.size(); ++i) {
     RunOptions one = o;
     one.each.clear();
     one.params.push_back(param + "=" + members[i]);
+    one.warning_prefix = "[member " + members[i] + "] ";
     auto stopped = [&] {
       std::fprintf(stderr, "kpic: --each %s stopped at member `%s` (%zu of %zu); no file was written\n", param.c_str(),
                    members[i].c_str(), i + 1, members.size());
@@ -379,11 +434,13 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
         return code;
       }
       if (code == kExitAlerts) result = kExitAlerts;
+      std::vector<std::pair<std::string, std::string>> files;
       for (size_t f = 0; f < formats.size(); ++f) {
-        std::string file = (staging.path / (names[i] + "." + Extension(formats[f]))).string();
-        if (formats[f] == "csv") WriteFileAtomically(StampSideFile(file), stamp.dump(2) + "\n");
-        WriteFileAtomically(file, texts[f]);
+        // A CSV's stamp beside it, FILE.csv.stamp.json (driver/stamp.h).
+        if (formats[f] == "csv") files.push_back({"csv.stamp.json", stamp.dump(2) + "\n"});
+        files.push_back({Extension(formats[f]), std::move(texts[f])});
       }
+      names[i] = writer.Write(staging.path, names[i], members[i], files);
     } catch (...) {
       stopped();
       throw;
@@ -409,6 +466,11 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     nlohmann::ordered_json files = nlohmann::ordered_json::object();
     for (const std::string& f : formats) {
       std::string file = names[i] + "." + Extension(f);
+      // The staging folder, on the same file system, held every file apart;
+      // a file of this burst under the name would be one replaced.
+      if (writer.Wrote(dir / file))
+        CannotWrite(dir / file, "two members' files are one file in the output folder", EEXIST,
+                    "the folder has no manifest.json, so it holds no complete burst");
       if (std::rename((staging.path / file).c_str(), (dir / file).c_str()) != 0)
         CannotWrite(dir / file, "cannot move the file into the output folder", errno,
                     "the folder has no manifest.json, so it holds no complete burst");

@@ -3,7 +3,11 @@
 // PARAM=MEMBER -o FILE` writes, and a manifest (docs/cli.md, "Bursting").
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "driver/run.h"
@@ -33,9 +37,32 @@ std::vector<MemberColumn> MemberColumns(const ir::Module& m, const ir::Role& rol
 /// 8 hex digits of the member's FNV-1a hash. Names that would be equal
 /// ignoring ASCII case, or equal to one of `reserved`, all get the hash,
 /// and a number after it if they still collide. No two results are equal
-/// ignoring ASCII case.
+/// ignoring ASCII case; names that a file system takes for one file in
+/// other ways (Unicode case or normalisation) are told apart when the
+/// files are written (MemberFileWriter).
 std::vector<std::string> MemberFileNames(const std::vector<std::string>& members,
                                          const std::vector<std::string>& reserved);
+
+/// Writes the members' files into one folder, each file created exclusively
+/// (O_CREAT|O_EXCL), so that no member's file replaces another's, even on a
+/// file system that folds case or normalises Unicode (macOS, Windows: `é`
+/// and `e` + U+0301, or `É`, can name one file). When a name is taken by a
+/// file this writer wrote (the same device and inode), the member gets its
+/// hashed name (MemberFileNames' `NAME-1a2b3c4d`), then a number after it;
+/// any other file of that name (left from an earlier run) is replaced.
+class MemberFileWriter {
+ public:
+  /// Writes `files` (extension, text) as `dir/BASE.EXT` and returns BASE:
+  /// `name`, or the member's fallback when `name` is taken. Throws
+  /// rt::DataError (exit 3) when a file cannot be written.
+  std::string Write(const std::filesystem::path& dir, const std::string& name, const std::string& member,
+                    const std::vector<std::pair<std::string, std::string>>& files);
+  /// Whether `path` names a file this writer wrote.
+  bool Wrote(const std::filesystem::path& path) const;
+
+ private:
+  std::set<std::pair<uint64_t, uint64_t>> written_;  ///< (device, inode)
+};
 
 /// `kpic run --each`: the members (given, or the distinct values of the
 /// MemberColumns in the data), one evaluation each through the run

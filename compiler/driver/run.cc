@@ -316,10 +316,12 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
     }
   }
   if (!p.role.empty()) RoleWarnings(p, ex, r);
-  for (const std::string& line : ex.skipped_rows) std::fprintf(stderr, "kpic: skipped %s\n", line.c_str());
+  for (const std::string& line : ex.skipped_rows)
+    std::fprintf(stderr, "%skpic: skipped %s\n", o.warning_prefix.c_str(), line.c_str());
   r.warnings.insert(r.warnings.begin(), ex.warnings.begin(), ex.warnings.end());
   r.warnings.insert(r.warnings.begin(), p.notes.begin(), p.notes.end());
-  for (const Warning& w : r.warnings) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
+  for (const Warning& w : r.warnings)
+    std::fprintf(stderr, "%swarning[%s]: %s\n", o.warning_prefix.c_str(), w.code.c_str(), w.message.c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
   if (common.color == "always") color = true;
   std::string title = p.title.empty() ? "KPI report" : p.title;

@@ -33,6 +33,8 @@ struct RunOptions {
   double timeout = 0;      ///< --timeout SECONDS: stop with exit 5 (0: none)
   int max_decimal_digits = 38;  ///< exact results with more digits are an error (exit 3)
   int forecast = 0;  ///< --forecast N: extend each metric's series by N periods (0: none)
+  /// Before each warning line on stderr: a burst's `[member M] `.
+  std::string warning_prefix;
 };
 
 int RunRun(const RunOptions& options, const CommonOptions& common);

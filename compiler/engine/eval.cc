@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "datetime.h"
 #include "decimal.h"
@@ -105,6 +106,10 @@ class Evaluator {
   /// The first day with rows in any scan (INT32_MAX when none).
   int32_t FirstDay() const { return min_day_; }
 
+  /// Whether an aggregate was not a finite number (and so null) since the
+  /// last call.
+  bool TakeNonFinite() { return std::exchange(nonfinite_, false); }
+
   /// The context `w` (c moved by a period operator) with c's span moved
   /// alike: by calendar months (`months`, when not 0), else by the days
   /// between the two windows' first days.
@@ -133,8 +138,14 @@ class Evaluator {
     using O = MNode::Op;
     auto arg = [&](size_t k) { return Eval(n.args[k], c); };
     switch (n.op) {
-      case O::kAgg:
-        return Leaf(n, c);
+      case O::kAgg: {
+        // A float aggregate that left the range of a double (a sum of
+        // 1e308s) is null, as in every output; the caller warns (W0710).
+        Val v = Leaf(n, c);
+        if (v.kind != Val::Kind::kFloat || std::isfinite(v.f)) return v;
+        nonfinite_ = true;
+        return Val::Null();
+      }
       case O::kConst:
         return n.is_float ? Val::Float(n.f) : n.scale == 0 ? Val::Int(n.i) : Val::Dec(n.i, n.scale);
       case O::kNull:
@@ -616,6 +627,7 @@ class Evaluator {
   std::vector<std::map<DimTuple, std::map<int64_t, uint32_t>>> idx_;
   std::map<int, std::vector<int>> scans_under_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
+  bool nonfinite_ = false;  ///< an aggregate was not finite (TakeNonFinite)
 };
 
 std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* attainment, bool* has_att) {
@@ -1170,7 +1182,20 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   std::vector<int> every;
   for (size_t s = 0; s < plan.scans.size(); ++s)
     if (!plan.scans[s].audit) every.push_back(static_cast<int>(s));
-  auto output = [&](const plan::Output& o) {
+  // A value that is not a finite number (a float that overflowed) is null
+  // in every output, and the run says what and where (W0710): per output,
+  // its first period and the rows.
+  std::vector<std::tuple<std::string, std::string, size_t>> nonfinite;
+  auto finite = [&](Val v, const std::string& what, Grain g, int64_t p) {
+    bool bad = ev.TakeNonFinite();
+    if (v.kind == Val::Kind::kFloat && !std::isfinite(v.f)) bad = true, v = Val::Null();
+    if (!bad) return v;
+    if (nonfinite.empty() || std::get<0>(nonfinite.back()) != what)
+      nonfinite.emplace_back(what, rt::PeriodLabel(g, p, plan.calendar), 0);
+    ++std::get<2>(nonfinite.back());
+    return v;
+  };
+  auto output = [&](const plan::Output& o, const std::string& what) {
     MetricResult mr;
     mr.output = &o;
     const std::vector<int>& scans_of = o.scans.empty() ? every : o.scans;
@@ -1203,15 +1228,17 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       for (int64_t p = lo; p <= hi; ++p) {
         Span sp = span_of(g, p, plan.from_day, plan.to_day);
         for (const DimTuple& t : tuples) {
-          Val v = ev.Eval(o.root, ctx_of(g, p, &t, sp));
+          ev.TakeNonFinite();
+          Val v = finite(ev.Eval(o.root, ctx_of(g, p, &t, sp)), what, g, p);
           mr.rows.push_back({p, t, o.round >= 0 ? RoundHalfEven(v, o.round) : v, sp});
         }
       }
     }
     return mr;
   };
-  for (const plan::Output& o : plan.outputs) out.metrics.push_back(output(o));
-  for (const plan::Output& o : plan.charts) out.charts.push_back(output(o));
+  for (const plan::Output& o : plan.outputs) out.metrics.push_back(output(o, fmt::format("metric `{}`", o.metric)));
+  for (const plan::Output& o : plan.charts)
+    out.charts.push_back(output(o, fmt::format("chart `{}{}`", o.formula, o.by.empty() ? "" : " by " + o.by[0])));
   for (const plan::GoalPlan& g : plan.goals) {
     GoalResult gr;
     gr.goal = &g;
@@ -1250,7 +1277,8 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
         gr.periods.push_back(gp);
         continue;
       }
-      gp.value = ev.Eval(g.value, c);
+      ev.TakeNonFinite();
+      gp.value = finite(ev.Eval(g.value, c), fmt::format("goal `{}`", g.name), g.grain, p);
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
       if (gp.span.partial && gp.status != "no_data") Pace(plan, g, span_target, &gp);
       if (gp.has_data) {
@@ -1288,6 +1316,15 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     if (out.as_of) Forecast(ev, plan, g, *out.as_of, &out, &gr);
     out.goals.push_back(std::move(gr));
   }
+  for (const auto& [what, first, rows] : nonfinite)
+    out.warnings.push_back(
+        {"W0710",
+         rows == 1 ? fmt::format("{} is not a finite number in period {} (a float overflowed the range of a double): "
+                                 "it is shown as null",
+                                 what, first)
+                   : fmt::format("{} is not a finite number in {} rows, the first in period {} (a float overflowed "
+                                 "the range of a double): they are shown as null",
+                                 what, rows, first)});
   return out;
 }
 

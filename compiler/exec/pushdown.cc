@@ -13,9 +13,10 @@
 #include <memory>
 #include <unordered_map>
 
+#include "base/errors.h"
+#include "csv.h"
 #include "datetime.h"
 #include "decimal.h"
-#include "base/errors.h"
 #include "engine/scan_util.h"
 #include "postgres_source.h"
 #include "sql/emit.h"
@@ -104,6 +105,10 @@ struct ScanRunner {
     }
     switch (t) {
       case VT::kString:
+        // The readers' rule for text (rt::TextProblem): no control or
+        // invisible character reaches an output from the database either.
+        if (std::string why = rt::TextProblem(*v); !why.empty())
+          Bad("member", *v, "PostgreSQL returned a member that " + why);
         d.s = *v;
         break;
       case VT::kFloat:

@@ -53,6 +53,29 @@ bool Role::Hides(int source, int column) const {
   return false;
 }
 
+std::pair<int, int> HiddenRead(const Module& m, const Role& r, int source, const std::vector<int>& path) {
+  if (path.empty()) return {-1, -1};
+  int cur = source, prev = -1, prev_col = -1;
+  for (size_t i = 0; i + 1 < path.size() && cur >= 0; ++i) {
+    prev = cur;
+    prev_col = path[i];
+    cur = m.sources[static_cast<size_t>(cur)].columns[static_cast<size_t>(path[i])].references;
+  }
+  auto hides = [&](int s, int col) -> std::pair<int, int> {
+    if (s < 0 || col < 0) return {-1, -1};
+    if (r.Hides(s, col)) return {s, col};
+    int t = m.sources[static_cast<size_t>(s)].columns[static_cast<size_t>(col)].references;
+    int key = t < 0 ? -1 : m.sources[static_cast<size_t>(t)].key_column;
+    if (key < 0 || !r.Hides(t, key)) return {-1, -1};
+    return {t, key};
+  };
+  int c = cur >= 0 ? path.back() : -1;
+  std::pair<int, int> h = hides(cur, c);
+  if (h.first < 0 && c >= 0 && c == m.sources[static_cast<size_t>(cur)].key_column && path.size() > 1)
+    h = hides(prev, prev_col);
+  return h;
+}
+
 int Source::ColumnIndex(const std::string& name) const {
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i].name == name) return static_cast<int>(i);
@@ -68,6 +91,23 @@ const Dimension* Module::FindDimension(const std::string& name) const {
   for (const Dimension& d : dimensions)
     if (d.name == name) return &d;
   return nullptr;
+}
+
+bool Module::DimPath(int source, const std::string& dim, std::vector<std::pair<int, int>>* path, int depth) const {
+  const Source& s = sources[static_cast<size_t>(source)];
+  for (size_t c = 0; c < s.columns.size(); ++c)
+    if (s.columns[c].dimension == dim) {
+      path->push_back({source, static_cast<int>(c)});
+      return true;
+    }
+  if (depth >= 4) return false;
+  for (size_t c = 0; c < s.columns.size(); ++c) {
+    if (s.columns[c].references < 0) continue;
+    path->push_back({source, static_cast<int>(c)});
+    if (DimPath(s.columns[c].references, dim, path, depth + 1)) return true;
+    path->pop_back();
+  }
+  return false;
 }
 
 int Module::MetricIndex(const std::string& name) const {

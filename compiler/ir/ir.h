@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/source_manager.h"
@@ -274,6 +275,7 @@ struct Report {
     std::string kind;     ///< line bar area pie table scorecard waterfall
     std::optional<Grain> grain;
     std::vector<std::string> by;
+    std::string text;  ///< as written, to name it: `sales by brand as bar`
   };
   std::vector<Chart> charts;
   Span span;
@@ -326,6 +328,10 @@ struct Module {
   const Node& node(int i) const { return nodes[static_cast<size_t>(i)]; }
   const Source* FindSource(const std::string& key) const;
   const Dimension* FindDimension(const std::string& name) const;
+  /// How source `source` reaches dimension `dim`: the columns from it
+  /// through `references` (at most 4 lookups), as (source, column) pairs,
+  /// the last one mapped to `dim`. False when it cannot.
+  bool DimPath(int source, const std::string& dim, std::vector<std::pair<int, int>>* path, int depth = 0) const;
   int MetricIndex(const std::string& name) const;
   const Goal* FindGoal(const std::string& name) const;
   const Role* FindRole(const std::string& name) const;
@@ -333,6 +339,14 @@ struct Module {
 
   std::map<std::string, int> source_index, metric_index;
 };
+
+/// The column that role `r` hides and that reading `path` (column indices
+/// from source `source` through `references`) reads, as (source, column),
+/// or (-1, -1). The value read is the path's last column; the lookups on
+/// the way only find the row. A key and the references to it hold the same
+/// value: reading one reads the other (`orders.product_id.pid` reads
+/// `orders.product_id`; hiding `products.pid` hides `orders.product_id`).
+std::pair<int, int> HiddenRead(const Module& m, const Role& r, int source, const std::vector<int>& path);
 
 /// A stable text dump of an expression, for messages and golden tests.
 std::string DumpNode(const Module& m, int node);

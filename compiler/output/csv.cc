@@ -2,7 +2,6 @@
 // metric, then the goals' periods. Exact values as text, nulls empty.
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <string_view>
 
 #include "output/output.h"
@@ -14,14 +13,33 @@ namespace {
 
 using engine::Val;
 
+/// Whether `s` is a plain decimal number: an optional sign, digits, an
+/// optional fraction (`.` and digits) and an optional exponent (`e` or `E`,
+/// an optional sign, digits). Nothing else a parser might take for a
+/// number (`0x1A`, `inf`, `nan(...)`, `1.`, `.5`).
+bool PlainNumber(std::string_view s) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (!digits()) return false;
+  if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
 /// A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`,
 /// `@`, a tab or a carriage return first) gets a leading `'`, the OWASP
-/// way; a number (`-5`, `+1.5e3`) is left alone.
+/// way; a plain number (`-5`, `+1.5e3`) is left alone.
 std::string Neutralised(const std::string& s) {
-  if (s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos) return s;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  if (end && *end == '\0' && s.find_first_of("\t\r") == std::string::npos) return s;
+  if (s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos || PlainNumber(s)) return s;
   return "'" + s;
 }
 

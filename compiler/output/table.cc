@@ -15,6 +15,24 @@ namespace {
 
 using engine::Val;
 
+/// A member's text as the table shows it: a tab, line feed or carriage
+/// return (the only controls a value may hold, docs/language.md "Data
+/// errors") as `\t`, `\n`, `\r`, and a backslash as `\\`, so that a value
+/// cannot break the table's lines or columns, nor pass for another.
+std::string OnOneLine(std::string s) {
+  constexpr std::string_view kFrom = "\t\n\r\\", kTo = "tnr\\";
+  if (s.find_first_of(kFrom) == std::string::npos) return s;
+  std::string out;
+  for (char c : s) {
+    size_t k = kFrom.find(c);
+    if (k != std::string_view::npos) out += '\\';
+    out += k != std::string_view::npos ? kTo[k] : c;
+  }
+  return out;
+}
+
+std::string Member(const engine::DimValue& d, plan::VT t) { return OnOneLine(DimText(d, t)); }
+
 std::string Pad(const std::string& s, size_t width, bool right) {
   size_t w = DisplayWidth(s);
   std::string fill(width > w ? width - w : 0, ' ');
@@ -69,7 +87,7 @@ std::string ForecastNote(const plan::Plan& p, const engine::Results& r) {
       "rounded for display (full precision in --format json or csv).\n";
   for (const auto& m : r.metrics)
     for (const auto& fm : m.models) {
-      std::string who = MembersText(fm.dims, *m.output);
+      std::string who = OnOneLine(MembersText(fm.dims, *m.output));
       out += fmt::format("  {}{}: {}\n", m.output->metric, who.empty() ? "" : " (" + who + ")",
                          ModelText(fm, *m.output, p));
     }
@@ -107,7 +125,7 @@ std::string Table(const Context& ctx) {
       std::string label = Label(p.grain, w.keys[i].first, p);
       if (w.spans[i].partial && (partial.empty() || partial.back().first != label)) partial.push_back({label, w.spans[i]});
       std::vector<std::string> row{w.spans[i].partial ? label + "*" : label};
-      for (size_t d = 0; d < p.by.size(); ++d) row.push_back(DimText(w.keys[i].second[d], p.by_types[d]));
+      for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(w.keys[i].second[d], p.by_types[d]));
       for (size_t m = 0; m < r.metrics.size(); ++m)
         row.push_back(w.cells[i][m] ? DisplayValue(*w.cells[i][m], r.metrics[m].output->percent) : "");
       row.resize(head.size());
@@ -115,7 +133,7 @@ std::string Table(const Context& ctx) {
     }
     for (size_t i = 0; i < f.keys.size(); ++i) {
       std::vector<std::string> row{Label(p.grain, f.keys[i].first, p) + " (forecast)"};
-      for (size_t d = 0; d < p.by.size(); ++d) row.push_back(DimText(f.keys[i].second[d], p.by_types[d]));
+      for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(f.keys[i].second[d], p.by_types[d]));
       for (size_t m = 0; m < r.metrics.size(); ++m)
         row.push_back(f.cells[i][m] ? ForecastText(f.cells[i][m]->value, r.metrics[m]) : "");
       for (size_t m = 0; m < r.metrics.size(); ++m) {
@@ -189,7 +207,8 @@ std::string Table(const Context& ctx) {
       out += fmt::format("    model {}: {}\n", o.fit.ModelName(), o.fit.why);
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
-          out += fmt::format("    least likely to meet their target, by {}: {}\n", dr.drill->dim, AtRiskText(dr));
+          out += fmt::format("    least likely to meet their target, by {}: {}\n", dr.drill->dim,
+                             OnOneLine(AtRiskText(dr)));
       }
     }
     // The terminal shows the goal's own alerts and the members' alerts of
@@ -200,7 +219,7 @@ std::string Table(const Context& ctx) {
         ++hidden;
         continue;
       }
-      std::string where = a.dim.empty() ? "" : fmt::format(" ({} {})", a.dim, DimText(a.member, a.dim_type));
+      std::string where = a.dim.empty() ? "" : fmt::format(" ({} {})", a.dim, Member(a.member, a.dim_type));
       std::string line = fmt::format("  alert [{}] {} in {}{}: {}", a.severity, a.name,
                                      Label(g.goal->grain, a.period, p), where, a.value.null() ? "-" : DisplayValue(a.value, a.percent));
       if (!a.message.empty()) line += " (" + a.message + ")";
@@ -226,7 +245,7 @@ std::string Table(const Context& ctx) {
                            ComparedText(g, p), dr.members);
         std::vector<std::vector<std::string>> rows;
         auto add = [&](const engine::DrillResult::Member& m) {
-          rows.push_back({"    " + DimText(m.member, dr.drill->type), DisplayValue(m.value, g.goal->percent),
+          rows.push_back({"    " + Member(m.member, dr.drill->type), DisplayValue(m.value, g.goal->percent),
                           DisplayValue(m.change, g.goal->percent),
                           m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
                           m.has_effects ? DisplayValue(engine::Val::Float(m.mix), g.goal->percent) : "",

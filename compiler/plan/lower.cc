@@ -98,6 +98,12 @@ Plan Lowerer::Run() {
     metrics.insert(metrics.end(), report->metrics.begin(), report->metrics.end());
     if (role.empty()) role = report->role;
   }
+  // A metric or goal asked for twice (`--report R --metric m`, m being one
+  // of R's metrics) is shown once, where it was first asked for.
+  for (auto* names : {&metrics, &goal_names}) {
+    std::set<std::string> seen;
+    std::erase_if(*names, [&](const std::string& n) { return !seen.insert(n).second; });
+  }
   if (!role.empty()) {
     role_ = m_.FindRole(role);
     if (!role_) {
@@ -124,8 +130,7 @@ Plan Lowerer::Run() {
   for (const std::string& m : metrics)
     Guard(report != nullptr, fmt::format("metric `{}`", m), [&] { Metric(m); });
   if (report)
-    for (const ir::Report::Chart& c : report->charts)
-      Guard(true, fmt::format("chart `{}`", c.formula), [&] { Chart(c); });
+    for (const ir::Report::Chart& c : report->charts) Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); });
   std::vector<const ir::Goal*> goals;
   if (all_goals)
     for (const ir::Goal& g : m_.goals) goals.push_back(&g);
@@ -325,21 +330,12 @@ VT Lowerer::DimType(const std::string& dim) const {
   return d ? d->vt : VT::kString;
 }
 
-bool Lowerer::DimPath(int source, const std::string& dim, std::vector<std::string>* path, int depth) const {
-  const ir::Source& s = m_.sources[source];
-  for (const ir::Column& c : s.columns)
-    if (c.dimension == dim) {
-      path->push_back(c.name);
-      return true;
-    }
-  if (depth >= 4) return false;
-  for (const ir::Column& c : s.columns) {
-    if (c.references < 0) continue;
-    path->push_back(c.name);
-    if (DimPath(c.references, dim, path, depth + 1)) return true;
-    path->pop_back();
-  }
-  return false;
+bool Lowerer::DimPath(int source, const std::string& dim, std::vector<std::string>* path) const {
+  std::vector<std::pair<int, int>> cols;
+  if (!m_.DimPath(source, dim, &cols)) return false;
+  for (const auto& [s, c] : cols)
+    path->push_back(m_.sources[static_cast<size_t>(s)].columns[static_cast<size_t>(c)].name);
+  return true;
 }
 
 // ---- outputs ------------------------------------------------------------------------

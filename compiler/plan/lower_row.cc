@@ -116,37 +116,21 @@ void Lowerer::Touch(int scan) {
 
 int Lowerer::Col(Scan& scan, const std::vector<std::string>& path) {
   if (role_ && !filtering_ && !role_read_ && !role_->hidden.empty()) {
-    // The value read is the path's last column; the lookups on the way only
-    // find the row, as the role's own visibility joins do.
-    // A key and the reference to it hold the same value: reading one reads
-    // the other (`orders.product_id.pid` with `orders.product_id` hidden).
-    int cur = scan.src, prev = -1, prev_col = -1;
-    for (size_t i = 0; i + 1 < path.size() && cur >= 0; ++i) {
-      int c = m_.sources[cur].ColumnIndex(path[i]);
-      prev = cur;
-      prev_col = c;
-      cur = c < 0 ? -1 : m_.sources[cur].columns[c].references;
+    std::vector<int> cols;  // the path as column indices (an unknown name is refused below)
+    for (int cur = scan.src; cur >= 0 && cols.size() < path.size();) {
+      int c = m_.sources[cur].ColumnIndex(path[cols.size()]);
+      if (c < 0) break;
+      cols.push_back(c);
+      cur = m_.sources[cur].columns[c].references;
     }
-    int c = cur >= 0 ? m_.sources[cur].ColumnIndex(path.back()) : -1;
-    std::string which;  // the hidden column, as the role names it
-    auto hides = [&](int s, int col) {
-      if (s < 0 || col < 0) return false;
-      if (role_->Hides(s, col)) {
-        which = m_.sources[s].name + "." + m_.sources[s].columns[col].name;
-        return true;
-      }
-      int t = m_.sources[s].columns[col].references;
-      if (t < 0 || m_.sources[t].key_column < 0 || !role_->Hides(t, m_.sources[t].key_column)) return false;
-      which = m_.sources[t].name + "." + m_.sources[t].columns[m_.sources[t].key_column].name;
-      return true;
-    };
-    bool hidden = hides(cur, c) || (c >= 0 && c == m_.sources[cur].key_column && path.size() > 1 && hides(prev, prev_col));
-    if (hidden)
-      throw PlanError("E0605", fmt::format("role `{}` hides column `{}`, which {} reads{}", role_->name, which,
-                                           reading_.empty() ? "the request" : reading_,
-                                           path.size() > 1 ? fmt::format(" (through `{}.{}`)", m_.sources[scan.src].name,
-                                                                         fmt::join(path, "."))
-                                                           : ""));
+    auto [s, c] = cols.size() == path.size() ? ir::HiddenRead(m_, *role_, scan.src, cols) : std::pair{-1, -1};
+    if (s >= 0)
+      throw PlanError(
+          "E0605", fmt::format("role `{}` hides column `{}.{}`, which {} reads{}", role_->name, m_.sources[s].name,
+                               m_.sources[s].columns[c].name, reading_.empty() ? "the request" : reading_,
+                               path.size() > 1
+                                   ? fmt::format(" (through `{}.{}`)", m_.sources[scan.src].name, fmt::join(path, "."))
+                                   : ""));
   }
   for (size_t i = 0; i < scan.columns.size(); ++i)
     if (scan.columns[i].path == path) return static_cast<int>(i);

@@ -58,7 +58,7 @@ class Lowerer {
   int RoundOf(int root, const std::string& unit) const;
   const ir::Role* role_ = nullptr;  ///< --role, else the report's role
   /// The source of `dim` in `s`: the column path to it, directly or through lookups.
-  bool DimPath(int source, const std::string& dim, std::vector<std::string>* path, int depth = 0) const;
+  bool DimPath(int source, const std::string& dim, std::vector<std::string>* path) const;
   VT DimType(const std::string& dim) const;
 
   // ---- lower_expect.cc ----------------------------------------------------------------

@@ -599,6 +599,9 @@ void Checker::Report(const ast::ReportDecl& r) {
       c.formula = ast::DumpExpr(*it.expr);
       if (it.expr->kind == ExprKind::kName) c.metric = it.expr->name.name;
       c.kind = it.as ? it.as->name : "table";
+      c.text = c.formula;
+      for (size_t k = 0; k < it.by.size(); ++k) c.text += (k ? ", " : " by ") + it.by[k].name;
+      if (it.as) c.text += " as " + c.kind;
       for (const auto& b : it.by) {
         if (auto g = rt::ParseGrain(b.name))
           c.grain = *g;
@@ -621,7 +624,7 @@ void Checker::Report(const ast::ReportDecl& r) {
   module_.ir.reports.push_back(std::move(rep));
 }
 
-void Checker::Reads(int n, std::set<int>* sources, std::set<std::pair<int, int>>* columns,
+void Checker::Reads(int n, std::set<int>* sources, std::set<std::pair<int, std::vector<int>>>* columns,
                     std::set<int>* metrics) const {
   if (n < 0) return;
   const ir::Node& node = module_.ir.node(n);
@@ -633,9 +636,9 @@ void Checker::Reads(int n, std::set<int>* sources, std::set<std::pair<int, int>>
     for (size_t i = 0; i < node.path.size() && src >= 0; ++i) {
       sources->insert(src);
       const ir::Column& c = module_.ir.sources[static_cast<size_t>(src)].columns[static_cast<size_t>(node.path[i])];
-      if (i + 1 == node.path.size()) columns->insert({src, node.path[i]});
       src = c.references;
     }
+    columns->insert({node.source, node.path});
   }
   for (int a : node.args) Reads(a, sources, columns, metrics);
 }
@@ -708,18 +711,40 @@ void Checker::RoleCoverage() {
     std::set<int> refused;
     for (const ir::Report& rep : m.reports) {
       if (rep.role != role.name || rep.package != role.package) continue;
-      // What the report shows, output by output.
-      std::vector<std::pair<std::string, std::vector<int>>> outputs;
+      // What the report shows, output by output, as `run --report` leaves
+      // them out (W0705): goals, metrics, charts (their breakdown too), and
+      // the drill-downs of a goal that is shown.
+      struct Shown {
+        std::string what;
+        std::vector<int> nodes;
+        std::vector<std::string> dims;   ///< the breakdown of a chart or drill-down
+        const ir::Goal* goal = nullptr;  ///< a goal, whose drill-downs follow when it is shown
+      };
+      std::vector<Shown> outputs;
       for (const std::string& g : rep.goals)
-        if (const ir::Goal* goal = m.FindGoal(g)) outputs.push_back({fmt::format("goal `{}`", g), goal_nodes(*goal)});
+        if (const ir::Goal* goal = m.FindGoal(g))
+          outputs.push_back({fmt::format("goal `{}`", g), goal_nodes(*goal), {}, goal});
       for (const std::string& name : rep.metrics)
         if (int i = m.MetricIndex(name); i >= 0)
-          outputs.push_back({fmt::format("metric `{}`", name), {m.metrics[static_cast<size_t>(i)].root}});
-      for (const ir::Report::Chart& c : rep.charts) outputs.push_back({fmt::format("chart `{}`", c.formula), {c.node}});
-      for (const auto& [what, nodes] : outputs) {
+          outputs.push_back({fmt::format("metric `{}`", name), {m.metrics[static_cast<size_t>(i)].root}, {}});
+      for (const ir::Report::Chart& c : rep.charts)
+        outputs.push_back({fmt::format("chart `{}`", c.text), {c.node}, c.by});
+      for (size_t k = 0; k < outputs.size(); ++k) {
+        const std::string what = outputs[k].what;
+        const std::vector<int> nodes = outputs[k].nodes;
+        const std::vector<std::string> dims = outputs[k].dims;
+        const ir::Goal* goal = outputs[k].goal;
         std::set<int> srcs, metrics;
-        std::set<std::pair<int, int>> cols;
+        std::set<std::pair<int, std::vector<int>>> cols;
         for (int n : nodes) Reads(n, &srcs, &cols, &metrics);
+        for (const std::string& d : dims)
+          for (int s : srcs) {
+            std::vector<std::pair<int, int>> path;
+            if (!m.DimPath(s, d, &path)) continue;
+            std::vector<int> idx;
+            for (const auto& step : path) idx.push_back(step.second);
+            cols.insert({s, idx});
+          }
         for (int s : closure(srcs)) {
           if (named(role, s) || !refused.insert(s).second) continue;
           const std::string& name = m.sources[static_cast<size_t>(s)].name;
@@ -731,8 +756,10 @@ void Checker::RoleCoverage() {
           d.Label(role.span, "the role");
           d.Help(fmt::format("add `{} where ...` to the role to restrict it, or `{}: all` to allow every row", name, name));
         }
-        for (const auto& [s, c] : cols) {
-          if (!role.Hides(s, c)) continue;
+        bool left_out = false;
+        for (const auto& [from, path] : cols) {
+          auto [s, c] = ir::HiddenRead(m, role, from, path);
+          if (s < 0) continue;
           const ir::Source& src = m.sources[static_cast<size_t>(s)];
           auto& d = diags_.Report(DiagCode::W0006, rep.role_span,
                                   fmt::format("report `{}` leaves out its {} under role `{}`: it reads column `{}.{}`, "
@@ -741,15 +768,19 @@ void Checker::RoleCoverage() {
           d.span_label = "hides a column it reads";
           d.Help("the report still runs, with a note in place of the output; show a metric that does not read the "
                  "column, or stop hiding it");
+          left_out = true;
           break;
         }
+        if (goal && !left_out)
+          for (const std::string& dim : goal->drills)
+            outputs.push_back({fmt::format("drill-down of goal `{}` by `{}`", goal->name, dim), {goal->metric}, {dim}});
       }
     }
     std::set<int> warned;
     for (const ir::Goal& goal : m.goals) {
       if (goal.package != role.package) continue;
       std::set<int> srcs, metrics;
-      std::set<std::pair<int, int>> cols;
+      std::set<std::pair<int, std::vector<int>>> cols;
       for (int n : goal_nodes(goal)) Reads(n, &srcs, &cols, &metrics);
       for (int s : closure(srcs)) {
         if (named(role, s) || refused.count(s) || !warned.insert(s).second) continue;

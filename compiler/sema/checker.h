@@ -151,8 +151,9 @@ class Checker {
   void Expect(const ast::ExpectDecl& x);
   void RoleCoverage();
   /// The sources IR node `n` reads (through metrics and lookups too) and the
-  /// columns whose values it reads, as (source, column).
-  void Reads(int n, std::set<int>* sources, std::set<std::pair<int, int>>* columns, std::set<int>* metrics) const;
+  /// columns whose values it reads, as (source, column path from it).
+  void Reads(int n, std::set<int>* sources, std::set<std::pair<int, std::vector<int>>>* columns,
+             std::set<int>* metrics) const;
   void SameFormulas();
   const MetricType* GoalMetric(const ast::GoalDecl& g);
   void RequireDims(const MetricType& m, const ast::Ident& dim, const std::string& metric_name);

@@ -212,7 +212,7 @@ std::string Converter::Int96(const uint8_t* p, int64_t* out, std::string* shown)
 uint32_t Converter::Intern(Column& col, std::string_view s) {
   uint32_t code = col.dict.Find(s);
   if (code != UINT32_MAX) return code;
-  if (!ValidUtf8(s) || InvisibleCharacter(s)) return UINT32_MAX;
+  if (!TextProblem(s).empty()) return UINT32_MAX;
   return col.dict.Intern(s);
 }
 

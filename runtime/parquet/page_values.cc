@@ -12,18 +12,6 @@ namespace kpic::rt::parquet {
 
 namespace {
 
-/// Why a text value was refused: not UTF-8, or an invisible character
-/// (the CSV reader's rules, runtime/csv.h).
-std::string StringProblem(std::string_view b) {
-  if (!ValidUtf8(b)) return "is not valid UTF-8";
-  return std::string("contains an invisible character, ") + InvisibleCharacter(b) +
-         ", which would make it a member apart from the same visible text";
-}
-
-}  // namespace
-
-namespace {
-
 [[noreturn]] void Unsupported(Encoding e, Physical p) {
   throw FormatError("a page uses the encoding " + EncodingName(e) + " for a " + PhysicalName(p) +
                     " column, which kpic cannot read");
@@ -105,7 +93,7 @@ PageValues::PageValues(Encoding encoding, const uint8_t* data, size_t size, size
         if (target == ColType::kString) {
           uint32_t code = Converter::Intern(*ctx.column, b);
           if (code == UINT32_MAX) {
-            why = StringProblem(b);
+            why = TextProblem(b);
             shown = std::string(b);
             code = 0;
           }
@@ -343,7 +331,7 @@ void PageValues::Codes(uint32_t* out, size_t n, const BadFn& bad) {
     uint32_t code = Converter::Intern(*ctx_.column, b);
     if (code == UINT32_MAX) {
       code = 0;
-      bad(i, std::string(b), StringProblem(b));
+      bad(i, std::string(b), TextProblem(b));
     }
     out[i] = code;
   });

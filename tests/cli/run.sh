@@ -29,7 +29,7 @@ contains err "16 metrics"
 expect "all examples together" 0 "$KPIC" check "$ROOT/examples"
 contains err "2 packages (retail, saas)"
 expect "a file named twice is read once" 0 "$KPIC" check "$ROOT/examples/retail" "$ROOT/examples/retail/metrics.kpi"
-contains err "checked 3 files"
+contains err "checked 4 files"
 expect "errors exit 1" 1 "$KPIC" check "$CASES/names_unknown_column.kpi"
 contains err "error[E0206]: unknown column \`amont\` in source \`orders\`"
 # gcc format counts bytes: 金钱 starts at byte 43, code point 27.
@@ -257,6 +257,15 @@ expect "csv neutralises formulas" 0 "$KPIC" run "$TMP/inj" --metric sales --by s
 contains out "2026-01,-5,2.00"
 contains out "2026-01,\"'=HYPERLINK(\"\"http://x\"\")\",1.00"
 contains out "2026-01,'@SUM(A1),3.00"
+# Only a plain number stays unprefixed (sign, digits, fraction, exponent):
+# strtod's hex floats, infinities and NaNs are text to a spreadsheet.
+printf 'day,store,amt\n' > "$TMP/inj/s.csv"
+for m in +0x1A -0x1p3 -infinity -inf -nan '-nan(abc)' +1.5e3 -2.50 -7E-2 -1. -.5; do
+  printf '2026-01-05,%s,1.00\n' "$m" >> "$TMP/inj/s.csv"
+done
+expect "csv: only plain numbers stay" 0 "$KPIC" run "$TMP/inj" --metric sales --by store --grain all --format csv
+for m in +0x1A -0x1p3 -infinity -inf -nan '-nan(abc)' -1. -.5; do contains out "all,'$m,1.00"; done
+for m in +1.5e3 -2.50 -7E-2; do contains out "all,$m,1.00"; done
 expect "markdown catalog escapes HTML" 0 "$KPIC" catalog "$TMP/inj" --format markdown
 contains out "**销售&lt;script&gt;额&lt;/script&gt;**"
 contains out "&lt;img src=x onerror=alert(2)&gt; \\[click\\](javascript:alert(3))"
@@ -275,6 +284,35 @@ for engine in interp jit; do
   expect "bad time value at grain all ($engine)" 3 "$KPIC" run "$TMP/tc" --metric sales --grain all --engine $engine
   contains err "s.csv:3: column \`ts\`: value \`not-a-time\`"
 done
+
+# A float sum that leaves the range of a double (two rows of 1e308 in
+# March) is null in every format, `-` in the table, and warned of (W0710)
+# per metric, goal or chart: April is 1.5 (1/1.5, 15), May 1e308 (its
+# inverse 1e-308; ten times it overflows too).
+NF="$ROOT/tests/cli/nonfinite"
+overflow='is not a finite number in period 2025-03 (a float overflowed the range of a double): it is shown as null'
+for engine in interp jit; do
+  expect "non-finite float, json ($engine)" 0 "$KPIC" run "$NF" --engine $engine --metric fs,inverse,tenfold --grain month --format json
+  json '[[r["value"] for r in m["rows"]] for m in d["results"]]' "[[None, 1.5, 1e+308], [None, 0.6666666666666666, 1e-308], [None, 15.0, None]]"
+  json '[w["code"] for w in d["warning_codes"]]' "['W0710', 'W0710', 'W0710']"
+  json 'd["warnings"][0]' "metric \`fs\` $overflow"
+  json 'd["warnings"][1]' "metric \`inverse\` $overflow"
+  json 'd["warnings"][2]' 'metric `tenfold` is not a finite number in 2 rows, the first in period 2025-03 (a float overflowed the range of a double): they are shown as null'
+done
+expect "non-finite float, table" 0 "$KPIC" run "$NF" --metric inverse,tenfold --grain month
+contains out '2025-03         -        -'
+lacks out 'inf'
+contains err "warning[W0710]: metric \`inverse\` $overflow"
+expect "non-finite float, csv" 0 "$KPIC" run "$NF" --metric fs --grain month --format csv
+contains out '2025-03,,'
+lacks out 'inf'
+contains err "warning[W0710]: metric \`fs\` $overflow"
+expect "non-finite float, goal" 0 "$KPIC" run "$NF" --goal fs_goal --format json
+json '[p["value"] for p in d["goals"][0]["periods"][2:5]]' "[None, 1.5, 1e+308]"
+json 'd["warnings"]' "['goal \`fs_goal\` $overflow']"
+expect "non-finite float, html" 0 "$KPIC" run "$NF" --metric fs --grain month --format html
+lacks out 'inf<'
+contains out 'W0710'
 
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins

@@ -96,6 +96,8 @@ contains out 'MAX(t0."day") AS a2'
 # A burst over a member matching nothing through a lookup says so too.
 expect "burst, lookup member matching nothing" 0 "$KPIC" run "$PKG" --metric sales --grain all --role brand_manager \
   --each b=Z --format json -o "$TMP/burst"
+# Its warning on stderr names the member it belongs to.
+contains err '[member Z] warning[W0704]: --param b=Z matches no row of `products`'
 cp "$TMP/burst/Z.json" "$TMP/out"
 json "$codes" "['W0704']"
 json 'd["warnings"][0]' '--param b=Z matches no row of `products` that role `brand_manager` may see, so the results over `orders` are empty'
@@ -110,8 +112,29 @@ contains err 'hides column `orders.product_id`'
 expect "report under hiding role" 0 "$KPIC" run "$PKG" --report store_weekly --param s=s1 --grain all --format json
 json '[r["metric"] for r in d["results"]]' "['sales']"
 json "$codes" "['W0705']"
+# A metric asked for with --metric and by the report is shown once, first.
+expect "report and --metric ask for one metric" 0 "$KPIC" run "$PKG" --report store_weekly --param s=s1 --grain all \
+  --metric product_rows,sales --format json
+json '[r["metric"] for r in d["results"]]' "['product_rows', 'sales']"
 expect "check warns of it" 0 "$KPIC" check "$PKG"
 contains err 'warning[W0006]: report `store_weekly` leaves out its metric `cost_total`'
+
+# `check` warns (W0006) of every output `run --report` leaves out (W0705):
+# here two charts by the hidden brand and the goal's drill-down by it, one
+# warning each, the charts named apart by breakdown and kind.
+HR="$ROOT/tests/roles/hide_report.kpi"
+expect "check: charts and drill-downs by a hidden column" 0 "$KPIC" check "$HR"
+contains err 'warning[W0006]: report `weekly` leaves out its chart `sales by brand as bar` under role `store_manager`: it reads column `products.brand`'
+contains err 'warning[W0006]: report `weekly` leaves out its chart `sales by brand as pie` under role `store_manager`'
+contains err 'warning[W0006]: report `weekly` leaves out its drill-down of goal `sales_goal` by `brand` under role `store_manager`'
+lacks err 'sales by month'
+[ "$(grep -c 'warning\[W0006\]' "$TMP/err")" -eq 3 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: check gives $(grep -c 'warning\[W0006\]' "$TMP/err") W0006, not 3"; }
+expect "run: the same outputs left out" 0 "$KPIC" run "$HR" --report weekly --param s=s1 --format json
+json "$codes" "['W0705', 'W0705', 'W0705']"
+json '[c["chart"] for c in d["charts"]]' "['line']"
+json 'd["warnings"][0].split(" is left")[0]' 'chart `sales by brand as bar`'
+json 'd["warnings"][1].split(" is left")[0]' 'chart `sales by brand as pie`'
+json 'd["goals"][0]["drill"]' '[]'
 
 # The error leak: a bad value in store s2's row, run as s1, names the file
 # and line but never the value; without a role the value is shown.
@@ -127,6 +150,64 @@ expect "skipped rows under a role" 0 "$KPIC" run "$PKG" --metric sales --grain a
 lacks err 'SECRET-42'
 json "$total" "['10.00']"
 json "$codes" "['W0703']"
+
+# Control characters in a text value are a data error (exit 3) naming the
+# file, line and column: an escape sequence would drive the terminal, a NUL
+# cut the table, CSV and HTML short. Under a role the value is not shown;
+# without one it is shown escaped (`\x1b`), never raw. The first value is
+# read by the CSV reader's fast path, the quoted one by the general path.
+VALUES="$ROOT/tests/roles/values.kpi"
+printf 'id,day,store,amount\n1,2026-01-01,s1,10.00\n2,2026-01-02,s2\033[31mRED,20.00\n' > "$TMP/esc.csv"
+printf 'id,day,store,amount\n1,2026-01-01,s1,10.00\n2,2026-01-02,"s2\000SECRET",20.00\n' > "$TMP/nul.csv"
+printf 'id,day,store,amount\n1,2026-01-01,s1,10.00\n2,2026-01-02,s2\177,20.00\n3,2026-01-02,s3\007,1.00\n' > "$TMP/del.csv"
+for f in esc nul del; do
+  expect "control character ($f) outside the role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --role store_manager \
+    --param s=s1 --bind "orders=csv:$TMP/$f.csv"
+  contains err "$f.csv:3: column \`store\`: a row that may be outside role \`store_manager\`'s access is invalid"
+  lacks err 'RED'
+  lacks err 'SECRET'
+  lacks err $'\033'
+done
+expect "escape, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/esc.csv"
+contains err 'esc.csv:3: column `store`: value `s2\x1b[31mRED` contains a control character, U+001B (an escape)'
+lacks err $'\033'
+expect "NUL, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/nul.csv"
+contains err 'nul.csv:3: column `store`: value `s2\x00SECRET` contains a control character, U+0000 (a NUL byte)'
+expect "DEL, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/del.csv"
+contains err 'del.csv:3: column `store`: value `s2\x7f` contains a control character, U+007F (a delete)'
+# The same rule for a SQLite table (every reader shares it).
+python3 - "$TMP/ctl.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE orders (id TEXT, day TEXT, store TEXT, amount NUMERIC)")
+db.executemany("INSERT INTO orders VALUES (?,?,?,?)",
+               [("1", "2026-01-01", "s1", "10.00"), ("2", "2026-01-02", "s2\x1b[2J", "20.00")])
+db.commit()
+PY
+expect "control character from SQLite" 3 "$KPIC" run "$VALUES" --metric sales --grain all --by store \
+  --bind "orders=sqlite:$TMP/ctl.db#orders"
+contains err 'column `store`: value `s2\x1b[2J` contains a control character, U+001B (an escape)'
+lacks err $'\033'
+# Tab, line feed and carriage return stay allowed: exact in JSON and CSV,
+# escaped in the table so that a value cannot break its lines or columns
+# (a backslash doubled, so that `s\n2` cannot pass for a line feed).
+printf 'id,day,store,amount\n1,2026-01-01,"s\t1",10.00\n2,2026-01-02,"s\n2",20.00\n3,2026-01-02,s\\n2,1.00\n4,2026-01-02,"s\r4",2.00\n' > "$TMP/tab.csv"
+expect "tab and newline, table" 0 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/tab.csv"
+contains out 'all     s\t1         10.00'
+contains out 'all     s\n2         20.00'
+contains out 'all     s\\n2         1.00'
+contains out 'all     s\r4          2.00'
+lacks out $'\t'
+lacks out $'\r'
+[ "$(wc -l < "$TMP/out")" -eq 6 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: the table has $(wc -l < "$TMP/out") lines, not 6"; }
+expect "tab and newline, json" 0 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/tab.csv" --format json
+json '[r["store"] for r in d["results"][0]["rows"]]' "['s\\t1', 's\\n2', 's\\r4', 's\\\\n2']"
+expect "tab and newline, csv" 0 "$KPIC" run "$VALUES" --metric sales --grain all --by store --bind "orders=csv:$TMP/tab.csv" --format csv
+python3 - "$TMP/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: CSV output does not keep the values exact"; }
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+sys.exit(0 if [r[1] for r in rows[1:]] == ["s\t1", "s\n2", "s\r4", "s\\n2"] else 1)
+PY
 
 # --timings under a role counts no rows (the whole file's rows are outside it).
 expect "timings under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s1 --timings

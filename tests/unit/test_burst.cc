@@ -2,6 +2,11 @@
 // (E0606 when nowhere), and the file names they get.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "diag/registry.h"
@@ -117,4 +122,49 @@ TEST_CASE("member file names are safe, keep UTF-8 and never collide") {
   std::vector<std::string> tricky = {"a/b", names[2]};
   auto t = MemberFileNames(tricky, {"manifest"});
   CHECK(t[0] != t[1]);
+}
+
+namespace {
+
+std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("burst files: two members that one file system takes for one file keep a file each") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("kpic_burst_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string nfc = "\xC3\xA9", nfd = "e\xCC\x81", upper = "\xC3\x89";  // é, e + U+0301, É
+  // No ASCII case in them: the names are the members themselves.
+  CHECK(MemberFileNames({nfc, nfd, upper}, {"manifest"}) == std::vector<std::string>{nfc, nfd, upper});
+  MemberFileWriter w;
+  CHECK(w.Write(dir, nfc, nfc, {{"json", "NFC"}}) == nfc);
+  // On macOS `e` + U+0301 names the same file as `é`, and on a
+  // case-insensitive file system `É` does too: a hard link makes it so here.
+  fs::create_hard_link(dir / (nfc + ".json"), dir / (nfd + ".json"));
+  fs::create_hard_link(dir / (nfc + ".json"), dir / (upper + ".json"));
+  // FNV-1a of the members' bytes, worked out apart (Python): fa9bc71f, 3e9e1b21.
+  CHECK(w.Write(dir, nfd, nfd, {{"json", "NFD"}, {"html", "<p>NFD"}}) == nfd + "-fa9bc71f");
+  CHECK(w.Write(dir, upper, upper, {{"json", "UPPER"}}) == upper + "-3e9e1b21");
+  CHECK(Slurp(dir / (nfc + ".json")) == "NFC");
+  CHECK(Slurp(dir / (nfd + "-fa9bc71f.json")) == "NFD");
+  CHECK(Slurp(dir / (nfd + "-fa9bc71f.html")) == "<p>NFD");
+  CHECK(Slurp(dir / (upper + "-3e9e1b21.json")) == "UPPER");
+  CHECK(!fs::exists(dir / (nfd + ".html")));  // nothing left of the name that was taken
+  // The hashed name taken too (by this writer): a number after it.
+  CHECK(w.Write(dir, nfd, nfd, {{"json", "again"}}) == nfd + "-fa9bc71f-2");
+  CHECK(Slurp(dir / (nfc + ".json")) == "NFC");
+  CHECK(Slurp(dir / (nfd + "-fa9bc71f.json")) == "NFD");
+  CHECK(Slurp(dir / (nfd + "-fa9bc71f-2.json")) == "again");
+  // A file this writer did not write (left from an earlier run) is replaced.
+  { std::ofstream(dir / "old.json") << "old"; }
+  CHECK(!w.Wrote(dir / "old.json"));
+  CHECK(w.Write(dir, "old", "old", {{"json", "new"}}) == "old");
+  CHECK(Slurp(dir / "old.json") == "new");
+  CHECK(w.Wrote(dir / "old.json"));
+  fs::remove_all(dir);
 }

@@ -145,6 +145,12 @@ TEST_CASE("W0708: a source ending before the as-of date is a registered run warn
   CHECK(Name(DiagCode::W0708) == "W0708");
 }
 
+TEST_CASE("W0710: a value that is not a finite number is a registered run warning") {
+  // Its behaviour over data (a float sum that overflows, null in every
+  // format) is asserted by tests/cli/run.sh over tests/cli/nonfinite.
+  CHECK(Name(DiagCode::W0710) == "W0710");
+}
+
 TEST_CASE("E0220 and W0709: the forecast's codes are registered") {
   // E0220 is exercised by tests/diagnostics/cases/forecast_field.kpi, W0709
   // and the forecast alerts over data by tests/forecast/goal_forecast_test.py.
