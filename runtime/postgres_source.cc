@@ -177,25 +177,41 @@ std::vector<std::string> CheckTable(Exec& exec, const std::string& shown, const 
 
 std::string MaskPassword(const std::string& uri) {
   std::string out = uri;
-  // scheme://user:password@host -> scheme://user:***@host
+  // scheme://user:password@host -> scheme://user:***@host (the last `@`
+  // of the authority: an unencoded `@` may be in the password).
   if (auto scheme = out.find("://"); scheme != std::string::npos) {
-    auto at = out.find('@', scheme + 3);
-    auto colon = out.find(':', scheme + 3);
+    size_t from = scheme + 3;
+    size_t end = out.find_first_of("/?#", from);
+    std::string authority = out.substr(from, end == std::string::npos ? std::string::npos : end - from);
+    auto at = authority.rfind('@');
+    auto colon = authority.find(':');
     if (at != std::string::npos && colon != std::string::npos && colon < at)
-      out = out.substr(0, colon + 1) + "***" + out.substr(at);
+      out = out.substr(0, from + colon + 1) + "***" + out.substr(from + at);
   }
-  // `?password=x&...` in a URI, `password=x` in a key=value conninfo.
+  // `password=x` and `sslpassword=x` in a URI's query (up to `&` or `#`) or
+  // a key=value conninfo (spaces around `=`, single quotes with `\'`).
   std::string lower = out;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (size_t pos = 0; (pos = lower.find("password=", pos)) != std::string::npos;) {
-    bool starts = pos == 0 || lower[pos - 1] == '?' || lower[pos - 1] == '&' || lower[pos - 1] == ' ';
-    size_t from = pos + 9, to = from;
-    if (starts) {
-      while (to < out.size() && out[to] != '&' && out[to] != ' ') ++to;
-      out.replace(from, to - from, "***");
-      lower.replace(from, to - from, "***");
+  for (size_t pos = 0; (pos = lower.find("password", pos)) != std::string::npos;) {
+    size_t at = pos + 8;
+    while (at < out.size() && out[at] == ' ') ++at;
+    if (at >= out.size() || out[at] != '=') {
+      pos += 8;
+      continue;
     }
-    pos = from;
+    ++at;
+    while (at < out.size() && out[at] == ' ') ++at;
+    size_t to = at;
+    if (to < out.size() && out[to] == '\'') {
+      for (++to; to < out.size() && out[to] != '\''; ++to)
+        if (out[to] == '\\') ++to;
+      if (to < out.size()) ++to;
+    } else {
+      while (to < out.size() && out[to] != '&' && out[to] != ' ' && out[to] != '#') ++to;
+    }
+    out.replace(at, std::min(to, out.size()) - at, "***");
+    lower.replace(at, std::min(to, lower.size()) - at, "***");
+    pos = at + 3;
   }
   return out;
 }

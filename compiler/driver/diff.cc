@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -59,6 +60,8 @@ std::string Materialize(const std::string& arg, const fs::path& tmp, std::string
                                  "(e.g. HEAD~1:examples/retail)",
                                  arg));
   std::string rev = arg.substr(0, colon), path = arg.substr(colon + 1);
+  if (rev[0] == '-' || (!path.empty() && path[0] == '-'))
+    throw UsageError(fmt::format("`{}`: a revision or path may not start with `-`", arg));
   if (path.empty()) path = ".";
   int status = 0;
   std::string prefix = Capture("git rev-parse --show-prefix 2>/dev/null", &status);
@@ -76,11 +79,21 @@ std::string Materialize(const std::string& arg, const fs::path& tmp, std::string
     std::string f = files.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     start = nl == std::string::npos ? files.size() : nl + 1;
     if (f.size() < 4 || f.substr(f.size() - 4) != ".kpi") continue;
+    // A tree entry is a name git stores as given: `..` or an absolute
+    // path would write outside the temporary folder.
+    {
+      fs::path fp(f);
+      bool unsafe = fp.is_absolute();
+      for (const auto& part : fp) unsafe |= part == ".." || part == ".";
+      if (unsafe) throw UsageError(fmt::format("`{}`: the revision has an unsafe path `{}`; nothing was written", arg, f));
+    }
     std::string text = Capture(fmt::format("git show {}", ShellQuote(rev + ":" + f)), &status);
     if (status != 0) throw UsageError(fmt::format("`{}`: git cannot show {}", arg, f));
     // Relative to the current folder, as PATH was given.
     std::string rel = f.rfind(prefix, 0) == 0 ? f.substr(prefix.size()) : f;
-    fs::path out = root / rel;
+    fs::path out = (root / rel).lexically_normal();
+    if (out.string().rfind(root.string(), 0) != 0)
+      throw UsageError(fmt::format("`{}`: the revision has an unsafe path `{}`; nothing was written", arg, f));
     fs::create_directories(out.parent_path());
     std::ofstream(out, std::ios::binary) << text;
     ++count;
@@ -272,8 +285,10 @@ std::string HtmlEsc(const std::string& s) {
 }  // namespace
 
 int RunDiff(const DiffOptions& d, const CommonOptions& common) {
-  fs::path tmp = fs::temp_directory_path() / fmt::format("kpic-diff-{}", ::getpid());
-  fs::create_directories(tmp);
+  // A private folder of its own (mkdtemp: created exclusively, mode 0700).
+  std::string templ = (fs::temp_directory_path() / "kpic-diff-XXXXXX").string();
+  if (!::mkdtemp(templ.data())) throw rt::DataError(templ, 0, "", "", "cannot create a temporary folder");
+  fs::path tmp = templ;
   struct Cleanup {
     fs::path p;
     ~Cleanup() {

@@ -2,6 +2,7 @@
 #include "driver/session.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -130,9 +131,17 @@ namespace {
 
 /// Reads a whole file with POSIX calls so that every failure has an errno.
 bool ReadWholeFile(const std::string& path, std::string* out, int* error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO named as an input does not wait for a writer; only
+  // regular files are read (a device such as /dev/zero never ends).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     *error = errno;
+    return false;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *error = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+    ::close(fd);
     return false;
   }
   char buf[1 << 16];
@@ -158,7 +167,9 @@ void ReadAndParse(Session& s, const std::string& path, bool stdlib) {
   FileId id = s.sm.Add(path, ok ? std::move(text) : std::string());
   if (!ok) {
     std::error_code ec(error, std::generic_category());
-    s.diags.Report(DiagCode::E0001, Span{id, 0, 0}, fmt::format("cannot read file `{}`: {}", path, ec.message()));
+    s.diags.Report(DiagCode::E0001, Span{id, 0, 0},
+                   fmt::format("cannot read file `{}`: {}", path,
+                               error == ENODEV ? "not a regular file (a device, pipe or socket)" : ec.message()));
     s.files.push_back(std::make_unique<ast::File>());
     s.files.back()->id = id;
     return;

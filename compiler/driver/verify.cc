@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -59,9 +60,39 @@ struct Stamped {
   std::string text;  ///< the output itself
 };
 
+/// The deepest nesting of brackets outside strings: a parser recurses that
+/// deep, so a hostile output is refused before it is parsed.
+size_t Depth(std::string_view t) {
+  size_t depth = 0, most = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      most = std::max(most, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return most;
+}
+
+constexpr size_t kMaxDepth = 256;
+constexpr size_t kMaxOutput = 1u << 30;
+
 Stamped ReadStamped(const std::string& path) {
   Stamped s;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw rt::DataError(path, 0, "", "", "not a regular file");
+  if (std::filesystem::file_size(path, ec) > kMaxOutput)
+    throw rt::DataError(path, 0, "", "", "larger than 1 GiB: not an output of kpic");
   s.text = ReadAll(path);
+  if (s.text.find('<') != 0 && Depth(s.text) > kMaxDepth)
+    throw rt::DataError(path, 0, "", "", fmt::format("nested more than {} levels deep: not an output of kpic", kMaxDepth));
   auto bad = [&](const std::string& why) { return rt::DataError(path, 0, "", "", why); };
   try {
     if (s.text.rfind(kSqlStamp, 0) == 0) {
@@ -71,10 +102,14 @@ Stamped ReadStamped(const std::string& path) {
       s.format = "html";
       size_t from = at + std::strlen(kHtmlStampOpen), to = s.text.find("</pre>", from);
       if (to == std::string::npos) throw bad("the HTML's stamp is cut off");
-      s.stamp = nlohmann::ordered_json::parse(HtmlUnescape(s.text.substr(from, to - from)));
+      std::string json = HtmlUnescape(s.text.substr(from, to - from));
+      if (Depth(json) > kMaxDepth) throw bad("the stamp is nested too deep");
+      s.stamp = nlohmann::ordered_json::parse(json);
     } else if (std::filesystem::exists(StampSideFile(path))) {
       s.format = "csv";
-      s.stamp = nlohmann::ordered_json::parse(ReadAll(StampSideFile(path)));
+      std::string json = ReadAll(StampSideFile(path));
+      if (Depth(json) > kMaxDepth) throw bad("the stamp is nested too deep");
+      s.stamp = nlohmann::ordered_json::parse(json);
     } else {
       nlohmann::ordered_json j = nlohmann::ordered_json::parse(s.text);
       if (!j.is_object() || !j.contains("stamp"))
@@ -113,8 +148,18 @@ std::string Unstamped(const std::string& format, const std::string& text) {
     return text.substr(0, at) + (end == std::string::npos ? "" : text.substr(end + 9));
   }
   if (format == "json") {
+    // Labels are not numbers: a relabelled metric still stands.
     nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
     j.erase("stamp");
+    std::function<void(nlohmann::ordered_json&)> strip = [&](nlohmann::ordered_json& v) {
+      if (v.is_object()) {
+        v.erase("label");
+        for (auto& [k, x] : v.items()) strip(x);
+      } else if (v.is_array()) {
+        for (auto& x : v) strip(x);
+      }
+    };
+    strip(j);
     return j.dump(2);
   }
   return text;
@@ -175,9 +220,15 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   // The numbers are for the stamped as-of date, whatever was appended since.
   if (o.as_of.empty() && st.contains("as_of") && st["as_of"].is_string()) o.as_of = st["as_of"].get<std::string>();
   if (o.paths.empty()) throw UsageError("the stamp names no package to recompute from");
-  for (const std::string& path : o.paths)
-    if (!std::filesystem::exists(path))
+  for (const std::string& path : o.paths) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
       throw UsageError(fmt::format("the package `{}` the output was made from is gone", path));
+    if (!std::filesystem::is_regular_file(path, ec) && !std::filesystem::is_directory(path, ec))
+      throw UsageError(fmt::format("the stamp names `{}`, which is neither a file nor a folder", path));
+    if (path == "/" || std::filesystem::path(path).lexically_normal() == "/")
+      throw UsageError("the stamp names `/` as the package");
+  }
 
   std::unique_ptr<Session> s = Load(o, common);
   if (s->diags.has_errors()) return kExitInputErrors;
@@ -285,8 +336,8 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
       for (const auto& d : changed_data) out += "    " + d + "\n";
     }
     if (!stands && changed_defs.empty() && changed_data.empty())
-      out += o.role.empty() ? "  neither the definitions nor the data changed: the engine computes differently "
-                              "(a kpic version or --engine difference)\n"
+      out += o.role.empty() ? "  neither the meaning of a definition nor the data changed: a label, a title, the "
+                              "request in the stamp, the kpic version or the engine did\n"
                             : "  the definitions did not change: the data did (under a role its fingerprints are "
                               "not kept)\n";
     if (!diffs.empty()) {

@@ -3,9 +3,9 @@
 //
 // Normalised as equal, because they provably compute the same:
 // - the operands of `+`, `*`, `==`, `!=`, `and`, `or` in any order, and
-//   chains of one of them in any grouping (`a + (b + c)` and `(c + a) + b`;
-//   exact decimals add and multiply exactly, so grouping cannot change a
-//   result);
+//   chains of one of them over exact numbers (int, decimal) or booleans in
+//   any grouping (`a + (b + c)` and `(c + a) + b`; floats are regrouped
+//   never, as float addition is not associative);
 // - a metric-level `where` and the same condition inside each aggregate of
 //   its source (`sum(x) where c` and `sum(x where c)`), and conditions
 //   joined by `and` in any order or nesting (`sum(x where a) where b`);
@@ -129,7 +129,8 @@ class Canon {
   /// The operands of a chain of one associative operator.
   void Flatten(int node, BinaryOp op, const Conds& conds, int depth, std::vector<std::string>* out) {
     const ir::Node& n = m_.node(node);
-    if (n.kind == Kind::kBinary && n.binary == op && n.conv.empty()) {
+    bool exact = n.type.scalar.vt == VT::kInt || n.type.scalar.vt == VT::kDecimal || n.type.scalar.vt == VT::kBool;
+    if (n.kind == Kind::kBinary && n.binary == op && n.conv.empty() && exact) {
       for (int a : n.args) Flatten(a, op, conds, depth, out);
       return;
     }
@@ -179,7 +180,10 @@ class Canon {
         return fmt::format("{}({})", n.unary == UnaryOp::kNot ? "not" : "neg", fmt::join(args(0), ","));
       case Kind::kBinary: {
         std::vector<std::string> ops;
-        if (Associative(n.binary) && n.conv.empty()) {
+        // Regrouping is exact only for exact numbers (int, decimal) and
+        // booleans: float addition and multiplication are not associative.
+        bool exact = n.type.scalar.vt == VT::kInt || n.type.scalar.vt == VT::kDecimal || n.type.scalar.vt == VT::kBool;
+        if (Associative(n.binary) && n.conv.empty() && exact) {
           Flatten(i, n.binary, conds, depth + 1, &ops);
         } else {
           ops = args(0);

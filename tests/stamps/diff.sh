@@ -61,6 +61,20 @@ expect "git revision against the work tree" 0 "$KPIC" diff HEAD~1:retail retail
 contains out 'metric sales: its definition changed'
 expect "a revision that does not exist" 2 "$KPIC" diff nosuchrev:retail retail
 contains err 'git cannot list it'
+expect "a revision like an option" 2 "$KPIC" diff -- --abbrev=5:retail retail
+# A crafted tree whose entries climb out with `..`: refused, nothing written.
+echo ORIGINAL > "$TMP/victim.kpi"
+blob=$(printf 'package zz\nmetric pwn = 3\n' | git hash-object -w --stdin)
+t=$(printf '100644 blob %s\tvictim.kpi\n' "$blob" | git mktree)
+for name in $(echo "$TMP" | tr '/' ' ' | awk '{for (i = NF; i > 0; i--) print $i}'); do
+  t=$(printf '040000 tree %s\t%s\n' "$t" "$name" | git mktree)
+done
+for _ in 1 2 3 4 5 6 7 8 9 10; do t=$(printf '040000 tree %s\t..\n' "$t" | git mktree); done
+t=$(printf '040000 tree %s\tpkg\n' "$t" | git mktree)
+evil=$(git -c user.email=t@t -c user.name=t commit-tree "$t" -m evil)
+expect "a tree climbing out" 2 "$KPIC" diff "$evil:pkg" retail
+contains err 'unsafe path'
+[ "$(cat "$TMP/victim.kpi")" = ORIGINAL ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: victim.kpi was overwritten"; }
 cd "$ROOT"
 
 echo "diff: $passed passed, $failed failed"

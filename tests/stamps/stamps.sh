@@ -93,6 +93,25 @@ head -1 "$TMP/r.sql" | grep -q '^-- kpic stamp: {' && passed=$((passed + 1)) || 
 if grep -q 's3cret\|other#' "$TMP/r.sql"; then failed=$((failed + 1)); echo "FAIL: a password in the stamp"; else passed=$((passed + 1)); fi
 [ "$(sed -n 2p "$TMP/r.sql" | cut -c1-14)" = "-- kpic sql --" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql after the stamp"; }
 
+# Every spelling of a password is masked (and the table kept).
+for uri in 'postgresql://kpic:p@ss@w0rd@127.0.0.1/db#public.orders' \
+    'postgresql://127.0.0.1/db?sslpassword=s3cret&user=kpic#public.orders' \
+    'postgresql://127.0.0.1/db?password=s3cret#public.orders'; do
+  expect "sql stamp masks $uri" 0 "$KPIC" sql "$PKG" --metric top --dialect postgres --bind "orders=$uri"
+  lacks out 's3cret'
+  lacks out 'w0rd'
+  contains out '#public.orders'
+done
+
+# A hostile output: nested too deep to parse safely, exit 3 (was a crash).
+python3 -c "print('{\"stamp\": ' + '[' * 100000 + ']' * 100000 + '}')" > "$TMP/deep.json"
+expect "verify a deep file" 3 "$KPIC" verify "$TMP/deep.json"
+contains err 'nested more than 256 levels deep'
+# A label is not a number: the output still stands.
+sed -i 's/^metric top: CNY/metric top "顶层": CNY/' "$PKG"
+expect "verify after a label" 0 "$KPIC" verify "$TMP/before.json"
+cp "$ROOT/tests/stamps/fp.kpi" "$PKG"
+
 # Under a role: bindings only, nothing that changes with other rows.
 expect "role" 0 "$KPIC" run "$PKG" --metric top --grain all --role store_manager --param s=s1 --format json
 json 'sorted(d["stamp"]["data"]["orders"])' "['binding', 'withheld']"
