@@ -73,7 +73,7 @@ for how in append delete shrink; do
     rc=$?
     set -e
     wait $writer || true
-    rm -f "$tmp/out/r.csv"
+    rm -f "$tmp/out/r.csv" "$tmp/out/r.csv.stamp.json"  # the CSV and its stamp beside it
     [ $rc -eq 0 ] && continue
     if [ $rc -eq 3 ] && grep -Eq "changed|disappeared|shrank" "$tmp/err" && ! leftovers; then result=ok; break; fi
     result="exit $rc, $(head -c 300 "$tmp/err")"
