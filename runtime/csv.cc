@@ -887,11 +887,12 @@ class RangeReader {
         // Without a header the first row fixes the width; it must hold
         // every declared column.
         width_ = fields_.size();
-        for (size_t i : index_)
-          if (i >= width_)
-            throw DataError(file_, line, "", "",
-                            "the file has " + std::to_string(width_) + " columns per row, but " +
-                                std::to_string(index_.size()) + " are declared and there is no header");
+        size_t needed = 0;
+        for (size_t i : index_) needed = std::max(needed, i + 1);
+        if (needed > width_)
+          throw DataError(file_, line, "", "",
+                          "the file has " + std::to_string(width_) + " columns per row, but " +
+                              std::to_string(needed) + " are declared and there is no header");
         fast_.emplace(width_, index_, requests_, o_);
       }
       if (fields_.size() != width_) {
@@ -1074,7 +1075,8 @@ CsvResult Parse(std::string_view data, int fd, const std::string& file, const st
       index[r] = static_cast<size_t>(it - headers.begin());
     }
   } else {
-    for (size_t r = 0; r < requests.size(); ++r) index[r] = r;
+    for (size_t r = 0; r < requests.size(); ++r)
+      index[r] = requests[r].position >= 0 ? static_cast<size_t>(requests[r].position) : r;
   }
   const size_t begin = split.position();
   auto one_thread = [&] {

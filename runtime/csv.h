@@ -63,6 +63,10 @@ struct CsvColumnRequest {
   std::string name;    ///< column name in the .kpi file (for messages)
   ColType type = ColType::kString;
   int scale = 0;
+  /// Without a header row: the column's place in each row (0-based), which
+  /// is its place among the declared columns; -1 reads the requests in
+  /// order.
+  int position = -1;
 };
 
 struct BadRow {

@@ -1,6 +1,8 @@
 // UTF-8 decoding and display widths.
 #include "base/utf8.h"
 
+#include <cstdio>
+
 namespace kpic {
 
 size_t DecodeUtf8(std::string_view s, size_t pos, uint32_t* cp) {
@@ -99,6 +101,30 @@ size_t CodePointCount(std::string_view s) {
     ++n;
   }
   return n;
+}
+
+std::string Printable(std::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size();) {
+    uint32_t cp = 0;
+    size_t n = DecodeUtf8(in, i, &cp);
+    char esc[12];
+    if (cp < 0x20 || cp == 0x7F) {
+      std::snprintf(esc, sizeof esc, "\\x%02x", static_cast<unsigned>(cp));
+      out += esc;
+    } else if (cp >= 0x80 && cp < 0xA0) {
+      std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(cp));
+      out += esc;
+    } else if (cp == '\\') {
+      out += "\\\\";
+    } else if (cp == kReplacementChar) {
+      AppendUtf8(&out, cp);
+    } else {
+      out.append(in.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
 }
 
 }  // namespace kpic

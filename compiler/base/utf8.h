@@ -28,6 +28,11 @@ int DisplayWidth(uint32_t cp);
 /// Display width of a UTF-8 string (tabs count as 4).
 size_t DisplayWidth(std::string_view s);
 
+/// Text safe to print on a terminal: control characters (C0, DEL, C1) as
+/// `\xNN` or `\u{NN}`, a backslash doubled, invalid UTF-8 as U+FFFD, so
+/// that no label or value can move the cursor or pass for another line.
+std::string Printable(std::string_view in);
+
 /// Number of code points in a UTF-8 string.
 size_t CodePointCount(std::string_view s);
 

@@ -419,10 +419,10 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     RunOptions one = o;
     one.each.clear();
     one.params.push_back(param + "=" + members[i]);
-    one.warning_prefix = "[member " + members[i] + "] ";
+    one.warning_prefix = "[member " + Printable(members[i]) + "] ";
     auto stopped = [&] {
       std::fprintf(stderr, "kpic: --each %s stopped at member `%s` (%zu of %zu); no file was written\n", param.c_str(),
-                   members[i].c_str(), i + 1, members.size());
+                   Printable(members[i]).c_str(), i + 1, members.size());
     };
     try {
       std::vector<std::string> texts;

@@ -18,6 +18,7 @@
 #include "base/exit_codes.h"
 #include "datetime.h"
 #include "driver/run_support.h"
+#include "driver/stamp.h"
 #include "engine/engine.h"
 #include "output/values.h"
 #include "plan/lower.h"
@@ -32,6 +33,13 @@ using Status = ExpectOutcome::Status;
 size_t TestReport::Count(ExpectOutcome::Status s) const {
   return static_cast<size_t>(
       std::count_if(outcomes.begin(), outcomes.end(), [&](const ExpectOutcome& o) { return o.status == s; }));
+}
+
+std::vector<std::string> ExpectationTexts(const plan::Plan& p) {
+  std::vector<std::string> out;
+  for (const plan::ExpectPlan& e : p.expectations) out.push_back(e.x.text);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::vector<std::pair<std::string, int64_t>> ParseTestState(const std::string& text, const std::string& path) {
@@ -209,6 +217,19 @@ void Reconcile(const plan::Plan& p, const plan::ExpectPlan& e, const engine::Res
                            Plural(static_cast<int64_t>(checked), "value", "values"), f.actual, Where(f), f.expected);
 }
 
+/// An outcome naming expectation `e`, passed until judged.
+ExpectOutcome Outcome(const plan::ExpectPlan& e) {
+  ExpectOutcome out;
+  out.name = e.x.text;
+  out.label = e.x.label;
+  out.check = CheckName(e.x.check);
+  out.file = e.x.file;
+  out.line = e.x.line;
+  out.subject = e.source.empty() ? e.x.text.substr(0, e.x.text.find(' ')) : e.source;
+  if (e.output >= 0) out.subject = e.x.formula;
+  return out;
+}
+
 /// The folder of the package being tested: where `.kpic/` goes.
 std::string PackageDir(const std::vector<std::string>& paths) {
   if (paths.empty()) return ".";
@@ -281,19 +302,11 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
   report.role = req.role;
   int32_t as_of = req.as_of_day ? *req.as_of_day : Today(zone);
   report.as_of = rt::FormatDate(as_of);
-  int code = WithEngineErrors([&] {
-    exec::Execution ex = ExecutePlan(p, eo);
-    engine::Results r = engine::Evaluate(p, ex.results, eo.limits, ex.rates, &ex.work);
-    for (const Warning& w : p.notes) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
+  for (const Warning& w : p.notes) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
+  // Judges every expectation of plan `p` from its execution.
+  auto judge = [&](const plan::Plan& p, exec::Execution& ex, const engine::Results& r) {
     for (const plan::ExpectPlan& e : p.expectations) {
-      ExpectOutcome out;
-      out.name = e.x.text;
-      out.label = e.x.label;
-      out.check = CheckName(e.x.check);
-      out.file = e.x.file;
-      out.line = e.x.line;
-      out.subject = e.source.empty() ? e.x.text.substr(0, e.x.text.find(' ')) : e.source;
-      if (e.output >= 0) out.subject = r.metrics[static_cast<size_t>(e.output)].output->formula;
+      ExpectOutcome out = Outcome(e);
       if (!e.skipped.empty()) {
         out.status = Status::kSkip;
         out.message = "not checked: " + e.skipped;
@@ -407,6 +420,73 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
       }
       report.outcomes.push_back(std::move(out));
     }
+  };
+  std::string data_error;  // what stopped the checks that join, if anything
+  int code = WithEngineErrors([&] {
+    try {
+      exec::Execution ex = ExecutePlan(p, eo);
+      engine::Results r = engine::Evaluate(p, ex.results, eo.limits, ex.rates, &ex.work);
+      judge(p, ex, r);
+      return kExitOk;
+    } catch (const rt::DataError& err) {
+      // Bad data in a lookup (a duplicated key) or in a metric's source
+      // stops `kpic run`; here it stops only the checks that read it. The
+      // checks of one source alone still run, so that `expect
+      // products.product_id unique` can say what is wrong.
+      bool joins = std::any_of(p.expectations.begin(), p.expectations.end(),
+                               [](const plan::ExpectPlan& e) { return e.Joins() && e.skipped.empty(); });
+      if (!joins) throw;
+      data_error = err.what();
+    }
+    auto lower = [&](const plan::Request& r) {
+      plan::Plan q;
+      try {
+        q = plan::Lower(ir, r);
+      } catch (const plan::PlanError& e) {
+        throw UsageError(e.code, e.what());
+      }
+      q.calendar.zone = p.calendar.zone;
+      return q;
+    };
+    plan::Request alone = req;
+    alone.single_source_expectations = true;
+    plan::Plan p1 = lower(alone);
+    exec::Execution ex = ExecutePlan(p1, eo);
+    engine::Results r = engine::Evaluate(p1, ex.results, eo.limits, ex.rates, &ex.work);
+    judge(p1, ex, r);
+    // Then each check that joins on its own, so that only those that read
+    // the bad data are stopped; the outcomes in the order of declaration.
+    std::vector<ExpectOutcome> alone_outcomes = std::move(report.outcomes);
+    report.outcomes.clear();
+    size_t next = 0;
+    for (size_t i = 0; i < p.expectations.size(); ++i) {
+      const plan::ExpectPlan& e = p.expectations[i];
+      if (!e.Joins()) {
+        report.outcomes.push_back(std::move(alone_outcomes[next++]));
+        continue;
+      }
+      if (!e.skipped.empty()) {
+        ExpectOutcome out = Outcome(e);
+        out.status = Status::kSkip;
+        out.message = "not checked: " + e.skipped;
+        report.outcomes.push_back(std::move(out));
+        continue;
+      }
+      plan::Request one = req;
+      one.only_expectation = static_cast<int>(i);
+      plan::Plan pi = lower(one);
+      try {
+        exec::Execution exi = ExecutePlan(pi, eo);
+        engine::Results ri = engine::Evaluate(pi, exi.results, eo.limits, exi.rates, &exi.work);
+        judge(pi, exi, ri);
+      } catch (const rt::DataError& err) {
+        ExpectOutcome out = Outcome(e);
+        out.status = Status::kError;
+        out.message = fmt::format("not checked: the data it reads is invalid: {}", err.what());
+        data_error = err.what();
+        report.outcomes.push_back(std::move(out));
+      }
+    }
     return kExitOk;
   });
   if (code != kExitOk) return code;
@@ -420,13 +500,24 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
       throw UsageError("E0607", fmt::format("cannot record the row counts in {}: {}", state_path, e.what()));
     }
   }
+  // JSON and JUnit carry the stamp, as `kpic run`'s JSON does.
+  if (format != "human") {
+    report.stamp = MakeStamp("test", o, *s, p);
+    report.stamp["definitions"]["expectations"] = ExpectationTexts(p);
+  }
   std::string text = format == "json" ? RenderTestJson(report) : format == "junit" ? RenderTestJunit(report)
                                                                                    : RenderTestHuman(report);
   if (o.output.empty())
     std::fputs(text.c_str(), stdout);
   else
     WriteFileAtomically(o.output, text);
-  return report.Count(Status::kFail) > 0 ? kExitTestFailed : kExitOk;
+  if (report.Count(Status::kFail) > 0) return kExitTestFailed;
+  if (report.Count(Status::kError) > 0) {
+    // Nothing the package expects explains the bad data: it is a data error.
+    std::fprintf(stderr, "error[data]: %s\n", data_error.c_str());
+    return kExitData;
+  }
+  return kExitOk;
 }
 
 }  // namespace kpic

@@ -1,15 +1,18 @@
 // `kpic test`: runs the package's `expect` declarations (data tests) on the
 // embedded engine or inside PostgreSQL, and reports each as human text,
-// JSON or JUnit XML. Exit 0 when every expectation holds, 6 when one fails.
+// JSON or JUnit XML. Exit 0 when every expectation holds, 6 when one fails,
+// 3 when bad data stopped a check and no failed expectation explains it.
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "driver/commands.h"
 #include "driver/run.h"
+#include "plan/plan.h"
 
 namespace kpic {
 
@@ -33,7 +36,9 @@ struct ExpectOutcome {
   std::string subject;  ///< the source, or the metric expression
   std::string file;
   int line = 0;
-  enum class Status { kPass, kFail, kSkip } status = Status::kPass;
+  /// kError: it could not be checked, because the data it reads is
+  /// invalid (a lookup's duplicated key, a bad value in a metric's source).
+  enum class Status { kPass, kFail, kSkip, kError } status = Status::kPass;
   std::string message;  ///< one sentence: what was found
   std::vector<ExpectFailure> failures;  ///< the first ones (kMaxFailures)
   size_t failure_count = 0;             ///< all of them
@@ -49,6 +54,7 @@ struct TestReport {
   std::string as_of;  ///< the date freshness is measured against
   std::string role;
   std::vector<ExpectOutcome> outcomes;
+  nlohmann::ordered_json stamp;  ///< what produced it (JSON and JUnit), or null
   size_t Count(ExpectOutcome::Status s) const;
 };
 
@@ -66,6 +72,10 @@ std::string XmlEscape(const std::string& in, bool attribute = true);
 /// that form.
 std::vector<std::pair<std::string, int64_t>> ParseTestState(const std::string& text, const std::string& path);
 std::string FormatTestState(const std::vector<std::pair<std::string, int64_t>>& counts);
+
+/// The canonical texts of the expectations `p` checks, sorted: a test
+/// output's stamp keeps them, so that `kpic verify` sees a changed one.
+std::vector<std::string> ExpectationTexts(const plan::Plan& p);
 
 int RunTest(const TestOptions& options, const CommonOptions& common);
 

@@ -13,7 +13,15 @@ using Status = ExpectOutcome::Status;
 
 namespace {
 
-const char* StatusName(Status s) { return s == Status::kPass ? "pass" : s == Status::kFail ? "fail" : "skipped"; }
+const char* StatusName(Status s) {
+  switch (s) {
+    case Status::kPass: return "pass";
+    case Status::kFail: return "fail";
+    case Status::kSkip: return "skipped";
+    case Status::kError: return "error";
+  }
+  return "?";
+}
 
 std::string Where(const ExpectFailure& f) {
   std::string out = f.period;
@@ -28,9 +36,10 @@ std::string FailureLine(const ExpectFailure& f) {
 }
 
 std::string Summary(const TestReport& r) {
-  size_t skipped = r.Count(Status::kSkip);
-  return fmt::format("{} expectation{}: {} passed, {} failed{}", r.outcomes.size(), r.outcomes.size() == 1 ? "" : "s",
-                     r.Count(Status::kPass), r.Count(Status::kFail),
+  size_t skipped = r.Count(Status::kSkip), errors = r.Count(Status::kError);
+  return fmt::format("{} expectation{}: {} passed, {} failed{}{}", r.outcomes.size(),
+                     r.outcomes.size() == 1 ? "" : "s", r.Count(Status::kPass), r.Count(Status::kFail),
+                     errors ? fmt::format(", {} stopped by invalid data", errors) : std::string(),
                      skipped ? fmt::format(", {} not checked", skipped) : std::string());
 }
 
@@ -39,17 +48,20 @@ std::string Summary(const TestReport& r) {
 std::string RenderTestHuman(const TestReport& r) {
   std::string out;
   for (const ExpectOutcome& o : r.outcomes) {
-    const char* tag = o.status == Status::kPass ? "ok  " : o.status == Status::kFail ? "FAIL" : "skip";
-    out += fmt::format("{} {}{}  ({}:{})\n", tag, o.name, o.label.empty() ? "" : " \"" + o.label + "\"", o.file,
-                       o.line);
-    out += "     " + o.message + "\n";
+    const char* tag = o.status == Status::kPass   ? "ok  "
+                      : o.status == Status::kFail  ? "FAIL"
+                      : o.status == Status::kError ? "ERR "
+                                                   : "skip";
+    out += fmt::format("{} {}{}  ({}:{})\n", tag, Printable(o.name),
+                       o.label.empty() ? "" : " \"" + Printable(o.label) + "\"", Printable(o.file), o.line);
+    out += "     " + Printable(o.message) + "\n";
     if (o.status != Status::kFail || o.failures.size() < 2) continue;
     size_t shown = std::min<size_t>(o.failures.size(), 10);
-    for (size_t i = 0; i < shown; ++i) out += "       " + FailureLine(o.failures[i]) + "\n";
+    for (size_t i = 0; i < shown; ++i) out += "       " + Printable(FailureLine(o.failures[i])) + "\n";
     if (o.failure_count > shown) out += fmt::format("       ... and {} more\n", o.failure_count - shown);
   }
   out += fmt::format("kpic test: {} (as of {}{})\n", Summary(r), r.as_of,
-                     r.role.empty() ? "" : ", as role `" + r.role + "`");
+                     r.role.empty() ? "" : ", as role `" + Printable(r.role) + "`");
   return out;
 }
 
@@ -59,10 +71,13 @@ std::string RenderTestJson(const TestReport& r) {
   j["package"] = r.package;
   j["as_of"] = r.as_of;
   j["role"] = r.role.empty() ? nlohmann::json() : nlohmann::json(r.role);
+  if (!r.stamp.is_null())
+    j["stamp"] = nlohmann::json::parse(r.stamp.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   j["summary"] = {{"total", r.outcomes.size()},
                   {"passed", r.Count(Status::kPass)},
                   {"failed", r.Count(Status::kFail)},
-                  {"skipped", r.Count(Status::kSkip)}};
+                  {"skipped", r.Count(Status::kSkip)},
+                  {"errors", r.Count(Status::kError)}};
   nlohmann::json list = nlohmann::json::array();
   for (const ExpectOutcome& o : r.outcomes) {
     nlohmann::json x;
@@ -125,15 +140,18 @@ std::string XmlEscape(const std::string& in, bool attribute) {
 }
 
 std::string RenderTestJunit(const TestReport& r) {
-  size_t tests = r.outcomes.size(), failures = r.Count(Status::kFail), skipped = r.Count(Status::kSkip);
+  size_t tests = r.outcomes.size(), failures = r.Count(Status::kFail), skipped = r.Count(Status::kSkip),
+         errors = r.Count(Status::kError);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites name=\"kpic test\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
-                     tests, failures, skipped);
-  out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
-                     XmlEscape(r.package), tests, failures, skipped);
+  out += fmt::format("<testsuites name=\"kpic test\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+                     tests, failures, errors, skipped);
+  out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+                     XmlEscape(r.package), tests, failures, errors, skipped);
   out += "    <properties>\n";
   out += fmt::format("      <property name=\"as_of\" value=\"{}\"/>\n", XmlEscape(r.as_of));
   if (!r.role.empty()) out += fmt::format("      <property name=\"role\" value=\"{}\"/>\n", XmlEscape(r.role));
+  if (!r.stamp.is_null())
+    out += fmt::format("      <property name=\"kpic.stamp\" value=\"{}\"/>\n", XmlEscape(r.stamp.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   out += "    </properties>\n";
   for (const ExpectOutcome& o : r.outcomes) {
     std::string name = o.label.empty() ? o.name : o.name + " \"" + o.label + "\"";
@@ -146,6 +164,8 @@ std::string RenderTestJunit(const TestReport& r) {
     out += ">\n";
     if (o.status == Status::kSkip) {
       out += fmt::format("      <skipped message=\"{}\"/>\n", XmlEscape(o.message));
+    } else if (o.status == Status::kError) {
+      out += fmt::format("      <error message=\"{}\" type=\"data\"/>\n", XmlEscape(o.message));
     } else {
       std::string body;
       for (const ExpectFailure& f : o.failures) body += FailureLine(f) + "\n";

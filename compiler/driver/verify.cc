@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -15,6 +16,7 @@
 #include "driver/run.h"
 #include "driver/run_support.h"
 #include "driver/stamp.h"
+#include "driver/test_command.h"
 #include "base/errors.h"
 #include "csv.h"
 
@@ -53,6 +55,7 @@ std::string HtmlUnescape(const std::string& s) {
 
 constexpr const char* kHtmlStampOpen = "<pre id=kpic-stamp>";
 constexpr const char* kSqlStamp = "-- kpic stamp: ";
+constexpr const char* kJunitStamp = "<property name=\"kpic.stamp\" value=\"";
 
 struct Stamped {
   std::string format;  ///< json html csv sql
@@ -102,6 +105,13 @@ Stamped ReadStamped(const std::string& path) {
       s.format = "html";
       size_t from = at + std::strlen(kHtmlStampOpen), to = s.text.find("</pre>", from);
       if (to == std::string::npos) throw bad("the HTML's stamp is cut off");
+      std::string json = HtmlUnescape(s.text.substr(from, to - from));
+      if (Depth(json) > kMaxDepth) throw bad("the stamp is nested too deep");
+      s.stamp = nlohmann::ordered_json::parse(json);
+    } else if (size_t at = s.text.find(kJunitStamp); at != std::string::npos && s.text.rfind("<?xml", 0) == 0) {
+      s.format = "junit";  // `kpic test --format junit`
+      size_t from = at + std::strlen(kJunitStamp), to = s.text.find('"', from);
+      if (to == std::string::npos) throw bad("the JUnit stamp is cut off");
       std::string json = HtmlUnescape(s.text.substr(from, to - from));
       if (Depth(json) > kMaxDepth) throw bad("the stamp is nested too deep");
       s.stamp = nlohmann::ordered_json::parse(json);
@@ -235,7 +245,19 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
 
   // What changed: definitions (by fingerprint) and data (by binding, size,
   // time and hash).
-  plan::Plan p = MakePlan(*s, ToRequest(o));
+  // A `kpic test` output stands while what its checks read is unchanged:
+  // its outcomes are not recomputed (that would record row counts again).
+  bool test_output = String(req, "command") == "test";
+  if (test_output && !o.role.empty())
+    throw UsageError(fmt::format("{} is a `kpic test` output made as role `{}`, whose stamp keeps no data "
+                                 "fingerprint (it would describe rows outside the role): run `kpic test` again",
+                                 v.output, o.role));
+  plan::Request preq = ToRequest(o);
+  if (test_output) {
+    preq.all_goals = false;
+    preq.expectations = true;
+  }
+  plan::Plan p = MakePlan(*s, preq);
   nlohmann::ordered_json defs = Definitions(*s, p);
   std::vector<std::string> changed_defs, changed_data;
   for (const char* kind : {"metrics", "goals"}) {
@@ -252,6 +274,16 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
                                            it.value().dump(), now[it.key()].dump()));
     for (auto it = now.begin(); it != now.end(); ++it)
       if (!before.contains(it.key())) changed_defs.push_back(fmt::format("{} `{}` is read now", one, it.key()));
+  }
+  if (test_output) {
+    std::vector<std::string> before, now = ExpectationTexts(p);
+    if (st.contains("definitions") && st["definitions"].contains("expectations"))
+      before = Strings(st["definitions"], "expectations");
+    for (const std::string& x : before)
+      if (!std::binary_search(now.begin(), now.end(), x))
+        changed_defs.push_back(fmt::format("expectation `{}` is gone or changed", x));
+    for (const std::string& x : now)
+      if (!std::count(before.begin(), before.end(), x)) changed_defs.push_back(fmt::format("expectation `{}` is new", x));
   }
   if (old.format != "sql") {
     nlohmann::ordered_json before = st.value("data", nlohmann::ordered_json::object());
@@ -292,7 +324,9 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
 
   // The numbers, recomputed in the output's own format.
   std::string recomputed;
-  if (old.format == "sql") {
+  if (test_output) {
+    recomputed = old.text;  // judged by the fingerprints alone, below
+  } else if (old.format == "sql") {
     // The SQL again, in its dialect: the same text, or not.
     int code = SqlText(o, String(req, "dialect"), common, &recomputed);
     if (code != kExitOk) return code;
@@ -305,10 +339,10 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
     recomputed = texts[0];
   }
   std::string a = Unstamped(old.format, old.text), b = Unstamped(old.format, recomputed);
-  bool stands = a == b;
+  bool stands = test_output ? changed_defs.empty() && changed_data.empty() : a == b;
   std::vector<std::string> diffs;
   size_t ndiff = 0;
-  if (!stands && old.format == "json")
+  if (!stands && old.format == "json" && !test_output)
     JsonDiff(nlohmann::ordered_json::parse(a), nlohmann::ordered_json::parse(b), "", &diffs, &ndiff, 10);
 
   if (v.format == "json") {
@@ -324,8 +358,14 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
     std::fputs((j.dump(2) + "\n").c_str(), stdout);
   } else {
     std::string out;
-    out += stands ? fmt::format("{}: the numbers still stand", v.output)
-                  : fmt::format("{}: the numbers no longer stand", v.output);
+    if (test_output)
+      out += stands ? fmt::format("{}: the test outcomes still stand (the definitions and data they read are "
+                                  "unchanged)",
+                                  v.output)
+                    : fmt::format("{}: the test outcomes no longer stand; run `kpic test` again", v.output);
+    else
+      out += stands ? fmt::format("{}: the numbers still stand", v.output)
+                    : fmt::format("{}: the numbers no longer stand", v.output);
     out += o.as_of.empty() ? "\n" : fmt::format(" (recomputed as of {})\n", o.as_of);
     if (!changed_defs.empty()) {
       out += "  definitions changed:\n";

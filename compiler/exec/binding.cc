@@ -71,7 +71,8 @@ std::optional<ResolvedBinding> ResolveBinding(const ir::Source& src, const BindM
 
 std::vector<rt::CsvColumnRequest> ColumnRequests(const ir::Source& src, const std::set<std::string>* wanted) {
   std::vector<rt::CsvColumnRequest> cols;
-  for (const ir::Column& c : src.columns) {
+  for (size_t i = 0; i < src.columns.size(); ++i) {
+    const ir::Column& c = src.columns[i];
     if (wanted && !wanted->count(c.name)) continue;
     rt::ColType t = c.scalar.vt == ir::VT::kInt       ? rt::ColType::kInt
                     : c.scalar.vt == ir::VT::kFloat   ? rt::ColType::kFloat
@@ -80,7 +81,7 @@ std::vector<rt::CsvColumnRequest> ColumnRequests(const ir::Source& src, const st
                     : c.scalar.vt == ir::VT::kDate    ? rt::ColType::kDate
                     : c.scalar.vt == ir::VT::kTimestamp ? rt::ColType::kTimestamp
                                                         : rt::ColType::kString;
-    cols.push_back({c.header, c.name, t, c.scalar.vt == ir::VT::kDecimal ? c.scalar.scale : 0});
+    cols.push_back({c.header, c.name, t, c.scalar.vt == ir::VT::kDecimal ? c.scalar.scale : 0, static_cast<int>(i)});
   }
   return cols;
 }

@@ -89,8 +89,12 @@ class Canon {
     if (src.key_column >= 0) t += ",key=" + ColumnText(s, src.key_column);
     if (src.binding) {
       const Binding& b = *src.binding;
-      t += fmt::format(",read={}|{}|{}|{}|{}|{}|{}", b.kind, b.delimiter, b.quote, b.header, b.date_format,
-                       b.timestamp_format, fmt::join(b.nulls, "/"));
+      // The order of the null tokens is not meaning; `header: true` is the default.
+      std::vector<std::string> nulls = b.nulls;
+      std::sort(nulls.begin(), nulls.end());
+      nulls.erase(std::unique(nulls.begin(), nulls.end()), nulls.end());
+      t += fmt::format(",read={}|{}|{}|{}|{}|{}|{}", b.kind, b.delimiter, b.quote, b.header == "false" ? "noheader" : "",
+                       b.date_format, b.timestamp_format, fmt::join(nulls, "/"));
     }
     t += ")";
     sources_[s] = t;
@@ -99,9 +103,14 @@ class Canon {
 
   std::string ColumnText(int s, int c) const {
     if (s < 0 || c < 0 || c >= static_cast<int>(m_.sources[static_cast<size_t>(s)].columns.size())) return "?";
-    const ir::Column& col = m_.sources[static_cast<size_t>(s)].columns[static_cast<size_t>(c)];
-    return fmt::format("{}[{}:{}:{}{}{}]", col.name, col.header, ScalarText(col.scalar), col.unit.ToString(),
-                       col.rollup.empty() ? "" : ":" + col.rollup, col.dimension.empty() ? "" : "->" + col.dimension);
+    const ir::Source& src = m_.sources[static_cast<size_t>(s)];
+    const ir::Column& col = src.columns[static_cast<size_t>(c)];
+    // Without a header row a CSV column is read by its place among the
+    // declared columns, so its place is part of its meaning.
+    bool by_place = src.binding && src.binding->kind == "csv" && src.binding->header == "false";
+    return fmt::format("{}[{}:{}:{}{}{}{}]", col.name, col.header, ScalarText(col.scalar), col.unit.ToString(),
+                       col.rollup.empty() ? "" : ":" + col.rollup, col.dimension.empty() ? "" : "->" + col.dimension,
+                       by_place ? fmt::format("@{}", c) : std::string());
   }
 
   std::string Column(const ir::Node& n) {

@@ -154,8 +154,12 @@ Plan Lowerer::Run() {
 void Lowerer::Expectations() {
   // An expectation that reads a column the role hides is left out with a
   // note (W0705), as a report's output is: the others still run.
-  for (const ir::Expectation& x : m_.expectations) {
+  for (size_t i = 0; i < m_.expectations.size(); ++i) {
+    const ir::Expectation& x = m_.expectations[i];
     ExpectPlan e;
+    e.x.check = x.check;
+    if (req_.single_source_expectations && e.Joins()) continue;
+    if (req_.only_expectation >= 0 && static_cast<size_t>(req_.only_expectation) != i) continue;
     Guard(true, fmt::format("expectation `{}`", x.text), [&] { Expect(x, &e); });
     if (e.x.text.empty()) {
       e.x = x;

@@ -290,6 +290,12 @@ struct ExpectPlan {
   int last = -1;   ///< agg: the last day (`fresh`)
   int output = -1, other = -1;  ///< metric checks: indices into Plan::outputs
   std::string skipped;  ///< why it could not be checked under the role, or empty
+  /// Whether it reads more than one source's rows (`found in` joins its
+  /// lookup; metric checks evaluate metrics).
+  bool Joins() const {
+    return x.check == ir::Expectation::Check::kFound || x.check == ir::Expectation::Check::kRange ||
+           x.check == ir::Expectation::Check::kReconcile;
+  }
 };
 
 /// What was asked: `kpic run` selection options.
@@ -307,6 +313,12 @@ struct Request {
   std::map<std::string, std::string> params;
   std::string report;  ///< `--report NAME`: its goals, metrics, role and charts
   bool expectations = false;  ///< `kpic test`: every `expect` (Plan::expectations)
+  /// `kpic test` with `expectations`: only the checks that read one source
+  /// alone (no `found in`, no metric check), which a bad lookup cannot stop.
+  bool single_source_expectations = false;
+  /// `kpic test` with `expectations`: only the one at this index of
+  /// ir::Module::expectations, or -1 for all.
+  int only_expectation = -1;
 };
 
 struct Plan {

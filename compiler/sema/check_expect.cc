@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
 #include "sema/checker.h"
 
@@ -91,6 +92,28 @@ void Checker::Expect(const ast::ExpectDecl& x) {
     };
     if (!metric_level(*x.expr, t) || (x.other && !metric_level(*x.other, o))) return;
     std::string name(sm_.Text(x.expr->span));
+    // At most one grain, and each name once, as in `avg(m by day, store)`.
+    {
+      const ast::Ident* grain = nullptr;
+      std::set<std::string> seen;
+      for (const ast::Ident& b : x.by) {
+        if (!seen.insert(b.name).second) {
+          diags_.Report(DiagCode::E0409, b.span, fmt::format("`{}` is named twice after `by`", b.name)).span_label =
+              "repeated";
+          return;
+        }
+        if (!rt::ParseGrain(b.name)) continue;
+        if (grain) {
+          diags_
+              .Report(DiagCode::E0409, b.span,
+                      fmt::format("two time grains after `by`: `{}` and `{}`", grain->name, b.name))
+              .Help(fmt::format("name one grain, then dimensions: `by {}, store`", grain->name))
+              .span_label = "second grain";
+          return;
+        }
+        grain = &b;
+      }
+    }
     // The breakdown: a grain and dimensions every source under it has.
     for (const Ty* side : {&t, x.other ? &o : nullptr}) {
       if (!side) continue;

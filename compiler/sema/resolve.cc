@@ -264,7 +264,8 @@ class Resolver {
     return nullptr;
   }
 
-  void ExpectKind(const ast::Ident& id, DeclKind kind, DiagCode code, const char* what) {
+  void ExpectKind(const ast::Ident& id, DeclKind kind, DiagCode code, const char* what,
+                  const std::vector<std::string>& also = {}, const char* suggest_as = nullptr) {
     if (id.name.empty()) return;
     const Decl* d = Lookup(id.name, id.span);
     if (d && d->kind == kind) return;
@@ -279,13 +280,16 @@ class Resolver {
         const Decl* c = Lookup(n, id.span);
         if (c && c->kind == kind) cands.push_back(n);
       }
-      SuggestInto(diag, id.name, cands, id.span, fmt::format("{} {}", Article(kind), what).c_str());
+      cands.insert(cands.end(), also.begin(), also.end());
+      SuggestInto(diag, id.name, cands, id.span,
+                  suggest_as ? suggest_as : fmt::format("{} {}", Article(kind), what).c_str());
     }
   }
 
   void ExpectDimensionOrGrain(const ast::Ident& id) {
     if (Contains(GrainNames(), id.name)) return;
-    ExpectKind(id, DeclKind::kDimension, DiagCode::E0208, "dimension");
+    // `by mnth`: a misspelt grain is suggested as well as a dimension.
+    ExpectKind(id, DeclKind::kDimension, DiagCode::E0208, "dimension", GrainNames(), "a dimension or grain");
   }
 
   // ---- expressions ---------------------------------------------------------

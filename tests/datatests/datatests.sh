@@ -27,7 +27,7 @@ one='next(x for x in d["expectations"] if x["name"] == "'
 for engine in interp jit; do
   rm -f "$ST"
   expect "$engine: json" 6 "${t[@]}" --engine "$engine" --format json
-  json "sorted(d['summary'].items())" "[('failed', 7), ('passed', 8), ('skipped', 0), ('total', 15)]"
+  json "sorted(d['summary'].items())" "[('errors', 0), ('failed', 7), ('passed', 8), ('skipped', 0), ('total', 15)]"
   json "sorted(k for k, v in ${status}.items() if v == 'fail')" \
     "['ledger fresh within 2 days', 'orders.channel in (\"store\", \"online\")', 'orders.order_id unique', 'orders.product_id found in products', 'orders.product_id not null', 'sales between 0 CNY and 500 CNY by month, store', 'sales reconciles with revenue by month, store within 1%']"
   json "[(x['failing_rows'], x['example'], x['failure_count'], x['failures']) for x in [${one}orders.order_id unique\")]]" \
@@ -93,7 +93,7 @@ rm -f "$ST"
 # Under a role, only its rows: store B's duplicate, null, bad value and
 # unknown key are neither counted nor shown.
 expect "role" 6 "${t[@]}" --role store_a --param s=A --format json
-json "sorted(d['summary'].items()), d['role']" "[('failed', 2), ('passed', 13), ('skipped', 0), ('total', 15)] store_a"
+json "sorted(d['summary'].items()), d['role']" "[('errors', 0), ('failed', 2), ('passed', 13), ('skipped', 0), ('total', 15)] store_a"
 json "sorted(k for k, v in ${status}.items() if v == 'fail')" \
   "['ledger fresh within 2 days', 'sales reconciles with revenue by month, store within 1%']"
 json "${one}orders.product_id not null\")['message']" "\`orders.product_id\` is never null (5 rows)"
@@ -110,7 +110,7 @@ expect orders.store in ("A", "B")
 KPI
 mkdir "$TMP/ok" && cp "$PKG/model.kpi" "$TMP/ok.kpi" "$TMP/ok/" && cp -r "$PKG/data" "$TMP/ok/"
 expect "all hold" 0 "$KPIC" test "$TMP/ok" --format json
-json "sorted(d['summary'].items())" "[('failed', 0), ('passed', 2), ('skipped', 0), ('total', 2)]"
+json "sorted(d['summary'].items())" "[('errors', 0), ('failed', 0), ('passed', 2), ('skipped', 0), ('total', 2)]"
 # Nothing to test is E0608; a package with errors is exit 1.
 rm "$TMP/ok/ok.kpi"
 expect "nothing to test" 2 "$KPIC" test "$TMP/ok"
@@ -118,6 +118,59 @@ contains err "error[E0608]"
 echo 'expect orders.ordr_id unique' >> "$TMP/ok/model.kpi"
 expect "check errors" 1 "$KPIC" test "$TMP/ok"
 contains err "help: a column with a similar name exists: \`order_id\`"
+
+# A duplicated key in a lookup stops only the checks that join it: the
+# `unique` check on that key fails (exit 6) and `found in products` is an
+# error naming the file, row and value; the other checks still run. Without
+# a `unique` to explain it, the bad data is exit 3, as for `kpic run`.
+cp -r "$ROOT/tests/datatests/shop" "$TMP/dup"
+printf 'P2,bag again,C1\n' >> "$TMP/dup/data/products.csv"
+d=("$KPIC" test "$TMP/dup" --as-of 2026-03-12 --state "$TMP/dup.tsv")
+expect "dup key" 6 "${d[@]}" --format json
+json "sorted(k for k, v in ${status}.items() if v == 'error')" "['orders.product_id found in products']"
+json "${one}products.product_id unique\")['status'], ${one}products.product_id unique\")['example']" "fail P2"
+json "[w in ${one}orders.product_id found in products\")['message'] for w in ('products.csv#products:4', 'P2', 'is duplicated (first at data row 2)')]" "[True, True, True]"
+json "${one}sales between 0 CNY and 500 CNY by month, store\")['status']" "fail"
+json "d['summary']['errors'], d['summary']['failed']" "1 7"
+expect "dup key junit" 6 "${d[@]}" --format junit
+contains out 'errors="1"'
+contains out '<error message="not checked: the data it reads is invalid: '
+expect "dup key human" 6 "${d[@]}"
+contains out "ERR  orders.product_id found in products"
+contains out "1 stopped by invalid data"
+mkdir "$TMP/dup3" && cp -r "$TMP/dup/model.kpi" "$TMP/dup/data" "$TMP/dup3/"
+printf 'package shop\nexpect orders.store in ("A", "B")\nexpect orders.product_id found in products\n' > "$TMP/dup3/x.kpi"
+expect "dup key, no unique" 3 "$KPIC" test "$TMP/dup3" --format json
+contains err "error[data]: "
+contains err "the key of \`products\` is duplicated"
+json "[x['status'] for x in d['expectations']]" "['pass', 'error']"
+
+# The JSON and JUnit carry the stamp; `kpic verify` says whether the
+# outcomes still stand: the data and the expectations they read unchanged.
+cp -r "$ROOT/tests/datatests/shop" "$TMP/v"
+v=("$KPIC" test "$TMP/v" --as-of 2026-03-12 --state "$TMP/v.tsv")
+expect "stamped json" 6 "${v[@]}" --format json -o "$TMP/v.json"
+cp "$TMP/v.json" "$TMP/out"
+json "sorted(d['stamp']['data']), d['stamp']['request']['command']" "['categories', 'ledger', 'orders', 'products'] test"
+expect "stamped junit" 6 "${v[@]}" --format junit -o "$TMP/v.xml"
+expect "verify test json" 0 "$KPIC" verify "$TMP/v.json"
+contains out "the test outcomes still stand"
+expect "verify test junit" 0 "$KPIC" verify "$TMP/v.xml"
+sed -i 's/within 1%/within 2%/' "$TMP/v/expectations.kpi"
+expect "verify changed expectation" 7 "$KPIC" verify "$TMP/v.json"
+contains out "expectation \`sales reconciles with revenue by month, store within 1%\` is gone or changed"
+sed -i 's/within 2%/within 1%/' "$TMP/v/expectations.kpi"
+printf '2026-03-09,A,1.00\n' >> "$TMP/v/data/ledger.csv"
+expect "verify changed data" 7 "$KPIC" verify "$TMP/v.xml"
+contains out "source \`ledger\`: $TMP/v/data/ledger.csv changed"
+expect "role stamp" 6 "${v[@]}" --role store_a --param s=A --format json -o "$TMP/vr.json"
+expect "verify role test" 2 "$KPIC" verify "$TMP/vr.json"
+contains err "keeps no data fingerprint"
+
+# Labels print on one line: a line break in a label is escaped.
+printf 'expect "two\\nlines" orders.order_id not null\n' >> "$TMP/v/expectations.kpi"
+expect "label escaped" 6 "${v[@]}"
+contains out 'not null "two\x0alines"'
 
 echo "data tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

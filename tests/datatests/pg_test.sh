@@ -32,7 +32,7 @@ status='{x["name"]: x["status"] for x in d["expectations"]}'
 one='next(x for x in d["expectations"] if x["name"] == "'
 
 expect "postgres: json" 6 "${t[@]}" --format json
-json "sorted(d['summary'].items())" "[('failed', 7), ('passed', 8), ('skipped', 0), ('total', 15)]"
+json "sorted(d['summary'].items())" "[('errors', 0), ('failed', 7), ('passed', 8), ('skipped', 0), ('total', 15)]"
 json "sorted(k for k, v in ${status}.items() if v == 'fail')" \
   "['ledger fresh within 2 days', 'orders.channel in (\"store\", \"online\")', 'orders.order_id unique', 'orders.product_id found in products', 'orders.product_id not null', 'sales between 0 CNY and 500 CNY by month, store', 'sales reconciles with revenue by month, store within 1%']"
 json "[(x['failing_rows'], x['example']) for x in [${one}orders.order_id unique\")]]" "[(2, 'O5')]"
@@ -57,6 +57,13 @@ lacks out 'O5'
 lacks out 'P9'
 lacks out 'phone'
 lacks out '670.00'
+
+# A duplicated key in the products table: inside PostgreSQL too, `unique`
+# fails and `found in products` is an error naming the key, not a crash.
+psql -q "$URI" -c "INSERT INTO kpic_dt.products VALUES ('P2', 'bag again', 'C1')" >/dev/null
+expect "postgres: dup key" 6 "${t[@]}" --format json
+json "sorted(k for k, v in ${status}.items() if v == 'error')" "['orders.product_id found in products']"
+json "${one}products.product_id unique\")['status'], d['summary']['errors']" "fail 1"
 
 echo "datatests on postgres: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -118,5 +118,40 @@ json 'sorted(d["stamp"]["data"]["orders"])' "['binding', 'withheld']"
 lacks out "$HASH"
 lacks out "\"size\""
 
+# Without a header row a column is read by its place among the declared
+# columns (not among the columns a metric uses), so swapping two
+# declarations changes what is read and the fingerprint; the order of the
+# null tokens changes neither. By hand: the amounts sum to 35.50, the ids to 6.
+mkdir "$TMP/nh"
+tail -n +2 "$ROOT/tests/stamps/orders.csv" > "$TMP/nh/o.csv"
+nh() {
+  cat > "$TMP/nh/p.kpi" <<KPI
+package nh
+source o from csv("o.csv", header: false, null: $1) {
+$2
+}
+metric total = sum(o.amount)
+KPI
+}
+cols='  id: int
+  day: date time
+  store: string
+  amount: decimal(2)'
+swapped='  amount: decimal(2)
+  day: date time
+  store: string
+  id: int'
+nh '["", "NA"]' "$cols"
+expect "no header" 0 "$KPIC" run "$TMP/nh/p.kpi" --metric total --grain all --format json
+json 'd["results"][0]["rows"][0]["value"]' "35.50"
+fp1=$(python3 -c "import json; print(json.load(open('$TMP/out'))['stamp']['definitions']['metrics']['nh.total'])")
+nh '["NA", ""]' "$cols"
+expect "null tokens reordered" 0 "$KPIC" run "$TMP/nh/p.kpi" --metric total --grain all --format json
+json "d['stamp']['definitions']['metrics']['nh.total'] == '$fp1'" "True"
+nh '["", "NA"]' "$swapped"
+expect "columns swapped" 0 "$KPIC" run "$TMP/nh/p.kpi" --metric total --grain all --format json
+json 'd["results"][0]["rows"][0]["value"]' "6.00"
+json "d['stamp']['definitions']['metrics']['nh.total'] != '$fp1'" "True"
+
 echo "stamps: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

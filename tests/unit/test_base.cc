@@ -34,6 +34,15 @@ TEST_CASE("display width counts Chinese characters as two columns") {
   CHECK(CodePointCount("销售a") == 3);
 }
 
+TEST_CASE("printable text escapes controls, backslashes and bad bytes, and keeps Chinese") {
+  CHECK(Printable("销售额 ok") == "销售额 ok");
+  CHECK(Printable("a\nb\tc\x1b[2J") == "a\\x0ab\\x09c\\x1b[2J");
+  CHECK(Printable("\x7f") == "\\x7f");
+  CHECK(Printable("\xc2\x85") == "\\u{85}");  // NEL, a C1 control
+  CHECK(Printable("a\\x0a") == "a\\\\x0a");  // cannot pass for an escape
+  CHECK(Printable("\xff") == "\xef\xbf\xbd");
+}
+
 TEST_CASE("positions count bytes, code points and UTF-16 units separately") {
   SourceManager sm;
   FileId f = sm.Add("x.kpi", "line one\n销售 😀x\r\nlast");
