@@ -78,8 +78,10 @@ std::string ApplyNumberFormat(const NumberFormat& f, double value) {
   if (f.percent) value *= 100;
   if (!std::isfinite(value)) return "—";
   double scale = std::pow(10.0, f.decimals);
-  double r = std::round(std::fabs(value) * scale) / scale;
-  char buf[64];
+  // (a value so large that scaling it overflows has no decimals to round)
+  double scaled = std::fabs(value) * scale;
+  double r = std::isfinite(scaled) ? std::round(scaled) / scale : std::fabs(value);
+  char buf[400];  // 1e308 has 309 digits
   std::snprintf(buf, sizeof buf, "%.*f", f.decimals, r);
   std::string digits(buf);
   std::string whole = digits.substr(0, digits.find('.'));

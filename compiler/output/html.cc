@@ -8,7 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
 
+#include "base/utf8.h"
+#include "output/present.h"
 #include "output/values.h"
 
 namespace kpic::output {
@@ -36,7 +40,15 @@ td.l,th.l{text-align:left}
 .alert{padding:6px 10px;margin:4px 0;border-radius:4px;background:#fff;border-left:4px solid #f08c00}
 .alert.critical{border-color:#e03131;background:#fff5f5;color:#c92a2a}
 .gap{color:#e03131}
+svg{display:block;width:100%;max-width:960px;height:auto}
 svg text{font-size:11px;fill:#52606d}
+.legend{font-size:12px;color:#52606d;margin:2px 0 8px}.legend span{margin-right:14px;white-space:nowrap}
+.sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
+.digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
+.rule{font-weight:600}.count{color:#7b8794;font-size:12px}
+.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+td[title],span[title]{text-decoration:underline dotted #9aa5b1}
+@media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
 )";
 
 /// An axis label: `150,000`, `2.5`, `35%` (no exponent notation); `step`
@@ -95,24 +107,27 @@ std::string ForecastSvg(const Band& band, const std::vector<std::optional<double
     std::string poly = upper;
     for (auto it = below.rbegin(); it != below.rend(); ++it) poly += *it;
     poly += lower;
-    out += fmt::format(R"(<polygon fill="#7048e8" fill-opacity="0.15" stroke="none" points="{}"/>)", poly);
+    out += fmt::format(R"(<polygon fill="#CC79A7" fill-opacity="0.15" stroke="none" points="{}"/>)", poly);
   }
-  out += fmt::format(R"(<polyline fill="none" stroke="#7048e8" stroke-width="2" stroke-dasharray="6,4" points="{}"/>)",
+  out += fmt::format(R"(<polyline fill="none" stroke="#CC79A7" stroke-width="2" stroke-dasharray="6,4" points="{}"/>)",
                      pts);
   for (size_t i = *start; i < band.mean.size(); ++i)
     if (band.mean[i])
-      out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="#7048e8"/>)", x(i), y(*band.mean[i]));
+      out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="#CC79A7"/>)", x(i), y(*band.mean[i]));
   return out;
 }
 
 /// A line chart of values over periods, with a dashed target line. A
 /// partial period (`partial[i]`) is drawn hollow, reached by a dotted
 /// segment: its value and target are for the days it has. A forecast is a
-/// dashed line from the last whole period, in a shaded 80% band.
+/// dashed line from the last whole period, in a shaded 80% band. The y
+/// axis fits the data (a line need not start at zero), its ticks are 1-2-5
+/// steps in the metric's look; each point has its exact value on hover; the
+/// legend is HTML under the chart, so that it wraps instead of being cut.
 std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
-                       const std::vector<std::optional<double>>& targets, bool percent = false,
+                       const std::vector<std::optional<double>>& targets, const Look& look,
                        const std::vector<bool>& partial = {}, const Band& band = {}) {
-  const double w = 640, h = 220, left = 70, right = 36, top = 10, bottom = 40;
+  const double w = 760, h = 230, left = 78, right = 40, top = 10, bottom = 28;
   double lo = 0, hi = 0;
   bool any = false;
   for (const auto* series : {&values, &targets, &band.mean, &band.lo, &band.hi})
@@ -123,12 +138,17 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
         any = true;
       }
   if (!any) return "<p class=sub>no data</p>";
-  lo = std::min(lo, 0.0);
-  if (hi == lo) hi = lo + 1;
-  // Round ticks: 1, 2, 2.5 or 5 times a power of ten, about four of them.
-  double raw = (hi - lo) / 4, mag = std::pow(10.0, std::floor(std::log10(raw)));
+  // The data's own range, padded by a tenth, not stretched to zero (a
+  // positive series does not dip below it).
+  double pad = hi > lo ? (hi - lo) * 0.1 : std::max(std::fabs(hi) * 0.05, 1e-9);
+  bool positive = lo >= 0;
+  lo -= pad;
+  hi += pad;
+  if (positive) lo = std::max(lo, 0.0);
+  // Round ticks: 1, 2 or 5 times a power of ten, about five of them.
+  double raw = (hi - lo) / 5, mag = std::pow(10.0, std::floor(std::log10(raw)));
   double step = mag;
-  for (double f : {1.0, 2.0, 2.5, 5.0, 10.0})
+  for (double f : {1.0, 2.0, 5.0, 10.0})
     if (f * mag >= raw) {
       step = f * mag;
       break;
@@ -139,28 +159,33 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   size_t n = labels.size();
   auto x = [&](size_t i) { return left + (n <= 1 ? 0 : (w - left - right) * static_cast<double>(i) / (n - 1)); };
   auto y = [&](double v) { return top + (h - top - bottom) * (1 - (v - lo) / (hi - lo)); };
-  std::string svg = fmt::format(R"(<svg width="{}" height="{}" viewBox="0 0 {} {}" role="img">)", w, h, w, h);
+  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" preserveAspectRatio="xMinYMin meet">)", w, h);
   for (int k = 0; k <= ticks; ++k) {
     double v = lo + step * k;
     svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e4e7eb"/><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
-                       left, w - right, y(v), y(v), left - 6, y(v) + 4, AxisText(v, step, percent));
+                       left, w - right, y(v), y(v), left - 6, y(v) + 4,
+                       Esc(look.f.prefix + AxisText(v, step, look.f.percent)));
   }
   auto cut = [&](size_t i) { return i < partial.size() && partial[i]; };
-  for (size_t i = 0; i < n; ++i)
-    if (n <= 12 || i % ((n + 11) / 12) == 0)
+  size_t every = n <= 12 ? 1 : (n + 11) / 12;
+  for (size_t i = 0; i < n; ++i)  // every `every`-th label and the last, none crowding it
+    if (i + 1 == n || (i % every == 0 && (every == 1 || i + every / 2 < n - 1)))
       svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 16,
                          Esc(labels[i] + (cut(i) ? "*" : "")));
-  auto line = [&](const std::vector<std::optional<double>>& s, const char* color, const char* dash) {
+  auto tip = [&](size_t i, double v, const char* what) {
+    return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), what, Esc(Show(v, look)));
+  };
+  auto line = [&](const std::vector<std::optional<double>>& s, const char* color, const char* dash, const char* what) {
     std::string pts, out;
-    std::optional<size_t> last;  // the last whole period drawn
     for (size_t i = 0; i < s.size(); ++i)
-      if (s[i] && !cut(i)) pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*s[i])), last = i;
+      if (s[i] && !cut(i)) pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*s[i]));
     if (!pts.empty())
       out += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="2" {} points="{}"/>)", color, dash, pts);
     for (size_t i = 0; i < s.size(); ++i) {
       if (!s[i]) continue;
       if (!cut(i)) {
-        out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="2.5" fill="{}"/>)", x(i), y(*s[i]), color);
+        out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}">{}</circle>)", x(i), y(*s[i]), color,
+                           tip(i, *s[i], what));
         continue;
       }
       std::optional<size_t> before;
@@ -172,49 +197,69 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
       if (before)
         out += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1.5" stroke-dasharray="2,3"/>)",
                            x(*before), y(*s[*before]), x(i), y(*s[i]), color);
-      out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="#fff" stroke="{}" stroke-width="1.5"/>)", x(i),
-                         y(*s[i]), color);
+      out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="#fff" stroke="{}" stroke-width="1.5">{}</circle>)",
+                         x(i), y(*s[i]), color, tip(i, *s[i], what));
     }
-    (void)last;
     return out;
   };
   svg += ForecastSvg(band, values, partial, x, y);
-  svg += line(targets, "#f08c00", R"(stroke-dasharray="5,4")");
-  svg += line(values, "#1c7ed6", "");
-  svg += fmt::format(R"(<text x="{}" y="{}">— value 实际</text>)", left, h - 6);
-  if (!targets.empty()) svg += fmt::format(R"(<text x="{}" y="{}" fill="#f08c00">- - target 目标</text>)", left + 110, h - 6);
+  bool any_target = false;
+  for (const auto& t : targets) any_target = any_target || t.has_value();
+  svg += line(targets, "#E69F00", R"(stroke-dasharray="5,4")", "target");
+  svg += line(values, "#0072B2", "", "value");
+  svg += "</svg><div class=legend><span><i class=sw style=\"border-color:#0072B2\"></i>value 实际</span>";
+  if (any_target)
+    svg += "<span><i class=sw style=\"border-color:#E69F00;border-top-style:dashed\"></i>target 目标</span>";
   bool any_cut = false;
   for (size_t i = 0; i < n; ++i) any_cut = any_cut || cut(i);
-  if (any_cut)
-    svg += fmt::format(R"(<text x="{}" y="{}">○ * partial: the days so far 未完</text>)", left + (targets.empty() ? 110 : 240),
-                       h - 6);
+  if (any_cut) svg += "<span>○ * partial: the days so far 未完</span>";
   if (!band.mean.empty())
-    svg += fmt::format(R"(<text x="{}" y="{}" fill="#7048e8">- - forecast 预测, shaded: 80% interval</text>)",
-                       left + (targets.empty() ? 110 : 240) + (any_cut ? 200 : 0), h - 6);
-  return svg + "</svg>";
+    svg += "<span><i class=sw style=\"border-color:#CC79A7;border-top-style:dashed\"></i>forecast 预测, shaded: 80% "
+           "interval</span>";
+  return svg + "</div>";
 }
 
-/// Horizontal bars around zero (green up, red down).
-std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>>& items) {
+/// Horizontal bars around zero (blue up, vermillion down: colour-blind
+/// safe), each labelled with its change in the metric's look and its exact
+/// value on hover; a long member name is shortened, whole on hover.
+std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>>& items, const Look& look,
+                 bool change = true) {
   if (items.empty()) return "";
   double m = 0;
   for (const auto& [label, v] : items)
     if (v) m = std::max(m, std::fabs(*v));
   if (m == 0) m = 1;
-  const double w = 640, label_w = 180, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 60;
+  const double w = 760, label_w = 190, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 90;
   double h = row * static_cast<double>(items.size()) + 8;
-  std::string svg = fmt::format(R"(<svg width="{}" height="{}" viewBox="0 0 {} {}" role="img">)", w, h, w, h);
+  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" preserveAspectRatio="xMinYMin meet">)", w, h);
   svg += fmt::format(R"(<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#9aa5b1"/>)", mid, mid, h);
   for (size_t i = 0; i < items.size(); ++i) {
     double yy = 4 + row * static_cast<double>(i);
-    svg += fmt::format(R"(<text x="{}" y="{:.1f}" text-anchor="end">{}</text>)", label_w - 8, yy + 14, Esc(items[i].first));
-    if (!items[i].second) continue;
+    std::string name = items[i].first;
+    if (DisplayWidth(name) > 26) {  // about 26 columns fit left of the axis
+      std::string cut;
+      for (size_t k = 0; k < name.size();) {
+        uint32_t cp = 0;
+        size_t len = DecodeUtf8(name, k, &cp);
+        if (DisplayWidth(cut) + static_cast<size_t>(DisplayWidth(cp)) > 24) break;
+        cut += name.substr(k, len);
+        k += len;
+      }
+      name = cut + "…";
+    }
+    std::string text = items[i].second ? (change ? ShowChange(*items[i].second, look) : Show(*items[i].second, look)) : "—";
+    svg += fmt::format(R"(<g><title>{}: {}</title><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
+                       Esc(items[i].first), Esc(text), label_w - 8, yy + 14, Esc(name));
+    if (!items[i].second) {
+      svg += "</g>";
+      continue;
+    }
     double v = *items[i].second, len = half * std::fabs(v) / m;
     double x0 = v >= 0 ? mid : mid - len;
     svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{}" fill="{}"/>)", x0, yy + 3, std::max(len, 1.0),
-                       row - 8, v >= 0 ? "#2f9e44" : "#e03131");
-    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>)", v >= 0 ? mid + len + 4 : mid - len - 4,
-                       yy + 14, v >= 0 ? "start" : "end", fmt::format("{:.6g}", v));
+                       row - 8, v >= 0 ? "#0072B2" : "#D55E00");
+    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text></g>)", v >= 0 ? mid + len + 4 : mid - len - 4,
+                       yy + 14, v >= 0 ? "start" : "end", Esc(text));
   }
   return svg + "</svg>";
 }
@@ -227,6 +272,91 @@ std::optional<double> Num(const Val& v) {
 std::string Td(const std::string& s, bool left = false) { return fmt::format("<td{}>{}</td>", left ? " class=l" : "", Esc(s)); }
 
 std::string MemberText(const engine::DimValue& d, plan::VT t) { return DimText(d, t); }
+
+/// When the page was made, in UTC: SOURCE_DATE_EPOCH when it is set (so
+/// that a build can reproduce the page byte for byte), else now.
+std::string GeneratedAt() {
+  int64_t t = static_cast<int64_t>(std::time(nullptr));
+  if (const char* e = std::getenv("SOURCE_DATE_EPOCH")) {
+    char* end = nullptr;
+    long long v = std::strtoll(e, &end, 10);
+    if (end != e && *end == '\0' && v >= 0) t = v;
+  }
+  int64_t day = t / 86400, sec = t % 86400;
+  return fmt::format("{} {:02}:{:02} UTC", rt::FormatDate(static_cast<int32_t>(day)), sec / 3600, sec % 3600 / 60);
+}
+
+/// A goal's values over its periods as a small line for its scorecard card.
+std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan::Plan& p) {
+  std::vector<std::pair<size_t, double>> pts;
+  for (size_t i = 0; i < g.periods.size(); ++i)
+    if (g.periods[i].has_data && !g.periods[i].value.null()) pts.push_back({i, g.periods[i].value.AsDouble()});
+  if (pts.size() < 2) return "";
+  double lo = pts[0].second, hi = lo;
+  for (const auto& [i, v] : pts) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (hi == lo) hi = lo + 1;
+  const double w = 180, h = 32, n = static_cast<double>(g.periods.size() - 1);
+  std::string line;
+  for (const auto& [i, v] : pts)
+    line += fmt::format("{:.1f},{:.1f} ", 2 + (w - 4) * static_cast<double>(i) / std::max(n, 1.0), 2 + (h - 4) * (1 - (v - lo) / (hi - lo)));
+  const auto& first = g.periods[pts.front().first];
+  const auto& last = g.periods[pts.back().first];
+  return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img"><title>{} {} – {} {}</title><polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{}"/></svg>)",
+                     w, h, w, h, Esc(Label(g.goal->grain, first.period, p)), Esc(Show(first.value, look)),
+                     Esc(Label(g.goal->grain, last.period, p)), Esc(Show(last.value, look)), line);
+}
+
+/// How many alerts of one rule are listed before "and N more".
+constexpr size_t kAlertsShown = 5;
+
+int SeverityRank(const std::string& s) { return s == "critical" ? 0 : s == "warning" ? 1 : 2; }
+
+/// A goal's alerts as a digest: grouped by rule and severity, critical
+/// first, each rule's alerts by magnitude (the largest first), the first
+/// kAlertsShown listed and the rest folded under "and N more" (a
+/// `<details>`, readable without script).
+std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p) {
+  std::vector<std::vector<const engine::FiredAlert*>> groups;
+  for (const auto& a : g.alerts) {
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& grp) {
+      return grp[0]->name == a.name && grp[0]->severity == a.severity;
+    });
+    if (it == groups.end())
+      groups.push_back({&a});
+    else
+      it->push_back(&a);
+  }
+  auto mag = [](const engine::FiredAlert* a) { return a->value.null() ? -1.0 : std::fabs(a->value.AsDouble()); };
+  for (auto& grp : groups)
+    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return mag(a) > mag(b); });
+  std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
+    int ra = SeverityRank(a[0]->severity), rb = SeverityRank(b[0]->severity);
+    return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);
+  });
+  std::string out;
+  for (const auto& grp : groups) {
+    const engine::FiredAlert& first = *grp[0];
+    out += fmt::format("<div class=digest><div class=\"alert {}\"><span class=rule>[{}] {}</span> <span class=count>· {} "
+                       "alert{} 条</span>{}</div>",
+                       Esc(first.severity), Esc(first.severity), Esc(first.name), grp.size(), grp.size() == 1 ? "" : "s",
+                       first.message.empty() ? "" : " <span class=sub>" + Esc(first.message) + "</span>");
+    auto line = [&](const engine::FiredAlert& a) {
+      Look l = a.percent ? PercentLook() : LookOf("", "", false);
+      return fmt::format("<div class=\"alert {}\">{}{} · <b>{}</b></div>", Esc(a.severity),
+                         Esc(Label(g.goal->grain, a.period, p)),
+                         a.dim.empty() ? "" : " · " + Esc(a.dim + " " + DimText(a.member, a.dim_type)), Esc(Show(a.value, l)));
+    };
+    for (size_t i = 0; i < grp.size() && i < kAlertsShown; ++i) out += line(*grp[i]);
+    if (grp.size() > kAlertsShown) {
+      out += fmt::format("<details><summary>and {} more 其余 {} 条</summary>", grp.size() - kAlertsShown,
+                         grp.size() - kAlertsShown);
+      for (size_t i = kAlertsShown; i < grp.size(); ++i) out += line(*grp[i]);
+      out += "</details>";
+    }
+    out += "</div>";
+  }
+  return out;
+}
 
 /// Most charts drawn per metric with --forecast (one per member); the
 /// table lists every member.
@@ -275,7 +405,7 @@ std::string ForecastCharts(const plan::Plan& p, const engine::Results& r) {
             band.lo[i] = finite(f.lo80);
             band.hi[i] = finite(f.hi80);
           }
-        out += TrendChart(labels, values, {}, o.percent, cut, band);
+        out += TrendChart(labels, values, {}, LookOf(o.format, o.unit, o.percent), cut, band);
       }
       out += "<p class=sub>" + Esc(ModelText(fm, o, p)) + "</p>";
     }
@@ -297,6 +427,28 @@ std::string Html(const Context& ctx) {
   out += fmt::format("<title>{}</title><style>{}</style></head><body>", Esc(title), kStyle);
   out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告{}</div>", Esc(title),
                      r.as_of ? " · data as of 数据截至 " + rt::FormatDate(*r.as_of) : std::string());
+  // Who the page is for: the role and its parameters (what the numbers are
+  // limited to), computed under the role like everything on it.
+  if (!p.role.empty()) {
+    std::string params;
+    if (ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params"))
+      for (const auto& kv : (*ctx.stamp)["request"]["params"])
+        if (kv.is_string()) params += (params.empty() ? "" : ", ") + kv.get<std::string>();
+    out += fmt::format("<div class=who>for role 角色 <b>{}</b>{}: only the rows this role may see 仅含该角色可见的数据</div>",
+                       Esc(p.role), params.empty() ? "" : " · " + Esc(params));
+  }
+  // Critical alerts of every goal first, in red.
+  {
+    std::string crit;
+    for (const auto& g : r.goals) {
+      engine::GoalResult only = g;
+      std::erase_if(only.alerts, [](const engine::FiredAlert& a) { return a.severity != "critical"; });
+      if (!only.alerts.empty())
+        crit += fmt::format("<div class=sub>{}</div>", Esc(g.goal->label.empty() ? g.goal->name : g.goal->label)) +
+                AlertDigest(only, p);
+    }
+    if (!crit.empty()) out += "<h2>Critical alerts · 严重预警</h2>" + crit;
+  }
   // A period's label, with its days when it is partial.
   auto plabel = [&](rt::Grain g, int64_t period, const engine::Span& sp) {
     std::string l = Esc(Label(g, period, p));
@@ -318,11 +470,12 @@ std::string Html(const Context& ctx) {
       out += fmt::format("<div class=\"card {}\"><div><b>{}</b> <span class=sub>{}</span></div>", g.status,
                          Esc(g.goal->label.empty() ? g.goal->name : g.goal->label), Esc(g.goal->name));
       if (last) {
+        const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);
         out += fmt::format("<div class=v>{}</div><div class=s>{} · target 目标 {} · {}</div>",
-                           Esc(DisplayValue(last->value, g.goal->percent)), plabel(g.goal->grain, last->period, last->span),
-                           Esc(DisplayValue(last->span.partial && last->has_pace ? last->pace_target : last->target,
-                                            g.goal->percent)),
+                           Esc(Show(last->value, look)), plabel(g.goal->grain, last->period, last->span),
+                           Esc(Show(last->span.partial && last->has_pace ? last->pace_target : last->target, look)),
                            Esc(att_text(*last)));
+        out += Sparkline(g, look, p);
       }
       if (g.forecast.has && std::isfinite(g.forecast.outlook.probability))
         out += fmt::format("<div class=s>forecast 预测: {} chance of meeting the target 达成概率 · {}</div>",
@@ -334,6 +487,7 @@ std::string Html(const Context& ctx) {
   }
   for (const auto& g : r.goals) {
     bool pct = g.goal->percent;
+    const Look look = LookOf(g.goal->format, g.goal->unit, pct);
     out += fmt::format("<h2>{} <span class=sub>{} · {}</span></h2>", Esc(g.goal->label.empty() ? g.goal->name : g.goal->label),
                        Esc(g.goal->name), Esc(g.goal->metric));
     std::vector<std::string> labels;
@@ -362,12 +516,12 @@ std::string Html(const Context& ctx) {
         band.hi[static_cast<size_t>(i)] = finite(g.forecast.path.hi80[k]);
       }
     }
-    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets, pct, cut, band);
+    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets, look, cut, band);
     out += "<table><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th><th>attainment 达成率</th><th class=l>status 状态</th></tr>";
     for (const auto& gp : g.periods)
       out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
-                         plabel(g.goal->grain, gp.period, gp.span), Td(DisplayValue(gp.value, pct)),
-                         Td(DisplayValue(gp.target, pct)), Td(att_text(gp)), gp.status, gp.status);
+                         plabel(g.goal->grain, gp.period, gp.span), Td(Show(gp.value, look)),
+                         Td(Show(gp.target, look)), Td(att_text(gp)), gp.status, gp.status);
     out += "</table>";
     for (const auto& gp : g.periods)
       if (gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace)
@@ -375,7 +529,7 @@ std::string Html(const Context& ctx) {
                            "days of other periods; pace compares it with the target for those days, {}. "
                            "本期未完，按同期天数比较。</p>",
                            Esc(Label(g.goal->grain, gp.period, p)), rt::FormatDate(gp.span.first),
-                           rt::FormatDate(gp.span.last), Esc(DisplayValue(gp.pace_target, pct)));
+                           rt::FormatDate(gp.span.last), Esc(Show(gp.pace_target, look)));
     if (g.forecast.has) {
       const engine::GoalOutlook& o = g.forecast;
       std::string st = o.Status();
@@ -392,9 +546,9 @@ std::string Html(const Context& ctx) {
         out += fmt::format("<tr><td class=l>{}</td>{}{}{}</tr>",
                            Esc(Label(g.goal->grain, o.from + static_cast<int64_t>(i), p)) +
                                (o.partial && i == 0 ? " <span class=sub>whole period 全期</span>" : ""),
-                           Td(EstimateText(o.path.mean[i], pct, digits)),
-                           Td(EstimateText(o.path.lo80[i], pct, digits) + " – " + EstimateText(o.path.hi80[i], pct, digits)),
-                           Td(EstimateText(o.path.lo95[i], pct, digits) + " – " + EstimateText(o.path.hi95[i], pct, digits)));
+                           Td(Show(o.path.mean[i], look)),
+                           Td(Show(o.path.lo80[i], look) + " – " + Show(o.path.hi80[i], look)),
+                           Td(Show(o.path.lo95[i], look) + " – " + Show(o.path.hi95[i], look)));
       out += "</table>";
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
@@ -412,14 +566,18 @@ std::string Html(const Context& ctx) {
         std::vector<std::pair<std::string, std::optional<double>>> bars;
         for (size_t i = 0; i < d.terms.size(); ++i) {
           const auto& t = d.terms[i];
-          std::string name = (d.node->terms[i].sign < 0 ? (d.node->kind == plan::GoalPlan::Decomposition::Kind::kAdditive ? "− " : "÷ ") : "") + d.node->terms[i].text;
-          out += fmt::format("<tr>{}{}{}{}</tr>", Td(name, true), Td(DisplayValue(t.value, false)),
-                             Td(DisplayValue(t.previous, false)), Td(DisplayValue(t.contribution, false)));
-          bars.push_back({name, Num(t.contribution)});
+          const auto& term = d.node->terms[i];
+          std::string sign = term.sign < 0 ? (d.node->kind == plan::GoalPlan::Decomposition::Kind::kAdditive ? "− " : "÷ ") : "";
+          std::string shown = sign + (term.label.empty() ? term.text : term.label);
+          const Look tl = LookOf(term.format, term.unit, term.percent);
+          // The label, with the identifier on hover.
+          out += fmt::format("<tr><td class=l title=\"{}\">{}</td>{}{}{}</tr>", Esc(term.text), Esc(shown),
+                             Td(Show(t.value, tl)), Td(Show(t.previous, tl)), Td(ShowChange(t.contribution, look)));
+          bars.push_back({shown, Num(t.contribution)});
         }
-        out += fmt::format("<tr><td class=l><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name), Td(DisplayValue(d.value, false)),
-                           Td(DisplayValue(d.previous, false)), Td(DisplayValue(engine::Sub(d.value, d.previous), false)));
-        out += Bars(bars);
+        out += fmt::format("<tr><td class=l><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name), Td(Show(d.value, look)),
+                           Td(Show(d.previous, look)), Td(ShowChange(engine::Sub(d.value, d.previous), look)));
+        out += Bars(bars, look);
       }
     }
     if (g.compared)
@@ -432,16 +590,15 @@ std::string Html(const Context& ctx) {
         out += fx ? "<th>mix 结构效应</th><th>rate 比率效应</th></tr>" : "</tr>";
         auto row = [&](const engine::DrillResult::Member& m) {
           out += fmt::format("<tr>{}{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
-                             Td(DisplayValue(m.value, pct)), Td(DisplayValue(m.previous, pct)), Td(DisplayValue(m.change, pct)),
-                             Td(DisplayValue(m.target, pct)),
+                             Td(Show(m.value, look)), Td(Show(m.previous, look)), Td(ShowChange(m.change, look)),
+                             Td(Show(m.target, look)),
                              Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—"),
-                             m.has_effects ? Td(DisplayValue(Val::Float(m.mix), pct)) + Td(DisplayValue(Val::Float(m.rate), pct))
-                                           : std::string());
+                             m.has_effects ? Td(ShowChange(m.mix, look)) + Td(ShowChange(m.rate, look)) : std::string());
           bars.push_back({MemberText(m.member, dr.drill->type), Num(m.change)});
         };
         for (const auto& m : dr.top) row(m);
         for (auto it = dr.bottom.rbegin(); it != dr.bottom.rend(); ++it) row(*it);
-        out += "</table>" + Bars(bars);
+        out += "</table>" + Bars(bars, look);
         if (!dr.best.empty()) {
           auto names = [&](const std::vector<engine::DrillResult::Member>& ms) {
             std::string s;
@@ -458,11 +615,7 @@ std::string Html(const Context& ctx) {
       }
     out += "<h3>Alerts · 预警</h3>";
     if (g.alerts.empty()) out += "<p class=sub>no alert fired · 无预警</p>";
-    for (const auto& a : g.alerts)
-      out += fmt::format("<div class=\"alert {}\">[{}] {} · {}{} · {}{}</div>", Esc(a.severity), Esc(a.severity), Esc(a.name),
-                         Esc(Label(g.goal->grain, a.period, p)),
-                         a.dim.empty() ? "" : " · " + Esc(a.dim + " " + DimText(a.member, a.dim_type)), Esc(a.value.null() ? "-" : DisplayValue(a.value, a.percent)),
-                         a.message.empty() ? "" : " · " + Esc(a.message));
+    out += AlertDigest(g, p);
   }
   if (!r.charts.empty()) out += "<h2>Charts · 图表</h2>";
   for (const auto& c : r.charts) {
@@ -479,11 +632,11 @@ std::string Html(const Context& ctx) {
         values.push_back(Num(row.value));
         cut.push_back(row.span.partial);
       }
-      out += TrendChart(labels, values, {}, o.percent, cut);
+      out += TrendChart(labels, values, {}, LookOf(o.format, o.unit, o.percent), cut);
     } else if (o.by.size() == 1 && o.grain == rt::Grain::kAll) {
       std::vector<std::pair<std::string, std::optional<double>>> bars;
       for (const auto& row : c.rows) bars.push_back({DimText(row.dims[0], o.by_types[0]), Num(row.value)});
-      out += Bars(bars);
+      out += Bars(bars, LookOf(o.format, o.unit, o.percent), false);
     }
     out += "<table><tr><th class=l>period</th>";
     for (const auto& d : o.by) out += "<th class=l>" + Esc(d) + "</th>";
@@ -491,7 +644,7 @@ std::string Html(const Context& ctx) {
     for (const auto& row : c.rows) {
       out += "<tr><td class=l>" + plabel(o.grain, row.period, row.span) + "</td>";
       for (size_t d = 0; d < o.by.size(); ++d) out += Td(DimText(row.dims[d], o.by_types[d]), true);
-      out += Td(DisplayValue(row.value, o.percent)) + "</tr>";
+      out += Td(Show(row.value, LookOf(o.format, o.unit, o.percent))) + "</tr>";
     }
     out += "</table>";
   }
@@ -504,27 +657,31 @@ std::string Html(const Context& ctx) {
     out += forecast ? "<th>value</th><th>80% interval 区间</th><th>95% interval 区间</th></tr>" : "<th>value</th></tr>";
     for (const auto& m : r.metrics) {
       std::string name = m.output->metric + (m.output->label.empty() ? "" : " " + m.output->label);
-      std::string unit = m.output->percent ? "" : " " + m.output->unit;
+      const Look ml = LookOf(m.output->format, m.output->unit, m.output->percent);
       for (const auto& row : m.rows) {
         out += "<tr>" + Td(name, true) + "<td class=l>" + plabel(p.grain, row.period, row.span) + "</td>";
         for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(row.dims[d], p.by_types[d]), true);
-        out += Td(DisplayValue(row.value, m.output->percent) + unit) + (forecast ? "<td></td><td></td>" : "") + "</tr>";
+        out += Td(Show(row.value, ml)) + (forecast ? "<td></td><td></td>" : "") + "</tr>";
       }
       for (const auto& f : m.forecast) {
         out += "<tr class=fc>" + Td(name, true) + "<td class=l>" + Esc(Label(p.grain, f.period, p)) +
                " <span class=partial>forecast 预测</span></td>";
         for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(f.dims[d], p.by_types[d]), true);
         auto range = [&](double a, double b) {
-          return std::isnan(a) ? std::string("-") : ForecastText(a, m) + " – " + ForecastText(b, m);
+          return std::isnan(a) ? std::string("—") : Show(a, ml) + " – " + Show(b, ml);
         };
-        out += Td(ForecastText(f.value, m) + unit) + Td(range(f.lo80, f.hi80)) + Td(range(f.lo95, f.hi95)) + "</tr>";
+        out += Td(Show(f.value, ml)) + Td(range(f.lo80, f.hi80)) + Td(range(f.lo95, f.hi95)) + "</tr>";
       }
     }
     out += "</table>";
   }
   if (!r.warnings.empty()) {
-    out += "<h2>Warnings · 警告</h2>";
+    // Data warnings are kept apart from the alerts, and folded.
+    out += fmt::format("<h2>Data warnings · 数据警告</h2><details><summary>{} warning{} about the data; open to "
+                       "read 展开查看</summary>",
+                       r.warnings.size(), r.warnings.size() == 1 ? "" : "s");
     for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w.code + ": " + w.message) + "</div>";
+    out += "</details>";
   }
   if (ctx.stamp) {
     // The stamp: what made these numbers, for `kpic verify` (it reads the
@@ -532,10 +689,10 @@ std::string Html(const Context& ctx) {
     const nlohmann::ordered_json& st = *ctx.stamp;
     size_t defs = st.contains("definitions") ? st["definitions"].value("metrics", nlohmann::ordered_json::object()).size() : 0;
     size_t srcs = st.contains("data") ? st["data"].size() : 0;
-    out += fmt::format("<footer class=sub><details><summary>Made by kpic {} from {} metric definition(s) and {} "
+    out += fmt::format("<footer class=sub><details><summary>Made by kpic {} on {} from {} metric definition(s) and {} "
                        "source(s), fingerprinted: <code>kpic verify</code> this file to check that its numbers still "
                        "stand · 数据来源与指纹</summary><pre id=kpic-stamp>{}</pre></details></footer>",
-                       Esc(st.value("kpic", std::string())), defs, srcs, Esc(st.dump(2)));
+                       Esc(st.value("kpic", std::string())), GeneratedAt(), defs, srcs, Esc(st.dump(2)));
   }
   return out + "</body></html>\n";
 }

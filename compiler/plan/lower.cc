@@ -598,7 +598,20 @@ void Lowerer::Goal(const ir::Goal& g) {
                                                                             : GoalPlan::Decomposition::Kind::kOther;
       out.value = M(d.value, lc);
       out.rhs = M(d.rhs, lc);
-      for (const auto& t : d.terms) out.terms.push_back({t.text, M(t.node, lc), t.sign});
+      for (const auto& t : d.terms) {
+        GoalPlan::Decomposition::Term term{t.text, M(t.node, lc), t.sign};
+        const ir::Node& n = m_.node(t.node);
+        if (n.kind == ir::Kind::kMetric) {
+          const ir::Metric& mt = m_.metrics[static_cast<size_t>(n.metric)];
+          term.label = mt.label;
+          term.format = mt.format;
+          term.percent = mt.percent;
+          term.unit = mt.percent ? "percent" : mt.unit.ToString();
+        } else {
+          term.unit = n.type.unit.ToString();
+        }
+        out.terms.push_back(std::move(term));
+      }
       gp.decompositions.push_back(std::move(out));
       continue;
     }

@@ -252,6 +252,10 @@ struct GoalPlan {
       std::string text;
       int value = -1;
       int sign = 1;  ///< additive: +1 / -1; multiplicative: exponent
+      /// How people read it: the metric's label, `format`, unit and
+      /// whether it is a percentage (the label is empty for an expression).
+      std::string label, format, unit;
+      bool percent = false;
     };
     std::vector<Term> terms;
   };

@@ -30,6 +30,25 @@ check "decomposition" 'Decomposition' 1
 check "drill-downs" 'Drill-down by' 4
 check "alerts" 'class="alert warning"' 1
 check "Chinese labels" '门店业绩同比提升 28%' 1
+# The presentation layer: money with its sign and thousands, changes of a
+# percentage in points, an alert digest with the rest folded, data warnings
+# folded, the drivers by their labels (identifier on hover), exact values
+# on hover, and no number in exponent notation anywhere in the page.
+check "money as ¥1,234.56" '¥[0-9]{1,3}(,[0-9]{3})+\.[0-9]{2}' 40
+check "alert digest" 'and [0-9]+ more' 1
+check "decomposition labels" 'title="conversion">转化率<' 1
+check "hover values" '<title>2026-03 value: ¥[0-9,]+\.[0-9]{2}</title>' 1
+# (the visible text: no style, and not the stamp, whose hashes are hex)
+text=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read(); t=re.sub(r"<(style|pre)[^>]*>.*?</\1>", " ", t, flags=re.S); print(re.sub(r"<[^>]*>", " ", t))' "$tmp/dom.html")
+if grep -qE '[0-9]\.?[0-9]*e[+-]?[0-9]' <<<"$text"; then echo "a number in exponent notation: $(grep -oE '[0-9.]+e[+-]?[0-9]+' <<<"$text" | head -3)"; exit 1; fi
+echo "DOM: no exponent notation"
+if grep -qE '\.[0-9]{4}\b' <<<"$(grep -oE '¥[0-9,.]+' <<<"$text")"; then echo "money with more than 2 decimals"; exit 1; fi
+# SOURCE_DATE_EPOCH makes the page reproducible byte for byte.
+SOURCE_DATE_EPOCH=86400 "$KPIC" run "$ROOT/examples/retail" --format html -o "$tmp/a.html" 2>/dev/null
+SOURCE_DATE_EPOCH=86400 "$KPIC" run "$ROOT/examples/retail" --format html -o "$tmp/b.html" 2>/dev/null
+cmp -s "$tmp/a.html" "$tmp/b.html" && grep -q 'on 1970-01-02 00:00 UTC' "$tmp/a.html" ||
+  { echo "SOURCE_DATE_EPOCH: the page is not reproducible"; exit 1; }
+echo "SOURCE_DATE_EPOCH: reproducible"
 timeout 120 chromium "${flags[@]}" --screenshot="$ART/retail-report.png" --window-size=1200,2600 \
   "file://$tmp/report.html" > /dev/null 2>&1 || true
 size=$(stat -c %s "$ART/retail-report.png" 2> /dev/null || echo 0)

@@ -118,7 +118,7 @@ contains out "alert [warning] up on last year in 2026-02 (store A): 200.00%"
 contains out "drill by store: 2026-02-01 to 2026-02-12 vs the same days of 2026-01"
 contains out "    A       30.00   30.00           —"
 expect "html: alert in percent" 0 "$KPIC" run "$PKG" --goal yoy --format html
-contains out "store A · 200.00%"
+contains out "2026-02 · store A · <b>200.0%</b>"
 contains out "change 2026-02-01 to 2026-02-12 vs the same days of 2026-01"
 
 # Freshness (W0708): visits end on 7 Feb (B), 5 days before the as-of date

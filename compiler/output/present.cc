@@ -1,0 +1,152 @@
+// The presentation layer (present.h): numbers as people read them.
+#include "output/present.h"
+
+#include <cmath>
+#include <map>
+
+#include "ir/unit.h"
+#include "plan/plan.h"
+
+namespace kpic::output {
+
+namespace {
+
+/// Currency signs shown before the amount; other currencies get their
+/// ISO code after it (`1,234 KRW`), which no reader can mistake.
+const std::map<std::string, std::string>& Signs() {
+  static const std::map<std::string, std::string> kSigns = {
+      {"CNY", "¥"}, {"RMB", "¥"}, {"USD", "$"}, {"EUR", "€"}, {"GBP", "£"}, {"JPY", "JP¥"}, {"HKD", "HK$"}};
+  return kSigns;
+}
+
+const std::map<std::string, std::string>& DurationSuffixes() {
+  static const std::map<std::string, std::string> kSuffixes = {
+      {"second", " s"}, {"minute", " min"}, {"hour", " h"}, {"day", " d"}, {"week", " wk"}};
+  return kSuffixes;
+}
+
+std::string Grouped(std::string whole) {
+  for (int k = static_cast<int>(whole.size()) - 3; k > 0; k -= 3) whole.insert(static_cast<size_t>(k), ",");
+  return whole;
+}
+
+std::string Digits(unsigned __int128 v) {
+  if (v == 0) return "0";
+  std::string s;
+  while (v > 0) {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  }
+  return s;
+}
+
+/// Decimals for a number whose look does not fix them.
+int AdaptiveDecimals(double shown, bool percent) {
+  double a = std::fabs(shown);
+  if (percent) return a < 10 ? 2 : 1;
+  if (a != 0 && a < 0.01) return 4;
+  return 2;
+}
+
+}  // namespace
+
+Look PercentLook() { return LookOf("", "percent", true); }
+
+Look LookOf(const std::string& format, const std::string& unit, bool percent) {
+  Look l;
+  if (!format.empty()) {
+    std::string why;
+    if (auto f = ParseNumberFormat(format, &why)) {
+      l.f = *f;
+      l.pattern = true;
+      return l;
+    }
+  }
+  l.f.grouping = true;
+  if (percent || unit == "percent") {
+    l.f.percent = true;
+    l.f.decimals = 1;
+    return l;
+  }
+  size_t slash = unit.find('/');
+  std::string num = unit.substr(0, slash);
+  if (IsCurrencyName(num)) {
+    l.fixed = true;
+    l.f.decimals = plan::MinorUnit(num);
+    auto it = Signs().find(num);
+    if (it != Signs().end())
+      l.f.prefix = it->second;
+    else
+      l.f.suffix = " " + num;
+    return l;
+  }
+  if (slash == std::string::npos) {
+    if (auto it = DurationSuffixes().find(num); it != DurationSuffixes().end()) {
+      l.fixed = true;
+      l.f.decimals = 1;
+      l.f.suffix = it->second;
+      return l;
+    }
+  }
+  Unit u = Unit::Named(num);
+  if (slash == std::string::npos && !num.empty() && num != "1" && u.OnlyCounts()) {
+    l.count = true;
+    return l;
+  }
+  if (!unit.empty() && unit != "1" && !Unit::Named(unit).OnlyCounts()) l.f.suffix = " " + unit;
+  return l;
+}
+
+std::string Show(double v, const Look& l) {
+  if (!std::isfinite(v)) return "—";
+  NumberFormat f = l.f;
+  if (!l.pattern && !l.fixed) f.decimals = AdaptiveDecimals(f.percent ? v * 100 : v, f.percent);
+  return ApplyNumberFormat(f, v);
+}
+
+std::string Show(const engine::Val& v, const Look& l) {
+  if (v.null()) return "—";
+  if (!v.exact() || l.f.percent) return Show(v.AsDouble(), l);
+  int d = l.pattern || l.fixed ? l.f.decimals : l.count && v.scale == 0 ? 0 : v.scale;
+  bool negative = v.i < 0;
+  unsigned __int128 mag = negative ? static_cast<unsigned __int128>(-(v.i + 1)) + 1 : static_cast<unsigned __int128>(v.i);
+  if (d >= v.scale) {
+    for (int k = v.scale; k < d; ++k) mag *= 10;
+  } else {
+    unsigned __int128 q = 1;
+    for (int k = d; k < v.scale; ++k) q *= 10;
+    unsigned __int128 r = mag % q;
+    mag /= q;
+    if (r * 2 >= q) ++mag;  // half away from zero
+  }
+  std::string digits = Digits(mag);
+  if (d > 0 && static_cast<int>(digits.size()) <= d) digits.insert(0, static_cast<size_t>(d + 1) - digits.size(), '0');
+  std::string whole = digits.substr(0, digits.size() - static_cast<size_t>(d));
+  std::string frac = d > 0 ? "." + digits.substr(digits.size() - static_cast<size_t>(d)) : "";
+  if (l.f.grouping) whole = Grouped(whole);
+  return (negative && mag != 0 ? "−" : "") + l.f.prefix + whole + frac + l.f.suffix;
+}
+
+std::string ShowChange(double v, const Look& l) {
+  if (!std::isfinite(v)) return "—";
+  if (l.f.percent) {
+    // A change of a percentage is in percentage points.
+    NumberFormat f;
+    f.grouping = true;
+    f.decimals = l.pattern ? l.f.decimals : AdaptiveDecimals(v * 100, true);
+    f.suffix = " pp";
+    std::string s = ApplyNumberFormat(f, v * 100);
+    return v > 0 && s.find_first_of("123456789") != std::string::npos ? "+" + s : s;
+  }
+  std::string s = Show(v, l);
+  return v > 0 && s.find_first_of("123456789") != std::string::npos ? "+" + s : s;
+}
+
+std::string ShowChange(const engine::Val& v, const Look& l) {
+  if (v.null()) return "—";
+  if (!v.exact() || l.f.percent) return ShowChange(v.AsDouble(), l);
+  std::string s = Show(v, l);
+  return v.i > 0 && s.find_first_of("123456789") != std::string::npos ? "+" + s : s;
+}
+
+}  // namespace kpic::output

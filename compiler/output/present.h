@@ -1,0 +1,45 @@
+// The presentation layer of the outputs people read (the HTML report for
+// now): how a number is shown, from its metric's `format` pattern or, without
+// one, from its unit. JSON and CSV keep exact raw values and never use it.
+//
+//   money (CNY, CNY/order)   ¥131,772.40   (the currency's minor unit)
+//   other currencies          $1,234.50, 1,234 KRW
+//   percentages               4.28%, 35.0%   (2 decimals below 10%, else 1)
+//   their changes             −0.52 pp       (percentage points)
+//   durations (hour, day)     3.5 h, 2.0 d
+//   counts                    12,282
+//
+// Minus is U+2212, thousands are grouped with `,`. Exact values (decimals,
+// integers) are rounded half away from zero in integer arithmetic, so a
+// cent is never lost to binary floating point.
+#pragma once
+
+#include <string>
+
+#include "base/number_format.h"
+#include "engine/engine.h"
+
+namespace kpic::output {
+
+struct Look {
+  NumberFormat f;        ///< prefix, suffix, grouping, decimals, percent
+  bool pattern = false;  ///< from the metric's `format` (decimals fixed)
+  bool fixed = false;    ///< decimals fixed by the unit (money, durations)
+  bool count = false;    ///< a count: exact values without decimals
+};
+
+/// The look of a metric's numbers: its `format` pattern when it has one,
+/// else its unit's (`CNY`, `percent`, `order`, `hour`, `1`).
+Look LookOf(const std::string& format, const std::string& unit, bool percent);
+/// A percentage (an alert's ratio, an attainment).
+Look PercentLook();
+
+/// A value for people; "—" for null or a non-finite number.
+std::string Show(const engine::Val& v, const Look& l);
+std::string Show(double v, const Look& l);
+/// A change, with its sign: `+1,630.04`, `−¥9,592.34`; a percentage's
+/// change in percentage points, `−0.52 pp`.
+std::string ShowChange(const engine::Val& v, const Look& l);
+std::string ShowChange(double v, const Look& l);
+
+}  // namespace kpic::output

@@ -1,0 +1,50 @@
+// The presentation layer (output/present.h): every expected text written
+// by hand from the rules in its header.
+#include <doctest/doctest.h>
+
+#include <limits>
+#include <string>
+
+#include "output/present.h"
+
+using kpic::engine::Val;
+using namespace kpic::output;
+
+TEST_CASE("money shows its currency sign, thousands and its minor unit, rounded exactly") {
+  Look cny = LookOf("", "CNY", false);
+  CHECK(Show(Val::Dec(13177240, 2), cny) == "¥131,772.40");
+  // A target with four decimals is shown in cents, half away from zero.
+  CHECK(Show(Val::Dec(1485333760, 4), cny) == "¥148,533.38");
+  CHECK(Show(Val::Dec(1005, 3), cny) == "¥1.01");    // 1.005: exact, not 1.00 as a double would give
+  CHECK(Show(Val::Dec(-1005, 3), cny) == "−¥1.01");  // U+2212, before the sign
+  CHECK(Show(Val::Dec(-4, 3), cny) == "¥0.00");       // no minus on a zero
+  CHECK(Show(Val::Dec(25052, 2), LookOf("", "CNY/order", false)) == "¥250.52");
+  CHECK(Show(Val::Dec(123450, 2), LookOf("", "KRW", false)) == "1,235 KRW");  // no minor unit
+  CHECK(Show(Val::Dec(150000, 0), LookOf("", "JPY", false)) == "JP¥150,000");
+  CHECK(ShowChange(Val::Dec(-959234, 2), cny) == "−¥9,592.34");
+  CHECK(ShowChange(Val::Dec(163004, 2), cny) == "+¥1,630.04");
+  CHECK(Show(Val(), cny) == "—");
+}
+
+TEST_CASE("percentages keep sensible decimals, and their changes are in points") {
+  Look pct = LookOf("", "percent", true);
+  CHECK(Show(Val::Float(0.0428), pct) == "4.28%");
+  CHECK(Show(Val::Float(0.35), pct) == "35.0%");
+  CHECK(Show(Val::Float(-0.2290193575377545), pct) == "−22.9%");
+  CHECK(ShowChange(Val::Float(-0.0052), pct) == "−0.52 pp");
+  CHECK(ShowChange(Val::Float(0.125), pct) == "+12.5 pp");
+  CHECK(Show(std::numeric_limits<double>::infinity(), pct) == "—");
+}
+
+TEST_CASE("counts, durations, patterns and plain numbers") {
+  CHECK(Show(Val::Int(12282), LookOf("", "visit", false)) == "12,282");
+  CHECK(Show(Val::Float(3.456), LookOf("", "hour", false)) == "3.5 h");
+  CHECK(Show(Val::Float(12345.678), LookOf("¥#,##0", "CNY", false)) == "¥12,346");
+  CHECK(Show(Val::Float(0.1234), LookOf("0.0%", "percent", true)) == "12.3%");
+  CHECK(Show(Val::Float(1.5), LookOf("", "1", false)) == "1.50");
+  CHECK(Show(Val::Float(0.004321), LookOf("", "1", false)) == "0.0043");
+  // Never an exponent: 1e308 is written out.
+  std::string big = Show(1e308, LookOf("", "1", false));
+  CHECK(big.find('e') == std::string::npos);
+  CHECK(big.size() > 300);
+}
