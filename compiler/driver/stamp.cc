@@ -169,6 +169,18 @@ nlohmann::ordered_json Definitions(const Session& s, const plan::Plan& p) {
   std::map<std::string, std::string> g_by_name;
   for (const ir::Goal* g : goals) g_by_name[g->package.empty() ? g->name : g->package + "." + g->name] = ir::GoalFingerprint(m, *g);
   j["goals"] = g_by_name;
+  // The breakdowns asked (`--by`): which column each source reaches them by.
+  if (!p.by.empty()) {
+    std::set<int> sources;
+    for (const plan::Scan& sc : p.scans)  // (a scan's `src` indexes the module's sources)
+      if (sc.src >= 0 && static_cast<size_t>(sc.src) < m.sources.size()) sources.insert(sc.src);
+    std::map<std::string, std::string> by;
+    for (const std::string& d : p.by) by[d] = ir::BreakdownFingerprint(m, d, sources);
+    j["by"] = by;
+  }
+  // Under a role, its rules: a changed filter is named as such.
+  if (!p.role.empty())
+    if (const ir::Role* r = m.FindRole(p.role)) j["roles"] = {{p.role, ir::RoleFingerprint(m, *r)}};
   return j;
 }
 

@@ -241,6 +241,8 @@ std::string PackageDir(const std::vector<std::string>& paths) {
 
 std::string StateKey(const plan::Plan& p, const plan::Request& req, const std::string& source) {
   std::string key = source;
+  // A run as of a past date counts other rows than today's: its own key.
+  if (req.as_of_day) key += " as_of=" + rt::FormatDate(*req.as_of_day);
   if (!p.role.empty() || !req.role.empty()) {
     key += " role=" + req.role;
     for (const auto& [k, v] : req.params) key += " " + k + "=" + v;
@@ -288,7 +290,17 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
   bool counts_rows = std::any_of(p.expectations.begin(), p.expectations.end(), [](const plan::ExpectPlan& e) {
     return e.x.check == ECheck::kRows && e.skipped.empty();
   });
-  if (counts_rows) {
+  if (!t.state.empty() && counts_rows && !t.replay_counts) {
+    // An explicit --state goes in a folder that exists (a typo is not a
+    // new folder tree).
+    fs::path dir = fs::path(t.state).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !fs::is_directory(dir, ec))
+      throw UsageError("E0607", fmt::format("--state {}: the folder {} does not exist", t.state, dir.string()));
+  }
+  if (t.replay_counts) {
+    state = *t.replay_counts;
+  } else if (counts_rows) {
     std::ifstream in(state_path, std::ios::binary);
     if (in) {
       std::stringstream buf;
@@ -301,8 +313,14 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
   report.package = ir.expectations[0].package;
   report.role = req.role;
   int32_t as_of = req.as_of_day ? *req.as_of_day : Today(zone);
+  if (!req.as_of_day && !t.replay_today.empty()) {
+    if (auto d = rt::ParseDate(t.replay_today, rt::DateFormat{})) as_of = *d;
+  }
   report.as_of = rt::FormatDate(as_of);
-  for (const Warning& w : p.notes) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
+  // The counts compared with, for the stamp (a replay compares with them).
+  const std::vector<std::pair<std::string, int64_t>> state_before = state;
+  if (!t.replay_counts)
+    for (const Warning& w : p.notes) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
   // Judges every expectation of plan `p` from its execution.
   auto judge = [&](const plan::Plan& p, exec::Execution& ex, const engine::Results& r) {
     for (const plan::ExpectPlan& e : p.expectations) {
@@ -490,7 +508,7 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
     return kExitOk;
   });
   if (code != kExitOk) return code;
-  if (counts_rows) {
+  if (counts_rows && !t.replay_counts) {
     std::error_code ec;
     fs::path dir = fs::path(state_path).parent_path();
     if (!dir.empty()) fs::create_directories(dir, ec);
@@ -504,19 +522,27 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
   if (format != "human") {
     report.stamp = MakeStamp("test", o, *s, p);
     report.stamp["definitions"]["expectations"] = ExpectationTexts(p);
+    report.stamp["as_of"] = report.as_of;
+    // The row counts `rows change` compared with, so that verify can
+    // replay the test exactly (each source's own count, under a role the
+    // role's rows only).
+    nlohmann::ordered_json counts = nlohmann::ordered_json::array();
+    for (const auto& [key, n] : state_before) counts.push_back({key, n});
+    report.stamp["rows_compared"] = counts;
   }
   std::string text = format == "json" ? RenderTestJson(report) : format == "junit" ? RenderTestJunit(report)
                                                                                    : RenderTestHuman(report);
-  if (o.output.empty())
+  if (t.text)
+    *t.text = std::move(text);
+  else if (o.output.empty())
     std::fputs(text.c_str(), stdout);
   else
     WriteFileAtomically(o.output, text);
-  if (report.Count(Status::kFail) > 0) return kExitTestFailed;
-  if (report.Count(Status::kError) > 0) {
-    // Nothing the package expects explains the bad data: it is a data error.
+  if (report.Count(Status::kError) > 0 && !t.text)
     std::fprintf(stderr, "error[data]: %s\n", data_error.c_str());
-    return kExitData;
-  }
+  if (report.Count(Status::kFail) > 0) return kExitTestFailed;
+  // Bad data that no failed expectation explains is a data error.
+  if (report.Count(Status::kError) > 0) return kExitData;
   return kExitOk;
 }
 

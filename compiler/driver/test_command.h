@@ -19,6 +19,14 @@ namespace kpic {
 struct TestOptions {
   RunOptions run;     ///< paths, --as-of, --role/--param, --bind, --engine, --format, -o
   std::string state;  ///< --state FILE: the row counts of the last run (default PACKAGE/.kpic/test-state.tsv)
+  /// `kpic verify`: replays a stamped test. The row counts to compare with
+  /// are these (no state file is read or written), warnings are not
+  /// printed, and the output goes to `*text` instead of stdout or -o.
+  const std::vector<std::pair<std::string, int64_t>>* replay_counts = nullptr;
+  std::string* text = nullptr;
+  /// With replay_counts and no --as-of: the day freshness was measured
+  /// against (the stamp's `as_of`), instead of today.
+  std::string replay_today;
 };
 
 /// One failing key, value, or period and member of an expectation.

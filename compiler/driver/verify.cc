@@ -17,6 +17,7 @@
 #include "driver/run_support.h"
 #include "driver/stamp.h"
 #include "driver/test_command.h"
+#include "plan/lower.h"
 #include "base/errors.h"
 #include "csv.h"
 
@@ -152,10 +153,38 @@ std::string String(const nlohmann::ordered_json& j, const char* key) {
 std::string Unstamped(const std::string& format, const std::string& text) {
   if (format == "sql") return text.substr(text.find('\n') + 1);
   if (format == "html") {
+    // Only the footer exactly as kpic writes it is left out: one stamp, no
+    // markup inside it, and nothing after it but the page's end. Anything
+    // else stays, so that an edit there makes the numbers not stand.
     size_t at = text.find("<footer class=sub><details><summary>Made by kpic");
     if (at == std::string::npos) return text;
     size_t end = text.find("</footer>", at);
-    return text.substr(0, at) + (end == std::string::npos ? "" : text.substr(end + 9));
+    if (end == std::string::npos) return text;
+    std::string_view footer(text.data() + at, end + 9 - at);
+    constexpr std::string_view kOpen = "<footer class=sub><details><summary>Made by kpic ";
+    constexpr std::string_view kCode = "<code>kpic verify</code>";
+    constexpr std::string_view kPre = "</summary><pre id=kpic-stamp>";
+    constexpr std::string_view kClose = "</pre></details></footer>";
+    size_t pre = footer.find(kPre);
+    bool ok = text.find(kHtmlStampOpen) == text.rfind(kHtmlStampOpen) && pre != std::string_view::npos &&
+              footer.ends_with(kClose) && text.substr(end + 9) == "</body></html>\n";
+    if (ok) {
+      std::string_view summary = footer.substr(kOpen.size(), pre - kOpen.size());
+      size_t code = summary.find(kCode);
+      std::string_view stamp = footer.substr(pre + kPre.size(), footer.size() - kClose.size() - pre - kPre.size());
+      auto plain = [](std::string_view t) { return t.find_first_of("<>") == std::string_view::npos; };
+      ok = code != std::string_view::npos && plain(summary.substr(0, code)) &&
+           plain(summary.substr(code + kCode.size())) && plain(stamp);
+    }
+    if (!ok) return text;
+    return text.substr(0, at) + text.substr(end + 9);
+  }
+  if (format == "junit") {
+    size_t at = text.find("<property name=\"kpic.stamp\"");
+    if (at == std::string::npos) return text;
+    size_t end = text.find('\n', at);
+    size_t begin = text.rfind('\n', at);
+    return text.substr(0, begin == std::string::npos ? 0 : begin) + text.substr(end == std::string::npos ? text.size() : end);
   }
   if (format == "json") {
     // Labels are not numbers: a relabelled metric still stands.
@@ -228,7 +257,11 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
     o.binds.push_back(b);
   }
   // The numbers are for the stamped as-of date, whatever was appended since.
-  if (o.as_of.empty() && st.contains("as_of") && st["as_of"].is_string()) o.as_of = st["as_of"].get<std::string>();
+  // A test is replayed with the request as it was, and freshness measured
+  // against the stamped day.
+  bool test_output = String(req, "command") == "test";
+  std::string stamped_as_of = st.contains("as_of") && st["as_of"].is_string() ? st["as_of"].get<std::string>() : "";
+  if (o.as_of.empty() && !test_output) o.as_of = stamped_as_of;
   if (o.paths.empty()) throw UsageError("the stamp names no package to recompute from");
   for (const std::string& path : o.paths) {
     std::error_code ec;
@@ -245,27 +278,57 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
 
   // What changed: definitions (by fingerprint) and data (by binding, size,
   // time and hash).
-  // A `kpic test` output stands while what its checks read is unchanged:
-  // its outcomes are not recomputed (that would record row counts again).
-  bool test_output = String(req, "command") == "test";
-  if (test_output && !o.role.empty())
-    throw UsageError(fmt::format("{} is a `kpic test` output made as role `{}`, whose stamp keeps no data "
-                                 "fingerprint (it would describe rows outside the role): run `kpic test` again",
-                                 v.output, o.role));
+  // A metric or goal the output was made of that is gone: the numbers
+  // cannot stand, and there is nothing to recompute.
   plan::Request preq = ToRequest(o);
+  std::vector<std::string> gone;
+  {
+    const ir::Module& ir = s->catalog.checked.ir;
+    for (const std::string& name : preq.metrics)
+      if (ir.MetricIndex(name) < 0) gone.push_back(fmt::format("metric `{}` is gone", name));
+    for (const std::string& name : preq.goals)
+      if (std::none_of(ir.goals.begin(), ir.goals.end(), [&](const ir::Goal& g) { return g.name == name; }))
+        gone.push_back(fmt::format("goal `{}` is gone", name));
+  }
+  if (!gone.empty()) {
+    if (v.format == "json") {
+      nlohmann::ordered_json j;
+      j["stands"] = false;
+      j["output"] = v.output;
+      j["format"] = old.format;
+      j["definitions_changed"] = gone;
+      j["data_changed"] = nlohmann::ordered_json::array();
+      std::fputs((j.dump(2) + "\n").c_str(), stdout);
+    } else {
+      std::string out = fmt::format("{}: the numbers no longer stand\n  definitions changed:\n", v.output);
+      for (const auto& d : gone) out += "    " + d + "\n";
+      std::fputs(out.c_str(), stdout);
+    }
+    return kExitStale;
+  }
+  plan::Plan p;
   if (test_output) {
+    // The expectations' plan, as `kpic test` lowers it (it may read no
+    // metric and no goal).
     preq.all_goals = false;
     preq.expectations = true;
+    try {
+      p = plan::Lower(s->catalog.checked.ir, preq);
+    } catch (const plan::PlanError& e) {
+      throw UsageError(e.code, e.what());
+    }
+  } else {
+    p = MakePlan(*s, preq);
   }
-  plan::Plan p = MakePlan(*s, preq);
   nlohmann::ordered_json defs = Definitions(*s, p);
   std::vector<std::string> changed_defs, changed_data;
-  for (const char* kind : {"metrics", "goals"}) {
+  for (const char* kind : {"metrics", "goals", "by", "roles"}) {
     nlohmann::ordered_json before = st.contains("definitions") && st["definitions"].contains(kind)
                                         ? st["definitions"][kind]
                                         : nlohmann::ordered_json::object();
     const nlohmann::ordered_json& now = defs[kind];
-    std::string one = std::string(kind) == "metrics" ? "metric" : "goal";
+    std::string k = kind;
+    std::string one = k == "metrics" ? "metric" : k == "goals" ? "goal" : k == "by" ? "the breakdown by" : "role";
     for (auto it = before.begin(); it != before.end(); ++it)
       if (!now.contains(it.key()))
         changed_defs.push_back(fmt::format("{} `{}` is gone", one, it.key()));
@@ -325,7 +388,22 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   // The numbers, recomputed in the output's own format.
   std::string recomputed;
   if (test_output) {
-    recomputed = old.text;  // judged by the fingerprints alone, below
+    // The test again, comparing row counts with those the stamp recorded,
+    // and freshness with its day; nothing is recorded.
+    std::vector<std::pair<std::string, int64_t>> counts;
+    if (st.contains("rows_compared") && st["rows_compared"].is_array())
+      for (const auto& kv : st["rows_compared"])
+        if (kv.is_array() && kv.size() == 2 && kv[0].is_string() && kv[1].is_number_integer())
+          counts.emplace_back(kv[0].get<std::string>(), kv[1].get<int64_t>());
+    TestOptions t;
+    t.run = o;
+    t.run.format = old.format;
+    t.run.output.clear();
+    t.replay_counts = &counts;
+    t.replay_today = stamped_as_of;
+    t.text = &recomputed;
+    int code = RunTest(t, common);
+    if (code != kExitOk && code != kExitTestFailed && code != kExitData) return code;
   } else if (old.format == "sql") {
     // The SQL again, in its dialect: the same text, or not.
     int code = SqlText(o, String(req, "dialect"), common, &recomputed);
@@ -339,10 +417,10 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
     recomputed = texts[0];
   }
   std::string a = Unstamped(old.format, old.text), b = Unstamped(old.format, recomputed);
-  bool stands = test_output ? changed_defs.empty() && changed_data.empty() : a == b;
+  bool stands = a == b;
   std::vector<std::string> diffs;
   size_t ndiff = 0;
-  if (!stands && old.format == "json" && !test_output)
+  if (!stands && old.format == "json")
     JsonDiff(nlohmann::ordered_json::parse(a), nlohmann::ordered_json::parse(b), "", &diffs, &ndiff, 10);
 
   if (v.format == "json") {
@@ -359,10 +437,8 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   } else {
     std::string out;
     if (test_output)
-      out += stands ? fmt::format("{}: the test outcomes still stand (the definitions and data they read are "
-                                  "unchanged)",
-                                  v.output)
-                    : fmt::format("{}: the test outcomes no longer stand; run `kpic test` again", v.output);
+      out += stands ? fmt::format("{}: the test outcomes still stand", v.output)
+                    : fmt::format("{}: the test outcomes no longer stand", v.output);
     else
       out += stands ? fmt::format("{}: the numbers still stand", v.output)
                     : fmt::format("{}: the numbers no longer stand", v.output);

@@ -57,6 +57,18 @@ class Canon {
 
   std::string Expr(int node) { return Node(node, {}, 0); }
 
+  /// How source `source` reaches dimension `dim`: its columns through the
+  /// lookups, as the fingerprint sees them; "" when it cannot.
+  std::string DimPath(int source, const std::string& dim) {
+    std::vector<std::pair<int, int>> path;
+    if (!m_.DimPath(source, dim, &path)) return "";
+    std::string t = dim + "@" + Source(source);
+    for (const auto& [src, col] : path) t += "." + Source(src) + ":" + ColumnText(src, col);
+    return t;
+  }
+
+  std::string Scalar(const ir::Scalar& sc) { return ScalarText(sc); }
+
   /// A metric: its declared unit and its formula.
   std::string Metric(int metric) {
     if (metric < 0 || metric >= static_cast<int>(m_.metrics.size())) return "?";
@@ -93,8 +105,11 @@ class Canon {
       std::vector<std::string> nulls = b.nulls;
       std::sort(nulls.begin(), nulls.end());
       nulls.erase(std::unique(nulls.begin(), nulls.end()), nulls.end());
-      t += fmt::format(",read={}|{}|{}|{}|{}|{}|{}", b.kind, b.delimiter, b.quote, b.header == "false" ? "noheader" : "",
-                       b.date_format, b.timestamp_format, fmt::join(nulls, "/"));
+      // Stating a default (`delimiter: ","`) is not a change of meaning.
+      auto or_default = [](const std::string& v, const char* d) { return v == d ? std::string() : v; };
+      t += fmt::format(",read={}|{}|{}|{}|{}|{}|{}", b.kind, or_default(b.delimiter, ","), or_default(b.quote, "\""),
+                       b.header == "false" ? "noheader" : "", or_default(b.date_format, "%Y-%m-%d"), b.timestamp_format,
+                       fmt::join(nulls, "/"));
     }
     t += ")";
     sources_[s] = t;
@@ -287,9 +302,56 @@ std::string GoalFingerprint(const Module& m, const Goal& g) {
   std::vector<std::string> drills = g.drills;
   std::sort(drills.begin(), drills.end());
   s += fmt::format("drill={} top={}\n", fmt::join(drills, ","), g.drill_top ? *g.drill_top : -1);
+  // Which columns the drilled dimensions are, from each source the goal's
+  // metric reads (moving `-> category` to another column changes the drill).
+  std::set<int> sources;
+  SourcesUnder(m, g.metric, &sources);
+  for (const std::string& d : drills)
+    for (int src : sources) s += "dim " + c.DimPath(src, d) + "\n";
   std::vector<std::string> items;
   for (const auto& d : g.decompositions) items.push_back("decompose " + c.Expr(d.value) + "=" + c.Expr(d.rhs));
   for (const auto& a : g.alerts) items.push_back(fmt::format("alert {} {} {}", a.severity, c.Expr(a.cond), a.message));
+  std::sort(items.begin(), items.end());
+  s += fmt::format("{}\n", fmt::join(items, "\n"));
+  return Hash128(s);
+}
+
+void SourcesUnder(const Module& m, int node, std::set<int>* out) {
+  std::set<int> metrics;
+  MetricsUnder(m, node, &metrics);
+  std::vector<int> todo{node};
+  for (int i : metrics) todo.push_back(m.metrics[static_cast<size_t>(i)].root);
+  size_t steps = 0;
+  while (!todo.empty() && ++steps < 1'000'000) {
+    int at = todo.back();
+    todo.pop_back();
+    if (at < 0) continue;
+    const Node& n = m.node(at);
+    if (n.kind == Kind::kColumn && n.source >= 0) out->insert(n.source);
+    for (int a : n.args) todo.push_back(a);
+  }
+}
+
+std::string BreakdownFingerprint(const Module& m, const std::string& dim, const std::set<int>& sources) {
+  Canon c(m);
+  std::string s = "kpic-breakdown-fingerprint-1\n";
+  for (int src : sources) s += c.DimPath(src, dim) + "\n";
+  return Hash128(s);
+}
+
+std::string RoleFingerprint(const Module& m, const Role& r) {
+  Canon c(m);
+  std::string s = "kpic-role-fingerprint-1\n";
+  for (const auto& p : r.params) s += "param " + p.name + ":" + c.Scalar(p.scalar) + "\n";
+  std::vector<std::string> items;
+  for (const auto& it : r.items)
+    items.push_back(fmt::format("{} {} {}", it.source >= 0 ? m.sources[static_cast<size_t>(it.source)].key : "?",
+                                it.all ? "all" : "", it.filter >= 0 ? c.Expr(it.filter) : ""));
+  for (const auto& h : r.hidden)
+    items.push_back(fmt::format("hide {}.{}", h.source >= 0 ? m.sources[static_cast<size_t>(h.source)].key : "?",
+                                h.source >= 0 && h.column >= 0
+                                    ? m.sources[static_cast<size_t>(h.source)].columns[static_cast<size_t>(h.column)].name
+                                    : "?"));
   std::sort(items.begin(), items.end());
   s += fmt::format("{}\n", fmt::join(items, "\n"));
   return Hash128(s);

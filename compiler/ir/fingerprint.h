@@ -30,6 +30,17 @@ std::string GoalFingerprint(const Module& m, const Goal& g);
 /// The metrics expression `node` reads, directly or through other metrics.
 void MetricsUnder(const Module& m, int node, std::set<int>* out);
 
+/// The sources whose columns expression `node` reads, through every metric.
+void SourcesUnder(const Module& m, int node, std::set<int>* out);
+
+/// The fingerprint of a breakdown by `dim` (`--by`, a drill) over
+/// `sources`: which column each source reaches it by, through its lookups.
+std::string BreakdownFingerprint(const Module& m, const std::string& dim, const std::set<int>& sources);
+
+/// The fingerprint of a role's rules: its parameters, row filters and
+/// hidden columns (what it lets an output see).
+std::string RoleFingerprint(const Module& m, const Role& r);
+
 /// 32 hex digits of XXH3-128 of `text`.
 std::string Hash128(const std::string& text);
 

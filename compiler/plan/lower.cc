@@ -381,6 +381,7 @@ void Lowerer::Metric(const std::string& name) {
   touched_ = &o.scans;
   o.root = MetricRef(index, lc);
   touched_ = nullptr;
+  PeriodsFromWindows(&o);
   o.round = RoundOf(o.root, o.percent ? "percent" : o.unit);
   plan_.outputs.push_back(std::move(o));
 }
@@ -413,6 +414,7 @@ void Lowerer::Chart(const ir::Report::Chart& c) {
   touched_ = &o.scans;
   o.root = M(c.node, lc);
   touched_ = nullptr;
+  PeriodsFromWindows(&o);
   o.round = RoundOf(o.root, m_.node(c.node).type.unit.ToString());
   plan_.charts.push_back(std::move(o));
 }

@@ -74,6 +74,7 @@ void Lowerer::Expect(const ir::Expectation& x, ExpectPlan* e) {
       touched_ = &o.scans;
       o.root = M(node, lc);
       touched_ = nullptr;
+      PeriodsFromWindows(&o);
       plan_.outputs.push_back(std::move(o));
       return static_cast<int>(plan_.outputs.size()) - 1;
     };

@@ -110,6 +110,13 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   return index;
 }
 
+void Lowerer::PeriodsFromWindows(Output* o) {
+  // An output that reads only shifted scans (`sales.last_year`) takes its
+  // periods from them; "no scan" would mean every scan of the plan, other
+  // outputs' grains included (period 0 of a grain-`all` scan is 0000-01).
+  if (o->scans.empty()) o->scans = ScansUnder(plan_, o->root);
+}
+
 void Lowerer::Touch(int scan) {
   if (touched_ && std::find(touched_->begin(), touched_->end(), scan) == touched_->end()) touched_->push_back(scan);
 }

@@ -73,6 +73,8 @@ class Lowerer {
   // ---- lower_row.cc ------------------------------------------------------------------
   int ScanFor(int source, const LCtx& lc);
   void Touch(int scan);
+  /// An output whose reads are all shifted takes its periods from them.
+  void PeriodsFromWindows(Output* o);
   int Col(Scan& scan, const std::vector<std::string>& path);
   int Node(int scan, RowNode n);
   const RowNode& N(int scan, int i) const { return plan_.scans[scan].nodes[i]; }

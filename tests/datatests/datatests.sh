@@ -74,8 +74,8 @@ PY
 # Row counts: the first run records 9 and passes; a count of 5 recorded
 # before makes 9 an 80% change; a malformed state file is E0607.
 json_state() { python3 -c "print(open('$ST').read().split(chr(10))[1])"; }
-[ "$(json_state)" = "$(printf 'orders\t9')" ] && passed=$((passed + 1)) || { echo "FAIL: state $(cat "$ST")"; failed=$((failed + 1)); }
-printf '# by hand\norders\t5\n' > "$ST"
+[ "$(json_state)" = "$(printf 'orders as_of=2026-03-12\t9')" ] && passed=$((passed + 1)) || { echo "FAIL: state $(cat "$ST")"; failed=$((failed + 1)); }
+printf '# by hand\norders as_of=2026-03-12\t5\n' > "$ST"
 expect "rows change" 6 "${t[@]}" --format json
 json "${one}orders rows change within 10%\")['message']" \
   "\`orders\` has 9 rows, more than the 5 of the previous run (80.00%); expected within 10%"
@@ -100,7 +100,7 @@ json "${one}orders.product_id not null\")['message']" "\`orders.product_id\` is 
 for leak in O5 P9 phone 670 O6; do lacks out "$leak"; done
 expect "role human" 6 "${t[@]}" --role store_a --param s=A
 for leak in O5 P9 phone 670 O6; do lacks out "$leak"; lacks err "$leak"; done
-grep -q "orders role=store_a s=A	5" "$ST" && passed=$((passed + 1)) || { echo "FAIL: role state $(cat "$ST")"; failed=$((failed + 1)); }
+grep -q "orders as_of=2026-03-12 role=store_a s=A	5" "$ST" && passed=$((passed + 1)) || { echo "FAIL: role state $(cat "$ST")"; failed=$((failed + 1)); }
 
 # Everything holds: exit 0.
 cat > "$TMP/ok.kpi" <<'KPI'
@@ -164,8 +164,47 @@ printf '2026-03-09,A,1.00\n' >> "$TMP/v/data/ledger.csv"
 expect "verify changed data" 7 "$KPIC" verify "$TMP/v.xml"
 contains out "source \`ledger\`: $TMP/v/data/ledger.csv changed"
 expect "role stamp" 6 "${v[@]}" --role store_a --param s=A --format json -o "$TMP/vr.json"
-expect "verify role test" 2 "$KPIC" verify "$TMP/vr.json"
-contains err "keeps no data fingerprint"
+expect "verify role test" 0 "$KPIC" verify "$TMP/vr.json"
+# Verify replays the test: an edited outcome, or a change that makes a
+# check fail (a null token that hides an order id), no longer stands; the
+# row counts compared with are the stamp's, and nothing is recorded.
+cp "$TMP/v.json" "$TMP/edited.json"
+python3 - "$TMP/edited.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for x in d["expectations"]:
+    x["status"] = "pass"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+expect "verify edited test output" 7 "$KPIC" verify "$TMP/edited.json"
+contains out "the test outcomes no longer stand"
+cp -r "$ROOT/tests/datatests/shop" "$TMP/w"
+w=("$KPIC" test "$TMP/w" --as-of 2026-03-12 --state "$TMP/w.tsv")
+printf 'orders as_of=2026-03-12\t8\n' > "$TMP/w.tsv"
+expect "rows stamp" 6 "${w[@]}" --format json -o "$TMP/w.json"
+cp "$TMP/w.tsv" "$TMP/w.before"
+expect "verify replays rows" 0 "$KPIC" verify "$TMP/w.json"
+cmp -s "$TMP/w.tsv" "$TMP/w.before" && passed=$((passed + 1)) || { echo "FAIL: verify wrote the state"; failed=$((failed + 1)); }
+sed -i 's|csv("data/ledger.csv")|csv("data/ledger.csv", null: ["", "150.00"])|' "$TMP/w/model.kpi"
+grep -q '"150.00"' "$TMP/w/model.kpi" || echo "(the ledger binding was not found to edit)"
+expect "verify after a null token" 7 "$KPIC" verify "$TMP/w.json"
+
+# A check that reads only a shifted metric takes its periods from its own
+# reads, not from the other checks' (a grain-`all` check once made it run
+# from 0000-01): the shop's orders are in Jan-Mar 2026, so last year's
+# sales are 3 months of an empty sum, 0 (an empty sum is 0, and checked).
+mkdir "$TMP/ly" && cp -r "$PKG/model.kpi" "$PKG/data" "$TMP/ly/"
+printf 'package shop\nexpect sales.last_year between 0 CNY and 0 CNY by month\nexpect sales between 0 CNY and 100000 CNY\n' > "$TMP/ly/x.kpi"
+expect "shifted metric's periods" 0 "$KPIC" test "$TMP/ly" --as-of 2026-03-12 --format json
+json "[x['message'] for x in d['expectations']]" "['3 values between 0 CNY and 0 CNY', '1 value between 0 CNY and 100000 CNY']"
+
+# A run as of another day keeps its own row count.
+expect "state per as-of" 6 "$KPIC" test "$PKG" --as-of 2026-02-01 --state "$ST"
+grep -q "orders as_of=2026-02-01	" "$ST" && grep -q "orders as_of=2026-03-12 role=store_a s=A	5" "$ST" && passed=$((passed + 1)) ||
+  { echo "FAIL: state per as-of $(cat "$ST")"; failed=$((failed + 1)); }
+expect "state in a missing folder" 2 "$KPIC" test "$PKG" --as-of 2026-03-12 --state "$TMP/no/such/dir/s.tsv"
+contains err "E0607"
+[ ! -e "$TMP/no" ] && passed=$((passed + 1)) || { echo "FAIL: --state created folders"; failed=$((failed + 1)); }
 
 # Labels print on one line: a line break in a label is escaped.
 printf 'expect "two\\nlines" orders.order_id not null\n' >> "$TMP/v/expectations.kpi"

@@ -60,7 +60,11 @@ lacks out '670.00'
 
 # A duplicated key in the products table: inside PostgreSQL too, `unique`
 # fails and `found in products` is an error naming the key, not a crash.
+expect "postgres: stamped" 6 "${t[@]}" --format json -o "$TMP/pg_stamp.json"
+expect "postgres: verify, unchanged" 0 "$KPIC" verify "$TMP/pg_stamp.json"
 psql -q "$URI" -c "INSERT INTO kpic_dt.products VALUES ('P2', 'bag again', 'C1')" >/dev/null
+# A database has no content hash: verify replays the test inside it.
+expect "postgres: verify after an insert" 7 "$KPIC" verify "$TMP/pg_stamp.json"
 expect "postgres: dup key" 6 "${t[@]}" --format json
 json "sorted(k for k, v in ${status}.items() if v == 'error')" "['orders.product_id found in products']"
 json "${one}products.product_id unique\")['status'], d['summary']['errors']" "fail 1"

@@ -118,6 +118,69 @@ json 'sorted(d["stamp"]["data"]["orders"])' "['binding', 'withheld']"
 lacks out "$HASH"
 lacks out "\"size\""
 
+# An HTML page edited inside or after its footer no longer stands: only
+# the footer exactly as kpic writes it is left out of the comparison.
+expect "html again" 0 "$KPIC" run "$PKG" --metric top --grain month --format html -o "$TMP/t.html"
+python3 - "$TMP/t.html" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+i = s.index("</pre>", s.index("<pre id=kpic-stamp>"))
+open(p, "w", encoding="utf-8").write(s[:i + 6] + '</details><h1>ALL TARGETS MET</h1><details>' + s[i + 6:])
+PY
+expect "verify tampered html" 7 "$KPIC" verify "$TMP/t.html"
+"$KPIC" run "$PKG" --metric top --grain month --format html -o "$TMP/t.html" 2>/dev/null
+sed -i 's|</body></html>|<p>forged</p></body></html>|' "$TMP/t.html"
+expect "verify html with a tail" 7 "$KPIC" verify "$TMP/t.html"
+
+# A metric the output was made of that is gone: exit 7, naming it.
+expect "before a rename" 0 "$KPIC" run "$PKG" --metric other --grain all --format json -o "$TMP/o.json"
+sed -i 's/^metric other: CNY/metric other2: CNY/' "$PKG"
+expect "verify, metric gone" 7 "$KPIC" verify "$TMP/o.json"
+contains out 'metric `other` is gone'
+cp "$ROOT/tests/stamps/fp.kpi" "$PKG"
+
+# The breakdown (`--by`) and the role's rules are fingerprinted: moving the
+# dimension to another column, or changing the role's filter, is named.
+printf '\ndimension shop\n' >> "$PKG"
+sed -i 's/^  store:  string$/  store:  string -> shop/' "$PKG"
+grep -q -- '-> shop' "$PKG" || echo "(fp.kpi: the store column was not found to map)"
+expect "by shop" 0 "$KPIC" run "$PKG" --metric top --by shop --grain all --format json -o "$TMP/by.json"
+sed -i 's/^  store:  string -> shop$/  store:  string/; s/^  id:     string key$/  id:     string key -> shop/' "$PKG"
+expect "verify, breakdown moved" 7 "$KPIC" verify "$TMP/by.json"
+contains out 'the breakdown by `shop` changed meaning'
+cp "$ROOT/tests/stamps/fp.kpi" "$PKG"
+expect "role run" 0 "$KPIC" run "$PKG" --metric top --grain all --role store_manager --param s=s1 --format json -o "$TMP/r.json"
+sed -i 's/orders where orders.store == s/orders where orders.store == s and orders.amount > 6 CNY/' "$PKG"
+expect "verify, role changed" 7 "$KPIC" verify "$TMP/r.json"
+contains out 'role `store_manager` changed meaning'
+cp "$ROOT/tests/stamps/fp.kpi" "$PKG"
+# Stating a default is no change of meaning.
+expect "defaults" 0 "$KPIC" run "$PKG" --metric top --grain all --format json -o "$TMP/d.json"
+sed -i 's|csv("orders.csv")|csv("orders.csv", delimiter: ",", quote: "\\"")|' "$PKG"
+grep -q 'delimiter' "$PKG" || echo "(fp.kpi: the binding was not found to edit)"
+expect "verify, defaults stated" 0 "$KPIC" verify "$TMP/d.json"
+cp "$ROOT/tests/stamps/fp.kpi" "$PKG"
+
+# A goal's fingerprint covers the columns its drills reach: in the retail
+# example, mapping `category` from the category column to the name column
+# changes the goal that drills by category.
+cp -r "$ROOT/examples/retail" "$TMP/retail"
+gfp() { "$KPIC" run "$TMP/retail" --goal grow_sales --format json 2>/dev/null |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["stamp"]["definitions"]["goals"]["retail.grow_sales"])'; }
+g1=$(gfp)
+sed -i 's/^  category:   string     -> category$/  category:   string/; s/^  商品名称:/  商品名称:/' "$TMP/retail/model.kpi"
+python3 - "$TMP/retail/model.kpi" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+s = re.sub(r'(\n  name:\s+string\s+"商品名称")', r'\1 -> category', s, count=1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+g2=$(gfp)
+[ -n "$g1" ] && [ -n "$g2" ] && [ "$g1" != "$g2" ] && passed=$((passed + 1)) ||
+  { echo "FAIL: the goal's fingerprint ignores its drill's column ($g1 / $g2)"; grep -n "category" "$TMP/retail/model.kpi"; failed=$((failed + 1)); }
+
 # Without a header row a column is read by its place among the declared
 # columns (not among the columns a metric uses), so swapping two
 # declarations changes what is read and the fingerprint; the order of the

@@ -40,15 +40,13 @@ s1 AS (
   GROUP BY t0.`day`, t0.`channel`),
 bounds1 AS (
   SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, QUARTER) < x.hi THEN DATE_TRUNC(ao.d, QUARTER) ELSE x.hi END AS hi FROM (SELECT CASE WHEN d.lo IS NULL THEN NULL ELSE DATE_TRUNC(DATE '2025-02-10', QUARTER) END AS lo, CASE WHEN d.lo IS NULL THEN NULL ELSE d.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
-    UNION ALL SELECT MIN(DATE_TRUNC(p, QUARTER)) AS lo, MAX(DATE_TRUNC(p, QUARTER)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
+    SELECT MIN(DATE_TRUNC(p, QUARTER)) AS lo, MAX(DATE_TRUNC(p, QUARTER)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT p
   FROM (SELECT lo, hi FROM bounds1) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 3 MONTH)) AS p),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p >= COALESCE(DATE_TRUNC(DATE '2025-02-10', QUARTER), s.p) AND s.p <= COALESCE(DATE_TRUNC(ao.d, QUARTER), s.p)
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (3) MONTH), INTERVAL (-1) DAY) AND s.p >= COALESCE(DATE '2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+    SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (3) MONTH), INTERVAL (-1) DAY) AND s.p >= COALESCE(DATE '2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 grid0 AS (
   SELECT z.rid, z.p, z.d0, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (

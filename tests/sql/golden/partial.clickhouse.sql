@@ -40,15 +40,13 @@ s1 AS (
   GROUP BY t0."day", t0."channel"),
 bounds1 AS (
   SELECT x.lo, CASE WHEN toStartOfQuarter(ao.d) < x.hi THEN toStartOfQuarter(ao.d) ELSE x.hi END AS hi FROM (SELECT CASE WHEN d.lo IS NULL THEN NULL ELSE toStartOfQuarter(toDate('2025-02-10')) END AS lo, CASE WHEN d.lo IS NULL THEN NULL ELSE d.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
-    UNION ALL SELECT MIN(toStartOfQuarter(p)) AS lo, MAX(toStartOfQuarter(p)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
+    SELECT MIN(toStartOfQuarter(p)) AS lo, MAX(toStartOfQuarter(p)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT arrayJoin(arrayMap(i -> addMonths(b.lo, i * 3), range(toUInt32(dateDiff('month', b.lo, b.hi) / 3 + 1)))) AS p
   FROM (SELECT lo, hi FROM bounds1) AS b),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p >= COALESCE(toStartOfQuarter(toDate('2025-02-10')), s.p) AND s.p <= COALESCE(toStartOfQuarter(ao.d), s.p)
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND addDays(addMonths(b.hi, 3), -1) AND s.p >= COALESCE(toDate('2025-02-10'), s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+    SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND addDays(addMonths(b.hi, 3), -1) AND s.p >= COALESCE(toDate('2025-02-10'), s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 grid0 AS (
   SELECT z.rid, z.p, z.d0, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (

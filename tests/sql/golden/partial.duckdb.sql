@@ -40,15 +40,13 @@ s1 AS (
   GROUP BY t0."day", t0."channel"),
 bounds1 AS (
   SELECT x.lo, CASE WHEN CAST(date_trunc('quarter', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('quarter', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT CASE WHEN d.lo IS NULL THEN NULL ELSE CAST(date_trunc('quarter', DATE '2025-02-10') AS DATE) END AS lo, CASE WHEN d.lo IS NULL THEN NULL ELSE d.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
-    UNION ALL SELECT MIN(CAST(date_trunc('quarter', p) AS DATE)) AS lo, MAX(CAST(date_trunc('quarter', p) AS DATE)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
+    SELECT MIN(CAST(date_trunc('quarter', p) AS DATE)) AS lo, MAX(CAST(date_trunc('quarter', p) AS DATE)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '3 month')) AS DATE) AS p
   FROM (SELECT lo, hi FROM bounds1) AS b),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p >= COALESCE(CAST(date_trunc('quarter', DATE '2025-02-10') AS DATE), s.p) AND s.p <= COALESCE(CAST(date_trunc('quarter', ao.d) AS DATE), s.p)
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND CAST(CAST(b.hi + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE) AND s.p >= COALESCE(DATE '2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+    SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND CAST(CAST(b.hi + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE) AND s.p >= COALESCE(DATE '2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 grid0 AS (
   SELECT z.rid, z.p, z.d0, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (

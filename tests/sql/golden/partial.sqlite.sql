@@ -41,16 +41,14 @@ s1 AS (
   GROUP BY t0."day", t0."channel"),
 bounds1 AS (
   SELECT x.lo, CASE WHEN date(ao.d, 'start of month', printf('-%d months', (CAST(strftime('%m', ao.d) AS INTEGER) - 1) % 3)) < x.hi THEN date(ao.d, 'start of month', printf('-%d months', (CAST(strftime('%m', ao.d) AS INTEGER) - 1) % 3)) ELSE x.hi END AS hi FROM (SELECT CASE WHEN d.lo IS NULL THEN NULL ELSE date('2025-02-10', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-02-10') AS INTEGER) - 1) % 3)) END AS lo, CASE WHEN d.lo IS NULL THEN NULL ELSE d.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
-    UNION ALL SELECT MIN(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS lo, MAX(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
+    SELECT MIN(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS lo, MAX(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
 periods1(p) AS (
   SELECT lo FROM (SELECT lo, hi FROM bounds1) WHERE lo IS NOT NULL AND lo <= hi
   UNION ALL
   SELECT date(p, '+3 month') FROM periods1 WHERE date(p, '+3 month') <= (SELECT hi FROM (SELECT lo, hi FROM bounds1))),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p >= COALESCE(date('2025-02-10', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-02-10') AS INTEGER) - 1) % 3)), s.p) AND s.p <= COALESCE(date(ao.d, 'start of month', printf('-%d months', (CAST(strftime('%m', ao.d) AS INTEGER) - 1) % 3)), s.p)
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 3)), date(b.hi, 'start of month', printf('%+d months', (3) + 1), '-1 day')), (-1) || ' days') AND s.p >= COALESCE('2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+    SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date(min(date(b.hi, printf('%+d months', 3)), date(b.hi, 'start of month', printf('%+d months', (3) + 1), '-1 day')), (-1) || ' days') AND s.p >= COALESCE('2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 grid0 AS (
   SELECT z.rid, z.p, z.d0, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (

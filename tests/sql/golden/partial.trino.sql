@@ -41,16 +41,14 @@ s1 AS (
   GROUP BY t0."day", t0."channel"),
 bounds1 AS (
   SELECT x.lo, CASE WHEN date_trunc('quarter', ao.d) < x.hi THEN date_trunc('quarter', ao.d) ELSE x.hi END AS hi FROM (SELECT CASE WHEN d.lo IS NULL THEN NULL ELSE date_trunc('quarter', DATE '2025-02-10') END AS lo, CASE WHEN d.lo IS NULL THEN NULL ELSE d.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
-    UNION ALL SELECT MIN(date_trunc('quarter', p)) AS lo, MAX(date_trunc('quarter', p)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
+    SELECT MIN(date_trunc('quarter', p)) AS lo, MAX(date_trunc('quarter', p)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT q.p
   FROM (SELECT lo, hi FROM bounds1) AS b
   CROSS JOIN UNNEST(sequence(b.lo, b.hi, INTERVAL '3' MONTH)) AS q(p)),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p >= COALESCE(date_trunc('quarter', DATE '2025-02-10'), s.p) AND s.p <= COALESCE(date_trunc('quarter', ao.d), s.p)
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date_add('day', -1, date_add('month', 3, b.hi)) AND s.p >= COALESCE(DATE '2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+    SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND date_add('day', -1, date_add('month', 3, b.hi)) AND s.p >= COALESCE(DATE '2025-02-10', s.p) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 grid0 AS (
   SELECT z.rid, z.p, z.d0, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (

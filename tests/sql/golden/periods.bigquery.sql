@@ -52,50 +52,35 @@ members0 AS (
     SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(DATE_TRUNC(ao.d, MONTH), s.p)) AS u),
 bounds1 AS (
   SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, MONTH) < x.hi THEN DATE_TRUNC(ao.d, MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(p) AS lo, MAX(p) AS hi FROM s0
-    UNION ALL SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s1
-    UNION ALL SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
+    SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
 periods1 AS (
   SELECT p
   FROM (SELECT lo, hi FROM bounds1) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
 members1 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s0 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p <= COALESCE(DATE_TRUNC(ao.d, MONTH), s.p)
-    UNION ALL SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AND s.p <= COALESCE(ao.d, s.p)
-    UNION ALL SELECT s.d0 FROM s2 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+    SELECT s.d0 FROM s1 AS s, bounds1 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 bounds2 AS (
   SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, MONTH) < x.hi THEN DATE_TRUNC(ao.d, MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s1) AS u) AS x CROSS JOIN as_of AS ao),
+    SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
 periods2 AS (
   SELECT p
   FROM (SELECT lo, hi FROM bounds2) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
 members2 AS (
   SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s1 AS s, bounds2 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AND s.p <= COALESCE(ao.d, s.p)) AS u),
-bounds3 AS (
-  SELECT x.lo, CASE WHEN DATE_TRUNC(ao.d, MONTH) < x.hi THEN DATE_TRUNC(ao.d, MONTH) ELSE x.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
-    SELECT MIN(DATE_TRUNC(p, MONTH)) AS lo, MAX(DATE_TRUNC(p, MONTH)) AS hi FROM s2) AS u) AS x CROSS JOIN as_of AS ao),
-periods3 AS (
-  SELECT p
-  FROM (SELECT lo, hi FROM bounds3) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL 1 MONTH)) AS p),
-members3 AS (
-  SELECT DISTINCT d0 FROM (
-    SELECT s.d0 FROM s2 AS s, bounds3 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AND s.p <= COALESCE(ao.d, s.p)) AS u),
+    SELECT s.d0 FROM s2 AS s, bounds2 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND DATE_ADD(DATE_ADD(b.hi, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AND s.p <= COALESCE(ao.d, s.p)) AS u),
 grid0 AS (
-  SELECT z.rid, z.p, z.d0, z.g0, z.g1, z.g2, z.g3, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
+  SELECT z.rid, z.p, z.d0, z.g0, z.g1, z.g2, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (
-    SELECT y.rid, y.p, y.d0, y.g0, y.g1, y.g2, y.g3, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
-    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, x.g2, x.g3, DATE_ADD(DATE_ADD(x.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2, g3
+    SELECT y.rid, y.p, y.d0, y.g0, y.g1, y.g2, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
+    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, x.g2, DATE_ADD(DATE_ADD(x.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0, g0, g1, g2
   FROM (
-    SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2, MAX(g3) AS g3
+    SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1, MAX(g2) AS g2
     FROM (
-    SELECT q.p, m.d0, 1 AS g0, 0 AS g1, 0 AS g2, 0 AS g3 FROM periods0 AS q CROSS JOIN members0 AS m
+    SELECT q.p, m.d0, 1 AS g0, 0 AS g1, 0 AS g2 FROM periods0 AS q CROSS JOIN members0 AS m
     UNION ALL
-    SELECT q.p, m.d0, 0 AS g0, 1 AS g1, 0 AS g2, 0 AS g3 FROM periods1 AS q CROSS JOIN members1 AS m
+    SELECT q.p, m.d0, 0 AS g0, 1 AS g1, 0 AS g2 FROM periods1 AS q CROSS JOIN members1 AS m
     UNION ALL
-    SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2, 0 AS g3 FROM periods2 AS q CROSS JOIN members2 AS m
-    UNION ALL
-    SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 0 AS g2, 1 AS g3 FROM periods3 AS q CROSS JOIN members3 AS m) AS a
+    SELECT q.p, m.d0, 0 AS g0, 0 AS g1, 1 AS g2 FROM periods2 AS q CROSS JOIN members2 AS m) AS a
     GROUP BY p, d0) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amt)
@@ -251,12 +236,12 @@ SELECT
   CASE WHEN f.g1 = 1 THEN l2.v0 END AS `ly`,
   CASE WHEN f.g1 = 1 THEN l3.v0 END AS `ytd`,
   CASE WHEN f.g1 = 1 THEN l4.v0 END AS `r3`,
-  CASE WHEN f.g2 = 1 THEN r0.v END AS `daily`,
+  CASE WHEN f.g1 = 1 THEN r0.v END AS `daily`,
   CASE WHEN f.g0 = 1 THEN (CAST(l0.v0 AS FLOAT64) / NULLIF(CAST(l6.v0 AS FLOAT64), 0)) END AS `shr`,
   CASE WHEN f.g0 = 1 THEN ((CAST(l0.v0 AS FLOAT64) / NULLIF(CAST(l2.v0 AS FLOAT64), 0)) - CAST(1 AS FLOAT64)) END AS `yoy`,
   CASE WHEN f.g1 = 1 THEN CASE WHEN z1.n < 2 OR z1.sd = 0 THEN NULL ELSE (CAST(l7.v0 AS FLOAT64) - z1.m) / z1.sd END END AS `z3`,
-  CASE WHEN f.g3 = 1 THEN r1.v END AS `stock_last`,
-  CASE WHEN f.g3 = 1 THEN r2.v END AS `stock_avg`,
+  CASE WHEN f.g2 = 1 THEN r1.v END AS `stock_last`,
+  CASE WHEN f.g2 = 1 THEN r2.v END AS `stock_avg`,
   CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
