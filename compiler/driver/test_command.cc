@@ -197,8 +197,12 @@ void Reconcile(const plan::Plan& p, const plan::ExpectPlan& e, const engine::Res
     if (diff <= allowed + 1e-12 * std::max(std::fabs(x), std::fabs(y))) continue;
     ++o->failure_count;
     if (o->failures.size() >= kMaxFailures) continue;
-    std::string off = y != 0 ? fmt::format(", off by {}", output::EstimateText(diff / std::fabs(y), true))
-                             : fmt::format(", off by {}", Number(diff, percent));
+    // Off by what the tolerance is in: a share of the second side, or an
+    // amount in the metric's unit.
+    std::string unit = out.unit.empty() || out.unit == "1" || out.unit == "percent" ? "" : " " + out.unit;
+    std::string off = e.x.relative && y != 0
+                          ? fmt::format(", off by {}", output::EstimateText(diff / std::fabs(y), true))
+                          : fmt::format(", off by {}{}", Number(diff, percent), percent ? "" : unit);
     o->failures.push_back({output::Label(out.grain, key.first, p), Members(out, key.second),
                            fmt::format("{} ({}) within {}", va.null() && !vb.null() ? Number(y, percent)
                                                                                    : vb.null() ? "0" : output::DisplayValue(vb, percent),

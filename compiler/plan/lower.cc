@@ -163,7 +163,16 @@ void Lowerer::Expectations() {
     Guard(true, fmt::format("expectation `{}`", x.text), [&] { Expect(x, &e); });
     if (e.x.text.empty()) {
       e.x = x;
-      e.skipped = plan_.notes.empty() ? "it reads a column the role hides" : plan_.notes.back().message;
+      e.skipped = "it reads a column the role hides";
+      if (!plan_.notes.empty()) {
+        // The note says why in the words of a check, not of a report.
+        Warning& w = plan_.notes.back();
+        std::string lead = fmt::format("expectation `{}` is left out of this report: ", x.text);
+        if (w.message.rfind(lead, 0) == 0) {
+          e.skipped = w.message.substr(lead.size());
+          w.message = fmt::format("expectation `{}` is not checked: {}", x.text, e.skipped);
+        }
+      }
     }
     plan_.expectations.push_back(std::move(e));
   }
