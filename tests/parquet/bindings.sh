@@ -13,14 +13,7 @@
 # usage: bindings.sh KPIC ROOT
 set -euo pipefail
 KPIC=$1 ROOT=$2
-export KPIC_NODE_MODULES="$ROOT/bench/node_modules"
-if ! command -v node > /dev/null || [ ! -d "$KPIC_NODE_MODULES/@duckdb/node-api" ]; then
-  echo "SKIP: Node.js or bench/node_modules (the node_deps test) is missing"
-  exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export KPIC_CACHE_DIR="$tmp/cache"
+source "$ROOT/tests/parquet/node_test.sh"
 node "$ROOT/examples/retail/gen_parquet.mjs" "$tmp/pq" > /dev/null
 # The example, plus metrics under period operators (which read rows outside
 # --from/--to, so that those windows must not skip them).
@@ -38,7 +31,6 @@ PQ=(--bind "orders=parquet:$tmp/pq/orders.parquet" --bind "traffic=parquet:$tmp/
     --bind "products=parquet:$tmp/pq/products.parquet")
 HIVE=(--bind "orders=parquet:$tmp/pq/orders_by_store" --bind "traffic=parquet:$tmp/pq/traffic.parquet"
       --bind "products=parquet:$tmp/pq/products.parquet")
-fail() { echo "FAIL: $*"; exit 1; }
 # Two JSON outputs equal but for their stamps (which name the bindings).
 same_json() {
   python3 "$ROOT/tests/cli/unstamp.py" "$1" "$2"
