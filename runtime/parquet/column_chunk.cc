@@ -176,6 +176,31 @@ void ColumnChunkReader::Read(size_t n, const BadRowFn& bad) {
   }
 }
 
+bool ColumnChunkReader::OneCompressedPage() const {
+  if (codec_ == Codec::kUncompressed) return false;
+  size_t data_pages = 0;
+  try {
+    for (size_t pos = 0; pos < size_;) {
+      size_t header_len = 0;
+      PageHeader h = DecodePageHeader(std::string_view(reinterpret_cast<const char*>(bytes_ + pos), size_ - pos),
+                                      file_offset_ + pos, &header_len);
+      if (h.compressed_size < 0 || static_cast<size_t>(h.compressed_size) > size_ - pos - header_len) return false;
+      pos += header_len + static_cast<size_t>(h.compressed_size);
+      if (h.type == PageType::kDataPageV2 && (!h.has_data_v2 || !h.is_compressed)) return false;
+      if (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2) ++data_pages;
+    }
+  } catch (const FormatError&) {
+    return false;
+  }
+  return data_pages == 1;
+}
+
+void ColumnChunkReader::Detach() {
+  if (left() > 0 && page_done_ == page_rows_) NextPage();
+  bytes_ = nullptr;
+  size_ = pos_ = 0;
+}
+
 void ColumnChunkReader::NextPage() {
   values_.reset();
   for (;;) {

@@ -38,6 +38,15 @@ class ColumnChunkReader {
   /// or uses what kpic cannot read.
   void Read(size_t n, const BadRowFn& bad);
   size_t left() const { return rows_ - done_; }
+  /// Whether the chunk is one compressed data page (and perhaps a
+  /// dictionary page before it): once Detach() has read that page, the
+  /// chunk's bytes are no longer needed. False when anything is amiss
+  /// (reading reports it).
+  bool OneCompressedPage() const;
+  /// Reads the dictionary and data page now and lets go of the chunk's
+  /// bytes (a read past that page finds the end of the chunk). FormatError
+  /// as Read.
+  void Detach();
 
  private:
   /// Reads pages up to the next data page that has rows.

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace kpic::rt::parquet {
 
@@ -157,12 +158,20 @@ void RowGroupReader::Start(const ParquetFile& file, size_t rg, const std::vector
     if (start < 4 || m.total_compressed_size < 0 || static_cast<uint64_t>(start) > file.size() ||
         static_cast<uint64_t>(m.total_compressed_size) > file.size() - static_cast<uint64_t>(start))
       Fail(c, "the column chunk lies outside the file");
+    // A chunk that is one compressed page (as DuckDB writes them) is
+    // decompressed now and its bytes let go, so that one buffer serves
+    // every such column; another chunk keeps the buffer its bytes are in.
     const size_t size = static_cast<size_t>(m.total_compressed_size);
-    uint8_t* bytes = bytes_[c].Reserve(size);
+    uint8_t* bytes = shared_.Reserve(size);
     file.ReadAt(static_cast<uint64_t>(start), size, bytes);
     ValueContext ctx{m.type, p.element->type_length, &*p.convert, &columns[c]};
     try {
       readers_[c].Start(bytes, size, static_cast<uint64_t>(start), m.codec, rows_, p.field->optional, ctx);
+      if (readers_[c].OneCompressedPage()) {
+        readers_[c].Detach();
+      } else {
+        std::swap(bytes_[c], shared_);  // the column keeps the buffer that holds its bytes
+      }
     } catch (const FormatError& e) {
       Fail(c, e.what());
     }

@@ -93,7 +93,8 @@ class RowGroupReader {
   std::vector<size_t> planned_;  ///< the requests read from the file
   std::vector<uint64_t> start_;  ///< per request: its column chunk's byte offset
   std::vector<ColumnChunkReader> readers_;
-  std::vector<PageBuffer> bytes_;  ///< per request: its column chunk's bytes
+  std::vector<PageBuffer> bytes_;  ///< per request: its column chunk's bytes, when kept
+  PageBuffer shared_;              ///< the bytes of chunks that are one compressed page, until decompressed
 };
 
 }  // namespace kpic::rt::parquet

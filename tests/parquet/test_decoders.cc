@@ -5,6 +5,7 @@
 // protocol, and value conversion. Expected values come from the spec's
 // text, not from the decoders.
 #include <doctest/doctest.h>
+#include <snappy.h>
 
 #include <string>
 #include <vector>
@@ -53,14 +54,22 @@ void I32Field(std::vector<uint8_t>& out, uint8_t head, int32_t v) {
 /// header (PageHeader{1: type 0, 2 and 3: the body's size, 5:
 /// DataPageHeader{1: rows, 2: PLAIN, 3: RLE, 4: RLE}}), the levels'
 /// length (4 bytes, little-endian), the RLE levels, the values.
+/// With `snappy`, the body is compressed with libsnappy (the header's
+/// field 3 is then the compressed size).
 void DataPage(std::vector<uint8_t>& out, int32_t rows, const std::vector<uint8_t>& levels,
-              const std::vector<int64_t>& values) {
+              const std::vector<int64_t>& values, bool snappy = false) {
   std::vector<uint8_t> body = {static_cast<uint8_t>(levels.size()), 0, 0, 0};
   body.insert(body.end(), levels.begin(), levels.end());
   for (int64_t v : values)
     for (int k = 0; k < 8; ++k) body.push_back(static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * k)));
+  const size_t full = body.size();
+  if (snappy) {
+    std::string packed;
+    snappy::Compress(reinterpret_cast<const char*>(body.data()), body.size(), &packed);
+    body.assign(packed.begin(), packed.end());
+  }
   I32Field(out, 0x15, 0);
-  I32Field(out, 0x15, static_cast<int32_t>(body.size()));
+  I32Field(out, 0x15, static_cast<int32_t>(full));
   I32Field(out, 0x15, static_cast<int32_t>(body.size()));
   out.push_back(0x2C);  // field 5 (delta 2), a struct
   I32Field(out, 0x15, rows);
@@ -317,4 +326,43 @@ TEST_CASE("Column chunks read in slices: across pages, with nulls, bad values at
   r.Read(6, ignore);
   CHECK(col.size() == 6);
   CHECK_THROWS_WITH_AS(r.Read(4, ignore), doctest::Contains("ends after 9 of its 10 values"), FormatError);
+}
+
+TEST_CASE("A column chunk of one compressed page is decompressed up front and lets go of its bytes") {
+  // One SNAPPY page of 4 rows, levels 1 0 1 1 (bit-packed: header 3, bits
+  // 1101 = 0x0D), values 5 7 9 as DECIMAL(18,0) read as decimal(0).
+  std::vector<uint8_t> chunk;
+  DataPage(chunk, 4, {0x03, 0x0D}, {5, 7, 9}, true);
+  std::vector<uint8_t> two = chunk;
+  DataPage(two, 1, {0x02, 0x01}, {11}, true);  // a second page: the bytes are needed later
+  CsvOptions o;
+  ValueKind dec;
+  dec.kind = ValueKind::kDecimal;
+  Converter conv(dec, Physical::kInt64, ColType::kDecimal, 0, o);
+  Column col;
+  col.type = ColType::kDecimal;
+  ValueContext ctx{Physical::kInt64, 0, &conv, &col};
+  auto ignore = [](size_t, std::string, std::string) {};
+  ColumnChunkReader r;
+  r.Start(two.data(), two.size(), 0, Codec::kSnappy, 5, true, ctx);
+  CHECK_FALSE(r.OneCompressedPage());
+  r.Start(chunk.data(), chunk.size(), 0, Codec::kUncompressed, 4, true, ctx);
+  CHECK_FALSE(r.OneCompressedPage());  // (an uncompressed page's values are read from the bytes)
+  r.Start(chunk.data(), chunk.size(), 0, Codec::kSnappy, 4, true, ctx);
+  REQUIRE(r.OneCompressedPage());
+  r.Detach();
+  std::fill(chunk.begin(), chunk.end(), uint8_t{0xFF});  // the bytes are not read again
+  r.Read(1, ignore);
+  r.Read(3, ignore);
+  CHECK(col.ints == std::vector<int64_t>{5, 0, 7, 9});
+  CHECK(col.valid == std::vector<uint8_t>{1, 0, 1, 1});
+  // A chunk claiming a row more than its one page: the end, not the old bytes.
+  chunk.clear();
+  DataPage(chunk, 4, {0x03, 0x0D}, {5, 7, 9}, true);
+  r.Start(chunk.data(), chunk.size(), 0, Codec::kSnappy, 5, true, ctx);
+  REQUIRE(r.OneCompressedPage());
+  r.Detach();
+  std::fill(chunk.begin(), chunk.end(), uint8_t{0xFF});
+  r.Read(4, ignore);
+  CHECK_THROWS_WITH_AS(r.Read(1, ignore), doctest::Contains("ends after 4 of its 5 values"), FormatError);
 }
