@@ -82,6 +82,21 @@ void Append(PageValues& pv, const uint8_t* levels, size_t n, size_t first_row, C
 
 /// Decodes `n` definition levels (max level 1) into `out`; returns how
 /// many are 1.
+/// Whether `n` definition levels are one RLE run of 1s (every row a value,
+/// as writers encode an optional column's page without nulls), read from
+/// its header alone; false for anything else, which DecodeLevels reads.
+bool AllValues(const uint8_t* data, size_t size, size_t n) {
+  const uint8_t* p = data;
+  const uint8_t* end = data + size;
+  uint64_t header = 0;
+  try {
+    header = ReadUleb(&p, end);
+  } catch (const FormatError&) {
+    return false;
+  }
+  return (header & 1) == 0 && (header >> 1) >= n && p < end && *p == 1;
+}
+
 size_t DecodeLevels(const uint8_t* data, size_t size, size_t n, uint8_t* out) {
   RleDecoder rle(data, size, 1);
   rle.GetBytes(out, n);
@@ -260,8 +275,10 @@ void ColumnChunkReader::NextPage() {
           if (values_size < 4 || Le32(values) > values_size - 4)
             throw FormatError("the definition levels' length runs past the end of the page");
           size_t len = Le32(values);
-          levels = level_buf_.Reserve(n);
-          count = DecodeLevels(values + 4, len, n, level_buf_.data());
+          if (!AllValues(values + 4, len, n)) {
+            levels = level_buf_.Reserve(n);
+            count = DecodeLevels(values + 4, len, n, level_buf_.data());
+          }
           values += 4 + len;
           values_size -= 4 + len;
         }
@@ -272,8 +289,10 @@ void ColumnChunkReader::NextPage() {
         if (def_len > body_size || def_len > full_size)
           throw FormatError("the definition levels are longer than the page");
         if (optional_) {
-          levels = level_buf_.Reserve(n);
-          count = DecodeLevels(body, def_len, n, level_buf_.data());
+          if (!AllValues(body, def_len, n)) {
+            levels = level_buf_.Reserve(n);
+            count = DecodeLevels(body, def_len, n, level_buf_.data());
+          }
           if (h.num_nulls < 0 || count != n - std::min(n, static_cast<size_t>(h.num_nulls)))
             throw FormatError("the page's null count disagrees with its definition levels");
         } else if (def_len != 0 || h.num_nulls != 0) {
