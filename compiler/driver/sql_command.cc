@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -11,6 +12,7 @@
 #include "driver/run_support.h"
 #include "driver/stamp.h"
 #include "exec/binding.h"
+#include "parquet/dataset.h"
 #include "base/exit_codes.h"
 #include "base/suggest.h"
 #include "diag/render.h"
@@ -18,6 +20,31 @@
 #include "sql/emit.h"
 
 namespace kpic {
+
+namespace {
+
+/// The Hive partition keys of the dataset at `path` (as kpic reads them:
+/// folders below its root) that `src` declares as columns, with their
+/// declared types; none when the dataset cannot be listed (reading it says
+/// why).
+std::vector<std::pair<std::string, ir::Scalar>> DeclaredPartitions(const ir::Source& src, const std::string& path) {
+  std::vector<std::pair<std::string, ir::Scalar>> out;
+  try {
+    for (const rt::parquet::DatasetFile& f : rt::parquet::ListDataset(path))
+      for (const auto& kv : f.partitions) {
+        if (std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; })) continue;
+        for (const ir::Column& c : src.columns)
+          if (c.header == kv.first) {
+            out.emplace_back(kv.first, c.scalar);
+            break;
+          }
+      }
+  } catch (const rt::DataError&) {
+  }
+  return out;
+}
+
+}  // namespace
 
 sql::Options SqlOptions(const plan::Plan& p, const sql::Dialect& d, const exec::BindMap& binds) {
   sql::Options o;
@@ -40,7 +67,9 @@ sql::Options SqlOptions(const plan::Plan& p, const sql::Dialect& d, const exec::
       std::filesystem::path path = std::filesystem::absolute(b->path, ec).lexically_normal();
       bool folder = std::filesystem::is_directory(path, ec);
       bool glob = b->path.find_first_of("*?[") != std::string::npos;
-      o.parquet[src.key] = {folder ? (path / "**" / "*.parquet").string() : path.string(), folder || glob};
+      sql::Options::ParquetFiles& pq = o.parquet[src.key];
+      pq = {folder ? (path / "**" / "*.parquet").string() : path.string(), folder || glob, {}};
+      if (pq.hive) pq.partitions = DeclaredPartitions(src, b->path);
     }
   }
   return o;

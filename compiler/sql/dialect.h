@@ -72,9 +72,17 @@ struct Dialect {
   /// kept this way, so that their difference is hours as row by row)
   const char* epoch_us;
   /// A Parquet dataset as a table ({0}: the files as a string literal,
-  /// {1}: `true` when Hive partition folders may hold columns), or nullptr:
+  /// {1}: `true` when Hive partition folders may hold columns, {2}: the
+  /// partition columns' types, from parquet_hive_types, or ""), or nullptr:
   /// the dialect reads a Parquet-bound source as a table of its name.
   const char* read_parquet = nullptr;
+  /// What follows read_parquet's arguments to give Hive partition columns
+  /// their declared types ({0}: `'key': 'TYPE'` entries, comma-separated),
+  /// and the type names it uses for int, bool, string, date and timestamp
+  /// columns (float and decimal ones use `dbl` and `decimal_type`).
+  const char* parquet_hive_types = nullptr;
+  const char *int_type = nullptr, *bool_type = nullptr, *text_type = nullptr, *date_type = nullptr,
+             *timestamp_type = nullptr;
   /// Stops the query with an error whose message is the text literal {1}
   /// followed by the date {0} (where the engine allows a message that is
   /// not a constant); evaluated only where it is reached.

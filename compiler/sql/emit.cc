@@ -126,7 +126,8 @@ class Emitter {
 
   std::string Table(const std::string& key) const {
     if (auto pq = o_.parquet.find(key); pq != o_.parquet.end() && d_.read_parquet)
-      return T(d_.read_parquet, Lit(pq->second.files), pq->second.hive ? "true" : "false");
+      return T(d_.read_parquet, Lit(pq->second.files), pq->second.hive ? "true" : "false",
+               HiveTypes(pq->second.partitions));
     std::string name;
     if (auto it = o_.tables.find(key); it != o_.tables.end()) {
       name = it->second;
@@ -144,6 +145,27 @@ class Emitter {
       start = dot + 1;
     }
     return out;
+  }
+
+  /// read_parquet's types of the Hive partition columns (they would be
+  /// text otherwise), or "".
+  std::string HiveTypes(const std::vector<std::pair<std::string, ir::Scalar>>& partitions) const {
+    if (partitions.empty() || !d_.parquet_hive_types) return "";
+    std::string entries;
+    for (const auto& [key, scalar] : partitions) {
+      std::string type;
+      switch (scalar.vt) {
+        case VT::kInt: type = d_.int_type; break;
+        case VT::kFloat: type = d_.dbl; break;
+        case VT::kDecimal: type = T(d_.decimal_type, scalar.scale); break;
+        case VT::kBool: type = d_.bool_type; break;
+        case VT::kDate: type = d_.date_type; break;
+        case VT::kTimestamp: type = d_.timestamp_type; break;
+        default: type = d_.text_type;
+      }
+      entries += (entries.empty() ? "" : ", ") + Lit(key) + ": " + Lit(type);
+    }
+    return T(d_.parquet_hive_types, entries);
   }
 
   std::string DateLit(int32_t day) const { return T(d_.date_lit, rt::FormatDate(day)); }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct Options {
   struct ParquetFiles {
     std::string files;
     bool hive = false;
+    /// The Hive partition keys that are declared columns, with their
+    /// declared types: read as those types, not as text.
+    std::vector<std::pair<std::string, ir::Scalar>> partitions;
   };
   std::map<std::string, ParquetFiles> parquet;
   /// Whether a source's time column holds absolute instants

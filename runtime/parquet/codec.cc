@@ -7,11 +7,67 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <sys/mman.h>
+
+#include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstring>
+#include <new>
 #include <string>
 
 namespace kpic::rt::parquet {
+
+PageBuffer::~PageBuffer() { Free(); }
+
+PageBuffer::PageBuffer(PageBuffer&& o) noexcept : data_(o.data_), cap_(o.cap_), mapped_(o.mapped_) {
+  o.data_ = nullptr;
+  o.cap_ = o.mapped_ = 0;
+}
+
+PageBuffer& PageBuffer::operator=(PageBuffer&& o) noexcept {
+  if (this != &o) {
+    Free();
+    data_ = o.data_;
+    cap_ = o.cap_;
+    mapped_ = o.mapped_;
+    o.data_ = nullptr;
+    o.cap_ = o.mapped_ = 0;
+  }
+  return *this;
+}
+
+void PageBuffer::Free() {
+  if (mapped_)
+    ::munmap(data_, mapped_);
+  else
+    delete[] data_;
+  data_ = nullptr;
+  cap_ = mapped_ = 0;
+}
+
+void PageBuffer::Grow(size_t n) {
+  constexpr size_t kHuge = size_t{2} << 20;
+  const size_t cap = std::max(n, cap_ + cap_ / 2);
+  Free();
+  if (cap >= kHuge) {
+    // A whole number of huge pages, on a huge page boundary: map one more
+    // and unmap what lies outside.
+    const size_t bytes = (cap + 16 + kHuge - 1) & ~(kHuge - 1);
+    void* p = ::mmap(nullptr, bytes + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    const uintptr_t at = reinterpret_cast<uintptr_t>(p);
+    const uintptr_t begin = (at + kHuge - 1) & ~uintptr_t{kHuge - 1};
+    if (begin > at) ::munmap(p, begin - at);
+    ::munmap(reinterpret_cast<void*>(begin + bytes), at + kHuge - begin);
+    ::madvise(reinterpret_cast<void*>(begin), bytes, MADV_HUGEPAGE);  // advice only
+    data_ = reinterpret_cast<uint8_t*>(begin);
+    mapped_ = bytes;
+  } else {
+    data_ = new uint8_t[cap + 16];
+  }
+  cap_ = cap;
+}
 
 namespace {
 

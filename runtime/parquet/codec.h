@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 
 #include "format.h"
 
@@ -16,21 +15,35 @@ namespace kpic::rt::parquet {
 inline constexpr size_t kMaxPageBytes = size_t{1} << 30;
 
 /// A growable byte buffer that is never zero-filled (pages are overwritten
-/// whole), reused from page to page.
+/// whole), reused from page to page and from row group to row group. It
+/// grows by at least half of its size, so that slightly larger pages do not
+/// each allocate (and fault in) a new buffer, and a large one is a mapping
+/// advised to use transparent huge pages: on a virtual machine a page
+/// fault per 4 KiB costs more than decompressing into the memory.
 class PageBuffer {
  public:
+  PageBuffer() = default;
+  ~PageBuffer();
+  PageBuffer(PageBuffer&& o) noexcept;
+  PageBuffer& operator=(PageBuffer&& o) noexcept;
+  PageBuffer(const PageBuffer&) = delete;
+  PageBuffer& operator=(const PageBuffer&) = delete;
+
+  /// Room for `n` bytes and 16 more (for word loads past the end); the
+  /// contents are not kept.
   uint8_t* Reserve(size_t n) {
-    if (n > cap_) {
-      data_.reset(new uint8_t[n + 16]);  // 16: room for word loads past the end
-      cap_ = n;
-    }
-    return data_.get();
+    if (n > cap_) Grow(n);
+    return data_;
   }
-  uint8_t* data() { return data_.get(); }
+  uint8_t* data() { return data_; }
 
  private:
-  std::unique_ptr<uint8_t[]> data_;
+  void Grow(size_t n);
+  void Free();
+
+  uint8_t* data_ = nullptr;
   size_t cap_ = 0;
+  size_t mapped_ = 0;  ///< the mapping's size; 0 when data_ is from new[]
 };
 
 /// Whether kpic reads pages compressed with `codec`.

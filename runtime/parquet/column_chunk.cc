@@ -82,10 +82,24 @@ void Append(PageValues& pv, const uint8_t* levels, size_t n, size_t first_row, C
 
 /// Decodes `n` definition levels (max level 1) into `out`; returns how
 /// many are 1.
-size_t DecodeLevels(const uint8_t* data, size_t size, size_t n, std::vector<uint8_t>& out) {
-  out.resize(n);
+/// Whether `n` definition levels are one RLE run of 1s (every row a value,
+/// as writers encode an optional column's page without nulls), read from
+/// its header alone; false for anything else, which DecodeLevels reads.
+bool AllValues(const uint8_t* data, size_t size, size_t n) {
+  const uint8_t* p = data;
+  const uint8_t* end = data + size;
+  uint64_t header = 0;
+  try {
+    header = ReadUleb(&p, end);
+  } catch (const FormatError&) {
+    return false;
+  }
+  return (header & 1) == 0 && (header >> 1) >= n && p < end && *p == 1;
+}
+
+size_t DecodeLevels(const uint8_t* data, size_t size, size_t n, uint8_t* out) {
   RleDecoder rle(data, size, 1);
-  rle.GetBytes(out.data(), n);
+  rle.GetBytes(out, n);
   size_t ones = 0;
   for (size_t i = 0; i < n; ++i) {
     if (out[i] > 1) throw FormatError("a definition level is above the column's maximum (1)");
@@ -109,7 +123,12 @@ void ReadDictionary(const PageHeader& h, const uint8_t* data, size_t size, const
   // Every PLAIN value takes at least a bit: a larger count is corrupt, and
   // nothing is sized by it.
   if (n > size * 8) throw FormatError("a dictionary page claims more entries than it has bytes");
-  dict = Dictionary{};
+  // Cleared, not replaced: the vectors keep their memory for the next chunk.
+  dict.ints.clear();
+  dict.floats.clear();
+  dict.codes.clear();
+  dict.bad.clear();
+  dict.why.clear();
   dict.size = n;
   PageValues pv(Encoding::kPlain, data, size, n, ctx, nullptr);
   BadFn bad = [&](size_t i, std::string value, std::string reason) {
@@ -137,55 +156,110 @@ void ReadDictionary(const PageHeader& h, const uint8_t* data, size_t size, const
 
 }  // namespace
 
-void ReadColumnChunk(const uint8_t* bytes, size_t size, uint64_t file_offset, Codec codec, size_t rows, bool optional,
-                     const ValueContext& ctx, ChunkScratch& scratch, const BadRowFn& bad) {
+void ColumnChunkReader::Start(const uint8_t* bytes, size_t size, uint64_t file_offset, Codec codec, size_t rows,
+                              bool optional, const ValueContext& ctx) {
   if (!CodecSupported(codec))
     throw FormatError("the column is compressed with " + CodecName(codec) +
                       ", which kpic cannot read (it reads UNCOMPRESSED, SNAPPY, GZIP, ZSTD and LZ4_RAW)");
-  size_t pos = 0, done = 0;
-  bool have_dict = false;
-  while (done < rows) {
-    if (pos >= size)
-      throw FormatError("the column chunk (at byte offset " + std::to_string(file_offset) + ") ends after " +
-                        std::to_string(done) + " of its " + std::to_string(rows) + " values");
-    const uint64_t page_offset = file_offset + pos;
+  bytes_ = bytes;
+  size_ = size;
+  file_offset_ = file_offset;
+  codec_ = codec;
+  rows_ = rows;
+  optional_ = optional;
+  ctx_ = ctx;
+  pos_ = done_ = started_ = 0;
+  have_dict_ = false;
+  page_rows_ = page_done_ = 0;
+  levels_ = nullptr;
+  values_.reset();
+}
+
+void ColumnChunkReader::Read(size_t n, const BadRowFn& bad) {
+  if (n > left()) throw FormatError("asked for more rows than the column chunk has left");
+  while (n > 0) {
+    if (page_done_ == page_rows_) NextPage();
+    const size_t k = std::min(n, page_rows_ - page_done_);
+    try {
+      Append(*values_, levels_ ? levels_ + page_done_ : nullptr, k, done_, *ctx_.column, bad);
+    } catch (const FormatError& e) {
+      throw FormatError("page at byte offset " + std::to_string(page_offset_) + ": " + e.what());
+    }
+    page_done_ += k;
+    done_ += k;
+    n -= k;
+  }
+}
+
+bool ColumnChunkReader::OneCompressedPage() const {
+  if (codec_ == Codec::kUncompressed) return false;
+  size_t data_pages = 0;
+  try {
+    for (size_t pos = 0; pos < size_;) {
+      size_t header_len = 0;
+      PageHeader h = DecodePageHeader(std::string_view(reinterpret_cast<const char*>(bytes_ + pos), size_ - pos),
+                                      file_offset_ + pos, &header_len);
+      if (h.compressed_size < 0 || static_cast<size_t>(h.compressed_size) > size_ - pos - header_len) return false;
+      pos += header_len + static_cast<size_t>(h.compressed_size);
+      if (h.type == PageType::kDataPageV2 && (!h.has_data_v2 || !h.is_compressed)) return false;
+      if (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2) ++data_pages;
+    }
+  } catch (const FormatError&) {
+    return false;
+  }
+  return data_pages == 1;
+}
+
+void ColumnChunkReader::Detach() {
+  if (left() > 0 && page_done_ == page_rows_) NextPage();
+  bytes_ = nullptr;
+  size_ = pos_ = 0;
+}
+
+void ColumnChunkReader::NextPage() {
+  values_.reset();
+  for (;;) {
+    if (pos_ >= size_)
+      throw FormatError("the column chunk (at byte offset " + std::to_string(file_offset_) + ") ends after " +
+                        std::to_string(started_) + " of its " + std::to_string(rows_) + " values");
+    const uint64_t page_offset = file_offset_ + pos_;
     try {
       size_t header_len = 0;
-      PageHeader h = DecodePageHeader(std::string_view(reinterpret_cast<const char*>(bytes + pos), size - pos),
+      PageHeader h = DecodePageHeader(std::string_view(reinterpret_cast<const char*>(bytes_ + pos_), size_ - pos_),
                                       page_offset, &header_len);
-      pos += header_len;
-      if (h.compressed_size < 0 || h.uncompressed_size < 0 || static_cast<size_t>(h.compressed_size) > size - pos)
+      pos_ += header_len;
+      if (h.compressed_size < 0 || h.uncompressed_size < 0 || static_cast<size_t>(h.compressed_size) > size_ - pos_)
         throw FormatError("the page's size runs past the end of the column chunk");
-      const uint8_t* body = bytes + pos;
+      const uint8_t* body = bytes_ + pos_;
       const size_t body_size = static_cast<size_t>(h.compressed_size);
       const size_t full_size = static_cast<size_t>(h.uncompressed_size);
-      pos += body_size;
+      pos_ += body_size;
       if (full_size > kMaxPageBytes)
         throw FormatError("a page of " + std::to_string(full_size) + " bytes is too large");
       // The page's bytes from `skip` on, uncompressed.
       auto expand = [&](size_t skip) -> const uint8_t* {
         if (skip > body_size || skip > full_size) throw FormatError("the page's levels are longer than the page");
-        if (codec == Codec::kUncompressed) {
+        if (codec_ == Codec::kUncompressed) {
           if (body_size != full_size) throw FormatError("an uncompressed page's two sizes differ");
           return body + skip;
         }
-        uint8_t* out = scratch.page.Reserve(full_size - skip);
-        Decompress(codec, body + skip, body_size - skip, out, full_size - skip);
+        uint8_t* out = page_.Reserve(full_size - skip);
+        Decompress(codec_, body + skip, body_size - skip, out, full_size - skip);
         return out;
       };
       if (h.type == PageType::kDictionaryPage) {
         if (!h.has_dictionary) throw FormatError("a dictionary page has no dictionary header");
-        if (have_dict || done > 0) throw FormatError("a second dictionary page, or one after data pages");
-        ReadDictionary(h, expand(0), full_size, ctx, scratch.dict);
-        have_dict = true;
+        if (have_dict_ || started_ > 0) throw FormatError("a second dictionary page, or one after data pages");
+        ReadDictionary(h, expand(0), full_size, ctx_, dict_);
+        have_dict_ = true;
         continue;
       }
       if (h.type != PageType::kDataPage && h.type != PageType::kDataPageV2) continue;  // index pages: not needed
       if (h.type == PageType::kDataPage ? !h.has_data : !h.has_data_v2)
         throw FormatError("a data page has no data page header");
-      if (h.num_values < 0 || static_cast<size_t>(h.num_values) > rows - done)
+      if (h.num_values < 0 || static_cast<size_t>(h.num_values) > rows_ - started_)
         throw FormatError("a data page has " + std::to_string(h.num_values) + " values, more than the " +
-                          std::to_string(rows - done) + " rows left in the row group");
+                          std::to_string(rows_ - started_) + " rows left in the row group");
       const size_t n = static_cast<size_t>(h.num_values);
       const uint8_t* values;
       size_t values_size, count = n;
@@ -194,15 +268,17 @@ void ReadColumnChunk(const uint8_t* bytes, size_t size, uint64_t file_offset, Co
         const uint8_t* page = expand(0);
         values = page;
         values_size = full_size;
-        if (optional) {
+        if (optional_) {
           if (h.definition_encoding != Encoding::kRle)
             throw FormatError("definition levels in " + EncodingName(h.definition_encoding) +
                               ", which kpic cannot read");
           if (values_size < 4 || Le32(values) > values_size - 4)
             throw FormatError("the definition levels' length runs past the end of the page");
           size_t len = Le32(values);
-          count = DecodeLevels(values + 4, len, n, scratch.levels);
-          levels = scratch.levels.data();
+          if (!AllValues(values + 4, len, n)) {
+            levels = level_buf_.Reserve(n);
+            count = DecodeLevels(values + 4, len, n, level_buf_.data());
+          }
           values += 4 + len;
           values_size -= 4 + len;
         }
@@ -212,9 +288,11 @@ void ReadColumnChunk(const uint8_t* bytes, size_t size, uint64_t file_offset, Co
         const size_t def_len = static_cast<size_t>(h.definition_levels_length);
         if (def_len > body_size || def_len > full_size)
           throw FormatError("the definition levels are longer than the page");
-        if (optional) {
-          count = DecodeLevels(body, def_len, n, scratch.levels);
-          levels = scratch.levels.data();
+        if (optional_) {
+          if (!AllValues(body, def_len, n)) {
+            levels = level_buf_.Reserve(n);
+            count = DecodeLevels(body, def_len, n, level_buf_.data());
+          }
           if (h.num_nulls < 0 || count != n - std::min(n, static_cast<size_t>(h.num_nulls)))
             throw FormatError("the page's null count disagrees with its definition levels");
         } else if (def_len != 0 || h.num_nulls != 0) {
@@ -228,9 +306,18 @@ void ReadColumnChunk(const uint8_t* bytes, size_t size, uint64_t file_offset, Co
         }
         values_size = full_size - def_len;
       }
-      PageValues pv(h.encoding, values, values_size, count, ctx, have_dict ? &scratch.dict : nullptr);
-      Append(pv, levels, n, done, *ctx.column, bad);
-      done += n;
+      if (count == n) levels = nullptr;  // no nulls: every row is a value
+      values_.emplace(h.encoding, values, values_size, count, ctx_, have_dict_ ? &dict_ : nullptr);
+      started_ += n;
+      if (n == 0) {
+        values_.reset();
+        continue;
+      }
+      page_offset_ = page_offset;
+      page_rows_ = n;
+      page_done_ = 0;
+      levels_ = levels;
+      return;
     } catch (const FormatError& e) {
       throw FormatError("page at byte offset " + std::to_string(page_offset) + ": " + e.what());
     }

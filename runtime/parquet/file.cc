@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace kpic::rt::parquet {
 
@@ -122,43 +123,73 @@ std::vector<ColumnPlan> PlanColumns(const ParquetFile& file, const std::vector<C
   return plans;
 }
 
-void ReadRowGroup(const ParquetFile& file, size_t rg, const std::vector<ColumnPlan>& plans,
-                  const std::vector<CsvColumnRequest>& requests, std::vector<Column>& columns, ReadScratch& scratch,
-                  const std::function<void(size_t row, size_t column, std::string value, std::string reason)>& bad) {
+void RowGroupReader::Fail(size_t c, const std::string& why) const {
+  throw DataError(file_->path(), 0, (*requests_)[c].name, "",
+                  "corrupt or unreadable Parquet data in row group " + std::to_string(rg_) +
+                      " (column chunk at byte offset " + std::to_string(start_[c]) + "): " + why,
+                  false);
+}
+
+void RowGroupReader::Start(const ParquetFile& file, size_t rg, const std::vector<ColumnPlan>& plans,
+                           const std::vector<CsvColumnRequest>& requests, std::vector<Column>& columns) {
+  file_ = &file;
+  rg_ = rg;
+  requests_ = &requests;
   const RowGroupMeta& g = file.meta().row_groups[rg];
-  const size_t rows = static_cast<size_t>(g.num_rows);
+  rows_ = static_cast<size_t>(g.num_rows);
+  done_ = 0;
+  planned_.clear();
+  start_.assign(plans.size(), 0);
+  if (readers_.size() < plans.size()) readers_.resize(plans.size());
+  if (bytes_.size() < plans.size()) bytes_.resize(plans.size());
   for (size_t c = 0; c < plans.size(); ++c) {
     const ColumnPlan& p = plans[c];
     if (!p.field) continue;
     const ColumnChunkMeta& m = g.columns[static_cast<size_t>(p.field->leaf)];
-    auto fail = [&](uint64_t offset, const std::string& why) {
-      throw DataError(file.path(), 0, requests[c].name, "",
-                      "corrupt or unreadable Parquet data in row group " + std::to_string(rg) +
-                          " (column chunk at byte offset " + std::to_string(offset) + "): " + why,
-                      false);
-    };
     int64_t start = m.data_page_offset;
     if (m.dictionary_page_offset && *m.dictionary_page_offset > 0 && *m.dictionary_page_offset < start)
       start = *m.dictionary_page_offset;
-    if (!m.has_metadata || m.external) fail(0, "the column chunk's data is not in this file");
-    if (m.type != *p.element->type)
-      fail(static_cast<uint64_t>(start), "the column chunk's type disagrees with the schema");
+    start_[c] = start < 0 ? 0 : static_cast<uint64_t>(start);
+    if (!m.has_metadata || m.external) {
+      start_[c] = 0;
+      Fail(c, "the column chunk's data is not in this file");
+    }
+    if (m.type != *p.element->type) Fail(c, "the column chunk's type disagrees with the schema");
     if (start < 4 || m.total_compressed_size < 0 || static_cast<uint64_t>(start) > file.size() ||
         static_cast<uint64_t>(m.total_compressed_size) > file.size() - static_cast<uint64_t>(start))
-      fail(static_cast<uint64_t>(start), "the column chunk lies outside the file");
+      Fail(c, "the column chunk lies outside the file");
+    // A chunk that is one compressed page (as DuckDB writes them) is
+    // decompressed now and its bytes let go, so that one buffer serves
+    // every such column; another chunk keeps the buffer its bytes are in.
     const size_t size = static_cast<size_t>(m.total_compressed_size);
-    scratch.bytes.resize(size + 16);
-    file.ReadAt(static_cast<uint64_t>(start), size, scratch.bytes.data());
+    uint8_t* bytes = shared_.Reserve(size);
+    file.ReadAt(static_cast<uint64_t>(start), size, bytes);
     ValueContext ctx{m.type, p.element->type_length, &*p.convert, &columns[c]};
     try {
-      ReadColumnChunk(scratch.bytes.data(), size, static_cast<uint64_t>(start), m.codec, rows, p.field->optional, ctx,
-                      scratch.chunk, [&](size_t row, std::string value, std::string reason) {
-                        bad(row, c, std::move(value), std::move(reason));
-                      });
+      readers_[c].Start(bytes, size, static_cast<uint64_t>(start), m.codec, rows_, p.field->optional, ctx);
+      if (readers_[c].OneCompressedPage()) {
+        readers_[c].Detach();
+      } else {
+        std::swap(bytes_[c], shared_);  // the column keeps the buffer that holds its bytes
+      }
     } catch (const FormatError& e) {
-      fail(static_cast<uint64_t>(start), e.what());
+      Fail(c, e.what());
+    }
+    planned_.push_back(c);
+  }
+}
+
+void RowGroupReader::Read(size_t n, const BadValueFn& bad) {
+  for (size_t c : planned_) {
+    try {
+      readers_[c].Read(n, [&](size_t row, std::string value, std::string reason) {
+        bad(row, c, std::move(value), std::move(reason));
+      });
+    } catch (const FormatError& e) {
+      Fail(c, e.what());
     }
   }
+  done_ += n;
 }
 
 }  // namespace kpic::rt::parquet

@@ -1,8 +1,9 @@
 // One Parquet file: opened, its footer read and checked, its columns
 // matched to the declared ones (missing, nested, repeated or contradicting
 // columns are DataErrors naming the file and column), and its row groups
-// read column chunk by column chunk with pread(2), so that memory holds
-// one row group's chunk bytes at a time, never the file.
+// read with one pread(2) per column chunk and decoded a slice of rows at a
+// time, so that memory holds one row group's chunk bytes and one slice of
+// decoded rows, never the file.
 #pragma once
 
 #include <cstdint>
@@ -56,18 +57,44 @@ struct ColumnPlan {
 std::vector<ColumnPlan> PlanColumns(const ParquetFile& file, const std::vector<CsvColumnRequest>& requests,
                                     const std::vector<std::string>& partitions, const CsvOptions& options);
 
-/// Buffers of one reading thread.
-struct ReadScratch {
-  ChunkScratch chunk;
-  std::vector<uint8_t> bytes;  ///< the column chunk's bytes
-};
+/// Reports a bad value: its row in the row group, the request's index,
+/// the value and why.
+using BadValueFn = std::function<void(size_t row, size_t column, std::string value, std::string reason)>;
 
-/// Reads row group `rg` of the planned (file) columns, appending its rows
-/// to `columns` (partition columns are left to the caller). Bad values are
-/// reported through `bad(row, column, value, reason)` and left 0; corrupt
-/// data is a DataError naming the file, row group, column and offset.
-void ReadRowGroup(const ParquetFile& file, size_t rg, const std::vector<ColumnPlan>& plans,
-                  const std::vector<CsvColumnRequest>& requests, std::vector<Column>& columns, ReadScratch& scratch,
-                  const std::function<void(size_t row, size_t column, std::string value, std::string reason)>& bad);
+/// Reads a row group of the planned (file) columns a slice of rows at a
+/// time, all columns in step, so that a slice's decoded rows can be used
+/// while they are in the cache and memory holds one slice, not the row
+/// group. One per reading thread: its buffers (the column chunks' bytes,
+/// a page per column) are reused from row group to row group.
+class RowGroupReader {
+ public:
+  /// Reads row group `rg`'s chunks of the planned columns (one pread
+  /// each) and starts on them. The rows go to `columns` (indexed like the
+  /// plans), which, like the file, the plans and the requests, must stay
+  /// until the row group is read. DataError naming the file, row group,
+  /// column and offset when a chunk is corrupt.
+  void Start(const ParquetFile& file, size_t rg, const std::vector<ColumnPlan>& plans,
+             const std::vector<CsvColumnRequest>& requests, std::vector<Column>& columns);
+  /// The rows not read yet.
+  size_t left() const { return rows_ - done_; }
+  /// Appends the next `n` rows (at most left()) of the planned columns to
+  /// the columns (partition columns are left to the caller). Bad values
+  /// are reported through `bad` and left 0; corrupt data is a DataError
+  /// naming the file, row group, column and offset.
+  void Read(size_t n, const BadValueFn& bad);
+
+ private:
+  [[noreturn]] void Fail(size_t c, const std::string& why) const;
+
+  const ParquetFile* file_ = nullptr;
+  size_t rg_ = 0;
+  const std::vector<CsvColumnRequest>* requests_ = nullptr;
+  size_t rows_ = 0, done_ = 0;
+  std::vector<size_t> planned_;  ///< the requests read from the file
+  std::vector<uint64_t> start_;  ///< per request: its column chunk's byte offset
+  std::vector<ColumnChunkReader> readers_;
+  std::vector<PageBuffer> bytes_;  ///< per request: its column chunk's bytes, when kept
+  PageBuffer shared_;              ///< the bytes of chunks that are one compressed page, until decompressed
+};
 
 }  // namespace kpic::rt::parquet

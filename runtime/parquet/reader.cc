@@ -140,6 +140,10 @@ void AppendAll(std::vector<Column>& to, const std::vector<Column>& from, std::ve
   }
 }
 
+/// Rows decoded at a time when the table is read whole (they are
+/// appended to the part's copy of the row group, then to the result).
+constexpr size_t kWholeSlice = size_t{1} << 16;
+
 /// Thrown to a thread waiting to commit when another has failed.
 struct Stopped {};
 
@@ -191,7 +195,7 @@ class Reader {
   struct Part {
     std::vector<Column> columns;
     std::vector<std::vector<uint32_t>> remap;  ///< whole-table: part codes to result codes
-    ReadScratch scratch;
+    RowGroupReader group;
     TableData chunk;  ///< streaming: the rows not handed over yet
     size_t streamed = 0, skipped = 0;
     std::vector<BadRow> bad;
@@ -252,24 +256,37 @@ class Reader {
     part.columns = EmptyColumns(requests_);
     part.remap.resize(requests_.size());
     if (options_.on_chunk) part.chunk.columns = EmptyColumns(requests_);
+    const size_t chunk_rows = std::max<size_t>(1, options_.chunk_rows);
     std::vector<BadValue> bad;
     for (;;) {
       size_t i = next_.fetch_add(1);
       if (i >= tasks_.size() || failed_.load()) break;
       try {
+        const Task& task = tasks_[i];
+        FileState& f = *files_[task.file];
         std::vector<Column>& cols = options_.on_chunk ? part.chunk.columns : part.columns;
-        size_t kept = Read(tasks_[i], cols, part, bad);
-        if (options_.on_chunk) {
-          part.chunk.rows += kept;
-          if (part.chunk.rows >= std::max<size_t>(1, options_.chunk_rows)) {
+        part.group.Start(*f.file, task.rg, f.plans, requests_, cols);
+        size_t kept = 0;
+        while (part.group.left() > 0) {
+          // Streaming: a slice fills the chunk up to chunk_rows, and the
+          // chunk is handed over while its rows are still in the cache (its
+          // buffers are then reused). Whole: the row group in slices.
+          const size_t room = options_.on_chunk ? chunk_rows - part.chunk.rows : kWholeSlice;
+          const size_t n = std::min(part.group.left(), room);
+          const size_t got = ReadSlice(task, f, n, cols, part, bad);
+          if (!options_.on_chunk) {
+            kept += got;
+            continue;
+          }
+          part.chunk.rows += got;
+          if (n == room && part.chunk.rows > 0) {
             part.streamed += part.chunk.rows;
             options_.on_chunk(t, part.chunk, false);
             for (Column& c : part.chunk.columns) c.Truncate(0);
             part.chunk.rows = 0;
           }
-        } else {
-          Commit(i, part, kept);
         }
+        if (!options_.on_chunk) Commit(i, part, kept);
       } catch (const Stopped&) {
         break;
       } catch (...) {
@@ -291,20 +308,20 @@ class Reader {
     return static_cast<size_t>(files_[t.file]->file->meta().row_groups[t.rg].num_rows);
   }
 
-  /// Reads a task's rows into `cols`, then applies the bad-row policy;
-  /// returns the rows kept.
-  size_t Read(const Task& t, std::vector<Column>& cols, Part& part, std::vector<BadValue>& bad) {
-    FileState& f = *files_[t.file];
+  /// Reads the next `n` rows of a task's row group into `cols` (with their
+  /// partition values), then applies the bad-row policy to them; returns
+  /// the rows kept.
+  size_t ReadSlice(const Task& t, FileState& f, size_t n, std::vector<Column>& cols, Part& part,
+                   std::vector<BadValue>& bad) {
     const size_t start = cols.empty() ? 0 : cols[0].size();
-    const size_t rows = RowsOf(t);
+    const size_t first = RowsOf(t) - part.group.left();  // the slice's first row in the row group
     bad.clear();
-    ReadRowGroup(*f.file, t.rg, f.plans, requests_, cols, part.scratch,
-                 [&](size_t row, size_t column, std::string value, std::string reason) {
-                   bad.push_back({row, column, std::move(value), std::move(reason)});
-                 });
+    part.group.Read(n, [&](size_t row, size_t column, std::string value, std::string reason) {
+      bad.push_back({row, column, std::move(value), std::move(reason)});
+    });
     for (size_t r = 0; r < cols.size(); ++r)
-      if (!f.plans[r].field) AppendConstant(cols[r], f.constants[r], rows);
-    if (bad.empty()) return rows;
+      if (!f.plans[r].field) AppendConstant(cols[r], f.constants[r], n);
+    if (bad.empty()) return n;
     std::sort(bad.begin(), bad.end(), [](const BadValue& a, const BadValue& b) {
       return a.row != b.row ? a.row < b.row : a.column < b.column;
     });
@@ -314,18 +331,18 @@ class Reader {
       const BadValue& b = bad[0];
       throw DataError(f.entry.path, line(b.row), requests_[b.column].name, b.value, b.reason + where);
     }
-    std::vector<uint8_t> drop(rows, 0);
+    std::vector<uint8_t> drop(n, 0);
     size_t dropped = 0;
     for (const BadValue& b : bad) {
-      if (drop[b.row]) continue;
-      drop[b.row] = 1;
+      if (drop[b.row - first]) continue;
+      drop[b.row - first] = 1;
       ++dropped;
       if (part.bad.size() < options_.max_reported)
         part.bad.push_back({line(b.row), requests_[b.column].name, b.value, b.reason + " in " + f.entry.path + where});
     }
     part.skipped += dropped;
     DropRows(cols, start, drop);
-    return rows - dropped;
+    return n - dropped;
   }
 
   /// Whole-table: appends task i's rows to the result once every earlier

@@ -2,7 +2,8 @@
 // files (with Hive partition folders as columns), only the requested
 // columns, row groups that the filter's statistics rule out skipped, on
 // two threads. Either whole (TableData) or streamed chunk by chunk through
-// CsvOptions::on_chunk, with memory for one row group per thread.
+// CsvOptions::on_chunk, with memory for one row group's column chunks (and
+// their current pages) and one chunk of decoded rows per thread.
 #pragma once
 
 #include <cstddef>
@@ -37,11 +38,12 @@ struct ParquetOptions {
 /// max_reported (a bad value is a DataError, or its row is skipped), the
 /// time zone (zone, tz_offset_minutes) for timestamps not adjusted to UTC,
 /// nulls and date_format for partition values (read as CSV text), and
-/// on_chunk and chunk_rows to stream. Streaming hands each reading thread's
-/// rows over when they reach chunk_rows (at a row group's end, so a chunk
-/// can be larger); `part` is 0 or 1, a part's dictionaries persist across
-/// its chunks, and its last chunk is marked `last`; on_discard is never
-/// called. Rows come in file and row-group order when read whole; streamed
+/// on_chunk and chunk_rows to stream. Streaming decodes each reading
+/// thread's row group a slice at a time and hands its rows over in chunks
+/// of chunk_rows (a chunk may span row groups; one with bad rows skipped
+/// has fewer), reusing the chunk's buffers; `part` is 0 or 1, a part's
+/// dictionaries persist across its chunks, and its last chunk is marked
+/// `last`; on_discard is never called. Rows come in file and row-group order when read whole; streamed
 /// chunks of the two parts interleave. Errors are DataErrors naming the
 /// file, and for values the row (its number in the file), column and
 /// row group; corrupt data also names the byte offset.

@@ -13,14 +13,7 @@
 # usage: bindings.sh KPIC ROOT
 set -euo pipefail
 KPIC=$1 ROOT=$2
-export KPIC_NODE_MODULES="$ROOT/bench/node_modules"
-if ! command -v node > /dev/null || [ ! -d "$KPIC_NODE_MODULES/@duckdb/node-api" ]; then
-  echo "SKIP: Node.js or bench/node_modules (the node_deps test) is missing"
-  exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export KPIC_CACHE_DIR="$tmp/cache"
+source "$ROOT/tests/parquet/node_test.sh"
 node "$ROOT/examples/retail/gen_parquet.mjs" "$tmp/pq" > /dev/null
 # The example, plus metrics under period operators (which read rows outside
 # --from/--to, so that those windows must not skip them).
@@ -38,7 +31,6 @@ PQ=(--bind "orders=parquet:$tmp/pq/orders.parquet" --bind "traffic=parquet:$tmp/
     --bind "products=parquet:$tmp/pq/products.parquet")
 HIVE=(--bind "orders=parquet:$tmp/pq/orders_by_store" --bind "traffic=parquet:$tmp/pq/traffic.parquet"
       --bind "products=parquet:$tmp/pq/products.parquet")
-fail() { echo "FAIL: $*"; exit 1; }
 # Two JSON outputs equal but for their stamps (which name the bindings).
 same_json() {
   python3 "$ROOT/tests/cli/unstamp.py" "$1" "$2"
@@ -174,6 +166,34 @@ await con.run(\"COPY (SELECT TIMESTAMP '2026-01-01 10:00:00' + INTERVAL (i) MINU
 expect3 "a nested column" 'nested.parquet.*missing' "$tmp/bad" --bind s=parquet:"$tmp/bad/nested.parquet" --metric total
 expect3 "extra digits" 'digits.parquet:3001.*amount.*1.255.*row group 1' "$tmp/bad" \
   --bind s=parquet:"$tmp/bad/digits.parquet" --metric total
+# Pruned row groups are not validated (docs/parquet.md, "Decision: row
+# groups skipped by statistics are not validated"): three row groups of
+# 2048 rows, one month each (days 1-21), amounts 1.25, one of 1.255 in
+# February (row 2048 + 1000 + 1). A March window skips January and February
+# and sums 2048 x 1.25 = 2560.00; reading February, and check --data, stop
+# on the value.
+mkdir -p "$tmp/pruned"
+node --input-type=module -e "
+import { createRequire } from 'node:module';
+const require = createRequire('$KPIC_NODE_MODULES/');
+const { DuckDBInstance } = require('@duckdb/node-api');
+const con = await (await DuckDBInstance.create(':memory:')).connect();
+await con.run(\"COPY (SELECT CAST(DATE '2026-01-01' + to_months(CAST(i // 2048 AS INTEGER)) + to_days(CAST(i % 2048 // 100 AS INTEGER)) AS DATE) AS day, CASE WHEN i = 3048 THEN 1.255 ELSE 1.25 END::DECIMAL(18,3) AS amount FROM range(6144) t(i)) TO '$tmp/pruned/s.parquet' (FORMAT parquet, ROW_GROUP_SIZE 2048)\");
+"
+printf 'source s from parquet("s.parquet") {\n  day: date time\n  amount: decimal(2)\n}\nmetric total = sum(s.amount)\n' > "$tmp/pruned/m.kpi"
+"$KPIC" run "$tmp/pruned" --metric total --grain month --from 2026-03-01 --to 2026-04-01 --format csv --timings \
+  > "$tmp/pruned/out.csv" 2> "$tmp/pruned/err" || { cat "$tmp/pruned/err"; fail "pruned: a March window stopped"; }
+grep -q '^2026-03,2560.00' "$tmp/pruned/out.csv" || { cat "$tmp/pruned/out.csv"; fail "pruned: March is not 2560.00"; }
+grep -q '1 row group of 1 file read, 2 row groups and 0 files skipped' "$tmp/pruned/err" ||
+  { cat "$tmp/pruned/err"; fail "pruned: January and February were not skipped"; }
+expect3 "a bad value in a row group read" 's.parquet:3049.*amount.*1.255.*row group 1' "$tmp/pruned" \
+  --metric total --grain month --from 2026-02-01 --to 2026-04-01
+set +e
+"$KPIC" check "$tmp/pruned" --data > /dev/null 2> "$tmp/pruned/err"
+rc=$?
+set -e
+[ $rc -eq 3 ] && grep -q 's.parquet:3049.*1.255' "$tmp/pruned/err" || { cat "$tmp/pruned/err"; fail "check --data: exit $rc"; }
+echo "row groups skipped by statistics are not validated; reading them, and check --data, report the value"
 size=$(stat -c %s "$tmp/pq/orders.parquet")
 head -c $((size / 2)) "$tmp/pq/orders.parquet" > "$tmp/bad/s.parquet"
 expect3 "a truncated file" 's.parquet' "$tmp/bad" --bind s=parquet:"$tmp/bad/s.parquet" --metric total

@@ -5,10 +5,12 @@
 // protocol, and value conversion. Expected values come from the spec's
 // text, not from the decoders.
 #include <doctest/doctest.h>
+#include <snappy.h>
 
 #include <string>
 #include <vector>
 
+#include "parquet/column_chunk.h"
 #include "parquet/compact.h"
 #include "parquet/convert.h"
 #include "parquet/delta.h"
@@ -38,6 +40,46 @@ std::vector<std::string> Strings(const std::vector<uint8_t>& bytes, size_t n, bo
 }
 
 std::vector<uint8_t> Bytes(std::initializer_list<int> v) { return std::vector<uint8_t>(v.begin(), v.end()); }
+
+/// Appends a Thrift compact i32 field (the field header `head` = id delta
+/// << 4 | 5, then the value zigzag-encoded as a varint).
+void I32Field(std::vector<uint8_t>& out, uint8_t head, int32_t v) {
+  out.push_back(head);
+  uint32_t z = (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
+  for (; z >= 0x80; z >>= 7) out.push_back(static_cast<uint8_t>(z | 0x80));
+  out.push_back(static_cast<uint8_t>(z));
+}
+
+/// An uncompressed v1 data page of an optional INT64 column, PLAIN: the
+/// header (PageHeader{1: type 0, 2 and 3: the body's size, 5:
+/// DataPageHeader{1: rows, 2: PLAIN, 3: RLE, 4: RLE}}), the levels'
+/// length (4 bytes, little-endian), the RLE levels, the values.
+/// With `snappy`, the body is compressed with libsnappy (the header's
+/// field 3 is then the compressed size).
+void DataPage(std::vector<uint8_t>& out, int32_t rows, const std::vector<uint8_t>& levels,
+              const std::vector<int64_t>& values, bool snappy = false) {
+  std::vector<uint8_t> body = {static_cast<uint8_t>(levels.size()), 0, 0, 0};
+  body.insert(body.end(), levels.begin(), levels.end());
+  for (int64_t v : values)
+    for (int k = 0; k < 8; ++k) body.push_back(static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * k)));
+  const size_t full = body.size();
+  if (snappy) {
+    std::string packed;
+    snappy::Compress(reinterpret_cast<const char*>(body.data()), body.size(), &packed);
+    body.assign(packed.begin(), packed.end());
+  }
+  I32Field(out, 0x15, 0);
+  I32Field(out, 0x15, static_cast<int32_t>(full));
+  I32Field(out, 0x15, static_cast<int32_t>(body.size()));
+  out.push_back(0x2C);  // field 5 (delta 2), a struct
+  I32Field(out, 0x15, rows);
+  I32Field(out, 0x15, 0);  // PLAIN
+  I32Field(out, 0x15, 3);  // RLE
+  I32Field(out, 0x15, 3);
+  out.push_back(0);  // the DataPageHeader's stop
+  out.push_back(0);  // the PageHeader's stop
+  out.insert(out.end(), body.begin(), body.end());
+}
 
 }  // namespace
 
@@ -235,4 +277,92 @@ TEST_CASE("Conversion: decimals never rounded, nanoseconds floored, unsigned che
   int64_t lt[] = {3600000000};
   wall.Ints(lt, 1, on_bad);
   CHECK(lt[0] == 0);
+}
+
+TEST_CASE("Column chunks read in slices: across pages, with nulls, bad values at their row") {
+  // Two pages of a DECIMAL(18,4) column read as decimal(2). Page 1: 5 rows,
+  // levels 1 0 1 1 1 (a bit-packed group of 8: header 1 << 1 | 1 = 3, bits
+  // LSB first 10111000 = 0x1D), values 0.1000 0.3000 0.4000 0.5000. Page 2:
+  // 4 rows, levels an RLE run of four 1s (header 4 << 1 = 8, value 1),
+  // values 0.6000 0.7000 1.2345 (more digits than decimal(2): bad, row 7)
+  // 0.9000.
+  std::vector<uint8_t> chunk;
+  DataPage(chunk, 5, {0x03, 0x1D}, {1000, 3000, 4000, 5000});
+  DataPage(chunk, 4, {0x08, 0x01}, {6000, 7000, 12345, 9000});
+  CsvOptions o;
+  ValueKind dec;
+  dec.kind = ValueKind::kDecimal;
+  dec.scale = 4;
+  Converter conv(dec, Physical::kInt64, ColType::kDecimal, 2, o);
+  const std::vector<int64_t> want = {10, 0, 30, 40, 50, 60, 70, 0, 90};
+  const std::vector<uint8_t> want_valid = {1, 0, 1, 1, 1, 1, 1, 1, 1};
+  for (size_t slice : {1, 2, 3, 4, 5, 9}) {
+    CAPTURE(slice);
+    Column col;
+    col.type = ColType::kDecimal;
+    col.scale = 2;
+    ValueContext ctx{Physical::kInt64, 0, &conv, &col};
+    ColumnChunkReader r;
+    r.Start(chunk.data(), chunk.size(), 1000, Codec::kUncompressed, 9, true, ctx);
+    std::vector<size_t> bad_rows;
+    while (r.left() > 0)
+      r.Read(std::min(slice, r.left()), [&](size_t row, std::string value, std::string) {
+        bad_rows.push_back(row);
+        CHECK(value == "1.2345");
+      });
+    CHECK(col.ints == want);
+    CHECK(col.valid == want_valid);
+    CHECK(bad_rows == std::vector<size_t>{7});
+  }
+  // A chunk that claims a row more than its pages hold: the error names the
+  // rows found, when a slice reaches the end.
+  Column col;
+  col.type = ColType::kDecimal;
+  col.scale = 2;
+  ValueContext ctx{Physical::kInt64, 0, &conv, &col};
+  ColumnChunkReader r;
+  r.Start(chunk.data(), chunk.size(), 1000, Codec::kUncompressed, 10, true, ctx);
+  auto ignore = [](size_t, std::string, std::string) {};
+  r.Read(6, ignore);
+  CHECK(col.size() == 6);
+  CHECK_THROWS_WITH_AS(r.Read(4, ignore), doctest::Contains("ends after 9 of its 10 values"), FormatError);
+}
+
+TEST_CASE("A column chunk of one compressed page is decompressed up front and lets go of its bytes") {
+  // One SNAPPY page of 4 rows, levels 1 0 1 1 (bit-packed: header 3, bits
+  // 1101 = 0x0D), values 5 7 9 as DECIMAL(18,0) read as decimal(0).
+  std::vector<uint8_t> chunk;
+  DataPage(chunk, 4, {0x03, 0x0D}, {5, 7, 9}, true);
+  std::vector<uint8_t> two = chunk;
+  DataPage(two, 1, {0x02, 0x01}, {11}, true);  // a second page: the bytes are needed later
+  CsvOptions o;
+  ValueKind dec;
+  dec.kind = ValueKind::kDecimal;
+  Converter conv(dec, Physical::kInt64, ColType::kDecimal, 0, o);
+  Column col;
+  col.type = ColType::kDecimal;
+  ValueContext ctx{Physical::kInt64, 0, &conv, &col};
+  auto ignore = [](size_t, std::string, std::string) {};
+  ColumnChunkReader r;
+  r.Start(two.data(), two.size(), 0, Codec::kSnappy, 5, true, ctx);
+  CHECK_FALSE(r.OneCompressedPage());
+  r.Start(chunk.data(), chunk.size(), 0, Codec::kUncompressed, 4, true, ctx);
+  CHECK_FALSE(r.OneCompressedPage());  // (an uncompressed page's values are read from the bytes)
+  r.Start(chunk.data(), chunk.size(), 0, Codec::kSnappy, 4, true, ctx);
+  REQUIRE(r.OneCompressedPage());
+  r.Detach();
+  std::fill(chunk.begin(), chunk.end(), uint8_t{0xFF});  // the bytes are not read again
+  r.Read(1, ignore);
+  r.Read(3, ignore);
+  CHECK(col.ints == std::vector<int64_t>{5, 0, 7, 9});
+  CHECK(col.valid == std::vector<uint8_t>{1, 0, 1, 1});
+  // A chunk claiming a row more than its one page: the end, not the old bytes.
+  chunk.clear();
+  DataPage(chunk, 4, {0x03, 0x0D}, {5, 7, 9}, true);
+  r.Start(chunk.data(), chunk.size(), 0, Codec::kSnappy, 5, true, ctx);
+  REQUIRE(r.OneCompressedPage());
+  r.Detach();
+  std::fill(chunk.begin(), chunk.end(), uint8_t{0xFF});
+  r.Read(4, ignore);
+  CHECK_THROWS_WITH_AS(r.Read(1, ignore), doctest::Contains("ends after 4 of its 5 values"), FormatError);
 }
