@@ -437,7 +437,7 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
       std::vector<std::pair<std::string, std::string>> files;
       for (size_t f = 0; f < formats.size(); ++f) {
         // A CSV's stamp beside it, FILE.csv.stamp.json (driver/stamp.h).
-        if (formats[f] == "csv") files.push_back({"csv.stamp.json", stamp.dump(2) + "\n"});
+        if (formats[f] == "csv") files.push_back({StampSideFile("csv"), stamp.dump(2) + "\n"});
         files.push_back({Extension(formats[f]), std::move(texts[f])});
       }
       names[i] = writer.Write(staging.path, names[i], members[i], files);
@@ -466,14 +466,21 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     nlohmann::ordered_json files = nlohmann::ordered_json::object();
     for (const std::string& f : formats) {
       std::string file = names[i] + "." + Extension(f);
-      // The staging folder, on the same file system, held every file apart;
-      // a file of this burst under the name would be one replaced.
-      if (writer.Wrote(dir / file))
-        CannotWrite(dir / file, "two members' files are one file in the output folder", EEXIST,
-                    "the folder has no manifest.json, so it holds no complete burst");
-      if (std::rename((staging.path / file).c_str(), (dir / file).c_str()) != 0)
-        CannotWrite(dir / file, "cannot move the file into the output folder", errno,
-                    "the folder has no manifest.json, so it holds no complete burst");
+      // A CSV's stamp goes first, so that a CSV in DIR always has its own
+      // beside it (each rename replaces its target atomically).
+      std::vector<std::string> moved;
+      if (f == "csv") moved.push_back(StampSideFile(file));
+      moved.push_back(file);
+      for (const std::string& one : moved) {
+        // The staging folder, on the same file system, held every file
+        // apart; a file of this burst under the name would be one replaced.
+        if (writer.Wrote(dir / one))
+          CannotWrite(dir / one, "two members' files are one file in the output folder", EEXIST,
+                      "the folder has no manifest.json, so it holds no complete burst");
+        if (std::rename((staging.path / one).c_str(), (dir / one).c_str()) != 0)
+          CannotWrite(dir / one, "cannot move the file into the output folder", errno,
+                      "the folder has no manifest.json, so it holds no complete burst");
+      }
       files[f] = file;
     }
     doc["members"].push_back({{"member", members[i]}, {"files", std::move(files)}});
@@ -481,7 +488,7 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
   WriteFileAtomically((dir / "manifest.json").string(), doc.dump(2) + "\n");
   staging.handed_over = true;
   SetPendingDirectory("");
-  fs::remove(staging.path, ec);
+  fs::remove_all(staging.path, ec);
   if (members.empty()) {
     std::vector<std::string> texts;
     for (const MemberColumn& c : columns) texts.push_back(c.text);

@@ -15,8 +15,10 @@
 #include <set>
 
 #include "base/errors.h"
+#include "base/utf8.h"
 #include "base/exit_codes.h"
 #include "csv.h"
+#include "decimal.h"
 #include "driver/run.h"
 #include "driver/run_support.h"
 #include "exec/binding.h"
@@ -208,6 +210,7 @@ struct Numbers {
   std::string error;
   std::map<std::string, nlohmann::ordered_json> rows;  ///< key -> value (or a goal period's object)
   std::vector<std::string> order;
+  std::string unit;  ///< the metric's (or the goal's metric's) unit, `percent` for a percentage
 };
 
 Numbers Evaluate1(const Side& side, const CommonOptions& common, const std::string& metric, const std::string& goal) {
@@ -230,6 +233,8 @@ Numbers Evaluate1(const Side& side, const CommonOptions& common, const std::stri
     return n;
   }
   nlohmann::ordered_json j = nlohmann::ordered_json::parse(texts[0]);
+  if (!metric.empty() && !j["results"].empty()) n.unit = j["results"][0].value("unit", "");
+  if (!goal.empty() && !j["goals"].empty()) n.unit = j["goals"][0].value("unit", "");
   if (!metric.empty() && !j["results"].empty())
     for (const auto& r : j["results"][0]["rows"]) {
       std::string key = r.value("period", "");
@@ -258,11 +263,119 @@ double Num(const nlohmann::ordered_json& v) {
   return NAN;
 }
 
-std::string Shown(const nlohmann::ordered_json& v) {
+/// An exact decimal as the JSON output writes it (a string such as
+/// `"-12.50"`), as an integer count of units of 10^-scale.
+struct ExactNumber {
+  __int128 units = 0;
+  int scale = 0;
+};
+std::optional<ExactNumber> Exact(const nlohmann::ordered_json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const std::string& t = v.get_ref<const std::string&>();
+  size_t dot = t.find('.');
+  int scale = dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
+  if (scale > rt::kMaxScale) return std::nullopt;
+  std::optional<int64_t> x = rt::ParseDecimal(t, scale);
+  if (!x) return std::nullopt;
+  return ExactNumber{*x, scale};
+}
+
+/// after - before, exactly, when both are exact decimals (at the larger
+/// scale of the two): `"-279392.31"`.
+std::optional<std::string> ExactChange(const nlohmann::ordered_json& before, const nlohmann::ordered_json& after) {
+  auto a = Exact(before), b = Exact(after);
+  if (!a || !b) return std::nullopt;
+  int scale = std::max(a->scale, b->scale);
+  auto x = rt::Rescale(a->units, a->scale, scale), y = rt::Rescale(b->units, b->scale, scale);
+  if (!x || !y) return std::nullopt;
+  auto d = rt::CheckedAdd(*y, -*x);
+  if (!d) return std::nullopt;
+  return rt::FormatDecimal(*d, scale);
+}
+
+/// An exact decimal's text times 100 (the point moved two places): a
+/// fraction `0.0512` as the percentage `5.12`.
+std::string TimesHundred(const std::string& t) {
+  std::string sign, digits = t;
+  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
+    if (digits[0] == '-') sign = "-";
+    digits.erase(0, 1);
+  }
+  size_t dot = digits.find('.');
+  std::string whole = dot == std::string::npos ? digits : digits.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : digits.substr(dot + 1);
+  while (frac.size() < 2) frac += '0';
+  whole += frac.substr(0, 2);
+  frac.erase(0, 2);
+  size_t nz = whole.find_first_not_of('0');
+  whole = nz == std::string::npos ? "0" : whole.substr(nz);
+  std::string out = sign + whole + (frac.empty() ? "" : "." + frac);
+  bool zero = out.find_first_not_of("-0.") == std::string::npos;
+  return zero ? out.substr(sign.size()) : out;
+}
+
+/// A value for people in `kpic diff`: exact decimals as they are; a
+/// percentage (a `percent` metric, an attainment) as a percentage with
+/// `precision` decimals; other numbers with `precision` significant digits
+/// (15 by default: 838176.93 stays 838176.93); `-` for null.
+std::string Shown(const nlohmann::ordered_json& v, bool percent = false, int precision = -1) {
   if (v.is_null()) return "-";
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_float()) return fmt::format("{:.6g}", v.get<double>());
-  return v.dump();
+  if (v.is_string()) {
+    if (percent && Exact(v)) return TimesHundred(v.get<std::string>()) + "%";
+    return Printable(v.get<std::string>());
+  }
+  if (v.is_number_integer() && !percent) return v.dump();
+  if (v.is_number()) {
+    double x = v.get<double>();
+    if (!std::isfinite(x)) return fmt::format("{}", x);
+    if (percent) return fmt::format("{:.{}f}%", x * 100, precision < 0 ? 2 : precision);
+    return fmt::format("{:.{}g}", x, precision < 0 ? 15 : precision);
+  }
+  return Printable(v.dump());
+}
+
+/// The precision for a pair of numbers shown before and after: 2 decimals
+/// for percentages, 15 significant digits otherwise, more while two
+/// different numbers would still look the same (at most 17 significant
+/// digits, which tell every two doubles apart).
+int PairPrecision(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b, bool percent) {
+  int p = percent ? 2 : 15;
+  double x = Num(a), y = Num(b);
+  if (!std::isfinite(x) || !std::isfinite(y) || x == y) return p;
+  int most = 17;
+  if (percent) {
+    double big = std::max(std::fabs(x), std::fabs(y)) * 100;
+    most = std::max(2, 17 - (big >= 1 ? static_cast<int>(std::floor(std::log10(big))) + 1 : 1));
+  }
+  while (p < most && Shown(a, percent, p) == Shown(b, percent, p)) ++p;
+  return p;
+}
+
+/// The change after - before for people: exact when both are exact, in
+/// percentage points for percentages (`-0.37 pp`); "" when unknown.
+std::string ChangeText(const nlohmann::ordered_json& before, const nlohmann::ordered_json& after, bool percent,
+                       int precision) {
+  if (auto exact = ExactChange(before, after)) {
+    std::string t = percent ? TimesHundred(*exact) : *exact;
+    if (t[0] != '-') t = "+" + t;
+    return percent ? t + " pp" : t;
+  }
+  double x = Num(before), y = Num(after);
+  if (!std::isfinite(x) || !std::isfinite(y)) return "";
+  if (percent) return fmt::format("{:+.{}f} pp", (y - x) * 100, precision);
+  if (before.is_number_integer() && after.is_number_integer()) return fmt::format("{:+.0f}", y - x);
+  // To the decimals the values are shown with (their significant digits
+  // at the larger one's magnitude), so that the binary noise of the
+  // subtraction (279392.31000000006) is not shown as a change.
+  double big = std::max(std::fabs(x), std::fabs(y));
+  int lead = big > 0 ? static_cast<int>(std::floor(std::log10(big))) + 1 : 1;
+  int decimals = std::clamp(precision - lead, 0, 30);
+  std::string t = fmt::format("{:+.{}f}", y - x, decimals);
+  if (t.find('.') != std::string::npos) {
+    t.erase(t.find_last_not_of('0') + 1);
+    if (t.back() == '.') t.pop_back();
+  }
+  return t == "-0" ? "+0" : t;
 }
 
 std::string List(const std::vector<std::string>& v) { return v.empty() ? "-" : fmt::format("{}", fmt::join(v, ", ")); }
@@ -410,20 +523,27 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
         double delta = std::isfinite(x) && std::isfinite(y) ? y - x : INFINITY;
         ranked.push_back({std::fabs(delta), k});
         nlohmann::ordered_json r{{"period", k}, {"before", va}, {"after", vb}};
-        r["change"] = std::isfinite(delta) ? nlohmann::ordered_json(delta) : nlohmann::ordered_json(nullptr);
+        // Exact decimals change by an exact decimal (a string, as the values are).
+        if (auto exact = ExactChange(va, vb))
+          r["change"] = *exact;
+        else if (va.is_number_integer() && vb.is_number_integer() && std::fabs(delta) < 9e15)
+          r["change"] = static_cast<int64_t>(delta);  // counts
+        else
+          r["change"] = std::isfinite(delta) ? nlohmann::ordered_json(delta) : nlohmann::ordered_json(nullptr);
         r["relative"] = std::isfinite(delta) && x != 0 ? nlohmann::ordered_json(delta / std::fabs(x)) : nlohmann::ordered_json(nullptr);
         rows.push_back(r);
         if (std::isfinite(delta) && x != 0) largest = std::max(largest, std::fabs(delta / x));
         else if (!std::isfinite(delta) || x == 0) largest = INFINITY;
       }
       std::stable_sort(rows.begin(), rows.end(), [](const nlohmann::ordered_json& p, const nlohmann::ordered_json& q) {
-        double dp = p["change"].is_null() ? INFINITY : std::fabs(p["change"].get<double>());
-        double dq = q["change"].is_null() ? INFINITY : std::fabs(q["change"].get<double>());
+        double dp = p["change"].is_null() ? INFINITY : std::fabs(Num(p["change"]));
+        double dq = q["change"].is_null() ? INFINITY : std::fabs(Num(q["change"]));
         return dp > dq;
       });
     } else {
       j["numbers_error"] = before.ok ? after.error : before.error;
     }
+    j["unit"] = after.ok ? after.unit : before.unit;
     j["largest_relative_change"] = std::isfinite(largest) ? nlohmann::ordered_json(largest) : nlohmann::ordered_json(nullptr);
     j["numbers"] = rows;
     doc["metrics"].push_back(j);
@@ -449,6 +569,7 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
     nlohmann::ordered_json j;
     j["goal"] = g;
     Numbers before = Evaluate1(a, common, "", g), after = Evaluate1(b, common, "", g);
+    j["unit"] = after.ok ? after.unit : before.unit;
     j["periods"] = nlohmann::json::array();
     if (before.ok && after.ok)
       for (const std::string& k : after.order) {
@@ -486,16 +607,28 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
       out += fmt::format("<p>reaches goals {}, reports {}, roles {}</p>", HtmlEsc(m["goals"].dump()),
                          HtmlEsc(m["reports"].dump()), HtmlEsc(m["roles"].dump()));
       out += "<table><tr><th class=l>period</th><th>before</th><th>after</th><th>change</th></tr>";
-      for (const auto& r : m["numbers"])
+      bool percent = m["unit"] == "percent";
+      for (const auto& r : m["numbers"]) {
+        int dec = PairPrecision(r["before"], r["after"], percent);
         out += fmt::format("<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                           HtmlEsc(r["period"].get<std::string>()), HtmlEsc(Shown(r["before"])),
-                           HtmlEsc(Shown(r["after"])), HtmlEsc(Shown(r["change"])));
+                           HtmlEsc(r["period"].get<std::string>()), HtmlEsc(Shown(r["before"], percent, dec)),
+                           HtmlEsc(Shown(r["after"], percent, dec)),
+                           HtmlEsc(ChangeText(r["before"], r["after"], percent, dec)));
+      }
       out += "</table>";
     }
     out += "</body></html>\n";
   } else {
+    // User text (paths, names, the declarations with their comments, the
+    // periods, messages) is printed with control characters escaped.
+    auto P = [](const std::string& t) { return Printable(t); };
+    auto Ps = [&](const std::vector<std::string>& v) {
+      std::vector<std::string> o;
+      for (const std::string& x : v) o.push_back(P(x));
+      return o;
+    };
     size_t nm_changed = doc["metrics"].size();
-    out += fmt::format("kpic diff {} {}: ", old_label, new_label);
+    out += fmt::format("kpic diff {} {}: ", P(old_label), P(new_label));
     if (!doc["meaning_changed"].get<bool>()) {
       out += "no change in meaning\n";
     } else {
@@ -503,42 +636,56 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
                          added.size(), removed.size(), doc["goals"].size());
     }
     for (const auto& m : doc["metrics"]) {
-      out += fmt::format("\nmetric {}: {}", m["metric"].get<std::string>(), m["why"].get<std::string>());
-      std::vector<std::string> through = m["through"];
+      out += fmt::format("\nmetric {}: {}", P(m["metric"].get<std::string>()), m["why"].get<std::string>());
+      std::vector<std::string> through = Ps(m["through"]);
       out += through.empty() ? "\n" : fmt::format(" ({})\n", fmt::join(through, ", "));
-      for (const auto& l : m["diff"]) out += "    " + l.get<std::string>() + "\n";
-      std::vector<std::string> g = m["goals"], r = m["reports"], ro = m["roles"];
+      for (const auto& l : m["diff"]) out += "    " + P(l.get<std::string>()) + "\n";
+      std::vector<std::string> g = Ps(m["goals"]), r = Ps(m["reports"]), ro = Ps(m["roles"]);
       if (!g.empty() || !r.empty())
         out += fmt::format("  reaches: goals {}; reports {}; roles {}\n", List(g), List(r), List(ro));
+      bool percent = m["unit"] == "percent";
       if (m.contains("numbers_error")) {
-        out += "  numbers: not computed: " + m["numbers_error"].get<std::string>() + "\n";
+        out += "  numbers: not computed: " + P(m["numbers_error"].get<std::string>()) + "\n";
       } else if (m["numbers"].empty()) {
         out += "  numbers: the same on this data\n";
       } else {
-        out += fmt::format("  numbers by {} on the same data, largest changes first:\n", d.grain);
+        out += fmt::format("  numbers by {} on the same data, largest changes first{}:\n", P(d.grain),
+                           percent ? " (changes in percentage points)" : "");
         size_t shown = 0;
         for (const auto& row : m["numbers"]) {
           if (++shown > 12) {
             out += fmt::format("    ... {} more period(s) (--format json lists them all)\n", m["numbers"].size() - 12);
             break;
           }
+          int dec = PairPrecision(row["before"], row["after"], percent);
           std::string rel = row["relative"].is_null() ? "" : fmt::format(" ({:+.2f}%)", row["relative"].get<double>() * 100);
-          out += fmt::format("    {:<10} {:>14} -> {:<14} {}{}\n", row["period"].get<std::string>(), Shown(row["before"]),
-                             Shown(row["after"]), row["change"].is_null() ? "" : fmt::format("{:+.2f}", row["change"].get<double>()),
-                             rel);
+          out += fmt::format("    {:<10} {:>14} -> {:<14} {}{}\n", P(row["period"].get<std::string>()),
+                             Shown(row["before"], percent, dec), Shown(row["after"], percent, dec),
+                             ChangeText(row["before"], row["after"], percent, dec), rel);
         }
       }
     }
-    if (!added.empty()) out += fmt::format("\nadded: {}\n", fmt::join(added, ", "));
-    if (!removed.empty()) out += fmt::format("removed: {}\n", fmt::join(removed, ", "));
+    if (!added.empty()) out += fmt::format("\nadded: {}\n", fmt::join(Ps(added), ", "));
+    if (!removed.empty()) out += fmt::format("removed: {}\n", fmt::join(Ps(removed), ", "));
     for (const auto& g : doc["goals"]) {
-      out += fmt::format("\ngoal {}: {} period(s) change\n", g["goal"].get<std::string>(), g["periods"].size());
-      for (const auto& p : g["periods"])
-        out += fmt::format("    {:<10} {} {} -> {} {}\n", p["period"].get<std::string>(),
-                           Shown(p["before"].value("value", nlohmann::ordered_json())),
-                           Shown(p["before"].value("status", nlohmann::ordered_json())),
-                           Shown(p["after"].value("value", nlohmann::ordered_json())),
-                           Shown(p["after"].value("status", nlohmann::ordered_json())));
+      out += fmt::format("\ngoal {}: {} period(s) change (value of target (attainment) status, before -> after)\n",
+                         P(g["goal"].get<std::string>()), g["periods"].size());
+      bool percent = g["unit"] == "percent";
+      for (const auto& p : g["periods"]) {
+        nlohmann::ordered_json none, bp = p["before"].is_object() ? p["before"] : nlohmann::ordered_json::object(),
+                                     ap = p["after"];
+        auto field = [&](const nlohmann::ordered_json& o, const char* k) { return o.contains(k) ? o[k] : none; };
+        int dv = PairPrecision(field(bp, "value"), field(ap, "value"), percent);
+        int dt = PairPrecision(field(bp, "target"), field(ap, "target"), percent);
+        int da = PairPrecision(field(bp, "attainment"), field(ap, "attainment"), true);
+        auto side = [&](const nlohmann::ordered_json& o) {
+          if (o.empty()) return std::string("-");
+          return fmt::format("{} of {} ({}) {}", Shown(field(o, "value"), percent, dv),
+                             Shown(field(o, "target"), percent, dt), Shown(field(o, "attainment"), true, da),
+                             Shown(field(o, "status")));
+        };
+        out += fmt::format("    {:<10} {} -> {}\n", P(p["period"].get<std::string>()), side(bp), side(ap));
+      }
     }
   }
   if (d.output.empty())

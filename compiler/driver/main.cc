@@ -21,6 +21,7 @@
 #include "driver/session.h"
 #include "driver/test_command.h"
 #include "driver/verify.h"
+#include "exec/binding.h"
 #include "lsp/server.h"
 
 namespace {
@@ -232,6 +233,11 @@ int main(int argc, char** argv) {
 
   InstallStopHandlers();
   try {
+    // A file bound with --bind is read from the current folder: its path is
+    // made absolute here, so that a stamp records the file itself and
+    // `kpic verify` finds it from any folder.
+    for (std::vector<std::string>* binds : {&check.binds, &run.binds, &test.run.binds, &verify.binds, &diff.binds})
+      for (std::string& b : *binds) b = exec::AbsoluteBind(b);
     if (show_version || version_cmd->parsed()) {
       std::printf("kpic %s\n%s\n", KPIC_VERSION, DescribeCodegen().c_str());
       return 0;

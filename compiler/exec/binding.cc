@@ -49,6 +49,31 @@ BindMap ParseBinds(const std::vector<std::string>& binds) {
   return out;
 }
 
+std::string AbsoluteBind(const std::string& bind) {
+  auto eq = bind.find('=');
+  if (eq == std::string::npos || eq == 0) return bind;  // ParseBinds refuses it
+  const std::string uri = bind.substr(eq + 1);
+  for (const BindingKind& k : BindingKinds()) {
+    if (!k.relative_paths) continue;
+    for (std::string_view prefix : k.uri_prefixes) {
+      if (uri.rfind(prefix, 0) != 0) continue;
+      std::string path = uri.substr(prefix.size()), table;
+      if (k.names_table) {
+        auto hash = path.rfind('#');
+        if (hash == std::string::npos) return bind;  // parse_uri says what is missing
+        table = path.substr(hash);
+        path.erase(hash);
+      }
+      if (path.empty() || fs::path(path).is_absolute()) return bind;
+      std::error_code ec;
+      fs::path abs = fs::absolute(path, ec);
+      if (ec) return bind;
+      return bind.substr(0, eq + 1) + std::string(prefix) + abs.lexically_normal().string() + table;
+    }
+  }
+  return bind;
+}
+
 std::optional<ResolvedBinding> ResolveBinding(const ir::Source& src, const BindMap& binds, std::string* why) {
   if (auto bind = binds.find(src.name); bind != binds.end()) {
     const std::string& uri = bind->second;

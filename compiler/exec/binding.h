@@ -88,6 +88,11 @@ std::string BindingKindNames();
 /// `--bind SOURCE=URI` flags as a map (UsageError for a malformed one).
 using BindMap = std::map<std::string, std::string>;
 BindMap ParseBinds(const std::vector<std::string>& binds);
+/// A `--bind SOURCE=URI` whose file path is made absolute (against the
+/// current folder, where a relative one is read from), so that what records
+/// it, such as an output's stamp, names the same file from any folder.
+/// Database URIs, empty paths and malformed flags are returned as given.
+std::string AbsoluteBind(const std::string& bind);
 
 /// Where `src`'s rows are: --bind (by the source's name), else its
 /// declaration. nullopt, with `why` saying what the binding is, when kpic

@@ -156,8 +156,13 @@ void Checker::Expect(const ast::ExpectDecl& x) {
       if (const MetricType* m = MetricOf(x.expr->name.name)) out.percent = m->percent;
     std::string unit = t.unit.IsOne() ? "1 (no unit)" : t.unit.ToString();
     // A bound in another unit than the metric's: `sales between 0% and 20%`.
+    // A percentage fits a dimensionless metric: a plain ratio, a metric
+    // declared `percent`, or a ratio of counts (orders per visit).
+    bool ratio = t.unit.IsOne() || out.percent;
+    if (t.unit.OnlyCounts())
+      for (const auto& [base, power] : t.unit.powers()) ratio |= power < 0;
     auto fits = [&](const Bound& b, const ast::Expr& at, const char* what) {
-      if (b.percent && !t.unit.IsOne()) {
+      if (b.percent && !ratio) {
         units_differ(at.span,
                      fmt::format("{} `{}` is a percentage, but `{}` is in {}", what, b.text, name, unit),
                      fmt::format("write the {} in {} (`{} {}`), or check a ratio", what, unit, b.value, unit));
@@ -283,7 +288,8 @@ void Checker::Expect(const ast::ExpectDecl& x) {
                   (vt == ir::VT::kBool && v.kind == K::kBool);
         if (!ok) {
           refuse(v.span,
-                 fmt::format("`{}` is not a {} value, the type of `{}`", v.kind == K::kString ? "\"" + v.text + "\"" : v.text,
+                 fmt::format("`{}` is not {} {} value, the type of `{}`",
+                             v.kind == K::kString ? "\"" + v.text + "\"" : v.text, vt == ir::VT::kInt ? "an" : "a",
                              ir::VTName(vt), x.subject.Joined()),
                  vt == ir::VT::kString ? "write the values as strings in double quotes" : "");
           return;

@@ -286,10 +286,14 @@ class Resolver {
     }
   }
 
-  void ExpectDimensionOrGrain(const ast::Ident& id) {
-    if (Contains(GrainNames(), id.name)) return;
+  /// `all` is a grain where the breakdown may be the whole data at once
+  /// (an expectation's `by`).
+  void ExpectDimensionOrGrain(const ast::Ident& id, bool all = false) {
+    if (Contains(GrainNames(), id.name) || (all && id.name == "all")) return;
     // `by mnth`: a misspelt grain is suggested as well as a dimension.
-    ExpectKind(id, DeclKind::kDimension, DiagCode::E0208, "dimension", GrainNames(), "a dimension or grain");
+    std::vector<std::string> grains = GrainNames();
+    if (all) grains.push_back("all");
+    ExpectKind(id, DeclKind::kDimension, DiagCode::E0208, "dimension", grains, "a dimension or grain");
   }
 
   // ---- expressions ---------------------------------------------------------
@@ -1070,7 +1074,7 @@ class Resolver {
     if (x.check == C::kRange || x.check == C::kReconcile) {
       ResolveOpt(x.expr);
       ResolveOpt(x.other);
-      for (const auto& b : x.by) ExpectDimensionOrGrain(b);
+      for (const auto& b : x.by) ExpectDimensionOrGrain(b, /*all=*/true);
       return;
     }
     if (x.subject.parts.empty() || x.subject.parts.size() > 2) return;

@@ -195,6 +195,24 @@ PY
   "$KPIC" run "$P" --metric sales --grain all --role shop --param ch=online --param store_id=B --format csv -o "$TMP/one.csv" 2>/dev/null
   cmp -s "$TMP/one.csv" "$TMP/pb/B.csv" && ok || bad "B.csv differs from its single run"
   grep -q '1.00' "$TMP/pb/B.csv" && ! grep -q '8.00' "$TMP/pb/B.csv" && ok || bad "B.csv: online sales of B are 1.00"
+  # Each CSV has its stamp beside it (docs/cli.md, Stamps), and no staging
+  # folder is left: exactly the manifest and, per member, X.csv,
+  # X.csv.stamp.json and X.txt.
+  python3 - "$TMP/pb" <<'PY' && ok || bad "the CSVs' stamps beside them"
+import json, os, sys
+d = sys.argv[1]
+want = {"manifest.json"} | {f"{x}{e}" for x in "ABC" for e in (".csv", ".csv.stamp.json", ".txt")}
+assert set(os.listdir(d)) == want, set(os.listdir(d)) ^ want
+for x in "ABC":
+    st = json.load(open(os.path.join(d, x + ".csv.stamp.json"), encoding="utf-8"))
+    assert st["request"]["command"] == "run", st["request"]
+    assert f"store_id={x}" in st["request"]["params"] and "ch=online" in st["request"]["params"], st["request"]
+    assert "s" in st["data"] and "withheld" in st["data"]["s"], st["data"]  # under a role
+PY
+  run "verify a burst CSV" 0 "$KPIC" verify "$TMP/pb/B.csv"
+  # A burst into the same folder replaces the stamps too, and leaves no staging.
+  run "burst the CSVs again" 0 "$KPIC" run "$P" --metric sales --grain all --role shop --each store_id --param ch=online --format csv -o "$TMP/pb"
+  [ -z "$(find "$TMP/pb" -name '.kpic-each-*')" ] && ok || bad "a staging folder is left: $(ls -A "$TMP/pb")"
 fi
 run "numbers in numeric order" 0 "$KPIC" run "$P" --metric isales --grain all --role num --each k -o "$TMP/pn" &&
   { python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert [x["member"] for x in m["members"]]==["1","3"]; assert m["formats"]==["html"]' "$TMP/pn/manifest.json" && ok || bad "int members"; }

@@ -123,6 +123,35 @@ expect "bind an unknown source" 2 "$KPIC" check --data --bind "ordres=csv:x.csv"
 contains err "unknown source \`ordres\`"
 expect "missing data file" 3 "$KPIC" check --data --bind "orders=csv:$TMP/none.csv" "$ROOT/examples/retail"
 contains err "cannot open: No such file or directory"
+# A relative --bind is read from the current folder and recorded absolute
+# in the stamp, so that `kpic verify` finds the file from another folder.
+# The same package checks percentages on a `percent` metric that is a
+# ratio of counts, and `by all` (docs/language.md, Data tests): conversion
+# is 7/200 = 3.5% in all; by store A is 3/100 = 3%, B 4/100 = 4%.
+mkdir -p "$TMP/rel"
+printf 'day,store,visits,orders\n2026-01-05,A,100,3\n2026-01-06,B,100,4\n' > "$TMP/rel/data.csv"
+cat > "$TMP/rel/p.kpi" <<'KPI'
+dimension store: string
+source s from csv("elsewhere.csv") {
+  day:    date   time
+  store:  string -> store
+  visits: int    unit visit
+  orders: int    unit order
+}
+metric conversion: percent = sum(s.orders) / sum(s.visits)
+expect conversion between 0% and 5% by all
+expect conversion between 0% and 3.5% by all, store
+KPI
+expect "a relative --bind" 0 env -C "$TMP/rel" "$KPIC" run p.kpi --bind s=csv:data.csv --metric conversion --grain all --format json -o out.json
+expect "the stamp's --bind is absolute" 0 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["stamp"]["request"]["bind"], d["results"][0]["rows"][0]["value"])' "$TMP/rel/out.json"
+contains out "['s=csv:$TMP/rel/data.csv'] 0.035"
+expect "verify from another folder" 0 env -C / "$KPIC" verify "$TMP/rel/out.json"
+expect "a missing relative --bind names the absolute path" 3 env -C "$TMP/rel" "$KPIC" run p.kpi --bind s=csv:none.csv --metric conversion
+contains err "error[data]: $TMP/rel/none.csv"
+expect "percentages and by all check" 0 "$KPIC" check "$TMP/rel/p.kpi"
+expect "percentages and by all test" 6 "$KPIC" test "$TMP/rel" --bind "s=csv:$TMP/rel/data.csv" --state "$TMP/rel/state.tsv"
+contains out "2 expectations: 1 passed, 1 failed"
+contains out "in 1 of 2 values; first: 4.00% in all, store B"
 python3 - "$TMP/orders.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])

@@ -41,6 +41,53 @@ sed -i 's|^metric other|// the largest order\nmetric other "最大订单"|' "$TM
 expect "reformat" 0 "$KPIC" diff "$TMP/a" "$TMP/b"
 contains out 'no change in meaning'
 
+# The human output shows the numbers as they are. Worked out by hand from
+# the orders below: `sales` drops orders of 35 CNY or less (a comment with
+# an ESC in its text); `big_share` counts orders above 40 CNY instead of
+# 100; the goal's target goes from 1000 to 2000 CNY.
+#   sales     2026-01  838206.93 -> 838176.93 (-30.00, exact); 2026-02  80.00 -> 50.00 (-30.00)
+#   per       2026-01  279402.31 -> 279392.31 (sales / 3, a float: -10); 2026-02  26.6666666666667 -> 16.6666666666667
+#   big_share 2026-02  0/3 -> 1/3: 0.00% -> 33.33%, +33.33 points
+#   goal g    2026-01  838206.93 of 1000 (83820.69%) -> 838176.93 of 2000 (41908.85%), met both
+mkdir -p "$TMP/c" "$TMP/d"
+printf 'id,day,amount\n1,2026-01-05,838176.93\n2,2026-01-06,30.00\n3,2026-02-01,50.00\n4,2026-02-02,20.00\n5,2026-02-03,10.00\n' > "$TMP/c/orders.csv"
+cp "$TMP/c/orders.csv" "$TMP/d/orders.csv"
+cat > "$TMP/c/q.kpi" <<'KPI'
+package dq
+source orders from csv("orders.csv") {
+  id:     string key entity order
+  day:    date time
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+metric per: CNY = sales / 3
+metric big_share: percent = count(orders where orders.amount > 100 CNY) / count(orders)
+goal g {
+  metric sales
+  period 2026 by month
+  target sales >= 1000 CNY
+}
+KPI
+sed -e "s|^metric sales: CNY = sum(orders.amount)\$|metric sales: CNY = sum(orders.amount) // $(printf '\033')[31m big orders only\n  where orders.amount > 35 CNY|" \
+  -e 's|> 100 CNY|> 40 CNY|' -e 's|>= 1000 CNY|>= 2000 CNY|' "$TMP/c/q.kpi" > "$TMP/d/q.kpi"
+expect "numbers, human" 0 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2026-12-31
+lacks out "$(printf '\033')"
+contains out '+ metric sales: CNY = sum(orders.amount) // \x1b[31m big orders only'
+contains out '2026-01         838206.93 -> 838176.93      -30.00 (-0.00%)'
+contains out '2026-02             80.00 -> 50.00          -30.00 (-37.50%)'
+contains out '2026-01         279402.31 -> 279392.31      -10 (-0.00%)'
+contains out '2026-02    26.6666666666667 -> 16.6666666666667 -10 (-37.50%)'
+contains out 'numbers by month on the same data, largest changes first (changes in percentage points):'
+contains out '2026-02             0.00% -> 33.33%         +33.33 pp'
+contains out '2026-01    838206.93 of 1000 (83820.69%) met -> 838176.93 of 2000 (41908.85%) met'
+expect "numbers, json" 0 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2026-12-31 --format json
+json '[(r["period"], r["before"], r["after"], r["change"]) for m in d["metrics"] if m["metric"] == "sales" for r in m["numbers"]]' \
+  "[('2026-01', '838206.93', '838176.93', '-30.00'), ('2026-02', '80.00', '50.00', '-30.00')]"
+json '[(m["metric"], m["unit"]) for m in d["metrics"]]' "[('big_share', 'percent'), ('sales', 'CNY'), ('per', 'CNY')]"
+json '[round(r["change"], 9) for m in d["metrics"] if m["metric"] == "per" for r in m["numbers"]]' "[-10.0, -10.0]"
+json '[(p["period"], p["before"]["target"], p["after"]["target"]) for g in d["goals"] for p in g["periods"]][:1]' \
+  "[('2026-01', 1000, 2000)]"
+
 # Two git revisions of the flagship example: `sales` counts returned
 # orders too. Its goal and report are reached, and the 2026-06 numbers
 # before and after are sums of orders.csv (local times in the file).
