@@ -198,6 +198,10 @@ printf 'package shop\nexpect sales.last_year between 0 CNY and 0 CNY by month\ne
 expect "shifted metric's periods" 0 "$KPIC" test "$TMP/ly" --as-of 2026-03-12 --format json
 json "[x['message'] for x in d['expectations']]" "['3 values between 0 CNY and 0 CNY', '1 value between 0 CNY and 100000 CNY']"
 
+# A test made from inside its folder (`kpic test .`) verifies from anywhere.
+(cd "$TMP/v" && "$KPIC" test . --as-of 2026-03-12 --state "$TMP/v2.tsv" --format junit -o "$TMP/rel.xml" >/dev/null 2>&1)
+expect "verify a relative test" 0 "$KPIC" verify "$TMP/rel.xml"
+
 # A run as of another day keeps its own row count.
 expect "state per as-of" 6 "$KPIC" test "$PKG" --as-of 2026-02-01 --state "$ST"
 grep -q "orders as_of=2026-02-01	" "$ST" && grep -q "orders as_of=2026-03-12 role=store_a s=A	5" "$ST" && passed=$((passed + 1)) ||
