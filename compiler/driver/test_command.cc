@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "base/exit_codes.h"
@@ -530,8 +531,14 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
     // The row counts `rows change` compared with, so that verify can
     // replay the test exactly (each source's own count, under a role the
     // role's rows only).
+    // Only this run's own keys: the file also holds other roles' counts and
+    // whole-source ones, which a role's output must not show.
+    std::set<std::string> own;
+    for (const plan::ExpectPlan& e : p.expectations)
+      if (e.x.check == ECheck::kRows && e.skipped.empty()) own.insert(StateKey(p, req, e.source));
     nlohmann::ordered_json counts = nlohmann::ordered_json::array();
-    for (const auto& [key, n] : state_before) counts.push_back({key, n});
+    for (const auto& [key, n] : state_before)
+      if (own.count(key)) counts.push_back({key, n});
     report.stamp["rows_compared"] = counts;
   }
   std::string text = format == "json" ? RenderTestJson(report) : format == "junit" ? RenderTestJunit(report)

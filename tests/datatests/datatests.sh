@@ -165,6 +165,11 @@ expect "verify changed data" 7 "$KPIC" verify "$TMP/v.xml"
 contains out "source \`ledger\`: $TMP/v/data/ledger.csv changed"
 expect "role stamp" 6 "${v[@]}" --role store_a --param s=A --format json -o "$TMP/vr.json"
 expect "verify role test" 0 "$KPIC" verify "$TMP/vr.json"
+# Its stamp holds the role's own row count only, never the whole source's
+# or another role's (both are in the state file).
+printf 'orders as_of=2026-03-12\t9\norders as_of=2026-03-12 role=store_a s=B\t4\norders as_of=2026-03-12 role=store_a s=A\t5\n' > "$TMP/v.tsv"
+expect "role stamp, counts" 6 "${v[@]}" --role store_a --param s=A --format json
+json "d['stamp']['rows_compared']" "[['orders as_of=2026-03-12 role=store_a s=A', 5]]"
 # Verify replays the test: an edited outcome, or a change that makes a
 # check fail (a null token that hides an order id), no longer stands; the
 # row counts compared with are the stamp's, and nothing is recorded.
