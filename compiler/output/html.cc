@@ -315,10 +315,12 @@ int SeverityRank(const std::string& s) { return s == "critical" ? 0 : s == "warn
 /// A goal's alerts as a digest: grouped by rule and severity, critical
 /// first, each rule's alerts by magnitude (the largest first), the first
 /// kAlertsShown listed and the rest folded under "and N more" (a
-/// `<details>`, readable without script).
-std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p) {
+/// `<details>`, readable without script). With `only`, the alerts of that
+/// severity alone.
+std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const char* only = nullptr) {
   std::vector<std::vector<const engine::FiredAlert*>> groups;
   for (const auto& a : g.alerts) {
+    if (only && a.severity != only) continue;
     auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& grp) {
       return grp[0]->name == a.name && grp[0]->severity == a.severity;
     });
@@ -442,11 +444,10 @@ std::string Html(const Context& ctx) {
   {
     std::string crit;
     for (const auto& g : r.goals) {
-      engine::GoalResult only = g;
-      std::erase_if(only.alerts, [](const engine::FiredAlert& a) { return a.severity != "critical"; });
-      if (!only.alerts.empty())
+      std::string digest = AlertDigest(g, p, "critical");
+      if (!digest.empty())
         crit += fmt::format("<div class=sub>{}</div>", Esc(g.goal->label.empty() ? g.goal->name : g.goal->label)) +
-                AlertDigest(only, p);
+                digest;
     }
     if (!crit.empty()) out += "<h2>Critical alerts · 严重预警</h2>" + crit;
   }
