@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Packages needed to build and run kpic.
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config python3 default-jre-headless antlr4 libantlr4-runtime-dev uuid-dev
   llvm-19-dev libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev
-  libsqlite3-dev libpq-dev tzdata libharfbuzz-dev libwoff-dev libfontconfig-dev libxxhash-dev)
+  libsqlite3-dev libpq-dev tzdata libharfbuzz-dev libwoff-dev libfontconfig-dev libxxhash-dev libssl-dev)
 # Extra packages for the test suite: the sanitizer and fuzzing toolchain.
 TEST_PACKAGES=(clang-19 libclang-rt-19-dev postgresql chromium fonts-wqy-zenhei neovim
   fonts-noto-cjk python3-fonttools python3-brotli python3-statsmodels xxhash)

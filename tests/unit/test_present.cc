@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "output/csp.h"
 #include "output/present.h"
 
 using kpic::engine::Val;
@@ -47,4 +48,14 @@ TEST_CASE("counts, durations, patterns and plain numbers") {
   std::string big = Show(1e308, LookOf("", "1", false));
   CHECK(big.find('e') == std::string::npos);
   CHECK(big.size() > 300);
+}
+
+TEST_CASE("the CSP hash of a page's own script is its SHA-256 in base64 (values from Python's hashlib)") {
+  CHECK(Sha256Base64("abc") == "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+  CHECK(Sha256Base64("") == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  std::string csp = HtmlCspWithScript("alert(1)");
+  CHECK(csp.find("script-src 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='") != std::string::npos);
+  CHECK(csp.find("default-src 'none'") != std::string::npos);
+  CHECK(InlineScript("f()") == "<script>f()</script>");
+  CHECK_THROWS(InlineScript("x='</script><img src=x>'"));
 }
