@@ -117,6 +117,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--format", run.format,
                       "table (default), json, csv or html (a self-contained report); with --each a list "
                       "FORMAT,FORMAT... (default html)");
+  run_cmd
+      ->add_option("--lang", run.lang,
+                   "zh or en: the language of the report's words and labels (`label.en`), and its number "
+                   "conventions (default: the package's `languages`, else zh when its labels are Chinese)")
+      ->check(CLI::IsMember({"zh", "en"}));
   run_cmd->add_option("-o,--output", run.output, "write to FILE instead of stdout; with --each, the folder DIR");
   run_cmd->add_option("--each", run.each,
                       "one output per member of a role parameter, into -o DIR with a manifest.json: PARAM (its "

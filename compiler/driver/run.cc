@@ -97,6 +97,7 @@ plan::Request ToRequest(const RunOptions& o) {
   if (r.as_of_day && r.from_day && *r.as_of_day < *r.from_day)
     throw UsageError("--as-of is before --from: the window would hold no data");
   r.role = o.role;
+  r.lang = o.lang;
   for (const std::string& p : o.params) {
     auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--param expects KEY=VALUE, got `{}`", p));
@@ -106,9 +107,31 @@ plan::Request ToRequest(const RunOptions& o) {
   return r;
 }
 
-plan::Plan MakePlan(const Session& s, const plan::Request& req) {
+std::string ReportLanguage(const ir::Module& m, const std::string& asked) {
+  if (!asked.empty()) return asked;
+  for (const std::string& l : m.languages)
+    if (l == "zh" || l == "en") return l;
+  // Main labels in Chinese make a Chinese report; any other package gets
+  // English. A lead byte 0xE3 to 0xE9 starts a character of U+3000 to
+  // U+9FFF in UTF-8: CJK punctuation and the unified ideographs.
+  auto chinese = [](const std::string& s) {
+    for (unsigned char c : s)
+      if (c >= 0xE3 && c <= 0xE9) return true;
+    return false;
+  };
+  for (const ir::Goal& g : m.goals)
+    if (chinese(g.label)) return "zh";
+  for (const ir::Metric& mt : m.metrics)
+    if (mt.package != "std" && mt.package.rfind("std.", 0) != 0 && chinese(mt.label)) return "zh";
+  return "en";
+}
+
+plan::Plan MakePlan(const Session& s, const plan::Request& asked) {
   try {
+    plan::Request req = asked;
+    req.lang = ReportLanguage(s.catalog.checked.ir, asked.lang);
     plan::Plan p = plan::Lower(s.catalog.checked.ir, req);
+    p.lang = req.lang;
     if (p.outputs.empty() && p.goals.empty() && p.charts.empty())
       throw UsageError("nothing to evaluate: the package declares no goals; ask for metrics with --metric NAME");
     return p;

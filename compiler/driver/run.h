@@ -20,6 +20,7 @@ struct RunOptions {
   std::vector<std::string> params;
   std::string report;  ///< --report NAME
   std::string engine = "auto";  ///< auto | jit | interp
+  std::string lang;  ///< --lang zh|en, or empty: ReportLanguage decides
   std::string format;  ///< FORMAT, or with --each FORMAT,FORMAT...; empty: table (html with --each)
   std::string output;
   std::string each;    ///< --each PARAM or PARAM=V1,V2,...: one output per member (driver/burst.h)

@@ -253,6 +253,7 @@ nlohmann::ordered_json MakeStamp(const std::string& command, const RunOptions& o
   req["to"] = o.to;
   req["as_of"] = o.as_of;
   req["role"] = o.role;
+  if (!o.lang.empty()) req["lang"] = o.lang;
   req["params"] = o.params;
   std::vector<std::string> binds;
   for (const std::string& b : o.binds) {

@@ -266,6 +266,7 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   o.to = String(req, "to");
   o.as_of = String(req, "as_of");
   o.role = String(req, "role");
+  o.lang = String(req, "lang");
   o.engine = String(req, "engine").empty() ? "auto" : String(req, "engine");
   o.on_bad_row = String(req, "on_bad_row").empty() ? "fail" : String(req, "on_bad_row");
   if (req.contains("forecast") && req["forecast"].is_number_integer()) o.forecast = req["forecast"].get<int>();

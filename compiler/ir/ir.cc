@@ -223,4 +223,10 @@ std::string DumpNode(const Module& m, int i) {
   return "?";
 }
 
+const std::string& LabelIn(const std::string& name, const std::string& label, const Labels& labels,
+                           const std::string& lang) {
+  if (auto it = labels.find(lang); it != labels.end() && !it->second.empty()) return it->second;
+  return label.empty() ? name : label;
+}
+
 }  // namespace kpic::ir

@@ -168,6 +168,14 @@ struct Source {
   int ColumnIndex(const std::string& name) const;
 };
 
+/// A declaration's labels in other languages: `label.en "Net sales"` is
+/// {"en", "Net sales"} (the main label is `label`).
+using Labels = std::map<std::string, std::string>;
+/// The label to show in language `lang`: its `label.<lang>`, else the main
+/// label, else the name.
+const std::string& LabelIn(const std::string& name, const std::string& label, const Labels& labels,
+                           const std::string& lang);
+
 struct Dimension {
   std::string name, label, package;
   VT vt = VT::kString;
@@ -186,6 +194,7 @@ struct Calendar {
 
 struct Metric {
   std::string name, label, package;
+  Labels labels;
   std::string format;  ///< the `format` pattern (checked), or empty
   bool ok = false;  ///< false when its formula has an error (then `root` is -1)
   int root = -1;
@@ -201,6 +210,7 @@ struct Metric {
 
 struct Goal {
   std::string name, label, owner, package;
+  Labels labels;
   int metric = -1;          ///< node: the goal's metric expression
   std::string metric_name;  ///< when it is a plain metric name
   // `target LHS CMP RHS`
@@ -324,6 +334,9 @@ struct Module {
   std::vector<Role> roles;
   std::vector<Report> reports;
   std::vector<Expectation> expectations;  ///< the user's `expect` declarations
+  /// `languages "zh", "en"` of the user's packages, in order (the first is
+  /// the language of main labels); empty when none declares it.
+  std::vector<std::string> languages;
 
   const Node& node(int i) const { return nodes[static_cast<size_t>(i)]; }
   const Source* FindSource(const std::string& key) const;

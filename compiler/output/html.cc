@@ -13,6 +13,8 @@
 
 #include "base/utf8.h"
 #include "output/present.h"
+#include "output/words.h"
+#include "report/font_subset.h"
 #include "output/values.h"
 
 namespace kpic::output {
@@ -23,32 +25,37 @@ using engine::Val;
 
 std::string Esc(const std::string& s) { return HtmlEscape(s); }
 
+/// The system fonts a page falls back on, Chinese ones included.
+constexpr const char* kFontStack =
+    "-apple-system,\"Segoe UI\",\"PingFang SC\",\"Noto Sans CJK SC\",\"WenQuanYi Zen Hei\",\"Microsoft YaHei\",sans-serif";
+
 const char* kStyle = R"(
 body{font-family:-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:24px;color:#1f2933;background:#f7f8fa}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:14px;margin:16px 0 6px;color:#52606d}
-.sub{color:#7b8794;font-size:12px}
+.sub{color:#616e7c;font-size:12px}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
 .card{background:#fff;border-radius:8px;padding:12px 16px;min-width:220px;box-shadow:0 1px 3px rgba(0,0,0,.12);border-left:6px solid #9aa5b1}
 .card.met{border-color:#2f9e44}.card.at_risk{border-color:#f08c00}.card.missed{border-color:#e03131}
 .card .v{font-size:22px;font-weight:600}.card .s{font-size:12px;color:#52606d}
-.status{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;background:#9aa5b1}
-.status.met{background:#2f9e44}.status.at_risk{background:#f08c00}.status.missed{background:#e03131}.status.in_progress{background:#1c7ed6}
-.partial{color:#1c7ed6;font-size:12px}
+.status{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;color:#fff;background:#616e7c}
+.status.met{background:#237032}.status.at_risk{background:#a65300}.status.missed{background:#c92a2a}.status.in_progress{background:#1864ab}
+.partial{color:#1864ab;font-size:12px}
 table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
 th,td{padding:4px 10px;border-bottom:1px solid #e4e7eb;text-align:right}th{background:#f0f2f5}
 td.l,th.l{text-align:left}
-.alert{padding:6px 10px;margin:4px 0;border-radius:4px;background:#fff;border-left:4px solid #f08c00}
+.alert{padding:6px 10px;margin:4px 0;border-radius:4px;background:#fff;border-left:4px solid #f08c00;overflow-wrap:anywhere}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .alert.critical{border-color:#e03131;background:#fff5f5;color:#c92a2a}
-.gap{color:#e03131}
+.gap{color:#c92a2a}
 svg{display:block;width:100%;max-width:960px;height:auto}
 svg text{font-size:11px;fill:#52606d}
 .legend{font-size:12px;color:#52606d;margin:2px 0 8px}.legend span{margin-right:14px;white-space:nowrap}
 .sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
 .digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
-.rule{font-weight:600}.count{color:#7b8794;font-size:12px}
+.rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
-@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}svg text{font-size:15px}}
+@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}svg text{font-size:14px}}
 @media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
 )";
 
@@ -66,6 +73,21 @@ std::string AxisText(double v, double step, bool percent) {
   size_t start = s[0] == '-' ? 1 : 0;
   for (size_t i = end; i > start + 3; i -= 3) s.insert(i - 3, ",");
   return percent ? s + "%" : s;
+}
+
+/// An axis label in the metric's look: `¥150,000`, `35%`; in `zh`, on an
+/// axis reaching 10,000 or more, in 万 or 亿 (`¥15万`), its decimals from
+/// the step in that unit.
+std::string AxisLabel(double v, double step, const Look& look, const std::string& lang, double reach) {
+  if (lang == "zh" && !look.f.percent && reach >= 1e4) {
+    double unit = reach >= 1e8 ? 1e8 : 1e4;
+    std::string s = AxisText(v / unit, step / unit, false);
+    if (s.rfind("-", 0) == 0) return "−" + look.f.prefix + s.substr(1) + (unit == 1e8 ? "亿" : "万") + look.f.suffix;
+    return look.f.prefix + s + (unit == 1e8 ? "亿" : "万") + look.f.suffix;
+  }
+  std::string s = AxisText(v, step, look.f.percent);
+  if (s.rfind("-", 0) == 0) return "−" + look.f.prefix + s.substr(1);
+  return look.f.prefix + s;
 }
 
 /// A forecast drawn after the actual periods (--forecast): point forecasts
@@ -126,9 +148,9 @@ std::string ForecastSvg(const Band& band, const std::vector<std::optional<double
 /// steps in the metric's look; each point has its exact value on hover; the
 /// legend is HTML under the chart, so that it wraps instead of being cut.
 std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
-                       const std::vector<std::optional<double>>& targets, const Look& look,
+                       const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
                        const std::vector<bool>& partial = {}, const Band& band = {}) {
-  const double w = 760, h = 230, left = 78, right = 40, top = 10, bottom = 28;
+  const double w = 760, h = 230, left = 96, right = 40, top = 10, bottom = 28;
   double lo = 0, hi = 0;
   bool any = false;
   for (const auto* series : {&values, &targets, &band.mean, &band.lo, &band.hi})
@@ -160,12 +182,13 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   size_t n = labels.size();
   auto x = [&](size_t i) { return left + (n <= 1 ? 0 : (w - left - right) * static_cast<double>(i) / (n - 1)); };
   auto y = [&](double v) { return top + (h - top - bottom) * (1 - (v - lo) / (hi - lo)); };
-  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" preserveAspectRatio="xMinYMin meet">)", w, h);
+  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
+                                w, h, Tr(lang, "trend chart: the values per period, in the table below", "趋势图：各期数值见下表"));
   for (int k = 0; k <= ticks; ++k) {
     double v = lo + step * k;
     svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e4e7eb"/><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
                        left, w - right, y(v), y(v), left - 6, y(v) + 4,
-                       Esc(look.f.prefix + AxisText(v, step, look.f.percent)));
+                       Esc(AxisLabel(v, step, look, lang, std::max(std::fabs(lo), std::fabs(hi)))));
   }
   auto cut = [&](size_t i) { return i < partial.size() && partial[i]; };
   size_t every = n <= 12 ? 1 : (n + 11) / 12;
@@ -173,10 +196,10 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
     if (i + 1 == n || (i % every == 0 && (every == 1 || i + every / 2 < n - 1)))
       svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 16,
                          Esc(labels[i] + (cut(i) ? "*" : "")));
-  auto tip = [&](size_t i, double v, const char* what) {
+  auto tip = [&](size_t i, double v, const std::string& what) {
     return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), what, Esc(Show(v, look)));
   };
-  auto line = [&](const std::vector<std::optional<double>>& s, const char* color, const char* dash, const char* what) {
+  auto line = [&](const std::vector<std::optional<double>>& s, const char* color, const char* dash, const std::string& what) {
     std::string pts, out;
     for (size_t i = 0; i < s.size(); ++i)
       if (s[i] && !cut(i)) pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*s[i]));
@@ -206,17 +229,19 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   svg += ForecastSvg(band, values, partial, x, y);
   bool any_target = false;
   for (const auto& t : targets) any_target = any_target || t.has_value();
-  svg += line(targets, "#E69F00", R"(stroke-dasharray="5,4")", "target");
-  svg += line(values, "#0072B2", "", "value");
-  svg += "</svg><div class=legend><span><i class=sw style=\"border-color:#0072B2\"></i>value 实际</span>";
+  svg += line(targets, "#E69F00", R"(stroke-dasharray="5,4")", Tr(lang, "target", "目标"));
+  svg += line(values, "#0072B2", "", Tr(lang, "value", "实际"));
+  svg += fmt::format("</svg><div class=legend><span><i class=sw style=\"border-color:#0072B2\"></i>{}</span>",
+                     Tr(lang, "value", "实际"));
   if (any_target)
-    svg += "<span><i class=sw style=\"border-color:#E69F00;border-top-style:dashed\"></i>target 目标</span>";
+    svg += fmt::format("<span><i class=sw style=\"border-color:#E69F00;border-top-style:dashed\"></i>{}</span>",
+                       Tr(lang, "target", "目标"));
   bool any_cut = false;
   for (size_t i = 0; i < n; ++i) any_cut = any_cut || cut(i);
-  if (any_cut) svg += "<span>○ * partial: the days so far 未完</span>";
+  if (any_cut) svg += fmt::format("<span>○ * {}</span>", Tr(lang, "partial: the days so far", "未完：截至目前的天数"));
   if (!band.mean.empty())
-    svg += "<span><i class=sw style=\"border-color:#CC79A7;border-top-style:dashed\"></i>forecast 预测, shaded: 80% "
-           "interval</span>";
+    svg += fmt::format("<span><i class=sw style=\"border-color:#CC79A7;border-top-style:dashed\"></i>{}</span>",
+                       Tr(lang, "forecast, shaded: its 80% interval", "预测，阴影为 80% 区间"));
   return svg + "</div>";
 }
 
@@ -224,25 +249,26 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
 /// safe), each labelled with its change in the metric's look and its exact
 /// value on hover; a long member name is shortened, whole on hover.
 std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>>& items, const Look& look,
-                 bool change = true) {
+                 const std::string& aria, bool change = true) {
   if (items.empty()) return "";
   double m = 0;
   for (const auto& [label, v] : items)
     if (v) m = std::max(m, std::fabs(*v));
   if (m == 0) m = 1;
-  const double w = 760, label_w = 190, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 90;
+  const double w = 760, label_w = 230, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 90;
   double h = row * static_cast<double>(items.size()) + 8;
-  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" preserveAspectRatio="xMinYMin meet">)", w, h);
+  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
+                                w, h, Esc(aria));
   svg += fmt::format(R"(<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#9aa5b1"/>)", mid, mid, h);
   for (size_t i = 0; i < items.size(); ++i) {
     double yy = 4 + row * static_cast<double>(i);
     std::string name = items[i].first;
-    if (DisplayWidth(name) > 26) {  // about 26 columns fit left of the axis
+    if (DisplayWidth(name) > 22) {  // about 22 columns fit left of the axis, at a phone's font size too
       std::string cut;
       for (size_t k = 0; k < name.size();) {
         uint32_t cp = 0;
         size_t len = DecodeUtf8(name, k, &cp);
-        if (DisplayWidth(cut) + static_cast<size_t>(DisplayWidth(cp)) > 24) break;
+        if (DisplayWidth(cut) + static_cast<size_t>(DisplayWidth(cp)) > 20) break;
         cut += name.substr(k, len);
         k += len;
       }
@@ -263,6 +289,118 @@ std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>
                        yy + 14, v >= 0 ? "start" : "end", Esc(text));
   }
   return svg + "</svg>";
+}
+
+/// A decomposition as a waterfall: the whole before (grey), each driver's
+/// contribution as a step up (blue) or down (vermillion) from where the
+/// last one ended, and the whole now (grey); what the contributions leave
+/// unexplained (a decomposition whose identity does not hold) is its own
+/// step, so that the steps always land on the value now. Value labels are
+/// exact amounts, as in the table above it.
+std::string Waterfall(const std::string& before_label, std::optional<double> before,
+                      const std::vector<std::pair<std::string, std::optional<double>>>& steps,
+                      const std::string& now_label, std::optional<double> now, const Look& look, const std::string& lang) {
+  if (!before || !now) return "";
+  struct Bar {
+    std::string label;
+    double from, to;
+    bool total;
+  };
+  std::vector<Bar> bars{{before_label, 0, *before, true}};
+  double at = *before;
+  for (const auto& [label, v] : steps) {
+    if (!v) return "";  // a driver without a value: no honest waterfall
+    bars.push_back({label, at, at + *v, false});
+    at += *v;
+  }
+  if (std::fabs(at - *now) > 1e-6 * std::max(1.0, std::fabs(*now))) {
+    bars.push_back({Tr(lang, "unexplained", "未解释"), at, *now, false});
+  }
+  bars.push_back({now_label, 0, *now, true});
+  // The axis: zero-based, unless the steps are small beside the wholes;
+  // then it starts near the lowest point reached (the wholes are drawn cut,
+  // marked by a zigzag), so that the steps can be read.
+  double vmin = *before, vmax = *before;
+  for (const auto& b : bars)
+    for (double v : {b.from, b.to})
+      if (!(b.total && v == b.from)) vmin = std::min(vmin, v), vmax = std::max(vmax, v);
+  bool cut = vmin > 0 && vmax - vmin < 0.5 * vmax;
+  double lo = cut ? std::max(0.0, vmin - (vmax - vmin) * 0.6) : std::min(0.0, vmin);
+  double hi = vmax + (vmax - lo) * 0.05;
+  if (hi <= lo) hi = lo + 1;
+  const double w = 760, h = 240, left = 12, right = 12, top = 22, bottom = 40;
+  double col = (w - left - right) / static_cast<double>(bars.size());
+  auto y = [&](double v) { return top + (h - top - bottom) * (1 - (std::max(v, lo) - lo) / (hi - lo)); };
+  std::string svg = fmt::format(R"(<svg class=waterfall viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
+                                w, h, Esc(Tr(lang, "waterfall: from the value before to the value now, driver by driver",
+                                             "瀑布图：从上期值经各驱动因素到本期值")));
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const Bar& b = bars[i];
+    double x = left + col * static_cast<double>(i) + col * 0.18, bw = col * 0.64;
+    double y0 = y(std::max(b.from, b.to)), y1 = y(std::min(b.from, b.to));
+    const char* fill = b.total ? "#7b8794" : b.to >= b.from ? "#0072B2" : "#D55E00";
+    double delta = b.to - b.from;
+    std::string text = b.total ? Show(b.to, look) : ShowChange(delta, look);
+    svg += fmt::format(R"(<g><title>{}: {}</title><rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}"/>)",
+                       Esc(b.label), Esc(text), x, y0, bw, std::max(y1 - y0, 1.0), fill);
+    if (b.total && cut)  // the bar does not start at zero: say so
+      svg += fmt::format(R"(<path d="M{:.1f},{:.1f} l{:.1f},-4 l{:.1f},8 l{:.1f},-4" stroke="#fff" stroke-width="2" fill="none"/>)",
+                         x, h - bottom - 6, bw / 3, bw / 3, bw / 3);
+    if (i + 1 < bars.size()) {  // the connector to the next bar
+      double level = y(b.to);
+      svg += fmt::format(R"(<line x1="{:.1f}" x2="{:.1f}" y1="{:.1f}" y2="{:.1f}" stroke="#9aa5b1" stroke-dasharray="2,2"/>)",
+                         x + bw, x + col, level, level);
+    }
+    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x + bw / 2, y0 - 6, Esc(text));
+    std::string name = b.label;
+    if (DisplayWidth(name) > 16) {
+      std::string shortened;
+      for (size_t k = 0; k < name.size();) {
+        uint32_t cp = 0;
+        size_t len = DecodeUtf8(name, k, &cp);
+        if (DisplayWidth(shortened) + static_cast<size_t>(DisplayWidth(cp)) > 14) break;
+        shortened += name.substr(k, len);
+        k += len;
+      }
+      name = shortened + "…";
+    }
+    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text></g>)", x + bw / 2, h - bottom + 18,
+                       Esc(name));
+  }
+  return svg + "</svg>";
+}
+
+constexpr std::string_view kFontMarker = "/*kpic-font*/";
+
+/// The page with its own font: the glyphs of its text, subset from a CJK
+/// font installed here (compiler/report/font_subset.h, docs/fonts.md), as
+/// a WOFF2 data: URL first in the font stack, so that a reader without a
+/// Chinese font sees the same page. Without an embeddable font the page
+/// keeps the font stack alone, and kpic says why on stderr.
+std::string WithFont(std::string page) {
+  size_t at = page.find(kFontMarker);
+  if (at == std::string::npos) return page;
+  std::string css, why;
+  if (auto font = report::SubsetFontFor(page, &why)) {
+    css = report::FontFaceCss(*font) + fmt::format("body,svg text{{font-family:\"{}\",{}}}", font->family, kFontStack);
+    if (!font->uncovered.empty())
+      std::fprintf(stderr, "kpic: warning: the embedded font %s lacks %zu of the report's characters; readers see them in their own fonts\n",
+                   font->family.c_str(), font->uncovered.size());
+  } else if (!why.empty() && why.find("no visible non-ASCII") == std::string::npos) {
+    std::fprintf(stderr, "kpic: warning: the report embeds no font (%s); it relies on the reader's fonts for its Chinese\n",
+                 why.c_str());
+  }
+  page.replace(at, kFontMarker.size(), css);
+  return page;
+}
+
+/// A dimension as people read it: its label, the identifier on hover
+/// (the identifier alone without a label).
+std::string DimHtml(const std::string& dim, const plan::Plan& p) {
+  for (const auto& g : p.goals)
+    for (const auto& d : g.drills)
+      if (d.dim == dim && !d.label.empty()) return fmt::format("<span title=\"{}\">{}</span>", Esc(dim), Esc(d.label));
+  return Esc(dim);
 }
 
 std::optional<double> Num(const Val& v) {
@@ -302,7 +440,7 @@ std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan:
     line += fmt::format("{:.1f},{:.1f} ", 2 + (w - 4) * static_cast<double>(i) / std::max(n, 1.0), 2 + (h - 4) * (1 - (v - lo) / (hi - lo)));
   const auto& first = g.periods[pts.front().first];
   const auto& last = g.periods[pts.back().first];
-  return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img"><title>{} {} – {} {}</title><polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{}"/></svg>)",
+  return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img" aria-label="sparkline"><title>{} {} – {} {}</title><polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{}"/></svg>)",
                      w, h, w, h, Esc(Label(g.goal->grain, first.period, p)), Esc(Show(first.value, look)),
                      Esc(Label(g.goal->grain, last.period, p)), Esc(Show(last.value, look)), line);
 }
@@ -339,20 +477,24 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
   std::string out;
   for (const auto& grp : groups) {
     const engine::FiredAlert& first = *grp[0];
-    out += fmt::format("<div class=digest><div class=\"alert {}\"><span class=rule>[{}] {}</span> <span class=count>· {} "
-                       "alert{} 条</span>{}</div>",
-                       Esc(first.severity), Esc(first.severity), Esc(first.name), grp.size(), grp.size() == 1 ? "" : "s",
+    std::string count = p.lang == "zh" ? fmt::format("{} 条", grp.size())
+                                       : fmt::format("{} alert{}", grp.size(), grp.size() == 1 ? "" : "s");
+    out += fmt::format("<div class=digest><div class=\"alert {}\"><span class=rule>[{}] {}</span> <span class=count>· {}"
+                       "</span>{}</div>",
+                       Esc(first.severity), Esc(SeverityWord(first.severity, p.lang)), Esc(first.name), count,
                        first.message.empty() ? "" : " <span class=sub>" + Esc(first.message) + "</span>");
     auto line = [&](const engine::FiredAlert& a) {
-      Look l = a.percent ? PercentLook() : LookOf("", "", false);
+      const Look l = AlertLook(g, a);
       return fmt::format("<div class=\"alert {}\">{}{} · <b>{}</b></div>", Esc(a.severity),
                          Esc(Label(g.goal->grain, a.period, p)),
-                         a.dim.empty() ? "" : " · " + Esc(a.dim + " " + DimText(a.member, a.dim_type)), Esc(Show(a.value, l)));
+                         a.dim.empty() ? "" : " · " + DimHtml(a.dim, p) + " " + Esc(DimText(a.member, a.dim_type)),
+                         Esc(Show(a.value, l)));
     };
     for (size_t i = 0; i < grp.size() && i < kAlertsShown; ++i) out += line(*grp[i]);
     if (grp.size() > kAlertsShown) {
-      out += fmt::format("<details><summary>and {} more 其余 {} 条</summary>", grp.size() - kAlertsShown,
-                         grp.size() - kAlertsShown);
+      out += fmt::format("<details><summary>{}</summary>",
+                         p.lang == "zh" ? fmt::format("其余 {} 条", grp.size() - kAlertsShown)
+                                        : fmt::format("and {} more", grp.size() - kAlertsShown));
       for (size_t i = kAlertsShown; i < grp.size(); ++i) out += line(*grp[i]);
       out += "</details>";
     }
@@ -367,9 +509,12 @@ constexpr size_t kMaxForecastCharts = 12;
 
 /// Per metric and member, the trend with its forecast, and the model used.
 std::string ForecastCharts(const plan::Plan& p, const engine::Results& r) {
-  std::string out = "<h2>Forecast · 预测</h2><p class=sub>Exponential smoothing of the complete periods; the dashed "
-                    "line is the forecast and the shaded band its 80% prediction interval (the table also gives the "
-                    "95% one). Forecasts are estimates, rounded for display. 预测为估计值。</p>";
+  std::string out = fmt::format(
+      "<h2>{}</h2><p class=sub>{}</p>", Tr(p.lang, "Forecast", "预测"),
+      Tr(p.lang,
+         "Exponential smoothing of the complete periods; the dashed line is the forecast and the shaded band its 80% "
+         "prediction interval (the table also gives the 95% one). Forecasts are estimates, rounded for display.",
+         "基于完整期间的指数平滑；虚线为预测，阴影为 80% 预测区间（表中另有 95% 区间）。预测为估计值，显示时已取整。"));
   for (const auto& m : r.metrics) {
     const plan::Output& o = *m.output;
     size_t drawn = 0;
@@ -408,12 +553,13 @@ std::string ForecastCharts(const plan::Plan& p, const engine::Results& r) {
             band.lo[i] = finite(f.lo80);
             band.hi[i] = finite(f.hi80);
           }
-        out += TrendChart(labels, values, {}, LookOf(o.format, o.unit, o.percent), cut, band);
+        out += TrendChart(labels, values, {}, LookOf(o.format, o.unit, o.percent), p.lang, cut, band);
       }
       out += "<p class=sub>" + Esc(ModelText(fm, o, p)) + "</p>";
     }
     if (drawn > kMaxForecastCharts)
-      out += fmt::format("<p class=sub>charts for the first {} of {} members; the table lists every forecast</p>",
+      out += fmt::format(fmt::runtime(Tr(p.lang, "<p class=sub>charts for the first {} of {} members; the table lists every forecast</p>",
+                                         "<p class=sub>图表只画前 {} 个成员（共 {} 个）；表格列出全部预测</p>")),
                          kMaxForecastCharts, drawn);
   }
   return out;
@@ -425,11 +571,18 @@ std::string Html(const Context& ctx) {
   const plan::Plan& p = ctx.plan;
   const engine::Results& r = ctx.results;
   const std::string& title = ctx.title;
-  std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
+  const std::string& lang = p.lang;
+  auto T = [&](const char* en, const char* zh) { return Tr(lang, en, zh); };
+  auto F = [&](const char* en, const char* zh) { return fmt::runtime(Tr(lang, en, zh)); };
+  std::string out = fmt::format("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">",
+                                lang == "zh" ? "zh-CN" : "en");
   out += kHtmlCsp;
-  out += fmt::format("<title>{}</title><style>{}</style></head><body>", Esc(title), kStyle);
-  out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告{}</div>", Esc(title),
-                     r.as_of ? " · data as of 数据截至 " + rt::FormatDate(*r.as_of) : std::string());
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  // The embedded font's @font-face goes where the marker is, once the
+  // page's text is known (at the end).
+  out += fmt::format("<title>{}</title><style>{}{}</style></head><body>", Esc(title), kStyle, kFontMarker);
+  out += fmt::format("<h1>{}</h1><div class=sub>{}{}</div>", Esc(title), T("KPI report", "指标报告"),
+                     r.as_of ? std::string(T(" · data as of ", " · 数据截至 ")) + rt::FormatDate(*r.as_of) : std::string());
   // Who the page is for: the role and its parameters (what the numbers are
   // limited to), computed under the role like everything on it.
   if (!p.role.empty()) {
@@ -437,7 +590,8 @@ std::string Html(const Context& ctx) {
     if (ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params"))
       for (const auto& kv : (*ctx.stamp)["request"]["params"])
         if (kv.is_string()) params += (params.empty() ? "" : ", ") + kv.get<std::string>();
-    out += fmt::format("<div class=who>for role 角色 <b>{}</b>{}: only the rows this role may see 仅含该角色可见的数据</div>",
+    out += fmt::format(F("<div class=who>for role <b>{}</b>{}: only the rows this role may see</div>",
+                         "<div class=who>角色 <b>{}</b>{}：仅含该角色可见的数据</div>"),
                        Esc(p.role), params.empty() ? "" : " · " + Esc(params));
   }
   // Critical alerts of every goal first, in red.
@@ -446,25 +600,30 @@ std::string Html(const Context& ctx) {
     for (const auto& g : r.goals) {
       std::string digest = AlertDigest(g, p, "critical");
       if (!digest.empty())
-        crit += fmt::format("<div class=sub>{}</div>", Esc(g.goal->label.empty() ? g.goal->name : g.goal->label)) +
+        crit += fmt::format("<div class=sub title=\"{}\">{}</div>", Esc(g.goal->name),
+                            Esc(g.goal->label.empty() ? g.goal->name : g.goal->label)) +
                 digest;
     }
-    if (!crit.empty()) out += "<h2>Critical alerts · 严重预警</h2>" + crit;
+    if (!crit.empty()) out += fmt::format("<h2>{}</h2>", T("Critical alerts", "严重预警")) + crit;
   }
   // A period's label, with its days when it is partial.
   auto plabel = [&](rt::Grain g, int64_t period, const engine::Span& sp) {
     std::string l = Esc(Label(g, period, p));
     if (sp.partial && sp.first <= sp.last)
-      l += fmt::format(" <span class=partial>partial 未完 {} – {}</span>", rt::FormatDate(sp.first), rt::FormatDate(sp.last));
+      l += fmt::format(" <span class=partial>{} {} – {}</span>", T("partial", "未完"), rt::FormatDate(sp.first),
+                       rt::FormatDate(sp.last));
     return l;
   };
-  auto att_text = [](const engine::GoalPeriod& gp) {
+  auto att_text = [&](const engine::GoalPeriod& gp) {
     return gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100)
-           : gp.has_pace     ? fmt::format("pace 进度 {:.1f}%", gp.pace * 100)
-                             : std::string("-");
+           : gp.has_pace     ? fmt::format("{} {:.1f}%", T("pace", "进度"), gp.pace * 100)
+                             : std::string("—");
+  };
+  auto status = [&](const std::string& st) {
+    return fmt::format("<span class=\"status {}\">{}</span>", st, Esc(StatusWord(st, lang)));
   };
   if (!r.goals.empty()) {
-    out += "<h2>Scorecard · 目标记分卡</h2><div class=cards>";
+    out += fmt::format("<h2>{}</h2><div class=cards>", T("Scorecard", "目标记分卡"));
     for (const auto& g : r.goals) {
       const engine::GoalPeriod* last = nullptr;
       for (const auto& gp : g.periods)
@@ -473,17 +632,21 @@ std::string Html(const Context& ctx) {
                          Esc(g.goal->label.empty() ? g.goal->name : g.goal->label), Esc(g.goal->name));
       if (last) {
         const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);
-        out += fmt::format("<div class=v>{}</div><div class=s>{} · target 目标 {} · {}</div>",
-                           Esc(Show(last->value, look)), plabel(g.goal->grain, last->period, last->span),
-                           Esc(Show(last->span.partial && last->has_pace ? last->pace_target : last->target, look)),
-                           Esc(att_text(*last)));
+        const Val& tv = last->span.partial && last->has_pace ? last->pace_target : last->target;
+        out += fmt::format("<div class=v title=\"{}\">{}</div><div class=s>{} · {} <span title=\"{}\">{}</span> · {}</div>",
+                           Esc(Show(last->value, look)),
+                           Esc(last->value.null() ? "—" : ShowCompact(last->value.AsDouble(), look, lang)),
+                           plabel(g.goal->grain, last->period, last->span), T("target", "目标"), Esc(Show(tv, look)),
+                           Esc(tv.null() ? "—" : ShowCompact(tv.AsDouble(), look, lang)), Esc(att_text(*last)));
         out += Sparkline(g, look, p);
       }
       if (g.forecast.has && std::isfinite(g.forecast.outlook.probability))
-        out += fmt::format("<div class=s>forecast 预测: {} chance of meeting the target 达成概率 · {}</div>",
-                           Esc(ChanceText(g.forecast.outlook.probability)), Esc(g.forecast.Status()));
-      out += fmt::format("<div><span class=\"status {}\">{}</span>{}</div></div>", g.status, g.status,
-                         g.goal->owner.empty() ? "" : " <span class=sub>owner 负责人 " + Esc(g.goal->owner) + "</span>");
+        out += fmt::format(F("<div class=s>forecast: {} chance of meeting the target · {}</div>",
+                             "<div class=s>预测：达成概率 {} · {}</div>"),
+                           Esc(ChanceText(g.forecast.outlook.probability)), Esc(StatusWord(g.forecast.Status(), lang)));
+      out += fmt::format("<div>{}{}</div></div>", status(g.status),
+                         g.goal->owner.empty() ? "" : fmt::format(" <span class=sub>{} {}</span>", T("owner", "负责人"),
+                                                                  Esc(g.goal->owner)));
     }
     out += "</div>";
   }
@@ -491,7 +654,10 @@ std::string Html(const Context& ctx) {
     bool pct = g.goal->percent;
     const Look look = LookOf(g.goal->format, g.goal->unit, pct);
     out += fmt::format("<h2>{} <span class=sub>{} · {}</span></h2>", Esc(g.goal->label.empty() ? g.goal->name : g.goal->label),
-                       Esc(g.goal->name), Esc(g.goal->metric));
+                       Esc(g.goal->name),
+                       g.goal->metric_label.empty()
+                           ? Esc(g.goal->metric)
+                           : fmt::format("<span title=\"{}\">{}</span>", Esc(g.goal->metric), Esc(g.goal->metric_label)));
     std::vector<std::string> labels;
     std::vector<std::optional<double>> values, targets;
     std::vector<bool> cut;
@@ -518,53 +684,57 @@ std::string Html(const Context& ctx) {
         band.hi[static_cast<size_t>(i)] = finite(g.forecast.path.hi80[k]);
       }
     }
-    out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets, look, cut, band);
-    out += "<table><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th><th>attainment 达成率</th><th class=l>status 状态</th></tr>";
+    out += fmt::format("<h3>{}</h3>", T("Trend", "趋势")) + TrendChart(labels, values, targets, look, lang, cut, band);
+    out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=l>{}</th></tr>",
+                       T("period", "期间"), T("value", "实际"), T("target", "目标"), T("attainment", "达成率"),
+                       T("status", "状态"));
     for (const auto& gp : g.periods)
-      out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
-                         plabel(g.goal->grain, gp.period, gp.span), Td(Show(gp.value, look)),
-                         Td(Show(gp.target, look)), Td(att_text(gp)), gp.status, gp.status);
+      out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l>{}</td></tr>", plabel(g.goal->grain, gp.period, gp.span),
+                         Td(Show(gp.value, look)), Td(Show(gp.target, look)), Td(att_text(gp)), status(gp.status));
     out += "</table>";
     for (const auto& gp : g.periods)
       if (gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace)
-        out += fmt::format("<p class=sub>{} is partial ({} – {}): its value is for those days, compared with the same "
-                           "days of other periods; pace compares it with the target for those days, {}. "
-                           "本期未完，按同期天数比较。</p>",
+        out += fmt::format(F("<p class=sub>{} is partial ({} – {}): its value is for those days, compared with the same "
+                             "days of other periods; pace compares it with the target for those days, {}.</p>",
+                             "<p class=sub>{} 未完（{} – {}）：其值只含这些天，与其他期间的同期天数比较；进度与这些天的目标 {} 比较。</p>"),
                            Esc(Label(g.goal->grain, gp.period, p)), rt::FormatDate(gp.span.first),
                            rt::FormatDate(gp.span.last), Esc(Show(gp.pace_target, look)));
     if (g.forecast.has) {
       const engine::GoalOutlook& o = g.forecast;
       std::string st = o.Status();
-      out += fmt::format("<h3>Forecast · 预测 <span class=\"status {}\">{}</span></h3>",
+      out += fmt::format("<h3>{} <span class=\"status {}\">{}</span></h3>", T("Forecast", "预测"),
                          st == "on_track" ? "met" : st == "at_risk" ? "at_risk" : st == "off_track" ? "missed" : "no_data",
-                         Esc(st));
-      const int digits = GoalDigits(g);
-      out += fmt::format("<p>{}</p>", Esc(OutlookText(o, pct, digits)));
-      if (o.partial)
-        out += fmt::format("<p class=sub>{}</p>", Esc(InProgressText(o, g.goal->grain, p, pct, digits)));
-      out += fmt::format("<p class=sub>model 模型 {}: {}</p>", Esc(o.fit.ModelName()), Esc(o.fit.why));
-      out += "<table><tr><th class=l>period 期间</th><th>forecast 预测</th><th>80% interval 区间</th><th>95% interval 区间</th></tr>";
+                         Esc(StatusWord(st, lang)));
+      out += fmt::format("<p>{}</p>", Esc(OutlookSentence(o, look, p)));
+      if (o.partial) out += fmt::format("<p class=sub>{}</p>", Esc(InProgressSentence(o, g.goal->grain, look, p)));
+      out += fmt::format("<p class=sub>{} {}: {}</p>", T("model", "模型"), Esc(o.fit.ModelName()), Esc(o.fit.why));
+      out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("period", "期间"),
+                         T("forecast", "预测"), T("80% interval", "80% 区间"), T("95% interval", "95% 区间"));
       for (size_t i = 0; i < o.path.mean.size(); ++i)
         out += fmt::format("<tr><td class=l>{}</td>{}{}{}</tr>",
                            Esc(Label(g.goal->grain, o.from + static_cast<int64_t>(i), p)) +
-                               (o.partial && i == 0 ? " <span class=sub>whole period 全期</span>" : ""),
+                               (o.partial && i == 0 ? fmt::format(" <span class=sub>{}</span>", T("whole period", "全期"))
+                                                    : std::string()),
                            Td(Show(o.path.mean[i], look)),
                            Td(Show(o.path.lo80[i], look) + " – " + Show(o.path.hi80[i], look)),
                            Td(Show(o.path.lo95[i], look) + " – " + Show(o.path.hi95[i], look)));
       out += "</table>";
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
-          out += fmt::format("<p class=sub>least likely to meet their target, by {} 最可能未达成: {}</p>",
-                             Esc(dr.drill->dim), Esc(AtRiskText(dr)));
+          out += fmt::format(F("<p class=sub>least likely to meet their target, by {}: {}</p>",
+                               "<p class=sub>最可能未达成目标的{}：{}</p>"),
+                             DimHtml(dr.drill->dim, p), Esc(AtRiskText(dr)));
       }
     }
     if (g.compared && !g.decomposition.empty()) {
-      out += fmt::format("<h3>Decomposition · 指标分解 ({})</h3>", Esc(ComparedText(g, p)));
+      out += fmt::format("<h3>{} ({})</h3>", T("Decomposition", "指标分解"), Esc(ComparedPhrase(g, p)));
       for (const auto& d : g.decomposition) {
         out += fmt::format("<p><b>{}</b> = {} {}</p>", Esc(d.node->name), Esc(d.node->formula),
-                           d.holds ? "" : fmt::format("<span class=gap>identity does not hold: gap {} · 恒等式不成立</span>",
+                           d.holds ? "" : fmt::format("<span class=gap>{} {}</span>",
+                                                      T("the identity does not hold: gap", "恒等式不成立：差额"),
                                                       Esc(d.gap.Text())));
-        out += "<table><tr><th class=l>driver 驱动因素</th><th>now 本期</th><th>before 上期</th><th>contribution 贡献</th></tr>";
+        out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("driver", "驱动因素"),
+                           T("now", "本期"), T("before", "上期"), T("contribution", "贡献"));
         std::vector<std::pair<std::string, std::optional<double>>> bars;
         for (size_t i = 0; i < d.terms.size(); ++i) {
           const auto& t = d.terms[i];
@@ -577,19 +747,24 @@ std::string Html(const Context& ctx) {
                              Td(Show(t.value, tl)), Td(Show(t.previous, tl)), Td(ShowChange(t.contribution, look)));
           bars.push_back({shown, Num(t.contribution)});
         }
-        out += fmt::format("<tr><td class=l><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name), Td(Show(d.value, look)),
+        out += fmt::format("<tr><td class=l title=\"{}\"><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name),
+                           Esc(d.node->name == g.goal->metric && !g.goal->metric_label.empty() ? g.goal->metric_label
+                                                                                                : d.node->name), Td(Show(d.value, look)),
                            Td(Show(d.previous, look)), Td(ShowChange(engine::Sub(d.value, d.previous), look)));
-        out += Bars(bars, look);
+        out += Waterfall(Label(g.goal->grain, g.previous_period, p), Num(d.previous), bars,
+                         Label(g.goal->grain, g.period, p), Num(d.value), look, lang);
       }
     }
     if (g.compared)
       for (const auto& dr : g.drill) {
-        out += fmt::format("<h3>Drill-down by {} · 下钻 (change {}, {} members)</h3>", Esc(dr.drill->dim),
-                           Esc(ComparedText(g, p)), dr.members);
+        out += fmt::format(F("<h3>Drill-down by {} (change {}, {} members)</h3>", "<h3>按{}下钻（变化 {}，{} 个成员）</h3>"),
+                           DimHtml(dr.drill->dim, p), Esc(ComparedPhrase(g, p)), dr.members);
         std::vector<std::pair<std::string, std::optional<double>>> bars;
         bool fx = !dr.top.empty() && dr.top[0].has_effects;
-        out += "<table><tr><th class=l>member 成员</th><th>now 本期</th><th>before 上期</th><th>change 变化</th><th>target 目标</th><th>attainment 达成率</th>";
-        out += fx ? "<th>mix 结构效应</th><th>rate 比率效应</th></tr>" : "</tr>";
+        out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
+                           dr.drill->label.empty() ? Esc(dr.drill->dim) : Esc(dr.drill->label), T("now", "本期"),
+                           T("before", "上期"), T("change", "变化"), T("target", "目标"), T("attainment", "达成率"));
+        out += fx ? fmt::format("<th>{}</th><th>{}</th></tr>", T("mix", "结构效应"), T("rate", "比率效应")) : "</tr>";
         auto row = [&](const engine::DrillResult::Member& m) {
           out += fmt::format("<tr>{}{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
                              Td(Show(m.value, look)), Td(Show(m.previous, look)), Td(ShowChange(m.change, look)),
@@ -600,7 +775,7 @@ std::string Html(const Context& ctx) {
         };
         for (const auto& m : dr.top) row(m);
         for (auto it = dr.bottom.rbegin(); it != dr.bottom.rend(); ++it) row(*it);
-        out += "</table>" + Bars(bars, look);
+        out += "</table>" + Bars(bars, look, Tr(lang, "bar chart of the changes in the table above", "上表变化的条形图"));
         if (!dr.best.empty()) {
           auto names = [&](const std::vector<engine::DrillResult::Member>& ms) {
             std::string s;
@@ -609,21 +784,23 @@ std::string Html(const Context& ctx) {
             return Esc(s);
           };
           if (dr.worst.empty())  // every member is listed: highest first
-            out += fmt::format("<p class=sub>by attainment, highest first 按达成率排序: {}</p>", names(dr.best));
+            out += fmt::format(F("<p class=sub>by attainment, highest first: {}</p>", "<p class=sub>按达成率从高到低：{}</p>"),
+                               names(dr.best));
           else
-            out += fmt::format("<p class=sub>highest attainment 达成率最高: {}<br>lowest attainment 达成率最低: {}</p>",
+            out += fmt::format(F("<p class=sub>highest attainment: {}<br>lowest attainment: {}</p>",
+                                 "<p class=sub>达成率最高：{}<br>达成率最低：{}</p>"),
                                names(dr.best), names(dr.worst));
         }
       }
-    out += "<h3>Alerts · 预警</h3>";
-    if (g.alerts.empty()) out += "<p class=sub>no alert fired · 无预警</p>";
+    out += fmt::format("<h3>{}</h3>", T("Alerts", "预警"));
+    if (g.alerts.empty()) out += fmt::format("<p class=sub>{}</p>", T("no alert fired", "无预警"));
     out += AlertDigest(g, p);
   }
-  if (!r.charts.empty()) out += "<h2>Charts · 图表</h2>";
+  if (!r.charts.empty()) out += fmt::format("<h2>{}</h2>", T("Charts", "图表"));
   for (const auto& c : r.charts) {
     const plan::Output& o = *c.output;
     out += fmt::format("<h3>{}{} <span class=sub>{}{}</span></h3>", Esc(o.label.empty() ? o.metric : o.label),
-                       o.by.empty() ? "" : " by " + Esc(o.by[0]), Esc(o.formula),
+                       o.by.empty() ? "" : std::string(T(" by ", " · 按")) + DimHtml(o.by[0], p), Esc(o.formula),
                        o.unit.empty() || o.unit == "1" ? "" : " · " + Esc(o.unit));
     if (o.by.empty() && o.grain != rt::Grain::kAll) {
       std::vector<std::string> labels;
@@ -634,15 +811,15 @@ std::string Html(const Context& ctx) {
         values.push_back(Num(row.value));
         cut.push_back(row.span.partial);
       }
-      out += TrendChart(labels, values, {}, LookOf(o.format, o.unit, o.percent), cut);
+      out += TrendChart(labels, values, {}, LookOf(o.format, o.unit, o.percent), lang, cut);
     } else if (o.by.size() == 1 && o.grain == rt::Grain::kAll) {
       std::vector<std::pair<std::string, std::optional<double>>> bars;
       for (const auto& row : c.rows) bars.push_back({DimText(row.dims[0], o.by_types[0]), Num(row.value)});
-      out += Bars(bars, LookOf(o.format, o.unit, o.percent), false);
+      out += Bars(bars, LookOf(o.format, o.unit, o.percent), Tr(lang, "bar chart of the values in the table below", "下表数值的条形图"), false);
     }
-    out += "<table><tr><th class=l>period</th>";
-    for (const auto& d : o.by) out += "<th class=l>" + Esc(d) + "</th>";
-    out += "<th>value</th></tr>";
+    out += fmt::format("<table tabindex=0><tr><th class=l>{}</th>", T("period", "期间"));
+    for (const auto& d : o.by) out += "<th class=l>" + DimHtml(d, p) + "</th>";
+    out += fmt::format("<th>{}</th></tr>", T("value", "值"));
     for (const auto& row : c.rows) {
       out += "<tr><td class=l>" + plabel(o.grain, row.period, row.span) + "</td>";
       for (size_t d = 0; d < o.by.size(); ++d) out += Td(DimText(row.dims[d], o.by_types[d]), true);
@@ -654,9 +831,12 @@ std::string Html(const Context& ctx) {
     bool forecast = false;
     for (const auto& m : r.metrics) forecast = forecast || m.horizon > 0;
     if (forecast) out += ForecastCharts(p, r);
-    out += "<h2>Metrics · 指标</h2><table><tr><th class=l>metric</th><th class=l>period</th>";
-    for (const auto& d : p.by) out += "<th class=l>" + Esc(d) + "</th>";
-    out += forecast ? "<th>value</th><th>80% interval 区间</th><th>95% interval 区间</th></tr>" : "<th>value</th></tr>";
+    out += fmt::format("<h2>{}</h2><table tabindex=0><tr><th class=l>{}</th><th class=l>{}</th>", T("Metrics", "指标"),
+                       T("metric", "指标"), T("period", "期间"));
+    for (const auto& d : p.by) out += "<th class=l>" + DimHtml(d, p) + "</th>";
+    out += forecast ? fmt::format("<th>{}</th><th>{}</th><th>{}</th></tr>", T("value", "值"), T("80% interval", "80% 区间"),
+                                  T("95% interval", "95% 区间"))
+                    : fmt::format("<th>{}</th></tr>", T("value", "值"));
     for (const auto& m : r.metrics) {
       std::string name = m.output->metric + (m.output->label.empty() ? "" : " " + m.output->label);
       const Look ml = LookOf(m.output->format, m.output->unit, m.output->percent);
@@ -667,7 +847,7 @@ std::string Html(const Context& ctx) {
       }
       for (const auto& f : m.forecast) {
         out += "<tr class=fc>" + Td(name, true) + "<td class=l>" + Esc(Label(p.grain, f.period, p)) +
-               " <span class=partial>forecast 预测</span></td>";
+               fmt::format(" <span class=partial>{}</span></td>", T("forecast", "预测"));
         for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(f.dims[d], p.by_types[d]), true);
         auto range = [&](double a, double b) {
           return std::isnan(a) ? std::string("—") : Show(a, ml) + " – " + Show(b, ml);
@@ -679,9 +859,10 @@ std::string Html(const Context& ctx) {
   }
   if (!r.warnings.empty()) {
     // Data warnings are kept apart from the alerts, and folded.
-    out += fmt::format("<h2>Data warnings · 数据警告</h2><details><summary>{} warning{} about the data; open to "
-                       "read 展开查看</summary>",
-                       r.warnings.size(), r.warnings.size() == 1 ? "" : "s");
+    out += fmt::format("<h2>{}</h2><details><summary>{}</summary>", T("Data warnings", "数据警告"),
+                       lang == "zh" ? fmt::format("{} 条数据警告，展开查看", r.warnings.size())
+                                    : fmt::format("{} warning{} about the data; open to read", r.warnings.size(),
+                                                  r.warnings.size() == 1 ? "" : "s"));
     for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w.code + ": " + w.message) + "</div>";
     out += "</details>";
   }
@@ -691,12 +872,16 @@ std::string Html(const Context& ctx) {
     const nlohmann::ordered_json& st = *ctx.stamp;
     size_t defs = st.contains("definitions") ? st["definitions"].value("metrics", nlohmann::ordered_json::object()).size() : 0;
     size_t srcs = st.contains("data") ? st["data"].size() : 0;
-    out += fmt::format("<footer class=sub><details><summary>Made by kpic {} on {} from {} metric definition(s) and {} "
-                       "source(s), fingerprinted: <code>kpic verify</code> this file to check that its numbers still "
-                       "stand · 数据来源与指纹</summary><pre id=kpic-stamp>{}</pre></details></footer>",
+    out += fmt::format(F("<footer class=sub><details><summary>Made by kpic {} on {} from {} metric definition(s) and {} "
+                         "source(s), fingerprinted: <code>kpic verify</code> this file to check that its numbers still "
+                         "stand</summary><pre id=kpic-stamp>{}</pre></details></footer>",
+                         "<footer class=sub><details><summary>由 kpic {} 于 {} 生成，依据 {} 个指标定义和 {} 个数据源，"
+                         "均有指纹：对本文件运行 <code>kpic verify</code> 可核对数字是否仍然成立</summary>"
+                         "<pre id=kpic-stamp>{}</pre></details></footer>"),
                        Esc(st.value("kpic", std::string())), GeneratedAt(), defs, srcs, Esc(st.dump(2)));
   }
-  return out + "</body></html>\n";
+  out += "</body></html>\n";
+  return WithFont(std::move(out));
 }
 
 }  // namespace kpic::output

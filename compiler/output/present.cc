@@ -1,10 +1,14 @@
 // The presentation layer (present.h): numbers as people read them.
 #include "output/present.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <map>
 
 #include "ir/unit.h"
+#include "output/values.h"
+#include "output/words.h"
 #include "plan/plan.h"
 
 namespace kpic::output {
@@ -147,6 +151,75 @@ std::string ShowChange(const engine::Val& v, const Look& l) {
   if (!v.exact() || l.f.percent) return ShowChange(v.AsDouble(), l);
   std::string s = Show(v, l);
   return v.i > 0 && s.find_first_of("123456789") != std::string::npos ? "+" + s : s;
+}
+
+Look AlertLook(const engine::GoalResult& g, const engine::FiredAlert& a) {
+  if (a.percent) return PercentLook();
+  for (const auto& al : g.goal->alerts)
+    if (al.name == a.name && al.severity == a.severity && !al.percent) return LookOf(al.format, al.unit, false);
+  return LookOf("", "", false);
+}
+
+std::string ShowCompact(double v, const Look& l, const std::string& lang, bool change) {
+  if (!std::isfinite(v)) return "—";
+  double a = std::fabs(v);
+  if (lang != "zh" || l.f.percent || a < 1e4) return change ? ShowChange(v, l) : Show(v, l);
+  const char* unit = a >= 1e8 ? "亿" : "万";
+  double q = a / (a >= 1e8 ? 1e8 : 1e4);
+  NumberFormat f;
+  f.grouping = true;
+  f.decimals = q < 100 ? 2 : q < 1000 ? 1 : 0;
+  std::string s = ApplyNumberFormat(f, q);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  std::string sign = v < 0 ? "−" : change ? "+" : "";
+  return sign + l.f.prefix + s + unit + l.f.suffix;
+}
+
+}  // namespace kpic::output
+
+namespace kpic::output {
+
+std::string ComparedPhrase(const engine::GoalResult& g, const plan::Plan& p) {
+  bool zh = p.lang == "zh";
+  std::string now = Label(g.goal->grain, g.period, p), before = Label(g.goal->grain, g.previous_period, p);
+  if (g.through_span.partial && g.through == g.period)
+    return zh ? fmt::format("{} 至 {} 对比 {} 同期", rt::FormatDate(g.through_span.first),
+                            rt::FormatDate(g.through_span.last), before)
+              : fmt::format("{} to {} vs the same days of {}", rt::FormatDate(g.through_span.first),
+                            rt::FormatDate(g.through_span.last), before);
+  return now + (zh ? " 对比 " : " vs ") + before;
+}
+
+std::string OutlookSentence(const engine::GoalOutlook& o, const Look& look, const plan::Plan& p) {
+  bool zh = p.lang == "zh";
+  const forecast::Outlook& x = o.outlook;
+  auto v = [&](double d) { return Show(d, look); };
+  std::string s = zh ? fmt::format("预计{}{}", o.cumulative ? "全期合计 " : "末期 ", v(x.end_mean))
+                     : fmt::format("{} expected {}", v(x.end_mean), o.cumulative ? "in total" : "in the last period");
+  if (std::isfinite(x.end_lo80))
+    s += zh ? fmt::format("（80% 区间 {} – {}，95% 区间 {} – {}）", v(x.end_lo80), v(x.end_hi80), v(x.end_lo95), v(x.end_hi95))
+            : fmt::format(" (80%: {} – {}; 95%: {} – {})", v(x.end_lo80), v(x.end_hi80), v(x.end_lo95), v(x.end_hi95));
+  if (std::isfinite(o.target)) s += zh ? "，目标 " + v(o.target) : " against a target of " + v(o.target);
+  if (std::isfinite(x.probability))
+    s += zh ? fmt::format("：达成概率 {}，{}", ChanceText(x.probability), StatusWord(o.Status(), p.lang))
+            : fmt::format(": {} chance of meeting it, {}", ChanceText(x.probability), StatusWord(o.Status(), p.lang));
+  else
+    s += std::isfinite(o.target) ? (zh ? "：达成概率未知" : ": chance unknown")
+                                 : (zh ? "：没有可比较的目标" : ": no target to compare with");
+  return s;
+}
+
+std::string InProgressSentence(const engine::GoalOutlook& o, rt::Grain g, const Look& look, const plan::Plan& p) {
+  if (!o.partial) return "";
+  std::string period = Label(g, o.history_to + 1, p);
+  if (p.lang == "zh")
+    return fmt::format("{} 截至目前：{}，已过 {:.0f}% 的天数；其余为预测", period, Show(o.partial_actual, look),
+                       o.partial_elapsed * 100);
+  return fmt::format("{} so far: {} in {:.0f}% of its days; the rest of it is forecast", period,
+                     Show(o.partial_actual, look), o.partial_elapsed * 100);
 }
 
 }  // namespace kpic::output

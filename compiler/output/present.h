@@ -42,4 +42,32 @@ std::string Show(double v, const Look& l);
 std::string ShowChange(const engine::Val& v, const Look& l);
 std::string ShowChange(double v, const Look& l);
 
+/// The look of a fired alert's value: a percentage, or the compared
+/// side's unit and format (from the goal's plan, by the alert's name and
+/// severity).
+Look AlertLook(const engine::GoalResult& g, const engine::FiredAlert& a);
+
+/// A number where room is short (a scorecard's headline, chart axes): in
+/// `zh`, amounts of 10,000 or more in 万 (10^4) and of 10^8 or more in 亿,
+/// with at most 2 decimals and no trailing zeros (¥13.18万, −¥1.2亿);
+/// otherwise, and always for percentages, as Show. `change` adds the sign
+/// of a change. Tables, bar labels and hover texts keep the exact Show.
+std::string ShowCompact(double v, const Look& l, const std::string& lang, bool change = false);
+
+}  // namespace kpic::output
+
+namespace kpic::output {
+
+/// What a goal's decomposition and drill compare, for people in the
+/// report's language: `2026-12 vs 2026-11` / `2026-12 对比 2026-11`, or for
+/// a partial period its days against the same days of the one before.
+std::string ComparedPhrase(const engine::GoalResult& g, const plan::Plan& p);
+/// A goal's forecast in one sentence: the value expected at the end, its
+/// 80% and 95% intervals, the target and the chance of meeting it, numbers
+/// in the goal's look.
+std::string OutlookSentence(const engine::GoalOutlook& o, const Look& look, const plan::Plan& p);
+/// The in-progress period of a forecast: its value so far and the share of
+/// its days gone; "" when the forecast starts on a whole period.
+std::string InProgressSentence(const engine::GoalOutlook& o, rt::Grain g, const Look& look, const plan::Plan& p);
+
 }  // namespace kpic::output

@@ -3,11 +3,14 @@
 // progress, alerts, decomposition and drill-down.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "base/utf8.h"
 #include "output/output.h"
+#include "output/present.h"
 #include "output/values.h"
+#include "output/words.h"
 
 namespace kpic::output {
 
@@ -40,7 +43,7 @@ std::string Pad(const std::string& s, size_t width, bool right) {
 }
 
 std::string Grid(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows,
-                 const std::vector<bool>& right) {
+                 const std::vector<bool>& right, const std::string& indent = "") {
   std::vector<size_t> width(head.size());
   for (size_t c = 0; c < head.size(); ++c) width[c] = DisplayWidth(head[c]);
   for (const auto& r : rows)
@@ -50,7 +53,7 @@ std::string Grid(const std::vector<std::string>& head, const std::vector<std::ve
     std::string l;
     for (size_t c = 0; c < cells.size(); ++c) l += (c ? "  " : "") + Pad(cells[c], width[c], right[c]);
     while (!l.empty() && l.back() == ' ') l.pop_back();
-    out += l + "\n";
+    out += indent + l + "\n";
   };
   line(head);
   std::vector<std::string> rule;
@@ -62,21 +65,28 @@ std::string Grid(const std::vector<std::string>& head, const std::vector<std::ve
 
 /// The footnote under a table with partial periods.
 std::string PartialNote(const std::vector<std::pair<std::string, engine::Span>>& partial,
-                        const std::optional<int32_t>& as_of, const char* indent, bool goal) {
+                        const std::optional<int32_t>& as_of, const char* indent, bool goal, const std::string& lang) {
   if (partial.empty()) return "";
+  bool zh = lang == "zh";
   std::string out;
   for (const auto& [label, sp] : partial)
-    out += fmt::format("{}* {} is partial: {} to {}", indent, label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
+    out += zh ? fmt::format("{}* {} 未完：{} 至 {}", indent, label, rt::FormatDate(sp.first), rt::FormatDate(sp.last))
+              : fmt::format("{}* {} is partial: {} to {}", indent, label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
   if (partial.size() > 1) {
     out.clear();
     out += indent;
-    out += "* partial:";
+    out += zh ? "* 未完：" : "* partial:";
     for (const auto& [label, sp] : partial)
-      out += fmt::format(" {} ({} to {})", label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
+      out += zh ? fmt::format(" {}（{} 至 {}）", label, rt::FormatDate(sp.first), rt::FormatDate(sp.last))
+                : fmt::format(" {} ({} to {})", label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
   }
-  if (as_of) out += fmt::format("; data as of {}", rt::FormatDate(*as_of));
-  out += goal ? fmt::format(".\n{}  Period operators compare the same days; pace compares with the target for them.\n", indent)
-              : fmt::format(".\n{}  Period operators compare the same days of the other periods.\n", indent);
+  if (as_of) out += zh ? fmt::format("；数据截至 {}", rt::FormatDate(*as_of)) : fmt::format("; data as of {}", rt::FormatDate(*as_of));
+  if (zh)
+    out += goal ? fmt::format("。\n{}  期间运算比较相同的天数；进度与这些天的目标比较。\n", indent)
+                : fmt::format("。\n{}  期间运算与其他期间的相同天数比较。\n", indent);
+  else
+    out += goal ? fmt::format(".\n{}  Period operators compare the same days; pace compares with the target for them.\n", indent)
+                : fmt::format(".\n{}  Period operators compare the same days of the other periods.\n", indent);
   return out;
 }
 
@@ -94,6 +104,69 @@ std::string ForecastNote(const plan::Plan& p, const engine::Results& r) {
   return out;
 }
 
+/// How many alerts of one rule the terminal lists before "and N more".
+constexpr size_t kAlertsListed = 5;
+
+/// A goal's alerts as the terminal shows them: the goal's own alerts and
+/// the members' alerts of the period compared (JSON and HTML list them
+/// all), grouped by rule and severity, critical first, each rule's by
+/// magnitude, kAlertsListed listed and the rest counted.
+std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bool color) {
+  const std::string& lang = p.lang;
+  std::vector<std::vector<const engine::FiredAlert*>> groups;
+  size_t hidden = 0;
+  for (const auto& a : g.alerts) {
+    if (!a.dim.empty() && (!g.compared || a.period != g.period)) {
+      ++hidden;
+      continue;
+    }
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& grp) { return grp[0]->name == a.name && grp[0]->severity == a.severity; });
+    if (it == groups.end())
+      groups.push_back({&a});
+    else
+      it->push_back(&a);
+  }
+  auto rank = [](const std::string& s) { return s == "critical" ? 0 : s == "warning" ? 1 : 2; };
+  auto mag = [](const engine::FiredAlert* a) { return a->value.null() ? -1.0 : std::fabs(a->value.AsDouble()); };
+  for (auto& grp : groups)
+    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return mag(a) > mag(b); });
+  std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
+    int ra = rank(a[0]->severity), rb = rank(b[0]->severity);
+    return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);
+  });
+  std::string out;
+  for (const auto& grp : groups) {
+    const engine::FiredAlert& first = *grp[0];
+    std::string head = fmt::format("  [{}] {} · {}", SeverityWord(first.severity, lang), OnOneLine(first.name),
+                                   lang == "zh" ? fmt::format("{} 条", grp.size())
+                                                : fmt::format("{} alert{}", grp.size(), grp.size() == 1 ? "" : "s"));
+    if (!first.message.empty()) head += " (" + OnOneLine(first.message) + ")";
+    if (color && first.severity == "critical") head = "\033[31m" + head + "\033[0m";
+    out += head + "\n";
+    for (size_t i = 0; i < grp.size() && i < kAlertsListed; ++i) {
+      const engine::FiredAlert& a = *grp[i];
+      const Look l = AlertLook(g, a);
+      std::string where;
+      if (!a.dim.empty()) {
+        std::string dim = a.dim;
+        for (const auto& gp : p.goals)
+          for (const auto& d : gp.drills)
+            if (d.dim == a.dim && !d.label.empty()) dim = d.label;
+        where = " · " + dim + " " + Member(a.member, a.dim_type);
+      }
+      out += fmt::format("    {}{} · {}\n", Label(g.goal->grain, a.period, p), where, Show(a.value, l));
+    }
+    if (grp.size() > kAlertsListed)
+      out += lang == "zh" ? fmt::format("    其余 {} 条\n", grp.size() - kAlertsListed)
+                          : fmt::format("    and {} more\n", grp.size() - kAlertsListed);
+  }
+  if (hidden)
+    out += lang == "zh" ? fmt::format("  （更早期间另有 {} 条成员预警：见 --format json 或 html）\n", hidden)
+                        : fmt::format("  ({} alert(s) on members in earlier periods: see --format json or html)\n", hidden);
+  return out;
+}
+
 }  // namespace
 
 std::string Table(const Context& ctx) {
@@ -106,8 +179,7 @@ std::string Table(const Context& ctx) {
     std::vector<bool> right{false};
     for (const auto& d : p.by) head.push_back(d), right.push_back(false);
     for (const auto& m : r.metrics) {
-      std::string unit = m.output->percent ? "%" : m.output->unit;
-      head.push_back(unit == "1" ? m.output->metric : fmt::format("{} ({})", m.output->metric, unit));
+      head.push_back(m.output->label.empty() ? m.output->metric : m.output->label);
       right.push_back(true);
     }
     WideForecast f = PivotForecast(r);
@@ -127,7 +199,9 @@ std::string Table(const Context& ctx) {
       std::vector<std::string> row{w.spans[i].partial ? label + "*" : label};
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(w.keys[i].second[d], p.by_types[d]));
       for (size_t m = 0; m < r.metrics.size(); ++m)
-        row.push_back(w.cells[i][m] ? DisplayValue(*w.cells[i][m], r.metrics[m].output->percent) : "");
+        row.push_back(w.cells[i][m] ? Show(*w.cells[i][m], LookOf(r.metrics[m].output->format, r.metrics[m].output->unit,
+                                                                  r.metrics[m].output->percent))
+                                    : "");
       row.resize(head.size());
       rows.push_back(row);
     }
@@ -147,118 +221,130 @@ std::string Table(const Context& ctx) {
       rows.push_back(row);
     }
     out += Grid(head, rows, right);
-    out += PartialNote(partial, r.as_of, "", false);
+    out += PartialNote(partial, r.as_of, "", false, p.lang);
     if (f.asked) out += ForecastNote(p, r);
   }
+  const std::string& lang = p.lang;
+  auto T = [&](const char* en, const char* zh) { return Tr(lang, en, zh); };
+  auto F = [&](const char* en, const char* zh) { return fmt::runtime(Tr(lang, en, zh)); };
   for (const auto& g : r.goals) {
     if (!out.empty()) out += "\n";
-    auto paint = [&](const std::string& status) {
-      if (!color) return status;
+    auto paint = [&](const std::string& status, const std::string& text) {
+      if (!color) return text;
       const char* c = status == "met"       ? "\033[32m"
                       : status == "at_risk" ? "\033[33m"
                       : status == "missed"  ? "\033[31m"
                                             : "\033[2m";
-      return std::string(c) + status + "\033[0m";
+      return std::string(c) + text + "\033[0m";
     };
-    out += fmt::format("goal {}{}: {}\n", g.goal->name, g.goal->label.empty() ? "" : " \"" + g.goal->label + "\"",
-                       paint(g.status));
+    const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);
+    out += fmt::format("{}: {}\n",
+                       g.goal->label.empty() ? g.goal->name : OnOneLine(g.goal->label) + " (" + g.goal->name + ")",
+                       paint(g.status, StatusWord(g.status, lang)));
     std::vector<std::vector<std::string>> rows;
     std::vector<std::pair<std::string, engine::Span>> partial;
+    std::vector<std::string> statuses;
     for (const auto& gp : g.periods) {
       std::string label = Label(g.goal->grain, gp.period, p);
       bool cut = gp.span.partial && gp.span.first <= gp.span.last;
       if (cut) partial.push_back({label, gp.span});
       std::string att = gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100)
-                        : gp.has_pace     ? fmt::format("pace {:.1f}%", gp.pace * 100)
-                                          : "-";
-      rows.push_back({cut ? label + "*" : label, DisplayValue(gp.value, g.goal->percent),
-                      DisplayValue(gp.target, g.goal->percent), att, gp.status});
+                        : gp.has_pace     ? fmt::format("{} {:.1f}%", T("pace", "进度"), gp.pace * 100)
+                                          : "—";
+      rows.push_back({cut ? label + "*" : label, Show(gp.value, look), Show(gp.target, look), att,
+                      StatusWord(gp.status, lang)});
+      statuses.push_back(gp.status);
     }
-    std::string grid =
-        Grid({"period", "value", "target", "attainment", "status"}, rows, {false, true, true, true, false});
-    if (color) {
-      for (const char* s : {"at_risk", "missed", "met"}) {
-        size_t pos = 0;
-        std::string plain = std::string("  ") + s + "\n";
-        while ((pos = grid.find(plain, pos)) != std::string::npos) {
-          std::string painted = "  " + paint(s) + "\n";
-          grid.replace(pos, plain.size(), painted);
-          pos += painted.size();
+    std::string grid = Grid({T("period", "期间"), T("value", "实际"), T("target", "目标"), T("attainment", "达成率"),
+                             T("status", "状态")},
+                            rows, {false, true, true, true, false});
+    if (color) {  // paint each period's status word (the last cell of its line)
+      std::string painted;
+      size_t line = 0, pos = 0;
+      while (pos < grid.size()) {
+        size_t end = grid.find('\n', pos);
+        std::string l = grid.substr(pos, end - pos);
+        if (line >= 2 && line - 2 < statuses.size()) {
+          const std::string word = StatusWord(statuses[line - 2], lang);
+          if (l.size() >= word.size() && l.compare(l.size() - word.size(), word.size(), word) == 0)
+            l = l.substr(0, l.size() - word.size()) + paint(statuses[line - 2], word);
         }
+        painted += l + "\n";
+        pos = end + 1;
+        ++line;
       }
+      grid = painted;
     }
     out += grid;
-    out += PartialNote(partial, r.as_of, "  ", true);
+    out += PartialNote(partial, r.as_of, "  ", true, lang);
     if (g.has_progress) {
       engine::Val att = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(g.target_total, g.projection)
                                                          : engine::Div(g.projection, g.target_total);
-      out += fmt::format("  to date (through {}): {} of {}; projected {} of {}{}\n",
-                         g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p),
-                         DisplayValue(g.to_date, g.goal->percent), DisplayValue(g.target_to_date, g.goal->percent),
-                         DisplayValue(g.projection, g.goal->percent), DisplayValue(g.target_total, g.goal->percent),
-                         att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100));
+      std::string through =
+          g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
+      std::string pct = att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100);
+      out += lang == "zh" ? fmt::format("  累计（截至 {}）：{}，目标 {}；预计全期 {}，目标 {}{}\n", through,
+                                        Show(g.to_date, look), Show(g.target_to_date, look), Show(g.projection, look),
+                                        Show(g.target_total, look), pct)
+                          : fmt::format("  to date (through {}): {} of {}; projected {} of {}{}\n", through,
+                                        Show(g.to_date, look), Show(g.target_to_date, look), Show(g.projection, look),
+                                        Show(g.target_total, look), pct);
     }
     if (g.forecast.has) {
       const engine::GoalOutlook& o = g.forecast;
-      out += fmt::format("  forecast to {}: {}\n", Label(g.goal->grain, o.from + static_cast<int64_t>(o.path.mean.size()) - 1, p),
-                         OutlookText(o, g.goal->percent, GoalDigits(g)));
-      if (o.partial)
-        out += fmt::format("    {}\n", InProgressText(o, g.goal->grain, p, g.goal->percent, GoalDigits(g)));
-      out += fmt::format("    model {}: {}\n", o.fit.ModelName(), o.fit.why);
+      out += fmt::format("  {} {}: {}\n", T("forecast to", "预测至"),
+                         Label(g.goal->grain, o.from + static_cast<int64_t>(o.path.mean.size()) - 1, p),
+                         OutlookSentence(o, look, p));
+      if (o.partial) out += fmt::format("    {}\n", InProgressSentence(o, g.goal->grain, look, p));
+      out += fmt::format("    {} {}: {}\n", T("model", "模型"), o.fit.ModelName(), o.fit.why);
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
-          out += fmt::format("    least likely to meet their target, by {}: {}\n", dr.drill->dim,
-                             OnOneLine(AtRiskText(dr)));
+          out += fmt::format(F("    least likely to meet their target, by {}: {}\n", "    最可能未达成目标的{}：{}\n"),
+                             dr.drill->label.empty() ? dr.drill->dim : dr.drill->label, OnOneLine(AtRiskText(dr)));
       }
     }
-    // The terminal shows the goal's own alerts and the members' alerts of
-    // the last period with data; JSON and HTML list them all.
-    size_t hidden = 0;
-    for (const auto& a : g.alerts) {
-      if (!a.dim.empty() && (!g.compared || a.period != g.period)) {
-        ++hidden;
-        continue;
-      }
-      std::string where = a.dim.empty() ? "" : fmt::format(" ({} {})", a.dim, Member(a.member, a.dim_type));
-      std::string line = fmt::format("  alert [{}] {} in {}{}: {}", a.severity, a.name,
-                                     Label(g.goal->grain, a.period, p), where, a.value.null() ? "-" : DisplayValue(a.value, a.percent));
-      if (!a.message.empty()) line += " (" + a.message + ")";
-      if (color && a.severity == "critical") line = "\033[31m" + line + "\033[0m";
-      out += line + "\n";
-    }
-    if (hidden)
-      out += fmt::format("  ({} alert(s) on members in earlier periods: see --format json or html)\n", hidden);
+    out += AlertDigestText(g, p, color);
     if (g.compared) {
       for (const auto& d : g.decomposition) {
-        out += fmt::format("  decomposition {}: {} = {}{}\n", ComparedText(g, p), d.node->name, d.node->formula,
-                           d.holds ? "" : fmt::format("  (does not hold: gap {})", d.gap.Text()));
+        out += fmt::format("  {} {}: {} = {}{}\n", T("decomposition", "指标分解"), ComparedPhrase(g, p), d.node->name,
+                           d.node->formula,
+                           d.holds ? "" : fmt::format("  ({} {})", T("does not hold: gap", "恒等式不成立：差额"), d.gap.Text()));
         std::vector<std::vector<std::string>> rows;
-        for (size_t i = 0; i < d.terms.size(); ++i)
-          rows.push_back({"    " + d.node->terms[i].text, DisplayValue(d.terms[i].value, false),
-                          DisplayValue(d.terms[i].previous, false), DisplayValue(d.terms[i].contribution, false)});
-        rows.push_back({"    = " + d.node->name, DisplayValue(d.value, false), DisplayValue(d.previous, false),
-                        DisplayValue(engine::Sub(d.value, d.previous), false)});
-        out += Grid({"    driver", "now", "before", "contribution"}, rows, {false, true, true, true});
+        for (size_t i = 0; i < d.terms.size(); ++i) {
+          const auto& term = d.node->terms[i];
+          const Look tl = LookOf(term.format, term.unit, term.percent);
+          rows.push_back({OnOneLine(term.label.empty() ? term.text : term.label + " (" + term.text + ")"),
+                          Show(d.terms[i].value, tl), Show(d.terms[i].previous, tl), ShowChange(d.terms[i].contribution, look)});
+        }
+        rows.push_back({"= " + (d.node->name == g.goal->metric && !g.goal->metric_label.empty()
+                                    ? OnOneLine(g.goal->metric_label) + " (" + d.node->name + ")"
+                                    : d.node->name),
+                        Show(d.value, look), Show(d.previous, look),
+                        ShowChange(engine::Sub(d.value, d.previous), look)});
+        out += Grid({T("driver", "驱动因素"), T("now", "本期"), T("before", "上期"), T("contribution", "贡献")}, rows,
+                    {false, true, true, true}, "    ");
       }
       for (const auto& dr : g.drill) {
-        out += fmt::format("  drill by {}: {}, largest and smallest changes of {} members\n", dr.drill->dim,
-                           ComparedText(g, p), dr.members);
+        std::string dim = dr.drill->label.empty() ? dr.drill->dim : dr.drill->label;
+        out += lang == "zh" ? fmt::format("  按{}下钻：{}，{} 个成员中变化最大和最小的\n", dim, ComparedPhrase(g, p), dr.members)
+                            : fmt::format("  drill by {}: {}, largest and smallest changes of {} members\n", dim,
+                                          ComparedPhrase(g, p), dr.members);
         std::vector<std::vector<std::string>> rows;
         auto add = [&](const engine::DrillResult::Member& m) {
-          rows.push_back({"    " + Member(m.member, dr.drill->type), DisplayValue(m.value, g.goal->percent),
-                          DisplayValue(m.change, g.goal->percent),
+          rows.push_back({Member(m.member, dr.drill->type), Show(m.value, look), ShowChange(m.change, look),
                           m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
-                          m.has_effects ? DisplayValue(engine::Val::Float(m.mix), g.goal->percent) : "",
-                          m.has_effects ? DisplayValue(engine::Val::Float(m.rate), g.goal->percent) : ""});
+                          m.has_effects ? ShowChange(m.mix, look) : "", m.has_effects ? ShowChange(m.rate, look) : ""});
         };
         for (const auto& m : dr.top) add(m);
         for (auto it = dr.bottom.rbegin(); it != dr.bottom.rend(); ++it) add(*it);
         bool fx = !dr.top.empty() && dr.top[0].has_effects;
         if (!fx)
           for (auto& row : rows) row.resize(4);
-        out += fx ? Grid({"    member", "now", "change", "attainment", "mix", "rate"}, rows,
-                         {false, true, true, true, true, true})
-                  : Grid({"    member", "now", "change", "attainment"}, rows, {false, true, true, true});
+        std::vector<std::string> head{dim, T("now", "本期"), T("change", "变化"), T("attainment", "达成率")};
+        if (fx) head.push_back(T("mix", "结构效应")), head.push_back(T("rate", "比率效应"));
+        std::vector<bool> right(head.size(), true);
+        right[0] = false;
+        out += Grid(head, rows, right, "    ");
       }
     }
   }

@@ -376,7 +376,7 @@ void Lowerer::Metric(const std::string& name) {
     }
   Output o;
   o.metric = name;
-  o.label = mt.label;
+  o.label = LabelFor(mt.label, mt.labels);
   o.format = mt.format;
   o.unit = mt.percent ? "percent" : mt.unit.ToString();
   o.percent = mt.percent;
@@ -411,7 +411,7 @@ void Lowerer::Chart(const ir::Report::Chart& c) {
   if (!c.metric.empty())
     if (int i = m_.MetricIndex(c.metric); i >= 0) {
       const ir::Metric& mt = m_.metrics[i];
-      o.label = mt.label;
+      o.label = LabelFor(mt.label, mt.labels);
       o.format = mt.format;
       o.percent = mt.percent;
       o.unit = mt.percent ? "percent" : mt.unit.ToString();
@@ -552,7 +552,7 @@ void Lowerer::Goal(const ir::Goal& g) {
   } reset{&goal_};
   GoalPlan gp;
   gp.name = g.name;
-  gp.label = g.label;
+  gp.label = LabelFor(g.label, g.labels);
   gp.owner = g.owner;
   gp.phasing = g.phasing == "even" ? Phasing::kEven : g.phasing == "last_year" ? Phasing::kLastYear : Phasing::kNone;
   if (g.at_risk) gp.at_risk = *g.at_risk;
@@ -569,6 +569,7 @@ void Lowerer::Goal(const ir::Goal& g) {
     gp.metric = g.metric_name;
     if (int i = m_.MetricIndex(gp.metric); i >= 0) {
       const ir::Metric& mt = m_.metrics[i];
+      gp.metric_label = LabelFor(mt.label, mt.labels);
       gp.percent = mt.percent;
       gp.format = mt.format;
       gp.additive = mt.additivity == ir::Additivity::kAdditive;
@@ -614,7 +615,7 @@ void Lowerer::Goal(const ir::Goal& g) {
         const ir::Node& n = m_.node(t.node);
         if (n.kind == ir::Kind::kMetric) {
           const ir::Metric& mt = m_.metrics[static_cast<size_t>(n.metric)];
-          term.label = mt.label;
+          term.label = LabelFor(mt.label, mt.labels);
           term.format = mt.format;
           term.percent = mt.percent;
           term.unit = mt.percent ? "percent" : mt.unit.ToString();
@@ -630,6 +631,7 @@ void Lowerer::Goal(const ir::Goal& g) {
     if (g.drill_top) gp.drill_top = *g.drill_top;
     GoalPlan::Drill dr;
     dr.dim = dim;
+    if (const ir::Dimension* d = m_.FindDimension(dim)) dr.label = d->label;
     dr.type = DimType(dim);
     LCtx by = lc;
     by.dims = {dim};
@@ -700,6 +702,14 @@ void Lowerer::Goal(const ir::Goal& g) {
         return false;
       };
       a.percent = left.type.unit.IsOne() && shows_percent(it.cond);
+      if (!a.percent) {
+        a.unit = left.type.unit.ToString();
+        if (left.kind == ir::Kind::kMetric) {
+          const ir::Metric& lm = m_.metrics[static_cast<size_t>(left.metric)];
+          a.format = lm.format;
+          if (lm.percent) a.unit = "percent";
+        }
+      }
       a.held = left.type.level == ir::Level::kMetric && left.type.additivity == ir::Additivity::kAdditive &&
                !ir::FindPeriodOperator(m_, it.cond) && !(reads_target(it.cond) && TargetIsRelative(g));
     }

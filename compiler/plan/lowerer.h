@@ -26,6 +26,12 @@ struct LCtx {
 class Lowerer {
  public:
   Lowerer(const ir::Module& m, const Request& req) : m_(m), req_(req) {}
+  /// A declaration's label in the requested language (--lang): its
+  /// `label.<lang>`, else the main label.
+  const std::string& LabelFor(const std::string& label, const ir::Labels& labels) const {
+    if (auto it = labels.find(req_.lang); !req_.lang.empty() && it != labels.end()) return it->second;
+    return label;
+  }
   Plan Run();
 
  private:

@@ -199,6 +199,7 @@ struct Output {
 
 struct GoalPlan {
   std::string name, label, owner, metric;
+  std::string metric_label;  ///< the goal's metric's label (in the request's language), or empty
   std::string format;  ///< the goal's metric's `format` pattern, or empty
   std::string unit;
   bool percent = false;  ///< the goal's metric is shown as a percentage
@@ -226,6 +227,9 @@ struct GoalPlan {
     /// The compared side is a ratio the condition states in percent (or a
     /// percent metric, or a change): shown as a percentage.
     bool percent = false;
+    /// Otherwise the compared side's unit and, for a plain metric, its
+    /// `format`: how the report shows the value.
+    std::string unit, format;
     /// The condition reads `forecast.FIELD`: evaluated once, on the goal's
     /// latest period with data, after the forecast (and per member).
     bool forecast = false;
@@ -263,6 +267,7 @@ struct GoalPlan {
   /// `drill DIMS [top N]`: the goal's metric and target per member of each.
   struct Drill {
     std::string dim;
+    std::string label;  ///< the dimension's label, or empty
     VT type = VT::kString;
     int value = -1, target = -1;
     /// `allocate last_year`: the member's share of the metric a year
@@ -323,9 +328,16 @@ struct Request {
   /// `kpic test` with `expectations`: only the one at this index of
   /// ir::Module::expectations, or -1 for all.
   int only_expectation = -1;
+  /// `--lang`: labels in this language where a `label.<lang>` exists
+  /// (empty: the main labels).
+  std::string lang;
 };
 
 struct Plan {
+  /// The language of the words people read (`zh` or `en`): --lang, else
+  /// the package's first `languages`, else `zh` when a goal or metric label
+  /// is Chinese (driver/run.cc ReportLanguage).
+  std::string lang = "en";
   /// Every source of the catalog (scans index it; lookups follow its
   /// columns' `references`).
   std::vector<ir::Source> sources;

@@ -59,6 +59,21 @@ const Package* Checker::UserPackage() const {
 
 void Checker::Sources() {
   ir::Module& m = module_.ir;
+  // The languages of the user's labels (`package NAME { languages "zh", "en" }`).
+  for (const auto& [pname, pkg] : catalog_.packages)
+    if (!pkg.from_stdlib)
+      for (const ast::PackageDecl* clause : pkg.clauses)
+        for (const auto& a : clause->attrs)
+          if (a.key.name == "languages")
+            for (const auto& v : a.values) {
+              auto add = [&](const std::string& x) {
+                if (std::find(m.languages.begin(), m.languages.end(), x) == m.languages.end()) m.languages.push_back(x);
+              };
+              if (v.kind == ast::AttrValue::Kind::kList)
+                for (const auto& x : v.list) add(x.text);
+              else
+                add(v.text);
+            }
   for (const auto& [pname, pkg] : catalog_.packages) {
     for (const auto& [name, d] : pkg.decls) {
       if (d->kind == DeclKind::kDimension) {
@@ -407,6 +422,8 @@ void Checker::Goal(const ast::GoalDecl& g) {
         break;
       case K::kAttr:
         if (it.attr.key.name == "owner" && !it.attr.values.empty()) goal.owner = it.attr.values[0].text;
+        if (it.attr.key.name == "label" && !it.attr.lang.empty() && !it.attr.values.empty())
+          goal.labels[it.attr.lang] = it.attr.values[0].text;
         break;
       case K::kSetting:
         if (it.attr.values.empty()) break;

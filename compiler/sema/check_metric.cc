@@ -230,8 +230,10 @@ void Checker::FillMetricIr() {
     m.depends_on = t.depends_on;
     if (t.decl) {
       m.label = t.decl->label.value_or("");
-      for (const ast::Attribute& a : t.decl->attrs)
+      for (const ast::Attribute& a : t.decl->attrs) {
         if (a.key.name == "format" && !a.values.empty()) m.format = a.values[0].text;
+        if (a.key.name == "label" && !a.lang.empty() && !a.values.empty()) m.labels[a.lang] = a.values[0].text;
+      }
       m.span = t.decl->name.span;
     }
   }

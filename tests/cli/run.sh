@@ -252,7 +252,8 @@ goal grow {
 KPI
 for engine in interp jit; do
   expect "m.target in an alert ($engine)" 0 "$KPIC" run "$TMP/target" --engine $engine
-  contains out "alert [warning] behind plan in 2026-01: 105.00"
+  contains out "[warning] behind plan · 1 alert"
+  contains out "    2026-01 · ¥105.00"
 done
 if grep -q "behind plan in 2026-02" "$TMP/out"; then failed=$((failed + 1)); echo "FAIL: m.target alert fired in 2026-02"; else passed=$((passed + 1)); fi
 for d in postgres duckdb sqlite trino; do
@@ -329,7 +330,7 @@ for engine in interp jit; do
   json 'd["warnings"][2]' 'metric `tenfold` is not a finite number in 2 rows, the first in period 2025-03 (a float overflowed the range of a double): they are shown as null'
 done
 expect "non-finite float, table" 0 "$KPIC" run "$NF" --metric inverse,tenfold --grain month
-contains out '2025-03         -        -'
+contains out '2025-03         —        —'
 lacks out 'inf'
 contains err "warning[W0710]: metric \`inverse\` $overflow"
 expect "non-finite float, csv" 0 "$KPIC" run "$NF" --metric fs --grain month --format csv

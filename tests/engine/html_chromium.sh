@@ -11,7 +11,8 @@ command -v chromium > /dev/null || { echo "chromium is not installed (scripts/te
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$ART"
-"$KPIC" run "$ROOT/examples/retail" --format html -o "$tmp/report.html"
+"$KPIC" run "$ROOT/examples/retail" --format html --lang en -o "$tmp/report.html"
+"$KPIC" run "$ROOT/examples/retail" --format html -o "$tmp/zh.html"
 flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update
        --disable-sync --no-first-run --user-data-dir="$tmp/profile")
 timeout 120 chromium "${flags[@]}" --dump-dom "file://$tmp/report.html" > "$tmp/dom.html" 2> "$tmp/chromium.err" || {
@@ -43,10 +44,36 @@ text=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read(); t=re.sub(r"<(style
 if grep -qE '[0-9]\.?[0-9]*e[+-]?[0-9]' <<<"$text"; then echo "a number in exponent notation: $(grep -oE '[0-9.]+e[+-]?[0-9]+' <<<"$text" | head -3)"; exit 1; fi
 echo "DOM: no exponent notation"
 if grep -qE '\.[0-9]{4}\b' <<<"$(grep -oE '¥[0-9,.]+' <<<"$text")"; then echo "money with more than 2 decimals"; exit 1; fi
+# The language: the package's labels are Chinese, so the page is in Chinese
+# by default (--lang zh), English words with --lang en; labels follow
+# `label.en` where one exists (sales: "Net sales").
+zcheck() {  # like check, on the Chinese page's source
+  local n
+  n=$(grep -oE "$2" "$tmp/zh.html" | wc -l)
+  if [ "$n" -lt "$3" ]; then echo "zh page: expected at least $3 of $1 ($2), found $n"; exit 1; fi
+  echo "zh page: $n x $1"
+}
+zcheck "html lang" '<html lang="zh-CN">' 1
+zcheck "Chinese headings" '<h2>目标记分卡</h2>' 1
+zcheck "drill headings by dimension label" '按<span title="store">门店</span>下钻' 1
+zcheck "folded alerts in Chinese" '其余 [0-9]+ 条' 1
+zcheck "status words" 'class="status missed">未达成<' 1
+zcheck "axis ticks in 万 (trend of ¥110,000 to ¥170,000)" '>¥1[1-7]万<' 5
+zcheck "exact amounts in tables" '<td>¥131,772.40</td>' 1
+zcheck "a waterfall" '<svg class=waterfall' 1
+grep -q 'Scorecard' "$tmp/zh.html" && { echo "zh page: English heading left"; exit 1; }
+check "English words with --lang en" '<h2>Scorecard</h2>' 1
+check "label.en with --lang en" 'Net sales' 1
+# The page carries its own font: a WOFF2 subset of the glyphs it shows
+# (docs/fonts.md), and stays well under 1 MB.
+check "embedded font" '@font-face\{font-family:"kpic ' 1
+size=$(stat -c %s "$tmp/zh.html")
+[ "$size" -lt 400000 ] || { echo "the page is $size bytes: the embedded font should keep it well under 1 MB"; exit 1; }
+echo "page size: $size bytes"
 # SOURCE_DATE_EPOCH makes the page reproducible byte for byte.
 SOURCE_DATE_EPOCH=86400 "$KPIC" run "$ROOT/examples/retail" --format html -o "$tmp/a.html" 2>/dev/null
 SOURCE_DATE_EPOCH=86400 "$KPIC" run "$ROOT/examples/retail" --format html -o "$tmp/b.html" 2>/dev/null
-cmp -s "$tmp/a.html" "$tmp/b.html" && grep -q 'on 1970-01-02 00:00 UTC' "$tmp/a.html" ||
+cmp -s "$tmp/a.html" "$tmp/b.html" && grep -q '1970-01-02 00:00 UTC' "$tmp/a.html" ||
   { echo "SOURCE_DATE_EPOCH: the page is not reproducible"; exit 1; }
 echo "SOURCE_DATE_EPOCH: reproducible"
 timeout 120 chromium "${flags[@]}" --screenshot="$ART/retail-report.png" --window-size=1200,2600 \

@@ -376,8 +376,10 @@ def main():
         p = run(tmp, "--goal", "ambitious", "--as-of", "2026-06-30")
         expect("forecast to 2026-12:" in p.stdout and "chance of meeting it" in p.stdout, "table: forecast line")
         expect("least likely to meet their target, by store:" in p.stdout, "table: members at risk")
-        p = run(tmp, "--goal", "ambitious", "--as-of", "2026-06-30", "--format", "html")
-        expect("Forecast · 预测" in p.stdout and "80% interval" in p.stdout, "html: forecast section")
+        p = run(tmp, "--goal", "ambitious", "--as-of", "2026-06-30", "--format", "html", "--lang", "en")
+        expect("<h3>Forecast <span" in p.stdout and "80% interval" in p.stdout, "html: forecast section")
+        p = run(tmp, "--goal", "ambitious", "--as-of", "2026-06-30", "--format", "html", "--lang", "zh")
+        expect("<h3>预测 <span" in p.stdout and "80% 区间" in p.stdout, "html: forecast section in Chinese")
     with tempfile.TemporaryDirectory() as tmp:
         # 3 months of history (April to June 2026): the fallback says why.
         rows = write_package(tmp, first=(2026, 4))

@@ -88,8 +88,8 @@ done
 
 # Lower is better: the projection's attainment is target / value in the
 # table as in the JSON: 840 / 304.5 = 275.9% (it printed 304.5 / 840).
-expect "lower is better, projected" 0 "$KPIC" run "$PKG" --goal cap
-contains out 'projected 304.50 of 840 (275.9%)'
+expect "lower is better, projected" 0 "$KPIC" run "$PKG" --goal cap --lang en
+contains out 'projected ¥304.50 of ¥840.00 (275.9%)'
 
 # The other formats flag the partial period too.
 expect "csv" 0 "$KPIC" run "$PKG" --metric sales,sales_ly --from 2026-01-01 --format csv
@@ -99,25 +99,33 @@ contains out "2026-01,100.00,0.00,"
 expect "csv goals" 0 "$KPIC" run "$PKG" --goal fixed --format csv
 contains out "goal,period,value,target,attainment,status,partial,pace"
 contains out "fixed,2026-02,45.00,280,,in_progress,2026-02-01/2026-02-12,0.375"
-expect "table" 0 "$KPIC" run "$PKG" --metric sales --from 2026-01-01
+expect "table" 0 "$KPIC" run "$PKG" --metric sales --from 2026-01-01 --lang en
 contains out "2026-02*"
 contains out "* 2026-02 is partial: 2026-02-01 to 2026-02-12; data as of 2026-02-12."
-expect "table goal" 0 "$KPIC" run "$PKG" --goal fixed
+expect "table goal" 0 "$KPIC" run "$PKG" --goal fixed --lang en
 contains out "pace 37.5%"
-contains out "in_progress"
+contains out "in progress"
 contains err "warning[W0707]"
 expect "html" 0 "$KPIC" run "$PKG" --goal rel --format html
-contains out "data as of 数据截至 2026-02-12"
-contains out "partial 未完 2026-02-01 – 2026-02-12"
+contains out "数据截至 2026-02-12"
+contains out "未完 2026-02-01 – 2026-02-12"
+expect "html in English" 0 "$KPIC" run "$PKG" --goal rel --format html --lang en
+contains out "data as of 2026-02-12"
+contains out "partial 2026-02-01 – 2026-02-12"
 # The terminal as a store manager reads it: a growth alert in percent (45 /
 # 30 - 1; A: 30 / 10 - 1), the drill compares 1-12 Feb with 1-12 Jan, and a
 # member has no share of the company's fixed target ("—").
-expect "table: alert and drill" 0 "$KPIC" run "$PKG" --goal yoy
-contains out "alert [warning] up on last year in 2026-02: 50.00%"
-contains out "alert [warning] up on last year in 2026-02 (store A): 200.00%"
+expect "table: alert and drill" 0 "$KPIC" run "$PKG" --goal yoy --lang en
+contains out "[warning] up on last year · 2 alerts"
+contains out "    2026-02 · store A · 200.0%"
+contains out "    2026-02 · 50.0%"
 contains out "drill by store: 2026-02-01 to 2026-02-12 vs the same days of 2026-01"
-contains out "    A       30.00   30.00           —"
-expect "html: alert in percent" 0 "$KPIC" run "$PKG" --goal yoy --format html
+contains out "    A      ¥30.00  +¥30.00           —"
+expect "table: alert and drill, in Chinese" 0 "$KPIC" run "$PKG" --goal yoy
+contains out "[警告] up on last year · 2 条"
+contains out "2026-02-01 至 2026-02-12 对比 2026-01 同期"
+contains out "进度 105.0%"
+expect "html: alert in percent" 0 "$KPIC" run "$PKG" --goal yoy --format html --lang en
 contains out "2026-02 · store A · <b>200.0%</b>"
 contains out "change 2026-02-01 to 2026-02-12 vs the same days of 2026-01"
 

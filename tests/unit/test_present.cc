@@ -59,3 +59,16 @@ TEST_CASE("the CSP hash of a page's own script is its SHA-256 in base64 (values 
   CHECK(InlineScript("f()") == "<script>f()</script>");
   CHECK_THROWS(InlineScript("x='</script><img src=x>'"));
 }
+
+TEST_CASE("zh shows large amounts compactly in 万 and 亿; en and percentages as Show") {
+  Look cny = LookOf("", "CNY", false);
+  CHECK(ShowCompact(131772.40, cny, "zh") == "¥13.18万");
+  CHECK(ShowCompact(150000, cny, "zh") == "¥15万");
+  CHECK(ShowCompact(-16430.94, cny, "zh", true) == "−¥1.64万");
+  CHECK(ShowCompact(3841.90, cny, "zh", true) == "+¥3,841.90");  // under 1万: exact
+  CHECK(ShowCompact(123456789, cny, "zh") == "¥1.23亿");
+  CHECK(ShowCompact(9999999, cny, "zh") == "¥1,000万");  // 999.9999万 rounds to 1,000万 at 0 decimals
+  CHECK(ShowCompact(131772.40, cny, "en") == "¥131,772.40");
+  CHECK(ShowCompact(0.0428, LookOf("", "percent", true), "zh") == "4.28%");
+  CHECK(ShowCompact(12282, LookOf("", "order", false), "zh") == "1.23万");
+}
