@@ -245,6 +245,21 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   return svg + "</div>";
 }
 
+/// `text` in at most `columns` display columns (CJK characters count two):
+/// cut and ended with "…" when longer (the whole text is on hover).
+std::string Shortened(const std::string& text, size_t columns) {
+  if (DisplayWidth(text) <= columns) return text;
+  std::string cut;
+  for (size_t k = 0; k < text.size();) {
+    uint32_t cp = 0;
+    size_t len = DecodeUtf8(text, k, &cp);
+    if (DisplayWidth(cut) + static_cast<size_t>(DisplayWidth(cp)) > columns - 2) break;
+    cut += text.substr(k, len);
+    k += len;
+  }
+  return cut + "…";
+}
+
 /// Horizontal bars around zero (blue up, vermillion down: colour-blind
 /// safe), each labelled with its change in the metric's look and its exact
 /// value on hover; a long member name is shortened, whole on hover.
@@ -262,18 +277,8 @@ std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>
   svg += fmt::format(R"(<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#9aa5b1"/>)", mid, mid, h);
   for (size_t i = 0; i < items.size(); ++i) {
     double yy = 4 + row * static_cast<double>(i);
-    std::string name = items[i].first;
-    if (DisplayWidth(name) > 22) {  // about 22 columns fit left of the axis, at a phone's font size too
-      std::string cut;
-      for (size_t k = 0; k < name.size();) {
-        uint32_t cp = 0;
-        size_t len = DecodeUtf8(name, k, &cp);
-        if (DisplayWidth(cut) + static_cast<size_t>(DisplayWidth(cp)) > 20) break;
-        cut += name.substr(k, len);
-        k += len;
-      }
-      name = cut + "…";
-    }
+    // About 22 columns fit left of the axis, at a phone's font size too.
+    std::string name = Shortened(items[i].first, 22);
     std::string text = items[i].second ? (change ? ShowChange(*items[i].second, look) : Show(*items[i].second, look)) : "—";
     svg += fmt::format(R"(<g><title>{}: {}</title><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
                        Esc(items[i].first), Esc(text), label_w - 8, yy + 14, Esc(name));
@@ -352,18 +357,7 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
                          x + bw, x + col, level, level);
     }
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x + bw / 2, y0 - 6, Esc(text));
-    std::string name = b.label;
-    if (DisplayWidth(name) > 16) {
-      std::string shortened;
-      for (size_t k = 0; k < name.size();) {
-        uint32_t cp = 0;
-        size_t len = DecodeUtf8(name, k, &cp);
-        if (DisplayWidth(shortened) + static_cast<size_t>(DisplayWidth(cp)) > 14) break;
-        shortened += name.substr(k, len);
-        k += len;
-      }
-      name = shortened + "…";
-    }
+    std::string name = Shortened(b.label, 16);
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text></g>)", x + bw / 2, h - bottom + 18,
                        Esc(name));
   }
@@ -448,37 +442,17 @@ std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan:
 /// How many alerts of one rule are listed before "and N more".
 constexpr size_t kAlertsShown = 5;
 
-int SeverityRank(const std::string& s) { return s == "critical" ? 0 : s == "warning" ? 1 : 2; }
-
 /// A goal's alerts as a digest: grouped by rule and severity, critical
 /// first, each rule's alerts by magnitude (the largest first), the first
 /// kAlertsShown listed and the rest folded under "and N more" (a
 /// `<details>`, readable without script). With `only`, the alerts of that
 /// severity alone.
 std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const char* only = nullptr) {
-  std::vector<std::vector<const engine::FiredAlert*>> groups;
-  for (const auto& a : g.alerts) {
-    if (only && a.severity != only) continue;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& grp) {
-      return grp[0]->name == a.name && grp[0]->severity == a.severity;
-    });
-    if (it == groups.end())
-      groups.push_back({&a});
-    else
-      it->push_back(&a);
-  }
-  auto mag = [](const engine::FiredAlert* a) { return a->value.null() ? -1.0 : std::fabs(a->value.AsDouble()); };
-  for (auto& grp : groups)
-    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return mag(a) > mag(b); });
-  std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
-    int ra = SeverityRank(a[0]->severity), rb = SeverityRank(b[0]->severity);
-    return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);
-  });
+  AlertGroups groups = GroupAlerts(g.alerts, [&](const engine::FiredAlert& a) { return !only || a.severity == only; });
   std::string out;
   for (const auto& grp : groups) {
     const engine::FiredAlert& first = *grp[0];
-    std::string count = p.lang == "zh" ? fmt::format("{} 条", grp.size())
-                                       : fmt::format("{} alert{}", grp.size(), grp.size() == 1 ? "" : "s");
+    std::string count = AlertCount(grp.size(), p.lang);
     out += fmt::format("<div class=digest><div class=\"alert {}\"><span class=rule>[{}] {}</span> <span class=count>· {}"
                        "</span>{}</div>",
                        Esc(first.severity), Esc(SeverityWord(first.severity, p.lang)), Esc(first.name), count,

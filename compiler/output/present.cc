@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -158,6 +159,33 @@ Look AlertLook(const engine::GoalResult& g, const engine::FiredAlert& a) {
   for (const auto& al : g.goal->alerts)
     if (al.name == a.name && al.severity == a.severity && !al.percent) return LookOf(al.format, al.unit, false);
   return LookOf("", "", false);
+}
+
+AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
+                        const std::function<bool(const engine::FiredAlert&)>& keep) {
+  AlertGroups groups;
+  for (const auto& a : alerts) {
+    if (!keep(a)) continue;
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& grp) { return grp[0]->name == a.name && grp[0]->severity == a.severity; });
+    if (it == groups.end())
+      groups.push_back({&a});
+    else
+      it->push_back(&a);
+  }
+  auto rank = [](const std::string& s) { return s == "critical" ? 0 : s == "warning" ? 1 : 2; };
+  auto mag = [](const engine::FiredAlert* a) { return a->value.null() ? -1.0 : std::fabs(a->value.AsDouble()); };
+  for (auto& grp : groups)
+    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return mag(a) > mag(b); });
+  std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
+    int ra = rank(a[0]->severity), rb = rank(b[0]->severity);
+    return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);
+  });
+  return groups;
+}
+
+std::string AlertCount(size_t n, const std::string& lang) {
+  return lang == "zh" ? fmt::format("{} 条", n) : fmt::format("{} alert{}", n, n == 1 ? "" : "s");
 }
 
 std::string ShowCompact(double v, const Look& l, const std::string& lang, bool change) {

@@ -14,7 +14,9 @@
 // cent is never lost to binary floating point.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "base/number_format.h"
 #include "engine/engine.h"
@@ -46,6 +48,16 @@ std::string ShowChange(double v, const Look& l);
 /// side's unit and format (from the goal's plan, by the alert's name and
 /// severity).
 Look AlertLook(const engine::GoalResult& g, const engine::FiredAlert& a);
+
+/// Alerts as a digest groups them: by rule (name) and severity, critical
+/// first, then warning, then the rest; within a group the largest value
+/// (in magnitude) first, and groups by their largest. Only the alerts
+/// `keep` accepts.
+using AlertGroups = std::vector<std::vector<const engine::FiredAlert*>>;
+AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
+                        const std::function<bool(const engine::FiredAlert&)>& keep);
+/// "3 alerts" / "3 条".
+std::string AlertCount(size_t n, const std::string& lang);
 
 /// A number where room is short (a scorecard's headline, chart axes): in
 /// `zh`, amounts of 10,000 or more in 万 (10^4) and of 10^8 or more in 亿,

@@ -113,34 +113,17 @@ constexpr size_t kAlertsListed = 5;
 /// magnitude, kAlertsListed listed and the rest counted.
 std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bool color) {
   const std::string& lang = p.lang;
-  std::vector<std::vector<const engine::FiredAlert*>> groups;
   size_t hidden = 0;
-  for (const auto& a : g.alerts) {
-    if (!a.dim.empty() && (!g.compared || a.period != g.period)) {
-      ++hidden;
-      continue;
-    }
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const auto& grp) { return grp[0]->name == a.name && grp[0]->severity == a.severity; });
-    if (it == groups.end())
-      groups.push_back({&a});
-    else
-      it->push_back(&a);
-  }
-  auto rank = [](const std::string& s) { return s == "critical" ? 0 : s == "warning" ? 1 : 2; };
-  auto mag = [](const engine::FiredAlert* a) { return a->value.null() ? -1.0 : std::fabs(a->value.AsDouble()); };
-  for (auto& grp : groups)
-    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return mag(a) > mag(b); });
-  std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
-    int ra = rank(a[0]->severity), rb = rank(b[0]->severity);
-    return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);
+  AlertGroups groups = GroupAlerts(g.alerts, [&](const engine::FiredAlert& a) {
+    bool earlier_member = !a.dim.empty() && (!g.compared || a.period != g.period);
+    hidden += earlier_member;
+    return !earlier_member;
   });
   std::string out;
   for (const auto& grp : groups) {
     const engine::FiredAlert& first = *grp[0];
     std::string head = fmt::format("  [{}] {} · {}", SeverityWord(first.severity, lang), OnOneLine(first.name),
-                                   lang == "zh" ? fmt::format("{} 条", grp.size())
-                                                : fmt::format("{} alert{}", grp.size(), grp.size() == 1 ? "" : "s"));
+                                   AlertCount(grp.size(), lang));
     if (!first.message.empty()) head += " (" + OnOneLine(first.message) + ")";
     if (color && first.severity == "critical") head = "\033[31m" + head + "\033[0m";
     out += head + "\n";

@@ -17,12 +17,13 @@ flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --d
        --disable-sync --no-first-run --user-data-dir="$tmp/profile")
 timeout 120 chromium "${flags[@]}" --dump-dom "file://$tmp/report.html" > "$tmp/dom.html" 2> "$tmp/chromium.err" || {
   cat "$tmp/chromium.err"; exit 1; }
-check() {  # description, then an extended regular expression that must match the DOM, and a minimum count
+check_in() {  # file, where, description, then an extended regular expression that must match, and a minimum count
   local n
-  n=$(grep -oE "$2" "$tmp/dom.html" | wc -l)
-  if [ "$n" -lt "$3" ]; then echo "DOM: expected at least $3 of $1 ($2), found $n"; exit 1; fi
-  echo "DOM: $n x $1"
+  n=$(grep -oE "$4" "$1" | wc -l)
+  if [ "$n" -lt "$5" ]; then echo "$2: expected at least $5 of $3 ($4), found $n"; exit 1; fi
+  echo "$2: $n x $3"
 }
+check() { check_in "$tmp/dom.html" DOM "$@"; }
 check "scorecard cards" 'class="card (met|at_risk|missed|no_data)"' 2
 check "charts (inline SVG)" '<svg' 8
 check "trend lines" '<polyline' 2
@@ -47,12 +48,7 @@ if grep -qE '\.[0-9]{4}\b' <<<"$(grep -oE '¥[0-9,.]+' <<<"$text")"; then echo "
 # The language: the package's labels are Chinese, so the page is in Chinese
 # by default (--lang zh), English words with --lang en; labels follow
 # `label.en` where one exists (sales: "Net sales").
-zcheck() {  # like check, on the Chinese page's source
-  local n
-  n=$(grep -oE "$2" "$tmp/zh.html" | wc -l)
-  if [ "$n" -lt "$3" ]; then echo "zh page: expected at least $3 of $1 ($2), found $n"; exit 1; fi
-  echo "zh page: $n x $1"
-}
+zcheck() { check_in "$tmp/zh.html" "zh page" "$@"; }
 zcheck "html lang" '<html lang="zh-CN">' 1
 zcheck "Chinese headings" '<h2>目标记分卡</h2>' 1
 zcheck "drill headings by dimension label" '按<span title="store">门店</span>下钻' 1
