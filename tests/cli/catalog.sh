@@ -130,6 +130,45 @@ assert "default-src " + chr(39) + "none" + chr(39) in csp and "unsafe-inline" no
 assert re.search(r"<input id=\"q\" type=\"search\" hidden", h), "search box"
 ' "$TMP/cat.html"
 
+# ---- The search box in a real browser (when Chromium is installed) --------------------
+BROWSER="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
+if [ -n "$BROWSER" ]; then
+  # The page's script runs under the page's own CSP: it shows the search box.
+  timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --dump-dom "file://$TMP/cat.html" > "$TMP/dom.html" 2>/dev/null
+  py "the search script runs under the CSP" '
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+box = re.search(r"<input[^>]*id=\"q\"[^>]*>", dom).group(0)
+assert "hidden" not in box, box
+' "$TMP/dom.html"
+  # Typing: a copy of the page with a test script (allowed by its hash too)
+  # that types three searches and records the entries left visible.
+  python3 - "$TMP/cat.html" "$TMP/typed.html" <<'PY'
+import base64, hashlib, sys
+h = open(sys.argv[1], encoding="utf-8").read()
+test = ("function typed(t){var q=document.getElementById('q');q.value=t;q.dispatchEvent(new Event('input'));"
+        "var v=[];document.querySelectorAll('.entry').forEach(function(e){if(e.style.display!=='none')v.push(e.id);});"
+        "return v.join(' ')+' / '+document.getElementById('n').textContent;}"
+        "document.body.setAttribute('data-r1',typed('毛利'));document.body.setAttribute('data-r2',typed('crm'));"
+        "document.body.setAttribute('data-r3',typed('SALES-OPS  退货'));document.body.setAttribute('data-r4',typed(''));")
+digest = base64.b64encode(hashlib.sha256(test.encode()).digest()).decode()
+h = h.replace("script-src ", "script-src 'sha256-" + digest + "' ", 1).replace("</body>", "<script>" + test + "</script></body>")
+open(sys.argv[2], "w", encoding="utf-8").write(h)
+PY
+  timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --dump-dom "file://$TMP/typed.html" > "$TMP/dom.html" 2>/dev/null
+  py "searching filters the entries" '
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+r = dict(re.findall(r"data-(r\d)=\"([^\"]*)\"", dom))
+assert r["r1"] == "m-gross_margin_rate m-gross_profit / 2 found", r["r1"]
+assert r["r2"] == "m-repurchase_rate m-vip_share g-keep_customers / 3 found", r["r2"]
+assert r["r3"] == "m-return_rate m-returned_orders / 2 found", r["r3"]
+assert r["r4"].endswith(" / ") and len(r["r4"].split(" / ")[0].split()) == 16 + 2 + 3 + 4 + 2 + 1, r["r4"]
+' "$TMP/dom.html"
+else
+  echo "catalog: no Chromium, the search box is not tried in a browser"
+fi
+
 # ---- Markdown: as complete as the HTML ------------------------------------------------
 expect "catalog markdown" 0 "$KPIC" catalog "$RETAIL" --format markdown
 for h in "### source orders" "### source traffic" "### source products" "### goal grow_sales" "### goal keep_customers" \
