@@ -293,6 +293,29 @@ Under MetricUnder(const ir::Module& mod, const MetricType& t) {
   return u;
 }
 
+/// The languages a package's labels are in (`languages "zh", "en"`; the
+/// first is the main label's), or none.
+std::vector<std::string> Languages(const Package& pkg) {
+  std::vector<std::string> out;
+  for (const ast::PackageDecl* clause : pkg.clauses)
+    for (const auto& a : clause->attrs)
+      if (a.key.name == "languages")
+        for (const ast::AttrValue* v : DialectValues(a)) out.push_back(v->text);
+  return out;
+}
+
+/// The declared languages an entry has no label in: the main label for the
+/// first, `label.xx` for the others (`labels`).
+json MissingLabels(const Session& s, const std::string& pkg, bool has_label, const json& labels) {
+  json out = json::array();
+  auto it = s.catalog.packages.find(pkg);
+  if (it == s.catalog.packages.end()) return out;
+  std::vector<std::string> langs = Languages(it->second);
+  for (size_t i = 0; i < langs.size(); ++i)
+    if (i == 0 ? !has_label : !labels.contains(langs[i])) out.push_back(langs[i]);
+  return out;
+}
+
 /// Who uses what, computed once from the IR.
 struct Uses {
   std::map<std::string, std::set<std::string>> metric_metrics;   ///< metric -> metrics naming it
@@ -366,6 +389,7 @@ json CatalogDoc(const Session& s) {
     json j = MetricJson(s, name, t);
     const ast::MetricDecl& m = *t.decl;
     j["labels"] = Labels(m.attrs);
+    j["missing_labels"] = MissingLabels(s, t.package, m.label.has_value(), j["labels"]);
     std::string format = Attr(m.attrs, "format");
     j["format"] = OrNull(format);
     j["looks_like"] = t.ok ? json(LooksLike(format, t.unit.ToString(), t.percent)) : json(nullptr);
@@ -476,6 +500,13 @@ json CatalogDoc(const Session& s) {
     json j = GoalJson(s, pkg, g);
     const ir::Goal* ig = mod.FindGoal(g.name.name);
     j["description"] = OrNull(g.doc);
+    json labels = json::object();
+    for (const ast::GoalItem& it : g.items)
+      if (it.kind == ast::GoalItem::Kind::kAttr && it.attr.key.name == "label" && !it.attr.lang.empty() &&
+          !it.attr.values.empty())
+        labels[it.attr.lang] = it.attr.values[0].text;
+    j["labels"] = labels;
+    j["missing_labels"] = MissingLabels(s, pkg, g.label.has_value(), labels);
     j["metrics"] = Names(u.goal_metrics[g.name.name]);
     j["reports"] = Names(u.goal_reports[g.name.name]);
     j["at_risk"] = ig && ig->at_risk ? json(*ig->at_risk) : json(nullptr);
@@ -555,14 +586,18 @@ json CatalogDoc(const Session& s) {
                    {"description", desc.empty() ? (f.doc.empty() ? json(nullptr) : json(f.doc)) : json(desc)},
                    {"location", Location(s, f.name.span)}});
   });
+  json packages = json::array();
+  for (const auto& [pname, pkg] : s.catalog.packages)
+    if (!IsStdlib(s, pkg))
+      packages.push_back({{"name", pname}, {"governed", pkg.governed}, {"languages", Languages(pkg)}});
   static const char* kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
   const ir::Calendar& cal = mod.calendar;
   json calendar = {{"week_start", kDays[cal.week_start % 7]},
                    {"fiscal_year_start", cal.fiscal_start},
                    {"time_zone", cal.time_zone.empty() ? "UTC" : cal.time_zone}};
-  return {{"version", 1},          {"metrics", metrics},  {"dimensions", dims}, {"sources", sources},
-          {"goals", goals},        {"functions", fns},    {"roles", roles},     {"reports", reports},
-          {"expectations", tests}, {"calendar", calendar}};
+  return {{"version", 1},          {"metrics", metrics},   {"dimensions", dims},  {"sources", sources},
+          {"goals", goals},        {"functions", fns},     {"roles", roles},      {"reports", reports},
+          {"expectations", tests}, {"calendar", calendar}, {"packages", packages}};
 }
 
 }  // namespace
@@ -726,6 +761,14 @@ std::string MdHead(const std::string& kind, const json& e, const char* label_key
   return out;
 }
 
+/// `- missing labels: en` for an entry without a label in a language its
+/// package declares, or "".
+std::string MdMissing(const json& e) {
+  std::vector<std::string> langs;
+  for (const auto& l : e["missing_labels"]) langs.push_back(MdCell(Str(l)));
+  return langs.empty() ? "" : fmt::format("- **missing labels**: {}\n", fmt::join(langs, ", "));
+}
+
 /// `[a](#a), [b](#b)` or `(none)`.
 std::string MdLinks(const json& names, const Anchors& a, const std::string& kind) {
   std::vector<std::string> out;
@@ -755,6 +798,21 @@ std::string Counts(const json& doc) {
   return fmt::format("{} sources · {} dimensions · {} metrics · {} goals · {} roles · {} reports · {} data tests",
                      doc["sources"].size(), doc["dimensions"].size(), doc["metrics"].size(), doc["goals"].size(),
                      doc["roles"].size(), doc["reports"].size(), doc["expectations"].size());
+}
+
+/// The calendar and the packages' settings, in a sentence each (plain text).
+std::string Settings(const json& doc) {
+  const json& cal = doc["calendar"];
+  std::string out = fmt::format("Calendar: weeks start on {}, the fiscal year in month {}, time zone {}.",
+                                Str(cal["week_start"]), Str(cal["fiscal_year_start"]), Str(cal["time_zone"]));
+  for (const auto& p : doc["packages"]) {
+    std::vector<std::string> facts, langs;
+    if (p["governed"] == true) facts.push_back("governed (every metric needs an owner and a description)");
+    for (const auto& l : p["languages"]) langs.push_back(Str(l));
+    if (!langs.empty()) facts.push_back(fmt::format("labels in {}", fmt::join(langs, ", ")));
+    if (!facts.empty()) out += fmt::format(" Package {}: {}.", Str(p["name"]), fmt::join(facts, "; "));
+  }
+  return out;
 }
 
 std::map<std::string, const json*> MetricIndex(const json& doc) {
@@ -792,9 +850,7 @@ std::string CatalogMarkdown(const Session& s) {
   auto metrics = MetricIndex(doc);
   std::string out = "# Indicator center · 指标中心\n\n";
   out += Counts(doc) + ". Generated by kpic from the checked definitions.\n\n";
-  const json& cal = doc["calendar"];
-  out += fmt::format("Calendar: weeks start on {}, the fiscal year in month {}, time zone {}.\n\n",
-                     Str(cal["week_start"]), Str(cal["fiscal_year_start"]), Str(cal["time_zone"]));
+  out += MdCell(Settings(doc)) + "\n\n";
   out +=
       "Contents: [Metrics](#metrics) · [Goals](#goals) · [Sources](#sources) · [Dimensions](#dimensions) · "
       "[Roles](#roles) · [Reports](#reports) · [Data tests](#data-tests)\n\n";
@@ -820,6 +876,7 @@ std::string CatalogMarkdown(const Session& s) {
     if (!m["format"].is_null()) out += fmt::format("- format: {}\n", MdCode(Str(m["format"])));
     if (!m["looks_like"].is_null()) out += fmt::format("- looks like: {}\n", MdCell(Str(m["looks_like"])));
     if (!m["owner"].is_null()) out += fmt::format("- owner: {}\n", MdCell(Str(m["owner"])));
+    out += MdMissing(m);
     if (!m["tags"].empty()) {
       std::vector<std::string> tags;
       for (const auto& t : m["tags"]) tags.push_back(MdCell(Str(t)));
@@ -858,7 +915,9 @@ std::string CatalogMarkdown(const Session& s) {
     if (!g["at_risk_text"].is_null()) out += fmt::format("- at risk below: {} chance\n", Str(g["at_risk_text"]));
     if (!g["phasing"].is_null()) out += fmt::format("- phasing: {}\n", MdCell(Str(g["phasing"])));
     if (!g["allocate"].is_null()) out += fmt::format("- allocate: {}\n", MdCell(Str(g["allocate"])));
+    for (const auto& [lang, v] : g["labels"].items()) out += fmt::format("- label ({}): {}\n", lang, MdCell(Str(v)));
     if (!g["owner"].is_null()) out += fmt::format("- owner: {}\n", MdCell(Str(g["owner"])));
+    out += MdMissing(g);
     for (const auto& d : g["decompose"])
       out += fmt::format("- decomposition: {} = {}\n", MdLinks(json::array({d["metric"]}), a, "metric"),
                          MdCode(Str(d["formula"])));
@@ -1047,6 +1106,21 @@ std::string Dl(const std::vector<std::pair<std::string, std::string>>& rows) {
   return out + "</dl>";
 }
 
+/// Labels by language: `en Net sales`.
+std::string HtmlLabels(const json& labels) {
+  std::string out;
+  for (const auto& [lang, v] : labels.items())
+    out += fmt::format("<span class=\"tag\">{}</span>{} ", HtmlEscape(lang), HtmlEscape(Str(v)));
+  return out;
+}
+
+/// The languages an entry lacks a label in, as warnings, or "".
+std::string HtmlMissing(const json& e) {
+  std::string out;
+  for (const auto& l : e["missing_labels"]) out += "<span class=\"tag warning\">" + HtmlEscape(Str(l)) + "</span>";
+  return out;
+}
+
 std::string Code(const std::string& s) { return "<code>" + HtmlEscape(s) + "</code>"; }
 
 std::string Head(const std::string& kind, const std::string& id, const json& e, const std::string& name,
@@ -1082,9 +1156,7 @@ std::string CatalogHtml(const Session& s) {
   for (const auto& m : doc["metrics"]) {
     std::string name = Str(m["name"]);
     body += Head("metric", a.Html("metric", name), m, name, Str(m["label"]));
-    std::string labels;
-    for (const auto& [lang, v] : m["labels"].items())
-      labels += fmt::format("<span class=\"tag\">{}</span>{} ", HtmlEscape(lang), HtmlEscape(Str(v)));
+    std::string labels = HtmlLabels(m["labels"]);
     std::string tags;
     for (const auto& t : m["tags"]) tags += "<span class=\"tag\">" + HtmlEscape(Str(t)) + "</span>";
     body += Para(m["description"]);
@@ -1095,6 +1167,7 @@ std::string CatalogHtml(const Session& s) {
                 {"format", m["format"].is_null() ? "" : Code(Str(m["format"]))},
                 {"looks like", HtmlEscape(Str(m["looks_like"]))},
                 {"owner", HtmlEscape(Str(m["owner"]))},
+                {"missing labels", HtmlMissing(m)},
                 {"tags", tags},
                 {"deprecated", m["deprecated"].is_null() ? "" : "<b>" + HtmlEscape(Str(m["deprecated"])) + "</b>"},
                 {"dimensions", HtmlLinks(m["dimensions"], a, "dimension")},
@@ -1151,7 +1224,9 @@ std::string CatalogHtml(const Session& s) {
             {"at risk", g["at_risk_text"].is_null() ? "" : "below a " + HtmlEscape(Str(g["at_risk_text"])) + " chance"},
             {"phasing", HtmlEscape(Str(g["phasing"]))},
             {"allocate", HtmlEscape(Str(g["allocate"]))},
+            {"labels", HtmlLabels(g["labels"])},
             {"owner", HtmlEscape(Str(g["owner"]))},
+            {"missing labels", HtmlMissing(g)},
             {"decomposition", decompose},
             {"drill", g["drill"].empty()
                           ? ""
@@ -1206,9 +1281,7 @@ std::string CatalogHtml(const Session& s) {
   entries("dimensions", "Dimensions · 维度", kDimensionsIntro, doc["dimensions"], "dimension", "name", "label",
           [&](const json& d) {
             std::string out;
-            std::string labels, values, provided;
-            for (const auto& [lang, v] : d["labels"].items())
-              labels += fmt::format("<span class=\"tag\">{}</span>{} ", HtmlEscape(lang), HtmlEscape(Str(v)));
+            std::string labels = HtmlLabels(d["labels"]), values, provided;
             for (const auto& v : d["values"]) values += "<span class=\"tag\">" + HtmlEscape(Str(v)) + "</span>";
             for (const auto& p : d["sources"])
               provided += fmt::format("<div>{} via {}</div>", one(p["source"], "source"), Code(Str(p["path"])));
@@ -1306,11 +1379,8 @@ std::string CatalogHtml(const Session& s) {
   html += "<title>Indicator center · 指标中心</title><style>";
   html += kCatalogStyle;
   html += "</style></head>\n<body>\n<h1>Indicator center · 指标中心</h1>\n";
-  html += fmt::format(
-      "<p class=\"sub\">{}. Calendar: weeks start on {}, the fiscal year in month {}, time zone {}. "
-      "Generated by kpic from the checked definitions.</p>\n",
-      HtmlEscape(Counts(doc)), HtmlEscape(Str(cal["week_start"])), HtmlEscape(Str(cal["fiscal_year_start"])),
-      HtmlEscape(Str(cal["time_zone"])));
+  html += fmt::format("<p class=\"sub\">{}. {} Generated by kpic from the checked definitions.</p>\n",
+                      HtmlEscape(Counts(doc)), HtmlEscape(Settings(doc)));
   html += nav + "\n" + body;
   html += output::InlineScript(kSearchScript);
   html += "\n</body></html>\n";

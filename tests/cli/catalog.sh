@@ -230,5 +230,39 @@ contains out "- alert (critical): &lt;script&gt;alert(4)&lt;/script&gt; when \`s
 expect "catalog json of hostile labels" 0 "$KPIC" catalog "$TMP/bad"
 json 'd["metrics"][0]["label"]' $'销售<script>alert(2)</script>|x\ny'
 
+# ---- Labels in the languages a package declares ---------------------------------------
+mkdir -p "$TMP/lang"
+printf 'day,amt\n2026-01-05,1.00\n' > "$TMP/lang/s.csv"
+cat > "$TMP/lang/p.kpi" <<'KPI'
+package shop { languages "zh", "en" }
+source s "源" from csv("s.csv") {
+  day: date time
+  amt: decimal(2) unit CNY
+}
+metric sales "销售额": CNY = sum(s.amt)
+  label.en "Sales"
+metric half "一半": CNY = sales / 2
+goal g "目标" {
+  label.en "Goal"
+  metric sales
+  period 2026 by month
+  target sales >= 100 CNY
+}
+goal h {
+  metric half
+  period 2026 by month
+  target half >= 1 CNY
+}
+KPI
+expect "catalog json of declared languages" 0 "$KPIC" catalog "$TMP/lang"
+json '[(m["name"], m["missing_labels"]) for m in d["metrics"]]' "[('half', ['en']), ('sales', [])]"
+json '[(g["name"], g["labels"], g["missing_labels"]) for g in d["goals"]]' "[('g', {'en': 'Goal'}, []), ('h', {}, ['zh', 'en'])]"
+json 'd["packages"]' "[{'governed': False, 'languages': ['zh', 'en'], 'name': 'shop'}]"
+expect "catalog markdown of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format markdown
+contains out "Package shop: labels in zh, en."
+contains out "- **missing labels**: zh, en"
+expect "catalog html of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format html
+contains out '<dt>missing labels</dt><dd><span class="tag warning">zh</span><span class="tag warning">en</span></dd>'
+
 echo "catalog: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
