@@ -462,6 +462,11 @@ json CatalogDoc(const Session& s) {
         const ir::Column& ic = src->columns[i];
         c["value_type"] = TypeText(ic.scalar);
         if (ic.references >= 0) c["references_source"] = SourceKey(mod, ic.references);
+        json hidden_from = json::array();
+        int si = mod.source_index.at(key);
+        for (const ir::Role& r : mod.roles)
+          if (r.Hides(si, static_cast<int>(i))) hidden_from.push_back(r.name);
+        if (!hidden_from.empty()) c["hidden_from"] = hidden_from;
       }
       cols.push_back(c);
     }
@@ -947,6 +952,7 @@ std::string CatalogMarkdown(const Session& s) {
       if (c["time"] == true) role.push_back("time");
       if (c.contains("entity")) role.push_back("entity " + Str(c["entity"]));
       if (c.contains("rollup")) role.push_back("rollup " + Str(c["rollup"]));
+      if (c.contains("hidden_from")) role.push_back("hidden from " + MdLinks(c["hidden_from"], a, "role"));
       if (c.contains("dimension")) to.push_back("dimension " + MdLinks(json::array({c["dimension"]}), a, "dimension"));
       if (c.contains("references")) to.push_back("references " + MdLinks(json::array({c["references"]}), a, "source"));
       std::string header = c.contains("header") ? Str(c["header"]) : c.contains("label") ? Str(c["label"]) : "";
@@ -1255,6 +1261,7 @@ std::string CatalogHtml(const Session& s) {
       if (c["time"] == true) role.push_back("<span class=\"tag\">time</span>");
       if (c.contains("entity")) role.push_back("entity " + HtmlEscape(Str(c["entity"])));
       if (c.contains("rollup")) role.push_back("rollup " + HtmlEscape(Str(c["rollup"])));
+      if (c.contains("hidden_from")) role.push_back("hidden from " + HtmlLinks(c["hidden_from"], a, "role"));
       if (c.contains("dimension")) to.push_back("dimension " + one(c["dimension"], "dimension"));
       if (c.contains("references")) to.push_back("references " + one(c["references"], "source"));
       std::string header = c.contains("header") ? Str(c["header"]) : c.contains("label") ? Str(c["label"]) : "";

@@ -253,14 +253,22 @@ goal h {
   period 2026 by month
   target half >= 1 CNY
 }
+role viewer "查看者"(d: date) {
+  s where s.day >= d
+  hide s.amt
+}
 KPI
 expect "catalog json of declared languages" 0 "$KPIC" catalog "$TMP/lang"
 json '[(m["name"], m["missing_labels"]) for m in d["metrics"]]' "[('half', ['en']), ('sales', [])]"
 json '[(g["name"], g["labels"], g["missing_labels"]) for g in d["goals"]]' "[('g', {'en': 'Goal'}, []), ('h', {}, ['zh', 'en'])]"
 json 'd["packages"]' "[{'governed': False, 'languages': ['zh', 'en'], 'name': 'shop'}]"
+json '[(c["name"], c.get("hidden_from")) for c in d["sources"][0]["columns"]]' "[('day', None), ('amt', ['viewer'])]"
+json '[(r["params"], r["rows"], r["hidden"]) for r in d["roles"]]' "[([{'name': 'd', 'type': 'date'}], [{'all': False, 'filter': 's.day >= d', 'source': 's'}], ['s.amt'])]"
 expect "catalog markdown of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format markdown
 contains out "Package shop: labels in zh, en."
 contains out "- **missing labels**: zh, en"
+contains out "| \`amt\` | decimal(2) | \`CNY\` | hidden from [\`viewer\`](#role-viewer) |"
+contains out "- hidden columns: \`s.amt\`"
 expect "catalog html of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format html
 contains out '<dt>missing labels</dt><dd><span class="tag warning">zh</span><span class="tag warning">en</span></dd>'
 
