@@ -1089,19 +1089,22 @@ table.sum td:nth-child(-n+5){white-space:nowrap}#n:empty{display:none}.entry p{f
 @media print{body{background:#fff;margin:0}nav{position:static}#q{display:none}.entry{break-inside:avoid;box-shadow:none;border:1px solid #e4e7eb}}
 )";
 
-/// The page's one script: the search box filters every entry (and every
-/// row of the summary tables) by the words typed, all of them. Without
-/// JavaScript the box stays hidden and the page is complete.
 const char* kDimensionsIntro =
     "<p class=\"sub\">The language has no dimension hierarchies: each dimension is conformed on its own, and a "
     "source reaches it directly or through its lookups.</p>";
 
+/// The page's one script: the search box filters every entry (and every
+/// row of the tables) by the words typed, all of them, and hides the
+/// sections left empty. Without JavaScript the box stays hidden and the
+/// page is complete.
 const char* kSearchScript =
     "(function(){var q=document.getElementById('q'),n=document.getElementById('n');q.hidden=false;"
     "q.addEventListener('input',function(){var w=q.value.toLowerCase().split(/\\s+/).filter(Boolean),c=0;"
-    "document.querySelectorAll('[data-s]').forEach(function(e){var s=e.getAttribute('data-s'),"
-    "ok=w.every(function(x){return s.indexOf(x)>=0;});e.style.display=ok?'':'none';"
-    "if(ok&&e.tagName!=='TR')c++;});n.textContent=w.length?c+' found':'';});})();";
+    "document.querySelectorAll('section').forEach(function(s){var k=0;"
+    "s.querySelectorAll('[data-s]').forEach(function(e){var t=e.getAttribute('data-s'),"
+    "ok=w.every(function(x){return t.indexOf(x)>=0;});e.style.display=ok?'':'none';"
+    "if(ok){k++;if(e.tagName!=='TR')c++;}});s.style.display=k||!w.length?'':'none';});"
+    "n.textContent=w.length?c+' found':'';});})();";
 
 using output::HtmlEscape;
 

@@ -148,7 +148,8 @@ import base64, hashlib, sys
 h = open(sys.argv[1], encoding="utf-8").read()
 test = ("function typed(t){var q=document.getElementById('q');q.value=t;q.dispatchEvent(new Event('input'));"
         "var v=[];document.querySelectorAll('.entry').forEach(function(e){if(e.style.display!=='none')v.push(e.id);});"
-        "return v.join(' ')+' / '+document.getElementById('n').textContent;}"
+        "var u=[];document.querySelectorAll('section').forEach(function(e){if(e.style.display!=='none')u.push(e.id);});"
+        "return v.join(' ')+' / '+document.getElementById('n').textContent+' / '+u.join(' ');}"
         "document.body.setAttribute('data-r1',typed('毛利'));document.body.setAttribute('data-r2',typed('crm'));"
         "document.body.setAttribute('data-r3',typed('SALES-OPS  退货'));document.body.setAttribute('data-r4',typed(''));")
 digest = base64.b64encode(hashlib.sha256(test.encode()).digest()).decode()
@@ -160,10 +161,12 @@ PY
 import re, sys
 dom = open(sys.argv[1], encoding="utf-8").read()
 r = dict(re.findall(r"data-(r\d)=\"([^\"]*)\"", dom))
-assert r["r1"] == "m-gross_margin_rate m-gross_profit / 2 found", r["r1"]
-assert r["r2"] == "m-repurchase_rate m-vip_share g-keep_customers / 3 found", r["r2"]
-assert r["r3"] == "m-return_rate m-returned_orders / 2 found", r["r3"]
-assert r["r4"].endswith(" / ") and len(r["r4"].split(" / ")[0].split()) == 16 + 2 + 3 + 4 + 2 + 1, r["r4"]
+assert r["r1"] == "m-gross_margin_rate m-gross_profit / 2 found / metrics", r["r1"]
+assert r["r2"] == "m-repurchase_rate m-vip_share g-keep_customers / 3 found / metrics goals", r["r2"]
+assert r["r3"] == "m-return_rate m-returned_orders / 2 found / metrics", r["r3"]
+entries, found, sections = r["r4"].split(" / ")
+assert len(entries.split()) == 16 + 2 + 3 + 4 + 2 + 1 and found == "", r["r4"]
+assert sections == "metrics goals sources dimensions roles reports tests", sections
 ' "$TMP/dom.html"
 else
   echo "catalog: no Chromium, the search box is not tried in a browser"
