@@ -774,6 +774,98 @@ std::string MdMissing(const json& e) {
   return langs.empty() ? "" : fmt::format("- **missing labels**: {}\n", fmt::join(langs, ", "));
 }
 
+/// A metric's lineage as a left-to-right graph (inline SVG): the sources
+/// and metrics under it in columns by distance, the metric, then the
+/// metrics and goals that name it. Every node links to its entry.
+std::string LineageSvg(const std::map<std::string, const json*>& metrics, const json& m, const Anchors& a) {
+  struct NodeRef {
+    std::string kind, name;
+    auto operator<=>(const NodeRef&) const = default;
+  };
+  std::map<NodeRef, int> layer;  // 0: the metric; negative: under it; 1: its users
+  std::vector<std::pair<NodeRef, NodeRef>> edges;
+  std::function<void(const std::string&, int)> down = [&](const std::string& name, int depth) {
+    auto it = metrics.find(name);
+    if (it == metrics.end() || depth > 16) return;
+    NodeRef self{"metric", name};
+    auto [pos, fresh] = layer.emplace(self, -depth);
+    if (!fresh) {
+      if (pos->second <= -depth) return;
+      pos->second = -depth;  // deeper than first met: farther left
+    }
+    const json& x = *it->second;
+    std::set<std::string> srcs;
+    for (const auto& c : x["columns"]) srcs.insert(a.ColumnHome(Str(c)));
+    for (const auto& r : x["lineage"]["counts_rows_of"]) srcs.insert(Str(r));
+    for (const std::string& src : srcs) edges.push_back({{"source", src}, self});
+    for (const auto& d : x["depends_on"]) {
+      edges.push_back({{"metric", Str(d)}, self});
+      down(Str(d), depth + 1);
+    }
+  };
+  down(Str(m["name"]), 0);
+  int deepest = 0;
+  for (const auto& [n, l] : layer) deepest = std::min(deepest, l);
+  for (const auto& [from, to] : edges)
+    if (from.kind == "source") layer[from] = deepest - 1;
+  NodeRef self{"metric", Str(m["name"])};
+  for (const auto& u : m["lineage"]["used_by"]["metrics"]) {
+    layer[{"metric", Str(u)}] = 1;
+    edges.push_back({self, {"metric", Str(u)}});
+  }
+  for (const auto& g : m["lineage"]["used_by"]["goals"]) {
+    layer[{"goal", Str(g)}] = 1;
+    edges.push_back({self, {"goal", Str(g)}});
+  }
+  if (layer.size() < 2) return "";
+  int first = deepest - 1;
+  std::map<int, std::vector<NodeRef>> columns;
+  for (const auto& [n, l] : layer) columns[l].push_back(n);
+  const double w = 150, h = 22, gap_x = 46, gap_y = 8, pad = 4;
+  size_t rows = 0;
+  for (const auto& [l, ns] : columns) rows = std::max(rows, ns.size());
+  // Edges that skip a column arc below the boxes they pass.
+  const double dip = 34;
+  double height = pad * 2 + rows * (h + gap_y) - gap_y + dip;
+  std::map<NodeRef, std::pair<double, double>> at;  // left, middle
+  for (const auto& [l, ns] : columns) {
+    double top = (height - dip - (ns.size() * (h + gap_y) - gap_y)) / 2;
+    for (size_t i = 0; i < ns.size(); ++i) at[ns[i]] = {pad + (l - first) * (w + gap_x), top + i * (h + gap_y) + h / 2};
+  }
+  double width = pad * 2 + (columns.rbegin()->first - first + 1) * (w + gap_x) - gap_x;
+  std::string out = fmt::format(
+      "<svg class=\"graph\" viewBox=\"0 0 {:.0f} {:.0f}\" style=\"max-width:{:.0f}px\" role=\"img\" "
+      "aria-label=\"lineage\">",
+      width, height, width);
+  std::set<std::pair<NodeRef, NodeRef>> drawn;
+  for (const auto& e : edges) {
+    if (!drawn.insert(e).second || !at.count(e.first) || !at.count(e.second)) continue;
+    auto [x1, y1] = at[e.first];
+    auto [x2, y2] = at[e.second];
+    x1 += w;
+    if (x2 - x1 > gap_x * 1.5) {  // skips a column: under the boxes between
+      double low = std::max(y1, y2) + dip * 1.3;
+      out += fmt::format("<path d=\"M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\"/>", x1, y1, x1 + gap_x,
+                         low, x2 - gap_x, low, x2, y2);
+      continue;
+    }
+    double mid = (x1 + x2) / 2;
+    out += fmt::format("<path d=\"M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\"/>", x1, y1, mid, y1, mid,
+                       y2, x2, y2);
+  }
+  for (const auto& [n, pos] : at) {
+    std::string cls = n == self ? "self" : n.kind;
+    std::string text = n.kind == "source" ? n.name.substr(n.name.find(':') + 1) : n.name;
+    if (text.size() > 22) text = text.substr(0, 21) + "…";
+    out += fmt::format(
+        "<a href=\"#{}\"><rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.0f}\" height=\"{:.0f}\" rx=\"4\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\">{}</text></a>",
+        output::HtmlEscape(a.Html(n.kind, n.name)), cls, pos.first, pos.second - h / 2, w, h, pos.first + 8,
+        pos.second + 4, output::HtmlEscape(text));
+  }
+  return out + "</svg>";
+}
+
 /// `[a](#a), [b](#b)` or `(none)`.
 std::string MdLinks(const json& names, const Anchors& a, const std::string& kind) {
   std::vector<std::string> out;
@@ -1084,6 +1176,10 @@ ul.tree li::before{content:"";position:absolute;left:-1px;top:0;width:10px;heigh
 .alert{padding:4px 10px;margin:3px 0;border-radius:4px;background:#fff8f0;border-left:4px solid #f08c00;font-size:13px}
 .alert.critical{border-color:#e03131;background:#fff5f5}
 .scroll{overflow-x:auto}
+svg.graph{display:block;width:100%;height:auto;margin:8px 0 2px}svg.graph path{fill:none;stroke:#9aa5b1;stroke-width:1.2}
+svg.graph rect{fill:#fff;stroke:#cbd2d9}svg.graph rect.source{fill:#f3f0ff;stroke:#845ef7}svg.graph rect.metric{fill:#e7f1fb;stroke:#1c7ed6}
+svg.graph rect.self{fill:#1c7ed6;stroke:#1c7ed6}svg.graph rect.goal{fill:#ebfbee;stroke:#2f9e44}
+svg.graph text{font-size:12px;fill:#1f2933;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}svg.graph rect.self+text{fill:#fff;font-weight:600}
 table.sum td:nth-child(-n+5){white-space:nowrap}#n:empty{display:none}.entry p{font-size:14px;margin:4px 0 6px}
 @media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}dd{min-width:0;overflow-wrap:anywhere}table.sum th:nth-child(n+4),table.sum td:nth-child(n+4){display:none}.lin>div{min-width:0}}
 @media print{body{background:#fff;margin:0}nav{position:static}#q{display:none}.entry{break-inside:avoid;box-shadow:none;border:1px solid #e4e7eb}}
@@ -1195,6 +1291,7 @@ std::string CatalogHtml(const Session& s) {
             {"goals", HtmlLinks(lin["used_by"]["goals"], a, "goal")},
             {"reports", HtmlLinks(lin["used_by"]["reports"], a, "report")},
             {"data tests", used.empty() ? "" : "<ul class=\"tree\">" + used + "</ul>"}}));
+    body += LineageSvg(metrics, m, a);
     body += "</div>\n";
   }
   body += "</section>\n";

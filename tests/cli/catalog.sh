@@ -116,6 +116,16 @@ e = e[:e.index("</div>\n")]
 built = e[e.index("built from"):e.index("used by")]
 assert re.findall(r"href=\"#m-(\w+)\"", built) == ["gross_profit", "sales", "sales"], built
 assert "href=\"#s-retail-products\"><code>orders.product_id.unit_cost</code>" in built, built
+# The graph: the sources and metrics under it, itself; nothing names it.
+svg = e[e.index("<svg"):e.index("</svg>")]
+assert sorted(re.findall(r"href=\"#([^\"]+)\"", svg)) == ["m-gross_margin_rate", "m-gross_profit", "m-sales",
+                                                          "s-retail-orders", "s-retail-products"], svg
+# orders->sales, orders->gross_profit, products->gross_profit, sales->gross_profit, sales->gross_margin_rate,
+# gross_profit->gross_margin_rate
+assert svg.count("<path") == 6, svg
+g = h[h.index("id=\"m-gross_profit\""):]
+g = g[g.index("<svg"):g.index("</svg>")]
+assert "href=\"#m-gross_margin_rate\"" in g and g.count("<path") == 5, g
 ' "$TMP/cat.html"
 py "the CSP allows exactly the page script, by its sha256" '
 import base64, hashlib, re, sys
