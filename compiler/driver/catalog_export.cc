@@ -834,9 +834,9 @@ std::string LineageSvg(const std::map<std::string, const json*>& metrics, const 
   }
   double width = pad * 2 + (columns.rbegin()->first - first + 1) * (w + gap_x) - gap_x;
   std::string out = fmt::format(
-      "<svg class=\"graph\" viewBox=\"0 0 {:.0f} {:.0f}\" style=\"max-width:{:.0f}px\" role=\"img\" "
-      "aria-label=\"lineage\">",
-      width, height, width);
+      "<div class=\"scroll\"><svg class=\"graph\" viewBox=\"0 0 {0:.0f} {1:.0f}\" width=\"{0:.0f}\" "
+      "height=\"{1:.0f}\" role=\"img\" aria-label=\"lineage\">",
+      width, height);
   std::set<std::pair<NodeRef, NodeRef>> drawn;
   for (const auto& e : edges) {
     if (!drawn.insert(e).second || !at.count(e.first) || !at.count(e.second)) continue;
@@ -863,7 +863,7 @@ std::string LineageSvg(const std::map<std::string, const json*>& metrics, const 
         output::HtmlEscape(a.Html(n.kind, n.name)), cls, pos.first, pos.second - h / 2, w, h, pos.first + 8,
         pos.second + 4, output::HtmlEscape(text));
   }
-  return out + "</svg>";
+  return out + "</svg></div>";
 }
 
 /// `[a](#a), [b](#b)` or `(none)`.
@@ -1176,12 +1176,12 @@ ul.tree li::before{content:"";position:absolute;left:-1px;top:0;width:10px;heigh
 .alert{padding:4px 10px;margin:3px 0;border-radius:4px;background:#fff8f0;border-left:4px solid #f08c00;font-size:13px}
 .alert.critical{border-color:#e03131;background:#fff5f5}
 .scroll{overflow-x:auto}
-svg.graph{display:block;width:100%;height:auto;margin:8px 0 2px}svg.graph path{fill:none;stroke:#9aa5b1;stroke-width:1.2}
+svg.graph{display:block;max-width:100%;height:auto;margin:8px 0 2px}svg.graph path{fill:none;stroke:#9aa5b1;stroke-width:1.2}
 svg.graph rect{fill:#fff;stroke:#cbd2d9}svg.graph rect.source{fill:#f3f0ff;stroke:#845ef7}svg.graph rect.metric{fill:#e7f1fb;stroke:#1c7ed6}
 svg.graph rect.self{fill:#1c7ed6;stroke:#1c7ed6}svg.graph rect.goal{fill:#ebfbee;stroke:#2f9e44}
 svg.graph text{font-size:12px;fill:#1f2933;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}svg.graph rect.self+text{fill:#fff;font-weight:600}
 table.sum td:nth-child(-n+5){white-space:nowrap}#n:empty{display:none}.entry p{font-size:14px;margin:4px 0 6px}
-@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}dd{min-width:0;overflow-wrap:anywhere}table.sum th:nth-child(n+4),table.sum td:nth-child(n+4){display:none}.lin>div{min-width:0}}
+@media (max-width:640px){svg.graph{max-width:none}body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}dd{min-width:0;overflow-wrap:anywhere}table.sum th:nth-child(n+4),table.sum td:nth-child(n+4){display:none}.lin>div{min-width:0}}
 @media print{body{background:#fff;margin:0}nav{position:static}#q{display:none}.entry{break-inside:avoid;box-shadow:none;border:1px solid #e4e7eb}}
 )";
 
