@@ -18,7 +18,7 @@ CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 for tool in node npm; do
   command -v "$tool" > /dev/null || { echo "SKIP: $tool is missing"; exit 77; }
 done
-[ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ] || { echo "SKIP: chromium is missing (scripts/test installs it)"; exit 77; }
+if [ -z "$CHROMIUM" ] || [ ! -x "$CHROMIUM" ]; then echo "SKIP: chromium is missing (scripts/test installs it)"; exit 77; fi
 # Installed by tests/node_deps.sh (the node_deps fixture); installed here when
 # the test runs alone.
 # shellcheck source=../../bench/common.sh
