@@ -14,10 +14,11 @@
 //   font       (one more browser, with no CJK font in fontconfig) every run of
 //              Chinese text is drawn by the page's embedded web font
 //
-// usage: node browser_test.mjs --pages MANIFEST.json [--only NAME[,NAME...]] [--update]
+// usage: node browser_test.mjs --pages MANIFEST.json [--only NAME[,NAME...]] [--update] [--all]
 //   MANIFEST: [{"name": "retail", "file": "/abs/path.html"}, ...] (browser_test.sh writes it)
 //   --only    run only the pages or page@width cases named (e.g. `retail`, `long@phone`)
 //   --update  rewrite the approved screenshots instead of comparing them
+//   --all     list every problem of a failing check (else the first 12)
 // Environment: CHROMIUM (default /usr/bin/chromium), KPIC_BROWSER_NOCJK_FONTS_CONF
 // (a fonts.conf without CJK fonts, for the font check; the check is skipped without it),
 // KPIC_BROWSER_ARTIFACTS (a folder for the screenshots that did not match, and their diffs).
@@ -35,6 +36,7 @@ const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1
 const manifest = JSON.parse(fs.readFileSync(opt('--pages'), 'utf8'));
 const only = opt('--only') ? opt('--only').split(',') : null;
 const update = args.includes('--update');
+const shown = args.includes('--all') ? Infinity : 12;
 const approvedDir = path.join(here, 'approved');
 const artifacts = process.env.KPIC_BROWSER_ARTIFACTS;
 const axeSource = fs.readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -51,8 +53,8 @@ function report(check, where, problems, okText) {
     return;
   }
   console.log(`FAIL ${check.padEnd(10)} ${where}: ${problems.length} problem(s)`);
-  for (const p of problems.slice(0, 12)) console.log(`       - ${p}`);
-  if (problems.length > 12) console.log(`       ... and ${problems.length - 12} more`);
+  for (const p of problems.slice(0, shown)) console.log(`       - ${p}`);
+  if (problems.length > shown) console.log(`       ... and ${problems.length - shown} more (--all lists them)`);
   failures.push(`${check} ${where} (${problems.length})`);
 }
 
