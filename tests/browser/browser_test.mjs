@@ -301,6 +301,11 @@ function cspProblems(info, requests, fileUrl, errors) {
 // tables' font 13px -> 14px and the cards falling onto two rows, 4% to 8%. So antialiasing and subpixel noise pass, a layout break fails.
 const SHOT_MAX_CSS_HEIGHT = 1600;
 const SHOT_TOLERANCE = 0.005;
+// The approved screenshots were taken by one Chromium (approved/chromium.txt):
+// another version may draw text a little differently, so a mismatch names both.
+let chromiumVersion = '';
+let approvedVersion = '';
+const chromiumVersionNote = () => (approvedVersion === chromiumVersion ? '' : ` (approved with ${approvedVersion}, this is ${chromiumVersion})`);
 
 function downscale(png, f) {
   const w = Math.floor(png.width / f), h = Math.floor(png.height / f);
@@ -348,7 +353,7 @@ async function screenshotCheck(page, name, widthName, vp) {
   };
   if (approved.width !== shot.width || approved.height !== shot.height) {
     const saved = save('actual', shot);
-    report('screenshot', where, [`size ${shot.width}x${shot.height} differs from the approved ${approved.width}x${approved.height} (the page's height changed)${saved ? '; actual: ' + saved : ''}`], '');
+    report('screenshot', where, [`size ${shot.width}x${shot.height} differs from the approved ${approved.width}x${approved.height} (the page's height changed)${chromiumVersionNote()}${saved ? '; actual: ' + saved : ''}`], '');
     return;
   }
   const diff = new PNG({ width: shot.width, height: shot.height });
@@ -357,7 +362,7 @@ async function screenshotCheck(page, name, widthName, vp) {
   if (frac > SHOT_TOLERANCE) {
     const saved = save('actual', shot);
     const savedDiff = save('diff', diff);
-    report('screenshot', where, [`${n} pixels differ (${(100 * frac).toFixed(2)}% > ${100 * SHOT_TOLERANCE}%)${saved ? `; actual: ${saved}, diff: ${savedDiff}` : ''}`], '');
+    report('screenshot', where, [`${n} pixels differ (${(100 * frac).toFixed(2)}% > ${100 * SHOT_TOLERANCE}%)${chromiumVersionNote()}${saved ? `; actual: ${saved}, diff: ${savedDiff}` : ''}`], '');
   } else {
     report('screenshot', where, [], `matches the approved ${shot.width}x${shot.height} (${n} pixels differ, ${(100 * frac).toFixed(2)}%)`);
   }
@@ -513,7 +518,22 @@ async function checkPage(browser, entry, widthName) {
 
 const t0 = Date.now();
 const entries = manifest.map((e) => ({ ...e, url: 'file://' + path.resolve(e.file) }));
+if (only) {
+  const known = entries.flatMap((e) => [e.name, ...Object.keys(WIDTHS).map((w) => `${e.name}@${w}`)]);
+  const unknown = only.filter((n) => !known.includes(n));
+  if (unknown.length) {
+    console.log(`--only: no page ${unknown.join(', ')}; the pages: ${entries.map((e) => e.name).join(', ')} (NAME or NAME@${Object.keys(WIDTHS).join('|')})`);
+    process.exit(2);
+  }
+}
 const browser = await launch({});
+chromiumVersion = await browser.version();
+const versionFile = path.join(approvedDir, 'chromium.txt');
+if (update) {
+  fs.mkdirSync(approvedDir, { recursive: true });
+  fs.writeFileSync(versionFile, chromiumVersion + '\n');
+}
+approvedVersion = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, 'utf8').trim() : 'unknown';
 try {
   for (const entry of entries) {
     for (const widthName of Object.keys(WIDTHS)) {
