@@ -503,11 +503,16 @@ async function checkPage(browser, entry, widthName) {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(() =>
     axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')),
+      id: v.id, impact: v.impact, help: v.help,
+      // a node's selector, and for contrast its colours and ratio (axe's check data)
+      nodes: v.nodes.map((n) => {
+        const d = [...n.any, ...n.all, ...n.none].map((c) => c.data).find((x) => x && x.contrastRatio);
+        return n.target.join(' ') + (d ? ` (${d.fgColor} on ${d.bgColor}, ${d.contrastRatio}:1, needs ${d.expectedContrastRatio})` : '');
+      }),
     }))));
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const minor = violations.filter((v) => !bad.includes(v)).map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
-  report('axe', where, bad.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.length} node(s): ${v.nodes.slice(0, 4).join(' | ')}${v.nodes.length > 4 ? ' | ...' : ''}`),
+  report('axe', where, bad.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.nodes.length} node(s): ${v.nodes.slice(0, shown === Infinity ? undefined : 4).join(' | ')}${v.nodes.length > 4 && shown !== Infinity ? ' | ...' : ''}`),
     `no serious or critical violation${minor.length ? ` (lesser: ${minor.join(', ')})` : ''}`);
 
   // The screenshot last: the page is back to its first state (axe adds nothing visible).
