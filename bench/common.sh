@@ -26,6 +26,18 @@ ensure_duckdb() {
   fi
 }
 
+# ensure_browser_deps: installs tests/browser/package.json (puppeteer-core,
+# axe-core, pngjs, pixelmatch: the browser test suite) into
+# tests/browser/node_modules once.
+ensure_browser_deps() {
+  local dir=$ROOT/tests/browser
+  if [ ! -d "$dir/node_modules/puppeteer-core" ] || [ ! -d "$dir/node_modules/axe-core" ] ||
+     [ ! -d "$dir/node_modules/pixelmatch" ] || [ ! -d "$dir/node_modules/pngjs" ]; then
+    echo "installing tests/browser/package.json..." >&2
+    (cd "$dir" && npm install --no-audit --no-fund --no-package-lock --silent >/dev/null)
+  fi
+}
+
 # Timing helpers (OUT set): `ms CMD...` runs CMD with its stdout in
 # $OUT/last.out and stderr in $OUT/last.err and prints the wall time in ms;
 # `median "LIST"`; `field PREFIX out|err` finds PREFIX<number> in last.out
