@@ -1,5 +1,6 @@
 // The HTML report of `kpic run --format html`: one self-contained, offline
-// file (inline CSS and SVG written here, no script, no network) with a goal
+// file (inline CSS and SVG written here, no network; its one script,
+// report_script.cc, only adds behaviour) with a goal
 // scorecard, trend charts with the target line, the decomposition with each
 // driver's contribution, drill-down bar charts and the alert list.
 #include "output/output.h"
@@ -12,7 +13,10 @@
 #include <ctime>
 
 #include "base/utf8.h"
+#include "output/csp.h"
 #include "output/present.h"
+#include "output/report_members.h"
+#include "output/report_script.h"
 #include "output/values.h"
 
 namespace kpic::output {
@@ -272,6 +276,18 @@ std::optional<double> Num(const Val& v) {
 
 std::string Td(const std::string& s, bool left = false) { return fmt::format("<td{}>{}</td>", left ? " class=l" : "", Esc(s)); }
 
+/// A number's cell: the text shown, and the exact value in data-v for the
+/// page's script to sort by (none for null).
+std::string TdV(const std::string& s, const Val& v) {
+  nlohmann::json j = JsonValue(v);
+  if (j.is_null()) return Td(s);
+  return fmt::format("<td data-v=\"{}\">{}</td>", Esc(j.is_string() ? j.get<std::string>() : j.dump()), Esc(s));
+}
+std::string TdV(const std::string& s, std::optional<double> v) {
+  if (!v || !std::isfinite(*v)) return Td(s);
+  return fmt::format("<td data-v=\"{}\">{}</td>", *v, Esc(s));
+}
+
 std::string MemberText(const engine::DimValue& d, plan::VT t) { return DimText(d, t); }
 
 /// When the page was made, in UTC: SOURCE_DATE_EPOCH when it is set (so
@@ -426,8 +442,10 @@ std::string Html(const Context& ctx) {
   const engine::Results& r = ctx.results;
   const std::string& title = ctx.title;
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
-  out += kHtmlCsp;
-  out += fmt::format("<title>{}</title><style>{}</style></head><body>", Esc(title), kStyle);
+  // The page's own script, allowed by its hash (output/csp.h); the page is
+  // whole without it.
+  out += HtmlCspWithScript(ReportScript());
+  out += fmt::format("<title>{}</title><style>{}{}</style></head><body>", Esc(title), kStyle, ReportStyle());
   out += fmt::format("<h1>{}</h1><div class=sub>kpic KPI report · 指标报告{}</div>", Esc(title),
                      r.as_of ? " · data as of 数据截至 " + rt::FormatDate(*r.as_of) : std::string());
   // Who the page is for: the role and its parameters (what the numbers are
@@ -519,11 +537,19 @@ std::string Html(const Context& ctx) {
       }
     }
     out += "<h3>Trend · 趋势</h3>" + TrendChart(labels, values, targets, look, cut, band);
-    out += "<table><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th><th>attainment 达成率</th><th class=l>status 状态</th></tr>";
-    for (const auto& gp : g.periods)
-      out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
-                         plabel(g.goal->grain, gp.period, gp.span), Td(Show(gp.value, look)),
-                         Td(Show(gp.target, look)), Td(att_text(gp)), gp.status, gp.status);
+    out += fmt::format("<table data-periods={}><tr><th class=l>period 期间</th><th>value 实际</th><th>target 目标</th>"
+                       "<th>attainment 达成率</th><th class=l>status 状态</th></tr>",
+                       GoalId(static_cast<size_t>(&g - r.goals.data())));
+    for (size_t i = 0; i < g.periods.size(); ++i) {
+      const auto& gp = g.periods[i];
+      out += fmt::format("<tr data-p={}><td class=l>{}</td>{}{}{}<td class=l><span class=\"status {}\">{}</span></td></tr>",
+                         i, plabel(g.goal->grain, gp.period, gp.span), TdV(Show(gp.value, look), gp.value),
+                         TdV(Show(gp.target, look), gp.target),
+                         TdV(att_text(gp), gp.has_attainment ? std::optional<double>(gp.attainment)
+                                           : gp.has_pace     ? std::optional<double>(gp.pace)
+                                                             : std::nullopt),
+                         gp.status, gp.status);
+    }
     out += "</table>";
     for (const auto& gp : g.periods)
       if (gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace)
@@ -574,16 +600,19 @@ std::string Html(const Context& ctx) {
           const Look tl = LookOf(term.format, term.unit, term.percent);
           // The label, with the identifier on hover.
           out += fmt::format("<tr><td class=l title=\"{}\">{}</td>{}{}{}</tr>", Esc(term.text), Esc(shown),
-                             Td(Show(t.value, tl)), Td(Show(t.previous, tl)), Td(ShowChange(t.contribution, look)));
+                             TdV(Show(t.value, tl), t.value), TdV(Show(t.previous, tl), t.previous),
+                             TdV(ShowChange(t.contribution, look), t.contribution));
           bars.push_back({shown, Num(t.contribution)});
         }
-        out += fmt::format("<tr><td class=l><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name), Td(Show(d.value, look)),
+        out += fmt::format("<tr class=total><td class=l><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name), Td(Show(d.value, look)),
                            Td(Show(d.previous, look)), Td(ShowChange(engine::Sub(d.value, d.previous), look)));
         out += Bars(bars, look);
       }
     }
     if (g.compared)
       for (const auto& dr : g.drill) {
+        const size_t gi = static_cast<size_t>(&g - r.goals.data()), di = static_cast<size_t>(&dr - g.drill.data());
+        size_t listed = 0;  // the member's index in ListedMembers (its drill-through id)
         out += fmt::format("<h3>Drill-down by {} · 下钻 (change {}, {} members)</h3>", Esc(dr.drill->dim),
                            Esc(ComparedText(g, p)), dr.members);
         std::vector<std::pair<std::string, std::optional<double>>> bars;
@@ -591,11 +620,15 @@ std::string Html(const Context& ctx) {
         out += "<table><tr><th class=l>member 成员</th><th>now 本期</th><th>before 上期</th><th>change 变化</th><th>target 目标</th><th>attainment 达成率</th>";
         out += fx ? "<th>mix 结构效应</th><th>rate 比率效应</th></tr>" : "</tr>";
         auto row = [&](const engine::DrillResult::Member& m) {
-          out += fmt::format("<tr>{}{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
-                             Td(Show(m.value, look)), Td(Show(m.previous, look)), Td(ShowChange(m.change, look)),
-                             Td(Show(m.target, look)),
-                             Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—"),
-                             m.has_effects ? Td(ShowChange(m.mix, look)) + Td(ShowChange(m.rate, look)) : std::string());
+          out += fmt::format("<tr><td class=l data-m={}>{}</td>{}{}{}{}{}{}</tr>", MemberId(gi, di, listed++),
+                             Esc(MemberText(m.member, dr.drill->type)), TdV(Show(m.value, look), m.value),
+                             TdV(Show(m.previous, look), m.previous), TdV(ShowChange(m.change, look), m.change),
+                             TdV(Show(m.target, look), m.target),
+                             TdV(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
+                                 m.has_attainment ? std::optional<double>(m.attainment) : std::nullopt),
+                             m.has_effects ? TdV(ShowChange(m.mix, look), std::optional<double>(m.mix)) +
+                                                 TdV(ShowChange(m.rate, look), std::optional<double>(m.rate))
+                                           : std::string());
           bars.push_back({MemberText(m.member, dr.drill->type), Num(m.change)});
         };
         for (const auto& m : dr.top) row(m);
@@ -646,7 +679,7 @@ std::string Html(const Context& ctx) {
     for (const auto& row : c.rows) {
       out += "<tr><td class=l>" + plabel(o.grain, row.period, row.span) + "</td>";
       for (size_t d = 0; d < o.by.size(); ++d) out += Td(DimText(row.dims[d], o.by_types[d]), true);
-      out += Td(Show(row.value, LookOf(o.format, o.unit, o.percent))) + "</tr>";
+      out += TdV(Show(row.value, LookOf(o.format, o.unit, o.percent)), row.value) + "</tr>";
     }
     out += "</table>";
   }
@@ -663,7 +696,7 @@ std::string Html(const Context& ctx) {
       for (const auto& row : m.rows) {
         out += "<tr>" + Td(name, true) + "<td class=l>" + plabel(p.grain, row.period, row.span) + "</td>";
         for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(row.dims[d], p.by_types[d]), true);
-        out += Td(Show(row.value, ml)) + (forecast ? "<td></td><td></td>" : "") + "</tr>";
+        out += TdV(Show(row.value, ml), row.value) + (forecast ? "<td></td><td></td>" : "") + "</tr>";
       }
       for (const auto& f : m.forecast) {
         out += "<tr class=fc>" + Td(name, true) + "<td class=l>" + Esc(Label(p.grain, f.period, p)) +
@@ -696,6 +729,13 @@ std::string Html(const Context& ctx) {
                        "stand · 数据来源与指纹</summary><pre id=kpic-stamp>{}</pre></details></footer>",
                        Esc(st.value("kpic", std::string())), GeneratedAt(), defs, srcs, Esc(st.dump(2)));
   }
+  // The drill-through data (report_members.h), then the page's script.
+  std::string members = MembersJson(p, r, [](const auto& labels, const auto& values, const auto& targets,
+                                             const Look& look, const auto& cut) {
+    return TrendChart(labels, values, targets, look, cut);
+  });
+  if (!members.empty()) out += "<script type=\"application/json\" id=kpic-members>" + members + "</script>";
+  out += InlineScript(ReportScript());
   return out + "</body></html>\n";
 }
 

@@ -7,6 +7,8 @@
 
 #include "output/csp.h"
 #include "output/present.h"
+#include "output/report_members.h"
+#include "output/report_script.h"
 
 using kpic::engine::Val;
 using namespace kpic::output;
@@ -58,4 +60,18 @@ TEST_CASE("the CSP hash of a page's own script is its SHA-256 in base64 (values 
   CHECK(csp.find("default-src 'none'") != std::string::npos);
   CHECK(InlineScript("f()") == "<script>f()</script>");
   CHECK_THROWS(InlineScript("x='</script><img src=x>'"));
+}
+
+TEST_CASE("the report's own script is one inline script: no closing tag in it, its ids stable") {
+  // InlineScript refuses `</` (it would end the element); the page's script
+  // must pass, and it must not read anything from outside the page.
+  std::string_view js = ReportScript();
+  CHECK_NOTHROW(InlineScript(js));
+  CHECK(js.find("</") == std::string_view::npos);
+  for (const char* outside : {"fetch(", "XMLHttpRequest", "import(", "eval(", "new Function", "://", "localStorage"})
+    CHECK_MESSAGE(js.find(outside) == std::string_view::npos, outside);
+  CHECK(js.find("kpic-members") != std::string_view::npos);  // the data block html.cc writes
+  CHECK(ReportStyle().find("@media print") != std::string_view::npos);
+  CHECK(MemberId(0, 2, 11) == "g0d2m11");
+  CHECK(GoalId(3) == "g3");
 }
