@@ -718,6 +718,14 @@ std::string Html(const Context& ctx) {
     for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w.code + ": " + w.message) + "</div>";
     out += "</details>";
   }
+  // The drill-through data (report_members.h), then the page's script;
+  // before the footer, which `kpic verify` requires to end the page.
+  std::string members = MembersJson(p, r, [](const auto& labels, const auto& values, const auto& targets,
+                                             const Look& look, const auto& cut) {
+    return TrendChart(labels, values, targets, look, cut);
+  });
+  if (!members.empty()) out += "<script type=\"application/json\" id=kpic-members>" + members + "</script>";
+  out += InlineScript(ReportScript());
   if (ctx.stamp) {
     // The stamp: what made these numbers, for `kpic verify` (it reads the
     // escaped JSON of #kpic-stamp back).
@@ -729,13 +737,6 @@ std::string Html(const Context& ctx) {
                        "stand · 数据来源与指纹</summary><pre id=kpic-stamp>{}</pre></details></footer>",
                        Esc(st.value("kpic", std::string())), GeneratedAt(), defs, srcs, Esc(st.dump(2)));
   }
-  // The drill-through data (report_members.h), then the page's script.
-  std::string members = MembersJson(p, r, [](const auto& labels, const auto& values, const auto& targets,
-                                             const Look& look, const auto& cut) {
-    return TrendChart(labels, values, targets, look, cut);
-  });
-  if (!members.empty()) out += "<script type=\"application/json\" id=kpic-members>" + members + "</script>";
-  out += InlineScript(ReportScript());
   return out + "</body></html>\n";
 }
 

@@ -148,6 +148,26 @@ if ids != set(members):
 else:
     ok(f"{len(ids)} drill members open their own data")
 
+# ---- kpic verify reads the page back (the footer ends it), and an edited
+# member number makes it not stand ----
+v = subprocess.run([KPIC, "verify", path], capture_output=True, text=True)
+if v.returncode != 0:
+    fail(f"kpic verify the report: exit {v.returncode}: {v.stderr.strip()[:300]}")
+else:
+    ok("kpic verify: the report stands")
+if data:
+    forged = os.path.join(tmp, "forged.html")
+    first = next(iter(store_members.values()), None)
+    if first:
+        v0 = next(q["v"] for q in first["periods"] if q["v"] is not None)
+        with open(forged, "w", encoding="utf-8") as f:
+            f.write(page.replace(f'"v":"{v0}"', f'"v":"{v0}1"', 1))
+        v = subprocess.run([KPIC, "verify", forged], capture_output=True, text=True)
+        if v.returncode != 7:
+            fail(f"kpic verify an edited member value: exit {v.returncode}, expected 7")
+        else:
+            ok("kpic verify: an edited member value does not stand (exit 7)")
+
 # ---- under a role: no other store anywhere ----
 one = sorted(stores)[0]
 _, rpage = report("role.html", "--role", "store_manager", "--param", f"store_id={one}")
