@@ -261,11 +261,12 @@ tr,.card,.alert,svg,.legend{break-inside:avoid}
 table{break-inside:avoid}
 h2,h3{break-after:avoid}h2{font-size:15px;margin-top:16px}h3{font-size:12px;color:#000}
 svg{max-width:17cm}svg text{fill:#000}
-.alert{border:1px solid #9aa5b1;border-left-width:4px;background:#fff!important;color:#000;padding:1px 6px;margin:1px 0;font-size:10px}
+.alert{border:0;border-left:3px solid #52606d;background:#fff!important;color:#000;padding:0 6px;margin:1px 0;font-size:10px}
 .sub,.legend,.count{font-size:9px;color:#333}.card .s{font-size:10px;color:#333}
-.alert.critical{border-left-style:double;font-weight:600}
-.who,.digest{box-shadow:none;border:1px solid #9aa5b1}
-footer pre{white-space:pre-wrap;word-break:break-all;font-size:8px}
+.alert.critical{border-left:5px double #000;font-weight:600}
+.who{box-shadow:none;border:1px solid #9aa5b1}.digest{margin:4px 0 8px}.digest summary{color:#000}
+table:has(+svg),h3+p,p:has(+table){break-after:avoid}
+footer #kpic-stamp{display:none}
 }
 )CSS";
 
