@@ -75,3 +75,50 @@ TEST_CASE("the report's own script is one inline script: no closing tag in it, i
   CHECK(MemberId(0, 2, 11) == "g0d2m11");
   CHECK(GoalId(3) == "g3");
 }
+
+TEST_CASE("the drill-through data escapes `<`, so that a member named </script> cannot end its block") {
+  kpic::plan::Plan p;
+  kpic::plan::GoalPlan goal;
+  goal.name = "g";
+  goal.label = "<b>goal</b>";
+  goal.unit = "CNY";
+  goal.grain = kpic::rt::Grain::kMonth;
+  kpic::plan::GoalPlan::Drill drill;
+  drill.dim = "store";
+  drill.target = 1;  // the member has a target of its own
+  kpic::engine::Results r;
+  kpic::engine::GoalResult g;
+  g.goal = &goal;
+  g.compared = true;
+  g.period = 24316;  // 2026-05 as months since 0000-01
+  g.previous_period = 24315;
+  kpic::engine::DrillResult dr;
+  dr.drill = &drill;
+  kpic::engine::DrillResult::Member m;
+  m.member.s = "</script><script>alert(1)//";
+  m.value = Val::Dec(12345, 2);
+  kpic::engine::GoalPeriod gp;
+  gp.period = 24316;
+  gp.has_data = true;
+  gp.value = Val::Dec(12345, 2);
+  gp.target = Val::Dec(20000, 2);
+  gp.status = "missed";
+  m.series.push_back(gp);
+  dr.top.push_back(m);
+  g.drill.push_back(dr);
+  r.goals.push_back(g);
+  int charts = 0;
+  std::string json = MembersJson(p, r, [&](const auto&, const auto&, const auto& targets, const Look&, const auto&) {
+    ++charts;
+    CHECK(targets.size() == 1);
+    CHECK(targets[0].value() == doctest::Approx(200.0));  // the member's own target, drawn
+    return std::string("<svg></svg>");
+  });
+  CHECK(charts == 1);
+  CHECK(json.find('<') == std::string::npos);
+  CHECK(json.find("\\u003c/script>\\u003cscript>alert(1)//") != std::string::npos);
+  CHECK(json.find("\"g0d0m0\"") != std::string::npos);
+  CHECK(json.find("\"v\":\"123.45\"") != std::string::npos);   // the exact value, for sorting
+  CHECK(json.find("\"vs\":\"¥123.45\"") != std::string::npos);  // the value as shown
+  CHECK(json.find("\"t\":\"200.00\"") != std::string::npos);
+}
