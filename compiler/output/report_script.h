@@ -13,6 +13,14 @@
 //     trend table follows its goal's range;
 //   - before printing, every <details> is opened (the print stylesheet
 //     hides the controls).
+//
+// The page's hooks (html.cc writes them; browser tests may rely on them):
+// td[data-v] exact values; td[data-m=gGdDmK] a drill member whose data is
+// #kpic-members["gGdDmK"]; table[data-periods=gG] a goal's period table,
+// its rows tr[data-p=I]; tr.total a row that stays last. The script adds
+// th > button.sortb with th[aria-sort], td > button.member[aria-expanded],
+// section.mpanel[data-for=ID] after the table, div.ui.range with two
+// <select>s before a period table, and class `js` on <html>.
 #pragma once
 
 #include <string_view>
