@@ -574,9 +574,11 @@ std::string Html(const Context& ctx) {
         out += fmt::format("<tr><td class=l>{}</td>{}{}{}</tr>",
                            Esc(Label(g.goal->grain, o.from + static_cast<int64_t>(i), p)) +
                                (o.partial && i == 0 ? " <span class=sub>whole period 全期</span>" : ""),
-                           Td(Show(o.path.mean[i], look)),
-                           Td(Show(o.path.lo80[i], look) + " – " + Show(o.path.hi80[i], look)),
-                           Td(Show(o.path.lo95[i], look) + " – " + Show(o.path.hi95[i], look)));
+                           TdV(Show(o.path.mean[i], look), std::optional<double>(o.path.mean[i])),
+                           TdV(Show(o.path.lo80[i], look) + " – " + Show(o.path.hi80[i], look),
+                               std::optional<double>(o.path.lo80[i])),
+                           TdV(Show(o.path.lo95[i], look) + " – " + Show(o.path.hi95[i], look),
+                               std::optional<double>(o.path.lo95[i])));
       out += "</table>";
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
@@ -705,7 +707,9 @@ std::string Html(const Context& ctx) {
         auto range = [&](double a, double b) {
           return std::isnan(a) ? std::string("—") : Show(a, ml) + " – " + Show(b, ml);
         };
-        out += Td(Show(f.value, ml)) + Td(range(f.lo80, f.hi80)) + Td(range(f.lo95, f.hi95)) + "</tr>";
+        out += TdV(Show(f.value, ml), std::optional<double>(f.value)) +
+               TdV(range(f.lo80, f.hi80), std::optional<double>(f.lo80)) +
+               TdV(range(f.lo95, f.hi95), std::optional<double>(f.lo95)) + "</tr>";
       }
     }
     out += "</table>";
