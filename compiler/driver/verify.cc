@@ -17,6 +17,7 @@
 #include "driver/run_support.h"
 #include "driver/stamp.h"
 #include "driver/test_command.h"
+#include "output/values.h"
 #include "plan/lower.h"
 #include "base/errors.h"
 #include "csv.h"
@@ -156,12 +157,16 @@ std::string Unstamped(const std::string& format, const std::string& text) {
     // Only the footer exactly as kpic writes it is left out: one stamp, no
     // markup inside it, and nothing after it but the page's end. Anything
     // else stays, so that an edit there makes the numbers not stand.
-    size_t at = text.find("<footer class=sub><details><summary>Made by kpic");
+    // The footer opens with kFooterOpen (in any language); pages made
+    // before it had an id open with "Made by kpic ".
+    constexpr std::string_view kOld = "<footer class=sub><details><summary>Made by kpic ";
+    size_t at = text.find(output::kFooterOpen);
+    std::string_view kOpen = output::kFooterOpen;
+    if (at == std::string::npos) at = text.find(kOld), kOpen = kOld;
     if (at == std::string::npos) return text;
     size_t end = text.find("</footer>", at);
     if (end == std::string::npos) return text;
     std::string_view footer(text.data() + at, end + 9 - at);
-    constexpr std::string_view kOpen = "<footer class=sub><details><summary>Made by kpic ";
     constexpr std::string_view kCode = "<code>kpic verify</code>";
     constexpr std::string_view kPre = "</summary><pre id=kpic-stamp>";
     constexpr std::string_view kClose = "</pre></details></footer>";

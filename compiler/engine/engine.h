@@ -221,6 +221,13 @@ struct DrillResult {
     /// The member's outlook (GoalOutlook, with the goal's model refitted to
     /// the member's own series) when the goal has one.
     std::shared_ptr<const GoalOutlook> outlook;
+    /// The member's own series over the goal's periods, for the listed
+    /// members (top and bottom): per period the drill's value and the
+    /// member's own target (the drill's `target`, or its share of the
+    /// goal's period target; null without either) evaluated for the member
+    /// alone, a partial period over its days as the goal's is; its status
+    /// and attainment as the goal's periods have them.
+    std::vector<GoalPeriod> series;
   };
   std::vector<Member> top, bottom;  ///< largest and smallest changes
   std::vector<Member> best, worst;  ///< highest and lowest attainment (members with one)

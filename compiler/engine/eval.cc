@@ -845,6 +845,29 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     for (size_t i = 0; i < rated.size() && i < n; ++i) r.best.push_back(rated[i]);
     for (size_t i = rated.size(); i-- > 0 && r.worst.size() < n;)
       if (i >= n) r.worst.push_back(rated[i]);
+    // The listed members' own series (the report's drill-through): the
+    // drill's value and target per goal period with the member as context,
+    // exactly as the member's row above is for the period compared.
+    for (auto* list : {&r.top, &r.bottom})
+      for (DrillResult::Member& mem : *list) {
+        DimTuple m{mem.member};
+        for (const GoalPeriod& gp : gr->periods) {
+          GoalPeriod s;
+          s.period = gp.period;
+          s.span = gp.span;
+          Evaluator::Ctx c{g.grain, gp.period, gp.period, &m};
+          const bool partial = gp.span.partial && gp.span.first <= gp.span.last;
+          if (partial) c.clo = gp.span.first, c.chi = gp.span.last;
+          s.has_data = gp.has_data;
+          if (gp.has_data) s.value = ev.Eval(dr.value, c);
+          s.has_data = s.has_data && !s.value.null();
+          if (dr.target >= 0 || dr.share >= 0)
+            s.target = dr.target >= 0 ? ev.Eval(dr.target, c) : Mul(target_of(gp), ev.Eval(dr.share, c));
+          s.status = StatusOf(g, s, &s.attainment, &s.has_attainment);
+          if (partial && s.has_data) s.status = "in_progress";
+          mem.series.push_back(std::move(s));
+        }
+      }
     gr->drill.push_back(std::move(r));
   }
 }

@@ -1,5 +1,6 @@
 // The HTML report of `kpic run --format html`: one self-contained, offline
-// file (inline CSS and SVG written here, no script, no network) with a goal
+// file (inline CSS and SVG written here, no network; its one script,
+// report_script.cc, only adds behaviour) with a goal
 // scorecard, trend charts with the target line, the decomposition with each
 // driver's contribution, drill-down bar charts and the alert list.
 #include "output/output.h"
@@ -12,9 +13,12 @@
 #include <ctime>
 
 #include "base/utf8.h"
+#include "output/csp.h"
 #include "output/present.h"
 #include "output/words.h"
 #include "report/font_subset.h"
+#include "output/report_members.h"
+#include "output/report_script.h"
 #include "output/values.h"
 
 namespace kpic::output {
@@ -404,6 +408,18 @@ std::optional<double> Num(const Val& v) {
 
 std::string Td(const std::string& s, bool left = false) { return fmt::format("<td{}>{}</td>", left ? " class=l" : "", Esc(s)); }
 
+/// A number's cell: the text shown, and the exact value in data-v for the
+/// page's script to sort by (none for null).
+std::string TdV(const std::string& s, const Val& v) {
+  nlohmann::json j = JsonValue(v);
+  if (j.is_null()) return Td(s);
+  return fmt::format("<td data-v=\"{}\">{}</td>", Esc(j.is_string() ? j.get<std::string>() : j.dump()), Esc(s));
+}
+std::string TdV(const std::string& s, std::optional<double> v) {
+  if (!v || !std::isfinite(*v)) return Td(s);
+  return fmt::format("<td data-v=\"{}\">{}</td>", *v, Esc(s));
+}
+
 std::string MemberText(const engine::DimValue& d, plan::VT t) { return DimText(d, t); }
 
 /// When the page was made, in UTC: SOURCE_DATE_EPOCH when it is set (so
@@ -550,11 +566,13 @@ std::string Html(const Context& ctx) {
   auto F = [&](const char* en, const char* zh) { return fmt::runtime(Tr(lang, en, zh)); };
   std::string out = fmt::format("<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">",
                                 lang == "zh" ? "zh-CN" : "en");
-  out += kHtmlCsp;
+  // The page's own script, allowed by its hash (output/csp.h); the page is
+  // whole without it.
+  out += HtmlCspWithScript(ReportScript());
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
   // The embedded font's @font-face goes where the marker is, once the
   // page's text is known (at the end).
-  out += fmt::format("<title>{}</title><style>{}{}</style></head><body>", Esc(title), kStyle, kFontMarker);
+  out += fmt::format("<title>{}</title><style>{}{}{}</style></head><body>", Esc(title), kStyle, ReportStyle(), kFontMarker);
   out += fmt::format("<h1>{}</h1><div class=sub>{}{}</div>", Esc(title), T("KPI report", "指标报告"),
                      r.as_of ? std::string(T(" · data as of ", " · 数据截至 ")) + rt::FormatDate(*r.as_of) : std::string());
   // Who the page is for: the role and its parameters (what the numbers are
@@ -659,12 +677,19 @@ std::string Html(const Context& ctx) {
       }
     }
     out += fmt::format("<h3>{}</h3>", T("Trend", "趋势")) + TrendChart(labels, values, targets, look, lang, cut, band);
-    out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=l>{}</th></tr>",
-                       T("period", "期间"), T("value", "实际"), T("target", "目标"), T("attainment", "达成率"),
-                       T("status", "状态"));
-    for (const auto& gp : g.periods)
-      out += fmt::format("<tr><td class=l>{}</td>{}{}{}<td class=l>{}</td></tr>", plabel(g.goal->grain, gp.period, gp.span),
-                         Td(Show(gp.value, look)), Td(Show(gp.target, look)), Td(att_text(gp)), status(gp.status));
+    out += fmt::format("<table tabindex=0 data-periods={}><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=l>{}</th></tr>",
+                       GoalId(static_cast<size_t>(&g - r.goals.data())), T("period", "期间"), T("value", "实际"),
+                       T("target", "目标"), T("attainment", "达成率"), T("status", "状态"));
+    for (size_t i = 0; i < g.periods.size(); ++i) {
+      const auto& gp = g.periods[i];
+      out += fmt::format("<tr data-p={}><td class=l>{}</td>{}{}{}<td class=l>{}</td></tr>", i,
+                         plabel(g.goal->grain, gp.period, gp.span), TdV(Show(gp.value, look), gp.value),
+                         TdV(Show(gp.target, look), gp.target),
+                         TdV(att_text(gp), gp.has_attainment ? std::optional<double>(gp.attainment)
+                                           : gp.has_pace     ? std::optional<double>(gp.pace)
+                                                             : std::nullopt),
+                         status(gp.status));
+    }
     out += "</table>";
     for (const auto& gp : g.periods)
       if (gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace)
@@ -689,9 +714,11 @@ std::string Html(const Context& ctx) {
                            Esc(Label(g.goal->grain, o.from + static_cast<int64_t>(i), p)) +
                                (o.partial && i == 0 ? fmt::format(" <span class=sub>{}</span>", T("whole period", "全期"))
                                                     : std::string()),
-                           Td(Show(o.path.mean[i], look)),
-                           Td(Show(o.path.lo80[i], look) + " – " + Show(o.path.hi80[i], look)),
-                           Td(Show(o.path.lo95[i], look) + " – " + Show(o.path.hi95[i], look)));
+                           TdV(Show(o.path.mean[i], look), std::optional<double>(o.path.mean[i])),
+                           TdV(Show(o.path.lo80[i], look) + " – " + Show(o.path.hi80[i], look),
+                               std::optional<double>(o.path.lo80[i])),
+                           TdV(Show(o.path.lo95[i], look) + " – " + Show(o.path.hi95[i], look),
+                               std::optional<double>(o.path.lo95[i])));
       out += "</table>";
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
@@ -718,12 +745,14 @@ std::string Html(const Context& ctx) {
           const Look tl = LookOf(term.format, term.unit, term.percent);
           // The label, with the identifier on hover.
           out += fmt::format("<tr><td class=l title=\"{}\">{}</td>{}{}{}</tr>", Esc(term.text), Esc(shown),
-                             Td(Show(t.value, tl)), Td(Show(t.previous, tl)), Td(ShowChange(t.contribution, look)));
+                             TdV(Show(t.value, tl), t.value), TdV(Show(t.previous, tl), t.previous),
+                             TdV(ShowChange(t.contribution, look), t.contribution));
           bars.push_back({shown, Num(t.contribution)});
         }
-        out += fmt::format("<tr><td class=l title=\"{}\"><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name),
+        out += fmt::format("<tr class=total><td class=l title=\"{}\"><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name),
                            Esc(d.node->name == g.goal->metric && !g.goal->metric_label.empty() ? g.goal->metric_label
-                                                                                                : d.node->name), Td(Show(d.value, look)),
+                                                                                                : d.node->name),
+                           Td(Show(d.value, look)),
                            Td(Show(d.previous, look)), Td(ShowChange(engine::Sub(d.value, d.previous), look)));
         out += Waterfall(Label(g.goal->grain, g.previous_period, p), Num(d.previous), bars,
                          Label(g.goal->grain, g.period, p), Num(d.value), look, lang);
@@ -731,6 +760,8 @@ std::string Html(const Context& ctx) {
     }
     if (g.compared)
       for (const auto& dr : g.drill) {
+        const size_t gi = static_cast<size_t>(&g - r.goals.data()), di = static_cast<size_t>(&dr - g.drill.data());
+        size_t listed = 0;  // the member's index in ListedMembers (its drill-through id)
         out += fmt::format(F("<h3>Drill-down by {} (change {}, {} members)</h3>", "<h3>按{}下钻（变化 {}，{} 个成员）</h3>"),
                            DimHtml(dr.drill->dim, p), Esc(ComparedPhrase(g, p)), dr.members);
         std::vector<std::pair<std::string, std::optional<double>>> bars;
@@ -740,11 +771,15 @@ std::string Html(const Context& ctx) {
                            T("before", "上期"), T("change", "变化"), T("target", "目标"), T("attainment", "达成率"));
         out += fx ? fmt::format("<th>{}</th><th>{}</th></tr>", T("mix", "结构效应"), T("rate", "比率效应")) : "</tr>";
         auto row = [&](const engine::DrillResult::Member& m) {
-          out += fmt::format("<tr>{}{}{}{}{}{}{}</tr>", Td(MemberText(m.member, dr.drill->type), true),
-                             Td(Show(m.value, look)), Td(Show(m.previous, look)), Td(ShowChange(m.change, look)),
-                             Td(Show(m.target, look)),
-                             Td(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—"),
-                             m.has_effects ? Td(ShowChange(m.mix, look)) + Td(ShowChange(m.rate, look)) : std::string());
+          out += fmt::format("<tr><td class=l data-m={}>{}</td>{}{}{}{}{}{}</tr>", MemberId(gi, di, listed++),
+                             Esc(MemberText(m.member, dr.drill->type)), TdV(Show(m.value, look), m.value),
+                             TdV(Show(m.previous, look), m.previous), TdV(ShowChange(m.change, look), m.change),
+                             TdV(Show(m.target, look), m.target),
+                             TdV(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
+                                 m.has_attainment ? std::optional<double>(m.attainment) : std::nullopt),
+                             m.has_effects ? TdV(ShowChange(m.mix, look), std::optional<double>(m.mix)) +
+                                                 TdV(ShowChange(m.rate, look), std::optional<double>(m.rate))
+                                           : std::string());
           bars.push_back({MemberText(m.member, dr.drill->type), Num(m.change)});
         };
         for (const auto& m : dr.top) row(m);
@@ -797,7 +832,7 @@ std::string Html(const Context& ctx) {
     for (const auto& row : c.rows) {
       out += "<tr><td class=l>" + plabel(o.grain, row.period, row.span) + "</td>";
       for (size_t d = 0; d < o.by.size(); ++d) out += Td(DimText(row.dims[d], o.by_types[d]), true);
-      out += Td(Show(row.value, LookOf(o.format, o.unit, o.percent))) + "</tr>";
+      out += TdV(Show(row.value, LookOf(o.format, o.unit, o.percent)), row.value) + "</tr>";
     }
     out += "</table>";
   }
@@ -817,7 +852,7 @@ std::string Html(const Context& ctx) {
       for (const auto& row : m.rows) {
         out += "<tr>" + Td(name, true) + "<td class=l>" + plabel(p.grain, row.period, row.span) + "</td>";
         for (size_t d = 0; d < p.by.size(); ++d) out += Td(DimText(row.dims[d], p.by_types[d]), true);
-        out += Td(Show(row.value, ml)) + (forecast ? "<td></td><td></td>" : "") + "</tr>";
+        out += TdV(Show(row.value, ml), row.value) + (forecast ? "<td></td><td></td>" : "") + "</tr>";
       }
       for (const auto& f : m.forecast) {
         out += "<tr class=fc>" + Td(name, true) + "<td class=l>" + Esc(Label(p.grain, f.period, p)) +
@@ -826,7 +861,9 @@ std::string Html(const Context& ctx) {
         auto range = [&](double a, double b) {
           return std::isnan(a) ? std::string("—") : Show(a, ml) + " – " + Show(b, ml);
         };
-        out += Td(Show(f.value, ml)) + Td(range(f.lo80, f.hi80)) + Td(range(f.lo95, f.hi95)) + "</tr>";
+        out += TdV(Show(f.value, ml), std::optional<double>(f.value)) +
+               TdV(range(f.lo80, f.hi80), std::optional<double>(f.lo80)) +
+               TdV(range(f.lo95, f.hi95), std::optional<double>(f.lo95)) + "</tr>";
       }
     }
     out += "</table>";
@@ -840,18 +877,26 @@ std::string Html(const Context& ctx) {
     for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w.code + ": " + w.message) + "</div>";
     out += "</details>";
   }
+  // The drill-through data (report_members.h), then the page's script;
+  // before the footer, which `kpic verify` requires to end the page.
+  std::string members = MembersJson(p, r, [&](const auto& labels, const auto& values, const auto& targets,
+                                             const Look& look, const auto& cut) {
+    return TrendChart(labels, values, targets, look, lang, cut);
+  });
+  if (!members.empty()) out += "<script type=\"application/json\" id=kpic-members>" + members + "</script>";
+  out += InlineScript(ReportScript());
   if (ctx.stamp) {
     // The stamp: what made these numbers, for `kpic verify` (it reads the
     // escaped JSON of #kpic-stamp back).
     const nlohmann::ordered_json& st = *ctx.stamp;
     size_t defs = st.contains("definitions") ? st["definitions"].value("metrics", nlohmann::ordered_json::object()).size() : 0;
     size_t srcs = st.contains("data") ? st["data"].size() : 0;
-    out += fmt::format(F("<footer class=sub><details><summary>Made by kpic {} on {} from {} metric definition(s) and {} "
-                         "source(s), fingerprinted: <code>kpic verify</code> this file to check that its numbers still "
-                         "stand</summary><pre id=kpic-stamp>{}</pre></details></footer>",
-                         "<footer class=sub><details><summary>由 kpic {} 于 {} 生成，依据 {} 个指标定义和 {} 个数据源，"
-                         "均有指纹：对本文件运行 <code>kpic verify</code> 可核对数字是否仍然成立</summary>"
-                         "<pre id=kpic-stamp>{}</pre></details></footer>"),
+    out += std::string(kFooterOpen) +
+           fmt::format(F("Made by kpic {} on {} from {} metric definition(s) and {} source(s), fingerprinted: <code>kpic "
+                         "verify</code> this file to check that its numbers still stand</summary><pre id=kpic-stamp>{}"
+                         "</pre></details></footer>",
+                         "由 kpic {} 于 {} 生成，依据 {} 个指标定义和 {} 个数据源，均有指纹：对本文件运行 <code>kpic "
+                         "verify</code> 可核对数字是否仍然成立</summary><pre id=kpic-stamp>{}</pre></details></footer>"),
                        Esc(st.value("kpic", std::string())), GeneratedAt(), defs, srcs, Esc(st.dump(2)));
   }
   out += "</body></html>\n";

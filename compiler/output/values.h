@@ -27,6 +27,9 @@ std::string HtmlEscape(std::string_view in);
 inline constexpr const char* kHtmlCsp =
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:; base-uri 'none'; form-action 'none'\">";
+/// How the HTML report's footer (the stamp) opens, whatever the page's
+/// language: `kpic verify` leaves exactly that footer out of a comparison.
+inline constexpr std::string_view kFooterOpen = "<footer class=sub id=kpic-footer><details><summary>";
 /// A partial period's days, `2026-12-01/2026-12-14` (ISO 8601), or "".
 std::string SpanText(const engine::Span& sp);
 /// What a goal's decomposition and drill compare: `2026-12 vs 2026-11`,

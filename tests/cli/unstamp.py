@@ -16,7 +16,7 @@ for path in sys.argv[1:]:
     if text.startswith("-- kpic stamp: "):
         text = text[text.index("\n") + 1:]
     elif "<pre id=kpic-stamp>" in text:
-        text = re.sub(r"<footer class=sub><details><summary>Made by kpic.*?</footer>", "", text, flags=re.S)
+        text = re.sub(r"<footer class=sub id=kpic-footer>.*?</footer>", "", text, flags=re.S)
     else:
         try:
             doc = json.loads(text)

@@ -40,8 +40,13 @@ check "money as ¥1,234.56" '¥[0-9]{1,3}(,[0-9]{3})+\.[0-9]{2}' 40
 check "alert digest" 'and [0-9]+ more' 1
 check "decomposition labels" 'title="conversion">转化率<' 1
 check "hover values" '<title>2026-03 value: ¥[0-9,]+\.[0-9]{2}</title>' 1
-# (the visible text: no style, and not the stamp, whose hashes are hex)
-text=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read(); t=re.sub(r"<(style|pre)[^>]*>.*?</\1>", " ", t, flags=re.S); print(re.sub(r"<[^>]*>", " ", t))' "$tmp/dom.html")
+# (the visible text: no style, not the stamp, whose hashes are hex, and not
+# the script or the drill-through data, whose texts are checked below)
+text=$(python3 -c 'import re,sys; t=open(sys.argv[1]).read(); t=re.sub(r"<(style|pre|script)[^>]*>.*?</\1>", " ", t, flags=re.S); print(re.sub(r"<[^>]*>", " ", t))' "$tmp/dom.html")
+# The drill-through data's texts, shown when a member is opened.
+shown=$(python3 -c 'import json,re,sys; t=open(sys.argv[1]).read(); m=re.search(r"id=\"?kpic-members\"?>(.*?)</script>", t, re.S); d=json.loads(m.group(1)) if m else {}; print(" ".join(x for v in d.values() for q in v["periods"] for x in (q["vs"], q["ts"], q["as"])))' "$tmp/dom.html")
+[ -n "$shown" ] || { echo "no drill-through data"; exit 1; }
+text+=" $shown"
 if grep -qE '[0-9]\.?[0-9]*e[+-]?[0-9]' <<<"$text"; then echo "a number in exponent notation: $(grep -oE '[0-9.]+e[+-]?[0-9]+' <<<"$text" | head -3)"; exit 1; fi
 echo "DOM: no exponent notation"
 if grep -qE '\.[0-9]{4}\b' <<<"$(grep -oE '¥[0-9,.]+' <<<"$text")"; then echo "money with more than 2 decimals"; exit 1; fi

@@ -7,6 +7,8 @@
 
 #include "output/csp.h"
 #include "output/present.h"
+#include "output/report_members.h"
+#include "output/report_script.h"
 
 using kpic::engine::Val;
 using namespace kpic::output;
@@ -71,4 +73,65 @@ TEST_CASE("zh shows large amounts compactly in 万 and 亿; en and percentages a
   CHECK(ShowCompact(131772.40, cny, "en") == "¥131,772.40");
   CHECK(ShowCompact(0.0428, LookOf("", "percent", true), "zh") == "4.28%");
   CHECK(ShowCompact(12282, LookOf("", "order", false), "zh") == "1.23万");
+}
+
+TEST_CASE("the report's own script is one inline script: no closing tag in it, its ids stable") {
+  // InlineScript refuses `</` (it would end the element); the page's script
+  // must pass, and it must not read anything from outside the page.
+  std::string_view js = ReportScript();
+  CHECK_NOTHROW(InlineScript(js));
+  CHECK(js.find("</") == std::string_view::npos);
+  for (const char* outside : {"fetch(", "XMLHttpRequest", "import(", "eval(", "new Function", "://", "localStorage"})
+    CHECK_MESSAGE(js.find(outside) == std::string_view::npos, outside);
+  CHECK(js.find("kpic-members") != std::string_view::npos);  // the data block html.cc writes
+  CHECK(ReportStyle().find("@media print") != std::string_view::npos);
+  CHECK(MemberId(0, 2, 11) == "g0d2m11");
+  CHECK(GoalId(3) == "g3");
+}
+
+TEST_CASE("the drill-through data escapes `<`, so that a member named </script> cannot end its block") {
+  kpic::plan::Plan p;
+  kpic::plan::GoalPlan goal;
+  goal.name = "g";
+  goal.label = "<b>goal</b>";
+  goal.unit = "CNY";
+  goal.grain = kpic::rt::Grain::kMonth;
+  kpic::plan::GoalPlan::Drill drill;
+  drill.dim = "store";
+  drill.target = 1;  // the member has a target of its own
+  kpic::engine::Results r;
+  kpic::engine::GoalResult g;
+  g.goal = &goal;
+  g.compared = true;
+  g.period = 24316;  // 2026-05 as months since 0000-01
+  g.previous_period = 24315;
+  kpic::engine::DrillResult dr;
+  dr.drill = &drill;
+  kpic::engine::DrillResult::Member m;
+  m.member.s = "</script><script>alert(1)//";
+  m.value = Val::Dec(12345, 2);
+  kpic::engine::GoalPeriod gp;
+  gp.period = 24316;
+  gp.has_data = true;
+  gp.value = Val::Dec(12345, 2);
+  gp.target = Val::Dec(20000, 2);
+  gp.status = "missed";
+  m.series.push_back(gp);
+  dr.top.push_back(m);
+  g.drill.push_back(dr);
+  r.goals.push_back(g);
+  int charts = 0;
+  std::string json = MembersJson(p, r, [&](const auto&, const auto&, const auto& targets, const Look&, const auto&) {
+    ++charts;
+    CHECK(targets.size() == 1);
+    CHECK(targets[0].value() == doctest::Approx(200.0));  // the member's own target, drawn
+    return std::string("<svg></svg>");
+  });
+  CHECK(charts == 1);
+  CHECK(json.find('<') == std::string::npos);
+  CHECK(json.find("\\u003c/script>\\u003cscript>alert(1)//") != std::string::npos);
+  CHECK(json.find("\"g0d0m0\"") != std::string::npos);
+  CHECK(json.find("\"v\":\"123.45\"") != std::string::npos);   // the exact value, for sorting
+  CHECK(json.find("\"vs\":\"¥123.45\"") != std::string::npos);  // the value as shown
+  CHECK(json.find("\"t\":\"200.00\"") != std::string::npos);
 }
