@@ -37,6 +37,7 @@ const char* kStyle = R"(
 body{font-family:-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;margin:24px;color:#1f2933;background:#f7f8fa}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:14px;margin:16px 0 6px;color:#52606d}
 .sub{color:#616e7c;font-size:12px}
+p,h2,h3,summary,.who{overflow-wrap:anywhere}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
 .card{background:#fff;border-radius:8px;padding:12px 16px;min-width:220px;box-shadow:0 1px 3px rgba(0,0,0,.12);border-left:6px solid #9aa5b1}
 .card.met{border-color:#2f9e44}.card.at_risk{border-color:#f08c00}.card.missed{border-color:#e03131}
@@ -154,7 +155,7 @@ std::string ForecastSvg(const Band& band, const std::vector<std::optional<double
 std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
                        const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
                        const std::vector<bool>& partial = {}, const Band& band = {}) {
-  const double w = 760, h = 230, left = 96, right = 40, top = 10, bottom = 28;
+  const double w = 760, h = 236, left = 96, right = 40, top = 16, bottom = 28;
   double lo = 0, hi = 0;
   bool any = false;
   for (const auto* series : {&values, &targets, &band.mean, &band.lo, &band.hi})
@@ -368,14 +369,12 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
   return svg + "</svg>";
 }
 
-constexpr std::string_view kFontMarker = "/*kpic-font*/";
-
 /// The page with its own font: the glyphs of its text, subset from a CJK
 /// font installed here (compiler/report/font_subset.h, docs/fonts.md), as
 /// a WOFF2 data: URL first in the font stack, so that a reader without a
 /// Chinese font sees the same page. Without an embeddable font the page
 /// keeps the font stack alone, and kpic says why on stderr.
-std::string WithFont(std::string page) {
+std::string WithFontImpl(std::string page) {
   size_t at = page.find(kFontMarker);
   if (at == std::string::npos) return page;
   std::string css, why;
@@ -902,5 +901,7 @@ std::string Html(const Context& ctx) {
   out += "</body></html>\n";
   return WithFont(std::move(out));
 }
+
+std::string WithFont(std::string page) { return WithFontImpl(std::move(page)); }
 
 }  // namespace kpic::output

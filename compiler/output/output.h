@@ -42,6 +42,14 @@ std::string Json(const Context& c);
 std::string Csv(const Context& c);
 std::string Html(const Context& c);
 
+/// Where a page's embedded font goes: put the marker inside its <style>,
+/// then pass the finished page to WithFont, which replaces the marker with
+/// an @font-face of the glyphs the page shows (a subset of an installed CJK
+/// font, WOFF2, docs/fonts.md) first in the font stack, or with nothing
+/// (and says why on stderr) when no font may be embedded.
+inline constexpr std::string_view kFontMarker = "/*kpic-font*/";
+std::string WithFont(std::string page);
+
 /// Rows keyed by period and members, with one column per metric (shared by
 /// the table and CSV writers).
 struct Wide {
