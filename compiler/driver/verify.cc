@@ -150,39 +150,55 @@ std::string String(const nlohmann::ordered_json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
+/// An HTML page without its footer, when the footer is exactly as kpic
+/// writes it.
+std::string UnstampedHtml(const std::string& text) {
+  // Only the footer exactly as kpic writes it is left out: one stamp, no
+  // markup inside it, and nothing after it but the page's end. Anything
+  // else stays, so that an edit there makes the numbers not stand.
+  // The footer opens with kFooterOpen (in any language); pages made
+  // before it had an id open with "Made by kpic ".
+  constexpr std::string_view kOld = "<footer class=sub><details><summary>Made by kpic ";
+  size_t at = text.find(output::kFooterOpen);
+  std::string_view kOpen = output::kFooterOpen;
+  if (at == std::string::npos) at = text.find(kOld), kOpen = kOld;
+  if (at == std::string::npos) return text;
+  size_t end = text.find("</footer>", at);
+  if (end == std::string::npos) return text;
+  std::string_view footer(text.data() + at, end + 9 - at);
+  constexpr std::string_view kCode = "<code>kpic verify</code>";
+  constexpr std::string_view kPre = "</summary><pre id=kpic-stamp>";
+  constexpr std::string_view kClose = "</pre></details></footer>";
+  size_t pre = footer.find(kPre);
+  bool ok = text.find(kHtmlStampOpen) == text.rfind(kHtmlStampOpen) && pre != std::string_view::npos &&
+            footer.ends_with(kClose) && text.substr(end + 9) == "</body></html>\n";
+  if (ok) {
+    std::string_view summary = footer.substr(kOpen.size(), pre - kOpen.size());
+    size_t code = summary.find(kCode);
+    std::string_view stamp = footer.substr(pre + kPre.size(), footer.size() - kClose.size() - pre - kPre.size());
+    auto plain = [](std::string_view t) { return t.find_first_of("<>") == std::string_view::npos; };
+    ok = code != std::string_view::npos && plain(summary.substr(0, code)) &&
+         plain(summary.substr(code + kCode.size())) && plain(stamp);
+  }
+  if (!ok) return text;
+  return text.substr(0, at) + text.substr(end + 9);
+}
+
 /// The output without its stamp, for comparing numbers.
 std::string Unstamped(const std::string& format, const std::string& text) {
   if (format == "sql") return text.substr(text.find('\n') + 1);
   if (format == "html") {
-    // Only the footer exactly as kpic writes it is left out: one stamp, no
-    // markup inside it, and nothing after it but the page's end. Anything
-    // else stays, so that an edit there makes the numbers not stand.
-    // The footer opens with kFooterOpen (in any language); pages made
-    // before it had an id open with "Made by kpic ".
-    constexpr std::string_view kOld = "<footer class=sub><details><summary>Made by kpic ";
-    size_t at = text.find(output::kFooterOpen);
-    std::string_view kOpen = output::kFooterOpen;
-    if (at == std::string::npos) at = text.find(kOld), kOpen = kOld;
-    if (at == std::string::npos) return text;
-    size_t end = text.find("</footer>", at);
-    if (end == std::string::npos) return text;
-    std::string_view footer(text.data() + at, end + 9 - at);
-    constexpr std::string_view kCode = "<code>kpic verify</code>";
-    constexpr std::string_view kPre = "</summary><pre id=kpic-stamp>";
-    constexpr std::string_view kClose = "</pre></details></footer>";
-    size_t pre = footer.find(kPre);
-    bool ok = text.find(kHtmlStampOpen) == text.rfind(kHtmlStampOpen) && pre != std::string_view::npos &&
-              footer.ends_with(kClose) && text.substr(end + 9) == "</body></html>\n";
-    if (ok) {
-      std::string_view summary = footer.substr(kOpen.size(), pre - kOpen.size());
-      size_t code = summary.find(kCode);
-      std::string_view stamp = footer.substr(pre + kPre.size(), footer.size() - kClose.size() - pre - kPre.size());
-      auto plain = [](std::string_view t) { return t.find_first_of("<>") == std::string_view::npos; };
-      ok = code != std::string_view::npos && plain(summary.substr(0, code)) &&
-           plain(summary.substr(code + kCode.size())) && plain(stamp);
+    // When the page was made (the header's first <time id=kpic-made>,
+    // plain text) is not one of its numbers; another such element stays,
+    // so that nothing can hide in one.
+    std::string made = text;
+    constexpr std::string_view kMade = "<time id=kpic-made>";
+    if (size_t at = made.find(kMade); at != std::string::npos) {
+      size_t open = at + kMade.size(), end = made.find("</time>", open);
+      if (end != std::string::npos && made.substr(open, end - open).find('<') == std::string::npos)
+        made.erase(open, end - open);
     }
-    if (!ok) return text;
-    return text.substr(0, at) + text.substr(end + 9);
+    return UnstampedHtml(made);
   }
   if (format == "junit") {
     size_t at = text.find("<property name=\"kpic.stamp\"");

@@ -58,7 +58,7 @@ svg text{font-size:11px;fill:#52606d}
 .sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
 .digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
-.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+.meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
 @media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}svg text{font-size:14px}}
 @media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
@@ -572,10 +572,34 @@ std::string Html(const Context& ctx) {
   // The embedded font's @font-face goes where the marker is, once the
   // page's text is known (at the end).
   out += fmt::format("<title>{}</title><style>{}{}{}</style></head><body>", Esc(title), kStyle, ReportStyle(), kFontMarker);
-  out += fmt::format("<h1>{}</h1><div class=sub>{}{}</div>", Esc(title), T("KPI report", "指标报告"),
-                     r.as_of ? std::string(T(" · data as of ", " · 数据截至 ")) + rt::FormatDate(*r.as_of) : std::string());
+  // What this is, in one block computed under the role: the title, the
+  // periods shown, the as-of date, when and by which kpic it was made, and
+  // who it is for (the role and its parameters).
+  out += fmt::format("<header class=meta><h1>{}</h1><div class=sub>{}", Esc(title), T("KPI report", "指标报告"));
+  {
+    std::vector<std::string> spans;
+    auto add = [&](rt::Grain grain, int64_t first, int64_t last) {
+      std::string s = first == last ? Label(grain, first, p) : Label(grain, first, p) + " – " + Label(grain, last, p);
+      if (std::find(spans.begin(), spans.end(), s) == spans.end()) spans.push_back(s);
+    };
+    for (const auto& g : r.goals)
+      if (!g.periods.empty()) add(g.goal->grain, g.periods.front().period, g.periods.back().period);
+    for (const auto& m : r.metrics)
+      if (!m.rows.empty() && m.output->grain != rt::Grain::kAll) {
+        int64_t lo = m.rows.front().period, hi = lo;
+        for (const auto& row : m.rows) lo = std::min(lo, row.period), hi = std::max(hi, row.period);
+        add(m.output->grain, lo, hi);
+      }
+    std::string joined;
+    for (const auto& s : spans) joined += (joined.empty() ? "" : ", ") + s;
+    if (!joined.empty()) out += fmt::format(" · {} {}", T("periods", "期间"), Esc(joined));
+  }
+  if (r.as_of) out += std::string(T(" · data as of ", " · 数据截至 ")) + rt::FormatDate(*r.as_of);
+  out += fmt::format(" · {} <time id=kpic-made>{}</time>", T("made", "生成于"), GeneratedAt());
+  if (ctx.stamp && ctx.stamp->contains("kpic")) out += " · kpic " + Esc(ctx.stamp->value("kpic", std::string()));
+  out += "</div>";
   // Who the page is for: the role and its parameters (what the numbers are
-  // limited to), computed under the role like everything on it.
+  // limited to).
   if (!p.role.empty()) {
     std::string params;
     if (ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params"))
@@ -585,6 +609,7 @@ std::string Html(const Context& ctx) {
                          "<div class=who>角色 <b>{}</b>{}：仅含该角色可见的数据</div>"),
                        Esc(p.role), params.empty() ? "" : " · " + Esc(params));
   }
+  out += "</header>";
   // Critical alerts of every goal first, in red.
   {
     std::string crit;

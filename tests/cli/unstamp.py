@@ -17,6 +17,7 @@ for path in sys.argv[1:]:
         text = text[text.index("\n") + 1:]
     elif "<pre id=kpic-stamp>" in text:
         text = re.sub(r"<footer class=sub id=kpic-footer>.*?</footer>", "", text, flags=re.S)
+        text = re.sub(r"<time id=kpic-made>[^<]*</time>", "<time id=kpic-made></time>", text, count=1)
     else:
         try:
             doc = json.loads(text)

@@ -359,6 +359,7 @@ with tempfile.TemporaryDirectory() as tmp:
             elif isinstance(a, str) and isinstance(b, str):
                 a, b = (re.sub(r"<footer class=sub id=kpic-footer>.*?</footer>", "", x, flags=re.S)
                         for x in (a, b))
+                a, b = (re.sub(r"<time id=kpic-made>[^<]*</time>", "", x, count=1) for x in (a, b))
                 # The header says which role the page is for; the rest is
                 # alike, but for the embedded font, which holds the glyphs
                 # of the page's text, the header's included.

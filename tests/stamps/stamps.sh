@@ -132,6 +132,15 @@ expect "verify tampered html" 7 "$KPIC" verify "$TMP/t.html"
 "$KPIC" run "$PKG" --metric top --grain month --format html -o "$TMP/t.html" 2>/dev/null
 sed -i 's|</body></html>|<p>forged</p></body></html>|' "$TMP/t.html"
 expect "verify html with a tail" 7 "$KPIC" verify "$TMP/t.html"
+# When the page was made (its header's <time id=kpic-made>) is not a
+# number: a page made in 1970 still stands; a second such element, with
+# a figure inside, does not hide it.
+SOURCE_DATE_EPOCH=86400 "$KPIC" run "$PKG" --metric top --grain month --format html -o "$TMP/t.html" 2>/dev/null
+contains_file() { grep -qF "$2" "$1" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: $1 lacks $2"; }; }
+contains_file "$TMP/t.html" '<time id=kpic-made>1970-01-02 00:00 UTC</time>'
+expect "verify a page made earlier" 0 "$KPIC" verify "$TMP/t.html"
+sed -i 's|<footer class=sub id=kpic-footer>|<time id=kpic-made>top 999.00</time><footer class=sub id=kpic-footer>|' "$TMP/t.html"
+expect "verify a page with a second made-time" 7 "$KPIC" verify "$TMP/t.html"
 
 # A metric the output was made of that is gone: exit 7, naming it.
 expect "before a rename" 0 "$KPIC" run "$PKG" --metric other --grain all --format json -o "$TMP/o.json"
