@@ -98,6 +98,8 @@ plan::Request ToRequest(const RunOptions& o) {
     throw UsageError("--as-of is before --from: the window would hold no data");
   r.role = o.role;
   r.lang = o.lang;
+  for (const std::string& f : SplitCommas({o.format})) r.member_detail = r.member_detail || f == "html";
+  if (o.format.empty() && !o.each.empty()) r.member_detail = true;  // a burst writes html by default
   for (const std::string& p : o.params) {
     auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--param expects KEY=VALUE, got `{}`", p));

@@ -322,6 +322,7 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   // A metric or goal the output was made of that is gone: the numbers
   // cannot stand, and there is nothing to recompute.
   plan::Request preq = ToRequest(o);
+  preq.member_detail = old.format == "html";
   std::vector<std::string> gone;
   {
     const ir::Module& ir = s->catalog.checked.ir;

@@ -228,6 +228,11 @@ struct DrillResult {
     /// alone, a partial period over its days as the goal's is; its status
     /// and attainment as the goal's periods have them.
     std::vector<GoalPeriod> series;
+    /// The listed members' own decompositions (per the goal's
+    /// decompositions; `node` null where the dimension cannot break one
+    /// down): the same identities, with the member as context, compared
+    /// over the same periods as the goal's.
+    std::vector<DecompositionResult> decomposition;
   };
   std::vector<Member> top, bottom;  ///< largest and smallest changes
   std::vector<Member> best, worst;  ///< highest and lowest attainment (members with one)

@@ -741,21 +741,25 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   Evaluator::Ctx now, before;
   spanned(&none, &now, &before);
   using Kind = plan::GoalPlan::Decomposition::Kind;
-  for (const auto& d : g.decompositions) {
+  // A decomposition's value, identity and terms in one context: exact
+  // differences (additive) or LMDI shares (multiplicative).
+  auto decompose = [&](const plan::GoalPlan::Decomposition& d, int value, int rhs, const std::vector<int>& terms,
+                       const Evaluator::Ctx& at, const Evaluator::Ctx& then) {
     DecompositionResult r;
     r.node = &d;
-    r.value = ev.Eval(d.value, now);
-    r.previous = ev.Eval(d.value, before);
-    r.identity = ev.Eval(d.rhs, now);
+    r.value = ev.Eval(value, at);
+    r.previous = ev.Eval(value, then);
+    r.identity = ev.Eval(rhs, at);
     r.gap = Sub(r.value, r.identity);
     if (!r.gap.null()) {
       double gap = std::fabs(r.gap.AsDouble()), scale = std::fabs(r.value.AsDouble());
       r.holds = r.gap.exact() ? r.gap.i == 0 : gap <= 1e-9 * std::max(1.0, scale);
     }
-    for (const auto& t : d.terms) {
+    for (size_t i = 0; i < d.terms.size() && i < terms.size(); ++i) {
+      const auto& t = d.terms[i];
       DecompositionResult::Term term;
-      term.value = ev.Eval(t.value, now);
-      term.previous = ev.Eval(t.value, before);
+      term.value = ev.Eval(terms[i], at);
+      term.previous = ev.Eval(terms[i], then);
       if (d.kind == Kind::kAdditive) {
         Val delta = Sub(term.value, term.previous);
         term.contribution = t.sign > 0 ? delta : Neg(delta);
@@ -770,7 +774,12 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       }
       r.terms.push_back(term);
     }
-    gr->decomposition.push_back(std::move(r));
+    return r;
+  };
+  for (const auto& d : g.decompositions) {
+    std::vector<int> terms;
+    for (const auto& t : d.terms) terms.push_back(t.value);
+    gr->decomposition.push_back(decompose(d, d.value, d.rhs, terms, now, before));
   }
   // The goal's target for the period compared (phased or not), which an
   // allocation shares out among the members.
@@ -866,6 +875,15 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
           s.status = StatusOf(g, s, &s.attainment, &s.has_attainment);
           if (partial && s.has_data) s.status = "in_progress";
           mem.series.push_back(std::move(s));
+        }
+        // Its own decompositions, over the periods the goal's compare.
+        Evaluator::Ctx mnow, mbefore;
+        spanned(&m, &mnow, &mbefore);
+        for (size_t k = 0; k < dr.decompositions.size() && k < g.decompositions.size(); ++k) {
+          const plan::GoalPlan::Drill::MemberDecomposition& md = dr.decompositions[k];
+          mem.decomposition.push_back(md.value < 0 ? DecompositionResult{}
+                                                   : decompose(g.decompositions[k], md.value, md.rhs, md.terms, mnow,
+                                                               mbefore));
         }
       }
     gr->drill.push_back(std::move(r));

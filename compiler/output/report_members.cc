@@ -111,6 +111,35 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
           cmp.push_back({Tr(p.lang, "rate", "比率效应"), ShowChange(m.rate, look), RawDouble(m.rate)});
         }
         j["compare"] = std::move(cmp);
+        // Its own decompositions: [title, header, rows of [label, now,
+        // before, contribution, raw contribution]].
+        nlohmann::ordered_json decs = nlohmann::ordered_json::array();
+        for (const engine::DecompositionResult& dec : m.decomposition) {
+          if (!dec.node) continue;
+          nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+          for (size_t t = 0; t < dec.terms.size() && t < dec.node->terms.size(); ++t) {
+            const auto& term = dec.node->terms[t];
+            const Look tl = LookOf(term.format, term.unit, term.percent);
+            rows.push_back({term.label.empty() ? term.text : term.label, Show(dec.terms[t].value, tl),
+                            Show(dec.terms[t].previous, tl), ShowChange(dec.terms[t].contribution, look),
+                            Raw(dec.terms[t].contribution)});
+          }
+          rows.push_back({dec.node->name == g.goal->metric && !g.goal->metric_label.empty() ? g.goal->metric_label
+                                                                                              : dec.node->name,
+                          Show(dec.value, look), Show(dec.previous, look),
+                          ShowChange(engine::Sub(dec.value, dec.previous), look), Raw(engine::Sub(dec.value, dec.previous))});
+          std::string title = std::string(Tr(p.lang, "Decomposition: ", "指标分解：")) + dec.node->name + " = " +
+                              dec.node->formula;
+          if (!dec.holds)
+            title += std::string(Tr(p.lang, " (the identity does not hold for this member: gap ",
+                                    "（该成员的恒等式不成立：差额 ")) +
+                     dec.gap.Text() + Tr(p.lang, ")", "）");
+          decs.push_back({{"title", title},
+                          {"head", {Tr(p.lang, "driver", "驱动因素"), Tr(p.lang, "now", "本期"), Tr(p.lang, "before", "上期"),
+                                    Tr(p.lang, "contribution", "贡献")}},
+                          {"rows", std::move(rows)}});
+        }
+        j["decompositions"] = std::move(decs);
         nlohmann::ordered_json alerts = nlohmann::ordered_json::array();
         for (const engine::FiredAlert& a : g.alerts) {
           if (a.dim != pd.dim || !(a.member == m.member)) continue;

@@ -178,6 +178,20 @@ constexpr std::string_view kScript = R"JS(
       });
       p.appendChild(k);
     }
+    (m.decompositions || []).forEach(function (dc) {
+      p.appendChild(el('h5', null, dc.title));
+      var w = el('table');
+      headRow(w, dc.head);
+      dc.rows.forEach(function (row, i) {
+        var tr = el('tr', i === dc.rows.length - 1 ? 'total' : null);
+        cell(tr, row[0], null, true);
+        cell(tr, row[1]);
+        cell(tr, row[2]);
+        cell(tr, row[3], row[4]);
+        w.appendChild(tr);
+      });
+      p.appendChild(w);
+    });
     p.appendChild(el('h5', null, T('Alerts', '\u9884\u8b66')));
     if (!m.alerts.length) p.appendChild(el('p', 'sub', T('no alert fired for this member', '\u8be5\u6210\u5458\u65e0\u9884\u8b66')));
     m.alerts.forEach(function (a) {

@@ -662,6 +662,32 @@ void Lowerer::Goal(const ir::Goal& g) {
     touched_ = &gp.scans;
     gp.drills.push_back(std::move(dr));
   }
+  // Each drill dimension's members' own decompositions: the same
+  // identities evaluated per member, where every term can be broken down.
+  // Only for an HTML report (Request::member_detail), and outside the
+  // drill's scans, which list its members.
+  std::vector<int> member_scans;
+  for (GoalPlan::Drill& dr : gp.drills) {
+    if (!req_.member_detail) break;
+    for (const ir::Goal::Decomposition& d : g.decompositions) {
+      GoalPlan::Drill::MemberDecomposition md;
+      LCtx by = lc;
+      by.dims = {dr.dim};
+      touched_ = &member_scans;
+      try {
+        int value = M(d.value, by), rhs = M(d.rhs, by);
+        std::vector<int> terms;
+        for (const auto& t : d.terms) terms.push_back(M(t.node, by));
+        md.value = value;
+        md.rhs = rhs;
+        md.terms = std::move(terms);
+      } catch (const PlanError&) {
+        // A term the dimension does not reach: the member has none.
+      }
+      dr.decompositions.push_back(std::move(md));
+    }
+  }
+  touched_ = &gp.scans;
   for (const ir::Goal::Alert& it : g.alerts) {
     GoalPlan::Alert a;
     a.name = it.name;

@@ -268,6 +268,15 @@ struct GoalPlan {
   struct Drill {
     std::string dim;
     std::string label;  ///< the dimension's label, or empty
+    /// Per decomposition of the goal (in the same order), its metric and
+    /// its terms broken down by this dimension, for a member's own
+    /// decomposition; `value` is -1 when a term's sources lack the
+    /// dimension (or a role hides it).
+    struct MemberDecomposition {
+      int value = -1, rhs = -1;
+      std::vector<int> terms;
+    };
+    std::vector<MemberDecomposition> decompositions;
     VT type = VT::kString;
     int value = -1, target = -1;
     /// `allocate last_year`: the member's share of the metric a year
@@ -328,6 +337,9 @@ struct Request {
   /// `kpic test` with `expectations`: only the one at this index of
   /// ir::Module::expectations, or -1 for all.
   int only_expectation = -1;
+  /// An HTML report: each drill member's own decompositions are lowered
+  /// too (GoalPlan::Drill::decompositions), for its drill-through panel.
+  bool member_detail = false;
   /// `--lang`: labels in this language where a `label.<lang>` exists
   /// (empty: the main labels).
   std::string lang;

@@ -141,6 +141,61 @@ if checked < 6:
     fail(f"only {checked} store-months checked")
 else:
     ok(f"{checked} store-months of member data equal the CSV sums, targets the stores' own")
+# Each store's own decomposition (sales = visitors * conversion * aov),
+# 2026-12 against 2026-11, from the CSV files by hand: visitors summed from
+# traffic.csv, orders and net sales from orders.csv, and the LMDI shares
+# L(V1, V0) * ln(x1 / x0), which add up to the store's change.
+import math
+visits, orders_n = defaultdict(int), defaultdict(int)
+with open(os.path.join(EX, "data", "traffic.csv"), encoding="utf-8") as f:
+    r = csv.reader(f)
+    next(r)
+    for row in r:
+        visits[(row[1], row[0][:7])] += int(row[3])
+with open(os.path.join(EX, "data", "orders.csv"), encoding="utf-8") as f:
+    r = csv.reader(f)
+    next(r)
+    for row in r:
+        if row[10] != "true":
+            orders_n[(row[2], row[1][:7])] += 1
+decomposed = 0
+for key, m in store_members.items():
+    store = m["title"][len("门店 "):].split(" · ")[0]
+    decs = [dc for dc in m.get("decompositions", []) if dc["title"].startswith("指标分解：sales = ")]
+    if len(decs) != 1:
+        fail(f"{store}: no decomposition of sales in its panel ({[dc['title'] for dc in m.get('decompositions', [])]})")
+        continue
+    rows = decs[0]["rows"]
+    def num(t):
+        return float(t.replace("¥", "").replace(",", "").replace("%", "").replace("−", "-").replace("+", ""))
+    v1, v0 = sales[(store, "2026-12")] / 100, sales[(store, "2026-11")] / 100
+    x = {"visitors": (visits[(store, "2026-12")], visits[(store, "2026-11")]),
+         "conversion": (orders_n[(store, "2026-12")] / visits[(store, "2026-12")],
+                        orders_n[(store, "2026-11")] / visits[(store, "2026-11")]),
+         "aov": (v1 / orders_n[(store, "2026-12")], v0 / orders_n[(store, "2026-11")])}
+    lm = (v1 - v0) / (math.log(v1) - math.log(v0))
+    by_label = {row[0]: row for row in rows}
+    want_rows = {"访客数": "visitors", "转化率": "conversion", "客单价": "aov"}
+    total = 0.0
+    for label, name in want_rows.items():
+        row = by_label.get(label)
+        if row is None:
+            fail(f"{store}: no {label} row in {rows}")
+            break
+        if name == "visitors" and (int(num(row[1])), int(num(row[2]))) != x[name]:
+            fail(f"{store}: visitors {row[1]} / {row[2]}, traffic.csv sums to {x[name]}")
+        want = lm * math.log(x[name][0] / x[name][1])
+        if abs(float(row[4]) - want) > 1e-6 * max(1.0, abs(want)):
+            fail(f"{store}: {label} contributes {row[4]}, LMDI by hand gives {want:.6f}")
+        total += float(row[4])
+    else:
+        if abs(total - (v1 - v0)) > 0.005:
+            fail(f"{store}: the shares add up to {total:.4f}, the change is {v1 - v0:.2f}")
+        decomposed += 1
+if decomposed == len(stores):
+    ok(f"{decomposed} stores' own decompositions equal LMDI worked out from the CSV files")
+else:
+    fail(f"{decomposed} of {len(stores)} stores' decompositions checked")
 # The drill table's row of a listed member opens that member (data-m).
 ids = set(re.findall(r"<td class=l data-m=(g\d+d\d+m\d+)>", page))
 if ids != set(members):
