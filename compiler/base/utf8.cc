@@ -103,6 +103,28 @@ size_t CodePointCount(std::string_view s) {
   return n;
 }
 
+bool IsBidiOrSeparator(uint32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
+
+std::string EscapeBidi(std::string_view in) {
+  if (in.find('\xE2') == std::string_view::npos) return std::string(in);
+  std::string out;
+  for (size_t i = 0; i < in.size();) {
+    uint32_t cp = 0;
+    size_t n = DecodeUtf8(in, i, &cp);
+    if (IsBidiOrSeparator(cp)) {
+      char esc[12];
+      std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(cp));
+      out += esc;
+    } else {
+      out.append(in.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
 std::string Printable(std::string_view in) {
   std::string out;
   for (size_t i = 0; i < in.size();) {
@@ -112,7 +134,7 @@ std::string Printable(std::string_view in) {
     if (cp < 0x20 || cp == 0x7F) {
       std::snprintf(esc, sizeof esc, "\\x%02x", static_cast<unsigned>(cp));
       out += esc;
-    } else if (cp >= 0x80 && cp < 0xA0) {
+    } else if ((cp >= 0x80 && cp < 0xA0) || IsBidiOrSeparator(cp)) {
       std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(cp));
       out += esc;
     } else if (cp == '\\') {

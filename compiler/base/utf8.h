@@ -29,9 +29,18 @@ int DisplayWidth(uint32_t cp);
 size_t DisplayWidth(std::string_view s);
 
 /// Text safe to print on a terminal: control characters (C0, DEL, C1) as
-/// `\xNN` or `\u{NN}`, a backslash doubled, invalid UTF-8 as U+FFFD, so
+/// `\xNN` or `\u{NN}`, the bidirectional embeddings, overrides and
+/// isolates and the line and paragraph separators as `\u{202e}`, a
+/// backslash doubled, invalid UTF-8 as U+FFFD, so
 /// that no label or value can move the cursor or pass for another line.
 std::string Printable(std::string_view in);
+
+/// The bidirectional embeddings, overrides and isolates (U+202A to U+202E,
+/// U+2066 to U+2069) and the line and paragraph separators (U+2028,
+/// U+2029): characters that can reorder or break the text after them.
+bool IsBidiOrSeparator(uint32_t cp);
+/// `in` with those characters as `\u{202e}`; the rest unchanged.
+std::string EscapeBidi(std::string_view in);
 
 /// Number of code points in a UTF-8 string.
 size_t CodePointCount(std::string_view s);

@@ -195,7 +195,16 @@ std::string Unstamped(const std::string& format, const std::string& text) {
     constexpr std::string_view kMade = "<time id=kpic-made>";
     if (size_t at = made.find(kMade); at != std::string::npos) {
       size_t open = at + kMade.size(), end = made.find("</time>", open);
-      if (end != std::string::npos && made.substr(open, end - open).find('<') == std::string::npos)
+      // Only a time as kpic writes it: `2026-12-03 15:09 UTC`.
+      auto is_made_time = [](std::string_view t) {
+        if (t.size() != 20 || t.substr(16) != " UTC") return false;
+        for (size_t k = 0; k < 16; ++k) {
+          char want = k == 4 || k == 7 ? '-' : k == 10 ? ' ' : k == 13 ? ':' : '0';
+          if (want == '0' ? !(t[k] >= '0' && t[k] <= '9') : t[k] != want) return false;
+        }
+        return true;
+      };
+      if (end != std::string::npos && is_made_time(std::string_view(made).substr(open, end - open)))
         made.erase(open, end - open);
     }
     return UnstampedHtml(made);

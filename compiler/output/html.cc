@@ -47,7 +47,7 @@ p,h2,h3,summary,.who{overflow-wrap:anywhere}
 .partial{color:#1864ab;font-size:12px}
 table{border-collapse:collapse;background:#fff;font-size:13px;margin:6px 0}
 th,td{padding:4px 10px;border-bottom:1px solid #e4e7eb;text-align:right}th{background:#f0f2f5}
-td.l,th.l{text-align:left}
+td.l,th.l{text-align:left}td:not(.l){white-space:nowrap}
 .alert{padding:6px 10px;margin:4px 0;border-radius:4px;background:#fff;border-left:4px solid #f08c00;overflow-wrap:anywhere}
 pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .alert.critical{border-color:#e03131;background:#fff5f5;color:#c92a2a}
@@ -60,7 +60,7 @@ svg text{font-size:11px;fill:#52606d}
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
-@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}svg text{font-size:14px}}
+@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}svg text{font-size:16px}svg text.xo{display:none}}
 @media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
 )";
 
@@ -84,6 +84,7 @@ std::string AxisText(double v, double step, bool percent) {
 /// axis reaching 10,000 or more, in 万 or 亿 (`¥15万`), its decimals from
 /// the step in that unit.
 std::string AxisLabel(double v, double step, const Look& look, const std::string& lang, double reach) {
+  if (std::fabs(v) < step * 1e-9) return look.f.prefix + "0" + (look.f.percent ? "%" : "");
   if (lang == "zh" && !look.f.percent && reach >= 1e4) {
     double unit = reach >= 1e8 ? 1e8 : 1e4;
     std::string s = AxisText(v / unit, step / unit, false);
@@ -199,7 +200,9 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   size_t every = n <= 12 ? 1 : (n + 11) / 12;
   for (size_t i = 0; i < n; ++i)  // every `every`-th label and the last, none crowding it
     if (i + 1 == n || (i % every == 0 && (every == 1 || i + every / 2 < n - 1)))
-      svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 16,
+      // Every other label is hidden at a phone's width (class xo), the last kept.
+      svg += fmt::format(R"(<text{} x="{:.1f}" y="{}" text-anchor="middle">{}</text>)",
+                         i + 1 < n && (i / every) % 2 == 1 ? " class=xo" : "", x(i), h - bottom + 16,
                          Esc(labels[i] + (cut(i) ? "*" : "")));
   auto tip = [&](size_t i, double v, const std::string& what) {
     return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), what, Esc(Show(v, look)));
@@ -275,13 +278,13 @@ std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>
   for (const auto& [label, v] : items)
     if (v) m = std::max(m, std::fabs(*v));
   if (m == 0) m = 1;
-  const double w = 760, label_w = 230, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 90;
-  double h = row * static_cast<double>(items.size()) + 8;
+  const double w = 760, label_w = 230, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 112;
+  double h = row * static_cast<double>(items.size()) + 14;
   std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
                                 w, h, Esc(aria));
   svg += fmt::format(R"(<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#9aa5b1"/>)", mid, mid, h);
   for (size_t i = 0; i < items.size(); ++i) {
-    double yy = 4 + row * static_cast<double>(i);
+    double yy = 8 + row * static_cast<double>(i);
     // About 22 columns fit left of the axis, at a phone's font size too.
     std::string name = Shortened(items[i].first, 22);
     std::string text = items[i].second ? (change ? ShowChange(*items[i].second, look) : Show(*items[i].second, look)) : "—";
@@ -338,7 +341,7 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
   double lo = cut ? std::max(0.0, vmin - (vmax - vmin) * 0.6) : std::min(0.0, vmin);
   double hi = vmax + (vmax - lo) * 0.05;
   if (hi <= lo) hi = lo + 1;
-  const double w = 760, h = 240, left = 12, right = 12, top = 22, bottom = 40;
+  const double w = 760, h = 248, left = 24, right = 24, top = 30, bottom = 40;
   double col = (w - left - right) / static_cast<double>(bars.size());
   auto y = [&](double v) { return top + (h - top - bottom) * (1 - (std::max(v, lo) - lo) / (hi - lo)); };
   std::string svg = fmt::format(R"(<svg class=waterfall viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
@@ -389,6 +392,12 @@ std::string WithFontImpl(std::string page) {
   }
   page.replace(at, kFontMarker.size(), css);
   return page;
+}
+
+/// The target a period's value is compared with: a partial period's is the
+/// target for its days (pace), a whole one's the period's.
+const Val& PeriodTarget(const engine::GoalPeriod& gp) {
+  return gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace ? gp.pace_target : gp.target;
 }
 
 /// A dimension as people read it: its label, the identifier on hover
@@ -708,13 +717,15 @@ std::string Html(const Context& ctx) {
       const auto& gp = g.periods[i];
       out += fmt::format("<tr data-p={}><td class=l>{}</td>{}{}{}<td class=l>{}</td></tr>", i,
                          plabel(g.goal->grain, gp.period, gp.span), TdV(Show(gp.value, look), gp.value),
-                         TdV(Show(gp.target, look), gp.target),
+                         // A partial period against the target for its days.
+                         TdV(Show(PeriodTarget(gp), look), PeriodTarget(gp)),
                          TdV(att_text(gp), gp.has_attainment ? std::optional<double>(gp.attainment)
                                            : gp.has_pace     ? std::optional<double>(gp.pace)
                                                              : std::nullopt),
                          status(gp.status));
     }
     out += "</table>";
+    if (g.has_progress) out += "<p class=sub>" + Esc(ProgressSentence(g, look, p)) + "</p>";
     for (const auto& gp : g.periods)
       if (gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace)
         out += fmt::format(F("<p class=sub>{} is partial ({} – {}): its value is for those days, compared with the same "
@@ -730,7 +741,10 @@ std::string Html(const Context& ctx) {
                          Esc(StatusWord(st, lang)));
       out += fmt::format("<p>{}</p>", Esc(OutlookSentence(o, look, p)));
       if (o.partial) out += fmt::format("<p class=sub>{}</p>", Esc(InProgressSentence(o, g.goal->grain, look, p)));
-      out += fmt::format("<p class=sub>{} {}: {}</p>", T("model", "模型"), Esc(o.fit.ModelName()), Esc(o.fit.why));
+      // The model's reasons are in English: folded on a Chinese page.
+      out += lang == "zh" ? fmt::format("<details class=sub><summary>模型 {}（说明为英文）</summary>{}</details>",
+                                        Esc(o.fit.ModelName()), Esc(o.fit.why))
+                          : fmt::format("<p class=sub>model {}: {}</p>", Esc(o.fit.ModelName()), Esc(o.fit.why));
       out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("period", "期间"),
                          T("forecast", "预测"), T("80% interval", "80% 区间"), T("95% interval", "95% 区间"));
       for (size_t i = 0; i < o.path.mean.size(); ++i)
@@ -746,8 +760,8 @@ std::string Html(const Context& ctx) {
       out += "</table>";
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
-          out += fmt::format(F("<p class=sub>least likely to meet their target, by {}: {}</p>",
-                               "<p class=sub>最可能未达成目标的{}：{}</p>"),
+          out += fmt::format(F("<p class=sub>chance of meeting their own target, by {}, lowest first: {}</p>",
+                               "<p class=sub>各{}达成自身目标的概率（由低到高）：{}</p>"),
                              DimHtml(dr.drill->dim, p), Esc(AtRiskText(dr)));
       }
     }

@@ -225,7 +225,7 @@ std::string OutlookSentence(const engine::GoalOutlook& o, const Look& look, cons
   bool zh = p.lang == "zh";
   const forecast::Outlook& x = o.outlook;
   auto v = [&](double d) { return Show(d, look); };
-  std::string s = zh ? fmt::format("预计{}{}", o.cumulative ? "全期合计 " : "末期 ", v(x.end_mean))
+  std::string s = zh ? fmt::format("预测{}{}", o.cumulative ? "全期合计 " : "末期 ", v(x.end_mean))
                      : fmt::format("{} expected {}", v(x.end_mean), o.cumulative ? "in total" : "in the last period");
   if (std::isfinite(x.end_lo80))
     s += zh ? fmt::format("（80% 区间 {} – {}，95% 区间 {} – {}）", v(x.end_lo80), v(x.end_hi80), v(x.end_lo95), v(x.end_hi95))
@@ -238,6 +238,18 @@ std::string OutlookSentence(const engine::GoalOutlook& o, const Look& look, cons
     s += std::isfinite(o.target) ? (zh ? "：达成概率未知" : ": chance unknown")
                                  : (zh ? "：没有可比较的目标" : ": no target to compare with");
   return s;
+}
+
+std::string ProgressSentence(const engine::GoalResult& g, const Look& look, const plan::Plan& p) {
+  engine::Val att = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(g.target_total, g.projection)
+                                                     : engine::Div(g.projection, g.target_total);
+  std::string through = g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
+  std::string pct = att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100);
+  if (p.lang == "zh")
+    return fmt::format("累计（截至 {}）：{}，目标 {}；按目前进度推算全期 {}，目标 {}{}", through, Show(g.to_date, look),
+                       Show(g.target_to_date, look), Show(g.projection, look), Show(g.target_total, look), pct);
+  return fmt::format("to date (through {}): {} of {}; projected {} of {}{}", through, Show(g.to_date, look),
+                     Show(g.target_to_date, look), Show(g.projection, look), Show(g.target_total, look), pct);
 }
 
 std::string InProgressSentence(const engine::GoalOutlook& o, rt::Grain g, const Look& look, const plan::Plan& p) {

@@ -78,6 +78,9 @@ std::string ComparedPhrase(const engine::GoalResult& g, const plan::Plan& p);
 /// 80% and 95% intervals, the target and the chance of meeting it, numbers
 /// in the goal's look.
 std::string OutlookSentence(const engine::GoalOutlook& o, const Look& look, const plan::Plan& p);
+/// A goal's progress: the value and target to date, and the straight-line
+/// projection to the end of its period against the whole target.
+std::string ProgressSentence(const engine::GoalResult& g, const Look& look, const plan::Plan& p);
 /// The in-progress period of a forecast: its value so far and the share of
 /// its days gone; "" when the forecast starts on a whole period.
 std::string InProgressSentence(const engine::GoalOutlook& o, rt::Grain g, const Look& look, const plan::Plan& p);

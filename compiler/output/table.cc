@@ -24,14 +24,16 @@ using engine::Val;
 /// cannot break the table's lines or columns, nor pass for another.
 std::string OnOneLine(std::string s) {
   constexpr std::string_view kFrom = "\t\n\r\\", kTo = "tnr\\";
-  if (s.find_first_of(kFrom) == std::string::npos) return s;
+  // Then the bidirectional controls and line separators as their code, so
+  // that a value cannot reorder or break the line either.
+  if (s.find_first_of(kFrom) == std::string::npos) return EscapeBidi(s);
   std::string out;
   for (char c : s) {
     size_t k = kFrom.find(c);
     if (k != std::string_view::npos) out += '\\';
     out += k != std::string_view::npos ? kTo[k] : c;
   }
-  return out;
+  return EscapeBidi(out);
 }
 
 std::string Member(const engine::DimValue& d, plan::VT t) { return OnOneLine(DimText(d, t)); }
@@ -162,7 +164,7 @@ std::string Table(const Context& ctx) {
     std::vector<bool> right{false};
     for (const auto& d : p.by) head.push_back(d), right.push_back(false);
     for (const auto& m : r.metrics) {
-      head.push_back(m.output->label.empty() ? m.output->metric : m.output->label);
+      head.push_back(OnOneLine(m.output->label.empty() ? m.output->metric : m.output->label));
       right.push_back(true);
     }
     WideForecast f = PivotForecast(r);
@@ -234,7 +236,9 @@ std::string Table(const Context& ctx) {
       std::string att = gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100)
                         : gp.has_pace     ? fmt::format("{} {:.1f}%", T("pace", "进度"), gp.pace * 100)
                                           : "—";
-      rows.push_back({cut ? label + "*" : label, Show(gp.value, look), Show(gp.target, look), att,
+      // A partial period against the target for its days.
+      rows.push_back({cut ? label + "*" : label, Show(gp.value, look),
+                      Show(cut && gp.has_pace ? gp.pace_target : gp.target, look), att,
                       StatusWord(gp.status, lang)});
       statuses.push_back(gp.status);
     }
@@ -260,19 +264,7 @@ std::string Table(const Context& ctx) {
     }
     out += grid;
     out += PartialNote(partial, r.as_of, "  ", true, lang);
-    if (g.has_progress) {
-      engine::Val att = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(g.target_total, g.projection)
-                                                         : engine::Div(g.projection, g.target_total);
-      std::string through =
-          g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
-      std::string pct = att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100);
-      out += lang == "zh" ? fmt::format("  累计（截至 {}）：{}，目标 {}；预计全期 {}，目标 {}{}\n", through,
-                                        Show(g.to_date, look), Show(g.target_to_date, look), Show(g.projection, look),
-                                        Show(g.target_total, look), pct)
-                          : fmt::format("  to date (through {}): {} of {}; projected {} of {}{}\n", through,
-                                        Show(g.to_date, look), Show(g.target_to_date, look), Show(g.projection, look),
-                                        Show(g.target_total, look), pct);
-    }
+    if (g.has_progress) out += "  " + ProgressSentence(g, look, p) + "\n";
     if (g.forecast.has) {
       const engine::GoalOutlook& o = g.forecast;
       out += fmt::format("  {} {}: {}\n", T("forecast to", "预测至"),
@@ -282,7 +274,8 @@ std::string Table(const Context& ctx) {
       out += fmt::format("    {} {}: {}\n", T("model", "模型"), o.fit.ModelName(), o.fit.why);
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
-          out += fmt::format(F("    least likely to meet their target, by {}: {}\n", "    最可能未达成目标的{}：{}\n"),
+          out += fmt::format(F("    chance of meeting their own target, by {}, lowest first: {}\n",
+                               "    各{}达成自身目标的概率（由低到高）：{}\n"),
                              dr.drill->label.empty() ? dr.drill->dim : dr.drill->label, OnOneLine(AtRiskText(dr)));
       }
     }
@@ -308,7 +301,7 @@ std::string Table(const Context& ctx) {
                     {false, true, true, true}, "    ");
       }
       for (const auto& dr : g.drill) {
-        std::string dim = dr.drill->label.empty() ? dr.drill->dim : dr.drill->label;
+        std::string dim = OnOneLine(dr.drill->label.empty() ? dr.drill->dim : dr.drill->label);
         out += lang == "zh" ? fmt::format("  按{}下钻：{}，{} 个成员中变化最大和最小的\n", dim, ComparedPhrase(g, p), dr.members)
                             : fmt::format("  drill by {}: {}, largest and smallest changes of {} members\n", dim,
                                           ComparedPhrase(g, p), dr.members);

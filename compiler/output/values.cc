@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "base/utf8.h"
 #include "datetime.h"
 
 namespace kpic::output {
@@ -124,7 +125,11 @@ std::string ModelText(const engine::ForecastModel& fm, const plan::Output& o, co
                      fm.fit.why);
 }
 
-std::string HtmlEscape(std::string_view in) {
+std::string HtmlEscape(std::string_view raw) {
+  // The bidirectional controls are shown as their code, so that a label
+  // cannot turn the numbers after it around.
+  std::string safe = EscapeBidi(raw);
+  std::string_view in = safe;
   std::string out;
   for (char c : in) {
     switch (c) {

@@ -375,7 +375,7 @@ def main():
         # The table and the HTML report say it.
         p = run(tmp, "--goal", "ambitious", "--as-of", "2026-06-30")
         expect("forecast to 2026-12:" in p.stdout and "chance of meeting it" in p.stdout, "table: forecast line")
-        expect("least likely to meet their target, by store:" in p.stdout, "table: members at risk")
+        expect("chance of meeting their own target, by store, lowest first:" in p.stdout, "table: members at risk")
         p = run(tmp, "--goal", "ambitious", "--as-of", "2026-06-30", "--format", "html", "--lang", "en")
         expect("<h3>Forecast <span" in p.stdout and "80% interval" in p.stdout, "html: forecast section")
         p = run(tmp, "--goal", "ambitious", "--as-of", "2026-06-30", "--format", "html", "--lang", "zh")

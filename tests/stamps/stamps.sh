@@ -141,6 +141,12 @@ contains_file "$TMP/t.html" '<time id=kpic-made>1970-01-02 00:00 UTC</time>'
 expect "verify a page made earlier" 0 "$KPIC" verify "$TMP/t.html"
 sed -i 's|<footer class=sub id=kpic-footer>|<time id=kpic-made>top 999.00</time><footer class=sub id=kpic-footer>|' "$TMP/t.html"
 expect "verify a page with a second made-time" 7 "$KPIC" verify "$TMP/t.html"
+# Nor can a claim hide in the made-time itself: only a time as kpic writes
+# it is left out.
+SOURCE_DATE_EPOCH=86400 "$KPIC" run "$PKG" --metric top --grain month --format html -o "$TMP/t.html" 2>/dev/null
+sed -i 's|<time id=kpic-made>1970-01-02 00:00 UTC</time>|<time id=kpic-made>1970-01-02 00:00 UTC · all targets met</time>|' "$TMP/t.html"
+contains_file "$TMP/t.html" 'all targets met'
+expect "verify a claim in the made-time" 7 "$KPIC" verify "$TMP/t.html"
 
 # A metric the output was made of that is gone: exit 7, naming it.
 expect "before a rename" 0 "$KPIC" run "$PKG" --metric other --grain all --format json -o "$TMP/o.json"

@@ -5,8 +5,10 @@
 #include <limits>
 #include <string>
 
+#include "base/utf8.h"
 #include "output/csp.h"
 #include "output/present.h"
+#include "output/values.h"
 #include "output/report_members.h"
 #include "output/report_script.h"
 
@@ -134,4 +136,14 @@ TEST_CASE("the drill-through data escapes `<`, so that a member named </script> 
   CHECK(json.find("\"v\":\"123.45\"") != std::string::npos);   // the exact value, for sorting
   CHECK(json.find("\"vs\":\"¥123.45\"") != std::string::npos);  // the value as shown
   CHECK(json.find("\"t\":\"200.00\"") != std::string::npos);
+}
+
+TEST_CASE("bidirectional overrides in a label cannot turn the numbers after it around") {
+  // U+202E (RIGHT-TO-LEFT OVERRIDE) and U+2066 (LEFT-TO-RIGHT ISOLATE) are
+  // shown as their code in HTML and on the terminal; other text is kept.
+  CHECK(HtmlEscape("a\u202eb <c>") == "a\\u{202e}b &lt;c&gt;");
+  CHECK(HtmlEscape("\u2066x\u2069") == "\\u{2066}x\\u{2069}");
+  CHECK(HtmlEscape("销售额 — ok") == "销售额 — ok");  // U+2014 shares the lead byte 0xE2 and stays
+  CHECK(kpic::EscapeBidi("x\u2028y") == "x\\u{2028}y");
+  CHECK(kpic::Printable("\u202e1") == "\\u{202e}1");
 }
