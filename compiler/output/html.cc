@@ -377,7 +377,9 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
 /// a WOFF2 data: URL first in the font stack, so that a reader without a
 /// Chinese font sees the same page. Without an embeddable font the page
 /// keeps the font stack alone, and kpic says why on stderr.
-std::string WithFontImpl(std::string page) {
+}  // namespace
+
+std::string WithFont(std::string page) {
   size_t at = page.find(kFontMarker);
   if (at == std::string::npos) return page;
   std::string css, why;
@@ -393,6 +395,8 @@ std::string WithFontImpl(std::string page) {
   page.replace(at, kFontMarker.size(), css);
   return page;
 }
+
+namespace {
 
 /// The target a period's value is compared with: a partial period's is the
 /// target for its days (pace), a whole one's the period's.
@@ -940,7 +944,5 @@ std::string Html(const Context& ctx) {
   out += "</body></html>\n";
   return WithFont(std::move(out));
 }
-
-std::string WithFont(std::string page) { return WithFontImpl(std::move(page)); }
 
 }  // namespace kpic::output
