@@ -372,13 +372,13 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
   return svg + "</svg>";
 }
 
+}  // namespace
+
 /// The page with its own font: the glyphs of its text, subset from a CJK
 /// font installed here (compiler/report/font_subset.h, docs/fonts.md), as
 /// a WOFF2 data: URL first in the font stack, so that a reader without a
 /// Chinese font sees the same page. Without an embeddable font the page
 /// keeps the font stack alone, and kpic says why on stderr.
-}  // namespace
-
 std::string WithFont(std::string page) {
   size_t at = page.find(kFontMarker);
   if (at == std::string::npos) return page;
