@@ -122,6 +122,7 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
                                                                               {ast::DeclKind::kExpect, "expectation"}}) {
     if (counts[kind]) parts.push_back(Plural(counts[kind], word));
   }
+  if (!s->actions.empty()) parts.push_back(Plural(s->actions.size(), "action"));
   std::fprintf(stderr, "kpic: checked %s in %s (%s) in %.0f ms: %s%s\n", Plural(s->user_files, "file").c_str(),
                Plural(packages.size(), "package").c_str(), fmt::format("{}", fmt::join(packages, ", ")).c_str(), ms,
                parts.empty() ? "nothing declared" : fmt::format("{}", fmt::join(parts, ", ")).c_str(),

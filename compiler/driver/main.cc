@@ -14,6 +14,7 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "base/exit_codes.h"
+#include "driver/action_command.h"
 #include "driver/commands.h"
 #include "driver/diff.h"
 #include "driver/interrupt.h"
@@ -222,6 +223,53 @@ int main(int argc, char** argv) {
   diff_cmd->add_option("-o,--output", diff.output, "write to FILE instead of stdout");
   add_common(diff_cmd);
 
+  ActionOptions action;
+  CLI::App* action_cmd = app.add_subcommand("action", "the action log: what was done about an indicator, and its effect");
+  action_cmd->require_subcommand(1);
+  // Every action command: the package folder, --format, the common options.
+  auto action_common = [&](CLI::App* cmd) {
+    cmd->add_option("--format", action.format, "human (default) or json")->check(CLI::IsMember({"human", "json"}));
+    add_common(cmd);
+  };
+  CLI::App* action_add = action_cmd->add_subcommand("add", "record an action (appended to PATH/actions/ID.action)");
+  action_add->add_option("path", action.path, "the package folder")->required();
+  action_add->add_option("--what", action.what, "what is done (required)")->required();
+  action_add->add_option("--who", action.who, "who acts (default: $KPIC_USER, else $USER)");
+  action_add->add_option("--goal", action.goal, "the goal it serves");
+  action_add->add_option("--metric", action.metric, "the metric it should move (default: the goal's)");
+  action_add->add_option("--alert", action.alert, "the alert it answers (its name, with --goal)");
+  action_add->add_option("--member", action.members, "the member it is on, DIMENSION=MEMBER (repeatable; none: company-wide)");
+  action_add->add_option("--start", action.start, "the day it starts, YYYY-MM-DD (default: today)");
+  action_add->add_option("--end", action.end, "the day it ends, if known");
+  action_add->add_option("--expected", action.expected, "the effect expected, in words");
+  action_add->add_option("--window", action.window, "periods compared before and after the start (default 3)")
+      ->check(CLI::Range(1, 120));
+  action_add->add_option("--id", action.id, "the action's id (default: A<start>-<4 random hex digits>)");
+  action_add->add_option("--bind", action.binds, "bind a source to check the member against: SOURCE=URI");
+  action_common(action_add);
+  CLI::App* action_close = action_cmd->add_subcommand("close", "close an action: done or dropped (an appended entry)");
+  action_close->add_option("path", action.path, "the package folder")->required();
+  action_close->add_option("id", action.id, "the action's id")->required();
+  action_close->add_option("--status", action.status, "done (default) or dropped")
+      ->check(CLI::IsMember({"done", "dropped"}));
+  action_close->add_option("--end", action.end, "the day it ended (default: today)");
+  action_close->add_option("--who", action.who, "who closes it (default: $KPIC_USER, else $USER)");
+  action_close->add_option("--note", action.note, "what came of it, in words");
+  action_common(action_close);
+  CLI::App* action_list = action_cmd->add_subcommand("list", "list the actions with their measured effects");
+  action_list->add_option("path", action.path, "the package folder")->required();
+  action_list->add_option("--status", action.only, "only actions in this state: open, done or dropped")
+      ->check(CLI::IsMember({"open", "done", "dropped"}));
+  action_list->add_option("--as-of", action.run.as_of, "measure with the data as of this day (YYYY-MM-DD)");
+  action_list->add_option("--role", action.run.role, "as this role: only its members' actions, only its rows");
+  action_list->add_option("--param", action.run.params, "a role parameter KEY=VALUE (repeatable)");
+  action_list->add_option("--bind", action.run.binds, "override a source's binding: SOURCE=URI (repeatable)");
+  action_list->add_option("--engine", action.run.engine, "auto (default), jit, interp or postgres")
+      ->check(CLI::IsMember({"auto", "jit", "interp", "postgres"}));
+  action_list->add_option("--lang", action.run.lang, "zh or en: the language of the statements")
+      ->check(CLI::IsMember({"zh", "en"}));
+  action_common(action_list);
+
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");
 
   try {
@@ -241,7 +289,8 @@ int main(int argc, char** argv) {
     // A file bound with --bind is read from the current folder: its path is
     // made absolute here, so that a stamp records the file itself and
     // `kpic verify` finds it from any folder.
-    for (std::vector<std::string>* binds : {&check.binds, &run.binds, &test.run.binds, &verify.binds, &diff.binds})
+    for (std::vector<std::string>* binds :
+         {&check.binds, &run.binds, &test.run.binds, &verify.binds, &diff.binds, &action.binds, &action.run.binds})
       for (std::string& b : *binds) b = exec::AbsoluteBind(b);
     if (show_version || version_cmd->parsed()) {
       std::printf("kpic %s\n%s\n", KPIC_VERSION, DescribeCodegen().c_str());
@@ -276,6 +325,9 @@ int main(int argc, char** argv) {
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     if (verify_cmd->parsed()) return RunVerify(verify, common);
     if (diff_cmd->parsed()) return RunDiff(diff, common);
+    if (action_add->parsed()) return RunActionAdd(action, common);
+    if (action_close->parsed()) return RunActionClose(action, common);
+    if (action_list->parsed()) return RunActionList(action, common);
     std::fprintf(stderr, "%s", app.help().c_str());
     return kExitUsage;
   } catch (const rt::DataError& e) {

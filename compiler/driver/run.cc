@@ -22,6 +22,7 @@
 #include "codegen/kernel.h"
 #include "datetime.h"
 #include "diag/render.h"
+#include "driver/action_effects.h"
 #include "driver/burst.h"
 #include "driver/interrupt.h"
 #include "driver/run_support.h"
@@ -299,11 +300,14 @@ void CheckForecast(const RunOptions& o, const plan::Plan& p) {
                                             out.metric));
 }
 
+/// The actions a run shows, measured as of its as-of date.
+using ActionsOf = std::function<std::vector<actions::View>(std::optional<int32_t>)>;
+
 /// Evaluates the scans' states and renders each format into `texts`:
 /// shared by every engine.
 int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p, exec::Execution& ex,
            const engine::Limits& limits, const std::vector<std::string>& formats, std::vector<std::string>* texts,
-           nlohmann::ordered_json* stamp) {
+           nlohmann::ordered_json* stamp, const ActionsOf& actions_of) {
   const std::vector<engine::ScanResult>& results = ex.results;
   // The values distinct counts keep (their memory) are bounded per scan.
   for (size_t i = 0; i < results.size(); ++i) {
@@ -355,10 +359,12 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
       title = g.label;
       break;
     }
+  // The actions on what the run shows, measured as of the same day.
+  std::vector<actions::View> actions = actions_of ? actions_of(r.as_of) : std::vector<actions::View>{};
   for (const std::string& f : formats) {
     const output::Writer* writer = output::FindWriter(f);
     if (!writer) throw std::logic_error("--format `" + f + "` was not checked");  // Formats() checks them
-    texts->push_back(writer->render(output::Context{p, r, title, color, stamp}));
+    texts->push_back(writer->render(output::Context{p, r, title, color, stamp, &actions}));
   }
   if (!o.fail_on.empty()) {
     for (const auto& g : r.goals)
@@ -396,6 +402,28 @@ exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo) {
 
 std::string StampSideFile(const std::string& csv_path) { return csv_path + ".stamp.json"; }
 
+/// The actions a run shows: those on its goals, or on a metric it shows
+/// (a goal's or an output's), with their effects measured under its role.
+std::vector<actions::View> RunActions(const Session& s, const RunOptions& o, const plan::Request& req,
+                                      const plan::Plan& p, std::optional<int32_t> as_of) {
+  if (s.actions.empty()) return {};
+  std::set<std::string> goals, metrics;
+  for (const plan::GoalPlan& g : p.goals) {
+    goals.insert(g.name);
+    metrics.insert(g.metric);
+  }
+  for (const plan::Output& out : p.outputs) metrics.insert(out.metric);
+  const ir::Module& m = s.catalog.checked.ir;
+  auto keep = [&](const actions::Action& a) {
+    return goals.count(a.goal) || (a.goal.empty() && metrics.count(actions::MeasuredMetric(a, m)));
+  };
+  plan::Request base;
+  base.role = p.role;
+  base.params = req.params;
+  base.lang = p.lang;
+  return ActionViews(s, o, base, p.lang, as_of, keep);
+}
+
 int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
              const std::vector<std::string>& formats, std::vector<std::string>* texts, nlohmann::ordered_json* stamp) {
   plan::Request req = ToRequest(o);
@@ -411,7 +439,8 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
   exec::ExecOptions eo = ExecOptionsOf(o);
   return WithEngineErrors([&] {
     exec::Execution ex = ExecutePlan(p, eo);
-    int code = Report(o, common, p, ex, eo.limits, formats, texts, &own);
+    ActionsOf actions_of = [&](std::optional<int32_t> as_of) { return RunActions(s, o, req, p, as_of); };
+    int code = Report(o, common, p, ex, eo.limits, formats, texts, &own, actions_of);
     if (stamp) *stamp = own;
     return code;
   });

@@ -227,6 +227,11 @@ std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, con
     ReadAndParse(*s, f, false);
   }
   AddStdlibAndCheck(*s, user, options);
+  // The action log of the package folders given (actions/*.action),
+  // checked against what the package declares.
+  s->actions = actions::Load(actions::Folders(paths), s->sm, s->diags);
+  actions::Validate(s->actions, s->catalog.checked.ir, s->diags);
+  s->diags.SortByPosition();
   return s;
 }
 

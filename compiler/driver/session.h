@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "actions/actions.h"
 #include "base/source_manager.h"
 #include "base/errors.h"
 #include "diag/diagnostic.h"
@@ -32,6 +33,9 @@ struct Session {
   Catalog catalog;
   size_t user_files = 0;
   ParseLimits parse;  ///< what files are parsed with
+  /// The package's action log (actions/*.action of the folders given;
+  /// LoadAndCheck only).
+  std::vector<actions::Action> actions;
 };
 
 

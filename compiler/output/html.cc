@@ -14,6 +14,7 @@
 
 #include "base/utf8.h"
 #include "output/csp.h"
+#include "output/actions_text.h"
 #include "output/present.h"
 #include "output/words.h"
 #include "report/font_subset.h"
@@ -56,7 +57,8 @@ svg{display:block;width:100%;max-width:960px;height:auto}
 svg text{font-size:11px;fill:#52606d}
 .legend{font-size:12px;color:#52606d;margin:2px 0 8px}.legend span{margin-right:14px;white-space:nowrap}
 .sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
-.digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
+.act{font-size:12px;margin-left:6px;color:#1c5d99}.open{font-size:12px;margin-left:6px;color:#52606d}
+.effect{max-width:46em}td.nw{white-space:nowrap}.digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
@@ -153,9 +155,17 @@ std::string ForecastSvg(const Band& band, const std::vector<std::optional<double
 /// axis fits the data (a line need not start at zero), its ticks are 1-2-5
 /// steps in the metric's look; each point has its exact value on hover; the
 /// legend is HTML under the chart, so that it wraps instead of being cut.
+/// An action drawn on a trend: a numbered vertical line where it started,
+/// `at` in periods from the first label (fractions within a period).
+struct Marker {
+  double at = 0;
+  std::string number, tip;
+};
+
 std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
                        const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
-                       const std::vector<bool>& partial = {}, const Band& band = {}) {
+                       const std::vector<bool>& partial = {}, const Band& band = {},
+                       const std::vector<Marker>& markers = {}) {
   const double w = 760, h = 236, left = 96, right = 40, top = 16, bottom = 28;
   double lo = 0, hi = 0;
   bool any = false;
@@ -237,6 +247,12 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   svg += ForecastSvg(band, values, partial, x, y);
   bool any_target = false;
   for (const auto& t : targets) any_target = any_target || t.has_value();
+  for (const Marker& m : markers) {
+    double mx = left + (n <= 1 ? 0 : (w - left - right) * m.at / static_cast<double>(n - 1));
+    svg += fmt::format(R"(<g class=mark><title>{}</title><line x1="{:.1f}" x2="{:.1f}" y1="{}" y2="{}" stroke="#555" stroke-dasharray="3,3"/>)"
+                       R"(<circle cx="{:.1f}" cy="{}" r="8" fill="#fff" stroke="#555"/><text x="{:.1f}" y="{}" text-anchor="middle" font-size="10">{}</text></g>)",
+                       Esc(m.tip), mx, mx, top + 16, h - bottom, mx, top + 8, mx, top + 12, Esc(m.number));
+  }
   svg += line(targets, "#E69F00", R"(stroke-dasharray="5,4")", Tr(lang, "target", "目标"));
   svg += line(values, "#0072B2", "", Tr(lang, "value", "实际"));
   svg += fmt::format("</svg><div class=legend><span><i class=sw style=\"border-color:#0072B2\"></i>{}</span>",
@@ -250,6 +266,9 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   if (!band.mean.empty())
     svg += fmt::format("<span><i class=sw style=\"border-color:#CC79A7;border-top-style:dashed\"></i>{}</span>",
                        Tr(lang, "forecast, shaded: its 80% interval", "预测，阴影为 80% 区间"));
+  if (!markers.empty())
+    svg += fmt::format("<span><i class=sw style=\"border-color:#555;border-top-style:dashed\"></i>{}</span>",
+                       Tr(lang, "an action began (numbered as in Actions)", "行动开始（编号见“行动”）"));
   return svg + "</div>";
 }
 
@@ -475,7 +494,38 @@ constexpr size_t kAlertsShown = 5;
 /// kAlertsShown listed and the rest folded under "and N more" (a
 /// `<details>`, readable without script). With `only`, the alerts of that
 /// severity alone.
-std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const char* only = nullptr) {
+/// The actions on what the page shows, numbered as the charts mark them:
+/// what, on whom, who, when, status and the measured effect in words.
+std::string ActionsSection(const std::vector<actions::View>& views, const std::string& lang) {
+  auto T = [&](const char* en, const char* zh) { return Tr(lang, en, zh); };
+  std::string out = fmt::format("<h2 id=actions>{}</h2><p class=sub>{}</p>", T("Actions", "行动"),
+                                T("What was done about these indicators, and whether it worked: each member with an "
+                                  "action against the members without one (difference in differences, docs: "
+                                  "\"Measuring an action's effect\").",
+                                  "针对这些指标采取的行动及其效果：有行动的成员与未行动的成员对比（双重差分，"
+                                  "见文档“行动效果的度量”）。"));
+  out += fmt::format("<table tabindex=0><tr><th>#</th><th class=l>{}</th><th class=l>{}</th><th class=l>{}</th>"
+                     "<th class=l>{}</th><th class=l>{}</th><th class=l>{}</th></tr>",
+                     T("action", "行动"), T("on", "对象"), T("by", "负责人"), T("from – to", "起止"),
+                     T("status", "状态"), T("measured effect", "测得的效果"));
+  for (size_t k = 0; k < views.size(); ++k) {
+    const actions::View& v = views[k];
+    const actions::Action& a = *v.action;
+    std::string on = MemberPhrase(v, lang);
+    if (!a.alert.empty()) on += (lang == "zh" ? " · 预警 " : " · alert ") + a.alert;
+    out += fmt::format("<tr id=\"act-{}\"><td>{}</td><td class=l title=\"{}\">{}{}</td><td class=l>{}</td>"
+                       "<td class=l>{}</td><td class=\"l nw\">{}{}</td><td class=\"l nw\">{}</td><td class=\"l effect\">{}</td></tr>",
+                       Esc(a.id), k + 1, Esc(a.id), Esc(a.what),
+                       a.expected.empty() ? "" : "<div class=sub>" + Esc(T("expected: ", "预期：") + a.expected) + "</div>",
+                       Esc(on), Esc(a.by), Esc(rt::FormatDate(a.start)),
+                       a.end ? "<br>– " + Esc(rt::FormatDate(*a.end)) : "", Esc(ActionStatusWord(a.status, lang)),
+                       Esc(EffectSentence(v, lang)));
+  }
+  return out + "</table>";
+}
+
+std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const std::vector<actions::View>* views,
+                        const char* only = nullptr) {
   AlertGroups groups = GroupAlerts(g.alerts, [&](const engine::FiredAlert& a) { return !only || a.severity == only; });
   std::string out;
   for (const auto& grp : groups) {
@@ -487,10 +537,18 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
                        first.message.empty() ? "" : " <span class=sub>" + Esc(first.message) + "</span>");
     auto line = [&](const engine::FiredAlert& a) {
       const Look l = AlertLook(g, a);
-      return fmt::format("<div class=\"alert {}\">{}{} · <b>{}</b></div>", Esc(a.severity),
+      // The actions that answer it (numbered as in the actions table), or
+      // that it is open.
+      std::string answered;
+      for (const actions::View* v : ActionsFor(g, a, p, views))
+        answered += fmt::format(" <a class=act href=\"#act-{}\" title=\"{}\">{} {}</a>", Esc(v->action->id),
+                                Esc(v->action->what), Tr(p.lang, "action", "行动"), Esc(v->action->id));
+      if (answered.empty() && views && !views->empty())
+        answered = fmt::format(" <span class=open>{}</span>", Tr(p.lang, "open: no action", "未处理"));
+      return fmt::format("<div class=\"alert {}\">{}{} · <b>{}</b>{}</div>", Esc(a.severity),
                          Esc(Label(g.goal->grain, a.period, p)),
                          a.dim.empty() ? "" : " · " + DimHtml(a.dim, p) + " " + Esc(DimText(a.member, a.dim_type)),
-                         Esc(Show(a.value, l)));
+                         Esc(Show(a.value, l)), answered);
     };
     for (size_t i = 0; i < grp.size() && i < kAlertsShown; ++i) out += line(*grp[i]);
     if (grp.size() > kAlertsShown) {
@@ -627,7 +685,7 @@ std::string Html(const Context& ctx) {
   {
     std::string crit;
     for (const auto& g : r.goals) {
-      std::string digest = AlertDigest(g, p, "critical");
+      std::string digest = AlertDigest(g, p, ctx.actions, "critical");
       if (!digest.empty())
         crit += fmt::format("<div class=sub title=\"{}\">{}</div>", Esc(g.goal->name),
                             Esc(g.goal->label.empty() ? g.goal->name : g.goal->label)) +
@@ -713,7 +771,25 @@ std::string Html(const Context& ctx) {
         band.hi[static_cast<size_t>(i)] = finite(g.forecast.path.hi80[k]);
       }
     }
-    out += fmt::format("<h3>{}</h3>", T("Trend", "趋势")) + TrendChart(labels, values, targets, look, lang, cut, band);
+    // The actions on this goal, where they began.
+    std::vector<Marker> marks;
+    if (ctx.actions && !g.periods.empty())
+      for (size_t k = 0; k < ctx.actions->size(); ++k) {
+        const actions::View& v = (*ctx.actions)[k];
+        const actions::Action& a = *v.action;
+        if (a.status == "dropped" || (a.goal != g.goal->name && !(a.goal.empty() && v.metric == g.goal->metric)))
+          continue;
+        int64_t period = rt::PeriodOf(g.goal->grain, a.start, p.calendar);
+        int32_t first = rt::PeriodStart(g.goal->grain, period, p.calendar);
+        int32_t next = rt::PeriodEnd(g.goal->grain, period, p.calendar);
+        double at = static_cast<double>(period - g.periods.front().period) +
+                    (next > first ? static_cast<double>(a.start - first) / (next - first) : 0.0);
+        if (at < 0 || at > static_cast<double>(g.periods.size() - 1)) continue;
+        marks.push_back({at, std::to_string(k + 1),
+                         fmt::format("{} {} · {} · {}", T("action", "行动"), a.id, rt::FormatDate(a.start), a.what)});
+      }
+    out += fmt::format("<h3>{}</h3>", T("Trend", "趋势")) +
+           TrendChart(labels, values, targets, look, lang, cut, band, marks);
     out += fmt::format("<table tabindex=0 data-periods={}><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=l>{}</th></tr>",
                        GoalId(static_cast<size_t>(&g - r.goals.data())), T("period", "期间"), T("value", "实际"),
                        T("target", "目标"), T("attainment", "达成率"), T("status", "状态"));
@@ -845,8 +921,9 @@ std::string Html(const Context& ctx) {
       }
     out += fmt::format("<h3>{}</h3>", T("Alerts", "预警"));
     if (g.alerts.empty()) out += fmt::format("<p class=sub>{}</p>", T("no alert fired", "无预警"));
-    out += AlertDigest(g, p);
+    out += AlertDigest(g, p, ctx.actions);
   }
+  if (ctx.actions && !ctx.actions->empty()) out += ActionsSection(*ctx.actions, lang);
   if (!r.charts.empty()) out += fmt::format("<h2>{}</h2>", T("Charts", "图表"));
   for (const auto& c : r.charts) {
     const plan::Output& o = *c.output;

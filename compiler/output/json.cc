@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "output/output.h"
+#include "output/actions_text.h"
 #include "output/values.h"
 
 namespace kpic::output {
@@ -304,6 +305,10 @@ std::string Json(const Context& ctx) {
       if (!a.dim.empty()) ja["dims"][a.dim] = JsonDim(a.member, a.dim_type);
       ja["value"] = JsonValue(a.value);
       ja["message"] = a.message.empty() ? a.name : a.message;
+      // The actions that answer it; without one it is open.
+      ja["actions"] = nlohmann::json::array();
+      for (const actions::View* v : ActionsFor(g, a, p, ctx.actions)) ja["actions"].push_back(v->action->id);
+      ja["open"] = ja["actions"].empty();
       j["alerts"].push_back(ja);
     }
     out["goals"].push_back(j);
@@ -319,6 +324,7 @@ std::string Json(const Context& ctx) {
       out["charts"].push_back(j);
     }
   }
+  if (ctx.actions && !ctx.actions->empty()) out["actions"] = ActionsJson(*ctx.actions, p.lang);
   // The messages, as before, and each with its code (docs/diagnostics/W07xx.md).
   out["warnings"] = nlohmann::ordered_json::array();
   out["warning_codes"] = nlohmann::ordered_json::array();

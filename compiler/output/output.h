@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actions/effect.h"
 #include "engine/engine.h"
 #include "plan/plan.h"
 
@@ -23,6 +24,9 @@ struct Context {
   /// The run's stamp (driver/stamp.h): the JSON's `stamp`, the HTML's
   /// footer; nullptr for none.
   const nlohmann::ordered_json* stamp = nullptr;
+  /// The actions on what the run shows, with their measured effects
+  /// (driver/action_effects.h); nullptr or empty for none.
+  const std::vector<actions::View>* actions = nullptr;
 };
 
 struct Writer {

@@ -8,6 +8,7 @@
 
 #include "base/utf8.h"
 #include "output/output.h"
+#include "output/actions_text.h"
 #include "output/present.h"
 #include "output/values.h"
 #include "output/words.h"
@@ -17,24 +18,6 @@ namespace kpic::output {
 namespace {
 
 using engine::Val;
-
-/// A member's text as the table shows it: a tab, line feed or carriage
-/// return (the only controls a value may hold, docs/language.md "Data
-/// errors") as `\t`, `\n`, `\r`, and a backslash as `\\`, so that a value
-/// cannot break the table's lines or columns, nor pass for another.
-std::string OnOneLine(std::string s) {
-  constexpr std::string_view kFrom = "\t\n\r\\", kTo = "tnr\\";
-  // Then the bidirectional controls and line separators as their code, so
-  // that a value cannot reorder or break the line either.
-  if (s.find_first_of(kFrom) == std::string::npos) return EscapeBidi(s);
-  std::string out;
-  for (char c : s) {
-    size_t k = kFrom.find(c);
-    if (k != std::string_view::npos) out += '\\';
-    out += k != std::string_view::npos ? kTo[k] : c;
-  }
-  return EscapeBidi(out);
-}
 
 std::string Member(const engine::DimValue& d, plan::VT t) { return OnOneLine(DimText(d, t)); }
 
@@ -113,7 +96,8 @@ constexpr size_t kAlertsListed = 5;
 /// the members' alerts of the period compared (JSON and HTML list them
 /// all), grouped by rule and severity, critical first, each rule's by
 /// magnitude, kAlertsListed listed and the rest counted.
-std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bool color) {
+std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bool color,
+                            const std::vector<actions::View>* views) {
   const std::string& lang = p.lang;
   size_t hidden = 0;
   AlertGroups groups = GroupAlerts(g.alerts, [&](const engine::FiredAlert& a) {
@@ -140,7 +124,14 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
             if (d.dim == a.dim && !d.label.empty()) dim = d.label;
         where = " · " + dim + " " + Member(a.member, a.dim_type);
       }
-      out += fmt::format("    {}{} · {}\n", Label(g.goal->grain, a.period, p), where, Show(a.value, l));
+      // The actions answering it, or that none does yet.
+      std::string answered;
+      for (const actions::View* v : ActionsFor(g, a, p, views))
+        answered += fmt::format(fmt::runtime(lang == "zh" ? "{}行动 {}（{}）" : "{}action {} ({})"),
+                                answered.empty() ? "  → " : ", ", v->action->id,
+                                ActionStatusWord(v->action->status, lang));
+      if (answered.empty() && views && !views->empty()) answered = lang == "zh" ? "  · 未处理" : "  · open: no action";
+      out += fmt::format("    {}{} · {}{}\n", Label(g.goal->grain, a.period, p), where, Show(a.value, l), answered);
     }
     if (grp.size() > kAlertsListed)
       out += lang == "zh" ? fmt::format("    其余 {} 条\n", grp.size() - kAlertsListed)
@@ -279,7 +270,7 @@ std::string Table(const Context& ctx) {
                              dr.drill->label.empty() ? dr.drill->dim : dr.drill->label, OnOneLine(AtRiskText(dr)));
       }
     }
-    out += AlertDigestText(g, p, color);
+    out += AlertDigestText(g, p, color, ctx.actions);
     if (g.compared) {
       for (const auto& d : g.decomposition) {
         out += fmt::format("  {} {}: {} = {}{}\n", T("decomposition", "指标分解"), ComparedPhrase(g, p), d.node->name,
@@ -322,6 +313,16 @@ std::string Table(const Context& ctx) {
         right[0] = false;
         out += Grid(head, rows, right, "    ");
       }
+    }
+  }
+  if (ctx.actions && !ctx.actions->empty()) {
+    out += fmt::format("\n{}\n", T("Actions and their measured effects", "行动及其测得的效果"));
+    std::string list = ActionsText(*ctx.actions, lang);
+    for (size_t at = 0; at < list.size();) {  // indented under the heading
+      size_t nl = list.find('\n', at);
+      std::string line = list.substr(at, nl - at);
+      out += line.empty() ? "\n" : "  " + line + "\n";
+      at = nl + 1;
     }
   }
   return out;

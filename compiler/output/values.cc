@@ -164,4 +164,22 @@ std::string SpanText(const engine::Span& sp) {
   return sp.partial ? rt::FormatDate(sp.first) + "/" + rt::FormatDate(sp.last) : std::string();
 }
 
+// A member's text as the table shows it: a tab, line feed or carriage
+// return (the only controls a value may hold, docs/language.md "Data
+// errors") as `\t`, `\n`, `\r`, and a backslash as `\\`, so that a value
+// cannot break the table's lines or columns, nor pass for another.
+std::string OnOneLine(std::string s) {
+  constexpr std::string_view kFrom = "\t\n\r\\", kTo = "tnr\\";
+  // Then the bidirectional controls and line separators as their code, so
+  // that a value cannot reorder or break the line either.
+  if (s.find_first_of(kFrom) == std::string::npos) return EscapeBidi(s);
+  std::string out;
+  for (char c : s) {
+    size_t k = kFrom.find(c);
+    if (k != std::string_view::npos) out += '\\';
+    out += k != std::string_view::npos ? kTo[k] : c;
+  }
+  return EscapeBidi(out);
+}
+
 }  // namespace kpic::output

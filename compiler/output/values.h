@@ -18,6 +18,9 @@ nlohmann::json JsonValue(const engine::Val& v);
 nlohmann::json JsonDim(const engine::DimValue& d, plan::VT t);
 /// A member for people: `(null)` for null, dates as dates.
 std::string DimText(const engine::DimValue& d, plan::VT t);
+/// Text on one terminal line: tab, line feed and carriage return as `\t`,
+/// `\n`, `\r`, a backslash as `\\`, bidirectional controls as their code.
+std::string OnOneLine(std::string s);
 /// Text escaped for HTML content and attribute values.
 std::string HtmlEscape(std::string_view in);
 

@@ -1,0 +1,386 @@
+// Reading and appending the action log (actions.h).
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "actions/actions.h"
+#include "datetime.h"
+
+namespace kpic::actions {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> Folders(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    fs::path dir = fs::is_directory(p, ec) ? fs::path(p) : fs::path(p).parent_path();
+    if (dir.empty()) dir = ".";
+    fs::path folder = dir / "actions";
+    if (!fs::is_directory(folder, ec)) continue;
+    std::string key = fs::weakly_canonical(folder, ec).string();
+    if (seen.insert(ec ? folder.string() : key).second) out.push_back(folder.string());
+  }
+  return out;
+}
+
+namespace {
+
+bool ValidId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+/// The span of the value of `"key":` in one line (the whole line when the
+/// key is not found): diagnostics point at the field.
+Span FieldSpan(FileId file, uint32_t begin, std::string_view line, std::string_view key) {
+  std::string quoted = "\"" + std::string(key) + "\"";
+  size_t at = line.find(quoted);
+  if (at == std::string_view::npos) return Span{file, begin, begin + static_cast<uint32_t>(line.size())};
+  size_t v = line.find(':', at + quoted.size());
+  if (v == std::string_view::npos) return Span{file, begin + static_cast<uint32_t>(at), begin + static_cast<uint32_t>(at)};
+  ++v;
+  while (v < line.size() && line[v] == ' ') ++v;
+  size_t e = v;
+  if (e < line.size() && line[e] == '"') {
+    for (++e; e < line.size() && line[e] != '"'; ++e)
+      if (line[e] == '\\') ++e;
+    e = std::min(line.size(), e + 1);
+  } else {
+    while (e < line.size() && line[e] != ',' && line[e] != '}') ++e;
+  }
+  return Span{file, begin + static_cast<uint32_t>(v), begin + static_cast<uint32_t>(e)};
+}
+
+std::optional<std::string> Field(const nlohmann::ordered_json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) return std::string("\x01");  // present, not a string: the caller reports it
+  return it->get<std::string>();
+}
+
+/// A string anywhere in the entry holds a C0 control or DEL (which could
+/// rewrite a terminal or a line of a table).
+bool HasControl(const nlohmann::ordered_json& j) {
+  if (j.is_string()) {
+    for (unsigned char c : j.get_ref<const std::string&>())
+      if (c < 0x20 || c == 0x7f) return true;
+    return false;
+  }
+  if (j.is_object())
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      for (unsigned char c : it.key())
+        if (c < 0x20 || c == 0x7f) return true;
+      if (HasControl(it.value())) return true;
+    }
+  if (j.is_array())
+    for (const auto& x : j)
+      if (HasControl(x)) return true;
+  return false;
+}
+
+struct Reader {
+  SourceManager& sm;
+  DiagnosticSink& diags;
+  FileId file = kNoFile;
+  std::string path, id_from_name;
+
+  void Bad(Span s, std::string message, std::string help = "") {
+    Diagnostic& d = diags.Report(DiagCode::E0906, s, std::move(message));
+    if (!help.empty()) d.Help(std::move(help));
+  }
+
+  std::optional<int32_t> Date(const nlohmann::ordered_json& j, const char* key, Span s, bool required) {
+    std::optional<std::string> t = Field(j, key);
+    if (!t) {
+      if (required) Bad(s, fmt::format("the action has no `{}` date", key), "write it as \"YYYY-MM-DD\"");
+      return std::nullopt;
+    }
+    auto d = rt::ParseDate(*t, rt::DateFormat{});
+    if (!d) Bad(s, fmt::format("`{}` is not a date: {}", key, nlohmann::json(*t).dump()), "write it as \"YYYY-MM-DD\"");
+    return d;
+  }
+
+  void Open(const nlohmann::ordered_json& j, uint32_t begin, std::string_view line, std::vector<Action>* out) {
+    auto span = [&](std::string_view key) { return FieldSpan(file, begin, line, key); };
+    Action a;
+    a.file = path;
+    a.span = Span{file, begin, begin + static_cast<uint32_t>(line.size())};
+    a.id = Field(j, "id").value_or("");
+    if (a.id != id_from_name) {
+      Bad(span("id"), fmt::format("the action's id `{}` is not its file's name `{}.action`", a.id, id_from_name),
+          "an action's entries live in ID.action");
+      return;
+    }
+    bool ok = true;
+    for (auto [key, slot] : {std::pair{"by", &a.by}, std::pair{"what", &a.what}, std::pair{"expected", &a.expected},
+                             std::pair{"goal", &a.goal}, std::pair{"metric", &a.metric}, std::pair{"alert", &a.alert},
+                             std::pair{"at", &a.recorded}}) {
+      std::optional<std::string> t = Field(j, key);
+      if (t && *t == "\x01") {
+        Bad(span(key), fmt::format("`{}` must be a string", key));
+        ok = false;
+      } else if (t) {
+        *slot = *t;
+      }
+    }
+    if (a.what.empty()) Bad(a.span, "the action does not say what was done (`what`)"), ok = false;
+    if (a.by.empty()) Bad(a.span, "the action does not say who did it (`by`)"), ok = false;
+    if (a.goal.empty() && a.metric.empty() && a.alert.empty())
+      Bad(a.span, "the action is tied to nothing: give a goal, a metric or an alert"), ok = false;
+    if (!a.alert.empty() && a.goal.empty())
+      Bad(span("alert"), "an action on an alert names the alert's goal too (`goal`)"), ok = false;
+    auto start = Date(j, "start", span("start"), true);
+    auto end = Date(j, "end", span("end"), false);
+    if (!start) ok = false;
+    if (start) a.start = *start;
+    if (start && end && *end < *start) {
+      Bad(span("end"), fmt::format("the action ends ({}) before it starts ({})", rt::FormatDate(*end),
+                                   rt::FormatDate(*start)));
+      ok = false;
+    }
+    a.end = end;
+    if (auto w = j.find("window"); w != j.end() && !w->is_null()) {
+      if (!w->is_number_integer() || w->get<int64_t>() < 1 || w->get<int64_t>() > kMaxWindow) {
+        Bad(span("window"), fmt::format("`window` is the number of periods compared before and after, 1 to {}",
+                                        kMaxWindow));
+        ok = false;
+      } else {
+        a.window = static_cast<int>(w->get<int64_t>());
+      }
+    }
+    if (auto m = j.find("member"); m != j.end() && !m->is_null()) {
+      if (!m->is_object()) {
+        Bad(span("member"), "`member` must be an object of dimension and member: {\"store\": \"北京朝阳店\"}");
+        ok = false;
+      } else {
+        for (auto it = m->begin(); it != m->end(); ++it) {
+          if (!it.value().is_string()) {
+            Bad(span(it.key()), fmt::format("the member of `{}` must be a string", it.key()));
+            ok = false;
+            continue;
+          }
+          a.members.push_back({it.key(), it.value().get<std::string>(), span(it.key())});
+        }
+      }
+    }
+    a.goal_span = span("goal");
+    a.metric_span = span("metric");
+    a.alert_span = span("alert");
+    if (ok) out->push_back(std::move(a));
+  }
+
+  void Change(const nlohmann::ordered_json& j, uint32_t begin, std::string_view line, Action* a) {
+    auto span = [&](std::string_view key) { return FieldSpan(file, begin, line, key); };
+    Span whole{file, begin, begin + static_cast<uint32_t>(line.size())};
+    if (!a) {
+      diags.Report(DiagCode::W0902, whole, "this entry changes an action that was never opened; it is ignored");
+      return;
+    }
+    if (a->status != "open") {
+      diags.Report(DiagCode::W0902, whole,
+                   fmt::format("action `{}` is already {}; this later entry is ignored", a->id, a->status))
+          .Help("history is never rewritten: open a new action instead");
+      return;
+    }
+    std::string status = Field(j, "status").value_or("");
+    if (status != "done" && status != "dropped") {
+      Bad(span("status"), fmt::format("an action closes as `done` or `dropped`, not {}", nlohmann::json(status).dump()));
+      return;
+    }
+    auto end = Date(j, "end", span("end"), false);
+    if (end && *end < a->start) {
+      Bad(span("end"), fmt::format("the action ends ({}) before it starts ({})", rt::FormatDate(*end),
+                                   rt::FormatDate(a->start)));
+      return;
+    }
+    a->status = status;
+    if (end) a->end = end;
+    a->closed_by = Field(j, "by").value_or("");
+    a->note = Field(j, "note").value_or("");
+  }
+
+  void File(const std::string& p, std::vector<Action>* out) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    if (!in && !in.eof()) {
+      diags.Report(DiagCode::E0001, Span{sm.Add(p, ""), 0, 0}, fmt::format("cannot read file `{}`", p));
+      return;
+    }
+    Text(p, buf.str(), out);
+  }
+
+  void Text(const std::string& p, const std::string& text, std::vector<Action>* out) {
+    path = p;
+    id_from_name = fs::path(p).stem().string();
+    file = sm.Add(p, text);
+    size_t first = out->size();
+    uint32_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      bool complete = nl != std::string::npos;
+      std::string_view line(text.data() + pos, (complete ? nl : text.size()) - pos);
+      uint32_t begin = pos;
+      pos = complete ? static_cast<uint32_t>(nl + 1) : static_cast<uint32_t>(text.size());
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      Span whole{file, begin, begin + static_cast<uint32_t>(line.size())};
+      nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, false);
+      if (!j.is_discarded() && HasControl(j)) {
+        Bad(whole, "the entry holds a control character (U+0000 to U+001F or U+007F); it is skipped",
+            "an action's text is one line of plain text");
+        continue;
+      }
+      if (j.is_discarded() || !j.is_object()) {
+        diags.Report(DiagCode::W0901, whole,
+                     complete ? "this line is not an action entry (a JSON object); it is skipped"
+                              : "the last entry is cut short (a write that did not finish); it is skipped")
+            .Help("every line of an .action file is one JSON object; `kpic action` writes them");
+        continue;
+      }
+      std::string event = Field(j, "event").value_or("");
+      Action* current = out->size() > first ? &out->back() : nullptr;
+      if (event == "open") {
+        if (current) {
+          Bad(FieldSpan(file, begin, line, "event"), fmt::format("action `{}` is opened twice", current->id),
+              "a state change is an entry with \"event\": \"close\"");
+          continue;
+        }
+        Open(j, begin, line, out);
+      } else if (event == "close") {
+        Change(j, begin, line, current);
+      } else {
+        diags.Report(DiagCode::W0901, FieldSpan(file, begin, line, "event"),
+                     fmt::format("unknown entry {}: an entry opens (\"open\") or closes (\"close\") an action; it is "
+                                 "skipped",
+                                 nlohmann::json(event).dump()));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<Action> Load(const std::vector<std::string>& folders, SourceManager& sm, DiagnosticSink& diags) {
+  std::vector<Action> out;
+  for (const std::string& folder : folders) {
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      if (it->path().extension() == ".action" && it->is_regular_file(ec)) files.push_back(it->path().string());
+    std::sort(files.begin(), files.end());
+    for (const std::string& f : files) {
+      Reader r{sm, diags, kNoFile, {}, {}};
+      r.File(f, &out);
+    }
+  }
+  std::set<std::string> seen;
+  for (const Action& a : out)
+    if (!seen.insert(a.id).second)
+      diags.Report(DiagCode::E0906, a.span, fmt::format("two folders hold an action `{}`", a.id));
+  return out;
+}
+
+std::vector<Action> Parse(const std::string& path, const std::string& text, SourceManager& sm,
+                          DiagnosticSink& diags) {
+  std::vector<Action> out;
+  Reader r{sm, diags, kNoFile, {}, {}};
+  r.Text(path, text, &out);
+  return out;
+}
+
+std::string NewId(int32_t start) {
+  unsigned char bytes[2] = {0, 0};
+  if (getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes)) {
+    uint64_t t = static_cast<uint64_t>(getpid()) ^ static_cast<uint64_t>(time(nullptr));
+    bytes[0] = static_cast<unsigned char>(t);
+    bytes[1] = static_cast<unsigned char>(t >> 8);
+  }
+  std::string day = rt::FormatDate(start);
+  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+  return fmt::format("A{}-{:02x}{:02x}", day, bytes[0], bytes[1]);
+}
+
+namespace {
+
+void WriteAll(int fd, const std::string& s, const std::string& path) {
+  size_t done = 0;
+  while (done < s.size()) {
+    ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error(fmt::format("cannot write `{}`: {}", path, std::strerror(errno)));
+    done += static_cast<size_t>(n);
+  }
+}
+
+void SyncFolder(const std::string& folder) {
+  int d = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d >= 0) {
+    ::fsync(d);
+    ::close(d);
+  }
+}
+
+}  // namespace
+
+void Append(const std::string& folder, const std::string& id, const std::string& entry, bool create_only) {
+  if (!ValidId(id)) throw std::runtime_error(fmt::format("`{}` is not an action id (letters, digits, - and _)", id));
+  std::error_code ec;
+  bool made = !fs::is_directory(folder, ec);
+  if (made && !fs::create_directories(folder, ec) && ec)
+    throw std::runtime_error(fmt::format("cannot make the folder `{}`: {}", folder, ec.message()));
+  std::string attributes = (fs::path(folder) / ".gitattributes").string();
+  if (!fs::exists(attributes, ec)) {
+    // Two branches that append to one action's file merge as a union.
+    std::ofstream(attributes) << "*.action merge=union\n";
+  }
+  std::string path = (fs::path(folder) / (id + ".action")).string();
+  int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (create_only ? O_EXCL : 0);
+  int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST) throw std::runtime_error(fmt::format("an action `{}` exists already ({})", id, path));
+    throw std::runtime_error(fmt::format("cannot open `{}`: {}", path, std::strerror(errno)));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  while (::flock(fd, LOCK_EX) != 0)
+    if (errno != EINTR) throw std::runtime_error(fmt::format("cannot lock `{}`: {}", path, std::strerror(errno)));
+  // A torn last entry (no newline) is left as it is, and this entry starts
+  // on a line of its own.
+  std::string line = entry + "\n";
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    int rd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    char last = '\n';
+    if (rd >= 0) {
+      if (::pread(rd, &last, 1, st.st_size - 1) != 1) last = '\n';
+      ::close(rd);
+    }
+    if (last != '\n') line = "\n" + line;
+  }
+  WriteAll(fd, line, path);
+  if (::fsync(fd) != 0) throw std::runtime_error(fmt::format("cannot sync `{}`: {}", path, std::strerror(errno)));
+  if (st.st_size == 0) SyncFolder(folder);
+  if (made) SyncFolder(fs::path(folder).parent_path().string());
+}
+
+}  // namespace kpic::actions

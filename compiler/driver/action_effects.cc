@@ -1,0 +1,217 @@
+// The measured effects of the package's actions (actions/effect.h): per
+// action, its metric by the action's dimensions over three windows, read
+// under the run's role like every other number, then difference in
+// differences against the members without an action.
+#include "driver/action_effects.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "driver/run_support.h"
+#include "engine/engine.h"
+#include "ir/ir.h"
+#include "output/values.h"
+
+namespace kpic {
+
+namespace {
+
+using Key = std::vector<std::string>;
+
+plan::Request Query(const plan::Request& base, const std::string& metric, const std::vector<std::string>& dims) {
+  plan::Request req;
+  req.metrics = {metric};
+  req.by = dims;
+  req.grain = rt::Grain::kAll;
+  req.role = base.role;
+  req.params = base.params;
+  req.lang = base.lang;
+  return req;
+}
+
+/// The metric by `dims` over the days [from, to) (all days without them),
+/// grain `all`, per member; `as_of` receives the last day with rows.
+std::map<Key, double> Measure(const Session& s, const RunOptions& o, const plan::Request& base,
+                              const std::string& metric, const std::vector<std::string>& dims,
+                              std::optional<int32_t> from, std::optional<int32_t> to, plan::Output* out,
+                              std::optional<int32_t>* as_of = nullptr) {
+  plan::Request req = Query(base, metric, dims);
+  req.from_day = from;
+  req.to_day = to;
+  plan::Plan p = MakePlan(s, req);
+  auto zone = LoadZone(p);
+  if (zone) p.calendar.zone = &*zone;
+  exec::ExecOptions eo = ExecOptionsOf(o);
+  exec::Execution ex = ExecutePlan(p, eo);
+  engine::Results r = engine::Evaluate(p, ex.results, eo.limits, ex.rates, &ex.work);
+  std::map<Key, double> values;
+  if (as_of) *as_of = r.as_of;
+  if (r.metrics.empty()) return values;
+  const engine::MetricResult& m = r.metrics.front();
+  if (out) *out = *m.output;
+  for (const engine::Row& row : m.rows) {
+    Key k;
+    for (size_t i = 0; i < row.dims.size(); ++i) k.push_back(output::DimText(row.dims[i], m.output->by_types[i]));
+    values[k] = row.value.null() ? NAN : row.value.AsDouble();
+  }
+  return values;
+}
+
+/// The role reads every row of every source: a company-wide action is its
+/// business too.
+bool Unrestricted(const ir::Module& m, const std::string& role) {
+  if (role.empty()) return true;
+  const ir::Role* r = m.FindRole(role);
+  if (!r) return false;
+  for (const ir::Role::Item& item : r->items)
+    if (!item.all || item.filter >= 0) return false;
+  return r->items.size() >= m.sources.size();
+}
+
+bool Overlaps(const actions::Action& a, int32_t from, int32_t to) {
+  int32_t end = a.end ? *a.end + 1 : INT32_MAX;
+  return a.start < to && end > from;
+}
+
+}  // namespace
+
+std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, const plan::Request& base,
+                                       const std::string& lang, std::optional<int32_t> as_of,
+                                       const std::function<bool(const actions::Action&)>& keep) {
+  const ir::Module& m = s.catalog.checked.ir;
+  std::vector<actions::View> views;
+  for (const actions::Action& a : s.actions) {
+    if (keep && !keep(a)) continue;
+    actions::View v;
+    v.action = &a;
+    v.metric = actions::MeasuredMetric(a, m);
+    const ir::Goal* goal = m.FindGoal(a.goal);
+    if (goal) v.goal_label = ir::LabelIn(goal->name, goal->label, goal->labels, lang);
+    std::vector<std::string> dims;
+    for (const actions::Member& mem : a.members) {
+      const ir::Dimension* d = m.FindDimension(mem.dim);
+      v.members.push_back({d && !d->label.empty() ? d->label : mem.dim, mem.value});
+      dims.push_back(mem.dim);
+    }
+    Key treated;
+    for (const actions::Member& mem : a.members) treated.push_back(mem.value);
+    // Under a role, an action appears only when the role may see its
+    // member (or, for a company-wide action, every row).
+    bool visible = base.role.empty() || (a.members.empty() && Unrestricted(m, base.role));
+    if (v.metric.empty() || m.MetricIndex(v.metric) < 0) {
+      v.problem = "no_metric";
+      if (visible) views.push_back(std::move(v));
+      continue;
+    }
+    if (int i = m.MetricIndex(v.metric); i >= 0) {
+      const ir::Metric& mt = m.metrics[static_cast<size_t>(i)];
+      v.metric_label = ir::LabelIn(mt.name, mt.label, mt.labels, lang);
+    }
+    rt::Grain grain = goal && goal->grain && *goal->grain != rt::Grain::kAll ? *goal->grain : rt::Grain::kMonth;
+    plan::Output look;
+    std::map<Key, double> before, after, placebo;
+    try {
+      plan::Plan probe = MakePlan(s, Query(base, v.metric, dims));
+      std::optional<int32_t> day = as_of;
+      if (!day) Measure(s, o, base, v.metric, dims, std::nullopt, std::nullopt, nullptr, &day);
+      if (!day) {
+        v.problem = "no_data";
+        if (visible) views.push_back(std::move(v));
+        continue;
+      }
+      v.measured = true;
+      v.windows = actions::WindowsOf(a, grain, probe.calendar, *day);
+      const actions::Windows& w = v.windows;
+      auto text = [&](const actions::Window& x) {
+        if (x.periods() == 0) return std::string();
+        std::string first = rt::PeriodLabel(grain, x.first, probe.calendar);
+        return x.periods() == 1 ? first : first + " – " + rt::PeriodLabel(grain, x.last, probe.calendar);
+      };
+      v.before_text = text(w.before);
+      v.after_text = text(w.after);
+      v.placebo_text = text(w.placebo);
+      before = Measure(s, o, base, v.metric, dims, w.before.from, w.before.to, &look);
+      if (w.after.periods() > 0) after = Measure(s, o, base, v.metric, dims, w.after.from, w.after.to, &look);
+      placebo = Measure(s, o, base, v.metric, dims, w.placebo.from, w.placebo.to, nullptr);
+    } catch (const UsageError& e) {
+      v.measured = false;
+      v.problem = e.what();
+      if (visible) views.push_back(std::move(v));
+      continue;
+    }
+    const actions::Windows& w = v.windows;
+    v.unit = look.unit;
+    v.format = look.format;
+    v.percent = look.percent;
+    if (!look.label.empty()) v.metric_label = look.label;
+    if (!visible && !a.members.empty())
+      visible = before.count(treated) || after.count(treated) || placebo.count(treated);
+    if (!visible) continue;
+    auto obs = [&](const Key& k) {
+      actions::Obs x;
+      if (auto it = before.find(k); it != before.end()) x.before = it->second;
+      if (auto it = after.find(k); it != after.end()) x.after = it->second;
+      if (auto it = placebo.find(k); it != placebo.end()) x.placebo = it->second;
+      return x;
+    };
+    if (w.after.periods() == 0 || a.status == "dropped") {
+      v.effect.verdict = "too_little_data";
+      v.effect.reason = "no_after";
+      actions::Obs t = obs(treated);
+      v.effect.before = t.before;
+      if (a.status == "dropped") {
+        v.measured = false;
+        v.problem = "dropped";
+      }
+      views.push_back(std::move(v));
+      continue;
+    }
+    // Members with an action of their own on the same metric while the
+    // windows run are not controls.
+    std::set<Key> acted;
+    for (const actions::Action& other : s.actions) {
+      if (other.status == "dropped" || other.members.size() != a.members.size()) continue;
+      if (actions::MeasuredMetric(other, m) != v.metric || !Overlaps(other, w.placebo.from, w.after.to)) continue;
+      Key k;
+      bool same_dims = true;
+      for (size_t i = 0; i < other.members.size(); ++i) {
+        same_dims = same_dims && other.members[i].dim == a.members[i].dim;
+        k.push_back(other.members[i].value);
+      }
+      if (same_dims) acted.insert(k);
+    }
+    std::vector<actions::Obs> controls;
+    if (!a.members.empty())
+      for (const auto& [k, x] : before)
+        if (!acted.count(k) && k != treated) controls.push_back(obs(k));
+    bool relative = look.additivity == "additive" && !look.percent;
+    v.effect = actions::Estimate(relative ? actions::Method::kRelative : actions::Method::kDifference, obs(treated),
+                                 controls);
+    if (!std::isfinite(v.effect.before) && std::isfinite(v.effect.after)) v.effect.reason = "no_before";
+    if (a.status == "dropped") {
+      // Not done: there is no effect to measure.
+      v.measured = false;
+      v.problem = "dropped";
+    }
+    views.push_back(std::move(v));
+  }
+  return views;
+}
+
+std::string MemberCheck(const Session& s, const RunOptions& o, const actions::Action& a, const std::string& metric,
+                        std::vector<std::string>* members) {
+  std::vector<std::string> dims;
+  for (const actions::Member& mem : a.members) dims.push_back(mem.dim);
+  try {
+    for (const auto& [k, v] : Measure(s, o, plan::Request{}, metric, dims, std::nullopt, std::nullopt, nullptr))
+      members->push_back(fmt::format("{}", fmt::join(k, ", ")));
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace kpic
