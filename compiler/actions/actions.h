@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -73,14 +74,23 @@ void Validate(const std::vector<Action>& actions, const ir::Module& m, Diagnosti
 /// (a plain metric name), else empty.
 std::string MeasuredMetric(const Action& a, const ir::Module& m);
 
+/// An action id: 1 to 64 letters, digits, `-` and `_` (a file name that
+/// cannot leave its folder).
+bool ValidId(const std::string& id);
+
 /// A new action's id: `A` + its start date + `-` + 4 random hex digits.
 std::string NewId(int32_t start);
+
+/// Why an append failed.
+struct AppendError : std::runtime_error {
+  bool usage = false;  ///< the id: in use already, or not an id
+  AppendError(const std::string& what, bool usage_) : std::runtime_error(what), usage(usage_) {}
+};
 
 /// Appends one entry (a JSON object, without newline) to the action's
 /// file in `folder` (created with the folder when missing; with
 /// `create_only`, an existing file is an error): an exclusive lock, one
-/// write of the whole line, fsync. Throws std::runtime_error with the
-/// reason.
+/// write of the whole line, fsync. Throws AppendError with the reason.
 void Append(const std::string& folder, const std::string& id, const std::string& entry, bool create_only);
 
 }  // namespace kpic::actions

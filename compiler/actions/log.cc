@@ -38,14 +38,14 @@ std::vector<std::string> Folders(const std::vector<std::string>& paths) {
   return out;
 }
 
-namespace {
-
 bool ValidId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
 }
+
+namespace {
 
 /// The span of the value of `"key":` in one line (the whole line when the
 /// key is not found): diagnostics point at the field.
@@ -325,7 +325,7 @@ void WriteAll(int fd, const std::string& s, const std::string& path) {
   while (done < s.size()) {
     ssize_t n = ::write(fd, s.data() + done, s.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error(fmt::format("cannot write `{}`: {}", path, std::strerror(errno)));
+    if (n <= 0) throw AppendError(fmt::format("cannot write `{}`: {}", path, std::strerror(errno)), false);
     done += static_cast<size_t>(n);
   }
 }
@@ -341,11 +341,11 @@ void SyncFolder(const std::string& folder) {
 }  // namespace
 
 void Append(const std::string& folder, const std::string& id, const std::string& entry, bool create_only) {
-  if (!ValidId(id)) throw std::runtime_error(fmt::format("`{}` is not an action id (letters, digits, - and _)", id));
+  if (!ValidId(id)) throw AppendError(fmt::format("`{}` is not an action id (letters, digits, - and _)", id), true);
   std::error_code ec;
   bool made = !fs::is_directory(folder, ec);
   if (made && !fs::create_directories(folder, ec) && ec)
-    throw std::runtime_error(fmt::format("cannot make the folder `{}`: {}", folder, ec.message()));
+    throw AppendError(fmt::format("cannot make the folder `{}`: {}", folder, ec.message()), false);
   std::string attributes = (fs::path(folder) / ".gitattributes").string();
   if (!fs::exists(attributes, ec)) {
     // Two branches that append to one action's file merge as a union.
@@ -355,15 +355,15 @@ void Append(const std::string& folder, const std::string& id, const std::string&
   int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (create_only ? O_EXCL : 0);
   int fd = ::open(path.c_str(), flags, 0644);
   if (fd < 0) {
-    if (errno == EEXIST) throw std::runtime_error(fmt::format("an action `{}` exists already ({})", id, path));
-    throw std::runtime_error(fmt::format("cannot open `{}`: {}", path, std::strerror(errno)));
+    if (errno == EEXIST) throw AppendError(fmt::format("an action `{}` exists already ({})", id, path), true);
+    throw AppendError(fmt::format("cannot open `{}`: {}", path, std::strerror(errno)), false);
   }
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
   while (::flock(fd, LOCK_EX) != 0)
-    if (errno != EINTR) throw std::runtime_error(fmt::format("cannot lock `{}`: {}", path, std::strerror(errno)));
+    if (errno != EINTR) throw AppendError(fmt::format("cannot lock `{}`: {}", path, std::strerror(errno)), false);
   // A torn last entry (no newline) is left as it is, and this entry starts
   // on a line of its own.
   std::string line = entry + "\n";
@@ -378,7 +378,7 @@ void Append(const std::string& folder, const std::string& id, const std::string&
     if (last != '\n') line = "\n" + line;
   }
   WriteAll(fd, line, path);
-  if (::fsync(fd) != 0) throw std::runtime_error(fmt::format("cannot sync `{}`: {}", path, std::strerror(errno)));
+  if (::fsync(fd) != 0) throw AppendError(fmt::format("cannot sync `{}`: {}", path, std::strerror(errno)), false);
   if (st.st_size == 0) SyncFolder(folder);
   if (made) SyncFolder(fs::path(folder).parent_path().string());
 }

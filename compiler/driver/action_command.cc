@@ -96,6 +96,17 @@ bool ReportNew(const Session& s, const DiagnosticSink& diags) {
   return error;
 }
 
+/// Appends an entry: an id in use or not an id is a usage error (2), a
+/// failure to write a data error (3).
+void Write(const std::string& folder, const std::string& id, const std::string& entry, bool create) {
+  try {
+    actions::Append(folder, id, entry, create);
+  } catch (const actions::AppendError& e) {
+    if (e.usage) throw UsageError(e.what());
+    throw rt::DataError(folder, 0, "", "", e.what());
+  }
+}
+
 }  // namespace
 
 int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
@@ -104,6 +115,8 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
   if (!ok) return kExitInputErrors;
   int32_t start = a.start.empty() ? Today() : DateOf(a.start, "--start");
   std::string id = a.id.empty() ? actions::NewId(start) : a.id;
+  if (!actions::ValidId(id))
+    throw UsageError(fmt::format("--id `{}` is not an action id: 1 to 64 letters, digits, - and _", id));
   nlohmann::ordered_json e;
   e["event"] = "open";
   e["id"] = id;
@@ -168,7 +181,7 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
     std::fprintf(stderr, "kpic: the action was not recorded\n");
     return kExitUsage;
   }
-  actions::Append(folder, id, line, true);
+  Write(folder, id, line, true);
   if (a.format == "json") {
     nlohmann::ordered_json out;
     out["id"] = id;
@@ -210,7 +223,7 @@ int RunActionClose(const ActionOptions& a, const CommonOptions& common) {
   e["status"] = a.status;
   e["end"] = rt::FormatDate(end);
   if (!a.note.empty()) e["note"] = a.note;
-  actions::Append(Folder(a.path), a.id, e.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict), false);
+  Write(Folder(a.path), a.id, e.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict), false);
   if (a.format == "json")
     std::printf("%s\n", e.dump(2).c_str());
   else

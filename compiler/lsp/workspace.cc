@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "actions/actions.h"
 #include "base/utf8.h"
 #include "diag/registry.h"
 #include "builtins/builtins.h"
@@ -326,9 +327,19 @@ void Workspace::Analyze() {
   }
   catalog_ = Check(input, sm_, diags_);
   Lint(catalog_, diags_);
+  // The action logs beside the documents (actions/*.action), read from
+  // disk and checked as `kpic check` checks them; their diagnostics are
+  // published for the action files.
+  std::vector<std::string> folders;
+  for (const auto& [path, doc] : docs_) folders.push_back(fs::path(path).parent_path().string());
+  std::vector<actions::Action> acts = actions::Load(actions::Folders(folders), sm_, diags_);
+  actions::Validate(acts, catalog_.checked.ir, diags_);
   diags_.SortByPosition();
   diagnostics_.clear();
   for (const auto& [path, doc] : docs_) diagnostics_[path];
+  for (const actions::Action& a : acts) diagnostics_[a.file];
+  for (const Diagnostic& d : diags_.diagnostics())
+    if (d.span.file != kNoFile && sm_.Get(d.span.file).path.ends_with(".action")) diagnostics_[sm_.Get(d.span.file).path];
   for (const std::string& path : too_big)
     diagnostics_[path].push_back(
         {{}, "E0004",

@@ -310,6 +310,26 @@ items = c.request("textDocument/completion", {"textDocument": {"uri": shop_uri},
 labels = [i["label"] for i in (items["items"] if isinstance(items, dict) else items)]
 check("hide" in labels, "completion offers `hide`")
 c.p.kill()
+
+# The action log beside the documents: an action on an unknown goal is
+# published for its .action file, at its line and column, with the closest name.
+acts_dir = os.path.join(ws, "acts")
+os.makedirs(os.path.join(acts_dir, "actions"))
+shutil.copy(os.path.join(ROOT, "examples/retail/goals.kpi"), acts_dir)
+for f in ("model.kpi", "metrics.kpi"):
+    shutil.copy(os.path.join(ROOT, "examples/retail", f), acts_dir)
+bad = '{"event":"open","id":"B1","by":"x","start":"2026-01-01","goal":"grow_sale","what":"w"}\n'
+open(os.path.join(acts_dir, "actions", "B1.action"), "w", encoding="utf-8").write(bad)
+goals = open(os.path.join(acts_dir, "goals.kpi"), encoding="utf-8").read()
+goals_uri = "file://" + os.path.join(acts_dir, "goals.kpi")
+c = Client(acts_dir)
+c.notify("initialized", {})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": goals_uri, "languageId": "kpi", "version": 1, "text": goals}})
+d = c.diagnostics("file://" + os.path.join(acts_dir, "actions", "B1.action"))
+check(len(d) == 1 and d[0]["code"] == "E0901" and d[0]["range"]["start"] == {"line": 0, "character": bad.index('"grow_sale"')}
+      and "did you mean `grow_sales`?" in json.dumps(d[0], ensure_ascii=False),
+      "an action's unknown goal is published for its file, at the goal's name")
+c.p.kill()
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

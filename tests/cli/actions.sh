@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# The action log: `kpic action add|close|list`, what `kpic check` says about
+# action files, appends from several processes at once, a torn entry, the
+# measured effect against a difference in differences worked out here in
+# Python from generated data with a known injected effect, and a role's
+# report showing only its own members' actions.
+# Usage: actions.sh KPIC_BINARY REPO_ROOT
+set -u
+KPIC="$1"
+ROOT="$2"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+source "$ROOT/tests/cli/expect.sh"
+export KPIC_USER=tester
+
+py() {
+  local name="$1" script="$2"
+  shift 2
+  if python3 -c "$script" "$@" > "$TMP/py" 2>&1; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $name"; sed 's/^/  | /' "$TMP/py" | head -20; fi
+}
+
+# ---- a generated package: 10 stores, 2025, daily rows; store S01's revenue
+# is 1.5 times from July on (the injected effect), S02's conversion 2 points
+# higher from August on; seeded, so the data is the same every run.
+PKG="$TMP/shop"
+mkdir -p "$PKG"
+python3 - "$PKG" <<'EOF'
+import datetime as dt, random, sys
+rng = random.Random(20261203)
+out = sys.argv[1]
+with open(f"{out}/sales.csv", "w") as f:
+    f.write("day,store,amount,visitors,orders\n")
+    d = dt.date(2025, 1, 1)
+    while d <= dt.date(2025, 12, 31):
+        for s in range(1, 11):
+            store = f"S{s:02d}"
+            cents = rng.randint(80000, 120000)
+            if store == "S01" and d >= dt.date(2025, 7, 1):
+                cents = cents * 3 // 2
+            visitors = rng.randint(180, 220)
+            rate = 0.05 + (0.02 if store == "S02" and d >= dt.date(2025, 8, 1) else 0)
+            orders = sum(1 for _ in range(visitors) if rng.random() < rate)
+            f.write(f"{d},{store},{cents // 100}.{cents % 100:02d},{visitors},{orders}\n")
+        d += dt.timedelta(days=1)
+EOF
+cat > "$PKG/shop.kpi" <<'EOF'
+package shop
+
+dimension store "门店": string
+
+source sales "销售" from csv("sales.csv") {
+  day:      date       time
+  store:    string     -> store
+  amount:   decimal(2) unit CNY
+  visitors: int        unit visit
+  orders:   int        unit order
+}
+
+metric revenue "营业额": CNY = sum(sales.amount)
+metric conv "转化率": percent = sum(sales.orders) / sum(sales.visitors)
+
+goal grow "营业额提升" {
+  owner  "ops"
+  metric revenue
+  period 2025 by month
+  target revenue >= 1000000 CNY
+  drill  store
+  alert  "营业额偏低" when revenue < 300000 CNY severity warning
+}
+EOF
+expect "package checks" 0 "$KPIC" check "$PKG"
+
+# ---- add, close, list ---------------------------------------------------------------
+expect "add: unknown goal" 2 "$KPIC" action add "$PKG" --what x --goal grw
+contains err "E0901"
+contains err "did you mean \`grow\`?"
+lacks out "recorded action"
+expect "add: member not in the data" 2 "$KPIC" action add "$PKG" --what x --goal grow --member store=S1
+contains err "E0905"
+contains err "did you mean \`S01\`?"
+expect "add: unknown alert" 2 "$KPIC" action add "$PKG" --what x --goal grow --alert 营业额偏 --member store=S04
+contains err "E0903"
+expect "add: a path as id" 2 "$KPIC" action add "$PKG" --id ../../x --what x --goal grow
+contains err "is not an action id"
+expect "add: bad date" 2 "$KPIC" action add "$PKG" --what x --goal grow --start 2025-02-30
+expect "nothing written by refusals" 1 test -d "$PKG/actions"
+
+expect "add A1" 0 "$KPIC" action add "$PKG" --id A1 --what "S01 促销" --goal grow --member store=S01 --start 2025-07-01
+contains out "recorded action A1"
+expect "add A2" 0 "$KPIC" action add "$PKG" --id A2 --what "S02 导购培训" --metric conv --member store=S02 \
+  --start 2025-07-15 --format json
+json "d['entry']['member']" "{'store': 'S02'}"
+expect "add A3" 0 "$KPIC" action add "$PKG" --id A3 --what "S03 新品" --goal grow --member store=S03 --start 2025-12-10
+expect "add A4 (company-wide)" 0 "$KPIC" action add "$PKG" --id A4 --what "全员培训" --goal grow --start 2025-03-01 \
+  --alert 营业额偏低
+expect "add: an id twice" 2 "$KPIC" action add "$PKG" --id A1 --what again --goal grow
+contains err "exists already"
+expect "close A4 dropped" 0 "$KPIC" action close "$PKG" A4 --status dropped --end 2025-03-02 --note "no budget"
+expect "close A4 again" 2 "$KPIC" action close "$PKG" A4
+contains err "already dropped"
+expect "close: unknown id" 2 "$KPIC" action close "$PKG" A5
+contains err "did you mean"
+expect "list open" 0 "$KPIC" action list "$PKG" --status open --format json
+json "[a['id'] for a in d]" "['A1', 'A2', 'A3']"
+json "[a['status'] for a in d]" "['open', 'open', 'open']"
+expect "list dropped" 0 "$KPIC" action list "$PKG" --status dropped --format json
+json "[(a['id'], a['end'], a['note'], a['effect']['measured']) for a in d]" "[('A4', '2025-03-02', 'no budget', False)]"
+expect "gitattributes" 0 grep -qx '\*.action merge=union' "$PKG/actions/.gitattributes"
+
+# ---- the measured effects against a difference in differences done here -------------
+expect "list all" 0 "$KPIC" action list "$PKG" --format json --lang en
+cp "$TMP/out" "$TMP/list.json"
+py "effects by hand" '
+import csv, json, math, statistics, sys
+from collections import defaultdict
+rows = list(csv.DictReader(open(sys.argv[1] + "/sales.csv")))
+got = {a["id"]: a["effect"] for a in json.load(open(sys.argv[2]))}
+def window(metric, lo, hi):  # per store over [lo, hi)
+    amt, vis, orders = defaultdict(float), defaultdict(int), defaultdict(int)
+    for r in rows:
+        if lo <= r["day"] < hi:
+            amt[r["store"]] += float(r["amount"]); vis[r["store"]] += int(r["visitors"]); orders[r["store"]] += int(r["orders"])
+    return amt if metric == "revenue" else {s: orders[s] / vis[s] for s in vis}
+T = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306}
+def did(metric, treated, excluded, place, before, after, relative):
+    p, b, a = (window(metric, *w) for w in (place, before, after))
+    ch = (lambda x, y: math.log(y / x)) if relative else (lambda x, y: y - x)
+    controls = [ch(b[s], a[s]) for s in b if s != treated and s not in excluded]
+    mean = sum(controls) / len(controls)
+    sd = statistics.stdev(controls) * math.sqrt(1 + 1 / len(controls))
+    t = T[len(controls) - 1]
+    est = ch(b[treated], a[treated]) - mean
+    pre = [ch(p[s], b[s]) for s in b if s != treated and s not in excluded]
+    pmean = sum(pre) / len(pre)
+    pest = ch(p[treated], b[treated]) - pmean
+    f = (lambda x: math.exp(x) - 1) if relative else (lambda x: x)
+    return dict(est=f(est), lo=f(est - t * sd), hi=f(est + t * sd), n=len(controls), before=b[treated],
+                after=a[treated], placebo=f(pest))
+def near(x, y):
+    assert abs(x - y) <= 1e-9 * max(1, abs(y)), (x, y)
+# A1: S01 from 2025-07-01, whole months: after Jul-Sep, before Apr-Jun, placebo
+# Jan-Mar; every other store a control (A3 starts after these windows).
+want = did("revenue", "S01", set(), ("2025-01-01", "2025-04-01"), ("2025-04-01", "2025-07-01"),
+           ("2025-07-01", "2025-10-01"), True)
+e = got["A1"]
+assert e["method"] == "relative" and e["controls"] == want["n"] == 9, e
+for k, w in (("estimate", "est"), ("low", "lo"), ("high", "hi")): near(e[k], want[w])
+near(e["placebo"]["estimate"], want["placebo"])
+near(e["before"]["value"], want["before"]); near(e["after"]["value"], want["after"])
+assert e["verdict"] == "clear_up", e  # the injected +50%
+assert 0.35 < e["estimate"] < 0.65, e
+# A2: S02 conversion from 2025-07-15: July left out; after Aug-Oct, before
+# Apr-Jun, placebo Jan-Mar; a difference of ratios (percentage points).
+want = did("conv", "S02", set(), ("2025-01-01", "2025-04-01"), ("2025-04-01", "2025-07-01"),
+           ("2025-08-01", "2025-11-01"), False)
+e = got["A2"]
+assert e["method"] == "difference" and e["before"]["from"] == "2025-04-01" and e["after"]["from"] == "2025-08-01", e
+for k, w in (("estimate", "est"), ("low", "lo"), ("high", "hi")): near(e[k], want[w])
+assert e["verdict"] == "clear_up", e  # the injected +2 points
+# A3: from 2025-12-10, no whole month after it in the data: too little to say.
+assert got["A3"]["verdict"] == "too_little_data" and got["A3"]["reason"] == "no_after", got["A3"]
+assert "Too little data to say" in got["A3"]["statement"], got["A3"]
+' "$PKG" "$TMP/list.json"
+
+# An action on the same metric in the windows takes its member out of the controls.
+expect "add A6 on S04" 0 "$KPIC" action add "$PKG" --id A6 --what "S04 同期促销" --goal grow --member store=S04 \
+  --start 2025-05-01
+expect "list A1 again" 0 "$KPIC" action list "$PKG" --format json
+json "[a['effect']['controls'] for a in d if a['id'] == 'A1']" "[8]"
+
+# ---- the report: answered and open alerts, markers, the table ----------------------
+expect "run json" 0 "$KPIC" run "$PKG" --format json
+py "alerts answered by the company-wide action are open once it is dropped" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+al = d["goals"][0]["alerts"]
+assert al and all(a["open"] and a["actions"] == [] for a in al), al[:3]
+assert [a["id"] for a in d["actions"]] == ["A1", "A3", "A4", "A6"], [a["id"] for a in d["actions"]]
+' "$TMP/out"
+expect "run html" 0 "$KPIC" run "$PKG" --format html -o "$TMP/r.html"
+expect "html markers" 0 grep -c 'class=mark' "$TMP/r.html"
+expect "html actions table" 0 grep -q 'id="act-A1"' "$TMP/r.html"
+
+# ---- kpic check: every action problem has a code, a file and a line ----------------
+BAD="$TMP/bad"
+mkdir -p "$BAD/actions"
+cp "$PKG/shop.kpi" "$PKG/sales.csv" "$BAD/"
+printf '%s\n' '{"event":"open","id":"B1","by":"x","start":"2025-01-01","goal":"grw","what":"w"}' > "$BAD/actions/B1.action"
+printf '%s\n' '{"event":"open","id":"B2","by":"x","start":"2025-01-01","metric":"revenu","what":"w"}' > "$BAD/actions/B2.action"
+printf '%s\n' '{"event":"open","id":"B3","by":"x","start":"2025-01-01","goal":"grow","alert":"nope","what":"w"}' > "$BAD/actions/B3.action"
+printf '%s\n' '{"event":"open","id":"B4","by":"x","start":"2025-01-01","goal":"grow","member":{"stor":"S01"},"what":"w"}' > "$BAD/actions/B4.action"
+printf '%s\n' '{"event":"open","id":"B5","by":"x","start":"2025-01-01","goal":"grow"}' > "$BAD/actions/B5.action"
+expect "check bad actions" 1 "$KPIC" check "$BAD" --format gcc
+contains out "actions/B1.action:1:"
+contains out "[E0901]"
+contains out "[E0902]"
+contains out "[E0903]"
+contains out "[E0904]"
+contains out "[E0906]"
+expect "explain E0901" 0 "$KPIC" explain E0901
+# Torn and repeated entries are warnings: the package still checks and runs.
+GOOD="$TMP/good"
+mkdir -p "$GOOD"
+cp "$PKG/shop.kpi" "$PKG/sales.csv" "$GOOD/"
+expect "add G1" 0 "$KPIC" action add "$GOOD" --id G1 --what w --goal grow --member store=S05 --start 2025-06-01
+printf '%s' '{"event":"close","id":"G1","sta' >> "$GOOD/actions/G1.action"
+expect "torn entry: a warning" 0 "$KPIC" check "$GOOD" --format gcc
+contains out "G1.action:2:1: warning: the last entry is cut short"
+contains out "[W0901]"
+expect "close after a torn entry" 0 "$KPIC" action close "$GOOD" G1 --end 2025-09-30
+expect "list after a torn entry" 0 "$KPIC" action list "$GOOD" --format json
+json "[a['status'] for a in d]" "['done']"
+
+# ---- appends from many processes at once --------------------------------------------
+for i in $(seq 1 12); do
+  "$KPIC" action add "$GOOD" --id "P$i" --what "parallel $i" --goal grow --start 2025-06-01 > /dev/null 2>&1 &
+done
+wait
+expect "parallel adds all kept" 0 test "$(ls "$GOOD/actions" | grep -c '^P.*\.action$')" -eq 12
+for i in 1 2 3 4; do
+  "$KPIC" action close "$GOOD" P1 --end 2025-07-0$i > /dev/null 2>&1 &
+done
+wait
+# Each close that got past the check is in the file, whole; the first one counts.
+py "parallel closes kept whole" '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+entries = [json.loads(l) for l in lines]
+assert entries[0]["event"] == "open" and len(entries) >= 2, entries
+assert all(e["event"] == "close" for e in entries[1:]), entries
+' "$GOOD/actions/P1.action"
+expect "list after parallel closes" 0 "$KPIC" action list "$GOOD" --format json --status done
+json "sorted(a['id'] for a in d)" "['G1', 'P1']"
+
+# ---- a role sees only its own members' actions ---------------------------------------
+RETAIL="$ROOT/examples/retail"
+for fmt in table json html; do
+  expect "store manager $fmt" 0 "$KPIC" run "$RETAIL" --role store_manager --param store_id=成都锦江店 --format "$fmt"
+  contains out "A20260101-cd01"
+  for other in A20260401-sh01 A20261008-gz01 A20261101-pr01 上海静安店 广州天河店 全渠道 导购 陈列; do
+    lacks out "$other"
+  done
+done
+expect "store manager list" 0 "$KPIC" action list "$RETAIL" --role store_manager --param store_id=成都锦江店 --format json
+json "[(a['id'], a['effect']['verdict']) for a in d]" "[('A20260101-cd01', 'change_only')]"
+expect "head office sees all" 0 "$KPIC" action list "$RETAIL" --role head_office --format json
+json "[a['id'] for a in d]" "['A20260101-cd01', 'A20260401-sh01', 'A20261008-gz01', 'A20261101-pr01']"
+# The flagship: the alert on 广州天河店 is answered, others are open.
+expect "retail json" 0 "$KPIC" run "$RETAIL" --format json
+json "[a['actions'] for a in d['goals'][0]['alerts'] if a['period'] == '2026-12' and a['dims'] == {'store': '广州天河店'}]" "[['A20261008-gz01']]"
+json "[a['open'] for a in d['goals'][0]['alerts'] if a['period'] == '2026-12' and a['dims'] == {'store': '成都锦江店'}]" "[True, True]"
+
+echo "actions: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
