@@ -632,6 +632,12 @@ std::string ExplainLineage(const Session& s, const std::string& metric) {
                      t.dimensions.empty() ? "(none)" : fmt::format("{}", fmt::join(t.dimensions, ", ")));
   std::string desc = Description(*t.decl);
   if (!desc.empty()) out += "description: " + desc + "\n";
+  std::string definition = Attr(t.decl->attrs, "definition"), status = MetricStatus(t.decl->attrs),
+              approver = Attr(t.decl->attrs, "approver");
+  if (!definition.empty()) out += "definition: " + definition + "\n";
+  if (!status.empty() || !approver.empty())
+    out += fmt::format("status: {}{}\n", status.empty() ? "(none)" : status,
+                       approver.empty() ? "" : " (approver: " + approver + ")");
   return out;
 }
 
