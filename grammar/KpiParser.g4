@@ -73,7 +73,7 @@ metricDecl: METRIC name=ident label=STRING? (COLON unitExpr)? ASSIGN expr SEMI? 
 fnDecl: FN name=ident (LT ident (COMMA ident)* GT)? LPAREN (param (COMMA param)*)? RPAREN (COLON unitExpr)? ASSIGN expr SEMI? (metricAttr SEMI?)*;
 param: ident (COLON unitExpr)?;
 metricAttr: attrKey attrValue (COMMA attrValue)*;
-attrKey: OWNER | DESCRIPTION | FORMAT | TAGS | DEPRECATED | LABEL (DOT IDENT)?;
+attrKey: OWNER | DESCRIPTION | FORMAT | TAGS | DEPRECATED | APPROVER | STATUS | DEFINITION | LABEL (DOT IDENT)?;
 
 // ---- goals ----------------------------------------------------------------------
 goalDecl: GOAL name=ident label=STRING? LBRACE goalItem* RBRACE SEMI?;
@@ -163,7 +163,7 @@ ident
   : IDENT
   | PACKAGE | IMPORT | AS | DIMENSION | CALENDAR | SOURCE | FROM | METRIC | METRICS
   | FN | GOAL | GOALS | ROLE | HIDE | REPORT | KEY | TIME | UNIT | ENTITY | REFERENCES
-  | ROLLUP | OWNER | DESCRIPTION | DEPRECATED | LABEL | FORMAT | TAGS | PERIOD | GRAIN | TARGET
-  | DECOMPOSE | DRILL | TOP | ALERT | WHEN | SEVERITY | MESSAGE | BY | ALL | CHART
+  | ROLLUP | OWNER | DESCRIPTION | DEPRECATED | APPROVER | STATUS | DEFINITION | LABEL | FORMAT | TAGS
+  | PERIOD | GRAIN | TARGET | DECOMPOSE | DRILL | TOP | ALERT | WHEN | SEVERITY | MESSAGE | BY | ALL | CHART
   | EXPECT | UNIQUE | FOUND | FRESH | WITHIN | ROWS | CHANGE | BETWEEN | RECONCILES | WITH
   ;

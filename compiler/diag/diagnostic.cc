@@ -1,11 +1,23 @@
 // The diagnostic sink.
 #include "diag/diagnostic.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 
+#include "base/suggest.h"
 #include "diag/registry.h"
 
 namespace kpic {
+
+Diagnostic& Diagnostic::HelpClosest(std::string_view written, Span span, const std::vector<std::string>& candidates) {
+  if (auto s = Suggest(written, candidates)) {
+    Help(fmt::format("did you mean `{}`?", *s));
+    return WithFix(span, *s, fmt::format("replace with `{}`", *s));
+  }
+  return Help(fmt::format("expected one of: {}", fmt::join(candidates, ", ")));
+}
 
 Diagnostic& DiagnosticSink::Report(DiagCode code, Span span, std::string message) {
   if (span.valid()) {

@@ -60,6 +60,10 @@ struct Diagnostic {
     fixes.push_back({s, std::move(replacement), std::move(msg)});
     return *this;
   }
+  /// For a value outside a closed list, written at `span`: "did you mean
+  /// `x`?" with a fix replacing it, when a candidate is close; else
+  /// "expected one of: a, b, c".
+  Diagnostic& HelpClosest(std::string_view written, Span span, const std::vector<std::string>& candidates);
 };
 
 /// Collects diagnostics in report order. Caps the number per file

@@ -253,8 +253,9 @@ int RunCatalog(const CatalogOptions& options, const CommonOptions& common) {
                  RenderSummary(s->diags.error_count(), s->diags.warning_count(), s->diags.suppressed()).c_str());
     return 1;
   }
-  std::string text = options.format == "markdown" ? CatalogMarkdown(*s)
-                     : options.format == "html"   ? CatalogHtml(*s)
+  std::string lang = ReportLanguage(s->catalog.checked.ir, options.lang);
+  std::string text = options.format == "markdown" ? CatalogMarkdown(*s, lang)
+                     : options.format == "html"   ? CatalogHtml(*s, lang)
                                                   : CatalogJson(*s);
   if (options.output.empty()) {
     std::fputs(text.c_str(), stdout);

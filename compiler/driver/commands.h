@@ -44,6 +44,7 @@ struct CatalogOptions {
   std::vector<std::string> paths;
   std::string format = "json";
   std::string output;  ///< -o FILE; stdout when empty
+  std::string lang;    ///< --lang zh|en, or empty: ReportLanguage decides
 };
 
 struct CompileOptions {

@@ -90,6 +90,11 @@ int main(int argc, char** argv) {
   catalog_cmd->add_option("--format", catalog.format, "json (default), markdown or html")
       ->check(CLI::IsMember({"json", "markdown", "html"}));
   catalog_cmd->add_option("-o,--output", catalog.output, "write to FILE instead of stdout");
+  catalog_cmd
+      ->add_option("--lang", catalog.lang,
+                   "zh or en: the language of the Markdown and HTML catalog's words and labels (`label.en`) "
+                   "(default: as `kpic run`)")
+      ->check(CLI::IsMember({"zh", "en"}));
   add_common(catalog_cmd);
 
   RunOptions run;

@@ -9,6 +9,15 @@
 
 namespace kpic {
 
+namespace ir {
+struct Module;
+}
+
+/// The language of what people read (`--lang`): `asked` when given, else
+/// the first of the package's `languages` that is `zh` or `en`, else `zh`
+/// when a goal's or a user metric's main label is Chinese, else `en`.
+std::string ReportLanguage(const ir::Module& m, const std::string& asked);
+
 struct RunOptions {
   std::vector<std::string> paths;
   std::vector<std::string> goals, metrics, by;

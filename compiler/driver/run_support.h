@@ -31,9 +31,6 @@ plan::Plan MakePlan(const Session& s, const plan::Request& req);
 std::optional<rt::TimeZone> LoadZone(const plan::Plan& p);
 /// A calendar zone by name (none when empty); UsageError when unknown.
 std::optional<rt::TimeZone> LoadZone(const std::string& name);
-/// The language of a report: `asked` (--lang), else the package's first
-/// `languages`, else zh when a goal's or user metric's label is Chinese.
-std::string ReportLanguage(const ir::Module& m, const std::string& asked);
 /// The formats asked with --format, checked (UsageError): one, or with
 /// --each a list; the default is table, html with --each.
 std::vector<std::string> Formats(const RunOptions& o);

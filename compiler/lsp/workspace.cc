@@ -16,6 +16,7 @@
 #include "ir/ir.h"
 #include "sema/catalog.h"
 #include "sema/checked.h"
+#include "sema/governance.h"
 #include "sema/lint.h"
 #include "sema/scope.h"
 #include "syntax/parse.h"
@@ -81,7 +82,7 @@ std::vector<PathOcc> Paths(std::string_view t) {
 const std::vector<std::string> kKeywords = {
     "package", "import",      "as",    "dimension", "calendar", "source", "from",  "metric", "metrics",    "fn",
     "goal",    "goals",       "role",  "hide",  "report",    "key",      "time",   "unit",  "entity", "references", "rollup",
-    "owner",   "description", "deprecated", "label", "format",    "tags",     "period", "grain", "target", "decompose",  "drill",
+    "owner",   "description", "deprecated", "approver", "status", "definition", "label", "format",    "tags",     "period", "grain", "target", "decompose",  "drill",
     "top",     "alert",       "when",  "severity",  "message",  "by",     "all",   "chart",  "and",        "or",
     "not",     "in",          "is",    "where",     "true",     "false",  "null",  "expect", "unique",     "found",
     "fresh",   "within",      "rows",  "change",    "between",  "reconciles", "with"};
@@ -122,6 +123,23 @@ const std::vector<std::pair<std::string, std::string>> kCalendarSettingDocs = {
     {"working_days",
      "the source of holidays and make-up working days for working_days(): a `time` date column and a bool column "
      "(`working`), true for a day worked; other days are worked Monday to Friday"},
+};
+
+/// The governance attributes of metrics, for hover and completion.
+const std::vector<std::pair<std::string, std::string>> kGovernanceDocs = {
+    {"approver", "who approved the metric's definition: `approver \"finance-council\"`"},
+    {"status",
+     "the metric's governance status: `draft`, `approved` or `deprecated` (a `deprecated \"...\"` message makes it "
+     "`deprecated`); goals using a deprecated metric are L0008, and in a `governed true` package a metric that is "
+     "not approved is L0009"},
+    {"definition", "the metric's definition in words (口径): what it counts, when and what it leaves out"},
+};
+
+/// The statuses after `status`, for completion.
+const std::vector<std::pair<std::string, std::string>> kStatusDocs = {
+    {"draft", "not reviewed yet"},
+    {"approved", "reviewed and approved (give its `approver`)"},
+    {"deprecated", "retired: goals should stop using it (L0008)"},
 };
 
 /// What a dialect refuses, for hover and completion.
@@ -490,6 +508,13 @@ std::optional<std::string> Workspace::SettingHover(const std::string& path, Pos 
             if (name == a.key.name) return fmt::format("**{}** — calendar setting\n\n{}", name, doc);
         }
       }
+      if (d->kind == DeclKind::kMetric && off >= d->span.begin && off <= d->span.end) {
+        for (const ast::Attribute& a : static_cast<const ast::MetricDecl&>(*d).attrs) {
+          if (off < a.key.span.begin || off > a.key.span.end) continue;
+          for (const auto& [name, doc] : kGovernanceDocs)
+            if (name == a.key.name) return fmt::format("**{}** — metric attribute (governance)\n\n{}", name, doc);
+        }
+      }
       if (d->kind != DeclKind::kPackage || off < d->span.begin || off > d->span.end) continue;
       for (const ast::Attribute& a : static_cast<const ast::PackageDecl&>(*d).attrs) {
         if (a.key.name != "dialects") continue;
@@ -546,8 +571,13 @@ std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
     if (m.expr) out += fmt::format("\n\n```kpi\n{}\n```", sm_.Text(m.expr->span));
     std::string owner = AttrText(m.attrs, "owner"), desc = AttrText(m.attrs, "description");
     if (!owner.empty()) out += fmt::format("\n\nowner: {}", owner);
+    std::string status = MetricStatus(m.attrs), approver = AttrText(m.attrs, "approver");
+    if (!status.empty()) out += fmt::format("\n\nstatus: {}", status);
+    if (!approver.empty()) out += fmt::format("{}approved by: {}", status.empty() ? "\n\n" : " · ", approver);
     if (!d.doc.empty()) out += "\n\n" + d.doc;
     if (!desc.empty()) out += "\n\n" + desc;
+    std::string definition = AttrText(m.attrs, "definition");
+    if (!definition.empty()) out += "\n\ndefinition (口径): " + definition;
   } else if (d.kind == DeclKind::kSource) {
     const auto& s = static_cast<const ast::SourceDecl&>(d);
     if (s.binding) out += fmt::format("\n\nfrom `{}`", sm_.Text(s.binding->span));
@@ -756,6 +786,19 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
       return out;
     }
   }
+  // After `status` on a line of its own (a metric's attribute): the statuses.
+  {
+    size_t line = text.rfind('\n', b == 0 ? 0 : b - 1);
+    size_t from = line == std::string::npos ? 0 : line + 1;
+    std::string before = text.substr(from, b - from);
+    size_t k = before.find_first_not_of(" \t");
+    size_t e = before.find_last_not_of(" \t");
+    bool after_status = k != std::string::npos && before.compare(k, e + 1 - k, "status") == 0 && e + 1 < before.size();
+    if (after_status) {
+      for (const auto& [name, doc] : kStatusDocs) out.push_back({name, "metric status: " + doc, 20});
+      return out;
+    }
+  }
   std::set<std::string> seen;
   auto add = [&](const std::string& label, std::string detail, int kind) {
     if (seen.insert(label).second) out.push_back({label, std::move(detail), kind});
@@ -788,6 +831,7 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
   for (const builtins::Builtin* b : builtins::All())
     if (b->category != builtins::Category::kMethod && b->category != builtins::Category::kMember)
       add(std::string(b->name), std::string(b->summary), 3);
+  for (const auto& [name, doc] : kGovernanceDocs) add(name, "metric attribute: " + doc, 14);
   for (const std::string& k : kKeywords) add(k, "keyword", 14);
   add("forecast", "in a goal's alert: the goal's outlook (forecast.probability, .value, .lo80, .hi80, .lo95, .hi95)", 6);
   return out;

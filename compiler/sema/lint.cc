@@ -3,12 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
 #include <set>
 
 #include "base/suggest.h"
+#include "sema/governance.h"
 
 namespace kpic {
 
@@ -66,6 +68,7 @@ class Linter {
               Report("unused-metric", d->name.span,
                      fmt::format("metric `{}` is used by no goal, report or other metric", dname))
                   .Help("put it in a report, a goal or another metric, or remove it");
+            if (pkg.governed) Unapproved(static_cast<const ast::MetricDecl&>(*d));
             break;
           default:
             break;
@@ -233,6 +236,46 @@ class Linter {
       });
   }
 
+  /// A goal's uses of metrics whose status is `deprecated` (`status
+  /// deprecated`), once per metric, at its first use: in the goal's
+  /// metric, target, decompositions or alerts. A metric with a `deprecated
+  /// "..."` message is left to L0007, which reports every use of it.
+  void DeprecatedInGoal(const ast::GoalDecl& g) {
+    std::set<const ast::Decl*> reported;
+    auto check = [&](const std::string& dotted, Span span) {
+      const ast::Decl* target = dotted.empty() ? nullptr : Resolve(dotted);
+      if (!target || target->kind != DeclKind::kMetric) return;
+      const auto& attrs = static_cast<const ast::MetricDecl*>(target)->attrs;
+      if (MetricStatus(attrs) != "deprecated" || HasAttr(attrs, "deprecated")) return;
+      if (!reported.insert(target).second) return;
+      Report("deprecated-metric", span,
+             fmt::format("goal `{}` uses `{}`, whose status is deprecated", g.name.name, dotted))
+          .Help("measure the goal with the metric that replaces it, or set the metric's status back to `approved`");
+    };
+    for (const ast::GoalItem& it : g.items) {
+      using K = ast::GoalItem::Kind;
+      if (it.kind != K::kMetric && it.kind != K::kTarget && it.kind != K::kDecompose && it.kind != K::kAlert) continue;
+      if (it.kind == K::kDecompose && it.name) check(it.name->name, it.name->span);
+      Walk(it.expr.get(), [&](const Expr& e) {
+        if (e.kind == ExprKind::kName || e.kind == ExprKind::kMember) check(Dotted(e), e.span);
+      });
+    }
+  }
+
+  /// A metric of a governed package whose status is not `approved` (a
+  /// draft, or no status). A deprecated metric has been through review and
+  /// is retired; its uses in goals are L0008's.
+  void Unapproved(const ast::MetricDecl& m) {
+    std::string status = MetricStatus(m.attrs);
+    const auto& known = MetricStatuses();
+    if (status == "approved" || status == "deprecated") return;
+    if (!status.empty() && std::find(known.begin(), known.end(), status) == known.end()) return;  // E0212
+    Report("unapproved-metric", m.name.span,
+           status.empty() ? fmt::format("metric `{}` has no status in governed package `{}`", m.name.name, pkg_->name)
+                          : fmt::format("metric `{}` is a draft in governed package `{}`", m.name.name, pkg_->name))
+        .Help("once it has been reviewed, write `status approved` and `approver \"who approved it\"`");
+  }
+
   static bool HasAttr(const std::vector<ast::Attribute>& attrs, const char* key) {
     for (const auto& a : attrs)
       if (a.key.name == key) return true;
@@ -240,6 +283,7 @@ class Linter {
   }
 
   void Goal(const ast::GoalDecl& g) {
+    DeprecatedInGoal(g);
     bool owner = false;
     for (const auto& it : g.items)
       if (it.kind == ast::GoalItem::Kind::kAttr && it.attr.key.name == "owner") owner = true;
@@ -319,6 +363,9 @@ const std::vector<LintRule>& LintRules() {
       {"label-language", DiagCode::L0004, "warn", "a label missing in one of the languages the package declares"},
       {"magic-number", DiagCode::L0005, "warn", "a goal target that compares with a bare number of 10 or more"},
       {"deprecated", DiagCode::L0007, "warn", "a metric or function marked `deprecated` (an old name kept as an alias)"},
+      {"deprecated-metric", DiagCode::L0008, "warn",
+       "a goal that uses a metric of `status deprecated` (in its metric, target, decompositions or alerts)"},
+      {"unapproved-metric", DiagCode::L0009, "warn", "a metric of a `governed true` package that is not `status approved`"},
   };
   return rules;
 }

@@ -13,6 +13,7 @@
 #include "base/suggest.h"
 #include "builtins/builtins.h"
 #include "ir/ir.h"
+#include "sema/governance.h"
 #include "sema/scope.h"
 #include "timezone.h"
 
@@ -239,12 +240,7 @@ class Resolver {
     if (id.name.empty() || Contains(allowed, id.name)) return true;
     auto& d = diags_.Report(DiagCode::E0212, id.span, fmt::format("unknown {} `{}`", what, id.name));
     d.span_label = fmt::format("not a {}", what);
-    if (auto s = Suggest(id.name, allowed)) {
-      d.Help(fmt::format("did you mean `{}`?", *s));
-      d.WithFix(id.span, *s, fmt::format("replace with `{}`", *s));
-    } else {
-      d.Help(fmt::format("expected one of: {}", fmt::join(allowed, ", ")));
-    }
+    d.HelpClosest(id.name, id.span, allowed);
     return false;
   }
 
@@ -911,18 +907,14 @@ class Resolver {
     if (id.name.empty() || Contains(allowed, id.name)) return true;
     auto& d = diags_.Report(code, id.span, fmt::format("unknown {} `{}`", what, id.name));
     d.span_label = "not supported";
-    if (auto s = Suggest(id.name, allowed)) {
-      d.Help(fmt::format("did you mean `{}`?", *s));
-      d.WithFix(id.span, *s, fmt::format("replace with `{}`", *s));
-    } else {
-      d.Help(fmt::format("expected one of: {}", fmt::join(allowed, ", ")));
-    }
+    d.HelpClosest(id.name, id.span, allowed);
     return false;
   }
 
   void Metric(const ast::MetricDecl& m) {
     ResolveOpt(m.expr);
     CheckAttrs(m.attrs, nullptr, "attribute");
+    CheckGovernance(m.attrs, diags_);
   }
 
   void Fn(const ast::FnDecl& f) {
@@ -938,6 +930,7 @@ class Resolver {
     in_fn_ = true;
     ResolveOpt(f.body);
     in_fn_ = false;
+    RefuseGovernance(f.attrs, "function", diags_);
     locals_.clear();
   }
 
@@ -999,6 +992,7 @@ class Resolver {
     for (const ast::GoalItem& it : g.items)
       if (it.kind == K::kAttr) attrs.push_back(it.attr);
     CheckAttrs(attrs, nullptr, "attribute");
+    RefuseGovernance(attrs, "goal", diags_);
   }
 
   void Role(const ast::RoleDecl& r) {
@@ -1058,6 +1052,7 @@ class Resolver {
           if (it.as) CheckOption(*it.as, kChartKinds, "chart kind");
           break;
         case K::kAttr:
+          RefuseGovernance({it.attr}, "report", diags_);
           break;
         case K::kSetting:
           CheckOption(it.attr.key, kReportSettings, "report setting");

@@ -93,7 +93,7 @@ assert len(src["orders"]["used_by"]["expectations"]) == 5, src["orders"]["used_b
 ' "$TMP/cat.json"
 
 # ---- HTML: the sections, links that resolve, the CSP of the one script ----------------
-expect "catalog html" 0 "$KPIC" catalog "$RETAIL" --format html -o "$TMP/cat.html"
+expect "catalog html" 0 "$KPIC" catalog "$RETAIL" --format html --lang en -o "$TMP/cat.html"
 for id in s-retail-orders s-retail-traffic s-retail-products g-grow_sales g-keep_customers r-store_manager \
           r-head_office rp-weekly d-store d-category m-gross_margin_rate; do
   if grep -q "id=\"$id\"" "$TMP/cat.html"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: html lacks #$id"; fi
@@ -183,7 +183,7 @@ else
 fi
 
 # ---- Markdown: as complete as the HTML ------------------------------------------------
-expect "catalog markdown" 0 "$KPIC" catalog "$RETAIL" --format markdown
+expect "catalog markdown" 0 "$KPIC" catalog "$RETAIL" --format markdown --lang en
 for h in "### source orders" "### source traffic" "### source products" "### goal grow_sales" "### goal keep_customers" \
          "### role store_manager" "### role head_office" "### report weekly" "### dimension category" "## Data tests"; do
   contains out "$h"
@@ -226,27 +226,31 @@ goal g "<img src=x onerror=alert(3)>" {
   alert "<script>alert(4)</script>" when sales < 50 CNY severity critical
 }
 KPI
-expect "catalog html of hostile labels" 0 "$KPIC" catalog "$TMP/bad" --format html
+expect "catalog html of hostile labels" 0 "$KPIC" catalog "$TMP/bad" --format html --lang en
 lacks out "<script>alert("
 lacks out "<img src=x"
 lacks out "<b>bold"
 contains out "销售&lt;script&gt;alert(2)&lt;/script&gt;|x"
 contains out "&lt;img src=x onerror=alert(3)&gt;"
 contains out "desc | with &lt;/script&gt; and &lt;b&gt;bold&lt;/b&gt;"
-expect "catalog markdown of hostile labels" 0 "$KPIC" catalog "$TMP/bad" --format markdown
+expect "catalog markdown of hostile labels" 0 "$KPIC" catalog "$TMP/bad" --format markdown --lang en
 lacks out "<script>"
 lacks out "<img"
 lacks out "<b>"
-contains out "| [\`sales\`](#sales) | 销售&lt;script&gt;alert(2)&lt;/script&gt;\\|x y | \`CNY\` | additive | a\\|b | main |"
+contains out "| [\`sales\`](#sales) | 销售&lt;script&gt;alert(2)&lt;/script&gt;\\|x y | \`CNY\` | additive |  | a\\|b | main |"
 contains out "**&lt;img src=x onerror=alert(3)&gt;**"
 contains out "- alert (critical): &lt;script&gt;alert(4)&lt;/script&gt; when \`sales < 50 CNY\`"
 expect "catalog json of hostile labels" 0 "$KPIC" catalog "$TMP/bad"
 json 'd["metrics"][0]["label"]' $'销售<script>alert(2)</script>|x\ny'
 
 # ---- Labels in the languages a package declares ---------------------------------------
-mkdir -p "$TMP/lang"
-printf 'day,amt\n2026-01-05,1.00\n' > "$TMP/lang/s.csv"
-cat > "$TMP/lang/p.kpi" <<'KPI'
+# package DIR: a folder $TMP/DIR with one row of s.csv and p.kpi from stdin.
+package() {
+  mkdir -p "$TMP/$1"
+  printf 'day,amt\n2026-01-05,1.00\n' > "$TMP/$1/s.csv"
+  cat > "$TMP/$1/p.kpi"
+}
+package lang <<'KPI'
 package shop { languages "zh", "en" }
 source s "源" from csv("s.csv") {
   day: date time
@@ -277,13 +281,106 @@ json '[(g["name"], g["labels"], g["missing_labels"]) for g in d["goals"]]' "[('g
 json 'd["packages"]' "[{'governed': False, 'languages': ['zh', 'en'], 'name': 'shop'}]"
 json '[(c["name"], c.get("hidden_from")) for c in d["sources"][0]["columns"]]' "[('day', None), ('amt', ['viewer'])]"
 json '[(r["params"], r["rows"], r["hidden"]) for r in d["roles"]]' "[([{'name': 'd', 'type': 'date'}], [{'all': False, 'filter': 's.day >= d', 'source': 's'}], ['s.amt'])]"
-expect "catalog markdown of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format markdown
+expect "catalog markdown of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format markdown --lang en
 contains out "Package shop: labels in zh, en."
 contains out "- **missing labels**: zh, en"
 contains out "| \`amt\` | decimal(2) | \`CNY\` | hidden from [\`viewer\`](#role-viewer) |"
 contains out "- hidden columns: \`s.amt\`"
-expect "catalog html of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format html
+expect "catalog html of declared languages" 0 "$KPIC" catalog "$TMP/lang" --format html --lang en
 contains out '<dt>missing labels</dt><dd><span class="tag warning">zh</span><span class="tag warning">en</span></dd>'
+
+# ---- Governance fields: JSON, and the same in every language --------------------------
+# examples/retail/metrics.kpi: every metric `status approved`, `approver "data-council"`;
+# sales, conversion, gross_margin_rate and return_rate have a `definition`.
+expect "catalog json with --lang en" 0 "$KPIC" catalog "$RETAIL" --lang en
+cmp -s "$TMP/out" "$TMP/cat.json" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: --lang changes the JSON"; }
+py "json governance fields" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = {x["name"]: x for x in d["metrics"]}
+assert (m["sales"]["status"], m["sales"]["approver"], m["sales"]["definition"]) == \
+    ("approved", "data-council", "下单金额之和，不含被退回的订单；按下单日期计入"), m["sales"]
+assert m["aov"]["definition"] is None and m["aov"]["status"] == "approved", m["aov"]
+assert sorted(n for n, x in m.items() if x["definition"]) == ["conversion", "gross_margin_rate", "return_rate", "sales"]
+assert {x["approver"] for x in m.values()} == {"data-council"} and {x["status"] for x in m.values()} == {"approved"}
+' "$TMP/cat.json"
+package gov <<'KPI'
+package shop { languages "en", "zh" }
+source s "Sales rows" from csv("s.csv") {
+  day: date time
+  amt: decimal(2) unit CNY
+}
+metric sales "Sales": CNY = sum(s.amt)
+  label.zh "销售额"
+  status draft
+metric old "Old sales": CNY = sum(s.amt) * 1
+  label.zh "旧销售额"
+  deprecated "use sales"
+metric share "Share": percent = sales / sales
+  label.zh "占比"
+KPI
+expect "catalog json of statuses" 0 "$KPIC" catalog "$TMP/gov"
+json '[(m["name"], m["status"], m["approver"], m["definition"]) for m in d["metrics"]]' \
+  "[('old', 'deprecated', None, None), ('sales', 'draft', None, None), ('share', None, None, None)]"
+# Default language: the package's first of zh/en (`languages "en", "zh"`): English words, main labels.
+expect "catalog markdown, default language from the package" 0 "$KPIC" catalog "$TMP/gov" --format markdown
+contains out "# Indicator center"
+contains out "| [\`sales\`](#sales) | Sales | \`CNY\` | additive | draft |  | shop |"
+contains out "| [\`share\`](#share) | Share | % (percent) | non_additive |  |  | shop |"
+contains out "| [\`old\`](#old) | Old sales | \`CNY\` | additive | deprecated |  | shop |"
+lacks out "指标中心"
+# --lang zh: Chinese words and the `label.zh` labels.
+expect "catalog markdown --lang zh" 0 "$KPIC" catalog "$TMP/gov" --format markdown --lang zh
+contains out "# 指标中心"
+contains out "| [\`sales\`](#sales) | 销售额 | \`CNY\` | 可加 | 草稿 |  | shop |"
+contains out "| [\`share\`](#share) | 占比 | %（百分比） | 不可加 |  |  | shop |"
+contains out "| [\`old\`](#old) | 旧销售额 | \`CNY\` | 可加 | 已弃用 |  | shop |"
+contains out "- **已弃用**: use sales"
+contains out "### source s"
+lacks out "Indicator center"
+lacks out "| metric |"
+
+# ---- The retail catalog in Chinese (its default: its labels are Chinese) ------------------
+expect "catalog markdown, default zh" 0 "$KPIC" catalog "$RETAIL" --format markdown
+cp "$TMP/out" "$TMP/zh.md"
+contains out "# 指标中心"
+contains out "3 个数据源 · 4 个维度 · 16 个指标 · 2 个目标 · 2 个角色 · 1 份报告 · 9 项数据校验。"
+contains out "日历：每周从星期一开始，财年始于 1 月，时区 Asia/Shanghai。包 retail：受治理"
+contains out "目录：[指标](#指标) · [目标](#目标) · [数据源](#数据源) · [维度](#维度) · [角色权限](#角色权限) · [报告](#报告) · [数据校验](#数据校验)"
+contains out "| 指标 | 标签 | 单位 | 可加性 | 状态 | 负责人 | 包 |"
+contains out "| [\`sales\`](#sales) | 销售额 | \`CNY\` | 可加 | 已批准 | sales-ops | retail |"
+contains out "| [\`conversion\`](#conversion) | 转化率 | %（百分比） | 不可加 | 已批准 | growth | retail |"
+contains out "- 口径: 下单金额之和，不含被退回的订单；按下单日期计入"
+contains out "- 批准人: data-council"
+contains out "- 预警（严重）：转化率过低，条件 \`conversion < 1.5%\`"
+contains out "## 数据校验"
+for w in "## Metrics" "## Data tests" "| metric |" "- unit:" "- owner:" "- alert (" "Calendar:" "(none)"; do lacks out "$w"; done
+py "zh markdown: links resolve" '
+import re, sys
+md = open(sys.argv[1], encoding="utf-8").read()
+slug = lambda t: re.sub(r"[^\w\- ]", "", t.strip().lower()).replace(" ", "-")
+anchors = {slug(h) for h in re.findall(r"^#+ (.*)$", md, re.M)}
+links = set(re.findall(r"\]\(#([^)]+)\)", md))
+assert not (links - anchors), sorted(links - anchors)
+' "$TMP/zh.md"
+expect "catalog html, default zh" 0 "$KPIC" catalog "$RETAIL" --format html
+contains out '<html lang="zh-CN">'
+contains out "<title>指标中心</title>"
+contains out 'placeholder="搜索：名称、标签、负责人…"'
+contains out 'data-w=" 项符合"'
+contains out '<th>指标</th><th>标签</th><th>单位</th><th>可加性</th><th>状态</th><th>负责人</th><th>说明</th>'
+contains out '<dt>口径</dt><dd>下单金额之和，不含被退回的订单；按下单日期计入</dd><dt>状态</dt><dd><span class="tag status approved">已批准</span></dd><dt>批准人</dt><dd>data-council</dd>'
+contains out '<dt>单位</dt><dd>%（百分比）</dd>'
+contains out "<h2>数据校验</h2>"
+for w in "Indicator center" "Search" ">Metrics" "<dt>unit</dt>" "<dt>owner</dt>" ">built from<" "data-w=\" found\""; do lacks out "$w"; done
+expect "catalog html --lang en" 0 "$KPIC" catalog "$RETAIL" --format html --lang en
+contains out '<html lang="en">'
+contains out 'placeholder="Search: name, label, owner…"'
+contains out '<code>sales</code><span class="l">Net sales</span>'
+contains out '<dt>definition</dt><dd>下单金额之和，不含被退回的订单；按下单日期计入</dd><dt>status</dt><dd><span class="tag status approved">approved</span></dd><dt>approver</dt><dd>data-council</dd>'
+contains out '<dt>unit</dt><dd>% (percent)</dd>'
+for w in "指标中心" "搜索" "<dt>单位</dt>" "百分比"; do lacks out "$w"; done
+expect "catalog --lang fr is a usage error" 2 "$KPIC" catalog "$RETAIL" --format html --lang fr
 
 echo "catalog: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

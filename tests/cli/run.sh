@@ -62,6 +62,8 @@ expect "explain unknown code" 2 "$KPIC" explain E9999
 contains err "unknown diagnostic code"
 expect "explain a metric" 0 "$KPIC" explain sales "$ROOT/examples/retail"
 contains out "= sum(orders.amount) where not orders.returned"
+contains out "definition: 下单金额之和，不含被退回的订单；按下单日期计入"
+contains out "status: approved (approver: data-council)"
 expect "explain shows lineage" 0 "$KPIC" explain aov "$ROOT/examples/retail"
 contains out "│  └─ filter not orders.returned"
 expect "catalog json" 0 "$KPIC" catalog "$ROOT/examples/retail"
@@ -74,7 +76,7 @@ c = m["conversion"]
 assert c["unit"] == "order/visit" and c["percent"] is True and c["additivity"] == "non_additive", c
 assert c["sources"] == ["retail:orders", "retail:traffic"] and c["dimensions"] == ["channel", "store"], c
 assert c["depends_on"] == ["order_count", "visitors"] and c["owner"] == "growth", c
-assert c["label"] == "转化率" and c["location"]["line"] == 33 and c["location"]["column"] == 8, c
+assert c["label"] == "转化率" and c["location"]["line"] == 48 and c["location"]["column"] == 8, c
 assert m["sales"]["formula"] == "sum(orders.amount) where not orders.returned"
 assert m["sales"]["description"] == "Net sales after returns: the amount customers kept."
 assert {d["name"] for d in doc["dimensions"]} == {"store", "channel", "customer_type", "category"}
@@ -88,8 +90,8 @@ assert g["drill"] == ["channel", "store", "customer_type", "category"] and len(g
 assert g["alerts"][3]["condition"] == "forecast.probability < 50%", g["alerts"]
 assert len([f for f in doc["functions"] if f["package"].startswith("std.")]) >= 30
 PY
-expect "catalog markdown" 0 "$KPIC" catalog --format markdown "$ROOT/examples/saas"
-contains out "| [\`mrr\`](#mrr) | MRR | \`USD\` | semi_additive | finance | saas |"
+expect "catalog markdown" 0 "$KPIC" catalog --format markdown --lang en "$ROOT/examples/saas"
+contains out "| [\`mrr\`](#mrr) | MRR | \`USD\` | semi_additive |  | finance | saas |"
 expect "catalog html to a file" 0 "$KPIC" catalog --format html -o "$TMP/catalog.html" "$ROOT/examples/retail"
 if grep -q "<td>销售额</td>" "$TMP/catalog.html" && [ ! -e "$TMP/catalog.html.tmp" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: catalog html"; fi
 expect "catalog refuses a package with errors" 1 "$KPIC" catalog "$CASES/types_units_add.kpi"

@@ -14,8 +14,10 @@ fail=0
 # 1. The messy file (BOM, CRLF, comments of every kind, units, type
 #    parameters, signs, alignment by display width) against its expected form.
 #    Then regressions found by fuzz_format: lone_cr.kpi (a line comment ended
-#    by a lone CR swallowed the next line's code).
-for case in messy lone_cr; do
+#    by a lone CR swallowed the next line's code). governance.kpi: a metric's
+#    governance attributes (`status`, `approver`, `definition`) on lines of
+#    their own and after the formula.
+for case in messy lone_cr governance; do
   "$KPIC" fmt - < "$ROOT/tests/fmt/$case.kpi" > "$tmp/$case.out"
   diff -u "$ROOT/tests/fmt/$case.expected.kpi" "$tmp/$case.out" || { echo "FAIL $case.kpi"; fail=1; }
   "$KPIC" fmt - < "$ROOT/tests/fmt/$case.expected.kpi" | cmp -s - "$ROOT/tests/fmt/$case.expected.kpi" ||

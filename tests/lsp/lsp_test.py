@@ -199,7 +199,7 @@ check("error" in bad, "rename to a non-name is refused with an error")
 # Declared SQL dialects: a median that Trino refuses is E0502 on the call;
 # hover over the setting and a dialect; completion of settings and dialects.
 declared = metrics.replace("package retail\n", "package retail { dialects postgres, trino }\n", 1) + \
-    "/// The median order.\nmetric typical_order = median(orders.amount)\n  owner \"sales-ops\"\n"
+    "/// The median order.\nmetric typical_order = median(orders.amount)\n  owner \"sales-ops\"\n  status approved\n"
 c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 4},
                                     "contentChanges": [{"text": declared}]})
 diags = c.diagnostics(metrics_uri)
@@ -244,8 +244,13 @@ c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "versio
 c.diagnostics(metrics_uri)
 
 
+def ask(method, text, needle, offset=0):
+    """The result of a request at `needle` (+ offset) in `text`, the open metrics file."""
+    return c.request(method, {"textDocument": {"uri": metrics_uri}, "position": pos_of(text, needle, offset)})["result"]
+
+
 def at(method, needle, offset=0):
-    return c.request(method, {"textDocument": {"uri": metrics_uri}, "position": pos_of(cal, needle, offset)})["result"]
+    return ask(method, cal, needle, offset)
 
 
 h = at("textDocument/hover", 'pattern "4-5-4"', 2)
@@ -261,6 +266,30 @@ check("orders" in labels and "sales" not in labels, f"completion after `working_
 c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 8},
                                     "contentChanges": [{"text": metrics}]})
 check(c.diagnostics(metrics_uri) == [], "removing the calendar clears the diagnostics")
+
+# Governance fields of metrics: L0009 on a draft in the governed package,
+# hover on the metric and on `status`, completion of the statuses.
+gov = metrics + ('\n/// Discounts given.\nmetric discounts: CNY = sum(orders.discount)\n  owner "pricing"\n'
+                 '  status draft\n  approver "data-council"\n  definition "折扣金额之和，按下单日期计入"\n')
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 9},
+                                    "contentChanges": [{"text": gov}]})
+diags = c.diagnostics(metrics_uri)
+check([d["code"] for d in diags] == ["L0009"] and diags[0]["range"]["start"] == pos_of(gov, "discounts: CNY"),
+      f"L0009 on a draft metric of the governed package: {diags}")
+h = ask("textDocument/hover", gov, "discounts: CNY", 2)
+v = h["contents"]["value"] if h else ""
+check("status: draft · approved by: data-council" in v and "definition (口径): 折扣金额之和，按下单日期计入" in v,
+      f"hover on a metric shows its status, approver and definition: {v!r}")
+h = ask("textDocument/hover", gov, "status draft", 2)
+v = h["contents"]["value"] if h else ""
+check("**status** — metric attribute" in v and "`draft`, `approved` or `deprecated`" in v, f"hover on `status`: {v!r}")
+labels = {i["label"] for i in ask("textDocument/completion", gov, "draft\n")["items"]}
+check(labels == {"draft", "approved", "deprecated"}, f"completion after `status`: the statuses ({sorted(labels)})")
+labels = {i["label"] for i in ask("textDocument/completion", gov, "approver \"data")["items"]}
+check({"approver", "status", "definition"} <= labels, f"completion offers the governance attributes ({sorted(labels)})")
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 10},
+                                    "contentChanges": [{"text": metrics}]})
+check(c.diagnostics(metrics_uri) == [], "removing the draft clears the diagnostics")
 
 # Bad or unexpected requests get error replies.
 check(c.request("workspace/frobnicate", {})["error"]["code"] == -32601, "unknown method: -32601")
