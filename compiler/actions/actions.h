@@ -58,17 +58,17 @@ inline constexpr int kMaxWindow = 120;
 std::vector<std::string> Folders(const std::vector<std::string>& paths);
 
 /// Reads every `*.action` file of the folders (sorted by name), adding each
-/// to `sm`; torn or malformed entries are diagnostics (W0901, E0906), never
+/// to `sm`; torn or malformed entries are diagnostics (W0901, W0907), never
 /// exceptions.
 std::vector<Action> Load(const std::vector<std::string>& folders, SourceManager& sm, DiagnosticSink& diags);
 
 /// The entries of one action file's text (as Load reads each file).
 std::vector<Action> Parse(const std::string& path, const std::string& text, SourceManager& sm, DiagnosticSink& diags);
 
-/// Checks what actions name against the checked module: goals (E0901),
-/// metrics (E0902), alerts (E0903) and dimensions (E0904), with the
-/// closest name.
-void Validate(const std::vector<Action>& actions, const ir::Module& m, DiagnosticSink& diags);
+/// Checks what actions name against the checked module: goals (W0903),
+/// metrics (W0904), alerts (W0905) and dimensions (W0906), with the
+/// closest name. Actions with a problem are reported and removed.
+void Validate(std::vector<Action>& actions, const ir::Module& m, DiagnosticSink& diags);
 
 /// The metric whose change measures an action: its own, else its goal's
 /// (a plain metric name), else empty.

@@ -68,6 +68,14 @@ Span FieldSpan(FileId file, uint32_t begin, std::string_view line, std::string_v
   return Span{file, begin + static_cast<uint32_t>(v), begin + static_cast<uint32_t>(e)};
 }
 
+/// The span of `"key"` itself in one line (the whole line when absent).
+Span KeySpan(FileId file, uint32_t begin, std::string_view line, std::string_view key) {
+  std::string quoted = "\"" + std::string(key) + "\"";
+  size_t at = line.find(quoted);
+  if (at == std::string_view::npos) return Span{file, begin, begin + static_cast<uint32_t>(line.size())};
+  return Span{file, begin + static_cast<uint32_t>(at), begin + static_cast<uint32_t>(at + quoted.size())};
+}
+
 std::optional<std::string> Field(const nlohmann::ordered_json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
@@ -102,7 +110,7 @@ struct Reader {
   std::string path, id_from_name;
 
   void Bad(Span s, std::string message, std::string help = "") {
-    Diagnostic& d = diags.Report(DiagCode::E0906, s, std::move(message));
+    Diagnostic& d = diags.Report(DiagCode::W0907, s, std::move(message));
     if (!help.empty()) d.Help(std::move(help));
   }
 
@@ -176,7 +184,7 @@ struct Reader {
             ok = false;
             continue;
           }
-          a.members.push_back({it.key(), it.value().get<std::string>(), span(it.key())});
+          a.members.push_back({it.key(), it.value().get<std::string>(), KeySpan(file, begin, line, it.key())});
         }
       }
     }
@@ -294,7 +302,7 @@ std::vector<Action> Load(const std::vector<std::string>& folders, SourceManager&
   std::set<std::string> seen;
   for (const Action& a : out)
     if (!seen.insert(a.id).second)
-      diags.Report(DiagCode::E0906, a.span, fmt::format("two folders hold an action `{}`", a.id));
+      diags.Report(DiagCode::W0907, a.span, fmt::format("two folders hold an action `{}`", a.id));
   return out;
 }
 

@@ -28,22 +28,24 @@ std::string MeasuredMetric(const Action& a, const ir::Module& m) {
   return "";
 }
 
-void Validate(const std::vector<Action>& actions, const ir::Module& m, DiagnosticSink& diags) {
+void Validate(std::vector<Action>& actions, const ir::Module& m, DiagnosticSink& diags) {
+  std::vector<Action> kept;
   std::vector<std::string> goals, metrics, dims;
   for (const ir::Goal& g : m.goals) goals.push_back(g.name);
   for (const auto& [name, i] : m.metric_index) metrics.push_back(name);
   for (const ir::Dimension& d : m.dimensions) dims.push_back(d.name);
-  for (const Action& a : actions) {
+  for (Action& a : actions) {
+    size_t before = diags.diagnostics().size() + diags.suppressed();
     const ir::Goal* goal = nullptr;
     if (!a.goal.empty()) {
       goal = m.FindGoal(a.goal);
       if (!goal)
-        Unknown(diags, DiagCode::E0901, a.goal_span, fmt::format("action `{}` is on goal `{}`, which is not declared",
+        Unknown(diags, DiagCode::W0903, a.goal_span, fmt::format("action `{}` is on goal `{}`, which is not declared",
                                                                   a.id, a.goal),
                 a.goal, goals);
     }
     if (!a.metric.empty() && m.MetricIndex(a.metric) < 0)
-      Unknown(diags, DiagCode::E0902, a.metric_span,
+      Unknown(diags, DiagCode::W0904, a.metric_span,
               fmt::format("action `{}` is on metric `{}`, which is not declared", a.id, a.metric), a.metric, metrics);
     if (goal && !a.alert.empty()) {
       std::vector<std::string> alerts;
@@ -54,7 +56,7 @@ void Validate(const std::vector<Action>& actions, const ir::Module& m, Diagnosti
       }
       if (!found) {
         Diagnostic& d = diags.Report(
-            DiagCode::E0903, a.alert_span,
+            DiagCode::W0905, a.alert_span,
             fmt::format("action `{}` answers alert \"{}\", which goal `{}` does not declare", a.id, a.alert, goal->name));
         if (std::string hint = DidYouMean(a.alert, alerts); !hint.empty())
           d.Help(hint);
@@ -66,29 +68,32 @@ void Validate(const std::vector<Action>& actions, const ir::Module& m, Diagnosti
     const ir::Metric* mt = nullptr;
     if (int i = m.MetricIndex(measured); i >= 0) mt = &m.metrics[static_cast<size_t>(i)];
     if (!a.members.empty() && measured.empty() && goal)
-      diags.Report(DiagCode::E0904, a.members.front().span,
+      diags.Report(DiagCode::W0906, a.members.front().span,
                    fmt::format("action `{}` is on a member, but goal `{}`'s metric is an expression: name the metric "
                                "its effect is measured by (`metric`)",
                                a.id, goal->name));
     for (const Member& mem : a.members) {
       if (!m.FindDimension(mem.dim)) {
-        Unknown(diags, DiagCode::E0904, mem.span,
+        Unknown(diags, DiagCode::W0906, mem.span,
                 fmt::format("action `{}` is on a member of `{}`, which is not a dimension", a.id, mem.dim), mem.dim,
                 dims);
         continue;
       }
       if (mt && !mt->sources.empty() && !mt->dimensions.count(mem.dim)) {
         std::vector<std::string> has(mt->dimensions.begin(), mt->dimensions.end());
-        Diagnostic& d = diags.Report(DiagCode::E0904, mem.span,
+        Diagnostic& d = diags.Report(DiagCode::W0906, mem.span,
                                      fmt::format("action `{}` is on a member of `{}`, but metric `{}` cannot be "
                                                  "broken down by `{}`, so its effect cannot be measured",
                                                  a.id, mem.dim, measured, mem.dim));
         if (!has.empty()) d.Note(fmt::format("`{}` is available by: {}", measured, fmt::join(has, ", ")));
       }
       if (mem.value.empty())
-        diags.Report(DiagCode::E0906, mem.span, fmt::format("the member of `{}` is empty", mem.dim));
+        diags.Report(DiagCode::W0907, mem.span, fmt::format("the member of `{}` is empty", mem.dim));
     }
+    // An action with a problem is reported and left out.
+    if (diags.diagnostics().size() + diags.suppressed() == before) kept.push_back(std::move(a));
   }
+  actions = std::move(kept);
 }
 
 }  // namespace kpic::actions

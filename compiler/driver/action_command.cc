@@ -82,18 +82,14 @@ std::unique_ptr<Session> LoadPackage(const std::string& path, const CommonOption
   return s;
 }
 
-/// The diagnostics of one entry being written, without its JSON text.
-bool ReportNew(const Session& s, const DiagnosticSink& diags) {
-  bool error = false;
+/// The problems of one entry being written, without its JSON text; any
+/// problem refuses it (what `kpic check` would warn of and leave out).
+bool ReportNew(const DiagnosticSink& diags) {
   for (const Diagnostic& d : diags.diagnostics()) {
-    bool is_error = d.severity == Severity::kError;
-    error |= is_error;
-    std::fprintf(stderr, "%s[%s]: %s\n", is_error ? "error" : "warning", std::string(CodeName(d.code)).c_str(),
-                 d.message.c_str());
+    std::fprintf(stderr, "error[%s]: %s\n", std::string(CodeName(d.code)).c_str(), d.message.c_str());
     for (const std::string& n : d.notes) std::fprintf(stderr, "  = %s\n", n.c_str());
   }
-  (void)s;
-  return error;
+  return !diags.diagnostics().empty();
 }
 
 /// Appends an entry: an id in use or not an id is a usage error (2), a
@@ -148,8 +144,8 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
   std::vector<actions::Action> parsed =
       actions::Parse((fs::path(folder) / (id + ".action")).string(), line + "\n", s->sm, diags);
   if (!parsed.empty()) actions::Validate(parsed, s->catalog.checked.ir, diags);
-  if (!parsed.empty() && !diags.has_errors()) {
-    // Its member must be one the data has (E0905).
+  if (!parsed.empty() && diags.diagnostics().empty()) {
+    // Its member must be one the data has (E0901).
     const actions::Action& act = parsed.front();
     std::string metric = actions::MeasuredMetric(act, s->catalog.checked.ir);
     if (!act.members.empty() && !metric.empty()) {
@@ -165,7 +161,7 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
         for (const actions::Member& mem : act.members) values.push_back(mem.value);
         std::string key = fmt::format("{}", fmt::join(values, ", "));
         if (std::find(known.begin(), known.end(), key) == known.end()) {
-          Diagnostic& d = diags.Report(DiagCode::E0905, act.members.front().span,
+          Diagnostic& d = diags.Report(DiagCode::E0901, act.members.front().span,
                                        fmt::format("no row of metric `{}` has the member {} ({})", metric, key,
                                                    fmt::join(act.members | std::views::transform(
                                                                                [](const actions::Member& m) {
@@ -177,7 +173,7 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
       }
     }
   }
-  if (ReportNew(*s, diags) || parsed.empty()) {
+  if (ReportNew(diags) || parsed.empty()) {
     std::fprintf(stderr, "kpic: the action was not recorded\n");
     return kExitUsage;
   }

@@ -24,7 +24,7 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
                                        const std::function<bool(const actions::Action&)>& keep = {});
 
 /// The members of `metric` by the action's dimensions in the data, as
-/// "v1, v2" keys, for checking an action's member (E0905); returns why the
+/// "v1, v2" keys, for checking an action's member (E0901); returns why the
 /// data could not be read, or "".
 std::string MemberCheck(const Session& s, const RunOptions& o, const actions::Action& a, const std::string& metric,
                         std::vector<std::string>* members);

@@ -41,8 +41,9 @@ ONLY = [
     (re.compile(r"^antlr4|^antlr4-runtime|Lexer\.h$|Parser\.h$"), lambda f: f.startswith("compiler/syntax/"),
      "only syntax/ includes ANTLR"),
     (re.compile(r"^nlohmann/"), lambda f: f.startswith(("compiler/diag/render_", "compiler/output/", "compiler/driver/",
-                                                        "compiler/lsp/")),
-     "JSON is written only at the edges: diagnostics' renderers, output writers, the driver and the language server"),
+                                                        "compiler/lsp/")) or f == "compiler/actions/log.cc",
+     "JSON is read and written only at the edges: diagnostics' renderers, output writers, the driver, the language "
+     "server and the action log's file format (actions/log.cc)"),
     (re.compile(r"^CLI/"), lambda f: f == "compiler/driver/main.cc", "only driver/main.cc parses the command line"),
     (re.compile(r"^xxhash\.h$"), lambda f: f in ("compiler/ir/fingerprint.cc", "compiler/driver/stamp.cc"),
      "only the fingerprints (ir/fingerprint.cc, driver/stamp.cc) hash with XXH3"),

@@ -73,14 +73,14 @@ expect "package checks" 0 "$KPIC" check "$PKG"
 
 # ---- add, close, list ---------------------------------------------------------------
 expect "add: unknown goal" 2 "$KPIC" action add "$PKG" --what x --goal grw
-contains err "E0901"
+contains err "W0903"
 contains err "did you mean \`grow\`?"
 lacks out "recorded action"
 expect "add: member not in the data" 2 "$KPIC" action add "$PKG" --what x --goal grow --member store=S1
-contains err "E0905"
+contains err "E0901"
 contains err "did you mean \`S01\`?"
 expect "add: unknown alert" 2 "$KPIC" action add "$PKG" --what x --goal grow --alert 营业额偏 --member store=S04
-contains err "E0903"
+contains err "W0905"
 expect "add: a path as id" 2 "$KPIC" action add "$PKG" --id ../../x --what x --goal grow
 contains err "is not an action id"
 expect "add: bad date" 2 "$KPIC" action add "$PKG" --what x --goal grow --start 2025-02-30
@@ -191,14 +191,20 @@ printf '%s\n' '{"event":"open","id":"B2","by":"x","start":"2025-01-01","metric":
 printf '%s\n' '{"event":"open","id":"B3","by":"x","start":"2025-01-01","goal":"grow","alert":"nope","what":"w"}' > "$BAD/actions/B3.action"
 printf '%s\n' '{"event":"open","id":"B4","by":"x","start":"2025-01-01","goal":"grow","member":{"stor":"S01"},"what":"w"}' > "$BAD/actions/B4.action"
 printf '%s\n' '{"event":"open","id":"B5","by":"x","start":"2025-01-01","goal":"grow"}' > "$BAD/actions/B5.action"
-expect "check bad actions" 1 "$KPIC" check "$BAD" --format gcc
-contains out "actions/B1.action:1:"
-contains out "[E0901]"
-contains out "[E0902]"
-contains out "[E0903]"
-contains out "[E0904]"
-contains out "[E0906]"
-expect "explain E0901" 0 "$KPIC" explain E0901
+printf '%s\n' '{"event":"open","id":"B6","by":"x","start":"2025-01-01","goal":"grow","member":{"store":"S06"},"what":"fine"}' > "$BAD/actions/B6.action"
+# Warnings, each at its file and line: an action never stops a check or a run.
+expect "check bad actions" 0 "$KPIC" check "$BAD" --format gcc
+contains out "actions/B1.action:1:64: warning: action \`B1\` is on goal \`grw\`, which is not declared [W0903]"
+contains out "[W0903]"
+contains out "[W0904]"
+contains out "[W0905]"
+contains out "[W0906]"
+contains out "[W0907]"
+expect "explain W0903" 0 "$KPIC" explain W0903
+expect "bad actions are left out" 0 "$KPIC" action list "$BAD" --format json
+json "[a['id'] for a in d]" "['B6']"
+expect "a run goes on" 0 "$KPIC" run "$BAD" --format json
+json "[a['id'] for a in d['actions']]" "['B6']"
 # Torn and repeated entries are warnings: the package still checks and runs.
 GOOD="$TMP/good"
 mkdir -p "$GOOD"

@@ -15,6 +15,9 @@
 
 #include "actions/actions.h"
 #include "actions/effect.h"
+#include "base/exit_codes.h"
+#include "diag/registry.h"
+#include "driver/action_command.h"
 #include "datetime.h"
 
 using namespace kpic;
@@ -136,7 +139,7 @@ TEST_CASE("actions: the reader reports bad and torn entries and keeps going") {
   REQUIRE(got.size() == 1);
   CHECK(got[0].status == "done");
   CHECK(rt::FormatDate(*got[0].end) == "2026-02-01");
-  CHECK(Codes(diags) == std::vector<DiagCode>{DiagCode::W0901, DiagCode::W0902, DiagCode::E0906, DiagCode::W0901});
+  CHECK(Codes(diags) == std::vector<DiagCode>{DiagCode::W0901, DiagCode::W0902, DiagCode::W0907, DiagCode::W0901});
   // Each at its line.
   CHECK(sm.Resolve(diags.diagnostics()[0].span.file, diags.diagnostics()[0].span.begin).line == 2);
   CHECK(sm.Resolve(diags.diagnostics()[3].span.file, diags.diagnostics()[3].span.begin).line == 6);
@@ -146,7 +149,7 @@ TEST_CASE("actions: the reader reports bad and torn entries and keeps going") {
         "{\"event\":\"open\",\"id\":\"A2\",\"by\":\"x\",\"start\":\"2026-13-01\",\"goal\":\"g\",\"what\":\"w\"}\n"
         "{\"event\":\"open\",\"id\":\"A3\",\"by\":\"x\",\"start\":\"2026-01-01\",\"goal\":\"g\",\"what\":\"w\"}\n",
         sm, bad);
-  CHECK(Codes(bad) == std::vector<DiagCode>{DiagCode::E0906, DiagCode::E0906});  // a bad date; an id not its file's
+  CHECK(Codes(bad) == std::vector<DiagCode>{DiagCode::W0907, DiagCode::W0907});  // a bad date; an id not its file's
 
   DiagnosticSink ctl;  // a control character would rewrite a terminal
   auto none = Parse("/p/actions/A4.action",
@@ -154,7 +157,7 @@ TEST_CASE("actions: the reader reports bad and torn entries and keeps going") {
                     "\"what\":\"\\u001b[2J\"}\n",
                     sm, ctl);
   CHECK(none.empty());
-  CHECK(Codes(ctl) == std::vector<DiagCode>{DiagCode::E0906});
+  CHECK(Codes(ctl) == std::vector<DiagCode>{DiagCode::W0907});
 }
 
 TEST_CASE("actions: appends from many processes at once are all kept, whole") {
@@ -200,5 +203,44 @@ TEST_CASE("actions: appends from many processes at once are all kept, whole") {
   std::string all((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
   CHECK(all.ends_with("{\"event\":\"clo\n{\"last\":1}\n"));
   CHECK(fs::exists(dir / ".gitattributes"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("actions: add refuses a member the data does not have (E0901)") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("kpic-add-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "s.csv") << "day,store,amount\n2025-01-02,S01,1.00\n2025-01-03,S02,2.00\n";
+  std::ofstream(dir / "p.kpi") << "package p\ndimension store: string\n"
+                                  "source s from csv(\"s.csv\") {\n  day: date time\n  store: string -> store\n"
+                                  "  amount: decimal(2) unit CNY\n}\nmetric revenue: CNY = sum(s.amount)\n";
+  ActionOptions a;
+  a.path = dir.string();
+  a.what = "x";
+  a.who = "tester";
+  a.metric = "revenue";
+  a.members = {"store=S0l"};
+  CommonOptions common;
+  common.color = "never";
+  // stderr to a file, to read what the command says.
+  fs::path err = dir / "err.txt";
+  std::fflush(stderr);
+  int saved = dup(2);
+  FILE* f = std::fopen(err.c_str(), "w");
+  dup2(fileno(f), 2);
+  int code = RunActionAdd(a, common);
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  std::fclose(f);
+  std::ifstream in(err);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(code == kExitUsage);
+  CHECK(text.find("error[E0901]: no row of metric `revenue` has the member S0l (store)") != std::string::npos);
+  CHECK(text.find("did you mean `S01`?") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "actions"));  // nothing written
+  // DiagCode::E0901 is what that line names.
+  CHECK(std::string(CodeName(DiagCode::E0901)) == "E0901");
   fs::remove_all(dir);
 }
