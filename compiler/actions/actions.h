@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/source_manager.h"
@@ -77,6 +78,9 @@ std::string MeasuredMetric(const Action& a, const ir::Module& m);
 /// An action id: 1 to 64 letters, digits, `-` and `_` (a file name that
 /// cannot leave its folder).
 bool ValidId(const std::string& id);
+
+/// A control character in text: C0, DEL or C1 (U+0080 to U+009F).
+bool HasControlText(std::string_view s);
 
 /// A new action's id: `A` + its start date + `-` + 4 random hex digits.
 std::string NewId(int32_t start);

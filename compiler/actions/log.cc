@@ -31,11 +31,23 @@ std::vector<std::string> Folders(const std::vector<std::string>& paths) {
     fs::path dir = fs::is_directory(p, ec) ? fs::path(p) : fs::path(p).parent_path();
     if (dir.empty()) dir = ".";
     fs::path folder = dir / "actions";
-    if (!fs::is_directory(folder, ec)) continue;
+    // A linked folder is not followed (it could hold anything, anywhere).
+    if (fs::is_symlink(fs::symlink_status(folder, ec)) || !fs::is_directory(folder, ec)) continue;
     std::string key = fs::weakly_canonical(folder, ec).string();
     if (seen.insert(ec ? folder.string() : key).second) out.push_back(folder.string());
   }
   return out;
+}
+
+bool HasControlText(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return true;
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9f)
+      return true;
+  }
+  return false;
 }
 
 bool ValidId(const std::string& id) {
@@ -83,23 +95,41 @@ std::optional<std::string> Field(const nlohmann::ordered_json& j, const char* ke
   return it->get<std::string>();
 }
 
-/// A string anywhere in the entry holds a C0 control or DEL (which could
-/// rewrite a terminal or a line of a table).
+/// A string anywhere in the entry holds a control character: C0, DEL or
+/// C1 (U+0080 to U+009F, two bytes C2 80 to C2 9F), which could rewrite a
+/// terminal or a line of a table.
 bool HasControl(const nlohmann::ordered_json& j) {
-  if (j.is_string()) {
-    for (unsigned char c : j.get_ref<const std::string&>())
-      if (c < 0x20 || c == 0x7f) return true;
-    return false;
-  }
+  if (j.is_string()) return HasControlText(j.get_ref<const std::string&>());
   if (j.is_object())
     for (auto it = j.begin(); it != j.end(); ++it) {
-      for (unsigned char c : it.key())
-        if (c < 0x20 || c == 0x7f) return true;
+      if (HasControlText(it.key())) return true;
       if (HasControl(it.value())) return true;
     }
   if (j.is_array())
     for (const auto& x : j)
       if (HasControl(x)) return true;
+  return false;
+}
+
+/// Brackets nested deeper than an entry ever needs (a parser's recursion
+/// must not meet a line of 100,000 `[`).
+bool TooDeep(std::string_view line) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > 16) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
   return false;
 }
 
@@ -228,8 +258,10 @@ struct Reader {
     std::ifstream in(p, std::ios::binary);
     std::stringstream buf;
     buf << in.rdbuf();
-    if (!in && !in.eof()) {
-      diags.Report(DiagCode::E0001, Span{sm.Add(p, ""), 0, 0}, fmt::format("cannot read file `{}`", p));
+    if (!in.is_open() || (!in && !in.eof())) {
+      diags.Report(DiagCode::W0901, Span{sm.Add(p, ""), 0, 0},
+                   fmt::format("cannot read the action file `{}`: {}; its actions are left out", p,
+                               std::strerror(errno)));
       return;
     }
     Text(p, buf.str(), out);
@@ -239,6 +271,12 @@ struct Reader {
     path = p;
     id_from_name = fs::path(p).stem().string();
     file = sm.Add(p, text);
+    if (!ValidId(id_from_name)) {
+      Bad(Span{file, 0, 0},
+          fmt::format("the file's name {} is not an action id (1 to 64 letters, digits, - and _); it is left out",
+                      nlohmann::json(id_from_name).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)));
+      return;
+    }
     size_t first = out->size();
     uint32_t pos = 0;
     while (pos < text.size()) {
@@ -250,6 +288,11 @@ struct Reader {
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
       Span whole{file, begin, begin + static_cast<uint32_t>(line.size())};
+      if (TooDeep(line)) {
+        Bad(whole, "the entry nests brackets more than 16 deep; it is skipped",
+            "an action entry is a flat object, with one object of members");
+        continue;
+      }
       nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, false);
       if (!j.is_discarded() && HasControl(j)) {
         Bad(whole, "the entry holds a control character (U+0000 to U+001F or U+007F); it is skipped",
@@ -291,8 +334,26 @@ std::vector<Action> Load(const std::vector<std::string>& folders, SourceManager&
   for (const std::string& folder : folders) {
     std::vector<std::string> files;
     std::error_code ec;
-    for (fs::directory_iterator it(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
-      if (it->path().extension() == ".action" && it->is_regular_file(ec)) files.push_back(it->path().string());
+    if (fs::directory_iterator probe(folder, ec); ec) {
+      diags.Report(DiagCode::W0901, Span{sm.Add(folder, ""), 0, 0},
+                   fmt::format("cannot read the action folder `{}`: {}; its actions are left out", folder,
+                               ec.message()));
+      continue;
+    }
+    for (fs::directory_iterator it(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (it->path().extension() != ".action") continue;
+      std::error_code lec;
+      fs::file_status st = it->symlink_status(lec);
+      // Only regular files in the folder itself: a link could show (and
+      // let `close` write to) a file anywhere.
+      if (fs::is_regular_file(st)) {
+        files.push_back(it->path().string());
+      } else {
+        diags.Report(DiagCode::W0901, Span{sm.Add(it->path().string(), ""), 0, 0},
+                     fmt::format("`{}` is {}; only regular files are read as actions", it->path().string(),
+                                 fs::is_symlink(st) ? "a symbolic link" : "not a regular file"));
+      }
+    }
     std::sort(files.begin(), files.end());
     for (const std::string& f : files) {
       Reader r{sm, diags, kNoFile, {}, {}};
@@ -360,7 +421,7 @@ void Append(const std::string& folder, const std::string& id, const std::string&
     std::ofstream(attributes) << "*.action merge=union\n";
   }
   std::string path = (fs::path(folder) / (id + ".action")).string();
-  int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (create_only ? O_EXCL : 0);
+  int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (create_only ? O_EXCL : 0);
   int fd = ::open(path.c_str(), flags, 0644);
   if (fd < 0) {
     if (errno == EEXIST) throw AppendError(fmt::format("an action `{}` exists already ({})", id, path), true);
@@ -377,7 +438,7 @@ void Append(const std::string& folder, const std::string& id, const std::string&
   std::string line = entry + "\n";
   struct stat st;
   if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-    int rd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int rd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     char last = '\n';
     if (rd >= 0) {
       if (::pread(rd, &last, 1, st.st_size - 1) != 1) last = '\n';

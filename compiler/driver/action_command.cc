@@ -13,6 +13,7 @@
 
 #include "base/exit_codes.h"
 #include "base/suggest.h"
+#include "base/utf8.h"
 #include "datetime.h"
 #include "diag/registry.h"
 #include "diag/render.h"
@@ -103,16 +104,30 @@ void Write(const std::string& folder, const std::string& id, const std::string& 
   }
 }
 
+/// Every text given on the command line is UTF-8 without control
+/// characters (which would end up in a terminal or a page); the value is
+/// not echoed.
+void CheckText(const std::string& flag, const std::string& text) {
+  if (FindInvalidUtf8(text) != std::string::npos)
+    throw UsageError(fmt::format("{} is not valid UTF-8", flag));
+  if (actions::HasControlText(text)) throw UsageError(fmt::format("{} holds a control character", flag));
+}
+
 }  // namespace
 
 int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
+  for (auto [flag, text] : {std::pair{"--what", &a.what}, std::pair{"--who", &a.who}, std::pair{"--goal", &a.goal},
+                            std::pair{"--metric", &a.metric}, std::pair{"--alert", &a.alert},
+                            std::pair{"--expected", &a.expected}, std::pair{"--id", &a.id}})
+    CheckText(flag, *text);
+  for (const std::string& m : a.members) CheckText("--member", m);
+  CheckText("the name of who acts ($KPIC_USER)", Who(a.who));
   bool ok = false;
   std::unique_ptr<Session> s = LoadPackage(a.path, common, &ok);
   if (!ok) return kExitInputErrors;
   int32_t start = a.start.empty() ? Today() : DateOf(a.start, "--start");
   std::string id = a.id.empty() ? actions::NewId(start) : a.id;
-  if (!actions::ValidId(id))
-    throw UsageError(fmt::format("--id `{}` is not an action id: 1 to 64 letters, digits, - and _", id));
+  if (!actions::ValidId(id)) throw UsageError("--id is not an action id: 1 to 64 letters, digits, - and _");
   nlohmann::ordered_json e;
   e["event"] = "open";
   e["id"] = id;
@@ -191,6 +206,9 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
 }
 
 int RunActionClose(const ActionOptions& a, const CommonOptions& common) {
+  for (auto [flag, text] : {std::pair{"--who", &a.who}, std::pair{"--note", &a.note}, std::pair{"ID", &a.id}})
+    CheckText(flag, *text);
+  CheckText("the name of who acts ($KPIC_USER)", Who(a.who));
   bool ok = false;
   std::unique_ptr<Session> s = LoadPackage(a.path, common, &ok);
   if (!ok) return kExitInputErrors;
@@ -231,14 +249,31 @@ int RunActionList(const ActionOptions& a, const CommonOptions& common) {
   bool ok = false;
   std::unique_ptr<Session> s = LoadPackage(a.path, common, &ok);
   if (!ok) return kExitInputErrors;
-  for (const Diagnostic& d : s->diags.diagnostics())
-    if (d.severity == Severity::kWarning && s->sm.Get(d.span.file).path.ends_with(".action"))
-      std::fprintf(stderr, "%s\n", RenderHuman(s->sm, d, HumanStyle{}).c_str());
   RunOptions ro = a.run;
   ro.paths = {a.path};
   plan::Request base = ToRequest(ro);
-  if (!base.role.empty() && !s->catalog.checked.ir.FindRole(base.role))
-    throw UsageError(fmt::format("unknown role `{}`", base.role));
+  // Problems of action files are shown in full without a role; under one
+  // they are counted only, as an entry may be about another member.
+  size_t problems = 0;
+  for (const Diagnostic& d : s->diags.diagnostics())
+    if (d.severity == Severity::kWarning && s->sm.Get(d.span.file).path.ends_with(".action")) {
+      ++problems;
+      if (base.role.empty()) std::fprintf(stderr, "%s\n", RenderHuman(s->sm, d, HumanStyle{}).c_str());
+    }
+  if (problems && !base.role.empty())
+    std::fprintf(stderr, "warning: %zu problem(s) in the action files left actions out; `kpic check` shows them\n",
+                 problems);
+  if (!base.role.empty()) {
+    // The role and its parameters are checked as `kpic run` checks them.
+    plan::Request probe = base;
+    probe.all_goals = true;
+    try {
+      MakePlan(*s, probe);
+    } catch (const UsageError& e) {
+      if (!e.code.empty()) throw;
+      if (std::string(e.what()).rfind("nothing to evaluate", 0) != 0) throw;
+    }
+  }
   std::string lang = ReportLanguage(s->catalog.checked.ir, ro.lang);
   base.lang = lang;
   std::vector<actions::View> views;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -32,6 +33,25 @@ plan::Request Query(const plan::Request& base, const std::string& metric, const 
   return req;
 }
 
+/// Runs one query of one metric; calls `use` with its result (the plan the
+/// result points into lives until then).
+void RunQuery(const Session& s, const RunOptions& o, const plan::Request& req,
+              const std::function<void(const engine::Results&)>& use) {
+  plan::Plan p = MakePlan(s, req);
+  auto zone = LoadZone(p);
+  if (zone) p.calendar.zone = &*zone;
+  exec::ExecOptions eo = ExecOptionsOf(o);
+  exec::Execution ex = ExecutePlan(p, eo);
+  use(engine::Evaluate(p, ex.results, eo.limits, ex.rates, &ex.work));
+}
+
+/// A member's key: its dimensions' values as text.
+Key KeyOf(const engine::Row& row, const engine::MetricResult& m) {
+  Key k;
+  for (size_t i = 0; i < row.dims.size(); ++i) k.push_back(output::DimText(row.dims[i], m.output->by_types[i]));
+  return k;
+}
+
 /// The metric by `dims` over the days [from, to) (all days without them),
 /// grain `all`, per member; `as_of` receives the last day with rows.
 std::map<Key, double> Measure(const Session& s, const RunOptions& o, const plan::Request& base,
@@ -41,23 +61,47 @@ std::map<Key, double> Measure(const Session& s, const RunOptions& o, const plan:
   plan::Request req = Query(base, metric, dims);
   req.from_day = from;
   req.to_day = to;
-  plan::Plan p = MakePlan(s, req);
-  auto zone = LoadZone(p);
-  if (zone) p.calendar.zone = &*zone;
-  exec::ExecOptions eo = ExecOptionsOf(o);
-  exec::Execution ex = ExecutePlan(p, eo);
-  engine::Results r = engine::Evaluate(p, ex.results, eo.limits, ex.rates, &ex.work);
   std::map<Key, double> values;
-  if (as_of) *as_of = r.as_of;
-  if (r.metrics.empty()) return values;
-  const engine::MetricResult& m = r.metrics.front();
-  if (out) *out = *m.output;
-  for (const engine::Row& row : m.rows) {
-    Key k;
-    for (size_t i = 0; i < row.dims.size(); ++i) k.push_back(output::DimText(row.dims[i], m.output->by_types[i]));
-    values[k] = row.value.null() ? NAN : row.value.AsDouble();
-  }
+  RunQuery(s, o, req, [&](const engine::Results& r) {
+    if (as_of) *as_of = r.as_of;
+    if (r.metrics.empty()) return;
+    const engine::MetricResult& m = r.metrics.front();
+    if (out) *out = *m.output;
+    for (const engine::Row& row : m.rows) values[KeyOf(row, m)] = row.value.null() ? NAN : row.value.AsDouble();
+  });
   return values;
+}
+
+/// The periods (at `grain`, over all the data the role may see) in which
+/// each member has a value of the metric (not null, and for an additive
+/// metric not zero).
+std::map<Key, std::set<int64_t>> Coverage(const Session& s, const RunOptions& o, const plan::Request& base,
+                                          const std::string& metric, const std::vector<std::string>& dims,
+                                          rt::Grain grain) {
+  plan::Request req = Query(base, metric, dims);
+  req.grain = grain;
+  std::map<Key, std::set<int64_t>> out;
+  RunQuery(s, o, req, [&](const engine::Results& r) {
+    if (r.metrics.empty()) return;
+    const engine::MetricResult& m = r.metrics.front();
+    // Periods are dense: a sum over no rows is 0. A zero of an additive
+    // metric is no activity, a gap like a null.
+    bool additive = m.output->additivity == "additive";
+    for (const engine::Row& row : m.rows) {
+      if (row.value.null() || row.span.partial) continue;
+      if (additive && row.value.AsDouble() == 0) continue;
+      out[KeyOf(row, m)].insert(row.period);
+    }
+  });
+  return out;
+}
+
+/// Every period of the window has a value.
+bool Covers(const std::set<int64_t>& have, const actions::Window& w) {
+  if (w.periods() == 0) return false;
+  for (int64_t q = w.first; q <= w.last; ++q)
+    if (!have.count(q)) return false;
+  return true;
 }
 
 /// The role reads every row of every source: a company-wide action is its
@@ -113,7 +157,9 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
     rt::Grain grain = goal && goal->grain && *goal->grain != rt::Grain::kAll ? *goal->grain : rt::Grain::kMonth;
     plan::Output look;
     std::map<Key, double> before, after, placebo;
+    std::map<Key, std::set<int64_t>> covered;
     try {
+      covered = Coverage(s, o, base, v.metric, dims, grain);
       plan::Plan probe = MakePlan(s, Query(base, v.metric, dims));
       std::optional<int32_t> day = as_of;
       if (!day) Measure(s, o, base, v.metric, dims, std::nullopt, std::nullopt, nullptr, &day);
@@ -147,14 +193,16 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
     v.format = look.format;
     v.percent = look.percent;
     if (!look.label.empty()) v.metric_label = look.label;
-    if (!visible && !a.members.empty())
-      visible = before.count(treated) || after.count(treated) || placebo.count(treated);
+    if (!visible && !a.members.empty()) visible = covered.count(treated) > 0;
     if (!visible) continue;
+    // A member's window counts only when each of its periods has a value
+    // (a missing period would count as nothing and move the sum).
     auto obs = [&](const Key& k) {
       actions::Obs x;
-      if (auto it = before.find(k); it != before.end()) x.before = it->second;
-      if (auto it = after.find(k); it != after.end()) x.after = it->second;
-      if (auto it = placebo.find(k); it != placebo.end()) x.placebo = it->second;
+      const std::set<int64_t>& have = covered[k];
+      if (auto it = before.find(k); it != before.end() && Covers(have, w.before)) x.before = it->second;
+      if (auto it = after.find(k); it != after.end() && Covers(have, w.after)) x.after = it->second;
+      if (auto it = placebo.find(k); it != placebo.end() && Covers(have, w.placebo)) x.placebo = it->second;
       return x;
     };
     if (w.after.periods() == 0 || a.status == "dropped") {

@@ -50,6 +50,8 @@ void Walk(const fs::path& dir, int depth, Inputs* in) {
       continue;
     }
     if (fs::is_directory(link)) {
+      // A package's `actions/` folder holds its action log, not .kpi files.
+      if (p.filename() == "actions") continue;
       dirs.push_back(p);
     } else if (kpi && fs::is_regular_file(link)) {
       files.push_back(p);

@@ -85,14 +85,13 @@ std::string EffectSentence(const actions::View& v, const std::string& lang) {
                                         rt::FormatDate(v.windows.after.from))
                           : fmt::format("Too little data to say: no whole {} after the start yet (counting from {}).",
                                         grain, rt::FormatDate(v.windows.after.from));
-    if (e.reason == "no_before")
-      return lang == "zh" ? fmt::format("数据太少，尚无法判断：开始前（{}）没有{}的数值。", v.before_text, metric)
-                          : fmt::format("Too little data to say: {} has no value before the start ({}).", metric,
-                                        v.before_text);
-    return lang == "zh" ? fmt::format("数据太少，尚无法判断：{} 在 {} 或 {} 没有{}的数值。", MemberPhrase(v, lang),
-                                      v.before_text, v.after_text, metric)
-                        : fmt::format("Too little data to say: {} has no {} in {} or {}.", MemberPhrase(v, lang),
-                                      metric, v.before_text, v.after_text);
+    bool before = e.reason == "no_before";
+    const std::string& window = before ? v.before_text : v.after_text;
+    return lang == "zh"
+               ? fmt::format("数据太少，尚无法判断：{}在开始{}的 {} 中有期间没有{}的数值。", MemberPhrase(v, lang),
+                             before ? "前" : "后", window, metric)
+               : fmt::format("Too little data to say: {} has no {} in some period of {}, {} the start.",
+                             MemberPhrase(v, lang), metric, window, before ? "before" : "after");
   }
   std::string moved = fmt::format("{} → {}", ShowValue(e.before, look), ShowValue(e.after, look));
   if (e.verdict == "change_only")
@@ -142,7 +141,7 @@ nlohmann::ordered_json ActionJson(const actions::View& v, const std::string& lan
   j["id"] = a.id;
   j["status"] = a.status;
   j["by"] = a.by;
-  j["recorded"] = a.recorded;
+  j["recorded"] = a.recorded.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.recorded);
   j["what"] = a.what;
   j["expected"] = a.expected.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.expected);
   j["goal"] = a.goal.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.goal);
@@ -209,10 +208,14 @@ std::vector<const actions::View*> ActionsFor(const engine::GoalResult& g, const 
   for (const actions::View& v : *views) {
     const actions::Action& x = *v.action;
     if (x.status == "dropped" || x.alert != a.name || (!x.goal.empty() && x.goal != g.goal->name)) continue;
+    // In time: the alert fired in the period the action began, the one
+    // before (what prompted it), or later while it ran.
+    if (a.period < rt::PeriodOf(g.goal->grain, x.start, p.calendar) - 1) continue;
     if (x.end && *x.end < period_start) continue;
-    bool member = x.members.empty();
-    for (const actions::Member& m : x.members)
-      member = member || (!a.dim.empty() && m.dim == a.dim && m.value == DimText(a.member, a.dim_type));
+    // On its member: exactly the alert's member, or company-wide.
+    bool member = x.members.empty() ||
+                  (x.members.size() == 1 && !a.dim.empty() && x.members[0].dim == a.dim &&
+                   x.members[0].value == DimText(a.member, a.dim_type));
     if (member) out.push_back(&v);
   }
   return out;

@@ -27,8 +27,9 @@ std::string ActionStatusWord(const std::string& status, const std::string& lang)
 std::string MemberPhrase(const actions::View& v, const std::string& lang);
 
 /// The actions that answer alert `a` of goal `g`: on its goal (or none),
-/// naming the alert, on its member (or company-wide), not dropped, and not
-/// ended before the alert's period began.
+/// naming the alert, on exactly its member (or company-wide), not dropped,
+/// begun no later than the period after the alert's, and not ended before
+/// the alert's period began.
 std::vector<const actions::View*> ActionsFor(const engine::GoalResult& g, const engine::FiredAlert& a,
                                              const plan::Plan& p, const std::vector<actions::View>* views);
 

@@ -257,5 +257,87 @@ expect "retail json" 0 "$KPIC" run "$RETAIL" --format json
 json "[a['actions'] for a in d['goals'][0]['alerts'] if a['period'] == '2026-12' and a['dims'] == {'store': '广州天河店'}]" "[['A20261008-gz01']]"
 json "[a['open'] for a in d['goals'][0]['alerts'] if a['period'] == '2026-12' and a['dims'] == {'store': '成都锦江店'}]" "[True, True]"
 
+
+# ---- review regressions -------------------------------------------------------------
+H="$TMP/hostile"
+mkdir -p "$H"
+cp "$PKG/shop.kpi" "$PKG/sales.csv" "$H/"
+mkdir -p "$H/actions"
+# A line of 100,000 brackets: skipped, no crash.
+python3 -c "import sys; open(sys.argv[1], 'w').write('[' * 100000 + ']' * 100000 + '\n')" "$H/actions/D1.action"
+expect "deep nesting: a warning" 0 "$KPIC" check "$H" --format gcc
+contains out "nests brackets more than 16 deep"
+# A link is not read, and `close` does not write through it.
+printf '%s\n' '{"event":"open","id":"L1","by":"x","start":"2025-06-01","goal":"grow","what":"outside"}' > "$TMP/outside.txt"
+ln -s "$TMP/outside.txt" "$H/actions/L1.action"
+expect "a link is not read" 0 "$KPIC" check "$H" --format gcc
+contains out "is a symbolic link"
+lacks out "outside"
+expect "close through a link" 2 "$KPIC" action close "$H" L1
+expect "the linked file is untouched" 0 test "$(wc -l < "$TMP/outside.txt")" -eq 1
+rm "$H/actions/L1.action" "$H/actions/D1.action"
+# A file name that is not an id is left out (close could never reach it).
+printf '%s\n' '{"event":"open","id":"店1","by":"x","start":"2025-06-01","goal":"grow","what":"w"}' > "$H/actions/店1.action"
+expect "a name that is not an id" 0 "$KPIC" check "$H" --format gcc
+contains out "is not an action id"
+rm "$H/actions/店1.action"
+# Invalid UTF-8 and control characters on the command line: exit 2, nothing echoed.
+expect "add: invalid UTF-8" 2 "$KPIC" action add "$H" --what "$(printf 'a\xffb')" --goal grow
+contains err "is not valid UTF-8"
+expect "add: a C1 control" 2 "$KPIC" action add "$H" --what "$(printf 'c1 \xc2\x9b2J')" --goal grow
+contains err "holds a control character"
+expect "add: an escape in the id" 2 "$KPIC" action add "$H" --id "$(printf '\033[2Jx')" --what w --goal grow
+lacks err "$(printf '\033')"
+# A C1 control in a hand-written entry is left out.
+printf '%s\n' '{"event":"open","id":"C1","by":"x","start":"2025-06-01","goal":"grow","what":"\u009b2J"}' > "$H/actions/C1.action"
+expect "a C1 control in an entry" 0 "$KPIC" check "$H" --format gcc
+contains out "control character"
+rm "$H/actions/C1.action"
+# A member whose data stops early, or a window before the data: too little to say.
+python3 - "$H/sales.csv" <<'PY'
+import sys
+rows = open(sys.argv[1]).read().splitlines()
+keep = [rows[0]] + [r for r in rows[1:] if not (r.split(",")[1] == "S07" and r[:10] >= "2025-09-01")]
+open(sys.argv[1], "w").write("\n".join(keep) + "\n")
+PY
+expect "add S07" 0 "$KPIC" action add "$H" --id S7 --what w --goal grow --member store=S07 --start 2025-07-01
+expect "add early" 0 "$KPIC" action add "$H" --id E1 --what w --goal grow --member store=S08 --start 2025-02-01
+expect "list gaps" 0 "$KPIC" action list "$H" --format json --lang en
+json "[(a['id'], a['effect']['verdict'], a['effect']['reason']) for a in d]" "[('E1', 'too_little_data', 'no_before'), ('S7', 'too_little_data', 'no_member_data')]"
+# A store with a gap is not a control either: S07 is left out of others' comparisons.
+expect "add S01 again" 0 "$KPIC" action add "$H" --id H1 --what w --goal grow --member store=S01 --start 2025-07-01
+expect "list controls" 0 "$KPIC" action list "$H" --format json
+json "[a['effect']['controls'] for a in d if a['id'] == 'H1']" "[7]"
+# Which alerts an action answers: its member exactly, from the period before its start.
+expect "run H" 0 "$KPIC" run "$H" --format json
+py "answered alerts" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for a in d["goals"][0]["alerts"]:
+    on_s01 = a["dims"] == {"store": "S01"}
+    assert a["actions"] == [], a  # H1 names no alert
+print("ok")
+' "$TMP/out"
+expect "add H2 on the alert" 0 "$KPIC" action add "$H" --id H2 --what w --goal grow --alert 营业额偏低 --member store=S02 --start 2025-07-10
+expect "run H again" 0 "$KPIC" run "$H" --format json
+py "answered alerts from the period before the start, on S02 only" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = sorted(a["period"] for a in d["goals"][0]["alerts"] if a["actions"] == ["H2"])
+assert got == ["2025-%02d" % m for m in range(6, 13)], got
+assert all(a["dims"] == {"store": "S02"} for a in d["goals"][0]["alerts"] if a["actions"]), "other members"
+' "$TMP/out"
+# Under a role, `action list` neither shows another member's problem entries nor takes bad parameters.
+RL="$TMP/rl"
+cp -r "$ROOT/examples/retail" "$RL"
+printf '%s\n' '{"event":"open","id":"BJ","by":"x","start":"2026-09-01","goal":"grow_sales","metric":"salez","member":{"store":"北京朝阳店"},"what":"BEIJING-PLAN"}' > "$RL/actions/BJ.action"
+expect "role list: problems counted, not shown" 0 "$KPIC" action list "$RL" --role store_manager --param store_id=成都锦江店
+lacks err "BEIJING"
+lacks err "北京"
+contains err "1 problem(s) in the action files"
+expect "role list: a missing parameter" 2 "$KPIC" action list "$RL" --role store_manager
+contains err "E0603"
+expect "role list: an unknown parameter" 2 "$KPIC" action list "$RL" --role store_manager --param store_id=成都锦江店 --param evil=1
+
 echo "actions: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
