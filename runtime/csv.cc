@@ -1078,11 +1078,12 @@ CsvResult Parse(std::string_view data, int fd, const std::string& file, const st
     for (size_t r = 0; r < requests.size(); ++r)
       index[r] = requests[r].position >= 0 ? static_cast<size_t>(requests[r].position) : r;
   }
-  const size_t begin = split.position();
+  const size_t begin = o.start_at ? std::min(o.start_at, data.size()) : split.position();
+  const size_t begin_line = o.start_at ? o.start_line : split.line();
   auto one_thread = [&] {
     RangeReader reader(data, fd, width, index, file, requests, o, 0);
     reader.Reserve(begin, data.size() - begin);
-    reader.ReadToEnd(begin, split.line());
+    reader.ReadToEnd(begin, begin_line);
     return reader.Finish();
   };
   // A streaming sink that cannot discard gets one core.
@@ -1159,7 +1160,7 @@ CsvResult Parse(std::string_view data, int fd, const std::string& file, const st
   bool met = false;      // the first thread stopped where the second began
   size_t meet_line = 0;  // the line where the second thread's first block begins
   try {
-    size_t end_line = first.Read(begin, split.line(), blocks.start[1], [&](size_t pos, size_t* bound) {
+    size_t end_line = first.Read(begin, begin_line, blocks.start[1], [&](size_t pos, size_t* bound) {
       std::unique_lock lock(blocks.m);
       while (blocks.lo < blocks.hi) {
         *bound = blocks.start[++blocks.lo];  // take the next block

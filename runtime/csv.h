@@ -56,6 +56,12 @@ struct CsvOptions {
   size_t block_bytes = size_t{4} << 20;
   /// The fast path reads through a buffer of this size.
   size_t window_bytes = size_t{256} << 10;
+  /// When non-zero: the rows start at this byte offset (the start of a
+  /// record after the header, which is still read and checked), on
+  /// physical line `start_line`. The state cache reads only what was
+  /// appended to a file this way (exec/state_cache.h).
+  size_t start_at = 0;
+  size_t start_line = 0;
 };
 
 struct CsvColumnRequest {

@@ -884,43 +884,6 @@ class Runner {
   size_t offset_ = 0;
 };
 
-/// Adds group h of `from` into group g of `into`. `fresh`: g was just
-/// created, so distinct sets and value lists are moved, not copied.
-void MergeStates(const plan::Scan& scan, engine::ScanResult* into, uint32_t g, engine::ScanResult& from, uint32_t h,
-                 bool fresh) {
-  into->rows[g] += from.rows[h];
-  for (size_t a = 0; a < scan.aggs.size(); ++a) {
-    engine::AggStates& x = into->aggs[a];
-    const engine::AggStates& y = from.aggs[a];
-    int64_t before = x.count[g];
-    x.count[g] += y.count[h];
-    if (!x.isum.empty()) x.isum[g] += y.isum[h];
-    if (!x.fsum.empty()) x.fsum[g] += y.fsum[h];
-    if (!x.isumsq.empty() && __builtin_add_overflow(x.isumsq[g], y.isumsq[h], &x.isumsq[g]))
-      throw engine::OverflowError(
-          fmt::format("the sum of squares of `{}` overflowed 128 bits", plan::DumpRow(scan, scan.aggs[a].arg)));
-    if (!x.fsumsq.empty()) x.fsumsq[g] += y.fsumsq[h];
-    if (y.count[h] > 0) {
-      if (!x.imin.empty()) x.imin[g] = before ? std::min(x.imin[g], y.imin[h]) : y.imin[h];
-      if (!x.imax.empty()) x.imax[g] = before ? std::max(x.imax[g], y.imax[h]) : y.imax[h];
-      if (!x.fmin.empty()) x.fmin[g] = before ? std::min(x.fmin[g], y.fmin[h]) : y.fmin[h];
-      if (!x.fmax.empty()) x.fmax[g] = before ? std::max(x.fmax[g], y.fmax[h]) : y.fmax[h];
-    }
-    if (!x.distinct.empty()) {
-      if (fresh)
-        x.distinct[g] = std::move(from.aggs[a].distinct[h]);
-      else
-        x.distinct[g].Merge(y.distinct[h]);  // bitmaps merge word by word
-    }
-    if (!x.values.empty()) {
-      if (fresh)
-        x.values[g] = std::move(from.aggs[a].values[h]);
-      else
-        x.values[g].insert(x.values[g].end(), y.values[h].begin(), y.values[h].end());
-    }
-  }
-}
-
 /// Merges the threads' partial results by group key, drops groups without
 /// rows (a role filter can leave a group empty), and finishes the states.
 /// Finishes every part's states, the parts in parallel.
@@ -954,7 +917,7 @@ engine::ScanResult Merge(const plan::Scan& scan, std::vector<std::unique_ptr<Run
         r.dims.push_back(gr.Dims(h));
         for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], g + 1);
       }
-      MergeStates(scan, &r, g, o, h, inserted);
+      engine::MergeStates(scan, &r, g, o, h, inserted);
     }
   }
   engine::Finish(&r);
@@ -1046,6 +1009,7 @@ struct StreamScans::Impl {
   std::vector<rt::CsvResult> last;                            ///< each part's final columns
   std::vector<size_t> rows_seen;                              ///< per part
   std::string name;
+  size_t skipped = 0;  ///< rows before the first chunk (SkipRows)
 };
 
 StreamScans::StreamScans(const std::vector<const plan::Scan*>& scans, const rt::Calendar& cal,
@@ -1092,10 +1056,18 @@ void StreamScans::Consume(int part, rt::CsvResult& chunk, bool last) {
   if (last) impl_->last[part] = std::move(chunk);
 }
 
+void StreamScans::SkipRows(size_t rows) {
+  impl_->skipped += rows;
+  for (auto& parts : impl_->runners)
+    for (auto& r : parts) r->Advance(rows);
+}
+
 void StreamScans::Discard(int part) {
-  for (size_t s = 0; s < impl_->scans.size(); ++s)
+  for (size_t s = 0; s < impl_->scans.size(); ++s) {
     impl_->runners[s][static_cast<size_t>(part)] =
         std::make_unique<Runner>(*impl_->scans[s], *impl_->cal, *impl_->limits, impl_->kernels[s]);
+    impl_->runners[s][static_cast<size_t>(part)]->Advance(impl_->skipped);
+  }
   impl_->rows_seen[static_cast<size_t>(part)] = 0;
   impl_->last[static_cast<size_t>(part)] = rt::CsvResult{};
 }
@@ -1130,6 +1102,18 @@ std::vector<engine::ScanResult> StreamScans::Finish() {
     }
     out.push_back(Merge(scan, parts));
   }
+  return out;
+}
+
+std::vector<std::string> StreamScans::DistinctStrings(size_t s, size_t a) const {
+  const plan::Scan& scan = *impl_->scans[s];
+  const AggSpec& spec = scan.aggs[a];
+  std::vector<std::string> out;
+  if (spec.fn != AggSpec::Fn::kCountDistinct || scan.nodes[spec.arg].type != VT::kString) return out;
+  const std::string& name = scan.columns[scan.nodes[spec.arg].column].path[0];
+  for (const auto& c : impl_->last[0].columns)
+    if (c.name == name)
+      for (uint32_t code = 0; code < c.dict.size(); ++code) out.emplace_back(c.dict.At(code));
   return out;
 }
 

@@ -45,9 +45,16 @@ class StreamScans {
   /// A chunk from reading thread `part` (0 or 1); `last` chunks are kept
   /// for their dictionaries.
   void Consume(int part, rt::CsvResult& chunk, bool last);
+  /// The rows before the first chunk (a part of the source read after
+  /// others, as the state cache does): error messages count them.
+  void SkipRows(size_t rows);
   /// Forgets every chunk of a part (rt::CsvOptions::on_discard).
   void Discard(int part);
   std::vector<engine::ScanResult> Finish();
+  /// After Finish: the strings that scan `s`'s distinct count `a` (of a
+  /// string column) keeps as codes, indexed by code; empty for any other
+  /// aggregate, or when no rows were read.
+  std::vector<std::string> DistinctStrings(size_t s, size_t a) const;
 
  private:
   struct Impl;

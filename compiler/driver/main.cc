@@ -15,6 +15,7 @@
 #include "diag/render.h"
 #include "base/exit_codes.h"
 #include "driver/action_command.h"
+#include "driver/cache_command.h"
 #include "driver/commands.h"
 #include "driver/diff.h"
 #include "driver/interrupt.h"
@@ -145,6 +146,11 @@ int main(int argc, char** argv) {
                       "limit on groups per scan and rows per metric (default 10000000)");
   run_cmd->add_flag("--no-stream", run.no_stream,
                     "read large tables whole before scanning them (by default they stream through the JIT)");
+  run_cmd->add_flag("--no-cache", run.no_cache,
+                    "neither use nor fill the state cache (by default a rerun reads only what was appended)");
+  run_cmd->add_option("--cache-size", run.cache_size,
+                      "the state cache's limit, least recently used entries removed beyond it (default 1G; "
+                      "also $KPIC_CACHE_SIZE)");
   run_cmd->add_option("--max-distinct", run.max_distinct,
                       "limit on the values one scan's distinct counts hold (default 100000000); beyond it, exit 5");
   run_cmd
@@ -275,6 +281,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"zh", "en"}));
   action_common(action_list);
 
+  CacheOptions cache;
+  CLI::App* cache_cmd = app.add_subcommand("cache", "the state cache: what runs keep so that a rerun reads only new data");
+  cache_cmd->require_subcommand(1);
+  CLI::App* cache_stats = cache_cmd->add_subcommand("stats", "where the state cache is, its entries and size");
+  CLI::App* cache_clear = cache_cmd->add_subcommand("clear", "remove every entry of the state cache");
+  for (CLI::App* c : {cache_stats, cache_clear})
+    c->add_option("--format", cache.format, "human (default) or json")->check(CLI::IsMember({"human", "json"}));
+  cache_stats->add_option("--cache-size", cache.cache_size, "the limit to show (default: $KPIC_CACHE_SIZE, else 1G)");
+
   CLI::App* version_cmd = app.add_subcommand("version", "print the versions of kpic and its code generator");
 
   try {
@@ -330,6 +345,8 @@ int main(int argc, char** argv) {
     if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
     if (verify_cmd->parsed()) return RunVerify(verify, common);
     if (diff_cmd->parsed()) return RunDiff(diff, common);
+    if (cache_stats->parsed()) return RunCacheStats(cache);
+    if (cache_clear->parsed()) return RunCacheClear(cache);
     if (action_add->parsed()) return RunActionAdd(action, common);
     if (action_close->parsed()) return RunActionClose(action, common);
     if (action_list->parsed()) return RunActionList(action, common);

@@ -30,6 +30,7 @@
 #include "driver/session.h"
 #include "engine/engine.h"
 #include "exec/execute.h"
+#include "exec/state_cache.h"
 #include "output/output.h"
 #include "output/values.h"
 #include "plan/lower.h"
@@ -327,6 +328,9 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   if (stamp) (*stamp)["as_of"] = r.as_of ? nlohmann::ordered_json(rt::FormatDate(*r.as_of)) : nlohmann::ordered_json(nullptr);
   engine::ForecastMetrics(p, results, o.forecast, &r);
   double eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_eval).count();
+  if (!o.timings)
+    for (const std::string& c : ex.timings.cache_problems)
+      std::fprintf(stderr, "%skpic: note: state cache: %s\n", o.warning_prefix.c_str(), c.c_str());
   if (o.timings) {
     ex.timings.redacted = !p.role.empty();
     std::fputs(ex.timings.Describe(eval_ms).c_str(), stderr);
@@ -372,6 +376,16 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
         if (SeverityRank(a.severity) >= SeverityRank(o.fail_on)) return kExitAlerts;
   }
   return kExitOk;
+}
+
+exec::CacheSettings CacheSettingsOf(const RunOptions& o) {
+  exec::CacheSettings cs;
+  cs.dir = exec::DefaultStateCacheDir();
+  if (!o.cache_size.empty())
+    cs.max_bytes = exec::ParseByteSize(o.cache_size, "--cache-size");
+  else if (const char* e = std::getenv("KPIC_CACHE_SIZE"); e && *e)
+    cs.max_bytes = exec::ParseByteSize(e, "KPIC_CACHE_SIZE");
+  return cs;
 }
 
 exec::ExecOptions ExecOptionsOf(const RunOptions& o) {
@@ -437,6 +451,11 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
   exec::ExecOptions eo = ExecOptionsOf(o);
+  std::optional<exec::StateCache> cache;
+  if (!o.no_cache) {
+    cache.emplace(CacheSettingsOf(o));
+    eo.cache = &*cache;
+  }
   return WithEngineErrors([&] {
     exec::Execution ex = ExecutePlan(p, eo);
     ActionsOf actions_of = [&](std::optional<int32_t> as_of) { return RunActions(s, o, req, p, as_of); };

@@ -40,6 +40,8 @@ struct RunOptions {
   std::string emit;  ///< compile: plan | llvm-ir
   bool timings = false;  ///< --timings: print where the time went
   bool no_stream = false;  ///< --no-stream: read tables whole, then scan the columns in memory
+  bool no_cache = false;   ///< --no-cache: neither use nor fill the state cache (exec/state_cache.h)
+  std::string cache_size;  ///< --cache-size SIZE (else $KPIC_CACHE_SIZE, else 1G)
   double timeout = 0;      ///< --timeout SECONDS: stop with exit 5 (0: none)
   int max_decimal_digits = 38;  ///< exact results with more digits are an error (exit 3)
   int forecast = 0;  ///< --forecast N: extend each metric's series by N periods (0: none)

@@ -170,4 +170,24 @@ DistinctSet DistinctSet::Mapped(const std::function<int64_t(int64_t)>& f) const 
   return r;
 }
 
+bool DistinctSet::FromParts(int64_t base, std::vector<uint64_t> words, std::vector<int64_t> keys, DistinctSet* out) {
+  if (AlignDown(base) != base) return false;
+  if (!words.empty() && static_cast<unsigned __int128>(words.size()) * 64 > kMaxBitmapBits) return false;
+  if (!words.empty() && static_cast<__int128>(base) + static_cast<__int128>(words.size()) * 64 - 1 > INT64_MAX)
+    return false;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i && keys[i] <= keys[i - 1]) return false;
+    uint64_t off = static_cast<uint64_t>(keys[i]) - static_cast<uint64_t>(base);
+    if (off < words.size() * 64) return false;
+  }
+  DistinctSet r;
+  r.base_ = words.empty() ? 0 : base;
+  r.bits_ = std::move(words);
+  r.vals_ = std::move(keys);
+  r.sorted_ = true;
+  r.count_ = r.BitCount() + r.vals_.size();
+  *out = std::move(r);
+  return true;
+}
+
 }  // namespace kpic::engine

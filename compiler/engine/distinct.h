@@ -48,6 +48,17 @@ class DistinctSet {
   /// The set of f(key) for every key (after Finish), finished.
   DistinctSet Mapped(const std::function<int64_t(int64_t)>& f) const;
 
+  /// A finished set's parts, to store it (exec/state_cache.cc): the
+  /// bitmap's first key (a multiple of 64) and words, and the keys outside
+  /// the bitmap, ascending.
+  int64_t base() const { return base_; }
+  const std::vector<uint64_t>& words() const { return bits_; }
+  const std::vector<int64_t>& keys() const { return vals_; }
+  /// A finished set from stored parts; false when they are not a finished
+  /// set's (a base not a multiple of 64, keys not ascending, or a key
+  /// inside the bitmap).
+  static bool FromParts(int64_t base, std::vector<uint64_t> words, std::vector<int64_t> keys, DistinctSet* out);
+
  private:
   /// Sorts and deduplicates the vector, considers a bitmap, and (when
   /// `growing`) makes room to append.

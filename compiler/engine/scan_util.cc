@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "datetime.h"
 #include "decimal.h"
 #include "timezone.h"
@@ -103,6 +105,43 @@ DimValue DimOf(const rt::Column& c, size_t row) {
   else
     v.i = c.ints[row];
   return v;
+}
+
+/// Adds group h of `from` into group g of `into`. `fresh`: g was just
+/// created, so distinct sets and value lists are moved, not copied.
+void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResult& from, uint32_t h,
+                 bool fresh) {
+  into->rows[g] += from.rows[h];
+  for (size_t a = 0; a < scan.aggs.size(); ++a) {
+    AggStates& x = into->aggs[a];
+    const AggStates& y = from.aggs[a];
+    int64_t before = x.count[g];
+    x.count[g] += y.count[h];
+    if (!x.isum.empty()) x.isum[g] += y.isum[h];
+    if (!x.fsum.empty()) x.fsum[g] += y.fsum[h];
+    if (!x.isumsq.empty() && __builtin_add_overflow(x.isumsq[g], y.isumsq[h], &x.isumsq[g]))
+      throw OverflowError(
+          fmt::format("the sum of squares of `{}` overflowed 128 bits", plan::DumpRow(scan, scan.aggs[a].arg)));
+    if (!x.fsumsq.empty()) x.fsumsq[g] += y.fsumsq[h];
+    if (y.count[h] > 0) {
+      if (!x.imin.empty()) x.imin[g] = before ? std::min(x.imin[g], y.imin[h]) : y.imin[h];
+      if (!x.imax.empty()) x.imax[g] = before ? std::max(x.imax[g], y.imax[h]) : y.imax[h];
+      if (!x.fmin.empty()) x.fmin[g] = before ? std::min(x.fmin[g], y.fmin[h]) : y.fmin[h];
+      if (!x.fmax.empty()) x.fmax[g] = before ? std::max(x.fmax[g], y.fmax[h]) : y.fmax[h];
+    }
+    if (!x.distinct.empty()) {
+      if (fresh)
+        x.distinct[g] = std::move(from.aggs[a].distinct[h]);
+      else
+        x.distinct[g].Merge(y.distinct[h]);  // bitmaps merge word by word
+    }
+    if (!x.values.empty()) {
+      if (fresh)
+        x.values[g] = std::move(from.aggs[a].values[h]);
+      else
+        x.values[g].insert(x.values[g].end(), y.values[h].begin(), y.values[h].end());
+    }
+  }
 }
 
 void Finish(ScanResult* r) {

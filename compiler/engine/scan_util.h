@@ -26,6 +26,11 @@ bool SampleVariance(const AggStates& st, const std::vector<uint32_t>& groups, in
 /// Sizes the state vectors that aggregate `a` needs for `groups` groups.
 void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t groups);
 
+/// Adds group h of `from` into group g of `into` (both over `scan`).
+/// `fresh`: g was just created, so distinct sets and value lists are
+/// moved, not copied. Distinct sets must then be finished again.
+void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResult& from, uint32_t h, bool fresh);
+
 /// The dimension member of a column at a row.
 DimValue DimOf(const rt::Column& c, size_t row);
 

@@ -14,13 +14,11 @@
 
 namespace kpic::exec {
 
-namespace {
-
 /// The reader's filter for what the plan keeps. Timestamps are instants
 /// and the plan's days are local days of the calendar's zone, which is
 /// less than a day away from UTC, so the range is widened by a day on each
 /// side for them.
-rt::parquet::ParquetFilter Filter(const Pruning& p) {
+rt::parquet::ParquetFilter ParquetFilterOf(const Pruning& p) {
   rt::parquet::ParquetFilter f;
   if (!p.time_column.empty() && (p.from_day || p.to_day)) {
     rt::parquet::ParquetFilter::TimeRange t;
@@ -34,6 +32,8 @@ rt::parquet::ParquetFilter Filter(const Pruning& p) {
   f.keep_nulls = p.keep_nulls;
   return f;
 }
+
+namespace {
 
 std::string Plural(size_t n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
@@ -51,7 +51,8 @@ BindingKind ParquetBinding() {
     rt::ParquetOptions po;
     rt::ParquetCounts counts;
     po.counts = &counts;
-    if (ctx.pruning) po.filter = Filter(*ctx.pruning);
+    if (ctx.pruning) po.filter = ParquetFilterOf(*ctx.pruning);
+    po.only_file = ctx.only_file;
     rt::TableData data = rt::ReadParquet(b.path, cols, o, po);
     ctx.detail = fmt::format("{} of {} read", Plural(counts.row_groups, "row group"),
                              Plural(counts.files, "file"));

@@ -54,6 +54,7 @@ struct Pruning {
 struct ReadContext {
   const Pruning* pruning = nullptr;  ///< nullptr: every row is kept
   std::string detail;                ///< out: what was read and skipped, for --timings ("12 of 40 row groups")
+  std::string only_file;             ///< Parquet: read only this file of the dataset (the state cache)
 };
 
 struct BindingKind {

@@ -15,6 +15,7 @@
 
 #include "base/errors.h"
 #include "codegen/kernel.h"
+#include "exec/cached_read.h"
 #include "exec/pushdown.h"
 #include "exec/rates.h"
 #include "exec/workdays.h"
@@ -119,6 +120,46 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   Tables t;
   rt::PrepareHeapForHugePages();  // the groups' states grow in huge pages (runtime/hugepages.cc)
   auto t_read = Clock::now();
+  ex.results.resize(p.scans.size());
+  std::vector<bool> done(p.scans.size(), false);
+  // Streamed sources through the state cache: what it serves is not read.
+  std::map<std::string, std::set<std::string>> rest = needed;
+  if (o.cache && o.cache->enabled()) {
+    for (auto it = streamed.begin(); it != streamed.end();) {
+      const ir::Source* src = nullptr;
+      for (const ir::Source& s : p.sources)
+        if (s.key == it->first) src = &s;
+      std::optional<CachedRead> c =
+          src ? ReadThroughCache(p, *src, it->second.scans, ro, *o.cache, o.limits, &stats) : std::nullopt;
+      if (!c) {
+        ++it;
+        continue;
+      }
+      for (size_t k = 0; k < it->second.scans.size(); ++k) {
+        ex.results[static_cast<size_t>(it->second.scans[k])] = std::move(c->results[k]);
+        done[static_cast<size_t>(it->second.scans[k])] = true;
+        ++tm.streamed;
+      }
+      tm.rows_cached += c->rows_cached;
+      tm.cache.push_back(fmt::format("{}: {}", c->uri, c->detail));
+      tm.cache_redacted.push_back(fmt::format("{}: {} part(s) from the cache, {} part(s) read", it->first.substr(it->first.rfind(':') + 1),
+                                              c->parts_cached, c->parts_read));
+      SourceData d;
+      d.source = it->first;
+      d.uri = c->uri;
+      d.data.rows = c->rows_read + c->rows_cached;
+      t.Add(std::move(d));
+      rest.erase(it->first);
+      ro.stream.erase(it->first);
+      it = streamed.erase(it);
+    }
+    o.cache->Evict();
+    tm.cache_problems = o.cache->problems;
+    if (o.cache->dropped)
+      tm.cache_problems.push_back(fmt::format("{} corrupt or unreadable cache entr{} dropped and recomputed", o.cache->dropped,
+                                              o.cache->dropped == 1 ? "y" : "ies"));
+  }
+  ro.needed = &rest;
   for (SourceData& d : ReadSources(p.sources, ro, &unsupported)) {
     if (!d.detail.empty()) tm.reads.push_back(fmt::format("{}: {}", d.uri, d.detail));
     if (d.data.skipped) {
@@ -135,8 +176,6 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
 
   auto t_join = Clock::now();
   std::vector<engine::ScanInput> inputs(p.scans.size());
-  std::vector<bool> done(p.scans.size(), false);
-  ex.results.resize(p.scans.size());
   for (auto& [src, st] : streamed) {
     if (!st.used) continue;
     std::vector<engine::ScanResult> r = st.ss->Finish();
@@ -159,6 +198,7 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
     for (const plan::ScanColumn& c : sc.columns)
       inputs[i].columns.push_back(c.path.size() == 1 ? &t.Column(c.sources[0], c.path[0]) : JoinPath(p, t, c));
   }
+  tm.rows -= tm.rows_cached;
   // auto: the interpreter for small data (compiling costs more than it
   // saves), the JIT otherwise.
   bool jit = o.engine == "jit" || (o.engine == "auto" && scanned_rows >= 100'000);
@@ -191,8 +231,11 @@ std::string Timings::Describe(double eval_ms) const {
   if (engine == "postgres")
     return fmt::format("kpic: timings: engine postgres: {} scan(s) pushed down in {:.1f} ms; evaluated in {:.1f} ms\n",
                        scans, pushed_ms, eval_ms);
-  std::string out = redacted ? fmt::format("kpic: timings: engine {}: read in {:.1f} ms", engine, read_ms)
-                             : fmt::format("kpic: timings: engine {}: read {} rows in {:.1f} ms", engine, rows, read_ms);
+  std::string out =
+      redacted ? fmt::format("kpic: timings: engine {}: read in {:.1f} ms", engine, read_ms)
+               : fmt::format("kpic: timings: engine {}: read {} rows{} in {:.1f} ms", engine, rows,
+                             rows_cached ? fmt::format(" ({} more served from the state cache)", rows_cached) : "",
+                             read_ms);
   if (streamed) out += fmt::format(" ({} scan(s) streamed while reading)", streamed);
   out += fmt::format("; merged streamed states and joined lookups in {:.1f} ms", join_ms);
   size_t in_memory = scans - streamed;
@@ -205,6 +248,8 @@ std::string Timings::Describe(double eval_ms) const {
   if (streamed) out += fmt::format("kpic: timings: {} scan(s) streamed while reading (their time is in the read)\n", streamed);
   if (!redacted)
     for (const std::string& r : reads) out += fmt::format("kpic: timings: read {}\n", r);
+  for (const std::string& c : redacted ? cache_redacted : cache) out += fmt::format("kpic: timings: cache: {}\n", c);
+  for (const std::string& c : cache_problems) out += fmt::format("kpic: timings: cache: {}\n", c);
   return out;
 }
 

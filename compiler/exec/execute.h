@@ -15,12 +15,17 @@
 
 namespace kpic::exec {
 
+class StateCache;
+
 struct ExecOptions {
   std::string engine = "auto";  ///< auto | jit | interp | postgres
   bool no_stream = false;       ///< read tables whole, then scan the columns in memory
   bool skip_bad_rows = false;   ///< --on-bad-row skip
   BindMap binds;
   engine::Limits limits;
+  /// The state cache (exec/state_cache.h), or nullptr: streamed CSV and
+  /// Parquet sources are then read whole every time.
+  StateCache* cache = nullptr;
 };
 
 /// Where the time went, per engine, for --timings.
@@ -28,6 +33,7 @@ struct Timings {
   std::string engine;  ///< interp, jit or postgres: what ran the scans
   size_t scans = 0;
   size_t rows = 0;        ///< rows read (all sources)
+  size_t rows_cached = 0; ///< rows whose states the state cache served instead
   size_t streamed = 0;    ///< scans fed while reading (their time is in the read)
   double read_ms = 0;     ///< reading (and streamed scanning)
   double join_ms = 0;     ///< merging streamed states and joining lookups
@@ -36,6 +42,10 @@ struct Timings {
   int kernels = 0, cached = 0, interpreted = 0;
   double pushed_ms = 0;  ///< postgres: the scans inside the server
   std::vector<std::string> reads;  ///< per source that reported it: what was read and skipped
+  /// Per source read through the state cache: what was read and what was
+  /// served from it (with row counts; `cache_redacted` without them).
+  std::vector<std::string> cache, cache_redacted;
+  std::vector<std::string> cache_problems;  ///< the cache folder could not be used or written
   /// Under a role: no row counts nor per-source reads, which would describe
   /// rows outside it (docs/language.md, "Roles").
   bool redacted = false;

@@ -44,6 +44,11 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
       o.on_discard = [](int) {};
     }
     ReadContext ctx;
+    if (auto pt = options.parts.find(src.key); pt != options.parts.end()) {
+      o.start_at = pt->second.start_at;
+      o.start_line = pt->second.start_line;
+      ctx.only_file = pt->second.only_file;
+    }
     if (options.pruning)
       if (auto pr = options.pruning->find(src.key); pr != options.pruning->end() && !pr->second.empty())
         ctx.pruning = &pr->second;

@@ -40,6 +40,13 @@ struct ReadOptions {
   /// What the plan keeps of each source ("package:source"), for readers
   /// that skip data by statistics (see PlanPruning in execute.h).
   const std::map<std::string, Pruning>* pruning = nullptr;
+  /// Per source: a CSV file read from a byte offset (rt::CsvOptions::start_at,
+  /// start_line), or a Parquet dataset's only file to read (the state cache).
+  struct Part {
+    size_t start_at = 0, start_line = 0;
+    std::string only_file;
+  };
+  std::map<std::string, Part> parts;
 };
 
 struct SourceData {

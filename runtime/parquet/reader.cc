@@ -204,6 +204,7 @@ class Reader {
   void Plan(const std::string& path) {
     std::vector<DatasetFile> entries = ListDataset(path);
     for (DatasetFile& e : entries) {
+      if (!parquet_.only_file.empty() && e.path != parquet_.only_file) continue;
       auto st = std::make_unique<FileState>();
       st->constants = PartitionValues(e, requests_, options_);
       // Partition pruning happens before the file is opened.
@@ -393,6 +394,17 @@ class Reader {
 };
 
 }  // namespace
+
+bool PartitionMayMatch(const parquet::DatasetFile& f, const std::vector<CsvColumnRequest>& columns,
+                       const CsvOptions& options, const parquet::ParquetFilter& filter) {
+  if (filter.empty()) return true;
+  std::vector<Column> constants = PartitionValues(f, columns, options);
+  std::vector<std::optional<parquet::ColumnStats>> stats(columns.size());
+  bool has_constant = false;
+  for (size_t r = 0; r < columns.size(); ++r)
+    if ((stats[r] = ConstantStats(constants[r], 1))) has_constant = true;
+  return !has_constant || parquet::MayMatch(filter, columns, stats, 1);
+}
 
 TableData ReadParquet(const std::string& path, const std::vector<CsvColumnRequest>& columns, const CsvOptions& options,
                       const ParquetOptions& parquet) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "csv.h"
+#include "dataset.h"
 #include "statistics.h"
 
 namespace kpic::rt {
@@ -30,6 +31,9 @@ struct ParquetOptions {
   parquet::ParquetFilter filter;
   int threads = 2;
   ParquetCounts* counts = nullptr;  ///< filled when set
+  /// When set: only this file of the dataset is read (its path as the
+  /// dataset lists it); the state cache reads a dataset file by file.
+  std::string only_file;
 };
 
 /// Reads the requested columns (CsvColumnRequest::header is the Parquet
@@ -47,6 +51,11 @@ struct ParquetOptions {
 /// chunks of the two parts interleave. Errors are DataErrors naming the
 /// file, and for values the row (its number in the file), column and
 /// row group; corrupt data also names the byte offset.
+/// Whether a dataset file's partition values may hold rows that `filter`
+/// keeps (false: ReadParquet skips the file without opening it).
+bool PartitionMayMatch(const parquet::DatasetFile& f, const std::vector<CsvColumnRequest>& columns,
+                       const CsvOptions& options, const parquet::ParquetFilter& filter);
+
 TableData ReadParquet(const std::string& path, const std::vector<CsvColumnRequest>& columns, const CsvOptions& options,
                       const ParquetOptions& parquet = {});
 

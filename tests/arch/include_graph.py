@@ -45,8 +45,9 @@ ONLY = [
      "JSON is read and written only at the edges: diagnostics' renderers, output writers, the driver, the language "
      "server and the action log's file format (actions/log.cc)"),
     (re.compile(r"^CLI/"), lambda f: f == "compiler/driver/main.cc", "only driver/main.cc parses the command line"),
-    (re.compile(r"^xxhash\.h$"), lambda f: f in ("compiler/ir/fingerprint.cc", "compiler/driver/stamp.cc"),
-     "only the fingerprints (ir/fingerprint.cc, driver/stamp.cc) hash with XXH3"),
+    (re.compile(r"^xxhash\.h$"),
+     lambda f: f in ("compiler/ir/fingerprint.cc", "compiler/driver/stamp.cc", "compiler/exec/state_cache.cc"),
+     "only the fingerprints (ir/fingerprint.cc, driver/stamp.cc, the state cache's exec/state_cache.cc) hash with XXH3"),
     (re.compile(r"^(hb|hb-subset|fontconfig/|woff2/)"), lambda f: f.startswith("compiler/report/"),
      "only report/ sees HarfBuzz, fontconfig and woff2"),
 ]

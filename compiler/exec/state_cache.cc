@@ -1,0 +1,694 @@
+// The state cache's storage: entries, their encoding, fingerprints, and the
+// merging of states from several parts (see state_cache.h).
+#include "exec/state_cache.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <thread>
+#include <unordered_map>
+
+#include "base/errors.h"
+#include "csv.h"
+#include "engine/scan_util.h"
+#include "hugepages.h"
+
+namespace kpic::exec {
+
+namespace {
+
+constexpr char kMagic[8] = {'K', 'P', 'I', 'C', 'S', 'T', '0', '1'};
+constexpr size_t kHeader = 8 + 8 + 16;       // magic, body length, XXH3-128 of the body
+constexpr const char* kSuffix = ".states";
+constexpr const char* kTempPrefix = ".tmp-";
+
+bool Off() {
+  const char* off = std::getenv("KPIC_NO_CACHE");
+  return off && *off && std::string(off) != "0";
+}
+
+// ---- encoding -------------------------------------------------------------------------
+
+struct Writer {
+  std::string out;
+  void U8(uint8_t v) { out.push_back(static_cast<char>(v)); }
+  void U64(uint64_t v) {
+    char b[8];
+    std::memcpy(b, &v, 8);
+    out.append(b, 8);
+  }
+  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
+  void I128(__int128 v) {
+    U64(static_cast<uint64_t>(static_cast<unsigned __int128>(v)));
+    U64(static_cast<uint64_t>(static_cast<unsigned __int128>(v) >> 64));
+  }
+  void F64(double v) {
+    uint64_t u;
+    std::memcpy(&u, &v, 8);
+    U64(u);
+  }
+  void Var(uint64_t v) {
+    char b[10];
+    size_t n = 0;
+    while (v >= 0x80) {
+      b[n++] = static_cast<char>(v | 0x80);
+      v >>= 7;
+    }
+    b[n++] = static_cast<char>(v);
+    out.append(b, n);
+  }
+  /// Ascending keys: the first as is, then the gaps as varints, in one append.
+  void Keys(const std::vector<int64_t>& keys) {
+    Var(keys.size());
+    if (keys.empty()) return;
+    I64(keys[0]);
+    size_t at = out.size();
+    out.resize(at + (keys.size() - 1) * 10);
+    char* p = out.data() + at;
+    for (size_t i = 1; i < keys.size(); ++i) {
+      uint64_t v = static_cast<uint64_t>(keys[i]) - static_cast<uint64_t>(keys[i - 1]);
+      while (v >= 0x80) {
+        *p++ = static_cast<char>(v | 0x80);
+        v >>= 7;
+      }
+      *p++ = static_cast<char>(v);
+    }
+    out.resize(static_cast<size_t>(p - out.data()));
+  }
+  void Str(const std::string& s) {
+    Var(s.size());
+    out += s;
+  }
+};
+
+/// Reads what Writer wrote; any read past the end or any value out of
+/// range marks the entry bad, and every later read returns zero.
+struct Reader {
+  const char* p;
+  const char* end;
+  bool bad = false;
+  bool Need(size_t n) {
+    if (bad || static_cast<size_t>(end - p) < n) {
+      bad = true;
+      return false;
+    }
+    return true;
+  }
+  uint8_t U8() { return Need(1) ? static_cast<uint8_t>(*p++) : 0; }
+  uint64_t U64() {
+    if (!Need(8)) return 0;
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    p += 8;
+    return v;
+  }
+  int64_t I64() { return static_cast<int64_t>(U64()); }
+  __int128 I128() {
+    unsigned __int128 lo = U64(), hi = U64();
+    return static_cast<__int128>(lo | (hi << 64));
+  }
+  double F64() {
+    uint64_t u = U64();
+    double v;
+    std::memcpy(&v, &u, 8);
+    return v;
+  }
+  uint64_t Var() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      uint8_t b = U8();
+      if (bad) return 0;
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    bad = true;
+    return 0;
+  }
+  /// A count of items of at least `min_bytes` each, bounded by what is left.
+  size_t Count(size_t min_bytes) {
+    uint64_t n = Var();
+    if (bad || n > static_cast<uint64_t>(end - p) / std::max<size_t>(1, min_bytes)) {
+      bad = true;
+      return 0;
+    }
+    return static_cast<size_t>(n);
+  }
+  std::string Str() {
+    size_t n = Count(1);
+    if (!Need(n)) return {};
+    std::string s(p, n);
+    p += n;
+    return s;
+  }
+};
+
+enum Vec : uint8_t { kIsum = 1, kFsum = 2, kIsumsq = 4, kFsumsq = 8, kImin = 16, kImax = 32, kFmin = 64, kFmax = 128 };
+
+void PutSet(Writer& w, const engine::DistinctSet& d) {
+  w.I64(d.base());
+  w.Var(d.words().size());
+  w.out.append(reinterpret_cast<const char*>(d.words().data()), d.words().size() * 8);
+  w.Keys(d.keys());
+}
+
+bool GetSet(Reader& r, engine::DistinctSet* d) {
+  int64_t base = r.I64();
+  std::vector<uint64_t> words;
+  size_t nw = r.Count(8);
+  if (nw && r.Need(nw * 8)) {
+    words.resize(nw);  // filled at once
+    std::memcpy(words.data(), r.p, nw * 8);
+    r.p += nw * 8;
+  }
+  std::vector<int64_t> keys;
+  size_t nk = r.Count(1);
+  keys.reserve(nk);
+  for (size_t i = 0; i < nk && !r.bad; ++i)
+    keys.push_back(i == 0 ? r.I64() : static_cast<int64_t>(static_cast<uint64_t>(keys[i - 1]) + r.Var()));
+  return !r.bad && engine::DistinctSet::FromParts(base, std::move(words), std::move(keys), d);
+}
+
+void PutResult(Writer& w, const plan::Scan& scan, const engine::ScanResult& r) {
+  size_t n = r.rows.size();
+  w.Var(n);
+  w.U64(r.rows_without_time);
+  for (size_t g = 0; g < n; ++g) {
+    w.I64(r.period[g]);
+    w.I64(r.rows[g]);
+    w.Var(r.dims[g].size());
+    for (const engine::DimValue& v : r.dims[g]) {
+      w.U8(v.null ? 1 : 0);
+      w.I64(v.i);
+      w.Str(v.s);
+    }
+  }
+  for (size_t a = 0; a < scan.aggs.size(); ++a) {
+    const engine::AggStates& st = r.aggs[a];
+    uint8_t has = (st.isum.empty() ? 0 : kIsum) | (st.fsum.empty() ? 0 : kFsum) | (st.isumsq.empty() ? 0 : kIsumsq) |
+                  (st.fsumsq.empty() ? 0 : kFsumsq) | (st.imin.empty() ? 0 : kImin) | (st.imax.empty() ? 0 : kImax) |
+                  (st.fmin.empty() ? 0 : kFmin) | (st.fmax.empty() ? 0 : kFmax);
+    w.U8(has);
+    w.U8(st.distinct.empty() ? 0 : 1);
+    w.U8(st.values.empty() ? 0 : 1);
+    for (size_t g = 0; g < n; ++g) {
+      w.I64(st.count[g]);
+      if (has & kIsum) w.I128(st.isum[g]);
+      if (has & kFsum) w.F64(st.fsum[g]);
+      if (has & kIsumsq) w.I128(st.isumsq[g]);
+      if (has & kFsumsq) w.F64(st.fsumsq[g]);
+      if (has & kImin) w.I64(st.imin[g]);
+      if (has & kImax) w.I64(st.imax[g]);
+      if (has & kFmin) w.F64(st.fmin[g]);
+      if (has & kFmax) w.F64(st.fmax[g]);
+      if (!st.distinct.empty()) PutSet(w, st.distinct[g]);
+      if (!st.values.empty()) {
+        w.Var(st.values[g].size());
+        for (double v : st.values[g]) w.F64(v);
+      }
+    }
+  }
+}
+
+bool GetResult(Reader& r, const plan::Scan& scan, engine::ScanResult* out) {
+  engine::ScanResult res;
+  size_t n = r.Count(16);
+  res.rows_without_time = r.U64();
+  res.period.resize(n);
+  res.rows.resize(n);
+  res.dims.resize(n);
+  for (size_t g = 0; g < n && !r.bad; ++g) {
+    res.period[g] = r.I64();
+    res.rows[g] = r.I64();
+    res.dims[g].resize(r.Count(10));
+    for (engine::DimValue& v : res.dims[g]) {
+      v.null = r.U8() != 0;
+      v.i = r.I64();
+      v.s = r.Str();
+    }
+    if (res.dims[g].size() != scan.dim_columns.size()) return false;
+  }
+  res.aggs.resize(scan.aggs.size());
+  for (size_t a = 0; a < scan.aggs.size() && !r.bad; ++a) {
+    engine::AggStates& st = res.aggs[a];
+    // The vectors must be the ones this scan's aggregate keeps.
+    engine::AggStates want;
+    engine::GrowStates(scan, a, &want, 1);
+    uint8_t expect = (want.isum.empty() ? 0 : kIsum) | (want.fsum.empty() ? 0 : kFsum) |
+                     (want.isumsq.empty() ? 0 : kIsumsq) | (want.fsumsq.empty() ? 0 : kFsumsq) |
+                     (want.imin.empty() ? 0 : kImin) | (want.imax.empty() ? 0 : kImax) |
+                     (want.fmin.empty() ? 0 : kFmin) | (want.fmax.empty() ? 0 : kFmax);
+    uint8_t has = r.U8();
+    bool distinct = r.U8() != 0, values = r.U8() != 0;
+    if (has != expect || distinct != !want.distinct.empty() || values != !want.values.empty()) return false;
+    engine::GrowStates(scan, a, &st, n);
+    for (size_t g = 0; g < n && !r.bad; ++g) {
+      if ((g & 255) == 0) rt::AdviseHeapHugePages();  // the sets' memory, in huge pages
+      st.count[g] = r.I64();
+      if (has & kIsum) st.isum[g] = r.I128();
+      if (has & kFsum) st.fsum[g] = r.F64();
+      if (has & kIsumsq) st.isumsq[g] = r.I128();
+      if (has & kFsumsq) st.fsumsq[g] = r.F64();
+      if (has & kImin) st.imin[g] = r.I64();
+      if (has & kImax) st.imax[g] = r.I64();
+      if (has & kFmin) st.fmin[g] = r.F64();
+      if (has & kFmax) st.fmax[g] = r.F64();
+      if (distinct && !GetSet(r, &st.distinct[g])) return false;
+      if (values) {
+        st.values[g].resize(r.Count(8));
+        for (double& v : st.values[g]) v = r.F64();
+        if (!std::is_sorted(st.values[g].begin(), st.values[g].end())) return false;
+      }
+    }
+  }
+  if (r.bad) return false;
+  *out = std::move(res);
+  return true;
+}
+
+std::string Encode(const CacheEntry& e, const std::vector<const plan::Scan*>& scans) {
+  Writer w;
+  w.out.reserve(size_t{1} << 20);
+  w.Str(e.key);
+  w.Var(e.print.bytes);
+  w.Var(e.print.pieces.size());
+  for (auto [lo, hi] : e.print.pieces) {
+    w.U64(lo);
+    w.U64(hi);
+  }
+  w.Var(e.lines);
+  w.Var(e.states.rows);
+  w.Var(scans.size());
+  for (size_t s = 0; s < scans.size(); ++s) {
+    PutResult(w, *scans[s], e.states.scans[s]);
+    for (size_t a = 0; a < scans[s]->aggs.size(); ++a) {
+      const auto& strs = e.states.strings[s][a];
+      w.Var(strs.size());
+      for (const std::string& t : strs) w.Str(t);
+    }
+  }
+  return std::move(w.out);
+}
+
+bool Decode(std::string_view body, const std::vector<const plan::Scan*>& scans, CacheEntry* e) {
+  Reader r{body.data(), body.data() + body.size()};
+  e->key = r.Str();
+  e->print.bytes = r.Var();
+  e->print.pieces.resize(r.Count(16));
+  for (auto& [lo, hi] : e->print.pieces) {
+    lo = r.U64();
+    hi = r.U64();
+  }
+  if (e->print.pieces.size() != (e->print.bytes + DataPrint::kPiece - 1) / DataPrint::kPiece) return false;
+  e->lines = r.Var();
+  e->states.rows = r.Var();
+  if (r.Var() != scans.size() || r.bad) return false;
+  e->states.scans.resize(scans.size());
+  e->states.strings.resize(scans.size());
+  for (size_t s = 0; s < scans.size(); ++s) {
+    if (!GetResult(r, *scans[s], &e->states.scans[s])) return false;
+    e->states.strings[s].resize(scans[s]->aggs.size());
+    for (size_t a = 0; a < scans[s]->aggs.size(); ++a) {
+      auto& strs = e->states.strings[s][a];
+      strs.resize(r.Count(1));
+      for (std::string& t : strs) t = r.Str();
+      if (r.bad) return false;
+      // Every key of a string distinct count must be a code of one of them.
+      if (!strs.empty() || scans[s]->aggs[a].fn == plan::AggSpec::Fn::kCountDistinct) {
+        const plan::AggSpec& spec = scans[s]->aggs[a];
+        bool text = spec.fn == plan::AggSpec::Fn::kCountDistinct && scans[s]->nodes[spec.arg].type == plan::VT::kString;
+        if (!text && !strs.empty()) return false;
+        if (text) {
+          bool ok = true;
+          for (const engine::DistinctSet& d : e->states.scans[s].aggs[a].distinct)
+            d.ForEach([&](int64_t k) { ok &= k >= 0 && static_cast<uint64_t>(k) < strs.size(); });
+          if (!ok) return false;
+        }
+      }
+    }
+  }
+  return !r.bad && r.p == r.end;
+}
+
+std::string Hex(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.high64, h.low64); }
+
+}  // namespace
+
+// ---- settings -------------------------------------------------------------------------
+
+std::string DefaultStateCacheDir() {
+  if (const char* d = std::getenv("KPIC_CACHE_DIR"); d && *d) return std::string(d) + "/states";
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/kpic/states";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/kpic/states";
+  return "";
+}
+
+uint64_t ParseByteSize(const std::string& text, const std::string& flag) {
+  size_t i = 0;
+  unsigned __int128 v = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    v = v * 10 + static_cast<unsigned>(text[i] - '0');
+    if (v > (static_cast<unsigned __int128>(1) << 62)) break;
+    ++i;
+  }
+  int shift = -1;
+  if (i > 0 && i == text.size()) shift = 0;
+  if (i > 0 && i + 1 == text.size()) {
+    const std::string units = "KMGT";
+    size_t u = units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(text[i]))));
+    if (u != std::string::npos) shift = 10 * static_cast<int>(u + 1);
+  }
+  if (shift < 0 || (v << shift) > (static_cast<unsigned __int128>(1) << 62))
+    throw UsageError(fmt::format("{} {}: expected a size such as 512M, 2G or 1000000 (bytes)", flag, text));
+  return static_cast<uint64_t>(v << shift);
+}
+
+// ---- fingerprints ---------------------------------------------------------------------
+
+DataPrint HashFile(int fd, const std::string& path, size_t from_piece, size_t to, bool lines) {
+  DataPrint d;
+  d.bytes = to;
+  size_t first = from_piece * DataPrint::kPiece;
+  size_t n = first >= to ? 0 : (to - first + DataPrint::kPiece - 1) / DataPrint::kPiece;
+  d.pieces.resize(n);
+  std::vector<size_t> newlines(2, 0);
+  std::vector<int> errs(2, 0);
+  auto work = [&](int t) {
+    std::vector<char> buf(DataPrint::kPiece);
+    // Interleaved pieces: both threads move through the file together.
+    for (size_t k = static_cast<size_t>(t); k < n; k += 2) {
+      size_t lo = first + k * DataPrint::kPiece, hi = std::min(to, lo + DataPrint::kPiece);
+      size_t got = 0;
+      while (got < hi - lo) {
+        ssize_t r = ::pread(fd, buf.data() + got, hi - lo - got, static_cast<off_t>(lo + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+          errs[static_cast<size_t>(t)] = r < 0 ? errno : EIO;
+          return;
+        }
+        got += static_cast<size_t>(r);
+      }
+      XXH128_hash_t h = XXH3_128bits(buf.data(), hi - lo);
+      d.pieces[k] = {h.low64, h.high64};
+      if (lines) {
+        const char* p = buf.data();
+        const char* e = p + (hi - lo);
+        while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(e - p))))) {
+          ++newlines[static_cast<size_t>(t)];
+          ++p;
+        }
+      }
+    }
+  };
+  if (n > 4) {
+    std::thread second(work, 1);
+    work(0);
+    second.join();
+  } else {
+    work(0);
+    work(1);
+  }
+  for (int e : errs)
+    if (e) throw rt::DataError(path, 0, "", "", std::string("cannot read: ") + std::strerror(e));
+  d.newlines = newlines[0] + newlines[1];
+  return d;
+}
+
+std::string ScanPrint(const plan::Scan& s) {
+  std::string out = fmt::format("scan {} grain={} time={} filter={} windowed={} audit={} as_of={}", s.source,
+                                static_cast<int>(s.grain), s.time_column, s.filter, s.windowed, s.audit, s.as_of_agg);
+  if (s.from_day) out += fmt::format(" from={}", *s.from_day);
+  if (s.to_day) out += fmt::format(" to={}", *s.to_day);
+  out += fmt::format(" dims=[{}]\n", fmt::join(s.dim_columns, ","));
+  for (const plan::ScanColumn& c : s.columns)
+    out += fmt::format("c {} {} {} {}\n", fmt::join(c.path, "."), fmt::join(c.sources, "."), static_cast<int>(c.type),
+                       c.scale);
+  for (const plan::RowNode& n : s.nodes) {
+    uint64_t f;
+    std::memcpy(&f, &n.f, 8);
+    out += fmt::format("n {} {} {} {} {} {} {} {} {} [{}]\n", static_cast<int>(n.op), static_cast<int>(n.type), n.scale,
+                       n.column, n.i, f, static_cast<int>(n.part), n.negated, Hex(XXH3_128bits(n.s.data(), n.s.size())),
+                       fmt::join(n.args, ","));
+  }
+  for (const plan::AggSpec& a : s.aggs) {
+    uint64_t p;
+    std::memcpy(&p, &a.p, 8);
+    out += fmt::format("a {} {} {} {}\n", static_cast<int>(a.fn), a.arg, a.filter, p);
+  }
+  return out;
+}
+
+// ---- merging --------------------------------------------------------------------------
+
+void MergeParts(const std::vector<const plan::Scan*>& scans, PartStates* into, PartStates&& from) {
+  into->rows += from.rows;
+  if (into->scans.empty()) {
+    into->scans = std::move(from.scans);
+    into->strings = std::move(from.strings);
+    return;
+  }
+  for (size_t s = 0; s < scans.size(); ++s) {
+    const plan::Scan& scan = *scans[s];
+    engine::ScanResult& x = into->scans[s];
+    engine::ScanResult& y = from.scans[s];
+    // String keys of `from` become codes of `into`'s strings.
+    for (size_t a = 0; a < scan.aggs.size(); ++a) {
+      auto& xs = into->strings[s][a];
+      const auto& ys = from.strings[s][a];
+      if (ys.empty()) continue;
+      std::unordered_map<std::string, int64_t> code;
+      code.reserve(xs.size() + ys.size());
+      for (size_t i = 0; i < xs.size(); ++i) code.emplace(xs[i], static_cast<int64_t>(i));
+      std::vector<int64_t> map(ys.size());
+      for (size_t i = 0; i < ys.size(); ++i) {
+        auto [it, added] = code.emplace(ys[i], static_cast<int64_t>(xs.size()));
+        if (added) xs.push_back(ys[i]);
+        map[i] = it->second;
+      }
+      for (engine::DistinctSet& d : y.aggs[a].distinct) d = d.Mapped([&](int64_t k) { return map[static_cast<size_t>(k)]; });
+    }
+    std::map<std::pair<int64_t, engine::DimTuple>, uint32_t> index;
+    for (uint32_t g = 0; g < x.rows.size(); ++g) index.emplace(std::make_pair(x.period[g], x.dims[g]), g);
+    x.rows_without_time += y.rows_without_time;
+    for (uint32_t h = 0; h < y.rows.size(); ++h) {
+      auto [it, inserted] = index.emplace(std::make_pair(y.period[h], y.dims[h]), static_cast<uint32_t>(x.rows.size()));
+      uint32_t g = it->second;
+      if (inserted) {
+        x.rows.push_back(0);
+        x.period.push_back(y.period[h]);
+        x.dims.push_back(y.dims[h]);
+        for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &x.aggs[a], g + 1);
+      }
+      engine::MergeStates(scan, &x, g, y, h, inserted);
+    }
+    engine::Finish(&x);
+  }
+}
+
+// ---- the folder -----------------------------------------------------------------------
+
+StateCache::StateCache(CacheSettings settings) : s_(std::move(settings)) {
+  if (Off()) s_.dir.clear();
+}
+
+bool StateCache::Ready() {
+  if (tried_) return ready_;
+  tried_ = true;
+  if (s_.dir.empty()) return false;
+  std::error_code ec;
+  std::filesystem::path dir(s_.dir);
+  if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), ec);
+  if (::mkdir(s_.dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    problems.push_back(fmt::format("cannot make the cache folder {}: {}", s_.dir, std::strerror(errno)));
+    return false;
+  }
+  struct stat st;
+  if (::lstat(s_.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    problems.push_back(fmt::format("the cache folder {} is not a folder", s_.dir));
+    return false;
+  }
+  if (st.st_uid != ::geteuid()) {
+    problems.push_back(fmt::format("the cache folder {} belongs to another user: not used", s_.dir));
+    return false;
+  }
+  if ((st.st_mode & 077) != 0) ::chmod(s_.dir.c_str(), 0700);
+  ready_ = true;
+  return true;
+}
+
+std::string StateCache::PathOf(const std::string& key) const {
+  return s_.dir + "/" + Hex(XXH3_128bits(key.data(), key.size())) + kSuffix;
+}
+
+std::optional<CacheEntry> StateCache::Load(const std::string& key, const std::vector<const plan::Scan*>& scans) {
+  if (!Ready()) return std::nullopt;
+  std::string path = PathOf(key);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return std::nullopt;
+  struct stat st;
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+            static_cast<uint64_t>(st.st_size) >= kHeader;
+  const size_t size = ok ? static_cast<size_t>(st.st_size) : 0;
+  void* map = ok ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
+  ::close(fd);
+  ok = ok && map != MAP_FAILED;
+  std::string_view data = ok ? std::string_view(static_cast<const char*>(map), size) : std::string_view();
+  CacheEntry e;
+  if (ok) {
+    uint64_t len;
+    std::memcpy(&len, data.data() + 8, 8);
+    XXH128_hash_t want;
+    std::memcpy(&want.low64, data.data() + 16, 8);
+    std::memcpy(&want.high64, data.data() + 24, 8);
+    ok = std::memcmp(data.data(), kMagic, 8) == 0 && len == data.size() - kHeader;
+    if (ok) {
+      XXH128_hash_t got = XXH3_128bits(data.data() + kHeader, len);
+      ok = got.low64 == want.low64 && got.high64 == want.high64;
+    }
+    ok = ok && Decode(data.substr(kHeader), scans, &e) && e.key == key;
+  }
+  if (map != MAP_FAILED) ::munmap(map, size);
+  if (!ok) {
+    ::unlink(path.c_str());
+    ++dropped;
+    return std::nullopt;
+  }
+  // The entry's last use, for eviction.
+  ::utimensat(AT_FDCWD, path.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
+  return e;
+}
+
+void StateCache::Store(const CacheEntry& e, const std::vector<const plan::Scan*>& scans) {
+  if (!Ready()) return;
+  std::string body = Encode(e, scans);
+  if (body.size() + kHeader > s_.max_bytes) return;  // it would evict everything, itself included
+  std::string head(kHeader, '\0');
+  std::memcpy(head.data(), kMagic, 8);
+  uint64_t len = body.size();
+  std::memcpy(head.data() + 8, &len, 8);
+  XXH128_hash_t h = XXH3_128bits(body.data(), body.size());
+  std::memcpy(head.data() + 16, &h.low64, 8);
+  std::memcpy(head.data() + 24, &h.high64, 8);
+  std::random_device rd;
+  std::string tmp = fmt::format("{}/{}{}-{:08x}", s_.dir, kTempPrefix, ::getpid(), rd());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    problems.push_back(fmt::format("cannot write to the cache folder {}: {}", s_.dir, std::strerror(errno)));
+    return;
+  }
+  bool ok = true;
+  for (const std::string* part : {&head, &body}) {
+    size_t done = 0;
+    while (ok && done < part->size()) {
+      ssize_t w = ::write(fd, part->data() + done, part->size() - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) ok = false;
+      else done += static_cast<size_t>(w);
+    }
+  }
+  int err = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), PathOf(e.key).c_str()) != 0) {
+    if (ok) err = errno;
+    ::unlink(tmp.c_str());
+    problems.push_back(fmt::format("cannot write a cache entry in {}: {}", s_.dir, std::strerror(err)));
+    return;
+  }
+  ++stored;
+}
+
+namespace {
+
+struct Listed {
+  std::string path;
+  uint64_t bytes = 0;
+  int64_t used = 0;  // nanoseconds
+  bool temp = false;
+};
+
+std::vector<Listed> List(const std::string& dir) {
+  std::vector<Listed> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* de = ::readdir(d)) {
+    std::string name = de->d_name;
+    bool temp = name.rfind(kTempPrefix, 0) == 0;
+    bool entry = name.size() > std::strlen(kSuffix) && name.compare(name.size() - std::strlen(kSuffix), std::string::npos, kSuffix) == 0;
+    if (!temp && !entry) continue;
+    Listed l;
+    l.path = dir + "/" + name;
+    l.temp = temp;
+    struct stat st;
+    if (::lstat(l.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    l.bytes = static_cast<uint64_t>(st.st_size);
+    l.used = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+    out.push_back(std::move(l));
+  }
+  ::closedir(d);
+  return out;
+}
+
+}  // namespace
+
+void StateCache::Evict() {
+  if (!Ready()) return;
+  std::vector<Listed> all = List(s_.dir);
+  uint64_t total = 0;
+  std::vector<Listed> entries;
+  int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000000000;
+  for (Listed& l : all) {
+    // An unfinished write an hour old is left over from a killed run.
+    if (l.temp) {
+      if (now - l.used > int64_t{3600} * 1000000000) ::unlink(l.path.c_str());
+      continue;
+    }
+    total += l.bytes;
+    entries.push_back(std::move(l));
+  }
+  std::sort(entries.begin(), entries.end(), [](const Listed& a, const Listed& b) { return a.used < b.used; });
+  for (const Listed& l : entries) {
+    if (total <= s_.max_bytes) break;
+    if (::unlink(l.path.c_str()) == 0) ++evicted;
+    total -= l.bytes;
+  }
+}
+
+CacheStats StatCache(const std::string& dir) {
+  CacheStats s;
+  s.dir = dir;
+  struct stat st;
+  s.exists = !dir.empty() && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  if (!s.exists) return s;
+  for (const Listed& l : List(dir)) {
+    if (l.temp) {
+      ++s.temporary;
+      continue;
+    }
+    ++s.entries;
+    s.bytes += l.bytes;
+    int64_t sec = l.used / 1000000000;
+    s.oldest = s.oldest ? std::min(*s.oldest, sec) : sec;
+    s.newest = s.newest ? std::max(*s.newest, sec) : sec;
+  }
+  return s;
+}
+
+size_t ClearCache(const std::string& dir) {
+  size_t n = 0;
+  for (const Listed& l : List(dir))
+    if (::unlink(l.path.c_str()) == 0 && !l.temp) ++n;
+  return n;
+}
+
+}  // namespace kpic::exec

@@ -1,0 +1,121 @@
+// The state cache: the aggregate states of a run's scans, kept per part of
+// the data they cover, so that a rerun reads only what changed.
+//
+// A part is the front of a CSV file (bytes [0, N), whole records), or one
+// file of a Parquet dataset. An entry holds the states of every scan over
+// one source for one part, and is keyed by the plan's fingerprint of those
+// scans, the role and its parameters, the source and (for Parquet) the
+// file's content. It records the data fingerprint of exactly what it
+// covers (an XXH3-128 hash per MiB), which a run checks against the file
+// before it trusts the entry: a CSV file whose front is unchanged has only
+// its appended bytes read; any other change reads the file again.
+//
+// Entries are files of their own in one folder (0700; files 0600), each
+// written to a temporary file and renamed into place, with a checksum over
+// its body: a torn or corrupt entry is dropped and recomputed. Reading an
+// entry touches its time; the folder is kept under its size limit by
+// removing the least recently used entries. Two runs may share the folder:
+// a rename is atomic, and a file removed under a reader stays readable.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "plan/plan.h"
+
+namespace kpic::exec {
+
+struct CacheSettings {
+  std::string dir;                        ///< the entries' folder; "" turns the cache off
+  uint64_t max_bytes = uint64_t{1} << 30;  ///< --cache-size
+};
+
+/// $KPIC_CACHE_DIR/states, else $XDG_CACHE_HOME/kpic/states, else
+/// $HOME/.cache/kpic/states; "" when none can be named.
+std::string DefaultStateCacheDir();
+
+/// "512M", "2G", "64K", "1000000" (bytes; K, M, G, T are powers of 1024).
+/// UsageError for anything else.
+uint64_t ParseByteSize(const std::string& text, const std::string& flag);
+
+/// What `kpic cache stats` reports.
+struct CacheStats {
+  std::string dir;
+  bool exists = false;
+  size_t entries = 0;
+  uint64_t bytes = 0;
+  size_t temporary = 0;                   ///< unfinished writes (of runs in progress, or killed)
+  std::optional<int64_t> oldest, newest;  ///< last use, seconds since the epoch
+};
+CacheStats StatCache(const std::string& dir);
+/// Removes every entry (and unfinished write); returns how many entries.
+size_t ClearCache(const std::string& dir);
+
+/// The states of every scan over one source for one part of its data.
+struct PartStates {
+  std::vector<engine::ScanResult> scans;  ///< finished (engine::Finish)
+  /// Per scan, per aggregate: for a distinct count of a string column, the
+  /// strings its keys are codes of (indexed by code); empty otherwise.
+  std::vector<std::vector<std::vector<std::string>>> strings;
+  size_t rows = 0;  ///< rows of the part
+};
+
+/// Adds `from` into `into` (the states of the same scans): groups are
+/// matched by period and members, and string keys of distinct counts by
+/// their text. The result is finished.
+void MergeParts(const std::vector<const plan::Scan*>& scans, PartStates* into, PartStates&& from);
+
+/// The fingerprint of a piece of data: XXH3-128 of each MiB from the
+/// start, the last one partial.
+struct DataPrint {
+  static constexpr size_t kPiece = size_t{1} << 20;
+  std::vector<std::pair<uint64_t, uint64_t>> pieces;
+  size_t bytes = 0;
+  size_t newlines = 0;  ///< line feeds in what was hashed (when asked)
+  bool operator==(const DataPrint& o) const { return bytes == o.bytes && pieces == o.pieces; }
+};
+/// Hashes bytes [from_piece * kPiece, to) of an open file on two threads,
+/// counting line feeds when `lines`. Throws rt::DataError naming `path`
+/// when the file cannot be read.
+DataPrint HashFile(int fd, const std::string& path, size_t from_piece, size_t to, bool lines);
+
+/// One cache entry: what it covers and its states.
+struct CacheEntry {
+  std::string key;  ///< the full key, checked against the file's name
+  DataPrint print;  ///< the data covered
+  size_t lines = 0; ///< CSV: line feeds in the covered bytes
+  PartStates states;
+};
+
+/// The entries' folder, as one run uses it.
+class StateCache {
+ public:
+  explicit StateCache(CacheSettings settings);
+  const CacheSettings& settings() const { return s_; }
+  /// False when off (KPIC_NO_CACHE, or no folder can be named).
+  bool enabled() const { return !s_.dir.empty(); }
+  /// The entry stored under `key`, or nullopt (none, unreadable, corrupt
+  /// or for other scans: then it is removed and counted as dropped).
+  std::optional<CacheEntry> Load(const std::string& key, const std::vector<const plan::Scan*>& scans);
+  /// Stores an entry (atomically; errors are reported in `problems`, never
+  /// thrown: a run does not fail because its cache could not be written).
+  void Store(const CacheEntry& e, const std::vector<const plan::Scan*>& scans);
+  /// Removes the least recently used entries over the size limit.
+  void Evict();
+  size_t dropped = 0, stored = 0, evicted = 0;
+  std::vector<std::string> problems;  ///< for --timings and stderr
+
+ private:
+  std::string PathOf(const std::string& key) const;
+  bool Ready();
+  CacheSettings s_;
+  bool ready_ = false, tried_ = false;
+};
+
+/// The fingerprint of a scan: every field that decides its states.
+std::string ScanPrint(const plan::Scan& scan);
+
+}  // namespace kpic::exec
