@@ -80,20 +80,6 @@ void CheckUnchanged(const std::string& path, int fd, const FileId& id) {
     throw rt::DataError(path, 0, "", "", kChanged);
 }
 
-size_t CountNewlines(int fd, const std::string& path, size_t lo, size_t hi) {
-  std::vector<char> buf(hi - lo);
-  size_t got = 0;
-  while (got < buf.size()) {
-    ssize_t r = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(lo + got));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) throw rt::DataError(path, 0, "", "", kChanged);
-    got += static_cast<size_t>(r);
-  }
-  size_t n = 0;
-  for (char c : buf) n += c == '\n';
-  return n;
-}
-
 /// Reads one part of the source (a CSV file from `start_at`, or one file of
 /// a Parquet dataset) and scans it.
 PartStates ReadPart(const plan::Plan& p, const ir::Source& src, const std::vector<const plan::Scan*>& scans,
@@ -162,58 +148,96 @@ std::optional<CachedRead> ReadThroughCache(const plan::Plan& p, const ir::Source
       return std::nullopt;  // reading says what is wrong
     const FileId id = IdOf(st);
     const size_t size = static_cast<size_t>(st.st_size);
+    // The whole file's entry covers its front; delta entries, each keyed
+    // by everything before it, cover what was appended since, one run each.
     const std::string key = key_base + "csv " + path;
+    auto delta_key = [&](const std::string& chain) { return key + "\nafter " + chain; };
     auto t0 = Clock::now();
     std::optional<CacheEntry> e = cache.Load(key, scans);
     out.load_ms += Since(t0);
-    size_t start = 0, lines = 0;
-    DataPrint front;
-    if (e && e->print.bytes <= size) {
-      t0 = Clock::now();
-      front = HashFile(f.fd, b->path, 0, e->print.bytes, false);
-      out.hash_ms += Since(t0);
-      if (front == e->print) {
-        start = e->print.bytes;
-        lines = e->lines;
-        out.rows_cached = e->states.rows;
-        out.parts_cached = 1;
-        all = std::move(e->states);
+    size_t start = 0, lines = 0, deltas = 0;
+    std::string chain;  // the digest of the fingerprints of what is covered
+    std::vector<std::string> delta_keys;  // the deltas served, superseded when the file is one entry again
+    auto verified = [&](const CacheEntry& c) {
+      if (c.print.start != start || c.print.bytes == 0 || c.print.bytes > size - start) return false;
+      auto t = Clock::now();
+      DataPrint now = HashFile(f.fd, b->path, start, start + c.print.bytes, false);
+      out.hash_ms += Since(t);
+      return now == c.print;
+    };
+    bool changed = false;
+    if (e && verified(*e)) {
+      start = e->print.bytes;
+      lines = e->lines;
+      out.rows_cached = e->states.rows;
+      out.parts_cached = 1;
+      chain = e->print.Digest();
+      all = std::move(e->states);
+      while (start < size) {
+        t0 = Clock::now();
+        std::optional<CacheEntry> d = cache.Load(delta_key(chain), scans);
+        out.load_ms += Since(t0);
+        if (!d || !verified(*d)) break;
+        delta_keys.push_back(delta_key(chain));
+        start += d->print.bytes;
+        lines += d->lines;
+        out.rows_cached += d->states.rows;
+        ++out.parts_cached;
+        ++deltas;
+        chain = HashText(chain + d->print.Digest());
+        MergeParts(scans, &all, std::move(d->states));
       }
+    } else {
+      changed = e.has_value();
     }
+    PartStates fresh;
     if (start < size) {
-      PartStates fresh = ReadPart(p, src, scans, base, limits, stats, {start, lines + 1, ""}, out.rows_cached, &out.uri);
+      fresh = ReadPart(p, src, scans, base, limits, stats, {start, lines + 1, ""}, out.rows_cached, &out.uri);
       out.rows_read = fresh.rows;
       out.parts_read = 1;
-      MergeParts(scans, &all, std::move(fresh));
     }
-    // The entry for the whole file now, when it ends a record.
+    // Stored when the file ends a record: what was read as a delta entry,
+    // or, for a first reading or after 16 deltas, the whole file as one.
     char lastc = 0;
     bool whole = ::pread(f.fd, &lastc, 1, static_cast<off_t>(size - 1)) == 1 && lastc == '\n';
     CheckUnchanged(b->path, f.fd, id);
-    if (start < size && whole) {
+    bool store = start < size && whole;
+    bool as_delta = store && start > 0 && deltas < 16;
+    if (store && as_delta) {
+      auto t1 = Clock::now();
+      CacheEntry ne;
+      ne.key = delta_key(chain);
+      ne.print = HashFile(f.fd, b->path, start, size, true);
+      ne.lines = ne.print.newlines;
+      out.hash_ms += Since(t1);
+      CheckUnchanged(b->path, f.fd, id);
+      t1 = Clock::now();
+      ne.states = std::move(fresh);
+      cache.Store(ne, scans);
+      fresh = std::move(ne.states);
+      out.store_ms += Since(t1);
+    }
+    if (start < size) MergeParts(scans, &all, std::move(fresh));
+    if (store && !as_delta) {
       auto t1 = Clock::now();
       CacheEntry ne;
       ne.key = key;
-      size_t keep = start / DataPrint::kPiece;  // the pieces wholly before `start` are verified
-      DataPrint rest = HashFile(f.fd, b->path, keep, size, true);
-      ne.print.bytes = size;
-      ne.print.pieces.assign(front.pieces.begin(), front.pieces.begin() + static_cast<std::ptrdiff_t>(std::min(keep, front.pieces.size())));
-      ne.print.pieces.insert(ne.print.pieces.end(), rest.pieces.begin(), rest.pieces.end());
+      ne.print = HashFile(f.fd, b->path, 0, size, true);
+      ne.lines = ne.print.newlines;
       out.hash_ms += Since(t1);
-      t1 = Clock::now();
-      size_t overlap = start > keep * DataPrint::kPiece ? CountNewlines(f.fd, b->path, keep * DataPrint::kPiece, start) : 0;
-      ne.lines = lines + rest.newlines - overlap;
       CheckUnchanged(b->path, f.fd, id);
+      t1 = Clock::now();
       ne.states = std::move(all);
       cache.Store(ne, scans);
       all = std::move(ne.states);
+      for (const std::string& k : delta_keys) cache.Remove(k);
       out.store_ms += Since(t1);
     }
     if (out.parts_cached)
       out.detail = out.rows_read ? fmt::format("{} from the cache, {} appended read", Rows(out.rows_cached), Rows(out.rows_read))
                                  : fmt::format("{} from the cache, nothing appended", Rows(out.rows_cached));
     else
-      out.detail = fmt::format("{} read{}", Rows(out.rows_read), e ? " (the file changed before its end: read again)" : "");
+      out.detail = fmt::format("{} read{}", Rows(out.rows_read), changed ? " (the file changed before its end: read again)" : "");
   } else {
     // A time window skips row groups by their statistics, reading less than
     // the whole files the cache would hash: such a run reads as before.

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <emmintrin.h>
 #include <xxhash.h>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <random>
 #include <thread>
 #include <unordered_map>
@@ -29,10 +31,12 @@ namespace kpic::exec {
 
 namespace {
 
-constexpr char kMagic[8] = {'K', 'P', 'I', 'C', 'S', 'T', '0', '1'};
+constexpr char kMagic[8] = {'K', 'P', 'I', 'C', 'S', 'T', '0', '2'};
 constexpr size_t kHeader = 8 + 8 + 16;       // magic, body length, XXH3-128 of the body
 constexpr const char* kSuffix = ".states";
 constexpr const char* kTempPrefix = ".tmp-";
+
+std::string Hex(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.high64, h.low64); }
 
 bool Off() {
   const char* off = std::getenv("KPIC_NO_CACHE");
@@ -41,14 +45,29 @@ bool Off() {
 
 // ---- encoding -------------------------------------------------------------------------
 
+/// Appends to a buffer that grows geometrically without zero-filling (the
+/// states of many groups make entries of tens of MB).
 struct Writer {
-  std::string out;
-  void U8(uint8_t v) { out.push_back(static_cast<char>(v)); }
-  void U64(uint64_t v) {
-    char b[8];
-    std::memcpy(b, &v, 8);
-    out.append(b, 8);
+  std::unique_ptr<char[]> buf;
+  size_t len = 0, cap = 0;
+  char* Room(size_t n) {
+    if (len + n > cap) {
+      size_t c = std::max(len + n, std::max<size_t>(cap * 2, 1 << 16));
+      std::unique_ptr<char[]> b(new char[c]);
+      if (len) std::memcpy(b.get(), buf.get(), len);
+      buf = std::move(b);
+      cap = c;
+    }
+    return buf.get() + len;
   }
+  void Append(const void* p, size_t n) {
+    if (!n) return;
+    std::memcpy(Room(n), p, n);
+    len += n;
+  }
+  std::string_view View() const { return {buf.get(), len}; }
+  void U8(uint8_t v) { Append(&v, 1); }
+  void U64(uint64_t v) { Append(&v, 8); }
   void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
   void I128(__int128 v) {
     U64(static_cast<uint64_t>(static_cast<unsigned __int128>(v)));
@@ -59,37 +78,31 @@ struct Writer {
     std::memcpy(&u, &v, 8);
     U64(u);
   }
-  void Var(uint64_t v) {
-    char b[10];
-    size_t n = 0;
+  static char* PutVar(char* p, uint64_t v) {
     while (v >= 0x80) {
-      b[n++] = static_cast<char>(v | 0x80);
+      *p++ = static_cast<char>(v | 0x80);
       v >>= 7;
     }
-    b[n++] = static_cast<char>(v);
-    out.append(b, n);
+    *p++ = static_cast<char>(v);
+    return p;
   }
-  /// Ascending keys: the first as is, then the gaps as varints, in one append.
+  void Var(uint64_t v) {
+    char* p = Room(10);
+    len = static_cast<size_t>(PutVar(p, v) - buf.get());
+  }
+  /// Ascending keys: the first as is, then the gaps as varints.
   void Keys(const std::vector<int64_t>& keys) {
     Var(keys.size());
     if (keys.empty()) return;
     I64(keys[0]);
-    size_t at = out.size();
-    out.resize(at + (keys.size() - 1) * 10);
-    char* p = out.data() + at;
-    for (size_t i = 1; i < keys.size(); ++i) {
-      uint64_t v = static_cast<uint64_t>(keys[i]) - static_cast<uint64_t>(keys[i - 1]);
-      while (v >= 0x80) {
-        *p++ = static_cast<char>(v | 0x80);
-        v >>= 7;
-      }
-      *p++ = static_cast<char>(v);
-    }
-    out.resize(static_cast<size_t>(p - out.data()));
+    char* p = Room((keys.size() - 1) * 10);
+    for (size_t i = 1; i < keys.size(); ++i)
+      p = PutVar(p, static_cast<uint64_t>(keys[i]) - static_cast<uint64_t>(keys[i - 1]));
+    len = static_cast<size_t>(p - buf.get());
   }
   void Str(const std::string& s) {
     Var(s.size());
-    out += s;
+    Append(s.data(), s.size());
   }
 };
 
@@ -126,6 +139,16 @@ struct Reader {
     return v;
   }
   uint64_t Var() {
+    if (!bad && end - p >= 10) {  // no bounds check per byte
+      uint64_t v = 0;
+      for (int shift = 0; shift < 70; shift += 7) {
+        uint8_t b = static_cast<uint8_t>(*p++);
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+      }
+      bad = true;
+      return 0;
+    }
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       uint8_t b = U8();
@@ -159,7 +182,7 @@ enum Vec : uint8_t { kIsum = 1, kFsum = 2, kIsumsq = 4, kFsumsq = 8, kImin = 16,
 void PutSet(Writer& w, const engine::DistinctSet& d) {
   w.I64(d.base());
   w.Var(d.words().size());
-  w.out.append(reinterpret_cast<const char*>(d.words().data()), d.words().size() * 8);
+  w.Append(d.words().data(), d.words().size() * 8);
   w.Keys(d.keys());
 }
 
@@ -277,10 +300,9 @@ bool GetResult(Reader& r, const plan::Scan& scan, engine::ScanResult* out) {
   return true;
 }
 
-std::string Encode(const CacheEntry& e, const std::vector<const plan::Scan*>& scans) {
-  Writer w;
-  w.out.reserve(size_t{1} << 20);
+void Encode(const CacheEntry& e, const std::vector<const plan::Scan*>& scans, Writer& w) {
   w.Str(e.key);
+  w.Var(e.print.start);
   w.Var(e.print.bytes);
   w.Var(e.print.pieces.size());
   for (auto [lo, hi] : e.print.pieces) {
@@ -298,12 +320,12 @@ std::string Encode(const CacheEntry& e, const std::vector<const plan::Scan*>& sc
       for (const std::string& t : strs) w.Str(t);
     }
   }
-  return std::move(w.out);
 }
 
 bool Decode(std::string_view body, const std::vector<const plan::Scan*>& scans, CacheEntry* e) {
   Reader r{body.data(), body.data() + body.size()};
   e->key = r.Str();
+  e->print.start = r.Var();
   e->print.bytes = r.Var();
   e->print.pieces.resize(r.Count(16));
   for (auto& [lo, hi] : e->print.pieces) {
@@ -341,7 +363,25 @@ bool Decode(std::string_view body, const std::vector<const plan::Scan*>& scans, 
   return !r.bad && r.p == r.end;
 }
 
-std::string Hex(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.high64, h.low64); }
+}  // namespace
+
+size_t CountByte(const char* p, size_t n, char c) {
+  size_t count = 0, i = 0;
+  const __m128i needle = _mm_set1_epi8(c);
+  for (; i + 64 <= n; i += 64) {
+    uint64_t m = 0;
+    for (int k = 0; k < 4; ++k) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16 * k));
+      m |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle)))) << (16 * k);
+    }
+    count += static_cast<size_t>(__builtin_popcountll(m));
+  }
+  for (; i < n; ++i) count += p[i] == c;
+  return count;
+}
+
+namespace {
+
 
 }  // namespace
 
@@ -376,11 +416,20 @@ uint64_t ParseByteSize(const std::string& text, const std::string& flag) {
 
 // ---- fingerprints ---------------------------------------------------------------------
 
-DataPrint HashFile(int fd, const std::string& path, size_t from_piece, size_t to, bool lines) {
+std::string HashText(std::string_view s) { return Hex(XXH3_128bits(s.data(), s.size())); }
+
+std::string DataPrint::Digest() const {
+  std::vector<uint64_t> words = {start, bytes};
+  for (auto [lo, hi] : pieces) words.insert(words.end(), {lo, hi});
+  return Hex(XXH3_128bits(words.data(), words.size() * 8));
+}
+
+DataPrint HashFile(int fd, const std::string& path, size_t from, size_t to, bool lines) {
   DataPrint d;
-  d.bytes = to;
-  size_t first = from_piece * DataPrint::kPiece;
-  size_t n = first >= to ? 0 : (to - first + DataPrint::kPiece - 1) / DataPrint::kPiece;
+  d.start = from;
+  d.bytes = to > from ? to - from : 0;
+  size_t first = from;
+  size_t n = (d.bytes + DataPrint::kPiece - 1) / DataPrint::kPiece;
   d.pieces.resize(n);
   std::vector<size_t> newlines(2, 0);
   std::vector<int> errs(2, 0);
@@ -401,14 +450,7 @@ DataPrint HashFile(int fd, const std::string& path, size_t from_piece, size_t to
       }
       XXH128_hash_t h = XXH3_128bits(buf.data(), hi - lo);
       d.pieces[k] = {h.low64, h.high64};
-      if (lines) {
-        const char* p = buf.data();
-        const char* e = p + (hi - lo);
-        while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(e - p))))) {
-          ++newlines[static_cast<size_t>(t)];
-          ++p;
-        }
-      }
+      if (lines) newlines[static_cast<size_t>(t)] += CountByte(buf.data(), hi - lo, '\n');
     }
   };
   if (n > 4) {
@@ -571,15 +613,17 @@ std::optional<CacheEntry> StateCache::Load(const std::string& key, const std::ve
 
 void StateCache::Store(const CacheEntry& e, const std::vector<const plan::Scan*>& scans) {
   if (!Ready()) return;
-  std::string body = Encode(e, scans);
-  if (body.size() + kHeader > s_.max_bytes) return;  // it would evict everything, itself included
-  std::string head(kHeader, '\0');
-  std::memcpy(head.data(), kMagic, 8);
-  uint64_t len = body.size();
-  std::memcpy(head.data() + 8, &len, 8);
-  XXH128_hash_t h = XXH3_128bits(body.data(), body.size());
-  std::memcpy(head.data() + 16, &h.low64, 8);
-  std::memcpy(head.data() + 24, &h.high64, 8);
+  Writer w;
+  w.Room(kHeader);
+  w.len = kHeader;  // the header, filled in below
+  Encode(e, scans, w);
+  if (w.len > s_.max_bytes) return;  // it would evict everything, itself included
+  uint64_t body_len = w.len - kHeader;
+  XXH128_hash_t h = XXH3_128bits(w.buf.get() + kHeader, body_len);
+  std::memcpy(w.buf.get(), kMagic, 8);
+  std::memcpy(w.buf.get() + 8, &body_len, 8);
+  std::memcpy(w.buf.get() + 16, &h.low64, 8);
+  std::memcpy(w.buf.get() + 24, &h.high64, 8);
   std::random_device rd;
   std::string tmp = fmt::format("{}/{}{}-{:08x}", s_.dir, kTempPrefix, ::getpid(), rd());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -588,14 +632,15 @@ void StateCache::Store(const CacheEntry& e, const std::vector<const plan::Scan*>
     return;
   }
   bool ok = true;
-  for (const std::string* part : {&head, &body}) {
-    size_t done = 0;
-    while (ok && done < part->size()) {
-      ssize_t w = ::write(fd, part->data() + done, part->size() - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) ok = false;
-      else done += static_cast<size_t>(w);
-    }
+  std::string_view all = w.View();
+  size_t done = 0;
+  while (ok && done < all.size()) {
+    ssize_t n = ::write(fd, all.data() + done, all.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      ok = false;
+    else
+      done += static_cast<size_t>(n);
   }
   int err = errno;
   ok = ::close(fd) == 0 && ok;
@@ -608,6 +653,10 @@ void StateCache::Store(const CacheEntry& e, const std::vector<const plan::Scan*>
   ++stored;
 }
 
+void StateCache::Remove(const std::string& key) {
+  if (Ready()) ::unlink(PathOf(key).c_str());
+}
+
 namespace {
 
 struct Listed {
@@ -615,6 +664,7 @@ struct Listed {
   uint64_t bytes = 0;
   int64_t used = 0;  // nanoseconds
   bool temp = false;
+  bool regular = true;
 };
 
 std::vector<Listed> List(const std::string& dir) {
@@ -630,8 +680,9 @@ std::vector<Listed> List(const std::string& dir) {
     l.path = dir + "/" + name;
     l.temp = temp;
     struct stat st;
-    if (::lstat(l.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    l.bytes = static_cast<uint64_t>(st.st_size);
+    if (::lstat(l.path.c_str(), &st) != 0) continue;
+    l.regular = S_ISREG(st.st_mode);  // a link or anything else is never read, and is removed
+    l.bytes = l.regular ? static_cast<uint64_t>(st.st_size) : 0;
     l.used = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
     out.push_back(std::move(l));
   }
@@ -648,6 +699,10 @@ void StateCache::Evict() {
   std::vector<Listed> entries;
   int64_t now = static_cast<int64_t>(std::time(nullptr)) * 1000000000;
   for (Listed& l : all) {
+    if (!l.regular) {
+      ::unlink(l.path.c_str());
+      continue;
+    }
     // An unfinished write an hour old is left over from a killed run.
     if (l.temp) {
       if (now - l.used > int64_t{3600} * 1000000000) ::unlink(l.path.c_str());
@@ -671,6 +726,7 @@ CacheStats StatCache(const std::string& dir) {
   s.exists = !dir.empty() && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   if (!s.exists) return s;
   for (const Listed& l : List(dir)) {
+    if (!l.regular) continue;
     if (l.temp) {
       ++s.temporary;
       continue;
@@ -687,7 +743,7 @@ CacheStats StatCache(const std::string& dir) {
 size_t ClearCache(const std::string& dir) {
   size_t n = 0;
   for (const Listed& l : List(dir))
-    if (::unlink(l.path.c_str()) == 0 && !l.temp) ++n;
+    if (::unlink(l.path.c_str()) == 0 && !l.temp && l.regular) ++n;
   return n;
 }
 

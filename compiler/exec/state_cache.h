@@ -68,19 +68,28 @@ struct PartStates {
 /// their text. The result is finished.
 void MergeParts(const std::vector<const plan::Scan*>& scans, PartStates* into, PartStates&& from);
 
-/// The fingerprint of a piece of data: XXH3-128 of each MiB from the
-/// start, the last one partial.
+/// The fingerprint of a range of a file, [start, start + bytes): XXH3-128
+/// of each MiB from its start, the last one partial.
 struct DataPrint {
   static constexpr size_t kPiece = size_t{1} << 20;
-  std::vector<std::pair<uint64_t, uint64_t>> pieces;
+  size_t start = 0;
   size_t bytes = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> pieces;
   size_t newlines = 0;  ///< line feeds in what was hashed (when asked)
-  bool operator==(const DataPrint& o) const { return bytes == o.bytes && pieces == o.pieces; }
+  bool operator==(const DataPrint& o) const { return start == o.start && bytes == o.bytes && pieces == o.pieces; }
+  /// One hash of the whole fingerprint (for keys).
+  std::string Digest() const;
 };
-/// Hashes bytes [from_piece * kPiece, to) of an open file on two threads,
-/// counting line feeds when `lines`. Throws rt::DataError naming `path`
-/// when the file cannot be read.
-DataPrint HashFile(int fd, const std::string& path, size_t from_piece, size_t to, bool lines);
+/// Hashes bytes [from, to) of an open file on two threads, counting line
+/// feeds when `lines`. Throws rt::DataError naming `path` when the file
+/// cannot be read.
+DataPrint HashFile(int fd, const std::string& path, size_t from, size_t to, bool lines);
+
+/// XXH3-128 of a text, in hex (for keys).
+std::string HashText(std::string_view s);
+
+/// How many bytes of p[0, n) are `c` (SSE2, 64 bytes a step).
+size_t CountByte(const char* p, size_t n, char c);
 
 /// One cache entry: what it covers and its states.
 struct CacheEntry {
@@ -103,6 +112,8 @@ class StateCache {
   /// Stores an entry (atomically; errors are reported in `problems`, never
   /// thrown: a run does not fail because its cache could not be written).
   void Store(const CacheEntry& e, const std::vector<const plan::Scan*>& scans);
+  /// Removes the entry stored under `key` (superseded), if any.
+  void Remove(const std::string& key);
   /// Removes the least recently used entries over the size limit.
   void Evict();
   size_t dropped = 0, stored = 0, evicted = 0;
