@@ -27,6 +27,14 @@ class TimeZone {
   int64_t LocalToUtc(int64_t local_seconds) const;
 
   const std::string& name() const { return name_; }
+  /// The rules as text (every transition and offset), for keys that must
+  /// change when the zone's data does (a tzdata update, another TZDIR).
+  std::string RulesText() const {
+    std::string t = std::to_string(initial_);
+    for (size_t i = 0; i < transitions_.size(); ++i)
+      t += " " + std::to_string(transitions_[i]) + ":" + std::to_string(offsets_[i]);
+    return t;
+  }
 
  private:
   std::string name_;

@@ -33,6 +33,11 @@ std::string When(int64_t sec) {
   return buf;
 }
 
+bool Off() {
+  const char* off = std::getenv("KPIC_NO_CACHE");
+  return off && *off && std::string(off) != "0";
+}
+
 uint64_t Limit(const CacheOptions& o) {
   if (!o.cache_size.empty()) return exec::ParseByteSize(o.cache_size, "--cache-size");
   if (const char* e = std::getenv("KPIC_CACHE_SIZE"); e && *e) return exec::ParseByteSize(e, "KPIC_CACHE_SIZE");
@@ -52,6 +57,8 @@ int RunCacheStats(const CacheOptions& o) {
     j["bytes"] = s.bytes;
     j["limit"] = limit;
     j["unfinished"] = s.temporary;
+    j["problem"] = s.problem.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.problem);
+    j["off"] = Off();
     j["oldest_use"] = s.oldest ? nlohmann::ordered_json(When(*s.oldest)) : nlohmann::ordered_json(nullptr);
     j["newest_use"] = s.newest ? nlohmann::ordered_json(When(*s.newest)) : nlohmann::ordered_json(nullptr);
     std::printf("%s\n", j.dump(2).c_str());
@@ -62,6 +69,11 @@ int RunCacheStats(const CacheOptions& o) {
     return kExitOk;
   }
   std::printf("state cache: %s\n", s.dir.c_str());
+  if (Off()) std::printf("  off: KPIC_NO_CACHE is set, runs neither use nor fill it\n");
+  if (!s.problem.empty()) {
+    std::printf("  %s\n", s.problem.c_str());
+    return kExitOk;
+  }
   if (!s.exists) {
     std::printf("  empty: no run has filled it yet\n");
     return kExitOk;
@@ -75,7 +87,12 @@ int RunCacheStats(const CacheOptions& o) {
 
 int RunCacheClear(const CacheOptions& o) {
   std::string dir = exec::DefaultStateCacheDir();
-  size_t n = dir.empty() ? 0 : exec::ClearCache(dir);
+  std::string problem;
+  size_t n = dir.empty() ? 0 : exec::ClearCache(dir, &problem);
+  if (!problem.empty()) {
+    std::fprintf(stderr, "kpic: cache clear: %s; nothing was removed\n", problem.c_str());
+    return kExitInputErrors;
+  }
   if (o.format == "json") {
     nlohmann::ordered_json j;
     j["dir"] = dir;

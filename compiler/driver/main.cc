@@ -148,9 +148,13 @@ int main(int argc, char** argv) {
                     "read large tables whole before scanning them (by default they stream through the JIT)");
   run_cmd->add_flag("--no-cache", run.no_cache,
                     "neither use nor fill the state cache (by default a rerun reads only what was appended)");
-  run_cmd->add_option("--cache-size", run.cache_size,
-                      "the state cache's limit, least recently used entries removed beyond it (default 1G; "
-                      "also $KPIC_CACHE_SIZE)");
+  run_cmd
+      ->add_option("--cache-size", run.cache_size,
+                   "the state cache's limit, least recently used entries removed beyond it (default 1G; "
+                   "also $KPIC_CACHE_SIZE)")
+      ->check(CLI::Validator(
+          [](std::string& v) { return v.empty() ? std::string("expected a size such as 512M, 2G or 1000000") : std::string(); },
+          "SIZE"));
   run_cmd->add_option("--max-distinct", run.max_distinct,
                       "limit on the values one scan's distinct counts hold (default 100000000); beyond it, exit 5");
   run_cmd

@@ -14,6 +14,7 @@
 #include "base/errors.h"
 #include "parquet/dataset.h"
 #include "parquet/reader.h"
+#include "timezone.h"
 
 namespace kpic::exec {
 
@@ -37,6 +38,8 @@ std::string KeyBase(const plan::Plan& p, const ir::Source& src, const std::vecto
   for (const plan::Plan::Audit& a : p.audits) k += fmt::format("params {}\n", fmt::join(a.params, "\x1f"));
   k += fmt::format("calendar {} {} {} {}.{}.{}\n", p.time_zone, p.week_start, p.fiscal_start, p.calendar.pattern[0],
                    p.calendar.pattern[1], p.calendar.pattern[2]);
+  // The zone's rules, not only its name: they come from the system's tzdata.
+  k += fmt::format("zone rules {}\n", p.calendar.zone ? HashText(p.calendar.zone->RulesText()) : "none");
   k += fmt::format("source {} {}\n", src.key, b.kind);
   rt::CsvOptions o = ReaderOptions(src);
   k += fmt::format("reader {} {} {} {} {}\n", int{o.delimiter}, int{o.quote}, o.header, o.date_format.pattern,
@@ -54,14 +57,14 @@ struct FileId {
   dev_t dev = 0;
   ino_t ino = 0;
   off_t size = 0;
-  timespec mtime{};
+  timespec mtime{}, ctime{};  // ctime too: `touch -r` can restore an edited file's mtime, never its ctime
   bool operator==(const FileId& o) const {
     return dev == o.dev && ino == o.ino && size == o.size && mtime.tv_sec == o.mtime.tv_sec &&
-           mtime.tv_nsec == o.mtime.tv_nsec;
+           mtime.tv_nsec == o.mtime.tv_nsec && ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
   }
 };
 
-FileId IdOf(const struct stat& st) { return {st.st_dev, st.st_ino, st.st_size, st.st_mtim}; }
+FileId IdOf(const struct stat& st) { return {st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim}; }
 
 /// An open file, closed on every path.
 struct Fd {
@@ -142,7 +145,7 @@ std::optional<CachedRead> ReadThroughCache(const plan::Plan& p, const ir::Source
     std::string path = std::filesystem::absolute(b->path, ec).string();
     if (ec) return std::nullopt;
     Fd f;
-    f.fd = ::open(b->path.c_str(), O_RDONLY | O_CLOEXEC);
+    f.fd = ::open(b->path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (f.fd < 0 || ::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
       return std::nullopt;  // reading says what is wrong
@@ -237,7 +240,7 @@ std::optional<CachedRead> ReadThroughCache(const plan::Plan& p, const ir::Source
       out.detail = out.rows_read ? fmt::format("{} from the cache, {} appended read", Rows(out.rows_cached), Rows(out.rows_read))
                                  : fmt::format("{} from the cache, nothing appended", Rows(out.rows_cached));
     else
-      out.detail = fmt::format("{} read{}", Rows(out.rows_read), changed ? " (the file changed before its end: read again)" : "");
+      out.detail = fmt::format("{} read{}", Rows(out.rows_read), changed ? " (the file changed since it was cached: read again)" : "");
   } else {
     // A time window skips row groups by their statistics, reading less than
     // the whole files the cache would hash: such a run reads as before.
@@ -258,7 +261,7 @@ std::optional<CachedRead> ReadThroughCache(const plan::Plan& p, const ir::Source
         continue;
       }
       Fd f;
-      f.fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+      f.fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
       struct stat st;
       if (f.fd < 0 || ::fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode))
         throw rt::DataError(file.path, 0, "", "", std::string("cannot open: ") + std::strerror(errno));
@@ -313,7 +316,7 @@ std::optional<CachedRead> ReadThroughCache(const plan::Plan& p, const ir::Source
     if (all.scans[s].rows.size() > limits.max_groups)
       throw engine::LimitError(fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
                                            "fewer dimensions or a coarser grain",
-                                           limits.max_groups, out.uri));
+                                           limits.max_groups, src.name));
   out.detail += fmt::format("; fingerprints {:.1f} ms, entries read {:.1f} ms, written {:.1f} ms", out.hash_ms,
                             out.load_ms, out.store_ms);
   out.results = std::move(all.scans);

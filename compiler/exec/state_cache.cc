@@ -179,6 +179,13 @@ struct Reader {
 
 enum Vec : uint8_t { kIsum = 1, kFsum = 2, kIsumsq = 4, kFsumsq = 8, kImin = 16, kImax = 32, kFmin = 64, kFmax = 128 };
 
+/// Which vectors of the states are kept (sized).
+uint8_t Kept(const engine::AggStates& st) {
+  return (st.isum.empty() ? 0 : kIsum) | (st.fsum.empty() ? 0 : kFsum) | (st.isumsq.empty() ? 0 : kIsumsq) |
+         (st.fsumsq.empty() ? 0 : kFsumsq) | (st.imin.empty() ? 0 : kImin) | (st.imax.empty() ? 0 : kImax) |
+         (st.fmin.empty() ? 0 : kFmin) | (st.fmax.empty() ? 0 : kFmax);
+}
+
 void PutSet(Writer& w, const engine::DistinctSet& d) {
   w.I64(d.base());
   w.Var(d.words().size());
@@ -219,12 +226,13 @@ void PutResult(Writer& w, const plan::Scan& scan, const engine::ScanResult& r) {
   }
   for (size_t a = 0; a < scan.aggs.size(); ++a) {
     const engine::AggStates& st = r.aggs[a];
-    uint8_t has = (st.isum.empty() ? 0 : kIsum) | (st.fsum.empty() ? 0 : kFsum) | (st.isumsq.empty() ? 0 : kIsumsq) |
-                  (st.fsumsq.empty() ? 0 : kFsumsq) | (st.imin.empty() ? 0 : kImin) | (st.imax.empty() ? 0 : kImax) |
-                  (st.fmin.empty() ? 0 : kFmin) | (st.fmax.empty() ? 0 : kFmax);
+    // The vectors this aggregate keeps (all empty when there is no group).
+    engine::AggStates want;
+    engine::GrowStates(scan, a, &want, 1);
+    uint8_t has = Kept(want);
     w.U8(has);
-    w.U8(st.distinct.empty() ? 0 : 1);
-    w.U8(st.values.empty() ? 0 : 1);
+    w.U8(want.distinct.empty() ? 0 : 1);
+    w.U8(want.values.empty() ? 0 : 1);
     for (size_t g = 0; g < n; ++g) {
       w.I64(st.count[g]);
       if (has & kIsum) w.I128(st.isum[g]);
@@ -268,10 +276,7 @@ bool GetResult(Reader& r, const plan::Scan& scan, engine::ScanResult* out) {
     // The vectors must be the ones this scan's aggregate keeps.
     engine::AggStates want;
     engine::GrowStates(scan, a, &want, 1);
-    uint8_t expect = (want.isum.empty() ? 0 : kIsum) | (want.fsum.empty() ? 0 : kFsum) |
-                     (want.isumsq.empty() ? 0 : kIsumsq) | (want.fsumsq.empty() ? 0 : kFsumsq) |
-                     (want.imin.empty() ? 0 : kImin) | (want.imax.empty() ? 0 : kImax) |
-                     (want.fmin.empty() ? 0 : kFmin) | (want.fmax.empty() ? 0 : kFmax);
+    uint8_t expect = Kept(want);
     uint8_t has = r.U8();
     bool distinct = r.U8() != 0, values = r.U8() != 0;
     if (has != expect || distinct != !want.distinct.empty() || values != !want.values.empty()) return false;
@@ -544,6 +549,21 @@ StateCache::StateCache(CacheSettings settings) : s_(std::move(settings)) {
   if (Off()) s_.dir.clear();
 }
 
+namespace {
+
+/// Why the folder may not be used (a link, not a folder, another user's),
+/// or "" when it may.
+std::string FolderProblem(const std::string& dir) {
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0) return fmt::format("cannot read the cache folder {}: {}", dir, std::strerror(errno));
+  if (S_ISLNK(st.st_mode)) return fmt::format("the cache folder {} is a symbolic link: not used", dir);
+  if (!S_ISDIR(st.st_mode)) return fmt::format("the cache folder {} is not a folder: not used", dir);
+  if (st.st_uid != ::geteuid()) return fmt::format("the cache folder {} belongs to another user: not used", dir);
+  return "";
+}
+
+}  // namespace
+
 bool StateCache::Ready() {
   if (tried_) return ready_;
   tried_ = true;
@@ -555,16 +575,12 @@ bool StateCache::Ready() {
     problems.push_back(fmt::format("cannot make the cache folder {}: {}", s_.dir, std::strerror(errno)));
     return false;
   }
+  if (std::string why = FolderProblem(s_.dir); !why.empty()) {
+    problems.push_back(why);
+    return false;
+  }
   struct stat st;
-  if (::lstat(s_.dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    problems.push_back(fmt::format("the cache folder {} is not a folder", s_.dir));
-    return false;
-  }
-  if (st.st_uid != ::geteuid()) {
-    problems.push_back(fmt::format("the cache folder {} belongs to another user: not used", s_.dir));
-    return false;
-  }
-  if ((st.st_mode & 077) != 0) ::chmod(s_.dir.c_str(), 0700);
+  if (::stat(s_.dir.c_str(), &st) == 0 && (st.st_mode & 077) != 0) ::chmod(s_.dir.c_str(), 0700);
   ready_ = true;
   return true;
 }
@@ -576,7 +592,7 @@ std::string StateCache::PathOf(const std::string& key) const {
 std::optional<CacheEntry> StateCache::Load(const std::string& key, const std::vector<const plan::Scan*>& scans) {
   if (!Ready()) return std::nullopt;
   std::string path = PathOf(key);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return std::nullopt;
   struct stat st;
   bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
@@ -617,7 +633,12 @@ void StateCache::Store(const CacheEntry& e, const std::vector<const plan::Scan*>
   w.Room(kHeader);
   w.len = kHeader;  // the header, filled in below
   Encode(e, scans, w);
-  if (w.len > s_.max_bytes) return;  // it would evict everything, itself included
+  if (w.len > s_.max_bytes) {  // it would evict everything, itself included
+    problems.push_back(fmt::format("an entry of {} bytes is larger than the cache's limit ({} bytes, --cache-size): "
+                                   "not stored",
+                                   w.len, s_.max_bytes));
+    return;
+  }
   uint64_t body_len = w.len - kHeader;
   XXH128_hash_t h = XXH3_128bits(w.buf.get() + kHeader, body_len);
   std::memcpy(w.buf.get(), kMagic, 8);
@@ -723,8 +744,10 @@ CacheStats StatCache(const std::string& dir) {
   CacheStats s;
   s.dir = dir;
   struct stat st;
-  s.exists = !dir.empty() && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  s.exists = !dir.empty() && ::lstat(dir.c_str(), &st) == 0;
   if (!s.exists) return s;
+  s.problem = FolderProblem(dir);
+  if (!s.problem.empty()) return s;
   for (const Listed& l : List(dir)) {
     if (!l.regular) continue;
     if (l.temp) {
@@ -740,8 +763,12 @@ CacheStats StatCache(const std::string& dir) {
   return s;
 }
 
-size_t ClearCache(const std::string& dir) {
+size_t ClearCache(const std::string& dir, std::string* problem) {
   size_t n = 0;
+  struct stat st;
+  if (dir.empty() || ::lstat(dir.c_str(), &st) != 0) return 0;
+  *problem = FolderProblem(dir);
+  if (!problem->empty()) return 0;
   for (const Listed& l : List(dir))
     if (::unlink(l.path.c_str()) == 0 && !l.temp && l.regular) ++n;
   return n;

@@ -48,11 +48,14 @@ struct CacheStats {
   size_t entries = 0;
   uint64_t bytes = 0;
   size_t temporary = 0;                   ///< unfinished writes (of runs in progress, or killed)
+  std::string problem;                    ///< why the folder is not used (a link, another user's), or empty
   std::optional<int64_t> oldest, newest;  ///< last use, seconds since the epoch
 };
 CacheStats StatCache(const std::string& dir);
-/// Removes every entry (and unfinished write); returns how many entries.
-size_t ClearCache(const std::string& dir);
+/// Removes every entry (and unfinished write, and anything else named as
+/// one); returns how many entries. A folder that runs would not use (a
+/// link, another user's) is left alone, with `problem` saying why.
+size_t ClearCache(const std::string& dir, std::string* problem);
 
 /// The states of every scan over one source for one part of its data.
 struct PartStates {

@@ -75,7 +75,7 @@ mode_files=$(stat -c %a "$STATES"/*.states | sort -u | tr '\n' ' ')
   { echo "FAIL: modes: folder $mode_dir, entries $mode_files"; failed=$((failed + 1)); }
 expect "served" 0 run_cached
 contains err "20000 rows from the cache, nothing appended"
-contains err "read 0 rows (20000 more served from the state cache)"
+contains err "read 0 rows and served the states of 20000 rows from the state cache"
 same "served"
 
 # An append is read alone; its bad value is named on its own line.
@@ -169,15 +169,22 @@ done
   { echo "FAIL: leftovers: $(ls -A "$STATES")"; failed=$((failed + 1)); }
 
 # Roles: a role's states are its own; timings under a role give no counts.
+# Under a role nothing in --timings changes with rows outside it: not
+# whether other stores' rows were appended.
 expect "role S1" 0 run_cached --role manager --param store_id=S1
 lacks err "rows"
-contains err "part(s) from the cache"
+contains err "orders: read through the state cache"
 same "role S1" --role manager --param store_id=S1
+expect "role S1 served" 0 run_cached --role manager --param store_id=S1
+cp "$TMP/err" "$TMP/role1.err"
 expect "role S2" 0 run_cached --role manager --param store_id=S2
-contains err "0 part(s) from the cache, 1 part(s) read"
 same "role S2" --role manager --param store_id=S2
-expect "role S1 again" 0 run_cached --role manager --param store_id=S1
-contains err "1 part(s) from the cache, 0 part(s) read"
+echo "2026-01-09T10:00:00,S2,web,99,5.00" >> "$TMP/pkg/orders.csv"
+expect "role S1 after S2's append" 0 run_cached --role manager --param store_id=S1
+same "role S1 after S2's append" --role manager --param store_id=S1
+strip() { sed -E 's/[0-9]+(\.[0-9]+)? (ms|kB)//g' "$1"; }
+[ "$(strip "$TMP/err")" = "$(strip "$TMP/role1.err")" ] && passed=$((passed + 1)) ||
+  { echo "FAIL: --timings under a role changed with another store's rows"; diff <(strip "$TMP/role1.err") <(strip "$TMP/err"); failed=$((failed + 1)); }
 
 # Eviction: under a limit smaller than two entries, the least recently
 # used goes first.
@@ -211,6 +218,49 @@ assert j['entries'] == 1 and j['bytes'] > 0 and j['limit'] == 1 << 30 and j['dir
   passed=$((passed + 1)) || { echo "FAIL: stats json"; failed=$((failed + 1)); }
 KPIC_NO_CACHE=1 expect "KPIC_NO_CACHE" 0 run_cached
 lacks err "timings: cache:"
+
+# Review regressions. An empty part (a header-only file; a role that sees
+# no row) is an entry like any other, never a "corrupt" one.
+mkdir -p "$TMP/empty"
+sed 's/orders.csv/h.csv/' "$TMP/pkg/m.kpi" > "$TMP/empty/m.kpi"
+head -1 "$TMP/pkg/orders.csv" > "$TMP/empty/h.csv"
+for i in 1 2; do
+  expect "header only $i" 0 "$KPIC" run "$TMP/empty" --metric revenue --engine jit --format csv
+  lacks err "corrupt"
+done
+# The zone's rules, not only its name, are in the key (another TZDIR).
+mkdir -p "$TMP/tz/pkg" "$TMP/tz/zi/Asia"
+sed 's/^package cachecli/package cachecli\n\ncalendar {\n  time_zone "Asia\/Shanghai"\n}/' "$TMP/pkg/m.kpi" > "$TMP/tz/pkg/m.kpi"
+printf 'ts,store_id,channel,customer_id,amount\n2024-01-01T20:00:00Z,S1,app,1,1.00\n2024-01-02T01:00:00Z,S1,app,2,2.00\n' > "$TMP/tz/pkg/orders.csv"
+cp /usr/share/zoneinfo/UTC "$TMP/tz/zi/Asia/Shanghai"
+TZQ=(--metric revenue --grain day --engine jit --format csv)
+expect "zone" 0 "$KPIC" run "$TMP/tz/pkg" "${TZQ[@]}"
+contains out "2024-01-02,3.00"
+TZDIR="$TMP/tz/zi" expect "zone rules changed" 0 "$KPIC" run "$TMP/tz/pkg" "${TZQ[@]}"
+contains out "2024-01-01,1.00"
+contains out "2024-01-02,2.00"
+# A FIFO in place of an entry is not waited on, and `clear` removes it.
+for f in "$STATES"/*.states; do rm -f "$f"; mkfifo "$f"; done
+expect "fifo entry" 0 timeout 20 "$KPIC" run "$TMP/pkg" "${Q[@]}"
+same "fifo entry"
+expect "clear fifos" 0 "$KPIC" cache clear
+[ -z "$(find "$STATES" -type p)" ] && passed=$((passed + 1)) || { echo "FAIL: a FIFO was left"; failed=$((failed + 1)); }
+# A symbolic link as the folder: runs do not use it, stats says so, clear
+# removes nothing behind it.
+mkdir -p "$TMP/elsewhere" "$TMP/linked"
+touch "$TMP/elsewhere/keep.states"
+ln -s "$TMP/elsewhere" "$TMP/linked/states"
+KPIC_CACHE_DIR="$TMP/linked" expect "linked folder" 0 run_cached
+contains err "is a symbolic link: not used"
+KPIC_CACHE_DIR="$TMP/linked" expect "linked clear" 1 "$KPIC" cache clear
+contains err "is a symbolic link: not used; nothing was removed"
+[ -f "$TMP/elsewhere/keep.states" ] && passed=$((passed + 1)) || { echo "FAIL: clear followed the link"; failed=$((failed + 1)); }
+KPIC_CACHE_DIR="$TMP/linked" expect "linked stats" 0 "$KPIC" cache stats
+contains out "is a symbolic link: not used"
+expect "empty size" 2 run_cached --cache-size ""
+# --max-groups names the source, as without the cache.
+expect "max groups" 5 run_cached --max-groups 2
+contains err "groups in the scan of \`orders\`"
 
 # A folder that cannot be made is a note, not a failure.
 KPIC_CACHE_DIR="$TMP/pkg/m.kpi/x" expect "unusable folder" 0 run_cached
