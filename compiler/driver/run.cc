@@ -334,8 +334,9 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   if (o.timings) {
     ex.timings.redacted = !p.role.empty();
     std::fputs(ex.timings.Describe(eval_ms).c_str(), stderr);
-    // Anonymous memory excludes the memory-mapped input file.
-    if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+    // Anonymous memory excludes the memory-mapped input file. Not under a
+    // role: how much was held says how much was read, rows outside it too.
+    if (std::FILE* f = p.role.empty() ? std::fopen("/proc/self/status", "r") : nullptr) {
       char line[256];
       std::string mem;
       while (std::fgets(line, sizeof line, f))

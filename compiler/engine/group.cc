@@ -2,6 +2,8 @@
 #include "engine/group.h"
 
 #include <algorithm>
+#include <bit>
+#include <climits>
 #include <cstring>
 
 #include "engine/scan_util.h"
@@ -88,6 +90,52 @@ uint32_t Grouper::Lookup(const Key& k, const ScanInput& in, size_t row) {
   return last_id_ = id;
 }
 
+namespace {
+constexpr size_t kMaxDirect = size_t{1} << 22;  // 16 MB of ids
+}  // namespace
+
+void Grouper::DirectRebuild(const Key& k) {
+  // Cover every group's key and k, with room to grow.
+  int64_t lo = k.period, hi = k.period;
+  uint32_t w[3] = {k.c[0] + 1, k.c[1] + 1, k.c[2] + 1};
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    if (ids_[i] == UINT32_MAX) continue;
+    lo = std::min(lo, keys_[i].period);
+    hi = std::max(hi, keys_[i].period);
+    for (int d = 0; d < 3; ++d) w[d] = std::max(w[d], keys_[i].c[d] + 1);
+  }
+  int used = static_cast<int>(scan_.dim_columns.size());
+  unsigned __int128 size = 1;
+  for (int d = 0; d < 3; ++d) {
+    if (d < used) w[d] = std::max<uint32_t>(8, std::bit_ceil(w[d]));
+    size *= w[d];
+  }
+  int64_t span = std::max<int64_t>(16, (hi - lo + 1) * 2);
+  size *= static_cast<unsigned __int128>(span);
+  if (size > kMaxDirect) {
+    direct_on_ = false;
+    std::vector<uint32_t>().swap(direct_);
+    return;
+  }
+  dbase_ = lo - (span - (hi - lo + 1)) / 2;
+  dspan_ = span;
+  std::copy(w, w + 3, dw_);
+  direct_.assign(static_cast<size_t>(size), UINT32_MAX);
+  for (size_t i = 0; i < keys_.size(); ++i)
+    if (ids_[i] != UINT32_MAX)
+      direct_[static_cast<size_t>(((keys_[i].period - dbase_) * dw_[0] + keys_[i].c[0]) * dw_[1] + keys_[i].c[1]) * dw_[2] +
+              keys_[i].c[2]] = ids_[i];
+}
+
+void Grouper::DirectPut(const Key& k, uint32_t id) {
+  int64_t pi = k.period - dbase_;
+  if (!(pi >= 0 && pi < dspan_ && k.c[0] < dw_[0] && k.c[1] < dw_[1] && k.c[2] < dw_[2])) {
+    DirectRebuild(k);  // the hash table already holds k: the rebuild copies it
+    return;
+  }
+  direct_[static_cast<size_t>((pi * dw_[0] + k.c[0]) * dw_[1] + k.c[1]) * dw_[2] + k.c[2]] = id;
+}
+
 uint32_t Grouper::LookupBytes(const ScanInput& in, size_t row, int64_t period) {
   std::string k(reinterpret_cast<const char*>(&period), sizeof period);
   for (int ci : scan_.dim_columns) {
@@ -135,13 +183,24 @@ size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* 
       int32_t day;
       if (date) {
         day = static_cast<int32_t>(t->ints[row]);
+      } else if (int64_t micros = t->ints[row]; micros >= day_lo_us_ && micros < day_hi_us_) {
+        day = cached_day_;
       } else {
-        int64_t micros = t->ints[row];
         int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
         if (cal_.zone && !(secs >= zone_lo_ && secs < zone_hi_))
           zone_offset_ = cal_.zone->OffsetAt(secs, &zone_lo_, &zone_hi_);
-        int64_t local = secs + (cal_.zone ? zone_offset_ : 0);
+        int64_t offset = cal_.zone ? zone_offset_ : 0;
+        int64_t local = secs + offset;
         day = static_cast<int32_t>(local >= 0 ? local / 86400 : -((-local + 86399) / 86400));
+        // The instants of the same local day under the same offset.
+        int64_t lo = int64_t{day} * 86400 - offset, hi = lo + 86400;
+        if (cal_.zone) lo = std::max(lo, zone_lo_), hi = std::min(hi, zone_hi_);
+        constexpr int64_t kLimit = INT64_MAX / 1000000 - 1;
+        if (lo > -kLimit && hi < kLimit && lo < hi) {
+          day_lo_us_ = lo * 1000000;
+          day_hi_us_ = hi * 1000000;
+          cached_day_ = day;
+        }
       }
       if ((scan_.from_day && day < *scan_.from_day) || (scan_.to_day && day >= *scan_.to_day)) {
         gid = UINT32_MAX;
@@ -158,7 +217,20 @@ size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* 
     if (packed_) {
       Key k{period, {0, 0, 0}};
       for (int d = 0; d < 3 && dims[d]; ++d) k.c[d] = dims[d]->valid[row] ? dims[d]->codes[row] + 1 : 0;
-      gid = Lookup(k, in, row);
+      if (direct_on_) {
+        int64_t pi = period - dbase_;
+        if (pi >= 0 && pi < dspan_ && k.c[0] < dw_[0] && k.c[1] < dw_[1] && k.c[2] < dw_[2]) {
+          uint32_t id = direct_[static_cast<size_t>((pi * dw_[0] + k.c[0]) * dw_[1] + k.c[1]) * dw_[2] + k.c[2]];
+          if (id != UINT32_MAX) {
+            gid = id;
+            continue;
+          }
+        }
+        gid = Lookup(k, in, row);
+        DirectPut(k, gid);
+      } else {
+        gid = Lookup(k, in, row);
+      }
     } else {
       gid = LookupBytes(in, row, period);
     }

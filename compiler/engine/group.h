@@ -35,6 +35,10 @@ class Grouper {
     uint32_t c[3];
   };
   uint32_t Lookup(const Key& k, const ScanInput& in, size_t row);
+  /// Records a group in the direct table, growing it (or giving it up when
+  /// the key space is too large for one).
+  void DirectPut(const Key& k, uint32_t id);
+  void DirectRebuild(const Key& k);
   uint32_t LookupBytes(const ScanInput& in, size_t row, int64_t period);
   uint32_t NewGroup(const ScanInput& in, size_t row, int64_t period);
   void Grow();
@@ -55,6 +59,17 @@ class Grouper {
   int64_t last_period_ = 0;
   int64_t zone_lo_ = 1, zone_hi_ = 0;
   int32_t zone_offset_ = 0;
+  // The UTC microseconds whose local day is cached_day_: most rows fall in
+  // the previous row's day, and need no division.
+  int64_t day_lo_us_ = 1, day_hi_us_ = 0;
+  int32_t cached_day_ = 0;
+  // A direct table over small key spaces (periods times dictionary codes):
+  // index ((period - dbase_) * dw_[0] + c0) * dw_[1] + c1) * dw_[2] + c2,
+  // UINT32_MAX where no group is yet. The hash table stays the reference.
+  bool direct_on_ = true;
+  std::vector<uint32_t> direct_;
+  int64_t dbase_ = 0, dspan_ = 0;
+  uint32_t dw_[3] = {0, 0, 0};
 };
 
 }  // namespace kpic::engine
