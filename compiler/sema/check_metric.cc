@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "base/heap_growth.h"
 #include "sema/checker.h"
 #include "sema/typecheck.h"
 
@@ -40,7 +41,11 @@ const char* KindName(VKind k) {
 
 CheckedModule Checker::Run() {
   Sources();
-  for (const auto& [name, home] : catalog_.metric_home) MetricOf(name);
+  size_t done = 0;
+  for (const auto& [name, home] : catalog_.metric_home) {
+    if ((++done & 255) == 0) NoteHeapGrowth();  // the types and the IR grow with each metric
+    MetricOf(name);
+  }
   for (const auto& [pname, pkg] : catalog_.packages) {
     pkg_ = &pkg;
     for (const auto& [name, d] : pkg.decls) {
@@ -53,7 +58,9 @@ CheckedModule Checker::Run() {
       for (const ast::ExpectDecl* x : pkg.expects)
         if (!x->has_syntax_error) Expect(*x);
   }
+  NoteHeapGrowth();
   FillMetricIr();
+  NoteHeapGrowth();
   SameFormulas();
   RoleCoverage();
   return std::move(module_);
