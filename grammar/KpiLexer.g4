@@ -112,7 +112,13 @@ STRING: '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* '"';
 SINGLE_QUOTED_STRING: '\'' ( ~['\\\r\n] | '\\' ~[\r\n] )* '\'';
 UNTERMINATED_STRING: '"' ( ~["\\\r\n] | '\\' ~[\r\n] )* ( '\\' )?;
 
-IDENT: [\p{L}_] [\p{L}\p{N}\p{Mn}\p{Mc}_]*;
+// A name starts with a letter or `_` and goes on with letters, digits, marks
+// and `_`. U+0001 (a letter) and U+0002 (a digit or mark) are the codes under
+// which kpic's char stream shows the lexer code points outside ASCII
+// (syntax/antlr_bridge.h, CodePointStream): ANTLR caches its transitions for
+// ASCII only. Those control characters themselves reach the lexer as U+0004,
+// "anything else", so the codes never stand for themselves.
+IDENT: [\p{L}_\u0001] [\p{L}\p{N}\p{Mn}\p{Mc}_\u0001\u0002]*;
 
 // ---- trivia ---------------------------------------------------------------
 DOC_COMMENT: '///' ~[\r\n]* -> channel(COMMENTS);
@@ -120,7 +126,8 @@ LINE_COMMENT: '//' ~[\r\n]* -> channel(COMMENTS);
 BLOCK_COMMENT: '/*' .*? '*/' -> channel(COMMENTS);
 UNTERMINATED_COMMENT: '/*' ( ~'*' | '*'+ ~[*/] )* '*'* EOF -> channel(ERRORS);
 HASH_COMMENT: '#' ~[\r\n]* -> channel(ERRORS);
-WS: [ \t\r\n\u000C\u00A0\u3000\uFEFF]+ -> skip;
+// U+0003: white space outside ASCII, as kpic's char stream shows it (IDENT).
+WS: [ \t\r\n\u000C\u00A0\u3000\uFEFF\u0003]+ -> skip;
 ERROR_CHAR: . -> channel(ERRORS);
 
 fragment DIGIT: [0-9];

@@ -17,6 +17,7 @@
 #include <set>
 #include <tuple>
 
+#include "base/heap_growth.h"
 #include "base/utf8.h"
 #include "syntax/antlr_bridge.h"
 
@@ -159,6 +160,14 @@ void FileParser::Lex() {
   lexer_ = std::make_unique<KpiLexer>(input_.get());
   lexer_->removeErrorListeners();  // ERROR_CHAR catches everything
   stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
+  // Lexed in steps, so that the heap's growth is noted as it happens (a
+  // large file's tokens take hundreds of megabytes): seek() fetches up to
+  // the index it is given.
+  for (size_t i = 16384;; i += 16384) {
+    stream_->seek(i);
+    NoteHeapGrowth();
+    if (stream_->size() <= i) break;
+  }
   stream_->fill();
   for (antlr4::Token* t : stream_->getTokens()) all_.push_back(t);
 }
@@ -429,6 +438,7 @@ std::unique_ptr<ast::File> FileParser::Run() {
   }
   std::vector<Chunk> chunks = Split();
   for (size_t c = 0; c < chunks.size(); ++c) {
+    if ((c & 63) == 0) NoteHeapGrowth();
     CheckLimits(&chunks[c]);
     if (chunks[c].skip) continue;
     bool last = c + 1 == chunks.size();
@@ -442,6 +452,22 @@ std::unique_ptr<ast::File> FileParser::Run() {
 }
 
 }  // namespace
+
+std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes) {
+  std::u32string cps;
+  std::vector<uint32_t> offsets;
+  syntax::DecodeText(text, &cps, &offsets);
+  syntax::CodePointStream in(std::move(cps), map_classes);
+  KpiLexer lexer(&in);
+  lexer.removeErrorListeners();
+  std::vector<LexedToken> out;
+  for (;;) {
+    std::unique_ptr<antlr4::Token> t = lexer.nextToken();
+    out.push_back({t->getType(), t->getChannel(), t->getStartIndex(), t->getStopIndex(), t->getText()});
+    if (t->getType() == antlr4::Token::EOF) break;
+  }
+  return out;
+}
 
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,
                                      const ParseLimits& limits) {

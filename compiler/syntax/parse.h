@@ -3,6 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/source_manager.h"
 #include "diag/diagnostic.h"
@@ -22,5 +25,19 @@ struct ParseLimits {
 /// (possibly empty).
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,
                                      const ParseLimits& limits = {});
+
+/// A token as the lexer made it (code-point offsets), for tests.
+struct LexedToken {
+  size_t type = 0;
+  size_t channel = 0;
+  size_t start = 0, stop = 0;
+  std::string text;
+  bool operator==(const LexedToken&) const = default;
+};
+
+/// Lexes `text` whole. With `map_classes` (what the parser uses) the lexer
+/// sees code points outside ASCII as their classes' codes; without, as they
+/// are. The two must give the same tokens for any text.
+std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes);
 
 }  // namespace kpic

@@ -1,5 +1,8 @@
 // libFuzzer target for the parser alone: any bytes as one file. Any crash,
-// hang, sanitizer report, or a diagnostic without a position is a bug.
+// hang, sanitizer report, or a diagnostic without a position is a bug; so is
+// a token that the class-mapped char stream lexes otherwise than the plain
+// one (for texts without the control characters U+0001 to U+0003, which the
+// mapped stream alone treats as stray).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -17,5 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const Diagnostic& d : diags.diagnostics())
     if (!d.span.valid() || d.span.begin > size || d.span.end > size || d.message.empty()) std::abort();
   (void)ast::Dump(*file, sm);
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  if (size <= 4096 && text.find_first_of(std::string("\x01\x02\x03", 3)) == std::string::npos &&
+      text.find('\0') == std::string::npos && LexForTest(text, true) != LexForTest(text, false))
+    std::abort();
   return 0;
 }

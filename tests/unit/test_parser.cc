@@ -186,3 +186,103 @@ TEST_CASE("a UTF-8 byte order mark is ignored and Chinese identifiers parse") {
   CHECK(p.codes.empty());
   CHECK(p.dump == "metric 销售额 @1:1\n  = sum(订单.金额)\ncomments 0\n");
 }
+
+namespace {
+
+std::string ShowTokens(const std::vector<LexedToken>& tokens) {
+  std::string out;
+  for (const LexedToken& t : tokens)
+    out += std::to_string(t.type) + "/" + std::to_string(t.channel) + "@" + std::to_string(t.start) + "-" +
+           std::to_string(t.stop) + " `" + t.text + "`\n";
+  return out;
+}
+
+void AppendUtf8(std::string* s, char32_t c) {
+  if (c < 0x80) {
+    *s += static_cast<char>(c);
+  } else if (c < 0x800) {
+    *s += static_cast<char>(0xC0 | (c >> 6));
+    *s += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    *s += static_cast<char>(0xE0 | (c >> 12));
+    *s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    *s += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    *s += static_cast<char>(0xF0 | (c >> 18));
+    *s += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    *s += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    *s += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+}  // namespace
+
+// The parser's char stream shows the lexer each code point outside ASCII as
+// its class's code (ANTLR caches transitions for ASCII only). The plain
+// lexer, shown the code points as they are, is the reference.
+TEST_CASE("the lexer's class-mapped char stream lexes exactly like the plain one") {
+  // Letters (CJK, Latin-1, Greek, a supplementary-plane ideograph), digits
+  // of other scripts (Arabic-Indic, full-width, the letter-number 〇 and
+  // Roman numeral Ⅻ), marks (combining acute: Mn; Devanagari vowel sign: Mc),
+  // the spaces the grammar names (no-break, ideographic, BOM) and ones it
+  // does not (en space), full-width punctuation, emoji and U+FFFD.
+  const std::vector<char32_t> exotic = {U'销', U'售', U'额', U'é', U'Ω', U'𠀀', U'٣', U'３', U'〇', U'Ⅻ', 0x0301,
+                                        0x093E, 0x00A0, 0x3000, 0xFEFF, 0x2002, U'（', U'，', U'：', 0x1F600, 0xFFFD,
+                                        U'ß', U'ǅ', 0x02B0 /* modifier letter */, 0x0660, 0x00B2 /* superscript 2 */};
+  const std::string ascii = "ab_09 .,:\"\\'/#*-+=<>!()\n\t%eT";
+  uint64_t seed = 0x9E3779B97F4A7C15ull;  // fixed: the same 3,000 texts every run
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  int compared = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    size_t len = 1 + next() % 24;
+    for (size_t i = 0; i < len; ++i) {
+      if (next() % 3 == 0) {
+        AppendUtf8(&text, exotic[next() % exotic.size()]);
+      } else {
+        text += ascii[next() % ascii.size()];
+      }
+    }
+    auto mapped = LexForTest(text, true);
+    auto plain = LexForTest(text, false);
+    REQUIRE_MESSAGE(ShowTokens(mapped) == ShowTokens(plain), "text: " << text);
+    ++compared;
+  }
+  CHECK(compared == 3000);
+  // Written-out cases, token by token.
+  auto one = LexForTest("销售额_２０２６ é\u0301 x\u3000y", true);
+  REQUIRE(one.size() == 5);
+  CHECK(one[0].text == "销售额_２０２６");
+  CHECK(one[1].text == "é\u0301");
+  CHECK(one[2].text == "x");
+  CHECK(one[3].text == "y");
+  // 〇 (a letter-number) may go on a name but not start one.
+  auto two = LexForTest("〇a a〇", true);
+  REQUIRE(two.size() == 4);
+  CHECK(two[0].text == "〇");
+  CHECK(two[0].channel == 3);  // ERROR_CHAR is on the ERRORS channel (the second custom one)
+  CHECK(two[1].text == "a");
+  CHECK(two[2].text == "a〇");
+}
+
+TEST_CASE("the control characters that stand for classes are never a name or a space in the text") {
+  // U+0001 to U+0004 in a file are stray characters, as before the
+  // mapping: the codes the grammar gives them are for the mapped stream.
+  for (char c : {'\x01', '\x02', '\x03', '\x04'}) {
+    std::string text = std::string("a") + c + "b";
+    auto tokens = LexForTest(text, true);
+    REQUIRE(tokens.size() == 4);
+    CHECK(tokens[0].text == "a");
+    CHECK(tokens[1].text == std::string(1, c));
+    CHECK(tokens[1].channel == 3);
+    CHECK(tokens[2].text == "b");
+  }
+  Parsed p = Parse("metric m\x01n = 1\n");
+  REQUIRE(!p.codes.empty());
+  CHECK(p.codes[0] == "E0101");
+}
