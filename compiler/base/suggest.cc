@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "base/utf8.h"
 
@@ -23,21 +24,43 @@ char32_t Lower(char32_t c) { return c < 128 ? static_cast<char32_t>(std::tolower
 
 }  // namespace
 
-size_t EditDistance(std::string_view a_text, std::string_view b_text) {
-  std::u32string a = Decode(a_text), b = Decode(b_text);
+namespace {
+
+/// Optimal string alignment distance over code points, three rolling rows
+/// (no allocation once `rows` is large enough). Stops early, returning a
+/// value above `bound`, once every entry of a row exceeds `bound`: the
+/// distance can only grow from there.
+size_t Distance(std::u32string_view a, std::u32string_view b, size_t bound, std::vector<size_t>* rows) {
   const size_t n = a.size(), m = b.size();
-  std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (size_t j = 0; j <= m; ++j) d[0][j] = j;
+  rows->assign(3 * (m + 1), 0);
+  size_t* prev2 = rows->data();
+  size_t* prev = prev2 + (m + 1);
+  size_t* cur = prev + (m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = j;
   for (size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    size_t row_min = cur[0];
     for (size_t j = 1; j <= m; ++j) {
       size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      size_t v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      row_min = std::min(row_min, v);
     }
+    if (row_min > bound) return bound + 1;
+    size_t* t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
-  return d[n][m];
+  return prev[m];
+}
+
+}  // namespace
+
+size_t EditDistance(std::string_view a_text, std::string_view b_text) {
+  std::vector<size_t> rows;
+  return Distance(Decode(a_text), Decode(b_text), std::numeric_limits<size_t>::max() - 1, &rows);
 }
 
 std::optional<std::string> Suggest(std::string_view name, const std::vector<std::string>& candidates) {
@@ -48,17 +71,24 @@ std::optional<std::string> Suggest(std::string_view name, const std::vector<std:
   const size_t limit = std::max<size_t>(1, len / 3);
   std::optional<std::string> best;
   size_t best_dist = limit + 1;
+  std::u32string lc;
+  std::vector<size_t> rows;
   for (const std::string& cand : candidates) {
     if (cand == name || cand.size() > 256) continue;
-    std::u32string lc = Decode(cand);
-    for (auto& c : lc) c = Lower(c);
+    // A code point takes 1 to 4 bytes: a length test on bytes first, which
+    // rules out most of a long list without decoding it.
+    if (cand.size() + limit < len || cand.size() > 4 * (len + limit)) continue;
+    lc.clear();
+    for (size_t i = 0; i < cand.size();) {
+      uint32_t cp;
+      i += DecodeUtf8(cand, i, &cp);
+      lc.push_back(Lower(cp));
+    }
     if (lc == lower_name) return cand;  // only case differs
     size_t diff = lc.size() > len ? lc.size() - len : len - lc.size();
     if (diff > limit) continue;
-    std::string a, b;
-    for (char32_t c : lower_name) AppendUtf8(&a, c);
-    for (char32_t c : lc) AppendUtf8(&b, c);
-    size_t dist = EditDistance(a, b);
+    // Only a distance below the best so far matters (ties keep the earlier).
+    size_t dist = Distance(lower_name, lc, best_dist - 1, &rows);
     if (dist < best_dist) {
       best_dist = dist;
       best = cand;

@@ -325,8 +325,22 @@ class Resolver {
   void UnknownName(const ast::Ident& id) {
     auto& d = diags_.Report(DiagCode::E0201, id.span, fmt::format("unknown name `{}`", id.name));
     d.span_label = "not defined";
-    if (!d.dropped) SuggestInto(d, id.name, VisibleNames(nullptr), id.span);
+    if (d.dropped) return;
+    if (!locals_.empty()) {
+      SuggestInto(d, id.name, VisibleNames(nullptr), id.span);
+      return;
+    }
+    // Outside a function the visible names are the package's: one search
+    // per unknown name (a generated package repeats one typo thousands of
+    // times, against a list of as many names).
+    auto [it, fresh] = unknown_suggestions_.try_emplace(id.name);
+    if (fresh) it->second = Suggest(id.name, VisibleNames(nullptr));
+    if (it->second) {
+      d.Help(fmt::format("did you mean `{}`?", *it->second));
+      d.WithFix(id.span, *it->second, fmt::format("replace with `{}`", *it->second));
+    }
   }
+  std::map<std::string, std::optional<std::string>> unknown_suggestions_;
 
   void ColumnMember(const ast::SourceDecl& src, const std::vector<const ast::Ident*>& path, size_t i) {
     const ast::SourceDecl* cur = &src;
