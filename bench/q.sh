@@ -4,6 +4,9 @@
 # hand-written loops (bench/hand_q.cc). Not a test. Prints medians and ratios.
 # Usage: bench/q.sh [ROWS (default 10000000)] [RUNS (default 5)]
 set -euo pipefail
+# Every kpic run is a cold run: --no-cache keeps the state cache (issue 26)
+# out of it, as DuckDB keeps nothing between processes either; the
+# cache's reruns are bench/cache.sh's.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROWS="${1:-10000000}"
 RUNS="${2:-5}"
@@ -22,20 +25,20 @@ Q1=(--metric revenue,orders_n,customers,aov,discount_rate,return_rate,vip_revenu
 Q2=(--metric revenue,orders_n,customers,aov,discount_rate,return_rate,vip_revenue_share,conversion --by store --grain month)
 
 # Warm the kernel cache once, so that runs measure execution (compile is reported separately).
-"$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${Q1[@]}" --format csv > /dev/null
-"$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${Q2[@]}" --format csv > /dev/null
+"$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${Q1[@]}" --format csv --no-cache > /dev/null
+"$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${Q2[@]}" --format csv --no-cache > /dev/null
 
 for q in q1 q2; do
   unset -n args 2>/dev/null || true
   declare -n args=${q^^}
   kc="" dc="" km="" dm="" hm="" rss=""
   for run in $(seq "$RUNS"); do
-    kc+="$(ms /usr/bin/time -f 'maxrss_kb=%M' "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${args[@]}" --format csv --timings) "
+    kc+="$(ms /usr/bin/time -f 'maxrss_kb=%M' "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${args[@]}" --format csv --no-cache --timings) "
     rss+="$(field 'maxrss_kb=' err) "
     anon=$(grep -o 'RssAnon:[^,]*' "$OUT/last.err" | tr -s ' \t' ' ')
     dc+="$(ms node "$ROOT/bench/duckdb_q.mjs" "$OUT" "$q" csv) "
     duck_line=$(cat "$OUT/last.out")
-    "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${args[@]}" --format csv --timings --no-stream > /dev/null 2> "$OUT/last.err"
+    "$KPIC" run "$ROOT/bench/q.kpi" "${BINDS[@]}" "${args[@]}" --format csv --no-cache --timings --no-stream > /dev/null 2> "$OUT/last.err"
     km+="$(grep -o 'scanned in [0-9.]*' "$OUT/last.err" | sed 's/scanned in //') "
     node "$ROOT/bench/duckdb_q.mjs" "$OUT" "$q" memory > "$OUT/last.out"
     dm+="$(field 'query_ms=' out) "
@@ -63,9 +66,9 @@ metrics=$(grep -o '^metric [a-z0-9]*' "$ROOT/bench/out/compile/suite.kpi" | cut 
 cold="" for_cached=""
 for run in $(seq "$RUNS"); do
   rm -rf "$OUT/compile-cache"
-  KPIC_CACHE_DIR="$OUT/compile-cache" "$KPIC" run "$ROOT/bench/out/compile/suite.kpi" --metric "$metrics" --engine jit --timings --format csv > /dev/null 2> "$OUT/last.err"
+  KPIC_CACHE_DIR="$OUT/compile-cache" "$KPIC" run "$ROOT/bench/out/compile/suite.kpi" --metric "$metrics" --engine jit --timings --format csv --no-cache > /dev/null 2> "$OUT/last.err"
   cold+="$(grep -o 'compiled in [0-9.]*' "$OUT/last.err" | sed 's/compiled in //') "
-  KPIC_CACHE_DIR="$OUT/compile-cache" "$KPIC" run "$ROOT/bench/out/compile/suite.kpi" --metric "$metrics" --engine jit --timings --format csv > /dev/null 2> "$OUT/last.err"
+  KPIC_CACHE_DIR="$OUT/compile-cache" "$KPIC" run "$ROOT/bench/out/compile/suite.kpi" --metric "$metrics" --engine jit --timings --format csv --no-cache > /dev/null 2> "$OUT/last.err"
   for_cached+="$(grep -o '[0-9]* kernel(s) compiled' "$OUT/last.err" | cut -d' ' -f1) "
 done
 echo "== Compile (50 metrics, one fused kernel, O2)"

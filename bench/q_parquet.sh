@@ -6,6 +6,9 @@
 # from CSV. Not a test. Prints medians, ratios and kpic's peak RSS.
 # Usage: bench/q_parquet.sh [ROWS (default 10000000)] [RUNS (default 5)]
 set -euo pipefail
+# Every kpic run is a cold run: --no-cache keeps the state cache (issue 26)
+# out of it, as DuckDB keeps nothing between processes either; the
+# cache's reruns are bench/cache.sh's.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROWS="${1:-10000000}"
 RUNS="${2:-5}"
@@ -27,25 +30,25 @@ Q1=(--metric revenue,orders_n,customers,aov,discount_rate,return_rate,vip_revenu
 Q2=(--metric revenue,orders_n,customers,aov,discount_rate,return_rate,vip_revenue_share,conversion --by store --grain month)
 
 # Warm the kernel cache, and check that both sources give the same answer.
-"$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${Q2[@]}" --format csv > "$OUT/pq.csv"
-"$KPIC" run "$ROOT/bench/q.kpi" "${CSV[@]}" "${Q2[@]}" --format csv > "$OUT/csv.csv"
+"$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${Q2[@]}" --format csv --no-cache > "$OUT/pq.csv"
+"$KPIC" run "$ROOT/bench/q.kpi" "${CSV[@]}" "${Q2[@]}" --format csv --no-cache > "$OUT/csv.csv"
 cmp -s "$OUT/pq.csv" "$OUT/csv.csv" || { echo "Parquet and CSV disagree on Q2" >&2; exit 1; }
-"$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${Q1[@]}" --format csv > /dev/null
+"$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${Q1[@]}" --format csv --no-cache > /dev/null
 
 for q in q1 q2; do
   unset -n args 2>/dev/null || true
   declare -n args=${q^^}
   kp="" kc="" dp="" dq="" rss="" rssc=""
   for run in $(seq "$RUNS"); do
-    kp+="$(ms /usr/bin/time -f 'maxrss_kb=%M' "$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${args[@]}" --format csv) "
+    kp+="$(ms /usr/bin/time -f 'maxrss_kb=%M' "$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${args[@]}" --format csv --no-cache) "
     rss+="$(field 'maxrss_kb=' err) "
     dp+="$(ms node "$ROOT/bench/duckdb_q.mjs" "$OUT" "$q" parquet) "
     dq+="$(field 'query_ms=' out) "
     duck_line=$(cat "$OUT/last.out")
-    kc+="$(ms /usr/bin/time -f 'maxrss_kb=%M' "$KPIC" run "$ROOT/bench/q.kpi" "${CSV[@]}" "${args[@]}" --format csv) "
+    kc+="$(ms /usr/bin/time -f 'maxrss_kb=%M' "$KPIC" run "$ROOT/bench/q.kpi" "${CSV[@]}" "${args[@]}" --format csv --no-cache) "
     rssc+="$(field 'maxrss_kb=' err) "
   done
-  "$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${args[@]}" --format csv --timings > /dev/null 2> "$OUT/last.err"
+  "$KPIC" run "$ROOT/bench/q.kpi" "${PQ[@]}" "${args[@]}" --format csv --no-cache --timings > /dev/null 2> "$OUT/last.err"
   echo "== ${q^^} from Parquet ($ROWS rows, $(stat -c %s "$OUT/orders.parquet") bytes of orders.parquet; $RUNS runs each, alternating; medians)"
   echo "  duckdb: $duck_line"
   sed 's/^/  kpic --timings: /' "$OUT/last.err"
