@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 namespace kpic {
 
 namespace {
@@ -29,58 +33,11 @@ std::string CanonicalUnitName(const std::string& name) {
   return it == plurals.end() ? name : it->second;
 }
 
-Unit Unit::Named(const std::string& name) {
-  Unit u;
-  std::string n = CanonicalUnitName(name);
-  if (n != "percent" && n != "1" && !n.empty()) u.powers_[n] = 1;
-  return u;
-}
+namespace {
 
-Unit Unit::operator*(const Unit& o) const {
-  Unit r = *this;
-  for (const auto& [n, p] : o.powers_) {
-    int& v = r.powers_[n];
-    v += p;
-    if (v == 0) r.powers_.erase(n);
-  }
-  return r;
-}
-
-Unit Unit::operator/(const Unit& o) const {
-  Unit r = *this;
-  for (const auto& [n, p] : o.powers_) {
-    int& v = r.powers_[n];
-    v -= p;
-    if (v == 0) r.powers_.erase(n);
-  }
-  return r;
-}
-
-bool Unit::OnlyCounts() const {
-  for (const auto& [n, p] : powers_)
-    if (IsCurrencyName(n) || IsDurationName(n)) return false;
-  return true;
-}
-
-bool Unit::HasCurrency() const {
-  for (const auto& [n, p] : powers_)
-    if (IsCurrencyName(n)) return true;
-  return false;
-}
-
-std::string Unit::Currency() const {
-  if (powers_.size() == 1 && powers_.begin()->second == 1 && IsCurrencyName(powers_.begin()->first))
-    return powers_.begin()->first;
-  return {};
-}
-
-bool Unit::IsDuration() const {
-  return powers_.size() == 1 && powers_.begin()->second == 1 && IsDurationName(powers_.begin()->first);
-}
-
-std::string Unit::ToString() const {
+std::string Text(const std::map<std::string, int>& powers) {
   std::string num, den;
-  for (const auto& [n, p] : powers_) {
+  for (const auto& [n, p] : powers) {
     std::string& side = p > 0 ? num : den;
     if (!side.empty()) side += '*';
     side += n;
@@ -89,6 +46,85 @@ std::string Unit::ToString() const {
   }
   if (num.empty()) num.push_back('1');  // not = "1": g++ 12 warns falsely (-Wrestrict)
   return den.empty() ? num : num + "/" + den;
+}
+
+}  // namespace
+
+Unit Unit::Of(std::map<std::string, int> powers) {
+  Unit u;
+  if (powers.empty()) return u;
+  // Interned by canonical text, which names the powers exactly (base
+  // names are identifiers: no `*`, `/` or `^`). Never freed: a program
+  // meets few units. Threads (the language server) share the table.
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::unique_ptr<Data>> table;
+  std::string text = Text(powers);
+  std::lock_guard lock(mutex);
+  auto [it, fresh] = table.try_emplace(std::move(text));
+  if (fresh) it->second = std::make_unique<Data>(Data{std::move(powers), it->first});
+  u.data_ = it->second.get();
+  return u;
+}
+
+Unit Unit::Named(const std::string& name) {
+  std::string n = CanonicalUnitName(name);
+  if (n == "percent" || n == "1" || n.empty()) return Unit();
+  return Of({{n, 1}});
+}
+
+const std::map<std::string, int>& Unit::powers() const {
+  static const std::map<std::string, int> kNone;
+  return data_ ? data_->powers : kNone;
+}
+
+Unit Unit::operator*(const Unit& o) const {
+  if (o.IsOne()) return *this;
+  std::map<std::string, int> r = powers();
+  for (const auto& [n, p] : o.powers()) {
+    int& v = r[n];
+    v += p;
+    if (v == 0) r.erase(n);
+  }
+  return Of(std::move(r));
+}
+
+Unit Unit::operator/(const Unit& o) const {
+  if (o.IsOne()) return *this;
+  std::map<std::string, int> r = powers();
+  for (const auto& [n, p] : o.powers()) {
+    int& v = r[n];
+    v -= p;
+    if (v == 0) r.erase(n);
+  }
+  return Of(std::move(r));
+}
+
+bool Unit::OnlyCounts() const {
+  for (const auto& [n, p] : powers())
+    if (IsCurrencyName(n) || IsDurationName(n)) return false;
+  return true;
+}
+
+bool Unit::HasCurrency() const {
+  for (const auto& [n, p] : powers())
+    if (IsCurrencyName(n)) return true;
+  return false;
+}
+
+std::string Unit::Currency() const {
+  const auto& p = powers();
+  if (p.size() == 1 && p.begin()->second == 1 && IsCurrencyName(p.begin()->first)) return p.begin()->first;
+  return {};
+}
+
+bool Unit::IsDuration() const {
+  const auto& p = powers();
+  return p.size() == 1 && p.begin()->second == 1 && IsDurationName(p.begin()->first);
+}
+
+const std::string& Unit::ToString() const {
+  static const std::string kOne = "1";
+  return data_ ? data_->text : kOne;
 }
 
 bool Comparable(const Unit& a, const Unit& b) {
