@@ -15,6 +15,7 @@
 #include "diag/registry.h"
 #include "diag/render.h"
 #include "base/exit_codes.h"
+#include "base/heap_growth.h"
 #include "driver/action_command.h"
 #include "driver/cache_command.h"
 #include "driver/commands.h"
@@ -26,13 +27,7 @@
 #include "driver/verify.h"
 #include "exec/binding.h"
 #include "lsp/server.h"
-#include "base/heap_growth.h"
 #include "hugepages.h"
-
-namespace {
-
-
-}  // namespace
 
 namespace {
 
