@@ -56,10 +56,14 @@ set -e
 cp "$tmp/big/orders.csv" "$tmp/big/orders.orig"
 # The change must land while the file is read. A change before the file was
 # opened (a missing or short file: exit 3 for another reason) or after it was
-# read (exit 0) tests nothing, so each case tries later and later moments.
+# read (exit 0) tests nothing, so each case tries later and later moments:
+# every 20 ms up to 0.6 s, then up to 2 s. The read of this file lasts about
+# 40 ms in the release build, which steps of 50 ms could miss (a delete
+# before the open, then one after the read: a flaky failure); under the
+# sanitizers on a loaded machine kpic took over 0.4 s to open the file.
 for how in append delete shrink; do
   result="never during the read"
-  for delay in 0.05 0.1 0.15 0.2 0.3 0.4; do
+  for delay in $(LC_ALL=C seq 0.02 0.02 0.6) 0.8 1.0 1.3 1.6 2; do
     cp "$tmp/big/orders.orig" "$tmp/big/orders.csv"
     ( sleep $delay
       case $how in
