@@ -396,6 +396,7 @@ class FastRows {
       static constexpr Kind kKinds[] = {Kind::kInt,    Kind::kOther, Kind::kDecimal,  Kind::kBool,
                                         Kind::kString, Kind::kOther, Kind::kTimestamp};
       cols_[r].kind = kKinds[static_cast<int>(requests[r].type)];
+      if (requests[r].type == ColType::kDate && o.date_format.pattern == "%Y-%m-%d") cols_[r].kind = Kind::kDate;
       cols_[r].scale = requests[r].scale;
     }
     has_nulls_ = !o.nulls.empty();
@@ -586,7 +587,7 @@ class FastRows {
     return code;
   }
 
-  enum class Kind { kInt, kDecimal, kBool, kString, kTimestamp, kOther };
+  enum class Kind { kInt, kDecimal, kBool, kString, kDate, kTimestamp, kOther };
   struct ColState {
     Kind kind = Kind::kOther;
     int scale = 0;
@@ -690,6 +691,21 @@ class FastRows {
     return true;
   }
 
+  /// Sets st.last_days to the day of the YYYY?MM?DD at `b` (its
+  /// separators already checked), reusing the last one when the text
+  /// repeats; false when it is not a valid date.
+  static bool SameDate(ColState& st, const char* b) {
+    if (st.have_date && std::memcmp(st.last_date, b, 10) == 0) return true;
+    int y1, y2, mo, d;
+    if (!Two(b, &y1) || !Two(b + 2, &y2) || !Two(b + 5, &mo) || !Two(b + 8, &d)) return false;
+    auto days = DaysFromCivil(y1 * 100 + y2, mo, d);
+    if (!days) return false;
+    std::memcpy(st.last_date, b, 10);
+    st.last_days = *days;
+    st.have_date = true;
+    return true;
+  }
+
   bool Convert(ColState& st, Column& col, const char* b, const char* e) {
     if (has_nulls_) {
       std::string_view v(b, static_cast<size_t>(e - b));
@@ -773,15 +789,7 @@ class FastRows {
             b[16] != ':' || !Two(b + 11, &h) || !Two(b + 14, &mi) || !Two(b + 17, &sec) || h > 23 || mi > 59 ||
             sec > 59)
           return Slow(col, b, e);
-        if (!st.have_date || std::memcmp(st.last_date, b, 10) != 0) {
-          int y1, y2, mo, d;
-          if (!Two(b, &y1) || !Two(b + 2, &y2) || !Two(b + 5, &mo) || !Two(b + 8, &d)) return Slow(col, b, e);
-          auto days = DaysFromCivil(y1 * 100 + y2, mo, d);
-          if (!days) return Slow(col, b, e);
-          std::memcpy(st.last_date, b, 10);
-          st.last_days = *days;
-          st.have_date = true;
-        }
+        if (!SameDate(st, b)) return Slow(col, b, e);
         int64_t local = st.last_days * 86400 + h * 3600 + mi * 60 + sec;
         int64_t utc;
         if (!o_.zone) {
@@ -792,6 +800,13 @@ class FastRows {
           utc = ZoneMiss(st, local);
         }
         col.ints.push_back(utc * 1000000);
+        break;
+      }
+      case Kind::kDate: {
+        // YYYY-MM-DD (the default format; ParseDate reads the same), the
+        // last one's day reused.
+        if (e - b != 10 || b[4] != '-' || b[7] != '-' || !SameDate(st, b)) return Slow(col, b, e);
+        col.ints.push_back(st.last_days);
         break;
       }
       case Kind::kOther:

@@ -369,6 +369,20 @@ TEST_CASE("short numbers are read word-at-a-time to the same values as digit by 
   }
 }
 
+/// `good`, the `others`, and `good` with each of its bytes replaced by
+/// each of a set of bad ones.
+static std::vector<std::string> WithBadBytes(const std::string& good, std::vector<std::string> others) {
+  std::vector<std::string> values = {good};
+  values.insert(values.end(), others.begin(), others.end());
+  for (size_t at = 0; at < good.size(); ++at)
+    for (char bad : std::string("/:.a -T\x7f\x80\xff" "0", 11)) {
+      std::string v = good;
+      v[at] = bad;
+      values.push_back(v);
+    }
+  return values;
+}
+
 TEST_CASE("times of day with a bad byte anywhere are read alike by the fast and general paths") {
   CsvResult r = ParseCsv("t\n2026-01-02T03:04:05\n2026-01-02 23:59:59\n2026-01-03T00:00:00\n", "f.csv",
                          {Col("t", ColType::kTimestamp)}, {});
@@ -377,14 +391,9 @@ TEST_CASE("times of day with a bad byte anywhere are read alike by the fast and 
                              (20455 * 86400 + 23 * 3600 + 59 * 60 + 59) * int64_t{1000000}, 20456 * 86400 * int64_t{1000000}});
   std::vector<CsvColumnRequest> cols = {Col("t", ColType::kTimestamp)};
   const std::string good = "2026-01-02T13:45:56";
-  std::vector<std::string> values = {good, "2026-01-02T24:00:00", "2026-01-02T23:60:00", "2026-01-02T23:59:60",
-                                     "2026-01-02T09:09:09", "2026-01-02T19:59:59"};
-  for (size_t at = 0; at < good.size(); ++at)
-    for (char bad : std::string("/:.a -T\x7f\x80\xff" "0", 11)) {
-      std::string v = good;
-      v[at] = bad;
-      values.push_back(v);
-    }
+  std::vector<std::string> values = WithBadBytes(good, {"2026-01-02T24:00:00", "2026-01-02T23:60:00",
+                                                         "2026-01-02T23:59:60", "2026-01-02T09:09:09",
+                                                         "2026-01-02T19:59:59"});
   for (const std::string& v : values) {
     // The row before sets the fast path's cached date; the value's own date may differ.
     std::string text = "t\n2026-01-02T00:00:00\n" + v + "\n";
@@ -393,6 +402,33 @@ TEST_CASE("times of day with a bad byte anywhere are read alike by the fast and 
     o.fast_path = false;
     CAPTURE(v);
     CHECK(fast == Outcome(text, cols, o));
+  }
+}
+
+TEST_CASE("dates with a bad byte anywhere are read alike by the fast and general paths") {
+  // 2026-01-02 is day 20455 (as in the timestamps above); the fast path
+  // reuses the previous row's day while the text repeats.
+  CsvResult r = ParseCsv("d\n2026-01-02\n2026-01-02\n2026-01-03\n2024-02-29\n2026-1-05\n", "f.csv",
+                         {Col("d", ColType::kDate)}, {});
+  CHECK(r.columns[0].ints == std::vector<int64_t>{20455, 20455, 20456, 19782, 20458});
+  std::vector<CsvColumnRequest> cols = {Col("d", ColType::kDate)};
+  std::vector<std::string> values =
+      WithBadBytes("2026-01-02", {"2026-02-29", "2024-02-29", "0000-01-01", "9999-12-31", "2026-13-01", "2026-00-10",
+                                  "2026-01-32", "2026-1-5", "2026-01-2", "20260102", "2026/01/02", "2026-01-020"});
+  for (const std::string& v : values) {
+    // The row before sets the fast path's cached date; the value's own may differ.
+    std::string text = "d\n2026-01-02\n" + v + "\n" + v + "\n";
+    CsvOptions o;
+    std::string fast = Outcome(text, cols, o);
+    o.fast_path = false;
+    CAPTURE(v);
+    CHECK(fast == Outcome(text, cols, o));
+    // Another format is not the fast path's: still read alike.
+    o.fast_path = true;
+    o.date_format.pattern = "%d/%m/%Y";
+    std::string other = Outcome(text, cols, o);
+    o.fast_path = false;
+    CHECK(other == Outcome(text, cols, o));
   }
 }
 
