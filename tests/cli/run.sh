@@ -270,6 +270,43 @@ contains err "error[E0603]: --param store_id is given twice"
 expect "--param without a role is E0603" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --param store_id=S001
 contains err "error[E0603]: --param store_id is given without --role"
 
+# Metrics over different members and periods share the CSV's rows: the
+# union of their keys, by period then member, a metric's cell empty where
+# it has no row (regression guard for the pivot, rewritten without a map
+# of copied keys). Expected rows worked out by hand from the two files:
+# sales has rows for January-February x {A, B}, visits for
+# February-March x {B, C}; March is partial (the as-of date is 1 March).
+mkdir -p "$TMP/pivot"
+printf 'day,store,amt\n2026-01-05,A,1.00\n2026-01-06,B,2.00\n2026-02-03,B,4.00\n' > "$TMP/pivot/s.csv"
+printf 'day,store,n\n2026-02-01,C,7\n2026-03-01,B,5\n2026-02-02,B,3\n' > "$TMP/pivot/v.csv"
+cat > "$TMP/pivot/p.kpi" <<'KPI'
+dimension store: string
+source s from csv("s.csv") {
+  day: date time
+  store: string -> store
+  amt: decimal(2) unit CNY
+}
+source v from csv("v.csv") {
+  day: date time
+  store: string -> store
+  n: int
+}
+metric sales: CNY = sum(s.amt)
+metric visits = sum(v.n)
+KPI
+expect "csv: metrics over different members share rows" 0 "$KPIC" run "$TMP/pivot" --metric sales,visits --by store --format csv
+cat > "$TMP/pivot/want" <<'CSV'
+period,store,sales,visits,partial
+2026-01,A,1.00,,
+2026-01,B,2.00,,
+2026-02,A,0.00,,
+2026-02,B,4.00,3,
+2026-02,C,,7,
+2026-03,B,,5,2026-03-01/2026-03-01
+2026-03,C,,0,2026-03-01/2026-03-01
+CSV
+if cmp -s "$TMP/out" "$TMP/pivot/want"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: pivot rows"; diff "$TMP/pivot/want" "$TMP/out"; fi
+
 # Outputs that cannot be turned on their reader: CSV cells that a spreadsheet
 # would run get a leading ' (numbers, negative ones included, stay); the
 # Markdown catalog shows HTML as text; HTML pages carry a CSP.
