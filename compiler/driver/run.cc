@@ -228,17 +228,19 @@ void CheckDigits(const plan::Plan& p, const engine::Results& r, int max_digits) 
   if (max_digits >= 39) return;  // 128 bits hold every 38-digit number; overflow beyond is already an error
   __int128 bound = 1;
   for (int i = 0; i < max_digits; ++i) bound *= 10;
-  auto check = [&](const Val& v, const std::string& what, int64_t period, rt::Grain g) {
+  // `what` names the value; it is built only for the message.
+  auto check = [&](const Val& v, const auto& what, int64_t period, rt::Grain g) {
     if (!v.exact() || (v.i < bound && -v.i < bound)) return;
     throw engine::OverflowError(fmt::format("{} in {} is {}, which has more than {} digits (--max-decimal-digits {})",
-                                            what, Label(g, period, p), v.Text(), max_digits, max_digits));
+                                            what(), Label(g, period, p), v.Text(), max_digits, max_digits));
   };
   for (const auto& m : r.metrics)
-    for (const auto& row : m.rows) check(row.value, "metric `" + m.output->metric + "`", row.period, m.output->grain);
+    for (const auto& row : m.rows)
+      check(row.value, [&] { return "metric `" + m.output->metric + "`"; }, row.period, m.output->grain);
   for (const auto& g : r.goals)
     for (const auto& gp : g.periods) {
-      check(gp.value, "goal `" + g.goal->name + "`", gp.period, g.goal->grain);
-      check(gp.target, "the target of goal `" + g.goal->name + "`", gp.period, g.goal->grain);
+      check(gp.value, [&] { return "goal `" + g.goal->name + "`"; }, gp.period, g.goal->grain);
+      check(gp.target, [&] { return "the target of goal `" + g.goal->name + "`"; }, gp.period, g.goal->grain);
     }
 }
 

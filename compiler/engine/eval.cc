@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "datetime.h"
@@ -71,14 +72,57 @@ int64_t WorkDays::Count(int32_t lo, int32_t hi) const {
 
 namespace {
 
+/// A member's groups by period, in a sorted vector (the map it replaced
+/// cost a cache miss per node on every lookup): one group per period.
+class Periods {
+ public:
+  using Entry = std::pair<int64_t, uint32_t>;
+  using const_iterator = std::vector<Entry>::const_iterator;
+  const_iterator begin() const { return v_.begin(); }
+  const_iterator end() const { return v_.end(); }
+  const_iterator lower_bound(int64_t p) const {
+    return std::lower_bound(v_.begin(), v_.end(), p, [](const Entry& e, int64_t x) { return e.first < x; });
+  }
+  const_iterator find(int64_t p) const {
+    auto it = lower_bound(p);
+    return it != v_.end() && it->first == p ? it : v_.end();
+  }
+  void Add(int64_t p, uint32_t g) { v_.emplace_back(p, g); }
+  /// Sorts by period; of two groups of one period, the later one stays.
+  void Seal() {
+    std::stable_sort(v_.begin(), v_.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    size_t out = 0;
+    for (size_t i = 0; i < v_.size(); ++i) {
+      if (i + 1 < v_.size() && v_[i + 1].first == v_[i].first) continue;
+      v_[out++] = v_[i];
+    }
+    v_.resize(out);
+  }
+
+ private:
+  std::vector<Entry> v_;
+};
+
 class Evaluator {
  public:
   Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const std::vector<RateTable>& rates,
             const WorkDays* work)
       : p_(p), r_(r), rates_(rates), work_(work) {
     idx_.resize(r.size());
+    found_.resize(r.size());
+    period_bounds_.resize(r.size());
+    lookup_.resize(r.size());
     for (size_t s = 0; s < r.size(); ++s) {
-      for (uint32_t g = 0; g < r[s].period.size(); ++g) idx_[s][r[s].dims[g]][r[s].period[g]] = g;
+      for (uint32_t g = 0; g < r[s].period.size(); ++g) {
+        auto [at, fresh] = lookup_[s].try_emplace(r[s].dims[g]);
+        if (fresh) at->second = idx_[s].try_emplace(r[s].dims[g]).first;
+        const_cast<Periods&>(at->second->second).Add(r[s].period[g], g);
+      }
+      for (auto& [dims, periods] : idx_[s]) periods.Seal();
+      if (!r[s].period.empty()) {
+        auto [lo, hi] = std::minmax_element(r[s].period.begin(), r[s].period.end());
+        period_bounds_[s] = {*lo, *hi};
+      }
       Grain gr = p.scans[s].grain;
       if (gr == Grain::kAll || r[s].period.empty()) continue;
       auto [mn, mx] = std::minmax_element(r[s].period.begin(), r[s].period.end());
@@ -336,7 +380,8 @@ class Evaluator {
     bool any = false;
     for (int s : scans) {
       Grain sg = p_.scans[s].grain;
-      for (int64_t o : r_[s].period) {
+      // Periods map to periods in order: the first and last suffice.
+      for (int64_t o : period_bounds_[static_cast<size_t>(s)]) {
         int64_t a = sg == Grain::kAll ? 0 : rt::PeriodOf(g, rt::PeriodStart(sg, o, p_.calendar), p_.calendar);
         int64_t b = sg == Grain::kAll ? 0 : rt::PeriodOf(g, rt::PeriodEnd(sg, o, p_.calendar) - 1, p_.calendar);
         if (!any || a < *lo) *lo = a;
@@ -362,11 +407,21 @@ class Evaluator {
   /// Calls f with the periods of each member of the scan in the context:
   /// its members (or all), followed by the added dimensions' (`extra`).
   template <typename F>
-  void ForMembers(int scan, const Ctx& c, F&& f) const {
+  void ForMembers(int scan, const Ctx& c, F&& f) {
     const auto& index = idx_[scan];
     if (c.dims) {
       if (c.extra.empty()) {
-        if (auto it = index.find(*c.dims); it != index.end()) f(it->second);
+        // The leaves of a row's metrics ask for the same member in turn:
+        // the last one found per scan is kept.
+        Found& last = found_[static_cast<size_t>(scan)];
+        if (!last.key || *last.key != *c.dims) {
+          const auto& by_hash = lookup_[static_cast<size_t>(scan)];
+          auto it = by_hash.find(*c.dims);
+          if (it == by_hash.end()) return;
+          last.key = &it->second->first;
+          last.periods = &it->second->second;
+        }
+        f(*last.periods);
         return;
       }
       DimTuple key = *c.dims;
@@ -382,8 +437,13 @@ class Evaluator {
 
   Val Leaf(const MNode& n, const Ctx& c) {
     auto [lo, hi] = Range(n.scan, c);
-    std::vector<uint32_t> groups;
-    ForMembers(n.scan, c, [&](const std::map<int64_t, uint32_t>& periods) {
+    std::vector<uint32_t>& groups = groups_;  // AggValue does not come back here
+    groups.clear();
+    ForMembers(n.scan, c, [&](const Periods& periods) {
+      if (lo == hi) {  // one period: one group at most
+        if (auto it = periods.find(lo); it != periods.end()) groups.push_back(it->second);
+        return;
+      }
       for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it)
         groups.push_back(it->second);
     });
@@ -533,7 +593,7 @@ class Evaluator {
     const engine::AggStates& st = r_[leaf.scan].aggs[leaf.agg];
     // Days with values, in order, each with its groups.
     std::map<int64_t, std::vector<uint32_t>> days;
-    ForMembers(leaf.scan, c, [&](const std::map<int64_t, uint32_t>& periods) {
+    ForMembers(leaf.scan, c, [&](const Periods& periods) {
       for (auto it = periods.lower_bound(lo); it != periods.end() && it->first <= hi; ++it)
         if (st.count[it->second] > 0) days[it->first].push_back(it->second);
     });
@@ -624,7 +684,28 @@ class Evaluator {
   const std::vector<ScanResult>& r_;
   const std::vector<RateTable>& rates_;
   const WorkDays* work_;
-  std::vector<std::map<DimTuple, std::map<int64_t, uint32_t>>> idx_;
+  std::vector<std::map<DimTuple, Periods>> idx_;
+  /// Per scan, the member last looked up in idx_ and its periods (null:
+  /// none). idx_ does not change after construction.
+  struct Found {
+    const DimTuple* key = nullptr;  ///< in idx_ (its nodes stay put)
+    const Periods* periods = nullptr;
+  };
+  struct TupleHash {
+    size_t operator()(const DimTuple& t) const {
+      uint64_t h = 0x9E3779B97F4A7C15ULL;
+      for (const DimValue& d : t)
+        h = (h ^ (d.null ? 0x5bd1e995ULL : std::hash<std::string>()(d.s) ^ static_cast<uint64_t>(d.i) * 0xC2B2AE3D27D4EB4FULL)) *
+            0xBF58476D1CE4E5B9ULL;
+      return static_cast<size_t>(h ^ (h >> 31));
+    }
+  };
+  /// idx_'s entries by hash, for lookups (idx_ keeps the members' order).
+  std::vector<std::unordered_map<DimTuple, std::map<DimTuple, Periods>::const_iterator, TupleHash>> lookup_;
+  std::vector<Found> found_;
+  /// Per scan, its smallest and largest period ordinal (none: no groups).
+  std::vector<std::vector<int64_t>> period_bounds_;
+  std::vector<uint32_t> groups_;  ///< Leaf's scratch
   std::map<int, std::vector<int>> scans_under_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
   bool nonfinite_ = false;  ///< an aggregate was not finite (TakeNonFinite)
