@@ -20,6 +20,7 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -39,6 +40,7 @@
 #include "decimal.h"
 #include "engine/group.h"
 #include "engine/scan_util.h"
+#include "timezone.h"
 
 namespace kpic {
 
@@ -77,11 +79,38 @@ enum Helper { kDatePartFn, kPushDistinctFn, kPushValueFn, kHelpers };
 /// exact sum of squares left 128 bits; below it, a row node (code - 1).
 constexpr int32_t kSumSquaresError = 1 << 24;
 
-extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::Calendar* cal) {
-  return engine::DatePart(static_cast<builtins::Fn>(part), ts != 0, v, *cal);
+/// A date part of `v`, and in `cache` ({lo, hi, value}) the inputs
+/// [lo, hi) that have the same part, so that the kernel calls again only
+/// for a value outside them (rows come in time order, mostly): for a
+/// timestamp, the instants of the same local day under one zone offset;
+/// for a date, the day. Hours are not cached (lo = hi).
+extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::Calendar* cal, int64_t* cache) {
+  const auto fn = static_cast<builtins::Fn>(part);
+  int64_t value = engine::DatePart(fn, ts != 0, v, *cal);
+  cache[0] = cache[1] = 0;
+  cache[2] = value;
+  if (fn == builtins::Fn::kHour) return value;
+  if (ts == 0) {
+    if (v < INT64_MAX) cache[0] = v, cache[1] = v + 1;
+    return value;
+  }
+  int64_t secs = v >= 0 ? v / 1000000 : -((-v + 999999) / 1000000);
+  int64_t zlo = INT64_MIN, zhi = INT64_MAX;
+  int64_t offset = cal->zone ? cal->zone->OffsetAt(secs, &zlo, &zhi) : 0;
+  int64_t local = secs + offset;
+  int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+  int64_t lo = std::max(day * 86400 - offset, zlo), hi = std::min(day * 86400 - offset + 86400, zhi);
+  constexpr int64_t kLimit = INT64_MAX / 1000000 - 1;
+  if (lo > -kLimit && hi < kLimit && lo < hi) cache[0] = lo * 1000000, cache[1] = hi * 1000000;
+  return value;
 }
-extern "C" void KpicPushDistinct(void* sets, uint32_t g, int64_t v) {
-  static_cast<engine::DistinctSet*>(sets)[g].Add(v);
+/// Adds a key to a group's distinct set, and refreshes the group's view
+/// of its bitmap (DistinctView), through which the kernel sets the bits of
+/// keys inside it without a call.
+extern "C" void KpicPushDistinct(void* sets, void* views, uint32_t g, int64_t v) {
+  engine::DistinctSet& set = static_cast<engine::DistinctSet*>(sets)[g];
+  set.Add(v);
+  static_cast<engine::DistinctView*>(views)[g] = set.View();
 }
 extern "C" void KpicPushValue(void* lists, uint32_t g, double v) {
   static_cast<std::vector<double>*>(lists)[g].push_back(v);
@@ -146,6 +175,7 @@ class Gen {
     auto* done = Block("done");
     err_ = Block("overflow");
 
+    entry_ = entry;
     b_.SetInsertPoint(entry);
     col_data_ = LoadField(offsetof(KArgs, col_data));
     col_valid_ = LoadField(offsetof(KArgs, col_valid));
@@ -165,7 +195,8 @@ class Gen {
     for (size_t a = 0; a < s_.aggs.size(); ++a) {
       main_.push_back(LoadPtr(st_main_, a));
       bool moments = s_.aggs[a].fn == AggSpec::Fn::kStddev || s_.aggs[a].fn == AggSpec::Fn::kVariance;
-      aux_.push_back(moments ? LoadPtr(st_aux_, a) : nullptr);
+      bool views = s_.aggs[a].fn == AggSpec::Fn::kCountDistinct;
+      aux_.push_back(moments || views ? LoadPtr(st_aux_, a) : nullptr);
       count_.push_back(LoadPtr(st_count_, a));
     }
     for (size_t n = 0; n < s_.nodes.size(); ++n)
@@ -422,12 +453,41 @@ class Gen {
       }
       case O::kDatePart: {
         V a = Node(n.args[0]);
-        auto* hty = llvm::FunctionType::get(i64_, {i64_, i32_, i32_, ptr_}, false);
-        llvm::Value* h = LoadPtr(helpers_, kDatePartFn);
-        bool ts = s_.nodes[n.args[0]].type == VT::kTimestamp;
-        // Call only for non-null values (the helper needs a real date).
+        // A cache of the last part computed, {lo, hi, value}: an input in
+        // [lo, hi) has that value; any other calls the helper, which
+        // computes the part and refills the cache. Empty at the start.
+        llvm::Value* cache;
+        {
+          llvm::IRBuilder<> eb(entry_->getTerminator());
+          cache = eb.CreateAlloca(llvm::ArrayType::get(i64_, 3), nullptr, "part_cache");
+          for (int k = 0; k < 3; ++k) eb.CreateStore(eb.getInt64(0), eb.CreateConstGEP1_64(i64_, cache, k));
+        }
+        // A null's placeholder is 0 (the helper needs a real date).
         llvm::Value* arg = b_.CreateSelect(a.null, b_.getInt64(0), a.v);
-        llvm::Value* v = b_.CreateCall(hty, h, {arg, b_.getInt32(ts), b_.getInt32(static_cast<int32_t>(n.part)), cal_});
+        llvm::Value* lo = b_.CreateLoad(i64_, cache);
+        llvm::Value* hi = b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i64_, cache, 1));
+        llvm::Value* hit = b_.CreateICmpULT(b_.CreateSub(arg, lo), b_.CreateSub(hi, lo));
+        llvm::BasicBlock* from = b_.GetInsertBlock();
+        auto* miss = Block("part_miss");
+        auto* done = Block("part_done");
+        b_.CreateCondBr(hit, done, miss, llvm::MDBuilder(ctx_).createBranchWeights(1000, 1));
+        b_.SetInsertPoint(miss);
+        auto* hty = llvm::FunctionType::get(i64_, {i64_, i32_, i32_, ptr_, ptr_}, false);
+        bool ts = s_.nodes[n.args[0]].type == VT::kTimestamp;
+        llvm::Value* computed = b_.CreateCall(
+            hty, LoadPtr(helpers_, kDatePartFn),
+            {arg, b_.getInt32(ts), b_.getInt32(static_cast<int32_t>(n.part)), cal_, cache});
+        b_.CreateBr(done);
+        b_.SetInsertPoint(done);
+        llvm::Value* cached = nullptr;
+        {
+          // The cached value is read on the hit's path, before the branch.
+          llvm::IRBuilder<> hb(from->getTerminator());
+          cached = hb.CreateLoad(i64_, hb.CreateConstGEP1_64(i64_, cache, 2));
+        }
+        llvm::PHINode* v = b_.CreatePHI(i64_, 2);
+        v->addIncoming(cached, from);
+        v->addIncoming(computed, miss);
         return {v, a.null, a.ovf};
       }
       case O::kToFloat: {
@@ -567,9 +627,30 @@ class Gen {
         }
         break;
       case F::kCountDistinct: {
+        // A key inside the group's bitmap sets its bit here (the view's
+        // {base, bits, words}); any other goes to the set through the
+        // helper, which refreshes the view.
         llvm::Value* key = fl ? b_.CreateBitCast(v.v, i64_) : v.v;
-        auto* hty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, i32_, i64_}, false);
-        b_.CreateCall(hty, LoadPtr(helpers_, kPushDistinctFn), {main_[a], b_.CreateTrunc(gidx_, i32_), key});
+        llvm::Value* view = b_.CreateGEP(i8_, aux_[a], b_.CreateMul(gidx_, b_.getInt64(sizeof(engine::DistinctView))));
+        llvm::Value* base = b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i8_, view, offsetof(engine::DistinctView, base)));
+        llvm::Value* bits = b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i8_, view, offsetof(engine::DistinctView, bits)));
+        llvm::Value* off = b_.CreateSub(key, base);
+        auto* set_bit = Block("distinct_bit");
+        auto* push = Block("distinct_push");
+        auto* pushed = Block("distinct_done");
+        b_.CreateCondBr(b_.CreateICmpULT(off, bits), set_bit, push);
+        b_.SetInsertPoint(set_bit);
+        llvm::Value* words = b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(i8_, view, offsetof(engine::DistinctView, words)));
+        llvm::Value* wp = b_.CreateGEP(i64_, words, b_.CreateLShr(off, 6));
+        llvm::Value* bit = b_.CreateShl(b_.getInt64(1), b_.CreateAnd(off, 63));
+        b_.CreateStore(b_.CreateOr(b_.CreateLoad(i64_, wp), bit), wp);
+        b_.CreateBr(pushed);
+        b_.SetInsertPoint(push);
+        auto* hty = llvm::FunctionType::get(b_.getVoidTy(), {ptr_, ptr_, i32_, i64_}, false);
+        b_.CreateCall(hty, LoadPtr(helpers_, kPushDistinctFn),
+                      {main_[a], aux_[a], b_.CreateTrunc(gidx_, i32_), key});
+        b_.CreateBr(pushed);
+        b_.SetInsertPoint(pushed);
         break;
       }
       case F::kMedian:
@@ -601,6 +682,7 @@ class Gen {
   llvm::IRBuilder<> b_;
   llvm::Type *i1_, *i8_, *i32_, *i64_, *i128_, *f64_, *f80_, *ptr_;
   llvm::Function* fn_ = nullptr;
+  llvm::BasicBlock* entry_ = nullptr;
   llvm::Value *args_ = nullptr, *col_data_ = nullptr, *col_valid_ = nullptr, *gid_ = nullptr, *rows_ = nullptr;
   llvm::Value *st_main_ = nullptr, *st_aux_ = nullptr, *st_count_ = nullptr, *tables_ = nullptr, *cal_ = nullptr,
               *helpers_ = nullptr;
@@ -778,6 +860,7 @@ class Runner {
   Runner(const plan::Scan& scan, const rt::Calendar& cal, const engine::Limits& limits, KernelFn kernel)
       : scan_(scan), cal_(cal), limits_(limits), kernel_(kernel), grouper_(scan, cal), gids_(kChunk) {
     r_.aggs.resize(scan.aggs.size());
+    views_.resize(scan.aggs.size());
   }
 
   void Consume(const engine::ScanInput& in, size_t lo, size_t hi) {
@@ -810,7 +893,12 @@ class Runner {
                         limits_.max_groups, in.source_name));
       if (r_.rows.size() < groups) {
         r_.rows.resize(groups, 0);
-        for (size_t a = 0; a < scan_.aggs.size(); ++a) engine::GrowStates(scan_, a, &r_.aggs[a], groups);
+        for (size_t a = 0; a < scan_.aggs.size(); ++a) {
+          engine::GrowStates(scan_, a, &r_.aggs[a], groups);
+          // A new group's view is empty (its first key goes through the
+          // helper); the others' stay valid, as moving a set keeps its words.
+          if (scan_.aggs[a].fn == AggSpec::Fn::kCountDistinct) views_[a].resize(groups);
+        }
       }
       for (size_t a = 0; a < scan_.aggs.size(); ++a) {
         engine::AggStates& st = r_.aggs[a];
@@ -824,9 +912,10 @@ class Runner {
                   : !st.distinct.empty() ? static_cast<void*>(st.distinct.data())
                   : !st.values.empty()   ? static_cast<void*>(st.values.data())
                                          : nullptr;
-        aux[a] = !st.isumsq.empty()   ? static_cast<void*>(st.isumsq.data())
-                 : !st.fsumsq.empty() ? static_cast<void*>(st.fsumsq.data())
-                                      : nullptr;
+        aux[a] = !st.isumsq.empty()     ? static_cast<void*>(st.isumsq.data())
+                 : !st.fsumsq.empty()   ? static_cast<void*>(st.fsumsq.data())
+                 : !views_[a].empty()   ? static_cast<void*>(views_[a].data())
+                                        : nullptr;
       }
       KArgs args{data.data(),
                  valid.data(),
@@ -879,6 +968,10 @@ class Runner {
   engine::Grouper grouper_;
   engine::ScanResult r_;
   std::vector<uint32_t> gids_;
+  /// Per count_distinct aggregate, its groups' bitmap views (the kernel's).
+  std::vector<std::vector<engine::DistinctView>> views_;
+  static_assert(std::is_nothrow_move_constructible_v<engine::DistinctSet>,
+                "growing the states must move the sets, keeping their words where the views point");
   std::vector<std::vector<uint8_t>> tables_;
   std::vector<size_t> dict_sizes_;
   size_t offset_ = 0;
@@ -903,8 +996,14 @@ engine::ScanResult Merge(const plan::Scan& scan, std::vector<std::unique_ptr<Run
   r.aggs.resize(scan.aggs.size());
   FinishParts(parts);
   std::unordered_map<std::string, uint32_t> keys;
-  for (auto& part : parts) {
-    engine::ScanResult& o = part->result();
+  // A group's distinct sets merge after the loop, the groups split
+  // between two threads (each group's merges in the parts' order).
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> later;  // group, part, part's group
+  bool distinct = false;
+  for (const AggSpec& a : scan.aggs) distinct = distinct || a.fn == AggSpec::Fn::kCountDistinct;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    engine::ScanResult& o = parts[p]->result();
+    const auto& part = parts[p];
     r.rows_without_time += o.rows_without_time;
     const engine::Grouper& gr = part->grouper();
     for (uint32_t h = 0; h < gr.groups(); ++h) {
@@ -917,8 +1016,20 @@ engine::ScanResult Merge(const plan::Scan& scan, std::vector<std::unique_ptr<Run
         r.dims.push_back(gr.Dims(h));
         for (size_t a = 0; a < scan.aggs.size(); ++a) engine::GrowStates(scan, a, &r.aggs[a], g + 1);
       }
-      engine::MergeStates(scan, &r, g, o, h, inserted);
+      engine::MergeStates(scan, &r, g, o, h, inserted, false);
+      if (!inserted && distinct) later.emplace_back(g, static_cast<uint32_t>(p), h);
     }
+  }
+  auto merge_half = [&](uint32_t half) {
+    for (const auto& [g, p, h] : later)
+      if (g % 2 == half) engine::MergeDistinct(scan, &r, g, parts[p]->result(), h);
+  };
+  if (later.size() < 1024) {
+    merge_half(0), merge_half(1);
+  } else {
+    std::thread other(merge_half, 1);
+    merge_half(0);
+    other.join();
   }
   engine::Finish(&r);
   return r;

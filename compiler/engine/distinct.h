@@ -13,6 +13,14 @@
 
 namespace kpic::engine {
 
+/// What a compiled scan needs to set a key's bit without a call: the
+/// bitmap's first key, its size in bits (0: no bitmap) and its words.
+struct DistinctView {
+  int64_t base = 0;
+  uint64_t bits = 0;
+  uint64_t* words = nullptr;
+};
+
 class DistinctSet {
  public:
   /// Adds a key (the scan loops' hot path).
@@ -33,6 +41,10 @@ class DistinctSet {
     vals_.push_back(v);
     sorted_ = false;
   }
+
+  /// The bitmap's view: valid until the next Add, Merge or Finish (the
+  /// set's own moves keep it). Bits set through it are counted by Finish.
+  DistinctView View() { return {base_, static_cast<uint64_t>(bits_.size()) * 64, bits_.data()}; }
 
   /// Deduplicates, and turns dense sets into bitmaps (after a scan).
   void Finish() { Compact(false); }

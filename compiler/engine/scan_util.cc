@@ -109,8 +109,13 @@ DimValue DimOf(const rt::Column& c, size_t row) {
 
 /// Adds group h of `from` into group g of `into`. `fresh`: g was just
 /// created, so distinct sets and value lists are moved, not copied.
-void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResult& from, uint32_t h,
-                 bool fresh) {
+void MergeDistinct(const plan::Scan& scan, ScanResult* into, uint32_t g, const ScanResult& from, uint32_t h) {
+  for (size_t a = 0; a < scan.aggs.size(); ++a)
+    if (!into->aggs[a].distinct.empty()) into->aggs[a].distinct[g].Merge(from.aggs[a].distinct[h]);
+}
+
+void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResult& from, uint32_t h, bool fresh,
+                 bool distinct) {
   into->rows[g] += from.rows[h];
   for (size_t a = 0; a < scan.aggs.size(); ++a) {
     AggStates& x = into->aggs[a];
@@ -129,7 +134,7 @@ void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResul
       if (!x.fmin.empty()) x.fmin[g] = before ? std::min(x.fmin[g], y.fmin[h]) : y.fmin[h];
       if (!x.fmax.empty()) x.fmax[g] = before ? std::max(x.fmax[g], y.fmax[h]) : y.fmax[h];
     }
-    if (!x.distinct.empty()) {
+    if (!x.distinct.empty() && (fresh || distinct)) {
       if (fresh)
         x.distinct[g] = std::move(from.aggs[a].distinct[h]);
       else

@@ -29,7 +29,11 @@ void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t groups);
 /// Adds group h of `from` into group g of `into` (both over `scan`).
 /// `fresh`: g was just created, so distinct sets and value lists are
 /// moved, not copied. Distinct sets must then be finished again.
-void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResult& from, uint32_t h, bool fresh);
+void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResult& from, uint32_t h, bool fresh,
+                 bool distinct = true);
+/// The distinct sets' part of MergeStates (fresh = false), for a caller
+/// that passed distinct = false to merge them later (in parallel, by group).
+void MergeDistinct(const plan::Scan& scan, ScanResult* into, uint32_t g, const ScanResult& from, uint32_t h);
 
 /// The dimension member of a column at a row.
 DimValue DimOf(const rt::Column& c, size_t row);

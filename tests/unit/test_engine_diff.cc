@@ -9,13 +9,17 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <random>
+#include <set>
 
 #include "codegen/kernel.h"
 #include "engine/engine.h"
 #include "plan/lower.h"
 #include "sema/catalog.h"
 #include "syntax/parse.h"
+#include "timezone.h"
 
 using namespace kpic;
 
@@ -36,10 +40,32 @@ source t from csv("t.csv") {
 }
 )";
 
+/// kSource's columns, named and typed, empty.
+std::vector<rt::Column> EmptyColumns() {
+  std::vector<rt::Column> cols(8);
+  const char* names[] = {"ts", "k", "s2", "amt", "q", "f", "b", "dd"};
+  rt::ColType types[] = {rt::ColType::kTimestamp, rt::ColType::kString, rt::ColType::kString, rt::ColType::kDecimal,
+                         rt::ColType::kInt,       rt::ColType::kFloat,  rt::ColType::kBool,   rt::ColType::kDate};
+  for (size_t c = 0; c < 8; ++c) {
+    cols[c].name = names[c];
+    cols[c].type = types[c];
+    cols[c].scale = c == 3 ? 2 : 0;
+  }
+  return cols;
+}
+
 struct Case {
   std::mt19937_64 rng;
-  explicit Case(uint64_t seed) : rng(seed) { many = Chance(0.08) ? 3000 : 6; }
+  explicit Case(uint64_t seed) : rng(seed) {
+    many = Chance(0.08) ? 3000 : 6;
+    sorted = Chance(0.3);
+    zoned = Chance(0.3);
+  }
   size_t many;  ///< distinct strings per dimension: a few, or many groups
+  /// Timestamps in time order (as most files are: the kernels' date-part
+  /// cache then mostly hits), and read in a zone with daylight saving time,
+  /// half of them within two days of its changes.
+  bool sorted, zoned;
   size_t Pick(size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); }
   bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; }
   template <typename T>
@@ -88,29 +114,27 @@ struct Case {
   }
 
   void Columns(size_t rows, std::vector<rt::Column>* cols) {
-    cols->assign(8, rt::Column{});
-    const char* names[] = {"ts", "k", "s2", "amt", "q", "f", "b", "dd"};
-    rt::ColType types[] = {rt::ColType::kTimestamp, rt::ColType::kString, rt::ColType::kString,
-                           rt::ColType::kDecimal,   rt::ColType::kInt,    rt::ColType::kFloat,
-                           rt::ColType::kBool,      rt::ColType::kDate};
+    *cols = EmptyColumns();
     bool extreme = Chance(0.1);
     double null_rate = Chance(0.3) ? 0.0 : 0.1;
     static const std::vector<std::string> kStrings = {"a", "b", "c", "北京", "", "x"};
     size_t many = this->many;
     for (size_t c = 0; c < 8; ++c) {
       rt::Column& col = (*cols)[c];
-      col.name = names[c];
-      col.type = types[c];
-      col.scale = c == 3 ? 2 : 0;
       for (size_t r = 0; r < rows; ++r) {
         bool null = c != 0 && Chance(null_rate);
         col.valid.push_back(!null);
         switch (col.type) {
-          case rt::ColType::kTimestamp:
+          case rt::ColType::kTimestamp: {
             // Two years from 2025-01-01, sometimes null.
             if (Chance(0.02)) col.valid.back() = 0;
-            col.ints.push_back(1735689600LL * 1000000 + static_cast<int64_t>(Pick(730 * 86400)) * 1000000);
+            int64_t secs = 1735689600LL + static_cast<int64_t>(Pick(730 * 86400));
+            // New York's changes of 2025: 9 March 07:00 and 2 November 06:00 UTC.
+            if (zoned && Chance(0.5))
+              secs = (Chance(0.5) ? 1741503600LL : 1762063200LL) + static_cast<int64_t>(Pick(4 * 86400)) - 2 * 86400;
+            col.ints.push_back(secs * 1000000);
             break;
+          }
           case rt::ColType::kString:
             col.codes.push_back(col.dict.Intern(many > 6 ? std::to_string(Pick(many)) : One(kStrings)));
             break;
@@ -133,6 +157,8 @@ struct Case {
             break;
         }
       }
+      if (sorted && (col.type == rt::ColType::kTimestamp || col.type == rt::ColType::kDate))
+        std::sort(col.ints.begin(), col.ints.end());
     }
   }
 };
@@ -162,16 +188,9 @@ std::vector<std::string> RunEngine(const plan::Plan& p, const std::vector<engine
   return out;
 }
 
-/// One case; returns false when the random suite did not type-check.
-bool RunCase(uint64_t seed) {
-  Case c(seed);
-  std::string text = kSource;
-  std::vector<std::string> metrics;
-  size_t n = 1 + c.Pick(4);
-  for (size_t i = 0; i < n; ++i) {
-    metrics.push_back(fmt::format("m{}", i));
-    text += fmt::format("metric m{} = {}\n", i, c.Formula());
-  }
+/// Parses, checks and plans `text` for the request; false when it does not
+/// check or plan.
+bool PlanOf(const std::string& text, const plan::Request& req, plan::Plan* out) {
   SourceManager sm;
   DiagnosticSink diags;
   FileId id = sm.Add("t.kpi", text);
@@ -180,6 +199,47 @@ bool RunCase(uint64_t seed) {
   input.files.push_back(file.get());
   Catalog catalog = Check(input, sm, diags);
   if (diags.has_errors()) return false;
+  try {
+    *out = plan::Lower(catalog.checked.ir, req);
+  } catch (const plan::PlanError&) {
+    return false;
+  }
+  return true;
+}
+
+/// The scans' inputs over `rows` rows of the columns (by name).
+std::vector<engine::ScanInput> InputsOf(const plan::Plan& p, const std::vector<rt::Column>& cols, size_t rows) {
+  std::vector<engine::ScanInput> inputs(p.scans.size());
+  for (size_t i = 0; i < p.scans.size(); ++i) {
+    inputs[i].rows = rows;
+    inputs[i].source_name = "t";
+    for (const auto& sc : p.scans[i].columns)
+      for (const auto& col : cols)
+        if (col.name == sc.path[0]) inputs[i].columns.push_back(&col);
+  }
+  return inputs;
+}
+
+/// The zone of the plan's calendar, loaded as the driver does (the caller
+/// points p.calendar.zone at it).
+std::optional<rt::TimeZone> ZoneOf(const plan::Plan& p) {
+  std::string error;
+  std::optional<rt::TimeZone> zone = rt::TimeZone::Load(p.time_zone, &error);
+  REQUIRE(zone);
+  return zone;
+}
+
+/// One case; returns false when the random suite did not type-check.
+bool RunCase(uint64_t seed) {
+  Case c(seed);
+  std::string text = kSource;
+  if (c.zoned) text += "calendar { time_zone \"America/New_York\" }\n";
+  std::vector<std::string> metrics;
+  size_t n = 1 + c.Pick(4);
+  for (size_t i = 0; i < n; ++i) {
+    metrics.push_back(fmt::format("m{}", i));
+    text += fmt::format("metric m{} = {}\n", i, c.Formula());
+  }
   plan::Request req;
   req.metrics = metrics;
   static const std::vector<std::vector<std::string>> kBy = {{}, {"kdim"}, {"sdim", "kdim"}};
@@ -192,22 +252,16 @@ bool RunCase(uint64_t seed) {
     req.to_day = *req.from_day + 1 + static_cast<int32_t>(c.Pick(300));
   }
   plan::Plan p;
-  try {
-    p = plan::Lower(catalog.checked.ir, req);
-  } catch (const plan::PlanError&) {
-    return false;
+  if (!PlanOf(text, req, &p)) return false;
+  std::optional<rt::TimeZone> zone;
+  if (c.zoned) {
+    zone = ZoneOf(p);
+    p.calendar.zone = &*zone;
   }
   size_t rows = c.many > 6 ? 20000 : c.Chance(0.05) ? 0 : c.Chance(0.01) ? 210000 : c.Pick(3000);
   std::vector<rt::Column> cols;
   c.Columns(rows, &cols);
-  std::vector<engine::ScanInput> inputs(p.scans.size());
-  for (size_t i = 0; i < p.scans.size(); ++i) {
-    inputs[i].rows = rows;
-    inputs[i].source_name = "t";
-    for (const auto& sc : p.scans[i].columns)
-      for (const auto& col : cols)
-        if (col.name == sc.path[0]) inputs[i].columns.push_back(&col);
-  }
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows);
   auto a = RunEngine(p, inputs, false);
   auto b = RunEngine(p, inputs, true);
   INFO("seed " << seed << "\n" << text);
@@ -222,6 +276,98 @@ bool RunCase(uint64_t seed) {
 }
 
 }  // namespace
+
+TEST_CASE("the kernels' cached date parts change with the local day across daylight-saving changes") {
+  // Every 20 minutes over four days around each of New York's changes of
+  // 2025 (9 March and 2 November), in time order, as files come: a day of
+  // 23 or 25 hours must not lend its weekday, day or week to the first
+  // hour of the next. The interpreter, which computes every row's part
+  // afresh, is the reference; one total is also counted here by hand.
+  std::string text = std::string(kSource) + "calendar { time_zone \"America/New_York\" }\n" +
+                     "metric wd = sum(weekday(t.ts))\nmetric d = sum(day(t.ts))\nmetric w = sum(week(t.ts))\n"
+                     "metric h = sum(hour(t.ts))\nmetric mondays = count(t where weekday(t.ts) == 1)\n";
+  plan::Request req;
+  req.metrics = {"wd", "d", "w", "h", "mondays"};
+  req.grain = rt::Grain::kAll;
+  plan::Plan p;
+  REQUIRE(PlanOf(text, req, &p));
+  std::optional<rt::TimeZone> zone = ZoneOf(p);
+  p.calendar.zone = &*zone;
+  std::vector<rt::Column> cols = EmptyColumns();
+  size_t rows = 0;
+  int64_t mondays = 0, weekdays = 0, days = 0, hours = 0;
+  for (int64_t change : {1741503600LL, 1762063200LL})
+    for (int64_t secs = change - 2 * 86400; secs < change + 2 * 86400; secs += 1200, ++rows) {
+      cols[0].ints.push_back(secs * 1000000);
+      cols[0].valid.push_back(1);
+      // By hand: EST is UTC-5, EDT UTC-4; March moves to EDT, November back.
+      bool march = change == 1741503600LL;
+      int64_t local = secs - ((secs < change) == march ? 5 : 4) * 3600;
+      int64_t day = local / 86400;  // all after 1970
+      int64_t weekday = (day + 3) % 7 + 1;  // 1970-01-01 was a Thursday; Monday = 1
+      mondays += weekday == 1;
+      weekdays += weekday;
+      hours += local % 86400 / 3600;
+      // The day of the month: 2025-03-01 is day 20148, 2025-11-01 is 20393 (31 October before it).
+      days += march ? day - 20148 + 1 : day < 20393 ? 31 : day - 20393 + 1;
+    }
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows);
+  auto a = RunEngine(p, inputs, false);
+  auto b = RunEngine(p, inputs, true);
+  CHECK(a == b);
+  REQUIRE(a.size() == 5);
+  auto row = [](const char* m, int64_t v) {
+    return fmt::format("{} 0  {}:{}", m, static_cast<int>(engine::Val::Int(0).kind), v);
+  };
+  CHECK(a[0] == row("wd", weekdays));
+  CHECK(a[1] == row("d", days));
+  CHECK(a[3] == row("h", hours));
+  CHECK(a[4] == row("mondays", mondays));
+  CHECK(mondays == 2 * 72);
+}
+
+TEST_CASE("distinct keys set in a group's bitmap by the kernel count as the interpreter's") {
+  // Dense keys turn a group's set into a bitmap after its first thousands
+  // of rows; the kernel then sets the bits of the keys inside it itself.
+  // Keys beyond the bitmap (and below it) still go through the set.
+  std::string text = std::string(kSource) +
+                     "metric n = count_distinct(t.q)\nmetric nb = count_distinct(t.q where t.b)\n";
+  plan::Request req;
+  req.metrics = {"n", "nb"};
+  req.by = {"kdim"};
+  req.grain = rt::Grain::kAll;
+  plan::Plan p;
+  REQUIRE(PlanOf(text, req, &p));
+  std::vector<rt::Column> cols = EmptyColumns();
+  std::mt19937_64 rng(11);
+  std::map<std::string, std::set<int64_t>> all, with_b;
+  const size_t rows = 60000;
+  for (size_t r = 0; r < rows; ++r) {
+    std::string k = std::string(1, static_cast<char>('a' + r % 3));
+    // 0..4999 (a bitmap forms), then now and then far below it or past
+    // its end (those stay in the set's vector).
+    int64_t q = static_cast<int64_t>(rng() % 5000);
+    if (r > rows / 2 && r % 97 == 0) q = static_cast<int64_t>(rng() % 1000000) - 2000000;
+    if (r > rows / 2 && r % 89 == 0) q = 5000 + static_cast<int64_t>(rng() % 300);
+    bool b = rng() % 2;
+    cols[0].ints.push_back((1735689600LL + static_cast<int64_t>(r)) * 1000000);
+    cols[1].codes.push_back(cols[1].dict.Intern(k));
+    cols[4].ints.push_back(q);
+    cols[6].ints.push_back(b);
+    for (size_t c : {0, 1, 4, 6}) cols[c].valid.push_back(1);
+    all[k].insert(q);
+    if (b) with_b[k].insert(q);
+  }
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows);
+  auto a = RunEngine(p, inputs, false);
+  auto b = RunEngine(p, inputs, true);
+  CHECK(a == b);
+  std::vector<std::string> expected;
+  for (const char* m : {"n", "nb"})
+    for (const auto& [k, set] : std::string(m) == "n" ? all : with_b)
+      expected.push_back(fmt::format("{} 0 {}| {}:{}", m, k, static_cast<int>(engine::Val::Int(0).kind), set.size()));
+  CHECK(b == expected);
+}
 
 TEST_CASE("the JIT and the interpreter agree on random tables and metric suites") {
   if (const char* one = std::getenv("KPIC_DIFF_SEED")) {
