@@ -173,7 +173,7 @@ std::string FormatDate(int32_t days) {
 }
 
 std::string FormatTimestamp(int64_t micros) {
-  int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
+  int64_t secs = micros / 1000000 - (micros % 1000000 < 0);  // floor (micros may be INT64_MIN)
   int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
   int64_t rem = secs - days * 86400;
   int y, m, d;

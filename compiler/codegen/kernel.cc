@@ -94,7 +94,7 @@ extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::C
     if (v < INT64_MAX) cache[0] = v, cache[1] = v + 1;
     return value;
   }
-  int64_t secs = v >= 0 ? v / 1000000 : -((-v + 999999) / 1000000);
+  int64_t secs = v / 1000000 - (v % 1000000 < 0);  // floor, without negating (v may be INT64_MIN)
   int64_t zlo = INT64_MIN, zhi = INT64_MAX;
   int64_t offset = cal->zone ? cal->zone->OffsetAt(secs, &zlo, &zhi) : 0;
   int64_t local = secs + offset;

@@ -186,7 +186,7 @@ size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* 
       } else if (int64_t micros = t->ints[row]; micros >= day_lo_us_ && micros < day_hi_us_) {
         day = cached_day_;
       } else {
-        int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
+        int64_t secs = micros / 1000000 - (micros % 1000000 < 0);  // floor (micros may be INT64_MIN)
         if (cal_.zone && !(secs >= zone_lo_ && secs < zone_hi_))
           zone_offset_ = cal_.zone->OffsetAt(secs, &zone_lo_, &zone_hi_);
         int64_t offset = cal_.zone ? zone_offset_ : 0;

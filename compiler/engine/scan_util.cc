@@ -21,7 +21,7 @@ int64_t DatePart(builtins::Fn part, bool timestamp, int64_t v, const rt::Calenda
   if (part == Fn::kDate) return day;
   if (part == Fn::kHour) {
     if (!timestamp) return 0;
-    int64_t secs = v >= 0 ? v / 1000000 : -((-v + 999999) / 1000000);
+    int64_t secs = v / 1000000 - (v % 1000000 < 0);  // floor (v may be INT64_MIN)
     int64_t local = secs + (cal.zone ? cal.zone->OffsetAt(secs) : 0);
     return ((local % 86400) + 86400) % 86400 / 3600;
   }

@@ -505,7 +505,7 @@ class Emitter {
   }
 
   std::string TimestampLit(int64_t micros) const {
-    int64_t secs = micros >= 0 ? micros / 1000000 : -((-micros + 999999) / 1000000);
+    int64_t secs = micros / 1000000 - (micros % 1000000 < 0);  // floor (micros may be INT64_MIN)
     int64_t local = secs + (p_.calendar.zone ? p_.calendar.zone->OffsetAt(secs) : 0);
     int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     int64_t rem = local - day * 86400;
