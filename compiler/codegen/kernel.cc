@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -89,7 +90,12 @@ extern "C" int64_t KpicDatePart(int64_t v, int32_t ts, int32_t part, const rt::C
   int64_t value = engine::DatePart(fn, ts != 0, v, *cal);
   cache[0] = cache[1] = 0;
   cache[2] = value;
-  if (fn == builtins::Fn::kHour) return value;
+  // Only the parts that are functions of the local day are cached (a part
+  // added later, finer than a day, must not be).
+  using F = builtins::Fn;
+  if (fn != F::kDate && fn != F::kYear && fn != F::kQuarter && fn != F::kMonth && fn != F::kDay &&
+      fn != F::kWeekday && fn != F::kWeek)
+    return value;
   if (ts == 0) {
     if (v < INT64_MAX) cache[0] = v, cache[1] = v + 1;
     return value;
@@ -1027,9 +1033,22 @@ engine::ScanResult Merge(const plan::Scan& scan, std::vector<std::unique_ptr<Run
   if (later.size() < 1024) {
     merge_half(0), merge_half(1);
   } else {
-    std::thread other(merge_half, 1);
-    merge_half(0);
+    std::exception_ptr failed;  // the other thread's (bad_alloc), rethrown here
+    std::thread other([&] {
+      try {
+        merge_half(1);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+    });
+    try {
+      merge_half(0);
+    } catch (...) {
+      other.join();
+      throw;
+    }
     other.join();
+    if (failed) std::rethrow_exception(failed);
   }
   engine::Finish(&r);
   return r;
