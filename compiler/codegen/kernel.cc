@@ -468,7 +468,7 @@ class Gen {
           cache = eb.CreateAlloca(llvm::ArrayType::get(i64_, 3), nullptr, "part_cache");
           for (int k = 0; k < 3; ++k) eb.CreateStore(eb.getInt64(0), eb.CreateConstGEP1_64(i64_, cache, k));
         }
-        // A null's placeholder is 0 (the helper needs a real date).
+        // A null is computed as day 0 (the helper needs a real date); its value is masked by the null flag.
         llvm::Value* arg = b_.CreateSelect(a.null, b_.getInt64(0), a.v);
         llvm::Value* lo = b_.CreateLoad(i64_, cache);
         llvm::Value* hi = b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i64_, cache, 1));

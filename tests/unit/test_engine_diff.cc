@@ -282,7 +282,7 @@ TEST_CASE("the kernels' cached date parts change with the local day across dayli
   // 2025 (9 March and 2 November), in time order, as files come: a day of
   // 23 or 25 hours must not lend its weekday, day or week to the first
   // hour of the next. The interpreter, which computes every row's part
-  // afresh, is the reference; one total is also counted here by hand.
+  // afresh, is the reference; four of the totals are also counted here by hand.
   std::string text = std::string(kSource) + "calendar { time_zone \"America/New_York\" }\n" +
                      "metric wd = sum(weekday(t.ts))\nmetric d = sum(day(t.ts))\nmetric w = sum(week(t.ts))\n"
                      "metric h = sum(hour(t.ts))\nmetric mondays = count(t where weekday(t.ts) == 1)\n";
