@@ -27,7 +27,8 @@ unsigned __int128 Span(int64_t lo, int64_t hi) {
 /// only the bytes the range needs (three for a million customer ids): for
 /// the sparse sets of many small groups this is several times faster than
 /// comparison sorting, whose branches mispredict on random keys.
-void SortKeys(std::vector<int64_t>* v) {
+template <class T>
+void SortKeys(std::vector<T>* v) {
   if (v->size() < 128) {
     std::sort(v->begin(), v->end());
     return;
@@ -37,16 +38,16 @@ void SortKeys(std::vector<int64_t>* v) {
   const uint64_t range = static_cast<uint64_t>(*hi_it) - lo;
   int passes = 0;
   for (uint64_t r = range; r; r >>= 8) ++passes;
-  thread_local std::vector<int64_t> scratch;
+  thread_local std::vector<T> scratch;
   scratch.resize(v->size());
-  std::vector<int64_t>* from = v;
-  std::vector<int64_t>* to = &scratch;
+  std::vector<T>* from = v;
+  std::vector<T>* to = &scratch;
   for (int pass = 0; pass < passes; ++pass) {
     const int shift = 8 * pass;
     size_t count[257] = {};
-    for (int64_t x : *from) ++count[((static_cast<uint64_t>(x) - lo) >> shift & 255) + 1];
+    for (T x : *from) ++count[((static_cast<uint64_t>(x) - lo) >> shift & 255) + 1];
     for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
-    for (int64_t x : *from) (*to)[count[(static_cast<uint64_t>(x) - lo) >> shift & 255]++] = x;
+    for (T x : *from) (*to)[count[(static_cast<uint64_t>(x) - lo) >> shift & 255]++] = x;
     std::swap(from, to);
   }
   if (from != v) v->swap(scratch);  // an odd number of passes ended in the scratch buffer
@@ -77,41 +78,68 @@ void DistinctSet::Cover(int64_t lo, int64_t hi) {
   }
   base_ = nb;
   // Keys the bitmap now covers move into it: a key is in one form only.
+  wide_ ? MoveCovered(vals_) : MoveCovered(narrow_);
+}
+
+template <class T>
+void DistinctSet::MoveCovered(std::vector<T>& vals) {
   size_t kept = 0;
-  for (int64_t v : vals_) {
+  for (T v : vals) {
     uint64_t off = static_cast<uint64_t>(v) - static_cast<uint64_t>(base_);
     if (off < bits_.size() * 64)
       bits_[off >> 6] |= uint64_t{1} << (off & 63);
     else
-      vals_[kept++] = v;
+      vals[kept++] = v;
   }
-  vals_.resize(kept);
+  vals.resize(kept);
 }
 
-void DistinctSet::Compact(bool growing) {
-  size_t before = vals_.size();
+void DistinctSet::AddWide(int64_t v) {
+  if (!wide_) Widen();
+  if (Full(vals_)) {
+    Compact(true);
+    if (!bits_.empty()) {
+      // The bitmap may now cover v: a key is kept in one form only.
+      Add(v);
+      return;
+    }
+  }
+  vals_.push_back(v);
+  sorted_ = false;
+}
+
+void DistinctSet::Widen() {
+  vals_.reserve(std::max(narrow_.capacity(), size_t{64}));
+  vals_.assign(narrow_.begin(), narrow_.end());
+  std::vector<uint32_t>().swap(narrow_);
+  wide_ = true;
+}
+
+template <class T>
+void DistinctSet::Compact(std::vector<T>& vals, bool growing) {
+  size_t before = vals.size();
   if (!sorted_) {
-    SortKeys(&vals_);
-    vals_.erase(std::unique(vals_.begin(), vals_.end()), vals_.end());
+    SortKeys(&vals);
+    vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
     sorted_ = true;
   }
-  if (growing) lazy_ = (before - vals_.size()) * 10 < before;
+  if (growing) lazy_ = (before - vals.size()) * 10 < before;
   size_t in_bits = BitCount();
-  if (!vals_.empty()) {
-    int64_t lo = vals_.front(), hi = vals_.back();
+  if (!vals.empty()) {
+    int64_t lo = static_cast<int64_t>(vals.front()), hi = static_cast<int64_t>(vals.back());
     if (!bits_.empty()) {
       lo = std::min(lo, base_);
       hi = std::max(hi, static_cast<int64_t>(static_cast<uint64_t>(base_) + bits_.size() * 64 - 1));
     }
-    size_t keys = in_bits + vals_.size();
+    size_t keys = in_bits + vals.size();
     unsigned __int128 span = Span(lo, hi);
     if (keys >= kMinBitmapKeys && span <= static_cast<unsigned __int128>(keys) * kDensity && span <= kMaxBitmapBits) {
       Cover(lo, hi);
       in_bits = keys;
     }
   }
-  if (growing && vals_.size() * 2 > vals_.capacity()) vals_.reserve(std::max<size_t>(64, vals_.capacity() * 2));
-  count_ = in_bits + vals_.size();
+  if (growing && vals.size() * 2 > vals.capacity()) vals.reserve(std::max<size_t>(64, vals.capacity() * 2));
+  count_ = in_bits + vals.size();
 }
 
 void DistinctSet::Merge(const DistinctSet& o) {
@@ -138,22 +166,33 @@ void DistinctSet::Merge(const DistinctSet& o) {
   }
   if (!sorted_ || !o.sorted_) {
     for (int64_t v : o.vals_) Add(v);
+    for (uint32_t v : o.narrow_) Add(v);
     return;
   }
   // Both vectors sorted (finished sets): keys the bitmap covers go into
   // it, the others are merged in linear time.
-  std::vector<int64_t> outside, merged;
-  outside.reserve(o.vals_.size());
-  for (int64_t v : o.vals_) {
+  if (!wide_ && !o.wide_) {
+    UnionSorted(narrow_, o.narrow_);
+    return;
+  }
+  if (!wide_) Widen();
+  o.wide_ ? UnionSorted(vals_, o.vals_) : UnionSorted(vals_, o.narrow_);
+}
+
+template <class T, class U>
+void DistinctSet::UnionSorted(std::vector<T>& into, const std::vector<U>& from) {
+  std::vector<T> outside, merged;
+  outside.reserve(from.size());
+  for (U v : from) {
     uint64_t off = static_cast<uint64_t>(v) - static_cast<uint64_t>(base_);
     if (off < bits_.size() * 64)
       bits_[off >> 6] |= uint64_t{1} << (off & 63);
     else
-      outside.push_back(v);
+      outside.push_back(static_cast<T>(v));
   }
-  merged.reserve(vals_.size() + outside.size());
-  std::set_union(vals_.begin(), vals_.end(), outside.begin(), outside.end(), std::back_inserter(merged));
-  vals_.swap(merged);
+  merged.reserve(into.size() + outside.size());
+  std::set_union(into.begin(), into.end(), outside.begin(), outside.end(), std::back_inserter(merged));
+  into.swap(merged);
 }
 
 void DistinctSet::ForEach(const std::function<void(int64_t)>& f) const {
@@ -161,6 +200,7 @@ void DistinctSet::ForEach(const std::function<void(int64_t)>& f) const {
     for (uint64_t w = bits_[i]; w; w &= w - 1)
       f(static_cast<int64_t>(static_cast<uint64_t>(base_) + i * 64 + static_cast<uint64_t>(__builtin_ctzll(w))));
   for (int64_t v : vals_) f(v);
+  for (uint32_t v : narrow_) f(v);
 }
 
 DistinctSet DistinctSet::Mapped(const std::function<int64_t(int64_t)>& f) const {
@@ -183,9 +223,14 @@ bool DistinctSet::FromParts(int64_t base, std::vector<uint64_t> words, std::vect
   DistinctSet r;
   r.base_ = words.empty() ? 0 : base;
   r.bits_ = std::move(words);
-  r.vals_ = std::move(keys);
+  if (keys.empty() || (keys.front() >= 0 && keys.back() <= int64_t{UINT32_MAX})) {
+    r.narrow_.assign(keys.begin(), keys.end());
+  } else {
+    r.vals_ = std::move(keys);
+    r.wide_ = true;
+  }
   r.sorted_ = true;
-  r.count_ = r.BitCount() + r.vals_.size();
+  r.count_ = r.BitCount() + r.vals_.size() + r.narrow_.size();
   *out = std::move(r);
   return true;
 }

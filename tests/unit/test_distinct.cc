@@ -124,3 +124,91 @@ TEST_CASE("regression: a key added just as its set becomes a bitmap is counted o
     CHECK(s.size() == oracle.size());
   }
 }
+
+TEST_CASE("32-bit keys: a set widens for good at its first key outside [0, 2^32), at any moment") {
+  // Keys 0 .. 2^32 - 1 are kept in 32 bits; -1 and 2^32 are the first keys
+  // that are not. The wide key comes before, during and after the set's
+  // compactions (at 64, 128, ... keys), with duplicates on both sides.
+  std::mt19937_64 rng(23);
+  const int64_t top = int64_t{UINT32_MAX};
+  for (int64_t wide : {int64_t{-1}, top + 1, INT64_MIN, INT64_MAX}) {
+    for (size_t at : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{700}, size_t{4999}}) {
+      DistinctSet s;
+      std::set<int64_t> oracle;
+      for (size_t i = 0; i < 5000; ++i) {
+        if (i == at) {
+          s.Add(wide);
+          oracle.insert(wide);
+        }
+        // Sparse keys near both ends of the 32-bit range (no bitmap).
+        int64_t v = i % 2 ? static_cast<int64_t>(rng() % 3000) * 1000 : top - static_cast<int64_t>(rng() % 3000) * 1000;
+        s.Add(v);
+        oracle.insert(v);
+      }
+      s.Finish();
+      CAPTURE(wide);
+      CAPTURE(at);
+      CHECK(s.size() == oracle.size());
+      CHECK(Keys(s) == Keys(oracle));
+      // Once wide, every key takes 64 bits: the held words are the keys.
+      CHECK(s.held() == oracle.size());
+    }
+  }
+}
+
+TEST_CASE("32-bit keys take half the words, and the edges 0 and 2^32 - 1 stay narrow") {
+  DistinctSet s;
+  std::set<int64_t> oracle;
+  for (int64_t v : {int64_t{0}, int64_t{UINT32_MAX}, int64_t{UINT32_MAX}, int64_t{0}}) s.Add(v), oracle.insert(v);
+  for (int64_t i = 1; i <= 9'998; ++i) s.Add(i * 400'000), oracle.insert(i * 400'000);  // 1/400'000: no bitmap
+  s.Finish();
+  REQUIRE(oracle.size() == 10'000);
+  CHECK(s.size() == 10'000);
+  CHECK(Keys(s) == Keys(oracle));
+  CHECK(s.held() == 5'000);  // 10,000 keys of 32 bits
+  CHECK(s.keys().front() == 0);
+  CHECK(s.keys().back() == int64_t{UINT32_MAX});
+}
+
+TEST_CASE("merging 32-bit and 64-bit sets, finished or not, in both orders") {
+  std::mt19937_64 rng(29);
+  // lo, range: narrow (ids), wide (negative), wide (past 2^32), narrow with a bitmap.
+  const std::pair<int64_t, uint64_t> shapes[] = {
+      {0, 1'000'000}, {-500'000, 1'000'000}, {int64_t{UINT32_MAX} - 100'000, 200'000}, {1'000, 4'000}};
+  for (const auto& [lo1, r1] : shapes) {
+    for (const auto& [lo2, r2] : shapes) {
+      for (bool finish_first : {true, false}) {
+        DistinctSet a, b;
+        std::set<int64_t> oracle;
+        for (int i = 0; i < 3'000; ++i) {
+          int64_t x = lo1 + static_cast<int64_t>(rng() % r1), y = lo2 + static_cast<int64_t>(rng() % r2);
+          a.Add(x), b.Add(y);
+          oracle.insert(x), oracle.insert(y);
+        }
+        if (finish_first) a.Finish(), b.Finish();
+        a.Merge(b);
+        a.Finish();
+        CAPTURE(lo1);
+        CAPTURE(lo2);
+        CAPTURE(finish_first);
+        CHECK(a.size() == oracle.size());
+        CHECK(Keys(a) == Keys(oracle));
+      }
+    }
+  }
+}
+
+TEST_CASE("a finished set's stored parts give the same set back, 32-bit or 64-bit") {
+  for (std::vector<int64_t> keys :
+       {std::vector<int64_t>{0, 5, int64_t{UINT32_MAX}}, std::vector<int64_t>{-3, 5, 9},
+        std::vector<int64_t>{7, int64_t{UINT32_MAX} + 1}, std::vector<int64_t>{}}) {
+    DistinctSet s;
+    REQUIRE(DistinctSet::FromParts(0, {}, keys, &s));
+    CHECK(s.size() == keys.size());
+    CHECK(s.keys() == keys);
+    CHECK(Keys(s) == keys);
+    s.Add(-1);  // widens a narrow set; a wide one takes it as is
+    s.Finish();
+    CHECK(s.size() == keys.size() + (std::count(keys.begin(), keys.end(), -1) ? 0 : 1));
+  }
+}
