@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <cstddef>
 #include <exception>
 #include <filesystem>
@@ -72,6 +73,9 @@ struct KArgs {
   void* const* helpers;  ///< kHelpers
   int64_t err_row;
   int32_t err_node;
+  /// 1 when no column the kernel reads has a null in [begin, end): the
+  /// kernel then runs its copy of the loop that reads no validity bytes.
+  int32_t no_nulls;
 };
 
 enum Helper { kDatePartFn, kPushDistinctFn, kPushValueFn, kHelpers };
@@ -176,8 +180,7 @@ class Gen {
     llvm::Value* end = &*it;
     auto* entry = Block("entry");
     auto* loop = Block("loop");
-    auto* body = Block("row");
-    auto* next = Block("next");
+    auto* loop_no_nulls = Block("loop_no_nulls");
     auto* done = Block("done");
     err_ = Block("overflow");
 
@@ -207,8 +210,52 @@ class Gen {
     }
     for (size_t n = 0; n < s_.nodes.size(); ++n)
       table_.push_back(IsStringPredicate(s_, s_.nodes[n]) ? LoadPtr(tables_, n) : nullptr);
-    b_.CreateBr(loop);
+    // Two copies of the row loop: one reads each column's validity bytes,
+    // the other (taken for a range without nulls in the columns it reads)
+    // knows every value is there, and its null logic folds away.
+    bool columns = false;
+    for (const RowNode& n : s_.nodes) columns = columns || n.op == RowNode::Op::kColumn;
+    if (columns) {
+      llvm::Value* nn = b_.CreateLoad(i32_, FieldPtr(offsetof(KArgs, no_nulls)));
+      b_.CreateCondBr(b_.CreateICmpNE(nn, b_.getInt32(0)), loop_no_nulls, loop);
+      RowLoop(loop, entry, begin, end, done, false);
+      RowLoop(loop_no_nulls, entry, begin, end, done, true);
+    } else {
+      b_.CreateBr(loop);
+      loop_no_nulls->eraseFromParent();
+      RowLoop(loop, entry, begin, end, done, false);
+    }
 
+    b_.SetInsertPoint(done);
+    b_.CreateRet(b_.getInt32(0));
+
+    b_.SetInsertPoint(err_);
+    err_row_ = b_.CreatePHI(i64_, 4);
+    err_code_ = b_.CreatePHI(i32_, 4);
+    for (auto& [bb, row, code] : err_incoming_) {
+      err_row_->addIncoming(row, bb);
+      err_code_->addIncoming(code, bb);
+    }
+    b_.CreateStore(err_row_, FieldPtr(offsetof(KArgs, err_row)));
+    b_.CreateStore(b_.CreateSub(err_code_, b_.getInt32(1)), FieldPtr(offsetof(KArgs, err_node)));
+    b_.CreateRet(b_.getInt32(1));
+    if (err_incoming_.empty()) {
+      // No overflow check: the block is unreachable; keep the IR valid.
+      err_row_->eraseFromParent();
+      err_code_->eraseFromParent();
+      err_->eraseFromParent();
+    }
+    return fn_;
+  }
+
+ private:
+  /// The loop over rows [begin, end) from `loop` (entered from `entry`),
+  /// to `done`. `no_nulls`: every column value read is taken as present.
+  void RowLoop(llvm::BasicBlock* loop, llvm::BasicBlock* entry, llvm::Value* begin, llvm::Value* end,
+               llvm::BasicBlock* done, bool no_nulls) {
+    no_nulls_ = no_nulls;
+    auto* body = Block("row");
+    auto* next = Block("next");
     b_.SetInsertPoint(loop);
     row_ = b_.CreatePHI(i64_, 2, "i");
     row_->addIncoming(begin, entry);
@@ -237,30 +284,8 @@ class Gen {
     llvm::Value* inc = b_.CreateAdd(row_, b_.getInt64(1));
     row_->addIncoming(inc, next);
     b_.CreateBr(loop);
-
-    b_.SetInsertPoint(done);
-    b_.CreateRet(b_.getInt32(0));
-
-    b_.SetInsertPoint(err_);
-    err_row_ = b_.CreatePHI(i64_, 4);
-    err_code_ = b_.CreatePHI(i32_, 4);
-    for (auto& [bb, row, code] : err_incoming_) {
-      err_row_->addIncoming(row, bb);
-      err_code_->addIncoming(code, bb);
-    }
-    b_.CreateStore(err_row_, FieldPtr(offsetof(KArgs, err_row)));
-    b_.CreateStore(b_.CreateSub(err_code_, b_.getInt32(1)), FieldPtr(offsetof(KArgs, err_node)));
-    b_.CreateRet(b_.getInt32(1));
-    if (err_incoming_.empty()) {
-      // No overflow check: the block is unreachable; keep the IR valid.
-      err_row_->eraseFromParent();
-      err_code_->eraseFromParent();
-      err_->eraseFromParent();
-    }
-    return fn_;
   }
 
- private:
   llvm::BasicBlock* Block(const char* name) { return llvm::BasicBlock::Create(ctx_, name, fn_); }
   llvm::Value* FieldPtr(size_t offset) { return b_.CreateConstGEP1_64(i8_, args_, offset); }
   llvm::Value* LoadField(size_t offset) { return b_.CreateLoad(ptr_, FieldPtr(offset)); }
@@ -338,8 +363,9 @@ class Gen {
     llvm::Value* own = b_.getInt32(id + 1);
     switch (n.op) {
       case O::kColumn: {
-        llvm::Value* valid = b_.CreateLoad(i8_, b_.CreateGEP(i8_, valid_[n.column], row_));
-        llvm::Value* null = b_.CreateICmpEQ(valid, b_.getInt8(0));
+        llvm::Value* null = b_.getFalse();
+        if (!no_nulls_)
+          null = b_.CreateICmpEQ(b_.CreateLoad(i8_, b_.CreateGEP(i8_, valid_[n.column], row_)), b_.getInt8(0));
         llvm::Value* v;
         if (n.type == VT::kFloat)
           v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, data_[n.column], row_));
@@ -694,6 +720,7 @@ class Gen {
               *helpers_ = nullptr;
   std::vector<llvm::Value*> data_, valid_, main_, aux_, count_, table_;
   llvm::PHINode* row_ = nullptr;
+  bool no_nulls_ = false;  ///< emitting the loop for ranges without nulls
   llvm::Value* gidx_ = nullptr;
   llvm::BasicBlock* err_ = nullptr;
   llvm::PHINode *err_row_ = nullptr, *err_code_ = nullptr;
@@ -867,6 +894,9 @@ class Runner {
       : scan_(scan), cal_(cal), limits_(limits), kernel_(kernel), grouper_(scan, cal), gids_(kChunk) {
     r_.aggs.resize(scan.aggs.size());
     views_.resize(scan.aggs.size());
+    std::vector<bool> read(scan.columns.size());
+    for (const RowNode& n : scan.nodes)
+      if (n.op == RowNode::Op::kColumn && !read[n.column]) read[n.column] = true, read_.push_back(n.column);
   }
 
   void Consume(const engine::ScanInput& in, size_t lo, size_t hi) {
@@ -934,7 +964,14 @@ class Runner {
                  &cal_,
                  helpers,
                  0,
-                 0};
+                 0,
+                 1};
+      // The loop without validity bytes when no column it reads has a null here.
+      for (int c : read_)
+        if (std::memchr(valid[c] + begin, 0, end - begin)) {
+          args.no_nulls = 0;
+          break;
+        }
       if (kernel_(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0) {
         if (args.err_node >= kSumSquaresError)
           throw engine::OverflowError(fmt::format(
@@ -980,6 +1017,7 @@ class Runner {
                 "growing the states must move the sets, keeping their words where the views point");
   std::vector<std::vector<uint8_t>> tables_;
   std::vector<size_t> dict_sizes_;
+  std::vector<int> read_;  ///< the columns the kernel reads
   size_t offset_ = 0;
 };
 

@@ -55,11 +55,20 @@ void SortKeys(std::vector<T>* v) {
 
 }  // namespace
 
-size_t DistinctSet::BitCount() const {
-  size_t n = 0;
-  for (uint64_t w : bits_) n += static_cast<size_t>(__builtin_popcountll(w));
-  return n;
+#if defined(__x86_64__) && defined(__ELF__)
+/// The bits set in `n` words: with the POPCNT instruction where the CPU
+/// has it (chosen once, at load time), not libgcc's table-driven call per
+/// word that a baseline x86-64 build makes of __builtin_popcountll (a Q1
+/// group's bitmap is 16,000 words).
+[[gnu::target_clones("popcnt", "default")]]
+#endif
+size_t CountBits(const uint64_t* w, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; ++i) c += static_cast<size_t>(__builtin_popcountll(w[i]));
+  return c;
 }
+
+size_t DistinctSet::BitCount() const { return CountBits(bits_.data(), bits_.size()); }
 
 void DistinctSet::Cover(int64_t lo, int64_t hi) {
   if (!bits_.empty()) {

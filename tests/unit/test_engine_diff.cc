@@ -393,6 +393,57 @@ TEST_CASE("distinct keys set in a group's bitmap by the kernel count as the inte
   CHECK(b == expected);
 }
 
+TEST_CASE("kernels take the loop without validity bytes only for chunks whose read columns have no null") {
+  // 200,000 rows are four kernel calls of 65,536 rows (the runner's chunk).
+  // Nulls of t.amt and t.q fall in the second and last chunks only, one at
+  // the second chunk's last row; a null of a column no metric reads (t.f)
+  // is in the first. Every total is counted here, by hand.
+  std::string text = std::string(kSource) +
+                     "metric s = sum(t.amt)\nmetric c = count(t.amt)\nmetric a = avg(t.q)\n"
+                     "metric p = sum(t.amt * t.q)\nmetric r = count(t)\nmetric nq = count(t where t.q is null)\n";
+  plan::Request req;
+  req.metrics = {"s", "c", "a", "p", "r", "nq"};
+  req.grain = rt::Grain::kAll;
+  plan::Plan p;
+  REQUIRE(PlanOf(text, req, &p));
+  std::vector<rt::Column> cols = EmptyColumns();
+  const size_t rows = 200000, chunk = 65536;
+  int64_t sum = 0, count = 0, qsum = 0, qcount = 0, product = 0, qnull = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    int64_t amt = static_cast<int64_t>(r % 1000) - 300, q = static_cast<int64_t>(r % 7);
+    bool amt_null = r == 2 * chunk - 1 || (r >= 3 * chunk && r % 1000 == 5);
+    bool q_null = r == chunk + 17 || r == rows - 1;
+    cols[0].ints.push_back((1735689600LL + static_cast<int64_t>(r)) * 1000000);
+    cols[3].ints.push_back(amt_null ? 0 : amt);  // a null's value is 0, as the readers store it
+    cols[3].valid.push_back(!amt_null);
+    cols[4].ints.push_back(q_null ? 0 : q);
+    cols[4].valid.push_back(!q_null);
+    cols[5].floats.push_back(0.5);
+    cols[5].valid.push_back(r != 3);
+    for (size_t c : {0, 1, 2, 6, 7}) cols[c].valid.push_back(1);
+    cols[1].codes.push_back(cols[1].dict.Intern("a"));
+    cols[2].codes.push_back(cols[2].dict.Intern("b"));
+    cols[6].ints.push_back(0);
+    cols[7].ints.push_back(20089);
+    if (!amt_null) sum += amt, ++count;
+    if (!q_null) qsum += q, ++qcount;
+    else ++qnull;
+    if (!amt_null && !q_null) product += amt * q;
+  }
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows);
+  auto jit = RunEngine(p, inputs, true);
+  CHECK(jit == RunEngine(p, inputs, false));
+  REQUIRE(jit.size() == 6);
+  // Values as the evaluator prints them: decimals with their scale.
+  CHECK(jit[0].ends_with(fmt::format("{}.{:02}", sum / 100, sum % 100)));
+  CHECK(jit[1].ends_with(":" + std::to_string(count)));
+  CHECK(jit[2].find(fmt::format("{:.6}", static_cast<double>(qsum) / static_cast<double>(qcount)).substr(0, 6)) !=
+        std::string::npos);
+  CHECK(jit[3].ends_with(fmt::format("{}.{:02}", product / 100, product % 100)));
+  CHECK(jit[4].ends_with(":" + std::to_string(rows)));
+  CHECK(jit[5].ends_with(":" + std::to_string(qnull)));
+}
+
 TEST_CASE("the JIT and the interpreter agree on random tables and metric suites") {
   if (const char* one = std::getenv("KPIC_DIFF_SEED")) {
     RunCase(std::strtoull(one, nullptr, 10));
