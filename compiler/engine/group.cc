@@ -163,6 +163,29 @@ uint32_t Grouper::LookupBytes(const ScanInput& in, size_t row, int64_t period) {
   return id;
 }
 
+template <int D>
+size_t Grouper::SameDayRows(const rt::Column* t, const rt::Column* const* dims, size_t pi, size_t row, size_t end,
+                            size_t begin, uint32_t* out) const {
+  const uint64_t lo = static_cast<uint64_t>(day_lo_us_), span = static_cast<uint64_t>(day_hi_us_ - day_lo_us_);
+  const int64_t* us = t->ints.data();
+  const uint8_t* tv = t->valid.data();
+  const uint32_t w0 = dw_[0], w1 = dw_[1], w2 = dw_[2];
+  const uint32_t* slice = direct_.data() + pi * w0 * w1 * w2;
+  const uint32_t* codes[3] = {};
+  const uint8_t* valid[3] = {};
+  for (int d = 0; d < D; ++d) codes[d] = dims[d]->codes.data(), valid[d] = dims[d]->valid.data();
+  for (; row < end; ++row) {
+    if (!tv[row] || static_cast<uint64_t>(us[row]) - lo >= span) break;
+    uint32_t c[3] = {0, 0, 0};
+    for (int d = 0; d < D; ++d) c[d] = valid[d][row] ? codes[d][row] + 1 : 0;
+    if ((D > 0 && c[0] >= w0) || (D > 1 && c[1] >= w1) || (D > 2 && c[2] >= w2)) break;
+    uint32_t id = slice[(static_cast<size_t>(c[0]) * w1 + c[1]) * w2 + c[2]];
+    if (id == UINT32_MAX) break;
+    out[row - begin] = id;
+  }
+  return row;
+}
+
 size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* out) {
   size_t without_time = 0;
   const rt::Column* t = scan_.time_column >= 0 ? in.columns[scan_.time_column] : nullptr;
@@ -171,7 +194,23 @@ size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* 
   const rt::Column* dims[3] = {nullptr, nullptr, nullptr};
   if (packed_)
     for (size_t d = 0; d < scan_.dim_columns.size(); ++d) dims[d] = in.columns[scan_.dim_columns[d]];
+  const int ndims = static_cast<int>(scan_.dim_columns.size());
   for (size_t row = begin; row < end; ++row) {
+    // Most rows fall in the previous row's day, so in its group's period:
+    // they take the direct table's slice for that period in a tight loop.
+    if (packed_ && direct_on_ && t && !date && day_hi_us_ > day_lo_us_ && (!bucket || last_day_ == cached_day_) &&
+        !(scan_.from_day && cached_day_ < *scan_.from_day) && !(scan_.to_day && cached_day_ >= *scan_.to_day)) {
+      int64_t pi = (bucket ? last_period_ : 0) - dbase_;
+      if (pi >= 0 && pi < dspan_) {
+        switch (ndims) {
+          case 0: row = SameDayRows<0>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
+          case 1: row = SameDayRows<1>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
+          case 2: row = SameDayRows<2>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
+          default: row = SameDayRows<3>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
+        }
+        if (row == end) break;
+      }
+    }
     uint32_t& gid = out[row - begin];
     int64_t period = 0;
     if (t) {
