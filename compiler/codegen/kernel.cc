@@ -126,6 +126,14 @@ extern "C" void KpicPushValue(void* lists, uint32_t g, double v) {
   static_cast<std::vector<double>*>(lists)[g].push_back(v);
 }
 
+/// An exact sum (or average) whose rows the kernel adds into a 64-bit
+/// partial sum per group, spilling it into the group's 128-bit sum only
+/// when the next addition would overflow 64 bits; the runner adds what
+/// the partials hold before its states are read (Runner::result).
+bool PartialSum(const plan::Scan& s, const AggSpec& a) {
+  return (a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg) && a.arg >= 0 && s.nodes[a.arg].type != VT::kFloat;
+}
+
 bool IsStringPredicate(const plan::Scan& s, const RowNode& n) {
   using O = RowNode::Op;
   if (n.op != O::kEq && n.op != O::kNe && n.op != O::kLt && n.op != O::kLe && n.op != O::kGt && n.op != O::kGe &&
@@ -205,7 +213,7 @@ class Gen {
       main_.push_back(LoadPtr(st_main_, a));
       bool moments = s_.aggs[a].fn == AggSpec::Fn::kStddev || s_.aggs[a].fn == AggSpec::Fn::kVariance;
       bool views = s_.aggs[a].fn == AggSpec::Fn::kCountDistinct;
-      aux_.push_back(moments || views ? LoadPtr(st_aux_, a) : nullptr);
+      aux_.push_back(moments || views || PartialSum(s_, s_.aggs[a]) ? LoadPtr(st_aux_, a) : nullptr);
       count_.push_back(LoadPtr(st_count_, a));
     }
     for (size_t n = 0; n < s_.nodes.size(); ++n)
@@ -623,8 +631,25 @@ class Gen {
           llvm::Value* p = b_.CreateGEP(f64_, main_[a], gidx_);
           b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, p), v.v), p);
         } else {
+          // The group's 64-bit partial sum (aux); when adding the value
+          // would overflow it, the partial goes into the 128-bit sum and
+          // the value starts a new partial.
+          llvm::Value* pp = b_.CreateGEP(i64_, aux_[a], gidx_);
+          llvm::Value* old = b_.CreateLoad(i64_, pp);
+          llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_with_overflow, old, v.v);
+          auto* spill = Block("sum_spill");
+          auto* kept = Block("sum_kept");
+          auto* summed = Block("sum_done");
+          b_.CreateCondBr(b_.CreateExtractValue(pair, 1), spill, kept, llvm::MDBuilder(ctx_).createBranchWeights(1, 1000));
+          b_.SetInsertPoint(spill);
           llvm::Value* p = b_.CreateGEP(i128_, main_[a], gidx_);
-          b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i128_, p), b_.CreateSExt(v.v, i128_)), p);
+          b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i128_, p), b_.CreateSExt(old, i128_)), p);
+          b_.CreateStore(v.v, pp);
+          b_.CreateBr(summed);
+          b_.SetInsertPoint(kept);
+          b_.CreateStore(b_.CreateExtractValue(pair, 0), pp);
+          b_.CreateBr(summed);
+          b_.SetInsertPoint(summed);
         }
         break;
       case F::kMin:
@@ -894,12 +919,14 @@ class Runner {
       : scan_(scan), cal_(cal), limits_(limits), kernel_(kernel), grouper_(scan, cal), gids_(kChunk) {
     r_.aggs.resize(scan.aggs.size());
     views_.resize(scan.aggs.size());
+    partial_.resize(scan.aggs.size());
     std::vector<bool> read(scan.columns.size());
     for (const RowNode& n : scan.nodes)
       if (n.op == RowNode::Op::kColumn && !read[n.column]) read[n.column] = true, read_.push_back(n.column);
   }
 
   void Consume(const engine::ScanInput& in, size_t lo, size_t hi) {
+    unsettled_ = true;
     // String predicate tables follow the dictionaries, which grow.
     if (tables_.empty() || DictsGrew(in)) tables_ = PredicateTables(scan_, in);
     std::vector<const void*> data(scan_.columns.size());
@@ -934,6 +961,7 @@ class Runner {
           // A new group's view is empty (its first key goes through the
           // helper); the others' stay valid, as moving a set keeps its words.
           if (scan_.aggs[a].fn == AggSpec::Fn::kCountDistinct) views_[a].resize(groups);
+          if (PartialSum(scan_, scan_.aggs[a])) partial_[a].resize(groups, 0);
         }
       }
       for (size_t a = 0; a < scan_.aggs.size(); ++a) {
@@ -951,6 +979,7 @@ class Runner {
         aux[a] = !st.isumsq.empty()     ? static_cast<void*>(st.isumsq.data())
                  : !st.fsumsq.empty()   ? static_cast<void*>(st.fsumsq.data())
                  : !views_[a].empty()   ? static_cast<void*>(views_[a].data())
+                 : !partial_[a].empty() ? static_cast<void*>(partial_[a].data())
                                         : nullptr;
       }
       KArgs args{data.data(),
@@ -987,7 +1016,20 @@ class Runner {
 
   /// Rows before the current table (streaming), for messages.
   void Advance(size_t rows) { offset_ += rows; }
-  engine::ScanResult& result() { return r_; }
+  /// The states, with the kernels' partial sums added in (once after each
+  /// Consume: Merge reads the parts' results from two threads).
+  engine::ScanResult& result() {
+    if (!unsettled_) return r_;
+    unsettled_ = false;
+    for (size_t a = 0; a < partial_.size(); ++a) {
+      std::vector<int64_t>& part = partial_[a];
+      if (part.empty()) continue;
+      std::vector<__int128>& sum = r_.aggs[a].isum;
+      for (size_t g = 0; g < part.size(); ++g) sum[g] += part[g];
+      std::fill(part.begin(), part.end(), 0);
+    }
+    return r_;
+  }
   const engine::Grouper& grouper() const { return grouper_; }
 
  private:
@@ -1018,6 +1060,9 @@ class Runner {
   std::vector<std::vector<uint8_t>> tables_;
   std::vector<size_t> dict_sizes_;
   std::vector<int> read_;  ///< the columns the kernel reads
+  /// Per exact sum or average (PartialSum), its groups' 64-bit partial sums.
+  std::vector<std::vector<int64_t>> partial_;
+  bool unsettled_ = false;  ///< partial_ may hold sums not yet in r_
   size_t offset_ = 0;
 };
 

@@ -16,6 +16,7 @@
 
 #include "codegen/kernel.h"
 #include "engine/engine.h"
+#include "engine/group.h"
 #include "plan/lower.h"
 #include "sema/catalog.h"
 #include "syntax/parse.h"
@@ -207,6 +208,19 @@ bool PlanOf(const std::string& text, const plan::Request& req, plan::Plan* out) 
   return true;
 }
 
+/// kSource with `metrics` appended, planned for those metrics by `by` at
+/// `grain`; the test fails when it does not plan.
+plan::Plan Planned(const std::string& metrics, const std::vector<std::string>& names, const std::vector<std::string>& by,
+                   rt::Grain grain) {
+  plan::Request req;
+  req.metrics = names;
+  req.by = by;
+  req.grain = grain;
+  plan::Plan p;
+  REQUIRE(PlanOf(std::string(kSource) + metrics, req, &p));
+  return p;
+}
+
 /// The scans' inputs over `rows` rows of the columns (by name).
 std::vector<engine::ScanInput> InputsOf(const plan::Plan& p, const std::vector<rt::Column>& cols, size_t rows) {
   std::vector<engine::ScanInput> inputs(p.scans.size());
@@ -354,14 +368,8 @@ TEST_CASE("distinct keys set in a group's bitmap by the kernel count as the inte
   // Dense keys turn a group's set into a bitmap after its first thousands
   // of rows; the kernel then sets the bits of the keys inside it itself.
   // Keys beyond the bitmap (and below it) still go through the set.
-  std::string text = std::string(kSource) +
-                     "metric n = count_distinct(t.q)\nmetric nb = count_distinct(t.q where t.b)\n";
-  plan::Request req;
-  req.metrics = {"n", "nb"};
-  req.by = {"kdim"};
-  req.grain = rt::Grain::kAll;
-  plan::Plan p;
-  REQUIRE(PlanOf(text, req, &p));
+  plan::Plan p = Planned("metric n = count_distinct(t.q)\nmetric nb = count_distinct(t.q where t.b)\n", {"n", "nb"},
+                         {"kdim"}, rt::Grain::kAll);
   std::vector<rt::Column> cols = EmptyColumns();
   std::mt19937_64 rng(11);
   std::map<std::string, std::set<int64_t>> all, with_b;
@@ -398,14 +406,10 @@ TEST_CASE("kernels take the loop without validity bytes only for chunks whose re
   // Nulls of t.amt and t.q fall in the second and last chunks only, one at
   // the second chunk's last row; a null of a column no metric reads (t.f)
   // is in the first. Every total is counted here, by hand.
-  std::string text = std::string(kSource) +
-                     "metric s = sum(t.amt)\nmetric c = count(t.amt)\nmetric a = avg(t.q)\n"
-                     "metric p = sum(t.amt * t.q)\nmetric r = count(t)\nmetric nq = count(t where t.q is null)\n";
-  plan::Request req;
-  req.metrics = {"s", "c", "a", "p", "r", "nq"};
-  req.grain = rt::Grain::kAll;
-  plan::Plan p;
-  REQUIRE(PlanOf(text, req, &p));
+  plan::Plan p = Planned(
+      "metric s = sum(t.amt)\nmetric c = count(t.amt)\nmetric a = avg(t.q)\n"
+      "metric p = sum(t.amt * t.q)\nmetric r = count(t)\nmetric nq = count(t where t.q is null)\n",
+      {"s", "c", "a", "p", "r", "nq"}, {}, rt::Grain::kAll);
   std::vector<rt::Column> cols = EmptyColumns();
   const size_t rows = 200000, chunk = 65536;
   int64_t sum = 0, count = 0, qsum = 0, qcount = 0, product = 0, qnull = 0;
@@ -442,6 +446,106 @@ TEST_CASE("kernels take the loop without validity bytes only for chunks whose re
   CHECK(jit[3].ends_with(fmt::format("{}.{:02}", product / 100, product % 100)));
   CHECK(jit[4].ends_with(":" + std::to_string(rows)));
   CHECK(jit[5].ends_with(":" + std::to_string(qnull)));
+}
+
+TEST_CASE("group ids: runs of rows in one day take the direct table's slice, and every other row the general path") {
+  // By month and kdim, from 2024-12-31 to 2025-01-03 (not month-aligned,
+  // so the grouper drops rows outside it). Expected ids by hand: groups
+  // are numbered in order of first appearance.
+  std::string text = std::string(kSource) + "metric r = count(t)\n";
+  plan::Request req;
+  req.metrics = {"r"};
+  req.by = {"kdim"};
+  req.grain = rt::Grain::kMonth;
+  req.from_day = 20088;  // 2024-12-31
+  req.to_day = 20091;    // 2025-01-03, excluded
+  plan::Plan p;
+  REQUIRE(PlanOf(text, req, &p));
+  REQUIRE(p.scans.size() == 1);
+  REQUIRE(p.scans[0].from_day == 20088);
+  std::vector<rt::Column> cols = EmptyColumns();
+  const int64_t d0 = 1735689600LL * 1000000, hour = 3600LL * 1000000, day = 24 * hour;  // 2025-01-01 UTC
+  constexpr uint32_t kNone = UINT32_MAX;
+  struct Row {
+    int64_t ts;     // -1: null
+    const char* k;  // nullptr: null
+    uint32_t gid;
+  };
+  std::vector<Row> rows = {
+      {d0, "a", 0},
+      {d0 + hour, "a", 0},
+      {d0 + 2 * hour, "b", 1},  // a new member mid-day
+      {d0 + 3 * hour, nullptr, 2},
+      {d0 + 4 * hour, "a", 0},
+      {-1, "a", kNone},  // no time
+      {d0 + 5 * hour, "b", 1},
+      {d0 + day, "a", 0},  // the next day, the same month
+      {d0 + day + hour, "b", 1},
+      {d0 + day + 2 * hour, "a", 0},
+      {d0 + 2 * day, "a", kNone},  // 2025-01-03: past --to
+      {d0 - 2 * day, "a", kNone},  // 2024-12-30: before --from
+      {d0 + 23 * hour, "b", 1},
+      {d0 + day + 3 * hour, "c", 3},
+      {d0 + day + 4 * hour, nullptr, 2},
+      {d0 - day + hour, "a", 4},  // 2024-12-31: December
+      {d0 - day + 2 * hour, "c", 5},
+  };
+  for (int i = 0; i < 1000; ++i)
+    rows.push_back({d0 + day + 5 * hour + i, i % 3 == 2 ? "c" : i % 2 ? "b" : "a", i % 3 == 2 ? 3u : i % 2 ? 1u : 0u});
+  for (const Row& r : rows) {
+    cols[0].ints.push_back(r.ts < 0 ? 0 : r.ts);
+    cols[0].valid.push_back(r.ts >= 0);
+    cols[1].codes.push_back(cols[1].dict.Intern(r.k ? r.k : ""));
+    cols[1].valid.push_back(r.k != nullptr);
+  }
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows.size());
+  engine::Grouper g(p.scans[0], p.calendar);
+  std::vector<uint32_t> out(rows.size());
+  // In three calls, the third starting mid-run: ids are written at out[row - begin].
+  size_t without = g.Assign(inputs[0], 0, 5, out.data());
+  without += g.Assign(inputs[0], 5, 500, out.data() + 5);
+  without += g.Assign(inputs[0], 500, rows.size(), out.data() + 500);
+  CHECK(without == 1);
+  CHECK(g.groups() == 6);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    CAPTURE(r);
+    CHECK(out[r] == rows[r].gid);
+  }
+  CHECK(g.Period(3) == g.Period(0));
+  CHECK(g.Period(4) == g.Period(0) - 1);
+  CHECK(g.Period(5) == g.Period(4));
+}
+
+TEST_CASE("a kernel's 64-bit partial sums spill into the 128-bit sum when the next value would overflow them") {
+  // Per group k: a, a, -a, -a, then a small value, with a = 2^63 - 2 (in
+  // cents). The partial sum overflows at the second row (a is spilled into
+  // the 128-bit sum) and comes back; the totals, by hand, are 7 and -3
+  // cents, the count 5 each. Group "c" sums past 64 bits: 3a.
+  plan::Plan p = Planned("metric s = sum(t.amt)\nmetric c = count(t.amt)\n", {"s", "c"}, {"kdim"}, rt::Grain::kAll);
+  std::vector<rt::Column> cols = EmptyColumns();
+  const int64_t a = INT64_MAX - 1;
+  std::vector<std::pair<const char*, int64_t>> rows = {{"a", a}, {"b", -a}, {"a", a},  {"b", -a}, {"a", -a},
+                                                       {"b", a}, {"a", -a}, {"b", a},  {"a", 7},  {"b", -3},
+                                                       {"c", a}, {"c", a},  {"c", a}};
+  for (const auto& [k, v] : rows) {
+    cols[0].ints.push_back(1735689600LL * 1000000);
+    cols[1].codes.push_back(cols[1].dict.Intern(k));
+    cols[3].ints.push_back(v);
+    for (size_t c : {0, 1, 3}) cols[c].valid.push_back(1);
+  }
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows.size());
+  engine::Limits limits;
+  engine::ScanResult r = JitScan(p.scans[0], inputs[0], p.calendar, limits);
+  REQUIRE(r.rows.size() == 3);
+  size_t sum_agg = 0;
+  while (r.aggs[sum_agg].isum.empty()) ++sum_agg;
+  // Groups in order of first appearance: a, b, c.
+  CHECK(r.aggs[sum_agg].isum[0] == 7);
+  CHECK(r.aggs[sum_agg].isum[1] == -3);
+  CHECK(r.aggs[sum_agg].isum[2] == static_cast<__int128>(a) * 3);
+  CHECK(r.aggs[sum_agg].count[0] == 5);
+  CHECK(r.rows[2] == 3);
+  CHECK(RunEngine(p, inputs, true) == RunEngine(p, inputs, false));
 }
 
 TEST_CASE("the JIT and the interpreter agree on random tables and metric suites") {
