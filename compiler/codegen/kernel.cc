@@ -134,6 +134,12 @@ bool PartialSum(const plan::Scan& s, const AggSpec& a) {
   return (a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg) && a.arg >= 0 && s.nodes[a.arg].type != VT::kFloat;
 }
 
+/// An aggregate without a filter of its own counts the rows its input is
+/// null in, not the rows it takes: its count is the group's rows less
+/// those, worked out by the runner (Runner::result). In the loop for rows
+/// without nulls such an aggregate counts nothing at all.
+bool CountsSkipped(const AggSpec& a) { return a.filter < 0; }
+
 bool IsStringPredicate(const plan::Scan& s, const RowNode& n) {
   using O = RowNode::Op;
   if (n.op != O::kEq && n.op != O::kNe && n.op != O::kLt && n.op != O::kLe && n.op != O::kGt && n.op != O::kGe &&
@@ -277,7 +283,11 @@ class Gen {
     b_.CreateCondBr(b_.CreateICmpEQ(g32, b_.getInt32(UINT32_MAX)), next, grouped);
     b_.SetInsertPoint(grouped);
     if (s_.filter >= 0) PassOrSkip(s_.filter, "role_pass", next);
-    Increment(rows_, gidx_);
+    {
+      llvm::Value* p = b_.CreateGEP(i64_, rows_, gidx_);
+      rows_now_ = b_.CreateAdd(b_.CreateLoad(i64_, p), b_.getInt64(1));
+      b_.CreateStore(rows_now_, p);
+    }
     // Every value the row needs is computed here, before any branch, so it
     // dominates its uses; overflows are checked later, in the order the
     // interpreter evaluates.
@@ -607,8 +617,9 @@ class Gen {
     const AggSpec& spec = s_.aggs[a];
     auto* after = Block("agg_done");
     if (spec.filter >= 0) PassOrSkip(spec.filter, "agg_pass", after);
+    const bool skipped = CountsSkipped(spec);
     if (spec.fn == AggSpec::Fn::kCountRows) {
-      Increment(count_[a], gidx_);
+      if (!skipped) Increment(count_[a], gidx_);  // else: the group's rows
       b_.CreateBr(after);
       b_.SetInsertPoint(after);
       return;
@@ -616,11 +627,22 @@ class Gen {
     V v = Node(spec.arg);
     CheckOverflow(v.ovf);
     auto* value = Block("agg_value");
-    b_.CreateCondBr(v.null, after, value);
-    b_.SetInsertPoint(value);
-    llvm::Value* cp = b_.CreateGEP(i64_, count_[a], gidx_);
-    llvm::Value* count = b_.CreateAdd(b_.CreateLoad(i64_, cp), b_.getInt64(1));
-    b_.CreateStore(count, cp);
+    llvm::Value* count;  // the group's count with this row
+    if (skipped) {
+      auto* null = Block("agg_null");
+      b_.CreateCondBr(v.null, null, value);
+      b_.SetInsertPoint(null);
+      Increment(count_[a], gidx_);
+      b_.CreateBr(after);
+      b_.SetInsertPoint(value);
+      count = b_.CreateSub(rows_now_, b_.CreateLoad(i64_, b_.CreateGEP(i64_, count_[a], gidx_)));
+    } else {
+      b_.CreateCondBr(v.null, after, value);
+      b_.SetInsertPoint(value);
+      llvm::Value* cp = b_.CreateGEP(i64_, count_[a], gidx_);
+      count = b_.CreateAdd(b_.CreateLoad(i64_, cp), b_.getInt64(1));
+      b_.CreateStore(count, cp);
+    }
     bool fl = v.v->getType()->isDoubleTy();
     const RowNode& arg = s_.nodes[spec.arg];
     using F = AggSpec::Fn;
@@ -745,6 +767,7 @@ class Gen {
               *helpers_ = nullptr;
   std::vector<llvm::Value*> data_, valid_, main_, aux_, count_, table_;
   llvm::PHINode* row_ = nullptr;
+  llvm::Value* rows_now_ = nullptr;  ///< the row's group's rows, this row included
   bool no_nulls_ = false;  ///< emitting the loop for ranges without nulls
   llvm::Value* gidx_ = nullptr;
   llvm::BasicBlock* err_ = nullptr;
@@ -926,6 +949,7 @@ class Runner {
   }
 
   void Consume(const engine::ScanInput& in, size_t lo, size_t hi) {
+    if (!unsettled_) FlipCounts();  // back to the rows skipped (see CountsSkipped)
     unsettled_ = true;
     // String predicate tables follow the dictionaries, which grow.
     if (tables_.empty() || DictsGrew(in)) tables_ = PredicateTables(scan_, in);
@@ -1014,6 +1038,17 @@ class Runner {
     }
   }
 
+  /// Between the count of values and the count of rows skipped, for each
+  /// aggregate that counts the latter while scanning (CountsSkipped): each
+  /// is the group's rows less the other. All zeros are both.
+  void FlipCounts() {
+    for (size_t a = 0; a < scan_.aggs.size(); ++a) {
+      if (!CountsSkipped(scan_.aggs[a])) continue;
+      std::vector<int64_t>& count = r_.aggs[a].count;
+      for (size_t g = 0; g < count.size(); ++g) count[g] = r_.rows[g] - count[g];
+    }
+  }
+
   /// Rows before the current table (streaming), for messages.
   void Advance(size_t rows) { offset_ += rows; }
   /// The states, with the kernels' partial sums added in (once after each
@@ -1021,6 +1056,7 @@ class Runner {
   engine::ScanResult& result() {
     if (!unsettled_) return r_;
     unsettled_ = false;
+    FlipCounts();
     for (size_t a = 0; a < partial_.size(); ++a) {
       std::vector<int64_t>& part = partial_[a];
       if (part.empty()) continue;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -545,6 +546,54 @@ TEST_CASE("a kernel's 64-bit partial sums spill into the 128-bit sum when the ne
   CHECK(r.aggs[sum_agg].isum[2] == static_cast<__int128>(a) * 3);
   CHECK(r.aggs[sum_agg].count[0] == 5);
   CHECK(r.rows[2] == 3);
+  CHECK(RunEngine(p, inputs, true) == RunEngine(p, inputs, false));
+}
+
+TEST_CASE("kernels count the rows an unfiltered aggregate skips; its count is the group's rows less those") {
+  // Groups of t.q (by hand): a = null, null, 5, -2, null, 9 (3 values:
+  // min -2, max 9, sum 12); b = three nulls (no value: min and max stay
+  // unset); c = 7. The first value of a group (min/max take it whole) is
+  // found from the rows less the skipped ones.
+  plan::Plan p = Planned("metric n = count(t.q)\nmetric lo = min(t.q)\nmetric hi = max(t.q)\nmetric s = sum(t.q)\n"
+                         "metric r = count(t)\n",
+                         {"n", "lo", "hi", "s", "r"}, {"kdim"}, rt::Grain::kAll);
+  std::vector<rt::Column> cols = EmptyColumns();
+  std::vector<std::pair<const char*, std::optional<int64_t>>> rows = {
+      {"a", std::nullopt}, {"b", std::nullopt}, {"a", std::nullopt}, {"a", 5}, {"b", std::nullopt},
+      {"a", -2},           {"c", 7},            {"a", std::nullopt}, {"a", 9}, {"b", std::nullopt}};
+  for (const auto& [k, q] : rows) {
+    cols[0].ints.push_back(1735689600LL * 1000000);
+    cols[1].codes.push_back(cols[1].dict.Intern(k));
+    cols[4].ints.push_back(q.value_or(0));
+    cols[4].valid.push_back(q.has_value());
+    for (size_t c : {0, 1}) cols[c].valid.push_back(1);
+  }
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows.size());
+  engine::Limits limits;
+  engine::ScanResult r = JitScan(p.scans[0], inputs[0], p.calendar, limits);
+  REQUIRE(r.rows.size() == 3);  // a, b, c in order of first appearance
+  CHECK(r.rows == std::vector<int64_t>{6, 3, 1});
+  using F = plan::AggSpec::Fn;
+  const plan::Scan& scan = p.scans[0];
+  size_t checked = 0;
+  for (size_t a = 0; a < scan.aggs.size(); ++a) {
+    F fn = scan.aggs[a].fn;
+    int arg = scan.aggs[a].arg;
+    // Only t.q's aggregates (the planner adds the time column's maximum for the data's range).
+    if (fn != F::kCountRows && (scan.nodes[arg].op != plan::RowNode::Op::kColumn ||
+                                scan.columns[scan.nodes[arg].column].path[0] != "q"))
+      continue;
+    ++checked;
+    CAPTURE(static_cast<int>(fn));
+    const engine::AggStates& st = r.aggs[a];
+    if (fn == F::kCountRows) CHECK(st.count == std::vector<int64_t>{6, 3, 1});
+    if (fn == F::kCount || fn == F::kSum || fn == F::kMin || fn == F::kMax)
+      CHECK(st.count == std::vector<int64_t>{3, 0, 1});
+    if (fn == F::kMin) CHECK((st.imin[0] == -2 && st.imin[2] == 7));
+    if (fn == F::kMax) CHECK((st.imax[0] == 9 && st.imax[2] == 7));
+    if (fn == F::kSum) CHECK((st.isum[0] == 12 && st.isum[1] == 0 && st.isum[2] == 7));
+  }
+  CHECK(checked == 5);
   CHECK(RunEngine(p, inputs, true) == RunEngine(p, inputs, false));
 }
 
