@@ -1051,10 +1051,16 @@ class Runner {
 
   /// Rows before the current table (streaming), for messages.
   void Advance(size_t rows) { offset_ += rows; }
-  /// The states, with the kernels' partial sums added in (once after each
-  /// Consume: Merge reads the parts' results from two threads).
+  /// The states, settled (see Settle).
   engine::ScanResult& result() {
-    if (!unsettled_) return r_;
+    if (unsettled_) Settle();
+    return r_;
+  }
+
+  /// Adds the kernels' partial sums into the states and turns the counts
+  /// of skipped rows back into counts of values, once after each Consume.
+  /// Merge settles every part before it reads them from two threads.
+  void Settle() {
     unsettled_ = false;
     FlipCounts();
     for (size_t a = 0; a < partial_.size(); ++a) {
@@ -1064,7 +1070,6 @@ class Runner {
       for (size_t g = 0; g < part.size(); ++g) sum[g] += part[g];
       std::fill(part.begin(), part.end(), 0);
     }
-    return r_;
   }
   const engine::Grouper& grouper() const { return grouper_; }
 
@@ -1106,6 +1111,7 @@ class Runner {
 /// rows (a role filter can leave a group empty), and finishes the states.
 /// Finishes every part's states, the parts in parallel.
 void FinishParts(std::vector<std::unique_ptr<Runner>>& parts) {
+  for (auto& p : parts) p->result();  // settled here, on one thread
   if (parts.size() < 2) {
     for (auto& p : parts) engine::Finish(&p->result());
     return;

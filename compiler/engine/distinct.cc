@@ -53,8 +53,6 @@ void SortKeys(std::vector<T>* v) {
   if (from != v) v->swap(scratch);  // an odd number of passes ended in the scratch buffer
 }
 
-}  // namespace
-
 #if defined(__x86_64__) && defined(__ELF__)
 /// The bits set in `n` words: with the POPCNT instruction where the CPU
 /// has it (chosen once, at load time), not libgcc's table-driven call per
@@ -67,6 +65,8 @@ size_t CountBits(const uint64_t* w, size_t n) {
   for (size_t i = 0; i < n; ++i) c += static_cast<size_t>(__builtin_popcountll(w[i]));
   return c;
 }
+
+}  // namespace
 
 size_t DistinctSet::BitCount() const { return CountBits(bits_.data(), bits_.size()); }
 
@@ -173,6 +173,7 @@ void DistinctSet::Merge(const DistinctSet& o) {
                                    static_cast<uint64_t>(__builtin_ctzll(w))));
     }
   }
+  if (o.vals_.empty() && o.narrow_.empty()) return;  // (a wide `o` would widen this set for nothing)
   if (!sorted_ || !o.sorted_) {
     for (int64_t v : o.vals_) Add(v);
     for (uint32_t v : o.narrow_) Add(v);
