@@ -28,7 +28,7 @@ kpic, root = sys.argv[1], sys.argv[2]
 engines = sys.argv[3:] or ["interp", "jit", "postgres"]
 pkg = os.path.join(root, "tests/calendar")
 uri = os.environ.get("KPIC_PG_URI", "postgresql://postgres@127.0.0.1:55432/postgres")
-schema = "kpic_calendar"
+schema = f"kpic_calendar_{os.getpid()}"  # unique: two suites may share the server
 errors = []
 
 

@@ -10,23 +10,25 @@ KPIC="$1"
 ROOT="$2"
 URI="${KPIC_PG_URI:-postgresql://postgres@127.0.0.1:55432/postgres}"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"; psql -q "$URI" -c "DROP SCHEMA IF EXISTS kpic_dt CASCADE" >/dev/null 2>&1' EXIT
+# The schema is unique to this run: two suites may share the server.
+S="kpic_dt_$$"
+trap 'rm -rf "$TMP"; psql -q "$URI" -c "DROP SCHEMA IF EXISTS $S CASCADE" >/dev/null 2>&1' EXIT
 source "$ROOT/tests/cli/expect.sh"
 D="$ROOT/tests/datatests/shop/data"
 psql -q -v ON_ERROR_STOP=1 "$URI" >/dev/null <<SQL || { echo "cannot load the shop into PostgreSQL"; exit 1; }
-DROP SCHEMA IF EXISTS kpic_dt CASCADE;
-CREATE SCHEMA kpic_dt;
-CREATE TABLE kpic_dt.orders (order_id text, day date, store text, channel text, product_id text, amount numeric(12,2));
-CREATE TABLE kpic_dt.products (product_id text, name text, category_id text);
-CREATE TABLE kpic_dt.categories (category_id text, name text);
-CREATE TABLE kpic_dt.ledger (day date, store text, revenue numeric(12,2));
-\copy kpic_dt.orders FROM '$D/orders.csv' WITH (FORMAT csv, HEADER true)
-\copy kpic_dt.products FROM '$D/products.csv' WITH (FORMAT csv, HEADER true)
-\copy kpic_dt.categories FROM '$D/categories.csv' WITH (FORMAT csv, HEADER true)
-\copy kpic_dt.ledger FROM '$D/ledger.csv' WITH (FORMAT csv, HEADER true)
+DROP SCHEMA IF EXISTS $S CASCADE;
+CREATE SCHEMA $S;
+CREATE TABLE $S.orders (order_id text, day date, store text, channel text, product_id text, amount numeric(12,2));
+CREATE TABLE $S.products (product_id text, name text, category_id text);
+CREATE TABLE $S.categories (category_id text, name text);
+CREATE TABLE $S.ledger (day date, store text, revenue numeric(12,2));
+\copy $S.orders FROM '$D/orders.csv' WITH (FORMAT csv, HEADER true)
+\copy $S.products FROM '$D/products.csv' WITH (FORMAT csv, HEADER true)
+\copy $S.categories FROM '$D/categories.csv' WITH (FORMAT csv, HEADER true)
+\copy $S.ledger FROM '$D/ledger.csv' WITH (FORMAT csv, HEADER true)
 SQL
 binds=()
-for s in orders products categories ledger; do binds+=(--bind "$s=$URI#kpic_dt.$s"); done
+for s in orders products categories ledger; do binds+=(--bind "$s=$URI#$S.$s"); done
 t=("$KPIC" test "$ROOT/tests/datatests/shop" --as-of 2026-03-12 --state "$TMP/state.tsv" --engine postgres "${binds[@]}")
 status='{x["name"]: x["status"] for x in d["expectations"]}'
 one='next(x for x in d["expectations"] if x["name"] == "'
@@ -62,7 +64,7 @@ lacks out '670.00'
 # fails and `found in products` is an error naming the key, not a crash.
 expect "postgres: stamped" 6 "${t[@]}" --format json -o "$TMP/pg_stamp.json"
 expect "postgres: verify, unchanged" 0 "$KPIC" verify "$TMP/pg_stamp.json"
-psql -q "$URI" -c "INSERT INTO kpic_dt.products VALUES ('P2', 'bag again', 'C1')" >/dev/null
+psql -q "$URI" -c "INSERT INTO $S.products VALUES ('P2', 'bag again', 'C1')" >/dev/null
 # A database has no content hash: verify replays the test inside it.
 expect "postgres: verify after an insert" 7 "$KPIC" verify "$TMP/pg_stamp.json"
 expect "postgres: dup key" 6 "${t[@]}" --format json

@@ -11,24 +11,26 @@ URI="${KPIC_PG_URI:-postgresql://postgres@127.0.0.1:55432/postgres}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export KPIC_CACHE_DIR="$tmp/cache"
+# The schema is unique to this run: two suites may share the server.
+S="kpic_run_$$"
 psql -q -v ON_ERROR_STOP=1 "$URI" <<SQL
-DROP SCHEMA IF EXISTS kpic_run CASCADE;
-CREATE SCHEMA kpic_run;
-CREATE TABLE kpic_run.orders (order_id text, "下单时间" timestamp, store text, channel text, customer_type text,
+DROP SCHEMA IF EXISTS $S CASCADE;
+CREATE SCHEMA $S;
+CREATE TABLE $S.orders (order_id text, "下单时间" timestamp, store text, channel text, customer_type text,
   customer_id text, product_id text, quantity int, amount numeric(12,2), discount numeric(12,2), returned boolean,
   is_repeat boolean, shipped_at timestamp);
-CREATE TABLE kpic_run.traffic (day date, store text, channel text, visitors int);
-CREATE TABLE kpic_run.products (product_id text, "商品名称" text, category text, unit_cost numeric(12,2));
-\copy kpic_run.orders FROM '$ROOT/examples/retail/data/orders.csv' WITH (FORMAT csv, HEADER true)
-\copy kpic_run.traffic FROM '$ROOT/examples/retail/data/traffic.csv' WITH (FORMAT csv, HEADER true)
-\copy kpic_run.products FROM '$ROOT/examples/retail/data/products.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE $S.traffic (day date, store text, channel text, visitors int);
+CREATE TABLE $S.products (product_id text, "商品名称" text, category text, unit_cost numeric(12,2));
+\copy $S.orders FROM '$ROOT/examples/retail/data/orders.csv' WITH (FORMAT csv, HEADER true)
+\copy $S.traffic FROM '$ROOT/examples/retail/data/traffic.csv' WITH (FORMAT csv, HEADER true)
+\copy $S.products FROM '$ROOT/examples/retail/data/products.csv' WITH (FORMAT csv, HEADER true)
 -- The same orders with absolute instants (timestamptz), loaded as Shanghai time.
 SET timezone = 'Asia/Shanghai';
-CREATE TABLE kpic_run.orders_tz AS SELECT * FROM kpic_run.orders WHERE false;
-ALTER TABLE kpic_run.orders_tz ALTER COLUMN "下单时间" TYPE timestamptz;
-\copy kpic_run.orders_tz FROM '$ROOT/examples/retail/data/orders.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE $S.orders_tz AS SELECT * FROM $S.orders WHERE false;
+ALTER TABLE $S.orders_tz ALTER COLUMN "下单时间" TYPE timestamptz;
+\copy $S.orders_tz FROM '$ROOT/examples/retail/data/orders.csv' WITH (FORMAT csv, HEADER true)
 SQL
-binds=(--bind "orders=$URI#kpic_run.orders" --bind "traffic=$URI#kpic_run.traffic")
+binds=(--bind "orders=$URI#$S.orders" --bind "traffic=$URI#$S.traffic")
 for engine in jit interp; do
   for args in "--goal grow_sales" "--metric sales,conversion,aov,repurchase_rate --by channel --grain quarter"; do
     # shellcheck disable=SC2086
@@ -44,8 +46,8 @@ done
 
 # --engine postgres: the scans run inside PostgreSQL; every output format must
 # equal the embedded engine's over the CSV files, byte for byte.
-push=(--engine postgres --bind "orders=$URI#kpic_run.orders" --bind "traffic=$URI#kpic_run.traffic"
-  --bind "products=$URI#kpic_run.products")
+push=(--engine postgres --bind "orders=$URI#$S.orders" --bind "traffic=$URI#$S.traffic"
+  --bind "products=$URI#$S.products")
 for args in "--goal grow_sales" "--goal keep_customers" "--report weekly" \
     "--metric sales,conversion,aov,repurchase_rate,gross_profit,ship_hours,vip_share --by channel --grain quarter" \
     "--metric sales,gross_profit --by category --grain month" \
@@ -64,18 +66,18 @@ done
 # timestamptz columns are read in the calendar's zone.
 "$KPIC" run "$ROOT/examples/retail" --metric sales,order_count --grain day --format csv > "$tmp/csv.out"
 "$KPIC" run "$ROOT/examples/retail" --metric sales,order_count --grain day --format csv "${push[@]}" \
-  --bind "orders=$URI#kpic_run.orders_tz" > "$tmp/pg.out"
+  --bind "orders=$URI#$S.orders_tz" > "$tmp/pg.out"
 diff "$tmp/csv.out" "$tmp/pg.out" > /dev/null || { echo "timestamptz days differ"; diff "$tmp/csv.out" "$tmp/pg.out" | head; exit 1; }
 echo "--engine postgres over timestamptz: the same days"
 # A source that is not in PostgreSQL is refused (exit 2), naming it.
 set +e
-"$KPIC" run "$ROOT/examples/retail" --goal grow_sales --engine postgres --bind "orders=$URI#kpic_run.orders" \
+"$KPIC" run "$ROOT/examples/retail" --goal grow_sales --engine postgres --bind "orders=$URI#$S.orders" \
   > /dev/null 2> "$tmp/err"
 rc=$?
 set -e
 [ $rc -eq 2 ] && grep -q "is bound to csv" "$tmp/err" || { echo "expected exit 2 naming a CSV source, got $rc"; cat "$tmp/err"; exit 1; }
 # A duplicated lookup key is a data error (exit 3) naming the key and value.
-psql -q "$URI" -c "INSERT INTO kpic_run.products SELECT * FROM kpic_run.products WHERE product_id = 'P003'"
+psql -q "$URI" -c "INSERT INTO $S.products SELECT * FROM $S.products WHERE product_id = 'P003'"
 set +e
 "$KPIC" run "$ROOT/examples/retail" --metric gross_profit "${push[@]}" > /dev/null 2> "$tmp/err"
 rc=$?
@@ -88,15 +90,15 @@ echo "--engine postgres refuses CSV sources (2) and duplicated lookup keys (3)"
 # writes nothing, both pushed down and through the cursor. (The pushed-down
 # query is longer than pg_stat_activity keeps, 1024 bytes, so the view's name
 # may be cut off: the time column's name finds it too.)
-psql -q "$URI" -c "DELETE FROM kpic_run.products a USING kpic_run.products b WHERE a.ctid > b.ctid AND a.product_id = b.product_id"
-psql -q "$URI" -c "CREATE VIEW kpic_run.orders_slow AS SELECT o.* FROM kpic_run.orders o WHERE pg_sleep(0.001)::text IS NOT NULL"
+psql -q "$URI" -c "DELETE FROM $S.products a USING $S.products b WHERE a.ctid > b.ctid AND a.product_id = b.product_id"
+psql -q "$URI" -c "CREATE VIEW $S.orders_slow AS SELECT o.* FROM $S.orders o WHERE pg_sleep(0.001)::text IS NOT NULL"
 for mode in postgres interp; do
   ( sleep 1
     psql -q -X "$URI" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()
-      AND (query ILIKE '%orders_slow%' OR query ILIKE '%下单时间%' OR query ILIKE 'FETCH FORWARD%')" > /dev/null ) &
+      AND (query ILIKE '%$S%orders_slow%' OR query ILIKE '%下单时间%' OR query ILIKE 'FETCH FORWARD%')" > /dev/null ) &
   killer=$!
   set +e
-  "$KPIC" run "$ROOT/examples/retail" --metric sales --engine $mode "${push[@]:2}" --bind "orders=$URI#kpic_run.orders_slow" \
+  "$KPIC" run "$ROOT/examples/retail" --metric sales --engine $mode "${push[@]:2}" --bind "orders=$URI#$S.orders_slow" \
     --format json -o "$tmp/dropped.json" > /dev/null 2> "$tmp/err"
   rc=$?
   set -e
@@ -110,19 +112,19 @@ done
 # warns of it as the embedded engine does (a regression: it said nothing).
 N="$ROOT/tests/engine/nested_lookup"
 psql -q -v ON_ERROR_STOP=1 "$URI" <<SQL
-CREATE TABLE kpic_run.n_orders (id text, ts timestamp, product_id text, amount numeric(12,2));
-CREATE TABLE kpic_run.n_products (product_id text, maker_id text);
-CREATE TABLE kpic_run.n_makers (maker_id text, region text);
-\copy kpic_run.n_orders FROM '$N/orders.csv' WITH (FORMAT csv, HEADER true)
-\copy kpic_run.n_products FROM '$N/products.csv' WITH (FORMAT csv, HEADER true)
-\copy kpic_run.n_makers FROM '$N/makers.csv' WITH (FORMAT csv, HEADER true)
+CREATE TABLE $S.n_orders (id text, ts timestamp, product_id text, amount numeric(12,2));
+CREATE TABLE $S.n_products (product_id text, maker_id text);
+CREATE TABLE $S.n_makers (maker_id text, region text);
+\copy $S.n_orders FROM '$N/orders.csv' WITH (FORMAT csv, HEADER true)
+\copy $S.n_products FROM '$N/products.csv' WITH (FORMAT csv, HEADER true)
+\copy $S.n_makers FROM '$N/makers.csv' WITH (FORMAT csv, HEADER true)
 SQL
 want='warning[W0701]: 1 row(s) have a `maker_id` not found in `makers` (for example `ZZ`); their `region` is null'
 "$KPIC" run "$N/p.kpi" --metric total --by region --grain all > /dev/null 2> "$tmp/n_csv"
-"$KPIC" run "$N/p.kpi" --metric total --by region --grain all --engine postgres --bind "orders=$URI#kpic_run.n_orders" \
-  --bind "products=$URI#kpic_run.n_products" --bind "makers=$URI#kpic_run.n_makers" > /dev/null 2> "$tmp/n_pg"
+"$KPIC" run "$N/p.kpi" --metric total --by region --grain all --engine postgres --bind "orders=$URI#$S.n_orders" \
+  --bind "products=$URI#$S.n_products" --bind "makers=$URI#$S.n_makers" > /dev/null 2> "$tmp/n_pg"
 for f in n_csv n_pg; do
   grep -qF -- "$want" "$tmp/$f" || { echo "$f lacks the nested lookup's W0701:"; cat "$tmp/$f"; exit 1; }
 done
 echo "a lookup through a lookup: W0701 from the embedded engine and --engine postgres"
-psql -q "$URI" -c "DROP SCHEMA kpic_run CASCADE"
+psql -q "$URI" -c "DROP SCHEMA $S CASCADE"

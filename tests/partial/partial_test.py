@@ -44,7 +44,7 @@ from fractions import Fraction
 HERE = os.path.dirname(os.path.abspath(__file__))
 PKG = HERE
 DATA = os.path.join(HERE, "data", "orders.csv")
-SCHEMA = "kpic_partial"
+SCHEMA = f"kpic_partial_{os.getpid()}"  # unique: two suites may share the server
 METRICS = ["sales", "order_count", "prev", "ly", "yoy", "ytd", "r3", "aov"]
 D = dt.date
 

@@ -106,7 +106,7 @@ def sqlite_case(kpic, tmp, errors):
 
 
 def pg_case(kpic, uri, errors):
-    schema = "kpic_exact_dialects"
+    schema = f"kpic_exact_dialects_{os.getpid()}"  # unique: two suites may share the server
     script = [f"DROP SCHEMA IF EXISTS {schema} CASCADE;", f"CREATE SCHEMA {schema};"]
     for name, rows in [("amounts", ROWS)] + list(BAD.items()):
         script.append(f'CREATE TABLE {schema}."{name}" (day date, amount double precision);')

@@ -391,7 +391,7 @@ def main():
                             errors.append(f"{rel} sqlite {q}: error {e}, want {want!r}")
                     checked += 1
             elif d == "postgres":
-                schema = "kpic_sql_" + pkg.name
+                schema = f"kpic_sql_{os.getpid()}_{pkg.name}"  # unique: two suites may share the server
                 load_pg(pkg, args.pg, schema)
                 binds = [a for n, _, _ in pkg.tables for a in ("--bind", f"{n}={args.pg}#{schema}.{n}")]
                 for q, argv, eng, sql in todo:

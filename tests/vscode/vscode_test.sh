@@ -5,21 +5,26 @@
 # package (@vscode/vsce 3.9.2 --no-dependencies) that holds the bundle, the
 # grammar and the language configuration. Skipped, with a message, only when
 # Node.js or npm is missing.
-# usage: vscode_test.sh ROOT
+# usage: vscode_test.sh ROOT [BUILD]   (BUILD: the build folder, default ROOT/build)
 set -euo pipefail
 ROOT=$(cd "$1" && pwd)
+BUILD=$(mkdir -p "${2:-$ROOT/build}" && cd "${2:-$ROOT/build}" && pwd)
 if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
   echo "SKIP the VS Code extension: Node.js or npm is missing"
   exit 77
 fi
 ext="$ROOT/editors/vscode"
-# Work in a copy, so that node_modules and the package stay out of the tree.
-work="$ROOT/build/vscode-extension"
+# Work in a copy, so that node_modules and the package stay out of the tree;
+# one per build folder, so that two suites at once do not install into the
+# same node_modules (a half-written tree lost `tslib`).
+work="$BUILD/vscode-extension"
 mkdir -p "$work"
 rsync -a --delete --exclude node_modules --exclude dist --exclude '*.vsix' "$ext/" "$work/src-copy/" 2>/dev/null ||
   { rm -rf "$work/src-copy"; mkdir -p "$work/src-copy"; (cd "$ext" && tar cf - --exclude node_modules --exclude dist --exclude '*.vsix' .) | (cd "$work/src-copy" && tar xf -); }
 cd "$work/src-copy"
-if [ ! -d "$work/node_modules/vscode-languageclient" ] || [ ! -d "$work/node_modules/@vscode/vsce" ]; then
+# (Re)install when a package is missing or the tree is incomplete (`npm ls` fails).
+if [ ! -d "$work/node_modules/vscode-languageclient" ] || [ ! -d "$work/node_modules/@vscode/vsce" ] ||
+   ! (cd "$work" && npm ls --all > /dev/null 2>&1); then
   cp package.json "$work/package.json"
   (cd "$work" && npm install --no-audit --no-fund --no-package-lock --silent > /dev/null)
 fi
