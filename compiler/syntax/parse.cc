@@ -15,6 +15,7 @@
 #include <exception>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <tuple>
 
 #include "base/heap_growth.h"
@@ -67,6 +68,84 @@ void RunOnBigStack(Fn fn) {
   }
   if (job.error) std::rethrow_exception(job.error);
 }
+
+/// A lexed token in 40 bytes, where antlr4::CommonToken takes 112 (in a
+/// 128-byte heap block; a 10 MB package lexes into millions of tokens,
+/// all alive until its last declaration is parsed): positions as 32-bit
+/// numbers, the type and channel as 16-bit ones, the text read from the
+/// input when asked, the (lexer, input) pair shared through the lexer.
+class CompactToken final : public antlr4::WritableToken {
+ public:
+  using Source = std::pair<antlr4::TokenSource*, antlr4::CharStream*>;
+  CompactToken(const Source* source, uint32_t type, uint32_t channel, uint32_t start, uint32_t stop, uint32_t line,
+               uint32_t column)
+      : source_(source), kind_(type | channel << 16), line_(line), column_(column), start_(start), stop_(stop) {}
+
+  std::string getText() const override {
+    antlr4::CharStream* in = source_->second;
+    if (!in) return "";
+    size_t n = in->size();
+    if (start_ < n && stop_ < n) return in->getText(antlr4::misc::Interval(size_t{start_}, size_t{stop_}));
+    return "<EOF>";
+  }
+  size_t getType() const override { return kind_ & 0xFFFF; }
+  size_t getLine() const override { return line_; }
+  size_t getCharPositionInLine() const override { return column_; }
+  size_t getChannel() const override { return kind_ >> 16; }
+  size_t getTokenIndex() const override { return index_ == UINT32_MAX ? INVALID_INDEX : index_; }
+  size_t getStartIndex() const override { return start_; }
+  size_t getStopIndex() const override { return stop_; }
+  antlr4::TokenSource* getTokenSource() const override { return source_->first; }
+  antlr4::CharStream* getInputStream() const override { return source_->second; }
+  std::string toString() const override {
+    return fmt::format("[@{},{}:{}='{}',<{}>{},{}:{}]", static_cast<long>(getTokenIndex()), start_, stop_, getText(),
+                       getType(), getChannel() ? fmt::format(",channel={}", getChannel()) : "", line_, column_);
+  }
+
+  // The parser and kpic change a token's type and channel (a full-width
+  // mark read as its ASCII twin), and the stream numbers tokens; none sets
+  // a lexed token's text, which this token cannot hold.
+  void setText(const std::string&) override {
+    throw std::logic_error("internal error: the text of a lexed token was set");
+  }
+  void setType(size_t type) override { kind_ = static_cast<uint32_t>(type & 0xFFFF) | (kind_ & 0xFFFF0000u); }
+  void setLine(size_t line) override { line_ = static_cast<uint32_t>(line); }
+  void setCharPositionInLine(size_t column) override { column_ = static_cast<uint32_t>(column); }
+  void setChannel(size_t channel) override { kind_ = (kind_ & 0xFFFF) | static_cast<uint32_t>(channel) << 16; }
+  void setTokenIndex(size_t index) override { index_ = static_cast<uint32_t>(index); }
+
+ private:
+  const Source* source_;
+  uint32_t kind_;  ///< type (low 16 bits), channel (high 16)
+  uint32_t line_, column_, start_, stop_;
+  uint32_t index_ = UINT32_MAX;
+};
+static_assert(sizeof(CompactToken) <= 40, "a token must fit a 48-byte heap block");
+
+/// The generated lexer, emitting CompactTokens (any token it cannot hold,
+/// one with its text set by the lexer or a position past 32 bits, is the
+/// usual CommonToken).
+class CompactLexer : public KpiLexer {
+ public:
+  explicit CompactLexer(antlr4::CharStream* input) : KpiLexer(input), source_(this, input) {}
+
+  antlr4::Token* emit() override {
+    size_t stop = getCharIndex() - 1;
+    if (!_text.empty() || type > 0xFFFF || channel > 0xFFFF || stop >= UINT32_MAX || tokenStartCharIndex > stop ||
+        tokenStartLine >= UINT32_MAX || tokenStartCharPositionInLine >= UINT32_MAX)
+      return KpiLexer::emit();
+    auto token = std::make_unique<CompactToken>(
+        &source_, static_cast<uint32_t>(type), static_cast<uint32_t>(channel), static_cast<uint32_t>(tokenStartCharIndex),
+        static_cast<uint32_t>(stop), static_cast<uint32_t>(tokenStartLine),
+        static_cast<uint32_t>(tokenStartCharPositionInLine));
+    antlr4::Token* out = token.get();
+    antlr4::Lexer::emit(std::move(token));
+    return out;
+  }
+
+ private:
+  CompactToken::Source source_;
+};
 
 struct Chunk {
   size_t begin = 0;  ///< index into the default-channel token list
@@ -157,7 +236,7 @@ void FileParser::Decode() {
 
 void FileParser::Lex() {
   input_ = std::make_unique<syntax::CodePointStream>(std::move(code_points_));
-  lexer_ = std::make_unique<KpiLexer>(input_.get());
+  lexer_ = std::make_unique<CompactLexer>(input_.get());
   lexer_->removeErrorListeners();  // ERROR_CHAR catches everything
   stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
   // Lexed in steps, so that the heap's growth is noted as it happens (a
