@@ -50,7 +50,8 @@ T* As(C* ctx) {
 
 ast::Ident AstBuilder::Ident(P::IdentContext* ctx) {
   ast::Ident id;
-  if (!ctx || !ctx->getStart()) return id;
+  // A name cut off by the end of the declaration starts at its EOF: no name.
+  if (!ctx || !ctx->getStart() || ctx->getStart()->getType() == antlr4::Token::EOF) return id;
   id.name = ctx->getStart()->getText();
   id.span = map_.TokenSpan(ctx->getStart());
   return id;

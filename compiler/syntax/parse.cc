@@ -485,6 +485,9 @@ void FileParser::ParseChunk(const Chunk& chunk, bool last) {
   auto eof = std::make_unique<antlr4::CommonToken>(next);
   eof->setType(antlr4::Token::EOF);
   eof->setStopIndex(next->getStartIndex() - 1);
+  // Copied from a CompactToken, the stand-in holds the next token's text
+  // (`metric`): a declaration cut at its name would be named after it.
+  eof->setText("");
   tokens.push_back(std::move(eof));
 
   antlr4::ListTokenSource source(std::move(tokens));
