@@ -129,14 +129,14 @@ extern "C" void KpicPushValue(void* lists, uint32_t g, double v) {
 /// An exact sum (or average) whose rows the kernel adds into a 64-bit
 /// partial sum per group, spilling it into the group's 128-bit sum only
 /// when the next addition would overflow 64 bits; the runner adds what
-/// the partials hold before its states are read (Runner::result).
+/// the partials hold before its states are read (Runner::Settle).
 bool PartialSum(const plan::Scan& s, const AggSpec& a) {
   return (a.fn == AggSpec::Fn::kSum || a.fn == AggSpec::Fn::kAvg) && a.arg >= 0 && s.nodes[a.arg].type != VT::kFloat;
 }
 
 /// An aggregate without a filter of its own counts the rows its input is
 /// null in, not the rows it takes: its count is the group's rows less
-/// those, worked out by the runner (Runner::result). In the loop for rows
+/// those, worked out by the runner (Runner::Settle). In the loop for rows
 /// without nulls such an aggregate counts nothing at all.
 bool CountsSkipped(const AggSpec& a) { return a.filter < 0; }
 
@@ -283,11 +283,7 @@ class Gen {
     b_.CreateCondBr(b_.CreateICmpEQ(g32, b_.getInt32(UINT32_MAX)), next, grouped);
     b_.SetInsertPoint(grouped);
     if (s_.filter >= 0) PassOrSkip(s_.filter, "role_pass", next);
-    {
-      llvm::Value* p = b_.CreateGEP(i64_, rows_, gidx_);
-      rows_now_ = b_.CreateAdd(b_.CreateLoad(i64_, p), b_.getInt64(1));
-      b_.CreateStore(rows_now_, p);
-    }
+    rows_now_ = Increment(rows_, gidx_);
     // Every value the row needs is computed here, before any branch, so it
     // dominates its uses; overflows are checked later, in the order the
     // interpreter evaluates.
@@ -311,9 +307,12 @@ class Gen {
     return b_.CreateLoad(ptr_, b_.CreateConstGEP1_64(ptr_, array, index));
   }
 
-  void Increment(llvm::Value* array, llvm::Value* index) {
+  /// array[index] += 1; the new value.
+  llvm::Value* Increment(llvm::Value* array, llvm::Value* index) {
     llvm::Value* p = b_.CreateGEP(i64_, array, index);
-    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64_, p), b_.getInt64(1)), p);
+    llvm::Value* v = b_.CreateAdd(b_.CreateLoad(i64_, p), b_.getInt64(1));
+    b_.CreateStore(v, p);
+    return v;
   }
 
   llvm::Value* Truthy(const V& v) {

@@ -103,20 +103,6 @@ void DistinctSet::MoveCovered(std::vector<T>& vals) {
   vals.resize(kept);
 }
 
-void DistinctSet::AddWide(int64_t v) {
-  if (!wide_) Widen();
-  if (Full(vals_)) {
-    Compact(true);
-    if (!bits_.empty()) {
-      // The bitmap may now cover v: a key is kept in one form only.
-      Add(v);
-      return;
-    }
-  }
-  vals_.push_back(v);
-  sorted_ = false;
-}
-
 void DistinctSet::Widen() {
   vals_.reserve(std::max(narrow_.capacity(), size_t{64}));
   vals_.assign(narrow_.begin(), narrow_.end());

@@ -35,20 +35,12 @@ class DistinctSet {
       bits_[off >> 6] |= uint64_t{1} << (off & 63);
       return;
     }
-    if (wide_ || static_cast<uint64_t>(v) >> 32) {
-      AddWide(v);
+    if (!wide_ && static_cast<uint64_t>(v) >> 32 == 0) {
+      Push(narrow_, v);
       return;
     }
-    if (Full(narrow_)) {
-      Compact(true);
-      if (!bits_.empty()) {
-        // The bitmap may now cover v: a key is kept in one form only.
-        Add(v);
-        return;
-      }
-    }
-    narrow_.push_back(static_cast<uint32_t>(v));
-    sorted_ = false;
+    if (!wide_) Widen();
+    Push(vals_, v);
   }
 
   /// The bitmap's view: valid until the next Add, Merge or Finish (the
@@ -93,8 +85,21 @@ class DistinctSet {
   template <class T>
   void MoveCovered(std::vector<T>& vals);
   size_t BitCount() const;
-  /// Add's path for a key outside [0, 2^32), or once the set is wide.
-  void AddWide(int64_t v);
+  /// Appends a key outside the bitmap to the vector in use, compacting it
+  /// first when it is full.
+  template <class T>
+  void Push(std::vector<T>& vals, int64_t v) {
+    if (Full(vals)) {
+      Compact(true);
+      if (!bits_.empty()) {
+        // The bitmap may now cover v: a key is kept in one form only.
+        Add(v);
+        return;
+      }
+    }
+    vals.push_back(static_cast<T>(v));
+    sorted_ = false;
+  }
   /// Moves the 32-bit keys into the 64-bit vector, for good.
   void Widen();
   /// Union of two finished sets' sorted vectors (keys the bitmap covers go into it).
