@@ -348,6 +348,7 @@ json catalog::Document(const Session& s) {
   Uses u = FindUses(s);
   json metrics = json::array(), dims = json::array(), sources = json::array(), goals = json::array(),
        fns = json::array(), roles = json::array(), reports = json::array(), tests = json::array();
+  ir::MetricFingerprints fps(mod);
   for (const auto& [name, t] : s.catalog.checked.metrics) {
     json j = MetricJson(s, name, t);
     const ast::MetricDecl& m = *t.decl;
@@ -360,7 +361,7 @@ json catalog::Document(const Session& s) {
     j["status"] = OrNull(MetricStatus(m.attrs));
     j["approver"] = OrNull(Attr(m.attrs, "approver"));
     j["definition"] = OrNull(Attr(m.attrs, "definition"));
-    j["fingerprint"] = t.ir >= 0 && t.ok ? OrNull(ir::MetricFingerprint(mod, t.ir)) : json(nullptr);
+    j["fingerprint"] = t.ir >= 0 && t.ok ? OrNull(fps.Of(t.ir)) : json(nullptr);
     // Lineage: everything under it, through every level, and its users.
     Under under = MetricUnder(mod, t);
     const auto& [all_metrics, all_sources, all_columns] = under;

@@ -149,11 +149,12 @@ Side LoadSide(const std::string& path, const CommonOptions& common, const DiffOp
   side.s = Load(side.o, common);
   if (side.s->diags.has_errors()) return side;
   const ir::Module& m = side.s->catalog.checked.ir;
+  ir::MetricFingerprints fps(m);
   for (const auto& [name, t] : side.s->catalog.checked.metrics) {
     if (!t.decl || t.ir < 0) continue;
     auto pkg = side.s->catalog.packages.find(t.package);
     if (pkg != side.s->catalog.packages.end() && pkg->second.from_stdlib) continue;
-    side.fps[name] = ir::MetricFingerprint(m, t.ir);
+    side.fps[name] = fps.Of(t.ir);
     side.index[name] = t.ir;
   }
   for (const ir::Goal& g : m.goals) side.goal_fps[g.name] = ir::GoalFingerprint(m, g);

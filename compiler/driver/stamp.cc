@@ -160,9 +160,10 @@ nlohmann::ordered_json Definitions(const Session& s, const plan::Plan& p) {
     }
   nlohmann::ordered_json j;
   std::map<std::string, std::string> by_name;
+  ir::MetricFingerprints fps(m);
   for (int i : metrics) {
     const ir::Metric& mt = m.metrics[static_cast<size_t>(i)];
-    std::string fp = ir::MetricFingerprint(m, i);
+    std::string fp = fps.Of(i);
     if (!fp.empty()) by_name[mt.package.empty() ? mt.name : mt.package + "." + mt.name] = fp;
   }
   j["metrics"] = by_name;

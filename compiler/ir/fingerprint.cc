@@ -5,7 +5,9 @@
 // - the operands of `+`, `*`, `==`, `!=`, `and`, `or` in any order, and
 //   chains of one of them over exact numbers (int, decimal) or booleans in
 //   any grouping (`a + (b + c)` and `(c + a) + b`; floats are regrouped
-//   never, as float addition is not associative);
+//   never, as float addition is not associative). Metric-level nodes carry
+//   no scalar (only a unit), so chains between aggregates are not
+//   regrouped (docs/language.md says so);
 // - a metric-level `where` and the same condition inside each aggregate of
 //   its source (`sum(x) where c` and `sum(x where c)`), and conditions
 //   joined by `and` in any order or nesting (`sum(x where a) where b`);
@@ -73,7 +75,10 @@ class Canon {
   std::string Metric(int metric) {
     if (metric < 0 || metric >= static_cast<int>(m_.metrics.size())) return "?";
     const ir::Metric& mt = m_.metrics[static_cast<size_t>(metric)];
-    return fmt::format("metric[{}]({})", mt.unit.ToString(), Inline(metric, {}, 0));
+    // Not memoised here: only metrics read by others are kept (Inline), so
+    // that one Canon over a whole module does not hold every formula.
+    auto it = memo_.find(metric);
+    return fmt::format("metric[{}]({})", mt.unit.ToString(), it != memo_.end() ? it->second : Node(mt.root, {}, 1));
   }
 
  private:
@@ -116,8 +121,14 @@ class Canon {
     return t;
   }
 
-  std::string ColumnText(int s, int c) const {
+  std::string ColumnText(int s, int c) {
     if (s < 0 || c < 0 || c >= static_cast<int>(m_.sources[static_cast<size_t>(s)].columns.size())) return "?";
+    auto [it, inserted] = columns_.try_emplace({s, c});
+    if (inserted) it->second = ColumnTextOf(s, c);
+    return it->second;
+  }
+
+  std::string ColumnTextOf(int s, int c) const {
     const ir::Source& src = m_.sources[static_cast<size_t>(s)];
     const ir::Column& col = src.columns[static_cast<size_t>(c)];
     // Without a header row a CSV column is read by its place among the
@@ -276,6 +287,7 @@ class Canon {
 
   const Module& m_;
   std::map<int, std::string> memo_, sources_;
+  std::map<std::pair<int, int>, std::string> columns_;
 };
 
 }  // namespace
@@ -285,9 +297,25 @@ std::string Hash128(const std::string& text) {
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
 }
 
-std::string CanonicalMetric(const Module& m, int metric) {
-  Canon c(m);
-  return "kpic-fingerprint-1\n" + c.Calendar() + "\n" + c.Metric(metric);
+std::string CanonicalMetric(const Module& m, int metric) { return MetricFingerprints(m).Canonical(metric); }
+
+struct MetricFingerprints::Impl {
+  explicit Impl(const Module& m) : m(m), canon(m), head("kpic-fingerprint-1\n" + canon.Calendar() + "\n") {}
+  const Module& m;
+  Canon canon;
+  std::string head;
+};
+
+MetricFingerprints::MetricFingerprints(const Module& m) : impl_(std::make_unique<Impl>(m)) {}
+MetricFingerprints::~MetricFingerprints() = default;
+
+std::string MetricFingerprints::Canonical(int metric) { return impl_->head + impl_->canon.Metric(metric); }
+
+std::string MetricFingerprints::Of(int metric) {
+  const Module& m = impl_->m;
+  if (metric < 0 || metric >= static_cast<int>(m.metrics.size()) || !m.metrics[static_cast<size_t>(metric)].ok)
+    return "";
+  return Hash128(Canonical(metric));
 }
 
 std::string GoalFingerprint(const Module& m, const Goal& g) {
@@ -371,10 +399,6 @@ void MetricsUnder(const Module& m, int node, std::set<int>* out) {
   }
 }
 
-std::string MetricFingerprint(const Module& m, int metric) {
-  if (metric < 0 || metric >= static_cast<int>(m.metrics.size()) || !m.metrics[static_cast<size_t>(metric)].ok)
-    return "";
-  return Hash128(CanonicalMetric(m, metric));
-}
+std::string MetricFingerprint(const Module& m, int metric) { return MetricFingerprints(m).Of(metric); }
 
 }  // namespace kpic::ir

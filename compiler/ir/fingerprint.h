@@ -7,6 +7,7 @@
 // it. docs/language.md ("Fingerprints") lists what is normalised as equal.
 #pragma once
 
+#include <memory>
 #include <set>
 #include <string>
 
@@ -21,6 +22,24 @@ std::string CanonicalMetric(const Module& m, int metric);
 /// The fingerprint of metric `metric`: 32 hex digits (XXH3, 128 bits) of
 /// its canonical text; "" when the metric has an error.
 std::string MetricFingerprint(const Module& m, int metric);
+
+/// Fingerprints of many metrics of one module: what the metrics share
+/// (sources, columns, the calendar, metrics read by others) is made
+/// canonical once. Gives the same texts and fingerprints as the functions
+/// above. The module must not change while it is used.
+class MetricFingerprints {
+ public:
+  explicit MetricFingerprints(const Module& m);
+  ~MetricFingerprints();
+  MetricFingerprints(const MetricFingerprints&) = delete;
+  MetricFingerprints& operator=(const MetricFingerprints&) = delete;
+  std::string Canonical(int metric);
+  std::string Of(int metric);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// The fingerprint of a goal: its metric, target, period, grain, phasing,
 /// allocation, drills, decompositions and alerts (not its label, owner or

@@ -840,8 +840,9 @@ void Checker::SameFormulas() {
     return std::tie(a.decl->span.file, a.decl->span.begin) < std::tie(b.decl->span.file, b.decl->span.begin);
   });
   std::map<std::string, const Entry*> seen;
+  ir::MetricFingerprints fps(m);
   for (const Entry& e : entries) {
-    std::string fp = ir::MetricFingerprint(m, e.metric);
+    std::string fp = fps.Of(e.metric);
     if (fp.empty()) continue;
     auto [it, inserted] = seen.emplace(fp, &e);
     if (inserted || e.stdlib) continue;

@@ -66,14 +66,20 @@ CheckedModule Checker::Run() {
   return std::move(module_);
 }
 
-std::set<std::string> Checker::DimensionsOf(const ast::SourceDecl& s, int depth) const {
+const std::set<std::string>& Checker::DimensionsOf(const ast::SourceDecl& s) const {
+  auto [it, inserted] = dimensions_of_.try_emplace({pkg_, &s});
+  if (inserted) it->second = DimensionsOfUncached(s, 0);
+  return it->second;
+}
+
+std::set<std::string> Checker::DimensionsOfUncached(const ast::SourceDecl& s, int depth) const {
   std::set<std::string> dims;
   for (const ast::Column& c : s.columns) {
     if (c.dimension) dims.insert(c.dimension->name);
     if (c.references && depth < 4 && !c.references->parts.empty()) {
       // A many-to-one lookup brings the referenced source's dimensions.
       if (const ast::SourceDecl* t = SourceByName(c.references->parts.back().name)) {
-        auto more = DimensionsOf(*t, depth + 1);
+        auto more = DimensionsOfUncached(*t, depth + 1);
         dims.insert(more.begin(), more.end());
       }
     }
@@ -197,7 +203,7 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   bool first = true;
   for (const ast::SourceDecl* s : t.sources) {
     m.sources.insert(SourceKey(s));
-    auto d = DimensionsOf(*s);
+    const std::set<std::string>& d = DimensionsOf(*s);
     if (first) {
       dims = d;
       first = false;

@@ -82,7 +82,10 @@ class Checker {
   const ast::SourceDecl* SourceByName(const std::string& name) const { return Here().SourceByName(name); }
   const ast::SourceDecl* SourceByNameAnywhere(const std::string& key) const { return Here().SourceByKey(key); }
   std::string SourceKey(const ast::SourceDecl* s) const { return Here().SourceKey(s); }
-  std::set<std::string> DimensionsOf(const ast::SourceDecl& s, int depth = 0) const;
+  /// The dimensions a source's rows have, through its lookups, resolved in
+  /// the current package (memoised: every metric of a source asks).
+  const std::set<std::string>& DimensionsOf(const ast::SourceDecl& s) const;
+  std::set<std::string> DimensionsOfUncached(const ast::SourceDecl& s, int depth) const;
   static bool HasTime(const ast::SourceDecl& s);
 
   const MetricType* MetricOf(const std::string& name, Span at = {});
@@ -183,6 +186,7 @@ class Checker {
   void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations
   std::map<const ast::SourceDecl*, int> source_index_;
+  mutable std::map<std::pair<const Package*, const ast::SourceDecl*>, std::set<std::string>> dimensions_of_;
 };
 
 }  // namespace kpic::check
