@@ -93,10 +93,19 @@ enum class Kind : uint8_t {
 inline constexpr const char* kForecastFields[] = {"probability", "value", "lo80", "hi80", "lo95", "hi95"};
 inline constexpr int kForecastFieldCount = 6;
 
+/// A package of 80,000 metrics holds over half a million of these: the
+/// small fields come first, so that padding takes 16 bytes, not 48.
 struct Node {
   Kind kind = Kind::kLiteral;
+  builtins::Fn fn = builtins::Fn::kSum;
+  BinaryOp binary = BinaryOp::kAdd;
+  UnaryOp unary = UnaryOp::kNeg;
+  bool negated = false;
+  bool is_exact = true;  ///< numbers: whether `exact` holds the value (a row reads `f` when its scalar is float)
+  bool percent = false;  ///< a literal written as a percentage (`8%`)
   Type type;
   Span span;
+  int exact_scale = 0;
   std::vector<int> args;
   /// Per argument, the scalar it is converted to before the operation
   /// (decided by the checker); empty when no argument is converted.
@@ -105,23 +114,16 @@ struct Node {
   Scalar Conv(size_t i, const std::deque<Node>& nodes) const {
     return i < conv.size() ? conv[i] : nodes[static_cast<size_t>(args[i])].type.scalar;
   }
-  builtins::Fn fn = builtins::Fn::kSum;
-  BinaryOp binary = BinaryOp::kAdd;
-  UnaryOp unary = UnaryOp::kNeg;
-  bool negated = false;
-  // Literals and symbols.
-  __int128 exact = 0;
-  int exact_scale = 0;
-  bool is_exact = true;  ///< numbers: whether `exact` holds the value (a row reads `f` when its scalar is float)
-  bool percent = false;  ///< a literal written as a percentage (`8%`)
-  double f = 0;
-  std::string text;
-  std::optional<Grain> grain;  ///< kSymbol: a grain (or `previous` as nullopt with text "previous")
   // References.
-  int source = -1;        ///< kColumn, kRows, kSymbol of a source
+  int source = -1;  ///< kColumn, kRows, kSymbol of a source
+  int metric = -1;  ///< kMetric
+  int param = -1;   ///< kParam
+  std::optional<Grain> grain;  ///< kSymbol: a grain (or `previous` as nullopt with text "previous")
+  // Literals and symbols.
+  double f = 0;
+  __int128 exact = 0;
+  std::string text;
   std::vector<int> path;  ///< kColumn
-  int metric = -1;        ///< kMetric
-  int param = -1;         ///< kParam
   /// kMethod re-aggregations over dimensions: `avg(m by day, store)` has
   /// `store` here (the output's breakdown plus these, per grain period).
   std::vector<std::string> dims;

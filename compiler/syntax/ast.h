@@ -5,6 +5,7 @@
 // E0106) so recursive destruction cannot overflow the stack.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,7 +28,7 @@ struct QualifiedName {
 
 // ---- expressions ------------------------------------------------------------
 
-enum class ExprKind {
+enum class ExprKind : uint8_t {
   kNumber,     ///< text = digits ("1.28", "1e-9"); unit = optional unit name
   kPercent,    ///< text = the number without "%" ("12")
   kString,     ///< text = unescaped value
@@ -46,8 +47,8 @@ enum class ExprKind {
   kParen,   ///< (lhs)
 };
 
-enum class BinaryOp { kAdd, kSub, kMul, kDiv, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
-enum class UnaryOp { kNeg, kNot };
+enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
+enum class UnaryOp : uint8_t { kNeg, kNot };
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
@@ -60,16 +61,18 @@ struct Arg {
   Span span;
 };
 
+/// A package of 80,000 metrics holds a million of these: the small fields
+/// come first, packed, and the rare unit is behind a pointer.
 struct Expr {
   ExprKind kind = ExprKind::kNull;
-  Span span;
-  std::string text;
-  std::optional<Ident> unit;  ///< kNumber: `100 CNY`, `3 months`
   bool bool_value = false;
   bool negated = false;  ///< kIn: `not in`; kIsNull: `is not null`
-  Ident name;            ///< kName, kMember
   BinaryOp bop = BinaryOp::kAdd;
   UnaryOp uop = UnaryOp::kNeg;
+  Span span;
+  std::string text;
+  std::unique_ptr<Ident> unit;  ///< kNumber: `100 CNY`, `3 months`
+  Ident name;                   ///< kName, kMember
   ExprPtr lhs, rhs;
   std::vector<Arg> args;       ///< kCall
   std::vector<ExprPtr> items;  ///< kIn

@@ -409,7 +409,7 @@ ast::ExprPtr AstBuilder::Primary(P::PrimaryContext* ctx) {
     e->kind = ast::ExprKind::kNumber;
     e->text = n->number ? n->number->getText() : "0";
     CheckNumber(n->number);
-    if (n->unitName) e->unit = Ident(n->unitName);
+    if (n->unitName) e->unit = std::make_unique<ast::Ident>(Ident(n->unitName));
   } else if (auto* p = As<P::PercentLitContext>(ctx)) {
     e->kind = ast::ExprKind::kPercent;
     std::string t = p->getStart()->getText();
