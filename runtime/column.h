@@ -63,6 +63,13 @@ struct Column {
   std::vector<uint32_t> codes;  ///< string: codes into dict
   StringDict dict;
   std::vector<uint8_t> valid;  ///< 1 = value, 0 = null
+  /// True only when `valid` is known to hold no 0: set by a writer that
+  /// starts a column empty and appends through AppendNull (the CSV, SQLite
+  /// and PostgreSQL readers' TableBuilder), cleared by AppendNull. Any
+  /// other writer leaves it false, which is always safe: a scan then looks
+  /// for nulls itself. A scan over a null-free column skips its validity
+  /// bytes.
+  bool null_free = false;
 
   size_t size() const { return valid.size(); }
   bool IsNull(size_t row) const { return valid[row] == 0; }
@@ -72,6 +79,7 @@ struct Column {
 
 /// Appends a null (validity 0, a zero value).
 inline void AppendNull(Column& col) {
+  col.null_free = false;
   col.valid.push_back(0);
   if (col.type == ColType::kFloat)
     col.floats.push_back(0);

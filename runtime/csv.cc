@@ -1051,6 +1051,7 @@ size_t FindLineBreak(std::string_view data, int fd, size_t at) {
 
 /// Appends rows [from, to) of `b` to `a`, renumbering string codes by `remap`.
 void AppendRows(Column& a, const Column& b, size_t from, size_t to, const std::vector<uint32_t>& remap) {
+  if (!b.null_free) a.null_free = false;
   a.valid.insert(a.valid.end(), b.valid.begin() + from, b.valid.begin() + to);
   if (!b.ints.empty()) a.ints.insert(a.ints.end(), b.ints.begin() + from, b.ints.begin() + to);
   if (!b.floats.empty()) a.floats.insert(a.floats.end(), b.floats.begin() + from, b.floats.begin() + to);
@@ -1251,6 +1252,7 @@ TableBuilder::TableBuilder(const std::vector<CsvColumnRequest>& requests, const 
     data_.columns[r].name = requests[r].name;
     data_.columns[r].type = requests[r].type;
     data_.columns[r].scale = requests[r].scale;
+    data_.columns[r].null_free = true;  // empty; AppendNull clears it
   }
 }
 

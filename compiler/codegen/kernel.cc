@@ -1018,9 +1018,10 @@ class Runner {
                  0,
                  0,
                  1};
-      // The loop without validity bytes when no column it reads has a null here.
+      // The loop without validity bytes when no column it reads has a null
+      // here: known for a column its reader marked null-free, else looked for.
       for (int c : read_)
-        if (std::memchr(valid[c] + begin, 0, end - begin)) {
+        if (!in.columns[c]->null_free && std::memchr(valid[c] + begin, 0, end - begin)) {
           args.no_nulls = 0;
           break;
         }

@@ -163,7 +163,7 @@ uint32_t Grouper::LookupBytes(const ScanInput& in, size_t row, int64_t period) {
   return id;
 }
 
-template <int D>
+template <int D, bool NullFree>
 size_t Grouper::SameDayRows(const rt::Column* t, const rt::Column* const* dims, size_t pi, size_t row, size_t end,
                             size_t begin, uint32_t* out) const {
   const uint64_t lo = static_cast<uint64_t>(day_lo_us_), span = static_cast<uint64_t>(day_hi_us_ - day_lo_us_);
@@ -175,9 +175,9 @@ size_t Grouper::SameDayRows(const rt::Column* t, const rt::Column* const* dims, 
   const uint8_t* valid[3] = {};
   for (int d = 0; d < D; ++d) codes[d] = dims[d]->codes.data(), valid[d] = dims[d]->valid.data();
   for (; row < end; ++row) {
-    if (!tv[row] || static_cast<uint64_t>(us[row]) - lo >= span) break;
+    if ((!NullFree && !tv[row]) || static_cast<uint64_t>(us[row]) - lo >= span) break;
     uint32_t c[3] = {0, 0, 0};
-    for (int d = 0; d < D; ++d) c[d] = valid[d][row] ? codes[d][row] + 1 : 0;
+    for (int d = 0; d < D; ++d) c[d] = NullFree || valid[d][row] ? codes[d][row] + 1 : 0;
     if ((D > 0 && c[0] >= w0) || (D > 1 && c[1] >= w1) || (D > 2 && c[2] >= w2)) break;
     uint32_t id = slice[(static_cast<size_t>(c[0]) * w1 + c[1]) * w2 + c[2]];
     if (id == UINT32_MAX) break;
@@ -195,6 +195,8 @@ size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* 
   if (packed_)
     for (size_t d = 0; d < scan_.dim_columns.size(); ++d) dims[d] = in.columns[scan_.dim_columns[d]];
   const int ndims = static_cast<int>(scan_.dim_columns.size());
+  bool null_free = t && t->null_free;
+  for (int d = 0; d < ndims && null_free; ++d) null_free = dims[d] && dims[d]->null_free;
   for (size_t row = begin; row < end; ++row) {
     // Most rows fall in the previous row's day, so in its group's period:
     // they take the direct table's slice for that period in a tight loop.
@@ -202,11 +204,21 @@ size_t Grouper::Assign(const ScanInput& in, size_t begin, size_t end, uint32_t* 
         !(scan_.from_day && cached_day_ < *scan_.from_day) && !(scan_.to_day && cached_day_ >= *scan_.to_day)) {
       int64_t pi = (bucket ? last_period_ : 0) - dbase_;
       if (pi >= 0 && pi < dspan_) {
-        switch (ndims) {
-          case 0: row = SameDayRows<0>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
-          case 1: row = SameDayRows<1>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
-          case 2: row = SameDayRows<2>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
-          default: row = SameDayRows<3>(t, dims, static_cast<size_t>(pi), row, end, begin, out); break;
+        const size_t p = static_cast<size_t>(pi);
+        if (null_free) {
+          switch (ndims) {
+            case 0: row = SameDayRows<0, true>(t, dims, p, row, end, begin, out); break;
+            case 1: row = SameDayRows<1, true>(t, dims, p, row, end, begin, out); break;
+            case 2: row = SameDayRows<2, true>(t, dims, p, row, end, begin, out); break;
+            default: row = SameDayRows<3, true>(t, dims, p, row, end, begin, out); break;
+          }
+        } else {
+          switch (ndims) {
+            case 0: row = SameDayRows<0, false>(t, dims, p, row, end, begin, out); break;
+            case 1: row = SameDayRows<1, false>(t, dims, p, row, end, begin, out); break;
+            case 2: row = SameDayRows<2, false>(t, dims, p, row, end, begin, out); break;
+            default: row = SameDayRows<3, false>(t, dims, p, row, end, begin, out); break;
+          }
         }
         if (row == end) break;
       }

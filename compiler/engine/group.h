@@ -43,8 +43,10 @@ class Grouper {
   /// Assign's loop for rows in the cached day (whose period, slice `pi` of
   /// the direct table, is the last row's), with D dimensions: the first
   /// row from `row` that is not one, or whose key is not in the table yet.
-  /// out[row - begin] is the row's group.
-  template <int D>
+  /// out[row - begin] is the row's group. `NullFree`: the time and
+  /// dimension columns are null-free (rt::Column::null_free), so their
+  /// validity bytes are not read.
+  template <int D, bool NullFree>
   size_t SameDayRows(const rt::Column* t, const rt::Column* const* dims, size_t pi, size_t row, size_t end,
                      size_t begin, uint32_t* out) const;
   uint32_t NewGroup(const ScanInput& in, size_t row, int64_t period);

@@ -195,6 +195,41 @@ TEST_CASE("calendar arithmetic round-trips") {
   }
 }
 
+TEST_CASE("the reader marks a column null-free only when it read no null into it") {
+  // Scans skip the validity bytes of a null-free column, so a column with
+  // a single null must never be marked. Small file: one thread.
+  CsvOptions o;
+  o.nulls = {"NA"};
+  CsvResult r = ParseCsv("s,x,y,z\na,1,2,3\n,NA,5,6\nb,7,,9\n", "f.csv",
+                         {Col("s", ColType::kString), Col("x", ColType::kInt), Col("y", ColType::kInt),
+                          Col("z", ColType::kInt)},
+                         o);
+  REQUIRE(r.rows == 3);
+  CHECK(r.columns[0].null_free);  // an empty string is a string, not a null
+  CHECK(!r.columns[1].null_free);  // NA
+  CHECK(!r.columns[2].null_free);  // an empty number
+  CHECK(r.columns[3].null_free);
+  // A large file, read by two threads whose parts are joined: a null in
+  // the last rows (the second thread's part) clears the joined column's mark.
+  std::string csv = "n,m\n";
+  const int rows = 600000;
+  for (int i = 1; i <= rows; ++i) csv += std::to_string(i) + "," + (i == rows - 3 ? "" : std::to_string(i)) + "\n";
+  CsvOptions two;
+  two.parallel_bytes = 1 << 20;  // two threads, with blocks of their own
+  REQUIRE(csv.size() > (size_t{4} << 20));
+  r = ParseCsv(csv, "big.csv", {Col("n", ColType::kInt), Col("m", ColType::kInt)}, two);
+  REQUIRE(r.rows == static_cast<size_t>(rows));
+  CHECK(r.columns[0].null_free);
+  CHECK(!r.columns[1].null_free);
+  CHECK(r.columns[1].valid[rows - 4] == 0);
+  // The same in the first thread's part.
+  csv = "n,m\n";
+  for (int i = 1; i <= rows; ++i) csv += std::to_string(i) + "," + (i == 2 ? "" : std::to_string(i)) + "\n";
+  r = ParseCsv(csv, "big.csv", {Col("n", ColType::kInt), Col("m", ColType::kInt)}, two);
+  CHECK(r.columns[0].null_free);
+  CHECK(!r.columns[1].null_free);
+}
+
 TEST_CASE("a large file is parsed on two cores with the same results and line numbers") {
   // Row i (1-based): n = i, amount = i.05, note quoted, with an embedded
   // newline every 1000th row, so physical lines run ahead of rows.

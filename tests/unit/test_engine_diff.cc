@@ -437,17 +437,69 @@ TEST_CASE("kernels take the loop without validity bytes only for chunks whose re
     else ++qnull;
     if (!amt_null && !q_null) product += amt * q;
   }
-  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows);
-  auto jit = RunEngine(p, inputs, true);
-  CHECK(jit == RunEngine(p, inputs, false));
-  REQUIRE(jit.size() == 7);
-  // Values as the evaluator prints them: decimals with their scale.
-  CHECK(jit[0].ends_with(fmt::format(":{}.{:02}", sum / 100, sum % 100)));
-  CHECK(jit[1].ends_with(":" + std::to_string(count)));
-  CHECK(jit[3].ends_with(":" + std::to_string(qcount)));
-  CHECK(jit[4].ends_with(fmt::format(":{}.{:02}", product / 100, product % 100)));
-  CHECK(jit[5].ends_with(":" + std::to_string(rows)));
-  CHECK(jit[6].ends_with(":" + std::to_string(qnull)));
+  // Twice: with no column marked null-free (every chunk is looked at),
+  // then with the columns without a null marked as their reader would
+  // (rt::Column::null_free): t.amt and t.q stay unmarked and are looked at.
+  for (bool marked : {false, true}) {
+    CAPTURE(marked);
+    for (size_t c : {0, 1, 2, 6, 7}) cols[c].null_free = marked;
+    std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows);
+    auto jit = RunEngine(p, inputs, true);
+    CHECK(jit == RunEngine(p, inputs, false));
+    REQUIRE(jit.size() == 7);
+    // Values as the evaluator prints them: decimals with their scale.
+    CHECK(jit[0].ends_with(fmt::format(":{}.{:02}", sum / 100, sum % 100)));
+    CHECK(jit[1].ends_with(":" + std::to_string(count)));
+    CHECK(jit[3].ends_with(":" + std::to_string(qcount)));
+    CHECK(jit[4].ends_with(fmt::format(":{}.{:02}", product / 100, product % 100)));
+    CHECK(jit[5].ends_with(":" + std::to_string(rows)));
+    CHECK(jit[6].ends_with(":" + std::to_string(qnull)));
+  }
+}
+
+TEST_CASE("group ids of null-free time and dimension columns (the grouper reads no validity bytes)") {
+  // By month and kdim, both columns marked null-free. Ids by hand, in
+  // order of first appearance: Jan a 0, Jan b 1, Feb a 2, Jan c 3, Feb b 4.
+  std::string text = std::string(kSource) + "metric r = count(t)\n";
+  plan::Request req;
+  req.metrics = {"r"};
+  req.by = {"kdim"};
+  req.grain = rt::Grain::kMonth;
+  plan::Plan p;
+  REQUIRE(PlanOf(text, req, &p));
+  std::vector<rt::Column> cols = EmptyColumns();
+  const int64_t d0 = 1735689600LL * 1000000, hour = 3600LL * 1000000, day = 24 * hour;  // 2025-01-01 UTC
+  std::vector<std::pair<int64_t, const char*>> rows;
+  std::vector<uint32_t> want;
+  for (int i = 0; i < 3000; ++i) {  // long runs within one day, a new member mid-run
+    rows.push_back({d0 + i, i < 2000 || i % 2 ? "a" : "b"});
+    want.push_back(i < 2000 || i % 2 ? 0 : 1);
+  }
+  rows.push_back({d0 + 31 * day, "a"}), want.push_back(2);  // February
+  rows.push_back({d0 + 2 * day, "c"}), want.push_back(3);   // back to January, a new member
+  rows.push_back({d0 + 2 * day + 1, "a"}), want.push_back(0);
+  rows.push_back({d0 + 32 * day, "b"}), want.push_back(4);
+  for (int i = 0; i < 500; ++i) rows.push_back({d0 + 32 * day + i, i % 2 ? "a" : "b"}), want.push_back(i % 2 ? 2 : 4);
+  for (const auto& [ts, k] : rows) {
+    cols[0].ints.push_back(ts);
+    cols[0].valid.push_back(1);
+    cols[1].codes.push_back(cols[1].dict.Intern(k));
+    cols[1].valid.push_back(1);
+  }
+  cols[0].null_free = cols[1].null_free = true;
+  std::vector<engine::ScanInput> inputs = InputsOf(p, cols, rows.size());
+  engine::Grouper g(p.scans[0], p.calendar);
+  std::vector<uint32_t> out(rows.size());
+  size_t without = g.Assign(inputs[0], 0, 1000, out.data());
+  without += g.Assign(inputs[0], 1000, rows.size(), out.data() + 1000);
+  CHECK(without == 0);
+  CHECK(g.groups() == 5);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    CAPTURE(r);
+    CHECK(out[r] == want[r]);
+  }
+  CHECK(g.Period(2) == g.Period(0) + 1);
+  CHECK(g.Period(3) == g.Period(0));
 }
 
 TEST_CASE("group ids: runs of rows in one day take the direct table's slice, and every other row the general path") {
