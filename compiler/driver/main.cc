@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "diag/registry.h"
 #include "diag/render.h"
+#include "base/big_stack.h"
 #include "base/exit_codes.h"
 #include "base/heap_growth.h"
 #include "driver/action_command.h"
@@ -329,68 +330,79 @@ int main(int argc, char** argv) {
 
   InstallStopHandlers();
   if (!lsp_cmd->parsed()) UseHugePagesForHeap(check_cmd->parsed() || lint_cmd->parsed() || fmt_cmd->parsed());
-  try {
-    // A file bound with --bind is read from the current folder: its path is
-    // made absolute here, so that a stamp records the file itself and
-    // `kpic verify` finds it from any folder.
-    for (std::vector<std::string>* binds :
-         {&check.binds, &run.binds, &test.run.binds, &verify.binds, &diff.binds, &action.binds, &action.run.binds})
-      for (std::string& b : *binds) b = exec::AbsoluteBind(b);
-    if (show_version || version_cmd->parsed()) {
-      std::printf("kpic %s\n%s\n", KPIC_VERSION, DescribeCodegen().c_str());
-      return 0;
-    }
-    if (check_cmd->parsed()) return RunCheck(check, common);
-    if (fmt_cmd->parsed()) return RunFmt(fmt_options, common);
-    if (lint_cmd->parsed()) return RunLint(lint, common);
-    if (lsp_cmd->parsed()) {
-      SessionOptions so;
-      so.stdlib_dir = common.stdlib_dir;
-      so.no_stdlib = common.no_stdlib;
-      so.parse.max_nesting = common.max_depth;
-      return lsp::Serve(STDIN_FILENO, stdout, so, lsp_options);
-    }
-    if (explain_cmd->parsed()) return RunExplain(explain, common);
-    if (compile_cmd->parsed()) {
-      compile.paths = run.paths;
-      if (compile.emit == "sql") return RunSql(run, dialect, common);
-      if (compile.emit == "plan" || compile.emit == "llvm-ir") {
-        run.emit = compile.emit;
-        return RunEmitPlan(run, common);
+  // The command runs on a thread with a big stack (base/big_stack.h): the
+  // stages recurse once per level of a formula, and the checker allows
+  // formulas (through the metrics they read) deeper than 8 MiB of stack
+  // holds. One malloc arena serves every thread (a thread's own arena grows
+  // a page range at a time, and the heap's huge-page advice is the main one's).
+  ::mallopt(M_ARENA_MAX, 1);
+  auto dispatch = [&]() -> int {
+    try {
+      // A file bound with --bind is read from the current folder: its path is
+      // made absolute here, so that a stamp records the file itself and
+      // `kpic verify` finds it from any folder.
+      for (std::vector<std::string>* binds :
+           {&check.binds, &run.binds, &test.run.binds, &verify.binds, &diff.binds, &action.binds, &action.run.binds})
+        for (std::string& b : *binds) b = exec::AbsoluteBind(b);
+      if (show_version || version_cmd->parsed()) {
+        std::printf("kpic %s\n%s\n", KPIC_VERSION, DescribeCodegen().c_str());
+        return 0;
       }
-      return RunCompile(compile, common);
+      if (check_cmd->parsed()) return RunCheck(check, common);
+      if (fmt_cmd->parsed()) return RunFmt(fmt_options, common);
+      if (lint_cmd->parsed()) return RunLint(lint, common);
+      if (lsp_cmd->parsed()) {
+        SessionOptions so;
+        so.stdlib_dir = common.stdlib_dir;
+        so.no_stdlib = common.no_stdlib;
+        so.parse.max_nesting = common.max_depth;
+        return lsp::Serve(STDIN_FILENO, stdout, so, lsp_options);
+      }
+      if (explain_cmd->parsed()) return RunExplain(explain, common);
+      if (compile_cmd->parsed()) {
+        compile.paths = run.paths;
+        if (compile.emit == "sql") return RunSql(run, dialect, common);
+        if (compile.emit == "plan" || compile.emit == "llvm-ir") {
+          run.emit = compile.emit;
+          return RunEmitPlan(run, common);
+        }
+        return RunCompile(compile, common);
+      }
+      if (run_cmd->parsed()) {
+        StartTimeout(run.timeout);
+        return RunRun(run, common);
+      }
+      if (sql_cmd->parsed()) return RunSql(run, dialect, common);
+      if (test_cmd->parsed()) return RunTest(test, common);
+      if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
+      if (verify_cmd->parsed()) return RunVerify(verify, common);
+      if (diff_cmd->parsed()) return RunDiff(diff, common);
+      if (cache_stats->parsed()) return RunCacheStats(cache);
+      if (cache_clear->parsed()) return RunCacheClear(cache);
+      if (action_add->parsed()) return RunActionAdd(action, common);
+      if (action_close->parsed()) return RunActionClose(action, common);
+      if (action_list->parsed()) return RunActionList(action, common);
+      std::fprintf(stderr, "%s", app.help().c_str());
+      return kExitUsage;
+    } catch (const rt::DataError& e) {
+      std::fprintf(stderr, "error[data]: %s\n", e.what());
+      return kExitData;
+    } catch (const UsageError& e) {
+      if (e.code.empty())
+        std::fprintf(stderr, "error: %s\n", e.what());
+      else
+        std::fprintf(stderr, "error[%s]: %s\n", e.code.c_str(), e.what());
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "internal error: %s\nThis is a bug in kpic; please report it with the input that caused it.\n",
+                   e.what());
+      return kExitInternal;
+    } catch (...) {
+      std::fprintf(stderr, "internal error: unknown exception\nThis is a bug in kpic; please report it.\n");
+      return kExitInternal;
     }
-    if (run_cmd->parsed()) {
-      StartTimeout(run.timeout);
-      return RunRun(run, common);
-    }
-    if (sql_cmd->parsed()) return RunSql(run, dialect, common);
-    if (test_cmd->parsed()) return RunTest(test, common);
-    if (catalog_cmd->parsed()) return RunCatalog(catalog, common);
-    if (verify_cmd->parsed()) return RunVerify(verify, common);
-    if (diff_cmd->parsed()) return RunDiff(diff, common);
-    if (cache_stats->parsed()) return RunCacheStats(cache);
-    if (cache_clear->parsed()) return RunCacheClear(cache);
-    if (action_add->parsed()) return RunActionAdd(action, common);
-    if (action_close->parsed()) return RunActionClose(action, common);
-    if (action_list->parsed()) return RunActionList(action, common);
-    std::fprintf(stderr, "%s", app.help().c_str());
-    return kExitUsage;
-  } catch (const rt::DataError& e) {
-    std::fprintf(stderr, "error[data]: %s\n", e.what());
-    return kExitData;
-  } catch (const UsageError& e) {
-    if (e.code.empty())
-      std::fprintf(stderr, "error: %s\n", e.what());
-    else
-      std::fprintf(stderr, "error[%s]: %s\n", e.code.c_str(), e.what());
-    return kExitUsage;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "internal error: %s\nThis is a bug in kpic; please report it with the input that caused it.\n",
-                 e.what());
-    return kExitInternal;
-  } catch (...) {
-    std::fprintf(stderr, "internal error: unknown exception\nThis is a bug in kpic; please report it.\n");
-    return kExitInternal;
-  }
+  };
+  int rc = kExitInternal;
+  RunOnBigStack([&] { rc = dispatch(); });
+  return rc;
 }

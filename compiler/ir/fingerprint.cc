@@ -75,23 +75,97 @@ class Canon {
   std::string Metric(int metric) {
     if (metric < 0 || metric >= static_cast<int>(m_.metrics.size())) return "?";
     const ir::Metric& mt = m_.metrics[static_cast<size_t>(metric)];
-    // Not memoised here: only metrics read by others are kept (Inline), so
-    // that one Canon over a whole module does not hold every formula.
-    auto it = memo_.find(metric);
-    return fmt::format("metric[{}]({})", mt.unit.ToString(), it != memo_.end() ? it->second : Node(mt.root, {}, 1));
+    // Its own text is not kept (only those of metrics read by others are,
+    // see Plain), so that one Canon over a module does not hold every formula.
+    if (auto it = plain_.find(metric); it != plain_.end())
+      return fmt::format("metric[{}]({})", mt.unit.ToString(), it->second.text);
+    ReadsFirst(metric);
+    return fmt::format("metric[{}]({})", mt.unit.ToString(), Node(mt.root, {}, 1));
   }
 
  private:
+  /// The text of a metric read by others, without conditions, made once.
+  struct Plain {
+    std::string text;
+    std::string hash;  ///< of `text`, when asked for
+  };
+  /// Texts of formulas longer than this are not written out into their
+  /// readers (Inline): a metric that reads another twice, in a chain of
+  /// them, doubles the text at each step.
+  static constexpr size_t kInlineBytes = size_t{32} << 10;
+  /// Conditions pushed into a metric read by another are written into its
+  /// text (Inline), through at most this many levels of nodes; below, the
+  /// read metric is referred to by its fingerprint with the conditions.
+  static constexpr int kPushDepth = 512;
+
+  /// The metrics `metric` reads, directly (not through other metrics).
+  std::vector<int> DirectReads(int metric) const {
+    std::vector<int> out, todo;
+    int root = m_.metrics[static_cast<size_t>(metric)].root;
+    if (root >= 0) todo.push_back(root);
+    while (!todo.empty()) {
+      const ir::Node& n = m_.node(todo.back());
+      todo.pop_back();
+      if (n.kind == Kind::kMetric && n.metric >= 0 && n.metric < static_cast<int>(m_.metrics.size()))
+        out.push_back(n.metric);
+      for (int a : n.args)
+        if (a >= 0) todo.push_back(a);
+    }
+    return out;
+  }
+
+  /// Makes the plain texts of every metric `metric` reads, through every
+  /// level, deepest first and without recursion: a chain of thousands of
+  /// metrics would otherwise recurse once per metric (a cycle, which the
+  /// checker reports, ends the walk).
+  void ReadsFirst(int metric) {
+    std::vector<std::pair<int, bool>> todo;  // metric, its reads already pushed
+    for (int r : DirectReads(metric)) todo.push_back({r, false});
+    std::set<int> pushed;
+    while (!todo.empty()) {
+      auto [m, expanded] = todo.back();
+      todo.pop_back();
+      if (plain_.count(m)) continue;
+      if (expanded) {
+        MakePlain(m);
+        continue;
+      }
+      if (!pushed.insert(m).second) continue;  // on the walk's path: a cycle
+      todo.push_back({m, true});
+      for (int r : DirectReads(m))
+        if (!plain_.count(r)) todo.push_back({r, false});
+    }
+  }
+
+  Plain& MakePlain(int metric) {
+    auto [it, inserted] = plain_.try_emplace(metric);
+    if (inserted) {
+      making_.insert(metric);
+      it->second.text = Node(m_.metrics[static_cast<size_t>(metric)].root, {}, 1);
+      making_.erase(metric);
+    }
+    return it->second;
+  }
+
   /// A metric read by another: its formula, as if written out there (the
-  /// reader's node carries the type).
+  /// reader's node carries the type); a long one (kInlineBytes), or one
+  /// whose pushed conditions would go deeper than kPushDepth, as the
+  /// fingerprint of its text and the conditions: never equal to another
+  /// formula, changed by any change below, only no longer equal to the
+  /// same formula written out.
   std::string Inline(int metric, const Conds& conds, int depth) {
-    if (metric < 0 || metric >= static_cast<int>(m_.metrics.size()) || depth > 64) return "?";
+    if (metric < 0 || metric >= static_cast<int>(m_.metrics.size()) || making_.count(metric)) return "?";
     const ir::Metric& mt = m_.metrics[static_cast<size_t>(metric)];
-    if (conds.empty())
-      if (auto it = memo_.find(metric); it != memo_.end()) return it->second;
-    std::string s = Node(mt.root, conds, depth + 1);
-    if (conds.empty()) memo_[metric] = s;
-    return s;
+    if (!plain_.count(metric)) ReadsFirst(metric);
+    Plain& p = MakePlain(metric);
+    if (p.text.size() > kInlineBytes || (!conds.empty() && depth > kPushDepth)) {
+      if (p.hash.empty()) p.hash = Hash128(p.text);
+      std::string c;
+      for (const auto& [src, list] : conds) c += fmt::format("{}:{};", Source(src), fmt::join(list, "&"));
+      return fmt::format("ref({};{})", p.hash, c);
+    }
+    if (conds.empty()) return p.text;
+    return Node(mt.root, conds, depth + 1);
   }
 
   /// A source as the formula sees it: its key, its time column and how its
@@ -180,7 +254,10 @@ class Canon {
   }
 
   std::string Node(int i, const Conds& conds, int depth) {
-    if (i < 0 || depth > 256) return "?";
+    // The parser caps a declaration's operators and nesting (E0106, E0105)
+    // and pushed conditions stop at kPushDepth, so the depth stays far
+    // below this guard.
+    if (i < 0 || depth > 20000) return "?";
     const ir::Node& n = m_.node(i);
     auto conv = [&](size_t k) {
       return k < n.conv.size() ? fmt::format(":{}", ScalarText(n.conv[k])) : std::string();
@@ -286,7 +363,9 @@ class Canon {
   }
 
   const Module& m_;
-  std::map<int, std::string> memo_, sources_;
+  std::map<int, Plain> plain_;  ///< metrics read by others
+  std::set<int> making_;        ///< plain texts being made (a cycle reads one)
+  std::map<int, std::string> sources_;
   std::map<std::pair<int, int>, std::string> columns_;
 };
 

@@ -44,6 +44,7 @@ CheckedModule Checker::Run() {
   size_t done = 0;
   for (const auto& [name, home] : catalog_.metric_home) {
     if ((++done & 255) == 0) NoteHeapGrowth();  // the types and the IR grow with each metric
+    too_deep_reported_ = false;
     MetricOf(name);
   }
   for (const auto& [pname, pkg] : catalog_.packages) {
@@ -67,18 +68,22 @@ CheckedModule Checker::Run() {
 }
 
 const std::set<std::string>& Checker::DimensionsOf(const ast::SourceDecl& s) const {
-  auto [it, inserted] = dimensions_of_.try_emplace({pkg_, &s});
+  auto [it, inserted] = dimensions_of_.try_emplace(&s);
   if (inserted) it->second = DimensionsOfUncached(s, 0);
   return it->second;
 }
 
 std::set<std::string> Checker::DimensionsOfUncached(const ast::SourceDecl& s, int depth) const {
   std::set<std::string> dims;
+  // A lookup names a source of the looking source's own package (as the
+  // IR resolves it, Checker::Sources), not of the metric's that reads it.
+  const Package* home = Here().PackageOf(&s);
+  Scope scope(catalog_, home ? home : pkg_);
   for (const ast::Column& c : s.columns) {
     if (c.dimension) dims.insert(c.dimension->name);
     if (c.references && depth < 4 && !c.references->parts.empty()) {
       // A many-to-one lookup brings the referenced source's dimensions.
-      if (const ast::SourceDecl* t = SourceByName(c.references->parts.back().name)) {
+      if (const ast::SourceDecl* t = scope.SourceByName(c.references->parts.back().name)) {
         auto more = DimensionsOfUncached(*t, depth + 1);
         dims.insert(more.begin(), more.end());
       }
@@ -164,7 +169,11 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   locals_.clear();
   pkg_ = pkg;
   current_ = &m;
+  const int outer_reach = reach_, base = type_depth_;
+  reach_ = base;
   Ty t = Metric(*decl->expr);
+  m.depth = reach_ - base;
+  reach_ = std::max(outer_reach, reach_);
   visiting_.erase(name);
   visiting_order_.pop_back();
   if (t.error()) return &m;

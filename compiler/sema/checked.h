@@ -32,6 +32,9 @@ struct MetricType {
   std::set<std::string> columns;     ///< `source.column` read by its own formula
   std::vector<Span> filters;         ///< `where` conditions of its own formula
   int ir = -1;                       ///< its index in the IR's metrics
+  /// Levels of expressions its formula nests, counting those of the
+  /// metrics it reads (the checker refuses more, E0106).
+  int depth = 0;
 };
 
 struct CheckedModule {

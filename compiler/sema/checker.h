@@ -83,7 +83,7 @@ class Checker {
   const ast::SourceDecl* SourceByNameAnywhere(const std::string& key) const { return Here().SourceByKey(key); }
   std::string SourceKey(const ast::SourceDecl* s) const { return Here().SourceKey(s); }
   /// The dimensions a source's rows have, through its lookups, resolved in
-  /// the current package (memoised: every metric of a source asks).
+  /// the source's own package (memoised: every metric of a source asks).
   const std::set<std::string>& DimensionsOf(const ast::SourceDecl& s) const;
   std::set<std::string> DimensionsOfUncached(const ast::SourceDecl& s, int depth) const;
   static bool HasTime(const ast::SourceDecl& s);
@@ -97,7 +97,20 @@ class Checker {
   // ---- check_expr.cc ---------------------------------------------------------------
   /// Types a metric-level expression.
   Ty Metric(const ast::Expr& e) { return Type(e, /*in_aggregate=*/false); }
+  /// Types an expression, counting the depth of the recursion: a metric is
+  /// typed where it is first read, so a chain of metrics each reading the
+  /// next recurses through all of them. Past kMaxTypeDepth levels it
+  /// reports E0106 (once per metric typed from Run) instead of
+  /// overflowing the stack, and every stage after the checker may recurse
+  /// as deep as the formulas without risk.
   Ty Type(const ast::Expr& e, bool in_aggregate);
+  Ty TypeOf(const ast::Expr& e, bool in_aggregate);
+  /// E0106 at `at`: the formula nests deeper than kMaxTypeDepth.
+  Ty TooDeep(Span at);
+  static constexpr int kMaxTypeDepth = 4500;  ///< above a declaration's own limits (E0105, E0106)
+  int type_depth_ = 0;
+  int reach_ = 0;  ///< the deepest level reached (or read from a metric) since the current metric began
+  bool too_deep_reported_ = false;
   Ty Literal(const ast::Expr& e);
   Ty ColumnTy(const ast::SourceDecl& root, const ast::Column& c);
   Ty PathTy(const ast::Expr& e, const std::vector<const ast::Ident*>& path);
@@ -186,7 +199,7 @@ class Checker {
   void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations
   std::map<const ast::SourceDecl*, int> source_index_;
-  mutable std::map<std::pair<const Package*, const ast::SourceDecl*>, std::set<std::string>> dimensions_of_;
+  mutable std::map<const ast::SourceDecl*, std::set<std::string>> dimensions_of_;
 };
 
 }  // namespace kpic::check

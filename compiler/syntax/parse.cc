@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 #include <malloc.h>
-#include <pthread.h>
 
 #include <algorithm>
 #include <cstring>
@@ -18,6 +17,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "base/big_stack.h"
 #include "base/heap_growth.h"
 #include "base/utf8.h"
 #include "syntax/antlr_bridge.h"
@@ -36,38 +36,6 @@ namespace {
 bool IsOpen(size_t t) { return t == KpiLexer::LPAREN || t == KpiLexer::LBRACE || t == KpiLexer::LBRACK; }
 bool IsClose(size_t t) { return t == KpiLexer::RPAREN || t == KpiLexer::RBRACE || t == KpiLexer::RBRACK; }
 
-/// Runs `fn` on a thread with a 256 MiB stack and waits for it. ANTLR's
-/// parser and the AST builder recurse once per nesting level; declarations
-/// near the nesting limits need more than the main thread's 8 MiB, more so
-/// under sanitizers. Exceptions are carried back to the caller.
-template <typename Fn>
-void RunOnBigStack(Fn fn) {
-  struct Job {
-    Fn* fn;
-    std::exception_ptr error;
-  } job{&fn, nullptr};
-  auto entry = [](void* arg) -> void* {
-    auto* j = static_cast<Job*>(arg);
-    try {
-      (*j->fn)();
-    } catch (...) {
-      j->error = std::current_exception();
-    }
-    return nullptr;
-  };
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, size_t{256} << 20);
-  pthread_t thread;
-  bool threaded = pthread_create(&thread, &attr, entry, &job) == 0;
-  pthread_attr_destroy(&attr);
-  if (threaded) {
-    pthread_join(thread, nullptr);
-  } else {
-    entry(&job);
-  }
-  if (job.error) std::rethrow_exception(job.error);
-}
 
 /// A lexed token in 40 bytes, where antlr4::CommonToken takes 112 (in a
 /// 128-byte heap block; a 10 MB package lexes into millions of tokens,

@@ -5,14 +5,18 @@
 // order equal those of that text.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <set>
 #include <vector>
 #include <string>
 
+#include "base/big_stack.h"
 #include "driver/session.h"
 #include "ir/fingerprint.h"
 
@@ -90,4 +94,125 @@ TEST_CASE("canonical texts written by hand, and one fingerprinter for many metri
       CHECK(fps.Of(m.MetricIndex(name)) == Hex(want[name]));
     }
   }
+}
+
+namespace {
+
+const char* kSourceOnly = R"(package p
+
+source s from csv("s.csv") {
+  ts: timestamp time
+  amount: decimal(2) unit CNY
+  other: decimal(2) unit CNY
+}
+)";
+
+std::unique_ptr<Session> Checked(const std::string& metrics) {
+  SessionOptions options;
+  options.no_stdlib = true;
+  std::unique_ptr<Session> s;
+  // As main() does: the checker recurses once per level of a formula.
+  RunOnBigStack([&] { s = CheckTexts({{"/tmp/kpic_fp_test/p.kpi", kSourceOnly + metrics}}, options); });
+  return s;
+}
+
+int Count(const Session& s, DiagCode code) {
+  int n = 0;
+  for (const Diagnostic& d : s.diags.diagnostics()) n += d.code == code;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("regression: a long formula's first operands count (they were cut off past 256 levels)") {
+  // Two 300-term sums that differ only in their first term: the deepest
+  // node of a chain that is not regrouped (between aggregates).
+  std::string a = "sum(s.amount)", b = "sum(s.other)";
+  for (int i = 1; i < 300; ++i) a += " + sum(s.amount)", b += " + sum(s.amount)";
+  auto s = Checked("metric a: CNY = " + a + "\nmetric b: CNY = " + b + "\n");
+  REQUIRE(!s->diags.has_errors());
+  CHECK(Count(*s, DiagCode::W0003) == 0);  // was: `b` means the same as `a`
+  const ir::Module& m = s->catalog.checked.ir;
+  CHECK(ir::MetricFingerprint(m, m.MetricIndex("a")) != ir::MetricFingerprint(m, m.MetricIndex("b")));
+}
+
+TEST_CASE("regression: metrics 70 deep differ where they differ (reads were cut off past 64 levels)") {
+  // x0 .. x69, each reading the next; t_a and t_b differ in x0 against x1,
+  // the deepest reads.
+  std::string text;
+  for (int i = 0; i < 70; ++i) text += "metric x" + std::to_string(i) + ": CNY = sum(s.amount) * " + std::to_string(i + 1) + "\n";
+  std::string ta = "x0", tb = "x1";
+  for (int i = 2; i < 70; ++i) ta += " + x" + std::to_string(i), tb += " + x" + std::to_string(i);
+  auto s = Checked(text + "metric t_a: CNY = " + ta + "\nmetric t_b: CNY = " + tb + "\n");
+  REQUIRE(!s->diags.has_errors());
+  CHECK(Count(*s, DiagCode::W0003) == 0);
+  // A chain: c_k reads c_{k-1}; a copy of c_100 written with c_99 by name
+  // means the same, in whatever order the fingerprints are taken.
+  text.clear();
+  text += "metric c0: CNY = sum(s.amount)\n";
+  for (int k = 1; k <= 100; ++k) text += fmt::format("metric c{}: CNY = c{} + sum(s.amount)\n", k, k - 1);
+  text += "metric copy: CNY = c99 + sum(s.amount)\nmetric top: CNY = c100 + sum(s.other)\n";
+  s = Checked(text);
+  REQUIRE(!s->diags.has_errors());
+  const ir::Module& m = s->catalog.checked.ir;
+  std::vector<std::string> names = {"top", "copy", "c100", "c50", "c0"};
+  std::map<std::string, std::string> first;
+  for (bool reverse : {false, true}) {
+    if (reverse) std::reverse(names.begin(), names.end());
+    ir::MetricFingerprints fps(m);
+    for (const std::string& n : names) {
+      std::string fp = fps.Of(m.MetricIndex(n));
+      if (!reverse) first[n] = fp;
+      CHECK(fp == first[n]);
+      CHECK(fp == ir::MetricFingerprint(m, m.MetricIndex(n)));
+    }
+  }
+  CHECK(first["copy"] == first["c100"]);
+  CHECK(first["top"] != first["c100"]);
+}
+
+TEST_CASE("regression: a metric read twice by each of 40 metrics in a chain is fingerprinted at once") {
+  // d_k = d_{k-1} + d_{k-1}: written out, d_39's formula has 2^39 terms.
+  // Long formulas are referred to by their fingerprint instead (never
+  // equal to another formula, changed by any change below).
+  std::string text = "metric d0: CNY = sum(s.amount)\n";
+  for (int k = 1; k < 40; ++k) text += fmt::format("metric d{}: CNY = d{} + d{}\n", k, k - 1, k - 1);
+  text += "metric e39: CNY = d38 + d38\n";  // d39 by another name
+  auto s = Checked(text);
+  REQUIRE(!s->diags.has_errors());
+  const ir::Module& m = s->catalog.checked.ir;
+  ir::MetricFingerprints fps(m);
+  std::set<std::string> seen;
+  for (int k = 0; k < 40; ++k) {
+    std::string canonical = fps.Canonical(m.MetricIndex("d" + std::to_string(k)));
+    CHECK(canonical.size() < (size_t{256} << 10));
+    seen.insert(fps.Of(m.MetricIndex("d" + std::to_string(k))));
+  }
+  CHECK(seen.size() == 40);
+  CHECK(fps.Of(m.MetricIndex("e39")) == fps.Of(m.MetricIndex("d39")));
+  CHECK(Count(*s, DiagCode::W0003) == 1);  // e39 means the same as d39
+}
+
+TEST_CASE("a chain of metrics deeper than the checker follows is E0106, not a crash, in any order") {
+  // c_k = c_{k-1} + sum(...): two levels of expressions per metric; the
+  // checker follows 4500 (Checker::kMaxTypeDepth). Declared last to first,
+  // the checker types them reading down the whole chain.
+  for (bool reverse : {false, true}) {
+    CAPTURE(reverse);
+    std::vector<std::string> lines = {"metric c0: CNY = sum(s.amount)\n"};
+    for (int k = 1; k < 6000; ++k) lines.push_back(fmt::format("metric c{}: CNY = c{} + sum(s.amount)\n", k, k - 1));
+    if (reverse) std::reverse(lines.begin(), lines.end());
+    std::string text;
+    for (const std::string& l : lines) text += l;
+    auto s = Checked(text);
+    CHECK(Count(*s, DiagCode::E0106) >= 1);
+    const ir::Module& m = s->catalog.checked.ir;
+    CHECK(m.metrics[static_cast<size_t>(m.MetricIndex("c100"))].ok);
+    CHECK(!m.metrics[static_cast<size_t>(m.MetricIndex("c5999"))].ok);
+  }
+  // Just under: 2249 links (4498 levels) check clean.
+  std::string text = "metric c0: CNY = sum(s.amount)\n";
+  for (int k = 1; k < 2249; ++k) text += fmt::format("metric c{}: CNY = c{} + sum(s.amount)\n", k, k - 1);
+  auto s = Checked(text);
+  CHECK(!s->diags.has_errors());
 }

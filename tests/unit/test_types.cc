@@ -2,7 +2,10 @@
 // dimensions and time, each worked out by hand.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "diag/registry.h"
+#include "driver/session.h"
 #include "sema/catalog.h"
 #include "sema/units.h"
 #include "syntax/parse.h"
@@ -140,4 +143,41 @@ TEST_CASE("declared units are checked, and generic functions bind unit parameter
   c = CheckText(std::string(kModel) + "metric bad: CNY = sales / visitors\n");
   REQUIRE(c.codes.size() == 1);
   CHECK(c.codes[0] == "E0304");
+}
+
+TEST_CASE("regression: a metric's dimensions follow a source's lookups in the source's package") {
+  // Package a's orders look up a.stores (region); package b has a stores
+  // of its own (city). b_sales reads a.orders, so it has region, as the
+  // planner's lookups do, not b's city. (b_sales is typed first, by name,
+  // while the checker is in package b.)
+  SessionOptions options;
+  options.no_stdlib = true;
+  auto s = CheckTexts({{"/tmp/kpic_dims_test/a.kpi", R"(package a
+dimension region: string
+source stores from csv("stores.csv") {
+  id:     string key
+  region: string -> region
+}
+source orders from csv("orders.csv") {
+  ts:       timestamp time
+  store_id: string references stores
+  amount:   decimal(2) unit CNY
+}
+metric z_sales: CNY = sum(orders.amount)
+)"},
+                       {"/tmp/kpic_dims_test/b.kpi", R"(package b
+import a
+dimension city: string
+source stores from csv("bstores.csv") {
+  id:   string key
+  city: string -> city
+}
+metric b_sales: CNY = sum(a.orders.amount) * 2
+)"}},
+                      options);
+  REQUIRE(!s->diags.has_errors());
+  const auto& metrics = s->catalog.checked.metrics;
+  REQUIRE(metrics.count("b_sales"));
+  CHECK(metrics.at("b_sales").dimensions == std::set<std::string>{"region"});
+  CHECK(metrics.at("z_sales").dimensions == std::set<std::string>{"region"});
 }
