@@ -6,6 +6,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <cstddef>
 #include <exception>
@@ -15,6 +16,23 @@ namespace kpic {
 /// Stack size of RunOnBigStack's thread (virtual memory: only the pages
 /// used are touched).
 inline constexpr size_t kBigStackBytes = size_t{256} << 20;
+/// How far the main thread's stack may grow (GrowMainStack): within the
+/// 128 MiB the kernel leaves free below it.
+inline constexpr size_t kMainStackBytes = size_t{120} << 20;
+
+/// Lets the main thread's stack grow to `bytes`: on Linux it grows on
+/// demand up to the soft RLIMIT_STACK as it is when the stack grows, and
+/// the kernel keeps at least 128 MiB free below it. False when the hard
+/// limit is lower (then run the work with RunOnBigStack). Call it on the
+/// main thread only.
+inline bool GrowMainStack(size_t bytes) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_STACK, &r) != 0) return false;
+  if (r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= bytes) return true;
+  if (r.rlim_max != RLIM_INFINITY && r.rlim_max < bytes) return false;
+  r.rlim_cur = bytes;
+  return ::setrlimit(RLIMIT_STACK, &r) == 0;
+}
 
 /// Runs `fn` on a thread with a kBigStackBytes stack and waits for it; on
 /// the calling thread when no thread can be made. Exceptions are carried
