@@ -96,7 +96,7 @@ class Canon {
   /// Conditions pushed into a metric read by another are written into its
   /// text (Inline), through at most this many levels of nodes; below, the
   /// read metric is referred to by its fingerprint with the conditions.
-  static constexpr int kPushDepth = 512;
+  static constexpr int kPushDepth = 64;
 
   /// The metrics `metric` reads, directly (not through other metrics).
   std::vector<int> DirectReads(int metric) const {
@@ -161,7 +161,12 @@ class Canon {
     if (p.text.size() > kInlineBytes || (!conds.empty() && depth > kPushDepth)) {
       if (p.hash.empty()) p.hash = Hash128(p.text);
       std::string c;
-      for (const auto& [src, list] : conds) c += fmt::format("{}:{};", Source(src), fmt::join(list, "&"));
+      for (const auto& [src, list] : conds) {
+        std::vector<std::string> sorted = list;  // in any order, as in an aggregate's filters
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        c += fmt::format("{}:{};", Source(src), fmt::join(sorted, "&"));
+      }
       return fmt::format("ref({};{})", p.hash, c);
     }
     if (conds.empty()) return p.text;

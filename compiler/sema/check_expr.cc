@@ -374,8 +374,11 @@ Ty Checker::PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
 Ty Checker::MetricTy(const std::string& name, Span at) {
   const MetricType* m = MetricOf(name, at);
   if (!m || !m->ok) return Error();
-  // A metric typed before is not walked again: its depth counts here.
-  if (type_depth_ + m->depth > kMaxTypeDepth) return TooDeep(at);
+  // A metric typed before is not walked again: its depth counts here,
+  // inside a metric's formula. A goal, role, report or expectation may read
+  // any metric the checker accepted: its own expression is bounded by the
+  // parser's limits (E0105, E0106), so the whole stays within the stack.
+  if (!visiting_order_.empty() && type_depth_ + m->depth > kMaxTypeDepth) return TooDeep(at);
   reach_ = std::max(reach_, type_depth_ + m->depth);
   Ty t;
   t.kind = VKind::kNumber;

@@ -51,13 +51,17 @@ CheckedModule Checker::Run() {
     pkg_ = &pkg;
     for (const auto& [name, d] : pkg.decls) {
       if (d->has_syntax_error) continue;
+      too_deep_reported_ = false;  // one E0106 per declaration at most
       if (d->kind == DeclKind::kGoal) Goal(static_cast<const ast::GoalDecl&>(*d));
       if (d->kind == DeclKind::kRole) Role(static_cast<const ast::RoleDecl&>(*d));
       if (d->kind == DeclKind::kReport) Report(static_cast<const ast::ReportDecl&>(*d));
     }
     if (!pkg.from_stdlib)
       for (const ast::ExpectDecl* x : pkg.expects)
-        if (!x->has_syntax_error) Expect(*x);
+        if (!x->has_syntax_error) {
+          too_deep_reported_ = false;
+          Expect(*x);
+        }
   }
   NoteHeapGrowth();
   FillMetricIr();
