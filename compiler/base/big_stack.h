@@ -25,14 +25,44 @@ inline constexpr size_t kMainStackBytes = size_t{120} << 20;
 /// the kernel keeps at least 128 MiB free below it. False when the hard
 /// limit is lower (then run the work with RunOnBigStack). Call it on the
 /// main thread only.
+/// The soft stack limit before GrowMainStack raised it (0: not raised).
+inline rlim_t g_stack_limit_before_growth = 0;
+
 inline bool GrowMainStack(size_t bytes) {
   rlimit r{};
   if (::getrlimit(RLIMIT_STACK, &r) != 0) return false;
   if (r.rlim_cur == RLIM_INFINITY || r.rlim_cur >= bytes) return true;
   if (r.rlim_max != RLIM_INFINITY && r.rlim_max < bytes) return false;
+  const rlim_t before = r.rlim_cur;
   r.rlim_cur = bytes;
-  return ::setrlimit(RLIMIT_STACK, &r) == 0;
+  if (::setrlimit(RLIMIT_STACK, &r) != 0) return false;
+  g_stack_limit_before_growth = before;
+  return true;
 }
+
+/// While alive, the soft stack limit is what the process started with, so
+/// that a child process started meanwhile (popen) inherits that, not the
+/// limit GrowMainStack set. The main thread's stack keeps what it has; it
+/// only cannot grow past the old limit meanwhile, so hold it around the
+/// start of a child and nothing deep.
+class ChildStackLimit {
+ public:
+  ChildStackLimit() {
+    if (g_stack_limit_before_growth == 0 || ::getrlimit(RLIMIT_STACK, &raised_) != 0) return;
+    rlimit r = raised_;
+    r.rlim_cur = g_stack_limit_before_growth;
+    restore_ = ::setrlimit(RLIMIT_STACK, &r) == 0;
+  }
+  ~ChildStackLimit() {
+    if (restore_) ::setrlimit(RLIMIT_STACK, &raised_);
+  }
+  ChildStackLimit(const ChildStackLimit&) = delete;
+  ChildStackLimit& operator=(const ChildStackLimit&) = delete;
+
+ private:
+  rlimit raised_{};
+  bool restore_ = false;
+};
 
 /// Runs `fn` on a thread with a kBigStackBytes stack and waits for it; on
 /// the calling thread when no thread can be made. Exceptions are carried

@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 
+#include "base/big_stack.h"
 #include "base/errors.h"
 #include "base/utf8.h"
 #include "base/exit_codes.h"
@@ -38,7 +39,11 @@ std::string ShellQuote(const std::string& s) {
 
 std::string Capture(const std::string& cmd, int* status) {
   std::string out;
-  std::FILE* p = popen(cmd.c_str(), "r");
+  std::FILE* p = nullptr;
+  {
+    ChildStackLimit limit;  // git gets the stack limit kpic was started with
+    p = popen(cmd.c_str(), "r");
+  }
   if (!p) {
     *status = -1;
     return out;
