@@ -77,10 +77,9 @@ class Canon {
     const ir::Metric& mt = m_.metrics[static_cast<size_t>(metric)];
     // Its own text is not kept (only those of metrics read by others are,
     // see Plain), so that one Canon over a module does not hold every formula.
-    if (auto it = plain_.find(metric); it != plain_.end())
-      return fmt::format("metric[{}]({})", mt.unit.ToString(), it->second.text);
-    ReadsFirst(metric);
-    return fmt::format("metric[{}]({})", mt.unit.ToString(), Node(mt.root, {}, 1));
+    auto it = plain_.find(metric);
+    if (it == plain_.end()) ReadsFirst(metric);
+    return fmt::format("metric[{}]({})", mt.unit.ToString(), it != plain_.end() ? it->second.text : Node(mt.root, {}, 1));
   }
 
  private:
