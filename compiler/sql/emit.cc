@@ -55,11 +55,44 @@ std::string Pow10Text(int k) { return "1" + std::string(static_cast<size_t>(k), 
 
 int MonthsOf(Grain g) { return g == Grain::kMonth ? 1 : g == Grain::kQuarter ? 3 : g == Grain::kYear ? 12 : 0; }
 
+/// Left-associative chains: `(a + b) + c` is written `(a + b + c)`, as
+/// SQL reads `a + b + c` as `(a + b) + c` in every dialect. SQLite's
+/// parser stops at about 100 nested brackets, which a sum of 100 terms or
+/// a chain of 100 metrics each adding to the one before would otherwise
+/// reach. `Chain` records that an expression's text is `(` + a chain of
+/// one operator class + `)`; it holds only while the text is the one it
+/// was recorded for (any wrapper makes the text longer).
+struct Chain {
+  enum class Op : uint8_t { kNone, kAdditive, kMultiplicative } op = Op::kNone;
+  size_t len = 0;  ///< the text's length when recorded
+  static Chain Of(Op op, const std::string& sql) { return {op, sql.size()}; }
+  /// `sql` as the left operand of an operator of class `want`: without
+  /// its outer brackets when it is a chain of that class, or a product
+  /// under an addition (and was not rewritten since: `original`).
+  std::string Left(Op want, const std::string& sql, const std::string& original) const {
+    return Bare(op == want || Binds(want), sql, original);
+  }
+  /// `sql` as the right operand: without brackets only when it is a
+  /// product under an addition (`a - (b * c)` is `a - b * c`; `a - (b - c)`
+  /// is not `a - b - c`).
+  std::string Right(Op want, const std::string& sql, const std::string& original) const {
+    return Bare(Binds(want), sql, original);
+  }
+
+ private:
+  bool Binds(Op want) const { return op == Op::kMultiplicative && want == Op::kAdditive; }
+  std::string Bare(bool ok, const std::string& sql, const std::string& original) const {
+    if (!ok || op == Op::kNone || len != sql.size() || sql != original || sql.size() < 2) return sql;
+    return sql.substr(1, sql.size() - 2);
+  }
+};
+
 /// A typed SQL expression after aggregation.
 struct MV {
   std::string sql;
   enum class K { kNull, kInt, kDec, kFloat, kBool } k = K::kNull;
   int scale = 0;
+  Chain chain = {};
   bool exact() const { return k == K::kInt || k == K::kDec; }
 };
 
@@ -68,6 +101,7 @@ struct SV {
   std::string sql;
   VT t = VT::kNull;
   int scale = 0;
+  Chain chain = {};
 };
 
 struct Ctx {
@@ -582,10 +616,14 @@ class Emitter {
           return out;
         }
         const char* op = n.op == O::kAdd ? " + " : n.op == O::kSub ? " - " : " * ";
-        if (n.type == VT::kFloat)
-          out.sql = "(" + Dbl(a) + op + Dbl(b) + ")";
-        else
-          out.sql = "(" + a.sql + op + b.sql + ")";
+        const Chain::Op cls = n.op == O::kMul ? Chain::Op::kMultiplicative : Chain::Op::kAdditive;
+        if (n.type == VT::kFloat) {
+          std::string x = Dbl(a);
+          out.sql = "(" + a.chain.Left(cls, x, a.sql) + op + b.chain.Right(cls, Dbl(b), b.sql) + ")";
+        } else {
+          out.sql = "(" + a.chain.Left(cls, a.sql, a.sql) + op + b.chain.Right(cls, b.sql, b.sql) + ")";
+        }
+        out.chain = Chain::Of(cls, out.sql);
         return out;
       }
       case O::kDiv: {
@@ -1558,16 +1596,28 @@ class Emitter {
       case O::kSub: {
         MV::K k;
         int s;
-        auto v = Unify({arg(0), arg(1)}, &k, &s);
-        return {"(" + v[0].sql + (n.op == O::kAdd ? " + " : " - ") + v[1].sql + ")", k, s};
+        MV left = arg(0), right = arg(1);
+        auto v = Unify({left, right}, &k, &s);
+        constexpr Chain::Op kAdd = Chain::Op::kAdditive;
+        MV out{"(" + left.chain.Left(kAdd, v[0].sql, left.sql) + (n.op == O::kAdd ? " + " : " - ") +
+                   right.chain.Right(kAdd, v[1].sql, right.sql) + ")",
+               k, s};
+        out.chain = Chain::Of(Chain::Op::kAdditive, out.sql);
+        return out;
       }
       case O::kMul: {
         MV a = AsValue(arg(0)), b = AsValue(arg(1));
         if (a.k == MV::K::kNull || b.k == MV::K::kNull) return {"NULL", MV::K::kNull, 0};
-        if (a.k == MV::K::kFloat || b.k == MV::K::kFloat)
-          return {"(" + Dbl(a) + " * " + Dbl(b) + ")", MV::K::kFloat, 0};
-        int s = a.scale + b.scale;
-        return {"(" + a.sql + " * " + b.sql + ")", s ? MV::K::kDec : MV::K::kInt, s};
+        constexpr Chain::Op kMul = Chain::Op::kMultiplicative;
+        MV out;
+        if (a.k == MV::K::kFloat || b.k == MV::K::kFloat) {
+          out = {"(" + a.chain.Left(kMul, Dbl(a), a.sql) + " * " + Dbl(b) + ")", MV::K::kFloat, 0};
+        } else {
+          int s = a.scale + b.scale;
+          out = {"(" + a.chain.Left(kMul, a.sql, a.sql) + " * " + b.sql + ")", s ? MV::K::kDec : MV::K::kInt, s};
+        }
+        out.chain = Chain::Of(kMul, out.sql);
+        return out;
       }
       case O::kDiv: {
         MV a = AsValue(arg(0)), b = AsValue(arg(1));

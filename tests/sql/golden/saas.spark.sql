@@ -166,7 +166,7 @@ SELECT
   CASE WHEN f.g0 = 1 THEN r0.v END AS `mrr`,
   CASE WHEN f.g1 = 1 THEN l0.v0 END AS `paying_accounts`,
   CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS DOUBLE) / NULLIF(CAST(l2.v0 AS DOUBLE), 0)) END AS `churn_rate`,
-  CASE WHEN f.g1 = 1 THEN (CAST((((r1.v + l3.v0) - l3.v1) - l3.v2) AS DOUBLE) / NULLIF(CAST(r1.v AS DOUBLE), 0)) END AS `nrr`,
+  CASE WHEN f.g1 = 1 THEN (CAST((r1.v + l3.v0 - l3.v1 - l3.v2) AS DOUBLE) / NULLIF(CAST(r1.v AS DOUBLE), 0)) END AS `nrr`,
   CASE WHEN f.g2 = 1 THEN l4.v0 END AS `csat`,
   CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS STRING) || '/' || CAST(f.sl AS STRING) END AS `partial`
 FROM grid0 AS f
