@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "base/errors.h"
+#include "base/suggest.h"
 #include "postgres_source.h"
 
 namespace kpic::exec {
@@ -39,11 +40,59 @@ std::string ResolvedBinding::Display() const {
   return table.empty() ? kind + ":" + path : kind + ":" + path + "#" + table;
 }
 
+namespace {
+
+/// Refuses a URI that no kind of binding reads (`postgres:...`,
+/// `orders.csv`), which every command would otherwise treat as no binding
+/// at all: `kpic sql` would quietly read a table of the source's own name.
+/// The message names only the URI's scheme, never the rest (a password).
+void CheckBindingKind(const std::string& source, const std::string& uri) {
+  std::vector<std::string> prefixes;
+  for (const BindingKind& k : BindingKinds())
+    for (std::string_view prefix : k.uri_prefixes) {
+      if (uri.rfind(prefix, 0) == 0) return;
+      prefixes.emplace_back(prefix);
+    }
+  std::string known;
+  for (const std::string& p : prefixes) known += (known.empty() ? "`" : ", `") + p + "`";
+  const auto colon = uri.find(':');
+  // The scheme as written, or none (a bare path).
+  const std::string scheme = colon == std::string::npos || colon == 0 || uri.find('/') < colon ? "" : uri.substr(0, colon);
+  std::string hint;
+  if (!scheme.empty()) {
+    std::string lower;
+    for (char c : scheme) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    size_t best = SIZE_MAX;
+    for (const std::string& p : prefixes) {
+      std::string name = p.substr(0, p.find(':'));
+      size_t d = lower == name ? 0 : EditDistance(lower, name);
+      if (d < best && d <= std::max<size_t>(2, name.size() / 3)) best = d, hint = p;
+    }
+  } else {
+    std::string path = uri.substr(0, uri.find('#'));
+    std::string ext = fs::path(path).extension().string();
+    for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (ext == ".csv" || ext == ".tsv" || ext == ".txt")
+      hint = "csv:";
+    else if (ext == ".parquet")
+      hint = "parquet:";
+    else if (ext == ".db" || ext == ".sqlite" || ext == ".sqlite3")
+      hint = "sqlite:";
+  }
+  std::string what = scheme.empty() ? "has no kind" : fmt::format("starts with `{}:`, which is not a kind kpic reads", scheme);
+  std::string msg = fmt::format("--bind {}=...: the URI {}; a binding starts with {}", source, what, known);
+  if (!hint.empty()) msg += fmt::format(" (did you mean `{}`?)", hint);
+  throw UsageError(msg);
+}
+
+}  // namespace
+
 BindMap ParseBinds(const std::vector<std::string>& binds) {
   BindMap out;
   for (const std::string& b : binds) {
     auto eq = b.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--bind expects SOURCE=URI, got `{}`", b));
+    CheckBindingKind(b.substr(0, eq), b.substr(eq + 1));
     out[b.substr(0, eq)] = b.substr(eq + 1);
   }
   return out;

@@ -123,6 +123,15 @@ expect "skip bad rows" 0 "$KPIC" check --data --on-bad-row skip --bind "orders=c
 contains err "skipped 1 bad rows"
 expect "bind an unknown source" 2 "$KPIC" check --data --bind "ordres=csv:x.csv" "$ROOT/examples/retail"
 contains err "unknown source \`ordres\`"
+# A URI no binding kind reads is a usage error naming the kinds, with a
+# guess, and never the rest of the URI (a password); `kpic sql` once read
+# a table of the source's own name instead (regression, 2026-12-04).
+expect "bind without a kind" 2 "$KPIC" check --data --bind "orders=$TMP/orders.csv" "$ROOT/examples/retail"
+contains err "--bind orders=...: the URI has no kind; a binding starts with \`csv:\`, \`sqlite:\`, \`postgresql://\`, \`postgres://\`, \`parquet:\` (did you mean \`csv:\`?)"
+expect "bind with a misspelt kind" 2 "$KPIC" sql "$ROOT/examples/retail" --dialect postgres --metric sales --bind "orders=postgress://u:hunter2@h/db#s.orders"
+contains err "the URI starts with \`postgress:\`, which is not a kind kpic reads"
+contains err "(did you mean \`postgres://\`?)"
+if grep -q hunter2 "$TMP/err"; then failed=$((failed + 1)); echo "FAIL: a --bind error shows the password"; else passed=$((passed + 1)); fi
 expect "missing data file" 3 "$KPIC" check --data --bind "orders=csv:$TMP/none.csv" "$ROOT/examples/retail"
 contains err "cannot open: No such file or directory"
 # A relative --bind is read from the current folder and recorded absolute
