@@ -47,6 +47,8 @@ struct Spec {
   /// seasonal pattern that scales with the level; errors proportional to the
   /// level".
   std::string Describe() const;
+  /// The same in Chinese.
+  std::string DescribeZh() const;
   bool HasTrend() const { return trend != Trend::kNone; }
   bool Damped() const { return trend == Trend::kAddDamped; }
   bool HasSeason() const { return season != Season::kNone; }
@@ -117,11 +119,15 @@ struct Fit {
   /// The states after the last period (for kMean and kConstant, the level is
   /// the value forecast).
   State end;
-  /// Which model was used and why, in plain words for an analyst.
+  /// Which model was used and why, in plain words for an analyst; `why_zh`
+  /// says the same in Chinese (a report's `lang zh`).
   std::string why;
+  std::string why_zh;
 
   /// "ETS(M,A,M)", or "mean", "constant", "none" for the fallbacks.
   std::string ModelName() const;
+  /// `why` in a report's language ("zh" or anything else for English).
+  const std::string& Why(std::string_view lang) const { return lang == "zh" && !why_zh.empty() ? why_zh : why; }
 };
 
 /// The log-likelihood of y under the model at the given parameters, with

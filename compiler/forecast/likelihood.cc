@@ -146,6 +146,7 @@ Fit Evaluate(std::span<const double> y, const Spec& spec, const Params& params) 
   if (!spec.Valid()) {
     fit.method = Method::kNone;
     fit.why = fmt::format("A season of {} periods is not supported (2 to {}).", spec.m, kMaxSeason);
+    fit.why_zh = fmt::format("不支持 {} 期的季节（支持 2 到 {} 期）。", spec.m, kMaxSeason);
     return fit;
   }
   const double scale = ScaleOf(y);

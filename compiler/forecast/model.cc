@@ -25,6 +25,16 @@ std::string Spec::Describe() const {
   return out;
 }
 
+std::string Spec::DescribeZh() const {
+  std::string out = trend == Trend::kAdd         ? "带趋势的水平"
+                    : trend == Trend::kAddDamped ? "带逐渐趋平（阻尼）趋势的水平"
+                                                 : "一个水平";
+  if (season == Season::kAdd) out += "，大小不变的季节模式";
+  if (season == Season::kMul) out += "，随水平缩放的季节模式";
+  out += error == Error::kAdd ? "，以及大小不变的误差" : "，以及与水平成比例的误差";
+  return out;
+}
+
 bool Spec::Valid() const { return !HasSeason() || (m >= 2 && m <= kMaxSeason); }
 
 int Spec::NumParams() const {

@@ -821,10 +821,8 @@ std::string Html(const Context& ctx) {
                          Esc(StatusWord(st, lang)));
       out += fmt::format("<p>{}</p>", Esc(OutlookSentence(o, look, p)));
       if (o.partial) out += fmt::format("<p class=sub>{}</p>", Esc(InProgressSentence(o, g.goal->grain, look, p)));
-      // The model's reasons are in English: folded on a Chinese page.
-      out += lang == "zh" ? fmt::format("<details class=sub><summary>模型 {}（说明为英文）</summary>{}</details>",
-                                        Esc(o.fit.ModelName()), Esc(o.fit.why))
-                          : fmt::format("<p class=sub>model {}: {}</p>", Esc(o.fit.ModelName()), Esc(o.fit.why));
+      out += fmt::format(fmt::runtime(lang == "zh" ? "<p class=sub>模型 {}：{}</p>" : "<p class=sub>model {}: {}</p>"),
+                         Esc(o.fit.ModelName()), Esc(o.fit.Why(lang)));
       out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("period", "期间"),
                          T("forecast", "预测"), T("80% interval", "80% 区间"), T("95% interval", "95% 区间"));
       for (size_t i = 0; i < o.path.mean.size(); ++i)

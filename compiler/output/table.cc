@@ -78,8 +78,10 @@ std::string PartialNote(const std::vector<std::pair<std::string, engine::Span>>&
 /// The footnote under a table with forecasts: each member's model and why.
 std::string ForecastNote(const plan::Plan& p, const engine::Results& r) {
   std::string out =
-      "(forecast) rows: exponential smoothing of the complete periods, with 80% and 95% prediction intervals; estimates, "
-      "rounded for display (full precision in --format json or csv).\n";
+      p.lang == "zh"
+          ? "（预测）行：对完整的期间做指数平滑，附 80% 和 95% 预测区间；为估计值，显示时已取整（完整精度见 --format json 或 csv）。\n"
+          : "(forecast) rows: exponential smoothing of the complete periods, with 80% and 95% prediction intervals; "
+            "estimates, rounded for display (full precision in --format json or csv).\n";
   for (const auto& m : r.metrics)
     for (const auto& fm : m.models) {
       std::string who = OnOneLine(MembersText(fm.dims, *m.output));
@@ -162,7 +164,7 @@ std::string Table(const Context& ctx) {
     if (f.asked)
       for (const auto& m : r.metrics)
         for (const char* level : {"80%", "95%"}) {
-          head.push_back(r.metrics.size() == 1 ? fmt::format("{} interval", level)
+          head.push_back(r.metrics.size() == 1 ? fmt::format(fmt::runtime(p.lang == "zh" ? "{} 区间" : "{} interval"), level)
                                                : fmt::format("{} {}", m.output->metric, level));
           right.push_back(true);
         }
@@ -182,14 +184,16 @@ std::string Table(const Context& ctx) {
       rows.push_back(row);
     }
     for (size_t i = 0; i < f.keys.size(); ++i) {
-      std::vector<std::string> row{Label(p.grain, f.keys[i].first, p) + " (forecast)"};
+      std::vector<std::string> row{Label(p.grain, f.keys[i].first, p) + (p.lang == "zh" ? "（预测）" : " (forecast)")};
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(f.keys[i].second[d], p.by_types[d]));
       for (size_t m = 0; m < r.metrics.size(); ++m)
         row.push_back(f.cells[i][m] ? ForecastText(f.cells[i][m]->value, r.metrics[m]) : "");
       for (size_t m = 0; m < r.metrics.size(); ++m) {
         const engine::ForecastRow* fr = f.cells[i][m];
         auto range = [&](double lo, double hi) {
-          return std::isnan(lo) ? std::string() : ForecastText(lo, r.metrics[m]) + " to " + ForecastText(hi, r.metrics[m]);
+          return std::isnan(lo) ? std::string()
+                                : ForecastText(lo, r.metrics[m]) + (p.lang == "zh" ? " 至 " : " to ") +
+                                      ForecastText(hi, r.metrics[m]);
         };
         row.push_back(fr ? range(fr->lo80, fr->hi80) : "");
         row.push_back(fr ? range(fr->lo95, fr->hi95) : "");
@@ -262,7 +266,7 @@ std::string Table(const Context& ctx) {
                          Label(g.goal->grain, o.from + static_cast<int64_t>(o.path.mean.size()) - 1, p),
                          OutlookSentence(o, look, p));
       if (o.partial) out += fmt::format("    {}\n", InProgressSentence(o, g.goal->grain, look, p));
-      out += fmt::format("    {} {}: {}\n", T("model", "模型"), o.fit.ModelName(), o.fit.why);
+      out += fmt::format(F("    model {}: {}\n", "    模型 {}：{}\n"), o.fit.ModelName(), o.fit.Why(lang));
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
           out += fmt::format(F("    chance of meeting their own target, by {}, lowest first: {}\n",

@@ -120,9 +120,11 @@ std::string MembersText(const engine::DimTuple& dims, const plan::Output& o) {
 }
 
 std::string ModelText(const engine::ForecastModel& fm, const plan::Output& o, const plan::Plan& p) {
-  if (!fm.fitted) return fmt::format("{}: {}", fm.fit.ModelName(), fm.fit.why);
-  return fmt::format("{} on {} to {}: {}", fm.fit.ModelName(), Label(o.grain, fm.first, p), Label(o.grain, fm.last, p),
-                     fm.fit.why);
+  const bool zh = p.lang == "zh";
+  if (!fm.fitted) return fmt::format(fmt::runtime(zh ? "{}：{}" : "{}: {}"), fm.fit.ModelName(), fm.fit.Why(p.lang));
+  return fmt::format(fmt::runtime(zh ? "{}，基于 {} 至 {}：{}" : "{} on {} to {}: {}"), fm.fit.ModelName(),
+                     Label(o.grain, fm.first, p),
+                     Label(o.grain, fm.last, p), fm.fit.Why(p.lang));
 }
 
 std::string HtmlEscape(std::string_view raw) {

@@ -246,12 +246,19 @@ for l, r in zip(fc, json_rows):
 two = list(csv.reader(io.StringIO(kpic("--metric", "sales,profit", "--forecast", "2", "--format", "csv").stdout)))
 expect(two[0][-10:] == [f"{m}_{k}" for m in ("sales", "profit") for k in ("forecast", "lo80", "hi80", "lo95", "hi95")],
        f"CSV with two metrics: header {two[0]}")
-table = kpic("--metric", "sales", "--forecast", str(H)).stdout
+table = kpic("--metric", "sales", "--forecast", str(H), "--lang", "en").stdout
 expect("2026-06 (forecast)" in table and "80% interval" in table, "table: forecast rows and interval columns")
 expect(f"sales: {sales_model['model']} on 2023-01 to 2025-12: " in table, "table: footnote with the model")
 cents = re.search(r"^2026-01 \(forecast\)\s+(\d+\.\d+)\s", table, re.M)
 expect(cents is not None and len(cents.group(1).split(".")[1]) == 2 and
        abs(float(cents.group(1)) - json_rows[0]["value"]) <= 0.005, "table: money forecasts rounded to cents")
+# In Chinese, the rows, columns and the model's reasons too (they were
+# English on a Chinese table until 2026-12-04). 36 months: 2023-01 to 2025-12.
+zh = kpic("--metric", "sales", "--forecast", str(H), "--lang", "zh").stdout
+expect("2026-06（预测）" in zh and "80% 区间" in zh and " 至 " in zh, f"table zh: forecast rows and interval columns\n{zh}")
+expect(f"sales: {sales_model['model']}，基于 2023-01 至 2025-12：历史数据 36 个月" in zh,
+       f"table zh: footnote with the model\n{zh}")
+expect(not re.search(r"of history|Compared|chose|forecast\)|interval", zh), f"table zh: English words left\n{zh}")
 html = kpic("--metric", "sales", "--by", "store", "--forecast", str(H), "--format", "html", "--lang", "en").stdout
 expect("<span class=partial>forecast</span>" in html and html.count("<polygon") == 3 and 'stroke-dasharray="6,4"' in html,
        "html: forecast rows, a band and a dashed forecast line per store")
