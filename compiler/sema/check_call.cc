@@ -498,7 +498,8 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     if (args[1].kind == VKind::kNull || args[1].zero) out.kind = args[2].kind, out.unit = args[2].unit;
     out.add = Additivity::kNonAdditive;
     Scalar a = conv[1], c = conv[2];
-    if (NumericVT(a.vt) && NumericVT(c.vt)) Promote(&a, &c);
+    // Two conditions stay conditions (Promote would count them as 0 and 1).
+    if (NumericVT(a.vt) && NumericVT(c.vt) && !(a.vt == VT::kBool && c.vt == VT::kBool)) Promote(&a, &c);
     conv[1] = a, conv[2] = c;
     out.scalar = a.vt == VT::kNull ? c : a;
     out.scalar.scale = std::max(a.scale, c.scale);
@@ -519,7 +520,8 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     // arguments up to what later ones need).
     for (int pass = 0; pass < 2; ++pass)
       for (size_t i = 1; i < conv.size(); ++i)
-        if (NumericVT(conv[0].vt) && NumericVT(conv[i].vt)) Promote(&conv[0], &conv[i]);
+        if (NumericVT(conv[0].vt) && NumericVT(conv[i].vt) && !(conv[0].vt == VT::kBool && conv[i].vt == VT::kBool))
+          Promote(&conv[0], &conv[i]);
     out.scalar = Scalar{};
     for (const Scalar& c : conv)
       if (c.vt != VT::kNull) out.scalar = c;

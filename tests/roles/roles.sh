@@ -210,6 +210,15 @@ rows = list(csv.reader(open(sys.argv[1], newline="")))
 sys.exit(0 if [r[1] for r in rows[1:]] == ["s\t1", "s\n2", "s\r4", "s\\n2"] else 1)
 PY
 
+# A role whose condition is an `if` of two conditions: s1 is orders 1-2,
+# s2 orders 3-6 (5.00 + 7.00 + 1.50 + 100.00).
+for engine in interp jit; do
+  expect "$engine: role condition made with if" 0 "$KPIC" run "$PKG" --engine "$engine" --format json --metric sales --grain all --role store_if --param s=s1
+  json "$total" "['30.00']"
+  expect "$engine: role condition made with if, s2" 0 "$KPIC" run "$PKG" --engine "$engine" --format json --metric sales --grain all --role store_if --param s=s2
+  json "$total" "['113.50']"
+done
+
 # --timings under a role counts no rows (the whole file's rows are outside it).
 expect "timings under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s1 --timings
 contains err 'kpic: timings: engine'
