@@ -391,12 +391,29 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
                      fmt::format("--param {} is given with --each {}: the burst sets it to each member", param, param));
   const ir::Role& role = BurstRole(*s, req, param);
   std::vector<MemberColumn> columns;
+  size_t found_in_data = 0;
   if (!listed) {
     columns = MemberColumns(m, role, param);
     const ir::Scalar& type = std::find_if(role.params.begin(), role.params.end(), [&](const ir::Role::Param& p) {
                                return p.name == param;
                              })->scalar;
     members = Discover(m, columns, type, o);
+    found_in_data = members.size();
+    // A value found in the data is a member only when the role, with the
+    // other parameters given, lets it see a row: `--param ch=on` must not
+    // name (in files, the manifest or warnings) a store that sells only on
+    // other channels. Decided before the file names, which depend on one
+    // another (docs/cli.md, "--each").
+    std::vector<std::string> seen;
+    for (const std::string& v : members) {
+      RunOptions one = o;
+      one.each.clear();
+      one.params.push_back(param + "=" + v);
+      int sees = MemberSeesRows(one, *s, param);
+      if (sees == 1) seen.push_back(v);
+      else if (sees != 0) return sees;
+    }
+    members = std::move(seen);
   }
   std::vector<std::string> names = MemberFileNames(members, {"manifest"});
 
@@ -492,8 +509,14 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
   if (members.empty()) {
     std::vector<std::string> texts;
     for (const MemberColumn& c : columns) texts.push_back(c.text);
-    std::fprintf(stderr, "warning: --each %s: no member: the data has no value in %s\n", param.c_str(),
-                 fmt::format("{}", fmt::join(texts, ", ")).c_str());
+    if (found_in_data == 0)
+      std::fprintf(stderr, "warning: --each %s: no member: the data has no value in %s\n", param.c_str(),
+                   fmt::format("{}", fmt::join(texts, ", ")).c_str());
+    else
+      std::fprintf(stderr,
+                   "warning: --each %s: no member: no value in %s lets role `%s` see a row with the other "
+                   "parameters given\n",
+                   param.c_str(), fmt::format("{}", fmt::join(texts, ", ")).c_str(), role.name.c_str());
   }
   std::fprintf(stderr, "kpic: wrote %zu file(s) for %zu member(s) of `%s` to %s (see manifest.json)\n",
                members.size() * formats.size(), members.size(), param.c_str(), o.output.c_str());

@@ -248,6 +248,19 @@ void CheckDigits(const plan::Plan& p, const engine::Results& r, int max_digits) 
 /// the counts come from the plan's audit scans (plan::Plan::audits), and the
 /// engines' own counts over every row are dropped, as are the lines and
 /// values of skipped bad rows (docs/language.md, "Roles").
+namespace {
+
+/// The rows a scan's `agg` counted over all its groups.
+int64_t AuditTotal(const plan::Plan& p, const exec::Execution& ex, int scan, int agg) {
+  const engine::ScanResult& res = ex.results[static_cast<size_t>(scan)];
+  std::vector<uint32_t> all(res.period.size());
+  for (size_t g = 0; g < all.size(); ++g) all[g] = static_cast<uint32_t>(g);
+  Val v = engine::AggValue(p.scans[static_cast<size_t>(scan)], agg, res, all);
+  return v.null() ? 0 : static_cast<int64_t>(v.i);
+}
+
+}  // namespace
+
 void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) {
   auto own = [](const Warning& w) { return w.code == "W0701" || w.code == "W0702"; };
   std::erase_if(ex.warnings, own);
@@ -259,13 +272,7 @@ void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) 
                               w.message.substr(0, w.message.find(": skipped")) + ": skipped bad rows (--on-bad-row skip)",
                               p.role);
   ex.skipped_rows.clear();
-  auto total = [&](int scan, int agg) -> int64_t {
-    const engine::ScanResult& res = ex.results[static_cast<size_t>(scan)];
-    std::vector<uint32_t> all(res.period.size());
-    for (size_t g = 0; g < all.size(); ++g) all[g] = static_cast<uint32_t>(g);
-    Val v = engine::AggValue(p.scans[static_cast<size_t>(scan)], agg, res, all);
-    return v.null() ? 0 : static_cast<int64_t>(v.i);
-  };
+  auto total = [&](int scan, int agg) { return AuditTotal(p, ex, scan, agg); };
   std::vector<Warning> out;
   for (const plan::Plan::Audit& a : p.audits) {
     const std::string& name = p.SourceOf(p.scans[static_cast<size_t>(a.scan)]).name;
@@ -465,6 +472,30 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
     int code = Report(o, common, p, ex, eo.limits, formats, texts, &own, actions_of);
     if (stamp) *stamp = own;
     return code;
+  });
+}
+
+int MemberSeesRows(const RunOptions& o, const Session& s, const std::string& param) {
+  plan::Request req = ToRequest(o);
+  req.member_param = param;
+  plan::Plan p = MakePlan(s, req);
+  auto zone = LoadZone(p);
+  if (zone) p.calendar.zone = &*zone;
+  exec::ExecOptions eo = ExecOptionsOf(o);
+  std::optional<exec::StateCache> cache;
+  if (!o.no_cache) {
+    cache.emplace(CacheSettingsOf(o));
+    eo.cache = &*cache;
+  }
+  return WithEngineErrors([&] {
+    exec::Execution ex = ExecutePlan(p, eo);
+    bool named = false;
+    for (const plan::Plan::Audit& a : p.audits) {
+      if (!a.member) continue;
+      named = true;
+      if (AuditTotal(p, ex, a.scan, a.rows) > 0) return 1;
+    }
+    return named ? 0 : 1;
   });
 }
 

@@ -41,6 +41,14 @@ std::vector<std::string> Formats(const RunOptions& o);
 /// Throws UsageError (2) and rt::DataError (3).
 /// `stamp`, when given, receives the run's stamp (driver/stamp.h), which
 /// the JSON and HTML texts carry; a CSV's goes in a side file.
+/// For `--each` over members found in the data: 1 when the role, with
+/// `o`'s parameters (the member's among them), lets `param`'s value see a
+/// row of some source whose rule compares `param`, else 0 (a member that
+/// exists only outside what the other parameters allow); or an exit code
+/// when the run fails. Runs the scans (their states are cached for the
+/// member's evaluation) and reports nothing.
+int MemberSeesRows(const RunOptions& o, const Session& s, const std::string& param);
+
 int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
              const std::vector<std::string>& formats, std::vector<std::string>* texts,
              nlohmann::ordered_json* stamp = nullptr);

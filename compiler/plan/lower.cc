@@ -314,15 +314,23 @@ void Lowerer::Audits() {
   // b`) empties every source that reaches it through `references`: a
   // lookup whose rule compares a parameter and that the query does not scan
   // gets an audit of its own visible rows, for W0704.
+  // `--each PARAM` finding its members (Request::member_param): every
+  // source whose rule compares PARAM gets such an audit too, over all its
+  // rows (not only --from/--to's), scanned by the query or not.
   for (size_t l = 0; l < m_.sources.size(); ++l) {
     int look = static_cast<int>(l);
-    if (steps.count(look)) continue;
     std::vector<std::string> params = params_of(look);
     if (params.empty()) continue;
+    const bool member_source =
+        !req_.member_param.empty() && std::any_of(params.begin(), params.end(), [&](const std::string& kv) {
+          return kv.rfind(req_.member_param + "=", 0) == 0;
+        });
+    if (steps.count(look) && !member_source) continue;
     std::vector<std::string> over;
     for (int src : order)
       if (reaches(src, look)) over.push_back(m_.sources[src].name);
-    if (over.empty()) continue;
+    if (over.empty() && !member_source) continue;
+    if (over.empty()) over.push_back(m_.sources[l].name);
     LCtx lc;
     lc.windowed = true;
     size_t before = plan_.scans.size();
@@ -333,6 +341,7 @@ void Lowerer::Audits() {
     a.rows = count(scan, -1, "kpic.audit.rows");
     a.params = std::move(params);
     a.over = std::move(over);
+    a.member = member_source;
     plan_.audits.push_back(std::move(a));
   }
 }

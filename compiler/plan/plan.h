@@ -329,6 +329,9 @@ struct Request {
   std::optional<int32_t> as_of_day;
   std::string role;
   std::map<std::string, std::string> params;
+  /// `--each PARAM` finding its members: every source whose rule compares
+  /// PARAM gets an audit of its visible rows, scanned by the query or not.
+  std::string member_param;
   std::string report;  ///< `--report NAME`: its goals, metrics, role and charts
   bool expectations = false;  ///< `kpic test`: every `expect` (Plan::expectations)
   /// `kpic test` with `expectations`: only the checks that read one source
@@ -398,6 +401,9 @@ struct Plan {
     /// The sources the query reads whose results are empty when this one
     /// has no visible row: itself, or those that look it up (W0704).
     std::vector<std::string> over;
+    /// An audit of `--each`'s member search (Request::member_param): all
+    /// the source's rows, for the member's parameter only.
+    bool member = false;
   };
   std::vector<Audit> audits;
   std::vector<ExpectPlan> expectations;  ///< `kpic test`

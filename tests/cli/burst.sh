@@ -247,6 +247,37 @@ run "a bad member stops the burst" 2 "$KPIC" run "$P" --metric isales --role num
 run "a failed burst removes the folder it created" 2 "$KPIC" run "$P" --metric isales --role num --each k=1,x -o "$TMP/new/dir"
 [ -e "$TMP/new/dir" ] && bad "the failed burst left $TMP/new/dir" || ok
 
+# Members found in the data under a role with another parameter fixed:
+# only the stores with a row on channel `on` (A, B). SECRETSTORE sells only
+# on `special` and must not be named in a file, the manifest or a warning
+# (regression, 2026-12-04: it was all three). Its file name would also
+# have changed the others' (secretstore vs SecretStore, case-folded).
+mkdir -p "$TMP/two"
+cat > "$TMP/two/p.kpi" <<'KPI'
+package two
+source orders from csv("orders.csv") {
+  order_id: string key
+  day:      date time
+  store:    string
+  channel:  string
+  amount:   decimal(2)
+}
+metric sales = sum(orders.amount)
+role two(store_id: string, ch: string) {
+  orders where orders.store == store_id and orders.channel == ch
+}
+KPI
+printf 'order_id,day,store,channel,amount\n1,2026-01-05,A,on,10.00\n2,2026-01-06,B,on,20.00\n3,2026-01-07,SECRETSTORE,special,5.00\n4,2026-01-08,b,special,1.00\n' > "$TMP/two/orders.csv"
+run "--each with another parameter fixed" 0 "$KPIC" run "$TMP/two" --metric sales --grain all --role two --each store_id --param ch=on --format json -o "$TMP/two/out" && {
+  [ "$(ls "$TMP/two/out" | tr '\n' ' ')" = "A.json B.json manifest.json " ] && ok || bad "--each with ch=on wrote: $(ls "$TMP/two/out")"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [m["member"] for m in d["members"]] == ["A", "B"] else 1)' "$TMP/two/out/manifest.json" && ok || bad "manifest members: $(cat "$TMP/two/out/manifest.json")"
+  grep -rq -i "secret\|special" "$TMP/two/out" "$TMP/err" && bad "a member outside ch=on is named" || ok
+}
+run "--each: no member with the other parameters" 0 "$KPIC" run "$TMP/two" --metric sales --grain all --role two --each store_id --param ch=none --format json -o "$TMP/two/none" && {
+  err_has "no value in orders.store lets role \`two\` see a row with the other parameters given"
+  grep -q -i "secret" "$TMP/err" "$TMP/two/none/manifest.json" && bad "a member is named" || ok
+}
+
 # SIGINT during a burst (exit 130): nothing is handed over.
 many=$(seq -s, 1 400)
 for attempt in 1 2 3; do
