@@ -448,16 +448,13 @@ std::vector<actions::View> RunActions(const Session& s, const RunOptions& o, con
   return ActionViews(s, o, base, p.lang, as_of, keep);
 }
 
-int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
-             const std::vector<std::string>& formats, std::vector<std::string>* texts, nlohmann::ordered_json* stamp) {
-  plan::Request req = ToRequest(o);
-  plan::Plan p = MakePlan(s, req);
-  CheckForecast(o, p);
-  // Fingerprinted before the data is read: what the numbers come from.
-  // The files are hashed only for an output that carries the stamp.
-  bool stamped = stamp != nullptr;
-  for (const std::string& f : formats) stamped |= f == "json" || f == "html";
-  nlohmann::ordered_json own = MakeStamp("run", o, s, p, stamped);
+namespace {
+
+/// Runs the plan's scans (the calendar's zone loaded, the state cache
+/// unless --no-cache) and hands the execution to `then`, engine errors
+/// mapped to exit codes (WithEngineErrors).
+int Execute(const RunOptions& o, plan::Plan& p,
+            const std::function<int(exec::Execution&, const exec::ExecOptions&)>& then) {
   auto zone = LoadZone(p);
   if (zone) p.calendar.zone = &*zone;
   exec::ExecOptions eo = ExecOptionsOf(o);
@@ -468,6 +465,23 @@ int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
   }
   return WithEngineErrors([&] {
     exec::Execution ex = ExecutePlan(p, eo);
+    return then(ex, eo);
+  });
+}
+
+}  // namespace
+
+int Evaluate(const RunOptions& o, const CommonOptions& common, const Session& s,
+             const std::vector<std::string>& formats, std::vector<std::string>* texts, nlohmann::ordered_json* stamp) {
+  plan::Request req = ToRequest(o);
+  plan::Plan p = MakePlan(s, req);
+  CheckForecast(o, p);
+  // Fingerprinted before the data is read: what the numbers come from.
+  // The files are hashed only for an output that carries the stamp.
+  bool stamped = stamp != nullptr;
+  for (const std::string& f : formats) stamped |= f == "json" || f == "html";
+  nlohmann::ordered_json own = MakeStamp("run", o, s, p, stamped);
+  return Execute(o, p, [&](exec::Execution& ex, const exec::ExecOptions& eo) {
     ActionsOf actions_of = [&](std::optional<int32_t> as_of) { return RunActions(s, o, req, p, as_of); };
     int code = Report(o, common, p, ex, eo.limits, formats, texts, &own, actions_of);
     if (stamp) *stamp = own;
@@ -479,16 +493,7 @@ int MemberSeesRows(const RunOptions& o, const Session& s, const std::string& par
   plan::Request req = ToRequest(o);
   req.member_param = param;
   plan::Plan p = MakePlan(s, req);
-  auto zone = LoadZone(p);
-  if (zone) p.calendar.zone = &*zone;
-  exec::ExecOptions eo = ExecOptionsOf(o);
-  std::optional<exec::StateCache> cache;
-  if (!o.no_cache) {
-    cache.emplace(CacheSettingsOf(o));
-    eo.cache = &*cache;
-  }
-  return WithEngineErrors([&] {
-    exec::Execution ex = ExecutePlan(p, eo);
+  return Execute(o, p, [&](exec::Execution& ex, const exec::ExecOptions&) {
     bool named = false;
     for (const plan::Plan::Audit& a : p.audits) {
       if (!a.member) continue;
