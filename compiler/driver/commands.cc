@@ -272,6 +272,7 @@ int RunCatalog(const CatalogOptions& options, const CommonOptions& common) {
     std::fputs(text.c_str(), stdout);
     return 0;
   }
+  if (WriteSpecialFile(options.output, text)) return 0;  // /dev/stdout, a FIFO: not replaced by a file
   // Write to a temporary file, then rename: no partial output on failure.
   std::string tmp = options.output + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");

@@ -3,7 +3,9 @@
 // and render.
 #include "driver/run.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -177,7 +179,26 @@ int SeverityRank(const std::string& s) { return s == "critical" ? 2 : s == "warn
 
 }  // namespace
 
+bool WriteSpecialFile(const std::string& path, const std::string& text) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return false;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  bool ok = fd >= 0;
+  int err = ok ? 0 : errno;
+  for (size_t done = 0; ok && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+    else err = n < 0 ? errno : EIO;
+  }
+  if (fd >= 0 && ::close(fd) != 0 && ok) ok = false, err = errno;
+  if (!ok) throw rt::DataError(path, 0, "", "", fmt::format("cannot write the output: {}", std::strerror(err)));
+  return true;
+}
+
 void WriteFileAtomically(const std::string& path, const std::string& text) {
+  if (WriteSpecialFile(path, text)) return;
   std::string tmp = path + ".tmp" + std::to_string(getpid());
   SetPendingOutput(tmp);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
@@ -517,7 +538,9 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
   if (o.output.empty()) {
     std::fputs(texts[0].c_str(), stdout);
   } else {
-    // A CSV keeps its documented shape: its stamp goes beside it.
+    // A CSV keeps its documented shape: its stamp goes beside it (not
+    // beside a device or a FIFO: /dev/null.stamp.json).
+    if (WriteSpecialFile(o.output, texts[0])) return code;
     if (formats[0] == "csv") WriteFileAtomically(StampSideFile(o.output), stamp.dump(2) + "\n");
     WriteFileAtomically(o.output, texts[0]);
   }

@@ -62,6 +62,13 @@ int SqlText(const RunOptions& options, const std::string& dialect, const CommonO
 /// Writes `text` to `path` through a temporary file in the same folder and a
 /// rename, so that a failure (a full disk, SIGINT, --timeout) never leaves a
 /// partial file. Throws rt::DataError (exit 3) on failure.
+/// A `path` that exists and is not a regular file or a link to one (a
+/// device such as /dev/null or /dev/stdout, a FIFO) is written into
+/// directly: a rename would replace it with a file.
 void WriteFileAtomically(const std::string& path, const std::string& text);
+/// Writes into `path` when it is such a special file: true when it was
+/// (throws rt::DataError when the write fails), false when `path` is a
+/// regular file or does not exist.
+bool WriteSpecialFile(const std::string& path, const std::string& text);
 
 }  // namespace kpic

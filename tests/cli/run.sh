@@ -123,6 +123,20 @@ expect "skip bad rows" 0 "$KPIC" check --data --on-bad-row skip --bind "orders=c
 contains err "skipped 1 bad rows"
 expect "bind an unknown source" 2 "$KPIC" check --data --bind "ordres=csv:x.csv" "$ROOT/examples/retail"
 contains err "unknown source \`ordres\`"
+# -o into a device or a FIFO writes into it: a rename replaced /dev/null
+# with a regular file when kpic ran as root (regression, 2026-12-04). A
+# FIFO stands for the device here (making one needs no privilege).
+mkfifo "$TMP/fifo"
+( timeout 20 cat "$TMP/fifo" > "$TMP/fifo.out" ) &
+reader=$!
+expect "-o a FIFO" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales --grain all --format csv -o "$TMP/fifo"
+wait $reader
+if [ -p "$TMP/fifo" ] && grep -q "^all,3003819.47" "$TMP/fifo.out" && [ ! -e "$TMP/fifo.stamp.json" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: -o a FIFO: $(ls -la "$TMP"/fifo* 2>&1)"; fi
+( timeout 20 cat "$TMP/fifo" > "$TMP/fifo.out" ) &
+reader=$!
+expect "catalog -o a FIFO" 0 "$KPIC" catalog "$ROOT/examples/retail" -o "$TMP/fifo"
+wait $reader
+if [ -p "$TMP/fifo" ] && grep -q '"metrics"' "$TMP/fifo.out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: catalog -o a FIFO"; fi
 # A URI no binding kind reads is a usage error naming the kinds, with a
 # guess, and never the rest of the URI (a password); `kpic sql` once read
 # a table of the source's own name instead (regression, 2026-12-04).
