@@ -338,9 +338,12 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
         if (!checked_keys.insert(c.sources[i]).second) continue;
         const ir::Source& decl = source(c.sources[i]);
         std::string key_name, key_header;
+        bool text_key = false;
         for (const auto& col : decl.columns)
-          if (col.key) key_name = col.name, key_header = col.header;
-        std::string kq = QuoteTable(key_header);
+          if (col.key) key_name = col.name, key_header = col.header, text_key = col.scalar.vt == ir::VT::kString;
+        // Text keys are told apart byte for byte, as the lookup's join
+        // matches them (sql/emit.cc), whatever the column's collation.
+        std::string kq = QuoteTable(key_header) + (text_key ? " COLLATE \"C\"" : "");
         auto dup = session(to.uri).Query(fmt::format("SELECT {0}, COUNT(*) FROM {1} WHERE {0} IS NOT NULL GROUP BY {0} "
                                                      "HAVING COUNT(*) > 1 ORDER BY {0} LIMIT 1",
                                                      kq, QuoteTable(to.table)),

@@ -484,10 +484,17 @@ class Emitter {
         if (it == alias.end()) {
           std::string a = fmt::format("t{}", next++);
           std::string key;
-          if (target && target->key_column >= 0) key = target->columns[target->key_column].header;
+          bool text = false;
+          if (target && target->key_column >= 0) {
+            key = target->columns[target->key_column].header;
+            text = target->columns[target->key_column].scalar.vt == VT::kString;
+          }
           if (key.empty()) throw std::logic_error(fmt::format("the source referenced by `{}` has no key column (E0408)", c.path[k]));
-          f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {}.{} = {}.{}", Table(c.sources[k + 1]), a, a, Q(key), cur,
-                                Q(Physical(decl, c.path[k])));
+          // Text keys match byte for byte (see Row's comparisons): under a
+          // role that restricts the lookup, `p1` must not find `P1`.
+          std::string fk = cur + "." + Q(Physical(decl, c.path[k]));
+          f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {}.{} = {}", Table(c.sources[k + 1]), a, a, Q(key),
+                                text ? T(d_.binary_text, fk) : fk);
           it = alias.emplace(prefix, a).first;
         }
         cur = it->second;
@@ -645,7 +652,10 @@ class Emitter {
                          : n.op == O::kLe ? " <= "
                          : n.op == O::kGt ? " > "
                                           : " >= ";
-        bool text = a.t == VT::kString && n.op != O::kEq && n.op != O::kNe;
+        // Text compares byte for byte, as `kpic run` does, also in a column
+        // whose collation ignores case or accents (a role's `==` must not
+        // let `A` see `a`'s rows).
+        bool text = a.t == VT::kString;
         std::string x = text ? T(d_.binary_text, a.sql) : a.sql, y = text ? T(d_.binary_text, b.sql) : b.sql;
         if ((a.t == VT::kFloat) != (b.t == VT::kFloat) && a.t != VT::kNull && b.t != VT::kNull) x = Dbl(a), y = Dbl(b);
         out.sql = "(" + x + op + y + ")";
@@ -658,7 +668,9 @@ class Emitter {
       case O::kIn: {
         std::string list;
         for (size_t k = 1; k < n.args.size(); ++k) list += (k > 1 ? ", " : "") + arg(k).sql;
-        out.sql = "(" + arg(0).sql + (n.negated ? " NOT IN (" : " IN (") + list + "))";
+        SV x = arg(0);
+        std::string lhs = x.t == VT::kString ? T(d_.binary_text, x.sql) : x.sql;
+        out.sql = "(" + lhs + (n.negated ? " NOT IN (" : " IN (") + list + "))";
         return out;
       }
       case O::kIf:

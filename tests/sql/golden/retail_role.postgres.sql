@@ -10,7 +10,7 @@ s0 AS (
     MAX(CAST(t0."下单时间" AS DATE)) AS a1
   FROM "orders" AS t0
   WHERE t0."下单时间" IS NOT NULL
-    AND (t0."store" = 'x''; DROP TABLE orders; --')
+    AND (t0."store" COLLATE "C" = 'x''; DROP TABLE orders; --' COLLATE "C")
   GROUP BY CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE), t0."store"),
 as_of AS (
   -- the data as of its last day with rows

@@ -8,7 +8,7 @@ s0 AS (
     COUNT(*) AS n,
     MAX(CAST(t0."opened_at" AS DATE)) AS a2
   FROM "tickets" AS t0
-  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
+  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id" COLLATE "C"
   WHERE t0."opened_at" IS NOT NULL
   GROUP BY CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE), t1."region"),
 as_of AS (
@@ -36,7 +36,7 @@ v0_0 AS (
   -- median of saas:tickets
   SELECT CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE) AS p, t1."region" AS d0, (EXTRACT(EPOCH FROM (t0."resolved_at" - t0."opened_at")) / 3600.0) AS x
   FROM "tickets" AS t0
-  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
+  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id" COLLATE "C"
   WHERE t0."opened_at" IS NOT NULL
     AND (EXTRACT(EPOCH FROM (t0."resolved_at" - t0."opened_at")) / 3600.0) IS NOT NULL),
 l0 AS (
@@ -53,7 +53,7 @@ v0_1 AS (
   -- percentile of saas:tickets
   SELECT CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE) AS p, t1."region" AS d0, (EXTRACT(EPOCH FROM (t0."resolved_at" - t0."opened_at")) / 3600.0) AS x
   FROM "tickets" AS t0
-  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
+  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id" COLLATE "C"
   WHERE t0."opened_at" IS NOT NULL
     AND (EXTRACT(EPOCH FROM (t0."resolved_at" - t0."opened_at")) / 3600.0) IS NOT NULL),
 l1 AS (

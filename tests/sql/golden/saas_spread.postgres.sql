@@ -16,7 +16,7 @@ s0 AS (
     COUNT((EXTRACT(EPOCH FROM (t0."resolved_at" - t0."opened_at")) / 3600.0)) AS a2_n,
     MAX(CAST(t0."opened_at" AS DATE)) AS a3
   FROM "tickets" AS t0
-  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
+  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id" COLLATE "C"
   WHERE t0."opened_at" IS NOT NULL
   GROUP BY CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE), t1."region"),
 as_of AS (
