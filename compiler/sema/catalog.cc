@@ -56,6 +56,7 @@ class CatalogBuilder {
     ResolveImports();
     FindCycles();
     IndexMetrics();
+    IndexRoles();
     return std::move(catalog_);
   }
 
@@ -239,6 +240,28 @@ class CatalogBuilder {
         diag.Label(it->second->name.span, fmt::format("the definition in `{}`", home));
         diag.Note("a metric name means one thing across the whole catalog: one indicator, one definition");
         diag.Help("rename one of them, or import the agreed definition instead of redefining it");
+      }
+    }
+  }
+
+  /// A role's name names one role across the whole catalog: `--role NAME`
+  /// must not pick, among two packages' roles, the one whose package comes
+  /// first (a role is a security boundary). Identical text is no excuse:
+  /// the same rule in two packages reads two packages' sources.
+  void IndexRoles() {
+    std::map<std::string, std::pair<std::string, const ast::Decl*>> first;
+    for (const auto& [pname, pkg] : catalog_.packages) {
+      for (const auto& [name, d] : pkg.decls) {
+        if (d->kind != ast::DeclKind::kRole || d->has_syntax_error) continue;
+        auto [it, fresh] = first.emplace(name, std::make_pair(pname, d));
+        if (fresh) continue;
+        auto& diag = diags_.Report(
+            DiagCode::E0501, d->name.span,
+            fmt::format("role `{}` is defined in packages `{}` and `{}`", name, it->second.first, pname));
+        diag.span_label = "this role";
+        diag.Label(it->second.second->name.span, fmt::format("the role in `{}`", it->second.first));
+        diag.Note("a role is a security boundary: `--role` must name exactly one role across every package checked");
+        diag.Help("rename one of them");
       }
     }
   }
