@@ -241,6 +241,10 @@ int main(int argc, char** argv) {
   verify_cmd->add_option("OUTPUT", verify.output, "a JSON, HTML or SQL output of kpic, or a CSV with its .stamp.json")
       ->required();
   verify_cmd->add_option("--bind", verify.binds, "give a source's binding again (a masked password): SOURCE=URI");
+  verify_cmd->add_option("--role", verify.role,
+                         "run only as this role: an output stamped under another role or without one is refused");
+  verify_cmd->add_option("--param", verify.params,
+                         "with --role: the role's parameters, KEY=VALUE (repeatable); the stamp's must be the same");
   verify_cmd->add_option("--format", verify.format, "human (default) or json")
       ->check(CLI::IsMember({"human", "json"}));
   add_common(verify_cmd);

@@ -300,6 +300,19 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   o.engine = String(req, "engine").empty() ? "auto" : String(req, "engine");
   o.on_bad_row = String(req, "on_bad_row").empty() ? "fail" : String(req, "on_bad_row");
   if (req.contains("forecast") && req["forecast"].is_number_integer()) o.forecast = req["forecast"].get<int>();
+  // A stamp can be edited: a caller pinned to a role (--role, --param)
+  // recomputes only an output made under exactly that role and those
+  // parameters, never what an edited stamp asks for.
+  if (!v.params.empty() && v.role.empty())
+    throw UsageError("E0603", "--param is given without --role (parameters belong to a role)");
+  if (!v.role.empty()) {
+    std::vector<std::string> want = v.params, got = o.params;
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    if (o.role != v.role || want != got)
+      throw UsageError(fmt::format("{} was not made under --role {}{}: verify runs it only as the role it is given",
+                                   v.output, v.role, v.params.empty() ? "" : " with the --param given"));
+  }
   // A masked password cannot be used: --bind gives the binding again.
   for (const std::string& b : v.binds) {
     std::string name = b.substr(0, b.find('='));

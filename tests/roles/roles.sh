@@ -219,6 +219,25 @@ for engine in interp jit; do
   json "$total" "['113.50']"
 done
 
+# kpic verify pinned to a role (--role, --param) refuses a stamp edited to
+# another store or to no role; before 2026-12-04 it recomputed what the
+# edited stamp asked for and printed store s2's numbers (security probe).
+expect "verify: the output" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_manager --param s=s1 --format json -o "$TMP/s1.json"
+python3 - "$TMP" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1] + "/s1.json"))
+d["stamp"]["request"]["params"] = ["s=s2"]
+json.dump(d, open(sys.argv[1] + "/other.json", "w"))
+d["stamp"]["request"]["role"], d["stamp"]["request"]["params"] = "", []
+json.dump(d, open(sys.argv[1] + "/norole.json", "w"))
+PY
+expect "verify: pinned, as stamped" 0 "$KPIC" verify "$TMP/s1.json" --role store_manager --param s=s1
+expect "verify: pinned, another store's stamp" 2 "$KPIC" verify "$TMP/other.json" --role store_manager --param s=s1
+contains err "was not made under --role store_manager"
+lacks out '113.50'
+expect "verify: pinned, a stamp without its role" 2 "$KPIC" verify "$TMP/norole.json" --role store_manager --param s=s1
+lacks out '143.50'
+
 # --timings under a role counts no rows (the whole file's rows are outside it).
 expect "timings under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s1 --timings
 contains err 'kpic: timings: engine'
