@@ -235,6 +235,7 @@ std::vector<std::string> Discover(const ir::Module& m, const std::vector<MemberC
         seen_code[col->codes[row]] = true;
       }
       std::string text = ValueText(*col, row, type);
+      if (text.empty()) continue;  // `--param K=` is refused as missing (E0603): not a member
       if (FindInvalidUtf8(text) != std::string::npos)
         throw rt::DataError(d->uri, 0, mc.column, "", "a value is not valid UTF-8, so it cannot name a file", false);
       found.insert(std::move(text));
@@ -275,7 +276,7 @@ const ir::Role& BurstRole(const Session& s, const plan::Request& req, const std:
                                           "with --role ROLE{}",
                                           param, report ? fmt::format(" (report `{}` names none)", req.report) : ""));
   plan::Request probe = req;
-  probe.params[param] = "";
+  probe.params[param] = "-";  // any value that is not empty (E0603): only names and keys are checked
   MakePlan(s, probe);
   if (!known) throw std::logic_error(fmt::format("the lowering accepted --param {} for role `{}`", param, name));
   return *role;  // a parameter not given that this selection never reads

@@ -457,6 +457,11 @@ void Lowerer::RoleFilter(int index) {
   for (const ir::Role::Param& p : role_->params)
     if (!req_.params.count(p.name))
       throw PlanError("E0603", fmt::format("role `{}` needs --param {}=VALUE", role_->name, p.name));
+  // An empty value is a missing one (a wrapper's unset variable), not the
+  // rows whose column is the empty string.
+  for (const ir::Role::Param& p : role_->params)
+    if (req_.params.at(p.name).empty())
+      throw PlanError("E0603", fmt::format("--param {}= is empty: role `{}` needs a value", p.name, role_->name));
   std::vector<int> on_path;
   int f = Visible(index, plan_.scans[index].src, {}, &on_path);
   if (f >= 0) plan_.scans[index].filter = Bool(index, f);

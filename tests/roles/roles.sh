@@ -219,6 +219,11 @@ for engine in interp jit; do
   json "$total" "['113.50']"
 done
 
+# An empty parameter is a missing one (E0603), not the rows whose store is
+# the empty string (a wrapper's unset variable saw those rows).
+expect "an empty parameter" 2 "$KPIC" run "$PKG" --metric sales --grain all --role store_manager --param s=
+contains err "error[E0603]: --param s= is empty: role \`store_manager\` needs a value"
+
 # kpic verify pinned to a role (--role, --param) refuses a stamp edited to
 # another store or to no role; before 2026-12-04 it recomputed what the
 # edited stamp asked for and printed store s2's numbers (security probe).
