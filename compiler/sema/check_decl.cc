@@ -517,6 +517,7 @@ void Checker::TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, con
 // ---- roles and reports ---------------------------------------------------------------------
 
 void Checker::Role(const ast::RoleDecl& r) {
+  const size_t errors_before = diags_.error_count();
   locals_.clear();
   ir::Role role;
   role.name = r.name.name;
@@ -569,6 +570,34 @@ void Checker::Role(const ast::RoleDecl& r) {
       }
     }
     role.items.push_back(item);
+  }
+  // A parameter no rule reads restricts nothing: every value of it sees the
+  // same rows (`role store_manager(store_id) { orders where true }`).
+  // (Not after an error in the role: a rule that did not check reads nothing.)
+  size_t rules = 0, checked = 0;
+  for (const ast::RoleItem& it : r.items) rules += it.filter != nullptr;
+  for (const ir::Role::Item& item : role.items) checked += item.filter >= 0;
+  const bool complete = diags_.error_count() == errors_before && rules == checked;
+  for (size_t i = 0; complete && i < role.params.size() && i < r.params.size(); ++i) {
+    bool used = false;
+    for (const ir::Role::Item& item : role.items) {
+      std::vector<int> todo{item.filter};
+      while (!used && !todo.empty()) {
+        int e = todo.back();
+        todo.pop_back();
+        if (e < 0) continue;
+        const ir::Node& n = module_.ir.node(e);
+        used = n.kind == ir::Kind::kParam && n.param == static_cast<int>(i);
+        todo.insert(todo.end(), n.args.begin(), n.args.end());
+      }
+    }
+    if (used) continue;
+    auto& d = diags_.Report(DiagCode::W0009, r.params[i].name.span,
+                            fmt::format("role `{}` never reads its parameter `{}`: every value of it sees the same rows",
+                                        role.name, role.params[i].name));
+    d.span_label = "read by no rule";
+    d.Help(fmt::format("compare it with a column in a rule (`orders where orders.store == {}`), or remove it",
+                       role.params[i].name));
   }
   locals_.clear();
   module_.ir.roles.push_back(std::move(role));
