@@ -708,7 +708,9 @@ class Gen {
         // A key inside the group's bitmap sets its bit here (the view's
         // {base, bits, words}); any other goes to the set through the
         // helper, which refreshes the view.
-        llvm::Value* key = fl ? b_.CreateBitCast(v.v, i64_) : v.v;
+        // -0.0 and 0.0 are one value (as in SQL): adding +0.0 turns -0.0
+        // into 0.0 and leaves every other value (LLVM does not fold it).
+        llvm::Value* key = fl ? b_.CreateBitCast(b_.CreateFAdd(v.v, llvm::ConstantFP::get(f64_, 0.0)), i64_) : v.v;
         llvm::Value* view = b_.CreateGEP(i8_, aux_[a], b_.CreateMul(gidx_, b_.getInt64(sizeof(engine::DistinctView))));
         llvm::Value* base = b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i8_, view, offsetof(engine::DistinctView, base)));
         llvm::Value* bits = b_.CreateLoad(i64_, b_.CreateConstGEP1_64(i8_, view, offsetof(engine::DistinctView, bits)));

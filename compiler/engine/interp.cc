@@ -344,7 +344,11 @@ ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::
             break;
           case F::kCountDistinct: {
             int64_t k = v.i;
-            if (fl) std::memcpy(&k, &v.f, sizeof k);
+            // -0.0 and 0.0 are one value (as in SQL): + 0.0 makes -0.0 into 0.0.
+            if (fl) {
+              double f = v.f + 0.0;
+              std::memcpy(&k, &f, sizeof k);
+            }
             if (arg.type == VT::kString) k = StringKey(scan, spec.arg, in, row);
             st.distinct[g].Add(k);
             break;

@@ -123,6 +123,16 @@ expect "skip bad rows" 0 "$KPIC" check --data --on-bad-row skip --bind "orders=c
 contains err "skipped 1 bad rows"
 expect "bind an unknown source" 2 "$KPIC" check --data --bind "ordres=csv:x.csv" "$ROOT/examples/retail"
 contains err "unknown source \`ordres\`"
+# count_distinct of a float: -0.0 and 0.0 are one value, as in SQL (the
+# engines counted their bits: 2 instead of 1; probe, 2026-12-04). By hand:
+# {0, 1.5} over the three rows.
+mkdir -p "$TMP/zero"
+printf 'id,day,f\n1,2025-01-01,0.0\n2,2025-01-01,-0.0\n3,2025-01-02,1.5\n' > "$TMP/zero/t.csv"
+printf 'source t from csv("t.csv") {\n  id: string key\n  day: date time\n  f: float\n}\nmetric kinds = count_distinct(t.f)\n' > "$TMP/zero/z.kpi"
+for engine in jit interp; do
+  expect "count_distinct of -0.0 and 0.0, $engine" 0 "$KPIC" run "$TMP/zero" --metric kinds --grain all --engine "$engine" --format csv
+  contains out "all,2"
+done
 # -o into a device or a FIFO writes into it: a rename replaced /dev/null
 # with a regular file when kpic ran as root (regression, 2026-12-04). A
 # FIFO stands for the device here (making one needs no privilege).
