@@ -288,13 +288,17 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
       bool whole = arg < 0 && !n.dims.empty();
       Grain g = whole ? lc.grain : arg >= 0 ? m_.node(arg).grain.value_or(Grain::kDay) : Grain::kDay;
       const char* method = builtins::Get(n.fn).name.data();
-      if (!whole && lc.grain != Grain::kAll && !rt::Nests(g, lc.grain, plan_.calendar))
-        throw PlanError("E0602",
-                        n.dims.empty()
-                            ? fmt::format("`.{}({})` needs a grain coarser than {} (got --grain {})", method,
-                                          rt::GrainName(g), rt::GrainName(g), rt::GrainName(lc.grain))
-                            : fmt::format("`{}(... by {})` needs a grain coarser than {} (got --grain {})", method,
-                                          rt::GrainName(g), rt::GrainName(g), rt::GrainName(lc.grain)));
+      if (!whole && lc.grain != Grain::kAll && !rt::Nests(g, lc.grain, plan_.calendar)) {
+        // Each period of the grain must be made of whole periods of `g`:
+        // a week can fall in two months (of a calendar that is not retail).
+        std::string what = n.dims.empty() ? fmt::format("`.{}({})`", method, rt::GrainName(g))
+                                          : fmt::format("`{}(... by {})`", method, rt::GrainName(g));
+        std::string why = g == Grain::kWeek && lc.grain > Grain::kWeek
+                              ? fmt::format(": a week can fall in two {}s", rt::GrainName(lc.grain))
+                              : "";
+        throw PlanError("E0602", fmt::format("{} needs a grain made of whole {}s (got --grain {}{})", what,
+                                             rt::GrainName(g), rt::GrainName(lc.grain), why));
+      }
       LCtx inner = lc;
       inner.grain = g;
       if (lc.grain == Grain::kAll && !whole) inner.windowed = true;

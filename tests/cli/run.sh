@@ -133,6 +133,11 @@ for engine in jit interp; do
   expect "count_distinct of -0.0 and 0.0, $engine" 0 "$KPIC" run "$TMP/zero" --metric kinds --grain all --engine "$engine" --format csv
   contains out "all,2"
 done
+# .avg(week) at --grain month: refused with the reason (the message said
+# "needs a grain coarser than week", which month is).
+printf 'metric wavg = kinds.avg(week)\n' >> "$TMP/zero/z.kpi"
+expect ".avg(week) at --grain month" 2 "$KPIC" run "$TMP/zero" --metric wavg --grain month
+contains err "error[E0602]: \`.avg(week)\` needs a grain made of whole weeks (got --grain month: a week can fall in two months)"
 # -o into a device or a FIFO writes into it: a rename replaced /dev/null
 # with a regular file when kpic ran as root (regression, 2026-12-04). A
 # FIFO stands for the device here (making one needs no privilege).
