@@ -384,6 +384,12 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
     std::fprintf(stderr, "%skpic: skipped %s\n", o.warning_prefix.c_str(), line.c_str());
   r.warnings.insert(r.warnings.begin(), ex.warnings.begin(), ex.warnings.end());
   r.warnings.insert(r.warnings.begin(), p.notes.begin(), p.notes.end());
+  // Several scans of one source (a goal's grains) each count its rows
+  // without a time: one warning, said once (also in JSON and HTML).
+  {
+    std::set<std::pair<std::string, std::string>> said;
+    std::erase_if(r.warnings, [&](const Warning& w) { return !said.insert({w.code, w.message}).second; });
+  }
   for (const Warning& w : r.warnings)
     std::fprintf(stderr, "%swarning[%s]: %s\n", o.warning_prefix.c_str(), w.code.c_str(), w.message.c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");

@@ -138,6 +138,37 @@ done
 printf 'metric wavg = kinds.avg(week)\n' >> "$TMP/zero/z.kpi"
 expect ".avg(week) at --grain month" 2 "$KPIC" run "$TMP/zero" --metric wavg --grain month
 contains err "error[E0602]: \`.avg(week)\` needs a grain made of whole weeks (got --grain month: a week can fall in two months)"
+# One row without a time, read by goals' scans (a drill, two grains): its
+# W0702 is said once (it was said once per scan; probe, 2026-12-04).
+mkdir -p "$TMP/notime"
+printf 'id,day,r,x\n1,2025-01-05,n,3\n2,,s,4\n3,2025-02-07,s,5\n' > "$TMP/notime/t.csv"
+cat > "$TMP/notime/g.kpi" <<'KPI'
+dimension region: string
+source t from csv("t.csv") {
+  id: string key
+  day: date time
+  r: string -> region
+  x: int
+}
+metric s = sum(t.x)
+goal g {
+  owner "x"
+  metric s
+  period 2025-01-01 .. 2025-04-01 by month
+  target s >= 1.1 * s.previous
+  drill region
+}
+goal q {
+  owner "x"
+  metric s
+  period 2025-01-01 .. 2026-01-01 by quarter
+  target s >= 10
+}
+KPI
+expect "W0702 once for a goal's scans" 0 "$KPIC" run "$TMP/notime" --format json
+[ "$(grep -c 'W0702' "$TMP/err")" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: W0702 said $(grep -c W0702 "$TMP/err") times"; }
+json_count=$(python3 -c 'import json,sys; print(sum(w["code"] == "W0702" for w in json.load(open(sys.argv[1]))["warning_codes"]))' "$TMP/out")
+[ "$json_count" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: W0702 in JSON $json_count times"; }
 # -o into a device or a FIFO writes into it: a rename replaced /dev/null
 # with a regular file when kpic ran as root (regression, 2026-12-04). A
 # FIFO stands for the device here (making one needs no privilege).
