@@ -83,8 +83,34 @@ const Dialect kDialects[] = {
     .null_safe_eq = "{0} IS {1}", .dbl = "REAL",
     .decimal_type = "INTEGER", .decimal_lit = "{0}",
     .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
-    .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST(ROUND({0} * {6}) AS INTEGER) / {6}.0 = CAST({0} AS REAL) "
-                   "THEN CAST(ROUND({0} * {6}) AS INTEGER) ELSE json_extract('{{}}', {2} || {0} || {3}) END",
+    // Text is taken as written (docs/sql.md, "Exact decimals"): its digits
+    // are put together as the scaled integer, never through a double (a
+    // decimal(8) of 987654321.12345678 read 987654321.12345680), and text
+    // that is not a decimal number is an error (it read as 0). Within the
+    // 64-bit range of the scaled integer, as kpic run; trailing zeros after
+    // the point do not count. A number stored
+    // as INTEGER or REAL goes through the double it is.
+    .decimal_col =
+        "CASE WHEN {0} IS NULL THEN NULL "
+        "WHEN typeof({0}) = 'text' THEN CASE "
+        "WHEN {0} GLOB '*[^0-9.+-]*' OR {0} NOT GLOB '*[0-9]*' OR substr({0}, 2) GLOB '*[+-]*' "
+        "OR {0} GLOB '*.*.*' THEN json_extract('{{}}', {2} || {0} || ' is not a decimal number') "
+        "WHEN length(rtrim(substr({0}, instr({0}, '.') + 1), '0')) > {5} AND instr({0}, '.') > 0 "
+        "THEN json_extract('{{}}', {2} || {0} || {3}) "
+        "WHEN length(ltrim(replace(replace(CASE WHEN instr({0}, '.') = 0 THEN {0} ELSE substr({0}, 1, "
+        "instr({0}, '.') - 1) END, '+', ''), '-', ''), '0')) + {5} > 19 OR "
+        "(length(ltrim(replace(replace(CASE WHEN instr({0}, '.') = 0 THEN {0} ELSE substr({0}, 1, "
+        "instr({0}, '.') - 1) END, '+', ''), '-', ''), '0')) + {5} = 19 AND ltrim(replace(replace(CASE "
+        "WHEN instr({0}, '.') = 0 THEN {0} ELSE substr({0}, 1, instr({0}, '.') - 1) END, '+', ''), '-', "
+        "''), '0') || CASE WHEN instr({0}, '.') = 0 THEN substr('000000000000000000', 1, {5}) ELSE "
+        "substr(rtrim(substr({0}, instr({0}, '.') + 1), '0') || '000000000000000000', 1, {5}) END > CASE "
+        "WHEN {0} GLOB '-*' THEN '9223372036854775808' ELSE '9223372036854775807' END) "
+        "THEN json_extract('{{}}', {2} || {0} || ' is out of range for decimal({5})') "
+        "ELSE CAST(CASE WHEN instr({0}, '.') = 0 THEN {0} || substr('000000000000000000', 1, {5}) "
+        "ELSE substr({0}, 1, instr({0}, '.') - 1) || substr(rtrim(substr({0}, instr({0}, '.') + 1), '0') || "
+        "'000000000000000000', 1, {5}) END AS INTEGER) END "
+        "WHEN CAST(ROUND({0} * {6}) AS INTEGER) / {6}.0 = CAST({0} AS REAL) "
+        "THEN CAST(ROUND({0} * {6}) AS INTEGER) ELSE json_extract('{{}}', {2} || {0} || {3}) END",
     .round_float = "round({0}, {1})",
     .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL AND lo <= hi\n  UNION ALL\n"
               "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
