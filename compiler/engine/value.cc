@@ -87,11 +87,15 @@ Val Mul(const Val& a, const Val& b) {
   if (!r) throw OverflowError("exact arithmetic overflowed 128 bits");
   int scale = a.scale + b.scale;
   __int128 v = *r;
-  while (scale > kMaxValScale) {  // drop digits beyond the 30th place, rounding half away from zero
-    __int128 q = v / 10, rem = v % 10;
-    if (rem >= 5) ++q;
-    if (rem <= -5) --q;
-    v = q;
+  // Beyond the 30th place only zeros may be dropped: rounding would make
+  // an exact result inexact without a word (it did until 2026-12-04; the
+  // SQL keeps every digit), so more digits are an error, as overflow is.
+  while (scale > kMaxValScale) {
+    if (v % 10 != 0)
+      throw OverflowError(
+          "an exact product needs more than 30 digits after the point (a product of decimals adds their digits "
+          "after the point); round a factor with round(x, n)");
+    v /= 10;
     --scale;
   }
   return Exact(v, scale, a.kind == Val::Kind::kDec || b.kind == Val::Kind::kDec);

@@ -169,6 +169,17 @@ expect "W0702 once for a goal's scans" 0 "$KPIC" run "$TMP/notime" --format json
 [ "$(grep -c 'W0702' "$TMP/err")" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: W0702 said $(grep -c W0702 "$TMP/err") times"; }
 json_count=$(python3 -c 'import json,sys; print(sum(w["code"] == "W0702" for w in json.load(open(sys.argv[1]))["warning_codes"]))' "$TMP/out")
 [ "$json_count" = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: W0702 in JSON $json_count times"; }
+# Exact products keep every digit up to 30 after the point; past that,
+# zeros are dropped and anything else is exit 3, never rounded (it was
+# rounded silently; probe, 2026-12-04). By hand: 1.01 x 1.0000000001^2 =
+# 1.0100000002020000000101.
+mkdir -p "$TMP/prod"
+printf 'id,day,v\n1,2025-01-01,1.01\n' > "$TMP/prod/t.csv"
+printf 'source t from csv("t.csv") {\n  id: string key\n  day: date time\n  v: decimal(2)\n}\nmetric s = sum(t.v)\nmetric two = s * 1.0000000001 * 1.0000000001\nmetric zeros = s * 1.0000000000 * 1.0000000000 * 1.0000000000\nmetric three = s * 1.0000000001 * 1.0000000001 * 1.0000000001\n' > "$TMP/prod/p.kpi"
+expect "an exact product of 22 places" 0 "$KPIC" run "$TMP/prod" --metric two,zeros --grain all --format csv
+contains out "all,1.0100000002020000000101,1.010000000000000000000000000000,"
+expect "an exact product of 32 places" 3 "$KPIC" run "$TMP/prod" --metric three --grain all --format csv
+contains err "an exact product needs more than 30 digits after the point"
 # -o into a device or a FIFO writes into it: a rename replaced /dev/null
 # with a regular file when kpic ran as root (regression, 2026-12-04). A
 # FIFO stands for the device here (making one needs no privilege).
