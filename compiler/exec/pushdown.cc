@@ -9,6 +9,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -49,7 +53,8 @@ std::optional<__int128> Scaled(const std::string& text, int scale) {
       if (c != '0') return std::nullopt;
       continue;
     }
-    if (v > (static_cast<__int128>(1) << 120)) return std::nullopt;
+    constexpr __int128 kMax = ~(static_cast<__int128>(1) << 127);
+    if (v > (kMax - (c - '0')) / 10) return std::nullopt;  // (a sum of squares of decimal(18) takes 37 digits)
     v = v * 10 + (c - '0');
     if (frac >= 0) ++frac;
   }
@@ -76,14 +81,14 @@ struct ScanRunner {
 
   double Float(const std::optional<std::string>& v, const std::string& what) const {
     if (!v) return 0;
-    try {
-      size_t used = 0;
-      double d = std::stod(*v, &used);
-      if (used != v->size()) throw std::invalid_argument("trailing");
-      return d;
-    } catch (const std::exception&) {
+    // strtod, not stod: a subnormal such as 5e-324 is a number (stod
+    // throws on its ERANGE); an infinity or NaN is not.
+    char* end = nullptr;
+    errno = 0;
+    double d = v->empty() ? 0 : std::strtod(v->c_str(), &end);
+    if (v->empty() || end != v->c_str() + v->size() || !std::isfinite(d))
       Bad(what, *v, "PostgreSQL returned a value that is not a number");
-    }
+    return d + 0.0;  // -0 as 0, as the embedded engines show it
   }
 
   int64_t Int(const std::optional<std::string>& v, const std::string& what) const {
@@ -158,6 +163,9 @@ struct ScanRunner {
         const AggSpec& spec = sc.aggs[a];
         engine::AggStates& st = r.aggs[a];
         std::string name = fmt::format("a{}", a);
+        // Messages name the aggregate as written (`sum(x)`), not its SQL column.
+        std::string shown_agg = spec.text;
+        std::erase(shown_agg, '$');
         const plan::RowNode* arg = spec.arg >= 0 ? &sc.nodes[static_cast<size_t>(spec.arg)] : nullptr;
         bool fl = arg && arg->type == VT::kFloat;
         int scale = arg && arg->type == VT::kDecimal ? arg->scale : 0;
@@ -165,48 +173,48 @@ struct ScanRunner {
         switch (spec.fn) {
           case F::kCount:
           case F::kCountRows:
-            st.count[row] = Int(v[col.at(name)], name);
+            st.count[row] = Int(v[col.at(name)], shown_agg);
             break;
           case F::kSum:
           case F::kAvg:
-            st.count[row] = Int(v[col.at(name + "_n")], name);
+            st.count[row] = Int(v[col.at(name + "_n")], shown_agg);
             if (fl)
-              st.fsum[row] = Float(v[col.at(name)], name);
+              st.fsum[row] = Float(v[col.at(name)], shown_agg);
             else
-              st.isum[row] = Exact(v[col.at(name)], scale, name);
+              st.isum[row] = Exact(v[col.at(name)], scale, shown_agg);
             break;
           case F::kStddev:
           case F::kVariance:
-            st.count[row] = Int(v[col.at(name + "_n")], name);
+            st.count[row] = Int(v[col.at(name + "_n")], shown_agg);
             if (fl) {
-              st.fsum[row] = Float(v[col.at(name)], name);
-              st.fsumsq[row] = Float(v[col.at(name + "_q")], name);
+              st.fsum[row] = Float(v[col.at(name)], shown_agg);
+              st.fsumsq[row] = Float(v[col.at(name + "_q")], shown_agg);
             } else {
-              st.isum[row] = Exact(v[col.at(name)], scale, name);
-              st.isumsq[row] = Exact(v[col.at(name + "_q")], 2 * scale, name);
+              st.isum[row] = Exact(v[col.at(name)], scale, shown_agg);
+              st.isumsq[row] = Exact(v[col.at(name + "_q")], 2 * scale, shown_agg);
             }
             break;
           case F::kMin:
           case F::kMax: {
-            st.count[row] = Int(v[col.at(name + "_n")], name);
+            st.count[row] = Int(v[col.at(name + "_n")], shown_agg);
             const auto& x = v[col.at(name)];
             if (arg && (arg->type == VT::kDate || arg->type == VT::kTimestamp)) {
               // The emitted SQL aggregates them as days and microseconds
               // since 1970 (sql/emit.cc), which is what the engine keeps.
               if (!x) break;
-              (spec.fn == F::kMin ? st.imin : st.imax)[row] = Int(x, name);
+              (spec.fn == F::kMin ? st.imin : st.imax)[row] = Int(x, shown_agg);
               break;
             }
             if (spec.fn == F::kMin) {
               if (fl)
-                st.fmin[row] = Float(x, name);
+                st.fmin[row] = Float(x, shown_agg);
               else
-                st.imin[row] = static_cast<int64_t>(Exact(x, scale, name));
+                st.imin[row] = static_cast<int64_t>(Exact(x, scale, shown_agg));
             } else {
               if (fl)
-                st.fmax[row] = Float(x, name);
+                st.fmax[row] = Float(x, shown_agg);
               else
-                st.imax[row] = static_cast<int64_t>(Exact(x, scale, name));
+                st.imax[row] = static_cast<int64_t>(Exact(x, scale, shown_agg));
             }
             break;
           }

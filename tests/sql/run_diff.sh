@@ -31,6 +31,8 @@ extra+=(--extra "$tmp/deep:$tmp/deep/cases.json")
 python3 "$ROOT/tests/sql/sql_diff.py" "$KPIC" "$ROOT" --dialects "$dialects" "${extra[@]}"
 # Roles and lookups compare text byte for byte, whatever the columns' collation.
 python3 "$ROOT/tests/sql/collation.py" "$KPIC" "${KPIC_PG_URI:-postgresql://postgres@127.0.0.1:55432/postgres}"
+# --engine postgres takes every number PostgreSQL returns (by hand).
+python3 "$ROOT/tests/sql/pg_values.py" "$KPIC" "${KPIC_PG_URI:-postgresql://postgres@127.0.0.1:55432/postgres}"
 # SQLite decimals stored as text: taken as written, never through a double.
 python3 "$ROOT/tests/sql/sqlite_text_decimals.py" "$KPIC"
 # Exact decimals over float-typed tables, and values that are not decimals.

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""`kpic run --engine postgres` takes every number PostgreSQL returns that
+the embedded engine computes (probe, 2026-12-04), and names the aggregate,
+not its SQL column, when one is not a number. Values by hand:
+
+- stddev of a decimal(18) column holding 5 and 6: sqrt(0.5) =
+  0.7071067811865476 (its sum of squares, 61 at scale 36, took 37 digits
+  and was refused);
+- the sum of a float column holding 0.0, -0.0 and 5e-324 (a subnormal,
+  refused as "not a number"): 5e-324; its minimum: 0 (not -0).
+
+usage: pg_values.py KPIC PG_URI
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+kpic, pg = sys.argv[1], sys.argv[2]
+d = tempfile.mkdtemp()
+with open(os.path.join(d, "p.kpi"), "w") as f:
+    f.write('source t from csv("none.csv") {\n  id: string key\n  day: date time\n  x: decimal(18)\n  f: float\n}\n'
+            'metric sd = stddev(t.x)\nmetric sf = sum(t.f)\nmetric mf = min(t.f)\nmetric sx = sum(t.x)\n')
+schema = f"kpic_pgv_{os.getpid()}"
+setup = f"""DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};
+CREATE TABLE {schema}.t (id text, day date, x numeric, f double precision);
+INSERT INTO {schema}.t VALUES ('1', '2025-01-01', 5, 0.0), ('2', '2025-01-01', 6, '-0.0'), ('3', '2025-01-02', NULL, 5e-324);
+CREATE TABLE {schema}.n (id text, day date, x numeric, f double precision);
+INSERT INTO {schema}.n VALUES ('1', '2025-01-01', 'NaN', 1);"""
+subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", pg, "-c", setup], check=True, capture_output=True)
+failed = []
+try:
+    for engine in ("postgres", "jit"):
+        p = subprocess.run([kpic, "run", d, "--bind", f"t={pg}#{schema}.t", "--engine", engine, "--metric", "sd,sf,mf",
+                            "--grain", "all", "--format", "csv"], capture_output=True, text=True)
+        want = "all,0.7071067811865476,5e-324,0,"
+        if p.returncode != 0 or p.stdout.splitlines()[1:] != [want]:
+            failed.append(f"--engine {engine}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}; by hand {want}")
+    p = subprocess.run([kpic, "run", d, "--bind", f"t={pg}#{schema}.n", "--engine", "postgres", "--metric", "sx",
+                        "--grain", "all"], capture_output=True, text=True)
+    if p.returncode != 3 or "column `sum(x)`: value `NaN`" not in p.stderr:
+        failed.append(f"NaN: exit {p.returncode}, {p.stderr!r}")
+finally:
+    subprocess.run(["psql", "-q", pg, "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], capture_output=True)
+if failed:
+    sys.exit("\n".join(failed))
+print("pg values: stddev of decimal(18), subnormal and signed-zero floats, and a NaN's message, as by hand")
