@@ -23,8 +23,11 @@ const Dialect kDialects[] = {
     .null_safe_eq = "{0} IS NOT DISTINCT FROM {1}", .dbl = "DOUBLE PRECISION",
     .decimal_type = "NUMERIC(38, {0})", .decimal_lit = "CAST({0} AS NUMERIC(38, {1}))",
     .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
-    .decimal_col = "CASE WHEN CAST(CAST({0} AS TEXT) AS {1}) = {0} THEN CAST(CAST({0} AS TEXT) AS {1}) "
-                   "ELSE CAST({2} || CAST({0} AS TEXT) || {3} AS {1}) END",
+    // Compared as numerics made from the value's text (the shortest that
+    // reads back as the same float): `numeric = real` would compare as
+    // doubles, and a `real` 0.1 widened is 0.10000000149.
+    .decimal_col = "CASE WHEN CAST(CAST({0} AS TEXT) AS {1}) = CAST(CAST({0} AS TEXT) AS NUMERIC) "
+                   "THEN CAST(CAST({0} AS TEXT) AS {1}) ELSE CAST({2} || CAST({0} AS TEXT) || {3} AS {1}) END",
     .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
               "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",

@@ -7,7 +7,10 @@ not its SQL column, when one is not a number. Values by hand:
   0.7071067811865476 (its sum of squares, 61 at scale 36, took 37 digits
   and was refused);
 - the sum of a float column holding 0.0, -0.0 and 5e-324 (a subnormal,
-  refused as "not a number"): 5e-324; its minimum: 0 (not -0).
+  refused as "not a number"): 5e-324; its minimum: 0 (not -0);
+- the sum of a PostgreSQL `real` column holding 0.1 and 0.2 declared
+  decimal(2): 0.30 (the SQL compared the numeric with the real widened to
+  a double, 0.10000000149, and refused it; so did `kpic sql`).
 
 usage: pg_values.py KPIC PG_URI
 """
@@ -20,13 +23,17 @@ kpic, pg = sys.argv[1], sys.argv[2]
 d = tempfile.mkdtemp()
 with open(os.path.join(d, "p.kpi"), "w") as f:
     f.write('source t from csv("none.csv") {\n  id: string key\n  day: date time\n  x: decimal(18)\n  f: float\n}\n'
-            'metric sd = stddev(t.x)\nmetric sf = sum(t.f)\nmetric mf = min(t.f)\nmetric sx = sum(t.x)\n')
+            'metric sd = stddev(t.x)\nmetric sf = sum(t.f)\nmetric mf = min(t.f)\nmetric sx = sum(t.x)\n'
+            'source r from csv("none.csv") {\n  id: string key\n  day: date time\n  v: decimal(2)\n}\n'
+            'metric rs = sum(r.v)\n')
 schema = f"kpic_pgv_{os.getpid()}"
 setup = f"""DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};
 CREATE TABLE {schema}.t (id text, day date, x numeric, f double precision);
 INSERT INTO {schema}.t VALUES ('1', '2025-01-01', 5, 0.0), ('2', '2025-01-01', 6, '-0.0'), ('3', '2025-01-02', NULL, 5e-324);
 CREATE TABLE {schema}.n (id text, day date, x numeric, f double precision);
-INSERT INTO {schema}.n VALUES ('1', '2025-01-01', 'NaN', 1);"""
+INSERT INTO {schema}.n VALUES ('1', '2025-01-01', 'NaN', 1);
+CREATE TABLE {schema}.r (id text, day date, v real);
+INSERT INTO {schema}.r VALUES ('1', '2025-01-01', 0.1), ('2', '2025-01-01', 0.2);"""
 subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", pg, "-c", setup], check=True, capture_output=True)
 failed = []
 try:
@@ -36,6 +43,17 @@ try:
         want = "all,0.7071067811865476,5e-324,0,"
         if p.returncode != 0 or p.stdout.splitlines()[1:] != [want]:
             failed.append(f"--engine {engine}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}; by hand {want}")
+    for engine in ("postgres", "jit"):
+        p = subprocess.run([kpic, "run", d, "--bind", f"r={pg}#{schema}.r", "--engine", engine, "--metric", "rs",
+                            "--grain", "all", "--format", "csv"], capture_output=True, text=True)
+        if p.returncode != 0 or p.stdout.splitlines()[1:] != ["all,0.30,"]:
+            failed.append(f"real as decimal(2), --engine {engine}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}")
+    q = subprocess.run([kpic, "sql", d, "--metric", "rs", "--grain", "all", "--dialect", "postgres"],
+                       capture_output=True, text=True, check=True).stdout
+    p = subprocess.run(["psql", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", pg], input=f"SET search_path = {schema};\n" + q,
+                       capture_output=True, text=True)
+    if p.returncode != 0 or not p.stdout.startswith("0.30|"):
+        failed.append(f"real as decimal(2), kpic sql on PostgreSQL: {p.stdout!r} {p.stderr!r}")
     p = subprocess.run([kpic, "run", d, "--bind", f"t={pg}#{schema}.n", "--engine", "postgres", "--metric", "sx",
                         "--grain", "all"], capture_output=True, text=True)
     if p.returncode != 3 or "column `sum(x)`: value `NaN`" not in p.stderr:

@@ -6,9 +6,9 @@ s0 AS (
   SELECT CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = t0."amount" THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END END) AS a0,
+    SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
-    SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * CASE WHEN CAST(CAST(t1."unit_cost" AS TEXT) AS NUMERIC(38, 2)) = t1."unit_cost" THEN CAST(CAST(t1."unit_cost" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column product_id.unit_cost: value ' || CAST(t1."unit_cost" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) END) AS a2,
+    SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * CASE WHEN CAST(CAST(t1."unit_cost" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t1."unit_cost" AS TEXT) AS NUMERIC) THEN CAST(CAST(t1."unit_cost" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column product_id.unit_cost: value ' || CAST(t1."unit_cost" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) END) AS a2,
     MAX(CAST(t0."下单时间" AS DATE)) AS a3
   FROM "orders" AS t0
   LEFT JOIN "products" AS t1 ON t1."product_id" = t0."product_id" COLLATE "C"

@@ -5,8 +5,8 @@ s0 AS (
   -- saas:mrr_snapshots at day
   SELECT t0."Month" AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
-    COUNT(CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0_n,
+    SUM(CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
+    COUNT(CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0_n,
     MAX(t0."Month") AS a2
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
@@ -15,9 +15,9 @@ s1 AS (
   -- saas:mrr_snapshots at month
   SELECT CAST(date_trunc('month', t0."Month") AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) = t0."expansion" THEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a2,
-    SUM(CASE WHEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) = t0."contraction" THEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a3,
-    SUM(CASE WHEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) = t0."churned_mrr" THEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a4,
+    SUM(CASE WHEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a2,
+    SUM(CASE WHEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a3,
+    SUM(CASE WHEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a4,
     MAX(t0."Month") AS a5
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
@@ -90,7 +90,7 @@ v1_0 AS (
   SELECT DISTINCT CAST(date_trunc('month', t0."Month") AS DATE) AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
-    AND (CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END > CAST(0 AS NUMERIC(38, 2)))
+    AND (CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END > CAST(0 AS NUMERIC(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l0 AS (
   -- count_distinct($account_id where ($mrr > decimal(2)(0)))
@@ -122,7 +122,7 @@ v0_1 AS (
   SELECT DISTINCT t0."Month" AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
-    AND (CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = t0."MRR (USD)" THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END > CAST(0 AS NUMERIC(38, 2)))
+    AND (CASE WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END > CAST(0 AS NUMERIC(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l2 AS (
   -- count_distinct($account_id where ($mrr > decimal(2)(0)))
