@@ -26,7 +26,12 @@ const Dialect kDialects[] = {
     // Compared as numerics made from the value's text (the shortest that
     // reads back as the same float): `numeric = real` would compare as
     // doubles, and a `real` 0.1 widened is 0.10000000149.
-    .decimal_col = "CASE WHEN CAST(CAST({0} AS TEXT) AS {1}) = CAST(CAST({0} AS TEXT) AS NUMERIC) "
+    // Out of range like kpic run's readers: past the 64-bit scaled integer.
+    .decimal_col = "CASE WHEN CAST({0} AS TEXT) IN ('NaN', 'Infinity', '-Infinity') "
+                   "THEN CAST({2} || CAST({0} AS TEXT) || ' is not a decimal number' AS {1}) "
+                   "WHEN ABS(CAST(CAST({0} AS TEXT) AS NUMERIC)) * {6} > 9223372036854775807 "
+                   "THEN CAST({2} || CAST({0} AS TEXT) || ' is out of range for decimal({5})' AS {1}) "
+                   "WHEN CAST(CAST({0} AS TEXT) AS {1}) = CAST(CAST({0} AS TEXT) AS NUMERIC) "
                    "THEN CAST(CAST({0} AS TEXT) AS {1}) ELSE CAST({2} || CAST({0} AS TEXT) || {3} AS {1}) END",
     .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"

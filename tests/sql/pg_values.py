@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`kpic run --engine postgres` takes every number PostgreSQL returns that
-the embedded engine computes (probe, 2026-12-04), and names the aggregate,
-not its SQL column, when one is not a number. Values by hand:
+the embedded engine computes (probe, 2026-12-04), and refuses what the
+embedded engine refuses, naming the column. Values by hand:
 
 - stddev of a decimal(18) column holding 5 and 6: sqrt(0.5) =
   0.7071067811865476 (its sum of squares, 61 at scale 36, took 37 digits
@@ -10,7 +10,10 @@ not its SQL column, when one is not a number. Values by hand:
   refused as "not a number"): 5e-324; its minimum: 0 (not -0);
 - the sum of a PostgreSQL `real` column holding 0.1 and 0.2 declared
   decimal(2): 0.30 (the SQL compared the numeric with the real widened to
-  a double, 0.10000000149, and refused it; so did `kpic sql`).
+  a double, 0.10000000149, and refused it; so did `kpic sql`);
+- a `double precision` 1e20 declared decimal(2): out of range (exit 3) in
+  both engines, as the scaled value passes 64 bits (--engine postgres
+  printed it).
 
 usage: pg_values.py KPIC PG_URI
 """
@@ -48,6 +51,14 @@ try:
                             "--grain", "all", "--format", "csv"], capture_output=True, text=True)
         if p.returncode != 0 or p.stdout.splitlines()[1:] != ["all,0.30,"]:
             failed.append(f"real as decimal(2), --engine {engine}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}")
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", pg, "-c",
+                    f"CREATE TABLE {schema}.big (id text, day date, v double precision); "
+                    f"INSERT INTO {schema}.big VALUES ('1', '2025-01-01', 1e20)"], check=True, capture_output=True)
+    for engine in ("postgres", "jit"):
+        p = subprocess.run([kpic, "run", d, "--bind", f"r={pg}#{schema}.big", "--engine", engine, "--metric", "rs",
+                            "--grain", "all", "--format", "csv"], capture_output=True, text=True)
+        if p.returncode != 3 or "is out of range for decimal(2)" not in p.stderr:
+            failed.append(f"1e20 as decimal(2), --engine {engine}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}")
     q = subprocess.run([kpic, "sql", d, "--metric", "rs", "--grain", "all", "--dialect", "postgres"],
                        capture_output=True, text=True, check=True).stdout
     p = subprocess.run(["psql", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", pg], input=f"SET search_path = {schema};\n" + q,
@@ -56,7 +67,7 @@ try:
         failed.append(f"real as decimal(2), kpic sql on PostgreSQL: {p.stdout!r} {p.stderr!r}")
     p = subprocess.run([kpic, "run", d, "--bind", f"t={pg}#{schema}.n", "--engine", "postgres", "--metric", "sx",
                         "--grain", "all"], capture_output=True, text=True)
-    if p.returncode != 3 or "column `sum(x)`: value `NaN`" not in p.stderr:
+    if p.returncode != 3 or "column x: value NaN is not a decimal number" not in p.stderr:
         failed.append(f"NaN: exit {p.returncode}, {p.stderr!r}")
 finally:
     subprocess.run(["psql", "-q", pg, "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], capture_output=True)
