@@ -91,6 +91,10 @@ void Finish(ScanResult* r);
 struct Span {
   bool partial = false;
   int32_t first = 0, last = 0;  ///< inclusive, when partial
+  /// Partial because the as-of date cuts it: more of its days may come (a
+  /// goal's period in progress). A period cut only by a window's or a
+  /// goal's bounds is over.
+  bool open = false;
 };
 
 struct Row {

@@ -954,7 +954,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
           if (dr.target >= 0 || dr.share >= 0)
             s.target = dr.target >= 0 ? ev.Eval(dr.target, c) : Mul(target_of(gp), ev.Eval(dr.share, c));
           s.status = StatusOf(g, s, &s.attainment, &s.has_attainment);
-          if (partial && s.has_data) s.status = "in_progress";
+          if (partial && gp.span.open && s.has_data) s.status = "in_progress";
           mem.series.push_back(std::move(s));
         }
         // Its own decompositions, over the periods the goal's compare.
@@ -1282,6 +1282,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     if (to) b = std::min(b, *to - 1);
     if (out.as_of) b = std::min(b, *out.as_of);
     if (a > ps || b < pe) sp.partial = true, sp.first = a, sp.last = b;
+    sp.open = sp.partial && out.as_of && *out.as_of < pe && (!to || *out.as_of < *to - 1);
     return sp;
   };
   auto ctx_of = [](Grain g, int64_t p, const DimTuple* t, const Span& sp) {
@@ -1402,7 +1403,17 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       ev.TakeNonFinite();
       gp.value = finite(ev.Eval(g.value, c), fmt::format("goal `{}`", g.name), g.grain, p);
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
-      if (gp.span.partial && gp.status != "no_data") Pace(plan, g, span_target, &gp);
+      if (gp.span.partial && gp.status != "no_data") {
+        Pace(plan, g, span_target, &gp);
+        if (!gp.span.open) {
+          // Cut by the goal's or the window's bounds, not by the as-of
+          // date: the period is over, and is judged against the target
+          // for its days (it said "in progress" for a week long past).
+          GoalPeriod judged = gp;
+          if (gp.has_pace) judged.target = gp.pace_target;
+          gp.status = StatusOf(g, judged, &gp.attainment, &gp.has_attainment);
+        }
+      }
       if (gp.has_data) {
         gr.status = gp.status;
         // An alert fires for the goal's total, and for each member (with

@@ -180,6 +180,14 @@ expect "an exact product of 22 places" 0 "$KPIC" run "$TMP/prod" --metric two,ze
 contains out "all,1.0100000002020000000101,1.010000000000000000000000000000,"
 expect "an exact product of 32 places" 3 "$KPIC" run "$TMP/prod" --metric three --grain all --format csv
 contains err "an exact product needs more than 30 digits after the point"
+# A goal's first week cut by the goal's start (2025-01-01 is a Wednesday)
+# is over, not "in progress": judged against the target for its days.
+# By hand: 3 orders on 1-3 January against 7 x 5/7 = 5: 60%, missed.
+mkdir -p "$TMP/week"
+printf 'id,day,x\n1,2025-01-01,1\n2,2025-01-02,1\n3,2025-01-03,1\n4,2025-01-08,1\n5,2025-02-20,1\n' > "$TMP/week/t.csv"
+printf 'source t from csv("t.csv") {\n  id: string key\n  day: date time\n  x: int\n}\nmetric n = sum(t.x)\ngoal g {\n  owner "x"\n  metric n\n  period 2025-01-01 .. 2025-04-01 by week\n  target n >= 7\n}\n' > "$TMP/week/g.kpi"
+expect "a goal's first week, cut by its start" 0 "$KPIC" run "$TMP/week" --format json
+json 'd["goals"][0]["periods"][0]["period"], d["goals"][0]["periods"][0]["status"], round(d["goals"][0]["periods"][0]["attainment"], 6)' '2025-W01 missed 0.6'
 # -o into a device or a FIFO writes into it: a rename replaced /dev/null
 # with a regular file when kpic ran as root (regression, 2026-12-04). A
 # FIFO stands for the device here (making one needs no privilege).
