@@ -37,7 +37,7 @@ const Dialect kDialects[] = {
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
               "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} / {1})", .mod = "({0} % {1})",
-    .binary_text = "{0} COLLATE \"C\"", .day_diff = "({0} - {1})",
+    .binary_text = "CAST({0} AS TEXT) COLLATE \"C\"", .day_diff = "({0} - {1})",
     .hours_between = "(EXTRACT(EPOCH FROM ({0} - {1})) / 3600.0)",
     .epoch_us = "CAST(EXTRACT(EPOCH FROM {0}) * 1000000 AS BIGINT)",
     .read_parquet = nullptr,
@@ -64,7 +64,7 @@ const Dialect kDialects[] = {
     .series = "{name} AS (\n  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), "
               "INTERVAL '{n} {unit}')) AS DATE) AS p\n  FROM ({bounds}) AS b)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} // {1})", .mod = "({0} % {1})",
-    .binary_text = "{0} COLLATE \"C\"", .day_diff = "date_diff('day', {1}, {0})",
+    .binary_text = "CAST({0} AS VARCHAR) COLLATE \"C\"", .day_diff = "date_diff('day', {1}, {0})",
     .hours_between = "(CAST(epoch_us({0}) - epoch_us({1}) AS DOUBLE) / 3600000000.0)",
     .epoch_us = "epoch_us({0})",
     .read_parquet = "read_parquet({0}, hive_partitioning = {1}, hive_types_autocast = false{2})",
@@ -123,7 +123,7 @@ const Dialect kDialects[] = {
     .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL AND lo <= hi\n  UNION ALL\n"
               "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
     .scaled_decimals = true, .timestamp_col = "datetime({0})", .int_div = "({0} / {1})", .mod = "({0} % {1})",
-    .binary_text = "{0} COLLATE BINARY", .day_diff = "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
+    .binary_text = "CAST({0} AS TEXT) COLLATE BINARY", .day_diff = "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
     .hours_between = "((unixepoch({0}) - unixepoch({1})) / 3600.0)",
     .epoch_us = "(unixepoch({0}) * 1000000)",
     .read_parquet = nullptr,

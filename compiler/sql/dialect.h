@@ -64,7 +64,10 @@ struct Dialect {
   const char* timestamp_col;  ///< how a timestamp column is read ({0})
   const char* int_div;        ///< integer division
   const char* mod;            ///< remainder
-  const char* binary_text;    ///< text compared and ordered by code point, whatever the column's collation
+  /// Text compared and ordered by code point, whatever the column's
+  /// collation, and also when the database stores a `string` column as a
+  /// number (or the operand is NULL): cast to text first.
+  const char* binary_text;
   const char* day_diff;       ///< days from date {1} to date {0}
   const char* hours_between;  ///< hours from timestamp {1} to {0}, as a double
   /// microseconds since 1970-01-01 00:00 of timestamp {0}, an integer, on

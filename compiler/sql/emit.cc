@@ -492,9 +492,9 @@ class Emitter {
           if (key.empty()) throw std::logic_error(fmt::format("the source referenced by `{}` has no key column (E0408)", c.path[k]));
           // Text keys match byte for byte (see Row's comparisons): under a
           // role that restricts the lookup, `p1` must not find `P1`.
-          std::string fk = cur + "." + Q(Physical(decl, c.path[k]));
-          f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {}.{} = {}", Table(c.sources[k + 1]), a, a, Q(key),
-                                text ? T(d_.binary_text, fk) : fk);
+          std::string fk = cur + "." + Q(Physical(decl, c.path[k])), pk = a + "." + Q(key);
+          f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {} = {}", Table(c.sources[k + 1]), a,
+                                text ? T(d_.binary_text, pk) : pk, text ? T(d_.binary_text, fk) : fk);
           it = alias.emplace(prefix, a).first;
         }
         cur = it->second;

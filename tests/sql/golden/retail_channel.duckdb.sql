@@ -11,7 +11,7 @@ s0 AS (
     SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * CASE WHEN t1."unit_cost" IS NULL THEN NULL WHEN CAST(t1."unit_cost" AS DECIMAL(38, 2)) = t1."unit_cost" THEN CAST(t1."unit_cost" AS DECIMAL(38, 2)) ELSE error('kpic: source orders, column product_id.unit_cost: value ' || CAST(t1."unit_cost" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) END) AS a2,
     MAX(CAST(t0."下单时间" AS DATE)) AS a3
   FROM "orders" AS t0
-  LEFT JOIN "products" AS t1 ON t1."product_id" = t0."product_id" COLLATE "C"
+  LEFT JOIN "products" AS t1 ON CAST(t1."product_id" AS VARCHAR) COLLATE "C" = CAST(t0."product_id" AS VARCHAR) COLLATE "C"
   WHERE t0."下单时间" IS NOT NULL
   GROUP BY CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE), t0."channel"),
 s1 AS (
@@ -54,7 +54,7 @@ grid0 AS (
   SELECT z.rid, z.p, z.d0, z.g0, z.g1, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (
     SELECT y.rid, y.p, y.d0, y.g0, y.g1, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
-    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, CAST(CAST(x.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0 COLLATE "C") AS rid, p, d0, g0, g1
+    FROM (SELECT x.rid, x.p, x.d0, x.g0, x.g1, CAST(CAST(x.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, CAST(u.d0 AS VARCHAR) COLLATE "C") AS rid, p, d0, g0, g1
   FROM (
     SELECT p, d0, MAX(g0) AS g0, MAX(g1) AS g1
     FROM (

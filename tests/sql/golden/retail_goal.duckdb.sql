@@ -75,7 +75,7 @@ s5 AS (
     COUNT(*) AS a3,
     MAX(CAST(t0."下单时间" AS DATE)) AS a4
   FROM "orders" AS t0
-  LEFT JOIN "products" AS t1 ON t1."product_id" = t0."product_id" COLLATE "C"
+  LEFT JOIN "products" AS t1 ON CAST(t1."product_id" AS VARCHAR) COLLATE "C" = CAST(t0."product_id" AS VARCHAR) COLLATE "C"
   WHERE t0."下单时间" IS NOT NULL
   GROUP BY CAST(t0."下单时间" AS DATE), t1."category"),
 s6 AS (

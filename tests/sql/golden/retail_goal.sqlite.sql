@@ -76,7 +76,7 @@ s5 AS (
     COUNT(*) AS a3,
     MAX(date(datetime(t0."下单时间"))) AS a4
   FROM "orders" AS t0
-  LEFT JOIN "products" AS t1 ON t1."product_id" = t0."product_id" COLLATE BINARY
+  LEFT JOIN "products" AS t1 ON CAST(t1."product_id" AS TEXT) COLLATE BINARY = CAST(t0."product_id" AS TEXT) COLLATE BINARY
   WHERE datetime(t0."下单时间") IS NOT NULL
   GROUP BY date(datetime(t0."下单时间")), t1."category"),
 s6 AS (

@@ -10,7 +10,7 @@ s0 AS (
     MAX(CAST(t0."下单时间" AS DATE)) AS a1
   FROM "orders" AS t0
   WHERE t0."下单时间" IS NOT NULL
-    AND (t0."store" COLLATE "C" = 'x''; DROP TABLE orders; --' COLLATE "C")
+    AND (CAST(t0."store" AS TEXT) COLLATE "C" = CAST('x''; DROP TABLE orders; --' AS TEXT) COLLATE "C")
   GROUP BY CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE), t0."store"),
 as_of AS (
   -- the data as of its last day with rows
@@ -31,7 +31,7 @@ grid0 AS (
   SELECT z.rid, z.p, z.d0, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (
     SELECT y.rid, y.p, y.d0, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
-    FROM (SELECT x.rid, x.p, x.d0, (CAST(x.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0 COLLATE "C") AS rid, p, d0
+    FROM (SELECT x.rid, x.p, x.d0, (CAST(x.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER)) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, CAST(u.d0 AS TEXT) COLLATE "C") AS rid, p, d0
   FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amount where not $returned)

@@ -10,7 +10,7 @@ s0 AS (
     MAX(date(datetime(t0."下单时间"))) AS a1
   FROM "orders" AS t0
   WHERE datetime(t0."下单时间") IS NOT NULL
-    AND (t0."store" COLLATE BINARY = 'x''; DROP TABLE orders; --' COLLATE BINARY)
+    AND (CAST(t0."store" AS TEXT) COLLATE BINARY = CAST('x''; DROP TABLE orders; --' AS TEXT) COLLATE BINARY)
   GROUP BY date(date(datetime(t0."下单时间")), 'start of month'), t0."store"),
 as_of AS (
   -- the data as of its last day with rows
@@ -31,7 +31,7 @@ grid0 AS (
   SELECT z.rid, z.p, z.d0, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (
     SELECT y.rid, y.p, y.d0, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
-    FROM (SELECT x.rid, x.p, x.d0, date(min(date(x.p, printf('%+d months', 1)), date(x.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0 COLLATE BINARY) AS rid, p, d0
+    FROM (SELECT x.rid, x.p, x.d0, date(min(date(x.p, printf('%+d months', 1)), date(x.p, 'start of month', printf('%+d months', (1) + 1), '-1 day')), (-1) || ' days') AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, CAST(u.d0 AS TEXT) COLLATE BINARY) AS rid, p, d0
   FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- sum($amount where not $returned)

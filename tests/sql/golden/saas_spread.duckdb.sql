@@ -16,7 +16,7 @@ s0 AS (
     COUNT((CAST(epoch_us(t0."resolved_at") - epoch_us(t0."opened_at") AS DOUBLE) / 3600000000.0)) AS a2_n,
     MAX(CAST(t0."opened_at" AS DATE)) AS a3
   FROM "tickets" AS t0
-  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id" COLLATE "C"
+  LEFT JOIN "accounts" AS t1 ON CAST(t1."account_id" AS VARCHAR) COLLATE "C" = CAST(t0."account_id" AS VARCHAR) COLLATE "C"
   WHERE t0."opened_at" IS NOT NULL
   GROUP BY CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE), t1."region"),
 as_of AS (
@@ -37,7 +37,7 @@ grid0 AS (
   SELECT z.rid, z.p, z.d0, CASE WHEN z.a > z.p OR z.b < z.e THEN z.a END AS sf, CASE WHEN z.a > z.p OR z.b < z.e THEN z.b END AS sl
   FROM (
     SELECT y.rid, y.p, y.d0, y.e, y.p AS a, CASE WHEN ao.d < y.e THEN ao.d ELSE y.e END AS b
-    FROM (SELECT x.rid, x.p, x.d0, CAST(CAST(x.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0 COLLATE "C") AS rid, p, d0
+    FROM (SELECT x.rid, x.p, x.d0, CAST(CAST(x.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, CAST(u.d0 AS VARCHAR) COLLATE "C") AS rid, p, d0
   FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
   -- avg($csat where ($resolved_at is not null)); stddev($csat where ($resolved_at is not null)); variance(($resolved_at - $opened_at))
