@@ -180,9 +180,13 @@ int SeverityRank(const std::string& s) { return s == "critical" ? 2 : s == "warn
 }  // namespace
 
 bool WriteSpecialFile(const std::string& path, const std::string& text) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return false;
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  // A symbolic link (`/dev/stdout` -> /proc/self/fd/1 -> a redirected file)
+  // is written through, never replaced by a rename; so is a device or FIFO.
+  struct stat lst, st;
+  if (::lstat(path.c_str(), &lst) != 0) return false;
+  const bool link = S_ISLNK(lst.st_mode);
+  if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && !link)) return false;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_TRUNC : 0));
   bool ok = fd >= 0;
   int err = ok ? 0 : errno;
   for (size_t done = 0; ok && done < text.size();) {

@@ -62,9 +62,9 @@ int SqlText(const RunOptions& options, const std::string& dialect, const CommonO
 /// Writes `text` to `path` through a temporary file in the same folder and a
 /// rename, so that a failure (a full disk, SIGINT, --timeout) never leaves a
 /// partial file. Throws rt::DataError (exit 3) on failure.
-/// A `path` that exists and is not a regular file or a link to one (a
-/// device such as /dev/null or /dev/stdout, a FIFO) is written into
-/// directly: a rename would replace it with a file.
+/// A `path` that exists and is not a regular file (a device such as
+/// /dev/null, a FIFO, or a symbolic link such as /dev/stdout, to anything)
+/// is written into directly: a rename would replace it with a file.
 void WriteFileAtomically(const std::string& path, const std::string& text);
 /// Writes into `path` when it is such a special file: true when it was
 /// (throws rt::DataError when the write fails), false when `path` is a

@@ -202,6 +202,12 @@ reader=$!
 expect "catalog -o a FIFO" 0 "$KPIC" catalog "$ROOT/examples/retail" -o "$TMP/fifo"
 wait $reader
 if [ -p "$TMP/fifo" ] && grep -q '"metrics"' "$TMP/fifo.out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: catalog -o a FIFO"; fi
+# -o a symbolic link (as /dev/stdout is) writes through it; the rename
+# replaced the link with a file (review, 2026-12-04).
+printf 'old\n' > "$TMP/target.csv"
+ln -s "$TMP/target.csv" "$TMP/link.csv"
+expect "-o a symbolic link" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales --grain all --format csv -o "$TMP/link.csv"
+if [ -L "$TMP/link.csv" ] && grep -q "^all,3003819.47" "$TMP/target.csv"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: -o a link: $(ls -la "$TMP"/link.csv "$TMP"/target.csv 2>&1)"; fi
 # A URI no binding kind reads is a usage error naming the kinds, with a
 # guess, and never the rest of the URI (a password); `kpic sql` once read
 # a table of the source's own name instead (regression, 2026-12-04).
