@@ -245,6 +245,9 @@ int main(int argc, char** argv) {
                          "run only as this role: an output stamped under another role or without one is refused");
   verify_cmd->add_option("--param", verify.params,
                          "with --role: the role's parameters, KEY=VALUE (repeatable); the stamp's must be the same");
+  verify_cmd->add_option("--path", verify.paths,
+                         "with --role: the package files or folders the output must come from (repeatable); the "
+                         "stamp's bindings are then not used, only --bind and the declared ones");
   verify_cmd->add_option("--format", verify.format, "human (default) or json")
       ->check(CLI::IsMember({"human", "json"}));
   add_common(verify_cmd);

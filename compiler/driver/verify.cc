@@ -312,6 +312,24 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
     if (o.role != v.role || want != got)
       throw UsageError(fmt::format("{} was not made under --role {}{}: verify runs it only as the role it is given",
                                    v.output, v.role, v.params.empty() ? "" : " with the --param given"));
+    // The packages and bindings are the caller's too: an edited stamp must
+    // not load another package (with a role of the same name) or bind a
+    // source to another file (the rows of other stores).
+    if (v.paths.empty())
+      throw UsageError("--role needs --path: the package files or folders the output must come from");
+    auto absolute = [](std::vector<std::string> ps) {
+      for (std::string& x : ps) {
+        std::error_code ec;
+        x = std::filesystem::weakly_canonical(std::filesystem::absolute(x, ec), ec).string();
+      }
+      std::sort(ps.begin(), ps.end());
+      ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
+      return ps;
+    };
+    if (absolute(o.paths) != absolute(v.paths))
+      throw UsageError(fmt::format("{} was not made from the packages given with --path: verify runs it only over them",
+                                   v.output));
+    o.binds.clear();
   }
   // A masked password cannot be used: --bind gives the binding again.
   for (const std::string& b : v.binds) {

@@ -16,6 +16,8 @@ struct VerifyOptions {
   /// another role or other parameters is refused (a stamp can be edited).
   std::string role;
   std::vector<std::string> params;
+  /// --path: with --role, the packages the output must come from.
+  std::vector<std::string> paths;
 };
 
 /// Exit 0 when the numbers stand, kExitStale (7) when they do not.

@@ -235,13 +235,30 @@ d["stamp"]["request"]["params"] = ["s=s2"]
 json.dump(d, open(sys.argv[1] + "/other.json", "w"))
 d["stamp"]["request"]["role"], d["stamp"]["request"]["params"] = "", []
 json.dump(d, open(sys.argv[1] + "/norole.json", "w"))
+d = json.load(open(sys.argv[1] + "/s1.json"))
+d["stamp"]["request"]["bind"] = ["orders=csv:" + sys.argv[1] + "/all_s1.csv"]
+json.dump(d, open(sys.argv[1] + "/rebound.json", "w"))
+d = json.load(open(sys.argv[1] + "/s1.json"))
+d["stamp"]["request"]["paths"] = [sys.argv[1] + "/elsewhere"]
+json.dump(d, open(sys.argv[1] + "/moved.json", "w"))
 PY
-expect "verify: pinned, as stamped" 0 "$KPIC" verify "$TMP/s1.json" --role store_manager --param s=s1
-expect "verify: pinned, another store's stamp" 2 "$KPIC" verify "$TMP/other.json" --role store_manager --param s=s1
+# (all_s1.csv: every order relabelled as store s1's, 143.50 in all.)
+sed 's/,s2,/,s1,/' "$ROOT/tests/roles/orders.csv" > "$TMP/all_s1.csv"
+pin=(--role store_manager --param s=s1 --path "$PKG")
+expect "verify: pinned, as stamped" 0 "$KPIC" verify "$TMP/s1.json" "${pin[@]}"
+expect "verify: pinned, another store's stamp" 2 "$KPIC" verify "$TMP/other.json" "${pin[@]}"
 contains err "was not made under --role store_manager"
 lacks out '113.50'
-expect "verify: pinned, a stamp without its role" 2 "$KPIC" verify "$TMP/norole.json" --role store_manager --param s=s1
+expect "verify: pinned, a stamp without its role" 2 "$KPIC" verify "$TMP/norole.json" "${pin[@]}"
 lacks out '143.50'
+# An edited binding is not used under --role (only --bind and the declared
+# ones); an edited package path is refused; --role needs --path.
+expect "verify: pinned, a stamp bound to another file" 0 "$KPIC" verify "$TMP/rebound.json" "${pin[@]}"
+lacks out '143.50'
+expect "verify: pinned, a stamp of another package" 2 "$KPIC" verify "$TMP/moved.json" "${pin[@]}"
+contains err "was not made from the packages given with --path"
+expect "verify: --role without --path" 2 "$KPIC" verify "$TMP/s1.json" --role store_manager --param s=s1
+contains err "--role needs --path"
 
 # --timings under a role counts no rows (the whole file's rows are outside it).
 expect "timings under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s1 --timings
