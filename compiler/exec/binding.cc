@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "base/errors.h"
@@ -57,7 +58,13 @@ void CheckBindingKind(const std::string& source, const std::string& uri) {
   for (const std::string& p : prefixes) known += (known.empty() ? "`" : ", `") + p + "`";
   const auto colon = uri.find(':');
   // The scheme as written, or none (a bare path).
-  const std::string scheme = colon == std::string::npos || colon == 0 || uri.find('/') < colon ? "" : uri.substr(0, colon);
+  std::string scheme = colon == std::string::npos || colon == 0 || uri.find('/') < colon ? "" : uri.substr(0, colon);
+  // A scheme is letters, digits, `+`, `-` and `.` after a letter (RFC 3986):
+  // anything else (`user:pw@host`) is not shown, as it may hold a password.
+  if (!scheme.empty() && (!std::isalpha(static_cast<unsigned char>(scheme[0])) ||
+                          scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") !=
+                              std::string::npos))
+    scheme.clear();
   std::string hint;
   if (!scheme.empty()) {
     std::string lower;

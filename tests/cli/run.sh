@@ -217,6 +217,8 @@ expect "bind with a misspelt kind" 2 "$KPIC" sql "$ROOT/examples/retail" --diale
 contains err "the URI starts with \`postgress:\`, which is not a kind kpic reads"
 contains err "(did you mean \`postgres://\`?)"
 if grep -q hunter2 "$TMP/err"; then failed=$((failed + 1)); echo "FAIL: a --bind error shows the password"; else passed=$((passed + 1)); fi
+expect "bind of a bare user:password@host" 2 "$KPIC" check --data --bind "orders=u:hunter2@h:5432/db" "$ROOT/examples/retail"
+if grep -q hunter2 "$TMP/err"; then failed=$((failed + 1)); echo "FAIL: a --bind error shows the password"; else passed=$((passed + 1)); fi
 expect "missing data file" 3 "$KPIC" check --data --bind "orders=csv:$TMP/none.csv" "$ROOT/examples/retail"
 contains err "cannot open: No such file or directory"
 # A relative --bind is read from the current folder and recorded absolute
