@@ -271,10 +271,33 @@ class Splitter {
 
 std::string FloatAsDecimalText(double x, bool single) {
   if (!std::isfinite(x)) return std::isnan(x) ? "nan" : "inf";
-  char buf[400];  // the longest positional double, 1.8e308, has 309 digits
-  auto r = single ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(x), std::chars_format::fixed)
-                  : std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed);
-  return std::string(buf, r.ptr);
+  // The fewest significant digits that read back as the float (to_chars'
+  // shortest scientific form), then written out positionally. to_chars' `fixed`
+  // keeps every digit of a large float instead (2^60 as
+  // 1152921504606846976 where PostgreSQL's text, and so the SQL, has
+  // 1152921504606847000; a `real` 123456789 as 123456792, not 123456790).
+  char buf[64];
+  constexpr auto kSci = std::chars_format::scientific;  // (the plain form can be fixed, with every digit)
+  auto r = single ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(x), kSci)
+                  : std::to_chars(buf, buf + sizeof buf, x, kSci);
+  std::string s(buf, r.ptr);
+  const size_t e = s.find_first_of("eE");
+  if (e == std::string::npos) return s;
+  const int exp = std::atoi(s.c_str() + e + 1);
+  std::string digits = s.substr(0, e);
+  const bool neg = !digits.empty() && digits[0] == '-';
+  if (neg) digits.erase(0, 1);
+  const size_t dot = digits.find('.');
+  long point = static_cast<long>(dot == std::string::npos ? digits.size() : dot) + exp;
+  if (dot != std::string::npos) digits.erase(dot, 1);
+  std::string out;
+  if (point <= 0)
+    out = "0." + std::string(static_cast<size_t>(-point), '0') + digits;
+  else if (static_cast<size_t>(point) >= digits.size())
+    out = digits + std::string(static_cast<size_t>(point) - digits.size(), '0');
+  else
+    out = digits.substr(0, static_cast<size_t>(point)) + "." + digits.substr(static_cast<size_t>(point));
+  return neg ? "-" + out : out;
 }
 
 std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
