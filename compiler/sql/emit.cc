@@ -1776,10 +1776,14 @@ class Emitter {
   std::string Output(const MV& v) const {
     if (v.k == MV::K::kBool) return BoolToInt(v.sql);
     if (v.k == MV::K::kDec && d_.scaled_decimals) {
+      // A decimal(0) is its integer (`3`, as kpic run prints it, not `3.0`).
+      // ABS of the quotient and the remainder, not of the value: the
+      // smallest 64-bit value has no absolute value.
+      if (v.scale == 0) return v.sql;
       std::string p = Pow10Text(v.scale);
       return fmt::format(
-          "CASE WHEN {0} IS NULL THEN NULL ELSE (CASE WHEN {0} < 0 THEN '-' ELSE '' END) || (ABS({0}) / {1}) || '.' "
-          "|| substr('{2}' || (ABS({0}) % {1}), -{3}) END",
+          "CASE WHEN {0} IS NULL THEN NULL ELSE (CASE WHEN {0} < 0 THEN '-' ELSE '' END) || ABS({0} / {1}) || '.' "
+          "|| substr('{2}' || ABS({0} % {1}), -{3}) END",
           v.sql, p, std::string(static_cast<size_t>(v.scale), '0'), v.scale);
     }
     return v.sql;

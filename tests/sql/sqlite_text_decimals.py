@@ -29,6 +29,7 @@ CASES = [
     (["-0.50", ".5", "+7", "1.123456780"], "8.12345678"),
     (["92233720368.54775807"], "92233720368.54775807"),
     (["92233720368.54775808"], "is out of range for decimal(8)"),
+    (["-92233720368.54775808"], "-92233720368.54775808"),  # the smallest: its ABS() overflowed in the output
     (["1.123456789"], "has more than 8 digits after the point"),
     (["abc"], "value abc is not a decimal number"),
     (["1.2.3"], "is not a decimal number"),
@@ -47,6 +48,22 @@ for values, want in CASES:
         got = str(e)
     if want not in got or (want[0].isdigit() and got != want):
         failed.append(f"{values}: got {got!r}, by hand {want!r}")
+# A decimal(0) prints as its integer, as kpic run prints it (it was `3.0`).
+d0 = tempfile.mkdtemp()
+with open(os.path.join(d0, "d.kpi"), "w") as f:
+    f.write('source t from csv("t.csv") {\n  id: string key\n  day: date time\n  q: decimal(0)\n}\n'
+            'metric qs = sum(t.q)\n')
+with open(os.path.join(d0, "t.csv"), "w") as f:
+    f.write("id,day,q\n1,2025-01-05,1\n")
+q0 = subprocess.run([kpic, "sql", d0, "--metric", "qs", "--grain", "all", "--dialect", "sqlite"],
+                    capture_output=True, text=True, check=True).stdout
+db = sqlite3.connect(":memory:")
+db.execute("CREATE TABLE t (id, day, q)")
+db.executemany("INSERT INTO t VALUES (?, '2025-01-05', ?)", [("1", "1"), ("2", "2")])
+cur = db.execute(q0)
+got = str(cur.fetchall()[0][[c[0] for c in cur.description].index("qs")])
+if got != "3":
+    failed.append(f"decimal(0): got {got!r}, by hand '3'")
 if failed:
     sys.exit("\n".join(failed))
 print(f"sqlite text decimals: {len(CASES)} cases equal the values by hand")

@@ -45,10 +45,10 @@ l0 AS (
   GROUP BY f.rid)
 SELECT
   f.p AS "period",
-  CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || (ABS(l0.v0) / 100) || '.' || substr('00' || (ABS(l0.v0) % 100), -2) END AS "total",
-  CASE WHEN l0.v1 IS NULL THEN NULL ELSE (CASE WHEN l0.v1 < 0 THEN '-' ELSE '' END) || (ABS(l0.v1) / 100) || '.' || substr('00' || (ABS(l0.v1) % 100), -2) END AS "tripled",
-  CASE WHEN l0.v2 IS NULL THEN NULL ELSE (CASE WHEN l0.v2 < 0 THEN '-' ELSE '' END) || (ABS(l0.v2) / 100) || '.' || substr('00' || (ABS(l0.v2) % 100), -2) END AS "big",
-  CASE WHEN l0.v3 IS NULL THEN NULL ELSE (CASE WHEN l0.v3 < 0 THEN '-' ELSE '' END) || (ABS(l0.v3) / 1000000000000) || '.' || substr('000000000000' || (ABS(l0.v3) % 1000000000000), -12) END AS "rate_sum",
+  CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || ABS(l0.v0 / 100) || '.' || substr('00' || ABS(l0.v0 % 100), -2) END AS "total",
+  CASE WHEN l0.v1 IS NULL THEN NULL ELSE (CASE WHEN l0.v1 < 0 THEN '-' ELSE '' END) || ABS(l0.v1 / 100) || '.' || substr('00' || ABS(l0.v1 % 100), -2) END AS "tripled",
+  CASE WHEN l0.v2 IS NULL THEN NULL ELSE (CASE WHEN l0.v2 < 0 THEN '-' ELSE '' END) || ABS(l0.v2 / 100) || '.' || substr('00' || ABS(l0.v2 % 100), -2) END AS "big",
+  CASE WHEN l0.v3 IS NULL THEN NULL ELSE (CASE WHEN l0.v3 < 0 THEN '-' ELSE '' END) || ABS(l0.v3 / 1000000000000) || '.' || substr('000000000000' || ABS(l0.v3 % 1000000000000), -12) END AS "rate_sum",
   CASE WHEN f.sf IS NULL THEN NULL ELSE f.sf || '/' || f.sl END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid

@@ -113,11 +113,11 @@ l4 AS (
 SELECT
   f.p AS "period",
   f.d0 AS "channel",
-  CASE WHEN f.g0 = 1 THEN CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || (ABS(l0.v0) / 100) || '.' || substr('00' || (ABS(l0.v0) % 100), -2) END END AS "sales",
-  CASE WHEN f.g1 = 1 THEN CASE WHEN l1.v0 IS NULL THEN NULL ELSE (CASE WHEN l1.v0 < 0 THEN '-' ELSE '' END) || (ABS(l1.v0) / 100) || '.' || substr('00' || (ABS(l1.v0) % 100), -2) END END AS "prev",
-  CASE WHEN f.g1 = 1 THEN CASE WHEN l2.v0 IS NULL THEN NULL ELSE (CASE WHEN l2.v0 < 0 THEN '-' ELSE '' END) || (ABS(l2.v0) / 100) || '.' || substr('00' || (ABS(l2.v0) % 100), -2) END END AS "ly",
-  CASE WHEN f.g1 = 1 THEN CASE WHEN l3.v0 IS NULL THEN NULL ELSE (CASE WHEN l3.v0 < 0 THEN '-' ELSE '' END) || (ABS(l3.v0) / 100) || '.' || substr('00' || (ABS(l3.v0) % 100), -2) END END AS "ytd",
-  CASE WHEN f.g1 = 1 THEN CASE WHEN l4.v0 IS NULL THEN NULL ELSE (CASE WHEN l4.v0 < 0 THEN '-' ELSE '' END) || (ABS(l4.v0) / 100) || '.' || substr('00' || (ABS(l4.v0) % 100), -2) END END AS "r3",
+  CASE WHEN f.g0 = 1 THEN CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || ABS(l0.v0 / 100) || '.' || substr('00' || ABS(l0.v0 % 100), -2) END END AS "sales",
+  CASE WHEN f.g1 = 1 THEN CASE WHEN l1.v0 IS NULL THEN NULL ELSE (CASE WHEN l1.v0 < 0 THEN '-' ELSE '' END) || ABS(l1.v0 / 100) || '.' || substr('00' || ABS(l1.v0 % 100), -2) END END AS "prev",
+  CASE WHEN f.g1 = 1 THEN CASE WHEN l2.v0 IS NULL THEN NULL ELSE (CASE WHEN l2.v0 < 0 THEN '-' ELSE '' END) || ABS(l2.v0 / 100) || '.' || substr('00' || ABS(l2.v0 % 100), -2) END END AS "ly",
+  CASE WHEN f.g1 = 1 THEN CASE WHEN l3.v0 IS NULL THEN NULL ELSE (CASE WHEN l3.v0 < 0 THEN '-' ELSE '' END) || ABS(l3.v0 / 100) || '.' || substr('00' || ABS(l3.v0 % 100), -2) END END AS "ytd",
+  CASE WHEN f.g1 = 1 THEN CASE WHEN l4.v0 IS NULL THEN NULL ELSE (CASE WHEN l4.v0 < 0 THEN '-' ELSE '' END) || ABS(l4.v0 / 100) || '.' || substr('00' || ABS(l4.v0 % 100), -2) END END AS "r3",
   CASE WHEN f.g0 = 1 THEN ((CAST(l0.v0 AS REAL) / 100) / NULLIF(CAST(l0.v1 AS REAL), 0)) END AS "aov",
   CASE WHEN f.sf IS NULL THEN NULL ELSE f.sf || '/' || f.sl END AS "partial"
 FROM grid0 AS f

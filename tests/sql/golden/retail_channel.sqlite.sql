@@ -89,10 +89,10 @@ l1 AS (
 SELECT
   f.p AS "period",
   f.d0 AS "channel",
-  CASE WHEN f.g0 = 1 THEN CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || (ABS(l0.v0) / 100) || '.' || substr('00' || (ABS(l0.v0) % 100), -2) END END AS "sales",
+  CASE WHEN f.g0 = 1 THEN CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || ABS(l0.v0 / 100) || '.' || substr('00' || ABS(l0.v0 % 100), -2) END END AS "sales",
   CASE WHEN f.g0 = 1 THEN ((CAST(l0.v0 AS REAL) / 100) / NULLIF(CAST(l0.v1 AS REAL), 0)) END AS "aov",
   CASE WHEN f.g1 = 1 THEN (CAST(l0.v1 AS REAL) / NULLIF(CAST(l1.v0 AS REAL), 0)) END AS "conversion",
-  CASE WHEN f.g0 = 1 THEN CASE WHEN (l0.v0 - l0.v2) IS NULL THEN NULL ELSE (CASE WHEN (l0.v0 - l0.v2) < 0 THEN '-' ELSE '' END) || (ABS((l0.v0 - l0.v2)) / 100) || '.' || substr('00' || (ABS((l0.v0 - l0.v2)) % 100), -2) END END AS "gross_profit",
+  CASE WHEN f.g0 = 1 THEN CASE WHEN (l0.v0 - l0.v2) IS NULL THEN NULL ELSE (CASE WHEN (l0.v0 - l0.v2) < 0 THEN '-' ELSE '' END) || ABS((l0.v0 - l0.v2) / 100) || '.' || substr('00' || ABS((l0.v0 - l0.v2) % 100), -2) END END AS "gross_profit",
   CASE WHEN f.sf IS NULL THEN NULL ELSE f.sf || '/' || f.sl END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid

@@ -134,8 +134,8 @@ l1 AS (
   GROUP BY f.rid)
 SELECT
   f.p AS "period",
-  CASE WHEN f.sf > f.sl THEN NULL ELSE CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || (ABS(l0.v0) / 100) || '.' || substr('00' || (ABS(l0.v0) % 100), -2) END END AS "value",
-  CASE WHEN (128 * l1.v0) IS NULL THEN NULL ELSE (CASE WHEN (128 * l1.v0) < 0 THEN '-' ELSE '' END) || (ABS((128 * l1.v0)) / 10000) || '.' || substr('0000' || (ABS((128 * l1.v0)) % 10000), -4) END AS "target",
+  CASE WHEN f.sf > f.sl THEN NULL ELSE CASE WHEN l0.v0 IS NULL THEN NULL ELSE (CASE WHEN l0.v0 < 0 THEN '-' ELSE '' END) || ABS(l0.v0 / 100) || '.' || substr('00' || ABS(l0.v0 % 100), -2) END END AS "value",
+  CASE WHEN (128 * l1.v0) IS NULL THEN NULL ELSE (CASE WHEN (128 * l1.v0) < 0 THEN '-' ELSE '' END) || ABS((128 * l1.v0) / 10000) || '.' || substr('0000' || ABS((128 * l1.v0) % 10000), -4) END AS "target",
   CASE WHEN f.sf > f.sl THEN NULL ELSE CASE WHEN f.sf IS NULL THEN NULL ELSE f.sf || '/' || f.sl END END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid

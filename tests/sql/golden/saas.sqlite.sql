@@ -166,7 +166,7 @@ l4 AS (
   GROUP BY f.rid)
 SELECT
   f.p AS "period",
-  CASE WHEN f.g0 = 1 THEN CASE WHEN r0.v IS NULL THEN NULL ELSE (CASE WHEN r0.v < 0 THEN '-' ELSE '' END) || (ABS(r0.v) / 100) || '.' || substr('00' || (ABS(r0.v) % 100), -2) END END AS "mrr",
+  CASE WHEN f.g0 = 1 THEN CASE WHEN r0.v IS NULL THEN NULL ELSE (CASE WHEN r0.v < 0 THEN '-' ELSE '' END) || ABS(r0.v / 100) || '.' || substr('00' || ABS(r0.v % 100), -2) END END AS "mrr",
   CASE WHEN f.g1 = 1 THEN l0.v0 END AS "paying_accounts",
   CASE WHEN f.g1 = 1 THEN (CAST(l1.v0 AS REAL) / NULLIF(CAST(l2.v0 AS REAL), 0)) END AS "churn_rate",
   CASE WHEN f.g1 = 1 THEN ((CAST((r1.v + l3.v0 - l3.v1 - l3.v2) AS REAL) / 100) / NULLIF((CAST(r1.v AS REAL) / 100), 0)) END AS "nrr",
