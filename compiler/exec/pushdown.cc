@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
@@ -84,7 +83,6 @@ struct ScanRunner {
     // strtod, not stod: a subnormal such as 5e-324 is a number (stod
     // throws on its ERANGE); an infinity or NaN is not.
     char* end = nullptr;
-    errno = 0;
     double d = v->empty() ? 0 : std::strtod(v->c_str(), &end);
     if (v->empty() || end != v->c_str() + v->size() || !std::isfinite(d))
       Bad(what, *v, "PostgreSQL returned a value that is not a number");
@@ -150,6 +148,14 @@ struct ScanRunner {
     size_t n = g.rows.size();
     std::map<std::pair<int64_t, engine::DimTuple>, uint32_t> group_of;
     for (size_t a = 0; a < sc.aggs.size(); ++a) engine::GrowStates(sc, a, &r.aggs[a], n);
+    // Each aggregate's SQL column, and its text for messages (`sum(x)`,
+    // not the column `a0`): made once, not per row.
+    std::vector<std::string> names, shown;
+    for (size_t a = 0; a < sc.aggs.size(); ++a) {
+      names.push_back(fmt::format("a{}", a));
+      shown.push_back(sc.aggs[a].text);
+      std::erase(shown.back(), '$');
+    }
     for (size_t row = 0; row < n; ++row) {
       const auto& v = g.rows[row];
       r.period.push_back(Period(sc, sc.grain == rt::Grain::kAll ? std::nullopt : v[col.at("p")]));
@@ -162,10 +168,8 @@ struct ScanRunner {
       for (size_t a = 0; a < sc.aggs.size(); ++a) {
         const AggSpec& spec = sc.aggs[a];
         engine::AggStates& st = r.aggs[a];
-        std::string name = fmt::format("a{}", a);
-        // Messages name the aggregate as written (`sum(x)`), not its SQL column.
-        std::string shown_agg = spec.text;
-        std::erase(shown_agg, '$');
+        const std::string& name = names[a];
+        const std::string& shown_agg = shown[a];
         const plan::RowNode* arg = spec.arg >= 0 ? &sc.nodes[static_cast<size_t>(spec.arg)] : nullptr;
         bool fl = arg && arg->type == VT::kFloat;
         int scale = arg && arg->type == VT::kDecimal ? arg->scale : 0;
