@@ -12,6 +12,9 @@
 namespace kpic::rt {
 
 inline constexpr int kMaxScale = 18;
+/// Decimal places a metric's exact value keeps (a product of metrics adds
+/// its factors' places); `check` refuses a product of more (E0310).
+inline constexpr int kMaxMetricScale = 30;
 
 /// Parses a decimal literal ("-1234.5", "+0.07", "12") at the given scale.
 /// Returns nullopt for malformed text, for more fractional digits than

@@ -11,7 +11,7 @@ namespace kpic::engine {
 
 namespace {
 
-constexpr int kMaxValScale = 30;
+constexpr int kMaxValScale = rt::kMaxMetricScale;
 
 double ToDouble(__int128 v, int scale) {
   // Split to keep precision for large values: integer part and fraction.

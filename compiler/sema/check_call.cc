@@ -233,6 +233,7 @@ Ty Checker::ReaggBy(const Expr& e, const builtins::Builtin& b) {
     args.push_back(Emit(std::move(g)));
   }
   if (method != Fn::kReaggSum) t.add = Additivity::kNonAdditive;
+  if (method == Fn::kReaggAvg) t.places = -1;
   t.node = Node(ir::Kind::kMethod, t, e.span, args);
   module_.ir.nodes[t.node].fn = method;
   module_.ir.nodes[t.node].dims = dims;
@@ -298,6 +299,7 @@ Ty Checker::Aggregate(const Expr& e, const builtins::Builtin& b) {
       out.unit = a.column->entity ? Unit::Named(a.column->entity->name) : Unit::Named(EntityOf(*a.source));
     }
     out.add = Additivity::kAdditive;
+    out.places = 0;
     return emit(out);
   }
   if (a.kind == VKind::kSource) {
@@ -310,6 +312,7 @@ Ty Checker::Aggregate(const Expr& e, const builtins::Builtin& b) {
                : a.column                   ? Unit::Named(a.column->name.name)
                                             : Unit::One();
     out.add = Additivity::kNonAdditive;
+    out.places = 0;
     return emit(out);
   }
   bool orderable = a.kind == VKind::kDate || a.kind == VKind::kTimestamp;
@@ -328,6 +331,9 @@ Ty Checker::Aggregate(const Expr& e, const builtins::Builtin& b) {
   }
   out.unit = a.kind == VKind::kBool ? Unit::One() : a.unit;
   if (b.unit == builtins::UnitRule::kArgSquared) out.unit = out.unit * out.unit;
+  // A sum, min or max keeps the column's decimal places; an average,
+  // deviation or percentile is a float.
+  if (b.fn == Fn::kSum || b.fn == Fn::kMin || b.fn == Fn::kMax) out.places = Places(a);
   if (b.fn == Fn::kSum) {
     out.add = a.column && a.column->rollup ? Additivity::kSemiAdditive : Additivity::kAdditive;
   } else {
@@ -425,6 +431,7 @@ Ty Checker::Method(const Expr& e, Ty t, const builtins::Builtin& m) {
     }
   }
   if (m.fn == Fn::kChange || m.fn == Fn::kGrowthMethod || m.fn == Fn::kZScore) {
+    t.places = -1;
     t.unit = Unit::One();
     t.add = Additivity::kNonAdditive;
     return emit(t);
@@ -444,6 +451,7 @@ Ty Checker::Method(const Expr& e, Ty t, const builtins::Builtin& m) {
       return Error();
     }
     if (m.fn != Fn::kReaggSum) t.add = Additivity::kNonAdditive;
+    if (m.fn == Fn::kReaggAvg) t.places = -1;
     return emit(t);
   }
   return emit(t);  // to_date, rolling: same unit and additivity
@@ -503,6 +511,7 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     conv[1] = a, conv[2] = c;
     out.scalar = a.vt == VT::kNull ? c : a;
     out.scalar.scale = std::max(a.scale, c.scale);
+    out.places = Places(args[1]) >= 0 && Places(args[2]) >= 0 ? std::max(Places(args[1]), Places(args[2])) : -1;
     return emit(out);
   }
   if (b.fn == Fn::kCoalesce) {
@@ -525,6 +534,8 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     out.scalar = Scalar{};
     for (const Scalar& c : conv)
       if (c.vt != VT::kNull) out.scalar = c;
+    out.places = 0;
+    for (const Ty& a : args) out.places = out.places < 0 || Places(a) < 0 ? -1 : std::max(out.places, Places(a));
     return emit(out);
   }
   if (b.fn >= Fn::kYear && b.fn <= Fn::kDate) {
@@ -548,6 +559,13 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     out.column = nullptr;
     if (b.fn == Fn::kRound) out.add = Additivity::kNonAdditive;
     if (out.scalar.vt == VT::kBool) out.scalar = conv[0] = Scalar{VT::kInt, 0};
+    if (b.fn == Fn::kRound) {
+      // round(x, n) of an exact value has n places (n a whole constant).
+      const ir::Node* n = nodes.size() > 1 && nodes[1] >= 0 ? &module_.ir.nodes[static_cast<size_t>(nodes[1])] : nullptr;
+      bool whole = n && n->kind == ir::Kind::kLiteral && n->is_exact && n->exact_scale == 0 && n->exact >= 0 &&
+                   n->exact <= 38;
+      out.places = Places(args[0]) >= 0 && whole ? static_cast<int>(n->exact) : -1;
+    }
     return emit(out);
   }
   if (b.fn == Fn::kWorkingDays) {
@@ -562,6 +580,7 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
   }
   if (b.fn == Fn::kGrowth || b.fn == Fn::kShare) {
     if (args[0].level != Level::kMetric) return Error();
+    out.places = -1;
     out.unit = Unit::One();
     out.add = Additivity::kNonAdditive;
     return emit(out);
@@ -584,6 +603,7 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
       return Error();
     }
     if (!ConvertibleByRow(*e.args[0].value, args[0])) return Error();
+    out.places = -1;
     // The rates source is read for its rates, not as one of the metric's
     // sources: it adds no rows, dimensions or time axis to the metric.
     const Expr* rates = e.args[2].value.get();

@@ -385,6 +385,7 @@ Ty Checker::MetricTy(const std::string& name, Span at) {
   t.unit = m->unit;
   t.level = Level::kMetric;
   t.add = m->additivity;
+  t.places = m->places;
   for (const std::string& s : m->sources)
     if (const ast::SourceDecl* src = SourceByNameAnywhere(s)) t.sources.insert(src);
   t.deps.insert(name);
@@ -427,6 +428,7 @@ Ty Checker::Member(Ty t, const ast::Ident& member, Span at) {
       return Error();
     }
   }
+  if (b->fn == builtins::Fn::kTarget) t.places = -1;  // the target's own formula
   t.node = Node(ir::Kind::kMember, t, Span{at.file, at.begin, member.span.end}, {base});
   module_.ir.nodes[t.node].fn = b->fn;
   return t;
@@ -570,6 +572,7 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
       Promote(&cl, &cr);
       out.scalar = cl.vt == VT::kNull ? cr : cl;
       out.scalar.scale = std::max(cl.scale, cr.scale);
+      if (Places(l) >= 0 && Places(r) >= 0) out.places = std::max(Places(l), Places(r));
       return emit(out);
     }
     case B::kMul:
@@ -606,6 +609,21 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
         }
       } else {
         out.scalar = cl.vt == VT::kNull ? cr : cl;
+      }
+      if (out.level == Level::kMetric && Places(l) >= 0 && Places(r) >= 0) {
+        out.places = Places(l) + Places(r);
+        if (out.places > rt::kMaxMetricScale) {
+          // (engine/value.cc would refuse it at run time, when a digit
+          // past the 30th place is not zero.)
+          diags_
+              .Report(DiagCode::E0310, e.span,
+                      fmt::format("this product of exact decimals has {} decimal places; a metric keeps at most {} "
+                                  "exactly",
+                                  out.places, rt::kMaxMetricScale))
+              .Help("a product keeps both sides' decimals; round a factor first, e.g. `round(x, 6) * y`")
+              .span_label = fmt::format("{} decimal places", out.places);
+          return Error();
+        }
       }
       return emit(out);
     }

@@ -230,6 +230,7 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   m.dimensions = dims;
   for (const std::string& dep : t.deps)
     if (dep != name) m.depends_on.insert(dep);
+  m.places = Places(t);
   m.ok = true;
   module_.ir.metrics[m.ir].root = t.node;
   return &m;

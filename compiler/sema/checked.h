@@ -35,6 +35,8 @@ struct MetricType {
   /// Levels of expressions its formula nests, counting those of the
   /// metrics it reads (the checker refuses more, E0106).
   int depth = 0;
+  /// The most decimal places its exact value can have, or -1 (Ty::places).
+  int places = -1;
 };
 
 struct CheckedModule {

@@ -39,12 +39,24 @@ struct Ty {
   bool zero = false;  ///< the literal 0, which fits any unit
   int node = -1;      ///< its IR node
   ir::Scalar scalar;  ///< row and constant level: the value type
+  /// Metric level: the most decimal places its exact value can have (a
+  /// product adds its factors'); -1 for a float, or not known.
+  int places = -1;
 
   bool error() const { return kind == VKind::kError; }
   bool numeric() const { return kind == VKind::kNumber || kind == VKind::kNull; }
 };
 
 inline Ty Error() { return Ty{}; }
+
+/// The most decimal places an exact value of `t` can have, or -1 (a float,
+/// or not known): from the value type at row and constant level.
+inline int Places(const Ty& t) {
+  if (t.level == ir::Level::kMetric) return t.places;
+  if (t.scalar.vt == ir::VT::kDecimal) return t.scalar.scale;
+  if (t.scalar.vt == ir::VT::kInt || t.scalar.vt == ir::VT::kBool) return 0;
+  return -1;
+}
 
 /// The expression inside any parentheses.
 inline const ast::Expr* StripParens(const ast::Expr* e) {
