@@ -30,7 +30,7 @@ const Dialect kDialects[] = {
     .decimal_col = "CASE WHEN CAST({0} AS TEXT) IN ('NaN', 'Infinity', '-Infinity') "
                    "THEN CAST({2} || CAST({0} AS TEXT) || ' is not a decimal number' AS {1}) "
                    "WHEN ABS(CAST(CAST({0} AS TEXT) AS NUMERIC)) * {6} > 9223372036854775807 "
-                   "THEN CAST({2} || CAST({0} AS TEXT) || ' is out of range for decimal({5})' AS {1}) "
+                   "THEN CAST({2} || CAST({0} AS TEXT) || ' is out of range for {7}' AS {1}) "
                    "WHEN CAST(CAST({0} AS TEXT) AS {1}) = CAST(CAST({0} AS TEXT) AS NUMERIC) "
                    "THEN CAST(CAST({0} AS TEXT) AS {1}) ELSE CAST({2} || CAST({0} AS TEXT) || {3} AS {1}) END",
     .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
@@ -113,7 +113,7 @@ const Dialect kDialects[] = {
         "''), '0') || CASE WHEN instr({0}, '.') = 0 THEN substr('000000000000000000', 1, {5}) ELSE "
         "substr(rtrim(substr({0}, instr({0}, '.') + 1), '0') || '000000000000000000', 1, {5}) END > CASE "
         "WHEN {0} GLOB '-*' THEN '9223372036854775808' ELSE '9223372036854775807' END) "
-        "THEN json_extract('{{}}', {2} || {0} || ' is out of range for decimal({5})') "
+        "THEN json_extract('{{}}', {2} || {0} || ' is out of range for {7}') "
         "ELSE CAST(CASE WHEN instr({0}, '.') = 0 THEN {0} || substr('000000000000000000', 1, {5}) "
         "ELSE substr({0}, 1, instr({0}, '.') - 1) || substr(rtrim(substr({0}, instr({0}, '.') + 1), '0') || "
         "'000000000000000000', 1, {5}) END AS INTEGER) END "

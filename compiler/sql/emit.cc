@@ -508,6 +508,8 @@ class Emitter {
           sql = T(d_.timestamp_col, sql);
       }
       if (c.type == VT::kDecimal) sql = ExactDecimal(sql, scan, c);
+      if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kInt) sql = SqliteInt(sql, scan, c);
+      if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kFloat) sql = SqliteFloat(sql, scan, c);
       f.column_sql.push_back(sql);
     }
     return f;
@@ -521,7 +523,28 @@ class Emitter {
     std::string rule =
         fmt::format("more than {0} digits after the point for decimal({0}) (rounding would change the amount)", c.scale);
     return T(d_.decimal_col, col, DecType(c.scale), Lit(where + "value "), Lit(" has " + rule),
-             Lit(where + "a value has " + rule), c.scale, Pow10Text(c.scale));
+             Lit(where + "a value has " + rule), c.scale, Pow10Text(c.scale), fmt::format("decimal({})", c.scale));
+  }
+
+  /// SQLite keeps any value in any column: an `int` column stored as text
+  /// (`sqlite3 .import` makes TEXT columns) compared as text, `'10' < '9'`,
+  /// and text that is not a number compared greater than every number.
+  /// Its text is read as the whole number it writes (within 64 bits), and
+  /// anything else is an error, as in kpic run.
+  std::string SqliteInt(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
+    std::string where = fmt::format("kpic: source {}, column {}: ", p_.SourceOf(scan).name, c.Text());
+    return T(d_.decimal_col, col, "INTEGER", Lit(where + "value "), Lit(" is not a whole number"),
+             Lit(where + "a value is not a whole number"), 0, "1", "int");
+  }
+  /// A `float` column stored as text: read as the number it writes (SQLite
+  /// applies numeric affinity to text only when it is a well-formed number,
+  /// so the comparison with its REAL is true exactly then); other text is
+  /// an error.
+  std::string SqliteFloat(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
+    std::string where = fmt::format("kpic: source {}, column {}: value ", p_.SourceOf(scan).name, c.Text());
+    return fmt::format("CASE WHEN typeof({0}) <> 'text' THEN {0} WHEN CAST({0} AS REAL) = {0} THEN CAST({0} AS REAL) "
+                       "ELSE {1} END",
+                       col, T(d_.fail, col + " || ' is not a number'", Lit(where)));
   }
 
   /// The decimal type of a scale, and a literal of it.
@@ -1775,6 +1798,25 @@ class Emitter {
   /// exactly; booleans as 0/1.
   std::string Output(const MV& v) const {
     if (v.k == MV::K::kBool) return BoolToInt(v.sql);
+    if (d_.id == builtins::Dialect::kSqlite && v.exact()) {
+      // SQLite turns an integer sum, difference or product that leaves 64
+      // bits into a REAL without a word (only SUM() raises an error): an
+      // exact value that is a REAL here has lost digits, and is an error,
+      // as kpic run's overflow is, never a rounded number.
+      MV checked = v;
+      checked.sql = fmt::format(
+          "CASE WHEN typeof({0}) = 'real' THEN {1} ELSE {0} END", v.sql,
+          T(d_.fail, "''", Lit("kpic: exact arithmetic overflowed 64 bits (SQLite keeps exact numbers in 64-bit "
+                               "integers); kpic run computes it in 128")));
+      checked.chain = {};
+      if (v.k == MV::K::kInt || v.scale == 0) return checked.sql;
+      return Scaled(checked);
+    }
+    return Scaled(v);
+  }
+
+  /// Output's text of a value held as a scaled integer (SQLite).
+  std::string Scaled(const MV& v) const {
     if (v.k == MV::K::kDec && d_.scaled_decimals) {
       // A decimal(0) is its integer (`3`, as kpic run prints it, not `3.0`).
       // ABS of the quotient and the remainder, not of the value: the
