@@ -16,6 +16,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
@@ -149,19 +150,47 @@ namespace {
 /// A bad value as an error message shows it: its first 60 bytes, control
 /// characters escaped (`\x1b`), so that the message cannot drive the
 /// terminal nor be cut short by a NUL.
-std::string Shown(std::string_view v) {
+/// `v` safe to print on a terminal: control characters (C0, DEL) as
+/// `\xNN`; the C1 controls, the bidirectional embeddings, overrides and
+/// isolates and the line and paragraph separators as `\u{NN}` (they could
+/// move the cursor, reorder the message or pass for another line). Text
+/// already escaped is left as it is.
+std::string Escaped(std::string_view v) {
+  static const char kHex[] = "0123456789abcdef";
   std::string s;
-  for (char ch : v.substr(0, 60)) {
-    unsigned char c = static_cast<unsigned char>(ch);
+  for (size_t i = 0; i < v.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
     if (c < 0x20 || c == 0x7F) {
-      static const char kHex[] = "0123456789abcdef";
       s += "\\x";
       s += kHex[c >> 4];
       s += kHex[c & 15];
-    } else {
-      s += ch;
+      continue;
     }
+    unsigned char c1 = i + 1 < v.size() ? static_cast<unsigned char>(v[i + 1]) : 0;
+    unsigned char c2 = i + 2 < v.size() ? static_cast<unsigned char>(v[i + 2]) : 0;
+    uint32_t cp = 0;
+    size_t n = 0;
+    if (c == 0xC2 && c1 >= 0x80 && c1 < 0xA0) {
+      cp = c1, n = 2;  // U+0080 to U+009F
+    } else if (c == 0xE2 && c1 == 0x80 && c2 >= 0xA8 && c2 <= 0xAE) {
+      cp = 0x2000 + (c2 - 0x80), n = 3;  // U+2028, U+2029, U+202A to U+202E
+    } else if (c == 0xE2 && c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9) {
+      cp = 0x2040 + (c2 - 0x80), n = 3;  // U+2066 to U+2069
+    }
+    if (n) {
+      char esc[16];
+      std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(cp));
+      s += esc;
+      i += n - 1;
+      continue;
+    }
+    s += v[i];
   }
+  return s;
+}
+
+std::string Shown(std::string_view v) {
+  std::string s = Escaped(v.substr(0, 60));
   if (v.size() > 60) s += "...";
   return s;
 }
@@ -380,10 +409,12 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
 DataError::DataError(std::string file, size_t line, std::string column, std::string value, std::string reason,
                      bool show_value)
     : std::runtime_error([&] {
-        std::string m = file + ":" + std::to_string(line) + ": ";
-        if (!column.empty()) m += "column `" + column + "`: ";
+        // Paths, header names and reasons may hold anything a file name
+        // or a header can: they are printed escaped, as values are.
+        std::string m = Escaped(file) + ":" + std::to_string(line) + ": ";
+        if (!column.empty()) m += "column `" + Escaped(column) + "`: ";
         if (show_value && (!value.empty() || !column.empty())) m += "value `" + Shown(value) + "` ";
-        return m + reason;
+        return m + Escaped(reason);
       }()),
       file_(std::move(file)),
       column_(std::move(column)),
@@ -1099,6 +1130,17 @@ CsvResult Parse(std::string_view data, int fd, const std::string& file, const st
     width = fields.size();
     std::vector<std::string> headers;
     for (const Field& f : fields) headers.emplace_back(f.text);
+    // A carriage return left in the header (one before a line feed ends
+    // the line) means lines that end with a bare CR, as classic Mac OS
+    // and Excel's "CSV (Macintosh)" write them: the whole file would read
+    // as one header row and no data (it did, without a word).
+    for (const std::string& h : headers)
+      if (h.find('\r') != std::string::npos)
+        throw DataError(file, 1, "", "",
+                        "the header row holds a carriage return (\\r) without a line feed: lines that end with a bare "
+                        "CR (classic Mac OS, Excel's \"CSV (Macintosh)\") are not read; save the file with LF or CRLF "
+                        "line endings",
+                        false);
     for (size_t r = 0; r < requests.size(); ++r) {
       auto it = std::find(headers.begin(), headers.end(), requests[r].header);
       if (it == headers.end()) {

@@ -125,19 +125,21 @@ std::string EscapeBidi(std::string_view in) {
   return out;
 }
 
-std::string Printable(std::string_view in) {
+namespace {
+
+std::string Escape(std::string_view in, bool backslashes) {
   std::string out;
   for (size_t i = 0; i < in.size();) {
     uint32_t cp = 0;
     size_t n = DecodeUtf8(in, i, &cp);
-    char esc[12];
+    char esc[16];
     if (cp < 0x20 || cp == 0x7F) {
       std::snprintf(esc, sizeof esc, "\\x%02x", static_cast<unsigned>(cp));
       out += esc;
     } else if ((cp >= 0x80 && cp < 0xA0) || IsBidiOrSeparator(cp)) {
       std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(cp));
       out += esc;
-    } else if (cp == '\\') {
+    } else if (cp == '\\' && backslashes) {
       out += "\\\\";
     } else if (cp == kReplacementChar) {
       AppendUtf8(&out, cp);
@@ -148,5 +150,10 @@ std::string Printable(std::string_view in) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string Printable(std::string_view in) { return Escape(in, true); }
+std::string PrintablePath(std::string_view in) { return Escape(in, false); }
 
 }  // namespace kpic

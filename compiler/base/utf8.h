@@ -34,6 +34,9 @@ size_t DisplayWidth(std::string_view s);
 /// backslash doubled, invalid UTF-8 as U+FFFD, so
 /// that no label or value can move the cursor or pass for another line.
 std::string Printable(std::string_view in);
+/// Printable without doubling backslashes: for file paths, which are shown
+/// as they are typed.
+std::string PrintablePath(std::string_view in);
 
 /// The bidirectional embeddings, overrides and isolates (U+202A to U+202E,
 /// U+2066 to U+2069) and the line and paragraph separators (U+2028,

@@ -107,7 +107,8 @@ std::string RenderHuman(const SourceManager& sm, const Diagnostic& d, const Huma
   std::string pad(gutter, ' ');
 
   const SourceFile& f = sm.Get(d.span.file);
-  out += fmt::format("{}{}-->{} {}:{}:{}\n", pad, c.blue, c.reset, f.path, primary.line, primary.char_column);
+  out += fmt::format("{}{}-->{} {}:{}:{}\n", pad, c.blue, c.reset, PrintablePath(f.path), primary.line,
+                     primary.char_column);
   // A file or folder that could not be read has no text to show.
   if (f.text.empty() && d.span.size() == 0 && d.labels.empty()) {
     for (const std::string& n : d.notes) out += fmt::format("{} {}={} {}\n", pad, c.blue, c.reset, n);
@@ -138,7 +139,8 @@ std::string RenderHuman(const SourceManager& sm, const Diagnostic& d, const Huma
     if (l.span.file != d.span.file || p.line != primary.line) {
       if (l.span.file != d.span.file) {
         out +=
-            fmt::format("{}{}:::{} {}:{}:{}\n", pad, c.blue, c.reset, sm.Get(l.span.file).path, p.line, p.char_column);
+            fmt::format("{}{}:::{} {}:{}:{}\n", pad, c.blue, c.reset, PrintablePath(sm.Get(l.span.file).path), p.line,
+                        p.char_column);
       }
       out += fmt::format("{} {}|{}\n", pad, c.blue, c.reset);
     }
@@ -154,12 +156,12 @@ std::string RenderHuman(const SourceManager& sm, const Diagnostic& d, const Huma
 std::string RenderGcc(const SourceManager& sm, const Diagnostic& d) {
   if (!d.span.valid()) return fmt::format("kpic: {}: {} [{}]\n", SeverityName(d.severity), d.message, CodeName(d.code));
   Position p = sm.Resolve(d.span.file, d.span.begin);
-  std::string out = fmt::format("{}:{}:{}: {}: {} [{}]\n", sm.Get(d.span.file).path, p.line, p.byte_column,
+  std::string out = fmt::format("{}:{}:{}: {}: {} [{}]\n", PrintablePath(sm.Get(d.span.file).path), p.line, p.byte_column,
                                 SeverityName(d.severity), d.message, CodeName(d.code));
   for (const auto& l : d.labels) {
     if (!l.span.valid()) continue;
     Position lp = sm.Resolve(l.span.file, l.span.begin);
-    out += fmt::format("{}:{}:{}: note: {}\n", sm.Get(l.span.file).path, lp.line, lp.byte_column, l.message);
+    out += fmt::format("{}:{}:{}: note: {}\n", PrintablePath(sm.Get(l.span.file).path), lp.line, lp.byte_column, l.message);
   }
   return out;
 }

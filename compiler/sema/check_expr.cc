@@ -201,6 +201,7 @@ Ty Checker::Literal(const Expr& e) {
         n.exact = v->first;
         n.exact_scale = v->second;
         t.scalar = v->second == 0 ? Scalar{VT::kInt, 0} : Scalar{VT::kDecimal, v->second};
+        t.places = SignificantPlaces(v->first, v->second);
       } else {
         n.is_exact = false;
         n.f = std::strtod(e.text.c_str(), nullptr);
@@ -224,6 +225,7 @@ Ty Checker::Literal(const Expr& e) {
       if (v) {
         n.exact = v->first;
         n.exact_scale = v->second + 2;
+        t.places = SignificantPlaces(v->first, v->second + 2);
       }
       n.f = std::strtod(e.text.c_str(), nullptr) / 100;
       t.scalar = v && v->second + 2 <= rt::kMaxScale ? Scalar{VT::kDecimal, v->second + 2} : Scalar{VT::kFloat, 0};

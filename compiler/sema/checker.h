@@ -40,7 +40,8 @@ struct Ty {
   int node = -1;      ///< its IR node
   ir::Scalar scalar;  ///< row and constant level: the value type
   /// Metric level: the most decimal places its exact value can have (a
-  /// product adds its factors'); -1 for a float, or not known.
+  /// product adds its factors'); -1 for a float, or not known. A number
+  /// literal: its places without trailing zeros.
   int places = -1;
 
   bool error() const { return kind == VKind::kError; }
@@ -49,10 +50,19 @@ struct Ty {
 
 inline Ty Error() { return Ty{}; }
 
+/// The decimal places of `v` x 10^-scale without its trailing zeros
+/// (`1.50` has one): the places a literal adds to a product, as the
+/// engine drops zeros past the 30th place.
+inline int SignificantPlaces(__int128 v, int scale) {
+  while (scale > 0 && v % 10 == 0) v /= 10, --scale;
+  return scale;
+}
+
 /// The most decimal places an exact value of `t` can have, or -1 (a float,
 /// or not known): from the value type at row and constant level.
 inline int Places(const Ty& t) {
   if (t.level == ir::Level::kMetric) return t.places;
+  if (t.level == ir::Level::kConst && t.places >= 0) return t.places;  // a literal's
   if (t.scalar.vt == ir::VT::kDecimal) return t.scalar.scale;
   if (t.scalar.vt == ir::VT::kInt || t.scalar.vt == ir::VT::kBool) return 0;
   return -1;

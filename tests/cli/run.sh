@@ -175,11 +175,17 @@ json_count=$(python3 -c 'import json,sys; print(sum(w["code"] == "W0702" for w i
 # 1.0100000002020000000101.
 mkdir -p "$TMP/prod"
 printf 'id,day,v\n1,2025-01-01,1.01\n' > "$TMP/prod/t.csv"
-printf 'source t from csv("t.csv") {\n  id: string key\n  day: date time\n  v: decimal(2)\n}\nmetric s = sum(t.v)\nmetric two = s * 1.0000000001 * 1.0000000001\nmetric zeros = s * 1.0000000000 * 1.0000000000 * 1.0000000000\nmetric three = s * 1.0000000001 * 1.0000000001 * 1.0000000001\n' > "$TMP/prod/p.kpi"
+printf 'source t from csv("t.csv") {\n  id: string key\n  day: date time\n  v: decimal(2)\n}\nmetric s = sum(t.v)\nmetric two = s * 1.0000000001 * 1.0000000001\nmetric zeros = s * 1.0000000000 * 1.0000000000 * 1.0000000000\n' > "$TMP/prod/p.kpi"
 expect "an exact product of 22 places" 0 "$KPIC" run "$TMP/prod" --metric two,zeros --grain all --format csv
 contains out "all,1.0100000002020000000101,1.010000000000000000000000000000,"
-expect "an exact product of 32 places" 3 "$KPIC" run "$TMP/prod" --metric three --grain all --format csv
-contains err "an exact product needs more than 30 digits after the point"
+# 32 places is refused by check (E0310), no longer only by run (exit 3
+# after a clean check; probe, 2026-12-05); a literal's trailing zeros do
+# not count (`zeros` above).
+mkdir -p "$TMP/prod32"
+cp "$TMP/prod/t.csv" "$TMP/prod32/"
+printf 'source t from csv("t.csv") {\n  id: string key\n  day: date time\n  v: decimal(2)\n}\nmetric s = sum(t.v)\nmetric three = s * 1.0000000001 * 1.0000000001 * 1.0000000001\n' > "$TMP/prod32/p.kpi"
+expect "an exact product of 32 places" 1 "$KPIC" check "$TMP/prod32"
+contains err "error[E0310]: this product of exact decimals has 32 decimal places; a metric keeps at most 30 exactly"
 # A goal's first week cut by the goal's start (2025-01-01 is a Wednesday)
 # is over, not "in progress": judged against the target for its days.
 # By hand: 3 orders on 1-3 January against 7 x 5/7 = 5: 60%, missed.
@@ -478,6 +484,18 @@ json 'd["warnings"]' "['goal \`fs_goal\` $overflow']"
 expect "non-finite float, html" 0 "$KPIC" run "$NF" --metric fs --grain month --format html
 lacks out 'inf<'
 contains out 'W0710'
+
+# Regression (probe, 2026-12-05): a .kpi file name found by walking a
+# folder was printed raw in diagnostics: ESC sequences in it could set the
+# terminal's title and clear its screen. Now escaped, in both formats.
+mkdir -p "$TMP/escdir"
+printf 'package e\nmetric m = nosuch\n' > "$TMP/escdir/$(printf 'a\x1b[2Jb')".kpi
+expect "escaped path, human" 1 "$KPIC" check "$TMP/escdir"
+contains err 'a\x1b[2Jb.kpi:2:12'
+lacks err "$(printf '\x1b')"
+expect "escaped path, gcc" 1 "$KPIC" check "$TMP/escdir" --format gcc
+contains out 'a\x1b[2Jb.kpi:2:12: error: unknown name `nosuch` [E0201]'
+lacks out "$(printf '\x1b')"
 
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins

@@ -161,6 +161,32 @@ TEST_CASE("bad input is an error naming file, line, column and value") {
   CHECK(ErrorOf("a,b\n1,2\n\n", {Col("a", ColType::kInt)}) == "f.csv:3: the row is empty");
 }
 
+TEST_CASE("regression (probe): lines ending with a bare CR are an error, not one header row and no data") {
+  // Classic Mac OS line endings: the whole file read as a header row, and
+  // a metric on its first columns counted nothing, without a word.
+  auto cols = std::vector<CsvColumnRequest>{Col("day", ColType::kString), Col("amt", ColType::kDecimal, 2)};
+  CHECK(ErrorOf("day,amt,q\r2026-01-01,10.00,1\r2026-01-02,20.00,2\r", cols) ==
+        "f.csv:1: the header row holds a carriage return (\\r) without a line feed: lines that end with a bare CR "
+        "(classic Mac OS, Excel's \"CSV (Macintosh)\") are not read; save the file with LF or CRLF line endings");
+  // CRLF is read as before.
+  CHECK(ErrorOf("day,amt\r\n2026-01-01,1.00\r\n", cols) == "no error");
+}
+
+TEST_CASE("regression (probe): names of files and headers in errors are escaped, as values are") {
+  // A header or a path could set the terminal's title or clear its screen
+  // (ESC), or reorder the message (U+202E).
+  auto cols = std::vector<CsvColumnRequest>{Col("q", ColType::kInt)};
+  CHECK(ErrorOf("day,q\x1b[2J\xe2\x80\xae\n1,2\n", cols) ==
+        "f.csv:1: column `q`: missing: the header row has no column `q` (it has: day, q\\x1b[2J\\u{202e})");
+  try {
+    ParseCsv("q\nx\xc2\x9b\xe2\x81\xa7\n", "d\x1b]0;T\x07/f.csv", cols, {});
+    FAIL("no error");
+  } catch (const DataError& e) {
+    CHECK(std::string(e.what()) ==
+          "d\\x1b]0;T\\x07/f.csv:2: column `q`: value `x\\u{9b}\\u{2067}` is not a whole number");
+  }
+}
+
 TEST_CASE("a header-only file has no rows") {
   CsvResult r = ParseCsv("amount\n", "f.csv", {Col("amount", ColType::kDecimal, 2)}, {});
   CHECK(r.rows == 0);
