@@ -137,10 +137,22 @@ class Emitter {
   // ---- basics --------------------------------------------------------------------
 
   std::string Q(const std::string& name) const {
+    // BigQuery's and ClickHouse's quoted identifiers take the escapes of
+    // their string literals: a backslash there escaped the closing quote
+    // (a header `st\` broke the SQL, and a crafted one could end the
+    // identifier early). Spark doubles its backtick and takes a backslash
+    // as it is; the others double their quote.
+    bool escapes = d_.backslash_escapes && d_.id != builtins::Dialect::kSpark;
     std::string out(1, d_.quote_open);
     for (char c : name) {
-      if (c == d_.quote_close) out += c;
-      out += c;
+      if (escapes && (c == '\\' || c == d_.quote_close))
+        out += '\\', out += c;
+      else if (escapes && (c == '\n' || c == '\r' || c == '\t'))
+        out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+      else if (c == d_.quote_close)
+        out += c, out += c;
+      else
+        out += c;
     }
     return out + d_.quote_close;
   }
@@ -152,6 +164,8 @@ class Emitter {
         out += d_.backslash_escapes ? "\\'" : "''";
       else if (c == '\\' && d_.backslash_escapes)
         out += "\\\\";
+      else if (d_.backslash_escapes && (c == '\n' || c == '\r' || c == '\t'))
+        out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";  // BigQuery refuses a raw line break in '...'
       else
         out += c;
     }

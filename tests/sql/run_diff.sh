@@ -36,6 +36,7 @@ python3 "$ROOT/tests/sql/pg_values.py" "$KPIC" "${KPIC_PG_URI:-postgresql://post
 # SQLite decimals stored as text: taken as written, never through a double.
 python3 "$ROOT/tests/sql/sqlite_text_decimals.py" "$KPIC"
 python3 "$ROOT/tests/sql/sqlite_storage.py" "$KPIC"
+python3 "$ROOT/tests/sql/quoting.py" "$KPIC"
 # Exact decimals over float-typed tables, and values that are not decimals.
 python3 "$ROOT/tests/sql/exact_decimals.py" "$KPIC" "$ROOT" --dialects "$dialects"
 # Everything else passed, but a part did not run: CTest shows it skipped.
