@@ -711,10 +711,26 @@ class Evaluator {
   bool nonfinite_ = false;  ///< an aggregate was not finite (TakeNonFinite)
 };
 
+/// A relative target ("1.28 x last year") that is zero has no base to grow
+/// from (a store with no sales last year): no target, not one that any
+/// value meets. A store opened this year showed "met" every month, and a
+/// 100% chance. A zero a value must stay under (`<=`) is a target.
+Val NoZeroBase(const plan::GoalPlan& g, Val t) {
+  if (g.target_relative && !plan::LowerIsBetter(g.cmp) && !t.null() && t.AsDouble() == 0) return Val::Null();
+  return t;
+}
+
+/// The goal's (or a member's) target `node` in context `c` (NoZeroBase).
+Val TargetOf(Evaluator& ev, const plan::GoalPlan& g, int node, const Evaluator::Ctx& c) {
+  return NoZeroBase(g, ev.Eval(node, c));
+}
+
 std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* attainment, bool* has_att) {
   *has_att = false;
   if (!gp.has_data || gp.value.null()) return "no_data";
-  if (g.target < 0 || gp.target.null()) return "no_data";
+  // A value with no target to compare (none declared, or NoZeroBase): not
+  // "no data". JSON keeps the contract's `no_data` (output/json.cc).
+  if (g.target < 0 || gp.target.null()) return "no_target";
   int k = Compare(gp.value, gp.target);
   using plan::Cmp;
   bool met = g.cmp == Cmp::kGe   ? k >= 0
@@ -787,8 +803,8 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     gr->to_date = ev.Eval(g.value, so_far);
     if (g.target >= 0 && g.phasing == plan::Phasing::kNone && !g.additive) {
       // A ratio or an average: its target over the span, as the metric is.
-      gr->target_to_date = ev.Eval(g.target, so_far);
-      gr->target_total = ev.Eval(g.target, whole);
+      gr->target_to_date = TargetOf(ev, g, g.target, so_far);
+      gr->target_total = TargetOf(ev, g, g.target, whole);
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
       // An amount: the period targets add up, so that a year to date is
       // compared with the months' targets so far, not with one month's.
@@ -798,7 +814,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
         gr->target_total = Add(gr->target_total, gp.target);
       }
     } else if (g.target >= 0) {
-      gr->target_total = ev.Eval(g.target, whole);
+      gr->target_total = TargetOf(ev, g, g.target, whole);
       gr->target_to_date = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods)
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
@@ -891,7 +907,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       mem.previous = ev.Eval(dr.value, b);
       mem.change = Sub(mem.value, mem.previous);
       if (dr.target >= 0 || dr.share >= 0) {
-        mem.target = dr.target >= 0 ? ev.Eval(dr.target, a) : Mul(target_now, ev.Eval(dr.share, a));
+        mem.target = dr.target >= 0 ? TargetOf(ev, g, dr.target, a) : NoZeroBase(g, Mul(target_now, ev.Eval(dr.share, a)));
         Val att = plan::LowerIsBetter(g.cmp) ? Div(mem.target, mem.value) : Div(mem.value, mem.target);
         if (!att.null()) mem.has_attainment = true, mem.attainment = att.AsDouble();
       }
@@ -952,7 +968,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
           if (gp.has_data) s.value = ev.Eval(dr.value, c);
           s.has_data = s.has_data && !s.value.null();
           if (dr.target >= 0 || dr.share >= 0)
-            s.target = dr.target >= 0 ? ev.Eval(dr.target, c) : Mul(target_of(gp), ev.Eval(dr.share, c));
+            s.target = dr.target >= 0 ? TargetOf(ev, g, dr.target, c) : NoZeroBase(g, Mul(target_of(gp), ev.Eval(dr.share, c)));
           s.status = StatusOf(g, s, &s.attainment, &s.has_attainment);
           if (partial && gp.span.open && s.has_data) s.status = "in_progress";
           mem.series.push_back(std::move(s));
@@ -1018,8 +1034,20 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
   int64_t lo = rt::PeriodOf(G, g.from_day, plan.calendar), hi = rt::PeriodOf(G, g.to_day - 1, plan.calendar);
   int64_t cur = rt::PeriodOf(G, as_of, plan.calendar);
   int64_t last = rt::PeriodEnd(G, cur, plan.calendar) - 1 == as_of ? cur : cur - 1;  // the last complete period
-  // Over, or not begun by the next period: nothing to forecast.
-  if (G == Grain::kAll || last >= hi) return o;
+  // Over (its last period, or its last day when --to cuts it, is past),
+  // or not begun by the next period: nothing to forecast.
+  if (G == Grain::kAll || last >= hi || as_of >= g.to_day - 1) return o;
+  // The days of period p that the goal counts: its period cut by the
+  // goal's bounds (which --from and --to narrow) and by the as-of date, as
+  // the goal's own rows are (a whole March read before a --from of
+  // 10 March, and days after the as-of date, were counted here).
+  auto counted = [&](int64_t p) {
+    Evaluator::Ctx c{G, p, p, dims};
+    int32_t ps = rt::PeriodStart(G, p, plan.calendar), pe = rt::PeriodEnd(G, p, plan.calendar) - 1;
+    int32_t a = std::max(ps, g.from_day), b = std::min({pe, g.to_day - 1, as_of});
+    if (a > ps || b < pe) c.clo = a, c.chi = b;
+    return c;
+  };
   if (cur + 1 < lo || ev.FirstDay() > as_of) {
     o->why = cur + 1 < lo ? "the goal's period begins more than one period after the as-of date"
                           : "there is no data up to the as-of date";
@@ -1058,11 +1086,21 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
   double target = 0;
   if (o->cumulative) {
     o->to_date = 0;
-    for (int64_t p = std::max(lo, h0); p <= last; ++p)
-      if (std::isfinite(y[static_cast<size_t>(p - h0)])) o->to_date += y[static_cast<size_t>(p - h0)];
+    for (int64_t p = std::max(lo, h0); p <= last; ++p) {
+      Evaluator::Ctx c = counted(p);
+      if (c.Clipped()) {  // a period the goal counts in part (the first, after --from)
+        Val v = ev.Eval(value, c);
+        if (!v.null()) o->to_date += v.AsDouble();
+      } else if (std::isfinite(y[static_cast<size_t>(p - h0)])) {
+        o->to_date += y[static_cast<size_t>(p - h0)];
+      }
+    }
     if (last < cur && cur >= lo) {
-      int32_t start = rt::PeriodStart(G, cur, plan.calendar), end = rt::PeriodEnd(G, cur, plan.calendar);
-      Val v = ev.Eval(value, Evaluator::Ctx{G, cur, cur, dims});
+      // The period in progress: its days so far, and the share of its
+      // counted days still to come.
+      int32_t start = std::max(rt::PeriodStart(G, cur, plan.calendar), g.from_day);
+      int32_t end = std::min(rt::PeriodEnd(G, cur, plan.calendar), g.to_day);
+      Val v = ev.Eval(value, counted(cur));
       o->partial = true;
       o->partial_actual = v.null() ? 0 : v.AsDouble();
       o->partial_elapsed = double(as_of - start + 1) / double(end - start);
@@ -1093,7 +1131,10 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
               GoalResult* gr) {
   DimTuple none;
   std::vector<Val> targets;
-  for (const GoalPeriod& gp : gr->periods) targets.push_back(gp.target);
+  // A period cut by the goal's bounds (--from, --to) and over counts its
+  // days' target, as it is judged; the others their whole target.
+  for (const GoalPeriod& gp : gr->periods)
+    targets.push_back(gp.span.partial && !gp.span.open && gp.has_pace ? gp.pace_target : gp.target);
   auto total = OutlookOf(ev, plan, g, g.value, &none, g.scans, targets, as_of, nullptr);
   bool reads = false;
   for (const auto& a : g.alerts) reads |= a.forecast;
@@ -1117,8 +1158,8 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     std::vector<Val> mt;
     for (const GoalPeriod& gp : gr->periods) {
       Evaluator::Ctx c{G, gp.period, gp.period, &m};
-      mt.push_back(dr.target >= 0  ? ev.Eval(dr.target, c)
-                   : dr.share >= 0 ? Mul(gp.target, ev.Eval(dr.share, c))
+      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, c)
+                   : dr.share >= 0 ? NoZeroBase(g, Mul(gp.target, ev.Eval(dr.share, c)))
                                    : Val::Null());
     }
     std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, dr.scans, mt, as_of, spec);
@@ -1372,7 +1413,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     // A phased target is for the whole period: spread evenly, or in
     // proportion to the metric in the same periods last year.
     Evaluator::Ctx whole{g.grain, lo, hi, &none};
-    Val total_target = g.target >= 0 && g.phasing != plan::Phasing::kNone ? ev.Eval(g.target, whole) : Val::Null();
+    Val total_target = g.target >= 0 && g.phasing != plan::Phasing::kNone ? TargetOf(ev, g, g.target, whole) : Val::Null();
     Val last_year_total = g.last_year >= 0 ? ev.Eval(g.last_year, whole) : Val::Null();
     std::set<std::string> held;  // alerts not evaluated on a partial period
     std::optional<int32_t> gfrom = g.from_day, gto = g.to_day;
@@ -1389,8 +1430,8 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       Evaluator::Ctx full{g.grain, p, p, &none};
       Val span_target;
       if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
-        if (!after) span_target = ev.Eval(g.target, c);
-        gp.target = gp.span.partial || after ? ev.Eval(g.target, full) : span_target;
+        if (!after) span_target = TargetOf(ev, g, g.target, c);
+        gp.target = gp.span.partial || after ? TargetOf(ev, g, g.target, full) : span_target;
       }
       if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
       if (g.phasing == plan::Phasing::kLastYear)

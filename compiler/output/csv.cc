@@ -6,6 +6,7 @@
 
 #include "output/output.h"
 #include "output/values.h"
+#include "output/words.h"
 
 namespace kpic::output {
 
@@ -105,7 +106,7 @@ std::string Csv(const Context& ctx) {
       for (const auto& gp : g.periods)
         out += fmt::format("{},{},{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
                            gp.value.Text(), gp.target.Text(), gp.has_attainment ? fmt::format("{}", gp.attainment) : "",
-                           gp.status, SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "");
+                           ContractStatus(gp.status), SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "");
   }
   return out;
 }

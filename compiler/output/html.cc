@@ -707,7 +707,7 @@ std::string Html(const Context& ctx) {
                              : std::string("—");
   };
   auto status = [&](const std::string& st) {
-    return fmt::format("<span class=\"status {}\">{}</span>", st, Esc(StatusWord(st, lang)));
+    return fmt::format("<span class=\"status {}\">{}</span>", ContractStatus(st), Esc(StatusWord(st, lang)));
   };
   if (!r.goals.empty()) {
     out += fmt::format("<h2>{}</h2><div class=cards>", T("Scorecard", "目标记分卡"));
@@ -715,7 +715,7 @@ std::string Html(const Context& ctx) {
       const engine::GoalPeriod* last = nullptr;
       for (const auto& gp : g.periods)
         if (gp.has_data) last = &gp;
-      out += fmt::format("<div class=\"card {}\"><div><b>{}</b> <span class=sub>{}</span></div>", g.status,
+      out += fmt::format("<div class=\"card {}\"><div><b>{}</b> <span class=sub>{}</span></div>", ContractStatus(g.status),
                          Esc(g.goal->label.empty() ? g.goal->name : g.goal->label), Esc(g.goal->name));
       if (last) {
         const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);

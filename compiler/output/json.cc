@@ -8,6 +8,7 @@
 #include "output/output.h"
 #include "output/actions_text.h"
 #include "output/values.h"
+#include "output/words.h"
 
 namespace kpic::output {
 
@@ -178,7 +179,7 @@ std::string Json(const Context& ctx) {
     j["unit"] = g.goal->unit;
     j["owner"] = g.goal->owner;
     j["grain"] = rt::GrainName(g.goal->grain);
-    j["status"] = g.status;
+    j["status"] = ContractStatus(g.status);
     j["periods"] = nlohmann::json::array();
     for (const auto& gp : g.periods) {
       nlohmann::ordered_json jp;
@@ -186,7 +187,7 @@ std::string Json(const Context& ctx) {
       jp["value"] = JsonValue(gp.value);
       jp["target"] = JsonValue(gp.target);
       jp["attainment"] = gp.has_attainment ? nlohmann::ordered_json(gp.attainment) : nlohmann::ordered_json(nullptr);
-      jp["status"] = gp.status;
+      jp["status"] = ContractStatus(gp.status);
       JsonSpan(gp.span, &jp);
       if (gp.span.partial) {
         jp["elapsed"] = gp.elapsed;

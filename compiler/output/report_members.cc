@@ -90,7 +90,7 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
           q["ts"] = Show(gp.target, look);
           q["a"] = gp.has_attainment ? RawDouble(gp.attainment) : nlohmann::json(nullptr);
           q["as"] = gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100) : "—";
-          q["s"] = gp.status;
+          q["s"] = ContractStatus(gp.status);
           q["sw"] = StatusWord(gp.status, p.lang);
           periods.push_back(std::move(q));
         }

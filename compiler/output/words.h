@@ -11,7 +11,12 @@ namespace kpic::output {
 /// `en` or `zh`, by the report's language.
 inline const char* Tr(const std::string& lang, const char* en, const char* zh) { return lang == "zh" ? zh : en; }
 
-/// A status for people: a goal's (met, at_risk, missed, no_data) or a
+/// The status scripts read (docs/cli.md): a period with a value but no
+/// target to compare is `no_data` there, as the JSON contract lists; people
+/// read "no target" (StatusWord).
+inline std::string ContractStatus(const std::string& s) { return s == "no_target" ? "no_data" : s; }
+
+/// A status for people: a goal's (met, at_risk, missed, no_target, no_data) or a
 /// forecast's (on_track, at_risk, off_track), e.g. "at risk", "有风险".
 inline std::string StatusWord(const std::string& s, const std::string& lang) {
   bool zh = lang == "zh";
@@ -19,6 +24,7 @@ inline std::string StatusWord(const std::string& s, const std::string& lang) {
   if (s == "at_risk") return zh ? "有风险" : "at risk";
   if (s == "missed") return zh ? "未达成" : "missed";
   if (s == "no_data") return zh ? "无数据" : "no data";
+  if (s == "no_target") return zh ? "无目标" : "no target";
   if (s == "in_progress") return zh ? "进行中" : "in progress";
   if (s == "on_track") return zh ? "有望达成" : "on track";
   if (s == "off_track") return zh ? "难以达成" : "off track";

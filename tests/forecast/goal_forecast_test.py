@@ -31,7 +31,7 @@ Writes a package with monthly sales of two stores from 2023-01 to 2026-12
   edges     a goal whose period is over has no forecast and no warning; a
             goal that begins in two years gives W0709; 3 months of history
             fall back to simple exponential smoothing and say why (with no
-            rows a year earlier the target is 0: met for sure)
+            rows a year earlier there is no target, and no chance)
 
 Needs Debian's python3-statsmodels; exits 77 (CTest: skipped) without it.
 """
@@ -361,6 +361,24 @@ def main():
                                     m["forecast"]["probability"] is None and
                                     m["forecast"]["forecast_status"] == "unknown" for m in ms),
                f"no target: members' forecasts {[m.get('forecast') for m in ms]}")
+        # The window cuts the goal (probe, 2026-12-05): the forecast's total
+        # so far and target count the goal's days, as its rows do. It read
+        # all of March before a --from of 10 March and all of June after an
+        # as-of date of 15 June (a --to), and compared with March's whole
+        # target. By hand: rows from 10 March to 15 June 2026 (the 20 March,
+        # April's, May's and 3 June); the target is 1.5 x last year's rows
+        # from 10 to 31 March and the months from April to December.
+        p = run(tmp, "--goal", "ambitious", "--from", "2026-03-10", "--as-of", "2026-06-15", "--format", "json")
+        f = goal(p.stdout, "ambitious").get("forecast", {})
+        so_far = sum(round(a * 100) for d, _, a in rows if "2026-03-10" <= d <= "2026-06-15") / 100
+        ly = sum(round(a * 100) for d, _, a in rows if "2025-03-10" <= d <= "2025-12-31") * 1.5 / 100
+        expect(abs(f.get("to_date", -1) - so_far) < 1e-6, f"--from: to_date {f.get('to_date')} vs {so_far}")
+        expect(abs(f.get("target", -1) - ly) < 1e-6, f"--from: target {f.get('target')} vs {ly}")
+        # A --to that ends the goal's days at the as-of date leaves nothing
+        # to forecast (it forecast June 16 to 30 and the months after).
+        p = run(tmp, "--goal", "ambitious", "--to", "2026-06-16", "--format", "json")
+        g = goal(p.stdout, "ambitious")
+        expect("forecast" not in g, f"--to: a forecast {g.get('forecast', {}).get('to_date')}")
         # Over: no forecast, and no warning.
         p = run(tmp, "--goal", "ambitious", "--as-of", "2026-12-31", "--format", "json")
         g = goal(p.stdout, "ambitious")
@@ -387,9 +405,10 @@ def main():
         f = goal(p.stdout, "modest").get("forecast", {})
         expect(f.get("model") == "ETS(A,N,N)" and "3 months of history" in f.get("why", ""),
                f"short: {f.get('model')} {f.get('why')}")
-        # No rows a year earlier: last year's sales are 0, so is the target,
-        # and it is met for sure.
-        expect(f.get("target") == 0 and f.get("probability") == 1.0 and f.get("forecast_status") == "on_track",
+        # No rows a year earlier: 0.9 x last year's 0 is no target (it was a
+        # target of 0, met for sure: a store opened this year showed a 100%
+        # chance; probe, 2026-12-05), so no chance either.
+        expect(f.get("target") is None and f.get("probability") is None and f.get("forecast_status") == "unknown",
                f"short: target {f.get('target')}, probability {f.get('probability')}")
     with tempfile.TemporaryDirectory() as tmp:
         # A month without any row (May 2024, a gap in the data) is missing,

@@ -52,11 +52,13 @@ for engine in interp jit; do
   json "d['as_of'], ${rows}[0]['rows']]" "2026-02-03 [('2026-01', '50.00', None), ('2026-02', '30.00', ['2026-02-01', '2026-02-03'])]"
 
   # Goals. A relative target over the span: 1.5 x 30 = 45 for 1-12 Feb
-  # (the whole month's is 1.5 x 70 = 105); pace 45 / 45.
+  # (the whole month's is 1.5 x 70 = 105); pace 45 / 45. January 2025 had
+  # no sales: 1.5 x 0 is no target, not one that January met (it said
+  # `met` against 0.000; probe, 2026-12-05); people read "no target".
   expect "$engine: relative goal" 0 "${run[@]}" --goal rel
   json "${goal}rel\")['status']" "in_progress"
   json "[(p['period'], p['status'], p['value'], p['target'], p['attainment'], p.get('pace'), p.get('pace_target')) for p in ${goal}rel\")['periods']]" \
-    "[('2026-01', 'met', '100.00', '0.000', None, None, None), ('2026-02', 'in_progress', '45.00', '105.000', None, 1.0, '45.000'), ('2026-03', 'no_data', None, '0.000', None, None, None)]"
+    "[('2026-01', 'no_data', '100.00', None, None, None, None), ('2026-02', 'in_progress', '45.00', '105.000', None, 1.0, '45.000'), ('2026-03', 'no_data', None, None, None, None, None)]"
   json "${goal}rel\")['periods'][1]['elapsed'], ${goal}rel\")['periods'][1]['span']" "0.42857142857142855 ['2026-02-01', '2026-02-12']"
   # The alert compares like with like: 45 < 2 x 30 for the total, and for B
   # 15 < 2 x 20; A's 30 is not < 2 x 10.
@@ -66,6 +68,8 @@ for engine in interp jit; do
   # 1.5 x its own 1-12 Feb 2025 (A 10, B 20).
   json "[(m['member'], m['value'], m['previous'], m['target'], m['attainment']) for m in ${goal}rel\")['drill'][0]['top']]" \
     "[('A', '30.00', '0.00', '15.000', 2.0), ('B', '15.00', '0.00', '30.000', 0.5)]"
+  expect "$engine: relative goal, table" 0 "$KPIC" run "$PKG" --engine "$engine" --goal rel --lang en
+  contains out "no target"
   # A fixed target pro rata: 280 x 12/28 = 120, pace 45 / 120; to date 100 +
   # 45 against 280 + 120; projected 145 x 3 / (1 + 12/28) against 3 x 280.
   expect "$engine: fixed goal" 0 "${run[@]}" --goal fixed
