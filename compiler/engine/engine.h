@@ -143,6 +143,7 @@ struct FiredAlert {
   plan::VT dim_type = plan::VT::kString;
   DimValue member;
   bool percent = false;  ///< the value is a ratio shown as a percentage
+  int worse = 0;         ///< plan::GoalPlan::Alert::worse
 };
 
 struct GoalPeriod {

@@ -823,6 +823,18 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     double total = static_cast<double>(last - first + 1);
     gr->projection =
         g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed) : gr->to_date;
+    // A goal of several periods is judged on its progress to date, not on
+    // its latest period alone: a year at 99.5% of its target so far (and
+    // a 31% chance) said "met" because November was.
+    if (gr->periods.size() > 1) {
+      GoalPeriod so;
+      so.has_data = true;
+      so.value = gr->to_date;
+      so.target = gr->target_to_date;
+      double att = 0;
+      bool has_att = false;
+      gr->status = StatusOf(g, so, &att, &has_att);
+    }
   }
   int64_t p0 = p1 - 1;
   gr->compared = true;
@@ -997,6 +1009,7 @@ void Fire(Evaluator& ev, const plan::GoalPlan::Alert& a, int cond, int value, co
   fa.severity = a.severity;
   fa.message = a.message;
   fa.percent = a.percent;
+  fa.worse = a.worse;
   fa.period = period;
   if (bm) {
     fa.dim = bm->dim;

@@ -535,6 +535,7 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
                        "</span>{}</div>",
                        Esc(first.severity), Esc(SeverityWord(first.severity, p.lang)), Esc(first.name), count,
                        first.message.empty() ? "" : " <span class=sub>" + Esc(first.message) + "</span>");
+    const bool mixed = std::any_of(grp.begin(), grp.end(), [](const auto* x) { return !x->dim.empty(); });
     auto line = [&](const engine::FiredAlert& a) {
       const Look l = AlertLook(g, a);
       // The actions that answer it (numbered as in the actions table), or
@@ -547,7 +548,9 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
         answered = fmt::format(" <span class=open>{}</span>", Tr(p.lang, "open: no action", "未处理"));
       return fmt::format("<div class=\"alert {}\">{}{} · <b>{}</b>{}</div>", Esc(a.severity),
                          Esc(Label(g.goal->grain, a.period, p)),
-                         a.dim.empty() ? "" : " · " + DimHtml(a.dim, p) + " " + Esc(DimText(a.member, a.dim_type)),
+                         !a.dim.empty() ? " · " + DimHtml(a.dim, p) + " " + Esc(DimText(a.member, a.dim_type))
+                         : mixed        ? " · " + std::string(Tr(p.lang, "total", "合计"))
+                                        : std::string(),
                          Esc(Show(a.value, l)), answered);
     };
     for (size_t i = 0; i < grp.size() && i < kAlertsShown; ++i) out += line(*grp[i]);
@@ -719,12 +722,24 @@ std::string Html(const Context& ctx) {
                          Esc(g.goal->label.empty() ? g.goal->name : g.goal->label), Esc(g.goal->name));
       if (last) {
         const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);
-        const Val& tv = last->span.partial && last->has_pace ? last->pace_target : last->target;
+        // A goal of several periods is judged on its progress to date (its
+        // status): the card shows that, not its latest period's numbers.
+        const bool to_date = g.periods.size() > 1 && g.has_progress;
+        const Val& v = to_date ? g.to_date : last->value;
+        const Val& tv = to_date                                ? g.target_to_date
+                        : last->span.partial && last->has_pace ? last->pace_target
+                                                               : last->target;
+        std::string att = att_text(*last);
+        if (to_date) {
+          Val a = plan::LowerIsBetter(g.goal->cmp) ? Div(tv, v) : Div(v, tv);
+          att = a.null() ? "—" : fmt::format("{:.1f}%", a.AsDouble() * 100);
+        }
+        std::string when = plabel(g.goal->grain, last->period, last->span);
+        if (to_date) when = lang == "zh" ? "累计至 " + when : "to date, through " + when;
         out += fmt::format("<div class=v title=\"{}\">{}</div><div class=s>{} · {} <span title=\"{}\">{}</span> · {}</div>",
-                           Esc(Show(last->value, look)),
-                           Esc(last->value.null() ? "—" : ShowCompact(last->value.AsDouble(), look, lang)),
-                           plabel(g.goal->grain, last->period, last->span), T("target", "目标"), Esc(Show(tv, look)),
-                           Esc(tv.null() ? "—" : ShowCompact(tv.AsDouble(), look, lang)), Esc(att_text(*last)));
+                           Esc(Show(v, look)), Esc(v.null() ? "—" : ShowCompact(v.AsDouble(), look, lang)), when,
+                           T("target", "目标"), Esc(Show(tv, look)),
+                           Esc(tv.null() ? "—" : ShowCompact(tv.AsDouble(), look, lang)), Esc(att));
         out += Sparkline(g, look, p);
       }
       if (g.forecast.has && std::isfinite(g.forecast.outlook.probability))

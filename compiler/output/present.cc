@@ -175,8 +175,16 @@ AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
   }
   auto rank = [](const std::string& s) { return s == "critical" ? 0 : s == "warning" ? 1 : 2; };
   auto mag = [](const engine::FiredAlert* a) { return a->value.null() ? -1.0 : std::fabs(a->value.AsDouble()); };
+  // Within an alert, the worst first: the lowest under a `<` rule (a 0%
+  // chance before a 47% one, which came first by size), the highest under
+  // a `>` rule, else the largest in size; nulls last.
+  auto badness = [&](const engine::FiredAlert* a) {
+    if (a->value.null()) return -HUGE_VAL;
+    double v = a->value.AsDouble();
+    return a->worse < 0 ? -v : a->worse > 0 ? v : std::fabs(v);
+  };
   for (auto& grp : groups)
-    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return mag(a) > mag(b); });
+    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return badness(a) > badness(b); });
   std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
     int ra = rank(a[0]->severity), rb = rank(b[0]->severity);
     return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);

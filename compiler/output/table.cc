@@ -125,6 +125,8 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
           for (const auto& d : gp.drills)
             if (d.dim == a.dim && !d.label.empty()) dim = d.label;
         where = " · " + dim + " " + Member(a.member, a.dim_type);
+      } else if (std::any_of(grp.begin(), grp.end(), [](const auto* x) { return !x->dim.empty(); })) {
+        where = lang == "zh" ? " · 合计" : " · total";  // among members' lines, the goal's total says so
       }
       // The actions answering it, or that none does yet.
       std::string answered;
@@ -218,9 +220,13 @@ std::string Table(const Context& ctx) {
       return std::string(c) + text + "\033[0m";
     };
     const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);
-    out += fmt::format("{}: {}\n",
+    // A goal of several periods is judged on its progress to date (engine
+    // Explain): the headline says so.
+    bool to_date = g.periods.size() > 1 && g.has_progress;
+    out += fmt::format("{}: {}{}\n",
                        g.goal->label.empty() ? g.goal->name : OnOneLine(g.goal->label) + " (" + g.goal->name + ")",
-                       paint(g.status, StatusWord(g.status, lang)));
+                       paint(g.status, StatusWord(g.status, lang)),
+                       to_date ? T(" (to date)", "（累计至今）") : "");
     std::vector<std::vector<std::string>> rows;
     std::vector<std::pair<std::string, engine::Span>> partial;
     std::vector<std::string> statuses;

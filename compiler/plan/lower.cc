@@ -709,6 +709,12 @@ void Lowerer::Goal(const ir::Goal& g) {
     a.message = it.message;
     a.cond = M(it.cond, lc);
     if (it.value >= 0) a.value = M(it.value, lc);
+    if (const ir::Node& c = m_.node(it.cond); it.value >= 0 && c.kind == ir::Kind::kBinary && c.args.size() == 2) {
+      bool left = c.args[0] == it.value, right = c.args[1] == it.value;
+      bool lt = c.binary == ir::BinaryOp::kLt || c.binary == ir::BinaryOp::kLe;
+      bool gt = c.binary == ir::BinaryOp::kGt || c.binary == ir::BinaryOp::kGe;
+      a.worse = (left && lt) || (right && gt) ? -1 : (left && gt) || (right && lt) ? 1 : 0;
+    }
     {
       std::function<bool(int)> reads_forecast = [&](int id) {
         const ir::Node& n = m_.node(id);

@@ -233,6 +233,9 @@ struct GoalPlan {
     /// The condition reads `forecast.FIELD`: evaluated once, on the goal's
     /// latest period with data, after the forecast (and per member).
     bool forecast = false;
+    /// Which way the compared side is worse: -1 lower (`x < 50%`), +1
+    /// higher (`x > 8%`), 0 not known. Lists put the worst first.
+    int worse = 0;
     int cond = -1;  ///< bool mnode
     int value = -1; ///< the left side of the condition, for the report
     /// The same condition per member of each drill dimension.

@@ -485,6 +485,25 @@ expect "non-finite float, html" 0 "$KPIC" run "$NF" --metric fs --grain month --
 lacks out 'inf<'
 contains out 'W0710'
 
+# Regression (probe, 2026-12-05): a goal of several periods is judged on
+# its progress to date, not on its latest period (a year at 99.5% of its
+# target so far said "met" because November was), and an alert lists its
+# worst first: the lowest under a `<` rule (by size, a 47% chance came
+# before 0%), the goal's total marked among members. By hand: January 50
+# of 100 (missed), February 120 of 100 (met), to date 170 of 200 = 85%,
+# under the 95% of at_risk: missed; `sales < 60` fires for January's
+# total (50) and February's stores B (10) and A (50), C has 60 (a row
+# of 0 on 28 February completes the month).
+mkdir -p "$TMP/todate"
+printf 'day,store,amount\n2026-01-05,A,20\n2026-01-05,B,10\n2026-01-06,C,20\n2026-02-05,A,50\n2026-02-05,B,10\n2026-02-06,C,60\n2026-02-28,C,0\n' > "$TMP/todate/o.csv"
+printf 'dimension store: string\nsource orders from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amount: decimal(2)\n}\nmetric sales = sum(orders.amount)\ngoal g {\n  metric sales\n  period 2026-01-01 .. 2026-03-01 by month\n  target sales >= 100\n  drill store\n  alert "low" when sales < 60\n}\n' > "$TMP/todate/p.kpi"
+expect "goal judged to date, json" 0 "$KPIC" run "$TMP/todate" --format json
+json '(d["goals"][0]["status"], [p["status"] for p in d["goals"][0]["periods"]])' "('missed', ['missed', 'met'])"
+expect "goal judged to date, table" 0 "$KPIC" run "$TMP/todate" --lang en
+contains out "g: missed (to date)"
+if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 3 alerts\n    2026-02 · store B · 10.00\n    2026-01 · total · 50.00\n    2026-02 · store A · 50.00\n" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: alerts not worst first:"; grep -A4 "low ·" "$TMP/out"; fi
+
 # Regression (probe, 2026-12-05): a .kpi file name found by walking a
 # folder was printed raw in diagnostics: ESC sequences in it could set the
 # terminal's title and clear its screen. Now escaped, in both formats.
