@@ -2046,6 +2046,11 @@ class Emitter {
     Ctx whole{g.grain, lo, hi, false};
     if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
       target = M(g.target, period, &fr);
+      // A relative target of a zero base is no target (engine NoZeroBase).
+      if (g.target_relative && !plan::LowerIsBetter(g.cmp) && target.k != MV::K::kNull) {
+        target.sql = fmt::format("NULLIF({}, 0)", target.sql);
+        target.chain = {};
+      }
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kEven) {
       target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
                             Dbl(AsValue(M(g.target, whole, &fr))), periods, d_.dbl),

@@ -42,7 +42,7 @@ l1 AS (
 SELECT
   f.p AS "period",
   CASE WHEN f.sf > f.sl THEN NULL ELSE l0.v0 END AS "value",
-  l1.v0 AS "target",
+  NULLIF(l1.v0, 0) AS "target",
   CASE WHEN f.sf > f.sl THEN NULL ELSE CASE WHEN f.sf IS NULL THEN NULL ELSE strftime(f.sf, '%Y-%m-%d') || '/' || strftime(f.sl, '%Y-%m-%d') END END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
