@@ -785,7 +785,11 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     if (gp.has_data) p1 = gp.period, found = true, last_gp = &gp;
   if (!found || g.grain == Grain::kAll || gr->periods.empty()) return;
   // A period's own target, or its pro-rata part when it is partial.
-  auto target_of = [](const GoalPeriod& gp) { return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target; };
+  // (A period of a zero base adds 0: GoalPeriod::zero_base.)
+  auto target_of = [](const GoalPeriod& gp) {
+    if (gp.zero_base) return Val::Int(0);
+    return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target;
+  };
   const Span& span1 = last_gp->span;
   {
     // Progress through the last period with data, and a straight-line
@@ -811,7 +815,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       gr->target_to_date = gr->target_total = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods) {
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
-        gr->target_total = Add(gr->target_total, gp.target);
+        gr->target_total = Add(gr->target_total, gp.zero_base ? Val::Int(0) : gp.target);
       }
     } else if (g.target >= 0) {
       gr->target_total = TargetOf(ev, g, g.target, whole);
@@ -1125,6 +1129,9 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
     target = targets.empty() || targets.back().null() ? forecast::kNaN : targets.back().AsDouble();
   }
   if (targets.empty()) target = forecast::kNaN;
+  // A relative target of a zero base over the whole goal (a store with no
+  // sales last year): no target to meet, not a certain one (NoZeroBase).
+  if (target == 0 && NoZeroBase(g, Val::Int(0)).null()) target = forecast::kNaN;
   o->target = target;
   o->outlook = forecast::Chance(o->fit, h, o->cumulative ? o->to_date : 0, o->cumulative, plan::CmpText(g.cmp), target,
                                 {}, weights);
@@ -1147,7 +1154,9 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   // A period cut by the goal's bounds (--from, --to) and over counts its
   // days' target, as it is judged; the others their whole target.
   for (const GoalPeriod& gp : gr->periods)
-    targets.push_back(gp.span.partial && !gp.span.open && gp.has_pace ? gp.pace_target : gp.target);
+    targets.push_back(gp.zero_base ? Val::Int(0)
+                      : gp.span.partial && !gp.span.open && gp.has_pace ? gp.pace_target
+                                                                         : gp.target);
   auto total = OutlookOf(ev, plan, g, g.value, &none, g.scans, targets, as_of, nullptr);
   bool reads = false;
   for (const auto& a : g.alerts) reads |= a.forecast;
@@ -1171,8 +1180,10 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     std::vector<Val> mt;
     for (const GoalPeriod& gp : gr->periods) {
       Evaluator::Ctx c{G, gp.period, gp.period, &m};
-      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, c)
-                   : dr.share >= 0 ? NoZeroBase(g, Mul(gp.target, ev.Eval(dr.share, c)))
+      // Each period's own target, a zero base's 0 included: OutlookOf
+      // drops a total of zero (NoZeroBase), as for the goal's.
+      mt.push_back(dr.target >= 0  ? ev.Eval(dr.target, c)
+                   : dr.share >= 0 ? Mul(gp.zero_base ? Val::Int(0) : gp.target, ev.Eval(dr.share, c))
                                    : Val::Null());
     }
     std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, dr.scans, mt, as_of, spec);
@@ -1372,6 +1383,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     ++std::get<2>(nonfinite.back());
     return v;
   };
+  size_t rows_so_far = 0;  // over every output (--max-groups)
   auto output = [&](const plan::Output& o, const std::string& what) {
     MetricResult mr;
     mr.output = &o;
@@ -1400,6 +1412,14 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
         throw LimitError(
             fmt::format("metric `{}` would have {} rows ({} periods x {} members), more than --max-groups {}", o.metric,
                         n, hi - lo + 1, tuples.size(), limits.max_groups));
+      // The bound holds for the metrics together: four metrics by day from
+      // year 1 to 9999 took 2.1 GB from a one-row file (probe, 2026-12-05).
+      rows_so_far += n;
+      if (rows_so_far > limits.max_groups)
+        throw LimitError(fmt::format("the metrics asked for would have {} rows together (metric `{}` adds {} periods x "
+                                     "{} members), more than --max-groups {}; narrow --from/--to or ask for a coarser "
+                                     "--grain",
+                                     rows_so_far, o.metric, hi - lo + 1, tuples.size(), limits.max_groups));
       mr.rows.reserve(n);
       rt::AdviseHeapHugePages();  // before the rows are filled
       for (int64_t p = lo; p <= hi; ++p) {
@@ -1445,6 +1465,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
         if (!after) span_target = TargetOf(ev, g, g.target, c);
         gp.target = gp.span.partial || after ? TargetOf(ev, g, g.target, full) : span_target;
+        gp.zero_base = g.target_relative && gp.target.null() && !ev.Eval(g.target, gp.span.partial || after ? full : c).null();
       }
       if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
       if (g.phasing == plan::Phasing::kLastYear)

@@ -212,6 +212,15 @@ Ty Checker::Literal(const Expr& e) {
               .span_label = "out of range";
           return Error();
         }
+        // A mantissa with a digit other than 0 that reads as zero (`1e-400`)
+        // underflowed: it was 0 without a word (probe, 2026-12-05).
+        std::string mantissa = e.text.substr(0, e.text.find_first_of("eE"));
+        if (n.f == 0 && mantissa.find_first_of("123456789") != std::string::npos) {
+          diags_.Report(DiagCode::E0310, e.span, fmt::format("`{}` is too small for a number: it would read as 0", e.text))
+              .Help("floats reach down to about 4.9e-324; write 0 if zero is meant")
+              .span_label = "underflows to 0";
+          return Error();
+        }
       }
       break;
     }

@@ -28,11 +28,11 @@ const Dialect kDialects[] = {
     // doubles, and a `real` 0.1 widened is 0.10000000149.
     // Out of range like kpic run's readers: past the 64-bit scaled integer.
     .decimal_col = "CASE WHEN CAST({0} AS TEXT) IN ('NaN', 'Infinity', '-Infinity') "
-                   "THEN CAST({2} || CAST({0} AS TEXT) || ' is not a decimal number' AS {1}) "
+                   "THEN CAST({2} || {8} || ' is not a decimal number' AS {1}) "
                    "WHEN ABS(CAST(CAST({0} AS TEXT) AS NUMERIC)) * {6} > 9223372036854775807 "
-                   "THEN CAST({2} || CAST({0} AS TEXT) || ' is out of range for {7}' AS {1}) "
+                   "THEN CAST({2} || {8} || ' is out of range for {7}' AS {1}) "
                    "WHEN CAST(CAST({0} AS TEXT) AS {1}) = CAST(CAST({0} AS TEXT) AS NUMERIC) "
-                   "THEN CAST(CAST({0} AS TEXT) AS {1}) ELSE CAST({2} || CAST({0} AS TEXT) || {3} AS {1}) END",
+                   "THEN CAST(CAST({0} AS TEXT) AS {1}) ELSE CAST({2} || {8} || {3} AS {1}) END",
     .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
               "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",
@@ -59,7 +59,7 @@ const Dialect kDialects[] = {
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
     .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
     .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST({0} AS {1}) = {0} THEN CAST({0} AS {1}) "
-                   "ELSE error({2} || CAST({0} AS VARCHAR) || {3}) END",
+                   "ELSE error({2} || {8} || {3}) END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), "
               "INTERVAL '{n} {unit}')) AS DATE) AS p\n  FROM ({bounds}) AS b)",
@@ -102,9 +102,9 @@ const Dialect kDialects[] = {
         "CASE WHEN {0} IS NULL THEN NULL "
         "WHEN typeof({0}) = 'text' THEN CASE "
         "WHEN {0} GLOB '*[^0-9.+-]*' OR {0} NOT GLOB '*[0-9]*' OR substr({0}, 2) GLOB '*[+-]*' "
-        "OR {0} GLOB '*.*.*' THEN json_extract('{{}}', {2} || {0} || ' is not a decimal number') "
+        "OR {0} GLOB '*.*.*' THEN json_extract('{{}}', {2} || {8} || ' is not a decimal number') "
         "WHEN length(rtrim(substr({0}, instr({0}, '.') + 1), '0')) > {5} AND instr({0}, '.') > 0 "
-        "THEN json_extract('{{}}', {2} || {0} || {3}) "
+        "THEN json_extract('{{}}', {2} || {8} || {3}) "
         "WHEN length(ltrim(replace(replace(CASE WHEN instr({0}, '.') = 0 THEN {0} ELSE substr({0}, 1, "
         "instr({0}, '.') - 1) END, '+', ''), '-', ''), '0')) + {5} > 19 OR "
         "(length(ltrim(replace(replace(CASE WHEN instr({0}, '.') = 0 THEN {0} ELSE substr({0}, 1, "
@@ -113,12 +113,12 @@ const Dialect kDialects[] = {
         "''), '0') || CASE WHEN instr({0}, '.') = 0 THEN substr('000000000000000000', 1, {5}) ELSE "
         "substr(rtrim(substr({0}, instr({0}, '.') + 1), '0') || '000000000000000000', 1, {5}) END > CASE "
         "WHEN {0} GLOB '-*' THEN '9223372036854775808' ELSE '9223372036854775807' END) "
-        "THEN json_extract('{{}}', {2} || {0} || ' is out of range for {7}') "
+        "THEN json_extract('{{}}', {2} || {8} || ' is out of range for {7}') "
         "ELSE CAST(CASE WHEN instr({0}, '.') = 0 THEN {0} || substr('000000000000000000', 1, {5}) "
         "ELSE substr({0}, 1, instr({0}, '.') - 1) || substr(rtrim(substr({0}, instr({0}, '.') + 1), '0') || "
         "'000000000000000000', 1, {5}) END AS INTEGER) END "
         "WHEN CAST(ROUND({0} * {6}) AS INTEGER) / {6}.0 = CAST({0} AS REAL) "
-        "THEN CAST(ROUND({0} * {6}) AS INTEGER) ELSE json_extract('{{}}', {2} || {0} || {3}) END",
+        "THEN CAST(ROUND({0} * {6}) AS INTEGER) ELSE json_extract('{{}}', {2} || {8} || {3}) END",
     .round_float = "round({0}, {1})",
     .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL AND lo <= hi\n  UNION ALL\n"
               "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
@@ -146,7 +146,7 @@ const Dialect kDialects[] = {
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
     .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
     .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST({0} AS {1}) = {0} THEN CAST({0} AS {1}) "
-                   "ELSE CAST(fail({2} || CAST({0} AS VARCHAR) || {3}) AS {1}) END",
+                   "ELSE CAST(fail({2} || {8} || {3}) AS {1}) END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT q.p\n  FROM ({bounds}) AS b\n"
               "  CROSS JOIN UNNEST(sequence(b.lo, b.hi, INTERVAL '{n}' {UNIT})) AS q(p))",
@@ -173,7 +173,7 @@ const Dialect kDialects[] = {
     .decimal_type = "DECIMAL(38, {0})", .decimal_lit = "CAST('{0}' AS DECIMAL(38, {1}))",
     .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
     .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST({0} AS {1}) = {0} THEN CAST({0} AS {1}) "
-                   "ELSE CAST(raise_error(concat({2}, CAST({0} AS STRING), {3})) AS {1}) END",
+                   "ELSE CAST(raise_error(concat({2}, {8}, {3})) AS {1}) END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT explode(sequence(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p\n  FROM ({bounds}) AS b)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "div({0}, {1})", .mod = "({0} % {1})",
@@ -226,7 +226,7 @@ const Dialect kDialects[] = {
     .decimal_type = "NUMERIC", .decimal_lit = "CAST('{0}' AS NUMERIC)",
     .wide_decimal_above = 9, .decimal_type_wide = "BIGNUMERIC", .decimal_lit_wide = "CAST('{0}' AS BIGNUMERIC)",
     .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN ROUND(CAST({0} AS {1}), {5}) = {0} THEN ROUND(CAST({0} AS {1}), {5}) "
-                   "ELSE ERROR(CONCAT({2}, CAST({0} AS STRING), {3})) END",
+                   "ELSE ERROR(CONCAT({2}, {8}, {3})) END",
     .round_float = "ROUND({0}, {1})",
     .series = "{name} AS (\n  SELECT p\n  FROM ({bounds}) AS b, UNNEST(GENERATE_DATE_ARRAY(b.lo, b.hi, INTERVAL {n} {UNIT})) AS p)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "DIV({0}, {1})", .mod = "MOD({0}, {1})",

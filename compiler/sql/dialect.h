@@ -47,9 +47,10 @@ struct Dialect {
   /// {0} the column, {1} the decimal type, {5} the scale n, {6} 10^n. A
   /// value that is not a decimal with at most n digits after the point
   /// (a float: the shortest decimal that reads back as it) stops the query
-  /// with an error whose text is {2} value {3} (literals), or the literal
-  /// {4} where the message cannot hold the value; never rounded
-  /// (docs/sql.md, "Exact decimals").
+  /// with an error whose text is {2} {8} {3} ({2} and {3} literals, {8}
+  /// the value as text, or '' under a role), or the literal {4} where the
+  /// message cannot hold the value; never rounded (docs/sql.md, "Exact
+  /// decimals"). {7}: the declared type's name, for "out of range".
   const char* decimal_col;
   const char* round_float;   ///< {0} rounded to {1} digits, as a double
   /// A series of period starts from {lo} to {hi} (columns of the one row

@@ -536,8 +536,33 @@ class Emitter {
     std::string where = fmt::format("kpic: source {}, column {}: ", p_.SourceOf(scan).name, c.Text());
     std::string rule =
         fmt::format("more than {0} digits after the point for decimal({0}) (rounding would change the amount)", c.scale);
-    return T(d_.decimal_col, col, DecType(c.scale), Lit(where + "value "), Lit(" has " + rule),
-             Lit(where + "a value has " + rule), c.scale, Pow10Text(c.scale), fmt::format("decimal({})", c.scale));
+    return T(d_.decimal_col, col, DecType(c.scale), Lit(where + ValueWord()), Lit(" has " + rule),
+             Lit(where + "a value has " + rule), c.scale, Pow10Text(c.scale), fmt::format("decimal({})", c.scale),
+             MessageValue(col));
+  }
+
+  /// A row's value in an error message: its text, or nothing under a role,
+  /// whose query may meet a row outside the role's access before its
+  /// filter drops it (kpic run shows no value under a role either).
+  /// Under a role the text is empty, but still the column's: a message of
+  /// constants alone is folded when the query is planned, and PostgreSQL
+  /// raised it for every query.
+  std::string MessageValue(const std::string& col) const {
+    std::string text;
+    switch (d_.id) {
+      case builtins::Dialect::kPostgres: text = "CAST(" + col + " AS TEXT)"; break;
+      case builtins::Dialect::kSqlite: text = col; break;
+      case builtins::Dialect::kSpark:
+      case builtins::Dialect::kBigquery: text = "CAST(" + col + " AS STRING)"; break;
+      default: text = "CAST(" + col + " AS VARCHAR)"; break;
+    }
+    return p_.role.empty() ? text : "substr(" + text + ", 1, 0)";
+  }
+  /// What precedes MessageValue: "value " or, under a role, words that say
+  /// why none is shown.
+  std::string ValueWord() const {
+    return p_.role.empty() ? "value "
+                           : fmt::format("a value (not shown: the row may be outside role {}'s access) that", p_.role);
   }
 
   /// SQLite keeps any value in any column: an `int` column stored as text
@@ -547,18 +572,18 @@ class Emitter {
   /// anything else is an error, as in kpic run.
   std::string SqliteInt(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
     std::string where = fmt::format("kpic: source {}, column {}: ", p_.SourceOf(scan).name, c.Text());
-    return T(d_.decimal_col, col, "INTEGER", Lit(where + "value "), Lit(" is not a whole number"),
-             Lit(where + "a value is not a whole number"), 0, "1", "int");
+    return T(d_.decimal_col, col, "INTEGER", Lit(where + ValueWord()), Lit(" is not a whole number"),
+             Lit(where + "a value is not a whole number"), 0, "1", "int", MessageValue(col));
   }
   /// A `float` column stored as text: read as the number it writes (SQLite
   /// applies numeric affinity to text only when it is a well-formed number,
   /// so the comparison with its REAL is true exactly then); other text is
   /// an error.
   std::string SqliteFloat(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
-    std::string where = fmt::format("kpic: source {}, column {}: value ", p_.SourceOf(scan).name, c.Text());
+    std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
     return fmt::format("CASE WHEN typeof({0}) <> 'text' THEN {0} WHEN CAST({0} AS REAL) = {0} THEN CAST({0} AS REAL) "
                        "ELSE {1} END",
-                       col, T(d_.fail, col + " || ' is not a number'", Lit(where)));
+                       col, T(d_.fail, MessageValue(col) + " || ' is not a number'", Lit(where)));
   }
 
   /// The decimal type of a scale, and a literal of it.

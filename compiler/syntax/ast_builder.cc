@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <map>
 #include <typeinfo>
 
 #include "base/utf8.h"
@@ -361,7 +362,29 @@ ast::Column AstBuilder::Column(P::ColumnDeclContext* ctx) {
   c.name = Ident(ctx->name);
   c.type = Type(ctx->typeRef());
   c.span = map_.ContextSpan(ctx);
+  // Each modifier once: a second `-> d2`, `unit USD` or header replaced
+  // the first without a word (the lookup or the unit written first was
+  // dropped; probe, 2026-12-05).
+  std::map<std::string, Span> given;
   for (auto* m : ctx->columnModifier()) {
+    std::string kind = dynamic_cast<P::HeaderModifierContext*>(m)       ? "a header"
+                       : dynamic_cast<P::KeyModifierContext*>(m)        ? "`key`"
+                       : dynamic_cast<P::TimeModifierContext*>(m)       ? "`time`"
+                       : dynamic_cast<P::DimensionModifierContext*>(m)  ? "`->` (a dimension)"
+                       : dynamic_cast<P::UnitModifierContext*>(m)       ? "`unit`"
+                       : dynamic_cast<P::EntityModifierContext*>(m)     ? "`entity`"
+                       : dynamic_cast<P::ReferencesModifierContext*>(m) ? "`references`"
+                       : dynamic_cast<P::RollupModifierContext*>(m)     ? "`rollup`"
+                                                                        : "`label`";
+    Span at = map_.ContextSpan(m);
+    if (auto [it, first] = given.emplace(kind, at); !first) {
+      diags_
+          .Report(DiagCode::E0213, at,
+                  fmt::format("column `{}` is given {} twice; only one is kept", c.name.name, kind))
+          .Label(it->second, "first given here")
+          .Help("keep the one you mean and remove the other")
+          .span_label = "duplicate";
+    }
     if (dynamic_cast<P::HeaderModifierContext*>(m)) {
       c.header = StringValue(m->getStart());
       c.header_span = map_.TokenSpan(m->getStart());

@@ -504,6 +504,17 @@ contains out "g: missed (to date)"
 if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 3 alerts\n    2026-02 · store B · 10.00\n    2026-01 · total · 50.00\n    2026-02 · store A · 50.00\n" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: alerts not worst first:"; grep -A4 "low ·" "$TMP/out"; fi
 
+# Regression (probe, 2026-12-05): --max-groups bounds the rows of the
+# metrics together, not each (four metrics by day over years 1 to 9999
+# took 2.1 GB from a one-row file). Here 60 days x 2 metrics = 120 > 100,
+# while each metric's 60 is within it.
+mkdir -p "$TMP/maxrows"
+printf 'day,x\n2026-01-01,1\n' > "$TMP/maxrows/t.csv"
+printf 'source t from csv("t.csv") {\n  day: date time\n  x: int\n}\nmetric a = sum(t.x)\nmetric b = count(t)\n' > "$TMP/maxrows/p.kpi"
+expect "rows of one metric within --max-groups" 0 "$KPIC" run "$TMP/maxrows" --metric a --grain day --from 2026-01-01 --to 2026-03-02 --as-of 2026-03-01 --max-groups 100 --format csv
+expect "rows of the metrics together past --max-groups" 5 "$KPIC" run "$TMP/maxrows" --metric a,b --grain day --from 2026-01-01 --to 2026-03-02 --as-of 2026-03-01 --max-groups 100 --format csv
+contains err "would have 120 rows together"
+
 # Regression (probe, 2026-12-05): a .kpi file name found by walking a
 # folder was printed raw in diagnostics: ESC sequences in it could set the
 # terminal's title and clear its screen. Now escaped, in both formats.

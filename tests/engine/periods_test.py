@@ -226,10 +226,13 @@ if res:
     expect("feb", (periods["2026-02"]["value"], periods["2026-02"]["target"], periods["2026-02"]["status"]),
            ("15.00", "25.00", "missed"))
     expect("feb attainment", periods["2026-02"]["attainment"], 0.6)
-    # A zero target is met by any value; the attainment is undefined (null).
-    expect("mar", (periods["2026-03"]["status"], periods["2026-03"]["attainment"]), ("met", None))
+    # March 2025 had no rows: a relative target of a zero base is no target
+    # (null, status no_data in JSON), not one that any value meets (it was
+    # `met`; probe, 2026-12-05). It still adds 0 to the target to date.
+    expect("mar", (periods["2026-03"]["status"], periods["2026-03"]["target"], periods["2026-03"]["attainment"]),
+           ("no_data", None, None))
     expect("apr", periods["2026-04"]["status"], "no_data")
-    expect("goal status", g["status"], "met")  # the last period with data
+    expect("goal status", g["status"], "met")  # to date: 46.25 against 35.00
     # Alerts: February fell 50% from January (not below -50%); March fell 91.7%.
     # March is also 0.92 standard deviations below the mean of the three
     # months before it (0, 30, 15): (1.25 - 15) / 15.
@@ -267,9 +270,9 @@ if res:
     drill = g["drill"][0]
     expect("drill", (drill["dimension"], drill["members"]), ("store", 2))
     expect("drill top", [(m["member"], m["change"], m["target"], m["attainment"]) for m in drill["top"]],
-           [("A", "1.25", "0.00", None)])
+           [("A", "1.25", None, None)])
     expect("drill bottom", [(m["member"], m["change"], m["target"], m["attainment"]) for m in drill["bottom"]],
-           [("B", "-15.00", "0.00", None)])  # B had no rows in March 2025
+           [("B", "-15.00", None, None)])  # no rows in March 2025: no target (a zero base)
     # Neither member has an attainment in March 2026 (last year's March was zero).
     expect("attainment ranking", (drill["best_attainment"], drill["worst_attainment"]), ([], []))
 # A ratio goal's drill-down splits each member's change into mix and rate

@@ -84,7 +84,29 @@ expect("float text not a number", "value 1e is not a number" in str(got), True)
 got = run("top", text, rows + [("2026-01-03", "1.00", "2.5", "1")])
 expect("int text with a fraction", "value 2.5 is not a whole number" in str(got), True)
 
+# Under a role an error shows no value (the row may be outside the role),
+# as kpic run's do; without a role it does.
+with open(os.path.join(d, "r.kpi"), "w") as f:
+    f.write('source u from csv("u.csv") {\n  day: date time\n  store: string\n  amt: decimal(2)\n}\n'
+            'metric total = sum(u.amt)\nrole r(st: string) { u where u.store == st }\n')
+with open(os.path.join(d, "u.csv"), "w") as f:
+    f.write("day,store,amt\n2026-01-01,A,1.00\n")
+os.remove(os.path.join(d, "p.kpi"))
+for role, shown in [([], True), (["--role", "r", "--param", "st=A"], False)]:
+    text = subprocess.run([kpic, "sql", d, "--metric", "total", "--grain", "all", "--dialect", "sqlite", *role],
+                          capture_output=True, text=True, check=True).stdout
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE u (day TEXT, store TEXT, amt TEXT)")
+    db.execute("INSERT INTO u VALUES ('2026-01-01', 'A', 'secret9')")
+    try:
+        db.execute(text).fetchall()
+        got = "no error"
+    except sqlite3.Error as e:
+        got = str(e)
+    expect(f"role {role}: the value in the error", "secret9" in got, shown)
+    expect(f"role {role}: an error", "is not a decimal number" in got, True)
+
 if failed:
     print("\n".join(failed))
     sys.exit(1)
-print("sqlite_storage: 12 checks passed")
+print("sqlite_storage: 16 checks passed")

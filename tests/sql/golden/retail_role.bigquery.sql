@@ -6,7 +6,7 @@ s0 AS (
   SELECT DATE_TRUNC(DATE(t0.`下单时间`), MONTH) AS p,
     t0.`store` AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: value ', CAST(t0.`amount` AS STRING), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
+    SUM(CASE WHEN (NOT t0.`returned`) THEN CASE WHEN t0.`amount` IS NULL THEN NULL WHEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) = t0.`amount` THEN ROUND(CAST(t0.`amount` AS NUMERIC), 2) ELSE ERROR(CONCAT('kpic: source orders, column amount: a value (not shown: the row may be outside role store_manager\'s access) that', substr(CAST(t0.`amount` AS STRING), 1, 0), ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)')) END END) AS a0,
     MAX(DATE(t0.`下单时间`)) AS a1
   FROM `orders` AS t0
   WHERE t0.`下单时间` IS NOT NULL
