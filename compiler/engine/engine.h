@@ -149,10 +149,6 @@ struct FiredAlert {
 struct GoalPeriod {
   int64_t period = 0;
   Val value, target;
-  /// A relative target of a zero base (no sales a year earlier): `target`
-  /// is null, as there is nothing to grow from, but the period adds 0 to
-  /// the targets to date and for the whole period.
-  bool zero_base = false;
   bool has_attainment = false;
   double attainment = 0;
   bool has_data = false;

@@ -785,11 +785,10 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     if (gp.has_data) p1 = gp.period, found = true, last_gp = &gp;
   if (!found || g.grain == Grain::kAll || gr->periods.empty()) return;
   // A period's own target, or its pro-rata part when it is partial.
-  // (A period of a zero base adds 0: GoalPeriod::zero_base.)
-  auto target_of = [](const GoalPeriod& gp) {
-    if (gp.zero_base) return Val::Int(0);
-    return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target;
-  };
+  // A period of a zero base has no target, so neither has a total over it:
+  // adding 0 for it while its value counted made a year "met" on months
+  // with nothing to compare (review, 2026-12-05).
+  auto target_of = [](const GoalPeriod& gp) { return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target; };
   const Span& span1 = last_gp->span;
   {
     // Progress through the last period with data, and a straight-line
@@ -815,7 +814,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       gr->target_to_date = gr->target_total = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods) {
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
-        gr->target_total = Add(gr->target_total, gp.zero_base ? Val::Int(0) : gp.target);
+        gr->target_total = Add(gr->target_total, gp.target);
       }
     } else if (g.target >= 0) {
       gr->target_total = TargetOf(ev, g, g.target, whole);
@@ -1154,9 +1153,7 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   // A period cut by the goal's bounds (--from, --to) and over counts its
   // days' target, as it is judged; the others their whole target.
   for (const GoalPeriod& gp : gr->periods)
-    targets.push_back(gp.zero_base ? Val::Int(0)
-                      : gp.span.partial && !gp.span.open && gp.has_pace ? gp.pace_target
-                                                                         : gp.target);
+    targets.push_back(gp.span.partial && !gp.span.open && gp.has_pace ? gp.pace_target : gp.target);
   auto total = OutlookOf(ev, plan, g, g.value, &none, g.scans, targets, as_of, nullptr);
   bool reads = false;
   for (const auto& a : g.alerts) reads |= a.forecast;
@@ -1180,10 +1177,9 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     std::vector<Val> mt;
     for (const GoalPeriod& gp : gr->periods) {
       Evaluator::Ctx c{G, gp.period, gp.period, &m};
-      // Each period's own target, a zero base's 0 included: OutlookOf
-      // drops a total of zero (NoZeroBase), as for the goal's.
-      mt.push_back(dr.target >= 0  ? ev.Eval(dr.target, c)
-                   : dr.share >= 0 ? Mul(gp.zero_base ? Val::Int(0) : gp.target, ev.Eval(dr.share, c))
+      // A period of a zero base has no target: nor has the member's total.
+      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, c)
+                   : dr.share >= 0 ? NoZeroBase(g, Mul(gp.target, ev.Eval(dr.share, c)))
                                    : Val::Null());
     }
     std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, dr.scans, mt, as_of, spec);
@@ -1465,7 +1461,6 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
         if (!after) span_target = TargetOf(ev, g, g.target, c);
         gp.target = gp.span.partial || after ? TargetOf(ev, g, g.target, full) : span_target;
-        gp.zero_base = g.target_relative && gp.target.null() && !ev.Eval(g.target, gp.span.partial || after ? full : c).null();
       }
       if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
       if (g.phasing == plan::Phasing::kLastYear)

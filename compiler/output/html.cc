@@ -476,14 +476,30 @@ std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan:
   for (const auto& [i, v] : pts) lo = std::min(lo, v), hi = std::max(hi, v);
   if (hi == lo) hi = lo + 1;
   const double w = 180, h = 32, n = static_cast<double>(g.periods.size() - 1);
-  std::string line;
-  for (const auto& [i, v] : pts)
-    line += fmt::format("{:.1f},{:.1f} ", 2 + (w - 4) * static_cast<double>(i) / std::max(n, 1.0), 2 + (h - 4) * (1 - (v - lo) / (hi - lo)));
-  const auto& first = g.periods[pts.front().first];
+  auto xy = [&](size_t i, double v) {
+    return fmt::format("{:.1f},{:.1f}", 2 + (w - 4) * static_cast<double>(i) / std::max(n, 1.0),
+                       2 + (h - 4) * (1 - (v - lo) / (hi - lo)));
+  };
+  // A partial last period (its days so far) is drawn as the trend chart
+  // draws it: a dotted segment to a hollow point, not a solid drop that
+  // reads as a crash.
   const auto& last = g.periods[pts.back().first];
-  return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img" aria-label="sparkline"><title>{} {} – {} {}</title><polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{}"/></svg>)",
+  const bool partial = last.span.partial && last.span.first <= last.span.last;
+  std::string line, tail;
+  for (size_t k = 0; k < pts.size(); ++k)
+    if (!partial || k + 1 < pts.size()) line += xy(pts[k].first, pts[k].second) + " ";
+  if (partial) {
+    const auto& [pi, pv] = pts[pts.size() - 2];
+    const auto& [li, lv] = pts.back();
+    std::string a = xy(pi, pv), b = xy(li, lv);
+    tail = fmt::format(R"(<polyline fill="none" stroke="#0072B2" stroke-width="1.5" stroke-dasharray="2 2" points="{} {}"/><circle cx="{}" cy="{}" r="2.5" fill="#fff" stroke="#0072B2" stroke-width="1.2"/>)",
+                       a, b, b.substr(0, b.find(',')), b.substr(b.find(',') + 1));
+  }
+  const auto& first = g.periods[pts.front().first];
+  return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img" aria-label="sparkline"><title>{} {} – {} {}{}</title><polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{}"/>{}</svg>)",
                      w, h, w, h, Esc(Label(g.goal->grain, first.period, p)), Esc(Show(first.value, look)),
-                     Esc(Label(g.goal->grain, last.period, p)), Esc(Show(last.value, look)), line);
+                     Esc(Label(g.goal->grain, last.period, p)), Esc(Show(last.value, look)),
+                     partial ? Esc(p.lang == "zh" ? "（未完）" : " (partial)") : "", line, tail);
 }
 
 /// How many alerts of one rule are listed before "and N more".
@@ -601,7 +617,7 @@ std::string ForecastCharts(const plan::Plan& p, const engine::Results& r) {
         std::vector<bool> cut(n, false);
         Band band{std::vector<std::optional<double>>(n), std::vector<std::optional<double>>(n),
                   std::vector<std::optional<double>>(n)};
-        for (size_t i = 0; i < n; ++i) labels[i] = Label(o.grain, first + static_cast<int64_t>(i), p);
+        for (size_t i = 0; i < n; ++i) labels[i] = ShownLabel(o.grain, first + static_cast<int64_t>(i), p);
         for (const auto& row : m.rows)
           if (row.dims == fm.dims && row.period >= first) {
             size_t i = static_cast<size_t>(row.period - first);
@@ -885,8 +901,14 @@ std::string Html(const Context& ctx) {
                                                                                                 : d.node->name),
                            Td(Show(d.value, look)),
                            Td(Show(d.previous, look)), Td(ShowChange(engine::Sub(d.value, d.previous), look)));
-        out += Waterfall(Label(g.goal->grain, g.previous_period, p), Num(d.previous), bars,
-                         Label(g.goal->grain, g.period, p), Num(d.value), look, lang);
+        // A partial period is compared with the same days of the one
+        // before: the bars say so (`2026-11` beside the table's whole
+        // November read as the month's total).
+        const bool cut = g.through_span.partial && g.through_span.first <= g.through_span.last;
+        out += Waterfall(Label(g.goal->grain, g.previous_period, p) + (cut ? Tr(lang, " (same days)", "（同期）") : ""),
+                         Num(d.previous), bars,
+                         Label(g.goal->grain, g.period, p) + (cut ? Tr(lang, " (to date)", "（截至目前）") : ""),
+                         Num(d.value), look, lang);
       }
     }
     if (g.compared)
@@ -948,7 +970,7 @@ std::string Html(const Context& ctx) {
       std::vector<std::optional<double>> values;
       std::vector<bool> cut;
       for (const auto& row : c.rows) {
-        labels.push_back(Label(o.grain, row.period, p));
+        labels.push_back(ShownLabel(o.grain, row.period, p));
         values.push_back(Num(row.value));
         cut.push_back(row.span.partial);
       }

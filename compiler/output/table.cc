@@ -155,9 +155,17 @@ std::string Table(const Context& ctx) {
   bool color = ctx.color;
   std::string out;
   if (!r.metrics.empty()) {
-    std::vector<std::string> head{"period"};
+    // In the report's language, as the goals' tables are (a Chinese table
+    // said `period`); a dimension by its drill label where a goal gives one.
+    std::vector<std::string> head{p.lang == "zh" ? "期间" : "period"};
     std::vector<bool> right{false};
-    for (const auto& d : p.by) head.push_back(d), right.push_back(false);
+    for (const auto& d : p.by) {
+      std::string name = d;
+      for (const auto& g : p.goals)
+        for (const auto& dr : g.drills)
+          if (dr.dim == d && !dr.label.empty()) name = OnOneLine(dr.label);
+      head.push_back(name), right.push_back(false);
+    }
     for (const auto& m : r.metrics) {
       head.push_back(OnOneLine(m.output->label.empty() ? m.output->metric : m.output->label));
       right.push_back(true);
@@ -174,7 +182,7 @@ std::string Table(const Context& ctx) {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::pair<std::string, engine::Span>> partial;
     for (size_t i = 0; i < w.keys.size(); ++i) {
-      std::string label = Label(p.grain, w.keys[i].first, p);
+      std::string label = ShownLabel(p.grain, w.keys[i].first, p);
       if (w.spans[i].partial && (partial.empty() || partial.back().first != label)) partial.push_back({label, w.spans[i]});
       std::vector<std::string> row{w.spans[i].partial ? label + "*" : label};
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(w.keys[i].second[d], p.by_types[d]));

@@ -13,6 +13,9 @@ namespace kpic::output {
 using engine::Val;
 
 std::string Label(rt::Grain g, int64_t o, const plan::Plan& p) { return rt::PeriodLabel(g, o, p.calendar); }
+std::string ShownLabel(rt::Grain g, int64_t o, const plan::Plan& p) {
+  return g == rt::Grain::kAll && p.lang == "zh" ? "全部" : Label(g, o, p);
+}
 
 nlohmann::json JsonValue(const Val& v) {
   switch (v.kind) {

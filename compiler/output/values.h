@@ -13,6 +13,9 @@ namespace kpic::output {
 
 /// `2026-03`, `2026-Q1`, `FY2027`, `2026-W09`, `all`.
 std::string Label(rt::Grain g, int64_t o, const plan::Plan& p);
+/// Label for people: the whole span at grain `all` is 全部 in a Chinese
+/// report (JSON and CSV keep `all`).
+std::string ShownLabel(rt::Grain g, int64_t o, const plan::Plan& p);
 /// Exact decimals as strings, other numbers as numbers, null as null.
 nlohmann::json JsonValue(const engine::Val& v);
 nlohmann::json JsonDim(const engine::DimValue& d, plan::VT t);

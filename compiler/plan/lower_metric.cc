@@ -145,7 +145,13 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
         return MOp(MNode::Op::kMul, {M(goal_->target_rhs, lc), LastYearShare(*goal_, lc)});
       return MOp(MNode::Op::kNull, {});
     }
-    return M(goal_->target_rhs, lc);
+    int t = M(goal_->target_rhs, lc);
+    // A relative target of a zero base is none (engine NoZeroBase): an
+    // alert `sales >= sales.target` fired for months with nothing to grow
+    // from (review, 2026-12-05). if(t == 0, null, t).
+    if (TargetIsRelative(*goal_) && (goal_->cmp == ">=" || goal_->cmp == ">"))
+      return MOp(MNode::Op::kIf, {MOp(MNode::Op::kEq, {t, MConst(0, 0)}), MOp(MNode::Op::kNull, {}), t});
+    return t;
   }
   Unreachable(fmt::format("`.{}` outside a goal with a target", builtins::Get(member).name));
 }

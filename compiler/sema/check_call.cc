@@ -511,7 +511,9 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     conv[1] = a, conv[2] = c;
     out.scalar = a.vt == VT::kNull ? c : a;
     out.scalar.scale = std::max(a.scale, c.scale);
-    out.places = Places(args[1]) >= 0 && Places(args[2]) >= 0 ? std::max(Places(args[1]), Places(args[2])) : -1;
+    // The branch taken may be the exact one: the most places of either
+    // (a float branch gives a float, which no product checks).
+    out.places = std::max(Places(args[1]), Places(args[2]));
     return emit(out);
   }
   if (b.fn == Fn::kCoalesce) {
@@ -534,8 +536,8 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     out.scalar = Scalar{};
     for (const Scalar& c : conv)
       if (c.vt != VT::kNull) out.scalar = c;
-    out.places = 0;
-    for (const Ty& a : args) out.places = out.places < 0 || Places(a) < 0 ? -1 : std::max(out.places, Places(a));
+    out.places = -1;
+    for (const Ty& a : args) out.places = std::max(out.places, Places(a));
     return emit(out);
   }
   if (b.fn >= Fn::kYear && b.fn <= Fn::kDate) {
@@ -564,7 +566,9 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
       const ir::Node* n = nodes.size() > 1 && nodes[1] >= 0 ? &module_.ir.nodes[static_cast<size_t>(nodes[1])] : nullptr;
       bool whole = n && n->kind == ir::Kind::kLiteral && n->is_exact && n->exact_scale == 0 && n->exact >= 0 &&
                    n->exact <= 38;
-      out.places = Places(args[0]) >= 0 && whole ? static_cast<int>(n->exact) : -1;
+      // (an exact value with fewer places keeps them: engine Round)
+      out.places = Places(args[0]) >= 0 && whole ? std::min(Places(args[0]), static_cast<int>(n->exact))
+                   : Places(args[0]);
     }
     return emit(out);
   }
@@ -576,6 +580,7 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
     out.level = Level::kMetric;
     out.add = Additivity::kAdditive;
     out.scalar = Scalar{VT::kInt, 0};
+    out.places = 0;
     return emit(out);
   }
   if (b.fn == Fn::kGrowth || b.fn == Fn::kShare) {
@@ -603,7 +608,8 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
       return Error();
     }
     if (!ConvertibleByRow(*e.args[0].value, args[0])) return Error();
-    out.places = -1;
+    // Each day's amount times its rate (plan::kRateScale places), summed.
+    out.places = Places(args[0]) >= 0 ? Places(args[0]) + 10 : -1;
     // The rates source is read for its rates, not as one of the metric's
     // sources: it adds no rows, dimensions or time axis to the metric.
     const Expr* rates = e.args[2].value.get();

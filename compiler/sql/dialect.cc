@@ -99,7 +99,7 @@ const Dialect kDialects[] = {
     // the point do not count. A number stored
     // as INTEGER or REAL goes through the double it is.
     .decimal_col =
-        "CASE WHEN {0} IS NULL THEN NULL "
+        "CASE WHEN {0} IS NULL OR {0} = '' THEN NULL "
         "WHEN typeof({0}) = 'text' THEN CASE "
         "WHEN {0} GLOB '*[^0-9.+-]*' OR {0} NOT GLOB '*[0-9]*' OR substr({0}, 2) GLOB '*[+-]*' "
         "OR {0} GLOB '*.*.*' THEN json_extract('{{}}', {2} || {8} || ' is not a decimal number') "

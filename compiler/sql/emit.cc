@@ -572,8 +572,12 @@ class Emitter {
   /// anything else is an error, as in kpic run.
   std::string SqliteInt(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
     std::string where = fmt::format("kpic: source {}, column {}: ", p_.SourceOf(scan).name, c.Text());
-    return T(d_.decimal_col, col, "INTEGER", Lit(where + ValueWord()), Lit(" is not a whole number"),
-             Lit(where + "a value is not a whole number"), 0, "1", "int", MessageValue(col));
+    // An INTEGER as it is (through decimal_col's double, 2^53 + 1 read
+    // 2^53); the empty text `.import` stores for an empty field is null,
+    // as kpic run reads an empty field (review, 2026-12-05).
+    return fmt::format("CASE WHEN typeof({0}) = 'integer' THEN {0} WHEN {0} = '' THEN NULL ELSE {1} END", col,
+                       T(d_.decimal_col, col, "INTEGER", Lit(where + ValueWord()), Lit(" is not a whole number"),
+                         Lit(where + "a value is not a whole number"), 0, "1", "int", MessageValue(col)));
   }
   /// A `float` column stored as text: read as the number it writes (SQLite
   /// applies numeric affinity to text only when it is a well-formed number,
@@ -581,8 +585,8 @@ class Emitter {
   /// an error.
   std::string SqliteFloat(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
     std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
-    return fmt::format("CASE WHEN typeof({0}) <> 'text' THEN {0} WHEN CAST({0} AS REAL) = {0} THEN CAST({0} AS REAL) "
-                       "ELSE {1} END",
+    return fmt::format("CASE WHEN typeof({0}) <> 'text' THEN {0} WHEN {0} = '' THEN NULL "
+                       "WHEN CAST({0} AS REAL) = {0} THEN CAST({0} AS REAL) ELSE {1} END",
                        col, T(d_.fail, MessageValue(col) + " || ' is not a number'", Lit(where)));
   }
 
@@ -2069,19 +2073,23 @@ class Emitter {
     MV value = M(g.value, c, &fr);
     MV target{"NULL", MV::K::kNull, 0};
     Ctx whole{g.grain, lo, hi, false};
-    if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
-      target = M(g.target, period, &fr);
-      // A relative target of a zero base is no target (engine NoZeroBase).
-      if (g.target_relative && !plan::LowerIsBetter(g.cmp) && target.k != MV::K::kNull) {
-        target.sql = fmt::format("NULLIF({}, 0)", target.sql);
-        target.chain = {};
+    // A relative target of a zero base is no target (engine NoZeroBase),
+    // phased or not.
+    auto no_zero_base = [&](MV t) {
+      if (g.target_relative && !plan::LowerIsBetter(g.cmp) && t.k != MV::K::kNull) {
+        t.sql = fmt::format("NULLIF({}, 0)", t.sql);
+        t.chain = {};
       }
+      return t;
+    };
+    if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
+      target = no_zero_base(M(g.target, period, &fr));
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kEven) {
       target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
-                            Dbl(AsValue(M(g.target, whole, &fr))), periods, d_.dbl),
+                            Dbl(no_zero_base(AsValue(M(g.target, whole, &fr)))), periods, d_.dbl),
                 MV::K::kFloat, 0};
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kLastYear) {
-      MV total = AsValue(M(g.target, whole, &fr)), ly = AsValue(M(g.last_year, period, &fr)),
+      MV total = no_zero_base(AsValue(M(g.target, whole, &fr))), ly = AsValue(M(g.last_year, period, &fr)),
          ly_total = AsValue(M(g.last_year, whole, &fr));
       target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), Dbl(ly_total)), MV::K::kFloat, 0};
     }

@@ -514,6 +514,36 @@ printf 'source t from csv("t.csv") {\n  day: date time\n  x: int\n}\nmetric a = 
 expect "rows of one metric within --max-groups" 0 "$KPIC" run "$TMP/maxrows" --metric a --grain day --from 2026-01-01 --to 2026-03-02 --as-of 2026-03-01 --max-groups 100 --format csv
 expect "rows of the metrics together past --max-groups" 5 "$KPIC" run "$TMP/maxrows" --metric a,b --grain day --from 2026-01-01 --to 2026-03-02 --as-of 2026-03-01 --max-groups 100 --format csv
 contains err "would have 120 rows together"
+# A Chinese table's own words are Chinese: 期间, and 全部 for the whole span
+# (they were `period` and `all`; probe, 2026-12-05).
+expect "zh metric table" 0 "$KPIC" run "$TMP/maxrows" --metric a --grain all --lang zh
+contains out "期间"
+contains out "全部"
+lacks out "period"
+
+# Regression (review, 2026-12-05): a goal whose months all have a zero
+# base (no sales a year earlier) has no target to date either (it was
+# "met" against 0.00, with a 100% chance), `sales.target` in an alert is
+# null there (`sales >= sales.target` fired), and kpic sql's phased target
+# is NULL as kpic run's is (it was 0.0).
+mkdir -p "$TMP/zerobase"
+printf 'day,store,amount\n2026-01-05,A,100\n2026-02-05,A,100\n' > "$TMP/zerobase/o.csv"
+printf 'dimension store: string\nsource orders from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amount: decimal(2)\n}\nmetric sales = sum(orders.amount)\ngoal rel {\n  metric sales\n  period 2026-01-01 .. 2026-05-01 by month\n  target sales >= 1.1 * sales.last_year\n  alert "reached" when sales >= sales.target\n}\ngoal even {\n  metric sales\n  period 2026-01-01 .. 2026-03-01 by month\n  target sales >= 1.1 * sales.last_year\n  phasing even\n}\n' > "$TMP/zerobase/p.kpi"
+expect "zero base: to date" 0 "$KPIC" run "$TMP/zerobase" --goal rel --as-of 2026-02-15 --format json
+json '(d["goals"][0]["status"], d["goals"][0]["to_date"]["target"], d["goals"][0]["alerts"], d["goals"][0].get("forecast", {}).get("probability"))' "('no_data', None, [], None)"
+expect "zero base: phased sql" 0 "$KPIC" sql "$TMP/zerobase" --goal even --dialect sqlite
+if python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(":memory:")
+db.execute("CREATE TABLE orders (day TEXT, store TEXT, amount INTEGER)")
+db.executemany("INSERT INTO orders VALUES (?, ?, ?)", [("2026-01-05", "A", 100), ("2026-02-05", "A", 100)])
+cur = db.execute(open(sys.argv[1]).read())
+names = [c[0] for c in cur.description]
+targets = [r[names.index("target")] for r in cur.fetchall()]
+sys.exit(0 if targets == [None, None] else print(targets) or 1)' "$TMP/out"; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL: kpic sql: a phased target of a zero base is not NULL"; fi
+expect "zero base: phased run" 0 "$KPIC" run "$TMP/zerobase" --goal even --format json
+json '[p["target"] for p in d["goals"][0]["periods"]]' "[None, None]"
 
 # Regression (probe, 2026-12-05): a .kpi file name found by walking a
 # folder was printed raw in diagnostics: ESC sequences in it could set the

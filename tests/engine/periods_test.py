@@ -232,7 +232,10 @@ if res:
     expect("mar", (periods["2026-03"]["status"], periods["2026-03"]["target"], periods["2026-03"]["attainment"]),
            ("no_data", None, None))
     expect("apr", periods["2026-04"]["status"], "no_data")
-    expect("goal status", g["status"], "met")  # to date: 46.25 against 35.00
+    # Judged to date, January to March: March has no target, so neither
+    # has the total to date (it added 0 for March while counting March's
+    # value; review, 2026-12-05).
+    expect("goal status", g["status"], "no_data")
     # Alerts: February fell 50% from January (not below -50%); March fell 91.7%.
     # March is also 0.92 standard deviations below the mean of the three
     # months before it (0, 30, 15): (1.25 - 15) / 15.
@@ -249,11 +252,11 @@ if res:
     # to December: 46.25 in 3 of 12 months projects 185.00; last year's
     # January-March was 35.00 and its whole year 42.50.
     expect("to date", (g["to_date"]["through"], g["to_date"]["value"], g["to_date"]["target"]),
-           ("2026-03", "46.25", "35.00"))
-    expect("to date attainment", g["to_date"]["attainment"], 46.25 / 35)
+           ("2026-03", "46.25", None))
+    expect("to date attainment", g["to_date"]["attainment"], None)
     expect("projection", (g["projection"]["method"], g["projection"]["value"], g["projection"]["target"]),
-           ("straight_line", 185.0, "42.50"))
-    expect("projection attainment", g["projection"]["attainment"], 185 / 42.5)
+           ("straight_line", 185.0, None))
+    expect("projection attainment", g["projection"]["attainment"], None)
     # Decomposition of March against February.
     add, mul = g["decomposition"]
     expect("additive", (add["kind"], add["period"], add["previous_period"], add["holds"]),

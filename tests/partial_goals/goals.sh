@@ -56,7 +56,7 @@ for engine in interp jit; do
   # no sales: 1.5 x 0 is no target, not one that January met (it said
   # `met` against 0.000; probe, 2026-12-05); people read "no target".
   expect "$engine: relative goal" 0 "${run[@]}" --goal rel
-  json "${goal}rel\")['status']" "met"  # to date: 145 against 45 (January's zero base adds 0)
+  json "${goal}rel\")['status']" "no_data"  # to date: January has no target, so neither has the total
   json "[(p['period'], p['status'], p['value'], p['target'], p['attainment'], p.get('pace'), p.get('pace_target')) for p in ${goal}rel\")['periods']]" \
     "[('2026-01', 'no_data', '100.00', None, None, None, None), ('2026-02', 'in_progress', '45.00', '105.000', None, 1.0, '45.000'), ('2026-03', 'no_data', None, None, None, None, None)]"
   json "${goal}rel\")['periods'][1]['elapsed'], ${goal}rel\")['periods'][1]['span']" "0.42857142857142855 ['2026-02-01', '2026-02-12']"
