@@ -238,6 +238,21 @@ Ty Checker::Literal(const Expr& e) {
       }
       n.f = std::strtod(e.text.c_str(), nullptr) / 100;
       t.scalar = v && v->second + 2 <= rt::kMaxScale ? Scalar{VT::kDecimal, v->second + 2} : Scalar{VT::kFloat, 0};
+      if (!v) {
+        // As a number literal: finite, and not a non-zero that reads as 0
+        // (`0.<322 zeros>5%` ran as 0; review, 2026-12-05).
+        std::string mantissa = e.text.substr(0, e.text.find_first_of("eE%"));
+        bool zeroed = n.f == 0 && mantissa.find_first_of("123456789") != std::string::npos;
+        if (!std::isfinite(n.f) || zeroed) {
+          diags_
+              .Report(DiagCode::E0310, e.span,
+                      fmt::format("`{}%` is too {} for a number{}", e.text, zeroed ? "small" : "large",
+                                  zeroed ? ": it would read as 0" : ""))
+              .Help("floats reach from about 4.9e-324 to 1.8e308")
+              .span_label = zeroed ? "underflows to 0" : "out of range";
+          return Error();
+        }
+      }
       break;
     }
     case ExprKind::kString:
