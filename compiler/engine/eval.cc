@@ -1128,9 +1128,6 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
     target = targets.empty() || targets.back().null() ? forecast::kNaN : targets.back().AsDouble();
   }
   if (targets.empty()) target = forecast::kNaN;
-  // A relative target of a zero base over the whole goal (a store with no
-  // sales last year): no target to meet, not a certain one (NoZeroBase).
-  if (target == 0 && NoZeroBase(g, Val::Int(0)).null()) target = forecast::kNaN;
   o->target = target;
   o->outlook = forecast::Chance(o->fit, h, o->cumulative ? o->to_date : 0, o->cumulative, plan::CmpText(g.cmp), target,
                                 {}, weights);

@@ -573,9 +573,8 @@ class Emitter {
   std::string SqliteInt(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
     std::string where = fmt::format("kpic: source {}, column {}: ", p_.SourceOf(scan).name, c.Text());
     // An INTEGER as it is (through decimal_col's double, 2^53 + 1 read
-    // 2^53); the empty text `.import` stores for an empty field is null,
-    // as kpic run reads an empty field (review, 2026-12-05).
-    return fmt::format("CASE WHEN typeof({0}) = 'integer' THEN {0} WHEN {0} = '' THEN NULL ELSE {1} END", col,
+    // 2^53); decimal_col reads `.import`'s empty text as null.
+    return fmt::format("CASE WHEN typeof({0}) = 'integer' THEN {0} ELSE {1} END", col,
                        T(d_.decimal_col, col, "INTEGER", Lit(where + ValueWord()), Lit(" is not a whole number"),
                          Lit(where + "a value is not a whole number"), 0, "1", "int", MessageValue(col)));
   }
