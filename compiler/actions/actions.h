@@ -43,6 +43,8 @@ struct Action {
   std::vector<Member> members;      ///< empty: the whole company
   int32_t start = 0;                ///< days since 1970-01-01
   std::optional<int32_t> end;
+  std::optional<int32_t> planned_end;  ///< the opening entry's `end`
+  std::optional<int32_t> closed_on;    ///< the closing entry's `end`, else the day of its `at`
   int window = 0;  ///< periods before and after compared (0: the default, kDefaultWindow)
   std::string status = "open";  ///< open, done, dropped
   std::string closed_by, note;
@@ -50,6 +52,10 @@ struct Action {
   Span span;         ///< its opening entry
   Span goal_span, metric_span, alert_span;
 };
+
+/// The action as it stood at the end of `day`: one closed after that day
+/// is still open (with its planned end), as `--as-of` shows it.
+Action AsOf(const Action& a, int32_t day);
 
 inline constexpr int kDefaultWindow = 3;
 inline constexpr int kMaxWindow = 120;

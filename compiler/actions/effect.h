@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,7 @@ namespace kpic::actions {
 /// measured effect.
 struct View {
   const Action* action = nullptr;
+  std::shared_ptr<const std::vector<Action>> known;  ///< keeps `action` alive when it is an as-of copy
   std::string metric;        ///< the measured metric, or empty
   std::string metric_label;  ///< in the report's language
   std::string goal_label;

@@ -194,6 +194,7 @@ struct Reader {
       ok = false;
     }
     a.end = end;
+    a.planned_end = end;
     if (auto w = j.find("window"); w != j.end() && !w->is_null()) {
       if (!w->is_number_integer() || w->get<int64_t>() < 1 || w->get<int64_t>() > kMaxWindow) {
         Bad(span("window"), fmt::format("`window` is the number of periods compared before and after, 1 to {}",
@@ -250,6 +251,12 @@ struct Reader {
     }
     a->status = status;
     if (end) a->end = end;
+    a->closed_on = end;
+    if (!end) {
+      // Without an end, the entry's own time says when it was closed.
+      auto at = Field(j, "at");
+      if (at && at->size() >= 10) a->closed_on = rt::ParseDate(at->substr(0, 10), rt::DateFormat{});
+    }
     a->closed_by = Field(j, "by").value_or("");
     a->note = Field(j, "note").value_or("");
   }
@@ -450,6 +457,17 @@ void Append(const std::string& folder, const std::string& id, const std::string&
   if (::fsync(fd) != 0) throw AppendError(fmt::format("cannot sync `{}`: {}", path, std::strerror(errno)), false);
   if (st.st_size == 0) SyncFolder(folder);
   if (made) SyncFolder(fs::path(folder).parent_path().string());
+}
+
+Action AsOf(const Action& a, int32_t day) {
+  if (a.status == "open" || !a.closed_on || *a.closed_on <= day) return a;
+  Action open = a;
+  open.status = "open";
+  open.end = a.planned_end;
+  open.closed_on.reset();
+  open.closed_by.clear();
+  open.note.clear();
+  return open;
 }
 
 }  // namespace kpic::actions

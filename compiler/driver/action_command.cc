@@ -278,7 +278,7 @@ int RunActionList(const ActionOptions& a, const CommonOptions& common) {
   base.lang = lang;
   std::vector<actions::View> views;
   int code = WithEngineErrors([&] {
-    views = ActionViews(*s, ro, base, lang, base.as_of_day);
+    views = ActionViews(*s, ro, base, lang, base.as_of_day, base.as_of_day);
     return kExitOk;
   });
   if (code != kExitOk) return code;

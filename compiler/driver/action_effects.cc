@@ -124,13 +124,23 @@ bool Overlaps(const actions::Action& a, int32_t from, int32_t to) {
 
 std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, const plan::Request& base,
                                        const std::string& lang, std::optional<int32_t> as_of,
+                                       std::optional<int32_t> stated_as_of,
                                        const std::function<bool(const actions::Action&)>& keep) {
   const ir::Module& m = s.catalog.checked.ir;
+  // The log as it stood on the --as-of date: an action begun after it was
+  // not taken yet, and one closed after it was still open.
+  auto known = std::make_shared<std::vector<actions::Action>>();
+  for (const actions::Action& a : s.actions)
+    if (!stated_as_of)
+      known->push_back(a);
+    else if (a.start <= *stated_as_of)
+      known->push_back(actions::AsOf(a, *stated_as_of));
   std::vector<actions::View> views;
-  for (const actions::Action& a : s.actions) {
+  for (const actions::Action& a : *known) {
     if (keep && !keep(a)) continue;
     actions::View v;
     v.action = &a;
+    v.known = known;
     v.metric = actions::MeasuredMetric(a, m);
     const ir::Goal* goal = m.FindGoal(a.goal);
     if (goal) v.goal_label = ir::LabelIn(goal->name, goal->label, goal->labels, lang);
@@ -220,7 +230,7 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
     // Members with an action of their own on the same metric while the
     // windows run are not controls.
     std::set<Key> acted;
-    for (const actions::Action& other : s.actions) {
+    for (const actions::Action& other : *known) {
       if (other.status == "dropped" || other.members.size() != a.members.size()) continue;
       if (actions::MeasuredMetric(other, m) != v.metric || !Overlaps(other, w.placebo.from, w.after.to)) continue;
       Key k;

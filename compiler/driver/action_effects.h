@@ -16,11 +16,13 @@ namespace kpic {
 /// Each action of the session the run may show, with its effect measured
 /// under the request's role and parameters (`base`) as of `as_of` (the
 /// run's as-of date; none: the last day with rows of each action's
-/// metric), labels in `lang`. Under a
+/// metric), labels in `lang`. With `stated_as_of` (--as-of), an action
+/// begun after that day is left out and one closed after it is open. Under a
 /// role an action appears only when its member is one the role sees, or,
 /// without a member, when the role reads every row.
 std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, const plan::Request& base,
                                        const std::string& lang, std::optional<int32_t> as_of,
+                                       std::optional<int32_t> stated_as_of,
                                        const std::function<bool(const actions::Action&)>& keep = {});
 
 /// The members of `metric` by the action's dimensions in the data, as

@@ -469,18 +469,16 @@ std::vector<actions::View> RunActions(const Session& s, const RunOptions& o, con
   }
   for (const plan::Output& out : p.outputs) metrics.insert(out.metric);
   const ir::Module& m = s.catalog.checked.ir;
-  // An action begun after the --as-of date was not taken yet as of that
-  // day (as of 2025-12-14, actions of 2026 were listed as done or open).
-  // Without --as-of, one logged after the data's last day is shown.
+  // With --as-of, the log as it stood that day (ActionViews); without it,
+  // one logged after the data's last day is shown.
   auto keep = [&](const actions::Action& a) {
-    if (p.as_of_day && a.start > *p.as_of_day) return false;
     return goals.count(a.goal) || (a.goal.empty() && metrics.count(actions::MeasuredMetric(a, m)));
   };
   plan::Request base;
   base.role = p.role;
   base.params = req.params;
   base.lang = p.lang;
-  return ActionViews(s, o, base, p.lang, as_of, keep);
+  return ActionViews(s, o, base, p.lang, as_of, p.as_of_day, keep);
 }
 
 namespace {

@@ -186,6 +186,24 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert [a["id"] for a in d["actions"]] == ["A1", "A4", "A6"], [a["id"] for a in d["actions"]]
 ' "$TMP/out"
+# A4 was dropped on 2025-03-02: as of 2025-03-01 it was still open, with
+# no note (it was shown dropped under any --as-of; probe, 2026-12-05).
+expect "run json as of the day before a close" 0 "$KPIC" run "$PKG" --format json --as-of 2025-03-01
+py "an action closed after --as-of is open" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+a4 = [a for a in d["actions"] if a["id"] == "A4"]
+assert len(a4) == 1 and a4[0]["status"] == "open" and not a4[0].get("note") and a4[0].get("end") is None, a4
+assert [a["id"] for a in d["actions"]] == ["A4"], [a["id"] for a in d["actions"]]
+' "$TMP/out"
+expect "list as of the close" 0 "$KPIC" action list "$PKG" --as-of 2025-03-02 --format json
+py "an action closed on --as-of is closed" '
+import json, sys
+d = json.load(open(sys.argv[1]))
+a4 = [a for a in d if a["id"] == "A4"]
+assert len(a4) == 1 and a4[0]["status"] == "dropped" and a4[0]["end"] == "2025-03-02", a4
+assert [a["id"] for a in d] == ["A4"], [a["id"] for a in d]
+' "$TMP/out"
 expect "run html" 0 "$KPIC" run "$PKG" --format html -o "$TMP/r.html"
 expect "html markers" 0 grep -c 'class=mark' "$TMP/r.html"
 expect "html actions table" 0 grep -q 'id="act-A1"' "$TMP/r.html"
