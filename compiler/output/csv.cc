@@ -101,12 +101,15 @@ std::string Csv(const Context& ctx) {
   }
   if (!r.goals.empty()) {
     if (!out.empty()) out += "\n";
-    out += "goal,period,value,target,attainment,status,partial,pace\n";
+    // A partial period's `target` is the whole period's; `pace_target` is
+    // the target for its days, the one `pace` compares the value with.
+    out += "goal,period,value,target,attainment,status,partial,pace,pace_target\n";
     for (const auto& g : r.goals)
       for (const auto& gp : g.periods)
-        out += fmt::format("{},{},{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
+        out += fmt::format("{},{},{},{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
                            gp.value.Text(), gp.target.Text(), gp.has_attainment ? fmt::format("{}", gp.attainment) : "",
-                           ContractStatus(gp.status), SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "");
+                           ContractStatus(gp.status), SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "",
+                           gp.has_pace ? gp.pace_target.Text() : "");
   }
   return out;
 }

@@ -101,8 +101,9 @@ contains out "period,sales,sales_ly,partial"
 contains out "2026-02,45.00,30.00,2026-02-01/2026-02-12"
 contains out "2026-01,100.00,0.00,"
 expect "csv goals" 0 "$KPIC" run "$PKG" --goal fixed --format csv
-contains out "goal,period,value,target,attainment,status,partial,pace"
-contains out "fixed,2026-02,45.00,280,,in_progress,2026-02-01/2026-02-12,0.375"
+contains out "goal,period,value,target,attainment,status,partial,pace,pace_target"
+# The target for February's first 12 of 28 days: 280 * 12 / 28 = 120.
+contains out "fixed,2026-02,45.00,280,,in_progress,2026-02-01/2026-02-12,0.375,120"
 expect "table" 0 "$KPIC" run "$PKG" --metric sales --from 2026-01-01 --lang en
 contains out "2026-02*"
 contains out "* 2026-02 is partial: 2026-02-01 to 2026-02-12; data as of 2026-02-12."
