@@ -154,6 +154,19 @@ class Evaluator {
   /// last call.
   bool TakeNonFinite() { return std::exchange(nonfinite_, false); }
 
+  /// The run's as-of date (EvalKnown).
+  void SetAsOf(std::optional<int32_t> as_of) { as_of_ = as_of; }
+  /// Evaluates `node` in `c`, null when it reads the days of a timed
+  /// source after the as-of date (which the data does not have yet).
+  Val EvalKnown(int node, const Ctx& c) {
+    if (!as_of_) return Eval(node, c);
+    guard_ = as_of_;
+    past_ = false;
+    Val v = Eval(node, c);
+    guard_.reset();
+    return past_ ? Val::Null() : v;
+  }
+
   /// The context `w` (c moved by a period operator) with c's span moved
   /// alike: by calendar months (`months`, when not 0), else by the days
   /// between the two windows' first days.
@@ -408,6 +421,10 @@ class Evaluator {
   /// its members (or all), followed by the added dimensions' (`extra`).
   template <typename F>
   void ForMembers(int scan, const Ctx& c, F&& f) {
+    if (guard_ && !past_ && c.g != Grain::kAll && p_.scans[scan].grain != Grain::kAll) {
+      auto [first, last] = Days(c);
+      past_ = first <= last && last > *guard_;
+    }
     const auto& index = idx_[scan];
     if (c.dims) {
       if (c.extra.empty()) {
@@ -709,6 +726,9 @@ class Evaluator {
   std::map<int, std::vector<int>> scans_under_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
   bool nonfinite_ = false;  ///< an aggregate was not finite (TakeNonFinite)
+  std::optional<int32_t> as_of_;  ///< SetAsOf
+  std::optional<int32_t> guard_;  ///< the as-of date, while EvalKnown runs
+  bool past_ = false;             ///< a read went past guard_
 };
 
 /// A relative target ("1.28 x last year") that is zero has no base to grow
@@ -721,8 +741,12 @@ Val NoZeroBase(const plan::GoalPlan& g, Val t) {
 }
 
 /// The goal's (or a member's) target `node` in context `c` (NoZeroBase).
-Val TargetOf(Evaluator& ev, const plan::GoalPlan& g, int node, const Evaluator::Ctx& c) {
-  return NoZeroBase(g, ev.Eval(node, c));
+/// With `known`, a target that reads days after the as-of date (a relative
+/// target of a base period the data has not finished: as of 2025-12-14,
+/// 1.28 times December 2025's first 14 days for December 2026, with no
+/// mark) is not known yet: null.
+Val TargetOf(Evaluator& ev, const plan::GoalPlan& g, int node, const Evaluator::Ctx& c, bool known = false) {
+  return NoZeroBase(g, known ? ev.EvalKnown(node, c) : ev.Eval(node, c));
 }
 
 std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* attainment, bool* has_att) {
@@ -807,7 +831,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
     if (g.target >= 0 && g.phasing == plan::Phasing::kNone && !g.additive) {
       // A ratio or an average: its target over the span, as the metric is.
       gr->target_to_date = TargetOf(ev, g, g.target, so_far);
-      gr->target_total = TargetOf(ev, g, g.target, whole);
+      gr->target_total = TargetOf(ev, g, g.target, whole, true);
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
       // An amount: the period targets add up, so that a year to date is
       // compared with the months' targets so far, not with one month's.
@@ -817,7 +841,7 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
         gr->target_total = Add(gr->target_total, gp.target);
       }
     } else if (g.target >= 0) {
-      gr->target_total = TargetOf(ev, g, g.target, whole);
+      gr->target_total = TargetOf(ev, g, g.target, whole, true);
       gr->target_to_date = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods)
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
@@ -1175,7 +1199,8 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     for (const GoalPeriod& gp : gr->periods) {
       Evaluator::Ctx c{G, gp.period, gp.period, &m};
       // A period of a zero base has no target: nor has the member's total.
-      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, c)
+      bool after = gp.period > rt::PeriodOf(G, as_of, plan.calendar);
+      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, c, after)
                    : dr.share >= 0 ? NoZeroBase(g, Mul(gp.target, ev.Eval(dr.share, c)))
                                    : Val::Null());
     }
@@ -1313,6 +1338,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   Results out;
   Evaluator ev(plan, scans, rates, work);
   out.as_of = plan.as_of_day ? plan.as_of_day : LastDay(plan, scans);
+  ev.SetAsOf(out.as_of);
   // Freshness: a source whose rows end before the as-of date (one loaded
   // late) leaves its numbers short for the days after.
   if (out.as_of) {
@@ -1439,8 +1465,9 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     // A phased target is for the whole period: spread evenly, or in
     // proportion to the metric in the same periods last year.
     Evaluator::Ctx whole{g.grain, lo, hi, &none};
-    Val total_target = g.target >= 0 && g.phasing != plan::Phasing::kNone ? TargetOf(ev, g, g.target, whole) : Val::Null();
-    Val last_year_total = g.last_year >= 0 ? ev.Eval(g.last_year, whole) : Val::Null();
+    Val total_target =
+        g.target >= 0 && g.phasing != plan::Phasing::kNone ? TargetOf(ev, g, g.target, whole, true) : Val::Null();
+    Val last_year_total = g.last_year >= 0 ? ev.EvalKnown(g.last_year, whole) : Val::Null();
     std::set<std::string> held;  // alerts not evaluated on a partial period
     std::optional<int32_t> gfrom = g.from_day, gto = g.to_day;
     for (int64_t p = lo; p <= hi; ++p) {
@@ -1457,11 +1484,13 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       Val span_target;
       if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
         if (!after) span_target = TargetOf(ev, g, g.target, c);
-        gp.target = gp.span.partial || after ? TargetOf(ev, g, g.target, full) : span_target;
+        gp.target = after ? TargetOf(ev, g, g.target, full, true)
+                  : gp.span.partial ? TargetOf(ev, g, g.target, full)
+                                    : span_target;
       }
       if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
       if (g.phasing == plan::Phasing::kLastYear)
-        gp.target = Mul(total_target, Div(ev.Eval(g.last_year, full), last_year_total));
+        gp.target = Mul(total_target, Div(ev.EvalKnown(g.last_year, full), last_year_total));
       if (after) {
         gp.status = "no_data";
         gr.periods.push_back(gp);

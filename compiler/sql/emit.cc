@@ -1157,7 +1157,29 @@ class Emitter {
     const std::string& name = ctes_[lg.cte].name;
     Join(fr, name);
     t.sql = fmt::format("{}.v{}", name, col);
+    // The last day this read covers, for a target that must not read past
+    // the as-of date (Known; the engine's EvalKnown).
+    if (reach_ && s.grain != Grain::kAll && c.g != Grain::kAll)
+      reach_->push_back(c.chi.empty() ? LastDay(c.g, c.hi) : fmt::format("COALESCE({}, {})", c.chi, LastDay(c.g, c.hi)));
     return t;
+  }
+
+  /// `m` computed with M(id, c, fr), and the condition that it reads days
+  /// of a timed source after the as-of date ("" when it reads none): such a
+  /// target is not known yet (the engine's EvalKnown).
+  MV Known(int id, const Ctx& c, Frame* fr, std::string* past) {
+    std::vector<std::string> reach;
+    std::vector<std::string>* outer = std::exchange(reach_, &reach);
+    MV m = M(id, c, fr);
+    reach_ = outer;
+    if (!reach.empty()) {
+      std::vector<std::string> conds;
+      AsOf();  // the caller cross-joins it as `ao`
+      for (const std::string& r : reach) conds.push_back(fmt::format("{} > ao.d", r));
+      std::string cond = fmt::format("{}", fmt::join(conds, " OR "));
+      *past = past->empty() ? cond : *past + " OR " + cond;
+    }
+    return m;
   }
 
   /// The as-of date (CTE `as_of`, column `d`): --as-of, or the last day
@@ -2081,19 +2103,23 @@ class Emitter {
       }
       return t;
     };
+    // A target that reads days after the as-of date is not known yet
+    // (engine TargetOf): a period's wholly after it, or a phased total.
+    std::string past, past_after;
     if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
-      target = no_zero_base(M(g.target, period, &fr));
+      target = no_zero_base(spans ? Known(g.target, period, &fr, &past_after) : M(g.target, period, &fr));
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kEven) {
       target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
-                            Dbl(no_zero_base(AsValue(M(g.target, whole, &fr)))), periods, d_.dbl),
+                            Dbl(no_zero_base(AsValue(Known(g.target, whole, &fr, &past)))), periods, d_.dbl),
                 MV::K::kFloat, 0};
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kLastYear) {
-      MV total = no_zero_base(AsValue(M(g.target, whole, &fr))), ly = AsValue(M(g.last_year, period, &fr)),
-         ly_total = AsValue(M(g.last_year, whole, &fr));
+      MV total = no_zero_base(AsValue(Known(g.target, whole, &fr, &past))),
+         ly = AsValue(Known(g.last_year, period, &fr, &past)), ly_total = AsValue(Known(g.last_year, whole, &fr, &past));
       target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), Dbl(ly_total)), MV::K::kFloat, 0};
     }
     std::string joins;
     for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);
+    if (!past.empty() || !past_after.empty()) joins += fmt::format("\nCROSS JOIN {} AS ao", AsOf());
     std::string head =
         fmt::format("-- kpic sql --dialect {}: goal {} ({}) per {}, {} to {}\n", d_.name, g.name, g.metric,
                     rt::GrainName(g.grain), rt::FormatDate(g.from_day), rt::FormatDate(g.to_day));
@@ -2104,7 +2130,9 @@ class Emitter {
     if (spans) {  // a period wholly after the as-of date: no value yet, its whole target, not partial
       out_value = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", out_value);
       partial = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", partial);
+      if (!past_after.empty()) past = fmt::format("f.sf > f.sl AND ({})", past_after);
     }
+    if (!past.empty()) out_target = fmt::format("CASE WHEN {} THEN NULL ELSE {} END", past, out_target);
     return head + Assemble(fmt::format(
                       "SELECT\n  f.p AS {},\n  {} AS {},\n  {} AS {},\n  {} AS {}\nFROM {} AS f{}\nORDER BY f.rid",
                       Q("period"), out_value, Q("value"), out_target, Q("target"), partial, Q("partial"),
@@ -2139,6 +2167,7 @@ class Emitter {
   std::vector<std::set<size_t>> needs_n_;
   std::vector<std::vector<int>> values_cte_;
   std::string dr_, as_of_;
+  std::vector<std::string>* reach_ = nullptr;  ///< Known's reads, while it runs
   struct LeafGroup {
     std::string frame, src, on;
     size_t cte = 0;

@@ -42,9 +42,10 @@ l1 AS (
 SELECT
   f.p AS "period",
   CASE WHEN f.sf > f.sl THEN NULL ELSE l0.v0 END AS "value",
-  NULLIF(l1.v0, 0) AS "target",
+  CASE WHEN f.sf > f.sl AND (CAST(CAST(CAST(f.p + to_months(CAST(-12 AS INTEGER)) AS DATE) + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE) > ao.d) THEN NULL ELSE NULLIF(l1.v0, 0) END AS "target",
   CASE WHEN f.sf > f.sl THEN NULL ELSE CASE WHEN f.sf IS NULL THEN NULL ELSE strftime(f.sf, '%Y-%m-%d') || '/' || strftime(f.sl, '%Y-%m-%d') END END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
 LEFT JOIN l1 ON l1.rid = f.rid
+CROSS JOIN as_of AS ao
 ORDER BY f.rid;
