@@ -492,6 +492,22 @@ const ir::Role::Item& Lowerer::RoleItem(int source, int via) const {
                                        role_->name, name, why, name, name));
 }
 
+void Lowerer::RoleWhole(int source) const {
+  if (!role_ || source < 0) return;
+  const std::string& name = m_.sources[static_cast<size_t>(source)].name;
+  if (std::none_of(role_->items.begin(), role_->items.end(),
+                   [&](const ir::Role::Item& it) { return it.source == source; }))
+    throw PlanError("E0604", fmt::format("role `{}` does not say which rows of source `{}` it may read; it is read "
+                                         "whole (working days, exchange rates): add `{}: all`",
+                                         role_->name, name, name));
+  const ir::Role::Item& item = RoleItem(source, -1);
+  if (!item.all && item.filter >= 0) {
+    throw PlanError("E0319", fmt::format("role `{}` restricts source `{}`, which is read whole (working days, exchange "
+                                         "rates); write `{}: all`",
+                                         role_->name, name, name));
+  }
+}
+
 bool Lowerer::Restricted(int source, int via, std::vector<int>* on_path) const {
   const ir::Role::Item& item = RoleItem(source, via);
   bool restricted = !item.all && item.filter >= 0;

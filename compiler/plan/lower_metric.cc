@@ -197,6 +197,7 @@ int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
       // Clipped to --from/--to as the scans' rows are, except under a
       // period operator (which reads whole periods outside the window).
       plan_.work.needed = true;
+      RoleWhole(m_.calendar.work_source);
       MNode w;
       w.op = O::kWorkingDays;
       w.scale = lc.windowed ? 0 : 1;
@@ -220,6 +221,7 @@ int Lowerer::Convert(const ir::Node& n, const LCtx& lc) {
     throw PlanError(fmt::format("`{}` cannot be converted", ir::DumpNode(m_, n.args[0])));
   if (cv.from == cv.to) return M(n.args[0], lc);  // the amount unchanged
   cv.src = r.source;
+  RoleWhole(cv.src);
   cv.time_column = r.path[0], cv.from_column = r.path[1], cv.to_column = r.path[2], cv.rate_column = r.path[3];
   cv.rate_scale = m_.sources[static_cast<size_t>(r.source)].columns[static_cast<size_t>(cv.rate_column)].scalar.scale;
   cv.minor = MinorUnit(cv.to);

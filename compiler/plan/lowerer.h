@@ -55,6 +55,9 @@ class Lowerer {
   /// The role's item for a source, or E0604 when the role does not name it
   /// (`via`: the source whose `references` led here, for the message).
   const ir::Role::Item& RoleItem(int source, int via) const;
+  /// Under a role, a source read whole (working days, rates) must be named
+  /// by it, unrestricted: E0604 when it is not named, E0319 when filtered.
+  void RoleWhole(int source) const;
   /// Whether the role restricts `source`'s rows, by its own filter or through
   /// a lookup it references; names every source reachable (E0604).
   bool Restricted(int source, int via, std::vector<int>* on_path) const;

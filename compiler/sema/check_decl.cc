@@ -677,6 +677,9 @@ void Checker::Reads(int n, std::set<int>* sources, std::set<std::pair<int, std::
   if (node.kind == ir::Kind::kMetric && node.metric >= 0 && metrics->insert(node.metric).second)
     Reads(module_.ir.metrics[static_cast<size_t>(node.metric)].root, sources, columns, metrics);
   if (node.source >= 0 && node.kind != ir::Kind::kSymbol) sources->insert(node.source);
+  // `working_days()` reads the calendar's working-day source.
+  if (node.kind == ir::Kind::kCall && node.fn == builtins::Fn::kWorkingDays && module_.ir.calendar.work_source >= 0)
+    sources->insert(module_.ir.calendar.work_source);
   if (node.kind == ir::Kind::kColumn) {
     int src = node.source;
     for (size_t i = 0; i < node.path.size() && src >= 0; ++i) {
@@ -731,7 +734,30 @@ void Checker::RoleCoverage() {
   };
   std::vector<std::set<int>> reaches(n);
   for (size_t s = 0; s < n; ++s) reaches[s] = reach(static_cast<int>(s));
+  // Sources read whole, as reference data: the calendar's working days and
+  // the rates of `convert`. A role's filter on one cannot be applied (the
+  // working days and rates are the same for every row), and ignoring it
+  // would let rows outside the role move its numbers (E0319).
+  std::map<int, std::string> whole;
+  for (const ir::Node& node : m.nodes)
+    if (node.kind == ir::Kind::kCall && node.fn == builtins::Fn::kConvert && node.args.size() == 3) {
+      int r = m.node(node.args[2]).source;
+      if (r >= 0) whole.emplace(r, "`convert` reads its exchange rates");
+    }
+  if (m.calendar.work_source >= 0) whole[m.calendar.work_source] = "the calendar's `working_days` reads it";
   for (const ir::Role& role : m.roles) {
+    for (const ir::Role::Item& it : role.items) {
+      auto w = whole.find(it.source);
+      if (it.source < 0 || it.all || it.filter < 0 || w == whole.end()) continue;
+      const std::string& name = m.sources[static_cast<size_t>(it.source)].name;
+      auto& d = diags_.Report(DiagCode::E0319, m.node(it.filter).span,
+                              fmt::format("role `{}` restricts source `{}`, which is read whole: {}", role.name, name,
+                                          w->second));
+      d.span_label = "cannot be restricted";
+      d.Help(fmt::format("write `{}: all` (every role sees the same working days and rates), or restrict the sources "
+                         "whose amounts they apply to",
+                         name));
+    }
     // A source is restricted when the role filters it or it reaches one
     // that is filtered. Visibility through a cycle of restricted sources
     // would depend on where the chain starts: refused (E0317).

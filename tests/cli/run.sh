@@ -557,6 +557,46 @@ expect "escaped path, gcc" 1 "$KPIC" check "$TMP/escdir" --format gcc
 contains out 'a\x1b[2Jb.kpi:2:12: error: unknown name `nosuch` [E0201]'
 lacks out "$(printf '\x1b')"
 
+# Regression (probe, 2026-12-05): a role's filter on the working-day source
+# (and on convert's rates) was ignored, so other stores' holidays moved a
+# store manager's working_days(), and a role that did not name the source
+# read it by omission. A filter is now E0319 at check (tests/diagnostics),
+# and an unnamed source E0604 at run.
+mkdir -p "$TMP/wdrole"
+printf 'day,store,working\n2026-03-10,B,false\n' > "$TMP/wdrole/h.csv"
+printf 'day,store,amount\n2026-03-02,A,10.00\n2026-03-03,B,20.00\n' > "$TMP/wdrole/o.csv"
+cat > "$TMP/wdrole/w.kpi" <<'KPI'
+package w
+calendar {
+  working_days holidays
+}
+dimension store: string
+source holidays from csv("h.csv") {
+  day: date time
+  store: string -> store
+  working: bool
+}
+source orders from csv("o.csv") {
+  day: date time
+  store: string -> store
+  amount: decimal(2)
+}
+metric sales = sum(orders.amount)
+metric wd = working_days()
+role unnamed(s: string) {
+  orders where orders.store == s
+}
+role named(s: string) {
+  orders where orders.store == s
+  holidays: all
+}
+KPI
+expect "whole source not named by the role" 2 "$KPIC" run "$TMP/wdrole" --role unnamed --param s=A --metric sales,wd --grain month
+contains err "error[E0604]: role \`unnamed\` does not say which rows of source \`holidays\` it may read; it is read whole"
+# March 2026: 22 weekdays, less the holiday on Tuesday the 10th.
+expect "whole source named all" 0 "$KPIC" run "$TMP/wdrole" --role named --param s=A --metric sales,wd --grain month --as-of 2026-03-31 --format csv
+contains out "2026-03,10.00,21"
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
