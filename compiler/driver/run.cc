@@ -440,14 +440,45 @@ exec::ExecOptions ExecOptionsOf(const RunOptions& o) {
   return eo;
 }
 
+namespace {
+
+/// A path with the values of its Hive partition folders (`region=EAST`)
+/// left out, `region=…`: under a role, a file's folder may name a member
+/// outside it.
+std::string WithoutPartitionValues(const std::string& path) {
+  std::string out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string_view seg(path.data() + start, end - start);
+    size_t eq = seg.find('=');
+    bool last = end == path.size();
+    // The file's own name is kept (a partition is a folder).
+    out += !last && eq != std::string_view::npos ? std::string(seg.substr(0, eq + 1)) + "…" : std::string(seg);
+    if (last) break;
+    out += '/';
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo) {
   try {
     return exec::Execute(p, eo);
   } catch (const rt::DataError& e) {
     // Under a role, a bad row may be another member's: its file and line
-    // are shown, never its value (the run stops for every role alike).
-    if (p.role.empty() || (e.line() == 0 && e.value().empty())) throw;
-    throw rt::DataError(e.file(), e.line(), e.column(), "",
+    // are shown, never its value (the run stops for every role alike), nor
+    // the partition values in the file's path.
+    if (p.role.empty()) throw;
+    if (e.line() == 0 && e.value().empty()) {
+      std::string file = WithoutPartitionValues(e.file());
+      if (file == e.file()) throw;
+      throw rt::DataError(file, 0, e.column(), "", e.reason(), false);
+    }
+    throw rt::DataError(WithoutPartitionValues(e.file()), e.line(), e.column(), "",
                         fmt::format("a row that may be outside role `{}`'s access is invalid; its value is not shown "
                                     "(run as a role that may see every row for the details)",
                                     p.role),
