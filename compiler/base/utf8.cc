@@ -156,4 +156,15 @@ std::string Escape(std::string_view in, bool backslashes) {
 std::string Printable(std::string_view in) { return Escape(in, true); }
 std::string PrintablePath(std::string_view in) { return Escape(in, false); }
 
+std::string PrintableLines(std::string_view in) {
+  std::string out;
+  for (size_t start = 0;;) {
+    size_t nl = in.find('\n', start);
+    out += Escape(in.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start), false);
+    if (nl == std::string_view::npos) return out;
+    out += '\n';
+    start = nl + 1;
+  }
+}
+
 }  // namespace kpic

@@ -37,6 +37,8 @@ std::string Printable(std::string_view in);
 /// Printable without doubling backslashes: for file paths, which are shown
 /// as they are typed.
 std::string PrintablePath(std::string_view in);
+/// PrintablePath line by line: a message's own line breaks are kept.
+std::string PrintableLines(std::string_view in);
 
 /// The bidirectional embeddings, overrides and isolates (U+202A to U+202E,
 /// U+2066 to U+2069) and the line and paragraph separators (U+2028,

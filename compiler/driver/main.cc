@@ -17,6 +17,7 @@
 #include "base/big_stack.h"
 #include "base/exit_codes.h"
 #include "base/heap_growth.h"
+#include "base/utf8.h"
 #include "driver/action_command.h"
 #include "driver/cache_command.h"
 #include "driver/commands.h"
@@ -396,10 +397,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "error[data]: %s\n", e.what());
       return kExitData;
     } catch (const UsageError& e) {
+      // A message may quote what was typed (a --param value): escaped.
       if (e.code.empty())
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", PrintableLines(e.what()).c_str());
       else
-        std::fprintf(stderr, "error[%s]: %s\n", e.code.c_str(), e.what());
+        std::fprintf(stderr, "error[%s]: %s\n", e.code.c_str(), PrintableLines(e.what()).c_str());
       return kExitUsage;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "internal error: %s\nThis is a bug in kpic; please report it with the input that caused it.\n",

@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "base/exit_codes.h"
+#include "base/utf8.h"
 #include "codegen/kernel.h"
 #include "datetime.h"
 #include "diag/render.h"
@@ -394,8 +395,11 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
     std::set<std::pair<std::string, std::string>> said;
     std::erase_if(r.warnings, [&](const Warning& w) { return !said.insert({w.code, w.message}).second; });
   }
+  // A warning may quote a --param value or a member: shown escaped, so
+  // that none can move the terminal's cursor or pass for another line.
   for (const Warning& w : r.warnings)
-    std::fprintf(stderr, "%swarning[%s]: %s\n", o.warning_prefix.c_str(), w.code.c_str(), w.message.c_str());
+    std::fprintf(stderr, "%swarning[%s]: %s\n", o.warning_prefix.c_str(), w.code.c_str(),
+                 PrintableLines(w.message).c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
   if (common.color == "always") color = true;
   std::string title = p.title.empty() ? "KPI report" : p.title;

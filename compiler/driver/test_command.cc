@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "base/exit_codes.h"
+#include "base/utf8.h"
 #include "datetime.h"
 #include "driver/run_support.h"
 #include "driver/stamp.h"
@@ -325,7 +326,8 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
   // The counts compared with, for the stamp (a replay compares with them).
   const std::vector<std::pair<std::string, int64_t>> state_before = state;
   if (!t.replay_counts)
-    for (const Warning& w : p.notes) std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), w.message.c_str());
+    for (const Warning& w : p.notes)
+      std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), PrintableLines(w.message).c_str());
   // Judges every expectation of plan `p` from its execution.
   auto judge = [&](const plan::Plan& p, exec::Execution& ex, const engine::Results& r) {
     for (const plan::ExpectPlan& e : p.expectations) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "datetime.h"
 #include "decimal.h"
@@ -399,9 +400,16 @@ int Lowerer::RoleParam(int scan, int param) {
   const std::string& v = req_.params.at(p.name);
   switch (p.scalar.vt) {
     case VT::kInt: {
-      char* end = nullptr;
-      long long x = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end) throw PlanError("E0603", fmt::format("--param {}={}: not an int", p.name, v));
+      // As a CSV field of an int column is read: an optional `+`, digits,
+      // 64 bits (strtoll clamped a larger value to the largest int, and
+      // skipped leading spaces).
+      int64_t x = 0;
+      const char* b = v.data() + (!v.empty() && v[0] == '+');
+      auto r = std::from_chars(b, v.data() + v.size(), x);
+      if (r.ec == std::errc::result_out_of_range)
+        throw PlanError("E0603", fmt::format("--param {}={}: too large for an int (64 bits)", p.name, v));
+      if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size())
+        throw PlanError("E0603", fmt::format("--param {}={}: not a whole number", p.name, v));
       return Const(scan, VT::kInt, x);
     }
     case VT::kDecimal: {

@@ -597,6 +597,39 @@ contains err "error[E0604]: role \`unnamed\` does not say which rows of source \
 expect "whole source named all" 0 "$KPIC" run "$TMP/wdrole" --role named --param s=A --metric sales,wd --grain month --as-of 2026-03-31 --format csv
 contains out "2026-03,10.00,21"
 
+# Regression (probe, 2026-12-05): an int --param past 64 bits was clamped to
+# the largest int (strtoll), and a --param value quoted in a warning or an
+# error was printed raw (ESC sequences, U+202E).
+mkdir -p "$TMP/intparam"
+printf 'day,store,qty\n2026-03-02,A,1\n' > "$TMP/intparam/o.csv"
+cat > "$TMP/intparam/i.kpi" <<'KPI'
+package i
+source orders from csv("o.csv") {
+  day: date time
+  store: string
+  qty: int
+}
+metric units = sum(orders.qty)
+role over(n: int) {
+  orders where orders.qty > n
+}
+role shop(s: string) {
+  orders where orders.store == s
+}
+KPI
+expect "int param past 64 bits" 2 "$KPIC" run "$TMP/intparam" --role over --param n=18446744073709551676 --metric units
+contains err "error[E0603]: --param n=18446744073709551676: too large for an int (64 bits)"
+expect "int param with a space" 2 "$KPIC" run "$TMP/intparam" --role over --param "n= 5" --metric units
+contains err "not a whole number"
+expect "int param with a plus" 0 "$KPIC" run "$TMP/intparam" --role over --param n=+0 --metric units --format csv
+contains out "2026-03,1"
+expect "escaped param in an error" 2 "$KPIC" run "$TMP/intparam" --role over --param "n=1$(printf '\x1b')[2J" --metric units
+contains err 'n=1\x1b[2J: not a whole number'
+lacks err "$(printf '\x1b')"
+expect "escaped param in a warning" 0 "$KPIC" run "$TMP/intparam" --role shop --param "s=X$(printf '\x1b')[31m$(printf '\u202e')" --metric units
+contains err 'warning[W0704]: --param s=X\x1b[31m\u{202e} matches no row'
+lacks err "$(printf '\x1b')"
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
