@@ -524,6 +524,7 @@ class Emitter {
       if (c.type == VT::kDecimal) sql = ExactDecimal(sql, scan, c);
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kInt) sql = SqliteInt(sql, scan, c);
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kFloat) sql = SqliteFloat(sql, scan, c);
+      if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kBool) sql = SqliteBool(sql, scan, c);
       f.column_sql.push_back(sql);
     }
     return f;
@@ -587,6 +588,20 @@ class Emitter {
     return fmt::format("CASE WHEN typeof({0}) <> 'text' THEN {0} WHEN {0} = '' THEN NULL "
                        "WHEN CAST({0} AS REAL) = {0} THEN CAST({0} AS REAL) ELSE {1} END",
                        col, T(d_.fail, MessageValue(col) + " || ' is not a number'", Lit(where)));
+  }
+
+  /// A `bool` column stored as text (`sqlite3 .import`): SQLite reads any
+  /// text that is not a number as 0, so `'false'` and `'true'` were both
+  /// false and `not returned` took every row. Read as kpic run reads it:
+  /// 1/0, true/false, t/f, yes/no, y/n in any case, and `.import`'s empty
+  /// text as null (as the number columns read it); anything else (an
+  /// INTEGER other than 0 and 1 too) is an error.
+  std::string SqliteBool(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
+    std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
+    return fmt::format("CASE WHEN {0} IS NULL OR {0} = '' THEN NULL WHEN typeof({0}) = 'integer' AND {0} IN (0, 1) THEN {0} "
+                       "WHEN typeof({0}) = 'text' AND lower({0}) IN ('1', 'true', 't', 'yes', 'y') THEN 1 "
+                       "WHEN typeof({0}) = 'text' AND lower({0}) IN ('0', 'false', 'f', 'no', 'n') THEN 0 ELSE {1} END",
+                       col, T(d_.fail, MessageValue(col) + " || ' is not a boolean (true/false, 1/0, yes/no)'", Lit(where)));
   }
 
   /// The decimal type of a scale, and a literal of it.

@@ -9,6 +9,7 @@
 - `int` and `float` columns stored as text (`sqlite3 .import` makes TEXT
   columns) compared as text: `'10' < '3'`, so max(q) of 2, 10, 9 was 9.
   Their text is now read as the number it writes; other text is an error.
+- `bool` columns stored as text: 'false' and 'true' both read as 0.
 
 usage: sqlite_storage.py KPIC
 """
@@ -117,7 +118,44 @@ for role, shown in [([], True), (["--role", "r", "--param", "st=A"], False)]:
     expect(f"role {role}: the value in the error", "secret9" in got, shown)
     expect(f"role {role}: an error", "is not a decimal number" in got, True)
 
+# (probe, 2026-12-05) A `bool` column stored as text: SQLite reads 'false'
+# and 'true' alike as 0, so `not returned` took every row (kept 60.00 where
+# it is 40.00). Read as kpic run reads it; other text is an error.
+with open(os.path.join(d, "b.kpi"), "w") as f:
+    f.write('source v from csv("v.csv") {\n  day: date time\n  amt: decimal(2)\n  returned: bool\n}\n'
+            'metric kept = sum(v.amt where not v.returned)\nmetric back = sum(v.amt where v.returned)\n'
+            'metric known = count(v.returned)\n')
+with open(os.path.join(d, "v.csv"), "w") as f:
+    f.write("day,amt,returned\n2026-01-01,1.00,false\n")
+bsql = subprocess.run([kpic, "sql", d, "--metric", "kept,back,known", "--grain", "all", "--dialect", "sqlite"],
+                      capture_output=True, text=True, check=True).stdout
+
+
+def bools(values):
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE v (day TEXT, amt TEXT, returned TEXT)")
+    db.executemany("INSERT INTO v VALUES ('2026-01-01', ?, ?)", values)
+    try:
+        cur = db.execute(bsql)
+        names = [c[0] for c in cur.description]
+        return {n: str(x) for n, x in zip(names, cur.fetchall()[0])}
+    except sqlite3.Error as e:
+        return str(e)
+
+
+got = bools([("10.00", "false"), ("20.00", "true"), ("30.00", "false")])
+expect("bool as text: not returned", (got["kept"], got["back"]), ("40.00", "20.00"))
+# T, Yes, 1, the INTEGER 1 are true; F, no, 0, the INTEGER 0 false; '' and NULL null.
+got = bools([("1.00", "T"), ("2.00", "Yes"), ("4.00", "1"), ("8.00", 1), ("16.00", "F"), ("32.00", "no"),
+             ("64.00", "0"), ("128.00", 0), ("256.00", ""), ("512.00", None)])
+expect("bool spellings", (got["back"], got["kept"], got["known"]), ("15.00", "240.00", "8"))
+got = bools([("1.00", "maybe")])
+expect("bool text not a boolean", "value maybe is not a boolean" in str(got), True)
+got = bools([("1.00", 2)])
+expect("bool INTEGER 2", "value 2 is not a boolean" in str(got), True)
+os.remove(os.path.join(d, "b.kpi"))
+
 if failed:
     print("\n".join(failed))
     sys.exit(1)
-print("sqlite_storage: 18 checks passed")
+print("sqlite_storage: 22 checks passed")

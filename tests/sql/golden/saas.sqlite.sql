@@ -106,7 +106,7 @@ v1_1 AS (
   SELECT DISTINCT date(t0."Month", 'start of month') AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
   WHERE t0."Month" IS NOT NULL
-    AND t0."churned"
+    AND CASE WHEN t0."churned" IS NULL OR t0."churned" = '' THEN NULL WHEN typeof(t0."churned") = 'integer' AND t0."churned" IN (0, 1) THEN t0."churned" WHEN typeof(t0."churned") = 'text' AND lower(t0."churned") IN ('1', 'true', 't', 'yes', 'y') THEN 1 WHEN typeof(t0."churned") = 'text' AND lower(t0."churned") IN ('0', 'false', 'f', 'no', 'n') THEN 0 ELSE json_extract('{}', 'kpic: source mrr_snapshots, column churned: value ' || t0."churned" || ' is not a boolean (true/false, 1/0, yes/no)') END
     AND t0."account_id" IS NOT NULL),
 l1 AS (
   -- count_distinct($account_id where $churned)
