@@ -566,6 +566,18 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
       const ir::Node* n = nodes.size() > 1 && nodes[1] >= 0 ? &module_.ir.nodes[static_cast<size_t>(nodes[1])] : nullptr;
       bool whole = n && n->kind == ir::Kind::kLiteral && n->is_exact && n->exact_scale == 0 && n->exact >= 0 &&
                    n->exact <= 38;
+      // Any other n was taken as something else without a word (a
+      // negative as 0, 1.5 as 1, a metric as 0): refused.
+      if (n && !whole) {
+        diags_
+            .Report(DiagCode::E0310, e.args[1].value->span,
+                    fmt::format("`round` needs a whole number of decimal places from 0 to 38, written as a constant, "
+                                "not `{}`",
+                                ast::DumpExpr(*e.args[1].value)))
+            .Help("to round to hundreds, divide and multiply: `round(x / 100, 0) * 100`")
+            .span_label = "not a whole constant in 0..38";
+        return Error();
+      }
       // (an exact value with fewer places keeps them: engine Round)
       out.places = Places(args[0]) >= 0 && whole ? std::min(Places(args[0]), static_cast<int>(n->exact))
                    : Places(args[0]);
