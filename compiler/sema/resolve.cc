@@ -39,10 +39,10 @@ const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_s
                                                     "working_days"};
 const std::vector<std::string> kRetailPatterns = {"4-4-5", "4-5-4", "5-4-4"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
-const std::vector<std::string> kGoalSettings = {"at_risk", "calendar", "baseline", "phasing", "allocate"};
+const std::vector<std::string> kGoalSettings = {"at_risk", "phasing", "allocate"};
 const std::vector<std::string> kPhasings = {"even", "last_year"};
 const std::vector<std::string> kAllocations = {"last_year"};
-const std::vector<std::string> kReportSettings = {"title", "grain", "period", "language", "top"};
+const std::vector<std::string> kReportSettings = {"title"};
 const std::vector<std::string> kChartKinds = {"line", "bar", "area", "pie", "table", "scorecard", "waterfall"};
 const std::vector<std::string> kSeverities = {"info", "warning", "critical"};
 const std::vector<std::string> kRollups = {"last", "first", "avg", "min", "max"};
