@@ -73,7 +73,7 @@ const char* NullText(NullPolicy n) {
     case NullPolicy::kByCondition:
       return "a null condition takes `b`";
     case NullPolicy::kNullWithoutBase:
-      return "null without the compared value";
+      return "its metric over the compared periods (a sum or count of no rows is 0, as in any period); null at grain `all` and where a ratio divides by 0";
     case NullPolicy::kNeverNull:
       return "a count (null at `all` without --from and --to)";
   }

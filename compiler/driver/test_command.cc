@@ -127,7 +127,7 @@ void KeyFailures(const plan::ExpectPlan& e, const std::vector<std::pair<engine::
   o->example = output::DimText(bad[0].first, e.type);
   o->message = fmt::format("{} of `{}.{}` {}, in {} of `{}`; for example `{}` ({})",
                            Plural(static_cast<int64_t>(bad.size()), "value", "values"), e.source, e.column,
-                           bad.size() == 1 ? verb_one : verb_many, Plural(rows, "row", "rows"), e.source, o->example,
+                           bad.size() == 1 ? verb_one : verb_many, Plural(rows, "row", "rows"), e.source, *o->example,
                            Plural(bad[0].second, "row", "rows"));
   for (size_t i = 0; i < bad.size() && i < kMaxFailures; ++i)
     o->failures.push_back({"", {{e.column, output::DimText(bad[i].first, e.type)}}, expected,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -51,7 +52,7 @@ struct ExpectOutcome {
   std::vector<ExpectFailure> failures;  ///< the first ones (kMaxFailures)
   size_t failure_count = 0;             ///< all of them
   int64_t failing_rows = -1;            ///< source checks: rows that fail, or -1
-  std::string example;                  ///< source checks: an example key or value
+  std::optional<std::string> example;   ///< source checks: an example key or value (it may be empty text)
 };
 
 inline constexpr size_t kMaxFailures = 50;

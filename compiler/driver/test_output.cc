@@ -90,7 +90,7 @@ std::string RenderTestJson(const TestReport& r) {
     x["status"] = StatusName(o.status);
     x["message"] = o.message;
     if (o.failing_rows >= 0) x["failing_rows"] = o.failing_rows;
-    if (!o.example.empty()) x["example"] = o.example;
+    if (o.example) x["example"] = *o.example;
     x["failure_count"] = o.failure_count;
     nlohmann::json fails = nlohmann::json::array();
     for (const ExpectFailure& f : o.failures) {

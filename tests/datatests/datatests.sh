@@ -220,5 +220,13 @@ printf 'expect "two\\nlines" orders.order_id not null\n' >> "$TMP/v/expectations
 expect "label escaped" 6 "${v[@]}"
 contains out 'not null "two\x0alines"'
 
+# An empty text as the example (probe, 2026-12-05: the JSON left
+# `example` out, where the human output shows ``).
+mkdir -p "$TMP/e"
+printf 'day,ch\n2026-01-01,store\n2026-01-02,""\n' > "$TMP/e/o.csv"
+printf 'package e\nsource o from csv("o.csv") {\n  day: date time\n  ch: string\n}\nexpect o.ch in ("store")\n' > "$TMP/e/e.kpi"
+expect "empty example" 6 "$KPIC" test "$TMP/e" --format json
+json "[(x['failing_rows'], x['example']) for x in d['expectations']]" "[(1, '')]"
+
 echo "data tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
