@@ -240,7 +240,7 @@ for d in u1 u2 u3 u4 u5 u6 u7 u8 u9; do [ -e "$TMP/$d" ] && bad "$d was created 
 mkdir -p "$TMP/keep"
 echo old > "$TMP/keep/sentinel"
 run "a bad member stops the burst" 2 "$KPIC" run "$P" --metric isales --role num --each k=1,x,3 --format json -o "$TMP/keep" && {
-  err_has "error[E0603]: --param k=x: not an int"
+  err_has "error[E0603]: --param k=x: not a whole number"
   err_has "stopped at member \`x\` (2 of 3)"
 }
 [ "$(ls -A "$TMP/keep")" = "sentinel" ] && ok || bad "a failed burst left files: $(ls -A "$TMP/keep")"
