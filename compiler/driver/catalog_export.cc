@@ -608,7 +608,9 @@ std::string ExplainLineage(const Session& s, const std::string& metric) {
     std::vector<std::string> leaves;
     std::string written = m.expr ? Text(s, m.expr->span) : "";
     leaves.push_back(fmt::format("= {}", written));
-    if (root >= 0 && m.expr && m.expr->kind == ast::ExprKind::kCall) leaves.push_back("= " + ir::DumpNode(mod, root));
+    // A call's expansion (a stdlib function's body), unless it reads the same.
+    if (root >= 0 && m.expr && m.expr->kind == ast::ExprKind::kCall)
+      if (std::string expanded = ir::DumpNode(mod, root); expanded != written) leaves.push_back("= " + expanded);
     for (const std::string& c : columns) leaves.push_back("column " + c);
     for (const std::string& f : filters) leaves.push_back("filter " + f);
     size_t total = leaves.size() + children.size(), i = 0;

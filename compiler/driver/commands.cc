@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -143,9 +144,11 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
 
 int RunLint(const LintOptions& options, const CommonOptions& common) {
   if (options.rules) {
-    std::printf("%-6s %-15s %-6s %s\n", "code", "rule", "level", "finds");
+    int width = 4;  // the longest rule name sets the column (names are ASCII)
+    for (const LintRule& r : LintRules()) width = std::max(width, static_cast<int>(std::strlen(r.name)));
+    std::printf("%-6s %-*s %-6s %s\n", "code", width, "rule", "level", "finds");
     for (const LintRule& r : LintRules())
-      std::printf("%-6s %-15s %-6s %s\n", std::string(CodeName(r.code)).c_str(), r.name, r.level, r.summary);
+      std::printf("%-6s %-*s %-6s %s\n", std::string(CodeName(r.code)).c_str(), width, r.name, r.level, r.summary);
     return 0;
   }
   if (options.paths.empty()) throw UsageError("kpic lint needs files or directories to lint");

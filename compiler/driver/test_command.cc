@@ -136,6 +136,18 @@ void KeyFailures(const plan::ExpectPlan& e, const std::vector<std::pair<engine::
 
 std::string Number(double v, bool percent) { return output::EstimateText(v, percent); }
 
+/// How far apart two values are, as the values are shown: exactly, in
+/// their decimals, when both are exact (`2.00`, where the estimate's
+/// significant digits said `2.0000` next to `770.00`); else the estimate.
+std::string OffBy(const Val& a, const Val& b, double diff, bool percent) {
+  Val x = a.null() ? Val::Int(0) : a, y = b.null() ? Val::Int(0) : b;
+  if (!percent && x.exact() && y.exact()) {
+    Val d = engine::Sub(x, y);
+    if (!d.null()) return output::DisplayValue(d.AsDouble() < 0 ? engine::Sub(Val::Int(0), d) : d, false);
+  }
+  return Number(diff, percent);
+}
+
 /// The members of a metric row, as (dimension, member).
 std::vector<std::pair<std::string, std::string>> Members(const plan::Output& o, const engine::DimTuple& t) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -204,7 +216,7 @@ void Reconcile(const plan::Plan& p, const plan::ExpectPlan& e, const engine::Res
     std::string unit = out.unit.empty() || out.unit == "1" || out.unit == "percent" ? "" : " " + out.unit;
     std::string off = e.x.relative && y != 0
                           ? fmt::format(", off by {}", output::EstimateText(diff / std::fabs(y), true))
-                          : fmt::format(", off by {}{}", Number(diff, percent), percent ? "" : unit);
+                          : fmt::format(", off by {}{}", OffBy(va, vb, diff, percent), percent ? "" : unit);
     o->failures.push_back({output::Label(out.grain, key.first, p), Members(out, key.second),
                            fmt::format("{} ({}) within {}", va.null() && !vb.null() ? Number(y, percent)
                                                                                    : vb.null() ? "0" : output::DisplayValue(vb, percent),

@@ -64,6 +64,10 @@ expect "explain a metric" 0 "$KPIC" explain sales "$ROOT/examples/retail"
 contains out "= sum(orders.amount) where not orders.returned"
 contains out "definition: 下单金额之和，不含被退回的订单；按下单日期计入"
 contains out "status: approved (approver: data-council)"
+# A formula is shown once (it was twice when its expansion read the same).
+expect "explain a sum" 0 "$KPIC" explain visitors "$ROOT/examples/retail"
+if [ "$(grep -c '= sum(traffic.visitors)' "$TMP/out")" = 1 ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL: explain shows the formula more than once"; cat "$TMP/out"; fi
 expect "explain shows lineage" 0 "$KPIC" explain aov "$ROOT/examples/retail"
 contains out "│  └─ filter not orders.returned"
 expect "catalog json" 0 "$KPIC" catalog "$ROOT/examples/retail"

@@ -228,5 +228,23 @@ printf 'package e\nsource o from csv("o.csv") {\n  day: date time\n  ch: string\
 expect "empty example" 6 "$KPIC" test "$TMP/e" --format json
 json "[(x['failing_rows'], x['example']) for x in d['expectations']]" "[(1, '')]"
 
+# An amount off by exact values is shown in their decimals (probe,
+# 2026-12-05: "off by 2.0000 CNY" next to "770.00").
+mkdir -p "$TMP/r"
+printf 'day,a,b\n2026-01-05,350.00,352.00\n' > "$TMP/r/o.csv"
+cat > "$TMP/r/r.kpi" <<'KPI'
+package r
+source o from csv("o.csv") {
+  day: date time
+  a: decimal(2) unit CNY
+  b: decimal(2) unit CNY
+}
+metric sa: CNY = sum(o.a)
+metric sb: CNY = sum(o.b)
+expect sa reconciles with sb by month within 1 CNY
+KPI
+expect "reconcile off by an amount" 6 "$KPIC" test "$TMP/r"
+contains out "first: 350.00, off by 2.00 CNY in 2026-01, expected 352.00 (sb) within 1 CNY"
+
 echo "data tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
