@@ -847,6 +847,9 @@ std::string Html(const Context& ctx) {
     if (g.forecast.has) {
       const engine::GoalOutlook& o = g.forecast;
       std::string st = o.Status();
+      // Without a chance: no target to compare with, or a chance unknown
+      // (the badge said "unknown" in English in a Chinese report).
+      if (st == "unknown") st = std::isfinite(o.target) ? "unknown" : "no_target";
       out += fmt::format("<h3>{} <span class=\"status {}\">{}</span></h3>", T("Forecast", "预测"),
                          st == "on_track" ? "met" : st == "at_risk" ? "at_risk" : st == "off_track" ? "missed" : "no_data",
                          Esc(StatusWord(st, lang)));

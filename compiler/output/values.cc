@@ -68,27 +68,6 @@ std::string ChanceText(double probability) {
   return fmt::format("{:.0f}%", std::floor(probability * 100));
 }
 
-std::string OutlookText(const engine::GoalOutlook& o, bool percent, int digits) {
-  const forecast::Outlook& x = o.outlook;
-  auto est = [&](double v) { return EstimateText(v, percent, digits); };
-  std::string s = fmt::format("{}{}", est(x.end_mean), o.cumulative ? " in total" : " in the last period");
-  if (std::isfinite(x.end_lo80))
-    s += fmt::format(" (80%: {} to {}; 95%: {} to {})", est(x.end_lo80), est(x.end_hi80), est(x.end_lo95),
-                     est(x.end_hi95));
-  if (std::isfinite(o.target)) s += " against " + est(o.target);
-  if (std::isfinite(x.probability))
-    s += fmt::format(": {} chance of meeting it, {}", ChanceText(x.probability), o.Status());
-  else
-    s += std::isfinite(o.target) ? ": chance unknown" : ": no target to compare with";
-  return s;
-}
-
-std::string InProgressText(const engine::GoalOutlook& o, rt::Grain g, const plan::Plan& p, bool percent, int digits) {
-  if (!o.partial) return "";
-  return fmt::format("{} so far: {} in {:.0f}% of its days; the rest of it is forecast", Label(g, o.history_to + 1, p),
-                     EstimateText(o.partial_actual, percent, digits), o.partial_elapsed * 100);
-}
-
 std::string AtRiskText(const engine::DrillResult& dr) {
   std::string list;
   for (const auto& m : dr.at_risk)

@@ -50,12 +50,6 @@ std::string EstimateText(double v, bool percent, int digits = -1);
 int GoalDigits(const engine::GoalResult& g);
 /// A probability for people, rounded down: `49%`, `<1%`, `>99%`, `100%`.
 std::string ChanceText(double probability);
-/// A goal's outlook in one sentence: the forecast at the goal's end with
-/// its intervals, the target, and the chance of meeting it.
-std::string OutlookText(const engine::GoalOutlook& o, bool percent, int digits = -1);
-/// For an amount's period in progress: what it has so far and that the
-/// rest is forecast; "" otherwise.
-std::string InProgressText(const engine::GoalOutlook& o, rt::Grain g, const plan::Plan& p, bool percent, int digits);
 /// The members least likely to meet their target, `A 12%, B 40%`.
 std::string AtRiskText(const engine::DrillResult& dr);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.

@@ -17,7 +17,7 @@ inline const char* Tr(const std::string& lang, const char* en, const char* zh) {
 inline std::string ContractStatus(const std::string& s) { return s == "no_target" ? "no_data" : s; }
 
 /// A status for people: a goal's (met, at_risk, missed, no_target, no_data) or a
-/// forecast's (on_track, at_risk, off_track), e.g. "at risk", "有风险".
+/// forecast's (on_track, at_risk, off_track, unknown), e.g. "at risk", "有风险".
 inline std::string StatusWord(const std::string& s, const std::string& lang) {
   bool zh = lang == "zh";
   if (s == "met") return zh ? "达成" : "met";
@@ -28,6 +28,7 @@ inline std::string StatusWord(const std::string& s, const std::string& lang) {
   if (s == "in_progress") return zh ? "进行中" : "in progress";
   if (s == "on_track") return zh ? "有望达成" : "on track";
   if (s == "off_track") return zh ? "难以达成" : "off track";
+  if (s == "unknown") return zh ? "未知" : "unknown";
   return s;
 }
 

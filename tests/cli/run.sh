@@ -634,6 +634,18 @@ expect "escaped param in a warning" 0 "$KPIC" run "$TMP/intparam" --role shop --
 contains err 'warning[W0704]: --param s=X\x1b[31m\u{202e} matches no row'
 lacks err "$(printf '\x1b')"
 
+# As of 2025-12-14, December 2026's target would read December 2025 past
+# the as-of date: no target, and so the forecast has none to compare with;
+# its badge said "unknown" in English in a Chinese report.
+expect "early as-of html" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 2025-12-14 --format html
+contains out '预测 <span class="status no_data">无目标</span>'
+contains out '没有可比较的目标'
+lacks out '>unknown<'
+expect "early as-of csv" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 2025-12-14 --goal grow_sales --format csv
+grep -q "^grow_sales,2026-11,,[0-9][0-9.]*,,no_data" "$TMP/out" && passed=$((passed + 1)) ||
+  { failed=$((failed + 1)); echo "FAIL: November 2026 keeps its target"; }
+contains out "grow_sales,2026-12,,,,no_data"
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
