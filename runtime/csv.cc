@@ -342,8 +342,10 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
       int64_t x;
       const char* b = v.data();
       if (!v.empty() && v[0] == '+') ++b;
+      if (b != v.data() && b < v.data() + v.size() && *b == '-') return "is not a whole number";  // `+-5`
       auto r = std::from_chars(b, v.data() + v.size(), x);
-      if (r.ec == std::errc::result_out_of_range) return "is too large for an int (64 bits)";
+      if (r.ec == std::errc::result_out_of_range)
+        return v[0] == '-' ? "is too small for an int (64 bits)" : "is too large for an int (64 bits)";
       if (r.ec != std::errc() || r.ptr != v.data() + v.size() || v.empty()) return "is not a whole number";
       col.ints.push_back(x);
       break;

@@ -156,6 +156,12 @@ class Evaluator {
 
   /// The run's as-of date (EvalKnown).
   void SetAsOf(std::optional<int32_t> as_of) { as_of_ = as_of; }
+  /// Whether period p of grain g begins after the as-of date.
+  bool After(Grain g, int64_t p) const {
+    return g != Grain::kAll && as_of_ && rt::PeriodStart(g, p, p_.calendar) > *as_of_;
+  }
+  /// Eval, or EvalKnown when `known`.
+  Val EvalIf(bool known, int node, const Ctx& c) { return known ? EvalKnown(node, c) : Eval(node, c); }
   /// Evaluates `node` in `c`, null when it reads the days of a timed
   /// source after the as-of date (which the data does not have yet).
   Val EvalKnown(int node, const Ctx& c) {
@@ -1006,8 +1012,11 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
           s.has_data = gp.has_data;
           if (gp.has_data) s.value = ev.Eval(dr.value, c);
           s.has_data = s.has_data && !s.value.null();
+          // A period after the as-of date: its target only if known (TargetOf).
+          const bool after = ev.After(g.grain, gp.period);
           if (dr.target >= 0 || dr.share >= 0)
-            s.target = dr.target >= 0 ? TargetOf(ev, g, dr.target, c) : NoZeroBase(g, Mul(target_of(gp), ev.Eval(dr.share, c)));
+            s.target = dr.target >= 0 ? TargetOf(ev, g, dr.target, c, after)
+                                      : NoZeroBase(g, Mul(target_of(gp), ev.EvalIf(after, dr.share, c)));
           s.status = StatusOf(g, s, &s.attainment, &s.has_attainment);
           if (partial && gp.span.open && s.has_data) s.status = "in_progress";
           mem.series.push_back(std::move(s));
@@ -1199,9 +1208,9 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     for (const GoalPeriod& gp : gr->periods) {
       Evaluator::Ctx c{G, gp.period, gp.period, &m};
       // A period of a zero base has no target: nor has the member's total.
-      bool after = gp.period > rt::PeriodOf(G, as_of, plan.calendar);
+      bool after = ev.After(G, gp.period);
       mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, c, after)
-                   : dr.share >= 0 ? NoZeroBase(g, Mul(gp.target, ev.Eval(dr.share, c)))
+                   : dr.share >= 0 ? NoZeroBase(g, Mul(gp.target, ev.EvalIf(after, dr.share, c)))
                                    : Val::Null());
     }
     std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, dr.scans, mt, as_of, spec);
@@ -1475,7 +1484,8 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       gp.period = p;
       gp.span = span_of(g.grain, p, gfrom, gto);
       Evaluator::Ctx c = ctx_of(g.grain, p, &none, gp.span);
-      bool after = gp.span.partial && gp.span.first > gp.span.last;  // wholly after the as-of date
+      // Wholly after the as-of date (a day is never partial, but may be after it).
+      bool after = (gp.span.partial && gp.span.first > gp.span.last) || (g.grain == Grain::kDay && ev.After(g.grain, p));
       if (after) gp.span = Span{};
       gp.has_data = !after && ev.HasData(scans_of, g.grain, p, p, c.clo, c.chi);
       // The period's target is for the whole period; a partial one's pace

@@ -500,8 +500,10 @@ void Lowerer::RoleWhole(int source) const {
     throw PlanError("E0604", fmt::format("role `{}` does not say which rows of source `{}` it may read; it is read "
                                          "whole (working days, exchange rates): add `{}: all`",
                                          role_->name, name, name));
-  const ir::Role::Item& item = RoleItem(source, -1);
-  if (!item.all && item.filter >= 0) {
+  // Restricted by its own filter, or by a source it looks up (a row is
+  // visible only if the rows it looks up are): either way, not whole.
+  std::vector<int> on_path;
+  if (Restricted(source, -1, &on_path)) {
     throw PlanError("E0319", fmt::format("role `{}` restricts source `{}`, which is read whole (working days, exchange "
                                          "rates); write `{}: all`",
                                          role_->name, name, name));

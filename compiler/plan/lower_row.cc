@@ -407,8 +407,9 @@ int Lowerer::RoleParam(int scan, int param) {
       const char* b = v.data() + (!v.empty() && v[0] == '+');
       auto r = std::from_chars(b, v.data() + v.size(), x);
       if (r.ec == std::errc::result_out_of_range)
-        throw PlanError("E0603", fmt::format("--param {}={}: too large for an int (64 bits)", p.name, v));
-      if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size())
+        throw PlanError("E0603", fmt::format("--param {}={}: too {} for an int (64 bits)", p.name, v,
+                                             v[0] == '-' ? "small" : "large"));
+      if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size() || (b != v.data() && *b == '-'))
         throw PlanError("E0603", fmt::format("--param {}={}: not a whole number", p.name, v));
       return Const(scan, VT::kInt, x);
     }

@@ -747,16 +747,27 @@ void Checker::RoleCoverage() {
   if (m.calendar.work_source >= 0) whole[m.calendar.work_source] = "the calendar's `working_days` reads it";
   for (const ir::Role& role : m.roles) {
     for (const ir::Role::Item& it : role.items) {
-      auto w = whole.find(it.source);
-      if (it.source < 0 || it.all || it.filter < 0 || w == whole.end()) continue;
+      if (it.source < 0 || it.all || it.filter < 0) continue;
       const std::string& name = m.sources[static_cast<size_t>(it.source)].name;
-      auto& d = diags_.Report(DiagCode::E0319, m.node(it.filter).span,
-                              fmt::format("role `{}` restricts source `{}`, which is read whole: {}", role.name, name,
-                                          w->second));
-      d.span_label = "cannot be restricted";
-      d.Help(fmt::format("write `{}: all` (every role sees the same working days and rates), or restrict the sources "
-                         "whose amounts they apply to",
-                         name));
+      // The source itself, or one that looks it up (whose rows are then
+      // visible only where the rows they look up are).
+      for (const auto& [w, why] : whole) {
+        if (w != it.source && !reaches[static_cast<size_t>(w)].count(it.source)) continue;
+        const std::string& wname = m.sources[static_cast<size_t>(w)].name;
+        auto& d = diags_.Report(
+            DiagCode::E0319, m.node(it.filter).span,
+            w == it.source
+                ? fmt::format("role `{}` restricts source `{}`, which is read whole: {}", role.name, name, why)
+                : fmt::format("role `{}` restricts source `{}`, which `{}` looks up, so `{}` would be restricted too; "
+                              "it is read whole: {}",
+                              role.name, name, wname, wname, why));
+        d.span_label = "cannot be restricted";
+        d.Help(w == it.source ? fmt::format("write `{}: all` (every role sees the same working days and rates), or "
+                                            "restrict the sources whose amounts they apply to",
+                                            name)
+                              : fmt::format("drop the `references` from `{}` to `{}`, or write `{}: all`", wname, name,
+                                            name));
+      }
     }
     // A source is restricted when the role filters it or it reaches one
     // that is filtered. Visibility through a cycle of restricted sources

@@ -1172,11 +1172,19 @@ class Emitter {
     const std::string& name = ctes_[lg.cte].name;
     Join(fr, name);
     t.sql = fmt::format("{}.v{}", name, col);
-    // The last day this read covers, for a target that must not read past
-    // the as-of date (Known; the engine's EvalKnown).
-    if (reach_ && s.grain != Grain::kAll && c.g != Grain::kAll)
-      reach_->push_back(c.chi.empty() ? LastDay(c.g, c.hi) : fmt::format("COALESCE({}, {})", c.chi, LastDay(c.g, c.hi)));
+    if (s.grain != Grain::kAll) Reach(c, fr);
     return t;
+  }
+
+  /// Records the last day a read in context `c` covers, for a target that
+  /// must not read past the as-of date (Known; the engine's EvalKnown).
+  /// Only reads in Known's own frame are recorded: a nested frame's
+  /// context is in its own rows' terms (`f.p` is the frame's day there),
+  /// so a frame records its context where it starts (Convert, Reagg,
+  /// Rollup), and the reads inside it cover no later day.
+  void Reach(const Ctx& c, const Frame* fr) {
+    if (!reach_ || fr != reach_frame_ || c.g == Grain::kAll) return;
+    reach_->push_back(c.chi.empty() ? LastDay(c.g, c.hi) : fmt::format("COALESCE({}, {})", c.chi, LastDay(c.g, c.hi)));
   }
 
   /// `m` computed with M(id, c, fr), and the condition that it reads days
@@ -1185,8 +1193,10 @@ class Emitter {
   MV Known(int id, const Ctx& c, Frame* fr, std::string* past) {
     std::vector<std::string> reach;
     std::vector<std::string>* outer = std::exchange(reach_, &reach);
+    const Frame* outer_frame = std::exchange(reach_frame_, fr);
     MV m = M(id, c, fr);
     reach_ = outer;
+    reach_frame_ = outer_frame;
     if (!reach.empty()) {
       std::vector<std::string> conds;
       AsOf();  // the caller cross-joins it as `ao`
@@ -1327,6 +1337,7 @@ class Emitter {
   }
 
   MV Reagg(const MNode& n, const Ctx& c, Frame* fr) {
+    Reach(c, fr);  // its days are the context's
     Grain G = n.grain;
     bool split = G != Grain::kAll;  // by a grain; else within the row's own periods
     std::string qlo, qhi, q;
@@ -1469,6 +1480,7 @@ class Emitter {
   /// day with an amount and no quote stops the query with the dialect's
   /// error, naming the pair and the date.
   MV Convert(const MNode& n, const Ctx& c, Frame* fr) {
+    Reach(c, fr);  // its days are the context's
     const char* why = nullptr;
     builtins::SqlOf(builtins::Fn::kConvert, d_.id, &why);
     if (why) throw SqlError("E0502", fmt::format("dialect {} cannot convert currencies exactly: {}", d_.name, why));
@@ -1629,6 +1641,7 @@ class Emitter {
   }
 
   MV Rollup(const MNode& n, const Ctx& c, Frame* fr) {
+    Reach(c, fr);  // its days are the context's
     const MNode& leaf = p_.mnodes[static_cast<size_t>(n.args[0])];
     size_t si = static_cast<size_t>(leaf.scan), a = static_cast<size_t>(leaf.agg);
     const plan::Scan& s = p_.scans[si];
@@ -2122,7 +2135,7 @@ class Emitter {
     // (engine TargetOf): a period's wholly after it, or a phased total.
     std::string past, past_after;
     if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
-      target = no_zero_base(spans ? Known(g.target, period, &fr, &past_after) : M(g.target, period, &fr));
+      target = no_zero_base(Known(g.target, period, &fr, &past_after));
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kEven) {
       target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
                             Dbl(no_zero_base(AsValue(Known(g.target, whole, &fr, &past)))), periods, d_.dbl),
@@ -2134,7 +2147,9 @@ class Emitter {
     }
     std::string joins;
     for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);
-    if (!past.empty() || !past_after.empty()) joins += fmt::format("\nCROSS JOIN {} AS ao", AsOf());
+    // A day is never partial, but may be wholly after the as-of date.
+    const bool day = g.grain == Grain::kDay;
+    if (!past.empty() || !past_after.empty() || day) joins += fmt::format("\nCROSS JOIN {} AS ao", AsOf());
     std::string head =
         fmt::format("-- kpic sql --dialect {}: goal {} ({}) per {}, {} to {}\n", d_.name, g.name, g.metric,
                     rt::GrainName(g.grain), rt::FormatDate(g.from_day), rt::FormatDate(g.to_day));
@@ -2142,10 +2157,13 @@ class Emitter {
             "period cut by the as-of date.\n";
     if (p_.as_of_day) head += fmt::format("-- data as of {} (--as-of)\n", rt::FormatDate(*p_.as_of_day));
     std::string out_value = Output(value), out_target = Output(target), partial = PartialText(spans);
-    if (spans) {  // a period wholly after the as-of date: no value yet, its whole target, not partial
-      out_value = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", out_value);
-      partial = fmt::format("CASE WHEN f.sf > f.sl THEN NULL ELSE {} END", partial);
-      if (!past_after.empty()) past = fmt::format("f.sf > f.sl AND ({})", past_after);
+    // A period wholly after the as-of date: no value yet, its whole target
+    // (when known), not partial.
+    if (spans || day) {
+      std::string after = spans ? "f.sf > f.sl" : "f.p > ao.d";
+      out_value = fmt::format("CASE WHEN {} THEN NULL ELSE {} END", after, out_value);
+      if (spans) partial = fmt::format("CASE WHEN {} THEN NULL ELSE {} END", after, partial);
+      if (!past_after.empty()) past = fmt::format("{} AND ({})", after, past_after);
     }
     if (!past.empty()) out_target = fmt::format("CASE WHEN {} THEN NULL ELSE {} END", past, out_target);
     return head + Assemble(fmt::format(
@@ -2183,6 +2201,7 @@ class Emitter {
   std::vector<std::vector<int>> values_cte_;
   std::string dr_, as_of_;
   std::vector<std::string>* reach_ = nullptr;  ///< Known's reads, while it runs
+  const Frame* reach_frame_ = nullptr;         ///< Known's frame
   struct LeafGroup {
     std::string frame, src, on;
     size_t cte = 0;

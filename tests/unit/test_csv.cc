@@ -157,6 +157,11 @@ TEST_CASE("bad input is an error naming file, line, column and value") {
         "f.csv:2: column `d`: value `2026-02-30` is not a date in the format %Y-%m-%d");
   CHECK(ErrorOf("n\n99999999999999999999\n", {Col("n", ColType::kInt)}) ==
         "f.csv:2: column `n`: value `99999999999999999999` is too large for an int (64 bits)");
+  // (review, 2026-12-05) `+-5` was read as -5; a negative past 64 bits was
+  // "too large".
+  CHECK(ErrorOf("n\n+-5\n", {Col("n", ColType::kInt)}) == "f.csv:2: column `n`: value `+-5` is not a whole number");
+  CHECK(ErrorOf("n\n-99999999999999999999\n", {Col("n", ColType::kInt)}) ==
+        "f.csv:2: column `n`: value `-99999999999999999999` is too small for an int (64 bits)");
   CHECK(ErrorOf("s\n\"open\n", {Col("s", ColType::kString)}) == "f.csv:2: a quoted field is never closed");
   CHECK(ErrorOf("a,b\n1,2\n\n", {Col("a", ColType::kInt)}) == "f.csv:3: the row is empty");
 }
