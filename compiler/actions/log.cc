@@ -151,7 +151,9 @@ struct Reader {
       return std::nullopt;
     }
     auto d = rt::ParseDate(*t, rt::DateFormat{});
-    if (!d) Bad(s, fmt::format("`{}` is not a date: {}", key, nlohmann::json(*t).dump()), "write it as \"YYYY-MM-DD\"");
+    // A value that is not a string is shown as written (it said "\u0001").
+    std::string shown = *t == "\x01" ? j.at(key).dump() : nlohmann::json(*t).dump();
+    if (!d) Bad(s, fmt::format("`{}` is not a date: {}", key, shown), "write it as \"YYYY-MM-DD\"");
     return d;
   }
 
@@ -236,6 +238,19 @@ struct Reader {
       diags.Report(DiagCode::W0902, whole,
                    fmt::format("action `{}` is already {}; this later entry is ignored", a->id, a->status))
           .Help("history is never rewritten: open a new action instead");
+      return;
+    }
+    // Every field a string, and the id the action's own (a close with
+    // `"by": 42` was taken as "\u0001", and one with another id closed
+    // this file's action).
+    for (const char* key : {"id", "by", "note", "at"})
+      if (Field(j, key) == std::optional<std::string>("\x01")) {
+        Bad(span(key), fmt::format("`{}` must be a string; this entry is ignored", key));
+        return;
+      }
+    if (std::optional<std::string> id = Field(j, "id"); id && *id != a->id) {
+      Bad(span("id"), fmt::format("this entry closes `{}`, not `{}`, the action of its file; it is ignored", *id, a->id),
+          "an action's entries live in ID.action");
       return;
     }
     std::string status = Field(j, "status").value_or("");
@@ -419,6 +434,13 @@ void SyncFolder(const std::string& folder) {
 void Append(const std::string& folder, const std::string& id, const std::string& entry, bool create_only) {
   if (!ValidId(id)) throw AppendError(fmt::format("`{}` is not an action id (letters, digits, - and _)", id), true);
   std::error_code ec;
+  // A linked folder is not read (Folders), so it is not written through
+  // either: the action would land outside the package, and never be seen.
+  if (fs::is_symlink(fs::symlink_status(folder, ec)))
+    throw AppendError(fmt::format("the folder `{}` is a symbolic link; actions are kept in a real `actions` folder of "
+                                  "the package",
+                                  folder),
+                      false);
   bool made = !fs::is_directory(folder, ec);
   if (made && !fs::create_directories(folder, ec) && ec)
     throw AppendError(fmt::format("cannot make the folder `{}`: {}", folder, ec.message()), false);

@@ -28,7 +28,10 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <chrono>
 #include <cstring>
@@ -37,6 +40,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "decimal.h"
@@ -788,12 +792,6 @@ std::unique_ptr<llvm::Module> BuildModule(const plan::Scan& scan, llvm::LLVMCont
   return mod;
 }
 
-uint64_t Fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
-
 /// The folder of cached kernel objects: $KPIC_CACHE_DIR, else
 /// $XDG_CACHE_HOME/kpic/kernels, else ~/.cache/kpic/kernels; "" when
 /// caching is off (KPIC_NO_CACHE=1) or no folder can be made.
@@ -809,9 +807,85 @@ std::string CacheDir() {
   } else {
     return "";
   }
+  // Private to the user, as the state cache's: a folder that is a link,
+  // not a folder, or another user's is not used (its objects would be run).
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  return ec ? "" : dir;
+  std::filesystem::path p(dir);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return "";
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) return "";
+  if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) return "";
+  return dir;
+}
+
+/// A cached kernel's file: a magic, the XXH3-128 of the IR it was compiled
+/// from and of the object code, then the object code. A file that is not
+/// that whole (truncated, a bit flipped, another key's file renamed to
+/// this one, another user's) is not loaded: the kernel is compiled again.
+constexpr char kKernelMagic[8] = {'K', 'P', 'I', 'C', 'K', 'O', '1', '\n'};
+constexpr size_t kKernelHeader = 8 + 16 + 16;
+
+std::unique_ptr<llvm::MemoryBuffer> LoadKernel(const std::string& path, const XXH128_hash_t& ir) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return nullptr;
+  struct stat st;
+  std::string buf;
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+            static_cast<uint64_t>(st.st_size) > kKernelHeader && st.st_size < (int64_t{1} << 30);
+  if (ok) {
+    buf.resize(static_cast<size_t>(st.st_size));
+    size_t done = 0;
+    while (done < buf.size()) {
+      ssize_t n = ::read(fd, buf.data() + done, buf.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    ok = done == buf.size();
+  }
+  ::close(fd);
+  if (!ok || std::memcmp(buf.data(), kKernelMagic, 8) != 0) return nullptr;
+  XXH128_hash_t stored_ir, stored_obj;
+  std::memcpy(&stored_ir.low64, buf.data() + 8, 8);
+  std::memcpy(&stored_ir.high64, buf.data() + 16, 8);
+  std::memcpy(&stored_obj.low64, buf.data() + 24, 8);
+  std::memcpy(&stored_obj.high64, buf.data() + 32, 8);
+  XXH128_hash_t obj = XXH3_128bits(buf.data() + kKernelHeader, buf.size() - kKernelHeader);
+  if (!XXH128_isEqual(stored_ir, ir) || !XXH128_isEqual(stored_obj, obj)) return nullptr;
+  return llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(buf.data() + kKernelHeader, buf.size() - kKernelHeader),
+                                              path);
+}
+
+/// Writes a kernel's file whole under a fresh private name, then renames
+/// it into place: a concurrent run never reads half a file, and a link
+/// planted at a temporary name is never written through.
+void StoreKernel(const std::string& dir, const std::string& path, const XXH128_hash_t& ir, llvm::StringRef obj) {
+  std::string head(kKernelHeader, '\0');
+  XXH128_hash_t h = XXH3_128bits(obj.data(), obj.size());
+  std::memcpy(head.data(), kKernelMagic, 8);
+  std::memcpy(head.data() + 8, &ir.low64, 8);
+  std::memcpy(head.data() + 16, &ir.high64, 8);
+  std::memcpy(head.data() + 24, &h.low64, 8);
+  std::memcpy(head.data() + 32, &h.high64, 8);
+  std::random_device rd;
+  std::string tmp = fmt::format("{}/.tmp-{}-{:08x}", dir, static_cast<long>(::getpid()), rd());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return;
+  bool ok = true;
+  for (llvm::StringRef part : {llvm::StringRef(head), obj}) {
+    size_t done = 0;
+    while (ok && done < part.size()) {
+      ssize_t n = ::write(fd, part.data() + done, part.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        ok = false;
+      else
+        done += static_cast<size_t>(n);
+    }
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
 }
 
 using KernelFn = int32_t (*)(KArgs*, int64_t, int64_t);
@@ -835,14 +909,12 @@ class Jit {
     std::string ir;
     llvm::raw_string_ostream os(ir);
     os << *mod << LLVM_VERSION_STRING << tm_->getTargetCPU() << tm_->getTargetFeatureString();
-    std::string key = fmt::format("{:016x}", Fnv1a(ir));
+    XXH128_hash_t ir_hash = XXH3_128bits(ir.data(), ir.size());
+    std::string key = fmt::format("{:016x}{:016x}", ir_hash.high64, ir_hash.low64);
     std::string dir = CacheDir();
-    std::string path = dir.empty() ? "" : dir + "/" + key + ".o";
+    std::string path = dir.empty() ? "" : dir + "/" + key + ".kernel";
     std::unique_ptr<llvm::MemoryBuffer> obj;
-    if (!path.empty()) {
-      auto cached = llvm::MemoryBuffer::getFile(path);
-      if (cached) obj = std::move(*cached);
-    }
+    if (!path.empty()) obj = LoadKernel(path, ir_hash);
     if (obj) {
       if (stats) ++stats->cached;
     } else {
@@ -857,20 +929,7 @@ class Jit {
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         ++stats->kernels;
       }
-      if (!path.empty()) {
-        // Write whole, then rename: a concurrent run never reads half a file.
-        std::string tmp = path + fmt::format(".tmp{}", static_cast<long>(getpid()));
-        std::error_code ec;
-        llvm::raw_fd_ostream out(tmp, ec);
-        if (!ec) {
-          out << obj->getBuffer();
-          out.close();
-          if (out.has_error() || std::rename(tmp.c_str(), path.c_str()) != 0) {
-            out.clear_error();
-            std::remove(tmp.c_str());
-          }
-        }
-      }
+      if (!path.empty()) StoreKernel(dir, path, ir_hash, obj->getBuffer());
     }
     auto& jd = jit_->getExecutionSession().createBareJITDylib(fmt::format("scan{}", counter_++));
     if (auto e = jit_->addObjectFile(jd, std::move(obj)))

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/utf8.h"
 #include "builtins/builtins.h"
 #include "diag/registry.h"
 #include "diag/render.h"
@@ -246,7 +247,7 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
   std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
   if (s->diags.has_errors()) {
     PrintHuman(*s, common);
-    std::fprintf(stderr, "kpic: cannot explain `%s`: the files have errors\n", options.name.c_str());
+    std::fprintf(stderr, "kpic: cannot explain `%s`: the files have errors\n", PrintablePath(options.name).c_str());
     return 1;
   }
   auto home = s->catalog.metric_home.find(options.name);
@@ -255,7 +256,9 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
     for (const auto& [n, p] : s->catalog.metric_home) names.push_back(n);
     throw UsageError(fmt::format("unknown metric `{}`", options.name));
   }
-  std::fputs(ExplainLineage(*s, options.name).c_str(), stdout);
+  // Labels and doc comments are the package's text: a control character in
+  // one (an ESC, a CR) is shown escaped, never sent to the terminal.
+  std::fputs(PrintableLines(ExplainLineage(*s, options.name)).c_str(), stdout);
   return 0;
 }
 
@@ -268,37 +271,29 @@ int RunCatalog(const CatalogOptions& options, const CommonOptions& common) {
     return 1;
   }
   std::string lang = ReportLanguage(s->catalog.checked.ir, options.lang);
-  std::string text = options.format == "markdown" ? CatalogMarkdown(*s, lang)
+  std::string text = options.format == "markdown" ? PrintableLines(CatalogMarkdown(*s, lang))
                      : options.format == "html"   ? CatalogHtml(*s, lang)
                                                   : CatalogJson(*s);
   if (options.output.empty()) {
     std::fputs(text.c_str(), stdout);
     return 0;
   }
-  if (WriteSpecialFile(options.output, text)) return 0;  // /dev/stdout, a FIFO: not replaced by a file
-  // Write to a temporary file, then rename: no partial output on failure.
-  std::string tmp = options.output + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw UsageError(fmt::format("cannot write {}: {}", options.output, std::strerror(errno)));
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), options.output.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw UsageError(fmt::format("cannot write {}: {}", options.output, std::strerror(errno)));
-  }
+  // A temporary file, then a rename (WriteFileAtomically; /dev/stdout and
+  // a FIFO are written into): no partial output on failure.
+  WriteFileAtomically(options.output, text);
   return 0;
 }
 
 int RunCompile(const CompileOptions& options, const CommonOptions& common) {
   if (options.emit == "checked") {
     std::unique_ptr<Session> s = LoadAndCheck(options.paths, ToSession(common));
-    std::fputs(DumpChecked(s->catalog.checked).c_str(), stdout);
+    std::fputs(PrintableLines(DumpChecked(s->catalog.checked)).c_str(), stdout);
     PrintHuman(*s, common);
     return s->diags.has_errors() ? 1 : 0;
   }
   std::unique_ptr<Session> s = LoadAndParse(options.paths);
   for (const auto& f : s->files) {
-    std::printf("== %s\n%s", s->sm.Get(f->id).path.c_str(), ast::Dump(*f, s->sm).c_str());
+    std::printf("== %s\n%s", PrintablePath(s->sm.Get(f->id).path).c_str(), PrintableLines(ast::Dump(*f, s->sm)).c_str());
   }
   s->diags.SortByPosition();
   PrintHuman(*s, common);

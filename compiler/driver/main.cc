@@ -6,8 +6,11 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "codegen/jit.h"
@@ -59,15 +62,28 @@ int main(int argc, char** argv) {
   bool show_version = false;
   app.add_flag("--version", show_version, "print the version and exit");
 
+  // Limits and durations: a negative one was taken without a word.
+  auto number_check = [](bool zero_ok) {
+    return CLI::Validator(
+        [zero_ok](std::string& v) {
+          char* end = nullptr;
+          double x = std::strtod(v.c_str(), &end);
+          bool ok = !v.empty() && end && *end == '\0' && (zero_ok ? x >= 0 : x > 0);
+          return ok ? std::string() : fmt::format("`{}` is not a number {} 0", v, zero_ok ? "of at least" : "above");
+        },
+        zero_ok ? "NUMBER >= 0" : "NUMBER > 0");
+  };
+  const CLI::Validator kPositive = number_check(false), kNonNegative = number_check(true);
   CommonOptions common;
   auto add_common = [&](CLI::App* cmd) {
     cmd->add_option("--stdlib", common.stdlib_dir, "directory of the standard library (default: next to the binary)");
     cmd->add_flag("--no-stdlib", common.no_stdlib, "do not load the standard library");
-    cmd->add_option("--max-depth", common.max_depth, "deepest bracket nesting of an expression (default 128; E0105)");
+    cmd->add_option("--max-depth", common.max_depth, "deepest bracket nesting of an expression (default 128; E0105)")
+        ->check(kPositive);
     cmd->add_option("--max-errors", common.max_errors,
                     "diagnostics shown per file (default 50); the rest are counted, and checking that file's names "
                     "stops looking for suggestions")
-        ->check(CLI::PositiveNumber);
+        ->check(kPositive);
     cmd->add_option("--color", common.color, "colored diagnostics: auto, always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
   };
@@ -163,8 +179,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"info", "warning", "critical"}));
   run_cmd->add_option("--on-bad-row", run.on_bad_row, "fail (default) or skip, counting and reporting skipped rows")
       ->check(CLI::IsMember({"fail", "skip"}));
-  run_cmd->add_option("--max-groups", run.max_groups,
-                      "limit on groups per scan and rows per metric (default 10000000)");
+  run_cmd
+      ->add_option("--max-groups", run.max_groups, "limit on groups per scan and rows per metric (default 10000000)")
+      ->check(kPositive);
   run_cmd->add_flag("--no-stream", run.no_stream,
                     "read large tables whole before scanning them (by default they stream through the JIT)");
   run_cmd->add_flag("--no-cache", run.no_cache,
@@ -176,14 +193,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Validator(
           [](std::string& v) { return v.empty() ? std::string("expected a size such as 512M, 2G or 1000000") : std::string(); },
           "SIZE"));
-  run_cmd->add_option("--max-distinct", run.max_distinct,
-                      "limit on the values one scan's distinct counts hold (default 100000000); beyond it, exit 5");
+  run_cmd
+      ->add_option("--max-distinct", run.max_distinct,
+                   "limit on the values one scan's distinct counts hold (default 100000000); beyond it, exit 5")
+      ->check(kPositive);
   run_cmd
       ->add_option("--max-decimal-digits", run.max_decimal_digits,
                    "exact results with more digits are an error, exit 3 (default 38: what 128 bits hold)")
       ->check(CLI::Range(1, 38));
-  run_cmd->add_option("--timeout", run.timeout,
-                      "stop with exit 5 after this many seconds (default: none); no output is written");
+  run_cmd
+      ->add_option("--timeout", run.timeout, "stop with exit 5 after this many seconds (default: none); no output is written")
+      ->check(kPositive);
   run_cmd->add_flag("--timings", run.timings, "print where the time went (read, compile, scan, evaluate) on stderr");
   add_common(run_cmd);
 
@@ -216,7 +236,8 @@ int main(int argc, char** argv) {
                        "PACKAGE/.kpic/test-state.tsv)");
   test_cmd->add_option("--on-bad-row", test.run.on_bad_row, "fail (default) or skip bad rows")
       ->check(CLI::IsMember({"fail", "skip"}));
-  test_cmd->add_option("--max-groups", test.run.max_groups, "limit on groups per scan (default 10000000)");
+  test_cmd->add_option("--max-groups", test.run.max_groups, "limit on groups per scan (default 10000000)")
+      ->check(kPositive);
   add_common(test_cmd);
 
   CompileOptions compile;
@@ -230,10 +251,12 @@ int main(int argc, char** argv) {
 
   lsp::ServerOptions lsp_options;
   CLI::App* lsp_cmd = app.add_subcommand("lsp", "run the language server over stdio (JSON-RPC, LSP 3.17)");
-  lsp_cmd->add_option("--debounce-ms", lsp_options.debounce_ms,
-                      "diagnostics wait this long after a change (default 25)");
-  lsp_cmd->add_option("--max-file-bytes", lsp_options.limits.max_file_bytes,
-                      "documents larger than this are not analysed (default 8388608)");
+  lsp_cmd->add_option("--debounce-ms", lsp_options.debounce_ms, "diagnostics wait this long after a change (default 25)")
+      ->check(kNonNegative);
+  lsp_cmd
+      ->add_option("--max-file-bytes", lsp_options.limits.max_file_bytes,
+                   "documents larger than this are not analysed (default 8388608)")
+      ->check(kPositive);
   add_common(lsp_cmd);
 
   VerifyOptions verify;
@@ -412,9 +435,21 @@ int main(int argc, char** argv) {
       return kExitInternal;
     }
   };
-  if (GrowMainStack(kMainStackBytes)) return dispatch();
+  // Output written to stdout that did not arrive (a full disk behind a
+  // redirection, /dev/full) is an error, not exit 0 with a cut-off file.
+  auto checked = [&]() -> int {
+    int rc = dispatch();
+    errno = 0;
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      int err = errno ? errno : EIO;
+      std::fprintf(stderr, "error[data]: cannot write the output to stdout: %s\n", std::strerror(err));
+      return rc == 0 ? kExitData : rc;
+    }
+    return rc;
+  };
+  if (GrowMainStack(kMainStackBytes)) return checked();
   ::mallopt(M_ARENA_MAX, 1);  // one arena for both threads: the heap's huge-page advice is the main one's
   int rc = kExitInternal;
-  RunOnBigStack([&] { rc = dispatch(); });
+  RunOnBigStack([&] { rc = checked(); });
   return rc;
 }

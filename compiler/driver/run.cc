@@ -15,6 +15,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -204,14 +205,23 @@ bool WriteSpecialFile(const std::string& path, const std::string& text) {
 
 void WriteFileAtomically(const std::string& path, const std::string& text) {
   if (WriteSpecialFile(path, text)) return;
-  std::string tmp = path + ".tmp" + std::to_string(getpid());
+  // A fresh name, made here and never a link followed (a predictable name
+  // let a link planted at it be written through), with the mode of the file
+  // it replaces (`kpic fmt` made a private 0600 file 0644).
+  std::random_device rd;
+  std::string tmp = fmt::format("{}.tmp{}-{:08x}", path, static_cast<long>(getpid()), rd());
   SetPendingOutput(tmp);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  struct stat old;
+  bool replaces = ::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, replaces ? 0600 : 0666);
+  std::FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "wb");
   if (!f) {
     int err = errno;
+    if (fd >= 0) ::close(fd), ::unlink(tmp.c_str());
     SetPendingOutput("");
     throw rt::DataError(path, 0, "", "", fmt::format("cannot write the output: {}", std::strerror(err)));
   }
+  if (replaces) (void)::fchmod(fd, old.st_mode & 07777);
   // A full disk (or a file size limit) shows as a short write or a failed
   // flush; the temporary file is removed and the target left untouched.
   errno = 0;
@@ -599,7 +609,7 @@ int RunEmitPlan(const RunOptions& o, const CommonOptions& common) {
   if (s->diags.has_errors()) return 1;
   plan::Plan p = MakePlan(*s, ToRequest(o));
   if (o.emit == "plan") {
-    std::fputs(plan::Dump(p).c_str(), stdout);
+    std::fputs(PrintableLines(plan::Dump(p)).c_str(), stdout);
     return 0;
   }
   for (size_t i = 0; i < p.scans.size(); ++i) std::fputs(KernelIr(p.scans[i], static_cast<int>(i)).c_str(), stdout);

@@ -302,6 +302,27 @@ lacks out "outside"
 expect "close through a link" 2 "$KPIC" action close "$H" L1
 expect "the linked file is untouched" 0 test "$(wc -l < "$TMP/outside.txt")" -eq 1
 rm "$H/actions/L1.action" "$H/actions/D1.action"
+# (attacker probe, 2026-12-05) A linked actions folder is not written
+# through either (add wrote outside the package, and nothing read it back);
+# a close whose fields are not strings, or that names another action, is
+# ignored with a warning (`"by": 42` was taken as "\u0001").
+L="$TMP/linked"
+mkdir -p "$L" "$TMP/elsewhere"
+cp "$PKG/shop.kpi" "$PKG/sales.csv" "$L/"
+ln -s "$TMP/elsewhere" "$L/actions"
+expect "add through a linked folder" 3 "$KPIC" action add "$L" --id X1 --what w --goal grow
+contains err "is a symbolic link"
+expect "nothing written elsewhere" 0 test -z "$(ls "$TMP/elsewhere")"
+printf '%s\n' '{"event":"open","id":"N1","by":"x","start":"2025-06-01","goal":"grow","what":"w"}' \
+  '{"event":"close","id":"N1","by":42,"status":"done","end":"2025-07-01"}' > "$H/actions/N1.action"
+printf '%s\n' '{"event":"open","id":"N2","by":"x","start":"2025-06-01","goal":"grow","what":"w"}' \
+  '{"event":"close","id":"N9","by":"y","status":"done","end":"2025-07-01"}' > "$H/actions/N2.action"
+expect "close fields checked" 0 "$KPIC" check "$H" --format gcc
+contains out "N1.action:2:33: warning: \`by\` must be a string; this entry is ignored [W0907]"
+contains out "this entry closes \`N9\`, not \`N2\`, the action of its file; it is ignored [W0907]"
+expect "both still open" 0 "$KPIC" action list "$H" --format json
+json "sorted((a['id'], a['status']) for a in d if a['id'] in ('N1', 'N2'))" "[('N1', 'open'), ('N2', 'open')]"
+rm "$H/actions/N1.action" "$H/actions/N2.action"
 # A file name that is not an id is left out (close could never reach it).
 printf '%s\n' '{"event":"open","id":"店1","by":"x","start":"2025-06-01","goal":"grow","what":"w"}' > "$H/actions/店1.action"
 expect "a name that is not an id" 0 "$KPIC" check "$H" --format gcc

@@ -698,6 +698,46 @@ ok = f["2026-03-01"] == (None, "110.000") and g["2026-02-15"] == (None, "5.00") 
 sys.exit(0 if ok else print(f.get("2026-03-01"), g.get("2026-02-15"), g.get("2026-02-16")) or 1)
 PY
 
+# Regressions (attacker probe, 2026-12-05).
+# The kernel cache: a private folder, files that carry their IR's and their
+# code's hashes; an altered file is compiled again, never run (a flipped
+# bit gave wrong numbers or SIGILL, a swapped file another kernel's).
+KC="$TMP/kc"
+KPIC_CACHE_DIR="$KC" "$KPIC" run "$ROOT/examples/retail" --metric sales --by channel --engine jit --format csv --no-cache > "$TMP/kc_a.csv"
+if [ "$(stat -c %a "$KC")" = 700 ] && [ "$(stat -c %a "$KC"/*.kernel | sort -u)" = 600 ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL: kernel cache modes"; ls -la "$KC"; fi
+for f in "$KC"/*.kernel; do python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[200] ^= 1; open(p, "wb").write(b)' "$f"; done
+expect "altered kernel compiled again" 0 env KPIC_CACHE_DIR="$KC" "$KPIC" run "$ROOT/examples/retail" --metric sales --by channel --engine jit --format csv --no-cache --timings
+contains err "1 kernel(s) compiled"
+if cmp -s "$TMP/out" "$TMP/kc_a.csv"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: altered kernel: other numbers"; fi
+# Output to stdout that does not arrive is an error (it was exit 0).
+if [ -w /dev/full ]; then
+  expect "stdout full" 3 sh -c "\"$KPIC\" run \"$ROOT/examples/retail\" --metric sales --format json > /dev/full"
+  contains err "cannot write the output to stdout"
+fi
+# fmt keeps a file's mode (a 0600 file became 0644).
+printf 'package p\nmetric   m = 1\n' > "$TMP/mode.kpi"
+chmod 600 "$TMP/mode.kpi"
+expect "fmt a private file" 0 "$KPIC" fmt "$TMP/mode.kpi"
+if [ "$(stat -c %a "$TMP/mode.kpi")" = 600 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: fmt changed the mode"; fi
+# A package's text printed by explain and compile is escaped (a doc comment
+# with an ESC set the terminal's title).
+mkdir -p "$TMP/esc"
+printf 'package e\nsource o from csv("o.csv") {\n  day: date time\n  x: int\n}\n/// doc \033]0;owned\007 \033[2J\nmetric m "lab\342\200\256el" = sum(o.x)\n' > "$TMP/esc/e.kpi"
+printf 'day,x\n2026-01-01,1\n' > "$TMP/esc/o.csv"
+expect "explain escapes" 0 "$KPIC" explain m "$TMP/esc"
+lacks out "$(printf '\033')"
+contains out '\x1b[2J'
+contains out 'lab\u{202e}el'
+expect "compile ast escapes" 0 "$KPIC" compile --emit ast "$TMP/esc/e.kpi"
+lacks out "$(printf '\033')"
+expect "catalog markdown escapes" 0 "$KPIC" catalog "$TMP/esc" --format markdown
+lacks out "$(printf '\033')"
+# Limits must be positive (a negative one was taken without a word).
+expect "negative timeout" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --timeout -1
+contains err "is not a number above 0"
+expect "negative max-depth" 2 "$KPIC" check "$ROOT/examples/retail" --max-depth -1
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
