@@ -38,9 +38,21 @@ std::string PathToUri(const std::string& path) { return FileUri(path); }
 
 json ToJson(Pos p) { return {{"line", p.line}, {"character", p.character}}; }
 json ToJson(const Range& r) { return {{"start", ToJson(r.start)}, {"end", ToJson(r.end)}}; }
-json ToJson(const Location& l) { return {{"uri", PathToUri(l.path)}, {"range", ToJson(l.range)}}; }
-Pos PosFrom(const json& j) { return {j.at("line").get<uint32_t>(), j.at("character").get<uint32_t>()}; }
-Range RangeFrom(const json& j) { return {PosFrom(j.at("start")), PosFrom(j.at("end"))}; }
+/// A position: two whole numbers from 0 (-1 was read as 4294967295).
+Pos PosFrom(const json& j) {
+  const json &line = j.at("line"), &ch = j.at("character");
+  auto whole = [](const json& x) { return x.is_number_unsigned() || (x.is_number_integer() && x.get<int64_t>() >= 0); };
+  if (!whole(line) || !whole(ch) || line.get<uint64_t>() > UINT32_MAX || ch.get<uint64_t>() > UINT32_MAX)
+    throw RpcError(kInvalidParams, "a position is a line and a character, whole numbers from 0");
+  return {line.get<uint32_t>(), ch.get<uint32_t>()};
+}
+/// A range whose start is not after its end.
+Range RangeFrom(const json& j) {
+  Range r{PosFrom(j.at("start")), PosFrom(j.at("end"))};
+  if (r.end.line < r.start.line || (r.end.line == r.start.line && r.end.character < r.start.character))
+    throw RpcError(kInvalidParams, "a range's end is before its start; the edit is not applied");
+  return r;
+}
 
 json DiagJson(const LspDiagnostic& d) {
   json j = {{"range", ToJson(d.range)},
@@ -165,7 +177,7 @@ class Server {
       published_[path] = key;
       Send({{"jsonrpc", "2.0"},
             {"method", "textDocument/publishDiagnostics"},
-            {"params", {{"uri", PathToUri(path)}, {"diagnostics", arr}}}});
+            {"params", {{"uri", UriOf(path)}, {"diagnostics", arr}}}});
     }
     touched_.clear();
   }
@@ -194,19 +206,47 @@ class Server {
       json result = Dispatch(method, params, request);
       if (request) Send({{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
     } catch (const RpcError& e) {
-      if (request) Send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", e.code}, {"message", e.what()}}}});
+      // A message that is no request at all (`[]`, `1`, `{}`) is answered
+      // with a null id, as JSON-RPC says; a notification's problem is
+      // logged (a didChange with a bad range is dropped, not applied).
+      if (request || e.code == kInvalidRequest)
+        Send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", e.code}, {"message", e.what()}}}});
+      else
+        Log(e.what());
     } catch (const json::exception& e) {
       if (request)
         Send({{"jsonrpc", "2.0"},
               {"id", id},
               {"error", {{"code", kInvalidParams}, {"message", std::string("invalid params: ") + e.what()}}}});
+      else
+        Log(std::string("invalid params: ") + e.what());
     } catch (const std::exception& e) {
       if (request) Send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", kInternalError}, {"message", e.what()}}}});
     }
     return true;
   }
 
-  std::string PathOf(const json& params) { return UriToPath(params.at("textDocument").at("uri").get<std::string>()); }
+  /// A warning in the client's log (window/logMessage).
+  void Log(const std::string& message) {
+    Send({{"jsonrpc", "2.0"},
+          {"method", "window/logMessage"},
+          {"params", {{"type", 2}, {"message", "kpic: " + message}}}});
+  }
+
+  /// The document's path; the URI as the client wrote it is kept, so that
+  /// diagnostics go back under the same URI (`%E4%B8%AD.kpi` came back as
+  /// `中.kpi`, which a client comparing strings does not match).
+  std::string PathOf(const json& params) {
+    std::string uri = params.at("textDocument").at("uri").get<std::string>();
+    std::string path = UriToPath(uri);
+    uri_of_[path] = uri;
+    return path;
+  }
+  std::string UriOf(const std::string& path) const {
+    auto it = uri_of_.find(path);
+    return it != uri_of_.end() ? it->second : PathToUri(path);
+  }
+  json LocationJson(const Location& l) const { return {{"uri", UriOf(l.path)}, {"range", ToJson(l.range)}}; }
 
   void NeedDoc(const std::string& path) {
     if (!ws_.Has(path)) throw RpcError(kInvalidParams, "unknown document " + path + ": open it first");
@@ -254,7 +294,7 @@ class Server {
     }
     if (method == "textDocument/didOpen") {
       const json& td = params.at("textDocument");
-      std::string path = UriToPath(td.at("uri").get<std::string>());
+      std::string path = PathOf(params);
       ws_.Open(path, td.at("text").get<std::string>());
       touched_.insert(path);
       Schedule();
@@ -288,14 +328,14 @@ class Server {
       std::string path = PathOf(params);
       NeedDoc(path);
       auto l = ws_.Definition(path, PosFrom(params.at("position")));
-      return l ? ToJson(*l) : json(nullptr);
+      return l ? LocationJson(*l) : json(nullptr);
     }
     if (method == "textDocument/references") {
       std::string path = PathOf(params);
       NeedDoc(path);
       bool decl = params.contains("context") && params["context"].value("includeDeclaration", true);
       json arr = json::array();
-      for (const auto& l : ws_.References(path, PosFrom(params.at("position")), decl)) arr.push_back(ToJson(l));
+      for (const auto& l : ws_.References(path, PosFrom(params.at("position")), decl)) arr.push_back(LocationJson(l));
       return arr;
     }
     if (method == "textDocument/completion") {
@@ -330,7 +370,7 @@ class Server {
       for (const auto& [p, es] : edits) {
         json arr = json::array();
         for (const auto& e : es) arr.push_back({{"range", ToJson(e.range)}, {"newText", e.text}});
-        changes[PathToUri(p)] = arr;
+        changes[UriOf(p)] = arr;
       }
       return {{"changes", changes}};
     }
@@ -350,7 +390,7 @@ class Server {
                {"diagnostics", json::array({DiagJson(d)})},
                {"isPreferred", d.fixes.size() == 1},
                {"edit",
-                {{"changes", {{PathToUri(path), json::array({{{"range", ToJson(f.range)}, {"newText", f.text}}})}}}}}});
+                {{"changes", {{UriOf(path), json::array({{{"range", ToJson(f.range)}, {"newText", f.text}}})}}}}}});
       }
       return actions;
     }
@@ -366,6 +406,7 @@ class Server {
   Clock::time_point deadline_;
   std::map<std::string, std::string> published_;
   std::set<std::string> touched_;  ///< documents changed since the last publish
+  std::map<std::string, std::string> uri_of_;  ///< each document's URI as the client wrote it (PathOf)
 };
 
 }  // namespace

@@ -934,7 +934,29 @@ std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& pa
         new_name);
     return out;
   }
+  {
+    // The name as the parser reads it, declared and used (an emoji, a
+    // zero-width space or `metric` passed the byte test and broke the
+    // package: E0101, E0107).
+    SourceManager sm;
+    DiagnosticSink sink;
+    FileId id = sm.Add("rename", fmt::format("package p\nmetric {0} = 1\nmetric _kpic_use = {0} + 1\n", new_name));
+    std::unique_ptr<ast::File> f = ParseFile(sm, id, sink);
+    bool parsed = !sink.has_errors() && f &&
+                  std::any_of(f->decls.begin(), f->decls.end(), [&](const auto& d) { return d->name.name == new_name; });
+    if (!parsed) {
+      *error = fmt::format("`{}` is not a name the language reads (a letter or `_`, then letters, digits and `_`; "
+                           "not a keyword)",
+                           new_name);
+      return out;
+    }
+  }
   Scope scope(catalog_, nullptr);
+  // A package's name (`std`) would be shadowed where it is used as a prefix.
+  if (catalog_.packages.count(new_name) || new_name == "std") {
+    *error = fmt::format("`{}` is the name of a package; a metric of that name would hide it", new_name);
+    return out;
+  }
   if (const Package* pkg = scope.PackageOf(t->decl); pkg && pkg->decls.count(new_name)) {
     *error = fmt::format("package `{}` already declares `{}`", pkg->name, new_name);
     return out;

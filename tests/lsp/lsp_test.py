@@ -195,6 +195,15 @@ check(metrics_uri in r["changes"] and goals_uri in r["changes"] and all(e["newTe
 bad = c.request("textDocument/rename", {"textDocument": {"uri": metrics_uri}, "position": pos_of(metrics, "metric sales", 7),
                                         "newName": "2x"})
 check("error" in bad, "rename to a non-name is refused with an error")
+# (attacker probe, 2026-12-05) Names the parser does not read, and a
+# package's name, were accepted and broke the package.
+for name in ["metric", "\U0001F600", "a\u200bb", "std"]:
+    bad = c.request("textDocument/rename", {"textDocument": {"uri": metrics_uri}, "position": pos_of(metrics, "metric sales", 7),
+                                            "newName": name})
+    check("error" in bad and bad["error"]["code"] == -32803, f"rename to {name!r} is refused")
+check("result" in c.request("textDocument/rename", {"textDocument": {"uri": metrics_uri},
+                                                    "position": pos_of(metrics, "metric sales", 7), "newName": "销售净额"}),
+      "rename to a Chinese name")
 
 # Declared SQL dialects: a median that Trino refuses is E0502 on the call;
 # hover over the setting and a dialect; completion of settings and dialects.
@@ -298,6 +307,22 @@ check(c.request("textDocument/hover", {"textDocument": {"uri": "file:///nope.kpi
       "unknown document: -32602")
 c.raw(b"Content-Length: 9\r\n\r\n{not json")
 check(c.read()["error"]["code"] == -32700, "garbage: -32700")
+# (attacker probe, 2026-12-05) Messages that are no request got no reply;
+# a range with a negative line or its end before its start rewrote the
+# document (line -1 read as 4294967295): dropped, and logged.
+for body in [b"[]", b"1", b"{}"]:
+    c.raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    m = c.read()
+    check(m.get("id", 0) is None and m["error"]["code"] == -32600, f"{body!r}: -32600 with a null id")
+before = c.request("textDocument/formatting", {"textDocument": {"uri": metrics_uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+for rng in [{"start": {"line": -1, "character": 0}, "end": {"line": 0, "character": 0}},
+            {"start": {"line": 1, "character": 0}, "end": {"line": 0, "character": 0}}]:
+    c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 9},
+                                        "contentChanges": [{"range": rng, "text": "//X"}]})
+after = c.request("textDocument/formatting", {"textDocument": {"uri": metrics_uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+check(before.get("result") == after.get("result"), "a bad range does not change the document")
+check(any(n.get("method") == "window/logMessage" and "range" in n["params"]["message"] for n in c.notes),
+      "a bad range is logged")
 check(c.request("shutdown", None).get("result", 1) is None, "shutdown")
 c.notify("exit", None)
 check(c.p.wait(timeout=10) == 0, "exit after shutdown: 0")
