@@ -745,7 +745,16 @@ CacheStats StatCache(const std::string& dir) {
   s.dir = dir;
   struct stat st;
   s.exists = !dir.empty() && ::lstat(dir.c_str(), &st) == 0;
-  if (!s.exists) return s;
+  if (!s.exists) {
+    // Not there yet is empty; a path through a file (KPIC_CACHE_DIR naming
+    // a file) or one that cannot be read is a problem that runs meet too.
+    if (!dir.empty() && errno != ENOENT)
+      s.problem = errno == ENOTDIR ? fmt::format("the cache folder {} cannot be made: a part of its path is not a "
+                                                 "folder",
+                                                 dir)
+                                   : fmt::format("cannot read the cache folder {}: {}", dir, std::strerror(errno));
+    return s;
+  }
   s.problem = FolderProblem(dir);
   if (!s.problem.empty()) return s;
   for (const Listed& l : List(dir)) {

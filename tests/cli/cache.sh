@@ -257,6 +257,10 @@ contains err "is a symbolic link: not used; nothing was removed"
 [ -f "$TMP/elsewhere/keep.states" ] && passed=$((passed + 1)) || { echo "FAIL: clear followed the link"; failed=$((failed + 1)); }
 KPIC_CACHE_DIR="$TMP/linked" expect "linked stats" 0 "$KPIC" cache stats
 contains out "is a symbolic link: not used"
+# A cache folder under a file: stats says so (it said "empty"; probe, 2026-12-05).
+touch "$TMP/afile"
+KPIC_CACHE_DIR="$TMP/afile" expect "stats under a file" 0 "$KPIC" cache stats --format json
+json "d['problem']" "the cache folder $TMP/afile/states cannot be made: a part of its path is not a folder"
 expect "empty size" 2 run_cached --cache-size ""
 # --max-groups names the source, as without the cache.
 expect "max groups" 5 run_cached --max-groups 2
