@@ -46,8 +46,10 @@ ONLY = [
      "server and the action log's file format (actions/log.cc)"),
     (re.compile(r"^CLI/"), lambda f: f == "compiler/driver/main.cc", "only driver/main.cc parses the command line"),
     (re.compile(r"^xxhash\.h$"),
-     lambda f: f in ("compiler/ir/fingerprint.cc", "compiler/driver/stamp.cc", "compiler/exec/state_cache.cc"),
-     "only the fingerprints (ir/fingerprint.cc, driver/stamp.cc, the state cache's exec/state_cache.cc) hash with XXH3"),
+     lambda f: f in ("compiler/ir/fingerprint.cc", "compiler/driver/stamp.cc", "compiler/exec/state_cache.cc",
+                     "compiler/codegen/kernel.cc"),
+     "only the fingerprints (ir/fingerprint.cc, driver/stamp.cc) and the caches' integrity checks "
+     "(exec/state_cache.cc, codegen/kernel.cc's kernel files) hash with XXH3"),
     (re.compile(r"^(hb|hb-subset|fontconfig/|woff2/)"), lambda f: f.startswith("compiler/report/"),
      "only report/ sees HarfBuzz, fontconfig and woff2"),
 ]
