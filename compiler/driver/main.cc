@@ -439,6 +439,7 @@ int main(int argc, char** argv) {
   // redirection, /dev/full) is an error, not exit 0 with a cut-off file.
   auto checked = [&]() -> int {
     int rc = dispatch();
+    if (lsp_cmd->parsed()) return rc;  // the server's exit code is the protocol's (0 after shutdown and exit)
     errno = 0;
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
       int err = errno ? errno : EIO;
