@@ -245,6 +245,18 @@ std::optional<std::string> FormatKpi(std::string_view text) {
           l.continuation = (last_code && !CanEndDecl(last_code->type) && last_code->type != KpiLexer::LBRACE &&
                             last_code->type != KpiLexer::LPAREN && last_code->type != KpiLexer::LBRACK) ||
                            StartsContinuation(t);
+        // An alert written over several lines: the line after `when`, and
+        // its `severity` and `message` clauses, continue it (they were
+        // aligned as the goal's items).
+        size_t kw = 0;
+        for (size_t k = depth; k-- > 0;)
+          if (stack[k].type == KpiLexer::LBRACE) {
+            kw = stack[k].block;
+            break;
+          }
+        if (braces > 0 && !closer && kw == KpiLexer::GOAL &&
+            (t.type == KpiLexer::SEVERITY || t.type == KpiLexer::MESSAGE || (last_code && last_code->type == KpiLexer::WHEN)))
+          l.continuation = true;
       }
       l.comment_only = t.comment;
       for (size_t k = depth; k-- > 0;)

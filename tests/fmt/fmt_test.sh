@@ -16,8 +16,10 @@ fail=0
 #    Then regressions found by fuzz_format: lone_cr.kpi (a line comment ended
 #    by a lone CR swallowed the next line's code). governance.kpi: a metric's
 #    governance attributes (`status`, `approver`, `definition`) on lines of
-#    their own and after the formula.
-for case in messy lone_cr governance; do
+#    their own and after the formula. alert_lines.kpi (attacker probe,
+#    2026-12-05): an alert over several lines kept as one continued item
+#    (its `severity` line was aligned as one of the goal's items).
+for case in messy lone_cr governance alert_lines; do
   "$KPIC" fmt - < "$ROOT/tests/fmt/$case.kpi" > "$tmp/$case.out"
   diff -u "$ROOT/tests/fmt/$case.expected.kpi" "$tmp/$case.out" || { echo "FAIL $case.kpi"; fail=1; }
   "$KPIC" fmt - < "$ROOT/tests/fmt/$case.expected.kpi" | cmp -s - "$ROOT/tests/fmt/$case.expected.kpi" ||
