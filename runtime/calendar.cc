@@ -24,7 +24,7 @@ int32_t DayOfFiscalMonth(int64_t fm, const Calendar& c) {
   int64_t months = fm + (c.fiscal_start - 1);
   int y = static_cast<int>(FloorDiv(months, 12));
   int m = static_cast<int>(months - int64_t{y} * 12) + 1;
-  return DaysFromCivil(y, m, 1).value_or(0);
+  return DaysFromCivilAny(y, m, 1);
 }
 
 /// Weekday of a day, Monday = 0 (1970-01-01 was a Thursday).
@@ -64,7 +64,7 @@ bool ParseRetailPattern(const std::string& text, int pattern[3]) {
 int32_t RetailYearStart(int64_t year, const Calendar& c) {
   // The nominal last day of the year before: the day before the first of
   // `fiscal_start`; the year ends on the week's last day nearest to it.
-  int32_t nominal = DaysFromCivil(static_cast<int>(year), c.fiscal_start, 1).value_or(0) - 1;
+  int32_t nominal = DaysFromCivilAny(static_cast<int>(year), c.fiscal_start, 1) - 1;
   int week_end = (c.week_start + 6) % 7;
   int delta = ((week_end - Weekday(nominal) + 7) % 7 + 3) % 7 - 3;
   return nominal + delta + 1;
@@ -155,7 +155,7 @@ int32_t PeriodStart(Grain g, int64_t o, const Calendar& c) {
       return static_cast<int32_t>(o * 7 - 3 + c.week_start);
     case Grain::kMonth: {
       int y = static_cast<int>(FloorDiv(o, 12));
-      return DaysFromCivil(y, static_cast<int>(o - int64_t{y} * 12) + 1, 1).value_or(0);
+      return DaysFromCivilAny(y, static_cast<int>(o - int64_t{y} * 12) + 1, 1);
     }
     case Grain::kQuarter:
       return DayOfFiscalMonth(o * 3, c);
@@ -212,7 +212,7 @@ std::string PeriodLabel(Grain g, int64_t o, const Calendar& c) {
       // ISO: the week belongs to the year of its Thursday.
       int y, m, d;
       CivilFromDays(start + 3, &y, &m, &d);
-      int32_t jan1 = DaysFromCivil(y, 1, 1).value_or(0);
+      int32_t jan1 = DaysFromCivilAny(y, 1, 1);
       std::snprintf(buf, sizeof buf, "%04d-W%02d", y, (start + 3 - jan1) / 7 + 1);
       return buf;
     }

@@ -400,6 +400,7 @@ std::string AppendField(Column& col, const Field& f, const CsvOptions& o) {
     case ColType::kTimestamp: {
       auto x = o.zone ? ParseTimestampIn(v, *o.zone) : ParseTimestamp(v, o.tz_offset_minutes);
       if (!x) return "is not an ISO 8601 timestamp (2026-03-01T08:30:00, optionally with Z or +08:00)";
+      if (!MicrosInRange(*x)) return std::string(kOutsideYears) + " in UTC";
       col.ints.push_back(*x);
       break;
     }
@@ -845,7 +846,9 @@ class FastRows {
             b[16] != ':' || !Two(b + 11, &h) || !Two(b + 14, &mi) || !Two(b + 17, &sec) || h > 23 || mi > 59 ||
             sec > 59)
           return Slow(col, b, e);
-        if (!SameDate(st, b)) return Slow(col, b, e);
+        // The first and last day a value may hold: an offset may take the
+        // instant outside the range (the general path says so).
+        if (!SameDate(st, b) || st.last_days == kFirstDay || st.last_days == kLastDay) return Slow(col, b, e);
         int64_t local = st.last_days * 86400 + h * 3600 + mi * 60 + sec;
         int64_t utc;
         if (!o_.zone) {

@@ -22,16 +22,20 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
+}  // namespace
+
 int DaysInMonth(int y, int m) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return m == 2 && leap ? 29 : kDays[m - 1];
 }
 
-}  // namespace
-
 std::optional<int32_t> DaysFromCivil(int y, int m, int d) {
   if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m) || y < 1 || y > 9999) return std::nullopt;
+  return DaysFromCivilAny(y, m, d);
+}
+
+int32_t DaysFromCivilAny(int y, int m, int d) {
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);

@@ -35,9 +35,9 @@ int32_t ShiftDayByMonths(int32_t day, int months) {
   int64_t total = int64_t{y} * 12 + (m - 1) - months;
   int ny = static_cast<int>(total >= 0 ? total / 12 : (total - 11) / 12);
   int nm = static_cast<int>(total - int64_t{ny} * 12) + 1;
-  for (int dd = d; dd >= 28; --dd)
-    if (auto r = rt::DaysFromCivil(ny, nm, dd)) return *r;
-  return rt::DaysFromCivil(ny, nm, std::min(d, 28)).value_or(day);
+  // The same day of the month, or the month's last (Mar 31 -> Feb 28),
+  // in any year: shifting 9999-12 forward steps into 10000.
+  return rt::DaysFromCivilAny(ny, nm, std::min(d, rt::DaysInMonth(ny, nm)));
 }
 
 /// Monday-to-Friday days in [0, x) counted from a Monday (day -3, 1969-12-29).

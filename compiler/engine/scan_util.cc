@@ -37,7 +37,7 @@ int64_t DatePart(builtins::Fn part, bool timestamp, int64_t v, const rt::Calenda
     int32_t thursday = day - static_cast<int32_t>(weekday) + 3;
     int ty, tm, td;
     rt::CivilFromDays(thursday, &ty, &tm, &td);
-    return (thursday - rt::DaysFromCivil(ty, 1, 1).value_or(0)) / 7 + 1;
+    return (thursday - rt::DaysFromCivilAny(ty, 1, 1)) / 7 + 1;
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "datetime.h"
 #include "decimal.h"
 #include "timezone.h"
 
@@ -127,8 +128,27 @@ void Converter::Ints(int64_t* v, size_t n, const BadFn& bad) const {
       for (size_t i = 0; i < n; ++i) v[i] = FloorDiv(v[i], factor_);
       break;
   }
-  if (local_)
-    for (size_t i = 0; i < n; ++i) v[i] = ToUtc(v[i]);
+  if (target_ == ColType::kDate) {
+    for (size_t i = 0; i < n; ++i)
+      if (!DayInRange(v[i])) {
+        bad(i, Describe(v[i]) + " (days since 1970-01-01)", kOutsideYears);
+        v[i] = 0;
+      }
+  } else if (target_ == ColType::kTimestamp) {
+    // A local time is read in the zone only inside the range (and a day
+    // either side, where an offset may bring it in): out there, the
+    // arithmetic could overflow.
+    for (size_t i = 0; i < n; ++i) {
+      int64_t x = v[i];
+      bool near = x >= kFirstMicros - 86400000000 && x <= kLastMicros + 86400000000;
+      if (near && local_) x = ToUtc(x);
+      if (!near || !MicrosInRange(x)) {
+        bad(i, std::to_string(v[i]) + " us since 1970-01-01", std::string(kOutsideYears) + " in UTC");
+        x = 0;
+      }
+      v[i] = x;
+    }
+  }
 }
 
 void Converter::IntsToFloats(const int64_t* in, double* out, size_t n) const {
@@ -204,6 +224,10 @@ std::string Converter::Int96(const uint8_t* p, int64_t* out, std::string* shown)
       __builtin_add_overflow(micros, FloorDiv(nanos, 1000), &micros)) {
     *shown = "INT96 day " + std::to_string(julian) + " + " + std::to_string(nanos) + " ns";
     return "is out of range for a timestamp";
+  }
+  if (!MicrosInRange(micros)) {
+    *shown = "INT96 day " + std::to_string(julian) + " + " + std::to_string(nanos) + " ns";
+    return std::string(kOutsideYears) + " in UTC";
   }
   *out = micros;
   return "";
