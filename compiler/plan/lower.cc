@@ -47,6 +47,7 @@ void Lowerer::Guard(bool in_report, const std::string& what, F lower) {
     plan_ = std::move(saved);
     scan_index_ = std::move(saved_index);
     goal_ = nullptr;
+    company_target_ = false;
     touched_ = nullptr;
     filtering_ = nullptr;
     prefix_.clear();
@@ -578,10 +579,15 @@ int Lowerer::Visible(int scan, int source, const std::vector<std::string>& prefi
 
 void Lowerer::Goal(const ir::Goal& g) {
   goal_ = &g;
+  company_target_ = false;
   struct Reset {
     const ir::Goal** p;
-    ~Reset() { *p = nullptr; }
-  } reset{&goal_};
+    bool* company;
+    ~Reset() {
+      *p = nullptr;
+      *company = false;
+    }
+  } reset{&goal_, &company_target_};
   GoalPlan gp;
   gp.name = g.name;
   gp.label = LabelFor(g.label, g.labels);
@@ -615,12 +621,21 @@ void Lowerer::Goal(const ir::Goal& g) {
   touched_ = &gp.scans;
   gp.value = M(g.metric, lc);
   gp.target_relative = TargetIsRelative(g);
+  // Under a role that sees a part of the rows, an absolute target is the
+  // company's (as for a drill's member): the part has none, and says why.
+  company_target_ = !g.cmp.empty() && TargetIsAmount(g) && RoleSeesPart(g);
+  if (company_target_)
+    plan_.notes.push_back(
+        {"W0711", fmt::format("goal `{}` has no target under role `{}`: its target is an amount for all rows, and the "
+                              "role sees a part of them (a relative target, such as `1.2 * {}.last_year`, applies "
+                              "to any part)",
+                              g.name, role_->name, g.metric_name.empty() ? "sales" : g.metric_name)});
   if (!g.cmp.empty()) {
     static const std::pair<const char*, Cmp> kCmps[] = {{"==", Cmp::kEq}, {"!=", Cmp::kNe}, {"<", Cmp::kLt},
                                                          {"<=", Cmp::kLe}, {">", Cmp::kGt},  {">=", Cmp::kGe}};
     for (const auto& [text, c] : kCmps)
       if (g.cmp == text) gp.cmp = c;
-    gp.target = M(g.target_rhs, lc);
+    gp.target = company_target_ ? MOp(MNode::Op::kNull, {}) : M(g.target_rhs, lc);
   }
   if (gp.phasing == Phasing::kLastYear) {
     LCtx w = lc;
@@ -671,10 +686,13 @@ void Lowerer::Goal(const ir::Goal& g) {
     try {
       dr.value = M(g.metric, by);
       // A member's target is the target evaluated for the member: a
-      // relative target (`1.28 * sales.last_year`) gives each its own; an
-      // absolute one (`100000 CNY`) is the company's, and gives none.
-      if (gp.target >= 0 && TargetIsRelative(g)) dr.target = M(g.target_rhs, by);
-      if (gp.target >= 0 && !TargetIsRelative(g) && g.allocate == "last_year") dr.share = LastYearShare(g, by);
+      // relative target (`1.28 * sales.last_year`) gives each its own, and a
+      // level (`conversion >= 12%`) applies to each alike; an amount
+      // (`100000 CNY`) is the company's, and gives none (or a share of it,
+      // `allocate last_year`).
+      bool amount = TargetIsAmount(g);
+      if (gp.target >= 0 && !amount && !company_target_) dr.target = M(g.target_rhs, by);
+      if (gp.target >= 0 && amount && g.allocate == "last_year" && !company_target_) dr.share = LastYearShare(g, by);
       if (!gp.additive && plan_.mnodes[dr.value].op == MNode::Op::kDiv &&
           plan_.mnodes[gp.value].op == MNode::Op::kDiv) {
         dr.num = plan_.mnodes[dr.value].args[0];
@@ -799,6 +817,39 @@ void Lowerer::Goal(const ir::Goal& g) {
   }
   touched_ = nullptr;
   plan_.goals.push_back(std::move(gp));
+}
+
+bool Lowerer::TargetIsAmount(const ir::Goal& g) const {
+  // Only an amount is the company's: a sum, a balance or a count of
+  // distinct members. A level (an average, a rate: `csat >= 4.5 point`)
+  // applies to any part alike.
+  int root = g.metric;
+  while (root >= 0 && m_.node(root).kind == ir::Kind::kMetric)
+    root = m_.metrics[static_cast<size_t>(m_.node(root).metric)].root;
+  if (root < 0) return false;
+  const ir::Node& r = m_.node(root);
+  bool distinct = r.kind == ir::Kind::kCall && r.fn == builtins::Fn::kCountDistinct;
+  return !TargetIsRelative(g) && (r.type.additivity != ir::Additivity::kNonAdditive || distinct);
+}
+
+bool Lowerer::RoleSeesPart(const ir::Goal& g) const {
+  if (!role_) return false;
+  std::set<int> sources;
+  std::set<int> seen;
+  std::function<void(int)> walk = [&](int id) {
+    if (id < 0 || !seen.insert(id).second) return;
+    const ir::Node& n = m_.node(id);
+    if ((n.kind == ir::Kind::kColumn || n.kind == ir::Kind::kRows) && n.source >= 0) sources.insert(n.source);
+    if (n.kind == ir::Kind::kMetric && n.metric >= 0)
+      for (const std::string& key : m_.metrics[static_cast<size_t>(n.metric)].sources)
+        if (const ir::Source* s = m_.FindSource(key)) sources.insert(static_cast<int>(s - m_.sources.data()));
+    for (int a : n.args) walk(a);
+  };
+  walk(g.metric);
+  std::vector<int> on_path;
+  for (int s : sources)
+    if (Restricted(s, -1, &on_path)) return true;
+  return false;
 }
 
 bool Lowerer::TargetIsRelative(const ir::Goal& g) const {

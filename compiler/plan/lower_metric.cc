@@ -138,8 +138,10 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
     return MAdd(std::move(n));
   }
   if (member == Fn::kTarget && goal_ && goal_->target_rhs >= 0) {
-    // Per member, an absolute target is the company's: the member has none.
-    if (!lc.dims.empty() && !TargetIsRelative(*goal_)) {
+    // So is it for a role that sees a part of the rows (W0711).
+    if (company_target_) return MOp(MNode::Op::kNull, {});
+    // Per member, an amount is the company's: the member has none.
+    if (!lc.dims.empty() && TargetIsAmount(*goal_)) {
       // Allocated (unphased): the company's target times the member's share.
       if (goal_->allocate == "last_year" && goal_->phasing.empty())
         return MOp(MNode::Op::kMul, {M(goal_->target_rhs, lc), LastYearShare(*goal_, lc)});

@@ -115,6 +115,16 @@ class Lowerer {
   /// Whether goal `g`'s target reads a metric (relative) or is a constant
   /// (absolute: the company's number, which members do not have).
   bool TargetIsRelative(const ir::Goal& g) const;
+  /// Under a role that restricts a source the goal's metric reads: the
+  /// role sees a part of the rows, and an absolute target is not its own.
+  bool RoleSeesPart(const ir::Goal& g) const;
+  /// The goal's target is an absolute amount of an additive metric (or a
+  /// distinct count): the company's, not a part's. Not a relative target,
+  /// and not a level (an average or a rate), which applies to any part.
+  bool TargetIsAmount(const ir::Goal& g) const;
+  /// The goal being lowered has an absolute target that the role sees a
+  /// part of (W0711): its target, and its members' shares, are none.
+  bool company_target_ = false;
   /// `allocate last_year`: a member's share of the goal's metric in the
   /// same period a year earlier.
   int LastYearShare(const ir::Goal& g, const LCtx& by);

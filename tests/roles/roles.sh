@@ -131,7 +131,9 @@ contains err 'warning[W0006]: report `weekly` leaves out its drill-down of goal 
 lacks err 'sales by month'
 [ "$(grep -c 'warning\[W0006\]' "$TMP/err")" -eq 3 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: check gives $(grep -c 'warning\[W0006\]' "$TMP/err") W0006, not 3"; }
 expect "run: the same outputs left out" 0 "$KPIC" run "$HR" --report weekly --param s=s1 --format json
-json "$codes" "['W0705', 'W0705', 'W0705']"
+# The goal's `sales >= 10 CNY` is for all stores: store s1 gets no target (W0711).
+json "$codes" "['W0705', 'W0705', 'W0705', 'W0711']"
+json 'd["goals"][0]["periods"][0]["target"]' 'None'
 json '[c["chart"] for c in d["charts"]]' "['line']"
 json 'd["warnings"][0].split(" is left")[0]' 'chart `sales by brand as bar`'
 json 'd["warnings"][1].split(" is left")[0]' 'chart `sales by brand as pie`'
@@ -275,7 +277,7 @@ DRILL="$ROOT/tests/roles/drill.kpi"
 for engine in interp jit; do
   expect "$engine: drill past a source, as-of" 0 "$KPIC" run "$DRILL" --engine "$engine" --format json --role store_manager --param s=s1
   json 'd["as_of"]' '2026-01-02'
-  json "$codes" "[]"
+  json "$codes" "['W0711']"
   json '[p["value"] for p in d["goals"][0]["periods"][:2]]' "['30.00', None]"
 done
 expect "drill past a source, plan" 0 "$KPIC" compile "$DRILL" --emit plan --role store_manager --param s=s1

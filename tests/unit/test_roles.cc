@@ -53,6 +53,22 @@ report overview {
   metrics sales, cost
   role country_manager
 }
+metric avg_amount: CNY = avg(orders.amount)
+goal sales_goal {
+  metric sales
+  period 2026 by month
+  target sales >= 1000 CNY
+}
+goal avg_goal {
+  metric avg_amount
+  period 2026 by month
+  target avg_amount >= 50 CNY
+}
+goal growth_goal {
+  metric sales
+  period 2026 by month
+  target sales >= 1.1 * sales.last_year
+}
 )";
 
 struct Lowered {
@@ -222,4 +238,41 @@ TEST_CASE("a role's audit counts what W0704 needs: the visible rows, per source"
   CHECK(s.audit);
   CHECK(plan::DumpRow(s, s.filter) == "($store == \"nobody\")");
   CHECK(Name(DiagCode::W0704) == "W0704");
+}
+
+TEST_CASE("W0711: under a role that sees a part, an amount target is the company's and none") {
+  // sales_goal's 1000 CNY is for all stores; a store manager's part has
+  // none. avg_goal's 50 CNY is a level, and growth_goal's target is
+  // relative: both apply to any part.
+  auto target_op = [](const plan::Plan& p, const std::string& goal) {
+    for (const plan::GoalPlan& g : p.goals)
+      if (g.name == goal) return p.mnodes[static_cast<size_t>(g.target)].op;
+    FAIL("no goal ", goal);
+    return plan::MNode::Op::kNull;
+  };
+  plan::Request r;
+  r.goals = {"sales_goal", "avg_goal", "growth_goal"};
+  r.role = "store_manager";
+  r.params = {{"s", "s1"}};
+  Lowered l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.notes.size() == 1);
+  CHECK(l.plan.notes[0].code == Name(DiagCode::W0711));
+  CHECK(l.plan.notes[0].message.find("goal `sales_goal`") != std::string::npos);
+  CHECK(target_op(l.plan, "sales_goal") == plan::MNode::Op::kNull);
+  CHECK(target_op(l.plan, "avg_goal") != plan::MNode::Op::kNull);
+  CHECK(target_op(l.plan, "growth_goal") != plan::MNode::Op::kNull);
+  // Through a lookup: the country manager sees the orders of one country's brands.
+  r.role = "country_manager";
+  r.params = {{"c", "CN"}};
+  l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.notes.size() == 1);
+  CHECK(l.plan.notes[0].code == Name(DiagCode::W0711));
+  // Without a role, or under one that sees every row, the target stands.
+  r.role.clear();
+  r.params.clear();
+  l = LowerShop(r);
+  CHECK(l.plan.notes.empty());
+  CHECK(target_op(l.plan, "sales_goal") != plan::MNode::Op::kNull);
 }
