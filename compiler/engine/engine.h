@@ -152,7 +152,7 @@ struct GoalPeriod {
   bool has_attainment = false;
   double attainment = 0;
   bool has_data = false;
-  std::string status;  ///< met at_risk missed no_data in_progress
+  std::string status;  ///< met at_risk missed no_data no_target in_progress upcoming
   /// A partial period (cut by the window or the as-of date): its status is
   /// in_progress, its attainment is left out, and `pace` compares the value
   /// with the target pro rata (`elapsed` of the period's days) for an

@@ -807,7 +807,8 @@ double LogMean(double a, double b) {
 
 /// Decomposition and drill-down between the goal's last period with data
 /// and the period before it.
-void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
+void Explain(Evaluator& ev, const plan::Plan& ev_plan, const plan::GoalPlan& g, GoalResult* gr) {
+  const plan::Plan& plan = ev_plan;
   int64_t p1 = 0;
   bool found = false;
   const GoalPeriod* last_gp = nullptr;
@@ -819,6 +820,14 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
   // adding 0 for it while its value counted made a year "met" on months
   // with nothing to compare (review, 2026-12-05).
   auto target_of = [](const GoalPeriod& gp) { return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target; };
+  // The share of a period's days inside the goal's window [from, to): 1
+  // for a period the window does not cut.
+  auto window_share = [&](int64_t p) {
+    int32_t ps = rt::PeriodStart(g.grain, p, plan.calendar), pe = rt::PeriodEnd(g.grain, p, plan.calendar) - 1;
+    int32_t a = std::max(ps, g.from_day), b = std::min(pe, g.to_day - 1);
+    if (pe < ps) return 1.0;
+    return b < a ? 0.0 : static_cast<double>(b - a + 1) / static_cast<double>(pe - ps + 1);
+  };
   const Span& span1 = last_gp->span;
   {
     // Progress through the last period with data, and a straight-line
@@ -840,11 +849,25 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       gr->target_total = TargetOf(ev, g, g.target, whole, true);
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
       // An amount: the period targets add up, so that a year to date is
-      // compared with the months' targets so far, not with one month's.
+      // compared with the months' targets so far, not with one month's;
+      // a period the window cuts adds its days' part.
       gr->target_to_date = gr->target_total = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods) {
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
-        gr->target_total = Add(gr->target_total, gp.target);
+        double share = window_share(gp.period);
+        Val t = gp.target;
+        if (share < 1 && !g.target_relative) {
+          t = Mul(gp.target, Val::Float(share));  // a fixed target, pro rata
+        } else if (share < 1) {
+          // A relative target over the window's days of the period, as a
+          // partial period's pace target is over its span.
+          int32_t ps = rt::PeriodStart(g.grain, gp.period, ev_plan.calendar);
+          int32_t pe = rt::PeriodEnd(g.grain, gp.period, ev_plan.calendar) - 1;
+          Evaluator::Ctx c{g.grain, gp.period, gp.period, &none};
+          c.clo = std::max(ps, g.from_day), c.chi = std::min(pe, g.to_day - 1);
+          t = TargetOf(ev, g, g.target, c, true);
+        }
+        gr->target_total = Add(gr->target_total, t);
       }
     } else if (g.target >= 0) {
       gr->target_total = TargetOf(ev, g, g.target, whole, true);
@@ -852,8 +875,23 @@ void Explain(Evaluator& ev, const plan::GoalPlan& g, GoalResult* gr) {
       for (const GoalPeriod& gp : gr->periods)
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
     }
-    double elapsed = static_cast<double>(p1 - first) + (span1.partial ? last_gp->elapsed : 1.0);
-    double total = static_cast<double>(last - first + 1);
+    // In periods, each counted by its share of days in the window: a
+    // window from October 15 has 17/31 of October behind it, not all of
+    // it (the projection said 82% of target beside 105% to date).
+    double elapsed = 0, total = 0;
+    for (const GoalPeriod& gp : gr->periods) {
+      double share = window_share(gp.period);
+      total += share;
+      if (gp.period < p1) elapsed += share;
+    }
+    if (span1.partial) {
+      int64_t days = int64_t{rt::PeriodEnd(g.grain, p1, plan.calendar)} - rt::PeriodStart(g.grain, p1, plan.calendar);
+      elapsed += days > 0 ? static_cast<double>(std::max(0, span1.last - span1.first + 1)) / static_cast<double>(days)
+                          : 1.0;
+    } else {
+      elapsed += window_share(p1);
+    }
+    if (elapsed <= 0) elapsed = total;
     gr->projection =
         g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed) : gr->to_date;
     // A goal of several periods is judged on its progress to date, not on
@@ -1502,7 +1540,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (g.phasing == plan::Phasing::kLastYear)
         gp.target = Mul(total_target, Div(ev.EvalKnown(g.last_year, full), last_year_total));
       if (after) {
-        gp.status = "no_data";
+        gp.status = "upcoming";  // JSON and CSV: `no_data` (ContractStatus)
         gr.periods.push_back(gp);
         continue;
       }
@@ -1551,7 +1589,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
                                 "threshold, so it waits for the period to end: it was not evaluated on the partial "
                                 "period (data as of {})",
                                 name, g.name, out.as_of ? rt::FormatDate(*out.as_of) : std::string("-"))});
-    Explain(ev, g, &gr);
+    Explain(ev, plan, g, &gr);
     if (out.as_of) Forecast(ev, plan, g, *out.as_of, &out, &gr);
     out.goals.push_back(std::move(gr));
   }

@@ -740,6 +740,71 @@ expect "negative timeout" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales -
 contains err "is not a number above 0"
 expect "negative max-depth" 2 "$KPIC" check "$ROOT/examples/retail" --max-depth -1
 
+# Regressions (probes, 2026-12-05, third session).
+# 9999-12-31, a common "end of time", fell out of every month, quarter and
+# year: the end of December 9999 (10000-01-01) was read as 1970-01-01.
+mkdir -p "$TMP/y9999"
+printf 'package h\nsource t from csv("t.csv") {\n  d: date time\n  amt: decimal(2)\n}\nmetric s = sum(t.amt)\nmetric c = count(t)\n' > "$TMP/y9999/m.kpi"
+printf 'd,amt\n2025-01-01,1.50\n2025-02-01,2.00\n9999-12-31,100.00\n' > "$TMP/y9999/t.csv"
+expect "year 9999 by month" 0 "$KPIC" run "$TMP/y9999" --metric s,c --grain month --format csv --no-cache
+contains out "2025-01,1.50,1,"
+contains out "2025-02,2.00,1,"
+contains out "9999-12,100.00,1,"
+expect "year 9999 by year" 0 "$KPIC" run "$TMP/y9999" --metric s,c --grain year --format csv --no-cache
+contains out "2025,3.50,2,"
+contains out "9999,100.00,1,"
+# A timestamp whose offset takes it past 9999-12-31 (or before 0001-01-01)
+# in UTC is a data error, as a date outside those years is.
+mkdir -p "$TMP/ts9999"
+printf 'package h\nsource t from csv("t.csv") {\n  at: timestamp time\n  amt: decimal(2)\n}\nmetric s = sum(t.amt)\n' > "$TMP/ts9999/m.kpi"
+printf 'at,amt\n2025-01-01T00:00:00Z,1.00\n9999-12-31T23:59:59-01:00,2.00\n' > "$TMP/ts9999/t.csv"
+expect "timestamp past 9999 in UTC" 3 "$KPIC" run "$TMP/ts9999" --metric s --grain year --no-cache
+contains err "t.csv:3: column \`at\`: value \`9999-12-31T23:59:59-01:00\` is outside the years 1 to 9999 in UTC"
+printf 'at,amt\n0001-01-01T00:00:00+01:00,2.00\n' > "$TMP/ts9999/t.csv"
+expect "timestamp before year 1 in UTC" 3 "$KPIC" run "$TMP/ts9999" --metric s --grain year --no-cache
+contains err "is outside the years 1 to 9999 in UTC"
+# A goal's periods after the as-of date read "upcoming", not "no data" (a
+# data failure to the reader); JSON keeps the contract's `no_data`.
+expect "upcoming goal period" 0 "$KPIC" run "$ROOT/examples/retail" --goal grow_sales --as-of 2026-11-15 --no-cache
+grep -q '^2026-12 .*未开始$' "$TMP/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: 2026-12 not upcoming"; grep '^2026-12' "$TMP/out"; }
+lacks out "无数据"
+expect "upcoming goal period, json" 0 "$KPIC" run "$ROOT/examples/retail" --goal grow_sales --as-of 2026-11-15 --no-cache --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["goals"][0]["periods"][-1]; sys.exit(0 if p["period"]=="2026-12" and p["status"]=="no_data" and p["value"] is None else 1)' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: upcoming period in JSON"; }
+# A window that starts mid-month: the projection counted October whole
+# (2.45 periods for 2.0 elapsed: 82% of target beside 105% to date), and
+# the whole period's target was the three whole months'. Here the window
+# (October 15 to December 14) is over: the projection is the value to
+# date, and the target is October's from the 15th, November's and
+# December's to the 14th (1.28 x the same days of 2025), from the data.
+expect "projection of a window cut mid-month" 0 "$KPIC" run "$ROOT/examples/retail" --goal grow_sales --from 2026-10-15 --to 2026-12-15 --format json --no-cache
+python3 - "$TMP/out" "$ROOT/examples/retail/data/orders.csv" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: projection of a cut window"; }
+import csv, json, sys
+from decimal import Decimal
+d = json.load(open(sys.argv[1]))["goals"][0]
+def total(lo, hi):
+    t = Decimal(0)
+    for r in csv.DictReader(open(sys.argv[2], encoding="utf-8")):
+        day = r["下单时间"][:10]
+        if lo <= day <= hi and r["returned"] == "false":
+            t += Decimal(r["amount"])
+    return t
+to_date = total("2026-10-15", "2026-12-14")
+target = Decimal("1.28") * total("2025-10-15", "2025-12-14")
+got = (Decimal(d["to_date"]["value"]), float(d["projection"]["value"]), float(d["projection"]["target"]))
+ok = got[0] == to_date and abs(got[1] - float(to_date)) < 0.01 and abs(got[2] - float(target)) < 0.01
+sys.exit(0 if ok else print(got, to_date, target) or 1)
+PY
+
+# `working_days()` alone by a dimension reads no source: `kpic run` gives
+# no rows, and the SQL gave an empty UNION, which no database parses.
+mkdir -p "$TMP/wd"
+printf 'dimension store: string\nsource t from csv("t.csv") {\n  id: string key\n  day: date time\n  store: string -> store\n  amt: decimal(2)\n}\nmetric wd: day = working_days()\n' > "$TMP/wd/p.kpi"
+printf 'id,day,store,amt\n1,2025-01-05,A,1.00\n' > "$TMP/wd/t.csv"
+expect "working_days alone by store, sql" 0 "$KPIC" sql "$TMP/wd" --metric wd --by store --grain month --from 2025-01-01 --to 2025-03-01 --dialect sqlite
+python3 -c 'import sqlite3,sys; sys.exit(0 if sqlite3.connect(":memory:").execute(open(sys.argv[1]).read()).fetchall() == [] else 1)' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: working_days SQL"; }
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
