@@ -1979,6 +1979,14 @@ class Emitter {
       }
       std::string cols;
       for (size_t i = 0; i < ndims; ++i) cols += fmt::format("{}d{}", i ? ", " : "", i);
+      if (parts.empty()) {
+        // Nothing read has the breakdown (`working_days()` alone): no
+        // members, so no rows, as `kpic run` gives (an empty UNION was
+        // invalid SQL).
+        std::string nulls;
+        for (size_t i = 0; i < ndims; ++i) nulls += fmt::format("{}NULL AS d{}", i ? ", " : "", i);
+        parts.push_back(fmt::format("SELECT {} FROM (SELECT 1 AS one) AS z WHERE 1 = 0", nulls));
+      }
       members = Cte("members",
                     fmt::format("SELECT DISTINCT {} FROM (\n    {}) AS u", cols, fmt::join(parts, "\n    UNION ALL ")));
     }
