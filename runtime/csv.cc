@@ -414,7 +414,12 @@ DataError::DataError(std::string file, size_t line, std::string column, std::str
     : std::runtime_error([&] {
         // Paths, header names and reasons may hold anything a file name
         // or a header can: they are printed escaped, as values are.
-        std::string m = Escaped(file) + ":" + std::to_string(line) + ": ";
+        std::string m = Escaped(file);
+        if (line != 0) {  // 0: the error is about the file (or a column), not a row
+          m += ':';
+          m += std::to_string(line);
+        }
+        m += ": ";
         if (!column.empty()) m += "column `" + Escaped(column) + "`: ";
         if (show_value && (!value.empty() || !column.empty())) m += "value `" + Shown(value) + "` ";
         return m + Escaped(reason);

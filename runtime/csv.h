@@ -89,7 +89,9 @@ struct CsvResult {
   std::vector<BadRow> bad;  ///< the first max_reported skipped rows
 };
 
-/// A data error: exit code 3. `what()` is the full analyst-facing message.
+/// A data error: exit code 3. `what()` is the full analyst-facing message:
+/// `file:line: column `c`: value `v` reason`, or `file: ...` when `line` is
+/// 0 (an error about the file or a column, where no row is to blame).
 class DataError : public std::runtime_error {
  public:
   /// `show_value` is false for errors about a column rather than one value.

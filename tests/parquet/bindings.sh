@@ -165,7 +165,7 @@ expect3() {
   grep -q -- "$pattern" "$tmp/e.err" || { cat "$tmp/e.err"; fail "$what: message lacks $pattern"; }
 }
 cp "$tmp/pq/orders.parquet" "$tmp/bad/s.parquet"
-expect3 "a decimal declared int" 's.parquet:0: column .amount.: is declared .int. but the Parquet file has .INT64 DECIMAL(18,2).' \
+expect3 "a decimal declared int" 's.parquet: column .amount.: is declared .int. but the Parquet file has .INT64 DECIMAL(18,2).' \
   "$tmp/bad" --metric total
 sed -i 's/amount:     int/amount:     decimal(2)\n  missing: string/' "$tmp/bad/m.kpi"
 sed -i 's/^metric total = sum(s.amount)$/metric total = sum(s.amount) where s.missing == "x"/' "$tmp/bad/m.kpi"
@@ -226,7 +226,7 @@ mkdir -p "$tmp/bad2"
 mv "$tmp/bad/s.parquet" "$tmp/bad2/s.parquet"
 printf 'source s from parquet("s.parquet") {\n  ordered_at: timestamp time "下单时间"\n  amount: decimal(2)\n}\nmetric total = sum(s.amount)\n' \
   > "$tmp/bad2/m.kpi"
-expect3 "a corrupt page" 's.parquet:0: column `ordered_at`: corrupt or unreadable Parquet data in row group 0 (column chunk at byte offset [0-9]*): page at byte offset' \
+expect3 "a corrupt page" 's.parquet: column `ordered_at`: corrupt or unreadable Parquet data in row group 0 (column chunk at byte offset [0-9]*): page at byte offset' \
   "$tmp/bad2" --metric total
 expect3 "no file" 'nothing.parquet' "$tmp/bad" --bind s=parquet:"$tmp/bad/nothing.parquet" --metric total
 echo "bad files and declarations: exit 3 with the file, column, row group and offset or value"

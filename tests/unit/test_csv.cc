@@ -192,6 +192,15 @@ TEST_CASE("regression (probe): names of files and headers in errors are escaped,
   }
 }
 
+TEST_CASE("regression (probe): an error that blames no row names the file alone, not line 0") {
+  CHECK(std::string(DataError("f.parquet", 0, "c", "", "corrupt", false).what()) == "f.parquet: column `c`: corrupt");
+  CHECK(std::string(DataError("f.parquet", 0, "", "", "not a Parquet file").what()) == "f.parquet: not a Parquet file");
+  CHECK(std::string(DataError("f.parquet", 2, "x", "NaN", "is bad").what()) ==
+        "f.parquet:2: column `x`: value `NaN` is bad");
+  // Shifted (a part read from a byte offset) keeps a file-level error as it is.
+  CHECK(std::string(DataError("f.csv", 0, "", "", "changed").Shifted(10).what()) == "f.csv: changed");
+}
+
 TEST_CASE("a header-only file has no rows") {
   CsvResult r = ParseCsv("amount\n", "f.csv", {Col("amount", ColType::kDecimal, 2)}, {});
   CHECK(r.rows == 0);

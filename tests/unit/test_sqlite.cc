@@ -64,11 +64,11 @@ TEST_CASE("sqlite: missing tables and columns, contradictory types and inexact m
       "INSERT INTO t VALUES ('a', 1.005, x'00');"
       "CREATE VIEW v AS SELECT id FROM t;");
   CHECK(ErrorOf(db, "nope", {Col("id", ColType::kString)}) ==
-        "sqlite:kpic_test.sqlite#nope:0: the database has no table or view `nope`");
+        "sqlite:kpic_test.sqlite#nope: the database has no table or view `nope`");
   CHECK(ErrorOf(db, "t", {Col("idx", ColType::kString)}) ==
-        "sqlite:kpic_test.sqlite#t:0: column `idx`: missing: table `t` has no column `idx`");
+        "sqlite:kpic_test.sqlite#t: column `idx`: missing: table `t` has no column `idx`");
   CHECK(ErrorOf(db, "t", {Col("id", ColType::kInt)}) ==
-        "sqlite:kpic_test.sqlite#t:0: column `id`: is declared `int` but the table declares it `TEXT`");
+        "sqlite:kpic_test.sqlite#t: column `id`: is declared `int` but the table declares it `TEXT`");
   CHECK(ErrorOf(db, "t", {Col("amount", ColType::kDecimal, 2)}) ==
         "sqlite:kpic_test.sqlite#t:1: column `amount`: value `1.005` has more than 2 digits after the point for "
         "decimal(2) (rounding would change the amount)");

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Parquet files no ordinary writer makes, written at test time by
+# hostile_writer.py (docs/parquet.md, "Bad data"), and what kpic run does
+# with them; every expected value is worked out by hand in the comments:
+# - an error about the file or a column names no row (`f.parquet: ...`,
+#   not `f.parquet:0: ...`); a bad value names its row.
+# usage: hostile.sh KPIC ROOT
+set -euo pipefail
+KPIC=$1 ROOT=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export KPIC_CACHE_DIR="$tmp/cache"
+fail() { echo "FAIL: $*"; exit 1; }
+
+# write: runs the Python on stdin with the writer imported, `out` the
+# folder to write to, and `example(...)`: five columns of three rows,
+# d (date) 2025-01-01.., store a b c, amt (decimal(2)) 1.50 2.25 100.00,
+# x (double) 1.5 2.5 3.0 and n (int64) 1 2 3.
+write() {
+  {
+    cat << 'EOF'
+import math, sys
+sys.path.insert(0, sys.argv[1])
+from hostile_writer import *
+out = sys.argv[2]
+JAN1 = 20089  # 2025-01-01 in days since 1970-01-01
+def example(x=(1.5, 2.5, 3.0), xtype=DOUBLE, extra=()):
+    return [Col("d", INT32, [JAN1, JAN1 + 1, JAN1 + 2], converted=DATE),
+            Col("store", BYTE_ARRAY, [b"a", b"b", b"c"], converted=UTF8),
+            Col("amt", INT64, [150, 225, 10000], converted=DECIMAL, scale=2, precision=18),
+            Col("x", xtype, list(x)), Col("n", INT64, [1, 2, 3])] + list(extra)
+EOF
+    cat
+  } | python3 - "$ROOT/tests/parquet" "$tmp"
+}
+
+mkdir -p "$tmp/q"
+cat > "$tmp/q/m.kpi" << 'EOF'
+package hq
+dimension store "Store"
+source t from parquet("t.parquet") {
+  d: date time
+  store: string -> store
+  amt: decimal(2)
+  x: float
+  n: int
+}
+metric s = sum(t.amt)
+metric sx = sum(t.x)
+metric sn = sum(t.n)
+metric mx = max(t.x)
+metric c = count(t)
+role mgr(sid: string) {
+  t where t.store == sid
+}
+EOF
+# run FILE ARGS...: kpic run over FILE as t; stdout in $tmp/out, stderr in $tmp/err, exit code in $rc.
+run() {
+  local f=$1
+  shift
+  set +e
+  "$KPIC" run "$tmp/q" --bind "t=parquet:$tmp/$f.parquet" --grain all --format csv "$@" > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  set -e
+}
+expect() {  # expect WHAT CODE [PATTERN]: the exit code, and PATTERN (grep -E) in stderr
+  [ "$rc" -eq "$2" ] || { cat "$tmp/err"; fail "$1: exit $rc, not $2"; }
+  [ $# -lt 3 ] || grep -qE -- "$3" "$tmp/err" || { cat "$tmp/err"; fail "$1: stderr lacks $3"; }
+}
+
+# The writer's own file reads as written: s = 1.50 + 2.25 + 100.00,
+# sx = 1.5 + 2.5 + 3.0, sn = 1 + 2 + 3.
+write << 'EOF'
+write(f"{out}/good.parquet", example())
+EOF
+run good --metric s,sx,sn,c
+expect "a good file" 0
+[ "$(tail -1 "$tmp/out")" = "all,103.75,7,6,3," ] || { cat "$tmp/out"; fail "good.parquet reads $(tail -1 "$tmp/out")"; }
+
+# 1. Errors about the file or a column name no row (no `:0:`).
+write << 'EOF'
+write(f"{out}/no_store.parquet", [c for c in example() if c.name != "store"])
+c = example()
+c[2] = Col("amt", INT64, converted=DECIMAL, scale=2, precision=18, dictionary=[150, 225], indices=[0, 1, 3])
+write(f"{out}/bad_index.parquet", c)
+EOF
+run no_store --metric c --by store
+expect "a missing column" 3 "no_store\.parquet: column \`store\`: missing: the Parquet file has no column \`store\`"
+run bad_index --metric s
+expect "a dictionary index past the dictionary" 3 \
+  "bad_index\.parquet: column \`amt\`: corrupt or unreadable Parquet data in row group 0 .*past the dictionary"
+echo "file and column errors: no line 0"
