@@ -2,6 +2,7 @@
 #include "page_values.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 
@@ -21,6 +22,21 @@ uint32_t Le32(const uint8_t* p) {
   uint32_t v;
   std::memcpy(&v, p, 4);
   return v;
+}
+
+/// NaN and the infinities are bad values, as in the CSV reader (runtime/csv.cc,
+/// the same reason): a sum over them has no value and min/max would pass
+/// over a NaN without a word. Each is reported and left 0.
+void RefuseNonFinite(double* v, size_t n, const BadFn& bad) {
+  bool finite = true;
+  for (size_t i = 0; i < n; ++i) finite &= std::isfinite(v[i]);
+  if (finite) return;
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isfinite(v[i])) continue;
+    std::string shown = std::isnan(v[i]) ? "NaN" : v[i] > 0 ? "Infinity" : "-Infinity";
+    v[i] = 0;
+    bad(i, std::move(shown), "is not a finite number (NaN and infinities cannot be summed)");
+  }
 }
 
 }  // namespace
@@ -309,7 +325,10 @@ void PageValues::Floats(double* out, size_t n, const BadFn& bad) {
     return;
   }
   const Physical phys = ctx_.physical;
-  if (phys == Physical::kFloat || phys == Physical::kDouble) return RawFloats(out, n);
+  if (phys == Physical::kFloat || phys == Physical::kDouble) {
+    RawFloats(out, n);
+    return RefuseNonFinite(out, n, bad);
+  }
   if (phys == Physical::kByteArray || phys == Physical::kFixedLenByteArray) {
     return DecimalsFromBytes(out, n, bad);
   }

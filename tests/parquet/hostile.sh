@@ -3,7 +3,8 @@
 # hostile_writer.py (docs/parquet.md, "Bad data"), and what kpic run does
 # with them; every expected value is worked out by hand in the comments:
 # - an error about the file or a column names no row (`f.parquet: ...`,
-#   not `f.parquet:0: ...`); a bad value names its row.
+#   not `f.parquet:0: ...`); a bad value names its row;
+# - NaN and infinities in a float column are bad values, as in CSV.
 # usage: hostile.sh KPIC ROOT
 set -euo pipefail
 KPIC=$1 ROOT=$2
@@ -90,3 +91,30 @@ run bad_index --metric s
 expect "a dictionary index past the dictionary" 3 \
   "bad_index\.parquet: column \`amt\`: corrupt or unreadable Parquet data in row group 0 .*past the dictionary"
 echo "file and column errors: no line 0"
+
+# 2. NaN and infinities are bad values (as in CSV), named by row, column and value.
+write << 'EOF'
+write(f"{out}/nan.parquet", example(x=(1.0, math.nan, math.inf)))
+write(f"{out}/neg_inf.parquet", example(x=(1.0, 2.0, -math.inf), xtype=FLOAT))
+c = example()
+c[3] = Col("x", DOUBLE, dictionary=[2.5, math.nan], indices=[0, 0, 1])
+write(f"{out}/nan_dict.parquet", c)
+EOF
+reason='is not a finite number \(NaN and infinities cannot be summed\)'
+run nan --metric sx
+expect "NaN" 3 "nan\.parquet:2: column \`x\`: value \`NaN\` $reason \(row group 0\)$"
+run nan --metric mx
+expect "NaN under max" 3 "nan\.parquet:2: column \`x\`: value \`NaN\`"
+run neg_inf --metric sx
+expect "-Infinity in a FLOAT column" 3 "neg_inf\.parquet:3: column \`x\`: value \`-Infinity\` $reason"
+run nan_dict --metric sx
+expect "NaN in a dictionary" 3 "nan_dict\.parquet:3: column \`x\`: value \`NaN\` $reason"
+# Skipped: rows 2 and 3 go, row 1 stays (sx = 1.0, c = 1).
+run nan --metric sx,c --on-bad-row skip
+expect "NaN skipped" 0 "skipped 2 bad row\(s\)"
+[ "$(tail -1 "$tmp/out")" = "all,1,1," ] || { cat "$tmp/out"; fail "NaN skipped: $(tail -1 "$tmp/out")"; }
+# Columns that are not read are not checked: s = 103.75 over the NaN file.
+run nan --metric s
+expect "NaN not read" 0
+[ "$(tail -1 "$tmp/out")" = "all,103.75," ] || { cat "$tmp/out"; fail "an unread NaN column stopped the run"; }
+echo "NaN and infinities: data errors naming the row, column and value"
