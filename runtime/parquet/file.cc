@@ -102,6 +102,13 @@ std::vector<ColumnPlan> PlanColumns(const ParquetFile& file, const std::vector<C
       throw DataError(file.path(), 0, req.name, "",
                       "missing: the Parquet file has no column `" + req.header + "` (it has: " + list + ")", false);
     }
+    // As the CSV reader does with a header: which of two columns of one
+    // name is meant cannot be told (other readers take the first, the
+    // last, or rename one).
+    for (const FileColumn& other : schema.fields)
+      if (&other != f && other.name == req.header)
+        throw DataError(file.path(), 0, req.name, "", "the Parquet file has two columns named `" + req.header + "`",
+                        false);
     const SchemaElement& e = file.meta().schema[static_cast<size_t>(f->element)];
     if (f->group || f->repeated)
       throw DataError(file.path(), 0, req.name, "",

@@ -52,8 +52,10 @@ struct ColumnPlan {
 
 /// Matches the requests to the file's columns. Names in `partitions` may
 /// be missing from the file (their plans have no field). DataError naming
-/// the file and column for a missing, nested, repeated or contradicting
-/// column. The plans refer to `options`, which must outlive them.
+/// the file and column for a missing, nested, repeated, contradicting or
+/// duplicated (two columns of its name) column; a duplicated name that no
+/// request reads is ignored. The plans refer to `options`, which must
+/// outlive them.
 std::vector<ColumnPlan> PlanColumns(const ParquetFile& file, const std::vector<CsvColumnRequest>& requests,
                                     const std::vector<std::string>& partitions, const CsvOptions& options);
 

@@ -4,7 +4,8 @@
 # with them; every expected value is worked out by hand in the comments:
 # - an error about the file or a column names no row (`f.parquet: ...`,
 #   not `f.parquet:0: ...`); a bad value names its row;
-# - NaN and infinities in a float column are bad values, as in CSV.
+# - NaN and infinities in a float column are bad values, as in CSV;
+# - two columns of one name are an error when that name is read.
 # usage: hostile.sh KPIC ROOT
 set -euo pipefail
 KPIC=$1 ROOT=$2
@@ -118,3 +119,14 @@ run nan --metric s
 expect "NaN not read" 0
 [ "$(tail -1 "$tmp/out")" = "all,103.75," ] || { cat "$tmp/out"; fail "an unread NaN column stopped the run"; }
 echo "NaN and infinities: data errors naming the row, column and value"
+
+# 3. Two columns named n: reading n is an error; reading others is not.
+write << 'EOF'
+write(f"{out}/dup.parquet", example(extra=[Col("n", INT64, [100, 200, 300])]))
+EOF
+run dup --metric sn
+expect "two columns named n" 3 "dup\.parquet: column \`n\`: the Parquet file has two columns named \`n\`$"
+run dup --metric s,c
+expect "a duplicate not read" 0
+[ "$(tail -1 "$tmp/out")" = "all,103.75,3," ] || { cat "$tmp/out"; fail "dup.parquet, s and c"; }
+echo "two columns of one name: an error when the name is read"
