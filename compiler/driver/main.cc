@@ -30,6 +30,7 @@
 #include "driver/session.h"
 #include "driver/test_command.h"
 #include "driver/verify.h"
+#include "engine/engine.h"
 #include "exec/binding.h"
 #include "lsp/server.h"
 #include "hugepages.h"
@@ -426,6 +427,15 @@ int main(int argc, char** argv) {
       else
         std::fprintf(stderr, "error[%s]: %s\n", e.code.c_str(), PrintableLines(e.what()).c_str());
       return kExitUsage;
+    } catch (const engine::LimitError& e) {  // those not caught by the command (WithEngineErrors)
+      std::fprintf(stderr, "error[limit]: %s\n", e.what());
+      return kExitLimit;
+    } catch (const std::bad_alloc&) {
+      // Not a bug: the data needs more memory than the process may have
+      // (a ulimit, the machine). Data read whole that claims more than
+      // that is refused before reading (a LimitError above).
+      std::fprintf(stderr, "error[limit]: out of memory (the data needs more than this process may use)\n");
+      return kExitLimit;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "internal error: %s\nThis is a bug in kpic; please report it with the input that caused it.\n",
                    e.what());

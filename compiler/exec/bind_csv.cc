@@ -17,7 +17,7 @@ BindingKind CsvBinding() {
     return rt::ReadCsv(b.path, cols, o);
   };
   k.streams = true;
-  k.size = [](const ResolvedBinding& b) -> std::optional<size_t> {
+  k.size = [](const ResolvedBinding& b, const std::vector<rt::CsvColumnRequest>&) -> std::optional<size_t> {
     std::error_code ec;
     auto bytes = std::filesystem::file_size(b.path, ec);
     if (ec) return std::nullopt;

@@ -29,7 +29,9 @@ BindingKind PostgresBinding() {
     return rt::ReadPostgres(b.path, b.table, cols, o);
   };
   k.streams = true;
-  k.size = [](const ResolvedBinding&) -> std::optional<size_t> { return std::nullopt; };
+  k.size = [](const ResolvedBinding&, const std::vector<rt::CsvColumnRequest>&) -> std::optional<size_t> {
+    return std::nullopt;
+  };
   return k;
 }
 

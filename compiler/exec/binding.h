@@ -55,6 +55,7 @@ struct ReadContext {
   const Pruning* pruning = nullptr;  ///< nullptr: every row is kept
   std::string detail;                ///< out: what was read and skipped, for --timings ("12 of 40 row groups")
   std::string only_file;             ///< Parquet: read only this file of the dataset (the state cache)
+  bool redact = false;               ///< under a role: errors count no rows (they may be outside it)
 };
 
 struct BindingKind {
@@ -75,8 +76,11 @@ struct BindingKind {
                               const rt::CsvOptions&, ReadContext&)>
       read;
   bool streams = false;
-  /// The size of the data before reading, when known (streaming decides by it).
-  std::function<std::optional<size_t>(const ResolvedBinding&)> size;
+  /// The size of the requested columns' data before reading, when known:
+  /// streaming decides by it. A CSV file's bytes; for Parquet the larger of
+  /// its files' bytes and the memory the rows its footers claim take (a
+  /// file of a few hundred bytes can claim billions of rows in RLE runs).
+  std::function<std::optional<size_t>(const ResolvedBinding&, const std::vector<rt::CsvColumnRequest>&)> size;
 };
 
 /// The registry, in the order of the docs.

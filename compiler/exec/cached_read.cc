@@ -131,7 +131,8 @@ std::optional<CachedRead> ReadThroughCache(const plan::Plan& p, const ir::Source
   std::optional<ResolvedBinding> b = ResolveBinding(src, base.binds, &why);
   if (!b || (b->kind != "csv" && b->kind != "parquet")) return std::nullopt;
   const BindingKind& kind = *FindBindingKind(b->kind);
-  std::optional<size_t> bytes = kind.size ? kind.size(*b) : std::nullopt;
+  std::optional<size_t> bytes =
+      kind.size ? kind.size(*b, ColumnRequests(src, &base.needed->at(src.key))) : std::nullopt;
   if (!bytes || *bytes < base.stream_min_bytes) return std::nullopt;
   std::vector<const plan::Scan*> scans;
   for (int i : scan_ids) scans.push_back(&p.scans[static_cast<size_t>(i)]);

@@ -79,6 +79,7 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   ro.needed = &needed;
   ro.binds = o.binds;
   ro.zone = p.calendar.zone;
+  ro.redact = !p.role.empty();
   std::map<std::string, Pruning> pruning = PlanPruning(p);
   ro.pruning = &pruning;
   JitStats stats;

@@ -33,8 +33,9 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
     o.zone = options.zone;
     if (auto st = options.stream.find(src.key); st != options.stream.end()) {
       // Large files from a size on; sources of unknown size (database
-      // tables) always.
-      std::optional<size_t> bytes = kind.size ? kind.size(*b) : std::optional<size_t>{};
+      // tables) always. (A Parquet size reads every footer: not without need.)
+      std::optional<size_t> bytes =
+          kind.size && options.stream_min_bytes > 0 ? kind.size(*b, cols) : std::optional<size_t>{};
       if (kind.streams && (!bytes || *bytes >= options.stream_min_bytes)) {
         o.on_chunk = st->second.chunk;
         o.on_discard = st->second.discard;
@@ -44,6 +45,7 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
       o.on_discard = [](int) {};
     }
     ReadContext ctx;
+    ctx.redact = options.redact;
     if (auto pt = options.parts.find(src.key); pt != options.parts.end()) {
       o.start_at = pt->second.start_at;
       o.start_line = pt->second.start_line;

@@ -47,6 +47,8 @@ struct ReadOptions {
     std::string only_file;
   };
   std::map<std::string, Part> parts;
+  /// Under a role: readers' messages count no rows (they may be outside it).
+  bool redact = false;
 };
 
 struct SourceData {

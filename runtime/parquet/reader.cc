@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -157,7 +158,9 @@ class Reader {
     result_.columns = EmptyColumns(requests_);
     if (!options_.on_chunk) {
       size_t rows = 0;
-      for (const Task& t : tasks_) rows += static_cast<size_t>(files_[t.file]->file->meta().row_groups[t.rg].num_rows);
+      for (const Task& t : tasks_)
+        if (__builtin_add_overflow(rows, RowsOf(t), &rows)) rows = SIZE_MAX;
+      if (parquet_.before_whole_read) parquet_.before_whole_read(rows, InMemoryBytes(requests_, rows));
       for (Column& c : result_.columns) {
         size_t n = std::min<size_t>(rows, size_t{1} << 26);  // a hint: claims are not trusted further
         c.valid.reserve(n);
@@ -394,6 +397,31 @@ class Reader {
 };
 
 }  // namespace
+
+size_t InMemoryBytes(const std::vector<CsvColumnRequest>& columns, size_t rows) {
+  size_t per_row = 0;
+  for (const CsvColumnRequest& c : columns) per_row += (c.type == ColType::kString ? 4 : 8) + 1;
+  size_t bytes;
+  return __builtin_mul_overflow(per_row, rows, &bytes) ? SIZE_MAX : bytes;
+}
+
+ClaimedSize ClaimParquetSize(const std::string& path) {
+  ClaimedSize out;
+  for (const DatasetFile& f : ListDataset(path)) {
+    try {
+      ParquetFile file(f.path);
+      if (__builtin_add_overflow(out.file_bytes, file.size(), &out.file_bytes)) out.file_bytes = SIZE_MAX;
+      for (const RowGroupMeta& g : file.meta().row_groups)  // counts are not negative (ParquetFile checks)
+        if (__builtin_add_overflow(out.rows, static_cast<uint64_t>(g.num_rows), &out.rows)) out.rows = SIZE_MAX;
+    } catch (const DataError&) {
+      std::error_code ec;
+      auto bytes = std::filesystem::file_size(f.path, ec);
+      if (!ec && __builtin_add_overflow(out.file_bytes, static_cast<size_t>(bytes), &out.file_bytes))
+        out.file_bytes = SIZE_MAX;
+    }
+  }
+  return out;
+}
 
 bool PartitionMayMatch(const parquet::DatasetFile& f, const std::vector<CsvColumnRequest>& columns,
                        const CsvOptions& options, const parquet::ParquetFilter& filter) {

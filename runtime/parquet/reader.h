@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,29 @@ struct ParquetOptions {
   /// When set: only this file of the dataset is read (its path as the
   /// dataset lists it); the state cache reads a dataset file by file.
   std::string only_file;
+  /// Read whole (no on_chunk): called once the row groups to read are
+  /// known, before any is read, with the rows their metadata claims and
+  /// the bytes those rows of the requested columns take in memory
+  /// (saturating; see InMemoryBytes). It may throw to refuse a read that
+  /// cannot fit: a file of a few hundred bytes can claim billions of rows
+  /// in RLE runs.
+  std::function<void(size_t rows, size_t bytes)> before_whole_read;
 };
+
+/// The bytes `rows` rows of the requested columns take in memory as
+/// rt::Columns (each value's 8 bytes, or a string's 4-byte code, and its
+/// validity byte; dictionaries left out), saturating at SIZE_MAX.
+size_t InMemoryBytes(const std::vector<CsvColumnRequest>& columns, size_t rows);
+
+/// The rows the footers of the dataset at `path` claim (the sum of their
+/// row groups' counts, saturating), and the bytes of its files. Files
+/// whose footer cannot be read are counted by their bytes only (reading
+/// them reports what is wrong); DataError when `path` matches no file.
+struct ClaimedSize {
+  size_t rows = 0;
+  size_t file_bytes = 0;
+};
+ClaimedSize ClaimParquetSize(const std::string& path);
 
 /// Reads the requested columns (CsvColumnRequest::header is the Parquet
 /// column's name, or a partition's key) of the dataset at `path` (see

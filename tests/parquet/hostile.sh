@@ -5,7 +5,13 @@
 # - an error about the file or a column names no row (`f.parquet: ...`,
 #   not `f.parquet:0: ...`); a bad value names its row;
 # - NaN and infinities in a float column are bad values, as in CSV;
-# - two columns of one name are an error when that name is read.
+# - two columns of one name are an error when that name is read;
+# - a few hundred bytes claiming many rows (one dictionary entry and one RLE
+#   run per column) stream under the default engine, by the rows the footer
+#   claims rather than the file's bytes; read whole (--engine interp, a sum
+#   of floats) past the process's memory they are a limit error (exit 5),
+#   never std::bad_alloc (probe, 2026-12-05: 2^31-1 rows took 11 GB, then
+#   "internal error: std::bad_alloc").
 # usage: hostile.sh KPIC ROOT
 set -euo pipefail
 KPIC=$1 ROOT=$2
@@ -130,3 +136,49 @@ run dup --metric s,c
 expect "a duplicate not read" 0
 [ "$(tail -1 "$tmp/out")" = "all,103.75,3," ] || { cat "$tmp/out"; fail "dup.parquet, s and c"; }
 echo "two columns of one name: an error when the name is read"
+
+# 4. Claimed rows: one dictionary entry and one run of N rows per column
+# (d 2025-01-01, store a, amt 1.50, x 1.5, n 1 in every row). The
+# 100,000,000-row file is under 1 KB. Read whole, the columns s, sn and c
+# read (amt, n, and d for the time) would take 100,000,000 x 27 bytes (an
+# 8-byte value and a validity byte each), 2.7 GB, past a 2 GB address
+# space; streamed they take a chunk. The sums: 1.50 x 10^8 and 1 x 10^8.
+write << 'EOF'
+for name, n in [("rle_100m", 100_000_000), ("rle_2g", 2**31 - 1)]:
+    write(f"{out}/{name}.parquet", [Col(c.name, c.ptype, converted=c.converted, scale=c.scale, precision=c.precision,
+                                        dictionary=c.values[:1], run=n) for c in example()])
+EOF
+[ "$(stat -c %s "$tmp/rle_100m.parquet")" -lt 1024 ] || fail "rle_100m.parquet is not small"
+set +e
+(ulimit -v 2000000; "$KPIC" run "$tmp/q" --bind "t=parquet:$tmp/rle_100m.parquet" --metric s,sn,c --grain all \
+  --format csv --timings > "$tmp/out" 2> "$tmp/err")
+rc=$?
+set -e
+expect "100M claimed rows, auto" 0 "1 scan\(s\) streamed while reading"
+[ "$(tail -1 "$tmp/out")" = "all,150000000.00,100000000,100000000," ] || { cat "$tmp/out"; fail "rle_100m sums"; }
+# Read whole, 2,147,483,647 rows are more than the 2 GB the ulimit leaves
+# (and than most machines have): refused before reading, for the
+# interpreter, --no-stream, and a sum of floats (which the JIT reads whole
+# too). `c` reads the time column d: 9 bytes a row, 19,327,352,823 bytes,
+# 18.0 GiB; `sx` reads d and x: 38,654,705,646 bytes, 36.0 GiB.
+for args in "c --engine interp:18.0 GiB of memory \\(2147483647 rows of 1 column," \
+            "c --no-stream:18.0 GiB of memory \\(2147483647 rows of 1 column," \
+            "sx:36.0 GiB of memory \\(2147483647 rows of 2 columns,"; do
+  set +e
+  # shellcheck disable=SC2086
+  (ulimit -v 2000000; timeout 120 "$KPIC" run "$tmp/q" --bind "t=parquet:$tmp/rle_2g.parquet" --grain all --format csv \
+    --metric ${args%%:*} > "$tmp/out" 2> "$tmp/err")
+  rc=$?
+  set -e
+  expect "2^31-1 claimed rows, --metric ${args%%:*}" 5 \
+    "^error\[limit\]: parquet:.*rle_2g.parquet: reading it whole would take about ${args#*:} as its metadata claims\), more than the [0-9.]+ [GM]iB this process may use"
+done
+# Under a role the size is not told (it counts rows outside the role).
+set +e
+(ulimit -v 2000000; timeout 120 "$KPIC" run "$tmp/q" --bind "t=parquet:$tmp/rle_2g.parquet" --grain all --format csv \
+  --metric c --engine interp --role mgr --param sid=a > "$tmp/out" 2> "$tmp/err")
+rc=$?
+set -e
+expect "2^31-1 claimed rows under a role" 5 "reading it whole would take more memory than the"
+grep -q "2147483647\|GiB of memory" "$tmp/err" && { cat "$tmp/err"; fail "under a role the limit error counts rows"; }
+echo "claimed rows: streamed by the rows the footer claims; past memory, read whole is exit 5 before reading"
