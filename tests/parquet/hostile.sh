@@ -11,7 +11,9 @@
 #   claims rather than the file's bytes; read whole (--engine interp, a sum
 #   of floats) past the process's memory they are a limit error (exit 5),
 #   never std::bad_alloc (probe, 2026-12-05: 2^31-1 rows took 11 GB, then
-#   "internal error: std::bad_alloc").
+#   "internal error: std::bad_alloc");
+# - dates outside the years 1 to 9999 are bad values, and 9999-12-31 is in
+#   its year.
 # usage: hostile.sh KPIC ROOT
 set -euo pipefail
 KPIC=$1 ROOT=$2
@@ -182,3 +184,25 @@ set -e
 expect "2^31-1 claimed rows under a role" 5 "reading it whole would take more memory than the"
 grep -q "2147483647\|GiB of memory" "$tmp/err" && { cat "$tmp/err"; fail "under a role the limit error counts rows"; }
 echo "claimed rows: streamed by the rows the footer claims; past memory, read whole is exit 5 before reading"
+
+# 5. Dates outside the years 1 to 9999 are bad values (as in CSV), and
+# 9999-12-31 (days 2932896) falls in its year (its end, 10000-01-01, was
+# read as 1970-01-01: every year emptied). 2932897 is 10000-01-01, -719163
+# is 0000-12-31, 2^31-1 is past both.
+write << 'EOF2'
+for name, last in (("d_9999", 2932896), ("d_10000", 2932897), ("d_0000", -719163), ("d_max", 2**31 - 1)):
+    c = example()
+    c[0] = Col("d", INT32, [JAN1, JAN1 + 1, last], converted=DATE)
+    write(f"{out}/{name}.parquet", c)
+EOF2
+set +e
+"$KPIC" run "$tmp/q" --bind "t=parquet:$tmp/d_9999.parquet" --grain year --format csv --metric s,c > "$tmp/out" 2> "$tmp/err"
+rc=$?
+set -e
+expect "9999-12-31" 0
+grep -qx "2025,3.75,2," "$tmp/out" && grep -qx "9999,100.00,1," "$tmp/out" || { cat "$tmp/out"; fail "9999-12-31 by year"; }
+for f in d_10000:2932897 d_0000:-719163 d_max:2147483647; do
+  run "${f%%:*}" --metric s
+  expect "${f%%:*}" 3 "${f%%:*}\.parquet:3: column \`d\`: value \`${f#*:} \(days since 1970-01-01\)\` is outside the years 1 to 9999"
+done
+echo "dates: outside the years 1 to 9999, bad values"
