@@ -466,13 +466,11 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
       judge(p, ex, r);
       return kExitOk;
     } catch (const rt::DataError& err) {
-      // Bad data in a lookup (a duplicated key) or in a metric's source
-      // stops `kpic run`; here it stops only the checks that read it. The
-      // checks of one source alone still run, so that `expect
-      // products.product_id unique` can say what is wrong.
-      bool joins = std::any_of(p.expectations.begin(), p.expectations.end(),
-                               [](const plan::ExpectPlan& e) { return e.Joins() && e.skipped.empty(); });
-      if (!joins) throw;
+      // Bad data in a lookup (a duplicated key) or in a source stops
+      // `kpic run`; here it stops only the checks that read it. The checks
+      // of one source alone still run, so that `expect
+      // products.product_id unique` can say what is wrong, and every other
+      // check is reported (a bad value anywhere printed no report at all).
       data_error = err.what();
     }
     auto lower = [&](const plan::Request& r) {
@@ -488,9 +486,17 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
     plan::Request alone = req;
     alone.single_source_expectations = true;
     plan::Plan p1 = lower(alone);
-    exec::Execution ex = ExecutePlan(p1, eo);
-    engine::Results r = engine::Evaluate(p1, ex.results, eo.limits, ex.rates, &ex.work);
-    judge(p1, ex, r);
+    // The checks of one source together; when one of those sources has bad
+    // data too, each of them on its own below.
+    bool alone_ok = true;
+    try {
+      exec::Execution ex = ExecutePlan(p1, eo);
+      engine::Results r = engine::Evaluate(p1, ex.results, eo.limits, ex.rates, &ex.work);
+      judge(p1, ex, r);
+    } catch (const rt::DataError&) {
+      alone_ok = false;
+      report.outcomes.clear();
+    }
     // Then each check that joins on its own, so that only those that read
     // the bad data are stopped; the outcomes in the order of declaration.
     std::vector<ExpectOutcome> alone_outcomes = std::move(report.outcomes);
@@ -498,7 +504,7 @@ int RunTest(const TestOptions& t, const CommonOptions& common) {
     size_t next = 0;
     for (size_t i = 0; i < p.expectations.size(); ++i) {
       const plan::ExpectPlan& e = p.expectations[i];
-      if (!e.Joins()) {
+      if (!e.Joins() && alone_ok) {
         report.outcomes.push_back(std::move(alone_outcomes[next++]));
         continue;
       }

@@ -246,5 +246,32 @@ KPI
 expect "reconcile off by an amount" 6 "$KPIC" test "$TMP/r"
 contains out "first: 350.00, off by 2.00 CNY in 2026-01, expected 352.00 (sb) within 1 CNY"
 
+# A bad value in one source stops only the checks that read it: every
+# other check is reported (probe, 2026-12-05: nothing was printed, in any
+# format, and -o wrote no file).
+mkdir -p "$TMP/bad1"
+cat > "$TMP/bad1/m.kpi" <<'KPI'
+package b1
+source t from csv("t.csv") {
+  id: string key
+  d: date time
+  amt: decimal(2)
+}
+source u from csv("u.csv") {
+  id: string key
+}
+expect t.amt not null
+expect u.id unique
+KPI
+printf 'id,d,amt\n1,2025-01-01,1.00\n2,2025-01-02,2.0x0\n' > "$TMP/bad1/t.csv"
+printf 'id\na\nb\n' > "$TMP/bad1/u.csv"
+expect "bad value in one source, human" 3 "$KPIC" test "$TMP/bad1"
+contains out "ERR  t.amt not null"
+contains out "ok   u.id unique"
+contains err "t.csv:3: column \`amt\`: value \`2.0x0\` is not a decimal number"
+expect "bad value in one source, json to a file" 3 "$KPIC" test "$TMP/bad1" --format json -o "$TMP/bad1.json"
+python3 -c 'import json,sys; s=[(o["name"], o["status"]) for o in json.load(open(sys.argv[1]))["expectations"]]; sys.exit(0 if s==[("t.amt not null","error"),("u.id unique","pass")] else print(s) or 1)' "$TMP/bad1.json" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: bad value: the JSON report"; }
+
 echo "data tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
