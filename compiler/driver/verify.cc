@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "base/exit_codes.h"
@@ -24,6 +25,24 @@
 
 namespace kpic {
 namespace {
+
+/// JSON with every object's keys distinct: a repeated key (`"value":
+/// "999.99", "value": "3.75"`) is read by some parsers as the first and by
+/// others as the last, so a file that holds one is not an output of kpic
+/// (verify passed it, the last value winning).
+nlohmann::ordered_json ParseUnique(const std::string& text) {
+  std::vector<std::set<std::string>> keys;
+  auto check = [&](int, nlohmann::ordered_json::parse_event_t event, nlohmann::ordered_json& parsed) {
+    using E = nlohmann::ordered_json::parse_event_t;
+    if (event == E::object_start) keys.emplace_back();
+    if (event == E::object_end && !keys.empty()) keys.pop_back();
+    if (event == E::key && !keys.empty() && !keys.back().insert(parsed.get<std::string>()).second)
+      throw nlohmann::json::other_error::create(
+          501, fmt::format("the key \"{}\" appears twice in one object", parsed.get<std::string>()), nullptr);
+    return true;
+  };
+  return nlohmann::ordered_json::parse(text, check);
+}
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -102,28 +121,28 @@ Stamped ReadStamped(const std::string& path) {
   try {
     if (s.text.rfind(kSqlStamp, 0) == 0) {
       s.format = "sql";
-      s.stamp = nlohmann::ordered_json::parse(s.text.substr(std::strlen(kSqlStamp), s.text.find('\n') - std::strlen(kSqlStamp)));
+      s.stamp = ParseUnique(s.text.substr(std::strlen(kSqlStamp), s.text.find('\n') - std::strlen(kSqlStamp)));
     } else if (size_t at = s.text.find(kHtmlStampOpen); at != std::string::npos) {
       s.format = "html";
       size_t from = at + std::strlen(kHtmlStampOpen), to = s.text.find("</pre>", from);
       if (to == std::string::npos) throw bad("the HTML's stamp is cut off");
       std::string json = HtmlUnescape(s.text.substr(from, to - from));
       if (Depth(json) > kMaxDepth) throw bad("the stamp is nested too deep");
-      s.stamp = nlohmann::ordered_json::parse(json);
+      s.stamp = ParseUnique(json);
     } else if (size_t at = s.text.find(kJunitStamp); at != std::string::npos && s.text.rfind("<?xml", 0) == 0) {
       s.format = "junit";  // `kpic test --format junit`
       size_t from = at + std::strlen(kJunitStamp), to = s.text.find('"', from);
       if (to == std::string::npos) throw bad("the JUnit stamp is cut off");
       std::string json = HtmlUnescape(s.text.substr(from, to - from));
       if (Depth(json) > kMaxDepth) throw bad("the stamp is nested too deep");
-      s.stamp = nlohmann::ordered_json::parse(json);
+      s.stamp = ParseUnique(json);
     } else if (std::filesystem::exists(StampSideFile(path))) {
       s.format = "csv";
       std::string json = ReadAll(StampSideFile(path));
       if (Depth(json) > kMaxDepth) throw bad("the stamp is nested too deep");
-      s.stamp = nlohmann::ordered_json::parse(json);
+      s.stamp = ParseUnique(json);
     } else {
-      nlohmann::ordered_json j = nlohmann::ordered_json::parse(s.text);
+      nlohmann::ordered_json j = ParseUnique(s.text);
       if (!j.is_object() || !j.contains("stamp"))
         throw bad("the JSON has no `stamp` (made by an older kpic, or not by `kpic run`)");
       s.format = "json";
@@ -234,7 +253,7 @@ std::string Unstamped(const std::string& format, const std::string& text) {
   }
   if (format == "json") {
     // Labels are not numbers: a relabelled metric still stands.
-    nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
+    nlohmann::ordered_json j = ParseUnique(text);
     j.erase("stamp");
     if (j.contains("expectations") && j["expectations"].is_array())  // a test's: as for JUnit
       for (auto& x : j["expectations"])
@@ -503,7 +522,7 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   std::vector<std::string> diffs;
   size_t ndiff = 0;
   if (!stands && old.format == "json")
-    JsonDiff(nlohmann::ordered_json::parse(a), nlohmann::ordered_json::parse(b), "", &diffs, &ndiff, 10);
+    JsonDiff(ParseUnique(a), ParseUnique(b), "", &diffs, &ndiff, 10);
 
   if (v.format == "json") {
     nlohmann::ordered_json j;

@@ -46,6 +46,16 @@ expect "reformatted" 0 "$KPIC" run "$PKG" --metric top,other --grain all --forma
 json "json.dumps($fps, sort_keys=True) == '''$before'''" "True"
 expect "verify after a reformat" 0 "$KPIC" verify "$TMP/before.json"
 contains out 'the numbers still stand'
+# A key twice in one object is not kpic's output: a parser that keeps the
+# first value reads 999.99, and verify (which kept the last) passed it.
+python3 - "$TMP/before.json" "$TMP/dupkey.json" <<'PY'
+import sys
+t = open(sys.argv[1], encoding="utf-8").read()
+i = t.index('"value": "')
+open(sys.argv[2], "w", encoding="utf-8").write(t[:i] + '"value": "999.99", ' + t[i:])
+PY
+expect "verify a repeated key" 3 "$KPIC" verify "$TMP/dupkey.json"
+contains err 'the key "value" appears twice in one object'
 
 # A change three levels below `top` (in `leaf`) changes every metric above
 # it, and only those; verify names them and the values that moved.
