@@ -159,23 +159,24 @@ std::string Table(const Context& ctx) {
     // said `period`); a dimension by its drill label where a goal gives one.
     std::vector<std::string> head{p.lang == "zh" ? "期间" : "period"};
     std::vector<bool> right{false};
-    for (const auto& d : p.by) {
-      std::string name = d;
-      for (const auto& g : p.goals)
-        for (const auto& dr : g.drills)
-          if (dr.dim == d && !dr.label.empty()) name = OnOneLine(dr.label);
+    for (size_t i = 0; i < p.by.size(); ++i) {
+      // Its label, as metrics show theirs (门店, not `store`).
+      std::string name = i < p.by_labels.size() && !p.by_labels[i].empty() ? OnOneLine(p.by_labels[i]) : p.by[i];
       head.push_back(name), right.push_back(false);
     }
+    auto metric_head = [](const engine::MetricResult& m) {
+      return OnOneLine(m.output->label.empty() ? m.output->metric : m.output->label);
+    };
     for (const auto& m : r.metrics) {
-      head.push_back(OnOneLine(m.output->label.empty() ? m.output->metric : m.output->label));
+      head.push_back(metric_head(m));
       right.push_back(true);
     }
     WideForecast f = PivotForecast(r);
     if (f.asked)
       for (const auto& m : r.metrics)
         for (const char* level : {"80%", "95%"}) {
-          head.push_back(r.metrics.size() == 1 ? fmt::format(fmt::runtime(p.lang == "zh" ? "{} 区间" : "{} interval"), level)
-                                               : fmt::format("{} {}", m.output->metric, level));
+          std::string interval = fmt::format(fmt::runtime(p.lang == "zh" ? "{} 区间" : "{} interval"), level);
+          head.push_back(r.metrics.size() == 1 ? interval : metric_head(m) + " " + interval);
           right.push_back(true);
         }
     Wide w = Pivot(r);
@@ -196,14 +197,16 @@ std::string Table(const Context& ctx) {
     for (size_t i = 0; i < f.keys.size(); ++i) {
       std::vector<std::string> row{Label(p.grain, f.keys[i].first, p) + (p.lang == "zh" ? "（预测）" : " (forecast)")};
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(f.keys[i].second[d], p.by_types[d]));
+      // As the metric's own numbers are shown (¥148,521.47, not 148521.47).
+      auto shown = [&](double v, size_t m) {
+        return Show(v, LookOf(r.metrics[m].output->format, r.metrics[m].output->unit, r.metrics[m].output->percent));
+      };
       for (size_t m = 0; m < r.metrics.size(); ++m)
-        row.push_back(f.cells[i][m] ? ForecastText(f.cells[i][m]->value, r.metrics[m]) : "");
+        row.push_back(f.cells[i][m] ? shown(f.cells[i][m]->value, m) : "");
       for (size_t m = 0; m < r.metrics.size(); ++m) {
         const engine::ForecastRow* fr = f.cells[i][m];
         auto range = [&](double lo, double hi) {
-          return std::isnan(lo) ? std::string()
-                                : ForecastText(lo, r.metrics[m]) + (p.lang == "zh" ? " 至 " : " to ") +
-                                      ForecastText(hi, r.metrics[m]);
+          return std::isnan(lo) ? std::string() : shown(lo, m) + (p.lang == "zh" ? " 至 " : " to ") + shown(hi, m);
         };
         row.push_back(fr ? range(fr->lo80, fr->hi80) : "");
         row.push_back(fr ? range(fr->lo95, fr->hi95) : "");

@@ -363,6 +363,7 @@ struct Plan {
   rt::Grain grain = rt::Grain::kMonth;
   std::vector<std::string> by;
   std::vector<VT> by_types;
+  std::vector<std::string> by_labels;  ///< per `by` dimension, its label (empty: none)
   std::optional<int32_t> from_day, to_day;
   std::optional<int32_t> as_of_day;  ///< --as-of, when given
   rt::Calendar calendar;
