@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/warning.h"
 #include "driver/commands.h"
 
 namespace kpic {
@@ -57,7 +58,9 @@ int RunEmitPlan(const RunOptions& options, const CommonOptions& common);
 int RunSql(const RunOptions& options, const std::string& dialect, const CommonOptions& common);
 /// The SQL text RunSql writes (with its stamp line) into `text`; returns
 /// the exit code (0, or 1/2 after printing the errors).
-int SqlText(const RunOptions& options, const std::string& dialect, const CommonOptions& common, std::string* text);
+/// `notes`, when given, receives the plan's warnings (W0705, W0706, W0711).
+int SqlText(const RunOptions& options, const std::string& dialect, const CommonOptions& common, std::string* text,
+            std::vector<Warning>* notes = nullptr);
 
 /// Writes `text` to `path` through a temporary file in the same folder and a
 /// rename, so that a failure (a full disk, SIGINT, --timeout) never leaves a

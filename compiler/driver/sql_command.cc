@@ -15,6 +15,7 @@
 #include "parquet/dataset.h"
 #include "base/exit_codes.h"
 #include "base/suggest.h"
+#include "base/utf8.h"
 #include "diag/render.h"
 #include "sema/dialects.h"
 #include "sql/emit.h"
@@ -110,8 +111,13 @@ bool RefusedByDialect(const Session& s, const plan::Plan& p, const plan::Request
 
 int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions& common) {
   std::string out;
-  int code = SqlText(o, dialect, common, &out);
+  std::vector<Warning> notes;
+  int code = SqlText(o, dialect, common, &out, &notes);
   if (code != kExitOk) return code;
+  // What the SQL leaves out or gives no value, said as `kpic run` says it
+  // (a goal's null target under a role, W0711, came with no word).
+  for (const Warning& w : notes)
+    std::fprintf(stderr, "warning[%s]: %s\n", w.code.c_str(), PrintableLines(w.message).c_str());
   if (!o.output.empty())
     WriteFileAtomically(o.output, out);
   else
@@ -119,7 +125,8 @@ int RunSql(const RunOptions& o, const std::string& dialect, const CommonOptions&
   return 0;
 }
 
-int SqlText(const RunOptions& o, const std::string& dialect, const CommonOptions& common, std::string* text) {
+int SqlText(const RunOptions& o, const std::string& dialect, const CommonOptions& common, std::string* text,
+            std::vector<Warning>* notes) {
   const sql::Dialect* d = sql::FindDialect(dialect);
   if (!d) {
     auto names = sql::DialectNames();
@@ -154,6 +161,7 @@ int SqlText(const RunOptions& o, const std::string& dialect, const CommonOptions
   stamp["request"]["dialect"] = d->name;
   stamp.erase("data");
   *text = "-- kpic stamp: " + stamp.dump() + "\n" + out;
+  if (notes) *notes = p.notes;
   return 0;
 }
 

@@ -799,6 +799,33 @@ void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_targe
   if (!v.null()) gp->has_pace = true, gp->pace = v.AsDouble();
 }
 
+/// The share of period p's days inside the goal's window [from, to): 1
+/// for a period the window does not cut.
+double WindowShare(const plan::Plan& plan, const plan::GoalPlan& g, int64_t p) {
+  int32_t ps = rt::PeriodStart(g.grain, p, plan.calendar), pe = rt::PeriodEnd(g.grain, p, plan.calendar) - 1;
+  int32_t a = std::max(ps, g.from_day), b = std::min(pe, g.to_day - 1);
+  if (pe < ps) return 1.0;
+  return b < a ? 0.0 : static_cast<double>(b - a + 1) / static_cast<double>(pe - ps + 1);
+}
+
+/// A period's target over the goal's window: its whole target when the
+/// window does not cut it; else that of its days in the window, as a
+/// partial period's pace target is (Pace): an amount's fixed or phased
+/// target pro rata, a relative one evaluated over those days.
+Val WindowTarget(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, const GoalPeriod& gp) {
+  double share = WindowShare(plan, g, gp.period);
+  if (share >= 1 || gp.target.null()) return gp.target;
+  bool pro_rata = g.additive && (!g.target_relative || g.phasing != plan::Phasing::kNone);
+  if (pro_rata) return Mul(gp.target, Val::Float(share));
+  if (g.phasing != plan::Phasing::kNone) return gp.target;
+  DimTuple none;
+  int32_t ps = rt::PeriodStart(g.grain, gp.period, plan.calendar);
+  int32_t pe = rt::PeriodEnd(g.grain, gp.period, plan.calendar) - 1;
+  Evaluator::Ctx c{g.grain, gp.period, gp.period, &none};
+  c.clo = std::max(ps, g.from_day), c.chi = std::min(pe, g.to_day - 1);
+  return TargetOf(ev, g, g.target, c, true);
+}
+
 /// Log mean: L(a, b) = (a - b) / (ln a - ln b), L(a, a) = a.
 double LogMean(double a, double b) {
   if (a == b) return a;
@@ -807,8 +834,7 @@ double LogMean(double a, double b) {
 
 /// Decomposition and drill-down between the goal's last period with data
 /// and the period before it.
-void Explain(Evaluator& ev, const plan::Plan& ev_plan, const plan::GoalPlan& g, GoalResult* gr) {
-  const plan::Plan& plan = ev_plan;
+void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, GoalResult* gr) {
   int64_t p1 = 0;
   bool found = false;
   const GoalPeriod* last_gp = nullptr;
@@ -820,14 +846,7 @@ void Explain(Evaluator& ev, const plan::Plan& ev_plan, const plan::GoalPlan& g, 
   // adding 0 for it while its value counted made a year "met" on months
   // with nothing to compare (review, 2026-12-05).
   auto target_of = [](const GoalPeriod& gp) { return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target; };
-  // The share of a period's days inside the goal's window [from, to): 1
-  // for a period the window does not cut.
-  auto window_share = [&](int64_t p) {
-    int32_t ps = rt::PeriodStart(g.grain, p, plan.calendar), pe = rt::PeriodEnd(g.grain, p, plan.calendar) - 1;
-    int32_t a = std::max(ps, g.from_day), b = std::min(pe, g.to_day - 1);
-    if (pe < ps) return 1.0;
-    return b < a ? 0.0 : static_cast<double>(b - a + 1) / static_cast<double>(pe - ps + 1);
-  };
+  auto window_share = [&](int64_t p) { return WindowShare(plan, g, p); };
   const Span& span1 = last_gp->span;
   {
     // Progress through the last period with data, and a straight-line
@@ -854,20 +873,7 @@ void Explain(Evaluator& ev, const plan::Plan& ev_plan, const plan::GoalPlan& g, 
       gr->target_to_date = gr->target_total = Val::Int(0);
       for (const GoalPeriod& gp : gr->periods) {
         if (gp.period <= p1) gr->target_to_date = Add(gr->target_to_date, target_of(gp));
-        double share = window_share(gp.period);
-        Val t = gp.target;
-        if (share < 1 && !g.target_relative) {
-          t = Mul(gp.target, Val::Float(share));  // a fixed target, pro rata
-        } else if (share < 1) {
-          // A relative target over the window's days of the period, as a
-          // partial period's pace target is over its span.
-          int32_t ps = rt::PeriodStart(g.grain, gp.period, ev_plan.calendar);
-          int32_t pe = rt::PeriodEnd(g.grain, gp.period, ev_plan.calendar) - 1;
-          Evaluator::Ctx c{g.grain, gp.period, gp.period, &none};
-          c.clo = std::max(ps, g.from_day), c.chi = std::min(pe, g.to_day - 1);
-          t = TargetOf(ev, g, g.target, c, true);
-        }
-        gr->target_total = Add(gr->target_total, t);
+        gr->target_total = Add(gr->target_total, WindowTarget(ev, plan, g, gp));
       }
     } else if (g.target >= 0) {
       gr->target_total = TargetOf(ev, g, g.target, whole, true);
@@ -1192,8 +1198,15 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
       o->partial_actual = v.null() ? 0 : v.AsDouble();
       o->partial_elapsed = double(as_of - start + 1) / double(end - start);
       o->to_date += o->partial_actual;
-      weights[0] = 1 - o->partial_elapsed;
+      // The forecast is of the whole period: its counted days still to
+      // come are their share of all its days.
+      int32_t days = rt::PeriodEnd(G, cur, plan.calendar) - rt::PeriodStart(G, cur, plan.calendar);
+      weights[0] = days > 0 ? std::max(0.0, double(end - as_of - 1) / double(days)) : 0.0;
     }
+    // A later period the goal's window cuts (--to 2026-12-15) counts its
+    // days in the window, as its target does (WindowTarget).
+    for (int64_t p = std::max(last + 1, lo); p <= hi; ++p)
+      if (!(last < cur && p == cur)) weights[static_cast<size_t>(p - last - 1)] *= WindowShare(plan, g, p);
     for (const Val& t : targets) target = t.null() || !std::isfinite(target) ? forecast::kNaN : target + t.AsDouble();
   } else {
     target = targets.empty() || targets.back().null() ? forecast::kNaN : targets.back().AsDouble();
@@ -1221,7 +1234,8 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   // A period cut by the goal's bounds (--from, --to) and over counts its
   // days' target, as it is judged; the others their whole target.
   for (const GoalPeriod& gp : gr->periods)
-    targets.push_back(gp.span.partial && !gp.span.open && gp.has_pace ? gp.pace_target : gp.target);
+    targets.push_back(gp.span.partial && !gp.span.open && gp.has_pace ? gp.pace_target
+                                                                       : WindowTarget(ev, plan, g, gp));
   auto total = OutlookOf(ev, plan, g, g.value, &none, g.scans, targets, as_of, nullptr);
   bool reads = false;
   for (const auto& a : g.alerts) reads |= a.forecast;
@@ -1582,7 +1596,13 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       }
       gr.periods.push_back(gp);
     }
-    if (gr.status.empty()) gr.status = "no_data";
+    if (gr.status.empty()) {
+      // A goal whose periods are all after the as-of date has not begun.
+      bool upcoming = !gr.periods.empty() && std::all_of(gr.periods.begin(), gr.periods.end(), [](const GoalPeriod& x) {
+        return x.status == "upcoming";
+      });
+      gr.status = upcoming ? "upcoming" : "no_data";
+    }
     for (const std::string& name : held)
       out.warnings.push_back(
           {"W0707", fmt::format("alert `{}` of goal `{}` compares an amount that grows through the period with a fixed "

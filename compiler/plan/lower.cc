@@ -80,6 +80,7 @@ Plan Lowerer::Run() {
       Unknown("dimension", d, names);
     }
     plan_.by_types.push_back(DimType(d));
+    plan_.by_labels.push_back(m_.FindDimension(d)->label);
   }
   plan_.grain = req_.grain.value_or(Grain::kMonth);
   std::string role = req_.role;
@@ -627,9 +628,10 @@ void Lowerer::Goal(const ir::Goal& g) {
   if (company_target_)
     plan_.notes.push_back(
         {"W0711", fmt::format("goal `{}` has no target under role `{}`: its target is an amount for all rows, and the "
-                              "role sees a part of them (a relative target, such as `1.2 * {}.last_year`, applies "
-                              "to any part)",
-                              g.name, role_->name, g.metric_name.empty() ? "sales" : g.metric_name)});
+                              "role sees a part of them (a relative target, such as {}, applies to any part)",
+                              g.name, role_->name,
+                              g.metric_name.empty() ? std::string("its metric a year earlier times 1.2")
+                                                    : fmt::format("`1.2 * {}.last_year`", g.metric_name))});
   if (!g.cmp.empty()) {
     static const std::pair<const char*, Cmp> kCmps[] = {{"==", Cmp::kEq}, {"!=", Cmp::kNe}, {"<", Cmp::kLt},
                                                          {"<=", Cmp::kLe}, {">", Cmp::kGt},  {">=", Cmp::kGe}};
@@ -690,8 +692,10 @@ void Lowerer::Goal(const ir::Goal& g) {
       // level (`conversion >= 12%`) applies to each alike; an amount
       // (`100000 CNY`) is the company's, and gives none (or a share of it,
       // `allocate last_year`).
+      // (With `phasing`, members have none: the goal's periods are judged
+      // against the phased target, not the level as written.)
       bool amount = TargetIsAmount(g);
-      if (gp.target >= 0 && !amount && !company_target_) dr.target = M(g.target_rhs, by);
+      if (gp.target >= 0 && !amount && (TargetIsRelative(g) || g.phasing.empty())) dr.target = M(g.target_rhs, by);
       if (gp.target >= 0 && amount && g.allocate == "last_year" && !company_target_) dr.share = LastYearShare(g, by);
       if (!gp.additive && plan_.mnodes[dr.value].op == MNode::Op::kDiv &&
           plan_.mnodes[gp.value].op == MNode::Op::kDiv) {
@@ -821,15 +825,56 @@ void Lowerer::Goal(const ir::Goal& g) {
 
 bool Lowerer::TargetIsAmount(const ir::Goal& g) const {
   // Only an amount is the company's: a sum, a balance or a count of
-  // distinct members. A level (an average, a rate: `csat >= 4.5 point`)
-  // applies to any part alike.
-  int root = g.metric;
-  while (root >= 0 && m_.node(root).kind == ir::Kind::kMetric)
-    root = m_.metrics[static_cast<size_t>(m_.node(root).metric)].root;
-  if (root < 0) return false;
-  const ir::Node& r = m_.node(root);
-  bool distinct = r.kind == ir::Kind::kCall && r.fn == builtins::Fn::kCountDistinct;
-  return !TargetIsRelative(g) && (r.type.additivity != ir::Additivity::kNonAdditive || distinct);
+  // distinct members, however written (`count_distinct(x) where c`,
+  // `12 * mrr`, `customers - churned`). A level (an average, a rate:
+  // `csat >= 4.5 point`, `conversion >= 12%`) applies to any part alike.
+  if (TargetIsRelative(g)) return false;
+  std::function<bool(int, int)> amount = [&](int id, int depth) -> bool {
+    if (id < 0 || depth > 64) return false;
+    const ir::Node& n = m_.node(id);
+    if (n.type.level == ir::Level::kConst) return false;
+    switch (n.kind) {
+      case ir::Kind::kMetric: {
+        const ir::Metric& mt = m_.metrics[static_cast<size_t>(n.metric)];
+        return !mt.percent && amount(mt.root, depth + 1);
+      }
+      case ir::Kind::kWhere:
+      case ir::Kind::kUnary:
+        return amount(n.args[0], depth + 1);
+      case ir::Kind::kCall:
+        switch (n.fn) {
+          case builtins::Fn::kSum:
+          case builtins::Fn::kCount:
+          case builtins::Fn::kCountDistinct:
+            return true;
+          case builtins::Fn::kAvg:
+          case builtins::Fn::kMin:
+          case builtins::Fn::kMax:
+          case builtins::Fn::kMedian:
+          case builtins::Fn::kPercentile:
+          case builtins::Fn::kStddev:
+          case builtins::Fn::kVariance:
+            return false;
+          default:
+            break;
+        }
+        break;
+      case ir::Kind::kBinary: {
+        const ir::Node& b = m_.node(n.args[1]);
+        if (n.binary == ir::BinaryOp::kAdd || n.binary == ir::BinaryOp::kSub)
+          return amount(n.args[0], depth + 1) || amount(n.args[1], depth + 1);
+        if (n.binary == ir::BinaryOp::kMul)
+          return amount(n.args[0], depth + 1) || amount(n.args[1], depth + 1);
+        if (n.binary == ir::BinaryOp::kDiv)  // a ratio, unless over a constant
+          return b.type.level == ir::Level::kConst && amount(n.args[0], depth + 1);
+        return false;
+      }
+      default:
+        break;
+    }
+    return n.type.additivity != ir::Additivity::kNonAdditive;
+  };
+  return amount(g.metric, 0);
 }
 
 bool Lowerer::RoleSeesPart(const ir::Goal& g) const {

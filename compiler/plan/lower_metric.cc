@@ -140,6 +140,10 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
   if (member == Fn::kTarget && goal_ && goal_->target_rhs >= 0) {
     // So is it for a role that sees a part of the rows (W0711).
     if (company_target_) return MOp(MNode::Op::kNull, {});
+    // A level with `phasing`: the goal's periods are judged against the
+    // phased target, and a member has none (as for a phased amount).
+    if (!lc.dims.empty() && !TargetIsAmount(*goal_) && !TargetIsRelative(*goal_) && !goal_->phasing.empty())
+      return MOp(MNode::Op::kNull, {});
     // Per member, an amount is the company's: the member has none.
     if (!lc.dims.empty() && TargetIsAmount(*goal_)) {
       // Allocated (unphased): the company's target times the member's share.

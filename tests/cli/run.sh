@@ -805,6 +805,73 @@ expect "working_days alone by store, sql" 0 "$KPIC" sql "$TMP/wd" --metric wd --
 python3 -c 'import sqlite3,sys; sys.exit(0 if sqlite3.connect(":memory:").execute(open(sys.argv[1]).read()).fetchall() == [] else 1)' "$TMP/out" \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: working_days SQL"; }
 
+# Member targets (review): a level (conversion >= 4%) applies to each
+# store; with `phasing`, members have none (the goal's quarters are judged
+# against 3%, not 12%); a distinct count written with `where` is an amount
+# (the company's 1000 customers: no member target, and W0711 for a store
+# manager, who keeps the level goal's 4%). A head office role that names
+# every source `: all` keeps every target.
+rm -rf "$TMP/rp" && cp -r "$ROOT/examples/retail" "$TMP/rp"
+cat >> "$TMP/rp/goals.kpi" <<'KPI'
+
+goal conv_phased {
+  metric conversion
+  period 2026 by quarter
+  target conversion >= 12%
+  phasing even
+  drill  store
+}
+
+goal conv_level {
+  metric conversion
+  period 2026 by quarter
+  target conversion >= 4%
+  drill  store
+}
+
+goal buyers {
+  metric kept
+  period 2026 by quarter
+  target kept >= 1000
+  drill  store
+}
+
+metric kept = count_distinct(orders.customer_id) where not orders.returned
+KPI
+member_targets='[(g["name"], sorted({str(m["target"]) for m in g["drill"][0]["top"]}), str(g["periods"][0]["target"])) for g in d["goals"]]'
+expect "member targets: levels, phased levels, distinct amounts" 0 "$KPIC" run "$TMP/rp" --goal conv_phased,conv_level,buyers --format json --no-cache
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r='"$member_targets"'; sys.exit(0 if r==[("conv_phased",["None"],"0.03"),("conv_level",["0.04"],"0.04"),("buyers",["None"],"1000")] else print(r) or 1)' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: member targets"; }
+expect "member targets under a store manager" 0 "$KPIC" run "$TMP/rp" --goal conv_level,buyers --role store_manager --param "store_id=北京朝阳店" --format json --no-cache
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r='"$member_targets"'; w=[x["code"] for x in d["warning_codes"]]; sys.exit(0 if r==[("conv_level",["0.04"],"0.04"),("buyers",["None"],"None")] and w==["W0711"] else print(r, w) or 1)' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: member targets under a role"; }
+contains err 'such as `1.2 * kept.last_year`'
+expect "member targets under head office" 0 "$KPIC" run "$TMP/rp" --goal buyers --role head_office --format json --no-cache
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if str(d["goals"][0]["periods"][0]["target"])=="1000" and not d["warning_codes"] else print(d["goals"][0]["periods"][0]["target"], d["warning_codes"]) or 1)' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: head office keeps the target"; }
+# kpic sql says W0711 too (its NULL target came with no word).
+expect "sql under a role: W0711" 0 "$KPIC" sql "$ROOT/examples/saas" --goal reach_arr --role regional_lead --param "region_name=欧洲" --dialect sqlite
+contains err "warning[W0711]: goal \`reach_arr\` has no target under role \`regional_lead\`"
+# A window cut mid-month, as of a day inside it: the forecast's target is
+# the projection's (both the window's days), not the three whole months'.
+expect "forecast of a window cut mid-month" 0 "$KPIC" run "$ROOT/examples/retail" --goal grow_sales --from 2026-10-15 --to 2026-12-15 --as-of 2026-11-15 --format json --no-cache
+python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["goals"][0]; a, b = float(g["projection"]["target"]), g["forecast"]["target"]; sys.exit(0 if abs(a - b) < 0.01 else print(a, b) or 1)' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast target of a cut window"; }
+# A goal whose every period is after the as-of date has not begun.
+printf '\ngoal next_year {\n  metric sales\n  period 2027 by quarter\n  target sales >= 1.1 * sales.last_year\n}\n' >> "$TMP/rp/goals.kpi"
+expect "a goal not begun" 0 "$KPIC" run "$TMP/rp" --goal next_year --no-cache
+head -1 "$TMP/out" | grep -qx "next_year: 未开始" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: a goal not begun"; head -1 "$TMP/out"; }
+
+# The terminal table reads as the metric's own numbers do: forecast rows
+# and intervals in the money's form (they were 148521.47, no ¥, no
+# separators), interval headers by label, dimensions by label (门店, not
+# `store`) (reader probe).
+expect "forecast rows shown as money" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales,conversion --by channel --forecast 1 --no-cache
+head -1 "$TMP/out" | grep -q '^期间 *渠道 *销售额 *转化率 *销售额 80% 区间 *销售额 95% 区间 *转化率 80% 区间 *转化率 95% 区间$' \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: table headers"; head -1 "$TMP/out"; }
+grep -Eq '^2027-01（预测） +online +¥[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2} +[0-9.]+% +¥[0-9,]+\.[0-9]{2} 至 ¥[0-9,]+\.[0-9]{2} ' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast row"; grep '预测）' "$TMP/out" | head -3; }
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"

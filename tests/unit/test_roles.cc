@@ -45,6 +45,11 @@ role store_manager(s: string) {
   products: all
   brands: all
 }
+role everything {
+  orders: all
+  products: all
+  brands: all
+}
 role forgetful(s: string) {
   orders where orders.store == s
   products: all
@@ -273,6 +278,11 @@ TEST_CASE("W0711: under a role that sees a part, an amount target is the company
   r.role.clear();
   r.params.clear();
   l = LowerShop(r);
+  CHECK(l.plan.notes.empty());
+  CHECK(target_op(l.plan, "sales_goal") != plan::MNode::Op::kNull);
+  r.role = "everything";
+  l = LowerShop(r);
+  REQUIRE(l.code.empty());
   CHECK(l.plan.notes.empty());
   CHECK(target_op(l.plan, "sales_goal") != plan::MNode::Op::kNull);
 }
