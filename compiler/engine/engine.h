@@ -144,6 +144,9 @@ struct FiredAlert {
   DimValue member;
   bool percent = false;  ///< the value is a ratio shown as a percentage
   int worse = 0;         ///< plan::GoalPlan::Alert::worse
+  /// The condition reads `forecast.FIELD`: the value is the goal's
+  /// forecast (its probability when `percent`), not the period's.
+  bool forecast = false;
 };
 
 struct GoalPeriod {

@@ -946,7 +946,12 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
       DecompositionResult::Term term;
       term.value = ev.Eval(terms[i], at);
       term.previous = ev.Eval(terms[i], then);
-      if (d.kind == Kind::kAdditive) {
+      if (d.kind == Kind::kAdditive && d.opening >= 0) {
+        // A bridge: from the opening balance, each flow adds or takes its
+        // value in the period (churn took $936.98; the change in churn
+        // from the month before, +$7,361.65, read as churn adding revenue).
+        if (static_cast<int>(i) != d.opening) term.contribution = t.sign > 0 ? term.value : Neg(term.value);
+      } else if (d.kind == Kind::kAdditive) {
         Val delta = Sub(term.value, term.previous);
         term.contribution = t.sign > 0 ? delta : Neg(delta);
       } else if (d.kind == Kind::kMultiplicative && !r.value.null() && !r.previous.null() && !term.value.null() &&
@@ -1090,6 +1095,7 @@ void Fire(Evaluator& ev, const plan::GoalPlan::Alert& a, int cond, int value, co
   fa.message = a.message;
   fa.percent = a.percent;
   fa.worse = a.worse;
+  fa.forecast = a.forecast;
   fa.period = period;
   if (bm) {
     fa.dim = bm->dim;

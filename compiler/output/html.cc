@@ -567,7 +567,7 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
                          !a.dim.empty() ? " · " + DimHtml(a.dim, p) + " " + Esc(DimText(a.member, a.dim_type))
                          : mixed        ? " · " + std::string(Tr(p.lang, "total", "合计"))
                                         : std::string(),
-                         Esc(Show(a.value, l)), answered);
+                         Esc(AlertValueText(a, l, p.lang)), answered);
     };
     for (size_t i = 0; i < grp.size() && i < kAlertsShown; ++i) out += line(*grp[i]);
     if (grp.size() > kAlertsShown) {
@@ -891,13 +891,14 @@ std::string Html(const Context& ctx) {
           const auto& t = d.terms[i];
           const auto& term = d.node->terms[i];
           std::string sign = term.sign < 0 ? (d.node->kind == plan::GoalPlan::Decomposition::Kind::kAdditive ? "− " : "÷ ") : "";
-          std::string shown = sign + (term.label.empty() ? term.text : term.label);
+          std::string shown = sign + (static_cast<int>(i) == d.node->opening ? T("opening ", "期初 ") : "") +
+                              (term.label.empty() ? term.text : term.label);
           const Look tl = LookOf(term.format, term.unit, term.percent);
           // The label, with the identifier on hover.
           out += fmt::format("<tr><td class=l title=\"{}\">{}</td>{}{}{}</tr>", Esc(term.text), Esc(shown),
                              TdV(Show(t.value, tl), t.value), TdV(Show(t.previous, tl), t.previous),
                              TdV(ShowChange(t.contribution, look), t.contribution));
-          bars.push_back({shown, Num(t.contribution)});
+          if (static_cast<int>(i) != d.node->opening) bars.push_back({shown, Num(t.contribution)});  // the opening is the bar before
         }
         out += fmt::format("<tr class=total><td class=l title=\"{}\"><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name),
                            Esc(d.node->name == g.goal->metric && !g.goal->metric_label.empty() ? g.goal->metric_label

@@ -232,6 +232,7 @@ std::string Json(const Context& ctx) {
         jd["identity"] = JsonValue(d.identity);
         jd["gap"] = JsonValue(d.gap);
         jd["holds"] = d.holds;
+        jd["opening"] = d.node->opening >= 0 ? nlohmann::ordered_json(d.node->opening) : nlohmann::ordered_json(nullptr);
         jd["terms"] = nlohmann::json::array();
         for (size_t i = 0; i < d.terms.size(); ++i) {
           nlohmann::ordered_json jt;

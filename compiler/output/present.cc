@@ -183,13 +183,27 @@ AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
     double v = a->value.AsDouble();
     return a->worse < 0 ? -v : a->worse > 0 ? v : std::fabs(v);
   };
+  // The goal's total first (it was folded into "and 4 more" behind the
+  // members), then the members, worst first.
   for (auto& grp : groups)
-    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) { return badness(a) > badness(b); });
+    std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) {
+      if (a->dim.empty() != b->dim.empty()) return a->dim.empty();
+      return badness(a) > badness(b);
+    });
   std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
     int ra = rank(a[0]->severity), rb = rank(b[0]->severity);
     return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);
   });
   return groups;
+}
+
+std::string AlertValueText(const engine::FiredAlert& a, const Look& l, const std::string& lang) {
+  const bool zh = lang == "zh";
+  if (a.forecast && a.percent)
+    return (zh ? "全期达成概率 " : "chance of meeting the goal ") +
+           (a.value.null() ? std::string("—") : ChanceText(a.value.AsDouble()));
+  if (a.forecast) return (zh ? "全期预测 " : "forecast for the goal ") + Show(a.value, l);
+  return Show(a.value, l);
 }
 
 std::string AlertCount(size_t n, const std::string& lang) {

@@ -58,6 +58,10 @@ AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
                         const std::function<bool(const engine::FiredAlert&)>& keep);
 /// "3 alerts" / "3 条".
 std::string AlertCount(size_t n, const std::string& lang);
+/// A fired alert's value for people: the value, or for an alert on the
+/// forecast what it is ("全期达成概率 2%", "chance of meeting the goal
+/// 2%"): a probability shown as 0.00% beside a month read as that month's.
+std::string AlertValueText(const engine::FiredAlert& a, const Look& l, const std::string& lang);
 
 /// A number where room is short (a scorecard's headline, chart axes): in
 /// `zh`, amounts of 10,000 or more in 万 (10^4) and of 10^8 or more in 亿,

@@ -120,7 +120,8 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
           for (size_t t = 0; t < dec.terms.size() && t < dec.node->terms.size(); ++t) {
             const auto& term = dec.node->terms[t];
             const Look tl = LookOf(term.format, term.unit, term.percent);
-            rows.push_back({term.label.empty() ? term.text : term.label, Show(dec.terms[t].value, tl),
+            std::string opening = static_cast<int>(t) == dec.node->opening ? Tr(p.lang, "opening ", "期初 ") : "";
+            rows.push_back({opening + (term.label.empty() ? term.text : term.label), Show(dec.terms[t].value, tl),
                             Show(dec.terms[t].previous, tl), ShowChange(dec.terms[t].contribution, look),
                             Raw(dec.terms[t].contribution)});
           }

@@ -135,7 +135,8 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
                                 answered.empty() ? "  → " : ", ", v->action->id,
                                 ActionStatusWord(v->action->status, lang));
       if (answered.empty() && views && !views->empty()) answered = lang == "zh" ? "  · 未处理" : "  · open: no action";
-      out += fmt::format("    {}{} · {}{}\n", Label(g.goal->grain, a.period, p), where, Show(a.value, l), answered);
+      out += fmt::format("    {}{} · {}{}\n", Label(g.goal->grain, a.period, p), where, AlertValueText(a, l, lang),
+                         answered);
     }
     if (grp.size() > kAlertsListed)
       out += lang == "zh" ? fmt::format("    其余 {} 条\n", grp.size() - kAlertsListed)
@@ -301,7 +302,8 @@ std::string Table(const Context& ctx) {
         for (size_t i = 0; i < d.terms.size(); ++i) {
           const auto& term = d.node->terms[i];
           const Look tl = LookOf(term.format, term.unit, term.percent);
-          rows.push_back({OnOneLine(term.label.empty() ? term.text : term.label + " (" + term.text + ")"),
+          std::string opening = static_cast<int>(i) == d.node->opening ? T("opening ", "期初 ") : "";
+          rows.push_back({OnOneLine(opening + (term.label.empty() ? term.text : term.label + " (" + term.text + ")")),
                           Show(d.terms[i].value, tl), Show(d.terms[i].previous, tl), ShowChange(d.terms[i].contribution, look)});
         }
         rows.push_back({"= " + (d.node->name == g.goal->metric && !g.goal->metric_label.empty()

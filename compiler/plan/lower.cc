@@ -662,7 +662,18 @@ void Lowerer::Goal(const ir::Goal& g) {
       for (const auto& t : d.terms) {
         GoalPlan::Decomposition::Term term{t.text, M(t.node, lc), t.sign};
         const ir::Node& n = m_.node(t.node);
-        if (n.kind == ir::Kind::kMetric) {
+        const ir::Node* of = n.kind == ir::Kind::kMember && !n.args.empty() ? &m_.node(n.args[0]) : nullptr;
+        if (out.kind == GoalPlan::Decomposition::Kind::kAdditive && t.sign > 0 && out.opening < 0 && of &&
+            n.fn == builtins::Fn::kPrevious && of->kind == ir::Kind::kMetric &&
+            m_.metrics[static_cast<size_t>(of->metric)].name == d.name) {
+          // The opening balance of a bridge: shown with the metric's label.
+          const ir::Metric& mt = m_.metrics[static_cast<size_t>(of->metric)];
+          out.opening = static_cast<int>(out.terms.size());
+          term.label = LabelFor(mt.label, mt.labels);
+          term.format = mt.format;
+          term.percent = mt.percent;
+          term.unit = mt.percent ? "percent" : mt.unit.ToString();
+        } else if (n.kind == ir::Kind::kMetric) {
           const ir::Metric& mt = m_.metrics[static_cast<size_t>(n.metric)];
           term.label = LabelFor(mt.label, mt.labels);
           term.format = mt.format;

@@ -265,6 +265,11 @@ struct GoalPlan {
       bool percent = false;
     };
     std::vector<Term> terms;
+    /// A bridge (`mrr = mrr.previous + new_mrr - churned_mrr`): the term
+    /// that is the metric's own `.previous`, the opening balance. The other
+    /// terms' contributions are then their signed values in the period
+    /// (the flows from opening to closing), and it has none; -1 otherwise.
+    int opening = -1;
   };
   std::vector<Decomposition> decompositions;
   /// `drill DIMS [top N]`: the goal's metric and target per member of each.

@@ -505,8 +505,8 @@ expect "goal judged to date, json" 0 "$KPIC" run "$TMP/todate" --format json
 json '(d["goals"][0]["status"], [p["status"] for p in d["goals"][0]["periods"]])' "('missed', ['missed', 'met'])"
 expect "goal judged to date, table" 0 "$KPIC" run "$TMP/todate" --lang en
 contains out "g: missed (to date)"
-if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 3 alerts\n    2026-02 · store B · 10.00\n    2026-01 · total · 50.00\n    2026-02 · store A · 50.00\n" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
-  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: alerts not worst first:"; grep -A4 "low ·" "$TMP/out"; fi
+if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 3 alerts\n    2026-01 · total · 50.00\n    2026-02 · store B · 10.00\n    2026-02 · store A · 50.00\n" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: alerts not the total, then the worst first:"; grep -A4 "low ·" "$TMP/out"; fi
 
 # Regression (probe, 2026-12-05): --max-groups bounds the rows of the
 # metrics together, not each (four metrics by day over years 1 to 9999
@@ -861,6 +861,33 @@ python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["goals"][0]; a, b = 
 printf '\ngoal next_year {\n  metric sales\n  period 2027 by quarter\n  target sales >= 1.1 * sales.last_year\n}\n' >> "$TMP/rp/goals.kpi"
 expect "a goal not begun" 0 "$KPIC" run "$TMP/rp" --goal next_year --no-cache
 head -1 "$TMP/out" | grep -qx "next_year: 未开始" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: a goal not begun"; head -1 "$TMP/out"; }
+
+# A bridge (mrr = mrr.previous + new - ... - churned): each flow
+# contributes its value in the month, from the opening balance; churn
+# read +$7,361.65 (the change in churn from November) and was drawn as
+# revenue added (reader probe). Values from the CSV.
+expect "bridge decomposition" 0 "$KPIC" run "$ROOT/examples/saas" --goal reach_arr --format json --no-cache
+python3 - "$TMP/out" "$ROOT/examples/saas/data/mrr.csv" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: bridge decomposition"; }
+import csv, json, sys
+from decimal import Decimal
+d = json.load(open(sys.argv[1]))["goals"][0]["decomposition"][0]
+month = d["period"] + "-01"
+flows = {k: Decimal(0) for k in ("new_mrr", "expansion", "contraction", "churned_mrr")}
+for r in csv.DictReader(open(sys.argv[2], encoding="utf-8")):
+    if r["Month"] == month:
+        for k in flows: flows[k] += Decimal(r[k])
+want = [None, flows["new_mrr"], flows["expansion"], -flows["contraction"], -flows["churned_mrr"]]
+got = [None if t["contribution"] is None else Decimal(str(t["contribution"])) for t in d["terms"]]
+ok = d["opening"] == 0 and got == want and sum(got[1:]) == Decimal(str(d["change"]))
+sys.exit(0 if ok else print(d["opening"], got, want, d["change"]) or 1)
+PY
+
+# An alert on the forecast says what its value is (a bare 0.00% beside
+# 2026-12 read as December's), and the goal's total comes first (it was
+# folded into "其余 4 条" behind the members) (reader probe).
+expect "forecast alert wording" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 2026-12-14 --goal grow_sales --no-cache
+grep -A1 "目标达成可能性低 ·" "$TMP/out" | tail -1 | grep -Eq '^    2026-12 · 合计 · 全期达成概率 ([0-9]+|<1|>99)%' \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast alert wording"; grep -A2 "目标达成可能性低" "$TMP/out"; }
 
 # The terminal table reads as the metric's own numbers do: forecast rows
 # and intervals in the money's form (they were 148521.47, no ¥, no
