@@ -269,6 +269,14 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
       return Growth(base, arg, lc);
     case Fn::kToDate: {
       Grain g = arg >= 0 ? m_.node(arg).grain.value_or(Grain::kYear) : Grain::kYear;
+      // Each period shown must lie in one period of `g`: a week that
+      // straddles New Year was counted in both years' totals (2026-W01's
+      // year to date held 371 days).
+      if (lc.grain != Grain::kAll && static_cast<int>(lc.grain) < static_cast<int>(g) &&
+          !rt::Nests(lc.grain, g, plan_.calendar))
+        throw PlanError("E0602", fmt::format("`.to_date({0})` needs a grain that falls in whole {0}s (got --grain {1}: "
+                                             "a {1} can fall in two {0}s); use --grain day or a grain of months",
+                                             rt::GrainName(g), rt::GrainName(lc.grain)));
       LCtx w = lc;
       w.windowed = true;
       MNode t;
