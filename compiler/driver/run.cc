@@ -412,7 +412,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
                  PrintableLines(w.message).c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
   if (common.color == "always") color = true;
-  std::string title = p.title.empty() ? "KPI report" : p.title;
+  std::string title = !p.title.empty() ? p.title : p.lang == "zh" ? "指标报告" : "KPI report";
   for (const auto& g : p.goals)
     if (!g.label.empty() && p.title.empty()) {
       title = g.label;

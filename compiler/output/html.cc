@@ -669,7 +669,8 @@ std::string Html(const Context& ctx) {
   {
     std::vector<std::string> spans;
     auto add = [&](rt::Grain grain, int64_t first, int64_t last) {
-      std::string s = first == last ? Label(grain, first, p) : Label(grain, first, p) + " – " + Label(grain, last, p);
+      std::string s = first == last ? ShownLabel(grain, first, p)
+                                    : ShownLabel(grain, first, p) + " – " + ShownLabel(grain, last, p);
       if (std::find(spans.begin(), spans.end(), s) == spans.end()) spans.push_back(s);
     };
     for (const auto& g : r.goals)
@@ -714,7 +715,7 @@ std::string Html(const Context& ctx) {
   }
   // A period's label, with its days when it is partial.
   auto plabel = [&](rt::Grain g, int64_t period, const engine::Span& sp) {
-    std::string l = Esc(Label(g, period, p));
+    std::string l = Esc(ShownLabel(g, period, p));  // 全部, not `all`, in Chinese
     if (sp.partial && sp.first <= sp.last)
       l += fmt::format(" <span class=partial>{} {} – {}</span>", T("partial", "未完"), rt::FormatDate(sp.first),
                        rt::FormatDate(sp.last));

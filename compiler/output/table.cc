@@ -348,6 +348,10 @@ std::string Table(const Context& ctx) {
       at = nl + 1;
     }
   }
+  // A report's charts are drawn in HTML only: said, not silently dropped.
+  if (!p.charts.empty())
+    out += p.lang == "zh" ? fmt::format("\n（本报告的 {} 个图表只在 --format html 中绘制。）\n", p.charts.size())
+                          : fmt::format("\n(this report's {} chart(s) are drawn in --format html only)\n", p.charts.size());
   return out;
 }
 

@@ -889,6 +889,25 @@ expect "forecast alert wording" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 20
 grep -A1 "目标达成可能性低 ·" "$TMP/out" | tail -1 | grep -Eq '^    2026-12 · 合计 · 全期达成概率 ([0-9]+|<1|>99)%' \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast alert wording"; grep -A2 "目标达成可能性低" "$TMP/out"; }
 
+# `.to_date(year)` at --grain week counted a week that straddles New
+# Year in both years (2026-W01's year to date held 371 days): E0602, as
+# `.avg(week)` by month is (parity probe); by month it stays.
+mkdir -p "$TMP/td"
+printf 'package td\nsource t from csv("t.csv") {\n  d: date time\n}\nmetric days = count(t)\nmetric ytd = count(t).to_date(year)\n' > "$TMP/td/p.kpi"
+python3 -c 'import datetime as D; print("d"); [print(D.date(2025,12,1)+D.timedelta(i)) for i in range(62)]' > "$TMP/td/t.csv"
+expect "to_date(year) by week" 2 "$KPIC" run "$TMP/td" --metric days,ytd --grain week --no-cache
+contains err "E0602"
+contains err '`.to_date(year)` needs a grain that falls in whole years (got --grain week'
+expect "to_date(year) by month" 0 "$KPIC" run "$TMP/td" --metric days,ytd --grain month --format csv --no-cache
+contains out "2026-01,31,31,"
+
+# A report's charts in the terminal are said to be in the HTML (they were
+# dropped without a word), and a Chinese HTML page is titled 指标报告.
+expect "report charts in the table" 0 "$KPIC" run "$ROOT/examples/retail" --report weekly --no-cache
+contains out "个图表只在 --format html 中绘制"
+expect "metric page title" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales --grain all --format html --no-cache
+contains out "<title>指标报告"
+
 # The terminal table reads as the metric's own numbers do: forecast rows
 # and intervals in the money's form (they were 148521.47, no ¥, no
 # separators), interval headers by label, dimensions by label (门店, not
