@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <set>
 
 #include "datetime.h"
 #include "ir/fingerprint.h"
@@ -287,6 +288,54 @@ void Checker::RequireTime(const MetricType& m, Span at, const std::string& metri
       .span_label = "needs a time axis";
 }
 
+void Checker::GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at) {
+  if (grain == rt::Grain::kAll) return;
+  const ir::Calendar& cal = module_.ir.calendar;
+  rt::Calendar c;
+  c.week_start = cal.week_start;
+  c.fiscal_start = cal.fiscal_start;
+  for (int k = 0; k < 3; ++k) c.pattern[k] = cal.pattern[k];
+  std::set<int> seen;
+  std::string why;
+  std::function<void(int)> walk = [&](int id) {
+    if (id < 0 || !why.empty() || !seen.insert(id).second) return;
+    const ir::Node& n = module_.ir.node(id);
+    if (n.kind == ir::Kind::kMetric && n.metric >= 0) {
+      walk(module_.ir.metrics[static_cast<size_t>(n.metric)].root);
+      return;
+    }
+    if (n.kind == ir::Kind::kMethod) {
+      auto arg = [&]() -> std::optional<rt::Grain> {
+        if (n.args.size() < 2) return std::nullopt;
+        return module_.ir.node(n.args[1]).grain;
+      };
+      if (n.fn == builtins::Fn::kToDate) {
+        rt::Grain p = arg().value_or(rt::Grain::kYear);
+        if (static_cast<int>(grain) < static_cast<int>(p) && !rt::Nests(grain, p, c))
+          why = fmt::format("`.to_date({0})`: a {1} can fall in two {0}s", rt::GrainName(p), rt::GrainName(grain));
+      }
+      bool reagg = n.fn == builtins::Fn::kReaggSum || n.fn == builtins::Fn::kReaggAvg ||
+                   n.fn == builtins::Fn::kReaggMin || n.fn == builtins::Fn::kReaggMax ||
+                   n.fn == builtins::Fn::kReaggLast;
+      if (reagg)
+        if (auto w = arg(); w && !rt::Nests(*w, grain, c))
+          why = fmt::format("`.{0}({1})` (or `{0}(... by {1})`): a {1} can fall in two {2}s",
+                            builtins::Get(n.fn).name, rt::GrainName(*w), rt::GrainName(grain));
+    }
+    for (int a : n.args) walk(a);
+  };
+  walk(goal.metric);
+  walk(goal.target_lhs);
+  walk(goal.target_rhs);
+  if (why.empty()) return;
+  auto& d = diags_.Report(DiagCode::E0320, at,
+                          fmt::format("goal `{}` is by {}, which its metric cannot be evaluated by: {}", goal.name,
+                                      rt::GrainName(grain), why));
+  d.span_label = "this grain";
+  d.Help("choose a grain whose periods each lie in one period of the operator (by month for `.to_date(year)`), or "
+         "an operator over a grain that makes up the goal's (`.avg(day)` by month)");
+}
+
 void Checker::Goal(const ast::GoalDecl& g) {
   using K = ast::GoalItem::Kind;
   const MetricType* m = GoalMetric(g);
@@ -308,6 +357,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
     ~Reset() { *p = nullptr; }
   } reset{&goal_ctx_};
   std::vector<std::pair<const ast::GoalItem*, Ty>> conds;  // targets and alerts, typed
+  Span grain_span;  // the goal's grain, as written
   for (size_t item = 0; item < g.items.size(); ++item) {
     const ast::GoalItem& it = g.items[item];
     ctx.in_target = it.kind == K::kTarget;
@@ -398,7 +448,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
       case K::kGrain:
         if (m && m->ok) RequireTime(*m, it.keyword_span, mname);
         if (it.name) {
-          if (auto gr = rt::ParseGrain(it.name->name)) goal.grain = *gr;
+          if (auto gr = rt::ParseGrain(it.name->name)) goal.grain = *gr, grain_span = it.name->span;
         }
         if (it.kind == K::kPeriod) {
           if (!it.period_end.empty()) {
@@ -437,6 +487,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
     }
   }
   AlertMembers(g, conds);
+  if (goal.grain && grain_span.valid()) GoalGrainFits(goal, *goal.grain, grain_span);
   if (!pkg_->from_stdlib) module_.ir.goals.push_back(std::move(goal));
 }
 

@@ -183,6 +183,10 @@ class Checker {
   // ---- check_decl.cc ----------------------------------------------------------------
   void Sources();
   void Goal(const ast::GoalDecl& g);
+  /// E0320: a goal by `grain` whose metric or target reads a period
+  /// operator that grain cannot answer (`.to_date(year)` by week, `.avg(week)`
+  /// by month), which `kpic run` would refuse (E0602).
+  void GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at);
   void Role(const ast::RoleDecl& r);
   void Report(const ast::ReportDecl& r);
   // ---- check_expect.cc ----------------------------------------------------------------
