@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "plan/lower.h"
 #include "syntax/parse.h"
 
 namespace kpic {
@@ -194,6 +195,31 @@ std::unique_ptr<Session> LoadAndParse(const std::vector<std::string>& paths) {
 namespace {
 
 /// Adds the stdlib (except files already given as user files), then checks.
+/// What `check` accepts, `run` computes: each goal of a clean package is
+/// lowered as `kpic run --goal` would lower it, and a request the grain of
+/// the goal cannot answer (E0602: `.to_date(year)` in an alert of a goal by
+/// week, `.rolling(4 weeks)` by month, a goal by the default month reading
+/// `.avg(week)`) is E0320 here, on the goal, where the editor shows it.
+void GoalsLower(Session& s) {
+  if (s.diags.has_errors()) return;
+  const ir::Module& ir = s.catalog.checked.ir;
+  for (const ir::Goal& g : ir.goals) {
+    if (!g.from_day && !g.to_day) continue;  // no period: --from and --to say (E0602 at run)
+    plan::Request r;
+    r.goals = {g.name};
+    try {
+      plan::Lower(ir, r);
+    } catch (const plan::PlanError& e) {
+      if (e.code != "E0602") continue;
+      auto& d = s.diags.Report(DiagCode::E0320, g.span,
+                               fmt::format("goal `{}` cannot be evaluated by its grain: {}", g.name, e.what()));
+      d.span_label = "this goal";
+      d.Help("choose a grain whose periods each lie in one period of the operator, or an operator over a grain that "
+             "makes up the goal's");
+    }
+  }
+}
+
 void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const SessionOptions& options) {
   s.user_files = s.files.size();
   if (auto dir = FindStdlib(options)) {
@@ -211,6 +237,7 @@ void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const Sess
   for (const auto& f : s.files) input.files.push_back(f.get());
   input.stdlib_files = s.stdlib_files;
   s.catalog = Check(input, s.sm, s.diags);
+  GoalsLower(s);
   s.diags.SortByPosition();
 }
 

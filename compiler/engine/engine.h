@@ -144,9 +144,9 @@ struct FiredAlert {
   DimValue member;
   bool percent = false;  ///< the value is a ratio shown as a percentage
   int worse = 0;         ///< plan::GoalPlan::Alert::worse
-  /// The condition reads `forecast.FIELD`: the value is the goal's
-  /// forecast (its probability when `percent`), not the period's.
-  bool forecast = false;
+  /// The compared side is `forecast.FIELD` (plan::GoalPlan::Alert::
+  /// forecast_field): the goal's forecast, not the period's value.
+  std::string forecast_field;
 };
 
 struct GoalPeriod {

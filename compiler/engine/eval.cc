@@ -1095,7 +1095,7 @@ void Fire(Evaluator& ev, const plan::GoalPlan::Alert& a, int cond, int value, co
   fa.message = a.message;
   fa.percent = a.percent;
   fa.worse = a.worse;
-  fa.forecast = a.forecast;
+  fa.forecast_field = a.forecast_field;
   fa.period = period;
   if (bm) {
     fa.dim = bm->dim;
@@ -1267,8 +1267,17 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
       Evaluator::Ctx c{G, gp.period, gp.period, &m};
       // A period of a zero base has no target: nor has the member's total.
       bool after = ev.After(G, gp.period);
-      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, c, after)
-                   : dr.share >= 0 ? NoZeroBase(g, Mul(gp.target, ev.EvalIf(after, dr.share, c)))
+      // A period the goal's window cuts: the member's target for its days
+      // there, as the total's (WindowTarget; they were whole months).
+      double share = WindowShare(plan, g, gp.period);
+      Evaluator::Ctx cut = c;
+      if (share < 1) {
+        cut.clo = std::max(rt::PeriodStart(G, gp.period, plan.calendar), g.from_day);
+        cut.chi = std::min(rt::PeriodEnd(G, gp.period, plan.calendar) - 1, g.to_day - 1);
+      }
+      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, share < 1 ? cut : c, after || share < 1)
+                   : dr.share >= 0 ? NoZeroBase(g, Mul(share < 1 ? Mul(gp.target, Val::Float(share)) : gp.target,
+                                                       ev.EvalIf(after, dr.share, c)))
                                    : Val::Null());
     }
     std::shared_ptr<const GoalOutlook> o = OutlookOf(ev, plan, g, dr.value, &m, dr.scans, mt, as_of, spec);

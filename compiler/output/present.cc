@@ -199,10 +199,10 @@ AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
 
 std::string AlertValueText(const engine::FiredAlert& a, const Look& l, const std::string& lang) {
   const bool zh = lang == "zh";
-  if (a.forecast && a.percent)
+  if (a.forecast_field == "probability")
     return (zh ? "全期达成概率 " : "chance of meeting the goal ") +
            (a.value.null() ? std::string("—") : ChanceText(a.value.AsDouble()));
-  if (a.forecast) return (zh ? "全期预测 " : "forecast for the goal ") + Show(a.value, l);
+  if (!a.forecast_field.empty()) return (zh ? "全期预测 " : "forecast for the goal ") + Show(a.value, l);
   return Show(a.value, l);
 }
 

@@ -199,8 +199,17 @@ std::string Table(const Context& ctx) {
       std::vector<std::string> row{Label(p.grain, f.keys[i].first, p) + (p.lang == "zh" ? "（预测）" : " (forecast)")};
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(f.keys[i].second[d], p.by_types[d]));
       // As the metric's own numbers are shown (¥148,521.47, not 148521.47).
+      // An exact metric's estimate in its own decimals (a count's forecast
+      // as 578, not 578.47).
       auto shown = [&](double v, size_t m) {
-        return Show(v, LookOf(r.metrics[m].output->format, r.metrics[m].output->unit, r.metrics[m].output->percent));
+        const Look look = LookOf(r.metrics[m].output->format, r.metrics[m].output->unit, r.metrics[m].output->percent);
+        if (std::isfinite(v) && !r.metrics[m].output->percent && std::fabs(v) < 1e15)
+          for (const auto& row : r.metrics[m].rows)
+            if (row.value.exact() && row.value.scale <= 6) {
+              double f = std::pow(10.0, row.value.scale);
+              return Show(engine::Val::Dec(static_cast<__int128>(std::llround(v * f)), row.value.scale), look);
+            }
+        return Show(v, look);
       };
       for (size_t m = 0; m < r.metrics.size(); ++m)
         row.push_back(f.cells[i][m] ? shown(f.cells[i][m]->value, m) : "");

@@ -33,7 +33,10 @@ namespace {
 template <class F>
 void Lowerer::Guard(bool in_report, const std::string& what, F lower) {
   reading_ = what;
-  if (!in_report || !role_ || role_->hidden.empty()) {
+  // A report's chart whose metric its grain cannot answer (`.to_date(year)`
+  // by week: E0602) is left out with a warning too, not the whole report.
+  const bool chart = what.rfind("chart ", 0) == 0;
+  if (!in_report || ((!role_ || role_->hidden.empty()) && !chart)) {
     lower();
     reading_.clear();
     return;
@@ -43,7 +46,7 @@ void Lowerer::Guard(bool in_report, const std::string& what, F lower) {
   try {
     lower();
   } catch (const PlanError& e) {
-    if (e.code != "E0605") throw;
+    if (e.code != "E0605" && !(chart && e.code == "E0602")) throw;
     plan_ = std::move(saved);
     scan_index_ = std::move(saved_index);
     goal_ = nullptr;
@@ -775,6 +778,7 @@ void Lowerer::Goal(const ir::Goal& g) {
         return false;
       };
       a.forecast = reads_forecast(it.cond);
+      if (it.value >= 0 && m_.node(it.value).kind == ir::Kind::kForecast) a.forecast_field = m_.node(it.value).text;
     }
     // An amount that grows through the period against a fixed threshold
     // (no period operator, no relative target): judged only on whole periods.
@@ -852,6 +856,24 @@ bool Lowerer::TargetIsAmount(const ir::Goal& g) const {
       case ir::Kind::kWhere:
       case ir::Kind::kUnary:
         return amount(n.args[0], depth + 1);
+      case ir::Kind::kMember:  // `.previous`, `.last_year`: the same quantity, earlier
+        return n.fn != builtins::Fn::kTarget && amount(n.args[0], depth + 1);
+      case ir::Kind::kMethod:
+        switch (n.fn) {
+          // The same quantity over other days: `customers.to_date(year)`,
+          // `sales.rolling(3 months)`, `sales.avg(day)` (stores' daily
+          // averages add up to the company's).
+          case builtins::Fn::kToDate:
+          case builtins::Fn::kRolling:
+          case builtins::Fn::kReaggSum:
+          case builtins::Fn::kReaggAvg:
+          case builtins::Fn::kReaggMin:
+          case builtins::Fn::kReaggMax:
+          case builtins::Fn::kReaggLast:
+            return amount(n.args[0], depth + 1);
+          default:  // a change, a growth rate, a z-score: levels
+            return false;
+        }
       case ir::Kind::kCall:
         switch (n.fn) {
           case builtins::Fn::kSum:

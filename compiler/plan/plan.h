@@ -233,6 +233,9 @@ struct GoalPlan {
     /// The condition reads `forecast.FIELD`: evaluated once, on the goal's
     /// latest period with data, after the forecast (and per member).
     bool forecast = false;
+    /// The compared side is `forecast.FIELD` itself: FIELD (`probability`,
+    /// `value`, `lo80`, ...), shown as what it is; empty otherwise.
+    std::string forecast_field;
     /// Which way the compared side is worse: -1 lower (`x < 50%`), +1
     /// higher (`x > 8%`), 0 not known. Lists put the worst first.
     int worse = 0;

@@ -319,8 +319,11 @@ void Checker::GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at) {
                    n.fn == builtins::Fn::kReaggLast;
       if (reagg)
         if (auto w = arg(); w && !rt::Nests(*w, grain, c))
-          why = fmt::format("`.{0}({1})` (or `{0}(... by {1})`): a {1} can fall in two {2}s",
-                            builtins::Get(n.fn).name, rt::GrainName(*w), rt::GrainName(grain));
+          why = static_cast<int>(*w) > static_cast<int>(grain)
+                    ? fmt::format("`.{0}({1})` (or `{0}(... by {1})`): a {2} is not made of whole {1}s",
+                                  builtins::Get(n.fn).name, rt::GrainName(*w), rt::GrainName(grain))
+                    : fmt::format("`.{0}({1})` (or `{0}(... by {1})`): a {1} can fall in two {2}s",
+                                  builtins::Get(n.fn).name, rt::GrainName(*w), rt::GrainName(grain));
     }
     for (int a : n.args) walk(a);
   };

@@ -908,6 +908,31 @@ contains out "个图表只在 --format html 中绘制"
 expect "metric page title" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales --grain all --format html --no-cache
 contains out "<title>指标报告"
 
+# Second review: what run refuses, check says (E0320 for an alert or a
+# decompose line, a goal at the default month, a rolling of weeks); a
+# report's chart its grain cannot answer is left out with W0705, not the
+# whole report; alerts on forecast.value and forecast.probability < 0.9
+# say what they show; a count's forecast rows in whole numbers; members'
+# forecast targets cut by --to as the total's is.
+mkdir -p "$TMP/e320"
+python3 -c 'import datetime as D; print("d"); [print(D.date(2024,9,1)+D.timedelta(i)) for i in range(520)]' > "$TMP/e320/t.csv"
+printf 'package e\nsource t from csv("t.csv") {\n  d: date time\n}\nmetric days = count(t)\nmetric ytd = days.to_date(year)\nmetric wk = days.avg(week)\nmetric r4 = days.rolling(4 weeks)\ngoal a_alert {\n  metric days\n  period 2026 by week\n  target days >= 5\n  alert "y" when ytd < 3\n}\ngoal b_default {\n  metric wk\n  period 2026\n  target wk >= 5\n}\ngoal c_roll {\n  metric r4\n  period 2026 by month\n  target r4 >= 5\n}\n' > "$TMP/e320/p.kpi"
+expect "E0320 where run would refuse" 1 "$KPIC" check "$TMP/e320"
+contains err "error[E0320]: goal \`a_alert\` cannot be evaluated by its grain: \`.to_date(year)\` needs a grain that falls in whole years"
+contains err "error[E0320]: goal \`b_default\` cannot be evaluated by its grain: \`.avg(week)\` needs a grain made of whole weeks"
+contains err "error[E0320]: goal \`c_roll\` cannot be evaluated by its grain: \`rolling(4 weeks)\` does not fit"
+printf 'package e\nsource t from csv("t.csv") {\n  d: date time\n}\nmetric days = count(t)\nmetric ytd = days.to_date(year)\ngoal g {\n  metric days\n  period 2026 by month\n  target days >= 5\n  alert "p" when forecast.probability <= 1 severity warning\n  alert "v" when forecast.value < 1000 severity warning\n}\nreport wk {\n  goals g\n  chart ytd by week as line\n  chart days by month as line\n}\n' > "$TMP/e320/p.kpi"
+expect "a chart its grain cannot answer" 0 "$KPIC" run "$TMP/e320" --report wk --as-of 2026-01-20 --lang en --no-cache
+contains err "warning[W0705]: chart \`ytd by week as line\` is left out of this report"
+contains out "· chance of meeting the goal "
+contains out "· forecast for the goal "
+expect "a count's forecast rows" 0 "$KPIC" run "$ROOT/examples/retail" --metric order_count --forecast 1 --lang en --no-cache
+grep -Eq '^2027-01 \(forecast\) +[0-9,]+ +[0-9,]+ to [0-9,]+ +[0-9,]+ to [0-9,]+$' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: a count's forecast rows"; grep forecast "$TMP/out" | head -2; }
+expect "members' forecast targets cut by --to" 0 "$KPIC" run "$ROOT/examples/retail" --goal grow_sales --to 2026-12-20 --as-of 2026-12-10 --format json --no-cache
+python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["goals"][0]; t=g["forecast"]["target"]; d=[x for x in g["drill"] if x["dimension"]=="channel"][0]; m=sum(x["forecast"]["target"] for x in d["top"]); sys.exit(0 if d["members"]==len(d["top"]) and abs(t-m) < 0.01 else print(t, m) or 1)' "$TMP/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: members' forecast targets under --to"; }
+
 # The terminal table reads as the metric's own numbers do: forecast rows
 # and intervals in the money's form (they were 148521.47, no ¥, no
 # separators), interval headers by label, dimensions by label (门店, not

@@ -32,8 +32,8 @@ os.environ["KPIC_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpic-cache-")
 METRICS = "revenue,avg_store_day,max_store_day,min_store_day,sum_store_day,avg_store,avg_ticket,share_avg,ytd_store,daily"
 
 
-def run(*args):
-    p = subprocess.run([KPIC, "run", PKG, "--engine", ENGINE, "--format", "json", "--metric", METRICS,
+def run(*args, metrics=None):
+    p = subprocess.run([KPIC, "run", PKG, "--engine", ENGINE, "--format", "json", "--metric", metrics or METRICS,
                         "--as-of", "2099-12-31", *args],  # the data is complete: whole periods
                        capture_output=True, text=True)
     if p.returncode != 0:
@@ -156,7 +156,12 @@ if res:
 # --grain week: ISO weeks; 2025-W01 runs from 30 December to 5 January
 # (7 days x 2 stores), W05 holds 1 February (7 days x B); the weeks
 # between have no rows, so no store: null.
-res = run("--grain", "week")
+# (`ytd_store`, a `.to_date(year)`, is refused by week: a week can fall in
+# two years, and 2025-W01 does.)
+p = subprocess.run([KPIC, "run", PKG, "--engine", ENGINE, "--metric", "ytd_store", "--grain", "week"],
+                   capture_output=True, text=True)
+expect("to_date(year) by week", (p.returncode, "E0602" in p.stderr), (2, True))
+res = run("--grain", "week", metrics=",".join(m for m in METRICS.split(",") if m != "ytd_store"))
 if res:
     t = table(res)
     weeks = sorted(k[1] for k in t if k[0] == "avg_store_day")
