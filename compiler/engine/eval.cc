@@ -808,6 +808,14 @@ double WindowShare(const plan::Plan& plan, const plan::GoalPlan& g, int64_t p) {
   return b < a ? 0.0 : static_cast<double>(b - a + 1) / static_cast<double>(pe - ps + 1);
 }
 
+/// Period p of the goal, for `dims`, cut to its days in the goal's window.
+Evaluator::Ctx WindowCtx(const plan::Plan& plan, const plan::GoalPlan& g, int64_t p, const DimTuple* dims) {
+  Evaluator::Ctx c{g.grain, p, p, dims};
+  c.clo = std::max(rt::PeriodStart(g.grain, p, plan.calendar), g.from_day);
+  c.chi = std::min(rt::PeriodEnd(g.grain, p, plan.calendar) - 1, g.to_day - 1);
+  return c;
+}
+
 /// A period's target over the goal's window: its whole target when the
 /// window does not cut it; else that of its days in the window, as a
 /// partial period's pace target is (Pace): an amount's fixed or phased
@@ -819,11 +827,7 @@ Val WindowTarget(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g,
   if (pro_rata) return Mul(gp.target, Val::Float(share));
   if (g.phasing != plan::Phasing::kNone) return gp.target;
   DimTuple none;
-  int32_t ps = rt::PeriodStart(g.grain, gp.period, plan.calendar);
-  int32_t pe = rt::PeriodEnd(g.grain, gp.period, plan.calendar) - 1;
-  Evaluator::Ctx c{g.grain, gp.period, gp.period, &none};
-  c.clo = std::max(ps, g.from_day), c.chi = std::min(pe, g.to_day - 1);
-  return TargetOf(ev, g, g.target, c, true);
+  return TargetOf(ev, g, g.target, WindowCtx(plan, g, gp.period, &none), true);
 }
 
 /// Log mean: L(a, b) = (a - b) / (ln a - ln b), L(a, a) = a.
@@ -1270,12 +1274,8 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
       // A period the goal's window cuts: the member's target for its days
       // there, as the total's (WindowTarget; they were whole months).
       double share = WindowShare(plan, g, gp.period);
-      Evaluator::Ctx cut = c;
-      if (share < 1) {
-        cut.clo = std::max(rt::PeriodStart(G, gp.period, plan.calendar), g.from_day);
-        cut.chi = std::min(rt::PeriodEnd(G, gp.period, plan.calendar) - 1, g.to_day - 1);
-      }
-      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, share < 1 ? cut : c, after || share < 1)
+      mt.push_back(dr.target >= 0  ? TargetOf(ev, g, dr.target, share < 1 ? WindowCtx(plan, g, gp.period, &m) : c,
+                                              after || share < 1)
                    : dr.share >= 0 ? NoZeroBase(g, Mul(share < 1 ? Mul(gp.target, Val::Float(share)) : gp.target,
                                                        ev.EvalIf(after, dr.share, c)))
                                    : Val::Null());

@@ -288,13 +288,23 @@ void Checker::RequireTime(const MetricType& m, Span at, const std::string& metri
       .span_label = "needs a time axis";
 }
 
-void Checker::GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at) {
-  if (grain == rt::Grain::kAll) return;
-  const ir::Calendar& cal = module_.ir.calendar;
+namespace {
+
+/// The runtime's calendar of the package's (week start, fiscal year start,
+/// retail pattern), for period arithmetic at check.
+rt::Calendar RtCalendar(const ir::Calendar& cal) {
   rt::Calendar c;
   c.week_start = cal.week_start;
   c.fiscal_start = cal.fiscal_start;
   for (int k = 0; k < 3; ++k) c.pattern[k] = cal.pattern[k];
+  return c;
+}
+
+}  // namespace
+
+void Checker::GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at) {
+  if (grain == rt::Grain::kAll) return;
+  const rt::Calendar c = RtCalendar(module_.ir.calendar);
   std::set<int> seen;
   std::string why;
   std::function<void(int)> walk = [&](int id) {
@@ -460,10 +470,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
           } else if (it.text.size() == 4) {
             int y = std::atoi(it.text.c_str());
             // A year is the fiscal year named by it (the calendar year when fiscal years start in January).
-            rt::Calendar c;
-            c.week_start = cal.week_start;
-            c.fiscal_start = cal.fiscal_start;
-            for (int k = 0; k < 3; ++k) c.pattern[k] = cal.pattern[k];  // a retail year: FY2025 by its weeks
+            const rt::Calendar c = RtCalendar(cal);  // a retail year: FY2025 by its weeks
             int64_t o = cal.fiscal_start == 1 ? y : y - 1;
             goal.from_day = rt::PeriodStart(rt::Grain::kYear, o, c);
             goal.to_day = rt::PeriodEnd(rt::Grain::kYear, o, c);
