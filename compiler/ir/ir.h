@@ -11,8 +11,11 @@
 // The IR holds no pointer into the AST; spans locate nodes for messages.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <iterator>
+#include <memory>
+#include <new>
 #include <map>
 #include <optional>
 #include <set>
@@ -20,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/compact_vec.h"
+#include "base/name_set.h"
 #include "base/source_manager.h"
 #include "builtins/builtins.h"
 #include "calendar.h"
@@ -95,6 +100,9 @@ inline constexpr int kForecastFieldCount = 6;
 
 /// A package of 80,000 metrics holds over half a million of these: the
 /// small fields come first, so that padding takes 16 bytes, not 48.
+/// An IR node. A package of 80,000 metrics holds over half a million:
+/// the small fields come first, the lists are one pointer each
+/// (CompactVec), and the store keeps them in chunks (NodeStore).
 struct Node {
   Kind kind = Kind::kLiteral;
   builtins::Fn fn = builtins::Fn::kSum;
@@ -106,27 +114,112 @@ struct Node {
   Type type;
   Span span;
   int exact_scale = 0;
-  std::vector<int> args;
-  /// Per argument, the scalar it is converted to before the operation
-  /// (decided by the checker); empty when no argument is converted.
-  std::vector<Scalar> conv;
-  /// The scalar argument `i` is converted to.
-  Scalar Conv(size_t i, const std::deque<Node>& nodes) const {
-    return i < conv.size() ? conv[i] : nodes[static_cast<size_t>(args[i])].type.scalar;
-  }
   // References.
   int source = -1;  ///< kColumn, kRows, kSymbol of a source
   int metric = -1;  ///< kMetric
   int param = -1;   ///< kParam
   std::optional<Grain> grain;  ///< kSymbol: a grain (or `previous` as nullopt with text "previous")
+  CompactVec<int> args;
+  /// Per argument, the scalar it is converted to before the operation
+  /// (decided by the checker); empty when no argument is converted.
+  CompactVec<Scalar> conv;
+  CompactVec<int> path;  ///< kColumn
+  /// kMethod re-aggregations over dimensions: `avg(m by day, store)` has
+  /// `store` here (the output's breakdown plus these, per grain period).
+  CompactVec<std::string> dims;
   // Literals and symbols.
   double f = 0;
   __int128 exact = 0;
   std::string text;
-  std::vector<int> path;  ///< kColumn
-  /// kMethod re-aggregations over dimensions: `avg(m by day, store)` has
-  /// `store` here (the output's breakdown plus these, per grain period).
-  std::vector<std::string> dims;
+
+  /// The scalar argument `i` is converted to.
+  template <class Nodes>
+  Scalar Conv(size_t i, const Nodes& nodes) const {
+    return i < conv.size() ? conv[i] : nodes[static_cast<size_t>(args[i])].type.scalar;
+  }
+};
+
+/// The IR's nodes, in chunks that never move: a node's address is stable
+/// as the checker adds more (a vector's regrowth moved them all, about a
+/// sixth of checking a large package), and unlike std::deque's 512-byte
+/// blocks a chunk wastes no space at the end.
+class NodeStore {
+ public:
+  static constexpr size_t kChunk = 256;
+  NodeStore() = default;
+  NodeStore(const NodeStore& o) {
+    for (const Node& n : o) push_back(n);
+  }
+  NodeStore(NodeStore&& o) noexcept : chunks_(std::move(o.chunks_)), size_(std::exchange(o.size_, 0)) {}
+  NodeStore& operator=(const NodeStore& o) {
+    if (this != &o) {
+      NodeStore copy(o);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  NodeStore& operator=(NodeStore&& o) noexcept {
+    if (this != &o) {
+      clear();
+      chunks_ = std::move(o.chunks_);
+      size_ = std::exchange(o.size_, 0);
+    }
+    return *this;
+  }
+  ~NodeStore() { clear(); }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Node& operator[](size_t i) { return chunks_[i / kChunk].get()[i % kChunk]; }
+  const Node& operator[](size_t i) const { return chunks_[i / kChunk].get()[i % kChunk]; }
+  Node& back() { return (*this)[size_ - 1]; }
+  const Node& back() const { return (*this)[size_ - 1]; }
+  void push_back(const Node& n) { new (Slot()) Node(n), ++size_; }
+  void push_back(Node&& n) { new (Slot()) Node(std::move(n)), ++size_; }
+  void clear() {
+    for (size_t i = 0; i < size_; ++i) (*this)[i].~Node();
+    size_ = 0;
+    chunks_.clear();
+  }
+
+  template <class S, class N>
+  class Iter {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Node;
+    using difference_type = std::ptrdiff_t;
+    using pointer = N*;
+    using reference = N&;
+    Iter(S* s, size_t i) : s_(s), i_(i) {}
+    N& operator*() const { return (*s_)[i_]; }
+    N* operator->() const { return &(*s_)[i_]; }
+    Iter& operator++() { return ++i_, *this; }
+    Iter operator++(int) { Iter t = *this; ++i_; return t; }
+    bool operator==(const Iter& o) const { return i_ == o.i_; }
+    bool operator!=(const Iter& o) const { return i_ != o.i_; }
+
+   private:
+    S* s_;
+    size_t i_;
+  };
+  using iterator = Iter<NodeStore, Node>;
+  using const_iterator = Iter<const NodeStore, const Node>;
+  iterator begin() { return {this, 0}; }
+  iterator end() { return {this, size_}; }
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size_}; }
+
+ private:
+  struct Raw {
+    void operator()(Node* p) const { ::operator delete(p); }
+  };
+  Node* Slot() {
+    if (size_ == chunks_.size() * kChunk)
+      chunks_.emplace_back(static_cast<Node*>(::operator new(kChunk * sizeof(Node))));
+    return chunks_[size_ / kChunk].get() + size_ % kChunk;
+  }
+  std::vector<std::unique_ptr<Node, Raw>> chunks_;
+  size_t size_ = 0;
 };
 
 // ---- the catalog's declarations, resolved --------------------------------------------
@@ -203,10 +296,10 @@ struct Metric {
   Unit unit;
   bool percent = false;
   Additivity additivity = Additivity::kAdditive;
-  std::set<std::string> sources;     ///< source keys read, directly or through other metrics
-  std::set<std::string> dimensions;  ///< dimensions every source under it has
+  NameSet sources;     ///< source keys read, directly or through other metrics
+  NameSet dimensions;  ///< dimensions every source under it has
   bool has_time = true;
-  std::set<std::string> depends_on;
+  NameSet depends_on;
   Span span;
 };
 
@@ -325,9 +418,7 @@ struct Expectation {
 };
 
 struct Module {
-  /// A deque: nodes never move as the checker adds them (a vector's
-  /// regrowth moved them all, about a sixth of checking a large package).
-  std::deque<Node> nodes;
+  NodeStore nodes;
   std::vector<Source> sources;
   std::vector<Dimension> dimensions;
   Calendar calendar;

@@ -534,7 +534,7 @@ void Checker::AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<c
 
 /// Whether the IR expression `node` reads metric `metric` (directly, or
 /// through a period operator or function of it).
-static bool ReadsMetric(const std::deque<ir::Node>& nodes, int node, int metric) {
+static bool ReadsMetric(const ir::NodeStore& nodes, int node, int metric) {
   if (node < 0) return false;
   const ir::Node& n = nodes[static_cast<size_t>(node)];
   if (n.kind == ir::Kind::kMetric && n.metric == metric) return true;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/compact_vec.h"
 #include "base/source_manager.h"
 
 namespace kpic::ast {
@@ -62,7 +63,8 @@ struct Arg {
 };
 
 /// A package of 80,000 metrics holds a million of these: the small fields
-/// come first, packed, and the rare unit is behind a pointer.
+/// come first, packed, the rare unit is behind a pointer, and the lists
+/// are one pointer each.
 struct Expr {
   ExprKind kind = ExprKind::kNull;
   bool bool_value = false;
@@ -74,8 +76,8 @@ struct Expr {
   std::unique_ptr<Ident> unit;  ///< kNumber: `100 CNY`, `3 months`
   Ident name;                   ///< kName, kMember
   ExprPtr lhs, rhs;
-  std::vector<Arg> args;       ///< kCall
-  std::vector<ExprPtr> items;  ///< kIn
+  CompactVec<Arg> args;       ///< kCall
+  CompactVec<ExprPtr> items;  ///< kIn
 };
 
 // ---- shared pieces -------------------------------------------------------------
