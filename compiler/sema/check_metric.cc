@@ -74,7 +74,7 @@ CheckedModule Checker::Run() {
   return std::move(module_);
 }
 
-const std::set<std::string>& Checker::DimensionsOf(const ast::SourceDecl& s) const {
+const NameSet& Checker::DimensionsOf(const ast::SourceDecl& s) const {
   auto [it, inserted] = dimensions_of_.try_emplace(&s);
   if (inserted) it->second = DimensionsOfUncached(s, 0);
   return it->second;
@@ -215,18 +215,18 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
     if (!percent) m.unit = declared;
   }
   m.additivity = t.level == Level::kConst ? Additivity::kNonAdditive : t.add;
-  std::set<std::string> dims;
+  NameSet dims;  // shares the source's set when there is one source
   bool first = true;
   for (const ast::SourceDecl* s : t.sources) {
     m.sources.insert(SourceKey(s));
-    const std::set<std::string>& d = DimensionsOf(*s);
+    const NameSet& d = DimensionsOf(*s);
     if (first) {
       dims = d;
       first = false;
-    } else {
+    } else if (dims != d) {
       std::set<std::string> both;
       std::set_intersection(dims.begin(), dims.end(), d.begin(), d.end(), std::inserter(both, both.begin()));
-      dims = both;
+      dims = std::move(both);
     }
     if (!HasTime(*s)) m.has_time = false;
   }

@@ -25,11 +25,11 @@ struct MetricType {
   Unit unit;
   bool percent = false;  ///< declared `: percent`: shown as a percentage
   Additivity additivity = Additivity::kAdditive;
-  std::set<std::string> sources;     ///< sources read, directly or through other metrics
-  std::set<std::string> depends_on;  ///< metrics used directly
-  std::set<std::string> dimensions;  ///< dimensions every source under it has
-  bool has_time = true;              ///< every source under it has a time axis
-  std::set<std::string> columns;     ///< `source.column` read by its own formula
+  NameSet sources;     ///< sources read, directly or through other metrics
+  NameSet depends_on;  ///< metrics used directly
+  NameSet dimensions;  ///< dimensions every source under it has (shared with the source's own set)
+  bool has_time = true;  ///< every source under it has a time axis
+  NameSet columns;     ///< `source.column` read by its own formula
   std::vector<Span> filters;         ///< `where` conditions of its own formula
   int ir = -1;                       ///< its index in the IR's metrics
   /// Levels of expressions its formula nests, counting those of the

@@ -106,7 +106,7 @@ class Checker {
   std::string SourceKey(const ast::SourceDecl* s) const { return Here().SourceKey(s); }
   /// The dimensions a source's rows have, through its lookups, resolved in
   /// the source's own package (memoised: every metric of a source asks).
-  const std::set<std::string>& DimensionsOf(const ast::SourceDecl& s) const;
+  const NameSet& DimensionsOf(const ast::SourceDecl& s) const;
   std::set<std::string> DimensionsOfUncached(const ast::SourceDecl& s, int depth) const;
   static bool HasTime(const ast::SourceDecl& s);
 
@@ -225,7 +225,7 @@ class Checker {
   void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations
   std::map<const ast::SourceDecl*, int> source_index_;
-  mutable std::map<const ast::SourceDecl*, std::set<std::string>> dimensions_of_;
+  mutable std::map<const ast::SourceDecl*, NameSet> dimensions_of_;
 };
 
 }  // namespace kpic::check
