@@ -62,7 +62,8 @@ void AddAggregates(std::vector<Builtin>* out) {
 
   // Sample variance and standard deviation (n - 1 in the denominator, as
   // SQL's VAR_SAMP and STDDEV_SAMP), from the moments of the group: the
-  // numerator n * sum(x^2) - sum(x)^2 is exact for integers and decimals.
+  // numerator n * sum(x^2) - sum(x)^2 is exact for integers and decimals;
+  // floats keep moments shifted by a value of the group (engine::AggStates).
   out->push_back({Fn::kStddev, "stddev", C::kAggregate, 1, 1, {K::kExpr}, UnitRule::kSameAsArg,
                   AddRule::kNonAdditive, NullPolicy::kSkipsNulls, State::kMoments,
                   "sample standard deviation of non-null values (null for fewer than two)", "SQRT({0})"});

@@ -80,6 +80,7 @@ struct KArgs {
   /// 1 when no column the kernel reads has a null in [begin, end): the
   /// kernel then runs its copy of the loop that reads no validity bytes.
   int32_t no_nulls;
+  void* const* st_shift;  ///< per aggregate: fshift (stddev, variance over floats), else null
 };
 
 enum Helper { kDatePartFn, kPushDistinctFn, kPushValueFn, kHelpers };
@@ -210,6 +211,7 @@ class Gen {
     rows_ = LoadField(offsetof(KArgs, rows));
     st_main_ = LoadField(offsetof(KArgs, st_main));
     st_aux_ = LoadField(offsetof(KArgs, st_aux));
+    st_shift_ = LoadField(offsetof(KArgs, st_shift));
     st_count_ = LoadField(offsetof(KArgs, st_count));
     tables_ = LoadField(offsetof(KArgs, tables));
     cal_ = LoadField(offsetof(KArgs, cal));
@@ -224,6 +226,8 @@ class Gen {
       bool moments = s_.aggs[a].fn == AggSpec::Fn::kStddev || s_.aggs[a].fn == AggSpec::Fn::kVariance;
       bool views = s_.aggs[a].fn == AggSpec::Fn::kCountDistinct;
       aux_.push_back(moments || views || PartialSum(s_, s_.aggs[a]) ? LoadPtr(st_aux_, a) : nullptr);
+      bool fl = s_.aggs[a].arg >= 0 && s_.nodes[s_.aggs[a].arg].type == VT::kFloat;
+      shift_.push_back(moments && fl ? LoadPtr(st_shift_, a) : nullptr);
       count_.push_back(LoadPtr(st_count_, a));
     }
     for (size_t n = 0; n < s_.nodes.size(); ++n)
@@ -692,10 +696,16 @@ class Gen {
       case F::kStddev:
       case F::kVariance:
         if (fl) {
+          // Shifted moments (engine::AggStates): the group's first value is
+          // its shift; d = x - shift is summed, and d * d.
+          llvm::Value* kp = b_.CreateGEP(f64_, shift_[a], gidx_);
+          llvm::Value* k = b_.CreateSelect(b_.CreateICmpEQ(count, b_.getInt64(1)), v.v, b_.CreateLoad(f64_, kp));
+          b_.CreateStore(k, kp);
+          llvm::Value* d = b_.CreateFSub(v.v, k);
           llvm::Value* p = b_.CreateGEP(f64_, main_[a], gidx_);
-          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, p), v.v), p);
+          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, p), d), p);
           llvm::Value* q = b_.CreateGEP(f64_, aux_[a], gidx_);
-          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, q), b_.CreateFMul(v.v, v.v)), q);
+          b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, q), b_.CreateFMul(d, d)), q);
         } else {
           llvm::Value* x = b_.CreateSExt(v.v, i128_);
           llvm::Value* p = b_.CreateGEP(i128_, main_[a], gidx_);
@@ -768,9 +778,10 @@ class Gen {
   llvm::Function* fn_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;
   llvm::Value *args_ = nullptr, *col_data_ = nullptr, *col_valid_ = nullptr, *gid_ = nullptr, *rows_ = nullptr;
+  llvm::Value *st_shift_ = nullptr;
   llvm::Value *st_main_ = nullptr, *st_aux_ = nullptr, *st_count_ = nullptr, *tables_ = nullptr, *cal_ = nullptr,
               *helpers_ = nullptr;
-  std::vector<llvm::Value*> data_, valid_, main_, aux_, count_, table_;
+  std::vector<llvm::Value*> data_, valid_, main_, aux_, shift_, count_, table_;
   llvm::PHINode* row_ = nullptr;
   llvm::Value* rows_now_ = nullptr;  ///< the row's group's rows, this row included
   bool no_nulls_ = false;  ///< emitting the loop for ranges without nulls
@@ -1028,6 +1039,7 @@ class Runner {
                                reinterpret_cast<void*>(&KpicPushValue)};
     std::vector<void*> main(scan_.aggs.size()), aux(scan_.aggs.size());
     std::vector<int64_t*> counts(scan_.aggs.size());
+    std::vector<void*> shift(scan_.aggs.size());
     for (size_t begin = lo; begin < hi; begin += kChunk) {
       size_t end = std::min(hi, begin + kChunk);
       rt::AdviseHeapHugePages();  // the states about to grow
@@ -1065,6 +1077,7 @@ class Runner {
                  : !views_[a].empty()   ? static_cast<void*>(views_[a].data())
                  : !partial_[a].empty() ? static_cast<void*>(partial_[a].data())
                                         : nullptr;
+        shift[a] = st.fshift.empty() ? nullptr : static_cast<void*>(st.fshift.data());
       }
       KArgs args{data.data(),
                  valid.data(),
@@ -1078,7 +1091,8 @@ class Runner {
                  helpers,
                  0,
                  0,
-                 1};
+                 1,
+                 shift.data()};
       // The loop without validity bytes when no column it reads has a null
       // here: known for a column its reader marked null-free, else looked for.
       for (int c : read_)

@@ -38,9 +38,15 @@ using DimTuple = std::vector<DimValue>;
 /// the vectors its function needs are sized.
 struct AggStates {
   std::vector<__int128> isum;
+  /// sum, avg: the sum; stddev, variance: the sum of (x - fshift).
   std::vector<double> fsum;
   std::vector<__int128> isumsq;  ///< stddev, variance: exact sum of squares (of scaled values)
-  std::vector<double> fsumsq;    ///< stddev, variance over floats
+  /// stddev, variance over floats: shifted moments, numerically stable
+  /// (no n * sum(x^2) - sum(x)^2 cancellation): fshift is a value of the
+  /// group (its first), fsum the sum of (x - fshift), fsumsq the sum of
+  /// (x - fshift)^2. MergeStates brings the other group's to this shift.
+  std::vector<double> fsumsq;
+  std::vector<double> fshift;
   std::vector<int64_t> count;  ///< non-null values that passed the filter
   std::vector<int64_t> imin, imax;
   std::vector<double> fmin, fmax;

@@ -332,8 +332,11 @@ ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::
           case F::kStddev:
           case F::kVariance:
             if (fl) {
-              st.fsum[g] += v.f;
-              st.fsumsq[g] += v.f * v.f;
+              // Shifted by the group's first value (AggStates).
+              if (st.count[g] == 1) st.fshift[g] = v.f;
+              double d = v.f - st.fshift[g];
+              st.fsum[g] += d;
+              st.fsumsq[g] += d * d;
             } else {
               st.isum[g] += v.i;
               __int128 sq = static_cast<__int128>(v.i) * v.i;

@@ -75,6 +75,7 @@ void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t n) {
       if (fl) {
         st->fsum.resize(n, 0);
         st->fsumsq.resize(n, 0);
+        st->fshift.resize(n, 0);
       } else {
         st->isum.resize(n, 0);
         st->isumsq.resize(n, 0);
@@ -107,6 +108,24 @@ DimValue DimOf(const rt::Column& c, size_t row) {
   return v;
 }
 
+void MergeMoments(AggStates& x, uint32_t g, int64_t nx, const AggStates& y, uint32_t h) {
+  int64_t ny = y.count[h];
+  if (ny == 0) return;
+  if (nx == 0) {
+    x.fshift[g] = y.fshift[h], x.fsum[g] = y.fsum[h], x.fsumsq[g] = y.fsumsq[h];
+    return;
+  }
+  // y's values are (x - Ky) = (x - Kx) - d with d = Kx - Ky: the sum of
+  // (x - Kx) is Sy + ny d, of its square Qy + 2 d Sy + ny d^2. Both shifts
+  // are values of the merged groups (or their means), so d^2 is at most
+  // about twice the merged sum of squared deviations: no catastrophic
+  // cancellation is brought in.
+  long double d = static_cast<long double>(y.fshift[h]) - x.fshift[g];
+  long double sy = y.fsum[h], dn = static_cast<long double>(ny);
+  x.fsum[g] = static_cast<double>(x.fsum[g] + sy + dn * d);
+  x.fsumsq[g] = static_cast<double>(x.fsumsq[g] + y.fsumsq[h] + d * (2 * sy + dn * d));
+}
+
 /// Adds group h of `from` into group g of `into`. `fresh`: g was just
 /// created, so distinct sets and value lists are moved, not copied.
 void MergeDistinct(const plan::Scan& scan, ScanResult* into, uint32_t g, const ScanResult& from, uint32_t h) {
@@ -123,11 +142,14 @@ void MergeStates(const plan::Scan& scan, ScanResult* into, uint32_t g, ScanResul
     int64_t before = x.count[g];
     x.count[g] += y.count[h];
     if (!x.isum.empty()) x.isum[g] += y.isum[h];
-    if (!x.fsum.empty()) x.fsum[g] += y.fsum[h];
+    if (!x.fshift.empty()) {
+      MergeMoments(x, g, before, y, h);
+    } else if (!x.fsum.empty()) {
+      x.fsum[g] += y.fsum[h];
+    }
     if (!x.isumsq.empty() && __builtin_add_overflow(x.isumsq[g], y.isumsq[h], &x.isumsq[g]))
       throw OverflowError(
           fmt::format("the sum of squares of `{}` overflowed 128 bits", plan::DumpRow(scan, scan.aggs[a].arg)));
-    if (!x.fsumsq.empty()) x.fsumsq[g] += y.fsumsq[h];
     if (y.count[h] > 0) {
       if (!x.imin.empty()) x.imin[g] = before ? std::min(x.imin[g], y.imin[h]) : y.imin[h];
       if (!x.imax.empty()) x.imax[g] = before ? std::max(x.imax[g], y.imax[h]) : y.imax[h];
@@ -161,10 +183,21 @@ bool SampleVariance(const AggStates& st, const std::vector<uint32_t>& groups, in
   if (n < 2) return false;
   long double dn = static_cast<long double>(n);
   if (fl) {
-    double s = 0, q = 0;
-    for (uint32_t g : groups) s += st.fsum[g], q += st.fsumsq[g];
-    long double num = dn * q - static_cast<long double>(s) * s;
-    *out = static_cast<double>(std::max<long double>(num, 0) / (dn * (dn - 1)));
+    // The groups' shifted moments brought to one shift, the first group's
+    // (as MergeMoments does), in extended precision. Tracking a running
+    // mean instead (Chan's formula) rounds the mean of values near 1e9 to
+    // 1e-10, an error that enters each group's deviation linearly.
+    long double k = 0, s = 0, q = 0;
+    bool first = true;
+    for (uint32_t g : groups) {
+      int64_t c = st.count[g];
+      if (c == 0) continue;
+      if (first) k = st.fshift[g], first = false;
+      long double d = st.fshift[g] - k, sg = st.fsum[g], dc = static_cast<long double>(c);
+      s += sg + dc * d;
+      q += st.fsumsq[g] + d * (2 * sg + dc * d);
+    }
+    *out = static_cast<double>(std::max<long double>(q - s * s / dn, 0) / (dn - 1));
     return true;
   }
   // Exact: n * sum(x^2) - sum(x)^2 over the scaled integers, then one

@@ -19,9 +19,15 @@ double ScaledToDouble(int64_t v, int scale);
 
 /// The sample variance of the moments of `groups` (n values in all):
 /// false when n < 2. Exact moments (scaled integers at `scale`) give an
-/// exact numerator n * sum(x^2) - sum(x)^2 and one rounding at the end.
+/// exact numerator n * sum(x^2) - sum(x)^2 and one rounding at the end;
+/// float moments (shifted, see AggStates) are brought to one shift and
+/// summed in extended precision.
 bool SampleVariance(const AggStates& st, const std::vector<uint32_t>& groups, int64_t n, bool fl, int scale,
                     double* out);
+
+/// Adds the float moments (stddev, variance) of group h of `y` into
+/// group g of `x`, which held `nx` values before (its count is not read).
+void MergeMoments(AggStates& x, uint32_t g, int64_t nx, const AggStates& y, uint32_t h);
 
 /// Sizes the state vectors that aggregate `a` needs for `groups` groups.
 void GrowStates(const plan::Scan& scan, size_t a, AggStates* st, size_t groups);

@@ -31,7 +31,9 @@ namespace kpic::exec {
 
 namespace {
 
-constexpr char kMagic[8] = {'K', 'P', 'I', 'C', 'S', 'T', '0', '2'};
+// 03: float moments of stddev and variance are shifted (AggStates::fshift);
+// an 02 entry is dropped, never read as the sums of squares it holds.
+constexpr char kMagic[8] = {'K', 'P', 'I', 'C', 'S', 'T', '0', '3'};
 constexpr size_t kHeader = 8 + 8 + 16;       // magic, body length, XXH3-128 of the body
 constexpr const char* kSuffix = ".states";
 constexpr const char* kTempPrefix = ".tmp-";
@@ -177,13 +179,15 @@ struct Reader {
   }
 };
 
-enum Vec : uint8_t { kIsum = 1, kFsum = 2, kIsumsq = 4, kFsumsq = 8, kImin = 16, kImax = 32, kFmin = 64, kFmax = 128 };
+enum Vec : uint16_t {
+  kIsum = 1, kFsum = 2, kIsumsq = 4, kFsumsq = 8, kImin = 16, kImax = 32, kFmin = 64, kFmax = 128, kFshift = 256
+};
 
 /// Which vectors of the states are kept (sized).
-uint8_t Kept(const engine::AggStates& st) {
+uint16_t Kept(const engine::AggStates& st) {
   return (st.isum.empty() ? 0 : kIsum) | (st.fsum.empty() ? 0 : kFsum) | (st.isumsq.empty() ? 0 : kIsumsq) |
          (st.fsumsq.empty() ? 0 : kFsumsq) | (st.imin.empty() ? 0 : kImin) | (st.imax.empty() ? 0 : kImax) |
-         (st.fmin.empty() ? 0 : kFmin) | (st.fmax.empty() ? 0 : kFmax);
+         (st.fmin.empty() ? 0 : kFmin) | (st.fmax.empty() ? 0 : kFmax) | (st.fshift.empty() ? 0 : kFshift);
 }
 
 void PutSet(Writer& w, const engine::DistinctSet& d) {
@@ -229,8 +233,9 @@ void PutResult(Writer& w, const plan::Scan& scan, const engine::ScanResult& r) {
     // The vectors this aggregate keeps (all empty when there is no group).
     engine::AggStates want;
     engine::GrowStates(scan, a, &want, 1);
-    uint8_t has = Kept(want);
-    w.U8(has);
+    uint16_t has = Kept(want);
+    w.U8(static_cast<uint8_t>(has));
+    w.U8(static_cast<uint8_t>(has >> 8));
     w.U8(want.distinct.empty() ? 0 : 1);
     w.U8(want.values.empty() ? 0 : 1);
     for (size_t g = 0; g < n; ++g) {
@@ -243,6 +248,7 @@ void PutResult(Writer& w, const plan::Scan& scan, const engine::ScanResult& r) {
       if (has & kImax) w.I64(st.imax[g]);
       if (has & kFmin) w.F64(st.fmin[g]);
       if (has & kFmax) w.F64(st.fmax[g]);
+      if (has & kFshift) w.F64(st.fshift[g]);
       if (!st.distinct.empty()) PutSet(w, st.distinct[g]);
       if (!st.values.empty()) {
         w.Var(st.values[g].size());
@@ -276,8 +282,9 @@ bool GetResult(Reader& r, const plan::Scan& scan, engine::ScanResult* out) {
     // The vectors must be the ones this scan's aggregate keeps.
     engine::AggStates want;
     engine::GrowStates(scan, a, &want, 1);
-    uint8_t expect = Kept(want);
-    uint8_t has = r.U8();
+    uint16_t expect = Kept(want);
+    uint16_t has = r.U8();
+    has |= static_cast<uint16_t>(r.U8() << 8);
     bool distinct = r.U8() != 0, values = r.U8() != 0;
     if (has != expect || distinct != !want.distinct.empty() || values != !want.values.empty()) return false;
     engine::GrowStates(scan, a, &st, n);
@@ -292,6 +299,7 @@ bool GetResult(Reader& r, const plan::Scan& scan, engine::ScanResult* out) {
       if (has & kImax) st.imax[g] = r.I64();
       if (has & kFmin) st.fmin[g] = r.F64();
       if (has & kFmax) st.fmax[g] = r.F64();
+      if (has & kFshift) st.fshift[g] = r.F64();
       if (distinct && !GetSet(r, &st.distinct[g])) return false;
       if (values) {
         st.values[g].resize(r.Count(8));

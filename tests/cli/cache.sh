@@ -139,7 +139,7 @@ for damage in flip truncate foreign; do
       flip) python3 -c "
 import sys; p = sys.argv[1]; b = bytearray(open(p, 'rb').read()); b[len(b) // 2] ^= 0x40; open(p, 'wb').write(b)" "$f" ;;
       truncate) truncate -s 100 "$f" ;;
-      foreign) printf 'KPICST02%s' "$(head -c 200 /dev/urandom | base64)" > "$f" ;;
+      foreign) printf 'KPICST03%s' "$(head -c 200 /dev/urandom | base64)" > "$f" ;;
     esac
   done
   expect "$damage entry" 0 run_cached
