@@ -189,14 +189,10 @@ struct ScanRunner {
             break;
           case F::kStddev:
           case F::kVariance:
+            if (fl) break;  // their own query, below
             st.count[row] = Int(v[col.at(name + "_n")], shown_agg);
-            if (fl) {
-              st.fsum[row] = Float(v[col.at(name)], shown_agg);
-              st.fsumsq[row] = Float(v[col.at(name + "_q")], shown_agg);
-            } else {
-              st.isum[row] = Exact(v[col.at(name)], scale, shown_agg);
-              st.isumsq[row] = Exact(v[col.at(name + "_q")], 2 * scale, shown_agg);
-            }
+            st.isum[row] = Exact(v[col.at(name)], scale, shown_agg);
+            st.isumsq[row] = Exact(v[col.at(name + "_q")], 2 * scale, shown_agg);
             break;
           case F::kMin:
           case F::kMax: {
@@ -227,7 +223,8 @@ struct ScanRunner {
         }
       }
     }
-    // Distinct counts and percentiles: their values per group.
+    // Distinct counts and percentiles: their values per group; stddev and
+    // variance over floats: their shifted moments per group.
     for (size_t a = 0; a < sc.aggs.size(); ++a) {
       if (q.values[a].empty()) continue;
       const AggSpec& spec = sc.aggs[a];
@@ -243,6 +240,14 @@ struct ScanRunner {
           dims.push_back(Dim(sc.columns[static_cast<size_t>(sc.dim_columns[d])].type, v[vc.at(fmt::format("d{}", d))]));
         auto it = group_of.find({period, dims});
         if (it == group_of.end()) continue;  // a group outside the row limit cannot happen: both read the same rows
+        if (spec.fn == AggSpec::Fn::kStddev || spec.fn == AggSpec::Fn::kVariance) {
+          uint32_t g = it->second;
+          st.count[g] = Int(v[vc.at("n")], shown[a]);
+          st.fshift[g] = Float(v[vc.at("k")], shown[a]);
+          st.fsum[g] = Float(v[vc.at("s")], shown[a]);
+          st.fsumsq[g] = Float(v[vc.at("q")], shown[a]);
+          continue;
+        }
         const auto& x = v[vc.at("x")];
         if (!x) continue;
         if (spec.fn == AggSpec::Fn::kCountDistinct) {

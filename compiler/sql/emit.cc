@@ -869,6 +869,45 @@ class Emitter {
   static bool ValuesAgg(AggSpec::Fn f) {
     return f == AggSpec::Fn::kCountDistinct || f == AggSpec::Fn::kMedian || f == AggSpec::Fn::kPercentile;
   }
+  static bool Moments(AggSpec::Fn f) { return f == AggSpec::Fn::kStddev || f == AggSpec::Fn::kVariance; }
+  /// Aggregates whose leaves read the scan's values row by row (a values
+  /// CTE) rather than its groups' states: stddev and variance shift each
+  /// output row's values by one of them before squaring (see Leaf).
+  static bool LeafOfValues(AggSpec::Fn f) { return ValuesAgg(f) || Moments(f); }
+  static bool FloatMoments(const plan::Scan& s, const AggSpec& g) {
+    return Moments(g.fn) && s.nodes[static_cast<size_t>(g.arg)].type == VT::kFloat;
+  }
+
+  /// The states of a stddev or variance over floats for `--engine
+  /// postgres`: per group, its count and its moments shifted by its
+  /// smallest value (engine::AggStates). PostgreSQL's own VAR_POP is not
+  /// enough: its Youngs-Cramer update subtracts a plain sum, so values near
+  /// 1e9 with a spread of 1e-3 lost 5 digits.
+  std::string MomentsStatesSql(size_t si, size_t a) const {
+    const plan::Scan& s = p_.scans[si];
+    std::string values = ScanValuesSql(si, a);
+    values = values.substr(values.find('\n') + 3);  // drop the comment line
+    std::vector<std::string> keys;
+    if (s.grain != Grain::kAll) keys.push_back("w.p");
+    for (size_t i = 0; i < s.dim_columns.size(); ++i) keys.push_back(fmt::format("w.d{}", i));
+    std::string key_list = fmt::format("{}", fmt::join(keys, ", "));
+    std::string cols = key_list.empty() ? "" : key_list + ", ";
+    return fmt::format(
+        "SELECT {0}COUNT(w.x) AS n, MIN(w.k) AS k, SUM(w.x - w.k) AS s, SUM((w.x - w.k) * (w.x - w.k)) AS q\n"
+        "  FROM (SELECT w.*, MIN(w.x) OVER ({1}) AS k FROM ({2}) AS w) AS w{3}",
+        cols, key_list.empty() ? "" : "PARTITION BY " + key_list, values,
+        key_list.empty() ? "" : "\n  GROUP BY " + key_list);
+  }
+
+  /// An aggregate's input as a number: dates and timestamps as days and
+  /// microseconds since 1970, as in the embedded engine, so that metrics can
+  /// subtract them; booleans as 0 and 1.
+  std::string AggInput(const SV& x) const {
+    return x.t == VT::kBool        ? BoolToInt(x.sql)
+           : x.t == VT::kTimestamp ? T(d_.epoch_us, x.sql)
+           : x.t == VT::kDate      ? T(d_.day_diff, x.sql, DateLit(0))
+                                   : x.sql;
+  }
 
   /// The scan's groups with their mergeable states.
   std::string ScanGroupsSql(size_t si, bool only_used) const {
@@ -881,15 +920,13 @@ class Emitter {
     cols.push_back("COUNT(*) AS n");
     for (size_t a = 0; a < s.aggs.size(); ++a) {
       const AggSpec& g = s.aggs[a];
-      if (ValuesAgg(g.fn)) continue;
+      // The query's stddev and variance read values (LeafOfValues); the
+      // states `--engine postgres` reads keep their exact moments per
+      // group here, and over floats come from MomentsStatesSql.
+      if (ValuesAgg(g.fn) || (only_used && Moments(g.fn)) || FloatMoments(s, g)) continue;
       std::string cond = g.filter >= 0 ? Row(s, f, g.filter).sql : "";
       SV x = g.arg >= 0 ? Row(s, f, g.arg) : SV{"1", VT::kInt, 0};
-      // Dates and timestamps aggregate as numbers (days, microseconds since
-      // 1970), as in the embedded engine, so that metrics can subtract them.
-      std::string xs = x.t == VT::kBool        ? BoolToInt(x.sql)
-                       : x.t == VT::kTimestamp ? T(d_.epoch_us, x.sql)
-                       : x.t == VT::kDate      ? T(d_.day_diff, x.sql, DateLit(0))
-                                               : x.sql;
+      std::string xs = AggInput(x);
       // In the query (not the states `--engine postgres` reads), the latest
       // time value is the local day itself, for the as-of date.
       if (only_used && static_cast<int>(a) == s.as_of_agg)
@@ -914,16 +951,11 @@ class Emitter {
           break;
         case AggSpec::Fn::kStddev:
         case AggSpec::Fn::kVariance:
-          // The moments: the sum, and the sum of squares (exact where
-          // decimals are exact; a double over SQLite's scaled integers,
-          // whose 64 bits a sum of squares would overflow).
+          // The states of `--engine postgres` (PostgreSQL only) over
+          // integers and decimals: the exact sum and sum of squares in NUMERIC.
           cols.push_back(fmt::format("SUM({}) AS a{}", in, a));
-          if (x.t != VT::kFloat && d_.scaled_decimals)
-            cols.push_back(fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, d_.dbl, a));
-          else if (x.t != VT::kFloat && x.t != VT::kDecimal)  // integers: squared exactly, past 64 bits
-            cols.push_back(fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, DecType(0), a));
-          else
-            cols.push_back(fmt::format("SUM({0} * {0}) AS a{1}_q", in, a));
+          cols.push_back(x.t == VT::kDecimal ? fmt::format("SUM({0} * {0}) AS a{1}_q", in, a)
+                                             : fmt::format("SUM(CAST({0} AS {1}) * {0}) AS a{2}_q", in, DecType(0), a));
           break;
         case AggSpec::Fn::kMin:
           cols.push_back(fmt::format("MIN({}) AS a{}", in, a));
@@ -958,7 +990,10 @@ class Emitter {
     std::vector<std::string> cols;
     for (size_t i = 0; i < keys.size(); ++i) cols.push_back(keys[i] + " AS " + names[i]);
     SV x = Row(s, f, g.arg);
-    std::string xs = g.fn == AggSpec::Fn::kCountDistinct ? (x.t == VT::kBool ? BoolToInt(x.sql) : x.sql) : Dbl(x);
+    // Stddev and variance keep the values' own type (exact decimals stay exact).
+    std::string xs = g.fn == AggSpec::Fn::kCountDistinct ? (x.t == VT::kBool ? BoolToInt(x.sql) : x.sql)
+                     : Moments(g.fn)                     ? AggInput(x)
+                                                         : Dbl(x);
     cols.push_back(xs + " AS x");
     std::vector<std::string> w = Where(s, f);
     if (g.filter >= 0) w.push_back(Row(s, f, g.filter).sql);
@@ -1087,7 +1122,10 @@ class Emitter {
     using F = AggSpec::Fn;
     std::string src, v;
     size_t a = static_cast<size_t>(n.agg);
-    if (ValuesAgg(g.fn)) {
+    if (Moments(g.fn)) {
+      src = ValuesCte(static_cast<size_t>(n.scan), a);
+      v = MomentsSql(s, g);
+    } else if (ValuesAgg(g.fn)) {
       src = ValuesCte(static_cast<size_t>(n.scan), a);
       if (g.fn == F::kCountDistinct) {
         v = "COUNT(DISTINCT s.x)";
@@ -1120,24 +1158,6 @@ class Emitter {
           v = fmt::format("{} / NULLIF(SUM(s.a{}_n), 0)", Dbl(sum), a);
           break;
         }
-        case F::kStddev:
-        case F::kVariance: {
-          // (n * sum(x^2) - sum(x)^2) / (n (n - 1)), from the moments.
-          const RowNode& arg = s.nodes[static_cast<size_t>(g.arg)];
-          MV sum{fmt::format("SUM(s.a{})", a), arg.type == VT::kFloat ? MV::K::kFloat : arg.type == VT::kDecimal ? MV::K::kDec : MV::K::kInt,
-                 arg.type == VT::kDecimal ? arg.scale : 0};
-          std::string q = fmt::format("CAST(SUM(s.a{}_q) AS {})", a, d_.dbl);
-          if (arg.type == VT::kDecimal && d_.scaled_decimals) q = fmt::format("({} / {})", q, Pow10Text(2 * arg.scale));
-          std::string n = fmt::format("CAST(SUM(s.a{}_n) AS {})", a, d_.dbl);
-          // Rounding in a double can leave a tiny negative numerator for
-          // constant values: it is zero, as the engine's exact one.
-          std::string num = fmt::format("({0} * {1} - {2} * {2})", n, q, Dbl(sum));
-          std::string var = fmt::format("CASE WHEN SUM(s.a{0}_n) > 1 THEN (CASE WHEN {1} < 0 THEN 0 ELSE {1} END) / "
-                                        "({2} * ({2} - 1)) END",
-                                        a, num, n);
-          v = T(builtins::SqlOf(g.fn == F::kStddev ? builtins::Fn::kStddev : builtins::Fn::kVariance, d_.id), var);
-          break;
-        }
         case F::kMin:
           v = fmt::format("MIN(s.a{})", a);
           break;
@@ -1155,6 +1175,7 @@ class Emitter {
     if (fresh) {
       lg.frame = fr->name;
       lg.src = src;
+      lg.shifted = Moments(g.fn);
       lg.on = On(RangeConds(s, c, "s"));
       lg.cte = ctes_.size();
       ctes_.push_back({fmt::format("l{}", counter_["l"]++), "", false});
@@ -1165,15 +1186,54 @@ class Emitter {
       lg.comments.push_back(g.text);
       std::string cols;
       for (size_t k = 0; k < lg.exprs.size(); ++k) cols += fmt::format(",\n    {} AS v{}", lg.exprs[k], k);
+      // Stddev and variance: each output row's values with the smallest of
+      // them (k), by which MomentsSql shifts them.
       ctes_[lg.cte].body =
-          fmt::format("-- {}\n  SELECT f.rid{}\n  FROM {} AS f\n  LEFT JOIN {} AS s ON {}\n  GROUP BY f.rid",
-                      fmt::join(lg.comments, "; "), cols, lg.frame, lg.src, lg.on);
+          lg.shifted
+              ? fmt::format("-- {}\n  SELECT s.rid{}\n  FROM (SELECT f.rid, s.x, MIN(s.x) OVER (PARTITION BY f.rid) AS k"
+                            "\n    FROM {} AS f\n    LEFT JOIN {} AS s ON {}) AS s\n  GROUP BY s.rid",
+                            fmt::join(lg.comments, "; "), cols, lg.frame, lg.src, lg.on)
+              : fmt::format("-- {}\n  SELECT f.rid{}\n  FROM {} AS f\n  LEFT JOIN {} AS s ON {}\n  GROUP BY f.rid",
+                            fmt::join(lg.comments, "; "), cols, lg.frame, lg.src, lg.on);
     }
     const std::string& name = ctes_[lg.cte].name;
     Join(fr, name);
     t.sql = fmt::format("{}.v{}", name, col);
     if (s.grain != Grain::kAll) Reach(c, fr);
     return t;
+  }
+
+  /// The sample variance (or its square root) of an output row's values
+  /// `s.x`, shifted by one of them (`s.k`, the smallest) before squaring:
+  /// (n * sum(d^2) - sum(d)^2) / (n (n - 1)) with d = x - k. Without the
+  /// shift, the two terms of the numerator are huge and nearly equal for
+  /// values far from 0 (1e9 plus cents) and cancel to noise. Decimals and
+  /// integers are shifted exactly; PostgreSQL then computes the numerator
+  /// exactly in NUMERIC (as `kpic run` does in 128 bits), the others in
+  /// their double.
+  std::string MomentsSql(const plan::Scan& s, const AggSpec& g) const {
+    const RowNode& arg = s.nodes[static_cast<size_t>(g.arg)];
+    bool exact = arg.type != VT::kFloat;
+    bool numeric = exact && d_.id == builtins::Dialect::kPostgres;
+    std::string d = numeric ? "(CAST(s.x AS NUMERIC) - CAST(s.k AS NUMERIC))"
+                    : exact ? fmt::format("CAST(s.x - s.k AS {})", d_.dbl)
+                            : "(s.x - s.k)";
+    std::string var;
+    if (numeric) {
+      var = fmt::format("CASE WHEN COUNT(s.x) > 1 THEN CAST((COUNT(s.x) * SUM({0} * {0}) - SUM({0}) * SUM({0})) / "
+                        "(CAST(COUNT(s.x) AS NUMERIC) * (COUNT(s.x) - 1)) AS {1}) END",
+                        d, d_.dbl);
+    } else {
+      // Rounding in a double can leave a tiny negative numerator for
+      // constant values: it is zero, as the engine's exact one.
+      std::string n = fmt::format("CAST(COUNT(s.x) AS {})", d_.dbl);
+      std::string num = fmt::format("({0} * SUM({1} * {1}) - SUM({1}) * SUM({1}))", n, d);
+      var = fmt::format("CASE WHEN COUNT(s.x) > 1 THEN (CASE WHEN {0} < 0 THEN 0 ELSE {0} END) / ({1} * ({1} - 1)) END",
+                        num, n);
+    }
+    if (arg.type == VT::kDecimal && d_.scaled_decimals) var = fmt::format("({} / {})", var, Pow10Text(2 * arg.scale));
+    return T(builtins::SqlOf(g.fn == AggSpec::Fn::kStddev ? builtins::Fn::kStddev : builtins::Fn::kVariance, d_.id),
+             var);
   }
 
   /// Records the last day a read in context `c` covers, for a target that
@@ -2186,7 +2246,9 @@ class Emitter {
     out.groups = out.groups.substr(out.groups.find('\n') + 3);  // drop the comment line
     out.values.resize(p_.scans[s].aggs.size());
     for (size_t a = 0; a < p_.scans[s].aggs.size(); ++a)
-      if (ValuesAgg(p_.scans[s].aggs[a].fn)) {
+      if (FloatMoments(p_.scans[s], p_.scans[s].aggs[a])) {
+        out.values[a] = MomentsStatesSql(s, a);
+      } else if (ValuesAgg(p_.scans[s].aggs[a].fn)) {
         out.values[a] = ScanValuesSql(s, a);
         out.values[a] = out.values[a].substr(out.values[a].find('\n') + 3);
       }
@@ -2212,6 +2274,7 @@ class Emitter {
   const Frame* reach_frame_ = nullptr;         ///< Known's frame
   struct LeafGroup {
     std::string frame, src, on;
+    bool shifted = false;  ///< stddev, variance: the values of a row with their shift
     size_t cte = 0;
     std::vector<std::string> exprs, comments;
   };

@@ -8,12 +8,6 @@ s0 AS (
     COUNT(*) AS n,
     SUM(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0,
     COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0_n,
-    SUM(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a1,
-    SUM(CAST(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END AS DECIMAL(38, 0)) * CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a1_q,
-    COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a1_n,
-    SUM((CAST(date_diff('millisecond', t0."opened_at", t0."resolved_at") AS DOUBLE) / 3600000.0)) AS a2,
-    SUM((CAST(date_diff('millisecond', t0."opened_at", t0."resolved_at") AS DOUBLE) / 3600000.0) * (CAST(date_diff('millisecond', t0."opened_at", t0."resolved_at") AS DOUBLE) / 3600000.0)) AS a2_q,
-    COUNT((CAST(date_diff('millisecond', t0."opened_at", t0."resolved_at") AS DOUBLE) / 3600000.0)) AS a2_n,
     MAX(CAST(t0."opened_at" AS DATE)) AS a3
   FROM "tickets" AS t0
   LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
@@ -41,24 +35,61 @@ grid0 AS (
     FROM (SELECT x.rid, x.p, x.d0, date_add('day', -1, date_add('month', 3, x.p)) AS e FROM (SELECT ROW_NUMBER() OVER (ORDER BY u.p, CASE WHEN u.d0 IS NULL THEN 1 ELSE 0 END, u.d0) AS rid, p, d0
   FROM (SELECT q.p, m.d0 FROM periods0 AS q CROSS JOIN members0 AS m) AS u) AS x) AS y CROSS JOIN as_of AS ao) AS z),
 l0 AS (
-  -- avg($csat where ($resolved_at is not null)); stddev($csat where ($resolved_at is not null)); variance(($resolved_at - $opened_at))
+  -- avg($csat where ($resolved_at is not null))
   SELECT f.rid,
-    CAST(SUM(s.a0) AS DOUBLE) / NULLIF(SUM(s.a0_n), 0) AS v0,
-    SQRT(CASE WHEN SUM(s.a1_n) > 1 THEN (CASE WHEN (CAST(SUM(s.a1_n) AS DOUBLE) * CAST(SUM(s.a1_q) AS DOUBLE) - CAST(SUM(s.a1) AS DOUBLE) * CAST(SUM(s.a1) AS DOUBLE)) < 0 THEN 0 ELSE (CAST(SUM(s.a1_n) AS DOUBLE) * CAST(SUM(s.a1_q) AS DOUBLE) - CAST(SUM(s.a1) AS DOUBLE) * CAST(SUM(s.a1) AS DOUBLE)) END) / (CAST(SUM(s.a1_n) AS DOUBLE) * (CAST(SUM(s.a1_n) AS DOUBLE) - 1)) END) AS v1,
-    CASE WHEN SUM(s.a2_n) > 1 THEN (CASE WHEN (CAST(SUM(s.a2_n) AS DOUBLE) * CAST(SUM(s.a2_q) AS DOUBLE) - SUM(s.a2) * SUM(s.a2)) < 0 THEN 0 ELSE (CAST(SUM(s.a2_n) AS DOUBLE) * CAST(SUM(s.a2_q) AS DOUBLE) - SUM(s.a2) * SUM(s.a2)) END) / (CAST(SUM(s.a2_n) AS DOUBLE) * (CAST(SUM(s.a2_n) AS DOUBLE) - 1)) END AS v2
+    CAST(SUM(s.a0) AS DOUBLE) / NULLIF(SUM(s.a0_n), 0) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(date_trunc('quarter', f.sf), s.p)
     AND s.p <= COALESCE(date_trunc('quarter', f.sl), s.p)
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
-  GROUP BY f.rid)
+  GROUP BY f.rid),
+v0_1 AS (
+  -- stddev of saas:tickets
+  SELECT date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS p, t1."region" AS d0, t0."csat" AS x
+  FROM "tickets" AS t0
+  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
+  WHERE t0."opened_at" IS NOT NULL
+    AND (t0."resolved_at" IS NOT NULL)
+    AND t0."csat" IS NOT NULL),
+l1 AS (
+  -- stddev($csat where ($resolved_at is not null))
+  SELECT s.rid,
+    SQRT(CASE WHEN COUNT(s.x) > 1 THEN (CASE WHEN (CAST(COUNT(s.x) AS DOUBLE) * SUM(CAST(s.x - s.k AS DOUBLE) * CAST(s.x - s.k AS DOUBLE)) - SUM(CAST(s.x - s.k AS DOUBLE)) * SUM(CAST(s.x - s.k AS DOUBLE))) < 0 THEN 0 ELSE (CAST(COUNT(s.x) AS DOUBLE) * SUM(CAST(s.x - s.k AS DOUBLE) * CAST(s.x - s.k AS DOUBLE)) - SUM(CAST(s.x - s.k AS DOUBLE)) * SUM(CAST(s.x - s.k AS DOUBLE))) END) / (CAST(COUNT(s.x) AS DOUBLE) * (CAST(COUNT(s.x) AS DOUBLE) - 1)) END) AS v0
+  FROM (SELECT f.rid, s.x, MIN(s.x) OVER (PARTITION BY f.rid) AS k
+    FROM grid0 AS f
+    LEFT JOIN v0_1 AS s ON s.p = f.p
+    AND s.p >= COALESCE(date_trunc('quarter', f.sf), s.p)
+    AND s.p <= COALESCE(date_trunc('quarter', f.sl), s.p)
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))) AS s
+  GROUP BY s.rid),
+v0_2 AS (
+  -- variance of saas:tickets
+  SELECT date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS p, t1."region" AS d0, (CAST(date_diff('millisecond', t0."opened_at", t0."resolved_at") AS DOUBLE) / 3600000.0) AS x
+  FROM "tickets" AS t0
+  LEFT JOIN "accounts" AS t1 ON t1."account_id" = t0."account_id"
+  WHERE t0."opened_at" IS NOT NULL
+    AND (CAST(date_diff('millisecond', t0."opened_at", t0."resolved_at") AS DOUBLE) / 3600000.0) IS NOT NULL),
+l2 AS (
+  -- variance(($resolved_at - $opened_at))
+  SELECT s.rid,
+    CASE WHEN COUNT(s.x) > 1 THEN (CASE WHEN (CAST(COUNT(s.x) AS DOUBLE) * SUM((s.x - s.k) * (s.x - s.k)) - SUM((s.x - s.k)) * SUM((s.x - s.k))) < 0 THEN 0 ELSE (CAST(COUNT(s.x) AS DOUBLE) * SUM((s.x - s.k) * (s.x - s.k)) - SUM((s.x - s.k)) * SUM((s.x - s.k))) END) / (CAST(COUNT(s.x) AS DOUBLE) * (CAST(COUNT(s.x) AS DOUBLE) - 1)) END AS v0
+  FROM (SELECT f.rid, s.x, MIN(s.x) OVER (PARTITION BY f.rid) AS k
+    FROM grid0 AS f
+    LEFT JOIN v0_2 AS s ON s.p = f.p
+    AND s.p >= COALESCE(date_trunc('quarter', f.sf), s.p)
+    AND s.p <= COALESCE(date_trunc('quarter', f.sl), s.p)
+    AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))) AS s
+  GROUP BY s.rid)
 SELECT
   f.p AS "period",
   f.d0 AS "region",
   l0.v0 AS "csat",
-  l0.v1 AS "csat_spread",
-  l0.v2 AS "resolution_variance",
+  l1.v0 AS "csat_spread",
+  l2.v0 AS "resolution_variance",
   CASE WHEN f.sf IS NULL THEN NULL ELSE CAST(f.sf AS VARCHAR) || '/' || CAST(f.sl AS VARCHAR) END AS "partial"
 FROM grid0 AS f
 LEFT JOIN l0 ON l0.rid = f.rid
+LEFT JOIN l1 ON l1.rid = f.rid
+LEFT JOIN l2 ON l2.rid = f.rid
 ORDER BY f.rid;
