@@ -143,6 +143,10 @@ class Evaluator {
     /// partial period is compared with the same span of the other.
     int32_t clo = INT32_MIN, chi = INT32_MAX;
     bool Clipped() const { return clo != INT32_MIN || chi != INT32_MAX; }
+    /// In a bridge (`m = m.previous + flows`): a period operator reads the
+    /// whole earlier period, not the same span of it, so that the opening
+    /// balance of a partial period is the close of the one before.
+    bool whole_shift = false;
     /// `forecast.FIELD` in a goal's alert: the outlook of the goal or member.
     const std::array<double, 6>* forecast = nullptr;
   };
@@ -512,6 +516,10 @@ class Evaluator {
     }
     w.lo -= k;
     w.hi -= k;
+    if (c.whole_shift) {
+      w.clo = INT32_MIN, w.chi = INT32_MAX, w.whole_shift = false;
+      return Eval(n.args[0], w);
+    }
     return Eval(n.args[0], MoveSpan(c, w, Months(c.g) * static_cast<int>(k)));
   }
 
@@ -934,11 +942,22 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
   // A decomposition's value, identity and terms in one context: exact
   // differences (additive) or LMDI shares (multiplicative).
   auto decompose = [&](const plan::GoalPlan::Decomposition& d, int value, int rhs, const std::vector<int>& terms,
-                       const Evaluator::Ctx& at, const Evaluator::Ctx& then) {
+                       Evaluator::Ctx at, const Evaluator::Ctx& then) {
     DecompositionResult r;
+    // A bridge over a partial period goes from the close of the period
+    // before (its opening balance) to the value to date: the opening is
+    // not the balance at the same day of the period before, which left the
+    // flows to date short of the change (as of the 14th: steps of +88
+    // beside a change of +214). The flows' own earlier values stay those
+    // of the same days, like for like.
+    Evaluator::Ctx closed = then;
+    if (d.kind == Kind::kAdditive && d.opening >= 0 && at.Clipped()) {
+      at.whole_shift = true;
+      closed.clo = INT32_MIN, closed.chi = INT32_MAX;
+    }
     r.node = &d;
     r.value = ev.Eval(value, at);
-    r.previous = ev.Eval(value, then);
+    r.previous = ev.Eval(value, closed);
     r.identity = ev.Eval(rhs, at);
     r.gap = Sub(r.value, r.identity);
     if (!r.gap.null()) {

@@ -155,5 +155,21 @@ json "sorted(w['message'][:44] for w in d['warning_codes'])" \
 expect "bad as-of" 2 "$KPIC" run "$PKG" --metric sales --as-of 2026-13-01
 expect "as-of before from" 2 "$KPIC" run "$PKG" --metric sales --from 2026-02-01 --as-of 2026-01-01
 
+# A bridge (bal = bal.previous + ins - outs) over a partial December (data
+# to 12 December, tests/partial_goals/ledger.csv): the opening is
+# November's close, 150 (not the balance on 12 November, 130), the flows to
+# date are +25 and -15, and 150 + 25 - 15 = 160, the balance on the 12th:
+# the identity holds. The flows' earlier values are those of 1 to 12
+# November (in 40, out 10), like for like.
+BRIDGE="$ROOT/tests/partial_goals/bridge.kpi"
+for engine in interp jit; do
+  expect "$engine: bridge, partial period" 0 "$KPIC" run "$BRIDGE" --goal keep --engine "$engine" --format json
+  dec='d["goals"][0]["decomposition"][0]'
+  json "[$dec[k] for k in ('partial', 'value', 'previous', 'change', 'identity', 'holds')]" \
+    "[True, '160.00', '150.00', '10.00', '160.00', True]"
+  json "[(t['term'], t['value'], t['previous'], t['contribution']) for t in $dec['terms']]" \
+    "[('bal.previous', '150.00', None, None), ('ins', '25.00', '40.00', '25.00'), ('outs', '15.00', '10.00', '-15.00')]"
+done
+
 echo "partial goals: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
