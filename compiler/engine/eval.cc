@@ -1426,6 +1426,35 @@ std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanRes
   return best;
 }
 
+/// How often a source has rows, from the days of its rows within the
+/// window (the scans' as-of aggregates, a group's last day): the coarsest
+/// grain whose periods every such day starts (monthly snapshots dated the
+/// 1st: a month), or a day when they do not, or when fewer than two days
+/// say.
+Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, const std::string& source) {
+  std::set<int32_t> days;
+  int64_t from = plan.from_day ? *plan.from_day : INT64_MIN, to = plan.to_day ? *plan.to_day : INT64_MAX;
+  for (size_t s = 0; s < scans.size(); ++s) {
+    const plan::Scan& sc = plan.scans[s];
+    if (sc.audit || sc.as_of_agg < 0 || sc.source != source) continue;
+    const AggStates& st = scans[s].aggs[static_cast<size_t>(sc.as_of_agg)];
+    for (size_t g = 0; g < scans[s].period.size(); ++g)
+      if (!st.count.empty() && st.count[g] > 0 && st.imax[g] >= from && st.imax[g] < to)
+        days.insert(static_cast<int32_t>(st.imax[g]));
+  }
+  if (days.size() < 2) return Grain::kDay;
+  for (Grain g : {Grain::kYear, Grain::kQuarter, Grain::kMonth, Grain::kWeek}) {
+    bool starts = true;
+    for (int32_t d : days)
+      if (rt::PeriodStart(g, rt::PeriodOf(g, d, plan.calendar), plan.calendar) != d) {
+        starts = false;
+        break;
+      }
+    if (starts) return g;
+  }
+  return Grain::kDay;
+}
+
 }  // namespace
 
 Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, const Limits& limits,
@@ -1442,6 +1471,12 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (sc.audit || sc.as_of_agg < 0 || !seen.insert(sc.source).second) continue;
       std::optional<int32_t> last = LastDay(plan, scans, &sc.source);
       if (!last || *last >= *out.as_of) continue;
+      // A source with a row per period (monthly snapshots dated the 1st)
+      // is current while the as-of date is in its last row's period.
+      if (Grain cad = Cadence(plan, scans, sc.source);
+          cad != Grain::kDay &&
+          rt::PeriodOf(cad, *last, plan.calendar) == rt::PeriodOf(cad, *out.as_of, plan.calendar))
+        continue;
       std::string name = sc.source.substr(sc.source.find(':') + 1);
       int32_t lag = *out.as_of - *last;
       out.warnings.push_back(

@@ -171,5 +171,18 @@ for engine in interp jit; do
     "[('bal.previous', '150.00', None, None), ('ins', '25.00', '40.00', '25.00'), ('outs', '15.00', '10.00', '-15.00')]"
 done
 
+# Freshness by cadence: snapshots dated the 1st of each month are current
+# while the as-of date (18 December, the daily source's last day) is in
+# December; in January, December's is the last and January's is missing.
+SNAP="$ROOT/tests/partial_goals/snapshots.kpi"
+expect "monthly snapshots, current" 0 "$KPIC" run "$SNAP" --metric bal,sales --format json
+json "d['as_of'], [w['code'] for w in d['warning_codes']]" "2026-12-18 []"
+json "[r['value'] for r in d['results'][0]['rows']]" "['100.00', '120.00', '90.00', '130.00']"
+expect "monthly snapshots, late" 0 "$KPIC" run "$SNAP" --metric bal,sales --as-of 2027-01-05 --format json
+json "[w for w in d['warnings'] if w.startswith('source \`snap\`')]" \
+  "['source \`snap\` has no rows after 2026-12-01, 35 days before the as-of date 2027-01-05: if its data is late, what it counts is short for those days']"
+# The daily source, by the same rule, is late from the day after its last.
+json "[w[:43] for w in d['warnings'] if w.startswith('source \`daily\`')]" "['source \`daily\` has no rows after 2026-12-18']"
+
 echo "partial goals: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
