@@ -203,6 +203,28 @@ namespace {
 void GoalsLower(Session& s) {
   if (s.diags.has_errors()) return;
   const ir::Module& ir = s.catalog.checked.ir;
+  // A report's chart its grain cannot answer is left out of the report at
+  // run (W0705); planned here as `kpic run --report` plans it (without the
+  // report's role: what it hides is W0006's), it is W0010 on the chart.
+  for (const ir::Report& rep : ir.reports) {
+    plan::Request r;
+    r.report = rep.name;
+    r.no_report_role = true;
+    plan::Plan p;
+    try {
+      p = plan::Lower(ir, r);
+    } catch (const plan::PlanError&) {
+      continue;  // what else fails is the run's to say
+    }
+    for (const auto& [index, why] : p.charts_by_grain) {
+      if (index >= rep.charts.size()) continue;
+      const ir::Report::Chart& c = rep.charts[index];
+      auto& d = s.diags.Report(DiagCode::W0010, c.span,
+                               fmt::format("chart `{}` of report `{}` will be left out: {}", c.text, rep.name, why));
+      d.span_label = "this chart";
+      d.Help("chart it by a grain whose periods each lie in one period of the operator, or chart the metric itself");
+    }
+  }
   for (const ir::Goal& g : ir.goals) {
     if (!g.from_day && !g.to_day) continue;  // no period: --from and --to say (E0602 at run)
     plan::Request r;

@@ -381,6 +381,7 @@ struct Report {
     std::optional<Grain> grain;
     std::vector<std::string> by;
     std::string text;  ///< as written, to name it: `sales by brand as bar`
+    Span span;         ///< the `chart` line
   };
   std::vector<Chart> charts;
   Span span;

@@ -30,8 +30,11 @@ namespace {
 
 }  // namespace
 
+/// Lowers one output; in a report, one that fails for a hidden column (or a
+/// chart for its grain) is left out with a note. Returns the code of the
+/// error left out, or "".
 template <class F>
-void Lowerer::Guard(bool in_report, const std::string& what, F lower) {
+std::string Lowerer::Guard(bool in_report, const std::string& what, F lower) {
   reading_ = what;
   // A report's chart whose metric its grain cannot answer (`.to_date(year)`
   // by week: E0602) is left out with a warning too, not the whole report.
@@ -39,7 +42,7 @@ void Lowerer::Guard(bool in_report, const std::string& what, F lower) {
   if (!in_report || ((!role_ || role_->hidden.empty()) && !chart)) {
     lower();
     reading_.clear();
-    return;
+    return "";
   }
   Plan saved = plan_;
   auto saved_index = scan_index_;
@@ -57,8 +60,12 @@ void Lowerer::Guard(bool in_report, const std::string& what, F lower) {
     prefix_src_ = -1;
     role_read_ = false;
     plan_.notes.push_back({"W0705", fmt::format("{} is left out of this report: {}", what, e.what())});
+    left_out_ = e.what();
+    reading_.clear();
+    return e.code;
   }
   reading_.clear();
+  return "";
 }
 
 Plan Lowerer::Run() {
@@ -101,7 +108,7 @@ Plan Lowerer::Run() {
     plan_.title = report->title;
     goal_names.insert(goal_names.end(), report->goals.begin(), report->goals.end());
     metrics.insert(metrics.end(), report->metrics.begin(), report->metrics.end());
-    if (role.empty()) role = report->role;
+    if (role.empty() && !req_.no_report_role) role = report->role;
   }
   // A metric or goal asked for twice (`--report R --metric m`, m being one
   // of R's metrics) is shown once, where it was first asked for.
@@ -135,7 +142,11 @@ Plan Lowerer::Run() {
   for (const std::string& m : metrics)
     Guard(report != nullptr, fmt::format("metric `{}`", m), [&] { Metric(m); });
   if (report)
-    for (const ir::Report::Chart& c : report->charts) Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); });
+    for (size_t i = 0; i < report->charts.size(); ++i) {
+      const ir::Report::Chart& c = report->charts[i];
+      if (Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); }) == "E0602")
+        plan_.charts_by_grain.push_back({i, left_out_});
+    }
   std::vector<const ir::Goal*> goals;
   if (all_goals)
     for (const ir::Goal& g : m_.goals) goals.push_back(&g);

@@ -43,7 +43,8 @@ class Lowerer {
   /// the role hides (E0605) is left out with a note instead, so that the
   /// rest of the report, and bursting, still work.
   template <class F>
-  void Guard(bool in_report, const std::string& what, F lower);
+  std::string Guard(bool in_report, const std::string& what, F lower);
+  std::string left_out_;  ///< why Guard last left an output out
   const ir::Goal* goal_ = nullptr;  ///< the goal being lowered (`m.target` reads its target)
   void RoleFilter(int scan);
   /// A column the role itself reads (a hidden one too), as a row node.

@@ -344,6 +344,9 @@ struct Request {
   /// PARAM gets an audit of its visible rows, scanned by the query or not.
   std::string member_param;
   std::string report;  ///< `--report NAME`: its goals, metrics, role and charts
+  /// `kpic check` planning a report's charts: without the report's role
+  /// (its hidden columns are W0006's), to find those its grain cannot answer.
+  bool no_report_role = false;
   bool expectations = false;  ///< `kpic test`: every `expect` (Plan::expectations)
   /// `kpic test` with `expectations`: only the checks that read one source
   /// alone (no `found in`, no metric check), which a bad lookup cannot stop.
@@ -393,6 +396,9 @@ struct Plan {
   /// What the lowering left out and why (a report's output that reads a
   /// column its role hides, W0705).
   std::vector<Warning> notes;
+  /// A report's charts left out because their grain cannot answer their
+  /// metric (E0602): the chart's index in ir::Report::charts and why.
+  std::vector<std::pair<size_t, std::string>> charts_by_grain;
   /// Under a role: the role, and per source read, a scan (grain `all`, the
   /// whole source, the role's filter) counting what the run's warnings
   /// report, over the rows the role may see only. The engines' own counts

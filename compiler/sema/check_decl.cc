@@ -703,6 +703,7 @@ void Checker::Report(const ast::ReportDecl& r) {
       }
       ir::Report::Chart c;
       c.node = t.node;
+      c.span = it.span;
       c.formula = ast::DumpExpr(*it.expr);
       if (it.expr->kind == ExprKind::kName) c.metric = it.expr->name.name;
       c.kind = it.as ? it.as->name : "table";
