@@ -584,11 +584,12 @@ class Evaluator {
         return fold.Result();
       }
     }
-    int64_t lo, hi;
+    int64_t lo = 0, hi = 0;
     if (c.g == Grain::kAll) {
-      if (min_day_ > max_day_) return Val::Null();
-      lo = rt::PeriodOf(n.grain, min_day_, p_.calendar);
-      hi = rt::PeriodOf(n.grain, max_day_, p_.calendar);
+      // The periods of the scans under the argument: a scan of another
+      // output by month stretched them to whole months, and `.avg(week)` of
+      // 12 sold in one week read 1.33 (12 over the 9 weeks of two months).
+      if (!DataRange(ScansUnder(n.args[0]), n.grain, &lo, &hi)) return Val::Null();
     } else {
       auto [first, last] = Days(c);
       if (first > last) return fold.Result();

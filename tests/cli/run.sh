@@ -943,6 +943,18 @@ head -1 "$TMP/out" | grep -q '^期间 *渠道 *销售额 *转化率 *销售额 8
 grep -Eq '^2027-01（预测） +online +¥[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2} +[0-9.]+% +¥[0-9,]+\.[0-9]{2} 至 ¥[0-9,]+\.[0-9]{2} ' "$TMP/out" \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast row"; grep '预测）' "$TMP/out" | head -3; }
 
+# A chart without a grain (over all time) of `.avg(week)`, in a report
+# that also shows a metric by month: the weeks counted ran over the month
+# scan's whole months, and 12 sold in one week read 1.33 (12 / 9 weeks).
+# By hand: 5 on 2025-12-30 and 7 on 2026-01-02, one week (2025-12-29..).
+mkdir -p "$TMP/allweeks"
+printf 'day,amount\n2025-12-30,5.00\n2026-01-02,7.00\n' > "$TMP/allweeks/orders.csv"
+printf 'package w\nsource orders from csv("orders.csv") {\n  day: date time\n  amount: decimal(2) unit USD\n}\nmetric sales: USD = sum(orders.amount)\nmetric wk: USD = sales.avg(week)\nreport r {\n  metrics sales\n  chart wk as line\n}\n' > "$TMP/allweeks/p.kpi"
+for engine in interp jit; do
+  expect "$engine: .avg(week) over all time beside a monthly output" 0 "$KPIC" run "$TMP/allweeks" --report r --engine "$engine" --format json --no-cache
+  json "[(c['formula'], c['rows']) for c in d['charts']]" "[('wk', [{'period': 'all', 'value': 12.0}])]"
+done
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
