@@ -909,8 +909,13 @@ std::string Html(const Context& ctx) {
         // A partial period is compared with the same days of the one
         // before: the bars say so (`2026-11` beside the table's whole
         // November read as the month's total).
+        // A bridge opens from the whole period's close instead.
         const bool cut = g.through_span.partial && g.through_span.first <= g.through_span.last;
-        out += Waterfall(Label(g.goal->grain, g.previous_period, p) + (cut ? Tr(lang, " (same days)", "（同期）") : ""),
+        const bool bridge = d.node->opening >= 0;
+        out += Waterfall(Label(g.goal->grain, g.previous_period, p) +
+                             (cut && bridge ? Tr(lang, " (close)", "（期末）")
+                              : cut         ? Tr(lang, " (same days)", "（同期）")
+                                            : ""),
                          Num(d.previous), bars,
                          Label(g.goal->grain, g.period, p) + (cut ? Tr(lang, " (to date)", "（截至目前）") : ""),
                          Num(d.value), look, lang);

@@ -882,6 +882,12 @@ ok = d["opening"] == 0 and got == want and sum(got[1:]) == Decimal(str(d["change
 sys.exit(0 if ok else print(d["opening"], got, want, d["change"]) or 1)
 PY
 
+# Its waterfall, December cut at the 28th, starts from November's close
+# (the opening), not from "the same days" of November.
+expect "bridge waterfall label" 0 "$KPIC" run "$ROOT/examples/saas" --goal reach_arr --format html -o "$TMP/bridge.html" --no-cache
+grep -q '2026-11（期末）' "$TMP/bridge.html" && ! grep -q '2026-11（同期）' "$TMP/bridge.html" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: bridge waterfall label"; grep -o '2026-11（[^）]*）' "$TMP/bridge.html"; }
+
 # An alert on the forecast says what its value is (a bare 0.00% beside
 # 2026-12 read as December's), and the goal's total comes first (it was
 # folded into "其余 4 条" behind the members) (reader probe).
