@@ -194,6 +194,14 @@ class Evaluator {
     return w;
   }
 
+  /// The days of the window (--from, --to and the as-of date), inclusive;
+  /// INT32_MIN / INT32_MAX where a side is open.
+  std::pair<int32_t, int32_t> WindowDays() const {
+    int32_t lo = p_.from_day ? *p_.from_day : INT32_MIN, hi = p_.to_day ? *p_.to_day - 1 : INT32_MAX;
+    if (as_of_) hi = std::min(hi, *as_of_);
+    return {lo, hi};
+  }
+
   /// The first and last day of the context's periods, within its span.
   std::pair<int64_t, int64_t> Days(const Ctx& c) const {
     int64_t lo = rt::PeriodStart(c.g, c.lo, p_.calendar), hi = int64_t{rt::PeriodEnd(c.g, c.hi, p_.calendar)} - 1;
@@ -585,11 +593,18 @@ class Evaluator {
       }
     }
     int64_t lo = 0, hi = 0;
+    int32_t clo = c.clo, chi = c.chi;
     if (c.g == Grain::kAll) {
       // The periods of the scans under the argument: a scan of another
       // output by month stretched them to whole months, and `.avg(week)` of
       // 12 sold in one week read 1.33 (12 over the 9 weeks of two months).
+      // Within the window: the scans under a re-aggregation read outside
+      // it, and the weeks at its edges count its days only.
       if (!DataRange(ScansUnder(n.args[0]), n.grain, &lo, &hi)) return Val::Null();
+      auto [wlo, whi] = WindowDays();
+      if (wlo > whi) return Val::Null();
+      if (wlo != INT32_MIN) lo = std::max(lo, rt::PeriodOf(n.grain, wlo, p_.calendar)), clo = wlo;
+      if (whi != INT32_MAX) hi = std::min(hi, rt::PeriodOf(n.grain, whi, p_.calendar)), chi = whi;
     } else {
       auto [first, last] = Days(c);
       if (first > last) return fold.Result();
@@ -598,12 +613,12 @@ class Evaluator {
     }
     for (int64_t o = lo; o <= hi; ++o) {
       if (n.by.empty()) {
-        Ctx w{n.grain, o, o, c.dims, c.extra, c.clo, c.chi};
+        Ctx w{n.grain, o, o, c.dims, c.extra, clo, chi};
         fold.Add(Eval(n.args[0], w));
         continue;
       }
       for (const DimTuple& m : members) {
-        Ctx w{n.grain, o, o, c.dims, c.extra, c.clo, c.chi};
+        Ctx w{n.grain, o, o, c.dims, c.extra, clo, chi};
         w.extra.insert(w.extra.end(), m.begin(), m.end());
         fold.Add(Eval(n.args[0], w));
       }
@@ -616,8 +631,11 @@ class Evaluator {
   Val Rollup(const MNode& n, const Ctx& c) {
     int64_t lo, hi;
     if (c.g == Grain::kAll) {
-      if (min_day_ > max_day_) return Val::Null();
-      lo = min_day_, hi = max_day_;
+      // Within the window: a balance's daily scan reads the days outside it
+      // (`--grain all --to 2026-07-01` read the latest balance).
+      auto [wlo, whi] = WindowDays();
+      lo = std::max<int64_t>(min_day_, wlo), hi = std::min<int64_t>(max_day_, whi);
+      if (lo > hi) return Val::Null();
     } else {
       std::tie(lo, hi) = Days(c);
     }

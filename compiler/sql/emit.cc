@@ -1328,6 +1328,16 @@ class Emitter {
   }
 
   /// Data days over every scan with a time axis (for `all`-grain windows).
+  /// The data's first and last day (DataDays), within the window: the
+  /// scans of a balance or a re-aggregation read the days outside it.
+  std::pair<std::string, std::string> WindowDataDays() {
+    std::string dr = DataDays();
+    std::string lo = fmt::format("(SELECT lo FROM {})", dr), hi = fmt::format("(SELECT hi FROM {})", dr);
+    if (p_.from_day) lo = LaterOf(lo, DateLit(*p_.from_day));
+    if (p_.to_day) hi = EarlierOf(hi, DateLit(*p_.to_day - 1));
+    return {lo, hi};
+  }
+
   std::string DataDays() {
     if (!dr_.empty()) return dr_;
     std::vector<std::string> parts;
@@ -1402,9 +1412,9 @@ class Emitter {
     bool split = G != Grain::kAll;  // by a grain; else within the row's own periods
     std::string qlo, qhi, q;
     if (split && c.g == Grain::kAll) {
-      std::string dr = DataDays();
-      qlo = Bucket(G, fmt::format("(SELECT lo FROM {})", dr));
-      qhi = Bucket(G, fmt::format("(SELECT hi FROM {})", dr));
+      auto [dlo, dhi] = WindowDataDays();
+      qlo = Bucket(G, dlo);
+      qhi = Bucket(G, dhi);
     } else if (split) {
       // The periods of G holding the context's days within its span (a
       // bucket is monotone: the later of the buckets, the earlier of them).
@@ -1455,10 +1465,14 @@ class Emitter {
     } else {
       inner = Ctx{Grain::kAll, "", "", inner.total, inner.from};
     }
-    // Each cell keeps the row's span (the engine's Reagg passes it on).
+    // Each cell keeps the row's span (the engine's Reagg passes it on);
+    // over all time, the periods at the window's edges count its days.
     if (c.g != Grain::kAll) {
       if (!c.clo.empty()) cols += fmt::format(", {} AS sf", c.clo), inner.clo = "f.sf";
       if (!c.chi.empty()) cols += fmt::format(", {} AS sl", c.chi), inner.chi = "f.sl";
+    } else if (split) {
+      if (p_.from_day) inner.clo = DateLit(*p_.from_day);
+      if (p_.to_day) inner.chi = DateLit(*p_.to_day - 1);
     }
     for (size_t j = 0; j < ne; ++j) cols += fmt::format(", m.e{} AS d{}", j, k0 + j);
     if (ne) from += fmt::format("\n  JOIN {} AS m ON m.prid = f.rid", mb);
@@ -1711,9 +1725,7 @@ class Emitter {
     needs_n_[si].insert(a);
     std::string dlo, dhi;
     if (c.g == Grain::kAll) {
-      std::string dr = DataDays();
-      dlo = fmt::format("(SELECT lo FROM {})", dr);
-      dhi = fmt::format("(SELECT hi FROM {})", dr);
+      std::tie(dlo, dhi) = WindowDataDays();
     } else {
       dlo = FirstDay(c);
       dhi = LastDayOf(c);
