@@ -32,7 +32,7 @@ qualifiedName: ident (DOT ident)*;
 dimensionDecl: DIMENSION name=ident label=STRING? (COLON typeRef)? attrBlock? SEMI?;
 calendarDecl: CALENDAR name=ident? label=STRING? attrBlock SEMI?;
 attrBlock: LBRACE blockAttr* RBRACE;
-blockAttr: ident attrValue (COMMA attrValue)* SEMI?;
+blockAttr: ident (DOT lang=IDENT)? attrValue (COMMA attrValue)* SEMI?;
 attrValue
   : STRING | INT | DECIMAL | PERCENT | DATE | TIMESTAMP | TRUE_ | FALSE_
   | MINUS (INT | DECIMAL)

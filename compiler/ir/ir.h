@@ -273,6 +273,7 @@ const std::string& LabelIn(const std::string& name, const std::string& label, co
 
 struct Dimension {
   std::string name, label, package;
+  Labels labels;  ///< `label.en "Region"` in its block
   VT vt = VT::kString;
   Span span;
 };

@@ -429,6 +429,9 @@ std::string DimHtml(const std::string& dim, const plan::Plan& p) {
   for (const auto& g : p.goals)
     for (const auto& d : g.drills)
       if (d.dim == dim && !d.label.empty()) return fmt::format("<span title=\"{}\">{}</span>", Esc(dim), Esc(d.label));
+  for (size_t i = 0; i < p.by.size() && i < p.by_labels.size(); ++i)
+    if (p.by[i] == dim && !p.by_labels[i].empty())
+      return fmt::format("<span title=\"{}\">{}</span>", Esc(dim), Esc(p.by_labels[i]));
   return Esc(dim);
 }
 

@@ -90,7 +90,8 @@ Plan Lowerer::Run() {
       Unknown("dimension", d, names);
     }
     plan_.by_types.push_back(DimType(d));
-    plan_.by_labels.push_back(m_.FindDimension(d)->label);
+    const ir::Dimension* dim = m_.FindDimension(d);
+    plan_.by_labels.push_back(LabelFor(dim->label, dim->labels));
   }
   plan_.grain = req_.grain.value_or(Grain::kMonth);
   std::string role = req_.role;
@@ -705,7 +706,7 @@ void Lowerer::Goal(const ir::Goal& g) {
     if (g.drill_top) gp.drill_top = *g.drill_top;
     GoalPlan::Drill dr;
     dr.dim = dim;
-    if (const ir::Dimension* d = m_.FindDimension(dim)) dr.label = d->label;
+    if (const ir::Dimension* d = m_.FindDimension(dim)) dr.label = LabelFor(d->label, d->labels);
     dr.type = DimType(dim);
     LCtx by = lc;
     by.dims = {dim};

@@ -82,6 +82,14 @@ void Checker::Sources() {
         ir::Dimension dim;
         dim.name = name;
         dim.label = dd.label.value_or("");
+        for (const ast::Attribute& a : dd.attrs)
+          if (a.key.name == "label" && !a.values.empty()) {
+            if (a.lang.empty()) {
+              if (dim.label.empty()) dim.label = a.values[0].text;
+            } else {
+              dim.labels[a.lang] = a.values[0].text;
+            }
+          }
         dim.package = pname;
         std::string t = dd.type ? dd.type->name.name : "string";
         dim.vt = t == "int" ? VT::kInt : t == "date" ? VT::kDate : VT::kString;

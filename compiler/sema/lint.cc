@@ -322,12 +322,14 @@ class Linter {
     const std::vector<ast::Attribute>* attrs = nullptr;
     if (d.kind == DeclKind::kMetric)
       attrs = &static_cast<const ast::MetricDecl&>(d).attrs;
-    else if (d.kind != DeclKind::kGoal && d.kind != DeclKind::kSource && d.kind != DeclKind::kDimension)
+    else if (d.kind == DeclKind::kDimension)
+      attrs = &static_cast<const ast::DimensionDecl&>(d).attrs;
+    else if (d.kind != DeclKind::kGoal && d.kind != DeclKind::kSource)
       return;
     std::vector<std::string> missing;
     if (!d.label) missing.push_back(langs[0]);
-    // Dimensions and sources have one label (no `label.xx` attributes).
-    size_t others = d.kind == DeclKind::kMetric || d.kind == DeclKind::kGoal ? langs.size() : 1;
+    // Sources have one label (no `label.xx` attributes).
+    size_t others = d.kind == DeclKind::kSource ? 1 : langs.size();
     for (size_t i = 1; i < others; ++i) {
       bool found = false;
       if (attrs)

@@ -718,6 +718,14 @@ class Resolver {
     std::map<std::string, const ast::Attribute*> seen;
     for (const ast::Attribute& a : attrs) {
       if (allowed && !CheckOption(a.key, *allowed, what)) continue;
+      if (!a.lang.empty() && a.key.name != "label") {
+        // `owner.en` in a block: only a label is written per language.
+        diags_.Report(DiagCode::E0212, a.key.span, fmt::format("unknown {} `{}.{}`", what, a.key.name, a.lang))
+            .Help(fmt::format("only `label` takes a language (`label.{} \"...\"`); write `{}` alone", a.lang,
+                              a.key.name))
+            .span_label = fmt::format("not a {}", what);
+        continue;
+      }
       std::string key = a.key.name + (a.lang.empty() ? "" : "." + a.lang);
       auto [it, inserted] = seen.emplace(key, &a);
       if (!inserted && a.key.name != "tags") {

@@ -282,6 +282,7 @@ ast::Attribute AstBuilder::BlockAttr(P::BlockAttrContext* ctx) {
   ast::Attribute a;
   if (!ctx) return a;
   a.key = Ident(ctx->ident());
+  if (ctx->lang) a.lang = ctx->lang->getText();  // `label.en` in a dimension's block
   for (auto* v : ctx->attrValue()) a.values.push_back(Value(v));
   a.span = map_.ContextSpan(ctx);
   return a;

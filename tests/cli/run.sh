@@ -984,6 +984,19 @@ for win in "2026-03-02 bal,amt,balw,amts,amtx ['200.00', '3.00', '150.00', '3.00
   [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql all time from $from: $got, expected $want"; }
 done
 
+# A dimension's label in another language (`label.en` in its block):
+# `--lang en` heads the breakdown "Region" (it said 区域, with no way to
+# give an English one), in the table and the HTML.
+mkdir -p "$TMP/dimlang"
+printf 'day,region,amount\n2026-01-02,华东,5.00\n' > "$TMP/dimlang/s.csv"
+printf 'package dl\ndimension region "区域": string { label.en "Region" }\nsource s from csv("s.csv") {\n  day: date time\n  region: string -> region\n  amount: decimal(2) unit USD\n}\nmetric sales "销售额": USD = sum(s.amount)\n  label.en "Sales"\n' > "$TMP/dimlang/p.kpi"
+expect "dimension label in English" 0 "$KPIC" run "$TMP/dimlang" --metric sales --by region --lang en --no-cache
+head -1 "$TMP/out" | grep -q '^period *Region *Sales$' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dimension label in English"; head -1 "$TMP/out"; }
+expect "dimension label in English, html" 0 "$KPIC" run "$TMP/dimlang" --metric sales --by region --lang en --format html -o "$TMP/dimlang.html" --no-cache
+grep -q '<th class=l><span title="region">Region</span></th>' "$TMP/dimlang.html" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dimension label in English, html"; }
+expect "dimension label in Chinese" 0 "$KPIC" run "$TMP/dimlang" --metric sales --by region --no-cache
+head -1 "$TMP/out" | grep -q '^期间 *区域 *销售额$' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dimension label in Chinese"; head -1 "$TMP/out"; }
+
 # docs/language.md's builtin table is the builtin table.
 expect "explain builtins" 0 "$KPIC" explain builtins
 sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language.md" | sed '1d;$d' > "$TMP/doc_builtins"
