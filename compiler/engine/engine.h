@@ -179,6 +179,10 @@ struct DecompositionResult {
   const plan::GoalPlan::Decomposition* node = nullptr;
   Val value, previous;  ///< the node's metric
   Val identity;         ///< the right side evaluated now
+  /// A bridge over a partial period: the day whose balance is its opening
+  /// (the last day of the period before, or the day before a window that
+  /// cuts the period's start).
+  std::optional<int32_t> opening_day;
   Val gap;              ///< value - identity
   bool holds = true;    ///< |gap| within 1e-9 of |value| (exact when exact)
   struct Term {

@@ -143,10 +143,6 @@ class Evaluator {
     /// partial period is compared with the same span of the other.
     int32_t clo = INT32_MIN, chi = INT32_MAX;
     bool Clipped() const { return clo != INT32_MIN || chi != INT32_MAX; }
-    /// In a bridge (`m = m.previous + flows`): a period operator reads the
-    /// whole earlier period, not the same span of it, so that the opening
-    /// balance of a partial period is the close of the one before.
-    bool whole_shift = false;
     /// `forecast.FIELD` in a goal's alert: the outlook of the goal or member.
     const std::array<double, 6>* forecast = nullptr;
   };
@@ -524,10 +520,6 @@ class Evaluator {
     }
     w.lo -= k;
     w.hi -= k;
-    if (c.whole_shift) {
-      w.clo = INT32_MIN, w.chi = INT32_MAX, w.whole_shift = false;
-      return Eval(n.args[0], w);
-    }
     return Eval(n.args[0], MoveSpan(c, w, Months(c.g) * static_cast<int>(k)));
   }
 
@@ -961,33 +953,48 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
   // A decomposition's value, identity and terms in one context: exact
   // differences (additive) or LMDI shares (multiplicative).
   auto decompose = [&](const plan::GoalPlan::Decomposition& d, int value, int rhs, const std::vector<int>& terms,
-                       Evaluator::Ctx at, const Evaluator::Ctx& then) {
+                       const Evaluator::Ctx& at, const Evaluator::Ctx& then) {
     DecompositionResult r;
-    // A bridge over a partial period goes from the close of the period
-    // before (its opening balance) to the value to date: the opening is
-    // not the balance at the same day of the period before, which left the
-    // flows to date short of the change (as of the 14th: steps of +88
-    // beside a change of +214). The flows' own earlier values stay those
-    // of the same days, like for like.
-    Evaluator::Ctx closed = then;
-    if (d.kind == Kind::kAdditive && d.opening >= 0 && at.Clipped()) {
-      at.whole_shift = true;
-      closed.clo = INT32_MIN, closed.chi = INT32_MAX;
-    }
     r.node = &d;
     r.value = ev.Eval(value, at);
-    r.previous = ev.Eval(value, closed);
-    r.identity = ev.Eval(rhs, at);
-    r.gap = Sub(r.value, r.identity);
-    if (!r.gap.null()) {
-      double gap = std::fabs(r.gap.AsDouble()), scale = std::fabs(r.value.AsDouble());
-      r.holds = r.gap.exact() ? r.gap.i == 0 : gap <= 1e-9 * std::max(1.0, scale);
+    // A bridge over a partial period goes from the balance before its span
+    // (the opening) to the value to date: the close of the period before,
+    // or, when the window cuts the period's start, the balance on the day
+    // before the window. Not the balance on the same day of the period
+    // before, which left the flows to date short of the change (as of the
+    // 14th: steps of +88 beside a change of +214). Only the opening moves:
+    // the flows, and every period operator in them, are evaluated as any
+    // other line's, and their earlier values are those of the same days.
+    const bool bridge = d.kind == Kind::kAdditive && d.opening >= 0 && at.Clipped();
+    if (bridge) {
+      const int32_t start = rt::PeriodStart(at.g, at.lo, plan.calendar);
+      Val opening;
+      if (at.clo != INT32_MIN && at.clo > start) {
+        Evaluator::Ctx before_cut{at.g, at.lo, at.hi, at.dims, at.extra, INT32_MIN, at.clo - 1};
+        opening = ev.Eval(value, before_cut);
+        r.opening_day = at.clo - 1;
+      }
+      if (opening.null()) {
+        Evaluator::Ctx closed = then;
+        closed.clo = INT32_MIN, closed.chi = INT32_MAX;
+        opening = ev.Eval(value, closed);
+        if (!r.opening_day) r.opening_day = rt::PeriodEnd(then.g, then.hi, plan.calendar) - 1;
+      }
+      r.previous = opening;
+    } else {
+      r.previous = ev.Eval(value, then);
     }
+    if (!bridge) r.identity = ev.Eval(rhs, at);
     for (size_t i = 0; i < d.terms.size() && i < terms.size(); ++i) {
       const auto& t = d.terms[i];
       DecompositionResult::Term term;
-      term.value = ev.Eval(terms[i], at);
+      term.value = bridge && static_cast<int>(i) == d.opening ? r.previous : ev.Eval(terms[i], at);
       term.previous = ev.Eval(terms[i], then);
+      if (bridge) {
+        // The right side is the opening plus the signed flows.
+        Val signed_value = t.sign > 0 ? term.value : Neg(term.value);
+        r.identity = i == 0 ? signed_value : Add(r.identity, signed_value);
+      }
       if (d.kind == Kind::kAdditive && d.opening >= 0) {
         // A bridge: from the opening balance, each flow adds or takes its
         // value in the period (churn took $936.98; the change in churn
@@ -1006,6 +1013,11 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
           term.contribution = Val::Float(LogMean(v1, v0) * t.sign * std::log(x1 / x0));
       }
       r.terms.push_back(term);
+    }
+    r.gap = Sub(r.value, r.identity);
+    if (!r.gap.null()) {
+      double gap = std::fabs(r.gap.AsDouble()), scale = std::fabs(r.value.AsDouble());
+      r.holds = r.gap.exact() ? r.gap.i == 0 : gap <= 1e-9 * std::max(1.0, scale);
     }
     return r;
   };

@@ -884,7 +884,9 @@ std::string Html(const Context& ctx) {
     if (g.compared && !g.decomposition.empty()) {
       out += fmt::format("<h3>{} ({})</h3>", T("Decomposition", "指标分解"), Esc(ComparedPhrase(g, p)));
       for (const auto& d : g.decomposition) {
-        out += fmt::format("<p><b>{}</b> = {} {}</p>", Esc(d.node->name), Esc(d.node->formula),
+        std::string opening = OpeningPhrase(d, p);
+        out += fmt::format("<p><b>{}</b> = {}{} {}</p>", Esc(d.node->name), Esc(d.node->formula),
+                           opening.empty() ? "" : " <span class=sub>" + Esc(opening) + "</span>",
                            d.holds ? "" : fmt::format("<span class=gap>{} {}</span>",
                                                       T("the identity does not hold: gap", "恒等式不成立：差额"),
                                                       Esc(d.gap.Text())));
@@ -912,13 +914,10 @@ std::string Html(const Context& ctx) {
         // A partial period is compared with the same days of the one
         // before: the bars say so (`2026-11` beside the table's whole
         // November read as the month's total).
-        // A bridge opens from the whole period's close instead.
+        // A bridge opens from the balance on the day before the span.
         const bool cut = g.through_span.partial && g.through_span.first <= g.through_span.last;
-        const bool bridge = d.node->opening >= 0;
-        out += Waterfall(Label(g.goal->grain, g.previous_period, p) +
-                             (cut && bridge ? Tr(lang, " (close)", "（期末）")
-                              : cut         ? Tr(lang, " (same days)", "（同期）")
-                                            : ""),
+        out += Waterfall(d.opening_day ? rt::FormatDate(*d.opening_day) + Tr(lang, " (opening)", "（期初）")
+                         : Label(g.goal->grain, g.previous_period, p) + (cut ? Tr(lang, " (same days)", "（同期）") : ""),
                          Num(d.previous), bars,
                          Label(g.goal->grain, g.period, p) + (cut ? Tr(lang, " (to date)", "（截至目前）") : ""),
                          Num(d.value), look, lang);

@@ -232,6 +232,12 @@ std::string ShowCompact(double v, const Look& l, const std::string& lang, bool c
 
 namespace kpic::output {
 
+std::string OpeningPhrase(const engine::DecompositionResult& d, const plan::Plan& p) {
+  if (!d.opening_day) return "";
+  return p.lang == "zh" ? fmt::format("期初为 {} 的值", rt::FormatDate(*d.opening_day))
+                        : fmt::format("opening: the value on {}", rt::FormatDate(*d.opening_day));
+}
+
 std::string ComparedPhrase(const engine::GoalResult& g, const plan::Plan& p) {
   bool zh = p.lang == "zh";
   std::string now = Label(g.goal->grain, g.period, p), before = Label(g.goal->grain, g.previous_period, p);

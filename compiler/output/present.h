@@ -78,6 +78,9 @@ namespace kpic::output {
 /// report's language: `2026-12 vs 2026-11` / `2026-12 对比 2026-11`, or for
 /// a partial period its days against the same days of the one before.
 std::string ComparedPhrase(const engine::GoalResult& g, const plan::Plan& p);
+/// A bridge over a partial period: where its opening balance is read
+/// ("opening: the value on 2026-11-30"), else "".
+std::string OpeningPhrase(const engine::DecompositionResult& d, const plan::Plan& p);
 /// A goal's forecast in one sentence: the value expected at the end, its
 /// 80% and 95% intervals, the target and the chance of meeting it, numbers
 /// in the goal's look.

@@ -304,7 +304,9 @@ std::string Table(const Context& ctx) {
     out += AlertDigestText(g, p, color, ctx.actions);
     if (g.compared) {
       for (const auto& d : g.decomposition) {
-        out += fmt::format("  {} {}: {} = {}{}\n", T("decomposition", "指标分解"), ComparedPhrase(g, p), d.node->name,
+        std::string opening = OpeningPhrase(d, p);
+        if (!opening.empty()) opening = lang == "zh" ? "（" + opening + "）" : " (" + opening + ")";
+        out += fmt::format("  {} {}{}: {} = {}{}\n", T("decomposition", "指标分解"), ComparedPhrase(g, p), opening, d.node->name,
                            d.node->formula,
                            d.holds ? "" : fmt::format("  ({} {})", T("does not hold: gap", "恒等式不成立：差额"), d.gap.Text()));
         std::vector<std::vector<std::string>> rows;

@@ -883,9 +883,9 @@ sys.exit(0 if ok else print(d["opening"], got, want, d["change"]) or 1)
 PY
 
 # Its waterfall, December cut at the 28th, starts from November's close
-# (the opening), not from "the same days" of November.
+# (the opening, on 30 November), not from "the same days" of November.
 expect "bridge waterfall label" 0 "$KPIC" run "$ROOT/examples/saas" --goal reach_arr --format html -o "$TMP/bridge.html" --no-cache
-grep -q '2026-11（期末）' "$TMP/bridge.html" && ! grep -q '2026-11（同期）' "$TMP/bridge.html" \
+grep -q '2026-11-30（期初）' "$TMP/bridge.html" && grep -q '期初为 2026-11-30 的值' "$TMP/bridge.html" && ! grep -q '2026-11（同期）' "$TMP/bridge.html" \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: bridge waterfall label"; grep -o '2026-11（[^）]*）' "$TMP/bridge.html"; }
 
 # An alert on the forecast says what its value is (a bare 0.00% beside

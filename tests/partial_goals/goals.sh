@@ -169,6 +169,16 @@ for engine in interp jit; do
     "[True, '160.00', '150.00', '10.00', '160.00', True]"
   json "[(t['term'], t['value'], t['previous'], t['contribution']) for t in $dec['terms']]" \
     "[('bal.previous', '150.00', None, None), ('ins', '25.00', '40.00', '25.00'), ('outs', '15.00', '10.00', '-15.00')]"
+  # Only the opening moves to November's close: a flow's own `.previous`
+  # still compares 1-12 December with 1-12 November (25 - 40 = -15, not
+  # 25 - 75 with the whole of November), as `--metric d_ins` does.
+  expect "$engine: bridge, a flow with .previous" 0 "$KPIC" run "$BRIDGE" --goal keep2 --engine "$engine" --format json
+  json "([(t['term'], t['value']) for t in $dec['terms']][3:], $dec['holds'])" "([('d_ins', '-15.00'), ('d_ins', '-15.00')], True)"
+  # A window that cuts December's start opens from the balance on the day
+  # before it (5 December: 170), and 170 - 10 = 160 holds.
+  expect "$engine: bridge, window cut" 0 "$KPIC" run "$BRIDGE" --goal keep --from 2026-12-06 --to 2027-01-01 --engine "$engine" --format json
+  json "([$dec[k] for k in ('value', 'previous', 'change', 'identity', 'holds')], $dec['terms'][0]['value'])" \
+    "(['160.00', '170.00', '-10.00', '160.00', True], '170.00')"
 done
 
 # Freshness by cadence: snapshots dated the 1st of each month are current
