@@ -34,15 +34,15 @@ std::string Upper(std::string s) {
 /// one anyway. Only clear contradictions are refused.
 bool Compatible(ColType t, const std::string& decl_raw) {
   std::string decl = Upper(decl_raw);
-  bool text = decl.find("CHAR") != std::string::npos || decl.find("TEXT") != std::string::npos ||
-              decl.find("CLOB") != std::string::npos;
   bool blob = decl.find("BLOB") != std::string::npos;
   if (blob) return false;
   switch (t) {
     case ColType::kString:
       return true;
     case ColType::kInt:
-      return !text && decl.find("REAL") == std::string::npos && decl.find("FLOA") == std::string::npos &&
+      // TEXT too: `sqlite3 .import` makes TEXT columns, whose values are
+      // read as the whole numbers they write, as `kpic sql` reads them.
+      return decl.find("REAL") == std::string::npos && decl.find("FLOA") == std::string::npos &&
              decl.find("DOUB") == std::string::npos;
     default:
       return true;
@@ -123,8 +123,11 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
         if (!builder.Add(c, &f)) break;
         continue;
       }
+      // The empty text (what `sqlite3 .import` stores for an empty field)
+      // is null in a column of any type but `string`, as an empty CSV field
+      // is and as `kpic sql` reads it (docs/sql.md); a string keeps it.
       const char* text = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
-      Field f{std::string_view(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(st.get(), i))), true};
+      Field f{std::string_view(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(st.get(), i))), false};
       if (!builder.Add(c, &f)) break;
     }
     builder.EndRow(uri, row);

@@ -484,7 +484,16 @@ class Emitter {
 
   ScanFrom From(const plan::Scan& scan) const {
     ScanFrom f;
-    f.from = Table(scan.source) + " AS t0";
+    // Each table read, and what it adds to its rows: SQLite's dates and
+    // timestamps are read once per row in a derived table, `(SELECT *,
+    // <read> AS "kpic#day" FROM t)`, as their reading nests deep, and
+    // SQLite's parser stops at about 100 levels ("parser stack overflow").
+    struct Read {
+      std::string table, alias, on;
+      std::vector<std::string> extra;
+      std::set<std::string> names;
+    };
+    std::vector<Read> reads{{Table(scan.source), "t0", "", {}, {}}};
     std::map<std::string, std::string> alias;  // path prefix -> alias of the referenced source
     int next = 1;
     for (const auto& c : scan.columns) {
@@ -507,16 +516,26 @@ class Emitter {
           // Text keys match byte for byte (see Row's comparisons): under a
           // role that restricts the lookup, `p1` must not find `P1`.
           std::string fk = cur + "." + Q(Physical(decl, c.path[k])), pk = a + "." + Q(key);
-          f.from += fmt::format("\n  LEFT JOIN {} AS {} ON {} = {}", Table(c.sources[k + 1]), a,
-                                text ? T(d_.binary_text, pk) : pk, text ? T(d_.binary_text, fk) : fk);
+          reads.push_back({Table(c.sources[k + 1]), a,
+                           fmt::format("{} = {}", text ? T(d_.binary_text, pk) : pk, text ? T(d_.binary_text, fk) : fk),
+                           {}, {}});
           it = alias.emplace(prefix, a).first;
         }
         cur = it->second;
         decl = target;
       }
-      std::string sql = cur + "." + Q(Physical(decl, c.path.back()));
-      if (c.type == VT::kTimestamp) {
-        if (o_.zoned && o_.zoned(c.sources.back(), Physical(decl, c.path.back())))
+      std::string physical = Physical(decl, c.path.back());
+      std::string sql = cur + "." + Q(physical);
+      bool sqlite_time = d_.id == builtins::Dialect::kSqlite && (c.type == VT::kDate || c.type == VT::kTimestamp);
+      if (sqlite_time) {
+        Read& r = *std::find_if(reads.begin(), reads.end(), [&](const Read& x) { return x.alias == cur; });
+        std::string name = "kpic#" + physical;
+        if (r.names.insert(name).second)
+          r.extra.push_back((c.type == VT::kDate ? SqliteDate(Q(physical), scan, c) : SqliteTimestamp(Q(physical), scan, c)) +
+                            " AS " + Q(name));
+        sql = cur + "." + Q(name);
+      } else if (c.type == VT::kTimestamp) {
+        if (o_.zoned && o_.zoned(c.sources.back(), physical))
           sql = fmt::format("({} AT TIME ZONE {})", sql, Lit(o_.zone_name));
         else
           sql = T(d_.timestamp_col, sql);
@@ -526,6 +545,12 @@ class Emitter {
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kFloat) sql = SqliteFloat(sql, scan, c);
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kBool) sql = SqliteBool(sql, scan, c);
       f.column_sql.push_back(sql);
+    }
+    for (const Read& r : reads) {
+      std::string table = r.extra.empty() ? r.table
+                                          : fmt::format("(SELECT *, {} FROM {})", fmt::join(r.extra, ", "), r.table);
+      f.from += r.on.empty() ? table + " AS " + r.alias
+                             : fmt::format("\n  LEFT JOIN {} AS {} ON {}", table, r.alias, r.on);
     }
     return f;
   }
@@ -575,19 +600,33 @@ class Emitter {
     std::string where = fmt::format("kpic: source {}, column {}: ", p_.SourceOf(scan).name, c.Text());
     // An INTEGER as it is (through decimal_col's double, 2^53 + 1 read
     // 2^53); decimal_col reads `.import`'s empty text as null.
-    return fmt::format("CASE WHEN typeof({0}) = 'integer' THEN {0} ELSE {1} END", col,
+    // A REAL, or text with a point (`3.0`, which decimal_col takes as 3), is
+    // not a whole number for kpic run either.
+    std::string not_whole = T(d_.fail, MessageValue(col) + " || ' is not a whole number'", Lit(where + ValueWord()));
+    return fmt::format("CASE WHEN typeof({0}) = 'integer' THEN {0} WHEN typeof({0}) = 'real' OR ({0} GLOB '*.*' "
+                       "AND {0} <> '') THEN {2} ELSE {1} END",
+                       col,
                        T(d_.decimal_col, col, "INTEGER", Lit(where + ValueWord()), Lit(" is not a whole number"),
-                         Lit(where + "a value is not a whole number"), 0, "1", "int", MessageValue(col)));
+                         Lit(where + "a value is not a whole number"), 0, "1", "int", MessageValue(col)),
+                       not_whole);
   }
   /// A `float` column stored as text: read as the number it writes (SQLite
   /// applies numeric affinity to text only when it is a well-formed number,
   /// so the comparison with its REAL is true exactly then); other text is
-  /// an error.
+  /// an error, and so are a leading `+` and spaces around the number, which
+  /// SQLite's affinity takes and kpic run does not.
   std::string SqliteFloat(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
     std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
-    return fmt::format("CASE WHEN typeof({0}) <> 'text' THEN {0} WHEN {0} = '' THEN NULL "
-                       "WHEN CAST({0} AS REAL) = {0} THEN CAST({0} AS REAL) ELSE {1} END",
-                       col, T(d_.fail, MessageValue(col) + " || ' is not a number'", Lit(where)));
+    // An infinity (a REAL, or text past the double range such as `1e400`)
+    // is an error, as in kpic run: it cannot be summed (SQLite stores NaN as
+    // NULL).
+    return fmt::format("CASE WHEN {0} IS NULL THEN NULL WHEN typeof({0}) = 'integer' THEN {0} WHEN typeof({0}) = 'real' AND abs({0}) <= 1.7976931348623157e308 THEN {0} "
+                       "WHEN typeof({0}) = 'real' THEN {2} WHEN {0} = '' THEN NULL "
+                       "WHEN {0} GLOB '+*' OR trim({0}, ' ' || char(9, 10, 11, 12, 13)) <> {0} THEN {1} "
+                       "WHEN CAST({0} AS REAL) = {0} AND abs(CAST({0} AS REAL)) <= 1.7976931348623157e308 THEN CAST({0} AS REAL) "
+                       "WHEN CAST({0} AS REAL) = {0} THEN {2} ELSE {1} END",
+                       col, T(d_.fail, MessageValue(col) + " || ' is not a number'", Lit(where)),
+                       T(d_.fail, MessageValue(col) + " || ' is not a finite number (NaN and infinities cannot be summed)'", Lit(where)));
   }
 
   /// A `bool` column stored as text (`sqlite3 .import`): SQLite reads any
@@ -602,6 +641,93 @@ class Emitter {
                        "WHEN typeof({0}) = 'text' AND lower({0}) IN ('1', 'true', 't', 'yes', 'y') THEN 1 "
                        "WHEN typeof({0}) = 'text' AND lower({0}) IN ('0', 'false', 'f', 'no', 'n') THEN 0 ELSE {1} END",
                        col, T(d_.fail, MessageValue(col) + " || ' is not a boolean (true/false, 1/0, yes/no)'", Lit(where)));
+  }
+
+  /// A `date` column in SQLite, which has no date type: text read as
+  /// kpic run reads it (`YYYY-M-D`, months and days padded or not, as the
+  /// CSV reader's default format; `date(x, '+0 days')` finds 30 February,
+  /// which `date(x)` returns as it is), as the ISO text `YYYY-MM-DD` the query
+  /// compares and truncates; the empty text is null. Anything else (text
+  /// that is not such a date or not a day of the calendar, an INTEGER or a
+  /// REAL, which SQLite's date functions read as a Julian day) is an error,
+  /// as in kpic run: before 2026-12-05 `2025-1-5` compared as text, after
+  /// `2025-12-31`, and its row fell out of every period.
+  std::string SqliteDate(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
+    std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
+    std::string rest = fmt::format("substr({}, 6)", col);
+    std::string dash = fmt::format("instr({}, '-')", rest);
+    std::string iso = fmt::format("printf('%s-%02d-%02d', substr({0}, 1, 4), CAST(substr({1}, 1, {2} - 1) AS INTEGER), "
+                                  "CAST(substr({1}, {2} + 1) AS INTEGER))",
+                                  col, rest, dash);
+    const char* y = "[0-9][0-9][0-9][0-9]-";
+    return fmt::format(
+        "CASE WHEN {0} IS NULL OR {0} = '' THEN NULL WHEN typeof({0}) = 'text' AND ({0} GLOB '{2}[0-9]-[0-9]' OR "
+        "{0} GLOB '{2}[0-9][0-9]-[0-9]' OR {0} GLOB '{2}[0-9]-[0-9][0-9]' OR {0} GLOB '{2}[0-9][0-9]-[0-9][0-9]') "
+        "AND substr({0}, 1, 4) <> '0000' AND date({1}, '+0 days') = {1} THEN {1} ELSE {3} END",
+        col, iso, y, T(d_.fail, MessageValue(col) + " || ' is not a date in the format %Y-%m-%d'", Lit(where)));
+  }
+
+  /// A `timestamp` column in SQLite: text read as kpic run reads it
+  /// (`YYYY-MM-DD HH:MM[:SS[.ffffff]]`, `T` or a space, and an optional
+  /// `Z`, `+hh`, `+hhmm` or `+hh:mm`), as the text `YYYY-MM-DD HH:MM:SS` of
+  /// its wall-clock time in the calendar's zone. A value with an offset is
+  /// moved to that zone when the zone's offset is fixed (`UTC`, `+08:00`);
+  /// SQLite has no time zone database, so in another zone such a value is
+  /// an error rather than a time in the wrong zone. The empty text is null;
+  /// any other value (a date alone, an INTEGER or a REAL, which
+  /// `datetime()` reads as a Julian day, text it would make null) is an
+  /// error, as in kpic run: before 2026-12-05 `datetime()` read it, or
+  /// dropped its row, and moved an offset to UTC whatever the zone.
+  std::string SqliteTimestamp(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
+    std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
+    std::optional<int> zone_minutes;
+    {
+      std::string err;
+      std::string name = o_.zone_name.empty() ? "UTC" : o_.zone_name;
+      if (auto z = rt::TimeZone::Load(name, &err)) {
+        int64_t lo = 0, hi = 0;
+        int32_t off = z->OffsetAt(0, &lo, &hi);
+        if (lo == INT64_MIN && hi == INT64_MAX && off % 60 == 0) zone_minutes = off / 60;
+      }
+    }
+    std::string tail = fmt::format("substr({}, 17)", col);
+    // Where the offset starts in the tail (after HH:MM), or past its end.
+    std::string k = fmt::format(
+        "(CASE WHEN instr({0}, 'Z') > 0 THEN instr({0}, 'Z') WHEN instr({0}, '+') > 0 THEN instr({0}, '+') "
+        "WHEN instr({0}, '-') > 0 THEN instr({0}, '-') ELSE length({0}) + 1 END)",
+        tail);
+    std::string secs = fmt::format("substr({}, 1, {} - 1)", tail, k);  // '', ':SS' or ':SS.fff'
+    std::string off = fmt::format("substr({}, {})", tail, k);          // '', 'Z', '+hh', '+hhmm', '+hh:mm'
+    std::string shape = fmt::format(
+        "{0} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]*' AND substr({0}, 1, 4) <> '0000' "
+        "AND date(substr({0}, 1, 10), '+0 days') = substr({0}, 1, 10) AND substr({0}, 12, 2) <= '23' AND substr({0}, 15, 2) <= '59' "
+        "AND ({1} = '' OR ({1} GLOB ':[0-5][0-9]' OR ({1} GLOB ':[0-5][0-9].[0-9]*' AND substr({1}, 5) NOT GLOB '*[^0-9]*'))) "
+        "AND ({2} IN ('', 'Z') OR (({2} GLOB '[+-][0-9][0-9]' OR {2} GLOB '[+-][0-9][0-9][0-9][0-9]' OR "
+        "{2} GLOB '[+-][0-9][0-9]:[0-9][0-9]') AND substr({2}, 2, 2) <= '23' AND "
+        "substr({2}, length({2}) - 1, 2) <= '59'))",
+        col, secs, off);
+    std::string minutes = fmt::format(
+        "(CASE WHEN {0} IN ('', 'Z') THEN 0 ELSE (CASE WHEN substr({0}, 1, 1) = '-' THEN -1 ELSE 1 END) * "
+        "(CAST(substr({0}, 2, 2) AS INTEGER) * 60 + CASE WHEN length({0}) = 3 THEN 0 ELSE "
+        "CAST(substr({0}, length({0}) - 1, 2) AS INTEGER) END) END)",
+        off);
+    std::string local = fmt::format("substr({0}, 1, 10) || ' ' || substr({0}, 12, 5) || CASE WHEN {1} = '' THEN ':00' "
+                                    "ELSE substr({1}, 1, 3) END",
+                                    col, secs);
+    std::string fail = T(d_.fail, MessageValue(col) + " || ' is not an ISO 8601 timestamp (2026-03-01T08:30:00, "
+                                                      "optionally with Z or +08:00)'",
+                         Lit(where));
+    std::string moved =
+        zone_minutes ? fmt::format("datetime({}, printf('%+d minutes', {} - {}))", local, *zone_minutes, minutes)
+                     : T(d_.fail,
+                         MessageValue(col) + " || " +
+                             Lit(fmt::format(" has a UTC offset, which SQLite cannot move to the calendar's time zone "
+                                             "{} (it has no time zone database): store local times",
+                                             o_.zone_name)),
+                         Lit(where));
+    return fmt::format("CASE WHEN {0} IS NULL OR {0} = '' THEN NULL WHEN typeof({0}) <> 'text' OR NOT ({1}) THEN {2} "
+                       "WHEN {3} = '' THEN datetime({4}) ELSE {5} END",
+                       col, shape, fail, off, local, moved);
   }
 
   /// The decimal type of a scale, and a literal of it.

@@ -4,17 +4,17 @@
 WITH RECURSIVE
 s0 AS (
   -- partial:orders at quarter
-  SELECT date(t0."day", 'start of month', printf('-%d months', (CAST(strftime('%m', t0."day") AS INTEGER) - 1) % 3)) AS p,
+  SELECT date(t0."kpic#day", 'start of month', printf('-%d months', (CAST(strftime('%m', t0."kpic#day") AS INTEGER) - 1) % 3)) AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN t0."amount" IS NULL OR t0."amount" = '' THEN NULL WHEN typeof(t0."amount") = 'text' THEN CASE WHEN t0."amount" GLOB '*[^0-9.+-]*' OR t0."amount" NOT GLOB '*[0-9]*' OR substr(t0."amount", 2) GLOB '*[+-]*' OR t0."amount" GLOB '*.*.*' THEN json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' is not a decimal number') WHEN length(rtrim(substr(t0."amount", instr(t0."amount", '.') + 1), '0')) > 2 AND instr(t0."amount", '.') > 0 THEN json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') WHEN length(ltrim(replace(replace(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) END, '+', ''), '-', ''), '0')) + 2 > 19 OR (length(ltrim(replace(replace(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) END, '+', ''), '-', ''), '0')) + 2 = 19 AND ltrim(replace(replace(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) END, '+', ''), '-', ''), '0') || CASE WHEN instr(t0."amount", '.') = 0 THEN substr('000000000000000000', 1, 2) ELSE substr(rtrim(substr(t0."amount", instr(t0."amount", '.') + 1), '0') || '000000000000000000', 1, 2) END > CASE WHEN t0."amount" GLOB '-*' THEN '9223372036854775808' ELSE '9223372036854775807' END) THEN json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' is out of range for decimal(2)') ELSE CAST(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" || substr('000000000000000000', 1, 2) ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) || substr(rtrim(substr(t0."amount", instr(t0."amount", '.') + 1), '0') || '000000000000000000', 1, 2) END AS INTEGER) END WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
     COUNT(*) AS a1,
-    MAX(t0."day") AS a2
-  FROM "orders" AS t0
-  WHERE t0."day" IS NOT NULL
-    AND t0."day" >= '2025-02-10'
-    AND t0."day" < '2025-11-20'
-  GROUP BY date(t0."day", 'start of month', printf('-%d months', (CAST(strftime('%m', t0."day") AS INTEGER) - 1) % 3)), t0."channel"),
+    MAX(t0."kpic#day") AS a2
+  FROM (SELECT *, CASE WHEN "day" IS NULL OR "day" = '' THEN NULL WHEN typeof("day") = 'text' AND ("day" GLOB '[0-9][0-9][0-9][0-9]-[0-9]-[0-9]' OR "day" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9]' OR "day" GLOB '[0-9][0-9][0-9][0-9]-[0-9]-[0-9][0-9]' OR "day" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') AND substr("day", 1, 4) <> '0000' AND date(printf('%s-%02d-%02d', substr("day", 1, 4), CAST(substr(substr("day", 6), 1, instr(substr("day", 6), '-') - 1) AS INTEGER), CAST(substr(substr("day", 6), instr(substr("day", 6), '-') + 1) AS INTEGER)), '+0 days') = printf('%s-%02d-%02d', substr("day", 1, 4), CAST(substr(substr("day", 6), 1, instr(substr("day", 6), '-') - 1) AS INTEGER), CAST(substr(substr("day", 6), instr(substr("day", 6), '-') + 1) AS INTEGER)) THEN printf('%s-%02d-%02d', substr("day", 1, 4), CAST(substr(substr("day", 6), 1, instr(substr("day", 6), '-') - 1) AS INTEGER), CAST(substr(substr("day", 6), instr(substr("day", 6), '-') + 1) AS INTEGER)) ELSE json_extract('{}', 'kpic: source orders, column day: value ' || "day" || ' is not a date in the format %Y-%m-%d') END AS "kpic#day" FROM "orders") AS t0
+  WHERE t0."kpic#day" IS NOT NULL
+    AND t0."kpic#day" >= '2025-02-10'
+    AND t0."kpic#day" < '2025-11-20'
+  GROUP BY date(t0."kpic#day", 'start of month', printf('-%d months', (CAST(strftime('%m', t0."kpic#day") AS INTEGER) - 1) % 3)), t0."channel"),
 as_of AS (
   -- the data as of --as-of
   SELECT '2025-11-19' AS d),
@@ -30,15 +30,15 @@ members0 AS (
     SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p >= COALESCE(date('2025-02-10', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-02-10') AS INTEGER) - 1) % 3)), s.p) AND s.p <= COALESCE(date(ao.d, 'start of month', printf('-%d months', (CAST(strftime('%m', ao.d) AS INTEGER) - 1) % 3)), s.p)) AS u),
 s1 AS (
   -- partial:orders at day
-  SELECT t0."day" AS p,
+  SELECT t0."kpic#day" AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN t0."amount" IS NULL OR t0."amount" = '' THEN NULL WHEN typeof(t0."amount") = 'text' THEN CASE WHEN t0."amount" GLOB '*[^0-9.+-]*' OR t0."amount" NOT GLOB '*[0-9]*' OR substr(t0."amount", 2) GLOB '*[+-]*' OR t0."amount" GLOB '*.*.*' THEN json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' is not a decimal number') WHEN length(rtrim(substr(t0."amount", instr(t0."amount", '.') + 1), '0')) > 2 AND instr(t0."amount", '.') > 0 THEN json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') WHEN length(ltrim(replace(replace(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) END, '+', ''), '-', ''), '0')) + 2 > 19 OR (length(ltrim(replace(replace(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) END, '+', ''), '-', ''), '0')) + 2 = 19 AND ltrim(replace(replace(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) END, '+', ''), '-', ''), '0') || CASE WHEN instr(t0."amount", '.') = 0 THEN substr('000000000000000000', 1, 2) ELSE substr(rtrim(substr(t0."amount", instr(t0."amount", '.') + 1), '0') || '000000000000000000', 1, 2) END > CASE WHEN t0."amount" GLOB '-*' THEN '9223372036854775808' ELSE '9223372036854775807' END) THEN json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' is out of range for decimal(2)') ELSE CAST(CASE WHEN instr(t0."amount", '.') = 0 THEN t0."amount" || substr('000000000000000000', 1, 2) ELSE substr(t0."amount", 1, instr(t0."amount", '.') - 1) || substr(rtrim(substr(t0."amount", instr(t0."amount", '.') + 1), '0') || '000000000000000000', 1, 2) END AS INTEGER) END WHEN CAST(ROUND(t0."amount" * 100) AS INTEGER) / 100.0 = CAST(t0."amount" AS REAL) THEN CAST(ROUND(t0."amount" * 100) AS INTEGER) ELSE json_extract('{}', 'kpic: source orders, column amount: value ' || t0."amount" || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
-    MAX(t0."day") AS a1
-  FROM "orders" AS t0
-  WHERE t0."day" IS NOT NULL
-    AND t0."day" < '2025-11-20'
-  GROUP BY t0."day", t0."channel"),
+    MAX(t0."kpic#day") AS a1
+  FROM (SELECT *, CASE WHEN "day" IS NULL OR "day" = '' THEN NULL WHEN typeof("day") = 'text' AND ("day" GLOB '[0-9][0-9][0-9][0-9]-[0-9]-[0-9]' OR "day" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9]' OR "day" GLOB '[0-9][0-9][0-9][0-9]-[0-9]-[0-9][0-9]' OR "day" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]') AND substr("day", 1, 4) <> '0000' AND date(printf('%s-%02d-%02d', substr("day", 1, 4), CAST(substr(substr("day", 6), 1, instr(substr("day", 6), '-') - 1) AS INTEGER), CAST(substr(substr("day", 6), instr(substr("day", 6), '-') + 1) AS INTEGER)), '+0 days') = printf('%s-%02d-%02d', substr("day", 1, 4), CAST(substr(substr("day", 6), 1, instr(substr("day", 6), '-') - 1) AS INTEGER), CAST(substr(substr("day", 6), instr(substr("day", 6), '-') + 1) AS INTEGER)) THEN printf('%s-%02d-%02d', substr("day", 1, 4), CAST(substr(substr("day", 6), 1, instr(substr("day", 6), '-') - 1) AS INTEGER), CAST(substr(substr("day", 6), instr(substr("day", 6), '-') + 1) AS INTEGER)) ELSE json_extract('{}', 'kpic: source orders, column day: value ' || "day" || ' is not a date in the format %Y-%m-%d') END AS "kpic#day" FROM "orders") AS t0
+  WHERE t0."kpic#day" IS NOT NULL
+    AND t0."kpic#day" < '2025-11-20'
+  GROUP BY t0."kpic#day", t0."channel"),
 bounds1 AS (
   SELECT x.lo, CASE WHEN date(ao.d, 'start of month', printf('-%d months', (CAST(strftime('%m', ao.d) AS INTEGER) - 1) % 3)) < x.hi THEN date(ao.d, 'start of month', printf('-%d months', (CAST(strftime('%m', ao.d) AS INTEGER) - 1) % 3)) ELSE x.hi END AS hi FROM (SELECT CASE WHEN d.lo IS NULL THEN NULL ELSE date('2025-02-10', 'start of month', printf('-%d months', (CAST(strftime('%m', '2025-02-10') AS INTEGER) - 1) % 3)) END AS lo, CASE WHEN d.lo IS NULL THEN NULL ELSE d.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
     SELECT MIN(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS lo, MAX(date(p, 'start of month', printf('-%d months', (CAST(strftime('%m', p) AS INTEGER) - 1) % 3))) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),
