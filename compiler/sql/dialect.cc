@@ -33,6 +33,8 @@ const Dialect kDialects[] = {
                    "THEN CAST({2} || {8} || ' is out of range for {7}' AS {1}) "
                    "WHEN CAST(CAST({0} AS TEXT) AS {1}) = CAST(CAST({0} AS TEXT) AS NUMERIC) "
                    "THEN CAST(CAST({0} AS TEXT) AS {1}) ELSE CAST({2} || {8} || {3} AS {1}) END",
+    .float_col = "CASE WHEN CAST({0} AS TEXT) IN ('NaN', 'Infinity', '-Infinity') "
+                 "THEN CAST({1} || {2} || ' is not a finite number' AS DOUBLE PRECISION) ELSE {0} END",
     .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
               "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",
@@ -60,6 +62,8 @@ const Dialect kDialects[] = {
     .wide_decimal_above = 0, .decimal_type_wide = nullptr, .decimal_lit_wide = nullptr,
     .decimal_col = "CASE WHEN {0} IS NULL THEN NULL WHEN CAST({0} AS {1}) = {0} THEN CAST({0} AS {1}) "
                    "ELSE error({2} || {8} || {3}) END",
+    .float_col = "CASE WHEN isinf(CAST({0} AS DOUBLE)) OR isnan(CAST({0} AS DOUBLE)) "
+                 "THEN error({1} || {2} || ' is not a finite number') ELSE {0} END",
     .round_float = "round({0}, {1})",
     .series = "{name} AS (\n  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), "
               "INTERVAL '{n} {unit}')) AS DATE) AS p\n  FROM ({bounds}) AS b)",

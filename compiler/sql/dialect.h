@@ -52,6 +52,10 @@ struct Dialect {
   /// message cannot hold the value; never rounded (docs/sql.md, "Exact
   /// decimals"). {7}: the declared type's name, for "out of range".
   const char* decimal_col;
+  /// A `float` column read: {0} the column, {1} the error's text as a
+  /// literal, {2} the value as text; NaN and infinities stop the query (as
+  /// kpic run refuses them: they cannot be summed), or nullptr: as it is.
+  const char* float_col = nullptr;
   const char* round_float;   ///< {0} rounded to {1} digits, as a double
   /// A series of period starts from {lo} to {hi} (columns of the one row
   /// of the bounds query {bounds}), stepping {n} {unit}s (day or month);

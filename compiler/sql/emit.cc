@@ -543,6 +543,10 @@ class Emitter {
       if (c.type == VT::kDecimal) sql = ExactDecimal(sql, scan, c);
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kInt) sql = SqliteInt(sql, scan, c);
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kFloat) sql = SqliteFloat(sql, scan, c);
+      if (d_.float_col && c.type == VT::kFloat)
+        sql = T(d_.float_col, sql,
+                Lit(fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord())),
+                MessageValue(sql));
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kBool) sql = SqliteBool(sql, scan, c);
       f.column_sql.push_back(sql);
     }

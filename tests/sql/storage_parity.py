@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""What SQLite really stores, read alike by `kpic run` (the SQLite
-binding) and by `kpic sql` executed in SQLite (probe, 2026-12-05). Expected values by hand.
+"""What SQLite and PostgreSQL really store, read alike by `kpic run` (the
+SQLite or PostgreSQL binding, `--engine postgres`) and by `kpic sql`
+executed in that database (probe, 2026-12-05). Expected values by hand.
 
 SQLite:
 - a `date` column holding unpadded text dates (`2025-1-5`): kpic run read
@@ -22,7 +23,13 @@ SQLite:
   ` 5` (SQL: 5; run: error), a REAL infinity and `1e400` (SQL: inf; run:
   error): errors in both.
 
-usage: storage_parity.py KPIC
+PostgreSQL: NaN and Infinity in a `double precision` or `numeric` column
+declared `float`: kpic run refuses the row; `kpic sql` summed them to NaN
+or Infinity. Now an error naming the column and value (`--engine postgres`
+too, which named only the sum).
+
+usage: storage_parity.py KPIC [PG_URI]   (default $KPIC_PG_URI or the server of
+`scripts/pg start`; `-`: SQLite only)
 """
 import os
 import sqlite3
@@ -31,6 +38,8 @@ import sys
 import tempfile
 
 kpic = sys.argv[1]
+pg = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("KPIC_PG_URI", "postgresql://postgres@127.0.0.1:55432/postgres")
+pg = None if pg == "-" else pg
 root = tempfile.mkdtemp()
 failed = []
 checks = 0
@@ -157,6 +166,44 @@ d = package("  ts: timestamp time\n  q: int", "metric n = count(t)", 'calendar {
 got = sqlite_both(d, "CREATE TABLE t (ts TEXT, q INTEGER)", [("2025-02-01T01:00:00+08:00", 1)], "n", "month")
 expect("offset in Asia/Shanghai (kpic run)", got[0], [["2025-02", "1"]])
 expect("offset in Asia/Shanghai (kpic sql refuses)", isinstance(got[1], str) and "store local times" in got[1], True)
+
+# PostgreSQL: NaN and infinities declared float.
+if pg:
+    schema = f"kpic_parity_{os.getpid()}"
+    d = tempfile.mkdtemp(dir=root)
+    with open(os.path.join(d, "p.kpi"), "w") as f:
+        f.write('source f from csv("none.csv") {\n  day: date time\n  x: float\n}\nmetric sx = sum(f.x)\n')
+    psql = ["psql", "-q", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", pg]
+    subprocess.run(psql + ["-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
+                                 f"CREATE TABLE {schema}.d (day date, x double precision);"
+                                 f"INSERT INTO {schema}.d VALUES ('2025-01-01', 1), ('2025-01-02', 'NaN');"
+                                 f"CREATE TABLE {schema}.i (day date, x double precision);"
+                                 f"INSERT INTO {schema}.i VALUES ('2025-01-01', 1), ('2025-01-02', '-Infinity');"
+                                 f"CREATE TABLE {schema}.n (day date, x numeric);"
+                                 f"INSERT INTO {schema}.n VALUES ('2025-01-01', 1), ('2025-01-02', 'Infinity');"
+                                 f"CREATE TABLE {schema}.ok (day date, x numeric);"
+                                 f"INSERT INTO {schema}.ok VALUES ('2025-01-01', 1.25), ('2025-01-02', 2);"],
+                   check=True, capture_output=True)
+    try:
+        for table, value in [("d", "NaN"), ("i", "-Infinity"), ("n", "Infinity"), ("ok", None)]:
+            bind = ["--bind", f"f={pg}#{schema}.{table}"]
+            for engine in ("jit", "postgres"):
+                r = subprocess.run([kpic, "run", d, *bind, "--engine", engine, "--metric", "sx", "--grain", "all",
+                                    "--format", "csv"], capture_output=True, text=True)
+                if value:
+                    expect(f"pg {table} --engine {engine}", (r.returncode, value in r.stderr), (3, True))
+                else:
+                    expect(f"pg {table} --engine {engine}", r.stdout.splitlines()[1:], ["all,3.25,"])
+            s = subprocess.run([kpic, "sql", d, *bind, "--metric", "sx", "--grain", "all", "--dialect", "postgres"],
+                               capture_output=True, text=True, check=True).stdout
+            r = subprocess.run(psql + ["-c", s], capture_output=True, text=True)
+            if value:
+                expect(f"pg {table} kpic sql", (r.returncode != 0, f"value {value} is not a finite number" in r.stderr),
+                       (True, True))
+            else:
+                expect(f"pg {table} kpic sql", r.stdout.strip(), "3.25|")
+    finally:
+        subprocess.run(psql + ["-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], capture_output=True)
 
 if failed:
     print("\n".join(failed))
