@@ -192,17 +192,13 @@ std::unique_ptr<Session> LoadAndParse(const std::vector<std::string>& paths) {
   return s;
 }
 
-namespace {
-
-/// Adds the stdlib (except files already given as user files), then checks.
 /// What `check` accepts, `run` computes: each goal of a clean package is
 /// lowered as `kpic run --goal` would lower it, and a request the grain of
 /// the goal cannot answer (E0602: `.to_date(year)` in an alert of a goal by
 /// week, `.rolling(4 weeks)` by month, a goal by the default month reading
 /// `.avg(week)`) is E0320 here, on the goal, where the editor shows it.
-void GoalsLower(Session& s) {
-  if (s.diags.has_errors()) return;
-  const ir::Module& ir = s.catalog.checked.ir;
+void PlanChecks(const ir::Module& ir, DiagnosticSink& diags) {
+  if (diags.has_errors()) return;
   // A report's chart its grain cannot answer is left out of the report at
   // run (W0705); planned here as `kpic run --report` plans it (without the
   // report's role: what it hides is W0006's), it is W0010 on the chart.
@@ -219,7 +215,7 @@ void GoalsLower(Session& s) {
     for (const auto& [index, why] : p.charts_by_grain) {
       if (index >= rep.charts.size()) continue;
       const ir::Report::Chart& c = rep.charts[index];
-      auto& d = s.diags.Report(DiagCode::W0010, c.span,
+      auto& d = diags.Report(DiagCode::W0010, c.span,
                                fmt::format("chart `{}` of report `{}` will be left out: {}", c.text, rep.name, why));
       d.span_label = "this chart";
       d.Help("chart it by a grain whose periods each lie in one period of the operator, or chart the metric itself");
@@ -233,7 +229,7 @@ void GoalsLower(Session& s) {
       plan::Lower(ir, r);
     } catch (const plan::PlanError& e) {
       if (e.code != "E0602") continue;
-      auto& d = s.diags.Report(DiagCode::E0320, g.span,
+      auto& d = diags.Report(DiagCode::E0320, g.span,
                                fmt::format("goal `{}` cannot be evaluated by its grain: {}", g.name, e.what()));
       d.span_label = "this goal";
       d.Help("choose a grain whose periods each lie in one period of the operator, or an operator over a grain that "
@@ -242,6 +238,9 @@ void GoalsLower(Session& s) {
   }
 }
 
+namespace {
+
+/// Adds the stdlib (except files already given as user files), then checks.
 void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const SessionOptions& options) {
   s.user_files = s.files.size();
   if (auto dir = FindStdlib(options)) {
@@ -259,7 +258,7 @@ void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const Sess
   for (const auto& f : s.files) input.files.push_back(f.get());
   input.stdlib_files = s.stdlib_files;
   s.catalog = Check(input, s.sm, s.diags);
-  GoalsLower(s);
+  PlanChecks(s.catalog.checked.ir, s.diags);
   s.diags.SortByPosition();
 }
 

@@ -61,6 +61,13 @@ void ReportInputProblems(Session& s, const std::vector<InputProblem>& problems);
 /// or the source tree's stdlib/ recorded at build time.
 std::optional<std::string> FindStdlib(const SessionOptions& options);
 
+/// What `check` accepts, `run` computes: for a package without errors,
+/// plans each goal and report as `kpic run` would, and reports what the
+/// plans refuse (E0320 on a goal, W0010 on a report's chart). Called after
+/// checking, by `kpic check` and `run` (LoadAndCheck) and the language
+/// server alike.
+void PlanChecks(const ir::Module& ir, DiagnosticSink& diags);
+
 /// Reads, parses and checks the inputs together with the stdlib.
 std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options);
 

@@ -12,6 +12,7 @@
 #include "actions/actions.h"
 #include "base/utf8.h"
 #include "diag/registry.h"
+#include "driver/session.h"
 #include "builtins/builtins.h"
 #include "ir/ir.h"
 #include "sema/catalog.h"
@@ -344,6 +345,7 @@ void Workspace::Analyze() {
     }
   }
   catalog_ = Check(input, sm_, diags_);
+  PlanChecks(catalog_.checked.ir, diags_);  // E0320, W0010, as `kpic check` reports them
   Lint(catalog_, diags_);
   // The action logs beside the documents (actions/*.action), read from
   // disk and checked as `kpic check` checks them; their diagnostics are

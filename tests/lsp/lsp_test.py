@@ -384,6 +384,28 @@ check(len(d) == 1 and d[0]["code"] == "W0903" and d[0]["range"]["start"] == {"li
       and "did you mean `grow_sales`?" in json.dumps(d[0], ensure_ascii=False),
       "an action's unknown goal is published for its file, at the goal's name")
 c.p.kill()
+
+# What the plans of a clean package refuse reaches the editor as it does
+# `kpic check`: a goal by week whose alert reads `.to_date(year)` (E0320 on the goal)
+# and a report's chart by week of it (W0010 on the chart). Neither showed
+# in the editor: the server checked without planning.
+plan_dir = os.path.join(ws, "plans")
+os.makedirs(plan_dir)
+plan_text = ('package p\nsource o from csv("o.csv") {\n  day: date time\n  amount: decimal(2) unit USD\n}\n'
+             'metric sales: USD = sum(o.amount)\nmetric ytd: USD = sales.to_date(year)\n'
+             'goal g {\n  metric sales\n  period 2026 by week\n  target sales >= 10 USD\n'
+             '  alert "slow" when ytd < 5 USD severity warning\n}\n'
+             'report r {\n  metrics sales\n  chart ytd by week as line\n}\n')
+plan_path = os.path.join(plan_dir, "p.kpi")
+open(plan_path, "w", encoding="utf-8").write(plan_text)
+c = Client(plan_dir)
+c.notify("initialized", {})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": "file://" + plan_path, "languageId": "kpi", "version": 1,
+                                                    "text": plan_text}})
+d = c.diagnostics("file://" + plan_path)
+codes = sorted((x["code"], x["range"]["start"]["line"]) for x in d if not x["code"].startswith("L"))
+check(codes == [("E0320", 7), ("W0010", 15)], f"plans' findings in the editor: {codes}")
+c.p.kill()
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
