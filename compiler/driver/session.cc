@@ -205,7 +205,7 @@ void PlanChecks(const ir::Module& ir, DiagnosticSink& diags) {
   for (const ir::Report& rep : ir.reports) {
     plan::Request r;
     r.report = rep.name;
-    r.no_report_role = true;
+    r.report_charts_only = true;
     plan::Plan p;
     try {
       p = plan::Lower(ir, r);

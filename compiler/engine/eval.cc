@@ -1462,7 +1462,12 @@ std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanRes
 /// grain whose periods every such day starts (monthly snapshots dated the
 /// 1st: a month), or a day when they do not, or when fewer than two days
 /// say.
-Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, const std::string& source) {
+/// The periods are those of the run's calendar, or of the plain calendar
+/// (`gregorian`) when the rows start its months but not the calendar's: a
+/// monthly snapshot dated the 1st under a retail calendar.
+Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, const std::string& source,
+              const rt::Calendar& gregorian, const rt::Calendar** cal) {
+  *cal = &plan.calendar;
   std::set<int32_t> days;
   int64_t from = plan.from_day ? *plan.from_day : INT64_MIN, to = plan.to_day ? *plan.to_day : INT64_MAX;
   for (size_t s = 0; s < scans.size(); ++s) {
@@ -1474,15 +1479,19 @@ Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, cons
         days.insert(static_cast<int32_t>(st.imax[g]));
   }
   if (days.size() < 2) return Grain::kDay;
-  for (Grain g : {Grain::kYear, Grain::kQuarter, Grain::kMonth, Grain::kWeek}) {
-    bool starts = true;
-    for (int32_t d : days)
-      if (rt::PeriodStart(g, rt::PeriodOf(g, d, plan.calendar), plan.calendar) != d) {
-        starts = false;
-        break;
+  for (const rt::Calendar* c : {&plan.calendar, &gregorian})
+    for (Grain g : {Grain::kYear, Grain::kQuarter, Grain::kMonth, Grain::kWeek}) {
+      bool starts = true;
+      for (int32_t d : days)
+        if (rt::PeriodStart(g, rt::PeriodOf(g, d, *c), *c) != d) {
+          starts = false;
+          break;
+        }
+      if (starts) {
+        *cal = c;
+        return g;
       }
-    if (starts) return g;
-  }
+    }
   return Grain::kDay;
 }
 
@@ -1504,9 +1513,10 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (!last || *last >= *out.as_of) continue;
       // A source with a row per period (monthly snapshots dated the 1st)
       // is current while the as-of date is in its last row's period.
-      if (Grain cad = Cadence(plan, scans, sc.source);
-          cad != Grain::kDay &&
-          rt::PeriodOf(cad, *last, plan.calendar) == rt::PeriodOf(cad, *out.as_of, plan.calendar))
+      const rt::Calendar gregorian;
+      const rt::Calendar* cal = nullptr;
+      if (Grain cad = Cadence(plan, scans, sc.source, gregorian, &cal);
+          cad != Grain::kDay && rt::PeriodOf(cad, *last, *cal) == rt::PeriodOf(cad, *out.as_of, *cal))
         continue;
       std::string name = sc.source.substr(sc.source.find(':') + 1);
       int32_t lag = *out.as_of - *last;

@@ -107,9 +107,11 @@ Plan Lowerer::Run() {
     }
     all_goals = false;
     plan_.title = report->title;
-    goal_names.insert(goal_names.end(), report->goals.begin(), report->goals.end());
-    metrics.insert(metrics.end(), report->metrics.begin(), report->metrics.end());
-    if (role.empty() && !req_.no_report_role) role = report->role;
+    if (!req_.report_charts_only) {
+      goal_names.insert(goal_names.end(), report->goals.begin(), report->goals.end());
+      metrics.insert(metrics.end(), report->metrics.begin(), report->metrics.end());
+    }
+    if (role.empty() && !req_.report_charts_only) role = report->role;
   }
   // A metric or goal asked for twice (`--report R --metric m`, m being one
   // of R's metrics) is shown once, where it was first asked for.

@@ -344,9 +344,10 @@ struct Request {
   /// PARAM gets an audit of its visible rows, scanned by the query or not.
   std::string member_param;
   std::string report;  ///< `--report NAME`: its goals, metrics, role and charts
-  /// `kpic check` planning a report's charts: without the report's role
-  /// (its hidden columns are W0006's), to find those its grain cannot answer.
-  bool no_report_role = false;
+  /// `kpic check` planning a report's charts: only them (a goal that cannot
+  /// be planned is E0320's), without the report's role (its hidden columns
+  /// are W0006's), to find those their grain cannot answer.
+  bool report_charts_only = false;
   bool expectations = false;  ///< `kpic test`: every `expect` (Plan::expectations)
   /// `kpic test` with `expectations`: only the checks that read one source
   /// alone (no `found in`, no metric check), which a bad lookup cannot stop.

@@ -191,6 +191,11 @@ json "[r['value'] for r in d['results'][0]['rows']]" "['100.00', '120.00', '90.0
 expect "monthly snapshots, late" 0 "$KPIC" run "$SNAP" --metric bal,sales --as-of 2027-01-05 --format json
 json "[w for w in d['warnings'] if w.startswith('source \`snap\`')]" \
   "['source \`snap\` has no rows after 2026-12-01, 35 days before the as-of date 2027-01-05: if its data is late, what it counts is short for those days']"
+# Under a retail calendar, whose months start on other days, the rows
+# still start the plain calendar's months.
+expect "monthly snapshots, retail calendar" 0 "$KPIC" run "$ROOT/tests/partial_goals/snapshots_retail.kpi" --metric bal,sales --format json
+json "d['as_of'], [w['code'] for w in d['warning_codes']]" "2026-12-18 []"
+expect "monthly snapshots, late" 0 "$KPIC" run "$SNAP" --metric bal,sales --as-of 2027-01-05 --format json
 # The daily source, by the same rule, is late from the day after its last.
 json "[w[:43] for w in d['warnings'] if w.startswith('source \`daily\`')]" "['source \`daily\` has no rows after 2026-12-18']"
 
