@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -170,8 +171,10 @@ class NodeStore {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  Node& operator[](size_t i) { return chunks_[i / kChunk].get()[i % kChunk]; }
-  const Node& operator[](size_t i) const { return chunks_[i / kChunk].get()[i % kChunk]; }
+  // A bad index (a node of -1 read on an error path) is an internal error,
+  // never a read or write of memory outside the store.
+  Node& operator[](size_t i) { return i < size_ ? chunks_[i / kChunk].get()[i % kChunk] : OutOfRange(i); }
+  const Node& operator[](size_t i) const { return i < size_ ? chunks_[i / kChunk].get()[i % kChunk] : OutOfRange(i); }
   Node& back() { return (*this)[size_ - 1]; }
   const Node& back() const { return (*this)[size_ - 1]; }
   void push_back(const Node& n) { new (Slot()) Node(n), ++size_; }
@@ -213,6 +216,9 @@ class NodeStore {
   struct Raw {
     void operator()(Node* p) const { ::operator delete(p); }
   };
+  [[noreturn]] static Node& OutOfRange(size_t i) {
+    throw std::logic_error("IR node " + std::to_string(static_cast<long long>(i)) + " out of range");
+  }
   Node* Slot() {
     if (size_ == chunks_.size() * kChunk)
       chunks_.emplace_back(static_cast<Node*>(::operator new(kChunk * sizeof(Node))));

@@ -341,7 +341,8 @@ Ty Checker::PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
     t.level = Level::kMetric;
     t.add = ir::Additivity::kNonAdditive;
     t.scalar = {VT::kFloat, 0};
-    if (field > 0) t.unit = module_.ir.nodes[goal_ctx_->metric_node].type.unit;
+    if (field > 0 && goal_ctx_->metric_node >= 0)
+      t.unit = module_.ir.nodes[static_cast<size_t>(goal_ctx_->metric_node)].type.unit;
     t.node = Node(ir::Kind::kForecast, t, e.span, {});
     module_.ir.nodes[t.node].text = ir::kForecastFields[field];
     return t;
@@ -431,8 +432,10 @@ Ty Checker::Member(Ty t, const ast::Ident& member, Span at) {
   }
   if (b->fn == builtins::Fn::kTarget) {
     // The goal's target for the period: only in that goal, of its metric,
-    // outside the target itself.
-    const ir::Node& bn = module_.ir.nodes[base];
+    // outside the target itself. (`orders.s.target`: the base has no node,
+    // its error already reported.)
+    if (base < 0) return Error();
+    const ir::Node& bn = module_.ir.nodes[static_cast<size_t>(base)];
     std::string why, help;
     if (!goal_ctx_) {
       why = "`.target` is read only inside a goal, where it is the goal's target for the period";
