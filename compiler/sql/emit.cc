@@ -664,8 +664,14 @@ class Emitter {
                                   "CAST(substr({1}, {2} + 1) AS INTEGER))",
                                   col, rest, dash);
     const char* y = "[0-9][0-9][0-9][0-9]-";
+    // The padded form first, which is nearly every value: checked with one
+    // GLOB and one date(), without the printf of the unpadded forms
+    // (SQLite evaluates the whole expression wherever the column is read;
+    // without this, a month's sum over 500,000 rows took 5.8 s, not 0.3).
     return fmt::format(
-        "CASE WHEN {0} IS NULL OR {0} = '' THEN NULL WHEN typeof({0}) = 'text' AND ({0} GLOB '{2}[0-9]-[0-9]' OR "
+        "CASE WHEN {0} IS NULL OR {0} = '' THEN NULL WHEN typeof({0}) = 'text' AND "
+        "{0} GLOB '{2}[0-9][0-9]-[0-9][0-9]' AND substr({0}, 1, 4) <> '0000' AND date({0}, '+0 days') = {0} "
+        "THEN {0} WHEN typeof({0}) = 'text' AND ({0} GLOB '{2}[0-9]-[0-9]' OR "
         "{0} GLOB '{2}[0-9][0-9]-[0-9]' OR {0} GLOB '{2}[0-9]-[0-9][0-9]' OR {0} GLOB '{2}[0-9][0-9]-[0-9][0-9]') "
         "AND substr({0}, 1, 4) <> '0000' AND date({1}, '+0 days') = {1} THEN {1} ELSE {3} END",
         col, iso, y, T(d_.fail, MessageValue(col) + " || ' is not a date in the format %Y-%m-%d'", Lit(where)));
@@ -729,9 +735,17 @@ class Emitter {
                                              "{} (it has no time zone database): store local times",
                                              o_.zone_name)),
                          Lit(where));
-    return fmt::format("CASE WHEN {0} IS NULL OR {0} = '' THEN NULL WHEN typeof({0}) <> 'text' OR NOT ({1}) THEN {2} "
+    // `YYYY-MM-DD HH:MM:SS` (or with a T) first, nearly every value: one
+    // GLOB and one datetime(), which returns it as it is exactly when it is
+    // a valid time of a valid day (the full checks below cost 10 to 20 times
+    // as much per row, and SQLite evaluates them wherever the column is read).
+    std::string plain = fmt::format(
+        "WHEN typeof({0}) = 'text' AND {0} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]' "
+        "AND substr({0}, 1, 4) <> '0000' AND datetime({0}, '+0 days') = replace({0}, 'T', ' ') THEN replace({0}, 'T', ' ') ",
+        col);
+    return fmt::format("CASE WHEN {0} IS NULL OR {0} = '' THEN NULL {6}WHEN typeof({0}) <> 'text' OR NOT ({1}) THEN {2} "
                        "WHEN {3} = '' THEN datetime({4}) ELSE {5} END",
-                       col, shape, fail, off, local, moved);
+                       col, shape, fail, off, local, moved, plain);
   }
 
   /// The decimal type of a scale, and a literal of it.
@@ -1460,12 +1474,30 @@ class Emitter {
   /// Data days over every scan with a time axis (for `all`-grain windows).
   /// The data's first and last day (DataDays), within the window: the
   /// scans of a balance or a re-aggregation read the days outside it.
-  std::pair<std::string, std::string> WindowDataDays() {
-    std::string dr = DataDays();
+  /// With `scans`, the days of those scans only (a re-aggregation's, as the
+  /// engine's Reagg reads them: `.avg(week)` over all time counts the weeks
+  /// of its own data, not of another output's).
+  std::pair<std::string, std::string> WindowDataDays(const std::vector<int>* scans = nullptr) {
+    std::string dr = scans ? DataDaysOf(*scans) : DataDays();
     std::string lo = fmt::format("(SELECT lo FROM {})", dr), hi = fmt::format("(SELECT hi FROM {})", dr);
     if (p_.from_day) lo = LaterOf(lo, DateLit(*p_.from_day));
     if (p_.to_day) hi = EarlierOf(hi, DateLit(*p_.to_day - 1));
     return {lo, hi};
+  }
+
+  std::string DataDaysOf(const std::vector<int>& scans) {
+    std::string key = fmt::format("{}", fmt::join(scans, ","));
+    if (auto it = dr_of_.find(key); it != dr_of_.end()) return it->second;
+    std::vector<std::string> parts;
+    for (int si : scans) {
+      size_t s = static_cast<size_t>(si);
+      if (p_.scans[s].grain == Grain::kAll) continue;
+      parts.push_back(
+          fmt::format("SELECT MIN(p) AS lo, MAX({}) AS hi FROM {}", LastDay(p_.scans[s].grain, "p"), ScanCte(s)));
+    }
+    if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");
+    return dr_of_[key] = Cte("dr", fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u",
+                                                fmt::join(parts, "\n    UNION ALL ")));
   }
 
   std::string DataDays() {
@@ -1542,7 +1574,8 @@ class Emitter {
     bool split = G != Grain::kAll;  // by a grain; else within the row's own periods
     std::string qlo, qhi, q;
     if (split && c.g == Grain::kAll) {
-      auto [dlo, dhi] = WindowDataDays();
+      std::vector<int> under = plan::ScansUnder(p_, n.args[0]);
+      auto [dlo, dhi] = WindowDataDays(&under);
       qlo = Bucket(G, dlo);
       qhi = Bucket(G, dhi);
     } else if (split) {
@@ -2412,6 +2445,7 @@ class Emitter {
   std::vector<std::set<size_t>> needs_n_;
   std::vector<std::vector<int>> values_cte_;
   std::string dr_, as_of_;
+  std::map<std::string, std::string> dr_of_;  ///< DataDaysOf per set of scans
   std::vector<std::string>* reach_ = nullptr;  ///< Known's reads, while it runs
   const Frame* reach_frame_ = nullptr;         ///< Known's frame
   struct LeafGroup {

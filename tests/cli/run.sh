@@ -972,14 +972,22 @@ mkdir -p "$TMP/winall"
 printf 'day,balance,amt\n2026-03-03,100.00,1.00\n2026-03-10,200.00,2.00\n2026-03-17,900.00,9.00\n' > "$TMP/winall/l.csv"
 printf 'package w\nsource ledger from csv("l.csv") {\n  day: date time\n  balance: decimal(2) unit USD rollup last\n  amt: decimal(2) unit USD\n}\nmetric bal: USD = sum(ledger.balance)\nmetric amt: USD = sum(ledger.amt)\nmetric balw: USD = bal.avg(week)\nmetric amts: USD = amt.sum(week)\nmetric amtx: USD = amt.max(week)\nmetric amta: USD = amt.avg(week)\n' > "$TMP/winall/p.kpi"
 python3 -c 'import csv,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table ledger(day text, balance numeric, amt numeric)"); c.executemany("insert into ledger values (?,?,?)", [(r["day"], r["balance"], r["amt"]) for r in csv.DictReader(open(sys.argv[2]))]); c.commit()' "$TMP/winall/l.db" "$TMP/winall/l.csv"
+# A second source with rows in one week only: its `.avg(week)` over all
+# time is over its own week (6), not the three weeks of the ledger's rows
+# (kpic sql counted those; review).
+printf 'day,n\n2026-03-10,6\n' > "$TMP/winall/v.csv"
+printf 'source visits from csv("v.csv") {\n  day: date time\n  n: int\n}\nmetric vis = sum(visits.n)\nmetric visw = vis.avg(week)\n' >> "$TMP/winall/p.kpi"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table visits(day text, n integer)"); c.execute("insert into visits values (?, ?)", ("2026-03-10", 6)); c.commit()' "$TMP/winall/l.db"
 for win in "2026-03-02 bal,amt,balw,amts,amtx ['200.00', '3.00', '150.00', '3.00', '2.00']" \
-           "2026-03-04 bal,amt,amts,amtx,amta ['200.00', '2.00', '2.00', '2.00', '1.00']"; do
+           "2026-03-04 bal,amt,amts,amtx,amta ['200.00', '2.00', '2.00', '2.00', '1.00']" \
+           "2026-03-01 visw,amts ['6.00', '12.00']"; do
   read -r from ms want <<< "$win"
   for engine in interp jit; do
-    expect "$engine: all time from $from" 0 "$KPIC" run "$TMP/winall" --metric "$ms" --grain all --from "$from" --to 2026-03-16 --engine "$engine" --format json --no-cache
+    to=2026-03-16; [ "$from" = 2026-03-01 ] && to=2026-04-01
+    expect "$engine: all time from $from" 0 "$KPIC" run "$TMP/winall" --metric "$ms" --grain all --from "$from" --to "$to" --engine "$engine" --format json --no-cache
     json "['%.2f' % float(r['rows'][0]['value']) for r in d['results']]" "$want"
   done
-  expect "sql: all time from $from" 0 "$KPIC" sql "$TMP/winall" --metric "$ms" --grain all --from "$from" --to 2026-03-16 --dialect sqlite --bind "ledger=sqlite:$TMP/winall/l.db#ledger"
+  expect "sql: all time from $from" 0 "$KPIC" sql "$TMP/winall" --metric "$ms" --grain all --from "$from" --to "$to" --dialect sqlite --bind "ledger=sqlite:$TMP/winall/l.db#ledger" --bind "visits=sqlite:$TMP/winall/l.db#visits"
   got=$(python3 -c 'import sqlite3,sys; from decimal import Decimal; r=sqlite3.connect(sys.argv[1]).execute(open(sys.argv[2]).read()).fetchone(); print([str(Decimal(str(v)).quantize(Decimal("0.01"))) for v in r[:-1]])' "$TMP/winall/l.db" "$TMP/out")
   [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql all time from $from: $got, expected $want"; }
 done
