@@ -233,6 +233,10 @@ std::string Json(const Context& ctx) {
         jd["gap"] = JsonValue(d.gap);
         jd["holds"] = d.holds;
         jd["opening"] = d.node->opening >= 0 ? nlohmann::ordered_json(d.node->opening) : nlohmann::ordered_json(nullptr);
+        // A bridge over a partial period: the day whose balance opens it
+        // (`previous` is that balance), else null.
+        jd["opening_day"] =
+            d.opening_day ? nlohmann::ordered_json(rt::FormatDate(*d.opening_day)) : nlohmann::ordered_json(nullptr);
         jd["terms"] = nlohmann::json::array();
         for (size_t i = 0; i < d.terms.size(); ++i) {
           nlohmann::ordered_json jt;

@@ -131,6 +131,8 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
                           ShowChange(engine::Sub(dec.value, dec.previous), look), Raw(engine::Sub(dec.value, dec.previous))});
           std::string title = std::string(Tr(p.lang, "Decomposition: ", "指标分解：")) + dec.node->name + " = " +
                               dec.node->formula;
+          if (std::string opening = OpeningPhrase(dec, p); !opening.empty())
+            title += p.lang == "zh" ? "（" + opening + "）" : " (" + opening + ")";
           if (!dec.holds)
             title += std::string(Tr(p.lang, " (the identity does not hold for this member: gap ",
                                     "（该成员的恒等式不成立：差额 ")) +

@@ -165,8 +165,8 @@ BRIDGE="$ROOT/tests/partial_goals/bridge.kpi"
 for engine in interp jit; do
   expect "$engine: bridge, partial period" 0 "$KPIC" run "$BRIDGE" --goal keep --engine "$engine" --format json
   dec='d["goals"][0]["decomposition"][0]'
-  json "[$dec[k] for k in ('partial', 'value', 'previous', 'change', 'identity', 'holds')]" \
-    "[True, '160.00', '150.00', '10.00', '160.00', True]"
+  json "[$dec[k] for k in ('partial', 'value', 'previous', 'change', 'identity', 'holds', 'opening_day')]" \
+    "[True, '160.00', '150.00', '10.00', '160.00', True, '2026-11-30']"
   json "[(t['term'], t['value'], t['previous'], t['contribution']) for t in $dec['terms']]" \
     "[('bal.previous', '150.00', None, None), ('ins', '25.00', '40.00', '25.00'), ('outs', '15.00', '10.00', '-15.00')]"
   # Only the opening moves to November's close: a flow's own `.previous`
@@ -179,6 +179,7 @@ for engine in interp jit; do
   expect "$engine: bridge, window cut" 0 "$KPIC" run "$BRIDGE" --goal keep --from 2026-12-06 --to 2027-01-01 --engine "$engine" --format json
   json "([$dec[k] for k in ('value', 'previous', 'change', 'identity', 'holds')], $dec['terms'][0]['value'])" \
     "(['160.00', '170.00', '-10.00', '160.00', True], '170.00')"
+  json "$dec['opening_day']" "2026-12-05"
 done
 
 # Freshness by cadence: snapshots dated the 1st of each month are current
