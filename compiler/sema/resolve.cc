@@ -761,6 +761,11 @@ class Resolver {
   void Dimension(const ast::DimensionDecl& d) {
     if (d.type) CheckType(*d.type);
     CheckAttrs(d.attrs, &kDimensionSettings, "dimension setting");
+    for (const ast::Attribute& a : d.attrs)
+      if (a.key.name == "label" && a.lang.empty() && !a.values.empty() && d.label && *d.label != a.values[0].text)
+        diags_.Report(DiagCode::E0213, a.key.span, "`label` is given twice")
+            .Help(fmt::format("dimension `{}` is labelled \"{}\" after its name: keep one", d.name.name, *d.label))
+            .span_label = "duplicate";
   }
 
   void Calendar(const ast::CalendarDecl& c) {

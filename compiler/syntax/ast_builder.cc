@@ -770,6 +770,12 @@ std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
     if (c->typeRef()) d->type = Type(c->typeRef());
     if (c->attrBlock())
       for (auto* a : c->attrBlock()->blockAttr()) d->attrs.push_back(BlockAttr(a));
+    // `dimension city: string { label "城市" }` is labelled as `dimension
+    // city "城市"` is, for every reader (the catalog, the lint, reports);
+    // both at once is E0213.
+    if (!d->label)
+      for (const ast::Attribute& a : d->attrs)
+        if (a.key.name == "label" && a.lang.empty() && !a.values.empty()) d->label = a.values[0].text;
     return d;
   }
   if (auto* c = ctx->calendarDecl()) {

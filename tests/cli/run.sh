@@ -1002,6 +1002,8 @@ expect "dimension label in English" 0 "$KPIC" run "$TMP/dimlang" --metric sales 
 head -1 "$TMP/out" | grep -q '^period *Region *Sales$' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dimension label in English"; head -1 "$TMP/out"; }
 expect "dimension label in English, html" 0 "$KPIC" run "$TMP/dimlang" --metric sales --by region --lang en --format html -o "$TMP/dimlang.html" --no-cache
 grep -q '<th class=l><span title="region">Region</span></th>' "$TMP/dimlang.html" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dimension label in English, html"; }
+expect "dimension labels in the catalog" 0 "$KPIC" catalog "$TMP/dimlang" --format json
+json "[(x['label'], x['labels']) for x in d['dimensions'] if x['name'] == 'region']" "[('区域', {'en': 'Region'})]"
 expect "dimension label in Chinese" 0 "$KPIC" run "$TMP/dimlang" --metric sales --by region --no-cache
 head -1 "$TMP/out" | grep -q '^期间 *区域 *销售额$' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dimension label in Chinese"; head -1 "$TMP/out"; }
 
