@@ -1500,18 +1500,11 @@ class Emitter {
                                                 fmt::join(parts, "\n    UNION ALL ")));
   }
 
+  /// The days of every scan's data (DataDaysOf all of them).
   std::string DataDays() {
-    if (!dr_.empty()) return dr_;
-    std::vector<std::string> parts;
-    for (size_t s = 0; s < p_.scans.size(); ++s) {
-      if (p_.scans[s].grain == Grain::kAll) continue;
-      parts.push_back(
-          fmt::format("SELECT MIN(p) AS lo, MAX({}) AS hi FROM {}", LastDay(p_.scans[s].grain, "p"), ScanCte(s)));
-    }
-    if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS lo, CAST(NULL AS DATE) AS hi");
-    dr_ = Cte("dr", fmt::format("SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (\n    {}) AS u",
-                                fmt::join(parts, "\n    UNION ALL ")));
-    return dr_;
+    std::vector<int> all(p_.scans.size());
+    for (size_t s = 0; s < all.size(); ++s) all[s] = static_cast<int>(s);
+    return DataDaysOf(all);
   }
 
   std::string FrameDims(size_t n, const std::string& alias) const {
@@ -2444,7 +2437,7 @@ class Emitter {
   std::vector<int> scan_cte_;
   std::vector<std::set<size_t>> needs_n_;
   std::vector<std::vector<int>> values_cte_;
-  std::string dr_, as_of_;
+  std::string as_of_;
   std::map<std::string, std::string> dr_of_;  ///< DataDaysOf per set of scans
   std::vector<std::string>* reach_ = nullptr;  ///< Known's reads, while it runs
   const Frame* reach_frame_ = nullptr;         ///< Known's frame
