@@ -3,7 +3,9 @@
 // compiler/syntax includes this header.
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "KpiLexer.h"
@@ -49,6 +51,33 @@ class CodePointStream : public antlr4::ANTLRInputStream {
 
  private:
   bool map_classes_;
+};
+
+/// A char stream over the file's UTF-8 bytes whose index is the byte
+/// offset: ANTLR's token start and stop are then byte offsets (the stop is
+/// the last byte of the token's last code point), and a token's text is a
+/// slice of the file. The lexer sees code points, mapped to their classes
+/// as CodePointStream maps them; an invalid byte reads as U+FFFD (already
+/// reported, E0002), one byte long. The code points of a 10 MB file
+/// decoded up front took 80 MB and a tenth of checking it.
+class Utf8Stream : public antlr4::CharStream {
+ public:
+  /// `start` skips a byte order mark.
+  Utf8Stream(std::string_view text, size_t start) : text_(text), pos_(std::min(start, text.size())) {}
+  void consume() override;
+  size_t LA(ssize_t i) override;
+  ssize_t mark() override { return -1; }
+  void release(ssize_t) override {}
+  size_t index() override { return pos_; }
+  void seek(size_t index) override { pos_ = std::min(index, text_.size()); }
+  size_t size() override { return text_.size(); }
+  std::string getSourceName() const override { return ""; }
+  std::string getText(const antlr4::misc::Interval& interval) override;
+  std::string toString() const override { return std::string(text_); }
+
+ private:
+  std::string_view text_;
+  size_t pos_;
 };
 
 /// Tokens that start a top-level declaration.
@@ -125,15 +154,14 @@ inline bool CanEndDecl(size_t t) {
 /// into code points and the byte offset of each, plus the end.
 void DecodeText(std::string_view text, std::u32string* code_points, std::vector<uint32_t>* cp_to_byte);
 
-/// Maps ANTLR's code-point indices back to byte offsets in the file.
+/// Maps the indices of tokens lexed from a Utf8Stream (byte offsets) to spans.
 struct OffsetMap {
   FileId file = kNoFile;
-  std::vector<uint32_t> cp_to_byte;  ///< size = code points + 1
-  std::string_view text;             ///< the file's original bytes
+  std::string_view text;  ///< the file's original bytes
 
-  uint32_t Byte(size_t cp_index) const {
-    return cp_index < cp_to_byte.size() ? cp_to_byte[cp_index] : cp_to_byte.back();
-  }
+  /// A token's index as a byte offset: one past the end (a token the
+  /// error strategy made up, INVALID_INDEX) is the end of the file.
+  uint32_t Byte(size_t index) const { return static_cast<uint32_t>(std::min(index, text.size())); }
   Span TokenSpan(const antlr4::Token* t) const;
   Span ContextSpan(antlr4::ParserRuleContext* ctx) const;
 };

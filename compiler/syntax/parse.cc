@@ -131,7 +131,6 @@ class FileParser {
 
  private:
   bool CheckInput();
-  void Decode();
   void Lex();
   void ScanTrivia();
   void CollectMain();
@@ -148,8 +147,7 @@ class FileParser {
   ParseLimits limits_;
   std::unique_ptr<ast::File> file_ = std::make_unique<ast::File>();
   OffsetMap map_;
-  std::u32string code_points_;
-  std::unique_ptr<syntax::CodePointStream> input_;
+  std::unique_ptr<syntax::Utf8Stream> input_;
   std::unique_ptr<KpiLexer> lexer_;
   std::unique_ptr<antlr4::CommonTokenStream> stream_;
   std::unique_ptr<KpiParser> fast_parser_;  ///< declared after stream_: destroyed first
@@ -195,15 +193,13 @@ bool FileParser::CheckInput() {
   return true;
 }
 
-void FileParser::Decode() {
+void FileParser::Lex() {
   const std::string& text = sm_.Get(id_).text;
   map_.file = id_;
   map_.text = text;
-  syntax::DecodeText(text, &code_points_, &map_.cp_to_byte);
-}
-
-void FileParser::Lex() {
-  input_ = std::make_unique<syntax::CodePointStream>(std::move(code_points_));
+  // A UTF-8 byte order mark is not part of the text.
+  size_t start = text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  input_ = std::make_unique<syntax::Utf8Stream>(text, start);
   lexer_ = std::make_unique<CompactLexer>(input_.get());
   lexer_->removeErrorListeners();  // ERROR_CHAR catches everything
   stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
@@ -477,7 +473,6 @@ void FileParser::ParseChunk(const Chunk& chunk, bool last) {
 std::unique_ptr<ast::File> FileParser::Run() {
   file_->id = id_;
   if (!CheckInput()) return std::move(file_);
-  Decode();
   Lex();
   ScanTrivia();
   CollectMain();
@@ -503,12 +498,10 @@ std::unique_ptr<ast::File> FileParser::Run() {
 
 }  // namespace
 
-std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes) {
-  std::u32string cps;
-  std::vector<uint32_t> offsets;
-  syntax::DecodeText(text, &cps, &offsets);
-  syntax::CodePointStream in(std::move(cps), map_classes);
-  KpiLexer lexer(&in);
+namespace {
+
+std::vector<LexedToken> LexAll(antlr4::CharStream* in) {
+  KpiLexer lexer(in);
   lexer.removeErrorListeners();
   std::vector<LexedToken> out;
   for (;;) {
@@ -517,6 +510,21 @@ std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes) {
     if (t->getType() == antlr4::Token::EOF) break;
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes) {
+  std::u32string cps;
+  std::vector<uint32_t> offsets;
+  syntax::DecodeText(text, &cps, &offsets);
+  syntax::CodePointStream in(std::move(cps), map_classes);
+  return LexAll(&in);
+}
+
+std::vector<LexedToken> LexBytesForTest(std::string_view text) {
+  syntax::Utf8Stream in(text, 0);
+  return LexAll(&in);
 }
 
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,

@@ -40,4 +40,9 @@ struct LexedToken {
 /// are. The two must give the same tokens for any text.
 std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes);
 
+/// Lexes `text` whole as the file parser does, from its UTF-8 bytes: token
+/// start and stop are byte offsets (the stop is the last byte of the last
+/// code point).
+std::vector<LexedToken> LexBytesForTest(std::string_view text);
+
 }  // namespace kpic

@@ -2,11 +2,13 @@
 // hang, sanitizer report, or a diagnostic without a position is a bug; so is
 // a token that the class-mapped char stream lexes otherwise than the plain
 // one (for texts without the control characters U+0001 to U+0003, which the
-// mapped stream alone treats as stray).
+// mapped stream alone treats as stray), or a token that the parser's UTF-8
+// byte stream lexes otherwise, or whose byte offsets do not slice its text.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "diag/render.h"
 #include "syntax/parse.h"
@@ -22,7 +24,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ast::Dump(*file, sm);
   const std::string text(reinterpret_cast<const char*>(data), size);
   if (size <= 4096 && text.find_first_of(std::string("\x01\x02\x03", 3)) == std::string::npos &&
-      text.find('\0') == std::string::npos && LexForTest(text, true) != LexForTest(text, false))
-    std::abort();
+      text.find('\0') == std::string::npos) {
+    std::vector<LexedToken> mapped = LexForTest(text, true);
+    if (mapped != LexForTest(text, false)) std::abort();
+    std::vector<LexedToken> bytes = LexBytesForTest(text);
+    if (bytes.size() != mapped.size()) std::abort();
+    for (size_t k = 0; k < bytes.size(); ++k) {
+      const LexedToken& t = bytes[k];
+      if (t.type != mapped[k].type || t.channel != mapped[k].channel || t.text != mapped[k].text) std::abort();
+      if (k + 1 < bytes.size() && (t.stop < t.start || t.stop >= size || text.substr(t.start, t.stop + 1 - t.start) != t.text))
+        std::abort();
+    }
+  }
   return 0;
 }

@@ -197,6 +197,13 @@ std::string ShowTokens(const std::vector<LexedToken>& tokens) {
   return out;
 }
 
+uint64_t Xorshift(uint64_t* seed) {
+  *seed ^= *seed << 13;
+  *seed ^= *seed >> 7;
+  *seed ^= *seed << 17;
+  return *seed;
+}
+
 void AppendUtf8(std::string* s, char32_t c) {
   if (c < 0x80) {
     *s += static_cast<char>(c);
@@ -231,12 +238,7 @@ TEST_CASE("the lexer's class-mapped char stream lexes exactly like the plain one
                                         U'ß', U'ǅ', 0x02B0 /* modifier letter */, 0x0660, 0x00B2 /* superscript 2 */};
   const std::string ascii = "ab_09 .,:\"\\'/#*-+=<>!()\n\t%eT";
   uint64_t seed = 0x9E3779B97F4A7C15ull;  // fixed: the same 3,000 texts every run
-  auto next = [&seed] {
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed;
-  };
+  auto next = [&seed] { return Xorshift(&seed); };
   int compared = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string text;
@@ -268,6 +270,62 @@ TEST_CASE("the lexer's class-mapped char stream lexes exactly like the plain one
   CHECK(two[0].channel == 3);  // ERROR_CHAR is on the ERRORS channel (the second custom one)
   CHECK(two[1].text == "a");
   CHECK(two[2].text == "a〇");
+}
+
+TEST_CASE("the parser's UTF-8 char stream lexes like the code points, with byte offsets") {
+  const size_t kEof = static_cast<size_t>(-1);  // antlr4::Token::EOF
+  // The file parser lexes the file's bytes (no decoded copy): the same
+  // tokens as the plain code-point lexer, each start and stop moved to the
+  // byte offsets worked out here from the code points' UTF-8 lengths.
+  const std::vector<char32_t> exotic = {U'销', U'售', U'é', U'Ω', U'𠀀', U'３', U'〇', 0x0301, 0x3000,
+                                        0xFEFF, U'（', 0x1F600, 0xFFFD, U'ß'};
+  const std::string ascii = "ab_09 .,:\"\\'/#*-+=<>!()\n\t%eT";
+  uint64_t seed = 0xD1B54A32D192ED03ull;  // fixed: the same 2,000 texts every run
+  auto next = [&seed] { return Xorshift(&seed); };
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    std::vector<size_t> byte_of;  // code point index -> byte offset, plus the end
+    size_t len = 1 + next() % 24;
+    for (size_t i = 0; i < len; ++i) {
+      byte_of.push_back(text.size());
+      char32_t c = exotic[next() % exotic.size()];
+      if (next() % 3 == 0 && !(i == 0 && c == 0xFEFF)) {  // a leading BOM is no code point to the plain lexer
+        AppendUtf8(&text, c);
+      } else {
+        text += ascii[next() % ascii.size()];
+      }
+    }
+    byte_of.push_back(text.size());
+    auto plain = LexForTest(text, false);
+    auto bytes = LexBytesForTest(text);
+    REQUIRE_MESSAGE(plain.size() == bytes.size(), "text: " << text);
+    for (size_t k = 0; k < plain.size(); ++k) {
+      LexedToken want = plain[k];
+      want.start = byte_of[want.start];
+      if (want.type != kEof) want.stop = byte_of[want.stop + 1] - 1;
+      if (want.type == kEof) want.stop = want.start - 1;
+      REQUIRE_MESSAGE(ShowTokens({bytes[k]}) == ShowTokens({want}), "text: " << text);
+    }
+  }
+  // Invalid bytes read as U+FFFD one byte long (E0002 reports them):
+  // stray characters, each its own byte.
+  auto bad = LexBytesForTest("a\xFF\xE4\xB8 b");
+  REQUIRE(bad.size() == 6);
+  CHECK(bad[0].text == "a");
+  CHECK((bad[1].text == "\xFF" && bad[1].start == 1 && bad[1].stop == 1));
+  CHECK((bad[2].text == "\xE4" && bad[2].start == 2 && bad[2].stop == 2));  // a cut-off sequence: byte by byte
+  CHECK((bad[3].text == "\xB8" && bad[3].start == 3 && bad[3].stop == 3));
+  CHECK((bad[4].text == "b" && bad[4].start == 5 && bad[4].stop == 5));
+  // Spans of a parsed Chinese name: bytes 7 to 16 of `metric 销售额 = 1`.
+  SourceManager sm;
+  DiagnosticSink diags;
+  FileId id = sm.Add("t.kpi", "metric 销售额 = 1 +\n");
+  auto file = ParseFile(sm, id, diags);
+  REQUIRE(file->decls.size() == 1);
+  CHECK(file->decls[0]->name.span.begin == 7);
+  CHECK(file->decls[0]->name.span.end == 16);
+  REQUIRE(!diags.diagnostics().empty());
+  CHECK(diags.diagnostics()[0].span.begin == 22);  // the end of the line: the `+` waits for an operand
 }
 
 TEST_CASE("the control characters that stand for classes are never a name or a space in the text") {
