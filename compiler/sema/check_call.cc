@@ -65,23 +65,23 @@ int Checker::Symbol(const Expr& e, ArgKind kind) {
   switch (kind) {
     case ArgKind::kGrain:
     case ArgKind::kPeriod:
-      n.text = e.kind == ExprKind::kName ? e.name.name : e.text;
+      n.text = e.kind == ExprKind::kName ? e.name.name : e.text();
       n.grain = rt::ParseGrain(n.text);
       break;
     case ArgKind::kCurrency:
-      n.text = e.kind == ExprKind::kName ? e.name.name : e.text;
+      n.text = e.kind == ExprKind::kName ? e.name.name : e.text();
       break;
     case ArgKind::kSource:
-      n.text = e.kind == ExprKind::kName ? e.name.name : e.text;
+      n.text = e.kind == ExprKind::kName ? e.name.name : e.text();
       if (e.kind == ExprKind::kName)
         if (const ast::SourceDecl* s = SourceByName(e.name.name)) n.source = SourceIndex(s);
       break;
     case ArgKind::kDuration: {
-      n.text = e.text;
-      n.exact = std::atoll(e.text.c_str());
+      n.text = e.text();
+      n.exact = std::atoll(e.text().c_str());
       if (e.unit) {
         std::string unit = e.unit->name;
-        n.text = e.text + " " + unit;
+        n.text = e.text() + " " + unit;
         if (!unit.empty() && unit.back() == 's') unit.pop_back();
         n.grain = rt::ParseGrain(unit);
       }

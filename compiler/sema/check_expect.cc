@@ -41,7 +41,7 @@ Bound ReadBound(const ast::Expr* e) {
   }
   if (e->kind != ExprKind::kNumber && e->kind != ExprKind::kPercent) return b;
   std::string digits;
-  for (char ch : e->text)
+  for (char ch : e->text())
     if (ch != '_') digits += ch;
   b.value = std::strtod(digits.c_str(), nullptr);
   if (!std::isfinite(b.value)) return b;

@@ -191,32 +191,32 @@ Ty Checker::Literal(const Expr& e) {
   ir::Node n;
   n.kind = ir::Kind::kLiteral;
   n.span = e.span;
-  n.text = e.text;
+  n.text = e.text();
   switch (e.kind) {
     case ExprKind::kNumber: {
       t.kind = VKind::kNumber;
       if (e.unit) t.unit = Unit::Named(e.unit->name);
-      t.zero = !e.unit && e.text.find_first_not_of("0._") == std::string::npos;
-      if (auto v = ExactLiteral(e.text)) {
+      t.zero = !e.unit && e.text().find_first_not_of("0._") == std::string::npos;
+      if (auto v = ExactLiteral(e.text())) {
         n.exact = v->first;
         n.exact_scale = v->second;
         t.scalar = v->second == 0 ? Scalar{VT::kInt, 0} : Scalar{VT::kDecimal, v->second};
         t.places = SignificantPlaces(v->first, v->second);
       } else {
         n.is_exact = false;
-        n.f = std::strtod(e.text.c_str(), nullptr);
+        n.f = std::strtod(e.text().c_str(), nullptr);
         t.scalar = {VT::kFloat, 0};
         if (!std::isfinite(n.f)) {
-          diags_.Report(DiagCode::E0310, e.span, fmt::format("`{}` is too large for a number", e.text))
+          diags_.Report(DiagCode::E0310, e.span, fmt::format("`{}` is too large for a number", e.text()))
               .Help("numbers go up to about 1.8e308 (floats) or 18 digits (exact decimals)")
               .span_label = "out of range";
           return Error();
         }
         // A mantissa with a digit other than 0 that reads as zero (`1e-400`)
         // underflowed: it was 0 without a word (probe, 2026-12-05).
-        std::string mantissa = e.text.substr(0, e.text.find_first_of("eE"));
+        std::string mantissa = e.text().substr(0, e.text().find_first_of("eE"));
         if (n.f == 0 && mantissa.find_first_of("123456789") != std::string::npos) {
-          diags_.Report(DiagCode::E0310, e.span, fmt::format("`{}` is too small for a number: it would read as 0", e.text))
+          diags_.Report(DiagCode::E0310, e.span, fmt::format("`{}` is too small for a number: it would read as 0", e.text()))
               .Help("floats reach down to about 4.9e-324; write 0 if zero is meant")
               .span_label = "underflows to 0";
           return Error();
@@ -226,7 +226,7 @@ Ty Checker::Literal(const Expr& e) {
     }
     case ExprKind::kPercent: {
       t.kind = VKind::kNumber;
-      auto v = ExactLiteral(e.text);
+      auto v = ExactLiteral(e.text());
       // Metric level keeps an exact value at any scale; a row reads a
       // float beyond the exact decimals' scale.
       n.is_exact = v.has_value();
@@ -236,17 +236,17 @@ Ty Checker::Literal(const Expr& e) {
         n.exact_scale = v->second + 2;
         t.places = SignificantPlaces(v->first, v->second + 2);
       }
-      n.f = std::strtod(e.text.c_str(), nullptr) / 100;
+      n.f = std::strtod(e.text().c_str(), nullptr) / 100;
       t.scalar = v && v->second + 2 <= rt::kMaxScale ? Scalar{VT::kDecimal, v->second + 2} : Scalar{VT::kFloat, 0};
       if (!v) {
         // As a number literal: finite, and not a non-zero that reads as 0
         // (`0.<322 zeros>5%` ran as 0; review, 2026-12-05).
-        std::string mantissa = e.text.substr(0, e.text.find_first_of("eE%"));
+        std::string mantissa = e.text().substr(0, e.text().find_first_of("eE%"));
         bool zeroed = n.f == 0 && mantissa.find_first_of("123456789") != std::string::npos;
         if (!std::isfinite(n.f) || zeroed) {
           diags_
               .Report(DiagCode::E0310, e.span,
-                      fmt::format("`{}%` is too {} for a number{}", e.text, zeroed ? "small" : "large",
+                      fmt::format("`{}%` is too {} for a number{}", e.text(), zeroed ? "small" : "large",
                                   zeroed ? ": it would read as 0" : ""))
               .Help("floats reach from about 4.9e-324 to 1.8e308")
               .span_label = zeroed ? "underflows to 0" : "out of range";
@@ -262,12 +262,12 @@ Ty Checker::Literal(const Expr& e) {
     case ExprKind::kDate:
       t = Const(VKind::kDate);
       t.scalar = {VT::kDate, 0};
-      n.exact = rt::ParseDate(e.text, rt::DateFormat{}).value_or(0);
+      n.exact = rt::ParseDate(e.text(), rt::DateFormat{}).value_or(0);
       break;
     case ExprKind::kTimestamp:
       t = Const(VKind::kTimestamp);
       t.scalar = {VT::kTimestamp, 0};
-      n.exact = rt::ParseTimestamp(e.text, 0).value_or(0);
+      n.exact = rt::ParseTimestamp(e.text(), 0).value_or(0);
       break;
     case ExprKind::kBool:
       t = Const(VKind::kBool);
@@ -553,9 +553,9 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
         auto& d = diags_.Report(
             DiagCode::E0302, e.span,
             count ? fmt::format("cannot compare a count with a percentage: `{}` counts, `{}%` is a ratio",
-                                ast::DumpExpr(*other), pct->text)
+                                ast::DumpExpr(*other), pct->text())
                   : fmt::format("cannot compare `{}` with a percentage: `{}` is in `{}`, `{}%` is a ratio",
-                                side->unit.ToString(), ast::DumpExpr(*other), side->unit.ToString(), pct->text));
+                                side->unit.ToString(), ast::DumpExpr(*other), side->unit.ToString(), pct->text()));
         d.span_label = count ? "a count and a percentage" : "a score and a percentage";
         PercentHelp(d, *pct, *other);
         return Error();
@@ -703,17 +703,17 @@ Ty Checker::In(const Expr& e, bool in_aggregate) {
 /// of growth compares with last year's value (`28%` -> `1.28 *
 /// m.last_year`), and a share divides.
 void Checker::PercentHelp(Diagnostic& d, const Expr& pct, const Expr& other) {
-  double p = std::strtod(pct.text.c_str(), nullptr);
+  double p = std::strtod(pct.text().c_str(), nullptr);
   std::string m = ast::DumpExpr(other);
   bool simple = StripParens(&other)->kind == ExprKind::kName;
   std::string base = simple ? m : "(" + m + ")";
   if (goal_ctx_ && goal_ctx_->in_target)
-    d.Help(fmt::format("for growth of {}% on last year, write `{} >= {} * {}.last_year`{}", pct.text, m, 1 + p / 100,
+    d.Help(fmt::format("for growth of {}% on last year, write `{} >= {} * {}.last_year`{}", pct.text(), m, 1 + p / 100,
                        base, simple ? "" : " (over a metric)"));
   else
     d.Help(fmt::format("compare a change or a ratio with it, e.g. `{}.change(month) {} {}%`, or give the number "
                        "`{}`'s unit",
-                       base, p < 0 ? "<" : ">", pct.text, m));
+                       base, p < 0 ? "<" : ">", pct.text(), m));
 }
 
 bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const char* verb) {
@@ -740,10 +740,10 @@ bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const cha
       if (const Expr* x = StripParens(side); x && x->kind == ExprKind::kPercent) pct = x;
     if (pct) {
       d.message = fmt::format("cannot compare `{}` with a percentage: `{}%` is a ratio, without a unit", other.ToString(),
-                              pct->text);
+                              pct->text());
       PercentHelp(d, *pct, StripParens(at.lhs.get()) == pct ? *at.rhs : *at.lhs);
     } else if (lit)
-      d.Help(fmt::format("give the number its unit: `{} {}`", lit->text, other.ToString()));
+      d.Help(fmt::format("give the number its unit: `{} {}`", lit->text(), other.ToString()));
     else
       d.Help(fmt::format("the other side is `{}`", other.ToString()));
   } else {

@@ -294,12 +294,12 @@ class Linter {
       if (it.kind != ast::GoalItem::Kind::kTarget) continue;
       Walk(it.expr.get(), [&](const Expr& e) {
         if (e.kind != ExprKind::kNumber || e.unit) return;
-        double v = std::strtod(e.text.c_str(), nullptr);
+        double v = std::strtod(e.text().c_str(), nullptr);
         if (v == 0 || std::fabs(v) < 10) return;  // factors such as 1.28 * sales.last_year
-        Report("magic-number", e.span, fmt::format("target compares with the bare number {}", e.text))
+        Report("magic-number", e.span, fmt::format("target compares with the bare number {}", e.text()))
             .Help(fmt::format("give it a unit (`{} CNY`), or make it a metric or a phased target, so that readers know "
                               "what it counts",
-                              e.text));
+                              e.text()));
       });
     }
   }

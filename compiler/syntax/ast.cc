@@ -148,14 +148,14 @@ std::string Names(const std::vector<Ident>& ids) {
 std::string DumpExpr(const Expr& e) {
   switch (e.kind) {
     case ExprKind::kNumber:
-      return e.unit ? e.text + " " + e.unit->name : e.text;
+      return e.unit ? e.text() + " " + e.unit->name : e.text();
     case ExprKind::kPercent:
-      return e.text + "%";
+      return e.text() + "%";
     case ExprKind::kString:
-      return Quote(e.text);
+      return Quote(e.text());
     case ExprKind::kDate:
     case ExprKind::kTimestamp:
-      return e.text;
+      return e.text();
     case ExprKind::kBool:
       return e.bool_value ? "true" : "false";
     case ExprKind::kNull:

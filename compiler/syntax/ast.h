@@ -72,13 +72,18 @@ struct Expr {
   BinaryOp bop = BinaryOp::kAdd;
   UnaryOp uop = UnaryOp::kNeg;
   Span span;
-  std::string text;
   std::unique_ptr<Ident> unit;  ///< kNumber: `100 CNY`, `3 months`
   Ident name;                   ///< kName, kMember
   ExprPtr lhs, rhs;
   CompactVec<Arg> args;       ///< kCall
   CompactVec<ExprPtr> items;  ///< kIn
+
+  /// A literal's text (kNumber, kPercent, kString, kDate, kTimestamp). No
+  /// kind has both a text and a name, so the text is kept in `name.name`.
+  const std::string& text() const { return name.name; }
+  std::string& text() { return name.name; }
 };
+static_assert(sizeof(Expr) <= 112, "an expression node must fit a 128-byte heap block");
 
 // ---- shared pieces -------------------------------------------------------------
 

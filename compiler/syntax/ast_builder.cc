@@ -431,23 +431,23 @@ ast::ExprPtr AstBuilder::Primary(P::PrimaryContext* ctx) {
   e->span = map_.ContextSpan(ctx);
   if (auto* n = As<P::NumberLitContext>(ctx)) {
     e->kind = ast::ExprKind::kNumber;
-    e->text = n->number ? n->number->getText() : "0";
+    e->text() = n->number ? n->number->getText() : "0";
     CheckNumber(n->number);
     if (n->unitName) e->unit = std::make_unique<ast::Ident>(Ident(n->unitName));
   } else if (auto* p = As<P::PercentLitContext>(ctx)) {
     e->kind = ast::ExprKind::kPercent;
     std::string t = p->getStart()->getText();
-    e->text = t.substr(0, t.size() - 1);
+    e->text() = t.substr(0, t.size() - 1);
   } else if (auto* s = As<P::StringLitContext>(ctx)) {
     e->kind = ast::ExprKind::kString;
-    e->text = StringValue(s->getStart());
+    e->text() = StringValue(s->getStart());
   } else if (auto* d = As<P::DateLitContext>(ctx)) {
     e->kind = ast::ExprKind::kDate;
-    e->text = d->getStart()->getText();
+    e->text() = d->getStart()->getText();
     CheckDate(d->getStart());
   } else if (auto* ts = As<P::TimestampLitContext>(ctx)) {
     e->kind = ast::ExprKind::kTimestamp;
-    e->text = ts->getStart()->getText();
+    e->text() = ts->getStart()->getText();
     CheckDate(ts->getStart());
   } else if (auto* b = As<P::BoolLitContext>(ctx)) {
     e->kind = ast::ExprKind::kBool;
