@@ -526,6 +526,7 @@ class Evaluator {
   /// Folds the values of a re-aggregation's cells: nulls are skipped.
   struct Fold {
     Fn fn;
+    Val zero;  ///< a sum of nothing
     Val acc, last;
     int64_t count = 0;
     void Add(const Val& v) {
@@ -545,7 +546,7 @@ class Evaluator {
     Val Result() const {
       if (fn == Fn::kReaggLast) return last;
       if (fn == Fn::kReaggAvg) return count ? Div(acc, Val::Int(count)) : Val::Null();
-      if (fn == Fn::kReaggSum && acc.null()) return Val::Int(0);
+      if (fn == Fn::kReaggSum && acc.null()) return zero;
       return acc;
     }
   };
@@ -557,7 +558,7 @@ class Evaluator {
   }
 
   Val Reagg(const MNode& n, const Ctx& c) {
-    Fold fold{n.reagg, {}, {}, 0};
+    Fold fold{n.reagg, n.is_float ? Val::Float(0) : n.scale ? Val::Dec(0, n.scale) : Val::Int(0), {}, {}, 0};
     // Over dimensions: the members of the added dimensions seen (in the
     // scans under the argument) in this row's periods and members.
     std::set<DimTuple> members;
@@ -592,9 +593,11 @@ class Evaluator {
       // 12 sold in one week read 1.33 (12 over the 9 weeks of two months).
       // Within the window: the scans under a re-aggregation read outside
       // it, and the weeks at its edges count its days only.
-      if (!DataRange(ScansUnder(n.args[0]), n.grain, &lo, &hi)) return Val::Null();
+      // No periods (no data, or none by the as-of date): what a fold of
+      // nothing is, a sum 0 as `sum()` of no rows is (`kpic sql` agrees).
+      if (!DataRange(ScansUnder(n.args[0]), n.grain, &lo, &hi)) return fold.Result();
       auto [wlo, whi] = WindowDays();
-      if (wlo > whi) return Val::Null();
+      if (wlo > whi) return fold.Result();
       if (wlo != INT32_MIN) lo = std::max(lo, rt::PeriodOf(n.grain, wlo, p_.calendar)), clo = wlo;
       if (whi != INT32_MAX) hi = std::min(hi, rt::PeriodOf(n.grain, whi, p_.calendar)), chi = whi;
     } else {

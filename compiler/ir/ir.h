@@ -114,7 +114,7 @@ struct Node {
   bool percent = false;  ///< a literal written as a percentage (`8%`)
   Type type;
   Span span;
-  int exact_scale = 0;
+  int exact_scale = 0;  ///< literals; kMethod `.sum`: the places of the sum (-1: a float)
   // References.
   int source = -1;  ///< kColumn, kRows, kSymbol of a source
   int metric = -1;  ///< kMetric

@@ -328,6 +328,10 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
       r.op = MNode::Op::kReagg;
       r.reagg = n.fn;
       r.grain = whole ? Grain::kAll : g;
+      // A sum of no periods is 0 at the sum's places (0.00 for money; a
+      // float without places).
+      r.is_float = n.exact_scale < 0;
+      r.scale = std::max(n.exact_scale, 0);
       r.outer = lc.dims.size();
       for (const std::string& d : n.dims)
         if (std::find(lc.dims.begin(), lc.dims.end(), d) == lc.dims.end()) {

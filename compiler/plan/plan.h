@@ -125,7 +125,7 @@ struct Scan {
 struct MNode {
   enum class Op {
     kAgg,      ///< scan, agg
-    kConst,    ///< exact decimal `i` at `scale`, or float `f` when is_float
+    kConst,    ///< exact decimal `i` at `scale`, or float `f` when is_float (kReagg: a sum's scalar)
     kNull,
     kNeg, kAdd, kSub, kMul, kDiv, kAbs, kRound,
     kShift,    ///< args[0] over the period `shift` grains earlier (previous, last_year, change)

@@ -237,6 +237,7 @@ Ty Checker::ReaggBy(const Expr& e, const builtins::Builtin& b) {
   t.node = Node(ir::Kind::kMethod, t, e.span, args);
   module_.ir.nodes[t.node].fn = method;
   module_.ir.nodes[t.node].dims = dims;
+  if (method == Fn::kReaggSum) module_.ir.nodes[t.node].exact_scale = t.places;
   return t;
 }
 
@@ -407,6 +408,7 @@ Ty Checker::Method(const Expr& e, Ty t, const builtins::Builtin& m) {
   auto emit = [&](Ty out) {
     out.node = Node(ir::Kind::kMethod, out, e.span, args);
     module_.ir.nodes[out.node].fn = m.fn;
+    if (m.fn == Fn::kReaggSum) module_.ir.nodes[out.node].exact_scale = out.places;  // a sum of nothing: 0 at these places
     return out;
   };
   if (m.fn == Fn::kZScore) {

@@ -992,6 +992,18 @@ for win in "2026-03-02 bal,amt,balw,amts,amtx ['200.00', '3.00', '150.00', '3.00
   [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql all time from $from: $got, expected $want"; }
 done
 
+# With the as-of date before any row, over all time: a sum of no weeks
+# (`amt.sum(week)`) was null in `kpic run` and 0.00 in `kpic sql`; a sum
+# of nothing is 0.00, as `sum()` of no rows is, and the max and average
+# of no weeks have no value. By hand: no row by 15 February.
+for engine in interp jit; do
+  expect "$engine: a sum of no weeks" 0 "$KPIC" run "$TMP/winall" --metric amt,amts,amtx,amta --grain all --as-of 2026-02-15 --engine "$engine" --format json --no-cache
+  json "[r['rows'][0]['value'] for r in d['results']]" "['0.00', '0.00', None, None]"
+done
+expect "sql: a sum of no weeks" 0 "$KPIC" sql "$TMP/winall" --metric amt,amts,amtx,amta --grain all --as-of 2026-02-15 --dialect sqlite --bind "ledger=sqlite:$TMP/winall/l.db#ledger" --bind "visits=sqlite:$TMP/winall/l.db#visits"
+got=$(python3 -c 'import sqlite3,sys; from decimal import Decimal; r=sqlite3.connect(sys.argv[1]).execute(open(sys.argv[2]).read()).fetchone(); print([None if v is None else str(Decimal(str(v)).quantize(Decimal("0.01"))) for v in r[:-1]])' "$TMP/winall/l.db" "$TMP/out")
+[ "$got" = "['0.00', '0.00', None, None]" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql a sum of no weeks: $got"; }
+
 # A dimension's label in another language (`label.en` in its block):
 # `--lang en` heads the breakdown "Region" (it said 区域, with no way to
 # give an English one), in the table and the HTML.
