@@ -287,6 +287,20 @@ std::string Shortened(const std::string& text, size_t columns) {
   return cut + "…";
 }
 
+/// A waterfall bar's label in at most two lines of `columns`: a
+/// parenthetical (`（期初）`, ` (opening)`) goes on the second line, and what
+/// still does not fit is shortened (the whole label is on hover).
+std::vector<std::string> LabelLines(const std::string& label, size_t columns) {
+  if (DisplayWidth(label) <= columns) return {label};
+  for (std::string_view open : {std::string_view("（"), std::string_view(" (")}) {
+    size_t at = label.find(open);
+    if (at == std::string::npos || at == 0) continue;
+    std::string rest = label.substr(open[0] == ' ' ? at + 1 : at);
+    return {Shortened(label.substr(0, at), columns), Shortened(rest, columns)};
+  }
+  return {Shortened(label, columns)};
+}
+
 /// Horizontal bars around zero (blue up, vermillion down: colour-blind
 /// safe), each labelled with its change in the metric's look and its exact
 /// value on hover; a long member name is shortened, whole on hover.
@@ -384,9 +398,13 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
                          x + bw, x + col, level, level);
     }
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x + bw / 2, y0 - 6, Esc(text));
-    std::string name = Shortened(b.label, 16);
-    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text></g>)", x + bw / 2, h - bottom + 18,
-                       Esc(name));
+    // About 7.5 px a column at the labels' size; two lines at most.
+    size_t columns = std::max<size_t>(8, static_cast<size_t>(col / 7.5));
+    svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">)", x + bw / 2, h - bottom + 18);
+    std::vector<std::string> lines = LabelLines(b.label, columns);
+    for (size_t k = 0; k < lines.size(); ++k)
+      svg += fmt::format(R"(<tspan x="{:.1f}" dy="{}">{}</tspan>)", x + bw / 2, k ? 15 : 0, Esc(lines[k]));
+    svg += "</text></g>";
   }
   return svg + "</svg>";
 }
@@ -478,10 +496,13 @@ std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan:
   double lo = pts[0].second, hi = lo;
   for (const auto& [i, v] : pts) lo = std::min(lo, v), hi = std::max(hi, v);
   if (hi == lo) hi = lo + 1;
-  const double w = 180, h = 32, n = static_cast<double>(g.periods.size() - 1);
+  // Across the periods with values, first to last: a goal whose data
+  // starts in November drew a short slash at the card's right edge.
+  const size_t i0 = pts.front().first;
+  const double w = 180, h = 32, n = static_cast<double>(pts.back().first - i0);
   auto xy = [&](size_t i, double v) {
-    return fmt::format("{:.1f},{:.1f}", 2 + (w - 4) * static_cast<double>(i) / std::max(n, 1.0),
-                       2 + (h - 4) * (1 - (v - lo) / (hi - lo)));
+    return fmt::format("{:.1f},{:.1f}", 2 + (w - 4) * static_cast<double>(i - i0) / std::max(n, 1.0),
+                       4 + (h - 8) * (1 - (v - lo) / (hi - lo)));  // room for a hollow point's ring
   };
   // A partial last period (its days so far) is drawn as the trend chart
   // draws it: a dotted segment to a hollow point, not a solid drop that

@@ -182,6 +182,18 @@ for engine in interp jit; do
   json "$dec['opening_day']" "2026-12-05"
 done
 
+# The bridge's HTML: the waterfall's first and last bars are labelled whole
+# (they read "2026-11-30（期…" and "2026-12（截至…"), the parenthetical on a
+# second line when a bar is narrow; the card's sparkline spans the periods
+# with values (November at x = 2, December at x = 178 of 180: it was a
+# short slash at the right edge, December's the 12th of 12 periods).
+expect "bridge, HTML" 0 "$KPIC" run "$BRIDGE" --goal keep --format html
+contains out '>2026-11-30（期初）</tspan>'
+contains out '>2026-12（截至目前）</tspan>'
+lacks out '（期…'
+contains out 'stroke-dasharray="2 2" points="2.0,'
+contains out ' 178.0,4.0"/>'
+
 # Freshness by cadence: snapshots dated the 1st of each month are current
 # while the as-of date (18 December, the daily source's last day) is in
 # December; in January, December's is the last and January's is missing.
