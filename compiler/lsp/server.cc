@@ -170,7 +170,7 @@ class Server {
     for (const auto& [path, diags] : all) {
       json arr = json::array();
       for (const auto& d : diags) arr.push_back(DiagJson(d));
-      std::string key = arr.dump();
+      std::string key = arr.dump(-1, ' ', false, json::error_handler_t::replace);
       // A document the client changed always gets a fresh publish; others
       // only when their diagnostics changed.
       if (!touched_.count(path) && published_.count(path) && published_[path] == key) continue;

@@ -398,12 +398,13 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
                          x + bw, x + col, level, level);
     }
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>)", x + bw / 2, y0 - 6, Esc(text));
-    // About 7.5 px a column at the labels' size; two lines at most.
-    size_t columns = std::max<size_t>(8, static_cast<size_t>(col / 7.5));
+    // About 7.5 px a column at the labels' size, and never less than a
+    // date and its parenthetical (`（截至目前）`) need; two lines at most.
+    size_t columns = std::max<size_t>(12, static_cast<size_t>(col / 7.5));
     svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle">)", x + bw / 2, h - bottom + 18);
     std::vector<std::string> lines = LabelLines(b.label, columns);
     for (size_t k = 0; k < lines.size(); ++k)
-      svg += fmt::format(R"(<tspan x="{:.1f}" dy="{}">{}</tspan>)", x + bw / 2, k ? 15 : 0, Esc(lines[k]));
+      svg += fmt::format(R"(<tspan x="{:.1f}" dy="{}">{}</tspan>)", x + bw / 2, k ? 16 : 0, Esc(lines[k]));
     svg += "</text></g>";
   }
   return svg + "</svg>";
@@ -496,13 +497,13 @@ std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan:
   double lo = pts[0].second, hi = lo;
   for (const auto& [i, v] : pts) lo = std::min(lo, v), hi = std::max(hi, v);
   if (hi == lo) hi = lo + 1;
-  // Across the periods with values, first to last: a goal whose data
-  // starts in November drew a short slash at the card's right edge.
-  const size_t i0 = pts.front().first;
-  const double w = 180, h = 32, n = static_cast<double>(pts.back().first - i0);
+  // Across all the goal's periods, so that cards of one period line up
+  // and data that starts late is seen to; 4 px inside the box, room for a
+  // hollow point's ring.
+  const double w = 180, h = 32, n = static_cast<double>(g.periods.size() - 1);
   auto xy = [&](size_t i, double v) {
-    return fmt::format("{:.1f},{:.1f}", 2 + (w - 4) * static_cast<double>(i - i0) / std::max(n, 1.0),
-                       4 + (h - 8) * (1 - (v - lo) / (hi - lo)));  // room for a hollow point's ring
+    return fmt::format("{:.1f},{:.1f}", 4 + (w - 8) * static_cast<double>(i) / std::max(n, 1.0),
+                       4 + (h - 8) * (1 - (v - lo) / (hi - lo)));
   };
   // A partial last period (its days so far) is drawn as the trend chart
   // draws it: a dotted segment to a hollow point, not a solid drop that

@@ -111,7 +111,19 @@ std::string Utf8Stream::getText(const antlr4::misc::Interval& interval) {
   if (interval.a < 0 || interval.b < interval.a) return "";
   size_t a = std::min(static_cast<size_t>(interval.a), text_.size());
   size_t b = std::min(static_cast<size_t>(interval.b) + 1, text_.size());
-  return std::string(text_.substr(a, b - a));
+  std::string_view slice = text_.substr(a, b - a);
+  // Texts are valid UTF-8, as the lexer read them: an invalid byte (E0002
+  // reports it) is U+FFFD, as a decoded copy of the file had it. Raw, it
+  // went into messages, and the language server's JSON refused them.
+  if (FindInvalidUtf8(slice) == std::string_view::npos) return std::string(slice);
+  std::string out;
+  for (size_t k = 0; k < slice.size();) {
+    uint32_t cp;
+    size_t len = CodePointAt(slice, k, &cp);
+    AppendUtf8(&out, cp);
+    k += len;
+  }
+  return out;
 }
 
 }  // namespace kpic::syntax

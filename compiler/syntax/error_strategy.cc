@@ -224,7 +224,12 @@ bool ReportMisspeltSetting(antlr4::Parser* p, ChunkInfo* info) {
 std::string DescribeToken(const antlr4::Token* t) {
   if (t->getType() == antlr4::Token::EOF) return "end of file";
   std::string text = t->getText();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  if (text.size() > 40) {
+    // Cut on a character's boundary: half a Chinese character is not UTF-8.
+    size_t cut = 37;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "...";
+  }
   if (t->getType() == KpiLexer::STRING) return "string " + text;
   return "`" + text + "`";
 }

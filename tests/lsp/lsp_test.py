@@ -406,6 +406,31 @@ d = c.diagnostics("file://" + plan_path)
 codes = sorted((x["code"], x["range"]["start"]["line"]) for x in d if not x["code"].startswith("L"))
 check(codes == [("E0320", 7), ("W0010", 15)], f"plans' findings in the editor: {codes}")
 c.p.kill()
+
+# A workspace file with an invalid byte in a string, and one whose string
+# is cut inside a Chinese character in the message: the server stopped
+# (exit 70: its JSON refused the raw byte, or half a character). The
+# message shows U+FFFD for the byte, as `kpic check` does.
+bad_dir = os.path.join(ws, "badbytes")
+os.makedirs(bad_dir)
+open(os.path.join(bad_dir, "bad.kpi"), "wb").write(b'package p\nmetric m "ab\xffcd" .\n')
+open(os.path.join(bad_dir, "cut.kpi"), "wb").write(
+    ('package p\nmetric n "a' + "中文" * 9 + '" .\n').encode())
+good_path = os.path.join(bad_dir, "good.kpi")
+good_text = "package p\nmetric k = 1\n"
+open(good_path, "w", encoding="utf-8").write(good_text)
+c = Client(bad_dir)
+c.notify("initialized", {})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": "file://" + good_path, "languageId": "kpi", "version": 1,
+                                                    "text": good_text}})
+d = c.diagnostics("file://" + os.path.join(bad_dir, "bad.kpi"))
+check(any('"ab\ufffdcd"' in x["message"] for x in d), f"an invalid byte in a string reads U+FFFD: {[x['message'] for x in d]}")
+d = c.diagnostics("file://" + os.path.join(bad_dir, "cut.kpi"))
+# The string's first 37 bytes, cut back to a whole character: `"a` and 11 of them.
+check(any('string "a中文中文中文中文中文中..., found' in x["message"] for x in d),
+      f"a string cut in a message keeps whole characters: {[x['message'] for x in d]}")
+check(c.request("shutdown", None).get("error") is None and c.p.poll() is None, "the server is still running")
+c.p.kill()
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

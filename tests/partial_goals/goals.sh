@@ -184,15 +184,15 @@ done
 
 # The bridge's HTML: the waterfall's first and last bars are labelled whole
 # (they read "2026-11-30（期…" and "2026-12（截至…"), the parenthetical on a
-# second line when a bar is narrow; the card's sparkline spans the periods
-# with values (November at x = 2, December at x = 178 of 180: it was a
-# short slash at the right edge, December's the 12th of 12 periods).
+# second line when a bar is narrow. The card's sparkline spans the 12
+# months, 4 px inside its 180: November at x = 4 + 172 * 10 / 11 = 160.4,
+# the partial December's hollow point at 176 (it was at 178, its ring cut
+# by the box), at y = 4 (the higher, 160) and 28 (150).
 expect "bridge, HTML" 0 "$KPIC" run "$BRIDGE" --goal keep --format html
 contains out '>2026-11-30（期初）</tspan>'
 contains out '>2026-12（截至目前）</tspan>'
 lacks out '（期…'
-contains out 'stroke-dasharray="2 2" points="2.0,'
-contains out ' 178.0,4.0"/>'
+contains out 'stroke-dasharray="2 2" points="160.4,28.0 176.0,4.0"/>'
 
 # Freshness by cadence: snapshots dated the 1st of each month are current
 # while the as-of date (18 December, the daily source's last day) is in

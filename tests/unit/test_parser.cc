@@ -308,14 +308,17 @@ TEST_CASE("the parser's UTF-8 char stream lexes like the code points, with byte 
     }
   }
   // Invalid bytes read as U+FFFD one byte long (E0002 reports them):
-  // stray characters, each its own byte.
-  auto bad = LexBytesForTest("a\xFF\xE4\xB8 b");
-  REQUIRE(bad.size() == 6);
+  // stray characters, each its own byte, whose text is U+FFFD (raw, a byte
+  // went into messages and the language server's JSON refused it).
+  const std::string fffd = "\xEF\xBF\xBD";
+  auto bad = LexBytesForTest("a\xFF\xE4\xB8 b \"x\xFFy\"");
+  REQUIRE(bad.size() == 7);
   CHECK(bad[0].text == "a");
-  CHECK((bad[1].text == "\xFF" && bad[1].start == 1 && bad[1].stop == 1));
-  CHECK((bad[2].text == "\xE4" && bad[2].start == 2 && bad[2].stop == 2));  // a cut-off sequence: byte by byte
-  CHECK((bad[3].text == "\xB8" && bad[3].start == 3 && bad[3].stop == 3));
+  CHECK((bad[1].text == fffd && bad[1].start == 1 && bad[1].stop == 1));
+  CHECK((bad[2].text == fffd && bad[2].start == 2 && bad[2].stop == 2));  // a cut-off sequence: byte by byte
+  CHECK((bad[3].text == fffd && bad[3].start == 3 && bad[3].stop == 3));
   CHECK((bad[4].text == "b" && bad[4].start == 5 && bad[4].stop == 5));
+  CHECK((bad[5].text == "\"x" + fffd + "y\"" && bad[5].start == 7 && bad[5].stop == 11));
   // Spans of a parsed Chinese name: bytes 7 to 16 of `metric 销售额 = 1`.
   SourceManager sm;
   DiagnosticSink diags;
