@@ -56,7 +56,8 @@ class CodePointStream : public antlr4::ANTLRInputStream {
 /// A char stream over the file's UTF-8 bytes whose index is the byte
 /// offset: ANTLR's token start and stop are then byte offsets (the stop is
 /// the last byte of the token's last code point), and a token's text is a
-/// slice of the file. The lexer sees code points, mapped to their classes
+/// slice of the file (U+FFFD for an invalid byte: messages and the language
+/// server's JSON need UTF-8). The lexer sees code points, mapped to their classes
 /// as CodePointStream maps them; an invalid byte reads as U+FFFD (already
 /// reported, E0002), one byte long. The code points of a 10 MB file
 /// decoded up front took 80 MB and a tenth of checking it.
