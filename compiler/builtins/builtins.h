@@ -76,6 +76,7 @@ enum class NullPolicy : uint8_t {
   kFirstNonNull,     ///< coalesce
   kByCondition,      ///< if: null condition takes the else branch
   kNullWithoutBase,  ///< period operators: null when the compared period has no value
+  kOverPeriods,      ///< re-aggregations: skip nulls; a sum of no periods is 0, the others null
   kNeverNull,        ///< working_days: a count (null only at `all` without a window)
 };
 

@@ -74,6 +74,9 @@ const char* NullText(NullPolicy n) {
       return "a null condition takes `b`";
     case NullPolicy::kNullWithoutBase:
       return "its metric over the compared periods (a sum or count of no rows is 0, as in any period); null at grain `all` and where a ratio divides by 0";
+    case NullPolicy::kOverPeriods:
+      return "skips its metric's nulls; over no periods a sum is 0 at its places (0.00 for money), the others null; "
+             "at grain `all`, over the periods of the data within --from and --to";
     case NullPolicy::kNeverNull:
       return "a count (null at `all` without --from and --to)";
   }

@@ -85,18 +85,23 @@ void AddMetricFunctions(std::vector<Builtin>* out) {
         break;
       case Fn::kReaggAvg:
         b.signature = "m.avg(grain)";
+        b.nulls = NullPolicy::kOverPeriods;
         break;
       case Fn::kReaggSum:
         b.signature = "m.sum(grain)";
+        b.nulls = NullPolicy::kOverPeriods;
         break;
       case Fn::kReaggMin:
         b.signature = "m.min(grain)";
+        b.nulls = NullPolicy::kOverPeriods;
         break;
       case Fn::kReaggMax:
         b.signature = "m.max(grain)";
+        b.nulls = NullPolicy::kOverPeriods;
         break;
       case Fn::kReaggLast:
         b.signature = "m.last(grain)";
+        b.nulls = NullPolicy::kOverPeriods;
         break;
       case Fn::kZScore:
         b.signature = "m.zscore(N)";
