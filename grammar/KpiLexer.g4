@@ -6,6 +6,11 @@
 // are reserved. Comments go to a hidden channel so the formatter can see
 // them; error tokens (stray characters, unterminated strings and comments)
 // never stop the lexer, the front end turns them into diagnostics.
+//
+// The file parser lexes with compiler/syntax/scanner.cc, these rules written
+// out over bytes; the lexer generated from this file is its reference. A
+// unit test and the parser fuzzer compare the two token by token, so a rule
+// changed here fails them until the scanner follows.
 lexer grammar KpiLexer;
 
 channels { COMMENTS, ERRORS }

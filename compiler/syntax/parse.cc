@@ -21,6 +21,7 @@
 #include "base/heap_growth.h"
 #include "base/utf8.h"
 #include "syntax/antlr_bridge.h"
+#include "syntax/scanner.h"
 
 namespace kpic {
 
@@ -90,28 +91,36 @@ class CompactToken final : public antlr4::WritableToken {
 };
 static_assert(sizeof(CompactToken) <= 40, "a token must fit a 48-byte heap block");
 
-/// The generated lexer, emitting CompactTokens (any token it cannot hold,
-/// one with its text set by the lexer or a position past 32 bits, is the
-/// usual CommonToken).
-class CompactLexer : public KpiLexer {
+/// The scanner (syntax/scanner.h: the lexer's rules over the file's
+/// bytes) as ANTLR's token source, emitting CompactTokens.
+class ScannerSource final : public antlr4::TokenSource {
  public:
-  explicit CompactLexer(antlr4::CharStream* input) : KpiLexer(input), source_(this, input) {}
+  ScannerSource(std::string_view text, size_t start, antlr4::CharStream* input)
+      : scanner_(text, start), source_(this, input) {}
 
-  antlr4::Token* emit() override {
-    size_t stop = getCharIndex() - 1;
-    if (!_text.empty() || type > 0xFFFF || channel > 0xFFFF || stop >= UINT32_MAX || tokenStartCharIndex > stop ||
-        tokenStartLine >= UINT32_MAX || tokenStartCharPositionInLine >= UINT32_MAX)
-      return KpiLexer::emit();
-    auto token = std::make_unique<CompactToken>(
-        &source_, static_cast<uint32_t>(type), static_cast<uint32_t>(channel), static_cast<uint32_t>(tokenStartCharIndex),
-        static_cast<uint32_t>(stop), static_cast<uint32_t>(tokenStartLine),
-        static_cast<uint32_t>(tokenStartCharPositionInLine));
-    antlr4::Token* out = token.get();
-    antlr4::Lexer::emit(std::move(token));
-    return out;
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    syntax::ScannedToken t = scanner_.Next();
+    if (t.type == syntax::Scanner::kEof) {
+      // As the generated lexer's emitEOF() makes it: start at the end, stop one before.
+      auto eof = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(source_),
+                                                       antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL,
+                                                       size_t{t.start}, static_cast<size_t>(t.start) - 1);
+      eof->setLine(t.line);
+      eof->setCharPositionInLine(t.column);
+      return eof;
+    }
+    return std::make_unique<CompactToken>(&source_, t.type, t.channel, t.start, t.stop, t.line, t.column);
+  }
+  size_t getLine() const override { return scanner_.line(); }
+  size_t getCharPositionInLine() override { return scanner_.column(); }
+  antlr4::CharStream* getInputStream() override { return source_.second; }
+  std::string getSourceName() override { return source_.second->getSourceName(); }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {
+    return antlr4::CommonTokenFactory::DEFAULT.get();
   }
 
  private:
+  syntax::Scanner scanner_;
   CompactToken::Source source_;
 };
 
@@ -148,7 +157,7 @@ class FileParser {
   std::unique_ptr<ast::File> file_ = std::make_unique<ast::File>();
   OffsetMap map_;
   std::unique_ptr<syntax::Utf8Stream> input_;
-  std::unique_ptr<KpiLexer> lexer_;
+  std::unique_ptr<ScannerSource> lexer_;
   std::unique_ptr<antlr4::CommonTokenStream> stream_;
   std::unique_ptr<KpiParser> fast_parser_;  ///< declared after stream_: destroyed first
   std::vector<antlr4::Token*> all_;         ///< every token, all channels
@@ -200,8 +209,7 @@ void FileParser::Lex() {
   // A UTF-8 byte order mark is not part of the text.
   size_t start = text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   input_ = std::make_unique<syntax::Utf8Stream>(text, start);
-  lexer_ = std::make_unique<CompactLexer>(input_.get());
-  lexer_->removeErrorListeners();  // ERROR_CHAR catches everything
+  lexer_ = std::make_unique<ScannerSource>(text, start, input_.get());
   stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
   // Lexed in steps, so that the heap's growth is noted as it happens (a
   // large file's tokens take hundreds of megabytes): seek() fetches up to
@@ -500,16 +508,21 @@ std::unique_ptr<ast::File> FileParser::Run() {
 
 namespace {
 
-std::vector<LexedToken> LexAll(antlr4::CharStream* in) {
-  KpiLexer lexer(in);
-  lexer.removeErrorListeners();
+std::vector<LexedToken> Collect(antlr4::TokenSource* source) {
   std::vector<LexedToken> out;
   for (;;) {
-    std::unique_ptr<antlr4::Token> t = lexer.nextToken();
-    out.push_back({t->getType(), t->getChannel(), t->getStartIndex(), t->getStopIndex(), t->getText()});
+    std::unique_ptr<antlr4::Token> t = source->nextToken();
+    out.push_back({t->getType(), t->getChannel(), t->getStartIndex(), t->getStopIndex(), t->getText(), t->getLine(),
+                   t->getCharPositionInLine()});
     if (t->getType() == antlr4::Token::EOF) break;
   }
   return out;
+}
+
+std::vector<LexedToken> LexAll(antlr4::CharStream* in) {
+  KpiLexer lexer(in);
+  lexer.removeErrorListeners();
+  return Collect(&lexer);
 }
 
 }  // namespace
@@ -525,6 +538,12 @@ std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes) {
 std::vector<LexedToken> LexBytesForTest(std::string_view text) {
   syntax::Utf8Stream in(text, 0);
   return LexAll(&in);
+}
+
+std::vector<LexedToken> ScanForTest(std::string_view text) {
+  syntax::Utf8Stream in(text, 0);
+  ScannerSource source(text, 0, &in);
+  return Collect(&source);
 }
 
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,

@@ -32,6 +32,7 @@ struct LexedToken {
   size_t channel = 0;
   size_t start = 0, stop = 0;
   std::string text;
+  size_t line = 0, column = 0;
   bool operator==(const LexedToken&) const = default;
 };
 
@@ -44,5 +45,9 @@ std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes);
 /// start and stop are byte offsets (the stop is the last byte of the last
 /// code point).
 std::vector<LexedToken> LexBytesForTest(std::string_view text);
+
+/// Lexes `text` whole with the file parser's scanner (syntax/scanner.h),
+/// which must give exactly what LexBytesForTest gives.
+std::vector<LexedToken> ScanForTest(std::string_view text);
 
 }  // namespace kpic

@@ -3,7 +3,9 @@
 // a token that the class-mapped char stream lexes otherwise than the plain
 // one (for texts without the control characters U+0001 to U+0003, which the
 // mapped stream alone treats as stray), or a token that the parser's UTF-8
-// byte stream lexes otherwise, or whose byte offsets do not slice its text.
+// byte stream lexes otherwise, or whose byte offsets do not slice its text,
+// or a token (with its line and column) that the file parser's scanner
+// lexes otherwise than the generated lexer over the same bytes.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!d.span.valid() || d.span.begin > size || d.span.end > size || d.message.empty()) std::abort();
   (void)ast::Dump(*file, sm);
   const std::string text(reinterpret_cast<const char*>(data), size);
+  if (size <= 4096 && ScanForTest(text) != LexBytesForTest(text)) std::abort();
   if (size <= 4096 && text.find_first_of(std::string("\x01\x02\x03", 3)) == std::string::npos &&
       text.find('\0') == std::string::npos) {
     std::vector<LexedToken> mapped = LexForTest(text, true);
