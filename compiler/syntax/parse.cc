@@ -100,17 +100,27 @@ class ScannerSource final : public antlr4::TokenSource {
 
   std::unique_ptr<antlr4::Token> nextToken() override {
     syntax::ScannedToken t = scanner_.Next();
-    if (t.type == syntax::Scanner::kEof) {
-      // As the generated lexer's emitEOF() makes it: start at the end, stop one before.
-      auto eof = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(source_),
-                                                       antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL,
-                                                       size_t{t.start}, static_cast<size_t>(t.start) - 1);
-      eof->setLine(t.line);
-      eof->setCharPositionInLine(t.column);
-      return eof;
-    }
+    if (t.type == syntax::Scanner::kEof) return Eof(t);
     return std::make_unique<CompactToken>(&source_, t.type, t.channel, t.start, t.stop, t.line, t.column);
   }
+  /// Scans the whole input into `tokens` (numbered in order), and returns
+  /// the EOF token, which the generated lexer makes a CommonToken. `grown`
+  /// is called now and then (the heap's growth is noted as it happens).
+  std::unique_ptr<antlr4::Token> ScanAll(std::vector<CompactToken>* tokens, void (*grown)()) {
+    for (;;) {
+      syntax::ScannedToken t = scanner_.Next();
+      if (t.type == syntax::Scanner::kEof) {
+        tokens->shrink_to_fit();
+        std::unique_ptr<antlr4::Token> eof = Eof(t);
+        static_cast<antlr4::WritableToken*>(eof.get())->setTokenIndex(tokens->size());
+        return eof;
+      }
+      tokens->emplace_back(&source_, t.type, t.channel, t.start, t.stop, t.line, t.column);
+      tokens->back().setTokenIndex(tokens->size() - 1);
+      if ((tokens->size() & 0xFFFF) == 0) grown();
+    }
+  }
+
   size_t getLine() const override { return scanner_.line(); }
   size_t getCharPositionInLine() override { return scanner_.column(); }
   antlr4::CharStream* getInputStream() override { return source_.second; }
@@ -120,8 +130,76 @@ class ScannerSource final : public antlr4::TokenSource {
   }
 
  private:
+  std::unique_ptr<antlr4::Token> Eof(const syntax::ScannedToken& t) {
+    // As the generated lexer's emitEOF() makes it: start at the end, stop one before.
+    auto eof = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(source_),
+                                                     antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL,
+                                                     size_t{t.start}, static_cast<size_t>(t.start) - 1);
+    eof->setLine(t.line);
+    eof->setCharPositionInLine(t.column);
+    return eof;
+  }
+
   syntax::Scanner scanner_;
   CompactToken::Source source_;
+};
+
+/// The parser's token stream: the file's default-channel tokens, in one
+/// array, EOF last (what CommonTokenStream gives the parser, without its
+/// per-token heap blocks, its lazy fetching and its channel skipping on
+/// every step). Its index is the place in that array; the tokens keep
+/// their numbers among all tokens (comments and stray characters
+/// included), as the generated lexer's stream numbered them.
+class MainTokenStream final : public antlr4::TokenStream {
+ public:
+  MainTokenStream(const std::vector<antlr4::Token*>& main, const std::vector<antlr4::Token*>& all,
+                  antlr4::TokenSource* source)
+      : main_(main), all_(all), source_(source) {}
+
+  antlr4::Token* LT(ssize_t k) override {
+    if (k == 0) return nullptr;
+    if (k < 0) return static_cast<ssize_t>(p_) + k >= 0 ? main_[p_ + static_cast<size_t>(k)] : nullptr;
+    return main_[std::min(p_ + static_cast<size_t>(k) - 1, main_.size() - 1)];
+  }
+  size_t LA(ssize_t i) override {
+    antlr4::Token* t = LT(i);
+    return t ? t->getType() : antlr4::Token::INVALID_TYPE;
+  }
+  void consume() override {
+    if (LA(1) == antlr4::Token::EOF) throw antlr4::IllegalStateException("cannot consume EOF");
+    ++p_;
+  }
+  ssize_t mark() override { return 0; }
+  void release(ssize_t) override {}
+  size_t index() override { return p_; }
+  void seek(size_t index) override { p_ = std::min(index, main_.size() - 1); }
+  size_t size() override { return main_.size(); }
+  std::string getSourceName() const override { return source_->getSourceName(); }
+  antlr4::Token* get(size_t index) const override { return main_.at(index); }
+  antlr4::TokenSource* getTokenSource() const override { return source_; }
+  // Texts by the tokens' own numbers, over every channel, as
+  // BufferedTokenStream gives them.
+  std::string getText(const antlr4::misc::Interval& interval) override {
+    std::string out;
+    if (interval.a < 0 || interval.b < 0) return out;
+    for (size_t i = static_cast<size_t>(interval.a); i <= static_cast<size_t>(interval.b) && i < all_.size(); ++i) {
+      if (all_[i]->getType() == antlr4::Token::EOF) break;
+      out += all_[i]->getText();
+    }
+    return out;
+  }
+  std::string getText() override { return getText(antlr4::misc::Interval(size_t{0}, all_.size() - 1)); }
+  std::string getText(antlr4::RuleContext* ctx) override { return getText(ctx->getSourceInterval()); }
+  std::string getText(antlr4::Token* start, antlr4::Token* stop) override {
+    if (!start || !stop) return "";
+    return getText(antlr4::misc::Interval(start->getTokenIndex(), stop->getTokenIndex()));
+  }
+
+ private:
+  const std::vector<antlr4::Token*>& main_;
+  const std::vector<antlr4::Token*>& all_;
+  antlr4::TokenSource* source_;
+  size_t p_ = 0;
 };
 
 struct Chunk {
@@ -158,7 +236,9 @@ class FileParser {
   OffsetMap map_;
   std::unique_ptr<syntax::Utf8Stream> input_;
   std::unique_ptr<ScannerSource> lexer_;
-  std::unique_ptr<antlr4::CommonTokenStream> stream_;
+  std::vector<CompactToken> tokens_;     ///< every token but EOF, in order
+  std::unique_ptr<antlr4::Token> eof_;
+  std::unique_ptr<MainTokenStream> stream_;
   std::unique_ptr<KpiParser> fast_parser_;  ///< declared after stream_: destroyed first
   std::vector<antlr4::Token*> all_;         ///< every token, all channels
   std::vector<antlr4::Token*> main_;        ///< default channel, EOF last
@@ -210,22 +290,19 @@ void FileParser::Lex() {
   size_t start = text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   input_ = std::make_unique<syntax::Utf8Stream>(text, start);
   lexer_ = std::make_unique<ScannerSource>(text, start, input_.get());
-  stream_ = std::make_unique<antlr4::CommonTokenStream>(lexer_.get());
-  // Lexed in steps, so that the heap's growth is noted as it happens (a
-  // large file's tokens take hundreds of megabytes): seek() fetches up to
-  // the index it is given.
-  for (size_t i = 16384;; i += 16384) {
-    stream_->seek(i);
-    NoteHeapGrowth();
-    if (stream_->size() <= i) break;
-  }
-  stream_->fill();
-  for (antlr4::Token* t : stream_->getTokens()) all_.push_back(t);
+  // About one token per four bytes in a generated package; the array
+  // grows if there are more (no token is pointed to until it is whole).
+  tokens_.reserve(text.size() / 4 + 16);
+  eof_ = lexer_->ScanAll(&tokens_, &NoteHeapGrowth);
+  all_.reserve(tokens_.size() + 1);
+  for (CompactToken& t : tokens_) all_.push_back(&t);
+  all_.push_back(eof_.get());
 }
 
 void FileParser::CollectMain() {
   for (antlr4::Token* t : all_)
     if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) main_.push_back(t);
+  stream_ = std::make_unique<MainTokenStream>(main_, all_, lexer_.get());
 }
 
 void FileParser::ScanTrivia() {
@@ -418,15 +495,14 @@ bool FileParser::FastParse(const Chunk& chunk, std::vector<KpiParser::TopItemCon
     fast_parser_->setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   }
   fast_parser_->reset();  // frees the previous declaration's parse tree
-  stream_->seek(main_[chunk.begin]->getTokenIndex());
-  const size_t end = main_[chunk.end]->getTokenIndex();
+  stream_->seek(chunk.begin);
   try {
-    while (stream_->LT(1)->getTokenIndex() < end) items->push_back(fast_parser_->topItem());
+    while (stream_->index() < chunk.end) items->push_back(fast_parser_->topItem());
   } catch (const antlr4::ParseCancellationException&) {
     items->clear();
     return false;
   }
-  if (stream_->LT(1)->getTokenIndex() != end) {
+  if (stream_->index() != chunk.end) {
     items->clear();
     return false;
   }
