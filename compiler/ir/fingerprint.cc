@@ -175,8 +175,9 @@ class Canon {
   /// A source as the formula sees it: its key, its time column and how its
   /// data spells values (the location of the data is not meaning: it is in
   /// the data fingerprint).
-  std::string Source(int s) {
-    if (s < 0 || s >= static_cast<int>(m_.sources.size())) return "?";
+  const std::string& Source(int s) {
+    static const std::string unknown = "?";
+    if (s < 0 || s >= static_cast<int>(m_.sources.size())) return unknown;
     if (auto it = sources_.find(s); it != sources_.end()) return it->second;
     const ir::Source& src = m_.sources[static_cast<size_t>(s)];
     std::string t = fmt::format("source({}", src.key);
@@ -195,12 +196,12 @@ class Canon {
                        fmt::join(nulls, "/"));
     }
     t += ")";
-    sources_[s] = t;
-    return t;
+    return sources_[s] = std::move(t);
   }
 
-  std::string ColumnText(int s, int c) {
-    if (s < 0 || c < 0 || c >= static_cast<int>(m_.sources[static_cast<size_t>(s)].columns.size())) return "?";
+  const std::string& ColumnText(int s, int c) {
+    static const std::string unknown = "?";
+    if (s < 0 || c < 0 || c >= static_cast<int>(m_.sources[static_cast<size_t>(s)].columns.size())) return unknown;
     auto [it, inserted] = columns_.try_emplace({s, c});
     if (inserted) it->second = ColumnTextOf(s, c);
     return it->second;
@@ -222,9 +223,13 @@ class Canon {
     int src = n.source;
     for (int c : n.path) {
       if (src < 0) return s + ".?";
-      s += "." + ColumnText(src, c);
+      s += '.';
+      s += ColumnText(src, c);
       src = m_.sources[static_cast<size_t>(src)].columns[static_cast<size_t>(c)].references;
-      if (src >= 0) s += "@" + Source(src);
+      if (src >= 0) {
+        s += '@';
+        s += Source(src);
+      }
     }
     return s;
   }
@@ -271,7 +276,9 @@ class Canon {
       for (size_t k = from; k < n.args.size(); ++k) out.push_back(Node(n.args[k], conds, depth + 1) + conv(k));
       return out;
     };
-    std::string type = fmt::format("{}|{}", ScalarText(n.type.scalar), n.type.unit.ToString());
+    std::string type = ScalarText(n.type.scalar);
+    type += '|';
+    type += n.type.unit.ToString();
     switch (n.kind) {
       case Kind::kLiteral: {
         std::string v;
@@ -284,8 +291,12 @@ class Canon {
         }
         return fmt::format("lit[{}]{}", type, v);
       }
-      case Kind::kColumn:
-        return "col(" + Column(n) + ")";
+      case Kind::kColumn: {
+        std::string t = "col(";
+        t += Column(n);
+        t += ')';
+        return t;
+      }
       case Kind::kRows:
         return "rows(" + Source(n.source) + ")";
       case Kind::kParam:

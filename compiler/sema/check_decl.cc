@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <unordered_map>
 
 #include "datetime.h"
 #include "ir/fingerprint.h"
@@ -975,7 +976,8 @@ void Checker::SameFormulas() {
     if (a.stdlib != b.stdlib) return a.stdlib;
     return std::tie(a.decl->span.file, a.decl->span.begin) < std::tie(b.decl->span.file, b.decl->span.begin);
   });
-  std::map<std::string, const Entry*> seen;
+  std::unordered_map<std::string, const Entry*> seen;  // found, never walked: no order needed
+  seen.reserve(entries.size());
   ir::MetricFingerprints fps(m);
   for (const Entry& e : entries) {
     std::string fp = fps.Of(e.metric);
