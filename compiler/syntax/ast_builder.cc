@@ -41,10 +41,13 @@ namespace {
 
 /// Exact-type test for the generated context classes of labelled
 /// alternatives (leaf classes): cheaper than dynamic_cast, which the AST
-/// builder would otherwise run a dozen times per expression node.
+/// builder would otherwise run a dozen times per expression node. The
+/// classes are defined once, in the generated parser's static library, so
+/// each has one type_info object: comparing addresses is exact, where
+/// type_info's == compared the mangled names with strcmp on every miss.
 template <typename T, typename C>
 T* As(C* ctx) {
-  return ctx && typeid(*ctx) == typeid(T) ? static_cast<T*>(ctx) : nullptr;
+  return ctx && &typeid(*ctx) == &typeid(T) ? static_cast<T*>(ctx) : nullptr;
 }
 
 }  // namespace
