@@ -69,7 +69,7 @@ unitTerm
   ;
 
 // ---- metrics and functions ------------------------------------------------------
-metricDecl: METRIC name=ident label=STRING? (COLON unitExpr)? ASSIGN expr SEMI? (metricAttr SEMI?)*;
+metricDecl: METRIC name=ident label=STRING? (COLON unit=unitExpr)? ASSIGN body=expr SEMI? (attrs+=metricAttr SEMI?)*;
 fnDecl: FN name=ident (LT ident (COMMA ident)* GT)? LPAREN (param (COMMA param)*)? RPAREN (COLON unitExpr)? ASSIGN expr SEMI? (metricAttr SEMI?)*;
 param: ident (COLON unitExpr)?;
 metricAttr: attrKey attrValue (COMMA attrValue)*;
@@ -129,23 +129,26 @@ expectBound: MINUS? primary;
 
 // ---- expressions -----------------------------------------------------------------
 // Earlier alternatives bind tighter. See the precedence table in docs/language.md.
+// The labels (lhs=, args+=, ...) are fields that the parser fills as it
+// goes: the AST builder reads them instead of the generated accessors, which
+// search the children with a dynamic_cast each.
 expr
-  : expr DOT ident                                  #memberExpr
-  | expr LPAREN (arg (COMMA arg)*)? COMMA? RPAREN    #callExpr
-  | MINUS expr                                      #negExpr
-  | expr op=(STAR | SLASH) expr                     #mulExpr
-  | expr op=(PLUS | MINUS) expr                     #addExpr
-  | expr op=(EQEQ | NEQ | LT | LE | GT | GE) expr   #cmpExpr
-  | expr NOT? IN LPAREN expr (COMMA expr)* RPAREN   #inExpr
-  | expr IS NOT? NULL_                               #isNullExpr
-  | NOT expr                                        #notExpr
-  | expr AND expr                                   #andExpr
-  | expr OR expr                                    #orExpr
-  | expr WHERE expr                                 #whereExpr
-  | primary                                         #primaryExpr
+  : lhs=expr DOT member=ident                                             #memberExpr
+  | lhs=expr LPAREN (args+=arg (COMMA args+=arg)*)? COMMA? RPAREN          #callExpr
+  | MINUS lhs=expr                                                        #negExpr
+  | lhs=expr op=(STAR | SLASH) rhs=expr                                   #mulExpr
+  | lhs=expr op=(PLUS | MINUS) rhs=expr                                   #addExpr
+  | lhs=expr op=(EQEQ | NEQ | LT | LE | GT | GE) rhs=expr                 #cmpExpr
+  | lhs=expr NOT? IN LPAREN items+=expr (COMMA items+=expr)* RPAREN       #inExpr
+  | lhs=expr IS NOT? NULL_                                                #isNullExpr
+  | NOT lhs=expr                                                          #notExpr
+  | lhs=expr AND rhs=expr                                                 #andExpr
+  | lhs=expr OR rhs=expr                                                  #orExpr
+  | lhs=expr WHERE rhs=expr                                               #whereExpr
+  | value=primary                                                         #primaryExpr
   ;
 
-arg: (ident COLON)? expr (BY ident (COMMA ident)*)?;
+arg: (argName=ident COLON)? value=expr (BY by+=ident (COMMA by+=ident)*)?;
 
 primary
   : number=(INT | DECIMAL) unitName=IDENT?          #numberLit
@@ -155,8 +158,8 @@ primary
   | TIMESTAMP                                       #timestampLit
   | (TRUE_ | FALSE_)                                  #boolLit
   | NULL_                                            #nullLit
-  | ident                                           #nameRef
-  | LPAREN expr RPAREN                              #parenExpr
+  | ref=ident                                       #nameRef
+  | LPAREN inner=expr RPAREN                        #parenExpr
   ;
 
 ident

@@ -418,14 +418,9 @@ ast::Arg AstBuilder::Arg(P::ArgContext* ctx) {
   a.span = map_.ContextSpan(ctx);
   // `ident COLON` appears before the expression only for named arguments;
   // `by` dimensions follow it.
-  auto ids = ctx->ident();
-  size_t first_by = 0;
-  if (ctx->COLON()) {
-    if (!ids.empty()) a.name = Ident(ids[0]);
-    first_by = 1;
-  }
-  for (size_t i = first_by; i < ids.size(); ++i) a.by.push_back(Ident(ids[i]));
-  a.value = Expr(ctx->expr());
+  if (ctx->argName && ctx->COLON()) a.name = Ident(ctx->argName);
+  for (auto* id : ctx->by) a.by.push_back(Ident(id));
+  a.value = Expr(ctx->value);
   return a;
 }
 
@@ -459,10 +454,10 @@ ast::ExprPtr AstBuilder::Primary(P::PrimaryContext* ctx) {
     e->kind = ast::ExprKind::kNull;
   } else if (auto* r = As<P::NameRefContext>(ctx)) {
     e->kind = ast::ExprKind::kName;
-    e->name = Ident(r->ident());
+    e->name = Ident(r->ref);
   } else if (auto* pe = As<P::ParenExprContext>(ctx)) {
     e->kind = ast::ExprKind::kParen;
-    e->lhs = Expr(pe->expr());
+    e->lhs = Expr(pe->inner);
   } else {
     return nullptr;
   }
@@ -471,6 +466,10 @@ ast::ExprPtr AstBuilder::Primary(P::PrimaryContext* ctx) {
 
 ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
   if (!ctx) return nullptr;
+  // Half the nodes are primaries: no node of this level for them.
+  if (auto* pr = As<P::PrimaryExprContext>(ctx)) return pr->value ? Primary(pr->value) : nullptr;
+  // The children are read through the grammar's labels (fields the parser
+  // filled), not the accessors, which search the children with dynamic_cast.
   auto e = std::make_unique<ast::Expr>();
   e->span = map_.ContextSpan(ctx);
   auto binary = [&](ast::BinaryOp op, P::ExprContext* l, P::ExprContext* r) {
@@ -481,26 +480,24 @@ ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
   };
   if (auto* m = As<P::MemberExprContext>(ctx)) {
     e->kind = ast::ExprKind::kMember;
-    e->lhs = Expr(m->expr());
-    e->name = Ident(m->ident());
+    e->lhs = Expr(m->lhs);
+    e->name = Ident(m->member);
   } else if (auto* c = As<P::CallExprContext>(ctx)) {
     e->kind = ast::ExprKind::kCall;
-    e->lhs = Expr(c->expr());
-    for (auto* a : c->arg()) e->args.push_back(Arg(a));
+    e->lhs = Expr(c->lhs);
+    for (auto* a : c->args) e->args.push_back(Arg(a));
   } else if (auto* n = As<P::NegExprContext>(ctx)) {
     e->kind = ast::ExprKind::kUnary;
     e->uop = ast::UnaryOp::kNeg;
-    e->lhs = Expr(n->expr());
+    e->lhs = Expr(n->lhs);
   } else if (auto* nt = As<P::NotExprContext>(ctx)) {
     e->kind = ast::ExprKind::kUnary;
     e->uop = ast::UnaryOp::kNot;
-    e->lhs = Expr(nt->expr());
+    e->lhs = Expr(nt->lhs);
   } else if (auto* mu = As<P::MulExprContext>(ctx)) {
-    binary(mu->op && mu->op->getType() == L::SLASH ? ast::BinaryOp::kDiv : ast::BinaryOp::kMul, mu->expr(0),
-           mu->expr(1));
+    binary(mu->op && mu->op->getType() == L::SLASH ? ast::BinaryOp::kDiv : ast::BinaryOp::kMul, mu->lhs, mu->rhs);
   } else if (auto* ad = As<P::AddExprContext>(ctx)) {
-    binary(ad->op && ad->op->getType() == L::MINUS ? ast::BinaryOp::kSub : ast::BinaryOp::kAdd, ad->expr(0),
-           ad->expr(1));
+    binary(ad->op && ad->op->getType() == L::MINUS ? ast::BinaryOp::kSub : ast::BinaryOp::kAdd, ad->lhs, ad->rhs);
   } else if (auto* cm = As<P::CmpExprContext>(ctx)) {
     ast::BinaryOp op = ast::BinaryOp::kEq;
     switch (cm->op ? cm->op->getType() : static_cast<size_t>(L::EQEQ)) {
@@ -522,27 +519,24 @@ ast::ExprPtr AstBuilder::Expr(P::ExprContext* ctx) {
       default:
         break;
     }
-    binary(op, cm->expr(0), cm->expr(1));
+    binary(op, cm->lhs, cm->rhs);
   } else if (auto* an = As<P::AndExprContext>(ctx)) {
-    binary(ast::BinaryOp::kAnd, an->expr(0), an->expr(1));
+    binary(ast::BinaryOp::kAnd, an->lhs, an->rhs);
   } else if (auto* o = As<P::OrExprContext>(ctx)) {
-    binary(ast::BinaryOp::kOr, o->expr(0), o->expr(1));
+    binary(ast::BinaryOp::kOr, o->lhs, o->rhs);
   } else if (auto* in = As<P::InExprContext>(ctx)) {
     e->kind = ast::ExprKind::kIn;
     e->negated = in->NOT() != nullptr;
-    auto exprs = in->expr();
-    if (!exprs.empty()) e->lhs = Expr(exprs[0]);
-    for (size_t i = 1; i < exprs.size(); ++i) e->items.push_back(Expr(exprs[i]));
+    e->lhs = Expr(in->lhs);
+    for (auto* item : in->items) e->items.push_back(Expr(item));
   } else if (auto* is = As<P::IsNullExprContext>(ctx)) {
     e->kind = ast::ExprKind::kIsNull;
     e->negated = is->NOT() != nullptr;
-    e->lhs = Expr(is->expr());
+    e->lhs = Expr(is->lhs);
   } else if (auto* w = As<P::WhereExprContext>(ctx)) {
     e->kind = ast::ExprKind::kWhere;
-    e->lhs = Expr(w->expr(0));
-    e->rhs = Expr(w->expr(1));
-  } else if (auto* pr = As<P::PrimaryExprContext>(ctx)) {
-    return pr->primary() ? Primary(pr->primary()) : nullptr;
+    e->lhs = Expr(w->lhs);
+    e->rhs = Expr(w->rhs);
   } else {
     return nullptr;
   }
@@ -809,14 +803,18 @@ std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
         if (item->columnDecl()) d->columns.push_back(Column(item->columnDecl()));
     return d;
   }
-  if (auto* c = ctx->metricDecl()) {
+  auto metric = [&](P::MetricDeclContext* c) {
     auto d = std::make_unique<ast::MetricDecl>();
     base(d.get(), c, c->name, c->label);
-    if (c->unitExpr()) d->unit = Unit(c->unitExpr());
-    d->expr = Expr(c->expr());
-    for (auto* a : c->metricAttr()) d->attrs.push_back(MetricAttr(a));
+    if (c->unit) d->unit = Unit(c->unit);
+    d->expr = Expr(c->body);
+    for (auto* a : c->attrs) d->attrs.push_back(MetricAttr(a));
     return d;
-  }
+  };
+  // Most declarations are metrics: found by the first child's exact type
+  // before the accessors below search the children once per kind.
+  if (auto* c = As<P::MetricDeclContext>(ctx->children.empty() ? nullptr : ctx->children[0])) return metric(c);
+  if (auto* c = ctx->metricDecl()) return metric(c);
   if (auto* c = ctx->fnDecl()) {
     auto d = std::make_unique<ast::FnDecl>();
     base(d.get(), c, c->name, nullptr);
