@@ -283,7 +283,7 @@ class Canon {
       case Kind::kLiteral: {
         std::string v;
         if (n.type.scalar.vt == VT::kString) {
-          v = fmt::format("\"{}\"", n.text);
+          v = fmt::format("\"{}\"", n.text());
         } else if (n.is_exact) {
           v = fmt::format("{}e-{}", rt::FormatDecimal(n.exact, 0), n.exact_scale);
         } else {
@@ -369,10 +369,10 @@ class Canon {
                            builtins::Get(n.fn).name, type, fmt::join(args(0), ","), fmt::join(dims, ","));
       }
       case Kind::kSymbol:
-        return fmt::format("sym({}|{}|{}|{})", n.grain ? rt::GrainName(*n.grain) : "-", n.text,
+        return fmt::format("sym({}|{}|{}|{})", n.grain ? rt::GrainName(*n.grain) : "-", n.text(),
                            n.source >= 0 ? Source(n.source) : "", rt::FormatDecimal(n.exact, 0));
       case Kind::kForecast:
-        return "forecast." + n.text;
+        return "forecast." + n.text();
     }
     return "?";
   }

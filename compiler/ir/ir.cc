@@ -5,8 +5,45 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
 
 namespace kpic::ir {
+
+namespace {
+
+struct TextTable {
+  std::mutex mu;
+  std::deque<std::string> texts{std::string()};  ///< by number; 0 is ""; elements never move
+  std::unordered_map<std::string_view, uint32_t> ids{{std::string_view(), 0}};
+};
+
+TextTable& Texts() {
+  static TextTable* table = new TextTable();  // left to the exit, as nodes may outlive statics
+  return *table;
+}
+
+}  // namespace
+
+uint32_t InternNodeText(std::string_view text) {
+  if (text.empty()) return 0;
+  TextTable& t = Texts();
+  std::lock_guard lock(t.mu);
+  if (auto it = t.ids.find(text); it != t.ids.end()) return it->second;
+  if (t.texts.size() >= UINT32_MAX) throw std::length_error("internal error: too many IR texts");
+  auto id = static_cast<uint32_t>(t.texts.size());
+  const std::string& kept = t.texts.emplace_back(text);
+  t.ids.emplace(std::string_view(kept), id);
+  return id;
+}
+
+const std::string& NodeTextOf(uint32_t id) {
+  TextTable& t = Texts();
+  if (id == 0) return t.texts.front();
+  std::lock_guard lock(t.mu);
+  return t.texts.at(id);
+}
 
 const char* AdditivityName(Additivity a) {
   switch (a) {
@@ -177,8 +214,8 @@ std::string DumpNode(const Module& m, int i) {
   };
   switch (n.kind) {
     case Kind::kLiteral:
-      if (n.type.scalar.vt == VT::kString) return fmt::format("\"{}\"", n.text);
-      return n.text.empty() ? std::string(VTName(n.type.scalar.vt)) : n.text;
+      if (n.type.scalar.vt == VT::kString) return fmt::format("\"{}\"", n.text());
+      return n.text().empty() ? std::string(VTName(n.type.scalar.vt)) : n.text();
     case Kind::kColumn: {
       std::string s = n.source >= 0 ? m.sources[n.source].name : "?";
       int src = n.source;
@@ -216,9 +253,9 @@ std::string DumpNode(const Module& m, int i) {
     case Kind::kMember:
       return fmt::format("{}.{}", arg(0), builtins::Get(n.fn).name);
     case Kind::kSymbol:
-      return n.text;
+      return n.text();
     case Kind::kForecast:
-      return "forecast." + n.text;
+      return "forecast." + n.text();
   }
   return "?";
 }

@@ -21,6 +21,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -99,11 +100,17 @@ enum class Kind : uint8_t {
 inline constexpr const char* kForecastFields[] = {"probability", "value", "lo80", "hi80", "lo95", "hi95"};
 inline constexpr int kForecastFieldCount = 6;
 
-/// A package of 80,000 metrics holds over half a million of these: the
-/// small fields come first, so that padding takes 16 bytes, not 48.
+/// A node's text (a string literal, a symbol's word, a forecast field),
+/// interned for the process: a node keeps its 4-byte number where a
+/// std::string took 32 bytes of every node. The texts are few and short
+/// (a long-running language server keeps each distinct one it has seen).
+uint32_t InternNodeText(std::string_view text);
+const std::string& NodeTextOf(uint32_t id);
+
 /// An IR node. A package of 80,000 metrics holds over half a million:
 /// the small fields come first, the lists are one pointer each
-/// (CompactVec), and the store keeps them in chunks (NodeStore).
+/// (CompactVec), the text is a number (InternNodeText), and the store
+/// keeps them in chunks (NodeStore).
 struct Node {
   Kind kind = Kind::kLiteral;
   builtins::Fn fn = builtins::Fn::kSum;
@@ -120,6 +127,7 @@ struct Node {
   int metric = -1;  ///< kMetric
   int param = -1;   ///< kParam
   std::optional<Grain> grain;  ///< kSymbol: a grain (or `previous` as nullopt with text "previous")
+  uint32_t text_id = 0;        ///< text(): in the padding before the lists (0: "")
   CompactVec<int> args;
   /// Per argument, the scalar it is converted to before the operation
   /// (decided by the checker); empty when no argument is converted.
@@ -131,7 +139,9 @@ struct Node {
   // Literals and symbols.
   double f = 0;
   __int128 exact = 0;
-  std::string text;
+
+  const std::string& text() const { return NodeTextOf(text_id); }
+  void set_text(std::string_view text) { text_id = InternNodeText(text); }
 
   /// The scalar argument `i` is converted to.
   template <class Nodes>
@@ -139,6 +149,7 @@ struct Node {
     return i < conv.size() ? conv[i] : nodes[static_cast<size_t>(args[i])].type.scalar;
   }
 };
+static_assert(sizeof(Node) <= 128, "an IR node must stay within two cache lines");
 
 /// The IR's nodes, in chunks that never move: a node's address is stable
 /// as the checker adds more (a vector's regrowth moved them all, about a

@@ -792,7 +792,7 @@ void Lowerer::Goal(const ir::Goal& g) {
         return false;
       };
       a.forecast = reads_forecast(it.cond);
-      if (it.value >= 0 && m_.node(it.value).kind == ir::Kind::kForecast) a.forecast_field = m_.node(it.value).text;
+      if (it.value >= 0 && m_.node(it.value).kind == ir::Kind::kForecast) a.forecast_field = m_.node(it.value).text();
     }
     // An amount that grows through the period against a fixed threshold
     // (no period operator, no relative target): judged only on whole periods.

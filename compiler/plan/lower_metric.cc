@@ -106,7 +106,7 @@ int Lowerer::M(int e, const LCtx& lc) {
       MNode f;
       f.op = O::kForecast;
       for (int k = 0; k < ir::kForecastFieldCount; ++k)
-        if (n.text == ir::kForecastFields[k]) f.count = k;
+        if (n.text() == ir::kForecastFields[k]) f.count = k;
       return MAdd(std::move(f));
     }
     case ir::Kind::kCall:
@@ -185,7 +185,7 @@ int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
       MNode r;
       r.op = O::kRound;
       r.args = {M(n.args[0], lc)};
-      r.count = n.args.size() > 1 ? std::atoi(m_.node(n.args[1]).text.c_str()) : 0;
+      r.count = n.args.size() > 1 ? std::atoi(m_.node(n.args[1]).text().c_str()) : 0;
       return MAdd(std::move(r));
     }
     case Fn::kIf: {
@@ -358,7 +358,7 @@ int Lowerer::Growth(int m, int period, const LCtx& lc) {
 Grain Lowerer::PeriodGrain(int period, const LCtx& lc) {
   if (period < 0) return lc.grain;
   const ir::Node& n = m_.node(period);
-  const std::string& p = n.text;
+  const std::string& p = n.text();
   if (p == "previous") return lc.grain;
   if (p == "last_year") return Grain::kYear;
   if (n.grain) {
@@ -371,11 +371,11 @@ Grain Lowerer::PeriodGrain(int period, const LCtx& lc) {
 
 int Lowerer::Rolling(int base, int duration, const LCtx& lc) {
   const ir::Node* d = duration >= 0 ? &m_.node(duration) : nullptr;
-  if (!d || d->kind != ir::Kind::kSymbol || d->text.find(' ') == std::string::npos)
+  if (!d || d->kind != ir::Kind::kSymbol || d->text().find(' ') == std::string::npos)
     Unreachable("`rolling` needs a duration such as `3 months`");
   int64_t n = static_cast<int64_t>(d->exact);
   auto g = d->grain;
-  if (!g || *g == Grain::kAll || n < 1) Unreachable(fmt::format("cannot roll over `{}`", d->text));
+  if (!g || *g == Grain::kAll || n < 1) Unreachable(fmt::format("cannot roll over `{}`", d->text()));
   Grain cur = lc.grain;
   LCtx w = lc;
   w.windowed = true;
@@ -397,7 +397,7 @@ int Lowerer::Rolling(int base, int duration, const LCtx& lc) {
     r.count = n;
     w.grain = *g;
   } else {
-    throw PlanError("E0602", fmt::format("`rolling({})` does not fit --grain {}", d->text, rt::GrainName(cur)));
+    throw PlanError("E0602", fmt::format("`rolling({})` does not fit --grain {}", d->text(), rt::GrainName(cur)));
   }
   r.args = {M(base, w)};
   return MAdd(std::move(r));

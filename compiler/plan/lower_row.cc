@@ -228,7 +228,7 @@ int Lowerer::Row(int e, int scan) {
         case VT::kFloat:
           return Const(scan, VT::kFloat, 0, n.f);
         case VT::kString:
-          return Const(scan, VT::kString, 0, 0, n.text);
+          return Const(scan, VT::kString, 0, 0, n.text());
         case VT::kBool:
           return Const(scan, VT::kBool, static_cast<int64_t>(n.exact));
         case VT::kDate:

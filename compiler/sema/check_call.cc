@@ -65,23 +65,23 @@ int Checker::Symbol(const Expr& e, ArgKind kind) {
   switch (kind) {
     case ArgKind::kGrain:
     case ArgKind::kPeriod:
-      n.text = e.kind == ExprKind::kName ? e.name.name : e.text();
-      n.grain = rt::ParseGrain(n.text);
+      n.set_text(e.kind == ExprKind::kName ? e.name.name : e.text());
+      n.grain = rt::ParseGrain(n.text());
       break;
     case ArgKind::kCurrency:
-      n.text = e.kind == ExprKind::kName ? e.name.name : e.text();
+      n.set_text(e.kind == ExprKind::kName ? e.name.name : e.text());
       break;
     case ArgKind::kSource:
-      n.text = e.kind == ExprKind::kName ? e.name.name : e.text();
+      n.set_text(e.kind == ExprKind::kName ? e.name.name : e.text());
       if (e.kind == ExprKind::kName)
         if (const ast::SourceDecl* s = SourceByName(e.name.name)) n.source = SourceIndex(s);
       break;
     case ArgKind::kDuration: {
-      n.text = e.text();
+      n.set_text(e.text());
       n.exact = std::atoll(e.text().c_str());
       if (e.unit) {
         std::string unit = e.unit->name;
-        n.text = e.text() + " " + unit;
+        n.set_text(e.text() + " " + unit);
         if (!unit.empty() && unit.back() == 's') unit.pop_back();
         n.grain = rt::ParseGrain(unit);
       }
@@ -228,7 +228,7 @@ Ty Checker::ReaggBy(const Expr& e, const builtins::Builtin& b) {
     ir::Node g;
     g.kind = ir::Kind::kSymbol;
     g.span = grain->span;
-    g.text = grain->name;
+    g.set_text(grain->name);
     g.grain = rt::ParseGrain(grain->name);
     args.push_back(Emit(std::move(g)));
   }
@@ -426,7 +426,7 @@ Ty Checker::Method(const Expr& e, Ty t, const builtins::Builtin& m) {
   if (m.fn == Fn::kRolling && args.size() > 1 && args[1] >= 0) {
     const ir::Node& d = module_.ir.nodes[args[1]];
     if (d.kind == ir::Kind::kSymbol && d.grain && (*d.grain == rt::Grain::kAll || d.exact < 1)) {
-      diags_.Report(DiagCode::E0310, d.span, fmt::format("cannot roll over `{}`", d.text))
+      diags_.Report(DiagCode::E0310, d.span, fmt::format("cannot roll over `{}`", d.text()))
           .Help("a window is one or more days, weeks, months, quarters or years, e.g. `rolling(3 months)`")
           .span_label = "an empty window";
       return Error();

@@ -191,7 +191,7 @@ Ty Checker::Literal(const Expr& e) {
   ir::Node n;
   n.kind = ir::Kind::kLiteral;
   n.span = e.span;
-  n.text = e.text();
+  n.set_text(e.text());
   switch (e.kind) {
     case ExprKind::kNumber: {
       t.kind = VKind::kNumber;
@@ -344,7 +344,7 @@ Ty Checker::PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
     if (field > 0 && goal_ctx_->metric_node >= 0)
       t.unit = module_.ir.nodes[static_cast<size_t>(goal_ctx_->metric_node)].type.unit;
     t.node = Node(ir::Kind::kForecast, t, e.span, {});
-    module_.ir.nodes[t.node].text = ir::kForecastFields[field];
+    module_.ir.nodes[t.node].set_text(ir::kForecastFields[field]);
     return t;
   }
   size_t next = 0;

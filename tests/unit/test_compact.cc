@@ -128,7 +128,7 @@ TEST_CASE("NodeStore: nodes keep their addresses as it grows, and copy whole") {
     kpic::ir::Node n;
     n.metric = i;
     n.args = {i, i + 1};
-    n.text = "node " + std::to_string(i) + " with a text longer than the small-string buffer";
+    n.set_text("node " + std::to_string(i) + " with a text longer than the small-string buffer");
     store.push_back(std::move(n));
     addresses.push_back(&store.back());
   }
@@ -141,11 +141,33 @@ TEST_CASE("NodeStore: nodes keep their addresses as it grows, and copy whole") {
   for (const kpic::ir::Node& n : store) count += n.args[1] - n.args[0];
   CHECK(count == 1000);
   kpic::ir::NodeStore copy = store;
-  copy[5].text = "changed";
-  CHECK(store[5].text == "node 5 with a text longer than the small-string buffer");
+  copy[5].set_text("changed");
+  CHECK(store[5].text() == "node 5 with a text longer than the small-string buffer");
   kpic::ir::NodeStore moved = std::move(copy);
   CHECK(copy.empty());  // NOLINT: moved-from is empty, by contract
   CHECK(moved.size() == 1000);
-  CHECK(moved[5].text == "changed");
+  CHECK(moved[5].text() == "changed");
   CHECK(moved[999].args[0] == 999);
+  CHECK(moved[999].text() == "node 999 with a text longer than the small-string buffer");
+}
+
+TEST_CASE("IR node texts: one number per distinct text, the empty text is 0, and a number reads its text back") {
+  using kpic::ir::InternNodeText;
+  using kpic::ir::NodeTextOf;
+  CHECK(InternNodeText("") == 0);
+  CHECK(NodeTextOf(0).empty());
+  uint32_t a = InternNodeText("销售额 previous");
+  uint32_t b = InternNodeText(std::string("销售额 ") + "previous");  // another buffer, the same text
+  uint32_t c = InternNodeText("3 months");
+  CHECK(a == b);
+  CHECK(a != c);
+  CHECK(a != 0);
+  CHECK(NodeTextOf(a) == "销售额 previous");
+  CHECK(NodeTextOf(c) == "3 months");
+  kpic::ir::Node n;
+  CHECK(n.text().empty());
+  n.set_text("week");
+  kpic::ir::Node copy = n;
+  CHECK(copy.text() == "week");
+  CHECK(sizeof(kpic::ir::Node) <= 128);
 }
