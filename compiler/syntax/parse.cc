@@ -177,25 +177,40 @@ class MainTokenStream final : public antlr4::TokenStream {
   std::string getSourceName() const override { return source_->getSourceName(); }
   antlr4::Token* get(size_t index) const override { return main_.at(index); }
   antlr4::TokenSource* getTokenSource() const override { return source_; }
-  // Texts by the tokens' own numbers, over every channel, as
-  // BufferedTokenStream gives them.
+  // An interval of the stream's own index (as ANTLR's prediction reports
+  // it): the default-channel tokens in it. A context's or two tokens' text:
+  // by the tokens' numbers, over every channel, as BufferedTokenStream gives
+  // them (comments included).
   std::string getText(const antlr4::misc::Interval& interval) override {
     std::string out;
     if (interval.a < 0 || interval.b < 0) return out;
-    for (size_t i = static_cast<size_t>(interval.a); i <= static_cast<size_t>(interval.b) && i < all_.size(); ++i) {
+    for (size_t i = static_cast<size_t>(interval.a); i <= static_cast<size_t>(interval.b) && i < main_.size(); ++i) {
+      if (main_[i]->getType() == antlr4::Token::EOF) break;
+      out += main_[i]->getText();
+    }
+    return out;
+  }
+  std::string getText() override { return AllText(0, all_.size() - 1); }
+  std::string getText(antlr4::RuleContext* ctx) override {
+    antlr4::misc::Interval in = ctx->getSourceInterval();
+    if (in.a < 0 || in.b < 0) return "";
+    return AllText(static_cast<size_t>(in.a), static_cast<size_t>(in.b));
+  }
+  std::string getText(antlr4::Token* start, antlr4::Token* stop) override {
+    if (!start || !stop) return "";
+    return AllText(start->getTokenIndex(), stop->getTokenIndex());
+  }
+
+ private:
+  std::string AllText(size_t from, size_t to) const {
+    std::string out;
+    for (size_t i = from; i <= to && i < all_.size(); ++i) {
       if (all_[i]->getType() == antlr4::Token::EOF) break;
       out += all_[i]->getText();
     }
     return out;
   }
-  std::string getText() override { return getText(antlr4::misc::Interval(size_t{0}, all_.size() - 1)); }
-  std::string getText(antlr4::RuleContext* ctx) override { return getText(ctx->getSourceInterval()); }
-  std::string getText(antlr4::Token* start, antlr4::Token* stop) override {
-    if (!start || !stop) return "";
-    return getText(antlr4::misc::Interval(start->getTokenIndex(), stop->getTokenIndex()));
-  }
 
- private:
   const std::vector<antlr4::Token*>& main_;
   const std::vector<antlr4::Token*>& all_;
   antlr4::TokenSource* source_;
@@ -611,14 +626,14 @@ std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes) {
   return LexAll(&in);
 }
 
-std::vector<LexedToken> LexBytesForTest(std::string_view text) {
-  syntax::Utf8Stream in(text, 0);
+std::vector<LexedToken> LexBytesForTest(std::string_view text, size_t start) {
+  syntax::Utf8Stream in(text, start);
   return LexAll(&in);
 }
 
-std::vector<LexedToken> ScanForTest(std::string_view text) {
-  syntax::Utf8Stream in(text, 0);
-  ScannerSource source(text, 0, &in);
+std::vector<LexedToken> ScanForTest(std::string_view text, size_t start) {
+  syntax::Utf8Stream in(text, start);
+  ScannerSource source(text, start, &in);
   return Collect(&source);
 }
 

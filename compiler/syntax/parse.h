@@ -44,10 +44,11 @@ std::vector<LexedToken> LexForTest(std::string_view text, bool map_classes);
 /// Lexes `text` whole as the file parser does, from its UTF-8 bytes: token
 /// start and stop are byte offsets (the stop is the last byte of the last
 /// code point).
-std::vector<LexedToken> LexBytesForTest(std::string_view text);
+std::vector<LexedToken> LexBytesForTest(std::string_view text, size_t start = 0);
 
 /// Lexes `text` whole with the file parser's scanner (syntax/scanner.h),
-/// which must give exactly what LexBytesForTest gives.
-std::vector<LexedToken> ScanForTest(std::string_view text);
+/// which must give exactly what LexBytesForTest gives. `start` skips bytes
+/// (a byte order mark, as the file parser does).
+std::vector<LexedToken> ScanForTest(std::string_view text, size_t start = 0);
 
 }  // namespace kpic

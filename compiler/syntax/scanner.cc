@@ -28,8 +28,11 @@ const std::unordered_map<std::string, uint32_t>& Keywords() {
       std::string literal = vocabulary.getLiteralName(type);
       if (literal.size() < 3 || literal.front() != '\'' || literal.back() != '\'') continue;
       std::string word = literal.substr(1, literal.size() - 2);
-      bool is_word = true;
-      for (char c : word) is_word = is_word && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_');
+      // Every literal that IDENT would also match (a name in ASCII): a
+      // keyword written with a digit (`p95`) is one too.
+      bool is_word = !word.empty() && !(word[0] >= '0' && word[0] <= '9');
+      for (char c : word)
+        is_word = is_word && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
       if (is_word) out.emplace(word, static_cast<uint32_t>(type));
     }
     return out;

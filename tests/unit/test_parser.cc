@@ -299,6 +299,17 @@ TEST_CASE("the scanner lexes exactly like the generated lexer") {
                            "x\r\ny", "é\n销 售\n额"}) {
     REQUIRE_MESSAGE(ShowTokens(ScanForTest(text)) == ShowTokens(LexBytesForTest(text)), "text: " << text);
   }
+  // After a byte order mark, as the file parser starts (byte 3).
+  const std::string bom = "\xEF\xBB\xBF";
+  for (int round = 0; round < 500; ++round) {
+    std::string text = bom;
+    size_t len = 1 + next() % 12;
+    for (size_t i = 0; i < len; ++i) text += pieces[next() % pieces.size()];
+    REQUIRE_MESSAGE(ShowTokens(ScanForTest(text, 3)) == ShowTokens(LexBytesForTest(text, 3)), "text: " << text);
+  }
+  auto after_bom = ScanForTest(bom + "metric m", 3);
+  REQUIRE(after_bom.size() == 3);
+  CHECK((after_bom[0].start == 3 && after_bom[0].column == 0 && after_bom[0].text == "metric"));
   // Worked out by hand: a timestamp cut short is a date, then a name; a
   // percent takes no exponent; lines and columns count code points.
   auto cut = ScanForTest("2026-01-01T10:0 1_000.5e3% 销售\n  x");
