@@ -181,31 +181,27 @@ class MainTokenStream final : public antlr4::TokenStream {
   // by the tokens' numbers, over every channel, as BufferedTokenStream gives
   // them (comments included).
   std::string getText(const antlr4::misc::Interval& interval) override {
-    std::string out;
-    if (interval.a < 0 || interval.b < 0) return out;
-    for (size_t i = static_cast<size_t>(interval.a); i <= static_cast<size_t>(interval.b) && i < main_.size(); ++i) {
-      if (main_[i]->getType() == antlr4::Token::EOF) break;
-      out += main_[i]->getText();
-    }
-    return out;
+    if (interval.a < 0 || interval.b < 0) return "";
+    return Join(main_, static_cast<size_t>(interval.a), static_cast<size_t>(interval.b));
   }
-  std::string getText() override { return AllText(0, all_.size() - 1); }
+  std::string getText() override { return Join(all_, 0, all_.size() - 1); }
   std::string getText(antlr4::RuleContext* ctx) override {
     antlr4::misc::Interval in = ctx->getSourceInterval();
     if (in.a < 0 || in.b < 0) return "";
-    return AllText(static_cast<size_t>(in.a), static_cast<size_t>(in.b));
+    return Join(all_, static_cast<size_t>(in.a), static_cast<size_t>(in.b));
   }
   std::string getText(antlr4::Token* start, antlr4::Token* stop) override {
     if (!start || !stop) return "";
-    return AllText(start->getTokenIndex(), stop->getTokenIndex());
+    return Join(all_, start->getTokenIndex(), stop->getTokenIndex());
   }
 
  private:
-  std::string AllText(size_t from, size_t to) const {
+  /// The texts of tokens[from..to], up to EOF.
+  static std::string Join(const std::vector<antlr4::Token*>& tokens, size_t from, size_t to) {
     std::string out;
-    for (size_t i = from; i <= to && i < all_.size(); ++i) {
-      if (all_[i]->getType() == antlr4::Token::EOF) break;
-      out += all_[i]->getText();
+    for (size_t i = from; i <= to && i < tokens.size(); ++i) {
+      if (tokens[i]->getType() == antlr4::Token::EOF) break;
+      out += tokens[i]->getText();
     }
     return out;
   }
