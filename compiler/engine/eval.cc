@@ -567,6 +567,16 @@ class Evaluator {
       size_t nd = n.outer - std::min(n.outer, c.extra.size());  // the row's own dimensions
       for (int s : ScansUnder(n.args[0])) {
         auto [blo, bhi] = Range(s, c);
+        if (c.g == Grain::kAll && p_.scans[s].grain != Grain::kAll) {
+          // Over all time within a window: a member is one with rows in
+          // the window (the scan reads outside it, for the periods at its
+          // edges), as at any other grain; a store whose rows all lie
+          // outside was listed and counted in the average.
+          auto [wlo, whi] = WindowDays();
+          if (wlo > whi) continue;
+          if (wlo != INT32_MIN) blo = rt::PeriodOf(p_.scans[s].grain, wlo, p_.calendar);
+          if (whi != INT32_MAX) bhi = rt::PeriodOf(p_.scans[s].grain, whi, p_.calendar);
+        }
         for (const auto& [dims, periods] : idx_[s]) {
           if (dims.size() < k1) continue;
           if (c.dims && (c.dims->size() != nd || !std::equal(c.dims->begin(), c.dims->end(), dims.begin()))) continue;

@@ -992,6 +992,30 @@ for win in "2026-03-02 bal,amt,balw,amts,amtx ['200.00', '3.00', '150.00', '3.00
   [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql all time from $from: $got, expected $want"; }
 done
 
+# Over all time within a window, the members of a re-aggregation over a
+# dimension are those with rows in the window: store C (rows in February
+# only) and B (in March from the 10th) were counted in the window's cells,
+# as zeros. By hand, the window's weeks start 23 Feb (the data runs from
+# 10 Feb, so the window's first day, 1 March, is a data day):
+#   1-15 March: A 0,1,2 and B 0,0,4 over weeks 23 Feb, 2 and 9 March: 7/6;
+#     avg by store (3 + 4) / 2;
+#   1-9 March: A alone, 0,1,0: 1/3; by store 1;
+#   February (10th on): C alone, 8,0,0 over weeks 9, 16 and 23 Feb: 8/3.
+mkdir -p "$TMP/winmem"
+printf 'day,store,amt\n2026-03-03,A,1.00\n2026-03-10,A,2.00\n2026-03-10,B,4.00\n2026-02-10,C,8.00\n' > "$TMP/winmem/o.csv"
+printf 'package w\ndimension store: string\nsource o from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amt: decimal(2) unit USD\n}\nmetric amt: USD = sum(o.amt)\nmetric aw: USD = avg(amt by week, store)\nmetric as: USD = avg(amt by store)\n' > "$TMP/winmem/p.kpi"
+python3 -c 'import csv,sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table o(day text, store text, amt numeric)"); c.executemany("insert into o values (?,?,?)", [(r["day"], r["store"], r["amt"]) for r in csv.DictReader(open(sys.argv[2]))]); c.commit()' "$TMP/winmem/o.db" "$TMP/winmem/o.csv"
+for win in "2026-03-01 2026-03-16 ['1.1667', '3.5000']" "2026-03-01 2026-03-10 ['0.3333', '1.0000']" "2026-02-01 2026-03-01 ['2.6667', '8.0000']"; do
+  read -r from to want <<< "$win"
+  for engine in interp jit; do
+    expect "$engine: members in the window from $from" 0 "$KPIC" run "$TMP/winmem" --metric aw,as --grain all --from "$from" --to "$to" --engine "$engine" --format json --no-cache
+    json "['%.4f' % float(r['rows'][0]['value']) for r in d['results']]" "$want"
+  done
+  expect "sql: members in the window from $from" 0 "$KPIC" sql "$TMP/winmem" --metric aw,as --grain all --from "$from" --to "$to" --dialect sqlite --bind "o=sqlite:$TMP/winmem/o.db#o"
+  got=$(python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(open(sys.argv[2]).read()).fetchone(); print(["%.4f" % v for v in r[:-1]])' "$TMP/winmem/o.db" "$TMP/out")
+  [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql members in the window from $from: $got, expected $want"; }
+done
+
 # With the as-of date before any row, over all time: a sum of no weeks
 # (`amt.sum(week)`) was null in `kpic run` and 0.00 in `kpic sql`; a sum
 # of nothing is 0.00, as `sum()` of no rows is, and the max and average
