@@ -198,6 +198,14 @@ class Evaluator {
     return {lo, hi};
   }
 
+  /// Over all time, the days whose rows make members: --from, --to and
+  /// --as-of as given (`kpic sql` bounds them alike).
+  std::pair<int32_t, int32_t> MemberDays() const {
+    int32_t lo = p_.from_day ? *p_.from_day : INT32_MIN, hi = p_.to_day ? *p_.to_day - 1 : INT32_MAX;
+    if (p_.as_of_day) hi = std::min(hi, *p_.as_of_day);
+    return {lo, hi};
+  }
+
   /// The first and last day of the context's periods, within its span.
   std::pair<int64_t, int64_t> Days(const Ctx& c) const {
     int64_t lo = rt::PeriodStart(c.g, c.lo, p_.calendar), hi = int64_t{rt::PeriodEnd(c.g, c.hi, p_.calendar)} - 1;
@@ -391,6 +399,14 @@ class Evaluator {
     for (int s : scans) {
       auto [blo, bhi] =
           all ? std::pair<int64_t, int64_t>{INT64_MIN, INT64_MAX} : Range(s, Ctx{g, lo, hi, nullptr, {}, clo, chi});
+      if (all && p_.scans[s].grain != Grain::kAll) {
+        // Over all time within a window: the members with rows in it. A
+        // scan by day (a balance, a re-aggregation by week) reads outside
+        // the window, and listed a store whose rows all lay outside it.
+        auto [wlo, whi] = MemberDays();
+        if (wlo > whi) continue;
+        std::tie(blo, bhi) = OrdinalsOf(s, wlo, whi);
+      }
       for (const auto& [dims, periods] : idx_[s]) {
         auto it = periods.lower_bound(blo);
         if (it != periods.end() && it->first <= bhi)
@@ -420,6 +436,14 @@ class Evaluator {
   }
 
  private:
+  /// The ordinals of scan s (not at grain all) holding the days lo..hi,
+  /// unbounded on a side given as INT32_MIN or INT32_MAX.
+  std::pair<int64_t, int64_t> OrdinalsOf(int s, int32_t lo, int32_t hi) const {
+    Grain b = p_.scans[s].grain;
+    return {lo == INT32_MIN ? INT64_MIN : rt::PeriodOf(b, lo, p_.calendar),
+            hi == INT32_MAX ? INT64_MAX : rt::PeriodOf(b, hi, p_.calendar)};
+  }
+
   /// The scan's ordinals covering the context's periods.
   std::pair<int64_t, int64_t> Range(int s, const Ctx& c) const {
     Grain b = p_.scans[s].grain;
@@ -572,10 +596,9 @@ class Evaluator {
           // the window (the scan reads outside it, for the periods at its
           // edges), as at any other grain; a store whose rows all lie
           // outside was listed and counted in the average.
-          auto [wlo, whi] = WindowDays();
+          auto [wlo, whi] = MemberDays();
           if (wlo > whi) continue;
-          if (wlo != INT32_MIN) blo = rt::PeriodOf(p_.scans[s].grain, wlo, p_.calendar);
-          if (whi != INT32_MAX) bhi = rt::PeriodOf(p_.scans[s].grain, whi, p_.calendar);
+          std::tie(blo, bhi) = OrdinalsOf(s, wlo, whi);
         }
         for (const auto& [dims, periods] : idx_[s]) {
           if (dims.size() < k1) continue;

@@ -1251,6 +1251,19 @@ class Emitter {
     return w;
   }
 
+  /// Over all time within a window, the conditions on a scan's rows `s`
+  /// (not at grain all) that keep the members with rows in the window: the
+  /// scan reads outside it (a balance's days, the periods at its edges).
+  void WindowMembers(const plan::Scan& sc, std::vector<std::string>* w) const {
+    if (sc.grain == Grain::kAll) return;
+    auto bucket = [&](int32_t day) { return sc.grain == Grain::kDay ? DateLit(day) : Bucket(sc.grain, DateLit(day)); };
+    std::optional<int32_t> hi;
+    if (p_.to_day) hi = *p_.to_day - 1;
+    if (p_.as_of_day && (!hi || *p_.as_of_day < *hi)) hi = *p_.as_of_day;
+    if (p_.from_day) w->push_back(fmt::format("s.p >= {}", bucket(*p_.from_day)));
+    if (hi) w->push_back(fmt::format("s.p <= {}", bucket(*hi)));
+  }
+
   static std::string On(const std::vector<std::string>& w) {
     return w.empty() ? "1 = 1" : fmt::format("{}", fmt::join(w, "\n    AND "));
   }
@@ -1594,18 +1607,7 @@ class Emitter {
         const plan::Scan& sc = p_.scans[static_cast<size_t>(si)];
         if (sc.dim_columns.size() < k0 + ne) continue;
         std::vector<std::string> w = RangeConds(sc, periods, "s");
-        if (c.g == Grain::kAll && sc.grain != Grain::kAll) {
-          // Over all time within a window: members with rows in it only
-          // (the scan reads outside it for the periods at its edges).
-          auto bucket = [&](int32_t day) {
-            return sc.grain == Grain::kDay ? DateLit(day) : Bucket(sc.grain, DateLit(day));
-          };
-          std::optional<int32_t> hi;
-          if (p_.to_day) hi = *p_.to_day - 1;
-          if (p_.as_of_day && (!hi || *p_.as_of_day < *hi)) hi = *p_.as_of_day;
-          if (p_.from_day) w.push_back(fmt::format("s.p >= {}", bucket(*p_.from_day)));
-          if (hi) w.push_back(fmt::format("s.p <= {}", bucket(*hi)));
-        }
+        if (c.g == Grain::kAll) WindowMembers(sc, &w);
         for (size_t i = c.total ? std::min(c.from, k0) : 0; i < k0; ++i)
           w.push_back(T(d_.null_safe_eq, fmt::format("s.d{}", i), fmt::format("f.d{}", i)));
         std::string cols;
@@ -2214,6 +2216,7 @@ class Emitter {
         std::string from = fmt::format("{} AS s", ScanCte(static_cast<size_t>(s)));
         if (!w.empty()) from += ", " + bounds + " AS b";
         if (window) from += ", " + AsOf() + " AS ao";
+        if (g == Grain::kAll) WindowMembers(sc, &w);
         parts.push_back(fmt::format("SELECT {} FROM {}{}", dl, from,
                                     w.empty() ? "" : " WHERE " + fmt::format("{}", fmt::join(w, " AND "))));
       }

@@ -141,5 +141,8 @@ for win in "2026-03-16 1.1667" "2026-03-10 0.3333"; do
     --format json --no-cache | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["results"][0]["rows"][0]["value"])')
   [ "$got" = "$want" ] || { echo "members in the window to $to: $got, expected $want"; exit 1; }
 done
+got=$("$KPIC" run "$W" --metric amt,aw --by store --grain all --from 2026-03-01 --to 2026-03-16 --engine postgres \
+  --bind "o=$URI#$S.w_o" --format json --no-cache | python3 -c 'import json,sys; print(sorted({x["store"] for r in json.load(sys.stdin)["results"] for x in r["rows"]}))')
+[ "$got" = "['A', 'B']" ] || { echo "stores listed in the window: $got, expected A and B"; exit 1; }
 echo "a re-aggregation over members within a window: the members with rows in it"
 psql -q "$URI" -c "DROP SCHEMA $S CASCADE"
