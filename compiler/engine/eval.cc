@@ -1586,7 +1586,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   int32_t whi = plan.to_day ? *plan.to_day - 1 : INT32_MAX;
   if (out.as_of) whi = std::min(whi, *out.as_of);
   for (size_t s = 0; s < scans.size(); ++s) {
-    if (scans[s].rows_without_time > 0) {
+    if (scans[s].rows_without_time > 0 && !plan.scans[s].past_to) {
       const plan::Scan& sc = plan.scans[s];
       out.warnings.push_back({"W0702", fmt::format("{} row(s) of `{}` have no `{}` and fall in no period",
                                                    scans[s].rows_without_time, plan.SourceOf(sc).name,
@@ -1595,7 +1595,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   }
   std::vector<int> every;
   for (size_t s = 0; s < plan.scans.size(); ++s)
-    if (!plan.scans[s].audit) every.push_back(static_cast<int>(s));
+    if (!plan.scans[s].audit && !plan.scans[s].past_to) every.push_back(static_cast<int>(s));
   // A value that is not a finite number (a float that overflowed) is null
   // in every output, and the run says what and where (W0710): per output,
   // its first period and the rows.

@@ -51,7 +51,7 @@ std::map<DimTuple, int64_t> FirstRows(const plan::Plan& plan, const std::vector<
                                       const plan::Output& o) {
   std::map<DimTuple, int64_t> first;
   for (size_t s = 0; s < scans.size() && s < plan.scans.size(); ++s) {
-    bool read = o.scans.empty() ? !plan.scans[s].audit
+    bool read = o.scans.empty() ? !plan.scans[s].audit && !plan.scans[s].past_to
                                 : std::find(o.scans.begin(), o.scans.end(), static_cast<int>(s)) != o.scans.end();
     rt::Grain sg = plan.scans[s].grain;
     if (!read || sg == rt::Grain::kAll) continue;

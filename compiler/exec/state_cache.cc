@@ -481,8 +481,9 @@ DataPrint HashFile(int fd, const std::string& path, size_t from, size_t to, bool
 }
 
 std::string ScanPrint(const plan::Scan& s) {
-  std::string out = fmt::format("scan {} grain={} time={} filter={} windowed={} audit={} as_of={}", s.source,
-                                static_cast<int>(s.grain), s.time_column, s.filter, s.windowed, s.audit, s.as_of_agg);
+  std::string out = fmt::format("scan {} grain={} time={} filter={} windowed={} audit={} as_of={}{}", s.source,
+                                static_cast<int>(s.grain), s.time_column, s.filter, s.windowed, s.audit, s.as_of_agg,
+                                s.past_to ? " past_to" : "");
   if (s.from_day) out += fmt::format(" from={}", *s.from_day);
   if (s.to_day) out += fmt::format(" to={}", *s.to_day);
   out += fmt::format(" dims=[{}]\n", fmt::join(s.dim_columns, ","));

@@ -330,6 +330,7 @@ std::string Dump(const Plan& p) {
     if (s.from_day) out += " from=" + rt::FormatDate(*s.from_day);
     if (s.to_day) out += " to=" + rt::FormatDate(*s.to_day);
     if (s.audit) out += " (audit: the role's warnings)";
+    if (s.past_to) out += " (past --to: the as-of date)";
     out += "\n";
     for (size_t c = 0; c < s.columns.size(); ++c)
       out += fmt::format("  column ${}: {}\n", s.columns[c].Text(), TypeText(s.columns[c].type, s.columns[c].scale));

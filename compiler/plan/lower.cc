@@ -198,6 +198,27 @@ void Lowerer::Expectations() {
 }
 
 void Lowerer::AsOfAggregates() {
+  // A source whose rows reach past --to makes the as-of date the day before
+  // --to, whatever else the run asks for. Its scans skip those rows when
+  // the window cuts their periods (a balance's or a period operator's
+  // scans by day read them), so `amt` alone was as of its last sale in the
+  // window and `amt, balance` as of the day before --to: a scan of the rows
+  // from --to on settles it for every source without one that reads them.
+  if (req_.to_day && !req_.as_of_day) {
+    std::set<int> sources, reach;
+    for (const Scan& s : plan_.scans) {
+      if (s.audit || plan_.sources[static_cast<size_t>(s.src)].time_column < 0) continue;
+      sources.insert(s.src);
+      if (!s.to_day) reach.insert(s.src);
+    }
+    for (int src : sources) {
+      // A time column the role hides gives no as-of date (below).
+      if (reach.count(src) || (role_ && role_->Hides(src, plan_.sources[static_cast<size_t>(src)].time_column))) continue;
+      LCtx lc;
+      lc.past_to = true;
+      ScanFor(src, lc);
+    }
+  }
   // The latest time value of each group, so that the default as-of date is
   // the last day with rows the run may see (the role's filter applies).
   for (size_t k = 0; k < plan_.scans.size(); ++k) {

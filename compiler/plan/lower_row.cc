@@ -42,7 +42,9 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   // same span of the period it is compared with.
   if ((lc.windowed || goal_) && has_time && g != Grain::kAll && g != Grain::kDay) g = Grain::kDay;
   std::optional<int32_t> from, to;
-  if (!lc.windowed && (req_.from_day || req_.to_day)) {
+  if (lc.past_to) {
+    from = req_.to_day;
+  } else if (!lc.windowed && (req_.from_day || req_.to_day)) {
     bool aligned = g != Grain::kAll;
     if (aligned && req_.from_day)
       aligned = rt::PeriodStart(g, rt::PeriodOf(g, *req_.from_day, plan_.calendar), plan_.calendar) == *req_.from_day;
@@ -52,8 +54,8 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   }
   // Rows after --as-of do not exist for this run.
   if (req_.as_of_day && has_time) to = std::min(to.value_or(INT32_MAX), *req_.as_of_day + 1);
-  std::string id = fmt::format("{}|{}|{}|{}|{}", key, rt::GrainName(g), fmt::join(lc.dims, ","),
-                               from ? *from : INT32_MIN, to ? *to : INT32_MAX);
+  std::string id = fmt::format("{}|{}|{}|{}|{}{}", key, rt::GrainName(g), fmt::join(lc.dims, ","),
+                               from ? *from : INT32_MIN, to ? *to : INT32_MAX, lc.past_to ? "|past" : "");
   if (auto it = scan_index_.find(id); it != scan_index_.end()) {
     if (!lc.windowed) Touch(it->second);
     if (lc.windowed) plan_.scans[it->second].windowed = true;
@@ -76,6 +78,7 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   s.from_day = from;
   s.to_day = to;
   s.windowed = lc.windowed;
+  s.past_to = lc.past_to;
   plan_.scans.push_back(std::move(s));
   int index = static_cast<int>(plan_.scans.size()) - 1;
   scan_index_[id] = index;
@@ -107,7 +110,7 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
     plan_.scans.pop_back();
     throw;
   }
-  if (!lc.windowed) Touch(index);
+  if (!lc.windowed && !lc.past_to) Touch(index);
   return index;
 }
 

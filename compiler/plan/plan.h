@@ -114,6 +114,10 @@ struct Scan {
   bool windowed = false;
   /// Made only to count a role's warnings (Plan::audits): no output reads it.
   bool audit = false;
+  /// Made only for the as-of date: the source's rows from --to on (grain
+  /// all, its as-of aggregate alone). Whether a source has rows past the
+  /// window must not depend on the other scans of the run; no output reads it.
+  bool past_to = false;
   std::vector<AggSpec> aggs;
   rt::Grain grain = rt::Grain::kAll;  ///< the bucket of the group key
   /// The aggregate holding the latest time value of each group (the

@@ -2264,7 +2264,7 @@ class Emitter {
       std::vector<int> sc = o.scans;
       if (sc.empty())
         for (size_t s = 0; s < p_.scans.size(); ++s)
-          if (!p_.scans[s].audit) sc.push_back(static_cast<int>(s));
+          if (!p_.scans[s].audit && !p_.scans[s].past_to) sc.push_back(static_cast<int>(s));
       std::sort(sc.begin(), sc.end());
       auto it = std::find(groups.begin(), groups.end(), sc);
       group_of.push_back(static_cast<size_t>(it - groups.begin()));

@@ -1040,6 +1040,27 @@ for win in "--from 2026-03-01 --to 2026-03-16|[('A', 'amt', '3.0000'), ('A', 'aw
   [ "$got" = "$want" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql stores in the window, $range: $got, expected $want"; }
 done
 
+# The as-of date does not depend on the metrics asked for: with rows past
+# --to (B's 10 March, C's 12 March balance) it is the day before --to. The
+# month scan of `amt` skips the rows past --to when the window cuts a
+# month, so `amt` alone was as of 3 March (A's last sale in the window) and
+# `amt, bal` as of 7 March (the balance is scanned by day, past --to); by
+# day, `amt` was as of 7 March. By hand: --to 8 March, so 7 March, and
+# March's span 1 to 7 March.
+printf '2026-03-12,C,6.00\n' >> "$TMP/winmem/b.csv"
+for ms in amt amt,bal bal; do
+  for grain in month day; do
+    expect "as of with $ms by $grain" 0 "$KPIC" run "$TMP/winmem" --metric "$ms" --grain "$grain" --from 2026-02-01 --to 2026-03-08 --format json --no-cache
+    json "d['as_of']" "2026-03-07"
+  done
+done
+expect "as of, the span of March" 0 "$KPIC" run "$TMP/winmem" --metric amt --grain month --from 2026-02-01 --to 2026-03-08 --format json --no-cache
+json "[(r['period'], r['value'], r.get('span')) for r in d['results'][0]['rows']]" "[('2026-02', '8.00', None), ('2026-03', '1.00', ['2026-03-01', '2026-03-07'])]"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("insert into b values (?,?,?)", ("2026-03-12", "C", "6.00")); c.commit()' "$TMP/winmem/o.db"
+expect "sql: as of, the span of March" 0 "$KPIC" sql "$TMP/winmem" --metric amt --grain month --from 2026-02-01 --to 2026-03-08 --dialect sqlite --bind "o=sqlite:$TMP/winmem/o.db#o" --bind "b=sqlite:$TMP/winmem/o.db#b"
+got=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(open(sys.argv[2]).read()).fetchall())' "$TMP/winmem/o.db" "$TMP/out")
+[ "$got" = "[('2026-02-01', '8.00', None), ('2026-03-01', '1.00', '2026-03-01/2026-03-07')]" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql as of, the span of March: $got"; }
+
 # With the as-of date before any row, over all time: a sum of no weeks
 # (`amt.sum(week)`) was null in `kpic run` and 0.00 in `kpic sql`; a sum
 # of nothing is 0.00, as `sum()` of no rows is, and the max and average

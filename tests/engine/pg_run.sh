@@ -145,4 +145,11 @@ got=$("$KPIC" run "$W" --metric amt,aw --by store --grain all --from 2026-03-01 
   --bind "o=$URI#$S.w_o" --format json --no-cache | python3 -c 'import json,sys; print(sorted({x["store"] for r in json.load(sys.stdin)["results"] for x in r["rows"]}))')
 [ "$got" = "['A', 'B']" ] || { echo "stores listed in the window: $got, expected A and B"; exit 1; }
 echo "a re-aggregation over members within a window: the members with rows in it"
+# Rows past --to (B's 10 March) make the as-of date the day before --to,
+# also when the only metric's scan by month leaves them out (7 March, not
+# A's last sale on 3 March).
+got=$("$KPIC" run "$W" --metric amt --grain month --from 2026-02-01 --to 2026-03-08 --engine postgres \
+  --bind "o=$URI#$S.w_o" --format json --no-cache | python3 -c 'import json,sys; print(json.load(sys.stdin)["as_of"])')
+[ "$got" = "2026-03-07" ] || { echo "as of with rows past --to: $got, expected 2026-03-07"; exit 1; }
+echo "rows past --to: the as-of date is the day before --to"
 psql -q "$URI" -c "DROP SCHEMA $S CASCADE"
