@@ -471,11 +471,13 @@ int Lowerer::Aggregate(const ir::Node& call, const LCtx& lc) {
   if (src < 0) Unreachable(fmt::format("`{}` reads no source", builtins::Get(call.fn).name));
   // A sum of a balance (`rollup last` ...) is summed per day across
   // dimensions, then rolled up over time by the column's rule.
+  // By day too: a day without rows has no balance (null, as a month
+  // without rows has), where the daily sum alone read $0.00.
   std::string rollup = call.fn == Fn::kSum && value >= 0 ? RollupOf(value) : "";
-  if (!rollup.empty() && lc.grain != Grain::kDay) {
+  if (!rollup.empty() && !lc.balance_day) {
     LCtx daily = lc;
     daily.grain = Grain::kDay;
-    if (lc.grain == Grain::kAll) daily.windowed = lc.windowed;
+    daily.balance_day = true;
     MNode r;
     r.op = MNode::Op::kRollup;
     r.rollup = ParseRollup(rollup).value_or(Rollup::kLast);

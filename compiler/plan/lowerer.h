@@ -22,6 +22,7 @@ struct LCtx {
   std::vector<int> filters;  ///< outer metric-level `where` conditions (IR nodes)
   bool windowed = false;     ///< under a period operator: needs rows outside --from/--to
   bool past_to = false;      ///< the rows from --to on, for the as-of date (Scan::past_to)
+  bool balance_day = false;  ///< the daily sum under a balance's rollup (MNode::Op::kRollup)
 };
 
 class Lowerer {

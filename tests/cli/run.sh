@@ -1061,6 +1061,18 @@ expect "sql: as of, the span of March" 0 "$KPIC" sql "$TMP/winmem" --metric amt 
 got=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(open(sys.argv[2]).read()).fetchall())' "$TMP/winmem/o.db" "$TMP/out")
 [ "$got" = "[('2026-02-01', '8.00', None), ('2026-03-01', '1.00', '2026-03-01/2026-03-07')]" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql as of, the span of March: $got"; }
 
+# A balance by day: a day without rows has no balance (null, as a week or
+# a month without rows has); it read $0.00. By hand, A's balance rows:
+# 3 March only, so 2 and 4 March have none (the as-of date is 4 March,
+# the day before --to, C's row of 12 March being past it).
+for engine in interp jit; do
+  expect "$engine: a balance by day" 0 "$KPIC" run "$TMP/winmem" --metric bal --by store --grain day --from 2026-03-02 --to 2026-03-05 --engine "$engine" --format json --no-cache
+  json "[(r['period'], r['store'], r['value']) for r in d['results'][0]['rows']]" "[('2026-03-02', 'A', None), ('2026-03-03', 'A', '1.00'), ('2026-03-04', 'A', None)]"
+done
+expect "sql: a balance by day" 0 "$KPIC" sql "$TMP/winmem" --metric bal --by store --grain day --from 2026-03-02 --to 2026-03-05 --dialect sqlite --bind "o=sqlite:$TMP/winmem/o.db#o" --bind "b=sqlite:$TMP/winmem/o.db#b"
+got=$(python3 -c 'import sqlite3,sys; print([r[:3] for r in sqlite3.connect(sys.argv[1]).execute(open(sys.argv[2]).read()).fetchall()])' "$TMP/winmem/o.db" "$TMP/out")
+[ "$got" = "[('2026-03-02', 'A', None), ('2026-03-03', 'A', '1.00'), ('2026-03-04', 'A', None)]" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: sql a balance by day: $got"; }
+
 # With the as-of date before any row, over all time: a sum of no weeks
 # (`amt.sum(week)`) was null in `kpic run` and 0.00 in `kpic sql`; a sum
 # of nothing is 0.00, as `sum()` of no rows is, and the max and average
