@@ -61,6 +61,9 @@ struct ScanResult {
   std::vector<int64_t> rows;     ///< rows in the group (before aggregate filters)
   std::vector<AggStates> aggs;   ///< per AggSpec
   size_t rows_without_time = 0;  ///< rows with a null time value, left out
+  /// A past-to scan (plan::Scan::past_to) whose rows were not read: the
+  /// source's statistics show rows on or after --to (Parquet).
+  bool rows_past_to = false;
 };
 
 /// The input columns of a scan, one per ScanColumn, all of the source's

@@ -1481,6 +1481,8 @@ std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanRes
   for (size_t s = 0; s < scans.size(); ++s) {
     const plan::Scan& sc = plan.scans[s];
     if (sc.audit || sc.as_of_agg < 0 || (source && sc.source != *source)) continue;
+    if (sc.past_to && scans[s].rows_past_to && to != INT64_MAX && (!best || to - 1 > *best))
+      best = static_cast<int32_t>(to - 1);
     const AggStates& st = scans[s].aggs[static_cast<size_t>(sc.as_of_agg)];
     for (size_t g = 0; g < scans[s].period.size(); ++g) {
       if (st.count.empty() || st.count[g] == 0) continue;

@@ -102,6 +102,7 @@ BindingKind ParquetBinding() {
       RefuseWholeReadPast(MemoryLimit(), b, cols.size(), rows, bytes, ctx.redact);
     };
     rt::TableData data = rt::ReadParquet(b.path, cols, o, po);
+    ctx.rows_after_to = counts.rows_after;
     ctx.detail = fmt::format("{} of {} read", Plural(counts.row_groups, "row group"),
                              Plural(counts.files, "file"));
     if (counts.row_groups_skipped || counts.files_skipped)

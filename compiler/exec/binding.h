@@ -56,6 +56,7 @@ struct ReadContext {
   std::string detail;                ///< out: what was read and skipped, for --timings ("12 of 40 row groups")
   std::string only_file;             ///< Parquet: read only this file of the dataset (the state cache)
   bool redact = false;               ///< under a role: errors count no rows (they may be outside it)
+  bool rows_after_to = false;        ///< out: statistics show rows on or after the pruning's to_day
 };
 
 struct BindingKind {

@@ -224,6 +224,13 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   tm.kernels = stats.kernels;
   tm.cached = stats.cached;
   tm.interpreted += stats.interpreted;
+  // A past-to scan of a source whose rows past --to were skipped by their
+  // statistics: the statistics say what it would have seen, when every row
+  // counts (under a role's filter on the source only the rows read do).
+  for (size_t i = 0; i < p.scans.size(); ++i)
+    if (p.scans[i].past_to && p.scans[i].filter < 0)
+      if (auto d = t.by_source.find(p.scans[i].source); d != t.by_source.end() && d->second.rows_after_to)
+        ex.results[i].rows_past_to = true;
   ex.warnings = std::move(t.warnings);
   ex.rates = ReadRates(p, o.binds, o.skip_bad_rows);
   ex.work = ReadWorkDays(p, o.binds, o.skip_bad_rows);

@@ -103,7 +103,9 @@ std::map<std::string, Pruning> PlanPruning(const plan::Plan& p) {
   std::map<std::string, std::vector<const plan::Scan*>> scans;
   std::set<std::string> looked_up;
   for (const plan::Scan& sc : p.scans) {
-    scans[sc.source].push_back(&sc);
+    // A past-to scan reads nothing the others do not: the rows past --to
+    // are told by the statistics (ScanResult::rows_past_to), not read.
+    if (!sc.past_to) scans[sc.source].push_back(&sc);
     for (const plan::ScanColumn& c : sc.columns)
       for (size_t i = 1; i < c.sources.size(); ++i) looked_up.insert(c.sources[i]);
   }

@@ -55,7 +55,7 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
       if (auto pr = options.pruning->find(src.key); pr != options.pruning->end() && !pr->second.empty())
         ctx.pruning = &pr->second;
     rt::TableData data = kind.read(*b, cols, o, ctx);
-    out.push_back({src.key, b->Display(), std::move(data), cols.size(), std::move(ctx.detail)});
+    out.push_back({src.key, b->Display(), std::move(data), cols.size(), std::move(ctx.detail), ctx.rows_after_to});
   }
   for (const auto& [name, uri] : options.binds)
     if (!known.count(name)) throw UsageError(fmt::format("--bind names unknown source `{}`", name));

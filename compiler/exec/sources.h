@@ -57,6 +57,7 @@ struct SourceData {
   rt::TableData data;
   size_t columns = 0;  ///< columns read (also when their rows were streamed)
   std::string detail;  ///< the reader's account of what it read and skipped, or empty
+  bool rows_after_to = false;  ///< ReadContext::rows_after_to
 };
 
 /// Reads the user's sources (not the standard library's) that `options`

@@ -209,7 +209,9 @@ void Lowerer::AsOfAggregates() {
     for (const Scan& s : plan_.scans) {
       if (s.audit || plan_.sources[static_cast<size_t>(s.src)].time_column < 0) continue;
       sources.insert(s.src);
-      if (!s.to_day) reach.insert(s.src);
+      // What reads the rows from --to on (exec/pruning.cc bounds the other
+      // scans to the window when it can skip a Parquet file's row groups).
+      if (!s.to_day && (s.windowed || !plan_.goals.empty())) reach.insert(s.src);
     }
     for (int src : sources) {
       // A time column the role hides gives no as-of date (below).

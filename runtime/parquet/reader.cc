@@ -215,6 +215,7 @@ class Reader {
       bool has_constant = false;
       for (size_t r = 0; r < requests_.size(); ++r)
         if ((stats[r] = ConstantStats(st->constants[r], 1))) has_constant = true;
+      if (has_constant && HasRowsFrom(parquet_.filter, requests_, stats, 1)) counts_.rows_after = true;
       if (has_constant && !MayMatch(parquet_.filter, requests_, stats, 1)) {
         ++counts_.files_skipped;
         continue;
@@ -237,6 +238,7 @@ class Reader {
             stats[r] = st->plans[r].field
                            ? std::optional<ColumnStats>(DecodeStats(*st->file, g, st->plans[r], requests_[r].type))
                            : ConstantStats(st->constants[r], rows);
+          if (HasRowsFrom(parquet_.filter, requests_, stats, rows)) counts_.rows_after = true;
           if (!MayMatch(parquet_.filter, requests_, stats, rows)) {
             ++counts_.row_groups_skipped;
             continue;

@@ -23,6 +23,9 @@ struct ParquetCounts {
   size_t files_skipped = 0;       ///< files ruled out by their partition values (not opened) or all of their row groups' statistics
   size_t row_groups = 0;          ///< row groups read
   size_t row_groups_skipped = 0;  ///< row groups ruled out by their statistics
+  /// Some row group's (or partition's) statistics show time values on or
+  /// after the filter's to_day: the data goes on past the window.
+  bool rows_after = false;
 };
 
 struct ParquetOptions {

@@ -85,6 +85,33 @@ ColumnStats DecodeStats(const ParquetFile& file, size_t rg, const ColumnPlan& pl
   return out;
 }
 
+namespace {
+
+/// A day as a value of a date (days) or timestamp (microseconds, UTC)
+/// column, saturating.
+int64_t DayValue(ColType t, int64_t day) {
+  if (t == ColType::kDate) return day;
+  int64_t v;
+  if (__builtin_mul_overflow(day, int64_t{86400000000}, &v)) return day < 0 ? INT64_MIN : INT64_MAX;
+  return v;
+}
+
+}  // namespace
+
+bool HasRowsFrom(const ParquetFilter& filter, const std::vector<CsvColumnRequest>& requests,
+                 const std::vector<std::optional<ColumnStats>>& stats, size_t rows) {
+  if (!filter.time || filter.time->to_day == INT64_MAX || rows == 0) return false;
+  for (size_t r = 0; r < requests.size() && r < stats.size(); ++r) {
+    if (requests[r].name != filter.time->column || !stats[r]) continue;
+    const ColumnStats& s = *stats[r];
+    ColType t = requests[r].type;
+    if (!s.has_range || (t != ColType::kDate && t != ColType::kTimestamp)) return false;
+    if (s.null_count && static_cast<size_t>(*s.null_count) >= rows) return false;
+    return s.max_int >= DayValue(t, filter.time->to_day);
+  }
+  return false;
+}
+
 bool MayMatch(const ParquetFilter& filter, const std::vector<CsvColumnRequest>& requests,
               const std::vector<std::optional<ColumnStats>>& stats, size_t rows) {
   auto find = [&](const std::string& name) -> const ColumnStats* {
@@ -111,13 +138,7 @@ bool MayMatch(const ParquetFilter& filter, const std::vector<CsvColumnRequest>& 
       ColType t = requests[static_cast<size_t>(r)].type;
       if (s->has_range && (t == ColType::kDate || t == ColType::kTimestamp)) {
         // [from, to) in the column's unit, saturating.
-        auto scale = [&](int64_t day) {
-          if (t == ColType::kDate) return day;
-          int64_t v;
-          if (__builtin_mul_overflow(day, int64_t{86400000000}, &v)) return day < 0 ? INT64_MIN : INT64_MAX;
-          return v;
-        };
-        int64_t from = scale(filter.time->from_day), to = scale(filter.time->to_day);
+        int64_t from = DayValue(t, filter.time->from_day), to = DayValue(t, filter.time->to_day);
         if (s->max_int < from || s->min_int >= to) return false;
       }
     }

@@ -51,6 +51,11 @@ struct ParquetFilter {
   bool empty() const { return !time && values.empty(); }
 };
 
+/// True when the statistics prove that some of `rows` rows have a time
+/// value on or after the filter's `to_day` (the rows past a window).
+bool HasRowsFrom(const ParquetFilter& filter, const std::vector<CsvColumnRequest>& requests,
+                 const std::vector<std::optional<ColumnStats>>& stats, size_t rows);
+
 /// False when the statistics prove that none of `rows` rows can match the
 /// filter. `stats[r]` belongs to request r (nullopt: unknown).
 bool MayMatch(const ParquetFilter& filter, const std::vector<CsvColumnRequest>& requests,
