@@ -188,6 +188,11 @@ struct DecompositionResult {
   std::optional<int32_t> opening_day;
   Val gap;              ///< value - identity
   bool holds = true;    ///< |gap| within 1e-9 of |value| (exact when exact)
+  /// The value is known but the right side is not, so the identity cannot
+  /// be checked (a bridge whose opening balance has no rows): the first
+  /// term without a value, kNoTerm when every term has one; else -1.
+  int unchecked = -1;
+  static constexpr int kNoTerm = -2;
   struct Term {
     Val value, previous;
     Val contribution;  ///< exact differences (additive) or the LMDI share (multiplicative)

@@ -1054,6 +1054,16 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
     if (!r.gap.null()) {
       double gap = std::fabs(r.gap.AsDouble()), scale = std::fabs(r.value.AsDouble());
       r.holds = r.gap.exact() ? r.gap.i == 0 : gap <= 1e-9 * std::max(1.0, scale);
+    } else if (!r.value.null()) {
+      // The terms cannot explain the value: said, not shown as holding (a
+      // quarter's bridge whose opening had no rows read +100 - 40 = 160).
+      r.holds = false;
+      r.unchecked = DecompositionResult::kNoTerm;
+      for (size_t i = 0; i < r.terms.size(); ++i)
+        if (r.terms[i].value.null()) {
+          r.unchecked = static_cast<int>(i);
+          break;
+        }
     }
     return r;
   };

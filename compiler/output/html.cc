@@ -909,9 +909,7 @@ std::string Html(const Context& ctx) {
         std::string opening = OpeningPhrase(d, p);
         out += fmt::format("<p><b>{}</b> = {}{} {}</p>", Esc(d.node->name), Esc(d.node->formula),
                            opening.empty() ? "" : " <span class=sub>" + Esc(opening) + "</span>",
-                           d.holds ? "" : fmt::format("<span class=gap>{} {}</span>",
-                                                      T("the identity does not hold: gap", "恒等式不成立：差额"),
-                                                      Esc(d.gap.Text())));
+                           d.holds ? "" : fmt::format("<span class=gap>{}</span>", Esc(IdentityNote(d, p))));
         out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("driver", "驱动因素"),
                            T("now", "本期"), T("before", "上期"), T("contribution", "贡献"));
         std::vector<std::pair<std::string, std::optional<double>>> bars;

@@ -231,7 +231,8 @@ std::string Json(const Context& ctx) {
         jd["change"] = JsonValue(engine::Sub(d.value, d.previous));
         jd["identity"] = JsonValue(d.identity);
         jd["gap"] = JsonValue(d.gap);
-        jd["holds"] = d.holds;
+        // Null when it cannot be checked (the right side has no value).
+        jd["holds"] = d.unchecked == -1 ? nlohmann::ordered_json(d.holds) : nlohmann::ordered_json(nullptr);
         jd["opening"] = d.node->opening >= 0 ? nlohmann::ordered_json(d.node->opening) : nlohmann::ordered_json(nullptr);
         // A bridge over a partial period: the day whose balance opens it
         // (`previous` is that balance), else null.

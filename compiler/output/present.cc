@@ -238,6 +238,20 @@ std::string OpeningPhrase(const engine::DecompositionResult& d, const plan::Plan
                         : fmt::format("opening: the value on {}", rt::FormatDate(*d.opening_day));
 }
 
+std::string IdentityNote(const engine::DecompositionResult& d, const plan::Plan& p, bool member) {
+  if (d.holds) return "";
+  bool zh = p.lang == "zh";
+  if (d.unchecked == -1)
+    return zh ? fmt::format("{}恒等式不成立：差额 {}", member ? "该成员的" : "", d.gap.Text())
+              : fmt::format("the identity does not hold{}: gap {}", member ? " for this member" : "", d.gap.Text());
+  std::string what = d.unchecked >= 0 && static_cast<size_t>(d.unchecked) < d.node->terms.size()
+                         ? fmt::format("`{}`", d.node->terms[static_cast<size_t>(d.unchecked)].text)
+                         : std::string(zh ? "右边" : "the right side");
+  return zh ? fmt::format("{}恒等式无法验证：{} 无数据，各项不能解释总值", member ? "该成员的" : "", what)
+            : fmt::format("the identity cannot be checked{}: {} has no value, so the terms do not explain the total",
+                          member ? " for this member" : "", what);
+}
+
 std::string ComparedPhrase(const engine::GoalResult& g, const plan::Plan& p) {
   bool zh = p.lang == "zh";
   std::string now = Label(g.goal->grain, g.period, p), before = Label(g.goal->grain, g.previous_period, p);

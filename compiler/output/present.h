@@ -81,6 +81,11 @@ std::string ComparedPhrase(const engine::GoalResult& g, const plan::Plan& p);
 /// A bridge over a partial period: where its opening balance is read
 /// ("opening: the value on 2026-11-30"), else "".
 std::string OpeningPhrase(const engine::DecompositionResult& d, const plan::Plan& p);
+/// Why a decomposition's identity does not hold, for people: "does not hold:
+/// gap $3.00", or, when it cannot be checked, "cannot be checked:
+/// `bal.previous` has no value"; "" when it holds. `member`: said of one
+/// member of a drill.
+std::string IdentityNote(const engine::DecompositionResult& d, const plan::Plan& p, bool member = false);
 /// A goal's forecast in one sentence: the value expected at the end, its
 /// 80% and 95% intervals, the target and the chance of meeting it, numbers
 /// in the goal's look.

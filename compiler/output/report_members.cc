@@ -134,9 +134,7 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
           if (std::string opening = OpeningPhrase(dec, p); !opening.empty())
             title += p.lang == "zh" ? "（" + opening + "）" : " (" + opening + ")";
           if (!dec.holds)
-            title += std::string(Tr(p.lang, " (the identity does not hold for this member: gap ",
-                                    "（该成员的恒等式不成立：差额 ")) +
-                     dec.gap.Text() + Tr(p.lang, ")", "）");
+            title += p.lang == "zh" ? "（" + IdentityNote(dec, p, true) + "）" : " (" + IdentityNote(dec, p, true) + ")";
           decs.push_back({{"title", title},
                           {"head", {Tr(p.lang, "driver", "驱动因素"), Tr(p.lang, "now", "本期"), Tr(p.lang, "before", "上期"),
                                     Tr(p.lang, "contribution", "贡献")}},

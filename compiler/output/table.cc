@@ -308,7 +308,7 @@ std::string Table(const Context& ctx) {
         if (!opening.empty()) opening = lang == "zh" ? "（" + opening + "）" : " (" + opening + ")";
         out += fmt::format("  {} {}{}: {} = {}{}\n", T("decomposition", "指标分解"), ComparedPhrase(g, p), opening, d.node->name,
                            d.node->formula,
-                           d.holds ? "" : fmt::format("  ({} {})", T("does not hold: gap", "恒等式不成立：差额"), d.gap.Text()));
+                           d.holds ? "" : (lang == "zh" ? "  （" + IdentityNote(d, p) + "）" : "  (" + IdentityNote(d, p) + ")"));
         std::vector<std::vector<std::string>> rows;
         for (size_t i = 0; i < d.terms.size(); ++i) {
           const auto& term = d.node->terms[i];

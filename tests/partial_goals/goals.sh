@@ -182,6 +182,25 @@ for engine in interp jit; do
   json "$dec['opening_day']" "2026-12-05"
 done
 
+# The same bridge by quarter: Q4's opening is Q3's close, and the ledger
+# has no row before November, so the opening has no value. 100 in and 40
+# out do not explain the balance of 160 (the first row, 1 November, holds
+# 100): the identity cannot be checked, and the outputs say so instead of
+# holding (`holds` was true, with no word in the table).
+mkdir -p "$TMP/bridge_q"
+sed 's/period 2026 by month/period 2026 by quarter/' "$BRIDGE" > "$TMP/bridge_q/bridge.kpi"
+cp "$ROOT/tests/partial_goals/ledger.csv" "$TMP/bridge_q/"
+for engine in interp jit; do
+  expect "$engine: bridge, no opening" 0 "$KPIC" run "$TMP/bridge_q" --goal keep --engine "$engine" --format json
+  json "[$dec[k] for k in ('value', 'identity', 'gap', 'holds')] + [$dec['terms'][0]['value']]" "['160.00', None, None, None, None]"
+done
+expect "bridge, no opening, table" 0 "$KPIC" run "$TMP/bridge_q" --goal keep
+contains out '（恒等式无法验证：`bal.previous` 无数据，各项不能解释总值）'
+expect "bridge, no opening, table in English" 0 "$KPIC" run "$TMP/bridge_q" --goal keep --lang en
+contains out '(the identity cannot be checked: `bal.previous` has no value, so the terms do not explain the total)'
+expect "bridge, no opening, HTML" 0 "$KPIC" run "$TMP/bridge_q" --goal keep --format html
+contains out '<span class=gap>恒等式无法验证：`bal.previous` 无数据，各项不能解释总值</span>'
+
 # The bridge's HTML: the waterfall's first and last bars are labelled whole
 # (they read "2026-11-30（期…" and "2026-12（截至…"), the parenthetical on a
 # second line when a bar is narrow. The card's sparkline spans the 12
