@@ -510,21 +510,44 @@ std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan:
   // reads as a crash.
   const auto& last = g.periods[pts.back().first];
   const bool partial = last.span.partial && last.span.first <= last.span.last;
-  std::string line, tail;
-  for (size_t k = 0; k < pts.size(); ++k)
-    if (!partial || k + 1 < pts.size()) line += xy(pts[k].first, pts[k].second) + " ";
+  // A period without data breaks the line (a straight segment across it
+  // read as data); a point between two gaps is a dot.
+  std::string lines, tail;
+  std::vector<std::string> run;
+  auto flush = [&] {
+    if (run.size() >= 2) {
+      lines += fmt::format(R"(<polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{}"/>)",
+                           fmt::join(run, " "));
+    } else if (run.size() == 1) {
+      const std::string& a = run[0];
+      lines += fmt::format(R"(<circle cx="{}" cy="{}" r="1.5" fill="#0072B2"/>)", a.substr(0, a.find(',')),
+                           a.substr(a.find(',') + 1));
+    }
+    run.clear();
+  };
+  const size_t solid = partial ? pts.size() - 1 : pts.size();
+  for (size_t k = 0; k < solid; ++k) {
+    if (k > 0 && pts[k].first != pts[k - 1].first + 1) flush();
+    run.push_back(xy(pts[k].first, pts[k].second));
+  }
+  // The partial last period's point joins the one before only when that
+  // is the period just before it.
+  const bool joined = partial && pts[pts.size() - 2].first + 1 == pts.back().first;
+  flush();
   if (partial) {
     const auto& [pi, pv] = pts[pts.size() - 2];
     const auto& [li, lv] = pts.back();
     std::string a = xy(pi, pv), b = xy(li, lv);
-    tail = fmt::format(R"(<polyline fill="none" stroke="#0072B2" stroke-width="1.5" stroke-dasharray="2 2" points="{} {}"/><circle cx="{}" cy="{}" r="2.5" fill="#fff" stroke="#0072B2" stroke-width="1.2"/>)",
-                       a, b, b.substr(0, b.find(',')), b.substr(b.find(',') + 1));
+    if (joined)
+      tail = fmt::format(R"(<polyline fill="none" stroke="#0072B2" stroke-width="1.5" stroke-dasharray="2 2" points="{} {}"/>)", a, b);
+    tail += fmt::format(R"(<circle cx="{}" cy="{}" r="2.5" fill="#fff" stroke="#0072B2" stroke-width="1.2"/>)",
+                        b.substr(0, b.find(',')), b.substr(b.find(',') + 1));
   }
   const auto& first = g.periods[pts.front().first];
-  return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img" aria-label="sparkline"><title>{} {} – {} {}{}</title><polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="{}"/>{}</svg>)",
+  return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img" aria-label="sparkline"><title>{} {} – {} {}{}</title>{}{}</svg>)",
                      w, h, w, h, Esc(Label(g.goal->grain, first.period, p)), Esc(Show(first.value, look)),
                      Esc(Label(g.goal->grain, last.period, p)), Esc(Show(last.value, look)),
-                     partial ? Esc(p.lang == "zh" ? "（未完）" : " (partial)") : "", line, tail);
+                     partial ? Esc(p.lang == "zh" ? "（未完）" : " (partial)") : "", lines, tail);
 }
 
 /// How many alerts of one rule are listed before "and N more".

@@ -213,6 +213,21 @@ contains out '>2026-12（截至目前）</tspan>'
 lacks out '（期…'
 contains out 'stroke-dasharray="2 2" points="160.4,28.0 176.0,4.0"/>'
 
+# A sparkline breaks at a month without data (it joined February to April
+# and May to July straight across, as if March and June had values). By
+# hand: 12 months over 172 px from x = 4 (x = 4 + 172 i / 11), values 10
+# to 80 over y = 28 to 4 (y = 4 + 24 (80 - v) / 70): January (4.0, 28.0)
+# and February (19.6, 24.6); April (50.9, 17.7) and May (66.5, 14.3); July
+# (97.8, 7.4), a dot, dotted to the partial August (113.5, 4.0), hollow. As of 31
+# July, July stands alone: a dot.
+mkdir -p "$TMP/spark"
+printf 'day,amt\n2026-01-05,10.00\n2026-02-05,20.00\n2026-04-05,40.00\n2026-05-05,50.00\n2026-07-05,70.00\n2026-08-05,80.00\n' > "$TMP/spark/s.csv"
+printf 'package sp\nsource s from csv("s.csv") {\n  day: date time\n  amt: decimal(2) unit USD\n}\nmetric sales: USD = sum(s.amt)\ngoal g {\n  metric sales\n  period 2026 by month\n  target sales >= 10 USD\n}\n' > "$TMP/spark/p.kpi"
+expect "sparkline with gaps" 0 "$KPIC" run "$TMP/spark" --goal g --format html --no-cache
+contains out 'points="4.0,28.0 19.6,24.6"/><polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="50.9,17.7 66.5,14.3"/><circle cx="97.8" cy="7.4" r="1.5" fill="#0072B2"/><polyline fill="none" stroke="#0072B2" stroke-width="1.5" stroke-dasharray="2 2" points="97.8,7.4 113.5,4.0"/><circle cx="113.5" cy="4.0" r="2.5"'
+expect "sparkline with a lone point" 0 "$KPIC" run "$TMP/spark" --goal g --format html --as-of 2026-07-31 --no-cache
+contains out 'points="50.9,16.0 66.5,12.0"/><circle cx="97.8" cy="4.0" r="1.5" fill="#0072B2"/></svg>'
+
 # Freshness by cadence: snapshots dated the 1st of each month are current
 # while the as-of date (18 December, the daily source's last day) is in
 # December; in January, December's is the last and January's is missing.
