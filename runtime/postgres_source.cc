@@ -129,8 +129,21 @@ Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, cons
   Result r(
       Pq().execParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
   ExecStatusType st = Pq().resultStatus(r.get());
-  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
-    throw DataError(shown, 0, "", "", what + " failed: " + Trim(Pq().errorMessage(conn)));
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+    std::string message = Trim(Pq().errorMessage(conn));
+    // kpic's checks of the values inside the SQL fail by casting their own
+    // message to a number (`invalid input syntax for type numeric: "kpic:
+    // source o, column amt: value 1.255 has ..."`): that message alone.
+    if (size_t k = message.find("\"kpic: "); k != std::string::npos) {
+      size_t end = message.find('\n', k);
+      std::string line = message.substr(k + 7, end == std::string::npos ? std::string::npos : end - k - 7);
+      if (!line.empty() && line.back() == '"') {
+        line.pop_back();
+        throw DataError(shown, 0, "", "", what + ": " + line);
+      }
+    }
+    throw DataError(shown, 0, "", "", what + " failed: " + message);
+  }
   return r;
 }
 

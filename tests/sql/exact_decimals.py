@@ -140,6 +140,11 @@ def pg_case(kpic, uri, errors):
                 if p.returncode != 3 or ("has more than 2 digits after the point for decimal(2)" not in p.stderr
                                          and "kpic: source amounts, column amount: value" not in p.stderr):
                     errors.append(f"kpic run postgres --engine {engine} {name}: exit {p.returncode}: {p.stderr.strip()}")
+                # Inside PostgreSQL, kpic's own message alone, not PostgreSQL's
+                # cast error wrapped around it ("failed: ERROR:  invalid input
+                # syntax for type numeric: "kpic: ...").
+                if engine == "postgres" and ("ERROR:" in p.stderr or "source amounts, column amount: value" not in p.stderr):
+                    errors.append(f"kpic run --engine postgres {name}: the message is not kpic's alone: {p.stderr.strip()}")
     finally:
         run(["psql", "-q", "-X", uri, "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"])
 
