@@ -188,11 +188,13 @@ struct DecompositionResult {
   std::optional<int32_t> opening_day;
   Val gap;              ///< value - identity
   bool holds = true;    ///< |gap| within 1e-9 of |value| (exact when exact)
-  /// The value is known but the right side is not, so the identity cannot
-  /// be checked (a bridge whose opening balance has no rows): the first
-  /// term without a value, kNoTerm when every term has one; else -1.
+  /// One side is known and the other is not, so the identity cannot be
+  /// checked (a bridge whose opening balance has no rows; a balance by day
+  /// on a day without rows, its flows known): the first term without a
+  /// value, kNoTerm when the terms all have one, kNoValue when the value
+  /// (the left side) has none; else -1.
   int unchecked = -1;
-  static constexpr int kNoTerm = -2;
+  static constexpr int kNoTerm = -2, kNoValue = -3;
   struct Term {
     Val value, previous;
     Val contribution;  ///< exact differences (additive) or the LMDI share (multiplicative)

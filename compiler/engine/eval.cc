@@ -1064,6 +1064,11 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
           r.unchecked = static_cast<int>(i);
           break;
         }
+    } else if (!r.identity.null()) {
+      // Nor can they be checked against a value that has none (a balance
+      // by day on a day without rows, its flows known).
+      r.holds = false;
+      r.unchecked = DecompositionResult::kNoValue;
     }
     return r;
   };

@@ -244,6 +244,10 @@ std::string IdentityNote(const engine::DecompositionResult& d, const plan::Plan&
   if (d.unchecked == -1)
     return zh ? fmt::format("{}恒等式不成立：差额 {}", member ? "该成员的" : "", d.gap.Text())
               : fmt::format("the identity does not hold{}: gap {}", member ? " for this member" : "", d.gap.Text());
+  if (d.unchecked == engine::DecompositionResult::kNoValue)
+    return zh ? fmt::format("{}恒等式无法验证：`{}` 无数据", member ? "该成员的" : "", d.node->name)
+              : fmt::format("the identity cannot be checked{}: `{}` has no value", member ? " for this member" : "",
+                            d.node->name);
   std::string what = d.unchecked >= 0 && static_cast<size_t>(d.unchecked) < d.node->terms.size()
                          ? fmt::format("`{}`", d.node->terms[static_cast<size_t>(d.unchecked)].text)
                          : std::string(zh ? "右边" : "the right side");

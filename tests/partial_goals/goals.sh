@@ -201,6 +201,20 @@ contains out '(the identity cannot be checked: `bal.previous` has no value, so t
 expect "bridge, no opening, HTML" 0 "$KPIC" run "$TMP/bridge_q" --goal keep --format html
 contains out '<span class=gap>恒等式无法验证：`bal.previous` 无数据，各项不能解释总值</span>'
 
+# The other side: a daily bridge on a day without a balance row (4 March),
+# its flows known (15 + 4 - 1 = 18). The value has none, so nor can the
+# identity be checked (`holds` was true, and nothing said).
+mkdir -p "$TMP/bridge_d"
+printf 'day,balance\n2026-03-01,10.00\n2026-03-02,12.00\n2026-03-03,15.00\n' > "$TMP/bridge_d/bals.csv"
+printf 'day,inflow,outflow\n2026-03-02,2.00,0.00\n2026-03-03,3.00,0.00\n2026-03-04,4.00,1.00\n' > "$TMP/bridge_d/flows.csv"
+printf 'package rg2\nsource bals from csv("bals.csv") {\n  day: date time\n  balance: decimal(2) unit USD rollup last\n}\nsource flows from csv("flows.csv") {\n  day: date time\n  inflow: decimal(2) unit USD\n  outflow: decimal(2) unit USD\n}\nmetric bal: USD = sum(bals.balance)\nmetric ins: USD = sum(flows.inflow)\nmetric outs: USD = sum(flows.outflow)\ngoal keepd {\n  metric bal\n  period 2026-03-01 .. 2026-03-08 by day\n  target bal >= 10 USD\n  decompose bal = bal.previous + ins - outs\n}\n' > "$TMP/bridge_d/g.kpi"
+for engine in interp jit; do
+  expect "$engine: daily bridge, no balance" 0 "$KPIC" run "$TMP/bridge_d" --goal keepd --engine "$engine" --format json --no-cache
+  json "[$dec[k] for k in ('value', 'identity', 'gap', 'holds')]" "[None, '18.00', None, None]"
+done
+expect "daily bridge, no balance, table" 0 "$KPIC" run "$TMP/bridge_d" --goal keepd --lang en --no-cache
+contains out '(the identity cannot be checked: `bal` has no value)'
+
 # The bridge's HTML: the waterfall's first and last bars are labelled whole
 # (they read "2026-11-30（期…" and "2026-12（截至…"), the parenthetical on a
 # second line when a bar is narrow. The card's sparkline spans the 12
