@@ -50,4 +50,13 @@ std::string EscapeBidi(std::string_view in);
 /// Number of code points in a UTF-8 string.
 size_t CodePointCount(std::string_view s);
 
+/// Whether a text holds Chinese: a character of U+3000 to U+9FFF (CJK
+/// punctuation and the unified ideographs), whose UTF-8 lead bytes are
+/// 0xE3 to 0xE9.
+inline bool HasChinese(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0xE3 && c <= 0xE9) return true;
+  return false;
+}
+
 }  // namespace kpic

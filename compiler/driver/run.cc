@@ -120,17 +120,11 @@ std::string ReportLanguage(const ir::Module& m, const std::string& asked) {
   for (const std::string& l : m.languages)
     if (l == "zh" || l == "en") return l;
   // Main labels in Chinese make a Chinese report; any other package gets
-  // English. A lead byte 0xE3 to 0xE9 starts a character of U+3000 to
-  // U+9FFF in UTF-8: CJK punctuation and the unified ideographs.
-  auto chinese = [](const std::string& s) {
-    for (unsigned char c : s)
-      if (c >= 0xE3 && c <= 0xE9) return true;
-    return false;
-  };
+  // English.
   for (const ir::Goal& g : m.goals)
-    if (chinese(g.label)) return "zh";
+    if (HasChinese(g.label)) return "zh";
   for (const ir::Metric& mt : m.metrics)
-    if (mt.package != "std" && mt.package.rfind("std.", 0) != 0 && chinese(mt.label)) return "zh";
+    if (mt.package != "std" && mt.package.rfind("std.", 0) != 0 && HasChinese(mt.label)) return "zh";
   return "en";
 }
 

@@ -167,6 +167,21 @@ Plan Lowerer::Run() {
   if (req_.expectations) Expectations();
   if (role_) Audits();
   AsOfAggregates();
+  if (!untranslated_.empty()) {
+    // In the order of the labels (a set), the first few, quoted as written.
+    std::vector<std::string> shown;
+    for (const std::string& l : untranslated_) {
+      if (shown.size() == 4) break;
+      shown.push_back(fmt::format("\"{}\"", l));
+    }
+    size_t n = untranslated_.size();
+    plan_.notes.push_back(
+        {"W0712", fmt::format("{} label{} in Chinese {} no `label.en` and {} shown as written in this English report: "
+                              "{}{}; give {} `label.en \"...\"`",
+                              n, n == 1 ? "" : "s", n == 1 ? "has" : "have", n == 1 ? "is" : "are",
+                              fmt::join(shown, ", "), n > shown.size() ? fmt::format(" and {} more", n - shown.size()) : "",
+                              n == 1 ? "its declaration" : "their declarations")});
+  }
   return std::move(plan_);
 }
 

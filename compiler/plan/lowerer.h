@@ -8,9 +8,11 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "ir/ir.h"
 #include "plan/lower.h"
 
@@ -32,11 +34,14 @@ class Lowerer {
   /// `label.<lang>`, else the main label.
   const std::string& LabelFor(const std::string& label, const ir::Labels& labels) const {
     if (auto it = labels.find(req_.lang); !req_.lang.empty() && it != labels.end()) return it->second;
+    // An English report showing a Chinese label says so (W0712).
+    if (req_.lang == "en" && HasChinese(label)) untranslated_.insert(label);
     return label;
   }
   Plan Run();
 
  private:
+  mutable std::set<std::string> untranslated_;  ///< main labels shown for want of a `label.en` (LabelFor)
   // ---- lower.cc ----------------------------------------------------------------------
   void Metric(const std::string& name);
   void Chart(const ir::Report::Chart& c);

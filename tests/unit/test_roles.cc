@@ -81,10 +81,10 @@ struct Lowered {
   std::string code;
 };
 
-Lowered LowerShop(const plan::Request& req) {
+Lowered LowerText(const char* text, const plan::Request& req) {
   SourceManager sm;
   DiagnosticSink diags;
-  FileId id = sm.Add("t.kpi", kShop);
+  FileId id = sm.Add("t.kpi", text);
   auto file = ParseFile(sm, id, diags);
   CheckInput input;
   input.files.push_back(file.get());
@@ -98,6 +98,8 @@ Lowered LowerShop(const plan::Request& req) {
   }
   return out;
 }
+
+Lowered LowerShop(const plan::Request& req) { return LowerText(kShop, req); }
 
 std::string Name(DiagCode c) { return std::string(CodeName(c)); }
 
@@ -285,4 +287,36 @@ TEST_CASE("W0711: under a role that sees a part, an amount target is the company
   REQUIRE(l.code.empty());
   CHECK(l.plan.notes.empty());
   CHECK(target_op(l.plan, "sales_goal") != plan::MNode::Op::kNull);
+}
+
+TEST_CASE("W0712: an English report names the Chinese labels it shows for want of label.en") {
+  // 销售额 has an English label; 成本 and the dimension 门店 do not. A
+  // report in Chinese, or with no language asked, says nothing.
+  const char* text = R"(package t
+dimension store "门店": string
+source s from csv("s.csv") {
+  day:    date time
+  store:  string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales "销售额": CNY = sum(s.amount)
+  label.en "Sales"
+metric cost "成本": CNY = sum(s.amount)
+metric plain "plain": CNY = sum(s.amount)
+)";
+  plan::Request r;
+  r.metrics = {"sales", "cost", "plain"};
+  r.by = {"store"};
+  r.lang = "en";
+  Lowered l = LowerText(text, r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.notes.size() == 1);
+  CHECK(l.plan.notes[0].code == Name(DiagCode::W0712));
+  CHECK(l.plan.notes[0].message ==
+        "2 labels in Chinese have no `label.en` and are shown as written in this English report: \"成本\", \"门店\"; "
+        "give their declarations `label.en \"...\"`");
+  r.lang = "zh";
+  CHECK(LowerText(text, r).plan.notes.empty());
+  r.lang.clear();
+  CHECK(LowerText(text, r).plan.notes.empty());
 }
