@@ -515,7 +515,9 @@ TEST_CASE("group ids: runs of rows in one day take the direct table's slice, and
   req.to_day = 20091;    // 2025-01-03, excluded
   plan::Plan p;
   REQUIRE(PlanOf(text, req, &p));
-  REQUIRE(p.scans.size() == 1);
+  // The scan, and the past-to scan of the rows from --to on (the as-of date).
+  REQUIRE(p.scans.size() == 2);
+  REQUIRE(p.scans[1].past_to);
   REQUIRE(p.scans[0].from_day == 20088);
   std::vector<rt::Column> cols = EmptyColumns();
   const int64_t d0 = 1735689600LL * 1000000, hour = 3600LL * 1000000, day = 24 * hour;  // 2025-01-01 UTC

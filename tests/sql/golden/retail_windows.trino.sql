@@ -20,12 +20,21 @@ s1 AS (
   FROM "orders" AS t0
   WHERE t0."下单时间" IS NOT NULL
   GROUP BY date_trunc('quarter', CAST(t0."下单时间" AS DATE))),
+s2 AS (
+  -- retail:orders at all
+  SELECT COUNT(*) AS n,
+    MAX(CAST(t0."下单时间" AS DATE)) AS a0
+  FROM "orders" AS t0
+  WHERE t0."下单时间" IS NOT NULL
+    AND t0."下单时间" >= TIMESTAMP '2026-01-01 00:00:00'
+  HAVING COUNT(*) > 0),
 as_of AS (
   -- the data as of its last day with rows within the window
   SELECT CASE WHEN m.d < DATE '2025-01-01' THEN NULL WHEN m.d > DATE '2025-12-31' THEN DATE '2025-12-31' ELSE m.d END AS d
   FROM (SELECT MAX(d) AS d FROM (
     SELECT MAX(a1) AS d FROM s0
-    UNION ALL SELECT MAX(a3) AS d FROM s1) AS u) AS m),
+    UNION ALL SELECT MAX(a3) AS d FROM s1
+    UNION ALL SELECT MAX(a0) AS d FROM s2) AS u) AS m),
 bounds0 AS (
   SELECT x.lo, CASE WHEN date_trunc('quarter', ao.d) < x.hi THEN date_trunc('quarter', ao.d) ELSE x.hi END AS hi FROM (SELECT date_trunc('quarter', DATE '2025-01-01') AS lo, date_trunc('quarter', DATE '2025-12-31') AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
     SELECT MIN(date_trunc('quarter', p)) AS lo, MAX(date_trunc('quarter', p)) AS hi FROM s0) AS u) AS d) AS x CROSS JOIN as_of AS ao),
