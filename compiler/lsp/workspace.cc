@@ -126,6 +126,16 @@ const std::vector<std::pair<std::string, std::string>> kCalendarSettingDocs = {
      "(`working`), true for a day worked; other days are worked Monday to Friday"},
 };
 
+/// Dimension settings, for hover and for completion inside `dimension NAME { ... }`.
+const std::vector<std::pair<std::string, std::string>> kDimensionSettingDocs = {
+    {"description", "what the dimension is, for the catalog and for hover"},
+    {"label",
+     "the dimension's label, when none follows its name; `label.en \"Region\"` heads a breakdown or a drill-down "
+     "in an English report (`--lang en`)"},
+    {"owner", "who answers for the dimension and its members"},
+    {"values", "its members, listed in the catalog: `values \"华东\", \"华北\"`"},
+};
+
 /// The governance attributes of metrics, for hover and completion.
 const std::vector<std::pair<std::string, std::string>> kGovernanceDocs = {
     {"approver", "who approved the metric's definition: `approver \"finance-council\"`"},
@@ -510,6 +520,13 @@ std::optional<std::string> Workspace::SettingHover(const std::string& path, Pos 
             if (name == a.key.name) return fmt::format("**{}** — calendar setting\n\n{}", name, doc);
         }
       }
+      if (d->kind == DeclKind::kDimension && off >= d->span.begin && off <= d->span.end) {
+        for (const ast::Attribute& a : static_cast<const ast::DimensionDecl&>(*d).attrs) {
+          if (off < a.key.span.begin || off > a.key.span.end) continue;
+          for (const auto& [name, doc] : kDimensionSettingDocs)
+            if (name == a.key.name) return fmt::format("**{}** — dimension setting\n\n{}", name, doc);
+        }
+      }
       if (d->kind == DeclKind::kMetric && off >= d->span.begin && off <= d->span.end) {
         for (const ast::Attribute& a : static_cast<const ast::MetricDecl&>(*d).attrs) {
           if (off < a.key.span.begin || off > a.key.span.end) continue;
@@ -727,13 +744,16 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
   }
   // Inside a calendar block: its settings, the retail patterns after
   // `pattern`, the weekdays after `week_start`, sources after `working_days`.
+  // Inside a dimension's block: its settings (it offered every keyword).
   for (const auto& f : files_) {
     if (f->id != fid->second) continue;
     for (const auto& d : f->decls) {
-      if (d->kind == DeclKind::kCalendar && off > d->span.begin) {
+      if ((d->kind == DeclKind::kCalendar || d->kind == DeclKind::kDimension) && off > d->span.begin) {
         size_t brace = text.find('{', d->span.begin);
         size_t close = brace == std::string::npos ? brace : text.find('}', brace);
         if (brace == std::string::npos || brace >= off || (close != std::string::npos && close < off)) continue;
+        // A dimension without a block: the brace is a later declaration's.
+        if (d->kind == DeclKind::kDimension && brace >= d->span.end) continue;
         size_t line = text.rfind('\n', b == 0 ? 0 : b - 1);
         size_t from = std::max(line == std::string::npos ? size_t{0} : line + 1, brace + 1);
         std::string before = text.substr(from, b - from);
@@ -742,7 +762,10 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
           return k != std::string::npos && before.compare(k, key.size(), key) == 0 &&
                  (before.size() == k + key.size() || before[k + key.size()] == ' ' || before[k + key.size()] == '\t');
         };
-        if (k == std::string::npos) {
+        if (d->kind == DeclKind::kDimension) {
+          if (k == std::string::npos)
+            for (const auto& [name, doc] : kDimensionSettingDocs) out.push_back({name, doc, 10});
+        } else if (k == std::string::npos) {
           for (const auto& [name, doc] : kCalendarSettingDocs) out.push_back({name, doc, 10});
         } else if (after("pattern")) {
           for (const char* pat : {"\"4-4-5\"", "\"4-5-4\"", "\"5-4-4\""})

@@ -276,6 +276,22 @@ c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "versio
                                     "contentChanges": [{"text": metrics}]})
 check(c.diagnostics(metrics_uri) == [], "removing the calendar clears the diagnostics")
 
+# A dimension's block: hover over a setting, completion of the settings (it
+# offered every keyword of the language); a dimension without a block
+# leaves the next declaration's block alone.
+dim = metrics + '\ndimension zone "区": string {\n  label.en "Zone"\n  \n}\ndimension plain_dim: string\n'
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 71},
+                                    "contentChanges": [{"text": dim}]})
+c.diagnostics(metrics_uri)
+h = ask("textDocument/hover", dim, 'label.en "Zone"', 1)
+v = h["contents"]["value"] if h else ""
+check("**label** — dimension setting" in v and "--lang en" in v, f"hover on a dimension's `label`: {v!r}")
+labels = {i["label"] for i in ask("textDocument/completion", dim, '"Zone"\n  ', 9)["items"]}
+check(labels == {"description", "label", "owner", "values"}, f"completion in a dimension block: its settings ({sorted(labels)})")
+c.notify("textDocument/didChange", {"textDocument": {"uri": metrics_uri, "version": 72},
+                                    "contentChanges": [{"text": metrics}]})
+check(c.diagnostics(metrics_uri) == [], "removing the dimensions clears the diagnostics")
+
 # Governance fields of metrics: L0009 on a draft in the governed package,
 # hover on the metric and on `status`, completion of the statuses.
 gov = metrics + ('\n/// Discounts given.\nmetric discounts: CNY = sum(orders.discount)\n  owner "pricing"\n'
