@@ -399,14 +399,10 @@ class Evaluator {
     for (int s : scans) {
       auto [blo, bhi] =
           all ? std::pair<int64_t, int64_t>{INT64_MIN, INT64_MAX} : Range(s, Ctx{g, lo, hi, nullptr, {}, clo, chi});
-      if (all && p_.scans[s].grain != Grain::kAll) {
-        // Over all time within a window: the members with rows in it. A
-        // scan by day (a balance, a re-aggregation by week) reads outside
-        // the window, and listed a store whose rows all lay outside it.
-        auto [wlo, whi] = MemberDays();
-        if (wlo > whi) continue;
-        std::tie(blo, bhi) = OrdinalsOf(s, wlo, whi);
-      }
+      // Over all time within a window: the members with rows in it. A scan
+      // by day (a balance, a re-aggregation by week) reads outside the
+      // window, and listed a store whose rows all lay outside it.
+      if (all && !MemberOrdinals(s, &blo, &bhi)) continue;
       for (const auto& [dims, periods] : idx_[s]) {
         auto it = periods.lower_bound(blo);
         if (it != periods.end() && it->first <= bhi)
@@ -436,12 +432,17 @@ class Evaluator {
   }
 
  private:
-  /// The ordinals of scan s (not at grain all) holding the days lo..hi,
-  /// unbounded on a side given as INT32_MIN or INT32_MAX.
-  std::pair<int64_t, int64_t> OrdinalsOf(int s, int32_t lo, int32_t hi) const {
+  /// Over all time, narrows [*lo, *hi] to the ordinals of scan s holding
+  /// MemberDays (a scan at grain all is filtered while read: unchanged);
+  /// false when no day can make a member.
+  bool MemberOrdinals(int s, int64_t* lo, int64_t* hi) const {
     Grain b = p_.scans[s].grain;
-    return {lo == INT32_MIN ? INT64_MIN : rt::PeriodOf(b, lo, p_.calendar),
-            hi == INT32_MAX ? INT64_MAX : rt::PeriodOf(b, hi, p_.calendar)};
+    if (b == Grain::kAll) return true;
+    auto [first, last] = MemberDays();
+    if (first > last) return false;
+    if (first != INT32_MIN) *lo = rt::PeriodOf(b, first, p_.calendar);
+    if (last != INT32_MAX) *hi = rt::PeriodOf(b, last, p_.calendar);
+    return true;
   }
 
   /// The scan's ordinals covering the context's periods.
@@ -591,15 +592,11 @@ class Evaluator {
       size_t nd = n.outer - std::min(n.outer, c.extra.size());  // the row's own dimensions
       for (int s : ScansUnder(n.args[0])) {
         auto [blo, bhi] = Range(s, c);
-        if (c.g == Grain::kAll && p_.scans[s].grain != Grain::kAll) {
-          // Over all time within a window: a member is one with rows in
-          // the window (the scan reads outside it, for the periods at its
-          // edges), as at any other grain; a store whose rows all lie
-          // outside was listed and counted in the average.
-          auto [wlo, whi] = MemberDays();
-          if (wlo > whi) continue;
-          std::tie(blo, bhi) = OrdinalsOf(s, wlo, whi);
-        }
+        // Over all time within a window: a member is one with rows in the
+        // window (the scan reads outside it, for the periods at its edges),
+        // as at any other grain; a store whose rows all lay outside was
+        // counted in the average.
+        if (c.g == Grain::kAll && !MemberOrdinals(s, &blo, &bhi)) continue;
         for (const auto& [dims, periods] : idx_[s]) {
           if (dims.size() < k1) continue;
           if (c.dims && (c.dims->size() != nd || !std::equal(c.dims->begin(), c.dims->end(), dims.begin()))) continue;
