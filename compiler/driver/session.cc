@@ -257,6 +257,7 @@ void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const Sess
   CheckInput input;
   for (const auto& f : s.files) input.files.push_back(f.get());
   input.stdlib_files = s.stdlib_files;
+  input.release_formulas = options.release_formulas;
   s.catalog = Check(input, s.sm, s.diags);
   PlanChecks(s.catalog.checked.ir, s.diags);
   s.diags.SortByPosition();

@@ -63,6 +63,11 @@ std::vector<const ast::AttrValue*> DialectValues(const ast::Attribute& a);
 struct CheckInput {
   std::vector<const ast::File*> files;
   std::set<FileId> stdlib_files;
+  /// The caller will not read a metric's formula tree again (`kpic check`):
+  /// the checker frees each one once the metric is in the IR, which keeps a
+  /// large package's trees and its IR from being held at once. A tree that
+  /// failed to check is kept. MetricType::formula keeps its hash.
+  bool release_formulas = false;
 };
 
 /// Builds the catalog, reports unknown and duplicate names, import

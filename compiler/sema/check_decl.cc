@@ -959,17 +959,18 @@ void Checker::SameFormulas() {
     int metric;
     bool stdlib;
     const ast::MetricDecl* decl;
+    uint64_t formula;  ///< MetricType::formula: the tree is freed when set
   };
   std::vector<Entry> entries;
   for (const auto& [name, t] : module_.metrics) {
-    if (!t.ok || !t.decl || t.decl->has_syntax_error || !t.decl->expr) continue;
+    if (!t.ok || !t.decl || t.decl->has_syntax_error || (!t.decl->expr && !t.formula)) continue;
     // A pure alias (`metric load = stats.tickets_n`) refers to the other
     // metric: that is the remedy, not the problem.
     int root = m.metrics[static_cast<size_t>(t.ir)].root;
     if (root >= 0 && m.node(root).kind == ir::Kind::kMetric) continue;
     auto pkg = catalog_.packages.find(t.package);
     bool stdlib = pkg != catalog_.packages.end() && pkg->second.from_stdlib;
-    entries.push_back({t.ir, stdlib, t.decl});
+    entries.push_back({t.ir, stdlib, t.decl, t.formula});
   }
   // The standard library first, then in the order of the files.
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -991,7 +992,8 @@ void Checker::SameFormulas() {
                                    ? first->name.name
                                    : m.metrics[static_cast<size_t>(it->second->metric)].package + "." +
                                          first->name.name;
-    bool same_text = ast::DumpExpr(*e.decl->expr) == ast::DumpExpr(*first->expr);
+    bool same_text = e.decl->expr && first->expr ? ast::DumpExpr(*e.decl->expr) == ast::DumpExpr(*first->expr)
+                                                 : e.formula == it->second->formula;
     bool same_pkg = m.metrics[static_cast<size_t>(e.metric)].package ==
                     m.metrics[static_cast<size_t>(it->second->metric)].package;
     const std::string& shown = same_pkg ? first->name.name : fname;

@@ -236,6 +236,12 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   m.places = Places(t);
   m.ok = true;
   module_.ir.metrics[m.ir].root = t.node;
+  if (release_formulas_) {
+    // The caller lent the trees for the check and will not read this one
+    // again (CheckInput::release_formulas): the session owns it, mutable.
+    m.formula = ast::FormulaHash(*decl->expr);
+    const_cast<ast::MetricDecl*>(decl)->expr.reset();
+  }
   return &m;
 }
 
@@ -271,8 +277,9 @@ void Checker::FillMetricIr() {
 
 }  // namespace check
 
-CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags) {
-  return check::Checker(catalog, sm, diags).Run();
+CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags,
+                        bool release_formulas) {
+  return check::Checker(catalog, sm, diags, release_formulas).Run();
 }
 
 }  // namespace kpic

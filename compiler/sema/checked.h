@@ -20,6 +20,9 @@ using ir::AdditivityName;
 
 struct MetricType {
   const ast::MetricDecl* decl = nullptr;
+  /// ast::FormulaHash of its formula, when the checker freed the tree
+  /// (CheckInput::release_formulas); 0 otherwise.
+  uint64_t formula = 0;
   std::string package;
   bool ok = false;  ///< false when its formula has an error
   Unit unit;

@@ -89,8 +89,8 @@ ir::Scalar TypeScalar(const ast::TypeRef& t);
 
 class Checker {
  public:
-  Checker(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags)
-      : catalog_(catalog), sm_(sm), diags_(diags) {}
+  Checker(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags, bool release_formulas = false)
+      : catalog_(catalog), sm_(sm), diags_(diags), release_formulas_(release_formulas) {}
 
   CheckedModule Run();
 
@@ -205,6 +205,7 @@ class Checker {
   const Catalog& catalog_;
   const SourceManager& sm_;
   DiagnosticSink& diags_;
+  const bool release_formulas_;  ///< CheckInput::release_formulas
   const Package* pkg_ = nullptr;
   CheckedModule module_;
   std::set<std::string> visiting_;

@@ -12,6 +12,9 @@ namespace kpic {
 
 /// Types every metric, goal, role and report of the catalog and builds the
 /// typed IR (CheckedModule::ir).
-CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags);
+/// With `release_formulas`, frees each metric's formula tree once it is in
+/// the IR (CheckInput::release_formulas).
+CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags,
+                        bool release_formulas = false);
 
 }  // namespace kpic

@@ -195,6 +195,89 @@ std::string DumpExpr(const Expr& e) {
   return "?";
 }
 
+namespace {
+
+/// FNV-1a over tags and length-prefixed texts, then a final mix.
+struct FormulaHasher {
+  uint64_t h = 1469598103934665603ull;
+  void Byte(uint8_t b) { h = (h ^ b) * 1099511628211ull; }
+  void Count(size_t n) {
+    for (int i = 0; i < 4; ++i) Byte(static_cast<uint8_t>(n >> (8 * i)));
+  }
+  void Text(const std::string& t) {
+    Count(t.size());
+    for (char c : t) Byte(static_cast<uint8_t>(c));
+  }
+  void Walk(const Expr* p) {
+    // DumpExpr does not show a parenthesis as written (its own show the tree).
+    while (p && p->kind == ExprKind::kParen) p = p->lhs.get();
+    if (!p) return Byte(0xFF);  // DumpExpr's "?"
+    const Expr& e = *p;
+    Byte(static_cast<uint8_t>(e.kind));
+    switch (e.kind) {
+      case ExprKind::kNumber:
+        Text(e.text());
+        return e.unit ? Text(e.unit->name) : Byte(0);
+      case ExprKind::kPercent:
+      case ExprKind::kString:
+      case ExprKind::kDate:
+      case ExprKind::kTimestamp:
+        return Text(e.text());
+      case ExprKind::kBool:
+        return Byte(e.bool_value ? 1 : 0);
+      case ExprKind::kNull:
+      case ExprKind::kParen:
+        return;
+      case ExprKind::kName:
+        return Text(e.name.name);
+      case ExprKind::kMember:
+        Walk(e.lhs.get());
+        return Text(e.name.name);
+      case ExprKind::kCall:
+        Walk(e.lhs.get());
+        Count(e.args.size());
+        for (const Arg& a : e.args) {
+          a.name ? Text(a.name->name) : Byte(0);
+          Walk(a.value.get());
+          Count(a.by.size());
+          for (const Ident& b : a.by) Text(b.name);
+        }
+        return;
+      case ExprKind::kUnary:
+        Byte(static_cast<uint8_t>(e.uop));
+        return Walk(e.lhs.get());
+      case ExprKind::kBinary:
+        Byte(static_cast<uint8_t>(e.bop));
+        Walk(e.lhs.get());
+        return Walk(e.rhs.get());
+      case ExprKind::kIn:
+        Byte(e.negated ? 1 : 0);
+        Walk(e.lhs.get());
+        Count(e.items.size());
+        for (const ExprPtr& x : e.items) Walk(x.get());
+        return;
+      case ExprKind::kIsNull:
+        Byte(e.negated ? 1 : 0);
+        return Walk(e.lhs.get());
+      case ExprKind::kWhere:
+        Walk(e.lhs.get());
+        return Walk(e.rhs.get());
+    }
+  }
+};
+
+}  // namespace
+
+uint64_t FormulaHash(const Expr& e) {
+  FormulaHasher f;
+  f.Walk(&e);
+  uint64_t h = f.h;  // murmur's finaliser
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
 std::string Dump(const File& file, const SourceManager& sm) {
   std::string out;
   auto pos = [&](Span s) {

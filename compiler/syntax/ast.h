@@ -311,6 +311,10 @@ struct File {
 /// A stable, indented text dump for `kpic compile --emit ast` and golden tests.
 std::string Dump(const File& file, const SourceManager& sm);
 std::string DumpExpr(const Expr& e);
+/// A 64-bit hash of what DumpExpr prints, without building the text: two
+/// formulas with equal DumpExpr have equal hashes (and, but for a 2^-64
+/// chance, only they). `kpic check` keeps it when it drops a metric's tree.
+uint64_t FormulaHash(const Expr& e);
 /// An expectation in canonical text, without `expect` and its label
 /// (`orders.order_id unique`): its name in `kpic test` output.
 std::string ExpectText(const ExpectDecl& x);

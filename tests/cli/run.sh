@@ -49,6 +49,20 @@ assert d["fixes"][0]["replacement"] == "金额" and d["file"] == "names_chinese_
 PY
 expect "json fixes" 1 "$KPIC" check --format json syntax_unknown_keyword_top.kpi
 contains out '"replacement": "metric"'
+# `kpic check` frees each metric's formula tree once it is in the IR, and
+# W0003 then tells "same formula" from "same meaning" by a hash of the tree:
+# the wording must be what the trees themselves give (the goldens).
+expect "W0003 same formula, trees freed" 0 "$KPIC" check warn_same_formula.kpi
+contains err "\`revenue\` has the same formula as \`sales\`"
+expect "W0003 same meaning, trees freed" 0 "$KPIC" check same_meaning.kpi
+contains err "\`doubled_again\` means the same as \`doubled\`: the formulas differ only"
+contains err "\`north_too\` means the same as \`north\`"
+if [ "$(grep -c "has the same formula as" "$TMP/err")" = "$(grep -c "has the same formula as" same_meaning.kpi.stderr)" ] &&
+   [ "$(grep -c "means the same as" "$TMP/err")" = "$(grep -c "means the same as" same_meaning.kpi.stderr)" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAIL: W0003 wordings from kpic check differ from the golden's"
+fi
 cd - >/dev/null
 expect "color always" 1 "$KPIC" check --color always "$CASES/names_unknown_name.kpi"
 contains err $'\x1b[1;31merror'
