@@ -75,10 +75,11 @@ Session* KeepUntilExit(std::unique_ptr<Session> s) {
 
 int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   auto start = std::chrono::steady_clock::now();
-  // Nothing below reads a metric's formula tree: the checker frees each
-  // once the metric is in the IR (a large package's peak memory).
+  // Nothing below reads a metric's formula tree or column list: the
+  // checker frees each tree once the metric is in the IR, and keeps no
+  // lists (a large package's peak memory).
   SessionOptions session = ToSession(common);
-  session.release_formulas = true;
+  session.check_only = true;
   Session* s = KeepUntilExit(LoadAndCheck(options.paths, session));
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const DiagnosticSink& diags = s->diags;

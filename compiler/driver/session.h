@@ -23,9 +23,9 @@ struct SessionOptions {
   bool no_stdlib = false;
   ParseLimits parse;                      ///< nesting, operators, file size
   size_t max_errors = DiagnosticSink::kMaxPerFile;  ///< diagnostics kept per file
-  /// The caller reads no metric's formula tree after the check (`kpic
-  /// check`): see CheckInput::release_formulas.
-  bool release_formulas = false;
+  /// The caller reads no metric's formula tree or column list after the
+  /// check (`kpic check`): see CheckInput::check_only.
+  bool check_only = false;
 };
 
 struct Session {

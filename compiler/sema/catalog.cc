@@ -276,7 +276,7 @@ class CatalogBuilder {
 Catalog Check(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags) {
   Catalog catalog = CatalogBuilder(input, sm, diags).Run();
   ResolveNames(catalog, diags);
-  catalog.checked = TypeCheck(catalog, sm, diags, input.release_formulas);
+  catalog.checked = TypeCheck(catalog, sm, diags, input.check_only);
   CheckDeclaredDialects(catalog, diags);
   return catalog;
 }

@@ -63,11 +63,13 @@ std::vector<const ast::AttrValue*> DialectValues(const ast::Attribute& a);
 struct CheckInput {
   std::vector<const ast::File*> files;
   std::set<FileId> stdlib_files;
-  /// The caller will not read a metric's formula tree again (`kpic check`):
-  /// the checker frees each one once the metric is in the IR, which keeps a
-  /// large package's trees and its IR from being held at once. A tree that
-  /// failed to check is kept. MetricType::formula keeps its hash.
-  bool release_formulas = false;
+  /// The caller reads the diagnostics, the declarations and the IR, and no
+  /// metric's formula tree or column list (`kpic check`). The checker then
+  /// frees each formula tree once its metric is in the IR, which keeps a
+  /// large package's trees and its IR from being held at once (a tree that
+  /// failed to check is kept; MetricType::formula keeps its hash), and
+  /// leaves MetricType::columns empty.
+  bool check_only = false;
 };
 
 /// Builds the catalog, reports unknown and duplicate names, import

@@ -378,7 +378,7 @@ Ty Checker::PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
         if (!cur) return Error();
       }
     }
-    if (current_) {
+    if (current_ && !check_only_) {
       std::string text;
       for (size_t i = next - 1; i < path.size(); ++i) text += (text.empty() ? "" : ".") + path[i]->name;
       current_->columns.insert(text);
@@ -757,7 +757,6 @@ Ty Checker::Where(const Expr& e, bool in_aggregate) {
   Ty l = Type(*e.lhs, in_aggregate);
   Ty c = Type(*e.rhs, true);
   if (l.error() || c.error()) return Error();
-  if (current_) current_->filters.push_back(e.rhs->span);
   if (!ExpectBool(c, *e.rhs, "a filter must be a condition")) return Error();
   // The filter reads the rows of the source being aggregated.
   const ast::SourceDecl* rows = l.level == Level::kRow ? l.source : nullptr;

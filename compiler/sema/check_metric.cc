@@ -233,12 +233,16 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   m.dimensions = dims;
   for (const std::string& dep : t.deps)
     if (dep != name) m.depends_on.insert(dep);
+  // Most metrics of a package read the same few sources and metrics: one
+  // copy of each distinct set (80,000 metrics held 17 MB of copies).
+  m.sources = Shared(std::move(m.sources));
+  m.depends_on = Shared(std::move(m.depends_on));
   m.places = Places(t);
   m.ok = true;
   module_.ir.metrics[m.ir].root = t.node;
-  if (release_formulas_) {
+  if (check_only_) {
     // The caller lent the trees for the check and will not read this one
-    // again (CheckInput::release_formulas): the session owns it, mutable.
+    // again (CheckInput::check_only): the session owns it, mutable.
     m.formula = ast::FormulaHash(*decl->expr);
     const_cast<ast::MetricDecl*>(decl)->expr.reset();
   }
@@ -278,8 +282,8 @@ void Checker::FillMetricIr() {
 }  // namespace check
 
 CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags,
-                        bool release_formulas) {
-  return check::Checker(catalog, sm, diags, release_formulas).Run();
+                        bool check_only) {
+  return check::Checker(catalog, sm, diags, check_only).Run();
 }
 
 }  // namespace kpic

@@ -21,7 +21,7 @@ using ir::AdditivityName;
 struct MetricType {
   const ast::MetricDecl* decl = nullptr;
   /// ast::FormulaHash of its formula, when the checker freed the tree
-  /// (CheckInput::release_formulas); 0 otherwise.
+  /// (CheckInput::check_only); 0 otherwise.
   uint64_t formula = 0;
   std::string package;
   bool ok = false;  ///< false when its formula has an error
@@ -32,8 +32,7 @@ struct MetricType {
   NameSet depends_on;  ///< metrics used directly
   NameSet dimensions;  ///< dimensions every source under it has (shared with the source's own set)
   bool has_time = true;  ///< every source under it has a time axis
-  NameSet columns;     ///< `source.column` read by its own formula
-  std::vector<Span> filters;         ///< `where` conditions of its own formula
+  NameSet columns;     ///< `source.column` read by its own formula (empty: CheckInput::check_only)
   int ir = -1;                       ///< its index in the IR's metrics
   /// Levels of expressions its formula nests, counting those of the
   /// metrics it reads (the checker refuses more, E0106).

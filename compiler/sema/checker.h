@@ -89,8 +89,8 @@ ir::Scalar TypeScalar(const ast::TypeRef& t);
 
 class Checker {
  public:
-  Checker(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags, bool release_formulas = false)
-      : catalog_(catalog), sm_(sm), diags_(diags), release_formulas_(release_formulas) {}
+  Checker(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags, bool check_only = false)
+      : catalog_(catalog), sm_(sm), diags_(diags), check_only_(check_only) {}
 
   CheckedModule Run();
 
@@ -205,7 +205,7 @@ class Checker {
   const Catalog& catalog_;
   const SourceManager& sm_;
   DiagnosticSink& diags_;
-  const bool release_formulas_;  ///< CheckInput::release_formulas
+  const bool check_only_;  ///< CheckInput::check_only
   const Package* pkg_ = nullptr;
   CheckedModule module_;
   std::set<std::string> visiting_;
@@ -227,6 +227,16 @@ class Checker {
   int fn_depth_ = 0;               ///< nested user-function instantiations
   std::map<const ast::SourceDecl*, int> source_index_;
   mutable std::map<const ast::SourceDecl*, NameSet> dimensions_of_;
+  /// Shared(): one NameSet per distinct set of names (held once: the
+  /// order compares the sets).
+  struct BySet {
+    bool operator()(const NameSet& a, const NameSet& b) const { return a.set() < b.set(); }
+  };
+  std::set<NameSet, BySet> shared_sets_;
+  NameSet Shared(NameSet s) {
+    if (s.empty()) return s;
+    return *shared_sets_.insert(std::move(s)).first;
+  }
 };
 
 }  // namespace kpic::check

@@ -12,9 +12,8 @@ namespace kpic {
 
 /// Types every metric, goal, role and report of the catalog and builds the
 /// typed IR (CheckedModule::ir).
-/// With `release_formulas`, frees each metric's formula tree once it is in
-/// the IR (CheckInput::release_formulas).
+/// `check_only`: see CheckInput::check_only.
 CheckedModule TypeCheck(const Catalog& catalog, const SourceManager& sm, DiagnosticSink& diags,
-                        bool release_formulas = false);
+                        bool check_only = false);
 
 }  // namespace kpic
