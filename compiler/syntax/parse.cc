@@ -38,37 +38,49 @@ bool IsOpen(size_t t) { return t == KpiLexer::LPAREN || t == KpiLexer::LBRACE ||
 bool IsClose(size_t t) { return t == KpiLexer::RPAREN || t == KpiLexer::RBRACE || t == KpiLexer::RBRACK; }
 
 
-/// A lexed token in 40 bytes, where antlr4::CommonToken takes 112 (in a
+/// A lexed token in 32 bytes, where antlr4::CommonToken takes 112 (in a
 /// 128-byte heap block; a 10 MB package lexes into millions of tokens,
 /// all alive until its last declaration is parsed): positions as 32-bit
 /// numbers, the type and channel as 16-bit ones, the text read from the
-/// input when asked, the (lexer, input) pair shared through the lexer.
+/// input when asked.
+///
+/// A token lives only in its file's TokenArray, and its number (index_)
+/// is its place there: the array's first slot is a header holding the
+/// (lexer, input) pair of the file, found from any token as `this -
+/// index_ - 1`. So no token carries a pointer to it (8 bytes each, 14 MB
+/// of the 10 MB package's peak).
 class CompactToken final : public antlr4::WritableToken {
  public:
   using Source = std::pair<antlr4::TokenSource*, antlr4::CharStream*>;
-  CompactToken(const Source* source, uint32_t type, uint32_t channel, uint32_t start, uint32_t stop, uint32_t line,
+  /// The array's header: no token, the file's source.
+  explicit CompactToken(const Source* source) : kind_(0), start_(0), stop_(0) { source_ = source; }
+  CompactToken(uint32_t index, uint32_t type, uint32_t channel, uint32_t start, uint32_t stop, uint32_t line,
                uint32_t column)
-      : source_(source), kind_(type | channel << 16), line_(line), column_(column), start_(start), stop_(stop) {}
+      : kind_(type | channel << 16), start_(start), stop_(stop), index_(index) {
+    pos_.line = line;
+    pos_.column = column;
+  }
 
   std::string getText() const override {
-    antlr4::CharStream* in = source_->second;
+    antlr4::CharStream* in = source()->second;
     if (!in) return "";
     size_t n = in->size();
     if (start_ < n && stop_ < n) return in->getText(antlr4::misc::Interval(size_t{start_}, size_t{stop_}));
     return "<EOF>";
   }
   size_t getType() const override { return kind_ & 0xFFFF; }
-  size_t getLine() const override { return line_; }
-  size_t getCharPositionInLine() const override { return column_; }
+  size_t getLine() const override { return pos_.line; }
+  size_t getCharPositionInLine() const override { return pos_.column; }
   size_t getChannel() const override { return kind_ >> 16; }
-  size_t getTokenIndex() const override { return index_ == UINT32_MAX ? INVALID_INDEX : index_; }
+  size_t getTokenIndex() const override { return index_; }
   size_t getStartIndex() const override { return start_; }
   size_t getStopIndex() const override { return stop_; }
-  antlr4::TokenSource* getTokenSource() const override { return source_->first; }
-  antlr4::CharStream* getInputStream() const override { return source_->second; }
+  antlr4::TokenSource* getTokenSource() const override { return source()->first; }
+  antlr4::CharStream* getInputStream() const override { return source()->second; }
   std::string toString() const override {
     return fmt::format("[@{},{}:{}='{}',<{}>{},{}:{}]", static_cast<long>(getTokenIndex()), start_, stop_, getText(),
-                       getType(), getChannel() ? fmt::format(",channel={}", getChannel()) : "", line_, column_);
+                       getType(), getChannel() ? fmt::format(",channel={}", getChannel()) : "", pos_.line,
+                       pos_.column);
   }
 
   // The parser and kpic change a token's type and channel (a full-width
@@ -78,18 +90,47 @@ class CompactToken final : public antlr4::WritableToken {
     throw std::logic_error("internal error: the text of a lexed token was set");
   }
   void setType(size_t type) override { kind_ = static_cast<uint32_t>(type & 0xFFFF) | (kind_ & 0xFFFF0000u); }
-  void setLine(size_t line) override { line_ = static_cast<uint32_t>(line); }
-  void setCharPositionInLine(size_t column) override { column_ = static_cast<uint32_t>(column); }
+  void setLine(size_t line) override { pos_.line = static_cast<uint32_t>(line); }
+  void setCharPositionInLine(size_t column) override { pos_.column = static_cast<uint32_t>(column); }
   void setChannel(size_t channel) override { kind_ = (kind_ & 0xFFFF) | static_cast<uint32_t>(channel) << 16; }
-  void setTokenIndex(size_t index) override { index_ = static_cast<uint32_t>(index); }
+  /// A token's number is its place in its array, which finds the header.
+  void setTokenIndex(size_t index) override {
+    if (index != index_) throw std::logic_error("internal error: a lexed token was renumbered");
+  }
 
  private:
-  const Source* source_;
+  const Source* source() const { return (this - index_ - 1)->source_; }
+
+  union {
+    struct {
+      uint32_t line, column;
+    } pos_;               ///< a token's
+    const Source* source_;  ///< the header's
+  };
   uint32_t kind_;  ///< type (low 16 bits), channel (high 16)
-  uint32_t line_, column_, start_, stop_;
-  uint32_t index_ = UINT32_MAX;
+  uint32_t start_, stop_;
+  uint32_t index_ = 0;
 };
-static_assert(sizeof(CompactToken) <= 40, "a token must fit a 48-byte heap block");
+static_assert(sizeof(CompactToken) <= 32, "a token must fit a 32-byte slot of its array");
+
+/// A file's tokens (every one but EOF, in order), after the header that
+/// holds their source (CompactToken). Token i is at slot i + 1.
+class TokenArray {
+ public:
+  void Start(const CompactToken::Source* source, size_t expected) {
+    slots_.clear();
+    slots_.reserve(expected + 1);
+    slots_.emplace_back(source);
+  }
+  void Add(uint32_t type, uint32_t channel, uint32_t start, uint32_t stop, uint32_t line, uint32_t column) {
+    slots_.emplace_back(static_cast<uint32_t>(slots_.size() - 1), type, channel, start, stop, line, column);
+  }
+  size_t size() const { return slots_.empty() ? 0 : slots_.size() - 1; }
+  CompactToken& operator[](size_t i) { return slots_[i + 1]; }
+
+ private:
+  std::vector<CompactToken> slots_;
+};
 
 /// The scanner (syntax/scanner.h: the lexer's rules over the file's
 /// bytes) as ANTLR's token source, emitting CompactTokens.
@@ -101,12 +142,19 @@ class ScannerSource final : public antlr4::TokenSource {
   std::unique_ptr<antlr4::Token> nextToken() override {
     syntax::ScannedToken t = scanner_.Next();
     if (t.type == syntax::Scanner::kEof) return Eof(t);
-    return std::make_unique<CompactToken>(&source_, t.type, t.channel, t.start, t.stop, t.line, t.column);
+    // A CompactToken lives only in a TokenArray: one by one, they are the
+    // tokens the generated lexer makes.
+    auto token = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(source_),
+                                                       t.type, t.channel, size_t{t.start}, size_t{t.stop});
+    token->setLine(t.line);
+    token->setCharPositionInLine(t.column);
+    return token;
   }
   /// Scans the whole input into `tokens` (numbered in order), and returns
   /// the EOF token, which the generated lexer makes a CommonToken. `grown`
   /// is called now and then (the heap's growth is noted as it happens).
-  std::unique_ptr<antlr4::Token> ScanAll(std::vector<CompactToken>* tokens, void (*grown)()) {
+  std::unique_ptr<antlr4::Token> ScanAll(TokenArray* tokens, size_t expected, void (*grown)()) {
+    tokens->Start(&source_, expected);
     for (;;) {
       syntax::ScannedToken t = scanner_.Next();
       if (t.type == syntax::Scanner::kEof) {
@@ -114,8 +162,7 @@ class ScannerSource final : public antlr4::TokenSource {
         static_cast<antlr4::WritableToken*>(eof.get())->setTokenIndex(tokens->size());
         return eof;
       }
-      tokens->emplace_back(&source_, t.type, t.channel, t.start, t.stop, t.line, t.column);
-      tokens->back().setTokenIndex(tokens->size() - 1);
+      tokens->Add(t.type, t.channel, t.start, t.stop, t.line, t.column);
       if ((tokens->size() & 0xFFFF) == 0) grown();
     }
   }
@@ -143,6 +190,21 @@ class ScannerSource final : public antlr4::TokenSource {
   CompactToken::Source source_;
 };
 
+/// Every token of a file, all channels, in order, EOF last: the scanned
+/// array and the EOF token, read in place (an array of a pointer per token
+/// was 14 MB of the 10 MB package's peak).
+class AllTokens {
+ public:
+  AllTokens() = default;
+  AllTokens(TokenArray* tokens, antlr4::Token* eof) : tokens_(tokens), eof_(eof) {}
+  size_t size() const { return tokens_ ? tokens_->size() + 1 : 0; }
+  antlr4::Token* operator[](size_t i) const { return i < tokens_->size() ? &(*tokens_)[i] : eof_; }
+
+ private:
+  TokenArray* tokens_ = nullptr;
+  antlr4::Token* eof_ = nullptr;
+};
+
 /// The parser's token stream: the file's default-channel tokens, in one
 /// array, EOF last (what CommonTokenStream gives the parser, without its
 /// per-token heap blocks, its lazy fetching and its channel skipping on
@@ -151,8 +213,7 @@ class ScannerSource final : public antlr4::TokenSource {
 /// included), as the generated lexer's stream numbered them.
 class MainTokenStream final : public antlr4::TokenStream {
  public:
-  MainTokenStream(const std::vector<antlr4::Token*>& main, const std::vector<antlr4::Token*>& all,
-                  antlr4::TokenSource* source)
+  MainTokenStream(const std::vector<antlr4::Token*>& main, const AllTokens& all, antlr4::TokenSource* source)
       : main_(main), all_(all), source_(source) {}
 
   antlr4::Token* LT(ssize_t k) override {
@@ -197,7 +258,8 @@ class MainTokenStream final : public antlr4::TokenStream {
 
  private:
   /// The texts of tokens[from..to], up to EOF.
-  static std::string Join(const std::vector<antlr4::Token*>& tokens, size_t from, size_t to) {
+  template <class Tokens>
+  static std::string Join(const Tokens& tokens, size_t from, size_t to) {
     std::string out;
     for (size_t i = from; i <= to && i < tokens.size(); ++i) {
       if (tokens[i]->getType() == antlr4::Token::EOF) break;
@@ -207,7 +269,7 @@ class MainTokenStream final : public antlr4::TokenStream {
   }
 
   const std::vector<antlr4::Token*>& main_;
-  const std::vector<antlr4::Token*>& all_;
+  const AllTokens& all_;
   antlr4::TokenSource* source_;
   size_t p_ = 0;
 };
@@ -246,11 +308,11 @@ class FileParser {
   OffsetMap map_;
   std::unique_ptr<syntax::Utf8Stream> input_;
   std::unique_ptr<ScannerSource> lexer_;
-  std::vector<CompactToken> tokens_;     ///< every token but EOF, in order
+  TokenArray tokens_;                    ///< every token but EOF, in order
   std::unique_ptr<antlr4::Token> eof_;
   std::unique_ptr<MainTokenStream> stream_;
   std::unique_ptr<KpiParser> fast_parser_;  ///< declared after stream_: destroyed first
-  std::vector<antlr4::Token*> all_;         ///< every token, all channels
+  AllTokens all_;                           ///< every token, all channels
   std::vector<antlr4::Token*> main_;        ///< default channel, EOF last
   std::vector<antlr4::Token*> docs_;        ///< `///` comments
   std::set<size_t> unterminated_;           ///< token indices of unterminated strings
@@ -304,16 +366,17 @@ void FileParser::Lex() {
   // per four, which is never touched (nor faulted in) where it is not
   // used, and is not shrunk (a copy of every token into fresh memory). The
   // array grows if there are more; no token is pointed to until it is whole.
-  tokens_.reserve(text.size() / 4 + 16);
-  eof_ = lexer_->ScanAll(&tokens_, &NoteHeapGrowth);
-  all_.reserve(tokens_.size() + 1);
-  for (CompactToken& t : tokens_) all_.push_back(&t);
-  all_.push_back(eof_.get());
+  eof_ = lexer_->ScanAll(&tokens_, text.size() / 4 + 16, &NoteHeapGrowth);
+  all_ = AllTokens(&tokens_, eof_.get());
 }
 
 void FileParser::CollectMain() {
-  for (antlr4::Token* t : all_)
-    if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) main_.push_back(t);
+  auto main = [&](size_t i) { return all_[i]->getChannel() == antlr4::Token::DEFAULT_CHANNEL; };
+  size_t n = 0;
+  for (size_t i = 0; i < all_.size(); ++i) n += main(i);
+  main_.reserve(n);  // exactly: a doubled array left up to half of its 9 MB unused
+  for (size_t i = 0; i < all_.size(); ++i)
+    if (main(i)) main_.push_back(all_[i]);
   stream_ = std::make_unique<MainTokenStream>(main_, all_, lexer_.get());
 }
 
