@@ -308,20 +308,22 @@ struct Calendar {
   int work_source = -1, work_time = -1, work_flag = -1;
 };
 
+/// One per metric (80,000 in a large package): the small fields share the
+/// padding after the span.
 struct Metric {
   std::string name, label, package;
   Labels labels;
   std::string format;  ///< the `format` pattern (checked), or empty
-  bool ok = false;  ///< false when its formula has an error (then `root` is -1)
-  int root = -1;
   Unit unit;
-  bool percent = false;
-  Additivity additivity = Additivity::kAdditive;
   NameSet sources;     ///< source keys read, directly or through other metrics
   NameSet dimensions;  ///< dimensions every source under it has
-  bool has_time = true;
   NameSet depends_on;
+  int root = -1;
   Span span;
+  bool ok = false;  ///< false when its formula has an error (then `root` is -1)
+  bool percent = false;
+  Additivity additivity = Additivity::kAdditive;
+  bool has_time = true;
 };
 
 struct Goal {

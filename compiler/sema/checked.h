@@ -24,21 +24,22 @@ struct MetricType {
   /// (CheckInput::check_only); 0 otherwise.
   uint64_t formula = 0;
   std::string package;
-  bool ok = false;  ///< false when its formula has an error
   Unit unit;
-  bool percent = false;  ///< declared `: percent`: shown as a percentage
-  Additivity additivity = Additivity::kAdditive;
   NameSet sources;     ///< sources read, directly or through other metrics
   NameSet depends_on;  ///< metrics used directly
   NameSet dimensions;  ///< dimensions every source under it has (shared with the source's own set)
-  bool has_time = true;  ///< every source under it has a time axis
   NameSet columns;     ///< `source.column` read by its own formula (empty: CheckInput::check_only)
-  int ir = -1;                       ///< its index in the IR's metrics
+  int ir = -1;         ///< its index in the IR's metrics
   /// Levels of expressions its formula nests, counting those of the
   /// metrics it reads (the checker refuses more, E0106).
   int depth = 0;
   /// The most decimal places its exact value can have, or -1 (Ty::places).
   int places = -1;
+  // The small fields last, together (one per metric of a large package).
+  bool ok = false;       ///< false when its formula has an error
+  bool percent = false;  ///< declared `: percent`: shown as a percentage
+  Additivity additivity = Additivity::kAdditive;
+  bool has_time = true;  ///< every source under it has a time axis
 };
 
 struct CheckedModule {

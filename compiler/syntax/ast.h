@@ -89,11 +89,11 @@ static_assert(sizeof(Expr) <= 112, "an expression node must fit a 128-byte heap 
 
 struct AttrValue {
   enum class Kind { kString, kNumber, kPercent, kDate, kTimestamp, kBool, kName, kList };
-  Kind kind = Kind::kString;
   std::string text;  ///< literal value (strings unescaped); name joined for kName
   QualifiedName name;
   std::vector<AttrValue> list;
   Span span;
+  Kind kind = Kind::kString;  ///< after the span: in its padding
 };
 
 /// `owner "ops"`, `label.en "Sales"`, `week_start monday`, `tags "a", "b"`.
@@ -135,17 +135,19 @@ enum class DeclKind { kPackage, kImport, kDimension, kCalendar, kSource, kMetric
 
 const char* DeclKindName(DeclKind k);
 
+/// A package of 80,000 metrics holds 80,000 of these: the flag sits in the
+/// kind's padding.
 struct Decl {
   explicit Decl(DeclKind k) : kind(k) {}
   virtual ~Decl() = default;
   DeclKind kind;
-  Ident name;  ///< empty for package/import/anonymous calendar
+  bool has_syntax_error = false;  ///< the parser recovered inside this declaration
+  Ident name;                     ///< empty for package/import/anonymous calendar
   std::optional<std::string> label;
   Span label_span;
   Span span;  ///< the whole declaration
   Span keyword_span;
-  std::string doc;                ///< joined `///` comments before the declaration
-  bool has_syntax_error = false;  ///< the parser recovered inside this declaration
+  std::string doc;  ///< joined `///` comments before the declaration
 };
 
 struct PackageDecl : Decl {
@@ -207,7 +209,7 @@ struct SourceDecl : Decl {
 
 struct MetricDecl : Decl {
   MetricDecl() : Decl(DeclKind::kMetric) {}
-  std::optional<UnitExpr> unit;
+  std::unique_ptr<UnitExpr> unit;  ///< `: CNY` (rare: a pointer, not 48 bytes in every metric)
   ExprPtr expr;
   std::vector<Attribute> attrs;
 };

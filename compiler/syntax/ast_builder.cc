@@ -806,7 +806,7 @@ std::unique_ptr<ast::Decl> AstBuilder::BuildDecl(P::TopItemContext* ctx) {
   auto metric = [&](P::MetricDeclContext* c) {
     auto d = std::make_unique<ast::MetricDecl>();
     base(d.get(), c, c->name, c->label);
-    if (c->unit) d->unit = Unit(c->unit);
+    if (c->unit) d->unit = std::make_unique<ast::UnitExpr>(Unit(c->unit));
     d->expr = Expr(c->body);
     for (auto* a : c->attrs) d->attrs.push_back(MetricAttr(a));
     return d;
