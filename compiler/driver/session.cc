@@ -133,7 +133,8 @@ std::optional<std::string> FindStdlib(const SessionOptions& options) {
 namespace {
 
 /// Reads a whole file with POSIX calls so that every failure has an errno.
-bool ReadWholeFile(const std::string& path, std::string* out, int* error) {
+/// A file larger than `max_bytes` is not read: `*too_large` gets its size.
+bool ReadWholeFile(const std::string& path, std::string* out, int* error, size_t max_bytes, size_t* too_large) {
   // O_NONBLOCK: a FIFO named as an input does not wait for a writer; only
   // regular files are read (a device such as /dev/zero never ends).
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -147,8 +148,14 @@ bool ReadWholeFile(const std::string& path, std::string* out, int* error) {
     ::close(fd);
     return false;
   }
-  // The size as of now (a growing file reads on): no regrowth of a large
-  // package's text, whose doubling left a third of its block unused.
+  if (static_cast<size_t>(st.st_size) > max_bytes) {  // E0004, without reading (or holding) it
+    *too_large = static_cast<size_t>(st.st_size);
+    ::close(fd);
+    return true;
+  }
+  // The size as of now (a growing file reads on, to one byte past the
+  // limit): no regrowth of a large package's text, whose doubling left a
+  // third of its block unused.
   out->reserve(static_cast<size_t>(st.st_size) + 1);
   char buf[1 << 16];
   for (;;) {
@@ -161,6 +168,7 @@ bool ReadWholeFile(const std::string& path, std::string* out, int* error) {
     }
     if (n == 0) break;
     out->append(buf, static_cast<size_t>(n));
+    if (out->size() > max_bytes) break;  // E0004 from the parser
   }
   ::close(fd);
   return true;
@@ -169,8 +177,15 @@ bool ReadWholeFile(const std::string& path, std::string* out, int* error) {
 void ReadAndParse(Session& s, const std::string& path, bool stdlib) {
   std::string text;
   int error = 0;
-  bool ok = ReadWholeFile(path, &text, &error);
+  size_t too_large = 0;
+  bool ok = ReadWholeFile(path, &text, &error, s.parse.max_file_bytes, &too_large);
   FileId id = s.sm.Add(path, ok ? std::move(text) : std::string());
+  if (too_large) {
+    ReportFileTooLarge(s.diags, id, too_large, s.parse);
+    s.files.push_back(std::make_unique<ast::File>());
+    s.files.back()->id = id;
+    return;
+  }
   if (!ok) {
     std::error_code ec(error, std::generic_category());
     s.diags.Report(DiagCode::E0001, Span{id, 0, 0},

@@ -321,11 +321,7 @@ class FileParser {
 bool FileParser::CheckInput() {
   const std::string& text = sm_.Get(id_).text;
   if (text.size() > limits_.max_file_bytes) {
-    diags_
-        .Report(DiagCode::E0004, Span{id_, 0, 0},
-                fmt::format("file is too large to check ({} bytes, the limit is {} bytes)", text.size(),
-                            limits_.max_file_bytes))
-        .Help("split the package into several files");
+    ReportFileTooLarge(diags_, id_, text.size(), limits_);
     return false;
   }
   const void* nul = std::memchr(text.data(), 0, text.size());
@@ -695,6 +691,13 @@ std::vector<LexedToken> ScanForTest(std::string_view text, size_t start) {
   syntax::Utf8Stream in(text, start);
   ScannerSource source(text, start, &in);
   return Collect(&source);
+}
+
+void ReportFileTooLarge(DiagnosticSink& diags, FileId id, size_t bytes, const ParseLimits& limits) {
+  diags
+      .Report(DiagCode::E0004, Span{id, 0, 0},
+              fmt::format("file is too large to check ({} bytes, the limit is {} bytes)", bytes, limits.max_file_bytes))
+      .Help("split the package into several files");
 }
 
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,

@@ -25,6 +25,9 @@ struct ParseLimits {
 /// (possibly empty).
 std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, DiagnosticSink& diags,
                                      const ParseLimits& limits = {});
+/// E0004: file `id` has `bytes` bytes, more than `limits` allow (ParseFile
+/// reports it; a reader that sees the size first need not read the file).
+void ReportFileTooLarge(DiagnosticSink& diags, FileId id, size_t bytes, const ParseLimits& limits);
 
 /// A token as the lexer made it (code-point offsets), for tests.
 struct LexedToken {

@@ -22,6 +22,12 @@ expect "bad flag value" 2 "$KPIC" check --format xml "$ROOT/examples"
 contains err "xml"
 expect "missing path" 2 "$KPIC" check "$TMP/nope.kpi"
 contains err "no such file or directory"
+# A file over the size limit is refused (E0004) without being read: a
+# sparse 64 GiB file answers at once, and memory is not asked for it.
+truncate -s 64G "$TMP/huge.kpi"
+expect "a file over the limit is not read" 1 "$KPIC" check "$TMP/huge.kpi"
+contains err "error[E0004]: file is too large to check (68719476736 bytes, the limit is 67108864 bytes)"
+rm -f "$TMP/huge.kpi"
 expect "retail example" 0 "$KPIC" check "$ROOT/examples/retail"
 contains err "3 sources, 16 metrics, 2 goals, 2 roles, 1 report"
 expect "saas example" 0 "$KPIC" check "$ROOT/examples/saas"
