@@ -50,7 +50,12 @@ void PrepareHeapForHugePages() {
 }
 
 void AdviseHeapHugePages() {
-  void* probe = std::malloc(64);
+  // Which arena serves this thread: a block bigger than the thread cache
+  // holds (1032 bytes) comes from the thread's own arena. A small one may
+  // be a block another arena's thread gave back through this thread's
+  // cache (a vector filled on one thread, freed on another): the main
+  // heap's growth then went unadvised, faulted in 4 KiB at a time.
+  void* probe = std::malloc(2048);
   if (!probe) return;
   const uintptr_t p = reinterpret_cast<uintptr_t>(probe);
   std::free(probe);
