@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <exception>
+#include <functional>
+#include <utility>
 
 namespace kpic {
 
@@ -95,5 +97,35 @@ void RunOnBigStack(Fn fn) {
   }
   if (job.error) std::rethrow_exception(job.error);
 }
+
+/// A thread with a kBigStackBytes stack, running `fn` alongside the caller
+/// (RunOnBigStack waits for its thread); the destructor waits for it. When
+/// no thread can be made, `fn` runs in the constructor. `fn` must not
+/// throw.
+class BigStackThread {
+ public:
+  explicit BigStackThread(std::function<void()> fn) : fn_(std::move(fn)) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, kBigStackBytes);
+    auto entry = [](void* arg) -> void* {
+      (*static_cast<std::function<void()>*>(arg))();
+      return nullptr;
+    };
+    started_ = pthread_create(&thread_, &attr, entry, &fn_) == 0;
+    pthread_attr_destroy(&attr);
+    if (!started_) fn_();
+  }
+  ~BigStackThread() {
+    if (started_) pthread_join(thread_, nullptr);
+  }
+  BigStackThread(const BigStackThread&) = delete;
+  BigStackThread& operator=(const BigStackThread&) = delete;
+
+ private:
+  std::function<void()> fn_;
+  pthread_t thread_{};
+  bool started_ = false;
+};
 
 }  // namespace kpic

@@ -11,8 +11,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "base/parallel.h"
 #include "plan/lower.h"
 #include "syntax/parse.h"
 
@@ -239,20 +241,29 @@ void PlanChecks(const ir::Module& ir, DiagnosticSink& diags) {
       d.Help("chart it by a grain whose periods each lie in one period of the operator, or chart the metric itself");
     }
   }
-  for (const ir::Goal& g : ir.goals) {
-    if (!g.from_day && !g.to_day) continue;  // no period: --from and --to say (E0602 at run)
+  // Each goal is planned on its own (on two threads: 2,000 goals took a
+  // tenth of checking a 10 MB package), and reported in the goals' order.
+  std::vector<const ir::Goal*> goals;
+  for (const ir::Goal& g : ir.goals)
+    if (g.from_day || g.to_day) goals.push_back(&g);  // no period: --from and --to say (E0602 at run)
+  std::vector<std::optional<std::string>> refused(goals.size());  // E0602's reason
+  ParallelFor(goals.size(), 16, [&](size_t i) {
     plan::Request r;
-    r.goals = {g.name};
+    r.goals = {goals[i]->name};
     try {
       plan::Lower(ir, r);
     } catch (const plan::PlanError& e) {
-      if (e.code != "E0602") continue;
-      auto& d = diags.Report(DiagCode::E0320, g.span,
-                               fmt::format("goal `{}` cannot be evaluated by its grain: {}", g.name, e.what()));
-      d.span_label = "this goal";
-      d.Help("choose a grain whose periods each lie in one period of the operator, or an operator over a grain that "
-             "makes up the goal's");
+      if (e.code == "E0602") refused[i] = e.what();
     }
+  });
+  for (size_t i = 0; i < goals.size(); ++i) {
+    if (!refused[i]) continue;
+    const ir::Goal& g = *goals[i];
+    auto& d = diags.Report(DiagCode::E0320, g.span,
+                           fmt::format("goal `{}` cannot be evaluated by its grain: {}", g.name, *refused[i]));
+    d.span_label = "this goal";
+    d.Help("choose a grain whose periods each lie in one period of the operator, or an operator over a grain that "
+           "makes up the goal's");
   }
 }
 

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "datetime.h"
+#include "base/parallel.h"
 #include "ir/fingerprint.h"
 #include "sema/checker.h"
 
@@ -977,11 +978,19 @@ void Checker::SameFormulas() {
     if (a.stdlib != b.stdlib) return a.stdlib;
     return std::tie(a.decl->span.file, a.decl->span.begin) < std::tie(b.decl->span.file, b.decl->span.begin);
   });
+  // The fingerprints on two threads, each with its own memo (they were a
+  // tenth of checking a 10 MB package), then compared in order.
+  std::vector<std::string> fingerprints(entries.size());
+  {
+    ir::MetricFingerprints fps[2] = {ir::MetricFingerprints(m), ir::MetricFingerprints(m)};
+    ParallelFor(entries.size(), 256,
+                [&](size_t i, int who) { fingerprints[i] = fps[who].Of(entries[i].metric); });
+  }
   std::unordered_map<std::string, const Entry*> seen;  // found, never walked: no order needed
   seen.reserve(entries.size());
-  ir::MetricFingerprints fps(m);
-  for (const Entry& e : entries) {
-    std::string fp = fps.Of(e.metric);
+  for (size_t k = 0; k < entries.size(); ++k) {
+    const Entry& e = entries[k];
+    const std::string& fp = fingerprints[k];
     if (fp.empty()) continue;
     auto [it, inserted] = seen.emplace(fp, &e);
     if (inserted || e.stdlib) continue;

@@ -4,8 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <atomic>
 #include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
+#include "base/parallel.h"
 #include "base/source_manager.h"
 #include "base/number_format.h"
 #include "base/suggest.h"
@@ -177,4 +182,53 @@ TEST_CASE("format patterns: what they accept and how they show numbers") {
     CHECK_FALSE(kpic::ParseNumberFormat(bad, &why));
     CHECK_FALSE(why.empty());
   }
+}
+
+TEST_CASE("ParallelFor runs every item once, on at most two threads, and carries an exception back") {
+  // Each item's slot gets i * i + 1 (worked out here, not by the code under
+  // test); a slot written twice, or never, shows in the sum and the counts.
+  const size_t n = 10007;  // not a multiple of the block
+  std::vector<std::atomic<int>> runs(n);
+  std::vector<uint64_t> slot(n, 0);
+  std::atomic<int> by_helper{0}, bad_who{0}, wrong_thread{0};  // counted here, checked below (one thread)
+  const std::thread::id caller = std::this_thread::get_id();
+  ParallelFor(n, 16, [&](size_t i, int who) {
+    runs[i].fetch_add(1);
+    slot[i] = uint64_t{i} * i + 1;
+    if (who != 0 && who != 1) bad_who.fetch_add(1);
+    if (who == 1) by_helper.fetch_add(1);
+    if (who == 0 && std::this_thread::get_id() != caller) wrong_thread.fetch_add(1);
+    if (who == 1 && std::this_thread::get_id() == caller) wrong_thread.fetch_add(1);
+  });
+  CHECK(bad_who.load() == 0);
+  CHECK(wrong_thread.load() == 0);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    CHECK(runs[i].load() == 1);
+    sum += slot[i];
+  }
+  // sum of i^2 for i < n is (n-1) n (2n-1) / 6, plus n ones.
+  CHECK(sum == uint64_t{n - 1} * n * (2 * n - 1) / 6 + n);
+  CHECK(by_helper.load() <= static_cast<int>(n));
+
+  // A job smaller than two blocks runs on the caller's thread alone.
+  std::vector<int> small(20, 0);
+  ParallelFor(small.size(), 16, [&](size_t i, int who) {
+    if (who != 0 || std::this_thread::get_id() != caller) wrong_thread.fetch_add(1);
+    small[i] = static_cast<int>(i) + 1;
+  });
+  CHECK(wrong_thread.load() == 0);
+  for (size_t i = 0; i < small.size(); ++i) CHECK(small[i] == static_cast<int>(i) + 1);
+
+  // One item throws: the exception reaches the caller, after both threads
+  // stopped, whichever thread ran the item; the one-argument form works.
+  std::atomic<int> ran{0};
+  CHECK_THROWS_WITH_AS(ParallelFor(5000, 8,
+                                   [&](size_t i) {
+                                     ran.fetch_add(1);
+                                     if (i == 2500) throw std::runtime_error("item 2500");
+                                   }),
+                       "item 2500", std::runtime_error);
+  CHECK(ran.load() >= 1);
+  CHECK(ran.load() <= 5000);
 }
