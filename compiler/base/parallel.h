@@ -19,7 +19,6 @@
 #include <type_traits>
 
 #include "base/big_stack.h"
-#include "base/heap_growth.h"
 
 namespace kpic {
 
@@ -95,8 +94,9 @@ void ParallelFor(size_t n, size_t block, Fn fn) {
   };
   {
     BigStackThread helper([&] {
+      // Its arena stays in small pages: what it holds is small, and in huge
+      // pages would count whole 2 MiB pages to the peak.
       if (!parallel_detail::OwnArena()) return;
-      NoteHeapGrowth();  // its arena in huge pages, as the main heap is
       work(1);
     });
     work(0);

@@ -412,6 +412,15 @@ std::string MetricFingerprints::Of(int metric) {
   return Hash128(Canonical(metric));
 }
 
+std::optional<MetricFingerprints::Digest> MetricFingerprints::DigestOf(int metric) {
+  const Module& m = impl_->m;
+  if (metric < 0 || metric >= static_cast<int>(m.metrics.size()) || !m.metrics[static_cast<size_t>(metric)].ok)
+    return std::nullopt;
+  std::string text = Canonical(metric);
+  XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
+  return Digest{h.high64, h.low64};
+}
+
 std::string GoalFingerprint(const Module& m, const Goal& g) {
   Canon c(m);
   std::string s = "kpic-goal-fingerprint-1\n" + c.Calendar() + "\n";

@@ -7,7 +7,9 @@
 // it. docs/language.md ("Fingerprints") lists what is normalised as equal.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -35,6 +37,12 @@ class MetricFingerprints {
   MetricFingerprints& operator=(const MetricFingerprints&) = delete;
   std::string Canonical(int metric);
   std::string Of(int metric);
+  /// The 128 bits that Of() shows in hex; none where Of() gives "".
+  struct Digest {
+    uint64_t high = 0, low = 0;
+    bool operator==(const Digest&) const = default;
+  };
+  std::optional<Digest> DigestOf(int metric);
 
  private:
   struct Impl;

@@ -92,7 +92,13 @@ TEST_CASE("canonical texts written by hand, and one fingerprinter for many metri
     for (const std::string& name : names) {
       CHECK(fps.Canonical(m.MetricIndex(name)) == want[name]);
       CHECK(fps.Of(m.MetricIndex(name)) == Hex(want[name]));
+      // W0003 compares the 128 bits themselves.
+      std::optional<ir::MetricFingerprints::Digest> d = fps.DigestOf(m.MetricIndex(name));
+      REQUIRE(d);
+      CHECK(fmt::format("{:016x}{:016x}", d->high, d->low) == Hex(want[name]));
     }
+    CHECK(!fps.DigestOf(-1));
+    CHECK(!fps.DigestOf(static_cast<int>(m.metrics.size())));
   }
 }
 
