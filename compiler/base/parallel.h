@@ -6,6 +6,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,15 +37,27 @@ inline void AllowSecondArena() {
   std::call_once(once, [] { ::mallopt(M_ARENA_MAX, 2); });
 }
 
-/// Whether the calling thread allocates from an arena of its own, not from
-/// the main heap (below the program break). A block too big for the
-/// thread's cache comes from the thread's arena.
+/// Whether the calling thread allocates from an arena of its own: not from
+/// the main heap (below the program break), nor, where glibc could not
+/// make an arena (an address-space limit), from mmap(2) block by block
+/// (glibc marks such a block in its header, the word before it: bit 1).
+/// A block too big for the thread's cache comes from the thread's arena.
 inline bool OwnArena() {
   void* probe = std::malloc(2048);
   if (!probe) return false;
   bool main_heap = reinterpret_cast<uintptr_t>(probe) < reinterpret_cast<uintptr_t>(::sbrk(0));
+  bool mapped = (static_cast<const size_t*>(probe)[-1] & 2) != 0;
   std::free(probe);
-  return !main_heap;
+  return !main_heap && !mapped;
+}
+
+/// The cores this process may run on (its CPU affinity: `taskset`, a
+/// container's cpuset), else the machine's.
+inline unsigned Cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<unsigned>(CPU_COUNT(&set));
+  return std::thread::hardware_concurrency();
 }
 
 /// fn(i, who) where fn takes the thread (0: the caller's, 1: the helper's,
@@ -60,35 +73,45 @@ void Call(Fn& fn, size_t i, int who) {
 
 }  // namespace parallel_detail
 
-/// Runs fn(i) (or fn(i, who): see Call) once for every i in [0, n), on this thread and a helper
-/// thread (with a big stack, as the front end recurses), taking `block`
-/// items at a time, and returns when all are done. fn must be safe to run
-/// on two threads at once. An exception thrown by fn is rethrown here
-/// once both threads have stopped (the remaining items are not run).
-/// Small jobs, a machine with one core, and a helper that would share the
-/// main heap run on this thread alone.
+/// ParallelFor's block that asks for this thread alone.
+inline constexpr size_t kSerial = 0;
+
+/// Runs fn(i) (or fn(i, who): see Call) once for every i in [0, n), on
+/// this thread and a helper thread (with a big stack, as the front end
+/// recurses), taking `block` items at a time, and returns when all are
+/// done. fn must be safe to run on two threads at once. Where fn throws,
+/// the items after it are not all run, and the exception rethrown here,
+/// once both threads have stopped, is the one the serial loop would have
+/// met first: every item before it has run. Small jobs (fewer than two
+/// blocks), kSerial, one core, and a helper that would share the main
+/// heap run on this thread alone.
 template <class Fn>
 void ParallelFor(size_t n, size_t block, Fn fn) {
-  block = std::max<size_t>(block, 1);
-  if (n < 2 * block || std::thread::hardware_concurrency() < 2) {
+  if (block == kSerial || n / 2 < block || parallel_detail::Cores() < 2) {
     for (size_t i = 0; i < n; ++i) parallel_detail::Call(fn, i, 0);
     return;
   }
   parallel_detail::AllowSecondArena();
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
+  // A thread stops only between blocks: every block begun before the one
+  // that failed (they are handed out in order) is run to its end, or to a
+  // failure of its own, earlier in the order.
   std::exception_ptr errors[2];
+  size_t failed_at[2] = {SIZE_MAX, SIZE_MAX};
   auto work = [&](int who) {
+    size_t i = 0;
     try {
       for (;;) {
         if (failed.load(std::memory_order_relaxed)) return;
         size_t begin = next.fetch_add(block, std::memory_order_relaxed);
         if (begin >= n) return;
         size_t end = std::min(n, begin + block);
-        for (size_t i = begin; i < end; ++i) parallel_detail::Call(fn, i, who);
+        for (i = begin; i < end; ++i) parallel_detail::Call(fn, i, who);
       }
     } catch (...) {
       errors[who] = std::current_exception();
+      failed_at[who] = i;
       failed.store(true, std::memory_order_relaxed);
     }
   };
@@ -101,8 +124,7 @@ void ParallelFor(size_t n, size_t block, Fn fn) {
     });
     work(0);
   }  // joins the helper
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
+  if (errors[0] || errors[1]) std::rethrow_exception(failed_at[0] < failed_at[1] ? errors[0] : errors[1]);
 }
 
 }  // namespace kpic

@@ -217,7 +217,7 @@ std::unique_ptr<Session> LoadAndParse(const std::vector<std::string>& paths) {
 /// the goal cannot answer (E0602: `.to_date(year)` in an alert of a goal by
 /// week, `.rolling(4 weeks)` by month, a goal by the default month reading
 /// `.avg(week)`) is E0320 here, on the goal, where the editor shows it.
-void PlanChecks(const ir::Module& ir, DiagnosticSink& diags) {
+void PlanChecks(const ir::Module& ir, DiagnosticSink& diags, bool parallel) {
   if (diags.has_errors()) return;
   // A report's chart its grain cannot answer is left out of the report at
   // run (W0705); planned here as `kpic run --report` plans it (without the
@@ -247,7 +247,7 @@ void PlanChecks(const ir::Module& ir, DiagnosticSink& diags) {
   for (const ir::Goal& g : ir.goals)
     if (g.from_day || g.to_day) goals.push_back(&g);  // no period: --from and --to say (E0602 at run)
   std::vector<std::optional<std::string>> refused(goals.size());  // E0602's reason
-  ParallelFor(goals.size(), 16, [&](size_t i) {
+  ParallelFor(goals.size(), parallel ? 16 : kSerial, [&](size_t i) {
     plan::Request r;
     r.goals = {goals[i]->name};
     try {
@@ -288,7 +288,7 @@ void AddStdlibAndCheck(Session& s, const std::set<std::string>& user, const Sess
   input.stdlib_files = s.stdlib_files;
   input.check_only = options.check_only;
   s.catalog = Check(input, s.sm, s.diags);
-  PlanChecks(s.catalog.checked.ir, s.diags);
+  PlanChecks(s.catalog.checked.ir, s.diags, options.check_only);
   s.diags.SortByPosition();
 }
 

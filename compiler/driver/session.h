@@ -68,8 +68,10 @@ std::optional<std::string> FindStdlib(const SessionOptions& options);
 /// plans each goal and report as `kpic run` would, and reports what the
 /// plans refuse (E0320 on a goal, W0010 on a report's chart). Called after
 /// checking, by `kpic check` and `run` (LoadAndCheck) and the language
-/// server alike.
-void PlanChecks(const ir::Module& ir, DiagnosticSink& diags);
+/// server alike. With `parallel`, the goals are planned on two threads
+/// (`kpic check` and the language server: a command that goes on to run
+/// keeps its threads' malloc arenas as they were).
+void PlanChecks(const ir::Module& ir, DiagnosticSink& diags, bool parallel = false);
 
 /// Reads, parses and checks the inputs together with the stdlib.
 std::unique_ptr<Session> LoadAndCheck(const std::vector<std::string>& paths, const SessionOptions& options);

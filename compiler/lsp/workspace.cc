@@ -355,7 +355,7 @@ void Workspace::Analyze() {
     }
   }
   catalog_ = Check(input, sm_, diags_);
-  PlanChecks(catalog_.checked.ir, diags_);  // E0320, W0010, as `kpic check` reports them
+  PlanChecks(catalog_.checked.ir, diags_, true);  // E0320, W0010, as `kpic check` reports them
   Lint(catalog_, diags_);
   // The action logs beside the documents (actions/*.action), read from
   // disk and checked as `kpic check` checks them; their diagnostics are

@@ -986,7 +986,10 @@ void Checker::SameFormulas() {
   std::vector<std::optional<Digest>> digests(entries.size());
   {
     ir::MetricFingerprints fps[2] = {ir::MetricFingerprints(m), ir::MetricFingerprints(m)};
-    ParallelFor(entries.size(), 256, [&](size_t i, int who) { digests[i] = fps[who].DigestOf(entries[i].metric); });
+    // On two threads for `kpic check` only: a command that goes on to run
+    // keeps its threads' malloc arenas as they were (base/parallel.h).
+    ParallelFor(entries.size(), check_only_ ? 256 : kSerial,
+                [&](size_t i, int who) { digests[i] = fps[who].DigestOf(entries[i].metric); });
   }
   struct DigestHash {
     size_t operator()(const Digest& d) const { return static_cast<size_t>(d.low ^ (d.high * 0x9E3779B97F4A7C15ull)); }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -231,4 +232,40 @@ TEST_CASE("ParallelFor runs every item once, on at most two threads, and carries
                        "item 2500", std::runtime_error);
   CHECK(ran.load() >= 1);
   CHECK(ran.load() <= 5000);
+
+  // Two items throw: the one the serial loop meets first is reported, on
+  // every run, whichever thread ran it; every item before it has run.
+  // Items take about 20 microseconds each, so that both threads take part.
+  auto busy = [] {
+    auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+  };
+  for (int round = 0; round < 30; ++round) {
+    std::vector<std::atomic<int>> seen(400);
+    try {
+      ParallelFor(seen.size(), 1, [&](size_t i) {
+        seen[i].fetch_add(1);
+        busy();
+        if (i == 200) throw std::runtime_error("item 200");
+        if (i == 201) throw std::runtime_error("item 201");
+      });
+      FAIL("no exception");
+    } catch (const std::runtime_error& e) {
+      CHECK(std::string(e.what()) == "item 200");
+    }
+    int missing = 0;
+    for (size_t i = 0; i <= 200; ++i) missing += seen[i].load() != 1;
+    CHECK(missing == 0);
+  }
+
+  // kSerial: every item on the caller's thread, in order.
+  std::vector<size_t> order;
+  ParallelFor(1000, kSerial, [&](size_t i, int who) {
+    if (who != 0 || std::this_thread::get_id() != caller) wrong_thread.fetch_add(1);
+    order.push_back(i);
+  });
+  CHECK(wrong_thread.load() == 0);
+  REQUIRE(order.size() == 1000);
+  for (size_t i = 0; i < order.size(); ++i) CHECK(order[i] == i);
 }
