@@ -39,14 +39,15 @@ inline void AllowSecondArena() {
 
 /// Whether the calling thread allocates from an arena of its own: not from
 /// the main heap (below the program break), nor, where glibc could not
-/// make an arena (an address-space limit), from mmap(2) block by block
-/// (glibc marks such a block in its header, the word before it: bit 1).
-/// A block too big for the thread's cache comes from the thread's arena.
+/// make an arena (an address-space limit), from mmap(2) block by block: a
+/// mapped block is a whole page, 4080 usable bytes for the 2048 asked,
+/// where an arena's has 2056 or a few more. A block too big for the
+/// thread's cache comes from the thread's arena.
 inline bool OwnArena() {
   void* probe = std::malloc(2048);
   if (!probe) return false;
   bool main_heap = reinterpret_cast<uintptr_t>(probe) < reinterpret_cast<uintptr_t>(::sbrk(0));
-  bool mapped = (static_cast<const size_t*>(probe)[-1] & 2) != 0;
+  bool mapped = ::malloc_usable_size(probe) >= 3072;
   std::free(probe);
   return !main_heap && !mapped;
 }
