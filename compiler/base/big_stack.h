@@ -66,38 +66,6 @@ class ChildStackLimit {
   bool restore_ = false;
 };
 
-/// Runs `fn` on a thread with a kBigStackBytes stack and waits for it; on
-/// the calling thread when no thread can be made. Exceptions are carried
-/// back to the caller.
-template <typename Fn>
-void RunOnBigStack(Fn fn) {
-  struct Job {
-    Fn* fn;
-    std::exception_ptr error;
-  } job{&fn, nullptr};
-  auto entry = [](void* arg) -> void* {
-    auto* j = static_cast<Job*>(arg);
-    try {
-      (*j->fn)();
-    } catch (...) {
-      j->error = std::current_exception();
-    }
-    return nullptr;
-  };
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, kBigStackBytes);
-  pthread_t thread;
-  bool threaded = pthread_create(&thread, &attr, entry, &job) == 0;
-  pthread_attr_destroy(&attr);
-  if (threaded) {
-    pthread_join(thread, nullptr);
-  } else {
-    entry(&job);
-  }
-  if (job.error) std::rethrow_exception(job.error);
-}
-
 /// A thread with a kBigStackBytes stack, running `fn` alongside the caller
 /// (RunOnBigStack waits for its thread); the destructor waits for it. When
 /// no thread can be made, `fn` runs in the constructor. `fn` must not
@@ -127,5 +95,23 @@ class BigStackThread {
   pthread_t thread_{};
   bool started_ = false;
 };
+
+/// Runs `fn` on a thread with a kBigStackBytes stack and waits for it; on
+/// the calling thread when no thread can be made. Exceptions are carried
+/// back to the caller.
+template <typename Fn>
+void RunOnBigStack(Fn fn) {
+  std::exception_ptr error;
+  {
+    BigStackThread thread([&] {
+      try {
+        fn();
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
+  }  // joined
+  if (error) std::rethrow_exception(error);
+}
 
 }  // namespace kpic

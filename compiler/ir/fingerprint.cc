@@ -406,10 +406,8 @@ MetricFingerprints::~MetricFingerprints() = default;
 std::string MetricFingerprints::Canonical(int metric) { return impl_->head + impl_->canon.Metric(metric); }
 
 std::string MetricFingerprints::Of(int metric) {
-  const Module& m = impl_->m;
-  if (metric < 0 || metric >= static_cast<int>(m.metrics.size()) || !m.metrics[static_cast<size_t>(metric)].ok)
-    return "";
-  return Hash128(Canonical(metric));
+  std::optional<Digest> d = DigestOf(metric);
+  return d ? fmt::format("{:016x}{:016x}", d->high, d->low) : "";  // as Hash128 writes it
 }
 
 std::optional<MetricFingerprints::Digest> MetricFingerprints::DigestOf(int metric) {
