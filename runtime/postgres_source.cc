@@ -139,7 +139,7 @@ Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, cons
       std::string line = message.substr(k + 7, end == std::string::npos ? std::string::npos : end - k - 7);
       if (!line.empty() && line.back() == '"') {
         line.pop_back();
-        throw DataError(shown, 0, "", "", what + ": " + line);
+        throw PgValueError(shown, 0, "", "", what + ": " + line);
       }
     }
     throw DataError(shown, 0, "", "", what + " failed: " + message);

@@ -21,6 +21,14 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
 /// A connection for the queries of `kpic run --engine postgres`: kpic's own
 /// SQL, results as text. Errors are DataErrors naming the URI (password
 /// masked) and what was being done.
+/// A value check of kpic's inside the SQL failed (a decimal with too many
+/// places, a float that is not finite): PostgreSQL's message names the
+/// source, column and value, but no row.
+class PgValueError : public DataError {
+ public:
+  using DataError::DataError;
+};
+
 class PgSession {
  public:
   explicit PgSession(const std::string& uri);

@@ -21,6 +21,8 @@
 #include "datetime.h"
 #include "decimal.h"
 #include "engine/scan_util.h"
+#include "exec/execute.h"
+#include "exec/sources.h"
 #include "postgres_source.h"
 #include "sql/emit.h"
 
@@ -426,7 +428,28 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
         if (col.name == tc.path[0]) time_col = QuoteTable(col.header);
     }
     ScanRunner runner{p, limits, rt::MaskPassword(w.uri) + "#" + w.table};
-    out[i] = runner.Run(session(w.uri), i, so, time_col, QuoteTable(w.table));
+    try {
+      out[i] = runner.Run(session(w.uri), i, so, time_col, QuoteTable(w.table));
+    } catch (const rt::PgValueError&) {
+      // PostgreSQL names no row. The scan's sources are read as `kpic check
+      // --data` reads them, which stops at the first bad value and names
+      // its table, row, column and value (none under a role), as the
+      // embedded engine would have. If they find none, PostgreSQL's
+      // message stands.
+      std::map<std::string, std::set<std::string>> all = NeededColumns(p), only;
+      only[sc.source] = all[sc.source];
+      for (const plan::ScanColumn& c : sc.columns)
+        for (const std::string& key : c.sources) only[key] = all[key];
+      ReadOptions ro;
+      ro.binds = binds;
+      ro.needed = &only;
+      ro.discard_rows = true;
+      ro.zone = p.calendar.zone;
+      ro.redact = !p.role.empty();
+      std::vector<std::string> unsupported;
+      ReadSources(p.sources, ro, &unsupported);
+      throw;
+    }
   }
   return out;
 }
