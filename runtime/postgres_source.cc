@@ -142,7 +142,7 @@ Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, cons
         throw PgValueError(shown, 0, "", "", what + ": " + line);
       }
     }
-    throw DataError(shown, 0, "", "", what + " failed: " + message);
+    throw PgServerError(shown, what, message);
   }
   return r;
 }
@@ -242,6 +242,10 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
   };
   exec("SET datestyle = ISO, YMD");
   exec("SET TIME ZONE 'UTC'");
+  // Floats as their shortest round-trip text, whatever the URI's options
+  // say (`options=-c extra_float_digits=0` would round them to 15 digits,
+  // and 0.30000000000000004 would pass a decimal(2) column as 0.3).
+  exec("SET extra_float_digits = 3");
   auto [schema, name] = SplitTable(table);
   std::string select;
   for (const CsvColumnRequest& c : columns) select += (select.empty() ? "" : ", ") + QuoteIdent(c.header);

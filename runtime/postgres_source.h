@@ -29,6 +29,20 @@ class PgValueError : public DataError {
   using DataError::DataError;
 };
 
+/// A statement failed, with PostgreSQL's own message, which may quote a
+/// value of any row the statement met (`invalid input syntax for type
+/// double precision: "..."` from a view): under a role it is not shown.
+class PgServerError : public DataError {
+ public:
+  PgServerError(std::string file, std::string what, const std::string& message)
+      : DataError(std::move(file), 0, "", "", what + " failed: " + message), what_(std::move(what)) {}
+  /// What was being done (`query`, `the scan of `orders``).
+  const std::string& failed() const { return what_; }
+
+ private:
+  std::string what_;
+};
+
 class PgSession {
  public:
   explicit PgSession(const std::string& uri);

@@ -38,6 +38,7 @@
 #include "output/output.h"
 #include "output/values.h"
 #include "plan/lower.h"
+#include "postgres_source.h"
 #include "timezone.h"
 
 namespace kpic {
@@ -481,6 +482,14 @@ exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo) {
     // are shown, never its value (the run stops for every role alike), nor
     // the partition values in the file's path.
     if (p.role.empty()) throw;
+    // PostgreSQL's message may quote a row the statement met, outside the
+    // role (a view's failed cast): only what failed is shown.
+    if (const auto* server = dynamic_cast<const rt::PgServerError*>(&e))
+      throw rt::DataError(e.file(), 0, "", "",
+                          fmt::format("{} failed; PostgreSQL's message is not shown, as it may quote a row outside "
+                                      "role `{}`'s access (run as a role that may see every row for the details)",
+                                      server->failed(), p.role),
+                          false);
     if (e.line() == 0 && e.value().empty()) {
       std::string file = WithoutPartitionValues(e.file());
       if (file == e.file()) throw;

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "base/errors.h"
@@ -431,23 +432,30 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
     try {
       out[i] = runner.Run(session(w.uri), i, so, time_col, QuoteTable(w.table));
     } catch (const rt::PgValueError&) {
-      // PostgreSQL names no row. The scan's sources are read as `kpic check
-      // --data` reads them, which stops at the first bad value and names
-      // its table, row, column and value (none under a role), as the
-      // embedded engine would have. If they find none, PostgreSQL's
-      // message stands.
-      std::map<std::string, std::set<std::string>> all = NeededColumns(p), only;
-      only[sc.source] = all[sc.source];
-      for (const plan::ScanColumn& c : sc.columns)
-        for (const std::string& key : c.sources) only[key] = all[key];
+      // PostgreSQL names no row. Without a role, the sources are read as
+      // the embedded engine reads them (every needed source, in order,
+      // stopping at the first bad value), and that error, naming the
+      // table, row, column and value, is reported instead. Anything else
+      // from that read (no bad value found, a failed connection, an error
+      // naming no row) leaves PostgreSQL's message as it is. Under a role
+      // PostgreSQL's message stands: the read would meet rows outside the
+      // role, which PostgreSQL filtered out, and name them.
+      if (!p.role.empty()) throw;
+      std::map<std::string, std::set<std::string>> needed = NeededColumns(p);
       ReadOptions ro;
       ro.binds = binds;
-      ro.needed = &only;
+      ro.needed = &needed;
       ro.discard_rows = true;
       ro.zone = p.calendar.zone;
-      ro.redact = !p.role.empty();
-      std::vector<std::string> unsupported;
-      ReadSources(p.sources, ro, &unsupported);
+      std::optional<rt::DataError> named;
+      try {
+        std::vector<std::string> unsupported;
+        ReadSources(p.sources, ro, &unsupported);
+      } catch (const rt::DataError& e) {
+        if (e.line() > 0) named = e;
+      } catch (const std::exception&) {
+      }
+      if (named) throw *named;
       throw;
     }
   }
