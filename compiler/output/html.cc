@@ -62,7 +62,7 @@ svg text{font-size:11px;fill:#52606d}
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
-@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg text.xo{display:none}}
+@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg text.xo{display:none}svg text.xl{transform:translateY(6px)}}
 @media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
 )";
 
@@ -166,7 +166,7 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
                        const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
                        const std::vector<bool>& partial = {}, const Band& band = {},
                        const std::vector<Marker>& markers = {}) {
-  const double w = 760, h = 236, left = 96, right = 40, top = 16, bottom = 28;
+  const double w = 760, h = 248, left = 96, right = 40, top = 16, bottom = 40;
   double lo = 0, hi = 0;
   bool any = false;
   for (const auto* series : {&values, &targets, &band.mean, &band.lo, &band.hi})
@@ -210,10 +210,14 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   size_t every = n <= 12 ? 1 : (n + 11) / 12;
   for (size_t i = 0; i < n; ++i)  // every `every`-th label and the last, none crowding it
     if (i + 1 == n || (i % every == 0 && (every == 1 || i + every / 2 < n - 1)))
-      // Every other label is hidden at a phone's width (class xo), the last kept.
-      svg += fmt::format(R"(<text{} x="{:.1f}" y="{}" text-anchor="middle">{}</text>)",
-                         i + 1 < n && (i / every) % 2 == 1 ? " class=xo" : "", x(i), h - bottom + 16,
-                         Esc(labels[i] + (cut(i) ? "*" : "")));
+      // Every other label is hidden at a phone's width (class xo), the last
+      // kept and none crowding it there (`2026-11` ran into `2026-12`). The
+      // labels sit 24 units under the axis (more at a phone's width, class
+      // xl), clear of the lowest tick's label at the left (`¥11万` on
+      // `2026-01`).
+      svg += fmt::format(R"(<text class="xl{}" x="{:.1f}" y="{}" text-anchor="middle">{}</text>)",
+                         i + 1 < n && ((i / every) % 2 == 1 || i + every >= n - 1) ? " xo" : "", x(i),
+                         h - bottom + 24, Esc(labels[i] + (cut(i) ? "*" : "")));
   auto tip = [&](size_t i, double v, const std::string& what) {
     return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), what, Esc(Show(v, look)));
   };

@@ -181,7 +181,9 @@ function layoutCheck(deviceWidth) {
 }
 
 // Every SVG <text> inside the box of its outermost <svg> (so chart labels
-// neither leave the chart nor get cut by it), in CSS pixels with 0.5px slack.
+// neither leave the chart nor get cut by it), in CSS pixels with 0.5px slack,
+// and no two shown texts of one chart overlapping by more than 1px each way
+// (two axis labels run together read as one: `2026-112026-12`).
 function svgTextCheck() {
   const out = [];
   let n = 0;
@@ -189,9 +191,19 @@ function svgTextCheck() {
     if (svg.parentElement && svg.parentElement.closest('svg')) continue;
     const sr = svg.getBoundingClientRect();
     if (sr.width === 0) continue;
+    const shown = [];
     for (const t of svg.querySelectorAll('text')) {
       const r = t.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
+      for (const o of shown) {
+        const ox = Math.min(r.right, o.r.right) - Math.max(r.left, o.r.left);
+        const oy = Math.min(r.bottom, o.r.bottom) - Math.max(r.top, o.r.top);
+        if (ox > 1 && oy > 1 && !t.contains(o.t) && !o.t.contains(t)) {
+          out.push(`${describe(svg)} texts ${snippet(o.t.textContent)} and ${snippet(t.textContent)} overlap by ${ox.toFixed(1)}x${oy.toFixed(1)}px ` +
+            `[x ${o.r.left.toFixed(1)}..${o.r.right.toFixed(1)}] [x ${r.left.toFixed(1)}..${r.right.toFixed(1)}]`);
+        }
+      }
+      shown.push({ t, r });
       n++;
       const d = Math.max(sr.left - r.left, r.right - sr.right, sr.top - r.top, r.bottom - sr.bottom);
       if (d > 0.5) {
