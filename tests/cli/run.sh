@@ -386,6 +386,8 @@ expect "sql to a file" 0 "$KPIC" sql "$ROOT/examples/retail" --goal grow_sales -
 [ -s "$TMP/g.sql" ] && grep -q 'AS `target`' "$TMP/g.sql" && passed=$((passed + 1)) || { echo "FAIL sql -o"; failed=$((failed + 1)); }
 expect "engine postgres needs postgres sources" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --engine postgres
 contains err "source \`orders\` is bound to csv"
+expect "engine postgres cannot skip bad rows" 2 "$KPIC" run "$ROOT/examples/retail" --metric sales --engine postgres --on-bad-row skip
+contains err "--on-bad-row skip cannot be honoured by --engine postgres"
 
 # Filesystem trouble while collecting inputs is a diagnostic (E0005), never exit 70.
 mkdir -p "$TMP/walk/sub"
