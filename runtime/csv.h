@@ -115,6 +115,23 @@ class DataError : public std::runtime_error {
   bool show_value_;
 };
 
+/// A statement a database refused, with the database's own message, which
+/// may quote a value of any row the statement met (PostgreSQL's `invalid
+/// input syntax for type double precision: "..."` from a view, SQLite's
+/// JSON path errors): under a role it is not shown.
+class DatabaseMessageError : public DataError {
+ public:
+  /// The message is `failed + separator + message`.
+  DatabaseMessageError(std::string file, size_t line, std::string failed, const std::string& separator,
+                       const std::string& message)
+      : DataError(std::move(file), line, "", "", failed + separator + message), failed_(std::move(failed)) {}
+  /// What was being done (`query`, `read`, `the scan of `orders``).
+  const std::string& failed() const { return failed_; }
+
+ private:
+  std::string failed_;
+};
+
 /// The data of one source, read by any reader: typed columns in request
 /// order, the row count, and the rows skipped under --on-bad-row skip.
 using TableData = CsvResult;

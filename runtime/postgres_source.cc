@@ -34,7 +34,8 @@ namespace {
   X(PQfname, fname)               \
   X(PQgetvalue, getvalue)         \
   X(PQgetlength, getlength)       \
-  X(PQgetisnull, getisnull)
+  X(PQgetisnull, getisnull)       \
+  X(PQsetNoticeProcessor, setNoticeProcessor)
 
 struct LibPq {
 #define KPIC_LIBPQ_MEMBER(function, member) decltype(&::function) member = nullptr;
@@ -46,6 +47,13 @@ LibPq lib;  // filled by Load
 
 /// The library once Load has succeeded (every connection starts with Load).
 const LibPq& Pq() { return lib; }
+
+/// A connection's notices and warnings (`RAISE WARNING` in a view's
+/// function, which may quote any row) are dropped: libpq would print them
+/// on stderr as they are, under a role too.
+void Quiet(PGconn* conn) {
+  Pq().setNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+}
 
 /// Loads the library, or throws a DataError naming `shown` (the source's
 /// URI) when it cannot be loaded.
@@ -139,10 +147,10 @@ Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, cons
       std::string line = message.substr(k + 7, end == std::string::npos ? std::string::npos : end - k - 7);
       if (!line.empty() && line.back() == '"') {
         line.pop_back();
-        throw PgValueError(shown, 0, "", "", what + ": " + line);
+        throw PgValueError(shown, 0, what, ": ", line);
       }
     }
-    throw PgServerError(shown, what, message);
+    throw DatabaseMessageError(shown, 0, what, " failed: ", message);
   }
   return r;
 }
@@ -237,6 +245,7 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
   if (!conn || Pq().status(conn.get()) != CONNECTION_OK)
     throw DataError(shown, 0, "", "",
                     "cannot connect: " + Trim(conn ? Pq().errorMessage(conn.get()) : "out of memory"));
+  Quiet(conn.get());
   auto exec = [&](const std::string& sql, const std::vector<std::string>& params = {}) {
     return Exec(conn.get(), shown, sql, params, "query");
   };
@@ -329,6 +338,7 @@ PgSession::PgSession(const std::string& uri) : impl_(std::make_unique<Impl>()), 
   if (!impl_->conn || Pq().status(impl_->conn.get()) != CONNECTION_OK)
     throw DataError(shown_, 0, "", "",
                     "cannot connect: " + Trim(impl_->conn ? Pq().errorMessage(impl_->conn.get()) : "out of memory"));
+  Quiet(impl_->conn.get());
   impl_->Exec(shown_, "SET datestyle = ISO, YMD", {}, "setting the date style");
   impl_->Exec(shown_, "SET TIME ZONE 'UTC'", {}, "setting the time zone");
   impl_->Exec(shown_, "SET extra_float_digits = 3", {}, "setting the float digits");

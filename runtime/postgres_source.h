@@ -23,24 +23,12 @@ TableData ReadPostgres(const std::string& uri, const std::string& table, const s
 /// masked) and what was being done.
 /// A value check of kpic's inside the SQL failed (a decimal with too many
 /// places, a float that is not finite): PostgreSQL's message names the
-/// source, column and value, but no row.
-class PgValueError : public DataError {
+/// source, column and value, but no row. Told from other failures by the
+/// message's text alone, which a row's value could imitate: under a role it
+/// is not shown either (DatabaseMessageError).
+class PgValueError : public DatabaseMessageError {
  public:
-  using DataError::DataError;
-};
-
-/// A statement failed, with PostgreSQL's own message, which may quote a
-/// value of any row the statement met (`invalid input syntax for type
-/// double precision: "..."` from a view): under a role it is not shown.
-class PgServerError : public DataError {
- public:
-  PgServerError(std::string file, std::string what, const std::string& message)
-      : DataError(std::move(file), 0, "", "", what + " failed: " + message), what_(std::move(what)) {}
-  /// What was being done (`query`, `the scan of `orders``).
-  const std::string& failed() const { return what_; }
-
- private:
-  std::string what_;
+  using DatabaseMessageError::DatabaseMessageError;
 };
 
 class PgSession {

@@ -64,7 +64,7 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
   auto prepare = [&](const std::string& sql) {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-      throw DataError(uri, 0, "", "", std::string("query failed: ") + sqlite3_errmsg(db.get()));
+      throw DatabaseMessageError(uri, 0, "query", " failed: ", sqlite3_errmsg(db.get()));
     return std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>(st, &sqlite3_finalize);
   };
 
@@ -99,7 +99,7 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
   for (;;) {
     rc = sqlite3_step(st.get());
     if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw DataError(uri, row, "", "", std::string("read failed: ") + sqlite3_errmsg(db.get()));
+    if (rc != SQLITE_ROW) throw DatabaseMessageError(uri, row, "read", " failed: ", sqlite3_errmsg(db.get()));
     ++row;
     for (size_t c = 0; c < columns.size(); ++c) {
       int i = static_cast<int>(c);

@@ -215,8 +215,17 @@ std::vector<std::string> Discover(const ir::Module& m, const std::vector<MemberC
   ro.needed = &needed;
   auto zone = LoadZone(m.calendar.time_zone);
   if (zone) ro.zone = &*zone;
+  ro.redact = !o.role.empty();
   std::vector<std::string> unsupported;
-  std::vector<exec::SourceData> data = exec::ReadSources(m.sources, ro, &unsupported);
+  std::vector<exec::SourceData> data;
+  try {
+    data = exec::ReadSources(m.sources, ro, &unsupported);
+  } catch (const rt::DataError& e) {
+    // Read as the members' runs read: under the role, nothing of a row
+    // outside it is shown (ExecutePlan).
+    if (o.role.empty()) throw;
+    throw RedactedForRole(e, o.role);
+  }
   std::set<std::string> found;
   for (const MemberColumn& mc : columns) {
     const ir::Source& src = m.sources[static_cast<size_t>(mc.source)];

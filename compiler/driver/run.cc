@@ -38,7 +38,6 @@
 #include "output/output.h"
 #include "output/values.h"
 #include "plan/lower.h"
-#include "postgres_source.h"
 #include "timezone.h"
 
 namespace kpic {
@@ -87,6 +86,13 @@ plan::Request ToRequest(const RunOptions& o) {
   r.report = o.report;
   r.all_goals = r.metrics.empty() && r.goals.empty() && r.report.empty();
   r.by = SplitCommas(o.by);
+  // A query cannot leave out the row it fails on: refused before anything
+  // is read (bursting, too), rather than at the first bad row.
+  if (o.engine == "postgres" && o.on_bad_row == "skip")
+    throw UsageError(
+        "--on-bad-row skip cannot be honoured by --engine postgres: its scans run inside PostgreSQL, which stops "
+        "at a bad value instead of skipping its row; use --engine auto (kpic then reads the rows itself and skips "
+        "the bad ones) or --on-bad-row fail");
   if (!o.grain.empty()) {
     r.grain = rt::ParseGrain(o.grain);
     if (!r.grain)
@@ -474,32 +480,37 @@ std::string WithoutPartitionValues(const std::string& path) {
 
 }  // namespace
 
+rt::DataError RedactedForRole(const rt::DataError& e, const std::string& role) {
+  if (role.empty()) return e;
+  // A database's own message may quote a row the statement met, outside
+  // the role (a view's failed cast): only what failed is shown.
+  if (const auto* db = dynamic_cast<const rt::DatabaseMessageError*>(&e))
+    return rt::DataError(WithoutPartitionValues(e.file()), 0, "", "",
+                         fmt::format("{} failed; the database's message is not shown, as it may quote a row outside "
+                                     "role `{}`'s access (run as a role that may see every row for the details)",
+                                     db->failed(), role),
+                         false);
+  // Under a role, a bad row may be another member's: its file and line
+  // are shown, never its value (the run stops for every role alike), nor
+  // the partition values in the file's path.
+  if (e.line() == 0 && e.value().empty()) {
+    std::string file = WithoutPartitionValues(e.file());
+    if (file == e.file()) return e;
+    return rt::DataError(file, 0, e.column(), "", e.reason(), false);
+  }
+  return rt::DataError(WithoutPartitionValues(e.file()), e.line(), e.column(), "",
+                       fmt::format("a row that may be outside role `{}`'s access is invalid; its value is not shown "
+                                   "(run as a role that may see every row for the details)",
+                                   role),
+                       false);
+}
+
 exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo) {
   try {
     return exec::Execute(p, eo);
   } catch (const rt::DataError& e) {
-    // Under a role, a bad row may be another member's: its file and line
-    // are shown, never its value (the run stops for every role alike), nor
-    // the partition values in the file's path.
     if (p.role.empty()) throw;
-    // PostgreSQL's message may quote a row the statement met, outside the
-    // role (a view's failed cast): only what failed is shown.
-    if (const auto* server = dynamic_cast<const rt::PgServerError*>(&e))
-      throw rt::DataError(e.file(), 0, "", "",
-                          fmt::format("{} failed; PostgreSQL's message is not shown, as it may quote a row outside "
-                                      "role `{}`'s access (run as a role that may see every row for the details)",
-                                      server->failed(), p.role),
-                          false);
-    if (e.line() == 0 && e.value().empty()) {
-      std::string file = WithoutPartitionValues(e.file());
-      if (file == e.file()) throw;
-      throw rt::DataError(file, 0, e.column(), "", e.reason(), false);
-    }
-    throw rt::DataError(WithoutPartitionValues(e.file()), e.line(), e.column(), "",
-                        fmt::format("a row that may be outside role `{}`'s access is invalid; its value is not shown "
-                                    "(run as a role that may see every row for the details)",
-                                    p.role),
-                        false);
+    throw RedactedForRole(e, p.role);
   }
 }
 

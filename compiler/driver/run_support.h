@@ -60,6 +60,10 @@ exec::ExecOptions ExecOptionsOf(const RunOptions& o);
 /// Executes the plan's scans; under a role, a bad row's value is not shown.
 /// Throws rt::DataError (3).
 exec::Execution ExecutePlan(const plan::Plan& p, const exec::ExecOptions& eo);
+/// A data error as a run under `role` may show it: no value of a row, no
+/// partition values in a file's path, no database's own message (which
+/// may quote any row). Without a role, the error itself.
+rt::DataError RedactedForRole(const rt::DataError& e, const std::string& role);
 /// Runs an evaluation, mapping overflow and rate errors to exit 3 and
 /// limits to exit 5 (printed).
 int WithEngineErrors(const std::function<int()>& body);

@@ -40,13 +40,6 @@ struct Streamed {
 };
 
 Execution Pushdown(const plan::Plan& p, const ExecOptions& o) {
-  // A query cannot leave out the row it fails on: refused before anything
-  // is read, rather than failing later on the first bad row.
-  if (o.skip_bad_rows)
-    throw UsageError(
-        "--on-bad-row skip cannot be honoured by --engine postgres: its scans run inside PostgreSQL, which stops "
-        "at a bad value instead of skipping its row; use --engine auto (kpic then reads the rows itself and skips "
-        "the bad ones) or --on-bad-row fail");
   Execution ex;
   auto t0 = Clock::now();
   ex.results = PushdownScans(p, o.binds, o.limits, &ex.warnings);
