@@ -207,17 +207,48 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
                        Esc(AxisLabel(v, step, look, lang, std::max(std::fabs(lo), std::fabs(hi)))));
   }
   auto cut = [&](size_t i) { return i < partial.size() && partial[i]; };
-  size_t every = n <= 12 ? 1 : (n + 11) / 12;
-  for (size_t i = 0; i < n; ++i)  // every `every`-th label and the last, none crowding it
-    if (i + 1 == n || (i % every == 0 && (every == 1 || i + every / 2 < n - 1)))
-      // Every other label is hidden at a phone's width (class xo), the last
-      // kept and none crowding it there (`2026-11` ran into `2026-12`). The
-      // labels sit 24 units under the axis (more at a phone's width, class
-      // xl), clear of the lowest tick's label at the left (`¥11万` on
-      // `2026-01`).
+  // The x labels: every `every`-th and the last, as many as fit without
+  // crowding at the desktop's font (11 units), and a subset of them at a
+  // phone's (16 units, the chart drawn at about half its width; the others
+  // have class xo). The widths are estimates, on the wide side: 0.62 em for
+  // an ASCII character, 1 em for any other.
+  auto text_of = [&](size_t i) { return labels[i] + (cut(i) ? "*" : ""); };
+  auto width = [&](size_t i, double font) {
+    double em = 0;
+    for (unsigned char c : text_of(i))
+      if (c < 0x80)
+        em += 0.62;
+      else if (c >= 0xC0)
+        em += 1;  // a lead byte: one wide character
+    return em * font;
+  };
+  const double gap = 8;
+  auto pick = [&](double font, size_t base) {
+    std::vector<bool> shown(n, false);
+    if (n == 0) return std::pair{shown, size_t{1}};
+    double widest = 0;
+    for (size_t i = 0; i < n; ++i) widest = std::max(widest, width(i, font));
+    double slot = n <= 1 ? w : (w - left - right) / static_cast<double>(n - 1);
+    size_t every = base;
+    while (every < n && slot * static_cast<double>(every) < widest + gap) every += base;
+    for (size_t i = 0; i + 1 < n; i += every) shown[i] = true;
+    shown[n - 1] = true;
+    // None crowding the last.
+    for (size_t i = n - 1; i-- > 0;) {
+      if (!shown[i]) continue;
+      if (x(n - 1) - x(i) >= (width(i, font) + width(n - 1, font)) / 2 + gap) break;
+      shown[i] = false;
+    }
+    return std::pair{shown, every};
+  };
+  auto [desktop, every] = pick(11, 1);
+  std::vector<bool> phone = pick(16, every).first;
+  for (size_t i = 0; i < n; ++i)
+    if (desktop[i])
+      // The labels sit 24 units under the axis (more at a phone's width,
+      // class xl), clear of the lowest tick's label at the left.
       svg += fmt::format(R"(<text class="xl{}" x="{:.1f}" y="{}" text-anchor="middle">{}</text>)",
-                         i + 1 < n && ((i / every) % 2 == 1 || i + every >= n - 1) ? " xo" : "", x(i),
-                         h - bottom + 24, Esc(labels[i] + (cut(i) ? "*" : "")));
+                         phone[i] ? "" : " xo", x(i), h - bottom + 24, Esc(text_of(i)));
   auto tip = [&](size_t i, double v, const std::string& what) {
     return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), what, Esc(Show(v, look)));
   };

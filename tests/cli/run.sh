@@ -1175,5 +1175,39 @@ sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language
 if diff -u "$TMP/doc_builtins" "$TMP/out" > "$TMP/builtins.diff"; then passed=$((passed + 1)); else
   failed=$((failed + 1)); echo "FAIL: docs/language.md's builtin table differs from \`kpic explain builtins\`:"; head -20 "$TMP/builtins.diff"; fi
 
+# Trend chart x labels (output/html.cc): as many as fit at the desktop's
+# font, a subset at a phone's (the others class xo), none crowding the last.
+# Worked out by hand from the chart's geometry (624 units between the first
+# and last label, 0.62 em per ASCII character, 11 and 16 units, 8 apart): 2
+# months show both everywhere; 12 months show all on a desktop and every
+# other one on a phone, without 2026-11 (56.7 units from 2026-12, under
+# 77.4); 36 months show every 4th on a desktop (every 8th on a phone), the
+# one 3 before the last dropped.
+mkdir -p "$TMP/xl"
+printf 'package xl\ndimension store: string\nsource o from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amt: decimal(2) unit CNY\n}\nmetric amt: CNY = sum(o.amt)\nreport rm "M" {\n  chart amt by month as line\n}\n' > "$TMP/xl/p.kpi"
+python3 -c 'import calendar; print("day,store,amt"); [print(f"{y}-{m:02d}-{calendar.monthrange(y, m)[1]},A,{100 + m}.00") for y in (2024, 2025, 2026) for m in range(1, 13)]' > "$TMP/xl/o.csv"
+for win in "m2 2026-11-01" "m12 2026-01-01" "m36 2024-01-01"; do
+  read -r name from <<< "$win"
+  "$KPIC" run "$TMP/xl" --report rm --from "$from" --to 2027-01-01 --format html -o "$TMP/xl/$name.html" 2> /dev/null
+done
+python3 - "$TMP/xl" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: trend chart x labels"; }
+import re, sys
+def labels(name):
+    html = open(f"{sys.argv[1]}/{name}.html", encoding="utf-8").read()
+    svg = html[html.index('<svg viewBox="0 0 760 248"'):]
+    svg = svg[:svg.index("</svg>")]
+    found = re.findall(r'<text class="xl( xo)?" x="[^"]*" y="[^"]*" text-anchor="middle">([^<]*)</text>', svg)
+    return [t for _, t in found], [t for xo, t in found if not xo]
+want = {
+    "m2": (["2026-11", "2026-12"], ["2026-11", "2026-12"]),
+    "m12": ([f"2026-{m:02d}" for m in range(1, 13)], ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09", "2026-12"]),
+    "m36": (["2024-01", "2024-05", "2024-09", "2025-01", "2025-05", "2025-09", "2026-01", "2026-05", "2026-12"],
+            ["2024-01", "2024-09", "2025-05", "2026-01", "2026-12"]),
+}
+bad = [f"{n}: {labels(n)} != {w}" for n, w in want.items() if labels(n) != w]
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
