@@ -192,6 +192,23 @@ expect "control character from SQLite" 3 "$KPIC" run "$VALUES" --metric sales --
   --bind "orders=sqlite:$TMP/ctl.db#orders"
 contains err 'column `store`: value `s2\x1b[2J` contains a control character, U+001B (an escape)'
 lacks err $'\033'
+# An SQLite view that fails on another member's row: SQLite's message
+# quotes the value (a JSON path), so under a role only what failed is shown.
+python3 - "$TMP/json.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE raw (id TEXT, day TEXT, store TEXT, doc TEXT, path TEXT)")
+db.executemany("INSERT INTO raw VALUES (?,?,?,?,?)",
+               [("1", "2026-01-01", "s1", '{"a": 10}', "$.a"), ("2", "2026-01-02", "s2", '{"a": 20}', "SECRET-OF-S2")])
+db.execute("CREATE VIEW orders AS SELECT id, day, store, json_extract(doc, path) AS amount FROM raw ORDER BY day")
+db.commit()
+PY
+expect "SQLite's message under a role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --role store_manager --param s=s1 \
+  --bind "orders=sqlite:$TMP/json.db#orders"
+contains err "the database's message is not shown"
+lacks err 'SECRET-OF-S2'
+expect "SQLite's message, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --bind "orders=sqlite:$TMP/json.db#orders"
+contains err 'SECRET-OF-S2'
 # Tab, line feed and carriage return stay allowed: exact in JSON and CSV,
 # escaped in the table so that a value cannot break its lines or columns
 # (a backslash doubled, so that `s\n2` cannot pass for a line feed).
