@@ -18,9 +18,6 @@ namespace kpic::rt {
 TableData ReadPostgres(const std::string& uri, const std::string& table, const std::vector<CsvColumnRequest>& columns,
                        const CsvOptions& options);
 
-/// A connection for the queries of `kpic run --engine postgres`: kpic's own
-/// SQL, results as text. Errors are DataErrors naming the URI (password
-/// masked) and what was being done.
 /// A value check of kpic's inside the SQL failed (a decimal with too many
 /// places, a float that is not finite): PostgreSQL's message names the
 /// source, column and value, but no row. Told from other failures by the
@@ -31,6 +28,9 @@ class PgValueError : public DatabaseMessageError {
   using DatabaseMessageError::DatabaseMessageError;
 };
 
+/// A connection for the queries of `kpic run --engine postgres`: kpic's own
+/// SQL, results as text. Errors are DataErrors naming the URI (password
+/// masked) and what was being done.
 class PgSession {
  public:
   explicit PgSession(const std::string& uri);

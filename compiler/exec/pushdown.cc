@@ -438,8 +438,9 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
       // table, row, column and value, is reported instead. Anything else
       // from that read (no bad value found, a failed connection, an error
       // naming no row) leaves PostgreSQL's message as it is. Under a role
-      // PostgreSQL's message stands: the read would meet rows outside the
-      // role, which PostgreSQL filtered out, and name them.
+      // there is no such read: it would meet rows outside the role, which
+      // PostgreSQL filtered out, and name them (ExecutePlan then shows only
+      // what failed).
       if (!p.role.empty()) throw;
       std::map<std::string, std::set<std::string>> needed = NeededColumns(p);
       ReadOptions ro;
