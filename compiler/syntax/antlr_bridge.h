@@ -228,6 +228,28 @@ class AstBuilder {
   DiagnosticSink& diags_;
 };
 
+/// What the AST builder says of a date or timestamp literal's text: valid,
+/// no such day or time (E0110), or no digits to check (a token conjured by
+/// error recovery, already reported).
+enum class DateCheck { kOk, kInvalid, kNoDigits };
+DateCheck CheckDateText(const std::string& text, bool timestamp);
+
+/// What the AST builder says of a number literal's text (E0110 unless kOk).
+enum class NumberCheck { kOk, kTooLarge, kTooManyDigits };
+NumberCheck CheckNumberText(std::string_view text, bool is_int);
+
+/// Parses the metric declarations in the default-channel tokens
+/// `main[begin, end)` straight into the AST, without ANTLR: the same nodes,
+/// spans and texts that parsing with KpiParser and building with
+/// AstBuilder give (the unit test and the parser's fuzzer compare the
+/// two). It takes only what it can parse exactly as the grammar does and
+/// what the builder would report nothing about: for anything else (another
+/// kind of declaration, a syntax error, a string with an escape, a number
+/// or date the builder reports) it returns false, adding nothing and
+/// reporting nothing, and the caller parses the chunk with ANTLR.
+bool ParseMetricsDirect(const std::vector<antlr4::Token*>& main, size_t begin, size_t end, const OffsetMap& map,
+                        std::vector<std::unique_ptr<ast::Decl>>* out);
+
 /// Human description of a token: "`metric`", "end of file".
 std::string DescribeToken(const antlr4::Token* t);
 

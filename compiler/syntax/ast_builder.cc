@@ -168,9 +168,7 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
   return out;
 }
 
-void AstBuilder::CheckDate(antlr4::Token* t) {
-  if (!t) return;
-  std::string s = t->getText();
+DateCheck CheckDateText(const std::string& s, bool timestamp) {
   // The digits at [at, at + n), or -1. A token the parser conjured while
   // recovering from a syntax error ("<missing DATE>") has none; that error
   // is reported already.
@@ -183,44 +181,61 @@ void AstBuilder::CheckDate(antlr4::Token* t) {
     return v;
   };
   int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 0 || m < 0 || d < 0) return;
+  if (y < 0 || m < 0 || d < 0) return DateCheck::kNoDigits;
   static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   bool ok = m >= 1 && m <= 12 && d >= 1 && d <= kDays[m - 1] && !(m == 2 && d == 29 && !leap);
-  if (t->getType() == L::TIMESTAMP && ok && s.size() >= 16) {
+  if (timestamp && ok && s.size() >= 16) {
     int hh = num(11, 2), mm = num(14, 2);
     int ss = s.size() >= 19 && s[16] == ':' ? num(17, 2) : 0;
-    if (hh < 0 || mm < 0 || ss < 0) return;
+    if (hh < 0 || mm < 0 || ss < 0) return DateCheck::kNoDigits;
     ok = hh < 24 && mm < 60 && ss < 60;
   }
-  if (!ok)
+  return ok ? DateCheck::kOk : DateCheck::kInvalid;
+}
+
+void AstBuilder::CheckDate(antlr4::Token* t) {
+  if (!t) return;
+  std::string s = t->getText();
+  if (CheckDateText(s, t->getType() == L::TIMESTAMP) == DateCheck::kInvalid)
     diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("`{}` is not a valid date", s)).span_label =
         "no such day";
 }
 
-void AstBuilder::CheckNumber(antlr4::Token* t) {
-  if (!t) return;
+NumberCheck CheckNumberText(std::string_view text, bool is_int) {
   std::string digits;
-  for (char c : t->getText())
+  for (char c : text)
     if (c != '_') digits += c;
-  if (t->getType() == L::INT) {
+  if (is_int) {
     int64_t v;
     auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-    if (r.ec != std::errc())
-      diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("number `{}` is too large", t->getText()))
+    return r.ec != std::errc() ? NumberCheck::kTooLarge : NumberCheck::kOk;
+  }
+  // Decimal literals keep at most 18 significant digits, so they stay exact.
+  size_t sig = 0;
+  bool seen_nonzero = false;
+  for (char c : digits) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '1' && c <= '9') seen_nonzero = true;
+    if (c >= '0' && c <= '9' && seen_nonzero) ++sig;
+  }
+  return sig > 18 ? NumberCheck::kTooManyDigits : NumberCheck::kOk;
+}
+
+void AstBuilder::CheckNumber(antlr4::Token* t) {
+  if (!t) return;
+  std::string text = t->getText();
+  switch (CheckNumberText(text, t->getType() == L::INT)) {
+    case NumberCheck::kTooLarge:
+      diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("number `{}` is too large", text))
           .Help("whole numbers must fit in 64 bits (at most 9223372036854775807)");
-  } else {
-    // Decimal literals keep at most 18 significant digits, so they stay exact.
-    size_t sig = 0;
-    bool seen_nonzero = false;
-    for (char c : digits) {
-      if (c == 'e' || c == 'E') break;
-      if (c >= '1' && c <= '9') seen_nonzero = true;
-      if (c >= '0' && c <= '9' && seen_nonzero) ++sig;
-    }
-    if (sig > 18)
-      diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("number `{}` has too many digits", t->getText()))
+      break;
+    case NumberCheck::kTooManyDigits:
+      diags_.Report(DiagCode::E0110, map_.TokenSpan(t), fmt::format("number `{}` has too many digits", text))
           .Help("a number literal keeps at most 18 significant digits so that it stays exact");
+      break;
+    case NumberCheck::kOk:
+      break;
   }
 }
 

@@ -589,6 +589,14 @@ void FileParser::BuildChunk(const Chunk& chunk, const std::vector<KpiParser::Top
 }
 
 void FileParser::ParseChunk(const Chunk& chunk, bool last) {
+  // Most declarations of a large package are metrics: parsed straight into
+  // the AST where that is exact, by ANTLR otherwise.
+  size_t before = file_->decls.size();
+  if (limits_.direct_metrics && syntax::ParseMetricsDirect(main_, chunk.begin, chunk.end, map_, &file_->decls)) {
+    if (limits_.direct_parsed) *limits_.direct_parsed += file_->decls.size() - before;
+    if (before < file_->decls.size()) file_->decls[before]->doc = DocBefore(main_[chunk.begin]->getTokenIndex());
+    return;
+  }
   std::vector<KpiParser::TopItemContext*> items;
   if (FastParse(chunk, &items)) {
     BuildChunk(chunk, items, false);

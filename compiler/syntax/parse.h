@@ -17,6 +17,11 @@ struct ParseLimits {
   size_t max_file_bytes = 64u << 20;  ///< E0004 above this
   size_t max_nesting = 128;           ///< brackets of any kind (E0105)
   size_t max_operators = 4000;        ///< operators in one declaration (E0106)
+  /// Metric declarations are parsed without ANTLR where that gives exactly
+  /// what ANTLR gives (docs/ARCHITECTURE.md, "Parsing"); false parses every
+  /// declaration with ANTLR, for the tests that compare the two.
+  bool direct_metrics = true;
+  size_t* direct_parsed = nullptr;  ///< if set, counts the declarations parsed without ANTLR (tests)
 };
 
 /// Parses one file. Never throws and never aborts: every problem becomes a

@@ -5,7 +5,9 @@
 // mapped stream alone treats as stray), or a token that the parser's UTF-8
 // byte stream lexes otherwise, or whose byte offsets do not slice its text,
 // or a token (with its line and column) that the file parser's scanner
-// lexes otherwise than the generated lexer over the same bytes.
+// lexes otherwise than the generated lexer over the same bytes; or a file
+// that the direct metric parser (compiler/syntax/direct_parser.cc) parses
+// otherwise than ANTLR: any node, span, text or diagnostic.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 #include "base/utf8.h"
 #include "diag/render.h"
 #include "syntax/parse.h"
+#include "../support/full_ast.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace kpic;
@@ -27,6 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ast::Dump(*file, sm);
   const std::string text(reinterpret_cast<const char*>(data), size);
   if (size <= 4096 && ScanForTest(text) != LexBytesForTest(text)) std::abort();
+  if (size <= 4096 && test_support::ParseAndDump(text, true) != test_support::ParseAndDump(text, false)) std::abort();
   if (size <= 4096 && text.find_first_of(std::string("\x01\x02\x03", 3)) == std::string::npos &&
       text.find('\0') == std::string::npos) {
     std::vector<LexedToken> mapped = LexForTest(text, true);
