@@ -318,6 +318,15 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
   o.lang = String(req, "lang");
   o.engine = String(req, "engine").empty() ? "auto" : String(req, "engine");
   o.on_bad_row = String(req, "on_bad_row").empty() ? "fail" : String(req, "on_bad_row");
+  // Stamped by a kpic that ran the pair (its run stopped at the first bad
+  // row all the same); ToRequest's advice names `run`'s options, which
+  // verify does not take.
+  if (o.engine == "postgres" && o.on_bad_row == "skip")
+    throw UsageError(
+        "the output was made with --engine postgres and --on-bad-row skip, which kpic no longer runs together "
+        "(PostgreSQL stops at a bad value instead of skipping its row), so it cannot be recomputed as it was "
+        "asked for; make it again with `kpic run ... --engine auto --on-bad-row skip` (or --on-bad-row fail) "
+        "and verify that output");
   if (req.contains("forecast") && req["forecast"].is_number_integer()) o.forecast = req["forecast"].get<int>();
   // A stamp can be edited: a caller pinned to a role (--role, --param)
   // recomputes only an output made under exactly that role and those

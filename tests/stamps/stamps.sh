@@ -46,6 +46,20 @@ expect "reformatted" 0 "$KPIC" run "$PKG" --metric top,other --grain all --forma
 json "json.dumps($fps, sort_keys=True) == '''$before'''" "True"
 expect "verify after a reformat" 0 "$KPIC" verify "$TMP/before.json"
 contains out 'the numbers still stand'
+# A stamp from a kpic that ran --engine postgres with --on-bad-row skip
+# (now refused together): verify says so in its own terms, not with run's
+# advice (`use --engine auto`), which names options verify does not take.
+python3 - "$TMP/before.json" "$TMP/pgskip.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["stamp"]["request"]["engine"] = "postgres"
+d["stamp"]["request"]["on_bad_row"] = "skip"
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"))
+PY
+expect "verify a postgres stamp with skip" 2 "$KPIC" verify "$TMP/pgskip.json"
+contains err 'made with --engine postgres and --on-bad-row skip'
+contains err 'make it again with `kpic run'
+lacks err 'use --engine auto'
 # A key twice in one object is not kpic's output: a parser that keeps the
 # first value reads 999.99, and verify (which kept the last) passed it.
 python3 - "$TMP/before.json" "$TMP/dupkey.json" <<'PY'
