@@ -121,15 +121,21 @@ class DataError : public std::runtime_error {
 /// JSON path errors): under a role it is not shown.
 class DatabaseMessageError : public DataError {
  public:
-  /// The message is `failed + separator + message`.
+  /// The message is `failed + separator + message`. `code` is the
+  /// database's code for the error, which quotes no data (`SQLSTATE
+  /// 57014`, `SQLite: database is locked`), or empty.
   DatabaseMessageError(std::string file, size_t line, std::string failed, const std::string& separator,
-                       const std::string& message)
-      : DataError(std::move(file), line, "", "", failed + separator + message), failed_(std::move(failed)) {}
+                       const std::string& message, std::string code = "")
+      : DataError(std::move(file), line, "", "", failed + separator + message),
+        failed_(std::move(failed)),
+        code_(std::move(code)) {}
   /// What was being done (`query`, `read`, `the scan of `orders``).
   const std::string& failed() const { return failed_; }
+  const std::string& code() const { return code_; }
 
  private:
   std::string failed_;
+  std::string code_;
 };
 
 /// The data of one source, read by any reader: typed columns in request

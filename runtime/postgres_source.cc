@@ -28,6 +28,7 @@ namespace {
   X(PQfinish, finish)             \
   X(PQexecParams, execParams)     \
   X(PQresultStatus, resultStatus) \
+  X(PQresultErrorField, resultErrorField) \
   X(PQclear, clear)               \
   X(PQntuples, ntuples)           \
   X(PQnfields, nfields)           \
@@ -150,7 +151,11 @@ Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, cons
         throw PgValueError(shown, 0, what, ": ", line);
       }
     }
-    throw DatabaseMessageError(shown, 0, what, " failed: ", message);
+    // The SQLSTATE is a code the server or a function chose, never a
+    // row's value: shown under a role, where the message is not.
+    const char* state = Pq().resultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    throw DatabaseMessageError(shown, 0, what, " failed: ", message,
+                               state && *state ? std::string("SQLSTATE ") + state : "");
   }
   return r;
 }

@@ -23,6 +23,10 @@ std::string Quote(const std::string& id) {
   return out + "\"";
 }
 
+/// SQLite's own words for the last error's code (`SQL logic error`,
+/// `database is locked`): the library's fixed texts, never a row's value.
+std::string Code(sqlite3* db) { return std::string("SQLite: ") + sqlite3_errstr(sqlite3_extended_errcode(db)); }
+
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -64,7 +68,7 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
   auto prepare = [&](const std::string& sql) {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-      throw DatabaseMessageError(uri, 0, "query", " failed: ", sqlite3_errmsg(db.get()));
+      throw DatabaseMessageError(uri, 0, "query", " failed: ", sqlite3_errmsg(db.get()), Code(db.get()));
     return std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>(st, &sqlite3_finalize);
   };
 
@@ -99,7 +103,8 @@ TableData ReadSqlite(const std::string& path, const std::string& table, const st
   for (;;) {
     rc = sqlite3_step(st.get());
     if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw DatabaseMessageError(uri, row, "read", " failed: ", sqlite3_errmsg(db.get()));
+    if (rc != SQLITE_ROW)
+      throw DatabaseMessageError(uri, row, "read", " failed: ", sqlite3_errmsg(db.get()), Code(db.get()));
     ++row;
     for (size_t c = 0; c < columns.size(); ++c) {
       int i = static_cast<int>(c);

@@ -486,9 +486,10 @@ rt::DataError RedactedForRole(const rt::DataError& e, const std::string& role) {
   // the role (a view's failed cast): only what failed is shown.
   if (const auto* db = dynamic_cast<const rt::DatabaseMessageError*>(&e))
     return rt::DataError(WithoutPartitionValues(e.file()), 0, "", "",
-                         fmt::format("{} failed; the database's message is not shown, as it may quote a row outside "
-                                     "role `{}`'s access (run as a role that may see every row for the details)",
-                                     db->failed(), role),
+                         fmt::format("{} failed{}; the database's message is not shown, as it may quote a row "
+                                     "outside role `{}`'s access (run as a role that may see every row for the "
+                                     "details)",
+                                     db->failed(), db->code().empty() ? "" : " (" + db->code() + ")", role),
                          false);
   // Under a role, a bad row may be another member's: its file and line
   // are shown, never its value (the run stops for every role alike), nor

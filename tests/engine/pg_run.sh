@@ -204,9 +204,23 @@ for engine in interp postgres; do
       { echo "a value outside the role leaks ($engine, $args):"; cat "$tmp/err"; exit 1; }
     rm -rf "$tmp/burst"
     # postgres filters first and may run; the embedded engine reads every row and stops
-    [ $engine = postgres ] || { [ $rc -eq 3 ] && grep -q "the database's message is not shown" "$tmp/err"; } ||
+    # ... but its SQLSTATE, a code that quotes no row (22P02: invalid text
+    # representation), so that the failure can be looked up.
+    [ $engine = postgres ] || { [ $rc -eq 3 ] && grep -q "query failed (SQLSTATE 22P02); the database's message is not shown" "$tmp/err"; } ||
       { echo "the view's failure ($engine, $args): expected exit 3 without PostgreSQL's message, got $rc:"; cat "$tmp/err"; exit 1; }
   done
+done
+# A statement timeout quotes no row: under a role its SQLSTATE (57014,
+# query_canceled) tells the analyst what happened.
+psql -q -v ON_ERROR_STOP=1 "$URI" -c "CREATE VIEW $S.w_slow AS SELECT day, store, amt::float8 + 0 * (SELECT count(*) FROM pg_sleep(2)) AS amt FROM $S.w_raw WHERE store = 'B'"
+for engine in interp postgres; do
+  set +e
+  "$KPIC" run "$W" --metric amt --engine $engine --bind "o=${URI}${sep}options=-c%20statement_timeout%3D200#$S.w_slow" --no-cache \
+    --role mgr --param s=B > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  set -e
+  [ $rc -eq 3 ] && grep -q "failed (SQLSTATE 57014); the database's message is not shown" "$tmp/err" ||
+    { echo "a statement timeout under a role ($engine): expected exit 3 with SQLSTATE 57014, got $rc:"; cat "$tmp/err"; exit 1; }
 done
 set +e
 "$KPIC" run "$W" --metric amt --engine interp --bind "o=$URI#$S.w_view" --no-cache > /dev/null 2> "$tmp/err"

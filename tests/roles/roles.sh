@@ -207,6 +207,8 @@ expect "SQLite's message under a role" 3 "$KPIC" run "$VALUES" --metric sales --
   --bind "orders=sqlite:$TMP/json.db#orders"
 contains err "the database's message is not shown"
 lacks err 'SECRET-OF-S2'
+# SQLite's fixed words for the error's code are shown: they quote no row.
+contains err "read failed (SQLite: SQL logic error); the database's message is not shown"
 expect "SQLite's message, no role" 3 "$KPIC" run "$VALUES" --metric sales --grain all --bind "orders=sqlite:$TMP/json.db#orders"
 contains err 'SECRET-OF-S2'
 # Tab, line feed and carriage return stay allowed: exact in JSON and CSV,
