@@ -244,7 +244,13 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
     // The caller lent the trees for the check and will not read this one
     // again (CheckInput::check_only): the session owns it, mutable.
     m.formula = ast::FormulaHash(*decl->expr);
-    const_cast<ast::MetricDecl*>(decl)->expr.reset();
+    auto* lent = const_cast<ast::MetricDecl*>(decl);
+    lent->expr.reset();
+    // Nor its attributes, once the IR has what it reads of them (their
+    // governance was checked while resolving names): 19 MB of the 10 MB
+    // package's peak.
+    MetricAttrsIntoIr(*lent, &module_.ir.metrics[m.ir]);
+    std::vector<ast::Attribute>().swap(lent->attrs);
   }
   return &m;
 }
@@ -253,6 +259,13 @@ void Checker::RowOutsideAggregate(const Expr& e) {
   diags_.Report(DiagCode::E0401, e.span, "a column is used outside an aggregate")
       .Help("a metric summarises many rows: wrap the column in an aggregate such as `sum(...)` or `count(...)`")
       .span_label = "one value per row";
+}
+
+void Checker::MetricAttrsIntoIr(const ast::MetricDecl& decl, ir::Metric* m) {
+  for (const ast::Attribute& a : decl.attrs) {
+    if (a.key.name == "format" && !a.values.empty()) m->format = a.values[0].text;
+    if (a.key.name == "label" && !a.lang.empty() && !a.values.empty()) m->labels[a.lang] = a.values[0].text;
+  }
 }
 
 void Checker::FillMetricIr() {
@@ -270,10 +283,7 @@ void Checker::FillMetricIr() {
     m.depends_on = t.depends_on;
     if (t.decl) {
       m.label = t.decl->label.value_or("");
-      for (const ast::Attribute& a : t.decl->attrs) {
-        if (a.key.name == "format" && !a.values.empty()) m.format = a.values[0].text;
-        if (a.key.name == "label" && !a.lang.empty() && !a.values.empty()) m.labels[a.lang] = a.values[0].text;
-      }
+      MetricAttrsIntoIr(*t.decl, &m);  // none left where `check` freed them (Metric)
       m.span = t.decl->name.span;
     }
   }

@@ -115,6 +115,8 @@ class Checker {
   int MetricIndex(const std::string& name);
   void RowOutsideAggregate(const ast::Expr& e);
   void FillMetricIr();
+  /// What the IR keeps of a metric's attributes: its format and its labels by language.
+  static void MetricAttrsIntoIr(const ast::MetricDecl& decl, ir::Metric* m);
 
   // ---- check_expr.cc ---------------------------------------------------------------
   /// Types a metric-level expression.
