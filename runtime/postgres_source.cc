@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 
 #include <libpq-fe.h>
 
@@ -129,6 +130,29 @@ bool Compatible(ColType t, int scale, const std::string& pg, int pg_scale) {
   return false;
 }
 
+/// `SQLSTATE 57014` for a code that tells a condition of the server, the
+/// connection or the objects (a timeout, a lost connection, no privilege,
+/// no such table), which a role may be told; "" for any other. A code is
+/// not a row's value, but it can be made from one (`RAISE ... USING
+/// ERRCODE = <text of a row>` in a view's function), and the classes of
+/// bad data (22: `invalid input syntax`, 23: a constraint) say what kind
+/// of value another member's row holds. A view's function that raises one
+/// of the codes below on purpose still chooses among them, as it chooses
+/// whether the statement fails at all; the view is the database owner's
+/// code.
+std::string ServerCondition(const char* state) {
+  if (!state || std::strlen(state) != 5) return "";
+  const std::string code(state);
+  static const char* const kClasses[] = {"08", "53", "57", "58"};  // connection, resources, operator, system
+  static const char* const kCodes[] = {"40001", "40P01", "42501", "42P01", "42703", "42883",
+                                       "3D000", "3F000", "28000", "28P01", "25006", "55P03"};
+  bool known = false;
+  for (const char* c : kClasses) known |= code.compare(0, 2, c) == 0;
+  for (const char* c : kCodes) known |= code == c;
+  for (char ch : code) known &= (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z');
+  return known ? "SQLSTATE " + code : "";
+}
+
 /// Runs one statement with text parameters; a DataError naming `shown` and
 /// `what` when it fails.
 Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, const std::vector<std::string>& params,
@@ -151,11 +175,8 @@ Result Exec(PGconn* conn, const std::string& shown, const std::string& sql, cons
         throw PgValueError(shown, 0, what, ": ", line);
       }
     }
-    // The SQLSTATE is a code the server or a function chose, never a
-    // row's value: shown under a role, where the message is not.
     const char* state = Pq().resultErrorField(r.get(), PG_DIAG_SQLSTATE);
-    throw DatabaseMessageError(shown, 0, what, " failed: ", message,
-                               state && *state ? std::string("SQLSTATE ") + state : "");
+    throw DatabaseMessageError(shown, 0, what, " failed: ", message, ServerCondition(state));
   }
   return r;
 }

@@ -105,11 +105,7 @@ std::map<std::string, Pruning> PlanPruning(const plan::Plan& p) {
   for (const plan::Scan& sc : p.scans) {
     // A past-to scan reads nothing the others do not: the rows past --to
     // are told by the statistics (ScanResult::rows_past_to), not read.
-    // Under a role's filter they cannot be (statistics describe every
-    // member's rows): the scan then reads the rows past --to that the
-    // role's values do not rule out, as from CSV, so that the as-of date is
-    // the same whatever the source's format.
-    if (!sc.past_to || sc.filter >= 0) scans[sc.source].push_back(&sc);
+    if (!sc.past_to) scans[sc.source].push_back(&sc);
     for (const plan::ScanColumn& c : sc.columns)
       for (size_t i = 1; i < c.sources.size(); ++i) looked_up.insert(c.sources[i]);
   }
