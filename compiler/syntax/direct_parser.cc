@@ -320,12 +320,14 @@ class DirectParser {
           if (minus) ++pos_;
           size_t n = Expect(L::INT);
           std::string text = Tok(n)->getText();
-          std::from_chars(text.data(), text.data() + text.size(), power);
+          auto r = std::from_chars(text.data(), text.data() + text.size(), power);
+          if (r.ec != std::errc() || r.ptr != text.data() + text.size()) throw Decline{};  // E0110
           if (minus) power = -power;
         }
         f.power = s * power;
         if (!f.name.name.empty()) out->factors.push_back(f);
       } else if (Type() == L::INT) {
+        if (Tok(pos_)->getText() != "1") throw Decline{};  // E0110
         ++pos_;  // `1` contributes nothing
       } else if (Type() == L::LPAREN) {
         ++pos_;

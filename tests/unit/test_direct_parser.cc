@@ -127,7 +127,7 @@ class Gen {
   }
   std::string Unit() {
     static const std::vector<std::string> units = {"CNY", "CNY/order", "visit^2", "km/h^-1", "(a*b)/c", "1",
-                                                   "a/(b/c)*d", "x^99999999999", "owner", "a^", "1/day"};
+                                                   "a/(b/c)*d", "x^99999999999", "owner", "a^", "1/day", "5/day", "m^2_0"};
     return Pick(units);
   }
   std::string Metric() {
