@@ -130,27 +130,30 @@ bool Compatible(ColType t, int scale, const std::string& pg, int pg_scale) {
   return false;
 }
 
-/// `SQLSTATE 57014` for a code that tells a condition of the server, the
-/// connection or the objects (a timeout, a lost connection, no privilege,
-/// no such table), which a role may be told; "" for any other. A code is
-/// not a row's value, but it can be made from one (`RAISE ... USING
-/// ERRCODE = <text of a row>` in a view's function), and the classes of
-/// bad data (22: `invalid input syntax`, 23: a constraint) say what kind
-/// of value another member's row holds. A view's function that raises one
-/// of the codes below on purpose still chooses among them, as it chooses
-/// whether the statement fails at all; the view is the database owner's
-/// code.
+/// `SQLSTATE 57014` for one of the codes that tell a condition of the
+/// server, the connection or the objects (a timeout, a lost connection, no
+/// privilege, no such table), which a role may be told; "" for any other.
+/// A code is not a row's value, but it can be made from one (`RAISE ...
+/// USING ERRCODE = <text of a row>` in a view's function), and the classes
+/// of bad data (22: `invalid input syntax`, 23: a constraint) say what
+/// kind of value another member's row holds. A view's function that raises
+/// one of the codes below on purpose still chooses among them, as it
+/// chooses whether the statement fails at all; the view is the database
+/// owner's code.
 std::string ServerCondition(const char* state) {
-  if (!state || std::strlen(state) != 5) return "";
-  const std::string code(state);
-  static const char* const kClasses[] = {"08", "53", "57", "58"};  // connection, resources, operator, system
-  static const char* const kCodes[] = {"40001", "40P01", "42501", "42P01", "42703", "42883",
-                                       "3D000", "3F000", "28000", "28P01", "25006", "55P03"};
-  bool known = false;
-  for (const char* c : kClasses) known |= code.compare(0, 2, c) == 0;
-  for (const char* c : kCodes) known |= code == c;
-  for (char ch : code) known &= (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z');
-  return known ? "SQLSTATE " + code : "";
+  // Whole codes, never a class: `57` followed by three characters of a row
+  // would be a class's code too.
+  static const char* const kCodes[] = {
+      "08000", "08003", "08006", "08001", "08004", "08007", "08P01",           // connection
+      "53000", "53100", "53200", "53300", "53400",                             // resources
+      "57000", "57014", "57P01", "57P02", "57P03", "57P04", "57P05",           // timeout, shutdown
+      "58000", "58030", "58P01", "58P02",                                      // system
+      "40001", "40P01", "55P03", "55006", "25006",                             // locks, read-only
+      "42501", "42P01", "42703", "42883", "3D000", "3F000", "28000", "28P01"};  // privilege, objects
+  if (!state) return "";
+  for (const char* c : kCodes)
+    if (std::strcmp(state, c) == 0) return std::string("SQLSTATE ") + c;
+  return "";
 }
 
 /// Runs one statement with text parameters; a DataError naming `shown` and
