@@ -122,8 +122,10 @@ class DataError : public std::runtime_error {
 class DatabaseMessageError : public DataError {
  public:
   /// The message is `failed + separator + message`. `code` is the
-  /// database's code for the error, which quotes no data (`SQLSTATE
-  /// 57014`, `SQLite: database is locked`), or empty.
+  /// database's code for the error when a role may be told it (`SQLSTATE
+  /// 57014`, one of the server conditions of postgres_source.cc's
+  /// ServerCondition; `SQLite: database is locked`, SQLite's fixed words),
+  /// or empty.
   DatabaseMessageError(std::string file, size_t line, std::string failed, const std::string& separator,
                        const std::string& message, std::string code = "")
       : DataError(std::move(file), line, "", "", failed + separator + message),
