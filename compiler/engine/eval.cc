@@ -145,6 +145,9 @@ class Evaluator {
     bool Clipped() const { return clo != INT32_MIN || chi != INT32_MAX; }
     /// `forecast.FIELD` in a goal's alert: the outlook of the goal or member.
     const std::array<double, 6>* forecast = nullptr;
+    /// `m.target` of a phased goal in its alerts: the period's phased
+    /// target, which the goal's loop works out (null where none is set).
+    const Val* goal_target = nullptr;
   };
 
   /// The first day with rows in any scan (INT32_MAX when none).
@@ -311,6 +314,8 @@ class Evaluator {
       }
       case O::kWorkingDays:
         return WorkingDays(n, c);
+      case O::kGoalTarget:
+        return c.goal_target ? *c.goal_target : Val::Null();
       case O::kForecast: {
         if (!c.forecast) return Val::Null();
         double v = (*c.forecast)[static_cast<size_t>(n.count)];
@@ -1436,10 +1441,12 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   auto fire = [&](const plan::GoalPlan::Alert& a, int cond, int value, const Evaluator::Ctx& c,
                   const plan::GoalPlan::Alert::ByMember* bm) { Fire(ev, a, cond, value, c, bm, at->period, &gr->alerts); };
   std::array<double, 6> fields = total->Fields();
+  Val at_target = at->span.partial && at->has_pace ? at->pace_target : at->target;
   for (const auto& a : g.alerts) {
     if (!a.forecast) continue;
     Evaluator::Ctx c = ctx_at(&none);
     c.forecast = &fields;
+    c.goal_target = &at_target;
     fire(a, a.cond, a.value, c, nullptr);
     for (const auto& bm : a.by) {
       const plan::GoalPlan::Drill* dr = nullptr;
@@ -1745,6 +1752,10 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           }
           Fire(ev, a, cond, value, at, bm, p, &gr.alerts);
         };
+        // `m.target` of a phased goal: the period's part of the target, or
+        // of a partial period its pace target (over the same days).
+        Val alert_target = gp.span.partial && gp.has_pace ? gp.pace_target : gp.target;
+        c.goal_target = &alert_target;
         for (const auto& a : g.alerts)
           if (!a.forecast) fire(a, a.cond, a.value, c, nullptr);
         for (const auto& a : g.alerts) {

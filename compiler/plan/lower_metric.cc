@@ -151,6 +151,10 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
         return MOp(MNode::Op::kMul, {M(goal_->target_rhs, lc), LastYearShare(*goal_, lc)});
       return MOp(MNode::Op::kNull, {});
     }
+    // A phased target is the whole period's, spread over its periods by
+    // the engine: the alert reads the period's part, not the whole (it
+    // compared each month with the year's target: review, 2026-12-06).
+    if (lc.dims.empty() && !goal_->phasing.empty()) return MOp(MNode::Op::kGoalTarget, {});
     int t = M(goal_->target_rhs, lc);
     // A relative target of a zero base is none (engine NoZeroBase): an
     // alert `sales >= sales.target` fired for months with nothing to grow

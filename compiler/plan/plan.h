@@ -144,6 +144,7 @@ struct MNode {
     kShiftDays,    ///< args[0] over this period's days `count` days earlier (`last_year_weekday`: 364)
     kWorkingDays,  ///< the working days of the period within --from/--to (Plan::work)
     kForecast,     ///< `forecast.FIELD` of the goal (or member) being alerted on: field `count` (ir::kForecastFields)
+    kGoalTarget,   ///< `m.target` of a phased goal in its alerts: the period's phased target (the engine's)
     kIf, kCoalesce,
     kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot,
   };

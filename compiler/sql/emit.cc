@@ -2088,6 +2088,8 @@ class Emitter {
         return WorkingDays(n, c, fr);
       case O::kForecast:  // only in goals' alerts, which kpic sql does not emit
         throw std::logic_error("forecast outside a goal's alert");
+      case O::kGoalTarget:  // likewise
+        throw std::logic_error("a phased target outside a goal's alert");
       case O::kToDate: {
         if (c.g == Grain::kAll) return arg(0);
         Ctx w = c;

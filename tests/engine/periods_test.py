@@ -329,6 +329,12 @@ if res:
     want = [50 * 35 / 42.5, 50 * 7.5 / 42.5, 0.0, 0.0]
     expect("last-year phasing", all(abs(a - b) < 1e-9 for a, b in zip(got, want)) and len(got) == 4, True)
     expect("last-year status", ly["periods"][0]["status"], "met")
+    # `total.target` in an alert is the quarter's phased target, not the
+    # year's (40, 50): 2025-Q2's 7.50 is under its 10; 2026-Q1's 46.25 is
+    # over its 50 * 35 / 42.5 = 41.18 (and not under 0.95 * 41.18). Before
+    # the fix both alerts compared with the whole year's target.
+    expect("even phased alert", [(a["name"], a["period"]) for a in even["alerts"]], [("低于分期目标", "2025-Q2")])
+    expect("last-year phased alerts", [(a["name"], a["period"]) for a in ly["alerts"]], [("高于分期目标", "2026-Q1")])
 
 # A report chooses goals, metrics and charts, each chart at its own grain.
 res, _ = run("--report", "monthly")
