@@ -33,6 +33,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <cstddef>
@@ -1045,11 +1046,11 @@ class Runner {
       rt::AdviseHeapHugePages();  // the states about to grow
       r_.rows_without_time += grouper_.Assign(in, begin, end, gids_.data());
       size_t groups = grouper_.groups();
-      if (groups > limits_.max_groups)
-        throw engine::LimitError(
-            fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
-                        "fewer dimensions or a coarser grain",
-                        limits_.max_groups, in.source_name));
+      // Under a role the grouper has made groups of rows the role's filter
+      // will skip: only groups with a row the role sees count, after the
+      // chunk (else --max-groups told how many the whole data has: review,
+      // 2026-12-06).
+      if (groups > limits_.max_groups && scan_.filter < 0) TooManyGroups(in);
       if (r_.rows.size() < groups) {
         r_.rows.resize(groups, 0);
         for (size_t a = 0; a < scan_.aggs.size(); ++a) {
@@ -1110,7 +1111,17 @@ class Runner {
                                                 plan::DumpRow(scan_, args.err_node), offset_ + args.err_row + 1,
                                                 in.source_name));
       }
+      if (scan_.filter >= 0 && grouper_.groups() > limits_.max_groups &&
+          static_cast<size_t>(std::count_if(r_.rows.begin(), r_.rows.end(), [](int64_t n) { return n > 0; })) >
+              limits_.max_groups)
+        TooManyGroups(in);
     }
+  }
+
+  [[noreturn]] void TooManyGroups(const engine::ScanInput& in) const {
+    throw engine::LimitError(fmt::format("more than {} groups in the scan of `{}`; raise --max-groups or ask for "
+                                         "fewer dimensions or a coarser grain",
+                                         limits_.max_groups, in.source_name));
   }
 
   /// Between the count of values and the count of rows skipped, for each

@@ -241,29 +241,33 @@ std::string Timings::Describe(double eval_ms) const {
   if (engine == "postgres")
     return fmt::format("kpic: timings: engine postgres: {} scan(s) pushed down in {:.1f} ms; evaluated in {:.1f} ms\n",
                        scans, pushed_ms, eval_ms);
+  if (redacted) {
+    // Under a role, only times: which engine `auto` took, and whether a
+    // scan was streamed, follow the whole source's rows and bytes (review,
+    // 2026-12-06), as counts of rows and kernels would.
+    std::string out = fmt::format("kpic: timings: read in {:.1f} ms; scanned in {:.1f} ms; evaluated in {:.1f} ms\n",
+                                  read_ms, join_ms + scan_ms, eval_ms);
+    for (const std::string& c : cache_redacted) out += fmt::format("kpic: timings: cache: {}\n", c);
+    for (const std::string& c : cache_problems) out += fmt::format("kpic: timings: cache: {}\n", c);
+    return out;
+  }
   std::string out =
-      redacted ? fmt::format("kpic: timings: engine {}: read in {:.1f} ms", engine, read_ms)
-               : rows_cached ? fmt::format("kpic: timings: engine {}: read {} rows and served the states of {} rows "
+      rows_cached ? fmt::format("kpic: timings: engine {}: read {} rows and served the states of {} rows "
                                            "from the state cache in {:.1f} ms",
                                            engine, rows, rows_cached, read_ms)
                              : fmt::format("kpic: timings: engine {}: read {} rows in {:.1f} ms", engine, rows, read_ms);
   if (streamed) out += fmt::format(" ({} scan(s) streamed while reading)", streamed);
   out += fmt::format("; merged streamed states and joined lookups in {:.1f} ms", join_ms);
   size_t in_memory = scans - streamed;
-  // Under a role, how many kernels ran would tell whether rows outside it
-  // were appended (the state cache reads only what is new).
-  if (engine == "jit" && redacted)
-    out += fmt::format("; kernels compiled in {:.1f} ms", compile_ms);
-  else if (engine == "jit")
+  if (engine == "jit")
     out += fmt::format("; {} kernel(s) compiled in {:.1f} ms, {} from the cache", kernels, compile_ms, cached);
   if (interpreted) out += fmt::format("; {} scan(s) interpreted", interpreted);
   out += fmt::format("; {} scan(s) over in-memory columns scanned in {:.1f} ms", in_memory, scan_ms);
   if (engine == "jit") out += " (compile included)";
   out += fmt::format("; evaluated in {:.1f} ms\n", eval_ms);
   if (streamed) out += fmt::format("kpic: timings: {} scan(s) streamed while reading (their time is in the read)\n", streamed);
-  if (!redacted)
-    for (const std::string& r : reads) out += fmt::format("kpic: timings: read {}\n", r);
-  for (const std::string& c : redacted ? cache_redacted : cache) out += fmt::format("kpic: timings: cache: {}\n", c);
+  for (const std::string& r : reads) out += fmt::format("kpic: timings: read {}\n", r);
+  for (const std::string& c : cache) out += fmt::format("kpic: timings: cache: {}\n", c);
   for (const std::string& c : cache_problems) out += fmt::format("kpic: timings: cache: {}\n", c);
   return out;
 }
