@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 
@@ -202,6 +203,99 @@ const Node* FindPeriodOperator(const Module& m, int node, int depth) {
 }  // namespace
 
 const Node* FindPeriodOperator(const Module& m, int node) { return FindPeriodOperator(m, node, 0); }
+
+bool IsAmount(const Module& m, int node) {
+  // A sum, a balance or a count of distinct members, however written
+  // (`count_distinct(x) where c`, `12 * mrr`, `customers - churned`).
+  std::function<bool(int, int)> amount = [&](int id, int depth) -> bool {
+    if (id < 0 || depth > 64) return false;
+    const ir::Node& n = m.node(id);
+    if (n.type.level == ir::Level::kConst) return false;
+    switch (n.kind) {
+      case ir::Kind::kMetric: {
+        const ir::Metric& mt = m.metrics[static_cast<size_t>(n.metric)];
+        return !mt.percent && amount(mt.root, depth + 1);
+      }
+      case ir::Kind::kWhere:
+      case ir::Kind::kUnary:
+        return amount(n.args[0], depth + 1);
+      case ir::Kind::kMember:  // `.previous`, `.last_year`: the same quantity, earlier
+        return n.fn != builtins::Fn::kTarget && amount(n.args[0], depth + 1);
+      case ir::Kind::kMethod:
+        switch (n.fn) {
+          // The same quantity over other days: `customers.to_date(year)`,
+          // `sales.rolling(3 months)`, `sales.avg(day)` (stores' daily
+          // averages add up to the company's).
+          case builtins::Fn::kToDate:
+          case builtins::Fn::kRolling:
+          case builtins::Fn::kReaggSum:
+          case builtins::Fn::kReaggAvg:
+          case builtins::Fn::kReaggMin:
+          case builtins::Fn::kReaggMax:
+          case builtins::Fn::kReaggLast:
+            // Over members too (`avg(revenue by day, store)`): a store-day's
+            // average is a level, whatever the part; a sum of them is not.
+            if (!n.dims.empty() && n.fn != builtins::Fn::kReaggSum) return false;
+            return amount(n.args[0], depth + 1);
+          default:  // a change, a growth rate, a z-score: levels
+            return false;
+        }
+      case ir::Kind::kCall:
+        switch (n.fn) {
+          case builtins::Fn::kSum:
+          case builtins::Fn::kCount:
+          case builtins::Fn::kCountDistinct:
+            return true;
+          case builtins::Fn::kAvg:
+          case builtins::Fn::kMin:
+          case builtins::Fn::kMax:
+          case builtins::Fn::kMedian:
+          case builtins::Fn::kPercentile:
+          case builtins::Fn::kStddev:
+          case builtins::Fn::kVariance:
+            return false;
+          default:
+            break;
+        }
+        break;
+      case ir::Kind::kBinary: {
+        const ir::Node& b = m.node(n.args[1]);
+        if (n.binary == ir::BinaryOp::kAdd || n.binary == ir::BinaryOp::kSub)
+          return amount(n.args[0], depth + 1) || amount(n.args[1], depth + 1);
+        if (n.binary == ir::BinaryOp::kMul)
+          return amount(n.args[0], depth + 1) || amount(n.args[1], depth + 1);
+        if (n.binary == ir::BinaryOp::kDiv)  // a ratio, unless over a constant
+          return b.type.level == ir::Level::kConst && amount(n.args[0], depth + 1);
+        return false;
+      }
+      default:
+        break;
+    }
+    return n.type.additivity != ir::Additivity::kNonAdditive;
+  };
+  return amount(node, 0);
+}
+
+bool AlertComparesFixedAmount(const Module& m, const Goal::Alert& a) {
+  if (a.cond < 0) return false;
+  const Node& c = m.node(a.cond);
+  if (c.kind != Kind::kBinary || c.args.size() != 2) return false;
+  switch (c.binary) {
+    case BinaryOp::kLt:
+    case BinaryOp::kLe:
+    case BinaryOp::kGt:
+    case BinaryOp::kGe:
+    case BinaryOp::kEq:
+    case BinaryOp::kNe:
+      break;
+    default:
+      return false;
+  }
+  // Either way round: `sales < 50000 CNY`, `10 > order_count`.
+  for (int k = 0; k < 2; ++k)
+    if (m.node(c.args[1 - k]).type.level == Level::kConst && IsAmount(m, c.args[k])) return true;
+  return false;
+}
 
 std::string DumpNode(const Module& m, int i) {
   if (i < 0) return "<error>";

@@ -486,6 +486,14 @@ bool IsPeriodOperator(const Node& n);
 /// The first period operator in expression `node`, through the metrics it
 /// reads, or nullptr.
 const Node* FindPeriodOperator(const Module& m, int node);
+/// Whether expression `node` is an amount: a sum, a balance or a count of
+/// distinct members, whose parts add up to the whole (so that a fixed
+/// number for it is the company's). A level (an average, a rate) is not.
+bool IsAmount(const Module& m, int node);
+/// Whether a goal's alert compares an amount with a fixed number (`sales <
+/// 120000 CNY`): the company's threshold, which no member or part of the
+/// rows is measured against (W0011, W0713).
+bool AlertComparesFixedAmount(const Module& m, const Goal::Alert& a);
 
 /// A numeric literal's value (a percentage as a fraction), NaN for any
 /// other node.

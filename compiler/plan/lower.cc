@@ -866,9 +866,23 @@ void Lowerer::Goal(const ir::Goal& g) {
       a.held = left.type.level == ir::Level::kMetric && left.type.additivity == ir::Additivity::kAdditive &&
                !ir::FindPeriodOperator(m_, it.cond) && !(reads_target(it.cond) && TargetIsRelative(g));
     }
+    // An amount against a fixed number is the company's threshold, as an
+    // absolute target of an amount is the company's number: it is not
+    // applied to each member (W0011 at check), nor to the part of the rows
+    // a role sees, where it does not fire (W0713; it fired for each store's
+    // sales against the company's 120000: review, 2026-12-06).
+    bool fixed_amount = ir::AlertComparesFixedAmount(m_, it);
+    if (fixed_amount && RoleSeesPart(g)) {
+      a.cond = MOp(MNode::Op::kNull, {});
+      plan_.notes.push_back(
+          {"W0713", fmt::format("alert `{}` of goal `{}` does not fire under role `{}`: it compares an amount for all "
+                                "rows with a fixed number, and the role sees a part of them",
+                                it.name.empty() ? ir::DumpNode(m_, it.cond) : it.name, g.name, role_->name)});
+    }
     // Alerts also fire per member of each drill dimension that the
     // condition's sources have.
     for (const auto& dr : gp.drills) {
+      if (fixed_amount) break;
       GoalPlan::Alert::ByMember bm;
       bm.dim = dr.dim;
       bm.type = dr.type;
@@ -891,75 +905,10 @@ void Lowerer::Goal(const ir::Goal& g) {
 }
 
 bool Lowerer::TargetIsAmount(const ir::Goal& g) const {
-  // Only an amount is the company's: a sum, a balance or a count of
-  // distinct members, however written (`count_distinct(x) where c`,
-  // `12 * mrr`, `customers - churned`). A level (an average, a rate:
-  // `csat >= 4.5 point`, `conversion >= 12%`) applies to any part alike.
+  // Only an amount is the company's (ir::IsAmount). A level (an average, a
+  // rate: `csat >= 4.5 point`, `conversion >= 12%`) applies to any part alike.
   if (TargetIsRelative(g)) return false;
-  std::function<bool(int, int)> amount = [&](int id, int depth) -> bool {
-    if (id < 0 || depth > 64) return false;
-    const ir::Node& n = m_.node(id);
-    if (n.type.level == ir::Level::kConst) return false;
-    switch (n.kind) {
-      case ir::Kind::kMetric: {
-        const ir::Metric& mt = m_.metrics[static_cast<size_t>(n.metric)];
-        return !mt.percent && amount(mt.root, depth + 1);
-      }
-      case ir::Kind::kWhere:
-      case ir::Kind::kUnary:
-        return amount(n.args[0], depth + 1);
-      case ir::Kind::kMember:  // `.previous`, `.last_year`: the same quantity, earlier
-        return n.fn != builtins::Fn::kTarget && amount(n.args[0], depth + 1);
-      case ir::Kind::kMethod:
-        switch (n.fn) {
-          // The same quantity over other days: `customers.to_date(year)`,
-          // `sales.rolling(3 months)`, `sales.avg(day)` (stores' daily
-          // averages add up to the company's).
-          case builtins::Fn::kToDate:
-          case builtins::Fn::kRolling:
-          case builtins::Fn::kReaggSum:
-          case builtins::Fn::kReaggAvg:
-          case builtins::Fn::kReaggMin:
-          case builtins::Fn::kReaggMax:
-          case builtins::Fn::kReaggLast:
-            return amount(n.args[0], depth + 1);
-          default:  // a change, a growth rate, a z-score: levels
-            return false;
-        }
-      case ir::Kind::kCall:
-        switch (n.fn) {
-          case builtins::Fn::kSum:
-          case builtins::Fn::kCount:
-          case builtins::Fn::kCountDistinct:
-            return true;
-          case builtins::Fn::kAvg:
-          case builtins::Fn::kMin:
-          case builtins::Fn::kMax:
-          case builtins::Fn::kMedian:
-          case builtins::Fn::kPercentile:
-          case builtins::Fn::kStddev:
-          case builtins::Fn::kVariance:
-            return false;
-          default:
-            break;
-        }
-        break;
-      case ir::Kind::kBinary: {
-        const ir::Node& b = m_.node(n.args[1]);
-        if (n.binary == ir::BinaryOp::kAdd || n.binary == ir::BinaryOp::kSub)
-          return amount(n.args[0], depth + 1) || amount(n.args[1], depth + 1);
-        if (n.binary == ir::BinaryOp::kMul)
-          return amount(n.args[0], depth + 1) || amount(n.args[1], depth + 1);
-        if (n.binary == ir::BinaryOp::kDiv)  // a ratio, unless over a constant
-          return b.type.level == ir::Level::kConst && amount(n.args[0], depth + 1);
-        return false;
-      }
-      default:
-        break;
-    }
-    return n.type.additivity != ir::Additivity::kNonAdditive;
-  };
-  return amount(g.metric, 0);
+  return ir::IsAmount(m_, g.metric);
 }
 
 bool Lowerer::RoleSeesPart(const ir::Goal& g) const {

@@ -508,6 +508,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
     }
   }
   AlertMembers(g, conds);
+  FixedAmountAlerts(goal);
   if (goal.grain && grain_span.valid()) GoalGrainFits(goal, *goal.grain, grain_span);
   if (!pkg_->from_stdlib) module_.ir.goals.push_back(std::move(goal));
 }
@@ -540,6 +541,28 @@ void Checker::AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<c
         break;
       }
     }
+  }
+}
+
+/// An alert comparing an amount with a fixed number (`sales < 120000 CNY`)
+/// in a goal with drills: the number is the company's, so the alert
+/// watches the total only (W0011), as an absolute target of an amount gives
+/// members none.
+void Checker::FixedAmountAlerts(const ir::Goal& goal) {
+  if (goal.drills.empty()) return;
+  for (const ir::Goal::Alert& a : goal.alerts) {
+    if (!ir::AlertComparesFixedAmount(module_.ir, a)) continue;
+    std::string what = goal.metric_name.empty() ? std::string("sales") : goal.metric_name;
+    auto& d = diags_.Report(
+        DiagCode::W0011, a.span,
+        fmt::format("alert{} compares an amount with a fixed number, the company's: it fires for the goal's total "
+                    "only, not per `{}`",
+                    a.name.empty() ? "" : fmt::format(" \"{}\"", a.name), fmt::join(goal.drills, "`, `")));
+    d.span_label = "the total only";
+    d.Help(fmt::format("to alert per member, compare each with its own past (`{0} < 0.9 * {0}.previous`) or with a "
+                       "target of its own (a relative target, such as `{0} >= 1.1 * {0}.last_year`, and `{0} < 0.9 * "
+                       "{0}.target`)",
+                       what));
   }
 }
 

@@ -224,6 +224,7 @@ class Checker {
   };
   const GoalContext* goal_ctx_ = nullptr;
   void AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<const ast::GoalItem*, Ty>>& conds);
+  void FixedAmountAlerts(const ir::Goal& goal);
   void PercentHelp(Diagnostic& d, const ast::Expr& pct, const ast::Expr& other);
   void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations

@@ -189,6 +189,11 @@ else:
     expect("drill web before", top["web"]["previous"], F(66, 62))
     expect("drill shop before", top["shop"]["previous"], F(25, 62))
     expect("drill shop", top["shop"]["value"], None)
+    # A store-day's average is a level, not an amount: the goal's fixed 1 CNY
+    # applies to each channel alike (it was taken for the company's number,
+    # and the members had no target), and the alert fires per channel.
+    expect("drill web target", top["web"]["target"], 1)
+    expect("drill web attainment", top["web"]["attainment"], F(4, 28))
     fired = sorted((a["period"], a["dims"].get("channel", "")) for a in g["alerts"])
     expect("alerts", fired, [("2025-01", "shop"), ("2025-02", ""), ("2025-02", "web")])
 

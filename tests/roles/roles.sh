@@ -294,6 +294,26 @@ contains err "was not made from the packages given with --path"
 expect "verify: --role without --path" 2 "$KPIC" verify "$TMP/s1.json" --role store_manager --param s=s1
 contains err "--role needs --path"
 
+# An amount against a fixed number is the company's threshold (W0011 at
+# check): `sales < 50 CNY` fires for the total (January 30.00 + 5.00 + 7.00
+# = 42.00, February 1.50), never for a store's part of it, and under a role
+# that sees a store's rows it does not fire (W0713): it fired for each
+# store, and for the role's own total (review, 2026-12-06). The relative
+# alert still fires per member: store s2's February 1.50 < January's 12.00.
+ALERTS="$ROOT/tests/roles/alerts.kpi"
+fired='[(a["name"], a["period"], a["dims"].get("store", "")) for a in d["goals"][0]["alerts"]]'
+for engine in interp jit; do
+  expect "$engine: fixed-amount alert, total only" 0 "$KPIC" run "$ALERTS" --engine "$engine" --format json --as-of 2026-12-31
+  json "[x for x in $fired if x[0] == 'below 50']" "[('below 50', '2026-01', ''), ('below 50', '2026-02', '')]"
+  json "[x for x in $fired if x[0] == 'below previous' and x[2] == 's2']" "[('below previous', '2026-02', 's2')]"
+  expect "$engine: fixed-amount alert under a role" 0 "$KPIC" run "$ALERTS" --engine "$engine" --format json --as-of 2026-12-31 \
+    --role store_clerk --param s=s2
+  json "$fired" "[('below previous', '2026-02', ''), ('below previous', '2026-02', 's2')]"
+  json "$codes" "['W0708', 'W0713']"
+done
+expect "fixed-amount alert: W0011 at check" 0 "$KPIC" check "$ALERTS"
+contains err 'warning[W0011]: alert "below 50" compares an amount with a fixed number'
+
 # --timings under a role counts no rows (the whole file's rows are outside it).
 expect "timings under a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --role store_clerk --param s=s1 --timings
 contains err 'kpic: timings: read in '

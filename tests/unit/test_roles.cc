@@ -74,6 +74,13 @@ goal growth_goal {
   period 2026 by month
   target sales >= 1.1 * sales.last_year
 }
+goal alert_goal {
+  metric sales
+  period 2026 by month
+  alert "low" when sales < 500 CNY
+  alert "low ticket" when avg_amount < 20 CNY
+  alert "falling" when sales < 0.5 * sales.previous
+}
 )";
 
 struct Lowered {
@@ -287,6 +294,43 @@ TEST_CASE("W0711: under a role that sees a part, an amount target is the company
   REQUIRE(l.code.empty());
   CHECK(l.plan.notes.empty());
   CHECK(target_op(l.plan, "sales_goal") != plan::MNode::Op::kNull);
+}
+
+TEST_CASE("W0713: under a role that sees a part, an amount's fixed alert threshold is the company's") {
+  // alert_goal's `sales < 500 CNY` is for all stores: a store manager's
+  // part is not alerted on by it (its condition is null, so it never
+  // fires). The level (`avg_amount < 20 CNY`) and the comparison with the
+  // past apply to any part.
+  auto conds = [](const plan::Plan& p) {
+    std::vector<plan::MNode::Op> ops;
+    for (const plan::GoalPlan& g : p.goals)
+      for (const auto& a : g.alerts) ops.push_back(p.mnodes[static_cast<size_t>(a.cond)].op);
+    return ops;
+  };
+  plan::Request r;
+  r.goals = {"alert_goal"};
+  r.role = "store_manager";
+  r.params = {{"s", "s1"}};
+  Lowered l = LowerShop(r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.notes.size() == 1);
+  CHECK(l.plan.notes[0].code == Name(DiagCode::W0713));
+  CHECK(l.plan.notes[0].message.find("alert `low` of goal `alert_goal`") != std::string::npos);
+  std::vector<plan::MNode::Op> ops = conds(l.plan);
+  REQUIRE(ops.size() == 3);
+  CHECK(ops[0] == plan::MNode::Op::kNull);
+  CHECK(ops[1] == plan::MNode::Op::kLt);
+  CHECK(ops[2] == plan::MNode::Op::kLt);
+  // Without a role, or under one that sees every row, the alert stands.
+  r.role.clear();
+  r.params.clear();
+  l = LowerShop(r);
+  CHECK(l.plan.notes.empty());
+  CHECK(conds(l.plan)[0] == plan::MNode::Op::kLt);
+  r.role = "everything";
+  l = LowerShop(r);
+  CHECK(l.plan.notes.empty());
+  CHECK(conds(l.plan)[0] == plan::MNode::Op::kLt);
 }
 
 TEST_CASE("W0712: an English report names the Chinese labels it shows for want of label.en") {
