@@ -63,8 +63,11 @@ std::string ChanceText(double probability) {
   if (!std::isfinite(probability)) return "-";
   // Rounded down, so that the text never crosses a status threshold the
   // probability has not reached (49.96% is "49%": off track, not "50%").
-  if (probability > 0 && probability < 0.01) return "<1%";
-  if (probability > 0.99 && probability < 1) return ">99%";
+  // An estimate of what is still to come (every path simulated, or the
+  // whole normal curve, on one side of the target) is never "0%" nor
+  // "100%", which would read as decided (review, 2026-12-06).
+  if (probability < 0.01) return "<1%";
+  if (probability > 0.99) return ">99%";
   return fmt::format("{:.0f}%", std::floor(probability * 100));
 }
 

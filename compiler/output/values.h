@@ -48,7 +48,8 @@ std::string ComparedText(const engine::GoalResult& g, const plan::Plan& p);
 std::string EstimateText(double v, bool percent, int digits = -1);
 /// The scale of a goal's exact values (2 for money), or -1.
 int GoalDigits(const engine::GoalResult& g);
-/// A probability for people, rounded down: `49%`, `<1%`, `>99%`, `100%`.
+/// A probability for people, rounded down: `49%`, `<1%`, `>99%` (an
+/// estimate is never shown as `0%` or `100%`).
 std::string ChanceText(double probability);
 /// The members least likely to meet their target, `A 12%, B 40%`.
 std::string AtRiskText(const engine::DrillResult& dr);

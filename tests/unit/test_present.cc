@@ -54,6 +54,19 @@ TEST_CASE("counts, durations, patterns and plain numbers") {
   CHECK(big.size() > 300);
 }
 
+TEST_CASE("a forecast's chance is rounded down and never shown as decided") {
+  CHECK(ChanceText(0.4996) == "49%");
+  CHECK(ChanceText(0.5) == "50%");
+  CHECK(ChanceText(0.0262) == "2%");
+  CHECK(ChanceText(0.004) == "<1%");
+  CHECK(ChanceText(0.995) == ">99%");
+  // All 5,000 simulated paths on one side of the target: an estimate, not
+  // a certainty (it said "0%" and "100%": review, 2026-12-06).
+  CHECK(ChanceText(0.0) == "<1%");
+  CHECK(ChanceText(1.0) == ">99%");
+  CHECK(ChanceText(std::numeric_limits<double>::quiet_NaN()) == "-");
+}
+
 TEST_CASE("the CSP hash of a page's own script is its SHA-256 in base64 (values from Python's hashlib)") {
   CHECK(Sha256Base64("abc") == "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
   CHECK(Sha256Base64("") == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
