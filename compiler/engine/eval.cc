@@ -1328,6 +1328,17 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
   o->target = target;
   o->outlook = forecast::Chance(o->fit, h, o->cumulative ? o->to_date : 0, o->cumulative, plan::CmpText(g.cmp), target,
                                 {}, weights);
+  // Inside the values the metric can take (a count is never below 0, a
+  // share never past 100%: a repurchase rate's 95% interval read 57.4% to
+  // 103.2%, review 2026-12-06). A total of periods only keeps the floor.
+  auto in = [&](double& v, bool total) {
+    if (std::isfinite(v)) v = std::clamp(v, g.floor, total ? HUGE_VAL : g.ceil);
+  };
+  for (auto* v : {&o->path.mean, &o->path.lo80, &o->path.hi80, &o->path.lo95, &o->path.hi95})
+    for (double& x : *v) in(x, false);
+  for (double* v : {&o->outlook.end_mean, &o->outlook.end_lo80, &o->outlook.end_hi80, &o->outlook.end_lo95,
+                    &o->outlook.end_hi95})
+    in(*v, o->cumulative);
   // Only the goal's periods are listed.
   if (lo > o->from) {
     size_t drop = static_cast<size_t>(std::min<int64_t>(lo - o->from, h));

@@ -112,9 +112,16 @@ void ForecastOne(const plan::Plan& plan, const std::vector<ScanResult>& scans, i
     model.fit = forecast::Auto(y, season, unit);
     forecast::Path path = forecast::Predict(model.fit, horizon);
     model.simulated = path.simulated;
+    // Inside the values the metric can take: a count is never below 0, a
+    // share never past 100% (a rate's interval read 42.7% to 130.0%:
+    // review, 2026-12-06).
+    auto in = [&](double v) {
+      return std::isfinite(v) ? std::clamp(v, m->output->floor, m->output->ceil) : v;
+    };
     for (int k = 0; k < horizon && k < static_cast<int>(path.mean.size()); ++k) {
       size_t i = static_cast<size_t>(k);
-      m->forecast.push_back({last + 1 + k, dims, path.mean[i], path.lo80[i], path.hi80[i], path.lo95[i], path.hi95[i]});
+      m->forecast.push_back({last + 1 + k, dims, in(path.mean[i]), in(path.lo80[i]), in(path.hi80[i]),
+                             in(path.lo95[i]), in(path.hi95[i])});
     }
     m->models.push_back(std::move(model));
   }

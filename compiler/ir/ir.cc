@@ -5,6 +5,9 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <algorithm>
+#include <set>
+#include <optional>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -275,6 +278,83 @@ bool IsAmount(const Module& m, int node) {
   };
   return amount(node, 0);
 }
+
+namespace {
+
+/// An aggregate counted, as RangeOf compares two: the function, what it
+/// counts (rows, or a column's distinct values) and its conditions.
+struct Counted {
+  builtins::Fn fn;
+  std::string what;
+  std::set<std::string> conds;
+};
+
+void SplitConds(const Module& m, int node, std::set<std::string>* out) {
+  const Node& n = m.node(node);
+  if (n.kind == Kind::kBinary && n.binary == BinaryOp::kAnd && n.args.size() == 2) {
+    SplitConds(m, n.args[0], out);
+    SplitConds(m, n.args[1], out);
+    return;
+  }
+  out->insert(DumpNode(m, node));
+}
+
+std::optional<Counted> CountedBy(const Module& m, int node, std::set<std::string> conds, int depth) {
+  if (node < 0 || depth > 64) return std::nullopt;
+  const Node& n = m.node(node);
+  if (n.kind == Kind::kMetric && n.metric >= 0)
+    return CountedBy(m, m.metrics[static_cast<size_t>(n.metric)].root, std::move(conds), depth + 1);
+  if (n.kind == Kind::kWhere && n.args.size() == 2 && m.node(n.args[0]).type.level == Level::kMetric) {
+    SplitConds(m, n.args[1], &conds);
+    return CountedBy(m, n.args[0], std::move(conds), depth + 1);
+  }
+  if (n.kind != Kind::kCall || (n.fn != builtins::Fn::kCount && n.fn != builtins::Fn::kCountDistinct) ||
+      n.args.size() != 1)
+    return std::nullopt;
+  int arg = n.args[0];
+  while (m.node(arg).kind == Kind::kWhere && m.node(arg).args.size() == 2) {
+    SplitConds(m, m.node(arg).args[1], &conds);
+    arg = m.node(arg).args[0];
+  }
+  return Counted{n.fn, DumpNode(m, arg), std::move(conds)};
+}
+
+ValueRange RangeOf(const Module& m, int node, int depth) {
+  ValueRange any;
+  if (node < 0 || depth > 64) return any;
+  const Node& n = m.node(node);
+  switch (n.kind) {
+    case Kind::kMetric:
+      return n.metric >= 0 ? RangeOf(m, m.metrics[static_cast<size_t>(n.metric)].root, depth + 1) : any;
+    case Kind::kWhere:
+      return m.node(n.args[0]).type.level == Level::kMetric ? RangeOf(m, n.args[0], depth + 1) : any;
+    case Kind::kCall:
+      if (n.fn == builtins::Fn::kCount || n.fn == builtins::Fn::kCountDistinct) return {0, HUGE_VAL};
+      return any;
+    case Kind::kBinary: {
+      if (n.args.size() != 2) return any;
+      ValueRange a = RangeOf(m, n.args[0], depth + 1), b = RangeOf(m, n.args[1], depth + 1);
+      bool both = a.lo >= 0 && b.lo >= 0;
+      if (n.binary == BinaryOp::kDiv) {
+        // A share of the same things under more conditions: at most 1.
+        std::optional<Counted> num = CountedBy(m, n.args[0], {}, depth + 1);
+        std::optional<Counted> den = CountedBy(m, n.args[1], {}, depth + 1);
+        if (num && den && num->fn == den->fn && num->what == den->what &&
+            std::includes(num->conds.begin(), num->conds.end(), den->conds.begin(), den->conds.end()))
+          return {0, 1};
+        return both ? ValueRange{0, HUGE_VAL} : any;
+      }
+      if (n.binary == BinaryOp::kAdd || n.binary == BinaryOp::kMul) return both ? ValueRange{0, HUGE_VAL} : any;
+      return any;
+    }
+    default:
+      return any;
+  }
+}
+
+}  // namespace
+
+ValueRange RangeOf(const Module& m, int node) { return RangeOf(m, node, 0); }
 
 bool AlertComparesFixedAmount(const Module& m, const Goal::Alert& a) {
   if (a.cond < 0) return false;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <iterator>
 #include <memory>
@@ -494,6 +495,15 @@ bool IsAmount(const Module& m, int node);
 /// 120000 CNY`): the company's threshold, which no member or part of the
 /// rows is measured against (W0011, W0713).
 bool AlertComparesFixedAmount(const Module& m, const Goal::Alert& a);
+/// What values expression `node` can take, by its construction (never by
+/// the data): a count is at least 0, and a count of a subset of what its
+/// denominator counts over it (`count(o where o.returned) / count(o)`,
+/// `count_distinct(c where r) / count_distinct(c)`) is between 0 and 1. A
+/// forecast's values and intervals are kept inside them.
+struct ValueRange {
+  double lo = -HUGE_VAL, hi = HUGE_VAL;
+};
+ValueRange RangeOf(const Module& m, int node);
 
 /// A numeric literal's value (a percentage as a fraction), NaN for any
 /// other node.

@@ -458,6 +458,8 @@ void Lowerer::Metric(const std::string& name) {
   touched_ = nullptr;
   PeriodsFromWindows(&o);
   o.round = RoundOf(o.root, o.percent ? "percent" : o.unit);
+  ir::ValueRange range = ir::RangeOf(m_, mt.root);
+  o.floor = range.lo, o.ceil = range.hi;
   plan_.outputs.push_back(std::move(o));
 }
 
@@ -676,6 +678,8 @@ void Lowerer::Goal(const ir::Goal& g) {
   // window options of the request do not filter them.
   touched_ = &gp.scans;
   gp.value = M(g.metric, lc);
+  ir::ValueRange range = ir::RangeOf(m_, g.metric);
+  gp.floor = range.lo, gp.ceil = range.hi;
   gp.target_relative = TargetIsRelative(g);
   // Under a role that sees a part of the rows, an absolute target is the
   // company's (as for a drill's member): the part has none, and says why.

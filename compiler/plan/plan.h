@@ -13,6 +13,7 @@
 // Operators, date parts, functions and comparisons are enums.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -200,6 +201,9 @@ struct Output {
   /// Shown rounded half-even to this many decimals (a converted amount:
   /// its currency's minor unit), or -1.
   int round = -1;
+  /// The values the metric can take by its construction (ir::RangeOf): its
+  /// forecasts and their intervals are kept inside them.
+  double floor = -HUGE_VAL, ceil = HUGE_VAL;
 };
 
 struct GoalPlan {
@@ -209,6 +213,7 @@ struct GoalPlan {
   std::string unit;
   bool percent = false;  ///< the goal's metric is shown as a percentage
   bool additive = false;  ///< the goal's metric is additive (projections scale it)
+  double floor = -HUGE_VAL, ceil = HUGE_VAL;  ///< the metric's range (ir::RangeOf), for its forecast
   /// The target reads a metric (evaluated per period, member and span);
   /// else it is a fixed number for each whole period.
   bool target_relative = false;

@@ -555,17 +555,19 @@ contains out 'W0710'
 # worst first: the lowest under a `<` rule (by size, a 47% chance came
 # before 0%), the goal's total marked among members. By hand: January 50
 # of 100 (missed), February 120 of 100 (met), to date 170 of 200 = 85%,
-# under the 95% of at_risk: missed; `sales < 60` fires for January's
-# total (50) and February's stores B (10) and A (50), C has 60 (a row
-# of 0 on 28 February completes the month).
+# under the 95% of at_risk: missed; `avg_sale < 40` (a level, so per
+# member too: an amount against a fixed number is the company's threshold,
+# W0011) fires for January's total (50 / 3 = 16.67), February's total (120
+# / 4 = 30) and February's stores B (10) and C ((60 + 0) / 2 = 30, a row of
+# 0 on 28 February), not A (50); January's three stores are folded.
 mkdir -p "$TMP/todate"
 printf 'day,store,amount\n2026-01-05,A,20\n2026-01-05,B,10\n2026-01-06,C,20\n2026-02-05,A,50\n2026-02-05,B,10\n2026-02-06,C,60\n2026-02-28,C,0\n' > "$TMP/todate/o.csv"
-printf 'dimension store: string\nsource orders from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amount: decimal(2)\n}\nmetric sales = sum(orders.amount)\ngoal g {\n  metric sales\n  period 2026-01-01 .. 2026-03-01 by month\n  target sales >= 100\n  drill store\n  alert "low" when sales < 60\n}\n' > "$TMP/todate/p.kpi"
+printf 'dimension store: string\nsource orders from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amount: decimal(2)\n}\nmetric sales = sum(orders.amount)\nmetric avg_sale = avg(orders.amount)\ngoal g {\n  metric sales\n  period 2026-01-01 .. 2026-03-01 by month\n  target sales >= 100\n  drill store\n  alert "low" when avg_sale < 40\n}\n' > "$TMP/todate/p.kpi"
 expect "goal judged to date, json" 0 "$KPIC" run "$TMP/todate" --format json
 json '(d["goals"][0]["status"], [p["status"] for p in d["goals"][0]["periods"]])' "('missed', ['missed', 'met'])"
 expect "goal judged to date, table" 0 "$KPIC" run "$TMP/todate" --lang en
 contains out "g: missed (to date)"
-if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 3 alerts\n    2026-01 · total · 50.00\n    2026-02 · store B · 10.00\n    2026-02 · store A · 50.00\n" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
+if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 4 alerts\n    2026-01 · total · 16.67\n    2026-02 · total · 30.00\n    2026-02 · store B · 10.00\n    2026-02 · store C · 30.00\n  (3 alert(s) on members in earlier periods" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
   passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: alerts not the total, then the worst first:"; grep -A4 "low ·" "$TMP/out"; fi
 
 # Regression (probe, 2026-12-05): --max-groups bounds the rows of the
@@ -954,6 +956,13 @@ grep -q '2026-11-30（期初）' "$TMP/bridge.html" && grep -q '期初为 2026-1
 expect "forecast alert wording" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 2026-12-14 --goal grow_sales --no-cache
 grep -A1 "目标达成可能性低 ·" "$TMP/out" | tail -1 | grep -Eq '^    2026-12 · 合计 · 全期达成概率 ([0-9]+|<1|>99)%' \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast alert wording"; grep -A2 "目标达成可能性低" "$TMP/out"; }
+
+# A goal's forecast of a share stays within 0..100%: the repurchase
+# rate (repeat customers among customers) read "95% 区间 57.4% – 103.2%"
+# (reader review, 2026-12-06).
+expect "a share's goal forecast within 0..1" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 2026-12-14 --goal keep_customers --format json --no-cache
+json 'all(0 <= e[k] <= 1 for e in [d["goals"][0]["forecast"]["end"]] + d["goals"][0]["forecast"]["periods"] for k in ("value", "lo80", "hi80", "lo95", "hi95"))' True
+json 'd["goals"][0]["forecast"]["end"]["hi95"]' 1.0
 
 # `.to_date(year)` at --grain week counted a week that straddles New
 # Year in both years (2026-W01's year to date held 371 days): E0602, as

@@ -122,8 +122,9 @@ def rel(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1.0, np.abs(b))))
 
 
-def check_statsmodels(label, y, model, rows):
-    """statsmodels at kpic's reported model and parameters gives kpic's forecasts."""
+def check_statsmodels(label, y, model, rows, bounds=(-np.inf, np.inf)):
+    """statsmodels at kpic's reported model and parameters gives kpic's forecasts
+    (kept inside `bounds`, the values the metric can take)."""
     name = re.fullmatch(r"ETS\((A|M),(N|A|Ad),(N|A|M)\)", model["model"])
     expect(name is not None, f"{label}: model {model['model']} is not an ETS model")
     if not name:
@@ -146,13 +147,13 @@ def check_statsmodels(label, y, model, rows):
     index = pd.date_range("2000-01-01", periods=len(y), freq="MS")  # get_prediction wants an index
     res = ETSModel(pd.Series(y, index=index), **kw).smooth(np.array(params))
     mean = [r["value"] for r in rows]
-    d = rel(mean, np.asarray(res.forecast(H)))
+    d = rel(mean, np.clip(np.asarray(res.forecast(H)), *bounds))
     expect(d < 1e-6, f"{label} {model['model']}: point forecasts differ from statsmodels' by {d:.3g}")
     CHECKS["statsmodels point forecasts"] += 1
     if error == "A" and season != "M":  # linear: closed-form intervals
         pred = res.get_prediction(start=len(y), end=len(y) + H - 1)
         for alpha, lo, hi in ((0.2, "lo80", "hi80"), (0.05, "lo95", "hi95")):
-            pi = np.asarray(pred.pred_int(alpha=alpha))
+            pi = np.clip(np.asarray(pred.pred_int(alpha=alpha)), *bounds)
             d = max(rel([r[lo] for r in rows], pi[:, 0]), rel([r[hi] for r in rows], pi[:, 1]))
             expect(d < 1e-6, f"{label} {model['model']}: {lo}/{hi} differ from statsmodels' by {d:.3g}")
         expect(not model["simulated"], f"{label}: a linear model's intervals were simulated")
@@ -194,6 +195,25 @@ model = model_of(res)
 expect(model["model"] == "constant" and model["params"] is None, f"top_price: {model['model']} {model['params']}")
 for r in forecasts_of(res, model):
     expect(all(r[k] == 5.0 for k in ("value", "lo80", "hi80", "lo95", "hi95")), f"top_price: {r}")
+
+# ---- (3b) a share stays between 0 and 1 ----------------------------------------------
+# big_share (orders over 65 CNY / all orders) swings between 0.5 and 1 from
+# month to month: statsmodels' intervals reach past 1, and kpic's are theirs
+# cut at 1 (its 95% interval read up to 130% for a rate: review, 2026-12-06).
+COUNTS = defaultdict(lambda: [0, 0])
+with open(os.path.join(PKG, "orders.csv"), newline="") as f:
+    for row in csv.DictReader(f):
+        COUNTS[row["day"][:7]][0] += Decimal(row["amount"]) > 65
+        COUNTS[row["day"][:7]][1] += 1
+res = result(kpic_json("--metric", "big_share", "--forecast", str(H)), "big_share")
+model = model_of(res)
+expect((model["from"], model["through"]) == ("2023-01", "2025-12"), f"big_share: fitted {model['from']}..{model['through']}")
+y = np.array([COUNTS[mo][0] / COUNTS[mo][1] for mo in months("2023-01", "2025-12")])
+rows = forecasts_of(res, model)
+check_statsmodels("big_share", y, model, rows, bounds=(0.0, 1.0))
+expect(all(0 <= r["lo95"] and r["hi95"] <= 1 for r in rows), f"big_share: an interval leaves 0..1: {rows}")
+expect(any(r["hi95"] == 1.0 for r in rows), f"big_share: no interval reaches 1, so nothing was cut: {rows}")
+CHECKS["a share's forecast inside 0..1"] += 1
 
 # ---- (4) as of mid-June 2025: June is partial, fitted through May -------------------
 doc = kpic_json("--metric", "sales", "--forecast", str(H), "--as-of", "2025-06-15")
