@@ -413,12 +413,19 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
                  PrintableLines(w.message).c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
   if (common.color == "always") color = true;
-  std::string title = !p.title.empty() ? p.title : p.lang == "zh" ? "指标报告" : "KPI report";
-  for (const auto& g : p.goals)
-    if (!g.label.empty() && p.title.empty()) {
-      title = g.label;
-      break;
+  // A report's title; else the labels of the goals the page holds, up to
+  // three (the first goal's alone named a page of two: review,
+  // 2026-12-06); else a plain title.
+  std::string title = p.title;
+  if (title.empty() && !p.goals.empty() && p.goals.size() <= 3)
+    for (const auto& g : p.goals) {
+      if (g.label.empty()) {
+        title.clear();
+        break;
+      }
+      title += (title.empty() ? "" : " · ") + g.label;
     }
+  if (title.empty()) title = p.lang == "zh" ? "指标报告" : "KPI report";
   // The actions on what the run shows, measured as of the same day.
   std::vector<actions::View> actions = actions_of ? actions_of(r.as_of) : std::vector<actions::View>{};
   for (const std::string& f : formats) {

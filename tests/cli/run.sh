@@ -957,6 +957,13 @@ expect "forecast alert wording" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 20
 grep -A1 "目标达成可能性低 ·" "$TMP/out" | tail -1 | grep -Eq '^    2026-12 · 合计 · 全期达成概率 ([0-9]+|<1|>99)%' \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast alert wording"; grep -A2 "目标达成可能性低" "$TMP/out"; }
 
+# The HTML page is named after what it holds: both goals of the retail
+# example, not the first one's label alone (reader review, 2026-12-06).
+expect "html title, two goals" 0 "$KPIC" run "$ROOT/examples/retail" --format html --no-cache
+contains out '<h1>门店业绩同比提升 28% · 复购率不低于 35%</h1>'
+expect "html title, one goal" 0 "$KPIC" run "$ROOT/examples/retail" --goal keep_customers --format html --no-cache
+contains out '<title>复购率不低于 35%</title>'
+
 # A goal's forecast of a share stays within 0..100%: the repurchase
 # rate (repeat customers among customers) read "95% 区间 57.4% – 103.2%"
 # (reader review, 2026-12-06).
