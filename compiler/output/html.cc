@@ -54,7 +54,7 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .alert.critical{border-color:#e03131;background:#fff5f5;color:#c92a2a}
 .gap{color:#c92a2a}
 svg{display:block;width:100%;max-width:960px;height:auto}
-svg text{font-size:11px;fill:#52606d}
+svg text{font-size:11px;fill:#52606d}svg.ph text{font-size:13px}.cn{display:none}
 .legend{font-size:12px;color:#52606d;margin:2px 0 8px}.legend span{margin-right:14px;white-space:nowrap}
 .sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
 .act{font-size:12px;margin-left:6px;color:#1c5d99}.open{font-size:12px;margin-left:6px;color:#52606d}
@@ -62,7 +62,7 @@ svg text{font-size:11px;fill:#52606d}
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
-@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg text.xo{display:none}svg text.xl{transform:translateY(6px)}}
+@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg.ph text{font-size:13px}.cw{display:none}.cn{display:block}}
 @media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
 )";
 
@@ -162,11 +162,18 @@ struct Marker {
   std::string number, tip;
 };
 
-std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
-                       const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
-                       const std::vector<bool>& partial = {}, const Band& band = {},
-                       const std::vector<Marker>& markers = {}) {
-  const double w = 760, h = 248, left = 96, right = 40, top = 16, bottom = 40;
+/// The trend chart's SVG, drawn for a desktop's width (760 units shown at
+/// up to 760 px, text 11 units), or for a phone's (`phone`: 400 units shown
+/// at about 370 px, text 13 units, so that it reads at about 12 px where
+/// the desktop's drawing, halved, read at 8: review, 2026-12-06).
+std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
+                     const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
+                     const std::vector<bool>& partial, const Band& band, const std::vector<Marker>& markers,
+                     bool phone) {
+  const double w = phone ? 400 : 760, h = phone ? 236 : 248, top = 16, bottom = 40;
+  double right = phone ? 20 : 40;
+  const double font = phone ? 13 : 11;
+  double left = 96;
   double lo = 0, hi = 0;
   bool any = false;
   for (const auto* series : {&values, &targets, &band.mean, &band.lo, &band.hi})
@@ -195,11 +202,34 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   lo = std::floor(lo / step + 1e-9) * step;
   hi = std::ceil(hi / step - 1e-9) * step;
   int ticks = static_cast<int>(std::lround((hi - lo) / step));
+  // The text's width, estimated on the wide side: 0.62 em for an ASCII
+  // character, 1 em for any other.
+  auto text_width = [](const std::string& t, double size) {
+    double em = 0;
+    for (unsigned char c : t)
+      if (c < 0x80)
+        em += 0.62;
+      else if (c >= 0xC0)
+        em += 1;  // a lead byte: one wide character
+    return em * size;
+  };
+  if (phone) {
+    // As much of the narrow width as the y labels leave.
+    double widest = 0;
+    for (int k = 0; k <= ticks; ++k)
+      widest = std::max(widest, text_width(AxisLabel(lo + step * k, step, look, lang, std::max(std::fabs(lo), std::fabs(hi))), font));
+    left = std::max(40.0, widest + 12);
+    // Room for half of the last x label, centred on the last point.
+    if (!labels.empty())
+      right = std::max(right, text_width(labels.back() + (partial.size() == labels.size() && partial.back() ? "*" : ""),
+                                         font) / 2 + 4);
+  }
   size_t n = labels.size();
   auto x = [&](size_t i) { return left + (n <= 1 ? 0 : (w - left - right) * static_cast<double>(i) / (n - 1)); };
   auto y = [&](double v) { return top + (h - top - bottom) * (1 - (v - lo) / (hi - lo)); };
-  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
-                                w, h, Tr(lang, "trend chart: the values per period, in the table below", "趋势图：各期数值见下表"));
+  std::string svg = fmt::format(R"(<svg{} viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
+                                phone ? " class=ph" : "", w, h,
+                                Tr(lang, "trend chart: the values per period, in the table below", "趋势图：各期数值见下表"));
   for (int k = 0; k <= ticks; ++k) {
     double v = lo + step * k;
     svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#e4e7eb"/><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
@@ -208,20 +238,9 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   }
   auto cut = [&](size_t i) { return i < partial.size() && partial[i]; };
   // The x labels: every `every`-th and the last, as many as fit without
-  // crowding at the desktop's font (11 units), and a subset of them at a
-  // phone's (16 units, the chart drawn at about half its width; the others
-  // have class xo). The widths are estimates, on the wide side: 0.62 em for
-  // an ASCII character, 1 em for any other.
+  // crowding at the chart's font.
   auto text_of = [&](size_t i) { return labels[i] + (cut(i) ? "*" : ""); };
-  auto width = [&](size_t i, double font) {
-    double em = 0;
-    for (unsigned char c : text_of(i))
-      if (c < 0x80)
-        em += 0.62;
-      else if (c >= 0xC0)
-        em += 1;  // a lead byte: one wide character
-    return em * font;
-  };
+  auto width = [&](size_t i, double size) { return text_width(text_of(i), size); };
   const double gap = 8;
   auto pick = [&](double font, size_t base) {
     std::vector<bool> shown(n, false);
@@ -241,14 +260,13 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
     }
     return std::pair{shown, every};
   };
-  auto [desktop, every] = pick(11, 1);
-  std::vector<bool> phone = pick(16, every).first;
+  auto [shown, every] = pick(font, 1);
   for (size_t i = 0; i < n; ++i)
-    if (desktop[i])
-      // The labels sit 24 units under the axis (more at a phone's width,
-      // class xl), clear of the lowest tick's label at the left.
-      svg += fmt::format(R"(<text class="xl{}" x="{:.1f}" y="{}" text-anchor="middle">{}</text>)",
-                         phone[i] ? "" : " xo", x(i), h - bottom + 24, Esc(text_of(i)));
+    if (shown[i])
+      // The labels sit 24 units under the axis, clear of the lowest tick's
+      // label at the left.
+      svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 24,
+                         Esc(text_of(i)));
   auto tip = [&](size_t i, double v, const std::string& what) {
     return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), what, Esc(Show(v, look)));
   };
@@ -280,8 +298,6 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
     return out;
   };
   svg += ForecastSvg(band, values, partial, x, y);
-  bool any_target = false;
-  for (const auto& t : targets) any_target = any_target || t.has_value();
   for (const Marker& m : markers) {
     double mx = left + (n <= 1 ? 0 : (w - left - right) * m.at / static_cast<double>(n - 1));
     svg += fmt::format(R"(<g class=mark><title>{}</title><line x1="{:.1f}" x2="{:.1f}" y1="{}" y2="{}" stroke="#555" stroke-dasharray="3,3"/>)"
@@ -290,7 +306,25 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
   }
   svg += line(targets, "#E69F00", R"(stroke-dasharray="5,4")", Tr(lang, "target", "目标"));
   svg += line(values, "#0072B2", "", Tr(lang, "value", "实际"));
-  svg += fmt::format("</svg><div class=legend><span><i class=sw style=\"border-color:#0072B2\"></i>{}</span>",
+  return svg + "</svg>";
+}
+
+/// A line chart (TrendSvg), drawn twice: for a desktop's width and for a
+/// phone's, one shown by the page's width (classes cw, cn); the legend is
+/// HTML under it, so that it wraps instead of being cut.
+std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
+                       const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
+                       const std::vector<bool>& partial = {}, const Band& band = {},
+                       const std::vector<Marker>& markers = {}) {
+  std::string wide = TrendSvg(labels, values, targets, look, lang, partial, band, markers, false);
+  if (wide.rfind("<svg", 0) != 0) return wide;  // no data
+  std::string svg = "<div class=cw>" + wide + "</div><div class=cn>" +
+                    TrendSvg(labels, values, targets, look, lang, partial, band, markers, true) + "</div>";
+  size_t n = labels.size();
+  auto cut = [&](size_t i) { return i < partial.size() && partial[i]; };
+  bool any_target = false;
+  for (const auto& t : targets) any_target = any_target || t.has_value();
+  svg += fmt::format("<div class=legend><span><i class=sw style=\"border-color:#0072B2\"></i>{}</span>",
                      Tr(lang, "value", "实际"));
   if (any_target)
     svg += fmt::format("<span><i class=sw style=\"border-color:#E69F00;border-top-style:dashed\"></i>{}</span>",

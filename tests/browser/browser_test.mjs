@@ -5,6 +5,7 @@
 // (390x844, deviceScaleFactor 2, touch), and checks:
 //   layout     nothing overflows its container or the viewport, no text clipped
 //   svg-text   every SVG <text> lies inside its <svg>'s box
+//   chart-text the trend charts' texts are drawn at 11 CSS px or more
 //   numbers    no visible number in exponent notation or with more digits
 //              than its format allows
 //   csp        the meta CSP allows no outside resource; the page requested
@@ -209,6 +210,36 @@ function svgTextCheck() {
       if (d > 0.5) {
         out.push(`${describe(svg)} text ${snippet(t.textContent)} [x ${r.left.toFixed(1)}..${r.right.toFixed(1)}, y ${r.top.toFixed(1)}..${r.bottom.toFixed(1)}] ` +
           `is ${d.toFixed(1)}px outside the svg [x ${sr.left.toFixed(1)}..${sr.right.toFixed(1)}, y ${sr.top.toFixed(1)}..${sr.bottom.toFixed(1)}]`);
+      }
+    }
+  }
+  return { problems: out, count: n };
+}
+
+// The texts of the trend charts shown (their aria-label says so) are
+// drawn at MIN_CHART_PX CSS px or more: the font size times the scale of
+// the SVG's viewBox to its box. On a phone the desktop's drawing, shrunk
+// to half, drew them at 8px (review, 2026-12-06): a phone gets a drawing
+// of its own.
+const MIN_CHART_PX = 11;
+function trendTextCheck(min) {
+  const out = [];
+  let n = 0;
+  for (const svg of document.querySelectorAll('svg[aria-label]')) {
+    const label = svg.getAttribute('aria-label');
+    if (!label.startsWith('trend chart') && !label.startsWith('趋势图')) continue;
+    const box = svg.getBoundingClientRect();
+    const vb = svg.viewBox.baseVal;
+    if (box.width === 0 || !vb || vb.width === 0) continue;
+    const scale = box.width / vb.width;
+    for (const t of svg.querySelectorAll('text')) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      n++;
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < min - 0.05) {
+        out.push(`${describe(svg)} text ${snippet(t.textContent)} is drawn at ${px.toFixed(1)}px`);
+        break;  // one per chart
       }
     }
   }
@@ -501,6 +532,9 @@ async function checkPage(browser, entry, widthName) {
 
   const svg = await page.evaluate(svgTextCheck);
   report('svg-text', where, svg.problems, `${svg.count} SVG texts inside their svg`);
+
+  const charts = await page.evaluate(trendTextCheck, MIN_CHART_PX);
+  report('chart-text', where, charts.problems, `${charts.count} texts of trend charts drawn at ${MIN_CHART_PX}px or more`);
 
   const texts = await page.evaluate(visibleTexts);
   report('numbers', where, numberProblems(texts), `${texts.length} visible texts: no exponent notation, no excess digits`);
