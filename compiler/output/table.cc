@@ -189,9 +189,12 @@ std::string Table(const Context& ctx) {
       std::vector<std::string> row{w.spans[i].partial ? label + "*" : label};
       for (size_t d = 0; d < p.by.size(); ++d) row.push_back(Member(w.keys[i].second[d], p.by_types[d]));
       for (size_t m = 0; m < r.metrics.size(); ++m)
+        // A metric with no row for the member (its source has none of it)
+        // has no value there, shown as a null is (a blank beside a "—"
+        // read as two things: review, 2026-12-06).
         row.push_back(w.cells[i][m] ? Show(*w.cells[i][m], LookOf(r.metrics[m].output->format, r.metrics[m].output->unit,
                                                                   r.metrics[m].output->percent))
-                                    : "");
+                                    : "—");
       row.resize(head.size());
       rows.push_back(row);
     }

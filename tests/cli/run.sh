@@ -957,6 +957,15 @@ expect "forecast alert wording" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 20
 grep -A1 "目标达成可能性低 ·" "$TMP/out" | tail -1 | grep -Eq '^    2026-12 · 合计 · 全期达成概率 ([0-9]+|<1|>99)%' \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast alert wording"; grep -A2 "目标达成可能性低" "$TMP/out"; }
 
+# A member one metric's source lacks (store B has no traffic) shows "—"
+# there, as a null does, not a blank (reader review, 2026-12-06).
+mkdir -p "$TMP/nomember"
+printf 'day,store,amount\n2026-01-05,A,20\n2026-01-06,B,10\n' > "$TMP/nomember/o.csv"
+printf 'day,store,n\n2026-01-05,A,7\n' > "$TMP/nomember/t.csv"
+printf 'dimension store: string\nsource orders from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amount: decimal(2)\n}\nsource traffic from csv("t.csv") {\n  day: date time\n  store: string -> store\n  n: int\n}\nmetric sales = sum(orders.amount)\nmetric visitors = sum(traffic.n)\n' > "$TMP/nomember/p.kpi"
+expect "a member a source lacks" 0 "$KPIC" run "$TMP/nomember" --metric visitors,sales --by store --grain all --lang en --no-cache
+contains out "all     B             —  10.00"
+
 # The HTML page is named after what it holds: both goals of the retail
 # example, not the first one's label alone (reader review, 2026-12-06).
 expect "html title, two goals" 0 "$KPIC" run "$ROOT/examples/retail" --format html --no-cache
@@ -1191,14 +1200,17 @@ sed -n '/<!-- builtins:begin -->/,/<!-- builtins:end -->/p' "$ROOT/docs/language
 if diff -u "$TMP/doc_builtins" "$TMP/out" > "$TMP/builtins.diff"; then passed=$((passed + 1)); else
   failed=$((failed + 1)); echo "FAIL: docs/language.md's builtin table differs from \`kpic explain builtins\`:"; head -20 "$TMP/builtins.diff"; fi
 
-# Trend chart x labels (output/html.cc): as many as fit at the desktop's
-# font, a subset at a phone's (the others class xo), none crowding the last.
-# Worked out by hand from the chart's geometry (624 units between the first
-# and last label, 0.62 em per ASCII character, 11 and 16 units, 8 apart): 2
-# months show both everywhere; 12 months show all on a desktop and every
-# other one on a phone, without 2026-11 (56.7 units from 2026-12, under
-# 77.4); 36 months show every 4th on a desktop (every 8th on a phone), the
-# one 3 before the last dropped.
+# Trend chart x labels (output/html.cc): as many as fit at the font of each
+# drawing, none crowding the last. Worked out by hand from the geometry
+# (0.62 em per ASCII character, 1 em for `¥`, labels 8 apart). Desktop:
+# 624 units between the first and last label, 11 units: 2 months show
+# both; 12 show all; 36 show every 4th, the one 3 before the last dropped.
+# Phone (its own drawing, 400 units, 13 units: it was the desktop's shrunk
+# to 8 px): the last label's half (56.4 / 2 + 4) on its right, so the last
+# point at 367.8; left of the first the widest y label + 12 (`¥100` 37.2:
+# 49.2; `¥110.5` 53.3: 65.3). 12 months: 28.96 apart, every 3rd (64.4
+# needed), 2026-10 dropped (57.9 from the last); 36 months: 9.10 apart,
+# every 8th, 2026-09 dropped (27.3 from the last).
 mkdir -p "$TMP/xl"
 printf 'package xl\ndimension store: string\nsource o from csv("o.csv") {\n  day: date time\n  store: string -> store\n  amt: decimal(2) unit CNY\n}\nmetric amt: CNY = sum(o.amt)\nreport rm "M" {\n  chart amt by month as line\n}\n' > "$TMP/xl/p.kpi"
 python3 -c 'import calendar; print("day,store,amt"); [print(f"{y}-{m:02d}-{calendar.monthrange(y, m)[1]},A,{100 + m}.00") for y in (2024, 2025, 2026) for m in range(1, 13)]' > "$TMP/xl/o.csv"
@@ -1208,17 +1220,20 @@ for win in "m2 2026-11-01" "m12 2026-01-01" "m36 2024-01-01"; do
 done
 python3 - "$TMP/xl" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: trend chart x labels"; }
 import re, sys
-def labels(name):
+def drawn(name, head):
     html = open(f"{sys.argv[1]}/{name}.html", encoding="utf-8").read()
-    svg = html[html.index('<svg viewBox="0 0 760 248"'):]
+    svg = html[html.index(head):]
     svg = svg[:svg.index("</svg>")]
-    found = re.findall(r'<text class="xl( xo)?" x="[^"]*" y="[^"]*" text-anchor="middle">([^<]*)</text>', svg)
-    return [t for _, t in found], [t for xo, t in found if not xo]
+    labels = re.findall(r'<text x="([^"]*)" y="[^"]*" text-anchor="middle">([^<]*)</text>', svg)
+    first = re.search(r'<line x1="([^"]*)" x2="([^"]*)" y1="[^"]*" y2="[^"]*" stroke="#e4e7eb"/>', svg)
+    return [t for _, t in labels], round(float(first.group(1)), 1), round(float(first.group(2)), 1)
+def labels(name):
+    return drawn(name, '<svg viewBox="0 0 760 248"'), drawn(name, '<svg class=ph viewBox="0 0 400 236"')
 want = {
-    "m2": (["2026-11", "2026-12"], ["2026-11", "2026-12"]),
-    "m12": ([f"2026-{m:02d}" for m in range(1, 13)], ["2026-01", "2026-03", "2026-05", "2026-07", "2026-09", "2026-12"]),
-    "m36": (["2024-01", "2024-05", "2024-09", "2025-01", "2025-05", "2025-09", "2026-01", "2026-05", "2026-12"],
-            ["2024-01", "2024-09", "2025-05", "2026-01", "2026-12"]),
+    "m2": ((["2026-11", "2026-12"], 96, 720), (["2026-11", "2026-12"], 65.3, 367.8)),
+    "m12": (([f"2026-{m:02d}" for m in range(1, 13)], 96, 720), (["2026-01", "2026-04", "2026-07", "2026-12"], 49.2, 367.8)),
+    "m36": ((["2024-01", "2024-05", "2024-09", "2025-01", "2025-05", "2025-09", "2026-01", "2026-05", "2026-12"], 96, 720),
+            (["2024-01", "2024-09", "2025-05", "2026-01", "2026-12"], 49.2, 367.8)),
 }
 bad = [f"{n}: {labels(n)} != {w}" for n, w in want.items() if labels(n) != w]
 print("\n".join(bad))
