@@ -291,11 +291,20 @@ std::string ProgressSentence(const engine::GoalResult& g, const Look& look, cons
                                                      : engine::Div(g.projection, g.target_total);
   std::string through = g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
   std::string pct = att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100);
+  // The projection in the decimals of the value so far (a count's as 351,
+  // not 351.00: review, 2026-12-06).
+  std::string projected = Show(g.projection, look);
+  if (!g.projection.null() && !g.projection.exact() && g.to_date.exact() && g.to_date.scale <= 6 &&
+      std::isfinite(g.projection.AsDouble()) && std::fabs(g.projection.AsDouble()) < 1e15) {
+    double f = std::pow(10.0, g.to_date.scale);
+    projected = Show(engine::Val::Dec(static_cast<__int128>(std::llround(g.projection.AsDouble() * f)), g.to_date.scale),
+                     look);
+  }
   if (p.lang == "zh")
     return fmt::format("累计（截至 {}）：{}，目标 {}；按目前进度推算全期 {}，目标 {}{}", through, Show(g.to_date, look),
-                       Show(g.target_to_date, look), Show(g.projection, look), Show(g.target_total, look), pct);
+                       Show(g.target_to_date, look), projected, Show(g.target_total, look), pct);
   return fmt::format("to date (through {}): {} of {}; projected {} of {}{}", through, Show(g.to_date, look),
-                     Show(g.target_to_date, look), Show(g.projection, look), Show(g.target_total, look), pct);
+                     Show(g.target_to_date, look), projected, Show(g.target_total, look), pct);
 }
 
 std::string InProgressSentence(const engine::GoalOutlook& o, rt::Grain g, const Look& look, const plan::Plan& p) {

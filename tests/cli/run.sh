@@ -957,6 +957,15 @@ expect "forecast alert wording" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 20
 grep -A1 "目标达成可能性低 ·" "$TMP/out" | tail -1 | grep -Eq '^    2026-12 · 合计 · 全期达成概率 ([0-9]+|<1|>99)%' \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast alert wording"; grep -A2 "目标达成可能性低" "$TMP/out"; }
 
+# A count's projection in a count's digits (it read "351.00"): 3 rows in
+# January and 3 by 14 February (half of it), 6 over 1.5 months is 8 over
+# two (reader review, 2026-12-06).
+mkdir -p "$TMP/cnt"
+cp "$TMP/todate/o.csv" "$TMP/cnt/o.csv"
+printf 'source orders from csv("o.csv") {\n  day: date time\n  store: string\n  amount: decimal(2)\n}\nmetric n = count(orders)\ngoal g {\n  metric n\n  period 2026-01-01 .. 2026-03-01 by month\n  target n >= 3\n}\n' > "$TMP/cnt/p.kpi"
+expect "a count's projection" 0 "$KPIC" run "$TMP/cnt" --lang en --no-cache --as-of 2026-02-14
+contains out "to date (through 2026-02-14): 6 of 4.50; projected 8 of 6 (133.3%)"
+
 # A member one metric's source lacks (store B has no traffic) shows "—"
 # there, as a null does, not a blank (reader review, 2026-12-06).
 mkdir -p "$TMP/nomember"
