@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -145,9 +146,11 @@ class Evaluator {
     bool Clipped() const { return clo != INT32_MIN || chi != INT32_MAX; }
     /// `forecast.FIELD` in a goal's alert: the outlook of the goal or member.
     const std::array<double, 6>* forecast = nullptr;
-    /// `m.target` of a phased goal in its alerts: the period's phased
-    /// target, which the goal's loop works out (null where none is set).
-    const Val* goal_target = nullptr;
+    /// `m.target` where the goal's loop gives it (plan kGoalTarget): a
+    /// phased goal's target over this context's periods and days, or in
+    /// an alert on the forecast the target the forecast is compared with.
+    /// Null where none is set.
+    const std::function<Val(const Ctx&)>* goal_target = nullptr;
   };
 
   /// The first day with rows in any scan (INT32_MAX when none).
@@ -315,7 +318,7 @@ class Evaluator {
       case O::kWorkingDays:
         return WorkingDays(n, c);
       case O::kGoalTarget:
-        return c.goal_target ? *c.goal_target : Val::Null();
+        return c.goal_target ? (*c.goal_target)(c) : Val::Null();
       case O::kForecast: {
         if (!c.forecast) return Val::Null();
         double v = (*c.forecast)[static_cast<size_t>(n.count)];
@@ -1452,7 +1455,14 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   auto fire = [&](const plan::GoalPlan::Alert& a, int cond, int value, const Evaluator::Ctx& c,
                   const plan::GoalPlan::Alert::ByMember* bm) { Fire(ev, a, cond, value, c, bm, at->period, &gr->alerts); };
   std::array<double, 6> fields = total->Fields();
-  Val at_target = at->span.partial && at->has_pace ? at->pace_target : at->target;
+  // `m.target` in an alert on the forecast: what the forecast is compared
+  // with (the whole period's target for a total: `forecast.value <
+  // sales.target` compared a year's forecast with a month's target), the
+  // member's own for a member (null: none).
+  auto outlook_target = [](double t) { return std::isfinite(t) ? Val::Float(t) : Val::Null(); };
+  std::function<Val(const Evaluator::Ctx&)> at_target = [&](const Evaluator::Ctx&) {
+    return outlook_target(total->target);
+  };
   for (const auto& a : g.alerts) {
     if (!a.forecast) continue;
     Evaluator::Ctx c = ctx_at(&none);
@@ -1476,6 +1486,10 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
         std::array<double, 6> f = o->Fields();
         Evaluator::Ctx mc = ctx_at(&m);
         mc.forecast = &f;
+        std::function<Val(const Evaluator::Ctx&)> member_target = [&](const Evaluator::Ctx&) {
+          return outlook_target(o->target);
+        };
+        mc.goal_target = &member_target;
         fire(a, bm.cond, bm.value, mc, &bm);
       }
     }
@@ -1707,6 +1721,34 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     Val total_target =
         g.target >= 0 && g.phasing != plan::Phasing::kNone ? TargetOf(ev, g, g.target, whole, true) : Val::Null();
     Val last_year_total = g.last_year >= 0 ? ev.EvalKnown(g.last_year, whole) : Val::Null();
+    // Each period's phased target, for the goal's table and `m.target` in
+    // its alerts (computed here, not while an alert is evaluated).
+    std::vector<Val> phased;
+    if (g.phasing != plan::Phasing::kNone)
+      for (int64_t p = lo; p <= hi; ++p) {
+        Evaluator::Ctx full{g.grain, p, p, &none};
+        phased.push_back(g.phasing == plan::Phasing::kEven
+                             ? Div(total_target, Val::Int(hi - lo + 1))
+                             : Mul(total_target, Div(ev.EvalKnown(g.last_year, full), last_year_total)));
+      }
+    // `m.target` of a phased goal over an alert's context: the phased
+    // targets of its periods, a period cut to some of its days pro rata (a
+    // partial period's is its pace target); null for a period outside the
+    // goal's or at another grain (`sales.target.previous` in January, or
+    // `.to_date(year)`: the months' targets so far, not the month's alone).
+    std::function<Val(const Evaluator::Ctx&)> phased_target = [&](const Evaluator::Ctx& c) -> Val {
+      if (phased.empty() || c.g != g.grain || c.lo < lo || c.hi > hi || c.hi - c.lo > 100000) return Val::Null();
+      Val sum = Val::Int(0);
+      for (int64_t p = c.lo; p <= c.hi; ++p) {
+        const Val& t = phased[static_cast<size_t>(p - lo)];
+        if (t.null()) return Val::Null();
+        int32_t ps = rt::PeriodStart(g.grain, p, plan.calendar), pe = rt::PeriodEnd(g.grain, p, plan.calendar);
+        int32_t a = std::max(ps, c.clo), b = std::min(pe - 1, c.chi);
+        double share = pe > ps ? std::max(0.0, double(int64_t{b} - a + 1) / double(pe - ps)) : 1.0;
+        sum = Add(sum, share >= 1 ? t : Mul(t, Val::Float(share)));
+      }
+      return sum;
+    };
     std::set<std::string> held;  // alerts not evaluated on a partial period
     std::optional<int32_t> gfrom = g.from_day, gto = g.to_day;
     for (int64_t p = lo; p <= hi; ++p) {
@@ -1728,9 +1770,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
                   : gp.span.partial ? TargetOf(ev, g, g.target, full)
                                     : span_target;
       }
-      if (g.phasing == plan::Phasing::kEven) gp.target = Div(total_target, Val::Int(hi - lo + 1));
-      if (g.phasing == plan::Phasing::kLastYear)
-        gp.target = Mul(total_target, Div(ev.EvalKnown(g.last_year, full), last_year_total));
+      if (g.phasing != plan::Phasing::kNone) gp.target = phased[static_cast<size_t>(p - lo)];
       if (after) {
         gp.status = "upcoming";  // JSON and CSV: `no_data` (ContractStatus)
         gr.periods.push_back(gp);
@@ -1763,10 +1803,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           }
           Fire(ev, a, cond, value, at, bm, p, &gr.alerts);
         };
-        // `m.target` of a phased goal: the period's part of the target, or
-        // of a partial period its pace target (over the same days).
-        Val alert_target = gp.span.partial && gp.has_pace ? gp.pace_target : gp.target;
-        c.goal_target = &alert_target;
+        c.goal_target = &phased_target;
         for (const auto& a : g.alerts)
           if (!a.forecast) fire(a, a.cond, a.value, c, nullptr);
         for (const auto& a : g.alerts) {

@@ -316,7 +316,10 @@ std::optional<Counted> CountedBy(const Module& m, int node, std::set<std::string
     SplitConds(m, m.node(arg).args[1], &conds);
     arg = m.node(arg).args[0];
   }
-  return Counted{n.fn, DumpNode(m, arg), std::move(conds)};
+  // What is counted, by the source's place in the module (two packages'
+  // sources of one name print alike: review, 2026-12-06).
+  const Node& a = m.node(arg);
+  return Counted{n.fn, fmt::format("{}#{}#{}", a.source, fmt::join(a.path, "."), DumpNode(m, arg)), std::move(conds)};
 }
 
 ValueRange RangeOf(const Module& m, int node, int depth) {
@@ -356,25 +359,48 @@ ValueRange RangeOf(const Module& m, int node, int depth) {
 
 ValueRange RangeOf(const Module& m, int node) { return RangeOf(m, node, 0); }
 
-bool AlertComparesFixedAmount(const Module& m, const Goal::Alert& a) {
-  if (a.cond < 0) return false;
-  const Node& c = m.node(a.cond);
-  if (c.kind != Kind::kBinary || c.args.size() != 2) return false;
-  switch (c.binary) {
-    case BinaryOp::kLt:
-    case BinaryOp::kLe:
-    case BinaryOp::kGt:
-    case BinaryOp::kGe:
-    case BinaryOp::kEq:
-    case BinaryOp::kNe:
-      break;
-    default:
-      return false;
-  }
-  // Either way round: `sales < 50000 CNY`, `10 > order_count`.
-  for (int k = 0; k < 2; ++k)
-    if (m.node(c.args[1 - k]).type.level == Level::kConst && IsAmount(m, c.args[k])) return true;
-  return false;
+bool AlertComparesFixedAmount(const Module& m, const Goal& g, const Goal::Alert& a, std::vector<int>* amounts) {
+  // Any comparison in the condition (`sales < 140000 CNY and conversion <
+  // 10%`, `not (sales >= 140000 CNY)`), either way round (`10 >
+  // order_count`); the forecast of an amount goal's total is an amount
+  // (`forecast.value < 1800000 CNY`). Zero is no company's number: `n ==
+  // 0` says the same of any part (review, 2026-12-06).
+  bool found = false;
+  std::function<void(int, int)> walk = [&](int id, int depth) {
+    if (id < 0 || depth > 64) return;
+    const Node& c = m.node(id);
+    if (c.kind == Kind::kUnary || (c.kind == Kind::kBinary && (c.binary == BinaryOp::kAnd || c.binary == BinaryOp::kOr))) {
+      for (int x : c.args) walk(x, depth + 1);
+      return;
+    }
+    if (c.kind != Kind::kBinary || c.args.size() != 2) return;
+    switch (c.binary) {
+      case BinaryOp::kLt:
+      case BinaryOp::kLe:
+      case BinaryOp::kGt:
+      case BinaryOp::kGe:
+      case BinaryOp::kEq:
+      case BinaryOp::kNe:
+        break;
+      default:
+        return;
+    }
+    for (int k = 0; k < 2; ++k) {
+      const Node& other = m.node(c.args[1 - k]);
+      if (other.type.level != Level::kConst || LiteralValue(other) == 0) continue;
+      const Node& side = m.node(c.args[k]);
+      int amount = -1;
+      if (side.kind == Kind::kForecast && side.text() != "probability" && IsAmount(m, g.metric))
+        amount = g.metric;
+      else if (side.kind != Kind::kForecast && IsAmount(m, c.args[k]))
+        amount = c.args[k];
+      if (amount < 0) continue;
+      found = true;
+      if (amounts) amounts->push_back(amount);
+    }
+  };
+  walk(a.cond, 0);
+  return found;
 }
 
 std::string DumpNode(const Module& m, int i) {

@@ -491,10 +491,12 @@ const Node* FindPeriodOperator(const Module& m, int node);
 /// distinct members, whose parts add up to the whole (so that a fixed
 /// number for it is the company's). A level (an average, a rate) is not.
 bool IsAmount(const Module& m, int node);
-/// Whether a goal's alert compares an amount with a fixed number (`sales <
-/// 120000 CNY`): the company's threshold, which no member or part of the
-/// rows is measured against (W0011, W0713).
-bool AlertComparesFixedAmount(const Module& m, const Goal::Alert& a);
+/// Whether a goal's alert compares an amount with a fixed number other
+/// than zero (`sales < 120000 CNY`), anywhere in its condition: the
+/// company's threshold, which no member or part of the rows is measured
+/// against (W0011, W0713). `amounts`, when given, gets the amounts compared.
+bool AlertComparesFixedAmount(const Module& m, const Goal& g, const Goal::Alert& a,
+                              std::vector<int>* amounts = nullptr);
 /// What values expression `node` can take, by its construction (never by
 /// the data): a count is at least 0, and a count of a subset of what its
 /// denominator counts over it (`count(o where o.returned) / count(o)`,

@@ -817,14 +817,6 @@ void Lowerer::Goal(const ir::Goal& g) {
     a.name = it.name;
     a.severity = it.severity;
     a.message = it.message;
-    a.cond = M(it.cond, lc);
-    if (it.value >= 0) a.value = M(it.value, lc);
-    if (const ir::Node& c = m_.node(it.cond); it.value >= 0 && c.kind == ir::Kind::kBinary && c.args.size() == 2) {
-      bool left = c.args[0] == it.value, right = c.args[1] == it.value;
-      bool lt = c.binary == ir::BinaryOp::kLt || c.binary == ir::BinaryOp::kLe;
-      bool gt = c.binary == ir::BinaryOp::kGt || c.binary == ir::BinaryOp::kGe;
-      a.worse = (left && lt) || (right && gt) ? -1 : (left && gt) || (right && lt) ? 1 : 0;
-    }
     {
       std::function<bool(int)> reads_forecast = [&](int id) {
         const ir::Node& n = m_.node(id);
@@ -834,8 +826,19 @@ void Lowerer::Goal(const ir::Goal& g) {
         return false;
       };
       a.forecast = reads_forecast(it.cond);
-      if (it.value >= 0 && m_.node(it.value).kind == ir::Kind::kForecast) a.forecast_field = m_.node(it.value).text();
     }
+    // In an alert on the forecast, `m.target` is what the forecast is
+    // compared with (the engine's, kGoalTarget), for the total and members.
+    forecast_alert_ = a.forecast;
+    a.cond = M(it.cond, lc);
+    if (it.value >= 0) a.value = M(it.value, lc);
+    if (const ir::Node& c = m_.node(it.cond); it.value >= 0 && c.kind == ir::Kind::kBinary && c.args.size() == 2) {
+      bool left = c.args[0] == it.value, right = c.args[1] == it.value;
+      bool lt = c.binary == ir::BinaryOp::kLt || c.binary == ir::BinaryOp::kLe;
+      bool gt = c.binary == ir::BinaryOp::kGt || c.binary == ir::BinaryOp::kGe;
+      a.worse = (left && lt) || (right && gt) ? -1 : (left && gt) || (right && lt) ? 1 : 0;
+    }
+    if (it.value >= 0 && m_.node(it.value).kind == ir::Kind::kForecast) a.forecast_field = m_.node(it.value).text();
     // An amount that grows through the period against a fixed threshold
     // (no period operator, no relative target): judged only on whole periods.
     if (it.value >= 0) {
@@ -875,9 +878,13 @@ void Lowerer::Goal(const ir::Goal& g) {
     // applied to each member (W0011 at check), nor to the part of the rows
     // a role sees, where it does not fire (W0713; it fired for each store's
     // sales against the company's 120000: review, 2026-12-06).
-    bool fixed_amount = ir::AlertComparesFixedAmount(m_, it);
-    if (fixed_amount && RoleSeesPart(g)) {
+    std::vector<int> amounts;
+    bool fixed_amount = ir::AlertComparesFixedAmount(m_, g, it, &amounts);
+    bool part = false;  // the role sees a part of the rows an amount compared reads
+    for (int amount : amounts) part = part || RoleSeesPartOf(amount);
+    if (fixed_amount && part) {
       a.cond = MOp(MNode::Op::kNull, {});
+      a.held = false;  // it does not fire at all: not "held" (W0707) either
       plan_.notes.push_back(
           {"W0713", fmt::format("alert `{}` of goal `{}` does not fire under role `{}`: it compares an amount for all "
                                 "rows with a fixed number, and the role sees a part of them",
@@ -902,6 +909,7 @@ void Lowerer::Goal(const ir::Goal& g) {
       }
       touched_ = &gp.scans;
     }
+    forecast_alert_ = false;
     gp.alerts.push_back(a);
   }
   touched_ = nullptr;
@@ -915,7 +923,9 @@ bool Lowerer::TargetIsAmount(const ir::Goal& g) const {
   return ir::IsAmount(m_, g.metric);
 }
 
-bool Lowerer::RoleSeesPart(const ir::Goal& g) const {
+bool Lowerer::RoleSeesPart(const ir::Goal& g) const { return RoleSeesPartOf(g.metric); }
+
+bool Lowerer::RoleSeesPartOf(int node) const {
   if (!role_) return false;
   std::set<int> sources;
   std::set<int> seen;
@@ -928,7 +938,7 @@ bool Lowerer::RoleSeesPart(const ir::Goal& g) const {
         if (const ir::Source* s = m_.FindSource(key)) sources.insert(static_cast<int>(s - m_.sources.data()));
     for (int a : n.args) walk(a);
   };
-  walk(g.metric);
+  walk(node);
   std::vector<int> on_path;
   for (int s : sources)
     if (Restricted(s, -1, &on_path)) return true;

@@ -126,6 +126,8 @@ class Lowerer {
   /// Under a role that restricts a source the goal's metric reads: the
   /// role sees a part of the rows, and an absolute target is not its own.
   bool RoleSeesPart(const ir::Goal& g) const;
+  /// Whether the role sees a part of the rows expression `node` reads.
+  bool RoleSeesPartOf(int node) const;
   /// The goal's target is an absolute amount of an additive metric (or a
   /// distinct count): the company's, not a part's. Not a relative target,
   /// and not a level (an average or a rate), which applies to any part.
@@ -133,6 +135,7 @@ class Lowerer {
   /// The goal being lowered has an absolute target that the role sees a
   /// part of (W0711): its target, and its members' shares, are none.
   bool company_target_ = false;
+  bool forecast_alert_ = false;  ///< lowering an alert that reads `forecast.FIELD`
   /// `allocate last_year`: a member's share of the goal's metric in the
   /// same period a year earlier.
   int LastYearShare(const ir::Goal& g, const LCtx& by);

@@ -551,7 +551,7 @@ void Checker::AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<c
 void Checker::FixedAmountAlerts(const ir::Goal& goal) {
   if (goal.drills.empty()) return;
   for (const ir::Goal::Alert& a : goal.alerts) {
-    if (!ir::AlertComparesFixedAmount(module_.ir, a)) continue;
+    if (!ir::AlertComparesFixedAmount(module_.ir, goal, a)) continue;
     std::string what = goal.metric_name.empty() ? std::string("sales") : goal.metric_name;
     auto& d = diags_.Report(
         DiagCode::W0011, a.span,

@@ -957,6 +957,19 @@ expect "forecast alert wording" 0 "$KPIC" run "$ROOT/examples/retail" --as-of 20
 grep -A1 "目标达成可能性低 ·" "$TMP/out" | tail -1 | grep -Eq '^    2026-12 · 合计 · 全期达成概率 ([0-9]+|<1|>99)%' \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: forecast alert wording"; grep -A2 "目标达成可能性低" "$TMP/out"; }
 
+# `m.target` in an alert on the forecast is what the forecast is compared
+# with: the year's 1,800,000 (phased evenly) for a year's forecast, not
+# September's pace target (150,000 * 15 / 30 = 75,000). By hand from orders.csv: 1,188,454.29 to 15 September;
+# even 157,295.98 (the best month so far) for each month left makes
+# 1,188,454.29 + 0.5 * 157,295.98 + 3 * 157,295.98 < 1,735,000, under
+# 1,800,000 and over 900,000: both alerts fire, once, on 2026-09
+# (the first did not fire: review, 2026-12-06).
+cp -r "$ROOT/examples/retail" "$TMP/rfc"
+rm -rf "$TMP/rfc/out"
+printf 'goal fc_year "年度" {\n  owner "x"\n  metric sales\n  period 2026 by month\n  target sales >= 1800000 CNY\n  phasing even\n  alert "under" when forecast.value < sales.target\n  alert "half" when forecast.value > 0.5 * sales.target\n}\n' > "$TMP/rfc/fc.kpi"
+expect "target in an alert on the forecast" 0 "$KPIC" run "$TMP/rfc" --goal fc_year --as-of 2026-09-15 --format json --no-cache
+json '[(a["name"], a["period"]) for a in d["goals"][0]["alerts"]]' "[('under', '2026-09'), ('half', '2026-09')]"
+
 # A count's projection in a count's digits (it read "351.00"): 3 rows in
 # January and 3 by 14 February (half of it), 6 over 1.5 months is 8 over
 # two (reader review, 2026-12-06).
