@@ -151,6 +151,8 @@ class Evaluator {
     /// an alert on the forecast the target the forecast is compared with.
     /// Null where none is set.
     const std::function<Val(const Ctx&)>* goal_target = nullptr;
+    /// `m.target` in an alert on the forecast (plan kForecastTarget).
+    const Val* forecast_target = nullptr;
   };
 
   /// The first day with rows in any scan (INT32_MAX when none).
@@ -319,6 +321,8 @@ class Evaluator {
         return WorkingDays(n, c);
       case O::kGoalTarget:
         return c.goal_target ? (*c.goal_target)(c) : Val::Null();
+      case O::kForecastTarget:
+        return c.forecast_target ? *c.forecast_target : Val::Null();
       case O::kForecast: {
         if (!c.forecast) return Val::Null();
         double v = (*c.forecast)[static_cast<size_t>(n.count)];
@@ -1355,7 +1359,7 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
 
 /// The goal's outlook and its members', and the alerts that read them.
 void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, int32_t as_of, Results* out,
-              GoalResult* gr) {
+              GoalResult* gr, const std::function<Val(const Evaluator::Ctx&)>* phased_target) {
   DimTuple none;
   std::vector<Val> targets;
   // A period cut by the goal's bounds (--from, --to) and over counts its
@@ -1460,14 +1464,13 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   // sales.target` compared a year's forecast with a month's target), the
   // member's own for a member (null: none).
   auto outlook_target = [](double t) { return std::isfinite(t) ? Val::Float(t) : Val::Null(); };
-  std::function<Val(const Evaluator::Ctx&)> at_target = [&](const Evaluator::Ctx&) {
-    return outlook_target(total->target);
-  };
+  Val at_target = outlook_target(total->target);
   for (const auto& a : g.alerts) {
     if (!a.forecast) continue;
     Evaluator::Ctx c = ctx_at(&none);
     c.forecast = &fields;
-    c.goal_target = &at_target;
+    c.forecast_target = &at_target;
+    c.goal_target = phased_target;
     fire(a, a.cond, a.value, c, nullptr);
     for (const auto& bm : a.by) {
       const plan::GoalPlan::Drill* dr = nullptr;
@@ -1486,10 +1489,8 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
         std::array<double, 6> f = o->Fields();
         Evaluator::Ctx mc = ctx_at(&m);
         mc.forecast = &f;
-        std::function<Val(const Evaluator::Ctx&)> member_target = [&](const Evaluator::Ctx&) {
-          return outlook_target(o->target);
-        };
-        mc.goal_target = &member_target;
+        Val member_target = outlook_target(o->target);
+        mc.forecast_target = &member_target;
         fire(a, bm.cond, bm.value, mc, &bm);
       }
     }
@@ -1829,7 +1830,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
                                 "period (data as of {})",
                                 name, g.name, out.as_of ? rt::FormatDate(*out.as_of) : std::string("-"))});
     Explain(ev, plan, g, &gr);
-    if (out.as_of) Forecast(ev, plan, g, *out.as_of, &out, &gr);
+    if (out.as_of) Forecast(ev, plan, g, *out.as_of, &out, &gr, &phased_target);
     out.goals.push_back(std::move(gr));
   }
   for (const auto& [what, first, rows] : nonfinite)

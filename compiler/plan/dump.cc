@@ -236,6 +236,8 @@ std::string MText(const Plan& p, int i) {
       return fmt::format("forecast.{}", ir::kForecastFields[n.count]);
     case O::kGoalTarget:
       return "phased_target()";
+    case O::kForecastTarget:
+      return "forecast_target()";
     case O::kConvert: {
       const Conversion& c = p.conversions[static_cast<size_t>(n.count)];
       return fmt::format("convert_{}_to_{}_by_day({}, k{})", c.from, c.to, arg(0), n.count);

@@ -141,8 +141,10 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
     // So is it for a role that sees a part of the rows (W0711).
     if (company_target_) return MOp(MNode::Op::kNull, {});
     // In an alert on the forecast: the target the forecast is compared
-    // with, the engine's (the goal's whole period's, or the member's own).
-    if (forecast_alert_) return MOp(MNode::Op::kGoalTarget, {});
+    // with, the engine's (the goal's whole period's, or the member's own);
+    // under a period operator (`.previous`, `.to_date(year)`) the periods'
+    // own, as in any alert.
+    if (forecast_alert_ && !lc.windowed) return MOp(MNode::Op::kForecastTarget, {});
     // A level with `phasing`: the goal's periods are judged against the
     // phased target, and a member has none (as for a phased amount).
     if (!lc.dims.empty() && !TargetIsAmount(*goal_) && !TargetIsRelative(*goal_) && !goal_->phasing.empty())
@@ -158,10 +160,9 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
     // the engine: the alert reads the period's part, not the whole (it
     // compared each month with the year's target: review, 2026-12-06).
     // Over the alert's periods (`sales.target.to_date(year)` adds the
-    // months'). Only an amount is phased so: a level's phasing (pre-2026-12-06
-    // packages) keeps its own target in alerts.
-    if (lc.dims.empty() && !goal_->phasing.empty() &&
-        m_.node(goal_->metric).type.additivity == ir::Additivity::kAdditive)
+    // months'). Only an amount (a distinct count too) is phased so: a
+    // level's phasing keeps its own target in alerts.
+    if (lc.dims.empty() && !goal_->phasing.empty() && ir::IsAmount(m_, goal_->metric))
       return MOp(MNode::Op::kGoalTarget, {});
     int t = M(goal_->target_rhs, lc);
     // A relative target of a zero base is none (engine NoZeroBase): an

@@ -145,7 +145,8 @@ struct MNode {
     kShiftDays,    ///< args[0] over this period's days `count` days earlier (`last_year_weekday`: 364)
     kWorkingDays,  ///< the working days of the period within --from/--to (Plan::work)
     kForecast,     ///< `forecast.FIELD` of the goal (or member) being alerted on: field `count` (ir::kForecastFields)
-    kGoalTarget,   ///< `m.target` of a phased goal in its alerts: the period's phased target (the engine's)
+    kGoalTarget,   ///< `m.target` of a phased goal in its alerts: its periods' phased targets (the engine's)
+    kForecastTarget,  ///< `m.target` in an alert on the forecast: the target the forecast is compared with
     kIf, kCoalesce,
     kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot,
   };

@@ -2089,6 +2089,7 @@ class Emitter {
       case O::kForecast:  // only in goals' alerts, which kpic sql does not emit
         throw std::logic_error("forecast outside a goal's alert");
       case O::kGoalTarget:  // likewise
+      case O::kForecastTarget:
         throw std::logic_error("a phased target outside a goal's alert");
       case O::kToDate: {
         if (c.g == Grain::kAll) return arg(0);

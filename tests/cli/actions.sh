@@ -59,6 +59,7 @@ source sales "销售" from csv("sales.csv") {
 
 metric revenue "营业额": CNY = sum(sales.amount)
 metric conv "转化率": percent = sum(sales.orders) / sum(sales.visitors)
+metric day_amount "单店日营业额": CNY = avg(sales.amount)
 
 goal grow "营业额提升" {
   owner  "ops"
@@ -66,7 +67,10 @@ goal grow "营业额提升" {
   period 2025 by month
   target revenue >= 1000000 CNY
   drill  store
-  alert  "营业额偏低" when revenue < 300000 CNY severity warning
+  // A level (a day's amount, 800-1200 here): it fires for each store in
+  // each month. (It was `revenue < 300000 CNY`, the company's number,
+  // which an amount is no longer compared with per member: W0011.)
+  alert  "营业额偏低" when day_amount < 2000 CNY severity warning
 }
 EOF
 expect "package checks" 0 "$KPIC" check "$PKG"

@@ -69,7 +69,9 @@ check "label.en with --lang en" 'Net sales' 1
 # (docs/fonts.md), and stays well under 1 MB.
 check "embedded font" '@font-face\{font-family:"kpic ' 1
 size=$(stat -c %s "$tmp/zh.html")
-[ "$size" -lt 400000 ] || { echo "the page is $size bytes: the embedded font should keep it well under 1 MB"; exit 1; }
+# (500,000: each trend chart is drawn twice since 2026-12-06, for a
+# desktop and for a phone; the page was 320,000 bytes before.)
+[ "$size" -lt 500000 ] || { echo "the page is $size bytes: the embedded font should keep it well under 1 MB"; exit 1; }
 echo "page size: $size bytes"
 # SOURCE_DATE_EPOCH makes the page reproducible byte for byte.
 SOURCE_DATE_EPOCH=86400 "$KPIC" run "$ROOT/examples/retail" --format html -o "$tmp/a.html" 2>/dev/null
