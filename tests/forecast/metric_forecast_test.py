@@ -281,7 +281,8 @@ expect(f"sales: {sales_model['model']}，基于 2023-01 至 2025-12：历史数�
        f"table zh: footnote with the model\n{zh}")
 expect(not re.search(r"of history|Compared|chose|forecast\)|interval", zh), f"table zh: English words left\n{zh}")
 html = kpic("--metric", "sales", "--by", "store", "--forecast", str(H), "--format", "html", "--lang", "en").stdout
-expect("<span class=partial>forecast</span>" in html and html.count("<polygon") == 3 and 'stroke-dasharray="6,4"' in html,
+# A band per store in each of the chart's two drawings (desktop and phone).
+expect("<span class=partial>forecast</span>" in html and html.count("<polygon") == 6 and 'stroke-dasharray="6,4"' in html,
        "html: forecast rows, a band and a dashed forecast line per store")
 expect(html.count("<tr class=fc>") == 3 * H, "html: one forecast row per store and period")
 

@@ -53,7 +53,10 @@ same() {
   done
   # Streamed (the JIT reads row groups while scanning) and read whole.
   "$KPIC" run "$EX" --format json --engine jit "${PQ[@]}" "$@" --timings > "$tmp/pq.json" 2> "$tmp/pq.err"
-  grep -q "streamed while reading" "$tmp/pq.err" || { cat "$tmp/pq.err"; fail "$name: not streamed"; }
+  # (Under a role --timings gives times only: whether a scan was streamed
+  # follows the whole source's size, so it is not said there.)
+  [[ " $* " == *" --role "* ]] || grep -q "streamed while reading" "$tmp/pq.err" ||
+    { cat "$tmp/pq.err"; fail "$name: not streamed"; }
   same_json "$tmp/csv.json" "$tmp/pq.json" || fail "$name: streamed differs from CSV"
   "$KPIC" run "$EX" --format json --no-stream "${PQ[@]}" "$@" > "$tmp/pq.json"
   same_json "$tmp/csv.json" "$tmp/pq.json" || fail "$name: --no-stream differs from CSV"
