@@ -376,6 +376,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
   ctx.metric_ir = m ? m->ir : -1;
   for (const ast::GoalItem& it : g.items) ctx.has_target |= it.kind == K::kTarget;
   goal_ctx_ = &ctx;
+  Span phasing_at, allocate_at;
   struct Reset {
     const GoalContext** p;
     ~Reset() { *p = nullptr; }
@@ -498,8 +499,14 @@ void Checker::Goal(const ast::GoalDecl& g) {
         break;
       case K::kSetting:
         if (it.attr.values.empty()) break;
-        if (it.attr.key.name == "phasing") goal.phasing = it.attr.values[0].text;
-        if (it.attr.key.name == "allocate") goal.allocate = it.attr.values[0].text;
+        if (it.attr.key.name == "phasing") {
+          goal.phasing = it.attr.values[0].text;
+          phasing_at = it.attr.values[0].span;
+        }
+        if (it.attr.key.name == "allocate") {
+          goal.allocate = it.attr.values[0].text;
+          allocate_at = it.attr.values[0].span;
+        }
         if (it.attr.key.name == "at_risk") {
           double v = std::strtod(it.attr.values[0].text.c_str(), nullptr);
           goal.at_risk = it.attr.values[0].kind == ast::AttrValue::Kind::kPercent ? v / 100 : v;
@@ -509,6 +516,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
   }
   AlertMembers(g, conds);
   FixedAmountAlerts(goal);
+  GoalSettingsApply(goal, phasing_at, allocate_at);
   if (goal.grain && grain_span.valid()) GoalGrainFits(goal, *goal.grain, grain_span);
   if (!pkg_->from_stdlib) module_.ir.goals.push_back(std::move(goal));
 }
@@ -541,6 +549,57 @@ void Checker::AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<c
         break;
       }
     }
+  }
+}
+
+/// `phasing` and `allocate` share out an amount: the whole period's over
+/// its periods, the company's over its members. Of a level (a rate, an
+/// average) they gave nonsense (`conversion >= 12%` phased by quarter was
+/// judged against 3%), and `allocate` of a target that already reads a
+/// metric (each member has its own) did nothing: E0321.
+void Checker::GoalSettingsApply(const ir::Goal& goal, Span phasing_at, Span allocate_at) {
+  if (goal.metric < 0) return;
+  std::string what = goal.metric_name.empty() ? std::string("the goal's metric") : fmt::format("`{}`", goal.metric_name);
+  bool amount = ir::IsAmount(module_.ir, goal.metric);
+  bool has_target = goal.target_rhs >= 0;
+  std::function<bool(int)> reads = [&](int id) {
+    if (id < 0) return false;
+    const ir::Node& n = module_.ir.node(id);
+    if (n.kind == ir::Kind::kMetric) return true;
+    for (int a : n.args)
+      if (reads(a)) return true;
+    return false;
+  };
+  if (!goal.phasing.empty() && has_target && !amount) {
+    auto& d = diags_.Report(
+        DiagCode::E0321, phasing_at,
+        fmt::format("`phasing` spreads a whole period's amount over its periods, but {} is a level (a rate or an "
+                    "average): each period is compared with its target as written",
+                    what));
+    d.span_label = "of an amount only";
+    d.Help("remove `phasing`: a level's target applies to every period alike");
+  }
+  if (!goal.allocate.empty() && has_target && !amount) {
+    auto& d = diags_.Report(
+        DiagCode::E0321, allocate_at,
+        fmt::format("`allocate` shares the company's amount out among members, but {} is a level (a rate or an "
+                    "average): each member is compared with the target as written",
+                    what));
+    d.span_label = "of an amount only";
+    d.Help("remove `allocate`: a level's target applies to every member alike");
+  } else if (!goal.allocate.empty() && has_target && reads(goal.target_rhs)) {
+    auto& d = diags_.Report(DiagCode::E0321, allocate_at,
+                            "`allocate` shares out a fixed target, but this target reads a metric: each member is "
+                            "already compared with its own");
+    d.span_label = "nothing to share out";
+    d.Help("remove `allocate`, or give the goal a fixed target (`sales >= 1200000 CNY`) to share out");
+  }
+  if ((!goal.phasing.empty() || !goal.allocate.empty()) && !has_target) {
+    auto& d = diags_.Report(DiagCode::E0321, !goal.phasing.empty() ? phasing_at : allocate_at,
+                            fmt::format("`{}` shares out a target, but the goal has none",
+                                        !goal.phasing.empty() ? "phasing" : "allocate"));
+    d.span_label = "no target to share out";
+    d.Help("add a `target` line, or remove the setting");
   }
 }
 

@@ -225,6 +225,9 @@ class Checker {
   const GoalContext* goal_ctx_ = nullptr;
   void AlertMembers(const ast::GoalDecl& g, const std::vector<std::pair<const ast::GoalItem*, Ty>>& conds);
   void FixedAmountAlerts(const ir::Goal& goal);
+  /// E0321: `phasing` or `allocate` of a level, or without a target;
+  /// `allocate` of a target that reads a metric.
+  void GoalSettingsApply(const ir::Goal& goal, Span phasing_at, Span allocate_at);
   void PercentHelp(Diagnostic& d, const ast::Expr& pct, const ast::Expr& other);
   void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations
