@@ -357,10 +357,14 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
            nlohmann::ordered_json* stamp, const ActionsOf& actions_of) {
   const std::vector<engine::ScanResult>& results = ex.results;
   // The values distinct counts keep (their memory) are bounded per scan.
+  // Under a role, the values the role's rows hold: a bitmap spans the codes
+  // of every row scanned, and its size told the company's count of
+  // customers to a role searching for the limit (attacker's probe,
+  // 2026-12-06).
   for (size_t i = 0; i < results.size(); ++i) {
     size_t held = 0;
     for (const engine::AggStates& a : results[i].aggs)
-      for (const auto& d : a.distinct) held += d.held();
+      for (const auto& d : a.distinct) held += p.role.empty() ? d.held() : d.size();
     if (held > limits.max_distinct)
       throw engine::LimitError(
           fmt::format("the distinct counts of the scan of `{}` hold {} values, more than "

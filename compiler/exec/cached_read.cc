@@ -109,6 +109,7 @@ PartStates ReadPart(const plan::Plan& p, const ir::Source& src, const std::vecto
   out.strings.resize(scans.size());
   for (size_t s = 0; s < scans.size(); ++s)
     for (size_t a = 0; a < scans[s]->aggs.size(); ++a) out.strings[s].push_back(ss.DistinctStrings(s, a));
+  CompactStrings(&out);
   for (const SourceData& d : read)
     if (d.source == src.key) {
       out.rows = d.data.rows;

@@ -552,6 +552,27 @@ void MergeParts(const std::vector<const plan::Scan*>& scans, PartStates* into, P
   }
 }
 
+void CompactStrings(PartStates* part) {
+  for (size_t s = 0; s < part->strings.size() && s < part->scans.size(); ++s)
+    for (size_t a = 0; a < part->strings[s].size(); ++a) {
+      std::vector<std::string>& strs = part->strings[s][a];
+      if (strs.empty() || a >= part->scans[s].aggs.size()) continue;
+      std::vector<engine::DistinctSet>& sets = part->scans[s].aggs[a].distinct;
+      std::vector<int64_t> code(strs.size(), -1);
+      std::vector<std::string> kept;
+      for (const engine::DistinctSet& d : sets)
+        d.ForEach([&](int64_t k) {
+          int64_t& c = code[static_cast<size_t>(k)];
+          if (c < 0) {
+            c = static_cast<int64_t>(kept.size());
+            kept.push_back(std::move(strs[static_cast<size_t>(k)]));
+          }
+        });
+      for (engine::DistinctSet& d : sets) d = d.Mapped([&](int64_t k) { return code[static_cast<size_t>(k)]; });
+      strs = std::move(kept);
+    }
+}
+
 // ---- the folder -----------------------------------------------------------------------
 
 StateCache::StateCache(CacheSettings settings) : s_(std::move(settings)) {

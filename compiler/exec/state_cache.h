@@ -71,6 +71,12 @@ struct PartStates {
 /// their text. The result is finished.
 void MergeParts(const std::vector<const plan::Scan*>& scans, PartStates* into, PartStates&& from);
 
+/// Keeps only the strings some distinct count's key is a code of, and
+/// renumbers the keys. A scan codes a string column over every row it
+/// reads; under a role the groups hold only the role's keys, and an entry
+/// must not hold the other members' strings (attacker's probe, 2026-12-06).
+void CompactStrings(PartStates* part);
+
 /// The fingerprint of a range of a file, [start, start + bytes): XXH3-128
 /// of each MiB from its start, the last one partial.
 struct DataPrint {

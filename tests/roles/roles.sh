@@ -335,6 +335,38 @@ lacks err 'engine'
 expect "timings without a role" 0 "$KPIC" run "$PKG" --metric sales --grain all --timings
 contains err 'read 6 rows in'
 
+# --max-distinct under a role counts the role's values: a bitmap of the
+# JIT spans the codes of every row scanned, so the count in its message
+# (and the smallest limit that passed) told how many ids the whole file
+# has (attacker's probe, 2026-12-06). Store s1 sees ids 1 and 2 in the
+# 6-row file and in one of 100,006 ids.
+{ cat "$PKG"; printf '\nmetric ids = count_distinct(orders.id)\n'; } > "$TMP/ids.kpi"
+cp "$ROOT"/tests/roles/*.csv "$TMP/"
+for engine in interp jit; do
+  for file in orders.csv orders_big.csv; do
+    expect "$engine: --max-distinct under a role, $file" 5 "$KPIC" run "$TMP/ids.kpi" --metric ids --grain all --role store_clerk \
+      --param s=s1 --engine "$engine" --no-cache --max-distinct 1 --bind "orders=csv:$TMP/$file"
+    contains err 'the distinct counts of the scan of `orders` hold 2 values, more than --max-distinct 1'
+    expect "$engine: --max-distinct 2 under a role, $file" 0 "$KPIC" run "$TMP/ids.kpi" --metric ids --grain all --role store_clerk \
+      --param s=s1 --engine "$engine" --no-cache --max-distinct 2 --bind "orders=csv:$TMP/$file" --format json
+    json "$total" "[2]"
+  done
+done
+# A state cache entry written under a role holds the role's strings only:
+# the distinct count's codes stood for every id of the file, and the entry
+# kept them all (attacker's probe, 2026-12-06). A file of 8 MB and more is
+# streamed and cached; s1 sees ids 1 and 2, and none of the file's others.
+{ cat "$ROOT/tests/roles/orders.csv"; python3 -c '
+for i in range(300000): print(f"outside{i:07d},2026-01-05,p1,s2,1.00")'; } > "$TMP/orders_huge.csv"
+for pass in cold cached; do
+  KPIC_CACHE_DIR="$TMP/idcache" expect "state cache under a role ($pass)" 0 "$KPIC" run "$TMP/ids.kpi" --metric ids --grain all \
+    --role store_clerk --param s=s1 --bind "orders=csv:$TMP/orders_huge.csv" --format json
+  json "$total" "[2]"
+done
+n_entries=$(find "$TMP/idcache/states" -name '*.states' | wc -l)
+[ "$n_entries" -ge 1 ] && ! grep -rqa outside "$TMP/idcache/states" && passed=$((passed + 1)) ||
+  { echo "FAIL: a role's state cache entry holds ids outside the role ($n_entries entries)"; failed=$((failed + 1)); }
+
 # A drill by a dimension one source lacks (traffic has no brand): the scan
 # refused for it was left in the plan without the role's filter, and its
 # as-of date was store s2's last traffic day (2026-03-09), with a W0708
