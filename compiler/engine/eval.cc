@@ -866,10 +866,7 @@ void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_targe
 /// The share of period p's days inside the goal's window [from, to): 1
 /// for a period the window does not cut.
 double WindowShare(const plan::Plan& plan, const plan::GoalPlan& g, int64_t p) {
-  int32_t ps = rt::PeriodStart(g.grain, p, plan.calendar), pe = rt::PeriodEnd(g.grain, p, plan.calendar) - 1;
-  int32_t a = std::max(ps, g.from_day), b = std::min(pe, g.to_day - 1);
-  if (pe < ps) return 1.0;
-  return b < a ? 0.0 : static_cast<double>(b - a + 1) / static_cast<double>(pe - ps + 1);
+  return plan::WindowShare(g.grain, p, g.from_day, g.to_day, plan.calendar);
 }
 
 /// Period p of the goal, for `dims`, cut to its days in the goal's window.
@@ -1724,14 +1721,53 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     Val last_year_total = g.last_year >= 0 ? ev.EvalKnown(g.last_year, whole) : Val::Null();
     // Each period's phased target, for the goal's table and `m.target` in
     // its alerts (computed here, not while an alert is evaluated).
+    // Each is a whole period's target: a period the goal's window cuts (a
+    // year's first and last weeks) is judged on its days' part, pro rata
+    // (WindowTarget, Pace). So the whole target is spread over the periods
+    // counted by their shares of days in the window, and the parts add up
+    // to it: spread over 53 weeks, two of them of 4 days, a year's target
+    // lost 1.6% (reader's probe, 2026-12-06).
     std::vector<Val> phased;
-    if (g.phasing != plan::Phasing::kNone)
+    std::vector<Val> ly;  // `phasing last_year`: the metric in each period a year earlier
+    if (g.phasing != plan::Phasing::kNone) {
+      std::vector<double> share;
+      bool cut = false;
       for (int64_t p = lo; p <= hi; ++p) {
-        Evaluator::Ctx full{g.grain, p, p, &none};
-        phased.push_back(g.phasing == plan::Phasing::kEven
-                             ? Div(total_target, Val::Int(hi - lo + 1))
-                             : Mul(total_target, Div(ev.EvalKnown(g.last_year, full), last_year_total)));
+        share.push_back(g.grain == Grain::kAll ? 1.0 : WindowShare(plan, g, p));
+        cut |= share.back() < 1;
+        if (g.phasing == plan::Phasing::kLastYear) ly.push_back(ev.EvalKnown(g.last_year, Evaluator::Ctx{g.grain, p, p, &none}));
       }
+      // Without a cut period: the sum of shares is the count of periods,
+      // and last year's parts add up to last year's whole.
+      Val periods = Val::Int(hi - lo + 1), ly_sum = last_year_total;
+      if (cut) {
+        double n = 0;
+        for (double x : share) n += x;
+        periods = Val::Float(n);
+        // Last year's whole, less the cut periods' parts outside the window.
+        if (g.phasing == plan::Phasing::kLastYear)
+          for (size_t i = 0; i < ly.size(); ++i)
+            if (share[i] < 1 && !ly[i].null()) ly_sum = Sub(ly_sum, Mul(Val::Float(1 - share[i]), ly[i]));
+      }
+      for (int64_t p = lo; p <= hi; ++p)
+        phased.push_back(g.phasing == plan::Phasing::kEven
+                             ? Div(total_target, periods)
+                             : Mul(total_target, Div(ly[static_cast<size_t>(p - lo)], ly_sum)));
+    } else if (g.target_grain && g.target >= 0) {
+      // At another grain than the goal's own: a period's target adds up
+      // those of the goal's periods it covers, a part of one by its days.
+      // Exact when every period makes whole periods of the goal's (quarters
+      // of months), else in doubles throughout (as `kpic sql`).
+      Val each = TargetOf(ev, g, g.target, whole, true);
+      std::vector<double> factor;
+      bool whole_numbers = true;
+      for (int64_t p = lo; p <= hi; ++p) {
+        factor.push_back(plan::TargetGrainFactor(g, p, plan.calendar));
+        whole_numbers &= factor.back() == std::floor(factor.back());
+      }
+      for (double f : factor)
+        phased.push_back(whole_numbers ? Mul(each, Val::Int(static_cast<int64_t>(f))) : Mul(each, Val::Float(f)));
+    }
     // `m.target` of a phased goal over an alert's context: the phased
     // targets of its periods, a period cut to some of its days pro rata (a
     // partial period's is its pace target); null for a period outside the
@@ -1771,7 +1807,8 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
                   : gp.span.partial ? TargetOf(ev, g, g.target, full)
                                     : span_target;
       }
-      if (g.phasing != plan::Phasing::kNone) gp.target = phased[static_cast<size_t>(p - lo)];
+      if (g.phasing != plan::Phasing::kNone || (g.target_grain && g.target >= 0))
+        gp.target = phased[static_cast<size_t>(p - lo)];
       if (after) {
         gp.status = "upcoming";  // JSON and CSV: `no_data` (ContractStatus)
         gr.periods.push_back(gp);
@@ -1782,6 +1819,21 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
       if (gp.span.partial && gp.status != "no_data") {
         Pace(plan, g, span_target, &gp);
+        // Phased like last year, a period in progress is paced like last
+        // year's same days, not evenly by its days (a Q4 49 days in had 53%
+        // of its target where last year's same days made 54%: reader's
+        // probe, 2026-12-06). A period cut by the goal's bounds keeps its
+        // days' share, so that the parts add up to the whole target.
+        if (g.phasing == plan::Phasing::kLastYear && gp.span.open && gp.has_pace && !gp.target.null()) {
+          Val same_days = ev.EvalKnown(g.last_year, c), whole_period = ly[static_cast<size_t>(p - lo)];
+          Val part = Div(same_days, whole_period);
+          if (!part.null() && part.AsDouble() >= 0 && part.AsDouble() <= 1) {
+            gp.pace_target = Mul(gp.target, part);
+            Val v = plan::LowerIsBetter(g.cmp) ? Div(gp.pace_target, gp.value) : Div(gp.value, gp.pace_target);
+            gp.has_pace = !v.null();
+            if (gp.has_pace) gp.pace = v.AsDouble();
+          }
+        }
         if (!gp.span.open) {
           // Cut by the goal's or the window's bounds, not by the as-of
           // date: the period is over, and is judged against the target

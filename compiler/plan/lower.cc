@@ -638,14 +638,17 @@ int Lowerer::Visible(int scan, int source, const std::vector<std::string>& prefi
 void Lowerer::Goal(const ir::Goal& g) {
   goal_ = &g;
   company_target_ = false;
+  regrained_ = false;
   struct Reset {
     const ir::Goal** p;
     bool* company;
+    bool* regrained;
     ~Reset() {
       *p = nullptr;
       *company = false;
+      *regrained = false;
     }
-  } reset{&goal_, &company_target_};
+  } reset{&goal_, &company_target_, &regrained_};
   GoalPlan gp;
   gp.name = g.name;
   gp.label = LabelFor(g.label, g.labels);
@@ -697,6 +700,27 @@ void Lowerer::Goal(const ir::Goal& g) {
     for (const auto& [text, c] : kCmps)
       if (g.cmp == text) gp.cmp = c;
     gp.target = company_target_ ? MOp(MNode::Op::kNull, {}) : M(g.target_rhs, lc);
+    // Another grain than the goal's own: a fixed target of an amount is
+    // each of the goal's periods'. An additive one adds up (the engine's
+    // phased targets); a distinct count's does not, and there is none.
+    const rt::Grain own = g.grain ? *g.grain : rt::Grain::kMonth;
+    if (!company_target_ && g.phasing.empty() && gp.grain != own && TargetIsAmount(g)) {
+      if (gp.additive) {
+        gp.target_grain = own;
+        regrained_ = true;
+      } else {
+        gp.target = MOp(MNode::Op::kNull, {});
+        company_target_ = true;  // nor has `m.target` in its alerts, nor a member a share
+        plan_.notes.push_back(
+            {"W0714", fmt::format("goal `{}` has no target at grain `{}`: its target is each {}'s, and {} over {} is "
+                                  "not its {}s' added up; run at grain `{}` to compare",
+                                  g.name, rt::GrainName(gp.grain), rt::GrainName(own),
+                                  g.metric_name.empty() ? std::string("its metric") : fmt::format("`{}`", g.metric_name),
+                                  gp.grain == rt::Grain::kAll ? std::string("the whole period")
+                                                              : fmt::format("a {}", rt::GrainName(gp.grain)),
+                                  rt::GrainName(own), rt::GrainName(own))});
+      }
+    }
   }
   if (gp.phasing == Phasing::kLastYear) {
     LCtx w = lc;
@@ -767,8 +791,21 @@ void Lowerer::Goal(const ir::Goal& g) {
       bool amount = TargetIsAmount(g);
       if (gp.target >= 0 && !amount && (TargetIsRelative(g) || g.phasing.empty())) dr.target = M(g.target_rhs, by);
       if (gp.target >= 0 && amount && g.allocate == "last_year" && !company_target_) dr.share = LastYearShare(g, by);
+      // Mix and rate effects need parts that add up over the members: not
+      // a distinct count, where a customer is in two stores (the engine
+      // also checks the members' denominators add up, which one store's
+      // alone under a role did: reader's probe, 2026-12-06).
+      std::function<bool(int)> distinct = [&](int id) {
+        const MNode& n = plan_.mnodes[static_cast<size_t>(id)];
+        if (n.op == MNode::Op::kAgg && n.scan >= 0 && n.agg >= 0 &&
+            plan_.scans[static_cast<size_t>(n.scan)].aggs[static_cast<size_t>(n.agg)].fn == AggSpec::Fn::kCountDistinct)
+          return true;
+        for (int a : n.args)
+          if (a >= 0 && distinct(a)) return true;
+        return false;
+      };
       if (!gp.additive && plan_.mnodes[dr.value].op == MNode::Op::kDiv &&
-          plan_.mnodes[gp.value].op == MNode::Op::kDiv) {
+          plan_.mnodes[gp.value].op == MNode::Op::kDiv && !distinct(dr.value)) {
         dr.num = plan_.mnodes[dr.value].args[0];
         dr.den = plan_.mnodes[dr.value].args[1];
         dr.total_num = plan_.mnodes[gp.value].args[0];
@@ -914,6 +951,29 @@ void Lowerer::Goal(const ir::Goal& g) {
   }
   touched_ = nullptr;
   plan_.goals.push_back(std::move(gp));
+}
+
+double WindowShare(rt::Grain g, int64_t p, int32_t from, int32_t to, const rt::Calendar& cal) {
+  int32_t ps = rt::PeriodStart(g, p, cal), pe = rt::PeriodEnd(g, p, cal) - 1;
+  int32_t a = std::max(ps, from), b = std::min(pe, to - 1);
+  if (pe < ps) return 1.0;
+  return b < a ? 0.0 : static_cast<double>(b - a + 1) / static_cast<double>(pe - ps + 1);
+}
+
+double TargetGrainFactor(const GoalPlan& g, int64_t p, const rt::Calendar& cal) {
+  if (!g.target_grain) return 1.0;
+  const rt::Grain own = *g.target_grain;
+  int32_t ps = g.grain == rt::Grain::kAll ? g.from_day : rt::PeriodStart(g.grain, p, cal);
+  int32_t pe = g.grain == rt::Grain::kAll ? g.to_day : rt::PeriodEnd(g.grain, p, cal);
+  double factor = 0;
+  if (pe > ps)
+    for (int64_t q = rt::PeriodOf(own, ps, cal); q <= rt::PeriodOf(own, pe - 1, cal); ++q) {
+      int32_t qs = rt::PeriodStart(own, q, cal), qe = rt::PeriodEnd(own, q, cal);
+      int32_t a = std::max(ps, qs), b = std::min(pe, qe);
+      if (qe > qs && b > a) factor += static_cast<double>(b - a) / static_cast<double>(qe - qs);
+    }
+  double whole = std::round(factor);
+  return std::fabs(factor - whole) < 1e-12 ? whole : factor;
 }
 
 bool Lowerer::TargetIsAmount(const ir::Goal& g) const {

@@ -68,6 +68,7 @@ void Lowerer::Expect(const ir::Expectation& x, ExpectPlan* e) {
       }
       o.percent = x.percent;
       o.unit = m_.node(node).type.unit.ToString();
+      o.amount = ir::IsAmount(m_, node);
       LCtx lc;
       lc.grain = o.grain;
       lc.dims = o.by;

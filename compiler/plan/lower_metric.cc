@@ -153,7 +153,8 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
     if (!lc.dims.empty() && TargetIsAmount(*goal_)) {
       // Allocated (unphased): the company's target times the member's share.
       if (goal_->allocate == "last_year" && goal_->phasing.empty())
-        return MOp(MNode::Op::kMul, {M(goal_->target_rhs, lc), LastYearShare(*goal_, lc)});
+        return MOp(MNode::Op::kMul, {regrained_ ? MOp(MNode::Op::kGoalTarget, {}) : M(goal_->target_rhs, lc),
+                                     LastYearShare(*goal_, lc)});
       return MOp(MNode::Op::kNull, {});
     }
     // A phased target is the whole period's, spread over its periods by
@@ -164,6 +165,9 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
     // level's phasing keeps its own target in alerts.
     if (lc.dims.empty() && !goal_->phasing.empty() && ir::IsAmount(m_, goal_->metric))
       return MOp(MNode::Op::kGoalTarget, {});
+    // So is a fixed target at another grain than the goal's own (the
+    // quarter's target adds up its months').
+    if (lc.dims.empty() && regrained_) return MOp(MNode::Op::kGoalTarget, {});
     int t = M(goal_->target_rhs, lc);
     // A relative target of a zero base is none (engine NoZeroBase): an
     // alert `sales >= sales.target` fired for months with nothing to grow

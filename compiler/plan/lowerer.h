@@ -135,6 +135,9 @@ class Lowerer {
   /// The goal being lowered has an absolute target that the role sees a
   /// part of (W0711): its target, and its members' shares, are none.
   bool company_target_ = false;
+  /// The goal being lowered is run at another grain than its own, with a
+  /// fixed target of an additive amount (GoalPlan::target_grain).
+  bool regrained_ = false;
   bool forecast_alert_ = false;  ///< lowering an alert that reads `forecast.FIELD`
   /// `allocate last_year`: a member's share of the goal's metric in the
   /// same period a year earlier.

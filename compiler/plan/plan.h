@@ -205,6 +205,10 @@ struct Output {
   /// The values the metric can take by its construction (ir::RangeOf): its
   /// forecasts and their intervals are kept inside them.
   double floor = -HUGE_VAL, ceil = HUGE_VAL;
+  /// An amount (ir::IsAmount: a sum, a count, a distinct count), which
+  /// grows with the days a period has: a data test's range does not judge
+  /// a partial period of one.
+  bool amount = false;
 };
 
 struct GoalPlan {
@@ -228,6 +232,13 @@ struct GoalPlan {
   Phasing phasing = Phasing::kNone;
   int last_year = -1;
   rt::Grain grain = rt::Grain::kMonth;
+  /// Run at another grain than the goal's own (`--grain quarter` of a goal
+  /// by month) with a fixed target of an additive amount: the target is
+  /// each `target_grain` period's, and a period's target adds up those of
+  /// the `target_grain` periods it covers, a part of one pro rata by days
+  /// (a quarter of `sales >= 140000 CNY` by month is 420,000; it was
+  /// compared with 140,000: reader's probe, 2026-12-06).
+  std::optional<rt::Grain> target_grain;
   int32_t from_day = 0, to_day = 0;
   std::vector<int> scans;
   struct Alert {
@@ -446,5 +457,15 @@ std::vector<int> ScansUnder(const Plan& p, int mnode);
 /// A stable text dump for `kpic compile --emit plan`.
 std::string Dump(const Plan& p);
 std::string DumpRow(const Scan& s, int node);
+
+/// The share of period `p`'s days (at grain `g`) inside [from, to): 1 for
+/// a period the window does not cut.
+double WindowShare(rt::Grain g, int64_t p, int32_t from, int32_t to, const rt::Calendar& cal);
+
+/// A goal run at another grain than its own (GoalPlan::target_grain):
+/// how many of its own periods period `p` of the run makes, a part of one
+/// by its days (3 for a quarter of months; 7/31 for a week in January).
+/// At grain `all`, the goal's window.
+double TargetGrainFactor(const GoalPlan& g, int64_t p, const rt::Calendar& cal);
 
 }  // namespace kpic::plan

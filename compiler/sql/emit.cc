@@ -2388,16 +2388,54 @@ class Emitter {
     // A target that reads days after the as-of date is not known yet
     // (engine TargetOf): a period's wholly after it, or a phased total.
     std::string past, past_after;
-    if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
+    // A phased target spreads the whole over the periods counted by their
+    // shares of days in the goal's window (engine: the periods' phased
+    // targets); only the first and the last can be cut.
+    const int64_t plo = rt::PeriodOf(g.grain, g.from_day, p_.calendar), phi = rt::PeriodOf(g.grain, g.to_day - 1, p_.calendar);
+    const double s_first = plan::WindowShare(g.grain, plo, g.from_day, g.to_day, p_.calendar),
+                 s_last = plan::WindowShare(g.grain, phi, g.from_day, g.to_day, p_.calendar);
+    const bool cut = s_first < 1 || s_last < 1;
+    if (g.target >= 0 && g.phasing == plan::Phasing::kNone && g.target_grain) {
+      // At another grain than the goal's own: each period's target adds up
+      // the goal's periods it covers (plan::TargetGrainFactor).
+      MV each = AsValue(Known(g.target, period, &fr, &past_after));
+      std::map<double, std::vector<std::string>> days_of;
+      bool whole_numbers = true;
+      for (int64_t q = plo; q <= phi; ++q) {
+        double f = plan::TargetGrainFactor(g, q, p_.calendar);
+        whole_numbers &= f == std::floor(f);
+        days_of[f].push_back(DateLit(rt::PeriodStart(g.grain, q, p_.calendar)));
+      }
+      std::string factor = "CASE";
+      for (const auto& [f, days] : days_of)
+        factor += fmt::format(" WHEN f.p IN ({}) THEN {}", fmt::join(days, ", "),
+                              whole_numbers ? fmt::format("{}", static_cast<int64_t>(f)) : FloatLit(f));
+      factor += " END";
+      target = whole_numbers && each.k != MV::K::kFloat ? MV{fmt::format("({} * {})", each.sql, factor), each.k, each.scale}
+                                                        : MV{fmt::format("({} * {})", Dbl(each), factor), MV::K::kFloat, 0};
+    } else if (g.target >= 0 && g.phasing == plan::Phasing::kNone) {
       target = no_zero_base(Known(g.target, period, &fr, &past_after));
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kEven) {
-      target = {fmt::format("({} / NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0))",
-                            Dbl(no_zero_base(AsValue(Known(g.target, whole, &fr, &past)))), periods, d_.dbl),
+      std::string periods_counted =
+          cut ? FloatLit(phi == plo ? s_first : static_cast<double>(phi - plo - 1) + s_first + s_last)
+              : fmt::format("NULLIF(CAST((SELECT COUNT(*) FROM {}) AS {}), 0)", periods, d_.dbl);
+      target = {fmt::format("({} / {})", Dbl(no_zero_base(AsValue(Known(g.target, whole, &fr, &past)))), periods_counted),
                 MV::K::kFloat, 0};
     } else if (g.target >= 0 && g.phasing == plan::Phasing::kLastYear) {
       MV total = no_zero_base(AsValue(Known(g.target, whole, &fr, &past))),
          ly = AsValue(Known(g.last_year, period, &fr, &past)), ly_total = AsValue(Known(g.last_year, whole, &fr, &past));
-      target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), Dbl(ly_total)), MV::K::kFloat, 0};
+      std::string ly_sum = Dbl(ly_total);
+      if (cut) {
+        // Last year's periods by their shares: the cut ones' parts less.
+        Ctx first{g.grain, lo, lo, false}, last{g.grain, hi, hi, false};
+        if (s_first < 1)
+          ly_sum = fmt::format("({} - {} * COALESCE({}, 0))", ly_sum, FloatLit(1 - s_first),
+                               Dbl(AsValue(Known(g.last_year, first, &fr, &past))));
+        if (s_last < 1 && phi > plo)
+          ly_sum = fmt::format("({} - {} * COALESCE({}, 0))", ly_sum, FloatLit(1 - s_last),
+                               Dbl(AsValue(Known(g.last_year, last, &fr, &past))));
+      }
+      target = {fmt::format("({} * ({} / NULLIF({}, 0)))", Dbl(total), Dbl(ly), ly_sum), MV::K::kFloat, 0};
     }
     std::string joins;
     for (const auto& j : fr.joins) joins += fmt::format("\nLEFT JOIN {0} ON {0}.rid = f.rid", j);

@@ -364,3 +364,59 @@ metric plain "plain": CNY = sum(s.amount)
   r.lang.clear();
   CHECK(LowerText(text, r).plan.notes.empty());
 }
+
+TEST_CASE("W0714: a goal's fixed target of a distinct count at another grain has none") {
+  // `customers >= 30` by month: a quarter's customers are not its months'
+  // added up, so at --grain quarter the goal has no target (and says so);
+  // a sum's fixed target adds up (the engine's target_grain), a level's
+  // and a relative target stand as written, without a warning.
+  static const char* kGoals = R"(
+source o from csv("o.csv") {
+  d:        date time
+  customer: string
+  amount:   decimal(2) unit CNY
+}
+metric customers = count_distinct(o.customer)
+metric sales: CNY = sum(o.amount)
+metric avg_amount: CNY = avg(o.amount)
+goal buyers {
+  metric customers
+  period 2026 by month
+  target customers >= 30
+}
+goal revenue {
+  metric sales
+  period 2026 by month
+  target sales >= 1000 CNY
+}
+goal ticket {
+  metric avg_amount
+  period 2026 by month
+  target avg_amount >= 50 CNY
+}
+goal growth {
+  metric sales
+  period 2026 by month
+  target sales >= 1.1 * sales.last_year
+}
+)";
+  plan::Request r;
+  r.goals = {"buyers", "revenue", "ticket", "growth"};
+  r.grain = rt::Grain::kQuarter;
+  Lowered l = LowerText(kGoals, r);
+  REQUIRE(l.code.empty());
+  REQUIRE(l.plan.notes.size() == 1);
+  CHECK(l.plan.notes[0].code == Name(DiagCode::W0714));
+  CHECK(l.plan.notes[0].message.find("goal `buyers` has no target at grain `quarter`") != std::string::npos);
+  REQUIRE(l.plan.goals.size() == 4);
+  CHECK(l.plan.mnodes[static_cast<size_t>(l.plan.goals[0].target)].op == plan::MNode::Op::kNull);
+  CHECK(l.plan.goals[1].target_grain == rt::Grain::kMonth);
+  CHECK_FALSE(l.plan.goals[2].target_grain.has_value());
+  CHECK_FALSE(l.plan.goals[3].target_grain.has_value());
+  // At the goals' own grain: no warning, no regrained target.
+  r.grain = rt::Grain::kMonth;
+  l = LowerText(kGoals, r);
+  REQUIRE(l.code.empty());
+  CHECK(l.plan.notes.empty());
+  CHECK_FALSE(l.plan.goals[1].target_grain.has_value());
+}
