@@ -217,6 +217,9 @@ struct Numbers {
   std::map<std::string, nlohmann::ordered_json> rows;  ///< key -> value (or a goal period's object)
   std::vector<std::string> order;
   std::string unit;  ///< the metric's (or the goal's metric's) unit, `percent` for a percentage
+  /// A partial period's days (`[first, last]`), by key: the numbers are of
+  /// those days, not the whole period (reader's probe, 2026-12-06).
+  std::map<std::string, nlohmann::ordered_json> spans;
 };
 
 Numbers Evaluate1(const Side& side, const CommonOptions& common, const std::string& metric, const std::string& goal) {
@@ -246,16 +249,30 @@ Numbers Evaluate1(const Side& side, const CommonOptions& common, const std::stri
       std::string key = r.value("period", "");
       n.rows[key] = r["value"];
       n.order.push_back(key);
+      if (r.value("partial", false) && r.contains("span")) n.spans[key] = r["span"];
     }
   if (!goal.empty() && !j["goals"].empty())
     for (const auto& p : j["goals"][0]["periods"]) {
       std::string key = p.value("period", "");
       n.rows[key] = {{"value", p["value"]}, {"target", p["target"]}, {"attainment", p["attainment"]},
                      {"status", p["status"]}};
+      // A partial period is compared with the target for its days.
+      if (p.contains("pace_target")) n.rows[key]["pace_target"] = p["pace_target"];
       n.order.push_back(key);
+      if (p.value("partial", false) && p.contains("span")) n.spans[key] = p["span"];
     }
   n.ok = true;
   return n;
+}
+
+/// `"partial": true` and the days (`"span"`) of a period either side
+/// computed over part of its days (the same data and as-of date: the same
+/// days on both sides).
+void MarkPartial(const Numbers& a, const Numbers& b, const std::string& k, nlohmann::ordered_json* r) {
+  const nlohmann::ordered_json* span = b.spans.count(k) ? &b.spans.at(k) : a.spans.count(k) ? &a.spans.at(k) : nullptr;
+  if (!span) return;
+  (*r)["partial"] = true;
+  (*r)["span"] = *span;
 }
 
 double Num(const nlohmann::ordered_json& v) {
@@ -324,6 +341,21 @@ std::string TimesHundred(const std::string& t) {
 /// percentage (a `percent` metric, an attainment) as a percentage with
 /// `precision` decimals; other numbers with `precision` significant digits
 /// (15 by default: 838176.93 stays 838176.93); `-` for null.
+/// A period's key, with `*` when partial.
+std::string PeriodMark(const nlohmann::ordered_json& row) {
+  return row["period"].get<std::string>() + (row.value("partial", false) ? "*" : "");
+}
+
+/// The footnote of the partial periods of `rows`, or empty.
+std::string PartialNote(const nlohmann::ordered_json& rows) {
+  std::string out;
+  for (const auto& r : rows)
+    if (r.value("partial", false) && r["span"].is_array() && r["span"].size() == 2)
+      out += fmt::format("    * {} is partial: {} to {}, compared over those days\n", Printable(r["period"].get<std::string>()),
+                         r["span"][0].get<std::string>(), r["span"][1].get<std::string>());
+  return out;
+}
+
 std::string Shown(const nlohmann::ordered_json& v, bool percent = false, int precision = -1) {
   if (v.is_null()) return "-";
   if (v.is_string()) {
@@ -529,6 +561,7 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
         double delta = std::isfinite(x) && std::isfinite(y) ? y - x : INFINITY;
         ranked.push_back({std::fabs(delta), k});
         nlohmann::ordered_json r{{"period", k}, {"before", va}, {"after", vb}};
+        MarkPartial(before, after, k, &r);
         // Exact decimals change by an exact decimal (a string, as the values are).
         if (auto exact = ExactChange(va, vb))
           r["change"] = *exact;
@@ -581,7 +614,9 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
       for (const std::string& k : after.order) {
         nlohmann::ordered_json va = before.rows.count(k) ? before.rows[k] : nlohmann::ordered_json();
         if (va == after.rows[k]) continue;
-        j["periods"].push_back({{"period", k}, {"before", va}, {"after", after.rows[k]}});
+        nlohmann::ordered_json r{{"period", k}, {"before", va}, {"after", after.rows[k]}};
+        MarkPartial(before, after, k, &r);
+        j["periods"].push_back(r);
       }
     doc["goals"].push_back(j);
   }
@@ -665,10 +700,11 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
           }
           int dec = PairPrecision(row["before"], row["after"], percent);
           std::string rel = row["relative"].is_null() ? "" : fmt::format(" ({:+.2f}%)", row["relative"].get<double>() * 100);
-          out += fmt::format("    {:<10} {:>14} -> {:<14} {}{}\n", P(row["period"].get<std::string>()),
-                             Shown(row["before"], percent, dec), Shown(row["after"], percent, dec),
-                             ChangeText(row["before"], row["after"], percent, dec), rel);
+          out += fmt::format("    {:<10} {:>14} -> {:<14} {}{}\n", P(PeriodMark(row)), Shown(row["before"], percent, dec),
+                             Shown(row["after"], percent, dec), ChangeText(row["before"], row["after"], percent, dec),
+                             rel);
         }
+        out += PartialNote(m["numbers"]);
       }
     }
     if (!added.empty()) out += fmt::format("\nadded: {}\n", fmt::join(Ps(added), ", "));
@@ -686,12 +722,19 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
         int da = PairPrecision(field(bp, "attainment"), field(ap, "attainment"), true);
         auto side = [&](const nlohmann::ordered_json& o) {
           if (o.empty()) return std::string("-");
+          // A partial period: against the target for its days, with its pace.
+          if (o.contains("pace_target"))
+            return fmt::format("{} of {} for its days {}", Shown(field(o, "value"), percent, dv),
+                               Shown(field(o, "pace_target"), percent, PairPrecision(field(bp, "pace_target"),
+                                                                                     field(ap, "pace_target"), percent)),
+                               Shown(field(o, "status")));
           return fmt::format("{} of {} ({}) {}", Shown(field(o, "value"), percent, dv),
                              Shown(field(o, "target"), percent, dt), Shown(field(o, "attainment"), true, da),
                              Shown(field(o, "status")));
         };
-        out += fmt::format("    {:<10} {} -> {}\n", P(p["period"].get<std::string>()), side(bp), side(ap));
+        out += fmt::format("    {:<10} {} -> {}\n", P(PeriodMark(p)), side(bp), side(ap));
       }
+      out += PartialNote(g["periods"]);
     }
   }
   if (d.output.empty())

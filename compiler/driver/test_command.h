@@ -61,6 +61,9 @@ inline constexpr size_t kMaxFailures = 50;
 struct TestReport {
   std::string package;
   std::string as_of;  ///< the date freshness is measured against
+  /// `--as-of` was given: rows after it were left out. Without it every
+  /// row is read (a row dated after today too), and `as_of` is today.
+  bool as_of_given = false;
   std::string role;
   std::vector<ExpectOutcome> outcomes;
   nlohmann::ordered_json stamp;  ///< what produced it (JSON and JUnit), or null

@@ -60,7 +60,10 @@ std::string RenderTestHuman(const TestReport& r) {
     for (size_t i = 0; i < shown; ++i) out += "       " + Printable(FailureLine(o.failures[i])) + "\n";
     if (o.failure_count > shown) out += fmt::format("       ... and {} more\n", o.failure_count - shown);
   }
-  out += fmt::format("kpic test: {} (as of {}{})\n", Summary(r), r.as_of,
+  // Without --as-of every row was read: "as of today" said the data was cut
+  // at today, beside checks of rows dated later (reader's probe, 2026-12-06).
+  out += fmt::format("kpic test: {} ({}{})\n", Summary(r),
+                     r.as_of_given ? "as of " + r.as_of : "every row read; freshness measured against today, " + r.as_of,
                      r.role.empty() ? "" : ", as role `" + Printable(r.role) + "`");
   return out;
 }

@@ -105,6 +105,13 @@ bool Unit::OnlyCounts() const {
   return true;
 }
 
+Unit Unit::WithoutCounts() const {
+  std::map<std::string, int> kept;
+  for (const auto& [n, p] : powers())
+    if (IsCurrencyName(n) || IsDurationName(n)) kept.emplace(n, p);
+  return kept.size() == powers().size() ? *this : Of(std::move(kept));
+}
+
 bool Unit::HasCurrency() const {
   for (const auto& [n, p] : powers())
     if (IsCurrencyName(n)) return true;

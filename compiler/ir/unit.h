@@ -30,6 +30,9 @@ class Unit {
   /// The single currency when the unit is exactly one currency, else "".
   std::string Currency() const;
   bool IsDuration() const;
+  /// The unit without its counts (`CNY/order` is `CNY`, `day/order` is
+  /// `day`): what a literal quantity can spell (`260 CNY`).
+  Unit WithoutCounts() const;
 
   /// Canonical text: "CNY", "CNY/order", "order/visit", "1", "visit^2".
   const std::string& ToString() const;

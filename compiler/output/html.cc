@@ -58,7 +58,7 @@ svg text{font-size:11px;fill:#52606d}svg.ph text{font-size:13px}.cn{display:none
 .legend{font-size:12px;color:#52606d;margin:2px 0 8px}.legend span{margin-right:14px;white-space:nowrap}
 .sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
 .act{font-size:12px;margin-left:6px;color:#1c5d99}.open{font-size:12px;margin-left:6px;color:#52606d}
-.effect{max-width:46em}td.nw{white-space:nowrap}.digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
+.effect{max-width:46em}.nw{white-space:nowrap}.digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
@@ -839,8 +839,8 @@ std::string Html(const Context& ctx) {
     return l;
   };
   auto att_text = [&](const engine::GoalPeriod& gp) {
-    return gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100)
-           : gp.has_pace     ? fmt::format("{} {:.1f}%", T("pace", "进度"), gp.pace * 100)
+    return gp.has_attainment ? RatioText(gp.attainment)
+           : gp.has_pace     ? std::string(T("pace", "进度")) + " " + RatioText(gp.pace)
                              : std::string("—");
   };
   auto status = [&](const std::string& st) {
@@ -866,11 +866,12 @@ std::string Html(const Context& ctx) {
         std::string att = att_text(*last);
         if (to_date) {
           Val a = plan::LowerIsBetter(g.goal->cmp) ? Div(tv, v) : Div(v, tv);
-          att = a.null() ? "—" : fmt::format("{:.1f}%", a.AsDouble() * 100);
+          att = a.null() ? "—" : RatioText(a.AsDouble());
         }
         std::string when = plabel(g.goal->grain, last->period, last->span);
         if (to_date) when = lang == "zh" ? "累计至 " + when : "to date, through " + when;
-        out += fmt::format("<div class=v title=\"{}\">{}</div><div class=s>{} · {} <span title=\"{}\">{}</span> · {}</div>",
+        // The target's number and its 万 stay on one line on a phone.
+        out += fmt::format("<div class=v title=\"{}\">{}</div><div class=s>{} · {} <span class=nw title=\"{}\">{}</span> · {}</div>",
                            Esc(Show(v, look)), Esc(v.null() ? "—" : ShowCompact(v.AsDouble(), look, lang)), when,
                            T("target", "目标"), Esc(Show(tv, look)),
                            Esc(tv.null() ? "—" : ShowCompact(tv.AsDouble(), look, lang)), Esc(att));
@@ -944,10 +945,10 @@ std::string Html(const Context& ctx) {
                        T("target", "目标"), T("attainment", "达成率"), T("status", "状态"));
     for (size_t i = 0; i < g.periods.size(); ++i) {
       const auto& gp = g.periods[i];
+      // A partial period against the target for its days.
+      auto [value, target] = ShowApart(gp.value, PeriodTarget(gp), look);
       out += fmt::format("<tr data-p={}><td class=l>{}</td>{}{}{}<td class=l>{}</td></tr>", i,
-                         plabel(g.goal->grain, gp.period, gp.span), TdV(Show(gp.value, look), gp.value),
-                         // A partial period against the target for its days.
-                         TdV(Show(PeriodTarget(gp), look), PeriodTarget(gp)),
+                         plabel(g.goal->grain, gp.period, gp.span), TdV(value, gp.value), TdV(target, PeriodTarget(gp)),
                          TdV(att_text(gp), gp.has_attainment ? std::optional<double>(gp.attainment)
                                            : gp.has_pace     ? std::optional<double>(gp.pace)
                                                              : std::nullopt),
@@ -1052,7 +1053,7 @@ std::string Html(const Context& ctx) {
                              Esc(MemberText(m.member, dr.drill->type)), TdV(Show(m.value, look), m.value),
                              TdV(Show(m.previous, look), m.previous), TdV(ShowChange(m.change, look), m.change),
                              TdV(Show(m.target, look), m.target),
-                             TdV(m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
+                             TdV(m.has_attainment ? RatioText(m.attainment) : "—",
                                  m.has_attainment ? std::optional<double>(m.attainment) : std::nullopt),
                              m.has_effects ? TdV(ShowChange(m.mix, look), std::optional<double>(m.mix)) +
                                                  TdV(ShowChange(m.rate, look), std::optional<double>(m.rate))
@@ -1066,7 +1067,7 @@ std::string Html(const Context& ctx) {
           auto names = [&](const std::vector<engine::DrillResult::Member>& ms) {
             std::string s;
             for (const auto& m : ms)
-              s += (s.empty() ? "" : ", ") + MemberText(m.member, dr.drill->type) + fmt::format(" {:.1f}%", m.attainment * 100);
+              s += (s.empty() ? "" : ", ") + MemberText(m.member, dr.drill->type) + " " + RatioText(m.attainment);
             return Esc(s);
           };
           if (dr.worst.empty())  // every member is listed: highest first
@@ -1088,7 +1089,8 @@ std::string Html(const Context& ctx) {
     const plan::Output& o = *c.output;
     out += fmt::format("<h3>{}{} <span class=sub>{}{}</span></h3>", Esc(o.label.empty() ? o.metric : o.label),
                        o.by.empty() ? "" : std::string(T(" by ", " · 按")) + DimHtml(o.by[0], p), Esc(o.formula),
-                       o.unit.empty() || o.unit == "1" ? "" : " · " + Esc(o.unit));
+                       // `percent` is a word of the language, not a unit to show: `%`.
+                       o.unit.empty() || o.unit == "1" ? "" : " · " + Esc(o.percent || o.unit == "percent" ? "%" : o.unit));
     if (o.by.empty() && o.grain != rt::Grain::kAll) {
       std::vector<std::string> labels;
       std::vector<std::optional<double>> values;

@@ -132,6 +132,26 @@ std::string Show(const engine::Val& v, const Look& l) {
   return (negative && mag != 0 ? "−" : "") + l.f.prefix + whole + frac + l.f.suffix;
 }
 
+std::string RatioText(double r) {
+  std::string s = fmt::format("{:.1f}%", r * 100);
+  return r < 1 && s == "100.0%" ? "99.9%" : s;
+}
+
+std::pair<std::string, std::string> ShowApart(const engine::Val& v, const engine::Val& t, const Look& l) {
+  std::string a = Show(v, l), b = Show(t, l);
+  if (a != b || v.null() || t.null()) return {a, b};
+  double x = v.AsDouble(), y = t.AsDouble();
+  if (!std::isfinite(x) || !std::isfinite(y) || x == y) return {a, b};
+  NumberFormat f = l.f;
+  int d0 = l.pattern || l.fixed ? l.f.decimals : AdaptiveDecimals(f.percent ? x * 100 : x, f.percent);
+  for (int d = d0 + 1; d <= d0 + 3; ++d) {
+    f.decimals = d;
+    a = ApplyNumberFormat(f, x), b = ApplyNumberFormat(f, y);
+    if (a != b) break;
+  }
+  return {a, b};
+}
+
 std::string ShowChange(double v, const Look& l) {
   if (!std::isfinite(v)) return "—";
   if (l.f.percent) {
@@ -290,7 +310,7 @@ std::string ProgressSentence(const engine::GoalResult& g, const Look& look, cons
   engine::Val att = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(g.target_total, g.projection)
                                                      : engine::Div(g.projection, g.target_total);
   std::string through = g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
-  std::string pct = att.null() ? "" : fmt::format(" ({:.1f}%)", att.AsDouble() * 100);
+  std::string pct = att.null() ? "" : " (" + RatioText(att.AsDouble()) + ")";
   // The projection in the decimals of the value so far (a count's as 351,
   // not 351.00: review, 2026-12-06).
   std::string projected = Show(g.projection, look);
@@ -300,11 +320,16 @@ std::string ProgressSentence(const engine::GoalResult& g, const Look& look, cons
     projected = Show(engine::Val::Dec(static_cast<__int128>(std::llround(g.projection.AsDouble() * f)), g.to_date.scale),
                      look);
   }
+  // A value and its target that differ are shown apart (4.599% of 4.600%).
+  auto [so_far, target_so_far] = ShowApart(g.to_date, g.target_to_date, look);
+  if (projected == Show(g.target_total, look) && !att.null() && att.AsDouble() != 1)
+    projected = ShowApart(g.projection, g.target_total, look).first;
+  std::string total = ShowApart(g.target_total, g.projection, look).first;
   if (p.lang == "zh")
-    return fmt::format("累计（截至 {}）：{}，目标 {}；按目前进度推算全期 {}，目标 {}{}", through, Show(g.to_date, look),
-                       Show(g.target_to_date, look), projected, Show(g.target_total, look), pct);
-  return fmt::format("to date (through {}): {} of {}; projected {} of {}{}", through, Show(g.to_date, look),
-                     Show(g.target_to_date, look), projected, Show(g.target_total, look), pct);
+    return fmt::format("累计（截至 {}）：{}，目标 {}；按目前进度推算全期 {}，目标 {}{}", through, so_far, target_so_far, projected,
+                       total, pct);
+  return fmt::format("to date (through {}): {} of {}; projected {} of {}{}", through, so_far, target_so_far, projected, total,
+                     pct);
 }
 
 std::string InProgressSentence(const engine::GoalOutlook& o, rt::Grain g, const Look& look, const plan::Plan& p) {

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/number_format.h"
@@ -43,6 +44,15 @@ std::string Show(double v, const Look& l);
 /// change in percentage points, `−0.52 pp`.
 std::string ShowChange(const engine::Val& v, const Look& l);
 std::string ShowChange(double v, const Look& l);
+
+/// An attainment or a pace as a percentage with one decimal. One below
+/// 100% never shows as 100.0%: a conversion of 4.5986% against 4.6% read
+/// "100.0%" beside "at risk" (reader's probe, 2026-12-06).
+std::string RatioText(double r);
+/// A value and its target for people, as Show, but with one more decimal
+/// (up to three more) while they differ and would show alike (4.60% and
+/// 4.60% beside "at risk" show 4.599% and 4.600%).
+std::pair<std::string, std::string> ShowApart(const engine::Val& v, const engine::Val& t, const Look& l);
 
 /// The look of a fired alert's value: a percentage, or the compared
 /// side's unit and format (from the goal's plan, by the alert's name and

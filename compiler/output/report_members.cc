@@ -89,7 +89,7 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
           q["t"] = Raw(gp.target);
           q["ts"] = Show(gp.target, look);
           q["a"] = gp.has_attainment ? RawDouble(gp.attainment) : nlohmann::json(nullptr);
-          q["as"] = gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100) : "—";
+          q["as"] = gp.has_attainment ? RatioText(gp.attainment) : "—";
           q["s"] = ContractStatus(gp.status);
           q["sw"] = StatusWord(gp.status, p.lang);
           periods.push_back(std::move(q));
@@ -103,7 +103,7 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
         cmp.push_back({Tr(p.lang, "change", "变化"), ShowChange(m.change, look), Raw(m.change)});
         if (pd.target >= 0 || pd.share >= 0) {
           cmp.push_back({Tr(p.lang, "target", "目标"), Show(m.target, look), Raw(m.target)});
-          cmp.push_back({Tr(p.lang, "attainment", "达成率"), m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
+          cmp.push_back({Tr(p.lang, "attainment", "达成率"), m.has_attainment ? RatioText(m.attainment) : "—",
                          m.has_attainment ? RawDouble(m.attainment) : nlohmann::json(nullptr)});
         }
         if (m.has_effects) {

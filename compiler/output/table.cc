@@ -258,13 +258,12 @@ std::string Table(const Context& ctx) {
       std::string label = Label(g.goal->grain, gp.period, p);
       bool cut = gp.span.partial && gp.span.first <= gp.span.last;
       if (cut) partial.push_back({label, gp.span});
-      std::string att = gp.has_attainment ? fmt::format("{:.1f}%", gp.attainment * 100)
-                        : gp.has_pace     ? fmt::format("{} {:.1f}%", T("pace", "进度"), gp.pace * 100)
+      std::string att = gp.has_attainment ? RatioText(gp.attainment)
+                        : gp.has_pace     ? std::string(T("pace", "进度")) + " " + RatioText(gp.pace)
                                           : "—";
       // A partial period against the target for its days.
-      rows.push_back({cut ? label + "*" : label, Show(gp.value, look),
-                      Show(cut && gp.has_pace ? gp.pace_target : gp.target, look), att,
-                      StatusWord(gp.status, lang)});
+      auto [value, target] = ShowApart(gp.value, cut && gp.has_pace ? gp.pace_target : gp.target, look);
+      rows.push_back({cut ? label + "*" : label, value, target, att, StatusWord(gp.status, lang)});
       statuses.push_back(gp.status);
     }
     std::string grid = Grid({T("period", "期间"), T("value", "实际"), T("target", "目标"), T("attainment", "达成率"),
@@ -336,7 +335,7 @@ std::string Table(const Context& ctx) {
         std::vector<std::vector<std::string>> rows;
         auto add = [&](const engine::DrillResult::Member& m) {
           rows.push_back({Member(m.member, dr.drill->type), Show(m.value, look), ShowChange(m.change, look),
-                          m.has_attainment ? fmt::format("{:.1f}%", m.attainment * 100) : "—",
+                          m.has_attainment ? RatioText(m.attainment) : "—",
                           m.has_effects ? ShowChange(m.mix, look) : "", m.has_effects ? ShowChange(m.rate, look) : ""});
         };
         for (const auto& m : dr.top) add(m);

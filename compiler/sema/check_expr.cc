@@ -536,8 +536,16 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
     case B::kGe: {
       if (l.kind != r.kind && l.kind != VKind::kNull && r.kind != VKind::kNull && !(IsTime(l.kind) && IsTime(r.kind)))
         return Mismatch(e, fmt::format("cannot compare a {} with a {}", KindName(l.kind), KindName(r.kind)));
-      if (l.kind == VKind::kNumber && r.kind == VKind::kNumber && !l.zero && !r.zero &&
-          !UnitsAgree(e, l.unit, r.unit, "compare"))
+      // A literal quantity spells money or time, not per what: `aov >= 260
+      // CNY` compares an amount per order with 260 CNY per order (counts are
+      // soft). `260 CNY/order` cannot be written (`/order` divides), and the
+      // help said to write it (reader's probe, 2026-12-06).
+      auto per_count = [](const Ty& lit, const Ty& other) {
+        return lit.level == Level::kConst && !lit.unit.IsOne() && other.unit != lit.unit &&
+               other.unit.WithoutCounts() == lit.unit;
+      };
+      if (l.kind == VKind::kNumber && r.kind == VKind::kNumber && !l.zero && !r.zero && !per_count(l, r) &&
+          !per_count(r, l) && !UnitsAgree(e, l.unit, r.unit, "compare"))
         return Error();
       // A count (a sum or count of rows) or a score in a unit of its own
       // (`nps`: base units only, no quotient) against a percentage:
@@ -743,7 +751,9 @@ bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const cha
                               pct->text());
       PercentHelp(d, *pct, StripParens(at.lhs.get()) == pct ? *at.rhs : *at.lhs);
     } else if (lit)
-      d.Help(fmt::format("give the number its unit: `{} {}`", lit->text(), other.ToString()));
+      // A literal spells money or time; a count per it is implied.
+      d.Help(fmt::format("give the number its unit: `{} {}`", lit->text(),
+                         other.WithoutCounts().IsOne() ? other.ToString() : other.WithoutCounts().ToString()));
     else
       d.Help(fmt::format("the other side is `{}`", other.ToString()));
   } else {

@@ -52,7 +52,7 @@ contains out "for example \`phone\` (1 row)"
 contains out "for example \`P9\` (1 row)"
 contains out "the last day of \`ledger\` is 2026-03-08, 4 days before the as-of date 2026-03-12; expected at most 2 days"
 contains out "ok   orders fresh within 3 days"
-contains out "\`sales\` is not between 0 CNY and 500 CNY in 1 of 6 values; first: 670.00 in 2026-02, store B"
+contains out "\`sales\` is not between 0 CNY and 500 CNY in 1 of 4 values; first: 670.00 in 2026-02, store B; not judged, as partial: 2026-03 (2026-03-01 to 2026-03-12)"
 contains out "first: 180.00, off by 20.00% in 2026-03, store A, expected 150.00 (revenue) within 1%"
 contains out "ok   sales reconciles with revenue by month within 25%"
 contains out "kpic test: 15 expectations: 8 passed, 7 failed (as of 2026-03-12)"
@@ -201,7 +201,9 @@ expect "verify after a null token" 7 "$KPIC" verify "$TMP/w.json"
 mkdir "$TMP/ly" && cp -r "$PKG/model.kpi" "$PKG/data" "$TMP/ly/"
 printf 'package shop\nexpect sales.last_year between 0 CNY and 0 CNY by month\nexpect sales between 0 CNY and 100000 CNY\n' > "$TMP/ly/x.kpi"
 expect "shifted metric's periods" 0 "$KPIC" test "$TMP/ly" --as-of 2026-03-12 --format json
-json "[x['message'] for x in d['expectations']]" "['3 values between 0 CNY and 0 CNY', '1 value between 0 CNY and 100000 CNY']"
+# (March, partial as of 2026-03-12, is an amount over part of its days:
+# not judged by a range for whole months, and named.)
+json "[x['message'] for x in d['expectations']]" "['2 values between 0 CNY and 0 CNY; not judged, as partial: 2026-03 (2026-03-01 to 2026-03-12)', '1 value between 0 CNY and 100000 CNY']"
 
 # A test made from inside its folder (`kpic test .`) verifies from anywhere.
 (cd "$TMP/v" && "$KPIC" test . --as-of 2026-03-12 --state "$TMP/v2.tsv" --format junit -o "$TMP/rel.xml" >/dev/null 2>&1)
@@ -272,6 +274,42 @@ contains err "t.csv:3: column \`amt\`: value \`2.0x0\` is not a decimal number"
 expect "bad value in one source, json to a file" 3 "$KPIC" test "$TMP/bad1" --format json -o "$TMP/bad1.json"
 python3 -c 'import json,sys; s=[(o["name"], o["status"]) for o in json.load(open(sys.argv[1]))["expectations"]]; sys.exit(0 if s==[("t.amt not null","error"),("u.id unique","pass")] else print(s) or 1)' "$TMP/bad1.json" \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: bad value: the JSON report"; }
+
+# A range over whole periods does not judge an amount's partial period:
+# as of 2026-02-10 February holds 10 days (10 orders of 10.00: 100.00),
+# which failed `between 250 and 400 by month` beside January's 310.00
+# (31 orders). A rate over the same days is judged (0.50 in both months).
+# Without --as-of every row is read, and the summary does not say "as of
+# today" (reader's probe, 2026-12-06).
+mkdir -p "$TMP/part"
+cat > "$TMP/part/p.kpi" <<'KPI'
+package part
+source o from csv("o.csv") {
+  id:  string key
+  d:   date time
+  amt: decimal(2)
+  ok:  bool
+}
+metric total = sum(o.amt)
+metric ok_rate = count(o where o.ok) / count(o)
+expect total between 250 and 400 by month
+expect ok_rate between 0.4 and 0.6 by month
+expect ok_rate between 0.6 and 0.9 by month
+KPI
+python3 -c '
+import datetime as dt
+print("id,d,amt,ok")
+for i in range(41):
+    day = dt.date(2026, 1, 1) + dt.timedelta(days=i)
+    print(f"{i},{day},10.00,{str(i % 2 == 0).lower()}")' > "$TMP/part/o.csv"
+expect "partial period of an amount, human" 6 "$KPIC" test "$TMP/part" --as-of 2026-02-10 --state "$TMP/part.tsv"
+contains out "ok   total between 250 and 400 by month"
+contains out "1 value between 250 and 400; not judged, as partial: 2026-02 (2026-02-01 to 2026-02-10)"
+contains out "ok   ok_rate between 0.4 and 0.6 by month"
+contains out "\`ok_rate\` is not between 0.6 and 0.9 in 2 of 2 values"
+contains out "(as of 2026-02-10)"
+expect "every row read" 6 "$KPIC" test "$TMP/part" --state "$TMP/part.tsv"
+contains out "(every row read; freshness measured against today, "
 
 echo "data tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -29,7 +29,7 @@ json '[l for m in d["metrics"] if m["metric"] == "leaf" for l in m["diff"] if l[
   "['- metric leaf: CNY = sum(orders.amount) where orders.store != \"x\"', '+ metric leaf: CNY = sum(orders.amount) where orders.store != \"x\" and orders.amount > 6 CNY']"
 expect "folders, human" 0 "$KPIC" diff "$TMP/a" "$TMP/b"
 contains out '4 metric(s) changed meaning, 0 added, 0 removed'
-contains out '2026-02              5.50 -> 0.00'
+contains out '2026-02*             5.50 -> 0.00'
 expect "folders, html" 0 "$KPIC" diff "$TMP/a" "$TMP/b" --format html
 contains out '<h2>metric leaf</h2>'
 contains out 'Content-Security-Policy'
@@ -87,6 +87,20 @@ json '[(m["metric"], m["unit"]) for m in d["metrics"]]' "[('big_share', 'percent
 json '[round(r["change"], 9) for m in d["metrics"] if m["metric"] == "per" for r in m["numbers"]]' "[-10.0, -10.0]"
 json '[(p["period"], p["before"]["target"], p["after"]["target"]) for g in d["goals"] for p in g["periods"]][:1]' \
   "[('2026-01', 1000, 2000)]"
+# As of 2026-02-02 February holds two days (orders 3 and 4: 70.00, and
+# 50.00 above 35): the diff says so, and compares the goal's February
+# with the target for its two days (1000 and 2000 times 2/28: 71.43 and
+# 142.86), not the whole month's (reader's probe, 2026-12-06: it printed
+# "of 142314.53" beside 18 days of November without a word).
+expect "partial period, json" 0 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2026-02-02 --format json
+json '[(r["period"], r["before"], r["after"], r.get("partial"), r.get("span")) for m in d["metrics"] if m["metric"] == "sales" for r in m["numbers"]]' \
+  "[('2026-01', '838206.93', '838176.93', None, None), ('2026-02', '70.00', '50.00', True, ['2026-02-01', '2026-02-02'])]"
+json '[(p["period"], p.get("partial"), round(float(p["before"]["pace_target"]), 2), round(float(p["after"]["pace_target"]), 2)) for g in d["goals"] for p in g["periods"] if p["period"] == "2026-02"]' \
+  "[('2026-02', True, 71.43, 142.86)]"
+expect "partial period, human" 0 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2026-02-02
+contains out '2026-02*            70.00 -> 50.00          -20.00 (-28.57%)'
+contains out '* 2026-02 is partial: 2026-02-01 to 2026-02-02, compared over those days'
+contains out 'for its days in_progress'
 
 # Two git revisions of the flagship example: `sales` counts returned
 # orders too. Its goal and report are reached, and the 2026-06 numbers
