@@ -237,7 +237,7 @@ int Lowerer::Row(int e, int scan) {
         case VT::kDate:
           return Const(scan, VT::kDate, static_cast<int64_t>(n.exact));
         case VT::kTimestamp:
-          return Const(scan, VT::kTimestamp, static_cast<int64_t>(n.exact));
+          return Const(scan, VT::kTimestamp, TimestampLiteral(n));
         case VT::kNull:
           return Const(scan, VT::kNull, 0);
       }
@@ -429,9 +429,42 @@ int Lowerer::RoleParam(int scan, int param) {
     case VT::kBool:
       if (v != "true" && v != "false") throw PlanError("E0603", fmt::format("--param {}={}: not true or false", p.name, v));
       return Const(scan, VT::kBool, v == "true");
+    case VT::kTimestamp: {
+      // It fell through to text, which no timestamp equals: a role
+      // `o where o.at >= t0` saw every row on the embedded engines, and
+      // its SQL cast the text to a number (engine probe, 2026-12-06).
+      auto t = Zone() ? rt::ParseTimestampIn(v, *Zone()) : rt::ParseTimestamp(v, 0);
+      if (!t)
+        throw PlanError("E0603", fmt::format("--param {}={}: not a timestamp (YYYY-MM-DDTHH:MM:SS, optionally with a "
+                                             "fraction and an offset such as +08:00 or Z; without one, in the "
+                                             "calendar's time zone)",
+                                             p.name, v));
+      return Const(scan, VT::kTimestamp, *t);
+    }
+    case VT::kString:
+      return Const(scan, VT::kString, 0, 0, v);
     default:
       return Const(scan, VT::kString, 0, 0, v);
   }
+}
+
+const rt::TimeZone* Lowerer::Zone() {
+  if (!zone_loaded_) {
+    zone_loaded_ = true;
+    std::string error;
+    if (!m_.calendar.time_zone.empty())
+      if (auto z = rt::TimeZone::Load(m_.calendar.time_zone, &error)) zone_ = std::make_shared<rt::TimeZone>(std::move(*z));
+  }
+  return zone_.get();
+}
+
+int64_t Lowerer::TimestampLiteral(const ir::Node& n) {
+  // Without an offset (`2025-01-01T08:00:00`) the literal is local time in
+  // the calendar's zone; it was read as UTC, so that 08:00 in Shanghai was
+  // 16:00 on every engine (engine probe, 2026-12-06).
+  if (!n.text().empty() && Zone())
+    if (auto t = rt::ParseTimestampIn(n.text(), *Zone())) return *t;
+  return static_cast<int64_t>(n.exact);
 }
 
 // ---- aggregates --------------------------------------------------------------------------

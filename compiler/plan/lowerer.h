@@ -8,12 +8,14 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "base/utf8.h"
 #include "ir/ir.h"
+#include "timezone.h"
 #include "plan/lower.h"
 
 namespace kpic::plan {
@@ -138,6 +140,14 @@ class Lowerer {
   /// The goal being lowered is run at another grain than its own, with a
   /// fixed target of an additive amount (GoalPlan::target_grain).
   bool regrained_ = false;
+  /// The calendar's time zone (loaded once): a timestamp without an
+  /// offset, written in a definition or passed to a role, is local time
+  /// there (docs/language.md).
+  const rt::TimeZone* Zone();
+  std::shared_ptr<rt::TimeZone> zone_;
+  bool zone_loaded_ = false;
+  /// A timestamp literal's instant: its text in the calendar's zone.
+  int64_t TimestampLiteral(const ir::Node& n);
   bool forecast_alert_ = false;  ///< lowering an alert that reads `forecast.FIELD`
   /// `allocate last_year`: a member's share of the goal's metric in the
   /// same period a year earlier.

@@ -267,7 +267,10 @@ Ty Checker::Literal(const Expr& e) {
     case ExprKind::kTimestamp:
       t = Const(VKind::kTimestamp);
       t.scalar = {VT::kTimestamp, 0};
+      // UTC for now; the lowering reads the text again in the calendar's
+      // zone when it has no offset (Lowerer::TimestampLiteral).
       n.exact = rt::ParseTimestamp(e.text(), 0).value_or(0);
+      n.set_text(e.text());
       break;
     case ExprKind::kBool:
       t = Const(VKind::kBool);
@@ -534,7 +537,30 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
     case B::kLe:
     case B::kGt:
     case B::kGe: {
-      if (l.kind != r.kind && l.kind != VKind::kNull && r.kind != VKind::kNull && !(IsTime(l.kind) && IsTime(r.kind)))
+      // `x == null` is never true (a null equals nothing), nor is `x !=
+      // null`; the JIT counted rows for both (engine probe, 2026-12-06).
+      for (const Expr* side : {e.lhs.get(), e.rhs.get()})
+        if (const Expr* x = StripParens(side); x && x->kind == ExprKind::kNull) {
+          const Expr& other = side == e.lhs.get() ? *e.rhs : *e.lhs;
+          bool ne = e.bop == B::kNe;
+          auto& d = diags_.Report(DiagCode::E0307, e.span, "a comparison with `null` is never true: a null equals nothing");
+          d.span_label = "never true";
+          d.Help(fmt::format("write `{} is {}null`", ast::DumpExpr(other), ne ? "not " : ""));
+          return Error();
+        }
+      // A timestamp against a date: the embedded engines compared an
+      // instant with a day number (always true or always false), SQL with
+      // the day's midnight (engine probe, 2026-12-06). Say which is meant.
+      if (IsTime(l.kind) && IsTime(r.kind) && l.kind != r.kind) {
+        const Expr& ts = l.kind == VKind::kTimestamp ? *e.lhs : *e.rhs;
+        auto& d = diags_.Report(DiagCode::E0307, e.span, "cannot compare a timestamp with a date");
+        d.span_label = "a timestamp and a date";
+        d.Help(fmt::format("compare days with `date({})`, or instants with a time (`2025-01-01T00:00:00`, local time in "
+                           "the calendar's zone)",
+                           ast::DumpExpr(ts)));
+        return Error();
+      }
+      if (l.kind != r.kind && l.kind != VKind::kNull && r.kind != VKind::kNull)
         return Mismatch(e, fmt::format("cannot compare a {} with a {}", KindName(l.kind), KindName(r.kind)));
       // A literal quantity spells money or time, not per what: `aov >= 260
       // CNY` compares an amount per order with 260 CNY per order (counts are
@@ -682,6 +708,15 @@ Ty Checker::In(const Expr& e, bool in_aggregate) {
     bool literal = lit->kind == ExprKind::kNumber || lit->kind == ExprKind::kPercent ||
                    lit->kind == ExprKind::kString || lit->kind == ExprKind::kDate ||
                    lit->kind == ExprKind::kTimestamp || lit->kind == ExprKind::kBool || lit->kind == ExprKind::kNull;
+    if (lit->kind == ExprKind::kNull) {
+      // `x not in ("a", null)` is never true in SQL and was true on the
+      // embedded engines; `x in (null)` matched nothing (engine probe,
+      // 2026-12-06). Nulls are tested with `is null`.
+      diags_.Report(DiagCode::E0307, item->span, "`null` in an `in` list: a null equals nothing, not even null")
+          .Help(fmt::format("test nulls with `is null`: `{0} is null or {0} in (...)`", ast::DumpExpr(*e.lhs)))
+          .span_label = "matches nothing";
+      return Error();
+    }
     if (!literal) {
       diags_.Report(DiagCode::E0307, item->span, "the list after `in` holds literal values only")
           .Help("compare with `==` and combine with `or` to test against other values")

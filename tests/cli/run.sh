@@ -1284,7 +1284,7 @@ KPI
 expect "value and target apart" 0 "$KPIC" run "$TMP/apart" --lang en --no-cache --as-of 2026-02-28
 contains out "4.598%  4.600%"
 contains out "99.9%  at risk"
-contains out "4.60%   4.60%  100.0%  met"
+contains out "4.60%   4.60%      100.0%  met"
 contains out "to date (through 2026-02): 4.599% of 4.600%"
 expect "value and target apart, html" 0 "$KPIC" run "$TMP/apart" --lang en --no-cache --as-of 2026-02-28 --format html
 contains out ">4.598%<"
