@@ -760,6 +760,18 @@ class Resolver {
 
   void Dimension(const ast::DimensionDecl& d) {
     if (d.type) CheckType(*d.type);
+    // A dimension is a key of each output row (JSON, CSV, SQL): one named
+    // `value`, `period` or `partial` overwrote the row's own, and verify
+    // still said the numbers stood (engine probe, 2026-12-06).
+    static const std::set<std::string> kReserved = {"period", "value", "partial", "span", "lo80", "hi80", "lo95", "hi95"};
+    if (kReserved.count(d.name.name)) {
+      auto& diag = diags_.Report(DiagCode::E0221, d.name.span,
+                                 fmt::format("a dimension cannot be named `{}`: each output row has a `{}` of its own",
+                                             d.name.name, d.name.name));
+      diag.span_label = "reserved";
+      diag.Help(fmt::format("name it for what it is (`{}_name`, `{}_code`), and keep its label for people",
+                            d.name.name, d.name.name));
+    }
     CheckAttrs(d.attrs, &kDimensionSettings, "dimension setting");
     for (const ast::Attribute& a : d.attrs)
       if (a.key.name == "label" && a.lang.empty() && !a.values.empty() && d.label && *d.label != a.values[0].text)
