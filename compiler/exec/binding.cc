@@ -167,9 +167,13 @@ std::vector<rt::CsvColumnRequest> ColumnRequests(const ir::Source& src, const st
   return cols;
 }
 
-rt::CsvOptions ReaderOptions(const ir::Source& src) {
+rt::CsvOptions ReaderOptions(const ir::Source& src, const std::string& read_as) {
   rt::CsvOptions o;
-  if (!src.binding || src.binding->kind != "csv") return o;
+  // A `csv(...)` binding's options are the file's: a table the source is
+  // bound to instead (`--bind o=sqlite:...`) is read by the default rules,
+  // as `kpic sql` and `--engine postgres` read it (its `null: "NA"` made
+  // the embedded engines read the text NA as null: engine probe, 2026-12-06).
+  if (read_as != "csv" || !src.binding || src.binding->kind != "csv") return o;
   const ir::Binding& b = *src.binding;
   if (b.delimiter == "\\t" || b.delimiter == "\t")
     o.delimiter = '\t';

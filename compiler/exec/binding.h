@@ -109,8 +109,9 @@ std::optional<ResolvedBinding> ResolveBinding(const ir::Source& src, const BindM
 std::vector<rt::CsvColumnRequest> ColumnRequests(const ir::Source& src, const std::set<std::string>* wanted);
 
 /// The reader options a declared binding sets (CSV: delimiter, quote,
-/// header, null tokens, date format).
-rt::CsvOptions ReaderOptions(const ir::Source& src);
+/// header, null tokens, date format). `read_as`: the kind of the binding the source is read through (after
+/// `--bind`); a `csv(...)` binding's options apply to a CSV file only.
+rt::CsvOptions ReaderOptions(const ir::Source& src, const std::string& read_as);
 
 // Registry entries, one per file.
 BindingKind CsvBinding();

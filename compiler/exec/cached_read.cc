@@ -42,7 +42,7 @@ std::string KeyBase(const plan::Plan& p, const ir::Source& src, const std::vecto
   // The zone's rules, not only its name: they come from the system's tzdata.
   k += fmt::format("zone rules {}\n", p.calendar.zone ? HashText(p.calendar.zone->RulesText()) : "none");
   k += fmt::format("source {} {}\n", src.key, b.kind);
-  rt::CsvOptions o = ReaderOptions(src);
+  rt::CsvOptions o = ReaderOptions(src, b.kind);
   k += fmt::format("reader {} {} {} {} {}\n", int{o.delimiter}, int{o.quote}, o.header, o.date_format.pattern,
                    fmt::join(o.nulls, "\x1f"));
   const std::set<std::string>* wanted = nullptr;
@@ -252,7 +252,7 @@ std::optional<CachedRead> ReadThroughCache(const plan::Plan& p, const ir::Source
       if (auto it = base.pruning->find(src.key); it != base.pruning->end() && !it->second.empty()) pruning = &it->second;
     if (pruning && (pruning->from_day || pruning->to_day)) return std::nullopt;
     rt::parquet::ParquetFilter filter = pruning ? ParquetFilterOf(*pruning) : rt::parquet::ParquetFilter{};
-    rt::CsvOptions ropts = ReaderOptions(src);
+    rt::CsvOptions ropts = ReaderOptions(src, b->kind);
     ropts.zone = base.zone;
     std::vector<rt::CsvColumnRequest> requests = ColumnRequests(src, &base.needed->at(src.key));
     std::vector<rt::parquet::DatasetFile> files = rt::parquet::ListDataset(b->path);

@@ -28,7 +28,7 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
     }
     const BindingKind& kind = *FindBindingKind(b->kind);
     std::vector<rt::CsvColumnRequest> cols = ColumnRequests(src, wanted);
-    rt::CsvOptions o = ReaderOptions(src);
+    rt::CsvOptions o = ReaderOptions(src, b->kind);
     o.skip_bad_rows = options.skip_bad_rows;
     o.zone = options.zone;
     if (auto st = options.stream.find(src.key); st != options.stream.end()) {

@@ -1263,6 +1263,23 @@ for role in "" "--role store_manager --param store_id=广州天河店"; do
   expect "distinct-count rate, no effects ${role:-company}" 0 "$KPIC" run "$ROOT/examples/retail" --goal keep_customers $role --format json --no-cache
   json '[sorted({k for m in dr["top"] for k in m if k.endswith("_effect")}) for dr in d["goals"][0]["drill"]]' "[[], []]"
 done
+# A csv(...) binding's options are the file's: the same source bound to a
+# SQLite table is read by the default rules, as `kpic sql` reads it. Its
+# `null: ["", "NA"]` made the embedded engines read the table's texts ""
+# and "NA" as null (engine probe, 2026-12-06). By hand: the file has one
+# customer (a; "" and NA are null), the table three texts (a, "", NA).
+mkdir -p "$TMP/nulltok"
+printf 'day,cust\n2026-01-01,a\n2026-01-02,\n2026-01-03,NA\n' > "$TMP/nulltok/o.csv"
+printf 'source o from csv("o.csv", null: ["", "NA"]) {\n  day:  date time\n  cust: string\n}\nmetric known = count(o.cust)\n' > "$TMP/nulltok/p.kpi"
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE o (day TEXT, cust TEXT)"); c.executemany("INSERT INTO o VALUES (?, ?)", [("2026-01-01", "a"), ("2026-01-02", ""), ("2026-01-03", "NA")]); c.commit()' "$TMP/nulltok/o.db"
+expect "csv options: the file" 0 "$KPIC" run "$TMP/nulltok" --metric known --grain all --format json --no-cache
+json '[r["value"] for r in d["results"][0]["rows"]]' "[1]"
+for engine in interp jit; do
+  expect "csv options: a table ($engine)" 0 "$KPIC" run "$TMP/nulltok" --metric known --grain all --format json --no-cache \
+    --engine $engine --bind "o=sqlite:$TMP/nulltok/o.db#o"
+  json '[r["value"] for r in d["results"][0]["rows"]]' "[3]"
+done
+
 # A goal's value and target that would show alike are shown apart, and
 # an attainment under 100% never shows as 100.0% (reader's probe,
 # 2026-12-06: 4.5986% against 4.6% read "4.60%  4.60%  100.0%  at risk").
