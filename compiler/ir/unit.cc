@@ -108,7 +108,7 @@ bool Unit::OnlyCounts() const {
 Unit Unit::WithoutCounts() const {
   std::map<std::string, int> kept;
   for (const auto& [n, p] : powers())
-    if (IsCurrencyName(n) || IsDurationName(n)) kept.emplace(n, p);
+    if (IsCurrencyName(n) || IsDurationName(n) || p > 0) kept.emplace(n, p);
   return kept.size() == powers().size() ? *this : Of(std::move(kept));
 }
 

@@ -30,8 +30,9 @@ class Unit {
   /// The single currency when the unit is exactly one currency, else "".
   std::string Currency() const;
   bool IsDuration() const;
-  /// The unit without its counts (`CNY/order` is `CNY`, `day/order` is
-  /// `day`): what a literal quantity can spell (`260 CNY`).
+  /// The unit without the counts it is per (`CNY/order` is `CNY`,
+  /// `day/order` is `day`): what a literal quantity can spell (`260 CNY`).
+  /// A count it is times (`CNY*order`) stays.
   Unit WithoutCounts() const;
 
   /// Canonical text: "CNY", "CNY/order", "order/visit", "1", "visit^2".

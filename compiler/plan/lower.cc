@@ -963,15 +963,23 @@ double WindowShare(rt::Grain g, int64_t p, int32_t from, int32_t to, const rt::C
 double TargetGrainFactor(const GoalPlan& g, int64_t p, const rt::Calendar& cal) {
   if (!g.target_grain) return 1.0;
   const rt::Grain own = *g.target_grain;
-  int32_t ps = g.grain == rt::Grain::kAll ? g.from_day : rt::PeriodStart(g.grain, p, cal);
-  int32_t pe = g.grain == rt::Grain::kAll ? g.to_day : rt::PeriodEnd(g.grain, p, cal);
+  const bool all = g.grain == rt::Grain::kAll;
+  int32_t ps = all ? g.from_day : rt::PeriodStart(g.grain, p, cal);
+  int32_t pe = all ? g.to_day : rt::PeriodEnd(g.grain, p, cal);
+  // The goal's days of this period in the window: a quarter that
+  // --from 2026-03-01 cuts to March has March's target, not a third of the
+  // quarter's months (review, 2026-12-06). The result is the whole
+  // period's, which the engine judges by its share of days in the window
+  // (WindowShare), so it is divided by that share here.
+  int32_t lo = all ? ps : std::max(ps, g.from_day), hi = all ? pe : std::min(pe, g.to_day);
   double factor = 0;
-  if (pe > ps)
-    for (int64_t q = rt::PeriodOf(own, ps, cal); q <= rt::PeriodOf(own, pe - 1, cal); ++q) {
+  if (hi > lo)
+    for (int64_t q = rt::PeriodOf(own, lo, cal); q <= rt::PeriodOf(own, hi - 1, cal); ++q) {
       int32_t qs = rt::PeriodStart(own, q, cal), qe = rt::PeriodEnd(own, q, cal);
-      int32_t a = std::max(ps, qs), b = std::min(pe, qe);
+      int32_t a = std::max(lo, qs), b = std::min(hi, qe);
       if (qe > qs && b > a) factor += static_cast<double>(b - a) / static_cast<double>(qe - qs);
     }
+  if (!all && hi > lo && hi - lo < pe - ps) factor *= static_cast<double>(pe - ps) / static_cast<double>(hi - lo);
   double whole = std::round(factor);
   return std::fabs(factor - whole) < 1e-12 ? whole : factor;
 }

@@ -168,7 +168,9 @@ void Checker::Expect(const ast::ExpectDecl& x) {
                      fmt::format("write the {} in {} (`{} {}`), or check a ratio", what, unit, b.value, unit));
         return false;
       }
-      if (!b.unit.empty() && Unit::Named(b.unit) != t.unit) {
+      // A bound spells money or time; a count it is per is implied
+      // (`aov between 50 CNY and 500 CNY` for CNY/order), as in comparisons.
+      if (!b.unit.empty() && Unit::Named(b.unit) != t.unit && Unit::Named(b.unit) != t.unit.WithoutCounts()) {
         units_differ(at.span, fmt::format("{} `{}` is in {}, but `{}` is in {}", what, b.text, b.unit, name, unit),
                      t.unit.IsOne() ? fmt::format("write the {} as a plain number or a percentage", what)
                                     : fmt::format("write the {} in {}", what, unit));

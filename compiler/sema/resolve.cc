@@ -763,7 +763,8 @@ class Resolver {
     // A dimension is a key of each output row (JSON, CSV, SQL): one named
     // `value`, `period` or `partial` overwrote the row's own, and verify
     // still said the numbers stood (engine probe, 2026-12-06).
-    static const std::set<std::string> kReserved = {"period", "value", "partial", "span", "lo80", "hi80", "lo95", "hi95"};
+    static const std::set<std::string> kReserved = {"period", "value",    "partial", "span", "lo80",
+                                                    "hi80",   "lo95",     "hi95",    "forecast"};
     if (kReserved.count(d.name.name)) {
       auto& diag = diags_.Report(DiagCode::E0221, d.name.span,
                                  fmt::format("a dimension cannot be named `{}`: each output row has a `{}` of its own",

@@ -148,6 +148,16 @@ if d:
     expect("quarter alerts", [a["period"] for a in g["alerts"]] == [], g["alerts"])
     expect("quarter members have none", all(m["target"] is None for dr in g["drill"] for m in dr["top"]), g["drill"])
     expect("quarter targets in SQL", sql_targets("--goal", "monthly", "--grain", "quarter") == [9000.0] * 4, "")
+# A window that cuts a quarter to March: its target is March's 3,000, not
+# a third of the quarter's 9,000 by days (review, 2026-12-06: 3,100).
+d = run("--goal", "monthly", "--grain", "quarter", "--from", "2026-03-01", "--to", "2026-07-01")
+if d:
+    g = d["goals"][0]
+    expect("window: March's part of Q1", close(g["periods"][0].get("pace_target"), 3000), g["periods"][0])
+    expect("window: March and Q2", close(g["to_date"]["target"], 12000), g["to_date"])
+    sql = sql_targets("--goal", "monthly", "--grain", "quarter", "--from", "2026-03-01", "--to", "2026-07-01")
+    expect("window in SQL: Q1's whole-period target", sql is not None and close(sql[0], g["periods"][0]["target"])
+           and close(sql[1], 9000), sql)
 # By month: unchanged, 3,000 each.
 d = run("--goal", "monthly")
 if d:
@@ -213,6 +223,30 @@ if d:
     g = d["goals"][0]
     expect("distinct: no target", [p["target"] for p in g["periods"]] == [None] * 4, [p["target"] for p in g["periods"]])
     expect("distinct: W0714", [w["code"] for w in d["warning_codes"]] == ["W0714"], d["warning_codes"])
+
+# 6. Phased like last year, the quarter in progress (as of 2026-11-18) is
+# paced like last year's same days (1 October to 18 November 2025), not by
+# its share of days (49 of 92): reader's probe, 2026-12-06.
+with open(os.path.join(tmp, "ly.kpi"), "w") as f:
+    f.write("""package grains
+goal ly_quarters {
+  metric  sales
+  period  2026 by quarter
+  target  sales >= 40000 CNY
+  phasing last_year
+}
+""")
+d = run("--goal", "ly_quarters", "--as-of", "2026-11-18")
+if d:
+    g = d["goals"][0]
+    y25 = {k: v for k, v in sales.items() if k.startswith("2025")}
+    q4 = sum(v for k, v in y25.items() if k >= "2025-10-01")
+    phased_q4 = 40000 * q4 / sum(y25.values())
+    same_days = sum(v for k, v in y25.items() if "2025-10-01" <= k <= "2025-11-18")
+    p4 = g["periods"][3]
+    expect("last_year pace: Q4's phased target", close(p4["target"], phased_q4), (p4["target"], phased_q4))
+    expect("last_year pace: last year's same days", close(p4["pace_target"], phased_q4 * same_days / q4),
+           (p4["pace_target"], phased_q4 * same_days / q4, phased_q4 * 49 / 92))
 
 print(f"grain targets: {passed} passed, {len(failures)} failed")
 for f in failures:
