@@ -418,6 +418,16 @@ void Checker::Goal(const ast::GoalDecl& g) {
           if (it.kind == K::kAlert && ok) {
             ir::Goal::Alert a;
             a.name = it.text;
+            if (a.name.empty() && it.expr) {
+              // An unnamed alert is named by its condition as written (one
+              // line, spaces collapsed): warnings, lists and actions show it.
+              for (char ch : sm_.Text(it.expr->span)) {
+                bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+                if (!space) a.name += ch;
+                else if (!a.name.empty() && a.name.back() != ' ') a.name += ' ';
+              }
+              while (!a.name.empty() && a.name.back() == ' ') a.name.pop_back();
+            }
             a.severity = it.severity ? it.severity->name : "warning";
             a.message = it.message.value_or("");
             a.cond = t.node;

@@ -789,8 +789,18 @@ bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const cha
       // A literal spells money or time; a count per it is implied.
       d.Help(fmt::format("give the number its unit: `{} {}`", lit->text(),
                          other.WithoutCounts().IsOne() ? other.ToString() : other.WithoutCounts().ToString()));
-    else
-      d.Help(fmt::format("the other side is `{}`", other.ToString()));
+    else {
+      // A plain number without a unit, such as a role's parameter: say how
+      // to give it one (`minamt * 1 CNY`) when the other side is money.
+      const Expr* bare = StripParens(a.IsOne() ? at.lhs.get() : at.rhs.get());
+      Unit spell = other.WithoutCounts();
+      if (at.kind == ExprKind::kBinary && bare && bare->kind == ExprKind::kName && !spell.IsOne() &&
+          !other.Currency().empty())
+        d.Help(fmt::format("the other side is `{}`; `{}` has no unit: write `{} * 1 {}`", other.ToString(),
+                           bare->name.name, bare->name.name, spell.ToString()));
+      else
+        d.Help(fmt::format("the other side is `{}`", other.ToString()));
+    }
   } else {
     d.Help("both sides of `+`, `-` and comparisons need the same unit");
   }

@@ -260,5 +260,29 @@ expect "monthly snapshots, late" 0 "$KPIC" run "$SNAP" --metric bal,sales --as-o
 # The daily source, by the same rule, is late from the day after its last.
 json "[w[:43] for w in d['warnings'] if w.startswith('source \`daily\`')]" "['source \`daily\` has no rows after 2026-12-18']"
 
+# An unnamed alert is named by its condition as written: W0707 said
+# "alert `` of goal ..." and the table's alert line had no name at all.
+cat > "$TMP/unnamed.kpi" <<'KPI'
+package unnamed
+calendar { time_zone "UTC" }
+source o from csv("o.csv") { day: date time, amt: decimal(2) unit CNY }
+metric sales: CNY = sum(o.amt)
+goal g {
+  metric sales
+  period 2025 by month
+  target sales >= 100 CNY
+  alert when sales   <  50 CNY
+  alert when
+    sales < 10 CNY
+}
+KPI
+printf 'day,amt\n2025-01-01,10\n2025-02-01,20\n' > "$TMP/o.csv"
+expect "unnamed alert, table" 0 "$KPIC" run "$TMP/unnamed.kpi" --as-of 2025-02-10 --lang en
+contains err "warning[W0707]: alert \`sales < 50 CNY\` of goal \`g\`"
+contains err "warning[W0707]: alert \`sales < 10 CNY\` of goal \`g\`"
+contains out "[warning] sales < 50 CNY · 1 alert"
+expect "unnamed alert, json" 0 "$KPIC" run "$TMP/unnamed.kpi" --as-of 2025-02-10 --format json
+json "[(a['name'], a['period'], a['value']) for a in d['goals'][0]['alerts']]" "[('sales < 50 CNY', '2025-01', '10.00')]"
+
 echo "partial goals: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
