@@ -401,14 +401,12 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
                      fmt::format("--param {} is given with --each {}: the burst sets it to each member", param, param));
   const ir::Role& role = BurstRole(*s, req, param);
   std::vector<MemberColumn> columns;
-  size_t found_in_data = 0;
   if (!listed) {
     columns = MemberColumns(m, role, param);
     const ir::Scalar& type = std::find_if(role.params.begin(), role.params.end(), [&](const ir::Role::Param& p) {
                                return p.name == param;
                              })->scalar;
     members = Discover(m, columns, type, o);
-    found_in_data = members.size();
     // A value found in the data is a member only when the role, with the
     // other parameters given, lets it see a row: `--param ch=on` must not
     // name (in files, the manifest or warnings) a store that sells only on
@@ -519,14 +517,11 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
   if (members.empty()) {
     std::vector<std::string> texts;
     for (const MemberColumn& c : columns) texts.push_back(c.text);
-    if (found_in_data == 0)
-      std::fprintf(stderr, "warning: --each %s: no member: the data has no value in %s\n", param.c_str(),
-                   fmt::format("{}", fmt::join(texts, ", ")).c_str());
-    else
-      std::fprintf(stderr,
-                   "warning: --each %s: no member: no value in %s lets role `%s` see a row with the other "
-                   "parameters given\n",
-                   param.c_str(), fmt::format("{}", fmt::join(texts, ", ")).c_str(), role.name.c_str());
+    // One sentence whether the data has values or none: which it is would
+    // say whether rows outside the role exist (attacker's probe, 2026-12-06).
+    std::fprintf(stderr, "warning: --each %s: no member: no value in %s lets role `%s` see a row%s\n", param.c_str(),
+                 fmt::format("{}", fmt::join(texts, ", ")).c_str(), role.name.c_str(),
+                 role.params.size() > 1 ? " with the other parameters given" : "");
   }
   std::fprintf(stderr, "kpic: wrote %zu file(s) for %zu member(s) of `%s` to %s (see manifest.json)\n",
                members.size() * formats.size(), members.size(), param.c_str(), o.output.c_str());

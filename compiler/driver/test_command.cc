@@ -281,7 +281,20 @@ std::string StateKey(const plan::Plan& p, const plan::Request& req, const std::s
   if (req.as_of_day) key += " as_of=" + rt::FormatDate(*req.as_of_day);
   if (!p.role.empty() || !req.role.empty()) {
     key += " role=" + req.role;
-    for (const auto& [k, v] : req.params) key += " " + k + "=" + v;
+    // Each value quoted, its quotes, backslashes, spaces and control bytes
+    // as \xNN: two parameter sets never share a key ("Shop\t1" and
+    // "Shop 1" did, and so did a=`S1 b=on`, b=`x` and a=`S1`, b=`on b=x`:
+    // one member read and overwrote another's count; attacker's probe,
+    // 2026-12-06).
+    for (const auto& [k, v] : req.params) {
+      key += " " + k + "=\"";
+      for (unsigned char ch : v)
+        if (ch == '\\' || ch == '"' || ch <= 0x20 || ch == 0x7f)
+          key += fmt::format("\\x{:02x}", ch);
+        else
+          key += static_cast<char>(ch);
+      key += '"';
+    }
   }
   for (char& ch : key)
     if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';

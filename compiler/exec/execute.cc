@@ -157,6 +157,10 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
     }
     o.cache->Evict();
     tm.cache_problems = o.cache->problems;
+    if (o.cache->too_large && p.role.empty())
+      tm.cache_problems.push_back(fmt::format("an entry of {} bytes is larger than the cache's limit ({} bytes, "
+                                              "--cache-size): not stored",
+                                              o.cache->too_large_bytes, o.cache->settings().max_bytes));
     if (o.cache->dropped)
       tm.cache_problems.push_back(p.role.empty() ? fmt::format("{} corrupt or unreadable cache entr{} dropped and recomputed",
                                                                o.cache->dropped, o.cache->dropped == 1 ? "y" : "ies")

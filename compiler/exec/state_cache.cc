@@ -664,9 +664,8 @@ void StateCache::Store(const CacheEntry& e, const std::vector<const plan::Scan*>
   w.len = kHeader;  // the header, filled in below
   Encode(e, scans, w);
   if (w.len > s_.max_bytes) {  // it would evict everything, itself included
-    problems.push_back(fmt::format("an entry of {} bytes is larger than the cache's limit ({} bytes, --cache-size): "
-                                   "not stored",
-                                   w.len, s_.max_bytes));
+    ++too_large;
+    too_large_bytes = std::max<uint64_t>(too_large_bytes, w.len);
     return;
   }
   uint64_t body_len = w.len - kHeader;

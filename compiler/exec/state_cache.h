@@ -127,6 +127,12 @@ class StateCache {
   void Evict();
   size_t dropped = 0, stored = 0, evicted = 0;
   std::vector<std::string> problems;  ///< for --timings and stderr
+  /// Entries not stored because each alone exceeds the limit, and the
+  /// largest's size: said only without a role (an entry's size follows
+  /// the whole file's, rows outside the role too: attacker's probe,
+  /// 2026-12-06).
+  size_t too_large = 0;
+  uint64_t too_large_bytes = 0;
 
  private:
   std::string PathOf(const std::string& key) const;

@@ -277,6 +277,12 @@ run "--each: no member with the other parameters" 0 "$KPIC" run "$TMP/two" --met
   err_has "no value in orders.store lets role \`two\` see a row with the other parameters given"
   grep -q -i "secret" "$TMP/err" "$TMP/two/none/manifest.json" && bad "a member is named" || ok
 }
+# With no order at all, the same sentence: which it is said whether rows
+# outside the role exist (attacker's probe, 2026-12-06).
+mkdir -p "$TMP/two_empty" && cp "$TMP/two/"*.kpi "$TMP/two_empty/" && head -1 "$TMP/two/orders.csv" > "$TMP/two_empty/orders.csv"
+run "--each: no member, no data" 0 "$KPIC" run "$TMP/two_empty" --metric sales --grain all --role two --each store_id --param ch=none --format json -o "$TMP/two_empty/none" && {
+  err_has "no value in orders.store lets role \`two\` see a row with the other parameters given"
+}
 
 # SIGINT during a burst (exit 130): nothing is handed over.
 many=$(seq -s, 1 400)

@@ -100,7 +100,15 @@ json "${one}orders.product_id not null\")['message']" "\`orders.product_id\` is 
 for leak in O5 P9 phone 670 O6; do lacks out "$leak"; done
 expect "role human" 6 "${t[@]}" --role store_a --param s=A
 for leak in O5 P9 phone 670 O6; do lacks out "$leak"; lacks err "$leak"; done
-grep -q "orders as_of=2026-03-12 role=store_a s=A	5" "$ST" && passed=$((passed + 1)) || { echo "FAIL: role state $(cat "$ST")"; failed=$((failed + 1)); }
+grep -q "orders as_of=2026-03-12 role=store_a s=\"A\"	5" "$ST" && passed=$((passed + 1)) || { echo "FAIL: role state $(cat "$ST")"; failed=$((failed + 1)); }
+# Values that differ only in a space or a tab have their own counts: the
+# key joined them unescaped, so one member read and overwrote another's
+# (attacker's probe, 2026-12-06).
+expect "role state, a space" 6 "${t[@]}" --role store_a --param "s=Shop 1"
+expect "role state, a tab" 6 "${t[@]}" --role store_a --param "$(printf 's=Shop\t1')"
+grep -q 'orders as_of=2026-03-12 role=store_a s="Shop\\x201"'$'\t''0' "$ST" &&
+  grep -q 'orders as_of=2026-03-12 role=store_a s="Shop\\x091"'$'\t''0' "$ST" &&
+  passed=$((passed + 1)) || { echo "FAIL: role state keys $(cat "$ST")"; failed=$((failed + 1)); }
 
 # Everything holds: exit 0.
 cat > "$TMP/ok.kpi" <<'KPI'
@@ -167,9 +175,9 @@ expect "role stamp" 6 "${v[@]}" --role store_a --param s=A --format json -o "$TM
 expect "verify role test" 0 "$KPIC" verify "$TMP/vr.json"
 # Its stamp holds the role's own row count only, never the whole source's
 # or another role's (both are in the state file).
-printf 'orders as_of=2026-03-12\t9\norders as_of=2026-03-12 role=store_a s=B\t4\norders as_of=2026-03-12 role=store_a s=A\t5\n' > "$TMP/v.tsv"
+printf 'orders as_of=2026-03-12\t9\norders as_of=2026-03-12 role=store_a s="B"\t4\norders as_of=2026-03-12 role=store_a s="A"\t5\n' > "$TMP/v.tsv"
 expect "role stamp, counts" 6 "${v[@]}" --role store_a --param s=A --format json
-json "d['stamp']['rows_compared']" "[['orders as_of=2026-03-12 role=store_a s=A', 5]]"
+json "d['stamp']['rows_compared']" "[['orders as_of=2026-03-12 role=store_a s=\"A\"', 5]]"
 # Verify replays the test: an edited outcome, or a change that makes a
 # check fail (a null token that hides an order id), no longer stands; the
 # row counts compared with are the stamp's, and nothing is recorded.
@@ -211,7 +219,7 @@ expect "verify a relative test" 0 "$KPIC" verify "$TMP/rel.xml"
 
 # A run as of another day keeps its own row count.
 expect "state per as-of" 6 "$KPIC" test "$PKG" --as-of 2026-02-01 --state "$ST"
-grep -q "orders as_of=2026-02-01	" "$ST" && grep -q "orders as_of=2026-03-12 role=store_a s=A	5" "$ST" && passed=$((passed + 1)) ||
+grep -q "orders as_of=2026-02-01	" "$ST" && grep -q "orders as_of=2026-03-12 role=store_a s=\"A\"	5" "$ST" && passed=$((passed + 1)) ||
   { echo "FAIL: state per as-of $(cat "$ST")"; failed=$((failed + 1)); }
 expect "state in a missing folder" 2 "$KPIC" test "$PKG" --as-of 2026-03-12 --state "$TMP/no/such/dir/s.tsv"
 contains err "E0607"

@@ -363,6 +363,18 @@ for pass in cold cached; do
     --role store_clerk --param s=s1 --bind "orders=csv:$TMP/orders_huge.csv" --format json
   json "$total" "[2]"
 done
+# An entry too large for --cache-size: its size follows the whole file's,
+# so under a role the note is not shown (it said "an entry of 1183 bytes",
+# 1236 with other stores' rows appended: attacker's probe, 2026-12-06).
+for engine in jit interp; do
+  KPIC_CACHE_DIR="$TMP/tinycache" expect "$engine: an entry too large, under a role" 0 "$KPIC" run "$TMP/ids.kpi" --metric ids \
+    --grain all --engine "$engine" --role store_clerk --param s=s1 --bind "orders=csv:$TMP/orders_huge.csv" --cache-size 1K
+  lacks err "bytes"
+  lacks err "cache's limit"
+done
+KPIC_CACHE_DIR="$TMP/tinycache" expect "an entry too large, without a role" 0 "$KPIC" run "$TMP/ids.kpi" --metric ids \
+  --grain all --engine jit --bind "orders=csv:$TMP/orders_huge.csv" --cache-size 1K
+contains err "larger than the cache's limit (1024 bytes, --cache-size): not stored"
 n_entries=$(find "$TMP/idcache/states" -name '*.states' | wc -l)
 [ "$n_entries" -ge 1 ] && ! grep -rqa outside "$TMP/idcache/states" && passed=$((passed + 1)) ||
   { echo "FAIL: a role's state cache entry holds ids outside the role ($n_entries entries)"; failed=$((failed + 1)); }
