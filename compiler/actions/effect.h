@@ -90,6 +90,11 @@ struct View {
   std::string before_text, after_text, placebo_text;  ///< the windows' periods: `2025-10 – 2025-12`
   Effect effect;
   std::string problem;  ///< why it could not be measured (a message), when not measured
+  /// Other actions on the same metric that act on this action's member (on
+  /// it, or on a member that holds it) while its windows run: the measured
+  /// change is theirs together.
+  std::vector<std::string> overlapping;
+  std::string role;  ///< measured under this role, over the rows it sees; empty: all rows
 };
 
 }  // namespace kpic::actions

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -30,6 +31,7 @@ plan::Request Query(const plan::Request& base, const std::string& metric, const 
   req.role = base.role;
   req.params = base.params;
   req.lang = base.lang;
+  req.as_of_day = base.as_of_day;
   return req;
 }
 
@@ -122,10 +124,16 @@ bool Overlaps(const actions::Action& a, int32_t from, int32_t to) {
 
 }  // namespace
 
-std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, const plan::Request& base,
+std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, const plan::Request& run_base,
                                        const std::string& lang, std::optional<int32_t> as_of,
                                        std::optional<int32_t> stated_as_of,
                                        const std::function<bool(const actions::Action&)>& keep) {
+  // The queries see the data as of the stated date, as the run does: a
+  // period it completes is whole (with the data ending on 15 March,
+  // `--as-of 2026-03-31` made March whole in the windows but partial in
+  // the members' coverage, "no value in March": probe, 2026-12-06).
+  plan::Request base = run_base;
+  if (stated_as_of) base.as_of_day = stated_as_of;
   const ir::Module& m = s.catalog.checked.ir;
   // The log as it stood on the --as-of date: an action begun after it was
   // not taken yet, and one closed after it was still open.
@@ -141,6 +149,7 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
     actions::View v;
     v.action = &a;
     v.known = known;
+    v.role = base.role;
     v.metric = actions::MeasuredMetric(a, m);
     const ir::Goal* goal = m.FindGoal(a.goal);
     if (goal) v.goal_label = ir::LabelIn(goal->name, goal->label, goal->labels, lang);
@@ -217,7 +226,8 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
     };
     if (w.after.periods() == 0 || a.status == "dropped") {
       v.effect.verdict = "too_little_data";
-      v.effect.reason = "no_after";
+      // Over before a whole period from its start began: waiting gives none.
+      v.effect.reason = a.end && *a.end < w.after.from ? "ended_before_period" : "no_after";
       actions::Obs t = obs(treated);
       v.effect.before = t.before;
       if (a.status == "dropped") {
@@ -227,20 +237,36 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
       views.push_back(std::move(v));
       continue;
     }
-    // Members with an action of their own on the same metric while the
-    // windows run are not controls.
-    std::set<Key> acted;
-    for (const actions::Action& other : *known) {
-      if (other.status == "dropped" || other.members.size() != a.members.size()) continue;
-      if (actions::MeasuredMetric(other, m) != v.metric || !Overlaps(other, w.placebo.from, w.after.to)) continue;
-      Key k;
-      bool same_dims = true;
-      for (size_t i = 0; i < other.members.size(); ++i) {
-        same_dims = same_dims && other.members[i].dim == a.members[i].dim;
-        k.push_back(other.members[i].value);
+    // Members acted on by another action on the same metric while the
+    // windows run are not controls: an action on exactly such a member, or
+    // on a member that holds it (an action on store S1 acts on S1 x
+    // online). An action on other dimensions only (channel online, for
+    // store actions) or company-wide acts on every member alike and
+    // excludes none. (Only the same member was left out, so S1's own +30%
+    // step moved the "members without an action": probe, 2026-12-06.) An
+    // action that acts on this one's member is named with its effect.
+    auto acts_on = [&](const actions::Action& other, const Key& k) {
+      bool common = false;
+      for (const actions::Member& om : other.members) {
+        auto it = std::find_if(a.members.begin(), a.members.end(),
+                               [&](const actions::Member& am) { return am.dim == om.dim; });
+        if (it == a.members.end()) continue;
+        common = true;
+        if (k[static_cast<size_t>(it - a.members.begin())] != om.value) return false;
       }
-      if (same_dims) acted.insert(k);
+      return common;
+    };
+    std::vector<const actions::Action*> others;
+    for (const actions::Action& other : *known) {
+      if (&other == &a || other.status == "dropped") continue;
+      if (actions::MeasuredMetric(other, m) != v.metric || !Overlaps(other, w.placebo.from, w.after.to)) continue;
+      others.push_back(&other);
+      if (!a.members.empty() && acts_on(other, treated)) v.overlapping.push_back(other.id);
     }
+    std::set<Key> acted;
+    for (const auto& [k, x] : before)
+      for (const actions::Action* other : others)
+        if (acts_on(*other, k)) acted.insert(k);
     std::vector<actions::Obs> controls;
     if (!a.members.empty())
       for (const auto& [k, x] : before)

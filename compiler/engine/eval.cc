@@ -819,6 +819,10 @@ Val TargetOf(Evaluator& ev, const plan::GoalPlan& g, int node, const Evaluator::
   return NoZeroBase(g, known ? ev.EvalKnown(node, c) : ev.Eval(node, c));
 }
 
+Val Attainment(const plan::GoalPlan& g, const Val& value, const Val& target) {
+  return engine::Attainment(plan::LowerIsBetter(g.cmp), value, target);
+}
+
 std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* attainment, bool* has_att) {
   *has_att = false;
   if (!gp.has_data || gp.value.null()) return "no_data";
@@ -833,7 +837,7 @@ std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* atta
              : g.cmp == Cmp::kLt ? k < 0
              : g.cmp == Cmp::kNe ? k != 0
                                  : k == 0;
-  Val ratio = plan::LowerIsBetter(g.cmp) ? Div(gp.target, gp.value) : Div(gp.value, gp.target);
+  Val ratio = Attainment(g, gp.value, gp.target);
   if (!ratio.null()) {
     *has_att = true;
     *attainment = ratio.AsDouble();
@@ -859,7 +863,7 @@ void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_targe
   gp->pace_target = pro_rata                               ? Mul(gp->target, Val::Float(gp->elapsed))
                     : g.phasing != plan::Phasing::kNone ? gp->target
                                                         : span_target;
-  Val v = plan::LowerIsBetter(g.cmp) ? Div(gp->pace_target, gp->value) : Div(gp->value, gp->pace_target);
+  Val v = Attainment(g, gp->value, gp->pace_target);
   if (!v.null()) gp->has_pace = true, gp->pace = v.AsDouble();
 }
 
@@ -927,7 +931,10 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
     gr->through_span = span1;
     gr->additive = g.additive;
     gr->to_date = ev.Eval(g.value, so_far);
-    if (g.target >= 0 && g.phasing == plan::Phasing::kNone && !g.additive) {
+    if (g.target >= 0 && g.target_per_period) {
+      // Each period's own: none over several (GoalPlan::target_per_period).
+      gr->target_to_date = gr->target_total = Val::Null();
+    } else if (g.target >= 0 && g.phasing == plan::Phasing::kNone && !g.additive) {
       // A ratio or an average: its target over the span, as the metric is.
       gr->target_to_date = TargetOf(ev, g, g.target, so_far);
       gr->target_total = TargetOf(ev, g, g.target, whole, true);
@@ -965,10 +972,11 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
     if (elapsed <= 0) elapsed = total;
     gr->projection =
         g.additive && !gr->to_date.null() ? Val::Float(gr->to_date.AsDouble() * total / elapsed) : gr->to_date;
+    if (g.target_per_period) gr->projection = Val::Null();  // nothing over the periods to project
     // A goal of several periods is judged on its progress to date, not on
     // its latest period alone: a year at 99.5% of its target so far (and
     // a 31% chance) said "met" because November was.
-    if (gr->periods.size() > 1) {
+    if (gr->periods.size() > 1 && !g.target_per_period) {
       GoalPeriod so;
       so.has_data = true;
       so.value = gr->to_date;
@@ -1113,7 +1121,7 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
       mem.change = Sub(mem.value, mem.previous);
       if (dr.target >= 0 || dr.share >= 0) {
         mem.target = dr.target >= 0 ? TargetOf(ev, g, dr.target, a) : NoZeroBase(g, Mul(target_now, ev.Eval(dr.share, a)));
-        Val att = plan::LowerIsBetter(g.cmp) ? Div(mem.target, mem.value) : Div(mem.value, mem.target);
+        Val att = Attainment(g, mem.value, mem.target);
         if (!att.null()) mem.has_attainment = true, mem.attainment = att.AsDouble();
       }
       if (effects) {
@@ -1829,7 +1837,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           Val part = Div(same_days, whole_period);
           if (!part.null() && part.AsDouble() >= 0 && part.AsDouble() <= 1) {
             gp.pace_target = Mul(gp.target, part);
-            Val v = plan::LowerIsBetter(g.cmp) ? Div(gp.pace_target, gp.value) : Div(gp.value, gp.pace_target);
+            Val v = Attainment(g, gp.value, gp.pace_target);
             gp.has_pace = !v.null();
             if (gp.has_pace) gp.pace = v.AsDouble();
           }

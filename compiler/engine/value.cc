@@ -101,6 +101,13 @@ Val Mul(const Val& a, const Val& b) {
   return Exact(v, scale, a.kind == Val::Kind::kDec || b.kind == Val::Kind::kDec);
 }
 
+Val Attainment(bool lower_is_better, const Val& value, const Val& target) {
+  if (value.null() || target.null() || Compare(target, Val::Int(0)) <= 0) return Val::Null();
+  if (!lower_is_better) return Div(value, target);
+  if (Compare(value, Val::Int(0)) <= 0) return Val::Null();
+  return Div(target, value);
+}
+
 Val Div(const Val& a, const Val& b) {
   if (a.null() || b.null()) return Val::Null();
   if (b.exact() ? b.i == 0 : b.f == 0) return Val::Null();

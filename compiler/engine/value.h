@@ -42,5 +42,11 @@ Val Neg(const Val& a);
 /// -1, 0, 1; both sides non-null.
 int Compare(const Val& a, const Val& b);
 bool Truthy(const Val& v);
+/// A value's attainment of its target: value / target, or target / value
+/// when lower is better; null where the quotient does not rank (a target
+/// at or below zero, or, lower being better, a value at or below zero: net
+/// sales of -135 against 1.1 x last month's -135 read -505.1% "met", and
+/// members ranked in reverse; closing-the-loop probe, 2026-12-06).
+Val Attainment(bool lower_is_better, const Val& value, const Val& target);
 
 }  // namespace kpic::engine

@@ -64,7 +64,42 @@ std::string MemberPhrase(const actions::View& v, const std::string& lang) {
   return fmt::format("{}", fmt::join(parts, lang == "zh" ? "，" : ", "));
 }
 
+/// The member phrase inside a Chinese sentence: "门店 S2 在开始前", not
+/// "门店 S2在开始前" (a space after a Latin ending).
+std::string MemberInSentence(const actions::View& v, const std::string& lang) {
+  std::string s = MemberPhrase(v, lang);
+  if (lang == "zh" && !s.empty() && static_cast<unsigned char>(s.back()) < 0x80) s += ' ';
+  return s;
+}
+
+std::string EffectCore(const actions::View& v, const std::string& lang);
+
+/// The effect, then what qualifies it: another action on the same member,
+/// a trend before the action that could not be checked, a role's rows.
 std::string EffectSentence(const actions::View& v, const std::string& lang) {
+  std::string s = EffectCore(v, lang);
+  if (!v.measured) return s;
+  const actions::Effect& e = v.effect;
+  bool zh = lang == "zh";
+  if (!v.overlapping.empty() && e.verdict != "too_little_data")
+    s += zh ? fmt::format("另有行动 {} 在这些期间同样作用于{}：测得的是它们合起来的效果。", fmt::join(v.overlapping, "、"),
+                          MemberInSentence(v, lang))
+            : fmt::format(" Action{} {} acted on {} in these periods too: this is their effect together.",
+                          v.overlapping.size() > 1 ? "s" : "", fmt::join(v.overlapping, ", "), MemberPhrase(v, lang));
+  if ((e.verdict == "clear_up" || e.verdict == "clear_down" || (e.verdict == "unclear" && e.interval)) &&
+      !e.placebo_checked)
+    s += zh ? fmt::format("行动前的走势未能检验（{} 的数据不足），不能排除该成员本已与其他成员走势不同。",
+                          v.placebo_text.empty() ? "更早期间" : v.placebo_text)
+            : fmt::format(" The trend before the action could not be checked (too little data in {}): the member may "
+                          "already have been moving apart from the others.",
+                          v.placebo_text.empty() ? "the periods before" : v.placebo_text);
+  if (!v.role.empty() && !v.members.empty() && e.verdict != "too_little_data")
+    s += zh ? fmt::format("（在角色 {} 可见的数据中度量，对照也仅限其中的成员。）", v.role)
+            : fmt::format(" (Measured over the rows role {} sees: the members compared with are only those.)", v.role);
+  return s;
+}
+
+std::string EffectCore(const actions::View& v, const std::string& lang) {
   const actions::Effect& e = v.effect;
   const Look look = LookOfView(v);
   const std::string& metric = v.metric_label.empty() ? v.metric : v.metric_label;
@@ -80,6 +115,17 @@ std::string EffectSentence(const actions::View& v, const std::string& lang) {
   std::string grain_zh = grain == "month" ? "月" : grain == "quarter" ? "季度" : grain == "week" ? "周"
                          : grain == "year" ? "年" : "天";
   if (e.verdict == "too_little_data") {
+    const actions::Action& a = *v.action;
+    if (e.reason == "ended_before_period" && a.end)
+      // Over before a whole period from its start began: waiting will not
+      // give one (it said "no whole month after the start yet").
+      return lang == "zh" ? fmt::format("无法按{}度量：行动从 {} 到 {}，在其后第一个完整的{}（从 {} 起）开始前已结束。",
+                                        grain_zh, rt::FormatDate(a.start), rt::FormatDate(*a.end), grain_zh,
+                                        rt::FormatDate(v.windows.after.from))
+                          : fmt::format("Cannot be measured by {}: the action ran from {} to {}, and ended before the "
+                                        "first whole {} from its start (from {}).",
+                                        grain, rt::FormatDate(a.start), rt::FormatDate(*a.end), grain,
+                                        rt::FormatDate(v.windows.after.from));
     if (e.reason == "no_after")
       return lang == "zh" ? fmt::format("数据太少，尚无法判断：开始后还没有完整的{}（从 {} 起算）。", grain_zh,
                                         rt::FormatDate(v.windows.after.from))
@@ -88,7 +134,7 @@ std::string EffectSentence(const actions::View& v, const std::string& lang) {
     bool before = e.reason == "no_before";
     const std::string& window = before ? v.before_text : v.after_text;
     return lang == "zh"
-               ? fmt::format("数据太少，尚无法判断：{}在开始{}的 {} 中有期间没有{}的数值。", MemberPhrase(v, lang),
+               ? fmt::format("数据太少，尚无法判断：{}在开始{}的 {} 中有期间没有{}的数值。", MemberInSentence(v, lang),
                              before ? "前" : "后", window, metric)
                : fmt::format("Too little data to say: {} has no {} in some period of {}, {} the start.",
                              MemberPhrase(v, lang), metric, window, before ? "before" : "after");
@@ -188,6 +234,8 @@ nlohmann::ordered_json ActionJson(const actions::View& v, const std::string& lan
     pl["low"] = Estimate(x.placebo_lo);
     pl["high"] = Estimate(x.placebo_hi);
     e["placebo"] = x.placebo_checked ? pl : nlohmann::ordered_json(nullptr);
+    e["overlapping"] = v.overlapping;
+    e["role"] = v.role.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.role);
   }
   e["statement"] = EffectSentence(v, lang);
   j["effect"] = e;
@@ -216,6 +264,15 @@ std::vector<const actions::View*> ActionsFor(const engine::GoalResult& g, const 
     bool member = x.members.empty() ||
                   (x.members.size() == 1 && !a.dim.empty() && x.members[0].dim == a.dim &&
                    x.members[0].value == DimText(a.member, a.dim_type));
+    // Under a role that sees one member of the action's dimension, the
+    // total is that member: an action on it answers the total's alert too
+    // (a store manager's total read "open" beside the store's answered
+    // line: probe, 2026-12-06).
+    if (!member && a.dim.empty() && x.members.size() == 1 && !p.role.empty())
+      for (const engine::DrillResult& d : g.drill)
+        if (d.drill && d.drill->dim == x.members[0].dim && d.members == 1 && d.top.size() == 1 &&
+            DimText(d.top[0].member, d.drill->type) == x.members[0].value)
+          member = true;
     if (member) out.push_back(&v);
   }
   return out;

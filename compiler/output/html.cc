@@ -858,14 +858,14 @@ std::string Html(const Context& ctx) {
         const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);
         // A goal of several periods is judged on its progress to date (its
         // status): the card shows that, not its latest period's numbers.
-        const bool to_date = g.periods.size() > 1 && g.has_progress;
+        const bool to_date = g.periods.size() > 1 && g.has_progress && !g.goal->target_per_period;
         const Val& v = to_date ? g.to_date : last->value;
         const Val& tv = to_date                                ? g.target_to_date
                         : last->span.partial && last->has_pace ? last->pace_target
                                                                : last->target;
         std::string att = att_text(*last);
         if (to_date) {
-          Val a = plan::LowerIsBetter(g.goal->cmp) ? Div(tv, v) : Div(v, tv);
+          Val a = Attainment(plan::LowerIsBetter(g.goal->cmp), v, tv);
           att = a.null() ? "—" : RatioText(a.AsDouble());
         }
         std::string when = plabel(g.goal->grain, last->period, last->span);

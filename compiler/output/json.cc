@@ -198,7 +198,7 @@ std::string Json(const Context& ctx) {
     }
     if (g.has_progress) {
       auto ratio = [&](const engine::Val& a, const engine::Val& b) {
-        engine::Val r = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(b, a) : engine::Div(a, b);
+        engine::Val r = engine::Attainment(plan::LowerIsBetter(g.goal->cmp), a, b);
         return JsonValue(r);
       };
       j["to_date"] = {{"through", Label(g.goal->grain, g.through, p)},

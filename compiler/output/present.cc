@@ -307,8 +307,29 @@ std::string OutlookSentence(const engine::GoalOutlook& o, const Look& look, cons
 }
 
 std::string ProgressSentence(const engine::GoalResult& g, const Look& look, const plan::Plan& p) {
-  engine::Val att = plan::LowerIsBetter(g.goal->cmp) ? engine::Div(g.target_total, g.projection)
-                                                     : engine::Div(g.projection, g.target_total);
+  if (g.goal->target_per_period && g.periods.size() > 1) {
+    // Each period has its own target, and the periods' values do not add
+    // up (a distinct count): count the periods met instead of a total.
+    int met = 0, judged = 0;
+    for (const auto& gp : g.periods) {
+      if (!gp.has_data || gp.status == "in_progress" || gp.status == "no_data" || gp.status == "no_target") continue;
+      ++judged;
+      if (gp.status == "met") ++met;
+    }
+    std::string grain = rt::GrainName(g.goal->grain);
+    std::string grain_zh = grain == "month" ? "月" : grain == "quarter" ? "季度" : grain == "week" ? "周"
+                           : grain == "year" ? "年" : "天";
+    std::string through = g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
+    if (p.lang == "zh")
+      return fmt::format("截至 {}：{} 个{}中 {} 个达成目标；每个{}有自己的目标，各{}的{}不能相加，故没有累计目标", through,
+                         judged, grain_zh, met, grain_zh, grain_zh,
+                         g.goal->metric_label.empty() ? g.goal->metric : g.goal->metric_label);
+    return fmt::format("through {}: {} of {} whole {}s met; each {} has its own target, and {} over several {}s is not "
+                       "their values added up, so there is no target to date",
+                       through, met, judged, grain, grain,
+                       g.goal->metric_label.empty() ? g.goal->metric : g.goal->metric_label, grain);
+  }
+  engine::Val att = engine::Attainment(plan::LowerIsBetter(g.goal->cmp), g.projection, g.target_total);
   std::string through = g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
   std::string pct = att.null() ? "" : " (" + RatioText(att.AsDouble()) + ")";
   // The projection in the decimals of the value so far (a count's as 351,

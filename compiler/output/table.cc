@@ -246,7 +246,7 @@ std::string Table(const Context& ctx) {
     const Look look = LookOf(g.goal->format, g.goal->unit, g.goal->percent);
     // A goal of several periods is judged on its progress to date (engine
     // Explain): the headline says so.
-    bool to_date = g.periods.size() > 1 && g.has_progress;
+    bool to_date = g.periods.size() > 1 && g.has_progress && !g.goal->target_per_period;
     out += fmt::format("{}: {}{}\n",
                        g.goal->label.empty() ? g.goal->name : OnOneLine(g.goal->label) + " (" + g.goal->name + ")",
                        paint(g.status, StatusWord(g.status, lang)),

@@ -700,6 +700,7 @@ void Lowerer::Goal(const ir::Goal& g) {
     for (const auto& [text, c] : kCmps)
       if (g.cmp == text) gp.cmp = c;
     gp.target = company_target_ ? MOp(MNode::Op::kNull, {}) : M(g.target_rhs, lc);
+    gp.target_per_period = !company_target_ && g.phasing.empty() && !gp.additive && TargetIsAmount(g);
     // Another grain than the goal's own: a fixed target of an amount is
     // each of the goal's periods'. An additive one adds up (the engine's
     // phased targets); a distinct count's does not, and there is none.

@@ -239,6 +239,12 @@ struct GoalPlan {
   /// (a quarter of `sales >= 140000 CNY` by month is 420,000; it was
   /// compared with 140,000: reader's probe, 2026-12-06).
   std::optional<rt::Grain> target_grain;
+  /// A fixed target of an amount that does not add up over periods (a
+  /// distinct count: `customers >= 600` by month): each period's own.
+  /// Over several periods (to date, the whole goal period) there is none;
+  /// the goal stands as its periods do (a year's 3,583 customers read
+  /// "met" against one month's 600: closing-the-loop probe, 2026-12-06).
+  bool target_per_period = false;
   int32_t from_day = 0, to_day = 0;
   std::vector<int> scans;
   struct Alert {

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Measured effects of actions, where the probe of 2026-12-06 found them
+misleading; every expected figure is worked out here from the data.
+
+- A member acted on by another action through a member that holds it
+  (S1 x online, under an action on store S1) was a "member without an
+  action" and moved the comparison: it is left out.
+- Another action on the same member in the same windows was not named:
+  the statement now says the change is theirs together.
+- A clear effect whose trend before the action could not be checked (no
+  data before its before window) read like one whose check passed.
+- An action that ended before its first whole month began said "no whole
+  month after the start yet": it cannot be measured by month at all.
+- With the data ending on 15 December, `--as-of 2025-12-31` made December
+  whole in the windows but partial in the member's coverage: "no value in
+  December".
+- Under a role the members compared with are the role's, and the
+  statement says so; a store manager's total alert is answered by the
+  action on the store, as the store's own alert line is.
+usage: action_windows.py KPIC"""
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
+KPIC = sys.argv[1]
+checks = Checks("action windows")
+expect = checks.expect
+
+
+tmp = tempfile.mkdtemp()
+pkg = os.path.join(tmp, "shop")
+os.makedirs(os.path.join(pkg, "actions"))
+stores = ["S1", "S2", "S3", "S4", "S5"]
+rows = []
+d = dt.date(2025, 1, 1)
+i = 0
+while d <= dt.date(2025, 12, 15):
+    for si, s in enumerate(stores):
+        for ch in ("on", "off"):
+            cents = 100000 + si * 7000 + (3000 if ch == "on" else 0) + (i * 37 % 23) * 150
+            if s == "S3" and d >= dt.date(2025, 4, 1):
+                cents = cents * 3 // 2  # the effect of c_s3
+            if s == "S2" and d.month == 11:
+                cents = cents // 2  # November's drop, the alert's cause
+            rows.append((d.isoformat(), s, ch, cents))
+            i += 1
+    d += dt.timedelta(days=1)
+with open(os.path.join(pkg, "sales.csv"), "w") as f:
+    f.write("day,store,channel,amount\n")
+    for r in rows:
+        f.write(f"{r[0]},{r[1]},{r[2]},{r[3] // 100}.{r[3] % 100:02d}\n")
+with open(os.path.join(pkg, "shop.kpi"), "w") as f:
+    f.write("""package shop
+calendar { time_zone "UTC" }
+dimension store: string
+dimension channel: string
+source sales from csv("sales.csv") {
+  day:     date time
+  store:   string -> store
+  channel: string -> channel
+  amount:  decimal(2) unit CNY
+}
+metric revenue: CNY = sum(sales.amount)
+goal grow {
+  metric revenue
+  period 2025 by month
+  target revenue >= 1.0 * revenue.last_year
+  drill  store
+  alert  "down" when revenue.change(month) < -10%
+}
+role mgr(s: string) { sales where sales.store == s }
+""")
+
+
+def action(id, start, member, end=None, alert=None, window=3):
+    e = {"event": "open", "id": id, "at": "2025-01-01T00:00:00Z", "by": "t", "start": start, "goal": "grow",
+         "metric": "revenue", "member": member, "what": id, "window": window}
+    if alert:
+        e["alert"] = alert
+    with open(os.path.join(pkg, "actions", id + ".action"), "w") as f:
+        f.write(json.dumps(e) + "\n")
+        if end:
+            f.write(json.dumps({"event": "close", "id": id, "at": "2025-12-31T00:00:00Z", "by": "t",
+                                "status": "done", "end": end}) + "\n")
+
+
+action("b_s1", "2025-07-01", {"store": "S1"})
+action("b_s1b", "2025-08-01", {"store": "S1"})
+action("b_s2on", "2025-07-01", {"store": "S2", "channel": "on"})
+action("c_s3", "2025-04-01", {"store": "S3"})
+action("d_s4", "2025-10-10", {"store": "S4"}, end="2025-10-20")
+action("e_s5", "2025-12-01", {"store": "S5"}, window=1)
+action("f_s2", "2025-11-05", {"store": "S2"}, alert="down")
+
+
+def kpic(*args):
+    p = subprocess.run([KPIC, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        checks.fail(f"kpic {' '.join(args)}: exit {p.returncode}: {p.stderr[-600:]}")
+        return None
+    return p.stdout
+
+
+out = kpic("check", pkg)
+listed = kpic("action", "list", pkg, "--format", "json", "--lang", "en", "--as-of", "2025-12-31")
+if listed is not None:
+    acts = {a["id"]: a["effect"] for a in json.loads(listed)}
+    # b_s2on on (S2, on), windows Jan-Sep: of the ten (store, channel)
+    # members, S2 x on is the one acted on, S1 x on and S1 x off are under
+    # b_s1 and b_s1b (on store S1), S3 x on and S3 x off under c_s3 (no
+    # end): 5 are compared with (there were 9: only actions on a store and
+    # a channel were looked at).
+    expect("b_s2on controls", acts["b_s2on"]["controls"], 5)
+    expect("b_s2on overlapping", acts["b_s2on"].get("overlapping"), [])
+    # b_s1 on S1: S2 is under b_s2on (its online part; f_s2 and d_s4 do
+    # not reach the windows, Jan-Sep); S3 is under c_s3 (no end): S4 and S5
+    # (there were 3: S2 too).
+    expect("b_s1 controls", acts["b_s1"]["controls"], 2)
+    expect("b_s1 overlapping", acts["b_s1"].get("overlapping"), ["b_s1b"])
+    expect("b_s1 statement", "Action b_s1b acted on store S1 in these periods too" in acts["b_s1"]["statement"], True)
+    # c_s3 on S3 from April: x1.5, a clear rise; its placebo (Oct-Dec 2024)
+    # has no data, so the trend before it was not checked.
+    c = acts["c_s3"]
+    expect("c_s3 verdict", (c["verdict"], c["placebo"]), ("clear_up", None))
+    expect("c_s3 says unchecked", "trend before the action could not be checked" in c["statement"], True)
+    # d_s4 ran 10-20 October: no whole month from its start (November) lies in it.
+    expect("d_s4 reason", (acts["d_s4"]["verdict"], acts["d_s4"]["reason"]), ("too_little_data", "ended_before_period"))
+    expect("d_s4 statement", acts["d_s4"]["statement"].startswith("Cannot be measured by month"), True)
+    # e_s5: December is whole as of the 31st; S5's December is 1-15 December.
+    want = sum(r[3] for r in rows if r[1] == "S5" and r[0] >= "2025-12-01") / 100
+    expect("e_s5 after", (acts["e_s5"]["after"]["from"], acts["e_s5"]["after"]["value"]), ("2025-12-01", want))
+    expect("e_s5 not no_member_data", acts["e_s5"]["reason"] != "no_member_data", True)
+    expect("role null", acts["b_s1"].get("role", "missing"), None)
+
+zh = kpic("action", "list", pkg, "--as-of", "2025-12-31")
+if zh is not None:
+    expect("zh: a space after a Latin member", "门店 S5在" in zh or "store S5在" in zh, False)
+
+# Under the store manager's role for S2: the members compared with are
+# S2's channels only, and the statement says so.
+listed = kpic("action", "list", pkg, "--format", "json", "--lang", "en", "--as-of", "2025-12-31", "--role", "mgr",
+              "--param", "s=S2")
+if listed is not None:
+    acts = {a["id"]: a["effect"] for a in json.loads(listed)}
+    expect("role: b_s2on's controls", acts["b_s2on"]["controls"], 1)  # S2 x off
+    expect("role: named", acts["b_s2on"].get("role"), "mgr")
+    expect("role: statement", "Measured over the rows role mgr sees" in acts["b_s2on"]["statement"], True)
+
+# The total's alert under S2's role is S2's: f_s2 answers it.
+run = kpic("run", pkg, "--goal", "grow", "--format", "json", "--as-of", "2025-12-31", "--role", "mgr", "--param",
+           "s=S2")
+if run is not None:
+    alerts = json.loads(run)["goals"][0]["alerts"]
+    nov = [(a["dims"], a["actions"], a["open"]) for a in alerts if a["period"] == "2025-11"]
+    expect("role: November's alerts answered", nov, [({}, ["f_s2"], False), ({"store": "S2"}, ["f_s2"], False)])
+table = kpic("run", pkg, "--goal", "grow", "--lang", "en", "--as-of", "2025-12-31", "--role", "mgr", "--param", "s=S2")
+if table is not None:
+    # One store: the total is S2's November against its October (halved,
+    # and a day shorter), answered by f_s2.
+    nov = sum(r[3] for r in rows if r[1] == "S2" and r[0].startswith("2025-11"))
+    oct_ = sum(r[3] for r in rows if r[1] == "S2" and r[0].startswith("2025-10"))
+    line = f"    2025-11 · {(nov / oct_ - 1) * 100:.1f}%  → action f_s2 (open)"
+    expect("role: table total answered", line in table.replace("−", "-"), True)
+
+checks.finish()
