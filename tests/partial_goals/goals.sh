@@ -260,6 +260,13 @@ expect "monthly snapshots, late" 0 "$KPIC" run "$SNAP" --metric bal,sales --as-o
 # The daily source, by the same rule, is late from the day after its last.
 json "[w[:43] for w in d['warnings'] if w.startswith('source \`daily\`')]" "['source \`daily\` has no rows after 2026-12-18']"
 
+# A growth is shown in percent (45 / 30 - 1 = 50%), not as 0.50; JSON keeps
+# the fraction, with the unit `percent` (probe, 2026-12-06).
+expect "growth in percent" 0 "$KPIC" run "$PKG" --metric sales_yoy --from 2026-01-01 --to 2026-03-01 --lang en
+contains out "2026-02*      50.0%"
+expect "growth in percent, json" 0 "$KPIC" run "$PKG" --metric sales_yoy --from 2026-01-01 --to 2026-03-01 --format json
+json "d['results'][0]['unit'], d['results'][0]['rows'][1]['value']" "percent 0.5"
+
 # An unnamed alert is named by its condition as written: W0707 said
 # "alert `` of goal ..." and the table's alert line had no name at all.
 cat > "$TMP/unnamed.kpi" <<'KPI'
