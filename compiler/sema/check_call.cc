@@ -599,6 +599,20 @@ Ty Checker::Builtin(const Expr& e, const builtins::Builtin& b, bool in_aggregate
   }
   if (b.fn == Fn::kGrowth || b.fn == Fn::kShare) {
     if (args[0].level != Level::kMetric) return Error();
+    if (b.fn == Fn::kShare && args[0].add == Additivity::kNonAdditive && e.args[0].value) {
+      // The members' values do not add up to the total's (a customer who
+      // buys online and offline is in both), so neither do their shares:
+      // `share(customers)` by channel added up to 137% (probe, 2026-12-06).
+      std::string what = fn_call_ ? fmt::format("`{}` shares a metric that", ast::DumpExpr(*fn_call_))
+                                  : fmt::format("`{}`", ast::DumpExpr(*e.args[0].value));
+      auto& d = diags_.Report(DiagCode::W0012, fn_call_ ? fn_call_->span : e.span,
+                              fmt::format("{} does not add up over members (a distinct count, a ratio or an "
+                                          "average), so its members' shares can add up to more or less than 100%",
+                                          what));
+      d.span_label = "shares that need not add up to 100%";
+      d.Help("share an amount or a count that adds up (`share(sales)`, `share(order_count)`), or read each value "
+             "against the total as a ratio of its own");
+    }
     out.places = -1;
     out.unit = Unit::One();
     out.add = Additivity::kNonAdditive;
@@ -778,7 +792,10 @@ Ty Checker::Fn(const Expr& e, const ast::FnDecl& fn, bool in_aggregate) {
   auto saved_locals = std::move(locals_);
   locals_ = env;
   ++fn_depth_;
+  const Expr* saved_call = fn_call_;
+  if (!fn_call_) fn_call_ = &e;
   Ty out = Type(*fn.body, in_aggregate);
+  fn_call_ = saved_call;
   --fn_depth_;
   locals_ = std::move(saved_locals);
   pkg_ = saved;

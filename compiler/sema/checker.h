@@ -231,6 +231,9 @@ class Checker {
   void PercentHelp(Diagnostic& d, const ast::Expr& pct, const ast::Expr& other);
   void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations
+  /// The outermost user-function call being instantiated, if any: where a
+  /// warning about its body is shown (the caller's line, not the library's).
+  const ast::Expr* fn_call_ = nullptr;
   std::map<const ast::SourceDecl*, int> source_index_;
   mutable std::map<const ast::SourceDecl*, NameSet> dimensions_of_;
   /// Shared(): one NameSet per distinct set of names (held once: the
