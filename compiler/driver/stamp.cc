@@ -189,8 +189,18 @@ nlohmann::ordered_json DataFingerprints(const RunOptions& o, const plan::Plan& p
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   exec::BindMap binds = exec::ParseBinds(o.binds);
   std::map<std::string, std::set<std::string>> needed = exec::NeededColumns(p);
+  // The sources scanned, and those read besides: a conversion's rates and
+  // the calendar's working days (a changed rate said only "a label ...
+  // changed" in `kpic verify`: probe, 2026-12-06).
+  std::set<std::string> read;
+  for (const auto& [key, columns] : needed) read.insert(key);
+  auto also = [&](int src) {
+    if (src >= 0 && static_cast<size_t>(src) < p.sources.size()) read.insert(p.sources[static_cast<size_t>(src)].key);
+  };
+  for (const plan::Conversion& c : p.conversions) also(c.src);
+  if (p.work.needed) also(p.work.src);
   for (const ir::Source& src : p.sources) {
-    if (!needed.count(src.key)) continue;
+    if (!read.count(src.key)) continue;
     nlohmann::ordered_json j;
     std::string why;
     std::optional<exec::ResolvedBinding> b = exec::ResolveBinding(src, binds, &why);

@@ -91,6 +91,11 @@ class Linter {
     for (const ir::Node& n : c_.checked.ir.nodes)
       if (n.kind == ir::Kind::kSymbol && n.source >= 0 && static_cast<size_t>(n.source) < c_.checked.ir.sources.size())
         used_sources_.insert(c_.checked.ir.sources[static_cast<size_t>(n.source)].key);
+    // The calendar's `working_days` source is read by `working_days()` and
+    // the working-day grains (it was "read by no metric": probe, 2026-12-06).
+    const ir::Module& ir = c_.checked.ir;
+    if (ir.calendar.work_source >= 0 && static_cast<size_t>(ir.calendar.work_source) < ir.sources.size())
+      used_sources_.insert(ir.sources[static_cast<size_t>(ir.calendar.work_source)].key);
     // A source referenced by a used source's column is used through lookups.
     bool grew = true;
     while (grew) {

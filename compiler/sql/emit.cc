@@ -640,7 +640,10 @@ class Emitter {
   /// text as null (as the number columns read it); anything else (an
   /// INTEGER other than 0 and 1 too) is an error.
   std::string SqliteBool(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
-    std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
+    return SqliteBool(col, p_.SourceOf(scan).name, c.Text());
+  }
+  std::string SqliteBool(const std::string& col, const std::string& source, const std::string& column) const {
+    std::string where = fmt::format("kpic: source {}, column {}: {}", source, column, ValueWord());
     return fmt::format("CASE WHEN {0} IS NULL OR {0} = '' THEN NULL WHEN typeof({0}) = 'integer' AND {0} IN (0, 1) THEN {0} "
                        "WHEN typeof({0}) = 'text' AND lower({0}) IN ('1', 'true', 't', 'yes', 'y') THEN 1 "
                        "WHEN typeof({0}) = 'text' AND lower({0}) IN ('0', 'false', 'f', 'no', 'n') THEN 0 ELSE {1} END",
@@ -1300,8 +1303,12 @@ class Emitter {
       src = ScanCte(static_cast<size_t>(n.scan));
       switch (g.fn) {
         case F::kSum:
+          // An empty group's sum of money is 0.00, at the column's scale,
+          // as kpic run prints it (PostgreSQL printed `0`: probe, 2026-12-06).
           v = t.k == MV::K::kFloat ? fmt::format("COALESCE(SUM(s.a{}), {})", a, FloatLit(0))
-                                   : fmt::format("COALESCE(SUM(s.a{}), 0)", a);
+              : t.k == MV::K::kDec && !d_.scaled_decimals && t.scale > 0
+                  ? fmt::format("COALESCE(SUM(s.a{}), {})", a, DecLit(0, t.scale))
+                  : fmt::format("COALESCE(SUM(s.a{}), 0)", a);
           break;
         case F::kCount:
         case F::kCountRows:
@@ -1803,7 +1810,10 @@ class Emitter {
       const std::string& t = src.columns[static_cast<size_t>(p_.work.time_column)].name;
       const std::string& w = src.columns[static_cast<size_t>(p_.work.flag_column)].name;
       // A day listed both worked and not stops the query, as it stops `kpic run`.
-      std::string flag = BoolToInt("h." + Q(w));
+      // SQLite has no boolean type: a flag stored as text (`true`, `yes`)
+      // is read as kpic run reads it (it was false: probe, 2026-12-06).
+      std::string flag = d_.id == builtins::Dialect::kSqlite ? SqliteBool("h." + Q(w), src.name, w)
+                                                              : BoolToInt("h." + Q(w));
       std::string fail = T(d_.fail, "h." + Q(t),
                            Lit(fmt::format("kpic: `{}` lists a day both as worked and as a holiday: ", src.name)));
       listed = Cte("wd", fmt::format("-- the days listed in `{0}`: 1 worked, 0 a holiday\n"

@@ -95,7 +95,7 @@ f0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.d0 IS NOT DISTINCT FROM f.d0
@@ -136,7 +136,7 @@ f1 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f1 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.d0 IS NOT DISTINCT FROM f.d0
@@ -167,7 +167,7 @@ f2 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f2 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND s.d0 IS NOT DISTINCT FROM f.d0
@@ -200,7 +200,7 @@ r2 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s2 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)

@@ -91,7 +91,7 @@ f0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
@@ -131,7 +131,7 @@ f1 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f1 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
@@ -161,7 +161,7 @@ f2 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f2 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND (s.d0 = f.d0 OR (s.d0 IS NULL AND f.d0 IS NULL))
@@ -194,7 +194,7 @@ r2 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s2 AS s ON s.p = f.p
     AND s.p >= COALESCE(trunc(f.sf, 'MM'), s.p)

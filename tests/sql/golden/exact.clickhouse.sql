@@ -33,10 +33,10 @@ grid0 AS (
 l0 AS (
   -- sum($amount); sum(($amount * 3)); sum($amount where ($amount >= decimal(2)(0.2))); sum($rate)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
-    COALESCE(SUM(s.a1), 0) AS v1,
-    COALESCE(SUM(s.a2), 0) AS v2,
-    COALESCE(SUM(s.a3), 0) AS v3
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0,
+    COALESCE(SUM(s.a1), toDecimal128('0.00', 2)) AS v1,
+    COALESCE(SUM(s.a2), toDecimal128('0.00', 2)) AS v2,
+    COALESCE(SUM(s.a3), toDecimal128('0.000000000000', 12)) AS v3
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(toStartOfMonth(f.sf), s.p)

@@ -33,10 +33,10 @@ grid0 AS (
 l0 AS (
   -- sum($amount); sum(($amount * 3)); sum($amount where ($amount >= decimal(2)(0.2))); sum($rate)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
-    COALESCE(SUM(s.a1), 0) AS v1,
-    COALESCE(SUM(s.a2), 0) AS v2,
-    COALESCE(SUM(s.a3), 0) AS v3
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0,
+    COALESCE(SUM(s.a1), CAST('0.00' AS DECIMAL(38, 2))) AS v1,
+    COALESCE(SUM(s.a2), CAST('0.00' AS DECIMAL(38, 2))) AS v2,
+    COALESCE(SUM(s.a3), CAST('0.000000000000' AS DECIMAL(38, 12))) AS v3
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)

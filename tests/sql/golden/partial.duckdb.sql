@@ -62,7 +62,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount); count_rows(*)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0,
     COALESCE(SUM(s.a1), 0) AS v1
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
@@ -73,7 +73,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + to_months(CAST(-3 AS INTEGER)) AS DATE) AND CAST(CAST(CAST(f.p + to_months(CAST(-3 AS INTEGER)) AS DATE) + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p >= COALESCE(CAST(f.sf + to_months(CAST(-(3) AS INTEGER)) AS DATE), s.p)
@@ -83,7 +83,7 @@ l1 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + to_months(CAST(-12 AS INTEGER)) AS DATE) AND CAST(CAST(CAST(f.p + to_months(CAST(-12 AS INTEGER)) AS DATE) + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p >= COALESCE(CAST(f.sf + to_months(CAST(-(12) AS INTEGER)) AS DATE), s.p)
@@ -93,7 +93,7 @@ l2 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(date_trunc('year', f.p) AS DATE) AND CAST(CAST(f.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p <= COALESCE(f.sl, s.p)
@@ -102,7 +102,7 @@ l3 AS (
 l4 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(CASE WHEN CAST(date_trunc('month', f.sl) AS DATE) < CAST(date_trunc('month', CAST(CAST(f.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS DATE) THEN CAST(date_trunc('month', f.sl) AS DATE) ELSE CAST(date_trunc('month', CAST(CAST(f.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS DATE) END + to_months(CAST(-2 AS INTEGER)) AS DATE) AND CAST(CAST(CASE WHEN CAST(date_trunc('month', f.sl) AS DATE) < CAST(date_trunc('month', CAST(CAST(f.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS DATE) THEN CAST(date_trunc('month', f.sl) AS DATE) ELSE CAST(date_trunc('month', CAST(CAST(f.p + to_months(CAST(3 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)) AS DATE) END + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p <= COALESCE(f.sl, s.p)

@@ -64,7 +64,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount); count_rows(*)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0,
     COALESCE(SUM(s.a1), 0) AS v1
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
@@ -75,7 +75,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-3) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-3) * INTERVAL '1 month' AS DATE) + (3) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p >= COALESCE(CAST(f.sf + (-(3)) * INTERVAL '1 month' AS DATE), s.p)
@@ -85,7 +85,7 @@ l1 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) + (3) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p >= COALESCE(CAST(f.sf + (-(12)) * INTERVAL '1 month' AS DATE), s.p)
@@ -95,7 +95,7 @@ l2 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(date_trunc('year', f.p) AS DATE) AND (CAST(f.p + (3) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p <= COALESCE(f.sl, s.p)
@@ -104,7 +104,7 @@ l3 AS (
 l4 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(CASE WHEN CAST(date_trunc('month', f.sl) AS DATE) < CAST(date_trunc('month', (CAST(f.p + (3) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS DATE) THEN CAST(date_trunc('month', f.sl) AS DATE) ELSE CAST(date_trunc('month', (CAST(f.p + (3) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS DATE) END + (-2) * INTERVAL '1 month' AS DATE) AND (CAST(CASE WHEN CAST(date_trunc('month', f.sl) AS DATE) < CAST(date_trunc('month', (CAST(f.p + (3) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS DATE) THEN CAST(date_trunc('month', f.sl) AS DATE) ELSE CAST(date_trunc('month', (CAST(f.p + (3) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))) AS DATE) END + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p <= COALESCE(f.sl, s.p)

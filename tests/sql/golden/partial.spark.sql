@@ -62,7 +62,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount); count_rows(*)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0,
     COALESCE(SUM(s.a1), 0) AS v1
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
@@ -73,7 +73,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN add_months(f.p, -3) AND date_add(add_months(add_months(f.p, -3), 3), -1)
     AND s.p >= COALESCE(add_months(f.sf, -(3)), s.p)
@@ -83,7 +83,7 @@ l1 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN add_months(f.p, -12) AND date_add(add_months(add_months(f.p, -12), 3), -1)
     AND s.p >= COALESCE(add_months(f.sf, -(12)), s.p)
@@ -93,7 +93,7 @@ l2 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN trunc(f.p, 'YEAR') AND date_add(add_months(f.p, 3), -1)
     AND s.p <= COALESCE(f.sl, s.p)
@@ -102,7 +102,7 @@ l3 AS (
 l4 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN add_months(CASE WHEN trunc(f.sl, 'MM') < trunc(date_add(add_months(f.p, 3), -1), 'MM') THEN trunc(f.sl, 'MM') ELSE trunc(date_add(add_months(f.p, 3), -1), 'MM') END, -2) AND date_add(add_months(CASE WHEN trunc(f.sl, 'MM') < trunc(date_add(add_months(f.p, 3), -1), 'MM') THEN trunc(f.sl, 'MM') ELSE trunc(date_add(add_months(f.p, 3), -1), 'MM') END, 1), -1)
     AND s.p <= COALESCE(f.sl, s.p)

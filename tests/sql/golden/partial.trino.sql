@@ -64,7 +64,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount); count_rows(*)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0,
     COALESCE(SUM(s.a1), 0) AS v1
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
@@ -75,7 +75,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_add('month', -3, f.p) AND date_add('day', -1, date_add('month', 3, date_add('month', -3, f.p)))
     AND s.p >= COALESCE(date_add('month', -(3), f.sf), s.p)
@@ -85,7 +85,7 @@ l1 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_add('month', -12, f.p) AND date_add('day', -1, date_add('month', 3, date_add('month', -12, f.p)))
     AND s.p >= COALESCE(date_add('month', -(12), f.sf), s.p)
@@ -95,7 +95,7 @@ l2 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_trunc('year', f.p) AND date_add('day', -1, date_add('month', 3, f.p))
     AND s.p <= COALESCE(f.sl, s.p)
@@ -104,7 +104,7 @@ l3 AS (
 l4 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_add('month', -2, CASE WHEN date_trunc('month', f.sl) < date_trunc('month', date_add('day', -1, date_add('month', 3, f.p))) THEN date_trunc('month', f.sl) ELSE date_trunc('month', date_add('day', -1, date_add('month', 3, f.p))) END) AND date_add('day', -1, date_add('month', 1, CASE WHEN date_trunc('month', f.sl) < date_trunc('month', date_add('day', -1, date_add('month', 3, f.p))) THEN date_trunc('month', f.sl) ELSE date_trunc('month', date_add('day', -1, date_add('month', 3, f.p))) END))
     AND s.p <= COALESCE(f.sl, s.p)

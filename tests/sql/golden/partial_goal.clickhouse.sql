@@ -26,7 +26,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)
     AND s.p >= COALESCE(f.sf, s.p)
@@ -35,7 +35,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN addMonths(f.p, -12) AND addDays(addMonths(addMonths(f.p, -12), 1), -1)
   GROUP BY f.rid)

@@ -26,7 +26,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p >= COALESCE(f.sf, s.p)
@@ -35,7 +35,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN CAST(f.p + to_months(CAST(-12 AS INTEGER)) AS DATE) AND CAST(CAST(CAST(f.p + to_months(CAST(-12 AS INTEGER)) AS DATE) + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
   GROUP BY f.rid)

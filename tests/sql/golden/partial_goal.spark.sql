@@ -26,7 +26,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND date_add(add_months(f.p, 1), -1)
     AND s.p >= COALESCE(f.sf, s.p)
@@ -35,7 +35,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN add_months(f.p, -12) AND date_add(add_months(add_months(f.p, -12), 1), -1)
   GROUP BY f.rid)

@@ -27,7 +27,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND date_add('day', -1, date_add('month', 1, f.p))
     AND s.p >= COALESCE(f.sf, s.p)
@@ -36,7 +36,7 @@ l0 AS (
 l1 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN date_add('month', -12, f.p) AND date_add('day', -1, date_add('month', 1, date_add('month', -12, f.p)))
   GROUP BY f.rid)

@@ -85,7 +85,7 @@ grid0 AS (
 l0 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(toStartOfMonth(f.sf), s.p)
@@ -95,7 +95,7 @@ l0 AS (
 l1 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN addMonths(f.p, -1) AND addDays(addMonths(addMonths(f.p, -1), 1), -1)
     AND s.p >= COALESCE(addMonths(f.sf, -(1)), s.p)
@@ -105,7 +105,7 @@ l1 AS (
 l2 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN addMonths(f.p, -12) AND addDays(addMonths(addMonths(f.p, -12), 1), -1)
     AND s.p >= COALESCE(addMonths(f.sf, -(12)), s.p)
@@ -115,7 +115,7 @@ l2 AS (
 l3 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN toStartOfYear(f.p) AND addDays(addMonths(f.p, 1), -1)
     AND s.p <= COALESCE(f.sl, s.p)
@@ -124,7 +124,7 @@ l3 AS (
 l4 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN addMonths(f.p, -2) AND addDays(addMonths(f.p, 1), -1)
     AND s.p <= COALESCE(f.sl, s.p)
@@ -140,7 +140,7 @@ f0 AS (
 l5 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM f0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -159,7 +159,7 @@ r0 AS (
 l6 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(toStartOfMonth(f.sf), s.p)
@@ -168,7 +168,7 @@ l6 AS (
 l7 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND addDays(addMonths(f.p, 1), -1)
     AND s.p >= COALESCE(f.sf, s.p)
@@ -182,7 +182,7 @@ f1 AS (
 l8 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), toDecimal128('0.00', 2)) AS v0
   FROM f1 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND addDays(addMonths(f.ph, 1), -1)
     AND s.p >= COALESCE(f.sf, s.p)

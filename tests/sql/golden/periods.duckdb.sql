@@ -85,7 +85,7 @@ grid0 AS (
 l0 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
@@ -95,7 +95,7 @@ l0 AS (
 l1 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + to_months(CAST(-1 AS INTEGER)) AS DATE) AND CAST(CAST(CAST(f.p + to_months(CAST(-1 AS INTEGER)) AS DATE) + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p >= COALESCE(CAST(f.sf + to_months(CAST(-(1) AS INTEGER)) AS DATE), s.p)
@@ -105,7 +105,7 @@ l1 AS (
 l2 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + to_months(CAST(-12 AS INTEGER)) AS DATE) AND CAST(CAST(CAST(f.p + to_months(CAST(-12 AS INTEGER)) AS DATE) + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p >= COALESCE(CAST(f.sf + to_months(CAST(-(12) AS INTEGER)) AS DATE), s.p)
@@ -115,7 +115,7 @@ l2 AS (
 l3 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(date_trunc('year', f.p) AS DATE) AND CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p <= COALESCE(f.sl, s.p)
@@ -124,7 +124,7 @@ l3 AS (
 l4 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + to_months(CAST(-2 AS INTEGER)) AS DATE) AND CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p <= COALESCE(f.sl, s.p)
@@ -140,7 +140,7 @@ f0 AS (
 l5 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -159,7 +159,7 @@ r0 AS (
 l6 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
@@ -168,7 +168,7 @@ l6 AS (
 l7 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND CAST(CAST(f.p + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p >= COALESCE(f.sf, s.p)
@@ -182,7 +182,7 @@ f1 AS (
 l8 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f1 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND CAST(CAST(f.ph + to_months(CAST(1 AS INTEGER)) AS DATE) + to_days(CAST(-1 AS INTEGER)) AS DATE)
     AND s.p >= COALESCE(f.sf, s.p)

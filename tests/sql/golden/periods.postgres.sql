@@ -88,7 +88,7 @@ grid0 AS (
 l0 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
@@ -98,7 +98,7 @@ l0 AS (
 l1 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-1) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p >= COALESCE(CAST(f.sf + (-(1)) * INTERVAL '1 month' AS DATE), s.p)
@@ -108,7 +108,7 @@ l1 AS (
 l2 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p >= COALESCE(CAST(f.sf + (-(12)) * INTERVAL '1 month' AS DATE), s.p)
@@ -118,7 +118,7 @@ l2 AS (
 l3 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(date_trunc('year', f.p) AS DATE) AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p <= COALESCE(f.sl, s.p)
@@ -127,7 +127,7 @@ l3 AS (
 l4 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN CAST(f.p + (-2) * INTERVAL '1 month' AS DATE) AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p <= COALESCE(f.sl, s.p)
@@ -144,7 +144,7 @@ f0 AS (
 l5 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -163,7 +163,7 @@ r0 AS (
 l6 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
@@ -172,7 +172,7 @@ l6 AS (
 l7 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p >= COALESCE(f.sf, s.p)
@@ -186,7 +186,7 @@ f1 AS (
 l8 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f1 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND (CAST(f.ph + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p >= COALESCE(f.sf, s.p)

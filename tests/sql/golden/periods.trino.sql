@@ -88,7 +88,7 @@ grid0 AS (
 l0 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(date_trunc('month', f.sf), s.p)
@@ -98,7 +98,7 @@ l0 AS (
 l1 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_add('month', -1, f.p) AND date_add('day', -1, date_add('month', 1, date_add('month', -1, f.p)))
     AND s.p >= COALESCE(date_add('month', -(1), f.sf), s.p)
@@ -108,7 +108,7 @@ l1 AS (
 l2 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_add('month', -12, f.p) AND date_add('day', -1, date_add('month', 1, date_add('month', -12, f.p)))
     AND s.p >= COALESCE(date_add('month', -(12), f.sf), s.p)
@@ -118,7 +118,7 @@ l2 AS (
 l3 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_trunc('year', f.p) AND date_add('day', -1, date_add('month', 1, f.p))
     AND s.p <= COALESCE(f.sl, s.p)
@@ -127,7 +127,7 @@ l3 AS (
 l4 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN date_add('month', -2, f.p) AND date_add('day', -1, date_add('month', 1, f.p))
     AND s.p <= COALESCE(f.sl, s.p)
@@ -144,7 +144,7 @@ f0 AS (
 l5 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -163,7 +163,7 @@ r0 AS (
 l6 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(date_trunc('month', f.sf), s.p)
@@ -172,7 +172,7 @@ l6 AS (
 l7 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND date_add('day', -1, date_add('month', 1, f.p))
     AND s.p >= COALESCE(f.sf, s.p)
@@ -186,7 +186,7 @@ f1 AS (
 l8 AS (
   -- sum($amt)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f1 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND date_add('day', -1, date_add('month', 1, f.ph))
     AND s.p >= COALESCE(f.sf, s.p)

@@ -81,7 +81,7 @@ f0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -110,7 +110,7 @@ f1 AS (
 l1 AS (
   -- sum($amount); count_rows(*)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0,
     COALESCE(SUM(s.a1), 0) AS v1
   FROM f1 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
@@ -142,7 +142,7 @@ f2 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f2 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND f.ph
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)
@@ -171,7 +171,7 @@ f3 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f3 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -206,7 +206,7 @@ f4 AS (
 l4 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f4 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)

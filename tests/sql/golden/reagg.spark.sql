@@ -78,7 +78,7 @@ f0 AS (
 l0 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -106,7 +106,7 @@ f1 AS (
 l1 AS (
   -- sum($amount); count_rows(*)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0,
     COALESCE(SUM(s.a1), 0) AS v1
   FROM f1 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
@@ -138,7 +138,7 @@ f2 AS (
 l2 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f2 AS f
   LEFT JOIN s1 AS s ON s.p BETWEEN f.p AND f.ph
     AND s.p >= COALESCE(trunc(f.sf, 'MM'), s.p)
@@ -166,7 +166,7 @@ f3 AS (
 l3 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f3 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)
@@ -200,7 +200,7 @@ f4 AS (
 l4 AS (
   -- sum($amount)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM f4 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)

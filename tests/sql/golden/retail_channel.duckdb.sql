@@ -65,9 +65,9 @@ grid0 AS (
 l0 AS (
   -- sum($amount where not $returned); count_rows(* where not $returned); sum(($quantity * $product_id.unit_cost) where not $returned)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0,
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0,
     COALESCE(SUM(s.a1), 0) AS v1,
-    COALESCE(SUM(s.a2), 0) AS v2
+    COALESCE(SUM(s.a2), CAST('0.00' AS DECIMAL(38, 2))) AS v2
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)

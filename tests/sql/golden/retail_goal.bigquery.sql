@@ -118,7 +118,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS NUMERIC)) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND DATE_ADD(DATE_ADD(f.p, INTERVAL (1) MONTH), INTERVAL (-1) DAY)
     AND s.p >= COALESCE(f.sf, s.p)
@@ -127,7 +127,7 @@ l0 AS (
 l1 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS NUMERIC)) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN DATE_ADD(f.p, INTERVAL (-12) MONTH) AND DATE_ADD(DATE_ADD(DATE_ADD(f.p, INTERVAL (-12) MONTH), INTERVAL (1) MONTH), INTERVAL (-1) DAY)
   GROUP BY f.rid)

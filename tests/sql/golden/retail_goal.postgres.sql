@@ -119,7 +119,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN f.p AND (CAST(f.p + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
     AND s.p >= COALESCE(f.sf, s.p)
@@ -128,7 +128,7 @@ l0 AS (
 l1 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p BETWEEN CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) AND (CAST(CAST(f.p + (-12) * INTERVAL '1 month' AS DATE) + (1) * INTERVAL '1 month' AS DATE) + CAST(-1 AS INTEGER))
   GROUP BY f.rid)

@@ -35,7 +35,7 @@ grid0 AS (
 l0 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST('0.00' AS DECIMAL(38, 2))) AS v0
   FROM grid0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(trunc(f.sf, 'MM'), s.p)

@@ -72,7 +72,7 @@ f0 AS (
 l0 AS (
   -- sum($amount where not $returned)
   SELECT f.rid,
-    COALESCE(SUM(s.a0), 0) AS v0
+    COALESCE(SUM(s.a0), CAST(0.00 AS NUMERIC(38, 2))) AS v0
   FROM f0 AS f
   LEFT JOIN s0 AS s ON s.p = f.p
     AND s.p >= COALESCE(f.sf, s.p)

@@ -144,9 +144,9 @@ r1 AS (
 l3 AS (
   -- sum($expansion); sum($contraction); sum($churned_mrr)
   SELECT f.rid,
-    COALESCE(SUM(s.a2), 0) AS v0,
-    COALESCE(SUM(s.a3), 0) AS v1,
-    COALESCE(SUM(s.a4), 0) AS v2
+    COALESCE(SUM(s.a2), toDecimal128('0.00', 2)) AS v0,
+    COALESCE(SUM(s.a3), toDecimal128('0.00', 2)) AS v1,
+    COALESCE(SUM(s.a4), toDecimal128('0.00', 2)) AS v2
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND s.p >= COALESCE(toStartOfMonth(f.sf), s.p)

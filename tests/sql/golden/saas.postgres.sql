@@ -147,9 +147,9 @@ r1 AS (
 l3 AS (
   -- sum($expansion); sum($contraction); sum($churned_mrr)
   SELECT f.rid,
-    COALESCE(SUM(s.a2), 0) AS v0,
-    COALESCE(SUM(s.a3), 0) AS v1,
-    COALESCE(SUM(s.a4), 0) AS v2
+    COALESCE(SUM(s.a2), CAST(0.00 AS NUMERIC(38, 2))) AS v0,
+    COALESCE(SUM(s.a3), CAST(0.00 AS NUMERIC(38, 2))) AS v1,
+    COALESCE(SUM(s.a4), CAST(0.00 AS NUMERIC(38, 2))) AS v2
   FROM grid0 AS f
   LEFT JOIN s1 AS s ON s.p = f.p
     AND s.p >= COALESCE(CAST(date_trunc('month', f.sf) AS DATE), s.p)

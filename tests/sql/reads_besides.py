@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Sources read besides the scans, and SQL that must print what kpic run
+prints (probe of 2026-12-06), each against values worked out here:
+
+- `working_days()` on SQLite with the calendar's flag column stored as text
+  (`true`, as `sqlite3 .import` stores it): the make-up working days were
+  lost (18 and 20 days, not 19 and 21).
+- The stamp names the rates source of a `convert` and the calendar's
+  working-days source, so `kpic verify` says the data changed when a rate
+  does (it said "a label, a title, the request ... did").
+- `kpic lint` does not call the working-days source unused (L0002).
+- PostgreSQL prints an empty group's sum of money as 0.00, not 0.
+usage: reads_besides.py KPIC [PG_URI]"""
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
+KPIC = os.path.abspath(sys.argv[1])
+PG = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("KPIC_PG_URI", "postgresql://postgres@127.0.0.1:55432/postgres")
+checks = Checks("reads besides")
+tmp = tempfile.mkdtemp()
+
+
+def write(name, text):
+    with open(os.path.join(tmp, name), "w") as f:
+        f.write(text)
+
+
+def kpic(*args, code=0):
+    p = subprocess.run([KPIC, *args], capture_output=True, text=True, cwd=tmp)
+    if p.returncode != code:
+        checks.fail(f"kpic {' '.join(args)}: exit {p.returncode}, want {code}: {p.stderr[-600:]}")
+    return p
+
+
+# January 2025 has 23 weekdays; 5 of them are holidays and Sunday 26
+# January is worked: 19. February has 20 weekdays and Saturday 8 February
+# is worked: 21.
+holidays = [("2025-01-01", "false"), ("2025-01-28", "false"), ("2025-01-29", "false"), ("2025-01-30", "false"),
+            ("2025-01-31", "false"), ("2025-01-26", "true"), ("2025-02-08", "true")]
+write("holidays.csv", "day,working\n" + "".join(f"{d},{w}\n" for d, w in holidays))
+write("orders.csv", "day,store,amount\n2025-01-03,A,10.00\n2025-01-04,B,5.50\n2025-02-05,A,7.25\n")
+write("rates.csv", "day,from,to,rate\n2025-01-01,CNY,USD,0.14\n")
+write("p.kpi", """package p
+calendar { time_zone "UTC"  working_days holidays }
+dimension store: string
+source holidays from csv("holidays.csv") { day: date time, working: bool }
+source orders from csv("orders.csv") { day: date time, store: string -> store, amount: decimal(2) unit CNY }
+source rates from csv("rates.csv") { day: date time, from: string, to: string, rate: decimal(4) }
+metric wd = working_days()
+metric sales: CNY = sum(orders.amount)
+metric sales_usd: USD = convert(sales, USD, rates)
+""")
+kpic("check", "p.kpi")
+
+db = os.path.join(tmp, "p.db")
+con = sqlite3.connect(db)
+con.execute("CREATE TABLE holidays (day TEXT, working TEXT)")
+con.executemany("INSERT INTO holidays VALUES (?, ?)", holidays)
+con.commit()
+sql = kpic("sql", "p.kpi", "--metric", "wd", "--from", "2025-01-01", "--to", "2025-03-01", "--dialect", "sqlite").stdout
+rows = con.execute(sql).fetchall() if sql else []
+checks.expect("sqlite: working days with text flags", [(r[0], r[1]) for r in rows],
+              [("2025-01-01", 19), ("2025-02-01", 21)])
+run = kpic("run", "p.kpi", "--metric", "wd", "--from", "2025-01-01", "--to", "2025-03-01", "--format", "json").stdout
+if run:
+    checks.expect("run: working days", [r["value"] for r in json.loads(run)["results"][0]["rows"]], [19, 21])
+
+out = kpic("run", "p.kpi", "--metric", "sales_usd,wd", "--grain", "all", "--from", "2025-01-01", "--to", "2025-03-01",
+           "--format", "json", "-o", os.path.join(tmp, "u.json"))
+with open(os.path.join(tmp, "u.json")) as f:
+    checks.expect("stamp: sources read", sorted(json.load(f)["stamp"]["data"]), ["holidays", "orders", "rates"])
+kpic("verify", os.path.join(tmp, "u.json"))
+write("rates.csv", "day,from,to,rate\n2025-01-01,CNY,USD,0.15\n")
+v = kpic("verify", os.path.join(tmp, "u.json"), code=7)
+checks.expect("verify: the rates changed", "rates" in v.stdout + v.stderr, True)
+
+lint = kpic("lint", "p.kpi")
+checks.expect("lint: working-days source used", "holidays` is read by no metric" in lint.stdout + lint.stderr, False)
+
+# PostgreSQL: store B has no order in February; its sales are 0.00.
+p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", PG], capture_output=True, text=True,
+                   input=f"""DROP SCHEMA IF EXISTS kpic_besides_{os.getpid()} CASCADE;
+CREATE SCHEMA kpic_besides_{os.getpid()};
+CREATE TABLE kpic_besides_{os.getpid()}.orders (day date, store text, amount numeric(12,2));
+INSERT INTO kpic_besides_{os.getpid()}.orders VALUES ('2025-01-03','A',10.00),('2025-01-04','B',5.50),('2025-02-05','A',7.25);
+""")
+if p.returncode != 0:
+    checks.fail(f"psql: {p.stderr[-400:]}")
+else:
+    sql = kpic("sql", "p.kpi", "--metric", "sales", "--by", "store", "--dialect", "postgres").stdout
+    q = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", ",", PG], capture_output=True, text=True,
+                       input=f"SET search_path = kpic_besides_{os.getpid()};\n" + sql)
+    got = [tuple(line.split(",")[:3]) for line in q.stdout.splitlines() if line]
+    checks.expect("postgres: an empty group's money", got,
+                  [("2025-01-01", "A", "10.00"), ("2025-01-01", "B", "5.50"), ("2025-02-01", "A", "7.25"),
+                   ("2025-02-01", "B", "0.00")])
+    subprocess.run(["psql", "-X", "-q", PG], input=f"DROP SCHEMA kpic_besides_{os.getpid()} CASCADE;",
+                   capture_output=True, text=True)
+checks.finish()
