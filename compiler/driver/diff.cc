@@ -452,6 +452,18 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
   std::string new_path = Materialize(d.new_path, tmp / "b", &new_label);
   Side a = LoadSide(old_path, common, d), b = LoadSide(new_path, common, d);
   if (a.s->diags.has_errors() || b.s->diags.has_errors()) return kExitInputErrors;
+  // A bad --grain, --as-of or --bind is the request's, not one metric's:
+  // exit 2 before anything is compared (each metric said "not computed"
+  // and the diff exited 0: probe, 2026-12-06).
+  (void)ToRequest(b.o);
+  for (const auto& [name, uri] : exec::ParseBinds(d.binds)) {
+    auto declares = [&](const Side& side) {
+      for (const ir::Source& src : side.s->catalog.checked.ir.sources)
+        if (src.name == name) return true;
+      return false;
+    };
+    if (!declares(a) && !declares(b)) throw UsageError(fmt::format("--bind names unknown source `{}`", name));
+  }
 
   // The same data on both sides: the new side's bindings, for each source
   // both declare (unless --bind says otherwise).
@@ -723,7 +735,10 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
         auto side = [&](const nlohmann::ordered_json& o) {
           if (o.empty()) return std::string("-");
           // A partial period: against the target for its days, with its pace.
-          if (o.contains("pace_target"))
+          // Without a pace target (no value in its days) the whole
+          // period's target shows what changed ("- of - for its days" on
+          // both sides hid a changed target: probe, 2026-12-06).
+          if (o.contains("pace_target") && !o["pace_target"].is_null())
             return fmt::format("{} of {} for its days {}", Shown(field(o, "value"), percent, dv),
                                Shown(field(o, "pace_target"), percent, PairPrecision(field(bp, "pace_target"),
                                                                                      field(ap, "pace_target"), percent)),

@@ -151,5 +151,13 @@ contains err 'unsafe path'
 [ "$(cat "$TMP/victim.kpi")" = ORIGINAL ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: victim.kpi was overwritten"; }
 cd "$ROOT"
 
+# A bad --grain, --as-of or --bind is the request's: exit 2, not each
+# metric's "not computed" and exit 0 (probe, 2026-12-06).
+expect "bad --grain" 2 "$KPIC" diff "$TMP/c" "$TMP/d" --grain fortnight
+contains err "unknown --grain \`fortnight\`"
+expect "bad --as-of" 2 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2025-13-01
+expect "bad --bind" 2 "$KPIC" diff "$TMP/c" "$TMP/d" --bind zz=csv:x.csv
+contains err "--bind names unknown source \`zz\`"
+
 echo "diff: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
