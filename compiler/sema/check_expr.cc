@@ -612,8 +612,9 @@ Ty Checker::Binary(const Expr& e, bool in_aggregate) {
       if (IsTime(l.kind) && r.kind == VKind::kNumber && r.unit.IsDuration()) {
         if (l.level == Level::kRow) {
           diags_.Report(DiagCode::E0311, e.span, "a date cannot be moved by a duration row by row")
-              .Help("compare dates directly (`orders.shipped_on - orders.ordered_on > 3 days`), or use "
-                    "`--from`/`--to` and the period methods for windows")
+              .Help("compare the difference instead (`orders.shipped_on - orders.ordered_on > 3 days` for dates; "
+                    "a difference of timestamps is in hours, `> 72 hours`), or use `--from`/`--to` and the period "
+                    "methods for windows")
               .span_label = "per row";
           return Error();
         }
@@ -772,6 +773,34 @@ bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const cha
   auto& d =
       diags_.Report(DiagCode::E0302, at.span, fmt::format("cannot {} `{}` and `{}`", verb, a.ToString(), b.ToString()));
   d.span_label = "units differ";
+  // Two fixed durations (a difference of timestamps is in hours): the
+  // literal in the other side's unit, `72 hours` for `3 days` (the help of
+  // E0311 suggested `> 3 days`, which this refused without a hint: probe,
+  // 2026-12-06).
+  static const std::map<std::string, double> kSeconds = {
+      {"second", 1}, {"minute", 60}, {"hour", 3600}, {"day", 86400}, {"week", 604800}};
+  auto fixed = [&](const Unit& u) { return kSeconds.find(u.ToString()); };
+  if (fixed(a) != kSeconds.end() && fixed(b) != kSeconds.end()) {
+    for (const auto& [side, other] : {std::pair{at.lhs.get(), &a}, std::pair{at.rhs.get(), &b}}) {
+      const Expr* lit = StripParens(side);
+      const Unit& to = other == &a ? b : a;
+      if (!lit || lit->kind != ExprKind::kNumber || !lit->unit) continue;
+      double v = 0;
+      try {
+        v = std::stod(lit->text());
+      } catch (...) {
+        continue;
+      }
+      double conv = v * fixed(*other)->second / fixed(to)->second;
+      std::string name = to.ToString();
+      d.Help(fmt::format("the other side is in {}s: write `{} {}{}` for `{} {}`", name, fmt::format("{:g}", conv), name,
+                         conv == 1 ? "" : "s", lit->text(), lit->unit->name));
+      return false;
+    }
+    d.Help(fmt::format("both sides need the same unit of time: multiply the `{}` side by the {}s in one", a.ToString(),
+                       b.ToString()));
+    return false;
+  }
   if (a.IsOne() || b.IsOne()) {
     // Suggest the literal itself with the other side's unit.
     const Expr* lit = nullptr;
