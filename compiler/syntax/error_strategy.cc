@@ -4,6 +4,9 @@
 // `sales`"), and recognises misspelt keywords ("did you mean `metric`?").
 #include <fmt/format.h>
 
+#include <cctype>
+#include <optional>
+
 #include <algorithm>
 
 #include "base/suggest.h"
@@ -234,6 +237,28 @@ std::string DescribeToken(const antlr4::Token* t) {
   return "`" + text + "`";
 }
 
+namespace {
+
+/// What an analyst used to SQL wrote, and how kpi says it (the parser's own
+/// message names only what it expected: probe, 2026-12-06).
+std::optional<std::string> SqlHabit(antlr4::Token* t, antlr4::Token* prev) {
+  if (!t) return std::nullopt;
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::string x = lower(t->getText()), pv = prev ? lower(prev->getText()) : "";
+  if (x == "=") return "compare with `==` (`=` only names a definition): `orders.channel == \"online\"`";
+  if (x == ">" && pv == "<") return "write `!=` for \"not equal\"";
+  if (x == "[" && pv == "in") return "a list is in round brackets: `x in (\"a\", \"b\")`";
+  if (x == "between") return "write the two comparisons: `x >= 10 and x <= 20`";
+  if (x == "like" || x == "ilike")
+    return "there is no pattern match: compare whole values (`x == \"a\"`, `x in (\"a\", \"b\")`)";
+  return std::nullopt;
+}
+
+}  // namespace
+
 void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
                                       const antlr4::misc::IntervalSet& expected_set) {
   tls_vocabulary = &p->getVocabulary();
@@ -280,8 +305,10 @@ void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
   }
   Span span = map.TokenSpan(found);
   std::string after = prev ? " after " + DescribePrevious(p, prev) : "";
-  info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{}, found {}", what, after, DescribeToken(found)))
-      .span_label = "expected " + what;
+  auto& d =
+      info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{}, found {}", what, after, DescribeToken(found)));
+  d.span_label = "expected " + what;
+  if (auto habit = SqlHabit(found, prev)) d.Help(*habit);
 }
 
 void KpiErrorStrategy::reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) {
@@ -325,9 +352,10 @@ void KpiErrorStrategy::reportUnwantedToken(antlr4::Parser* p) {
       return;
     }
   }
-  info_->diags->Report(DiagCode::E0108, span, fmt::format("unexpected {}", DescribeToken(t)))
-      .Help("expected " + DescribeExpected(expected))
-      .span_label = "not expected here";
+  auto& d = info_->diags->Report(DiagCode::E0108, span, fmt::format("unexpected {}", DescribeToken(t)));
+  d.Help("expected " + DescribeExpected(expected)).span_label = "not expected here";
+  antlr4::Token* prev = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
+  if (auto habit = SqlHabit(t, prev)) d.Help(*habit);
 }
 
 void KpiErrorStrategy::reportMissingToken(antlr4::Parser* p) {
