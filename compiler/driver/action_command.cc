@@ -208,7 +208,6 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
 int RunActionClose(const ActionOptions& a, const CommonOptions& common) {
   for (auto [flag, text] : {std::pair{"--who", &a.who}, std::pair{"--note", &a.note}, std::pair{"ID", &a.id}})
     CheckText(flag, *text);
-  CheckText("the name of who acts ($KPIC_USER)", Who(a.who));
   bool ok = false;
   std::unique_ptr<Session> s = LoadPackage(a.path, common, &ok);
   if (!ok) return kExitInputErrors;
@@ -225,6 +224,9 @@ int RunActionClose(const ActionOptions& a, const CommonOptions& common) {
   }
   if (found->status != "open")
     throw UsageError(fmt::format("action `{}` is already {}: history is not rewritten", a.id, found->status));
+  // Who acts is asked once the action is known (an unknown id said "say
+  // who acts": probe, 2026-12-06).
+  CheckText("the name of who acts ($KPIC_USER)", Who(a.who));
   int32_t end = a.end.empty() ? Today() : DateOf(a.end, "--end");
   if (end < found->start)
     throw UsageError(fmt::format("--end {} is before the action's start {}", rt::FormatDate(end),

@@ -136,9 +136,19 @@ std::string Where(const json& loc) {
 }
 
 std::string Counts(const json& doc, const std::string& lang) {
-  return Say(lang, "{} sources · {} dimensions · {} metrics · {} goals · {} roles · {} reports · {} data tests", "{} 个数据源 · {} 个维度 · {} 个指标 · {} 个目标 · {} 个角色 · {} 份报告 · {} 项数据校验",
-                     doc["sources"].size(), doc["dimensions"].size(), doc["metrics"].size(), doc["goals"].size(),
-                     doc["roles"].size(), doc["reports"].size(), doc["expectations"].size());
+  if (lang == "zh")
+    return fmt::format("{} 个数据源 · {} 个维度 · {} 个指标 · {} 个目标 · {} 个角色 · {} 份报告 · {} 项数据校验",
+                       doc["sources"].size(), doc["dimensions"].size(), doc["metrics"].size(), doc["goals"].size(),
+                       doc["roles"].size(), doc["reports"].size(), doc["expectations"].size());
+  // "1 report", not "1 reports" (probe, 2026-12-06).
+  auto n = [&](const char* key, const char* one, const char* many) {
+    size_t k = doc[key].size();
+    return fmt::format("{} {}", k, k == 1 ? one : many);
+  };
+  return fmt::format("{} · {} · {} · {} · {} · {} · {}", n("sources", "source", "sources"),
+                     n("dimensions", "dimension", "dimensions"), n("metrics", "metric", "metrics"),
+                     n("goals", "goal", "goals"), n("roles", "role", "roles"), n("reports", "report", "reports"),
+                     n("expectations", "data test", "data tests"));
 }
 
 std::string Settings(const json& doc, const std::string& lang) {

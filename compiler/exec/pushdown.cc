@@ -5,6 +5,7 @@
 // states become the same ScanResults the embedded engines produce, so
 // metrics, goals, alerts and reports are evaluated by the same code.
 #include "exec/pushdown.h"
+#include "exec/tables.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -404,8 +405,8 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
         int64_t n = um.rows.empty() ? 0 : std::stoll(um.rows[0][0].value_or("0"));
         if (n > 0)
           warnings->push_back(
-              {"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example `{}`); their `{}` is null", n,
-                                    c.path[k - 1], source(c.sources[k]).name, um.rows[0][1].value_or(""),
+              {"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example {}); their `{}` is null", n,
+                                    c.path[k - 1], source(c.sources[k]).name, KeyExample(um.rows[0][1].value_or("")),
                                     c.path.back())});
       }
   std::vector<engine::ScanResult> out(p.scans.size());

@@ -62,8 +62,8 @@ const rt::Column* JoinPath(const plan::Plan& p, Tables& t, const plan::ScanColum
       }
     }
     if (unmatched)
-      t.warnings.push_back({"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example `{}`); their `{}` is null",
-                                       unmatched, sc.path[step - 1], decl->name, example, sc.path.back())});
+      t.warnings.push_back({"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example {}); their `{}` is null",
+                                       unmatched, sc.path[step - 1], decl->name, KeyExample(example), sc.path.back())});
     cur = &t.Column(target, sc.path[step]);
   }
   // Gather the final column.

@@ -11,6 +11,10 @@
 
 namespace kpic::exec {
 
+/// A lookup key W0701 gives as its example: `K`, or the empty text (it
+/// showed ``: probe, 2026-12-06).
+inline std::string KeyExample(const std::string& k) { return k.empty() ? "the empty text" : "`" + k + "`"; }
+
 struct Tables {
   std::map<std::string, SourceData> by_source;  ///< catalog key -> data
   std::map<std::string, std::map<std::string, size_t>> column_index;

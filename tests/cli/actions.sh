@@ -104,6 +104,10 @@ expect "close A4 dropped" 0 "$KPIC" action close "$PKG" A4 --status dropped --en
 expect "close A4 again" 2 "$KPIC" action close "$PKG" A4
 contains err "already dropped"
 expect "close: unknown id" 2 "$KPIC" action close "$PKG" A5
+# Without anyone named, an unknown id is still what is said (it said "say
+# who acts": probe, 2026-12-06).
+KPIC_USER= USER= expect "close: unknown id, nobody named" 2 "$KPIC" action close "$PKG" A5
+contains err "no action \`A5\`"
 contains err "did you mean"
 expect "list open" 0 "$KPIC" action list "$PKG" --status open --format json
 json "[a['id'] for a in d]" "['A1', 'A2', 'A3']"

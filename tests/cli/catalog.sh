@@ -340,6 +340,11 @@ contains out "### source s"
 lacks out "Indicator center"
 lacks out "| metric |"
 
+# In English, one report is "1 report" (it said "1 reports": probe, 2026-12-06);
+# counted by hand from examples/retail.
+expect "catalog markdown, en counts" 0 "$KPIC" catalog "$RETAIL" --format markdown --lang en
+contains out "3 sources · 4 dimensions · 16 metrics · 2 goals · 2 roles · 1 report · 9 data tests."
+
 # ---- The retail catalog in Chinese (its default: its labels are Chinese) ------------------
 expect "catalog markdown, default zh" 0 "$KPIC" catalog "$RETAIL" --format markdown
 cp "$TMP/out" "$TMP/zh.md"

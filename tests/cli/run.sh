@@ -1200,6 +1200,15 @@ expect "Chinese labels in an English report" 0 "$KPIC" run "$ROOT/examples/retai
 contains err 'warning[W0712]: 2 labels in Chinese have no `label.en` and are shown as written in this English report: "客单价", "渠道"; give their declarations `label.en "..."`'
 expect "Chinese labels in a Chinese report" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales,aov --by channel --no-cache
 lacks err "W0712"
+# CSV and SQL show no label: nothing is untranslated (probe, 2026-12-06).
+expect "Chinese labels, English CSV" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales,aov --by channel --lang en --no-cache --format csv
+lacks err "W0712"
+mkdir -p "$TMP/w0712" && printf 'day,shop,amt\n2025-01-01,a,1.00\n' > "$TMP/w0712/s.csv"
+printf 'package greg\ndimension shop "店": string\nsource s from csv("s.csv") { day: date time, shop: string -> shop, amt: decimal(2) unit USD }\nmetric sales: USD = sum(s.amt)\n' > "$TMP/w0712/p.kpi"
+expect "a Chinese label, SQL" 0 "$KPIC" sql "$TMP/w0712" --metric sales --by shop --dialect duckdb
+lacks err "W0712"
+expect "a Chinese label, English table" 0 "$KPIC" run "$TMP/w0712" --metric sales --by shop --lang en --no-cache
+contains err "W0712"
 expect "dimension label in English, html" 0 "$KPIC" run "$TMP/dimlang" --metric sales --by region --lang en --format html -o "$TMP/dimlang.html" --no-cache
 grep -q '<th class=l><span title="region">Region</span></th>' "$TMP/dimlang.html" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dimension label in English, html"; }
 expect "dimension labels in the catalog" 0 "$KPIC" catalog "$TMP/dimlang" --format json

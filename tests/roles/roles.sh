@@ -43,7 +43,7 @@ for engine in interp jit; do
   expect "$engine: no role" 0 "${run[@]}" --metric cost_total --grain all
   json "$total" "['6.00']"
   json "$codes" "['W0701']"
-  json 'd["warnings"][0]' '2 row(s) have a `product_id` not found in `products` (for example ``); their `cost` is null'
+  json 'd["warnings"][0]' '2 row(s) have a `product_id` not found in `products` (for example the empty text); their `cost` is null'
   # A mistyped member: W0704, and the reason is said.
   expect "$engine: member matching nothing" 0 "${run[@]}" --metric sales --grain all --role store_manager --param s=s3
   json "$codes" "['W0704']"
