@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/suggest.h"
 #include "base/utf8.h"
 #include "builtins/builtins.h"
 #include "diag/registry.h"
@@ -259,7 +260,9 @@ int RunExplain(const ExplainOptions& options, const CommonOptions& common) {
   if (home == s->catalog.metric_home.end()) {
     std::vector<std::string> names;
     for (const auto& [n, p] : s->catalog.metric_home) names.push_back(n);
-    throw UsageError(fmt::format("unknown metric `{}`", options.name));
+    auto near = Suggest(options.name, names);
+    throw UsageError(fmt::format("unknown metric `{}`{}", options.name,
+                                 near ? fmt::format("; did you mean `{}`?", *near) : std::string()));
   }
   // Labels and doc comments are the package's text: a control character in
   // one (an ESC, a CR) is shown escaped, never sent to the terminal.

@@ -335,12 +335,21 @@ class Resolver {
     // times, against a list of as many names).
     auto [it, fresh] = unknown_suggestions_.try_emplace(id.name);
     if (fresh) it->second = Suggest(id.name, VisibleNames(nullptr));
-    if (it->second) {
-      d.Help(fmt::format("did you mean `{}`?", *it->second));
-      d.WithFix(id.span, *it->second, fmt::format("replace with `{}`", *it->second));
+    std::optional<std::string> near = it->second;
+    if (near && defining_ && *near == *defining_) {
+      // Never the metric being defined: that would read itself (`metric
+      // 销售额2 = 销售额x` suggested `销售额2`: probe, 2026-12-06).
+      std::vector<std::string> names = VisibleNames(nullptr);
+      names.erase(std::remove(names.begin(), names.end(), *defining_), names.end());
+      near = Suggest(id.name, names);
+    }
+    if (near) {
+      d.Help(fmt::format("did you mean `{}`?", *near));
+      d.WithFix(id.span, *near, fmt::format("replace with `{}`", *near));
     }
   }
   std::map<std::string, std::optional<std::string>> unknown_suggestions_;
+  const std::string* defining_ = nullptr;  ///< the metric whose formula is being resolved
 
   void ColumnMember(const ast::SourceDecl& src, const std::vector<const ast::Ident*>& path, size_t i) {
     const ast::SourceDecl* cur = &src;
@@ -952,7 +961,9 @@ class Resolver {
   }
 
   void Metric(const ast::MetricDecl& m) {
+    defining_ = &m.name.name;
     ResolveOpt(m.expr);
+    defining_ = nullptr;
     CheckAttrs(m.attrs, nullptr, "attribute");
     CheckGovernance(m.attrs, diags_);
   }

@@ -118,6 +118,8 @@ expect "explain lowercase code" 0 "$KPIC" explain w0001
 contains out "# W0001"
 expect "explain unknown code" 2 "$KPIC" explain E9999
 contains err "unknown diagnostic code"
+expect "explain a misspelt metric" 2 "$KPIC" explain salse "$ROOT/examples/retail"
+contains err "unknown metric \`salse\`; did you mean \`sales\`?"
 expect "explain a metric" 0 "$KPIC" explain sales "$ROOT/examples/retail"
 contains out "= sum(orders.amount) where not orders.returned"
 contains out "definition: 下单金额之和，不含被退回的订单；按下单日期计入"
