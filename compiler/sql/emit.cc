@@ -845,6 +845,18 @@ class Emitter {
           return out;
         }
         if (n.op == O::kSub && a.t == VT::kTimestamp) {
+          // Timestamps are the calendar's wall-clock times. In PostgreSQL
+          // the difference is taken between the instants they stand for
+          // (`AT TIME ZONE` reads a wall time in the zone), as `kpic run`
+          // takes it: across a change of clocks it was an hour off (23:30
+          // CET to 04:30 CEST is 4 hours, not 5: probe, 2026-12-06).
+          if (d_.id == builtins::Dialect::kPostgres && !o_.zone_name.empty() && o_.zone_name != "UTC") {
+            std::string z = Lit(o_.zone_name);
+            out.sql = T(d_.hours_between, fmt::format("({} AT TIME ZONE {})", a.sql, z),
+                        fmt::format("({} AT TIME ZONE {})", b.sql, z));
+            out.t = VT::kFloat;
+            return out;
+          }
           out.sql = T(d_.hours_between, a.sql, b.sql);
           out.t = VT::kFloat;
           return out;

@@ -10,6 +10,10 @@ prints (probe of 2026-12-06), each against values worked out here:
   does (it said "a label, a title, the request ... did").
 - `kpic lint` does not call the working-days source unused (L0002).
 - PostgreSQL prints an empty group's sum of money as 0.00, not 0.
+- PostgreSQL takes a difference of timestamps between instants: 23:30 CET
+  to 04:30 CEST (Europe/Berlin, 30 March 2025) is 4 hours, not 5, in
+  `kpic sql` over wall-clock `timestamp` columns and in `kpic run --engine
+  postgres` over `timestamptz` ones.
 usage: reads_besides.py KPIC [PG_URI]"""
 import json
 import os
@@ -101,6 +105,32 @@ else:
     checks.expect("postgres: an empty group's money", got,
                   [("2025-01-01", "A", "10.00"), ("2025-01-01", "B", "5.50"), ("2025-02-01", "A", "7.25"),
                    ("2025-02-01", "B", "0.00")])
+    # e1: 23:30 CET to 04:30 CEST, 4 hours; e2: 10:00 to 12:00 in June, 2.
+    S = f"kpic_besides_{os.getpid()}"
+    os.makedirs(os.path.join(tmp, "dst"))
+    with open(os.path.join(tmp, "dst", "t.csv"), "w") as f:
+        f.write("id,a,b\ne1,2025-03-29T23:30:00,2025-03-30T04:30:00\ne2,2025-06-01T10:00:00,2025-06-01T12:00:00\n")
+    with open(os.path.join(tmp, "dst", "p.kpi"), "w") as f:
+        f.write('package dst\ncalendar { time_zone "Europe/Berlin" }\n'
+                'source t from csv("t.csv") { id: string key, a: timestamp time, b: timestamp }\n'
+                'metric hours = sum(t.b - t.a)\n')
+    subprocess.run(["psql", "-X", "-q", PG], capture_output=True, text=True, input=f'''
+CREATE TABLE {S}.t (id text, a timestamp, b timestamp);
+INSERT INTO {S}.t VALUES ('e1', '2025-03-29 23:30', '2025-03-30 04:30'), ('e2', '2025-06-01 10:00', '2025-06-01 12:00');
+CREATE TABLE {S}.tz (id text, a timestamptz, b timestamptz);
+INSERT INTO {S}.tz VALUES ('e1', '2025-03-29 23:30+01', '2025-03-30 04:30+02'), ('e2', '2025-06-01 10:00+02', '2025-06-01 12:00+02');
+''')
+    dst = os.path.join(tmp, "dst")
+    run = kpic("run", dst, "--metric", "hours", "--grain", "all", "--format", "csv").stdout
+    checks.expect("run: hours across the change of clocks", run.splitlines()[1:], ["all,6,"])
+    sql = kpic("sql", dst, "--metric", "hours", "--grain", "all", "--dialect", "postgres").stdout
+    q = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", ",", PG], capture_output=True, text=True,
+                       input=f"SET search_path = {S};\n" + sql)
+    checks.expect("postgres sql: hours", [line.split(",")[0] for line in q.stdout.splitlines() if line], ["6"])
+    for table in ("t", "tz"):
+        out = kpic("run", dst, "--metric", "hours", "--grain", "all", "--format", "csv", "--engine", "postgres",
+                   "--bind", f"t={PG}#{S}.{table}").stdout
+        checks.expect(f"--engine postgres over {table}: hours", out.splitlines()[1:], ["all,6,"])
     subprocess.run(["psql", "-X", "-q", PG], input=f"DROP SCHEMA kpic_besides_{os.getpid()} CASCADE;",
                    capture_output=True, text=True)
 checks.finish()

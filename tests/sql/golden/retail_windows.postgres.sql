@@ -14,8 +14,8 @@ s1 AS (
   -- retail:orders at quarter
   SELECT CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (EXTRACT(EPOCH FROM (t0."shipped_at" - t0."下单时间")) / 3600.0) END) AS a2,
-    COUNT(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (EXTRACT(EPOCH FROM (t0."shipped_at" - t0."下单时间")) / 3600.0) END) AS a2_n,
+    SUM(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (EXTRACT(EPOCH FROM ((t0."shipped_at" AT TIME ZONE 'Asia/Shanghai') - (t0."下单时间" AT TIME ZONE 'Asia/Shanghai'))) / 3600.0) END) AS a2,
+    COUNT(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (EXTRACT(EPOCH FROM ((t0."shipped_at" AT TIME ZONE 'Asia/Shanghai') - (t0."下单时间" AT TIME ZONE 'Asia/Shanghai'))) / 3600.0) END) AS a2_n,
     MAX(CAST(t0."下单时间" AS DATE)) AS a3
   FROM "orders" AS t0
   WHERE t0."下单时间" IS NOT NULL
