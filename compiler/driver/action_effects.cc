@@ -238,35 +238,76 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
       continue;
     }
     // Members acted on by another action on the same metric while the
-    // windows run are not controls: an action on exactly such a member, or
-    // on a member that holds it (an action on store S1 acts on S1 x
-    // online). An action on other dimensions only (channel online, for
-    // store actions) or company-wide acts on every member alike and
-    // excludes none. (Only the same member was left out, so S1's own +30%
-    // step moved the "members without an action": probe, 2026-12-06.) An
-    // action that acts on this one's member is named with its effect.
-    auto acts_on = [&](const actions::Action& other, const Key& k) {
-      bool common = false;
-      for (const actions::Member& om : other.members) {
-        auto it = std::find_if(a.members.begin(), a.members.end(),
-                               [&](const actions::Member& am) { return am.dim == om.dim; });
-        if (it == a.members.end()) continue;
-        common = true;
-        if (k[static_cast<size_t>(it - a.members.begin())] != om.value) return false;
-      }
-      return common;
+    // windows run are not controls (probe and review, 2026-12-06):
+    // - an action naming a dimension of this one's singles out members:
+    //   those that match it (an action on store S1 acts on S1 x online,
+    //   one on S2 x online on S2);
+    // - an action on other dimensions only acts on a member whose rows all
+    //   fall inside it (region N holds stores S1-S3), found in the data;
+    //   one that cuts across members (channel online, for store actions)
+    //   or a company-wide one acts on every member alike and excludes none.
+    // Under a role, an action none of whose rows the role sees is left
+    // out altogether (never named to it). An action acting on this one's
+    // own member while its before or after window runs is named.
+    struct Other {
+      const actions::Action* action = nullptr;
+      bool common = false;            ///< names a dimension of this action's
+      std::set<Key> held;             ///< otherwise: members entirely inside it
     };
-    std::vector<const actions::Action*> others;
+    std::vector<Other> others;
     for (const actions::Action& other : *known) {
-      if (&other == &a || other.status == "dropped") continue;
+      if (&other == &a || other.status == "dropped" || other.members.empty()) continue;
       if (actions::MeasuredMetric(other, m) != v.metric || !Overlaps(other, w.placebo.from, w.after.to)) continue;
-      others.push_back(&other);
-      if (!a.members.empty() && acts_on(other, treated)) v.overlapping.push_back(other.id);
+      Other x;
+      x.action = &other;
+      std::vector<std::string> both = dims;
+      for (const actions::Member& om : other.members) {
+        if (std::find(dims.begin(), dims.end(), om.dim) != dims.end())
+          x.common = true;
+        else
+          both.push_back(om.dim);
+      }
+      std::map<Key, double> rows;
+      try {
+        rows = Measure(s, o, base, v.metric, both, w.placebo.from, w.after.to, nullptr);
+      } catch (const UsageError&) {
+        continue;  // a dimension the metric does not reach: it cannot act on these members
+      }
+      auto inside = [&](const Key& row) {
+        for (const actions::Member& om : other.members) {
+          size_t at = static_cast<size_t>(std::find(both.begin(), both.end(), om.dim) - both.begin());
+          if (row[at] != om.value) return false;
+        }
+        return true;
+      };
+      std::map<Key, std::pair<bool, bool>> in_out;  // per member of this action's dimensions
+      bool seen = false;
+      for (const auto& [row, value] : rows) {
+        Key part(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(dims.size()));
+        bool in = inside(row);
+        seen = seen || in;
+        (in ? in_out[part].first : in_out[part].second) = true;
+      }
+      if (!seen) continue;  // no row of it that the role (or the windows) see
+      for (const auto& [part, io] : in_out)
+        if (io.first && !io.second) x.held.insert(part);
+      others.push_back(std::move(x));
     }
+    auto acts_on = [&](const Other& x, const Key& k) {
+      if (!x.common) return x.held.count(k) > 0;
+      for (const actions::Member& om : x.action->members) {
+        auto it = std::find(dims.begin(), dims.end(), om.dim);
+        if (it != dims.end() && k[static_cast<size_t>(it - dims.begin())] != om.value) return false;
+      }
+      return true;
+    };
+    for (const Other& x : others)
+      if (!a.members.empty() && acts_on(x, treated) && Overlaps(*x.action, w.before.from, w.after.to))
+        v.overlapping.push_back(x.action->id);
     std::set<Key> acted;
-    for (const auto& [k, x] : before)
-      for (const actions::Action* other : others)
-        if (acts_on(*other, k)) acted.insert(k);
+    for (const auto& [k, obs_k] : before)
+      for (const Other& x : others)
+        if (acts_on(x, k)) acted.insert(k);
     std::vector<actions::Obs> controls;
     if (!a.members.empty())
       for (const auto& [k, x] : before)

@@ -237,6 +237,8 @@ Numbers Evaluate1(const Side& side, const CommonOptions& common, const std::stri
       n.error = fmt::format("exit {}", code);
       return n;
     }
+  } catch (const rt::DataError&) {
+    throw;  // the data both sides read (a --bind that cannot be read): exit 3, as kpic run
   } catch (const std::exception& e) {
     n.error = e.what();
     return n;

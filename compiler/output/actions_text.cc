@@ -83,7 +83,7 @@ std::string EffectSentence(const actions::View& v, const std::string& lang) {
   bool zh = lang == "zh";
   if (!v.overlapping.empty() && e.verdict != "too_little_data")
     s += zh ? fmt::format("另有行动 {} 在这些期间同样作用于{}：测得的是它们合起来的效果。", fmt::join(v.overlapping, "、"),
-                          MemberInSentence(v, lang))
+                          MemberPhrase(v, lang))
             : fmt::format(" Action{} {} acted on {} in these periods too: this is their effect together.",
                           v.overlapping.size() > 1 ? "s" : "", fmt::join(v.overlapping, ", "), MemberPhrase(v, lang));
   if ((e.verdict == "clear_up" || e.verdict == "clear_down" || (e.verdict == "unclear" && e.interval)) &&
@@ -268,7 +268,11 @@ std::vector<const actions::View*> ActionsFor(const engine::GoalResult& g, const 
     // total is that member: an action on it answers the total's alert too
     // (a store manager's total read "open" beside the store's answered
     // line: probe, 2026-12-06).
-    if (!member && a.dim.empty() && x.members.size() == 1 && !p.role.empty())
+    // The drill's members are those of the periods it compares: only an
+    // alert of one of them is that member's (October's total was credited
+    // to a store whose partner closed in October: review, 2026-12-06).
+    if (!member && a.dim.empty() && x.members.size() == 1 && !p.role.empty() && g.compared &&
+        (a.period == g.period || a.period == g.previous_period))
       for (const engine::DrillResult& d : g.drill)
         if (d.drill && d.drill->dim == x.members[0].dim && d.members == 1 && d.top.size() == 1 &&
             DimText(d.top[0].member, d.drill->type) == x.members[0].value)

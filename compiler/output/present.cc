@@ -317,12 +317,14 @@ std::string ProgressSentence(const engine::GoalResult& g, const Look& look, cons
       if (gp.status == "met") ++met;
     }
     std::string grain = rt::GrainName(g.goal->grain);
-    std::string grain_zh = grain == "month" ? "月" : grain == "quarter" ? "季度" : grain == "week" ? "周"
-                           : grain == "year" ? "年" : "天";
+    // Counted with the measure word each takes: 4 个月, 4 个季度, 4 周, 4 天, 4 年.
+    std::string counted = grain == "month" ? "个月" : grain == "quarter" ? "个季度" : grain == "week" ? "周"
+                          : grain == "year" ? "年" : "天";
+    std::string bare = grain == "month" ? "月" : grain == "quarter" ? "季度" : counted;
     std::string through = g.through_span.partial ? rt::FormatDate(g.through_span.last) : Label(g.goal->grain, g.through, p);
     if (p.lang == "zh")
-      return fmt::format("截至 {}：{} 个{}中 {} 个达成目标；每个{}有自己的目标，各{}的{}不能相加，故没有累计目标", through,
-                         judged, grain_zh, met, grain_zh, grain_zh,
+      return fmt::format("截至 {}：{} {}中 {} {}达成目标；每{}有自己的目标，各{}的{}不能相加，故没有累计目标", through,
+                         judged, counted, met, counted, counted == "个月" || counted == "个季度" ? counted : bare, bare,
                          g.goal->metric_label.empty() ? g.goal->metric : g.goal->metric_label);
     return fmt::format("through {}: {} of {} whole {}s met; each {} has its own target, and {} over several {}s is not "
                        "their values added up, so there is no target to date",

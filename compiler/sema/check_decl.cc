@@ -17,6 +17,7 @@
 #include "datetime.h"
 #include "base/parallel.h"
 #include "ir/fingerprint.h"
+#include "syntax/format.h"
 #include "sema/checker.h"
 
 namespace kpic::check {
@@ -28,6 +29,44 @@ using ir::Scalar;
 using ir::VT;
 
 namespace {
+
+/// An unnamed alert's name: its condition in `kpic fmt`'s spacing, on one
+/// line, without comments, so that formatting the file keeps it and an
+/// action recorded against it still answers it (the text as typed changed
+/// with `kpic fmt`, and kept a comment inside the condition: review,
+/// 2026-12-06).
+std::string ConditionName(std::string_view text) {
+  std::string bare;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (ch == '"') {  // a string, as it is
+      size_t j = i + 1;
+      while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+      bare.append(text.substr(i, std::min(j + 1, text.size()) - i));
+      i = j;
+    } else if (ch == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      bare += ' ';
+    } else if (ch == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      size_t end = text.find("*/", i + 2);
+      i = end == std::string_view::npos ? text.size() : end + 1;
+      bare += ' ';
+    } else {
+      bare += ch;
+    }
+  }
+  std::string shaped = FormatKpi(bare).value_or(bare), out;
+  for (char ch : shaped) {
+    bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+    if (!space)
+      out += ch;
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 
 std::string BindingArg(const ast::Binding& b, const std::string& name) {
   for (const auto& a : b.args)
@@ -418,16 +457,7 @@ void Checker::Goal(const ast::GoalDecl& g) {
           if (it.kind == K::kAlert && ok) {
             ir::Goal::Alert a;
             a.name = it.text;
-            if (a.name.empty() && it.expr) {
-              // An unnamed alert is named by its condition as written (one
-              // line, spaces collapsed): warnings, lists and actions show it.
-              for (char ch : sm_.Text(it.expr->span)) {
-                bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
-                if (!space) a.name += ch;
-                else if (!a.name.empty() && a.name.back() != ' ') a.name += ' ';
-              }
-              while (!a.name.empty() && a.name.back() == ' ') a.name.pop_back();
-            }
+            if (a.name.empty() && it.expr) a.name = ConditionName(sm_.Text(it.expr->span));
             a.severity = it.severity ? it.severity->name : "warning";
             a.message = it.message.value_or("");
             a.cond = t.node;

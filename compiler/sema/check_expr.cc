@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <map>
+#include <numeric>
 
 #include "datetime.h"
 #include "decimal.h"
@@ -793,8 +796,31 @@ bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const cha
       }
       double conv = v * fixed(*other)->second / fixed(to)->second;
       std::string name = to.ToString();
-      d.Help(fmt::format("the other side is in {}s: write `{} {}{}` for `{} {}`", name, fmt::format("{:g}", conv), name,
-                         conv == 1 ? "" : "s", lit->text(), lit->unit->name));
+      // Only an exact literal: `0.166667 hours` for 10 minutes would count
+      // a difference of exactly 10 minutes on the wrong side (review,
+      // 2026-12-06). Otherwise the other side times the denominator.
+      std::string shown = fmt::format("{}", conv);
+      bool exact = false;
+      try {
+        exact = std::stod(shown) * fixed(to)->second == v * fixed(*other)->second && shown.find('e') == std::string::npos &&
+                (shown.find('.') == std::string::npos || shown.size() - shown.find('.') - 1 <= 6);
+      } catch (...) {
+      }
+      if (exact) {
+        d.Help(fmt::format("the other side is in {}s: write `{} {}{}` for `{} {}`", name, shown, name,
+                           conv == 1 ? "" : "s", lit->text(), lit->unit->name));
+      } else {
+        long long secs = std::llround(v * fixed(*other)->second), per = std::llround(fixed(to)->second);
+        long long g = std::gcd(secs, per);
+        const Expr* rest = lit == StripParens(at.lhs.get()) ? at.rhs.get() : at.lhs.get();
+        if (g > 0 && v == std::floor(v) && rest)
+          d.Help(fmt::format("the other side is in {}s, and `{} {}` is {}/{} of one, which no decimal spells exactly: "
+                             "compare `({}) * {}` with `{} {}{}`",
+                             name, lit->text(), lit->unit->name, secs / g, per / g, sm_.Text(rest->span), per / g,
+                             secs / g, name, secs / g == 1 ? "" : "s"));
+        else
+          d.Help(fmt::format("the other side is in {}s: write the duration in {}s", name, name));
+      }
       return false;
     }
     d.Help(fmt::format("both sides need the same unit of time: multiply the `{}` side by the {}s in one", a.ToString(),

@@ -196,17 +196,16 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
     return &m;
   }
   m.unit = t.unit;
-  if (!decl->unit && t.unit.IsOne()) {
+  if (!decl->unit && t.unit.IsOne() && t.node >= 0) {
     // A change or a growth (`sales.change(month)`, `growth(sales,
-    // last_year)`) is a ratio people read in percent: shown as one, as in
-    // an alert (it printed 0.20 and -0.25: probe, 2026-12-06).
-    const ast::Expr* x = StripParens(decl->expr.get());
-    if (x && x->kind == ast::ExprKind::kCall && x->lhs) {
-      const ast::Expr& callee = *x->lhs;
-      if ((callee.kind == ast::ExprKind::kMember && (callee.name.name == "change" || callee.name.name == "growth")) ||
-          (callee.kind == ast::ExprKind::kName && callee.name.name == "growth"))
-        m.percent = true;
-    }
+    // last_year)`, or a library function that is one, `std.kpi.yoy`) is a
+    // ratio people read in percent: shown as one, as in an alert (it
+    // printed 0.20 and -0.25: probe and review, 2026-12-06).
+    const ir::Node& root = module_.ir.nodes[static_cast<size_t>(t.node)];
+    if ((root.kind == ir::Kind::kMethod &&
+         (root.fn == builtins::Fn::kChange || root.fn == builtins::Fn::kGrowthMethod)) ||
+        (root.kind == ir::Kind::kCall && root.fn == builtins::Fn::kGrowth))
+      m.percent = true;
   }
   if (decl->unit) {
     bool percent = decl->unit->factors.size() == 1 && decl->unit->factors[0].name.name == "percent";

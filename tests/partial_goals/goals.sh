@@ -266,6 +266,12 @@ expect "growth in percent" 0 "$KPIC" run "$PKG" --metric sales_yoy --from 2026-0
 contains out "2026-02*      50.0%"
 expect "growth in percent, json" 0 "$KPIC" run "$PKG" --metric sales_yoy --from 2026-01-01 --to 2026-03-01 --format json
 json "d['results'][0]['unit'], d['results'][0]['rows'][1]['value']" "percent 0.5"
+# The same through the standard library's `std.kpi.yoy` (it stayed 0.50:
+# review, 2026-12-06).
+{ echo 'import std.kpi'; cat "$PKG"; printf '\nmetric yoy_lib = std.kpi.yoy(sales)\n'; } > "$TMP/yoylib.kpi"
+sed -i 's|csv("|csv("'"$ROOT"'/tests/partial_goals/|' "$TMP/yoylib.kpi"
+expect "library growth in percent" 0 "$KPIC" run "$TMP/yoylib.kpi" --metric yoy_lib --from 2026-01-01 --to 2026-03-01 --format json
+json "d['results'][0]['unit'], d['results'][0]['rows'][1]['value']" "percent 0.5"
 
 # An unnamed alert is named by its condition as written: W0707 said
 # "alert `` of goal ..." and the table's alert line had no name at all.
@@ -280,7 +286,7 @@ goal g {
   target sales >= 100 CNY
   alert when sales   <  50 CNY
   alert when
-    sales < 10 CNY
+    sales<10 CNY // in kpic fmt's spacing, without the comment
 }
 KPI
 printf 'day,amt\n2025-01-01,10\n2025-02-01,20\n' > "$TMP/o.csv"
