@@ -967,7 +967,7 @@ def without_drill(exp, dims):
     return dict(exp, json=j, results=j.get("results", []))
 
 
-LOOKUP_NO_ROLE = re.compile(r"^(\d+) row\(s\) have a `([^`]+)` not found in `([^`]+)` \(for example `(.*)`\); "
+LOOKUP_NO_ROLE = re.compile(r"^(\d+) row\(s\) have a `([^`]+)` not found in `([^`]+)` \(for example (`.*`|the empty text)\); "
                             r"their `[^`]+` is null$")
 LOOKUP_ROLE = re.compile(r"^(\d+) row\(s\) of `[^`]+` have a `([^`]+)` not found in `([^`]+)`; what they look up is null$")
 
