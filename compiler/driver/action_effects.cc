@@ -255,7 +255,10 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
       std::set<Key> held;             ///< otherwise: members entirely inside it
     };
     std::vector<Other> others;
+    // A company-wide action has no controls to leave out, nor a member to
+    // name another action on: no query per other action (each reads the data).
     for (const actions::Action& other : *known) {
+      if (a.members.empty()) break;
       if (&other == &a || other.status == "dropped" || other.members.empty()) continue;
       if (actions::MeasuredMetric(other, m) != v.metric || !Overlaps(other, w.placebo.from, w.after.to)) continue;
       Other x;
