@@ -88,6 +88,9 @@ class Canon {
     std::string text;
     std::string hash;  ///< of `text`, when asked for
   };
+  std::map<int, std::string> memo_;  ///< Node's text per shared node, without pushed conditions
+  std::vector<uint8_t> parents_;     ///< per node: how many times it is an argument (0, 1, 2 = more)
+
   /// Texts of formulas longer than this are not written out into their
   /// readers (Inline): a metric that reads another twice, in a chain of
   /// them, doubles the text at each step.
@@ -262,7 +265,45 @@ class Canon {
     return n.type.level == Level::kRow ? n.type.source : -1;
   }
 
+  /// Texts of a node longer than this are replaced by their hash. A
+  /// function's argument is one node read wherever the body names it, so
+  /// `d(d(...d(sales)))` with `fn d(a) = a + a` is a DAG whose text doubles
+  /// at each call: 20 calls took 2.2 s and 580 MB (hang probe, 2026-12-07).
+  static constexpr size_t kNodeBytes = size_t{4} << 10;
+
+  /// A node's canonical text: made once per node when no condition is
+  /// pushed into it (a node read twice is read twice as text, once as
+  /// work), and a long one stands as its hash.
   std::string Node(int i, const Conds& conds, int depth) {
+    // Only nodes read by more than one parent are kept: a package of
+    // 80,000 metrics reads nearly every node once, and keeping each text
+    // took its check from 294 to 452 MB.
+    const bool keep = conds.empty() && i >= 0 && Shared(i);
+    if (keep) {
+      if (auto it = memo_.find(i); it != memo_.end()) return it->second;
+    }
+    std::string t = NodeText(i, conds, depth);
+    if (t.size() > kNodeBytes) {
+      XXH128_hash_t h = XXH3_128bits(t.data(), t.size());
+      t = fmt::format("h[{:016x}{:016x}]", h.high64, h.low64);
+    }
+    if (keep) memo_.emplace(i, t);
+    return t;
+  }
+
+  /// Whether node i is an argument of more than one node (or twice of one).
+  bool Shared(int i) {
+    if (parents_.size() != m_.nodes.size()) {
+      parents_.assign(m_.nodes.size(), 0);
+      for (size_t k = 0; k < m_.nodes.size(); ++k)
+        for (int a : m_.nodes[k].args)
+          if (a >= 0 && static_cast<size_t>(a) < parents_.size() && parents_[static_cast<size_t>(a)] < 2)
+            ++parents_[static_cast<size_t>(a)];
+    }
+    return static_cast<size_t>(i) < parents_.size() && parents_[static_cast<size_t>(i)] > 1;
+  }
+
+  std::string NodeText(int i, const Conds& conds, int depth) {
     // The parser caps a declaration's operators and nesting (E0106, E0105)
     // and pushed conditions stop at kPushDepth, so the depth stays far
     // below this guard.

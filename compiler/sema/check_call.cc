@@ -783,7 +783,24 @@ Ty Checker::Fn(const Expr& e, const ast::FnDecl& fn, bool in_aggregate) {
     }
     env[p.name.name] = t;
   }
-  // A function that calls itself would be instantiated forever.
+  // A function that calls itself, directly or through others, would be
+  // instantiated forever: `fn f(a) = f(a) + f(a)` checked 2^64 bodies and
+  // hung `check` and the language server (hang probe, 2026-12-07).
+  if (auto on = std::find(fn_stack_.begin(), fn_stack_.end(), &fn); on != fn_stack_.end()) {
+    if (fn_cycles_reported_.insert(&fn).second) {
+      std::string path;
+      for (auto it = on; it != fn_stack_.end(); ++it) path += fmt::format("`{}` -> ", (*it)->name.name);
+      path += fmt::format("`{}`", fn.name.name);
+      auto& d = diags_.Report(DiagCode::E0406, e.span,
+                              on + 1 == fn_stack_.end()
+                                  ? fmt::format("function `{}` calls itself", fn.name.name)
+                                  : fmt::format("functions call each other in a cycle: {}", path));
+      d.span_label = "called again here";
+      d.Help("a function is written out at each call, so a call to itself never ends; compute the value without "
+             "calling it");
+    }
+    return Error();
+  }
   if (fn_depth_ >= 64) return Error();
   // Type the body in the function's own package, with the arguments bound.
   const Package* saved = pkg_;
@@ -792,14 +809,16 @@ Ty Checker::Fn(const Expr& e, const ast::FnDecl& fn, bool in_aggregate) {
   auto saved_locals = std::move(locals_);
   locals_ = env;
   ++fn_depth_;
+  fn_stack_.push_back(&fn);
   const Expr* saved_call = fn_call_;
   if (!fn_call_) fn_call_ = &e;
   Ty out = Type(*fn.body, in_aggregate);
   fn_call_ = saved_call;
+  fn_stack_.pop_back();
   --fn_depth_;
   locals_ = std::move(saved_locals);
   pkg_ = saved;
-  if (!out.error() && fn.result_unit) {
+  if (!out.error() && fn.result_unit && !fn.result_unit->refused) {
     Unit declared = UnitFromAst(*fn.result_unit, &unit_params);
     if (!Comparable(declared, out.unit)) {
       diags_

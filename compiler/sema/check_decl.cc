@@ -401,6 +401,22 @@ void Checker::GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at) {
 
 void Checker::Goal(const ast::GoalDecl& g) {
   using K = ast::GoalItem::Kind;
+  // A goal measures one metric: without `metric` it passed `check` and
+  // `check` itself then stopped with an internal error (hang probe,
+  // 2026-12-07).
+  if (std::none_of(g.items.begin(), g.items.end(), [](const ast::GoalItem& it) { return it.kind == K::kMetric; })) {
+    auto& d = diags_.Report(DiagCode::E0323, g.name.span, fmt::format("goal `{}` has no `metric`", g.name.name));
+    d.span_label = "which metric does it measure?";
+    std::string guess;
+    for (const ast::GoalItem& it : g.items) {
+      const Expr* top = it.kind == K::kTarget && it.expr ? StripParens(it.expr.get()) : nullptr;
+      if (top && top->kind == ExprKind::kBinary && top->lhs && top->lhs->kind == ExprKind::kName)
+        guess = top->lhs->name.name;
+    }
+    d.Help(guess.empty() ? std::string("add a line `metric NAME` naming the metric the goal measures")
+                         : fmt::format("add `metric {}`, the metric its target compares", guess));
+    return;
+  }
   const MetricType* m = GoalMetric(g);
   std::string mname = m && m->decl ? m->decl->name.name : "";
   ir::Goal goal;
@@ -753,6 +769,7 @@ void Checker::Role(const ast::RoleDecl& r) {
       Ty t = Type(*it.filter, true);
       if (!t.error() && ExpectBool(t, *it.filter, "a role filter must be a condition")) {
         item.filter = t.node;
+        RoleArithmetic(t.node);
         if (src && t.source && t.source != src) {
           diags_
               .Report(DiagCode::E0402, it.filter->span,
@@ -795,6 +812,49 @@ void Checker::Role(const ast::RoleDecl& r) {
   }
   locals_.clear();
   module_.ir.roles.push_back(std::move(role));
+}
+
+// A role's rule is evaluated on every row, the rows it hides included. An
+// arithmetic overflow between a column and a parameter the user chooses
+// (`orders.qty * k > 0`) stopped the run on a hidden row, and moving the
+// parameter found that row's value exactly (role probe, 2026-12-07). So a
+// parameter meets a column only in a comparison; arithmetic on the
+// parameter alone (`minamt * 1 CNY`) or on columns alone stays.
+void Checker::RoleArithmetic(int node) {
+  auto reads = [&](int root, ir::Kind kind) {
+    std::vector<int> todo{root};
+    while (!todo.empty()) {
+      int e = todo.back();
+      todo.pop_back();
+      if (e < 0) continue;
+      const ir::Node& n = module_.ir.node(e);
+      if (n.kind == kind) return true;
+      todo.insert(todo.end(), n.args.begin(), n.args.end());
+    }
+    return false;
+  };
+  std::vector<int> todo{node};
+  while (!todo.empty()) {
+    int e = todo.back();
+    todo.pop_back();
+    if (e < 0) continue;
+    const ir::Node& n = module_.ir.node(e);
+    const bool arithmetic = (n.kind == ir::Kind::kBinary && (n.binary == ir::BinaryOp::kAdd ||
+                                                             n.binary == ir::BinaryOp::kSub ||
+                                                             n.binary == ir::BinaryOp::kMul ||
+                                                             n.binary == ir::BinaryOp::kDiv)) ||
+                            (n.kind == ir::Kind::kUnary && n.unary == ir::UnaryOp::kNeg);
+    if (arithmetic && reads(e, ir::Kind::kParam) && reads(e, ir::Kind::kColumn)) {
+      auto& d = diags_.Report(DiagCode::E0322, n.span,
+                              "a role's rule does arithmetic between a parameter and a column: it is evaluated on "
+                              "every row, those the role hides included, and a value chosen to overflow there would "
+                              "tell what the hidden rows hold");
+      d.span_label = "a parameter and a column in one calculation";
+      d.Help("compare the column with the parameter itself (`orders.qty > k`, `orders.amount >= minamt * 1 CNY`)");
+      return;
+    }
+    todo.insert(todo.end(), n.args.begin(), n.args.end());
+  }
 }
 
 void Checker::Report(const ast::ReportDecl& r) {

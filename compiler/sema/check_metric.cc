@@ -113,6 +113,22 @@ int Checker::MetricIndex(const std::string& name) {
   return i;
 }
 
+uint64_t Checker::ExpandedSize(int node) {
+  if (node < 0) return 0;
+  if (expanded_.size() < module_.ir.nodes.size()) expanded_.resize(module_.ir.nodes.size(), 0);
+  uint32_t& known = expanded_[static_cast<size_t>(node)];
+  if (known) return known - 1;
+  const ir::Node& n = module_.ir.node(node);
+  uint64_t size = 1;
+  for (int a : n.args) size += ExpandedSize(a);
+  if (n.kind == ir::Kind::kMetric && n.metric >= 0 && static_cast<size_t>(n.metric) < module_.ir.metrics.size())
+    size += ExpandedSize(module_.ir.metrics[static_cast<size_t>(n.metric)].root);
+  size = std::min<uint64_t>(size, kMaxExpanded + 1);
+  // (expanded_ may have grown while the arguments were sized.)
+  expanded_[static_cast<size_t>(node)] = static_cast<uint32_t>(size + 1);
+  return size;
+}
+
 const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   if (auto it = module_.metrics.find(name); it != module_.metrics.end()) {
     if (visiting_.count(name)) {
@@ -207,7 +223,7 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
         (root.kind == ir::Kind::kCall && root.fn == builtins::Fn::kGrowth))
       m.percent = true;
   }
-  if (decl->unit) {
+  if (decl->unit && !decl->unit->refused) {
     bool percent = decl->unit->factors.size() == 1 && decl->unit->factors[0].name.name == "percent";
     m.percent = percent;
     Unit declared = UnitFromAst(*decl->unit);
@@ -249,6 +265,20 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   m.sources = Shared(std::move(m.sources));
   m.depends_on = Shared(std::move(m.depends_on));
   m.places = Places(t);
+  if (ExpandedSize(t.node) > kMaxExpanded) {
+    // Written out, the metrics and functions it reads make a tree that
+    // doubles with each that reads the one before twice (`c20 = c19 +
+    // c19`, `fn d(a) = a + a` nested): `run` took 6 s and 580 MB at 20
+    // levels and ran out of memory past them (hang probe, 2026-12-07).
+    auto& d = diags_.Report(DiagCode::E0106, decl->name.span,
+                            fmt::format("formula too large: `{}` is more than {} expressions once the metrics and "
+                                        "functions it reads are written out",
+                                        name, kMaxExpanded));
+    d.span_label = "too large";
+    d.Help("a metric or function that reads another twice doubles it; read it once (`2 * c` for `c + c`), or define "
+           "the large ones from source columns");
+    return &m;
+  }
   m.ok = true;
   module_.ir.metrics[m.ir].root = t.node;
   if (check_only_) {

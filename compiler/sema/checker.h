@@ -190,6 +190,8 @@ class Checker {
   /// by month), which `kpic run` would refuse (E0602).
   void GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at);
   void Role(const ast::RoleDecl& r);
+  /// E0322: a role parameter and a column in one calculation of a rule.
+  void RoleArithmetic(int node);
   void Report(const ast::ReportDecl& r);
   // ---- check_expect.cc ----------------------------------------------------------------
   void Expect(const ast::ExpectDecl& x);
@@ -231,6 +233,14 @@ class Checker {
   void PercentHelp(Diagnostic& d, const ast::Expr& pct, const ast::Expr& other);
   void TargetMeasures(const ast::GoalDecl& g, const GoalContext& ctx, const ast::Expr& cmp, int lhs, int rhs);
   int fn_depth_ = 0;               ///< nested user-function instantiations
+  /// E0106: the most IR nodes a metric may hold once the metrics and
+  /// functions it reads are written out (plan lowering writes them out).
+  static constexpr uint64_t kMaxExpanded = 1000000;
+  /// Per IR node, 1 + its written-out size (ExpandedSize), 0 when not known.
+  std::vector<uint32_t> expanded_;
+  uint64_t ExpandedSize(int node);
+  std::vector<const ast::FnDecl*> fn_stack_;          ///< the functions being instantiated, outermost first
+  std::set<const ast::FnDecl*> fn_cycles_reported_;   ///< E0406 once per function
   /// The outermost user-function call being instantiated, if any: where a
   /// warning about its body is shown (the caller's line, not the library's).
   const ast::Expr* fn_call_ = nullptr;

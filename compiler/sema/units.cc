@@ -1,6 +1,8 @@
 // Units as written in the AST, into the unit algebra.
 #include "sema/units.h"
 
+#include <algorithm>
+
 namespace kpic {
 
 Unit UnitFromAst(const ast::UnitExpr& e, const std::map<std::string, Unit>* params) {
@@ -13,7 +15,10 @@ Unit UnitFromAst(const ast::UnitExpr& e, const std::map<std::string, Unit>* para
     } else {
       base = Unit::Named(f.name.name);
     }
-    int p = f.power > 0 ? f.power : -f.power;
+    // The parsers bound a power (ast::kMaxUnitPower); clamp anyway, so that
+    // an AST built some other way cannot make this loop (and the interned
+    // units it leaves) as long as a 32-bit number.
+    int p = std::min(f.power > 0 ? f.power : -f.power, ast::kMaxUnitPower);
     for (int i = 0; i < p; ++i) u = f.power > 0 ? u * base : u / base;
   }
   return u;

@@ -106,6 +106,10 @@ struct Attribute {
 
 /// A unit as written: `CNY`, `CNY/order`, `visit^2`, `1`. Factors are
 /// flattened; denominators have negative powers.
+/// The largest power a unit factor may carry (`visit^2`, `m^3`; nothing
+/// real needs more). Both parsers refuse a larger one with E0110, and the
+/// unit algebra never meets a power it would have to build step by step.
+inline constexpr int kMaxUnitPower = 9;
 struct UnitFactor {
   Ident name;
   int power = 1;
@@ -113,6 +117,9 @@ struct UnitFactor {
 struct UnitExpr {
   std::vector<UnitFactor> factors;
   Span span;
+  /// A part of it was refused (E0110): the checker takes the formula's unit
+  /// rather than report a mismatch with what is left.
+  bool refused = false;
   std::string ToString() const;  ///< canonical text: "CNY/order", "1"
 };
 

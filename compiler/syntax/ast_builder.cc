@@ -336,13 +336,16 @@ void AstBuilder::UnitInto(P::UnitExprContext* ctx, int sign, ast::UnitExpr* out)
         // A power past int's range (or `2_0`) was read as 1 without a word.
         std::string text = named->INT()->getText();
         auto r = std::from_chars(text.data(), text.data() + text.size(), power);
-        if (r.ec != std::errc() || r.ptr != text.data() + text.size()) {
+        if (r.ec != std::errc() || r.ptr != text.data() + text.size() || power < 1 ||
+            power > ast::kMaxUnitPower) {
           diags_
               .Report(DiagCode::E0110, map_.TokenSpan(named->INT()->getSymbol()),
-                      fmt::format("unit power `{}` is not a small whole number", text))
+                      fmt::format("unit power `{}` is not a whole number from 1 to {}", text,
+                                  ast::kMaxUnitPower))
               .Help("write a power such as `^2` or `^-1`")
               .span_label = "not a power";
           power = 1;
+          out->refused = true;
         }
         if (named->MINUS()) power = -power;
       }
@@ -353,13 +356,15 @@ void AstBuilder::UnitInto(P::UnitExprContext* ctx, int sign, ast::UnitExpr* out)
     } else if (auto* one = dynamic_cast<P::OneUnitContext*>(child)) {
       // `1` contributes nothing; any other number was read as `1` without
       // a word (`5/day` as `1/day`).
-      if (one->INT() && one->INT()->getText() != "1")
+      if (one->INT() && one->INT()->getText() != "1") {
+        out->refused = true;
         diags_
             .Report(DiagCode::E0110, map_.TokenSpan(one->INT()->getSymbol()),
                     fmt::format("`{}` in a unit: the only number a unit may hold is `1`, as in `1/day`",
                                 one->INT()->getText()))
             .Help("a unit names what is counted; write the number in the formula instead (`x / 5`)")
             .span_label = "not a unit";
+      }
     }
   }
 }

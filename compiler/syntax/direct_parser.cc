@@ -321,7 +321,9 @@ class DirectParser {
           size_t n = Expect(L::INT);
           std::string text = Tok(n)->getText();
           auto r = std::from_chars(text.data(), text.data() + text.size(), power);
-          if (r.ec != std::errc() || r.ptr != text.data() + text.size()) throw Decline{};  // E0110
+          if (r.ec != std::errc() || r.ptr != text.data() + text.size() || power < 1 ||
+              power > ast::kMaxUnitPower)
+            throw Decline{};  // E0110
           if (minus) power = -power;
         }
         f.power = s * power;
