@@ -176,6 +176,16 @@ struct GoalPeriod {
   Val pace_target;  ///< the target the pace compares with
 };
 
+/// The target a period is judged against: for a period cut by the goal's
+/// or the window's bounds (over, not in progress), the target for its days
+/// (`pace_target`); else its own. JSON and CSV gave a cut week the whole
+/// week's target beside four days' sales, so that the year's targets added
+/// up to more than the year's (reader's probe, 2026-12-07).
+inline const Val& JudgedTarget(const GoalPeriod& gp) {
+  return gp.span.partial && !gp.span.open && gp.span.first <= gp.span.last && gp.has_pace ? gp.pace_target
+                                                                                         : gp.target;
+}
+
 /// One `decompose` line, between the last period with data and the one
 /// before it.
 struct DecompositionResult {
@@ -266,6 +276,8 @@ struct DrillResult {
   std::vector<Member> best, worst;  ///< highest and lowest attainment (members with one)
   std::vector<Member> at_risk;      ///< lowest probability of meeting their target first (members with one)
   size_t members = 0;
+  size_t forecast_rated = 0;  ///< members with a probability (at_risk lists the lowest of them)
+  size_t rated = 0;  ///< members with an attainment (best and worst list all of them when they are few)
   size_t forecast_members = 0;  ///< members forecast (at most kMaxForecastMembers, the largest)
 };
 
@@ -282,6 +294,10 @@ struct GoalResult {
   Span through_span;  ///< the last period with data, when partial
   Val to_date, target_to_date, target_total, projection;
   bool additive = false;                    ///< projection scales the to-date value; else it is the to-date value
+  /// Every period of the goal is over at the as-of date (none upcoming or
+  /// in progress): the status is final, `met` or `missed` (never
+  /// `at_risk`), and the progress is the whole period's, not a projection.
+  bool complete = false;
   bool compared = false;                    ///< a period with data and one before it were found
   int64_t period = 0, previous_period = 0;  ///< what decomposition and drill compare
   GoalOutlook forecast;  ///< `has` when the goal has periods left after the as-of date

@@ -347,7 +347,10 @@ class Evaluator {
           w.g = n.grain;
           w.hi = end;
         }
-        w.lo = w.hi - n.count + 1;
+        // No period starts before 0001-01-01: a window of 999999999 months
+        // reached ordinals whose first days overflowed 32 bits (every
+        // period read 0.00) and visited each (hang probe, 2026-12-07).
+        w.lo = std::max<int64_t>(w.hi - n.count + 1, rt::PeriodOf(w.g, rt::kFirstDay, p_.calendar));
         return Eval(n.args[0], w);
       }
       case O::kReagg:
@@ -823,7 +826,12 @@ Val Attainment(const plan::GoalPlan& g, const Val& value, const Val& target) {
   return engine::Attainment(plan::LowerIsBetter(g.cmp), value, target);
 }
 
-std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* attainment, bool* has_att) {
+/// `over`: what is judged can no longer change (a period before the as-of
+/// date, a goal whose periods are all over): it met its target or missed
+/// it. "At risk" is for what is still running: a January at 97.9% of its
+/// target, long closed, read "at risk" (reader's probe, 2026-12-07).
+std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* attainment, bool* has_att,
+                     bool over) {
   *has_att = false;
   if (!gp.has_data || gp.value.null()) return "no_data";
   // A value with no target to compare (none declared, or NoZeroBase): not
@@ -843,7 +851,7 @@ std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* atta
     *attainment = ratio.AsDouble();
   }
   if (met) return "met";
-  if (*has_att && *attainment >= g.at_risk) return "at_risk";
+  if (!over && *has_att && *attainment >= g.at_risk) return "at_risk";
   return "missed";
 }
 
@@ -917,6 +925,10 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
   auto target_of = [](const GoalPeriod& gp) { return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target; };
   auto window_share = [&](int64_t p) { return WindowShare(plan, g, p); };
   const Span& span1 = last_gp->span;
+  // The goal's whole period is behind the as-of date: its status is final.
+  gr->complete = std::none_of(gr->periods.begin(), gr->periods.end(), [](const GoalPeriod& gp) {
+    return gp.status == "upcoming" || gp.status == "in_progress";
+  });
   {
     // Progress through the last period with data, and a straight-line
     // projection to the end of the goal's period.
@@ -983,7 +995,7 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
       so.target = gr->target_to_date;
       double att = 0;
       bool has_att = false;
-      gr->status = StatusOf(g, so, &att, &has_att);
+      gr->status = StatusOf(g, so, &att, &has_att, gr->complete);
     }
   }
   int64_t p0 = p1 - 1;
@@ -1161,6 +1173,7 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
     std::stable_sort(rated.begin(), rated.end(), [](const DrillResult::Member& x, const DrillResult::Member& y) {
       return x.attainment != y.attainment ? x.attainment > y.attainment : x.member < y.member;
     });
+    r.rated = rated.size();
     for (size_t i = 0; i < rated.size() && i < n; ++i) r.best.push_back(rated[i]);
     for (size_t i = rated.size(); i-- > 0 && r.worst.size() < n;)
       if (i >= n) r.worst.push_back(rated[i]);
@@ -1185,7 +1198,7 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
           if (dr.target >= 0 || dr.share >= 0)
             s.target = dr.target >= 0 ? TargetOf(ev, g, dr.target, c, after)
                                       : NoZeroBase(g, Mul(target_of(gp), ev.EvalIf(after, dr.share, c)));
-          s.status = StatusOf(g, s, &s.attainment, &s.has_attainment);
+          s.status = StatusOf(g, s, &s.attainment, &s.has_attainment, !(partial && gp.span.open) && !after);
           if (partial && gp.span.open && s.has_data) s.status = "in_progress";
           mem.series.push_back(std::move(s));
         }
@@ -1448,6 +1461,7 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
       return pa != pb ? pa < pb : a.member < b.member;
     });
     size_t n = static_cast<size_t>(std::max<int64_t>(0, g.drill_top));
+    r.forecast_rated = risk.size();
     for (size_t i = 0; i < risk.size() && i < n; ++i) r.at_risk.push_back(risk[i]);
   }
   if (!reads) return;
@@ -1720,6 +1734,24 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     const std::vector<int>& scans_of = g.scans.empty() ? every : g.scans;
     int64_t lo = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.from_day, plan.calendar);
     int64_t hi = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.to_day - 1, plan.calendar);
+    // A goal's periods count against --max-groups with the metrics' rows: a
+    // goal by day to 9999 took 3.1 GB whatever --max-groups said (hang
+    // probe, 2026-12-07).
+    // A goal's period is also heavier than a metric's row (its status,
+    // pace, drills, alerts): at most kMaxGoalPeriods of them, 273 years by
+    // day (3.65 million days from year 1 took over 60 s and 7.5 GB).
+    constexpr int64_t kMaxGoalPeriods = 100000;
+    rows_so_far += static_cast<size_t>(hi - lo + 1);
+    if (hi - lo + 1 > kMaxGoalPeriods)
+      throw LimitError(fmt::format("goal `{}` has {} periods ({} to {}), more than {}; narrow --from/--to or ask for a "
+                                   "coarser --grain",
+                                   g.name, hi - lo + 1, rt::FormatDate(g.from_day), rt::FormatDate(g.to_day - 1),
+                                   kMaxGoalPeriods));
+    if (rows_so_far > limits.max_groups)
+      throw LimitError(fmt::format("goal `{}` has {} periods ({} to {}), which with the metrics asked for make more than "
+                                   "--max-groups {} rows; narrow --from/--to or ask for a coarser --grain",
+                                   g.name, hi - lo + 1, rt::FormatDate(g.from_day), rt::FormatDate(g.to_day - 1),
+                                   limits.max_groups));
     DimTuple none;
     // A phased target is for the whole period: spread evenly, or in
     // proportion to the metric in the same periods last year.
@@ -1824,7 +1856,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       }
       ev.TakeNonFinite();
       gp.value = finite(ev.Eval(g.value, c), fmt::format("goal `{}`", g.name), g.grain, p);
-      gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment);
+      gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment, !(gp.span.partial && gp.span.open));
       if (gp.span.partial && gp.status != "no_data") {
         Pace(plan, g, span_target, &gp);
         // Phased like last year, a period in progress is paced like last
@@ -1848,7 +1880,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           // for its days (it said "in progress" for a week long past).
           GoalPeriod judged = gp;
           if (gp.has_pace) judged.target = gp.pace_target;
-          gp.status = StatusOf(g, judged, &gp.attainment, &gp.has_attainment);
+          gp.status = StatusOf(g, judged, &gp.attainment, &gp.has_attainment, true);
         }
       }
       if (gp.has_data) {

@@ -331,7 +331,7 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
                        Tr(lang, "target", "目标"));
   bool any_cut = false;
   for (size_t i = 0; i < n; ++i) any_cut = any_cut || cut(i);
-  if (any_cut) svg += fmt::format("<span>○ * {}</span>", Tr(lang, "partial: the days so far", "未完：截至目前的天数"));
+  if (any_cut) svg += fmt::format("<span>○ * {}</span>", Tr(lang, "partial: only some of its days", "不完整：只含部分天数"));
   if (!band.mean.empty())
     svg += fmt::format("<span><i class=sw style=\"border-color:#CC79A7;border-top-style:dashed\"></i>{}</span>",
                        Tr(lang, "forecast, shaded: its 80% interval", "预测，阴影为 80% 区间"));
@@ -616,7 +616,7 @@ std::string Sparkline(const engine::GoalResult& g, const Look& look, const plan:
   return fmt::format(R"(<svg class=spark viewBox="0 0 {} {}" style="width:{}px;height:{}px" role="img" aria-label="sparkline"><title>{} {} – {} {}{}</title>{}{}</svg>)",
                      w, h, w, h, Esc(Label(g.goal->grain, first.period, p)), Esc(Show(first.value, look)),
                      Esc(Label(g.goal->grain, last.period, p)), Esc(Show(last.value, look)),
-                     partial ? Esc(p.lang == "zh" ? "（未完）" : " (partial)") : "", lines, tail);
+                     partial ? Esc(p.lang == "zh" ? "（不完整）" : " (partial)") : "", lines, tail);
 }
 
 /// How many alerts of one rule are listed before "and N more".
@@ -834,7 +834,7 @@ std::string Html(const Context& ctx) {
   auto plabel = [&](rt::Grain g, int64_t period, const engine::Span& sp) {
     std::string l = Esc(ShownLabel(g, period, p));  // 全部, not `all`, in Chinese
     if (sp.partial && sp.first <= sp.last)
-      l += fmt::format(" <span class=partial>{} {} – {}</span>", T("partial", "未完"), rt::FormatDate(sp.first),
+      l += fmt::format(" <span class=partial>{} {} – {}</span>", T("partial", "不完整"), rt::FormatDate(sp.first),
                        rt::FormatDate(sp.last));
     return l;
   };
@@ -869,7 +869,11 @@ std::string Html(const Context& ctx) {
           att = a.null() ? "—" : RatioText(a.AsDouble());
         }
         std::string when = plabel(g.goal->grain, last->period, last->span);
-        if (to_date) when = lang == "zh" ? "累计至 " + when : "to date, through " + when;
+        if (to_date && g.complete && g.through == g.periods.back().period)
+          when = (lang == "zh" ? "全期 " : "whole period, ") + Label(g.goal->grain, g.periods.front().period, p) +
+                 " – " + when;
+        else if (to_date)
+          when = lang == "zh" ? "累计至 " + when : "to date, through " + when;
         // The target's number and its 万 stay on one line on a phone.
         out += fmt::format("<div class=v title=\"{}\">{}</div><div class=s>{} · {} <span class=nw title=\"{}\">{}</span> · {}</div>",
                            Esc(Show(v, look)), Esc(v.null() ? "—" : ShowCompact(v.AsDouble(), look, lang)), when,
@@ -960,7 +964,7 @@ std::string Html(const Context& ctx) {
       if (gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace)
         out += fmt::format(F("<p class=sub>{} is partial ({} – {}): its value is for those days, compared with the same "
                              "days of other periods; pace compares it with the target for those days, {}.</p>",
-                             "<p class=sub>{} 未完（{} – {}）：其值只含这些天，与其他期间的同期天数比较；进度与这些天的目标 {} 比较。</p>"),
+                             "<p class=sub>{} 不完整（{} – {}）：其值只含这些天，与其他期间的同期天数比较；进度与这些天的目标 {} 比较。</p>"),
                            Esc(Label(g.goal->grain, gp.period, p)), rt::FormatDate(gp.span.first),
                            rt::FormatDate(gp.span.last), Esc(Show(gp.pace_target, look)));
     if (g.forecast.has) {
@@ -991,9 +995,7 @@ std::string Html(const Context& ctx) {
       out += "</table>";
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
-          out += fmt::format(F("<p class=sub>chance of meeting their own target, by {}, lowest first: {}</p>",
-                               "<p class=sub>各{}达成自身目标的概率（由低到高）：{}</p>"),
-                             DimHtml(dr.drill->dim, p), Esc(AtRiskText(dr)));
+          out += "<p class=sub>" + AtRiskHeading(dr, DimHtml(dr.drill->dim, p), lang) + Esc(AtRiskText(dr)) + "</p>";
       }
     }
     if (g.compared && !g.decomposition.empty()) {
@@ -1070,9 +1072,16 @@ std::string Html(const Context& ctx) {
               s += (s.empty() ? "" : ", ") + MemberText(m.member, dr.drill->type) + " " + RatioText(m.attainment);
             return Esc(s);
           };
-          if (dr.worst.empty())  // every member is listed: highest first
+          // Every member is listed: one list, highest first. With six
+          // stores and five on each side, "highest" listed the
+          // second-lowest (reader's probe, 2026-12-07).
+          if (dr.worst.empty() || dr.best.size() + dr.worst.size() >= dr.rated) {
+            std::vector<engine::DrillResult::Member> all = dr.best;
+            for (auto it = dr.worst.rbegin(); it != dr.worst.rend(); ++it)
+              if (all.size() < dr.rated) all.push_back(*it);
             out += fmt::format(F("<p class=sub>by attainment, highest first: {}</p>", "<p class=sub>按达成率从高到低：{}</p>"),
-                               names(dr.best));
+                               names(all));
+          }
           else
             out += fmt::format(F("<p class=sub>highest attainment: {}<br>lowest attainment: {}</p>",
                                  "<p class=sub>达成率最高：{}<br>达成率最低：{}</p>"),

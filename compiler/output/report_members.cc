@@ -147,7 +147,7 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
           const Look al = AlertLook(g, a);
           alerts.push_back({{"sev", a.severity}, {"sw", SeverityWord(a.severity, p.lang)}, {"name", a.name},
                             {"p", Label(g.goal->grain, a.period, p)},
-                            {"vs", Show(a.value, al)}});
+                            {"vs", AlertValueText(a, al, p.lang)}});
         }
         j["alerts"] = std::move(alerts);
         all[MemberId(gi, di, k)] = std::move(j);

@@ -55,14 +55,18 @@ std::string PartialNote(const std::vector<std::pair<std::string, engine::Span>>&
   bool zh = lang == "zh";
   std::string out;
   for (const auto& [label, sp] : partial)
-    out += zh ? fmt::format("{}* {} 未完：{} 至 {}", indent, label, rt::FormatDate(sp.first), rt::FormatDate(sp.last))
+    // 不完整, not 未完 (unfinished): a week the goal's first day cuts is
+    // over, not running (reader's probe, 2026-12-07).
+    out += zh ? fmt::format("{}* {} 不完整：{} 至 {}", indent, label, rt::FormatDate(sp.first), rt::FormatDate(sp.last))
               : fmt::format("{}* {} is partial: {} to {}", indent, label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
   if (partial.size() > 1) {
     out.clear();
     out += indent;
-    out += zh ? "* 未完：" : "* partial:";
+    out += zh ? "* 不完整：" : "* partial:";
+    bool first = true;
     for (const auto& [label, sp] : partial)
-      out += zh ? fmt::format(" {}（{} 至 {}）", label, rt::FormatDate(sp.first), rt::FormatDate(sp.last))
+      out += zh ? fmt::format("{}{}（{} 至 {}）", std::exchange(first, false) ? "" : "，", label,
+                              rt::FormatDate(sp.first), rt::FormatDate(sp.last))
                 : fmt::format(" {} ({} to {})", label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
   }
   if (as_of) out += zh ? fmt::format("；数据截至 {}", rt::FormatDate(*as_of)) : fmt::format("; data as of {}", rt::FormatDate(*as_of));
@@ -250,7 +254,9 @@ std::string Table(const Context& ctx) {
     out += fmt::format("{}: {}{}\n",
                        g.goal->label.empty() ? g.goal->name : OnOneLine(g.goal->label) + " (" + g.goal->name + ")",
                        paint(g.status, StatusWord(g.status, lang)),
-                       to_date ? T(" (to date)", "（累计至今）") : "");
+                       !to_date                            ? ""
+                       : g.complete && g.through == g.periods.back().period ? T(" (whole period)", "（全期）")
+                                                                            : T(" (to date)", "（累计至今）"));
     std::vector<std::vector<std::string>> rows;
     std::vector<std::pair<std::string, engine::Span>> partial;
     std::vector<std::string> statuses;
@@ -298,9 +304,8 @@ std::string Table(const Context& ctx) {
       out += fmt::format(F("    model {}: {}\n", "    模型 {}：{}\n"), o.fit.ModelName(), o.fit.Why(lang));
       for (const auto& dr : g.drill) {
         if (!dr.at_risk.empty())
-          out += fmt::format(F("    chance of meeting their own target, by {}, lowest first: {}\n",
-                               "    各{}达成自身目标的概率（由低到高）：{}\n"),
-                             dr.drill->label.empty() ? dr.drill->dim : dr.drill->label, OnOneLine(AtRiskText(dr)));
+          out += "    " + AtRiskHeading(dr, dr.drill->label.empty() ? dr.drill->dim : dr.drill->label, lang) +
+                 OnOneLine(AtRiskText(dr)) + "\n";
       }
     }
     out += AlertDigestText(g, p, color, ctx.actions);

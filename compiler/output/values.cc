@@ -79,6 +79,17 @@ std::string AtRiskText(const engine::DrillResult& dr) {
   return list;
 }
 
+std::string AtRiskHeading(const engine::DrillResult& dr, const std::string& dim, const std::string& lang) {
+  if (dr.at_risk.size() < dr.forecast_rated) {
+    if (lang == "zh")
+      return fmt::format("达成自身目标概率最低的 {} 个{}（共 {} 个，由低到高）：", dr.at_risk.size(), dim, dr.forecast_rated);
+    return fmt::format("chance of meeting their own target, the {} lowest of {} by {}: ", dr.at_risk.size(),
+                       dr.forecast_rated, dim);
+  }
+  if (lang == "zh") return fmt::format("各{}达成自身目标的概率（由低到高）：", dim);
+  return fmt::format("chance of meeting their own target, by {}, lowest first: ", dim);
+}
+
 std::string DisplayValue(const Val& v, bool percent) {
   if (v.null()) return "-";
   if (percent) return fmt::format("{:.2f}%", v.AsDouble() * 100);

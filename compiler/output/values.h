@@ -53,6 +53,11 @@ int GoalDigits(const engine::GoalResult& g);
 std::string ChanceText(double probability);
 /// The members least likely to meet their target, `A 12%, B 40%`.
 std::string AtRiskText(const engine::DrillResult& dr);
+/// The heading before AtRiskText, ending in ": " (or "："): every member's
+/// chance, lowest first, or, when only the lowest are listed, how many of
+/// how many (a list of 5 of 6 stores said "each store's": reader's probe,
+/// 2026-12-07). `dim` is already in the output's form (escaped for HTML).
+std::string AtRiskHeading(const engine::DrillResult& dr, const std::string& dim, const std::string& lang);
 /// A value for people: decimals exact, quotients rounded, `12.34%`.
 std::string DisplayValue(const engine::Val& v, bool percent);
 /// A forecast for people, rounded to the metric's own precision: the scale

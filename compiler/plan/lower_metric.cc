@@ -189,7 +189,7 @@ int Lowerer::MCall(const ir::Node& n, const LCtx& lc) {
   }
   switch (n.fn) {
     case Fn::kGrowth:
-      return Growth(n.args[0], n.args.size() > 1 ? n.args[1] : -1, lc);
+      return Growth(n.args[0], n.args.size() > 1 ? n.args[1] : -1, lc, "growth()");
     case Fn::kShare: {
       MNode s;
       s.op = O::kShare;
@@ -283,7 +283,7 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
   switch (n.fn) {
     case Fn::kChange:
     case Fn::kGrowthMethod:
-      return Growth(base, arg, lc);
+      return Growth(base, arg, lc, n.fn == Fn::kChange ? "change" : "growth");
     case Fn::kToDate: {
       Grain g = arg >= 0 ? m_.node(arg).grain.value_or(Grain::kYear) : Grain::kYear;
       // Each period shown must lie in one period of `g`: a week that
@@ -364,11 +364,15 @@ int Lowerer::Method(const ir::Node& n, const LCtx& lc) {
   }
 }
 
-int Lowerer::Growth(int m, int period, const LCtx& lc) {
+int Lowerer::Growth(int m, int period, const LCtx& lc, const char* how) {
   int now = M(m, lc);
   LCtx w = lc;
   w.windowed = true;
+  std::string per = period >= 0 ? m_.node(period).text() : std::string();
+  growth_text_ = std::string(how) == "growth()" ? fmt::format("growth({}{}{})", ir::DumpNode(m_, m), per.empty() ? "" : ", ", per)
+                                              : fmt::format("{}.{}({})", ir::DumpNode(m_, m), how, per);
   int before = Shift(M(m, w), PeriodGrain(period, lc));
+  growth_text_.clear();
   return MOp(MNode::Op::kSub, {MOp(MNode::Op::kDiv, {now, before}), MConst(1, 0)});
 }
 
@@ -379,8 +383,13 @@ Grain Lowerer::PeriodGrain(int period, const LCtx& lc) {
   if (p == "previous") return lc.grain;
   if (p == "last_year") return Grain::kYear;
   if (n.grain) {
+    // Named with the formula and the grain asked for: "a change over a
+    // month" did not say which of a goal's alerts (reader's probe,
+    // 2026-12-07).
     if (Rank(*n.grain) < Rank(lc.grain) && lc.grain != Grain::kAll)
-      throw PlanError("E0602", fmt::format("a change over a {} needs a grain of {} or finer", p, p));
+      throw PlanError("E0602", fmt::format("{}a change over a {} needs a grain of {} or finer, not {}",
+                                           growth_text_.empty() ? "" : "`" + growth_text_ + "`: ", p, p,
+                                           rt::GrainName(lc.grain)));
     return *n.grain;
   }
   Unreachable(fmt::format("unknown period `{}`", p));

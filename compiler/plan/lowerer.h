@@ -121,7 +121,9 @@ class Lowerer {
   int MCall(const ir::Node& n, const LCtx& lc);
   int Method(const ir::Node& n, const LCtx& lc);
   int Member(int base, builtins::Fn member, const LCtx& lc);
-  int Growth(int m, int period, const LCtx& lc);
+  /// `how`: "change", "growth" (the function) or the method's name, for messages.
+  int Growth(int m, int period, const LCtx& lc, const char* how);
+  std::string growth_text_;  ///< the change being lowered, for PeriodGrain's message
   /// Whether goal `g`'s target reads a metric (relative) or is a constant
   /// (absolute: the company's number, which members do not have).
   bool TargetIsRelative(const ir::Goal& g) const;

@@ -113,7 +113,7 @@ contains out "in progress"
 contains err "warning[W0707]"
 expect "html" 0 "$KPIC" run "$PKG" --goal rel --format html
 contains out "数据截至 2026-02-12"
-contains out "未完 2026-02-01 – 2026-02-12"
+contains out "不完整 2026-02-01 – 2026-02-12"
 expect "html in English" 0 "$KPIC" run "$PKG" --goal rel --format html --lang en
 contains out "data as of 2026-02-12"
 contains out "partial 2026-02-01 – 2026-02-12"

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Periods that are over, and goals whose periods are all over (reader's
+probe, 2026-12-07).
+
+- A month long closed at 97.9% of its target read "at risk", and a year
+  whose data ended on December 31 read "at risk (to date)" with a
+  projection equal to its total. What is over met its target or missed it.
+- A week the goal's first day cuts (2026 starts on a Thursday) kept the
+  whole week's target in JSON and CSV beside four days' sales, so that the
+  weeks' targets added up to more than the year's. It is judged on its
+  days, and its `target` is theirs.
+- With six stores and five listed on each side, "highest attainment" in
+  the HTML listed the second-lowest: a list that holds every member is one
+  list, highest first.
+
+Every expected figure is worked out by hand in the comments.
+usage: closed_periods.py KPIC"""
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import Checks  # noqa: E402
+
+KPIC = sys.argv[1]
+checks = Checks("closed periods")
+expect = checks.expect
+
+tmp = tempfile.mkdtemp()
+# Every day of 2026, one row per store: store Sk sells 10*k CNY a day
+# (S1 10, ..., S6 60: 210 CNY a day in all), except in February, when it
+# sells 10*k + k*k (11, 24, 39, 56, 75, 96: 301 a day).
+stores = [f"S{k}" for k in range(1, 7)]
+lines = ["day,store,amount"]
+day = datetime.date(2026, 1, 1)
+while day.year == 2026:
+    for k, s in enumerate(stores, 1):
+        amount = 10 * k + (k * k if day.month == 2 else 0)
+        lines.append(f"{day.isoformat()},{s},{amount}.00")
+    day += datetime.timedelta(days=1)
+with open(os.path.join(tmp, "orders.csv"), "w") as f:
+    f.write("\n".join(lines) + "\n")
+with open(os.path.join(tmp, "g.kpi"), "w") as f:
+    f.write("""package closed
+calendar { time_zone "UTC" }
+dimension store: string
+source orders from csv("orders.csv") {
+  day:    date time
+  store:  string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+// January: 31 x 210 = 6510 against 6650 (97.9%: within the 95% band).
+goal monthly {
+  metric sales
+  period 2026-01-01 .. 2026-03-01 by month
+  target sales >= 6650 CNY
+}
+// February against January, each store against its own January.
+goal stores {
+  metric sales
+  period 2026-02-01 .. 2026-03-01 by month
+  target sales >= 1.0 * sales.previous
+  drill store top 5
+}
+// Weeks of 1470 (7 x 210) against 1500 a week: 98%.
+goal weekly {
+  metric sales
+  period 2026 by week
+  target sales >= 1500 CNY
+}
+""")
+
+
+def run(*args):
+    p = subprocess.run([KPIC, "run", tmp, "--no-cache", *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        checks.fail(f"kpic run {' '.join(args)} exited {p.returncode}: {p.stderr[-400:]}")
+    return p.stdout
+
+
+# The months are over at the data's last day (December 31): January
+# (6510 / 6650 = 97.9%) missed, however close; February (28 x 301 = 8428
+# / 6650 = 126.7%) met; the goal, 14938 against 13300 (112.3%), met.
+doc = json.loads(run("--goal", "monthly", "--format", "json"))
+g = doc["goals"][0]
+expect("monthly: status", g["status"], "met")
+expect("monthly: period statuses", [p["status"] for p in g["periods"]], ["missed", "met"])
+expect("monthly: January attainment", round(g["periods"][0]["attainment"], 4), round(6510 / 6650, 4))
+table = run("--goal", "monthly", "--lang", "en")
+expect("monthly: headline", table.splitlines()[0], "monthly: met (whole period)")
+expect("monthly: no 'at risk' in the table", "at risk" in table, False)
+expect("monthly: whole-period line", "whole period (2026-01 – 2026-02): ¥14,938.00 of ¥13,300.00 (112.3%)" in table, True)
+expect("monthly: no projection", "projected" in table, False)
+zh = run("--goal", "monthly", "--lang", "zh")
+expect("monthly: zh headline", zh.splitlines()[0], "monthly: 达成（全期）")
+expect("monthly: zh January", "97.9%  未达成" in zh, True)
+
+# As of January 20 the goal is running: January is in progress and the
+# goal's status is judged to date (20 x 210 = 4200 against 20/31 of 6650
+# = 4290.32: 97.9%, at risk).
+doc = json.loads(run("--goal", "monthly", "--format", "json", "--as-of", "2026-01-20"))
+g = doc["goals"][0]
+expect("as of Jan 20: status", g["status"], "at_risk")
+expect("as of Jan 20: January", g["periods"][0]["status"], "in_progress")
+table = run("--goal", "monthly", "--lang", "en", "--as-of", "2026-01-20")
+expect("as of Jan 20: headline", table.splitlines()[0], "monthly: at risk (to date)")
+
+# Weekly: 2026-W01 is Thursday 1 January to Sunday 4 January (4 days,
+# 840 CNY) and 2026-W53 is Monday 28 December to Thursday 31 December
+# (4 days, 840 CNY). Their targets are 4/7 x 1500 = 857.142857...; the
+# 51 whole weeks have 1500 each. Together: 51 x 1500 + 2 x 6000/7 =
+# 78214.2857..., which is 1500 x 365 / 7.
+out = run("--goal", "weekly", "--format", "csv")
+rows = [r for r in csv.DictReader(io.StringIO(out)) if r.get("goal") == "weekly"]
+expect("weekly: 53 weeks", len(rows), 53)
+w1 = next(r for r in rows if r["period"] == "2026-W01")
+expect("weekly: W01 value", w1["value"], "840.00")
+expect("weekly: W01 target is its four days'", round(float(w1["target"]), 4), round(6000 / 7, 4))
+expect("weekly: W01 attainment is value / target", round(float(w1["attainment"]), 6), round(840 / (6000 / 7), 6))
+expect("weekly: W01 missed (98%)", w1["status"], "missed")
+total = sum(float(r["target"]) for r in rows)
+expect("weekly: the weeks' targets add up to the year's", round(total, 2), round(1500 * 365 / 7, 2))
+doc = json.loads(run("--goal", "weekly", "--format", "json"))
+w53 = doc["goals"][0]["periods"][-1]
+expect("weekly json: W53 target", round(float(w53["target"]), 4), round(6000 / 7, 4))
+expect("weekly json: W53 pace target equals it", round(float(w53["pace_target"]), 4), round(6000 / 7, 4))
+zh = run("--goal", "weekly", "--lang", "zh")
+expect("weekly zh: a cut week is 不完整, not 未完", ("不完整" in zh, "未完" in zh), (True, False))
+
+# HTML: six stores, five on each side. Store Sk's February against its
+# January: 28 (10k + k^2) / (31 x 10k) = 0.9032 (1 + k/10), from S1's
+# 99.4% to S6's 144.5%: every store once, highest first.
+html = run("--goal", "stores", "--format", "html", "--lang", "en")
+m = re.search(r"by attainment, highest first: ([^<]*)</p>", html)
+expect("html: one list of every store, highest first", m is not None, True)
+if m:
+    names = [x.split(" ")[0] for x in m.group(1).split(", ")]
+    expect("html: the stores in order", names, ["S6", "S5", "S4", "S3", "S2", "S1"])
+expect("html: no 'highest attainment' list", "highest attainment:" in html, False)
+
+checks.finish()
