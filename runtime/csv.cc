@@ -917,13 +917,17 @@ class RangeReader {
   /// row size of a sample at `start`, so that they never grow by copying
   /// (that copying and its page faults cost more than parsing).
   void Reserve(size_t start, size_t bytes) {
-    if (o_.on_chunk) {
-      table_.Reserve(o_.chunk_rows + 1);
-      return;
-    }
     size_t sample_end = std::min(data_.size(), start + (size_t{1} << 16));
     size_t newlines = static_cast<size_t>(std::count(data_.begin() + start, data_.begin() + sample_end, '\n'));
-    if (newlines > 0) table_.Reserve(bytes / std::max<size_t>(1, (sample_end - start) / newlines) * 21 / 20 + 16);
+    size_t rows = newlines > 0 ? bytes / std::max<size_t>(1, (sample_end - start) / newlines) * 21 / 20 + 16 : 0;
+    if (o_.on_chunk) {
+      // A chunk's rows, but no more than the file can hold: 8,000 columns
+      // of a two-row file reserved 65,537 rows each and ran out of memory
+      // (hang probe, 2026-12-07).
+      table_.Reserve(std::min(o_.chunk_rows + 1, std::max<size_t>(rows, 16)));
+      return;
+    }
+    if (rows > 0) table_.Reserve(rows);
   }
 
   /// Reads the records from `start`, the first on line `first_line`, until

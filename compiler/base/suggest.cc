@@ -31,7 +31,13 @@ namespace {
 /// value above `bound`, once every entry of a row exceeds `bound`: the
 /// distance can only grow from there.
 size_t Distance(std::u32string_view a, std::u32string_view b, size_t bound, std::vector<size_t>* rows) {
+  // What both start or end with costs nothing (a transposition there would
+  // cost as much as two edits that keep it): 2,000 metrics named by 240
+  // `a`s and eight digits took 12 s of suggestions (hang probe, 2026-12-07).
+  while (!a.empty() && !b.empty() && a.front() == b.front()) a.remove_prefix(1), b.remove_prefix(1);
+  while (!a.empty() && !b.empty() && a.back() == b.back()) a.remove_suffix(1), b.remove_suffix(1);
   const size_t n = a.size(), m = b.size();
+  if (n > m ? n - m > bound : m - n > bound) return bound + 1;
   rows->assign(3 * (m + 1), 0);
   size_t* prev2 = rows->data();
   size_t* prev = prev2 + (m + 1);

@@ -253,12 +253,21 @@ uint32_t Workspace::Offset(const std::string& text, Pos p) const {
   return static_cast<uint32_t>(i);
 }
 
-Pos Workspace::PosOf(const std::string& text, uint32_t offset) const {
+Pos Workspace::PosOf(const std::string& text, uint32_t offset, const std::vector<uint32_t>* line_starts) const {
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
   Pos p;
   size_t line_start = 0;
-  for (size_t i = 0; i < offset; ++i)
-    if (text[i] == '\n') ++p.line, line_start = i + 1;
+  if (line_starts && !line_starts->empty()) {
+    // The file's line index: each position no longer scans from the start
+    // (a document's symbols took 18.6 s at 40,000 lines: hang probe,
+    // 2026-12-07).
+    auto it = std::upper_bound(line_starts->begin(), line_starts->end(), offset);
+    p.line = static_cast<uint32_t>(it - line_starts->begin()) - 1;
+    line_start = (*line_starts)[p.line];
+  } else {
+    for (size_t i = 0; i < offset; ++i)
+      if (text[i] == '\n') ++p.line, line_start = i + 1;
+  }
   size_t i = line_start;
   if (line_start == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0 && offset >= 3) i = 3;
   while (i < offset) {
@@ -273,13 +282,13 @@ Pos Workspace::PosOf(const std::string& text, uint32_t offset) const {
 }
 
 Range Workspace::RangeOf(const std::string& path, uint32_t begin, uint32_t end) const {
-  const std::string& t = sm_.Get(file_of_.at(path)).text;
-  return {PosOf(t, begin), PosOf(t, std::max(begin, end))};
+  const SourceFile& f = sm_.Get(file_of_.at(path));
+  return {PosOf(f.text, begin, &f.line_starts), PosOf(f.text, std::max(begin, end), &f.line_starts)};
 }
 
 Range Workspace::SpanRange(Span s) const {
   const SourceFile& f = sm_.Get(s.file);
-  return {PosOf(f.text, s.begin), PosOf(f.text, std::max(s.begin, s.end))};
+  return {PosOf(f.text, s.begin, &f.line_starts), PosOf(f.text, std::max(s.begin, s.end), &f.line_starts)};
 }
 
 // ---- analysis ----------------------------------------------------------------------------

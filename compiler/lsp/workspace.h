@@ -107,7 +107,9 @@ class Workspace {
 
   void Analyze();
   uint32_t Offset(const std::string& text, Pos p) const;
-  Pos PosOf(const std::string& text, uint32_t offset) const;
+  /// `line_starts`: the text's line index (SourceFile::line_starts), else
+  /// the text is scanned from its start.
+  Pos PosOf(const std::string& text, uint32_t offset, const std::vector<uint32_t>* line_starts = nullptr) const;
   Range RangeOf(const std::string& path, uint32_t begin, uint32_t end) const;
   Range SpanRange(Span s) const;
   std::optional<Target> Resolve(const std::string& path, Pos p);
