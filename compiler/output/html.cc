@@ -1008,6 +1008,7 @@ std::string Html(const Context& ctx) {
         out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", T("driver", "驱动因素"),
                            T("now", "本期"), T("before", "上期"), T("contribution", "贡献"));
         std::vector<std::pair<std::string, std::optional<double>>> bars;
+        const std::vector<engine::Val> contributions = ShownContributions(d, look);
         for (size_t i = 0; i < d.terms.size(); ++i) {
           const auto& t = d.terms[i];
           const auto& term = d.node->terms[i];
@@ -1018,7 +1019,7 @@ std::string Html(const Context& ctx) {
           // The label, with the identifier on hover.
           out += fmt::format("<tr><td class=l title=\"{}\">{}</td>{}{}{}</tr>", Esc(term.text), Esc(shown),
                              TdV(Show(t.value, tl), t.value), TdV(Show(t.previous, tl), t.previous),
-                             TdV(ShowChange(t.contribution, look), t.contribution));
+                             TdV(ShowChange(contributions[i], look), t.contribution));
           if (static_cast<int>(i) != d.node->opening) bars.push_back({shown, Num(t.contribution)});  // the opening is the bar before
         }
         out += fmt::format("<tr class=total><td class=l title=\"{}\"><b>{}</b></td>{}{}{}</tr></table>", Esc(d.node->name),

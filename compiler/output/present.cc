@@ -174,6 +174,44 @@ std::string ShowChange(const engine::Val& v, const Look& l) {
   return v.i > 0 && s.find_first_of("123456789") != std::string::npos ? "+" + s : s;
 }
 
+std::vector<engine::Val> ShownContributions(const engine::DecompositionResult& d, const Look& total) {
+  std::vector<engine::Val> out;
+  for (const auto& t : d.terms) out.push_back(t.contribution);
+  const engine::Val change = engine::Sub(d.value, d.previous);
+  if (!(total.fixed || total.pattern) || total.f.percent || total.f.decimals > 6 || !d.holds || change.null() ||
+      out.empty())
+    return out;
+  const double unit = std::pow(10.0, total.f.decimals);
+  std::vector<long double> scaled;
+  for (const auto& c : out) {
+    if (c.null() || !std::isfinite(c.AsDouble()) || std::fabs(c.AsDouble()) * unit > 1e15) return out;
+    scaled.push_back(static_cast<long double>(c.AsDouble()) * unit);
+  }
+  if (!std::isfinite(change.AsDouble()) || std::fabs(change.AsDouble()) * unit > 1e15) return out;
+  // The change as shown (half away from zero, as ApplyNumberFormat rounds).
+  const int64_t want = std::llround(static_cast<long double>(change.AsDouble()) * unit);
+  std::vector<int64_t> r;
+  int64_t sum = 0;
+  for (long double x : scaled) sum += r.emplace_back(std::llround(x));
+  int64_t diff = want - sum;
+  if (diff == 0 || std::llabs(diff) > static_cast<int64_t>(r.size())) {
+    if (diff != 0) return out;  // not a rounding difference: leave them as they are
+  }
+  std::vector<size_t> order(r.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Up: the terms rounded down the most first; down: those rounded up most.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    long double ra = scaled[a] - r[a], rb = scaled[b] - r[b];
+    return diff > 0 ? ra > rb : ra < rb;
+  });
+  for (size_t k = 0; diff != 0 && k < order.size(); ++k) {
+    r[order[k]] += diff > 0 ? 1 : -1;
+    diff += diff > 0 ? -1 : 1;
+  }
+  for (size_t i = 0; i < r.size(); ++i) out[i] = engine::Val::Dec(static_cast<__int128>(r[i]), total.f.decimals);
+  return out;
+}
+
 Look AlertLook(const engine::GoalResult& g, const engine::FiredAlert& a) {
   if (a.percent) return PercentLook();
   for (const auto& al : g.goal->alerts)

@@ -44,6 +44,13 @@ std::string Show(double v, const Look& l);
 /// change in percentage points, `−0.52 pp`.
 std::string ShowChange(const engine::Val& v, const Look& l);
 std::string ShowChange(double v, const Look& l);
+/// A decomposition's contributions as shown: when the total's change is
+/// shown with fixed decimals (money), each rounded to them so that they
+/// add up to the change shown (largest remainders take the odd cents;
+/// none moves by more than one in its last decimal). Terms rounded one by
+/// one read +100.66, −1,353.50 and +766.04 beside a total of −486.81
+/// (reader's probe, 2026-12-07). Otherwise the contributions as they are.
+std::vector<engine::Val> ShownContributions(const engine::DecompositionResult& d, const Look& total);
 
 /// An attainment or a pace as a percentage with one decimal. One below
 /// 100% never shows as 100.0%: a conversion of 4.5986% against 4.6% read

@@ -117,12 +117,13 @@ std::string MembersJson(const plan::Plan& p, const engine::Results& r, const Tre
         for (const engine::DecompositionResult& dec : m.decomposition) {
           if (!dec.node) continue;
           nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+          const std::vector<engine::Val> shown = ShownContributions(dec, look);
           for (size_t t = 0; t < dec.terms.size() && t < dec.node->terms.size(); ++t) {
             const auto& term = dec.node->terms[t];
             const Look tl = LookOf(term.format, term.unit, term.percent);
             std::string opening = static_cast<int>(t) == dec.node->opening ? Tr(p.lang, "opening ", "期初 ") : "";
             rows.push_back({opening + (term.label.empty() ? term.text : term.label), Show(dec.terms[t].value, tl),
-                            Show(dec.terms[t].previous, tl), ShowChange(dec.terms[t].contribution, look),
+                            Show(dec.terms[t].previous, tl), ShowChange(shown[t], look),
                             Raw(dec.terms[t].contribution)});
           }
           rows.push_back({dec.node->name == g.goal->metric && !g.goal->metric_label.empty() ? g.goal->metric_label

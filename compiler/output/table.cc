@@ -317,12 +317,13 @@ std::string Table(const Context& ctx) {
                            d.node->formula,
                            d.holds ? "" : (lang == "zh" ? "  （" + IdentityNote(d, p) + "）" : "  (" + IdentityNote(d, p) + ")"));
         std::vector<std::vector<std::string>> rows;
+        const std::vector<engine::Val> shown = ShownContributions(d, look);
         for (size_t i = 0; i < d.terms.size(); ++i) {
           const auto& term = d.node->terms[i];
           const Look tl = LookOf(term.format, term.unit, term.percent);
           std::string opening = static_cast<int>(i) == d.node->opening ? T("opening ", "期初 ") : "";
           rows.push_back({OnOneLine(opening + (term.label.empty() ? term.text : term.label + " (" + term.text + ")")),
-                          Show(d.terms[i].value, tl), Show(d.terms[i].previous, tl), ShowChange(d.terms[i].contribution, look)});
+                          Show(d.terms[i].value, tl), Show(d.terms[i].previous, tl), ShowChange(shown[i], look)});
         }
         rows.push_back({"= " + (d.node->name == g.goal->metric && !g.goal->metric_label.empty()
                                     ? OnOneLine(g.goal->metric_label) + " (" + d.node->name + ")"

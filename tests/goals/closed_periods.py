@@ -145,4 +145,38 @@ if m:
     expect("html: the stores in order", names, ["S6", "S5", "S4", "S3", "S2", "S1"])
 expect("html: no 'highest attainment' list", "highest attainment:" in html, False)
 
+# A decomposition's contributions as shown add up to the total's change as
+# shown: rounded one by one they read +100.66, -1,353.50 and +766.04
+# beside -486.81 (reader's probe, 2026-12-07). Over each store of the
+# example, as of the 14th of a month and at its end.
+retail = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "retail")
+
+
+def cents(text):
+    t = text.replace("¥", "").replace(",", "").replace("−", "-").replace("+", "")
+    return round(float(t) * 100)
+
+
+tables = 0
+for store in ["北京朝阳店", "上海静安店", "广州天河店", "深圳南山店", "杭州西湖店", "成都锦江店"]:
+    for as_of in ["2026-12-14", "2026-11-30", "2026-06-14"]:
+        p = subprocess.run([KPIC, "run", retail, "--goal", "grow_sales", "--role", "store_manager", "--param",
+                            f"store_id={store}", "--as-of", as_of, "--no-cache", "--lang", "en"],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            checks.fail(f"retail as {store} at {as_of}: exit {p.returncode}")
+            continue
+        lines = p.stdout.splitlines()
+        for i, line in enumerate(lines):
+            if not line.strip().startswith("decomposition"):
+                continue
+            terms, k = [], i + 3
+            while k < len(lines) and not lines[k].strip().startswith("="):
+                terms.append(cents(lines[k].split()[-1]))
+                k += 1
+            if k < len(lines):
+                tables += 1
+                expect(f"{store} at {as_of}: contributions add up", sum(terms), cents(lines[k].split()[-1]))
+expect("decompositions found", tables >= 18, True)
+
 checks.finish()
