@@ -62,7 +62,7 @@ svg text{font-size:11px;fill:#52606d}svg.ph text{font-size:13px}.cn{display:none
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
-@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg.ph text{font-size:13px}.cw{display:none}.cn{display:block}}
+@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg.ph text{font-size:13px}.cw{display:none}.cn{display:block}table.drill tr>:nth-child(3),table.drill tr>:nth-child(5){display:none}td .partial{display:block;white-space:normal;font-size:12px}}
 @media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
 )";
 
@@ -834,7 +834,7 @@ std::string Html(const Context& ctx) {
   auto plabel = [&](rt::Grain g, int64_t period, const engine::Span& sp) {
     std::string l = Esc(ShownLabel(g, period, p));  // 全部, not `all`, in Chinese
     if (sp.partial && sp.first <= sp.last)
-      l += fmt::format(" <span class=partial>{} {} – {}</span>", T("partial", "不完整"), rt::FormatDate(sp.first),
+      l += fmt::format(" <span class=partial>{} <span class=nw>{}</span> – <span class=nw>{}</span></span>", T("partial", "不完整"), rt::FormatDate(sp.first),
                        rt::FormatDate(sp.last));
     return l;
   };
@@ -1047,7 +1047,10 @@ std::string Html(const Context& ctx) {
                            DimHtml(dr.drill->dim, p), Esc(ComparedPhrase(g, p)), dr.members);
         std::vector<std::pair<std::string, std::optional<double>>> bars;
         bool fx = !dr.top.empty() && dr.top[0].has_effects;
-        out += fmt::format("<table tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
+        // class drill: on a phone the before and target columns give way,
+        // so that the change and the attainment are on screen (they were
+        // past its edge: reader's probe, 2026-12-07).
+        out += fmt::format("<table class=drill tabindex=0><tr><th class=l>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
                            dr.drill->label.empty() ? Esc(dr.drill->dim) : Esc(dr.drill->label), T("now", "本期"),
                            T("before", "上期"), T("change", "变化"), T("target", "目标"), T("attainment", "达成率"));
         out += fx ? fmt::format("<th>{}</th><th>{}</th></tr>", T("mix", "结构效应"), T("rate", "比率效应")) : "</tr>";

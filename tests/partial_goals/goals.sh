@@ -113,10 +113,10 @@ contains out "in progress"
 contains err "warning[W0707]"
 expect "html" 0 "$KPIC" run "$PKG" --goal rel --format html
 contains out "数据截至 2026-02-12"
-contains out "不完整 2026-02-01 – 2026-02-12"
+contains out "不完整 <span class=nw>2026-02-01</span> – <span class=nw>2026-02-12</span>"
 expect "html in English" 0 "$KPIC" run "$PKG" --goal rel --format html --lang en
 contains out "data as of 2026-02-12"
-contains out "partial 2026-02-01 – 2026-02-12"
+contains out "partial <span class=nw>2026-02-01</span> – <span class=nw>2026-02-12</span>"
 # The terminal as a store manager reads it: a growth alert in percent (45 /
 # 30 - 1; A: 30 / 10 - 1), the drill compares 1-12 Feb with 1-12 Jan, and a
 # member has no share of the company's fixed target ("—").
