@@ -254,17 +254,14 @@ int RunActionList(const ActionOptions& a, const CommonOptions& common) {
   RunOptions ro = a.run;
   ro.paths = {a.path};
   plan::Request base = ToRequest(ro);
-  // Problems of action files are shown in full without a role; under one
-  // they are counted only, as an entry may be about another member.
-  size_t problems = 0;
-  for (const Diagnostic& d : s->diags.diagnostics())
-    if (d.severity == Severity::kWarning && s->sm.Get(d.span.file).path.ends_with(".action")) {
-      ++problems;
-      if (base.role.empty()) std::fprintf(stderr, "%s\n", RenderHuman(s->sm, d, HumanStyle{}).c_str());
-    }
-  if (problems && !base.role.empty())
-    std::fprintf(stderr, "warning: %zu problem(s) in the action files left actions out; `kpic check` shows them\n",
-                 problems);
+  // Problems of action files are shown in full without a role. Under one
+  // they are not even counted: an entry may be about another member, and
+  // the count told a store manager that another store's entry was broken
+  // (role probe, 2026-12-07). `kpic check` and runs without a role show them.
+  if (base.role.empty())
+    for (const Diagnostic& d : s->diags.diagnostics())
+      if (d.severity == Severity::kWarning && s->sm.Get(d.span.file).path.ends_with(".action"))
+        std::fprintf(stderr, "%s\n", RenderHuman(s->sm, d, HumanStyle{}).c_str());
   if (!base.role.empty()) {
     // The role and its parameters are checked as `kpic run` checks them.
     plan::Request probe = base;
