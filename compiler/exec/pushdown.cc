@@ -104,7 +104,9 @@ struct ScanRunner {
     return rt::PeriodOf(sc.grain, *day, p.calendar);
   }
 
-  engine::DimValue Dim(VT t, const std::optional<std::string>& v) const {
+  /// `column`: the column as the source declares it (`channel`), for
+  /// messages (they said `member`, the query's alias: role probe, 2026-12-07).
+  engine::DimValue Dim(VT t, const std::optional<std::string>& v, const std::string& column) const {
     engine::DimValue d;
     if (!v) {
       d.null = true;
@@ -115,20 +117,20 @@ struct ScanRunner {
         // The readers' rule for text (rt::TextProblem): no control or
         // invisible character reaches an output from the database either.
         if (std::string why = rt::TextProblem(*v); !why.empty())
-          Bad("member", *v, "PostgreSQL returned a member that " + why);
+          Bad(column, *v, "PostgreSQL returned a value that " + why);
         d.s = *v;
         break;
       case VT::kFloat:
-        d.s = std::to_string(Float(v, "member"));
+        d.s = std::to_string(Float(v, column));
         break;
       case VT::kDate: {
         auto day = rt::ParseDate(*v, rt::DateFormat{});
-        if (!day) Bad("member", *v, "not a date");
+        if (!day) Bad(column, *v, "not a date");
         d.i = *day;
         break;
       }
       default:
-        d.i = Int(v, "member");
+        d.i = Int(v, column);
     }
     return d;
   }
@@ -165,7 +167,8 @@ struct ScanRunner {
       r.period.push_back(Period(sc, sc.grain == rt::Grain::kAll ? std::nullopt : v[col.at("p")]));
       engine::DimTuple dims;
       for (size_t d = 0; d < sc.dim_columns.size(); ++d)
-        dims.push_back(Dim(sc.columns[static_cast<size_t>(sc.dim_columns[d])].type, v[col.at(fmt::format("d{}", d))]));
+        dims.push_back(Dim(sc.columns[static_cast<size_t>(sc.dim_columns[d])].type, v[col.at(fmt::format("d{}", d))],
+                           sc.columns[static_cast<size_t>(sc.dim_columns[d])].Text()));
       group_of[{r.period.back(), dims}] = static_cast<uint32_t>(row);
       r.dims.push_back(std::move(dims));
       r.rows.push_back(Int(v[col.at("n")], "n"));
@@ -241,7 +244,8 @@ struct ScanRunner {
         int64_t period = Period(sc, sc.grain == rt::Grain::kAll ? std::nullopt : v[vc.at("p")]);
         engine::DimTuple dims;
         for (size_t d = 0; d < sc.dim_columns.size(); ++d)
-          dims.push_back(Dim(sc.columns[static_cast<size_t>(sc.dim_columns[d])].type, v[vc.at(fmt::format("d{}", d))]));
+          dims.push_back(Dim(sc.columns[static_cast<size_t>(sc.dim_columns[d])].type, v[vc.at(fmt::format("d{}", d))],
+                             sc.columns[static_cast<size_t>(sc.dim_columns[d])].Text()));
         auto it = group_of.find({period, dims});
         if (it == group_of.end()) continue;  // a group outside the row limit cannot happen: both read the same rows
         if (spec.fn == AggSpec::Fn::kStddev || spec.fn == AggSpec::Fn::kVariance) {

@@ -131,6 +131,22 @@ INSERT INTO {S}.tz VALUES ('e1', '2025-03-29 23:30+01', '2025-03-30 04:30+02'), 
         out = kpic("run", dst, "--metric", "hours", "--grain", "all", "--format", "csv", "--engine", "postgres",
                    "--bind", f"t={PG}#{S}.{table}").stdout
         checks.expect(f"--engine postgres over {table}: hours", out.splitlines()[1:], ["all,6,"])
+    # A member with a control character, read by --engine postgres: the
+    # message names the column as declared (it said `member`, the query's
+    # alias: role probe, 2026-12-07).
+    subprocess.run(["psql", "-X", "-q", PG], capture_output=True, text=True, input=f'''
+CREATE TABLE {S}.ch (day date, channel text, amount numeric(12,2));
+INSERT INTO {S}.ch VALUES ('2025-01-03', 'web', 1.00), ('2025-01-04', E'bad\\x1bone', 2.00);
+''')
+    os.makedirs(os.path.join(tmp, "ch"))
+    with open(os.path.join(tmp, "ch", "p.kpi"), "w") as f:
+        f.write('package ch\ndimension channel: string\n'
+                'source ch from csv("ch.csv") { day: date time, channel: string -> channel, amount: decimal(2) }\n'
+                'metric amt = sum(ch.amount)\n')
+    bad = kpic("run", os.path.join(tmp, "ch"), "--metric", "amt", "--by", "channel", "--engine", "postgres",
+               "--bind", f"ch={PG}#{S}.ch", code=3)
+    checks.expect("--engine postgres: a bad member names its column", "column `channel`" in bad.stderr, True)
+    checks.expect("--engine postgres: not the alias", "`member`" in bad.stderr, False)
     subprocess.run(["psql", "-X", "-q", PG], input=f"DROP SCHEMA kpic_besides_{os.getpid()} CASCADE;",
                    capture_output=True, text=True)
 checks.finish()
