@@ -184,13 +184,40 @@ std::string Escaped(std::string_view v) {
       i += n - 1;
       continue;
     }
+    if (c >= 0x80) {
+      // A byte that starts no well-formed UTF-8 sequence is shown as \xNN,
+      // as a control character is: it was printed raw (role probe,
+      // 2026-12-07), and a terminal shows it as it likes.
+      size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+      bool ok = len > 0 && i + len <= v.size();
+      for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(v[i + k]) & 0xC0) == 0x80;
+      if (ok && len == 3) {
+        // No overlong form, no surrogate.
+        ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+      } else if (ok && len == 4) {
+        ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+      }
+      if (!ok) {
+        s += "\\x";
+        s += kHex[c >> 4];
+        s += kHex[c & 15];
+        continue;
+      }
+      s.append(v.data() + i, len);
+      i += len - 1;
+      continue;
+    }
     s += v[i];
   }
   return s;
 }
 
 std::string Shown(std::string_view v) {
-  std::string s = Escaped(v.substr(0, 60));
+  // Cut on a character's boundary: half a Chinese character would read as
+  // an invalid byte.
+  size_t cut = std::min<size_t>(v.size(), 60);
+  while (cut > 0 && cut < v.size() && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;
+  std::string s = Escaped(v.substr(0, cut));
   if (v.size() > 60) s += "...";
   return s;
 }

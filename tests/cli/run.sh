@@ -112,6 +112,17 @@ expect "color always" 1 "$KPIC" check --color always "$CASES/names_unknown_name.
 contains err $'\x1b[1;31merror'
 expect "no color when piped" 1 "$KPIC" check "$CASES/names_unknown_name.kpi"
 if grep -q $'\x1b' "$TMP/err"; then failed=$((failed + 1)); echo "FAIL: color when piped"; else passed=$((passed + 1)); fi
+# A data error shows a byte that starts no UTF-8 character as \xNN, as it
+# does a control character; it was printed raw (role probe, 2026-12-07). A
+# long Chinese value is cut on a character's boundary.
+mkdir -p "$TMP/u8"
+printf 'day,store,amount\n2026-01-01,A\377\376B,1.00\n' > "$TMP/u8/o.csv"
+printf 'source o from csv("o.csv") {\n  day: date time\n  store: string\n  amount: decimal(2)\n}\nmetric s = sum(o.amount)\n' > "$TMP/u8/p.kpi"
+expect "invalid UTF-8 in a data error" 3 "$KPIC" check "$TMP/u8" --data
+contains err 'value `A\xff\xfeB` is not valid UTF-8'
+printf 'day,store,amount\n2026-01-01,A,%s\n' "$(printf '销%.0s' $(seq 1 25))" > "$TMP/u8/o.csv"
+expect "a long Chinese value in a data error" 3 "$KPIC" check "$TMP/u8" --data
+contains err "value \`$(printf '销%.0s' $(seq 1 20))...\` is not a decimal number"
 expect "explain a code" 0 "$KPIC" explain E0201
 contains out "# E0201: unknown name"
 expect "explain lowercase code" 0 "$KPIC" explain w0001
