@@ -350,7 +350,10 @@ class Evaluator {
         // No period starts before 0001-01-01: a window of 999999999 months
         // reached ordinals whose first days overflowed 32 bits (every
         // period read 0.00) and visited each (hang probe, 2026-12-07).
-        w.lo = std::max<int64_t>(w.hi - n.count + 1, rt::PeriodOf(w.g, rt::kFirstDay, p_.calendar));
+        // (Compared without forming w.hi - count, which wraps for a count
+        // near 2^63: review, 2026-12-07.)
+        const int64_t floor = rt::PeriodOf(w.g, rt::kFirstDay, p_.calendar);
+        w.lo = w.hi < floor || n.count > w.hi - floor ? floor : w.hi - n.count + 1;
         return Eval(n.args[0], w);
       }
       case O::kReagg:
@@ -992,7 +995,11 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
       GoalPeriod so;
       so.has_data = true;
       so.value = gr->to_date;
-      so.target = gr->target_to_date;
+      // A goal that is over is judged on its whole period: months without
+      // rows at its end count against it (a year whose data stopped in
+      // September read "met (to date)" beside 78.7% of its whole target:
+      // review, 2026-12-07).
+      so.target = gr->complete && !gr->target_total.null() ? gr->target_total : gr->target_to_date;
       double att = 0;
       bool has_att = false;
       gr->status = StatusOf(g, so, &att, &has_att, gr->complete);

@@ -860,7 +860,8 @@ std::string Html(const Context& ctx) {
         // status): the card shows that, not its latest period's numbers.
         const bool to_date = g.periods.size() > 1 && g.has_progress && !g.goal->target_per_period;
         const Val& v = to_date ? g.to_date : last->value;
-        const Val& tv = to_date                                ? g.target_to_date
+        const Val& tv = to_date && g.complete && !g.target_total.null() ? g.target_total
+                        : to_date                                ? g.target_to_date
                         : last->span.partial && last->has_pace ? last->pace_target
                                                                : last->target;
         std::string att = att_text(*last);
@@ -869,9 +870,9 @@ std::string Html(const Context& ctx) {
           att = a.null() ? "—" : RatioText(a.AsDouble());
         }
         std::string when = plabel(g.goal->grain, last->period, last->span);
-        if (to_date && g.complete && g.through == g.periods.back().period)
+        if (to_date && g.complete)
           when = (lang == "zh" ? "全期 " : "whole period, ") + Label(g.goal->grain, g.periods.front().period, p) +
-                 " – " + when;
+                 " – " + Label(g.goal->grain, g.periods.back().period, p);
         else if (to_date)
           when = lang == "zh" ? "累计至 " + when : "to date, through " + when;
         // The target's number and its 万 stay on one line on a phone.

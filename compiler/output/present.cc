@@ -386,15 +386,18 @@ std::string ProgressSentence(const engine::GoalResult& g, const Look& look, cons
   if (projected == Show(g.target_total, look) && !att.null() && att.AsDouble() != 1)
     projected = ShowApart(g.projection, g.target_total, look).first;
   std::string total = ShowApart(g.target_total, g.projection, look).first;
-  if (g.complete && g.through == g.periods.back().period) {
+  if (g.complete) {
     // The goal's period is over: its whole value against its whole
-    // target, no projection (it read "projected" the value it had).
+    // target, no projection (it read "projected" the value it had), the
+    // periods without rows at its end included.
     std::string first = Label(g.goal->grain, g.periods.front().period, p);
     std::string last = Label(g.goal->grain, g.periods.back().period, p);
-    engine::Val whole = engine::Attainment(plan::LowerIsBetter(g.goal->cmp), g.to_date, g.target_to_date);
+    const engine::Val& target = g.target_total.null() ? g.target_to_date : g.target_total;
+    engine::Val whole = engine::Attainment(plan::LowerIsBetter(g.goal->cmp), g.to_date, target);
     std::string wpct = whole.null() ? "" : " (" + RatioText(whole.AsDouble()) + ")";
-    if (p.lang == "zh") return fmt::format("全期（{} – {}）：{}，目标 {}{}", first, last, so_far, target_so_far, wpct);
-    return fmt::format("whole period ({} – {}): {} of {}{}", first, last, so_far, target_so_far, wpct);
+    auto [value, whole_target] = ShowApart(g.to_date, target, look);
+    if (p.lang == "zh") return fmt::format("全期（{} – {}）：{}，目标 {}{}", first, last, value, whole_target, wpct);
+    return fmt::format("whole period ({} – {}): {} of {}{}", first, last, value, whole_target, wpct);
   }
   if (p.lang == "zh")
     return fmt::format("累计（截至 {}）：{}，目标 {}；按目前进度推算全期 {}，目标 {}{}", through, so_far, target_so_far, projected,

@@ -67,7 +67,8 @@ std::string PartialNote(const std::vector<std::pair<std::string, engine::Span>>&
     for (const auto& [label, sp] : partial)
       out += zh ? fmt::format("{}{}（{} 至 {}）", std::exchange(first, false) ? "" : "，", label,
                               rt::FormatDate(sp.first), rt::FormatDate(sp.last))
-                : fmt::format(" {} ({} to {})", label, rt::FormatDate(sp.first), rt::FormatDate(sp.last));
+                : fmt::format("{} {} ({} to {})", std::exchange(first, false) ? "" : ",", label,
+                              rt::FormatDate(sp.first), rt::FormatDate(sp.last));
   }
   if (as_of) out += zh ? fmt::format("；数据截至 {}", rt::FormatDate(*as_of)) : fmt::format("; data as of {}", rt::FormatDate(*as_of));
   if (zh)
@@ -255,8 +256,8 @@ std::string Table(const Context& ctx) {
                        g.goal->label.empty() ? g.goal->name : OnOneLine(g.goal->label) + " (" + g.goal->name + ")",
                        paint(g.status, StatusWord(g.status, lang)),
                        !to_date                            ? ""
-                       : g.complete && g.through == g.periods.back().period ? T(" (whole period)", "（全期）")
-                                                                            : T(" (to date)", "（累计至今）"));
+                       : g.complete ? T(" (whole period)", "（全期）")
+                                    : T(" (to date)", "（累计至今）"));
     std::vector<std::vector<std::string>> rows;
     std::vector<std::pair<std::string, engine::Span>> partial;
     std::vector<std::string> statuses;

@@ -801,7 +801,19 @@ Ty Checker::Fn(const Expr& e, const ast::FnDecl& fn, bool in_aggregate) {
     }
     return Error();
   }
-  if (fn_depth_ >= 64) return Error();
+  if (fn_depth_ >= 64) {
+    // Said, not only refused: `check` passed and `run` stopped with an
+    // internal error at 65 functions each calling the next (review,
+    // 2026-12-07).
+    if (!fn_depth_reported_) {
+      fn_depth_reported_ = true;
+      auto& d = diags_.Report(DiagCode::E0106, e.span,
+                              fmt::format("functions nest more than 64 calls deep here (`{}` is the 65th)", fn.name.name));
+      d.span_label = "too deep";
+      d.Help("a function is written out at each call; call fewer functions within each other");
+    }
+    return Error();
+  }
   // Type the body in the function's own package, with the arguments bound.
   const Package* saved = pkg_;
   for (const auto& [pname, pkg] : catalog_.packages)

@@ -455,6 +455,18 @@ void Checker::Goal(const ast::GoalDecl& g) {
       case K::kAlert:
         if (it.expr) {
           Ty t = Condition(*it.expr);
+          if (!t.error() && ExpandedSize(t.node) > kMaxExpanded) {
+            // A target or an alert is written out as a metric is (a
+            // target over 32 copies of a large metric took `check` 30 s
+            // and 3.6 GB: review, 2026-12-07).
+            auto& d = diags_.Report(DiagCode::E0106, it.expr->span,
+                                    fmt::format("formula too large: this {} is more than {} expressions once the "
+                                                "metrics and functions it reads are written out",
+                                                it.kind == K::kTarget ? "target" : "alert", kMaxExpanded));
+            d.span_label = "too large";
+            d.Help("read each large metric once, or compare fewer of them");
+            t = Error();
+          }
           bool ok = ExpectBool(
               t, *it.expr,
               it.kind == K::kTarget ? "a target must be a comparison" : "an alert condition must be a condition");
@@ -769,7 +781,7 @@ void Checker::Role(const ast::RoleDecl& r) {
       Ty t = Type(*it.filter, true);
       if (!t.error() && ExpectBool(t, *it.filter, "a role filter must be a condition")) {
         item.filter = t.node;
-        RoleArithmetic(t.node);
+        RoleArithmetic(t.node, it.filter->span);
         if (src && t.source && t.source != src) {
           diags_
               .Report(DiagCode::E0402, it.filter->span,
@@ -817,10 +829,17 @@ void Checker::Role(const ast::RoleDecl& r) {
 // A role's rule is evaluated on every row, the rows it hides included. An
 // arithmetic overflow between a column and a parameter the user chooses
 // (`orders.qty * k > 0`) stopped the run on a hidden row, and moving the
-// parameter found that row's value exactly (role probe, 2026-12-07). So a
-// parameter meets a column only in a comparison; arithmetic on the
-// parameter alone (`minamt * 1 CNY`) or on columns alone stays.
-void Checker::RoleArithmetic(int node) {
+// parameter found that row's value exactly (role probe, 2026-12-07). A
+// parameter can also decide which rows reach a calculation on columns
+// alone (`orders.store == s or (orders.day >= since and orders.qty * big >
+// 0)`), or a column raised to a parameter's decimal scale to be compared
+// (`orders.qty >= minq` with `minq: decimal(17)` multiplies qty by 10^17):
+// review, 2026-12-07. So a rule that reads a parameter does no operation
+// on a column that can fail: no exact arithmetic on one (a difference of
+// two dates or timestamps cannot overflow), and no conversion that raises
+// a column's decimal scale. A rule without a parameter fails or not by the
+// data alone, whoever runs it.
+void Checker::RoleArithmetic(int node, Span rule) {
   auto reads = [&](int root, ir::Kind kind) {
     std::vector<int> todo{root};
     while (!todo.empty()) {
@@ -833,6 +852,16 @@ void Checker::RoleArithmetic(int node) {
     }
     return false;
   };
+  if (!reads(node, ir::Kind::kParam)) return;
+  auto exact = [](const Scalar& sc) { return sc.vt == VT::kInt || sc.vt == VT::kDecimal; };
+  auto report = [&](const ir::Node& n, const std::string& message, const std::string& help) {
+    // At the rule when the node is a library function's (its span is in
+    // the library's file, which the editor does not show).
+    Span at = n.span.file == rule.file ? n.span : rule;
+    auto& d = diags_.Report(DiagCode::E0322, at, message);
+    d.span_label = "can fail on a row the role hides";
+    d.Help(help);
+  };
   std::vector<int> todo{node};
   while (!todo.empty()) {
     int e = todo.back();
@@ -844,14 +873,30 @@ void Checker::RoleArithmetic(int node) {
                                                              n.binary == ir::BinaryOp::kMul ||
                                                              n.binary == ir::BinaryOp::kDiv)) ||
                             (n.kind == ir::Kind::kUnary && n.unary == ir::UnaryOp::kNeg);
-    if (arithmetic && reads(e, ir::Kind::kParam) && reads(e, ir::Kind::kColumn)) {
-      auto& d = diags_.Report(DiagCode::E0322, n.span,
-                              "a role's rule does arithmetic between a parameter and a column: it is evaluated on "
-                              "every row, those the role hides included, and a value chosen to overflow there would "
-                              "tell what the hidden rows hold");
-      d.span_label = "a parameter and a column in one calculation";
-      d.Help("compare the column with the parameter itself (`orders.qty > k`, `orders.amount >= minamt * 1 CNY`)");
+    const bool dates = n.kind == ir::Kind::kBinary && n.args.size() == 2 &&
+                       (ScalarOf(n.args[0]).vt == VT::kDate || ScalarOf(n.args[0]).vt == VT::kTimestamp);
+    if (arithmetic && !dates && exact(n.type.scalar) && reads(e, ir::Kind::kColumn)) {
+      report(n,
+             "a role's rule that reads a parameter calculates with a column: the rule runs on every row, those the "
+             "role hides included, and whether a calculation there overflows would depend on the parameter and "
+             "tell what the hidden rows hold",
+             "compare the column with the parameter itself (`orders.qty > k`, `orders.amount >= minamt * 1 CNY`); "
+             "calculate with the parameter alone");
       return;
+    }
+    for (size_t k = 0; k < n.conv.size() && k < n.args.size(); ++k) {
+      Scalar from = ScalarOf(n.args[k]), to = n.conv[k];
+      const int from_scale = from.vt == VT::kDecimal ? from.scale : 0;
+      if (exact(from) && to.vt == VT::kDecimal && to.scale > from_scale && reads(n.args[k], ir::Kind::kColumn)) {
+        report(n,
+               fmt::format("a role's rule that reads a parameter raises a column to {} decimal places to compare it: "
+                           "scaling can overflow on a row the role hides, and whether it does would tell what that "
+                           "row holds",
+                           to.scale),
+               fmt::format("declare the parameter with the column's decimal places ({})",
+                           from.vt == VT::kDecimal ? fmt::format("`decimal({})`", from_scale) : std::string("`int`")));
+        return;
+      }
     }
     todo.insert(todo.end(), n.args.begin(), n.args.end());
   }

@@ -190,8 +190,9 @@ class Checker {
   /// by month), which `kpic run` would refuse (E0602).
   void GoalGrainFits(const ir::Goal& goal, rt::Grain grain, Span at);
   void Role(const ast::RoleDecl& r);
-  /// E0322: a role parameter and a column in one calculation of a rule.
-  void RoleArithmetic(int node);
+  /// E0322: a rule that reads a parameter does an operation on a column
+  /// that can fail (exact arithmetic, a decimal scale raised).
+  void RoleArithmetic(int node, Span rule);
   void Report(const ast::ReportDecl& r);
   // ---- check_expect.cc ----------------------------------------------------------------
   void Expect(const ast::ExpectDecl& x);
@@ -241,6 +242,7 @@ class Checker {
   uint64_t ExpandedSize(int node);
   std::vector<const ast::FnDecl*> fn_stack_;          ///< the functions being instantiated, outermost first
   std::set<const ast::FnDecl*> fn_cycles_reported_;   ///< E0406 once per function
+  bool fn_depth_reported_ = false;                    ///< E0106 for nesting, once
   /// The outermost user-function call being instantiated, if any: where a
   /// warning about its body is shown (the caller's line, not the library's).
   const ast::Expr* fn_call_ = nullptr;

@@ -55,6 +55,7 @@ source s from csv("s.csv") {
 }
 metric sales: CNY = sum(s.amount)
 metric ever: CNY = sales.rolling(999999999 weeks)
+metric ever_days: CNY = sales.rolling(9223372036854775807 days)
 goal daily {
   metric sales
   period 2025-01-01 .. 2026-02-05 by day
@@ -69,6 +70,16 @@ if p:
     if p.returncode == 0:
         last = json.loads(p.stdout)["results"][0]["rows"][-1]["value"]
         expect("rolling of 999999999 weeks: the whole sum", last, f"{total // 100}.{total % 100:02d}")
+
+# A count near 2^63 wrapped below the floor (review, 2026-12-07): the
+# first day's rolling sum is its own 2.50, the last day's every row.
+p = kpic("run", tmp, "--metric", "ever_days", "--grain", "day", "--format", "json", "--no-cache")
+if p:
+    expect("rolling of 2^63-1 days: exit", p.returncode, 0)
+    if p.returncode == 0:
+        rows = json.loads(p.stdout)["results"][0]["rows"]
+        expect("rolling of 2^63-1 days: first and last", (rows[0]["value"], rows[-1]["value"]),
+               ("2.50", f"{total // 100}.{total % 100:02d}"))
 
 # A goal by day over 9,999 years: refused (exit 5), naming the goal.
 p = kpic("run", tmp, "--goal", "daily", "--from", "0001-01-01", "--to", "9999-12-31", "--no-cache")

@@ -62,6 +62,12 @@ goal monthly {
   period 2026-01-01 .. 2026-03-01 by month
   target sales >= 6650 CNY
 }
+// November, December and January 2027, which has no rows.
+goal winter {
+  metric sales
+  period 2026-11-01 .. 2027-02-01 by month
+  target sales >= 6650 CNY
+}
 // February against January, each store against its own January.
 goal stores {
   metric sales
@@ -101,6 +107,16 @@ expect("monthly: no projection", "projected" in table, False)
 zh = run("--goal", "monthly", "--lang", "zh")
 expect("monthly: zh headline", zh.splitlines()[0], "monthly: 达成（全期）")
 expect("monthly: zh January", "97.9%  未达成" in zh, True)
+
+# A goal that is over is judged on its whole period, the month without
+# rows at its end included (review, 2026-12-07: it read "met (to date)"
+# against the months with rows only). November 30 x 210 = 6300, December
+# 31 x 210 = 6510: 12810 against 3 x 6650 = 19950, 64.2%.
+table = run("--goal", "winter", "--lang", "en", "--as-of", "2027-02-15")
+expect("winter: headline", table.splitlines()[0], "winter: missed (whole period)")
+expect("winter: whole line", "whole period (2026-11 – 2027-01): ¥12,810.00 of ¥19,950.00 (64.2%)" in table, True)
+doc = json.loads(run("--goal", "winter", "--format", "json", "--as-of", "2027-02-15"))
+expect("winter: json status", doc["goals"][0]["status"], "missed")
 
 # As of January 20 the goal is running: January is in progress and the
 # goal's status is judged to date (20 x 210 = 4200 against 20/31 of 6650
