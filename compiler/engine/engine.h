@@ -176,16 +176,6 @@ struct GoalPeriod {
   Val pace_target;  ///< the target the pace compares with
 };
 
-/// The target a period is judged against: for a period cut by the goal's
-/// or the window's bounds (over, not in progress), the target for its days
-/// (`pace_target`); else its own. JSON and CSV gave a cut week the whole
-/// week's target beside four days' sales, so that the year's targets added
-/// up to more than the year's (reader's probe, 2026-12-07).
-inline const Val& JudgedTarget(const GoalPeriod& gp) {
-  return gp.span.partial && !gp.span.open && gp.span.first <= gp.span.last && gp.has_pace ? gp.pace_target
-                                                                                         : gp.target;
-}
-
 /// One `decompose` line, between the last period with data and the one
 /// before it.
 struct DecompositionResult {

@@ -101,15 +101,14 @@ std::string Csv(const Context& ctx) {
   }
   if (!r.goals.empty()) {
     if (!out.empty()) out += "\n";
-    // A period in progress has the whole period's `target`; `pace_target`
-    // is the target for its days, the one `pace` compares the value with.
-    // A period cut by the goal's or the window's bounds is over and judged
-    // on its days: its `target` is theirs (engine::JudgedTarget).
+    // A partial period's `target` is the whole period's (as `kpic sql`
+    // gives it); `pace_target` is the target for its days, the one `pace`
+    // and a cut period's attainment compare the value with.
     out += "goal,period,value,target,attainment,status,partial,pace,pace_target\n";
     for (const auto& g : r.goals)
       for (const auto& gp : g.periods)
         out += fmt::format("{},{},{},{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
-                           gp.value.Text(), engine::JudgedTarget(gp).Text(), gp.has_attainment ? fmt::format("{}", gp.attainment) : "",
+                           gp.value.Text(), gp.target.Text(), gp.has_attainment ? fmt::format("{}", gp.attainment) : "",
                            ContractStatus(gp.status), SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "",
                            gp.has_pace ? gp.pace_target.Text() : "");
   }

@@ -185,7 +185,7 @@ std::string Json(const Context& ctx) {
       nlohmann::ordered_json jp;
       jp["period"] = Label(g.goal->grain, gp.period, p);
       jp["value"] = JsonValue(gp.value);
-      jp["target"] = JsonValue(engine::JudgedTarget(gp));
+      jp["target"] = JsonValue(gp.target);
       jp["attainment"] = gp.has_attainment ? nlohmann::ordered_json(gp.attainment) : nlohmann::ordered_json(nullptr);
       jp["status"] = ContractStatus(gp.status);
       JsonSpan(gp.span, &jp);

@@ -164,7 +164,9 @@ for p in goal["periods"]:
         failures.append(f"grow_sales target {p['period']}: kpic {t}, SQL {want_target / 10000}")
     att = value / (want_target / 100) if want_target else None
     same(f"grow_sales attainment {p['period']}", p["attainment"], att)
-    status = "met" if value * 100 >= want_target else ("at_risk" if att is not None and att >= 0.95 else "missed")
+    # Every month is over (the data end on 2026-12-31): it met its target or
+    # missed it; "at risk" is for what can still change (since 2026-12-07).
+    status = "met" if value * 100 >= want_target else "missed"
     if p["status"] != status:
         failures.append(f"grow_sales status {p['period']}: kpic {p['status']}, expected {status}")
 

@@ -5,10 +5,9 @@ probe, 2026-12-07).
 - A month long closed at 97.9% of its target read "at risk", and a year
   whose data ended on December 31 read "at risk (to date)" with a
   projection equal to its total. What is over met its target or missed it.
-- A week the goal's first day cuts (2026 starts on a Thursday) kept the
-  whole week's target in JSON and CSV beside four days' sales, so that the
-  weeks' targets added up to more than the year's. It is judged on its
-  days, and its `target` is theirs.
+- A week the goal's first day cuts (2026 starts on a Thursday) is over
+  and judged on its days: its attainment is against its `pace_target`
+  (its `target` stays the whole week's, as `kpic sql` gives it).
 - With six stores and five listed on each side, "highest attainment" in
   the HTML listed the second-lowest: a list that holds every member is one
   list, highest first.
@@ -138,15 +137,15 @@ rows = [r for r in csv.DictReader(io.StringIO(out)) if r.get("goal") == "weekly"
 expect("weekly: 53 weeks", len(rows), 53)
 w1 = next(r for r in rows if r["period"] == "2026-W01")
 expect("weekly: W01 value", w1["value"], "840.00")
-expect("weekly: W01 target is its four days'", round(float(w1["target"]), 4), round(6000 / 7, 4))
-expect("weekly: W01 attainment is value / target", round(float(w1["attainment"]), 6), round(840 / (6000 / 7), 6))
+expect("weekly: W01 pace target is its four days'", round(float(w1["pace_target"]), 4), round(6000 / 7, 4))
+expect("weekly: W01 attainment is value / pace target", round(float(w1["attainment"]), 6), round(840 / (6000 / 7), 6))
 expect("weekly: W01 missed (98%)", w1["status"], "missed")
-total = sum(float(r["target"]) for r in rows)
-expect("weekly: the weeks' targets add up to the year's", round(total, 2), round(1500 * 365 / 7, 2))
+total = sum(float(r["pace_target"] or r["target"]) for r in rows)
+expect("weekly: the weeks' judged targets add up to the year's", round(total, 2), round(1500 * 365 / 7, 2))
 doc = json.loads(run("--goal", "weekly", "--format", "json"))
 w53 = doc["goals"][0]["periods"][-1]
-expect("weekly json: W53 target", round(float(w53["target"]), 4), round(6000 / 7, 4))
-expect("weekly json: W53 pace target equals it", round(float(w53["pace_target"]), 4), round(6000 / 7, 4))
+expect("weekly json: W53 pace target", round(float(w53["pace_target"]), 4), round(6000 / 7, 4))
+expect("weekly json: W53 status", w53["status"], "missed")
 zh = run("--goal", "weekly", "--lang", "zh")
 expect("weekly zh: a cut week is 不完整, not 未完", ("不完整" in zh, "未完" in zh), (True, False))
 
