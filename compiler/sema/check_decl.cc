@@ -778,7 +778,20 @@ void Checker::Role(const ast::RoleDecl& r) {
     item.source = src ? SourceIndex(src) : -1;
     item.all = it.all;
     if (it.filter) {
+      rule_source_ = src;
       Ty t = Type(*it.filter, true);
+      rule_source_ = nullptr;
+      if (t.error() && diags_.error_count() == 0) {
+        // Never a rule dropped in silence: a role without its rule shows
+        // every row (the backstop behind E0222). Any error, here or in
+        // name resolution before, already stops every run.
+        diags_
+            .Report(DiagCode::E0223, it.filter->span,
+                    fmt::format("role `{}`: this rule could not be checked, so the role cannot restrict `{}`",
+                                role.name, it.source.parts.back().name))
+            .Help("this is a bug in kpic; rewrite the rule over the source's columns (`orders.store == store_id`)")
+            .span_label = "not checked";
+      }
       if (!t.error() && ExpectBool(t, *it.filter, "a role filter must be a condition")) {
         item.filter = t.node;
         RoleArithmetic(t.node, it.filter->span);

@@ -5,6 +5,7 @@
 // comparisons and sums), decided here and recorded as each operand's
 // conversion, so that the lowering only applies them.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -401,7 +402,53 @@ Ty Checker::PathTy(const Expr& e, const std::vector<const ast::Ident*>& path) {
     for (size_t i = next; i < path.size() && !t.error(); ++i) t = Member(t, *path[i], e.span);
     return t;
   }
+  if (next == path.size()) NotAValue(e, *d);  // a member of one is E0201 (resolve.cc)
   return Error();
+}
+
+// A dimension is not a column: `orders where store == store_id` in a role
+// read as no rule at all, and the store manager saw every store's rows
+// (new-user probe, 2026-12-07); in a metric `check` passed and `run` exited
+// 70. Nothing reported it: the checker gave the name no type, silently.
+void Checker::NotAValue(const Expr& e, const ast::Decl& d) {
+  const std::string& name = d.name.name;
+  std::string what = d.kind == DeclKind::kFn       ? std::string("a function")
+                     : d.kind == DeclKind::kImport ? std::string("an import")
+                                                   : fmt::format("a {}", ast::DeclKindName(d.kind));
+  auto& diag = diags_.Report(DiagCode::E0222, e.span, fmt::format("`{}` is {}, not a value", name, what));
+  diag.span_label = "not a value";
+  if (diag.dropped) return;
+  if (d.kind == DeclKind::kFn) {
+    diag.Help(fmt::format("call it: `{}(...)`", name));
+    return;
+  }
+  if (d.kind != DeclKind::kDimension) {
+    diag.Help("a formula reads columns (`orders.amount`), metrics, parameters and literals");
+    return;
+  }
+  // The columns that hold the dimension, the rule's own source first.
+  std::vector<std::string> cols;
+  auto add = [&](const ast::SourceDecl& s) {
+    for (const ast::Column& c : s.columns)
+      if (c.dimension && c.dimension->name == name) {
+        std::string text = s.name.name + "." + c.name.name;
+        if (std::find(cols.begin(), cols.end(), text) == cols.end()) cols.push_back(text);
+      }
+  };
+  if (rule_source_) add(*rule_source_);
+  if (const Package* pkg = Here().package())
+    for (const auto& [n, x] : pkg->decls)
+      if (x->kind == DeclKind::kSource) add(static_cast<const ast::SourceDecl&>(*x));
+  if (cols.empty()) {
+    diag.Help(fmt::format("a dimension is read from a column mapped to it (`store: string -> {}`); name that column",
+                          name));
+  } else if (cols.size() == 1 || rule_source_) {
+    diag.Help(fmt::format("read the column that holds it: `{}`", cols[0]));
+    diag.WithFix(e.span, cols[0], fmt::format("read `{}`", cols[0]));
+  } else {
+    if (cols.size() > 4) cols.resize(4);
+    diag.Help(fmt::format("read a column that holds it: `{}`", fmt::join(cols, "`, `")));
+  }
 }
 
 Ty Checker::MetricTy(const std::string& name, Span at) {

@@ -68,6 +68,17 @@ CheckedModule Checker::Run() {
   }
   NoteHeapGrowth();
   FillMetricIr();
+  if (diags_.error_count() == 0)
+    // Never a metric without a type and without an error: `run` would stop
+    // with an internal error after a clean `check` (the backstop behind
+    // E0222).
+    for (const auto& [name, t] : module_.metrics)
+      if (!t.ok)
+        if (const ast::Decl* d = Lookup(name); d && d->kind == DeclKind::kMetric && !d->has_syntax_error)
+          diags_
+              .Report(DiagCode::E0223, d->name.span, fmt::format("metric `{}` could not be checked", name))
+              .Help("this is a bug in kpic; rewrite the formula over columns and metrics")
+              .span_label = "not checked";
   NoteHeapGrowth();
   SameFormulas();
   RoleCoverage();

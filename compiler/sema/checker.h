@@ -138,6 +138,11 @@ class Checker {
   Ty Literal(const ast::Expr& e);
   Ty ColumnTy(const ast::SourceDecl& root, const ast::Column& c);
   Ty PathTy(const ast::Expr& e, const std::vector<const ast::Ident*>& path);
+  /// E0222: `path` names a dimension, goal, role... where a value is read.
+  void NotAValue(const ast::Expr& e, const ast::Decl& d);
+  /// The source whose role rule is being checked (its columns come first in
+  /// E0222's help), or nullptr.
+  const ast::SourceDecl* rule_source_ = nullptr;
   Ty MetricTy(const std::string& name, Span at);
   Ty Member(Ty t, const ast::Ident& member, Span at);
   Ty Binary(const ast::Expr& e, bool in_aggregate);

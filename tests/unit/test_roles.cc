@@ -88,15 +88,28 @@ struct Lowered {
   std::string code;
 };
 
-Lowered LowerText(const char* text, const plan::Request& req) {
+/// `text` parsed and checked as t.kpi, with what the catalog points into.
+struct Checked {
   SourceManager sm;
   DiagnosticSink diags;
-  FileId id = sm.Add("t.kpi", text);
-  auto file = ParseFile(sm, id, diags);
+  std::unique_ptr<ast::File> file;
+  Catalog catalog;
+};
+
+std::unique_ptr<Checked> CheckText(const char* text) {
+  auto c = std::make_unique<Checked>();
+  FileId id = c->sm.Add("t.kpi", text);
+  c->file = ParseFile(c->sm, id, c->diags);
   CheckInput input;
-  input.files.push_back(file.get());
-  Catalog catalog = Check(input, sm, diags);
-  REQUIRE_FALSE(diags.has_errors());
+  input.files.push_back(c->file.get());
+  c->catalog = Check(input, c->sm, c->diags);
+  return c;
+}
+
+Lowered LowerText(const char* text, const plan::Request& req) {
+  auto checked = CheckText(text);
+  const Catalog& catalog = checked->catalog;
+  REQUIRE_FALSE(checked->diags.has_errors());
   Lowered out;
   try {
     out.plan = plan::Lower(catalog.checked.ir, req);
@@ -419,4 +432,32 @@ goal growth {
   REQUIRE(l.code.empty());
   CHECK(l.plan.notes.empty());
   CHECK_FALSE(l.plan.goals[1].target_grain.has_value());
+}
+
+TEST_CASE("a dimension named in a role's rule is E0222, not a rule dropped (and no E0223 beside it)") {
+  // `orders where store == s` read as no rule at all: the store manager saw
+  // every store (new-user probe, 2026-12-07).
+  const char* text = R"(
+dimension store: string
+source orders from csv("o.csv") {
+  id:     string key
+  day:    date time
+  store:  string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+role store_manager(s: string) {
+  orders where store == s
+}
+)";
+  auto checked = CheckText(text);
+  const DiagnosticSink& diags = checked->diags;
+  std::vector<DiagCode> codes;
+  for (const Diagnostic& d : diags.diagnostics()) codes.push_back(d.code);
+  REQUIRE(codes.size() == 1);
+  CHECK(codes[0] == DiagCode::E0222);
+  CHECK(std::count(codes.begin(), codes.end(), DiagCode::E0223) == 0);
+  // The fix the editor offers is the column that holds the dimension.
+  REQUIRE(diags.diagnostics()[0].fixes.size() == 1);
+  CHECK(diags.diagnostics()[0].fixes[0].replacement == "orders.store");
 }
