@@ -176,6 +176,13 @@ struct GoalPeriod {
   Val pace_target;  ///< the target the pace compares with
 };
 
+/// The target a period's value is compared with: that of its days for a
+/// period the window, the goal's bounds or the as-of date cut (an upcoming
+/// one the goal's bounds cut included), else the whole period's.
+inline const Val& DaysTarget(const GoalPeriod& gp) {
+  return gp.span.partial && gp.span.first <= gp.span.last && !gp.pace_target.null() ? gp.pace_target : gp.target;
+}
+
 /// One `decompose` line, between the last period with data and the one
 /// before it.
 struct DecompositionResult {

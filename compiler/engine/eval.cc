@@ -925,7 +925,7 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
   // A period of a zero base has no target, so neither has a total over it:
   // adding 0 for it while its value counted made a year "met" on months
   // with nothing to compare (review, 2026-12-05).
-  auto target_of = [](const GoalPeriod& gp) { return gp.span.partial && gp.has_pace ? gp.pace_target : gp.target; };
+  auto target_of = [](const GoalPeriod& gp) { return DaysTarget(gp); };
   auto window_share = [&](int64_t p) { return WindowShare(plan, g, p); };
   const Span& span1 = last_gp->span;
   // The goal's whole period is behind the as-of date: its status is final.
@@ -1858,6 +1858,15 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
         gp.target = phased[static_cast<size_t>(p - lo)];
       if (after) {
         gp.status = "upcoming";  // JSON and CSV: `no_data` (ContractStatus)
+        // One the goal's bounds cut (2026's W53 has 4 days in the year) is
+        // shown against its days' part of the target, as a closed one is:
+        // its whole week's read beside the year's total (review, 2026-12-06).
+        if (g.grain != Grain::kDay && g.grain != Grain::kAll && !gp.target.null() && WindowShare(plan, g, p) < 1) {
+          Evaluator::Ctx w = WindowCtx(plan, g, p, &none);
+          gp.span = Span{true, w.clo, w.chi, false};
+          gp.elapsed = WindowShare(plan, g, p);
+          gp.pace_target = WindowTarget(ev, plan, g, gp);
+        }
         gr.periods.push_back(gp);
         continue;
       }

@@ -110,7 +110,7 @@ std::string Csv(const Context& ctx) {
         out += fmt::format("{},{},{},{},{},{},{},{},{}\n", CsvField(g.goal->name), Label(g.goal->grain, gp.period, p),
                            gp.value.Text(), gp.target.Text(), gp.has_attainment ? fmt::format("{}", gp.attainment) : "",
                            ContractStatus(gp.status), SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "",
-                           gp.has_pace ? gp.pace_target.Text() : "");
+                           gp.span.partial ? gp.pace_target.Text() : "");
   }
   return out;
 }

@@ -508,7 +508,7 @@ namespace {
 /// The target a period's value is compared with: a partial period's is the
 /// target for its days (pace), a whole one's the period's.
 const Val& PeriodTarget(const engine::GoalPeriod& gp) {
-  return gp.span.partial && gp.span.first <= gp.span.last && gp.has_pace ? gp.pace_target : gp.target;
+  return engine::DaysTarget(gp);
 }
 
 /// A dimension as people read it: its label, the identifier on hover
@@ -909,7 +909,7 @@ std::string Html(const Context& ctx) {
       // A partial period: its value against the target for the same days.
       bool partial = gp.span.partial && gp.span.first <= gp.span.last;
       cut.push_back(partial);
-      targets.push_back(Num(partial && gp.has_pace ? gp.pace_target : gp.target));
+      targets.push_back(Num(engine::DaysTarget(gp)));
     }
     // The goal's forecast continues the line (a dashed line in its 80% band).
     Band band;

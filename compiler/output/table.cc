@@ -269,7 +269,7 @@ std::string Table(const Context& ctx) {
                         : gp.has_pace     ? std::string(T("pace", "进度")) + " " + RatioText(gp.pace)
                                           : "—";
       // A partial period against the target for its days.
-      auto [value, target] = ShowApart(gp.value, cut && gp.has_pace ? gp.pace_target : gp.target, look);
+      auto [value, target] = ShowApart(gp.value, engine::DaysTarget(gp), look);
       rows.push_back({cut ? label + "*" : label, value, target, att, StatusWord(gp.status, lang)});
       statuses.push_back(gp.status);
     }

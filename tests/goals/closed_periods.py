@@ -144,10 +144,30 @@ total = sum(float(r["pace_target"] or r["target"]) for r in rows)
 expect("weekly: the weeks' judged targets add up to the year's", round(total, 2), round(1500 * 365 / 7, 2))
 doc = json.loads(run("--goal", "weekly", "--format", "json"))
 w53 = doc["goals"][0]["periods"][-1]
-expect("weekly json: W53 pace target", round(float(w53["pace_target"]), 4), round(6000 / 7, 4))
+expect("weekly json: W53 pace target", round(float(w53.get("pace_target") or 0), 4), round(6000 / 7, 4))
 expect("weekly json: W53 status", w53["status"], "missed")
 zh = run("--goal", "weekly", "--lang", "zh")
 expect("weekly zh: a cut week is 不完整, not 未完", ("不完整" in zh, "未完" in zh), (True, False))
+
+# An upcoming week the goal's last day cuts is shown against its days'
+# target too (review, 2026-12-07: W53, 4 days inside 2026, read 1500 beside
+# the year's total). As of June 30: W53 (28 to 31 December) upcoming, its
+# target 4/7 x 1500, its days marked; the table's targets of the weeks not
+# begun (W28 to W52 whole, W53 cut) add up to what the year has left.
+doc = json.loads(run("--goal", "weekly", "--format", "json", "--as-of", "2026-06-30"))
+w53 = doc["goals"][0]["periods"][-1]
+expect("upcoming W53: status", w53["status"], "no_data")
+expect("upcoming W53: its days", (w53.get("partial"), w53.get("span")), (True, ["2026-12-28", "2026-12-31"]))
+expect("upcoming W53: pace target", round(float(w53.get("pace_target") or 0), 4), round(6000 / 7, 4))
+expect("upcoming W53: target stays the whole week's (kpic sql's)", round(float(w53["target"]), 4), 1500.0)
+table = run("--goal", "weekly", "--lang", "en", "--as-of", "2026-06-30")
+line = next(l for l in table.splitlines() if l.startswith("2026-W53"))
+expect("upcoming W53: table row", line.split(), ["2026-W53*", "—", "¥857.14", "—", "upcoming"])
+expect("upcoming W53: footnote", "2026-W53 (2026-12-28 to 2026-12-31)" in table, True)
+out = run("--goal", "weekly", "--format", "csv", "--as-of", "2026-06-30")
+rows = [r for r in csv.DictReader(io.StringIO(out)) if r.get("goal") == "weekly"]
+w = next(r for r in rows if r["period"] == "2026-W53")
+expect("upcoming W53: csv pace_target", round(float(w["pace_target"] or 0), 4), round(6000 / 7, 4))
 
 # HTML: six stores, five on each side. Store Sk's February against its
 # January: 28 (10k + k^2) / (31 x 10k) = 0.9032 (1 + k/10), from S1's
