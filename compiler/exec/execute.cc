@@ -172,7 +172,9 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
     if (d.data.skipped) {
       t.warnings.push_back({"W0703", fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped)});
       for (const auto& b : d.data.bad)
-        ex.skipped_rows.push_back(fmt::format("{} line {}, column `{}`: {}", d.uri, b.line, b.column, b.reason));
+        // As the error without --on-bad-row skip reads: file, line, column,
+        // value (escaped) and why (the value was left out).
+        ex.skipped_rows.push_back(rt::DataError(d.uri, b.line, b.column, b.value, b.reason).what());
     }
     t.Add(std::move(d));
   }

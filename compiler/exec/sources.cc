@@ -20,6 +20,11 @@ std::vector<SourceData> ReadSources(const std::vector<ir::Source>& sources, cons
       if (it == options.needed->end()) continue;
       wanted = &it->second;
     }
+    // Skipping bad rows reads every column: a row is bad or not by itself,
+    // not by what the run asks for (a `bool` column that only one metric
+    // read decided whether another's total kept the row: 13.00 asked alone,
+    // 9.00 beside it; data probe, 2026-12-07).
+    if (options.skip_bad_rows) wanted = nullptr;
     std::string why;
     std::optional<ResolvedBinding> b = ResolveBinding(src, options.binds, &why);
     if (!b) {

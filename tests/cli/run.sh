@@ -1332,5 +1332,32 @@ expect "value and target apart, html" 0 "$KPIC" run "$TMP/apart" --lang en --no-
 contains out ">4.598%<"
 contains out ">99.9%<"
 
+# --on-bad-row skip drops a bad row whole, whatever the run asks for: row c
+# has a bad `b` (read only by `bt`), row b a bad `amt`. Kept: a, d, e
+# (1 + 8 + 16 = 25.00, 3 rows), asked alone or beside `bt` (13.00 and 9.00
+# before; data probe, 2026-12-07). The skipped lines name the value.
+mkdir -p "$TMP/skipall"
+cat > "$TMP/skipall/t.kpi" <<'KPI'
+package t
+source s from csv("s.csv") {
+  id: string key
+  day: date time
+  amt: decimal(2) unit CNY
+  b: bool
+}
+metric total: CNY = sum(s.amt)
+metric cnt = count(s)
+metric bt = count(s where s.b)
+KPI
+printf 'id,day,amt,b\na,2026-01-01,1,true\nb,2026-01-01,2.001,true\nc,2026-01-01,4,maybe\nd,2026-01-01,8,true\ne,2026-01-01,16,true\n' > "$TMP/skipall/s.csv"
+for engine in interp jit; do
+  expect "skip: alone ($engine)" 0 "$KPIC" run "$TMP/skipall" --metric total,cnt --grain all --format csv --on-bad-row skip --no-cache --engine $engine
+  contains out "all,25.00,3"
+  expect "skip: beside bt ($engine)" 0 "$KPIC" run "$TMP/skipall" --metric total,cnt,bt --grain all --format csv --on-bad-row skip --no-cache --engine $engine
+  contains out "all,25.00,3,3"
+done
+expect "skip: lines name the value" 0 "$KPIC" run "$TMP/skipall" --metric total --grain all --on-bad-row skip --no-cache --engine interp
+contains err "s.csv#s:4: column \`b\`: value \`maybe\` is not a boolean"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
