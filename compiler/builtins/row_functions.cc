@@ -29,7 +29,9 @@ void AddRowFunctions(std::vector<Builtin>* out) {
   row(Fn::kDate, "date", 1, 1, {K::kExpr}, UnitRule::kOne, NullPolicy::kNullIfAnyNull, "date part of a timestamp");
   row(Fn::kAbs, "abs", 1, 1, {K::kExpr}, UnitRule::kSameAsArg, NullPolicy::kNullIfAnyNull, "absolute value");
   row(Fn::kRound, "round", 1, 2, {K::kExpr, K::kExpr}, UnitRule::kSameAsArg, NullPolicy::kNullIfAnyNull,
-      "round half away from zero to n decimal places (n a whole constant from 0 to 38; default 0)");
+      "round a metric's value half away from zero to n decimal places (n a whole constant from 0 to 38; default 0; a "
+      "double as written: its shortest decimal)");
+  out->back().category = C::kMetric;  // of a metric's value, never per row (E0311): explain said "row"
   for (Builtin& b : *out) {
     switch (b.fn) {
       case Fn::kIf:

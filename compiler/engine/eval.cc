@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -26,6 +27,37 @@ using plan::MNode;
 using rt::Grain;
 
 namespace {
+
+/// `round(x, n)` of a double: the number as written (its shortest
+/// round-trip decimal, 1.005) rounded half away from zero to n places, as
+/// PostgreSQL's `ROUND(CAST(CAST(x AS TEXT) AS NUMERIC), n)` does. Scaling
+/// by 10^n in doubles rounded 1.005 to 1.00 but 2.675 to 2.68, and the SQL
+/// of `kpic sql` gave 1.01 (engine probe, 2026-12-07).
+double RoundShortest(double x, int digits) {
+  if (!std::isfinite(x)) return x;
+  char buf[400];
+  auto res = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed);
+  if (res.ec != std::errc()) return x;
+  std::string s(buf, res.ptr);
+  bool neg = !s.empty() && s[0] == '-';
+  if (neg) s.erase(0, 1);
+  size_t dot = s.find('.');
+  std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
+  if (frac.size() <= static_cast<size_t>(digits)) return x;
+  std::string kept = whole + frac.substr(0, static_cast<size_t>(digits));
+  if (frac[static_cast<size_t>(digits)] >= '5') {
+    size_t k = kept.size();
+    while (k > 0 && kept[k - 1] == '9') kept[--k] = '0';
+    if (k == 0) kept.insert(kept.begin(), '1');
+    else ++kept[k - 1];
+  }
+  size_t int_len = kept.size() - static_cast<size_t>(digits);
+  std::string text = (neg ? "-" : "") + kept.substr(0, int_len) + (digits > 0 ? "." + kept.substr(int_len) : "");
+  double out = 0;
+  std::from_chars(text.data(), text.data() + text.size(), out);
+  return out == 0 ? 0.0 : out;  // never -0
+}
 
 int Months(Grain g) { return g == Grain::kMonth ? 1 : g == Grain::kQuarter ? 3 : g == Grain::kYear ? 12 : 0; }
 int MonthsOf(Grain g) { return Months(g); }
@@ -761,10 +793,7 @@ class Evaluator {
 
   static Val Round(Val v, int digits) {
     if (v.null()) return v;
-    if (!v.exact()) {
-      double p = std::pow(10.0, digits);
-      return Val::Float(std::round(v.f * p) / p);
-    }
+    if (!v.exact()) return Val::Float(RoundShortest(v.f, digits));
     if (v.scale <= digits) return v;
     __int128 p = rt::Pow10(v.scale - digits);
     __int128 q = v.i / p, rem = v.i % p;

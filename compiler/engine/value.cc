@@ -53,7 +53,7 @@ std::string Val::Text() const {
       return rt::FormatDecimal(i, scale);
     case Kind::kFloat:
       if (std::isnan(f) || std::isinf(f)) return "";
-      return fmt::format("{}", f);
+      return fmt::format("{}", f == 0 ? 0.0 : f);  // never -0: CSV wrote `-0` where the table read 0.00
     default:
       return "";
   }

@@ -28,7 +28,7 @@ nlohmann::json JsonValue(const Val& v) {
       return v.Text();
     case Val::Kind::kFloat:
       if (!std::isfinite(v.f)) return nullptr;
-      return v.f;
+      return v.f == 0 ? 0.0 : v.f;  // never -0 (a share of a negative total, min of -0.0): 0 as the exact path
   }
   return nullptr;
 }

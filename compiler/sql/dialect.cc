@@ -38,7 +38,9 @@ const Dialect kDialects[] = {
     .float_col = "CASE WHEN CAST({0} AS DOUBLE PRECISION) IN (CAST('NaN' AS DOUBLE PRECISION), "
                  "CAST('Infinity' AS DOUBLE PRECISION), CAST('-Infinity' AS DOUBLE PRECISION)) "
                  "THEN CAST({1} || {2} || ' is not a finite number' AS DOUBLE PRECISION) ELSE {0} END",
-    .round_float = "CAST(ROUND(CAST({0} AS NUMERIC), {1}) AS DOUBLE PRECISION)",
+    // A double as written (its shortest round-trip text), rounded half
+    // away from zero: `CAST(x AS NUMERIC)` keeps 15 digits (docs/sql.md).
+    .round_float = "CAST(ROUND(CAST(CAST({0} AS TEXT) AS NUMERIC), {1}) AS DOUBLE PRECISION)",
     .series = "{name} AS (\n  SELECT CAST(gs AS DATE) AS p\n  FROM ({bounds}) AS b,\n"
               "    generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '{n} {unit}') AS gs)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} / {1})", .mod = "({0} % {1})",
@@ -67,7 +69,11 @@ const Dialect kDialects[] = {
                    "ELSE error({2} || {8} || {3}) END",
     .float_col = "CASE WHEN isinf(CAST({0} AS DOUBLE)) OR isnan(CAST({0} AS DOUBLE)) "
                  "THEN error({1} || {2} || ' is not a finite number') ELSE {0} END",
-    .round_float = "round({0}, {1})",
+    // DuckDB's round(1.005, 2) rounds the binary value, 1.00: its shortest
+    // text as a decimal instead (a double from 1e19 on is whole already).
+    // (The value is named once, in a subquery: nested rounds stay linear.)
+    .round_float = "(SELECT CASE WHEN abs(v) < 1e19 THEN CAST(ROUND(CAST(CAST(v AS VARCHAR) AS DECIMAL(38, 18)), {1}) "
+                   "AS DOUBLE) ELSE v END FROM (SELECT {0} AS v) AS r)",
     .series = "{name} AS (\n  SELECT CAST(unnest(generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), "
               "INTERVAL '{n} {unit}')) AS DATE) AS p\n  FROM ({bounds}) AS b)",
     .scaled_decimals = false, .timestamp_col = "{0}", .int_div = "({0} // {1})", .mod = "({0} % {1})",
@@ -126,7 +132,8 @@ const Dialect kDialects[] = {
         "'000000000000000000', 1, {5}) END AS INTEGER) END "
         "WHEN CAST(ROUND({0} * {6}) AS INTEGER) / {6}.0 = CAST({0} AS REAL) "
         "THEN CAST(ROUND({0} * {6}) AS INTEGER) ELSE json_extract('{{}}', {2} || {8} || {3}) END",
-    .round_float = "round({0}, {1})",
+    // (+ 0.0: round(-0.004, 2) is -0.0 in SQLite, and 0 everywhere else)
+    .round_float = "(round({0}, {1}) + 0.0)",
     .series = "{name}(p) AS (\n  SELECT lo FROM ({bounds}) WHERE lo IS NOT NULL AND lo <= hi\n  UNION ALL\n"
               "  SELECT date(p, '+{n} {unit}') FROM {name} WHERE date(p, '+{n} {unit}') <= (SELECT hi FROM ({bounds})))",
     .scaled_decimals = true, .timestamp_col = "datetime({0})", .int_div = "({0} / {1})", .mod = "({0} % {1})",
