@@ -121,12 +121,14 @@ bool IsBidiOrSeparator(uint32_t cp) {
 }
 
 std::string EscapeBidi(std::string_view in) {
-  if (in.find('\xE2') == std::string_view::npos) return std::string(in);
+  // Also the C1 controls (U+0080 to U+009F, C2 80 to C2 9F): U+009B starts
+  // a terminal control sequence as ESC [ does (data probe, 2026-12-07).
+  if (in.find('\xE2') == std::string_view::npos && in.find('\xC2') == std::string_view::npos) return std::string(in);
   std::string out;
   for (size_t i = 0; i < in.size();) {
     uint32_t cp = 0;
     size_t n = DecodeUtf8(in, i, &cp);
-    if (IsBidiOrSeparator(cp)) {
+    if (IsBidiOrSeparator(cp) || (cp >= 0x80 && cp < 0xA0)) {
       char esc[12];
       std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(cp));
       out += esc;

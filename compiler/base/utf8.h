@@ -44,7 +44,8 @@ std::string PrintableLines(std::string_view in);
 /// U+2066 to U+2069) and the line and paragraph separators (U+2028,
 /// U+2029): characters that can reorder or break the text after them.
 bool IsBidiOrSeparator(uint32_t cp);
-/// `in` with those characters as `\u{202e}`; the rest unchanged.
+/// `in` with those characters, and the C1 controls (U+0080 to U+009F), as
+/// `\u{202e}`; the rest unchanged.
 std::string EscapeBidi(std::string_view in);
 
 /// Number of code points in a UTF-8 string.

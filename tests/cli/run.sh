@@ -1359,5 +1359,25 @@ done
 expect "skip: lines name the value" 0 "$KPIC" run "$TMP/skipall" --metric total --grain all --on-bad-row skip --no-cache --engine interp
 contains err "s.csv#s:4: column \`b\`: value \`maybe\` is not a boolean"
 
+# A C1 control (U+009B is the 8-bit ESC [) in a member reaches the
+# terminal table escaped, as a bidi override does (data probe, 2026-12-07).
+mkdir -p "$TMP/c1"
+cat > "$TMP/c1/t.kpi" <<'KPI'
+package t
+dimension store: string
+source s from csv("s.csv") {
+  id: string key
+  day: date time
+  store: string -> store
+  amt: decimal(2) unit CNY
+}
+metric total: CNY = sum(s.amt)
+KPI
+printf 'id,day,store,amt\na,2026-01-01,x\302\2332J,1\nb,2026-01-01,y\302\205z,2\n' > "$TMP/c1/s.csv"
+expect "C1 controls in a member" 0 "$KPIC" run "$TMP/c1" --metric total --by store --grain all --no-cache
+contains out 'x\u{9b}2J'
+contains out 'y\u{85}z'
+if grep -q "$(printf '\302\233')" "$TMP/out"; then echo "FAIL: a raw U+009B reached the table"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
