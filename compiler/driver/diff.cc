@@ -420,6 +420,29 @@ std::string ChangeText(const nlohmann::ordered_json& before, const nlohmann::ord
 
 std::string List(const std::vector<std::string>& v) { return v.empty() ? "-" : fmt::format("{}", fmt::join(v, ", ")); }
 
+/// One side (`o`, before or after) of a goal period's change: value of
+/// target (attainment) status; `bp` and `ap` both sides, for the precision.
+std::string GoalSide(const nlohmann::ordered_json& o, const nlohmann::ordered_json& bp, const nlohmann::ordered_json& ap,
+                     bool percent) {
+  nlohmann::ordered_json none;
+  auto field = [&](const nlohmann::ordered_json& x, const char* k) { return x.is_object() && x.contains(k) ? x[k] : none; };
+  int dv = PairPrecision(field(bp, "value"), field(ap, "value"), percent);
+  int dt = PairPrecision(field(bp, "target"), field(ap, "target"), percent);
+  int da = PairPrecision(field(bp, "attainment"), field(ap, "attainment"), true);
+  if (o.empty()) return std::string("-");
+  // A partial period: against the target for its days, with its pace.
+  // Without a pace target (no value in its days) the whole period's target
+  // shows what changed ("- of - for its days" on both sides hid a changed
+  // target: probe, 2026-12-06).
+  if (o.contains("pace_target") && !o["pace_target"].is_null())
+    return fmt::format("{} of {} for its days {}", Shown(field(o, "value"), percent, dv),
+                       Shown(field(o, "pace_target"), percent,
+                             PairPrecision(field(bp, "pace_target"), field(ap, "pace_target"), percent)),
+                       Shown(field(o, "status")));
+  return fmt::format("{} of {} ({}) {}", Shown(field(o, "value"), percent, dv), Shown(field(o, "target"), percent, dt),
+                     Shown(field(o, "attainment"), true, da), Shown(field(o, "status")));
+}
+
 std::string HtmlEsc(const std::string& s) {
   std::string o;
   for (char c : s) {
@@ -645,11 +668,31 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
           "pre{background:#f3f4f6;padding:8px}.add{color:#047857}.del{color:#b91c1c}td,th{padding:2px 10px;"
           "text-align:right}td.l,th.l{text-align:left}</style></head><body>";
     out += fmt::format("<h1>kpic diff</h1><p>{} → {}</p>", HtmlEsc(old_label), HtmlEsc(new_label));
-    if (!doc["meaning_changed"].get<bool>()) out += "<p>No change in meaning. 口径未变。</p>";
+    // What the text says, in the same order: before 2026-12-07 the HTML
+    // left out the goals, the added and removed metrics and the numbers'
+    // errors, and printed JSON arrays (new-user probe).
+    auto strings = [](const nlohmann::ordered_json& a) {
+      std::vector<std::string> v;
+      for (const auto& x : a) v.push_back(x.get<std::string>());
+      return v;
+    };
+    auto partial_note = [&](const nlohmann::ordered_json& rows) {
+      for (const auto& r : rows)
+        if (r.value("partial", false) && r["span"].is_array() && r["span"].size() == 2)
+          out += fmt::format("<p class=note>* {} is partial: {} to {}, compared over those days</p>",
+                             HtmlEsc(r["period"].get<std::string>()), HtmlEsc(r["span"][0].get<std::string>()),
+                             HtmlEsc(r["span"][1].get<std::string>()));
+    };
+    if (!doc["meaning_changed"].get<bool>())
+      out += "<p>No change in meaning. 口径未变。</p>";
+    else
+      out += fmt::format("<p>{} metric(s) changed meaning, {} added, {} removed, {} goal(s) changed</p>",
+                         doc["metrics"].size(), added.size(), removed.size(), doc["goals"].size());
     for (const auto& m : doc["metrics"]) {
+      std::vector<std::string> through = strings(m["through"]);
       out += fmt::format("<h2>metric {}</h2><p>{}{}</p>", HtmlEsc(m["metric"].get<std::string>()),
                          HtmlEsc(m["why"].get<std::string>()),
-                         m["through"].empty() ? "" : HtmlEsc(" (" + m["through"].dump() + ")"));
+                         through.empty() ? "" : HtmlEsc(fmt::format(" ({})", fmt::join(through, ", "))));
       if (!m["diff"].empty()) {
         out += "<pre>";
         for (const auto& l : m["diff"]) {
@@ -659,18 +702,47 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
         }
         out += "</pre>";
       }
-      out += fmt::format("<p>reaches goals {}, reports {}, roles {}</p>", HtmlEsc(m["goals"].dump()),
-                         HtmlEsc(m["reports"].dump()), HtmlEsc(m["roles"].dump()));
-      out += "<table><tr><th class=l>period</th><th>before</th><th>after</th><th>change</th></tr>";
+      std::vector<std::string> g = strings(m["goals"]), r = strings(m["reports"]), ro = strings(m["roles"]);
+      if (!g.empty() || !r.empty())
+        out += fmt::format("<p>reaches: goals {}; reports {}; roles {}</p>", HtmlEsc(List(g)), HtmlEsc(List(r)),
+                           HtmlEsc(List(ro)));
       bool percent = m["unit"] == "percent";
-      for (const auto& r : m["numbers"]) {
-        int dec = PairPrecision(r["before"], r["after"], percent);
-        out += fmt::format("<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                           HtmlEsc(r["period"].get<std::string>()), HtmlEsc(Shown(r["before"], percent, dec)),
-                           HtmlEsc(Shown(r["after"], percent, dec)),
-                           HtmlEsc(ChangeText(r["before"], r["after"], percent, dec)));
+      if (m.contains("numbers_error")) {
+        out += "<p>numbers: not computed: " + HtmlEsc(m["numbers_error"].get<std::string>()) + "</p>";
+        continue;
+      }
+      if (m["numbers"].empty()) {
+        out += "<p>numbers: the same on this data</p>";
+        continue;
+      }
+      out += fmt::format("<p>numbers by {} on the same data, largest changes first{}:</p>", HtmlEsc(d.grain),
+                         percent ? " (changes in percentage points)" : "");
+      out += "<table><tr><th class=l>period</th><th>before</th><th>after</th><th>change</th></tr>";
+      for (const auto& row : m["numbers"]) {
+        int dec = PairPrecision(row["before"], row["after"], percent);
+        out += fmt::format("<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", HtmlEsc(PeriodMark(row)),
+                           HtmlEsc(Shown(row["before"], percent, dec)), HtmlEsc(Shown(row["after"], percent, dec)),
+                           HtmlEsc(ChangeText(row["before"], row["after"], percent, dec)));
       }
       out += "</table>";
+      partial_note(m["numbers"]);
+    }
+    if (!added.empty()) out += "<p>added: " + HtmlEsc(fmt::format("{}", fmt::join(added, ", "))) + "</p>";
+    if (!removed.empty()) out += "<p>removed: " + HtmlEsc(fmt::format("{}", fmt::join(removed, ", "))) + "</p>";
+    for (const auto& g : doc["goals"]) {
+      out += fmt::format("<h2>goal {}</h2><p>{} period(s) change (value of target (attainment) status)</p>",
+                         HtmlEsc(g["goal"].get<std::string>()), g["periods"].size());
+      bool percent = g["unit"] == "percent";
+      out += "<table><tr><th class=l>period</th><th class=l>before</th><th class=l>after</th></tr>";
+      for (const auto& p : g["periods"]) {
+        const nlohmann::ordered_json bp = p["before"].is_object() ? p["before"] : nlohmann::ordered_json::object(),
+                                     ap = p["after"];
+        out += fmt::format("<tr><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td></tr>",
+                           HtmlEsc(PeriodMark(p)), HtmlEsc(GoalSide(bp, bp, ap, percent)),
+                           HtmlEsc(GoalSide(ap, bp, ap, percent)));
+      }
+      out += "</table>";
+      partial_note(g["periods"]);
     }
     out += "</body></html>\n";
   } else {
@@ -728,27 +800,9 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
                          P(g["goal"].get<std::string>()), g["periods"].size());
       bool percent = g["unit"] == "percent";
       for (const auto& p : g["periods"]) {
-        nlohmann::ordered_json none, bp = p["before"].is_object() ? p["before"] : nlohmann::ordered_json::object(),
+        const nlohmann::ordered_json bp = p["before"].is_object() ? p["before"] : nlohmann::ordered_json::object(),
                                      ap = p["after"];
-        auto field = [&](const nlohmann::ordered_json& o, const char* k) { return o.contains(k) ? o[k] : none; };
-        int dv = PairPrecision(field(bp, "value"), field(ap, "value"), percent);
-        int dt = PairPrecision(field(bp, "target"), field(ap, "target"), percent);
-        int da = PairPrecision(field(bp, "attainment"), field(ap, "attainment"), true);
-        auto side = [&](const nlohmann::ordered_json& o) {
-          if (o.empty()) return std::string("-");
-          // A partial period: against the target for its days, with its pace.
-          // Without a pace target (no value in its days) the whole
-          // period's target shows what changed ("- of - for its days" on
-          // both sides hid a changed target: probe, 2026-12-06).
-          if (o.contains("pace_target") && !o["pace_target"].is_null())
-            return fmt::format("{} of {} for its days {}", Shown(field(o, "value"), percent, dv),
-                               Shown(field(o, "pace_target"), percent, PairPrecision(field(bp, "pace_target"),
-                                                                                     field(ap, "pace_target"), percent)),
-                               Shown(field(o, "status")));
-          return fmt::format("{} of {} ({}) {}", Shown(field(o, "value"), percent, dv),
-                             Shown(field(o, "target"), percent, dt), Shown(field(o, "attainment"), true, da),
-                             Shown(field(o, "status")));
-        };
+        auto side = [&](const nlohmann::ordered_json& o) { return GoalSide(o, bp, ap, percent); };
         out += fmt::format("    {:<10} {} -> {}\n", P(PeriodMark(p)), side(bp), side(ap));
       }
       out += PartialNote(g["periods"]);

@@ -80,6 +80,14 @@ contains out '2026-02    26.6666666666667 -> 16.6666666666667 -10 (-37.50%)'
 contains out 'numbers by month on the same data, largest changes first (changes in percentage points):'
 contains out '2026-02             0.00% -> 33.33%         +33.33 pp'
 contains out '2026-01    838206.93 of 1000 (83820.69%) met -> 838176.93 of 2000 (41908.85%) met'
+# The HTML says what the text says: the goal's periods, the reach as
+# names, not JSON arrays (new-user probe, 2026-12-07: it had no goals).
+expect "numbers, html" 0 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2026-12-31 --format html
+contains out '<h2>goal g</h2>'
+contains out '<td class=l>838206.93 of 1000 (83820.69%) met</td><td class=l>838176.93 of 2000 (41908.85%) met</td>'
+contains out '3 metric(s) changed meaning, 0 added, 0 removed, 1 goal(s) changed'
+contains out '<p>reaches: goals g; reports -; roles -</p>'
+lacks out '[&quot;'
 expect "numbers, json" 0 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2026-12-31 --format json
 json '[(r["period"], r["before"], r["after"], r["change"]) for m in d["metrics"] if m["metric"] == "sales" for r in m["numbers"]]' \
   "[('2026-01', '838206.93', '838176.93', '-30.00'), ('2026-02', '80.00', '50.00', '-30.00')]"
