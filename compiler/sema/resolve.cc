@@ -40,6 +40,12 @@ const std::vector<std::string> kCalendarSettings = {"week_start", "fiscal_year_s
 const std::vector<std::string> kRetailPatterns = {"4-4-5", "4-5-4", "5-4-4"};
 const std::vector<std::string> kDimensionSettings = {"description", "label", "owner", "values"};
 const std::vector<std::string> kGoalSettings = {"at_risk", "phasing", "allocate"};
+/// Every item a goal takes: an unknown setting is most often one of them
+/// misspelt (`drills store`, `owners "x"`: the help listed the three
+/// settings alone; new-user probe, 2026-12-07).
+const std::vector<std::string> kGoalItems = {"metric", "period",  "grain",   "target",      "decompose",
+                                             "drill",  "alert",   "owner",   "description", "label",
+                                             "at_risk", "phasing", "allocate"};
 const std::vector<std::string> kPhasings = {"even", "last_year"};
 const std::vector<std::string> kAllocations = {"last_year"};
 const std::vector<std::string> kReportSettings = {"title"};
@@ -1027,7 +1033,12 @@ class Resolver {
         case K::kAttr:
           break;
         case K::kSetting:
-          CheckOption(it.attr.key, kGoalSettings, "goal setting");
+          if (!Contains(kGoalSettings, it.attr.key.name)) {
+            auto& d = diags_.Report(DiagCode::E0212, it.attr.key.span,
+                                    fmt::format("unknown goal item `{}`", it.attr.key.name));
+            d.span_label = "not a goal item";
+            d.HelpClosest(it.attr.key.name, it.attr.key.span, kGoalItems);
+          }
           if (it.attr.key.name == "phasing" && !it.attr.values.empty()) {
             ast::Ident v{it.attr.values[0].text, it.attr.values[0].span};
             CheckOption(v, kPhasings, "phasing");

@@ -174,6 +174,10 @@ struct ChunkInfo {
   bool last_chunk = true;  ///< the chunk's EOF is the real end of file
   bool quiet = false;      ///< count syntax errors but do not report them
   size_t errors = 0;
+  /// The line of a keyword in its other number (`metric sales` in a
+  /// report), 0 for none: the rest of its item, read as a setting, brings
+  /// no second error (error_strategy.cc, ReportOtherNumber).
+  size_t other_number_line = 0;
 };
 
 /// Reports syntax errors in analyst language instead of ANTLR's
@@ -181,6 +185,10 @@ struct ChunkInfo {
 class KpiErrorStrategy : public antlr4::DefaultErrorStrategy {
  public:
   explicit KpiErrorStrategy(ChunkInfo* info) : info_(info) {}
+  /// Before the base's: a keyword in its other number at the start of an
+  /// item is reported and read as the one meant (ReportOtherNumber), where
+  /// the base deleted it and read the rest of the item as a setting.
+  void sync(antlr4::Parser* p) override;
 
  protected:
   void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override;

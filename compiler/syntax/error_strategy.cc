@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include <algorithm>
 
@@ -222,6 +223,60 @@ bool ReportMisspeltSetting(antlr4::Parser* p, ChunkInfo* info) {
   return true;
 }
 
+/// An error in the rest of an item whose keyword was in its other number
+/// (on its line, or the `}` on the next): already said.
+bool FollowsOtherNumber(const antlr4::Token* t, const ChunkInfo& info) {
+  return info.other_number_line != 0 &&
+         (t->getLine() == info.other_number_line ||
+          (t->getType() == KpiLexer::RBRACE && t->getLine() == info.other_number_line + 1));
+}
+
+/// A keyword in its other number where that one is expected: `metric
+/// sales` in a report (`metrics`), `metrics sales` in a goal (`metric`).
+/// Where a setting's name may also stand, the misspelt-keyword rule does not
+/// apply, and the help was "expected `}` or a name" (new-user probe,
+/// 2026-12-07).
+/// The token type of keyword `word`, or 0.
+size_t KeywordType(const antlr4::dfa::Vocabulary& vocab, const std::string& word) {
+  for (size_t type = 1; type <= vocab.getMaxTokenType(); ++type)
+    if (vocab.getLiteralName(type) == "'" + word + "'") return type;
+  return 0;
+}
+
+bool ReportOtherNumber(antlr4::Parser* p, antlr4::Token* found, const antlr4::misc::IntervalSet& expected_set,
+                       ChunkInfo* info) {
+  if (!IsWordToken(found->getType())) return false;
+  // A name (`targets`, `drills`) only where the keyword meant may stand:
+  // it is read as the keyword, not as a setting (a second error followed
+  // at its `>=`).
+  const bool name = found->getType() == KpiLexer::IDENT;
+  static const std::vector<std::string> kGoal = {"metric", "period", "target", "drill", "alert"};
+  static const std::vector<std::string> kReport = {"goals", "metrics", "chart"};
+  std::vector<std::string> items = KeywordCandidates(expected_set);
+  for (antlr4::ParserRuleContext* c = p->getContext(); c; c = dynamic_cast<antlr4::ParserRuleContext*>(c->parent)) {
+    if (dynamic_cast<KpiParser::GoalDeclContext*>(c)) items.insert(items.end(), kGoal.begin(), kGoal.end());
+    if (dynamic_cast<KpiParser::ReportDeclContext*>(c)) items.insert(items.end(), kReport.begin(), kReport.end());
+  }
+  const std::string w = found->getText();
+  for (const std::string& c : items)
+    if ((c == w + "s" || w == c + "s") && (!name || expected_set.contains(KeywordType(p->getVocabulary(), c)))) {
+      Span span = info->map->TokenSpan(found);
+      info->other_number_line = found->getLine();
+      // Read on as the keyword meant: error recovery then resumes at it, and
+      // parses its item (`metric sales` in a report after `metrics`), where
+      // skipping it made the rest of the item a setting and a second error.
+      if (auto* wt = dynamic_cast<antlr4::WritableToken*>(found))
+        if (size_t type = KeywordType(p->getVocabulary(), c)) wt->setType(type);
+      info->diags->Report(DiagCode::E0102, span,
+                          name ? fmt::format("unknown keyword `{}`", w) : fmt::format("`{}` is not an item here", w))
+          .Help(fmt::format("did you mean `{}`?", c))
+          .WithFix(span, c, fmt::format("replace with `{}`", c))
+          .span_label = "not an item here";
+      return true;
+    }
+  return false;
+}
+
 }  // namespace
 
 std::string DescribeToken(const antlr4::Token* t) {
@@ -263,13 +318,14 @@ void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
                                       const antlr4::misc::IntervalSet& expected_set) {
   tls_vocabulary = &p->getVocabulary();
   ++info_->errors;
-  if (info_->quiet) return;
+  if (info_->quiet || FollowsOtherNumber(found, *info_)) return;
   if (ReportMisspeltSetting(p, info_)) return;
   const OffsetMap& map = *info_->map;
   std::vector<size_t> expected = Expected(expected_set);
   std::string what = DescribeExpected(expected);
   antlr4::Token* prev = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
 
+  if (ReportOtherNumber(p, found, expected_set, info_)) return;
   // A word where a keyword was expected: probably a misspelt keyword.
   if (IsWordToken(found->getType()) && !Has(expected, KpiLexer::IDENT)) {
     auto candidates = KeywordCandidates(expected_set);
@@ -338,10 +394,12 @@ void KpiErrorStrategy::reportUnwantedToken(antlr4::Parser* p) {
     return;
   }
   ++info_->errors;
+  if (FollowsOtherNumber(t, *info_)) return;
   if (ReportMisspeltSetting(p, info_)) return;
   antlr4::misc::IntervalSet expected_set = getExpectedTokens(p);
   std::vector<size_t> expected = Expected(expected_set);
   Span span = info_->map->TokenSpan(t);
+  if (ReportOtherNumber(p, t, expected_set, info_)) return;
   if (IsWordToken(t->getType()) && !Has(expected, KpiLexer::IDENT)) {
     auto suggestion = Suggest(t->getText(), KeywordCandidates(expected_set));
     if (suggestion) {
@@ -358,6 +416,24 @@ void KpiErrorStrategy::reportUnwantedToken(antlr4::Parser* p) {
   if (auto habit = SqlHabit(t, prev)) d.Help(*habit);
 }
 
+void KpiErrorStrategy::sync(antlr4::Parser* p) {
+  // Cheap tests first: sync runs before every item of every block.
+  antlr4::Token* t = p->getCurrentToken();
+  if (!inErrorRecoveryMode(p) && !info_->quiet && IsWordToken(t->getType())) {
+    static const std::set<std::string> kOtherNumbers = {"metric", "metrics", "goal",   "goals", "target", "targets",
+                                                        "period", "periods", "drill",  "drills", "alert", "alerts",
+                                                        "chart",  "charts"};
+    if (kOtherNumbers.count(t->getText())) {
+      antlr4::misc::IntervalSet expected = getExpectedTokens(p);
+      if (t->getType() == KpiLexer::IDENT || !expected.contains(t->getType())) {
+        tls_vocabulary = &p->getVocabulary();
+        if (ReportOtherNumber(p, t, expected, info_)) ++info_->errors;
+      }
+    }
+  }
+  DefaultErrorStrategy::sync(p);
+}
+
 void KpiErrorStrategy::reportMissingToken(antlr4::Parser* p) {
   if (inErrorRecoveryMode(p)) return;
   beginErrorCondition(p);
@@ -365,6 +441,7 @@ void KpiErrorStrategy::reportMissingToken(antlr4::Parser* p) {
   ++info_->errors;
   if (info_->quiet) return;
   antlr4::Token* t = p->getCurrentToken();
+  if (FollowsOtherNumber(t, *info_)) return;
   antlr4::misc::IntervalSet expected_set = getExpectedTokens(p);
   std::string what = DescribeExpected(Expected(expected_set));
   antlr4::Token* prev = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
