@@ -50,6 +50,12 @@ const Dialect kDialects[] = {
     .read_parquet = nullptr,
     .fail = "CAST({1} || CAST({0} AS TEXT) AS INTEGER)",
     .date_text = "to_char({0}, 'YYYY-MM-DD')",
+    // 'infinity', '-infinity' and BC or past-9999 dates: kpic run's
+    // readers refuse them, and the engine counted them (data probe,
+    // 2026-12-07: `late` read 2 here and stopped with exit 3 embedded).
+    .time_col = "CASE WHEN {0} IS NULL OR (isfinite({0}) AND {0} >= CAST('0001-01-01' AS {1}) "
+                "AND {0} < CAST('10000-01-01' AS {1})) THEN {0} ELSE CAST({2} || {3} || "
+                "' is outside the years 1 to 9999 kpic reads' AS {1}) END",
   },
   {
     .name = "duckdb", .id = builtins::Dialect::kDuckdb, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH",
@@ -86,6 +92,9 @@ const Dialect kDialects[] = {
     .timestamp_type = "TIMESTAMP",
     .fail = "error({1} || CAST({0} AS VARCHAR))",
     .date_text = "strftime({0}, '%Y-%m-%d')",
+    .time_col = "CASE WHEN {0} IS NULL OR (isfinite({0}) AND {0} >= CAST('0001-01-01' AS {1}) "
+                "AND {0} < CAST('10000-01-01' AS {1})) THEN {0} ELSE error({2} || {3} || "
+                "' is outside the years 1 to 9999 kpic reads') END",
   },
   {
     .name = "sqlite", .id = builtins::Dialect::kSqlite, .quote_open = '"', .quote_close = '"', .backslash_escapes = false, .with = "WITH RECURSIVE",
@@ -251,6 +260,7 @@ const Dialect kDialects[] = {
     .fail = "ERROR({1} || CAST({0} AS STRING))",
     .date_text = "CAST({0} AS STRING)",
   },
+
 };
 // clang-format on
 

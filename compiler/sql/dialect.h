@@ -101,6 +101,11 @@ struct Dialect {
   /// `add_months` without its clamping (retail calendar arithmetic), or
   /// nullptr for `add_months`.
   const char* add_months_first = nullptr;
+  /// A `date` or `timestamp` column read: {0} the column, {1} its type,
+  /// {2} the error's text as a literal, {3} the value as text. Infinities
+  /// and years outside 1 to 9999 stop the query, as kpic run refuses them;
+  /// or nullptr: as it is (the engine holds no such value).
+  const char* time_col = nullptr;
 };
 
 /// The dialect of a name, or nullptr.

@@ -467,6 +467,10 @@ class Emitter {
   struct ScanFrom {
     std::string from;                     ///< FROM ... LEFT JOIN ...
     std::vector<std::string> column_sql;  ///< per scan column
+    /// Per scan column, as stored, before the checks of its values
+    /// (time_col): the window's bounds compare it, so that an index on
+    /// the time column still serves them.
+    std::vector<std::string> raw_column_sql;
   };
 
   const ir::Source* Source(const std::string& key) const {
@@ -540,6 +544,11 @@ class Emitter {
         else
           sql = T(d_.timestamp_col, sql);
       }
+      f.raw_column_sql.push_back(sql);
+      if (d_.time_col && !sqlite_time && (c.type == VT::kDate || c.type == VT::kTimestamp))
+        sql = T(d_.time_col, sql, c.type == VT::kDate ? "DATE" : "TIMESTAMP",
+                Lit(fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord())),
+                MessageValue(sql));
       if (c.type == VT::kDecimal) sql = ExactDecimal(sql, scan, c);
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kInt) sql = SqliteInt(sql, scan, c);
       if (d_.id == builtins::Dialect::kSqlite && c.type == VT::kFloat) sql = SqliteFloat(sql, scan, c);
@@ -989,9 +998,11 @@ class Emitter {
   std::vector<std::string> Where(const plan::Scan& s, const ScanFrom& f) const {
     std::vector<std::string> w;
     if (s.time_column >= 0 && (s.grain != Grain::kAll || s.from_day || s.to_day)) {
-      const std::string& t = f.column_sql[static_cast<size_t>(s.time_column)];
+      const std::string& t = f.raw_column_sql[static_cast<size_t>(s.time_column)];
       bool ts = s.columns[static_cast<size_t>(s.time_column)].type == VT::kTimestamp;
-      w.push_back(t + " IS NOT NULL");
+      // The checked value (an infinity stops the query), the bounds on the
+      // stored one.
+      w.push_back(f.column_sql[static_cast<size_t>(s.time_column)] + " IS NOT NULL");
       auto bound = [&](int32_t day) {
         return ts ? T(d_.timestamp_lit, rt::FormatDate(day) + " 00:00:00") : DateLit(day);
       };

@@ -3,16 +3,16 @@
 WITH
 s0 AS (
   -- exact:amounts at month
-  SELECT CAST(date_trunc('month', t0."day") AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source amounts, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
     SUM((CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END * 3)) AS a1,
     SUM(CASE WHEN (CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END >= CAST(CAST('0.2' AS DECIMAL(38, 1)) AS DECIMAL(38, 2))) THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source amounts, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a2,
     SUM(CASE WHEN t0."rate" IS NULL THEN NULL WHEN CAST(t0."rate" AS DECIMAL(38, 12)) = t0."rate" THEN CAST(t0."rate" AS DECIMAL(38, 12)) ELSE error('kpic: source amounts, column rate: value ' || CAST(t0."rate" AS VARCHAR) || ' has more than 12 digits after the point for decimal(12) (rounding would change the amount)') END) AS a3,
-    MAX(t0."day") AS a4
+    MAX(CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source amounts, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS a4
   FROM "amounts" AS t0
-  WHERE t0."day" IS NOT NULL
-  GROUP BY CAST(date_trunc('month', t0."day") AS DATE)),
+  WHERE CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source amounts, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CAST(date_trunc('month', CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source amounts, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE)),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d

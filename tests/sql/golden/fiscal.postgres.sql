@@ -3,14 +3,14 @@
 WITH
 s0 AS (
   -- fiscal:events at quarter
-  SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(date_trunc('month', CAST(t0."ts" AS DATE)) AS DATE) + (-3) * INTERVAL '1 month' AS DATE)) AS DATE) + (3) * INTERVAL '1 month' AS DATE) AS p,
+  SELECT CAST(CAST(date_trunc('quarter', CAST(CAST(date_trunc('month', CAST(CASE WHEN t0."ts" IS NULL OR (isfinite(t0."ts") AND t0."ts" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."ts" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."ts" ELSE CAST('kpic: source events, column ts: value ' || CAST(t0."ts" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE) + (-3) * INTERVAL '1 month' AS DATE)) AS DATE) + (3) * INTERVAL '1 month' AS DATE) AS p,
     COUNT(*) AS n,
     SUM(t0."amt") AS a0,
-    SUM(CASE WHEN (CAST(EXTRACT(HOUR FROM t0."ts") AS INTEGER) = 3) THEN t0."amt" END) AS a1,
-    MAX(CAST(t0."ts" AS DATE)) AS a2
+    SUM(CASE WHEN (CAST(EXTRACT(HOUR FROM CASE WHEN t0."ts" IS NULL OR (isfinite(t0."ts") AND t0."ts" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."ts" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."ts" ELSE CAST('kpic: source events, column ts: value ' || CAST(t0."ts" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END) AS INTEGER) = 3) THEN t0."amt" END) AS a1,
+    MAX(CAST(CASE WHEN t0."ts" IS NULL OR (isfinite(t0."ts") AND t0."ts" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."ts" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."ts" ELSE CAST('kpic: source events, column ts: value ' || CAST(t0."ts" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a2
   FROM "events" AS t0
-  WHERE t0."ts" IS NOT NULL
-  GROUP BY CAST(CAST(date_trunc('quarter', CAST(CAST(date_trunc('month', CAST(t0."ts" AS DATE)) AS DATE) + (-3) * INTERVAL '1 month' AS DATE)) AS DATE) + (3) * INTERVAL '1 month' AS DATE)),
+  WHERE CASE WHEN t0."ts" IS NULL OR (isfinite(t0."ts") AND t0."ts" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."ts" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."ts" ELSE CAST('kpic: source events, column ts: value ' || CAST(t0."ts" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(CAST(date_trunc('quarter', CAST(CAST(date_trunc('month', CAST(CASE WHEN t0."ts" IS NULL OR (isfinite(t0."ts") AND t0."ts" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."ts" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."ts" ELSE CAST('kpic: source events, column ts: value ' || CAST(t0."ts" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE) + (-3) * INTERVAL '1 month' AS DATE)) AS DATE) + (3) * INTERVAL '1 month' AS DATE)),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d

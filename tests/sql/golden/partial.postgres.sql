@@ -4,17 +4,17 @@
 WITH
 s0 AS (
   -- partial:orders at quarter
-  SELECT CAST(date_trunc('quarter', t0."day") AS DATE) AS p,
+  SELECT CAST(date_trunc('quarter', CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS DATE) AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN CAST(t0."amount" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."amount" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
     COUNT(*) AS a1,
-    MAX(t0."day") AS a2
+    MAX(CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS a2
   FROM "orders" AS t0
-  WHERE t0."day" IS NOT NULL
+  WHERE CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
     AND t0."day" >= DATE '2025-02-10'
     AND t0."day" < DATE '2025-11-20'
-  GROUP BY CAST(date_trunc('quarter', t0."day") AS DATE), t0."channel"),
+  GROUP BY CAST(date_trunc('quarter', CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS DATE), t0."channel"),
 as_of AS (
   -- the data as of --as-of
   SELECT DATE '2025-11-19' AS d),
@@ -30,15 +30,15 @@ members0 AS (
     SELECT s.d0 FROM s0 AS s, bounds0 AS b, as_of AS ao WHERE s.p BETWEEN b.lo AND b.hi AND s.p >= COALESCE(CAST(date_trunc('quarter', DATE '2025-02-10') AS DATE), s.p) AND s.p <= COALESCE(CAST(date_trunc('quarter', ao.d) AS DATE), s.p)) AS u),
 s1 AS (
   -- partial:orders at day
-  SELECT t0."day" AS p,
+  SELECT CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN CAST(t0."amount" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."amount" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
-    MAX(t0."day") AS a1
+    MAX(CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS a1
   FROM "orders" AS t0
-  WHERE t0."day" IS NOT NULL
+  WHERE CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
     AND t0."day" < DATE '2025-11-20'
-  GROUP BY t0."day", t0."channel"),
+  GROUP BY CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source orders, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END, t0."channel"),
 bounds1 AS (
   SELECT x.lo, CASE WHEN CAST(date_trunc('quarter', ao.d) AS DATE) < x.hi THEN CAST(date_trunc('quarter', ao.d) AS DATE) ELSE x.hi END AS hi FROM (SELECT CASE WHEN d.lo IS NULL THEN NULL ELSE CAST(date_trunc('quarter', DATE '2025-02-10') AS DATE) END AS lo, CASE WHEN d.lo IS NULL THEN NULL ELSE d.hi END AS hi FROM (SELECT MIN(lo) AS lo, MAX(hi) AS hi FROM (
     SELECT MIN(CAST(date_trunc('quarter', p) AS DATE)) AS lo, MAX(CAST(date_trunc('quarter', p) AS DATE)) AS hi FROM s1) AS u) AS d) AS x CROSS JOIN as_of AS ao),

@@ -3,27 +3,27 @@
 WITH
 s0 AS (
   -- retail:orders at month
-  SELECT CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE) AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source orders, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     SUM(CASE WHEN (NOT t0."returned") THEN (t0."quantity" * CASE WHEN t1."unit_cost" IS NULL THEN NULL WHEN CAST(t1."unit_cost" AS DECIMAL(38, 2)) = t1."unit_cost" THEN CAST(t1."unit_cost" AS DECIMAL(38, 2)) ELSE error('kpic: source orders, column product_id.unit_cost: value ' || CAST(t1."unit_cost" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) END) AS a2,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a3
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS a3
   FROM "orders" AS t0
   LEFT JOIN "products" AS t1 ON CAST(t1."product_id" AS VARCHAR) COLLATE "C" = CAST(t0."product_id" AS VARCHAR) COLLATE "C"
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE), t0."channel"),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CAST(date_trunc('month', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE), t0."channel"),
 s1 AS (
   -- retail:traffic at month
-  SELECT CAST(date_trunc('month', t0."day") AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source traffic, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE) AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(t0."visitors") AS a0,
-    MAX(t0."day") AS a1
+    MAX(CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source traffic, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS a1
   FROM "traffic" AS t0
-  WHERE t0."day" IS NOT NULL
-  GROUP BY CAST(date_trunc('month', t0."day") AS DATE), t0."channel"),
+  WHERE CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source traffic, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CAST(date_trunc('month', CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE error('kpic: source traffic, column day: value ' || CAST(t0."day" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE), t0."channel"),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d

@@ -7,98 +7,98 @@ periods0 AS (
     generate_series(CAST(b.lo AS TIMESTAMP), CAST(b.hi AS TIMESTAMP), INTERVAL '1 month') AS gs),
 s0 AS (
   -- retail:orders at day
-  SELECT CAST(t0."下单时间" AS DATE) AS p,
+  SELECT CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN CAST(t0."amount" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."amount" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a4
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a4
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(t0."下单时间" AS DATE)),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)),
 s1 AS (
   -- retail:traffic at day
-  SELECT t0."day" AS p,
+  SELECT CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END AS p,
     COUNT(*) AS n,
     SUM(t0."visitors") AS a0,
-    MAX(t0."day") AS a1
+    MAX(CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS a1
   FROM "traffic" AS t0
-  WHERE t0."day" IS NOT NULL
-  GROUP BY t0."day"),
+  WHERE CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
+  GROUP BY CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END),
 s2 AS (
   -- retail:orders at day
-  SELECT CAST(t0."下单时间" AS DATE) AS p,
+  SELECT CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE) AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN CAST(t0."amount" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."amount" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a4
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a4
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(t0."下单时间" AS DATE), t0."channel"),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE), t0."channel"),
 s3 AS (
   -- retail:orders at day
-  SELECT CAST(t0."下单时间" AS DATE) AS p,
+  SELECT CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE) AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN CAST(t0."amount" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."amount" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a4
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a4
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(t0."下单时间" AS DATE), t0."store"),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE), t0."store"),
 s4 AS (
   -- retail:orders at day
-  SELECT CAST(t0."下单时间" AS DATE) AS p,
+  SELECT CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE) AS p,
     t0."customer_type" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN CAST(t0."amount" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."amount" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a4
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a4
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(t0."下单时间" AS DATE), t0."customer_type"),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE), t0."customer_type"),
 s5 AS (
   -- retail:orders at day
-  SELECT CAST(t0."下单时间" AS DATE) AS p,
+  SELECT CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE) AS p,
     t1."category" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN CAST(t0."amount" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."amount" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."amount" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."amount" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source orders, column amount: value ' || CAST(t0."amount" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END END) AS a0,
     COUNT(CASE WHEN (NOT t0."returned") THEN 1 END) AS a1,
     COUNT(CASE WHEN t0."returned" THEN 1 END) AS a2,
     COUNT(*) AS a3,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a4
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a4
   FROM "orders" AS t0
   LEFT JOIN "products" AS t1 ON CAST(t1."product_id" AS TEXT) COLLATE "C" = CAST(t0."product_id" AS TEXT) COLLATE "C"
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(t0."下单时间" AS DATE), t1."category"),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE CAST('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE), t1."category"),
 s6 AS (
   -- retail:traffic at day
-  SELECT t0."day" AS p,
+  SELECT CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END AS p,
     t0."channel" AS d0,
     COUNT(*) AS n,
     SUM(t0."visitors") AS a0,
-    MAX(t0."day") AS a1
+    MAX(CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS a1
   FROM "traffic" AS t0
-  WHERE t0."day" IS NOT NULL
-  GROUP BY t0."day", t0."channel"),
+  WHERE CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
+  GROUP BY CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END, t0."channel"),
 s7 AS (
   -- retail:traffic at day
-  SELECT t0."day" AS p,
+  SELECT CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
     SUM(t0."visitors") AS a0,
-    MAX(t0."day") AS a1
+    MAX(CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS a1
   FROM "traffic" AS t0
-  WHERE t0."day" IS NOT NULL
-  GROUP BY t0."day", t0."store"),
+  WHERE CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
+  GROUP BY CASE WHEN t0."day" IS NULL OR (isfinite(t0."day") AND t0."day" >= CAST('0001-01-01' AS DATE) AND t0."day" < CAST('10000-01-01' AS DATE)) THEN t0."day" ELSE CAST('kpic: source traffic, column day: value ' || CAST(t0."day" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END, t0."store"),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d

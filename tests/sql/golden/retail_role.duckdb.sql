@@ -3,15 +3,15 @@
 WITH
 s0 AS (
   -- retail:orders at month
-  SELECT CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: a value (not shown: the row may be outside role store_manager''s access) that' || substr(CAST(t0."下单时间" AS VARCHAR), 1, 0) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE) AS p,
     t0."store" AS d0,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source orders, column amount: a value (not shown: the row may be outside role store_manager''s access) that' || substr(CAST(t0."amount" AS VARCHAR), 1, 0) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a1
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: a value (not shown: the row may be outside role store_manager''s access) that' || substr(CAST(t0."下单时间" AS VARCHAR), 1, 0) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS a1
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: a value (not shown: the row may be outside role store_manager''s access) that' || substr(CAST(t0."下单时间" AS VARCHAR), 1, 0) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
     AND (CAST(t0."store" AS VARCHAR) COLLATE "C" = CAST('x''; DROP TABLE orders; --' AS VARCHAR) COLLATE "C")
-  GROUP BY CAST(date_trunc('month', CAST(t0."下单时间" AS DATE)) AS DATE), t0."store"),
+  GROUP BY CAST(date_trunc('month', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: a value (not shown: the row may be outside role store_manager''s access) that' || substr(CAST(t0."下单时间" AS VARCHAR), 1, 0) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE), t0."store"),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d

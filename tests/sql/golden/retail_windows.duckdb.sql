@@ -3,29 +3,29 @@
 WITH
 s0 AS (
   -- retail:orders at day
-  SELECT CAST(t0."下单时间" AS DATE) AS p,
+  SELECT CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN (NOT t0."returned") THEN CASE WHEN t0."amount" IS NULL THEN NULL WHEN CAST(t0."amount" AS DECIMAL(38, 2)) = t0."amount" THEN CAST(t0."amount" AS DECIMAL(38, 2)) ELSE error('kpic: source orders, column amount: value ' || CAST(t0."amount" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END END) AS a0,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a1
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS a1
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(t0."下单时间" AS DATE)),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)),
 s1 AS (
   -- retail:orders at quarter
-  SELECT CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE) AS p,
+  SELECT CAST(date_trunc('quarter', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (CAST(epoch_us(t0."shipped_at") - epoch_us(t0."下单时间") AS DOUBLE) / 3600000000.0) END) AS a2,
-    COUNT(CASE WHEN (t0."shipped_at" IS NOT NULL) THEN (CAST(epoch_us(t0."shipped_at") - epoch_us(t0."下单时间") AS DOUBLE) / 3600000000.0) END) AS a2_n,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a3
+    SUM(CASE WHEN (CASE WHEN t0."shipped_at" IS NULL OR (isfinite(t0."shipped_at") AND t0."shipped_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."shipped_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."shipped_at" ELSE error('kpic: source orders, column shipped_at: value ' || CAST(t0."shipped_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL) THEN (CAST(epoch_us(CASE WHEN t0."shipped_at" IS NULL OR (isfinite(t0."shipped_at") AND t0."shipped_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."shipped_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."shipped_at" ELSE error('kpic: source orders, column shipped_at: value ' || CAST(t0."shipped_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) - epoch_us(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DOUBLE) / 3600000000.0) END) AS a2,
+    COUNT(CASE WHEN (CASE WHEN t0."shipped_at" IS NULL OR (isfinite(t0."shipped_at") AND t0."shipped_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."shipped_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."shipped_at" ELSE error('kpic: source orders, column shipped_at: value ' || CAST(t0."shipped_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL) THEN (CAST(epoch_us(CASE WHEN t0."shipped_at" IS NULL OR (isfinite(t0."shipped_at") AND t0."shipped_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."shipped_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."shipped_at" ELSE error('kpic: source orders, column shipped_at: value ' || CAST(t0."shipped_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) - epoch_us(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DOUBLE) / 3600000000.0) END) AS a2_n,
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS a3
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
-  GROUP BY CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE)),
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CAST(date_trunc('quarter', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE)),
 s2 AS (
   -- retail:orders at all
   SELECT COUNT(*) AS n,
-    MAX(CAST(t0."下单时间" AS DATE)) AS a0
+    MAX(CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS a0
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
     AND t0."下单时间" >= TIMESTAMP '2026-01-01 00:00:00'
   HAVING COUNT(*) > 0),
 as_of AS (
@@ -86,9 +86,9 @@ r0 AS (
   GROUP BY f.rid),
 v1_0 AS (
   -- count_distinct of retail:orders
-  SELECT DISTINCT CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE) AS p, t0."customer_id" AS x
+  SELECT DISTINCT CAST(date_trunc('quarter', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE) AS p, t0."customer_id" AS x
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
     AND t0."is_repeat"
     AND t0."customer_id" IS NOT NULL),
 l1 AS (
@@ -102,9 +102,9 @@ l1 AS (
   GROUP BY f.rid),
 v1_1 AS (
   -- count_distinct of retail:orders
-  SELECT DISTINCT CAST(date_trunc('quarter', CAST(t0."下单时间" AS DATE)) AS DATE) AS p, t0."customer_id" AS x
+  SELECT DISTINCT CAST(date_trunc('quarter', CAST(CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE) AS p, t0."customer_id" AS x
   FROM "orders" AS t0
-  WHERE t0."下单时间" IS NOT NULL
+  WHERE CASE WHEN t0."下单时间" IS NULL OR (isfinite(t0."下单时间") AND t0."下单时间" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."下单时间" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."下单时间" ELSE error('kpic: source orders, column ordered_at: value ' || CAST(t0."下单时间" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
     AND t0."customer_id" IS NOT NULL),
 l2 AS (
   -- count_distinct($customer_id)

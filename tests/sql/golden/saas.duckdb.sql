@@ -3,35 +3,35 @@
 WITH
 s0 AS (
   -- saas:mrr_snapshots at day
-  SELECT t0."Month" AS p,
+  SELECT CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) = t0."MRR (USD)" THEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0,
     COUNT(CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) = t0."MRR (USD)" THEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a0_n,
-    MAX(t0."Month") AS a2
+    MAX(CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS a2
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
-  GROUP BY t0."Month"),
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END),
 s1 AS (
   -- saas:mrr_snapshots at month
-  SELECT CAST(date_trunc('month', t0."Month") AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN t0."expansion" IS NULL THEN NULL WHEN CAST(t0."expansion" AS DECIMAL(38, 2)) = t0."expansion" THEN CAST(t0."expansion" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a2,
     SUM(CASE WHEN t0."contraction" IS NULL THEN NULL WHEN CAST(t0."contraction" AS DECIMAL(38, 2)) = t0."contraction" THEN CAST(t0."contraction" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a3,
     SUM(CASE WHEN t0."churned_mrr" IS NULL THEN NULL WHEN CAST(t0."churned_mrr" AS DECIMAL(38, 2)) = t0."churned_mrr" THEN CAST(t0."churned_mrr" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END) AS a4,
-    MAX(t0."Month") AS a5
+    MAX(CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS a5
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
-  GROUP BY CAST(date_trunc('month', t0."Month") AS DATE)),
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE)),
 s2 AS (
   -- saas:tickets at month
-  SELECT CAST(date_trunc('month', CAST(t0."opened_at" AS DATE)) AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE error('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0,
-    COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0_n,
-    MAX(CAST(t0."opened_at" AS DATE)) AS a1
+    SUM(CASE WHEN (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE error('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL) THEN t0."csat" END) AS a0,
+    COUNT(CASE WHEN (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE error('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL) THEN t0."csat" END) AS a0_n,
+    MAX(CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE error('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS a1
   FROM "tickets" AS t0
-  WHERE t0."opened_at" IS NOT NULL
-  GROUP BY CAST(date_trunc('month', CAST(t0."opened_at" AS DATE)) AS DATE)),
+  WHERE CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE error('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
+  GROUP BY CAST(date_trunc('month', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE error('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS DATE)) AS DATE)),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d
@@ -84,9 +84,9 @@ r0 AS (
   LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER BY day DESC) AS rn FROM b0) AS t ON t.rid = f.rid AND t.rn = 1),
 v1_0 AS (
   -- count_distinct of saas:mrr_snapshots
-  SELECT DISTINCT CAST(date_trunc('month', t0."Month") AS DATE) AS p, t0."account_id" AS x
+  SELECT DISTINCT CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE) AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
     AND (CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) = t0."MRR (USD)" THEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END > CAST(0 AS DECIMAL(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l0 AS (
@@ -100,9 +100,9 @@ l0 AS (
   GROUP BY f.rid),
 v1_1 AS (
   -- count_distinct of saas:mrr_snapshots
-  SELECT DISTINCT CAST(date_trunc('month', t0."Month") AS DATE) AS p, t0."account_id" AS x
+  SELECT DISTINCT CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END) AS DATE) AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
     AND t0."churned"
     AND t0."account_id" IS NOT NULL),
 l1 AS (
@@ -116,9 +116,9 @@ l1 AS (
   GROUP BY f.rid),
 v0_1 AS (
   -- count_distinct of saas:mrr_snapshots
-  SELECT DISTINCT t0."Month" AS p, t0."account_id" AS x
+  SELECT DISTINCT CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE error('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS VARCHAR) || ' is outside the years 1 to 9999 kpic reads') END IS NOT NULL
     AND (CASE WHEN t0."MRR (USD)" IS NULL THEN NULL WHEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) = t0."MRR (USD)" THEN CAST(t0."MRR (USD)" AS DECIMAL(38, 2)) ELSE error('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS VARCHAR) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)') END > CAST(0 AS DECIMAL(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l2 AS (

@@ -3,35 +3,35 @@
 WITH
 s0 AS (
   -- saas:mrr_snapshots at day
-  SELECT t0."Month" AS p,
+  SELECT CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN CAST(t0."MRR (USD)" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0,
     COUNT(CASE WHEN CAST(t0."MRR (USD)" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a0_n,
-    MAX(t0."Month") AS a2
+    MAX(CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS a2
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
-  GROUP BY t0."Month"),
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
+  GROUP BY CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END),
 s1 AS (
   -- saas:mrr_snapshots at month
-  SELECT CAST(date_trunc('month', t0."Month") AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS DATE) AS p,
     COUNT(*) AS n,
     SUM(CASE WHEN CAST(t0."expansion" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."expansion" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column expansion: value ' || CAST(t0."expansion" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a2,
     SUM(CASE WHEN CAST(t0."contraction" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."contraction" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column contraction: value ' || CAST(t0."contraction" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a3,
     SUM(CASE WHEN CAST(t0."churned_mrr" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."churned_mrr" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column churned_mrr: value ' || CAST(t0."churned_mrr" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END) AS a4,
-    MAX(t0."Month") AS a5
+    MAX(CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS a5
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
-  GROUP BY CAST(date_trunc('month', t0."Month") AS DATE)),
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
+  GROUP BY CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS DATE)),
 s2 AS (
   -- saas:tickets at month
-  SELECT CAST(date_trunc('month', CAST(t0."opened_at" AS DATE)) AS DATE) AS p,
+  SELECT CAST(date_trunc('month', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE) AS p,
     COUNT(*) AS n,
-    SUM(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0,
-    COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0_n,
-    MAX(CAST(t0."opened_at" AS DATE)) AS a1
+    SUM(CASE WHEN (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE CAST('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL) THEN t0."csat" END) AS a0,
+    COUNT(CASE WHEN (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE CAST('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL) THEN t0."csat" END) AS a0_n,
+    MAX(CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a1
   FROM "tickets" AS t0
-  WHERE t0."opened_at" IS NOT NULL
-  GROUP BY CAST(date_trunc('month', CAST(t0."opened_at" AS DATE)) AS DATE)),
+  WHERE CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(date_trunc('month', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE)),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d
@@ -87,9 +87,9 @@ r0 AS (
   LEFT JOIN (SELECT rid, v, ROW_NUMBER() OVER (PARTITION BY rid ORDER BY day DESC) AS rn FROM b0) AS t ON t.rid = f.rid AND t.rn = 1),
 v1_0 AS (
   -- count_distinct of saas:mrr_snapshots
-  SELECT DISTINCT CAST(date_trunc('month', t0."Month") AS DATE) AS p, t0."account_id" AS x
+  SELECT DISTINCT CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS DATE) AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
     AND (CASE WHEN CAST(t0."MRR (USD)" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END > CAST(0 AS NUMERIC(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l0 AS (
@@ -103,9 +103,9 @@ l0 AS (
   GROUP BY f.rid),
 v1_1 AS (
   -- count_distinct of saas:mrr_snapshots
-  SELECT DISTINCT CAST(date_trunc('month', t0."Month") AS DATE) AS p, t0."account_id" AS x
+  SELECT DISTINCT CAST(date_trunc('month', CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END) AS DATE) AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
     AND t0."churned"
     AND t0."account_id" IS NOT NULL),
 l1 AS (
@@ -119,9 +119,9 @@ l1 AS (
   GROUP BY f.rid),
 v0_1 AS (
   -- count_distinct of saas:mrr_snapshots
-  SELECT DISTINCT t0."Month" AS p, t0."account_id" AS x
+  SELECT DISTINCT CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END AS p, t0."account_id" AS x
   FROM "mrr_snapshots" AS t0
-  WHERE t0."Month" IS NOT NULL
+  WHERE CASE WHEN t0."Month" IS NULL OR (isfinite(t0."Month") AND t0."Month" >= CAST('0001-01-01' AS DATE) AND t0."Month" < CAST('10000-01-01' AS DATE)) THEN t0."Month" ELSE CAST('kpic: source mrr_snapshots, column month: value ' || CAST(t0."Month" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS DATE) END IS NOT NULL
     AND (CASE WHEN CAST(t0."MRR (USD)" AS TEXT) IN ('NaN', 'Infinity', '-Infinity') THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is not a decimal number' AS NUMERIC(38, 2)) WHEN ABS(CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC)) * 100 > 9223372036854775807 THEN CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' is out of range for decimal(2)' AS NUMERIC(38, 2)) WHEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) = CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC) THEN CAST(CAST(t0."MRR (USD)" AS TEXT) AS NUMERIC(38, 2)) ELSE CAST('kpic: source mrr_snapshots, column mrr: value ' || CAST(t0."MRR (USD)" AS TEXT) || ' has more than 2 digits after the point for decimal(2) (rounding would change the amount)' AS NUMERIC(38, 2)) END > CAST(0 AS NUMERIC(38, 2)))
     AND t0."account_id" IS NOT NULL),
 l2 AS (

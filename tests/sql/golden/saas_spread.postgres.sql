@@ -3,16 +3,16 @@
 WITH
 s0 AS (
   -- saas:tickets at quarter
-  SELECT CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE) AS p,
+  SELECT CAST(date_trunc('quarter', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE) AS p,
     t1."region" AS d0,
     COUNT(*) AS n,
-    SUM(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0,
-    COUNT(CASE WHEN (t0."resolved_at" IS NOT NULL) THEN t0."csat" END) AS a0_n,
-    MAX(CAST(t0."opened_at" AS DATE)) AS a3
+    SUM(CASE WHEN (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE CAST('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL) THEN t0."csat" END) AS a0,
+    COUNT(CASE WHEN (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE CAST('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL) THEN t0."csat" END) AS a0_n,
+    MAX(CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS a3
   FROM "tickets" AS t0
   LEFT JOIN "accounts" AS t1 ON CAST(t1."account_id" AS TEXT) COLLATE "C" = CAST(t0."account_id" AS TEXT) COLLATE "C"
-  WHERE t0."opened_at" IS NOT NULL
-  GROUP BY CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE), t1."region"),
+  WHERE CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+  GROUP BY CAST(date_trunc('quarter', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE), t1."region"),
 as_of AS (
   -- the data as of its last day with rows
   SELECT m.d AS d
@@ -46,11 +46,11 @@ l0 AS (
   GROUP BY f.rid),
 v0_1 AS (
   -- stddev of saas:tickets
-  SELECT CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE) AS p, t1."region" AS d0, t0."csat" AS x
+  SELECT CAST(date_trunc('quarter', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE) AS p, t1."region" AS d0, t0."csat" AS x
   FROM "tickets" AS t0
   LEFT JOIN "accounts" AS t1 ON CAST(t1."account_id" AS TEXT) COLLATE "C" = CAST(t0."account_id" AS TEXT) COLLATE "C"
-  WHERE t0."opened_at" IS NOT NULL
-    AND (t0."resolved_at" IS NOT NULL)
+  WHERE CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+    AND (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE CAST('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL)
     AND t0."csat" IS NOT NULL),
 l1 AS (
   -- stddev($csat where ($resolved_at is not null))
@@ -65,11 +65,11 @@ l1 AS (
   GROUP BY s.rid),
 v0_2 AS (
   -- variance of saas:tickets
-  SELECT CAST(date_trunc('quarter', CAST(t0."opened_at" AS DATE)) AS DATE) AS p, t1."region" AS d0, (EXTRACT(EPOCH FROM (t0."resolved_at" - t0."opened_at")) / 3600.0) AS x
+  SELECT CAST(date_trunc('quarter', CAST(CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END AS DATE)) AS DATE) AS p, t1."region" AS d0, (EXTRACT(EPOCH FROM (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE CAST('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END - CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END)) / 3600.0) AS x
   FROM "tickets" AS t0
   LEFT JOIN "accounts" AS t1 ON CAST(t1."account_id" AS TEXT) COLLATE "C" = CAST(t0."account_id" AS TEXT) COLLATE "C"
-  WHERE t0."opened_at" IS NOT NULL
-    AND (EXTRACT(EPOCH FROM (t0."resolved_at" - t0."opened_at")) / 3600.0) IS NOT NULL),
+  WHERE CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END IS NOT NULL
+    AND (EXTRACT(EPOCH FROM (CASE WHEN t0."resolved_at" IS NULL OR (isfinite(t0."resolved_at") AND t0."resolved_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."resolved_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."resolved_at" ELSE CAST('kpic: source tickets, column resolved_at: value ' || CAST(t0."resolved_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END - CASE WHEN t0."opened_at" IS NULL OR (isfinite(t0."opened_at") AND t0."opened_at" >= CAST('0001-01-01' AS TIMESTAMP) AND t0."opened_at" < CAST('10000-01-01' AS TIMESTAMP)) THEN t0."opened_at" ELSE CAST('kpic: source tickets, column opened_at: value ' || CAST(t0."opened_at" AS TEXT) || ' is outside the years 1 to 9999 kpic reads' AS TIMESTAMP) END)) / 3600.0) IS NOT NULL),
 l2 AS (
   -- variance(($resolved_at - $opened_at))
   SELECT s.rid,
