@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "datetime.h"
 #include "decimal.h"
@@ -441,10 +442,22 @@ int Lowerer::RoleParam(int scan, int param) {
                                              p.name, v));
       return Const(scan, VT::kTimestamp, *t);
     }
+    case VT::kFloat: {
+      // As a CSV field of a float column is read. It fell through to text,
+      // read as 0 by the embedded engines: `orders.score >= m` saw every
+      // row whatever m was (role probe, 2026-12-07).
+      double x = 0;
+      auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+      if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size() || !std::isfinite(x))
+        throw PlanError("E0603", fmt::format("--param {}={}: not a finite number", p.name, v));
+      return Const(scan, VT::kFloat, 0, x);
+    }
     case VT::kString:
       return Const(scan, VT::kString, 0, 0, v);
     default:
-      return Const(scan, VT::kString, 0, 0, v);
+      // Never text in place of a value of another type: a rule that
+      // compares it restricts nothing.
+      throw std::logic_error(fmt::format("role parameter `{}` has a type the lowering does not read", p.name));
   }
 }
 

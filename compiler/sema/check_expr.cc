@@ -874,6 +874,25 @@ bool Checker::UnitsAgree(const Expr& at, const Unit& a, const Unit& b, const cha
                        b.ToString()));
     return false;
   }
+  {
+    // A currency written as Chinese analysts say it (`200元`): a unit of
+    // its own here, while currencies are ISO codes (new-user probe,
+    // 2026-12-07: "cannot compare `CNY` and `元`" without help).
+    static const std::map<std::string, std::string> kCurrencyWords = {
+        {"元", "CNY"},  {"块", "CNY"},  {"圆", "CNY"},  {"人民币", "CNY"}, {"RMB", "CNY"}, {"rmb", "CNY"},
+        {"yuan", "CNY"}, {"美元", "USD"}, {"美金", "USD"}, {"欧元", "EUR"},   {"日元", "JPY"}, {"港元", "HKD"},
+        {"港币", "HKD"}, {"英镑", "GBP"}};
+    for (const auto& [side, other] : {std::pair{at.lhs.get(), &b}, std::pair{at.rhs.get(), &a}}) {
+      const Expr* lit = StripParens(side);
+      if (!lit || lit->kind != ExprKind::kNumber || !lit->unit) continue;
+      auto it = kCurrencyWords.find(lit->unit->name);
+      if (it == kCurrencyWords.end()) continue;
+      const std::string& code = it->second;  // `200 美元` against CNY is USD, and then E0303
+      d.Help(fmt::format("a currency is written as its ISO code: `{} {}` (`{}` here is a unit of its own)", lit->text(),
+                         code, lit->unit->name));
+      return false;
+    }
+  }
   if (a.IsOne() || b.IsOne()) {
     // Suggest the literal itself with the other side's unit.
     const Expr* lit = nullptr;

@@ -83,6 +83,8 @@ std::string AstBuilder::StringValue(antlr4::Token* t) {
   // `raw` must be offsets into the file (invalid UTF-8 re-encodes longer).
   Span token = map_.TokenSpan(t);
   std::string raw(map_.text.substr(token.begin, token.end - token.begin));
+  // A curly opening quote read as a string (parse.cc, E0101): no value.
+  if (raw.rfind("\xE2\x80\x9C", 0) == 0 || raw.rfind("\xE2\x80\x98", 0) == 0) return {};
   // The lexer guarantees the opening quote; an unterminated string (already
   // reported) may lack the closing one.
   size_t end = raw.size() >= 2 && raw.back() == raw.front() ? raw.size() - 1 : raw.size();

@@ -296,6 +296,19 @@ namespace {
 
 /// What an analyst used to SQL wrote, and how kpi says it (the parser's own
 /// message names only what it expected: probe, 2026-12-06).
+/// `period 2026-01 .. 2026-06`: a month where a goal's period takes a year
+/// or a range of whole dates (the help said "expected `}` or a name").
+std::optional<std::string> PeriodHabit(antlr4::Parser* p, antlr4::Token* t) {
+  antlr4::TokenStream* in = p->getTokenStream();
+  if (!t || in->index() < 2) return std::nullopt;
+  antlr4::Token* prev = in->LT(-1);
+  antlr4::Token* before = in->LT(-2);
+  if (!prev || !before || before->getType() != KpiLexer::PERIOD) return std::nullopt;
+  if (prev->getType() != KpiLexer::INT && prev->getType() != KpiLexer::DATE) return std::nullopt;
+  return "a goal's period is a year (`period 2026 by month`) or a range of whole dates, the end excluded "
+         "(`period 2026-01-01 .. 2026-07-01 by month` for January to June)";
+}
+
 std::optional<std::string> SqlHabit(antlr4::Token* t, antlr4::Token* prev) {
   if (!t) return std::nullopt;
   auto lower = [](std::string s) {
@@ -365,6 +378,7 @@ void KpiErrorStrategy::ReportExpected(antlr4::Parser* p, antlr4::Token* found,
       info_->diags->Report(DiagCode::E0107, span, fmt::format("expected {}{}, found {}", what, after, DescribeToken(found)));
   d.span_label = "expected " + what;
   if (auto habit = SqlHabit(found, prev)) d.Help(*habit);
+  if (auto habit = PeriodHabit(p, found)) d.Help(*habit);
 }
 
 void KpiErrorStrategy::reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) {
@@ -414,6 +428,7 @@ void KpiErrorStrategy::reportUnwantedToken(antlr4::Parser* p) {
   d.Help("expected " + DescribeExpected(expected)).span_label = "not expected here";
   antlr4::Token* prev = p->getTokenStream()->index() > 0 ? p->getTokenStream()->LT(-1) : nullptr;
   if (auto habit = SqlHabit(t, prev)) d.Help(*habit);
+  if (auto habit = PeriodHabit(p, t)) d.Help(*habit);
 }
 
 void KpiErrorStrategy::sync(antlr4::Parser* p) {

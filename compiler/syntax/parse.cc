@@ -408,6 +408,27 @@ void FileParser::ScanTrivia() {
         unterminated_.insert(t->getTokenIndex());
         break;
       }
+      case KpiLexer::INT: {
+        // `2026年`: a year as Chinese writes it. The 年 is left out with
+        // one diagnostic, where the rest of the goal failed to parse
+        // (new-user probe, 2026-12-07).
+        size_t before = i;  // the token before, past whitespace and comments: `period`
+        while (before > 0 && all_[before - 1]->getChannel() != antlr4::Token::DEFAULT_CHANNEL) --before;
+        if (before > 0 && all_[before - 1]->getType() == KpiLexer::PERIOD && i + 1 < all_.size() &&
+            all_[i + 1]->getType() == KpiLexer::IDENT && all_[i + 1]->getText() == "\u5e74" &&
+            all_[i + 1]->getStartIndex() == t->getStopIndex() + 1) {
+          Span nian = map_.TokenSpan(all_[i + 1]);
+          Span whole{span.file, span.begin, nian.end};
+          auto& d = diags_.Report(DiagCode::E0101, whole,
+                                  fmt::format("a year is written `{}`, not `{}年`", t->getText(), t->getText()));
+          d.span_label = "write the number alone";
+          d.Help(fmt::format("write `{}` (a period of months: `period {} by month`)", t->getText(), t->getText()));
+          d.WithFix(whole, t->getText(), fmt::format("write `{}`", t->getText()));
+          if (auto* w = dynamic_cast<antlr4::WritableToken*>(all_[i + 1])) w->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+          ++i;
+        }
+        break;
+      }
       case KpiLexer::HASH_COMMENT: {
         Span hash{span.file, span.begin, span.begin + 1};
         auto& d = diags_.Report(DiagCode::E0101, hash, "comments start with `//`, not `#`");
@@ -455,6 +476,38 @@ void FileParser::ScanTrivia() {
             w->setChannel(antlr4::Token::DEFAULT_CHANNEL);
           }
           break;
+        }
+        if ((text == "\u201c" || text == "\u2018") && j == i) {
+          // Curly quotes, as a Chinese input method types them: one
+          // diagnostic with the straight-quoted string as its fix, and the
+          // words between read as nothing, where three errors came without
+          // help (new-user probe, 2026-12-07).
+          const std::string close = text == "\u201c" ? "\u201d" : "\u2019";
+          size_t k = i + 1;
+          while (k < all_.size() && all_[k]->getLine() == t->getLine() && all_[k]->getText() != close &&
+                 all_[k]->getType() != antlr4::Token::EOF)
+            ++k;
+          if (k < all_.size() && all_[k]->getLine() == t->getLine() && all_[k]->getText() == close) {
+            Span whole = span;
+            whole.end = map_.TokenSpan(all_[k]).end;
+            std::string inner(map_.text.substr(span.end, map_.TokenSpan(all_[k]).begin - span.end));
+            std::string fixed = "\"" + inner + "\"";
+            auto& d = diags_.Report(DiagCode::E0101, whole,
+                                    fmt::format("strings are written in straight double quotes, not {}{}", text, close));
+            d.span_label = "curly quotes";
+            d.Help(fmt::format("write {} (an input method's quotes are not ASCII `\"`)", fixed));
+            d.WithFix(whole, fixed, "use straight double quotes");
+            // The opening quote stands for the string (ast_builder.cc's
+            // StringValue reads it as empty: the file does not check).
+            if (auto* w = dynamic_cast<antlr4::WritableToken*>(t)) {
+              w->setType(KpiLexer::STRING);
+              w->setChannel(antlr4::Token::DEFAULT_CHANNEL);
+            }
+            for (size_t h = i + 1; h <= k; ++h)
+              if (auto* w = dynamic_cast<antlr4::WritableToken*>(all_[h])) w->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+            i = k;
+            break;
+          }
         }
         auto& d = diags_.Report(DiagCode::E0101, run, fmt::format("unexpected character {}", shown));
         d.span_label = "not part of the language";

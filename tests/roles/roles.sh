@@ -103,9 +103,10 @@ expect "visible time, html" 0 "$KPIC" run "$PKG" --metric sales --grain all --ro
 contains out '数据截至 2026-02-01'
 # (PostgreSQL: SQLite reads its text dates through a longer expression.)
 expect "hidden time, sql" 0 "$KPIC" sql "$PKG" --dialect postgres --metric sales --grain all --role no_days --param s=s2
+lacks out 'MAX(CASE WHEN t0."day" IS NULL'
 lacks out 'MAX(t0."day")'
 expect "visible time, sql" 0 "$KPIC" sql "$PKG" --dialect postgres --metric sales --grain all --role store_clerk --param s=s2
-contains out 'MAX(t0."day") AS a2'
+contains out 'MAX(CASE WHEN t0."day" IS NULL'
 
 # A burst over a member matching nothing through a lookup says so too.
 expect "burst, lookup member matching nothing" 0 "$KPIC" run "$PKG" --metric sales --grain all --role brand_manager \
@@ -393,6 +394,35 @@ done
 expect "drill past a source, plan" 0 "$KPIC" compile "$DRILL" --emit plan --role store_manager --param s=s1
 json_plan_ok=$(awk '/^scan /{if (n) print ok; n=1; ok=0} /^  filter /{ok=1} /^goal /{if (n) print ok; n=0} END{if (n) print ok}' "$TMP/out" | sort -u | tr '\n' ' ')
 if [ "$json_plan_ok" = "1 " ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: a scan without the role's filter"; fi
+
+# A float parameter: it was read as text, then as 0 by the embedded engines,
+# so `orders.score >= m` saw every row for any m (role probe, 2026-12-07).
+# Scores -5.5, 0.5, 2.5, 7.5 with amounts 1, 10, 100, 1000: by hand.
+mkdir -p "$TMP/fparam"
+printf 'id,day,score,amount\no1,2026-01-05,-5.5,1.00\no2,2026-01-06,0.5,10.00\no3,2026-01-07,2.5,100.00\no4,2026-01-08,7.5,1000.00\n' > "$TMP/fparam/orders.csv"
+cat > "$TMP/fparam/m.kpi" <<'KPI'
+package fp
+source orders from csv("orders.csv") {
+  id:     string key
+  day:    date time
+  score:  float
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+role ge(m: float) { orders where orders.score >= m }
+role eq(m: float) { orders where orders.score == m }
+KPI
+for engine in interp jit; do
+  for case in "ge m=100 0.00" "ge m=3 1000.00" "eq m=2.5 100.00" "ge m=-5.5 1111.00"; do
+    set -- $case
+    expect "$engine: float parameter $1 $2" 0 "$KPIC" run "$TMP/fparam" --metric sales --grain all --format csv \
+      --engine "$engine" --role "$1" --param "$2" --no-cache
+    contains out "all,$3"
+  done
+  expect "$engine: float parameter not a number" 2 "$KPIC" run "$TMP/fparam" --metric sales --grain all \
+    --engine "$engine" --role ge --param m=abc --no-cache
+  contains err "E0603"
+done
 
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
