@@ -252,11 +252,28 @@ bool ReportOtherNumber(antlr4::Parser* p, antlr4::Token* found, const antlr4::mi
   const bool name = found->getType() == KpiLexer::IDENT;
   static const std::vector<std::string> kGoal = {"metric", "period", "target", "drill", "alert"};
   static const std::vector<std::string> kReport = {"goals", "metrics", "chart"};
-  std::vector<std::string> items = KeywordCandidates(expected_set);
-  for (antlr4::ParserRuleContext* c = p->getContext(); c; c = dynamic_cast<antlr4::ParserRuleContext*>(c->parent)) {
-    if (dynamic_cast<KpiParser::GoalDeclContext*>(c)) items.insert(items.end(), kGoal.begin(), kGoal.end());
-    if (dynamic_cast<KpiParser::ReportDeclContext*>(c)) items.insert(items.end(), kReport.begin(), kReport.end());
-  }
+  // Only where an item starts: in a goal's or a report's block, or an item
+  // that just failed at its first word. Inside an expression `targets`
+  // may be a column's name (review, 2026-12-07: `max(targets, 1)` read as a
+  // misspelt `target`), and outside a block a report that lost its `{`
+  // made its `goals g` a goal named g.
+  antlr4::ParserRuleContext* ctx = p->getContext();
+  antlr4::ParserRuleContext* block = ctx;
+  if (block && (dynamic_cast<KpiParser::GoalItemContext*>(block) || dynamic_cast<KpiParser::ReportItemContext*>(block)))
+    block = dynamic_cast<antlr4::ParserRuleContext*>(block->parent);
+  const bool goal = block && dynamic_cast<KpiParser::GoalDeclContext*>(block);
+  const bool report = block && dynamic_cast<KpiParser::ReportDeclContext*>(block);
+  if (!goal && !report) return false;
+  if (ctx != block && ctx->getStart() != found) return false;  // an item's first word only
+  bool opened = false;  // inside the block's `{`
+  for (antlr4::tree::ParseTree* child : block->children)
+    // (Not one error recovery conjured: a report that lost its `{`.)
+    if (auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+        t && !dynamic_cast<antlr4::tree::ErrorNode*>(child) && t->getSymbol()->getType() == KpiLexer::LBRACE &&
+        t->getSymbol()->getTokenIndex() != static_cast<size_t>(-1))
+      opened = true;
+  if (!opened) return false;
+  const std::vector<std::string>& items = goal ? kGoal : kReport;
   const std::string w = found->getText();
   for (const std::string& c : items)
     if ((c == w + "s" || w == c + "s") && (!name || expected_set.contains(KeywordType(p->getVocabulary(), c)))) {
