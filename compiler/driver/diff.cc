@@ -717,12 +717,14 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
       }
       out += fmt::format("<p>numbers by {} on the same data, largest changes first{}:</p>", HtmlEsc(d.grain),
                          percent ? " (changes in percentage points)" : "");
-      out += "<table><tr><th class=l>period</th><th>before</th><th>after</th><th>change</th></tr>";
+      out += "<table><tr><th class=l>period</th><th>before</th><th>after</th><th>change</th><th>relative</th></tr>";
       for (const auto& row : m["numbers"]) {
         int dec = PairPrecision(row["before"], row["after"], percent);
-        out += fmt::format("<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", HtmlEsc(PeriodMark(row)),
-                           HtmlEsc(Shown(row["before"], percent, dec)), HtmlEsc(Shown(row["after"], percent, dec)),
-                           HtmlEsc(ChangeText(row["before"], row["after"], percent, dec)));
+        std::string rel = row["relative"].is_null() ? "" : fmt::format("{:+.2f}%", row["relative"].get<double>() * 100);
+        out += fmt::format("<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                           HtmlEsc(PeriodMark(row)), HtmlEsc(Shown(row["before"], percent, dec)),
+                           HtmlEsc(Shown(row["after"], percent, dec)),
+                           HtmlEsc(ChangeText(row["before"], row["after"], percent, dec)), HtmlEsc(rel));
       }
       out += "</table>";
       partial_note(m["numbers"]);

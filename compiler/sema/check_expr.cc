@@ -435,13 +435,18 @@ void Checker::NotAValue(const Expr& e, const ast::Decl& d) {
         if (std::find(cols.begin(), cols.end(), text) == cols.end()) cols.push_back(text);
       }
   };
+  // A role's rule reads its own source's columns only (another's is E0402):
+  // offer those alone (review, 2026-12-07).
   if (rule_source_) add(*rule_source_);
-  if (const Package* pkg = Here().package())
+  else if (const Package* pkg = Here().package())
     for (const auto& [n, x] : pkg->decls)
       if (x->kind == DeclKind::kSource) add(static_cast<const ast::SourceDecl&>(*x));
   if (cols.empty()) {
-    diag.Help(fmt::format("a dimension is read from a column mapped to it (`store: string -> {}`); name that column",
-                          name));
+    diag.Help(rule_source_ ? fmt::format("a role's rule reads columns of `{}`; none of them is mapped to `{}`",
+                                         rule_source_->name.name, name)
+                           : fmt::format("a dimension is read from a column mapped to it (`store: string -> {}`); "
+                                         "name that column",
+                                         name));
   } else if (cols.size() == 1 || rule_source_) {
     diag.Help(fmt::format("read the column that holds it: `{}`", cols[0]));
     diag.WithFix(e.span, cols[0], fmt::format("read `{}`", cols[0]));

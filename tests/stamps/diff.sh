@@ -88,6 +88,7 @@ contains out '<td class=l>838206.93 of 1000 (83820.69%) met</td><td class=l>8381
 contains out '3 metric(s) changed meaning, 0 added, 0 removed, 1 goal(s) changed'
 contains out '<p>reaches: goals g; reports -; roles -</p>'
 lacks out '[&quot;'
+contains out '<td>-30.00</td><td>-37.50%</td>'
 expect "numbers, json" 0 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2026-12-31 --format json
 json '[(r["period"], r["before"], r["after"], r["change"]) for m in d["metrics"] if m["metric"] == "sales" for r in m["numbers"]]' \
   "[('2026-01', '838206.93', '838176.93', '-30.00'), ('2026-02', '80.00', '50.00', '-30.00')]"
