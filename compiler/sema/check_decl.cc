@@ -792,7 +792,19 @@ void Checker::Role(const ast::RoleDecl& r) {
             .Help("this is a bug in kpic; rewrite the rule over the source's columns (`orders.store == store_id`)")
             .span_label = "not checked";
       }
-      if (!t.error() && ExpectBool(t, *it.filter, "a role filter must be a condition")) {
+      if (!t.error() && t.level == Level::kMetric) {
+        // A metric in a rule is a sum over every row, the hidden ones
+        // included: it passed `check`, and `run` stopped with an internal
+        // error (review, 2026-12-07).
+        diags_
+            .Report(DiagCode::E0402, it.filter->span,
+                    fmt::format("the rule for `{}` reads a metric: a rule is a condition on each row's own columns, "
+                                "and a metric sums many rows (those the role hides too)",
+                                it.source.parts.back().name))
+            .Help(fmt::format("compare a column of `{}` with a parameter: `{}.store == store_id`",
+                              it.source.parts.back().name, it.source.parts.back().name))
+            .span_label = "reads a metric";
+      } else if (!t.error() && ExpectBool(t, *it.filter, "a role filter must be a condition")) {
         item.filter = t.node;
         RoleArithmetic(t.node, it.filter->span);
         if (src && t.source && t.source != src) {

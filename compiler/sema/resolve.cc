@@ -396,6 +396,16 @@ class Resolver {
   void Path(const std::vector<const ast::Ident*>& path, bool callee, size_t call_args) {
     const ast::Ident& first = *path[0];
     if (locals_.count(first.name)) {
+      if (callee && path.size() == 1) {
+        // `x(1)` of a parameter: no type and no word, so that a goal's
+        // target or alert reading it was dropped with `check` clean
+        // (review, 2026-12-07).
+        diags_
+            .Report(DiagCode::E0207, first.span,
+                    fmt::format("`{}` is a parameter, not a function", first.name))
+            .span_label = "cannot be called";
+        return;
+      }
       // A function's parameters are metrics: they take period operators.
       if (path.size() > 1 && in_fn_) {
         MetricMemberPath(path, 1, callee, call_args);
