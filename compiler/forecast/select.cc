@@ -80,7 +80,7 @@ std::optional<Fit> Fallback(std::span<const double> y, const Series& s, std::str
     fit.end.level = first;
     fit.sigma2 = 0;
     fit.why = fmt::format("{}: every value is the same ({:.6g}), so the forecast repeats it, with no uncertainty.",
-                          History(s, unit), first);
+                          History(s, unit), first == 0 ? 0.0 : first);  // never -0
     fit.why_zh = fmt::format("{}：每个值都相同（{:.6g}），预测沿用该值，没有不确定性。", HistoryZh(s, unit), first);
     return fit;
   }

@@ -539,7 +539,7 @@ std::string TdV(const std::string& s, const Val& v) {
 }
 std::string TdV(const std::string& s, std::optional<double> v) {
   if (!v || !std::isfinite(*v)) return Td(s);
-  return fmt::format("<td data-v=\"{}\">{}</td>", *v, Esc(s));
+  return fmt::format("<td data-v=\"{}\">{}</td>", *v == 0 ? 0.0 : *v, Esc(s));  // never -0
 }
 
 std::string MemberText(const engine::DimValue& d, plan::VT t) { return DimText(d, t); }

@@ -26,7 +26,7 @@ void JsonSpan(const engine::Span& sp, J* j) {
 
 /// A forecast number: full precision, null when the model gives none.
 nlohmann::ordered_json JsonDouble(double v) {
-  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+  return std::isfinite(v) ? nlohmann::ordered_json(v == 0 ? 0.0 : v) : nlohmann::ordered_json(nullptr);  // never -0
 }
 
 /// A goal's outlook (docs/cli.md, "forecast"): the model and why, its

@@ -106,7 +106,7 @@ std::string ForecastText(double v, const engine::MetricResult& m) {
   return DisplayValue(Val::Float(v), false);
 }
 
-std::string ForecastNumber(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string(); }
+std::string ForecastNumber(double v) { return std::isfinite(v) ? fmt::format("{}", v == 0 ? 0.0 : v) : std::string(); }
 
 std::string MembersText(const engine::DimTuple& dims, const plan::Output& o) {
   std::string out;
