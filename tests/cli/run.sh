@@ -1379,5 +1379,36 @@ contains out 'x\u{9b}2J'
 contains out 'y\u{85}z'
 if grep -q "$(printf '\302\233')" "$TMP/out"; then echo "FAIL: a raw U+009B reached the table"; failed=$((failed + 1)); else passed=$((passed + 1)); fi
 
+# A zero is never written -0: a share of a negative total with no rows of
+# its own, rounded tiny negatives, and a goal's forecast of it (review,
+# 2026-12-07: 38 `-0.0` in the JSON).
+mkdir -p "$TMP/negzero"
+cat > "$TMP/negzero/n.kpi" <<'KPI'
+package n
+dimension member: string
+source v from csv("v.csv") {
+  id:     string key
+  day:    date time
+  member: string -> member
+  f:      float
+}
+metric fs = sum(v.f)
+metric z = sum(v.f where v.member == "zz") / fs
+metric zr = round(fs, 2)
+goal g2 {
+  metric z
+  period 2026 by month
+  target z >= -0.5
+}
+KPI
+printf 'id,day,member,f\n1,2026-01-01,a,-5\n2,2026-02-01,a,-0.001\n3,2026-02-02,b,-0.001\n' > "$TMP/negzero/v.csv"
+for format in json csv html; do
+  expect "no -0 ($format)" 0 "$KPIC" run "$TMP/negzero" --metric z,zr --goal g2 --as-of 2026-02-28 --format $format --no-cache
+  lacks out '-0.0'
+  lacks out ',-0,'
+  lacks out '"-0"'
+  lacks out '(-0)'
+done
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
