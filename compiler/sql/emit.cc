@@ -786,8 +786,17 @@ class Emitter {
     int64_t local = secs + (p_.calendar.zone ? p_.calendar.zone->OffsetAt(secs) : 0);
     int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     int64_t rem = local - day * 86400;
-    return T(d_.timestamp_lit, fmt::format("{} {:02}:{:02}:{:02}", rt::FormatDate(static_cast<int32_t>(day)),
-                                           rem / 3600, rem / 60 % 60, rem % 60));
+    // With its fraction of a second: without it a role's `o.at >= t` with t
+    // at 10:00:00.5 let the rows of 10:00:00.3 through in the SQL (role
+    // probe, 2026-12-07). (SQLite reads stored timestamps to the second,
+    // docs/sql.md: there such a rule leaves out the rows of that second.)
+    std::string frac;
+    if (int64_t us = micros - secs * 1000000; us > 0) {
+      frac = fmt::format(".{:06}", us);
+      frac.erase(frac.find_last_not_of('0') + 1);
+    }
+    return T(d_.timestamp_lit, fmt::format("{} {:02}:{:02}:{:02}{}", rt::FormatDate(static_cast<int32_t>(day)),
+                                           rem / 3600, rem / 60 % 60, rem % 60, frac));
   }
 
   std::string FloatLit(double f) const {

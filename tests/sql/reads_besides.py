@@ -147,6 +147,25 @@ INSERT INTO {S}.ch VALUES ('2025-01-03', 'web', 1.00), ('2025-01-04', E'bad\\x1b
                "--bind", f"ch={PG}#{S}.ch", code=3)
     checks.expect("--engine postgres: a bad member names its column", "column `channel`" in bad.stderr, True)
     checks.expect("--engine postgres: not the alias", "`member`" in bad.stderr, False)
+    # A timestamp parameter keeps its fraction of a second in the SQL: the
+    # rule `o.at >= t` with t at 10:00:00.5 let 10:00:00 and 10:00:00.3
+    # through (role probe, 2026-12-07). Amounts 1, 10, 100, 1000 at
+    # :00, :00.3, :00.7, :01: by hand 1100 from .5 on, 10 at exactly .3.
+    subprocess.run(["psql", "-X", "-q", PG], capture_output=True, text=True, input=f'''
+CREATE TABLE {S}.tf (id text, at timestamp, amount numeric(12,2));
+INSERT INTO {S}.tf VALUES ('o1', '2026-01-07 10:00:00', 1), ('o2', '2026-01-07 10:00:00.3', 10),
+  ('o3', '2026-01-07 10:00:00.7', 100), ('o4', '2026-01-07 10:00:01', 1000);
+''')
+    os.makedirs(os.path.join(tmp, "tf"))
+    with open(os.path.join(tmp, "tf", "p.kpi"), "w") as f:
+        f.write('package tf\nsource tf from csv("tf.csv") { id: string key, at: timestamp time, amount: decimal(2) }\n'
+                'metric amt = sum(tf.amount)\n'
+                'role after(t: timestamp) { tf where tf.at >= t }\nrole exact(t: timestamp) { tf where tf.at == t }\n')
+    for role, t, want in (("after", "2026-01-07T10:00:00.5", "1100.00"), ("exact", "2026-01-07T10:00:00.3", "10.00")):
+        out = kpic("run", os.path.join(tmp, "tf"), "--metric", "amt", "--grain", "all", "--format", "csv", "--engine",
+                   "postgres", "--bind", f"tf={PG}#{S}.tf", "--role", role, "--param", f"t={t}").stdout
+        checks.expect(f"--engine postgres: a timestamp parameter's fraction ({role})", out.splitlines()[1:],
+                      [f"all,{want},"])
     subprocess.run(["psql", "-X", "-q", PG], input=f"DROP SCHEMA kpic_besides_{os.getpid()} CASCADE;",
                    capture_output=True, text=True)
 checks.finish()
