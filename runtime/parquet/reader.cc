@@ -75,6 +75,10 @@ std::optional<ColumnStats> ConstantStats(const Column& c, size_t rows) {
   ColumnStats s;
   s.null_count = c.valid[0] ? 0 : static_cast<int64_t>(rows);
   s.has_range = c.valid[0];
+  // A null holds no value (a Hive null partition, `store=__HIVE_DEFAULT_PARTITION__`:
+  // its code was read past the end, and the run ran out of memory; role
+  // probe, 2026-12-07).
+  if (!c.valid[0]) return s;
   if (c.type == ColType::kString) {
     s.min_string = s.max_string = c.dict.At(c.codes[0]);
   } else if (c.type == ColType::kFloat) {
