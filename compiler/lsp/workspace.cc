@@ -587,7 +587,8 @@ std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
     return out;
   }
   const ast::Decl& d = *t->decl;
-  out = fmt::format("**{}**{} — {}", d.name.name, d.label ? " " + *d.label : "", ast::DeclKindName(d.kind));
+  out = fmt::format("**{}**{} — {}", d.name.name, d.label && *d.label != d.name.name ? " " + *d.label : "",
+                    ast::DeclKindName(d.kind));
   if (d.kind == DeclKind::kMetric) {
     const auto& m = static_cast<const ast::MetricDecl&>(d);
     auto it = catalog_.checked.metrics.find(d.name.name);

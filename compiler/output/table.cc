@@ -48,6 +48,14 @@ std::string Grid(const std::vector<std::string>& head, const std::vector<std::ve
   return out;
 }
 
+/// A label and the name it labels: the label alone when they are the same
+/// (`metric 访客数 "访客数"` read "访客数 (访客数)": new-user probe,
+/// 2026-12-07), the name alone without a label.
+std::string LabelAndName(const std::string& label, const std::string& name) {
+  if (label.empty() || label == name) return name;
+  return label + " (" + name + ")";
+}
+
 /// The footnote under a table with partial periods.
 std::string PartialNote(const std::vector<std::pair<std::string, engine::Span>>& partial,
                         const std::optional<int32_t>& as_of, const char* indent, bool goal, const std::string& lang) {
@@ -253,7 +261,7 @@ std::string Table(const Context& ctx) {
     // Explain): the headline says so.
     bool to_date = g.periods.size() > 1 && g.has_progress && !g.goal->target_per_period;
     out += fmt::format("{}: {}{}\n",
-                       g.goal->label.empty() ? g.goal->name : OnOneLine(g.goal->label) + " (" + g.goal->name + ")",
+                       LabelAndName(OnOneLine(g.goal->label), g.goal->name),
                        paint(g.status, StatusWord(g.status, lang)),
                        !to_date                            ? ""
                        : g.complete ? T(" (whole period)", "（全期）")
@@ -323,12 +331,11 @@ std::string Table(const Context& ctx) {
           const auto& term = d.node->terms[i];
           const Look tl = LookOf(term.format, term.unit, term.percent);
           std::string opening = static_cast<int>(i) == d.node->opening ? T("opening ", "期初 ") : "";
-          rows.push_back({OnOneLine(opening + (term.label.empty() ? term.text : term.label + " (" + term.text + ")")),
+          rows.push_back({OnOneLine(opening + LabelAndName(term.label, term.text)),
                           Show(d.terms[i].value, tl), Show(d.terms[i].previous, tl), ShowChange(shown[i], look)});
         }
-        rows.push_back({"= " + (d.node->name == g.goal->metric && !g.goal->metric_label.empty()
-                                    ? OnOneLine(g.goal->metric_label) + " (" + d.node->name + ")"
-                                    : d.node->name),
+        rows.push_back({"= " + (d.node->name == g.goal->metric ? LabelAndName(OnOneLine(g.goal->metric_label), d.node->name)
+                                                               : d.node->name),
                         Show(d.value, look), Show(d.previous, look),
                         ShowChange(engine::Sub(d.value, d.previous), look)});
         out += Grid({T("driver", "驱动因素"), T("now", "本期"), T("before", "上期"), T("contribution", "贡献")}, rows,

@@ -1410,5 +1410,32 @@ for format in json csv html; do
   lacks out '(-0)'
 done
 
+# A label the same as its name is shown once: "访客数 (访客数)" and
+# "增长 (增长)" read as a stutter (new-user probe, 2026-12-07).
+mkdir -p "$TMP/samelabel"
+cat > "$TMP/samelabel/t.kpi" <<'KPI'
+package t
+source s from csv("s.csv") {
+  id: string key
+  day: date time
+  amt: decimal(2) unit CNY
+}
+metric 销售额 "销售额": CNY = sum(s.amt)
+metric 订单数 "订单数" = count(s)
+metric 客单价 "客单价" = 销售额 / 订单数
+goal 增长 "增长" {
+  metric 销售额
+  period 2026 by month
+  target 销售额 >= 1 CNY
+  decompose 销售额 = 订单数 * 客单价
+}
+KPI
+printf 'id,day,amt\na,2026-01-01,1\nb,2026-02-01,2\nc,2026-02-02,3\n' > "$TMP/samelabel/s.csv"
+expect "same label and name" 0 "$KPIC" run "$TMP/samelabel" --goal 增长 --no-cache --as-of 2026-02-28
+contains out '增长: '
+lacks out '增长 (增长)'
+lacks out '订单数 (订单数)'
+lacks out '销售额 (销售额)'
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
