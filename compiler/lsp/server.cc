@@ -199,6 +199,20 @@ class Server {
             {"method", "textDocument/publishDiagnostics"},
             {"params", {{"uri", UriOf(path)}, {"diagnostics", arr}}}});
     }
+    // A document no longer checked (an unsaved buffer closed, a file
+    // deleted): its last diagnostics are cleared, not left in the editor
+    // (new-user probe, 2026-12-07).
+    for (auto it = published_.begin(); it != published_.end();) {
+      if (all.count(it->first)) {
+        ++it;
+        continue;
+      }
+      if (it->second != "[]")
+        Send({{"jsonrpc", "2.0"},
+              {"method", "textDocument/publishDiagnostics"},
+              {"params", {{"uri", UriOf(it->first)}, {"diagnostics", json::array()}}}});
+      it = published_.erase(it);
+    }
     touched_.clear();
   }
 

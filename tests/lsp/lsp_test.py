@@ -447,6 +447,22 @@ check(any('string "a中文中文中文中文中文中..., found' in x["message"]
       f"a string cut in a message keeps whole characters: {[x['message'] for x in d]}")
 check(c.request("shutdown", None).get("error") is None and c.p.poll() is None, "the server is still running")
 c.p.kill()
+
+# An unsaved buffer (no file on disk) closed: its diagnostics are cleared
+# (they stayed in the editor: new-user probe, 2026-12-07).
+un_dir = os.path.join(ws, "unsaved")
+os.makedirs(un_dir)
+un_path = os.path.join(un_dir, "draft.kpi")
+c = Client(un_dir)
+c.notify("initialized", {})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": "file://" + un_path, "languageId": "kpi", "version": 1,
+                                                    "text": "package p\nmetric m = nope\n"}})
+d = c.diagnostics("file://" + un_path)
+check(any(x.get("code") == "E0201" for x in d), f"an unsaved buffer's error is published: {d}")
+c.notify("textDocument/didClose", {"textDocument": {"uri": "file://" + un_path}})
+d = c.diagnostics("file://" + un_path)
+check(d == [], f"closing it clears its diagnostics: {d}")
+c.p.kill()
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
