@@ -34,17 +34,21 @@ void Validate(std::vector<Action>& actions, const ir::Module& m, DiagnosticSink&
   for (const ir::Goal& g : m.goals) goals.push_back(g.name);
   for (const auto& [name, i] : m.metric_index) metrics.push_back(name);
   for (const ir::Dimension& d : m.dimensions) dims.push_back(d.name);
+  // After an error a declaration may be missing for it (a goal with a
+  // syntax error is left out): "goal `grow_sales` is not declared" beside
+  // the error in it misled (new-user probe, 2026-12-07).
+  const bool clean = diags.error_count() == 0;
   for (Action& a : actions) {
     size_t before = diags.diagnostics().size() + diags.suppressed();
     const ir::Goal* goal = nullptr;
     if (!a.goal.empty()) {
       goal = m.FindGoal(a.goal);
-      if (!goal)
+      if (!goal && clean)
         Unknown(diags, DiagCode::W0903, a.goal_span, fmt::format("action `{}` is on goal `{}`, which is not declared",
                                                                   a.id, a.goal),
                 a.goal, goals);
     }
-    if (!a.metric.empty() && m.MetricIndex(a.metric) < 0)
+    if (!a.metric.empty() && m.MetricIndex(a.metric) < 0 && clean)
       Unknown(diags, DiagCode::W0904, a.metric_span,
               fmt::format("action `{}` is on metric `{}`, which is not declared", a.id, a.metric), a.metric, metrics);
     if (goal && !a.alert.empty()) {

@@ -399,5 +399,14 @@ expect "role list: a missing parameter" 2 "$KPIC" action list "$RL" --role store
 contains err "E0603"
 expect "role list: an unknown parameter" 2 "$KPIC" action list "$RL" --role store_manager --param store_id=成都锦江店 --param evil=1
 
+# A goal with a syntax error is left out of the check: its actions are not
+# said to be on an undeclared goal beside the error (new-user probe,
+# 2026-12-07).
+cp -r "$ROOT/examples/retail" "$TMP/broken_goal"
+sed -i 's/^  metric    sales$/  metrics   sales/' "$TMP/broken_goal/goals.kpi"
+expect "a goal with a syntax error" 1 "$KPIC" check "$TMP/broken_goal"
+contains err "E0102"
+lacks err "W0903"
+
 echo "actions: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
