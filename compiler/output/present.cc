@@ -241,16 +241,21 @@ AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
     double v = a->value.AsDouble();
     return a->worse < 0 ? -v : a->worse > 0 ? v : std::fabs(v);
   };
-  // The goal's total first (it was folded into "and 4 more" behind the
-  // members), then the members, worst first.
+  // The latest period first: January's totals came before this month's
+  // alert for a store, which was folded into "其余 25 条" (new-user probe,
+  // 2026-12-07). Within a period the goal's total first (it was folded
+  // into "and 4 more" behind the members), then the members, worst first.
   for (auto& grp : groups)
     std::stable_sort(grp.begin(), grp.end(), [&](const auto* a, const auto* b) {
+      if (a->period != b->period) return a->period > b->period;
       if (a->dim.empty() != b->dim.empty()) return a->dim.empty();
       return badness(a) > badness(b);
     });
   std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
     int ra = rank(a[0]->severity), rb = rank(b[0]->severity);
-    return ra != rb ? ra < rb : mag(a[0]) > mag(b[0]);
+    if (ra != rb) return ra < rb;
+    if (a[0]->period != b[0]->period) return a[0]->period > b[0]->period;  // the latest news first
+    return mag(a[0]) > mag(b[0]);
   });
   return groups;
 }

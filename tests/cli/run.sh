@@ -582,8 +582,10 @@ expect "goal judged to date, table" 0 "$KPIC" run "$TMP/todate" --lang en
 # The goal's months are all over: its status is final (reader's probe,
 # 2026-12-07: "at risk (to date)" for a finished year).
 contains out "g: missed (whole period)"
-if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 4 alerts\n    2026-01 · total · 16.67\n    2026-02 · total · 30.00\n    2026-02 · store B · 10.00\n    2026-02 · store C · 30.00\n  (3 alert(s) on members in earlier periods" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
-  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: alerts not the total, then the worst first:"; grep -A4 "low ·" "$TMP/out"; fi
+# The latest period first (January's total came before February's stores:
+# new-user probe, 2026-12-07), within it the total, then the worst first.
+if python3 -c 'import sys; sys.exit(0 if "  [warning] low · 4 alerts\n    2026-02 · total · 30.00\n    2026-02 · store B · 10.00\n    2026-02 · store C · 30.00\n    2026-01 · total · 16.67\n  (3 alert(s) on members in earlier periods" in open(sys.argv[1]).read() else 1)' "$TMP/out"; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: alerts not the latest period, the total, then the worst first:"; grep -A4 "low ·" "$TMP/out"; fi
 
 # Regression (probe, 2026-12-05): --max-groups bounds the rows of the
 # metrics together, not each (four metrics by day over years 1 to 9999
