@@ -1043,7 +1043,7 @@ class Resolver {
         case K::kAttr:
           break;
         case K::kSetting:
-          if (!Contains(kGoalSettings, it.attr.key.name)) {
+          if (!it.attr.key.name.empty() && !Contains(kGoalSettings, it.attr.key.name)) {  // (empty: recovery)
             auto& d = diags_.Report(DiagCode::E0212, it.attr.key.span,
                                     fmt::format("unknown goal item `{}`", it.attr.key.name));
             d.span_label = "not a goal item";
