@@ -1103,13 +1103,12 @@ class Runner {
         }
       if (kernel_(&args, static_cast<int64_t>(begin), static_cast<int64_t>(end)) != 0) {
         if (args.err_node >= kSumSquaresError)
-          throw engine::OverflowError(fmt::format(
-              "the sum of squares of `{}` overflowed 128 bits at row {} of `{}`",
-              plan::DumpRow(scan_, scan_.aggs[args.err_node - kSumSquaresError].arg), offset_ + args.err_row + 1,
-              in.source_name));
-        throw engine::OverflowError(fmt::format("exact arithmetic overflowed 64 bits in `{}` at row {} of `{}`",
-                                                plan::DumpRow(scan_, args.err_node), offset_ + args.err_row + 1,
-                                                in.source_name));
+          throw engine::OverflowError(engine::OverflowMessage("a sum of squares overflowed 128 bits", scan_,
+                                                              scan_.aggs[args.err_node - kSumSquaresError].arg, in,
+                                                              static_cast<size_t>(args.err_row), offset_));
+        throw engine::OverflowError(engine::OverflowMessage("exact arithmetic overflowed 64 bits", scan_,
+                                                            args.err_node, in, static_cast<size_t>(args.err_row),
+                                                            offset_));
       }
       if (scan_.filter >= 0 && grouper_.groups() > limits_.max_groups &&
           static_cast<size_t>(std::count_if(r_.rows.begin(), r_.rows.end(), [](int64_t n) { return n > 0; })) >

@@ -341,8 +341,7 @@ ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::
               st.isum[g] += v.i;
               __int128 sq = static_cast<__int128>(v.i) * v.i;
               if (__builtin_add_overflow(st.isumsq[g], sq, &st.isumsq[g]))
-                throw OverflowError(fmt::format("the sum of squares of `{}` overflowed 128 bits at row {} of `{}`",
-                                                plan::DumpRow(scan, spec.arg), row + 1, in.source_name));
+                throw OverflowError(OverflowMessage("a sum of squares overflowed 128 bits", scan, spec.arg, in, row));
             }
             break;
           case F::kCountDistinct: {
@@ -367,8 +366,7 @@ ScanResult InterpretScan(const plan::Scan& scan, const ScanInput& in, const rt::
         }
       }
     } catch (const RowEval::OverflowNode& o) {
-      throw OverflowError(fmt::format("exact arithmetic overflowed 64 bits in `{}` at row {} of `{}`",
-                                      plan::DumpRow(scan, o.node), row + 1, in.source_name));
+      throw OverflowError(OverflowMessage("exact arithmetic overflowed 64 bits", scan, o.node, in, row));
     }
   }
   Finish(&out);

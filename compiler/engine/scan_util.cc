@@ -8,6 +8,7 @@
 
 #include "datetime.h"
 #include "decimal.h"
+#include "base/utf8.h"
 #include "timezone.h"
 
 namespace kpic::engine {
@@ -310,6 +311,71 @@ Val AggValue(const plan::Scan& scan, int a, const ScanResult& r, const std::vect
     default:
       return Val::Null();
   }
+}
+
+namespace {
+
+/// A column's value at a row as an analyst would type it (strings quoted,
+/// escaped and cut at 60 characters).
+std::string CellText(const rt::Column& c, size_t row) {
+  if (row >= c.size() || c.IsNull(row)) return "null";
+  switch (c.type) {
+    case rt::ColType::kInt:
+      return std::to_string(c.ints[row]);
+    case rt::ColType::kDecimal:
+      return rt::FormatDecimal(c.ints[row], c.scale);
+    case rt::ColType::kFloat:
+      return fmt::format("{}", c.floats[row]);
+    case rt::ColType::kBool:
+      return c.ints[row] ? "true" : "false";
+    case rt::ColType::kDate:
+      return rt::FormatDate(static_cast<int32_t>(c.ints[row]));
+    case rt::ColType::kTimestamp:
+      return rt::FormatTimestamp(c.ints[row]);
+    case rt::ColType::kString: {
+      std::string s = c.dict.At(c.codes[row]);
+      size_t cut = 0, chars = 0;
+      while (cut < s.size() && chars < 60) {
+        ++chars;
+        ++cut;
+        while (cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) ++cut;
+      }
+      bool more = cut < s.size();
+      s.resize(cut);
+      return "\"" + EscapeBidi(Printable(s)) + (more ? "…" : "") + "\"";
+    }
+  }
+  return "?";
+}
+
+void ColumnsUnder(const plan::Scan& scan, int node, std::vector<int>* out) {
+  const plan::RowNode& n = scan.nodes[node];
+  if (n.op == plan::RowNode::Op::kColumn) {
+    if (std::find(out->begin(), out->end(), n.column) == out->end()) out->push_back(n.column);
+    return;
+  }
+  for (int a : n.args) ColumnsUnder(scan, a, out);
+}
+
+}  // namespace
+
+std::string OverflowMessage(std::string_view what, const plan::Scan& scan, int node, const ScanInput& in, size_t row,
+                            size_t offset) {
+  std::vector<std::string> names;
+  for (const plan::ScanColumn& c : scan.columns) {
+    const std::string& src = c.sources.empty() ? scan.source : c.sources[0];
+    names.push_back(src.substr(src.rfind(':') + 1) + "." + c.Text());
+  }
+  std::string expr = plan::DumpRow(scan, node, &names);
+  if (expr.size() > 2 && expr.front() == '(' && expr.back() == ')') expr = expr.substr(1, expr.size() - 2);
+  std::vector<int> cols;
+  ColumnsUnder(scan, node, &cols);
+  std::string values;
+  for (int c : cols)
+    if (static_cast<size_t>(c) < in.columns.size() && in.columns[c])
+      values += fmt::format("{}{} = {}", values.empty() ? "" : ", ", names[c], CellText(*in.columns[c], row));
+  return fmt::format("{} in `{}` at data row {} of `{}`{}", what, expr, offset + row + 1, in.source_name,
+                     values.empty() ? "" : " (" + values + ")");
 }
 
 }  // namespace kpic::engine

@@ -49,4 +49,13 @@ inline int64_t StringKey(const plan::Scan& scan, int node, const ScanInput& in, 
   return in.columns[scan.nodes[node].column]->codes[row];
 }
 
+/// What an overflow in node `node` of the row at index `row` of `in` says
+/// after `what` (`exact arithmetic overflowed 64 bits`): the expression as
+/// written (`orders.quantity * orders.amount`), the row (1-based, counting
+/// `offset` rows before `in`'s first) and the values it read there, so that
+/// the bad row can be found. The row passed the scan's filter, a role's
+/// rule first: its values are the role's to see.
+std::string OverflowMessage(std::string_view what, const plan::Scan& scan, int node, const ScanInput& in, size_t row,
+                            size_t offset = 0);
+
 }  // namespace kpic::engine

@@ -255,13 +255,13 @@ std::string MText(const Plan& p, int i) {
 
 }  // namespace
 
-std::string DumpRow(const Scan& s, int i) {
+std::string DumpRow(const Scan& s, int i, const std::vector<std::string>* names) {
   const RowNode& n = s.nodes[i];
   using O = RowNode::Op;
-  auto arg = [&](size_t k) { return DumpRow(s, n.args[k]); };
+  auto arg = [&](size_t k) { return DumpRow(s, n.args[k], names); };
   switch (n.op) {
     case O::kColumn:
-      return "$" + s.columns[n.column].Text();
+      return names ? (*names)[n.column] : "$" + s.columns[n.column].Text();
     case O::kConst:
       switch (n.type) {
         case VT::kNull:

@@ -462,7 +462,9 @@ std::vector<int> ScansUnder(const Plan& p, int mnode);
 
 /// A stable text dump for `kpic compile --emit plan`.
 std::string Dump(const Plan& p);
-std::string DumpRow(const Scan& s, int node);
+/// `names`, when given, are the columns' names as shown to an analyst
+/// (`orders.amount`) in place of the dump's `$amount`.
+std::string DumpRow(const Scan& s, int node, const std::vector<std::string>* names = nullptr);
 
 /// The share of period `p`'s days (at grain `g`) inside [from, to): 1 for
 /// a period the window does not cut.
