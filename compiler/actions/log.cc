@@ -152,7 +152,7 @@ struct Reader {
     }
     auto d = rt::ParseDate(*t, rt::DateFormat{});
     // A value that is not a string is shown as written (it said "\u0001").
-    std::string shown = *t == "\x01" ? j.at(key).dump() : nlohmann::json(*t).dump();
+    std::string shown = *t == "\x01" ? j.at(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : nlohmann::json(*t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (!d) Bad(s, fmt::format("`{}` is not a date: {}", key, shown), "write it as \"YYYY-MM-DD\"");
     return d;
   }
@@ -255,7 +255,7 @@ struct Reader {
     }
     std::string status = Field(j, "status").value_or("");
     if (status != "done" && status != "dropped") {
-      Bad(span("status"), fmt::format("an action closes as `done` or `dropped`, not {}", nlohmann::json(status).dump()));
+      Bad(span("status"), fmt::format("an action closes as `done` or `dropped`, not {}", nlohmann::json(status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
       return;
     }
     auto end = Date(j, "end", span("end"), false);
@@ -343,7 +343,7 @@ struct Reader {
         diags.Report(DiagCode::W0901, FieldSpan(file, begin, line, "event"),
                      fmt::format("unknown entry {}: an entry opens (\"open\") or closes (\"close\") an action; it is "
                                  "skipped",
-                                 nlohmann::json(event).dump()));
+                                 nlohmann::json(event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
       }
     }
   }

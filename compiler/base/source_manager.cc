@@ -28,10 +28,12 @@ Position SourceManager::Resolve(FileId id, uint32_t offset) const {
   uint32_t start = f.line_starts[line_index];
   Position p;
   p.line = line_index + 1;
-  p.byte_column = offset - start + 1;
   std::string_view prefix(f.text.data() + start, offset - start);
-  // A byte order mark is invisible in editors, so it takes no column.
+  // A byte order mark is invisible in editors, so it takes no column, not
+  // even a byte one (`--format gcc` counted its 3 bytes: CLI probe,
+  // 2026-12-07); an editor that keeps the mark strips it from the buffer.
   if (start == 0 && prefix.substr(0, 3) == "\xEF\xBB\xBF") prefix.remove_prefix(3);
+  p.byte_column = static_cast<uint32_t>(prefix.size()) + 1;
   uint32_t chars = 0, units = 0;
   for (size_t i = 0; i < prefix.size();) {
     uint32_t cp = 0;
@@ -51,6 +53,7 @@ std::string_view SourceManager::LineText(FileId id, uint32_t line) const {
   uint32_t start = f.line_starts[line - 1];
   uint32_t end = line < f.line_starts.size() ? f.line_starts[line] : static_cast<uint32_t>(f.text.size());
   std::string_view s(f.text.data() + start, end - start);
+  if (start == 0 && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);  // shown without the mark, as columns count
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }

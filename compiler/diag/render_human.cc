@@ -62,9 +62,11 @@ struct Snippet {
 Snippet MakeSnippet(const SourceManager& sm, Span span, uint32_t line) {
   const SourceFile& f = sm.Get(span.file);
   std::string_view full = sm.LineText(span.file, line);
-  uint32_t line_start = f.line_starts[line - 1];
-  size_t rel_begin = std::min<size_t>(span.begin - line_start, full.size());
-  size_t rel_end = std::min<size_t>(std::max<size_t>(span.end, span.begin) - line_start, full.size());
+  // The line as shown starts after a byte order mark (LineText).
+  uint32_t line_start = static_cast<uint32_t>(full.data() - f.text.data());
+  size_t rel_begin = std::min<size_t>(span.begin > line_start ? span.begin - line_start : 0, full.size());
+  size_t rel_end = std::min<size_t>(std::max<size_t>(std::max(span.end, span.begin), line_start) - line_start,
+                                    full.size());
   // Window very long lines around the span.
   size_t win_begin = 0, win_end = full.size();
   std::string prefix, suffix;

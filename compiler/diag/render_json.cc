@@ -68,7 +68,7 @@ std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& d
     arr.push_back(std::move(j));
   }
   nlohmann::json doc = {{"version", 1}, {"diagnostics", arr}};
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace kpic

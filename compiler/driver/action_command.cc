@@ -198,7 +198,7 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
     out["id"] = id;
     out["file"] = (fs::path(folder) / (id + ".action")).string();
     out["entry"] = e;
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf("recorded action %s in %s\n", id.c_str(), (fs::path(folder) / (id + ".action")).c_str());
   }
@@ -241,7 +241,7 @@ int RunActionClose(const ActionOptions& a, const CommonOptions& common) {
   if (!a.note.empty()) e["note"] = a.note;
   Write(Folder(a.path), a.id, e.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict), false);
   if (a.format == "json")
-    std::printf("%s\n", e.dump(2).c_str());
+    std::printf("%s\n", e.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   else
     std::printf("action %s is %s as of %s\n", a.id.c_str(), a.status.c_str(), rt::FormatDate(end).c_str());
   return kExitOk;
@@ -283,7 +283,7 @@ int RunActionList(const ActionOptions& a, const CommonOptions& common) {
   if (code != kExitOk) return code;
   std::erase_if(views, [&](const actions::View& v) { return !a.only.empty() && v.action->status != a.only; });
   if (a.format == "json")
-    std::printf("%s\n", output::ActionsJson(views, lang).dump(2).c_str());
+    std::printf("%s\n", output::ActionsJson(views, lang).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   else
     std::fputs(output::ActionsText(views, lang).c_str(), stdout);
   return kExitOk;

@@ -462,7 +462,7 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
       std::vector<std::pair<std::string, std::string>> files;
       for (size_t f = 0; f < formats.size(); ++f) {
         // A CSV's stamp beside it, FILE.csv.stamp.json (driver/stamp.h).
-        if (formats[f] == "csv") files.push_back({StampSideFile("csv"), stamp.dump(2) + "\n"});
+        if (formats[f] == "csv") files.push_back({StampSideFile("csv"), stamp.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"});
         files.push_back({Extension(formats[f]), std::move(texts[f])});
       }
       names[i] = writer.Write(staging.path, names[i], members[i], files);
@@ -510,7 +510,7 @@ int RunBurst(const RunOptions& o, const CommonOptions& common) {
     }
     doc["members"].push_back({{"member", members[i]}, {"files", std::move(files)}});
   }
-  WriteFileAtomically((dir / "manifest.json").string(), doc.dump(2) + "\n");
+  WriteFileAtomically((dir / "manifest.json").string(), doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   staging.handed_over = true;
   SetPendingDirectory("");
   fs::remove_all(staging.path, ec);

@@ -61,7 +61,7 @@ int RunCacheStats(const CacheOptions& o) {
     j["off"] = Off();
     j["oldest_use"] = s.oldest ? nlohmann::ordered_json(When(*s.oldest)) : nlohmann::ordered_json(nullptr);
     j["newest_use"] = s.newest ? nlohmann::ordered_json(When(*s.newest)) : nlohmann::ordered_json(nullptr);
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   if (s.dir.empty()) {
@@ -97,7 +97,7 @@ int RunCacheClear(const CacheOptions& o) {
     nlohmann::ordered_json j;
     j["dir"] = dir;
     j["removed"] = n;
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf("removed %zu entr%s from %s\n", n, n == 1 ? "y" : "ies", dir.empty() ? "(no folder)" : dir.c_str());
   }

@@ -572,7 +572,7 @@ json catalog::Document(const Session& s) {
           {"expectations", tests}, {"calendar", calendar}, {"packages", packages}};
 }
 
-std::string CatalogJson(const Session& s) { return catalog::Document(s).dump(2) + "\n"; }
+std::string CatalogJson(const Session& s) { return catalog::Document(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
 
 std::string ExplainLineage(const Session& s, const std::string& metric) {
   auto it = s.catalog.checked.metrics.find(metric);

@@ -10,7 +10,7 @@
 
 namespace kpic::catalog {
 
-std::string Str(const json& j) { return j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump(); }
+std::string Str(const json& j) { return j.is_string() ? j.get<std::string>() : j.is_null() ? "" : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 std::string Lower(std::string s) {
   for (char& c : s)

@@ -2,6 +2,7 @@
 #include "driver/commands.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -151,11 +152,38 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
 
 int RunLint(const LintOptions& options, const CommonOptions& common) {
   if (options.rules) {
+    // The rules, and L0006 (a bad `lint` setting, which no setting turns
+    // off): as the table of docs/cli.md, or as JSON for a tool (`--format`
+    // was ignored: CLI probe, 2026-12-07).
+    if (!options.paths.empty())
+      throw UsageError("`kpic lint --rules` lists the rules and reads no files; lint the files without --rules");
+    struct Row {
+      std::string code, name, level, finds;
+    };
+    std::vector<Row> rows;
+    for (const LintRule& r : LintRules()) rows.push_back({std::string(CodeName(r.code)), r.name, r.level, r.summary});
+    rows.push_back({"L0006", "", "error", "a `lint` setting that names no rule or level"});
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.code < b.code; });
+    if (options.format == "json") {
+      nlohmann::ordered_json doc;
+      doc["version"] = 1;
+      doc["rules"] = nlohmann::ordered_json::array();
+      for (const Row& r : rows)
+        doc["rules"].push_back({{"code", r.code},
+                                {"rule", r.name.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.name)},
+                                {"level", r.level},
+                                {"finds", r.finds}});
+      std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      return 0;
+    }
+    if (options.format != "human")
+      throw UsageError(fmt::format("`kpic lint --rules` prints a table or JSON, not {}", options.format));
     int width = 4;  // the longest rule name sets the column (names are ASCII)
-    for (const LintRule& r : LintRules()) width = std::max(width, static_cast<int>(std::strlen(r.name)));
+    for (const Row& r : rows) width = std::max(width, static_cast<int>(r.name.size()));
     std::printf("%-6s %-*s %-6s %s\n", "code", width, "rule", "level", "finds");
-    for (const LintRule& r : LintRules())
-      std::printf("%-6s %-*s %-6s %s\n", std::string(CodeName(r.code)).c_str(), width, r.name, r.level, r.summary);
+    for (const Row& r : rows)
+      std::printf("%-6s %-*s %-6s %s\n", r.code.c_str(), width, r.name.empty() ? "-" : r.name.c_str(),
+                  r.level.c_str(), r.finds.c_str());
     return 0;
   }
   if (options.paths.empty()) throw UsageError("kpic lint needs files or directories to lint");
@@ -204,7 +232,10 @@ int RunFmt(const FmtOptions& options, const CommonOptions& common) {
       std::fprintf(stderr, "error: %s: cannot be formatted (it does not lex cleanly)\n", file.path.c_str());
       continue;
     }
-    if (from_stdin) {
+    // `fmt --check -` lists `<stdin>` when it would change and exits 1, as
+    // for files (it printed the formatted text and exited 0, so a format
+    // gate that pipes a buffer through always passed: CLI probe, 2026-12-07).
+    if (from_stdin && !options.check) {
       std::fputs(out->c_str(), stdout);
       continue;
     }

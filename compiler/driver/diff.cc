@@ -364,14 +364,14 @@ std::string Shown(const nlohmann::ordered_json& v, bool percent = false, int pre
     if (percent && Exact(v)) return TimesHundred(v.get<std::string>()) + "%";
     return Printable(v.get<std::string>());
   }
-  if (v.is_number_integer() && !percent) return v.dump();
+  if (v.is_number_integer() && !percent) return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (v.is_number()) {
     double x = v.get<double>();
     if (!std::isfinite(x)) return fmt::format("{}", x);
     if (percent) return fmt::format("{:.{}f}%", x * 100, precision < 0 ? 2 : precision);
     return fmt::format("{:.{}g}", x, precision < 0 ? 15 : precision);
   }
-  return Printable(v.dump());
+  return Printable(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 /// The precision for a pair of numbers shown before and after: 2 decimals
@@ -661,7 +661,7 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
 
   std::string out;
   if (d.format == "json") {
-    out = doc.dump(2) + "\n";
+    out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   } else if (d.format == "html") {
     out = "<!doctype html><html><head><meta charset=utf-8>" + std::string(output::kHtmlCsp) +
           "<title>kpic diff</title><style>body{font-family:sans-serif;margin:24px;color:#1f2937}"

@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
   LintOptions lint;
   lint.version = KPIC_VERSION;
   CLI::App* lint_cmd = app.add_subcommand("lint", "check .kpi files and run the lint rules (style, governance)");
-  lint_cmd->add_option("paths", lint.paths, "files or directories (recursively)");
+  lint_cmd->add_option("paths", lint.paths, "files or directories (recursively); required unless --rules");
   lint_cmd->add_option("--format", lint.format, "human (stderr), gcc, json or sarif (stdout)")
       ->check(CLI::IsMember({"human", "gcc", "json", "sarif"}));
   lint_cmd->add_flag("--rules", lint.rules, "list the lint rules, their codes and default levels");
@@ -399,6 +399,15 @@ int main(int argc, char** argv) {
           run.emit = compile.emit;
           return RunEmitPlan(run, common);
         }
+        // ast and checked show every declaration: a selection would be
+        // ignored, so it is refused rather than taken (an unknown --metric
+        // exited 0: CLI probe, 2026-12-07).
+        for (const char* flag : {"--goal", "--metric", "--by", "--grain", "--from", "--to", "--as-of", "--role",
+                                 "--report", "--param", "--dialect"})
+          if (compile_cmd->count(flag))
+            throw UsageError(fmt::format("{} selects what a plan computes; --emit {} shows the whole package "
+                                         "(use --emit plan, llvm-ir or sql)",
+                                         flag, compile.emit));
         return RunCompile(compile, common);
       }
       if (run_cmd->parsed()) {

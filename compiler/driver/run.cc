@@ -632,7 +632,7 @@ int RunRun(const RunOptions& o, const CommonOptions& common) {
     // A CSV keeps its documented shape: its stamp goes beside it (not
     // beside a device or a FIFO: /dev/null.stamp.json).
     if (WriteSpecialFile(o.output, texts[0])) return code;
-    if (formats[0] == "csv") WriteFileAtomically(StampSideFile(o.output), stamp.dump(2) + "\n");
+    if (formats[0] == "csv") WriteFileAtomically(StampSideFile(o.output), stamp.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     WriteFileAtomically(o.output, texts[0]);
   }
   return code;

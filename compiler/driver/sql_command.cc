@@ -160,7 +160,7 @@ int SqlText(const RunOptions& o, const std::string& dialect, const CommonOptions
   nlohmann::ordered_json stamp = MakeStamp("sql", o, *s, p);
   stamp["request"]["dialect"] = d->name;
   stamp.erase("data");
-  *text = "-- kpic stamp: " + stamp.dump() + "\n" + out;
+  *text = "-- kpic stamp: " + stamp.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n" + out;
   if (notes)
     for (const Warning& w : p.notes)
       // SQL names its columns by the metrics' names: no label is shown, so

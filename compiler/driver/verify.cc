@@ -267,7 +267,7 @@ std::string Unstamped(const std::string& format, const std::string& text) {
       }
     };
     strip(j);
-    return j.dump(2);
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return text;
 }
@@ -290,7 +290,7 @@ void JsonDiff(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b, 
   if (a == b) return;
   ++*count;
   auto shown = [](const nlohmann::ordered_json& v) {
-    std::string s = v.is_null() ? "(none)" : v.dump();
+    std::string s = v.is_null() ? "(none)" : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return s.size() > 80 ? s.substr(0, 77) + "..." : s;
   };
   if (out->size() < max) out->push_back(fmt::format("{}: {} -> {}", path.empty() ? "." : path.substr(1), shown(a), shown(b)));
@@ -408,7 +408,7 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
       j["format"] = old.format;
       j["definitions_changed"] = gone;
       j["data_changed"] = nlohmann::ordered_json::array();
-      std::fputs((j.dump(2) + "\n").c_str(), stdout);
+      std::fputs((j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(), stdout);
     } else {
       std::string out = fmt::format("{}: the numbers no longer stand\n  definitions changed:\n", v.output);
       for (const auto& d : gone) out += "    " + d + "\n";
@@ -444,7 +444,7 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
         changed_defs.push_back(fmt::format("{} `{}` is gone", one, it.key()));
       else if (now[it.key()] != it.value())
         changed_defs.push_back(fmt::format("{} `{}` changed meaning (fingerprint {} -> {})", one, it.key(),
-                                           it.value().dump(), now[it.key()].dump()));
+                                           it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now[it.key()].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     for (auto it = now.begin(); it != now.end(); ++it)
       if (!before.contains(it.key())) changed_defs.push_back(fmt::format("{} `{}` is read now", one, it.key()));
   }
@@ -471,8 +471,8 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
       const auto& b = now[src];
       if (a.value("binding", nlohmann::ordered_json()) != b.value("binding", nlohmann::ordered_json())) {
         changed_data.push_back(fmt::format("source `{}` is bound elsewhere: {} -> {}", src,
-                                           a.value("binding", nlohmann::ordered_json()).dump(),
-                                           b.value("binding", nlohmann::ordered_json()).dump()));
+                                           a.value("binding", nlohmann::ordered_json()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                           b.value("binding", nlohmann::ordered_json()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         continue;
       }
       std::map<std::string, nlohmann::ordered_json> fa, fb;
@@ -484,8 +484,8 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
           changed_data.push_back(fmt::format("source `{}`: {} is gone", src, path));
         else if (f.value("xxh3_128", "") != it2->second.value("xxh3_128", ""))
           changed_data.push_back(fmt::format("source `{}`: {} changed (size {} -> {}, modified {} -> {})", src, path,
-                                             f.value("size", nlohmann::ordered_json()).dump(),
-                                             it2->second.value("size", nlohmann::ordered_json()).dump(),
+                                             f.value("size", nlohmann::ordered_json()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                             it2->second.value("size", nlohmann::ordered_json()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                                              f.value("mtime", ""), it2->second.value("mtime", "")));
       }
       for (const auto& [path, f] : fb)
@@ -543,7 +543,7 @@ int RunVerify(const VerifyOptions& v, const CommonOptions& common) {
     j["data_changed"] = changed_data;
     j["differences"] = ndiff;
     j["first_differences"] = diffs;
-    std::fputs((j.dump(2) + "\n").c_str(), stdout);
+    std::fputs((j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(), stdout);
   } else {
     std::string out;
     if (test_output)

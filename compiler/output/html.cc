@@ -535,7 +535,7 @@ std::string Td(const std::string& s, bool left = false) { return fmt::format("<t
 std::string TdV(const std::string& s, const Val& v) {
   nlohmann::json j = JsonValue(v);
   if (j.is_null()) return Td(s);
-  return fmt::format("<td data-v=\"{}\">{}</td>", Esc(j.is_string() ? j.get<std::string>() : j.dump()), Esc(s));
+  return fmt::format("<td data-v=\"{}\">{}</td>", Esc(j.is_string() ? j.get<std::string>() : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), Esc(s));
 }
 std::string TdV(const std::string& s, std::optional<double> v) {
   if (!v || !std::isfinite(*v)) return Td(s);
@@ -1191,7 +1191,7 @@ std::string Html(const Context& ctx) {
                          "</pre></details></footer>",
                          "由 kpic {} 于 {} 生成，依据 {} 个指标定义和 {} 个数据源，均有指纹：对本文件运行 <code>kpic "
                          "verify</code> 可核对数字是否仍然成立</summary><pre id=kpic-stamp>{}</pre></details></footer>"),
-                       Esc(st.value("kpic", std::string())), GeneratedAt(), defs, srcs, Esc(st.dump(2)));
+                       Esc(st.value("kpic", std::string())), GeneratedAt(), defs, srcs, Esc(st.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
   }
   out += "</body></html>\n";
   return WithFont(std::move(out));

@@ -340,7 +340,7 @@ std::string Json(const Context& ctx) {
     out["warning_codes"].push_back({{"code", w.code}, {"message", w.message}});
   }
   if (ctx.stamp) out["stamp"] = *ctx.stamp;
-  return out.dump(2) + "\n";
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 /// Rows keyed by period and members, with one column per metric.

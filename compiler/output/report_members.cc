@@ -29,7 +29,7 @@ namespace {
 nlohmann::json Raw(const engine::Val& v) {
   nlohmann::json j = JsonValue(v);
   if (j.is_null() || j.is_string()) return j;
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json RawDouble(double v) { return std::isfinite(v) ? nlohmann::json(fmt::format("{}", v)) : nullptr; }

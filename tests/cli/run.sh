@@ -1439,5 +1439,60 @@ lacks out '增长 (增长)'
 lacks out '订单数 (订单数)'
 lacks out '销售额 (销售额)'
 
+# CLI probe, 2026-12-07: the contract seen from a script and an editor.
+# `fmt --check -` lists <stdin> and exits 1 when it would change it (it
+# printed the formatted text and exited 0).
+expect "fmt --check of stdin that would change" 1 bash -c "printf 'package   t\nmetric  x =   1+2\n' | '$KPIC' fmt --check -"
+contains out "<stdin>"
+lacks out "metric x"
+expect "fmt --check of formatted stdin" 0 bash -c "printf 'package t\n' | '$KPIC' fmt --check -"
+# A byte order mark takes no column in gcc's byte columns either, and the
+# snippet shows the line without it (gcc said 1:19 for 1:16).
+mkdir -p "$TMP/bom"
+printf '\xef\xbb\xbfmetric m = sum(zz.a)\n' > "$TMP/bom/x.kpi"
+expect "gcc column after a byte order mark" 1 "$KPIC" check --format gcc "$TMP/bom/x.kpi"
+contains out "x.kpi:1:16: error: unknown name \`zz\`"
+expect "human snippet after a byte order mark" 1 "$KPIC" check "$TMP/bom/x.kpi"
+contains err "$(printf '1 | metric m = sum(zz.a)\n  |                ^^ not defined')"
+# --emit ast and checked take no selection (an unknown --metric exited 0).
+expect "compile --emit checked refuses --metric" 2 "$KPIC" compile "$ROOT/examples/retail" --emit checked --metric salez
+contains err "--metric selects what a plan computes"
+# lint --rules: JSON when asked, L0006 listed, no paths taken.
+expect "lint rules as json" 0 "$KPIC" lint --rules --format json
+json "[r['code'] for r in d['rules']] == ['L000%d' % i for i in range(1, 10)] and d['rules'][5]['rule'] is None" "True"
+expect "lint rules table lists L0006" 0 "$KPIC" lint --rules
+contains out "L0006  -"
+expect "lint rules take no paths" 2 "$KPIC" lint --rules "$ROOT/examples/retail"
+# A folder name that is not UTF-8 is written as U+FFFD in JSON, never an
+# internal error (exit 70 in run --format json, catalog and SARIF).
+BADDIR="$TMP/$(printf 'pk\xff')"
+mkdir -p "$BADDIR"
+cp "$TMP/samelabel/t.kpi" "$TMP/samelabel/s.csv" "$BADDIR/"
+expect "a folder name not UTF-8: run json" 0 "$KPIC" run "$BADDIR" --goal 增长 --no-cache --as-of 2026-02-28 --format json
+contains out "pk"$'\xef\xbf\xbd'
+expect "a folder name not UTF-8: catalog" 0 "$KPIC" catalog "$BADDIR"
+expect "a folder name not UTF-8: html" 0 "$KPIC" run "$BADDIR" --goal 增长 --no-cache --as-of 2026-02-28 --format html
+printf 'metric zz = sum(nope.a)\n' >> "$BADDIR/t.kpi"
+expect "a folder name not UTF-8: sarif" 1 "$KPIC" lint "$BADDIR" --format sarif
+contains out '"ruleId": "E0201"'
+# An exact overflow names the expression as written, the data row and the
+# values it read (it said `($n * $n)` at row 2).
+mkdir -p "$TMP/ovf"
+cat > "$TMP/ovf/t.kpi" <<'KPI'
+package ovf
+source t from csv("t.csv") {
+  day: date time
+  n: int
+  w: string
+}
+metric big = sum(t.n * t.n where t.w != "x")
+KPI
+printf 'day,n,w\n2026-01-01,3,a\n2026-01-02,4000000000,b\n' > "$TMP/ovf/t.csv"
+for e in interp jit; do
+  expect "exact overflow names row and values ($e)" 3 "$KPIC" run "$TMP/ovf" --metric big --engine $e --no-cache
+  contains err "exact arithmetic overflowed 64 bits in \`t.n * t.n\` at data row 2 of"
+  contains err "(t.n = 4000000000)"
+done
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
