@@ -373,7 +373,11 @@ int Lowerer::Growth(int m, int period, const LCtx& lc, const char* how) {
                                               : fmt::format("{}.{}({})", ir::DumpNode(m_, m), how, per);
   int before = Shift(M(m, w), PeriodGrain(period, lc));
   growth_text_.clear();
-  return MOp(MNode::Op::kSub, {MOp(MNode::Op::kDiv, {now, before}), MConst(1, 0)});
+  // (now - before) / before, not now / before - 1: the difference of exact
+  // values is exact, so a change that is exactly -30% is the double nearest
+  // -0.3, as the literal -30% is, and `change < -30%` does not fire on it
+  // (700 / 1000 - 1 is -0.30000000000000004: goals probe, 2026-12-07).
+  return MOp(MNode::Op::kDiv, {MOp(MNode::Op::kSub, {now, before}), before});
 }
 
 Grain Lowerer::PeriodGrain(int period, const LCtx& lc) {

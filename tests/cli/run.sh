@@ -1494,5 +1494,34 @@ for e in interp jit; do
   contains err "(t.n = 4000000000)"
 done
 
+# A change that is exactly a threshold is at it: 1000.00 -> 700.00 is -30%
+# and 1100.00 -> 990.00 is -10%, by hand. `now / before - 1` gave
+# -0.30000000000000004 and -0.09999999999999998, so `< -30%` fired and
+# `<= -10%` did not (goals probe, 2026-12-07).
+mkdir -p "$TMP/edge"
+cat > "$TMP/edge/t.kpi" <<'KPI'
+package edge
+source o from csv("o.csv") {
+  id: string key
+  at: date time
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(o.amount)
+goal drop {
+  metric sales
+  period 2026-01-01 .. 2026-05-01 by month
+  target sales >= 1 CNY
+  alert "lt30" when sales.change(month) < -30% severity warning
+  alert "le30" when growth(sales, previous) <= -30% severity warning
+  alert "le10" when sales.change(month) <= -10% severity warning
+  alert "lt10" when sales.change(month) < -10% severity warning
+}
+KPI
+printf 'id,at,amount\na,2026-01-10,1000.00\nb,2026-02-10,700.00\nc,2026-03-10,1100.00\nd,2026-04-10,990.00\n' > "$TMP/edge/o.csv"
+for e in interp jit; do
+  expect "a change exactly at a threshold ($e)" 0 "$KPIC" run "$TMP/edge" --goal drop --engine $e --no-cache --as-of 2026-04-30 --format json
+  json "sorted((a['name'], a['period']) for a in d['goals'][0]['alerts'])" "[('le10', '2026-02'), ('le10', '2026-04'), ('le30', '2026-02'), ('lt10', '2026-02')]"
+done
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -238,7 +238,7 @@ SELECT
   CASE WHEN f.g1 = 1 THEN l4.v0 END AS `r3`,
   CASE WHEN f.g1 = 1 THEN r0.v END AS `daily`,
   CASE WHEN f.g0 = 1 THEN (CAST(l0.v0 AS DOUBLE) / NULLIF(CAST(l6.v0 AS DOUBLE), 0)) END AS `shr`,
-  CASE WHEN f.g0 = 1 THEN ((CAST(l0.v0 AS DOUBLE) / NULLIF(CAST(l2.v0 AS DOUBLE), 0)) - CAST(1 AS DOUBLE)) END AS `yoy`,
+  CASE WHEN f.g0 = 1 THEN (CAST((l0.v0 - l2.v0) AS DOUBLE) / NULLIF(CAST(l2.v0 AS DOUBLE), 0)) END AS `yoy`,
   CASE WHEN f.g1 = 1 THEN CASE WHEN z1.n < 2 OR z1.sd = 0 THEN NULL ELSE (CAST(l7.v0 AS DOUBLE) - z1.m) / z1.sd END END AS `z3`,
   CASE WHEN f.g2 = 1 THEN r1.v END AS `stock_last`,
   CASE WHEN f.g2 = 1 THEN r2.v END AS `stock_avg`,
