@@ -16,7 +16,15 @@ Windows WindowsOf(const Action& a, rt::Grain g, const rt::Calendar& c, int32_t a
   w.last_complete = rt::PeriodEnd(g, as_of_period, c) - 1 == as_of ? as_of_period : as_of_period - 1;
   w.after.first = w.transition ? sp + 1 : sp;
   w.after.last = std::min(w.after.first + n - 1, w.last_complete);
-  if (a.end) w.after.last = std::min(w.after.last, rt::PeriodOf(g, *a.end, c));
+  // The period the action ends in counts only when it ran to that period's
+  // last day: one that ended on 1 May was measured over all of May
+  // (actions probe, 2026-12-07), as the period it starts in is left out
+  // when it starts after that period's first day.
+  if (a.end) {
+    int64_t ep = rt::PeriodOf(g, *a.end, c);
+    if (rt::PeriodEnd(g, ep, c) - 1 != *a.end) --ep;
+    w.after.last = std::min(w.after.last, ep);
+  }
   // The windows compared are as long as each other: an `after` cut short
   // (by the end, or by the data) shortens `before` to the periods nearest
   // the start, so that an amount over 3 months never meets one over 1.

@@ -13,7 +13,7 @@ void AddMetricFunctions(std::vector<Builtin>* out) {
                     State::kNone, summary});
   };
   add(Fn::kGrowth, "growth", C::kMetric, 1, 2, {K::kExpr, K::kPeriod}, UnitRule::kOne, AddRule::kNonAdditive,
-      "growth(m, last_year) = m / m.last_year - 1");
+      "growth(m, last_year) = (m - m.last_year) / m.last_year");
   add(Fn::kConvert, "convert", C::kMetric, 3, 3, {K::kExpr, K::kCurrency, K::kSource}, UnitRule::kCurrencyArg,
       AddRule::kAdditive, "convert(m, USD, rates): dated currency conversion");
   add(Fn::kShare, "share", C::kMetric, 1, 1, {K::kExpr}, UnitRule::kOne, AddRule::kNonAdditive,

@@ -35,11 +35,16 @@ std::string Folder(const std::string& path) {
   return (dir / "actions").string();
 }
 
-int32_t Today() {
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return *rt::DaysFromCivil(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+/// Today in the package calendar's time zone, as every date of its data is
+/// read (the machine's zone recorded 2026-12-06 where Shanghai was already
+/// on the 7th: actions probe, 2026-12-07); UTC without one, as its data's
+/// timestamps are then read.
+int32_t Today(const Session& s) {
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  const std::string& zone_name = s.catalog.checked.ir.calendar.time_zone;
+  if (!zone_name.empty())
+    if (std::optional<rt::TimeZone> zone = LoadZone(zone_name)) now += zone->OffsetAt(now);
+  return static_cast<int32_t>((now >= 0 ? now : now - 86399) / 86400);
 }
 
 std::string NowUtc() {
@@ -125,7 +130,7 @@ int RunActionAdd(const ActionOptions& a, const CommonOptions& common) {
   bool ok = false;
   std::unique_ptr<Session> s = LoadPackage(a.path, common, &ok);
   if (!ok) return kExitInputErrors;
-  int32_t start = a.start.empty() ? Today() : DateOf(a.start, "--start");
+  int32_t start = a.start.empty() ? Today(*s) : DateOf(a.start, "--start");
   std::string id = a.id.empty() ? actions::NewId(start) : a.id;
   if (!actions::ValidId(id)) throw UsageError("--id is not an action id: 1 to 64 letters, digits, - and _");
   nlohmann::ordered_json e;
@@ -227,7 +232,7 @@ int RunActionClose(const ActionOptions& a, const CommonOptions& common) {
   // Who acts is asked once the action is known (an unknown id said "say
   // who acts": probe, 2026-12-06).
   CheckText("the name of who acts ($KPIC_USER)", Who(a.who));
-  int32_t end = a.end.empty() ? Today() : DateOf(a.end, "--end");
+  int32_t end = a.end.empty() ? Today(*s) : DateOf(a.end, "--end");
   if (end < found->start)
     throw UsageError(fmt::format("--end {} is before the action's start {}", rt::FormatDate(end),
                                  rt::FormatDate(found->start)));

@@ -79,7 +79,7 @@ std::map<Key, double> Measure(const Session& s, const RunOptions& o, const plan:
 /// metric not zero).
 std::map<Key, std::set<int64_t>> Coverage(const Session& s, const RunOptions& o, const plan::Request& base,
                                           const std::string& metric, const std::vector<std::string>& dims,
-                                          rt::Grain grain) {
+                                          rt::Grain grain, const rt::Calendar& calendar) {
   plan::Request req = Query(base, metric, dims);
   req.grain = grain;
   std::map<Key, std::set<int64_t>> out;
@@ -95,6 +95,40 @@ std::map<Key, std::set<int64_t>> Coverage(const Session& s, const RunOptions& o,
       out[KeyOf(row, m)].insert(row.period);
     }
   });
+  // A member's first and last periods count only when its days with a
+  // value span them: a store that opened on 25 February has no whole
+  // February, and one that closed on 10 August no whole August (both were
+  // counted whole, which made a "clear effect" of +36.9% out of nothing:
+  // actions probe, 2026-12-07). The data's own first period is cut the
+  // same way for every member.
+  if (grain != rt::Grain::kDay) {
+    req.grain = rt::Grain::kDay;
+    std::map<Key, std::pair<int64_t, int64_t>> days;  // first and last day with a value
+    RunQuery(s, o, req, [&](const engine::Results& r) {
+      if (r.metrics.empty()) return;
+      const engine::MetricResult& m = r.metrics.front();
+      bool additive = m.output->additivity == "additive";
+      for (const engine::Row& row : m.rows) {
+        if (row.value.null() || (additive && row.value.AsDouble() == 0)) continue;
+        auto [it, fresh] = days.try_emplace(KeyOf(row, m), row.period, row.period);
+        it->second.first = std::min(it->second.first, row.period);
+        it->second.second = std::max(it->second.second, row.period);
+      }
+    });
+    // A member whose last day is the data's last stopped with the data, not
+    // early: the period that holds it is partial by the as-of date already,
+    // or whole because --as-of says the data is complete to its end.
+    int64_t data_last = INT64_MIN;
+    for (const auto& [k, d] : days) data_last = std::max(data_last, d.second);
+    for (auto& [k, periods] : out) {
+      auto d = days.find(k);
+      if (d == days.end()) continue;
+      std::erase_if(periods, [&](int64_t q) {
+        return rt::PeriodStart(grain, q, calendar) < d->second.first ||
+               (d->second.second < data_last && rt::PeriodEnd(grain, q, calendar) - 1 > d->second.second);
+      });
+    }
+  }
   return out;
 }
 
@@ -175,11 +209,12 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
     }
     rt::Grain grain = goal && goal->grain && *goal->grain != rt::Grain::kAll ? *goal->grain : rt::Grain::kMonth;
     plan::Output look;
+    rt::Calendar probe_calendar;  // the plan's (its zone is not read here)
     std::map<Key, double> before, after, placebo;
     std::map<Key, std::set<int64_t>> covered;
     try {
-      covered = Coverage(s, o, base, v.metric, dims, grain);
       plan::Plan probe = MakePlan(s, Query(base, v.metric, dims));
+      covered = Coverage(s, o, base, v.metric, dims, grain, probe.calendar);
       std::optional<int32_t> day = as_of;
       if (!day) Measure(s, o, base, v.metric, dims, std::nullopt, std::nullopt, nullptr, &day);
       if (!day) {
@@ -189,6 +224,7 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
       }
       v.measured = true;
       v.windows = actions::WindowsOf(a, grain, probe.calendar, *day);
+      probe_calendar = probe.calendar;
       const actions::Windows& w = v.windows;
       auto text = [&](const actions::Window& x) {
         if (x.periods() == 0) return std::string();
@@ -227,7 +263,8 @@ std::vector<actions::View> ActionViews(const Session& s, const RunOptions& o, co
     if (w.after.periods() == 0 || a.status == "dropped") {
       v.effect.verdict = "too_little_data";
       // Over before a whole period from its start began: waiting gives none.
-      v.effect.reason = a.end && *a.end < w.after.from ? "ended_before_period" : "no_after";
+      v.effect.reason =
+          a.end && *a.end + 1 < rt::PeriodEnd(grain, w.after.first, probe_calendar) ? "ended_before_period" : "no_after";
       actions::Obs t = obs(treated);
       v.effect.before = t.before;
       if (a.status == "dropped") {

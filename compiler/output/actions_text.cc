@@ -119,11 +119,11 @@ std::string EffectCore(const actions::View& v, const std::string& lang) {
     if (e.reason == "ended_before_period" && a.end)
       // Over before a whole period from its start began: waiting will not
       // give one (it said "no whole month after the start yet").
-      return lang == "zh" ? fmt::format("无法按{}度量：行动从 {} 到 {}，在其后第一个完整的{}（从 {} 起）开始前已结束。",
+      return lang == "zh" ? fmt::format("无法按{}度量：行动从 {} 到 {}，没有覆盖开始后第一个完整的{}（{} 起）。",
                                         grain_zh, rt::FormatDate(a.start), rt::FormatDate(*a.end), grain_zh,
                                         rt::FormatDate(v.windows.after.from))
-                          : fmt::format("Cannot be measured by {}: the action ran from {} to {}, and ended before the "
-                                        "first whole {} from its start (from {}).",
+                          : fmt::format("Cannot be measured by {}: the action ran from {} to {}, which does not "
+                                        "cover the first whole {} from its start (from {}).",
                                         grain, rt::FormatDate(a.start), rt::FormatDate(*a.end), grain,
                                         rt::FormatDate(v.windows.after.from));
     if (e.reason == "no_after")
@@ -134,9 +134,9 @@ std::string EffectCore(const actions::View& v, const std::string& lang) {
     bool before = e.reason == "no_before";
     const std::string& window = before ? v.before_text : v.after_text;
     return lang == "zh"
-               ? fmt::format("数据太少，尚无法判断：{}在开始{}的 {} 中有期间没有{}的数值。", MemberInSentence(v, lang),
+               ? fmt::format("数据太少，尚无法判断：{}在开始{}的 {} 中有期间没有完整的{}数值。", MemberInSentence(v, lang),
                              before ? "前" : "后", window, metric)
-               : fmt::format("Too little data to say: {} has no {} in some period of {}, {} the start.",
+               : fmt::format("Too little data to say: {} has no {} for the whole of some period of {}, {} the start.",
                              MemberPhrase(v, lang), metric, window, before ? "before" : "after");
   }
   std::string moved = fmt::format("{} → {}", ShowValue(e.before, look), ShowValue(e.after, look));

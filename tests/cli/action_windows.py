@@ -253,4 +253,69 @@ if run is not None:
     expect("role: October's total not R5's", [(a["actions"], a["open"]) for a in alerts
                                               if a["period"] == "2025-10" and a["dims"] == {}], [([], True)])
 
+# ---- actions probe, 2026-12-07 -----------------------------------------
+# Six stores at the same steady revenue, no effect anywhere. The data
+# starts on 20 January; store A opens on 25 February and store F closes on
+# 10 August. A's February and F's August were counted as whole months,
+# which made a "clear effect" of +36.9% and -22.5% out of nothing. An
+# action's last month counted whole when it ended on its first day.
+pkg3 = os.path.join(tmp, "opens")
+os.makedirs(os.path.join(pkg3, "actions"))
+rows3 = []
+d = dt.date(2025, 1, 20)
+while d <= dt.date(2025, 12, 31):
+    for s_ in "ABCDEF":
+        if s_ == "A" and d < dt.date(2025, 2, 25):
+            continue
+        if s_ == "F" and d > dt.date(2025, 8, 10):
+            continue
+        rows3.append((d.isoformat(), s_, 10000 + (d.toordinal() * 7 + ord(s_)) % 11))
+    d += dt.timedelta(days=1)
+with open(os.path.join(pkg3, "sales.csv"), "w") as f:
+    f.write("day,store,channel,amount\n")
+    for r in rows3:
+        f.write(f"{r[0]},{r[1]},on,{r[2] // 100}.{r[2] % 100:02d}\n")
+with open(os.path.join(pkg3, "shop.kpi"), "w") as f:
+    f.write("""package opens
+calendar { time_zone "UTC" }
+dimension store: string
+dimension channel: string
+source sales from csv("sales.csv") {
+  day:     date time
+  store:   string -> store
+  channel: string -> channel
+  amount:  decimal(2) unit CNY
+}
+""" + GOAL)
+pkg = pkg3
+action("xa", "2025-05-01", {"store": "A"})
+action("xf", "2025-06-01", {"store": "F"})
+action("xb", "2025-02-01", {"store": "B"}, window=1)  # before it: January, begun on the 20th
+action("e1", "2025-04-01", {"store": "C"}, end="2025-05-01")
+action("e3", "2025-04-10", {"store": "D"}, end="2025-05-01")
+action("e4", "2025-04-01", {"store": "E"}, end="2025-04-01")
+listed = kpic("action", "list", pkg3, "--format", "json", "--lang", "en", "--as-of", "2025-12-31")
+if listed is not None:
+    acts = {a["id"]: a["effect"] for a in json.loads(listed)}
+    expect("store opened in February: A", (acts["xa"]["verdict"], acts["xa"]["reason"]), ("too_little_data", "no_before"))
+    expect("store closed in August: F", (acts["xf"]["verdict"], acts["xf"]["reason"]), ("too_little_data", "no_member_data"))
+    expect("F's statement", "has no revenue for the whole of some period of 2025-06 – 2025-08, after the start"
+           in acts["xf"]["statement"], True)
+    # B from February, one month before: January, whose data began on the
+    # 20th, so B's before window is not whole (it was measured as whole).
+    expect("data's first month is partial", (acts["xb"]["verdict"], acts["xb"]["reason"]),
+           ("too_little_data", "no_before"))
+    # e1 ran 1 April to 1 May: April is its one whole month (May was counted).
+    expect("e1's after window", (acts["e1"]["after"]["from"], acts["e1"]["after"]["to"]), ("2025-04-01", "2025-05-01"))
+    apr = sum(r[2] for r in rows3 if r[1] == "C" and r[0].startswith("2025-04")) / 100
+    expect("e1's after value", acts["e1"]["after"]["value"], apr)
+    # Controls of e1: B, D and E have whole months in March and April (A,
+    # opened in February, has too; F too). None has an action in April
+    # besides D (e3) and E (e4), which are left out.
+    for id_ in ("e3", "e4"):
+        expect(id_ + " cannot be measured", (acts[id_]["verdict"], acts[id_]["reason"]),
+               ("too_little_data", "ended_before_period"))
+    expect("e3's statement", "which does not cover the first whole month from its start (from 2025-05-01)"
+           in acts["e3"]["statement"], True)
+
 checks.finish()

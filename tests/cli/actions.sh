@@ -408,5 +408,30 @@ expect "a goal with a syntax error" 1 "$KPIC" check "$TMP/broken_goal"
 contains err "E0102"
 lacks err "W0903"
 
+# The default start and end are today in the calendar's time zone, as the
+# data's days are read, not the machine's (TZ=Pacific/Pago_Pago recorded
+# the 6th where Shanghai was on the 7th: actions probe, 2026-12-07). The
+# two zones' dates differ 19 hours a day; the date is read before and after.
+mkdir -p "$TMP/tzpkg"
+cat > "$TMP/tzpkg/t.kpi" <<'KPI'
+package tzpkg
+calendar { time_zone "Asia/Shanghai" }
+dimension store: string
+source s from csv("s.csv") {
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+metric revenue: CNY = sum(s.amount)
+goal g { metric revenue  period 2026 by month  target revenue >= 1 CNY }
+KPI
+printf 'day,store,amount\n2026-01-01,A,1.00\n' > "$TMP/tzpkg/s.csv"
+sh_before=$(python3 -c "import datetime, zoneinfo; print(datetime.datetime.now(zoneinfo.ZoneInfo('Asia/Shanghai')).date())")
+expect "action add: today in the calendar's zone" 0 env TZ=Pacific/Pago_Pago "$KPIC" action add "$TMP/tzpkg" --goal g --member store=A --what w --id tz1
+sh_after=$(python3 -c "import datetime, zoneinfo; print(datetime.datetime.now(zoneinfo.ZoneInfo('Asia/Shanghai')).date())")
+py "start is Shanghai's today" "import json,sys; e=json.loads(open(sys.argv[1]).readline()); assert e['start'] in (sys.argv[2], sys.argv[3]), (e['start'], sys.argv[2:])" "$TMP/tzpkg/actions/tz1.action" "$sh_before" "$sh_after"
+expect "action close: today in the calendar's zone" 0 env TZ=Pacific/Pago_Pago "$KPIC" action close "$TMP/tzpkg" tz1
+py "end is Shanghai's today" "import json,sys; e=json.loads(open(sys.argv[1]).read().splitlines()[1]); assert e['end'] in (sys.argv[2], sys.argv[3]), (e['end'], sys.argv[2:])" "$TMP/tzpkg/actions/tz1.action" "$sh_before" "$(python3 -c "import datetime, zoneinfo; print(datetime.datetime.now(zoneinfo.ZoneInfo('Asia/Shanghai')).date())")"
+
 echo "actions: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
