@@ -897,9 +897,11 @@ void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_targe
   gp->status = "in_progress";
   gp->has_attainment = false;
   if (g.target < 0 && g.phasing == plan::Phasing::kNone) return;
-  // An amount's fixed or phased target is for the whole period: pro rata.
-  // A relative target was evaluated over the span already.
-  bool pro_rata = g.additive && (!g.target_relative || g.phasing != plan::Phasing::kNone);
+  // An amount's fixed or phased target, or one read from a source of
+  // targets (a budget), is for the whole period: pro rata (a budget's
+  // March judged a half month against the whole month's: goals probe,
+  // 2026-12-07). A relative target was evaluated over the span already.
+  bool pro_rata = g.additive && (!g.target_relative || g.target_elsewhere || g.phasing != plan::Phasing::kNone);
   gp->pace_target = pro_rata                               ? Mul(gp->target, Val::Float(gp->elapsed))
                     : g.phasing != plan::Phasing::kNone ? gp->target
                                                         : span_target;
@@ -928,7 +930,7 @@ Evaluator::Ctx WindowCtx(const plan::Plan& plan, const plan::GoalPlan& g, int64_
 Val WindowTarget(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, const GoalPeriod& gp) {
   double share = WindowShare(plan, g, gp.period);
   if (share >= 1 || gp.target.null()) return gp.target;
-  bool pro_rata = g.additive && (!g.target_relative || g.phasing != plan::Phasing::kNone);
+  bool pro_rata = g.additive && (!g.target_relative || g.target_elsewhere || g.phasing != plan::Phasing::kNone);
   if (pro_rata) return Mul(gp.target, Val::Float(share));
   if (g.phasing != plan::Phasing::kNone) return gp.target;
   DimTuple none;

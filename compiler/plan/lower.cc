@@ -13,6 +13,7 @@
 #include <set>
 
 #include "base/suggest.h"
+#include "ir/fingerprint.h"
 #include "plan/lowerer.h"
 
 namespace kpic::plan {
@@ -142,11 +143,14 @@ Plan Lowerer::Run() {
                                                              : fmt::format(" (it takes {})", fmt::join(names, ", "))));
     }
   }
-  for (const std::string& m : metrics)
+  for (const std::string& m : metrics) {
     Guard(report != nullptr, fmt::format("metric `{}`", m), [&] { Metric(m); });
+    if (int i = m_.MetricIndex(m); i >= 0) ir::SourcesUnder(m_, m_.metrics[static_cast<size_t>(i)].root, &measured_sources_);
+  }
   if (report)
     for (size_t i = 0; i < report->charts.size(); ++i) {
       const ir::Report::Chart& c = report->charts[i];
+      ir::SourcesUnder(m_, c.node, &measured_sources_);
       if (Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); }) == "E0602")
         plan_.charts_by_grain.push_back({i, left_out_});
     }
@@ -162,8 +166,16 @@ Plan Lowerer::Run() {
     }
     goals.push_back(g);
   }
-  for (const ir::Goal* g : goals)
+  for (const ir::Goal* g : goals) {
     Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
+    ir::SourcesUnder(m_, g->metric, &measured_sources_);
+    ir::SourcesUnder(m_, g->target_rhs, &target_sources_);
+    for (const ir::Goal::Alert& a : g->alerts) ir::SourcesUnder(m_, a.cond, &measured_sources_);
+    for (const ir::Goal::Decomposition& d : g->decompositions) {
+      ir::SourcesUnder(m_, d.value, &measured_sources_);
+      ir::SourcesUnder(m_, d.rhs, &measured_sources_);
+    }
+  }
   if (req_.expectations) Expectations();
   if (role_) Audits();
   AsOfAggregates();
@@ -238,9 +250,13 @@ void Lowerer::AsOfAggregates() {
   }
   // The latest time value of each group, so that the default as-of date is
   // the last day with rows the run may see (the role's filter applies).
+  // Not of a source that only goals' targets read: a budget with rows for
+  // the whole year made the as-of date 1 December and every month after
+  // the data's last "missed" at ¥0.00 (goals probe, 2026-12-07).
   for (size_t k = 0; k < plan_.scans.size(); ++k) {
     Scan& s = plan_.scans[k];
     if (s.audit) continue;
+    if (target_sources_.count(s.src) && !measured_sources_.count(s.src)) continue;
     const ir::Source& src = plan_.sources[static_cast<size_t>(s.src)];
     if (src.time_column < 0) continue;
     // A time column the role hides gives no as-of date (docs/language.md,
@@ -684,6 +700,13 @@ void Lowerer::Goal(const ir::Goal& g) {
   ir::ValueRange range = ir::RangeOf(m_, g.metric);
   gp.floor = range.lo, gp.ceil = range.hi;
   gp.target_relative = TargetIsRelative(g);
+  if (gp.target_relative) {
+    std::set<int> own, target;
+    ir::SourcesUnder(m_, g.metric, &own);
+    ir::SourcesUnder(m_, g.target_rhs, &target);
+    gp.target_elsewhere = !target.empty() && std::none_of(target.begin(), target.end(),
+                                                           [&](int src) { return own.count(src) > 0; });
+  }
   // Under a role that sees a part of the rows, an absolute target is the
   // company's (as for a drill's member): the part has none, and says why.
   company_target_ = !g.cmp.empty() && TargetIsAmount(g) && RoleSeesPart(g);

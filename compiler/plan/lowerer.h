@@ -76,6 +76,11 @@ class Lowerer {
   int Visible(int scan, int source, const std::vector<std::string>& prefix, std::vector<int>* on_path);
   int RoundOf(int root, const std::string& unit) const;
   const ir::Role* role_ = nullptr;  ///< --role, else the report's role
+  /// Sources that goals' targets read, and those everything else lowered
+  /// reads (metrics, goals' metrics, alerts, decompositions, charts): a
+  /// source only targets read (a budget) holds plans, not data that
+  /// arrives, and does not set the default as-of date.
+  std::set<int> target_sources_, measured_sources_;
   /// The source of `dim` in `s`: the column path to it, directly or through lookups.
   bool DimPath(int source, const std::string& dim, std::vector<std::string>* path) const;
   VT DimType(const std::string& dim) const;

@@ -222,6 +222,13 @@ struct GoalPlan {
   /// The target reads a metric (evaluated per period, member and span);
   /// else it is a fixed number for each whole period.
   bool target_relative = false;
+  /// A relative target that reads none of the sources the goal's metric
+  /// reads (`sales >= budget_sales`, a budget source with a row per store
+  /// and month): a number for each whole period, which a period cut by the
+  /// as-of date or the goal's bounds takes pro rata, as a fixed one. One
+  /// that reads the metric's own data (`1.28 * sales.last_year`) is
+  /// evaluated over the span's days instead.
+  bool target_elsewhere = false;
   int value = -1;   ///< mnode
   int target = -1;  ///< mnode, or -1 without a target
   Cmp cmp = Cmp::kNone;

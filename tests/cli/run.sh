@@ -1523,5 +1523,50 @@ for e in interp jit; do
   json "sorted((a['name'], a['period']) for a in d['goals'][0]['alerts'])" "[('le10', '2026-02'), ('le10', '2026-04'), ('le30', '2026-02'), ('lt10', '2026-02')]"
 done
 
+# A target read from a budget source (a row per month, dated the 1st) is a
+# number for the whole month: March, as of the 15th, is paced against
+# 1000.00 * 15/31 = 483.87 (it was against the whole 1000.00). The budget's
+# rows for the rest of the year do not make the as-of date 1 December (they
+# made April to November "missed" at 0.00: goals probe, 2026-12-07).
+mkdir -p "$TMP/bud"
+cat > "$TMP/bud/t.kpi" <<'KPI'
+package bud
+source o from csv("o.csv") {
+  day: date time
+  amount: decimal(2) unit CNY
+}
+source budget from csv("b.csv") {
+  month: date time
+  budget: decimal(2) unit CNY
+}
+metric sales: CNY = sum(o.amount)
+metric budget_sales: CNY = sum(budget.budget)
+goal g {
+  metric sales
+  period 2026 by month
+  target sales >= budget_sales
+}
+KPI
+python3 - "$TMP/bud" <<'PY'
+import datetime as dt, sys
+d = dt.date(2026, 1, 1)
+with open(sys.argv[1] + "/o.csv", "w") as f:
+    f.write("day,amount\n")
+    while d <= dt.date(2026, 3, 15):
+        f.write(f"{d},10.00\n")
+        d += dt.timedelta(days=1)
+with open(sys.argv[1] + "/b.csv", "w") as f:
+    f.write("month,budget\n")
+    for m in range(1, 13):
+        f.write(f"2026-{m:02d}-01,1000.00\n")
+PY
+for e in interp jit; do
+  expect "budget target: pace and as-of ($e)" 0 "$KPIC" run "$TMP/bud" --goal g --engine $e --no-cache --format json
+  json "d['as_of']" "2026-03-15"
+  json "(round(d['goals'][0]['periods'][2]['pace_target'], 6), d['goals'][0]['periods'][2]['pace'])" "(483.870968, 0.31)"
+  json "[p['status'] for p in d['goals'][0]['periods'][3:]]" "$(python3 -c "print(['no_data'] * 9)")"
+  json "round(d['goals'][0]['to_date']['target'], 6)" "2483.870968"
+done
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

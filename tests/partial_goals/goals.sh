@@ -28,10 +28,12 @@ for engine in interp jit; do
   json "[r['value'] for r in d['results'][3]['rows']]" "['100.00', '145.00']" # to date: to 12 Feb
   json "[r['value'] for r in d['results'][4]['rows']]" "['100.00', '145.00']" # 1 Jan to 12 Feb
   json "[r['value'] for r in d['results'][5]['rows']]" "[None, 0.5]"          # 45 / 30 - 1
-  # A year cut by the as-of date: 1 Jan to 12 Feb, against the same days of 2025.
+  # A year cut by the as-of date: 1 Jan to 12 Feb, against the same days of
+  # 2025. (145 - 30) / 30 = 23/6, whose nearest double is 3.8333333333333335
+  # (145 / 30 - 1 gave the one below it).
   expect "$engine: year" 0 "${run[@]}" --metric sales,sales_ly,sales_yoy --grain year --from 2026-01-01 --to 2027-01-01
   json "[(r['results'][0]['rows'], r['results'][1]['rows'][0]['value'], r['results'][2]['rows'][0]['value']) for r in [d]]" \
-    "[([{'period': '2026', 'value': '145.00', 'partial': True, 'span': ['2026-01-01', '2026-02-12']}], '30.00', 3.833333333333333)]"
+    "[([{'period': '2026', 'value': '145.00', 'partial': True, 'span': ['2026-01-01', '2026-02-12']}], '30.00', 3.8333333333333335)]"
   # A quarter: Q4 2025's same span (1 Oct to 12 Nov) is empty.
   expect "$engine: quarter" 0 "${run[@]}" --metric sales,sales_ly,sales_prev --grain quarter --from 2026-01-01
   json "[(r['period'], r['value']) for x in d['results'] for r in x['rows']]" \
