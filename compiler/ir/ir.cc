@@ -359,6 +359,30 @@ ValueRange RangeOf(const Module& m, int node, int depth) {
 
 ValueRange RangeOf(const Module& m, int node) { return RangeOf(m, node, 0); }
 
+bool AddsFixedNumber(const Module& m, int node) {
+  std::function<bool(int, int)> walk = [&](int id, int depth) {
+    if (id < 0 || depth > 64) return false;
+    const Node& n = m.node(id);
+    if (n.kind == Kind::kUnary) return !n.args.empty() && walk(n.args[0], depth + 1);
+    if (n.kind != Kind::kBinary || n.args.size() != 2) return false;
+    switch (n.binary) {
+      case BinaryOp::kAdd:
+      case BinaryOp::kSub:
+        for (int a : n.args) {
+          const Node& x = m.node(a);
+          if (x.type.level == Level::kConst && LiteralValue(x) != 0) return true;
+        }
+        return walk(n.args[0], depth + 1) || walk(n.args[1], depth + 1);
+      case BinaryOp::kMul:
+      case BinaryOp::kDiv:
+        return walk(n.args[0], depth + 1) || walk(n.args[1], depth + 1);
+      default:
+        return false;
+    }
+  };
+  return walk(node, 0);
+}
+
 bool AlertComparesFixedAmount(const Module& m, const Goal& g, const Goal::Alert& a, std::vector<int>* amounts) {
   // Any comparison in the condition (`sales < 140000 CNY and conversion <
   // 10%`, `not (sales >= 140000 CNY)`), either way round (`10 >

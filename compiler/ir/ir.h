@@ -479,6 +479,12 @@ struct Module {
 /// `orders.product_id`; hiding `products.pid` hides `orders.product_id`).
 std::pair<int, int> HiddenRead(const Module& m, const Role& r, int source, const std::vector<int>& path);
 
+/// Whether expression `node` adds or subtracts a fixed number other than
+/// zero (`sales.last_year + 2000 CNY`, `1.1 * (sales.last_year - 500
+/// CNY)`): of an amount, that number is the company's, which neither a
+/// member nor a partial period takes whole.
+bool AddsFixedNumber(const Module& m, int node);
+
 /// A stable text dump of an expression, for messages and golden tests.
 std::string DumpNode(const Module& m, int node);
 /// `.previous`, `.last_year`, `.change`, `growth`, `.rolling`, `.zscore`:

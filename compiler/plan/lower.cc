@@ -700,7 +700,16 @@ void Lowerer::Goal(const ir::Goal& g) {
   ir::ValueRange range = ir::RangeOf(m_, g.metric);
   gp.floor = range.lo, gp.ceil = range.hi;
   gp.target_relative = TargetIsRelative(g);
-  if (gp.target_relative) {
+  // A relative target of an amount that adds a fixed number (`sales >=
+  // sales.last_year + 2000 CNY`): the number is the company's, so neither a
+  // member nor a role's part takes it whole (each store's target was its own
+  // last year plus the whole 2000), and a partial period takes it pro rata
+  // (goals probe, 2026-12-07).
+  const bool fixed_addon = gp.target_relative && g.target_rhs >= 0 && ir::IsAmount(m_, g.metric) &&
+                           ir::AddsFixedNumber(m_, g.target_rhs);
+  fixed_addon_ = fixed_addon;
+  if (fixed_addon) gp.target_elsewhere = true;
+  if (gp.target_relative && !fixed_addon) {
     std::set<int> own, target;
     ir::SourcesUnder(m_, g.metric, &own);
     ir::SourcesUnder(m_, g.target_rhs, &target);
@@ -709,7 +718,7 @@ void Lowerer::Goal(const ir::Goal& g) {
   }
   // Under a role that sees a part of the rows, an absolute target is the
   // company's (as for a drill's member): the part has none, and says why.
-  company_target_ = !g.cmp.empty() && TargetIsAmount(g) && RoleSeesPart(g);
+  company_target_ = !g.cmp.empty() && (TargetIsAmount(g) || fixed_addon) && RoleSeesPart(g);
   if (company_target_)
     plan_.notes.push_back(
         {"W0711", fmt::format("goal `{}` has no target under role `{}`: its target is an amount for all rows, and the "
@@ -813,7 +822,8 @@ void Lowerer::Goal(const ir::Goal& g) {
       // (With `phasing`, members have none: the goal's periods are judged
       // against the phased target, not the level as written.)
       bool amount = TargetIsAmount(g);
-      if (gp.target >= 0 && !amount && (TargetIsRelative(g) || g.phasing.empty())) dr.target = M(g.target_rhs, by);
+      if (gp.target >= 0 && !amount && !fixed_addon_ && (TargetIsRelative(g) || g.phasing.empty()))
+        dr.target = M(g.target_rhs, by);
       if (gp.target >= 0 && amount && g.allocate == "last_year" && !company_target_) dr.share = LastYearShare(g, by);
       // Mix and rate effects need parts that add up over the members: not
       // a distinct count, where a customer is in two stores (the engine

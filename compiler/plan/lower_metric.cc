@@ -149,6 +149,8 @@ int Lowerer::Member(int base, Fn member, const LCtx& lc) {
     // phased target, and a member has none (as for a phased amount).
     if (!lc.dims.empty() && !TargetIsAmount(*goal_) && !TargetIsRelative(*goal_) && !goal_->phasing.empty())
       return MOp(MNode::Op::kNull, {});
+    // A relative target that adds a fixed number is no member's either.
+    if (!lc.dims.empty() && fixed_addon_) return MOp(MNode::Op::kNull, {});
     // Per member, an amount is the company's: the member has none.
     if (!lc.dims.empty() && TargetIsAmount(*goal_)) {
       // Allocated (unphased): the company's target times the member's share.

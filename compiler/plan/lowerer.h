@@ -81,6 +81,9 @@ class Lowerer {
   /// source only targets read (a budget) holds plans, not data that
   /// arrives, and does not set the default as-of date.
   std::set<int> target_sources_, measured_sources_;
+  /// The goal being lowered has a relative target of an amount that adds a
+  /// fixed number (ir::AddsFixedNumber): members have no target.
+  bool fixed_addon_ = false;
   /// The source of `dim` in `s`: the column path to it, directly or through lookups.
   bool DimPath(int source, const std::string& dim, std::vector<std::string>* path) const;
   VT DimType(const std::string& dim) const;

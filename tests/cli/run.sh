@@ -1568,5 +1568,46 @@ for e in interp jit; do
   json "round(d['goals'][0]['to_date']['target'], 6)" "2483.870968"
 done
 
+# A relative target that adds a fixed amount: the 100 is the company's. A
+# store is not measured against its own last year plus the whole 100 (the
+# stores' targets added up to last year + 2 x 100), and March, as of the
+# 15th, is paced against (620 + 100) * 15/31 = 348.39 (it was against the
+# same days last year + the whole 100: goals probe, 2026-12-07).
+mkdir -p "$TMP/addon"
+cat > "$TMP/addon/t.kpi" <<'KPI'
+package addon
+dimension store: string
+source o from csv("o.csv") {
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(o.amount)
+goal g {
+  metric sales
+  period 2026 by month
+  target sales >= sales.last_year + 100 CNY
+  drill store
+  alert "behind" when sales < sales.target severity warning
+}
+KPI
+python3 - "$TMP/addon" <<'PY'
+import datetime as dt, sys
+d = dt.date(2025, 1, 1)
+with open(sys.argv[1] + "/o.csv", "w") as f:
+    f.write("day,store,amount\n")
+    while d <= dt.date(2026, 3, 15):
+        for s in "AB":
+            f.write(f"{d},{s},10.00\n")
+        d += dt.timedelta(days=1)
+PY
+for e in interp jit; do
+  expect "a fixed add-on is the company's ($e)" 0 "$KPIC" run "$TMP/addon" --goal g --engine $e --no-cache --format json
+  json "[p['target'] for p in d['goals'][0]['periods'][:3]]" "['720.00', '660.00', '720.00']"
+  json "round(d['goals'][0]['periods'][2]['pace_target'], 6)" "348.387097"
+  json "[m['target'] for m in d['goals'][0]['drill'][0]['top']]" "[None, None]"
+  json "sorted({str(a['dims']) for a in d['goals'][0]['alerts']})" "['{}']"
+done
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
