@@ -37,7 +37,7 @@ void Validate(std::vector<Action>& actions, const ir::Module& m, DiagnosticSink&
   // After an error a declaration may be missing for it (a goal with a
   // syntax error is left out): "goal `grow_sales` is not declared" beside
   // the error in it misled (new-user probe, 2026-12-07).
-  const bool clean = diags.error_count() == 0;
+  const bool clean = !diags.has_errors();
   for (Action& a : actions) {
     size_t before = diags.diagnostics().size() + diags.suppressed();
     const ir::Goal* goal = nullptr;

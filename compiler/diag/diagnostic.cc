@@ -20,23 +20,37 @@ Diagnostic& Diagnostic::HelpClosest(std::string_view written, Span span, const s
 }
 
 Diagnostic& DiagnosticSink::Report(DiagCode code, Span span, std::string message) {
-  if (span.valid()) {
-    if (per_file_.size() <= span.file) per_file_.resize(span.file + 1);
-    if (per_file_[span.file] >= max_per_file_) {
-      ++suppressed_;
-      if (suppressed_per_file_.size() <= span.file) suppressed_per_file_.resize(span.file + 1);
-      ++suppressed_per_file_[span.file];
-      overflow_ = Diagnostic{};
-      overflow_.dropped = true;
-      return overflow_;
-    }
-    ++per_file_[span.file];
-  }
   Diagnostic d;
   d.code = code;
   d.severity = InfoOf(code).severity;
   d.span = span;
   d.message = std::move(message);
+  if (span.valid()) {
+    if (per_file_.size() <= span.file) per_file_.resize(span.file + 1);
+    std::vector<size_t>& kept = per_file_[span.file];
+    if (kept.size() >= max_per_file_) {
+      // The file's first diagnostics by position are kept, whatever order
+      // the checker met them in (by name, m1 m10 m11 ..., it kept lines 2-6
+      // and 11-55 of 60 and left 7-10 out: CLI probe, 2026-12-07): a later
+      // one is dropped, an earlier one takes the place of the latest kept.
+      ++suppressed_;
+      if (suppressed_per_file_.size() <= span.file) suppressed_per_file_.resize(span.file + 1);
+      ++suppressed_per_file_[span.file];
+      size_t latest = kept.front();
+      for (size_t i : kept)
+        if (diags_[i].span.begin >= diags_[latest].span.begin) latest = i;
+      if (span.begin >= diags_[latest].span.begin) {
+        if (d.severity == Severity::kError) ++suppressed_errors_;
+        overflow_ = Diagnostic{};
+        overflow_.dropped = true;
+        return overflow_;
+      }
+      if (diags_[latest].severity == Severity::kError) ++suppressed_errors_;
+      diags_[latest] = std::move(d);
+      return diags_[latest];
+    }
+    kept.push_back(diags_.size());
+  }
   diags_.push_back(std::move(d));
   return diags_.back();
 }
@@ -56,6 +70,9 @@ void DiagnosticSink::SortByPosition() {
     if (a.span.file != b.span.file) return a.span.file < b.span.file;
     return a.span.begin < b.span.begin;
   });
+  for (std::vector<size_t>& kept : per_file_) kept.clear();
+  for (size_t i = 0; i < diags_.size(); ++i)
+    if (diags_[i].span.valid()) per_file_[diags_[i].span.file].push_back(i);
 }
 
 }  // namespace kpic

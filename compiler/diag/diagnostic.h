@@ -84,7 +84,9 @@ class DiagnosticSink {
   const std::vector<Diagnostic>& diagnostics() const { return diags_; }
   size_t error_count() const;
   size_t warning_count() const;
-  bool has_errors() const { return error_count() > 0; }
+  /// Also when the errors were all left out by the cap (kept warnings
+  /// before them must not make a broken package pass).
+  bool has_errors() const { return error_count() > 0 || suppressed_errors_ > 0; }
   /// Number of diagnostics dropped because a file hit kMaxPerFile.
   size_t suppressed() const { return suppressed_; }
 
@@ -93,9 +95,10 @@ class DiagnosticSink {
 
  private:
   std::vector<Diagnostic> diags_;
-  std::vector<size_t> per_file_;
+  std::vector<std::vector<size_t>> per_file_;  ///< per file, the indices in diags_ of those kept
   std::vector<size_t> suppressed_per_file_;
   size_t suppressed_ = 0;
+  size_t suppressed_errors_ = 0;
   size_t max_per_file_ = kMaxPerFile;
   Diagnostic overflow_;  ///< returned when a diagnostic is dropped
 };

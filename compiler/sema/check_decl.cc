@@ -781,7 +781,7 @@ void Checker::Role(const ast::RoleDecl& r) {
       rule_source_ = src;
       Ty t = Type(*it.filter, true);
       rule_source_ = nullptr;
-      if (t.error() && diags_.error_count() == 0) {
+      if (t.error() && !diags_.has_errors()) {
         // Never a rule dropped in silence: a role without its rule shows
         // every row (the backstop behind E0222). Any error, here or in
         // name resolution before, already stops every run.

@@ -68,7 +68,7 @@ CheckedModule Checker::Run() {
   }
   NoteHeapGrowth();
   FillMetricIr();
-  if (diags_.error_count() == 0)
+  if (!diags_.has_errors())
     // Never a metric without a type and without an error: `run` would stop
     // with an internal error after a clean `check` (the backstop behind
     // E0222).
