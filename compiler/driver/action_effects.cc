@@ -95,37 +95,43 @@ std::map<Key, std::set<int64_t>> Coverage(const Session& s, const RunOptions& o,
       out[KeyOf(row, m)].insert(row.period);
     }
   });
-  // A member's first and last periods count only when its days with a
-  // value span them: a store that opened on 25 February has no whole
-  // February, and one that closed on 10 August no whole August (both were
-  // counted whole, which made a "clear effect" of +36.9% out of nothing:
-  // actions probe, 2026-12-07). The data's own first period is cut the
-  // same way for every member.
+  // A period counts for a member only when the member has a value near
+  // both its ends: in its first days and in its last ones (or in the last
+  // days of the data, when the data ends inside it). A store that opened on
+  // 25 February has no whole February, one that closed on 10 August no
+  // whole August, and when the data starts on 20 January no member has a
+  // whole January (all were counted whole, which made a "clear effect" of
+  // +36.9% out of nothing: actions probe, 2026-12-07). "Near" is a week,
+  // and a quarter of a shorter period but at least two days, so that a
+  // store closed on Sundays or one without a sale on the 1st keeps its
+  // month or week (review, 2026-12-07).
   if (grain != rt::Grain::kDay) {
     req.grain = rt::Grain::kDay;
-    std::map<Key, std::pair<int64_t, int64_t>> days;  // first and last day with a value
+    std::map<Key, std::set<int64_t>> days;  // the days with a value
     RunQuery(s, o, req, [&](const engine::Results& r) {
       if (r.metrics.empty()) return;
       const engine::MetricResult& m = r.metrics.front();
       bool additive = m.output->additivity == "additive";
       for (const engine::Row& row : m.rows) {
         if (row.value.null() || (additive && row.value.AsDouble() == 0)) continue;
-        auto [it, fresh] = days.try_emplace(KeyOf(row, m), row.period, row.period);
-        it->second.first = std::min(it->second.first, row.period);
-        it->second.second = std::max(it->second.second, row.period);
+        days[KeyOf(row, m)].insert(row.period);
       }
     });
-    // A member whose last day is the data's last stopped with the data, not
-    // early: the period that holds it is partial by the as-of date already,
-    // or whole because --as-of says the data is complete to its end.
     int64_t data_last = INT64_MIN;
-    for (const auto& [k, d] : days) data_last = std::max(data_last, d.second);
+    for (const auto& [k, d] : days)
+      if (!d.empty()) data_last = std::max(data_last, *d.rbegin());
+    auto any_in = [](const std::set<int64_t>& d, int64_t lo, int64_t hi) {
+      auto it = d.lower_bound(lo);
+      return it != d.end() && *it <= hi;
+    };
     for (auto& [k, periods] : out) {
       auto d = days.find(k);
       if (d == days.end()) continue;
       std::erase_if(periods, [&](int64_t q) {
-        return rt::PeriodStart(grain, q, calendar) < d->second.first ||
-               (d->second.second < data_last && rt::PeriodEnd(grain, q, calendar) - 1 > d->second.second);
+        int64_t ps = rt::PeriodStart(grain, q, calendar), pe = int64_t{rt::PeriodEnd(grain, q, calendar)} - 1;
+        int64_t near = std::min<int64_t>(7, std::max<int64_t>(2, (pe - ps + 1) / 4));
+        int64_t last = std::min(pe, data_last);
+        return !any_in(d->second, ps, ps + near - 1) || !any_in(d->second, last - near + 1, last);
       });
     }
   }

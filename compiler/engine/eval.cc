@@ -138,6 +138,10 @@ class Periods {
 
 class Evaluator {
  public:
+  /// The goal being evaluated has a target that is a number for each whole
+  /// period although it reads metrics (ReadProRata): a period cut by the
+  /// as-of date or the goal's bounds takes it pro rata.
+  bool target_pro_rata = false;
   Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const std::vector<RateTable>& rates,
             const WorkDays* work)
       : p_(p), r_(r), rates_(rates), work_(work) {
@@ -889,7 +893,8 @@ std::string StatusOf(const plan::GoalPlan& g, const GoalPeriod& gp, double* atta
 
 /// A partial period: in progress, with its pace (GoalPeriod). `span_target`
 /// is the target evaluated over the span.
-void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_target, GoalPeriod* gp) {
+void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_target, bool read_pro_rata,
+          GoalPeriod* gp) {
   int64_t days = int64_t{rt::PeriodEnd(g.grain, gp->period, plan.calendar)} -
                  rt::PeriodStart(g.grain, gp->period, plan.calendar);
   int64_t in = std::max<int64_t>(0, int64_t{gp->span.last} - gp->span.first + 1);
@@ -901,7 +906,7 @@ void Pace(const plan::Plan& plan, const plan::GoalPlan& g, const Val& span_targe
   // targets (a budget), is for the whole period: pro rata (a budget's
   // March judged a half month against the whole month's: goals probe,
   // 2026-12-07). A relative target was evaluated over the span already.
-  bool pro_rata = g.additive && (!g.target_relative || g.target_elsewhere || g.phasing != plan::Phasing::kNone);
+  bool pro_rata = g.additive && (!g.target_relative || read_pro_rata || g.phasing != plan::Phasing::kNone);
   gp->pace_target = pro_rata                               ? Mul(gp->target, Val::Float(gp->elapsed))
                     : g.phasing != plan::Phasing::kNone ? gp->target
                                                         : span_target;
@@ -930,7 +935,7 @@ Evaluator::Ctx WindowCtx(const plan::Plan& plan, const plan::GoalPlan& g, int64_
 Val WindowTarget(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, const GoalPeriod& gp) {
   double share = WindowShare(plan, g, gp.period);
   if (share >= 1 || gp.target.null()) return gp.target;
-  bool pro_rata = g.additive && (!g.target_relative || g.target_elsewhere || g.phasing != plan::Phasing::kNone);
+  bool pro_rata = g.additive && (!g.target_relative || ev.target_pro_rata || g.phasing != plan::Phasing::kNone);
   if (pro_rata) return Mul(gp.target, Val::Float(share));
   if (g.phasing != plan::Phasing::kNone) return gp.target;
   DimTuple none;
@@ -1582,7 +1587,7 @@ std::optional<int32_t> LastDay(const plan::Plan& plan, const std::vector<ScanRes
   int64_t from = plan.from_day ? *plan.from_day : INT64_MIN, to = plan.to_day ? *plan.to_day : INT64_MAX;
   for (size_t s = 0; s < scans.size(); ++s) {
     const plan::Scan& sc = plan.scans[s];
-    if (sc.audit || sc.as_of_agg < 0 || (source && sc.source != *source)) continue;
+    if (sc.audit || sc.as_of_agg < 0 || (source && sc.source != *source) || (!source && sc.plans_only)) continue;
     if (sc.past_to && scans[s].rows_past_to && to != INT64_MAX && (!best || to - 1 > *best))
       best = static_cast<int32_t>(to - 1);
     const AggStates& st = scans[s].aggs[static_cast<size_t>(sc.as_of_agg)];
@@ -1633,6 +1638,35 @@ Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, cons
       }
     }
   return Grain::kDay;
+}
+
+/// Whether a goal's target that reads metrics is a number for each whole
+/// period all the same: one that adds a fixed number to an amount's past
+/// (plan::GoalPlan::target_fixed_addon), or one read from other sources
+/// than the metric's whose rows are each on the first day of a goal's
+/// period (a budget per month dated the 1st: evaluated over a partial
+/// period's span it was the whole month's). Over daily data (`0.1 CNY *
+/// visitors`) the span's evaluation is its days' already (review,
+/// 2026-12-07: pro rata twice).
+bool ReadProRata(const plan::Plan& plan, const std::vector<ScanResult>& scans, const plan::GoalPlan& g) {
+  if (g.target_fixed_addon) return true;
+  if (!g.target_elsewhere || g.grain == Grain::kAll || g.grain == Grain::kDay) return false;
+  for (const std::string& source : g.target_sources) {
+    bool any = false;
+    for (size_t s = 0; s < scans.size(); ++s) {
+      const plan::Scan& sc = plan.scans[s];
+      if (sc.audit || sc.as_of_agg < 0 || sc.source != source) continue;
+      const AggStates& st = scans[s].aggs[static_cast<size_t>(sc.as_of_agg)];
+      for (size_t k = 0; k < scans[s].period.size(); ++k) {
+        if (st.count.empty() || st.count[k] == 0) continue;
+        int32_t d = static_cast<int32_t>(st.imax[k]);
+        if (rt::PeriodStart(g.grain, rt::PeriodOf(g.grain, d, plan.calendar), plan.calendar) != d) return false;
+        any = true;
+      }
+    }
+    if (!any) return false;
+  }
+  return !g.target_sources.empty();
 }
 
 }  // namespace
@@ -1769,6 +1803,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   for (const plan::GoalPlan& g : plan.goals) {
     GoalResult gr;
     gr.goal = &g;
+    ev.target_pro_rata = ReadProRata(plan, scans, g);
     const std::vector<int>& scans_of = g.scans.empty() ? every : g.scans;
     int64_t lo = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.from_day, plan.calendar);
     int64_t hi = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.to_day - 1, plan.calendar);
@@ -1905,7 +1940,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       gp.value = finite(ev.Eval(g.value, c), fmt::format("goal `{}`", g.name), g.grain, p);
       gp.status = StatusOf(g, gp, &gp.attainment, &gp.has_attainment, !(gp.span.partial && gp.span.open));
       if (gp.span.partial && gp.status != "no_data") {
-        Pace(plan, g, span_target, &gp);
+        Pace(plan, g, span_target, ev.target_pro_rata, &gp);
         // Phased like last year, a period in progress is paced like last
         // year's same days, not evenly by its days (a Q4 49 days in had 53%
         // of its target where last year's same days made 54%: reader's

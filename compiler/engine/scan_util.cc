@@ -369,7 +369,10 @@ std::string OverflowMessage(std::string_view what, const plan::Scan& scan, int n
   std::string expr = plan::DumpRow(scan, node, &names);
   if (expr.size() > 2 && expr.front() == '(' && expr.back() == ')') expr = expr.substr(1, expr.size() - 2);
   std::vector<int> cols;
-  ColumnsUnder(scan, node, &cols);
+  // Under a role no value is shown: the row may be one the role's rule was
+  // still deciding on (an overflow in the rule itself), and the columns
+  // hidden ones (review, 2026-12-07).
+  if (!scan.under_role) ColumnsUnder(scan, node, &cols);
   std::string values;
   for (int c : cols)
     if (static_cast<size_t>(c) < in.columns.size() && in.columns[c])

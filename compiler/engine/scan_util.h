@@ -53,8 +53,9 @@ inline int64_t StringKey(const plan::Scan& scan, int node, const ScanInput& in, 
 /// after `what` (`exact arithmetic overflowed 64 bits`): the expression as
 /// written (`orders.quantity * orders.amount`), the row (1-based, counting
 /// `offset` rows before `in`'s first) and the values it read there, so that
-/// the bad row can be found. The row passed the scan's filter, a role's
-/// rule first: its values are the role's to see.
+/// the bad row can be found. Under a role (plan::Scan::under_role) no
+/// value is shown: the overflow may be in the role's own rule, on a row
+/// outside it, and the columns may be hidden ones.
 std::string OverflowMessage(std::string_view what, const plan::Scan& scan, int node, const ScanInput& in, size_t row,
                             size_t offset = 0);
 

@@ -143,14 +143,11 @@ Plan Lowerer::Run() {
                                                              : fmt::format(" (it takes {})", fmt::join(names, ", "))));
     }
   }
-  for (const std::string& m : metrics) {
+  for (const std::string& m : metrics)
     Guard(report != nullptr, fmt::format("metric `{}`", m), [&] { Metric(m); });
-    if (int i = m_.MetricIndex(m); i >= 0) ir::SourcesUnder(m_, m_.metrics[static_cast<size_t>(i)].root, &measured_sources_);
-  }
   if (report)
     for (size_t i = 0; i < report->charts.size(); ++i) {
       const ir::Report::Chart& c = report->charts[i];
-      ir::SourcesUnder(m_, c.node, &measured_sources_);
       if (Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); }) == "E0602")
         plan_.charts_by_grain.push_back({i, left_out_});
     }
@@ -170,7 +167,6 @@ Plan Lowerer::Run() {
     Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
     ir::SourcesUnder(m_, g->metric, &measured_sources_);
     ir::SourcesUnder(m_, g->target_rhs, &target_sources_);
-    for (const ir::Goal::Alert& a : g->alerts) ir::SourcesUnder(m_, a.cond, &measured_sources_);
     for (const ir::Goal::Decomposition& d : g->decompositions) {
       ir::SourcesUnder(m_, d.value, &measured_sources_);
       ir::SourcesUnder(m_, d.rhs, &measured_sources_);
@@ -255,8 +251,9 @@ void Lowerer::AsOfAggregates() {
   // the data's last "missed" at ¥0.00 (goals probe, 2026-12-07).
   for (size_t k = 0; k < plan_.scans.size(); ++k) {
     Scan& s = plan_.scans[k];
+    s.under_role = role_ != nullptr;
     if (s.audit) continue;
-    if (target_sources_.count(s.src) && !measured_sources_.count(s.src)) continue;
+    s.plans_only = target_sources_.count(s.src) && !measured_sources_.count(s.src);
     const ir::Source& src = plan_.sources[static_cast<size_t>(s.src)];
     if (src.time_column < 0) continue;
     // A time column the role hides gives no as-of date (docs/language.md,
@@ -708,13 +705,15 @@ void Lowerer::Goal(const ir::Goal& g) {
   const bool fixed_addon = gp.target_relative && g.target_rhs >= 0 && ir::IsAmount(m_, g.metric) &&
                            ir::AddsFixedNumber(m_, g.target_rhs);
   fixed_addon_ = fixed_addon;
-  if (fixed_addon) gp.target_elsewhere = true;
+  gp.target_fixed_addon = fixed_addon;
   if (gp.target_relative && !fixed_addon) {
     std::set<int> own, target;
     ir::SourcesUnder(m_, g.metric, &own);
     ir::SourcesUnder(m_, g.target_rhs, &target);
     gp.target_elsewhere = !target.empty() && std::none_of(target.begin(), target.end(),
                                                            [&](int src) { return own.count(src) > 0; });
+    if (gp.target_elsewhere)
+      for (int src : target) gp.target_sources.push_back(plan_.sources[static_cast<size_t>(src)].key);
   }
   // Under a role that sees a part of the rows, an absolute target is the
   // company's (as for a drill's member): the part has none, and says why.

@@ -76,10 +76,10 @@ class Lowerer {
   int Visible(int scan, int source, const std::vector<std::string>& prefix, std::vector<int>* on_path);
   int RoundOf(int root, const std::string& unit) const;
   const ir::Role* role_ = nullptr;  ///< --role, else the report's role
-  /// Sources that goals' targets read, and those everything else lowered
-  /// reads (metrics, goals' metrics, alerts, decompositions, charts): a
-  /// source only targets read (a budget) holds plans, not data that
-  /// arrives, and does not set the default as-of date.
+  /// Sources that goals' targets read, and those goals' metrics and
+  /// decompositions read: a source a target reads and no goal measures (a
+  /// budget, also when a chart or an alert shows it) holds plans, not data
+  /// that arrives, and does not set the default as-of date.
   std::set<int> target_sources_, measured_sources_;
   /// The goal being lowered has a relative target of an amount that adds a
   /// fixed number (ir::AddsFixedNumber): members have no target.

@@ -124,6 +124,13 @@ struct Scan {
   /// The aggregate holding the latest time value of each group (the
   /// default as-of date is the latest over every scan), or -1.
   int as_of_agg = -1;
+  /// A scan of a source that only goals' targets read (a budget): its
+  /// latest day is not the run's as-of date (it holds plans, not data that
+  /// arrives), though its rows' days say how often it has rows.
+  bool plans_only = false;
+  /// The run is under a role: an error about a row shows none of its
+  /// values (the row may be one the role's rule was deciding on).
+  bool under_role = false;
 };
 
 /// A metric-level expression node; children index Plan::mnodes.
@@ -229,6 +236,15 @@ struct GoalPlan {
   /// that reads the metric's own data (`1.28 * sales.last_year`) is
   /// evaluated over the span's days instead.
   bool target_elsewhere = false;
+  /// The sources the target reads (catalog keys), for target_elsewhere:
+  /// such a target is taken pro rata only when each of them has its rows
+  /// on the first days of the goal's periods (a budget per month dated the
+  /// 1st); one over daily data (`0.1 CNY * visitors`) is over the span's
+  /// days already.
+  std::vector<std::string> target_sources;
+  /// A relative target of an amount that adds a fixed number (`sales >=
+  /// sales.last_year + 2000 CNY`): pro rata in a partial period.
+  bool target_fixed_addon = false;
   int value = -1;   ///< mnode
   int target = -1;  ///< mnode, or -1 without a target
   Cmp cmp = Cmp::kNone;

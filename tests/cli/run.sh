@@ -1609,5 +1609,65 @@ for e in interp jit; do
   json "sorted({str(a['dims']) for a in d['goals'][0]['alerts']})" "['{}']"
 done
 
+# Review, 2026-12-07: a target over daily data of another source is over
+# the span's days already, not pro rata again: March as of the 15th, 15
+# days of 20 visitors, 0.10 CNY each = 30.00 against sales of 10.00 a day
+# = 150.00 (pace 5.0; it read pace_target 14.52). A budget a report charts
+# still does not set the as-of date.
+cat >> "$TMP/bud/t.kpi" <<'KPI'
+source traffic from csv("v.csv") {
+  day: date time
+  visitors: int
+}
+metric visitors = sum(traffic.visitors)
+goal gv {
+  metric sales
+  period 2026 by month
+  target sales >= 0.10 CNY * visitors
+}
+report charted {
+  goals g
+  chart budget_sales by month as line
+}
+KPI
+python3 - "$TMP/bud" <<'PY'
+import datetime as dt, sys
+d = dt.date(2026, 1, 1)
+with open(sys.argv[1] + "/v.csv", "w") as f:
+    f.write("day,visitors\n")
+    while d <= dt.date(2026, 3, 15):
+        f.write(f"{d},20\n")
+        d += dt.timedelta(days=1)
+PY
+expect "a target over daily data is not pro rata twice" 0 "$KPIC" run "$TMP/bud" --goal gv --no-cache --format json
+json "(float(d['goals'][0]['periods'][2]['pace_target']), d['goals'][0]['periods'][2]['pace'])" "(30.0, 5.0)"
+expect "a charted budget does not set the as-of date" 0 "$KPIC" run "$TMP/bud" --report charted --no-cache --format json
+json "d['as_of']" "2026-03-15"
+# Under a role an overflow names no value: the row may be outside the role
+# (an overflow in the role's own rule, as here), a column a hidden one.
+cat >> "$TMP/ovf/t.kpi" <<'KPI'
+role r {
+  t where t.n * t.n > 0
+}
+KPI
+for e in interp jit; do
+  expect "overflow under a role shows no value ($e)" 3 "$KPIC" run "$TMP/ovf" --metric big --engine $e --no-cache --role r
+  contains err "overflowed 64 bits in \`t.n * t.n\` at data row 2"
+  lacks err "4000000000"
+done
+
+# --max-errors keeps a file's first diagnostics by position, whatever the
+# order the checker meets them in (by name: m1, m10, m11, ... kept lines
+# 2-6 and 11-55 of 60: CLI probe, 2026-12-07).
+mkdir -p "$TMP/many60"
+{ echo "package many"; for i in $(seq 1 60); do echo "metric m$i = sum(nope$i.x)"; done; } > "$TMP/many60/p.kpi"
+expect "max-errors keeps the first by position" 1 "$KPIC" check --format gcc --max-errors 3 "$TMP/many60/p.kpi"
+py_lines=$(cut -d: -f2 "$TMP/out" | tr '\n' ' ')
+[ "$py_lines" = "2 3 4 " ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: max-errors 3 kept lines $py_lines"; }
+expect "the default cap keeps lines 2-51" 1 "$KPIC" check --format gcc "$TMP/many60/p.kpi"
+py_lines=$(cut -d: -f2 "$TMP/out" | tr '\n' ' ')
+[ "$py_lines" = "$(seq 2 51 | tr '\n' ' ')" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: default cap kept lines $py_lines"; }
+contains err "10 more not shown"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
