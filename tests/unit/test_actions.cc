@@ -55,7 +55,13 @@ TEST_CASE("actions: windows of whole periods around the start") {
   w = WindowsOf(a, rt::Grain::kMonth, cal, Day(2026, 12, 31));
   CHECK_FALSE(w.transition);
   CHECK(rt::FormatDate(w.after.from) == "2026-01-01");
-  CHECK(rt::FormatDate(w.after.to) == "2026-03-01");  // to the end's month
+  // February is left out: the action ran 10 of its 28 days (it counted
+  // whole until 2026-12-07, as if the action had run all of it).
+  CHECK(rt::FormatDate(w.after.to) == "2026-02-01");
+  CHECK(rt::FormatDate(w.before.from) == "2025-12-01");
+  a.end = Day(2026, 2, 28);  // to the end's month when it ran to its last day
+  w = WindowsOf(a, rt::Grain::kMonth, cal, Day(2026, 12, 31));
+  CHECK(rt::FormatDate(w.after.to) == "2026-03-01");
   CHECK(rt::FormatDate(w.before.from) == "2025-11-01");
 
   a.end.reset();
