@@ -1,6 +1,7 @@
 // Reading and appending the action log (actions.h).
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -17,6 +18,8 @@
 #include <stdexcept>
 
 #include "actions/actions.h"
+#include "base/suggest.h"
+#include "base/utf8.h"
 #include "datetime.h"
 
 namespace kpic::actions {
@@ -315,7 +318,30 @@ struct Reader {
             "an action entry is a flat object, with one object of members");
         continue;
       }
-      nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, nullptr, false);
+      // A key given twice in one object: the parser keeps the last, so
+      // `"store": "A", "store": "B"` measured store B without a word
+      // (actions probe, 2026-12-07).
+      std::vector<std::set<std::string>> keys;
+      std::string twice;
+      auto note_keys = [&](int, nlohmann::ordered_json::parse_event_t ev, nlohmann::ordered_json& parsed) {
+        using E = nlohmann::ordered_json::parse_event_t;
+        if (ev == E::object_start) {
+          keys.emplace_back();
+        } else if (ev == E::object_end) {
+          if (!keys.empty()) keys.pop_back();
+        } else if (ev == E::key && !keys.empty() && parsed.is_string()) {
+          if (!keys.back().insert(parsed.get<std::string>()).second && twice.empty()) twice = parsed.get<std::string>();
+        }
+        return true;
+      };
+      nlohmann::ordered_json j = nlohmann::ordered_json::parse(line, note_keys, false);
+      if (!j.is_discarded() && !twice.empty()) {
+        Bad(FieldSpan(file, begin, line, twice),
+            fmt::format("`{}` is given twice in this entry, so which one holds is unclear; it is skipped",
+                        Printable(twice)),
+            "give each field once");
+        continue;
+      }
       if (!j.is_discarded() && HasControl(j)) {
         Bad(whole, "the entry holds a control character (U+0000 to U+001F or U+007F); it is skipped",
             "an action's text is one line of plain text");
@@ -329,6 +355,29 @@ struct Reader {
         continue;
       }
       std::string event = Field(j, "event").value_or("");
+      // A field kpic does not read (`"windw": 6`) was ignored, and the
+      // window stayed 3 without a word (actions probe, 2026-12-07).
+      if (event == "open" || event == "close") {
+        static const std::vector<std::string> kOpen = {"event", "id",     "at",   "by",   "start", "end",     "goal",
+                                                       "metric", "alert", "member", "what", "expected", "window"};
+        static const std::vector<std::string> kClose = {"event", "id", "at", "by", "status", "end", "note"};
+        const std::vector<std::string>& known = event == "open" ? kOpen : kClose;
+        std::string unknown;
+        for (const auto& item : j.items())
+          if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
+            unknown = item.key();
+            break;
+          }
+        if (!unknown.empty()) {
+          auto near = Suggest(unknown, known);
+          Bad(FieldSpan(file, begin, line, unknown),
+              fmt::format("unknown field `{}` in an entry that {}s an action; it is skipped", Printable(unknown),
+                          event),
+              near ? fmt::format("did you mean `{}`?", *near)
+                   : fmt::format("the fields are {}", fmt::join(known, ", ")));
+          continue;
+        }
+      }
       Action* current = out->size() > first ? &out->back() : nullptr;
       if (event == "open") {
         if (current) {

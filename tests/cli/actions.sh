@@ -330,6 +330,21 @@ contains out "N1.action:2:33: warning: \`by\` must be a string; this entry is ig
 contains out "this entry closes \`N9\`, not \`N2\`, the action of its file; it is ignored [W0907]"
 expect "both still open" 0 "$KPIC" action list "$H" --format json
 json "sorted((a['id'], a['status']) for a in d if a['id'] in ('N1', 'N2'))" "[('N1', 'open'), ('N2', 'open')]"
+# A field given twice, or one kpic does not read, skips the entry with a
+# warning: `"store": "A", "store": "B"` was measured on B, and `"windw": 6`
+# left the window at 3, without a word (actions probe, 2026-12-07).
+printf '%s\n' '{"event":"open","id":"N3","by":"x","start":"2025-06-01","goal":"grow","what":"w","member":{"store":"S01","store":"S02"}}' > "$H/actions/N3.action"
+printf '%s\n' '{"event":"open","id":"N4","by":"x","start":"2025-06-01","goal":"grow","what":"w","windw":6}' > "$H/actions/N4.action"
+printf '%s\n' '{"event":"open","id":"N5","by":"x","start":"2025-06-01","goal":"grow","what":"w"}' \
+  '{"event":"close","id":"N5","by":"y","status":"done","end":"2025-07-01","what":"late"}' > "$H/actions/N5.action"
+expect "fields given twice or unknown" 0 "$KPIC" check "$H" --format gcc
+contains out "N3.action:1:"
+contains out "\`store\` is given twice in this entry, so which one holds is unclear; it is skipped [W0907]"
+contains out "unknown field \`windw\` in an entry that opens an action; it is skipped [W0907]"
+contains out "unknown field \`what\` in an entry that closes an action; it is skipped [W0907]"
+expect "skipped entries are not listed" 0 "$KPIC" action list "$H" --format json
+json "sorted((a['id'], a['status']) for a in d if a['id'] in ('N3', 'N4', 'N5'))" "[('N5', 'open')]"
+rm -f "$H/actions/N3.action" "$H/actions/N4.action" "$H/actions/N5.action"
 rm "$H/actions/N1.action" "$H/actions/N2.action"
 # A file name that is not an id is left out (close could never reach it).
 printf '%s\n' '{"event":"open","id":"店1","by":"x","start":"2025-06-01","goal":"grow","what":"w"}' > "$H/actions/店1.action"
