@@ -20,6 +20,7 @@
 #include "base/big_stack.h"
 #include "base/exit_codes.h"
 #include "base/heap_growth.h"
+#include "base/suggest.h"
 #include "base/utf8.h"
 #include "driver/action_command.h"
 #include "driver/cache_command.h"
@@ -52,6 +53,55 @@ void UseHugePagesForHeap(bool front_end) {
   if (front_end) ::mallopt(M_MMAP_MAX, 0);
   kpic::SetHeapGrowthHook(&kpic::rt::AdviseHeapHugePages);
   kpic::rt::AdviseHeapHugePages();
+}
+
+/// After a usage error: "did you mean" for each unknown `--flag` (among the
+/// options of the command it was given to and of the commands above it)
+/// and for a command or subcommand name that is none (`kpic chek`, `kpic
+/// action lst`). Nothing when no name is close.
+void SuggestArguments(CLI::App& app, int argc, char** argv) {
+  std::vector<CLI::App*> chain{&app};
+  for (;;) {
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : chain.back()->get_subcommands([](CLI::App*) { return true; }))
+      if (sub->parsed()) next = sub;
+    if (!next) break;
+    chain.push_back(next);
+  }
+  std::string command = "kpic";
+  for (size_t k = 1; k < chain.size(); ++k) command += " " + chain[k]->get_name();
+  std::vector<std::string> flags;
+  for (CLI::App* a : chain)
+    for (const CLI::Option* o : a->get_options())
+      for (const std::string& n : o->get_lnames()) flags.push_back("--" + n);
+  // The first word after the deepest command's own name (or after `kpic`).
+  int after = 1;
+  for (size_t k = 1; k < chain.size(); ++k)
+    for (int i = after; i < argc; ++i)
+      if (chain[k]->check_name(argv[i])) {
+        after = i + 1;
+        break;
+      }
+  std::vector<std::string> names;
+  for (CLI::App* sub : chain.back()->get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+  bool named = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
+      std::string flag(arg.substr(0, arg.find('=')));
+      if (std::find(flags.begin(), flags.end(), flag) != flags.end()) continue;
+      if (std::optional<std::string> s = kpic::Suggest(flag, flags))
+        std::fprintf(stderr, "%s is not an option of `%s`: did you mean %s?\n", flag.c_str(), command.c_str(),
+                     s->c_str());
+    } else if (i >= after && !named && !names.empty() && !arg.empty() && arg[0] != '-') {
+      named = true;
+      if (std::find(names.begin(), names.end(), std::string(arg)) != names.end()) continue;
+      if (std::optional<std::string> s = kpic::Suggest(arg, names))
+        std::fprintf(stderr, "`%s` is not a command of `%s`: did you mean `%s`?\n", std::string(arg).c_str(),
+                     command.c_str(), s->c_str());
+    }
+  }
 }
 
 }  // namespace
@@ -356,6 +406,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    SuggestArguments(app, argc, argv);
     std::fprintf(stderr, "Run `kpic --help` for the commands, or `kpic COMMAND --help` for one command.\n");
     return kExitUsage;
   }
@@ -374,6 +425,10 @@ int main(int argc, char** argv) {
       // A file bound with --bind is read from the current folder: its path is
       // made absolute here, so that a stamp records the file itself and
       // `kpic verify` finds it from any folder.
+      // `-o -` is standard output, as in most tools (it wrote a file named
+      // `-`: CLI probe, 2026-12-07).
+      for (std::string* out : {&catalog.output, &run.output, &test.run.output, &diff.output})
+        if (*out == "-") out->clear();
       for (std::vector<std::string>* binds :
            {&check.binds, &run.binds, &test.run.binds, &verify.binds, &diff.binds, &action.binds, &action.run.binds})
         for (std::string& b : *binds) b = exec::AbsoluteBind(b);

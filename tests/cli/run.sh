@@ -18,6 +18,26 @@ expect "no command arguments" 2 "$KPIC" check
 contains err "paths is required"
 expect "unknown command" 2 "$KPIC" frobnicate
 contains err "kpic --help"
+# "Did you mean" for a misspelt flag, command or subcommand (CLI probe,
+# 2026-12-07: CLI11's "not expected" alone).
+expect "misspelt flag" 2 "$KPIC" run "$ROOT/examples/retail" --metrc sales
+contains err "--metrc is not an option of \`kpic run\`: did you mean --metric?"
+expect "misspelt flag with a value" 2 "$KPIC" run "$ROOT/examples/retail" --formt=json
+contains err "did you mean --format?"
+expect "misspelt command" 2 "$KPIC" chek "$ROOT/examples/retail"
+contains err "\`chek\` is not a command of \`kpic\`: did you mean \`check\`?"
+expect "misspelt subcommand" 2 "$KPIC" action lst "$ROOT/examples/retail"
+contains err "\`lst\` is not a command of \`kpic action\`: did you mean \`list\`?"
+expect "misspelt flag of a subcommand" 2 "$KPIC" action list "$ROOT/examples/retail" --stauts done
+contains err "--stauts is not an option of \`kpic action list\`: did you mean --status?"
+expect "nothing close: no suggestion" 2 "$KPIC" run "$ROOT/examples/retail" --zzzzzzzz
+lacks err "did you mean"
+# `-o -` is standard output (it wrote a file named `-`).
+pushd "$TMP" > /dev/null
+expect "-o - is stdout" 0 "$KPIC" run "$ROOT/examples/retail" --metric sales --grain year --format csv -o - --no-cache
+popd > /dev/null
+contains out "period,sales"
+if [ -e "$TMP/-" ]; then failed=$((failed + 1)); echo "FAIL -o - wrote a file named -"; else passed=$((passed + 1)); fi
 expect "bad flag value" 2 "$KPIC" check --format xml "$ROOT/examples"
 contains err "xml"
 expect "missing path" 2 "$KPIC" check "$TMP/nope.kpi"
