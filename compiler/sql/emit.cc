@@ -540,7 +540,7 @@ class Emitter {
         sql = cur + "." + Q(name);
       } else if (c.type == VT::kTimestamp) {
         if (o_.zoned && o_.zoned(c.sources.back(), physical))
-          sql = fmt::format("({} AT TIME ZONE {})", sql, Lit(o_.zone_name));
+          sql = fmt::format("({} AT TIME ZONE {})", sql, PgZone(o_.zone_name));
         else
           sql = T(d_.timestamp_col, sql);
       }
@@ -700,6 +700,18 @@ class Emitter {
   /// `datetime()` reads as a Julian day, text it would make null) is an
   /// error, as in kpic run: before 2026-12-05 `datetime()` read it, or
   /// dropped its row, and moved an offset to UTC whatever the zone.
+  /// The calendar's zone as PostgreSQL's `AT TIME ZONE` reads it. A fixed
+  /// offset is given as an interval: as text, `'+08:00'` is a POSIX zone,
+  /// whose sign is the other way (eight hours west of UTC), and
+  /// `--engine postgres` moved timestamps by 16 hours (engine probe,
+  /// 2026-12-07).
+  std::string PgZone(const std::string& name) const {
+    bool fixed = name.size() == 6 && (name[0] == '+' || name[0] == '-') && name[3] == ':' &&
+                 std::isdigit(static_cast<unsigned char>(name[1])) && std::isdigit(static_cast<unsigned char>(name[2])) &&
+                 std::isdigit(static_cast<unsigned char>(name[4])) && std::isdigit(static_cast<unsigned char>(name[5]));
+    return fixed ? fmt::format("INTERVAL {}", Lit(name)) : Lit(name);
+  }
+
   std::string SqliteTimestamp(const std::string& col, const plan::Scan& scan, const plan::ScanColumn& c) const {
     std::string where = fmt::format("kpic: source {}, column {}: {}", p_.SourceOf(scan).name, c.Text(), ValueWord());
     std::optional<int> zone_minutes;
@@ -869,7 +881,7 @@ class Emitter {
           // takes it: across a change of clocks it was an hour off (23:30
           // CET to 04:30 CEST is 4 hours, not 5: probe, 2026-12-06).
           if (d_.id == builtins::Dialect::kPostgres && !o_.zone_name.empty() && o_.zone_name != "UTC") {
-            std::string z = Lit(o_.zone_name);
+            std::string z = PgZone(o_.zone_name);
             out.sql = T(d_.hours_between, fmt::format("({} AT TIME ZONE {})", a.sql, z),
                         fmt::format("({} AT TIME ZONE {})", b.sql, z));
             out.t = VT::kFloat;
@@ -1115,7 +1127,7 @@ class Emitter {
       // the calendar's zone, as microseconds since 1970 UTC.
       if (!only_used && static_cast<int>(a) == s.as_of_agg && x.t == VT::kTimestamp)
         xs = fmt::format("CAST(EXTRACT(EPOCH FROM ({} AT TIME ZONE {})) * 1000000 AS BIGINT)", x.sql,
-                         Lit(o_.zone_name.empty() ? "UTC" : o_.zone_name));
+                         PgZone(o_.zone_name.empty() ? "UTC" : o_.zone_name));
       std::string in = cond.empty() ? xs : fmt::format("CASE WHEN {} THEN {} END", cond, xs);
       switch (g.fn) {
         case AggSpec::Fn::kCountRows:

@@ -71,8 +71,27 @@ try:
     # it: its table, row (the table's only row), column and value.
     if p.returncode != 3 or f"#{schema}.n:1: column `x`: value `NaN` is not a decimal number" not in p.stderr:
         failed.append(f"NaN: exit {p.returncode}, {p.stderr!r}")
+    # A calendar in a fixed offset: timestamptz values at 01:00 and 23:00
+    # +08:00 are both on 1 January there (by hand: 1 + 10 = 11). As text,
+    # PostgreSQL's `AT TIME ZONE '+08:00'` is eight hours west, and
+    # --engine postgres put the first on 31 December (engine probe,
+    # 2026-12-07).
+    z = tempfile.mkdtemp()
+    with open(os.path.join(z, "p.kpi"), "w") as f:
+        f.write('calendar { time_zone "+08:00" }\nsource ev from csv("none.csv") {\n  id: string key\n'
+                '  at: timestamp time\n  x: int\n}\nmetric total = sum(ev.x)\n')
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", pg, "-c",
+                    f"CREATE TABLE {schema}.ev (id text, at timestamptz, x bigint); "
+                    f"INSERT INTO {schema}.ev VALUES ('a', '2026-01-01T01:00:00+08:00', 1), "
+                    f"('b', '2026-01-01T23:00:00+08:00', 10)"], check=True, capture_output=True)
+    for engine in ("postgres", "interp"):
+        p = subprocess.run([kpic, "run", z, "--bind", f"ev={pg}#{schema}.ev", "--engine", engine, "--metric", "total",
+                            "--grain", "day", "--format", "csv", "--no-cache"], capture_output=True, text=True)
+        if p.returncode != 0 or p.stdout.splitlines()[1:] != ["2026-01-01,11,"]:
+            failed.append(f"fixed offset +08:00, --engine {engine}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}")
 finally:
     subprocess.run(["psql", "-q", pg, "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], capture_output=True)
 if failed:
     sys.exit("\n".join(failed))
-print("pg values: stddev of decimal(18), subnormal and signed-zero floats, and a NaN's message, as by hand")
+print("pg values: stddev of decimal(18), subnormal and signed-zero floats, a NaN's message and a fixed-offset zone, "
+      "as by hand")
