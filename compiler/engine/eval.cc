@@ -142,6 +142,22 @@ class Evaluator {
   /// period although it reads metrics (ReadProRata): a period cut by the
   /// as-of date or the goal's bounds takes it pro rata.
   bool target_pro_rata = false;
+  /// A budget's rows (a scan of a source that only goals' targets read)
+  /// each hold a plan for a whole period of grain `g` that starts on the
+  /// row's day (a month's budget dated the 1st): over days that cover a
+  /// part of such a period, a sum or count takes the part's share of days.
+  struct Spread {
+    Grain g = Grain::kDay;
+    const rt::Calendar* cal = nullptr;
+  };
+  void SetSpread(int scan, Spread s) {
+    spread_.resize(r_.size());
+    spread_[static_cast<size_t>(scan)] = s;
+  }
+  bool Spreads(int scan) const {
+    return static_cast<size_t>(scan) < spread_.size() && spread_[static_cast<size_t>(scan)].has_value();
+  }
+
   Evaluator(const plan::Plan& p, const std::vector<ScanResult>& r, const std::vector<RateTable>& rates,
             const WorkDays* work)
       : p_(p), r_(r), rates_(rates), work_(work) {
@@ -514,7 +530,8 @@ class Evaluator {
   /// its members (or all), followed by the added dimensions' (`extra`).
   template <typename F>
   void ForMembers(int scan, const Ctx& c, F&& f) {
-    if (guard_ && !past_ && c.g != Grain::kAll && p_.scans[scan].grain != Grain::kAll) {
+    // A budget's rows after the as-of date are plans, known already.
+    if (guard_ && !past_ && c.g != Grain::kAll && p_.scans[scan].grain != Grain::kAll && !p_.scans[scan].plans_only) {
       auto [first, last] = Days(c);
       past_ = first <= last && last > *guard_;
     }
@@ -546,6 +563,12 @@ class Evaluator {
   }
 
   Val Leaf(const MNode& n, const Ctx& c) {
+    if (c.g != Grain::kAll && Spreads(n.scan)) {
+      using F = plan::AggSpec::Fn;
+      F fn = p_.scans[n.scan].aggs[static_cast<size_t>(n.agg)].fn;
+      if (fn == F::kSum || fn == F::kCount || fn == F::kCountRows)
+        return SpreadLeaf(n, c, *spread_[static_cast<size_t>(n.scan)]);
+    }
     auto [lo, hi] = Range(n.scan, c);
     std::vector<uint32_t>& groups = groups_;  // AggValue does not come back here
     groups.clear();
@@ -558,6 +581,37 @@ class Evaluator {
         groups.push_back(it->second);
     });
     return AggValue(p_.scans[n.scan], n.agg, r_[n.scan], groups);
+  }
+
+  /// Leaf over a budget's rows (Spread): each plan period that the
+  /// context's days meet adds its value, times the share of its days among
+  /// them (exactly, when they are all of them). A week of 26 January to 1
+  /// February has 6/31 of January's budget and 1/28 of February's; it had
+  /// February's whole budget, and the weeks without a 1st none (goals
+  /// probe, 2026-12-07).
+  Val SpreadLeaf(const MNode& n, const Ctx& c, const Spread& sp) {
+    std::vector<uint32_t>& groups = groups_;
+    groups.clear();
+    Val total = AggValue(p_.scans[n.scan], n.agg, r_[n.scan], groups);  // zero of the aggregate's type
+    auto [first, last] = Days(c);
+    if (first > last) return total;
+    for (int64_t q = rt::PeriodOf(sp.g, static_cast<int32_t>(first), *sp.cal),
+                 q1 = rt::PeriodOf(sp.g, static_cast<int32_t>(last), *sp.cal);
+         q <= q1; ++q) {
+      int64_t qs = rt::PeriodStart(sp.g, q, *sp.cal), qe = rt::PeriodEnd(sp.g, q, *sp.cal);  // [qs, qe)
+      groups.clear();
+      ForMembers(n.scan, c, [&](const Periods& periods) {
+        for (auto it = periods.lower_bound(qs); it != periods.end() && it->first < qe; ++it) groups.push_back(it->second);
+      });
+      if (groups.empty()) continue;
+      Val v = AggValue(p_.scans[n.scan], n.agg, r_[n.scan], groups);
+      int64_t a = std::max(first, qs), b = std::min(last, qe - 1);
+      if (a == qs && b == qe - 1)
+        total = Add(total, v);
+      else
+        total = Add(total, Mul(v, Val::Float(static_cast<double>(b - a + 1) / static_cast<double>(qe - qs))));
+    }
+    return total;
   }
 
   Val Shift(const MNode& n, const Ctx& c) {
@@ -831,7 +885,8 @@ class Evaluator {
   std::vector<Found> found_;
   /// Per scan, its smallest and largest period ordinal (none: no groups).
   std::vector<std::vector<int64_t>> period_bounds_;
-  std::vector<uint32_t> groups_;  ///< Leaf's scratch
+  std::vector<uint32_t> groups_;
+  std::vector<std::optional<Spread>> spread_;  ///< per scan (SetSpread)  ///< Leaf's scratch
   std::map<int, std::vector<int>> scans_under_;
   int32_t min_day_ = INT32_MAX, max_day_ = INT32_MIN;
   bool nonfinite_ = false;  ///< an aggregate was not finite (TakeNonFinite)
@@ -1640,6 +1695,56 @@ Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, cons
   return Grain::kDay;
 }
 
+/// The periods a budget's rows are plans for (Evaluator::Spread), from
+/// the days of its rows: the coarsest grain whose periods every day
+/// starts and whose periods between the first and the last day all have
+/// rows (a row per month dated the 1st: a month, though January's 1st
+/// starts a year too); else, when the rows skip periods or are too few to
+/// say, the coarsest grain of the goals whose targets read the source
+/// whose periods every day starts (a single row dated 1 January: the
+/// year's budget for a goal by year, January's for a goal by month); else
+/// none (kDay: daily rows, or rows on no period's first day).
+Grain SpreadCadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, const std::string& source,
+                    const rt::Calendar& gregorian, const rt::Calendar** cal) {
+  *cal = &plan.calendar;
+  std::set<int32_t> days;
+  for (size_t s = 0; s < scans.size(); ++s) {
+    const plan::Scan& sc = plan.scans[s];
+    if (sc.audit || sc.source != source || sc.grain != Grain::kDay) continue;
+    for (int64_t d : scans[s].period) days.insert(static_cast<int32_t>(d));
+  }
+  if (days.empty()) return Grain::kDay;
+  auto starts = [&](Grain g, const rt::Calendar& c) {
+    return std::all_of(days.begin(), days.end(),
+                       [&](int32_t d) { return rt::PeriodStart(g, rt::PeriodOf(g, d, c), c) == d; });
+  };
+  auto dense = [&](Grain g, const rt::Calendar& c) {
+    std::set<int64_t> ps;
+    for (int32_t d : days) ps.insert(rt::PeriodOf(g, d, c));
+    return *ps.rbegin() - *ps.begin() + 1 == static_cast<int64_t>(ps.size());
+  };
+  constexpr Grain kCoarseFirst[] = {Grain::kYear, Grain::kQuarter, Grain::kMonth, Grain::kWeek};
+  if (days.size() >= 2)
+    for (const rt::Calendar* c : {&plan.calendar, &gregorian})
+      for (Grain g : kCoarseFirst)
+        if (starts(g, *c) && dense(g, *c)) {
+          *cal = c;
+          return g;
+        }
+  std::set<Grain> goal_grains;
+  for (const plan::GoalPlan& g : plan.goals)
+    if (std::find(g.target_sources.begin(), g.target_sources.end(), source) != g.target_sources.end())
+      goal_grains.insert(g.grain);
+  for (Grain g : kCoarseFirst)
+    if (goal_grains.count(g))
+      for (const rt::Calendar* c : {&plan.calendar, &gregorian})
+        if (starts(g, *c)) {
+          *cal = c;
+          return g;
+        }
+  return Grain::kDay;
+}
+
 /// Whether a goal's target that reads metrics is a number for each whole
 /// period all the same: one that adds a fixed number to an amount's past
 /// (plan::GoalPlan::target_fixed_addon), or one read from other sources
@@ -1648,9 +1753,14 @@ Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, cons
 /// period's span it was the whole month's). Over daily data (`0.1 CNY *
 /// visitors`) the span's evaluation is its days' already (review,
 /// 2026-12-07: pro rata twice).
-bool ReadProRata(const plan::Plan& plan, const std::vector<ScanResult>& scans, const plan::GoalPlan& g) {
+bool ReadProRata(const plan::Plan& plan, const std::vector<ScanResult>& scans, const plan::GoalPlan& g,
+                 const std::set<std::string>& spread) {
   if (g.target_fixed_addon) return true;
   if (!g.target_elsewhere || g.grain == Grain::kAll || g.grain == Grain::kDay) return false;
+  // A budget spread over its periods' days is pro rata already.
+  if (std::all_of(g.target_sources.begin(), g.target_sources.end(),
+                  [&](const std::string& s) { return spread.count(s) > 0; }))
+    return false;
   for (const std::string& source : g.target_sources) {
     bool any = false;
     for (size_t s = 0; s < scans.size(); ++s) {
@@ -1677,6 +1787,21 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   Evaluator ev(plan, scans, rates, work);
   out.as_of = plan.as_of_day ? plan.as_of_day : LastDay(plan, scans);
   ev.SetAsOf(out.as_of);
+  // Budgets: each row is spread over the days of its plan period.
+  static const rt::Calendar kGregorian;
+  std::set<std::string> spread;
+  {
+    std::map<std::string, std::pair<Grain, const rt::Calendar*>> cadence;
+    for (size_t s = 0; s < scans.size(); ++s) {
+      const plan::Scan& sc = plan.scans[s];
+      if (sc.audit || !sc.plans_only || sc.grain != Grain::kDay) continue;
+      auto [it, fresh] = cadence.try_emplace(sc.source);
+      if (fresh) it->second.first = SpreadCadence(plan, scans, sc.source, kGregorian, &it->second.second);
+      if (it->second.first == Grain::kDay) continue;
+      ev.SetSpread(static_cast<int>(s), {it->second.first, it->second.second});
+      spread.insert(sc.source);
+    }
+  }
   // Freshness: a source whose rows end before the as-of date (one loaded
   // late) leaves its numbers short for the days after.
   if (out.as_of) {
@@ -1803,7 +1928,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   for (const plan::GoalPlan& g : plan.goals) {
     GoalResult gr;
     gr.goal = &g;
-    ev.target_pro_rata = ReadProRata(plan, scans, g);
+    ev.target_pro_rata = ReadProRata(plan, scans, g, spread);
     const std::vector<int>& scans_of = g.scans.empty() ? every : g.scans;
     int64_t lo = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.from_day, plan.calendar);
     int64_t hi = g.grain == Grain::kAll ? 0 : rt::PeriodOf(g.grain, g.to_day - 1, plan.calendar);

@@ -143,14 +143,6 @@ Plan Lowerer::Run() {
                                                              : fmt::format(" (it takes {})", fmt::join(names, ", "))));
     }
   }
-  for (const std::string& m : metrics)
-    Guard(report != nullptr, fmt::format("metric `{}`", m), [&] { Metric(m); });
-  if (report)
-    for (size_t i = 0; i < report->charts.size(); ++i) {
-      const ir::Report::Chart& c = report->charts[i];
-      if (Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); }) == "E0602")
-        plan_.charts_by_grain.push_back({i, left_out_});
-    }
   std::vector<const ir::Goal*> goals;
   if (all_goals)
     for (const ir::Goal& g : m_.goals) goals.push_back(&g);
@@ -163,8 +155,9 @@ Plan Lowerer::Run() {
     }
     goals.push_back(g);
   }
+  // Before any goal's scans are made: a source that only targets read (a
+  // budget) is not cut at the as-of date (ScanFor).
   for (const ir::Goal* g : goals) {
-    Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
     ir::SourcesUnder(m_, g->metric, &measured_sources_);
     ir::SourcesUnder(m_, g->target_rhs, &target_sources_);
     for (const ir::Goal::Decomposition& d : g->decompositions) {
@@ -172,6 +165,15 @@ Plan Lowerer::Run() {
       ir::SourcesUnder(m_, d.rhs, &measured_sources_);
     }
   }
+  for (const std::string& m : metrics)
+    Guard(report != nullptr, fmt::format("metric `{}`", m), [&] { Metric(m); });
+  if (report)
+    for (size_t i = 0; i < report->charts.size(); ++i) {
+      const ir::Report::Chart& c = report->charts[i];
+      if (Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); }) == "E0602")
+        plan_.charts_by_grain.push_back({i, left_out_});
+    }
+  for (const ir::Goal* g : goals) Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
   if (req_.expectations) Expectations();
   if (role_) Audits();
   AsOfAggregates();

@@ -53,8 +53,13 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
       aligned = rt::PeriodStart(g, rt::PeriodOf(g, *req_.to_day, plan_.calendar), plan_.calendar) == *req_.to_day;
     if (!aligned) from = req_.from_day, to = req_.to_day;
   }
-  // Rows after --as-of do not exist for this run.
-  if (req_.as_of_day && has_time) to = std::min(to.value_or(INT32_MAX), *req_.as_of_day + 1);
+  // Rows after --as-of do not exist for this run, except in a source that
+  // only goals' targets read: a budget holds plans, known ahead (its months
+  // after the as-of date had no target, and a year's target was its months
+  // to the as-of date with --as-of and all of them without: engine probe,
+  // 2026-12-07).
+  const bool plans = target_sources_.count(source) && !measured_sources_.count(source);
+  if (req_.as_of_day && has_time && !plans) to = std::min(to.value_or(INT32_MAX), *req_.as_of_day + 1);
   std::string id = fmt::format("{}|{}|{}|{}|{}{}", key, rt::GrainName(g), fmt::join(lc.dims, ","),
                                from ? *from : INT32_MIN, to ? *to : INT32_MAX, lc.past_to ? "|past" : "");
   if (auto it = scan_index_.find(id); it != scan_index_.end()) {

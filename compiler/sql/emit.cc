@@ -1407,7 +1407,8 @@ class Emitter {
     const std::string& name = ctes_[lg.cte].name;
     Join(fr, name);
     t.sql = fmt::format("{}.v{}", name, col);
-    if (s.grain != Grain::kAll) Reach(c, fr);
+    // A budget's rows after the as-of date are plans, known already.
+    if (s.grain != Grain::kAll && !s.plans_only) Reach(c, fr);
     return t;
   }
 
@@ -1488,7 +1489,9 @@ class Emitter {
       std::vector<std::string> parts;
       for (size_t s = 0; s < p_.scans.size(); ++s) {
         const plan::Scan& sc = p_.scans[s];
-        if (sc.audit || sc.as_of_agg < 0) continue;
+        // Not a budget's (engine LastDay): its rows to December made the
+        // data as of 1 December (engine probe, 2026-12-07).
+        if (sc.audit || sc.as_of_agg < 0 || sc.plans_only) continue;
         parts.push_back(fmt::format("SELECT MAX(a{}) AS d FROM {}", sc.as_of_agg, ScanCte(s)));
       }
       if (parts.empty()) parts.push_back("SELECT CAST(NULL AS DATE) AS d");
@@ -2502,6 +2505,17 @@ class Emitter {
     head += "-- period is the first day of each period; decimals are exact; x / 0 is NULL; partial is the span of a "
             "period cut by the as-of date.\n";
     if (p_.as_of_day) head += fmt::format("-- data as of {} (--as-of)\n", rt::FormatDate(*p_.as_of_day));
+    // kpic run spreads a budget's row over the days of its plan period
+    // (engine Evaluator::Spread); here it counts in the period of its day.
+    if (g.grain == Grain::kWeek || g.grain == Grain::kDay)
+      for (const std::string& src : g.target_sources)
+        for (const plan::Scan& sc : p_.scans)
+          if (sc.source == src && sc.plans_only) {
+            head += fmt::format("-- the target's source {} holds plans: here a row counts in the {} of its day; kpic "
+                                "run spreads a row per month (or quarter, year) over the days of its period\n",
+                                src.substr(src.find(':') + 1), rt::GrainName(g.grain));
+            break;
+          }
     std::string out_value = Output(value), out_target = Output(target), partial = PartialText(spans);
     // A period wholly after the as-of date: no value yet, its whole target
     // (when known), not partial.

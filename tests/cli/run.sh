@@ -1663,6 +1663,110 @@ expect "a target over daily data is not pro rata twice" 0 "$KPIC" run "$TMP/bud"
 json "(float(d['goals'][0]['periods'][2]['pace_target']), d['goals'][0]['periods'][2]['pace'])" "(30.0, 5.0)"
 expect "a charted budget does not set the as-of date" 0 "$KPIC" run "$TMP/bud" --report charted --no-cache --format json
 json "d['as_of']" "2026-03-15"
+# A budget holds plans (engine probe, 2026-12-07). Its rows after the as-of
+# date are known: April to December keep their targets (they had none, and
+# the projection read "of —"); the year's target is 1200.00 with --as-of
+# as without (it was 300.00 with it). Each row is a month's plan, spread
+# over the days of any span that cuts the month: an alert on `sales.target`
+# in March as of the 15th compares with 1000.00 * 15/31 = 483.87 (10.00 a
+# day: 150.00 < 0.2 * 483.87 = 96.77 is false; it fired against 0.2 *
+# 1000.00; January's 310.00 and February's 280.00 are above 200.00); Q1 as of 15 March is paced against 1000 +
+# 1000 + 483.87 = 2483.87 at grain quarter or year as at month (it read
+# 3000.00 and 90%).
+cat >> "$TMP/bud/t.kpi" <<'KPI'
+goal behind {
+  metric sales
+  period 2026 by month
+  target sales >= budget_sales
+  alert "behind" when sales < 0.2 * sales.target
+}
+KPI
+for e in interp jit; do
+  for asof in "" "--as-of 2026-03-15"; do
+    expect "budget: later months keep their targets ($e $asof)" 0 "$KPIC" run "$TMP/bud" --goal behind --engine $e --no-cache --format json $asof
+    json "[p['target'] for p in d['goals'][0]['periods'][3:]]" "$(python3 -c "print(['1000.00'] * 9)")"
+    json "d['goals'][0]['alerts']" "[]"
+    json "d['goals'][0]['projection']['target']" "12000.00"
+    expect "budget at grain quarter ($e $asof)" 0 "$KPIC" run "$TMP/bud" --goal behind --engine $e --no-cache --format json --grain quarter $asof
+    json "[(p['target'], round(p.get('pace_target') or 0, 6)) for p in d['goals'][0]['periods']]" "[('3000.00', 2483.870968), ('3000.00', 0), ('3000.00', 0), ('3000.00', 0)]"
+    expect "budget at grain year ($e $asof)" 0 "$KPIC" run "$TMP/bud" --goal behind --engine $e --no-cache --format json --grain year $asof
+    json "[(p['target'], round(p.get('pace_target') or 0, 6)) for p in d['goals'][0]['periods']]" "[('12000.00', 2483.870968)]"
+  done
+done
+# kpic sql agrees: the budget does not set the as-of date (its rows to
+# December made every dialect's April to November 0.00 against their
+# budgets, and December partial).
+if command -v sqlite3 > /dev/null; then
+  (cd "$TMP/bud" && sqlite3 b.db ".mode csv" ".import o.csv o" ".import b.csv budget")
+  expect "budget: kpic sql's as-of date" 0 "$KPIC" sql "$TMP/bud" --goal behind --dialect sqlite
+  (cd "$TMP/bud" && sqlite3 -csv b.db < "$TMP/out" > "$TMP/bud/sql.csv")
+  if [ "$(sed -n '3,4p' "$TMP/bud/sql.csv" | tr '\n' ' ')" = "2026-03-01,150.00,1000.00,2026-03-01/2026-03-15 2026-04-01,,1000.00, " ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL kpic sql budget as-of:"; cat "$TMP/bud/sql.csv"
+  fi
+fi
+# A weekly goal against a budget per month dated the 1st: each week takes
+# its days' share of the months it meets (by hand, budget 100.00 * month
+# number for store A, 310.00 times it for B): W01 (1-4 January in 2026)
+# 400/31 + 1240/31 = 52.90; W05 (26 January to 1 February) 600/31 + 200/28
+# + 1860/31 + 620/28 = 108.64; W06 (200 + 620) * 7/28 = 205.00; W12 (16-22
+# March, after the data) (2100 + 6510)/31 = 277.74. It gave W05 February's
+# whole budget and the weeks without a 1st no target. As of Wednesday 11
+# March, W11 is paced against (300 + 930) * 3/31 = 119.03.
+mkdir -p "$TMP/wk"
+cat > "$TMP/wk/t.kpi" <<'KPI'
+package wk
+dimension store: string
+source o from csv("o.csv") {
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+source budget from csv("b.csv") {
+  month: date time
+  store: string -> store
+  budget: decimal(2) unit CNY
+}
+metric sales: CNY = sum(o.amount)
+metric budget_sales: CNY = sum(budget.budget)
+goal weekly {
+  metric sales
+  period 2026 by week
+  target sales >= budget_sales
+}
+goal monthly {
+  metric sales
+  period 2026 by month
+  target sales >= budget_sales
+  drill store
+}
+KPI
+python3 - "$TMP/wk" <<'PY'
+import datetime as dt, sys
+d = dt.date(2026, 1, 1)
+with open(sys.argv[1] + "/o.csv", "w") as f:
+    f.write("day,store,amount\n")
+    while d <= dt.date(2026, 3, 15):
+        f.write(f"{d},A,10.00\n")
+        d += dt.timedelta(days=1)
+with open(sys.argv[1] + "/b.csv", "w") as f:
+    f.write("month,store,budget\n")
+    for m in range(1, 13):
+        f.write(f"2026-{m:02d}-01,A,{m * 100}.00\n")
+        f.write(f"2026-{m:02d}-01,B,{m * 310}.00\n")
+PY
+for e in interp jit; do
+  expect "weekly goal, monthly budget ($e)" 0 "$KPIC" run "$TMP/wk" --goal weekly --engine $e --no-cache --format json
+  json "[round(float(p['target']), 2) for p in d['goals'][0]['periods'] if p['period'] in ('2026-W01', '2026-W05', '2026-W06', '2026-W12')]" "[52.9, 108.64, 205.0, 277.74]"
+  expect "weekly goal paced mid-week ($e)" 0 "$KPIC" run "$TMP/wk" --goal weekly --engine $e --no-cache --format json --as-of 2026-03-11
+  json "[round(p['pace_target'], 2) for p in d['goals'][0]['periods'] if p['period'] == '2026-W11']" "[119.03]"
+  # A member's attainment in a partial month is against its days' share:
+  # store A in March as of the 15th, 150.00 of 300 * 15/31 = 145.16 (it
+  # was against the whole 300.00: 50%).
+  expect "member of a partial month ($e)" 0 "$KPIC" run "$TMP/wk" --goal monthly --engine $e --no-cache --format json
+  json "[(m['member'], round(m['target'], 2), round(m['attainment'], 4)) for m in d['goals'][0]['drill'][0]['top'] if m['member'] == 'A']" "[('A', 145.16, 1.0333)]"
+done
 # Under a role an overflow names no value: the row may be outside the role
 # (an overflow in the role's own rule, as here), a column a hidden one.
 cat >> "$TMP/ovf/t.kpi" <<'KPI'
