@@ -899,7 +899,7 @@ class Resolver {
         }
       }
     }
-    std::map<std::string, const ast::Column*> seen;
+    std::map<std::string, const ast::Column*> seen, read;
     const ast::Column* time_col = nullptr;
     for (const ast::Column& c : s.columns) {
       auto [it, inserted] = seen.emplace(c.name.name, &c);
@@ -909,6 +909,20 @@ class Resolver {
                     fmt::format("column `{}` is declared twice in source `{}`", c.name.name, s.name.name))
             .Label(it->second->name.span, "first declared here")
             .span_label = "duplicate column";
+      } else if (auto [at, first] = read.emplace(c.header.value_or(c.name.name), &c); !first) {
+        // One header read as two columns: the readers fill one column per
+        // header, and the other was left as garbage (governance probe,
+        // 2026-12-07: 64 trillion for 150.00).
+        const ast::Column& other = *at->second;
+        diags_
+            .Report(DiagCode::E0213, c.header ? c.header_span : c.name.span,
+                    fmt::format("columns `{}` and `{}` of source `{}` both read the header `{}`", other.name.name,
+                                c.name.name, s.name.name, at->first))
+            .Label(other.header ? other.header_span : other.name.span,
+                   fmt::format("`{}` reads it already", other.name.name))
+            .Help("each column reads a header of its own: correct the header of one of them, or keep one "
+                  "column and use it where the other is used")
+            .span_label = "read twice";
       }
       CheckType(c.type);
       if (c.time) {
