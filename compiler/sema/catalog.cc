@@ -46,6 +46,49 @@ std::string Canonical(const ast::MetricDecl& m) {
   return (m.unit ? m.unit->ToString() : std::string()) + "=" + (m.expr ? ast::DumpExpr(*m.expr) : "");
 }
 
+/// What the catalog shows of a metric besides its formula: its labels,
+/// description and attributes (owner, status, ...), in a stable order.
+std::string Metadata(const ast::MetricDecl& m) {
+  std::vector<std::string> parts;
+  if (m.label) parts.push_back("label=" + *m.label);
+  if (!m.doc.empty()) parts.push_back("doc=" + m.doc);
+  std::function<std::string(const ast::AttrValue&)> text = [&](const ast::AttrValue& v) {
+    if (v.kind != ast::AttrValue::Kind::kList) return v.text;
+    std::string out = "[";
+    for (const ast::AttrValue& x : v.list) out += text(x) + ",";
+    return out + "]";
+  };
+  for (const ast::Attribute& a : m.attrs) {
+    std::string p = a.key.name + (a.lang.empty() ? "" : "." + a.lang) + "=";
+    for (const ast::AttrValue& v : a.values) p += text(v) + ";";
+    parts.push_back(std::move(p));
+  }
+  std::sort(parts.begin(), parts.end());
+  return fmt::format("{}", fmt::join(parts, "\n"));
+}
+
+/// The plain names a formula reads (a source, a function, a dimension, a
+/// metric), without the fields after a dot or the arguments' names.
+void NamesRead(const ast::Expr& e, std::set<std::string>* out) {
+  switch (e.kind) {
+    case ast::ExprKind::kName:
+      out->insert(e.name.name);
+      break;
+    case ast::ExprKind::kMember:
+      if (e.lhs) NamesRead(*e.lhs, out);
+      break;
+    default:
+      if (e.lhs) NamesRead(*e.lhs, out);
+      if (e.rhs) NamesRead(*e.rhs, out);
+      for (const ast::Arg& a : e.args) {
+        if (a.value) NamesRead(*a.value, out);
+        for (const ast::Ident& d : a.by) out->insert(d.name);
+      }
+      for (const ast::ExprPtr& x : e.items)
+        if (x) NamesRead(*x, out);
+  }
+}
+
 class CatalogBuilder {
  public:
   CatalogBuilder(const CheckInput& input, const SourceManager& sm, DiagnosticSink& diags)
@@ -57,6 +100,7 @@ class CatalogBuilder {
     FindCycles();
     IndexMetrics();
     IndexRoles();
+    IndexShared();
     return std::move(catalog_);
   }
 
@@ -109,7 +153,17 @@ class CatalogBuilder {
           }
         }
     }
-    if (input_.stdlib_files.count(file.id)) pkg.from_stdlib = true;
+    if (input_.stdlib_files.count(file.id)) {
+      pkg.from_stdlib = true;
+    } else if (pkg_decl && (name == "std" || name.rfind("std.", 0) == 0) && !input_.stdlib_files.empty()) {
+      // A user's file does not add to the standard library: its functions
+      // would read as official ones (governance probe, 2026-12-07).
+      diags_.Report(DiagCode::E0501, pkg_decl->path.span,
+                    fmt::format("package `{}` belongs to the standard library: a file outside it cannot add to it",
+                                name))
+          .Help("name the package after its owner (`package finance`), and import the standard library's")
+          .span_label = "the standard library's package";
+    }
 
     for (const auto& d : file.decls) {
       if (d->kind == ast::DeclKind::kPackage) continue;
@@ -231,11 +285,46 @@ class CatalogBuilder {
           catalog_.metric_home[name] = pname;
           continue;
         }
-        if (Canonical(*it->second) == Canonical(*m) || m->has_syntax_error || it->second->has_syntax_error) continue;
+        if (m->has_syntax_error || it->second->has_syntax_error) continue;
         const std::string& home = catalog_.metric_home[name];
-        auto& diag = diags_.Report(
-            DiagCode::E0501, m->name.span,
-            fmt::format("metric `{}` is defined differently in packages `{}` and `{}`", name, home, pname));
+        const Package& first_pkg = catalog_.packages[home];
+        // The same text is the same definition only when its names read
+        // the same declarations: each package's own `orders` source (or
+        // function, or an alias of an import) makes `sum(orders.amount)`
+        // two indicators, and the first package's took the other's place,
+        // in its own `aov` too (governance probe, 2026-12-07).
+        std::string local;
+        if (Canonical(*it->second) == Canonical(*m) && m->expr) {
+          std::set<std::string> names;
+          NamesRead(*m->expr, &names);
+          for (const std::string& n : names) {
+            // Where the name leads from a package: its own declaration, an
+            // alias of an import, or the first imported package that
+            // declares it (metrics are the catalog's: the same everywhere).
+            auto resolved = [&](const Package& p) -> std::string {
+              if (auto a = p.aliases.find(n); a != p.aliases.end()) return "alias " + a->second;
+              auto own = [&](const Package& q) {
+                auto d = q.decls.find(n);
+                return d != q.decls.end() && d->second->kind != ast::DeclKind::kMetric;
+              };
+              if (own(p)) return p.name;
+              for (const std::string& t : p.imported)
+                if (auto q = catalog_.packages.find(t); q != catalog_.packages.end() && own(q->second)) return t;
+              return std::string();
+            };
+            if (resolved(first_pkg) != resolved(pkg)) {
+              local = n;
+              break;
+            }
+          }
+        }
+        bool same_text = Canonical(*it->second) == Canonical(*m);
+        if (same_text && local.empty() && Metadata(*it->second) == Metadata(*m)) continue;
+        std::string what = !same_text      ? "defined differently"
+                           : !local.empty() ? fmt::format("defined over each package's own `{}`", local)
+                                            : "described differently (label, description, owner or status)";
+        auto& diag = diags_.Report(DiagCode::E0501, m->name.span,
+                                   fmt::format("metric `{}` is {} in packages `{}` and `{}`", name, what, home, pname));
         diag.span_label = "this definition";
         diag.Label(it->second->name.span, fmt::format("the definition in `{}`", home));
         diag.Note("a metric name means one thing across the whole catalog: one indicator, one definition");
@@ -262,6 +351,74 @@ class CatalogBuilder {
         diag.Label(it->second.second->name.span, fmt::format("the role in `{}`", it->second.first));
         diag.Note("a role is a security boundary: `--role` must name exactly one role across every package checked");
         diag.Help("rename one of them");
+      }
+    }
+  }
+
+  /// Names that `--goal`, `--report` and breakdowns take across every
+  /// package, and the run's one calendar (governance probe, 2026-12-07):
+  /// - a goal or a report named in two packages (`--goal NAME` ran the
+  ///   first package's, and the other could not be reached);
+  /// - a dimension declared in two packages with another type, label or
+  ///   attribute (a breakdown by an int `store` beside a string one made
+  ///   blank members);
+  /// - two user packages' calendars that differ (the first package's by
+  ///   name applied to every package, the others' were ignored).
+  void IndexShared() {
+    std::map<std::string, std::pair<std::string, const ast::Decl*>> first;
+    auto attrs_text = [](const std::vector<ast::Attribute>& attrs) {
+      std::vector<std::string> parts;
+      for (const ast::Attribute& a : attrs) {
+        std::string p = a.key.name + (a.lang.empty() ? "" : "." + a.lang) + "=";
+        for (const ast::AttrValue& v : a.values) p += v.text + ";";
+        parts.push_back(std::move(p));
+      }
+      std::sort(parts.begin(), parts.end());
+      return fmt::format("{}", fmt::join(parts, "\n"));
+    };
+    auto dim_text = [&](const ast::DimensionDecl& d) {
+      return fmt::format("{}({})|{}|{}", d.type ? d.type->name.name : "", d.type && d.type->scale ? *d.type->scale : -1,
+                         d.label.value_or(""), attrs_text(d.attrs));
+    };
+    for (const auto& [pname, pkg] : catalog_.packages) {
+      for (const auto& [name, d] : pkg.decls) {
+        if (d->has_syntax_error) continue;
+        const char* word = d->kind == ast::DeclKind::kGoal        ? "goal"
+                           : d->kind == ast::DeclKind::kReport    ? "report"
+                           : d->kind == ast::DeclKind::kDimension ? "dimension"
+                           : d->kind == ast::DeclKind::kCalendar  ? "calendar"
+                                                                  : nullptr;
+        if (!word) continue;
+        if (d->kind == ast::DeclKind::kCalendar && pkg.from_stdlib) continue;
+        auto [it, fresh] = first.emplace(fmt::format("{}:{}", word, name), std::make_pair(pname, d));
+        if (fresh) continue;
+        const ast::Decl* other = it->second.second;
+        std::string message, note;
+        if (d->kind == ast::DeclKind::kDimension) {
+          if (dim_text(static_cast<const ast::DimensionDecl&>(*other)) ==
+              dim_text(static_cast<const ast::DimensionDecl&>(*d)))
+            continue;
+          message = fmt::format("dimension `{}` is declared differently in packages `{}` and `{}`", name,
+                                it->second.first, pname);
+          note = "a dimension is conformed: one type and one meaning in every package that breaks down by it";
+        } else if (d->kind == ast::DeclKind::kCalendar) {
+          if (attrs_text(static_cast<const ast::CalendarDecl&>(*other).attrs) ==
+              attrs_text(static_cast<const ast::CalendarDecl&>(*d).attrs))
+            continue;
+          message = fmt::format("packages `{}` and `{}` declare different calendars", it->second.first, pname);
+          note = "a run has one calendar (weeks, fiscal year, time zone) for every package it reads";
+        } else {
+          message = fmt::format("{} `{}` is defined in packages `{}` and `{}`", word, name, it->second.first, pname);
+          note = fmt::format("`--{} {}` must name exactly one {} across every package checked", word, name, word);
+        }
+        auto& diag = diags_.Report(DiagCode::E0501, d->kind == ast::DeclKind::kCalendar ? d->keyword_span : d->name.span,
+                                   message);
+        diag.span_label = fmt::format("this {}", word);
+        diag.Label(other->kind == ast::DeclKind::kCalendar ? other->keyword_span : other->name.span,
+                   fmt::format("the {} in `{}`", word, it->second.first));
+        diag.Note(note);
+        diag.Help(d->kind == ast::DeclKind::kCalendar ? "keep one calendar declaration, in one package"
+                                                      : "rename one of them, or keep one declaration");
       }
     }
   }

@@ -92,12 +92,6 @@ void Terms(const Expr& e, ast::BinaryOp plus, ast::BinaryOp minus, int sign,
 
 }  // namespace
 
-const Package* Checker::UserPackage() const {
-  for (const auto& [n, p] : catalog_.packages)
-    if (!p.from_stdlib) return &p;
-  return nullptr;
-}
-
 // ---- sources, dimensions, calendar ------------------------------------------------------
 
 void Checker::Sources() {
@@ -205,7 +199,16 @@ void Checker::Sources() {
     }
   }
   pkg_ = nullptr;
-  if (const Package* home = UserPackage()) {
+  // The calendar of the user's package that declares one (two that differ
+  // are E0501): it was the first package's by name, and another package's
+  // calendar was ignored.
+  const Package* home = nullptr;
+  for (const auto& [n, p] : catalog_.packages)
+    if (!p.from_stdlib && p.decls.count("calendar")) {
+      home = &p;
+      break;
+    }
+  if (home) {
     for (const auto& [n, d] : home->decls) {
       if (d->kind != DeclKind::kCalendar) continue;
       for (const ast::Attribute& a : static_cast<const ast::CalendarDecl&>(*d).attrs) {

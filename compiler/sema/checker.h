@@ -210,7 +210,6 @@ class Checker {
   const MetricType* GoalMetric(const ast::GoalDecl& g);
   void RequireDims(const MetricType& m, const ast::Ident& dim, const std::string& metric_name);
   void RequireTime(const MetricType& m, Span at, const std::string& metric_name);
-  const Package* UserPackage() const;
 
   const Catalog& catalog_;
   const SourceManager& sm_;
