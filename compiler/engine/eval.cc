@@ -1790,8 +1790,8 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   // Budgets: each row is spread over the days of its plan period.
   static const rt::Calendar kGregorian;
   std::set<std::string> spread;
+  std::map<std::string, std::pair<Grain, const rt::Calendar*>> cadence;  // a budget's plan periods
   {
-    std::map<std::string, std::pair<Grain, const rt::Calendar*>> cadence;
     for (size_t s = 0; s < scans.size(); ++s) {
       const plan::Scan& sc = plan.scans[s];
       if (sc.audit || !sc.plans_only || sc.grain != Grain::kDay) continue;
@@ -1810,6 +1810,13 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (sc.audit || sc.as_of_agg < 0 || !seen.insert(sc.source).second) continue;
       std::optional<int32_t> last = LastDay(plan, scans, &sc.source);
       if (!last || *last >= *out.as_of) continue;
+      // A budget is current while the as-of date is in its last row's plan
+      // period (a month's budget dated the 1st).
+      if (auto it = cadence.find(sc.source);
+          it != cadence.end() && it->second.first != Grain::kDay &&
+          rt::PeriodOf(it->second.first, *last, *it->second.second) ==
+              rt::PeriodOf(it->second.first, *out.as_of, *it->second.second))
+        continue;
       // A source with a row per period (monthly snapshots dated the 1st)
       // is current while the as-of date is in its last row's period.
       const rt::Calendar gregorian;

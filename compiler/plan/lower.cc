@@ -720,7 +720,23 @@ void Lowerer::Goal(const ir::Goal& g) {
   // Under a role that sees a part of the rows, an absolute target is the
   // company's (as for a drill's member): the part has none, and says why.
   company_target_ = !g.cmp.empty() && (TargetIsAmount(g) || fixed_addon) && RoleSeesPart(g);
-  if (company_target_)
+  // So is a target read from sources the role leaves whole (`budget: all`)
+  // while it sees a part of the metric's rows: a store was judged against
+  // the company's budget, 14.8% for 91.4% (store probe, 2026-12-07; W0013
+  // at check).
+  const bool whole_target = !company_target_ && !g.cmp.empty() && gp.target_elsewhere && RoleSeesPart(g) &&
+                            !RoleSeesPartOf(g.target_rhs);
+  whole_target_ = whole_target;
+  if (whole_target) {
+    company_target_ = true;
+    std::vector<std::string> names;
+    for (const std::string& key : gp.target_sources) names.push_back(fmt::format("`{}`", key.substr(key.find(':') + 1)));
+    plan_.notes.push_back(
+        {"W0711", fmt::format("goal `{}` has no target under role `{}`: its target reads {}, which the role leaves "
+                              "whole, and the role sees a part of the rows of the goal's metric (restrict {} in the "
+                              "role for a target of its own)",
+                              g.name, role_->name, fmt::join(names, ", "), fmt::join(names, ", "))});
+  } else if (company_target_)
     plan_.notes.push_back(
         {"W0711", fmt::format("goal `{}` has no target under role `{}`: its target is an amount for all rows, and the "
                               "role sees a part of them (a relative target, such as {}, applies to any part)",
@@ -823,8 +839,11 @@ void Lowerer::Goal(const ir::Goal& g) {
       // (With `phasing`, members have none: the goal's periods are judged
       // against the phased target, not the level as written.)
       bool amount = TargetIsAmount(g);
-      if (gp.target >= 0 && !amount && !fixed_addon_ && (TargetIsRelative(g) || g.phasing.empty()))
+      if (gp.target >= 0 && !amount && !fixed_addon_ && (TargetIsRelative(g) || g.phasing.empty())) {
+        if (whole_target_) touched_ = &gp.scans;
         dr.target = M(g.target_rhs, by);
+        touched_ = &dr.scans;
+      }
       if (gp.target >= 0 && amount && g.allocate == "last_year" && !company_target_) dr.share = LastYearShare(g, by);
       // Mix and rate effects need parts that add up over the members: not
       // a distinct count, where a customer is in two stores (the engine

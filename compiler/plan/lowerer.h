@@ -84,6 +84,10 @@ class Lowerer {
   /// The goal being lowered has a relative target of an amount that adds a
   /// fixed number (ir::AddsFixedNumber): members have no target.
   bool fixed_addon_ = false;
+  /// The goal being lowered reads its target from sources the role leaves
+  /// whole while it sees a part of the metric's rows: a drill-down's members
+  /// are the metric's (the budget's other stores were listed at 0.00).
+  bool whole_target_ = false;
   /// The source of `dim` in `s`: the column path to it, directly or through lookups.
   bool DimPath(int source, const std::string& dim, std::vector<std::string>* path) const;
   VT DimType(const std::string& dim) const;

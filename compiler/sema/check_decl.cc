@@ -1203,6 +1203,54 @@ void Checker::RoleCoverage() {
         d.Help(fmt::format("restrict it with `{} where ...`, or write `{}: all` to show it is deliberate", name, name));
       }
     }
+    // An output that reads a source the role restricts and one it leaves
+    // whole compares the role's part of the one with all of the other: a
+    // store's sales against the company's budget (14.8% for 91.4%), its
+    // orders over every store's visitors (store probe, 2026-12-07). Not the
+    // sources read whole as reference data (rates, working days).
+    auto restricted = [&](int s) {
+      if (filtered.count(s)) return true;
+      return std::any_of(reaches[static_cast<size_t>(s)].begin(), reaches[static_cast<size_t>(s)].end(),
+                         [&](int t) { return filtered.count(t) > 0; });
+    };
+    auto left_whole = [&](int s) {
+      return !whole.count(s) && std::any_of(role.items.begin(), role.items.end(),
+                                            [&](const ir::Role::Item& it) { return it.source == s && it.all; });
+    };
+    std::vector<std::pair<std::string, std::vector<int>>> reads;
+    for (const ir::Goal& goal : m.goals)
+      if (goal.package == role.package) reads.push_back({fmt::format("goal `{}`", goal.name), goal_nodes(goal)});
+    for (const ir::Report& rep : m.reports) {
+      if (rep.role != role.name || rep.package != role.package) continue;
+      for (const std::string& name : rep.metrics)
+        if (int i = m.MetricIndex(name); i >= 0)
+          reads.push_back({fmt::format("metric `{}` of report `{}`", name, rep.name), {m.metrics[static_cast<size_t>(i)].root}});
+      for (const ir::Report::Chart& c : rep.charts)
+        reads.push_back({fmt::format("chart `{}` of report `{}`", c.text, rep.name), {c.node}});
+    }
+    std::set<int> mixed;
+    for (const auto& [what, nodes] : reads) {
+      std::set<int> srcs, metrics;
+      std::set<std::pair<int, std::vector<int>>> cols;
+      for (int node : nodes) Reads(node, &srcs, &cols, &metrics);
+      int part = -1;
+      for (int s : srcs)
+        if (restricted(s)) part = s;
+      if (part < 0) continue;
+      for (int s : srcs) {
+        if (!left_whole(s) || restricted(s) || !mixed.insert(s).second) continue;
+        const std::string &whole_name = m.sources[static_cast<size_t>(s)].name,
+                          &part_name = m.sources[static_cast<size_t>(part)].name;
+        auto& d = diags_.Report(DiagCode::W0013, role.span,
+                                fmt::format("role `{}` restricts `{}` but leaves `{}` whole, and {} reads both: under "
+                                            "the role it sets the role's part of `{}` against all of `{}`",
+                                            role.name, part_name, whole_name, what, part_name, whole_name));
+        d.span_label = "mixes a part with a whole";
+        d.Help(fmt::format("restrict `{}` as `{}` is (`{} where ...`); keep `{}: all` only if the whole is meant (a "
+                           "market's total)",
+                           whole_name, part_name, whole_name, whole_name));
+      }
+    }
   }
 }
 

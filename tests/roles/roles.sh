@@ -424,5 +424,61 @@ for engine in interp jit; do
   contains err "E0603"
 done
 
+# A role that restricts orders and leaves the budget whole: the store is
+# not judged against the company's budget (A's 30.00 against 100.00 + 50.00
+# = 150.00 read 20%; against its own 100.00 it is 30%), the role's view has
+# no target (W0711), and the drill-down lists the store alone (B was listed
+# at 0.00 and 0%). Check warns of the role (W0013). Restricting the budget
+# too gives the store its own target: 30.00 of 100.00, 30%.
+mkdir -p "$TMP/bwhole"
+printf 'id,day,store,amount\no1,2026-01-05,A,10.00\no2,2026-01-06,A,20.00\no3,2026-01-07,B,40.00\n' > "$TMP/bwhole/orders.csv"
+printf 'month,store,amount\n2026-01-01,A,100.00\n2026-01-01,B,50.00\n' > "$TMP/bwhole/budget.csv"
+cat > "$TMP/bwhole/m.kpi" <<'KPI'
+package bw
+dimension store: string
+source orders from csv("orders.csv") {
+  id:     string key
+  day:    date time
+  store:  string -> store
+  amount: decimal(2) unit CNY
+}
+source budget from csv("budget.csv") {
+  month:  date time
+  store:  string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+metric budget_sales: CNY = sum(budget.amount)
+goal g {
+  metric sales
+  period 2026-01-01 .. 2026-02-01 by month
+  target sales >= budget_sales
+  drill store
+}
+role whole_budget(s: string) {
+  orders where orders.store == s
+  budget: all
+}
+role own_budget(s: string) {
+  orders where orders.store == s
+  budget where budget.store == s
+}
+KPI
+expect "check warns of a part against a whole" 0 "$KPIC" check "$TMP/bwhole"
+contains err "W0013"
+contains err "role \`whole_budget\` restricts \`orders\` but leaves \`budget\` whole"
+lacks err "own_budget\` restricts"
+for engine in interp jit; do
+  expect "$engine: a whole budget under a role" 0 "$KPIC" run "$TMP/bwhole" --goal g --role whole_budget --param s=A \
+    --engine "$engine" --format json --no-cache
+  json "[(p['value'], p['target']) for p in d['goals'][0]['periods']]" "[('30.00', None)]"
+  json "sorted({m['member'] for m in d['goals'][0]['drill'][0]['top'] + d['goals'][0]['drill'][0]['bottom']})" "['A']"
+  json "[w['code'] for w in d['warning_codes']]" "['W0711']"
+  lacks out '"B"'
+  expect "$engine: the role's own budget" 0 "$KPIC" run "$TMP/bwhole" --goal g --role own_budget --param s=A \
+    --engine "$engine" --format json --no-cache --as-of 2026-01-31
+  json "[(p['value'], p['target'], p['attainment']) for p in d['goals'][0]['periods']]" "[('30.00', '100.00', 0.3)]"
+done
+
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
