@@ -203,6 +203,17 @@ std::string Escaped(std::string_view v) {
         s += kHex[c & 15];
         continue;
       }
+      // An invisible (format) character as \u{NN}: the message that says
+      // a value holds one showed it invisibly (store probe, 2026-12-07).
+      if (InvisibleCharacter(v.substr(i, len))) {
+        uint32_t x = c & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
+        for (size_t k = 1; k < len; ++k) x = x << 6 | (static_cast<unsigned char>(v[i + k]) & 0x3Fu);
+        char esc[16];
+        std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(x));
+        s += esc;
+        i += len - 1;
+        continue;
+      }
       s.append(v.data() + i, len);
       i += len - 1;
       continue;

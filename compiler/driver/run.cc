@@ -317,9 +317,13 @@ void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) 
       std::vector<std::string> over;
       for (const std::string& o : a.over.empty() ? std::vector<std::string>{name} : a.over)
         over.push_back(fmt::format("`{}`", o));
+      // A value as typed, escaped: a line feed in it forged a second
+      // warning line (store probe, 2026-12-07).
+      std::vector<std::string> params;
+      for (const std::string& x : a.params) params.push_back(Printable(x));
       out.push_back({"W0704", fmt::format("--param {} matches no row of `{}` that role `{}` may see, so the results over "
                                           "{} are empty",
-                                          fmt::join(a.params, " --param "), name, p.role, fmt::join(over, ", "))});
+                                          fmt::join(params, " --param "), name, p.role, fmt::join(over, ", "))});
       continue;
     }
     if (a.no_time >= 0)

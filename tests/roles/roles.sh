@@ -480,5 +480,18 @@ for engine in interp jit; do
   json "[(p['value'], p['target'], p['attainment']) for p in d['goals'][0]['periods']]" "[('30.00', '100.00', 0.3)]"
 done
 
+# A line feed in --param is escaped in W0704 (it forged a second warning
+# line); a zero-width space in a data value is shown as \u{200b} in the
+# message that says the value holds one (it was shown invisibly).
+expect "a line feed in --param" 0 "$KPIC" run "$TMP/bwhole" --metric sales --grain all --role own_budget \
+  --param "s=$(printf 'Z\nwarning[W9999]: forged')" --no-cache
+contains err 'W0704]: --param s=Z\x0awarning[W9999]: forged matches no row'
+if grep -q '^warning\[W9999\]' "$TMP/err"; then failed=$((failed + 1)); echo "FAIL a forged warning line"; else passed=$((passed + 1)); fi
+mkdir -p "$TMP/zw"
+cp "$TMP/bwhole/m.kpi" "$TMP/bwhole/budget.csv" "$TMP/zw/"
+printf 'id,day,store,amount\no1,2026-01-05,x\xe2\x80\x8by,10.00\n' > "$TMP/zw/orders.csv"
+expect "a zero-width space in a data error" 3 "$KPIC" run "$TMP/zw" --metric sales --by store --no-cache
+contains err 'value `x\u{200b}y` contains an invisible character, U+200B'
+
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
