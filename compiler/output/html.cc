@@ -439,7 +439,10 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
   for (const auto& b : bars)
     for (double v : {b.from, b.to})
       if (!(b.total && v == b.from)) vmin = std::min(vmin, v), vmax = std::max(vmax, v);
-  bool cut = vmin > 0 && vmax - vmin < 0.5 * vmax;
+  // Only for steps that would be slivers (under 15% of the top): cut at
+  // half the top, a -35.7% drop was drawn as -61% (store probe,
+  // 2026-12-07); where the axis starts is written on the chart.
+  bool cut = vmin > 0 && vmax - vmin < 0.15 * vmax;
   double lo = cut ? std::max(0.0, vmin - (vmax - vmin) * 0.6) : std::min(0.0, vmin);
   double hi = vmax + (vmax - lo) * 0.05;
   if (hi <= lo) hi = lo + 1;
@@ -476,7 +479,12 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
       svg += fmt::format(R"(<tspan x="{:.1f}" dy="{}">{}</tspan>)", x + bw / 2, k ? 16 : 0, Esc(lines[k]));
     svg += "</text></g>";
   }
-  return svg + "</svg>";
+  svg += "</svg>";
+  if (cut)
+    svg += fmt::format("<p class=sub>{}</p>",
+                       Esc(fmt::format(fmt::runtime(Tr(lang, "Bars cut: the axis starts at {}.", "柱形已截断：纵轴从 {} 起。")),
+                                       Show(lo, look))));
+  return svg;
 }
 
 }  // namespace
@@ -792,12 +800,15 @@ std::string Html(const Context& ctx) {
     };
     for (const auto& g : r.goals)
       if (!g.periods.empty()) add(g.goal->grain, g.periods.front().period, g.periods.back().period);
-    for (const auto& m : r.metrics)
-      if (!m.rows.empty() && m.output->grain != rt::Grain::kAll) {
-        int64_t lo = m.rows.front().period, hi = lo;
-        for (const auto& row : m.rows) lo = std::min(lo, row.period), hi = std::max(hi, row.period);
-        add(m.output->grain, lo, hi);
-      }
+    // And the charts': a trend from 2025-01 under a header that said
+    // 2026 only (store probe, 2026-12-07).
+    for (const auto* list : {&r.metrics, &r.charts})
+      for (const auto& m : *list)
+        if (!m.rows.empty() && m.output->grain != rt::Grain::kAll) {
+          int64_t lo = m.rows.front().period, hi = lo;
+          for (const auto& row : m.rows) lo = std::min(lo, row.period), hi = std::max(hi, row.period);
+          add(m.output->grain, lo, hi);
+        }
     std::string joined;
     for (const auto& s : spans) joined += (joined.empty() ? "" : ", ") + s;
     if (!joined.empty()) out += fmt::format(" · {} {}", T("periods", "期间"), Esc(joined));
@@ -1105,6 +1116,16 @@ std::string Html(const Context& ctx) {
                        o.by.empty() ? "" : std::string(T(" by ", " · 按")) + DimHtml(o.by[0], p), Esc(o.formula),
                        // `percent` is a word of the language, not a unit to show: `%`.
                        o.unit.empty() || o.unit == "1" ? "" : " · " + Esc(o.percent || o.unit == "percent" ? "%" : o.unit));
+    // A chart over the whole window says which days that is: "全部" alone,
+    // under a header of 2026, was two years of data (store probe,
+    // 2026-12-07).
+    if (o.grain == rt::Grain::kAll) {
+      std::string to = r.as_of ? rt::FormatDate(*r.as_of) : std::string();
+      if (p.to_day && (!r.as_of || *p.to_day - 1 < *r.as_of)) to = rt::FormatDate(*p.to_day - 1);
+      std::string span = p.from_day ? fmt::format(fmt::runtime(T("{} to {}", "{} 至 {}")), rt::FormatDate(*p.from_day), to)
+                                    : fmt::format(fmt::runtime(T("all the data through {}", "截至 {} 的全部数据")), to);
+      if (!to.empty() || p.from_day) out += fmt::format("<p class=sub>{}</p>", Esc(span));
+    }
     if (o.by.empty() && o.grain != rt::Grain::kAll) {
       std::vector<std::string> labels;
       std::vector<std::optional<double>> values;

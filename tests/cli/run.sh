@@ -978,6 +978,23 @@ expect "bridge waterfall label" 0 "$KPIC" run "$ROOT/examples/saas" --goal reach
 grep -q '2026-11-30（期初）' "$TMP/bridge.html" && grep -q '期初为 2026-11-30 的值' "$TMP/bridge.html" && ! grep -q '2026-11（同期）' "$TMP/bridge.html" \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: bridge waterfall label"; grep -o '2026-11（[^）]*）' "$TMP/bridge.html"; }
 
+# A waterfall's bars are cut only when every step is a sliver beside the
+# wholes, and then the chart says where its axis starts: the company's
+# December, 157,295.98 -> 131,772.40 with the steps' high point at
+# 161,137.88 (18% apart), is drawn from zero (it was cut, and a drop of
+# 16% looked like one of half); a store's, 25,810.72 -> 27,440.76 within
+# 28,945.80 (11%), is cut and says so. A chart over the whole window says
+# which days (store probe, 2026-12-07: "全部" under a header of 2026 was
+# two years of data), and the header's periods include the charts'.
+expect "a large drop is drawn from zero" 0 "$KPIC" run "$ROOT/examples/retail" --format html -o "$TMP/wf.html" --no-cache
+grep -q 'class=waterfall' "$TMP/wf.html" && ! grep -q '柱形已截断' "$TMP/wf.html" && passed=$((passed + 1)) ||
+  { failed=$((failed + 1)); echo "FAIL: the company's waterfall is cut"; }
+expect "a small change is cut, and says so" 0 "$KPIC" run "$ROOT/examples/retail" --report weekly --role store_manager \
+  --param store_id=上海静安店 --format html -o "$TMP/wf2.html" --no-cache
+grep -q '<p class=sub>柱形已截断：纵轴从 ¥' "$TMP/wf2.html" && grep -q '<p class=sub>截至 2026-12-31 的全部数据</p>' "$TMP/wf2.html" &&
+  grep -q '期间 2026-01 – 2026-12, 2026-Q1 – 2026-Q4, 2025-01 – 2026-12 ·' "$TMP/wf2.html" && passed=$((passed + 1)) ||
+  { failed=$((failed + 1)); echo "FAIL: the store's waterfall or chart spans"; }
+
 # An alert on the forecast says what its value is (a bare 0.00% beside
 # 2026-12 read as December's), and the goal's total comes first (it was
 # folded into "其余 4 条" behind the members) (reader probe).
