@@ -409,9 +409,16 @@ class Canon {
         return fmt::format("{}.{}[{}]({};{})", n.kind == Kind::kMethod ? "method" : "member",
                            builtins::Get(n.fn).name, type, fmt::join(args(0), ","), fmt::join(dims, ","));
       }
-      case Kind::kSymbol:
-        return fmt::format("sym({}|{}|{}|{})", n.grain ? rt::GrainName(*n.grain) : "-", n.text(),
-                           n.source >= 0 ? Source(n.source) : "", rt::FormatDecimal(n.exact, 0));
+      case Kind::kSymbol: {
+        // `convert`'s rates (a source with `path`): the columns it reads
+        // are its meaning too (their `from` and `to` headers swapped moved
+        // a sum 50x with "no change in meaning": governance probe,
+        // 2026-12-07).
+        std::string cols;
+        for (int c : n.path) cols += "," + ColumnText(n.source, c);
+        return fmt::format("sym({}|{}|{}{}|{})", n.grain ? rt::GrainName(*n.grain) : "-", n.text(),
+                           n.source >= 0 ? Source(n.source) : "", cols, rt::FormatDecimal(n.exact, 0));
+      }
       case Kind::kForecast:
         return "forecast." + n.text();
     }

@@ -168,5 +168,35 @@ expect "bad --as-of" 2 "$KPIC" diff "$TMP/c" "$TMP/d" --as-of 2025-13-01
 expect "bad --bind" 2 "$KPIC" diff "$TMP/c" "$TMP/d" --bind zz=csv:x.csv
 contains err "--bind names unknown source \`zz\`"
 
+# The rates of `convert` are part of a metric's meaning: their `from` and
+# `to` headers swapped turn a rate of 0.14 USD per CNY into one of 0.14
+# CNY per USD, so 150.00 CNY is 21.00 USD before and 150 / 0.14 =
+# 1071.43 after (it said "no change in meaning": governance probe,
+# 2026-12-07).
+mkdir -p "$TMP/r1" "$TMP/r2"
+printf 'id,day,amount\n1,2026-01-05,150.00\n' > "$TMP/r1/orders.csv"
+printf 'day,from,to,rate\n2026-01-01,CNY,USD,0.1400\n' > "$TMP/r1/rates.csv"
+cat > "$TMP/r1/q.kpi" <<'KPI'
+package rq
+source orders from csv("orders.csv") {
+  id:     string key
+  day:    date time
+  amount: decimal(2) unit CNY
+}
+source rates from csv("rates.csv") {
+  day:  date time
+  from: string
+  to:   string
+  rate: decimal(4)
+}
+metric sales: CNY = sum(orders.amount)
+metric sales_usd: USD = convert(sales, USD, rates)
+KPI
+cp "$TMP/r1/"* "$TMP/r2/"
+sed -i 's/^  from: string$/  from: string "to"/; s/^  to:   string$/  to:   string "from"/' "$TMP/r2/q.kpi"
+expect "rates' columns swapped" 0 "$KPIC" diff "$TMP/r1" "$TMP/r2" --format json
+json '[(m["metric"], [(r["before"], r["after"]) for r in m["numbers"]]) for m in d["metrics"]]' \
+  "[('sales_usd', [('21.00', '1071.43')])]"
+
 echo "diff: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -806,7 +806,7 @@ TEST_CASE("invisible characters inside a value are data errors on both reading p
     CsvOptions o;
     o.fast_path = fast;
     CHECK(ErrorOf("s\nabc\n\xEF\xBB\xBF" "abc\n", {Col("s", ColType::kString)}, o) ==
-          "f.csv:3: column `s`: value `\xEF\xBB\xBF" "abc` contains an invisible character, U+FEFF (a byte-order "
+          "f.csv:3: column `s`: value `\\u{feff}abc` contains an invisible character, U+FEFF (a byte-order "
           "mark), which would make it a member apart from the same visible text");
     CHECK(ErrorOf("s\na\xE2\x80\xAE" "b\n", {Col("s", ColType::kString)}, o).find("bidirectional") !=
           std::string::npos);
@@ -814,9 +814,10 @@ TEST_CASE("invisible characters inside a value are data errors on both reading p
     CHECK(Describe(ParseCsv("s\na\xE2\x80\x8D" "b\n", "f.csv", {Col("s", ColType::kString)}, o)) ==
           "1/0|a\xE2\x80\x8D" "b");
     // Every other format character (Cf) is refused, not only a fixed few: a
-    // soft hyphen makes `s1` a second member that prints like `s1`.
+    // soft hyphen makes `s1` a second member that prints like `s1`. The
+    // message shows it escaped (it was shown invisibly).
     CHECK(ErrorOf("s\ns1\ns\xC2\xAD" "1\n", {Col("s", ColType::kString)}, o) ==
-          "f.csv:3: column `s`: value `s\xC2\xAD" "1` contains an invisible character, U+00AD (a soft hyphen), which "
+          "f.csv:3: column `s`: value `s\\u{ad}1` contains an invisible character, U+00AD (a soft hyphen), which "
           "would make it a member apart from the same visible text");
     for (const char* cf : {"\xD8\x80",           // U+0600 Arabic number sign
                            "\xD8\x9C",           // U+061C Arabic letter mark
