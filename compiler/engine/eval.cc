@@ -1696,13 +1696,14 @@ Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, cons
 }
 
 /// The periods a budget's rows are plans for (Evaluator::Spread), from
-/// the days of its rows: the coarsest grain whose periods every day
-/// starts and whose periods between the first and the last day all have
-/// rows (a row per month dated the 1st: a month, though January's 1st
-/// starts a year too); else, when the rows skip periods or are too few to
-/// say, the coarsest grain of the goals whose targets read the source
-/// whose periods every day starts (a single row dated 1 January: the
-/// year's budget for a goal by year, January's for a goal by month); else
+/// the days of its rows alone (not from the goals a run selects: a single
+/// row dated 1 January was the year's under one selection and January's
+/// under another; review, 2026-12-07): the coarsest grain whose periods
+/// every day starts and whose periods between the first and the last day
+/// all have rows (a row per month dated the 1st: a month, though 1 January
+/// also starts a year; a single row dated 1 January: a year); else, when
+/// the rows skip periods at every such grain, the finest grain whose
+/// periods every day starts (rows on 1 January and 1 July: months); else
 /// none (kDay: daily rows, or rows on no period's first day).
 Grain SpreadCadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, const std::string& source,
                     const rt::Calendar& gregorian, const rt::Calendar** cal) {
@@ -1724,24 +1725,18 @@ Grain SpreadCadence(const plan::Plan& plan, const std::vector<ScanResult>& scans
     return *ps.rbegin() - *ps.begin() + 1 == static_cast<int64_t>(ps.size());
   };
   constexpr Grain kCoarseFirst[] = {Grain::kYear, Grain::kQuarter, Grain::kMonth, Grain::kWeek};
-  if (days.size() >= 2)
-    for (const rt::Calendar* c : {&plan.calendar, &gregorian})
-      for (Grain g : kCoarseFirst)
-        if (starts(g, *c) && dense(g, *c)) {
-          *cal = c;
-          return g;
-        }
-  std::set<Grain> goal_grains;
-  for (const plan::GoalPlan& g : plan.goals)
-    if (std::find(g.target_sources.begin(), g.target_sources.end(), source) != g.target_sources.end())
-      goal_grains.insert(g.grain);
-  for (Grain g : kCoarseFirst)
-    if (goal_grains.count(g))
-      for (const rt::Calendar* c : {&plan.calendar, &gregorian})
-        if (starts(g, *c)) {
-          *cal = c;
-          return g;
-        }
+  for (const rt::Calendar* c : {&plan.calendar, &gregorian})
+    for (Grain g : kCoarseFirst)
+      if (starts(g, *c) && dense(g, *c)) {
+        *cal = c;
+        return g;
+      }
+  for (const rt::Calendar* c : {&plan.calendar, &gregorian})
+    for (auto it = std::rbegin(kCoarseFirst); it != std::rend(kCoarseFirst); ++it)
+      if (starts(*it, *c)) {
+        *cal = c;
+        return *it;
+      }
   return Grain::kDay;
 }
 

@@ -786,7 +786,24 @@ std::string Html(const Context& ctx) {
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
   // The embedded font's @font-face goes where the marker is, once the
   // page's text is known (at the end).
-  out += fmt::format("<title>{}</title><style>{}{}{}</style></head><body>", Esc(title), kStyle, ReportStyle(), kFontMarker);
+  // Under a role, the parameters' values name whom the page is for: each
+  // page of a burst had the same title (store probe, 2026-12-07).
+  std::string role_params;
+  if (!p.role.empty() && ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params"))
+    for (const auto& kv : (*ctx.stamp)["request"]["params"])
+      if (kv.is_string()) role_params += (role_params.empty() ? "" : ", ") + kv.get<std::string>();
+  std::string page_title = title;
+  if (!p.role.empty() && ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params")) {
+    std::string values;
+    for (const auto& kv : (*ctx.stamp)["request"]["params"])
+      if (kv.is_string()) {
+        std::string v = kv.get<std::string>();
+        values += (values.empty() ? "" : ", ") + v.substr(v.find('=') + 1);
+      }
+    if (!values.empty()) page_title += " · " + values;
+  }
+  out += fmt::format("<title>{}</title><style>{}{}{}</style></head><body>", Esc(page_title), kStyle, ReportStyle(),
+                     kFontMarker);
   // What this is, in one block computed under the role: the title, the
   // periods shown, the as-of date, when and by which kpic it was made, and
   // who it is for (the role and its parameters).
@@ -820,13 +837,13 @@ std::string Html(const Context& ctx) {
   // Who the page is for: the role and its parameters (what the numbers are
   // limited to).
   if (!p.role.empty()) {
-    std::string params;
-    if (ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params"))
-      for (const auto& kv : (*ctx.stamp)["request"]["params"])
-        if (kv.is_string()) params += (params.empty() ? "" : ", ") + kv.get<std::string>();
+    // The role as its readers know it: its label, the identifier after it
+    // (the identifier alone read as code: store probe, 2026-12-07).
+    std::string who = p.role_label.empty() ? Esc(p.role)
+                                            : Esc(p.role_label) + " <span class=sub>" + Esc(p.role) + "</span>";
     out += fmt::format(F("<div class=who>for role <b>{}</b>{}: only the rows this role may see</div>",
                          "<div class=who>角色 <b>{}</b>{}：仅含该角色可见的数据</div>"),
-                       Esc(p.role), params.empty() ? "" : " · " + Esc(params));
+                       who, role_params.empty() ? "" : " · " + Esc(role_params));
   }
   out += "</header>";
   // Critical alerts of every goal first, in red.

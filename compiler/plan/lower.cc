@@ -293,6 +293,7 @@ void Lowerer::AsOfAggregates() {
 
 void Lowerer::Audits() {
   plan_.role = role_->name;
+  plan_.role_label = role_->label;
   // The lookups each source's scans join (each step of each column path).
   std::map<int, std::vector<std::vector<std::string>>> steps;
   std::vector<int> order;

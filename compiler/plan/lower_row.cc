@@ -58,7 +58,9 @@ int Lowerer::ScanFor(int source, const LCtx& lc) {
   // after the as-of date had no target, and a year's target was its months
   // to the as-of date with --as-of and all of them without: engine probe,
   // 2026-12-07).
-  const bool plans = target_sources_.count(source) && !measured_sources_.count(source);
+  // A goal's: a chart or a metric of the budget shows its rows to the
+  // as-of date, as its label says (review, 2026-12-07).
+  const bool plans = goal_ && target_sources_.count(source) && !measured_sources_.count(source);
   if (req_.as_of_day && has_time && !plans) to = std::min(to.value_or(INT32_MAX), *req_.as_of_day + 1);
   std::string id = fmt::format("{}|{}|{}|{}|{}{}", key, rt::GrainName(g), fmt::join(lc.dims, ","),
                                from ? *from : INT32_MIN, to ? *to : INT32_MAX, lc.past_to ? "|past" : "");

@@ -456,6 +456,7 @@ struct Plan {
   /// report, over the rows the role may see only. The engines' own counts
   /// (over every row) are then not shown.
   std::string role;
+  std::string role_label;  ///< the role's label as written (`"门店店长"`), or empty
   struct Audit {
     int scan = -1;
     int rows = -1;     ///< agg: the visible rows

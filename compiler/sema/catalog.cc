@@ -402,8 +402,18 @@ class CatalogBuilder {
                                 it->second.first, pname);
           note = "a dimension is conformed: one type and one meaning in every package that breaks down by it";
         } else if (d->kind == ast::DeclKind::kCalendar) {
-          if (attrs_text(static_cast<const ast::CalendarDecl&>(*other).attrs) ==
-              attrs_text(static_cast<const ast::CalendarDecl&>(*d).attrs))
+          // `working_days holidays` names each package's own `holidays`
+          // when it declares one: two calendars written alike then differ
+          // (review, 2026-12-07).
+          auto calendar_text = [&](const ast::CalendarDecl& c, const Package& in) {
+            std::string t = attrs_text(c.attrs);
+            for (const ast::Attribute& a : c.attrs)
+              if (a.key.name == "working_days" && !a.values.empty() && in.decls.count(a.values[0].text))
+                t += "|" + in.name + "." + a.values[0].text;
+            return t;
+          };
+          if (calendar_text(static_cast<const ast::CalendarDecl&>(*other), catalog_.packages[it->second.first]) ==
+              calendar_text(static_cast<const ast::CalendarDecl&>(*d), pkg))
             continue;
           message = fmt::format("packages `{}` and `{}` declare different calendars", it->second.first, pname);
           note = "a run has one calendar (weeks, fiscal year, time zone) for every package it reads";

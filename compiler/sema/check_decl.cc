@@ -1233,6 +1233,21 @@ void Checker::RoleCoverage() {
       std::set<int> srcs, metrics;
       std::set<std::pair<int, std::vector<int>>> cols;
       for (int node : nodes) Reads(node, &srcs, &cols, &metrics);
+      // A source only looked up (`orders.sku.category` with `products:
+      // all`) describes the rows that look it up: not a whole beside a part
+      // (review, 2026-12-07).
+      std::set<int> firsts, tails;
+      for (const auto& [from, path] : cols) {
+        firsts.insert(from);
+        int src = from;
+        for (size_t i = 0; i < path.size() && src >= 0; ++i) {
+          if (i > 0) tails.insert(src);
+          src = m.sources[static_cast<size_t>(src)].columns[static_cast<size_t>(path[i])].references;
+        }
+        if (src >= 0 && !path.empty()) tails.insert(src);
+      }
+      for (int t : tails)
+        if (!firsts.count(t)) srcs.erase(t);
       int part = -1;
       for (int s : srcs)
         if (restricted(s)) part = s;

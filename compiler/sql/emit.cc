@@ -2507,15 +2507,15 @@ class Emitter {
     if (p_.as_of_day) head += fmt::format("-- data as of {} (--as-of)\n", rt::FormatDate(*p_.as_of_day));
     // kpic run spreads a budget's row over the days of its plan period
     // (engine Evaluator::Spread); here it counts in the period of its day.
-    if (g.grain == Grain::kWeek || g.grain == Grain::kDay)
-      for (const std::string& src : g.target_sources)
-        for (const plan::Scan& sc : p_.scans)
-          if (sc.source == src && sc.plans_only) {
-            head += fmt::format("-- the target's source {} holds plans: here a row counts in the {} of its day; kpic "
-                                "run spreads a row per month (or quarter, year) over the days of its period\n",
-                                src.substr(src.find(':') + 1), rt::GrainName(g.grain));
-            break;
-          }
+    for (const std::string& src : g.target_sources)
+      for (const plan::Scan& sc : p_.scans)
+        if (sc.source == src && sc.plans_only) {
+          head += fmt::format("-- the target's source {} holds plans: here a row counts in the {} of its day; kpic "
+                              "run spreads each row over the days of its plan period (a month's budget over the "
+                              "weeks it meets), which agrees when every {} is made of whole plan periods\n",
+                              src.substr(src.find(':') + 1), rt::GrainName(g.grain), rt::GrainName(g.grain));
+          break;
+        }
     std::string out_value = Output(value), out_target = Output(target), partial = PartialText(spans);
     // A period wholly after the as-of date: no value yet, its whole target
     // (when known), not partial.

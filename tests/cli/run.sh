@@ -994,6 +994,12 @@ expect "a small change is cut, and says so" 0 "$KPIC" run "$ROOT/examples/retail
 grep -q '<p class=sub>柱形已截断：纵轴从 ¥' "$TMP/wf2.html" && grep -q '<p class=sub>截至 2026-12-31 的全部数据</p>' "$TMP/wf2.html" &&
   grep -q '期间 2026-01 – 2026-12, 2026-Q1 – 2026-Q4, 2025-01 – 2026-12 ·' "$TMP/wf2.html" && passed=$((passed + 1)) ||
   { failed=$((failed + 1)); echo "FAIL: the store's waterfall or chart spans"; }
+# The page says whom it is for: the role's label (the identifier alone
+# read as code), and its member in the title (every page of a burst had the
+# same title).
+grep -q '<title>运营周报 · 上海静安店</title>' "$TMP/wf2.html" &&
+  grep -q '角色 <b>门店店长 <span class=sub>store_manager</span></b> · store_id=上海静安店' "$TMP/wf2.html" &&
+  passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: the role's label or the page's title"; }
 
 # An alert on the forecast says what its value is (a bare 0.00% beside
 # 2026-12 read as December's), and the goal's total comes first (it was
@@ -1783,6 +1789,42 @@ for e in interp jit; do
   # was against the whole 300.00: 50%).
   expect "member of a partial month ($e)" 0 "$KPIC" run "$TMP/wk" --goal monthly --engine $e --no-cache --format json
   json "[(m['member'], round(m['target'], 2), round(m['attainment'], 4)) for m in d['goals'][0]['drill'][0]['top'] if m['member'] == 'A']" "[('A', 145.16, 1.0333)]"
+done
+# A budget's plan period comes from its rows alone, not from the goals a
+# run selects (review, 2026-12-07): a single row dated 1 January, 3650.00,
+# is the year's, so January's target is 3650 * 31/365 = 310.00 and
+# February's 280.00 whether or not the yearly goal runs too (with `--goal
+# monthly` January took all 3650.00, and the months after none).
+mkdir -p "$TMP/yb"
+cp "$TMP/bud/o.csv" "$TMP/yb/"
+printf 'month,budget\n2026-01-01,3650.00\n' > "$TMP/yb/b.csv"
+cat > "$TMP/yb/t.kpi" <<'KPI'
+package yb
+source o from csv("o.csv") {
+  day: date time
+  amount: decimal(2) unit CNY
+}
+source budget from csv("b.csv") {
+  month: date time
+  budget: decimal(2) unit CNY
+}
+metric sales: CNY = sum(o.amount)
+metric budget_sales: CNY = sum(budget.budget)
+goal monthly {
+  metric sales
+  period 2026 by month
+  target sales >= budget_sales
+}
+goal yearly {
+  metric sales
+  period 2026 by year
+  target sales >= budget_sales
+}
+KPI
+for sel in "--goal monthly" "--goal monthly --goal yearly"; do
+  expect "a single budget row is the year's ($sel)" 0 "$KPIC" run "$TMP/yb" $sel --no-cache --format json
+  json "[round(float(p['target']), 2) for p in d['goals'][0]['periods'][:3]]" "[310.0, 280.0, 310.0]"
+  json "[w['code'] for w in d['warning_codes']]" "[]"
 done
 # Under a role an overflow names no value: the row may be outside the role
 # (an overflow in the role's own rule, as here), a column a hidden one.

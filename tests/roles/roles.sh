@@ -432,7 +432,7 @@ done
 # too gives the store its own target: 30.00 of 100.00, 30%.
 mkdir -p "$TMP/bwhole"
 printf 'id,day,store,amount\no1,2026-01-05,A,10.00\no2,2026-01-06,A,20.00\no3,2026-01-07,B,40.00\n' > "$TMP/bwhole/orders.csv"
-printf 'month,store,amount\n2026-01-01,A,100.00\n2026-01-01,B,50.00\n' > "$TMP/bwhole/budget.csv"
+printf 'month,store,amount\n2026-01-01,A,100.00\n2026-01-01,B,50.00\n2026-02-01,A,100.00\n2026-02-01,B,50.00\n' > "$TMP/bwhole/budget.csv"
 cat > "$TMP/bwhole/m.kpi" <<'KPI'
 package bw
 dimension store: string
