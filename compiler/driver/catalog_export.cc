@@ -242,6 +242,16 @@ Under MetricUnder(const ir::Module& mod, const MetricType& t) {
     const ir::Node& n = mod.node(id);
     if (n.kind == ir::Kind::kMetric && n.metric >= 0) u.metrics.insert(mod.metrics[n.metric].name);
     if (n.kind == ir::Kind::kRows && n.source >= 0) u.sources.insert(SourceKey(mod, n.source));
+    // `convert`'s rates: a source it reads, and the columns it reads of it
+    // (the rates were in no lineage, and read by no metric: governance
+    // probe, 2026-12-07).
+    if (n.kind == ir::Kind::kSymbol && n.source >= 0 && !n.path.empty()) {
+      u.sources.insert(SourceKey(mod, n.source));
+      const ir::Source& rates = mod.sources[static_cast<size_t>(n.source)];
+      for (int c : n.path)
+        if (c >= 0 && c < static_cast<int>(rates.columns.size()))
+          u.columns.insert(rates.name + "." + rates.columns[static_cast<size_t>(c)].name);
+    }
     if (n.kind != ir::Kind::kColumn || n.source < 0) continue;
     u.columns.insert(ir::DumpNode(mod, id));
     int src = n.source;
@@ -630,7 +640,14 @@ std::string ExplainLineage(const Session& s, const std::string& metric) {
   Position p = s.sm.Resolve(t.decl->name.span.file, t.decl->name.span.begin);
   out += fmt::format("\npackage {}, defined at {}:{}:{}\n", t.package, s.sm.Get(t.decl->name.span.file).path, p.line,
                      p.char_column);
-  out += fmt::format("sources: {}\n", fmt::join(t.sources, ", "));
+  // Every source under it, as the catalog's lineage lists them: those
+  // looked up and `convert`'s rates too (both were left out).
+  {
+    Under under = MetricUnder(s.catalog.checked.ir, t);
+    std::set<std::string> all(t.sources.begin(), t.sources.end());
+    all.insert(under.sources.begin(), under.sources.end());
+    out += fmt::format("sources: {}\n", fmt::join(all, ", "));
+  }
   out += fmt::format("dimensions: {}\n",
                      t.dimensions.empty() ? "(none)" : fmt::format("{}", fmt::join(t.dimensions, ", ")));
   std::string desc = Description(*t.decl);

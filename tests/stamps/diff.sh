@@ -197,6 +197,15 @@ sed -i 's/^  from: string$/  from: string "to"/; s/^  to:   string$/  to:   stri
 expect "rates' columns swapped" 0 "$KPIC" diff "$TMP/r1" "$TMP/r2" --format json
 json '[(m["metric"], [(r["before"], r["after"]) for r in m["numbers"]]) for m in d["metrics"]]' \
   "[('sales_usd', [('21.00', '1071.43')])]"
+# ...and in its lineage: `explain` and the catalog name the rates source and
+# the columns convert reads (they were in no lineage, and the rates source
+# was read by no metric).
+expect "rates in explain" 0 "$KPIC" explain sales_usd "$TMP/r1"
+contains out 'sources: rq:orders, rq:rates'
+expect "rates in the catalog" 0 "$KPIC" catalog "$TMP/r1" --format json
+json '[(m["lineage"]["sources"], m["lineage"]["columns"]) for m in d["metrics"] if m["name"] == "sales_usd"]' \
+  "[(['rq:orders', 'rq:rates'], ['orders.amount', 'rates.day', 'rates.from', 'rates.rate', 'rates.to'])]"
+json '[x["used_by"]["metrics"] for x in d["sources"] if x["name"] == "rates"]' "[['sales_usd']]"
 
 echo "diff: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
