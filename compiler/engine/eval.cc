@@ -2110,9 +2110,17 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           if (!a.forecast) fire(a, a.cond, a.value, c, nullptr);
         for (const auto& a : g.alerts) {
           if (a.forecast) continue;  // after the forecast (Forecast)
-          for (const auto& bm : a.by)
-            for (const DimTuple& m : ev.Tuples(bm.scans, g.grain, p - 1, p, false, 1))
-              fire(a, bm.cond, bm.value, ctx_of(g.grain, p, &m, gp.span), &bm);
+          // Whether the total fired for this period: a dimension of one
+          // member (a store under its own role) then says it again, with
+          // the same number (store probe, 2026-12-07).
+          bool total_fired = std::any_of(gr.alerts.begin(), gr.alerts.end(), [&](const FiredAlert& f) {
+            return f.name == a.name && f.period == p && f.dim.empty();
+          });
+          for (const auto& bm : a.by) {
+            std::vector<DimTuple> members = ev.Tuples(bm.scans, g.grain, p - 1, p, false, 1);
+            if (members.size() == 1 && total_fired) continue;
+            for (const DimTuple& m : members) fire(a, bm.cond, bm.value, ctx_of(g.grain, p, &m, gp.span), &bm);
+          }
         }
       }
       gr.periods.push_back(gp);

@@ -309,7 +309,9 @@ for engine in interp jit; do
   json "[x for x in $fired if x[0] == 'below previous' and x[2] == 's2']" "[('below previous', '2026-02', 's2')]"
   expect "$engine: fixed-amount alert under a role" 0 "$KPIC" run "$ALERTS" --engine "$engine" --format json --as-of 2026-12-31 \
     --role store_clerk --param s=s2
-  json "$fired" "[('below previous', '2026-02', ''), ('below previous', '2026-02', 's2')]"
+  # The role's total is store s2 alone: its alert is not said twice, by
+  # store too (store probe, 2026-12-07).
+  json "$fired" "[('below previous', '2026-02', '')]"
   json "$codes" "['W0708', 'W0713']"
 done
 expect "fixed-amount alert: W0011 at check" 0 "$KPIC" check "$ALERTS"
@@ -492,6 +494,15 @@ cp "$TMP/bwhole/m.kpi" "$TMP/bwhole/budget.csv" "$TMP/zw/"
 printf 'id,day,store,amount\no1,2026-01-05,x\xe2\x80\x8by,10.00\n' > "$TMP/zw/orders.csv"
 expect "a zero-width space in a data error" 3 "$KPIC" run "$TMP/zw" --metric sales --by store --no-cache
 contains err 'value `x\u{200b}y` contains an invisible character, U+200B'
+
+# Under a store's role the store drill has one member, the total itself:
+# its alerts said the total's again, with the same number (store probe,
+# 2026-12-07). The flagship's store manager of 上海静安店 gets the total's
+# three alerts on sales (January, March and October) and none by store.
+expect "one member is not the total twice" 0 "$KPIC" run "$ROOT/examples/retail" --role store_manager \
+  --param store_id=上海静安店 --goal grow_sales --no-cache --format json
+json "sorted(a['period'] for a in d['goals'][0]['alerts'] if not a['dims'])" "['2026-01', '2026-03', '2026-10']"
+json "[a for a in d['goals'][0]['alerts'] if 'store' in a['dims']]" "[]"
 
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
