@@ -168,7 +168,22 @@ std::string Table(const Context& ctx) {
   const engine::Results& r = ctx.results;
   bool color = ctx.color;
   std::string out;
+  // Under a role, whom the table is for, first: a store manager's table
+  // never said it was one store's (store probe, 2026-12-07).
+  if (!p.role.empty()) {
+    std::string params;
+    if (ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params"))
+      for (const auto& kv : (*ctx.stamp)["request"]["params"])
+        if (kv.is_string()) params += (params.empty() ? "" : ", ") + Printable(kv.get<std::string>());
+    std::string who = p.role_label.empty() ? p.role : fmt::format("{} ({})", OnOneLine(p.role_label), p.role);
+    out += p.lang == "zh" ? fmt::format("角色 {}{}：仅含该角色可见的数据", who, params.empty() ? "" : " · " + params)
+                          : fmt::format("for role {}{}: only the rows this role may see", who,
+                                        params.empty() ? "" : " · " + params);
+    if (r.as_of) out += (p.lang == "zh" ? " · 数据截至 " : " · data as of ") + rt::FormatDate(*r.as_of);
+    out += "\n";
+  }
   if (!r.metrics.empty()) {
+    if (!out.empty()) out += "\n";
     // In the report's language, as the goals' tables are (a Chinese table
     // said `period`); a dimension by its drill label where a goal gives one.
     std::vector<std::string> head{p.lang == "zh" ? "期间" : "period"};

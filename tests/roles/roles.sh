@@ -504,5 +504,13 @@ expect "one member is not the total twice" 0 "$KPIC" run "$ROOT/examples/retail"
 json "sorted(a['period'] for a in d['goals'][0]['alerts'] if not a['dims'])" "['2026-01', '2026-03', '2026-10']"
 json "[a for a in d['goals'][0]['alerts'] if 'store' in a['dims']]" "[]"
 
+# The terminal table says whom it is for, first (a store manager's table
+# never said it was one store's: store probe, 2026-12-07); a --param value
+# is shown escaped.
+expect "the table names its role" 0 "$KPIC" run "$ROOT/examples/retail" --role store_manager \
+  --param store_id=上海静安店 --metric sales --grain year --no-cache
+if [ "$(head -1 "$TMP/out")" = "角色 门店店长 (store_manager) · store_id=上海静安店：仅含该角色可见的数据 · 数据截至 2026-12-31" ]; then
+  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: the table's first line"; head -2 "$TMP/out"; fi
+
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
