@@ -182,7 +182,7 @@ svg.graph rect{fill:#fff;stroke:#cbd2d9}svg.graph rect.source{fill:#f3f0ff;strok
 svg.graph rect.self{fill:#1c7ed6;stroke:#1c7ed6}svg.graph rect.goal{fill:#ebfbee;stroke:#2f9e44}
 svg.graph text{font-size:12px;fill:#1f2933;font-family:ui-monospace,SFMono-Regular,Menlo,monospace}svg.graph rect.self+text{fill:#fff;font-weight:600}
 table.sum td:nth-child(-n+5){white-space:nowrap}#n:empty{display:none}.entry p{font-size:14px;margin:4px 0 6px}
-@media (max-width:640px){svg.graph{max-width:none}body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}dd{min-width:0;overflow-wrap:anywhere}table.sum th:nth-child(n+4),table.sum td:nth-child(n+4){display:none}.lin>div{min-width:0}}
+@media (max-width:640px){svg.graph{max-width:none}body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}dd{min-width:0;overflow-wrap:anywhere}table.sum th:nth-child(n+4),table.sum td:nth-child(n+4){display:none}.lin{display:block}.lin>div{min-width:0;margin-bottom:6px}nav{position:static}.entry{scroll-margin-top:8px}}
 @media print{body{background:#fff;margin:0}nav{position:static}#q{display:none}.entry{break-inside:avoid;box-shadow:none;border:1px solid #e4e7eb}}
 )";
 

@@ -62,7 +62,7 @@ svg text{font-size:11px;fill:#52606d}svg.ph text{font-size:13px}.cn{display:none
 .rule{font-weight:600}.count{color:#616e7c;font-size:12px}
 .meta{margin-bottom:8px}.who{background:#fff;border-radius:6px;padding:6px 10px;margin:8px 0;font-size:13px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 td[title],span[title]{text-decoration:underline dotted #9aa5b1}
-@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg.ph text{font-size:13px}.cw{display:none}.cn{display:block}table.drill tr>:nth-child(3),table.drill tr>:nth-child(5){display:none}td .partial{display:block;white-space:normal;font-size:12px}}
+@media (max-width:640px){body{margin:10px}th,td{padding:3px 5px}table{display:block;overflow-x:auto;max-width:100%;background:linear-gradient(to right,#fff 30%,#fff0) 0 0/24px 100% no-repeat local,linear-gradient(to left,#fff 30%,#fff0) 100% 0/24px 100% no-repeat local,radial-gradient(farthest-side at 0 50%,#0003,#0000) 0 0/10px 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,#0003,#0000) 100% 0/10px 100% no-repeat scroll}th,td{white-space:nowrap}td.effect{white-space:normal;min-width:18em;max-width:none}svg text{font-size:16px}svg.ph text{font-size:13px}.cw{display:none}.cn{display:block}table.drill tr>:nth-child(3),table.drill tr>:nth-child(5){display:none}td .partial{display:block;white-space:normal;font-size:12px}}
 @media print{body{background:#fff;margin:0}details{display:block}svg{max-width:100%}.card,table,svg{break-inside:avoid}}
 )";
 
