@@ -199,14 +199,22 @@ nlohmann::ordered_json DataFingerprints(const RunOptions& o, const plan::Plan& p
   };
   for (const plan::Conversion& c : p.conversions) also(c.src);
   if (p.work.needed) also(p.work.src);
+  // Keyed by the source's name, or by `package:name` when two packages'
+  // sources of one name are read: one entry held both, and `verify` blamed
+  // "neither definitions nor data" for an edited file (governance probe,
+  // 2026-12-07).
+  std::map<std::string, int> named;
+  for (const ir::Source& src : p.sources)
+    if (read.count(src.key)) ++named[src.name];
   for (const ir::Source& src : p.sources) {
     if (!read.count(src.key)) continue;
+    const std::string& entry = named[src.name] > 1 ? src.key : src.name;
     nlohmann::ordered_json j;
     std::string why;
     std::optional<exec::ResolvedBinding> b = exec::ResolveBinding(src, binds, &why);
     if (!b) {
       j["binding"] = nullptr;
-      out[src.name] = j;
+      out[entry] = j;
       continue;
     }
     const exec::BindingKind* kind = exec::FindBindingKind(b->kind);
@@ -237,7 +245,7 @@ nlohmann::ordered_json DataFingerprints(const RunOptions& o, const plan::Plan& p
       }
       if (more) j["more_files"] = true;
     }
-    out[src.name] = j;
+    out[entry] = j;
   }
   return out;
 }

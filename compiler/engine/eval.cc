@@ -1820,6 +1820,10 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           cad != Grain::kDay && rt::PeriodOf(cad, *last, *cal) == rt::PeriodOf(cad, *out.as_of, *cal))
         continue;
       std::string name = sc.source.substr(sc.source.find(':') + 1);
+      // `package:name` when two packages' sources of one name are read.
+      if (std::count_if(plan.sources.begin(), plan.sources.end(),
+                        [&](const ir::Source& o) { return o.name == name; }) > 1)
+        name = sc.source;
       int32_t lag = *out.as_of - *last;
       out.warnings.push_back(
           {"W0708", fmt::format("source `{}` has no rows after {}, {} day{} before the as-of date {}: if its "

@@ -255,5 +255,22 @@ expect "columns swapped" 0 "$KPIC" run "$TMP/nh/p.kpi" --metric total --grain al
 json 'd["results"][0]["rows"][0]["value"]' "6.00"
 json "d['stamp']['definitions']['metrics']['nh.total'] != '$fp1'" "True"
 
+# Two packages' sources of one name: a stamp keeps an entry for each, by
+# `package:name` (one entry held both, and `verify` of an edited file of
+# the other said "neither definitions nor data changed": governance probe,
+# 2026-12-07); W0708 names its package too.
+mkdir -p "$TMP/two"
+printf 'id,day,amount\n1,2026-01-05,10.00\n2,2026-01-20,20.00\n' > "$TMP/two/a.csv"
+printf 'id,day,amount\n1,2026-01-05,1.00\n' > "$TMP/two/b.csv"
+printf 'package pa\nsource orders from csv("a.csv") {\n  id: string key\n  day: date time\n  amount: decimal(2)\n}\nmetric sa = sum(orders.amount)\n' > "$TMP/two/a.kpi"
+printf 'package pb\nsource orders from csv("b.csv") {\n  id: string key\n  day: date time\n  amount: decimal(2)\n}\nmetric sb = sum(orders.amount)\n' > "$TMP/two/b.kpi"
+expect "two sources of one name" 0 "$KPIC" run "$TMP/two" --metric sa,sb --grain all --format json -o "$TMP/two.json" --no-cache
+contains err "source \`pb:orders\` has no rows after 2026-01-05"
+python3 -c "import json; print(sorted(json.load(open('$TMP/two.json'))['stamp']['data']))" > "$TMP/out"
+contains out "['pa:orders', 'pb:orders']"
+printf 'id,day,amount\n1,2026-01-05,10.00\n2,2026-01-20,25.00\n' > "$TMP/two/a.csv"
+expect "verify blames the edited one" 7 "$KPIC" verify "$TMP/two.json"
+contains out "source \`pa:orders\`: $TMP/two/a.csv changed"
+
 echo "stamps: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
