@@ -142,6 +142,16 @@ std::string EscapeBidi(std::string_view in) {
 
 namespace {
 
+/// The invisible format characters (general category Cf) that data may not
+/// hold (runtime/csv.cc, InvisibleCharacter), but the zero-width joiners,
+/// which emoji and some scripts need: shown escaped, so that `s2` and `s2`
+/// with a zero-width space do not print alike (review, 2026-12-07).
+bool IsInvisibleFormat(uint32_t cp) {
+  return cp == 0x00AD || cp == 0x061C || cp == 0x180E || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) || cp == 0xFEFF ||
+         (cp >= 0xFFF9 && cp <= 0xFFFB) || cp == 0xE0001 || (cp >= 0xE0020 && cp <= 0xE007F);
+}
+
 std::string Escape(std::string_view in, bool backslashes) {
   std::string out;
   for (size_t i = 0; i < in.size();) {
@@ -151,7 +161,7 @@ std::string Escape(std::string_view in, bool backslashes) {
     if (cp < 0x20 || cp == 0x7F) {
       std::snprintf(esc, sizeof esc, "\\x%02x", static_cast<unsigned>(cp));
       out += esc;
-    } else if ((cp >= 0x80 && cp < 0xA0) || IsBidiOrSeparator(cp)) {
+    } else if ((cp >= 0x80 && cp < 0xA0) || IsBidiOrSeparator(cp) || IsInvisibleFormat(cp)) {
       std::snprintf(esc, sizeof esc, "\\u{%x}", static_cast<unsigned>(cp));
       out += esc;
     } else if (cp == '\\' && backslashes) {

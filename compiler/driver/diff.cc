@@ -496,8 +496,15 @@ int RunDiff(const DiffOptions& d, const CommonOptions& common) {
     exec::BindMap given = exec::ParseBinds(d.binds);
     const ir::Module& nm = b.s->catalog.checked.ir;
     const ir::Module& om = a.s->catalog.checked.ir;
+    // A --bind names a source by its name: two packages' sources of one
+    // name keep their own bindings on each side (the old side's both read
+    // the new side's last one, and a tenfold change read "the same":
+    // governance probe, 2026-12-07).
+    auto named = [](const ir::Module& m, const std::string& name) {
+      return std::count_if(m.sources.begin(), m.sources.end(), [&](const ir::Source& x) { return x.name == name; });
+    };
     for (const ir::Source& src : om.sources) {
-      if (src.stdlib || given.count(src.name)) continue;
+      if (src.stdlib || given.count(src.name) || named(om, src.name) > 1 || named(nm, src.name) > 1) continue;
       for (const ir::Source& ns : nm.sources)
         if (ns.name == src.name) {
           std::string why;

@@ -1702,8 +1702,9 @@ Grain Cadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, cons
 /// every day starts and whose periods between the first and the last day
 /// all have rows (a row per month dated the 1st: a month, though 1 January
 /// also starts a year; a single row dated 1 January: a year); else, when
-/// the rows skip periods at every such grain, the finest grain whose
-/// periods every day starts (rows on 1 January and 1 July: months); else
+/// the rows skip periods at every such grain, the finest of month,
+/// quarter, year, then week whose periods every day starts (rows on 1
+/// January and 1 July: months); else
 /// none (kDay: daily rows, or rows on no period's first day).
 Grain SpreadCadence(const plan::Plan& plan, const std::vector<ScanResult>& scans, const std::string& source,
                     const rt::Calendar& gregorian, const rt::Calendar** cal) {
@@ -1731,11 +1732,13 @@ Grain SpreadCadence(const plan::Plan& plan, const std::vector<ScanResult>& scans
         *cal = c;
         return g;
       }
+  // Months before weeks: 1 January and 1 July of 2024 are both Mondays,
+  // and were read as weekly budgets (review, 2026-12-07).
   for (const rt::Calendar* c : {&plan.calendar, &gregorian})
-    for (auto it = std::rbegin(kCoarseFirst); it != std::rend(kCoarseFirst); ++it)
-      if (starts(*it, *c)) {
+    for (Grain g : {Grain::kMonth, Grain::kQuarter, Grain::kYear, Grain::kWeek})
+      if (starts(g, *c)) {
         *cal = c;
-        return *it;
+        return g;
       }
   return Grain::kDay;
 }
@@ -2122,7 +2125,9 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
           });
           for (const auto& bm : a.by) {
             std::vector<DimTuple> members = ev.Tuples(bm.scans, g.grain, p - 1, p, false, 1);
-            if (members.size() == 1 && total_fired) continue;
+            // Under a role only: without one, the member's alert is where
+            // an action on the member is shown (review, 2026-12-07).
+            if (members.size() == 1 && total_fired && !plan.role.empty()) continue;
             for (const DimTuple& m : members) fire(a, bm.cond, bm.value, ctx_of(g.grain, p, &m, gp.span), &bm);
           }
         }

@@ -405,12 +405,32 @@ class CatalogBuilder {
           // `working_days holidays` names each package's own `holidays`
           // when it declares one: two calendars written alike then differ
           // (review, 2026-12-07).
+          // The source it leads to from the package: its own, an alias's, or
+          // the first imported package's that declares it (b importing a
+          // and naming a's `holidays` is the same calendar: review,
+          // 2026-12-07).
+          auto resolved = [&](const Package& in, const std::string& v) -> std::string {
+            if (size_t dot = v.rfind('.'); dot != std::string::npos) {
+              std::string head = v.substr(0, dot);
+              auto a = in.aliases.find(head);
+              return (a != in.aliases.end() ? a->second : head) + "." + v.substr(dot + 1);
+            }
+            if (in.decls.count(v)) return in.name + "." + v;
+            for (const std::string& t : in.imported)
+              if (auto q = catalog_.packages.find(t); q != catalog_.packages.end() && q->second.decls.count(v))
+                return t + "." + v;
+            return v;
+          };
           auto calendar_text = [&](const ast::CalendarDecl& c, const Package& in) {
-            std::string t = attrs_text(c.attrs);
-            for (const ast::Attribute& a : c.attrs)
-              if (a.key.name == "working_days" && !a.values.empty() && in.decls.count(a.values[0].text))
-                t += "|" + in.name + "." + a.values[0].text;
-            return t;
+            std::vector<std::string> parts;
+            for (const ast::Attribute& a : c.attrs) {
+              std::string p = a.key.name + (a.lang.empty() ? "" : "." + a.lang) + "=";
+              for (const ast::AttrValue& v : a.values)
+                p += (a.key.name == "working_days" ? resolved(in, v.text) : v.text) + ";";
+              parts.push_back(std::move(p));
+            }
+            std::sort(parts.begin(), parts.end());
+            return fmt::format("{}", fmt::join(parts, "\n"));
           };
           if (calendar_text(static_cast<const ast::CalendarDecl&>(*other), catalog_.packages[it->second.first]) ==
               calendar_text(static_cast<const ast::CalendarDecl&>(*d), pkg))

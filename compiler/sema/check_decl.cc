@@ -1246,8 +1246,19 @@ void Checker::RoleCoverage() {
         }
         if (src >= 0 && !path.empty()) tails.insert(src);
       }
+      // ...unless it is also read for itself (`count(products)`: review,
+      // 2026-12-07).
+      std::set<int> counted, seen_nodes;
+      std::function<void(int)> walk = [&](int id) {
+        if (id < 0 || !seen_nodes.insert(id).second) return;
+        const ir::Node& x = m.node(id);
+        if (x.kind == ir::Kind::kRows && x.source >= 0) counted.insert(x.source);
+        if (x.kind == ir::Kind::kMetric && x.metric >= 0) walk(m.metrics[static_cast<size_t>(x.metric)].root);
+        for (int a : x.args) walk(a);
+      };
+      for (int node : nodes) walk(node);
       for (int t : tails)
-        if (!firsts.count(t)) srcs.erase(t);
+        if (!firsts.count(t) && !counted.count(t)) srcs.erase(t);
       int part = -1;
       for (int s : srcs)
         if (restricted(s)) part = s;

@@ -1826,6 +1826,52 @@ for sel in "--goal monthly" "--goal monthly --goal yearly"; do
   json "[round(float(p['target']), 2) for p in d['goals'][0]['periods'][:3]]" "[310.0, 280.0, 310.0]"
   json "[w['code'] for w in d['warning_codes']]" "[]"
 done
+# Rows that skip periods at every grain are months before weeks: 1 January
+# and 1 July 2024 are both Mondays, and were read as weekly budgets
+# (review, 2026-12-07): January's 100.00 over its 31 days, 3.23 a day, so
+# the week of 1-7 January has 22.58.
+mkdir -p "$TMP/mon"
+printf 'day,amount\n2024-01-02,10.00\n' > "$TMP/mon/o.csv"
+printf 'month,budget\n2024-01-01,100.00\n2024-07-01,100.00\n' > "$TMP/mon/b.csv"
+sed -e 's/^package yb/package mon/' -e 's/period 2026 by month/period 2024 by week/' "$TMP/yb/t.kpi" > "$TMP/mon/t.kpi"
+expect "rows on Mondays that skip months" 0 "$KPIC" run "$TMP/mon" --goal monthly --no-cache --format json
+json "round(float(d['goals'][0]['periods'][0]['target']), 2)" "22.58"
+# A calendar that names an imported package's working days is that
+# package's calendar, not another (review, 2026-12-07: E0501).
+mkdir -p "$TMP/cal"
+printf 'package a\ncalendar {\n  working_days holidays\n}\nsource holidays from csv("h.csv") {\n  day: date time\n  working: bool\n}\n' > "$TMP/cal/a.kpi"
+printf 'package b\nimport a\ncalendar {\n  working_days holidays\n}\n' > "$TMP/cal/b.kpi"
+expect "a calendar naming an imported source" 0 "$KPIC" check "$TMP/cal"
+sed -i 's/working_days holidays/working_days a.holidays/' "$TMP/cal/b.kpi"
+expect "a calendar naming it qualified" 0 "$KPIC" check "$TMP/cal"
+# Under a role only, a dimension of one member does not repeat the total's
+# alert: without a role the member's alert is where an action on it shows.
+mkdir -p "$TMP/one"
+printf 'day,store,amount\n2026-01-05,A,100.00\n2026-02-05,A,50.00\n' > "$TMP/one/o.csv"
+cat > "$TMP/one/t.kpi" <<'KPI'
+package one
+dimension store: string
+source o from csv("o.csv") {
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(o.amount)
+goal g {
+  metric sales
+  period 2026 by month
+  target sales >= sales.previous
+  drill store
+  alert "down" when sales < sales.previous
+}
+role r(s: string) {
+  o where o.store == s
+}
+KPI
+expect "one member without a role" 0 "$KPIC" run "$TMP/one" --goal g --no-cache --format json --as-of 2026-02-28
+json "sorted(str(a['dims']) for a in d['goals'][0]['alerts'])" "[\"{'store': 'A'}\", '{}']"
+expect "one member under its role" 0 "$KPIC" run "$TMP/one" --goal g --no-cache --format json --as-of 2026-02-28 --role r --param s=A
+json "sorted(str(a['dims']) for a in d['goals'][0]['alerts'])" "['{}']"
 # Under a role an overflow names no value: the row may be outside the role
 # (an overflow in the role's own rule, as here), a column a hidden one.
 cat >> "$TMP/ovf/t.kpi" <<'KPI'

@@ -207,5 +207,20 @@ json '[(m["lineage"]["sources"], m["lineage"]["columns"]) for m in d["metrics"] 
   "[(['rq:orders', 'rq:rates'], ['orders.amount', 'rates.day', 'rates.from', 'rates.rate', 'rates.to'])]"
 json '[x["used_by"]["metrics"] for x in d["sources"] if x["name"] == "rates"]' "[['sales_usd']]"
 
+# Two packages' sources of one name keep their own data on the old side:
+# both read the new side's last one, so pa's sales before read pb's file
+# (governance probe, 2026-12-07). By hand: sa = 10.00 + 20.00 = 30.00
+# before, doubled to 60.00 after.
+mkdir -p "$TMP/t1" "$TMP/t2"
+printf 'id,day,amount\n1,2026-01-05,10.00\n2,2026-01-20,20.00\n' > "$TMP/t1/a.csv"
+printf 'id,day,amount\n1,2026-01-05,1.00\n' > "$TMP/t1/b.csv"
+printf 'package pa\nsource orders from csv("a.csv") {\n  id: string key\n  day: date time\n  amount: decimal(2)\n}\nmetric sa = sum(orders.amount)\n' > "$TMP/t1/a.kpi"
+printf 'package pb\nsource orders from csv("b.csv") {\n  id: string key\n  day: date time\n  amount: decimal(2)\n}\nmetric sb = sum(orders.amount)\n' > "$TMP/t1/b.kpi"
+cp "$TMP/t1/"* "$TMP/t2/"
+sed -i 's/metric sa = sum(orders.amount)/metric sa = sum(orders.amount) * 2/' "$TMP/t2/a.kpi"
+expect "two sources of one name" 0 "$KPIC" diff "$TMP/t1" "$TMP/t2" --format json --grain all
+json '[(m["metric"], [(r["before"], r["after"]) for r in m["numbers"]]) for m in d["metrics"]]' \
+  "[('sa', [('30.00', '60.00')])]"
+
 echo "diff: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
