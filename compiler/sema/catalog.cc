@@ -99,6 +99,7 @@ class CatalogBuilder {
     ResolveImports();
     FindCycles();
     IndexMetrics();
+    SameLabels();
     IndexRoles();
     IndexShared();
     return std::move(catalog_);
@@ -329,6 +330,48 @@ class CatalogBuilder {
         diag.Label(it->second->name.span, fmt::format("the definition in `{}`", home));
         diag.Note("a metric name means one thing across the whole catalog: one indicator, one definition");
         diag.Help("rename one of them, or import the agreed definition instead of redefining it");
+      }
+    }
+  }
+
+  /// Two metrics that readers know by one label ("转化率" for orders per
+  /// visit in one package and per session in another): each department's
+  /// "conversion rate" again, under two names (governance probe,
+  /// 2026-12-07). W0014 at the later one, in each language's label; the
+  /// same metric declared in two packages alike (E0501 allows it) is one.
+  void SameLabels() {
+    std::map<std::string, std::pair<std::string, const ast::MetricDecl*>> first;  // lang + label -> metric
+    auto norm = [](std::string t) {
+      size_t a = t.find_first_not_of(" \t"), b = t.find_last_not_of(" \t");
+      t = a == std::string::npos ? std::string() : t.substr(a, b - a + 1);
+      for (char& c : t)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      return t;
+    };
+    for (const auto& [pname, pkg] : catalog_.packages) {
+      if (pkg.from_stdlib) continue;
+      for (const auto& [name, d] : pkg.decls) {
+        if (d->kind != ast::DeclKind::kMetric || d->has_syntax_error) continue;
+        auto* m = static_cast<const ast::MetricDecl*>(d);
+        std::vector<std::pair<std::string, std::pair<std::string, Span>>> labels;  // lang, text, where
+        if (m->label) labels.push_back({"", {*m->label, m->label_span}});
+        for (const ast::Attribute& a : m->attrs)
+          if (a.key.name == "label" && !a.lang.empty() && !a.values.empty())
+            labels.push_back({a.lang, {a.values[0].text, a.values[0].span}});
+        for (const auto& [lang, lt] : labels) {
+          std::string key = lang + "\n" + norm(lt.first);
+          if (norm(lt.first).empty()) continue;
+          auto [it, fresh] = first.emplace(key, std::make_pair(name, m));
+          if (fresh || it->second.first == name) continue;
+          auto& diag = diags_.Report(DiagCode::W0014, lt.second,
+                                     fmt::format("metrics `{}` and `{}` are both labelled \"{}\"", it->second.first,
+                                                 name, lt.first));
+          diag.span_label = "the same label";
+          diag.Label(it->second.second->name.span, fmt::format("`{}` has this label", it->second.first));
+          diag.Note("readers know an indicator by its label: two metrics under one label are two definitions of it");
+          diag.Help(fmt::format("if they mean the same, keep one metric; if not, label `{}` for what it counts",
+                                name));
+        }
       }
     }
   }
