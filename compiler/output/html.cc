@@ -788,20 +788,15 @@ std::string Html(const Context& ctx) {
   // page's text is known (at the end).
   // Under a role, the parameters' values name whom the page is for: each
   // page of a burst had the same title (store probe, 2026-12-07).
-  std::string role_params;
+  std::string role_params, member;
   if (!p.role.empty() && ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params"))
-    for (const auto& kv : (*ctx.stamp)["request"]["params"])
-      if (kv.is_string()) role_params += (role_params.empty() ? "" : ", ") + kv.get<std::string>();
-  std::string page_title = title;
-  if (!p.role.empty() && ctx.stamp && ctx.stamp->contains("request") && (*ctx.stamp)["request"].contains("params")) {
-    std::string values;
     for (const auto& kv : (*ctx.stamp)["request"]["params"])
       if (kv.is_string()) {
         std::string v = kv.get<std::string>();
-        values += (values.empty() ? "" : ", ") + v.substr(v.find('=') + 1);
+        role_params += (role_params.empty() ? "" : ", ") + v;
+        member += (member.empty() ? "" : ", ") + v.substr(v.find('=') + 1);
       }
-    if (!values.empty()) page_title += " · " + values;
-  }
+  std::string page_title = member.empty() ? title : title + " · " + member;
   out += fmt::format("<title>{}</title><style>{}{}{}</style></head><body>", Esc(page_title), kStyle, ReportStyle(),
                      kFontMarker);
   // What this is, in one block computed under the role: the title, the

@@ -46,25 +46,31 @@ std::string Canonical(const ast::MetricDecl& m) {
   return (m.unit ? m.unit->ToString() : std::string()) + "=" + (m.expr ? ast::DumpExpr(*m.expr) : "");
 }
 
-/// What the catalog shows of a metric besides its formula: its labels,
-/// description and attributes (owner, status, ...), in a stable order.
-std::string Metadata(const ast::MetricDecl& m) {
-  std::vector<std::string> parts;
-  if (m.label) parts.push_back("label=" + *m.label);
-  if (!m.doc.empty()) parts.push_back("doc=" + m.doc);
+/// Attributes as text, in a stable order (any order of writing them is the
+/// same); `value` may rewrite a value by its attribute (a calendar's
+/// `working_days` names a source, compared where it leads).
+std::string AttrsText(const std::vector<ast::Attribute>& attrs,
+                      const std::function<std::string(const ast::Attribute&, const std::string&)>& value = {}) {
   std::function<std::string(const ast::AttrValue&)> text = [&](const ast::AttrValue& v) {
     if (v.kind != ast::AttrValue::Kind::kList) return v.text;
     std::string out = "[";
     for (const ast::AttrValue& x : v.list) out += text(x) + ",";
     return out + "]";
   };
-  for (const ast::Attribute& a : m.attrs) {
+  std::vector<std::string> parts;
+  for (const ast::Attribute& a : attrs) {
     std::string p = a.key.name + (a.lang.empty() ? "" : "." + a.lang) + "=";
-    for (const ast::AttrValue& v : a.values) p += text(v) + ";";
+    for (const ast::AttrValue& v : a.values) p += (value ? value(a, text(v)) : text(v)) + ";";
     parts.push_back(std::move(p));
   }
   std::sort(parts.begin(), parts.end());
   return fmt::format("{}", fmt::join(parts, "\n"));
+}
+
+/// What the catalog shows of a metric besides its formula: its labels,
+/// description and attributes (owner, status, ...), in a stable order.
+std::string Metadata(const ast::MetricDecl& m) {
+  return fmt::format("label={}\ndoc={}\n{}", m.label.value_or(""), m.doc, AttrsText(m.attrs));
 }
 
 /// The plain names a formula reads (a source, a function, a dimension, a
@@ -299,21 +305,7 @@ class CatalogBuilder {
           std::set<std::string> names;
           NamesRead(*m->expr, &names);
           for (const std::string& n : names) {
-            // Where the name leads from a package: its own declaration, an
-            // alias of an import, or the first imported package that
-            // declares it (metrics are the catalog's: the same everywhere).
-            auto resolved = [&](const Package& p) -> std::string {
-              if (auto a = p.aliases.find(n); a != p.aliases.end()) return "alias " + a->second;
-              auto own = [&](const Package& q) {
-                auto d = q.decls.find(n);
-                return d != q.decls.end() && d->second->kind != ast::DeclKind::kMetric;
-              };
-              if (own(p)) return p.name;
-              for (const std::string& t : p.imported)
-                if (auto q = catalog_.packages.find(t); q != catalog_.packages.end() && own(q->second)) return t;
-              return std::string();
-            };
-            if (resolved(first_pkg) != resolved(pkg)) {
+            if (LeadsTo(first_pkg, n) != LeadsTo(pkg, n)) {
               local = n;
               break;
             }
@@ -409,19 +401,9 @@ class CatalogBuilder {
   ///   name applied to every package, the others' were ignored).
   void IndexShared() {
     std::map<std::string, std::pair<std::string, const ast::Decl*>> first;
-    auto attrs_text = [](const std::vector<ast::Attribute>& attrs) {
-      std::vector<std::string> parts;
-      for (const ast::Attribute& a : attrs) {
-        std::string p = a.key.name + (a.lang.empty() ? "" : "." + a.lang) + "=";
-        for (const ast::AttrValue& v : a.values) p += v.text + ";";
-        parts.push_back(std::move(p));
-      }
-      std::sort(parts.begin(), parts.end());
-      return fmt::format("{}", fmt::join(parts, "\n"));
-    };
     auto dim_text = [&](const ast::DimensionDecl& d) {
       return fmt::format("{}({})|{}|{}", d.type ? d.type->name.name : "", d.type && d.type->scale ? *d.type->scale : -1,
-                         d.label.value_or(""), attrs_text(d.attrs));
+                         d.label.value_or(""), AttrsText(d.attrs));
     };
     for (const auto& [pname, pkg] : catalog_.packages) {
       for (const auto& [name, d] : pkg.decls) {
@@ -448,32 +430,10 @@ class CatalogBuilder {
           // `working_days holidays` names each package's own `holidays`
           // when it declares one: two calendars written alike then differ
           // (review, 2026-12-07).
-          // The source it leads to from the package: its own, an alias's, or
-          // the first imported package's that declares it (b importing a
-          // and naming a's `holidays` is the same calendar: review,
-          // 2026-12-07).
-          auto resolved = [&](const Package& in, const std::string& v) -> std::string {
-            if (size_t dot = v.rfind('.'); dot != std::string::npos) {
-              std::string head = v.substr(0, dot);
-              auto a = in.aliases.find(head);
-              return (a != in.aliases.end() ? a->second : head) + "." + v.substr(dot + 1);
-            }
-            if (in.decls.count(v)) return in.name + "." + v;
-            for (const std::string& t : in.imported)
-              if (auto q = catalog_.packages.find(t); q != catalog_.packages.end() && q->second.decls.count(v))
-                return t + "." + v;
-            return v;
-          };
           auto calendar_text = [&](const ast::CalendarDecl& c, const Package& in) {
-            std::vector<std::string> parts;
-            for (const ast::Attribute& a : c.attrs) {
-              std::string p = a.key.name + (a.lang.empty() ? "" : "." + a.lang) + "=";
-              for (const ast::AttrValue& v : a.values)
-                p += (a.key.name == "working_days" ? resolved(in, v.text) : v.text) + ";";
-              parts.push_back(std::move(p));
-            }
-            std::sort(parts.begin(), parts.end());
-            return fmt::format("{}", fmt::join(parts, "\n"));
+            return AttrsText(c.attrs, [&](const ast::Attribute& a, const std::string& v) {
+              return a.key.name == "working_days" ? LeadsTo(in, v) : v;
+            });
           };
           if (calendar_text(static_cast<const ast::CalendarDecl&>(*other), catalog_.packages[it->second.first]) ==
               calendar_text(static_cast<const ast::CalendarDecl&>(*d), pkg))
@@ -494,6 +454,30 @@ class CatalogBuilder {
                                                       : "rename one of them, or keep one declaration");
       }
     }
+  }
+
+  /// Where a name that a metric or a calendar reads leads from package
+  /// `in`: the package whose declaration (not a metric's: metrics are the
+  /// catalog's) it is, by the package's own declaration, an alias of an
+  /// import, or the first imported package that declares it. The same
+  /// text in two packages is the same definition only where its names
+  /// lead alike (each package's own `orders`, or `holidays`, do not).
+  std::string LeadsTo(const Package& in, const std::string& name) const {
+    if (size_t dot = name.rfind('.'); dot != std::string::npos) {
+      std::string head = name.substr(0, dot);
+      auto a = in.aliases.find(head);
+      return (a != in.aliases.end() ? a->second : head) + "." + name.substr(dot + 1);
+    }
+    if (auto a = in.aliases.find(name); a != in.aliases.end()) return "alias " + a->second;
+    auto declares = [&](const Package& q) {
+      auto d = q.decls.find(name);
+      return d != q.decls.end() && d->second->kind != ast::DeclKind::kMetric;
+    };
+    if (declares(in)) return in.name + "." + name;
+    for (const std::string& t : in.imported)
+      if (auto q = catalog_.packages.find(t); q != catalog_.packages.end() && declares(q->second))
+        return t + "." + name;
+    return name;
   }
 
   const CheckInput& input_;
