@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/exit_codes.h"
 #include "base/suggest.h"
 #include "base/utf8.h"
 #include "builtins/builtins.h"
@@ -85,8 +86,15 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   Session* s = KeepUntilExit(LoadAndCheck(options.paths, session));
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const DiagnosticSink& diags = s->diags;
-  if (options.format == "json") {
-    std::fputs(RenderJson(s->sm, diags.diagnostics()).c_str(), stdout);
+  // With --data the JSON document waits for the data: it carries what was
+  // read and the data error, which had reached stderr only (a script saw
+  // the warnings and exit 3, and not why).
+  const bool json = options.format == "json";
+  auto print_json = [&](const nlohmann::json& extra) {
+    std::fputs(RenderJson(s->sm, diags.diagnostics(), extra).c_str(), stdout);
+  };
+  if (json) {
+    if (!options.data || diags.has_errors()) print_json(nlohmann::json::object());
   } else if (options.format == "gcc") {
     for (const Diagnostic& d : diags.diagnostics()) std::fputs(RenderGcc(s->sm, d).c_str(), stdout);
   } else {
@@ -110,22 +118,53 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
     }
     if (zone) data_options.zone = &*zone;
     std::vector<std::string> unsupported;
-    for (const exec::SourceData& d : exec::ReadSources(s->catalog.checked.ir.sources, data_options, &unsupported)) {
+    std::vector<exec::SourceData> read;
+    nlohmann::json data = nlohmann::json::object();
+    try {
+      read = exec::ReadSources(s->catalog.checked.ir.sources, data_options, &unsupported);
+    } catch (const rt::DataError& e) {
+      if (!json) throw;
+      data["error"] = {{"message", std::string(e.what())},
+                       {"file", e.file()},
+                       {"line", e.line() ? nlohmann::json(e.line()) : nlohmann::json()},
+                       {"column", e.column().empty() ? nlohmann::json() : nlohmann::json(e.column())},
+                       {"value", e.value().empty() ? nlohmann::json() : nlohmann::json(e.value())},
+                       {"reason", e.reason()}};
+      print_json({{"data", data}});
+      std::fprintf(stderr, "error[data]: %s\n", e.what());
+      return kExitData;
+    }
+    data["sources"] = nlohmann::json::array();
+    for (const exec::SourceData& d : read) {
       std::fprintf(stderr, "kpic: %s: %zu rows, %zu columns read from %s\n", d.source.c_str(), d.data.rows, d.columns,
                    d.uri.c_str());
+      nlohmann::json bad = nlohmann::json::array();
       if (d.data.skipped > 0) {
         std::fprintf(stderr, "warning: %s: skipped %zu bad rows (--on-bad-row skip); the first:\n", d.source.c_str(),
                      d.data.skipped);
-        for (const rt::BadRow& b : d.data.bad)
+        for (const rt::BadRow& b : d.data.bad) {
           std::fprintf(stderr, "  line %zu: %s%s%s\n", b.line,
                        b.column.empty() ? "" : ("column `" + b.column + "`: ").c_str(),
                        b.value.empty() ? "" : ("value `" + b.value + "` ").c_str(), b.reason.c_str());
+          bad.push_back({{"line", b.line},
+                         {"column", b.column.empty() ? nlohmann::json() : nlohmann::json(b.column)},
+                         {"value", b.value.empty() ? nlohmann::json() : nlohmann::json(b.value)},
+                         {"reason", b.reason}});
+        }
       }
+      data["sources"].push_back({{"source", d.source},
+                                 {"uri", d.uri},
+                                 {"rows", d.data.rows},
+                                 {"columns", d.columns},
+                                 {"skipped", d.data.skipped},
+                                 {"bad_rows", bad}});
     }
+    data["unchecked"] = unsupported;
     for (const std::string& u : unsupported)
       std::fprintf(
           stderr, "note: data of source %s not checked: it has no binding that kpic can read (%s)\n", u.c_str(),
           exec::BindingKindNames().c_str());
+    if (json) print_json({{"data", data}});
   }
   auto counts = s->catalog.Counts();
   std::set<std::string> packages;

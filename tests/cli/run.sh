@@ -216,6 +216,16 @@ expect "bad data exits 3" 3 "$KPIC" check --data --bind "orders=csv:$TMP/bad/ord
 contains err "error[data]: $TMP/bad/orders.csv:4: column \`amount\`: value \`$bad_amount\` has more than 2 digits after the point"
 expect "skip bad rows" 0 "$KPIC" check --data --on-bad-row skip --bind "orders=csv:$TMP/bad/orders.csv" "$ROOT/examples/retail"
 contains err "skipped 1 bad rows"
+# With --format json the document carries the data's account: the error,
+# or per source its rows and skipped rows (the error had reached stderr
+# only; 2026-12-07). Rows by wc -l above, the bad value by cut.
+expect "check --data --format json: the data error" 3 "$KPIC" check --data --format json --bind "orders=csv:$TMP/bad/orders.csv" "$ROOT/examples/retail"
+json "(d['data']['error']['line'], d['data']['error']['column'], d['data']['error']['value'], d['data']['error']['file'] == '$TMP/bad/orders.csv')" "(4, 'amount', '$bad_amount', True)"
+json "sorted(d)" "['data', 'diagnostics', 'version']"
+expect "check --data --format json: skipped rows" 0 "$KPIC" check --data --format json --on-bad-row skip --bind "orders=csv:$TMP/bad/orders.csv" "$ROOT/examples/retail"
+json "[(s['source'], s['rows'], s['skipped'], [b['line'] for b in s['bad_rows']]) for s in d['data']['sources'] if s['source'] == 'retail:orders']" "[('retail:orders', 3, 1, [4])]"
+expect "check --data --format json: rows per source" 0 "$KPIC" check --data --format json "$ROOT/examples/retail"
+json "[s['rows'] for s in d['data']['sources'] if s['source'] == 'retail:orders']" "[$orders_rows]"
 expect "bind an unknown source" 2 "$KPIC" check --data --bind "ordres=csv:x.csv" "$ROOT/examples/retail"
 contains err "unknown source \`ordres\`"
 # count_distinct of a float: -0.0 and 0.0 are one value, as in SQL (the
