@@ -85,6 +85,24 @@ int RetailWeekOf(int32_t day, const Calendar& c) {
   return static_cast<int>((day - RetailYearStart(RetailYearOf(day, c), c)) / 7) + 1;
 }
 
+const char* GrainNameZh(Grain g) {
+  switch (g) {
+    case Grain::kDay:
+      return "天";
+    case Grain::kWeek:
+      return "周";
+    case Grain::kMonth:
+      return "月";
+    case Grain::kQuarter:
+      return "季度";
+    case Grain::kYear:
+      return "年";
+    case Grain::kAll:
+      break;
+  }
+  return "全部";
+}
+
 const char* GrainName(Grain g) {
   switch (g) {
     case Grain::kDay:

@@ -15,6 +15,8 @@ class TimeZone;
 enum class Grain { kDay, kWeek, kMonth, kQuarter, kYear, kAll };
 
 const char* GrainName(Grain g);
+/// The grain's name in Chinese: 天, 周, 月, 季度, 年, 全部.
+const char* GrainNameZh(Grain g);
 std::optional<Grain> ParseGrain(const std::string& name);
 
 /// The package calendar. Weeks start on `week_start` (0 = Monday; ISO

@@ -303,16 +303,21 @@ void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) 
   std::erase_if(ex.warnings, own);
   std::erase_if(r.warnings, own);
   for (Warning& w : ex.warnings)
-    if (w.code == "W0703")
+    if (w.code == "W0703") {
+      std::string uri = w.message.substr(0, w.message.find(": skipped"));
       w.message = fmt::format("{}; under role `{}` their number and lines are not shown, as they may be outside its "
                               "access",
-                              w.message.substr(0, w.message.find(": skipped")) + ": skipped bad rows (--on-bad-row skip)",
-                              p.role);
+                              uri + ": skipped bad rows (--on-bad-row skip)", p.role);
+      w.zh = fmt::format("{}：跳过了有误的数据行（--on-bad-row skip）；在角色{}下不显示其行数和行号，因为它们可能在该角色的权限之外",
+                         uri, ZhName(p.role_label, p.role));
+    }
   ex.skipped_rows.clear();
   auto total = [&](int scan, int agg) { return AuditTotal(p, ex, scan, agg); };
   std::vector<Warning> out;
   for (const plan::Plan::Audit& a : p.audits) {
-    const std::string& name = p.SourceOf(p.scans[static_cast<size_t>(a.scan)]).name;
+    const ir::Source& src = p.SourceOf(p.scans[static_cast<size_t>(a.scan)]);
+    const std::string& name = src.name;
+    const std::string zh_name = ZhName(src.label, src.name);
     if (total(a.scan, a.rows) == 0 && !a.params.empty()) {
       std::vector<std::string> over;
       for (const std::string& o : a.over.empty() ? std::vector<std::string>{name} : a.over)
@@ -321,19 +326,26 @@ void RoleWarnings(const plan::Plan& p, exec::Execution& ex, engine::Results& r) 
       // warning line (store probe, 2026-12-07).
       std::vector<std::string> params;
       for (const std::string& x : a.params) params.push_back(Printable(x));
-      out.push_back({"W0704", fmt::format("--param {} matches no row of `{}` that role `{}` may see, so the results over "
-                                          "{} are empty",
-                                          fmt::join(params, " --param "), name, p.role, fmt::join(over, ", "))});
+      out.push_back({"W0704",
+                     fmt::format("--param {} matches no row of `{}` that role `{}` may see, so the results over "
+                                 "{} are empty",
+                                 fmt::join(params, " --param "), name, p.role, fmt::join(over, ", ")),
+                     fmt::format("--param {} 在{}中没有角色{}可见的行，因此基于 {} 的结果为空",
+                                 fmt::join(params, " --param "), zh_name, ZhName(p.role_label, p.role),
+                                 fmt::join(over, "、"))});
       continue;
     }
     if (a.no_time >= 0)
       if (int64_t n = total(a.scan, a.no_time); n > 0)
-        out.push_back({"W0702", fmt::format("{} row(s) of `{}` have no `{}` and fall in no period", n, name,
-                                            a.time_column)});
+        out.push_back({"W0702",
+                       fmt::format("{} row(s) of `{}` have no `{}` and fall in no period", n, name, a.time_column),
+                       fmt::format("{}中有 {} 行没有 `{}`，不属于任何时期", zh_name, n, a.time_column)});
     for (const auto& l : a.lookups)
       if (int64_t n = total(a.scan, l.agg); n > 0)
-        out.push_back({"W0701", fmt::format("{} row(s) of `{}` have a `{}` not found in `{}`; what they look up is null",
-                                            n, name, l.key, l.target)});
+        out.push_back({"W0701",
+                       fmt::format("{} row(s) of `{}` have a `{}` not found in `{}`; what they look up is null", n,
+                                   name, l.key, l.target),
+                       fmt::format("{}中有 {} 行的 `{}` 在 `{}` 中找不到，查到的值为空", zh_name, n, l.key, l.target)});
   }
   r.warnings.insert(r.warnings.begin(), out.begin(), out.end());
 }

@@ -1490,9 +1490,12 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     // A goal whose period is over has nothing to forecast (its status is
     // final); one not begun or without data is said.
     if (reads && !total->why.empty())
-      out->warnings.push_back({"W0709", fmt::format("goal `{}` has no forecast as of {}: {}; its alerts on `forecast` "
-                                                    "were not evaluated",
-                                                    g.name, rt::FormatDate(as_of), total->why)});
+      out->warnings.push_back({"W0709",
+                               fmt::format("goal `{}` has no forecast as of {}: {}; its alerts on `forecast` "
+                                           "were not evaluated",
+                                           g.name, rt::FormatDate(as_of), total->why),
+                               fmt::format("目标{}截至 {} 没有预测（{}），其基于 `forecast` 的预警未评估",
+                                           ZhName(g.label, g.name), rt::FormatDate(as_of), total->why)});
     return;
   }
   gr->forecast = *total;
@@ -1827,11 +1830,17 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (std::count_if(plan.sources.begin(), plan.sources.end(),
                         [&](const ir::Source& o) { return o.name == name; }) > 1)
         name = sc.source;
+      std::string label;
+      for (const ir::Source& o : plan.sources)
+        if (o.key == sc.source) label = o.label;
       int32_t lag = *out.as_of - *last;
       out.warnings.push_back(
-          {"W0708", fmt::format("source `{}` has no rows after {}, {} day{} before the as-of date {}: if its "
-                                "data is late, what it counts is short for those days",
-                                name, rt::FormatDate(*last), lag, lag == 1 ? "" : "s", rt::FormatDate(*out.as_of))});
+          {"W0708",
+           fmt::format("source `{}` has no rows after {}, {} day{} before the as-of date {}: if its "
+                       "data is late, what it counts is short for those days",
+                       name, rt::FormatDate(*last), lag, lag == 1 ? "" : "s", rt::FormatDate(*out.as_of)),
+           fmt::format("数据源{}在 {} 之后没有数据，比截至日期 {} 早 {} 天：如果数据迟到，这些天的统计会偏少",
+                       ZhName(label, name), rt::FormatDate(*last), rt::FormatDate(*out.as_of), lag)});
     }
   }
   // The days of a period that count, in a window [from, to) and up to the
@@ -1860,9 +1869,12 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
   for (size_t s = 0; s < scans.size(); ++s) {
     if (scans[s].rows_without_time > 0 && !plan.scans[s].past_to) {
       const plan::Scan& sc = plan.scans[s];
-      out.warnings.push_back({"W0702", fmt::format("{} row(s) of `{}` have no `{}` and fall in no period",
-                                                   scans[s].rows_without_time, plan.SourceOf(sc).name,
-                                                   sc.columns[sc.time_column].Text())});
+      const ir::Source& src = plan.SourceOf(sc);
+      out.warnings.push_back({"W0702",
+                              fmt::format("{} row(s) of `{}` have no `{}` and fall in no period",
+                                          scans[s].rows_without_time, src.name, sc.columns[sc.time_column].Text()),
+                              fmt::format("{}中有 {} 行没有 `{}`，不属于任何时期", ZhName(src.label, src.name),
+                                          scans[s].rows_without_time, sc.columns[sc.time_column].Text())});
     }
   }
   std::vector<int> every;
@@ -2143,15 +2155,20 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
     }
     for (const std::string& name : held)
       out.warnings.push_back(
-          {"W0707", fmt::format("alert `{}` of goal `{}` compares an amount that grows through the period with a fixed "
-                                "threshold, so it waits for the period to end: it was not evaluated on the partial "
-                                "period (data as of {})",
-                                name, g.name, out.as_of ? rt::FormatDate(*out.as_of) : std::string("-"))});
+          {"W0707",
+           fmt::format("alert `{}` of goal `{}` compares an amount that grows through the period with a fixed "
+                       "threshold, so it waits for the period to end: it was not evaluated on the partial "
+                       "period (data as of {})",
+                       name, g.name, out.as_of ? rt::FormatDate(*out.as_of) : std::string("-")),
+           fmt::format("目标{}的预警「{}」用固定阈值比较一个随时期累积的量，因此要等时期结束：本期尚未结束，未评估"
+                       "（数据截至 {}）",
+                       ZhName(g.label, g.name), name, out.as_of ? rt::FormatDate(*out.as_of) : std::string("-"))});
     Explain(ev, plan, g, &gr);
     if (out.as_of) Forecast(ev, plan, g, *out.as_of, &out, &gr, &phased_target);
     out.goals.push_back(std::move(gr));
   }
-  for (const auto& [what, first, rows] : nonfinite)
+  for (const auto& [what, first, rows] : nonfinite) {
+    const std::string zh_what = ZhWhat(what);
     out.warnings.push_back(
         {"W0710",
          rows == 1 ? fmt::format("{} is not a finite number in period {} (a float overflowed the range of a double): "
@@ -2159,7 +2176,11 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
                                  what, first)
                    : fmt::format("{} is not a finite number in {} rows, the first in period {} (a float overflowed "
                                  "the range of a double): they are shown as null",
-                                 what, rows, first)});
+                                 what, rows, first),
+         rows == 1 ? fmt::format("{} 在 {} 期不是有限数（浮点数超出了 double 的范围），显示为空", zh_what, first)
+                   : fmt::format("{} 有 {} 行不是有限数，第一行在 {} 期（浮点数超出了 double 的范围），显示为空", zh_what,
+                                 rows, first)});
+  }
   return out;
 }
 

@@ -170,7 +170,8 @@ Execution Execute(const plan::Plan& p, const ExecOptions& o) {
   for (SourceData& d : ReadSources(p.sources, ro, &unsupported)) {
     if (!d.detail.empty()) tm.reads.push_back(fmt::format("{}: {}", d.uri, d.detail));
     if (d.data.skipped) {
-      t.warnings.push_back({"W0703", fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped)});
+      t.warnings.push_back({"W0703", fmt::format("{}: skipped {} bad row(s) (--on-bad-row skip)", d.uri, d.data.skipped),
+                            fmt::format("{}：跳过了 {} 行有误的数据（--on-bad-row skip）", d.uri, d.data.skipped)});
       for (const auto& b : d.data.bad)
         // As the error without --on-bad-row skip reads: file, line, column,
         // value (escaped) and why (the value was left out).

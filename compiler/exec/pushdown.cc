@@ -409,9 +409,13 @@ std::vector<engine::ScanResult> PushdownScans(const plan::Plan& p, const BindMap
         int64_t n = um.rows.empty() ? 0 : std::stoll(um.rows[0][0].value_or("0"));
         if (n > 0)
           warnings->push_back(
-              {"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example {}); their `{}` is null", n,
-                                    c.path[k - 1], source(c.sources[k]).name, KeyExample(um.rows[0][1].value_or("")),
-                                    c.path.back())});
+              {"W0701",
+               fmt::format("{} row(s) have a `{}` not found in `{}` (for example {}); their `{}` is null", n,
+                           c.path[k - 1], source(c.sources[k]).name, KeyExample(um.rows[0][1].value_or("")),
+                           c.path.back()),
+               fmt::format("{} 行的 `{}` 在{}中找不到（例如 {}），其 `{}` 为空", n, c.path[k - 1],
+                           ZhName(source(c.sources[k]).label, source(c.sources[k]).name),
+                           KeyExample(um.rows[0][1].value_or("")), c.path.back())});
       }
   std::vector<engine::ScanResult> out(p.scans.size());
   for (size_t i = 0; i < p.scans.size(); ++i) {

@@ -62,8 +62,12 @@ const rt::Column* JoinPath(const plan::Plan& p, Tables& t, const plan::ScanColum
       }
     }
     if (unmatched)
-      t.warnings.push_back({"W0701", fmt::format("{} row(s) have a `{}` not found in `{}` (for example {}); their `{}` is null",
-                                       unmatched, sc.path[step - 1], decl->name, KeyExample(example), sc.path.back())});
+      t.warnings.push_back({"W0701",
+                            fmt::format("{} row(s) have a `{}` not found in `{}` (for example {}); their `{}` is null",
+                                        unmatched, sc.path[step - 1], decl->name, KeyExample(example), sc.path.back()),
+                            fmt::format("{} 行的 `{}` 在{}中找不到（例如 {}），其 `{}` 为空", unmatched,
+                                        sc.path[step - 1], ZhName(decl->label, decl->name), KeyExample(example),
+                                        sc.path.back())});
     cur = &t.Column(target, sc.path[step]);
   }
   // Gather the final column.

@@ -112,8 +112,7 @@ std::string EffectCore(const actions::View& v, const std::string& lang) {
     return fmt::format(fmt::runtime(Tr(lang, "Not measured: {}.", "未度量：{}。")), v.problem);
   }
   std::string grain = rt::GrainName(v.windows.grain);
-  std::string grain_zh = grain == "month" ? "月" : grain == "quarter" ? "季度" : grain == "week" ? "周"
-                         : grain == "year" ? "年" : "天";
+  std::string grain_zh = rt::GrainNameZh(v.windows.grain);
   if (e.verdict == "too_little_data") {
     const actions::Action& a = *v.action;
     if (e.reason == "ended_before_period" && a.end)

@@ -1201,7 +1201,8 @@ std::string Html(const Context& ctx) {
                        lang == "zh" ? fmt::format("{} 条数据警告，展开查看", r.warnings.size())
                                     : fmt::format("{} warning{} about the data; open to read", r.warnings.size(),
                                                   r.warnings.size() == 1 ? "" : "s"));
-    for (const auto& w : r.warnings) out += "<div class=alert>" + Esc(w.code + ": " + w.message) + "</div>";
+    for (const auto& w : r.warnings)
+      out += "<div class=alert>" + Esc(w.code + ": " + (lang == "zh" && !w.zh.empty() ? w.zh : w.message)) + "</div>";
     out += "</details>";
   }
   // The drill-through data (report_members.h), then the page's script;

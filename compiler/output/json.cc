@@ -338,6 +338,7 @@ std::string Json(const Context& ctx) {
   for (const Warning& w : r.warnings) {
     out["warnings"].push_back(w.message);
     out["warning_codes"].push_back({{"code", w.code}, {"message", w.message}});
+    if (!w.zh.empty()) out["warning_codes"].back()["zh"] = w.zh;
   }
   if (ctx.stamp) out["stamp"] = *ctx.stamp;
   return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

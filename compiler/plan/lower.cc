@@ -60,7 +60,8 @@ std::string Lowerer::Guard(bool in_report, const std::string& what, F lower) {
     prefix_.clear();
     prefix_src_ = -1;
     role_read_ = false;
-    plan_.notes.push_back({"W0705", fmt::format("{} is left out of this report: {}", what, e.what())});
+    plan_.notes.push_back({"W0705", fmt::format("{} is left out of this report: {}", what, e.what()),
+                           fmt::format("{}未列入本报告（{}）", ZhWhat(what), e.what())});
     left_out_ = e.what();
     reading_.clear();
     return e.code;
@@ -733,17 +734,28 @@ void Lowerer::Goal(const ir::Goal& g) {
     std::vector<std::string> names;
     for (const std::string& key : gp.target_sources) names.push_back(fmt::format("`{}`", key.substr(key.find(':') + 1)));
     plan_.notes.push_back(
-        {"W0711", fmt::format("goal `{}` has no target under role `{}`: its target reads {}, which the role leaves "
-                              "whole, and the role sees a part of the rows of the goal's metric (restrict {} in the "
-                              "role for a target of its own)",
-                              g.name, role_->name, fmt::join(names, ", "), fmt::join(names, ", "))});
+        {"W0711",
+         fmt::format("goal `{}` has no target under role `{}`: its target reads {}, which the role leaves "
+                     "whole, and the role sees a part of the rows of the goal's metric (restrict {} in the "
+                     "role for a target of its own)",
+                     g.name, role_->name, fmt::join(names, ", "), fmt::join(names, ", ")),
+         fmt::format("目标{}在角色{}下没有目标值：目标值读取 {} 的全部数据，而该角色只看到目标指标的一部分行"
+                     "（在角色中限定 {}，即得到该角色自己的目标值）",
+                     ZhName(g.label, g.name), ZhName(role_->label, role_->name), fmt::join(names, "、"),
+                     fmt::join(names, "、"))});
   } else if (company_target_)
     plan_.notes.push_back(
-        {"W0711", fmt::format("goal `{}` has no target under role `{}`: its target is an amount for all rows, and the "
-                              "role sees a part of them (a relative target, such as {}, applies to any part)",
-                              g.name, role_->name,
-                              g.metric_name.empty() ? std::string("its metric a year earlier times 1.2")
-                                                    : fmt::format("`1.2 * {}.last_year`", g.metric_name))});
+        {"W0711",
+         fmt::format("goal `{}` has no target under role `{}`: its target is an amount for all rows, and the "
+                     "role sees a part of them (a relative target, such as {}, applies to any part)",
+                     g.name, role_->name,
+                     g.metric_name.empty() ? std::string("its metric a year earlier times 1.2")
+                                           : fmt::format("`1.2 * {}.last_year`", g.metric_name)),
+         fmt::format("目标{}在角色{}下没有目标值：目标值是全部数据的金额，而该角色只看到其中一部分"
+                     "（相对目标，例如 {}，适用于任何部分）",
+                     ZhName(g.label, g.name), ZhName(role_->label, role_->name),
+                     g.metric_name.empty() ? std::string("去年同期的 1.2 倍")
+                                           : fmt::format("`1.2 * {}.last_year`", g.metric_name))});
   if (!g.cmp.empty()) {
     static const std::pair<const char*, Cmp> kCmps[] = {{"==", Cmp::kEq}, {"!=", Cmp::kNe}, {"<", Cmp::kLt},
                                                          {"<=", Cmp::kLe}, {">", Cmp::kGt},  {">=", Cmp::kGe}};
@@ -769,7 +781,12 @@ void Lowerer::Goal(const ir::Goal& g) {
                                   g.metric_name.empty() ? std::string("its metric") : fmt::format("`{}`", g.metric_name),
                                   gp.grain == rt::Grain::kAll ? std::string("the whole period")
                                                               : fmt::format("a {}", rt::GrainName(gp.grain)),
-                                  rt::GrainName(own), rt::GrainName(own))});
+                                  rt::GrainName(own), rt::GrainName(own)),
+             fmt::format("目标{}在{}粒度下没有目标值：目标值按{}设定，而{}的{}值不是各{}值相加；请按{}粒度运行以作比较",
+                         ZhName(g.label, g.name), rt::GrainNameZh(gp.grain), rt::GrainNameZh(own),
+                         g.metric_name.empty() ? std::string("其指标") : fmt::format("`{}`", g.metric_name),
+                         gp.grain == rt::Grain::kAll ? std::string("整个时段的") : rt::GrainNameZh(gp.grain),
+                         rt::GrainNameZh(own), rt::GrainNameZh(own))});
       }
     }
   }
@@ -871,8 +888,9 @@ void Lowerer::Goal(const ir::Goal& g) {
       // A dimension the role hides is said; one the goal's sources lack was
       // already warned of at check (E0404).
       if (e.code == "E0605")
-        plan_.notes.push_back({"W0705", fmt::format("the drill-down of goal `{}` by `{}` is left out: {}", g.name, dim,
-                                                    e.what())});
+        plan_.notes.push_back({"W0705",
+                               fmt::format("the drill-down of goal `{}` by `{}` is left out: {}", g.name, dim, e.what()),
+                               fmt::format("目标{}按 `{}` 的下钻未列入（{}）", ZhName(g.label, g.name), dim, e.what())});
       continue;
     }
     touched_ = &gp.scans;
@@ -978,9 +996,13 @@ void Lowerer::Goal(const ir::Goal& g) {
       a.cond = MOp(MNode::Op::kNull, {});
       a.held = false;  // it does not fire at all: not "held" (W0707) either
       plan_.notes.push_back(
-          {"W0713", fmt::format("alert `{}` of goal `{}` does not fire under role `{}`: it compares an amount for all "
-                                "rows with a fixed number, and the role sees a part of them",
-                                it.name.empty() ? ir::DumpNode(m_, it.cond) : it.name, g.name, role_->name)});
+          {"W0713",
+           fmt::format("alert `{}` of goal `{}` does not fire under role `{}`: it compares an amount for all "
+                       "rows with a fixed number, and the role sees a part of them",
+                       it.name.empty() ? ir::DumpNode(m_, it.cond) : it.name, g.name, role_->name),
+           fmt::format("目标{}的预警「{}」在角色{}下不触发：它把全部数据的金额与固定数值比较，而该角色只看到其中一部分",
+                       ZhName(g.label, g.name), it.name.empty() ? ir::DumpNode(m_, it.cond) : it.name,
+                       ZhName(role_->label, role_->name))});
     }
     // Alerts also fire per member of each drill dimension that the
     // condition's sources have.

@@ -66,7 +66,11 @@ int Lowerer::M(int e, const LCtx& lc) {
                                   text);
     bool seen = false;
     for (const Warning& w : plan_.notes) seen |= w.code == "W0706" && w.message == msg;
-    if (!seen) plan_.notes.push_back({"W0706", msg});
+    if (!seen)
+      plan_.notes.push_back({"W0706", msg,
+                             fmt::format("`{}` 比较不同时期，但在 all 粒度下整个时段之前没有时期：结果为空"
+                                         "（用 --grain month 或其他粒度运行以作比较）",
+                                         text)});
   }
   switch (n.kind) {
     case ir::Kind::kLiteral: {

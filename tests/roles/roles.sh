@@ -481,6 +481,18 @@ for engine in interp jit; do
     --engine "$engine" --format json --no-cache --as-of 2026-01-31
   json "[(p['value'], p['target'], p['attainment']) for p in d['goals'][0]['periods']]" "[('30.00', '100.00', 0.3)]"
 done
+# A Chinese report's reader reads its warnings in Chinese (they were
+# English in the HTML: probes, 2026-12-07); JSON carries both.
+sed -i 's/^role whole_budget(s: string)/role whole_budget "门店店长" (s: string)/; s/^goal g {/goal g "销售额达标" {/' "$TMP/bwhole/m.kpi"
+expect "a Chinese report's warning" 0 "$KPIC" run "$TMP/bwhole" --goal g --role whole_budget --param s=A --format html \
+  --lang zh --no-cache
+contains out "W0711: 目标「销售额达标」在角色「门店店长」下没有目标值：目标值读取 \`budget\` 的全部数据"
+lacks out "has no target under role"
+expect "an English report's warning" 0 "$KPIC" run "$TMP/bwhole" --goal g --role whole_budget --param s=A --format html \
+  --lang en --no-cache
+contains out "W0711: goal \`g\` has no target under role \`whole_budget\`"
+expect "JSON: both" 0 "$KPIC" run "$TMP/bwhole" --goal g --role whole_budget --param s=A --format json --no-cache
+json "[w['zh'][:24] for w in d['warning_codes']]" "['目标「销售额达标」在角色「门店店长」下没有目标值']"
 
 # A line feed in --param is escaped in W0704 (it forged a second warning
 # line); a zero-width space in a data value is shown as \u{200b} in the
