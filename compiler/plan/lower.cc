@@ -859,7 +859,15 @@ void Lowerer::Goal(const ir::Goal& g) {
       bool amount = TargetIsAmount(g);
       if (gp.target >= 0 && !amount && !fixed_addon_ && (TargetIsRelative(g) || g.phasing.empty())) {
         if (whole_target_) touched_ = &gp.scans;
-        dr.target = M(g.target_rhs, by);
+        // A target read from a source without the dimension (a budget per
+        // store, drilled by channel) has none per member: the members are
+        // listed without one. The whole drill-down, and its alerts, had
+        // been left out without a word (reader's probe, 2026-12-07).
+        try {
+          dr.target = M(g.target_rhs, by);
+        } catch (const PlanError&) {
+          dr.target = -1;
+        }
         touched_ = &dr.scans;
       }
       if (gp.target >= 0 && amount && g.allocate == "last_year" && !company_target_) dr.share = LastYearShare(g, by);

@@ -1908,5 +1908,45 @@ py_lines=$(cut -d: -f2 "$TMP/out" | tr '\n' ' ')
 [ "$py_lines" = "$(seq 2 51 | tr '\n' ' ')" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: default cap kept lines $py_lines"; }
 contains err "10 more not shown"
 
+# A budget per store and a drill by channel too: the channel drill-down is
+# listed (no target per channel) and its alert fires. Both had been left
+# out without a word (reader's probe, 2026-12-07). By hand: offline
+# 200.00 on 1-7 Jan, 20.00 on 1-7 Feb: -90%.
+mkdir -p "$TMP/ddrop"
+printf 'id,day,store,channel,amount\n1,2025-01-05,A,online,100.00\n2,2025-01-06,A,offline,200.00\n3,2025-01-07,B,online,300.00\n4,2025-02-05,A,online,50.00\n5,2025-02-06,A,offline,20.00\n6,2025-02-07,B,online,310.00\n' > "$TMP/ddrop/orders.csv"
+printf 'month,store,amount\n2025-01-01,A,250.00\n2025-01-01,B,250.00\n2025-02-01,A,250.00\n2025-02-01,B,250.00\n' > "$TMP/ddrop/budget.csv"
+cat > "$TMP/ddrop/m.kpi" <<'KPI'
+dimension store: string
+dimension channel: string
+source orders from csv("orders.csv") {
+  id: string key
+  day: date time
+  store: string -> store
+  channel: string -> channel
+  amount: decimal(2) unit CNY
+}
+source budget from csv("budget.csv") {
+  month: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+metric budget_sales: CNY = sum(budget.amount)
+goal g {
+  metric sales
+  period 2025-01-01 .. 2025-03-01 by month
+  target sales >= budget_sales
+  drill  store, channel
+  alert  "drop" when sales.change(month) < -20% severity warning
+}
+KPI
+for engine in interp jit; do
+  expect "$engine: a drill the budget lacks" 0 "$KPIC" run "$TMP/ddrop" --engine "$engine" --format json --no-cache
+  json "[(x['dimension'], sorted((m['member'], m['value'], m['target']) for m in x['top'])) for x in d['goals'][0]['drill']]" \
+    "[('store', [('A', '70.00', 62.5), ('B', '310.00', 62.5)]), ('channel', [('offline', '20.00', None), ('online', '360.00', None)])]"
+  json "sorted((tuple(a['dims'].items()), round(a['value'], 3)) for a in d['goals'][0]['alerts'])" \
+    "[((), -0.367), ((('channel', 'offline'),), -0.9), ((('store', 'A'),), -0.767)]"
+done
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
