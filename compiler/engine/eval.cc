@@ -1591,7 +1591,9 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
     c.forecast = &fields;
     c.forecast_target = &at_target;
     c.goal_target = phased_target;
+    const size_t before = gr->alerts.size();
     fire(a, a.cond, a.value, c, nullptr);
+    const bool total_fired = gr->alerts.size() > before;
     for (const auto& bm : a.by) {
       const plan::GoalPlan::Drill* dr = nullptr;
       for (const auto& d : g.drills)
@@ -1602,7 +1604,12 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
       std::vector<int> scans = bm.scans;
       for (int s : dr->scans)
         if (std::find(scans.begin(), scans.end(), s) == scans.end()) scans.push_back(s);
-      for (const DimTuple& m : ev.Tuples(scans, G, at->period - 1, at->period, false, 1)) {
+      std::vector<DimTuple> members = ev.Tuples(scans, G, at->period - 1, at->period, false, 1);
+      // Under a role that sees one member, the total is that member: its
+      // alert is not repeated (as for the alerts on values; reader's
+      // probe, 2026-12-07).
+      if (members.size() == 1 && total_fired && !plan.role.empty()) continue;
+      for (const DimTuple& m : members) {
         if (!forecasted[dr->dim].count(m)) continue;  // beyond the members forecast
         auto o = member(*dr, m);
         if (!o->has) continue;

@@ -531,5 +531,57 @@ expect "a zero-width space in --param" 0 "$KPIC" run "$ROOT/examples/retail" --r
 contains err 'store_id=上海静安店\u{200b} matches no row'
 contains out 'store_id=上海静安店\u{200b}：仅含该角色可见的数据'
 
+# A forecast alert under a role of one store fires once: the total is the
+# store (it fired for the total and again for store A: reader's probe,
+# 2026-12-07). Without a role, the total and each store. Sales of about
+# 600 a month against a budget of 5000 a month: certain to miss.
+mkdir -p "$TMP/fa"
+python3 - "$TMP/fa" <<'PY'
+import sys
+d = sys.argv[1]
+rows = ["id,day,store,amount"]
+i = 0
+for m in range(1, 7):
+    for day in (3, 10, 17, 24):
+        for s in "AB":
+            i += 1
+            rows.append(f"o{i},2025-{m:02d}-{day:02d},{s},{100 + m * 3 + day}.00")
+open(f"{d}/orders.csv", "w").write("\n".join(rows) + "\n")
+b = ["month,store,amount"] + [f"2025-{m:02d}-01,{s},5000.00" for m in range(1, 13) for s in "AB"]
+open(f"{d}/budget.csv", "w").write("\n".join(b) + "\n")
+PY
+cat > "$TMP/fa/m.kpi" <<'KPI'
+dimension store: string
+source orders from csv("orders.csv") {
+  id: string key
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+source budget from csv("budget.csv") {
+  month: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+metric budget_sales: CNY = sum(budget.amount)
+goal g {
+  metric sales
+  period 2025 by month
+  target sales >= budget_sales
+  drill  store
+  alert  "hard" when forecast.probability < 50% severity critical
+}
+role one(sid: string) {
+  orders where orders.store == sid
+  budget where budget.store == sid
+}
+KPI
+expect "a forecast alert under a one-store role" 0 "$KPIC" run "$TMP/fa" --role one --param sid=A --as-of 2025-06-30 \
+  --format json --no-cache
+json "[(a['name'], a['dims']) for a in d['goals'][0]['alerts']]" "[('hard', {})]"
+expect "a forecast alert without a role" 0 "$KPIC" run "$TMP/fa" --as-of 2025-06-30 --format json --no-cache
+json "[(a['name'], a['dims']) for a in d['goals'][0]['alerts']]" "[('hard', {}), ('hard', {'store': 'A'}), ('hard', {'store': 'B'})]"
+
 echo "roles: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
