@@ -676,7 +676,7 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
                        "</span>{}</div>",
                        Esc(first.severity), Esc(SeverityWord(first.severity, p.lang)), Esc(first.name), count,
                        first.message.empty() ? "" : " <span class=sub>" + Esc(first.message) + "</span>");
-    const bool mixed = std::any_of(grp.begin(), grp.end(), [](const auto* x) { return !x->dim.empty(); });
+    const bool mixed = !g.drill.empty();  // the total says so (as in the terminal)
     auto line = [&](const engine::FiredAlert& a) {
       const Look l = AlertLook(g, a);
       // The actions that answer it (numbered as in the actions table), or
@@ -694,12 +694,15 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
                                         : std::string(),
                          Esc(AlertValueText(a, l, p.lang)), answered);
     };
-    for (size_t i = 0; i < grp.size() && i < kAlertsShown; ++i) out += line(*grp[i]);
-    if (grp.size() > kAlertsShown) {
-      out += fmt::format("<details><summary>{}</summary>",
-                         p.lang == "zh" ? fmt::format("其余 {} 条", grp.size() - kAlertsShown)
-                                        : fmt::format("and {} more", grp.size() - kAlertsShown));
-      for (size_t i = kAlertsShown; i < grp.size(); ++i) out += line(*grp[i]);
+    const std::vector<bool> listed = ListedAlerts(grp, kAlertsShown);
+    const size_t folded = static_cast<size_t>(std::count(listed.begin(), listed.end(), false));
+    for (size_t i = 0; i < grp.size(); ++i)
+      if (listed[i]) out += line(*grp[i]);
+    if (folded) {
+      out += fmt::format("<details><summary>{}</summary>", p.lang == "zh" ? fmt::format("其余 {} 条成员预警", folded)
+                                                                          : fmt::format("and {} more on members", folded));
+      for (size_t i = 0; i < grp.size(); ++i)
+        if (!listed[i]) out += line(*grp[i]);
       out += "</details>";
     }
     out += "</div>";

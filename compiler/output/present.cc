@@ -269,6 +269,13 @@ std::string AlertValueText(const engine::FiredAlert& a, const Look& l, const std
   return Show(a.value, l);
 }
 
+std::vector<bool> ListedAlerts(const std::vector<const engine::FiredAlert*>& group, size_t members) {
+  std::vector<bool> listed(group.size());
+  size_t shown = 0;
+  for (size_t i = 0; i < group.size(); ++i) listed[i] = group[i]->dim.empty() || shown++ < members;
+  return listed;
+}
+
 std::string AlertCount(size_t n, const std::string& lang) {
   return lang == "zh" ? fmt::format("{} 条", n) : fmt::format("{} alert{}", n, n == 1 ? "" : "s");
 }

@@ -73,6 +73,11 @@ Look AlertLook(const engine::GoalResult& g, const engine::FiredAlert& a);
 using AlertGroups = std::vector<std::vector<const engine::FiredAlert*>>;
 AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
                         const std::function<bool(const engine::FiredAlert&)>& keep);
+/// Which alerts of a group a digest lists before "and N more": every
+/// total (the goal's own, one per period, is never folded: the company's
+/// alerts of earlier months had been, behind a closed store's; reader's
+/// probe, 2026-12-07), and the first `members` members' alerts.
+std::vector<bool> ListedAlerts(const std::vector<const engine::FiredAlert*>& group, size_t members);
 /// "3 alerts" / "3 条".
 std::string AlertCount(size_t n, const std::string& lang);
 /// A fired alert's value for people: the value, or for an alert on the

@@ -128,7 +128,10 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
     if (!first.message.empty()) head += " (" + OnOneLine(first.message) + ")";
     if (color && first.severity == "critical") head = "\033[31m" + head + "\033[0m";
     out += head + "\n";
-    for (size_t i = 0; i < grp.size() && i < kAlertsListed; ++i) {
+    const std::vector<bool> listed = ListedAlerts(grp, kAlertsListed);
+    const size_t folded = static_cast<size_t>(std::count(listed.begin(), listed.end(), false));
+    for (size_t i = 0; i < grp.size(); ++i) {
+      if (!listed[i]) continue;
       const engine::FiredAlert& a = *grp[i];
       const Look l = AlertLook(g, a);
       std::string where;
@@ -138,8 +141,11 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
           for (const auto& d : gp.drills)
             if (d.dim == a.dim && !d.label.empty()) dim = d.label;
         where = " · " + dim + " " + Member(a.member, a.dim_type);
-      } else if (std::any_of(grp.begin(), grp.end(), [](const auto* x) { return !x->dim.empty(); })) {
-        where = lang == "zh" ? " · 合计" : " · total";  // among members' lines, the goal's total says so
+      } else if (!g.drill.empty()) {
+        // The goal's total says so wherever members' alerts may be listed
+        // (a rule that fired for totals alone lacked it, beside one that
+        // said it: reader's probe, 2026-12-07).
+        where = lang == "zh" ? " · 合计" : " · total";
       }
       // The actions answering it, or that none does yet.
       std::string answered;
@@ -151,9 +157,9 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
       out += fmt::format("    {}{} · {}{}\n", Label(g.goal->grain, a.period, p), where, AlertValueText(a, l, lang),
                          answered);
     }
-    if (grp.size() > kAlertsListed)
-      out += lang == "zh" ? fmt::format("    其余 {} 条\n", grp.size() - kAlertsListed)
-                          : fmt::format("    and {} more\n", grp.size() - kAlertsListed);
+    if (folded)
+      out += lang == "zh" ? fmt::format("    其余 {} 条成员预警\n", folded)
+                          : fmt::format("    and {} more on members\n", folded);
   }
   if (hidden)
     out += lang == "zh" ? fmt::format("  （更早期间另有 {} 条成员预警：见 --format json 或 html）\n", hidden)

@@ -168,7 +168,7 @@ if table is not None:
     # and a day shorter), answered by f_s2.
     nov = sum(r[3] for r in rows if r[1] == "S2" and r[0].startswith("2025-11"))
     oct_ = sum(r[3] for r in rows if r[1] == "S2" and r[0].startswith("2025-10"))
-    line = f"    2025-11 · {(nov / oct_ - 1) * 100:.1f}%  → action f_s2 (open)"
+    line = f"    2025-11 · total · {(nov / oct_ - 1) * 100:.1f}%  → action f_s2 (open)"
     expect("role: table total answered", line in table.replace("−", "-"), True)
 
 # ---- review, 2026-12-06: a region's action, an action only in the placebo

@@ -1948,5 +1948,56 @@ for engine in interp jit; do
     "[((), -0.367), ((('channel', 'offline'),), -0.9), ((('store', 'A'),), -0.767)]"
 done
 
+# The alert digest folds members' alerts only: February's total was
+# folded into "and 4 more" behind March's stores, and a rule that fired
+# for the total alone lacked the "total" every other rule said (reader's
+# probe, 2026-12-07). By hand: 700.00, 560.00, 420.00 over 7 stores of
+# 100.00, 80.00, 60.00: -20.0% and -25.0%; in HTML both totals and 5 of
+# the 14 members' alerts are listed, and 9 folded.
+mkdir -p "$TMP/fold"
+python3 - "$TMP/fold/orders.csv" <<'PY'
+import sys
+rows = ["id,day,store,amount"]
+for m, amt in ((1, 100), (2, 80), (3, 60)):
+    for s in range(1, 8):
+        rows.append(f"o{m}{s},2025-{m:02d}-15,S{s},{amt}.00")
+rows.append("o99,2025-03-31,S1,0.00")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+cat > "$TMP/fold/m.kpi" <<'KPI'
+dimension store: string
+source orders from csv("orders.csv") {
+  id: string key
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+goal g {
+  metric sales
+  period 2025-01-01 .. 2025-04-01 by month
+  target sales >= 1.1 * sales.previous
+  drill  store
+  alert  "drop" when sales.change(month) < -10% severity warning
+  alert  "feb" when sales.change(month) < -15% and sales.change(month) > -22% severity warning
+}
+KPI
+expect "the digest folds members only" 0 "$KPIC" run "$TMP/fold" --lang en --no-cache
+contains out "    2025-03 · total · −25.0%"
+contains out "    2025-03 · store S5 · −25.0%
+    2025-02 · total · −20.0%
+    and 2 more on members"
+contains out "  [warning] feb · 1 alert
+    2025-02 · total · "
+expect "the HTML digest folds members only" 0 "$KPIC" run "$TMP/fold" --lang en --no-cache --format html
+py_listed=$(python3 -c '
+import re, sys
+s = open(sys.argv[1]).read()
+d = s[s.index("<div class=digest>"):]
+d = d[:d.index("</div></div>") if "</div></div>" in d else len(d)]
+shown, folded = d.split("<details>")[0], d.split("<details>")[1].split("</details>")[0]
+print(len(re.findall("· total ·", shown)), len(re.findall("· total ·", folded)), len(re.findall("store", folded)))' "$TMP/out")
+[ "$py_listed" = "2 0 9" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: HTML digest listed/folded $py_listed"; }
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
