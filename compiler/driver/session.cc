@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "base/parallel.h"
+#include "output/present.h"
 #include "plan/lower.h"
 #include "syntax/parse.h"
 
@@ -239,6 +240,15 @@ void PlanChecks(const ir::Module& ir, DiagnosticSink& diags, bool parallel) {
                                fmt::format("chart `{}` of report `{}` will be left out: {}", c.text, rep.name, why));
       d.span_label = "this chart";
       d.Help("chart it by a grain whose periods each lie in one period of the operator, or chart the metric itself");
+    }
+    for (const plan::Output& o : p.charts) {
+      output::ChartDrawing how = output::HowDrawn(o);
+      if (how.instead.empty() || o.chart_index < 0 || static_cast<size_t>(o.chart_index) >= rep.charts.size()) continue;
+      const ir::Report::Chart& c = rep.charts[static_cast<size_t>(o.chart_index)];
+      auto& d = diags.Report(DiagCode::W0015, c.span,
+                             fmt::format("chart `{}` of report `{}` is drawn as {}, not as {} {}: {}", c.text, rep.name,
+                                         how.instead, o.chart == "area" ? "an" : "a", o.chart, how.why));
+      d.span_label = "drawn as " + how.instead;
     }
   }
   // Each goal is planned on its own (on two threads: 2,000 goals took a

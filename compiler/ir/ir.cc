@@ -192,6 +192,12 @@ bool IsPeriodOperator(const Node& n) {
          (n.kind == Kind::kCall && n.fn == Fn::kGrowth);
 }
 
+bool ReadsAsPercent(const Node& n) {
+  using builtins::Fn;
+  return (n.kind == Kind::kMethod && (n.fn == Fn::kChange || n.fn == Fn::kGrowthMethod)) ||
+         (n.kind == Kind::kCall && (n.fn == Fn::kGrowth || n.fn == Fn::kShare));
+}
+
 namespace {
 const Node* FindPeriodOperator(const Module& m, int node, int depth) {
   if (node < 0 || depth > 64) return nullptr;

@@ -490,6 +490,10 @@ std::string DumpNode(const Module& m, int node);
 /// `.previous`, `.last_year`, `.change`, `growth`, `.rolling`, `.zscore`:
 /// an operator that compares a period with others (null at grain `all`).
 bool IsPeriodOperator(const Node& n);
+/// A change, a growth or a share (`sales.change(month)`, `growth(sales,
+/// last_year)`, `share(sales)`) at the root of an expression of unit 1: a
+/// ratio people read in percent, shown as one.
+bool ReadsAsPercent(const Node& root);
 /// The first period operator in expression `node`, through the metrics it
 /// reads, or nullptr.
 const Node* FindPeriodOperator(const Module& m, int node);

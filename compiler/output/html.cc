@@ -56,6 +56,8 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere}
 svg{display:block;width:100%;max-width:960px;height:auto}
 svg text{font-size:11px;fill:#52606d}svg.ph text{font-size:13px}.cn{display:none}
 .legend{font-size:12px;color:#52606d;margin:2px 0 8px}.legend span{margin-right:14px;white-space:nowrap}
+svg.pie{max-width:220px}.dot{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px}
+.score{margin:6px 0 10px}.score b{display:block;font-size:30px;color:#1f2933}
 .sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
 .act{font-size:12px;margin-left:6px;color:#1c5d99}.open{font-size:12px;margin-left:6px;color:#52606d}
 .effect{max-width:46em}.nw{white-space:nowrap}.digest{margin:6px 0}.digest summary{cursor:pointer;color:#52606d;font-size:12px;margin:2px 0 2px 4px}
@@ -104,6 +106,14 @@ std::string AxisLabel(double v, double step, const Look& look, const std::string
 struct Band {
   std::vector<std::optional<double>> mean, lo, hi;
 };
+
+/// A member's line on a chart of several (`chart sales by month, channel`).
+struct Series {
+  std::string name;
+  std::vector<std::optional<double>> values;
+};
+/// The members' lines' colours (Okabe-Ito: colour-blind safe).
+constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"};
 
 /// The forecast of a trend chart: the 80% band as a shaded polygon and the
 /// point forecasts as a dashed line, both starting at the last whole
@@ -169,14 +179,16 @@ struct Marker {
 std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
                      const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
                      const std::vector<bool>& partial, const Band& band, const std::vector<Marker>& markers,
-                     bool phone) {
+                     bool phone, bool area = false, const std::vector<Series>& members = {}) {
   const double w = phone ? 400 : 760, h = phone ? 236 : 248, top = 16, bottom = 40;
   double right = phone ? 20 : 40;
   const double font = phone ? 13 : 11;
   double left = 96;
   double lo = 0, hi = 0;
   bool any = false;
-  for (const auto* series : {&values, &targets, &band.mean, &band.lo, &band.hi})
+  std::vector<const std::vector<std::optional<double>>*> all{&values, &targets, &band.mean, &band.lo, &band.hi};
+  for (const Series& s : members) all.push_back(&s.values);
+  for (const auto* series : all)
     for (const auto& v : *series)
       if (v) {
         lo = any ? std::min(lo, *v) : *v;
@@ -305,7 +317,23 @@ std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<s
                        Esc(m.tip), mx, mx, top + 16, h - bottom, mx, top + 8, mx, top + 12, Esc(m.number));
   }
   svg += line(targets, "#E69F00", R"(stroke-dasharray="5,4")", Tr(lang, "target", "目标"));
+  if (area) {
+    // `as area`: the whole periods' values filled down to the axis.
+    std::string pts;
+    std::optional<size_t> first, last;
+    for (size_t i = 0; i < values.size(); ++i)
+      if (values[i] && !cut(i)) {
+        pts += fmt::format("{:.1f},{:.1f} ", x(i), y(*values[i]));
+        if (!first) first = i;
+        last = i;
+      }
+    if (first)
+      svg += fmt::format(R"(<polygon fill="#0072B2" fill-opacity="0.15" stroke="none" points="{:.1f},{:.1f} {}{:.1f},{:.1f}"/>)",
+                         x(*first), y(lo), pts, x(*last), y(lo));
+  }
   svg += line(values, "#0072B2", "", Tr(lang, "value", "实际"));
+  for (size_t k = 0; k < members.size(); ++k)
+    svg += line(members[k].values, kPalette[k % std::size(kPalette)], "", members[k].name);
   return svg + "</svg>";
 }
 
@@ -315,11 +343,11 @@ std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<s
 std::string TrendChart(const std::vector<std::string>& labels, const std::vector<std::optional<double>>& values,
                        const std::vector<std::optional<double>>& targets, const Look& look, const std::string& lang,
                        const std::vector<bool>& partial = {}, const Band& band = {},
-                       const std::vector<Marker>& markers = {}) {
-  std::string wide = TrendSvg(labels, values, targets, look, lang, partial, band, markers, false);
+                       const std::vector<Marker>& markers = {}, bool area = false) {
+  std::string wide = TrendSvg(labels, values, targets, look, lang, partial, band, markers, false, area);
   if (wide.rfind("<svg", 0) != 0) return wide;  // no data
   std::string svg = "<div class=cw>" + wide + "</div><div class=cn>" +
-                    TrendSvg(labels, values, targets, look, lang, partial, band, markers, true) + "</div>";
+                    TrendSvg(labels, values, targets, look, lang, partial, band, markers, true, area) + "</div>";
   size_t n = labels.size();
   auto cut = [&](size_t i) { return i < partial.size() && partial[i]; };
   bool any_target = false;
@@ -339,6 +367,23 @@ std::string TrendChart(const std::vector<std::string>& labels, const std::vector
     svg += fmt::format("<span><i class=sw style=\"border-color:#555;border-top-style:dashed\"></i>{}</span>",
                        Tr(lang, "an action began (numbered as in Actions)", "行动开始（编号见“行动”）"));
   return svg + "</div>";
+}
+
+/// One line per member (`chart sales by month, channel`), drawn for a
+/// desktop and for a phone as TrendChart is, the members named in the
+/// legend in their lines' colours.
+std::string MemberTrendChart(const std::vector<std::string>& labels, const std::vector<Series>& members,
+                             const Look& look, const std::string& lang, const std::vector<bool>& partial) {
+  std::string wide = TrendSvg(labels, {}, {}, look, lang, partial, {}, {}, false, false, members);
+  if (wide.rfind("<svg", 0) != 0) return wide;  // no data
+  std::string out = "<div class=cw>" + wide + "</div><div class=cn>" +
+                    TrendSvg(labels, {}, {}, look, lang, partial, {}, {}, true, false, members) + "</div><div class=legend>";
+  for (size_t k = 0; k < members.size(); ++k)
+    out += fmt::format("<span><i class=sw style=\"border-color:{}\"></i>{}</span>", kPalette[k % std::size(kPalette)],
+                       Esc(members[k].name));
+  if (std::find(partial.begin(), partial.end(), true) != partial.end())
+    out += fmt::format("<span>○ * {}</span>", Tr(lang, "partial: only some of its days", "不完整：只含部分天数"));
+  return out + "</div>";
 }
 
 /// `text` in at most `columns` display columns (CJK characters count two):
@@ -373,22 +418,28 @@ std::vector<std::string> LabelLines(const std::string& label, size_t columns) {
 /// Horizontal bars around zero (blue up, vermillion down: colour-blind
 /// safe), each labelled with its change in the metric's look and its exact
 /// value on hover; a long member name is shortened, whole on hover.
-std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>>& items, const Look& look,
-                 const std::string& aria, bool change = true) {
-  if (items.empty()) return "";
+/// Drawn for a desktop's width, and for a phone's (`phone`: 400 units, text
+/// 13, names to 12 columns), as the trend chart is: the desktop's drawing
+/// shrunk to a phone read at 8 px (reader's probe, 2026-12-07).
+std::string BarsSvg(const std::vector<std::pair<std::string, std::optional<double>>>& items, const Look& look,
+                    const std::string& aria, bool change, bool phone) {
   double m = 0;
+  bool negative = false;
   for (const auto& [label, v] : items)
-    if (v) m = std::max(m, std::fabs(*v));
+    if (v) m = std::max(m, std::fabs(*v)), negative = negative || *v < 0;
   if (m == 0) m = 1;
-  const double w = 760, label_w = 230, row = 22, mid = label_w + (w - label_w) / 2, half = (w - label_w) / 2 - 112;
+  // Around zero in the middle when a value is negative; else from the
+  // names, over the whole width.
+  const double w = phone ? 400 : 760, label_w = phone ? 120 : 230, row = phone ? 26 : 22,
+               room = phone ? 76 : 112, mid = negative ? label_w + (w - label_w) / 2 : label_w + 4,
+               half = negative ? (w - label_w) / 2 - room : w - label_w - 4 - room;
   double h = row * static_cast<double>(items.size()) + 14;
-  std::string svg = fmt::format(R"(<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
-                                w, h, Esc(aria));
+  std::string svg = fmt::format(R"(<svg{} viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
+                                phone ? " class=ph" : "", w, h, Esc(aria));
   svg += fmt::format(R"(<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#9aa5b1"/>)", mid, mid, h);
   for (size_t i = 0; i < items.size(); ++i) {
     double yy = 8 + row * static_cast<double>(i);
-    // About 22 columns fit left of the axis, at a phone's font size too.
-    std::string name = Shortened(items[i].first, 22);
+    std::string name = Shortened(items[i].first, phone ? 12 : 22);
     std::string text = items[i].second ? (change ? ShowChange(*items[i].second, look) : Show(*items[i].second, look)) : "—";
     svg += fmt::format(R"(<g><title>{}: {}</title><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
                        Esc(items[i].first), Esc(text), label_w - 8, yy + 14, Esc(name));
@@ -404,6 +455,85 @@ std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>
                        yy + 14, v >= 0 ? "start" : "end", Esc(text));
   }
   return svg + "</svg>";
+}
+
+std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>>& items, const Look& look,
+                 const std::string& aria, bool change = true) {
+  if (items.empty()) return "";
+  return "<div class=cw>" + BarsSvg(items, look, aria, change, false) + "</div><div class=cn>" +
+         BarsSvg(items, look, aria, change, true) + "</div>";
+}
+
+/// `as pie`: the members' parts of the whole as a ring, the largest seven
+/// and the rest as one slice, each listed under it with its value and its
+/// share (HTML, so that it wraps on a phone). Nothing when a part is
+/// negative or the whole is not positive: the caller draws bars.
+std::string Pie(const std::vector<std::pair<std::string, std::optional<double>>>& items, const Look& look,
+                const std::string& lang) {
+  std::vector<std::pair<std::string, double>> parts;
+  double whole = 0;
+  for (const auto& [label, v] : items) {
+    if (!v) continue;
+    if (*v < 0) return "";
+    parts.push_back({label, *v});
+    whole += *v;
+  }
+  if (parts.empty() || !(whole > 0)) return "";
+  std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (parts.size() > 8) {
+    double rest = 0;
+    for (size_t i = 7; i < parts.size(); ++i) rest += parts[i].second;
+    size_t others = parts.size() - 7;
+    parts.resize(7);
+    parts.push_back({fmt::format(fmt::runtime(Tr(lang, "the other {}", "其余 {} 个")), others), rest});
+  }
+  const auto& kColors = kPalette;
+  const double cx = 110, cy = 110, r = 100, inner = 58;
+  std::string svg = fmt::format(R"(<svg class=pie viewBox="0 0 220 220" role="img" aria-label="{}">)",
+                                Esc(Tr(lang, "pie chart: each member's share of the whole, listed below",
+                                       "饼图：各成员占整体的比例，见下方列表")));
+  std::string legend = "<div class=legend>";
+  double at = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& [label, v] = parts[i];
+    double share = v / whole;
+    // A share's value is its share: said once.
+    std::string text = look.f.percent ? fmt::format("{}: {}", label, Show(v, look))
+                                      : fmt::format("{}: {} ({:.1f}%)", label, Show(v, look), share * 100);
+    if (share >= 0.999999) {
+      svg += fmt::format(R"(<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{}" stroke-width="{}"><title>{}</title></circle>)",
+                         cx, cy, (r + inner) / 2, kColors[i], r - inner, Esc(text));
+    } else if (share > 0) {
+      auto point = [&](double f, double radius) {
+        double a = 2 * M_PI * f - M_PI / 2;
+        return std::pair{cx + radius * std::cos(a), cy + radius * std::sin(a)};
+      };
+      auto [x0, y0] = point(at, r);
+      auto [x1, y1] = point(at + share, r);
+      auto [x2, y2] = point(at + share, inner);
+      auto [x3, y3] = point(at, inner);
+      int large = share > 0.5 ? 1 : 0;
+      svg += fmt::format(R"(<path d="M{:.2f},{:.2f} A{},{} 0 {} 1 {:.2f},{:.2f} L{:.2f},{:.2f} A{},{} 0 {} 0 {:.2f},{:.2f} Z" )"
+                         R"(fill="{}" stroke="#fff" stroke-width="1"><title>{}</title></path>)",
+                         x0, y0, r, r, large, x1, y1, x2, y2, inner, inner, large, x3, y3, kColors[i], Esc(text));
+    }
+    at += share;
+    legend += fmt::format("<span><i class=dot style=\"background:{}\"></i>{}</span>", kColors[i], Esc(text));
+  }
+  return svg + "</svg>" + legend + "</div>";
+}
+
+/// `as scorecard`: the latest period's value, large, and its change on the
+/// period before (a partial latest period says so, and is not compared).
+std::string Scorecard(const std::string& period, std::optional<double> value, std::optional<double> before,
+                      bool partial, const Look& look, const std::string& lang) {
+  std::string sub = period;
+  if (partial) sub += Tr(lang, " (partial)", "（不完整）");
+  if (value && before && !partial && *before != 0)
+    sub += fmt::format(fmt::runtime(Tr(lang, " · {} on the period before", " · 较上期 {}")),
+                       (*value >= *before ? "+" : "") + Show(*value / *before - 1, PercentLook()));
+  return fmt::format("<div class=score><b>{}</b><span class=sub>{}</span></div>", Esc(value ? Show(*value, look) : "—"),
+                     Esc(sub));
 }
 
 /// A decomposition as a waterfall: the whole before (grey), each driver's
@@ -522,12 +652,8 @@ const Val& PeriodTarget(const engine::GoalPeriod& gp) {
 /// A dimension as people read it: its label, the identifier on hover
 /// (the identifier alone without a label).
 std::string DimHtml(const std::string& dim, const plan::Plan& p) {
-  for (const auto& g : p.goals)
-    for (const auto& d : g.drills)
-      if (d.dim == dim && !d.label.empty()) return fmt::format("<span title=\"{}\">{}</span>", Esc(dim), Esc(d.label));
-  for (size_t i = 0; i < p.by.size() && i < p.by_labels.size(); ++i)
-    if (p.by[i] == dim && !p.by_labels[i].empty())
-      return fmt::format("<span title=\"{}\">{}</span>", Esc(dim), Esc(p.by_labels[i]));
+  if (auto it = p.dim_labels.find(dim); it != p.dim_labels.end())
+    return fmt::format("<span title=\"{}\">{}</span>", Esc(dim), Esc(it->second));
   return Esc(dim);
 }
 
@@ -699,8 +825,8 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
     for (size_t i = 0; i < grp.size(); ++i)
       if (listed[i]) out += line(*grp[i]);
     if (folded) {
-      out += fmt::format("<details><summary>{}</summary>", p.lang == "zh" ? fmt::format("其余 {} 条成员预警", folded)
-                                                                          : fmt::format("and {} more on members", folded));
+      out += fmt::format("<details><summary>{}</summary>",
+                         p.lang == "zh" ? fmt::format("其余 {} 条", folded) : fmt::format("and {} more", folded));
       for (size_t i = 0; i < grp.size(); ++i)
         if (!listed[i]) out += line(*grp[i]);
       out += "</details>";
@@ -708,6 +834,104 @@ std::string AlertDigest(const engine::GoalResult& g, const plan::Plan& p, const 
     out += "</div>";
   }
   return out;
+}
+
+/// A report's chart as its kind draws it (HowDrawn: the way it can be
+/// drawn, W0015 at check where that is not its kind); its table follows.
+std::string ReportChart(const plan::Output& o, const engine::MetricResult& c, const plan::Plan& p) {
+  const std::string& lang = p.lang;
+  const Look look = LookOf(o.format, o.unit, o.percent);
+  const bool time = o.grain != rt::Grain::kAll;
+  std::vector<std::pair<std::string, std::optional<double>>> items;
+  std::vector<bool> cut;
+  for (const auto& row : c.rows) {
+    items.push_back({time ? ShownLabel(o.grain, row.period, p) : row.dims.empty() ? std::string()
+                                                                                  : DimText(row.dims[0], o.by_types[0]),
+                     Num(row.value)});
+    cut.push_back(row.span.partial);
+  }
+  auto bars = [&] {
+    // A partial period's bar is marked, as the trend marks its point.
+    auto marked = items;
+    bool any = false;
+    for (size_t i = 0; i < marked.size(); ++i)
+      if (time && cut[i]) marked[i].first += "*", any = true;
+    return Bars(marked, look, Tr(lang, "bar chart of the values in the table below", "下表数值的条形图"), false) +
+           (any ? fmt::format("<div class=legend><span>* {}</span></div>",
+                              Tr(lang, "partial: only some of its days", "不完整：只含部分天数"))
+                : "");
+  };
+  auto trend = [&](bool area) {
+    std::vector<std::string> labels;
+    std::vector<std::optional<double>> values;
+    for (const auto& [label, v] : items) labels.push_back(label), values.push_back(v);
+    return TrendChart(labels, values, {}, look, lang, cut, {}, {}, area);
+  };
+  switch (HowDrawn(o).drawn) {
+    case Drawn::kTrend:
+      return trend(false);
+    case Drawn::kArea:
+      return trend(true);
+    case Drawn::kBars:
+      return bars();
+    case Drawn::kPie: {
+      // A negative part (returns) has no slice: bars, and why.
+      std::string pie = Pie(items, look, lang);
+      if (!pie.empty()) return pie;
+      return fmt::format("<p class=sub>{}</p>", Tr(lang, "Drawn as bars: a pie needs parts that are not negative.",
+                                                   "改用条形图：饼图的各部分不能为负。")) +
+             bars();
+    }
+    case Drawn::kScorecard: {
+      if (items.empty()) return "";
+      size_t n = items.size();
+      return Scorecard(items[n - 1].first, items[n - 1].second, n > 1 ? items[n - 2].second : std::nullopt,
+                       cut[n - 1], look, lang);
+    }
+    case Drawn::kMembers: {
+      // The periods in order, and the members with the largest values
+      // drawn (every member is in the table).
+      std::vector<int64_t> periods;
+      std::map<std::string, std::map<int64_t, std::optional<double>>> by_member;
+      std::map<int64_t, bool> partial;
+      std::map<std::string, double> size;
+      for (const auto& row : c.rows) {
+        periods.push_back(row.period);
+        partial[row.period] = row.span.partial;
+        std::string name = DimText(row.dims[0], o.by_types[0]);
+        by_member[name][row.period] = Num(row.value);
+        if (auto v = Num(row.value)) size[name] += std::fabs(*v);
+      }
+      std::sort(periods.begin(), periods.end());
+      periods.erase(std::unique(periods.begin(), periods.end()), periods.end());
+      std::vector<std::string> names;
+      for (const auto& [name, _] : by_member) names.push_back(name);
+      std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) { return size[a] > size[b]; });
+      const size_t shown = std::min<size_t>(names.size(), std::size(kPalette));
+      std::vector<Series> members;
+      for (size_t k = 0; k < shown; ++k) {
+        Series s{names[k], {}};
+        for (int64_t per : periods) {
+          auto it = by_member[names[k]].find(per);
+          s.values.push_back(it == by_member[names[k]].end() ? std::nullopt : it->second);
+        }
+        members.push_back(std::move(s));
+      }
+      std::vector<std::string> labels;
+      std::vector<bool> cuts;
+      for (int64_t per : periods) labels.push_back(ShownLabel(o.grain, per, p)), cuts.push_back(partial[per]);
+      std::string note;
+      if (shown < names.size())
+        note = fmt::format("<p class=sub>{}</p>",
+                           Esc(fmt::format(fmt::runtime(Tr(lang, "The {} largest of {} members; the table lists every one.",
+                                                          "图中为最大的 {} 个成员（共 {} 个）；下表列出全部。")),
+                                           shown, names.size())));
+      return note + MemberTrendChart(labels, members, look, lang, cuts);
+    }
+    case Drawn::kTable:
+      break;
+  }
+  return "";
 }
 
 /// Most charts drawn per metric with --forecast (one per member); the
@@ -1141,21 +1365,7 @@ std::string Html(const Context& ctx) {
                                     : fmt::format(fmt::runtime(T("all the data through {}", "截至 {} 的全部数据")), to);
       if (!to.empty() || p.from_day) out += fmt::format("<p class=sub>{}</p>", Esc(span));
     }
-    if (o.by.empty() && o.grain != rt::Grain::kAll) {
-      std::vector<std::string> labels;
-      std::vector<std::optional<double>> values;
-      std::vector<bool> cut;
-      for (const auto& row : c.rows) {
-        labels.push_back(ShownLabel(o.grain, row.period, p));
-        values.push_back(Num(row.value));
-        cut.push_back(row.span.partial);
-      }
-      out += TrendChart(labels, values, {}, LookOf(o.format, o.unit, o.percent), lang, cut);
-    } else if (o.by.size() == 1 && o.grain == rt::Grain::kAll) {
-      std::vector<std::pair<std::string, std::optional<double>>> bars;
-      for (const auto& row : c.rows) bars.push_back({DimText(row.dims[0], o.by_types[0]), Num(row.value)});
-      out += Bars(bars, LookOf(o.format, o.unit, o.percent), Tr(lang, "bar chart of the values in the table below", "下表数值的条形图"), false);
-    }
+    out += ReportChart(o, c, p);
     out += fmt::format("<table tabindex=0><tr><th class=l>{}</th>", T("period", "期间"));
     for (const auto& d : o.by) out += "<th class=l>" + DimHtml(d, p) + "</th>";
     out += fmt::format("<th>{}</th></tr>", T("value", "值"));

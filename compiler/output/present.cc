@@ -269,10 +269,48 @@ std::string AlertValueText(const engine::FiredAlert& a, const Look& l, const std
   return Show(a.value, l);
 }
 
-std::vector<bool> ListedAlerts(const std::vector<const engine::FiredAlert*>& group, size_t members) {
+ChartDrawing HowDrawn(const plan::Output& o) {
+  const bool time = o.grain != rt::Grain::kAll;
+  const std::string& kind = o.chart;
+  auto as = [](Drawn d, std::string instead = "", std::string why = "") {
+    return ChartDrawing{d, std::move(instead), std::move(why)};
+  };
+  if (kind == "table") return as(Drawn::kTable);
+  if (o.by.size() > 1)
+    return as(Drawn::kTable, "a table", "a chart over two dimensions is shown as its table");
+  if (time && !o.by.empty())
+    return kind == "line" ? as(Drawn::kMembers)
+                          : as(Drawn::kMembers, "lines, one per member",
+                               "over periods and members each member is a line (bars, pies and scorecards are of one "
+                               "series)");
+  if (time) {
+    if (kind == "line") return as(Drawn::kTrend);
+    if (kind == "area") return as(Drawn::kArea);
+    if (kind == "bar") return as(Drawn::kBars);
+    if (kind == "scorecard") return as(Drawn::kScorecard);
+    return as(Drawn::kTrend, "a line",
+              kind == "pie" ? "a pie shows the parts of a whole: chart it by a dimension (`by channel`) at no grain"
+                            : "a waterfall is drawn for a goal's decomposition, not for a series of periods");
+  }
+  if (o.by.empty())
+    return kind == "scorecard" ? as(Drawn::kScorecard)
+                               : as(Drawn::kScorecard, "a number", "over no grain and no dimension it is one value");
+  if (kind == "bar") return as(Drawn::kBars);
+  if (kind == "pie")
+    return o.parts ? as(Drawn::kPie)
+                   : as(Drawn::kBars, "bars", "its members' values are not parts of a whole (a rate or an average does "
+                                              "not add up over members)");
+  if (kind == "line" || kind == "area")
+    return as(Drawn::kBars, "bars", "a line needs periods: chart it by a grain (`by month`)");
+  return as(Drawn::kBars, "bars",
+            kind == "scorecard" ? "a scorecard shows one value; by a dimension there are several"
+                                : "a waterfall is drawn for a goal's decomposition; a chart's members are drawn as bars");
+}
+
+std::vector<bool> ListedAlerts(const std::vector<const engine::FiredAlert*>& group, size_t each) {
   std::vector<bool> listed(group.size());
-  size_t shown = 0;
-  for (size_t i = 0; i < group.size(); ++i) listed[i] = group[i]->dim.empty() || shown++ < members;
+  size_t totals = 0, members = 0;
+  for (size_t i = 0; i < group.size(); ++i) listed[i] = (group[i]->dim.empty() ? totals : members)++ < each;
   return listed;
 }
 

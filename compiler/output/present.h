@@ -73,11 +73,21 @@ Look AlertLook(const engine::GoalResult& g, const engine::FiredAlert& a);
 using AlertGroups = std::vector<std::vector<const engine::FiredAlert*>>;
 AlertGroups GroupAlerts(const std::vector<engine::FiredAlert>& alerts,
                         const std::function<bool(const engine::FiredAlert&)>& keep);
-/// Which alerts of a group a digest lists before "and N more": every
-/// total (the goal's own, one per period, is never folded: the company's
-/// alerts of earlier months had been, behind a closed store's; reader's
-/// probe, 2026-12-07), and the first `members` members' alerts.
-std::vector<bool> ListedAlerts(const std::vector<const engine::FiredAlert*>& group, size_t members);
+/// Which alerts of a group a digest lists before "and N more": the first
+/// `each` of the goal's totals (one per period, the latest first) and the
+/// first `each` of its members'. The totals of earlier months had been
+/// folded behind a closed store's (reader's probe, 2026-12-07).
+std::vector<bool> ListedAlerts(const std::vector<const engine::FiredAlert*>& group, size_t each);
+/// How a report's chart is drawn. Its kind (`as pie`) where the chart can
+/// be drawn so, else another way and why (W0015 at check; a kind had been
+/// accepted and ignored: reader's probe, 2026-12-07).
+enum class Drawn { kTrend, kArea, kBars, kPie, kScorecard, kMembers, kTable };
+struct ChartDrawing {
+  Drawn drawn = Drawn::kTable;
+  std::string instead;  ///< empty when drawn as its kind; else what is drawn, in words
+  std::string why;      ///< why not as its kind
+};
+ChartDrawing HowDrawn(const plan::Output& chart);
 /// "3 alerts" / "3 条".
 std::string AlertCount(size_t n, const std::string& lang);
 /// A fired alert's value for people: the value, or for an alert on the

@@ -158,8 +158,7 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
                          answered);
     }
     if (folded)
-      out += lang == "zh" ? fmt::format("    其余 {} 条成员预警\n", folded)
-                          : fmt::format("    and {} more on members\n", folded);
+      out += lang == "zh" ? fmt::format("    其余 {} 条\n", folded) : fmt::format("    and {} more\n", folded);
   }
   if (hidden)
     out += lang == "zh" ? fmt::format("  （更早期间另有 {} 条成员预警：见 --format json 或 html）\n", hidden)

@@ -94,6 +94,7 @@ Plan Lowerer::Run() {
     plan_.by_types.push_back(DimType(d));
     const ir::Dimension* dim = m_.FindDimension(d);
     plan_.by_labels.push_back(LabelFor(dim->label, dim->labels));
+    if (!plan_.by_labels.back().empty()) plan_.dim_labels[d] = plan_.by_labels.back();
   }
   plan_.grain = req_.grain.value_or(Grain::kMonth);
   std::string role = req_.role;
@@ -171,8 +172,10 @@ Plan Lowerer::Run() {
   if (report)
     for (size_t i = 0; i < report->charts.size(); ++i) {
       const ir::Report::Chart& c = report->charts[i];
+      const size_t before = plan_.charts.size();
       if (Guard(true, fmt::format("chart `{}`", c.text), [&] { Chart(c); }) == "E0602")
         plan_.charts_by_grain.push_back({i, left_out_});
+      if (plan_.charts.size() > before) plan_.charts.back().chart_index = static_cast<int>(i);
     }
   for (const ir::Goal* g : goals) Guard(report != nullptr, fmt::format("goal `{}`", g->name), [&] { Goal(*g); });
   if (req_.expectations) Expectations();
@@ -492,6 +495,8 @@ void Lowerer::Chart(const ir::Report::Chart& c) {
   for (const std::string& b : c.by) {
     o.by.push_back(b);
     o.by_types.push_back(DimType(b));
+    if (const ir::Dimension* d = m_.FindDimension(b))
+      if (std::string label = LabelFor(d->label, d->labels); !label.empty()) plan_.dim_labels[b] = label;
   }
   if (!c.metric.empty())
     if (int i = m_.MetricIndex(c.metric); i >= 0) {
@@ -502,6 +507,19 @@ void Lowerer::Chart(const ir::Report::Chart& c) {
       o.unit = mt.percent ? "percent" : mt.unit.ToString();
       o.additivity = ir::AdditivityName(mt.additivity);
     }
+  // A formula charted as it is (`chart share(sales) by channel`) reads as
+  // a metric of that formula would.
+  const ir::Node& node = m_.node(c.node);
+  if (c.metric.empty() && node.type.unit.IsOne() && ir::ReadsAsPercent(node)) {
+    o.percent = true;
+    o.unit = "percent";
+  }
+  auto share = [](const ir::Node& n) { return n.kind == ir::Kind::kCall && n.fn == builtins::Fn::kShare; };
+  o.parts = node.type.additivity == ir::Additivity::kAdditive || share(node);
+  if (int i = c.metric.empty() ? -1 : m_.MetricIndex(c.metric); i >= 0) {
+    const ir::Metric& mt = m_.metrics[static_cast<size_t>(i)];
+    o.parts = mt.additivity == ir::Additivity::kAdditive || (mt.root >= 0 && share(m_.node(mt.root)));
+  }
   LCtx lc;
   lc.grain = o.grain;
   lc.dims = o.by;
@@ -843,6 +861,7 @@ void Lowerer::Goal(const ir::Goal& g) {
     GoalPlan::Drill dr;
     dr.dim = dim;
     if (const ir::Dimension* d = m_.FindDimension(dim)) dr.label = LabelFor(d->label, d->labels);
+    if (!dr.label.empty()) plan_.dim_labels[dim] = dr.label;
     dr.type = DimType(dim);
     LCtx by = lc;
     by.dims = {dim};

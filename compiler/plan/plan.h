@@ -216,6 +216,10 @@ struct Output {
   /// grows with the days a period has: a data test's range does not judge
   /// a partial period of one.
   bool amount = false;
+  /// A chart's members are parts of a whole (an additive metric, or a
+  /// share): what a pie can show.
+  bool parts = false;
+  int chart_index = -1;  ///< a report's chart: its place in the report's charts
 };
 
 struct GoalPlan {
@@ -427,6 +431,11 @@ struct Plan {
   std::vector<std::string> by;
   std::vector<VT> by_types;
   std::vector<std::string> by_labels;  ///< per `by` dimension, its label (empty: none)
+  /// Every dimension the plan shows (`--by`, a chart's `by`, a drill) with
+  /// a label, by name: its label in the request's language. A chart's
+  /// dimension was shown by its name ("按channel") unless a goal shown
+  /// drilled it (reader's probe, 2026-12-07).
+  std::map<std::string, std::string> dim_labels;
   std::optional<int32_t> from_day, to_day;
   std::optional<int32_t> as_of_day;  ///< --as-of, when given
   rt::Calendar calendar;

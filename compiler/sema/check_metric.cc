@@ -230,15 +230,12 @@ const MetricType* Checker::MetricOf(const std::string& name, Span at) {
   }
   m.unit = t.unit;
   if (!decl->unit && t.unit.IsOne() && t.node >= 0) {
-    // A change or a growth (`sales.change(month)`, `growth(sales,
-    // last_year)`, or a library function that is one, `std.kpi.yoy`) is a
-    // ratio people read in percent: shown as one, as in an alert (it
-    // printed 0.20 and -0.25: probe and review, 2026-12-06).
-    const ir::Node& root = module_.ir.nodes[static_cast<size_t>(t.node)];
-    if ((root.kind == ir::Kind::kMethod &&
-         (root.fn == builtins::Fn::kChange || root.fn == builtins::Fn::kGrowthMethod)) ||
-        (root.kind == ir::Kind::kCall && root.fn == builtins::Fn::kGrowth))
-      m.percent = true;
+    // A change, a growth or a share (`sales.change(month)`, `growth(sales,
+    // last_year)`, `share(sales)`, or a library function that is one,
+    // `std.kpi.yoy`) is a ratio people read in percent: shown as one, as in
+    // an alert (it printed 0.20 and -0.25: probe and review, 2026-12-06;
+    // a share printed 0.63: reader's probe, 2026-12-07).
+    if (ir::ReadsAsPercent(module_.ir.nodes[static_cast<size_t>(t.node)])) m.percent = true;
   }
   if (decl->unit && !decl->unit->refused) {
     bool percent = decl->unit->factors.size() == 1 && decl->unit->factors[0].name.name == "percent";

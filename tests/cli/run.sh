@@ -1948,8 +1948,42 @@ for engine in interp jit; do
     "[((), -0.367), ((('channel', 'offline'),), -0.9), ((('store', 'A'),), -0.767)]"
 done
 
-# The alert digest folds members' alerts only: February's total was
-# folded into "and 4 more" behind March's stores, and a rule that fired
+# A chart is drawn as its kind (every kind was accepted and drawn as a
+# line or bars, a share printed 0.78: reader's probe, 2026-12-07). By hand
+# from $TMP/ddrop: online 100 + 300 + 50 + 310 = 760.00, offline 220.00,
+# A 370.00, B 610.00, all 980.00: online's share 77.6%, B's 62.2%.
+cat > "$TMP/ddrop/r.kpi" <<'KPI'
+report k "图表" {
+  chart share(sales) by channel as pie
+  chart sales by store as pie
+  chart sales as scorecard
+  chart sales by month as area
+  chart sales by month, channel as line
+  chart sales by store as table
+}
+KPI
+expect "chart kinds: check" 0 "$KPIC" check "$TMP/ddrop"
+lacks err "W0015"
+expect "chart kinds: the report" 0 "$KPIC" run "$TMP/ddrop" --report k --format html --no-cache
+contains out "<svg class=pie"
+contains out "online: 77.6%<"
+contains out "B: ¥610.00 (62.2%)<"
+contains out "<div class=score><b>¥980.00</b>"
+contains out "<polygon fill=\"#0072B2\" fill-opacity=\"0.15\""
+contains out "<i class=sw style=\"border-color:#0072B2\"></i>online</span>"
+py_charts=$(python3 -c '
+import sys
+s = open(sys.argv[1]).read()
+parts = s.split("<h3>")[1:]
+print(" ".join(str(p.split("<table")[0].count("<svg")) for p in parts if "sales" in p.split("</h3>")[0]))' "$TMP/out")
+# Drawings before each chart's table: pie, pie, none (the number), area
+# (desktop and phone), lines (desktop and phone), none (table).
+[ "$py_charts" = "1 1 0 2 2 0" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: chart drawings $py_charts"; }
+expect "chart kinds: JSON units" 0 "$KPIC" run "$TMP/ddrop" --report k --format json --no-cache
+json "[(c['chart'], c['unit']) for c in d['charts']][:2]" "[('pie', 'percent'), ('pie', 'CNY')]"
+
+# The alert digest lists the latest five totals and five members' alerts:
+# February's total was folded into "and 4 more" behind March's stores, and a rule that fired
 # for the total alone lacked the "total" every other rule said (reader's
 # probe, 2026-12-07). By hand: 700.00, 560.00, 420.00 over 7 stores of
 # 100.00, 80.00, 60.00: -20.0% and -25.0%; in HTML both totals and 5 of
@@ -1986,7 +2020,7 @@ expect "the digest folds members only" 0 "$KPIC" run "$TMP/fold" --lang en --no-
 contains out "    2025-03 · total · −25.0%"
 contains out "    2025-03 · store S5 · −25.0%
     2025-02 · total · −20.0%
-    and 2 more on members"
+    and 2 more"
 contains out "  [warning] feb · 1 alert
     2025-02 · total · "
 expect "the HTML digest folds members only" 0 "$KPIC" run "$TMP/fold" --lang en --no-cache --format html
