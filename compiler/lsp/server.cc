@@ -326,8 +326,15 @@ class Server {
               {"serverInfo", {{"name", "kpic"}}}};
     }
     if (method == "initialized" || method.rfind("$/", 0) == 0 || method == "textDocument/didSave" ||
-        method == "workspace/didChangeConfiguration" || method == "workspace/didChangeWatchedFiles")
+        method == "workspace/didChangeConfiguration")
       return nullptr;
+    if (method == "workspace/didChangeWatchedFiles") {
+      // Files changed on disk behind the editor (a checkout, another tool):
+      // without this they kept their old text for the session.
+      for (const auto& c : params.at("changes")) ws_.Reload(UriToPath(c.at("uri").get<std::string>()));
+      Schedule();
+      return nullptr;
+    }
     if (method == "shutdown") {
       shutdown_ = true;
       return nullptr;

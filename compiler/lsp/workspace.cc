@@ -88,6 +88,14 @@ const std::vector<std::string> kKeywords = {
     "not",     "in",          "is",    "where",     "true",     "false",  "null",  "expect", "unique",     "found",
     "fresh",   "within",      "rows",  "change",    "between",  "reconciles", "with"};
 
+/// A file's bytes as they are on disk ("" when it cannot be read).
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 const std::set<std::string> kReserved = {"and", "or", "not", "in", "is", "where", "true", "false", "null"};
 
 std::string AttrText(const std::vector<ast::Attribute>& attrs, const char* key) {
@@ -177,6 +185,7 @@ struct Workspace::Target {
 void Workspace::AddFolder(const std::string& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return;
+  folders_.push_back(fs::path(root).lexically_normal().string());
   for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
@@ -189,10 +198,7 @@ void Workspace::AddFolder(const std::string& root) {
     if (p.extension() != ".kpi" || !it->is_regular_file(ec)) continue;
     std::string path = p.lexically_normal().string();
     if (docs_.count(path)) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    docs_[path] = Doc{ss.str(), false};
+    docs_[path] = Doc{ReadText(path), false};
   }
   dirty_ = true;
 }
@@ -218,16 +224,28 @@ void Workspace::Change(const std::string& path, const std::optional<Range>& rang
 void Workspace::Close(const std::string& path) {
   auto it = docs_.find(path);
   if (it == docs_.end()) return;
+  it->second.open = false;
+  Reload(path);
+}
+
+void Workspace::Reload(const std::string& path) {
+  auto it = docs_.find(path);
+  if (it != docs_.end() && it->second.open) return;  // the editor's buffer wins over the disk
   std::error_code ec;
-  if (fs::exists(path, ec)) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    it->second = Doc{ss.str(), false};
-  } else {
-    docs_.erase(it);
+  if (!fs::is_regular_file(path, ec)) {
+    if (it != docs_.end()) docs_.erase(it);
+  } else if (it != docs_.end() || UnderFolder(path)) {
+    docs_[path] = Doc{ReadText(path), false};
   }
   dirty_ = true;
+}
+
+bool Workspace::UnderFolder(const std::string& path) const {
+  for (const std::string& root : folders_) {
+    auto rel = fs::path(path).lexically_relative(root);
+    if (!rel.empty() && *rel.begin() != "..") return true;
+  }
+  return false;
 }
 
 // ---- positions -------------------------------------------------------------------------
@@ -330,12 +348,7 @@ void Workspace::Analyze() {
     if (auto dir = FindStdlib(options_); dir && !options_.no_stdlib) {
       std::error_code ec;
       if (fs::is_directory(*dir, ec))
-        for (const std::string& f : CollectInputs({*dir}).files) {
-          std::ifstream in(f, std::ios::binary);
-          std::stringstream ss;
-          ss << in.rdbuf();
-          stdlib_texts_[f] = ss.str();
-        }
+        for (const std::string& f : CollectInputs({*dir}).files) stdlib_texts_[f] = ReadText(f);
     }
   }
   for (const auto& [path, text] : stdlib_texts_)

@@ -75,6 +75,10 @@ class Workspace {
   void Change(const std::string& path, const std::optional<Range>& range, const std::string& text);
   /// Back to the file on disk.
   void Close(const std::string& path);
+  /// A file changed, appeared or went away on disk (workspace/didChangeWatchedFiles):
+  /// re-read it, add it when it is under a folder, drop it when it is gone.
+  /// An open document keeps the editor's text.
+  void Reload(const std::string& path);
   bool Has(const std::string& path) const { return docs_.count(path) > 0; }
   const std::string& Text(const std::string& path) const { return docs_.at(path).text; }
 
@@ -105,6 +109,9 @@ class Workspace {
   };
   struct Target;  // what a name under the cursor means
 
+  /// Whether `path` lies under one of the workspace folders.
+  bool UnderFolder(const std::string& path) const;
+
   void Analyze();
   uint32_t Offset(const std::string& text, Pos p) const;
   /// `line_starts`: the text's line index (SourceFile::line_starts), else
@@ -119,6 +126,7 @@ class Workspace {
   Limits limits_;
   Encoding enc_ = Encoding::kUtf16;
   std::map<std::string, Doc> docs_;
+  std::vector<std::string> folders_;  ///< the workspace folders (AddFolder)
   bool dirty_ = true, analysed_ = false;
   /// The texts and ASTs of every file: only changed documents are parsed
   /// again; the catalog is rebuilt from all of them.

@@ -463,6 +463,62 @@ c.notify("textDocument/didClose", {"textDocument": {"uri": "file://" + un_path}}
 d = c.diagnostics("file://" + un_path)
 check(d == [], f"closing it clears its diagnostics: {d}")
 c.p.kill()
+
+
+def folder(name, files):
+    """A fresh folder of the workspace holding `files` (name -> text)."""
+    d = os.path.join(ws, name)
+    os.makedirs(d)
+    for f, text in files.items():
+        os.makedirs(os.path.dirname(os.path.join(d, f)), exist_ok=True)
+        open(os.path.join(d, f), "w", encoding="utf-8").write(text)
+    return d
+
+
+def started(root):
+    """A client initialized on `root`."""
+    c = Client(root)
+    c.notify("initialized", {})
+    return c
+
+
+def codes(diags):
+    return [d["code"] for d in diags]
+
+
+# Files changed, added or removed on disk while not open
+# (workspace/didChangeWatchedFiles): they kept their old text, so the open
+# document read a metric that was gone (E0201 where `kpic check` is clean)
+# and a renamed file declared everything twice (E0202).
+watch_src = ('package shop\nsource orders from csv("orders.csv") {\n  order_id: string key\n'
+             '  ordered_at: timestamp time\n  amount: decimal(2) unit CNY\n}\nmetric sales: CNY = sum(orders.amount)\n')
+wd = folder("watched", {"a.kpi": watch_src, "main.kpi": "package shop\nmetric double_sales = sales * 2\n"})
+main_uri, a_path = "file://" + os.path.join(wd, "main.kpi"), os.path.join(wd, "a.kpi")
+c = started(wd)
+c.notify("textDocument/didOpen", {"textDocument": {"uri": main_uri, "languageId": "kpi", "version": 1,
+                                                   "text": "package shop\nmetric double_sales = sales * 2\n"}})
+check(c.diagnostics(main_uri) == [], "watched files: clean at start")
+open(a_path, "w").write(watch_src.replace("metric sales", "metric revenue"))
+c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": "file://" + a_path, "type": 2}]})
+c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 2},
+                                    "contentChanges": [{"text": "package shop\nmetric double_sales = revenue * 2\n"}]})
+d = c.diagnostics(main_uri)
+check(d == [], f"a file changed on disk is read again: {d}")
+os.rename(a_path, os.path.join(wd, "b.kpi"))
+c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": "file://" + a_path, "type": 3},
+                                                         {"uri": "file://" + os.path.join(wd, "b.kpi"), "type": 1}]})
+c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 3},
+                                    "contentChanges": [{"text": "package shop\nmetric double_sales = revenue * 3\n"}]})
+d = c.diagnostics(main_uri)
+check(d == [], f"a file renamed on disk is dropped under its old name and read under its new one: {d}")
+os.remove(os.path.join(wd, "b.kpi"))
+c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": "file://" + os.path.join(wd, "b.kpi"), "type": 3}]})
+c.notify("textDocument/didChange", {"textDocument": {"uri": main_uri, "version": 4},
+                                    "contentChanges": [{"text": "package shop\nmetric double_sales = revenue * 4\n"}]})
+d = c.diagnostics(main_uri)
+check(codes(d) == ["E0201"], f"a file deleted on disk is dropped: {codes(d)}")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
