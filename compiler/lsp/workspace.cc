@@ -171,6 +171,49 @@ std::string DialectDoc(builtins::Dialect d) {
                          : "refuses (E0502 in a package that declares it):" + refused;
 }
 
+/// A declaration's settings (`owner "ops"`), for the kinds that have them.
+const std::vector<ast::Attribute>* AttrsOf(const ast::Decl& d) {
+  switch (d.kind) {
+    case DeclKind::kPackage:
+      return &static_cast<const ast::PackageDecl&>(d).attrs;
+    case DeclKind::kDimension:
+      return &static_cast<const ast::DimensionDecl&>(d).attrs;
+    case DeclKind::kCalendar:
+      return &static_cast<const ast::CalendarDecl&>(d).attrs;
+    case DeclKind::kMetric:
+      return &static_cast<const ast::MetricDecl&>(d).attrs;
+    case DeclKind::kFn:
+      return &static_cast<const ast::FnDecl&>(d).attrs;
+    default:
+      return nullptr;
+  }
+}
+
+/// Where the words of a file that are keywords start: a declaration's and
+/// a clause's keyword, a setting's key. A metric may be called `target` or
+/// `owner`; those words are never a use of it (a rename of the metric
+/// `target` rewrote the goal's `target` clause).
+std::set<uint32_t> KeywordStarts(const ast::File& f) {
+  std::set<uint32_t> out;
+  auto add = [&](Span s) {
+    if (s.valid()) out.insert(s.begin);
+  };
+  for (const auto& d : f.decls) {
+    add(d->keyword_span);
+    if (const std::vector<ast::Attribute>* attrs = AttrsOf(*d))
+      for (const ast::Attribute& a : *attrs) add(a.key.span);
+    if (d->kind == DeclKind::kGoal)
+      for (const ast::GoalItem& i : static_cast<const ast::GoalDecl&>(*d).items) {
+        add(i.keyword_span);
+        if (i.kind == ast::GoalItem::Kind::kAttr || i.kind == ast::GoalItem::Kind::kSetting) add(i.attr.key.span);
+      }
+    // Each item of a report starts with its keyword (`metrics`, `chart`) or key.
+    if (d->kind == DeclKind::kReport)
+      for (const ast::ReportItem& i : static_cast<const ast::ReportDecl&>(*d).items) add(i.span);
+  }
+  return out;
+}
+
 }  // namespace
 
 struct Workspace::Target {
@@ -421,6 +464,12 @@ std::map<std::string, std::vector<LspDiagnostic>> Workspace::Diagnostics() {
 
 // ---- names -------------------------------------------------------------------------------
 
+const ast::File* Workspace::FileOf(FileId id) const {
+  for (const ast::File* f : files_)
+    if (f->id == id) return f;
+  return nullptr;
+}
+
 namespace {
 
 const Package* PackageOfFile(const Catalog& catalog, const std::vector<const ast::File*>& files, FileId id) {
@@ -450,9 +499,11 @@ std::optional<Workspace::Target> Workspace::Resolve(const std::string& path, Pos
   const Package* pkg = PackageOfFile(catalog_, files_, fid->second);
   if (!pkg) return std::nullopt;
   Scope scope(catalog_, pkg);
+  std::set<uint32_t> keywords = KeywordStarts(*FileOf(fid->second));
   for (const PathOcc& occ : Paths(text)) {
     for (size_t k = 0; k < occ.parts.size(); ++k) {
       if (off < occ.parts[k].begin || off > occ.parts[k].end) continue;
+      if (keywords.count(occ.parts[0].begin)) return std::nullopt;
       std::vector<ast::Ident> ids(k + 1);
       std::vector<const ast::Ident*> ptrs;
       for (size_t i = 0; i <= k; ++i) ids[i].name = occ.parts[i].name, ptrs.push_back(&ids[i]);
@@ -656,7 +707,9 @@ std::vector<Location> Workspace::Occurrences(const Target& t) {
     std::vector<std::pair<uint32_t, uint32_t>> bodies;
     for (const auto& d : f->decls)
       if (d->kind == DeclKind::kSource) bodies.push_back({d->span.begin, d->span.end});
+    std::set<uint32_t> keywords = KeywordStarts(*f);
     for (const PathOcc& occ : Paths(text)) {
+      if (keywords.count(occ.parts[0].begin)) continue;
       bool in_body = false;
       for (auto [b, e] : bodies) in_body |= occ.parts[0].begin > b && occ.parts[0].begin < e;
       std::vector<ast::Ident> ids(occ.parts.size());

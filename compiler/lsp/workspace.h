@@ -119,6 +119,7 @@ class Workspace {
   Pos PosOf(const std::string& text, uint32_t offset, const std::vector<uint32_t>* line_starts = nullptr) const;
   Range RangeOf(const std::string& path, uint32_t begin, uint32_t end) const;
   Range SpanRange(Span s) const;
+  const ast::File* FileOf(FileId id) const;  ///< of an analysed file
   std::optional<Target> Resolve(const std::string& path, Pos p);
   std::vector<Location> Occurrences(const Target& t);
 

@@ -519,6 +519,28 @@ d = c.diagnostics(main_uri)
 check(codes(d) == ["E0201"], f"a file deleted on disk is dropped: {codes(d)}")
 c.p.kill()
 
+# A metric named like a clause's keyword (`target`): its rename rewrote the
+# goal's `target` keyword too, and the package no longer parsed.
+SHOP_SOURCES = ('package shop\n\nsource orders from csv("orders.csv") {\n  order_id: string key\n'
+                '  ordered_at: timestamp time\n  amount: decimal(2) unit CNY\n}\n')
+kw_text = (SHOP_SOURCES + 'source budget from csv("budget.csv") {\n  day: date time\n  amount: decimal(2) unit CNY\n}\n\n'
+           'metric sales: CNY = sum(orders.amount)\n  owner "ops"\nmetric target: CNY = sum(budget.amount)\n'
+           '  owner "finance"\n\ngoal hit "达成" {\n  owner  "x"\n  metric sales\n  period 2026 by month\n'
+           '  target sales >= target\n}\n')
+kd = folder("softkw", {"a.kpi": kw_text})
+kw_uri = "file://" + os.path.join(kd, "a.kpi")
+c = started(kd)
+c.notify("textDocument/didOpen", {"textDocument": {"uri": kw_uri, "languageId": "kpi", "version": 1, "text": kw_text}})
+check(c.diagnostics(kw_uri) == [], "a metric named `target` checks")
+r = c.request("textDocument/rename", {"textDocument": {"uri": kw_uri}, "position": {"line": 14, "character": 8},
+                                      "newName": "budget_sales"})["result"]
+starts = sorted((e["range"]["start"]["line"], e["range"]["start"]["character"], e["range"]["end"]["character"])
+                for e in r["changes"][kw_uri])
+check(starts == [(14, 7, 13), (21, 18, 24)], f"rename of the metric `target` leaves the goal's `target` keyword: {starts}")
+h = c.request("textDocument/hover", {"textDocument": {"uri": kw_uri}, "position": {"line": 21, "character": 3}})["result"]
+check(h is None or "— metric" not in h["contents"]["value"], f"the `target` keyword is no use of the metric: {h}")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
