@@ -30,7 +30,19 @@ using ast::DeclKind;
 
 namespace {
 
-bool WordByte(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+/// The bytes of the name character at `i` (IsNameChar), or 0. U+3000 and
+/// NBSP separate names as the lexer reads them (the scanner took every
+/// byte above 0x7F as part of one: `销售额　` was an unknown word).
+size_t NameCharAt(std::string_view t, size_t i) {
+  uint32_t cp;
+  size_t n = DecodeUtf8(t, i, &cp);
+  return IsNameChar(cp) ? n : 0;
+}
+/// The bytes of the code point at `i`.
+size_t CodePointBytes(std::string_view t, size_t i) {
+  uint32_t cp;
+  return DecodeUtf8(t, i, &cp);
+}
 
 /// A dotted name in the text, with the byte range of each part.
 struct PathOcc {
@@ -57,27 +69,41 @@ std::vector<PathOcc> Paths(std::string_view t) {
       size_t e = t.find("*/", i + 2);
       i = e == std::string_view::npos ? n : e + 2;
     } else if (std::isdigit(static_cast<unsigned char>(c))) {
-      while (i < n &&
-             (WordByte(static_cast<unsigned char>(t[i])) || t[i] == '.' || t[i] == '-' || t[i] == ':' || t[i] == '%'))
-        ++i;
-    } else if (WordByte(static_cast<unsigned char>(c))) {
+      while (i < n && (t[i] == '.' || t[i] == '-' || t[i] == ':' || t[i] == '%' || NameCharAt(t, i)))
+        i += CodePointBytes(t, i);
+    } else if (NameCharAt(t, i)) {
       PathOcc p;
       while (true) {
         size_t b = i;
-        while (i < n && WordByte(static_cast<unsigned char>(t[i]))) ++i;
+        while (size_t len = i < n ? NameCharAt(t, i) : 0) i += len;
         p.parts.push_back({std::string(t.substr(b, i - b)), static_cast<uint32_t>(b), static_cast<uint32_t>(i)});
-        if (i + 1 < n && t[i] == '.' && WordByte(static_cast<unsigned char>(t[i + 1])) &&
-            !std::isdigit(static_cast<unsigned char>(t[i + 1])))
+        if (i + 1 < n && t[i] == '.' && NameCharAt(t, i + 1) && !std::isdigit(static_cast<unsigned char>(t[i + 1])))
           ++i;
         else
           break;
       }
       out.push_back(std::move(p));
     } else {
-      ++i;
+      i += CodePointBytes(t, i);
     }
   }
   return out;
+}
+
+/// Where the name (dotted) that ends at `off` starts.
+size_t NameStart(std::string_view t, size_t off) {
+  // Back over bytes that may belong to one, then forward past any code
+  // point that is not part of a name (U+3000 ends in a byte above 0x7F).
+  size_t b = off;
+  while (b > 0 && (t[b - 1] == '.' || t[b - 1] == '_' || std::isalnum(static_cast<unsigned char>(t[b - 1])) ||
+                   static_cast<unsigned char>(t[b - 1]) >= 0x80))
+    --b;
+  for (size_t i = b; i < off;) {
+    size_t len = CodePointBytes(t, i);
+    if (t[i] != '.' && !NameCharAt(t, i)) b = i + len;
+    i += len;
+  }
+  return b;
 }
 
 const std::vector<std::string> kKeywords = {
@@ -768,8 +794,7 @@ std::vector<CompletionItem> Workspace::Completion(const std::string& path, Pos p
   const std::string& text = docs_.count(path) ? docs_.at(path).text : sm_.Get(fid->second).text;
   uint32_t off = Offset(text, p);
   // The dotted name being typed, up to the cursor.
-  size_t b = off;
-  while (b > 0 && (WordByte(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '.')) --b;
+  size_t b = NameStart(text, off);
   std::string typed = text.substr(b, off - b);
   const Package* pkg = PackageOfFile(catalog_, files_, fid->second);
   Scope scope(catalog_, pkg);
@@ -1028,7 +1053,7 @@ std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& pa
     return out;
   }
   bool ok = !new_name.empty() && !std::isdigit(static_cast<unsigned char>(new_name[0])) && !kReserved.count(new_name);
-  for (unsigned char c : new_name) ok &= WordByte(c);
+  for (size_t i = 0; i < new_name.size(); i += CodePointBytes(new_name, i)) ok &= NameCharAt(new_name, i) > 0;
   if (!ok) {
     *error = fmt::format(
         "`{}` is not a name: use letters, digits and `_`, not starting with a digit, and not a reserved word",

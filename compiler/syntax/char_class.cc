@@ -2,6 +2,7 @@
 // outside ASCII, asked of the lexer itself (antlr_bridge.h, CodePointStream),
 // and the UTF-8 char stream the file parser lexes from.
 #include <atomic>
+#include <cctype>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,16 @@ CharClass ClassOf(char32_t c) {
 }
 
 }  // namespace kpic::syntax
+
+namespace kpic {
+
+bool IsNameChar(char32_t c) {
+  if (c < 0x80) return std::isalnum(static_cast<int>(c)) || c == '_';
+  syntax::CharClass k = syntax::ClassOf(c);
+  return k == syntax::CharClass::kLetter || k == syntax::CharClass::kNameContinue;
+}
+
+}  // namespace kpic
 
 namespace kpic::syntax {
 

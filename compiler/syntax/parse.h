@@ -34,6 +34,10 @@ std::unique_ptr<ast::File> ParseFile(const SourceManager& sm, FileId id, Diagnos
 /// reports it; a reader that sees the size first need not read the file).
 void ReportFileTooLarge(DiagnosticSink& diags, FileId id, size_t bytes, const ParseLimits& limits);
 
+/// Whether `c` may be part of a name (a letter, digit or mark, `_`), as the
+/// lexer reads it: U+3000 and NBSP are white space, not part of a name.
+bool IsNameChar(char32_t c);
+
 /// A token as the lexer made it (code-point offsets), for tests.
 struct LexedToken {
   size_t type = 0;

@@ -486,6 +486,26 @@ def codes(diags):
     return [d["code"] for d in diags]
 
 
+def opened(name, text):
+    """A client on a fresh folder whose a.kpi holds `text`, opened: the client, its URI and its diagnostics."""
+    d = folder(name, {"a.kpi": text})
+    uri = "file://" + os.path.join(d, "a.kpi")
+    c = started(d)
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "kpi", "version": 1, "text": text}})
+    return c, uri, c.diagnostics(uri)
+
+
+def at(c, method, uri, line, character, **params):
+    """The reply to a request at (line, character) of `uri`."""
+    return c.request(method, {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}, **params})
+
+
+def spans(locations):
+    """(line, start character, end character) of each location or edit, sorted."""
+    return sorted((x["range"]["start"]["line"], x["range"]["start"]["character"], x["range"]["end"]["character"])
+                  for x in locations)
+
+
 # Files changed, added or removed on disk while not open
 # (workspace/didChangeWatchedFiles): they kept their old text, so the open
 # document read a metric that was gone (E0201 where `kpic check` is clean)
@@ -527,18 +547,29 @@ kw_text = (SHOP_SOURCES + 'source budget from csv("budget.csv") {\n  day: date t
            'metric sales: CNY = sum(orders.amount)\n  owner "ops"\nmetric target: CNY = sum(budget.amount)\n'
            '  owner "finance"\n\ngoal hit "达成" {\n  owner  "x"\n  metric sales\n  period 2026 by month\n'
            '  target sales >= target\n}\n')
-kd = folder("softkw", {"a.kpi": kw_text})
-kw_uri = "file://" + os.path.join(kd, "a.kpi")
-c = started(kd)
-c.notify("textDocument/didOpen", {"textDocument": {"uri": kw_uri, "languageId": "kpi", "version": 1, "text": kw_text}})
-check(c.diagnostics(kw_uri) == [], "a metric named `target` checks")
-r = c.request("textDocument/rename", {"textDocument": {"uri": kw_uri}, "position": {"line": 14, "character": 8},
-                                      "newName": "budget_sales"})["result"]
-starts = sorted((e["range"]["start"]["line"], e["range"]["start"]["character"], e["range"]["end"]["character"])
-                for e in r["changes"][kw_uri])
-check(starts == [(14, 7, 13), (21, 18, 24)], f"rename of the metric `target` leaves the goal's `target` keyword: {starts}")
-h = c.request("textDocument/hover", {"textDocument": {"uri": kw_uri}, "position": {"line": 21, "character": 3}})["result"]
+c, kw_uri, d = opened("softkw", kw_text)
+check(d == [], "a metric named `target` checks")
+r = at(c, "textDocument/rename", kw_uri, 14, 8, newName="budget_sales")["result"]
+check(spans(r["changes"][kw_uri]) == [(14, 7, 13), (21, 18, 24)],
+      f"rename of the metric `target` leaves the goal's `target` keyword: {spans(r['changes'][kw_uri])}")
+h = at(c, "textDocument/hover", kw_uri, 21, 3)["result"]
 check(h is None or "— metric" not in h["contents"]["value"], f"the `target` keyword is no use of the metric: {h}")
+c.p.kill()
+
+# U+3000 and NBSP after a name are white space (docs/language.md), but the
+# server's name scanner took them as part of the word: hover, definition
+# and references missed `销售额　`, and a rename left it behind (E0201).
+u_text = ('package 商店\nsource 订单 from csv("o.csv") {\n  编号: string key\n  下单时间: timestamp time\n'
+          '  金额: decimal(2) unit CNY\n}\nmetric 销售额: CNY = sum(订单.金额)\nmetric 双倍 = 销售额\u3000* 2\n'
+          'metric 三倍 = 3 *\u00a0销售额\u00a0+ 销售额\n')
+c, u_uri, d = opened("u3000", u_text)
+check(d == [], "U+3000 and NBSP separate names")
+h = at(c, "textDocument/hover", u_uri, 7, 14)["result"]
+check(h is not None and "**销售额** — metric" in h["contents"]["value"], f"hover on a name before U+3000: {h}")
+d = at(c, "textDocument/definition", u_uri, 8, 17)["result"]
+check(d is not None and d["range"]["start"] == {"line": 6, "character": 7}, f"definition of a name between NBSPs: {d}")
+refs = spans(at(c, "textDocument/references", u_uri, 6, 8, context={"includeDeclaration": True})["result"])
+check(refs == [(6, 7, 10), (7, 12, 15), (8, 16, 19), (8, 22, 25)], f"references beside U+3000 and NBSP: {refs}")
 c.p.kill()
 
 shutil.rmtree(ws)
