@@ -1039,6 +1039,27 @@ std::optional<Edit> Workspace::Format(const std::string& path) {
   return Edit{{Pos{}, PosOf(text, static_cast<uint32_t>(text.size()))}, *out};
 }
 
+std::string Workspace::NameTaken(const ast::Decl& metric, const std::string& name) const {
+  // A package's name (`std`) would be shadowed where it is used as a prefix.
+  if (catalog_.packages.count(name) || name == "std")
+    return fmt::format("`{}` is the name of a package; a metric of that name would hide it", name);
+  const Package* pkg = Scope(catalog_, nullptr).PackageOf(&metric);
+  if (pkg && pkg->decls.count(name)) return fmt::format("package `{}` already declares `{}`", pkg->name, name);
+  if (pkg && pkg->aliases.count(name))
+    return fmt::format("package `{}` imports `{}` as `{}`; a metric of that name would hide it", pkg->name,
+                       pkg->aliases.at(name), name);
+  if (builtins::FindFunction(name))
+    return fmt::format("`{}` is a builtin function; a metric of that name would hide it", name);
+  // Metric names are shared by the user's packages (E0501).
+  for (const auto& [other, p] : catalog_.packages) {
+    auto it = p.decls.find(name);
+    if (!p.from_stdlib && it != p.decls.end() && it->second->kind == DeclKind::kMetric)
+      return fmt::format("package `{}` already has a metric `{}`, and a metric's name is one in every package", other,
+                         name);
+  }
+  return "";
+}
+
 std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& path, Pos p, const std::string& new_name,
                                                            std::string* error) {
   std::map<std::string, std::vector<Edit>> out;
@@ -1077,16 +1098,8 @@ std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& pa
       return out;
     }
   }
-  Scope scope(catalog_, nullptr);
-  // A package's name (`std`) would be shadowed where it is used as a prefix.
-  if (catalog_.packages.count(new_name) || new_name == "std") {
-    *error = fmt::format("`{}` is the name of a package; a metric of that name would hide it", new_name);
-    return out;
-  }
-  if (const Package* pkg = scope.PackageOf(t->decl); pkg && pkg->decls.count(new_name)) {
-    *error = fmt::format("package `{}` already declares `{}`", pkg->name, new_name);
-    return out;
-  }
+  *error = NameTaken(*t->decl, new_name);
+  if (!error->empty()) return out;
   for (const Location& l : Occurrences(*t)) out[l.path].push_back({l.range, new_name});
   return out;
 }

@@ -122,6 +122,9 @@ class Workspace {
   const ast::File* FileOf(FileId id) const;  ///< of an analysed file
   std::optional<Target> Resolve(const std::string& path, Pos p);
   std::vector<Location> Occurrences(const Target& t);
+  /// Why the metric cannot be renamed to `name` (a package's, an import's,
+  /// a builtin's or another metric's name), or "".
+  std::string NameTaken(const ast::Decl& metric, const std::string& name) const;
 
   SessionOptions options_;
   Limits limits_;

@@ -486,9 +486,10 @@ def codes(diags):
     return [d["code"] for d in diags]
 
 
-def opened(name, text):
-    """A client on a fresh folder whose a.kpi holds `text`, opened: the client, its URI and its diagnostics."""
-    d = folder(name, {"a.kpi": text})
+def opened(name, text, others=None):
+    """A client on a fresh folder whose a.kpi holds `text` (beside `others`), opened: the client, its URI and its
+    diagnostics."""
+    d = folder(name, {"a.kpi": text, **(others or {})})
     uri = "file://" + os.path.join(d, "a.kpi")
     c = started(d)
     c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "kpi", "version": 1, "text": text}})
@@ -570,6 +571,24 @@ d = at(c, "textDocument/definition", u_uri, 8, 17)["result"]
 check(d is not None and d["range"]["start"] == {"line": 6, "character": 7}, f"definition of a name between NBSPs: {d}")
 refs = spans(at(c, "textDocument/references", u_uri, 6, 8, context={"includeDeclaration": True})["result"])
 check(refs == [(6, 7, 10), (7, 12, 15), (8, 16, 19), (8, 22, 25)], f"references beside U+3000 and NBSP: {refs}")
+c.p.kill()
+
+# Rename to a name taken outside the metric's package was accepted and
+# broke the workspace: another package's metric (E0501), a builtin (E0207),
+# the import's alias (E0207).
+g_text = (SHOP_SOURCES.replace("package shop\n", "package alpha\nimport std.retail\n") +
+          '\nmetric sales: CNY = sum(orders.amount)\nmetric cnt = count(orders)\n'
+          'metric avg_value = retail.aov(sales, cnt)\nmetric total_n = sum(orders.amount) / 2\n')
+c, g_uri, d = opened("taken", g_text, {"b.kpi": "package beta\nmetric revenue = 42\n"})
+check(d == [], f"the package with an import checks: {d}")
+for name, why in [("revenue", "package `beta` already has a metric `revenue`"),
+                  ("sum", "`sum` is a builtin function"), ("count", "`count` is a builtin function"),
+                  ("retail", "package `alpha` imports `std.retail` as `retail`")]:
+    r = at(c, "textDocument/rename", g_uri, 12, 8, newName=name)
+    check("error" in r and r["error"]["code"] == -32803 and why in r["error"]["message"],
+          f"rename to the taken name {name!r} is refused: {r.get('error')}")
+r = at(c, "textDocument/rename", g_uri, 12, 8, newName="aov")
+check(spans(r["result"]["changes"][g_uri]) == [(12, 7, 14)], "a stdlib metric's name may be taken (kpic check allows it)")
 c.p.kill()
 
 shutil.rmtree(ws)
