@@ -240,13 +240,36 @@ std::set<uint32_t> KeywordStarts(const ast::File& f) {
   return out;
 }
 
+/// The parameter called `name` of the fn or role around `off` (parameters
+/// shadow metrics of the same name), and that fn or role in `*owner`.
+const ast::Param* ParamAt(const ast::File& f, uint32_t off, const std::string& name, const ast::Decl** owner) {
+  for (const auto& d : f.decls) {
+    if (off < d->span.begin || off > d->span.end) continue;
+    const std::vector<ast::Param>* params = d->kind == DeclKind::kFn     ? &static_cast<const ast::FnDecl&>(*d).params
+                                            : d->kind == DeclKind::kRole ? &static_cast<const ast::RoleDecl&>(*d).params
+                                                                         : nullptr;
+    for (size_t i = 0; params && i < params->size(); ++i)
+      if ((*params)[i].name.name == name) {
+        *owner = d.get();
+        return &(*params)[i];
+      }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 struct Workspace::Target {
-  enum class Kind { kDecl, kColumn, kBuiltin } kind = Kind::kDecl;
-  const ast::Decl* decl = nullptr;      ///< kDecl; kColumn: the source
+  enum class Kind { kDecl, kColumn, kBuiltin, kParam } kind = Kind::kDecl;
+  const ast::Decl* decl = nullptr;      ///< kDecl; kColumn: the source; kParam: the fn or role
   const ast::Column* column = nullptr;  ///< kColumn
   const builtins::Builtin* builtin = nullptr;  ///< kBuiltin
+  const ast::Param* param = nullptr;           ///< kParam
+
+  /// Its name where it is declared (not valid for a declaration without a name).
+  Span Declared() const {
+    return kind == Kind::kColumn ? column->name.span : kind == Kind::kParam ? param->name.span : decl->name.span;
+  }
 };
 
 // ---- documents -------------------------------------------------------------------------
@@ -530,6 +553,9 @@ std::optional<Workspace::Target> Workspace::Resolve(const std::string& path, Pos
     for (size_t k = 0; k < occ.parts.size(); ++k) {
       if (off < occ.parts[k].begin || off > occ.parts[k].end) continue;
       if (keywords.count(occ.parts[0].begin)) return std::nullopt;
+      const ast::Decl* owner = nullptr;
+      if (const ast::Param* param = ParamAt(*FileOf(fid->second), occ.parts[0].begin, occ.parts[0].name, &owner))
+        return k == 0 ? std::optional(Target{Target::Kind::kParam, owner, nullptr, nullptr, param}) : std::nullopt;
       std::vector<ast::Ident> ids(k + 1);
       std::vector<const ast::Ident*> ptrs;
       for (size_t i = 0; i <= k; ++i) ids[i].name = occ.parts[i].name, ptrs.push_back(&ids[i]);
@@ -664,6 +690,13 @@ std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
     if (type) out += "\n\n" + *type;
     return out;
   }
+  if (t->kind == Target::Kind::kParam) {
+    const ast::Param& prm = *t->param;
+    out = fmt::format("**{}** — parameter of {} `{}`", prm.name.name, ast::DeclKindName(t->decl->kind), t->decl->name.name);
+    if (prm.unit) out += fmt::format(" · unit `{}`", prm.unit->ToString());
+    if (prm.type) out += fmt::format(" · `{}`", TypeText(*prm.type, &buf));
+    return out;
+  }
   if (t->kind == Target::Kind::kColumn) {
     const ast::Column& c = *t->column;
     out = fmt::format("**{}.{}**: `{}`", t->decl->name.name, c.name.name, TypeText(c.type, &buf));
@@ -711,7 +744,7 @@ std::optional<std::string> Workspace::Hover(const std::string& path, Pos p) {
 std::optional<Location> Workspace::Definition(const std::string& path, Pos p) {
   auto t = Resolve(path, p);
   if (!t || t->kind == Target::Kind::kBuiltin) return std::nullopt;
-  Span s = t->kind == Target::Kind::kColumn ? t->column->name.span : t->decl->name.span;
+  Span s = t->Declared();
   if (!s.valid()) s = t->decl->span;
   return Location{sm_.Get(s.file).path, SpanRange(s)};
 }
@@ -736,6 +769,10 @@ std::vector<Location> Workspace::Occurrences(const Target& t) {
     std::set<uint32_t> keywords = KeywordStarts(*f);
     for (const PathOcc& occ : Paths(text)) {
       if (keywords.count(occ.parts[0].begin)) continue;
+      const ast::Decl* owner = nullptr;
+      const ast::Param* param = ParamAt(*f, occ.parts[0].begin, occ.parts[0].name, &owner);
+      if (param && param == t.param) add(path, occ.parts[0].begin, occ.parts[0].end);
+      if (param || t.kind == Target::Kind::kParam) continue;
       bool in_body = false;
       for (auto [b, e] : bodies) in_body |= occ.parts[0].begin > b && occ.parts[0].begin < e;
       std::vector<ast::Ident> ids(occ.parts.size());
@@ -761,7 +798,7 @@ std::vector<Location> Workspace::Occurrences(const Target& t) {
       }
     }
   }
-  Span decl_span = t.kind == Target::Kind::kColumn ? t.column->name.span : t.decl->name.span;
+  Span decl_span = t.Declared();
   if (decl_span.valid()) add(sm_.Get(decl_span.file).path, decl_span.begin, decl_span.end);
   std::sort(out.begin(), out.end(), [](const Location& a, const Location& b) {
     return std::tie(a.path, a.range.start.line, a.range.start.character) <
@@ -775,7 +812,7 @@ std::vector<Location> Workspace::References(const std::string& path, Pos p, bool
   if (!t || t->kind == Target::Kind::kBuiltin) return {};
   std::vector<Location> all = Occurrences(*t);
   if (include_declaration) return all;
-  Span ds = t->kind == Target::Kind::kColumn ? t->column->name.span : t->decl->name.span;
+  Span ds = t->Declared();
   Location decl{sm_.Get(ds.file).path, SpanRange(ds)};
   all.erase(std::remove_if(all.begin(), all.end(),
                            [&](const Location& l) {

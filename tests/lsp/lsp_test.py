@@ -591,6 +591,25 @@ r = at(c, "textDocument/rename", g_uri, 12, 8, newName="aov")
 check(spans(r["result"]["changes"][g_uri]) == [(12, 7, 14)], "a stdlib metric's name may be taken (kpic check allows it)")
 c.p.kill()
 
+# A fn's parameter that shadows a metric (`fn share(sales, total)`) was
+# taken for the metric: hover and definition went to the metric, and
+# renaming the metric renamed the parameter too (`fn share(total, total)`, E0213).
+f_text = SHOP_SOURCES + ('\nmetric sales: CNY = sum(orders.amount)\nfn share(sales, total) = sales / total\n'
+                         'metric big = share(sales, sales * 2)\n')
+c, f_uri, d = opened("fnparam", f_text)
+check(d == [], f"a fn whose parameter shadows a metric checks: {d}")
+d = at(c, "textDocument/definition", f_uri, 9, 26)["result"]
+check(d is not None and d["range"] == {"start": {"line": 9, "character": 9}, "end": {"line": 9, "character": 14}},
+      f"definition of a parameter's use is the parameter: {d}")
+h = at(c, "textDocument/hover", f_uri, 9, 26)["result"]
+check(h is not None and h["contents"]["value"].startswith("**sales** — parameter of fn `share`"), f"hover on a parameter: {h}")
+refs = spans(at(c, "textDocument/references", f_uri, 9, 10, context={"includeDeclaration": True})["result"])
+check(refs == [(9, 9, 14), (9, 25, 30)], f"references of a parameter stay in its fn: {refs}")
+r = at(c, "textDocument/rename", f_uri, 8, 8, newName="total")["result"]
+check(spans(r["changes"][f_uri]) == [(8, 7, 12), (10, 19, 24), (10, 26, 31)],
+      f"rename of the metric leaves the parameter of its name: {spans(r['changes'][f_uri])}")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
