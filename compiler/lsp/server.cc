@@ -331,7 +331,9 @@ class Server {
     if (method == "workspace/didChangeWatchedFiles") {
       // Files changed on disk behind the editor (a checkout, another tool):
       // without this they kept their old text for the session.
-      for (const auto& c : params.at("changes")) ws_.Reload(UriToPath(c.at("uri").get<std::string>()));
+      std::vector<std::string> paths;
+      for (const auto& c : params.at("changes")) paths.push_back(UriToPath(c.at("uri").get<std::string>()));
+      ws_.Reload(paths);
       Schedule();
       return nullptr;
     }

@@ -278,21 +278,23 @@ void Workspace::AddFolder(const std::string& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return;
   folders_.push_back(fs::path(root).lexically_normal().string());
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-       it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) break;
-    const fs::path& p = it->path();
-    std::string name = p.filename().string();
-    if (it->is_directory(ec) && (name == ".git" || name == "node_modules" || name.rfind("build", 0) == 0)) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (p.extension() != ".kpi" || !it->is_regular_file(ec)) continue;
-    std::string path = p.lexically_normal().string();
-    if (docs_.count(path)) continue;
-    docs_[path] = Doc{ReadText(path), false};
-  }
+  for (const std::string& path : FolderFiles({folders_.back()}))
+    if (!docs_.count(path)) docs_[path] = Doc{ReadText(path), false};
   dirty_ = true;
+}
+
+std::set<std::string> Workspace::FolderFiles(const std::vector<std::string>& roots) {
+  // The files `kpic check ROOT` reads, found as it finds them (it had
+  // skipped folders named build* and read actions/*.kpi).
+  std::set<std::string> out;
+  for (const std::string& root : roots) {
+    try {
+      for (const std::string& f : CollectInputs({root}).files) out.insert(fs::path(f).lexically_normal().string());
+    } catch (const UsageError&) {
+      // The folder went away: nothing in it.
+    }
+  }
+  return out;
 }
 
 void Workspace::Open(const std::string& path, std::string text) {
@@ -317,27 +319,23 @@ void Workspace::Close(const std::string& path) {
   auto it = docs_.find(path);
   if (it == docs_.end()) return;
   it->second.open = false;
-  Reload(path);
+  Reload({path});
 }
 
-void Workspace::Reload(const std::string& path) {
-  auto it = docs_.find(path);
-  if (it != docs_.end() && it->second.open) return;  // the editor's buffer wins over the disk
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    if (it != docs_.end()) docs_.erase(it);
-  } else if (it != docs_.end() || UnderFolder(path)) {
-    docs_[path] = Doc{ReadText(path), false};
+void Workspace::Reload(const std::vector<std::string>& paths) {
+  std::optional<std::set<std::string>> in_folders;  // found once, when a new file needs it
+  for (const std::string& path : paths) {
+    auto it = docs_.find(path);
+    if (it != docs_.end() && it->second.open) continue;  // the editor's buffer wins over the disk
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      if (it != docs_.end()) docs_.erase(it);
+      continue;
+    }
+    if (it == docs_.end() && !in_folders) in_folders = FolderFiles(folders_);
+    if (it != docs_.end() || in_folders->count(path)) docs_[path] = Doc{ReadText(path), false};
   }
   dirty_ = true;
-}
-
-bool Workspace::UnderFolder(const std::string& path) const {
-  for (const std::string& root : folders_) {
-    auto rel = fs::path(path).lexically_relative(root);
-    if (!rel.empty() && *rel.begin() != "..") return true;
-  }
-  return false;
 }
 
 // ---- positions -------------------------------------------------------------------------

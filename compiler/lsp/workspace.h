@@ -75,10 +75,10 @@ class Workspace {
   void Change(const std::string& path, const std::optional<Range>& range, const std::string& text);
   /// Back to the file on disk.
   void Close(const std::string& path);
-  /// A file changed, appeared or went away on disk (workspace/didChangeWatchedFiles):
-  /// re-read it, add it when it is under a folder, drop it when it is gone.
-  /// An open document keeps the editor's text.
-  void Reload(const std::string& path);
+  /// Files changed, appeared or went away on disk (workspace/didChangeWatchedFiles):
+  /// each is read again, added when `kpic check` of a folder would read it,
+  /// dropped when it is gone. An open document keeps the editor's text.
+  void Reload(const std::vector<std::string>& paths);
   bool Has(const std::string& path) const { return docs_.count(path) > 0; }
   const std::string& Text(const std::string& path) const { return docs_.at(path).text; }
 
@@ -109,8 +109,8 @@ class Workspace {
   };
   struct Target;  // what a name under the cursor means
 
-  /// Whether `path` lies under one of the workspace folders.
-  bool UnderFolder(const std::string& path) const;
+  /// The .kpi files under `roots` as `kpic check` finds them (CollectInputs).
+  static std::set<std::string> FolderFiles(const std::vector<std::string>& roots);
 
   void Analyze();
   uint32_t Offset(const std::string& text, Pos p) const;

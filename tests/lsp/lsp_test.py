@@ -610,6 +610,28 @@ check(spans(r["changes"][f_uri]) == [(8, 7, 12), (10, 19, 24), (10, 26, 31)],
       f"rename of the metric leaves the parameter of its name: {spans(r['changes'][f_uri])}")
 c.p.kill()
 
+# The folder is read as `kpic check` reads it: the scan skipped any folder
+# named build* (a metric declared in buildings/ was E0201) and read the
+# .kpi files of actions/, which `kpic check` never reads (E0202).
+scan_main = SHOP_SOURCES + 'metric sales: CNY = sum(orders.amount)\nmetric per_building = sales / floor_area\n'
+c, scan_uri, d = opened("scan", scan_main, {"buildings/area.kpi": "package shop\nmetric floor_area = 120\n",
+                                            "actions/draft.kpi": "package shop\nmetric draft_only = 2\n"})
+check(d == [], f"a folder named build* is read: {codes(d)}")
+labels = {i["label"] for i in at(c, "textDocument/completion", scan_uri, 0, 0)["result"]["items"]}
+check("floor_area" in labels and "draft_only" not in labels, "the .kpi files of actions/ are not read")
+# A file created in actions/ stays out; one created elsewhere comes in.
+open(os.path.join(ws, "scan", "actions", "more.kpi"), "w").write("package shop\nmetric more_draft = 7\n")
+open(os.path.join(ws, "scan", "buildings", "more.kpi"), "w").write("package shop\nmetric per_floor = 1\n")
+c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": "file://" + os.path.join(ws, "scan", x, "more.kpi"), "type": 1}
+                                                         for x in ("actions", "buildings")]})
+c.notify("textDocument/didChange", {"textDocument": {"uri": scan_uri, "version": 2},
+                                    "contentChanges": [{"text": scan_main + "metric floors = per_floor\n"}]})
+d = c.diagnostics(scan_uri)
+check(d == [], f"a file created on disk is added as `kpic check` would read it: {codes(d)}")
+labels = {i["label"] for i in at(c, "textDocument/completion", scan_uri, 0, 0)["result"]["items"]}
+check("per_floor" in labels and "more_draft" not in labels, "a .kpi file created in actions/ stays out")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
