@@ -278,8 +278,10 @@ void Workspace::AddFolder(const std::string& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return;
   folders_.push_back(fs::path(root).lexically_normal().string());
-  for (const std::string& path : FolderFiles({folders_.back()}))
+  for (const std::string& path : FolderFiles({folders_.back()})) {
+    in_folders_.insert(path);
     if (!docs_.count(path)) docs_[path] = Doc{ReadText(path), false};
+  }
   dirty_ = true;
 }
 
@@ -323,17 +325,22 @@ void Workspace::Close(const std::string& path) {
 }
 
 void Workspace::Reload(const std::vector<std::string>& paths) {
-  std::optional<std::set<std::string>> in_folders;  // found once, when a new file needs it
+  std::optional<std::set<std::string>> found;  // the folders walked once, when a new file needs it
   for (const std::string& path : paths) {
+    std::error_code ec;
+    bool exists = fs::is_regular_file(path, ec);
+    if (!exists) in_folders_.erase(path);
+    if (exists && !in_folders_.count(path)) {
+      if (!found) found = FolderFiles(folders_);
+      if (found->count(path)) in_folders_.insert(path);
+    }
     auto it = docs_.find(path);
     if (it != docs_.end() && it->second.open) continue;  // the editor's buffer wins over the disk
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) {
-      if (it != docs_.end()) docs_.erase(it);
-      continue;
-    }
-    if (it == docs_.end() && !in_folders) in_folders = FolderFiles(folders_);
-    if (it != docs_.end() || in_folders->count(path)) docs_[path] = Doc{ReadText(path), false};
+    // A file outside the folders (opened, then closed) leaves the workspace.
+    if (in_folders_.count(path))
+      docs_[path] = Doc{ReadText(path), false};
+    else if (it != docs_.end())
+      docs_.erase(it);
   }
   dirty_ = true;
 }

@@ -73,7 +73,7 @@ class Workspace {
   void Open(const std::string& path, std::string text);
   /// A full replacement (no range) or an incremental edit.
   void Change(const std::string& path, const std::optional<Range>& range, const std::string& text);
-  /// Back to the file on disk.
+  /// Back to the file on disk; a file outside the folders leaves the workspace.
   void Close(const std::string& path);
   /// Files changed, appeared or went away on disk (workspace/didChangeWatchedFiles):
   /// each is read again, added when `kpic check` of a folder would read it,
@@ -131,6 +131,7 @@ class Workspace {
   Encoding enc_ = Encoding::kUtf16;
   std::map<std::string, Doc> docs_;
   std::vector<std::string> folders_;  ///< the workspace folders (AddFolder)
+  std::set<std::string> in_folders_;  ///< the files on disk `kpic check` of a folder reads (FolderFiles)
   bool dirty_ = true, analysed_ = false;
   /// The texts and ASTs of every file: only changed documents are parsed
   /// again; the catalog is rebuilt from all of them.

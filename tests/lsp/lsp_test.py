@@ -632,6 +632,24 @@ labels = {i["label"] for i in at(c, "textDocument/completion", scan_uri, 0, 0)["
 check("per_floor" in labels and "more_draft" not in labels, "a .kpi file created in actions/ stays out")
 c.p.kill()
 
+# A file outside the root folder, opened and closed, stayed in the
+# workspace: its declarations clashed with the folder's (E0202) for the
+# rest of the session.
+close_text = SHOP_SOURCES + 'metric sales: CNY = sum(orders.amount)\n'
+c, close_uri, d = opened("closeout", close_text)
+check(d == [], f"clean before the outside file: {d}")
+old_path = os.path.join(folder("backup", {"old.kpi": close_text.replace(")\n", ") * 1\n")}), "old.kpi")
+c.notify("textDocument/didOpen", {"textDocument": {"uri": "file://" + old_path, "languageId": "kpi", "version": 1,
+                                                   "text": open(old_path).read()}})
+c.notify("textDocument/didChange", {"textDocument": {"uri": close_uri, "version": 2}, "contentChanges": [{"text": close_text}]})
+d = c.diagnostics(close_uri)
+check("E0202" in codes(d), f"an open file outside the folder is checked with it: {codes(d)}")
+c.notify("textDocument/didClose", {"textDocument": {"uri": "file://" + old_path}})
+c.notify("textDocument/didChange", {"textDocument": {"uri": close_uri, "version": 3}, "contentChanges": [{"text": close_text}]})
+d = c.diagnostics(close_uri)
+check(d == [], f"closed, it leaves the workspace: {codes(d)}")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
