@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -93,7 +94,8 @@ class Server {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
         timeout = static_cast<int>(std::max<int64_t>(0, left));
       }
-      if (buf_.find("\r\n\r\n") == std::string::npos) {
+      size_t sep;
+      if (HeadersEnd(buf_, &sep) == std::string::npos) {
         if (buf_.size() > kMaxHeaderBytes) {
           // No end of the headers where it must be: without this the
           // buffer grew without bound and was searched again on each read
@@ -132,44 +134,68 @@ class Server {
   using Clock = std::chrono::steady_clock;
   bool dropping_ = false;  ///< input without headers' end is being dropped (reported once)
 
-  /// Takes one framed message out of the buffer, reading more as needed.
-  bool NextMessage(std::string* body) {
-    size_t end = buf_.find("\r\n\r\n");
-    if (end == std::string::npos) return false;
-    size_t length = std::string::npos;
-    std::string headers = buf_.substr(0, end);
+  /// Where the headers in `b` end and the bytes of the blank line after
+  /// them in `*sep`: CRLF as the spec says, or LF alone (some clients and
+  /// hand-written tests send that).
+  static size_t HeadersEnd(const std::string& b, size_t* sep) {
+    size_t crlf = b.find("\r\n\r\n"), lf = b.find("\n\n");
+    *sep = lf < crlf ? 2 : 4;
+    return std::min(crlf, lf);
+  }
+
+  /// The first `Content-Length:` (in any case) in `b` from `from`, or npos.
+  static size_t FindContentLength(const std::string& b, size_t from) {
+    static const std::string kName = "content-length:";
+    auto it = std::search(b.begin() + static_cast<std::ptrdiff_t>(std::min(from, b.size())), b.end(), kName.begin(),
+                          kName.end(), [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == y; });
+    return it == b.end() ? std::string::npos : static_cast<size_t>(it - b.begin());
+  }
+
+  /// The value of the Content-Length header line among `headers`, or npos.
+  static size_t ContentLength(const std::string& headers) {
     for (size_t s = 0; s <= headers.size();) {
-      size_t e = headers.find("\r\n", s);
+      size_t e = headers.find('\n', s);
       if (e == std::string::npos) e = headers.size();
-      std::string line = headers.substr(s, e - s);
-      std::string lower = line;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower.rfind("content-length:", 0) == 0) {
+      if (FindContentLength(headers, s) == s) {
         try {
-          length = std::stoull(line.substr(15));
+          return std::stoull(headers.substr(s + 15, e - s - 15));
         } catch (const std::exception&) {
-          length = std::string::npos;
+          return std::string::npos;
         }
       }
-      s = e + 2;
+      s = e + 1;
     }
+    return std::string::npos;
+  }
+
+  /// Takes one framed message out of the buffer, reading more as needed.
+  bool NextMessage(std::string* body) {
+    size_t sep;
+    size_t end = HeadersEnd(buf_, &sep);
+    if (end == std::string::npos) return false;
+    size_t length = ContentLength(buf_.substr(0, end));
     if (length == std::string::npos || length > (size_t{256} << 20)) {
-      // Unframed or absurd: drop the headers and report.
-      buf_.erase(0, end + 4);
+      // Unframed or absurd: drop what comes before the next Content-Length
+      // header and report. A message framed one byte short left its last
+      // byte before the next one's headers, and without this every later
+      // message was misread: the server never answered again (LSP probe,
+      // 2026-12-07).
+      size_t next = FindContentLength(buf_, 1);
+      buf_.erase(0, next == std::string::npos ? end + sep : next);
       Send({{"jsonrpc", "2.0"},
             {"id", nullptr},
-            {"error", {{"code", kParseError}, {"message", "missing or invalid Content-Length header"}}}});
+            {"error", {{"code", kParseError}, {"message", "missing or invalid Content-Length header; the bytes before the next one were dropped"}}}});
       return false;
     }
-    while (buf_.size() < end + 4 + length) {
+    while (buf_.size() < end + sep + length) {
       char chunk[65536];
       ssize_t n = read(in_, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;
       buf_.append(chunk, static_cast<size_t>(n));
     }
-    *body = buf_.substr(end + 4, length);
-    buf_.erase(0, end + 4 + length);
+    *body = buf_.substr(end + sep, length);
+    buf_.erase(0, end + sep + length);
     return true;
   }
 

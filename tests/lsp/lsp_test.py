@@ -9,6 +9,7 @@ usage: lsp_test.py KPIC ROOT
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -649,6 +650,40 @@ c.notify("textDocument/didChange", {"textDocument": {"uri": close_uri, "version"
 d = c.diagnostics(close_uri)
 check(d == [], f"closed, it leaves the workspace: {codes(d)}")
 c.p.kill()
+
+# One message framed one byte short desynchronised the stream for good: its
+# last byte came before the next message's headers, and the server never
+# answered again (`exit` ignored too). Headers ended by LF alone were never
+# read at all.
+def no_reply(signum, frame):
+    raise TimeoutError("no reply within 10 s")
+
+
+signal.signal(signal.SIGALRM, no_reply)
+c, sync_uri, d = opened("desync", "package p\nmetric m = 1\n")
+symbols = {"textDocument": {"uri": sync_uri}}
+body = json.dumps({"jsonrpc": "2.0", "id": 77, "method": "textDocument/hover",
+                   "params": {"textDocument": {"uri": sync_uri}, "position": {"line": 1, "character": 8}}}).encode()
+signal.alarm(10)
+try:
+    c.raw(b"Content-Length: %d\r\n\r\n" % (len(body) - 1) + body)
+    m = c.read()
+    check(m.get("id", 0) is None and m["error"]["code"] == -32700, f"a body one byte short: -32700 with a null id: {m}")
+    r = c.request("textDocument/documentSymbol", symbols)
+    check([x["name"] for x in r.get("result", [])] == ["p", "m"], f"the next request is answered: {r}")
+    check(any(n.get("error", {}).get("code") == -32700 for n in c.notes), "the byte left over is reported (-32700)")
+    body = json.dumps({"jsonrpc": "2.0", "id": 78, "method": "textDocument/documentSymbol", "params": symbols}).encode()
+    c.raw(b"Content-Length: %d\n\n" % len(body) + body)
+    r = c.reply(78)
+    check([x["name"] for x in r.get("result", [])] == ["p", "m"], f"headers ended by LF alone are read: {r}")
+    check(c.request("shutdown", None).get("result", 1) is None, "shutdown after a misframed message")
+    c.notify("exit", None)
+    check(c.p.wait(timeout=10) == 0, "exit after a misframed message: 0")
+except TimeoutError as e:
+    check(False, f"the server answers after a misframed message: {e}")
+    c.p.kill()
+finally:
+    signal.alarm(0)
 
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
