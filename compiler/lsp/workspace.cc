@@ -1073,8 +1073,12 @@ std::optional<Edit> Workspace::Format(const std::string& path) {
   Analyze();
   auto fid = file_of_.find(path);
   if (fid == file_of_.end()) return std::nullopt;
-  for (const Diagnostic& d : diags_.diagnostics())
-    if (d.span.file == fid->second && d.severity == Severity::kError && CodeName(d.code)[1] <= '1') return std::nullopt;
+  // Errors of parsing leave it alone, as they leave `kpic fmt`; a checker's
+  // error (an unknown name) does not (every E0xxx had: the code's first
+  // digit was tested, not its family).
+  const std::vector<Diagnostic>& parse_diags = parsed_.at(path).diags;
+  if (std::any_of(parse_diags.begin(), parse_diags.end(), [](const Diagnostic& d) { return d.severity == Severity::kError; }))
+    return std::nullopt;
   const std::string& text = sm_.Get(fid->second).text;
   std::optional<std::string> out = FormatKpi(text);
   if (!out) return std::nullopt;

@@ -685,6 +685,22 @@ except TimeoutError as e:
 finally:
     signal.alarm(0)
 
+# Formatting was refused for any error (the code's first digit was tested,
+# so E0201 blocked it too); only syntax errors block it, as for `kpic fmt`.
+c, fmt_uri, d = opened("fmtsem", SHOP_SOURCES + "metric   sales:CNY=sum( orders.amount )\nmetric double = 2*salse\n")
+check(codes(d) == ["E0201"], f"an unknown name: {codes(d)}")
+fmt = {"textDocument": {"uri": fmt_uri}, "options": {"tabSize": 2, "insertSpaces": True}}
+f = c.request("textDocument/formatting", fmt)["result"]
+check(len(f) == 1 and f[0]["newText"] == ('package shop\n\nsource orders from csv("orders.csv") {\n'
+                                         '  order_id:   string     key\n  ordered_at: timestamp  time\n'
+                                         '  amount:     decimal(2) unit CNY\n}\n'
+                                         'metric sales: CNY = sum(orders.amount)\nmetric double = 2 * salse\n'),
+      f"a document with a checker's error is formatted: {f}")
+c.notify("textDocument/didChange", {"textDocument": {"uri": fmt_uri, "version": 2},
+                                    "contentChanges": [{"text": SHOP_SOURCES + "metric   sales = sum(orders.amount\n"}]})
+check(c.request("textDocument/formatting", fmt)["result"] == [], "a document with a syntax error is not")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
