@@ -60,9 +60,9 @@ json DiagJson(const LspDiagnostic& d) {
             {"severity", d.severity == "error"     ? 1
                          : d.severity == "warning" ? 2
                                                    : 3},
-            {"code", d.code},
             {"source", "kpic"},
             {"message", d.message}};
+  if (!d.code.empty()) j["code"] = d.code;  // the note on warnings not shown has none
   for (const auto& n : d.notes) j["message"] = j["message"].get<std::string>() + "\n" + n;
   return j;
 }

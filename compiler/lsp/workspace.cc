@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -257,6 +258,29 @@ const ast::Param* ParamAt(const ast::File& f, uint32_t off, const std::string& n
   return nullptr;
 }
 
+/// Keeps every error, and the first warnings and notes by position up to
+/// `kpic check`'s cap per file, with one note saying how many more there are.
+void CapWarnings(std::vector<LspDiagnostic>* ds) {
+  size_t kept = 0, dropped = 0;
+  std::vector<LspDiagnostic> out;
+  for (LspDiagnostic& d : *ds) {
+    bool error = d.severity == "error";
+    if (!error && kept == DiagnosticSink::kMaxPerFile) {
+      ++dropped;
+      continue;
+    }
+    kept += !error;
+    out.push_back(std::move(d));
+  }
+  if (dropped)
+    out.push_back({{}, "",
+                   fmt::format("{} more warning{} not shown in this file (the first {} are, and every error); "
+                               "`kpic check --max-errors N` lists more",
+                               dropped, dropped == 1 ? "" : "s", DiagnosticSink::kMaxPerFile),
+                   "information", {}, {}});
+  *ds = std::move(out);
+}
+
 }  // namespace
 
 struct Workspace::Target {
@@ -456,6 +480,9 @@ void Workspace::Analyze() {
   for (auto it = parsed_.begin(); it != parsed_.end();) it = live.count(it->first) ? std::next(it) : parsed_.erase(it);
   // Check everything together, then lint.
   diags_ = DiagnosticSink();
+  // No cap here: it kept a file's first 50 by position, and an error after
+  // 50 warnings never reached the editor (CapWarnings caps the rest).
+  diags_.set_max_per_file(std::numeric_limits<size_t>::max());
   files_.clear();
   stdlib_.clear();
   file_of_.clear();
@@ -509,6 +536,7 @@ void Workspace::Analyze() {
     for (const Fix& f : d.fixes) ld.fixes.push_back({f.message, SpanRange(f.span), f.replacement});
     it->second.push_back(std::move(ld));
   }
+  for (auto& [path, ds] : diagnostics_) CapWarnings(&ds);
 }
 
 std::map<std::string, std::vector<LspDiagnostic>> Workspace::Diagnostics() {

@@ -701,6 +701,19 @@ c.notify("textDocument/didChange", {"textDocument": {"uri": fmt_uri, "version": 
 check(c.request("textDocument/formatting", fmt)["result"] == [], "a document with a syntax error is not")
 c.p.kill()
 
+# An error after 50 warnings never reached the editor: it got a file's
+# first 50 diagnostics by position, and no word of the rest.
+cap_text = SHOP_SOURCES + "metric sales: CNY = sum(orders.amount)\n" + \
+    "".join(f"metric copy{i} = sum(orders.amount)\n" for i in range(60)) + "metric broken = sales + salse\n"
+c, cap_uri, d = opened("cap", cap_text)
+errors = [(x["code"], x["range"]["start"]["line"]) for x in d if x["severity"] == 1]
+check(errors == [("E0201", 68)], f"the error after 60 warnings is shown: {errors}")
+check(sum(1 for x in d if x["severity"] == 2) == 50, "50 warnings are shown")
+notes = [x["message"] for x in d if x["severity"] == 3]
+check(notes == ["10 more warnings not shown in this file (the first 50 are, and every error); "
+                "`kpic check --max-errors N` lists more"], f"one note says how many are not shown: {notes}")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
