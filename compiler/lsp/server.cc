@@ -265,6 +265,12 @@ class Server {
       std::string method = msg["method"];
       const json params = msg.contains("params") ? msg["params"] : json::object();
       if (method == "exit") return false;
+      // After `shutdown` only `exit` is served (LSP 3.17); requests were
+      // answered and changes analysed as before.
+      if (shutdown_) {
+        if (request) throw RpcError(kInvalidRequest, "the server is shut down: only `exit` is accepted now");
+        return true;
+      }
       if (!initialized_ && method != "initialize") {
         if (request) throw RpcError(kServerNotInitialized, "the server is not initialized");
         return true;

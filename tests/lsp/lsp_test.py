@@ -714,6 +714,15 @@ check(notes == ["10 more warnings not shown in this file (the first 50 are, and 
                 "`kpic check --max-errors N` lists more"], f"one note says how many are not shown: {notes}")
 c.p.kill()
 
+# After `shutdown` requests were still served (LSP: InvalidRequest).
+c, down_uri, d = opened("shutdown", "package p\nmetric m = 1\n")
+check(c.request("shutdown", None).get("result", 1) is None, "shutdown")
+r = at(c, "textDocument/hover", down_uri, 1, 8)
+check(r.get("error", {}).get("code") == -32600 and "shut down" in r["error"]["message"],
+      f"a request after shutdown: -32600 (InvalidRequest): {r}")
+c.notify("exit", None)
+check(c.p.wait(timeout=10) == 0, "exit after that: 0")
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
