@@ -371,14 +371,35 @@ void Workspace::Reload(const std::vector<std::string>& paths) {
 
 // ---- positions -------------------------------------------------------------------------
 
+namespace {
+
+/// The first line break at or after `from`: "\n" (of "\r\n" too) or a bare
+/// "\r", which LSP counts as a line break as well (kpic check does not:
+/// a file of bare CRs was one line, and edits landed at its end).
+size_t LineBreak(std::string_view t, size_t from) {
+  for (size_t i = from; i < t.size(); ++i)
+    if (t[i] == '\n' || (t[i] == '\r' && (i + 1 == t.size() || t[i + 1] != '\n'))) return i;
+  return std::string::npos;
+}
+
+/// Where each line starts, as LSP counts lines.
+std::vector<uint32_t> LspLineStarts(std::string_view t) {
+  std::vector<uint32_t> out{0};
+  for (size_t i = LineBreak(t, 0); i != std::string::npos; i = LineBreak(t, i + 1))
+    out.push_back(static_cast<uint32_t>(i + 1));
+  return out;
+}
+
+}  // namespace
+
 uint32_t Workspace::Offset(const std::string& text, Pos p) const {
   size_t start = 0;
   for (uint32_t l = 0; l < p.line; ++l) {
-    size_t nl = text.find('\n', start);
+    size_t nl = LineBreak(text, start);
     if (nl == std::string::npos) return static_cast<uint32_t>(text.size());
     start = nl + 1;
   }
-  size_t end = text.find('\n', start);
+  size_t end = LineBreak(text, start);
   if (end == std::string::npos) end = text.size();
   size_t i = start;
   if (start == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;
@@ -395,18 +416,14 @@ uint32_t Workspace::Offset(const std::string& text, Pos p) const {
 Pos Workspace::PosOf(const std::string& text, uint32_t offset, const std::vector<uint32_t>* line_starts) const {
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
   Pos p;
-  size_t line_start = 0;
-  if (line_starts && !line_starts->empty()) {
-    // The file's line index: each position no longer scans from the start
-    // (a document's symbols took 18.6 s at 40,000 lines: hang probe,
-    // 2026-12-07).
-    auto it = std::upper_bound(line_starts->begin(), line_starts->end(), offset);
-    p.line = static_cast<uint32_t>(it - line_starts->begin()) - 1;
-    line_start = (*line_starts)[p.line];
-  } else {
-    for (size_t i = 0; i < offset; ++i)
-      if (text[i] == '\n') ++p.line, line_start = i + 1;
-  }
+  std::vector<uint32_t> own;
+  if (!line_starts || line_starts->empty()) line_starts = &(own = LspLineStarts(text));
+  // The file's line index: each position no longer scans from the start
+  // (a document's symbols took 18.6 s at 40,000 lines: hang probe,
+  // 2026-12-07).
+  auto it = std::upper_bound(line_starts->begin(), line_starts->end(), offset);
+  p.line = static_cast<uint32_t>(it - line_starts->begin()) - 1;
+  size_t line_start = (*line_starts)[p.line];
   size_t i = line_start;
   if (line_start == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0 && offset >= 3) i = 3;
   while (i < offset) {
@@ -420,14 +437,25 @@ Pos Workspace::PosOf(const std::string& text, uint32_t offset, const std::vector
   return p;
 }
 
+const std::vector<uint32_t>& Workspace::LinesOf(FileId id) const {
+  const SourceFile& f = sm_.Get(id);
+  auto it = lsp_lines_.find(id);
+  if (it == lsp_lines_.end()) {
+    // Kept only for a file with a bare CR; others use the file's own index.
+    std::vector<uint32_t> starts = LspLineStarts(f.text);
+    it = lsp_lines_.emplace(id, starts == f.line_starts ? std::vector<uint32_t>() : std::move(starts)).first;
+  }
+  return it->second.empty() ? f.line_starts : it->second;
+}
+
 Range Workspace::RangeOf(const std::string& path, uint32_t begin, uint32_t end) const {
-  const SourceFile& f = sm_.Get(file_of_.at(path));
-  return {PosOf(f.text, begin, &f.line_starts), PosOf(f.text, std::max(begin, end), &f.line_starts)};
+  return SpanRange(Span{file_of_.at(path), begin, end});
 }
 
 Range Workspace::SpanRange(Span s) const {
   const SourceFile& f = sm_.Get(s.file);
-  return {PosOf(f.text, s.begin, &f.line_starts), PosOf(f.text, std::max(s.begin, s.end), &f.line_starts)};
+  const std::vector<uint32_t>& lines = LinesOf(s.file);
+  return {PosOf(f.text, s.begin, &lines), PosOf(f.text, std::max(s.begin, s.end), &lines)};
 }
 
 // ---- analysis ----------------------------------------------------------------------------
@@ -441,6 +469,7 @@ void Workspace::Analyze() {
   if (sm_.size() > 4 * (docs_.size() + 64)) {
     parsed_.clear();
     sm_ = SourceManager();
+    lsp_lines_.clear();
   }
   // Parse what changed; every other file keeps its AST and its parse
   // diagnostics.

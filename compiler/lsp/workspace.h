@@ -118,6 +118,8 @@ class Workspace {
   /// the text is scanned from its start.
   Pos PosOf(const std::string& text, uint32_t offset, const std::vector<uint32_t>* line_starts = nullptr) const;
   Range RangeOf(const std::string& path, uint32_t begin, uint32_t end) const;
+  /// A file's line index as LSP counts lines (a bare CR ends one too).
+  const std::vector<uint32_t>& LinesOf(FileId id) const;
   Range SpanRange(Span s) const;
   const ast::File* FileOf(FileId id) const;  ///< of an analysed file
   std::optional<Target> Resolve(const std::string& path, Pos p);
@@ -150,6 +152,8 @@ class Workspace {
   Catalog catalog_;
   DiagnosticSink diags_;
   std::map<std::string, FileId> file_of_;  ///< path -> current file id
+  /// LinesOf: a file's LSP line index when it differs from SourceFile::line_starts (bare CRs), else empty.
+  mutable std::map<FileId, std::vector<uint32_t>> lsp_lines_;
   std::map<std::string, std::vector<LspDiagnostic>> diagnostics_;
 };
 

@@ -723,6 +723,19 @@ check(r.get("error", {}).get("code") == -32600 and "shut down" in r["error"]["me
 c.notify("exit", None)
 check(c.p.wait(timeout=10) == 0, "exit after that: 0")
 
+# A bare CR ends a line in LSP as "\n" and "\r\n" do: a file saved with
+# bare CRs had its diagnostics on line 0, and an edit addressed to line 1
+# landed at the end of the text.
+c, cr_uri, d = opened("barecr", "package p\rmetric a = 1\rmetric b = nope\r")
+check([(x["code"], x["range"]) for x in d] == [("E0201", {"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 15}})],
+      f"a diagnostic on the line after two bare CRs: {d}")
+c.notify("textDocument/didChange", {"textDocument": {"uri": cr_uri, "version": 2}, "contentChanges": [
+    {"range": {"start": {"line": 1, "character": 11}, "end": {"line": 1, "character": 12}}, "text": "zz"}]})
+d = c.diagnostics(cr_uri)
+check([(x["code"], x["range"]["start"]) for x in d] == [("E0201", {"line": 1, "character": 11}), ("E0201", {"line": 2, "character": 11})],
+      f"an edit addressed to a line after a bare CR lands there: {[(x['code'], x['range']['start']) for x in d]}")
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
