@@ -77,6 +77,32 @@ json SymbolJson(const Symbol& s) {
   return j;
 }
 
+/// The value of the `\uXXXX` escape at `i` of `t`, or -1.
+int EscapedUnit(const std::string& t, size_t i) {
+  if (i + 6 > t.size() || t[i] != '\\' || t[i + 1] != 'u') return -1;
+  for (size_t k = i + 2; k < i + 6; ++k)
+    if (!std::isxdigit(static_cast<unsigned char>(t[k]))) return -1;
+  return std::stoi(t.substr(i + 2, 4), nullptr, 16);
+}
+
+/// Replaces each `\uXXXX` escape of a surrogate without its pair by
+/// `\uFFFD`, in place. JSON.stringify writes one for half an emoji; the
+/// parser refused the whole message, and the edit it carried was lost.
+void ReplaceLoneSurrogates(std::string* t) {
+  for (size_t i = 0; i + 1 < t->size(); ++i) {
+    if ((*t)[i] != '\\') continue;
+    int v = EscapedUnit(*t, i);
+    bool high = v >= 0xD800 && v <= 0xDBFF, low = v >= 0xDC00 && v <= 0xDFFF;
+    int next = high ? EscapedUnit(*t, i + 6) : -1;
+    if (high && next >= 0xDC00 && next <= 0xDFFF)
+      i += 11;  // a pair: kept
+    else if (high || low)
+      t->replace(i, 6, "\\uFFFD"), i += 5;
+    else
+      ++i;  // any other escape, `\\` among them
+  }
+}
+
 /// The deepest nesting of a message's JSON (LSP messages nest a few levels).
 constexpr int kMaxJsonDepth = 256;
 /// The most bytes before a message's headers end (they hold one or two short lines).
@@ -125,7 +151,7 @@ class Server {
       std::string body;
       while (NextMessage(&body)) {
         dropping_ = false;
-        if (!Handle(body)) return shutdown_ ? 0 : 1;
+        if (!Handle(std::move(body))) return shutdown_ ? 0 : 1;
       }
     }
   }
@@ -243,8 +269,9 @@ class Server {
   }
 
   /// Handles one message; false after `exit`.
-  bool Handle(const std::string& body) {
+  bool Handle(std::string body) {
     json msg;
+    ReplaceLoneSurrogates(&body);
     try {
       // Nested past any real message's depth: refused before a copy of it
       // (nlohmann copies recursively) ran the server out of stack on a

@@ -736,6 +736,32 @@ check([(x["code"], x["range"]["start"]) for x in d] == [("E0201", {"line": 1, "c
       f"an edit addressed to a line after a bare CR lands there: {[(x['code'], x['range']['start']) for x in d]}")
 c.p.kill()
 
+# A lone surrogate escape ("\ud83d", half an emoji as JSON.stringify writes
+# it) made the whole didChange unparsable: the edit was dropped and later
+# edits landed on a text the editor no longer had. It reads as U+FFFD.
+c, sur_uri, d = opened("surrogate", "package p\nmetric a = 1\nmetric b = salse\n")
+check(codes(d) == ["E0201"], f"one unknown name: {codes(d)}")
+change = ('{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"%s","version":2},'
+          '"contentChanges":[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},'
+          '"text":"// \\ud83d \\\\ud83d \\ud83d\\ude00\\n"}]}}' % sur_uri).encode()
+signal.alarm(10)
+try:
+    c.raw(b"Content-Length: %d\r\n\r\n" % len(change) + change)
+    d = c.diagnostics(sur_uri)
+    check([(x["code"], x["range"]["start"]) for x in d] == [("E0201", {"line": 3, "character": 11})],
+          f"the edit with a lone surrogate is applied (a line comment above): {d}")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": sur_uri, "version": 3}, "contentChanges": [
+        {"range": {"start": {"line": 3, "character": 11}, "end": {"line": 3, "character": 16}}, "text": "a"}]})
+    check(c.diagnostics(sur_uri) == [], "the next edit lands where the editor put it")
+    fmt = c.request("textDocument/formatting", {"textDocument": {"uri": sur_uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+    check(fmt["result"][0]["newText"].startswith("// \ufffd \\ud83d \U0001F600\n"),
+          f"the lone surrogate reads U+FFFD; an escaped backslash and a pair are kept: {fmt}")
+except TimeoutError as e:
+    check(False, f"the edit with a lone surrogate is applied: {e}")
+finally:
+    signal.alarm(0)
+c.p.kill()
+
 shutil.rmtree(ws)
 print(f"lsp: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
