@@ -112,6 +112,22 @@ std::string Csv(const Context& ctx) {
                            ContractStatus(gp.status), SpanText(gp.span), gp.has_pace ? fmt::format("{}", gp.pace) : "",
                            gp.span.partial ? gp.pace_target.Text() : "");
   }
+  // A report's charts, each its own block after a blank line: `chart` (as
+  // written), `period`, its dimensions, `value`, `partial`. A report of
+  // charts alone wrote an empty file (reader's probe, 2026-12-07).
+  for (const auto& c : r.charts) {
+    const plan::Output& o = *c.output;
+    if (!out.empty()) out += "\n";
+    out += "chart,period";
+    for (const auto& d : o.by) out += "," + CsvField(d);
+    out += ",value,partial\n";
+    for (const auto& row : c.rows) {
+      out += CsvField(o.formula) + "," + Label(o.grain, row.period, p);
+      for (size_t d = 0; d < o.by.size(); ++d)
+        out += "," + (row.dims[d].null ? std::string() : CsvField(DimText(row.dims[d], o.by_types[d])));
+      out += "," + row.value.Text() + "," + SpanText(row.span) + "\n";
+    }
+  }
   return out;
 }
 

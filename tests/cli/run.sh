@@ -1979,6 +1979,18 @@ print(" ".join(str(p.split("<table")[0].count("<svg")) for p in parts if "sales"
 # Drawings before each chart's table: pie, pie, none (the number), area
 # (desktop and phone), lines (desktop and phone), none (table).
 [ "$py_charts" = "1 1 0 2 2 0" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: chart drawings $py_charts"; }
+# CSV: each chart its own block (a report of charts alone wrote an empty
+# file). By hand as above.
+expect "chart kinds: CSV" 0 "$KPIC" run "$TMP/ddrop" --report k --format csv --no-cache
+contains out "chart,period,channel,value,partial
+share(sales),all,offline,0.22448979591836735,
+share(sales),all,online,0.7755102040816326,
+
+chart,period,store,value,partial
+sales,all,A,370.00,
+sales,all,B,610.00,"
+contains out "chart,period,value,partial
+sales,all,980.00,"
 expect "chart kinds: JSON units" 0 "$KPIC" run "$TMP/ddrop" --report k --format json --no-cache
 json "[(c['chart'], c['unit']) for c in d['charts']][:2]" "[('pie', 'percent'), ('pie', 'CNY')]"
 
