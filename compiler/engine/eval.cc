@@ -1298,6 +1298,10 @@ void Explain(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, Goa
                                       : NoZeroBase(g, Mul(target_of(gp), ev.EvalIf(after, dr.share, c)));
           s.status = StatusOf(g, s, &s.attainment, &s.has_attainment, !(partial && gp.span.open) && !after);
           if (partial && gp.span.open && s.has_data) s.status = "in_progress";
+          // As the goal's own row says it: not begun, not "no data" (a
+          // member's table read 无数据 where the goal's read 未开始:
+          // reader's probe, 2026-12-07).
+          if (gp.status == "upcoming") s.status = "upcoming";
           mem.series.push_back(std::move(s));
         }
         // Its own decompositions, over the periods the goal's compare.
