@@ -610,6 +610,32 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
     svg += "</text></g>";
   }
   svg += "</svg>";
+  // On a phone a row per bar (the desktop's columns, shrunk, read at 8 px:
+  // reader's probe, 2026-12-07): its label at the left, the bar across,
+  // its amount at the bar's end.
+  const double pw = 400, label_w = 128, room = 84, row = 28;
+  double ph = row * static_cast<double>(bars.size()) + 8;
+  auto px = [&](double v) { return label_w + (pw - label_w - room) * (std::max(v, lo) - lo) / (hi - lo); };
+  std::string phone = fmt::format(R"(<svg class="waterfall ph" viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
+                                  pw, ph, Esc(Tr(lang, "waterfall: from the value before to the value now, driver by driver",
+                                                 "瀑布图：从上期值经各驱动因素到本期值")));
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const Bar& b = bars[i];
+    double yy = 4 + row * static_cast<double>(i);
+    double x0 = px(std::min(b.from, b.to)), x1 = px(std::max(b.from, b.to));
+    const char* fill = b.total ? "#7b8794" : b.to >= b.from ? "#0072B2" : "#D55E00";
+    std::string text = b.total ? Show(b.to, look) : ShowChange(b.to - b.from, look);
+    phone += fmt::format(R"(<g><title>{}: {}</title><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)"
+                         R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{}" fill="{}"/>)"
+                         R"(<text x="{:.1f}" y="{:.1f}">{}</text></g>)",
+                         Esc(b.label), Esc(text), label_w - 6, yy + 18, Esc(Shortened(b.label, 12)), x0, yy + 4,
+                         std::max(x1 - x0, 1.0), row - 10, fill, x1 + 4, yy + 18, Esc(text));
+    if (i + 1 < bars.size())  // the connector to the next row
+      phone += fmt::format(R"(<line x1="{:.1f}" x2="{:.1f}" y1="{:.1f}" y2="{:.1f}" stroke="#9aa5b1" stroke-dasharray="2,2"/>)",
+                           px(b.to), px(b.to), yy + row - 6, yy + row + 4);
+  }
+  phone += "</svg>";
+  svg = "<div class=cw>" + svg + "</div><div class=cn>" + phone + "</div>";
   if (cut)
     svg += fmt::format("<p class=sub>{}</p>",
                        Esc(fmt::format(fmt::runtime(Tr(lang, "Bars cut: the axis starts at {}.", "柱形已截断：纵轴从 {} 起。")),

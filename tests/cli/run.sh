@@ -999,6 +999,17 @@ grep -q '2026-11-30（期初）' "$TMP/bridge.html" && grep -q '期初为 2026-1
 expect "a large drop is drawn from zero" 0 "$KPIC" run "$ROOT/examples/retail" --format html -o "$TMP/wf.html" --no-cache
 grep -q 'class=waterfall' "$TMP/wf.html" && ! grep -q '柱形已截断' "$TMP/wf.html" && passed=$((passed + 1)) ||
   { failed=$((failed + 1)); echo "FAIL: the company's waterfall is cut"; }
+# On a phone a row per bar, each with its amount (the desktop's columns,
+# shrunk, read at 8 px: reader's probe, 2026-12-07): the decomposition's
+# before, three drivers and now, as in the terminal's table.
+python3 -c '
+import re, sys
+s = open(sys.argv[1]).read()
+ph = s[s.index("<svg class=\"waterfall ph\""):]
+ph = ph[:ph.index("</svg>")]
+print(re.findall(r"<text x=\"[0-9.]+\" y=\"[0-9.]+\">([^<]*)</text>", ph))' "$TMP/wf.html" > "$TMP/wfph"
+grep -qF "['¥157,295.98', '+¥3,841.90', '−¥16,430.94', '−¥12,934.54', '¥131,772.40']" "$TMP/wfph" && passed=$((passed + 1)) ||
+  { failed=$((failed + 1)); echo "FAIL: the phone's waterfall"; cat "$TMP/wfph"; }
 expect "a small change is cut, and says so" 0 "$KPIC" run "$ROOT/examples/retail" --report weekly --role store_manager \
   --param store_id=上海静安店 --format html -o "$TMP/wf2.html" --no-cache
 grep -q '<p class=sub>柱形已截断：纵轴从 ¥' "$TMP/wf2.html" && grep -q '<p class=sub>截至 2026-12-31 的全部数据</p>' "$TMP/wf2.html" &&
