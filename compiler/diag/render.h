@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,11 @@ std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& d
 
 /// A SARIF 2.1.0 log (one run of tool `kpic` at `version`, every registered
 /// code a rule), for code-scanning tools.
-std::string RenderSarif(const SourceManager& sm, const std::vector<Diagnostic>& diags, const std::string& version);
+/// `off_by_default`: the codes of rules a package must turn on (lint rules
+/// whose level is `off`), whose SARIF rule is `"enabled": false` (L0003
+/// said "warning": LSP probe, 2026-12-07).
+std::string RenderSarif(const SourceManager& sm, const std::vector<Diagnostic>& diags, const std::string& version,
+                        const std::set<DiagCode>& off_by_default = {});
 
 /// The one-line summary printed after human diagnostics, e.g.
 /// "2 errors, 1 warning". Empty when there is nothing to say.

@@ -71,7 +71,8 @@ nlohmann::json Region(const SourceManager& sm, Span span) {
 
 }  // namespace
 
-std::string RenderSarif(const SourceManager& sm, const std::vector<Diagnostic>& diags, const std::string& version) {
+std::string RenderSarif(const SourceManager& sm, const std::vector<Diagnostic>& diags, const std::string& version,
+                        const std::set<DiagCode>& off_by_default) {
   std::error_code ec;
   fs::path base = fs::weakly_canonical(fs::current_path(ec), ec);
   nlohmann::ordered_json rules = nlohmann::ordered_json::array();
@@ -86,6 +87,7 @@ std::string RenderSarif(const SourceManager& sm, const std::vector<Diagnostic>& 
     rule["fullDescription"] = {{"text", std::string(info.title)}};
     if (!page.empty()) rule["help"] = {{"text", Valid(page)}, {"markdown", Valid(page)}};
     rule["defaultConfiguration"] = {{"level", Level(info.severity)}};
+    if (off_by_default.count(info.code)) rule["defaultConfiguration"]["enabled"] = false;
     rules.push_back(rule);
   }
   nlohmann::ordered_json results = nlohmann::ordered_json::array();

@@ -234,7 +234,10 @@ int RunLint(const LintOptions& options, const CommonOptions& common) {
   if (options.format == "json") {
     std::fputs(RenderJson(s->sm, diags.diagnostics()).c_str(), stdout);
   } else if (options.format == "sarif") {
-    std::fputs(RenderSarif(s->sm, diags.diagnostics(), options.version).c_str(), stdout);
+    std::set<DiagCode> off;
+    for (const LintRule& r : LintRules())
+      if (std::string_view(r.level) == "off") off.insert(r.code);
+    std::fputs(RenderSarif(s->sm, diags.diagnostics(), options.version, off).c_str(), stdout);
   } else if (options.format == "gcc") {
     for (const Diagnostic& d : diags.diagnostics()) std::fputs(RenderGcc(s->sm, d).c_str(), stdout);
   } else {

@@ -53,6 +53,10 @@ for r in results:
     loc = r["locations"][0]["physicalLocation"]
     assert loc["region"]["startLine"] >= 1 and loc["region"]["startColumn"] >= 1
 assert run["columnKind"] == "unicodeCodePoints"
+# A rule off by default (L0003, `lint --rules`) is not enabled in SARIF; one
+# on is (it said "warning" for both: LSP probe, 2026-12-07).
+conf = {r["id"]: r["defaultConfiguration"] for r in run["tool"]["driver"]["rules"]}
+assert conf["L0003"].get("enabled") is False and conf["L0001"].get("enabled", True) is True, conf
 PY
 if command -v npm > /dev/null; then
   # shellcheck source=../../bench/common.sh
