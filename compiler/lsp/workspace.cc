@@ -465,10 +465,15 @@ void Workspace::Analyze() {
   dirty_ = false;
   analysed_ = true;
   // Old texts pile up in the source manager as documents change; start over
-  // now and then.
-  if (sm_.size() > 4 * (docs_.size() + 64)) {
+  // now and then: by their number, and by their bytes (each edit of a 2 MB
+  // file kept 2 MB until 4 × 65 texts had piled up: LSP probe, 2026-12-07).
+  size_t live_bytes = 0;
+  for (const auto& [path, doc] : docs_) live_bytes += doc.text.size();
+  for (const auto& [path, text] : stdlib_texts_) live_bytes += text.size();
+  if (sm_.size() > 4 * (docs_.size() + 64) || sm_bytes_ > 2 * live_bytes + (size_t{8} << 20)) {
     parsed_.clear();
     sm_ = SourceManager();
+    sm_bytes_ = 0;
     lsp_lines_.clear();
   }
   // Parse what changed; every other file keeps its AST and its parse
@@ -479,6 +484,7 @@ void Workspace::Analyze() {
     p.text = text;
     p.stdlib = stdlib;
     FileId id = sm_.Add(path, text);
+    sm_bytes_ += text.size();
     DiagnosticSink sink;
     p.file = ParseFile(sm_, id, sink, options_.parse);
     p.diags = sink.diagnostics();

@@ -147,6 +147,7 @@ class Workspace {
   std::map<std::string, Parsed> parsed_;
   bool stdlib_loaded_ = false;
   std::map<std::string, std::string> stdlib_texts_;
+  size_t sm_bytes_ = 0;  ///< the bytes of the texts sm_ holds (Analyze starts over past twice the live texts')
   std::vector<const ast::File*> files_;
   std::set<FileId> stdlib_;
   Catalog catalog_;
