@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -441,6 +442,18 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
                  PrintableLines(w.message).c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
   if (common.color == "always") color = true;
+  // The table's sentences wrap at the terminal's width: $COLUMNS, else the
+  // width of the terminal standard output is; a file or a pipe gets them
+  // whole.
+  size_t width = 0;
+  if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(columns, &end, 10);
+    if (*end == '\0' && n >= 40 && n <= 1000) width = n;
+  } else if (o.output.empty() && isatty(STDOUT_FILENO)) {
+    struct winsize ws {};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) width = ws.ws_col;
+  }
   // A report's title; else the labels of the goals the page holds, up to
   // three (the first goal's alone named a page of two: review,
   // 2026-12-06); else a plain title.
@@ -459,7 +472,7 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
   for (const std::string& f : formats) {
     const output::Writer* writer = output::FindWriter(f);
     if (!writer) throw std::logic_error("--format `" + f + "` was not checked");  // Formats() checks them
-    texts->push_back(writer->render(output::Context{p, r, title, color, stamp, &actions}));
+    texts->push_back(writer->render(output::Context{p, r, title, color, stamp, &actions, width}));
   }
   if (!o.fail_on.empty()) {
     for (const auto& g : r.goals)

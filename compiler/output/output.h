@@ -27,6 +27,9 @@ struct Context {
   /// The actions on what the run shows, with their measured effects
   /// (driver/action_effects.h); nullptr or empty for none.
   const std::vector<actions::View>* actions = nullptr;
+  /// The terminal's width in columns: the table's sentences are wrapped to
+  /// it (its tables are not); 0 for none.
+  size_t width = 0;
 };
 
 struct Writer {

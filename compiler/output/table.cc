@@ -168,6 +168,81 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
 
 }  // namespace
 
+/// The table's sentences wrapped to `width` columns (CJK characters count
+/// two), each continued under its own indent plus two; the tables (a
+/// line of dashes, the line above it and the rows under it at its indent)
+/// and coloured lines are left as they are. They had run to 225 columns in
+/// an 80-column terminal (reader's probe, 2026-12-07).
+std::string WrapSentences(const std::string& text, size_t width) {
+  std::vector<std::string> lines;
+  for (size_t at = 0; at <= text.size();) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) nl = text.size();
+    lines.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
+  auto rule = [&](const std::string& l) {
+    size_t i = indent(l);
+    return i != std::string::npos && l[i] == '-' && l.find_first_not_of("- ", i) == std::string::npos &&
+           l.find("---") != std::string::npos;
+  };
+  std::vector<bool> table(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!rule(lines[i])) continue;
+    table[i] = true;
+    if (i > 0) table[i - 1] = true;
+    for (size_t k = i + 1; k < lines.size() && !lines[k].empty() && indent(lines[k]) == indent(lines[i]); ++k)
+      table[k] = true;
+  }
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (i) out += '\n';
+    if (table[i] || l.find('\033') != std::string::npos || DisplayWidth(l) <= width) {
+      out += l;
+      continue;
+    }
+    const size_t lead = std::min(indent(l), width / 2);
+    const std::string more(lead + 2, ' ');
+    // Break after a space, or beside a wide (CJK) character.
+    std::string line = l.substr(0, lead), word;
+    size_t used = lead, word_w = 0;
+    auto flush_word = [&] {
+      if (word.empty()) return;
+      if (used + word_w > width && used > more.size()) {
+        while (!line.empty() && line.back() == ' ') line.pop_back(), --used;
+        out += line + '\n';
+        line = more;
+        used = more.size();
+        size_t skip = word.find_first_not_of(' ');
+        if (skip == std::string::npos) skip = word.size();
+        word_w -= skip;
+        word.erase(0, skip);
+      }
+      line += word;
+      used += word_w;
+      word.clear();
+      word_w = 0;
+    };
+    for (size_t k = lead; k < l.size();) {
+      uint32_t cp = 0;
+      size_t n = DecodeUtf8(l, k, &cp);
+      const int w = DisplayWidth(cp);
+      // Not before closing punctuation (，。；：、）」): it stays with what it closes.
+      static const std::u32string kClosing = U"，。；：、）」％！？";
+      if (w == 2 && kClosing.find(static_cast<char32_t>(cp)) == std::u32string::npos) flush_word();
+      word += l.substr(k, n);
+      word_w += static_cast<size_t>(std::max(w, 0));
+      if (cp == ' ' || w == 2) flush_word();
+      k += n;
+    }
+    flush_word();
+    out += line;
+  }
+  return out;
+}
+
 std::string Table(const Context& ctx) {
   const plan::Plan& p = ctx.plan;
   const engine::Results& r = ctx.results;
@@ -399,7 +474,7 @@ std::string Table(const Context& ctx) {
   if (!p.charts.empty())
     out += p.lang == "zh" ? fmt::format("\n（本报告的 {} 个图表只在 --format html 中绘制。）\n", p.charts.size())
                           : fmt::format("\n(this report's {} chart(s) are drawn in --format html only)\n", p.charts.size());
-  return out;
+  return ctx.width ? WrapSentences(out, ctx.width) : out;
 }
 
 

@@ -1959,6 +1959,33 @@ for engine in interp jit; do
     "[((), -0.367), ((('channel', 'offline'),), -0.9), ((('store', 'A'),), -0.767)]"
 done
 
+# The table's sentences wrap at $COLUMNS (they ran to 225 columns in an
+# 80-column terminal: reader's probe, 2026-12-07); its tables do not, and
+# no text is lost or moved: the same characters in the same order.
+expect "the table unwrapped" 0 env -u COLUMNS "$KPIC" run "$ROOT/examples/retail" --no-cache
+cp "$TMP/out" "$TMP/unwrapped"
+expect "the table at 80 columns" 0 env COLUMNS=80 "$KPIC" run "$ROOT/examples/retail" --no-cache
+py_wrap=$(python3 - "$TMP/unwrapped" "$TMP/out" <<'PY'
+import sys, unicodedata
+whole, wrapped = (open(f).read() for f in sys.argv[1:3])
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = wrapped.split("\n")
+table = set()
+for i, l in enumerate(lines):
+    if l.strip() and set(l.strip()) <= set("- ") and "---" in l:
+        ind = len(l) - len(l.lstrip(" "))
+        table.update({i, i - 1})
+        k = i + 1
+        while k < len(lines) and lines[k] and len(lines[k]) - len(lines[k].lstrip(" ")) == ind:
+            table.add(k)
+            k += 1
+long = [l for i, l in enumerate(lines) if i not in table and width(l) > 80]
+print("".join(whole.split()) == "".join(wrapped.split()), len(long), wrapped.count("\n") > whole.count("\n"))
+PY
+)
+[ "$py_wrap" = "True 0 True" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: wrapping at 80: $py_wrap"; }
+
 # A member's own periods after the as-of date are not begun (未开始), as
 # the goal's are: its drill-through said 无数据 (reader's probe,
 # 2026-12-07). As of 20 January, February is to come: one period for each
