@@ -57,6 +57,7 @@ svg{display:block;width:100%;max-width:960px;height:auto}
 svg text{font-size:11px;fill:#52606d}svg.ph text{font-size:13px}.cn{display:none}
 .legend{font-size:12px;color:#52606d;margin:2px 0 8px}.legend span{margin-right:14px;white-space:nowrap}
 svg.pie{max-width:220px}.dot{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px}
+.legend.parts span{display:block;white-space:normal;overflow-wrap:anywhere}
 .score{margin:6px 0 10px}.score b{display:block;font-size:30px;color:#1f2933}
 .sw{display:inline-block;width:18px;height:0;border-top:2px solid;vertical-align:middle;margin-right:4px}
 .act{font-size:12px;margin-left:6px;color:#1c5d99}.open{font-size:12px;margin-left:6px;color:#52606d}
@@ -203,6 +204,10 @@ std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<s
   lo -= pad;
   hi += pad;
   if (positive) lo = std::max(lo, 0.0);
+  // An area is filled down to zero, so its axis holds zero: filled to the
+  // axis's foot, a negative value read as positive and growth looked
+  // larger (review, 2026-12-07).
+  if (area) lo = std::min(lo, 0.0), hi = std::max(hi, 0.0);
   // Round ticks: 1, 2 or 5 times a power of ten, about five of them.
   double raw = (hi - lo) / 5, mag = std::pow(10.0, std::floor(std::log10(raw)));
   double step = mag;
@@ -280,7 +285,9 @@ std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<s
       svg += fmt::format(R"(<text x="{:.1f}" y="{}" text-anchor="middle">{}</text>)", x(i), h - bottom + 24,
                          Esc(text_of(i)));
   auto tip = [&](size_t i, double v, const std::string& what) {
-    return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), what, Esc(Show(v, look)));
+    // `what` may be a member's name (a line per member): escaped, as every
+    // value from the data (review, 2026-12-07).
+    return fmt::format("<title>{} {}: {}</title>", Esc(i < labels.size() ? labels[i] : ""), Esc(what), Esc(Show(v, look)));
   };
   auto line = [&](const std::vector<std::optional<double>>& s, const char* color, const char* dash, const std::string& what) {
     std::string pts, out;
@@ -329,7 +336,7 @@ std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<s
       }
     if (first)
       svg += fmt::format(R"(<polygon fill="#0072B2" fill-opacity="0.15" stroke="none" points="{:.1f},{:.1f} {}{:.1f},{:.1f}"/>)",
-                         x(*first), y(lo), pts, x(*last), y(lo));
+                         x(*first), y(0), pts, x(*last), y(0));
   }
   svg += line(values, "#0072B2", "", Tr(lang, "value", "实际"));
   for (size_t k = 0; k < members.size(); ++k)
@@ -430,9 +437,17 @@ std::string BarsSvg(const std::vector<std::pair<std::string, std::optional<doubl
   if (m == 0) m = 1;
   // Around zero in the middle when a value is negative; else from the
   // names, over the whole width.
+  // Room beside a bar for its value: the longest value's, at about 0.62 of
+  // the text's size a character (a phone's 76 units cut ¥12,345,678.90:
+  // review, 2026-12-07), at most a third of the width.
+  size_t longest = 0;
+  for (const auto& [label, v] : items)
+    if (v) longest = std::max(longest, DisplayWidth(change ? ShowChange(*v, look) : Show(*v, look)));
+  const double font = phone ? 13 : 11;
   const double w = phone ? 400 : 760, label_w = phone ? 120 : 230, row = phone ? 26 : 22,
-               room = phone ? 76 : 112, mid = negative ? label_w + (w - label_w) / 2 : label_w + 4,
-               half = negative ? (w - label_w) / 2 - room : w - label_w - 4 - room;
+               room = std::min(w / 3, std::max(phone ? 76.0 : 112.0, static_cast<double>(longest) * font * 0.62 + 8)),
+               mid = negative ? label_w + (w - label_w) / 2 : label_w + 4,
+               half = std::max(8.0, negative ? (w - label_w) / 2 - room : w - label_w - 4 - room);
   double h = row * static_cast<double>(items.size()) + 14;
   std::string svg = fmt::format(R"(<svg{} viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
                                 phone ? " class=ph" : "", w, h, Esc(aria));
@@ -467,18 +482,26 @@ std::string Bars(const std::vector<std::pair<std::string, std::optional<double>>
 /// `as pie`: the members' parts of the whole as a ring, the largest seven
 /// and the rest as one slice, each listed under it with its value and its
 /// share (HTML, so that it wraps on a phone). Nothing when a part is
-/// negative or the whole is not positive: the caller draws bars.
+/// negative or the whole is not positive, and `*why` says which: the
+/// caller draws bars.
 std::string Pie(const std::vector<std::pair<std::string, std::optional<double>>>& items, const Look& look,
-                const std::string& lang) {
+                const std::string& lang, std::string* why) {
   std::vector<std::pair<std::string, double>> parts;
   double whole = 0;
   for (const auto& [label, v] : items) {
     if (!v) continue;
-    if (*v < 0) return "";
+    if (*v < 0) {
+      *why = Tr(lang, "Drawn as bars: a pie needs parts that are not negative.", "改用条形图：饼图的各部分不能为负。");
+      return "";
+    }
     parts.push_back({label, *v});
     whole += *v;
   }
-  if (parts.empty() || !(whole > 0)) return "";
+  if (parts.empty() || !(whole > 0)) {
+    *why = Tr(lang, "Drawn as bars: the whole is zero, so there are no shares to show.",
+              "改用条形图：整体为零，没有可显示的占比。");
+    return "";
+  }
   std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (parts.size() > 8) {
     double rest = 0;
@@ -492,7 +515,9 @@ std::string Pie(const std::vector<std::pair<std::string, std::optional<double>>>
   std::string svg = fmt::format(R"(<svg class=pie viewBox="0 0 220 220" role="img" aria-label="{}">)",
                                 Esc(Tr(lang, "pie chart: each member's share of the whole, listed below",
                                        "饼图：各成员占整体的比例，见下方列表")));
-  std::string legend = "<div class=legend>";
+  // One entry a line, wrapping: a long name pushed its value off a phone's
+  // screen (review, 2026-12-07).
+  std::string legend = "<div class=\"legend parts\">";
   double at = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
     const auto& [label, v] = parts[i];
@@ -524,14 +549,23 @@ std::string Pie(const std::vector<std::pair<std::string, std::optional<double>>>
 }
 
 /// `as scorecard`: the latest period's value, large, and its change on the
-/// period before (a partial latest period says so, and is not compared).
+/// period before: in its unit (percentage points for a percentage), and
+/// for an amount over a positive one, in percent too. A partial period,
+/// the latest or the one before, says so, and is not compared (review,
+/// 2026-12-07: half a February read +0.00% against a whole one; −50 to 10
+/// read "+−120.0%").
 std::string Scorecard(const std::string& period, std::optional<double> value, std::optional<double> before,
-                      bool partial, const Look& look, const std::string& lang) {
+                      bool partial, bool before_partial, const Look& look, const std::string& lang) {
   std::string sub = period;
   if (partial) sub += Tr(lang, " (partial)", "（不完整）");
-  if (value && before && !partial && *before != 0)
-    sub += fmt::format(fmt::runtime(Tr(lang, " · {} on the period before", " · 较上期 {}")),
-                       (*value >= *before ? "+" : "") + Show(*value / *before - 1, PercentLook()));
+  if (value && before && !partial && !before_partial) {
+    std::string change = ShowChange(*value - *before, look);
+    if (!look.f.percent && *before > 0)
+      change += fmt::format(" ({}{})", *value >= *before ? "+" : "", Show(*value / *before - 1, PercentLook()));
+    sub += fmt::format(fmt::runtime(Tr(lang, " · {} on the period before", " · 较上期 {}")), change);
+  } else if (value && before && !partial && before_partial) {
+    sub += Tr(lang, " · the period before is partial: not compared", " · 上期不完整，不作比较");
+  }
   return fmt::format("<div class=score><b>{}</b><span class=sub>{}</span></div>", Esc(value ? Show(*value, look) : "—"),
                      Esc(sub));
 }
@@ -902,17 +936,16 @@ std::string ReportChart(const plan::Output& o, const engine::MetricResult& c, co
       return bars();
     case Drawn::kPie: {
       // A negative part (returns) has no slice: bars, and why.
-      std::string pie = Pie(items, look, lang);
+      std::string why;
+      std::string pie = Pie(items, look, lang, &why);
       if (!pie.empty()) return pie;
-      return fmt::format("<p class=sub>{}</p>", Tr(lang, "Drawn as bars: a pie needs parts that are not negative.",
-                                                   "改用条形图：饼图的各部分不能为负。")) +
-             bars();
+      return fmt::format("<p class=sub>{}</p>", why) + bars();
     }
     case Drawn::kScorecard: {
       if (items.empty()) return "";
       size_t n = items.size();
       return Scorecard(items[n - 1].first, items[n - 1].second, n > 1 ? items[n - 2].second : std::nullopt,
-                       cut[n - 1], look, lang);
+                       cut[n - 1], n > 1 && cut[n - 2], look, lang);
     }
     case Drawn::kMembers: {
       // The periods in order, and the members with the largest values

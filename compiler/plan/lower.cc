@@ -515,10 +515,12 @@ void Lowerer::Chart(const ir::Report::Chart& c) {
     o.unit = "percent";
   }
   auto share = [](const ir::Node& n) { return n.kind == ir::Kind::kCall && n.fn == builtins::Fn::kShare; };
-  o.parts = node.type.additivity == ir::Additivity::kAdditive || share(node);
+  // A balance adds up over members too (semi-additive: not over time).
+  auto adds = [](ir::Additivity a) { return a != ir::Additivity::kNonAdditive; };
+  o.parts = adds(node.type.additivity) || share(node);
   if (int i = c.metric.empty() ? -1 : m_.MetricIndex(c.metric); i >= 0) {
     const ir::Metric& mt = m_.metrics[static_cast<size_t>(i)];
-    o.parts = mt.additivity == ir::Additivity::kAdditive || (mt.root >= 0 && share(m_.node(mt.root)));
+    o.parts = adds(mt.additivity) || (mt.root >= 0 && share(m_.node(mt.root)));
   }
   LCtx lc;
   lc.grain = o.grain;

@@ -1986,6 +1986,48 @@ PY
 )
 [ "$py_wrap" = "True 0 True" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: wrapping at 80: $py_wrap"; }
 
+# Scorecards, areas and a line per member (review, 2026-12-07): the
+# change on the period before in its unit, and in percent over a positive
+# amount only (-50.00 to 10.00 read "+-120.0%"); a partial period before
+# is not compared (half a February read +0.00%); an area is filled to
+# zero (it was filled to the axis's foot, a negative month drawn as
+# positive); a member's name is escaped in a line's points (raw markup).
+mkdir -p "$TMP/sc"
+printf 'id,day,store,amount\no1,2025-01-10,<i>x</i>,-50.00\no2,2025-02-10,A,10.00\no3,2025-03-10,A,15.00\no4,2025-03-31,A,0.00\n' > "$TMP/sc/orders.csv"
+cat > "$TMP/sc/m.kpi" <<'KPI'
+dimension store: string
+source orders from csv("orders.csv") {
+  id: string key
+  day: date time
+  store: string -> store
+  amount: decimal(2) unit CNY
+}
+metric sales: CNY = sum(orders.amount)
+report k {
+  chart sales by month as scorecard
+  chart sales by month as area
+  chart sales by month, store as line
+}
+KPI
+expect "scorecard: an amount over a positive one" 0 "$KPIC" run "$TMP/sc" --report k --format html --lang en --no-cache
+contains out "<div class=score><b>¥15.00</b><span class=sub>2025-03 · +¥5.00 (+50.0%) on the period before</span>"
+contains out "&lt;i&gt;x&lt;/i&gt;"
+lacks out "<i>x</i>"
+py_area=$(python3 -c '
+import re, sys
+s = open(sys.argv[1]).read()
+svg = s[s.index("<polygon fill=\"#0072B2\""):]
+first_y = float(re.match(r"<polygon[^>]*points=\"[0-9.]+,([0-9.]+) ", svg).group(1))
+page = s[:s.index("<polygon fill=\"#0072B2\"")]
+zero = [float(y) - 4 for y in re.findall(r"<text x=\"[0-9.]+\" y=\"([0-9.]+)\" text-anchor=\"end\">¥0</text>", page)][-1]
+print(abs(first_y - zero) < 0.11)' "$TMP/out")
+[ "$py_area" = "True" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: the area is not filled to zero: $py_area"; }
+expect "scorecard: over a negative one" 0 "$KPIC" run "$TMP/sc" --report k --format html --lang en --no-cache --to 2025-03-01
+contains out "<div class=score><b>¥10.00</b><span class=sub>2025-02 · +¥60.00 on the period before</span>"
+expect "scorecard: a partial period before" 0 "$KPIC" run "$TMP/sc" --report k --format html --lang en --no-cache \
+  --from 2025-02-05
+contains out "<span class=sub>2025-03 · the period before is partial: not compared</span>"
+
 # A member's own periods after the as-of date are not begun (未开始), as
 # the goal's are: its drill-through said 无数据 (reader's probe,
 # 2026-12-07). As of 20 January, February is to come: one period for each
