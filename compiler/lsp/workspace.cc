@@ -1209,7 +1209,31 @@ std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& pa
   }
   *error = NameTaken(*t->decl, new_name);
   if (!error->empty()) return out;
-  for (const Location& l : Occurrences(*t)) out[l.path].push_back({l.range, new_name});
+  std::vector<Location> uses = Occurrences(*t);
+  // A fn's or role's parameter of the new name, around a use: renamed, the
+  // use would read the parameter (`x * 2 + a` became `x * 2 + x`, and the
+  // metric's value changed without a word: review, 2026-12-07).
+  for (const auto& f : files_) {
+    const std::string& fpath = sm_.Get(f->id).path;
+    for (const auto& d : f->decls) {
+      const std::vector<ast::Param>* params = d->kind == DeclKind::kFn     ? &static_cast<const ast::FnDecl&>(*d).params
+                                              : d->kind == DeclKind::kRole ? &static_cast<const ast::RoleDecl&>(*d).params
+                                                                           : nullptr;
+      if (!params || std::none_of(params->begin(), params->end(),
+                                  [&](const ast::Param& q) { return q.name.name == new_name; }))
+        continue;
+      Range body = SpanRange(d->span);
+      auto before = [](Pos a, Pos b) { return std::tie(a.line, a.character) < std::tie(b.line, b.character); };
+      for (const Location& l : uses)
+        if (l.path == fpath && !before(l.range.start, body.start) && !before(body.end, l.range.end)) {
+          *error = fmt::format("`{}` is a parameter of {} `{}`, which uses `{}`: renamed, that use would read the "
+                               "parameter instead",
+                               new_name, d->kind == DeclKind::kFn ? "fn" : "role", d->name.name, t->decl->name.name);
+          return out;
+        }
+    }
+  }
+  for (const Location& l : uses) out[l.path].push_back({l.range, new_name});
   return out;
 }
 

@@ -592,6 +592,19 @@ r = at(c, "textDocument/rename", g_uri, 12, 8, newName="aov")
 check(spans(r["result"]["changes"][g_uri]) == [(12, 7, 14)], "a stdlib metric's name may be taken (kpic check allows it)")
 c.p.kill()
 
+# Renaming a metric to the name of a parameter of a fn that uses it was
+# accepted: `fn f(x: CNY) = x * 2 + a` became `x * 2 + x`, and `b` changed
+# from 50.00 to 60.00 without a word (review, 2026-12-07).
+cap_text = ("package p\nsource orders from csv(\"o.csv\") {\n  day: date time\n  amount: decimal(2) unit CNY\n}\n"
+            "metric a: CNY = sum(orders.amount)\nfn f(x: CNY) = x * 2 + a\nmetric b: CNY = f(a)\n")
+c, cap_uri, d = opened("capture", cap_text)
+r = at(c, "textDocument/rename", cap_uri, 5, 7, newName="x")
+check("error" in r and r["error"]["code"] == -32803 and "`x` is a parameter of fn `f`" in r["error"]["message"],
+      f"rename to a parameter's name where it is used is refused: {r.get('error')}")
+r = at(c, "textDocument/rename", cap_uri, 5, 7, newName="y")
+check(spans(r["result"]["changes"][cap_uri]) == [(5, 7, 8), (6, 23, 24), (7, 18, 19)], f"rename to a free name: {r}")
+c.p.kill()
+
 # A fn's parameter that shadows a metric (`fn share(sales, total)`) was
 # taken for the metric: hover and definition went to the metric, and
 # renaming the metric renamed the parameter too (`fn share(total, total)`, E0213).
