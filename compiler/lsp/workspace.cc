@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <filesystem>
 #include <fstream>
@@ -237,6 +238,56 @@ std::set<uint32_t> KeywordStarts(const ast::File& f) {
     // Each item of a report starts with its keyword (`metrics`, `chart`) or key.
     if (d->kind == DeclKind::kReport)
       for (const ast::ReportItem& i : static_cast<const ast::ReportDecl&>(*d).items) add(i.span);
+  }
+  return out;
+}
+
+/// Where the names that may be a metric's use start: the names and members
+/// of every expression (formulas, fn bodies, goals' clauses, alerts,
+/// charts, data tests, role filters) and a report's `metrics` list. A word
+/// of a clause (`within 2 days`, `by month`, `severity warning`, `rows
+/// change within`) is none: a metric named `days` had them among its
+/// references, and its rename rewrote them (review, 2026-12-07).
+std::set<uint32_t> MetricUseStarts(const ast::File& f) {
+  std::set<uint32_t> out;
+  std::function<void(const ast::Expr*)> walk = [&](const ast::Expr* e) {
+    if (!e) return;
+    if ((e->kind == ast::ExprKind::kName || e->kind == ast::ExprKind::kMember) && e->name.span.valid())
+      out.insert(e->name.span.begin);
+    walk(e->lhs.get());
+    walk(e->rhs.get());
+    for (const ast::Arg& a : e->args) walk(a.value.get());
+    for (const ast::ExprPtr& x : e->items) walk(x.get());
+  };
+  for (const auto& d : f.decls) {
+    switch (d->kind) {
+      case DeclKind::kMetric:
+        walk(static_cast<const ast::MetricDecl&>(*d).expr.get());
+        break;
+      case DeclKind::kFn:
+        walk(static_cast<const ast::FnDecl&>(*d).body.get());
+        break;
+      case DeclKind::kGoal:
+        for (const ast::GoalItem& i : static_cast<const ast::GoalDecl&>(*d).items) walk(i.expr.get());
+        break;
+      case DeclKind::kRole:
+        for (const ast::RoleItem& i : static_cast<const ast::RoleDecl&>(*d).items) walk(i.filter.get());
+        break;
+      case DeclKind::kReport:
+        for (const ast::ReportItem& i : static_cast<const ast::ReportDecl&>(*d).items) {
+          walk(i.expr.get());
+          if (i.kind == ast::ReportItem::Kind::kMetrics)
+            for (const ast::Ident& n : i.names) out.insert(n.span.begin);
+        }
+        break;
+      case DeclKind::kExpect: {
+        const auto& x = static_cast<const ast::ExpectDecl&>(*d);
+        for (const ast::Expr* e : {x.expr.get(), x.other.get(), x.low.get(), x.high.get()}) walk(e);
+        break;
+      }
+      default:
+        break;
+    }
   }
   return out;
 }
@@ -835,8 +886,12 @@ std::vector<Location> Workspace::Occurrences(const Target& t) {
     for (const auto& d : f->decls)
       if (d->kind == DeclKind::kSource) bodies.push_back({d->span.begin, d->span.end});
     std::set<uint32_t> keywords = KeywordStarts(*f);
+    const bool metric = t.kind == Target::Kind::kDecl && t.decl->kind == DeclKind::kMetric;
+    const std::set<uint32_t> uses = metric ? MetricUseStarts(*f) : std::set<uint32_t>();
     for (const PathOcc& occ : Paths(text)) {
       if (keywords.count(occ.parts[0].begin)) continue;
+      if (metric && !std::any_of(occ.parts.begin(), occ.parts.end(), [&](const auto& part) { return uses.count(part.begin); }))
+        continue;
       const ast::Decl* owner = nullptr;
       const ast::Param* param = ParamAt(*f, occ.parts[0].begin, occ.parts[0].name, &owner);
       if (param && param == t.param) add(path, occ.parts[0].begin, occ.parts[0].end);

@@ -605,6 +605,27 @@ r = at(c, "textDocument/rename", cap_uri, 5, 7, newName="y")
 check(spans(r["result"]["changes"][cap_uri]) == [(5, 7, 8), (6, 23, 24), (7, 18, 19)], f"rename to a free name: {r}")
 c.p.kill()
 
+# Words of clauses are not uses of a metric of their name: `within 2
+# days`, `rows change within`, `period 2025 by month`, `severity warning`
+# were listed among the references of metrics `days`, `rows`, `within`,
+# `by`, `severity`, and renamed with them (E0410, E0212: review,
+# 2026-12-07). A use in an expression still is.
+kw_text = ("package p\nsource orders from csv(\"o.csv\") {\n  day: date time\n  amount: decimal(2) unit CNY\n}\n"
+           "metric a: CNY = sum(orders.amount)\nmetric days = 3\nmetric rows = 4\nmetric within = 6\n"
+           "metric by = 1\nmetric severity = days + 1\n"
+           "expect orders fresh within 2 days\nexpect orders rows change within 20%\n"
+           "goal g {\n  metric a\n  period 2025 by month\n  target a >= 1.1 * a.last_year\n"
+           "  alert \"x\" when a < 1 CNY severity warning\n}\nreport r {\n  metrics days\n  chart a by month as line\n}\n")
+c, kw_uri, d = opened("clausewords", kw_text)
+check([x["code"] for x in d] == ["L0001"], f"the clause words' package checks: {d}")
+for line, name, want in [(6, "days", [(6, 7, 11), (10, 18, 22), (20, 10, 14)]), (7, "rows", [(7, 7, 11)]),
+                         (8, "within", [(8, 7, 13)]), (9, "by", [(9, 7, 9)]), (10, "severity", [(10, 7, 15)])]:
+    refs = spans(at(c, "textDocument/references", kw_uri, line, 8, context={"includeDeclaration": True})["result"])
+    check(refs == want, f"references of the metric `{name}` are its uses alone: {refs}")
+r = at(c, "textDocument/rename", kw_uri, 9, 7, newName="per")
+check(spans(r["result"]["changes"][kw_uri]) == [(9, 7, 9)], f"renaming the metric `by` leaves `by month`: {r}")
+c.p.kill()
+
 # A fn's parameter that shadows a metric (`fn share(sales, total)`) was
 # taken for the metric: hover and definition went to the metric, and
 # renaming the metric renamed the parameter too (`fn share(total, total)`, E0213).
