@@ -3,7 +3,6 @@
 // where byte spans become lines and columns.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,10 +24,6 @@ std::string RenderGcc(const SourceManager& sm, const Diagnostic& d);
 
 /// The versioned JSON document of the CLI contract (columns in code points).
 std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& diags);
-
-/// The same document as a JSON value, for a command that adds fields
-/// (`check --data` adds `"data"`); `extra` members are added to it.
-std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& diags, const nlohmann::json& extra);
 
 /// A SARIF 2.1.0 log (one run of tool `kpic` at `version`, every registered
 /// code a rule), for code-scanning tools.

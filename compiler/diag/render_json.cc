@@ -34,10 +34,6 @@ std::string Clean(std::string_view s) {
 }  // namespace
 
 std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
-  return RenderJson(sm, diags, nlohmann::json::object());
-}
-
-std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& diags, const nlohmann::json& extra) {
   nlohmann::json arr = nlohmann::json::array();
   for (const Diagnostic& d : diags) {
     nlohmann::json j;
@@ -72,7 +68,6 @@ std::string RenderJson(const SourceManager& sm, const std::vector<Diagnostic>& d
     arr.push_back(std::move(j));
   }
   nlohmann::json doc = {{"version", 1}, {"diagnostics", arr}};
-  for (const auto& [key, value] : extra.items()) doc[key] = value;
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -91,7 +91,9 @@ int RunCheck(const CheckOptions& options, const CommonOptions& common) {
   // the warnings and exit 3, and not why).
   const bool json = options.format == "json";
   auto print_json = [&](const nlohmann::json& extra) {
-    std::fputs(RenderJson(s->sm, diags.diagnostics(), extra).c_str(), stdout);
+    nlohmann::json doc = nlohmann::json::parse(RenderJson(s->sm, diags.diagnostics()));
+    for (const auto& [key, value] : extra.items()) doc[key] = value;
+    std::fputs((doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(), stdout);
   };
   if (json) {
     if (!options.data || diags.has_errors()) print_json(nlohmann::json::object());
