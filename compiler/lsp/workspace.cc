@@ -256,7 +256,22 @@ std::set<uint32_t> MetricUseStarts(const ast::File& f) {
       out.insert(e->name.span.begin);
     walk(e->lhs.get());
     walk(e->rhs.get());
-    for (const ast::Arg& a : e->args) walk(a.value.get());
+    // A builtin's argument that names a period, a grain, a currency, a
+    // duration or a source is no metric's use (`sales.change(month)`
+    // renamed with a metric `month`: E0212, second review, 2026-12-07).
+    const builtins::Builtin* b = nullptr;
+    if (e->kind == ast::ExprKind::kCall && e->lhs)
+      b = e->lhs->kind == ast::ExprKind::kMember ? builtins::FindMethod(e->lhs->name.name)
+          : e->lhs->kind == ast::ExprKind::kName ? builtins::FindFunction(e->lhs->name.name)
+                                                 : nullptr;
+    for (size_t i = 0; i < e->args.size(); ++i) {
+      if (b && !b->kinds.empty()) {
+        builtins::ArgKind k = b->kinds[std::min(i, b->kinds.size() - 1)];
+        if (k != builtins::ArgKind::kExpr && k != builtins::ArgKind::kSourceOrExpr && k != builtins::ArgKind::kConstant)
+          continue;
+      }
+      walk(e->args[i].value.get());
+    }
     for (const ast::ExprPtr& x : e->items) walk(x.get());
   };
   for (const auto& d : f.decls) {
@@ -268,7 +283,11 @@ std::set<uint32_t> MetricUseStarts(const ast::File& f) {
         walk(static_cast<const ast::FnDecl&>(*d).body.get());
         break;
       case DeclKind::kGoal:
-        for (const ast::GoalItem& i : static_cast<const ast::GoalDecl&>(*d).items) walk(i.expr.get());
+        for (const ast::GoalItem& i : static_cast<const ast::GoalDecl&>(*d).items) {
+          walk(i.expr.get());
+          // `decompose amount = cnt * aov` names the metric it breaks down.
+          if (i.kind == ast::GoalItem::Kind::kDecompose && i.name) out.insert(i.name->span.begin);
+        }
         break;
       case DeclKind::kRole:
         for (const ast::RoleItem& i : static_cast<const ast::RoleDecl&>(*d).items) walk(i.filter.get());
@@ -1279,13 +1298,19 @@ std::map<std::string, std::vector<Edit>> Workspace::Rename(const std::string& pa
         continue;
       Range body = SpanRange(d->span);
       auto before = [](Pos a, Pos b) { return std::tie(a.line, a.character) < std::tie(b.line, b.character); };
-      for (const Location& l : uses)
-        if (l.path == fpath && !before(l.range.start, body.start) && !before(body.end, l.range.end)) {
+      const std::string& text = sm_.Get(f->id).text;
+      for (const Location& l : uses) {
+        if (l.path != fpath) continue;
+        // A qualified use (`shop.base`) is not read as the parameter.
+        uint32_t at = Offset(text, l.range.start);
+        if (at > 0 && at <= text.size() && text[at - 1] == '.') continue;
+        if (!before(l.range.start, body.start) && !before(body.end, l.range.end)) {
           *error = fmt::format("`{}` is a parameter of {} `{}`, which uses `{}`: renamed, that use would read the "
                                "parameter instead",
                                new_name, d->kind == DeclKind::kFn ? "fn" : "role", d->name.name, t->decl->name.name);
           return out;
         }
+      }
     }
   }
   for (const Location& l : uses) out[l.path].push_back({l.range, new_name});

@@ -626,6 +626,28 @@ r = at(c, "textDocument/rename", kw_uri, 9, 7, newName="per")
 check(spans(r["result"]["changes"][kw_uri]) == [(9, 7, 9)], f"renaming the metric `by` leaves `by month`: {r}")
 c.p.kill()
 
+# Second review (2026-12-07): a period argument is no use (`sales.change(month)`
+# was renamed with a metric `month`: E0212); a decomposition's left side is
+# one (`decompose amount = ...` was missed: E0210 after the rename); a
+# qualified use inside a fn is not captured by its parameter (`shop.base`
+# beside `fn twice(x)` was refused).
+dc_text = ("package shop\nsource orders from csv(\"o.csv\") {\n  day: date time\n  amount: decimal(2) unit CNY\n}\n"
+           "metric amount: CNY = sum(orders.amount)\nmetric cnt = count(orders)\nmetric aov = amount / cnt\n"
+           "metric month = 3\nmetric growth_m = amount.change(month)\n"
+           "fn twice(x: CNY): CNY = x * 2 + shop.amount\n"
+           "goal g {\n  owner \"ops\"\n  metric amount\n  period 2025 by month\n  target amount >= 1 CNY\n"
+           "  decompose amount = cnt * aov\n}\n")
+c, dc_uri, d = opened("decompose", dc_text)
+check(d == [], f"the decomposition's package checks: {d}")
+refs = spans(at(c, "textDocument/references", dc_uri, 8, 8, context={"includeDeclaration": True})["result"])
+check(refs == [(8, 7, 12)], f"a period argument is no use of the metric `month`: {refs}")
+refs = spans(at(c, "textDocument/references", dc_uri, 5, 8, context={"includeDeclaration": True})["result"])
+check(refs == [(5, 7, 13), (7, 13, 19), (9, 18, 24), (10, 37, 43), (13, 9, 15), (15, 9, 15), (16, 12, 18)],
+      f"the uses of `amount`, a decomposition's left side among them: {refs}")
+r = at(c, "textDocument/rename", dc_uri, 5, 8, newName="x")
+check("result" in r and len(r["result"]["changes"][dc_uri]) == 7, f"a qualified use is not captured by `x`: {r}")
+c.p.kill()
+
 # A fn's parameter that shadows a metric (`fn share(sales, total)`) was
 # taken for the metric: hover and definition went to the metric, and
 # renaming the metric renamed the parameter too (`fn share(total, total)`, E0213).
