@@ -442,15 +442,17 @@ int Report(const RunOptions& o, const CommonOptions& common, const plan::Plan& p
                  PrintableLines(w.message).c_str());
   bool color = o.output.empty() && isatty(STDOUT_FILENO) && common.color != "never" && !std::getenv("NO_COLOR");
   if (common.color == "always") color = true;
-  // The table's sentences wrap at the terminal's width: $COLUMNS, else the
-  // width of the terminal standard output is; a file or a pipe gets them
-  // whole.
+  // The table's sentences wrap on standard output: at $COLUMNS, else at
+  // the width of the terminal it is; a pipe without $COLUMNS, and a file
+  // (-o), get them whole.
   size_t width = 0;
-  if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
+  if (!o.output.empty()) {
+    // A file (-o) gets them whole.
+  } else if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
     char* end = nullptr;
     unsigned long n = std::strtoul(columns, &end, 10);
     if (*end == '\0' && n >= 40 && n <= 1000) width = n;
-  } else if (o.output.empty() && isatty(STDOUT_FILENO)) {
+  } else if (isatty(STDOUT_FILENO)) {
     struct winsize ws {};
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40) width = ws.ws_col;
   }

@@ -168,10 +168,25 @@ std::string AlertDigestText(const engine::GoalResult& g, const plan::Plan& p, bo
 
 }  // namespace
 
+/// The columns `s` takes on a terminal: its colours' escapes take none.
+size_t VisibleWidth(const std::string& s) {
+  std::string plain;
+  for (size_t k = 0; k < s.size(); ++k) {
+    if (s[k] == '\033') {
+      size_t end = s.find('m', k);
+      if (end == std::string::npos) break;
+      k = end;
+      continue;
+    }
+    plain += s[k];
+  }
+  return DisplayWidth(plain);
+}
+
 /// The table's sentences wrapped to `width` columns (CJK characters count
 /// two), each continued under its own indent plus two; the tables (a
 /// line of dashes, the line above it and the rows under it at its indent)
-/// and coloured lines are left as they are. They had run to 225 columns in
+/// are left as they are. A colour's escapes take no columns. They had run to 225 columns in
 /// an 80-column terminal (reader's probe, 2026-12-07).
 std::string WrapSentences(const std::string& text, size_t width) {
   std::vector<std::string> lines;
@@ -199,7 +214,7 @@ std::string WrapSentences(const std::string& text, size_t width) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& l = lines[i];
     if (i) out += '\n';
-    if (table[i] || l.find('\033') != std::string::npos || DisplayWidth(l) <= width) {
+    if (table[i] || VisibleWidth(l) <= width) {
       out += l;
       continue;
     }
@@ -225,17 +240,38 @@ std::string WrapSentences(const std::string& text, size_t width) {
       word.clear();
       word_w = 0;
     };
+    // A line never starts with closing punctuation, nor ends with an
+    // opening one: each stays with the character it closes or opens (the
+    // first cut left `，` and `）` at lines' starts: second review).
+    static const std::u32string kClosing = U"，。；：、）」』％！？》,.;:)]%!?";
+    static const std::u32string kOpening = U"（「『《([";
+    auto next_cp = [&](size_t k) -> uint32_t {
+      if (k >= l.size()) return 0;
+      uint32_t c = 0;
+      DecodeUtf8(l, k, &c);
+      return c;
+    };
+    bool after_opening = false;  // the word ends with an opening bracket
     for (size_t k = lead; k < l.size();) {
+      // A colour's escape sequence takes no columns.
+      if (l[k] == '\033') {
+        size_t end = l.find('m', k);
+        end = end == std::string::npos ? l.size() : end + 1;
+        word += l.substr(k, end - k);
+        k = end;
+        continue;
+      }
       uint32_t cp = 0;
       size_t n = DecodeUtf8(l, k, &cp);
       const int w = DisplayWidth(cp);
-      // Not before closing punctuation (，。；：、）」): it stays with what it closes.
-      static const std::u32string kClosing = U"，。；：、）」％！？";
-      if (w == 2 && kClosing.find(static_cast<char32_t>(cp)) == std::u32string::npos) flush_word();
+      const bool closing = kClosing.find(static_cast<char32_t>(cp)) != std::u32string::npos;
+      if (w == 2 && !closing && !after_opening) flush_word();  // a break before a wide character
       word += l.substr(k, n);
       word_w += static_cast<size_t>(std::max(w, 0));
-      if (cp == ' ' || w == 2) flush_word();
+      after_opening = kOpening.find(static_cast<char32_t>(cp)) != std::u32string::npos;
       k += n;
+      const bool closes_next = kClosing.find(static_cast<char32_t>(next_cp(k))) != std::u32string::npos;
+      if ((cp == ' ' || w == 2) && !closes_next && !after_opening) flush_word();  // and after one
     }
     flush_word();
     out += line;

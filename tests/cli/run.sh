@@ -1985,6 +1985,13 @@ print("".join(whole.split()) == "".join(wrapped.split()), len(long), wrapped.cou
 PY
 )
 [ "$py_wrap" = "True 0 True" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: wrapping at 80: $py_wrap"; }
+# No line starts with closing punctuation or ends with an opening one, and
+# a file (-o) gets the sentences whole (second review, 2026-12-07).
+expect "the table at 40 columns" 0 env COLUMNS=40 "$KPIC" run "$ROOT/examples/retail" --lang zh --no-cache
+grep -qE '^ *[，。；：、）」％！？]|[（「]$' "$TMP/out" && { failed=$((failed + 1)); echo "FAIL: a line breaks at punctuation";
+  grep -nE '^ *[，。；：、）」％！？]|[（「]$' "$TMP/out" | head -3; } || passed=$((passed + 1))
+expect "a file is not wrapped" 0 env COLUMNS=40 "$KPIC" run "$ROOT/examples/retail" --no-cache -o "$TMP/table.txt"
+cmp -s "$TMP/table.txt" "$TMP/unwrapped" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: -o was wrapped"; }
 
 # Scorecards, areas and a line per member (review, 2026-12-07): the
 # change on the period before in its unit, and in percent over a positive
