@@ -444,8 +444,10 @@ std::string BarsSvg(const std::vector<std::pair<std::string, std::optional<doubl
   for (const auto& [label, v] : items)
     if (v) longest = std::max(longest, DisplayWidth(change ? ShowChange(*v, look) : Show(*v, look)));
   const double font = phone ? 13 : 11;
-  const double w = phone ? 400 : 760, label_w = phone ? 120 : 230, row = phone ? 26 : 22,
-               room = std::min(w / 3, std::max(phone ? 76.0 : 112.0, static_cast<double>(longest) * font * 0.62 + 8)),
+  // Long values take some of the names' room on a phone, so that the bars
+  // keep a length to compare (second review: 8 units for ¥1,654,000,000).
+  const double w = phone ? 400 : 760, label_w = phone ? (longest > 12 ? 96 : 120) : 230, row = phone ? 26 : 22,
+               room = std::min(w * 0.28, std::max(phone ? 76.0 : 112.0, static_cast<double>(longest) * font * 0.62 + 8)),
                mid = negative ? label_w + (w - label_w) / 2 : label_w + 4,
                half = std::max(8.0, negative ? (w - label_w) / 2 - room : w - label_w - 4 - room);
   double h = row * static_cast<double>(items.size()) + 14;
@@ -454,7 +456,7 @@ std::string BarsSvg(const std::vector<std::pair<std::string, std::optional<doubl
   svg += fmt::format(R"(<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#9aa5b1"/>)", mid, mid, h);
   for (size_t i = 0; i < items.size(); ++i) {
     double yy = 8 + row * static_cast<double>(i);
-    std::string name = Shortened(items[i].first, phone ? 12 : 22);
+    std::string name = Shortened(items[i].first, phone ? (label_w < 120 ? 9 : 12) : 22);
     std::string text = items[i].second ? (change ? ShowChange(*items[i].second, look) : Show(*items[i].second, look)) : "—";
     svg += fmt::format(R"(<g><title>{}: {}</title><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)",
                        Esc(items[i].first), Esc(text), label_w - 8, yy + 14, Esc(name));
@@ -647,7 +649,17 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
   // On a phone a row per bar (the desktop's columns, shrunk, read at 8 px:
   // reader's probe, 2026-12-07): its label at the left, the bar across,
   // its amount at the bar's end.
-  const double pw = 400, label_w = 128, room = 84, row = 28;
+  // Room for the longest amount (84 units cut ¥189,521,257.79: second
+  // review), and a label in two lines where it has a parenthetical
+  // ("2026-01（同期）": cut to "2026-01 (s…", and a phone has no hover).
+  size_t longest = 0;
+  bool two_lines = false;
+  for (const Bar& b : bars) {
+    longest = std::max(longest, DisplayWidth(b.total ? Show(b.to, look) : ShowChange(b.to - b.from, look)));
+    two_lines = two_lines || LabelLines(b.label, 14).size() > 1;
+  }
+  const double pw = 400, label_w = 128, room = std::min(pw * 0.3, std::max(84.0, longest * 13 * 0.62 + 8)),
+               row = two_lines ? 40 : 28;
   double ph = row * static_cast<double>(bars.size()) + 8;
   auto px = [&](double v) { return label_w + (pw - label_w - room) * (std::max(v, lo) - lo) / (hi - lo); };
   std::string phone = fmt::format(R"(<svg class="waterfall ph" viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="xMinYMin meet">)",
@@ -659,14 +671,19 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
     double x0 = px(std::min(b.from, b.to)), x1 = px(std::max(b.from, b.to));
     const char* fill = b.total ? "#7b8794" : b.to >= b.from ? "#0072B2" : "#D55E00";
     std::string text = b.total ? Show(b.to, look) : ShowChange(b.to - b.from, look);
+    std::vector<std::string> lines = LabelLines(b.label, 14);
+    std::string label;
+    for (size_t k = 0; k < lines.size(); ++k)
+      label += fmt::format(R"(<tspan x="{}" dy="{}">{}</tspan>)", label_w - 6, k ? 15 : 0, Esc(lines[k]));
+    const double base = yy + 18 - (lines.size() > 1 ? 7 : 0);
     phone += fmt::format(R"(<g><title>{}: {}</title><text x="{}" y="{:.1f}" text-anchor="end">{}</text>)"
                          R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{}" fill="{}"/>)"
                          R"(<text x="{:.1f}" y="{:.1f}">{}</text></g>)",
-                         Esc(b.label), Esc(text), label_w - 6, yy + 18, Esc(Shortened(b.label, 12)), x0, yy + 4,
-                         std::max(x1 - x0, 1.0), row - 10, fill, x1 + 4, yy + 18, Esc(text));
+                         Esc(b.label), Esc(text), label_w - 6, base, label, x0, yy + 4 + (row - 28) / 2,
+                         std::max(x1 - x0, 1.0), 18, fill, x1 + 4, yy + 18 + (row - 28) / 2, Esc(text));
     if (i + 1 < bars.size())  // the connector to the next row
       phone += fmt::format(R"(<line x1="{:.1f}" x2="{:.1f}" y1="{:.1f}" y2="{:.1f}" stroke="#9aa5b1" stroke-dasharray="2,2"/>)",
-                           px(b.to), px(b.to), yy + row - 6, yy + row + 4);
+                           px(b.to), px(b.to), yy + 22 + (row - 28) / 2, yy + row + 4 + (row - 28) / 2);
   }
   phone += "</svg>";
   svg = "<div class=cw>" + svg + "</div><div class=cn>" + phone + "</div>";
