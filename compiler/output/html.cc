@@ -512,7 +512,6 @@ std::string Pie(const std::vector<std::pair<std::string, std::optional<double>>>
     parts.resize(7);
     parts.push_back({fmt::format(fmt::runtime(Tr(lang, "the other {}", "其余 {} 个")), others), rest});
   }
-  const auto& kColors = kPalette;
   const double cx = 110, cy = 110, r = 100, inner = 58;
   std::string svg = fmt::format(R"(<svg class=pie viewBox="0 0 220 220" role="img" aria-label="{}">)",
                                 Esc(Tr(lang, "pie chart: each member's share of the whole, listed below",
@@ -529,7 +528,7 @@ std::string Pie(const std::vector<std::pair<std::string, std::optional<double>>>
                                       : fmt::format("{}: {} ({:.1f}%)", label, Show(v, look), share * 100);
     if (share >= 0.999999) {
       svg += fmt::format(R"(<circle cx="{}" cy="{}" r="{}" fill="none" stroke="{}" stroke-width="{}"><title>{}</title></circle>)",
-                         cx, cy, (r + inner) / 2, kColors[i], r - inner, Esc(text));
+                         cx, cy, (r + inner) / 2, kPalette[i], r - inner, Esc(text));
     } else if (share > 0) {
       auto point = [&](double f, double radius) {
         double a = 2 * M_PI * f - M_PI / 2;
@@ -542,10 +541,10 @@ std::string Pie(const std::vector<std::pair<std::string, std::optional<double>>>
       int large = share > 0.5 ? 1 : 0;
       svg += fmt::format(R"(<path d="M{:.2f},{:.2f} A{},{} 0 {} 1 {:.2f},{:.2f} L{:.2f},{:.2f} A{},{} 0 {} 0 {:.2f},{:.2f} Z" )"
                          R"(fill="{}" stroke="#fff" stroke-width="1"><title>{}</title></path>)",
-                         x0, y0, r, r, large, x1, y1, x2, y2, inner, inner, large, x3, y3, kColors[i], Esc(text));
+                         x0, y0, r, r, large, x1, y1, x2, y2, inner, inner, large, x3, y3, kPalette[i], Esc(text));
     }
     at += share;
-    legend += fmt::format("<span><i class=dot style=\"background:{}\"></i>{}</span>", kColors[i], Esc(text));
+    legend += fmt::format("<span><i class=dot style=\"background:{}\"></i>{}</span>", kPalette[i], Esc(text));
   }
   return svg + "</svg>" + legend + "</div>";
 }
