@@ -21,9 +21,10 @@ struct Warning {
 };
 
 /// A declaration named in a Chinese message: by its label when it has one
-/// (「销售额增长」), else by its name in backquotes.
+/// (「销售额增长」), else by its name in backquotes, set apart by spaces
+/// (目标 `g` 截至).
 inline std::string ZhName(const std::string& label, const std::string& name) {
-  return label.empty() ? "`" + name + "`" : "「" + label + "」";
+  return label.empty() ? " `" + name + "` " : "「" + label + "」";
 }
 
 /// An output named as the engine names it in English (metric `x`, chart

@@ -28,6 +28,11 @@ using rt::Grain;
 
 namespace {
 
+/// Why a goal has no forecast (GoalOutlook::why), where W0709 says it in
+/// Chinese too.
+constexpr const char* kBeginsLater = "the goal's period begins more than one period after the as-of date";
+constexpr const char* kNoDataYet = "there is no data up to the as-of date";
+
 /// `round(x, n)` of a double: the number as written (its shortest
 /// round-trip decimal, 1.005) rounded half away from zero to n places, as
 /// PostgreSQL's `ROUND(CAST(CAST(x AS TEXT) AS NUMERIC), n)` does. Scaling
@@ -1382,8 +1387,7 @@ std::shared_ptr<GoalOutlook> OutlookOf(Evaluator& ev, const plan::Plan& plan, co
     return c;
   };
   if (cur + 1 < lo || ev.FirstDay() > as_of) {
-    o->why = cur + 1 < lo ? "the goal's period begins more than one period after the as-of date"
-                          : "there is no data up to the as-of date";
+    o->why = cur + 1 < lo ? kBeginsLater : kNoDataYet;
     return o;
   }
   const bool member = dims && !dims->empty();
@@ -1493,13 +1497,17 @@ void Forecast(Evaluator& ev, const plan::Plan& plan, const plan::GoalPlan& g, in
   if (!total->has) {
     // A goal whose period is over has nothing to forecast (its status is
     // final); one not begun or without data is said.
+    // Its reason in Chinese too (W0709 quoted it in English: review, 2026-12-07).
+    const std::string why_zh = total->why == kBeginsLater ? "目标期间在截至日期之后一个多期才开始"
+                               : total->why == kNoDataYet ? "截至日期之前没有数据"
+                                                          : total->why;
     if (reads && !total->why.empty())
       out->warnings.push_back({"W0709",
                                fmt::format("goal `{}` has no forecast as of {}: {}; its alerts on `forecast` "
                                            "were not evaluated",
                                            g.name, rt::FormatDate(as_of), total->why),
                                fmt::format("目标{}截至 {} 没有预测（{}），其基于 `forecast` 的预警未评估",
-                                           ZhName(g.label, g.name), rt::FormatDate(as_of), total->why)});
+                                           ZhName(g.label, g.name), rt::FormatDate(as_of), why_zh)});
     return;
   }
   gr->forecast = *total;

@@ -2043,6 +2043,17 @@ expect "a member's periods to come" 0 "$KPIC" run "$TMP/ddrop" --as-of 2025-01-2
 py_status=$(python3 -c 'import sys; s = open(sys.argv[1]).read(); print(s.count("\"sw\":\"未开始\""), s.count("\"sw\":\"无数据\""))' "$TMP/out")
 [ "$py_status" = "4 0" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: members' statuses to come $py_status"; }
 
+# W0709 in Chinese says why there is no forecast in Chinese (it quoted
+# the English reason: review, 2026-12-07): 2026's goal, data to 2025-02-07.
+mkdir -p "$TMP/w9"
+cp "$TMP/ddrop/orders.csv" "$TMP/ddrop/budget.csv" "$TMP/w9/"
+sed -e 's/period 2025-01-01 .. 2025-03-01 by month/period 2026 by month/' \
+  -e 's/  alert  "drop" when/  alert  "f" when forecast.probability < 50% severity warning\n  alert  "drop" when/' \
+  "$TMP/ddrop/m.kpi" > "$TMP/w9/m.kpi"
+expect "W0709 in Chinese" 0 "$KPIC" run "$TMP/w9" --format json --no-cache
+json "[w['zh'] for w in d['warning_codes'] if w['code'] == 'W0709']" \
+  "['目标 \`g\` 截至 2025-02-07 没有预测（目标期间在截至日期之后一个多期才开始），其基于 \`forecast\` 的预警未评估']"
+
 # A chart is drawn as its kind (every kind was accepted and drawn as a
 # line or bars, a share printed 0.78: reader's probe, 2026-12-07). By hand
 # from $TMP/ddrop: online 100 + 300 + 50 + 310 = 760.00, offline 220.00,
