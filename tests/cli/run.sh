@@ -1010,6 +1010,21 @@ ph = ph[:ph.index("</svg>")]
 print(re.findall(r"<text x=\"[0-9.]+\" y=\"[0-9.]+\">([^<]*)</text>", ph))' "$TMP/wf.html" > "$TMP/wfph"
 grep -qF "['¥157,295.98', '+¥3,841.90', '−¥16,430.94', '−¥12,934.54', '¥131,772.40']" "$TMP/wfph" && passed=$((passed + 1)) ||
   { failed=$((failed + 1)); echo "FAIL: the phone's waterfall"; cat "$TMP/wfph"; }
+# Independently: its ends are November's and December's sales summed from
+# the CSV (orders not returned), and its steps land from one on the other.
+py_wf=$(python3 - "$ROOT/examples/retail/data/orders.csv" "$TMP/wfph" <<'PY'
+import ast, csv, sys
+from decimal import Decimal
+sales = {}
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    if r["returned"] != "true":
+        sales[r["下单时间"][:7]] = sales.get(r["下单时间"][:7], Decimal(0)) + Decimal(r["amount"])
+shown = [Decimal(t.replace("¥", "").replace(",", "").replace("−", "-").replace("+", ""))
+         for t in ast.literal_eval(open(sys.argv[2]).read())]
+print(shown[0] == sales["2026-11"], shown[-1] == sales["2026-12"], shown[0] + sum(shown[1:-1]) == shown[-1])
+PY
+)
+[ "$py_wf" = "True True True" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: the phone's waterfall by hand: $py_wf"; }
 expect "a small change is cut, and says so" 0 "$KPIC" run "$ROOT/examples/retail" --report weekly --role store_manager \
   --param store_id=上海静安店 --format html -o "$TMP/wf2.html" --no-cache
 grep -q '<p class=sub>柱形已截断：纵轴从 ¥' "$TMP/wf2.html" && grep -q '<p class=sub>截至 2026-12-31 的全部数据</p>' "$TMP/wf2.html" &&
