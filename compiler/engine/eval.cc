@@ -1849,9 +1849,7 @@ Results Evaluate(const plan::Plan& plan, const std::vector<ScanResult>& scans, c
       if (std::count_if(plan.sources.begin(), plan.sources.end(),
                         [&](const ir::Source& o) { return o.name == name; }) > 1)
         name = sc.source;
-      std::string label;
-      for (const ir::Source& o : plan.sources)
-        if (o.key == sc.source) label = o.label;
+      const std::string& label = plan.SourceOf(sc).label;
       int32_t lag = *out.as_of - *last;
       out.warnings.push_back(
           {"W0708",

@@ -173,6 +173,18 @@ struct Marker {
   std::string number, tip;
 };
 
+/// A text's width in an SVG at font `size`, estimated on the wide side:
+/// 0.62 em for an ASCII character, 1 em for any other.
+double TextWidth(const std::string& t, double size) {
+  double em = 0;
+  for (unsigned char c : t)
+    if (c < 0x80)
+      em += 0.62;
+    else if (c >= 0xC0)
+      em += 1;  // a lead byte: one wide character
+  return em * size;
+}
+
 /// The trend chart's SVG, drawn for a desktop's width (760 units shown at
 /// up to 760 px, text 11 units), or for a phone's (`phone`: 400 units shown
 /// at about 370 px, text 13 units, so that it reads at about 12 px where
@@ -219,26 +231,15 @@ std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<s
   lo = std::floor(lo / step + 1e-9) * step;
   hi = std::ceil(hi / step - 1e-9) * step;
   int ticks = static_cast<int>(std::lround((hi - lo) / step));
-  // The text's width, estimated on the wide side: 0.62 em for an ASCII
-  // character, 1 em for any other.
-  auto text_width = [](const std::string& t, double size) {
-    double em = 0;
-    for (unsigned char c : t)
-      if (c < 0x80)
-        em += 0.62;
-      else if (c >= 0xC0)
-        em += 1;  // a lead byte: one wide character
-    return em * size;
-  };
   if (phone) {
     // As much of the narrow width as the y labels leave.
     double widest = 0;
     for (int k = 0; k <= ticks; ++k)
-      widest = std::max(widest, text_width(AxisLabel(lo + step * k, step, look, lang, std::max(std::fabs(lo), std::fabs(hi))), font));
+      widest = std::max(widest, TextWidth(AxisLabel(lo + step * k, step, look, lang, std::max(std::fabs(lo), std::fabs(hi))), font));
     left = std::max(40.0, widest + 12);
     // Room for half of the last x label, centred on the last point.
     if (!labels.empty())
-      right = std::max(right, text_width(labels.back() + (partial.size() == labels.size() && partial.back() ? "*" : ""),
+      right = std::max(right, TextWidth(labels.back() + (partial.size() == labels.size() && partial.back() ? "*" : ""),
                                          font) / 2 + 4);
   }
   size_t n = labels.size();
@@ -257,7 +258,7 @@ std::string TrendSvg(const std::vector<std::string>& labels, const std::vector<s
   // The x labels: every `every`-th and the last, as many as fit without
   // crowding at the chart's font.
   auto text_of = [&](size_t i) { return labels[i] + (cut(i) ? "*" : ""); };
-  auto width = [&](size_t i, double size) { return text_width(text_of(i), size); };
+  auto width = [&](size_t i, double size) { return TextWidth(text_of(i), size); };
   const double gap = 8;
   auto pick = [&](double font, size_t base) {
     std::vector<bool> shown(n, false);
@@ -437,17 +438,16 @@ std::string BarsSvg(const std::vector<std::pair<std::string, std::optional<doubl
   if (m == 0) m = 1;
   // Around zero in the middle when a value is negative; else from the
   // names, over the whole width.
-  // Room beside a bar for its value: the longest value's, at about 0.62 of
-  // the text's size a character (a phone's 76 units cut ¥12,345,678.90:
-  // review, 2026-12-07), at most a third of the width.
-  size_t longest = 0;
-  for (const auto& [label, v] : items)
-    if (v) longest = std::max(longest, DisplayWidth(change ? ShowChange(*v, look) : Show(*v, look)));
+  // Room beside a bar for its value: the longest value's (a phone's 76
+  // units cut ¥12,345,678.90: review, 2026-12-07), at most 28% of the width.
   const double font = phone ? 13 : 11;
+  double longest = 0;
+  for (const auto& [label, v] : items)
+    if (v) longest = std::max(longest, TextWidth(change ? ShowChange(*v, look) : Show(*v, look), font));
   // Long values take some of the names' room on a phone, so that the bars
   // keep a length to compare (second review: 8 units for ¥1,654,000,000).
-  const double w = phone ? 400 : 760, label_w = phone ? (longest > 12 ? 96 : 120) : 230, row = phone ? 26 : 22,
-               room = std::min(w * 0.28, std::max(phone ? 76.0 : 112.0, static_cast<double>(longest) * font * 0.62 + 8)),
+  const double w = phone ? 400 : 760, label_w = phone ? (longest > 12 * 0.62 * font ? 96 : 120) : 230,
+               row = phone ? 26 : 22, room = std::min(w * 0.28, std::max(phone ? 76.0 : 112.0, longest + 8)),
                mid = negative ? label_w + (w - label_w) / 2 : label_w + 4,
                half = std::max(8.0, negative ? (w - label_w) / 2 - room : w - label_w - 4 - room);
   double h = row * static_cast<double>(items.size()) + 14;
@@ -651,13 +651,13 @@ std::string Waterfall(const std::string& before_label, std::optional<double> bef
   // Room for the longest amount (84 units cut ¥189,521,257.79: second
   // review), and a label in two lines where it has a parenthetical
   // ("2026-01（同期）": cut to "2026-01 (s…", and a phone has no hover).
-  size_t longest = 0;
+  double longest = 0;
   bool two_lines = false;
   for (const Bar& b : bars) {
-    longest = std::max(longest, DisplayWidth(b.total ? Show(b.to, look) : ShowChange(b.to - b.from, look)));
+    longest = std::max(longest, TextWidth(b.total ? Show(b.to, look) : ShowChange(b.to - b.from, look), 13));
     two_lines = two_lines || LabelLines(b.label, 14).size() > 1;
   }
-  const double pw = 400, label_w = 128, room = std::min(pw * 0.3, std::max(84.0, longest * 13 * 0.62 + 8)),
+  const double pw = 400, label_w = 128, room = std::min(pw * 0.3, std::max(84.0, longest + 8)),
                row = two_lines ? 40 : 28;
   double ph = row * static_cast<double>(bars.size()) + 8;
   auto px = [&](double v) { return label_w + (pw - label_w - room) * (std::max(v, lo) - lo) / (hi - lo); };
